@@ -1,0 +1,11 @@
+//! lakeops: a terminal operations console for streaming data-lake platforms on AWS.
+//!
+//! Layers, inward first: `model` ← `platform` ← (`aws`, `sandbox`); `ops` and `app` know
+//! nothing of AWS; `ui` reads `app` state and the theme; `runtime` owns the terminal and
+//! runs effects; `headless` holds the subcommands.
+
+pub mod model;
+pub mod ops;
+pub mod platform;
+pub mod sandbox;
+pub mod settings;

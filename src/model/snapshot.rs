@@ -1,0 +1,257 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How a layer is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Health {
+    Ok,
+    Unknown,
+    Warn,
+    Critical,
+}
+
+impl Health {
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::Ok => "OK",
+            Health::Unknown => "UNKNOWN",
+            Health::Warn => "WARN",
+            Health::Critical => "CRIT",
+        }
+    }
+}
+
+/// The layers of the platform, in pipeline order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    Kinesis,
+    Lambda,
+    Lake,
+    Glue,
+    Redshift,
+    Athena,
+    Cloudtrail,
+    Alarms,
+}
+
+impl Layer {
+    pub const ALL: [Layer; 8] = [
+        Layer::Kinesis,
+        Layer::Lambda,
+        Layer::Lake,
+        Layer::Glue,
+        Layer::Redshift,
+        Layer::Athena,
+        Layer::Cloudtrail,
+        Layer::Alarms,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Layer::Kinesis => "Kinesis",
+            Layer::Lambda => "Lambda",
+            Layer::Lake => "S3 lake",
+            Layer::Glue => "Glue",
+            Layer::Redshift => "Redshift",
+            Layer::Athena => "Athena",
+            Layer::Cloudtrail => "CloudTrail",
+            Layer::Alarms => "Alarms",
+        }
+    }
+}
+
+/// A layer's data: watched and read, not read (with why), or not part of this platform.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Reading<T> {
+    Ready { data: T },
+    Unavailable { reason: String },
+    NotWatched,
+}
+
+impl<T> Reading<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Reading::Ready { data } => Some(data),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapacityMode {
+    Provisioned,
+    OnDemand,
+}
+
+/// One Kinesis stream as the overview sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamStatus {
+    pub name: String,
+    /// ACTIVE, CREATING, UPDATING, DELETING.
+    pub status: String,
+    pub mode: CapacityMode,
+    pub open_shards: u32,
+    pub retention_hours: u32,
+    pub consumers: u32,
+    /// Per-second rates from the last complete minute; `None` when no datapoint is held.
+    pub incoming_records_per_second: Option<f64>,
+    pub incoming_bytes_per_second: Option<f64>,
+    /// Records/s over the last hour, one point a minute, oldest first (for the sparkline).
+    pub incoming_history: Vec<f64>,
+    pub iterator_age_ms: Option<f64>,
+    /// Iterator age 10 minutes earlier, to tell rising from falling.
+    pub iterator_age_ms_before: Option<f64>,
+    /// Throttled writes and reads in the last minute.
+    pub write_throttled: Option<f64>,
+    pub read_throttled: Option<f64>,
+}
+
+impl StreamStatus {
+    /// Share of provisioned write capacity (1,000 records/s and 1 MiB/s a shard) in use.
+    pub fn write_capacity_used(&self) -> Option<f64> {
+        if self.mode == CapacityMode::OnDemand || self.open_shards == 0 {
+            return None;
+        }
+        let shards = self.open_shards as f64;
+        let by_records = self.incoming_records_per_second? / (1000.0 * shards);
+        let by_bytes = self.incoming_bytes_per_second.unwrap_or(0.0) / (1_048_576.0 * shards);
+        Some(by_records.max(by_bytes))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunctionStatus {
+    pub name: String,
+    pub invocations_per_minute: Option<f64>,
+    pub errors_per_minute: Option<f64>,
+    pub throttles_per_minute: Option<f64>,
+    pub duration_ms: Option<f64>,
+    pub iterator_age_ms: Option<f64>,
+}
+
+impl FunctionStatus {
+    pub fn error_rate(&self) -> Option<f64> {
+        let invocations = self.invocations_per_minute?;
+        let errors = self.errors_per_minute?;
+        (invocations > 0.0).then(|| errors / invocations)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LakeStatus {
+    pub raw_bucket: String,
+    pub curated_bucket: String,
+    pub raw_bytes: u64,
+    pub raw_objects: u64,
+    pub curated_bytes: u64,
+    pub curated_objects: u64,
+    pub last_raw_write: Option<DateTime<Utc>>,
+    pub dlq_messages: u64,
+}
+
+/// Glue run states as the API names them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobRun {
+    pub id: String,
+    pub state: String,
+    pub started: DateTime<Utc>,
+    pub duration_seconds: Option<u64>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GlueStatus {
+    pub job: String,
+    pub last_run: Option<JobRun>,
+    /// The last run that finished, when the last run is still going.
+    pub last_finished: Option<JobRun>,
+    pub crawler: String,
+    /// READY, RUNNING, STOPPING.
+    pub crawler_state: String,
+    pub crawler_last_status: Option<String>,
+    pub crawler_last_crawl: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RedshiftStatus {
+    pub name: String,
+    pub cpu_percent: Option<f64>,
+    pub connections: Option<f64>,
+    pub disk_used_percent: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AthenaStatus {
+    pub workgroup: String,
+    pub running: u32,
+    pub failed_last_hour: u32,
+    pub scanned_bytes_today: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    pub time: DateTime<Utc>,
+    pub user: String,
+    pub source: String,
+    pub name: String,
+    pub resource: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditStatus {
+    pub write_events_last_hour: u32,
+    pub latest_write: Option<AuditEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alarm {
+    pub name: String,
+    /// OK, ALARM, INSUFFICIENT_DATA.
+    pub state: String,
+    pub reason: String,
+    pub since: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlarmStatus {
+    pub total: u32,
+    pub firing: Vec<Alarm>,
+}
+
+/// Everything the overview shows, read at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlatformSnapshot {
+    pub taken_at: DateTime<Utc>,
+    pub streams: Reading<Vec<StreamStatus>>,
+    pub function: Reading<FunctionStatus>,
+    pub lake: Reading<LakeStatus>,
+    pub glue: Reading<GlueStatus>,
+    pub redshift: Reading<RedshiftStatus>,
+    pub athena: Reading<AthenaStatus>,
+    pub audit: Reading<AuditStatus>,
+    pub alarms: Reading<AlarmStatus>,
+}
+
+/// One layer's verdict: the health, the reason in words, and its key numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerHealth {
+    pub layer: Layer,
+    pub health: Health,
+    pub reason: String,
+    pub numbers: Vec<KeyNumber>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyNumber {
+    pub label: String,
+    /// Shown to people, with its unit ("2,400/s", "14 min").
+    pub text: String,
+    /// The raw value for scripts, in `unit`.
+    pub value: Option<f64>,
+    pub unit: &'static str,
+}

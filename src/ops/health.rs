@@ -1,0 +1,284 @@
+//! The overview's verdicts: each layer green, amber or red, with the reason in words.
+
+use chrono::{DateTime, Utc};
+
+use super::format::{ago, bytes, millis, percent, rate, thousands};
+use crate::model::*;
+
+/// The thresholds a verdict depends on (from the profile's `[platform.alarms]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    pub iterator_age_ms: f64,
+    pub lambda_error_rate: f64,
+}
+
+/// Verdicts for every layer, in pipeline order.
+pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
+    let now = s.taken_at;
+    vec![
+        judge(Layer::Kinesis, &s.streams, |d| kinesis(d, t)),
+        judge(Layer::Lambda, &s.function, |d| lambda(d, t)),
+        judge(Layer::Lake, &s.lake, |d| lake(d, now)),
+        judge(Layer::Glue, &s.glue, |d| glue(d, now)),
+        judge(Layer::Redshift, &s.redshift, redshift),
+        judge(Layer::Athena, &s.athena, athena),
+        judge(Layer::Cloudtrail, &s.audit, |d| audit(d, now)),
+        judge(Layer::Alarms, &s.alarms, alarms),
+    ]
+}
+
+type Verdict = (Health, String, Vec<KeyNumber>);
+
+fn judge<T>(layer: Layer, reading: &Reading<T>, f: impl FnOnce(&T) -> Verdict) -> LayerHealth {
+    let (health, reason, numbers) = match reading {
+        Reading::Ready { data } => f(data),
+        Reading::Unavailable { reason } => (Health::Unknown, reason.clone(), Vec::new()),
+        Reading::NotWatched => (Health::Unknown, "not part of this platform's profile".into(), Vec::new()),
+    };
+    LayerHealth { layer, health, reason, numbers }
+}
+
+fn num(label: &str, value: Option<f64>, unit: &'static str, text: impl Fn(f64) -> String) -> KeyNumber {
+    KeyNumber { label: label.into(), text: value.map(&text).unwrap_or_else(|| "—".into()), value, unit }
+}
+
+fn kinesis(streams: &[StreamStatus], t: Thresholds) -> Verdict {
+    if streams.is_empty() {
+        return (Health::Warn, "no stream found: is the stack provisioned?".into(), Vec::new());
+    }
+    let verdicts: Vec<(Health, String)> = streams.iter().map(|s| stream_verdict(s, t)).collect();
+    let worst = verdicts.iter().enumerate().max_by_key(|(_, v)| v.0).map(|(i, _)| i).unwrap_or(0);
+    let (health, mut reason) = verdicts[worst].clone();
+    if streams.len() > 1 {
+        reason = format!("{}: {reason}", streams[worst].name);
+    }
+    let total = |f: fn(&StreamStatus) -> Option<f64>| -> Option<f64> {
+        streams.iter().filter_map(f).fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
+    };
+    let max = |f: fn(&StreamStatus) -> Option<f64>| -> Option<f64> { streams.iter().filter_map(f).reduce(f64::max) };
+    let numbers = vec![
+        num("in", total(|s| s.incoming_records_per_second), "records/s", rate),
+        num("iterator age", max(|s| s.iterator_age_ms), "ms", millis),
+        num("throttled", total(|s| s.write_throttled), "writes/min", thousands),
+        num("shards", Some(streams.iter().map(|s| s.open_shards as f64).sum()), "shards", thousands),
+    ];
+    (health, reason, numbers)
+}
+
+fn stream_verdict(s: &StreamStatus, t: Thresholds) -> (Health, String) {
+    let used = s.write_capacity_used();
+    let used_text = used.map(|u| format!(" at {} of write capacity", percent(u))).unwrap_or_default();
+    if s.status != "ACTIVE" {
+        return (Health::Warn, format!("stream is {}", s.status));
+    }
+    if let Some(age) = s.iterator_age_ms.filter(|a| *a > t.iterator_age_ms) {
+        let trend = match s.iterator_age_ms_before {
+            Some(before) if age > before * 1.1 => " and rising",
+            Some(before) if age < before * 0.9 => " and falling",
+            _ => "",
+        };
+        return (Health::Critical, format!("iterator age {}{trend}: consumer falling behind", millis(age)));
+    }
+    if let Some(throttled) = s.write_throttled.filter(|v| *v > 0.0) {
+        let share = s.incoming_records_per_second.map(|r| throttled / (r * 60.0 + throttled)).unwrap_or(1.0);
+        let health = if share > 0.01 { Health::Critical } else { Health::Warn };
+        return (health, format!("{} writes throttled in the last minute{used_text}: add shards", thousands(throttled)));
+    }
+    if let Some(age) = s.iterator_age_ms.filter(|a| *a > t.iterator_age_ms / 2.0) {
+        return (Health::Warn, format!("iterator age {} is half-way to the alarm threshold", millis(age)));
+    }
+    if let Some(u) = used.filter(|u| *u > 0.85) {
+        return (Health::Warn, format!("at {} of write capacity: consider adding shards", percent(u)));
+    }
+    match s.incoming_records_per_second {
+        None => (Health::Unknown, "no metrics yet for the last minute".into()),
+        Some(r) => (Health::Ok, format!("{}{used_text}; consumer keeping up", rate(r))),
+    }
+}
+
+fn lambda(f: &FunctionStatus, t: Thresholds) -> Verdict {
+    let numbers = vec![
+        num("invocations", f.invocations_per_minute, "per minute", |v| format!("{}/min", thousands(v))),
+        num("errors", f.error_rate(), "fraction", percent),
+        num("duration", f.duration_ms, "ms", millis),
+        num("throttles", f.throttles_per_minute, "per minute", thousands),
+    ];
+    let verdict = if let Some(rate) = f.error_rate().filter(|r| *r > t.lambda_error_rate) {
+        (Health::Critical, format!("error rate {} is over the {} threshold", percent(rate), percent(t.lambda_error_rate)))
+    } else if let Some(th) = f.throttles_per_minute.filter(|v| *v > 0.0) {
+        (Health::Warn, format!("{} invocations throttled in the last minute", thousands(th)))
+    } else if let Some(age) = f.iterator_age_ms.filter(|a| *a > t.iterator_age_ms) {
+        (Health::Warn, format!("reading {} behind the stream", millis(age)))
+    } else {
+        match f.invocations_per_minute {
+            None => (Health::Unknown, "no invocations recorded yet".into()),
+            Some(_) => (
+                Health::Ok,
+                format!("{} errors, {} per batch", f.error_rate().map(percent).unwrap_or_else(|| "no".into()), f.duration_ms.map(millis).unwrap_or_else(|| "—".into())),
+            ),
+        }
+    };
+    (verdict.0, verdict.1, numbers)
+}
+
+fn lake(l: &LakeStatus, now: DateTime<Utc>) -> Verdict {
+    let numbers = vec![
+        num("raw", Some(l.raw_bytes as f64), "bytes", bytes),
+        num("curated", Some(l.curated_bytes as f64), "bytes", bytes),
+        num("DLQ", Some(l.dlq_messages as f64), "messages", thousands),
+    ];
+    let stale = l.last_raw_write.map(|t| (now - t).num_minutes()).filter(|m| *m >= 10);
+    let verdict = if l.dlq_messages > 0 {
+        (Health::Warn, format!("{} messages in the dead-letter queue", thousands(l.dlq_messages as f64)))
+    } else if let Some(minutes) = stale {
+        (Health::Warn, format!("no raw-zone writes for {minutes} min"))
+    } else {
+        let last = l.last_raw_write.map(|t| format!("; last write {}", ago(now, t))).unwrap_or_default();
+        (Health::Ok, format!("{} raw objects, {} curated{last}", thousands(l.raw_objects as f64), thousands(l.curated_objects as f64)))
+    };
+    (verdict.0, verdict.1, numbers)
+}
+
+fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
+    let run = g.last_run.as_ref();
+    let numbers = vec![
+        KeyNumber { label: "last run".into(), text: run.map(|r| r.state.clone()).unwrap_or_else(|| "—".into()), value: None, unit: "" },
+        num("duration", run.and_then(|r| r.duration_seconds).map(|s| s as f64 * 1000.0), "ms", millis),
+        KeyNumber { label: "crawler".into(), text: g.crawler_state.clone(), value: None, unit: "" },
+    ];
+    let failed = |r: &JobRun| matches!(r.state.as_str(), "FAILED" | "TIMEOUT" | "ERROR");
+    let verdict = match run {
+        Some(r) if failed(r) => (
+            Health::Critical,
+            format!("last run of {} {} {}: {}", g.job, r.state, ago(now, r.started), r.error.clone().unwrap_or_else(|| "no error message".into())),
+        ),
+        Some(r) if matches!(r.state.as_str(), "STARTING" | "RUNNING" | "STOPPING" | "WAITING") => {
+            let previous = match &g.last_finished {
+                Some(p) if failed(p) => return (Health::Warn, format!("{} {} after a {} run", g.job, r.state, p.state), numbers),
+                Some(p) => format!("; previous run {}", p.state),
+                None => String::new(),
+            };
+            (Health::Ok, format!("{} {} since {}{previous}", g.job, r.state, ago(now, r.started)))
+        }
+        Some(r) => (Health::Ok, format!("last run of {} {} {}", g.job, r.state, ago(now, r.started))),
+        None => (Health::Unknown, format!("{} has not run yet", g.job)),
+    };
+    if verdict.0 == Health::Ok && g.crawler_last_status.as_deref() == Some("FAILED") {
+        return (Health::Warn, format!("crawler {} failed its last crawl", g.crawler), numbers);
+    }
+    (verdict.0, verdict.1, numbers)
+}
+
+fn redshift(r: &RedshiftStatus) -> Verdict {
+    let numbers = vec![
+        num("CPU", r.cpu_percent.map(|v| v / 100.0), "fraction", percent),
+        num("connections", r.connections, "connections", thousands),
+        num("disk", r.disk_used_percent.map(|v| v / 100.0), "fraction", percent),
+    ];
+    let verdict = match r.cpu_percent {
+        Some(cpu) if cpu > 90.0 => (Health::Critical, format!("CPU at {cpu:.0} %: queries will queue")),
+        Some(cpu) if cpu > 75.0 => (Health::Warn, format!("CPU at {cpu:.0} %: a load is running")),
+        Some(cpu) => (Health::Ok, format!("CPU {cpu:.0} %, {} connections", r.connections.map(thousands).unwrap_or_else(|| "—".into()))),
+        None => (Health::Unknown, "no CPU datapoints in the last minutes".into()),
+    };
+    match r.disk_used_percent {
+        Some(d) if d > 85.0 && verdict.0 < Health::Warn => (Health::Warn, format!("disk {d:.0} % used"), numbers),
+        _ => (verdict.0, verdict.1, numbers),
+    }
+}
+
+fn athena(a: &AthenaStatus) -> Verdict {
+    let numbers = vec![
+        num("running", Some(a.running as f64), "queries", thousands),
+        num("failed (1 h)", Some(a.failed_last_hour as f64), "queries", thousands),
+        num("scanned today", Some(a.scanned_bytes_today as f64), "bytes", bytes),
+    ];
+    if a.failed_last_hour > 0 {
+        return (Health::Warn, format!("{} queries failed in the last hour in {}", a.failed_last_hour, a.workgroup), numbers);
+    }
+    (Health::Ok, format!("workgroup {}: {} running", a.workgroup, a.running), numbers)
+}
+
+fn audit(a: &AuditStatus, now: DateTime<Utc>) -> Verdict {
+    let numbers = vec![num("writes (1 h)", Some(a.write_events_last_hour as f64), "events", thousands)];
+    let reason = match &a.latest_write {
+        Some(e) => format!("latest change: {} {} on {} {}", e.user, e.name, e.resource, ago(now, e.time)),
+        None => "no changes in the last hour".into(),
+    };
+    (Health::Ok, reason, numbers)
+}
+
+fn alarms(a: &AlarmStatus) -> Verdict {
+    let numbers = vec![num("firing", Some(a.firing.len() as f64), "alarms", thousands), num("total", Some(a.total as f64), "alarms", thousands)];
+    if a.firing.is_empty() {
+        return (Health::Ok, format!("none of {} alarms firing", a.total), numbers);
+    }
+    let names: Vec<&str> = a.firing.iter().map(|x| x.name.as_str()).collect();
+    let s = if names.len() == 1 { "" } else { "s" };
+    (Health::Critical, format!("{} alarm{s} firing: {}", names.len(), names.join(", ")), numbers)
+}
+
+/// The worst health across layers (for exit summaries and the header).
+pub fn overall(layers: &[LayerHealth]) -> Health {
+    layers.iter().map(|l| l.health).max().unwrap_or(Health::Unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stream() -> StreamStatus {
+        StreamStatus {
+            name: "s".into(),
+            status: "ACTIVE".into(),
+            mode: CapacityMode::Provisioned,
+            open_shards: 4,
+            retention_hours: 24,
+            consumers: 0,
+            incoming_records_per_second: Some(2400.0),
+            incoming_bytes_per_second: Some(1_440_000.0),
+            incoming_history: vec![],
+            iterator_age_ms: Some(900.0),
+            iterator_age_ms_before: Some(800.0),
+            write_throttled: Some(0.0),
+            read_throttled: Some(0.0),
+        }
+    }
+    const T: Thresholds = Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 };
+
+    #[test]
+    fn healthy_stream_reads_its_load() {
+        let (h, reason) = stream_verdict(&stream(), T);
+        assert_eq!(h, Health::Ok);
+        assert_eq!(reason, "2,400/s at 60 % of write capacity; consumer keeping up");
+    }
+
+    #[test]
+    fn rising_iterator_age_is_critical_with_the_reason() {
+        let s = StreamStatus { iterator_age_ms: Some(840_000.0), iterator_age_ms_before: Some(300_000.0), ..stream() };
+        assert_eq!(stream_verdict(&s, T), (Health::Critical, "iterator age 14 min and rising: consumer falling behind".into()));
+    }
+
+    #[test]
+    fn throttling_says_add_shards() {
+        let s = StreamStatus { write_throttled: Some(9000.0), incoming_records_per_second: Some(4000.0), ..stream() };
+        let (h, reason) = stream_verdict(&s, T);
+        assert_eq!(h, Health::Critical);
+        assert!(reason.starts_with("9,000 writes throttled"), "{reason}");
+    }
+
+    #[test]
+    fn lambda_error_rate_over_threshold_is_critical() {
+        let f = FunctionStatus {
+            name: "f".into(),
+            invocations_per_minute: Some(100.0),
+            errors_per_minute: Some(5.0),
+            throttles_per_minute: Some(0.0),
+            duration_ms: Some(300.0),
+            iterator_age_ms: Some(500.0),
+        };
+        let (h, reason, _) = lambda(&f, T);
+        assert_eq!(h, Health::Critical);
+        assert_eq!(reason, "error rate 5.0 % is over the 1.0 % threshold");
+    }
+}

@@ -1,0 +1,4 @@
+//! Pure rules: health verdicts, number formatting. Nothing here knows about AWS or the terminal.
+
+pub mod format;
+pub mod health;

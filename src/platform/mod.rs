@@ -1,0 +1,42 @@
+//! The only door to the outside: every backend implements [`Platform`].
+
+use async_trait::async_trait;
+
+use crate::model::PlatformSnapshot;
+
+/// Which backend answers, and where, for the header and `status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendInfo {
+    /// "aws" or "sandbox".
+    pub backend: &'static str,
+    /// The region, endpoint or sandbox seed, as shown in the header.
+    pub location: String,
+}
+
+/// Why a platform call failed, in the terms an operator acts on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlatformError {
+    #[error("cannot reach {service}: {message}")]
+    Unreachable { service: String, message: String },
+    #[error("{service} is throttling requests ({message}); backing off")]
+    Throttled { service: String, message: String },
+    #[error("{service} refused the request: {message} (check the IAM permissions in the README)")]
+    Denied { service: String, message: String },
+    #[error("{service}: {message}")]
+    Failed { service: String, message: String },
+}
+
+impl PlatformError {
+    pub fn is_throttling(&self) -> bool {
+        matches!(self, PlatformError::Throttled { .. })
+    }
+}
+
+#[async_trait]
+pub trait Platform: Send + Sync {
+    fn info(&self) -> BackendInfo;
+
+    /// Everything the overview shows. Layers that cannot be read come back as
+    /// `Reading::Unavailable` with the reason; the call fails only when nothing could be read.
+    async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError>;
+}

@@ -1,0 +1,126 @@
+//! The embedded sandbox: an in-process, seeded, time-stepped model of the platform that
+//! obeys the real rules, so `lakeops` with no AWS account shows a living pipeline.
+
+mod audit;
+mod batch;
+pub mod clock;
+mod rng;
+mod sim;
+mod snapshot;
+pub mod state;
+mod store;
+mod stream;
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use state::{Fault, SimState};
+pub use store::Store;
+
+use crate::model::PlatformSnapshot;
+use crate::platform::{BackendInfo, Platform, PlatformError};
+use crate::settings::Settings;
+
+/// How much simulated history a fresh sandbox starts with, so the first screen has charts.
+const FRESH_HISTORY_MS: i64 = 3 * 3_600_000;
+
+pub struct Sandbox {
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    store: Option<Store>,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    state: SimState,
+    /// Wall time and simulated time at the moment the sandbox was opened (or reloaded).
+    anchor_wall_ms: i64,
+    anchor_sim_ms: i64,
+}
+
+impl Sandbox {
+    /// A sandbox that lives only in memory (tests, benchmarks).
+    pub fn in_memory(settings: &Settings, clock: Arc<dyn Clock>) -> Sandbox {
+        let now = clock.now_ms();
+        let state = fresh(settings, now);
+        Sandbox::with_state(settings, clock, None, state)
+    }
+
+    /// Opens the saved sandbox for this profile, or starts a fresh one.
+    pub fn open(settings: &Settings, clock: Arc<dyn Clock>, store: Store) -> Result<Sandbox, PlatformError> {
+        let now = clock.now_ms();
+        let state = match store.load()? {
+            Some(state) if state.version == sim::STATE_VERSION && state.seed == settings.sandbox.seed => state,
+            _ => fresh(settings, now),
+        };
+        Ok(Sandbox::with_state(settings, clock, Some(store), state))
+    }
+
+    fn with_state(settings: &Settings, clock: Arc<dyn Clock>, store: Option<Store>, mut state: SimState) -> Sandbox {
+        let now = clock.now_ms();
+        // Catch up on the time lakeops was closed (bounded inside advance_to).
+        state.advance_to(now, settings);
+        let anchor_sim_ms = state.now_ms.max(now);
+        Sandbox {
+            settings: settings.clone(),
+            clock,
+            store,
+            inner: Mutex::new(Inner { state, anchor_wall_ms: now, anchor_sim_ms }),
+        }
+    }
+
+    /// Runs `f` on the model brought up to the present, then saves it when it is persistent.
+    /// Another lakeops (a headless command) may have saved a newer state: that one wins.
+    pub fn with_model<T>(&self, f: impl FnOnce(&mut SimState) -> T) -> Result<T, PlatformError> {
+        let mut inner = self.inner.lock().map_err(|_| failed("the sandbox model is unusable after a crash in another task"))?;
+        if let Some(store) = &self.store {
+            if let Some(newer) = store.load_if_changed()? {
+                let wall = self.clock.now_ms();
+                inner.anchor_wall_ms = wall;
+                inner.anchor_sim_ms = newer.now_ms.max(wall);
+                inner.state = newer;
+            }
+        }
+        let wall = self.clock.now_ms();
+        let elapsed = (wall - inner.anchor_wall_ms).max(0) as f64;
+        let target = inner.anchor_sim_ms + (elapsed * self.settings.sandbox.speed) as i64;
+        inner.state.advance_to(target, &self.settings);
+        let out = f(&mut inner.state);
+        if let Some(store) = &self.store {
+            store.save_if_due(&inner.state, wall)?;
+        }
+        Ok(out)
+    }
+
+    /// Saves now (at exit, after a change).
+    pub fn flush(&self) -> Result<(), PlatformError> {
+        let inner = self.inner.lock().map_err(|_| failed("the sandbox model is unusable"))?;
+        match &self.store {
+            Some(store) => store.save(&inner.state),
+            None => Ok(()),
+        }
+    }
+}
+
+fn fresh(settings: &Settings, now_ms: i64) -> SimState {
+    SimState::new(settings, now_ms - FRESH_HISTORY_MS)
+}
+
+fn failed(message: &str) -> PlatformError {
+    PlatformError::Failed { service: "sandbox".into(), message: message.into() }
+}
+
+#[async_trait]
+impl Platform for Sandbox {
+    fn info(&self) -> BackendInfo {
+        let speed = self.settings.sandbox.speed;
+        let speed = if speed == 1.0 { String::new() } else { format!(", speed {speed}×") };
+        BackendInfo { backend: "sandbox", location: format!("seed {}{speed}", self.settings.sandbox.seed) }
+    }
+
+    async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
+        self.with_model(|state| state.snapshot())
+    }
+}

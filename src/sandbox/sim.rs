@@ -1,0 +1,223 @@
+//! Time-stepping the sandbox: producers, then the stream and its consumer, then the batch
+//! layers, then the audit trail and the alarms.
+
+use std::collections::VecDeque;
+
+use super::rng::Rng;
+use super::state::*;
+use crate::model::CapacityMode;
+use crate::settings::{Settings, StreamMode};
+
+/// The saved-state format; bump when it changes.
+pub const STATE_VERSION: u32 = 1;
+/// Minutes of per-minute metrics kept (CloudWatch keeps 60 s data 15 days; a day is enough here).
+const MINUTES_KEPT: usize = 1440;
+/// Closed-lakeops catch-up simulates at most this much; older time is skipped.
+const CATCH_UP_LIMIT_MS: i64 = 24 * 3_600_000;
+/// The last stretch before now is simulated minute by minute so charts have detail.
+const DETAILED_MS: i64 = 3 * 3_600_000;
+/// Every step is simulated at most this long; live stepping uses one second.
+const FINE_STEP_MS: i64 = 1_000;
+const COARSE_STEP_MS: i64 = 60_000;
+
+impl SimState {
+    /// A fresh platform as the profile describes it, at `now_ms`.
+    pub fn new(settings: &Settings, now_ms: i64) -> SimState {
+        let p = &settings.platform;
+        let sb = &settings.sandbox;
+        let mut state = SimState {
+            version: STATE_VERSION,
+            seed: sb.seed,
+            rng: Rng::new(sb.seed),
+            now_ms: now_ms - now_ms.rem_euclid(1000),
+            stream: StreamState {
+                name: p.stream.name.clone(),
+                mode: match p.stream.mode {
+                    StreamMode::Provisioned => CapacityMode::Provisioned,
+                    StreamMode::OnDemand => CapacityMode::OnDemand,
+                },
+                status: "ACTIVE".into(),
+                retention_hours: p.stream.retention_hours,
+                shards: Vec::new(),
+                next_shard_number: 0,
+            },
+            lambda: LambdaState { function: p.lambda.function.clone(), batch_size: p.lambda.batch_size, error_rate: sb.lambda_error_rate },
+            lake: LakeState {
+                raw_bucket: p.lake.raw_bucket.clone().unwrap_or_else(|| format!("{}-raw-000000000000-sandbox", p.stack_name)),
+                curated_bucket: p.lake.curated_bucket.clone().unwrap_or_else(|| format!("{}-curated-000000000000-sandbox", p.stack_name)),
+                raw_bytes: 48.0e9,
+                raw_objects: 410_000,
+                curated_bytes: 11.0e9,
+                curated_objects: 5_800,
+                raw_bytes_pending: 0.0,
+                last_raw_write_ms: None,
+                dlq_messages: 0.0,
+            },
+            glue: GlueState {
+                database: p.glue.database.clone(),
+                job: p.glue.job.clone(),
+                crawler: p.glue.crawler.clone(),
+                job_minute: 0,
+                job_every_minutes: 60,
+                job_slot: 0,
+                crawler_slot: 0,
+                failure_rate: sb.glue_failure_rate,
+                runs: VecDeque::new(),
+                next_run_number: 1,
+                crawler_state: "READY".into(),
+                crawler_until_ms: 0,
+                crawler_last_status: None,
+                crawler_last_crawl_ms: None,
+            },
+            redshift: RedshiftState { name: p.redshift.name.clone(), load_until_ms: 0, cpu: 12.0, connections: 6.0, disk_percent: 38.0 },
+            athena: AthenaState { workgroup: p.athena.workgroup.clone(), running_until_ms: 0, failures_ms: VecDeque::new(), scanned_today: 0.0, day: 0 },
+            trail: VecDeque::new(),
+            alarms: Vec::new(),
+            burst: None,
+            faults: Vec::new(),
+            minutes: VecDeque::new(),
+            current: MinuteMetrics::default(),
+        };
+        let (minute, every) = schedule_minutes(&p.glue.schedule);
+        state.glue.job_minute = minute;
+        state.glue.job_every_minutes = every;
+        state.glue.job_slot = state.glue.job_slot_at(state.now_ms);
+        state.glue.crawler_slot = super::batch::crawler_slot_at(state.now_ms);
+        state.create_shards(p.stream.shards);
+        state.current.minute_ms = minute_of(state.now_ms);
+        state.alarms = super::audit::initial_alarms(&p.stack_name, state.now_ms);
+        state
+    }
+
+    /// Moves simulated time to `target_ms`: finely when the gap is small, coarsely (and
+    /// skipping beyond a day) when lakeops was closed for long.
+    pub fn advance_to(&mut self, target_ms: i64, settings: &Settings) {
+        if target_ms <= self.now_ms {
+            return;
+        }
+        if target_ms - self.now_ms > CATCH_UP_LIMIT_MS {
+            self.skip_to(target_ms - CATCH_UP_LIMIT_MS);
+        }
+        while self.now_ms < target_ms {
+            let remaining = target_ms - self.now_ms;
+            let step = if remaining > DETAILED_MS || remaining > 10 * 60_000 { COARSE_STEP_MS } else { FINE_STEP_MS };
+            let step = step.min(remaining);
+            self.step(step, settings);
+        }
+    }
+
+    /// Jumps over time that is not simulated: queues are left as they were, metrics are not kept.
+    fn skip_to(&mut self, ms: i64) {
+        self.now_ms = ms;
+        self.minutes.clear();
+        self.current = MinuteMetrics { minute_ms: minute_of(ms), ..Default::default() };
+        self.burst = None;
+    }
+
+    fn step(&mut self, step_ms: i64, settings: &Settings) {
+        let dt = step_ms as f64 / 1000.0;
+        let rate = self.producer_rate(dt, settings);
+        self.stream_step(rate, dt, settings.sandbox.record_bytes as f64);
+        self.glue_step();
+        self.warehouse_step(dt);
+        self.athena_step(dt);
+        self.background_activity(dt);
+        self.now_ms += step_ms;
+        if minute_of(self.now_ms) != self.current.minute_ms {
+            self.roll_minute(settings);
+        }
+    }
+
+    fn roll_minute(&mut self, settings: &Settings) {
+        let next = MinuteMetrics { minute_ms: minute_of(self.now_ms), ..Default::default() };
+        let done = std::mem::replace(&mut self.current, next);
+        self.minutes.push_back(done);
+        while self.minutes.len() > MINUTES_KEPT {
+            self.minutes.pop_front();
+        }
+        self.evaluate_alarms(&settings.platform.stack_name, &settings.platform.alarms);
+    }
+
+    /// Producers follow a daily curve (lowest at 04:00 UTC, highest at 16:00) with noise and bursts.
+    fn producer_rate(&mut self, dt: f64, settings: &Settings) -> f64 {
+        let peak = settings.sandbox.peak_records_per_second;
+        let curve = daily_curve(self.now_ms);
+        if self.burst.as_ref().is_some_and(|b| b.until_ms <= self.now_ms) {
+            self.burst = None;
+        }
+        if self.burst.is_none() && self.rng.chance(dt / 2_400.0) {
+            let length = self.rng.range(60.0, 300.0);
+            let factor = self.rng.range(1.25, 1.7);
+            self.burst = Some(Burst { until_ms: self.now_ms + (length * 1000.0) as i64, factor });
+        }
+        let burst = self.burst.as_ref().map(|b| b.factor).unwrap_or(1.0);
+        let spike = if self.has_fault(Fault::TrafficSpike) { 2.2 } else { 1.0 };
+        let noise = self.rng.range(0.96, 1.04);
+        peak * curve * burst * spike * noise
+    }
+
+    pub fn has_fault(&self, fault: Fault) -> bool {
+        self.faults.contains(&fault)
+    }
+
+    /// Turns a fault on or off; returns whether anything changed.
+    pub fn set_fault(&mut self, fault: Fault, on: bool) -> bool {
+        let present = self.has_fault(fault);
+        if on && !present {
+            self.faults.push(fault);
+        } else if !on && present {
+            self.faults.retain(|f| *f != fault);
+        }
+        on != present
+    }
+}
+
+/// 0.35 at 04:00 UTC rising to 1.0 at 16:00.
+pub fn daily_curve(now_ms: i64) -> f64 {
+    let hour = (now_ms.rem_euclid(86_400_000)) as f64 / 3_600_000.0;
+    0.35 + 0.65 * (0.5 - 0.5 * (std::f64::consts::TAU * (hour - 4.0) / 24.0).cos())
+}
+
+pub fn minute_of(ms: i64) -> i64 {
+    ms - ms.rem_euclid(60_000)
+}
+
+/// `cron(M * * * ? *)` runs hourly at minute M, `cron(M */N * * ? *)` every N hours,
+/// `rate(N minutes|hours)` every N minutes; anything else hourly at :00.
+fn schedule_minutes(schedule: &str) -> (u32, u32) {
+    let inner = schedule.trim_end_matches(')');
+    if let Some(cron) = inner.strip_prefix("cron(") {
+        let fields: Vec<&str> = cron.split_whitespace().collect();
+        let minute = fields.first().and_then(|m| m.parse().ok()).unwrap_or(0) % 60;
+        let every_hours = fields.get(1).and_then(|h| h.strip_prefix("*/")).and_then(|n| n.parse::<u32>().ok()).unwrap_or(1);
+        return (minute, 60 * every_hours.max(1));
+    }
+    if let Some(rate) = inner.strip_prefix("rate(") {
+        let mut parts = rate.split_whitespace();
+        let n: u32 = parts.next().and_then(|n| n.parse().ok()).unwrap_or(60).max(1);
+        let unit = parts.next().unwrap_or("minutes");
+        let minutes = if unit.starts_with("hour") { n * 60 } else if unit.starts_with("day") { n * 1440 } else { n };
+        return (0, minutes.max(5));
+    }
+    (0, 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules() {
+        assert_eq!(schedule_minutes("cron(0 * * * ? *)"), (0, 60));
+        assert_eq!(schedule_minutes("cron(15 */2 * * ? *)"), (15, 120));
+        assert_eq!(schedule_minutes("rate(30 minutes)"), (0, 30));
+        assert_eq!(schedule_minutes("rate(1 hour)"), (0, 60));
+    }
+
+    #[test]
+    fn daily_curve_peaks_in_the_afternoon() {
+        let at = |h: i64| daily_curve(h * 3_600_000);
+        assert!((at(4) - 0.35).abs() < 1e-9);
+        assert!((at(16) - 1.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,117 @@
+//! What the sandbox reports, read the way the AWS backend reads AWS: per-minute sums
+//! turned into per-second rates from the last complete minute.
+
+use chrono::{DateTime, Utc};
+
+use super::state::*;
+use crate::model::*;
+
+fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+impl SimState {
+    pub fn snapshot(&self) -> PlatformSnapshot {
+        let last = self.minutes.back();
+        let ago = |n: usize| self.minutes.len().checked_sub(1 + n).and_then(|i| self.minutes.get(i));
+        let per_second = |f: fn(&MinuteMetrics) -> f64| last.map(|m| f(m) / 60.0);
+        let per_minute = |f: fn(&MinuteMetrics) -> f64| last.map(f);
+        let history: Vec<f64> =
+            self.minutes.iter().rev().take(60).rev().map(|m| m.incoming_records / 60.0).collect();
+
+        let stream = StreamStatus {
+            name: self.stream.name.clone(),
+            status: self.stream.status.clone(),
+            mode: self.stream.mode,
+            open_shards: self.stream.open_shards().count() as u32,
+            retention_hours: self.stream.retention_hours,
+            consumers: 0,
+            incoming_records_per_second: per_second(|m| m.incoming_records),
+            incoming_bytes_per_second: per_second(|m| m.incoming_bytes),
+            incoming_history: history,
+            iterator_age_ms: per_minute(|m| m.iterator_age_ms),
+            iterator_age_ms_before: ago(10).map(|m| m.iterator_age_ms),
+            write_throttled: per_minute(|m| m.write_throttled),
+            read_throttled: per_minute(|m| m.read_throttled),
+        };
+        let function = FunctionStatus {
+            name: self.lambda.function.clone(),
+            invocations_per_minute: per_minute(|m| m.invocations),
+            errors_per_minute: per_minute(|m| m.errors),
+            throttles_per_minute: per_minute(|m| m.throttles),
+            duration_ms: last.filter(|m| m.invocations > 0.0).map(|m| m.duration_ms_sum / m.invocations),
+            iterator_age_ms: per_minute(|m| m.iterator_age_ms),
+        };
+        let lake = LakeStatus {
+            raw_bucket: self.lake.raw_bucket.clone(),
+            curated_bucket: self.lake.curated_bucket.clone(),
+            raw_bytes: self.lake.raw_bytes as u64,
+            raw_objects: self.lake.raw_objects,
+            curated_bytes: self.lake.curated_bytes as u64,
+            curated_objects: self.lake.curated_objects,
+            last_raw_write: self.lake.last_raw_write_ms.map(time),
+            dlq_messages: self.lake.dlq_messages.floor() as u64,
+        };
+        let run = |r: &GlueRun| JobRun {
+            id: r.id.clone(),
+            state: r.state.clone(),
+            started: time(r.started_ms),
+            duration_seconds: Some(((r.ended_ms.unwrap_or(self.now_ms) - r.started_ms) / 1000) as u64),
+            error: r.error.clone(),
+        };
+        let glue = GlueStatus {
+            job: self.glue.job.clone(),
+            last_run: self.glue.runs.back().map(run),
+            last_finished: self.glue.runs.iter().rev().find(|r| r.ended_ms.is_some()).map(run),
+            crawler: self.glue.crawler.clone(),
+            crawler_state: self.glue.crawler_state.clone(),
+            crawler_last_status: self.glue.crawler_last_status.clone(),
+            crawler_last_crawl: self.glue.crawler_last_crawl_ms.map(time),
+        };
+        let redshift = RedshiftStatus {
+            name: self.redshift.name.clone(),
+            cpu_percent: last.filter(|m| m.samples > 0.0).map(|m| m.redshift_cpu_sum / m.samples),
+            connections: last.filter(|m| m.samples > 0.0).map(|m| (m.redshift_connections_sum / m.samples).round()),
+            disk_used_percent: Some(self.redshift.disk_percent),
+        };
+        let athena = AthenaStatus {
+            workgroup: self.athena.workgroup.clone(),
+            running: u32::from(self.now_ms < self.athena.running_until_ms),
+            failed_last_hour: self.athena.failures_ms.len() as u32,
+            scanned_bytes_today: self.athena.scanned_today as u64,
+        };
+        let hour_ago = self.now_ms - 3_600_000;
+        let writes: Vec<&TrailEvent> = self.trail.iter().filter(|e| !e.read_only && e.time_ms >= hour_ago).collect();
+        let audit = AuditStatus {
+            write_events_last_hour: writes.len() as u32,
+            latest_write: writes.last().map(|e| AuditEvent {
+                time: time(e.time_ms),
+                user: e.user.clone(),
+                source: e.source.clone(),
+                name: e.name.clone(),
+                resource: e.resource.clone(),
+                read_only: e.read_only,
+            }),
+        };
+        let alarms = AlarmStatus {
+            total: self.alarms.len() as u32,
+            firing: self
+                .alarms
+                .iter()
+                .filter(|a| a.state == "ALARM")
+                .map(|a| Alarm { name: a.name.clone(), state: a.state.clone(), reason: a.reason.clone(), since: Some(time(a.since_ms)) })
+                .collect(),
+        };
+        PlatformSnapshot {
+            taken_at: time(self.now_ms),
+            streams: Reading::Ready { data: vec![stream] },
+            function: Reading::Ready { data: function },
+            lake: Reading::Ready { data: lake },
+            glue: Reading::Ready { data: glue },
+            redshift: Reading::Ready { data: redshift },
+            athena: Reading::Ready { data: athena },
+            audit: Reading::Ready { data: audit },
+            alarms: Reading::Ready { data: alarms },
+        }
+    }
+}

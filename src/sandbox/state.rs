@@ -1,0 +1,230 @@
+//! The sandbox's whole state: plain data, saved as JSON between runs.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use super::rng::Rng;
+use crate::model::CapacityMode;
+
+/// 2^128 - 1: the top of the Kinesis hash-key space.
+pub const MAX_HASH_KEY: u128 = u128::MAX;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SimState {
+    /// Bumped when the saved form changes incompatibly; an old file is replaced, not misread.
+    pub version: u32,
+    pub seed: u64,
+    pub rng: Rng,
+    /// Simulated time, epoch milliseconds.
+    pub now_ms: i64,
+    pub stream: StreamState,
+    pub lambda: LambdaState,
+    pub lake: LakeState,
+    pub glue: GlueState,
+    pub redshift: RedshiftState,
+    pub athena: AthenaState,
+    pub trail: VecDeque<TrailEvent>,
+    pub alarms: Vec<AlarmState>,
+    pub burst: Option<Burst>,
+    pub faults: Vec<Fault>,
+    /// Per-minute metrics, oldest first, at most a day.
+    pub minutes: VecDeque<MinuteMetrics>,
+    /// The minute being filled.
+    pub current: MinuteMetrics,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Shard {
+    pub id: String,
+    /// Hash keys are 128-bit; JSON keeps them as decimal strings.
+    #[serde(with = "u128_string")]
+    pub start: u128,
+    #[serde(with = "u128_string")]
+    pub end: u128,
+    pub parent: Option<String>,
+    pub adjacent_parent: Option<String>,
+    pub open: bool,
+    /// Records accepted but not yet processed by the consumer.
+    pub backlog: f64,
+    /// Age of the oldest unprocessed record, seconds.
+    pub oldest_age_s: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StreamState {
+    pub name: String,
+    pub mode: CapacityMode,
+    pub status: String,
+    pub retention_hours: u32,
+    pub shards: Vec<Shard>,
+    pub next_shard_number: u32,
+}
+
+impl StreamState {
+    pub fn open_shards(&self) -> impl Iterator<Item = &Shard> {
+        self.shards.iter().filter(|s| s.open)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LambdaState {
+    pub function: String,
+    pub batch_size: u32,
+    pub error_rate: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LakeState {
+    pub raw_bucket: String,
+    pub curated_bucket: String,
+    pub raw_bytes: f64,
+    pub raw_objects: u64,
+    pub curated_bytes: f64,
+    pub curated_objects: u64,
+    /// Raw bytes written since the last successful ETL run.
+    pub raw_bytes_pending: f64,
+    pub last_raw_write_ms: Option<i64>,
+    pub dlq_messages: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GlueRun {
+    pub id: String,
+    pub state: String,
+    pub started_ms: i64,
+    /// When the current state ends (for STARTING and RUNNING).
+    pub until_ms: i64,
+    pub ended_ms: Option<i64>,
+    pub error: Option<String>,
+    pub input_bytes: f64,
+    pub fails: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GlueState {
+    pub database: String,
+    pub job: String,
+    pub crawler: String,
+    /// Minutes past the hour the job starts at, and every how many minutes.
+    pub job_minute: u32,
+    pub job_every_minutes: u32,
+    /// The scheduled period of the last check, for the job and the crawler.
+    pub job_slot: i64,
+    pub crawler_slot: i64,
+    pub failure_rate: f64,
+    pub runs: VecDeque<GlueRun>,
+    pub next_run_number: u32,
+    pub crawler_state: String,
+    pub crawler_until_ms: i64,
+    pub crawler_last_status: Option<String>,
+    pub crawler_last_crawl_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RedshiftState {
+    pub name: String,
+    pub load_until_ms: i64,
+    pub cpu: f64,
+    pub connections: f64,
+    pub disk_percent: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AthenaState {
+    pub workgroup: String,
+    pub running_until_ms: i64,
+    pub failures_ms: VecDeque<i64>,
+    pub scanned_today: f64,
+    pub day: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TrailEvent {
+    pub time_ms: i64,
+    pub user: String,
+    pub source: String,
+    pub name: String,
+    pub resource: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AlarmState {
+    pub name: String,
+    pub state: String,
+    pub reason: String,
+    pub since_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Burst {
+    pub until_ms: i64,
+    pub factor: f64,
+}
+
+/// Incidents an operator can rehearse (`lakeops sandbox fault KIND`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fault {
+    /// The consumer fails a third of its batches.
+    ConsumerErrors,
+    /// One partition key carries most of the traffic, so one shard runs hot.
+    HotKey,
+    /// Producers send more than twice their usual rate.
+    TrafficSpike,
+    /// Every ETL run fails.
+    FailingEtl,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 4] = [Fault::ConsumerErrors, Fault::HotKey, Fault::TrafficSpike, Fault::FailingEtl];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::ConsumerErrors => "consumer-errors",
+            Fault::HotKey => "hot-key",
+            Fault::TrafficSpike => "traffic-spike",
+            Fault::FailingEtl => "failing-etl",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// One minute of the metrics CloudWatch would hold (sums, except where named).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct MinuteMetrics {
+    /// Start of the minute, epoch milliseconds.
+    pub minute_ms: i64,
+    pub incoming_records: f64,
+    pub incoming_bytes: f64,
+    pub write_throttled: f64,
+    pub read_throttled: f64,
+    pub outgoing_records: f64,
+    /// Maximum over the minute.
+    pub iterator_age_ms: f64,
+    pub invocations: f64,
+    pub errors: f64,
+    pub throttles: f64,
+    pub duration_ms_sum: f64,
+    /// Averages over the minute (sum here, divided by `samples`).
+    pub redshift_cpu_sum: f64,
+    pub redshift_connections_sum: f64,
+    pub samples: f64,
+}
+
+mod u128_string {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}

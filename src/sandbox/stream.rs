@@ -1,0 +1,102 @@
+//! The stream and its consumer: per-shard write limits, throttling beyond them, and a
+//! Lambda consumer whose batch size, duration and errors decide how fast the backlog drains.
+
+use super::state::*;
+use crate::model::CapacityMode;
+
+/// Kinesis write limits per shard.
+pub const SHARD_RECORDS_PER_SECOND: f64 = 1_000.0;
+pub const SHARD_BYTES_PER_SECOND: f64 = 1_048_576.0;
+/// The hash key the hot-key fault sends most traffic to.
+const HOT_HASH_KEY: u128 = u128::MAX / 3;
+const HOT_SHARE: f64 = 0.6;
+/// A failing batch takes this long (exception, retry back-off) before the next attempt.
+const FAILED_BATCH_SECONDS: f64 = 2.5;
+
+impl SimState {
+    /// Opens `count` shards splitting the hash-key space evenly.
+    pub fn create_shards(&mut self, count: u32) {
+        let count = count.max(1) as u128;
+        let width = u128::MAX / count;
+        for i in 0..count {
+            let start = i * width;
+            let end = if i == count - 1 { MAX_HASH_KEY } else { (i + 1) * width - 1 };
+            let id = self.next_shard_id();
+            self.stream.shards.push(Shard { id, start, end, parent: None, adjacent_parent: None, open: true, backlog: 0.0, oldest_age_s: 0.0 });
+        }
+    }
+
+    pub fn next_shard_id(&mut self) -> String {
+        let id = format!("shardId-{:012}", self.stream.next_shard_number);
+        self.stream.next_shard_number += 1;
+        id
+    }
+
+    /// One step of producers writing at `rate` records/s and the consumer reading.
+    pub(super) fn stream_step(&mut self, rate: f64, dt: f64, record_bytes: f64) {
+        let hot = self.has_fault(Fault::HotKey);
+        let error_rate = if self.has_fault(Fault::ConsumerErrors) { 0.35 } else { self.lambda.error_rate };
+        let batch_size = self.lambda.batch_size as f64;
+        let on_demand = self.stream.mode == CapacityMode::OnDemand;
+        let shard_cap = SHARD_RECORDS_PER_SECOND.min(SHARD_BYTES_PER_SECOND / record_bytes);
+        let mut age_ms_max: f64 = 0.0;
+        let (mut accepted_total, mut throttled_total, mut processed_total, mut invocations, mut errors, mut duration_sum) =
+            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let retention_s = self.stream.retention_hours as f64 * 3600.0;
+        for shard in self.stream.shards.iter_mut().filter(|s| s.open) {
+            let mut share = (shard.end - shard.start) as f64 / u128::MAX as f64;
+            if hot {
+                let holds_hot = (shard.start..=shard.end).contains(&HOT_HASH_KEY);
+                share = share * (1.0 - HOT_SHARE) + if holds_hot { HOT_SHARE } else { 0.0 };
+            }
+            let offered = rate * share;
+            let accepted = if on_demand { offered } else { offered.min(shard_cap) };
+            accepted_total += accepted * dt;
+            throttled_total += (offered - accepted) * dt;
+            shard.backlog += accepted * dt;
+
+            // One batch at a time per shard; a failing batch is retried, so it blocks the shard.
+            let batch = batch_size.min(shard.backlog.max(1.0));
+            let duration = 0.08 + 0.0004 * batch;
+            let per_attempt = (1.0 - error_rate) * duration + error_rate * FAILED_BATCH_SECONDS;
+            let capacity = (1.0 - error_rate) * batch / per_attempt;
+            let processed = shard.backlog.min(capacity * dt);
+            shard.backlog -= processed;
+            let attempts = if processed > 0.0 { processed / ((1.0 - error_rate).max(0.01) * batch) } else { 0.0 };
+            invocations += attempts;
+            errors += attempts * error_rate;
+            duration_sum += attempts * ((1.0 - error_rate) * duration + error_rate * FAILED_BATCH_SECONDS) * 1000.0;
+            processed_total += processed;
+
+            // Oldest unprocessed record: the backlog expressed in seconds of arrivals.
+            shard.oldest_age_s = if shard.backlog <= accepted.max(1.0) { duration } else { shard.backlog / accepted.max(1.0) };
+            if shard.oldest_age_s > retention_s {
+                // Records past retention are gone.
+                shard.backlog = accepted * retention_s;
+                shard.oldest_age_s = retention_s;
+            }
+            age_ms_max = age_ms_max.max(shard.oldest_age_s * 1000.0);
+        }
+
+        let m = &mut self.current;
+        m.incoming_records += accepted_total;
+        m.incoming_bytes += accepted_total * record_bytes;
+        m.write_throttled += throttled_total;
+        m.outgoing_records += processed_total;
+        m.iterator_age_ms = m.iterator_age_ms.max(age_ms_max);
+        m.invocations += invocations;
+        m.errors += errors;
+        m.duration_ms_sum += duration_sum;
+
+        let lake = &mut self.lake;
+        let written = processed_total * record_bytes * 1.1;
+        lake.raw_bytes += written;
+        lake.raw_bytes_pending += written;
+        lake.raw_objects += (invocations - errors).max(0.0).round() as u64;
+        if processed_total > 0.0 {
+            lake.last_raw_write_ms = Some(self.now_ms);
+        }
+        // A batch lands in the dead-letter queue when it failed its retries too.
+        lake.dlq_messages += errors * error_rate * error_rate;
+    }
+}

@@ -1,0 +1,141 @@
+//! Which keys a settings layer may hold: every key of the built-in defaults plus a few
+//! optional ones. Each layer is checked on its own so that an unknown key is reported
+//! with the file it is in.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use super::error::{did_you_mean, SettingsError};
+
+/// Keys that have no default value.
+const OPTIONAL_KEYS: &[&str] = &[
+    "aws.profile",
+    "aws.endpoint_url",
+    "platform.lake.raw_bucket",
+    "platform.lake.curated_bucket",
+];
+
+struct Schema {
+    leaves: BTreeSet<String>,
+    tables: BTreeSet<String>,
+}
+
+fn schema() -> &'static Schema {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let mut schema = Schema { leaves: BTreeSet::new(), tables: BTreeSet::new() };
+        // The defaults are compiled in and covered by a unit test, so this cannot fail at run time.
+        let defaults: toml::Table = super::DEFAULTS.parse().unwrap_or_default();
+        collect(&defaults, "", &mut schema);
+        for key in OPTIONAL_KEYS {
+            schema.leaves.insert((*key).to_string());
+        }
+        schema
+    })
+}
+
+fn collect(table: &toml::Table, prefix: &str, schema: &mut Schema) {
+    for (key, value) in table {
+        let path = join(prefix, key);
+        match value {
+            toml::Value::Table(inner) => {
+                schema.tables.insert(path.clone());
+                collect(inner, &path, schema);
+            }
+            _ => {
+                schema.leaves.insert(path);
+            }
+        }
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// Every dotted key lakeops accepts, tables excluded.
+pub fn known_keys() -> impl Iterator<Item = &'static str> {
+    schema().leaves.iter().map(String::as_str)
+}
+
+/// Refuses the first key of `table` lakeops does not know, naming the nearest known one.
+pub fn check_known(table: &toml::Table, origin: &str) -> Result<(), SettingsError> {
+    check_table(table, "", origin)
+}
+
+fn check_table(table: &toml::Table, prefix: &str, origin: &str) -> Result<(), SettingsError> {
+    let schema = schema();
+    for (key, value) in table {
+        let path = join(prefix, key);
+        if schema.tables.contains(&path) {
+            match value {
+                toml::Value::Table(inner) => check_table(inner, &path, origin)?,
+                other => {
+                    return Err(SettingsError::new(
+                        origin,
+                        Some(&path),
+                        format!("expected a table ([{path}]), found {}", other.type_str()),
+                    ))
+                }
+            }
+        } else if !schema.leaves.contains(&path) {
+            let siblings = schema
+                .leaves
+                .iter()
+                .chain(schema.tables.iter())
+                .filter_map(|k| {
+                    let (parent, last) = k.rsplit_once('.').unwrap_or(("", k.as_str()));
+                    (parent == prefix).then_some(last)
+                });
+            let hint = did_you_mean(key, siblings);
+            let scope = if prefix.is_empty() { "at the top level".to_string() } else { format!("in [{prefix}]") };
+            return Err(SettingsError::new(origin, Some(&path), format!("unknown key {scope}{hint}")));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `table` holds the dotted `key`.
+pub fn contains(table: &toml::Table, key: &str) -> bool {
+    let mut current = table;
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        match current.get(part) {
+            Some(toml::Value::Table(inner)) if parts.peek().is_some() => current = inner,
+            Some(_) => return parts.peek().is_none(),
+            None => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_are_known() {
+        let defaults: toml::Table = super::super::DEFAULTS.parse().expect("defaults parse");
+        check_known(&defaults, "defaults").expect("defaults only hold known keys");
+        assert!(known_keys().any(|k| k == "platform.stream.shards"));
+    }
+
+    #[test]
+    fn unknown_key_names_the_nearest_sibling() {
+        let table: toml::Table = "[platform.stream]\nshard = 4\n".parse().unwrap();
+        let err = check_known(&table, "p.toml").unwrap_err();
+        assert_eq!(err.to_string(), "p.toml: key `platform.stream.shard`: unknown key in [platform.stream] (did you mean `shards`?)");
+    }
+
+    #[test]
+    fn contains_finds_nested_keys() {
+        let table: toml::Table = "[console]\nreadonly = true\n".parse().unwrap();
+        assert!(contains(&table, "console.readonly"));
+        assert!(!contains(&table, "console.theme"));
+        assert!(!contains(&table, "aws.region"));
+    }
+}

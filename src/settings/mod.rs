@@ -1,0 +1,240 @@
+//! Settings: built-in defaults < `$XDG_CONFIG_HOME/lakeops/config.toml` < profile <
+//! `LAKEOPS_*` environment < command-line flags, merged with the `config` crate.
+//!
+//! Each file layer is checked on its own first, so that an unknown key or a syntax error
+//! names the file it is in; type errors and impossible values are traced back to the
+//! last layer that set the key.
+
+mod error;
+mod keys;
+mod model;
+pub mod paths;
+pub mod profile;
+pub mod theme;
+mod validate;
+
+pub use error::{did_you_mean, nearest, SettingsError};
+pub use keys::known_keys;
+pub use model::*;
+pub use paths::Paths;
+pub use theme::Theme;
+
+use config::{Config, ConfigError, FileFormat};
+
+pub(crate) const DEFAULTS: &str = include_str!("defaults.toml");
+
+/// What the command line says about settings.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub profile: Option<String>,
+    pub theme: Option<String>,
+    pub readonly: bool,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub speed: Option<f64>,
+}
+
+/// The merged settings, the theme they name and where the profile came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub settings: Settings,
+    pub theme: Theme,
+    /// The profile's name as given (`sandbox`, or a file stem).
+    pub profile: String,
+    pub profile_origin: String,
+}
+
+struct Layer {
+    origin: String,
+    table: toml::Table,
+}
+
+/// Loads every layer. `env` is the process environment (passed in so tests can vary it).
+pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> Result<Loaded, SettingsError> {
+    let mut layers: Vec<Layer> = Vec::new();
+    layers.push(parse_layer("built-in defaults", DEFAULTS)?);
+
+    let user_config = paths.config_file();
+    if user_config.is_file() {
+        let origin = user_config.display().to_string();
+        let text = std::fs::read_to_string(&user_config)
+            .map_err(|e| SettingsError::new(origin.clone(), None, format!("cannot read: {}", profile::io_reason(&e))))?;
+        layers.push(parse_layer(&origin, &text)?);
+    }
+
+    let profile_name = overrides.profile.clone().unwrap_or_else(|| "sandbox".to_string());
+    let source = profile::resolve(&profile_name, paths)?;
+    layers.push(parse_layer(&source.origin, &source.text)?);
+
+    let env_layer = env_layer(env)?;
+    let flag_layer = flag_layer(overrides);
+
+    let mut builder = Config::builder();
+    for layer in &layers {
+        builder = builder.add_source(config::File::from_str(&toml::to_string(&layer.table).unwrap_or_default(), FileFormat::Toml));
+    }
+    let env_map: config::Map<String, String> = env
+        .iter()
+        .filter(|(k, _)| is_setting_var(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    builder = builder.add_source(
+        config::Environment::with_prefix("LAKEOPS")
+            .prefix_separator("_")
+            .separator("__")
+            .try_parsing(true)
+            .source(Some(env_map)),
+    );
+    builder = builder.add_source(config::File::from_str(&toml::to_string(&flag_layer.table).unwrap_or_default(), FileFormat::Toml));
+    layers.push(env_layer);
+    layers.push(flag_layer);
+
+    let merged = builder.build().map_err(|e| config_error(e, &layers))?;
+    let settings: Settings = merged.try_deserialize().map_err(|e| config_error(e, &layers))?;
+    validate::validate(&settings).map_err(|(key, message)| SettingsError::new(origin_of(key, &layers), Some(key), message))?;
+
+    let theme_name = settings.console.theme.clone();
+    let theme = theme::resolve(&theme_name, paths, &origin_of("console.theme", &layers))?;
+    Ok(Loaded { settings, theme, profile: source.name, profile_origin: source.origin })
+}
+
+fn parse_layer(origin: &str, text: &str) -> Result<Layer, SettingsError> {
+    let table: toml::Table = text.parse().map_err(|e| theme::toml_error(origin, text, &e))?;
+    keys::check_known(&table, origin)?;
+    Ok(Layer { origin: origin.to_string(), table })
+}
+
+/// `LAKEOPS_CONSOLE__REFRESH_SECONDS` is `console.refresh_seconds`; variables without `__`
+/// (such as `LAKEOPS_PROFILE`) are command-line defaults, not settings.
+fn is_setting_var(name: &str) -> bool {
+    name.starts_with("LAKEOPS_") && name.contains("__")
+}
+
+fn env_layer(env: &[(String, String)]) -> Result<Layer, SettingsError> {
+    let mut table = toml::Table::new();
+    for (name, value) in env.iter().filter(|(k, _)| is_setting_var(k)) {
+        let key = name["LAKEOPS_".len()..].to_ascii_lowercase().replace("__", ".");
+        insert_dotted(&mut table, &key, toml::Value::String(value.clone()));
+        keys::check_known(&table, &format!("environment variable {name}"))?;
+    }
+    Ok(Layer { origin: "environment".into(), table })
+}
+
+fn flag_layer(o: &Overrides) -> Layer {
+    let mut table = toml::Table::new();
+    if let Some(theme) = &o.theme {
+        insert_dotted(&mut table, "console.theme", theme.clone().into());
+    }
+    if o.readonly {
+        insert_dotted(&mut table, "console.readonly", true.into());
+    }
+    if let Some(region) = &o.region {
+        insert_dotted(&mut table, "aws.region", region.clone().into());
+    }
+    if let Some(url) = &o.endpoint_url {
+        insert_dotted(&mut table, "aws.endpoint_url", url.clone().into());
+    }
+    if let Some(speed) = o.speed {
+        insert_dotted(&mut table, "sandbox.speed", speed.into());
+    }
+    Layer { origin: "command line".into(), table }
+}
+
+fn insert_dotted(table: &mut toml::Table, key: &str, value: toml::Value) {
+    let mut current = table;
+    let mut parts: Vec<&str> = key.split('.').collect();
+    let last = parts.pop().unwrap_or(key);
+    for part in parts {
+        let entry = current.entry(part.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        let toml::Value::Table(next) = entry else { return };
+        current = next;
+    }
+    current.insert(last.to_string(), value);
+}
+
+/// The last layer that set `key`: that is where the user must look.
+fn origin_of(key: &str, layers: &[Layer]) -> String {
+    layers
+        .iter()
+        .rev()
+        .find(|l| keys::contains(&l.table, key))
+        .map(|l| match l.origin.as_str() {
+            "environment" => format!("environment variable LAKEOPS_{}", key.to_ascii_uppercase().replace('.', "__")),
+            other => other.to_string(),
+        })
+        .unwrap_or_else(|| "settings".into())
+}
+
+fn config_error(e: ConfigError, layers: &[Layer]) -> SettingsError {
+    match e {
+        ConfigError::Type { unexpected, expected, key, .. } => {
+            let key = key.unwrap_or_default();
+            SettingsError::new(origin_of(&key, layers), Some(&key), format!("expected {expected}, found {unexpected}"))
+        }
+        ConfigError::At { error, key, .. } => {
+            let key = key.unwrap_or_default();
+            let inner = match *error {
+                ConfigError::Message(m) => m,
+                other => other.to_string(),
+            };
+            SettingsError::new(origin_of(&key, layers), Some(&key), humanize(&inner))
+        }
+        ConfigError::NotFound(key) => SettingsError::new(origin_of(&key, layers), Some(&key), "missing"),
+        other => SettingsError::new("settings", None, humanize(&other.to_string())),
+    }
+}
+
+/// serde's "unknown variant `x`, expected `a` or `b`" reads fine; tidy the rest.
+fn humanize(message: &str) -> String {
+    message.trim().replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths() -> (tempfile::TempDir, Paths) {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") };
+        (dir, paths)
+    }
+
+    #[test]
+    fn sandbox_is_the_default_profile() {
+        let (_d, paths) = paths();
+        let loaded = load(&Overrides::default(), &paths, &[]).unwrap();
+        assert_eq!(loaded.settings.backend, Backend::Sandbox);
+        assert_eq!(loaded.settings.platform.stream.name, "clickstream-events");
+        assert_eq!(loaded.settings.console.refresh_seconds, 5);
+        assert_eq!(loaded.theme.name, "default");
+    }
+
+    #[test]
+    fn layers_override_in_order() {
+        let (_d, paths) = paths();
+        std::fs::create_dir_all(&paths.config_dir).unwrap();
+        std::fs::write(paths.config_file(), "[console]\ntheme = \"light\"\nrefresh_seconds = 30\n").unwrap();
+        let env = vec![("LAKEOPS_CONSOLE__REFRESH_SECONDS".to_string(), "7".to_string())];
+        let overrides = Overrides { readonly: true, region: Some("eu-west-1".into()), ..Default::default() };
+        let loaded = load(&overrides, &paths, &env).unwrap();
+        // The profile sets refresh_seconds = 5 over config.toml's 30; the environment wins over both.
+        assert_eq!(loaded.settings.console.refresh_seconds, 7);
+        assert_eq!(loaded.theme.name, "light");
+        assert!(loaded.settings.console.readonly);
+        assert_eq!(loaded.settings.aws.region, "eu-west-1");
+    }
+
+    #[test]
+    fn environment_errors_name_the_variable() {
+        let (_d, paths) = paths();
+        let env = vec![("LAKEOPS_CONSOLE__REFRESH_SECONDS".to_string(), "0".to_string())];
+        let err = load(&Overrides::default(), &paths, &env).unwrap_err();
+        assert_eq!(err.origin, "environment variable LAKEOPS_CONSOLE__REFRESH_SECONDS");
+        let env = vec![("LAKEOPS_CONSOLE__THEMES".to_string(), "x".to_string())];
+        let err = load(&Overrides::default(), &paths, &env).unwrap_err();
+        assert!(err.to_string().contains("did you mean `theme`"), "{err}");
+    }
+}

@@ -1,0 +1,158 @@
+//! The typed settings, as deserialized from the merged layers.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub name: String,
+    pub backend: Backend,
+    pub aws: AwsSettings,
+    pub platform: PlatformSettings,
+    pub console: ConsoleSettings,
+    pub sandbox: SandboxSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Backend {
+    Aws,
+    Sandbox,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Aws => "aws",
+            Backend::Sandbox => "sandbox",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSettings {
+    pub region: String,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub max_attempts: u32,
+    pub initial_backoff_ms: u64,
+    pub connect_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformSettings {
+    pub stack_name: String,
+    pub discover: bool,
+    pub stream: StreamSettings,
+    pub lambda: LambdaSettings,
+    pub lake: LakeSettings,
+    pub glue: GlueSettings,
+    pub redshift: RedshiftSettings,
+    pub athena: AthenaSettings,
+    pub dlq: DlqSettings,
+    pub alarms: AlarmSettings,
+    pub network: NetworkSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StreamMode {
+    Provisioned,
+    OnDemand,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamSettings {
+    pub name: String,
+    pub mode: StreamMode,
+    pub shards: u32,
+    pub retention_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LambdaSettings {
+    pub function: String,
+    pub batch_size: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LakeSettings {
+    pub glacier_after_days: u32,
+    pub raw_bucket: Option<String>,
+    pub curated_bucket: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlueSettings {
+    pub database: String,
+    pub crawler: String,
+    pub job: String,
+    pub schedule: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RedshiftMode {
+    Serverless,
+    Cluster,
+    Off,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedshiftSettings {
+    pub mode: RedshiftMode,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AthenaSettings {
+    pub workgroup: String,
+    pub bytes_scanned_cutoff: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DlqSettings {
+    pub queue: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmSettings {
+    pub iterator_age_seconds: u64,
+    pub lambda_error_rate: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    pub enabled: bool,
+    pub cidr: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleSettings {
+    pub refresh_seconds: u64,
+    pub theme: String,
+    pub readonly: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxSettings {
+    pub seed: u64,
+    pub speed: f64,
+    pub peak_records_per_second: f64,
+    pub record_bytes: u32,
+    pub lambda_error_rate: f64,
+    pub glue_failure_rate: f64,
+}

@@ -1,0 +1,125 @@
+//! Values that parse but cannot be right: each rule names its key and what is expected.
+
+use super::model::Settings;
+
+/// The first impossible value, as (key, what is expected).
+pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
+    check("name", !s.name.trim().is_empty(), || "expected a non-empty profile name".into())?;
+    check("aws.region", is_region(&s.aws.region), || {
+        format!("expected an AWS region such as eu-west-1, found {:?}", s.aws.region)
+    })?;
+    if let Some(url) = &s.aws.endpoint_url {
+        check("aws.endpoint_url", is_http_url(url), || {
+            format!("expected an http:// or https:// URL such as http://127.0.0.1:4566, found {url:?}")
+        })?;
+    }
+    if let Some(profile) = &s.aws.profile {
+        check("aws.profile", !profile.trim().is_empty(), || "expected a named AWS profile, found an empty string".into())?;
+    }
+    range("aws.max_attempts", s.aws.max_attempts as f64, 1.0, 10.0, "attempts")?;
+    range("aws.initial_backoff_ms", s.aws.initial_backoff_ms as f64, 1.0, 60_000.0, "milliseconds")?;
+    range("aws.connect_timeout_ms", s.aws.connect_timeout_ms as f64, 100.0, 60_000.0, "milliseconds")?;
+    check("platform.stack_name", is_stack_name(&s.platform.stack_name), || {
+        format!(
+            "expected a CloudFormation stack name (a letter, then letters, digits and hyphens, at most 128), found {:?}",
+            s.platform.stack_name
+        )
+    })?;
+    let stream = &s.platform.stream;
+    check("platform.stream.name", is_stream_name(&stream.name), || {
+        format!("expected a stream name of 1 to 128 letters, digits, '_', '-' or '.', found {:?}", stream.name)
+    })?;
+    range("platform.stream.shards", stream.shards as f64, 1.0, 10_000.0, "shards (the per-stream maximum is 10,000)")?;
+    range("platform.stream.retention_hours", stream.retention_hours as f64, 24.0, 8_760.0, "hours (Kinesis keeps 24 h to 365 days)")?;
+    check("platform.lambda.function", !s.platform.lambda.function.trim().is_empty(), || "expected a function name".into())?;
+    range("platform.lambda.batch_size", s.platform.lambda.batch_size as f64, 1.0, 10_000.0, "records")?;
+    range("platform.lake.glacier_after_days", s.platform.lake.glacier_after_days as f64, 1.0, 36_500.0, "days")?;
+    check("platform.glue.schedule", is_schedule(&s.platform.glue.schedule), || {
+        format!("expected cron(...) or rate(...), found {:?}", s.platform.glue.schedule)
+    })?;
+    check("platform.athena.bytes_scanned_cutoff", s.platform.athena.bytes_scanned_cutoff >= 10_000_000, || {
+        format!(
+            "expected at least 10000000 bytes (the Athena minimum), found {}",
+            s.platform.athena.bytes_scanned_cutoff
+        )
+    })?;
+    range("platform.alarms.iterator_age_seconds", s.platform.alarms.iterator_age_seconds as f64, 1.0, 604_800.0, "seconds")?;
+    range("platform.alarms.lambda_error_rate", s.platform.alarms.lambda_error_rate, 0.0, 1.0, "a fraction (0.01 is 1 %)")?;
+    check("platform.network.cidr", is_cidr(&s.platform.network.cidr), || {
+        format!("expected an IPv4 CIDR block from /16 to /28 such as 10.20.0.0/16, found {:?}", s.platform.network.cidr)
+    })?;
+    range("console.refresh_seconds", s.console.refresh_seconds as f64, 1.0, 3_600.0, "seconds")?;
+    range("sandbox.speed", s.sandbox.speed, 0.01, 3_600.0, "times the wall clock")?;
+    range("sandbox.peak_records_per_second", s.sandbox.peak_records_per_second, 1.0, 1_000_000.0, "records per second")?;
+    range("sandbox.record_bytes", s.sandbox.record_bytes as f64, 1.0, 1_048_576.0, "bytes (a Kinesis record is at most 1 MiB)")?;
+    range("sandbox.lambda_error_rate", s.sandbox.lambda_error_rate, 0.0, 1.0, "a fraction")?;
+    range("sandbox.glue_failure_rate", s.sandbox.glue_failure_rate, 0.0, 1.0, "a fraction")?;
+    Ok(())
+}
+
+fn check(key: &'static str, ok: bool, message: impl FnOnce() -> String) -> Result<(), (&'static str, String)> {
+    if ok {
+        Ok(())
+    } else {
+        Err((key, message()))
+    }
+}
+
+fn range(key: &'static str, value: f64, min: f64, max: f64, unit: &str) -> Result<(), (&'static str, String)> {
+    check(key, value.is_finite() && value >= min && value <= max, || {
+        format!("expected {} to {} {unit}, found {}", fmt_num(min), fmt_num(max), fmt_num(value))
+    })
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn is_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn is_http_url(u: &str) -> bool {
+    let rest = u.strip_prefix("http://").or_else(|| u.strip_prefix("https://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
+}
+
+fn is_stack_name(n: &str) -> bool {
+    n.len() <= 128
+        && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+fn is_stream_name(n: &str) -> bool {
+    (1..=128).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+fn is_schedule(s: &str) -> bool {
+    (s.starts_with("cron(") || s.starts_with("rate(")) && s.ends_with(')')
+}
+
+fn is_cidr(c: &str) -> bool {
+    let Some((ip, bits)) = c.split_once('/') else { return false };
+    let octets_ok = ip.split('.').count() == 4 && ip.split('.').all(|o| o.parse::<u8>().is_ok());
+    octets_ok && bits.parse::<u8>().is_ok_and(|b| (16..=28).contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert!(is_region("eu-west-1") && is_region("us-gov-west-1") && !is_region("europe"));
+        assert!(is_cidr("10.20.0.0/16") && !is_cidr("10.20.0.0/8") && !is_cidr("10.300.0.0/16"));
+        assert!(is_http_url("http://127.0.0.1:4566") && !is_http_url("localhost:4566"));
+        assert!(is_schedule("rate(1 hour)") && !is_schedule("hourly"));
+    }
+}

@@ -1,0 +1,153 @@
+"""moto, fronted for the CloudWatch Smithy RPC v2 CBOR protocol.
+
+aws-sdk-cloudwatch >= 1.100 speaks Smithy RPC v2 CBOR; moto 5.2.5 answers CloudWatch only in
+the Query and AWS JSON 1.0 protocols. This server runs moto's own WSGI application on one
+loopback port and translates CloudWatch CBOR requests to JSON 1.0 and the answers back to
+CBOR, typing timestamps from botocore's CloudWatch service model. Every other request goes
+to moto untouched.
+
+Usage: python moto_front.py PORT   (prints "ready PORT" on stdout once it serves)
+"""
+
+import datetime
+import io
+import json
+import sys
+
+import botocore.session
+import cbor2
+from moto.moto_server.threaded_moto_server import MotoRequestHandler
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
+JSON_TARGET = "GraniteServiceVersion20100801."
+
+_model = botocore.session.get_session().get_service_model("cloudwatch")
+
+
+def _to_json_value(value):
+    """CBOR-decoded request values to what JSON 1.0 carries (timestamps as epoch seconds)."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.timestamp()
+    if isinstance(value, dict):
+        return {k: _to_json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_json_value(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        import base64
+
+        return base64.b64encode(value).decode()
+    return value
+
+
+def _parse_time(value):
+    if isinstance(value, (int, float)):
+        return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
+    if isinstance(value, str):
+        text = value.replace("Z", "+00:00")
+        try:
+            parsed = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            return value
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        return parsed
+    return value
+
+
+def _typed(value, shape):
+    """JSON 1.0 response values to CBOR values, guided by the output shape."""
+    if shape is None or value is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        out = {}
+        for key, member in value.items():
+            member_shape = shape.members.get(key)
+            out[key] = _typed(member, member_shape)
+        return out
+    if kind == "list" and isinstance(value, list):
+        return [_typed(v, shape.member) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _typed(v, shape.value) for k, v in value.items()}
+    if kind == "timestamp":
+        return _parse_time(value)
+    if kind in ("double", "float") and isinstance(value, (int, str)):
+        return float(value)
+    return value
+
+
+class CborFront:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") != "POST" or not path.startswith(CBOR_PREFIX):
+            return self.inner(environ, start_response)
+        operation = path[len(CBOR_PREFIX):]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        request = cbor2.loads(raw) if raw else {}
+        body = json.dumps(_to_json_value(request)).encode()
+
+        environ = dict(environ)
+        environ["PATH_INFO"] = "/"
+        environ["CONTENT_TYPE"] = "application/x-amz-json-1.0"
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ["HTTP_X_AMZ_TARGET"] = JSON_TARGET + operation
+        environ["wsgi.input"] = io.BytesIO(body)
+
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = status
+            captured["headers"] = headers
+            return lambda data: None
+
+        chunks = self.inner(environ, capture)
+        try:
+            answer = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        status = captured.get("status", "500 Internal Server Error")
+        document = json.loads(answer) if answer.strip() else {}
+        if status.startswith("2"):
+            try:
+                shape = _model.operation_model(operation).output_shape
+            except Exception:  # unknown operation: pass the document as is
+                shape = None
+            document = _typed(document, shape)
+        else:
+            kind = document.get("__type", "InternalFailure")
+            document = {
+                "__type": "com.amazonaws.cloudwatch#" + kind.split("#")[-1],
+                "message": document.get("message") or document.get("Message") or "",
+            }
+        out = cbor2.dumps(document, datetime_as_timestamp=True, timezone=datetime.timezone.utc)
+        headers = [
+            ("Content-Type", "application/cbor"),
+            ("Content-Length", str(len(out))),
+            ("smithy-protocol", "rpc-v2-cbor"),
+            ("x-amzn-RequestId", "moto-front"),
+        ]
+        if not status.startswith("2"):
+            headers.append(("x-amzn-query-error", document["__type"].split("#")[-1] + ";Sender"))
+        start_response(status, headers)
+        return [out]
+
+
+def main():
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    app = CborFront(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", port, app, True, request_handler=MotoRequestHandler)
+    print("ready", server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
