@@ -1,1 +1,88 @@
-fn main() {}
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use lakeops::app::{App, Header};
+use lakeops::cli::{Cli, Command, SandboxCommand};
+use lakeops::headless::{self, Failure};
+use lakeops::settings::{self, Overrides, Paths};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version on stdout (exit 0) and usage errors on stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let paths = Paths::from_env();
+    let log_problem = lakeops::logging::init(&paths.log_file()).err();
+    match run(cli, &paths, log_problem) {
+        Ok(out) => {
+            if !out.is_empty() {
+                print!("{out}");
+                if !out.ends_with('\n') {
+                    println!();
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            tracing::warn!("exit {}: {}", failure.exit_code(), failure.message());
+            eprintln!("lakeops: {}", failure.message());
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, Failure> {
+    match &cli.command {
+        Some(Command::Profiles) => return Ok(headless::lists::profiles(paths)),
+        Some(Command::Themes) => return Ok(headless::lists::themes(paths)),
+        Some(Command::Completions { shell }) => return Ok(headless::lists::completions(*shell)),
+        _ => {}
+    }
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let loaded = settings::load(&Overrides::from(&cli.global), paths, &env)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Platform(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        match cli.command {
+            None => console(&loaded, paths, log_problem).await.map(|_| String::new()),
+            Some(Command::Status { json }) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let report = headless::status::report(&loaded, platform.as_ref()).await?;
+                platform.flush()?;
+                Ok(if json { headless::status::to_json(&report) } else { headless::status::to_text(&report) })
+            }
+            Some(Command::Sandbox { action: SandboxCommand::Reset { yes } }) => headless::sandbox::reset(&loaded, paths, yes),
+            Some(Command::Sandbox { action: SandboxCommand::Fault { kind, off, yes } }) => {
+                headless::sandbox::fault(&loaded, paths, kind.into(), !off, yes)
+            }
+            Some(Command::Profiles | Command::Themes | Command::Completions { .. }) => Ok(String::new()),
+        }
+    })
+}
+
+async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<String>) -> Result<(), Failure> {
+    let platform = headless::connect(loaded, paths).await?;
+    let info = platform.info();
+    let header = Header {
+        profile: loaded.profile.clone(),
+        backend: info.backend.to_string(),
+        location: info.location,
+        readonly: loaded.settings.console.readonly,
+    };
+    let mut app = App::new(header, headless::status::thresholds(loaded), loaded.settings.console.refresh_seconds * 1000);
+    if let Some(problem) = log_problem {
+        lakeops::app::report_error(&mut app, "log", &format!("logging is off: {problem}"), chrono::Utc::now());
+    }
+    tracing::info!(profile = %loaded.profile, backend = %app.header.backend, "console opened");
+    lakeops::runtime::run(app, loaded.theme.clone(), Arc::clone(&platform))
+        .await
+        .map_err(|e| Failure::Platform(format!("the console stopped: {e}")))
+}

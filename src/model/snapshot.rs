@@ -235,6 +235,9 @@ pub struct PlatformSnapshot {
     pub athena: Reading<AthenaStatus>,
     pub audit: Reading<AuditStatus>,
     pub alarms: Reading<AlarmStatus>,
+    /// Partial failures of this read (a layer that could not be read says why in its
+    /// `Reading`; these are the rest, e.g. metrics that could not be fetched).
+    pub problems: Vec<String>,
 }
 
 /// One layer's verdict: the health, the reason in words, and its key numbers.

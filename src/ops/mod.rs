@@ -2,3 +2,4 @@
 
 pub mod format;
 pub mod health;
+pub mod metrics;

@@ -39,4 +39,9 @@ pub trait Platform: Send + Sync {
     /// Everything the overview shows. Layers that cannot be read come back as
     /// `Reading::Unavailable` with the reason; the call fails only when nothing could be read.
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError>;
+
+    /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
+    fn flush(&self) -> Result<(), PlatformError> {
+        Ok(())
+    }
 }

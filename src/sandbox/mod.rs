@@ -94,14 +94,6 @@ impl Sandbox {
         Ok(out)
     }
 
-    /// Saves now (at exit, after a change).
-    pub fn flush(&self) -> Result<(), PlatformError> {
-        let inner = self.inner.lock().map_err(|_| failed("the sandbox model is unusable"))?;
-        match &self.store {
-            Some(store) => store.save(&inner.state),
-            None => Ok(()),
-        }
-    }
 }
 
 fn fresh(settings: &Settings, now_ms: i64) -> SimState {
@@ -122,5 +114,14 @@ impl Platform for Sandbox {
 
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
         self.with_model(|state| state.snapshot())
+    }
+
+    /// Saves now (at exit, after a change).
+    fn flush(&self) -> Result<(), PlatformError> {
+        let inner = self.inner.lock().map_err(|_| failed("the sandbox model is unusable"))?;
+        match &self.store {
+            Some(store) => store.save(&inner.state),
+            None => Ok(()),
+        }
     }
 }

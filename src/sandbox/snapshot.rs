@@ -112,6 +112,7 @@ impl SimState {
             athena: Reading::Ready { data: athena },
             audit: Reading::Ready { data: audit },
             alarms: Reading::Ready { data: alarms },
+            problems: Vec::new(),
         }
     }
 }

@@ -1,0 +1,25 @@
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::model::PlatformSnapshot;
+use crate::platform::PlatformError;
+
+/// Everything that can happen to the console.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize { width: u16, height: u16 },
+    /// Time passed: refreshes may be due, toasts may expire.
+    Tick,
+    SnapshotLoaded { result: Result<Box<PlatformSnapshot>, PlatformError>, at: DateTime<Utc> },
+    /// SIGTERM, SIGINT or the terminal going away.
+    Quit,
+}
+
+/// Work the reducer asks the runtime to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    FetchSnapshot,
+    Quit,
+}

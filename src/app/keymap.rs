@@ -1,0 +1,95 @@
+//! Keys to commands, per mode and view; the help overlay is generated from the same table.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::view::ViewId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    OpenCommandLine,
+    OpenFilter,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    Refresh,
+    ClearErrors,
+}
+
+/// One line of the help overlay.
+pub struct Binding {
+    pub keys: &'static str,
+    pub command: Command,
+    pub does: &'static str,
+}
+
+const COMMON: &[Binding] = &[
+    Binding { keys: "?", command: Command::Help, does: "show or hide this help" },
+    Binding { keys: ":", command: Command::OpenCommandLine, does: "command line: :overview, :streams, :errors … (tab completes)" },
+    Binding { keys: "r", command: Command::Refresh, does: "refresh now" },
+    Binding { keys: "esc", command: Command::Back, does: "close, clear the filter, or go back" },
+    Binding { keys: "q  ctrl-c", command: Command::Quit, does: "quit" },
+];
+
+const LIST: &[Binding] = &[
+    Binding { keys: "j ↓  k ↑", command: Command::Down, does: "move down / up" },
+    Binding { keys: "pgdn  pgup", command: Command::PageDown, does: "move a page" },
+    Binding { keys: "home g  end G", command: Command::Top, does: "first / last row" },
+    Binding { keys: "/", command: Command::OpenFilter, does: "filter the rows" },
+    Binding { keys: "mouse", command: Command::Down, does: "wheel scrolls, click selects" },
+];
+
+const OVERVIEW: &[Binding] = &[Binding { keys: "enter", command: Command::Open, does: "open the selected layer's view" }];
+const ERRORS: &[Binding] = &[Binding { keys: "x", command: Command::ClearErrors, does: "clear the error history" }];
+
+/// Every binding of a view, view-specific first, for the help overlay.
+pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
+    let specific: &[Binding] = match view {
+        ViewId::Overview => OVERVIEW,
+        ViewId::Errors => ERRORS,
+        _ => &[],
+    };
+    let list: &[Binding] = if has_list(view) { LIST } else { &[] };
+    specific.iter().chain(list).chain(COMMON).collect()
+}
+
+pub fn has_list(view: ViewId) -> bool {
+    matches!(view, ViewId::Overview | ViewId::Errors)
+}
+
+/// The command a key means in normal mode on `view`.
+pub fn command(view: ViewId, key: KeyEvent) -> Option<Command> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            KeyCode::Char('c') => Some(Command::Quit),
+            KeyCode::Char('d') => Some(Command::PageDown),
+            KeyCode::Char('u') => Some(Command::PageUp),
+            _ => None,
+        };
+    }
+    let list = has_list(view);
+    let cmd = match key.code {
+        KeyCode::Char('q') => Command::Quit,
+        KeyCode::Char('?') => Command::Help,
+        KeyCode::Char(':') => Command::OpenCommandLine,
+        KeyCode::Char('r') => Command::Refresh,
+        KeyCode::Esc => Command::Back,
+        KeyCode::Char('/') if list => Command::OpenFilter,
+        KeyCode::Char('j') | KeyCode::Down if list => Command::Down,
+        KeyCode::Char('k') | KeyCode::Up if list => Command::Up,
+        KeyCode::PageDown if list => Command::PageDown,
+        KeyCode::PageUp if list => Command::PageUp,
+        KeyCode::Home | KeyCode::Char('g') if list => Command::Top,
+        KeyCode::End | KeyCode::Char('G') if list => Command::Bottom,
+        KeyCode::Enter if view == ViewId::Overview => Command::Open,
+        KeyCode::Char('x') if view == ViewId::Errors => Command::ClearErrors,
+        _ => return None,
+    };
+    Some(cmd)
+}

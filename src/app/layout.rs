@@ -1,0 +1,41 @@
+//! Screen geometry shared by the drawing code and the mouse handling, so a click lands on
+//! the row that was drawn there.
+
+use ratatui::layout::Rect;
+
+/// The smallest terminal the console draws in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub struct Areas {
+    pub header: Rect,
+    pub body: Rect,
+    pub status: Rect,
+}
+
+pub fn areas(area: Rect) -> Areas {
+    let header = Rect { height: 1.min(area.height), ..area };
+    let status = Rect { y: area.bottom().saturating_sub(1), height: 1.min(area.height), ..area };
+    let body = Rect { y: area.y + 1, height: area.height.saturating_sub(2), ..area };
+    Areas { header, body, status }
+}
+
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
+
+/// Lines a list view spends above its first row: the block's border and the column header.
+pub const LIST_CHROME_TOP: u16 = 2;
+
+/// The screen rows of a list's items (inside the border, below the column header).
+pub fn list_rows(body: Rect) -> Rect {
+    Rect { x: body.x + 1, y: body.y + LIST_CHROME_TOP, width: body.width.saturating_sub(2), height: body.height.saturating_sub(LIST_CHROME_TOP + 1) }
+}
+
+/// The overview gives the layer table its rows plus chrome, and the rest to the trend chart.
+pub fn overview_split(body: Rect, layers: u16) -> (Rect, Rect) {
+    let table_height = (layers * 2 + LIST_CHROME_TOP + 1).min(body.height);
+    let table = Rect { height: table_height, ..body };
+    let rest = Rect { y: body.y + table_height, height: body.height - table_height, ..body };
+    (table, rest)
+}

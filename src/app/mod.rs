@@ -1,0 +1,18 @@
+//! The console's state and its pure reducer: testable without a terminal or a network.
+
+mod action;
+pub mod keymap;
+pub mod layout;
+mod prompt;
+mod state;
+mod update;
+mod view;
+
+pub use action::{Action, Effect};
+pub use prompt::completions;
+pub use state::*;
+pub use update::{report_error, update};
+pub use view::ViewId;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,166 @@
+//! The console's state. Only the reducer changes it; drawing only reads it.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Utc};
+
+use super::view::ViewId;
+use crate::model::{LayerHealth, PlatformSnapshot};
+use crate::ops::health::Thresholds;
+
+/// What the header shows about where lakeops is pointed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub profile: String,
+    pub backend: String,
+    pub location: String,
+    pub readonly: bool,
+}
+
+/// What keys are going to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Help,
+    /// The `:` line. Tab cycles through the names starting with `stem`, what was typed
+    /// before the first Tab; `index` is the completion shown.
+    Command { input: String, stem: Option<String>, index: usize },
+    Filter { input: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastLevel {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub level: ToastLevel,
+    pub message: String,
+    pub expires_at_ms: u64,
+}
+
+/// One entry of the error history (`:errors`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRecord {
+    pub at: DateTime<Utc>,
+    pub source: String,
+    pub message: String,
+    /// How many times in a row this same error happened.
+    pub count: u32,
+}
+
+/// A scrollable list's cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListCursor {
+    pub selected: usize,
+    pub offset: usize,
+    pub filter: String,
+}
+
+/// The state of the one snapshot refresh loop.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refresh {
+    pub in_flight: bool,
+    /// Monotonic milliseconds at which the next refresh is due.
+    pub due_at_ms: u64,
+    pub last_success: Option<DateTime<Utc>>,
+    /// Consecutive failures, for backing off.
+    pub failures: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub header: Header,
+    pub thresholds: Thresholds,
+    pub refresh_interval_ms: u64,
+    /// The view history; the last one is on screen.
+    pub views: Vec<ViewId>,
+    pub mode: Mode,
+    pub snapshot: Option<PlatformSnapshot>,
+    pub layers: Vec<LayerHealth>,
+    pub overview: ListCursor,
+    pub errors: VecDeque<ErrorRecord>,
+    pub errors_cursor: ListCursor,
+    pub toasts: VecDeque<Toast>,
+    pub refresh: Refresh,
+    pub width: u16,
+    pub height: u16,
+    /// Monotonic milliseconds of the latest action.
+    pub now_ms: u64,
+    /// Something on screen changed since the last draw.
+    pub dirty: bool,
+    pub quitting: bool,
+}
+
+/// Errors kept in the history.
+pub const ERRORS_KEPT: usize = 200;
+/// How long a toast stays.
+pub const TOAST_MS: u64 = 6_000;
+
+impl App {
+    pub fn new(header: Header, thresholds: Thresholds, refresh_interval_ms: u64) -> App {
+        App {
+            header,
+            thresholds,
+            refresh_interval_ms,
+            views: vec![ViewId::Overview],
+            mode: Mode::Normal,
+            snapshot: None,
+            layers: Vec::new(),
+            overview: ListCursor::default(),
+            errors: VecDeque::new(),
+            errors_cursor: ListCursor::default(),
+            toasts: VecDeque::new(),
+            refresh: Refresh::default(),
+            width: 80,
+            height: 24,
+            now_ms: 0,
+            dirty: true,
+            quitting: false,
+        }
+    }
+
+    pub fn view(&self) -> ViewId {
+        self.views.last().copied().unwrap_or(ViewId::Overview)
+    }
+
+    /// When the runtime must wake the reducer next, if nothing else happens first.
+    pub fn next_wake_ms(&self) -> Option<u64> {
+        let refresh = (!self.refresh.in_flight).then_some(self.refresh.due_at_ms);
+        let toast = self.toasts.iter().map(|t| t.expires_at_ms).min();
+        match (refresh, toast) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Overview rows that pass the filter, as indexes into `layers`.
+    pub fn visible_layers(&self) -> Vec<usize> {
+        let needle = self.overview.filter.to_lowercase();
+        self.layers
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                needle.is_empty() || l.layer.title().to_lowercase().contains(&needle) || l.reason.to_lowercase().contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Error history rows that pass the filter, newest first.
+    pub fn visible_errors(&self) -> Vec<&ErrorRecord> {
+        let needle = self.errors_cursor.filter.to_lowercase();
+        self.errors
+            .iter()
+            .rev()
+            .filter(|e| needle.is_empty() || e.message.to_lowercase().contains(&needle) || e.source.to_lowercase().contains(&needle))
+            .collect()
+    }
+
+    /// Whether the data on screen is older than it should be.
+    pub fn is_stale(&self) -> bool {
+        self.refresh.failures > 0
+    }
+}

@@ -1,0 +1,280 @@
+//! The reducer: `update(app, action, now)` changes state and returns the effects to run.
+//! No I/O happens here.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use super::action::{Action, Effect};
+use super::keymap::{self, Command};
+use super::layout;
+use super::prompt;
+use super::state::*;
+use super::view::ViewId;
+use crate::ops::health;
+
+/// Backing off after failures never waits longer than this.
+const MAX_BACKOFF_MS: u64 = 300_000;
+
+pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
+    app.now_ms = now_ms;
+    let mut effects = Vec::new();
+    match action {
+        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key, &mut effects),
+        Action::Key(_) => {}
+        Action::Mouse(mouse) => on_mouse(app, mouse),
+        Action::Resize { width, height } => {
+            app.width = width;
+            app.height = height;
+            clamp_cursors(app);
+            app.dirty = true;
+        }
+        Action::Tick => {}
+        Action::SnapshotLoaded { result, at } => {
+            app.refresh.in_flight = false;
+            match result {
+                Ok(snapshot) => {
+                    for problem in &snapshot.problems {
+                        report_error(app, "refresh", problem, at);
+                    }
+                    app.layers = health::assess(&snapshot, app.thresholds);
+                    app.snapshot = Some(*snapshot);
+                    app.refresh.last_success = Some(at);
+                    app.refresh.failures = 0;
+                    app.refresh.due_at_ms = now_ms + app.refresh_interval_ms;
+                    clamp_cursors(app);
+                }
+                Err(error) => {
+                    app.refresh.failures += 1;
+                    let backoff = app.refresh_interval_ms.saturating_mul(1 << app.refresh.failures.min(6));
+                    app.refresh.due_at_ms = now_ms + backoff.min(MAX_BACKOFF_MS);
+                    report_error(app, "refresh", &error.to_string(), at);
+                }
+            }
+            app.dirty = true;
+        }
+        Action::Quit => quit(app, &mut effects),
+    }
+    expire_toasts(app);
+    if !app.quitting && !app.refresh.in_flight && now_ms >= app.refresh.due_at_ms {
+        app.refresh.in_flight = true;
+        effects.push(Effect::FetchSnapshot);
+    }
+    effects
+}
+
+/// Records an error in the history and shows it as a toast.
+pub fn report_error(app: &mut App, source: &str, message: &str, at: chrono::DateTime<chrono::Utc>) {
+    let message = crate::model::text::sanitize(message);
+    match app.errors.back_mut() {
+        Some(last) if last.source == source && last.message == message => {
+            // The same error again: counted in the history, not toasted again.
+            last.count += 1;
+            last.at = at;
+            app.dirty = true;
+            return;
+        }
+        _ => {
+            app.errors.push_back(ErrorRecord { at, source: source.into(), message: message.clone(), count: 1 });
+            while app.errors.len() > ERRORS_KEPT {
+                app.errors.pop_front();
+            }
+        }
+    }
+    toast(app, ToastLevel::Error, message);
+}
+
+pub fn toast(app: &mut App, level: ToastLevel, message: String) {
+    app.toasts.retain(|t| t.message != message);
+    app.toasts.push_back(Toast { level, message, expires_at_ms: app.now_ms + TOAST_MS });
+    while app.toasts.len() > 3 {
+        app.toasts.pop_front();
+    }
+    app.dirty = true;
+}
+
+fn expire_toasts(app: &mut App) {
+    let now = app.now_ms;
+    let before = app.toasts.len();
+    app.toasts.retain(|t| t.expires_at_ms > now);
+    if app.toasts.len() != before {
+        app.dirty = true;
+    }
+}
+
+fn quit(app: &mut App, effects: &mut Vec<Effect>) {
+    if !app.quitting {
+        app.quitting = true;
+        effects.push(Effect::Quit);
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+    app.dirty = true;
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return quit(app, effects);
+    }
+    match app.mode.clone() {
+        Mode::Help => {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter) {
+                app.mode = Mode::Normal;
+            }
+        }
+        Mode::Command { .. } => prompt::command_key(app, key, effects),
+        Mode::Filter { .. } => prompt::filter_key(app, key),
+        Mode::Normal => {
+            if let Some(command) = keymap::command(app.view(), key) {
+                run(app, command, effects);
+            }
+        }
+    }
+}
+
+/// Carries out a command in normal mode.
+pub fn run(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
+    match command {
+        Command::Quit => quit(app, effects),
+        Command::Help => app.mode = Mode::Help,
+        Command::OpenCommandLine => app.mode = Mode::Command { input: String::new(), stem: None, index: 0 },
+        Command::OpenFilter => {
+            let input = cursor(app).map(|c| c.filter.clone()).unwrap_or_default();
+            app.mode = Mode::Filter { input };
+        }
+        Command::Up => move_by(app, -1),
+        Command::Down => move_by(app, 1),
+        Command::PageUp => move_by(app, -(page(app, app.view()) as isize)),
+        Command::PageDown => move_by(app, page(app, app.view()) as isize),
+        Command::Top => move_by(app, isize::MIN / 2),
+        Command::Bottom => move_by(app, isize::MAX / 2),
+        Command::Open => {
+            let rows = app.visible_layers();
+            if let Some(&i) = rows.get(app.overview.selected) {
+                open_view(app, ViewId::for_layer(app.layers[i].layer));
+            }
+        }
+        Command::Back => back(app),
+        Command::Refresh => {
+            if !app.refresh.in_flight {
+                app.refresh.due_at_ms = app.now_ms;
+            }
+        }
+        Command::ClearErrors => {
+            app.errors.clear();
+            app.errors_cursor = ListCursor::default();
+        }
+    }
+}
+
+pub fn open_view(app: &mut App, view: ViewId) {
+    if app.view() != view {
+        app.views.retain(|v| *v != view);
+        app.views.push(view);
+    }
+    app.mode = Mode::Normal;
+}
+
+fn back(app: &mut App) {
+    if let Some(c) = cursor(app).filter(|c| !c.filter.is_empty()) {
+        c.filter.clear();
+        c.selected = 0;
+        c.offset = 0;
+        return;
+    }
+    if app.views.len() > 1 {
+        app.views.pop();
+    }
+}
+
+/// The list cursor of the view on screen.
+pub fn cursor(app: &mut App) -> Option<&mut ListCursor> {
+    match app.view() {
+        ViewId::Overview => Some(&mut app.overview),
+        ViewId::Errors => Some(&mut app.errors_cursor),
+        _ => None,
+    }
+}
+
+fn row_count(app: &App) -> usize {
+    match app.view() {
+        ViewId::Overview => app.visible_layers().len(),
+        ViewId::Errors => app.visible_errors().len(),
+        _ => 0,
+    }
+}
+
+/// How many items of `view`'s list fit on screen (overview rows take two lines).
+fn page(app: &App, view: ViewId) -> usize {
+    let rows = layout::list_rows(list_area(app, view)).height as usize;
+    (rows / lines_per_row(view)).max(1)
+}
+
+fn lines_per_row(view: ViewId) -> usize {
+    if view == ViewId::Overview {
+        2
+    } else {
+        1
+    }
+}
+
+/// The on-screen area of a view's list.
+pub fn list_area(app: &App, view: ViewId) -> ratatui::layout::Rect {
+    let area = ratatui::layout::Rect::new(0, 0, app.width, app.height);
+    let body = layout::areas(area).body;
+    match view {
+        ViewId::Overview => layout::overview_split(body, crate::model::Layer::ALL.len() as u16).0,
+        _ => body,
+    }
+}
+
+fn move_by(app: &mut App, delta: isize) {
+    let count = row_count(app);
+    let page = page(app, app.view());
+    if let Some(c) = cursor(app) {
+        let last = count.saturating_sub(1) as isize;
+        c.selected = (c.selected as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
+        keep_visible(c, page);
+    }
+}
+
+fn keep_visible(c: &mut ListCursor, page: usize) {
+    if c.selected < c.offset {
+        c.offset = c.selected;
+    } else if c.selected >= c.offset + page {
+        c.offset = c.selected + 1 - page;
+    }
+}
+
+/// After data or size changes, cursors stay on real rows.
+pub fn clamp_cursors(app: &mut App) {
+    let pages = (page(app, ViewId::Overview), page(app, ViewId::Errors));
+    let counts = (app.visible_layers().len(), app.visible_errors().len());
+    for (c, count, page) in [(&mut app.overview, counts.0, pages.0), (&mut app.errors_cursor, counts.1, pages.1)] {
+        c.selected = c.selected.min(count.saturating_sub(1));
+        c.offset = c.offset.min(c.selected);
+        keep_visible(c, page);
+    }
+}
+
+fn on_mouse(app: &mut App, mouse: MouseEvent) {
+    if app.mode != Mode::Normal || !keymap::has_list(app.view()) {
+        return;
+    }
+    match mouse.kind {
+        MouseEventKind::ScrollDown => move_by(app, 1),
+        MouseEventKind::ScrollUp => move_by(app, -1),
+        MouseEventKind::Down(MouseButton::Left) => {
+            let rows = layout::list_rows(list_area(app, app.view()));
+            if mouse.row < rows.y || mouse.row >= rows.y + rows.height || mouse.column < rows.x || mouse.column >= rows.x + rows.width {
+                return;
+            }
+            let per = lines_per_row(app.view());
+            let offset = cursor(app).map(|c| c.offset).unwrap_or(0);
+            let index = offset + (mouse.row - rows.y) as usize / per;
+            if index < row_count(app) {
+                if let Some(c) = cursor(app) {
+                    c.selected = index;
+                }
+            }
+        }
+        _ => return,
+    }
+    app.dirty = true;
+}

@@ -1,0 +1,106 @@
+//! The console's views and the names the command line knows them by.
+
+use crate::model::Layer;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ViewId {
+    Overview,
+    Streams,
+    Lambda,
+    Glue,
+    Redshift,
+    Alarms,
+    Audit,
+    Athena,
+    Stack,
+    Pipeline,
+    Errors,
+}
+
+impl ViewId {
+    pub const ALL: [ViewId; 11] = [
+        ViewId::Overview,
+        ViewId::Streams,
+        ViewId::Lambda,
+        ViewId::Glue,
+        ViewId::Redshift,
+        ViewId::Alarms,
+        ViewId::Audit,
+        ViewId::Athena,
+        ViewId::Stack,
+        ViewId::Pipeline,
+        ViewId::Errors,
+    ];
+
+    /// The `:name` that opens it.
+    pub fn command(self) -> &'static str {
+        match self {
+            ViewId::Overview => "overview",
+            ViewId::Streams => "streams",
+            ViewId::Lambda => "lambda",
+            ViewId::Glue => "glue",
+            ViewId::Redshift => "redshift",
+            ViewId::Alarms => "alarms",
+            ViewId::Audit => "audit",
+            ViewId::Athena => "athena",
+            ViewId::Stack => "stack",
+            ViewId::Pipeline => "pipeline",
+            ViewId::Errors => "errors",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ViewId::Overview => "Overview",
+            ViewId::Streams => "Streams",
+            ViewId::Lambda => "Lambda",
+            ViewId::Glue => "Glue",
+            ViewId::Redshift => "Redshift",
+            ViewId::Alarms => "Alarms",
+            ViewId::Audit => "Audit (CloudTrail)",
+            ViewId::Athena => "Athena",
+            ViewId::Stack => "Stack",
+            ViewId::Pipeline => "Pipeline",
+            ViewId::Errors => "Errors",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ViewId> {
+        ViewId::ALL.into_iter().find(|v| v.command() == name)
+    }
+
+    /// Views that exist today; the rest show what they will hold and where that work is tracked.
+    pub fn is_built(self) -> bool {
+        matches!(self, ViewId::Overview | ViewId::Errors)
+    }
+
+    /// What an unbuilt view will show, for its placeholder screen.
+    pub fn planned(self) -> &'static str {
+        match self {
+            ViewId::Streams => "every stream with throughput, capacity, iterator age and throttling; the shard map; resharding and record peek (issue #3)",
+            ViewId::Lambda => "invocations, errors, throttles, duration and recent error log lines, with log tailing (issue #4)",
+            ViewId::Glue => "jobs with their runs, crawlers and catalog tables; start, stop and crawl (issue #4)",
+            ViewId::Redshift => "CPU, connections, disk and health (issue #4)",
+            ViewId::Alarms => "alarms in ALARM, the dead-letter queue depth (issue #4)",
+            ViewId::Audit => "CloudTrail: who changed what, filtered by user, source and resource (issue #4)",
+            ViewId::Athena => "the query editor, live state, cost, paged results and history (issue #5)",
+            ViewId::Stack => "the provisioning plan, live stack events, outputs and drift (issue #6)",
+            ViewId::Pipeline => "the whole pipeline as one diagram, each hop with its rate and lag",
+            ViewId::Overview | ViewId::Errors => "",
+        }
+    }
+
+    /// The view that details a layer of the overview.
+    pub fn for_layer(layer: Layer) -> ViewId {
+        match layer {
+            Layer::Kinesis => ViewId::Streams,
+            Layer::Lambda => ViewId::Lambda,
+            Layer::Lake => ViewId::Pipeline,
+            Layer::Glue => ViewId::Glue,
+            Layer::Redshift => ViewId::Redshift,
+            Layer::Athena => ViewId::Athena,
+            Layer::Cloudtrail => ViewId::Audit,
+            Layer::Alarms => ViewId::Alarms,
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Building the SDK configuration once from the profile: region, named AWS profile,
+//! endpoint URL, standard retries with explicit attempts and backoff, timeouts.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_kinesis::config::Credentials;
+
+use crate::settings::AwsSettings;
+
+/// Options tests need; production leaves them empty and uses the standard credential chain.
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// Fixed credentials instead of the credential chain (tests against moto).
+    pub credentials: Option<Credentials>,
+}
+
+pub async fn sdk_config(aws: &AwsSettings, options: &ClientOptions) -> SdkConfig {
+    let retry = RetryConfig::standard()
+        .with_max_attempts(aws.max_attempts)
+        .with_initial_backoff(Duration::from_millis(aws.initial_backoff_ms));
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_millis(aws.connect_timeout_ms))
+        .operation_attempt_timeout(Duration::from_secs(20))
+        .operation_timeout(Duration::from_secs(60))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(aws.region.clone()))
+        .retry_config(retry)
+        .timeout_config(timeouts);
+    if let Some(profile) = &aws.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &aws.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(credentials) = &options.credentials {
+        loader = loader.credentials_provider(credentials.clone());
+    }
+    loader.load().await
+}

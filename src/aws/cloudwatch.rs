@@ -1,0 +1,94 @@
+//! CloudWatch: one GetMetricData call per refresh for every series on screen (≤ 500
+//! queries a call), asking only for minutes not already held; alarms of the platform.
+
+use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy, StateValue};
+use aws_sdk_cloudwatch::Client;
+use aws_smithy_types::DateTime;
+
+use super::errors::platform_error;
+use crate::model::text::sanitize;
+use crate::model::{Alarm, AlarmStatus};
+use crate::ops::metrics::{MetricStore, SeriesKey, Window};
+use crate::platform::PlatformError;
+
+/// The API's limit of queries per call.
+pub const MAX_QUERIES: usize = 500;
+
+/// What one refresh read: the window and, per key, its datapoints.
+pub type Fetched = (Window, Vec<(SeriesKey, Vec<(i64, f64)>)>);
+
+/// Reads `keys` over the window `store` plans. Returns the data to merge into the store.
+pub async fn fetch(client: &Client, store: &MetricStore, keys: &[SeriesKey], now_s: i64) -> Result<Fetched, PlatformError> {
+    let window = store.plan(keys, now_s);
+    let mut out: Vec<(SeriesKey, Vec<(i64, f64)>)> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+    for (chunk_index, chunk) in keys.chunks(MAX_QUERIES).enumerate() {
+        let queries: Vec<MetricDataQuery> = chunk.iter().enumerate().map(|(i, k)| query(&format!("m{i}"), k)).collect();
+        let mut token: Option<String> = None;
+        loop {
+            let mut request = client
+                .get_metric_data()
+                .set_metric_data_queries(Some(queries.clone()))
+                .start_time(DateTime::from_secs(window.start))
+                .end_time(DateTime::from_secs(window.end))
+                .scan_by(ScanBy::TimestampAscending);
+            if let Some(t) = &token {
+                request = request.next_token(t);
+            }
+            let page = request.send().await.map_err(|e| platform_error("CloudWatch GetMetricData", e))?;
+            for result in page.metric_data_results() {
+                let Some(index) = result.id().and_then(|id| id.strip_prefix('m')).and_then(|n| n.parse::<usize>().ok()) else {
+                    continue;
+                };
+                let Some((_, points)) = out.get_mut(chunk_index * MAX_QUERIES + index) else { continue };
+                points.extend(result.timestamps().iter().map(|t| t.secs()).zip(result.values().iter().copied()));
+            }
+            match page.next_token() {
+                Some(t) => token = Some(t.to_string()),
+                None => break,
+            }
+        }
+    }
+    Ok((window, out))
+}
+
+fn query(id: &str, key: &SeriesKey) -> MetricDataQuery {
+    let metric = Metric::builder()
+        .namespace(key.namespace)
+        .metric_name(key.metric)
+        .dimensions(Dimension::builder().name(key.dimension).value(&key.value).build())
+        .build();
+    MetricDataQuery::builder()
+        .id(id)
+        .metric_stat(MetricStat::builder().metric(metric).period(60).stat(key.stat.as_str()).build())
+        .return_data(true)
+        .build()
+}
+
+/// The platform's alarms: those named `<stack>-…`.
+pub async fn alarms(client: &Client, stack: &str) -> Result<AlarmStatus, PlatformError> {
+    let mut status = AlarmStatus { total: 0, firing: Vec::new() };
+    let mut token: Option<String> = None;
+    loop {
+        let mut request = client.describe_alarms().alarm_name_prefix(format!("{stack}-")).max_records(100);
+        if let Some(t) = &token {
+            request = request.next_token(t);
+        }
+        let page = request.send().await.map_err(|e| platform_error("CloudWatch DescribeAlarms", e))?;
+        for alarm in page.metric_alarms() {
+            status.total += 1;
+            if alarm.state_value() == Some(&StateValue::Alarm) {
+                status.firing.push(Alarm {
+                    name: sanitize(alarm.alarm_name().unwrap_or("")),
+                    state: "ALARM".into(),
+                    reason: sanitize(alarm.state_reason().unwrap_or("")),
+                    since: alarm.state_updated_timestamp().and_then(|t| chrono::DateTime::from_timestamp(t.secs(), 0)),
+                });
+            }
+        }
+        match page.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    Ok(status)
+}

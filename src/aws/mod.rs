@@ -1,0 +1,221 @@
+//! The AWS backend: the official AWS SDK for Rust, clients built once from the profile.
+
+mod client;
+mod cloudwatch;
+mod errors;
+mod kinesis;
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+
+pub use client::ClientOptions;
+
+use crate::model::*;
+use crate::ops::metrics::{MetricStore, SeriesKey, Stat};
+use crate::platform::{BackendInfo, Platform, PlatformError};
+use crate::settings::Settings;
+
+/// ListStreams allows 5 calls a second per account: the discovered list is reused this long.
+const DISCOVERY_TTL: Duration = Duration::from_secs(300);
+/// After a throttled call, wait at least this long before calling that API again; doubles.
+const FIRST_BACKOFF: Duration = Duration::from_secs(15);
+const MAX_BACKOFF: Duration = Duration::from_secs(600);
+
+pub struct AwsPlatform {
+    settings: Settings,
+    kinesis: aws_sdk_kinesis::Client,
+    cloudwatch: aws_sdk_cloudwatch::Client,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    metrics: MetricStore,
+    discovered: Option<(Instant, Vec<String>)>,
+    /// Per API: don't call before this instant, and the current back-off.
+    backoff: std::collections::HashMap<&'static str, (Instant, Duration)>,
+}
+
+impl AwsPlatform {
+    pub async fn connect(settings: &Settings, options: ClientOptions) -> AwsPlatform {
+        let config = client::sdk_config(&settings.aws, &options).await;
+        AwsPlatform {
+            settings: settings.clone(),
+            kinesis: aws_sdk_kinesis::Client::new(&config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state is plain data; a panic elsewhere while it was held cannot leave it half-written
+        // in a way that matters more than losing one refresh.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether `api` is backing off after throttling.
+    fn held_back(&self, api: &'static str) -> Option<PlatformError> {
+        let state = self.state();
+        let (until, _) = state.backoff.get(api)?;
+        let wait = until.checked_duration_since(Instant::now())?;
+        Some(PlatformError::Throttled { service: api.into(), message: format!("waiting {} s before calling it again", wait.as_secs() + 1) })
+    }
+
+    /// Notes the outcome of a call to `api` for back-off.
+    fn outcome<T>(&self, api: &'static str, result: Result<T, PlatformError>) -> Result<T, PlatformError> {
+        let mut state = self.state();
+        match &result {
+            Err(e) if e.is_throttling() => {
+                let next = state.backoff.get(api).map(|(_, d)| (*d * 2).min(MAX_BACKOFF)).unwrap_or(FIRST_BACKOFF);
+                state.backoff.insert(api, (Instant::now() + next, next));
+            }
+            Ok(_) => {
+                state.backoff.remove(api);
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
+    async fn call<T>(&self, api: &'static str, f: impl std::future::Future<Output = Result<T, PlatformError>>) -> Result<T, PlatformError> {
+        if let Some(e) = self.held_back(api) {
+            return Err(e);
+        }
+        let result = f.await;
+        self.outcome(api, result)
+    }
+
+    /// The profile's stream, plus every stream in the region with `discover = true`.
+    async fn watched_streams(&self) -> Result<Vec<String>, PlatformError> {
+        let mut names = vec![self.settings.platform.stream.name.clone()];
+        if self.settings.platform.discover {
+            let cached = self.state().discovered.clone().filter(|(at, _)| at.elapsed() < DISCOVERY_TTL);
+            let found = match cached {
+                Some((_, found)) => found,
+                None => {
+                    let found = self.call("ListStreams", kinesis::list_streams(&self.kinesis)).await?;
+                    self.state().discovered = Some((Instant::now(), found.clone()));
+                    found
+                }
+            };
+            for name in found {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    async fn streams(&self) -> Result<(Vec<StreamStatus>, Vec<String>), PlatformError> {
+        let mut streams = Vec::new();
+        let mut missing = Vec::new();
+        for name in self.watched_streams().await? {
+            match self.call("DescribeStreamSummary", kinesis::describe(&self.kinesis, &name)).await? {
+                Some(s) => streams.push(s),
+                None => missing.push(name),
+            }
+        }
+        Ok((streams, missing))
+    }
+}
+
+fn stream_keys(name: &str) -> [SeriesKey; 5] {
+    let k = |metric, stat| SeriesKey::new("AWS/Kinesis", metric, "StreamName", name, stat);
+    [
+        k("IncomingRecords", Stat::Sum),
+        k("IncomingBytes", Stat::Sum),
+        k("GetRecords.IteratorAgeMilliseconds", Stat::Maximum),
+        k("WriteProvisionedThroughputExceeded", Stat::Sum),
+        k("ReadProvisionedThroughputExceeded", Stat::Sum),
+    ]
+}
+
+fn function_keys(name: &str) -> [SeriesKey; 5] {
+    let k = |metric, stat| SeriesKey::new("AWS/Lambda", metric, "FunctionName", name, stat);
+    [k("Invocations", Stat::Sum), k("Errors", Stat::Sum), k("Throttles", Stat::Sum), k("Duration", Stat::Average), k("IteratorAge", Stat::Maximum)]
+}
+
+const NOT_YET: &str = "not read from AWS yet: this layer's AWS reader comes with issue #4";
+
+fn not_yet<T>() -> Reading<T> {
+    Reading::Unavailable { reason: NOT_YET.into() }
+}
+
+#[async_trait]
+impl Platform for AwsPlatform {
+    fn info(&self) -> BackendInfo {
+        let aws = &self.settings.aws;
+        let location = match &aws.endpoint_url {
+            Some(url) => format!("{} via {}", aws.region, url),
+            None => aws.region.clone(),
+        };
+        BackendInfo { backend: "aws", location }
+    }
+
+    async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
+        let now = chrono::Utc::now();
+        let now_s = now.timestamp();
+        let mut problems = Vec::new();
+        // Nothing can be shown without the streams: their failure fails the refresh.
+        let (mut streams, missing) = self.streams().await?;
+        if !missing.is_empty() && streams.is_empty() {
+            problems.push(format!("stream {} not found in {}: is the stack provisioned?", missing.join(", "), self.settings.aws.region));
+        }
+
+        let function = self.settings.platform.lambda.function.clone();
+        let mut keys: Vec<SeriesKey> = streams.iter().flat_map(|s| stream_keys(&s.name)).collect();
+        keys.extend(function_keys(&function));
+        let store = self.state().metrics.clone();
+        match self.call("GetMetricData", cloudwatch::fetch(&self.cloudwatch, &store, &keys, now_s)).await {
+            Ok((window, data)) => {
+                let mut state = self.state();
+                for (key, points) in data {
+                    state.metrics.record(&key, window, points);
+                }
+            }
+            Err(e) => problems.push(format!("metrics not refreshed: {e}")),
+        }
+
+        let store = &self.state().metrics.clone();
+        let latest = |k: &SeriesKey| store.latest(k, now_s);
+        for s in &mut streams {
+            let [records, bytes, age, write, read] = stream_keys(&s.name);
+            s.incoming_records_per_second = latest(&records).map(|v| v / 60.0);
+            s.incoming_bytes_per_second = latest(&bytes).map(|v| v / 60.0);
+            s.incoming_history = store.history(&records, now_s, 60).into_iter().map(|v| v / 60.0).collect();
+            s.iterator_age_ms = latest(&age);
+            s.iterator_age_ms_before = store.earlier(&age, now_s, 10);
+            s.write_throttled = latest(&write);
+            s.read_throttled = latest(&read);
+        }
+        let [invocations, errors, throttles, duration, age] = function_keys(&function);
+        let function = FunctionStatus {
+            name: function.clone(),
+            invocations_per_minute: latest(&invocations),
+            errors_per_minute: latest(&errors).or(latest(&invocations).map(|_| 0.0)),
+            throttles_per_minute: latest(&throttles),
+            duration_ms: latest(&duration),
+            iterator_age_ms: latest(&age),
+        };
+
+        let alarms = match self.call("DescribeAlarms", cloudwatch::alarms(&self.cloudwatch, &self.settings.platform.stack_name)).await {
+            Ok(a) => Reading::Ready { data: a },
+            Err(e) => Reading::Unavailable { reason: e.to_string() },
+        };
+        Ok(PlatformSnapshot {
+            taken_at: now,
+            streams: Reading::Ready { data: streams },
+            function: Reading::Ready { data: function },
+            lake: not_yet(),
+            glue: not_yet(),
+            redshift: not_yet(),
+            athena: not_yet(),
+            audit: not_yet(),
+            alarms,
+            problems,
+        })
+    }
+}

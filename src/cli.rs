@@ -1,0 +1,124 @@
+//! The command line: the contract scripts rely on (DESIGN.md, "Command line").
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lakeops",
+    version,
+    about = "A terminal operations console for streaming data-lake platforms on AWS",
+    long_about = "A terminal operations console for streaming data-lake platforms on AWS.\n\n\
+        With no subcommand, opens the console. With no profile, opens the embedded sandbox.\n\
+        Exit codes: 0 done; 1 the platform failed or could not be reached; 2 bad input;\n\
+        3 refused (read-only mode, a safety rule, not confirmed)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Profile name (yours in $XDG_CONFIG_HOME/lakeops/profiles, or a built-in) or a path to a .toml file.
+    #[arg(long, global = true, value_name = "NAME|PATH", env = "LAKEOPS_PROFILE")]
+    pub profile: Option<String>,
+    /// Theme name (default, light, high-contrast, or yours) or a path to a .toml file.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Refuse every mutating action, in the console and headless.
+    #[arg(long, global = true)]
+    pub readonly: bool,
+    /// AWS region, over the profile's.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Endpoint URL for every AWS service (LocalStack, moto), over the profile's.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Sandbox time runs N times faster than the wall clock.
+    #[arg(long, global = true, value_name = "N")]
+    pub speed: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Per layer: health, the reason in words, key numbers.
+    Status {
+        /// Print JSON on stdout and nothing else (documented in docs/status-json.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// The embedded sandbox: start afresh, or inject a fault to rehearse an incident.
+    Sandbox {
+        #[command(subcommand)]
+        action: SandboxCommand,
+    },
+    /// List the profiles lakeops can find.
+    Profiles,
+    /// List the themes lakeops can find.
+    Themes,
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Delete the sandbox's saved state; the next run starts afresh.
+    Reset {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Turn a fault on (or off with --off).
+    Fault {
+        #[arg(value_enum)]
+        kind: FaultKind,
+        /// Turn the fault off.
+        #[arg(long)]
+        off: bool,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FaultKind {
+    /// The consumer fails a third of its batches: errors, iterator age climbs, the DLQ fills.
+    ConsumerErrors,
+    /// One partition key carries most of the traffic: one shard runs hot and throttles.
+    HotKey,
+    /// Producers send more than twice their usual rate: the stream throttles.
+    TrafficSpike,
+    /// Every ETL run fails.
+    FailingEtl,
+}
+
+impl From<FaultKind> for crate::sandbox::Fault {
+    fn from(kind: FaultKind) -> Self {
+        use crate::sandbox::Fault;
+        match kind {
+            FaultKind::ConsumerErrors => Fault::ConsumerErrors,
+            FaultKind::HotKey => Fault::HotKey,
+            FaultKind::TrafficSpike => Fault::TrafficSpike,
+            FaultKind::FailingEtl => Fault::FailingEtl,
+        }
+    }
+}
+
+impl From<&Global> for crate::settings::Overrides {
+    fn from(g: &Global) -> Self {
+        crate::settings::Overrides {
+            profile: g.profile.clone(),
+            theme: g.theme.clone(),
+            readonly: g.readonly,
+            region: g.region.clone(),
+            endpoint_url: g.endpoint_url.clone(),
+            speed: g.speed,
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! Mutations need a yes: `--yes`, or an answer on a terminal. A non-terminal is refused.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::Failure;
+
+/// Asks `question` unless `yes`; refuses when nobody can answer.
+pub fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
+    if yes {
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Failure::Refused(format!("{question} — not confirmed: stdin is not a terminal; pass --yes to proceed")));
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).map_err(|e| Failure::Refused(format!("not confirmed: {e}")))?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(Failure::Refused("not confirmed; nothing was changed".into())),
+    }
+}
+
+/// The read-only refusal, naming where read-only came from.
+pub fn refuse_readonly(readonly: bool, what: &str) -> Result<(), Failure> {
+    if readonly {
+        return Err(Failure::Refused(format!(
+            "read-only mode: {what} is a change and read-only mode refuses every change (drop --readonly or set console.readonly = false)"
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! Headless subcommands: the console's capabilities for scripts, one file each.
+
+pub mod confirm;
+pub mod lists;
+pub mod sandbox;
+pub mod status;
+
+use std::sync::Arc;
+
+use crate::platform::{Platform, PlatformError};
+use crate::sandbox::{Sandbox, Store, SystemClock};
+use crate::settings::{Backend, Loaded, Paths, SettingsError};
+
+/// How a command ended badly; each maps to the documented exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// 1: the platform failed or could not be reached.
+    Platform(String),
+    /// 2: bad input (usage, profile, theme, validation).
+    Invalid(String),
+    /// 3: refused (read-only, a safety rule, not confirmed).
+    Refused(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Platform(_) => 1,
+            Failure::Invalid(_) => 2,
+            Failure::Refused(_) => 3,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Platform(m) | Failure::Invalid(m) | Failure::Refused(m) => m,
+        }
+    }
+}
+
+impl From<SettingsError> for Failure {
+    fn from(e: SettingsError) -> Self {
+        Failure::Invalid(e.to_string())
+    }
+}
+
+impl From<PlatformError> for Failure {
+    fn from(e: PlatformError) -> Self {
+        Failure::Platform(e.to_string())
+    }
+}
+
+/// The sandbox's state file for a profile.
+pub fn sandbox_store(loaded: &Loaded, paths: &Paths) -> Store {
+    Store::new(paths.sandbox_dir().join(format!("{}.json", loaded.profile)))
+}
+
+/// The backend the profile names, connected.
+pub async fn connect(loaded: &Loaded, paths: &Paths) -> Result<Arc<dyn Platform>, Failure> {
+    let settings = &loaded.settings;
+    Ok(match settings.backend {
+        Backend::Sandbox => Arc::new(Sandbox::open(settings, Arc::new(SystemClock), sandbox_store(loaded, paths))?),
+        Backend::Aws => Arc::new(crate::aws::AwsPlatform::connect(settings, Default::default()).await),
+    })
+}

@@ -1,0 +1,69 @@
+//! `lakeops status [--json]`: per layer, health, the reason in words, key numbers.
+
+use serde::Serialize;
+
+use super::Failure;
+use crate::model::text::sanitize;
+use crate::model::{Health, LayerHealth, PlatformSnapshot};
+use crate::ops::health::{assess, overall, Thresholds};
+use crate::platform::Platform;
+use crate::settings::Loaded;
+
+/// The JSON document `status --json` prints (docs/status-json.md).
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    pub profile: String,
+    pub backend: String,
+    pub location: String,
+    pub taken_at: chrono::DateTime<chrono::Utc>,
+    pub overall: Health,
+    pub layers: Vec<LayerHealth>,
+    pub problems: Vec<String>,
+}
+
+pub fn thresholds(loaded: &Loaded) -> Thresholds {
+    let alarms = &loaded.settings.platform.alarms;
+    Thresholds { iterator_age_ms: alarms.iterator_age_seconds as f64 * 1000.0, lambda_error_rate: alarms.lambda_error_rate }
+}
+
+pub async fn report(loaded: &Loaded, platform: &dyn Platform) -> Result<StatusReport, Failure> {
+    let snapshot: PlatformSnapshot = platform.snapshot().await?;
+    let layers = assess(&snapshot, thresholds(loaded));
+    let info = platform.info();
+    Ok(StatusReport {
+        profile: loaded.profile.clone(),
+        backend: info.backend.to_string(),
+        location: info.location,
+        taken_at: snapshot.taken_at,
+        overall: overall(&layers),
+        layers,
+        problems: snapshot.problems,
+    })
+}
+
+pub fn to_json(report: &StatusReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+pub fn to_text(report: &StatusReport) -> String {
+    let mut out = format!(
+        "lakeops status — profile {} ({} {}), read at {}\n\n",
+        sanitize(&report.profile),
+        report.backend,
+        sanitize(&report.location),
+        report.taken_at.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    out.push_str(&format!("{:<12}{:<9}{}\n", "LAYER", "HEALTH", "REASON · KEY NUMBERS"));
+    for l in &report.layers {
+        out.push_str(&format!("{:<12}{:<9}{}\n", l.layer.title(), l.health.label(), sanitize(&l.reason)));
+        if !l.numbers.is_empty() {
+            let numbers: Vec<String> = l.numbers.iter().map(|n| format!("{} {}", n.label, sanitize(&n.text))).collect();
+            out.push_str(&format!("{:<21}{}\n", "", numbers.join(" · ")));
+        }
+    }
+    for p in &report.problems {
+        out.push_str(&format!("\nproblem: {}", sanitize(p)));
+    }
+    out.push_str(&format!("\noverall: {}\n", report.overall.label()));
+    out
+}

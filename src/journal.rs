@@ -1,0 +1,52 @@
+//! The local journal: every action lakeops takes, one JSON line each, appended to
+//! `$XDG_STATE_HOME/lakeops/journal.jsonl`.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub time: DateTime<Utc>,
+    pub profile: String,
+    pub backend: String,
+    /// What was done, e.g. `sandbox.fault`, `reshard.update-shard-count`.
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    /// `done`, `refused: …`, `failed: …`.
+    pub outcome: String,
+}
+
+pub struct Journal {
+    path: PathBuf,
+}
+
+impl Journal {
+    pub fn new(path: PathBuf) -> Journal {
+        Journal { path }
+    }
+
+    pub fn append(&self, entry: &Entry) -> Result<(), String> {
+        let line = serde_json::to_string(entry).map_err(|e| e.to_string())?;
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| format!("cannot open the journal {}: {e}", self.path.display()))?;
+        writeln!(file, "{line}").map_err(|e| format!("cannot write the journal {}: {e}", self.path.display()))
+    }
+
+    /// Every entry, oldest first; unreadable lines are skipped.
+    pub fn entries(&self) -> Vec<Entry> {
+        std::fs::read_to_string(&self.path)
+            .map(|text| text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,91 @@
+//! The console's event loop: terminal events, timers and platform results become actions;
+//! the reducer's effects run here; the screen is redrawn only when something changed,
+//! at most `FRAME` apart.
+
+mod events;
+pub mod terminal;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+
+use crate::app::{update, Action, App, Effect};
+use crate::platform::Platform;
+use crate::settings::Theme;
+
+/// The shortest time between two frames (a cap of about 30 frames a second).
+const FRAME: Duration = Duration::from_millis(33);
+
+pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>) -> anyhow::Result<()> {
+    let mut term_signal = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let (mut terminal, _guard) = terminal::enter()?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    events::spawn(tx.clone());
+
+    let start = Instant::now();
+    let now_ms = |start: Instant| start.elapsed().as_millis() as u64;
+    let size = terminal.size()?;
+    let mut pending = vec![Action::Resize { width: size.width, height: size.height }];
+    let mut last_draw: Option<Instant> = None;
+
+    loop {
+        for action in pending.drain(..) {
+            for effect in update(&mut app, action, now_ms(start)) {
+                match effect {
+                    Effect::FetchSnapshot => {
+                        let platform = platform.clone();
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            let result = platform.snapshot().await.map(Box::new);
+                            let _ = tx.send(Action::SnapshotLoaded { result, at: chrono::Utc::now() });
+                        });
+                    }
+                    Effect::Quit => {}
+                }
+            }
+        }
+        if app.quitting {
+            break;
+        }
+        let frame_due = last_draw.map(|t| t + FRAME).unwrap_or(start);
+        if app.dirty && Instant::now() >= frame_due {
+            terminal.draw(|frame| crate::ui::draw(&app, &theme, frame))?;
+            app.dirty = false;
+            last_draw = Some(Instant::now());
+        }
+
+        // Sleep until the next thing is due: a frame held back by the cap, a refresh, a toast.
+        let mut wake = app.next_wake_ms().map(|ms| start + Duration::from_millis(ms));
+        if app.dirty {
+            wake = Some(wake.map_or(frame_due, |w| w.min(frame_due)));
+        }
+        let sleep = async {
+            match wake {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        let action = tokio::select! {
+            Some(action) = rx.recv() => action,
+            _ = term_signal.recv() => Action::Quit,
+            _ = hangup.recv() => Action::Quit,
+            _ = interrupt.recv() => Action::Quit,
+            _ = sleep => Action::Tick,
+        };
+        pending.push(action);
+        // Take everything already queued before drawing again.
+        while let Ok(more) = rx.try_recv() {
+            pending.push(more);
+        }
+    }
+    drop(terminal);
+    terminal::restore();
+    if let Err(e) = platform.flush() {
+        eprintln!("lakeops: {e}");
+    }
+    Ok(())
+}

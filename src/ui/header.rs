@@ -1,0 +1,43 @@
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{base, dim, health_color};
+use crate::app::App;
+use crate::model::text::sanitize;
+use crate::ops::health::overall;
+
+pub fn draw(app: &App, theme: &crate::settings::Theme, frame: &mut Frame, area: Rect) {
+    let h = &app.header;
+    let sep = Span::styled(" │ ", dim(theme));
+    let mut left = vec![
+        Span::styled(" lakeops ", Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD)),
+        sep.clone(),
+        Span::styled(format!("profile {}", sanitize(&h.profile)), base(theme)),
+        sep.clone(),
+        Span::styled(format!("{} {}", h.backend, sanitize(&h.location)), base(theme)),
+    ];
+    if h.readonly {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(" READ-ONLY ", Style::new().fg(theme.badge_fg).bg(theme.badge_bg).add_modifier(Modifier::BOLD)));
+    }
+    let freshness = match (&app.refresh.last_success, app.is_stale()) {
+        (None, _) if app.refresh.failures > 0 => Span::styled("no data: see :errors ", Style::new().fg(theme.critical)),
+        (None, _) => Span::styled("reading… ", dim(theme)),
+        (Some(at), true) => Span::styled(format!("STALE since {} UTC ", at.format("%H:%M:%S")), Style::new().fg(theme.warn)),
+        (Some(at), false) => Span::styled(format!("data {} UTC ", at.format("%H:%M:%S")), dim(theme)),
+    };
+    let overall = (!app.layers.is_empty()).then(|| overall(&app.layers));
+    let mut right = Vec::new();
+    if let Some(health) = overall {
+        right.push(Span::styled(format!("{} ", super::health_mark(health)), Style::new().fg(health_color(theme, health))));
+    }
+    right.push(freshness);
+    let right_width: usize = right.iter().map(|s| s.width()).sum();
+    frame.render_widget(Paragraph::new(Line::from(left)).style(base(theme)), area);
+    let width = (right_width as u16).min(area.width);
+    let rect = Rect { x: area.right() - width, width, ..area };
+    frame.render_widget(Paragraph::new(Line::from(right)).style(base(theme)), rect);
+}

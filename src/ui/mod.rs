@@ -1,0 +1,95 @@
+//! Drawing: one file per view plus the shared chrome. Reads `App`, never changes it.
+
+mod errors;
+mod header;
+mod help;
+mod overview;
+mod placeholder;
+mod status;
+mod toast;
+
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::app::{layout, App, Mode, ViewId};
+use crate::model::Health;
+use crate::settings::Theme;
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(base(theme)), area);
+    if layout::too_small(area.width, area.height) {
+        return too_small(theme, frame, area);
+    }
+    let areas = layout::areas(area);
+    header::draw(app, theme, frame, areas.header);
+    match app.view() {
+        ViewId::Overview => overview::draw(app, theme, frame, areas.body),
+        ViewId::Errors => errors::draw(app, theme, frame, areas.body),
+        other => placeholder::draw(other, theme, frame, areas.body),
+    }
+    status::draw(app, theme, frame, areas.status);
+    toast::draw(app, theme, frame, areas.body);
+    if app.mode == Mode::Help {
+        help::draw(app, theme, frame, areas.body);
+    }
+}
+
+fn too_small(theme: &Theme, frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from("terminal too small"),
+        Line::from(format!("{}×{} here; lakeops needs at least {}×{}", area.width, area.height, layout::MIN_WIDTH, layout::MIN_HEIGHT)),
+        Line::from("enlarge the window, or press q to quit"),
+    ];
+    let top = area.height.saturating_sub(3) / 2;
+    let rect = Rect { y: area.y + top, height: area.height.saturating_sub(top).min(3), ..area };
+    frame.render_widget(
+        Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }).style(Style::new().fg(theme.warn).bg(theme.background)),
+        rect,
+    );
+}
+
+pub(crate) fn base(theme: &Theme) -> Style {
+    Style::new().fg(theme.text).bg(theme.background)
+}
+
+pub(crate) fn dim(theme: &Theme) -> Style {
+    Style::new().fg(theme.dim).bg(theme.background)
+}
+
+pub(crate) fn panel<'a>(theme: &Theme, title: impl Into<Line<'a>>) -> Block<'a> {
+    Block::bordered()
+        .title(title.into().style(Style::new().fg(theme.title)))
+        .border_style(Style::new().fg(theme.border))
+        .style(base(theme))
+}
+
+pub(crate) fn health_color(theme: &Theme, health: Health) -> ratatui::style::Color {
+    match health {
+        Health::Ok => theme.ok,
+        Health::Warn => theme.warn,
+        Health::Critical => theme.critical,
+        Health::Unknown => theme.unknown,
+    }
+}
+
+/// "●" for a health, plus a word so colour is never the only signal.
+pub(crate) fn health_mark(health: Health) -> String {
+    let symbol = match health {
+        Health::Ok => "●",
+        Health::Warn => "▲",
+        Health::Critical => "✖",
+        Health::Unknown => "○",
+    };
+    format!("{symbol} {}", health.label())
+}
+
+/// The part of `rect` centred with at most `width`×`height`.
+pub(crate) fn centered(rect: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(rect.width);
+    let h = height.min(rect.height);
+    Rect { x: rect.x + (rect.width - w) / 2, y: rect.y + (rect.height - h) / 2, width: w, height: h }
+}

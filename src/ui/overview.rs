@@ -1,0 +1,101 @@
+//! The overview: every layer with its health, key numbers and the reason in words, and
+//! the stream's incoming rate over the last hour against its capacity.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::Frame;
+
+use super::{base, dim, health_color, health_mark, panel};
+use crate::app::{layout, App};
+use crate::model::text::sanitize;
+use crate::model::{CapacityMode, Health, Layer, LayerHealth};
+use crate::ops::format::{rate, thousands};
+use crate::settings::Theme;
+
+const LAYER_WIDTH: usize = 12;
+const HEALTH_WIDTH: usize = 10;
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let (table, rest) = layout::overview_split(area, Layer::ALL.len() as u16);
+    draw_layers(app, theme, frame, table);
+    if rest.height >= 4 {
+        draw_trend(app, theme, frame, rest);
+    }
+}
+
+fn draw_layers(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let filter = &app.overview.filter;
+    let title = if filter.is_empty() { " Overview ".to_string() } else { format!(" Overview — filter: {} ", sanitize(filter)) };
+    let block = panel(theme, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let header = Line::from(Span::styled(
+        format!("{:<LAYER_WIDTH$}{:<HEALTH_WIDTH$}{}", "LAYER", "HEALTH", "KEY NUMBERS · REASON"),
+        Style::new().fg(theme.dim).bg(theme.background).add_modifier(Modifier::BOLD),
+    ));
+    let mut lines = vec![header];
+    if app.layers.is_empty() {
+        let text = if app.refresh.failures > 0 { "Could not read the platform: the error is in :errors." } else { "Reading the platform…" };
+        lines.push(Line::from(Span::styled(text, dim(theme))));
+    }
+    let rows = app.visible_layers();
+    if rows.is_empty() && !app.layers.is_empty() {
+        lines.push(Line::from(Span::styled("no layer matches the filter (esc clears it)", dim(theme))));
+    }
+    let page = (layout::list_rows(area).height / 2) as usize;
+    for (pos, &i) in rows.iter().enumerate().skip(app.overview.offset).take(page.max(1)) {
+        let selected = pos == app.overview.selected;
+        lines.extend(layer_lines(&app.layers[i], theme, selected, inner.width as usize));
+    }
+    frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
+}
+
+fn layer_lines(l: &LayerHealth, theme: &Theme, selected: bool, width: usize) -> [Line<'static>; 2] {
+    let bg = if selected { theme.highlight_bg } else { theme.background };
+    let text = if selected { theme.highlight_fg } else { theme.text };
+    let color = health_color(theme, l.health);
+    let numbers = l
+        .numbers
+        .iter()
+        .map(|n| format!("{} {}", n.label, sanitize(&n.text)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let used = LAYER_WIDTH + HEALTH_WIDTH + numbers.chars().count();
+    let first = Line::from(vec![
+        Span::styled(format!("{:<LAYER_WIDTH$}", l.layer.title()), Style::new().fg(text).bg(bg).add_modifier(Modifier::BOLD)),
+        Span::styled(format!("{:<HEALTH_WIDTH$}", health_mark(l.health)), Style::new().fg(color).bg(bg).add_modifier(Modifier::BOLD)),
+        Span::styled(numbers, Style::new().fg(text).bg(bg)),
+        Span::styled(" ".repeat(width.saturating_sub(used)), Style::new().bg(bg)),
+    ]);
+    let reason_color = if l.health == Health::Ok { theme.dim } else { color };
+    let reason = sanitize(&l.reason);
+    let used = LAYER_WIDTH + reason.chars().count();
+    let second = Line::from(vec![
+        Span::styled(" ".repeat(LAYER_WIDTH), Style::new().bg(bg)),
+        Span::styled(reason, Style::new().fg(reason_color).bg(bg)),
+        Span::styled(" ".repeat(width.saturating_sub(used)), Style::new().bg(bg)),
+    ]);
+    [first, second]
+}
+
+fn draw_trend(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let stream = app.snapshot.as_ref().and_then(|s| s.streams.ready()).and_then(|s| s.first());
+    let Some(stream) = stream else {
+        frame.render_widget(panel(theme, " Kinesis records/s in, last 60 min "), area);
+        return;
+    };
+    let capacity = (stream.mode == CapacityMode::Provisioned).then(|| stream.open_shards as f64 * 1000.0);
+    let now = stream.incoming_records_per_second.map(rate).unwrap_or_else(|| "—".into());
+    let capacity_text = capacity.map(|c| format!(", capacity {}/s", thousands(c))).unwrap_or_else(|| ", on-demand".into());
+    let title = format!(" {} records/s in, last 60 min — now {now}{capacity_text} ", sanitize(&stream.name));
+    let block = panel(theme, title);
+    let data: Vec<u64> = stream.incoming_history.iter().map(|v| v.round().max(0.0) as u64).collect();
+    let peak = data.iter().copied().max().unwrap_or(0);
+    let max = capacity.map(|c| c as u64).unwrap_or(peak).max(peak).max(1);
+    let color = theme.chart.first().copied().unwrap_or(theme.accent);
+    let sparkline = Sparkline::default().block(block).data(&data).max(max).style(Style::new().fg(color).bg(theme.background));
+    frame.render_widget(sparkline, area);
+}

@@ -1,0 +1,55 @@
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{base, dim};
+use crate::app::{completions, App, Mode, ViewId};
+use crate::settings::Theme;
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let key = Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD);
+    let line = match &app.mode {
+        Mode::Command { input, .. } => {
+            let matches = completions(input.trim());
+            let hint = if input.is_empty() { "views: overview streams lambda glue … (tab completes)".to_string() } else { matches.join(" ") };
+            Line::from(vec![Span::styled(":", key), Span::styled(format!("{input}▏"), base(theme)), Span::styled(format!("   {hint}"), dim(theme))])
+        }
+        Mode::Filter { input } => Line::from(vec![
+            Span::styled("/", key),
+            Span::styled(format!("{input}▏"), base(theme)),
+            Span::styled("   enter keeps the filter, esc clears it", dim(theme)),
+        ]),
+        Mode::Help => Line::from(vec![Span::styled(" esc ", key), Span::styled("close help", dim(theme))]),
+        Mode::Normal => {
+            let mut spans = vec![Span::styled(format!(" {} ", app.view().title()), Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg))];
+            for (k, what) in hints(app) {
+                spans.push(Span::styled(format!("  {k}"), key));
+                spans.push(Span::styled(format!(" {what}"), dim(theme)));
+            }
+            Line::from(spans)
+        }
+    };
+    frame.render_widget(Paragraph::new(line).style(base(theme)), area);
+}
+
+fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    match app.view() {
+        ViewId::Overview => {
+            out.push(("enter", "open"));
+            out.push(("/", "filter"));
+        }
+        ViewId::Errors => {
+            out.push(("/", "filter"));
+            out.push(("x", "clear"));
+        }
+        _ => {}
+    }
+    if app.views.len() > 1 {
+        out.push(("esc", "back"));
+    }
+    out.extend([(":", "command"), ("r", "refresh"), ("?", "help"), ("q", "quit")]);
+    out
+}
