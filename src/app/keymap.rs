@@ -31,7 +31,7 @@ pub struct Binding {
 
 const COMMON: &[Binding] = &[
     Binding { keys: "?", command: Command::Help, does: "show or hide this help" },
-    Binding { keys: ":", command: Command::OpenCommandLine, does: "command line: :overview, :streams, :errors … (tab completes)" },
+    Binding { keys: ":", command: Command::OpenCommandLine, does: "command line to open a view; tab completes" },
     Binding { keys: "r", command: Command::Refresh, does: "refresh now" },
     Binding { keys: "esc", command: Command::Back, does: "close, clear the filter, or go back" },
     Binding { keys: "q  ctrl-c", command: Command::Quit, does: "quit" },

@@ -73,7 +73,7 @@ fn execute(app: &mut App, line: &str, effects: &mut Vec<Effect>) {
         "refresh" => run(app, Command::Refresh, effects),
         other => {
             let hint = did_you_mean(other, names());
-            toast(app, ToastLevel::Error, format!("unknown command :{other}{hint}; tab completes the known ones"));
+            toast(app, ToastLevel::Info, format!("unknown command :{other}{hint}; tab completes the known ones"));
         }
     }
 }

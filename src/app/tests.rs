@@ -1,0 +1,240 @@
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use super::*;
+use crate::model::*;
+use crate::ops::health::Thresholds;
+use crate::platform::PlatformError;
+
+fn app() -> App {
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let mut app = App::new(header, Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 }, 5_000);
+    update(&mut app, Action::Resize { width: 100, height: 30 }, 0);
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    let now = app.now_ms;
+    update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn snapshot() -> PlatformSnapshot {
+    PlatformSnapshot {
+        taken_at: Utc.with_ymd_and_hms(2026, 3, 20, 10, 0, 0).unwrap(),
+        streams: Reading::Ready {
+            data: vec![StreamStatus {
+                name: "clickstream-events".into(),
+                status: "ACTIVE".into(),
+                mode: CapacityMode::Provisioned,
+                open_shards: 4,
+                retention_hours: 24,
+                consumers: 0,
+                incoming_records_per_second: Some(2400.0),
+                incoming_bytes_per_second: Some(1_440_000.0),
+                incoming_history: vec![2300.0, 2400.0],
+                iterator_age_ms: Some(900.0),
+                iterator_age_ms_before: Some(800.0),
+                write_throttled: Some(0.0),
+                read_throttled: Some(0.0),
+            }],
+        },
+        function: Reading::unavailable("not read"),
+        lake: Reading::unavailable("not read"),
+        glue: Reading::unavailable("not read"),
+        redshift: Reading::unavailable("not read"),
+        athena: Reading::unavailable("not read"),
+        audit: Reading::unavailable("not read"),
+        alarms: Reading::unavailable("not read"),
+        problems: vec![],
+    }
+}
+
+fn loaded(app: &mut App, now: u64) -> Vec<Effect> {
+    update(app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot())), at: snapshot().taken_at }, now)
+}
+
+#[test]
+fn first_tick_fetches_once_and_waits_for_the_answer() {
+    let mut app = app();
+    // The resize in app() already asked for the first snapshot.
+    assert!(app.refresh.in_flight);
+    assert_eq!(update(&mut app, Action::Tick, 10), vec![]);
+    assert_eq!(loaded(&mut app, 100), vec![]);
+    assert_eq!(app.layers.len(), Layer::ALL.len());
+    assert_eq!(app.next_wake_ms(), Some(5_100));
+    assert_eq!(update(&mut app, Action::Tick, 5_099), vec![]);
+    assert_eq!(update(&mut app, Action::Tick, 5_100), vec![Effect::FetchSnapshot]);
+}
+
+#[test]
+fn failures_back_off_reach_the_screen_and_keep_history() {
+    let mut app = app();
+    let error = PlatformError::Unreachable { service: "Kinesis".into(), message: "connection refused".into() };
+    let at = snapshot().taken_at;
+    update(&mut app, Action::SnapshotLoaded { result: Err(error.clone()), at }, 1_000);
+    assert_eq!(app.toasts.len(), 1);
+    assert_eq!(app.errors.len(), 1);
+    assert!(app.is_stale());
+    // First failure: twice the interval.
+    assert_eq!(app.refresh.due_at_ms, 11_000);
+    update(&mut app, Action::Tick, 11_000);
+    update(&mut app, Action::SnapshotLoaded { result: Err(error), at }, 11_500);
+    assert_eq!(app.refresh.due_at_ms, 11_500 + 20_000);
+    assert_eq!(app.errors.len(), 1, "the same error twice is one entry");
+    assert_eq!(app.errors[0].count, 2);
+    // The toast expires; the history stays.
+    update(&mut app, Action::Tick, 30_000);
+    assert!(app.toasts.is_empty());
+    assert_eq!(app.errors.len(), 1);
+}
+
+#[test]
+fn escape_sequences_in_errors_are_neutralised() {
+    let mut app = app();
+    report_error(&mut app, "refresh", "bad \u{1b}]0;owned\u{7} name", snapshot().taken_at);
+    assert_eq!(app.errors[0].message, "bad \u{fffd} name");
+}
+
+#[test]
+fn navigation_moves_within_bounds() {
+    let mut app = app();
+    loaded(&mut app, 0);
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.overview.selected, 0);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.overview.selected, 2);
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.overview.selected, Layer::ALL.len() - 1);
+    key(&mut app, KeyCode::Home);
+    assert_eq!(app.overview.selected, 0);
+    key(&mut app, KeyCode::PageDown);
+    assert!(app.overview.selected > 0);
+}
+
+#[test]
+fn long_lists_scroll_to_keep_the_selection_visible() {
+    let mut app = app();
+    update(&mut app, Action::Resize { width: 80, height: 24 }, 0);
+    for i in 0..50 {
+        report_error(&mut app, "refresh", &format!("error {i}"), snapshot().taken_at);
+    }
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "errors");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.errors_cursor.selected, 49);
+    // 22 body lines less the border and column header: 19 rows show, so row 49 needs offset 31.
+    assert_eq!(app.errors_cursor.offset, 31);
+    key(&mut app, KeyCode::Home);
+    assert_eq!(app.errors_cursor.offset, 0);
+}
+
+#[test]
+fn command_line_completes_and_opens_views() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "st");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.mode, Mode::Command { input: "streams".into(), stem: Some("st".into()), index: 0 });
+    key(&mut app, KeyCode::Tab);
+    assert!(matches!(&app.mode, Mode::Command { input, .. } if input == "stack"));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view(), ViewId::Stack);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view(), ViewId::Overview);
+    assert_eq!(completions("er"), vec!["errors"]);
+}
+
+#[test]
+fn unknown_commands_suggest_the_nearest() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "glu");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view(), ViewId::Overview);
+    assert!(app.toasts.back().unwrap().message.contains("did you mean `glue`"));
+}
+
+#[test]
+fn filter_narrows_rows_and_escape_clears_it() {
+    let mut app = app();
+    loaded(&mut app, 0);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "kin");
+    assert_eq!(app.visible_layers().len(), 1);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.overview.filter, "kin");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.overview.filter, "");
+    assert_eq!(app.visible_layers().len(), Layer::ALL.len());
+}
+
+#[test]
+fn enter_opens_the_layer_view_and_help_toggles() {
+    let mut app = app();
+    loaded(&mut app, 0);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view(), ViewId::Streams);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.mode, Mode::Help);
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn quit_by_q_by_ctrl_c_and_by_signal() {
+    let mut app = app();
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+    let mut app = self::app();
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), 0);
+    assert_eq!(effects, vec![Effect::Quit]);
+    let mut app = self::app();
+    assert_eq!(update(&mut app, Action::Quit, 0), vec![Effect::Quit]);
+    assert!(app.quitting);
+}
+
+#[test]
+fn mouse_click_selects_the_row_under_it_and_wheel_scrolls() {
+    let mut app = app();
+    loaded(&mut app, 0);
+    let rows = layout::list_rows(layout::overview_split(layout::areas(ratatui::layout::Rect::new(0, 0, 100, 30)).body, 8).0);
+    let click = |row| MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: 10, row, modifiers: KeyModifiers::NONE };
+    // Third layer, second of its two lines.
+    update(&mut app, Action::Mouse(click(rows.y + 5)), 0);
+    assert_eq!(app.overview.selected, 2);
+    let wheel = MouseEvent { kind: MouseEventKind::ScrollDown, column: 10, row: 5, modifiers: KeyModifiers::NONE };
+    update(&mut app, Action::Mouse(wheel), 0);
+    assert_eq!(app.overview.selected, 3);
+}
+
+#[test]
+fn errors_view_lists_and_clears() {
+    let mut app = app();
+    report_error(&mut app, "refresh", "one", snapshot().taken_at);
+    report_error(&mut app, "refresh", "two", snapshot().taken_at);
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "errors");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view(), ViewId::Errors);
+    assert_eq!(app.visible_errors()[0].message, "two");
+    key(&mut app, KeyCode::Char('x'));
+    assert!(app.errors.is_empty());
+}
+
+#[test]
+fn idle_console_has_nothing_to_redraw() {
+    let mut app = app();
+    loaded(&mut app, 0);
+    app.dirty = false;
+    update(&mut app, Action::Tick, 1_000);
+    assert!(!app.dirty, "a tick with nothing due must not cause a redraw");
+}

@@ -141,7 +141,7 @@ fn function_keys(name: &str) -> [SeriesKey; 5] {
 const NOT_YET: &str = "not read from AWS yet: this layer's AWS reader comes with issue #4";
 
 fn not_yet<T>() -> Reading<T> {
-    Reading::Unavailable { reason: NOT_YET.into() }
+    Reading::unavailable(NOT_YET)
 }
 
 #[async_trait]
@@ -185,7 +185,7 @@ impl Platform for AwsPlatform {
             let [records, bytes, age, write, read] = stream_keys(&s.name);
             s.incoming_records_per_second = latest(&records).map(|v| v / 60.0);
             s.incoming_bytes_per_second = latest(&bytes).map(|v| v / 60.0);
-            s.incoming_history = store.history(&records, now_s, 60).into_iter().map(|v| v / 60.0).collect();
+            s.incoming_history = store.history(&records, now_s, 180).into_iter().map(|v| v / 60.0).collect();
             s.iterator_age_ms = latest(&age);
             s.iterator_age_ms_before = store.earlier(&age, now_s, 10);
             s.write_throttled = latest(&write);

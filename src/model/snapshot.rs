@@ -72,6 +72,10 @@ pub enum Reading<T> {
 }
 
 impl<T> Reading<T> {
+    pub fn unavailable(reason: impl Into<String>) -> Self {
+        Reading::Unavailable { reason: reason.into() }
+    }
+
     pub fn ready(&self) -> Option<&T> {
         match self {
             Reading::Ready { data } => Some(data),
@@ -100,7 +104,7 @@ pub struct StreamStatus {
     /// Per-second rates from the last complete minute; `None` when no datapoint is held.
     pub incoming_records_per_second: Option<f64>,
     pub incoming_bytes_per_second: Option<f64>,
-    /// Records/s over the last hour, one point a minute, oldest first (for the sparkline).
+    /// Records/s over the last hours, one point a minute, oldest first (for the trend).
     pub incoming_history: Vec<f64>,
     pub iterator_age_ms: Option<f64>,
     /// Iterator age 10 minutes earlier, to tell rising from falling.

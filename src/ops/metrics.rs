@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 /// Re-read this much of what is held: Lambda and others publish minutes late.
 pub const LATE_SECONDS: i64 = 5 * 60;
 /// A series seen for the first time is read this far back (the overview's trend).
-pub const HISTORY_SECONDS: i64 = 60 * 60;
+pub const HISTORY_SECONDS: i64 = 3 * 60 * 60;
 /// Points older than this are dropped.
-const KEEP_SECONDS: i64 = 3 * 60 * 60;
+const KEEP_SECONDS: i64 = 3 * 60 * 60 + 60;
 /// The newest value may be this old before it counts as missing.
 const FRESH_SECONDS: i64 = 3 * 60;
 
@@ -134,7 +134,7 @@ mod tests {
         let mut store = MetricStore::default();
         let now = 1_800_000_030;
         let w = store.plan(&[key()], now);
-        assert_eq!(w, Window { start: 1_800_000_000 - 3600, end: 1_800_000_000 });
+        assert_eq!(w, Window { start: 1_800_000_000 - HISTORY_SECONDS, end: 1_800_000_000 });
         store.record(&key(), w, [(1_799_999_940, 60.0)]);
         let later = store.plan(&[key()], now + 120);
         assert_eq!(later, Window { start: 1_800_000_000 - LATE_SECONDS, end: 1_800_000_120 });

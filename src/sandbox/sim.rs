@@ -14,11 +14,11 @@ pub const STATE_VERSION: u32 = 1;
 const MINUTES_KEPT: usize = 1440;
 /// Closed-lakeops catch-up simulates at most this much; older time is skipped.
 const CATCH_UP_LIMIT_MS: i64 = 24 * 3_600_000;
-/// The last stretch before now is simulated minute by minute so charts have detail.
-const DETAILED_MS: i64 = 3 * 3_600_000;
-/// Every step is simulated at most this long; live stepping uses one second.
+/// Live, the model steps a second at a time; a longer gap (lakeops was closed, or runs at
+/// high speed) is stepped a minute at a time until the last stretch.
 const FINE_STEP_MS: i64 = 1_000;
 const COARSE_STEP_MS: i64 = 60_000;
+const FINE_STEPS_WITHIN_MS: i64 = 10 * 60_000;
 
 impl SimState {
     /// A fresh platform as the profile describes it, at `now_ms`.
@@ -100,14 +100,19 @@ impl SimState {
         }
         while self.now_ms < target_ms {
             let remaining = target_ms - self.now_ms;
-            let step = if remaining > DETAILED_MS || remaining > 10 * 60_000 { COARSE_STEP_MS } else { FINE_STEP_MS };
-            let step = step.min(remaining);
-            self.step(step, settings);
+            // Coarse steps end on minute boundaries, so each fills exactly one minute of metrics.
+            let step = if remaining > FINE_STEPS_WITHIN_MS {
+                COARSE_STEP_MS - self.now_ms.rem_euclid(COARSE_STEP_MS)
+            } else {
+                FINE_STEP_MS
+            };
+            self.step(step.min(remaining), settings);
         }
     }
 
     /// Jumps over time that is not simulated: queues are left as they were, metrics are not kept.
     fn skip_to(&mut self, ms: i64) {
+        let ms = minute_of(ms);
         self.now_ms = ms;
         self.minutes.clear();
         self.current = MinuteMetrics { minute_ms: minute_of(ms), ..Default::default() };

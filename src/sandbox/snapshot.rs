@@ -6,6 +6,9 @@ use chrono::{DateTime, Utc};
 use super::state::*;
 use crate::model::*;
 
+/// Minutes of incoming-rate history the overview's trend can show.
+pub const HISTORY_MINUTES: usize = 180;
+
 fn time(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
@@ -17,7 +20,7 @@ impl SimState {
         let per_second = |f: fn(&MinuteMetrics) -> f64| last.map(|m| f(m) / 60.0);
         let per_minute = |f: fn(&MinuteMetrics) -> f64| last.map(f);
         let history: Vec<f64> =
-            self.minutes.iter().rev().take(60).rev().map(|m| m.incoming_records / 60.0).collect();
+            self.minutes.iter().rev().take(HISTORY_MINUTES).rev().map(|m| m.incoming_records / 60.0).collect();
 
         let stream = StreamStatus {
             name: self.stream.name.clone(),

@@ -84,15 +84,18 @@ fn layer_lines(l: &LayerHealth, theme: &Theme, selected: bool, width: usize) -> 
 fn draw_trend(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let stream = app.snapshot.as_ref().and_then(|s| s.streams.ready()).and_then(|s| s.first());
     let Some(stream) = stream else {
-        frame.render_widget(panel(theme, " Kinesis records/s in, last 60 min "), area);
+        frame.render_widget(panel(theme, " Kinesis records/s in "), area);
         return;
     };
+    // One column a minute: as many of the latest minutes as fit.
+    let columns = area.width.saturating_sub(2) as usize;
+    let history = &stream.incoming_history[stream.incoming_history.len().saturating_sub(columns)..];
     let capacity = (stream.mode == CapacityMode::Provisioned).then(|| stream.open_shards as f64 * 1000.0);
     let now = stream.incoming_records_per_second.map(rate).unwrap_or_else(|| "—".into());
     let capacity_text = capacity.map(|c| format!(", capacity {}/s", thousands(c))).unwrap_or_else(|| ", on-demand".into());
-    let title = format!(" {} records/s in, last 60 min — now {now}{capacity_text} ", sanitize(&stream.name));
+    let title = format!(" {} records/s in, last {} min — now {now}{capacity_text} ", sanitize(&stream.name), history.len());
     let block = panel(theme, title);
-    let data: Vec<u64> = stream.incoming_history.iter().map(|v| v.round().max(0.0) as u64).collect();
+    let data: Vec<u64> = history.iter().map(|v| v.round().max(0.0) as u64).collect();
     let peak = data.iter().copied().max().unwrap_or(0);
     let max = capacity.map(|c| c as u64).unwrap_or(peak).max(peak).max(1);
     let color = theme.chart.first().copied().unwrap_or(theme.accent);
