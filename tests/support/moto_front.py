@@ -12,7 +12,10 @@ Usage: python moto_front.py PORT   (prints "ready PORT" on stdout once it serves
 import datetime
 import io
 import json
+import os
 import sys
+import threading
+import time
 
 import botocore.session
 import cbor2
@@ -24,6 +27,8 @@ CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 JSON_TARGET = "GraniteServiceVersion20100801."
 
 _model = botocore.session.get_session().get_service_model("cloudwatch")
+# Query error codes ("ResourceNotFound") to the error shapes the CBOR protocol names.
+_error_shapes = {shape.error_code: shape.name for shape in _model.error_shapes}
 
 
 def _to_json_value(value):
@@ -123,11 +128,12 @@ class CborFront:
                 shape = None
             document = _typed(document, shape)
         else:
-            kind = document.get("__type", "InternalFailure")
+            code = document.get("__type", "InternalFailure").split("#")[-1]
             document = {
-                "__type": "com.amazonaws.cloudwatch#" + kind.split("#")[-1],
+                "__type": "com.amazonaws.cloudwatch#" + _error_shapes.get(code, code),
                 "message": document.get("message") or document.get("Message") or "",
             }
+            query_code = code
         out = cbor2.dumps(document, datetime_as_timestamp=True, timezone=datetime.timezone.utc)
         headers = [
             ("Content-Type", "application/cbor"),
@@ -136,13 +142,23 @@ class CborFront:
             ("x-amzn-RequestId", "moto-front"),
         ]
         if not status.startswith("2"):
-            headers.append(("x-amzn-query-error", document["__type"].split("#")[-1] + ";Sender"))
+            headers.append(("x-amzn-query-error", query_code + ";Sender"))
         start_response(status, headers)
         return [out]
 
 
+def _exit_with_parent():
+    """Stop when the process that started us is gone (test binaries never run destructors)."""
+    parent = os.getppid()
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def main():
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     app = CborFront(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", port, app, True, request_handler=MotoRequestHandler)
     print("ready", server.server_address[1], flush=True)

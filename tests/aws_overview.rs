@@ -1,0 +1,223 @@
+//! The overview's AWS path against a real moto server: streams created in moto, metrics
+//! put there, read back through `AwsPlatform` (and through `lakeops status --json`).
+
+mod support;
+
+use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, MetricDatum, StandardUnit, StateValue, Statistic};
+use aws_smithy_types::DateTime;
+use lakeops::aws::{AwsPlatform, ClientOptions};
+use lakeops::model::{CapacityMode, Health, Layer};
+use lakeops::ops::health::assess;
+use lakeops::platform::Platform;
+use support::moto::{credentials, moto, sdk_config, unique};
+
+fn profile(stack: &str, stream: &str, function: &str, discover: bool) -> String {
+    format!(
+        r#"name = "moto-test"
+backend = "aws"
+[aws]
+region = "us-east-1"
+endpoint_url = "{}"
+max_attempts = 2
+[platform]
+stack_name = "{stack}"
+discover = {discover}
+[platform.stream]
+name = "{stream}"
+[platform.lambda]
+function = "{function}"
+"#,
+        moto().endpoint
+    )
+}
+
+/// Puts one datapoint a minute ago (the last complete minute).
+async fn put(client: &aws_sdk_cloudwatch::Client, namespace: &str, metric: &str, dim: (&str, &str), value: f64, unit: StandardUnit) {
+    let now = chrono::Utc::now().timestamp();
+    let minute = now - now.rem_euclid(60) - 60;
+    client
+        .put_metric_data()
+        .namespace(namespace)
+        .metric_data(
+            MetricDatum::builder()
+                .metric_name(metric)
+                .dimensions(Dimension::builder().name(dim.0).value(dim.1).build())
+                .timestamp(DateTime::from_secs(minute + 10))
+                .value(value)
+                .unit(unit)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("PutMetricData");
+}
+
+async fn create_stream(name: &str, shards: i32) {
+    let kinesis = aws_sdk_kinesis::Client::new(&sdk_config().await);
+    kinesis.create_stream().stream_name(name).shard_count(shards).send().await.expect("CreateStream");
+}
+
+#[tokio::test]
+async fn kinesis_numbers_are_per_second_rates_from_per_minute_sums() {
+    let stack = unique("ovw");
+    let stream = unique("ovw-events");
+    let function = unique("ovw-ingest");
+    create_stream(&stream, 2).await;
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
+    let s = ("StreamName", stream.as_str());
+    put(&cw, "AWS/Kinesis", "IncomingRecords", s, 90_000.0, StandardUnit::Count).await;
+    put(&cw, "AWS/Kinesis", "IncomingBytes", s, 54_000_000.0, StandardUnit::Bytes).await;
+    put(&cw, "AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", s, 1_500.0, StandardUnit::Milliseconds).await;
+    put(&cw, "AWS/Kinesis", "WriteProvisionedThroughputExceeded", s, 0.0, StandardUnit::Count).await;
+    let f = ("FunctionName", function.as_str());
+    put(&cw, "AWS/Lambda", "Invocations", f, 200.0, StandardUnit::Count).await;
+    put(&cw, "AWS/Lambda", "Errors", f, 10.0, StandardUnit::Count).await;
+    put(&cw, "AWS/Lambda", "Duration", f, 250.0, StandardUnit::Milliseconds).await;
+
+    let (dir, paths) = support::temp_paths();
+    let loaded = support::load_profile(dir.path(), &paths, &profile(&stack, &stream, &function, false));
+    let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
+    let snapshot = platform.snapshot().await.expect("snapshot");
+
+    let streams = snapshot.streams.ready().expect("streams read");
+    assert_eq!(streams.len(), 1);
+    let st = &streams[0];
+    assert_eq!(st.name, stream);
+    assert_eq!(st.status, "ACTIVE");
+    assert_eq!(st.mode, CapacityMode::Provisioned);
+    assert_eq!(st.open_shards, 2);
+    assert_eq!(st.retention_hours, 24);
+    // 90,000 records in a minute is 1,500 records/s; 54 MB a minute is 900,000 bytes/s.
+    assert_eq!(st.incoming_records_per_second, Some(1_500.0));
+    assert_eq!(st.incoming_bytes_per_second, Some(900_000.0));
+    assert_eq!(st.iterator_age_ms, Some(1_500.0));
+    assert_eq!(st.write_throttled, Some(0.0));
+    assert_eq!(st.incoming_history.last(), Some(&1_500.0));
+
+    let function = snapshot.function.ready().expect("function read");
+    assert_eq!(function.invocations_per_minute, Some(200.0));
+    assert_eq!(function.error_rate(), Some(0.05));
+    assert_eq!(function.duration_ms, Some(250.0));
+
+    let layers = assess(&snapshot, lakeops::headless::status::thresholds(&loaded));
+    let kinesis = layers.iter().find(|l| l.layer == Layer::Kinesis).unwrap();
+    assert_eq!(kinesis.health, Health::Ok);
+    // 1,500/s of 2 shards × 1,000/s = 75 %.
+    assert_eq!(kinesis.reason, "1,500/s at 75 % of write capacity; consumer keeping up");
+    let lambda = layers.iter().find(|l| l.layer == Layer::Lambda).unwrap();
+    assert_eq!(lambda.health, Health::Critical);
+    assert_eq!(lambda.reason, "error rate 5.0 % is over the 1.0 % threshold");
+    let glue = layers.iter().find(|l| l.layer == Layer::Glue).unwrap();
+    assert_eq!(glue.health, Health::Unknown);
+    assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+}
+
+#[tokio::test]
+async fn the_platforms_alarms_are_read_and_firing_ones_named() {
+    let stack = unique("alm");
+    let stream = unique("alm-events");
+    create_stream(&stream, 1).await;
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
+    for (suffix, state) in [("iterator-age", StateValue::Alarm), ("lambda-errors", StateValue::Ok)] {
+        let name = format!("{stack}-{suffix}");
+        cw.put_metric_alarm()
+            .alarm_name(&name)
+            .namespace("AWS/Kinesis")
+            .metric_name("GetRecords.IteratorAgeMilliseconds")
+            .statistic(Statistic::Maximum)
+            .period(60)
+            .evaluation_periods(1)
+            .threshold(60_000.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .send()
+            .await
+            .expect("PutMetricAlarm");
+        cw.set_alarm_state().alarm_name(&name).state_value(state).state_reason("Threshold Crossed: 1 datapoint").send().await.expect("SetAlarmState");
+    }
+    // Another platform's alarm is not ours.
+    let other = format!("{}-iterator-age", unique("other"));
+    cw.put_metric_alarm()
+        .alarm_name(&other)
+        .namespace("AWS/Kinesis")
+        .metric_name("IncomingRecords")
+        .statistic(Statistic::Sum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("PutMetricAlarm");
+
+    let (dir, paths) = support::temp_paths();
+    let loaded = support::load_profile(dir.path(), &paths, &profile(&stack, &stream, "fn", false));
+    let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    let alarms = snapshot.alarms.ready().expect("alarms read");
+    assert_eq!(alarms.total, 2);
+    assert_eq!(alarms.firing.len(), 1);
+    assert_eq!(alarms.firing[0].name, format!("{stack}-iterator-age"));
+    assert_eq!(alarms.firing[0].reason, "Threshold Crossed: 1 datapoint");
+    let layers = assess(&snapshot, lakeops::headless::status::thresholds(&loaded));
+    let row = layers.iter().find(|l| l.layer == Layer::Alarms).unwrap();
+    assert_eq!(row.health, Health::Critical);
+    assert_eq!(row.reason, format!("1 alarm firing: {stack}-iterator-age"));
+}
+
+#[tokio::test]
+async fn a_missing_stream_says_so_and_discovery_finds_the_others() {
+    let stack = unique("disc");
+    let found = unique("disc-found");
+    create_stream(&found, 1).await;
+    let (dir, paths) = support::temp_paths();
+    let loaded = support::load_profile(dir.path(), &paths, &profile(&stack, "does-not-exist", "fn", true));
+    let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    let names: Vec<&str> = snapshot.streams.ready().unwrap().iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&found.as_str()), "{names:?}");
+    assert!(!names.contains(&"does-not-exist"));
+
+    let loaded = support::load_profile(dir.path(), &paths, &profile(&stack, "does-not-exist", "fn", false));
+    let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    assert_eq!(snapshot.streams.ready().map(|s| s.len()), Some(0));
+    assert_eq!(snapshot.problems, vec!["stream does-not-exist not found in us-east-1: is the stack provisioned?".to_string()]);
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_fails_with_a_clear_error() {
+    let (dir, paths) = support::temp_paths();
+    // A port nothing listens on (bound, then released).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let text = profile("x", "s", "f", false).replace(&moto().endpoint, &format!("http://127.0.0.1:{port}"));
+    let loaded = support::load_profile(dir.path(), &paths, &text.replace("max_attempts = 2", "max_attempts = 1"));
+    let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
+    let err = platform.snapshot().await.expect_err("nothing listens there");
+    let text = err.to_string();
+    assert!(text.starts_with("cannot reach Kinesis DescribeStreamSummary"), "{text}");
+}
+
+#[test]
+fn status_json_from_the_binary_against_moto() {
+    let stream = unique("bin-events");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(create_stream(&stream, 3));
+    let (dir, _paths) = support::temp_paths();
+    let file = dir.path().join("moto.toml");
+    std::fs::write(&file, profile(&unique("bin"), &stream, "fn", false)).unwrap();
+    let out = std::process::Command::new(support::binary())
+        .args(["--profile", file.to_str().unwrap(), "status", "--json"])
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("run lakeops");
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON and nothing else");
+    assert_eq!(json["backend"], "aws");
+    assert_eq!(json["layers"][0]["layer"], "kinesis");
+    let shards = json["layers"][0]["numbers"].as_array().unwrap().iter().find(|n| n["label"] == "shards").unwrap().clone();
+    assert_eq!(shards["value"], 3.0);
+}

@@ -1,0 +1,38 @@
+//! Support shared by the integration tests.
+#![allow(dead_code)]
+
+pub mod moto;
+pub mod screen;
+
+use std::path::{Path, PathBuf};
+
+use lakeops::settings::{self, Loaded, Overrides, Paths};
+
+/// XDG directories inside a temporary folder, so tests never touch the user's files.
+pub fn temp_paths() -> (tempfile::TempDir, Paths) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths = Paths { config_dir: dir.path().join("config/lakeops"), state_dir: dir.path().join("state/lakeops") };
+    (dir, paths)
+}
+
+/// Settings from a profile written to `dir` with `text`.
+pub fn load_profile(dir: &Path, paths: &Paths, text: &str) -> Loaded {
+    let file = dir.join("profile.toml");
+    std::fs::write(&file, text).expect("write profile");
+    let overrides = Overrides { profile: Some(file.display().to_string()), ..Default::default() };
+    settings::load(&overrides, paths, &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The built-in sandbox profile's settings.
+pub fn sandbox_settings() -> Loaded {
+    let (_dir, paths) = temp_paths();
+    settings::load(&Overrides::default(), &paths, &[]).expect("sandbox profile loads")
+}
+
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_lakeops"))
+}
+
+pub fn repo_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}

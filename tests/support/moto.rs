@@ -1,0 +1,102 @@
+//! A real moto server for the AWS tests: installed (pinned) into a virtualenv under
+//! `target/` on first use, behind a file lock since test binaries run in parallel; started
+//! on a free loopback port with the CloudWatch CBOR front (`moto_front.py`); stopped when
+//! the test process ends (the server watches its parent).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+use fs2::FileExt;
+
+/// What the virtualenv holds; changing a pin reinstalls.
+const PINS: &[&str] = &["moto[server]==5.2.5", "cbor2==6.2.1"];
+
+pub struct Moto {
+    pub endpoint: String,
+    _child: Mutex<Child>,
+}
+
+/// The one server of this test process.
+pub fn moto() -> &'static Moto {
+    static SERVER: OnceLock<Moto> = OnceLock::new();
+    SERVER.get_or_init(start)
+}
+
+fn venv_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("moto-venv")
+}
+
+fn python(venv: &Path) -> PathBuf {
+    venv.join("bin/python")
+}
+
+/// Installs the pinned packages once; other test processes wait on the lock meanwhile.
+fn ensure_installed() -> PathBuf {
+    let venv = venv_dir();
+    std::fs::create_dir_all(venv.parent().expect("target tmp dir")).expect("create target tmp dir");
+    let lock = std::fs::File::create(venv.with_extension("lock")).expect("create moto lock file");
+    lock.lock_exclusive().expect("lock moto install");
+    let stamp = venv.join("installed.txt");
+    let wanted = PINS.join("\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        let _ = std::fs::remove_dir_all(&venv);
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "create the moto virtualenv (is python3 with venv installed?)");
+        run(
+            Command::new(python(&venv)).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).args(PINS),
+            "install moto into the virtualenv (needs access to PyPI)",
+        );
+        std::fs::write(&stamp, wanted).expect("write install stamp");
+    }
+    FileExt::unlock(&lock).expect("unlock");
+    venv
+}
+
+fn run(command: &mut Command, what: &str) {
+    let status = command.status().unwrap_or_else(|e| panic!("cannot {what}: {e}"));
+    assert!(status.success(), "cannot {what}: exit {status}");
+}
+
+fn start() -> Moto {
+    let venv = ensure_installed();
+    let script = super::repo_file("tests/support/moto_front.py");
+    let mut child = Command::new(python(&venv))
+        .arg(&script)
+        .arg("0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start moto");
+    let stdout = child.stdout.take().expect("moto stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("read moto's ready line");
+    let port: u16 = line
+        .trim()
+        .strip_prefix("ready ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("moto did not start: {line:?}"));
+    Moto { endpoint: format!("http://127.0.0.1:{port}"), _child: Mutex::new(child) }
+}
+
+/// Credentials moto accepts.
+pub fn credentials() -> aws_sdk_kinesis::config::Credentials {
+    aws_sdk_kinesis::config::Credentials::new("testing", "testing", None, None, "lakeops-tests")
+}
+
+/// An SDK configuration pointed at the server.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&moto().endpoint)
+        .credentials_provider(credentials())
+        .load()
+        .await
+}
+
+/// A name no other test uses.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!("{prefix}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
+}
