@@ -194,7 +194,8 @@ fn athena(a: &AthenaStatus) -> Verdict {
         num("scanned today", Some(a.scanned_bytes_today as f64), "bytes", bytes),
     ];
     if a.failed_last_hour > 0 {
-        return (Health::Warn, format!("{} queries failed in the last hour in {}", a.failed_last_hour, a.workgroup), numbers);
+        let queries = if a.failed_last_hour == 1 { "query" } else { "queries" };
+        return (Health::Warn, format!("{} {queries} failed in the last hour in {}", a.failed_last_hour, a.workgroup), numbers);
     }
     (Health::Ok, format!("workgroup {}: {} running", a.workgroup, a.running), numbers)
 }

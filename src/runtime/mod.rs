@@ -31,6 +31,8 @@ pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>) -> any
     let size = terminal.size()?;
     let mut pending = vec![Action::Resize { width: size.width, height: size.height }];
     let mut last_draw: Option<Instant> = None;
+    // A test hook: the pty tests check that a panic restores the terminal and is logged.
+    let debug_panic = std::env::var_os("LAKEOPS_DEBUG_PANIC").is_some();
 
     loop {
         for action in pending.drain(..) {
@@ -56,6 +58,9 @@ pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>) -> any
             terminal.draw(|frame| crate::ui::draw(&app, &theme, frame))?;
             app.dirty = false;
             last_draw = Some(Instant::now());
+            if debug_panic && app.snapshot.is_some() {
+                panic!("LAKEOPS_DEBUG_PANIC is set: panicking on purpose to show the terminal is restored");
+            }
         }
 
         // Sleep until the next thing is due: a frame held back by the cap, a refresh, a toast.

@@ -2,7 +2,7 @@
 //! optional ones. Each layer is checked on its own so that an unknown key is reported
 //! with the file it is in.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use super::error::{did_you_mean, SettingsError};
@@ -16,19 +16,20 @@ const OPTIONAL_KEYS: &[&str] = &[
 ];
 
 struct Schema {
-    leaves: BTreeSet<String>,
+    /// Every leaf key with the TOML type its value must have.
+    leaves: BTreeMap<String, &'static str>,
     tables: BTreeSet<String>,
 }
 
 fn schema() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let mut schema = Schema { leaves: BTreeSet::new(), tables: BTreeSet::new() };
+        let mut schema = Schema { leaves: BTreeMap::new(), tables: BTreeSet::new() };
         // The defaults are compiled in and covered by a unit test, so this cannot fail at run time.
         let defaults: toml::Table = super::DEFAULTS.parse().unwrap_or_default();
         collect(&defaults, "", &mut schema);
         for key in OPTIONAL_KEYS {
-            schema.leaves.insert((*key).to_string());
+            schema.leaves.insert((*key).to_string(), "string");
         }
         schema
     })
@@ -42,8 +43,8 @@ fn collect(table: &toml::Table, prefix: &str, schema: &mut Schema) {
                 schema.tables.insert(path.clone());
                 collect(inner, &path, schema);
             }
-            _ => {
-                schema.leaves.insert(path);
+            other => {
+                schema.leaves.insert(path, other.type_str());
             }
         }
     }
@@ -59,21 +60,22 @@ fn join(prefix: &str, key: &str) -> String {
 
 /// Every dotted key lakeops accepts, tables excluded.
 pub fn known_keys() -> impl Iterator<Item = &'static str> {
-    schema().leaves.iter().map(String::as_str)
+    schema().leaves.keys().map(String::as_str)
 }
 
-/// Refuses the first key of `table` lakeops does not know, naming the nearest known one.
-pub fn check_known(table: &toml::Table, origin: &str) -> Result<(), SettingsError> {
-    check_table(table, "", origin)
+/// Refuses the first key of `table` lakeops does not know (naming the nearest known one)
+/// and, with `typed`, the first value of the wrong TOML type.
+pub fn check_known(table: &toml::Table, origin: &str, typed: bool) -> Result<(), SettingsError> {
+    check_table(table, "", origin, typed)
 }
 
-fn check_table(table: &toml::Table, prefix: &str, origin: &str) -> Result<(), SettingsError> {
+fn check_table(table: &toml::Table, prefix: &str, origin: &str, typed: bool) -> Result<(), SettingsError> {
     let schema = schema();
     for (key, value) in table {
         let path = join(prefix, key);
         if schema.tables.contains(&path) {
             match value {
-                toml::Value::Table(inner) => check_table(inner, &path, origin)?,
+                toml::Value::Table(inner) => check_table(inner, &path, origin, typed)?,
                 other => {
                     return Err(SettingsError::new(
                         origin,
@@ -82,10 +84,17 @@ fn check_table(table: &toml::Table, prefix: &str, origin: &str) -> Result<(), Se
                     ))
                 }
             }
-        } else if !schema.leaves.contains(&path) {
+        } else if let Some(expected) = schema.leaves.get(&path) {
+            let found = value.type_str();
+            // A whole number is a fine value for a fractional setting.
+            let fits = found == *expected || (*expected == "float" && found == "integer");
+            if typed && !fits {
+                return Err(SettingsError::new(origin, Some(&path), format!("expected {}, found {}", article(expected), article(found))));
+            }
+        } else {
             let siblings = schema
                 .leaves
-                .iter()
+                .keys()
                 .chain(schema.tables.iter())
                 .filter_map(|k| {
                     let (parent, last) = k.rsplit_once('.').unwrap_or(("", k.as_str()));
@@ -97,6 +106,15 @@ fn check_table(table: &toml::Table, prefix: &str, origin: &str) -> Result<(), Se
         }
     }
     Ok(())
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "integer" => "an integer".into(),
+        "array" => "an array".into(),
+        "float" => "a number".into(),
+        other => format!("a {other}"),
+    }
 }
 
 /// Whether `table` holds the dotted `key`.
@@ -120,15 +138,24 @@ mod tests {
     #[test]
     fn defaults_parse_and_are_known() {
         let defaults: toml::Table = super::super::DEFAULTS.parse().expect("defaults parse");
-        check_known(&defaults, "defaults").expect("defaults only hold known keys");
+        check_known(&defaults, "defaults", true).expect("defaults only hold known keys");
         assert!(known_keys().any(|k| k == "platform.stream.shards"));
     }
 
     #[test]
     fn unknown_key_names_the_nearest_sibling() {
         let table: toml::Table = "[platform.stream]\nshard = 4\n".parse().unwrap();
-        let err = check_known(&table, "p.toml").unwrap_err();
+        let err = check_known(&table, "p.toml", true).unwrap_err();
         assert_eq!(err.to_string(), "p.toml: key `platform.stream.shard`: unknown key in [platform.stream] (did you mean `shards`?)");
+    }
+
+    #[test]
+    fn wrong_types_are_refused_in_files() {
+        let table: toml::Table = "[console]\nreadonly = \"yes\"\n".parse().unwrap();
+        let err = check_known(&table, "c.toml", true).unwrap_err();
+        assert_eq!(err.to_string(), "c.toml: key `console.readonly`: expected a boolean, found a string");
+        let table: toml::Table = "[sandbox]\nspeed = 2\n".parse().unwrap();
+        assert!(check_known(&table, "c.toml", true).is_ok(), "an integer is a fine float");
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
 
 fn parse_layer(origin: &str, text: &str) -> Result<Layer, SettingsError> {
     let table: toml::Table = text.parse().map_err(|e| theme::toml_error(origin, text, &e))?;
-    keys::check_known(&table, origin)?;
+    keys::check_known(&table, origin, true)?;
     Ok(Layer { origin: origin.to_string(), table })
 }
 
@@ -115,7 +115,8 @@ fn env_layer(env: &[(String, String)]) -> Result<Layer, SettingsError> {
     for (name, value) in env.iter().filter(|(k, _)| is_setting_var(k)) {
         let key = name["LAKEOPS_".len()..].to_ascii_lowercase().replace("__", ".");
         insert_dotted(&mut table, &key, toml::Value::String(value.clone()));
-        keys::check_known(&table, &format!("environment variable {name}"))?;
+        // Environment values are text; the config crate parses them, so only keys are checked here.
+        keys::check_known(&table, &format!("environment variable {name}"), false)?;
     }
     Ok(Layer { origin: "environment".into(), table })
 }

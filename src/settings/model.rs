@@ -14,7 +14,7 @@ pub struct Settings {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", try_from = "String")]
 pub enum Backend {
     Aws,
     Sandbox,
@@ -57,7 +57,7 @@ pub struct PlatformSettings {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", try_from = "String")]
 pub enum StreamMode {
     Provisioned,
     OnDemand,
@@ -97,7 +97,7 @@ pub struct GlueSettings {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", try_from = "String")]
 pub enum RedshiftMode {
     Serverless,
     Cluster,
@@ -155,4 +155,34 @@ pub struct SandboxSettings {
     pub record_bytes: u32,
     pub lambda_error_rate: f64,
     pub glue_failure_rate: f64,
+}
+
+/// Parses one of `names` (as written in profiles) with a message that lists them.
+fn choose<T: Copy>(value: &str, names: &[(&str, T)]) -> Result<T, String> {
+    names.iter().find(|(n, _)| *n == value).map(|(_, v)| *v).ok_or_else(|| {
+        let list: Vec<String> = names.iter().map(|(n, _)| format!("`{n}`")).collect();
+        let hint = super::error::did_you_mean(value, names.iter().map(|(n, _)| *n));
+        format!("expected one of {}, found {value:?}{hint}", list.join(", "))
+    })
+}
+
+impl TryFrom<String> for Backend {
+    type Error = String;
+    fn try_from(v: String) -> Result<Self, String> {
+        choose(&v, &[("aws", Backend::Aws), ("sandbox", Backend::Sandbox)])
+    }
+}
+
+impl TryFrom<String> for StreamMode {
+    type Error = String;
+    fn try_from(v: String) -> Result<Self, String> {
+        choose(&v, &[("provisioned", StreamMode::Provisioned), ("on-demand", StreamMode::OnDemand)])
+    }
+}
+
+impl TryFrom<String> for RedshiftMode {
+    type Error = String;
+    fn try_from(v: String) -> Result<Self, String> {
+        choose(&v, &[("serverless", RedshiftMode::Serverless), ("cluster", RedshiftMode::Cluster), ("off", RedshiftMode::Off)])
+    }
 }

@@ -1,0 +1,107 @@
+//! Bad settings get one clear message and exit 2, never a panic. Each file in
+//! `tests/invalid_settings/` is a profile with its expected message beside it
+//! (`NAME.expected`, where PROFILE stands for the file's path).
+
+mod support;
+
+use std::process::{Command, Output};
+
+fn lakeops(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(support::binary());
+    command.args(args).env("XDG_CONFIG_HOME", dir.path().join("config")).env("XDG_STATE_HOME", dir.path().join("state"));
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.env_remove("LAKEOPS_PROFILE").output().expect("run lakeops")
+}
+
+fn assert_refused(out: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty(), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(stderr.trim_end(), expected);
+}
+
+#[test]
+fn every_invalid_profile_is_refused_with_its_message() {
+    let folder = support::repo_file("tests/invalid_settings");
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&folder).unwrap().flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries.iter().filter(|p| p.extension().is_some_and(|x| x == "toml")) {
+        let expected = std::fs::read_to_string(path.with_extension("expected"))
+            .unwrap_or_else(|_| panic!("{} has no .expected file", path.display()));
+        let shown = path.display().to_string();
+        let out = lakeops(&["--profile", &shown, "status"], &[]);
+        assert_refused(&out, expected.trim_end().replace("PROFILE", &shown).as_str());
+        checked += 1;
+    }
+    assert!(checked >= 12, "only {checked} invalid profiles checked");
+}
+
+#[test]
+fn unknown_profile_names_the_nearest() {
+    let out = lakeops(&["--profile", "sandbx", "status"], &[]);
+    assert_refused(
+        &out,
+        "lakeops: command line: key `--profile`: no profile named \"sandbx\" (did you mean `sandbox`?); known profiles: sandbox, production, localstack, moto (or give a path to a .toml file)",
+    );
+}
+
+#[test]
+fn missing_profile_file() {
+    let out = lakeops(&["--profile", "/nonexistent/prod.toml", "status"], &[]);
+    assert_refused(&out, "lakeops: /nonexistent/prod.toml: cannot read the profile \"/nonexistent/prod.toml\": no such file");
+}
+
+#[test]
+fn unknown_theme_flag() {
+    let out = lakeops(&["--theme", "hight-contrast", "status"], &[]);
+    assert_refused(
+        &out,
+        "lakeops: command line: key `console.theme`: no theme named \"hight-contrast\" (did you mean `high-contrast`?); known themes: default, light, high-contrast",
+    );
+}
+
+#[test]
+fn impossible_flag_values() {
+    let out = lakeops(&["--speed", "0", "status"], &[]);
+    assert_refused(&out, "lakeops: command line: key `sandbox.speed`: expected 0.01 to 3600 times the wall clock, found 0");
+    let out = lakeops(&["--endpoint-url", "ftp://x", "status"], &[]);
+    assert_refused(
+        &out,
+        "lakeops: command line: key `aws.endpoint_url`: expected an http:// or https:// URL such as http://127.0.0.1:4566, found \"ftp://x\"",
+    );
+    // clap's own usage errors are exit 2 as well.
+    let out = lakeops(&["--speed", "fast", "status"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value 'fast' for '--speed <N>'"));
+}
+
+#[test]
+fn bad_environment_values_name_the_variable() {
+    let out = lakeops(&["status"], &[("LAKEOPS_CONSOLE__REFRESH_SECONDS", "soon")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("lakeops: environment variable LAKEOPS_CONSOLE__REFRESH_SECONDS: key `console.refresh_seconds`"), "{stderr}");
+    let out = lakeops(&["status"], &[("LAKEOPS_PLATFORM__STREEM__NAME", "x")]);
+    assert_refused(&out, "lakeops: environment variable LAKEOPS_PLATFORM__STREEM__NAME: key `platform.streem`: unknown key in [platform] (did you mean `stream`?)");
+}
+
+#[test]
+fn a_bad_user_config_names_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config/lakeops");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[console]\nreadonly = \"yes\"\n").unwrap();
+    let out = Command::new(support::binary())
+        .arg("status")
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .output()
+        .unwrap();
+    let file = config.join("config.toml").display().to_string();
+    assert_refused(&out, &format!("lakeops: {file}: key `console.readonly`: expected a boolean, found a string"));
+}

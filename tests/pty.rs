@@ -1,0 +1,158 @@
+//! The real binary in a pseudo-terminal, driven by keys, read back through a vt100 parser.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+struct Console {
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    _dir: tempfile::TempDir,
+    state_dir: std::path::PathBuf,
+}
+
+impl Console {
+    fn open(extra_env: &[(&str, &str)]) -> Console {
+        let dir = tempfile::tempdir().unwrap();
+        let pair = native_pty_system().openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
+        let mut cmd = CommandBuilder::new(support::binary());
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+        cmd.env("XDG_STATE_HOME", dir.path().join("state"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("RUST_BACKTRACE", "0");
+        cmd.env_remove("LAKEOPS_PROFILE");
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn lakeops");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(30), nz(100), 0)));
+        let sink = parser.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let state_dir = dir.path().join("state/lakeops");
+        Console { master: pair.master, child, writer, parser, _dir: dir, state_dir }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "waited 10 s for {text:?}; the screen shows:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader thread take the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            assert!(Instant::now() < deadline, "lakeops did not exit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn assert_restored(&self) {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "cursor still hidden");
+        assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse capture still on");
+    }
+}
+
+#[test]
+fn opens_shows_the_overview_helps_and_quits_cleanly() {
+    let started = Instant::now();
+    let mut console = Console::open(&[]);
+    let screen = console.wait_for("CloudTrail");
+    for layer in ["Kinesis", "Lambda", "S3 lake", "Glue", "Redshift", "Athena", "CloudTrail", "Alarms"] {
+        assert!(screen.contains(layer), "{layer} missing:\n{screen}");
+    }
+    assert!(screen.contains("profile sandbox"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    console.send("?");
+    console.wait_for("Keys — Overview");
+    console.send("?");
+    console.send(":err\t\r");
+    console.wait_for("No errors.");
+    console.send("q");
+    let status = console.wait_exit();
+    assert!(status.success(), "exit {status:?}");
+    console.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut console = Console::open(&[]);
+    console.wait_for("CloudTrail");
+    let pid = console.child.process_id().expect("pid");
+    let killed = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = console.wait_exit();
+    assert!(status.success(), "SIGTERM is a clean quit: {status:?}");
+    console.assert_restored();
+    assert!(console.state_dir.join("sandbox/sandbox.json").is_file(), "the sandbox was saved on the way out");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_prints_and_logs_the_message() {
+    let mut console = Console::open(&[("LAKEOPS_DEBUG_PANIC", "1")]);
+    let status = console.wait_exit();
+    assert!(!status.success());
+    console.assert_restored();
+    let screen = console.screen();
+    assert!(screen.contains("panicking on purpose"), "{screen}");
+    let log = std::fs::read_to_string(console.state_dir.join("lakeops.log")).expect("log file");
+    assert!(log.contains("panic: ") && log.contains("panicking on purpose"), "{log}");
+}
+
+#[test]
+fn a_terminal_too_small_says_so() {
+    let mut console = Console::open(&[]);
+    console.wait_for("CloudTrail");
+    // Shrink the terminal the way a window manager would: the pty signals the new size.
+    console.parser.lock().unwrap().screen_mut().set_size(nz(20), nz(60));
+    console.master.resize(PtySize { rows: 20, cols: 60, pixel_width: 0, pixel_height: 0 }).unwrap();
+    console.wait_for("terminal too small");
+    console.parser.lock().unwrap().screen_mut().set_size(nz(30), nz(100));
+    console.master.resize(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 }).unwrap();
+    console.wait_for("CloudTrail");
+    console.send("q");
+    assert!(console.wait_exit().success());
+}

@@ -1,0 +1,115 @@
+//! Snapshots of the console's screens (TestBackend, fixed size, seeded sandbox, fixed clock),
+//! in every built-in theme. The style map under each screen makes colours part of the check.
+
+mod support;
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lakeops::app::{report_error, update, Action, App, Header};
+use lakeops::headless::status::thresholds;
+use lakeops::sandbox::{ManualClock, Sandbox};
+use lakeops::settings::Theme;
+use support::screen::{render, text, with_styles};
+
+const THEMES: [&str; 3] = ["default", "light", "high-contrast"];
+
+fn fixed_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 20, 14, 0, 0).unwrap()
+}
+
+/// The console after one refresh of a sandbox seeded 42 at 2026-03-20 14:00 UTC.
+fn console(width: u16, height: u16) -> App {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(fixed_time().timestamp_millis()));
+    let sandbox = Sandbox::in_memory(&loaded.settings, clock);
+    let snapshot = sandbox.with_model(|s| s.snapshot()).expect("snapshot");
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let mut app = App::new(header, thresholds(&loaded), 5_000);
+    update(&mut app, Action::Resize { width, height }, 0);
+    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)), 20);
+}
+
+fn theme(name: &str) -> Theme {
+    Theme::builtin(name).expect("built-in theme")
+}
+
+#[test]
+fn overview() {
+    let app = console(100, 30);
+    for name in THEMES {
+        insta::assert_snapshot!(format!("overview_{name}"), with_styles(&render(&app, &theme(name), 100, 30)));
+    }
+}
+
+#[test]
+fn overview_at_the_smallest_size() {
+    let app = console(80, 24);
+    insta::assert_snapshot!("overview_80x24", text(&render(&app, &theme("default"), 80, 24)));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = console(100, 30);
+    press(&mut app, KeyCode::Char('?'));
+    for name in THEMES {
+        insta::assert_snapshot!(format!("help_{name}"), with_styles(&render(&app, &theme(name), 100, 30)));
+    }
+}
+
+#[test]
+fn error_toast() {
+    let mut app = console(100, 30);
+    report_error(&mut app, "refresh", "cannot reach Kinesis DescribeStreamSummary: connection refused (127.0.0.1:4566)", fixed_time());
+    for name in THEMES {
+        insta::assert_snapshot!(format!("error_toast_{name}"), with_styles(&render(&app, &theme(name), 100, 30)));
+    }
+}
+
+#[test]
+fn too_small() {
+    let app = console(60, 20);
+    for name in THEMES {
+        insta::assert_snapshot!(format!("too_small_{name}"), with_styles(&render(&app, &theme(name), 60, 20)));
+    }
+}
+
+#[test]
+fn errors_view_and_an_unbuilt_view() {
+    let mut app = console(100, 30);
+    report_error(&mut app, "refresh", "CloudWatch GetMetricData is throttling requests", fixed_time());
+    for c in ":errors".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("errors_view", text(&render(&app, &theme("default"), 100, 30)));
+    for c in ":streams".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("streams_not_built", text(&render(&app, &theme("default"), 100, 30)));
+}
+
+#[test]
+fn names_from_outside_never_reach_the_terminal_raw() {
+    let mut app = console(100, 30);
+    app.header.profile = "evil\u{1b}]0;title\u{7}".into();
+    report_error(&mut app, "refresh", "stream \u{1b}[2Jgone", fixed_time());
+    let screen = text(&render(&app, &theme("default"), 100, 30));
+    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'));
+    assert!(screen.contains("evil\u{fffd}"), "{screen}");
+}
+
+#[test]
+fn the_read_only_badge_shows() {
+    let mut app = console(100, 30);
+    app.header.readonly = true;
+    let screen = text(&render(&app, &theme("default"), 100, 30));
+    assert!(screen.lines().next().unwrap().contains("READ-ONLY"));
+}
