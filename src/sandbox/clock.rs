@@ -30,6 +30,10 @@ impl ManualClock {
     pub fn set(&self, now_ms: i64) {
         self.0.store(now_ms, Ordering::SeqCst);
     }
+
+    pub fn now_ms_for_tests(&self) -> i64 {
+        self.now_ms()
+    }
 }
 
 impl Clock for ManualClock {

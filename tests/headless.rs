@@ -1,0 +1,131 @@
+//! Headless subcommands through the real binary: output, exit codes, confirmation,
+//! read-only refusals and the journal.
+
+mod support;
+
+use std::process::{Command, Output, Stdio};
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Home {
+        Home { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(support::binary())
+            .args(args)
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .env_remove("LAKEOPS_PROFILE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run lakeops")
+    }
+
+    fn journal(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.dir.path().join("state/lakeops/journal.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn status_prints_every_layer_and_json_is_only_json() {
+    let home = Home::new();
+    let out = home.run(&["status"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for layer in ["Kinesis", "Lambda", "S3 lake", "Glue", "Redshift", "Athena", "CloudTrail", "Alarms"] {
+        assert!(text.contains(layer), "{layer}: {text}");
+    }
+    let out = home.run(&["status", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["backend"], "sandbox");
+    assert_eq!(json["layers"].as_array().unwrap().len(), 8);
+    assert!(["ok", "warn", "critical", "unknown"].contains(&json["overall"].as_str().unwrap()));
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn a_fault_needs_confirmation_and_is_journaled() {
+    let home = Home::new();
+    let out = home.run(&["sandbox", "fault", "consumer-errors"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not confirmed: stdin is not a terminal; pass --yes"));
+    let out = home.run(&["sandbox", "fault", "consumer-errors", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Fault consumer-errors is on"));
+    let out = home.run(&["sandbox", "fault", "consumer-errors", "--yes"]);
+    assert!(stdout(&out).contains("was already on"));
+    let journal = home.journal();
+    assert_eq!(journal.len(), 3);
+    assert!(journal[0]["outcome"].as_str().unwrap().starts_with("refused"));
+    assert_eq!(journal[1]["action"], "sandbox.fault");
+    assert_eq!(journal[1]["outcome"], "done");
+    let out = home.run(&["sandbox", "fault", "consumer-errors", "--off", "--yes"]);
+    assert!(stdout(&out).contains("is off"));
+}
+
+#[test]
+fn read_only_refuses_every_change() {
+    let home = Home::new();
+    let out = home.run(&["--readonly", "sandbox", "fault", "hot-key", "--yes"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("read-only mode"), "{}", stderr(&out));
+    let out = home.run(&["--readonly", "sandbox", "reset", "--yes"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(home.journal().iter().all(|e| e["outcome"].as_str().unwrap().starts_with("refused")));
+}
+
+#[test]
+fn reset_removes_the_saved_state() {
+    let home = Home::new();
+    assert!(home.run(&["status"]).status.success());
+    let state = home.dir.path().join("state/lakeops/sandbox/sandbox.json");
+    assert!(state.is_file());
+    let out = home.run(&["sandbox", "reset", "--yes"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("reset"));
+    assert!(!state.exists());
+}
+
+#[test]
+fn sandbox_commands_refuse_aws_profiles() {
+    let home = Home::new();
+    let out = home.run(&["--profile", "localstack", "sandbox", "reset", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("sandbox commands work on sandbox profiles only"));
+}
+
+#[test]
+fn profiles_themes_and_completions() {
+    let home = Home::new();
+    let profiles = home.dir.path().join("config/lakeops/profiles");
+    std::fs::create_dir_all(&profiles).unwrap();
+    std::fs::write(profiles.join("staging.toml"), "name = \"staging\"\n").unwrap();
+    let out = home.run(&["profiles"]);
+    let text = stdout(&out);
+    assert!(text.contains("staging") && text.contains("sandbox") && text.contains("production"), "{text}");
+    let out = home.run(&["themes"]);
+    assert!(stdout(&out).contains("high-contrast"));
+    for shell in ["bash", "zsh", "fish"] {
+        let out = home.run(&["completions", shell]);
+        assert!(out.status.success());
+        assert!(stdout(&out).contains("lakeops"));
+    }
+    let out = home.run(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+}

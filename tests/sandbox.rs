@@ -1,0 +1,172 @@
+//! The embedded sandbox: deterministic for a seed, obeying the real limits, with faults
+//! that behave like the incidents they rehearse, and state that persists between runs.
+
+mod support;
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use lakeops::model::{Health, Layer, PlatformSnapshot};
+use lakeops::ops::health::assess;
+use lakeops::sandbox::{Fault, ManualClock, Sandbox, Store};
+use lakeops::settings::Loaded;
+
+const MINUTE: i64 = 60_000;
+
+fn start() -> i64 {
+    Utc.with_ymd_and_hms(2026, 3, 20, 14, 0, 0).unwrap().timestamp_millis()
+}
+
+fn sandbox(loaded: &Loaded) -> (Sandbox, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(start()));
+    (Sandbox::in_memory(&loaded.settings, clock.clone()), clock)
+}
+
+fn snap(sandbox: &Sandbox) -> PlatformSnapshot {
+    sandbox.with_model(|s| s.snapshot()).unwrap()
+}
+
+fn verdict(loaded: &Loaded, snapshot: &PlatformSnapshot, layer: Layer) -> (Health, String) {
+    let layers = assess(snapshot, lakeops::headless::status::thresholds(loaded));
+    let l = layers.into_iter().find(|l| l.layer == layer).unwrap();
+    (l.health, l.reason)
+}
+
+#[test]
+fn the_same_seed_replays_exactly_and_another_seed_differs() {
+    let loaded = support::sandbox_settings();
+    let (a, ca) = sandbox(&loaded);
+    let (b, cb) = sandbox(&loaded);
+    for _ in 0..5 {
+        ca.advance(37_000);
+        cb.advance(37_000);
+        assert_eq!(snap(&a), snap(&b));
+    }
+    let mut other = loaded.clone();
+    other.settings.sandbox.seed = 7;
+    let (c, cc) = sandbox(&other);
+    cc.advance(5 * 37_000);
+    assert_ne!(snap(&a).streams, snap(&c).streams);
+}
+
+#[test]
+fn a_healthy_platform_reads_healthy() {
+    let loaded = support::sandbox_settings();
+    let (s, _) = sandbox(&loaded);
+    let snapshot = snap(&s);
+    let stream = &snapshot.streams.ready().unwrap()[0];
+    assert_eq!(stream.open_shards, 4);
+    let rate = stream.incoming_records_per_second.unwrap();
+    assert!((1_500.0..4_000.0).contains(&rate), "afternoon rate {rate}");
+    assert_eq!(stream.write_throttled, Some(0.0));
+    assert!(stream.iterator_age_ms.unwrap() < 1_000.0);
+    assert_eq!(verdict(&loaded, &snapshot, Layer::Kinesis).0, Health::Ok);
+    assert_eq!(verdict(&loaded, &snapshot, Layer::Alarms).0, Health::Ok);
+    assert_eq!(stream.incoming_history.len(), 180, "a fresh sandbox starts with three hours of history");
+}
+
+#[test]
+fn traffic_beyond_shard_capacity_is_throttled_at_1000_records_per_shard() {
+    let mut loaded = support::sandbox_settings();
+    loaded.settings.sandbox.peak_records_per_second = 9_000.0;
+    let (s, _) = sandbox(&loaded);
+    let snapshot = snap(&s);
+    let stream = &snapshot.streams.ready().unwrap()[0];
+    // Accepted writes never exceed 4 shards × 1,000 records/s.
+    assert!(stream.incoming_records_per_second.unwrap() <= 4_000.0 + 1e-6);
+    assert!(stream.write_throttled.unwrap() > 0.0);
+    let (health, reason) = verdict(&loaded, &snapshot, Layer::Kinesis);
+    assert_eq!(health, Health::Critical);
+    assert!(reason.contains("writes throttled"), "{reason}");
+}
+
+#[test]
+fn consumer_errors_make_the_iterator_age_climb_and_the_alarm_fire() {
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    s.with_model(|m| m.set_fault(Fault::ConsumerErrors, true)).unwrap();
+    clock.advance(15 * MINUTE);
+    let snapshot = snap(&s);
+    let stream = &snapshot.streams.ready().unwrap()[0];
+    assert!(stream.iterator_age_ms.unwrap() > 60_000.0, "age {:?}", stream.iterator_age_ms);
+    let (health, reason) = verdict(&loaded, &snapshot, Layer::Kinesis);
+    assert_eq!(health, Health::Critical);
+    assert!(reason.contains("and rising: consumer falling behind"), "{reason}");
+    assert_eq!(verdict(&loaded, &snapshot, Layer::Lambda).0, Health::Critical);
+    let alarms = snapshot.alarms.ready().unwrap();
+    assert!(alarms.firing.iter().any(|a| a.name == "clickstream-iterator-age"), "{alarms:?}");
+    // Fixed: the backlog drains and the age falls.
+    s.with_model(|m| m.set_fault(Fault::ConsumerErrors, false)).unwrap();
+    clock.advance(30 * MINUTE);
+    let after = snap(&s);
+    assert!(after.streams.ready().unwrap()[0].iterator_age_ms.unwrap() < 5_000.0);
+}
+
+#[test]
+fn a_hot_key_overloads_one_shard_while_the_stream_has_room() {
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    s.with_model(|m| m.set_fault(Fault::HotKey, true)).unwrap();
+    clock.advance(2 * MINUTE);
+    let stream = snap(&s).streams.ready().unwrap()[0].clone();
+    assert!(stream.write_throttled.unwrap() > 0.0);
+    assert!(stream.write_capacity_used().unwrap() < 0.9, "the stream as a whole is not full");
+}
+
+#[test]
+fn etl_runs_on_schedule_and_failures_carry_messages() {
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    s.with_model(|m| m.set_fault(Fault::FailingEtl, true)).unwrap();
+    clock.advance(61 * MINUTE);
+    let running = snap(&s).glue.ready().unwrap().last_run.clone().unwrap();
+    assert_eq!(running.started, Utc.with_ymd_and_hms(2026, 3, 20, 15, 0, 0).unwrap(), "cron(0 * * * ? *) starts on the hour");
+    assert!(matches!(running.state.as_str(), "STARTING" | "RUNNING"), "{}", running.state);
+    clock.advance(15 * MINUTE);
+    let snapshot = snap(&s);
+    let run = snapshot.glue.ready().unwrap().last_run.clone().unwrap();
+    assert_eq!(run.id, running.id);
+    assert_eq!(run.state, "FAILED");
+    assert!(run.error.as_deref().is_some_and(|e| !e.is_empty()));
+    assert_eq!(verdict(&loaded, &snapshot, Layer::Glue).0, Health::Critical);
+    let trail = s.with_model(|m| m.trail.iter().any(|e| e.name == "StartJobRun")).unwrap();
+    assert!(trail, "the scheduled start is in the audit trail");
+}
+
+#[test]
+fn state_persists_between_runs_and_catch_up_is_bounded() {
+    let loaded = support::sandbox_settings();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sandbox.json");
+    let clock = Arc::new(ManualClock::new(start()));
+    let first = Sandbox::open(&loaded.settings, clock.clone(), Store::new(path.clone())).unwrap();
+    first.with_model(|m| m.set_fault(Fault::TrafficSpike, true)).unwrap();
+    lakeops::platform::Platform::flush(&first).unwrap();
+    drop(first);
+
+    // Three days later: the sandbox catches up on at most a day, quickly.
+    clock.advance(3 * 24 * 60 * MINUTE);
+    let began = std::time::Instant::now();
+    let second = Sandbox::open(&loaded.settings, clock.clone(), Store::new(path.clone())).unwrap();
+    assert!(began.elapsed() < std::time::Duration::from_secs(5));
+    let (faults, now, minutes) = second.with_model(|m| (m.faults.clone(), m.now_ms, m.minutes.len())).unwrap();
+    assert_eq!(faults, vec![Fault::TrafficSpike]);
+    assert_eq!(now, clock.now_ms_for_tests());
+    assert!(minutes <= 1440);
+
+    // A damaged file starts afresh instead of stopping lakeops.
+    std::fs::write(&path, "{ not json").unwrap();
+    let third = Sandbox::open(&loaded.settings, clock, Store::new(path)).unwrap();
+    assert!(third.with_model(|m| m.faults.is_empty()).unwrap());
+}
+
+#[test]
+fn speed_runs_the_model_faster_than_the_wall_clock() {
+    let mut loaded = support::sandbox_settings();
+    loaded.settings.sandbox.speed = 60.0;
+    let (s, clock) = sandbox(&loaded);
+    let before = s.with_model(|m| m.now_ms).unwrap();
+    clock.advance(1_000);
+    let after = s.with_model(|m| m.now_ms).unwrap();
+    assert_eq!(after - before, 60_000);
+}
