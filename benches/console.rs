@@ -1,1 +1,86 @@
-fn main() {}
+//! What the performance budget in docs/performance.md is measured with:
+//! drawing the overview, the reducer applying one refresh, metric ingest, and a sandbox refresh.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, Criterion};
+use lakeops::app::{update, Action, App, Header};
+use lakeops::model::PlatformSnapshot;
+use lakeops::ops::health::Thresholds;
+use lakeops::ops::metrics::{MetricStore, SeriesKey, Stat, Window};
+use lakeops::sandbox::{ManualClock, Sandbox};
+use lakeops::settings::{self, Overrides, Paths, Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn fixture() -> (lakeops::settings::Loaded, Arc<ManualClock>, Sandbox) {
+    let dir = std::env::temp_dir().join("lakeops-bench");
+    let paths = Paths { config_dir: dir.join("config"), state_dir: dir.join("state") };
+    let loaded = settings::load(&Overrides::default(), &paths, &[]).expect("sandbox settings");
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 20, 14, 0, 0).unwrap().timestamp_millis()));
+    let sandbox = Sandbox::in_memory(&loaded.settings, clock.clone());
+    (loaded, clock, sandbox)
+}
+
+fn app(snapshot: &PlatformSnapshot, width: u16, height: u16) -> App {
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let mut app = App::new(header, Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 }, 5_000);
+    update(&mut app, Action::Resize { width, height }, 0);
+    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot.clone())), at: snapshot.taken_at }, 1);
+    app
+}
+
+fn benches(c: &mut Criterion) {
+    let (_loaded, clock, sandbox) = fixture();
+    let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
+    let theme = Theme::default_theme();
+
+    let app200 = app(&snapshot, 200, 50);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    c.bench_function("draw overview 200x50", |b| {
+        b.iter(|| {
+            terminal.draw(|f| lakeops::ui::draw(black_box(&app200), &theme, f)).unwrap();
+        })
+    });
+
+    let mut reducer_app = app(&snapshot, 200, 50);
+    let mut now = 10;
+    c.bench_function("reducer applies one refresh", |b| {
+        b.iter(|| {
+            now += 1;
+            reducer_app.refresh.in_flight = true;
+            let action = Action::SnapshotLoaded { result: Ok(Box::new(snapshot.clone())), at: snapshot.taken_at };
+            black_box(update(&mut reducer_app, action, now));
+        })
+    });
+
+    // One refresh's worth of metric data: 10 series × 6 minutes.
+    let keys: Vec<SeriesKey> = (0..10)
+        .map(|i| SeriesKey::new("AWS/Kinesis", "IncomingRecords", "StreamName", &format!("s{i}"), Stat::Sum))
+        .collect();
+    let mut store = MetricStore::default();
+    let mut t = 1_800_000_000;
+    c.bench_function("metric ingest of one refresh", |b| {
+        b.iter(|| {
+            t += 60;
+            let window = store.plan(&keys, t);
+            for key in &keys {
+                store.record(key, window, (0..6).map(|m| (window.end - 360 + m * 60, 100.0)));
+                black_box(store.latest(key, t));
+            }
+            black_box(Window { start: window.start, end: window.end });
+        })
+    });
+
+    c.bench_function("sandbox refresh (5 s of model time)", |b| {
+        b.iter(|| {
+            clock.advance(5_000);
+            black_box(sandbox.with_model(|s| s.snapshot()).unwrap());
+        })
+    });
+}
+
+criterion_group!(console, benches);
+criterion_main!(console);

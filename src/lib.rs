@@ -4,16 +4,16 @@
 //! nothing of AWS; `ui` reads `app` state and the theme; `runtime` owns the terminal and
 //! runs effects; `headless` holds the subcommands.
 
+pub mod app;
+pub mod aws;
+pub mod cli;
+pub mod headless;
+pub mod journal;
+pub mod logging;
 pub mod model;
 pub mod ops;
 pub mod platform;
+pub mod runtime;
 pub mod sandbox;
 pub mod settings;
-pub mod app;
-pub mod aws;
 pub mod ui;
-pub mod journal;
-pub mod logging;
-pub mod runtime;
-pub mod cli;
-pub mod headless;

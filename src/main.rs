@@ -59,7 +59,9 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 platform.flush()?;
                 Ok(if json { headless::status::to_json(&report) } else { headless::status::to_text(&report) })
             }
-            Some(Command::Sandbox { action: SandboxCommand::Reset { yes } }) => headless::sandbox::reset(&loaded, paths, yes),
+            Some(Command::Sandbox { action: SandboxCommand::Reset { yes } }) => {
+                headless::sandbox::reset(&loaded, paths, yes)
+            }
             Some(Command::Sandbox { action: SandboxCommand::Fault { kind, off, yes } }) => {
                 headless::sandbox::fault(&loaded, paths, kind.into(), !off, yes)
             }
@@ -77,7 +79,8 @@ async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<S
         location: info.location,
         readonly: loaded.settings.console.readonly,
     };
-    let mut app = App::new(header, headless::status::thresholds(loaded), loaded.settings.console.refresh_seconds * 1000);
+    let mut app =
+        App::new(header, headless::status::thresholds(loaded), loaded.settings.console.refresh_seconds * 1000);
     if let Some(problem) = log_problem {
         lakeops::app::report_error(&mut app, "log", &format!("logging is off: {problem}"), chrono::Utc::now());
     }

@@ -3,7 +3,9 @@
 
 mod support;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, MetricDataQuery, MetricDatum, MetricStat, StateValue, Statistic};
+use aws_sdk_cloudwatch::types::{
+    ComparisonOperator, Dimension, MetricDataQuery, MetricDatum, MetricStat, StateValue, Statistic,
+};
 use aws_sdk_cloudwatch::Client;
 use aws_smithy_types::DateTime;
 use support::moto::{sdk_config, unique};
@@ -34,7 +36,11 @@ async fn put_then_get_metric_data_round_trips_values_and_timestamps() {
         .await
         .expect("PutMetricData through the front");
 
-    let metric = aws_sdk_cloudwatch::types::Metric::builder().namespace("AWS/Kinesis").metric_name("IncomingRecords").dimensions(dimension).build();
+    let metric = aws_sdk_cloudwatch::types::Metric::builder()
+        .namespace("AWS/Kinesis")
+        .metric_name("IncomingRecords")
+        .dimensions(dimension)
+        .build();
     let out = client
         .get_metric_data()
         .metric_data_queries(
@@ -72,7 +78,14 @@ async fn describe_alarms_types_states_and_timestamps() {
         .send()
         .await
         .expect("PutMetricAlarm");
-    client.set_alarm_state().alarm_name(&name).state_value(StateValue::Alarm).state_reason("test breach").send().await.expect("SetAlarmState");
+    client
+        .set_alarm_state()
+        .alarm_name(&name)
+        .state_value(StateValue::Alarm)
+        .state_reason("test breach")
+        .send()
+        .await
+        .expect("SetAlarmState");
     let out = client.describe_alarms().alarm_names(&name).send().await.expect("DescribeAlarms");
     let alarm = &out.metric_alarms()[0];
     assert_eq!(alarm.alarm_name(), Some(name.as_str()));

@@ -32,7 +32,14 @@ function = "{function}"
 }
 
 /// Puts one datapoint a minute ago (the last complete minute).
-async fn put(client: &aws_sdk_cloudwatch::Client, namespace: &str, metric: &str, dim: (&str, &str), value: f64, unit: StandardUnit) {
+async fn put(
+    client: &aws_sdk_cloudwatch::Client,
+    namespace: &str,
+    metric: &str,
+    dim: (&str, &str),
+    value: f64,
+    unit: StandardUnit,
+) {
     let now = chrono::Utc::now().timestamp();
     let minute = now - now.rem_euclid(60) - 60;
     client
@@ -132,7 +139,13 @@ async fn the_platforms_alarms_are_read_and_firing_ones_named() {
             .send()
             .await
             .expect("PutMetricAlarm");
-        cw.set_alarm_state().alarm_name(&name).state_value(state).state_reason("Threshold Crossed: 1 datapoint").send().await.expect("SetAlarmState");
+        cw.set_alarm_state()
+            .alarm_name(&name)
+            .state_value(state)
+            .state_reason("Threshold Crossed: 1 datapoint")
+            .send()
+            .await
+            .expect("SetAlarmState");
     }
     // Another platform's alarm is not ours.
     let other = format!("{}-iterator-age", unique("other"));
@@ -181,7 +194,10 @@ async fn a_missing_stream_says_so_and_discovery_finds_the_others() {
     let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
     let snapshot = platform.snapshot().await.expect("snapshot");
     assert_eq!(snapshot.streams.ready().map(|s| s.len()), Some(0));
-    assert_eq!(snapshot.problems, vec!["stream does-not-exist not found in us-east-1: is the stack provisioned?".to_string()]);
+    assert_eq!(
+        snapshot.problems,
+        vec!["stream does-not-exist not found in us-east-1: is the stack provisioned?".to_string()]
+    );
 }
 
 #[tokio::test]
@@ -218,6 +234,7 @@ fn status_json_from_the_binary_against_moto() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON and nothing else");
     assert_eq!(json["backend"], "aws");
     assert_eq!(json["layers"][0]["layer"], "kinesis");
-    let shards = json["layers"][0]["numbers"].as_array().unwrap().iter().find(|n| n["label"] == "shards").unwrap().clone();
+    let shards =
+        json["layers"][0]["numbers"].as_array().unwrap().iter().find(|n| n["label"] == "shards").unwrap().clone();
     assert_eq!(shards["value"], 3.0);
 }

@@ -9,7 +9,10 @@ use std::process::{Command, Output};
 fn lakeops(args: &[&str], env: &[(&str, &str)]) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let mut command = Command::new(support::binary());
-    command.args(args).env("XDG_CONFIG_HOME", dir.path().join("config")).env("XDG_STATE_HOME", dir.path().join("state"));
+    command
+        .args(args)
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_STATE_HOME", dir.path().join("state"));
     for (k, v) in env {
         command.env(k, v);
     }
@@ -53,7 +56,10 @@ fn unknown_profile_names_the_nearest() {
 #[test]
 fn missing_profile_file() {
     let out = lakeops(&["--profile", "/nonexistent/prod.toml", "status"], &[]);
-    assert_refused(&out, "lakeops: /nonexistent/prod.toml: cannot read the profile \"/nonexistent/prod.toml\": no such file");
+    assert_refused(
+        &out,
+        "lakeops: /nonexistent/prod.toml: cannot read the profile \"/nonexistent/prod.toml\": no such file",
+    );
 }
 
 #[test]
@@ -68,7 +74,10 @@ fn unknown_theme_flag() {
 #[test]
 fn impossible_flag_values() {
     let out = lakeops(&["--speed", "0", "status"], &[]);
-    assert_refused(&out, "lakeops: command line: key `sandbox.speed`: expected 0.01 to 3600 times the wall clock, found 0");
+    assert_refused(
+        &out,
+        "lakeops: command line: key `sandbox.speed`: expected 0.01 to 3600 times the wall clock, found 0",
+    );
     let out = lakeops(&["--endpoint-url", "ftp://x", "status"], &[]);
     assert_refused(
         &out,
@@ -85,7 +94,12 @@ fn bad_environment_values_name_the_variable() {
     let out = lakeops(&["status"], &[("LAKEOPS_CONSOLE__REFRESH_SECONDS", "soon")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.starts_with("lakeops: environment variable LAKEOPS_CONSOLE__REFRESH_SECONDS: key `console.refresh_seconds`"), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "lakeops: environment variable LAKEOPS_CONSOLE__REFRESH_SECONDS: key `console.refresh_seconds`"
+        ),
+        "{stderr}"
+    );
     let out = lakeops(&["status"], &[("LAKEOPS_PLATFORM__STREEM__NAME", "x")]);
     assert_refused(&out, "lakeops: environment variable LAKEOPS_PLATFORM__STREEM__NAME: key `platform.streem`: unknown key in [platform] (did you mean `stream`?)");
 }

@@ -24,7 +24,9 @@ struct Console {
 impl Console {
     fn open(extra_env: &[(&str, &str)]) -> Console {
         let dir = tempfile::tempdir().unwrap();
-        let pair = native_pty_system().openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
+            .expect("open a pty");
         let mut cmd = CommandBuilder::new(support::binary());
         cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
         cmd.env("XDG_STATE_HOME", dir.path().join("state"));

@@ -120,7 +120,11 @@ fn etl_runs_on_schedule_and_failures_carry_messages() {
     s.with_model(|m| m.set_fault(Fault::FailingEtl, true)).unwrap();
     clock.advance(61 * MINUTE);
     let running = snap(&s).glue.ready().unwrap().last_run.clone().unwrap();
-    assert_eq!(running.started, Utc.with_ymd_and_hms(2026, 3, 20, 15, 0, 0).unwrap(), "cron(0 * * * ? *) starts on the hour");
+    assert_eq!(
+        running.started,
+        Utc.with_ymd_and_hms(2026, 3, 20, 15, 0, 0).unwrap(),
+        "cron(0 * * * ? *) starts on the hour"
+    );
     assert!(matches!(running.state.as_str(), "STARTING" | "RUNNING"), "{}", running.state);
     clock.advance(15 * MINUTE);
     let snapshot = snap(&s);

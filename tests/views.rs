@@ -25,7 +25,8 @@ fn console(width: u16, height: u16) -> App {
     let clock = Arc::new(ManualClock::new(fixed_time().timestamp_millis()));
     let sandbox = Sandbox::in_memory(&loaded.settings, clock);
     let snapshot = sandbox.with_model(|s| s.snapshot()).expect("snapshot");
-    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let header =
+        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
     let mut app = App::new(header, thresholds(&loaded), 5_000);
     update(&mut app, Action::Resize { width, height }, 0);
     update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
@@ -66,7 +67,12 @@ fn help_overlay() {
 #[test]
 fn error_toast() {
     let mut app = console(100, 30);
-    report_error(&mut app, "refresh", "cannot reach Kinesis DescribeStreamSummary: connection refused (127.0.0.1:4566)", fixed_time());
+    report_error(
+        &mut app,
+        "refresh",
+        "cannot reach Kinesis DescribeStreamSummary: connection refused (127.0.0.1:4566)",
+        fixed_time(),
+    );
     for name in THEMES {
         insta::assert_snapshot!(format!("error_toast_{name}"), with_styles(&render(&app, &theme(name), 100, 30)));
     }

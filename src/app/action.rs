@@ -9,10 +9,16 @@ use crate::platform::PlatformError;
 pub enum Action {
     Key(KeyEvent),
     Mouse(MouseEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Time passed: refreshes may be due, toasts may expire.
     Tick,
-    SnapshotLoaded { result: Result<Box<PlatformSnapshot>, PlatformError>, at: DateTime<Utc> },
+    SnapshotLoaded {
+        result: Result<Box<PlatformSnapshot>, PlatformError>,
+        at: DateTime<Utc>,
+    },
     /// SIGTERM, SIGINT or the terminal going away.
     Quit,
 }

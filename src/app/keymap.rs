@@ -45,7 +45,8 @@ const LIST: &[Binding] = &[
     Binding { keys: "mouse", command: Command::Down, does: "wheel scrolls, click selects" },
 ];
 
-const OVERVIEW: &[Binding] = &[Binding { keys: "enter", command: Command::Open, does: "open the selected layer's view" }];
+const OVERVIEW: &[Binding] =
+    &[Binding { keys: "enter", command: Command::Open, does: "open the selected layer's view" }];
 const ERRORS: &[Binding] = &[Binding { keys: "x", command: Command::ClearErrors, does: "clear the error history" }];
 
 /// Every binding of a view, view-specific first, for the help overlay.

@@ -29,7 +29,12 @@ pub const LIST_CHROME_TOP: u16 = 2;
 
 /// The screen rows of a list's items (inside the border, below the column header).
 pub fn list_rows(body: Rect) -> Rect {
-    Rect { x: body.x + 1, y: body.y + LIST_CHROME_TOP, width: body.width.saturating_sub(2), height: body.height.saturating_sub(LIST_CHROME_TOP + 1) }
+    Rect {
+        x: body.x + 1,
+        y: body.y + LIST_CHROME_TOP,
+        width: body.width.saturating_sub(2),
+        height: body.height.saturating_sub(LIST_CHROME_TOP + 1),
+    }
 }
 
 /// The overview gives the layer table its rows plus chrome, and the rest to the trend chart.

@@ -24,8 +24,14 @@ pub enum Mode {
     Help,
     /// The `:` line. Tab cycles through the names starting with `stem`, what was typed
     /// before the first Tab; `index` is the completion shown.
-    Command { input: String, stem: Option<String>, index: usize },
-    Filter { input: String },
+    Command {
+        input: String,
+        stem: Option<String>,
+        index: usize,
+    },
+    Filter {
+        input: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +149,9 @@ impl App {
             .iter()
             .enumerate()
             .filter(|(_, l)| {
-                needle.is_empty() || l.layer.title().to_lowercase().contains(&needle) || l.reason.to_lowercase().contains(&needle)
+                needle.is_empty()
+                    || l.layer.title().to_lowercase().contains(&needle)
+                    || l.reason.to_lowercase().contains(&needle)
             })
             .map(|(i, _)| i)
             .collect()
@@ -155,7 +163,11 @@ impl App {
         self.errors
             .iter()
             .rev()
-            .filter(|e| needle.is_empty() || e.message.to_lowercase().contains(&needle) || e.source.to_lowercase().contains(&needle))
+            .filter(|e| {
+                needle.is_empty()
+                    || e.message.to_lowercase().contains(&needle)
+                    || e.source.to_lowercase().contains(&needle)
+            })
             .collect()
     }
 

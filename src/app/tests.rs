@@ -7,7 +7,8 @@ use crate::ops::health::Thresholds;
 use crate::platform::PlatformError;
 
 fn app() -> App {
-    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let header =
+        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
     let mut app = App::new(header, Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 }, 5_000);
     update(&mut app, Action::Resize { width: 100, height: 30 }, 0);
     app
@@ -206,8 +207,14 @@ fn quit_by_q_by_ctrl_c_and_by_signal() {
 fn mouse_click_selects_the_row_under_it_and_wheel_scrolls() {
     let mut app = app();
     loaded(&mut app, 0);
-    let rows = layout::list_rows(layout::overview_split(layout::areas(ratatui::layout::Rect::new(0, 0, 100, 30)).body, 8).0);
-    let click = |row| MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: 10, row, modifiers: KeyModifiers::NONE };
+    let rows =
+        layout::list_rows(layout::overview_split(layout::areas(ratatui::layout::Rect::new(0, 0, 100, 30)).body, 8).0);
+    let click = |row| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
     // Third layer, second of its two lines.
     update(&mut app, Action::Mouse(click(rows.y + 5)), 0);
     assert_eq!(app.overview.selected, 2);

@@ -262,7 +262,11 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) {
         MouseEventKind::ScrollUp => move_by(app, -1),
         MouseEventKind::Down(MouseButton::Left) => {
             let rows = layout::list_rows(list_area(app, app.view()));
-            if mouse.row < rows.y || mouse.row >= rows.y + rows.height || mouse.column < rows.x || mouse.column >= rows.x + rows.width {
+            if mouse.row < rows.y
+                || mouse.row >= rows.y + rows.height
+                || mouse.column < rows.x
+                || mouse.column >= rows.x + rows.width
+            {
                 return;
             }
             let per = lines_per_row(app.view());

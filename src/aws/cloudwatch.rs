@@ -18,7 +18,12 @@ pub const MAX_QUERIES: usize = 500;
 pub type Fetched = (Window, Vec<(SeriesKey, Vec<(i64, f64)>)>);
 
 /// Reads `keys` over the window `store` plans. Returns the data to merge into the store.
-pub async fn fetch(client: &Client, store: &MetricStore, keys: &[SeriesKey], now_s: i64) -> Result<Fetched, PlatformError> {
+pub async fn fetch(
+    client: &Client,
+    store: &MetricStore,
+    keys: &[SeriesKey],
+    now_s: i64,
+) -> Result<Fetched, PlatformError> {
     let window = store.plan(keys, now_s);
     let mut out: Vec<(SeriesKey, Vec<(i64, f64)>)> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     for (chunk_index, chunk) in keys.chunks(MAX_QUERIES).enumerate() {
@@ -36,7 +41,8 @@ pub async fn fetch(client: &Client, store: &MetricStore, keys: &[SeriesKey], now
             }
             let page = request.send().await.map_err(|e| platform_error("CloudWatch GetMetricData", e))?;
             for result in page.metric_data_results() {
-                let Some(index) = result.id().and_then(|id| id.strip_prefix('m')).and_then(|n| n.parse::<usize>().ok()) else {
+                let Some(index) = result.id().and_then(|id| id.strip_prefix('m')).and_then(|n| n.parse::<usize>().ok())
+                else {
                     continue;
                 };
                 let Some((_, points)) = out.get_mut(chunk_index * MAX_QUERIES + index) else { continue };

@@ -5,9 +5,22 @@ use aws_sdk_kinesis::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError
 use crate::model::text::sanitize;
 use crate::platform::PlatformError;
 
-const THROTTLING: &[&str] =
-    &["ThrottlingException", "Throttling", "LimitExceededException", "ProvisionedThroughputExceededException", "TooManyRequestsException", "RequestLimitExceeded"];
-const DENIED: &[&str] = &["AccessDeniedException", "AccessDenied", "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredTokenException", "SignatureDoesNotMatch"];
+const THROTTLING: &[&str] = &[
+    "ThrottlingException",
+    "Throttling",
+    "LimitExceededException",
+    "ProvisionedThroughputExceededException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+];
+const DENIED: &[&str] = &[
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredTokenException",
+    "SignatureDoesNotMatch",
+];
 
 pub fn platform_error<E, R>(service: &str, err: SdkError<E, R>) -> PlatformError
 where

@@ -60,7 +60,10 @@ impl AwsPlatform {
         let state = self.state();
         let (until, _) = state.backoff.get(api)?;
         let wait = until.checked_duration_since(Instant::now())?;
-        Some(PlatformError::Throttled { service: api.into(), message: format!("waiting {} s before calling it again", wait.as_secs() + 1) })
+        Some(PlatformError::Throttled {
+            service: api.into(),
+            message: format!("waiting {} s before calling it again", wait.as_secs() + 1),
+        })
     }
 
     /// Notes the outcome of a call to `api` for back-off.
@@ -79,7 +82,11 @@ impl AwsPlatform {
         result
     }
 
-    async fn call<T>(&self, api: &'static str, f: impl std::future::Future<Output = Result<T, PlatformError>>) -> Result<T, PlatformError> {
+    async fn call<T>(
+        &self,
+        api: &'static str,
+        f: impl std::future::Future<Output = Result<T, PlatformError>>,
+    ) -> Result<T, PlatformError> {
         if let Some(e) = self.held_back(api) {
             return Err(e);
         }
@@ -135,7 +142,13 @@ fn stream_keys(name: &str) -> [SeriesKey; 5] {
 
 fn function_keys(name: &str) -> [SeriesKey; 5] {
     let k = |metric, stat| SeriesKey::new("AWS/Lambda", metric, "FunctionName", name, stat);
-    [k("Invocations", Stat::Sum), k("Errors", Stat::Sum), k("Throttles", Stat::Sum), k("Duration", Stat::Average), k("IteratorAge", Stat::Maximum)]
+    [
+        k("Invocations", Stat::Sum),
+        k("Errors", Stat::Sum),
+        k("Throttles", Stat::Sum),
+        k("Duration", Stat::Average),
+        k("IteratorAge", Stat::Maximum),
+    ]
 }
 
 const NOT_YET: &str = "not read from AWS yet: this layer's AWS reader comes with issue #4";
@@ -162,7 +175,11 @@ impl Platform for AwsPlatform {
         // Nothing can be shown without the streams: their failure fails the refresh.
         let (mut streams, missing) = self.streams().await?;
         if !missing.is_empty() && streams.is_empty() {
-            problems.push(format!("stream {} not found in {}: is the stack provisioned?", missing.join(", "), self.settings.aws.region));
+            problems.push(format!(
+                "stream {} not found in {}: is the stack provisioned?",
+                missing.join(", "),
+                self.settings.aws.region
+            ));
         }
 
         let function = self.settings.platform.lambda.function.clone();
@@ -201,7 +218,10 @@ impl Platform for AwsPlatform {
             iterator_age_ms: latest(&age),
         };
 
-        let alarms = match self.call("DescribeAlarms", cloudwatch::alarms(&self.cloudwatch, &self.settings.platform.stack_name)).await {
+        let alarms = match self
+            .call("DescribeAlarms", cloudwatch::alarms(&self.cloudwatch, &self.settings.platform.stack_name))
+            .await
+        {
             Ok(a) => Reading::Ready { data: a },
             Err(e) => Reading::Unavailable { reason: e.to_string() },
         };

@@ -11,7 +11,9 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
     }
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(Failure::Refused(format!("{question} — not confirmed: stdin is not a terminal; pass --yes to proceed")));
+        return Err(Failure::Refused(format!(
+            "{question} — not confirmed: stdin is not a terminal; pass --yes to proceed"
+        )));
     }
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();

@@ -20,7 +20,14 @@ fn require_sandbox(loaded: &Loaded) -> Result<(), Failure> {
     Ok(())
 }
 
-fn journal(loaded: &Loaded, paths: &Paths, action: &str, target: &str, detail: &str, outcome: &str) -> Result<(), Failure> {
+fn journal(
+    loaded: &Loaded,
+    paths: &Paths,
+    action: &str,
+    target: &str,
+    detail: &str,
+    outcome: &str,
+) -> Result<(), Failure> {
     Journal::new(paths.journal_file())
         .append(&Entry {
             time: chrono::Utc::now(),
@@ -37,8 +44,12 @@ fn journal(loaded: &Loaded, paths: &Paths, action: &str, target: &str, detail: &
 pub fn reset(loaded: &Loaded, paths: &Paths, yes: bool) -> Result<String, Failure> {
     require_sandbox(loaded)?;
     let store = sandbox_store(loaded, paths);
-    let refusal = refuse_readonly(loaded.settings.console.readonly, "sandbox reset")
-        .and_then(|_| confirm(&format!("Reset the sandbox of profile {}: its history, faults and changes are lost", loaded.profile), yes));
+    let refusal = refuse_readonly(loaded.settings.console.readonly, "sandbox reset").and_then(|_| {
+        confirm(
+            &format!("Reset the sandbox of profile {}: its history, faults and changes are lost", loaded.profile),
+            yes,
+        )
+    });
     if let Err(e) = refusal {
         journal(loaded, paths, "sandbox.reset", &loaded.profile, "", &format!("refused: {}", e.message()))?;
         return Err(e);
@@ -66,7 +77,13 @@ pub fn fault(loaded: &Loaded, paths: &Paths, fault: Fault, on: bool, yes: bool) 
         let changed = state.set_fault(fault, on);
         if changed {
             let target = state.stream.name.clone();
-            state.record("lakeops", "lakeops.sandbox", &format!("Fault{}", if on { "On" } else { "Off" }), &format!("{} ({})", target, fault.name()), false);
+            state.record(
+                "lakeops",
+                "lakeops.sandbox",
+                &format!("Fault{}", if on { "On" } else { "Off" }),
+                &format!("{} ({})", target, fault.name()),
+                false,
+            );
         }
         changed
     })?;

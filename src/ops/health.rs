@@ -82,7 +82,10 @@ fn stream_verdict(s: &StreamStatus, t: Thresholds) -> (Health, String) {
     if let Some(throttled) = s.write_throttled.filter(|v| *v > 0.0) {
         let share = s.incoming_records_per_second.map(|r| throttled / (r * 60.0 + throttled)).unwrap_or(1.0);
         let health = if share > 0.01 { Health::Critical } else { Health::Warn };
-        return (health, format!("{} writes throttled in the last minute{used_text}: add shards", thousands(throttled)));
+        return (
+            health,
+            format!("{} writes throttled in the last minute{used_text}: add shards", thousands(throttled)),
+        );
     }
     if let Some(age) = s.iterator_age_ms.filter(|a| *a > t.iterator_age_ms / 2.0) {
         return (Health::Warn, format!("iterator age {} is half-way to the alarm threshold", millis(age)));
@@ -104,7 +107,10 @@ fn lambda(f: &FunctionStatus, t: Thresholds) -> Verdict {
         num("throttles", f.throttles_per_minute, "per minute", thousands),
     ];
     let verdict = if let Some(rate) = f.error_rate().filter(|r| *r > t.lambda_error_rate) {
-        (Health::Critical, format!("error rate {} is over the {} threshold", percent(rate), percent(t.lambda_error_rate)))
+        (
+            Health::Critical,
+            format!("error rate {} is over the {} threshold", percent(rate), percent(t.lambda_error_rate)),
+        )
     } else if let Some(th) = f.throttles_per_minute.filter(|v| *v > 0.0) {
         (Health::Warn, format!("{} invocations throttled in the last minute", thousands(th)))
     } else if let Some(age) = f.iterator_age_ms.filter(|a| *a > t.iterator_age_ms) {
@@ -114,7 +120,11 @@ fn lambda(f: &FunctionStatus, t: Thresholds) -> Verdict {
             None => (Health::Unknown, "no invocations recorded yet".into()),
             Some(_) => (
                 Health::Ok,
-                format!("{} errors, {} per batch", f.error_rate().map(percent).unwrap_or_else(|| "no".into()), f.duration_ms.map(millis).unwrap_or_else(|| "—".into())),
+                format!(
+                    "{} errors, {} per batch",
+                    f.error_rate().map(percent).unwrap_or_else(|| "no".into()),
+                    f.duration_ms.map(millis).unwrap_or_else(|| "—".into())
+                ),
             ),
         }
     };
@@ -134,7 +144,14 @@ fn lake(l: &LakeStatus, now: DateTime<Utc>) -> Verdict {
         (Health::Warn, format!("no raw-zone writes for {minutes} min"))
     } else {
         let last = l.last_raw_write.map(|t| format!("; last write {}", ago(now, t))).unwrap_or_default();
-        (Health::Ok, format!("{} raw objects, {} curated{last}", thousands(l.raw_objects as f64), thousands(l.curated_objects as f64)))
+        (
+            Health::Ok,
+            format!(
+                "{} raw objects, {} curated{last}",
+                thousands(l.raw_objects as f64),
+                thousands(l.curated_objects as f64)
+            ),
+        )
     };
     (verdict.0, verdict.1, numbers)
 }
@@ -142,7 +159,12 @@ fn lake(l: &LakeStatus, now: DateTime<Utc>) -> Verdict {
 fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
     let run = g.last_run.as_ref();
     let numbers = vec![
-        KeyNumber { label: "last run".into(), text: run.map(|r| r.state.clone()).unwrap_or_else(|| "—".into()), value: None, unit: "" },
+        KeyNumber {
+            label: "last run".into(),
+            text: run.map(|r| r.state.clone()).unwrap_or_else(|| "—".into()),
+            value: None,
+            unit: "",
+        },
         num("duration", run.and_then(|r| r.duration_seconds).map(|s| s as f64 * 1000.0), "ms", millis),
         KeyNumber { label: "crawler".into(), text: g.crawler_state.clone(), value: None, unit: "" },
     ];
@@ -150,11 +172,19 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
     let verdict = match run {
         Some(r) if failed(r) => (
             Health::Critical,
-            format!("last run of {} {} {}: {}", g.job, r.state, ago(now, r.started), r.error.clone().unwrap_or_else(|| "no error message".into())),
+            format!(
+                "last run of {} {} {}: {}",
+                g.job,
+                r.state,
+                ago(now, r.started),
+                r.error.clone().unwrap_or_else(|| "no error message".into())
+            ),
         ),
         Some(r) if matches!(r.state.as_str(), "STARTING" | "RUNNING" | "STOPPING" | "WAITING") => {
             let previous = match &g.last_finished {
-                Some(p) if failed(p) => return (Health::Warn, format!("{} {} after a {} run", g.job, r.state, p.state), numbers),
+                Some(p) if failed(p) => {
+                    return (Health::Warn, format!("{} {} after a {} run", g.job, r.state, p.state), numbers)
+                }
                 Some(p) => format!("; previous run {}", p.state),
                 None => String::new(),
             };
@@ -178,7 +208,10 @@ fn redshift(r: &RedshiftStatus) -> Verdict {
     let verdict = match r.cpu_percent {
         Some(cpu) if cpu > 90.0 => (Health::Critical, format!("CPU at {cpu:.0} %: queries will queue")),
         Some(cpu) if cpu > 75.0 => (Health::Warn, format!("CPU at {cpu:.0} %: a load is running")),
-        Some(cpu) => (Health::Ok, format!("CPU {cpu:.0} %, {} connections", r.connections.map(thousands).unwrap_or_else(|| "—".into()))),
+        Some(cpu) => (
+            Health::Ok,
+            format!("CPU {cpu:.0} %, {} connections", r.connections.map(thousands).unwrap_or_else(|| "—".into())),
+        ),
         None => (Health::Unknown, "no CPU datapoints in the last minutes".into()),
     };
     match r.disk_used_percent {
@@ -195,7 +228,11 @@ fn athena(a: &AthenaStatus) -> Verdict {
     ];
     if a.failed_last_hour > 0 {
         let queries = if a.failed_last_hour == 1 { "query" } else { "queries" };
-        return (Health::Warn, format!("{} {queries} failed in the last hour in {}", a.failed_last_hour, a.workgroup), numbers);
+        return (
+            Health::Warn,
+            format!("{} {queries} failed in the last hour in {}", a.failed_last_hour, a.workgroup),
+            numbers,
+        );
     }
     (Health::Ok, format!("workgroup {}: {} running", a.workgroup, a.running), numbers)
 }
@@ -210,7 +247,10 @@ fn audit(a: &AuditStatus, now: DateTime<Utc>) -> Verdict {
 }
 
 fn alarms(a: &AlarmStatus) -> Verdict {
-    let numbers = vec![num("firing", Some(a.firing.len() as f64), "alarms", thousands), num("total", Some(a.total as f64), "alarms", thousands)];
+    let numbers = vec![
+        num("firing", Some(a.firing.len() as f64), "alarms", thousands),
+        num("total", Some(a.total as f64), "alarms", thousands),
+    ];
     if a.firing.is_empty() {
         return (Health::Ok, format!("none of {} alarms firing", a.total), numbers);
     }
@@ -257,7 +297,10 @@ mod tests {
     #[test]
     fn rising_iterator_age_is_critical_with_the_reason() {
         let s = StreamStatus { iterator_age_ms: Some(840_000.0), iterator_age_ms_before: Some(300_000.0), ..stream() };
-        assert_eq!(stream_verdict(&s, T), (Health::Critical, "iterator age 14 min and rising: consumer falling behind".into()));
+        assert_eq!(
+            stream_verdict(&s, T),
+            (Health::Critical, "iterator age 14 min and rising: consumer falling behind".into())
+        );
     }
 
     #[test]

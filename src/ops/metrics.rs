@@ -40,7 +40,13 @@ pub struct SeriesKey {
 }
 
 impl SeriesKey {
-    pub fn new(namespace: &'static str, metric: &'static str, dimension: &'static str, value: &str, stat: Stat) -> Self {
+    pub fn new(
+        namespace: &'static str,
+        metric: &'static str,
+        dimension: &'static str,
+        value: &str,
+        stat: Stat,
+    ) -> Self {
         SeriesKey { namespace, metric, dimension, value: value.to_string(), stat }
     }
 }

@@ -85,7 +85,8 @@ impl SimState {
         let throttled: f64 = recent.iter().map(|m| m.write_throttled).sum();
         let incoming: f64 = recent.iter().map(|m| m.incoming_records).sum();
         let throttle_share = if incoming + throttled > 0.0 { throttled / (incoming + throttled) } else { 0.0 };
-        let etl_failed = self.glue.runs.iter().rev().find(|r| r.ended_ms.is_some()).is_some_and(|r| r.state == "FAILED");
+        let etl_failed =
+            self.glue.runs.iter().rev().find(|r| r.ended_ms.is_some()).is_some_and(|r| r.state == "FAILED");
         let dlq = self.lake.dlq_messages.floor();
 
         let verdicts = [
@@ -97,7 +98,11 @@ impl SimState {
             (
                 format!("{stack}-lambda-errors"),
                 error_rate > thresholds.lambda_error_rate,
-                format!("Errors/Invocations {:.1} % above {:.1} %", error_rate * 100.0, thresholds.lambda_error_rate * 100.0),
+                format!(
+                    "Errors/Invocations {:.1} % above {:.1} %",
+                    error_rate * 100.0,
+                    thresholds.lambda_error_rate * 100.0
+                ),
             ),
             (
                 format!("{stack}-write-throttling"),

@@ -1,8 +1,8 @@
 //! The batch side: Glue crawler and ETL runs on their schedule, Redshift following the
 //! loads, and other users' Athena queries.
 
-use super::state::*;
 use super::sim::daily_curve;
+use super::state::*;
 
 const ETL_ERRORS: &[&str] = &[
     "AnalysisException: cannot resolve 'event_time' given input columns: [timestamp, user_id, event_type, data]",
@@ -78,7 +78,11 @@ impl SimState {
 
     /// Starts an ETL run over the raw data written since the last success.
     pub fn start_job_run(&mut self, user: &str) -> String {
-        let id = format!("jr_{:016x}{:04}", self.seed.wrapping_mul(31).wrapping_add(self.glue.next_run_number as u64), self.glue.next_run_number);
+        let id = format!(
+            "jr_{:016x}{:04}",
+            self.seed.wrapping_mul(31).wrapping_add(self.glue.next_run_number as u64),
+            self.glue.next_run_number
+        );
         self.glue.next_run_number += 1;
         let fails = self.has_fault(Fault::FailingEtl) || self.rng.chance(self.glue.failure_rate);
         let starting = self.rng.range(20.0, 40.0);

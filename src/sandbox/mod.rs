@@ -74,7 +74,8 @@ impl Sandbox {
     /// Runs `f` on the model brought up to the present, then saves it when it is persistent.
     /// Another lakeops (a headless command) may have saved a newer state: that one wins.
     pub fn with_model<T>(&self, f: impl FnOnce(&mut SimState) -> T) -> Result<T, PlatformError> {
-        let mut inner = self.inner.lock().map_err(|_| failed("the sandbox model is unusable after a crash in another task"))?;
+        let mut inner =
+            self.inner.lock().map_err(|_| failed("the sandbox model is unusable after a crash in another task"))?;
         if let Some(store) = &self.store {
             if let Some(newer) = store.load_if_changed()? {
                 let wall = self.clock.now_ms();
@@ -93,7 +94,6 @@ impl Sandbox {
         }
         Ok(out)
     }
-
 }
 
 fn fresh(settings: &Settings, now_ms: i64) -> SimState {

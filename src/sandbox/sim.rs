@@ -41,10 +41,22 @@ impl SimState {
                 shards: Vec::new(),
                 next_shard_number: 0,
             },
-            lambda: LambdaState { function: p.lambda.function.clone(), batch_size: p.lambda.batch_size, error_rate: sb.lambda_error_rate },
+            lambda: LambdaState {
+                function: p.lambda.function.clone(),
+                batch_size: p.lambda.batch_size,
+                error_rate: sb.lambda_error_rate,
+            },
             lake: LakeState {
-                raw_bucket: p.lake.raw_bucket.clone().unwrap_or_else(|| format!("{}-raw-000000000000-sandbox", p.stack_name)),
-                curated_bucket: p.lake.curated_bucket.clone().unwrap_or_else(|| format!("{}-curated-000000000000-sandbox", p.stack_name)),
+                raw_bucket: p
+                    .lake
+                    .raw_bucket
+                    .clone()
+                    .unwrap_or_else(|| format!("{}-raw-000000000000-sandbox", p.stack_name)),
+                curated_bucket: p
+                    .lake
+                    .curated_bucket
+                    .clone()
+                    .unwrap_or_else(|| format!("{}-curated-000000000000-sandbox", p.stack_name)),
                 raw_bytes: 48.0e9,
                 raw_objects: 410_000,
                 curated_bytes: 11.0e9,
@@ -69,8 +81,20 @@ impl SimState {
                 crawler_last_status: None,
                 crawler_last_crawl_ms: None,
             },
-            redshift: RedshiftState { name: p.redshift.name.clone(), load_until_ms: 0, cpu: 12.0, connections: 6.0, disk_percent: 38.0 },
-            athena: AthenaState { workgroup: p.athena.workgroup.clone(), running_until_ms: 0, failures_ms: VecDeque::new(), scanned_today: 0.0, day: 0 },
+            redshift: RedshiftState {
+                name: p.redshift.name.clone(),
+                load_until_ms: 0,
+                cpu: 12.0,
+                connections: 6.0,
+                disk_percent: 38.0,
+            },
+            athena: AthenaState {
+                workgroup: p.athena.workgroup.clone(),
+                running_until_ms: 0,
+                failures_ms: VecDeque::new(),
+                scanned_today: 0.0,
+                day: 0,
+            },
             trail: VecDeque::new(),
             alarms: Vec::new(),
             burst: None,
@@ -194,14 +218,21 @@ fn schedule_minutes(schedule: &str) -> (u32, u32) {
     if let Some(cron) = inner.strip_prefix("cron(") {
         let fields: Vec<&str> = cron.split_whitespace().collect();
         let minute = fields.first().and_then(|m| m.parse().ok()).unwrap_or(0) % 60;
-        let every_hours = fields.get(1).and_then(|h| h.strip_prefix("*/")).and_then(|n| n.parse::<u32>().ok()).unwrap_or(1);
+        let every_hours =
+            fields.get(1).and_then(|h| h.strip_prefix("*/")).and_then(|n| n.parse::<u32>().ok()).unwrap_or(1);
         return (minute, 60 * every_hours.max(1));
     }
     if let Some(rate) = inner.strip_prefix("rate(") {
         let mut parts = rate.split_whitespace();
         let n: u32 = parts.next().and_then(|n| n.parse().ok()).unwrap_or(60).max(1);
         let unit = parts.next().unwrap_or("minutes");
-        let minutes = if unit.starts_with("hour") { n * 60 } else if unit.starts_with("day") { n * 1440 } else { n };
+        let minutes = if unit.starts_with("hour") {
+            n * 60
+        } else if unit.starts_with("day") {
+            n * 1440
+        } else {
+            n
+        };
         return (0, minutes.max(5));
     }
     (0, 60)

@@ -102,7 +102,12 @@ impl SimState {
                 .alarms
                 .iter()
                 .filter(|a| a.state == "ALARM")
-                .map(|a| Alarm { name: a.name.clone(), state: a.state.clone(), reason: a.reason.clone(), since: Some(time(a.since_ms)) })
+                .map(|a| Alarm {
+                    name: a.name.clone(),
+                    state: a.state.clone(),
+                    reason: a.reason.clone(),
+                    since: Some(time(a.since_ms)),
+                })
                 .collect(),
         };
         PlatformSnapshot {

@@ -22,7 +22,16 @@ impl SimState {
             let start = i * width;
             let end = if i == count - 1 { MAX_HASH_KEY } else { (i + 1) * width - 1 };
             let id = self.next_shard_id();
-            self.stream.shards.push(Shard { id, start, end, parent: None, adjacent_parent: None, open: true, backlog: 0.0, oldest_age_s: 0.0 });
+            self.stream.shards.push(Shard {
+                id,
+                start,
+                end,
+                parent: None,
+                adjacent_parent: None,
+                open: true,
+                backlog: 0.0,
+                oldest_age_s: 0.0,
+            });
         }
     }
 
@@ -40,8 +49,14 @@ impl SimState {
         let on_demand = self.stream.mode == CapacityMode::OnDemand;
         let shard_cap = SHARD_RECORDS_PER_SECOND.min(SHARD_BYTES_PER_SECOND / record_bytes);
         let mut age_ms_max: f64 = 0.0;
-        let (mut accepted_total, mut throttled_total, mut processed_total, mut invocations, mut errors, mut duration_sum) =
-            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (
+            mut accepted_total,
+            mut throttled_total,
+            mut processed_total,
+            mut invocations,
+            mut errors,
+            mut duration_sum,
+        ) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         let retention_s = self.stream.retention_hours as f64 * 3600.0;
         for shard in self.stream.shards.iter_mut().filter(|s| s.open) {
             let mut share = (shard.end - shard.start) as f64 / u128::MAX as f64;
@@ -69,7 +84,8 @@ impl SimState {
             processed_total += processed;
 
             // Oldest unprocessed record: the backlog expressed in seconds of arrivals.
-            shard.oldest_age_s = if shard.backlog <= accepted.max(1.0) { duration } else { shard.backlog / accepted.max(1.0) };
+            shard.oldest_age_s =
+                if shard.backlog <= accepted.max(1.0) { duration } else { shard.backlog / accepted.max(1.0) };
             if shard.oldest_age_s > retention_s {
                 // Records past retention are gone.
                 shard.backlog = accepted * retention_s;

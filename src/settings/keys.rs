@@ -8,12 +8,8 @@ use std::sync::OnceLock;
 use super::error::{did_you_mean, SettingsError};
 
 /// Keys that have no default value.
-const OPTIONAL_KEYS: &[&str] = &[
-    "aws.profile",
-    "aws.endpoint_url",
-    "platform.lake.raw_bucket",
-    "platform.lake.curated_bucket",
-];
+const OPTIONAL_KEYS: &[&str] =
+    &["aws.profile", "aws.endpoint_url", "platform.lake.raw_bucket", "platform.lake.curated_bucket"];
 
 struct Schema {
     /// Every leaf key with the TOML type its value must have.
@@ -89,17 +85,17 @@ fn check_table(table: &toml::Table, prefix: &str, origin: &str, typed: bool) -> 
             // A whole number is a fine value for a fractional setting.
             let fits = found == *expected || (*expected == "float" && found == "integer");
             if typed && !fits {
-                return Err(SettingsError::new(origin, Some(&path), format!("expected {}, found {}", article(expected), article(found))));
+                return Err(SettingsError::new(
+                    origin,
+                    Some(&path),
+                    format!("expected {}, found {}", article(expected), article(found)),
+                ));
             }
         } else {
-            let siblings = schema
-                .leaves
-                .keys()
-                .chain(schema.tables.iter())
-                .filter_map(|k| {
-                    let (parent, last) = k.rsplit_once('.').unwrap_or(("", k.as_str()));
-                    (parent == prefix).then_some(last)
-                });
+            let siblings = schema.leaves.keys().chain(schema.tables.iter()).filter_map(|k| {
+                let (parent, last) = k.rsplit_once('.').unwrap_or(("", k.as_str()));
+                (parent == prefix).then_some(last)
+            });
             let hint = did_you_mean(key, siblings);
             let scope = if prefix.is_empty() { "at the top level".to_string() } else { format!("in [{prefix}]") };
             return Err(SettingsError::new(origin, Some(&path), format!("unknown key {scope}{hint}")));
@@ -146,7 +142,10 @@ mod tests {
     fn unknown_key_names_the_nearest_sibling() {
         let table: toml::Table = "[platform.stream]\nshard = 4\n".parse().unwrap();
         let err = check_known(&table, "p.toml", true).unwrap_err();
-        assert_eq!(err.to_string(), "p.toml: key `platform.stream.shard`: unknown key in [platform.stream] (did you mean `shards`?)");
+        assert_eq!(
+            err.to_string(),
+            "p.toml: key `platform.stream.shard`: unknown key in [platform.stream] (did you mean `shards`?)"
+        );
     }
 
     #[test]

@@ -57,8 +57,9 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
     let user_config = paths.config_file();
     if user_config.is_file() {
         let origin = user_config.display().to_string();
-        let text = std::fs::read_to_string(&user_config)
-            .map_err(|e| SettingsError::new(origin.clone(), None, format!("cannot read: {}", profile::io_reason(&e))))?;
+        let text = std::fs::read_to_string(&user_config).map_err(|e| {
+            SettingsError::new(origin.clone(), None, format!("cannot read: {}", profile::io_reason(&e)))
+        })?;
         layers.push(parse_layer(&origin, &text)?);
     }
 
@@ -71,13 +72,11 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
 
     let mut builder = Config::builder();
     for layer in &layers {
-        builder = builder.add_source(config::File::from_str(&toml::to_string(&layer.table).unwrap_or_default(), FileFormat::Toml));
+        builder = builder
+            .add_source(config::File::from_str(&toml::to_string(&layer.table).unwrap_or_default(), FileFormat::Toml));
     }
-    let env_map: config::Map<String, String> = env
-        .iter()
-        .filter(|(k, _)| is_setting_var(k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let env_map: config::Map<String, String> =
+        env.iter().filter(|(k, _)| is_setting_var(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
     builder = builder.add_source(
         config::Environment::with_prefix("LAKEOPS")
             .prefix_separator("_")
@@ -85,13 +84,15 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
             .try_parsing(true)
             .source(Some(env_map)),
     );
-    builder = builder.add_source(config::File::from_str(&toml::to_string(&flag_layer.table).unwrap_or_default(), FileFormat::Toml));
+    builder = builder
+        .add_source(config::File::from_str(&toml::to_string(&flag_layer.table).unwrap_or_default(), FileFormat::Toml));
     layers.push(env_layer);
     layers.push(flag_layer);
 
     let merged = builder.build().map_err(|e| config_error(e, &layers))?;
     let settings: Settings = merged.try_deserialize().map_err(|e| config_error(e, &layers))?;
-    validate::validate(&settings).map_err(|(key, message)| SettingsError::new(origin_of(key, &layers), Some(key), message))?;
+    validate::validate(&settings)
+        .map_err(|(key, message)| SettingsError::new(origin_of(key, &layers), Some(key), message))?;
 
     let theme_name = settings.console.theme.clone();
     let theme = theme::resolve(&theme_name, paths, &origin_of("console.theme", &layers))?;

@@ -183,6 +183,9 @@ impl TryFrom<String> for StreamMode {
 impl TryFrom<String> for RedshiftMode {
     type Error = String;
     fn try_from(v: String) -> Result<Self, String> {
-        choose(&v, &[("serverless", RedshiftMode::Serverless), ("cluster", RedshiftMode::Cluster), ("off", RedshiftMode::Off)])
+        choose(
+            &v,
+            &[("serverless", RedshiftMode::Serverless), ("cluster", RedshiftMode::Cluster), ("off", RedshiftMode::Off)],
+        )
     }
 }

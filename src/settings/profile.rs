@@ -40,7 +40,11 @@ pub fn resolve(name_or_path: &str, paths: &Paths) -> Result<ProfileSource, Setti
         return read(&user, name_or_path);
     }
     if let Some((name, text)) = BUILTIN_PROFILES.iter().find(|(n, _)| *n == name_or_path) {
-        return Ok(ProfileSource { name: name.to_string(), origin: format!("built-in profile {name}"), text: text.to_string() });
+        return Ok(ProfileSource {
+            name: name.to_string(),
+            origin: format!("built-in profile {name}"),
+            text: text.to_string(),
+        });
     }
     let names: Vec<String> = list(paths).into_iter().map(|e| e.name).collect();
     let hint = did_you_mean(name_or_path, names.iter().map(String::as_str));

@@ -81,17 +81,17 @@ impl Theme {
 /// Finds a theme by name (the user's themes first) or path, and parses it.
 pub fn resolve(name_or_path: &str, paths: &Paths, origin_of_name: &str) -> Result<Theme, SettingsError> {
     if name_or_path.contains('/') || name_or_path.ends_with(".toml") {
-        let text = std::fs::read_to_string(name_or_path).map_err(|e| {
-            SettingsError::new(name_or_path, None, format!("cannot read the theme: {}", io_reason(&e)))
-        })?;
+        let text = std::fs::read_to_string(name_or_path)
+            .map_err(|e| SettingsError::new(name_or_path, None, format!("cannot read the theme: {}", io_reason(&e))))?;
         let name = std::path::Path::new(name_or_path).file_stem().map(|s| s.to_string_lossy().into_owned());
         return parse(name.as_deref().unwrap_or(name_or_path), name_or_path, &text);
     }
     let user = paths.themes_dir().join(format!("{name_or_path}.toml"));
     if user.is_file() {
         let origin = user.display().to_string();
-        let text = std::fs::read_to_string(&user)
-            .map_err(|e| SettingsError::new(origin.clone(), None, format!("cannot read the theme: {}", io_reason(&e))))?;
+        let text = std::fs::read_to_string(&user).map_err(|e| {
+            SettingsError::new(origin.clone(), None, format!("cannot read the theme: {}", io_reason(&e)))
+        })?;
         return parse(name_or_path, &origin, &text);
     }
     if let Some((name, text)) = BUILTIN_THEMES.iter().find(|(n, _)| *n == name_or_path) {
@@ -120,12 +120,9 @@ pub fn list(paths: &Paths) -> Vec<ProfileEntry> {
 pub fn parse(name: &str, origin: &str, text: &str) -> Result<Theme, SettingsError> {
     let file: ThemeFile = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
     let c = &file.colors;
-    let color = |key: &str, v: &str| parse_color(v).map_err(|m| SettingsError::new(origin, Some(&format!("colors.{key}")), m));
-    let chart = c
-        .chart
-        .iter()
-        .map(|v| color("chart", v))
-        .collect::<Result<Vec<_>, _>>()?;
+    let color =
+        |key: &str, v: &str| parse_color(v).map_err(|m| SettingsError::new(origin, Some(&format!("colors.{key}")), m));
+    let chart = c.chart.iter().map(|v| color("chart", v)).collect::<Result<Vec<_>, _>>()?;
     if chart.is_empty() {
         return Err(SettingsError::new(origin, Some("colors.chart"), "expected at least one chart colour"));
     }

@@ -14,7 +14,9 @@ pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
         })?;
     }
     if let Some(profile) = &s.aws.profile {
-        check("aws.profile", !profile.trim().is_empty(), || "expected a named AWS profile, found an empty string".into())?;
+        check("aws.profile", !profile.trim().is_empty(), || {
+            "expected a named AWS profile, found an empty string".into()
+        })?;
     }
     range("aws.max_attempts", s.aws.max_attempts as f64, 1.0, 10.0, "attempts")?;
     range("aws.initial_backoff_ms", s.aws.initial_backoff_ms as f64, 1.0, 60_000.0, "milliseconds")?;
@@ -30,8 +32,16 @@ pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
         format!("expected a stream name of 1 to 128 letters, digits, '_', '-' or '.', found {:?}", stream.name)
     })?;
     range("platform.stream.shards", stream.shards as f64, 1.0, 10_000.0, "shards (the per-stream maximum is 10,000)")?;
-    range("platform.stream.retention_hours", stream.retention_hours as f64, 24.0, 8_760.0, "hours (Kinesis keeps 24 h to 365 days)")?;
-    check("platform.lambda.function", !s.platform.lambda.function.trim().is_empty(), || "expected a function name".into())?;
+    range(
+        "platform.stream.retention_hours",
+        stream.retention_hours as f64,
+        24.0,
+        8_760.0,
+        "hours (Kinesis keeps 24 h to 365 days)",
+    )?;
+    check("platform.lambda.function", !s.platform.lambda.function.trim().is_empty(), || {
+        "expected a function name".into()
+    })?;
     range("platform.lambda.batch_size", s.platform.lambda.batch_size as f64, 1.0, 10_000.0, "records")?;
     range("platform.lake.glacier_after_days", s.platform.lake.glacier_after_days as f64, 1.0, 36_500.0, "days")?;
     check("platform.glue.schedule", is_schedule(&s.platform.glue.schedule), || {
@@ -43,15 +53,39 @@ pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
             s.platform.athena.bytes_scanned_cutoff
         )
     })?;
-    range("platform.alarms.iterator_age_seconds", s.platform.alarms.iterator_age_seconds as f64, 1.0, 604_800.0, "seconds")?;
-    range("platform.alarms.lambda_error_rate", s.platform.alarms.lambda_error_rate, 0.0, 1.0, "a fraction (0.01 is 1 %)")?;
+    range(
+        "platform.alarms.iterator_age_seconds",
+        s.platform.alarms.iterator_age_seconds as f64,
+        1.0,
+        604_800.0,
+        "seconds",
+    )?;
+    range(
+        "platform.alarms.lambda_error_rate",
+        s.platform.alarms.lambda_error_rate,
+        0.0,
+        1.0,
+        "a fraction (0.01 is 1 %)",
+    )?;
     check("platform.network.cidr", is_cidr(&s.platform.network.cidr), || {
         format!("expected an IPv4 CIDR block from /16 to /28 such as 10.20.0.0/16, found {:?}", s.platform.network.cidr)
     })?;
     range("console.refresh_seconds", s.console.refresh_seconds as f64, 1.0, 3_600.0, "seconds")?;
     range("sandbox.speed", s.sandbox.speed, 0.01, 3_600.0, "times the wall clock")?;
-    range("sandbox.peak_records_per_second", s.sandbox.peak_records_per_second, 1.0, 1_000_000.0, "records per second")?;
-    range("sandbox.record_bytes", s.sandbox.record_bytes as f64, 1.0, 1_048_576.0, "bytes (a Kinesis record is at most 1 MiB)")?;
+    range(
+        "sandbox.peak_records_per_second",
+        s.sandbox.peak_records_per_second,
+        1.0,
+        1_000_000.0,
+        "records per second",
+    )?;
+    range(
+        "sandbox.record_bytes",
+        s.sandbox.record_bytes as f64,
+        1.0,
+        1_048_576.0,
+        "bytes (a Kinesis record is at most 1 MiB)",
+    )?;
     range("sandbox.lambda_error_rate", s.sandbox.lambda_error_rate, 0.0, 1.0, "a fraction")?;
     range("sandbox.glue_failure_rate", s.sandbox.glue_failure_rate, 0.0, 1.0, "a fraction")?;
     Ok(())

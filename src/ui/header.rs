@@ -21,18 +21,26 @@ pub fn draw(app: &App, theme: &crate::settings::Theme, frame: &mut Frame, area: 
     ];
     if h.readonly {
         left.push(Span::raw(" "));
-        left.push(Span::styled(" READ-ONLY ", Style::new().fg(theme.badge_fg).bg(theme.badge_bg).add_modifier(Modifier::BOLD)));
+        left.push(Span::styled(
+            " READ-ONLY ",
+            Style::new().fg(theme.badge_fg).bg(theme.badge_bg).add_modifier(Modifier::BOLD),
+        ));
     }
     let freshness = match (&app.refresh.last_success, app.is_stale()) {
         (None, _) if app.refresh.failures > 0 => Span::styled("no data: see :errors ", Style::new().fg(theme.critical)),
         (None, _) => Span::styled("reading… ", dim(theme)),
-        (Some(at), true) => Span::styled(format!("STALE since {} UTC ", at.format("%H:%M:%S")), Style::new().fg(theme.warn)),
+        (Some(at), true) => {
+            Span::styled(format!("STALE since {} UTC ", at.format("%H:%M:%S")), Style::new().fg(theme.warn))
+        }
         (Some(at), false) => Span::styled(format!("data {} UTC ", at.format("%H:%M:%S")), dim(theme)),
     };
     let overall = (!app.layers.is_empty()).then(|| overall(&app.layers));
     let mut right = Vec::new();
     if let Some(health) = overall {
-        right.push(Span::styled(format!("{} ", super::health_mark(health)), Style::new().fg(health_color(theme, health))));
+        right.push(Span::styled(
+            format!("{} ", super::health_mark(health)),
+            Style::new().fg(health_color(theme, health)),
+        ));
     }
     right.push(freshness);
     let right_width: usize = right.iter().map(|s| s.width()).sum();

@@ -16,7 +16,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|b| {
             Line::from(vec![
-                Span::styled(format!(" {:<16}", b.keys), Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    format!(" {:<16}", b.keys),
+                    Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD),
+                ),
                 Span::styled(b.does, base(theme)),
             ])
         })

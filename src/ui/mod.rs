@@ -41,13 +41,22 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
 fn too_small(theme: &Theme, frame: &mut Frame, area: Rect) {
     let text = vec![
         Line::from("terminal too small"),
-        Line::from(format!("{}×{} here; lakeops needs at least {}×{}", area.width, area.height, layout::MIN_WIDTH, layout::MIN_HEIGHT)),
+        Line::from(format!(
+            "{}×{} here; lakeops needs at least {}×{}",
+            area.width,
+            area.height,
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT
+        )),
         Line::from("enlarge the window, or press q to quit"),
     ];
     let top = area.height.saturating_sub(3) / 2;
     let rect = Rect { y: area.y + top, height: area.height.saturating_sub(top).min(3), ..area };
     frame.render_widget(
-        Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }).style(Style::new().fg(theme.warn).bg(theme.background)),
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .style(Style::new().fg(theme.warn).bg(theme.background)),
         rect,
     );
 }

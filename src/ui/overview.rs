@@ -27,7 +27,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn draw_layers(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let filter = &app.overview.filter;
-    let title = if filter.is_empty() { " Overview ".to_string() } else { format!(" Overview — filter: {} ", sanitize(filter)) };
+    let title = if filter.is_empty() {
+        " Overview ".to_string()
+    } else {
+        format!(" Overview — filter: {} ", sanitize(filter))
+    };
     let block = panel(theme, title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -38,7 +42,11 @@ fn draw_layers(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     ));
     let mut lines = vec![header];
     if app.layers.is_empty() {
-        let text = if app.refresh.failures > 0 { "Could not read the platform: the error is in :errors." } else { "Reading the platform…" };
+        let text = if app.refresh.failures > 0 {
+            "Could not read the platform: the error is in :errors."
+        } else {
+            "Reading the platform…"
+        };
         lines.push(Line::from(Span::styled(text, dim(theme))));
     }
     let rows = app.visible_layers();
@@ -57,16 +65,18 @@ fn layer_lines(l: &LayerHealth, theme: &Theme, selected: bool, width: usize) -> 
     let bg = if selected { theme.highlight_bg } else { theme.background };
     let text = if selected { theme.highlight_fg } else { theme.text };
     let color = health_color(theme, l.health);
-    let numbers = l
-        .numbers
-        .iter()
-        .map(|n| format!("{} {}", n.label, sanitize(&n.text)))
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let numbers =
+        l.numbers.iter().map(|n| format!("{} {}", n.label, sanitize(&n.text))).collect::<Vec<_>>().join(" · ");
     let used = LAYER_WIDTH + HEALTH_WIDTH + numbers.chars().count();
     let first = Line::from(vec![
-        Span::styled(format!("{:<LAYER_WIDTH$}", l.layer.title()), Style::new().fg(text).bg(bg).add_modifier(Modifier::BOLD)),
-        Span::styled(format!("{:<HEALTH_WIDTH$}", health_mark(l.health)), Style::new().fg(color).bg(bg).add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!("{:<LAYER_WIDTH$}", l.layer.title()),
+            Style::new().fg(text).bg(bg).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            format!("{:<HEALTH_WIDTH$}", health_mark(l.health)),
+            Style::new().fg(color).bg(bg).add_modifier(Modifier::BOLD),
+        ),
         Span::styled(numbers, Style::new().fg(text).bg(bg)),
         Span::styled(" ".repeat(width.saturating_sub(used)), Style::new().bg(bg)),
     ]);
@@ -90,15 +100,18 @@ fn draw_trend(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     // One column a minute: as many of the latest minutes as fit.
     let columns = area.width.saturating_sub(2) as usize;
     let history = &stream.incoming_history[stream.incoming_history.len().saturating_sub(columns)..];
-    let capacity = (stream.mode == CapacityMode::Provisioned).then(|| stream.open_shards as f64 * 1000.0);
+    let capacity = (stream.mode == CapacityMode::Provisioned).then_some(stream.open_shards as f64 * 1000.0);
     let now = stream.incoming_records_per_second.map(rate).unwrap_or_else(|| "—".into());
-    let capacity_text = capacity.map(|c| format!(", capacity {}/s", thousands(c))).unwrap_or_else(|| ", on-demand".into());
-    let title = format!(" {} records/s in, last {} min — now {now}{capacity_text} ", sanitize(&stream.name), history.len());
+    let capacity_text =
+        capacity.map(|c| format!(", capacity {}/s", thousands(c))).unwrap_or_else(|| ", on-demand".into());
+    let title =
+        format!(" {} records/s in, last {} min — now {now}{capacity_text} ", sanitize(&stream.name), history.len());
     let block = panel(theme, title);
     let data: Vec<u64> = history.iter().map(|v| v.round().max(0.0) as u64).collect();
     let peak = data.iter().copied().max().unwrap_or(0);
     let max = capacity.map(|c| c as u64).unwrap_or(peak).max(peak).max(1);
     let color = theme.chart.first().copied().unwrap_or(theme.accent);
-    let sparkline = Sparkline::default().block(block).data(&data).max(max).style(Style::new().fg(color).bg(theme.background));
+    let sparkline =
+        Sparkline::default().block(block).data(&data).max(max).style(Style::new().fg(color).bg(theme.background));
     frame.render_widget(sparkline, area);
 }

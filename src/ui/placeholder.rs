@@ -13,7 +13,10 @@ use crate::settings::Theme;
 pub fn draw(view: ViewId, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = panel(theme, format!(" {} ", view.title()));
     let text = vec![
-        Line::styled(format!("The {} view is not built yet.", view.title()), Style::new().fg(theme.warn).bg(theme.background)),
+        Line::styled(
+            format!("The {} view is not built yet.", view.title()),
+            Style::new().fg(theme.warn).bg(theme.background),
+        ),
         Line::raw(""),
         Line::styled(format!("It will show {}.", view.planned()), base(theme)),
         Line::raw(""),

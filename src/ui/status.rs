@@ -13,8 +13,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let line = match &app.mode {
         Mode::Command { input, .. } => {
             let matches = completions(input.trim());
-            let hint = if input.is_empty() { "views: overview streams lambda glue … (tab completes)".to_string() } else { matches.join(" ") };
-            Line::from(vec![Span::styled(":", key), Span::styled(format!("{input}▏"), base(theme)), Span::styled(format!("   {hint}"), dim(theme))])
+            let hint = if input.is_empty() {
+                "views: overview streams lambda glue … (tab completes)".to_string()
+            } else {
+                matches.join(" ")
+            };
+            Line::from(vec![
+                Span::styled(":", key),
+                Span::styled(format!("{input}▏"), base(theme)),
+                Span::styled(format!("   {hint}"), dim(theme)),
+            ])
         }
         Mode::Filter { input } => Line::from(vec![
             Span::styled("/", key),
@@ -23,7 +31,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ]),
         Mode::Help => Line::from(vec![Span::styled(" esc ", key), Span::styled("close help", dim(theme))]),
         Mode::Normal => {
-            let mut spans = vec![Span::styled(format!(" {} ", app.view().title()), Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg))];
+            let mut spans = vec![Span::styled(
+                format!(" {} ", app.view().title()),
+                Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg),
+            )];
             for (k, what) in hints(app) {
                 spans.push(Span::styled(format!("  {k}"), key));
                 spans.push(Span::styled(format!(" {what}"), dim(theme)));

@@ -29,7 +29,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ToastLevel::Info => " note ",
         };
         frame.render_widget(Clear, rect);
-        let block = Block::bordered().title(Line::styled(title, Style::new().fg(color))).border_style(Style::new().fg(color)).style(super::base(theme));
+        let block = Block::bordered()
+            .title(Line::styled(title, Style::new().fg(color)))
+            .border_style(Style::new().fg(color))
+            .style(super::base(theme));
         frame.render_widget(Paragraph::new(toast.message.as_str()).wrap(Wrap { trim: true }).block(block), rect);
         bottom -= height;
     }

@@ -42,9 +42,14 @@ fn ensure_installed() -> PathBuf {
     let wanted = PINS.join("\n");
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
         let _ = std::fs::remove_dir_all(&venv);
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "create the moto virtualenv (is python3 with venv installed?)");
         run(
-            Command::new(python(&venv)).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).args(PINS),
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            "create the moto virtualenv (is python3 with venv installed?)",
+        );
+        run(
+            Command::new(python(&venv))
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+                .args(PINS),
             "install moto into the virtualenv (needs access to PyPI)",
         );
         std::fs::write(&stamp, wanted).expect("write install stamp");
