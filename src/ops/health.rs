@@ -251,6 +251,9 @@ fn alarms(a: &AlarmStatus) -> Verdict {
         num("firing", Some(a.firing.len() as f64), "alarms", thousands),
         num("total", Some(a.total as f64), "alarms", thousands),
     ];
+    if a.total == 0 {
+        return (Health::Warn, "no alarms found for this platform: nothing would page anyone".into(), numbers);
+    }
     if a.firing.is_empty() {
         return (Health::Ok, format!("none of {} alarms firing", a.total), numbers);
     }
@@ -309,6 +312,13 @@ mod tests {
         let (h, reason) = stream_verdict(&s, T);
         assert_eq!(h, Health::Critical);
         assert!(reason.starts_with("9,000 writes throttled"), "{reason}");
+    }
+
+    #[test]
+    fn a_platform_without_alarms_is_a_warning() {
+        let (h, reason, _) = alarms(&AlarmStatus { total: 0, firing: vec![] });
+        assert_eq!(h, Health::Warn);
+        assert!(reason.contains("nothing would page anyone"));
     }
 
     #[test]

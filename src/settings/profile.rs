@@ -81,8 +81,13 @@ pub fn io_reason(e: &std::io::Error) -> String {
 
 /// Every profile lakeops can find: the user's, then the built-ins they do not shadow.
 pub fn list(paths: &Paths) -> Vec<ProfileEntry> {
-    let mut entries = user_files(&paths.profiles_dir());
-    for (name, _) in BUILTIN_PROFILES {
+    with_builtins(&paths.profiles_dir(), BUILTIN_PROFILES)
+}
+
+/// The user's `*.toml` files in `dir`, then the built-ins whose names they do not take.
+pub fn with_builtins(dir: &Path, builtins: &[(&str, &str)]) -> Vec<ProfileEntry> {
+    let mut entries = user_files(dir);
+    for (name, _) in builtins {
         if !entries.iter().any(|e| e.name == *name) {
             entries.push(ProfileEntry { name: name.to_string(), location: "built-in".into() });
         }
@@ -91,7 +96,7 @@ pub fn list(paths: &Paths) -> Vec<ProfileEntry> {
 }
 
 /// The `*.toml` files of a directory as (name, path) entries, sorted by name.
-pub fn user_files(dir: &Path) -> Vec<ProfileEntry> {
+fn user_files(dir: &Path) -> Vec<ProfileEntry> {
     let mut entries: Vec<ProfileEntry> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::error::{did_you_mean, SettingsError};
 use super::paths::Paths;
-use super::profile::{io_reason, user_files, ProfileEntry};
+use super::profile::{io_reason, with_builtins, ProfileEntry};
 
 pub const BUILTIN_THEMES: &[(&str, &str)] = &[
     ("default", include_str!("../../themes/default.toml")),
@@ -108,13 +108,7 @@ pub fn resolve(name_or_path: &str, paths: &Paths, origin_of_name: &str) -> Resul
 
 /// Every theme lakeops can find.
 pub fn list(paths: &Paths) -> Vec<ProfileEntry> {
-    let mut entries = user_files(&paths.themes_dir());
-    for (name, _) in BUILTIN_THEMES {
-        if !entries.iter().any(|e| e.name == *name) {
-            entries.push(ProfileEntry { name: name.to_string(), location: "built-in".into() });
-        }
-    }
-    entries
+    with_builtins(&paths.themes_dir(), BUILTIN_THEMES)
 }
 
 pub fn parse(name: &str, origin: &str, text: &str) -> Result<Theme, SettingsError> {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Measures an idle console: CPU averaged over a minute and resident memory, with live refresh.
+# Usage: benches/idle.sh [path/to/lakeops] [seconds]   (needs tmux)
+set -euo pipefail
+bin="${1:-${CARGO_TARGET_DIR:-$HOME/.cache/lakeops/target}/release/lakeops}"
+seconds="${2:-60}"
+home=$(mktemp -d)
+session="lakeops-idle-$$"
+trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$home"' EXIT
+tmux new-session -d -s "$session" -x 200 -y 50 \
+  "XDG_CONFIG_HOME=$home/config XDG_STATE_HOME=$home/state exec $bin"
+sleep 5
+pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
+ticks=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+before=$(cpu)
+sleep "$seconds"
+after=$(cpu)
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+awk -v b="$before" -v a="$after" -v t="$ticks" -v s="$seconds" -v r="$rss_kb" 'BEGIN {
+  printf "idle CPU: %.2f %% of one core over %d s\nRSS: %.1f MB\n", (a - b) / t / s * 100, s, r / 1024
+}'
