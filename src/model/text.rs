@@ -2,7 +2,14 @@
 //! it can reach the terminal: control characters and escape sequences are replaced, so a
 //! resource name cannot move the cursor, change colours or set the window title.
 
-/// Replaces escape sequences with `�` and other control characters with a visible escape.
+/// Replaces escape sequences and control characters with `�` (tabs and line breaks with a
+/// space), so the text is safe to draw.
+///
+/// ```
+/// use lakeops::model::text::sanitize;
+/// // A stream name that tries to set the terminal's title and clear the screen.
+/// assert_eq!(sanitize("events\u{1b}]0;owned\u{7}\u{1b}[2J"), "events\u{fffd}\u{fffd}");
+/// ```
 pub fn sanitize(input: &str) -> String {
     if !input.chars().any(char::is_control) {
         return input.to_string();
