@@ -3,3 +3,4 @@
 pub mod format;
 pub mod health;
 pub mod metrics;
+pub mod reshard;

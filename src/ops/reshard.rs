@@ -1,0 +1,299 @@
+//! Resharding rules: every limit from AWS-FACTS.md is checked before any call is made, and
+//! a refusal names the rule it applies.
+
+use crate::model::CapacityMode;
+
+/// Kinesis write capacity of one provisioned shard.
+pub const SHARD_RECORDS_PER_SECOND: f64 = 1_000.0;
+/// UpdateShardCount may run at most this often per stream in a rolling day.
+pub const SCALINGS_PER_DAY: u32 = 10;
+/// Capacity-mode switches allowed per stream in a rolling day.
+pub const MODE_SWITCHES_PER_DAY: u32 = 2;
+/// The most shards a stream may have.
+pub const MAX_SHARDS_PER_STREAM: u32 = 10_000;
+/// The share of a shard's capacity the suggestion plans to use at peak.
+pub const HEADROOM: f64 = 0.7;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardInfo {
+    pub id: String,
+    pub start: u128,
+    pub end: u128,
+    pub parent: Option<String>,
+    pub adjacent_parent: Option<String>,
+    pub open: bool,
+}
+
+/// What the rules need to know about a stream and its account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamFacts {
+    pub name: String,
+    pub status: String,
+    pub mode: CapacityMode,
+    pub shards: Vec<ShardInfo>,
+    /// UpdateShardCount calls for this stream in the last 24 h (CloudTrail and the journal).
+    pub scalings_last_day: u32,
+    pub mode_switches_last_day: u32,
+    /// The account's shard quota and how many shards are open in the account (DescribeLimits).
+    pub account_shard_limit: Option<u32>,
+    pub account_open_shards: Option<u32>,
+    /// The highest records/s observed recently, for the suggestion and the resulting load.
+    pub peak_records_per_second: Option<f64>,
+}
+
+impl StreamFacts {
+    pub fn open(&self) -> impl Iterator<Item = &ShardInfo> {
+        self.shards.iter().filter(|s| s.open)
+    }
+
+    pub fn open_count(&self) -> u32 {
+        self.open().count() as u32
+    }
+
+    fn open_shard(&self, id: &str) -> Result<&ShardInfo, Refusal> {
+        match self.shards.iter().find(|s| s.id == id) {
+            Some(s) if s.open => Ok(s),
+            Some(_) => Err(Refusal::invalid("open shard", format!("{id} is closed (resharded earlier); pick an open shard"))),
+            None => {
+                let open: Vec<&str> = self.open().map(|s| s.id.as_str()).collect();
+                Err(Refusal::invalid("open shard", format!("{} has no shard {id}; open shards: {}", self.name, open.join(", "))))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReshardRequest {
+    /// UpdateShardCount with UNIFORM_SCALING.
+    ScaleTo(u32),
+    /// SplitShard at the given hash key, or the midpoint of the shard's range.
+    Split { shard: String, at: Option<u128> },
+    MergeShards { shard: String, adjacent: String },
+    SwitchMode(CapacityMode),
+}
+
+/// Why a request is refused: bad input (exit 2) or a safety rule (exit 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Invalid { rule: &'static str, message: String },
+    Safety { rule: &'static str, message: String },
+}
+
+impl Refusal {
+    fn invalid(rule: &'static str, message: String) -> Refusal {
+        Refusal::Invalid { rule, message }
+    }
+    fn safety(rule: &'static str, message: String) -> Refusal {
+        Refusal::Safety { rule, message }
+    }
+
+    pub fn text(&self) -> String {
+        match self {
+            Refusal::Invalid { rule, message } | Refusal::Safety { rule, message } => format!("refused by the rule \"{rule}\": {message}"),
+        }
+    }
+}
+
+/// A checked change and what it will do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReshardPlan {
+    pub stream: String,
+    pub request: ReshardRequest,
+    pub open_before: u32,
+    pub open_after: u32,
+    /// For a split: the new starting hash key.
+    pub split_key: Option<u128>,
+    /// Records/s per shard at the observed peak, after the change.
+    pub peak_load_per_shard_after: Option<f64>,
+    /// Shard-hours a day, before and after (what provisioned streams are billed by).
+    pub shard_hours_per_day: (u32, u32),
+    /// The API call that will be made.
+    pub call: String,
+}
+
+impl ReshardPlan {
+    /// The plan in words, as the dialog and `--dry-run` show it.
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines = vec![format!("{} on {}", self.call, self.stream)];
+        lines.push(format!("open shards: {} → {}", self.open_before, self.open_after));
+        if let Some(key) = self.split_key {
+            lines.push(format!("new starting hash key: {key}"));
+        }
+        if let Some(load) = self.peak_load_per_shard_after {
+            lines.push(format!(
+                "at the observed peak each shard takes {} records/s ({} of its 1,000/s)",
+                super::format::thousands(load),
+                super::format::percent(load / SHARD_RECORDS_PER_SECOND)
+            ));
+        }
+        let (before, after) = self.shard_hours_per_day;
+        if before != after {
+            lines.push(format!("cost: {before} → {after} shard-hours a day"));
+        }
+        lines
+    }
+}
+
+/// Shards needed for `peak` records/s at [`HEADROOM`] of each shard's capacity.
+pub fn suggested_shards(peak: f64) -> u32 {
+    ((peak / (SHARD_RECORDS_PER_SECOND * HEADROOM)).ceil() as u32).max(1)
+}
+
+/// "peak 3,400 records/s needs 5 shards at 70 % headroom"
+pub fn suggestion(peak: f64) -> String {
+    format!(
+        "peak {} records/s needs {} shards at {} headroom",
+        super::format::thousands(peak),
+        suggested_shards(peak),
+        super::format::percent(HEADROOM)
+    )
+}
+
+/// Checks `request` against every rule; the plan, or the first rule it breaks.
+pub fn plan(facts: &StreamFacts, request: &ReshardRequest) -> Result<ReshardPlan, Refusal> {
+    if facts.status != "ACTIVE" {
+        return Err(Refusal::safety(
+            "stream ACTIVE",
+            format!("{} is {}; resharding needs it ACTIVE — wait for the current change to finish", facts.name, facts.status),
+        ));
+    }
+    let open = facts.open_count();
+    let (open_after, split_key, call) = match request {
+        ReshardRequest::ScaleTo(target) => (check_scale(facts, open, *target)?, None, "UpdateShardCount (UNIFORM_SCALING)"),
+        ReshardRequest::Split { shard, at } => {
+            let key = check_split(facts, shard, *at)?;
+            (open + 1, Some(key), "SplitShard")
+        }
+        ReshardRequest::MergeShards { shard, adjacent } => {
+            check_merge(facts, shard, adjacent)?;
+            (open - 1, None, "MergeShards")
+        }
+        ReshardRequest::SwitchMode(mode) => {
+            check_switch(facts, *mode)?;
+            (open, None, "UpdateStreamMode")
+        }
+    };
+    if open_after > open {
+        check_account_limit(facts, open_after - open)?;
+    }
+    let billed = |n: u32, mode: CapacityMode| if mode == CapacityMode::Provisioned { n * 24 } else { 0 };
+    let mode_after = match request {
+        ReshardRequest::SwitchMode(m) => *m,
+        _ => facts.mode,
+    };
+    Ok(ReshardPlan {
+        stream: facts.name.clone(),
+        request: request.clone(),
+        open_before: open,
+        open_after,
+        split_key,
+        peak_load_per_shard_after: facts.peak_records_per_second.map(|p| p / open_after.max(1) as f64),
+        shard_hours_per_day: (billed(open, facts.mode), billed(open_after, mode_after)),
+        call: call.to_string(),
+    })
+}
+
+fn require_provisioned(facts: &StreamFacts, what: &str) -> Result<(), Refusal> {
+    if facts.mode == CapacityMode::OnDemand {
+        return Err(Refusal::invalid(
+            "provisioned mode only",
+            format!("{what} works on provisioned streams; {} is on-demand and scales by itself (switch with --mode provisioned first)", facts.name),
+        ));
+    }
+    Ok(())
+}
+
+fn check_scale(facts: &StreamFacts, open: u32, target: u32) -> Result<u32, Refusal> {
+    require_provisioned(facts, "UpdateShardCount")?;
+    if target == 0 {
+        return Err(Refusal::invalid("target between half and double", "a stream needs at least one shard".into()));
+    }
+    if target == open {
+        return Err(Refusal::invalid("a change", format!("{} already has {open} open shards", facts.name)));
+    }
+    let low = open.div_ceil(2);
+    let high = open.saturating_mul(2);
+    if target < low || target > high {
+        return Err(Refusal::invalid(
+            "target between half and double",
+            format!("from {open} open shards UpdateShardCount can go to {low}–{high}, not {target}; scale in steps"),
+        ));
+    }
+    if target > MAX_SHARDS_PER_STREAM {
+        return Err(Refusal::invalid("10,000 shards per stream", format!("{target} is over the per-stream maximum")));
+    }
+    if facts.scalings_last_day >= SCALINGS_PER_DAY {
+        return Err(Refusal::safety(
+            "10 scalings per rolling 24 h",
+            format!("{} was scaled {} times in the last 24 hours; AWS allows {SCALINGS_PER_DAY}", facts.name, facts.scalings_last_day),
+        ));
+    }
+    Ok(target)
+}
+
+fn check_split(facts: &StreamFacts, shard: &str, at: Option<u128>) -> Result<u128, Refusal> {
+    require_provisioned(facts, "SplitShard")?;
+    let s = facts.open_shard(shard)?;
+    if s.end == s.start {
+        return Err(Refusal::invalid("split key strictly inside the range", format!("{shard} covers a single hash key")));
+    }
+    let key = at.unwrap_or(s.start + (s.end - s.start) / 2 + 1);
+    if key <= s.start || key > s.end {
+        return Err(Refusal::invalid(
+            "split key strictly inside the range",
+            format!("{key} is not inside {shard}'s range {}..={}; the new starting key must be above {} and at most {}", s.start, s.end, s.start, s.end),
+        ));
+    }
+    Ok(key)
+}
+
+fn check_merge(facts: &StreamFacts, a: &str, b: &str) -> Result<(), Refusal> {
+    require_provisioned(facts, "MergeShards")?;
+    if a == b {
+        return Err(Refusal::invalid("adjacent open shards", "a shard cannot be merged with itself".into()));
+    }
+    let (x, y) = (facts.open_shard(a)?, facts.open_shard(b)?);
+    let adjacent = x.end.checked_add(1) == Some(y.start) || y.end.checked_add(1) == Some(x.start);
+    if !adjacent {
+        return Err(Refusal::invalid(
+            "adjacent open shards",
+            format!("{a} and {b} are not adjacent: their hash-key ranges do not touch; merge neighbours only"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_switch(facts: &StreamFacts, mode: CapacityMode) -> Result<(), Refusal> {
+    if facts.mode == mode {
+        return Err(Refusal::invalid("a change", format!("{} is already {}", facts.name, mode_name(mode))));
+    }
+    if facts.mode_switches_last_day >= MODE_SWITCHES_PER_DAY {
+        return Err(Refusal::safety(
+            "2 mode switches per 24 h",
+            format!("{} switched capacity mode {} times in the last 24 hours", facts.name, facts.mode_switches_last_day),
+        ));
+    }
+    Ok(())
+}
+
+fn check_account_limit(facts: &StreamFacts, added: u32) -> Result<(), Refusal> {
+    if let (Some(limit), Some(used)) = (facts.account_shard_limit, facts.account_open_shards) {
+        if used + added > limit {
+            return Err(Refusal::safety(
+                "account shard quota",
+                format!("the account has {used} of {limit} shards open; {added} more would exceed the quota (ask AWS for more)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn mode_name(mode: CapacityMode) -> &'static str {
+    match mode {
+        CapacityMode::Provisioned => "provisioned",
+        CapacityMode::OnDemand => "on-demand",
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,114 @@
+use super::*;
+
+fn shards(n: u32) -> Vec<ShardInfo> {
+    let width = u128::MAX / n as u128;
+    (0..n)
+        .map(|i| ShardInfo {
+            id: format!("shardId-{i:012}"),
+            start: i as u128 * width,
+            end: if i == n - 1 { u128::MAX } else { (i as u128 + 1) * width - 1 },
+            parent: None,
+            adjacent_parent: None,
+            open: true,
+        })
+        .collect()
+}
+
+fn facts(n: u32) -> StreamFacts {
+    StreamFacts {
+        name: "events".into(),
+        status: "ACTIVE".into(),
+        mode: CapacityMode::Provisioned,
+        shards: shards(n),
+        scalings_last_day: 0,
+        mode_switches_last_day: 0,
+        account_shard_limit: Some(200),
+        account_open_shards: Some(10),
+        peak_records_per_second: Some(3_400.0),
+    }
+}
+
+fn rule(r: Result<ReshardPlan, Refusal>) -> (&'static str, bool) {
+    match r.unwrap_err() {
+        Refusal::Invalid { rule, .. } => (rule, false),
+        Refusal::Safety { rule, .. } => (rule, true),
+    }
+}
+
+#[test]
+fn suggestion_plans_for_headroom() {
+    assert_eq!(suggested_shards(3_400.0), 5);
+    assert_eq!(suggestion(3_400.0), "peak 3,400 records/s needs 5 shards at 70 % headroom");
+    assert_eq!(suggested_shards(0.0), 1);
+}
+
+#[test]
+fn uniform_scaling_within_half_and_double() {
+    let p = plan(&facts(4), &ReshardRequest::ScaleTo(5)).unwrap();
+    assert_eq!((p.open_before, p.open_after), (4, 5));
+    assert_eq!(p.peak_load_per_shard_after, Some(680.0));
+    assert_eq!(p.shard_hours_per_day, (96, 120));
+    assert!(p.describe().iter().any(|l| l == "at the observed peak each shard takes 680 records/s (68 % of its 1,000/s)"));
+    assert!(plan(&facts(4), &ReshardRequest::ScaleTo(2)).is_ok());
+    assert!(plan(&facts(4), &ReshardRequest::ScaleTo(8)).is_ok());
+    assert_eq!(rule(plan(&facts(4), &ReshardRequest::ScaleTo(9))), ("target between half and double", false));
+    assert_eq!(rule(plan(&facts(4), &ReshardRequest::ScaleTo(1))), ("target between half and double", false));
+    assert_eq!(rule(plan(&facts(4), &ReshardRequest::ScaleTo(0))), ("target between half and double", false));
+    // Half of 3 rounds up to 2.
+    assert!(plan(&facts(3), &ReshardRequest::ScaleTo(2)).is_ok());
+    assert_eq!(rule(plan(&facts(3), &ReshardRequest::ScaleTo(1))).0, "target between half and double");
+}
+
+#[test]
+fn safety_rules_are_safety_refusals() {
+    let mut f = facts(4);
+    f.scalings_last_day = 10;
+    assert_eq!(rule(plan(&f, &ReshardRequest::ScaleTo(5))), ("10 scalings per rolling 24 h", true));
+    let mut f = facts(4);
+    f.status = "UPDATING".into();
+    assert_eq!(rule(plan(&f, &ReshardRequest::ScaleTo(5))), ("stream ACTIVE", true));
+    let mut f = facts(4);
+    f.account_open_shards = Some(198);
+    assert_eq!(rule(plan(&f, &ReshardRequest::ScaleTo(8))), ("account shard quota", true));
+    let mut f = facts(4);
+    f.mode_switches_last_day = 2;
+    assert_eq!(rule(plan(&f, &ReshardRequest::SwitchMode(CapacityMode::OnDemand))), ("2 mode switches per 24 h", true));
+}
+
+#[test]
+fn on_demand_streams_are_not_scaled_by_hand() {
+    let mut f = facts(4);
+    f.mode = CapacityMode::OnDemand;
+    assert_eq!(rule(plan(&f, &ReshardRequest::ScaleTo(5))), ("provisioned mode only", false));
+    let p = plan(&f, &ReshardRequest::SwitchMode(CapacityMode::Provisioned)).unwrap();
+    assert_eq!(p.shard_hours_per_day, (0, 96));
+}
+
+#[test]
+fn split_at_the_midpoint_or_a_key_strictly_inside() {
+    let f = facts(2);
+    let p = plan(&f, &ReshardRequest::Split { shard: "shardId-000000000000".into(), at: None }).unwrap();
+    let s = &f.shards[0];
+    assert_eq!(p.split_key, Some(s.start + (s.end - s.start) / 2 + 1));
+    assert_eq!(p.open_after, 3);
+    let outside = ReshardRequest::Split { shard: "shardId-000000000000".into(), at: Some(s.end + 1) };
+    assert_eq!(rule(plan(&f, &outside)), ("split key strictly inside the range", false));
+    let at_start = ReshardRequest::Split { shard: "shardId-000000000000".into(), at: Some(s.start) };
+    assert_eq!(rule(plan(&f, &at_start)), ("split key strictly inside the range", false));
+    let unknown = ReshardRequest::Split { shard: "shardId-000000000009".into(), at: None };
+    let text = plan(&f, &unknown).unwrap_err().text();
+    assert!(text.contains("open shards: shardId-000000000000, shardId-000000000001"), "{text}");
+}
+
+#[test]
+fn merge_only_adjacent_open_shards() {
+    let f = facts(3);
+    let ok = ReshardRequest::MergeShards { shard: "shardId-000000000001".into(), adjacent: "shardId-000000000000".into() };
+    assert_eq!(plan(&f, &ok).unwrap().open_after, 2);
+    let far = ReshardRequest::MergeShards { shard: "shardId-000000000000".into(), adjacent: "shardId-000000000002".into() };
+    assert_eq!(rule(plan(&f, &far)), ("adjacent open shards", false));
+    let mut closed = facts(3);
+    closed.shards[1].open = false;
+    let with_closed = ReshardRequest::MergeShards { shard: "shardId-000000000000".into(), adjacent: "shardId-000000000001".into() };
+    assert_eq!(rule(plan(&closed, &with_closed)), ("open shard", false));
+}
