@@ -49,6 +49,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Reshard a stream: scale uniformly, split a hot shard, merge cold neighbours, switch mode.
+    Reshard(ReshardArgs),
     /// The embedded sandbox: start afresh, or inject a fault to rehearse an incident.
     Sandbox {
         #[command(subcommand)]
@@ -63,6 +65,52 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("change").required(true).args(["to", "split", "merge", "mode"])))]
+pub struct ReshardArgs {
+    /// The stream to change.
+    pub stream: String,
+    /// Scale uniformly to N open shards (UpdateShardCount; provisioned streams only).
+    #[arg(long, value_name = "N")]
+    pub to: Option<u32>,
+    /// Split this shard, at the midpoint of its hash-key range unless --at says where.
+    #[arg(long, value_name = "SHARD")]
+    pub split: Option<String>,
+    /// With --split: the new starting hash key (a decimal 128-bit integer).
+    #[arg(long, value_name = "HASH_KEY", requires = "split")]
+    pub at: Option<u128>,
+    /// Merge two adjacent open shards.
+    #[arg(long, num_args = 2, value_names = ["SHARD", "ADJACENT"])]
+    pub merge: Option<Vec<String>>,
+    /// Switch the capacity mode.
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Return once the call is accepted instead of waiting for the stream to be ACTIVE.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    OnDemand,
+    Provisioned,
+}
+
+impl From<ModeArg> for crate::model::CapacityMode {
+    fn from(m: ModeArg) -> Self {
+        match m {
+            ModeArg::OnDemand => crate::model::CapacityMode::OnDemand,
+            ModeArg::Provisioned => crate::model::CapacityMode::Provisioned,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

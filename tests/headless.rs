@@ -129,3 +129,53 @@ fn profiles_themes_and_completions() {
     let out = home.run(&["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn reshard_plans_asks_and_follows_the_change() {
+    let home = Home::new();
+    let out = home.run(&["reshard", "clickstream-events", "--to", "6", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("open shards: 4 → 6"));
+    // Without --yes and without a terminal: refused, nothing changed.
+    let out = home.run(&["reshard", "clickstream-events", "--to", "6"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not confirmed"));
+    let out = home.run(&["--speed", "60", "reshard", "clickstream-events", "--to", "6", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("clickstream-events is ACTIVE with 6 open shards"), "{}", stdout(&out));
+    // The next run sees the change (state persists), and the trail counts the scaling.
+    let out = home.run(&["status", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shards =
+        json["layers"][0]["numbers"].as_array().unwrap().iter().find(|n| n["label"] == "shards").unwrap().clone();
+    assert_eq!(shards["value"], 6.0);
+    let actions: Vec<String> = home.journal().iter().map(|e| format!("{} {}", e["action"], e["outcome"])).collect();
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    assert!(actions[0].contains("refused") && actions[1].ends_with("\"done\""), "{actions:?}");
+}
+
+#[test]
+fn reshard_bad_input_exit_codes() {
+    let home = Home::new();
+    let out = home.run(&["reshard", "clickstream-events", "--to", "20", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("from 4 open shards UpdateShardCount can go to 2–8, not 20"), "{}", stderr(&out));
+    let out = home.run(&[
+        "reshard",
+        "clickstream-events",
+        "--merge",
+        "shardId-000000000000",
+        "shardId-000000000002",
+        "--yes",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = home.run(&["reshard", "clickstream-events", "--split", "shardId-000000000000", "--at", "0", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("split key strictly inside the range"));
+    let out = home.run(&["reshard", "clickstream-events"]);
+    assert_eq!(out.status.code(), Some(2), "clap: one change is required");
+    let out = home.run(&["reshard", "clickstream-events", "--to", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = home.run(&["--readonly", "reshard", "clickstream-events", "--to", "5", "--yes"]);
+    assert_eq!(out.status.code(), Some(3));
+}

@@ -174,3 +174,52 @@ fn speed_runs_the_model_faster_than_the_wall_clock() {
     let after = s.with_model(|m| m.now_ms).unwrap();
     assert_eq!(after - before, 60_000);
 }
+
+fn reshard(s: &Sandbox, call: lakeops::model::ReshardCall) {
+    s.with_model(|m| m.request_reshard(&call, "test")).unwrap().unwrap();
+}
+
+#[test]
+fn splitting_the_hot_shard_stops_the_throttling() {
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    s.with_model(|m| m.set_fault(Fault::HotKey, true)).unwrap();
+    clock.advance(2 * MINUTE);
+    assert!(snap(&s).streams.ready().unwrap()[0].write_throttled.unwrap() > 0.0);
+    // The hot key lives in the second shard (a third of the keyspace); split it twice around it.
+    let hot = s
+        .with_model(|m| {
+            m.stream_facts().open().find(|x| x.start <= u128::MAX / 3 && u128::MAX / 3 <= x.end).unwrap().id.clone()
+        })
+        .unwrap();
+    reshard(&s, lakeops::model::ReshardCall::SplitShard { shard: hot, new_starting_hash_key: u128::MAX / 3 });
+    assert_eq!(s.with_model(|m| m.stream.status.clone()).unwrap(), "UPDATING");
+    clock.advance(MINUTE);
+    let facts = s.with_model(|m| m.stream_facts()).unwrap();
+    assert_eq!(facts.status, "ACTIVE");
+    assert_eq!(facts.open_count(), 5);
+    let hot = facts.open().find(|x| x.start <= u128::MAX / 3 && u128::MAX / 3 <= x.end).unwrap().id.clone();
+    reshard(&s, lakeops::model::ReshardCall::SplitShard { shard: hot, new_starting_hash_key: u128::MAX / 3 + 1 });
+    clock.advance(3 * MINUTE);
+    // The hot key now has a shard of its own: its 30 % of the traffic fits in one shard.
+    let stream = snap(&s).streams.ready().unwrap()[0].clone();
+    assert_eq!(stream.open_shards, 6);
+    assert!(stream.write_throttled.unwrap() < 1.0, "throttled {:?}", stream.write_throttled);
+}
+
+#[test]
+fn scaling_up_absorbs_a_traffic_spike() {
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    s.with_model(|m| m.set_fault(Fault::TrafficSpike, true)).unwrap();
+    clock.advance(2 * MINUTE);
+    assert!(snap(&s).streams.ready().unwrap()[0].write_throttled.unwrap() > 0.0);
+    reshard(&s, lakeops::model::ReshardCall::UpdateShardCount { target: 8 });
+    clock.advance(3 * MINUTE);
+    let stream = snap(&s).streams.ready().unwrap()[0].clone();
+    assert_eq!(stream.open_shards, 8);
+    assert_eq!(stream.write_throttled, Some(0.0));
+    let facts = s.with_model(|m| m.stream_facts()).unwrap();
+    assert_eq!(facts.scalings_last_day, 1, "the trail counts the scaling");
+    assert!(facts.open().all(|x| x.parent.is_some()), "children know their parents");
+}

@@ -1,11 +1,11 @@
 //! Kinesis: which streams to watch and their summaries.
 
-use aws_sdk_kinesis::types::StreamMode;
+use aws_sdk_kinesis::types::{ScalingType, StreamMode, StreamModeDetails};
 use aws_sdk_kinesis::Client;
 
 use super::errors::{code, platform_error};
 use crate::model::text::sanitize;
-use crate::model::{CapacityMode, StreamStatus};
+use crate::model::{CapacityMode, ReshardCall, ShardInfo, StreamStatus};
 use crate::platform::PlatformError;
 
 /// Every stream in the region (ListStreams, paged; 5 TPS per account, so callers cache it).
@@ -54,4 +54,100 @@ pub async fn describe(client: &Client, name: &str) -> Result<Option<StreamStatus
         write_throttled: None,
         read_throttled: None,
     }))
+}
+
+/// Every shard of a stream within its retention period (ListShards, paged), open and closed,
+/// ordered by starting hash key.
+pub async fn list_shards(client: &Client, name: &str) -> Result<Vec<ShardInfo>, PlatformError> {
+    let mut shards = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        // ListShards takes the stream name or a token, never both.
+        let request = match &token {
+            Some(t) => client.list_shards().next_token(t),
+            None => client.list_shards().stream_name(name),
+        };
+        let page = request.send().await.map_err(|e| platform_error("Kinesis ListShards", e))?;
+        for s in page.shards() {
+            let range = s.hash_key_range();
+            let key = |k: Option<&str>| k.and_then(|k| k.parse::<u128>().ok()).unwrap_or(0);
+            shards.push(ShardInfo {
+                id: sanitize(s.shard_id()),
+                start: key(range.map(|r| r.starting_hash_key())),
+                end: key(range.map(|r| r.ending_hash_key())),
+                parent: s.parent_shard_id().map(sanitize),
+                adjacent_parent: s.adjacent_parent_shard_id().map(sanitize),
+                open: s.sequence_number_range().and_then(|r| r.ending_sequence_number()).is_none(),
+            });
+        }
+        match page.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    shards.sort_by_key(|s| (!s.open, s.start));
+    Ok(shards)
+}
+
+/// The account's shard quota and open shards (DescribeLimits).
+pub async fn limits(client: &Client) -> Result<(u32, u32), PlatformError> {
+    let out = client.describe_limits().send().await.map_err(|e| platform_error("Kinesis DescribeLimits", e))?;
+    Ok((out.shard_limit().max(0) as u32, out.open_shard_count().max(0) as u32))
+}
+
+/// Makes one resharding call.
+pub async fn reshard(client: &Client, name: &str, call: &ReshardCall) -> Result<(), PlatformError> {
+    match call {
+        ReshardCall::UpdateShardCount { target } => client
+            .update_shard_count()
+            .stream_name(name)
+            .target_shard_count(*target as i32)
+            .scaling_type(ScalingType::UniformScaling)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| platform_error("Kinesis UpdateShardCount", e)),
+        ReshardCall::SplitShard { shard, new_starting_hash_key } => client
+            .split_shard()
+            .stream_name(name)
+            .shard_to_split(shard)
+            .new_starting_hash_key(new_starting_hash_key.to_string())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| platform_error("Kinesis SplitShard", e)),
+        ReshardCall::MergeShards { shard, adjacent } => client
+            .merge_shards()
+            .stream_name(name)
+            .shard_to_merge(shard)
+            .adjacent_shard_to_merge(adjacent)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| platform_error("Kinesis MergeShards", e)),
+        ReshardCall::UpdateStreamMode { mode } => {
+            let summary = client
+                .describe_stream_summary()
+                .stream_name(name)
+                .send()
+                .await
+                .map_err(|e| platform_error("Kinesis DescribeStreamSummary", e))?;
+            let arn = summary.stream_description_summary().map(|s| s.stream_arn().to_string()).unwrap_or_default();
+            let wanted = match mode {
+                CapacityMode::Provisioned => StreamMode::Provisioned,
+                CapacityMode::OnDemand => StreamMode::OnDemand,
+            };
+            let details = StreamModeDetails::builder().stream_mode(wanted).build().map_err(|e| {
+                PlatformError::Failed { service: "Kinesis UpdateStreamMode".into(), message: e.to_string() }
+            })?;
+            client
+                .update_stream_mode()
+                .stream_arn(arn)
+                .stream_mode_details(details)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| platform_error("Kinesis UpdateStreamMode", e))
+        }
+    }
 }

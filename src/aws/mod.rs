@@ -167,6 +167,33 @@ impl Platform for AwsPlatform {
         BackendInfo { backend: "aws", location }
     }
 
+    async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
+        let Some(summary) = self.call("DescribeStreamSummary", kinesis::describe(&self.kinesis, stream)).await? else {
+            return Ok(None);
+        };
+        let shards = self.call("ListShards", kinesis::list_shards(&self.kinesis, stream)).await?;
+        let (limit, open) = self.call("DescribeLimits", kinesis::limits(&self.kinesis)).await?;
+        let [records, ..] = stream_keys(stream);
+        let now_s = chrono::Utc::now().timestamp();
+        let peak = self.state().metrics.history(&records, now_s, 180).into_iter().map(|v| v / 60.0).reduce(f64::max);
+        Ok(Some(StreamFacts {
+            name: summary.name,
+            status: summary.status,
+            mode: summary.mode,
+            shards,
+            // CloudTrail is not read yet (issue #4): the journal's count is added by the caller.
+            scalings_last_day: 0,
+            mode_switches_last_day: 0,
+            account_shard_limit: Some(limit),
+            account_open_shards: Some(open),
+            peak_records_per_second: peak.filter(|p| *p > 0.0),
+        }))
+    }
+
+    async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
+        kinesis::reshard(&self.kinesis, stream, call).await
+    }
+
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
         let now = chrono::Utc::now();
         let now_s = now.timestamp();

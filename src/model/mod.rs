@@ -1,6 +1,8 @@
 //! Plain domain types shared by every layer: what the platform reports, nothing about how.
 
 mod snapshot;
+mod stream;
 pub mod text;
 
 pub use snapshot::*;
+pub use stream::*;

@@ -91,6 +91,16 @@ pub enum CapacityMode {
     OnDemand,
 }
 
+impl CapacityMode {
+    /// As profiles and the command line write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CapacityMode::Provisioned => "provisioned",
+            CapacityMode::OnDemand => "on-demand",
+        }
+    }
+}
+
 /// One Kinesis stream as the overview sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StreamStatus {

@@ -4,3 +4,4 @@ pub mod format;
 pub mod health;
 pub mod metrics;
 pub mod reshard;
+pub mod shard_map;

@@ -1,7 +1,7 @@
 //! Resharding rules: every limit from AWS-FACTS.md is checked before any call is made, and
 //! a refusal names the rule it applies.
 
-use crate::model::CapacityMode;
+use crate::model::{CapacityMode, ReshardCall, ShardInfo, StreamFacts};
 
 /// Kinesis write capacity of one provisioned shard.
 pub const SHARD_RECORDS_PER_SECOND: f64 = 1_000.0;
@@ -15,60 +15,18 @@ pub const MAX_SHARDS_PER_STREAM: u32 = 10_000;
 pub const HEADROOM: f64 = 0.7;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShardInfo {
-    pub id: String,
-    pub start: u128,
-    pub end: u128,
-    pub parent: Option<String>,
-    pub adjacent_parent: Option<String>,
-    pub open: bool,
-}
-
-/// What the rules need to know about a stream and its account.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StreamFacts {
-    pub name: String,
-    pub status: String,
-    pub mode: CapacityMode,
-    pub shards: Vec<ShardInfo>,
-    /// UpdateShardCount calls for this stream in the last 24 h (CloudTrail and the journal).
-    pub scalings_last_day: u32,
-    pub mode_switches_last_day: u32,
-    /// The account's shard quota and how many shards are open in the account (DescribeLimits).
-    pub account_shard_limit: Option<u32>,
-    pub account_open_shards: Option<u32>,
-    /// The highest records/s observed recently, for the suggestion and the resulting load.
-    pub peak_records_per_second: Option<f64>,
-}
-
-impl StreamFacts {
-    pub fn open(&self) -> impl Iterator<Item = &ShardInfo> {
-        self.shards.iter().filter(|s| s.open)
-    }
-
-    pub fn open_count(&self) -> u32 {
-        self.open().count() as u32
-    }
-
-    fn open_shard(&self, id: &str) -> Result<&ShardInfo, Refusal> {
-        match self.shards.iter().find(|s| s.id == id) {
-            Some(s) if s.open => Ok(s),
-            Some(_) => Err(Refusal::invalid("open shard", format!("{id} is closed (resharded earlier); pick an open shard"))),
-            None => {
-                let open: Vec<&str> = self.open().map(|s| s.id.as_str()).collect();
-                Err(Refusal::invalid("open shard", format!("{} has no shard {id}; open shards: {}", self.name, open.join(", "))))
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReshardRequest {
     /// UpdateShardCount with UNIFORM_SCALING.
     ScaleTo(u32),
     /// SplitShard at the given hash key, or the midpoint of the shard's range.
-    Split { shard: String, at: Option<u128> },
-    MergeShards { shard: String, adjacent: String },
+    Split {
+        shard: String,
+        at: Option<u128>,
+    },
+    MergeShards {
+        shard: String,
+        adjacent: String,
+    },
     SwitchMode(CapacityMode),
 }
 
@@ -89,7 +47,25 @@ impl Refusal {
 
     pub fn text(&self) -> String {
         match self {
-            Refusal::Invalid { rule, message } | Refusal::Safety { rule, message } => format!("refused by the rule \"{rule}\": {message}"),
+            Refusal::Invalid { rule, message } | Refusal::Safety { rule, message } => {
+                format!("refused by the rule \"{rule}\": {message}")
+            }
+        }
+    }
+}
+
+fn open_shard<'a>(facts: &'a StreamFacts, id: &str) -> Result<&'a ShardInfo, Refusal> {
+    match facts.shards.iter().find(|s| s.id == id) {
+        Some(s) if s.open => Ok(s),
+        Some(_) => {
+            Err(Refusal::invalid("open shard", format!("{id} is closed (resharded earlier); pick an open shard")))
+        }
+        None => {
+            let open: Vec<&str> = facts.open().map(|s| s.id.as_str()).collect();
+            Err(Refusal::invalid(
+                "open shard",
+                format!("{} has no shard {id}; open shards: {}", facts.name, open.join(", ")),
+            ))
         }
     }
 }
@@ -108,13 +84,13 @@ pub struct ReshardPlan {
     /// Shard-hours a day, before and after (what provisioned streams are billed by).
     pub shard_hours_per_day: (u32, u32),
     /// The API call that will be made.
-    pub call: String,
+    pub call: ReshardCall,
 }
 
 impl ReshardPlan {
     /// The plan in words, as the dialog and `--dry-run` show it.
     pub fn describe(&self) -> Vec<String> {
-        let mut lines = vec![format!("{} on {}", self.call, self.stream)];
+        let mut lines = vec![format!("{} on {}", self.call.api_name(), self.stream)];
         lines.push(format!("open shards: {} → {}", self.open_before, self.open_after));
         if let Some(key) = self.split_key {
             lines.push(format!("new starting hash key: {key}"));
@@ -154,23 +130,29 @@ pub fn plan(facts: &StreamFacts, request: &ReshardRequest) -> Result<ReshardPlan
     if facts.status != "ACTIVE" {
         return Err(Refusal::safety(
             "stream ACTIVE",
-            format!("{} is {}; resharding needs it ACTIVE — wait for the current change to finish", facts.name, facts.status),
+            format!(
+                "{} is {}; resharding needs it ACTIVE — wait for the current change to finish",
+                facts.name, facts.status
+            ),
         ));
     }
     let open = facts.open_count();
     let (open_after, split_key, call) = match request {
-        ReshardRequest::ScaleTo(target) => (check_scale(facts, open, *target)?, None, "UpdateShardCount (UNIFORM_SCALING)"),
+        ReshardRequest::ScaleTo(target) => {
+            let target = check_scale(facts, open, *target)?;
+            (target, None, ReshardCall::UpdateShardCount { target })
+        }
         ReshardRequest::Split { shard, at } => {
             let key = check_split(facts, shard, *at)?;
-            (open + 1, Some(key), "SplitShard")
+            (open + 1, Some(key), ReshardCall::SplitShard { shard: shard.clone(), new_starting_hash_key: key })
         }
         ReshardRequest::MergeShards { shard, adjacent } => {
             check_merge(facts, shard, adjacent)?;
-            (open - 1, None, "MergeShards")
+            (open - 1, None, ReshardCall::MergeShards { shard: shard.clone(), adjacent: adjacent.clone() })
         }
         ReshardRequest::SwitchMode(mode) => {
             check_switch(facts, *mode)?;
-            (open, None, "UpdateStreamMode")
+            (open, None, ReshardCall::UpdateStreamMode { mode: *mode })
         }
     };
     if open_after > open {
@@ -189,7 +171,7 @@ pub fn plan(facts: &StreamFacts, request: &ReshardRequest) -> Result<ReshardPlan
         split_key,
         peak_load_per_shard_after: facts.peak_records_per_second.map(|p| p / open_after.max(1) as f64),
         shard_hours_per_day: (billed(open, facts.mode), billed(open_after, mode_after)),
-        call: call.to_string(),
+        call,
     })
 }
 
@@ -225,7 +207,10 @@ fn check_scale(facts: &StreamFacts, open: u32, target: u32) -> Result<u32, Refus
     if facts.scalings_last_day >= SCALINGS_PER_DAY {
         return Err(Refusal::safety(
             "10 scalings per rolling 24 h",
-            format!("{} was scaled {} times in the last 24 hours; AWS allows {SCALINGS_PER_DAY}", facts.name, facts.scalings_last_day),
+            format!(
+                "{} was scaled {} times in the last 24 hours; AWS allows {SCALINGS_PER_DAY}",
+                facts.name, facts.scalings_last_day
+            ),
         ));
     }
     Ok(target)
@@ -233,15 +218,21 @@ fn check_scale(facts: &StreamFacts, open: u32, target: u32) -> Result<u32, Refus
 
 fn check_split(facts: &StreamFacts, shard: &str, at: Option<u128>) -> Result<u128, Refusal> {
     require_provisioned(facts, "SplitShard")?;
-    let s = facts.open_shard(shard)?;
+    let s = open_shard(facts, shard)?;
     if s.end == s.start {
-        return Err(Refusal::invalid("split key strictly inside the range", format!("{shard} covers a single hash key")));
+        return Err(Refusal::invalid(
+            "split key strictly inside the range",
+            format!("{shard} covers a single hash key"),
+        ));
     }
     let key = at.unwrap_or(s.start + (s.end - s.start) / 2 + 1);
     if key <= s.start || key > s.end {
         return Err(Refusal::invalid(
             "split key strictly inside the range",
-            format!("{key} is not inside {shard}'s range {}..={}; the new starting key must be above {} and at most {}", s.start, s.end, s.start, s.end),
+            format!(
+                "{key} is not inside {shard}'s range {}..={}; the new starting key must be above {} and at most {}",
+                s.start, s.end, s.start, s.end
+            ),
         ));
     }
     Ok(key)
@@ -252,7 +243,7 @@ fn check_merge(facts: &StreamFacts, a: &str, b: &str) -> Result<(), Refusal> {
     if a == b {
         return Err(Refusal::invalid("adjacent open shards", "a shard cannot be merged with itself".into()));
     }
-    let (x, y) = (facts.open_shard(a)?, facts.open_shard(b)?);
+    let (x, y) = (open_shard(facts, a)?, open_shard(facts, b)?);
     let adjacent = x.end.checked_add(1) == Some(y.start) || y.end.checked_add(1) == Some(x.start);
     if !adjacent {
         return Err(Refusal::invalid(
@@ -265,12 +256,15 @@ fn check_merge(facts: &StreamFacts, a: &str, b: &str) -> Result<(), Refusal> {
 
 fn check_switch(facts: &StreamFacts, mode: CapacityMode) -> Result<(), Refusal> {
     if facts.mode == mode {
-        return Err(Refusal::invalid("a change", format!("{} is already {}", facts.name, mode_name(mode))));
+        return Err(Refusal::invalid("a change", format!("{} is already {}", facts.name, mode.name())));
     }
     if facts.mode_switches_last_day >= MODE_SWITCHES_PER_DAY {
         return Err(Refusal::safety(
             "2 mode switches per 24 h",
-            format!("{} switched capacity mode {} times in the last 24 hours", facts.name, facts.mode_switches_last_day),
+            format!(
+                "{} switched capacity mode {} times in the last 24 hours",
+                facts.name, facts.mode_switches_last_day
+            ),
         ));
     }
     Ok(())
@@ -286,13 +280,6 @@ fn check_account_limit(facts: &StreamFacts, added: u32) -> Result<(), Refusal> {
         }
     }
     Ok(())
-}
-
-pub fn mode_name(mode: CapacityMode) -> &'static str {
-    match mode {
-        CapacityMode::Provisioned => "provisioned",
-        CapacityMode::OnDemand => "on-demand",
-    }
 }
 
 #[cfg(test)]

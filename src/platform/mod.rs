@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::model::PlatformSnapshot;
+use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,13 @@ pub trait Platform: Send + Sync {
     /// Everything the overview shows. Layers that cannot be read come back as
     /// `Reading::Unavailable` with the reason; the call fails only when nothing could be read.
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError>;
+
+    /// A stream's shards and the facts the resharding rules need; `None` when it does not exist.
+    async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError>;
+
+    /// Makes one resharding call, already checked by `ops::reshard`. The stream is UPDATING
+    /// afterwards until the change is done.
+    async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError>;
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

@@ -4,6 +4,7 @@
 mod audit;
 mod batch;
 pub mod clock;
+mod reshard;
 mod rng;
 mod sim;
 mod snapshot;
@@ -19,7 +20,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use state::{Fault, SimState};
 pub use store::Store;
 
-use crate::model::PlatformSnapshot;
+use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts};
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
 
@@ -114,6 +115,21 @@ impl Platform for Sandbox {
 
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
         self.with_model(|state| state.snapshot())
+    }
+
+    async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
+        self.with_model(|state| (state.stream.name == stream).then(|| state.stream_facts()))
+    }
+
+    async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
+        let outcome = self.with_model(|state| {
+            if state.stream.name != stream {
+                return Err(format!("ResourceNotFoundException: stream {stream} not found"));
+            }
+            state.request_reshard(call, "lakeops")
+        })?;
+        outcome.map_err(|message| PlatformError::Failed { service: "Kinesis (sandbox)".into(), message })?;
+        self.flush()
     }
 
     /// Saves now (at exit, after a change).

@@ -40,6 +40,7 @@ impl SimState {
                 retention_hours: p.stream.retention_hours,
                 shards: Vec::new(),
                 next_shard_number: 0,
+                pending: None,
             },
             lambda: LambdaState {
                 function: p.lambda.function.clone(),
@@ -145,6 +146,7 @@ impl SimState {
 
     fn step(&mut self, step_ms: i64, settings: &Settings) {
         let dt = step_ms as f64 / 1000.0;
+        self.apply_pending_reshard();
         let rate = self.producer_rate(dt, settings);
         self.stream_step(rate, dt, settings.sandbox.record_bytes as f64);
         self.glue_step();

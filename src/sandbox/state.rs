@@ -59,6 +59,15 @@ pub struct StreamState {
     pub retention_hours: u32,
     pub shards: Vec<Shard>,
     pub next_shard_number: u32,
+    /// A resharding call in progress: applied when the model reaches `apply_at_ms`.
+    #[serde(default)]
+    pub pending: Option<PendingReshard>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PendingReshard {
+    pub apply_at_ms: i64,
+    pub call: crate::model::ReshardCall,
 }
 
 impl StreamState {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::ShardInfo;
 
 fn shards(n: u32) -> Vec<ShardInfo> {
     let width = u128::MAX / n as u128;
@@ -48,7 +49,10 @@ fn uniform_scaling_within_half_and_double() {
     assert_eq!((p.open_before, p.open_after), (4, 5));
     assert_eq!(p.peak_load_per_shard_after, Some(680.0));
     assert_eq!(p.shard_hours_per_day, (96, 120));
-    assert!(p.describe().iter().any(|l| l == "at the observed peak each shard takes 680 records/s (68 % of its 1,000/s)"));
+    assert!(p
+        .describe()
+        .iter()
+        .any(|l| l == "at the observed peak each shard takes 680 records/s (68 % of its 1,000/s)"));
     assert!(plan(&facts(4), &ReshardRequest::ScaleTo(2)).is_ok());
     assert!(plan(&facts(4), &ReshardRequest::ScaleTo(8)).is_ok());
     assert_eq!(rule(plan(&facts(4), &ReshardRequest::ScaleTo(9))), ("target between half and double", false));
@@ -103,12 +107,15 @@ fn split_at_the_midpoint_or_a_key_strictly_inside() {
 #[test]
 fn merge_only_adjacent_open_shards() {
     let f = facts(3);
-    let ok = ReshardRequest::MergeShards { shard: "shardId-000000000001".into(), adjacent: "shardId-000000000000".into() };
+    let ok =
+        ReshardRequest::MergeShards { shard: "shardId-000000000001".into(), adjacent: "shardId-000000000000".into() };
     assert_eq!(plan(&f, &ok).unwrap().open_after, 2);
-    let far = ReshardRequest::MergeShards { shard: "shardId-000000000000".into(), adjacent: "shardId-000000000002".into() };
+    let far =
+        ReshardRequest::MergeShards { shard: "shardId-000000000000".into(), adjacent: "shardId-000000000002".into() };
     assert_eq!(rule(plan(&f, &far)), ("adjacent open shards", false));
     let mut closed = facts(3);
     closed.shards[1].open = false;
-    let with_closed = ReshardRequest::MergeShards { shard: "shardId-000000000000".into(), adjacent: "shardId-000000000001".into() };
+    let with_closed =
+        ReshardRequest::MergeShards { shard: "shardId-000000000000".into(), adjacent: "shardId-000000000001".into() };
     assert_eq!(rule(plan(&closed, &with_closed)), ("open shard", false));
 }

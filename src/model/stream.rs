@@ -1,0 +1,104 @@
+//! Streams in detail: shards and their hash-key ranges, the facts resharding rules need,
+//! and the resharding calls a platform makes.
+
+use serde::{Deserialize, Serialize};
+
+use super::CapacityMode;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShardInfo {
+    pub id: String,
+    /// Hash keys are 128-bit integers, written in decimal.
+    #[serde(serialize_with = "as_decimal")]
+    pub start: u128,
+    #[serde(serialize_with = "as_decimal")]
+    pub end: u128,
+    pub parent: Option<String>,
+    pub adjacent_parent: Option<String>,
+    pub open: bool,
+}
+
+impl ShardInfo {
+    /// The share of the hash-key space this shard covers.
+    pub fn keyspace_share(&self) -> f64 {
+        (self.end - self.start) as f64 / u128::MAX as f64
+    }
+}
+
+fn from_decimal<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+    String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+}
+
+fn as_decimal<S: serde::Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&v.to_string())
+}
+
+/// What the resharding rules need to know about a stream and its account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamFacts {
+    pub name: String,
+    pub status: String,
+    pub mode: CapacityMode,
+    /// Open shards by starting hash key, then recently closed ones.
+    pub shards: Vec<ShardInfo>,
+    /// UpdateShardCount calls for this stream in the last 24 h.
+    pub scalings_last_day: u32,
+    pub mode_switches_last_day: u32,
+    /// The account's shard quota and how many shards are open in the account (DescribeLimits).
+    pub account_shard_limit: Option<u32>,
+    pub account_open_shards: Option<u32>,
+    /// The highest records/s observed recently, for the suggestion and the resulting load.
+    pub peak_records_per_second: Option<f64>,
+}
+
+impl StreamFacts {
+    pub fn open(&self) -> impl Iterator<Item = &ShardInfo> {
+        self.shards.iter().filter(|s| s.open)
+    }
+
+    pub fn open_count(&self) -> u32 {
+        self.open().count() as u32
+    }
+}
+
+/// One resharding API call, checked and ready to make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "call")]
+pub enum ReshardCall {
+    UpdateShardCount {
+        target: u32,
+    },
+    SplitShard {
+        shard: String,
+        #[serde(serialize_with = "as_decimal", deserialize_with = "from_decimal")]
+        new_starting_hash_key: u128,
+    },
+    MergeShards {
+        shard: String,
+        adjacent: String,
+    },
+    UpdateStreamMode {
+        mode: CapacityMode,
+    },
+}
+
+impl ReshardCall {
+    pub fn api_name(&self) -> &'static str {
+        match self {
+            ReshardCall::UpdateShardCount { .. } => "UpdateShardCount (UNIFORM_SCALING)",
+            ReshardCall::SplitShard { .. } => "SplitShard",
+            ReshardCall::MergeShards { .. } => "MergeShards",
+            ReshardCall::UpdateStreamMode { .. } => "UpdateStreamMode",
+        }
+    }
+
+    /// The journal's name for the action.
+    pub fn action(&self) -> &'static str {
+        match self {
+            ReshardCall::UpdateShardCount { .. } => "reshard.update-shard-count",
+            ReshardCall::SplitShard { .. } => "reshard.split-shard",
+            ReshardCall::MergeShards { .. } => "reshard.merge-shards",
+            ReshardCall::UpdateStreamMode { .. } => "reshard.update-stream-mode",
+        }
+    }
+}

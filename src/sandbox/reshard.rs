@@ -1,0 +1,175 @@
+//! Resharding in the model: the stream is UPDATING for a while, then the shards change —
+//! parents close, children open with their lineage, and the backlog moves with the keys.
+
+use super::state::*;
+use crate::model::{ReshardCall, ShardInfo, StreamFacts};
+
+/// Model seconds a change keeps the stream UPDATING.
+fn duration_ms(call: &ReshardCall, open: u32) -> i64 {
+    match call {
+        ReshardCall::UpdateShardCount { target } => 20_000 + 2_000 * (*target as i64 - open as i64).abs(),
+        ReshardCall::SplitShard { .. } | ReshardCall::MergeShards { .. } => 10_000,
+        ReshardCall::UpdateStreamMode { .. } => 15_000,
+    }
+}
+
+/// The account's shard quota in the sandbox.
+pub const SANDBOX_SHARD_LIMIT: u32 = 500;
+
+impl SimState {
+    pub fn stream_facts(&self) -> StreamFacts {
+        let day_ago = self.now_ms - 86_400_000;
+        let count = |name: &str| {
+            self.trail
+                .iter()
+                .filter(|e| e.time_ms >= day_ago && e.name == name && e.resource == self.stream.name)
+                .count() as u32
+        };
+        let mut shards: Vec<ShardInfo> = self
+            .stream
+            .shards
+            .iter()
+            .map(|s| ShardInfo {
+                id: s.id.clone(),
+                start: s.start,
+                end: s.end,
+                parent: s.parent.clone(),
+                adjacent_parent: s.adjacent_parent.clone(),
+                open: s.open,
+            })
+            .collect();
+        shards.sort_by_key(|s| (!s.open, s.start));
+        let peak = self
+            .minutes
+            .iter()
+            .map(|m| m.incoming_records / 60.0)
+            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))));
+        StreamFacts {
+            name: self.stream.name.clone(),
+            status: self.stream.status.clone(),
+            mode: self.stream.mode,
+            shards,
+            scalings_last_day: count("UpdateShardCount"),
+            mode_switches_last_day: count("UpdateStreamMode"),
+            account_shard_limit: Some(SANDBOX_SHARD_LIMIT),
+            account_open_shards: Some(self.stream.open_shards().count() as u32),
+            peak_records_per_second: peak,
+        }
+    }
+
+    /// Starts a resharding call, as the API would accept it.
+    pub fn request_reshard(&mut self, call: &ReshardCall, user: &str) -> Result<(), String> {
+        if self.stream.status != "ACTIVE" {
+            return Err(format!("ResourceInUseException: stream {} is {}", self.stream.name, self.stream.status));
+        }
+        let open = self.stream.open_shards().count() as u32;
+        self.stream.status = "UPDATING".into();
+        self.stream.pending =
+            Some(PendingReshard { apply_at_ms: self.now_ms + duration_ms(call, open), call: call.clone() });
+        let name = match call {
+            ReshardCall::UpdateShardCount { .. } => "UpdateShardCount",
+            ReshardCall::SplitShard { .. } => "SplitShard",
+            ReshardCall::MergeShards { .. } => "MergeShards",
+            ReshardCall::UpdateStreamMode { .. } => "UpdateStreamMode",
+        };
+        let stream = self.stream.name.clone();
+        self.record(user, "kinesis.amazonaws.com", name, &stream, false);
+        Ok(())
+    }
+
+    pub(super) fn apply_pending_reshard(&mut self) {
+        let due = self.stream.pending.as_ref().is_some_and(|p| p.apply_at_ms <= self.now_ms);
+        if !due {
+            return;
+        }
+        let Some(pending) = self.stream.pending.take() else { return };
+        match pending.call {
+            ReshardCall::UpdateShardCount { target } => self.rescale(target),
+            ReshardCall::SplitShard { shard, new_starting_hash_key } => self.split(&shard, new_starting_hash_key),
+            ReshardCall::MergeShards { shard, adjacent } => self.merge(&shard, &adjacent),
+            ReshardCall::UpdateStreamMode { mode } => self.stream.mode = mode,
+        }
+        self.stream.status = "ACTIVE".into();
+    }
+
+    /// Uniform scaling: every open shard closes; `target` children split the keyspace evenly,
+    /// each descending from the parent(s) its range overlaps.
+    fn rescale(&mut self, target: u32) {
+        let parents: Vec<Shard> = self.stream.shards.iter().filter(|s| s.open).cloned().collect();
+        for s in self.stream.shards.iter_mut().filter(|s| s.open) {
+            s.open = false;
+        }
+        let width = u128::MAX / target.max(1) as u128;
+        for i in 0..target.max(1) as u128 {
+            let start = i * width;
+            let end = if i == target.max(1) as u128 - 1 { MAX_HASH_KEY } else { (i + 1) * width - 1 };
+            let overlapping: Vec<&Shard> = parents.iter().filter(|p| p.start <= end && p.end >= start).collect();
+            let backlog: f64 = overlapping.iter().map(|p| p.backlog * overlap_share(p, start, end)).sum();
+            let age = overlapping.iter().map(|p| p.oldest_age_s).fold(0.0, f64::max);
+            let id = self.next_shard_id();
+            self.stream.shards.push(Shard {
+                id,
+                start,
+                end,
+                parent: overlapping.first().map(|p| p.id.clone()),
+                adjacent_parent: overlapping.get(1).map(|p| p.id.clone()),
+                open: true,
+                backlog,
+                oldest_age_s: age,
+            });
+        }
+    }
+
+    fn split(&mut self, shard: &str, key: u128) {
+        let Some(parent) = self.stream.shards.iter_mut().find(|s| s.id == shard && s.open) else { return };
+        if key <= parent.start || key > parent.end {
+            return;
+        }
+        parent.open = false;
+        let parent = parent.clone();
+        for (start, end) in [(parent.start, key - 1), (key, parent.end)] {
+            let id = self.next_shard_id();
+            let share = overlap_share(&parent, start, end);
+            self.stream.shards.push(Shard {
+                id,
+                start,
+                end,
+                parent: Some(parent.id.clone()),
+                adjacent_parent: None,
+                open: true,
+                backlog: parent.backlog * share,
+                oldest_age_s: parent.oldest_age_s,
+            });
+        }
+    }
+
+    fn merge(&mut self, a: &str, b: &str) {
+        let pick = |id: &str, shards: &[Shard]| shards.iter().find(|s| s.id == id && s.open).cloned();
+        let (Some(x), Some(y)) = (pick(a, &self.stream.shards), pick(b, &self.stream.shards)) else { return };
+        for s in self.stream.shards.iter_mut().filter(|s| s.id == a || s.id == b) {
+            s.open = false;
+        }
+        let id = self.next_shard_id();
+        self.stream.shards.push(Shard {
+            id,
+            start: x.start.min(y.start),
+            end: x.end.max(y.end),
+            parent: Some(x.id.clone()),
+            adjacent_parent: Some(y.id.clone()),
+            open: true,
+            backlog: x.backlog + y.backlog,
+            oldest_age_s: x.oldest_age_s.max(y.oldest_age_s),
+        });
+    }
+}
+
+/// The share of `parent`'s keys that fall in `start..=end`.
+fn overlap_share(parent: &Shard, start: u128, end: u128) -> f64 {
+    let lo = parent.start.max(start);
+    let hi = parent.end.min(end);
+    if hi < lo {
+        return 0.0;
+    }
+    let width = (parent.end - parent.start).max(1) as f64;
+    ((hi - lo) as f64 / width).min(1.0)
+}
