@@ -43,6 +43,32 @@ impl Journal {
         writeln!(file, "{line}").map_err(|e| format!("cannot write the journal {}: {e}", self.path.display()))
     }
 
+    /// Appends one entry stamped now.
+    pub fn record(&self, profile: &str, backend: &str, action: &str, target: &str, detail: &str, outcome: &str) -> Result<(), String> {
+        self.append(&Entry {
+            time: Utc::now(),
+            profile: profile.into(),
+            backend: backend.into(),
+            action: action.into(),
+            target: target.into(),
+            detail: detail.into(),
+            outcome: outcome.into(),
+        })
+    }
+
+    /// Scalings and capacity-mode switches of `stream` done under `profile` in the last 24 h.
+    pub fn recent_changes(&self, profile: &str, stream: &str) -> (u32, u32) {
+        let day_ago = Utc::now() - chrono::Duration::hours(24);
+        let entries = self.entries();
+        let count = |action: &str| {
+            entries
+                .iter()
+                .filter(|e| e.time >= day_ago && e.profile == profile && e.target == stream && e.action == action && e.outcome == "done")
+                .count() as u32
+        };
+        (count("reshard.update-shard-count"), count("reshard.update-stream-mode"))
+    }
+
     /// Every entry, oldest first; unreadable lines are skipped.
     pub fn entries(&self) -> Vec<Entry> {
         std::fs::read_to_string(&self.path)

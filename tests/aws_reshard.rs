@@ -10,7 +10,7 @@ use lakeops::aws::{AwsPlatform, ClientOptions};
 use lakeops::cli::{ModeArg, ReshardArgs};
 use lakeops::headless::reshard;
 use lakeops::headless::Failure;
-use lakeops::model::{CapacityMode, PlatformSnapshot, ReshardCall, StreamFacts};
+use lakeops::model::{CapacityMode, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
 use lakeops::platform::{BackendInfo, Platform, PlatformError};
 use lakeops::settings::{Loaded, Paths};
 use support::moto::{credentials, moto, sdk_config, unique};
@@ -31,6 +31,9 @@ impl Platform for Counting {
     }
     async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
         self.inner.stream_facts(stream).await
+    }
+    async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
+        self.inner.stream_metrics(stream, minutes).await
     }
     async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
         self.mutations.fetch_add(1, Ordering::SeqCst);

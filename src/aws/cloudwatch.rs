@@ -25,6 +25,15 @@ pub async fn fetch(
     now_s: i64,
 ) -> Result<Fetched, PlatformError> {
     let window = store.plan(keys, now_s);
+    Ok((window, fetch_window(client, keys, window).await?))
+}
+
+/// Reads `keys` over `window` at a one-minute period: ⌈keys / 500⌉ calls (plus pages).
+pub async fn fetch_window(
+    client: &Client,
+    keys: &[SeriesKey],
+    window: Window,
+) -> Result<Vec<(SeriesKey, Vec<(i64, f64)>)>, PlatformError> {
     let mut out: Vec<(SeriesKey, Vec<(i64, f64)>)> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     for (chunk_index, chunk) in keys.chunks(MAX_QUERIES).enumerate() {
         let queries: Vec<MetricDataQuery> = chunk.iter().enumerate().map(|(i, k)| query(&format!("m{i}"), k)).collect();
@@ -54,7 +63,7 @@ pub async fn fetch(
             }
         }
     }
-    Ok((window, out))
+    Ok(out)
 }
 
 fn query(id: &str, key: &SeriesKey) -> MetricDataQuery {

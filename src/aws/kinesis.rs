@@ -78,6 +78,7 @@ pub async fn list_shards(client: &Client, name: &str) -> Result<Vec<ShardInfo>, 
                 parent: s.parent_shard_id().map(sanitize),
                 adjacent_parent: s.adjacent_parent_shard_id().map(sanitize),
                 open: s.sequence_number_range().and_then(|r| r.ending_sequence_number()).is_none(),
+                incoming_per_second: None,
             });
         }
         match page.next_token() {

@@ -190,6 +190,26 @@ impl Platform for AwsPlatform {
         }))
     }
 
+    async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
+        let end = crate::ops::metrics::floor_minute(chrono::Utc::now().timestamp());
+        let window = crate::ops::metrics::Window { start: end - minutes as i64 * 60, end };
+        let keys = stream_keys(stream);
+        let data = self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &keys, window)).await?;
+        let value = |i: usize, t: i64| data[i].1.iter().find(|(ts, _)| crate::ops::metrics::floor_minute(*ts) == t).map(|(_, v)| *v);
+        let points = (0..minutes as i64)
+            .map(|m| window.start + m * 60)
+            .map(|t| StreamPoint {
+                t,
+                records_per_second: value(0, t).map(|v| v / 60.0),
+                bytes_per_second: value(1, t).map(|v| v / 60.0),
+                iterator_age_ms: value(2, t),
+                write_throttled: value(3, t),
+                read_throttled: value(4, t),
+            })
+            .collect();
+        Ok(StreamSeries { period_seconds: 60, points })
+    }
+
     async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
         kinesis::reshard(&self.kinesis, stream, call).await
     }

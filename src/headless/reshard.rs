@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::confirm::{confirm, refuse_readonly};
 use super::Failure;
 use crate::cli::ReshardArgs;
-use crate::journal::{Entry, Journal};
+use crate::journal::Journal;
 use crate::model::{ReshardCall, StreamFacts};
 use crate::ops::reshard::{plan, suggestion, Refusal, ReshardPlan, ReshardRequest};
 use crate::ops::shard_map;
@@ -45,7 +45,7 @@ pub async fn run(
             platform.info().location
         ))
     })?;
-    count_recent_changes(&journal, loaded, &mut facts);
+    count_recent_changes(&journal, &loaded.profile, &mut facts);
     let request = request(args);
     let plan = match plan(&facts, &request) {
         Ok(plan) => plan,
@@ -112,23 +112,10 @@ fn render_plan(plan: &ReshardPlan, facts: &StreamFacts) -> String {
 
 /// Scalings and mode switches in the last 24 h: the platform's count (CloudTrail, the
 /// sandbox's trail) or the local journal's, whichever saw more.
-fn count_recent_changes(journal: &Journal, loaded: &Loaded, facts: &mut StreamFacts) {
-    let day_ago = chrono::Utc::now() - chrono::Duration::hours(24);
-    let count = |action: &str| {
-        journal
-            .entries()
-            .iter()
-            .filter(|e| {
-                e.time >= day_ago
-                    && e.profile == loaded.profile
-                    && e.target == facts.name
-                    && e.action == action
-                    && e.outcome == "done"
-            })
-            .count() as u32
-    };
-    facts.scalings_last_day = facts.scalings_last_day.max(count("reshard.update-shard-count"));
-    facts.mode_switches_last_day = facts.mode_switches_last_day.max(count("reshard.update-stream-mode"));
+pub fn count_recent_changes(journal: &Journal, profile: &str, facts: &mut StreamFacts) {
+    let (scalings, switches) = journal.recent_changes(profile, &facts.name);
+    facts.scalings_last_day = facts.scalings_last_day.max(scalings);
+    facts.mode_switches_last_day = facts.mode_switches_last_day.max(switches);
 }
 
 async fn wait_until_active(loaded: &Loaded, platform: &dyn Platform, stream: &str) -> Result<StreamFacts, Failure> {
@@ -155,23 +142,6 @@ async fn wait_until_active(loaded: &Loaded, platform: &dyn Platform, stream: &st
     }
 }
 
-fn record(
-    journal: &Journal,
-    loaded: &Loaded,
-    action: &str,
-    target: &str,
-    detail: &str,
-    outcome: &str,
-) -> Result<(), Failure> {
-    journal
-        .append(&Entry {
-            time: chrono::Utc::now(),
-            profile: loaded.profile.clone(),
-            backend: loaded.settings.backend.as_str().into(),
-            action: action.into(),
-            target: target.into(),
-            detail: detail.into(),
-            outcome: outcome.into(),
-        })
-        .map_err(Failure::Platform)
+fn record(journal: &Journal, loaded: &Loaded, action: &str, target: &str, detail: &str, outcome: &str) -> Result<(), Failure> {
+    journal.record(&loaded.profile, loaded.settings.backend.as_str(), action, target, detail, outcome).map_err(Failure::Platform)
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::confirm::{confirm, refuse_readonly};
 use super::{sandbox_store, Failure};
-use crate::journal::{Entry, Journal};
+use crate::journal::Journal;
 use crate::platform::Platform;
 use crate::sandbox::{Fault, Sandbox, SystemClock};
 use crate::settings::{Backend, Loaded, Paths};
@@ -20,25 +20,8 @@ fn require_sandbox(loaded: &Loaded) -> Result<(), Failure> {
     Ok(())
 }
 
-fn journal(
-    loaded: &Loaded,
-    paths: &Paths,
-    action: &str,
-    target: &str,
-    detail: &str,
-    outcome: &str,
-) -> Result<(), Failure> {
-    Journal::new(paths.journal_file())
-        .append(&Entry {
-            time: chrono::Utc::now(),
-            profile: loaded.profile.clone(),
-            backend: "sandbox".into(),
-            action: action.into(),
-            target: target.into(),
-            detail: detail.into(),
-            outcome: outcome.into(),
-        })
-        .map_err(Failure::Platform)
+fn journal(loaded: &Loaded, paths: &Paths, action: &str, target: &str, detail: &str, outcome: &str) -> Result<(), Failure> {
+    Journal::new(paths.journal_file()).record(&loaded.profile, "sandbox", action, target, detail, outcome).map_err(Failure::Platform)
 }
 
 pub fn reset(loaded: &Loaded, paths: &Paths, yes: bool) -> Result<String, Failure> {

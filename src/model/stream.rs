@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::CapacityMode;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShardInfo {
     pub id: String,
     /// Hash keys are 128-bit integers, written in decimal.
@@ -16,6 +16,9 @@ pub struct ShardInfo {
     pub parent: Option<String>,
     pub adjacent_parent: Option<String>,
     pub open: bool,
+    /// Records/s offered to this shard (accepted and throttled), when shard-level metrics
+    /// are available (enhanced monitoring on AWS; always in the sandbox).
+    pub incoming_per_second: Option<f64>,
 }
 
 impl ShardInfo {
@@ -101,4 +104,24 @@ impl ReshardCall {
             ReshardCall::UpdateStreamMode { .. } => "reshard.update-stream-mode",
         }
     }
+}
+
+/// One minute of a stream's metrics, for the detail charts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamPoint {
+    /// Start of the minute, epoch seconds.
+    pub t: i64,
+    pub records_per_second: Option<f64>,
+    pub bytes_per_second: Option<f64>,
+    pub iterator_age_ms: Option<f64>,
+    /// Throttled writes and reads in the minute.
+    pub write_throttled: Option<f64>,
+    pub read_throttled: Option<f64>,
+}
+
+/// A stream's metrics over a window, one point a period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamSeries {
+    pub period_seconds: u32,
+    pub points: Vec<StreamPoint>,
 }

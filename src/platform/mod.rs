@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts};
+use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,9 @@ pub trait Platform: Send + Sync {
 
     /// A stream's shards and the facts the resharding rules need; `None` when it does not exist.
     async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError>;
+
+    /// A stream's metrics over the last `minutes` minutes, one point a minute.
+    async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError>;
 
     /// Makes one resharding call, already checked by `ops::reshard`. The stream is UPDATING
     /// afterwards until the change is done.

@@ -20,7 +20,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use state::{Fault, SimState};
 pub use store::Store;
 
-use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts};
+use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
 
@@ -119,6 +119,11 @@ impl Platform for Sandbox {
 
     async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
         self.with_model(|state| (state.stream.name == stream).then(|| state.stream_facts()))
+    }
+
+    async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
+        let series = self.with_model(|state| (state.stream.name == stream).then(|| state.stream_series(minutes)))?;
+        series.ok_or_else(|| PlatformError::Failed { service: "Kinesis (sandbox)".into(), message: format!("stream {stream} not found") })
     }
 
     async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {

@@ -36,6 +36,7 @@ impl SimState {
                 parent: s.parent.clone(),
                 adjacent_parent: s.adjacent_parent.clone(),
                 open: s.open,
+                incoming_per_second: s.open.then_some(s.offered_per_second),
             })
             .collect();
         shards.sort_by_key(|s| (!s.open, s.start));
@@ -116,6 +117,7 @@ impl SimState {
                 open: true,
                 backlog,
                 oldest_age_s: age,
+                offered_per_second: 0.0,
             });
         }
     }
@@ -139,6 +141,7 @@ impl SimState {
                 open: true,
                 backlog: parent.backlog * share,
                 oldest_age_s: parent.oldest_age_s,
+                offered_per_second: 0.0,
             });
         }
     }
@@ -159,6 +162,7 @@ impl SimState {
             open: true,
             backlog: x.backlog + y.backlog,
             oldest_age_s: x.oldest_age_s.max(y.oldest_age_s),
+            offered_per_second: 0.0,
         });
     }
 }
@@ -172,4 +176,26 @@ fn overlap_share(parent: &Shard, start: u128, end: u128) -> f64 {
     }
     let width = (parent.end - parent.start).max(1) as f64;
     ((hi - lo) as f64 / width).min(1.0)
+}
+
+impl SimState {
+    /// The last `minutes` complete minutes of the stream's metrics.
+    pub fn stream_series(&self, minutes: u32) -> crate::model::StreamSeries {
+        let points = self
+            .minutes
+            .iter()
+            .rev()
+            .take(minutes as usize)
+            .rev()
+            .map(|m| crate::model::StreamPoint {
+                t: m.minute_ms / 1000,
+                records_per_second: Some(m.incoming_records / 60.0),
+                bytes_per_second: Some(m.incoming_bytes / 60.0),
+                iterator_age_ms: Some(m.iterator_age_ms),
+                write_throttled: Some(m.write_throttled),
+                read_throttled: Some(m.read_throttled),
+            })
+            .collect();
+        crate::model::StreamSeries { period_seconds: 60, points }
+    }
 }

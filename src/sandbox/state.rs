@@ -49,6 +49,9 @@ pub struct Shard {
     pub backlog: f64,
     /// Age of the oldest unprocessed record, seconds.
     pub oldest_age_s: f64,
+    /// Records/s offered to the shard in the last step (accepted and throttled).
+    #[serde(default)]
+    pub offered_per_second: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -33,6 +33,7 @@ impl SimState {
                 open: true,
                 backlog: 0.0,
                 oldest_age_s: 0.0,
+                offered_per_second: 0.0,
             });
         }
     }
@@ -67,6 +68,7 @@ impl SimState {
                 share = share * (1.0 - HOT_SHARE) + if holds_hot { HOT_SHARE } else { 0.0 };
             }
             let offered = rate * share;
+            shard.offered_per_second = offered;
             let accepted = if on_demand { offered } else { offered.min(shard_cap) };
             accepted_total += accepted * dt;
             throttled_total += (offered - accepted) * dt;

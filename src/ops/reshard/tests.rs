@@ -11,6 +11,7 @@ fn shards(n: u32) -> Vec<ShardInfo> {
             parent: None,
             adjacent_parent: None,
             open: true,
+            incoming_per_second: None,
         })
         .collect()
 }
