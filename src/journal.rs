@@ -44,7 +44,15 @@ impl Journal {
     }
 
     /// Appends one entry stamped now.
-    pub fn record(&self, profile: &str, backend: &str, action: &str, target: &str, detail: &str, outcome: &str) -> Result<(), String> {
+    pub fn record(
+        &self,
+        profile: &str,
+        backend: &str,
+        action: &str,
+        target: &str,
+        detail: &str,
+        outcome: &str,
+    ) -> Result<(), String> {
         self.append(&Entry {
             time: Utc::now(),
             profile: profile.into(),
@@ -63,7 +71,13 @@ impl Journal {
         let count = |action: &str| {
             entries
                 .iter()
-                .filter(|e| e.time >= day_ago && e.profile == profile && e.target == stream && e.action == action && e.outcome == "done")
+                .filter(|e| {
+                    e.time >= day_ago
+                        && e.profile == profile
+                        && e.target == stream
+                        && e.action == action
+                        && e.outcome == "done"
+                })
                 .count() as u32
         };
         (count("reshard.update-shard-count"), count("reshard.update-stream-mode"))

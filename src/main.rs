@@ -91,7 +91,12 @@ async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<S
         lakeops::app::report_error(&mut app, "log", &format!("logging is off: {problem}"), chrono::Utc::now());
     }
     tracing::info!(profile = %loaded.profile, backend = %app.header.backend, "console opened");
-    lakeops::runtime::run(app, loaded.theme.clone(), Arc::clone(&platform))
+    let session = lakeops::runtime::Session {
+        journal: lakeops::journal::Journal::new(paths.journal_file()),
+        profile: loaded.profile.clone(),
+        backend: loaded.settings.backend.as_str().to_string(),
+    };
+    lakeops::runtime::run(app, loaded.theme.clone(), Arc::clone(&platform), session)
         .await
         .map_err(|e| Failure::Platform(format!("the console stopped: {e}")))
 }

@@ -95,11 +95,11 @@ fn errors_view_and_an_unbuilt_view() {
     }
     press(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("errors_view", text(&render(&app, &theme("default"), 100, 30)));
-    for c in ":streams".chars() {
+    for c in ":glue".chars() {
         press(&mut app, KeyCode::Char(c));
     }
     press(&mut app, KeyCode::Enter);
-    insta::assert_snapshot!("streams_not_built", text(&render(&app, &theme("default"), 100, 30)));
+    insta::assert_snapshot!("glue_not_built", text(&render(&app, &theme("default"), 100, 30)));
 }
 
 #[test]
@@ -118,4 +118,61 @@ fn the_read_only_badge_shows() {
     app.header.readonly = true;
     let screen = text(&render(&app, &theme("default"), 100, 30));
     assert!(screen.lines().next().unwrap().contains("READ-ONLY"));
+}
+
+/// The console on `:streams`, then the stream's detail loaded from the same sandbox.
+fn streams_console(width: u16, height: u16) -> (App, Sandbox) {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(fixed_time().timestamp_millis()));
+    let sandbox = Sandbox::in_memory(&loaded.settings, clock);
+    let snapshot = sandbox.with_model(|s| s.snapshot()).expect("snapshot");
+    let header =
+        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let mut app = App::new(header, thresholds(&loaded), 5_000);
+    update(&mut app, Action::Resize { width, height }, 0);
+    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    for c in ":streams".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    (app, sandbox)
+}
+
+fn open_detail(app: &mut App, sandbox: &Sandbox) {
+    press(app, KeyCode::Enter);
+    let loaded = sandbox.with_model(|s| (s.stream_facts(), s.stream_series(60))).unwrap();
+    update(
+        app,
+        Action::StreamDetailLoaded {
+            stream: "clickstream-events".into(),
+            result: Ok(Box::new(loaded)),
+            at: fixed_time(),
+        },
+        30,
+    );
+}
+
+#[test]
+fn streams_list() {
+    let (app, _) = streams_console(100, 30);
+    insta::assert_snapshot!("streams_list", text(&render(&app, &theme("default"), 100, 30)));
+    insta::assert_snapshot!("streams_list_80x24", text(&render(&app, &theme("default"), 80, 24)));
+}
+
+#[test]
+fn stream_detail_charts_and_shard_map() {
+    let (mut app, sandbox) = streams_console(110, 36);
+    open_detail(&mut app, &sandbox);
+    insta::assert_snapshot!("stream_detail", with_styles(&render(&app, &theme("default"), 110, 36)));
+}
+
+#[test]
+fn reshard_dialog() {
+    let (mut app, sandbox) = streams_console(110, 36);
+    open_detail(&mut app, &sandbox);
+    press(&mut app, KeyCode::Char('u'));
+    insta::assert_snapshot!("reshard_dialog_scale", text(&render(&app, &theme("default"), 110, 36)));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('x'));
+    insta::assert_snapshot!("reshard_dialog_split", text(&render(&app, &theme("default"), 110, 36)));
 }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::model::PlatformSnapshot;
+use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
 use crate::platform::PlatformError;
 
 /// Everything that can happen to the console.
@@ -19,6 +19,17 @@ pub enum Action {
         result: Result<Box<PlatformSnapshot>, PlatformError>,
         at: DateTime<Utc>,
     },
+    StreamDetailLoaded {
+        stream: String,
+        result: Result<Box<(StreamFacts, StreamSeries)>, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    ReshardDone {
+        stream: String,
+        call: ReshardCall,
+        result: Result<(), PlatformError>,
+        at: DateTime<Utc>,
+    },
     /// SIGTERM, SIGINT or the terminal going away.
     Quit,
 }
@@ -27,5 +38,16 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     FetchSnapshot,
+    /// A stream's facts (shards, limits) and its metrics over the window.
+    FetchStreamDetail {
+        stream: String,
+        minutes: u32,
+    },
+    /// Make a checked resharding call and journal it (`detail` is the plan in words).
+    Reshard {
+        stream: String,
+        call: ReshardCall,
+        detail: String,
+    },
     Quit,
 }

@@ -48,12 +48,26 @@ const LIST: &[Binding] = &[
 const OVERVIEW: &[Binding] =
     &[Binding { keys: "enter", command: Command::Open, does: "open the selected layer's view" }];
 const ERRORS: &[Binding] = &[Binding { keys: "x", command: Command::ClearErrors, does: "clear the error history" }];
+const STREAMS: &[Binding] = &[
+    Binding { keys: "enter", command: Command::Open, does: "the stream in detail: charts, shard map, resharding" },
+    Binding { keys: "s  S", command: Command::Open, does: "sort by the next column / reverse the order" },
+];
+const DETAIL: &[Binding] = &[
+    Binding { keys: "w", command: Command::Open, does: "chart window: 15 m, 1 h, 3 h, 24 h" },
+    Binding { keys: "j ↓  k ↑", command: Command::Down, does: "select a shard in the shard map" },
+    Binding { keys: "u", command: Command::Open, does: "scale uniformly (UpdateShardCount)" },
+    Binding { keys: "x", command: Command::Open, does: "split the selected shard at its midpoint" },
+    Binding { keys: "m", command: Command::Open, does: "merge the selected shard with its neighbour" },
+    Binding { keys: "M", command: Command::Open, does: "switch capacity mode (on-demand ↔ provisioned)" },
+];
 
 /// Every binding of a view, view-specific first, for the help overlay.
 pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
     let specific: &[Binding] = match view {
         ViewId::Overview => OVERVIEW,
         ViewId::Errors => ERRORS,
+        ViewId::Streams => STREAMS,
+        ViewId::StreamDetail => DETAIL,
         _ => &[],
     };
     let list: &[Binding] = if has_list(view) { LIST } else { &[] };
@@ -61,7 +75,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
 }
 
 pub fn has_list(view: ViewId) -> bool {
-    matches!(view, ViewId::Overview | ViewId::Errors)
+    matches!(view, ViewId::Overview | ViewId::Errors | ViewId::Streams)
 }
 
 /// The command a key means in normal mode on `view`.

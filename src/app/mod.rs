@@ -5,6 +5,7 @@ pub mod keymap;
 pub mod layout;
 mod prompt;
 mod state;
+pub mod streams;
 mod update;
 mod view;
 

@@ -18,7 +18,7 @@ pub struct Header {
 }
 
 /// What keys are going to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Normal,
     Help,
@@ -32,6 +32,8 @@ pub enum Mode {
     Filter {
         input: String,
     },
+    /// The reshard dialog over a stream's detail.
+    Reshard(Box<super::streams::ReshardDialog>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +91,9 @@ pub struct App {
     pub overview: ListCursor,
     pub errors: VecDeque<ErrorRecord>,
     pub errors_cursor: ListCursor,
+    pub streams: super::streams::StreamsList,
+    /// The stream shown in detail, with its shards and charts.
+    pub detail: Option<super::streams::StreamDetail>,
     pub toasts: VecDeque<Toast>,
     pub refresh: Refresh,
     pub width: u16,
@@ -118,6 +123,8 @@ impl App {
             overview: ListCursor::default(),
             errors: VecDeque::new(),
             errors_cursor: ListCursor::default(),
+            streams: Default::default(),
+            detail: None,
             toasts: VecDeque::new(),
             refresh: Refresh::default(),
             width: 80,

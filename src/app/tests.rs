@@ -245,3 +245,149 @@ fn idle_console_has_nothing_to_redraw() {
     update(&mut app, Action::Tick, 1_000);
     assert!(!app.dirty, "a tick with nothing due must not cause a redraw");
 }
+
+mod streams {
+    use super::*;
+    use crate::app::streams::{ChartWindow, DialogKind, StreamSort};
+    use crate::model::{ShardInfo, StreamFacts, StreamSeries};
+
+    fn with_streams() -> App {
+        let mut app = app();
+        let mut snap = snapshot();
+        if let Reading::Ready { data } = &mut snap.streams {
+            let mut busy = data[0].clone();
+            busy.name = "orders".into();
+            busy.incoming_records_per_second = Some(3_900.0);
+            data.push(busy);
+        }
+        update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snap)), at: snapshot().taken_at }, 100);
+        app
+    }
+
+    fn facts(readonly_peak: f64) -> StreamFacts {
+        let half = u128::MAX / 2;
+        let shard = |id: &str, start, end| ShardInfo {
+            id: id.into(),
+            start,
+            end,
+            parent: None,
+            adjacent_parent: None,
+            open: true,
+            incoming_per_second: Some(500.0),
+        };
+        StreamFacts {
+            name: "orders".into(),
+            status: "ACTIVE".into(),
+            mode: CapacityMode::Provisioned,
+            shards: vec![shard("shardId-000000000000", 0, half), shard("shardId-000000000001", half + 1, u128::MAX)],
+            scalings_last_day: 0,
+            mode_switches_last_day: 0,
+            account_shard_limit: Some(500),
+            account_open_shards: Some(2),
+            peak_records_per_second: Some(readonly_peak),
+        }
+    }
+
+    fn open_orders(app: &mut App) -> Vec<Effect> {
+        key(app, KeyCode::Char(':'));
+        type_text(app, "streams");
+        key(app, KeyCode::Enter);
+        assert_eq!(app.view(), ViewId::Streams);
+        // Sorted by name: clickstream-events, orders.
+        key(app, KeyCode::Down);
+        key(app, KeyCode::Enter)
+    }
+
+    fn loaded_detail(app: &mut App) {
+        let result = Ok(Box::new((facts(3_400.0), StreamSeries { period_seconds: 60, points: vec![] })));
+        update(app, Action::StreamDetailLoaded { stream: "orders".into(), result, at: snapshot().taken_at }, 200);
+    }
+
+    #[test]
+    fn the_list_sorts_and_enter_opens_the_detail() {
+        let mut app = with_streams();
+        let effects = open_orders(&mut app);
+        assert_eq!(app.view(), ViewId::StreamDetail);
+        assert_eq!(effects, vec![Effect::FetchStreamDetail { stream: "orders".into(), minutes: 60 }]);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('s'));
+        assert_eq!(app.streams.sort, StreamSort::Records);
+        let names: Vec<&str> = crate::app::streams::visible_streams(&app).iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["orders", "clickstream-events"], "busiest first");
+        key(&mut app, KeyCode::Char('S'));
+        let names: Vec<&str> = crate::app::streams::visible_streams(&app).iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["clickstream-events", "orders"]);
+    }
+
+    #[test]
+    fn the_window_cycles_and_refetches() {
+        let mut app = with_streams();
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        let effects = key(&mut app, KeyCode::Char('w'));
+        assert_eq!(app.detail.as_ref().unwrap().window, ChartWindow::H3);
+        assert_eq!(effects, vec![Effect::FetchStreamDetail { stream: "orders".into(), minutes: 180 }]);
+    }
+
+    #[test]
+    fn the_scale_dialog_suggests_plans_and_confirms() {
+        let mut app = with_streams();
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        key(&mut app, KeyCode::Char('u'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!("dialog expected") };
+        assert_eq!(dialog.kind, DialogKind::Scale);
+        // Peak 3,400/s at 70 % headroom needs 5 shards, but from 2 the most is 4: refused.
+        assert_eq!(dialog.input, "5");
+        assert!(dialog.outcome.as_ref().unwrap_err().contains("target between half and double"));
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Char('4'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!() };
+        let plan = dialog.outcome.as_ref().unwrap();
+        assert_eq!((plan.open_before, plan.open_after), (2, 4));
+        let effects = key(&mut app, KeyCode::Enter);
+        assert!(
+            matches!(&effects[..], [Effect::Reshard { stream, call: crate::model::ReshardCall::UpdateShardCount { target: 4 }, .. }] if stream == "orders")
+        );
+        assert_eq!(app.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn a_refused_plan_cannot_be_confirmed_and_read_only_refuses_all() {
+        let mut app = with_streams();
+        app.header.readonly = true;
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        key(&mut app, KeyCode::Char('x'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!() };
+        assert!(dialog.outcome.as_ref().unwrap_err().starts_with("read-only mode"));
+        assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn merge_picks_the_neighbour_and_done_refreshes() {
+        let mut app = with_streams();
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        key(&mut app, KeyCode::Char('m'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!() };
+        assert_eq!(
+            dialog.request,
+            Some(crate::ops::reshard::ReshardRequest::MergeShards {
+                shard: "shardId-000000000000".into(),
+                adjacent: "shardId-000000000001".into()
+            })
+        );
+        key(&mut app, KeyCode::Enter);
+        let call = crate::model::ReshardCall::MergeShards { shard: "a".into(), adjacent: "b".into() };
+        let effects = update(
+            &mut app,
+            Action::ReshardDone { stream: "orders".into(), call, result: Ok(()), at: snapshot().taken_at },
+            300,
+        );
+        assert_eq!(effects, vec![Effect::FetchStreamDetail { stream: "orders".into(), minutes: 60 }]);
+        assert!(app.toasts.back().unwrap().message.contains("MergeShards accepted"));
+    }
+}

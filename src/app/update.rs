@@ -8,6 +8,7 @@ use super::keymap::{self, Command};
 use super::layout;
 use super::prompt;
 use super::state::*;
+use super::streams;
 use super::view::ViewId;
 use crate::ops::health;
 
@@ -41,6 +42,9 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
                     app.refresh.failures = 0;
                     app.refresh.due_at_ms = now_ms + app.refresh_interval_ms;
                     clamp_cursors(app);
+                    if app.view() == ViewId::StreamDetail {
+                        streams::refresh_detail(app, &mut effects);
+                    }
                 }
                 Err(error) => {
                     app.refresh.failures += 1;
@@ -50,6 +54,31 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
                 }
             }
             app.dirty = true;
+        }
+        Action::StreamDetailLoaded { stream, result, at } => {
+            let Some(detail) = app.detail.as_mut().filter(|d| d.stream == stream) else { return effects };
+            detail.loading = false;
+            match result {
+                Ok(loaded) => {
+                    let (facts, series) = *loaded;
+                    detail.shards.selected =
+                        detail.shards.selected.min((facts.open_count() as usize).saturating_sub(1));
+                    detail.facts = Some(facts);
+                    detail.series = Some(series);
+                }
+                Err(e) => report_error(app, "stream", &e.to_string(), at),
+            }
+            app.dirty = true;
+        }
+        Action::ReshardDone { stream, call, result, at } => {
+            match result {
+                Ok(()) => toast(app, ToastLevel::Info, format!("{} accepted: {stream} is UPDATING", call.api_name())),
+                Err(e) => report_error(app, "reshard", &e.to_string(), at),
+            }
+            if let Some(d) = app.detail.as_mut() {
+                d.loading = false;
+            }
+            streams::refresh_detail(app, &mut effects);
         }
         Action::Quit => quit(app, &mut effects),
     }
@@ -120,7 +149,16 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         }
         Mode::Command { .. } => prompt::command_key(app, key, effects),
         Mode::Filter { .. } => prompt::filter_key(app, key),
+        Mode::Reshard(_) => streams::dialog_key(app, key, effects),
         Mode::Normal => {
+            let handled = match app.view() {
+                ViewId::Streams => streams::list_key(app, key, effects),
+                ViewId::StreamDetail => streams::detail_key(app, key, effects),
+                _ => false,
+            };
+            if handled {
+                return;
+            }
             if let Some(command) = keymap::command(app.view(), key) {
                 run(app, command, effects);
             }
@@ -188,6 +226,7 @@ pub fn cursor(app: &mut App) -> Option<&mut ListCursor> {
     match app.view() {
         ViewId::Overview => Some(&mut app.overview),
         ViewId::Errors => Some(&mut app.errors_cursor),
+        ViewId::Streams => Some(&mut app.streams.cursor),
         _ => None,
     }
 }
@@ -196,6 +235,7 @@ fn row_count(app: &App) -> usize {
     match app.view() {
         ViewId::Overview => app.visible_layers().len(),
         ViewId::Errors => app.visible_errors().len(),
+        ViewId::Streams => streams::visible_streams(app).len(),
         _ => 0,
     }
 }
@@ -244,9 +284,13 @@ fn keep_visible(c: &mut ListCursor, page: usize) {
 
 /// After data or size changes, cursors stay on real rows.
 pub fn clamp_cursors(app: &mut App) {
-    let pages = (page(app, ViewId::Overview), page(app, ViewId::Errors));
-    let counts = (app.visible_layers().len(), app.visible_errors().len());
-    for (c, count, page) in [(&mut app.overview, counts.0, pages.0), (&mut app.errors_cursor, counts.1, pages.1)] {
+    let pages = (page(app, ViewId::Overview), page(app, ViewId::Errors), page(app, ViewId::Streams));
+    let counts = (app.visible_layers().len(), app.visible_errors().len(), streams::visible_streams(app).len());
+    for (c, count, page) in [
+        (&mut app.overview, counts.0, pages.0),
+        (&mut app.errors_cursor, counts.1, pages.1),
+        (&mut app.streams.cursor, counts.2, pages.2),
+    ] {
         c.selected = c.selected.min(count.saturating_sub(1));
         c.offset = c.offset.min(c.selected);
         keep_visible(c, page);

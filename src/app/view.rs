@@ -15,6 +15,8 @@ pub enum ViewId {
     Stack,
     Pipeline,
     Errors,
+    /// One stream in detail; opened from `:streams`, not from the command line.
+    StreamDetail,
 }
 
 impl ViewId {
@@ -46,6 +48,7 @@ impl ViewId {
             ViewId::Stack => "stack",
             ViewId::Pipeline => "pipeline",
             ViewId::Errors => "errors",
+            ViewId::StreamDetail => "stream",
         }
     }
 
@@ -62,6 +65,7 @@ impl ViewId {
             ViewId::Stack => "Stack",
             ViewId::Pipeline => "Pipeline",
             ViewId::Errors => "Errors",
+            ViewId::StreamDetail => "Stream",
         }
     }
 
@@ -71,14 +75,15 @@ impl ViewId {
 
     /// Views that exist today; the rest show what they will hold and where that work is tracked.
     pub fn is_built(self) -> bool {
-        matches!(self, ViewId::Overview | ViewId::Errors)
+        matches!(self, ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail)
     }
 
     /// What an unbuilt view will show, for its placeholder screen.
     pub fn planned(self) -> &'static str {
         match self {
-            ViewId::Streams => "every stream with throughput, capacity, iterator age and throttling; the shard map; resharding and record peek (issue #3)",
-            ViewId::Lambda => "invocations, errors, throttles, duration and recent error log lines, with log tailing (issue #4)",
+            ViewId::Lambda => {
+                "invocations, errors, throttles, duration and recent error log lines, with log tailing (issue #4)"
+            }
             ViewId::Glue => "jobs with their runs, crawlers and catalog tables; start, stop and crawl (issue #4)",
             ViewId::Redshift => "CPU, connections, disk and health (issue #4)",
             ViewId::Alarms => "alarms in ALARM, the dead-letter queue depth (issue #4)",
@@ -86,7 +91,7 @@ impl ViewId {
             ViewId::Athena => "the query editor, live state, cost, paged results and history (issue #5)",
             ViewId::Stack => "the provisioning plan, live stack events, outputs and drift (issue #6)",
             ViewId::Pipeline => "the whole pipeline as one diagram, each hop with its rate and lag",
-            ViewId::Overview | ViewId::Errors => "",
+            ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail => "",
         }
     }
 

@@ -195,7 +195,9 @@ impl Platform for AwsPlatform {
         let window = crate::ops::metrics::Window { start: end - minutes as i64 * 60, end };
         let keys = stream_keys(stream);
         let data = self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &keys, window)).await?;
-        let value = |i: usize, t: i64| data[i].1.iter().find(|(ts, _)| crate::ops::metrics::floor_minute(*ts) == t).map(|(_, v)| *v);
+        let value = |i: usize, t: i64| {
+            data[i].1.iter().find(|(ts, _)| crate::ops::metrics::floor_minute(*ts) == t).map(|(_, v)| *v)
+        };
         let points = (0..minutes as i64)
             .map(|m| window.start + m * 60)
             .map(|t| StreamPoint {

@@ -142,6 +142,15 @@ async fn wait_until_active(loaded: &Loaded, platform: &dyn Platform, stream: &st
     }
 }
 
-fn record(journal: &Journal, loaded: &Loaded, action: &str, target: &str, detail: &str, outcome: &str) -> Result<(), Failure> {
-    journal.record(&loaded.profile, loaded.settings.backend.as_str(), action, target, detail, outcome).map_err(Failure::Platform)
+fn record(
+    journal: &Journal,
+    loaded: &Loaded,
+    action: &str,
+    target: &str,
+    detail: &str,
+    outcome: &str,
+) -> Result<(), Failure> {
+    journal
+        .record(&loaded.profile, loaded.settings.backend.as_str(), action, target, detail, outcome)
+        .map_err(Failure::Platform)
 }

@@ -20,8 +20,17 @@ fn require_sandbox(loaded: &Loaded) -> Result<(), Failure> {
     Ok(())
 }
 
-fn journal(loaded: &Loaded, paths: &Paths, action: &str, target: &str, detail: &str, outcome: &str) -> Result<(), Failure> {
-    Journal::new(paths.journal_file()).record(&loaded.profile, "sandbox", action, target, detail, outcome).map_err(Failure::Platform)
+fn journal(
+    loaded: &Loaded,
+    paths: &Paths,
+    action: &str,
+    target: &str,
+    detail: &str,
+    outcome: &str,
+) -> Result<(), Failure> {
+    Journal::new(paths.journal_file())
+        .record(&loaded.profile, "sandbox", action, target, detail, outcome)
+        .map_err(Failure::Platform)
 }
 
 pub fn reset(loaded: &Loaded, paths: &Paths, yes: bool) -> Result<String, Failure> {

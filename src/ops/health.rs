@@ -65,7 +65,8 @@ fn kinesis(streams: &[StreamStatus], t: Thresholds) -> Verdict {
     (health, reason, numbers)
 }
 
-fn stream_verdict(s: &StreamStatus, t: Thresholds) -> (Health, String) {
+/// One stream's health and the reason in words.
+pub fn stream_verdict(s: &StreamStatus, t: Thresholds) -> (Health, String) {
     let used = s.write_capacity_used();
     let used_text = used.map(|u| format!(" at {} of write capacity", percent(u))).unwrap_or_default();
     if s.status != "ACTIVE" {

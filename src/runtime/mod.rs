@@ -11,14 +11,25 @@ use std::time::{Duration, Instant};
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
+use tokio::sync::mpsc::UnboundedSender;
+
 use crate::app::{update, Action, App, Effect};
+use crate::journal::Journal;
 use crate::platform::Platform;
 use crate::settings::Theme;
 
 /// The shortest time between two frames (a cap of about 30 frames a second).
 const FRAME: Duration = Duration::from_millis(33);
 
-pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>) -> anyhow::Result<()> {
+/// Who acts, for the journal.
+pub struct Session {
+    pub journal: Journal,
+    pub profile: String,
+    pub backend: String,
+}
+
+pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>, session: Session) -> anyhow::Result<()> {
+    let session = Arc::new(session);
     let mut term_signal = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -37,17 +48,7 @@ pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>) -> any
     loop {
         for action in pending.drain(..) {
             for effect in update(&mut app, action, now_ms(start)) {
-                match effect {
-                    Effect::FetchSnapshot => {
-                        let platform = platform.clone();
-                        let tx = tx.clone();
-                        tokio::spawn(async move {
-                            let result = platform.snapshot().await.map(Box::new);
-                            let _ = tx.send(Action::SnapshotLoaded { result, at: chrono::Utc::now() });
-                        });
-                    }
-                    Effect::Quit => {}
-                }
+                execute(effect, &platform, &session, &tx);
             }
         }
         if app.quitting {
@@ -93,4 +94,57 @@ pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>) -> any
         eprintln!("lakeops: {e}");
     }
     Ok(())
+}
+
+/// Runs one effect off the UI task; its result comes back as an action.
+fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>, tx: &UnboundedSender<Action>) {
+    let platform = platform.clone();
+    let session = session.clone();
+    let tx = tx.clone();
+    match effect {
+        Effect::FetchSnapshot => {
+            tokio::spawn(async move {
+                let result = platform.snapshot().await.map(Box::new);
+                let _ = tx.send(Action::SnapshotLoaded { result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::FetchStreamDetail { stream, minutes } => {
+            tokio::spawn(async move {
+                let result = async {
+                    let mut facts = platform.stream_facts(&stream).await?.ok_or_else(|| {
+                        crate::platform::PlatformError::Failed {
+                            service: "Kinesis".into(),
+                            message: format!("stream {stream} not found"),
+                        }
+                    })?;
+                    crate::headless::reshard::count_recent_changes(&session.journal, &session.profile, &mut facts);
+                    let series = platform.stream_metrics(&stream, minutes).await?;
+                    Ok(Box::new((facts, series)))
+                }
+                .await;
+                let _ = tx.send(Action::StreamDetailLoaded { stream, result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::Reshard { stream, call, detail } => {
+            tokio::spawn(async move {
+                let result = platform.reshard(&stream, &call).await;
+                let outcome = match &result {
+                    Ok(()) => "done".to_string(),
+                    Err(e) => format!("failed: {e}"),
+                };
+                if let Err(e) = session.journal.record(
+                    &session.profile,
+                    &session.backend,
+                    call.action(),
+                    &stream,
+                    &detail,
+                    &outcome,
+                ) {
+                    tracing::error!("journal: {e}");
+                }
+                let _ = tx.send(Action::ReshardDone { stream, call, result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::Quit => {}
+    }
 }

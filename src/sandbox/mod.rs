@@ -123,7 +123,10 @@ impl Platform for Sandbox {
 
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
         let series = self.with_model(|state| (state.stream.name == stream).then(|| state.stream_series(minutes)))?;
-        series.ok_or_else(|| PlatformError::Failed { service: "Kinesis (sandbox)".into(), message: format!("stream {stream} not found") })
+        series.ok_or_else(|| PlatformError::Failed {
+            service: "Kinesis (sandbox)".into(),
+            message: format!("stream {stream} not found"),
+        })
     }
 
     async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {

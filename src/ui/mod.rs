@@ -5,7 +5,10 @@ mod header;
 mod help;
 mod overview;
 mod placeholder;
+mod reshard_dialog;
 mod status;
+mod stream_detail;
+mod streams;
 mod toast;
 
 use ratatui::layout::{Alignment, Rect};
@@ -29,12 +32,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     match app.view() {
         ViewId::Overview => overview::draw(app, theme, frame, areas.body),
         ViewId::Errors => errors::draw(app, theme, frame, areas.body),
+        ViewId::Streams => streams::draw(app, theme, frame, areas.body),
+        ViewId::StreamDetail => stream_detail::draw(app, theme, frame, areas.body),
         other => placeholder::draw(other, theme, frame, areas.body),
     }
     status::draw(app, theme, frame, areas.status);
     toast::draw(app, theme, frame, areas.body);
-    if app.mode == Mode::Help {
-        help::draw(app, theme, frame, areas.body);
+    match &app.mode {
+        Mode::Help => help::draw(app, theme, frame, areas.body),
+        Mode::Reshard(dialog) => reshard_dialog::draw(dialog, theme, frame, areas.body),
+        _ => {}
     }
 }
 

@@ -30,6 +30,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled("   enter keeps the filter, esc clears it", dim(theme)),
         ]),
         Mode::Help => Line::from(vec![Span::styled(" esc ", key), Span::styled("close help", dim(theme))]),
+        Mode::Reshard(_) => Line::from(vec![
+            Span::styled(" enter ", key),
+            Span::styled("confirm", dim(theme)),
+            Span::styled("  esc ", key),
+            Span::styled("cancel", dim(theme)),
+        ]),
         Mode::Normal => {
             let mut spans = vec![Span::styled(
                 format!(" {} ", app.view().title()),
@@ -55,6 +61,17 @@ fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
         ViewId::Errors => {
             out.push(("/", "filter"));
             out.push(("x", "clear"));
+        }
+        ViewId::Streams => {
+            out.push(("enter", "detail"));
+            out.push(("s", "sort"));
+            out.push(("/", "filter"));
+        }
+        ViewId::StreamDetail => {
+            out.push(("w", "window"));
+            out.push(("u", "scale"));
+            out.push(("x", "split"));
+            out.push(("m", "merge"));
         }
         _ => {}
     }

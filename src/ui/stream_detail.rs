@@ -1,0 +1,231 @@
+//! One stream: charts of its load against capacity, lag and throttling; the shard map.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
+use ratatui::Frame;
+
+use super::{base, dim, panel};
+use crate::app::streams::StreamDetail;
+use crate::app::App;
+use crate::model::text::sanitize;
+use crate::model::{CapacityMode, StreamFacts, StreamPoint, StreamStatus};
+use crate::ops::format::{percent, thousands};
+use crate::ops::reshard::{SCALINGS_PER_DAY, SHARD_RECORDS_PER_SECOND};
+use crate::ops::shard_map;
+use crate::settings::Theme;
+
+/// A shard above this share of its write capacity is hot; below the cold share, cold.
+const HOT: f64 = 0.85;
+const COLD: f64 = 0.15;
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(detail) = app.detail.as_ref() else { return };
+    let title = format!(" {} — charts {} (w) ", sanitize(&detail.stream), detail.window.label());
+    let block = panel(theme, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(facts) = detail.facts.as_ref() else {
+        frame.render_widget(Paragraph::new(Line::styled("Reading the stream…", dim(theme))), inner);
+        return;
+    };
+    let chart_height = (inner.height.saturating_sub(1) / 2).clamp(6, 14);
+    let [info, charts, map] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(chart_height), Constraint::Min(3)]).areas(inner);
+    let status = app
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.streams.ready())
+        .and_then(|all| all.iter().find(|s| s.name == detail.stream));
+    frame.render_widget(Paragraph::new(info_line(facts, status, theme)), info);
+    draw_charts(detail, facts, theme, frame, charts);
+    draw_shard_map(detail, facts, theme, frame, map);
+}
+
+fn info_line(facts: &StreamFacts, status: Option<&StreamStatus>, theme: &Theme) -> Line<'static> {
+    let status_color = if facts.status == "ACTIVE" { theme.ok } else { theme.warn };
+    let quota = match (facts.account_open_shards, facts.account_shard_limit) {
+        (Some(open), Some(limit)) => format!(" · account shards {open}/{limit}"),
+        _ => String::new(),
+    };
+    let peak = facts.peak_records_per_second.map(|p| format!(" · peak {}/s", thousands(p))).unwrap_or_default();
+    let more =
+        status.map(|s| format!(" · retention {} h · {} consumers", s.retention_hours, s.consumers)).unwrap_or_default();
+    Line::from(vec![
+        Span::styled(facts.status.clone(), Style::new().fg(status_color).add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!(
+                " · {} · {} open shards{more} · scalings in 24 h {}/{SCALINGS_PER_DAY}{quota}{peak}",
+                facts.mode.name(),
+                facts.open_count(),
+                facts.scalings_last_day
+            ),
+            base(theme),
+        ),
+    ])
+}
+
+fn draw_charts(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(area);
+    let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(top);
+    let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(bottom);
+    let points = detail.series.as_ref().map(|s| s.points.as_slice()).unwrap_or(&[]);
+    let provisioned = facts.mode == CapacityMode::Provisioned;
+    let shards = facts.open_count() as f64;
+    let minutes = detail.window.minutes();
+    let cap = |per_shard: f64| provisioned.then_some(per_shard * shards);
+    let chart =
+        |title: &str, unit: &str, f: fn(&StreamPoint) -> Option<f64>, capacity: Option<f64>, color: usize| ChartSpec {
+            title: title.to_string(),
+            unit: unit.to_string(),
+            values: points.iter().map(f).collect(),
+            capacity,
+            color,
+            minutes,
+        };
+    render_chart(
+        &chart("records/s in", "/s", |p| p.records_per_second, cap(SHARD_RECORDS_PER_SECOND), 0),
+        theme,
+        frame,
+        a,
+    );
+    render_chart(
+        &chart("MiB/s in", "MiB/s", |p| p.bytes_per_second.map(|b| b / 1_048_576.0), cap(1.0), 1),
+        theme,
+        frame,
+        b,
+    );
+    render_chart(&chart("iterator age", "s", |p| p.iterator_age_ms.map(|ms| ms / 1000.0), None, 2), theme, frame, c);
+    render_chart(
+        &chart(
+            "throttled writes+reads /min",
+            "/min",
+            |p| Some(p.write_throttled.unwrap_or(0.0) + p.read_throttled.unwrap_or(0.0)),
+            None,
+            3,
+        ),
+        theme,
+        frame,
+        d,
+    );
+}
+
+struct ChartSpec {
+    title: String,
+    unit: String,
+    values: Vec<Option<f64>>,
+    capacity: Option<f64>,
+    color: usize,
+    minutes: u32,
+}
+
+fn render_chart(spec: &ChartSpec, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let n = spec.values.len();
+    let offset = spec.minutes as f64 - n as f64;
+    let data: Vec<(f64, f64)> =
+        spec.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (offset + i as f64, v))).collect();
+    let peak = data.iter().map(|(_, y)| *y).fold(0.0, f64::max);
+    let top = peak.max(spec.capacity.unwrap_or(0.0)).max(1e-9) * 1.1;
+    let capacity_line: Vec<(f64, f64)> =
+        spec.capacity.map(|c| vec![(0.0, c), (spec.minutes as f64, c)]).unwrap_or_default();
+    let color = theme.chart.get(spec.color % theme.chart.len().max(1)).copied().unwrap_or(theme.accent);
+    let mut datasets = vec![Dataset::default()
+        .marker(Marker::Braille)
+        .graph_type(GraphType::Line)
+        .style(Style::new().fg(color))
+        .data(&data)];
+    if !capacity_line.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(theme.critical))
+                .data(&capacity_line),
+        );
+    }
+    let latest = data.last().map(|(_, y)| format!(" now {}", short(*y, &spec.unit))).unwrap_or_default();
+    let capacity = spec.capacity.map(|c| format!(" · cap {}", short(c, &spec.unit))).unwrap_or_default();
+    let title = format!(" {}{latest}{capacity} ", spec.title);
+    let x_labels = vec![Span::styled(format!("-{} min", spec.minutes), dim(theme)), Span::styled("now", dim(theme))];
+    let y_labels = vec![Span::styled("0", dim(theme)), Span::styled(short(top, &spec.unit), dim(theme))];
+    let chart = Chart::new(datasets)
+        .block(panel(theme, title))
+        .style(base(theme))
+        .x_axis(Axis::default().bounds([0.0, spec.minutes as f64]).labels(x_labels).style(dim(theme)))
+        .y_axis(Axis::default().bounds([0.0, top]).labels(y_labels).style(dim(theme)));
+    frame.render_widget(chart, area);
+}
+
+/// A number with its unit, short enough for an axis.
+fn short(v: f64, unit: &str) -> String {
+    let text = if v >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else if v >= 100.0 || v == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    format!("{text} {unit}")
+}
+
+fn draw_shard_map(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rows = shard_map::rows(facts);
+    let open: Vec<_> = rows.iter().filter(|r| r.open).collect();
+    let closed = rows.len() - open.len();
+    let title = format!(" shard map — {} open, {} closed (u scale · x split · m merge · M mode) ", open.len(), closed);
+    let block = panel(theme, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let bar_width = 24usize;
+    let mut lines = vec![Line::styled(
+        format!(
+            "{:<22}{:<w$}  {:>6}  {:>9}  {:<5} {}",
+            "SHARD",
+            "HASH-KEY RANGE",
+            "SHARE",
+            "REC/S",
+            "HEAT",
+            "LINEAGE",
+            w = bar_width
+        ),
+        Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
+    )];
+    let visible = inner.height.saturating_sub(1) as usize;
+    let skip = detail.shards.selected.saturating_sub(visible.saturating_sub(1));
+    let infos: Vec<_> = facts.open().collect();
+    for (i, row) in open.iter().enumerate().skip(skip).take(visible) {
+        let rate = infos.get(i).and_then(|s| s.incoming_per_second);
+        let load = rate.map(|r| r / SHARD_RECORDS_PER_SECOND);
+        let (heat, heat_color) = match load {
+            Some(l) if l >= HOT => ("HOT", theme.critical),
+            Some(l) if l <= COLD => ("cold", theme.accent),
+            Some(_) => ("", theme.text),
+            None => ("", theme.dim),
+        };
+        let from = (row.from * bar_width as f64).floor() as usize;
+        let to = ((row.to * bar_width as f64).ceil() as usize).clamp(from + 1, bar_width);
+        let bar: String = (0..bar_width).map(|c| if c >= from && c < to { '█' } else { '·' }).collect();
+        let selected = i == detail.shards.selected;
+        let row_style = if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<22}", sanitize(&row.id)), row_style),
+            Span::styled(bar, row_style.fg(theme.chart.first().copied().unwrap_or(theme.accent))),
+            Span::styled(
+                format!(
+                    "  {:>6}  {:>9}  ",
+                    percent(row.to - row.from),
+                    rate.map(thousands).unwrap_or_else(|| "—".into())
+                ),
+                row_style,
+            ),
+            Span::styled(format!("{heat:<5} "), row_style.fg(heat_color).add_modifier(Modifier::BOLD)),
+            Span::styled(sanitize(&row.lineage), row_style.fg(theme.dim)),
+        ]));
+    }
+    if infos.iter().all(|s| s.incoming_per_second.is_none()) && lines.len() < visible + 1 {
+        lines.push(Line::styled("per-shard rates need enhanced (shard-level) monitoring, which AWS bills", dim(theme)));
+    }
+    frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
+}
