@@ -83,5 +83,68 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(console, benches);
+/// 500 streams in the list and a stream with 2,000 shards in the detail.
+fn big_platform(c: &mut Criterion) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use lakeops::model::{Reading, ShardInfo, StreamFacts, StreamSeries};
+
+    let (_loaded, _clock, sandbox) = fixture();
+    let mut snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
+    if let Reading::Ready { data } = &mut snapshot.streams {
+        let template = data[0].clone();
+        *data = (0..500)
+            .map(|i| lakeops::model::StreamStatus { name: format!("stream-{i:03}"), ..template.clone() })
+            .collect();
+    }
+    let theme = Theme::default_theme();
+    let mut app = app(&snapshot, 200, 50);
+    let press = |app: &mut App, code| {
+        update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)), 2);
+    };
+    for ch in ":streams".chars() {
+        press(&mut app, KeyCode::Char(ch));
+    }
+    press(&mut app, KeyCode::Enter);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    c.bench_function("draw streams list, 500 streams, 200x50", |b| {
+        b.iter(|| {
+            terminal.draw(|f| lakeops::ui::draw(black_box(&app), &theme, f)).unwrap();
+        })
+    });
+
+    press(&mut app, KeyCode::Enter);
+    let width = u128::MAX / 2000;
+    let shards = (0..2000u128)
+        .map(|i| ShardInfo {
+            id: format!("shardId-{i:012}"),
+            start: i * width,
+            end: if i == 1999 { u128::MAX } else { (i + 1) * width - 1 },
+            parent: None,
+            adjacent_parent: None,
+            open: true,
+            incoming_per_second: Some(500.0),
+        })
+        .collect();
+    let facts = StreamFacts {
+        name: "stream-000".into(),
+        status: "ACTIVE".into(),
+        mode: lakeops::model::CapacityMode::Provisioned,
+        shards,
+        scalings_last_day: 0,
+        mode_switches_last_day: 0,
+        account_shard_limit: Some(20_000),
+        account_open_shards: Some(2_000),
+        peak_records_per_second: Some(900_000.0),
+    };
+    let series: StreamSeries = sandbox.with_model(|s| s.stream_series(60)).unwrap();
+    let result = Ok(Box::new((facts, series)));
+    update(&mut app, Action::StreamDetailLoaded { stream: "stream-000".into(), result, at: snapshot.taken_at }, 3);
+    c.bench_function("draw stream detail, 2,000 shards, 200x50", |b| {
+        b.iter(|| {
+            terminal.draw(|f| lakeops::ui::draw(black_box(&app), &theme, f)).unwrap();
+        })
+    });
+}
+
+criterion_group!(console, benches, big_platform);
 criterion_main!(console);

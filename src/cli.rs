@@ -51,6 +51,8 @@ pub enum Command {
     },
     /// Reshard a stream: scale uniformly, split a hot shard, merge cold neighbours, switch mode.
     Reshard(ReshardArgs),
+    /// Read records off a stream: JSON pretty-printed, other data as text or a hex dump.
+    Peek(PeekArgs),
     /// The embedded sandbox: start afresh, or inject a fault to rehearse an incident.
     Sandbox {
         #[command(subcommand)]
@@ -96,6 +98,30 @@ pub struct ReshardArgs {
     /// Return once the call is accepted instead of waiting for the stream to be ACTIVE.
     #[arg(long)]
     pub no_wait: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PeekArgs {
+    /// The stream to read.
+    pub stream: String,
+    /// One shard (default: every open shard).
+    #[arg(long, value_name = "SHARD")]
+    pub shard: Option<String>,
+    /// Where to start: latest, trim-horizon, or a time such as 2026-03-20T10:00:00Z.
+    #[arg(long, value_name = "WHERE", default_value = "latest")]
+    pub from: String,
+    /// At most this many records (1–10000).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Keep reading and print records as they arrive (stop with Ctrl-C).
+    #[arg(long)]
+    pub follow: bool,
+    /// Without --follow: stop waiting for records after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub wait: u64,
+    /// JSON on stdout: an array (JSON lines with --follow).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -10,7 +10,9 @@ use lakeops::aws::{AwsPlatform, ClientOptions};
 use lakeops::cli::{ModeArg, ReshardArgs};
 use lakeops::headless::reshard;
 use lakeops::headless::Failure;
-use lakeops::model::{CapacityMode, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
+use lakeops::model::{
+    CapacityMode, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+};
 use lakeops::platform::{BackendInfo, Platform, PlatformError};
 use lakeops::settings::{Loaded, Paths};
 use support::moto::{credentials, moto, sdk_config, unique};
@@ -34,6 +36,12 @@ impl Platform for Counting {
     }
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
         self.inner.stream_metrics(stream, minutes).await
+    }
+    async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
+        self.inner.open_peek(stream, shard, from).await
+    }
+    async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError> {
+        self.inner.read_peek(cursor, limit).await
     }
     async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
         self.mutations.fetch_add(1, Ordering::SeqCst);

@@ -179,3 +179,25 @@ fn reshard_bad_input_exit_codes() {
     let out = home.run(&["--readonly", "reshard", "clickstream-events", "--to", "5", "--yes"]);
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+fn peek_prints_records_and_refuses_bad_input() {
+    let home = Home::new();
+    let out = home.run(&["peek", "clickstream-events", "--from", "trim-horizon", "--limit", "4", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 4);
+    assert!(json[0]["sequence"].is_string() && json[0]["data_base64"].is_string());
+    let out = home.run(&["peek", "clickstream-events", "--from", "trim-horizon", "--limit", "2"]);
+    assert!(stdout(&out).contains("shardId-"), "{}", stdout(&out));
+    for (args, text) in [
+        (vec!["peek", "nope"], "no stream named \"nope\""),
+        (vec!["peek", "clickstream-events", "--shard", "shardId-9"], "has no shard shardId-9"),
+        (vec!["peek", "clickstream-events", "--from", "soon"], "--from: expected latest"),
+        (vec!["peek", "clickstream-events", "--limit", "0"], "--limit: expected 1 to 10000"),
+    ] {
+        let out = home.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(text), "{}", stderr(&out));
+    }
+}

@@ -223,3 +223,40 @@ fn scaling_up_absorbs_a_traffic_spike() {
     assert_eq!(facts.scalings_last_day, 1, "the trail counts the scaling");
     assert!(facts.open().all(|x| x.parent.is_some()), "children know their parents");
 }
+
+#[test]
+fn peek_reads_synthesized_records_at_the_shards_pace() {
+    use lakeops::model::PeekFrom;
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let platform: &dyn lakeops::platform::Platform = &s;
+    let mut cursor = rt.block_on(platform.open_peek("clickstream-events", None, PeekFrom::Latest)).unwrap();
+    assert_eq!(cursor.shards.len(), 4);
+    clock.advance(10_000);
+    let records = rt.block_on(platform.read_peek(&mut cursor, 200)).unwrap();
+    assert_eq!(records.len(), 200);
+    let shards: std::collections::BTreeSet<&str> = records.iter().map(|r| r.shard.as_str()).collect();
+    assert_eq!(shards.len(), 4, "every shard has its share");
+    assert!(records.windows(2).all(|w| w[0].arrival <= w[1].arrival));
+    // Read again at once: each shard is read at most once a second.
+    assert!(rt.block_on(platform.read_peek(&mut cursor, 200)).unwrap().is_empty());
+    // The same seed and time give the same records.
+    let (again, clock2) = sandbox(&loaded);
+    let platform2: &dyn lakeops::platform::Platform = &again;
+    let mut cursor2 = rt.block_on(platform2.open_peek("clickstream-events", None, PeekFrom::Latest)).unwrap();
+    clock2.advance(10_000);
+    assert_eq!(rt.block_on(platform2.read_peek(&mut cursor2, 200)).unwrap(), records);
+    // Some are binary; some carry escape sequences, which only JSON-escaped or sanitized text shows.
+    let mut cursor3 = rt
+        .block_on(platform.open_peek("clickstream-events", Some("shardId-000000000001"), PeekFrom::TrimHorizon))
+        .unwrap();
+    let history = rt.block_on(platform.read_peek(&mut cursor3, 400)).unwrap();
+    assert!(history
+        .iter()
+        .any(|r| lakeops::ops::record_view::shape(&r.data) == lakeops::ops::record_view::Shape::Binary));
+    let evil: Vec<_> = history.iter().filter(|r| String::from_utf8_lossy(&r.data).contains("\\u001b")).collect();
+    assert!(!evil.is_empty());
+    let shown = lakeops::headless::peek::to_text(evil[0]);
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+}

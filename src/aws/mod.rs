@@ -4,6 +4,7 @@ mod client;
 mod cloudwatch;
 mod errors;
 mod kinesis;
+mod peek;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -19,6 +20,9 @@ use crate::settings::Settings;
 
 /// ListStreams allows 5 calls a second per account: the discovered list is reused this long.
 const DISCOVERY_TTL: Duration = Duration::from_secs(300);
+/// A stream's summary is read at most this often by the overview; the detail and resharding
+/// always read afresh.
+const SUMMARY_TTL: Duration = Duration::from_secs(30);
 /// After a throttled call, wait at least this long before calling that API again; doubles.
 const FIRST_BACKOFF: Duration = Duration::from_secs(15);
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
@@ -34,6 +38,9 @@ pub struct AwsPlatform {
 struct State {
     metrics: MetricStore,
     discovered: Option<(Instant, Vec<String>)>,
+    /// DescribeStreamSummary answers (`None`: the stream does not exist), reused for
+    /// `SUMMARY_TTL`: the API allows 20 calls a second per account, shared with every tool.
+    summaries: std::collections::HashMap<String, (Instant, Option<StreamStatus>)>,
     /// Per API: don't call before this instant, and the current back-off.
     backoff: std::collections::HashMap<&'static str, (Instant, Duration)>,
 }
@@ -120,7 +127,17 @@ impl AwsPlatform {
         let mut streams = Vec::new();
         let mut missing = Vec::new();
         for name in self.watched_streams().await? {
-            match self.call("DescribeStreamSummary", kinesis::describe(&self.kinesis, &name)).await? {
+            let cached =
+                self.state().summaries.get(&name).filter(|(at, _)| at.elapsed() < SUMMARY_TTL).map(|(_, s)| s.clone());
+            let summary = match cached {
+                Some(summary) => summary,
+                None => {
+                    let summary = self.call("DescribeStreamSummary", kinesis::describe(&self.kinesis, &name)).await?;
+                    self.state().summaries.insert(name.clone(), (Instant::now(), summary.clone()));
+                    summary
+                }
+            };
+            match summary {
                 Some(s) => streams.push(s),
                 None => missing.push(name),
             }
@@ -212,7 +229,27 @@ impl Platform for AwsPlatform {
         Ok(StreamSeries { period_seconds: 60, points })
     }
 
+    async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
+        let shards = match shard {
+            Some(id) => vec![id.to_string()],
+            None => self
+                .call("ListShards", kinesis::list_shards(&self.kinesis, stream))
+                .await?
+                .into_iter()
+                .filter(|s| s.open)
+                .map(|s| s.id)
+                .collect(),
+        };
+        peek::open(&self.kinesis, stream, shards, from).await
+    }
+
+    async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError> {
+        peek::read(&self.kinesis, cursor, limit).await
+    }
+
     async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
+        // The stream is UPDATING now: the overview must not show the cached ACTIVE summary.
+        self.state().summaries.remove(stream);
         kinesis::reshard(&self.kinesis, stream, call).await
     }
 

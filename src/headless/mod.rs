@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod lists;
+pub mod peek;
 pub mod reshard;
 pub mod sandbox;
 pub mod status;

@@ -1,8 +1,10 @@
 //! Plain domain types shared by every layer: what the platform reports, nothing about how.
 
+mod peek;
 mod snapshot;
 mod stream;
 pub mod text;
 
+pub use peek::*;
 pub use snapshot::*;
 pub use stream::*;

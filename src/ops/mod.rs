@@ -3,5 +3,6 @@
 pub mod format;
 pub mod health;
 pub mod metrics;
+pub mod record_view;
 pub mod reshard;
 pub mod shard_map;

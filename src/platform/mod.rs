@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
+use crate::model::{PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,14 @@ pub trait Platform: Send + Sync {
     /// Makes one resharding call, already checked by `ops::reshard`. The stream is UPDATING
     /// afterwards until the change is done.
     async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError>;
+
+    /// Starts reading records from `from`, on one shard or on every open shard.
+    async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError>;
+
+    /// Reads up to `limit` records onwards from `cursor` and moves it. Each shard is read at
+    /// most once a second (Kinesis allows 5 GetRecords a second per shard, shared with the
+    /// consumers); expired iterators are renewed from the last record seen.
+    async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError>;
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

@@ -4,6 +4,7 @@
 mod audit;
 mod batch;
 pub mod clock;
+mod peek;
 mod reshard;
 mod rng;
 mod sim;
@@ -20,7 +21,9 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use state::{Fault, SimState};
 pub use store::Store;
 
-use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
+use crate::model::{
+    PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, ShardPosition, StreamFacts, StreamSeries,
+};
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
 
@@ -127,6 +130,56 @@ impl Platform for Sandbox {
             service: "Kinesis (sandbox)".into(),
             message: format!("stream {stream} not found"),
         })
+    }
+
+    async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
+        let starts = self.with_model(|state| {
+            if state.stream.name != stream {
+                return Err(format!("ResourceNotFoundException: stream {stream} not found"));
+            }
+            state.peek_start(shard, from)
+        })?;
+        let starts =
+            starts.map_err(|message| PlatformError::Failed { service: "Kinesis (sandbox)".into(), message })?;
+        let shards = starts
+            .into_iter()
+            .map(|(shard, at)| ShardPosition {
+                shard,
+                iterator: Some(at.to_string()),
+                obtained_ms: self.clock.now_ms(),
+                last_read_ms: 0,
+                last_sequence: None,
+                finished: false,
+            })
+            .collect();
+        Ok(PeekCursor { stream: stream.to_string(), from, shards })
+    }
+
+    async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError> {
+        let wall = self.clock.now_ms();
+        let mut records = self.with_model(|state| {
+            let mut records = Vec::new();
+            // Every shard gets its share of the limit, so "all shards" shows all of them.
+            let per_shard = limit.div_ceil(cursor.shards.len().max(1));
+            for position in cursor.shards.iter_mut() {
+                // The same pace as on AWS: each shard at most once a second.
+                if wall - position.last_read_ms < 1_000 {
+                    continue;
+                }
+                let from = position.iterator.as_deref().and_then(|i| i.parse().ok()).unwrap_or(state.now_ms);
+                let (found, next) = state.peek_records(&position.shard, from, per_shard);
+                position.iterator = Some(next.to_string());
+                position.last_read_ms = wall;
+                if let Some(last) = found.last() {
+                    position.last_sequence = Some(last.sequence.clone());
+                }
+                records.extend(found);
+            }
+            records
+        })?;
+        records.sort_by(|a, b| a.arrival.cmp(&b.arrival).then_with(|| a.sequence.cmp(&b.sequence)));
+        records.truncate(limit);
+        Ok(records)
     }
 
     async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {

@@ -1,0 +1,105 @@
+//! `lakeops peek STREAM [--shard ID] [--from WHERE] [--limit N] [--follow] [--json]`.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::Failure;
+use crate::cli::PeekArgs;
+use crate::model::text::sanitize;
+use crate::model::{PeekFrom, PeekRecord};
+use crate::ops::record_view;
+use crate::platform::Platform;
+
+/// Checks the arguments, then reads; returns what to print (nothing more when following,
+/// which prints as it goes).
+pub async fn run(platform: &dyn Platform, args: &PeekArgs) -> Result<String, Failure> {
+    let from = PeekFrom::parse(&args.from).map_err(|e| Failure::Invalid(format!("--from: {e}")))?;
+    if !(1..=10_000).contains(&args.limit) {
+        return Err(Failure::Invalid(format!("--limit: expected 1 to 10000 records, found {}", args.limit)));
+    }
+    let facts = platform
+        .stream_facts(&args.stream)
+        .await?
+        .ok_or_else(|| Failure::Invalid(format!("no stream named {:?}", args.stream)))?;
+    if let Some(shard) = &args.shard {
+        if !facts.shards.iter().any(|s| &s.id == shard) {
+            let open: Vec<&str> = facts.open().map(|s| s.id.as_str()).collect();
+            return Err(Failure::Invalid(format!(
+                "{} has no shard {shard}; open shards: {}",
+                facts.name,
+                open.join(", ")
+            )));
+        }
+    }
+    let mut cursor = platform.open_peek(&args.stream, args.shard.as_deref(), from).await?;
+    let mut records: Vec<PeekRecord> = Vec::new();
+    let started = Instant::now();
+    let mut stdout = std::io::stdout();
+    loop {
+        let batch =
+            platform.read_peek(&mut cursor, if args.follow { 10_000 } else { args.limit - records.len() }).await?;
+        if args.follow {
+            for r in &batch {
+                let text = if args.json { format!("{}\n", to_json(r)) } else { to_text(r) };
+                stdout.write_all(text.as_bytes()).map_err(|e| Failure::Platform(format!("cannot write: {e}")))?;
+            }
+            let _ = stdout.flush();
+        } else {
+            records.extend(batch);
+            let exhausted = cursor.shards.iter().all(|s| s.finished);
+            if records.len() >= args.limit || exhausted || started.elapsed() >= Duration::from_secs(args.wait) {
+                break;
+            }
+        }
+        // Each shard is read at most once a second.
+        tokio::time::sleep(Duration::from_millis(1_000)).await;
+    }
+    if args.json {
+        let all: Vec<Value> = records.iter().map(to_json).collect();
+        return Ok(serde_json::to_string_pretty(&all).unwrap_or_default());
+    }
+    if records.is_empty() {
+        return Ok(format!(
+            "no records on {} from {} within {} s (try --from trim-horizon or a longer --wait)\n",
+            args.stream,
+            from.label(),
+            args.wait
+        ));
+    }
+    Ok(records.iter().map(to_text).collect())
+}
+
+/// A record for scripts: the data parsed when it is JSON, as text when it is UTF-8, and
+/// always as base64. serde_json escapes control characters, so this is safe on a terminal.
+pub fn to_json(r: &PeekRecord) -> Value {
+    let parsed: Option<Value> = serde_json::from_slice(&r.data).ok();
+    let text = std::str::from_utf8(&r.data).ok().filter(|_| parsed.is_none());
+    json!({
+        "arrival": r.arrival.to_rfc3339(),
+        "shard": r.shard,
+        "partition_key": r.partition_key,
+        "sequence": r.sequence,
+        "data": parsed,
+        "text": text,
+        "data_base64": aws_smithy_types::base64::encode(&r.data),
+    })
+}
+
+/// A record for people: a header line, then the data pretty-printed or dumped, all sanitized.
+pub fn to_text(r: &PeekRecord) -> String {
+    let mut out = format!(
+        "{}  {}  key {}  seq {}\n",
+        r.arrival.format("%Y-%m-%d %H:%M:%S%.3f UTC"),
+        sanitize(&r.shard),
+        sanitize(&r.partition_key),
+        sanitize(&r.sequence)
+    );
+    for line in record_view::lines(&r.data) {
+        out.push_str("  ");
+        out.push_str(&record_view::plain(&line));
+        out.push('\n');
+    }
+    out
+}

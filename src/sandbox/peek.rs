@@ -1,0 +1,106 @@
+//! Records in the sandbox: the model counts records rather than keeping them, so a peek
+//! synthesizes them — deterministically for the seed, shard and time — at each shard's rate,
+//! following the platform's event schema. A few are binary, and a few carry terminal escape
+//! sequences, as real producers' data sometimes does.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::rng::Rng;
+use super::state::SimState;
+use crate::model::{PeekFrom, PeekRecord};
+
+const EVENT_TYPES: &[&str] = &["page_view", "page_view", "page_view", "search", "add_to_cart", "purchase"];
+const CATEGORIES: &[&str] = &["electronics", "books", "garden", "toys", "fashion"];
+const DEVICES: &[&str] = &["mobile", "mobile", "desktop", "tablet"];
+const PLACES: &[(&str, &str)] = &[
+    ("US", "San Francisco"),
+    ("US", "New York"),
+    ("DE", "Berlin"),
+    ("GB", "London"),
+    ("JP", "Tokyo"),
+    ("BR", "São Paulo"),
+];
+
+impl SimState {
+    /// Where a peek from `from` starts on each shard (one, or every open one).
+    pub fn peek_start(&self, shard: Option<&str>, from: PeekFrom) -> Result<Vec<(String, i64)>, String> {
+        let retention_ms = self.stream.retention_hours as i64 * 3_600_000;
+        let start = match from {
+            PeekFrom::Latest => self.now_ms,
+            PeekFrom::TrimHorizon => self.now_ms - retention_ms.min(86_400_000),
+            PeekFrom::At(t) => t.timestamp_millis().clamp(self.now_ms - retention_ms, self.now_ms),
+        };
+        let shards: Vec<String> = match shard {
+            Some(id) => match self.stream.shards.iter().find(|s| s.id == id) {
+                Some(s) => vec![s.id.clone()],
+                None => return Err(format!("ResourceNotFoundException: shard {id} not found in {}", self.stream.name)),
+            },
+            None => self.stream.open_shards().map(|s| s.id.clone()).collect(),
+        };
+        Ok(shards.into_iter().map(|s| (s, start)).collect())
+    }
+
+    /// Up to `limit` records of `shard` arriving at or after `from_ms`, and where to go on from.
+    pub fn peek_records(&self, shard: &str, from_ms: i64, limit: usize) -> (Vec<PeekRecord>, i64) {
+        let Some((index, s)) = self.stream.shards.iter().enumerate().find(|(_, s)| s.id == shard) else {
+            return (Vec::new(), from_ms);
+        };
+        let rate = s.offered_per_second.clamp(0.0, 1_000.0);
+        if rate <= 0.0 {
+            return (Vec::new(), self.now_ms);
+        }
+        let every_ms = (1_000.0 / rate).max(1.0);
+        let mut records = Vec::new();
+        let mut k = (from_ms as f64 / every_ms).ceil() as i64;
+        loop {
+            let t = (k as f64 * every_ms) as i64;
+            if t >= self.now_ms || records.len() >= limit {
+                return (records, t.min(self.now_ms));
+            }
+            records.push(self.synthesize_record(shard, index as u64, t, k));
+            k += 1;
+        }
+    }
+
+    fn synthesize_record(&self, shard: &str, shard_index: u64, t: i64, k: i64) -> PeekRecord {
+        let mut rng = Rng::new(self.seed ^ (shard_index << 48) ^ (k as u64).wrapping_mul(0x9e37_79b9));
+        let user = format!("user{}", rng.next_u64() % 50_000);
+        let time: DateTime<Utc> = DateTime::from_timestamp_millis(t).unwrap_or_default();
+        let data = if k % 40 == 7 {
+            // A producer that sends a binary payload (a compressed batch, say).
+            let mut bytes = vec![0x1f, 0x8b, 0x08, 0x00];
+            bytes.extend((0..28).map(|_| (rng.next_u64() & 0xff) as u8));
+            bytes
+        } else {
+            let product = rng.next_u64() % 900 + 100;
+            let (country, city) = *rng.pick(PLACES);
+            let mut url = format!("https://example.com/products/prod{product}");
+            if k % 150 == 11 {
+                // Text from outside may carry escape sequences; they must never reach a terminal raw.
+                url.push_str("\u{1b}]0;pwned\u{7}");
+            }
+            serde_json::json!({
+                "timestamp": time.to_rfc3339_opts(SecondsFormat::Secs, true),
+                "user_id": user,
+                "event_type": rng.pick(EVENT_TYPES),
+                "data": {
+                    "page_url": url,
+                    "product_id": format!("prod{product}"),
+                    "category": rng.pick(CATEGORIES),
+                    "session_id": format!("sess{}", rng.next_u64() % 1_000_000),
+                    "device_type": rng.pick(DEVICES),
+                    "location": {"country": country, "city": city}
+                }
+            })
+            .to_string()
+            .into_bytes()
+        };
+        PeekRecord {
+            arrival: time,
+            shard: shard.to_string(),
+            partition_key: user,
+            sequence: format!("{:020}{:08}", t, shard_index),
+            data,
+        }
+    }
+}
