@@ -176,3 +176,20 @@ fn reshard_dialog() {
     press(&mut app, KeyCode::Char('x'));
     insta::assert_snapshot!("reshard_dialog_split", text(&render(&app, &theme("default"), 110, 36)));
 }
+
+#[test]
+fn peek_view() {
+    use lakeops::model::PeekFrom;
+    use lakeops::platform::Platform;
+    let (mut app, sandbox) = streams_console(110, 36);
+    open_detail(&mut app, &sandbox);
+    press(&mut app, KeyCode::Char('p'));
+    // From trim-horizon: the shards' oldest records.
+    press(&mut app, KeyCode::Char('t'));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut cursor = rt.block_on(sandbox.open_peek("clickstream-events", None, PeekFrom::TrimHorizon)).unwrap();
+    let records = rt.block_on(sandbox.read_peek(&mut cursor, 12)).unwrap();
+    update(&mut app, Action::PeekOpened { result: Ok(cursor.clone()), at: fixed_time() }, 40);
+    update(&mut app, Action::PeekRead { cursor, result: Ok(records), at: fixed_time() }, 50);
+    insta::assert_snapshot!("peek_json", with_styles(&render(&app, &theme("default"), 110, 36)));
+}

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::model::{PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
+use crate::model::{PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
 use crate::platform::PlatformError;
 
 /// Everything that can happen to the console.
@@ -30,12 +30,21 @@ pub enum Action {
         result: Result<(), PlatformError>,
         at: DateTime<Utc>,
     },
+    PeekOpened {
+        result: Result<PeekCursor, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    PeekRead {
+        cursor: PeekCursor,
+        result: Result<Vec<PeekRecord>, PlatformError>,
+        at: DateTime<Utc>,
+    },
     /// SIGTERM, SIGINT or the terminal going away.
     Quit,
 }
 
 /// Work the reducer asks the runtime to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     FetchSnapshot,
     /// A stream's facts (shards, limits) and its metrics over the window.
@@ -48,6 +57,16 @@ pub enum Effect {
         stream: String,
         call: ReshardCall,
         detail: String,
+    },
+    /// Start reading records, then read onwards from where the cursor stands.
+    OpenPeek {
+        stream: String,
+        shard: Option<String>,
+        from: PeekFrom,
+    },
+    ReadPeek {
+        cursor: PeekCursor,
+        limit: usize,
     },
     Quit,
 }

@@ -59,6 +59,12 @@ const DETAIL: &[Binding] = &[
     Binding { keys: "x", command: Command::Open, does: "split the selected shard at its midpoint" },
     Binding { keys: "m", command: Command::Open, does: "merge the selected shard with its neighbour" },
     Binding { keys: "M", command: Command::Open, does: "switch capacity mode (on-demand ↔ provisioned)" },
+    Binding { keys: "p  P", command: Command::Open, does: "peek at records: all shards / the selected shard" },
+];
+const PEEK: &[Binding] = &[
+    Binding { keys: "j ↓  k ↑", command: Command::Down, does: "select a record" },
+    Binding { keys: "f", command: Command::Open, does: "follow new records on or off" },
+    Binding { keys: "t", command: Command::Open, does: "start from latest / trim-horizon" },
 ];
 
 /// Every binding of a view, view-specific first, for the help overlay.
@@ -68,6 +74,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
         ViewId::Errors => ERRORS,
         ViewId::Streams => STREAMS,
         ViewId::StreamDetail => DETAIL,
+        ViewId::Peek => PEEK,
         _ => &[],
     };
     let list: &[Binding] = if has_list(view) { LIST } else { &[] };

@@ -3,6 +3,7 @@
 mod action;
 pub mod keymap;
 pub mod layout;
+pub mod peek;
 mod prompt;
 mod state;
 pub mod streams;

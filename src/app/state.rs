@@ -94,6 +94,8 @@ pub struct App {
     pub streams: super::streams::StreamsList,
     /// The stream shown in detail, with its shards and charts.
     pub detail: Option<super::streams::StreamDetail>,
+    /// Records being peeked at.
+    pub peek: Option<super::peek::PeekView>,
     pub toasts: VecDeque<Toast>,
     pub refresh: Refresh,
     pub width: u16,
@@ -125,6 +127,7 @@ impl App {
             errors_cursor: ListCursor::default(),
             streams: Default::default(),
             detail: None,
+            peek: None,
             toasts: VecDeque::new(),
             refresh: Refresh::default(),
             width: 80,
@@ -143,10 +146,8 @@ impl App {
     pub fn next_wake_ms(&self) -> Option<u64> {
         let refresh = (!self.refresh.in_flight).then_some(self.refresh.due_at_ms);
         let toast = self.toasts.iter().map(|t| t.expires_at_ms).min();
-        match (refresh, toast) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let peek = super::peek::next_wake_ms(self);
+        [refresh, toast, peek].into_iter().flatten().min()
     }
 
     /// Overview rows that pass the filter, as indexes into `layers`.

@@ -214,6 +214,15 @@ pub fn detail_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bo
             detail.shards.selected = (detail.shards.selected + 1).min(open_count.saturating_sub(1));
         }
         KeyCode::Char('k') | KeyCode::Up => detail.shards.selected = detail.shards.selected.saturating_sub(1),
+        KeyCode::Char('p') => {
+            let stream = detail.stream.clone();
+            super::peek::open(app, &stream, None, effects);
+        }
+        KeyCode::Char('P') => {
+            let stream = detail.stream.clone();
+            let shard = detail.facts.as_ref().and_then(|f| f.open().nth(detail.shards.selected)).map(|s| s.id.clone());
+            super::peek::open(app, &stream, shard, effects);
+        }
         KeyCode::Char('u') => open_dialog(app, DialogKind::Scale),
         KeyCode::Char('x') => open_dialog(app, DialogKind::Split),
         KeyCode::Char('m') => open_dialog(app, DialogKind::Merge),

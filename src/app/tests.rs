@@ -391,3 +391,81 @@ mod streams {
         assert!(app.toasts.back().unwrap().message.contains("MergeShards accepted"));
     }
 }
+
+mod peek {
+    use super::*;
+    use crate::model::{PeekCursor, PeekFrom, PeekRecord};
+
+    fn cursor() -> PeekCursor {
+        PeekCursor { stream: "orders".into(), from: PeekFrom::Latest, shards: vec![] }
+    }
+
+    fn record(n: u32) -> PeekRecord {
+        PeekRecord {
+            arrival: snapshot().taken_at,
+            shard: "shardId-000000000000".into(),
+            partition_key: format!("user{n}"),
+            sequence: format!("{n:08}"),
+            data: br#"{"n":1}"#.to_vec(),
+        }
+    }
+
+    #[test]
+    fn open_read_follow_and_restart() {
+        let mut app = app();
+        let mut effects = Vec::new();
+        crate::app::peek::open(&mut app, "orders", None, &mut effects);
+        assert_eq!(app.view(), ViewId::Peek);
+        assert_eq!(effects, vec![Effect::OpenPeek { stream: "orders".into(), shard: None, from: PeekFrom::Latest }]);
+        // Opened: a read is due at once.
+        let effects = update(&mut app, Action::PeekOpened { result: Ok(cursor()), at: snapshot().taken_at }, 1_000);
+        assert!(matches!(&effects[..], [Effect::ReadPeek { limit: 500, .. }]));
+        assert_eq!(update(&mut app, Action::Tick, 1_100), vec![], "one read in flight at a time");
+        let result = Ok(vec![record(1), record(2)]);
+        update(&mut app, Action::PeekRead { cursor: cursor(), result, at: snapshot().taken_at }, 1_200);
+        let view = app.peek.as_ref().unwrap();
+        assert_eq!(view.records.len(), 2);
+        assert_eq!(view.list.selected, 1, "following stays on the newest record");
+        // Following: the next read is due a second later, not before.
+        assert_eq!(app.next_wake_ms(), Some(2_200).min(app.next_wake_ms()));
+        assert_eq!(update(&mut app, Action::Tick, 2_100), vec![]);
+        assert!(matches!(&update(&mut app, Action::Tick, 2_200)[..], [Effect::ReadPeek { .. }]));
+        update(&mut app, Action::PeekRead { cursor: cursor(), result: Ok(vec![]), at: snapshot().taken_at }, 2_300);
+        // Paused: no more reads.
+        key(&mut app, KeyCode::Char('f'));
+        assert!(!app.peek.as_ref().unwrap().follow);
+        assert_eq!(update(&mut app, Action::Tick, 9_000), vec![]);
+        // From trim-horizon: the records clear and the shards are opened again.
+        let effects = key(&mut app, KeyCode::Char('t'));
+        assert_eq!(
+            effects,
+            vec![Effect::OpenPeek { stream: "orders".into(), shard: None, from: PeekFrom::TrimHorizon }]
+        );
+        assert!(app.peek.as_ref().unwrap().records.is_empty());
+    }
+
+    #[test]
+    fn a_failed_read_reaches_the_screen_and_keeps_the_cursor() {
+        let mut app = app();
+        let mut effects = Vec::new();
+        crate::app::peek::open(&mut app, "orders", None, &mut effects);
+        update(&mut app, Action::PeekOpened { result: Ok(cursor()), at: snapshot().taken_at }, 1_000);
+        let error = PlatformError::Throttled { service: "Kinesis GetRecords".into(), message: "slow down".into() };
+        update(&mut app, Action::PeekRead { cursor: cursor(), result: Err(error), at: snapshot().taken_at }, 1_100);
+        assert!(app.errors.back().unwrap().message.contains("Kinesis GetRecords is throttling"));
+        assert!(app.peek.as_ref().unwrap().cursor.is_some());
+    }
+
+    #[test]
+    fn only_the_newest_records_are_kept() {
+        let mut app = app();
+        let mut effects = Vec::new();
+        crate::app::peek::open(&mut app, "orders", None, &mut effects);
+        update(&mut app, Action::PeekOpened { result: Ok(cursor()), at: snapshot().taken_at }, 1_000);
+        let many: Vec<PeekRecord> = (0..1_500).map(record).collect();
+        update(&mut app, Action::PeekRead { cursor: cursor(), result: Ok(many), at: snapshot().taken_at }, 1_100);
+        let view = app.peek.as_ref().unwrap();
+        assert_eq!(view.records.len(), crate::app::peek::RECORDS_KEPT);
+        assert_eq!(view.records.front().unwrap().partition_key, "user500");
+    }
+}

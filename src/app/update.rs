@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 use super::action::{Action, Effect};
 use super::keymap::{self, Command};
 use super::layout;
+use super::peek;
 use super::prompt;
 use super::state::*;
 use super::streams;
@@ -80,8 +81,21 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             }
             streams::refresh_detail(app, &mut effects);
         }
+        Action::PeekOpened { result, at } => {
+            if let Err(e) = peek::opened(app, result.map_err(|e| e.to_string()), now_ms) {
+                report_error(app, "peek", &e, at);
+            }
+            app.dirty = true;
+        }
+        Action::PeekRead { cursor, result, at } => {
+            if let Err(e) = peek::read(app, cursor, result.map_err(|e| e.to_string()), now_ms) {
+                report_error(app, "peek", &e, at);
+            }
+            app.dirty = true;
+        }
         Action::Quit => quit(app, &mut effects),
     }
+    peek::poll(app, now_ms, &mut effects);
     expire_toasts(app);
     if !app.quitting && !app.refresh.in_flight && now_ms >= app.refresh.due_at_ms {
         app.refresh.in_flight = true;
@@ -154,6 +168,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
             let handled = match app.view() {
                 ViewId::Streams => streams::list_key(app, key, effects),
                 ViewId::StreamDetail => streams::detail_key(app, key, effects),
+                ViewId::Peek => peek::key(app, key, effects),
                 _ => false,
             };
             if handled {

@@ -17,6 +17,8 @@ pub enum ViewId {
     Errors,
     /// One stream in detail; opened from `:streams`, not from the command line.
     StreamDetail,
+    /// Records read off a stream; opened from a stream's detail.
+    Peek,
 }
 
 impl ViewId {
@@ -49,6 +51,7 @@ impl ViewId {
             ViewId::Pipeline => "pipeline",
             ViewId::Errors => "errors",
             ViewId::StreamDetail => "stream",
+            ViewId::Peek => "peek",
         }
     }
 
@@ -66,6 +69,7 @@ impl ViewId {
             ViewId::Pipeline => "Pipeline",
             ViewId::Errors => "Errors",
             ViewId::StreamDetail => "Stream",
+            ViewId::Peek => "Peek",
         }
     }
 
@@ -75,7 +79,7 @@ impl ViewId {
 
     /// Views that exist today; the rest show what they will hold and where that work is tracked.
     pub fn is_built(self) -> bool {
-        matches!(self, ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail)
+        matches!(self, ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail | ViewId::Peek)
     }
 
     /// What an unbuilt view will show, for its placeholder screen.
@@ -91,7 +95,7 @@ impl ViewId {
             ViewId::Athena => "the query editor, live state, cost, paged results and history (issue #5)",
             ViewId::Stack => "the provisioning plan, live stack events, outputs and drift (issue #6)",
             ViewId::Pipeline => "the whole pipeline as one diagram, each hop with its rate and lag",
-            ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail => "",
+            ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail | ViewId::Peek => "",
         }
     }
 

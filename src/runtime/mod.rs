@@ -145,6 +145,18 @@ fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>,
                 let _ = tx.send(Action::ReshardDone { stream, call, result, at: chrono::Utc::now() });
             });
         }
+        Effect::OpenPeek { stream, shard, from } => {
+            tokio::spawn(async move {
+                let result = platform.open_peek(&stream, shard.as_deref(), from).await;
+                let _ = tx.send(Action::PeekOpened { result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::ReadPeek { mut cursor, limit } => {
+            tokio::spawn(async move {
+                let result = platform.read_peek(&mut cursor, limit).await;
+                let _ = tx.send(Action::PeekRead { cursor, result, at: chrono::Utc::now() });
+            });
+        }
         Effect::Quit => {}
     }
 }

@@ -4,6 +4,7 @@ mod errors;
 mod header;
 mod help;
 mod overview;
+mod peek;
 mod placeholder;
 mod reshard_dialog;
 mod status;
@@ -34,6 +35,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         ViewId::Errors => errors::draw(app, theme, frame, areas.body),
         ViewId::Streams => streams::draw(app, theme, frame, areas.body),
         ViewId::StreamDetail => stream_detail::draw(app, theme, frame, areas.body),
+        ViewId::Peek => peek::draw(app, theme, frame, areas.body),
         other => placeholder::draw(other, theme, frame, areas.body),
     }
     status::draw(app, theme, frame, areas.status);

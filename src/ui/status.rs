@@ -67,7 +67,12 @@ fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
             out.push(("s", "sort"));
             out.push(("/", "filter"));
         }
+        ViewId::Peek => {
+            out.push(("f", "follow"));
+            out.push(("t", "from"));
+        }
         ViewId::StreamDetail => {
+            out.push(("p", "peek"));
             out.push(("w", "window"));
             out.push(("u", "scale"));
             out.push(("x", "split"));

@@ -1,0 +1,86 @@
+//! Records read off a stream: a list on top, the selected record below — JSON coloured,
+//! other data as text or a hex dump. Everything shown is sanitized.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{base, dim, panel};
+use crate::app::App;
+use crate::model::text::sanitize;
+use crate::ops::record_view::{self, Kind};
+use crate::settings::Theme;
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(view) = app.peek.as_ref() else { return };
+    let [list, record] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let scope = view.shard.as_deref().map(sanitize).unwrap_or_else(|| "all shards".into());
+    let follow = if view.follow { "following (f)" } else { "paused (f)" };
+    let title = format!(
+        " {} — {scope} — from {} (t) — {follow} — {} records ",
+        sanitize(&view.stream),
+        view.from.label(),
+        view.records.len()
+    );
+    let block = panel(theme, title);
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    let visible = inner.height.saturating_sub(1) as usize;
+    let mut lines = vec![Line::styled(
+        format!("{:<14}{:<22}{:<14}{}", "ARRIVAL UTC", "SHARD", "KEY", "DATA"),
+        Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
+    )];
+    if view.records.is_empty() {
+        let text = if view.cursor.is_none() { "Opening the shards…" } else { "Waiting for records…" };
+        lines.push(Line::styled(text, dim(theme)));
+    }
+    let first = view.list.selected.saturating_sub(visible.saturating_sub(1));
+    for (i, r) in view.records.iter().enumerate().skip(first).take(visible) {
+        let style = if i == view.list.selected {
+            Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg)
+        } else {
+            base(theme)
+        };
+        let preview_width = (inner.width as usize).saturating_sub(50);
+        let text = format!(
+            "{:<14}{:<22}{:<14}{}",
+            r.arrival.format("%H:%M:%S%.3f"),
+            sanitize(&r.shard),
+            sanitize(&r.partition_key).chars().take(13).collect::<String>(),
+            record_view::preview(&r.data, preview_width)
+        );
+        let pad = (inner.width as usize).saturating_sub(text.chars().count());
+        lines.push(Line::from(vec![Span::styled(text, style), Span::styled(" ".repeat(pad), style)]));
+    }
+    frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
+
+    let Some(selected) = view.selected() else {
+        frame.render_widget(panel(theme, " record "), record);
+        return;
+    };
+    let title = format!(" sequence {} · key {} ", sanitize(&selected.sequence), sanitize(&selected.partition_key));
+    let lines: Vec<Line> = record_view::lines(&selected.data)
+        .into_iter()
+        .map(|line| {
+            Line::from(
+                line.into_iter().map(|(kind, text)| Span::styled(text, style_of(kind, theme))).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(panel(theme, title)).style(base(theme)), record);
+}
+
+fn style_of(kind: Kind, theme: &Theme) -> Style {
+    let chart = |i: usize| theme.chart.get(i).copied().unwrap_or(theme.accent);
+    match kind {
+        Kind::Key => Style::new().fg(theme.accent),
+        Kind::Text => Style::new().fg(chart(2)),
+        Kind::Number => Style::new().fg(chart(3)),
+        Kind::Literal => Style::new().fg(chart(1)),
+        Kind::Punct | Kind::Offset => Style::new().fg(theme.dim),
+        Kind::Hex => Style::new().fg(theme.text),
+        Kind::Plain => Style::new().fg(theme.text),
+    }
+}
