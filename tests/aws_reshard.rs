@@ -37,6 +37,10 @@ impl Platform for Counting {
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
         self.inner.stream_metrics(stream, minutes).await
     }
+    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
+        self.mutations.fetch_add(1, Ordering::SeqCst);
+        self.inner.set_enhanced_monitoring(stream, on).await
+    }
     async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
         self.inner.open_peek(stream, shard, from).await
     }
@@ -221,4 +225,36 @@ async fn the_scaling_limit_counts_the_journal() {
     assert_eq!(err.exit_code(), 3);
     assert!(err.message().contains("10 scalings per rolling 24 h"), "{}", err.message());
     assert_eq!(f.mutations(), 0);
+}
+
+#[tokio::test]
+async fn consumers_encryption_and_enhanced_monitoring_are_read_and_set() {
+    let f = fixture(2, false).await;
+    let kinesis = aws_sdk_kinesis::Client::new(&sdk_config().await);
+    let arn = kinesis
+        .describe_stream_summary()
+        .stream_name(&f.stream)
+        .send()
+        .await
+        .unwrap()
+        .stream_description_summary()
+        .unwrap()
+        .stream_arn()
+        .to_string();
+    kinesis
+        .register_stream_consumer()
+        .stream_arn(&arn)
+        .consumer_name("fraud-efo")
+        .send()
+        .await
+        .expect("RegisterStreamConsumer");
+    let facts = f.facts().await;
+    assert_eq!(facts.consumers.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), vec!["fraud-efo"]);
+    assert!(!facts.enhanced_monitoring);
+    assert!(facts.open().all(|s| s.incoming_per_second.is_none()), "no per-shard rates without shard-level metrics");
+    f.platform.set_enhanced_monitoring(&f.stream, true).await.expect("enable");
+    assert!(f.facts().await.enhanced_monitoring);
+    f.platform.set_enhanced_monitoring(&f.stream, false).await.expect("disable");
+    assert!(!f.facts().await.enhanced_monitoring);
+    assert_eq!(f.mutations(), 2);
 }

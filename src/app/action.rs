@@ -30,6 +30,13 @@ pub enum Action {
         result: Result<(), PlatformError>,
         at: DateTime<Utc>,
     },
+    /// A change other than resharding finished (`what` names it for the toast).
+    ChangeDone {
+        stream: String,
+        what: String,
+        result: Result<(), PlatformError>,
+        at: DateTime<Utc>,
+    },
     PeekOpened {
         result: Result<PeekCursor, PlatformError>,
         at: DateTime<Utc>,
@@ -57,6 +64,11 @@ pub enum Effect {
         stream: String,
         call: ReshardCall,
         detail: String,
+    },
+    /// Turn shard-level metrics on or off, and journal it.
+    SetEnhancedMonitoring {
+        stream: String,
+        on: bool,
     },
     /// Start reading records, then read onwards from where the cursor stands.
     OpenPeek {

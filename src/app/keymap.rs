@@ -60,6 +60,7 @@ const DETAIL: &[Binding] = &[
     Binding { keys: "m", command: Command::Open, does: "merge the selected shard with its neighbour" },
     Binding { keys: "M", command: Command::Open, does: "switch capacity mode (on-demand ↔ provisioned)" },
     Binding { keys: "p  P", command: Command::Open, does: "peek at records: all shards / the selected shard" },
+    Binding { keys: "e", command: Command::Open, does: "enhanced (shard-level) monitoring on/off — AWS bills it" },
 ];
 const PEEK: &[Binding] = &[
     Binding { keys: "j ↓  k ↑", command: Command::Down, does: "select a record" },

@@ -34,6 +34,8 @@ pub enum Mode {
     },
     /// The reshard dialog over a stream's detail.
     Reshard(Box<super::streams::ReshardDialog>),
+    /// A yes/no confirmation of a change.
+    Confirm(Box<super::confirm::ConfirmDialog>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

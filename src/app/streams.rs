@@ -223,6 +223,33 @@ pub fn detail_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bo
             let shard = detail.facts.as_ref().and_then(|f| f.open().nth(detail.shards.selected)).map(|s| s.id.clone());
             super::peek::open(app, &stream, shard, effects);
         }
+        KeyCode::Char('e') => {
+            let Some(facts) = detail.facts.as_ref() else { return true };
+            let on = !facts.enhanced_monitoring;
+            let (stream, shards) = (facts.name.clone(), facts.open_count());
+            let (title, lines) = if on {
+                (
+                    " Enable enhanced monitoring ",
+                    vec![
+                        format!("EnableEnhancedMonitoring (ALL shard-level metrics) on {stream}"),
+                        format!("per-shard rates for the shard map: hot and cold shards show"),
+                        format!(
+                            "cost: CloudWatch bills each shard-level metric: 7 metrics × {shards} shards = {} metrics",
+                            7 * shards
+                        ),
+                    ],
+                )
+            } else {
+                (
+                    " Disable enhanced monitoring ",
+                    vec![
+                        format!("DisableEnhancedMonitoring on {stream}"),
+                        "the shard map loses its per-shard rates".into(),
+                    ],
+                )
+            };
+            super::confirm::ask(app, title, lines, Effect::SetEnhancedMonitoring { stream, on }, "enhanced monitoring");
+        }
         KeyCode::Char('u') => open_dialog(app, DialogKind::Scale),
         KeyCode::Char('x') => open_dialog(app, DialogKind::Split),
         KeyCode::Char('m') => open_dialog(app, DialogKind::Merge),

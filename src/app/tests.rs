@@ -285,6 +285,9 @@ mod streams {
             account_shard_limit: Some(500),
             account_open_shards: Some(2),
             peak_records_per_second: Some(readonly_peak),
+            enhanced_monitoring: false,
+            encryption: None,
+            consumers: vec![],
         }
     }
 
@@ -467,5 +470,56 @@ mod peek {
         let view = app.peek.as_ref().unwrap();
         assert_eq!(view.records.len(), crate::app::peek::RECORDS_KEPT);
         assert_eq!(view.records.front().unwrap().partition_key, "user500");
+    }
+}
+
+mod confirm {
+    use super::*;
+
+    #[test]
+    fn enhanced_monitoring_asks_first_and_read_only_refuses() {
+        for readonly in [false, true] {
+            let mut app = app();
+            app.header.readonly = readonly;
+            let mut effects = Vec::new();
+            crate::app::streams::open_detail(&mut app, "orders", &mut effects);
+            let facts = crate::model::StreamFacts {
+                name: "orders".into(),
+                status: "ACTIVE".into(),
+                mode: CapacityMode::Provisioned,
+                shards: vec![],
+                scalings_last_day: 0,
+                mode_switches_last_day: 0,
+                account_shard_limit: None,
+                account_open_shards: None,
+                peak_records_per_second: None,
+                enhanced_monitoring: false,
+                encryption: None,
+                consumers: vec![],
+            };
+            let series = crate::model::StreamSeries { period_seconds: 60, points: vec![] };
+            update(
+                &mut app,
+                Action::StreamDetailLoaded {
+                    stream: "orders".into(),
+                    result: Ok(Box::new((facts, series))),
+                    at: snapshot().taken_at,
+                },
+                10,
+            );
+            key(&mut app, KeyCode::Char('e'));
+            let Mode::Confirm(dialog) = &app.mode else { panic!("a confirmation") };
+            assert!(dialog.lines.iter().any(|l| l.contains("cost:")));
+            let effects = key(&mut app, KeyCode::Enter);
+            if readonly {
+                assert_eq!(effects, vec![]);
+                assert!(
+                    matches!(&app.mode, Mode::Confirm(d) if d.refusal.as_deref().unwrap().starts_with("read-only mode"))
+                );
+            } else {
+                assert_eq!(effects, vec![Effect::SetEnhancedMonitoring { stream: "orders".into(), on: true }]);
+                assert_eq!(app.mode, Mode::Normal);
+            }
+        }
     }
 }

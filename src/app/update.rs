@@ -81,6 +81,16 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             }
             streams::refresh_detail(app, &mut effects);
         }
+        Action::ChangeDone { stream, what, result, at } => {
+            match result {
+                Ok(()) => toast(app, ToastLevel::Info, format!("{what}: done on {stream}")),
+                Err(e) => report_error(app, "change", &e.to_string(), at),
+            }
+            if let Some(d) = app.detail.as_mut() {
+                d.loading = false;
+            }
+            streams::refresh_detail(app, &mut effects);
+        }
         Action::PeekOpened { result, at } => {
             if let Err(e) = peek::opened(app, result.map_err(|e| e.to_string()), now_ms) {
                 report_error(app, "peek", &e, at);
@@ -164,6 +174,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         Mode::Command { .. } => prompt::command_key(app, key, effects),
         Mode::Filter { .. } => prompt::filter_key(app, key),
         Mode::Reshard(_) => streams::dialog_key(app, key, effects),
+        Mode::Confirm(_) => super::confirm::key(app, key, effects),
         Mode::Normal => {
             let handled = match app.view() {
                 ViewId::Streams => streams::list_key(app, key, effects),

@@ -67,11 +67,14 @@ pub async fn fetch_window(
 }
 
 fn query(id: &str, key: &SeriesKey) -> MetricDataQuery {
-    let metric = Metric::builder()
+    let mut metric = Metric::builder()
         .namespace(key.namespace)
         .metric_name(key.metric)
-        .dimensions(Dimension::builder().name(key.dimension).value(&key.value).build())
-        .build();
+        .dimensions(Dimension::builder().name(key.dimension).value(&key.value).build());
+    if let Some(shard) = &key.shard {
+        metric = metric.dimensions(Dimension::builder().name("ShardId").value(shard).build());
+    }
+    let metric = metric.build();
     MetricDataQuery::builder()
         .id(id)
         .metric_stat(MetricStat::builder().metric(metric).period(60).stat(key.stat.as_str()).build())

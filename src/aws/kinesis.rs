@@ -1,11 +1,11 @@
 //! Kinesis: which streams to watch and their summaries.
 
-use aws_sdk_kinesis::types::{ScalingType, StreamMode, StreamModeDetails};
+use aws_sdk_kinesis::types::{EncryptionType, MetricsName, ScalingType, StreamMode, StreamModeDetails};
 use aws_sdk_kinesis::Client;
 
 use super::errors::{code, platform_error};
 use crate::model::text::sanitize;
-use crate::model::{CapacityMode, ReshardCall, ShardInfo, StreamStatus};
+use crate::model::{CapacityMode, Consumer, ReshardCall, ShardInfo, StreamStatus};
 use crate::platform::PlatformError;
 
 /// Every stream in the region (ListStreams, paged; 5 TPS per account, so callers cache it).
@@ -27,8 +27,21 @@ pub async fn list_streams(client: &Client) -> Result<Vec<String>, PlatformError>
     Ok(names)
 }
 
+/// What the detail needs beyond the overview's summary.
+#[derive(Debug, Clone)]
+pub struct StreamExtras {
+    pub arn: String,
+    pub enhanced_monitoring: bool,
+    pub encryption: Option<String>,
+}
+
 /// A stream's summary with the metric fields left empty, or `None` when it does not exist.
 pub async fn describe(client: &Client, name: &str) -> Result<Option<StreamStatus>, PlatformError> {
+    Ok(describe_full(client, name).await?.map(|(summary, _)| summary))
+}
+
+/// The summary and the extras, from one DescribeStreamSummary call.
+pub async fn describe_full(client: &Client, name: &str) -> Result<Option<(StreamStatus, StreamExtras)>, PlatformError> {
     let out = match client.describe_stream_summary().stream_name(name).send().await {
         Ok(out) => out,
         Err(e) if code(&e) == Some("ResourceNotFoundException") => return Ok(None),
@@ -39,7 +52,15 @@ pub async fn describe(client: &Client, name: &str) -> Result<Option<StreamStatus
         Some(StreamMode::OnDemand) => CapacityMode::OnDemand,
         _ => CapacityMode::Provisioned,
     };
-    Ok(Some(StreamStatus {
+    let extras = StreamExtras {
+        arn: s.stream_arn().to_string(),
+        enhanced_monitoring: s.enhanced_monitoring().iter().any(|m| !m.shard_level_metrics().is_empty()),
+        encryption: match s.encryption_type() {
+            Some(EncryptionType::Kms) => Some(format!("KMS {}", sanitize(s.key_id().unwrap_or("")))),
+            _ => None,
+        },
+    };
+    let summary = StreamStatus {
         name: sanitize(s.stream_name()),
         status: sanitize(s.stream_status().as_str()),
         mode,
@@ -53,7 +74,55 @@ pub async fn describe(client: &Client, name: &str) -> Result<Option<StreamStatus
         iterator_age_ms_before: None,
         write_throttled: None,
         read_throttled: None,
-    }))
+    };
+    Ok(Some((summary, extras)))
+}
+
+/// Enhanced fan-out consumers (ListStreamConsumers, paged).
+pub async fn consumers(client: &Client, arn: &str) -> Result<Vec<Consumer>, PlatformError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut request = client.list_stream_consumers().stream_arn(arn);
+        if let Some(t) = &token {
+            request = request.next_token(t);
+        }
+        let page = request.send().await.map_err(|e| platform_error("Kinesis ListStreamConsumers", e))?;
+        out.extend(
+            page.consumers().iter().map(|c| Consumer {
+                name: sanitize(c.consumer_name()),
+                status: sanitize(c.consumer_status().as_str()),
+            }),
+        );
+        match page.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// Enable or disable every shard-level metric.
+pub async fn set_enhanced_monitoring(client: &Client, name: &str, on: bool) -> Result<(), PlatformError> {
+    if on {
+        client
+            .enable_enhanced_monitoring()
+            .stream_name(name)
+            .shard_level_metrics(MetricsName::All)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| platform_error("Kinesis EnableEnhancedMonitoring", e))
+    } else {
+        client
+            .disable_enhanced_monitoring()
+            .stream_name(name)
+            .shard_level_metrics(MetricsName::All)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| platform_error("Kinesis DisableEnhancedMonitoring", e))
+    }
 }
 
 /// Every shard of a stream within its retention period (ListShards, paged), open and closed,

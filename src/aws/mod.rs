@@ -101,6 +101,26 @@ impl AwsPlatform {
         self.outcome(api, result)
     }
 
+    /// Per-shard incoming rates from shard-level metrics (one GetMetricData call for the
+    /// open shards, the last complete minutes).
+    async fn shard_rates(&self, stream: &str, shards: &mut [ShardInfo], now_s: i64) -> Result<(), PlatformError> {
+        let keys: Vec<SeriesKey> = shards
+            .iter()
+            .filter(|s| s.open)
+            .map(|s| SeriesKey::new("AWS/Kinesis", "IncomingRecords", "StreamName", stream, Stat::Sum).for_shard(&s.id))
+            .collect();
+        let end = crate::ops::metrics::floor_minute(now_s);
+        let window = crate::ops::metrics::Window { start: end - crate::ops::metrics::LATE_SECONDS, end };
+        let data = self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &keys, window)).await?;
+        for (key, points) in data {
+            let latest = points.iter().max_by_key(|(t, _)| *t).map(|(_, v)| v / 60.0);
+            if let Some(shard) = shards.iter_mut().find(|s| Some(&s.id) == key.shard.as_ref()) {
+                shard.incoming_per_second = latest;
+            }
+        }
+        Ok(())
+    }
+
     /// The profile's stream, plus every stream in the region with `discover = true`.
     async fn watched_streams(&self) -> Result<Vec<String>, PlatformError> {
         let mut names = vec![self.settings.platform.stream.name.clone()];
@@ -185,13 +205,19 @@ impl Platform for AwsPlatform {
     }
 
     async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
-        let Some(summary) = self.call("DescribeStreamSummary", kinesis::describe(&self.kinesis, stream)).await? else {
+        let Some((summary, extras)) =
+            self.call("DescribeStreamSummary", kinesis::describe_full(&self.kinesis, stream)).await?
+        else {
             return Ok(None);
         };
-        let shards = self.call("ListShards", kinesis::list_shards(&self.kinesis, stream)).await?;
+        let mut shards = self.call("ListShards", kinesis::list_shards(&self.kinesis, stream)).await?;
         let (limit, open) = self.call("DescribeLimits", kinesis::limits(&self.kinesis)).await?;
-        let [records, ..] = stream_keys(stream);
+        let consumers = self.call("ListStreamConsumers", kinesis::consumers(&self.kinesis, &extras.arn)).await?;
         let now_s = chrono::Utc::now().timestamp();
+        if extras.enhanced_monitoring {
+            self.shard_rates(stream, &mut shards, now_s).await?;
+        }
+        let [records, ..] = stream_keys(stream);
         let peak = self.state().metrics.history(&records, now_s, 180).into_iter().map(|v| v / 60.0).reduce(f64::max);
         Ok(Some(StreamFacts {
             name: summary.name,
@@ -204,7 +230,14 @@ impl Platform for AwsPlatform {
             account_shard_limit: Some(limit),
             account_open_shards: Some(open),
             peak_records_per_second: peak.filter(|p| *p > 0.0),
+            enhanced_monitoring: extras.enhanced_monitoring,
+            encryption: extras.encryption,
+            consumers,
         }))
+    }
+
+    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
+        kinesis::set_enhanced_monitoring(&self.kinesis, stream, on).await
     }
 
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {

@@ -52,6 +52,19 @@ pub struct StreamFacts {
     pub account_open_shards: Option<u32>,
     /// The highest records/s observed recently, for the suggestion and the resulting load.
     pub peak_records_per_second: Option<f64>,
+    /// Shard-level (enhanced) metrics are on: per-shard rates are known, and billed.
+    pub enhanced_monitoring: bool,
+    /// "KMS alias/clickstream", or `None` when records are not encrypted at rest.
+    pub encryption: Option<String>,
+    /// Enhanced fan-out consumers.
+    pub consumers: Vec<Consumer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Consumer {
+    pub name: String,
+    /// CREATING, ACTIVE, DELETING.
+    pub status: String,
 }
 
 impl StreamFacts {

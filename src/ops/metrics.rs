@@ -36,6 +36,8 @@ pub struct SeriesKey {
     pub metric: &'static str,
     pub dimension: &'static str,
     pub value: String,
+    /// A Kinesis shard, for shard-level metrics (dimension `ShardId` beside `StreamName`).
+    pub shard: Option<String>,
     pub stat: Stat,
 }
 
@@ -47,7 +49,12 @@ impl SeriesKey {
         value: &str,
         stat: Stat,
     ) -> Self {
-        SeriesKey { namespace, metric, dimension, value: value.to_string(), stat }
+        SeriesKey { namespace, metric, dimension, value: value.to_string(), shard: None, stat }
+    }
+
+    pub fn for_shard(mut self, shard: &str) -> Self {
+        self.shard = Some(shard.to_string());
+        self
     }
 }
 

@@ -50,6 +50,9 @@ pub trait Platform: Send + Sync {
     /// afterwards until the change is done.
     async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError>;
 
+    /// Turns shard-level (enhanced) metrics on or off for every shard; AWS bills them.
+    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError>;
+
     /// Starts reading records from `from`, on one shard or on every open shard.
     async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError>;
 

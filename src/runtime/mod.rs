@@ -145,6 +145,29 @@ fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>,
                 let _ = tx.send(Action::ReshardDone { stream, call, result, at: chrono::Utc::now() });
             });
         }
+        Effect::SetEnhancedMonitoring { stream, on } => {
+            tokio::spawn(async move {
+                let result = platform.set_enhanced_monitoring(&stream, on).await;
+                let outcome = match &result {
+                    Ok(()) => "done".to_string(),
+                    Err(e) => format!("failed: {e}"),
+                };
+                let action =
+                    if on { "kinesis.enable-enhanced-monitoring" } else { "kinesis.disable-enhanced-monitoring" };
+                if let Err(e) = session.journal.record(
+                    &session.profile,
+                    &session.backend,
+                    action,
+                    &stream,
+                    "ShardLevelMetrics=ALL",
+                    &outcome,
+                ) {
+                    tracing::error!("journal: {e}");
+                }
+                let what = if on { "enhanced monitoring on" } else { "enhanced monitoring off" }.to_string();
+                let _ = tx.send(Action::ChangeDone { stream, what, result, at: chrono::Utc::now() });
+            });
+        }
         Effect::OpenPeek { stream, shard, from } => {
             tokio::spawn(async move {
                 let result = platform.open_peek(&stream, shard.as_deref(), from).await;

@@ -132,6 +132,23 @@ impl Platform for Sandbox {
         })
     }
 
+    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
+        let found = self.with_model(|state| {
+            let found = state.stream.name == stream;
+            if found {
+                state.set_enhanced_monitoring(on, "lakeops");
+            }
+            found
+        })?;
+        if !found {
+            return Err(PlatformError::Failed {
+                service: "Kinesis (sandbox)".into(),
+                message: format!("stream {stream} not found"),
+            });
+        }
+        self.flush()
+    }
+
     async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
         let starts = self.with_model(|state| {
             if state.stream.name != stream {

@@ -36,7 +36,7 @@ impl SimState {
                 parent: s.parent.clone(),
                 adjacent_parent: s.adjacent_parent.clone(),
                 open: s.open,
-                incoming_per_second: s.open.then_some(s.offered_per_second),
+                incoming_per_second: (s.open && self.stream.enhanced_monitoring).then_some(s.offered_per_second),
             })
             .collect();
         shards.sort_by_key(|s| (!s.open, s.start));
@@ -55,6 +55,9 @@ impl SimState {
             account_shard_limit: Some(SANDBOX_SHARD_LIMIT),
             account_open_shards: Some(self.stream.open_shards().count() as u32),
             peak_records_per_second: peak,
+            enhanced_monitoring: self.stream.enhanced_monitoring,
+            encryption: Some(format!("KMS alias/{}", self.lake.raw_bucket.split('-').next().unwrap_or("platform"))),
+            consumers: Vec::new(),
         }
     }
 
@@ -197,5 +200,15 @@ impl SimState {
             })
             .collect();
         crate::model::StreamSeries { period_seconds: 60, points }
+    }
+}
+
+impl SimState {
+    /// EnableEnhancedMonitoring / DisableEnhancedMonitoring with ShardLevelMetrics=ALL.
+    pub fn set_enhanced_monitoring(&mut self, on: bool, user: &str) {
+        self.stream.enhanced_monitoring = on;
+        let name = if on { "EnableEnhancedMonitoring" } else { "DisableEnhancedMonitoring" };
+        let stream = self.stream.name.clone();
+        self.record(user, "kinesis.amazonaws.com", name, &stream, false);
     }
 }

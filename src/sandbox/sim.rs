@@ -41,6 +41,7 @@ impl SimState {
                 shards: Vec::new(),
                 next_shard_number: 0,
                 pending: None,
+                enhanced_monitoring: false,
             },
             lambda: LambdaState {
                 function: p.lambda.function.clone(),

@@ -62,6 +62,9 @@ pub struct StreamState {
     pub retention_hours: u32,
     pub shards: Vec<Shard>,
     pub next_shard_number: u32,
+    /// Shard-level metrics on (the sandbox always knows per-shard rates; AWS only then).
+    #[serde(default)]
+    pub enhanced_monitoring: bool,
     /// A resharding call in progress: applied when the model reaches `apply_at_ms`.
     #[serde(default)]
     pub pending: Option<PendingReshard>,

@@ -1,5 +1,6 @@
 //! Drawing: one file per view plus the shared chrome. Reads `App`, never changes it.
 
+mod confirm_dialog;
 mod errors;
 mod header;
 mod help;
@@ -43,6 +44,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     match &app.mode {
         Mode::Help => help::draw(app, theme, frame, areas.body),
         Mode::Reshard(dialog) => reshard_dialog::draw(dialog, theme, frame, areas.body),
+        Mode::Confirm(dialog) => confirm_dialog::draw(dialog, theme, frame, areas.body),
         _ => {}
     }
 }

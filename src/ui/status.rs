@@ -30,7 +30,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled("   enter keeps the filter, esc clears it", dim(theme)),
         ]),
         Mode::Help => Line::from(vec![Span::styled(" esc ", key), Span::styled("close help", dim(theme))]),
-        Mode::Reshard(_) => Line::from(vec![
+        Mode::Reshard(_) | Mode::Confirm(_) => Line::from(vec![
             Span::styled(" enter ", key),
             Span::styled("confirm", dim(theme)),
             Span::styled("  esc ", key),

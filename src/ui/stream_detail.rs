@@ -33,38 +33,49 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let chart_height = (inner.height.saturating_sub(1) / 2).clamp(6, 14);
     let [info, charts, map] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(chart_height), Constraint::Min(3)]).areas(inner);
+        Layout::vertical([Constraint::Length(2), Constraint::Length(chart_height), Constraint::Min(3)]).areas(inner);
     let status = app
         .snapshot
         .as_ref()
         .and_then(|s| s.streams.ready())
         .and_then(|all| all.iter().find(|s| s.name == detail.stream));
-    frame.render_widget(Paragraph::new(info_line(facts, status, theme)), info);
+    frame.render_widget(Paragraph::new(info_lines(facts, status, theme)), info);
     draw_charts(detail, facts, theme, frame, charts);
     draw_shard_map(detail, facts, theme, frame, map);
 }
 
-fn info_line(facts: &StreamFacts, status: Option<&StreamStatus>, theme: &Theme) -> Line<'static> {
+fn info_lines(facts: &StreamFacts, status: Option<&StreamStatus>, theme: &Theme) -> Vec<Line<'static>> {
     let status_color = if facts.status == "ACTIVE" { theme.ok } else { theme.warn };
     let quota = match (facts.account_open_shards, facts.account_shard_limit) {
         (Some(open), Some(limit)) => format!(" · account shards {open}/{limit}"),
         _ => String::new(),
     };
     let peak = facts.peak_records_per_second.map(|p| format!(" · peak {}/s", thousands(p))).unwrap_or_default();
-    let more =
-        status.map(|s| format!(" · retention {} h · {} consumers", s.retention_hours, s.consumers)).unwrap_or_default();
-    Line::from(vec![
-        Span::styled(facts.status.clone(), Style::new().fg(status_color).add_modifier(Modifier::BOLD)),
-        Span::styled(
-            format!(
-                " · {} · {} open shards{more} · scalings in 24 h {}/{SCALINGS_PER_DAY}{quota}{peak}",
-                facts.mode.name(),
-                facts.open_count(),
-                facts.scalings_last_day
+    let retention = status.map(|s| format!("retention {} h · ", s.retention_hours)).unwrap_or_default();
+    let encryption = facts.encryption.as_deref().map(sanitize).unwrap_or_else(|| "unencrypted".into());
+    let monitoring = if facts.enhanced_monitoring { "shard metrics on (e)" } else { "shard metrics off (e)" };
+    let consumers = if facts.consumers.is_empty() {
+        "no fan-out consumers".to_string()
+    } else {
+        let names: Vec<String> =
+            facts.consumers.iter().map(|c| format!("{} ({})", sanitize(&c.name), sanitize(&c.status))).collect();
+        format!("consumers {}", names.join(", "))
+    };
+    vec![
+        Line::from(vec![
+            Span::styled(sanitize(&facts.status), Style::new().fg(status_color).add_modifier(Modifier::BOLD)),
+            Span::styled(
+                format!(
+                    " · {} · {} open shards · scalings in 24 h {}/{SCALINGS_PER_DAY}{quota}{peak}",
+                    facts.mode.name(),
+                    facts.open_count(),
+                    facts.scalings_last_day
+                ),
+                base(theme),
             ),
-            base(theme),
-        ),
-    ])
+        ]),
+        Line::styled(format!("{retention}{encryption} · {monitoring} · {consumers}"), dim(theme)),
+    ]
 }
 
 fn draw_charts(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -27,6 +27,9 @@ fn facts(n: u32) -> StreamFacts {
         account_shard_limit: Some(200),
         account_open_shards: Some(10),
         peak_records_per_second: Some(3_400.0),
+        enhanced_monitoring: false,
+        encryption: None,
+        consumers: vec![],
     }
 }
 

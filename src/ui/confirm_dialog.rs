@@ -1,0 +1,34 @@
+//! A yes/no confirmation: what will happen, or why it is refused.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{base, centered, dim, panel};
+use crate::app::confirm::ConfirmDialog;
+use crate::model::text::sanitize;
+use crate::settings::Theme;
+
+pub fn draw(dialog: &ConfirmDialog, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut lines: Vec<Line> =
+        dialog.lines.iter().map(|l| Line::styled(format!("  {}", sanitize(l)), base(theme))).collect();
+    lines.push(Line::raw(""));
+    match &dialog.refusal {
+        Some(reason) => {
+            lines.push(Line::styled(sanitize(reason), Style::new().fg(theme.critical)));
+            lines.push(Line::styled("esc: cancel", dim(theme)));
+        }
+        None => lines.push(Line::styled(
+            "enter: make this change · esc: cancel",
+            Style::new().fg(theme.warn).add_modifier(Modifier::BOLD),
+        )),
+    }
+    let rect = centered(area, 86, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(theme, dialog.title.clone())).style(base(theme)),
+        rect,
+    );
+}
