@@ -23,6 +23,9 @@ const DISCOVERY_TTL: Duration = Duration::from_secs(300);
 /// A stream's summary is read at most this often by the overview; the detail and resharding
 /// always read afresh.
 const SUMMARY_TTL: Duration = Duration::from_secs(30);
+/// DescribeStreamSummary calls one refresh may make (the API allows 20 a second per account):
+/// with hundreds of streams, the list fills in over a few refreshes.
+const SUMMARIES_PER_REFRESH: usize = 20;
 /// After a throttled call, wait at least this long before calling that API again; doubles.
 const FIRST_BACKOFF: Duration = Duration::from_secs(15);
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
@@ -146,12 +149,16 @@ impl AwsPlatform {
     async fn streams(&self) -> Result<(Vec<StreamStatus>, Vec<String>), PlatformError> {
         let mut streams = Vec::new();
         let mut missing = Vec::new();
+        let mut calls = 0;
         for name in self.watched_streams().await? {
-            let cached =
-                self.state().summaries.get(&name).filter(|(at, _)| at.elapsed() < SUMMARY_TTL).map(|(_, s)| s.clone());
+            let cached = self.state().summaries.get(&name).cloned();
+            let fresh = cached.as_ref().is_some_and(|(at, _)| at.elapsed() < SUMMARY_TTL);
             let summary = match cached {
-                Some(summary) => summary,
-                None => {
+                // Out of this refresh's budget: a stale summary stands in, a new stream waits.
+                Some((_, summary)) if fresh || calls >= SUMMARIES_PER_REFRESH => summary,
+                None if calls >= SUMMARIES_PER_REFRESH => continue,
+                _ => {
+                    calls += 1;
                     let summary = self.call("DescribeStreamSummary", kinesis::describe(&self.kinesis, &name)).await?;
                     self.state().summaries.insert(name.clone(), (Instant::now(), summary.clone()));
                     summary
