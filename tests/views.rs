@@ -21,6 +21,10 @@ fn fixed_time() -> chrono::DateTime<Utc> {
 
 /// The console after one refresh of a sandbox seeded 42 at 2026-03-20 14:00 UTC.
 fn console(width: u16, height: u16) -> App {
+    console_and_sandbox(width, height).0
+}
+
+fn console_and_sandbox(width: u16, height: u16) -> (App, Sandbox) {
     let loaded = support::sandbox_settings();
     let clock = Arc::new(ManualClock::new(fixed_time().timestamp_millis()));
     let sandbox = Sandbox::in_memory(&loaded.settings, clock);
@@ -30,7 +34,7 @@ fn console(width: u16, height: u16) -> App {
     let mut app = App::new(header, thresholds(&loaded), 5_000);
     update(&mut app, Action::Resize { width, height }, 0);
     update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
-    app
+    (app, sandbox)
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -122,15 +126,7 @@ fn the_read_only_badge_shows() {
 
 /// The console on `:streams`, then the stream's detail loaded from the same sandbox.
 fn streams_console(width: u16, height: u16) -> (App, Sandbox) {
-    let loaded = support::sandbox_settings();
-    let clock = Arc::new(ManualClock::new(fixed_time().timestamp_millis()));
-    let sandbox = Sandbox::in_memory(&loaded.settings, clock);
-    let snapshot = sandbox.with_model(|s| s.snapshot()).expect("snapshot");
-    let header =
-        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
-    let mut app = App::new(header, thresholds(&loaded), 5_000);
-    update(&mut app, Action::Resize { width, height }, 0);
-    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    let (mut app, sandbox) = console_and_sandbox(width, height);
     for c in ":streams".chars() {
         press(&mut app, KeyCode::Char(c));
     }

@@ -28,23 +28,7 @@ fn type_text(app: &mut App, text: &str) {
 fn snapshot() -> PlatformSnapshot {
     PlatformSnapshot {
         taken_at: Utc.with_ymd_and_hms(2026, 3, 20, 10, 0, 0).unwrap(),
-        streams: Reading::Ready {
-            data: vec![StreamStatus {
-                name: "clickstream-events".into(),
-                status: "ACTIVE".into(),
-                mode: CapacityMode::Provisioned,
-                open_shards: 4,
-                retention_hours: 24,
-                consumers: 0,
-                incoming_records_per_second: Some(2400.0),
-                incoming_bytes_per_second: Some(1_440_000.0),
-                incoming_history: vec![2300.0, 2400.0],
-                iterator_age_ms: Some(900.0),
-                iterator_age_ms_before: Some(800.0),
-                write_throttled: Some(0.0),
-                read_throttled: Some(0.0),
-            }],
-        },
+        streams: Reading::Ready { data: vec![StreamStatus::example("clickstream-events")] },
         function: Reading::unavailable("not read"),
         lake: Reading::unavailable("not read"),
         glue: Reading::unavailable("not read"),

@@ -125,6 +125,26 @@ pub struct StreamStatus {
 }
 
 impl StreamStatus {
+    /// A healthy provisioned stream for tests: 4 shards taking 2,400 records/s.
+    #[cfg(test)]
+    pub fn example(name: &str) -> StreamStatus {
+        StreamStatus {
+            name: name.into(),
+            status: "ACTIVE".into(),
+            mode: CapacityMode::Provisioned,
+            open_shards: 4,
+            retention_hours: 24,
+            consumers: 0,
+            incoming_records_per_second: Some(2400.0),
+            incoming_bytes_per_second: Some(1_440_000.0),
+            incoming_history: vec![2300.0, 2400.0],
+            iterator_age_ms: Some(900.0),
+            iterator_age_ms_before: Some(800.0),
+            write_throttled: Some(0.0),
+            read_throttled: Some(0.0),
+        }
+    }
+
     /// Share of provisioned write capacity (1,000 records/s and 1 MiB/s a shard) in use.
     pub fn write_capacity_used(&self) -> Option<f64> {
         if self.mode == CapacityMode::OnDemand || self.open_shards == 0 {

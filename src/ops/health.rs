@@ -273,21 +273,7 @@ mod tests {
     use super::*;
 
     fn stream() -> StreamStatus {
-        StreamStatus {
-            name: "s".into(),
-            status: "ACTIVE".into(),
-            mode: CapacityMode::Provisioned,
-            open_shards: 4,
-            retention_hours: 24,
-            consumers: 0,
-            incoming_records_per_second: Some(2400.0),
-            incoming_bytes_per_second: Some(1_440_000.0),
-            incoming_history: vec![],
-            iterator_age_ms: Some(900.0),
-            iterator_age_ms_before: Some(800.0),
-            write_throttled: Some(0.0),
-            read_throttled: Some(0.0),
-        }
+        StreamStatus::example("s")
     }
     const T: Thresholds = Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 };
 
