@@ -138,6 +138,7 @@ fn big_platform(c: &mut Criterion) {
         enhanced_monitoring: true,
         encryption: Some("KMS alias/clickstream".into()),
         consumers: vec![],
+        warnings: vec![],
     };
     let series: StreamSeries = sandbox.with_model(|s| s.stream_series(60)).unwrap();
     let result = Ok(Box::new((facts, series)));

@@ -238,3 +238,26 @@ fn status_json_from_the_binary_against_moto() {
         json["layers"][0]["numbers"].as_array().unwrap().iter().find(|n| n["label"] == "shards").unwrap().clone();
     assert_eq!(shards["value"], 3.0);
 }
+
+#[test]
+fn missing_credentials_say_what_to_do() {
+    let (dir, _paths) = support::temp_paths();
+    let file = dir.path().join("moto.toml");
+    std::fs::write(&file, profile("x", "s", "f", false).replace("max_attempts = 2", "max_attempts = 1")).unwrap();
+    let out = std::process::Command::new(support::binary())
+        .args(["--profile", file.to_str().unwrap(), "status"])
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no AWS credentials found: set AWS_PROFILE"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line, no debug dump: {stderr}");
+}

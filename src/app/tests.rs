@@ -272,6 +272,7 @@ mod streams {
             enhanced_monitoring: false,
             encryption: None,
             consumers: vec![],
+            warnings: vec![],
         }
     }
 
@@ -480,6 +481,7 @@ mod confirm {
                 enhanced_monitoring: false,
                 encryption: None,
                 consumers: vec![],
+                warnings: vec![],
             };
             let series = crate::model::StreamSeries { period_seconds: 60, points: vec![] };
             update(

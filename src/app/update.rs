@@ -62,10 +62,14 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             match result {
                 Ok(loaded) => {
                     let (facts, series) = *loaded;
+                    let warnings = facts.warnings.clone();
                     detail.shards.selected =
                         detail.shards.selected.min((facts.open_count() as usize).saturating_sub(1));
                     detail.facts = Some(facts);
                     detail.series = Some(series);
+                    for warning in warnings {
+                        report_error(app, "stream", &warning, at);
+                    }
                 }
                 Err(e) => report_error(app, "stream", &e.to_string(), at),
             }

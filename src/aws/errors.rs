@@ -31,7 +31,14 @@ where
     match &err {
         SdkError::ServiceError(context) => {
             let e = context.err();
-            let code = e.code().unwrap_or("Unknown");
+            let Some(code) = e.code() else {
+                let status = format!("{:?}", context.raw());
+                let status = status.split("StatusCode(").nth(1).and_then(|s| s.split(')').next()).unwrap_or("?");
+                return PlatformError::Failed {
+                    service,
+                    message: format!("HTTP {status} without an error code (is this API served at this endpoint?)"),
+                };
+            };
             let message = sanitize(&format!("{code}: {}", e.message().unwrap_or("no message")));
             if THROTTLING.contains(&code) {
                 PlatformError::Throttled { service, message }
@@ -42,7 +49,20 @@ where
             }
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            PlatformError::Unreachable { service, message: sanitize(&DisplayErrorContext(&err).to_string()) }
+            let full = DisplayErrorContext(&err).to_string();
+            if full.contains("loading credentials")
+                || full.contains("no credentials found")
+                || full.contains("no providers in chain")
+            {
+                return PlatformError::Failed {
+                    service,
+                    message: "no AWS credentials found: set AWS_PROFILE or aws.profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+                };
+            }
+            // The first part says what failed; the debug dump after it is for the log.
+            tracing::warn!("{service}: {full}");
+            let short = full.split(" (").next().unwrap_or(&full);
+            PlatformError::Unreachable { service, message: sanitize(short) }
         }
         _ => PlatformError::Failed { service, message: sanitize(&DisplayErrorContext(&err).to_string()) },
     }

@@ -1,6 +1,7 @@
 //! The AWS backend: the official AWS SDK for Rust, clients built once from the profile.
 
 mod client;
+pub mod cloudtrail;
 mod cloudwatch;
 mod errors;
 mod kinesis;
@@ -34,6 +35,7 @@ pub struct AwsPlatform {
     settings: Settings,
     kinesis: aws_sdk_kinesis::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
+    cloudtrail: aws_sdk_cloudtrail::Client,
     state: Mutex<State>,
 }
 
@@ -55,6 +57,7 @@ impl AwsPlatform {
             settings: settings.clone(),
             kinesis: aws_sdk_kinesis::Client::new(&config),
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
             state: Mutex::new(State::default()),
         }
     }
@@ -226,20 +229,31 @@ impl Platform for AwsPlatform {
         }
         let [records, ..] = stream_keys(stream);
         let peak = self.state().metrics.history(&records, now_s, 180).into_iter().map(|v| v / 60.0).reduce(f64::max);
+        let mut warnings = Vec::new();
+        let since = now_s - 86_400;
+        let (scalings, switches) =
+            match self.call("LookupEvents", cloudtrail::recent_changes(&self.cloudtrail, stream, since)).await {
+                Ok(counts) => counts,
+                Err(e) => {
+                    warnings.push(format!("{e}: scalings in the last 24 h are counted from the local journal only"));
+                    (0, 0)
+                }
+            };
         Ok(Some(StreamFacts {
             name: summary.name,
             status: summary.status,
             mode: summary.mode,
             shards,
-            // CloudTrail is not read yet (issue #4): the journal's count is added by the caller.
-            scalings_last_day: 0,
-            mode_switches_last_day: 0,
+            // The caller also counts the local journal and keeps the larger number.
+            scalings_last_day: scalings,
+            mode_switches_last_day: switches,
             account_shard_limit: Some(limit),
             account_open_shards: Some(open),
             peak_records_per_second: peak.filter(|p| *p > 0.0),
             enhanced_monitoring: extras.enhanced_monitoring,
             encryption: extras.encryption,
             consumers,
+            warnings,
         }))
     }
 

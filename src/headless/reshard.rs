@@ -45,6 +45,9 @@ pub async fn run(
             platform.info().location
         ))
     })?;
+    for warning in &facts.warnings {
+        eprintln!("lakeops: warning: {warning}");
+    }
     count_recent_changes(&journal, &loaded.profile, &mut facts);
     let request = request(args);
     let plan = match plan(&facts, &request) {

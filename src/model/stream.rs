@@ -58,6 +58,8 @@ pub struct StreamFacts {
     pub encryption: Option<String>,
     /// Enhanced fan-out consumers.
     pub consumers: Vec<Consumer>,
+    /// What could not be read, and what stands in for it.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

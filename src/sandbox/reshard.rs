@@ -58,6 +58,7 @@ impl SimState {
             enhanced_monitoring: self.stream.enhanced_monitoring,
             encryption: Some(format!("KMS alias/{}", self.lake.raw_bucket.split('-').next().unwrap_or("platform"))),
             consumers: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 

@@ -30,6 +30,7 @@ fn facts(n: u32) -> StreamFacts {
         enhanced_monitoring: false,
         encryption: None,
         consumers: vec![],
+        warnings: vec![],
     }
 }
 
