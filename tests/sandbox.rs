@@ -201,7 +201,7 @@ fn splitting_the_hot_shard_stops_the_throttling() {
     let hot = facts.open().find(|x| x.start <= u128::MAX / 3 && u128::MAX / 3 <= x.end).unwrap().id.clone();
     reshard(&s, lakeops::model::ReshardCall::SplitShard { shard: hot, new_starting_hash_key: u128::MAX / 3 + 1 });
     clock.advance(3 * MINUTE);
-    // The hot key now has a shard of its own: its 30 % of the traffic fits in one shard.
+    // The hot key now has a shard of its own: its 850 records/s fit in one shard.
     let stream = snap(&s).streams.ready().unwrap()[0].clone();
     assert_eq!(stream.open_shards, 6);
     assert!(stream.write_throttled.unwrap() < 1.0, "throttled {:?}", stream.write_throttled);

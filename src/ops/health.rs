@@ -83,10 +83,18 @@ pub fn stream_verdict(s: &StreamStatus, t: Thresholds) -> (Health, String) {
     if let Some(throttled) = s.write_throttled.filter(|v| *v > 0.0) {
         let share = s.incoming_records_per_second.map(|r| throttled / (r * 60.0 + throttled)).unwrap_or(1.0);
         let health = if share > 0.01 { Health::Critical } else { Health::Warn };
-        return (
-            health,
-            format!("{} writes throttled in the last minute{used_text}: add shards", thousands(throttled)),
-        );
+        let advice = match used {
+            // Throttled with capacity to spare: the load is uneven, one shard is hot.
+            Some(u) if u < 0.8 => {
+                format!(
+                    "while the stream uses {} of its write capacity: a hot shard? see :streams, split it",
+                    percent(u)
+                )
+            }
+            Some(_) => format!("{}: add shards", used_text.trim_start()),
+            None => "on an on-demand stream: above twice its recent peak, AWS adds capacity within minutes".into(),
+        };
+        return (health, format!("{} writes throttled in the last minute {advice}", thousands(throttled)));
     }
     if let Some(age) = s.iterator_age_ms.filter(|a| *a > t.iterator_age_ms / 2.0) {
         return (Health::Warn, format!("iterator age {} is half-way to the alarm threshold", millis(age)));
@@ -306,6 +314,16 @@ mod tests {
         let (h, reason, _) = alarms(&AlarmStatus { total: 0, firing: vec![] });
         assert_eq!(h, Health::Warn);
         assert!(reason.contains("nothing would page anyone"));
+    }
+
+    #[test]
+    fn throttling_with_capacity_to_spare_points_at_a_hot_shard() {
+        let s = StreamStatus { write_throttled: Some(4_738.0), incoming_records_per_second: Some(1_690.0), ..stream() };
+        let (_, reason) = stream_verdict(&s, T);
+        assert_eq!(
+            reason,
+            "4,738 writes throttled in the last minute while the stream uses 42 % of its write capacity: a hot shard? see :streams, split it"
+        );
     }
 
     #[test]

@@ -9,9 +9,10 @@ pub const SHARD_RECORDS_PER_SECOND: f64 = 1_000.0;
 pub const SHARD_BYTES_PER_SECOND: f64 = 1_048_576.0;
 /// The hash key the hot-key fault sends most traffic to.
 const HOT_HASH_KEY: u128 = u128::MAX / 3;
-/// A single key maps to a single hash key, so it can never exceed one shard's 1,000 records/s
-/// by itself: the fault keeps it under that, so isolating it by splitting fixes the shard.
-const HOT_SHARE: f64 = 0.3;
+/// Records/s a misbehaving producer sends with one partition key, on top of the usual traffic.
+/// One key maps to one hash key, so it can never exceed one shard's 1,000 records/s by itself:
+/// the fault stays under that, and isolating the key by splitting its shard fixes it.
+const HOT_KEY_RECORDS_PER_SECOND: f64 = 850.0;
 /// A failing batch takes this long (exception, retry back-off) before the next attempt.
 const FAILED_BATCH_SECONDS: f64 = 2.5;
 
@@ -62,12 +63,9 @@ impl SimState {
         ) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         let retention_s = self.stream.retention_hours as f64 * 3600.0;
         for shard in self.stream.shards.iter_mut().filter(|s| s.open) {
-            let mut share = (shard.end - shard.start) as f64 / u128::MAX as f64;
-            if hot {
-                let holds_hot = (shard.start..=shard.end).contains(&HOT_HASH_KEY);
-                share = share * (1.0 - HOT_SHARE) + if holds_hot { HOT_SHARE } else { 0.0 };
-            }
-            let offered = rate * share;
+            let share = (shard.end - shard.start) as f64 / u128::MAX as f64;
+            let hot_here = hot && (shard.start..=shard.end).contains(&HOT_HASH_KEY);
+            let offered = rate * share + if hot_here { HOT_KEY_RECORDS_PER_SECOND } else { 0.0 };
             shard.offered_per_second = offered;
             let accepted = if on_demand { offered } else { offered.min(shard_cap) };
             accepted_total += accepted * dt;
