@@ -11,35 +11,48 @@ use crate::model::{CapacityMode, ReshardCall, StreamFacts, StreamSeries, StreamS
 use crate::ops::reshard::{plan, suggested_shards, Refusal, ReshardPlan, ReshardRequest};
 
 /// Columns the list sorts by (`s` cycles, `S` reverses).
+/// Columns the list sorts by, in column order (`s` cycles, `S` reverses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StreamSort {
     #[default]
     Name,
+    Mode,
+    Status,
+    Shards,
     Records,
+    Bytes,
     Capacity,
     IteratorAge,
     Throttled,
-    Shards,
+    Consumers,
 }
 
 impl StreamSort {
-    const ORDER: [StreamSort; 6] = [
+    const ORDER: [StreamSort; 10] = [
         StreamSort::Name,
+        StreamSort::Mode,
+        StreamSort::Status,
+        StreamSort::Shards,
         StreamSort::Records,
+        StreamSort::Bytes,
         StreamSort::Capacity,
         StreamSort::IteratorAge,
         StreamSort::Throttled,
-        StreamSort::Shards,
+        StreamSort::Consumers,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
             StreamSort::Name => "name",
+            StreamSort::Mode => "mode",
+            StreamSort::Status => "status",
+            StreamSort::Shards => "shards",
             StreamSort::Records => "records/s",
+            StreamSort::Bytes => "MiB/s",
             StreamSort::Capacity => "% capacity",
             StreamSort::IteratorAge => "iterator age",
             StreamSort::Throttled => "throttled",
-            StreamSort::Shards => "shards",
+            StreamSort::Consumers => "consumers",
         }
     }
 
@@ -48,14 +61,20 @@ impl StreamSort {
         Self::ORDER[(i + 1) % Self::ORDER.len()]
     }
 
-    fn key(self, s: &StreamStatus) -> f64 {
+    /// Text columns sort A to Z; numbers biggest first (the busiest stream on top).
+    fn compare(self, a: &StreamStatus, b: &StreamStatus) -> std::cmp::Ordering {
+        let number = |f: fn(&StreamStatus) -> f64| f(b).partial_cmp(&f(a)).unwrap_or(std::cmp::Ordering::Equal);
         match self {
-            StreamSort::Name => 0.0,
-            StreamSort::Records => s.incoming_records_per_second.unwrap_or(-1.0),
-            StreamSort::Capacity => s.write_capacity_used().unwrap_or(-1.0),
-            StreamSort::IteratorAge => s.iterator_age_ms.unwrap_or(-1.0),
-            StreamSort::Throttled => s.write_throttled.unwrap_or(0.0) + s.read_throttled.unwrap_or(0.0),
-            StreamSort::Shards => s.open_shards as f64,
+            StreamSort::Name => a.name.cmp(&b.name),
+            StreamSort::Mode => a.mode.name().cmp(b.mode.name()),
+            StreamSort::Status => a.status.cmp(&b.status),
+            StreamSort::Shards => number(|s| s.open_shards as f64),
+            StreamSort::Records => number(|s| s.incoming_records_per_second.unwrap_or(-1.0)),
+            StreamSort::Bytes => number(|s| s.incoming_bytes_per_second.unwrap_or(-1.0)),
+            StreamSort::Capacity => number(|s| s.write_capacity_used().unwrap_or(-1.0)),
+            StreamSort::IteratorAge => number(|s| s.iterator_age_ms.unwrap_or(-1.0)),
+            StreamSort::Throttled => number(|s| s.write_throttled.unwrap_or(0.0) + s.read_throttled.unwrap_or(0.0)),
+            StreamSort::Consumers => number(|s| s.consumers as f64),
         }
     }
 }
@@ -148,12 +167,7 @@ pub fn visible_streams(app: &App) -> Vec<&StreamStatus> {
     let mut rows: Vec<&StreamStatus> =
         streams.iter().filter(|s| needle.is_empty() || s.name.to_lowercase().contains(&needle)).collect();
     let sort = app.streams.sort;
-    rows.sort_by(|a, b| {
-        let by_key = sort.key(a).partial_cmp(&sort.key(b)).unwrap_or(std::cmp::Ordering::Equal);
-        // Numbers sort biggest first by default: the busiest stream on top.
-        let by_key = if sort == StreamSort::Name { std::cmp::Ordering::Equal } else { by_key.reverse() };
-        by_key.then_with(|| a.name.cmp(&b.name))
-    });
+    rows.sort_by(|a, b| sort.compare(a, b).then_with(|| a.name.cmp(&b.name)));
     if app.streams.descending {
         rows.reverse();
     }

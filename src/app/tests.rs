@@ -298,7 +298,9 @@ mod streams {
         assert_eq!(app.view(), ViewId::StreamDetail);
         assert_eq!(effects, vec![Effect::FetchStreamDetail { stream: "orders".into(), minutes: 60 }]);
         key(&mut app, KeyCode::Esc);
-        key(&mut app, KeyCode::Char('s'));
+        for _ in 0..4 {
+            key(&mut app, KeyCode::Char('s'));
+        }
         assert_eq!(app.streams.sort, StreamSort::Records);
         let names: Vec<&str> = crate::app::streams::visible_streams(&app).iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, vec!["orders", "clickstream-events"], "busiest first");

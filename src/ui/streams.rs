@@ -22,6 +22,8 @@ const COLUMNS: [(&str, u16); 8] =
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = visible_streams(app);
+    // Consumers get a column when there is room for it (always in the detail).
+    let wide = area.width >= 100;
     let order = if app.streams.descending { "↑" } else { "↓" };
     let filter = &app.streams.cursor.filter;
     let mut title = format!(" Streams ({}) — sorted by {} {order} ", rows.len(), app.streams.sort.label());
@@ -49,7 +51,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             } else {
                 base(theme)
             };
-            Row::new(cells(s).into_iter().enumerate().map(|(c, text)| {
+            let mut texts = cells(s);
+            if wide {
+                texts.push(s.consumers.to_string());
+            }
+            Row::new(texts.into_iter().enumerate().map(|(c, text)| {
                 let cell = Cell::from(text);
                 if c == 0 {
                     cell.style(Style::new().fg(health_color(theme, health)).add_modifier(Modifier::BOLD))
@@ -60,9 +66,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             .style(style)
         })
         .collect();
-    let header = Row::new(std::iter::once("NAME").chain(COLUMNS.iter().map(|(name, _)| *name)))
+    let columns: Vec<(&str, u16)> = COLUMNS.iter().copied().chain(wide.then_some(("CONS", 5))).collect();
+    let header = Row::new(std::iter::once("NAME").chain(columns.iter().map(|(name, _)| *name)))
         .style(Style::new().fg(theme.dim).bg(theme.background).add_modifier(Modifier::BOLD));
-    let widths = std::iter::once(Constraint::Min(16)).chain(COLUMNS.iter().map(|(_, w)| Constraint::Length(*w)));
+    let widths = std::iter::once(Constraint::Min(16)).chain(columns.iter().map(|(_, w)| Constraint::Length(*w)));
     let table = Table::new(body, widths).header(header).block(block).style(base(theme));
     frame.render_widget(table, area);
 }
