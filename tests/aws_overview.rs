@@ -261,3 +261,34 @@ fn missing_credentials_say_what_to_do() {
     assert!(stderr.contains("no AWS credentials found: set AWS_PROFILE"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "one line, no debug dump: {stderr}");
 }
+
+/// More than 500 series: GetMetricData is called once per 500 queries, and every datapoint
+/// lands on its own stream (query ids map back across calls).
+#[tokio::test]
+async fn more_than_500_series_are_read_in_chunks_and_map_back() {
+    let stack = unique("many");
+    let prefix = unique("many-events");
+    let names: Vec<String> = (0..101).map(|i| format!("{prefix}-{i:03}")).collect();
+    let kinesis = aws_sdk_kinesis::Client::new(&sdk_config().await);
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config().await);
+    for (i, name) in names.iter().enumerate() {
+        kinesis.create_stream().stream_name(name).shard_count(1).send().await.expect("CreateStream");
+        put(&cw, "AWS/Kinesis", "IncomingRecords", ("StreamName", name), (i as f64 + 1.0) * 60.0, StandardUnit::Count)
+            .await;
+    }
+    let (dir, paths) = support::temp_paths();
+    let loaded = support::load_profile(dir.path(), &paths, &profile(&stack, &names[0], "fn", true));
+    let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
+    // At most 20 DescribeStreamSummary calls a refresh: the list fills in over refreshes.
+    let mut snapshot = platform.snapshot().await.expect("snapshot");
+    let first_count = snapshot.streams.ready().unwrap().len();
+    assert!(first_count <= 21, "{first_count} streams described in one refresh");
+    for _ in 0..12 {
+        snapshot = platform.snapshot().await.expect("snapshot");
+    }
+    let streams = snapshot.streams.ready().unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let s = streams.iter().find(|s| &s.name == name).unwrap_or_else(|| panic!("{name} missing"));
+        assert_eq!(s.incoming_records_per_second, Some(i as f64 + 1.0), "{name}");
+    }
+}

@@ -10,19 +10,24 @@ use crate::platform::PlatformError;
 
 /// Every stream in the region (ListStreams, paged; 5 TPS per account, so callers cache it).
 pub async fn list_streams(client: &Client) -> Result<Vec<String>, PlatformError> {
-    let mut names = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let mut request = client.list_streams().limit(100);
-        if let Some(t) = &token {
-            request = request.next_token(t);
-        }
+        request = match (&token, names.last()) {
+            (Some(t), _) => request.next_token(t),
+            // Servers that page by name only (older APIs, some emulators) say there is more
+            // without a token: continue after the last name.
+            (None, Some(last)) => request.exclusive_start_stream_name(last),
+            (None, None) => request,
+        };
         let page = request.send().await.map_err(|e| platform_error("Kinesis ListStreams", e))?;
+        let before = names.len();
         names.extend(page.stream_names().iter().cloned());
-        match page.next_token() {
-            Some(t) if page.has_more_streams() => token = Some(t.to_string()),
-            _ => break,
+        if !page.has_more_streams() || names.len() == before {
+            break;
         }
+        token = page.next_token().map(str::to_string);
     }
     Ok(names)
 }
