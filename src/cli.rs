@@ -53,6 +53,8 @@ pub enum Command {
     Reshard(ReshardArgs),
     /// Read records off a stream: JSON pretty-printed, other data as text or a hex dump.
     Peek(PeekArgs),
+    /// Who changed what: CloudTrail events (and lakeops' own journal), newest first.
+    Audit(AuditArgs),
     /// The embedded sandbox: start afresh, or inject a fault to rehearse an incident.
     Sandbox {
         #[command(subcommand)]
@@ -120,6 +122,31 @@ pub struct PeekArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]
     pub wait: u64,
     /// JSON on stdout: an array (JSON lines with --follow).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// How far back: 15m, 1h, 2d (CloudTrail keeps 90 days).
+    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    pub since: String,
+    /// Only events by this user or role (part of the name is enough).
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Only events from this source, e.g. kinesis.amazonaws.com.
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// Only events on this resource.
+    #[arg(long, value_name = "RESOURCE")]
+    pub resource: Option<String>,
+    /// Only changes (write events).
+    #[arg(long)]
+    pub writes: bool,
+    /// At most this many events (1–1000).
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+    /// JSON on stdout: an array of events with the full CloudTrail record.
     #[arg(long)]
     pub json: bool,
 }

@@ -59,6 +59,12 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 platform.flush()?;
                 Ok(if json { headless::status::to_json(&report) } else { headless::status::to_text(&report) })
             }
+            Some(Command::Audit(args)) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let result = headless::audit::run(platform.as_ref(), paths, &args).await;
+                platform.flush()?;
+                result
+            }
             Some(Command::Peek(args)) => {
                 let platform = headless::connect(&loaded, paths).await?;
                 let result = headless::peek::run(platform.as_ref(), &args).await;

@@ -65,3 +65,82 @@ async fn a_refusal_is_a_clear_error() {
         "CloudTrail LookupEvents refused the request: AccessDeniedException: not authorized to perform cloudtrail:LookupEvents (check the IAM permissions in the README)"
     );
 }
+
+mod lookup {
+    use super::*;
+    use aws_sdk_cloudtrail::types::LookupAttributeKey;
+    use lakeops::aws::cloudtrail::lookup;
+    use lakeops::model::AuditQuery;
+
+    fn query(user: Option<&str>, writes_only: bool) -> AuditQuery {
+        AuditQuery {
+            since: chrono::DateTime::from_timestamp(1_773_900_000, 0).unwrap(),
+            user: user.map(str::to_string),
+            source: None,
+            resource: None,
+            writes_only,
+            limit: 10,
+        }
+    }
+
+    fn raw(name: &str, user: &str, record: &str) -> Event {
+        Event::builder()
+            .event_name(name)
+            .event_source("kinesis.amazonaws.com")
+            .username(user)
+            .read_only("false")
+            .event_time(DateTime::from_secs(1_773_993_600))
+            .cloud_trail_event(record)
+            .build()
+    }
+
+    #[tokio::test]
+    async fn the_user_goes_to_the_server_pages_are_followed_and_records_parsed() {
+        let first = mock!(Client::lookup_events)
+            .match_requests(|r| {
+                r.next_token().is_none()
+                    && r.lookup_attributes()
+                        .first()
+                        .map(|a| (a.attribute_key().clone(), a.attribute_value().to_string()))
+                        == Some((LookupAttributeKey::Username, "alice".to_string()))
+            })
+            .then_output(|| {
+                LookupEventsOutput::builder()
+                    .events(raw(
+                        "UpdateShardCount",
+                        "alice",
+                        r#"{"errorCode":"LimitExceededException","userIdentity":{"arn":"arn:aws:iam::1:user/alice"}}"#,
+                    ))
+                    .next_token("p2")
+                    .build()
+            });
+        let second = mock!(Client::lookup_events)
+            .match_requests(|r| r.next_token() == Some("p2"))
+            // A malformed record and a name full of escape sequences: still shown, inert.
+            .then_output(|| {
+                LookupEventsOutput::builder().events(raw("Split\u{1b}[2JShard", "alice", "{not json")).build()
+            });
+        let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&first, &second]);
+        let events = lookup(&client, &query(Some("alice"), false)).await.expect("lookup");
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].error_code.as_deref(), Some("LimitExceededException"));
+        assert!(!events[0].read_only);
+        assert_eq!(events[1].error_code, None);
+        assert_eq!(events[1].event_json.as_deref(), Some("{not json"));
+        assert!(!events[1].name.contains('\u{1b}'), "{:?}", events[1].name);
+    }
+
+    #[tokio::test]
+    async fn writes_only_asks_cloudtrail_for_read_only_false() {
+        let rule = mock!(Client::lookup_events)
+            .match_requests(|r| {
+                r.lookup_attributes().first().map(|a| (a.attribute_key().clone(), a.attribute_value().to_string()))
+                    == Some((LookupAttributeKey::ReadOnly, "false".to_string()))
+            })
+            .then_output(|| LookupEventsOutput::builder().events(raw("MergeShards", "bob", "{}")).build());
+        let client = mock_client!(aws_sdk_cloudtrail, [&rule]);
+        let events = lookup(&client, &query(None, true)).await.expect("lookup");
+        assert_eq!(events.len(), 1);
+        assert_eq!(rule.num_calls(), 1);
+    }
+}

@@ -11,7 +11,8 @@ use lakeops::cli::{ModeArg, ReshardArgs};
 use lakeops::headless::reshard;
 use lakeops::headless::Failure;
 use lakeops::model::{
-    CapacityMode, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+    AuditEvent, AuditQuery, CapacityMode, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts,
+    StreamSeries,
 };
 use lakeops::platform::{BackendInfo, Platform, PlatformError};
 use lakeops::settings::{Loaded, Paths};
@@ -36,6 +37,9 @@ impl Platform for Counting {
     }
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
         self.inner.stream_metrics(stream, minutes).await
+    }
+    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {
+        self.inner.audit_events(query).await
     }
     async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
         self.mutations.fetch_add(1, Ordering::SeqCst);

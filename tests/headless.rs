@@ -201,3 +201,20 @@ fn peek_prints_records_and_refuses_bad_input() {
         assert!(stderr(&out).contains(text), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn audit_lists_changes_with_the_journal_merged_in() {
+    let home = Home::new();
+    assert!(home.run(&["sandbox", "fault", "hot-key", "--yes"]).status.success());
+    let out = home.run(&["audit", "--since", "4h", "--writes", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let events: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(events.iter().all(|e| e["read_only"] == false));
+    assert!(events.iter().any(|e| e["from_journal"] == true && e["event"] == "sandbox.fault"), "{events:?}");
+    assert!(events.iter().any(|e| e["event"] == "FaultOn"), "the sandbox's CloudTrail saw it too");
+    let out = home.run(&["audit", "--since", "4h", "--user", "alice"]);
+    assert!(stdout(&out).lines().skip(1).all(|l| l.contains("alice")), "{}", stdout(&out));
+    let out = home.run(&["audit", "--since", "100d"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("at most 90d"));
+}

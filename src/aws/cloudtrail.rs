@@ -8,6 +8,9 @@ use aws_sdk_cloudtrail::Client;
 use aws_smithy_types::DateTime;
 
 use super::errors::platform_error;
+use crate::model::text::sanitize;
+use crate::model::{AuditEvent, AuditQuery};
+use crate::ops::audit::{matches, server_filter, ServerFilter};
 use crate::platform::PlatformError;
 
 /// LookupEvents allows 2 requests a second per account and Region.
@@ -50,4 +53,76 @@ pub async fn recent_changes(client: &Client, stream: &str, since_s: i64) -> Resu
         }
     }
     Ok((scalings, switches))
+}
+
+/// At most this many pages per lookup (50 events a page), so an open audit view stays well
+/// under CloudTrail's 2 calls a second.
+const MAX_PAGES: usize = 10;
+
+/// Events matching `query`: one attribute filtered by CloudTrail, the rest here.
+pub async fn lookup(client: &Client, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {
+    let attribute = match server_filter(query) {
+        ServerFilter::Username(u) => Some((LookupAttributeKey::Username, u)),
+        ServerFilter::ResourceName(r) => Some((LookupAttributeKey::ResourceName, r)),
+        ServerFilter::EventSource(s) => Some((LookupAttributeKey::EventSource, s)),
+        ServerFilter::WritesOnly => Some((LookupAttributeKey::ReadOnly, "false".to_string())),
+        ServerFilter::None => None,
+    };
+    let attribute = attribute
+        .map(|(key, value)| LookupAttribute::builder().attribute_key(key).attribute_value(value).build())
+        .transpose()
+        .map_err(|e| PlatformError::Failed { service: "CloudTrail LookupEvents".into(), message: e.to_string() })?;
+    let mut events = Vec::new();
+    let mut token: Option<String> = None;
+    for page_number in 0..MAX_PAGES {
+        if page_number > 0 {
+            tokio::time::sleep(BETWEEN_PAGES).await;
+        }
+        let mut request =
+            client.lookup_events().start_time(DateTime::from_secs(query.since.timestamp())).max_results(50);
+        if let Some(a) = &attribute {
+            request = request.lookup_attributes(a.clone());
+        }
+        if let Some(t) = &token {
+            request = request.next_token(t);
+        }
+        let page = request.send().await.map_err(|e| platform_error("CloudTrail LookupEvents", e))?;
+        events.extend(page.events().iter().map(to_audit_event).filter(|e| matches(e, query)));
+        token = page.next_token().map(str::to_string);
+        if token.is_none() || events.len() >= query.limit {
+            break;
+        }
+    }
+    events.truncate(query.limit);
+    Ok(events)
+}
+
+fn to_audit_event(e: &aws_sdk_cloudtrail::types::Event) -> AuditEvent {
+    let raw = e.cloud_trail_event().map(str::to_string);
+    // The record is JSON written by AWS; a malformed one still shows what the summary says.
+    let record: Option<serde_json::Value> = raw.as_deref().and_then(|r| serde_json::from_str(r).ok());
+    let field = |path: &[&str]| {
+        let mut v = record.as_ref()?;
+        for p in path {
+            v = v.get(p)?;
+        }
+        v.as_str().map(str::to_string)
+    };
+    let user = e
+        .username()
+        .map(str::to_string)
+        .or_else(|| field(&["userIdentity", "arn"]))
+        .unwrap_or_else(|| "unknown".into());
+    let resource = e.resources().iter().filter_map(|r| r.resource_name()).collect::<Vec<_>>().join(", ");
+    AuditEvent {
+        time: e.event_time().and_then(|t| chrono::DateTime::from_timestamp(t.secs(), 0)).unwrap_or_default(),
+        user: sanitize(&user),
+        source: sanitize(e.event_source().unwrap_or("")),
+        name: sanitize(e.event_name().unwrap_or("")),
+        resource: sanitize(&resource),
+        read_only: e.read_only() == Some("true"),
+        error_code: field(&["errorCode"]).map(|c| sanitize(&c)),
+        event_json: raw,
+        from_journal: false,
+    }
 }

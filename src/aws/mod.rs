@@ -257,6 +257,10 @@ impl Platform for AwsPlatform {
         }))
     }
 
+    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {
+        self.call("LookupEvents", cloudtrail::lookup(&self.cloudtrail, query)).await
+    }
+
     async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
         kinesis::set_enhanced_monitoring(&self.kinesis, stream, on).await
     }

@@ -1,5 +1,6 @@
 //! Headless subcommands: the console's capabilities for scripts, one file each.
 
+pub mod audit;
 pub mod confirm;
 pub mod lists;
 pub mod peek;

@@ -234,6 +234,13 @@ pub struct AuditEvent {
     pub name: String,
     pub resource: String,
     pub read_only: bool,
+    /// The call's error code, when it failed (or the journal's outcome when it was refused).
+    pub error_code: Option<String>,
+    /// The whole CloudTrail record, as CloudTrail wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_json: Option<String>,
+    /// From lakeops' own journal rather than CloudTrail.
+    pub from_journal: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 
-use crate::model::{PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
+use crate::model::{
+    AuditEvent, AuditQuery, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +62,10 @@ pub trait Platform: Send + Sync {
     /// most once a second (Kinesis allows 5 GetRecords a second per shard, shared with the
     /// consumers); expired iterators are renewed from the last record seen.
     async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError>;
+
+    /// CloudTrail events matching the query, newest first (lakeops' journal is merged in by
+    /// the caller). At most 2 LookupEvents calls a second.
+    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError>;
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

@@ -22,7 +22,8 @@ pub use state::{Fault, SimState};
 pub use store::Store;
 
 use crate::model::{
-    PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, ShardPosition, StreamFacts, StreamSeries,
+    AuditEvent, AuditQuery, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, ShardPosition,
+    StreamFacts, StreamSeries,
 };
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
@@ -208,6 +209,21 @@ impl Platform for Sandbox {
         })?;
         outcome.map_err(|message| PlatformError::Failed { service: "Kinesis (sandbox)".into(), message })?;
         self.flush()
+    }
+
+    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {
+        self.with_model(|state| {
+            let mut events: Vec<AuditEvent> = state
+                .trail
+                .iter()
+                .rev()
+                .map(|e| e.to_audit_event())
+                .filter(|e| crate::ops::audit::matches(e, query))
+                .take(query.limit)
+                .collect();
+            events.sort_by_key(|e| std::cmp::Reverse(e.time));
+            events
+        })
     }
 
     /// Saves now (at exit, after a change).

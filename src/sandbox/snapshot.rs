@@ -87,14 +87,7 @@ impl SimState {
         let writes: Vec<&TrailEvent> = self.trail.iter().filter(|e| !e.read_only && e.time_ms >= hour_ago).collect();
         let audit = AuditStatus {
             write_events_last_hour: writes.len() as u32,
-            latest_write: writes.last().map(|e| AuditEvent {
-                time: time(e.time_ms),
-                user: e.user.clone(),
-                source: e.source.clone(),
-                name: e.name.clone(),
-                resource: e.resource.clone(),
-                read_only: e.read_only,
-            }),
+            latest_write: writes.last().map(|e| e.to_audit_event()),
         };
         let alarms = AlarmStatus {
             total: self.alarms.len() as u32,
@@ -121,6 +114,33 @@ impl SimState {
             audit: Reading::Ready { data: audit },
             alarms: Reading::Ready { data: alarms },
             problems: Vec::new(),
+        }
+    }
+}
+
+impl TrailEvent {
+    /// The event as CloudTrail's LookupEvents would return it.
+    pub fn to_audit_event(&self) -> AuditEvent {
+        let json = serde_json::json!({
+            "eventVersion": "1.09",
+            "userIdentity": {"type": "IAMUser", "userName": self.user},
+            "eventTime": time(self.time_ms).to_rfc3339(),
+            "eventSource": self.source,
+            "eventName": self.name,
+            "awsRegion": "sandbox",
+            "readOnly": self.read_only,
+            "requestParameters": {"resourceName": self.resource},
+        });
+        AuditEvent {
+            time: time(self.time_ms),
+            user: self.user.clone(),
+            source: self.source.clone(),
+            name: self.name.clone(),
+            resource: self.resource.clone(),
+            read_only: self.read_only,
+            error_code: None,
+            event_json: Some(json.to_string()),
+            from_journal: false,
         }
     }
 }

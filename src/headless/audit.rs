@@ -1,0 +1,77 @@
+//! `lakeops audit [--since D] [--user U] [--source S] [--resource R] [--writes] [--json]`.
+
+use super::Failure;
+use crate::cli::AuditArgs;
+use crate::journal::Journal;
+use crate::model::text::sanitize;
+use crate::model::{AuditEvent, AuditQuery};
+use crate::ops::audit::{merge, parse_since};
+use crate::platform::Platform;
+use crate::settings::Paths;
+
+pub fn query(args: &AuditArgs) -> Result<AuditQuery, Failure> {
+    let since = parse_since(&args.since).map_err(|e| Failure::Invalid(format!("--since: {e}")))?;
+    if !(1..=1000).contains(&args.limit) {
+        return Err(Failure::Invalid(format!("--limit: expected 1 to 1000 events, found {}", args.limit)));
+    }
+    Ok(AuditQuery {
+        since: chrono::Utc::now() - since,
+        user: args.user.clone(),
+        source: args.source.clone(),
+        resource: args.resource.clone(),
+        writes_only: args.writes,
+        limit: args.limit,
+    })
+}
+
+pub async fn run(platform: &dyn Platform, paths: &Paths, args: &AuditArgs) -> Result<String, Failure> {
+    let query = query(args)?;
+    let events = platform.audit_events(&query).await?;
+    let events = merge(events, &Journal::new(paths.journal_file()).entries(), &query);
+    if args.json {
+        let values: Vec<serde_json::Value> = events.iter().map(to_json).collect();
+        return Ok(serde_json::to_string_pretty(&values).unwrap_or_default());
+    }
+    if events.is_empty() {
+        return Ok(format!("no events since {} UTC match\n", query.since.format("%Y-%m-%d %H:%M")));
+    }
+    let mut out = format!("{:<20}{:<26}{:<26}{:<30}{:<24}{}\n", "TIME UTC", "USER", "SOURCE", "EVENT", "RESOURCE", "");
+    for e in &events {
+        let mark = match (&e.error_code, e.read_only, e.from_journal) {
+            (Some(code), _, _) => format!("error {}", sanitize(code)),
+            (None, _, true) => "journal".into(),
+            (None, false, _) => "write".into(),
+            (None, true, _) => String::new(),
+        };
+        out.push_str(&format!(
+            "{:<20}{:<26}{:<26}{:<30}{:<24}{mark}\n",
+            e.time.format("%Y-%m-%d %H:%M:%S"),
+            clip(&e.user, 25),
+            clip(&e.source, 25),
+            clip(&e.name, 29),
+            clip(&e.resource, 23)
+        ));
+    }
+    Ok(out)
+}
+
+fn clip(text: &str, width: usize) -> String {
+    sanitize(text).chars().take(width).collect()
+}
+
+/// An event for scripts: the record parsed when it is JSON (serde_json escapes control
+/// characters, so this is safe on a terminal).
+pub fn to_json(e: &AuditEvent) -> serde_json::Value {
+    let record: Option<serde_json::Value> = e.event_json.as_deref().and_then(|r| serde_json::from_str(r).ok());
+    serde_json::json!({
+        "time": e.time.to_rfc3339(),
+        "user": e.user,
+        "source": e.source,
+        "event": e.name,
+        "resource": e.resource,
+        "read_only": e.read_only,
+        "error_code": e.error_code,
+        "from_journal": e.from_journal,
+        "record": record,
+    })
+}
