@@ -189,3 +189,26 @@ fn peek_view() {
     update(&mut app, Action::PeekRead { cursor, result: Ok(records), at: fixed_time() }, 50);
     insta::assert_snapshot!("peek_json", with_styles(&render(&app, &theme("default"), 110, 36)));
 }
+
+#[test]
+fn audit_view() {
+    use lakeops::model::AuditQuery;
+    use lakeops::platform::Platform;
+    let (mut app, sandbox) = console_and_sandbox(110, 36);
+    for c in ":audit".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let query = AuditQuery {
+        since: fixed_time() - chrono::Duration::hours(1),
+        user: None,
+        source: None,
+        resource: None,
+        writes_only: false,
+        limit: 200,
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let events = rt.block_on(sandbox.audit_events(&query)).unwrap();
+    update(&mut app, Action::AuditLoaded { result: Ok(events), at: fixed_time() }, 40);
+    insta::assert_snapshot!("audit", with_styles(&render(&app, &theme("default"), 110, 36)));
+}

@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::model::{PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries};
+use crate::model::{
+    AuditEvent, AuditQuery, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+};
 use crate::platform::PlatformError;
 
 /// Everything that can happen to the console.
@@ -46,6 +48,10 @@ pub enum Action {
         result: Result<Vec<PeekRecord>, PlatformError>,
         at: DateTime<Utc>,
     },
+    AuditLoaded {
+        result: Result<Vec<AuditEvent>, PlatformError>,
+        at: DateTime<Utc>,
+    },
     /// SIGTERM, SIGINT or the terminal going away.
     Quit,
 }
@@ -69,6 +75,10 @@ pub enum Effect {
     SetEnhancedMonitoring {
         stream: String,
         on: bool,
+    },
+    /// CloudTrail events (merged with the journal by the runtime).
+    FetchAudit {
+        query: AuditQuery,
     },
     /// Start reading records, then read onwards from where the cursor stands.
     OpenPeek {

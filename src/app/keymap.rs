@@ -62,6 +62,11 @@ const DETAIL: &[Binding] = &[
     Binding { keys: "p  P", command: Command::Open, does: "peek at records: all shards / the selected shard" },
     Binding { keys: "e", command: Command::Open, does: "enhanced (shard-level) monitoring on/off — AWS bills it" },
 ];
+const AUDIT: &[Binding] = &[
+    Binding { keys: "w", command: Command::Open, does: "writes only / every event" },
+    Binding { keys: "t", command: Command::Open, does: "time window: 1 h, 6 h, 24 h, 7 d" },
+    Binding { keys: "/", command: Command::OpenFilter, does: "filter by user, source, event or resource" },
+];
 const PEEK: &[Binding] = &[
     Binding { keys: "j ↓  k ↑", command: Command::Down, does: "select a record" },
     Binding { keys: "f", command: Command::Open, does: "follow new records on or off" },
@@ -76,6 +81,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
         ViewId::Streams => STREAMS,
         ViewId::StreamDetail => DETAIL,
         ViewId::Peek => PEEK,
+        ViewId::Audit => AUDIT,
         _ => &[],
     };
     let list: &[Binding] = if has_list(view) { LIST } else { &[] };
@@ -83,7 +89,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
 }
 
 pub fn has_list(view: ViewId) -> bool {
-    matches!(view, ViewId::Overview | ViewId::Errors | ViewId::Streams)
+    matches!(view, ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::Audit)
 }
 
 /// The command a key means in normal mode on `view`.

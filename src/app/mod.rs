@@ -1,6 +1,7 @@
 //! The console's state and its pure reducer: testable without a terminal or a network.
 
 mod action;
+pub mod audit;
 pub mod confirm;
 pub mod keymap;
 pub mod layout;

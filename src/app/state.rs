@@ -96,6 +96,8 @@ pub struct App {
     pub streams: super::streams::StreamsList,
     /// The stream shown in detail, with its shards and charts.
     pub detail: Option<super::streams::StreamDetail>,
+    /// CloudTrail events and the journal, for `:audit`.
+    pub audit: super::audit::AuditView,
     /// Records being peeked at.
     pub peek: Option<super::peek::PeekView>,
     pub toasts: VecDeque<Toast>,
@@ -130,6 +132,7 @@ impl App {
             streams: Default::default(),
             detail: None,
             peek: None,
+            audit: Default::default(),
             toasts: VecDeque::new(),
             refresh: Refresh::default(),
             width: 80,

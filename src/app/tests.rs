@@ -511,3 +511,54 @@ mod confirm {
         }
     }
 }
+
+mod audit {
+    use super::*;
+    use crate::model::AuditEvent;
+
+    fn event(user: &str, read_only: bool) -> AuditEvent {
+        AuditEvent {
+            time: snapshot().taken_at,
+            user: user.into(),
+            source: "kinesis.amazonaws.com".into(),
+            name: "UpdateShardCount".into(),
+            resource: "orders".into(),
+            read_only,
+            error_code: None,
+            event_json: Some("{}".into()),
+            from_journal: false,
+        }
+    }
+
+    #[test]
+    fn opening_fetches_once_toggles_refetch_and_the_filter_narrows() {
+        let mut app = app();
+        loaded(&mut app, 0);
+        key(&mut app, KeyCode::Char(':'));
+        type_text(&mut app, "audit");
+        let effects = key(&mut app, KeyCode::Enter);
+        let Some(Effect::FetchAudit { query }) = effects.first() else { panic!("{effects:?}") };
+        assert_eq!(query.since, snapshot().taken_at - chrono::Duration::hours(1));
+        assert!(!query.writes_only);
+        assert_eq!(update(&mut app, Action::Tick, 10), vec![], "one lookup at a time");
+        update(
+            &mut app,
+            Action::AuditLoaded {
+                result: Ok(vec![event("alice", false), event("bob", true)]),
+                at: snapshot().taken_at,
+            },
+            20,
+        );
+        assert_eq!(crate::app::audit::visible(&app).len(), 2);
+        key(&mut app, KeyCode::Char('/'));
+        type_text(&mut app, "ALI");
+        assert_eq!(crate::app::audit::visible(&app).len(), 1);
+        key(&mut app, KeyCode::Esc);
+        let effects = key(&mut app, KeyCode::Char('w'));
+        assert!(matches!(&effects[..], [Effect::FetchAudit { query }] if query.writes_only));
+        let effects = key(&mut app, KeyCode::Char('t'));
+        assert!(
+            matches!(&effects[..], [Effect::FetchAudit { query }] if query.since == snapshot().taken_at - chrono::Duration::hours(6))
+        );
+    }
+}

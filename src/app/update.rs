@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::action::{Action, Effect};
+use super::audit;
 use super::keymap::{self, Command};
 use super::layout;
 use super::peek;
@@ -45,6 +46,10 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
                     clamp_cursors(app);
                     if app.view() == ViewId::StreamDetail {
                         streams::refresh_detail(app, &mut effects);
+                    }
+                    if app.view() == ViewId::Audit {
+                        let now = audit::reference_time(app);
+                        audit::fetch(app, now, &mut effects);
                     }
                 }
                 Err(error) => {
@@ -95,6 +100,16 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             }
             streams::refresh_detail(app, &mut effects);
         }
+        Action::AuditLoaded { result, at } => {
+            match result {
+                Ok(events) => audit::loaded(app, events),
+                Err(e) => {
+                    app.audit.loading = false;
+                    report_error(app, "audit", &e.to_string(), at);
+                }
+            }
+            app.dirty = true;
+        }
         Action::PeekOpened { result, at } => {
             if let Err(e) = peek::opened(app, result.map_err(|e| e.to_string()), now_ms) {
                 report_error(app, "peek", &e, at);
@@ -110,6 +125,7 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
         Action::Quit => quit(app, &mut effects),
     }
     peek::poll(app, now_ms, &mut effects);
+    audit::on_open(app, &mut effects);
     expire_toasts(app);
     if !app.quitting && !app.refresh.in_flight && now_ms >= app.refresh.due_at_ms {
         app.refresh.in_flight = true;
@@ -184,6 +200,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
                 ViewId::Streams => streams::list_key(app, key, effects),
                 ViewId::StreamDetail => streams::detail_key(app, key, effects),
                 ViewId::Peek => peek::key(app, key, effects),
+                ViewId::Audit => audit::key(app, key, effects),
                 _ => false,
             };
             if handled {
@@ -257,6 +274,7 @@ pub fn cursor(app: &mut App) -> Option<&mut ListCursor> {
         ViewId::Overview => Some(&mut app.overview),
         ViewId::Errors => Some(&mut app.errors_cursor),
         ViewId::Streams => Some(&mut app.streams.cursor),
+        ViewId::Audit => Some(&mut app.audit.cursor),
         _ => None,
     }
 }
@@ -266,6 +284,7 @@ fn row_count(app: &App) -> usize {
         ViewId::Overview => app.visible_layers().len(),
         ViewId::Errors => app.visible_errors().len(),
         ViewId::Streams => streams::visible_streams(app).len(),
+        ViewId::Audit => audit::visible(app).len(),
         _ => 0,
     }
 }

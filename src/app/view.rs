@@ -79,7 +79,10 @@ impl ViewId {
 
     /// Views that exist today; the rest show what they will hold and where that work is tracked.
     pub fn is_built(self) -> bool {
-        matches!(self, ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail | ViewId::Peek)
+        matches!(
+            self,
+            ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail | ViewId::Peek | ViewId::Audit
+        )
     }
 
     /// What an unbuilt view will show, for its placeholder screen.
@@ -91,11 +94,15 @@ impl ViewId {
             ViewId::Glue => "jobs with their runs, crawlers and catalog tables; start, stop and crawl (issue #4)",
             ViewId::Redshift => "CPU, connections, disk and health (issue #4)",
             ViewId::Alarms => "alarms in ALARM, the dead-letter queue depth (issue #4)",
-            ViewId::Audit => "CloudTrail: who changed what, filtered by user, source and resource (issue #4)",
             ViewId::Athena => "the query editor, live state, cost, paged results and history (issue #5)",
             ViewId::Stack => "the provisioning plan, live stack events, outputs and drift (issue #6)",
             ViewId::Pipeline => "the whole pipeline as one diagram, each hop with its rate and lag",
-            ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail | ViewId::Peek => "",
+            ViewId::Overview
+            | ViewId::Errors
+            | ViewId::Streams
+            | ViewId::StreamDetail
+            | ViewId::Peek
+            | ViewId::Audit => "",
         }
     }
 

@@ -168,6 +168,15 @@ fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>,
                 let _ = tx.send(Action::ChangeDone { stream, what, result, at: chrono::Utc::now() });
             });
         }
+        Effect::FetchAudit { query } => {
+            tokio::spawn(async move {
+                let result = platform
+                    .audit_events(&query)
+                    .await
+                    .map(|events| crate::ops::audit::merge(events, &session.journal.entries(), &query));
+                let _ = tx.send(Action::AuditLoaded { result, at: chrono::Utc::now() });
+            });
+        }
         Effect::OpenPeek { stream, shard, from } => {
             tokio::spawn(async move {
                 let result = platform.open_peek(&stream, shard.as_deref(), from).await;

@@ -1,5 +1,6 @@
 //! Drawing: one file per view plus the shared chrome. Reads `App`, never changes it.
 
+mod audit;
 mod confirm_dialog;
 mod errors;
 mod header;
@@ -37,6 +38,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         ViewId::Streams => streams::draw(app, theme, frame, areas.body),
         ViewId::StreamDetail => stream_detail::draw(app, theme, frame, areas.body),
         ViewId::Peek => peek::draw(app, theme, frame, areas.body),
+        ViewId::Audit => audit::draw(app, theme, frame, areas.body),
         other => placeholder::draw(other, theme, frame, areas.body),
     }
     status::draw(app, theme, frame, areas.status);

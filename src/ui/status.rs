@@ -67,6 +67,11 @@ fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
             out.push(("s", "sort"));
             out.push(("/", "filter"));
         }
+        ViewId::Audit => {
+            out.push(("w", "writes"));
+            out.push(("t", "window"));
+            out.push(("/", "filter"));
+        }
         ViewId::Peek => {
             out.push(("f", "follow"));
             out.push(("t", "from"));
