@@ -517,17 +517,7 @@ mod audit {
     use crate::model::AuditEvent;
 
     fn event(user: &str, read_only: bool) -> AuditEvent {
-        AuditEvent {
-            time: snapshot().taken_at,
-            user: user.into(),
-            source: "kinesis.amazonaws.com".into(),
-            name: "UpdateShardCount".into(),
-            resource: "orders".into(),
-            read_only,
-            error_code: None,
-            event_json: Some("{}".into()),
-            from_journal: false,
-        }
+        AuditEvent { event_json: Some("{}".into()), ..AuditEvent::example(user, read_only, snapshot().taken_at) }
     }
 
     #[test]

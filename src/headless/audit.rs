@@ -5,7 +5,7 @@ use crate::cli::AuditArgs;
 use crate::journal::Journal;
 use crate::model::text::sanitize;
 use crate::model::{AuditEvent, AuditQuery};
-use crate::ops::audit::{merge, parse_since};
+use crate::ops::audit::{mark, merge, parse_since, Mark};
 use crate::platform::Platform;
 use crate::settings::Paths;
 
@@ -37,11 +37,11 @@ pub async fn run(platform: &dyn Platform, paths: &Paths, args: &AuditArgs) -> Re
     }
     let mut out = format!("{:<20}{:<26}{:<26}{:<30}{:<24}{}\n", "TIME UTC", "USER", "SOURCE", "EVENT", "RESOURCE", "");
     for e in &events {
-        let mark = match (&e.error_code, e.read_only, e.from_journal) {
-            (Some(code), _, _) => format!("error {}", sanitize(code)),
-            (None, _, true) => "journal".into(),
-            (None, false, _) => "write".into(),
-            (None, true, _) => String::new(),
+        let mark = match mark(e) {
+            Mark::Error(code) => format!("error {}", sanitize(&code)),
+            Mark::Journal => "journal".into(),
+            Mark::Write => "write".into(),
+            Mark::Read => String::new(),
         };
         out.push_str(&format!(
             "{:<20}{:<26}{:<26}{:<30}{:<24}{mark}\n",

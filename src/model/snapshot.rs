@@ -243,6 +243,24 @@ pub struct AuditEvent {
     pub from_journal: bool,
 }
 
+impl AuditEvent {
+    /// A write by `user` on the stream `orders`, for tests.
+    #[cfg(test)]
+    pub fn example(user: &str, read_only: bool, time: DateTime<Utc>) -> AuditEvent {
+        AuditEvent {
+            time,
+            user: user.into(),
+            source: "kinesis.amazonaws.com".into(),
+            name: "UpdateShardCount".into(),
+            resource: "orders".into(),
+            read_only,
+            error_code: None,
+            event_json: None,
+            from_journal: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditStatus {
     pub write_events_last_hour: u32,

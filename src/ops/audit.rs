@@ -44,6 +44,24 @@ pub fn matches(e: &AuditEvent, q: &AuditQuery) -> bool {
         && (!q.writes_only || !e.read_only)
 }
 
+/// How an event is marked in lists: failed calls first, then lakeops' own, then changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mark {
+    Error(String),
+    Journal,
+    Write,
+    Read,
+}
+
+pub fn mark(e: &AuditEvent) -> Mark {
+    match (&e.error_code, e.from_journal, e.read_only) {
+        (Some(code), _, _) => Mark::Error(code.clone()),
+        (None, true, _) => Mark::Journal,
+        (None, false, false) => Mark::Write,
+        (None, false, true) => Mark::Read,
+    }
+}
+
 /// A journal entry as an audit event, marked as lakeops' own.
 pub fn from_journal(e: &Entry) -> AuditEvent {
     AuditEvent {
@@ -91,17 +109,7 @@ mod tests {
     use chrono::Utc;
 
     fn event(user: &str, read_only: bool, minutes_ago: i64) -> AuditEvent {
-        AuditEvent {
-            time: Utc::now() - Duration::minutes(minutes_ago),
-            user: user.into(),
-            source: "kinesis.amazonaws.com".into(),
-            name: "UpdateShardCount".into(),
-            resource: "orders".into(),
-            read_only,
-            error_code: None,
-            event_json: None,
-            from_journal: false,
-        }
+        AuditEvent::example(user, read_only, Utc::now() - Duration::minutes(minutes_ago))
     }
 
     fn query() -> AuditQuery {

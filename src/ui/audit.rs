@@ -10,7 +10,8 @@ use ratatui::Frame;
 use super::{base, dim, panel};
 use crate::app::{audit, layout, App};
 use crate::model::text::sanitize;
-use crate::ops::record_view::{self, Kind};
+use crate::ops::audit::{mark as audit_mark, Mark};
+use crate::ops::record_view::Kind;
 use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -38,11 +39,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let page = layout::list_rows(list).height as usize;
     for (i, e) in rows.iter().enumerate().skip(view.cursor.offset).take(page.max(1)) {
-        let (mark, color) = match (&e.error_code, e.from_journal, e.read_only) {
-            (Some(code), _, _) => (format!("✖ {}", sanitize(code)), theme.critical),
-            (None, true, _) => ("◆ lakeops".to_string(), theme.accent),
-            (None, false, false) => ("● write".to_string(), theme.warn),
-            (None, false, true) => (String::new(), theme.text),
+        let (mark, color) = match audit_mark(e) {
+            Mark::Error(code) => (format!("✖ {}", sanitize(&code)), theme.critical),
+            Mark::Journal => ("◆ lakeops".to_string(), theme.accent),
+            Mark::Write => ("● write".to_string(), theme.warn),
+            Mark::Read => (String::new(), theme.text),
         };
         let selected = i == view.cursor.selected;
         let style = if selected {
@@ -74,14 +75,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let title = format!(" {} by {} ", sanitize(&event.name), sanitize(&event.user));
     let body: Vec<Line> = match &event.event_json {
-        Some(json) => record_view::lines(json.as_bytes())
-            .into_iter()
-            .map(|line| {
-                Line::from(
-                    line.into_iter().map(|(kind, text)| Span::styled(text, style_of(kind, theme))).collect::<Vec<_>>(),
-                )
-            })
-            .collect(),
+        Some(json) => super::record_lines(json.as_bytes(), |kind| style_of(kind, theme)),
         None => vec![Line::styled("from lakeops' journal: no CloudTrail record", dim(theme))],
     };
     frame.render_widget(Paragraph::new(body).block(panel(theme, title)).style(base(theme)), detail);

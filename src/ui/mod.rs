@@ -109,6 +109,18 @@ pub(crate) fn health_mark(health: Health) -> String {
     format!("{symbol} {}", health.label())
 }
 
+/// A record's data (JSON, text or hex) as styled lines; `style` colours each token kind.
+pub(crate) fn record_lines(data: &[u8], style: impl Fn(crate::ops::record_view::Kind) -> Style) -> Vec<Line<'static>> {
+    crate::ops::record_view::lines(data)
+        .into_iter()
+        .map(|line| {
+            Line::from(
+                line.into_iter().map(|(kind, text)| ratatui::text::Span::styled(text, style(kind))).collect::<Vec<_>>(),
+            )
+        })
+        .collect()
+}
+
 /// The part of `rect` centred with at most `width`×`height`.
 pub(crate) fn centered(rect: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(rect.width);

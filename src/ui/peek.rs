@@ -61,14 +61,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     };
     let title = format!(" sequence {} · key {} ", sanitize(&selected.sequence), sanitize(&selected.partition_key));
-    let lines: Vec<Line> = record_view::lines(&selected.data)
-        .into_iter()
-        .map(|line| {
-            Line::from(
-                line.into_iter().map(|(kind, text)| Span::styled(text, style_of(kind, theme))).collect::<Vec<_>>(),
-            )
-        })
-        .collect();
+    let lines = super::record_lines(&selected.data, |kind| style_of(kind, theme));
     frame.render_widget(Paragraph::new(lines).block(panel(theme, title)).style(base(theme)), record);
 }
 
