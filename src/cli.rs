@@ -55,6 +55,11 @@ pub enum Command {
     Peek(PeekArgs),
     /// Who changed what: CloudTrail events (and lakeops' own journal), newest first.
     Audit(AuditArgs),
+    /// Glue: start a job run, stop a run, start a crawler (checked, confirmed, journaled).
+    Glue {
+        #[command(subcommand)]
+        action: GlueCommand,
+    },
     /// The embedded sandbox: start afresh, or inject a fault to rehearse an incident.
     Sandbox {
         #[command(subcommand)]
@@ -100,6 +105,46 @@ pub struct ReshardArgs {
     /// Return once the call is accepted instead of waiting for the stream to be ACTIVE.
     #[arg(long)]
     pub no_wait: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum GlueCommand {
+    /// Start a run of JOB (refused while the job is at its max concurrent runs).
+    Run {
+        job: String,
+        /// A job argument for this run, KEY=VALUE (the leading -- of KEY is optional); repeatable.
+        #[arg(long = "arg", value_name = "KEY=VALUE", allow_hyphen_values = true)]
+        arguments: Vec<String>,
+        /// Follow the run until it ends; exit 1 when it does not succeed.
+        #[arg(long)]
+        wait: bool,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Stop a live run of JOB (BatchStopJobRun).
+    Stop {
+        job: String,
+        run_id: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Start CRAWLER (refused while it is already running).
+    Crawl {
+        crawler: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+/// What every mutating command takes.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ChangeArgs {
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -195,8 +240,11 @@ pub enum FaultKind {
     HotKey,
     /// Producers send more than twice their usual rate: the stream throttles.
     TrafficSpike,
-    /// Every ETL run fails.
-    FailingEtl,
+    /// Every ETL run fails: Glue critical, the etl-failed alarm, curated partitions fall behind.
+    #[value(alias = "failing-etl")]
+    EtlFailure,
+    /// Redshift near capacity: CPU pinned, connections pile up, disk fills.
+    WarehouseLoad,
 }
 
 impl From<FaultKind> for crate::sandbox::Fault {
@@ -206,7 +254,8 @@ impl From<FaultKind> for crate::sandbox::Fault {
             FaultKind::ConsumerErrors => Fault::ConsumerErrors,
             FaultKind::HotKey => Fault::HotKey,
             FaultKind::TrafficSpike => Fault::TrafficSpike,
-            FaultKind::FailingEtl => Fault::FailingEtl,
+            FaultKind::EtlFailure => Fault::EtlFailure,
+            FaultKind::WarehouseLoad => Fault::WarehouseLoad,
         }
     }
 }

@@ -77,6 +77,12 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 platform.flush()?;
                 result
             }
+            Some(Command::Glue { action }) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let result = headless::glue::run(&loaded, paths, platform.as_ref(), &action).await;
+                platform.flush()?;
+                result
+            }
             Some(Command::Sandbox { action: SandboxCommand::Reset { yes } }) => {
                 headless::sandbox::reset(&loaded, paths, yes)
             }

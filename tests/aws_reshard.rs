@@ -3,59 +3,15 @@
 
 mod support;
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
-use async_trait::async_trait;
 use lakeops::aws::{AwsPlatform, ClientOptions};
 use lakeops::cli::{ModeArg, ReshardArgs};
 use lakeops::headless::reshard;
 use lakeops::headless::Failure;
-use lakeops::model::{
-    AuditEvent, AuditQuery, CapacityMode, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts,
-    StreamSeries,
-};
-use lakeops::platform::{BackendInfo, Platform, PlatformError};
+use lakeops::model::{CapacityMode, StreamFacts};
+use lakeops::platform::Platform;
 use lakeops::settings::{Loaded, Paths};
+use support::counting::Counting;
 use support::moto::{credentials, moto, sdk_config, unique};
-
-/// The AWS platform, counting the mutating calls that go through it.
-struct Counting {
-    inner: AwsPlatform,
-    mutations: AtomicU32,
-}
-
-#[async_trait]
-impl Platform for Counting {
-    fn info(&self) -> BackendInfo {
-        self.inner.info()
-    }
-    async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
-        self.inner.snapshot().await
-    }
-    async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
-        self.inner.stream_facts(stream).await
-    }
-    async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
-        self.inner.stream_metrics(stream, minutes).await
-    }
-    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {
-        self.inner.audit_events(query).await
-    }
-    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
-        self.mutations.fetch_add(1, Ordering::SeqCst);
-        self.inner.set_enhanced_monitoring(stream, on).await
-    }
-    async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
-        self.inner.open_peek(stream, shard, from).await
-    }
-    async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError> {
-        self.inner.read_peek(cursor, limit).await
-    }
-    async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
-        self.mutations.fetch_add(1, Ordering::SeqCst);
-        self.inner.reshard(stream, call).await
-    }
-}
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -76,7 +32,7 @@ async fn fixture(shards: i32, readonly: bool) -> Fixture {
     );
     let loaded = support::load_profile(dir.path(), &paths, &profile);
     let inner = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
-    Fixture { _dir: dir, paths, loaded, platform: Counting { inner, mutations: AtomicU32::new(0) }, stream }
+    Fixture { _dir: dir, paths, loaded, platform: Counting::new(inner), stream }
 }
 
 fn args(stream: &str) -> ReshardArgs {
@@ -107,7 +63,7 @@ impl Fixture {
     }
 
     fn mutations(&self) -> u32 {
-        self.platform.mutations.load(Ordering::SeqCst)
+        self.platform.mutations()
     }
 }
 

@@ -218,3 +218,62 @@ fn audit_lists_changes_with_the_journal_merged_in() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("at most 90d"));
 }
+
+#[test]
+fn glue_run_stop_and_crawl_are_checked_confirmed_and_journaled() {
+    let home = Home::new();
+    // Not confirmed without a terminal: nothing changes.
+    let out = home.run(&["glue", "run", "clickstream-curate", "--arg", "day=2026-11-21"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("pass --yes"));
+    let out = home.run(&["glue", "run", "clickstream-curate", "--arg", "day=2026-11-21", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("argument --day = 2026-11-21"), "{}", stdout(&out));
+    let run_id =
+        stdout(&out).lines().find_map(|l| l.strip_prefix("run ")?.strip_suffix(" started")).unwrap().to_string();
+    // The job allows one run at a time: a second is refused by the rule, before any call.
+    let out = home.run(&["glue", "run", "clickstream-curate", "--yes"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("max concurrent runs") && stderr(&out).contains(&run_id), "{}", stderr(&out));
+    let out = home.run(&["glue", "stop", "clickstream-curate", &run_id, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("is STOPPING"));
+    let out = home.run(&["glue", "stop", "clickstream-curate", &run_id, "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already STOPPING"), "{}", stderr(&out));
+    let out = home.run(&["glue", "crawl", "clickstream-raw", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = home.run(&["glue", "crawl", "clickstream-raw", "--yes"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("one crawl at a time"), "{}", stderr(&out));
+    let outcomes: Vec<String> = home
+        .journal()
+        .iter()
+        .filter(|e| e["action"].as_str().unwrap().starts_with("glue."))
+        .map(|e| format!("{} {}", e["action"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(outcomes.len(), 7, "{outcomes:#?}");
+    assert!(outcomes[1].starts_with("glue.start-job-run done: run jr_"), "{outcomes:#?}");
+    assert!(outcomes[3].starts_with("glue.stop-job-run done"), "{outcomes:#?}");
+}
+
+#[test]
+fn glue_bad_input_exit_codes() {
+    let home = Home::new();
+    let cases: [(&[&str], i32, &str); 6] = [
+        (&["glue", "run", "no-such-job", "--yes"], 2, "no Glue job named \"no-such-job\""),
+        (&["glue", "crawl", "no-such-crawler", "--yes"], 2, "no Glue crawler named \"no-such-crawler\""),
+        (&["glue", "stop", "clickstream-curate", "jr_nope", "--yes"], 2, "has no run jr_nope"),
+        (&["glue", "run", "clickstream-curate", "--arg", "novalue", "--yes"], 2, "is not KEY=VALUE"),
+        (&["glue", "run", "clickstream-curate", "--arg", "--conf=x", "--yes"], 2, "reserved by Glue"),
+        (&["--readonly", "glue", "crawl", "clickstream-raw", "--yes"], 3, "read-only mode"),
+    ];
+    for (args, code, message) in cases {
+        let out = home.run(args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    let out = home.run(&["glue", "crawl", "clickstream-raw", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("dry run: nothing was changed"));
+}

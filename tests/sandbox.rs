@@ -117,7 +117,7 @@ fn a_hot_key_overloads_one_shard_while_the_stream_has_room() {
 fn etl_runs_on_schedule_and_failures_carry_messages() {
     let loaded = support::sandbox_settings();
     let (s, clock) = sandbox(&loaded);
-    s.with_model(|m| m.set_fault(Fault::FailingEtl, true)).unwrap();
+    s.with_model(|m| m.set_fault(Fault::EtlFailure, true)).unwrap();
     clock.advance(61 * MINUTE);
     let running = snap(&s).glue.ready().unwrap().last_run.clone().unwrap();
     assert_eq!(
@@ -259,4 +259,61 @@ fn peek_reads_synthesized_records_at_the_shards_pace() {
     assert!(!evil.is_empty());
     let shown = lakeops::headless::peek::to_text(evil[0]);
     assert!(!shown.contains('\u{1b}'), "{shown:?}");
+}
+
+#[test]
+fn glue_runs_stop_and_crawls_move_through_their_states() {
+    use lakeops::model::GlueChange;
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    let change = |c: GlueChange| s.with_model(|m| m.glue_change(&c, "lakeops")).unwrap();
+    let job = "clickstream-curate".to_string();
+    let started = change(GlueChange::StartJobRun { job: job.clone(), arguments: vec![("--day".into(), "x".into())] });
+    let id = started.unwrap().split_whitespace().nth(1).unwrap().to_string();
+    let again = change(GlueChange::StartJobRun { job: job.clone(), arguments: vec![] });
+    assert!(again.unwrap_err().starts_with("ConcurrentRunsExceededException"));
+    clock.advance(MINUTE);
+    let overview = s.with_model(|m| m.glue_overview()).unwrap();
+    let run = &overview.jobs[0].runs[0];
+    assert_eq!((run.id.as_str(), run.state.as_str()), (id.as_str(), "RUNNING"));
+    assert_eq!(run.arguments, vec![("--day".to_string(), "x".to_string())]);
+    assert!(run.dpu_seconds.unwrap() > 0.0, "RUNNING is billed");
+    change(GlueChange::StopJobRun { job: job.clone(), run_id: id.clone() }).unwrap();
+    clock.advance(MINUTE);
+    let overview = s.with_model(|m| m.glue_overview()).unwrap();
+    assert_eq!(overview.jobs[0].runs[0].state, "STOPPED");
+    assert!(overview.jobs[0].runs[0].ended.is_some());
+
+    change(GlueChange::StartCrawler { crawler: "clickstream-raw".into() }).unwrap();
+    assert_eq!(s.with_model(|m| m.glue_overview()).unwrap().crawlers[0].state, "RUNNING");
+    clock.advance(3 * MINUTE);
+    let crawler = s.with_model(|m| m.glue_overview()).unwrap().crawlers.remove(0);
+    assert_eq!(crawler.state, "READY");
+    assert!(crawler.last_status.is_some() && crawler.tables_updated.is_some());
+    let trail: Vec<String> =
+        s.with_model(|m| m.trail.iter().filter(|e| e.user == "lakeops").map(|e| e.name.clone()).collect()).unwrap();
+    assert_eq!(trail, ["StartJobRun", "BatchStopJobRun", "StartCrawler"]);
+}
+
+#[test]
+fn warehouse_load_pins_redshift_and_fires_its_alarm() {
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    s.with_model(|m| m.set_fault(Fault::WarehouseLoad, true)).unwrap();
+    clock.advance(5 * MINUTE);
+    let snapshot = snap(&s);
+    let redshift = snapshot.redshift.ready().unwrap();
+    assert!(redshift.cpu_percent.unwrap() > 85.0, "{redshift:?}");
+    assert!(redshift.connections.unwrap() > 100.0, "{redshift:?}");
+    assert_ne!(verdict(&loaded, &snapshot, Layer::Redshift).0, Health::Ok);
+    let firing = &snapshot.alarms.ready().unwrap().firing;
+    assert!(firing.iter().any(|a| a.name.ends_with("-redshift-cpu")), "{firing:?}");
+    let cause = s.with_model(|m| m.trail.iter().any(|e| e.name == "UpdateWorkgroup")).unwrap();
+    assert!(cause, "the change that started it is in CloudTrail");
+}
+
+#[test]
+fn the_first_name_of_etl_failure_still_parses() {
+    assert_eq!(Fault::parse("failing-etl"), Some(Fault::EtlFailure));
+    assert_eq!(Fault::parse("etl-failure"), Some(Fault::EtlFailure));
 }

@@ -99,11 +99,11 @@ fn errors_view_and_an_unbuilt_view() {
     }
     press(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("errors_view", text(&render(&app, &theme("default"), 100, 30)));
-    for c in ":glue".chars() {
+    for c in ":stack".chars() {
         press(&mut app, KeyCode::Char(c));
     }
     press(&mut app, KeyCode::Enter);
-    insta::assert_snapshot!("glue_not_built", text(&render(&app, &theme("default"), 100, 30)));
+    insta::assert_snapshot!("stack_not_built", text(&render(&app, &theme("default"), 100, 30)));
 }
 
 #[test]
@@ -211,4 +211,24 @@ fn audit_view() {
     let events = rt.block_on(sandbox.audit_events(&query)).unwrap();
     update(&mut app, Action::AuditLoaded { result: Ok(events), at: fixed_time() }, 40);
     insta::assert_snapshot!("audit", with_styles(&render(&app, &theme("default"), 110, 36)));
+}
+
+/// `:glue` on the seeded sandbox with one failed run whose error holds escape sequences.
+#[test]
+fn glue_view() {
+    let (mut app, sandbox) = console_and_sandbox(120, 36);
+    for c in ":glue".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let mut data = sandbox.with_model(|s| s.glue_overview()).unwrap();
+    let run = &mut data.jobs[0].runs[0];
+    run.state = "FAILED".into();
+    run.error = Some("\u{1b}[2J\u{1b}]0;pwned\u{7}AnalysisException: cannot resolve 'event_time'".into());
+    update(&mut app, Action::GlueLoaded { result: Ok(Box::new(data)), at: fixed_time() }, 40);
+    insta::assert_snapshot!("glue", with_styles(&render(&app, &theme("default"), 120, 36)));
+    // The runs pane focused, with the dialog a stop of a finished run gets.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('x'));
+    insta::assert_snapshot!("glue_stop_refused", text(&render(&app, &theme("default"), 120, 36)));
 }

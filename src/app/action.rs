@@ -2,7 +2,8 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
-    AuditEvent, AuditQuery, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+    AuditEvent, AuditQuery, GlueChange, GlueOverview, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall,
+    StreamFacts, StreamSeries,
 };
 use crate::platform::PlatformError;
 
@@ -52,6 +53,22 @@ pub enum Action {
         result: Result<Vec<AuditEvent>, PlatformError>,
         at: DateTime<Utc>,
     },
+    GlueLoaded {
+        result: Result<Box<GlueOverview>, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    GlueChanged {
+        change: GlueChange,
+        /// Glue's answer in words (the new run's id), or why the call failed.
+        result: Result<String, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    /// Something went wrong outside a platform call (the journal could not be written).
+    Failed {
+        source: String,
+        message: String,
+        at: DateTime<Utc>,
+    },
     /// SIGTERM, SIGINT or the terminal going away.
     Quit,
 }
@@ -89,6 +106,13 @@ pub enum Effect {
     ReadPeek {
         cursor: PeekCursor,
         limit: usize,
+    },
+    /// Glue jobs, runs, crawlers and the catalog.
+    FetchGlue,
+    /// Make a checked Glue change and journal it (`detail` is the plan in words).
+    GlueChange {
+        change: GlueChange,
+        detail: String,
     },
     Quit,
 }

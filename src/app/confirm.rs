@@ -25,6 +25,16 @@ pub fn ask(app: &mut App, title: &str, lines: Vec<String>, effect: Effect, what:
     app.mode = Mode::Confirm(Box::new(ConfirmDialog { title: title.to_string(), lines, effect, refusal }));
 }
 
+/// Shows why a change cannot be made (a rule refused it); enter does nothing, esc closes.
+pub fn refuse(app: &mut App, title: &str, refusal: String) {
+    app.mode = Mode::Confirm(Box::new(ConfirmDialog {
+        title: title.to_string(),
+        lines: Vec::new(),
+        effect: None,
+        refusal: Some(refusal),
+    }));
+}
+
 pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
     let Mode::Confirm(dialog) = &app.mode else { return };
     match key.code {

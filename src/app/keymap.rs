@@ -73,6 +73,19 @@ const PEEK: &[Binding] = &[
     Binding { keys: "t", command: Command::Open, does: "start from latest / trim-horizon" },
 ];
 
+const GLUE: &[Binding] = &[
+    Binding {
+        keys: "tab  shift-tab",
+        command: Command::Open,
+        does: "next / previous pane: jobs, runs, crawlers, catalog",
+    },
+    Binding { keys: "j ↓  k ↑", command: Command::Down, does: "select in the focused pane" },
+    Binding { keys: "s", command: Command::Open, does: "start a run of the selected job" },
+    Binding { keys: "a", command: Command::Open, does: "start a run with arguments (KEY=VALUE …)" },
+    Binding { keys: "x", command: Command::Open, does: "stop the selected run (jobs pane: the live run)" },
+    Binding { keys: "c", command: Command::Open, does: "start the selected crawler" },
+];
+
 /// Every binding of a view, view-specific first, for the help overlay.
 pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
     let specific: &[Binding] = match view {
@@ -82,6 +95,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
         ViewId::StreamDetail => DETAIL,
         ViewId::Peek => PEEK,
         ViewId::Audit => AUDIT,
+        ViewId::Glue => GLUE,
         _ => &[],
     };
     let list: &[Binding] = if has_list(view) { LIST } else { &[] };

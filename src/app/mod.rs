@@ -3,6 +3,7 @@
 mod action;
 pub mod audit;
 pub mod confirm;
+pub mod glue;
 pub mod keymap;
 pub mod layout;
 pub mod peek;
@@ -20,3 +21,5 @@ pub use view::ViewId;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_glue;

@@ -36,6 +36,12 @@ pub enum Mode {
     Reshard(Box<super::streams::ReshardDialog>),
     /// A yes/no confirmation of a change.
     Confirm(Box<super::confirm::ConfirmDialog>),
+    /// Job arguments for a Glue run, typed as `KEY=VALUE …`; `error` says what is wrong with them.
+    Arguments {
+        job: String,
+        input: String,
+        error: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +104,8 @@ pub struct App {
     pub detail: Option<super::streams::StreamDetail>,
     /// CloudTrail events and the journal, for `:audit`.
     pub audit: super::audit::AuditView,
+    /// Glue jobs, runs, crawlers and the catalog, for `:glue`.
+    pub glue: super::glue::GlueView,
     /// Records being peeked at.
     pub peek: Option<super::peek::PeekView>,
     pub toasts: VecDeque<Toast>,
@@ -133,6 +141,7 @@ impl App {
             detail: None,
             peek: None,
             audit: Default::default(),
+            glue: Default::default(),
             toasts: VecDeque::new(),
             refresh: Refresh::default(),
             width: 80,

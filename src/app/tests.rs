@@ -6,7 +6,7 @@ use crate::model::*;
 use crate::ops::health::Thresholds;
 use crate::platform::PlatformError;
 
-fn app() -> App {
+pub(super) fn app() -> App {
     let header =
         Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
     let mut app = App::new(header, Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 }, 5_000);
@@ -14,18 +14,18 @@ fn app() -> App {
     app
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+pub(super) fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     let now = app.now_ms;
     update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
 }
 
-fn type_text(app: &mut App, text: &str) {
+pub(super) fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
     }
 }
 
-fn snapshot() -> PlatformSnapshot {
+pub(super) fn snapshot() -> PlatformSnapshot {
     PlatformSnapshot {
         taken_at: Utc.with_ymd_and_hms(2026, 3, 20, 10, 0, 0).unwrap(),
         streams: Reading::Ready { data: vec![StreamStatus::example("clickstream-events")] },

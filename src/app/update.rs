@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButto
 
 use super::action::{Action, Effect};
 use super::audit;
+use super::glue;
 use super::keymap::{self, Command};
 use super::layout;
 use super::peek;
@@ -50,6 +51,9 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
                     if app.view() == ViewId::Audit {
                         let now = audit::reference_time(app);
                         audit::fetch(app, now, &mut effects);
+                    }
+                    if app.view() == ViewId::Glue {
+                        glue::fetch(app, &mut effects);
                     }
                 }
                 Err(error) => {
@@ -104,12 +108,40 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             match result {
                 Ok(events) => audit::loaded(app, events),
                 Err(e) => {
+                    // Tried: the next refresh looks up again, not the next key (no retry storm).
                     app.audit.loading = false;
+                    app.audit.loaded_once = true;
                     report_error(app, "audit", &e.to_string(), at);
                 }
             }
             app.dirty = true;
         }
+        Action::GlueLoaded { result, at } => {
+            match result {
+                Ok(data) => {
+                    for warning in &data.warnings {
+                        report_error(app, "glue", warning, at);
+                    }
+                    glue::loaded(app, *data);
+                }
+                Err(e) => {
+                    // Tried: the next refresh reads again, not the next key (no retry storm).
+                    app.glue.loading = false;
+                    app.glue.loaded_once = true;
+                    report_error(app, "glue", &e.to_string(), at);
+                }
+            }
+            app.dirty = true;
+        }
+        Action::GlueChanged { change, result, at } => {
+            match result {
+                Ok(answer) => toast(app, ToastLevel::Info, format!("{}: {answer}", change.api_name())),
+                Err(e) => report_error(app, "glue", &e.to_string(), at),
+            }
+            app.glue.loading = false;
+            glue::fetch(app, &mut effects);
+        }
+        Action::Failed { source, message, at } => report_error(app, &source, &message, at),
         Action::PeekOpened { result, at } => {
             if let Err(e) = peek::opened(app, result.map_err(|e| e.to_string()), now_ms) {
                 report_error(app, "peek", &e, at);
@@ -126,6 +158,7 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
     }
     peek::poll(app, now_ms, &mut effects);
     audit::on_open(app, &mut effects);
+    glue::on_open(app, &mut effects);
     expire_toasts(app);
     if !app.quitting && !app.refresh.in_flight && now_ms >= app.refresh.due_at_ms {
         app.refresh.in_flight = true;
@@ -195,12 +228,14 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         Mode::Filter { .. } => prompt::filter_key(app, key),
         Mode::Reshard(_) => streams::dialog_key(app, key, effects),
         Mode::Confirm(_) => super::confirm::key(app, key, effects),
+        Mode::Arguments { .. } => glue::arguments_key(app, key),
         Mode::Normal => {
             let handled = match app.view() {
                 ViewId::Streams => streams::list_key(app, key, effects),
                 ViewId::StreamDetail => streams::detail_key(app, key, effects),
                 ViewId::Peek => peek::key(app, key, effects),
                 ViewId::Audit => audit::key(app, key, effects),
+                ViewId::Glue => glue::key(app, key),
                 _ => false,
             };
             if handled {

@@ -81,7 +81,13 @@ impl ViewId {
     pub fn is_built(self) -> bool {
         matches!(
             self,
-            ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::StreamDetail | ViewId::Peek | ViewId::Audit
+            ViewId::Overview
+                | ViewId::Errors
+                | ViewId::Streams
+                | ViewId::StreamDetail
+                | ViewId::Peek
+                | ViewId::Audit
+                | ViewId::Glue
         )
     }
 
@@ -91,7 +97,6 @@ impl ViewId {
             ViewId::Lambda => {
                 "invocations, errors, throttles, duration and recent error log lines, with log tailing (issue #4)"
             }
-            ViewId::Glue => "jobs with their runs, crawlers and catalog tables; start, stop and crawl (issue #4)",
             ViewId::Redshift => "CPU, connections, disk and health (issue #4)",
             ViewId::Alarms => "alarms in ALARM, the dead-letter queue depth (issue #4)",
             ViewId::Athena => "the query editor, live state, cost, paged results and history (issue #5)",
@@ -102,7 +107,8 @@ impl ViewId {
             | ViewId::Streams
             | ViewId::StreamDetail
             | ViewId::Peek
-            | ViewId::Audit => "",
+            | ViewId::Audit
+            | ViewId::Glue => "",
         }
     }
 

@@ -4,7 +4,9 @@ mod client;
 pub mod cloudtrail;
 mod cloudwatch;
 mod errors;
+pub mod glue;
 mod kinesis;
+pub mod logs;
 mod peek;
 
 use std::sync::Mutex;
@@ -27,6 +29,8 @@ const SUMMARY_TTL: Duration = Duration::from_secs(30);
 /// DescribeStreamSummary calls one refresh may make (the API allows 20 a second per account):
 /// with hundreds of streams, the list fills in over a few refreshes.
 const SUMMARIES_PER_REFRESH: usize = 20;
+/// The catalog changes with crawls and ETL runs, hourly: reading it every few minutes is plenty.
+const CATALOG_TTL: Duration = Duration::from_secs(300);
 /// After a throttled call, wait at least this long before calling that API again; doubles.
 const FIRST_BACKOFF: Duration = Duration::from_secs(15);
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
@@ -36,13 +40,22 @@ pub struct AwsPlatform {
     kinesis: aws_sdk_kinesis::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
     cloudtrail: aws_sdk_cloudtrail::Client,
+    glue: aws_sdk_glue::Client,
+    logs: aws_sdk_cloudwatchlogs::Client,
     state: Mutex<State>,
 }
+
+/// Glue job names and crawler names.
+type GlueNames = (Vec<String>, Vec<String>);
 
 #[derive(Default)]
 struct State {
     metrics: MetricStore,
     discovered: Option<(Instant, Vec<String>)>,
+    /// Glue jobs and crawlers in the region, with `discover = true`.
+    discovered_glue: Option<(Instant, GlueNames)>,
+    /// The catalog, read at most every `CATALOG_TTL` (partition counts page through GetPartitions).
+    catalog: Option<(Instant, Option<CatalogDatabase>)>,
     /// DescribeStreamSummary answers (`None`: the stream does not exist), reused for
     /// `SUMMARY_TTL`: the API allows 20 calls a second per account, shared with every tool.
     summaries: std::collections::HashMap<String, (Instant, Option<StreamStatus>)>,
@@ -58,6 +71,8 @@ impl AwsPlatform {
             kinesis: aws_sdk_kinesis::Client::new(&config),
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
+            glue: aws_sdk_glue::Client::new(&config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
             state: Mutex::new(State::default()),
         }
     }
@@ -176,6 +191,62 @@ impl AwsPlatform {
     }
 }
 
+impl AwsPlatform {
+    /// The profile's job and crawler, plus every one in the region with `discover = true`.
+    async fn watched_glue(&self) -> Result<(Vec<String>, Vec<String>), PlatformError> {
+        let g = &self.settings.platform.glue;
+        let mut jobs = vec![g.job.clone()];
+        let mut crawlers = vec![g.crawler.clone()];
+        if self.settings.platform.discover {
+            let cached = self.state().discovered_glue.clone().filter(|(at, _)| at.elapsed() < DISCOVERY_TTL);
+            let (found_jobs, found_crawlers) = match cached {
+                Some((_, found)) => found,
+                None => {
+                    let found = self.call("ListJobs", glue::list_names(&self.glue)).await?;
+                    self.state().discovered_glue = Some((Instant::now(), found.clone()));
+                    found
+                }
+            };
+            jobs.extend(found_jobs.into_iter().filter(|j| *j != g.job));
+            crawlers.extend(found_crawlers.into_iter().filter(|c| *c != g.crawler));
+        }
+        Ok((jobs, crawlers))
+    }
+
+    async fn catalog(&self) -> Result<Option<CatalogDatabase>, PlatformError> {
+        if let Some((_, db)) = self.state().catalog.clone().filter(|(at, _)| at.elapsed() < CATALOG_TTL) {
+            return Ok(db);
+        }
+        let db = self.call("GetTables", glue::database(&self.glue, &self.settings.platform.glue.database)).await?;
+        self.state().catalog = Some((Instant::now(), db.clone()));
+        Ok(db)
+    }
+
+    /// The overview's Glue row: the profile's job and crawler.
+    async fn glue_status(&self) -> Result<GlueStatus, PlatformError> {
+        let g = &self.settings.platform.glue;
+        let job = self.glue_job(&g.job).await?;
+        let crawler = self.glue_crawler(&g.crawler).await?;
+        let summary = |r: &GlueRunDetail| JobRun {
+            id: r.id.clone(),
+            state: r.state.clone(),
+            started: r.started,
+            duration_seconds: r.duration_seconds,
+            error: r.error.clone(),
+        };
+        let runs = job.as_ref().map(|j| j.runs.as_slice()).unwrap_or_default();
+        Ok(GlueStatus {
+            job: g.job.clone(),
+            last_run: runs.first().map(summary),
+            last_finished: runs.iter().find(|r| !r.is_active()).map(summary),
+            crawler: g.crawler.clone(),
+            crawler_state: crawler.as_ref().map(|c| c.state.clone()).unwrap_or_else(|| "NOT FOUND".into()),
+            crawler_last_status: crawler.as_ref().and_then(|c| c.last_status.clone()),
+            crawler_last_crawl: crawler.as_ref().and_then(|c| c.last_crawl),
+        })
+    }
+}
+
 fn stream_keys(name: &str) -> [SeriesKey; 5] {
     let k = |metric, stat| SeriesKey::new("AWS/Kinesis", metric, "StreamName", name, stat);
     [
@@ -187,14 +258,16 @@ fn stream_keys(name: &str) -> [SeriesKey; 5] {
     ]
 }
 
-fn function_keys(name: &str) -> [SeriesKey; 5] {
+fn function_keys(name: &str) -> [SeriesKey; 7] {
     let k = |metric, stat| SeriesKey::new("AWS/Lambda", metric, "FunctionName", name, stat);
     [
         k("Invocations", Stat::Sum),
         k("Errors", Stat::Sum),
         k("Throttles", Stat::Sum),
         k("Duration", Stat::Average),
+        k("Duration", Stat::P99),
         k("IteratorAge", Stat::Maximum),
+        k("ConcurrentExecutions", Stat::Maximum),
     ]
 }
 
@@ -259,6 +332,63 @@ impl Platform for AwsPlatform {
 
     async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {
         self.call("LookupEvents", cloudtrail::lookup(&self.cloudtrail, query)).await
+    }
+
+    async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
+        self.call("FilterLogEvents", logs::filter(&self.logs, query)).await
+    }
+
+    async fn glue_overview(&self) -> Result<GlueOverview, PlatformError> {
+        let (job_names, crawler_names) = self.watched_glue().await?;
+        let mut warnings = Vec::new();
+        let mut jobs = Vec::new();
+        for name in job_names {
+            match self.glue_job(&name).await? {
+                Some(job) => jobs.push(job),
+                None => warnings.push(format!("Glue job {name} not found: is the stack provisioned?")),
+            }
+        }
+        let mut crawlers = Vec::new();
+        for name in crawler_names {
+            match self.glue_crawler(&name).await? {
+                Some(c) => crawlers.push(c),
+                None => warnings.push(format!("Glue crawler {name} not found: is the stack provisioned?")),
+            }
+        }
+        if !crawlers.is_empty() {
+            if let Err(e) = self.call("GetCrawlerMetrics", glue::crawler_metrics(&self.glue, &mut crawlers)).await {
+                warnings.push(format!("tables added and updated by crawls not read: {e}"));
+            }
+        }
+        let databases = match self.catalog().await {
+            Ok(Some(db)) => vec![db],
+            Ok(None) => {
+                let name = &self.settings.platform.glue.database;
+                warnings.push(format!("Glue database {name} not found: is the stack provisioned?"));
+                vec![]
+            }
+            Err(e) => {
+                warnings.push(format!("catalog not read: {e}"));
+                vec![]
+            }
+        };
+        Ok(GlueOverview { jobs, crawlers, databases, warnings })
+    }
+
+    async fn glue_job(&self, job: &str) -> Result<Option<GlueJob>, PlatformError> {
+        let mut found = self.call("GetJob", glue::job(&self.glue, job)).await?;
+        if let Some(j) = found.as_mut().filter(|_| job == self.settings.platform.glue.job) {
+            j.schedule = Some(self.settings.platform.glue.schedule.clone());
+        }
+        Ok(found)
+    }
+
+    async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError> {
+        self.call("GetCrawler", glue::crawler(&self.glue, crawler)).await
+    }
+
+    async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError> {
+        glue::change(&self.glue, change).await
     }
 
     async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
@@ -351,14 +481,26 @@ impl Platform for AwsPlatform {
             s.write_throttled = latest(&write);
             s.read_throttled = latest(&read);
         }
-        let [invocations, errors, throttles, duration, age] = function_keys(&function);
+        let [invocations, errors, throttles, duration, p99, age, concurrency] = function_keys(&function);
+        let history = |k: &SeriesKey| store.history(k, now_s, crate::ops::metrics::HISTORY_SECONDS / 60);
         let function = FunctionStatus {
             name: function.clone(),
             invocations_per_minute: latest(&invocations),
             errors_per_minute: latest(&errors).or(latest(&invocations).map(|_| 0.0)),
             throttles_per_minute: latest(&throttles),
             duration_ms: latest(&duration),
+            duration_p99_ms: latest(&p99),
             iterator_age_ms: latest(&age),
+            concurrency: latest(&concurrency),
+            history: FunctionHistory {
+                invocations: history(&invocations),
+                errors: history(&errors),
+                throttles: history(&throttles),
+                duration_ms: history(&duration),
+                duration_p99_ms: history(&p99),
+                iterator_age_ms: history(&age),
+                concurrency: history(&concurrency),
+            },
         };
 
         let alarms = match self
@@ -368,12 +510,16 @@ impl Platform for AwsPlatform {
             Ok(a) => Reading::Ready { data: a },
             Err(e) => Reading::Unavailable { reason: e.to_string() },
         };
+        let glue = match self.glue_status().await {
+            Ok(g) => Reading::Ready { data: g },
+            Err(e) => Reading::Unavailable { reason: e.to_string() },
+        };
         Ok(PlatformSnapshot {
             taken_at: now,
             streams: Reading::Ready { data: streams },
             function: Reading::Ready { data: function },
             lake: not_yet(4),
-            glue: not_yet(4),
+            glue,
             redshift: not_yet(4),
             athena: not_yet(5),
             audit: not_yet(4),

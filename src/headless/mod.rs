@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod confirm;
+pub mod glue;
 pub mod lists;
 pub mod peek;
 pub mod reshard;
@@ -10,6 +11,7 @@ pub mod status;
 
 use std::sync::Arc;
 
+use crate::journal::Journal;
 use crate::platform::{Platform, PlatformError};
 use crate::sandbox::{Sandbox, Store, SystemClock};
 use crate::settings::{Backend, Loaded, Paths, SettingsError};
@@ -47,6 +49,15 @@ impl From<SettingsError> for Failure {
     }
 }
 
+impl From<crate::ops::refusal::Refusal> for Failure {
+    fn from(refusal: crate::ops::refusal::Refusal) -> Self {
+        match refusal {
+            crate::ops::refusal::Refusal::Invalid { .. } => Failure::Invalid(refusal.text()),
+            crate::ops::refusal::Refusal::Safety { .. } => Failure::Refused(refusal.text()),
+        }
+    }
+}
+
 impl From<PlatformError> for Failure {
     fn from(e: PlatformError) -> Self {
         Failure::Platform(e.to_string())
@@ -65,4 +76,18 @@ pub async fn connect(loaded: &Loaded, paths: &Paths) -> Result<Arc<dyn Platform>
         Backend::Sandbox => Arc::new(Sandbox::open(settings, Arc::new(SystemClock), sandbox_store(loaded, paths))?),
         Backend::Aws => Arc::new(crate::aws::AwsPlatform::connect(settings, Default::default()).await),
     })
+}
+
+/// Appends one action to lakeops' journal.
+pub fn record(
+    journal: &Journal,
+    loaded: &Loaded,
+    action: &str,
+    target: &str,
+    detail: &str,
+    outcome: &str,
+) -> Result<(), Failure> {
+    journal
+        .record(&loaded.profile, loaded.settings.backend.as_str(), action, target, detail, outcome)
+        .map_err(Failure::Platform)
 }

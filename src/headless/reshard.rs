@@ -5,11 +5,11 @@
 use std::time::{Duration, Instant};
 
 use super::confirm::{confirm, refuse_readonly};
-use super::Failure;
+use super::{record, Failure};
 use crate::cli::ReshardArgs;
 use crate::journal::Journal;
 use crate::model::{ReshardCall, StreamFacts};
-use crate::ops::reshard::{plan, suggestion, Refusal, ReshardPlan, ReshardRequest};
+use crate::ops::reshard::{plan, suggestion, ReshardPlan, ReshardRequest};
 use crate::ops::shard_map;
 use crate::platform::Platform;
 use crate::settings::{Backend, Loaded, Paths};
@@ -53,10 +53,7 @@ pub async fn run(
     let plan = match plan(&facts, &request) {
         Ok(plan) => plan,
         Err(refusal) => {
-            let failure = match &refusal {
-                Refusal::Invalid { .. } => Failure::Invalid(refusal.text()),
-                Refusal::Safety { .. } => Failure::Refused(refusal.text()),
-            };
+            let failure = Failure::from(refusal.clone());
             record(&journal, loaded, &describe_request(&request), stream, "", &format!("refused: {}", refusal.text()))?;
             return Err(failure);
         }
@@ -143,17 +140,4 @@ async fn wait_until_active(loaded: &Loaded, platform: &dyn Platform, stream: &st
         }
         tokio::time::sleep(every).await;
     }
-}
-
-fn record(
-    journal: &Journal,
-    loaded: &Loaded,
-    action: &str,
-    target: &str,
-    detail: &str,
-    outcome: &str,
-) -> Result<(), Failure> {
-    journal
-        .record(&loaded.profile, loaded.settings.backend.as_str(), action, target, detail, outcome)
-        .map_err(Failure::Platform)
 }

@@ -1,12 +1,16 @@
 //! Plain domain types shared by every layer: what the platform reports, nothing about how.
 
 mod audit;
+mod glue;
+mod logs;
 mod peek;
 mod snapshot;
 mod stream;
 pub mod text;
 
 pub use audit::*;
+pub use glue::*;
+pub use logs::*;
 pub use peek::*;
 pub use snapshot::*;
 pub use stream::*;

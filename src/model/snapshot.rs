@@ -164,7 +164,27 @@ pub struct FunctionStatus {
     pub errors_per_minute: Option<f64>,
     pub throttles_per_minute: Option<f64>,
     pub duration_ms: Option<f64>,
+    /// The 99th percentile of duration (CloudWatch extended statistic p99).
+    pub duration_p99_ms: Option<f64>,
     pub iterator_age_ms: Option<f64>,
+    /// Most instances running at once in the last minute.
+    pub concurrency: Option<f64>,
+    /// The last hours, one value a minute, oldest first: `:lambda`'s charts.
+    #[serde(skip)]
+    pub history: FunctionHistory,
+}
+
+/// Per-minute series of a function, all the same length, oldest first. A minute without a
+/// datapoint is 0 (CloudWatch omits the empty minutes of a sum).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FunctionHistory {
+    pub invocations: Vec<f64>,
+    pub errors: Vec<f64>,
+    pub throttles: Vec<f64>,
+    pub duration_ms: Vec<f64>,
+    pub duration_p99_ms: Vec<f64>,
+    pub iterator_age_ms: Vec<f64>,
+    pub concurrency: Vec<f64>,
 }
 
 impl FunctionStatus {

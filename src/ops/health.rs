@@ -334,7 +334,10 @@ mod tests {
             errors_per_minute: Some(5.0),
             throttles_per_minute: Some(0.0),
             duration_ms: Some(300.0),
+            duration_p99_ms: Some(900.0),
             iterator_age_ms: Some(500.0),
+            concurrency: Some(4.0),
+            history: Default::default(),
         };
         let (h, reason, _) = lambda(&f, T);
         assert_eq!(h, Health::Critical);

@@ -17,6 +17,8 @@ pub enum Stat {
     Sum,
     Average,
     Maximum,
+    /// The 99th percentile (an extended statistic).
+    P99,
 }
 
 impl Stat {
@@ -25,6 +27,7 @@ impl Stat {
             Stat::Sum => "Sum",
             Stat::Average => "Average",
             Stat::Maximum => "Maximum",
+            Stat::P99 => "p99",
         }
     }
 }

@@ -2,8 +2,10 @@
 
 pub mod audit;
 pub mod format;
+pub mod glue;
 pub mod health;
 pub mod metrics;
 pub mod record_view;
+pub mod refusal;
 pub mod reshard;
 pub mod shard_map;

@@ -1,6 +1,7 @@
 //! Resharding rules: every limit from AWS-FACTS.md is checked before any call is made, and
 //! a refusal names the rule it applies.
 
+pub use super::refusal::Refusal;
 use crate::model::{CapacityMode, ReshardCall, ShardInfo, StreamFacts};
 
 /// Kinesis write capacity of one provisioned shard.
@@ -28,30 +29,6 @@ pub enum ReshardRequest {
         adjacent: String,
     },
     SwitchMode(CapacityMode),
-}
-
-/// Why a request is refused: bad input (exit 2) or a safety rule (exit 3).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    Invalid { rule: &'static str, message: String },
-    Safety { rule: &'static str, message: String },
-}
-
-impl Refusal {
-    fn invalid(rule: &'static str, message: String) -> Refusal {
-        Refusal::Invalid { rule, message }
-    }
-    fn safety(rule: &'static str, message: String) -> Refusal {
-        Refusal::Safety { rule, message }
-    }
-
-    pub fn text(&self) -> String {
-        match self {
-            Refusal::Invalid { rule, message } | Refusal::Safety { rule, message } => {
-                format!("refused by the rule \"{rule}\": {message}")
-            }
-        }
-    }
 }
 
 fn open_shard<'a>(facts: &'a StreamFacts, id: &str) -> Result<&'a ShardInfo, Refusal> {

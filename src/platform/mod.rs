@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 
 use crate::model::{
-    AuditEvent, AuditQuery, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
+    PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
 };
 
 /// Which backend answers, and where, for the header and `status`.
@@ -66,6 +67,24 @@ pub trait Platform: Send + Sync {
     /// CloudTrail events matching the query, newest first (lakeops' journal is merged in by
     /// the caller). At most 2 LookupEvents calls a second.
     async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError>;
+
+    /// The watched Glue jobs with their newest runs, the crawlers and the catalog. Parts that
+    /// cannot be read are named in `warnings`; the call fails only when nothing could be read.
+    async fn glue_overview(&self) -> Result<GlueOverview, PlatformError>;
+
+    /// One job with its newest runs; `None` when there is no such job.
+    async fn glue_job(&self, job: &str) -> Result<Option<GlueJob>, PlatformError>;
+
+    /// One crawler; `None` when there is no such crawler.
+    async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError>;
+
+    /// Makes one Glue change, already checked by `ops::glue`; returns what Glue answered in
+    /// words (the new run's id for a start).
+    async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError>;
+
+    /// A function's log events from `query.since`, oldest first, the newest `query.limit`.
+    /// Called again with a later `since` to tail; callers drop events already seen by id.
+    async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError>;
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

@@ -28,6 +28,16 @@ pub struct Session {
     pub backend: String,
 }
 
+impl Session {
+    /// Appends an action to the journal; a failure comes back as an action for the screen.
+    fn record(&self, action: &str, target: &str, detail: &str, outcome: &str, tx: &UnboundedSender<Action>) {
+        if let Err(message) = self.journal.record(&self.profile, &self.backend, action, target, detail, outcome) {
+            let message = format!("the journal was not written: {message}");
+            let _ = tx.send(Action::Failed { source: "journal".into(), message, at: chrono::Utc::now() });
+        }
+    }
+}
+
 pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>, session: Session) -> anyhow::Result<()> {
     let session = Arc::new(session);
     let mut term_signal = signal(SignalKind::terminate())?;
@@ -132,16 +142,7 @@ fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>,
                     Ok(()) => "done".to_string(),
                     Err(e) => format!("failed: {e}"),
                 };
-                if let Err(e) = session.journal.record(
-                    &session.profile,
-                    &session.backend,
-                    call.action(),
-                    &stream,
-                    &detail,
-                    &outcome,
-                ) {
-                    tracing::error!("journal: {e}");
-                }
+                session.record(call.action(), &stream, &detail, &outcome, &tx);
                 let _ = tx.send(Action::ReshardDone { stream, call, result, at: chrono::Utc::now() });
             });
         }
@@ -154,16 +155,7 @@ fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>,
                 };
                 let action =
                     if on { "kinesis.enable-enhanced-monitoring" } else { "kinesis.disable-enhanced-monitoring" };
-                if let Err(e) = session.journal.record(
-                    &session.profile,
-                    &session.backend,
-                    action,
-                    &stream,
-                    "ShardLevelMetrics=ALL",
-                    &outcome,
-                ) {
-                    tracing::error!("journal: {e}");
-                }
+                session.record(action, &stream, "ShardLevelMetrics=ALL", &outcome, &tx);
                 let what = if on { "enhanced monitoring on" } else { "enhanced monitoring off" }.to_string();
                 let _ = tx.send(Action::ChangeDone { stream, what, result, at: chrono::Utc::now() });
             });
@@ -187,6 +179,23 @@ fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>,
             tokio::spawn(async move {
                 let result = platform.read_peek(&mut cursor, limit).await;
                 let _ = tx.send(Action::PeekRead { cursor, result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::FetchGlue => {
+            tokio::spawn(async move {
+                let result = platform.glue_overview().await.map(Box::new);
+                let _ = tx.send(Action::GlueLoaded { result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::GlueChange { change, detail } => {
+            tokio::spawn(async move {
+                let result = platform.glue_change(&change).await;
+                let outcome = match &result {
+                    Ok(answer) => format!("done: {answer}"),
+                    Err(e) => format!("failed: {e}"),
+                };
+                session.record(change.action(), change.target(), &detail, &outcome, &tx);
+                let _ = tx.send(Action::GlueChanged { change, result, at: chrono::Utc::now() });
             });
         }
         Effect::Quit => {}

@@ -88,6 +88,7 @@ impl SimState {
         let etl_failed =
             self.glue.runs.iter().rev().find(|r| r.ended_ms.is_some()).is_some_and(|r| r.state == "FAILED");
         let dlq = self.lake.dlq_messages.floor();
+        let cpu = recent.first().filter(|m| m.samples > 0.0).map(|m| m.redshift_cpu_sum / m.samples).unwrap_or(0.0);
 
         let verdicts = [
             (
@@ -111,6 +112,11 @@ impl SimState {
             ),
             (format!("{stack}-dlq-depth"), dlq >= 1.0, format!("ApproximateNumberOfMessagesVisible {dlq} ≥ 1")),
             (format!("{stack}-etl-failed"), etl_failed, "the last ETL run failed".to_string()),
+            (
+                format!("{stack}-redshift-cpu"),
+                cpu > 90.0,
+                format!("CPUUtilization {cpu:.0} % above 90 % for 1 datapoint"),
+            ),
         ];
         for (name, breached, reason) in verdicts {
             let state = if breached { "ALARM" } else { "OK" };
@@ -127,7 +133,7 @@ impl SimState {
 
 /// The platform's alarms as the stack creates them, all OK.
 pub fn initial_alarms(stack: &str, now_ms: i64) -> Vec<AlarmState> {
-    ["iterator-age", "lambda-errors", "write-throttling", "dlq-depth", "etl-failed"]
+    ["iterator-age", "lambda-errors", "write-throttling", "dlq-depth", "etl-failed", "redshift-cpu"]
         .iter()
         .map(|suffix| AlarmState {
             name: format!("{stack}-{suffix}"),

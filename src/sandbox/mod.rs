@@ -4,6 +4,8 @@
 mod audit;
 mod batch;
 pub mod clock;
+mod glue;
+mod logs;
 mod peek;
 mod reshard;
 mod rng;
@@ -22,8 +24,8 @@ pub use state::{Fault, SimState};
 pub use store::Store;
 
 use crate::model::{
-    AuditEvent, AuditQuery, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall, ShardPosition,
-    StreamFacts, StreamSeries,
+    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
+    PeekRecord, PlatformSnapshot, ReshardCall, ShardPosition, StreamFacts, StreamSeries,
 };
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
@@ -223,6 +225,37 @@ impl Platform for Sandbox {
                 .collect();
             events.sort_by_key(|e| std::cmp::Reverse(e.time));
             events
+        })
+    }
+
+    async fn glue_overview(&self) -> Result<GlueOverview, PlatformError> {
+        self.with_model(|state| state.glue_overview())
+    }
+
+    async fn glue_job(&self, job: &str) -> Result<Option<GlueJob>, PlatformError> {
+        self.with_model(|state| state.glue_job(job))
+    }
+
+    async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError> {
+        self.with_model(|state| state.glue_crawler(crawler))
+    }
+
+    async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError> {
+        let outcome = self.with_model(|state| state.glue_change(change, "lakeops"))?;
+        let answer = outcome.map_err(|message| PlatformError::Failed { service: "Glue (sandbox)".into(), message })?;
+        self.flush()?;
+        Ok(answer)
+    }
+
+    async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
+        let found =
+            self.with_model(|state| (state.lambda.function == query.function).then(|| state.function_logs(query)))?;
+        found.ok_or_else(|| PlatformError::Failed {
+            service: "CloudWatch Logs (sandbox)".into(),
+            message: format!(
+                "ResourceNotFoundException: log group {} does not exist",
+                crate::model::log_group(&query.function)
+            ),
         })
     }
 

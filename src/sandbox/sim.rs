@@ -9,7 +9,7 @@ use crate::model::CapacityMode;
 use crate::settings::{Settings, StreamMode};
 
 /// The saved-state format; bump when it changes.
-pub const STATE_VERSION: u32 = 1;
+pub const STATE_VERSION: u32 = 2;
 /// Minutes of per-minute metrics kept (CloudWatch keeps 60 s data 15 days; a day is enough here).
 const MINUTES_KEPT: usize = 1440;
 /// Closed-lakeops catch-up simulates at most this much; older time is skipped.
@@ -82,6 +82,12 @@ impl SimState {
                 crawler_until_ms: 0,
                 crawler_last_status: None,
                 crawler_last_crawl_ms: None,
+                crawler_last_error: None,
+                crawler_tables_created: 0,
+                crawler_tables_updated: 0,
+                created_ms: now_ms,
+                crawled_through_ms: now_ms,
+                curated_through_ms: now_ms,
             },
             redshift: RedshiftState {
                 name: p.redshift.name.clone(),
@@ -197,6 +203,23 @@ impl SimState {
         let present = self.has_fault(fault);
         if on && !present {
             self.faults.push(fault);
+            // The change an incident usually starts from, so CloudTrail answers "who changed what".
+            let cause = match fault {
+                Fault::ConsumerErrors => {
+                    Some(("ci-deployer", "lambda.amazonaws.com", "UpdateFunctionCode", self.lambda.function.clone()))
+                }
+                Fault::EtlFailure => Some(("bob.data", "glue.amazonaws.com", "UpdateJob", self.glue.job.clone())),
+                Fault::WarehouseLoad => Some((
+                    "bi-dashboard",
+                    "redshift-serverless.amazonaws.com",
+                    "UpdateWorkgroup",
+                    self.redshift.name.clone(),
+                )),
+                Fault::HotKey | Fault::TrafficSpike => None,
+            };
+            if let Some((user, source, name, resource)) = cause {
+                self.record(user, source, name, &resource, false);
+            }
         } else if !on && present {
             self.faults.retain(|f| *f != fault);
         }

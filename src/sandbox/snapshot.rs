@@ -13,7 +13,33 @@ fn time(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
+/// The minute's 99th-percentile duration: with 1 % or more failing, a failed batch's time
+/// (they are the slowest); otherwise the slow tail of successful batches.
+fn p99(m: &MinuteMetrics) -> f64 {
+    let average = m.duration_ms_sum / m.invocations.max(1e-9);
+    if m.errors / m.invocations.max(1e-9) >= 0.01 {
+        m.duration_ms_max
+    } else {
+        (average * 1.8).min(m.duration_ms_max.max(average))
+    }
+}
+
 impl SimState {
+    fn function_history(&self) -> FunctionHistory {
+        let recent: Vec<&MinuteMetrics> = self.minutes.iter().rev().take(HISTORY_MINUTES).rev().collect();
+        let series = |f: &dyn Fn(&MinuteMetrics) -> f64| recent.iter().map(|m| f(m)).collect::<Vec<f64>>();
+        let busy = |m: &MinuteMetrics| m.invocations > 0.0;
+        FunctionHistory {
+            invocations: series(&|m| m.invocations),
+            errors: series(&|m| m.errors),
+            throttles: series(&|m| m.throttles),
+            duration_ms: series(&|m| if busy(m) { m.duration_ms_sum / m.invocations } else { 0.0 }),
+            duration_p99_ms: series(&|m| if busy(m) { p99(m) } else { 0.0 }),
+            iterator_age_ms: series(&|m| m.iterator_age_ms),
+            concurrency: series(&|m| m.concurrency_max),
+        }
+    }
+
     pub fn snapshot(&self) -> PlatformSnapshot {
         let last = self.minutes.back();
         let ago = |n: usize| self.minutes.len().checked_sub(1 + n).and_then(|i| self.minutes.get(i));
@@ -43,7 +69,10 @@ impl SimState {
             errors_per_minute: per_minute(|m| m.errors),
             throttles_per_minute: per_minute(|m| m.throttles),
             duration_ms: last.filter(|m| m.invocations > 0.0).map(|m| m.duration_ms_sum / m.invocations),
+            duration_p99_ms: last.filter(|m| m.invocations > 0.0).map(p99),
             iterator_age_ms: per_minute(|m| m.iterator_age_ms),
+            concurrency: per_minute(|m| m.concurrency_max),
+            history: self.function_history(),
         };
         let lake = LakeStatus {
             raw_bucket: self.lake.raw_bucket.clone(),

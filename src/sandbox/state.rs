@@ -114,6 +114,10 @@ pub struct GlueRun {
     pub error: Option<String>,
     pub input_bytes: f64,
     pub fails: bool,
+    /// `--key` → value, as the run was started.
+    pub arguments: Vec<(String, String)>,
+    /// Who started it (the scheduler, or a person through lakeops).
+    pub started_by: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -134,6 +138,16 @@ pub struct GlueState {
     pub crawler_until_ms: i64,
     pub crawler_last_status: Option<String>,
     pub crawler_last_crawl_ms: Option<i64>,
+    pub crawler_last_error: Option<String>,
+    /// Tables the last crawl created and updated.
+    pub crawler_tables_created: u64,
+    pub crawler_tables_updated: u64,
+    /// When the sandbox platform was created; the lake holds 30 days before that.
+    pub created_ms: i64,
+    /// Partitions exist in the catalog up to these days: the raw zone's up to the last
+    /// successful crawl, the curated zone's up to the last successful ETL run.
+    pub crawled_through_ms: i64,
+    pub curated_through_ms: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -189,22 +203,28 @@ pub enum Fault {
     /// Producers send more than twice their usual rate.
     TrafficSpike,
     /// Every ETL run fails.
-    FailingEtl,
+    EtlFailure,
+    /// Redshift runs near its capacity: long loads, CPU pinned, connections piling up.
+    WarehouseLoad,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 4] = [Fault::ConsumerErrors, Fault::HotKey, Fault::TrafficSpike, Fault::FailingEtl];
+    pub const ALL: [Fault; 5] =
+        [Fault::ConsumerErrors, Fault::HotKey, Fault::TrafficSpike, Fault::EtlFailure, Fault::WarehouseLoad];
 
     pub fn name(self) -> &'static str {
         match self {
             Fault::ConsumerErrors => "consumer-errors",
             Fault::HotKey => "hot-key",
             Fault::TrafficSpike => "traffic-spike",
-            Fault::FailingEtl => "failing-etl",
+            Fault::EtlFailure => "etl-failure",
+            Fault::WarehouseLoad => "warehouse-load",
         }
     }
 
     pub fn parse(name: &str) -> Option<Fault> {
+        // "failing-etl" was the first name of etl-failure; scripts written then keep working.
+        let name = if name == "failing-etl" { "etl-failure" } else { name };
         Fault::ALL.into_iter().find(|f| f.name() == name)
     }
 }
@@ -225,6 +245,9 @@ pub struct MinuteMetrics {
     pub errors: f64,
     pub throttles: f64,
     pub duration_ms_sum: f64,
+    /// The slowest invocation of the minute, and the most instances running at once.
+    pub duration_ms_max: f64,
+    pub concurrency_max: f64,
     /// Averages over the minute (sum here, divided by `samples`).
     pub redshift_cpu_sum: f64,
     pub redshift_connections_sum: f64,

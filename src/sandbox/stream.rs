@@ -61,6 +61,7 @@ impl SimState {
             mut errors,
             mut duration_sum,
         ) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut duration_max_ms, mut busy): (f64, f64) = (0.0, 0.0);
         let retention_s = self.stream.retention_hours as f64 * 3600.0;
         for shard in self.stream.shards.iter_mut().filter(|s| s.open) {
             let share = (shard.end - shard.start) as f64 / u128::MAX as f64;
@@ -84,6 +85,12 @@ impl SimState {
             errors += attempts * error_rate;
             duration_sum += attempts * ((1.0 - error_rate) * duration + error_rate * FAILED_BATCH_SECONDS) * 1000.0;
             processed_total += processed;
+            if attempts > 0.0 {
+                let slowest = if errors > 0.0 && error_rate > 0.0 { FAILED_BATCH_SECONDS } else { duration };
+                duration_max_ms = duration_max_ms.max(slowest * 1000.0);
+                // One instance per shard at a time (no parallelization factor): busy while processing.
+                busy += (attempts * per_attempt / dt.max(1e-9)).min(1.0);
+            }
 
             // Oldest unprocessed record: the backlog expressed in seconds of arrivals.
             shard.oldest_age_s =
@@ -105,6 +112,8 @@ impl SimState {
         m.invocations += invocations;
         m.errors += errors;
         m.duration_ms_sum += duration_sum;
+        m.duration_ms_max = m.duration_ms_max.max(duration_max_ms);
+        m.concurrency_max = m.concurrency_max.max(busy.ceil());
 
         let lake = &mut self.lake;
         let written = processed_total * record_bytes * 1.1;

@@ -25,7 +25,20 @@ pub fn draw(dialog: &ConfirmDialog, theme: &Theme, frame: &mut Frame, area: Rect
             Style::new().fg(theme.warn).add_modifier(Modifier::BOLD),
         )),
     }
-    let rect = centered(area, 86, lines.len() as u16 + 2);
+    // Long lines wrap: count the rows they take (one more for word breaks) so nothing is cut.
+    let inner = 86usize.min(area.width as usize).saturating_sub(2).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| {
+            let width = l.width();
+            if width > inner {
+                width.div_ceil(inner) + 1
+            } else {
+                1
+            }
+        })
+        .sum();
+    let rect = centered(area, 86, rows as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(theme, dialog.title.clone())).style(base(theme)),

@@ -3,6 +3,7 @@
 mod audit;
 mod confirm_dialog;
 mod errors;
+mod glue;
 mod header;
 mod help;
 mod overview;
@@ -39,6 +40,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         ViewId::StreamDetail => stream_detail::draw(app, theme, frame, areas.body),
         ViewId::Peek => peek::draw(app, theme, frame, areas.body),
         ViewId::Audit => audit::draw(app, theme, frame, areas.body),
+        ViewId::Glue => glue::draw(app, theme, frame, areas.body),
         other => placeholder::draw(other, theme, frame, areas.body),
     }
     status::draw(app, theme, frame, areas.status);

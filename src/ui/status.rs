@@ -29,6 +29,17 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled(format!("{input}▏"), base(theme)),
             Span::styled("   enter keeps the filter, esc clears it", dim(theme)),
         ]),
+        Mode::Arguments { job, input, error } => {
+            let hint = match error {
+                Some(e) => Span::styled(format!("   {e}"), Style::new().fg(theme.critical).bg(theme.background)),
+                None => Span::styled("   KEY=VALUE … then enter; esc cancels", dim(theme)),
+            };
+            Line::from(vec![
+                Span::styled(format!("arguments for {job}: "), key),
+                Span::styled(format!("{input}▏"), base(theme)),
+                hint,
+            ])
+        }
         Mode::Help => Line::from(vec![Span::styled(" esc ", key), Span::styled("close help", dim(theme))]),
         Mode::Reshard(_) | Mode::Confirm(_) => Line::from(vec![
             Span::styled(" enter ", key),
@@ -71,6 +82,12 @@ fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
             out.push(("w", "writes"));
             out.push(("t", "window"));
             out.push(("/", "filter"));
+        }
+        ViewId::Glue => {
+            out.push(("tab", "pane"));
+            out.push(("s", "run"));
+            out.push(("x", "stop"));
+            out.push(("c", "crawl"));
         }
         ViewId::Peek => {
             out.push(("f", "follow"));

@@ -1,6 +1,7 @@
 //! Support shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod counting;
 pub mod moto;
 pub mod screen;
 

@@ -105,3 +105,20 @@ pub fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
     format!("{prefix}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
 }
+
+/// Makes moto keep `model` (e.g. "glue::job_run") in its first state for `reads` reads
+/// instead of finishing at once, through moto's state-manager API.
+pub fn hold_state(model: &str, reads: u32) {
+    use std::io::{Read, Write};
+    let endpoint = moto().endpoint.trim_start_matches("http://").to_string();
+    let body = format!(r#"{{"model_name": "{model}", "transition": {{"progression": "manual", "times": {reads}}}}}"#);
+    let request = format!(
+        "POST /moto-api/state-manager/set-transition HTTP/1.1\r\nHost: {endpoint}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = std::net::TcpStream::connect(&endpoint).expect("connect to moto");
+    stream.write_all(request.as_bytes()).expect("write to moto");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read moto's answer");
+    assert!(answer.starts_with("HTTP/1.1 20") || answer.starts_with("HTTP/1.0 20"), "moto said: {answer}");
+}

@@ -1,0 +1,61 @@
+//! CloudWatch Logs: a function's log events with FilterLogEvents, within its TPS.
+
+use aws_sdk_cloudwatchlogs::Client;
+use chrono::DateTime;
+
+use super::errors::{code, platform_error};
+use crate::model::{log_group, LogEvent, LogKind, LogQuery, ERROR_PATTERN};
+use crate::platform::PlatformError;
+
+/// Pages read per call: FilterLogEvents allows 5–25 calls a second per account; a refresh
+/// stays far below that. A page may be empty and still carry a token (AWS-FACTS.md).
+const PAGES_PER_READ: usize = 10;
+
+pub async fn filter(client: &Client, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
+    let group = log_group(&query.function);
+    let mut events = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..PAGES_PER_READ {
+        let mut request = client
+            .filter_log_events()
+            .log_group_name(&group)
+            .start_time(query.since.timestamp_millis())
+            .limit(query.limit.clamp(1, 10_000) as i32)
+            .set_next_token(token.clone());
+        if query.errors_only {
+            request = request.filter_pattern(ERROR_PATTERN);
+        }
+        let page = match request.send().await {
+            Ok(page) => page,
+            Err(e) if code(&e) == Some("ResourceNotFoundException") => {
+                return Err(PlatformError::Failed {
+                    service: "CloudWatch Logs FilterLogEvents".into(),
+                    message: format!("log group {group} does not exist: has the function run yet?"),
+                })
+            }
+            Err(e) => return Err(platform_error("CloudWatch Logs FilterLogEvents", e)),
+        };
+        for e in page.events() {
+            let message = e.message().unwrap_or_default().trim_end().to_string();
+            let kind = LogKind::of(&message);
+            // Not every endpoint applies filter patterns: errors-only is checked here again.
+            if query.errors_only && !kind.is_problem() {
+                continue;
+            }
+            events.push(LogEvent {
+                id: e.event_id().unwrap_or_default().to_string(),
+                time: DateTime::from_timestamp_millis(e.timestamp().unwrap_or_default()).unwrap_or_default(),
+                stream: e.log_stream_name().unwrap_or_default().to_string(),
+                message,
+                kind,
+            });
+        }
+        token = page.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    events.sort_by_key(|e| e.time);
+    let skip = events.len().saturating_sub(query.limit);
+    Ok(events.split_off(skip))
+}

@@ -1,0 +1,80 @@
+//! The AWS platform, counting the mutating calls that go through it: refusals and read-only
+//! mode must make none.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use async_trait::async_trait;
+use lakeops::aws::AwsPlatform;
+use lakeops::model::{
+    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
+    PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+};
+use lakeops::platform::{BackendInfo, Platform, PlatformError};
+
+pub struct Counting {
+    pub inner: AwsPlatform,
+    mutations: AtomicU32,
+}
+
+impl Counting {
+    pub fn new(inner: AwsPlatform) -> Counting {
+        Counting { inner, mutations: AtomicU32::new(0) }
+    }
+
+    pub fn mutations(&self) -> u32 {
+        self.mutations.load(Ordering::SeqCst)
+    }
+
+    fn count(&self) {
+        self.mutations.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[async_trait]
+impl Platform for Counting {
+    fn info(&self) -> BackendInfo {
+        self.inner.info()
+    }
+    async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
+        self.inner.snapshot().await
+    }
+    async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
+        self.inner.stream_facts(stream).await
+    }
+    async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
+        self.inner.stream_metrics(stream, minutes).await
+    }
+    async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {
+        self.inner.audit_events(query).await
+    }
+    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
+        self.count();
+        self.inner.set_enhanced_monitoring(stream, on).await
+    }
+    async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
+        self.inner.open_peek(stream, shard, from).await
+    }
+    async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError> {
+        self.inner.read_peek(cursor, limit).await
+    }
+    async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
+        self.count();
+        self.inner.reshard(stream, call).await
+    }
+    async fn glue_overview(&self) -> Result<GlueOverview, PlatformError> {
+        self.inner.glue_overview().await
+    }
+    async fn glue_job(&self, job: &str) -> Result<Option<GlueJob>, PlatformError> {
+        self.inner.glue_job(job).await
+    }
+    async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError> {
+        self.inner.glue_crawler(crawler).await
+    }
+    async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
+        self.inner.function_logs(query).await
+    }
+    async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError> {
+        self.count();
+        self.inner.glue_change(change).await
+    }
+}
