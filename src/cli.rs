@@ -55,6 +55,8 @@ pub enum Command {
     Peek(PeekArgs),
     /// Who changed what: CloudTrail events (and lakeops' own journal), newest first.
     Audit(AuditArgs),
+    /// A Lambda function's CloudWatch Logs (the profile's consumer by default); --follow tails.
+    Logs(LogsArgs),
     /// Glue: start a job run, stop a run, start a crawler (checked, confirmed, journaled).
     Glue {
         #[command(subcommand)]
@@ -145,6 +147,27 @@ pub struct ChangeArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogsArgs {
+    /// The function (default: the profile's platform.lambda.function).
+    pub function: Option<String>,
+    /// How far back: 15m, 1h, 2d.
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    pub since: String,
+    /// Errors and timeouts only.
+    #[arg(long)]
+    pub errors: bool,
+    /// At most this many events, the newest (1–10000).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: usize,
+    /// Keep printing events as they arrive (polls every 2 s; stop with Ctrl-C).
+    #[arg(long)]
+    pub follow: bool,
+    /// One JSON object a line: id, time, stream, message, kind.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -277,3 +277,27 @@ fn glue_bad_input_exit_codes() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("dry run: nothing was changed"));
 }
+
+#[test]
+fn logs_print_errors_with_their_traces_and_refuse_bad_input() {
+    let home = Home::new();
+    let out = home.run(&["sandbox", "fault", "consumer-errors", "--yes"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = home.run(&["logs", "--errors", "--since", "3h", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let events: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!events.is_empty());
+    assert!(events.iter().all(|e| ["error", "timeout"].contains(&e["kind"].as_str().unwrap())));
+    let out = home.run(&["logs", "--since", "3h", "--limit", "5"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).lines().filter(|l| l.starts_with("20")).count() <= 5);
+    for (args, message) in [
+        (&["logs", "--since", "soon"][..], "--since: expected a duration"),
+        (&["logs", "--limit", "0"][..], "--limit: expected 1 to 10000"),
+        (&["logs", "no-such-function"][..], "log group /aws/lambda/no-such-function does not exist"),
+    ] {
+        let out = home.run(args);
+        assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?}");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+}

@@ -232,3 +232,44 @@ fn glue_view() {
     press(&mut app, KeyCode::Char('x'));
     insta::assert_snapshot!("glue_stop_refused", text(&render(&app, &theme("default"), 120, 36)));
 }
+
+/// `:lambda` on the seeded sandbox with the consumer failing, and one log line full of
+/// escape sequences that must render inert.
+#[test]
+fn lambda_view() {
+    use lakeops::model::{LogEvent, LogKind, LogQuery};
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new((fixed_time() - chrono::Duration::minutes(20)).timestamp_millis()));
+    let sandbox = Sandbox::in_memory(&loaded.settings, clock.clone());
+    sandbox.with_model(|s| s.set_fault(lakeops::sandbox::Fault::ConsumerErrors, true)).unwrap();
+    clock.advance(20 * 60_000);
+    let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
+    let header =
+        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let mut app = App::new(header, thresholds(&loaded), 5_000);
+    update(&mut app, Action::Resize { width: 120, height: 44 }, 0);
+    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    for c in ":lambda".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let query = LogQuery {
+        function: "clickstream-ingest".into(),
+        since: fixed_time() - chrono::Duration::minutes(10),
+        errors_only: true,
+        limit: 200,
+    };
+    let mut events = sandbox.with_model(|s| s.function_logs(&query)).unwrap();
+    events.push(LogEvent {
+        id: "hostile".into(),
+        time: fixed_time(),
+        stream: "2026/03/20/[$LATEST]\u{1b}[31mabc".into(),
+        message: "[ERROR] bad record \u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[1;1H\u{9b}31m\nTraceback: \u{1b}[5mblink"
+            .into(),
+        kind: LogKind::Error,
+    });
+    update(&mut app, Action::LogsLoaded { append: false, result: Ok(events), at: fixed_time() }, 40);
+    let screen = render(&app, &theme("default"), 120, 44);
+    assert!(!text(&screen).contains('\u{1b}') && !text(&screen).contains('\u{9b}'));
+    insta::assert_snapshot!("lambda", with_styles(&screen));
+}

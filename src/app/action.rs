@@ -2,8 +2,8 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
-    AuditEvent, AuditQuery, GlueChange, GlueOverview, PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, ReshardCall,
-    StreamFacts, StreamSeries,
+    AuditEvent, AuditQuery, GlueChange, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom, PeekRecord,
+    PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
 };
 use crate::platform::PlatformError;
 
@@ -51,6 +51,12 @@ pub enum Action {
     },
     AuditLoaded {
         result: Result<Vec<AuditEvent>, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    /// Log events read from `since` (`append`: the tail, onwards from the newest held).
+    LogsLoaded {
+        append: bool,
+        result: Result<Vec<LogEvent>, PlatformError>,
         at: DateTime<Utc>,
     },
     GlueLoaded {
@@ -106,6 +112,11 @@ pub enum Effect {
     ReadPeek {
         cursor: PeekCursor,
         limit: usize,
+    },
+    /// A function's log events (`append`: for the tail).
+    FetchLogs {
+        query: LogQuery,
+        append: bool,
     },
     /// Glue jobs, runs, crawlers and the catalog.
     FetchGlue,

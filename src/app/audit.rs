@@ -10,6 +10,9 @@ use crate::model::{AuditEvent, AuditQuery};
 
 /// Events asked for per lookup.
 const LIMIT: usize = 200;
+/// A lookup reads at most 10 pages; refreshes look up at most every 10 s, so an audit view
+/// left open costs at most 1 LookupEvents call a second on average (the API allows 2).
+pub const REFRESH_EVERY_MS: u64 = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuditWindow {
@@ -57,6 +60,8 @@ pub struct AuditView {
     pub writes_only: bool,
     pub loading: bool,
     pub loaded_once: bool,
+    /// When the last lookup was asked for (monotonic ms).
+    pub asked_at_ms: Option<u64>,
 }
 
 /// Events passing the typed filter (user, source, event or resource).
@@ -78,6 +83,7 @@ pub fn fetch(app: &mut App, now: chrono::DateTime<chrono::Utc>, effects: &mut Ve
         return;
     }
     app.audit.loading = true;
+    app.audit.asked_at_ms = Some(app.now_ms);
     let query = AuditQuery {
         since: now - chrono::Duration::hours(app.audit.window.hours()),
         user: None,
@@ -87,6 +93,15 @@ pub fn fetch(app: &mut App, now: chrono::DateTime<chrono::Utc>, effects: &mut Ve
         limit: LIMIT,
     };
     effects.push(Effect::FetchAudit { query });
+}
+
+/// A refresh's lookup, unless the last one was under `REFRESH_EVERY_MS` ago.
+pub fn refresh(app: &mut App, effects: &mut Vec<Effect>) {
+    if app.audit.asked_at_ms.is_some_and(|at| app.now_ms < at + REFRESH_EVERY_MS) {
+        return;
+    }
+    let now = reference_time(app);
+    fetch(app, now, effects);
 }
 
 pub fn loaded(app: &mut App, events: Vec<AuditEvent>) {

@@ -73,6 +73,12 @@ const PEEK: &[Binding] = &[
     Binding { keys: "t", command: Command::Open, does: "start from latest / trim-horizon" },
 ];
 
+const LAMBDA: &[Binding] = &[
+    Binding { keys: "w", command: Command::Open, does: "chart window: 15 m, 1 h, 3 h" },
+    Binding { keys: "e", command: Command::Open, does: "log: errors and timeouts only / every line" },
+    Binding { keys: "f", command: Command::Open, does: "follow the log live (polls every 2 s)" },
+    Binding { keys: "j ↓  k ↑  G", command: Command::Down, does: "select a log event (G: the newest)" },
+];
 const GLUE: &[Binding] = &[
     Binding {
         keys: "tab  shift-tab",
@@ -96,6 +102,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
         ViewId::Peek => PEEK,
         ViewId::Audit => AUDIT,
         ViewId::Glue => GLUE,
+        ViewId::Lambda => LAMBDA,
         _ => &[],
     };
     let list: &[Binding] = if has_list(view) { LIST } else { &[] };

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod confirm;
 pub mod glue;
 pub mod keymap;
+pub mod lambda;
 pub mod layout;
 pub mod peek;
 mod prompt;
@@ -23,3 +24,5 @@ pub use view::ViewId;
 mod tests;
 #[cfg(test)]
 mod tests_glue;
+#[cfg(test)]
+mod tests_lambda;

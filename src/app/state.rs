@@ -104,6 +104,8 @@ pub struct App {
     pub detail: Option<super::streams::StreamDetail>,
     /// CloudTrail events and the journal, for `:audit`.
     pub audit: super::audit::AuditView,
+    /// The consumer function's log events and chart window, for `:lambda`.
+    pub lambda: super::lambda::LambdaView,
     /// Glue jobs, runs, crawlers and the catalog, for `:glue`.
     pub glue: super::glue::GlueView,
     /// Records being peeked at.
@@ -142,6 +144,7 @@ impl App {
             peek: None,
             audit: Default::default(),
             glue: Default::default(),
+            lambda: Default::default(),
             toasts: VecDeque::new(),
             refresh: Refresh::default(),
             width: 80,
@@ -161,7 +164,8 @@ impl App {
         let refresh = (!self.refresh.in_flight).then_some(self.refresh.due_at_ms);
         let toast = self.toasts.iter().map(|t| t.expires_at_ms).min();
         let peek = super::peek::next_wake_ms(self);
-        [refresh, toast, peek].into_iter().flatten().min()
+        let tail = super::lambda::next_wake_ms(self);
+        [refresh, toast, peek, tail].into_iter().flatten().min()
     }
 
     /// Overview rows that pass the filter, as indexes into `layers`.

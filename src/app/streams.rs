@@ -117,7 +117,7 @@ impl ChartWindow {
         }
     }
 
-    fn next(self) -> ChartWindow {
+    pub(super) fn next(self) -> ChartWindow {
         match self {
             ChartWindow::M15 => ChartWindow::H1,
             ChartWindow::H1 => ChartWindow::H3,

@@ -7,6 +7,7 @@ use super::action::{Action, Effect};
 use super::audit;
 use super::glue;
 use super::keymap::{self, Command};
+use super::lambda;
 use super::layout;
 use super::peek;
 use super::prompt;
@@ -49,8 +50,7 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
                         streams::refresh_detail(app, &mut effects);
                     }
                     if app.view() == ViewId::Audit {
-                        let now = audit::reference_time(app);
-                        audit::fetch(app, now, &mut effects);
+                        audit::refresh(app, &mut effects);
                     }
                     if app.view() == ViewId::Glue {
                         glue::fetch(app, &mut effects);
@@ -116,6 +116,16 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             }
             app.dirty = true;
         }
+        Action::LogsLoaded { append, result, at } => {
+            match result {
+                Ok(events) => lambda::loaded(app, append, events),
+                Err(e) => {
+                    lambda::failed(app);
+                    report_error(app, "logs", &e.to_string(), at);
+                }
+            }
+            app.dirty = true;
+        }
         Action::GlueLoaded { result, at } => {
             match result {
                 Ok(data) => {
@@ -159,6 +169,8 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
     peek::poll(app, now_ms, &mut effects);
     audit::on_open(app, &mut effects);
     glue::on_open(app, &mut effects);
+    lambda::on_open(app, &mut effects);
+    lambda::poll(app, now_ms, &mut effects);
     expire_toasts(app);
     if !app.quitting && !app.refresh.in_flight && now_ms >= app.refresh.due_at_ms {
         app.refresh.in_flight = true;
@@ -236,6 +248,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
                 ViewId::Peek => peek::key(app, key, effects),
                 ViewId::Audit => audit::key(app, key, effects),
                 ViewId::Glue => glue::key(app, key),
+                ViewId::Lambda => lambda::key(app, key, effects),
                 _ => false,
             };
             if handled {

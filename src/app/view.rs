@@ -88,15 +88,13 @@ impl ViewId {
                 | ViewId::Peek
                 | ViewId::Audit
                 | ViewId::Glue
+                | ViewId::Lambda
         )
     }
 
     /// What an unbuilt view will show, for its placeholder screen.
     pub fn planned(self) -> &'static str {
         match self {
-            ViewId::Lambda => {
-                "invocations, errors, throttles, duration and recent error log lines, with log tailing (issue #4)"
-            }
             ViewId::Redshift => "CPU, connections, disk and health (issue #4)",
             ViewId::Alarms => "alarms in ALARM, the dead-letter queue depth (issue #4)",
             ViewId::Athena => "the query editor, live state, cost, paged results and history (issue #5)",
@@ -108,7 +106,8 @@ impl ViewId {
             | ViewId::StreamDetail
             | ViewId::Peek
             | ViewId::Audit
-            | ViewId::Glue => "",
+            | ViewId::Glue
+            | ViewId::Lambda => "",
         }
     }
 

@@ -1,5 +1,6 @@
 //! The AWS backend: the official AWS SDK for Rust, clients built once from the profile.
 
+mod backoff;
 mod client;
 pub mod cloudtrail;
 mod cloudwatch;
@@ -31,9 +32,6 @@ const SUMMARY_TTL: Duration = Duration::from_secs(30);
 const SUMMARIES_PER_REFRESH: usize = 20;
 /// The catalog changes with crawls and ETL runs, hourly: reading it every few minutes is plenty.
 const CATALOG_TTL: Duration = Duration::from_secs(300);
-/// After a throttled call, wait at least this long before calling that API again; doubles.
-const FIRST_BACKOFF: Duration = Duration::from_secs(15);
-const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
 pub struct AwsPlatform {
     settings: Settings,
@@ -59,8 +57,7 @@ struct State {
     /// DescribeStreamSummary answers (`None`: the stream does not exist), reused for
     /// `SUMMARY_TTL`: the API allows 20 calls a second per account, shared with every tool.
     summaries: std::collections::HashMap<String, (Instant, Option<StreamStatus>)>,
-    /// Per API: don't call before this instant, and the current back-off.
-    backoff: std::collections::HashMap<&'static str, (Instant, Duration)>,
+    backoff: backoff::Backoff,
 }
 
 impl AwsPlatform {
@@ -85,9 +82,7 @@ impl AwsPlatform {
 
     /// Whether `api` is backing off after throttling.
     fn held_back(&self, api: &'static str) -> Option<PlatformError> {
-        let state = self.state();
-        let (until, _) = state.backoff.get(api)?;
-        let wait = until.checked_duration_since(Instant::now())?;
+        let wait = self.state().backoff.wait(api, Instant::now())?;
         Some(PlatformError::Throttled {
             service: api.into(),
             message: format!("waiting {} s before calling it again", wait.as_secs() + 1),
@@ -98,13 +93,8 @@ impl AwsPlatform {
     fn outcome<T>(&self, api: &'static str, result: Result<T, PlatformError>) -> Result<T, PlatformError> {
         let mut state = self.state();
         match &result {
-            Err(e) if e.is_throttling() => {
-                let next = state.backoff.get(api).map(|(_, d)| (*d * 2).min(MAX_BACKOFF)).unwrap_or(FIRST_BACKOFF);
-                state.backoff.insert(api, (Instant::now() + next, next));
-            }
-            Ok(_) => {
-                state.backoff.remove(api);
-            }
+            Err(e) if e.is_throttling() => state.backoff.throttled(api, Instant::now()),
+            Ok(_) => state.backoff.succeeded(api),
             Err(_) => {}
         }
         result

@@ -181,6 +181,12 @@ fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>,
                 let _ = tx.send(Action::PeekRead { cursor, result, at: chrono::Utc::now() });
             });
         }
+        Effect::FetchLogs { query, append } => {
+            tokio::spawn(async move {
+                let result = platform.function_logs(&query).await;
+                let _ = tx.send(Action::LogsLoaded { append, result, at: chrono::Utc::now() });
+            });
+        }
         Effect::FetchGlue => {
             tokio::spawn(async move {
                 let result = platform.glue_overview().await.map(Box::new);

@@ -1,11 +1,13 @@
 //! Drawing: one file per view plus the shared chrome. Reads `App`, never changes it.
 
 mod audit;
+mod chart;
 mod confirm_dialog;
 mod errors;
 mod glue;
 mod header;
 mod help;
+mod lambda;
 mod overview;
 mod peek;
 mod placeholder;
@@ -41,6 +43,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         ViewId::Peek => peek::draw(app, theme, frame, areas.body),
         ViewId::Audit => audit::draw(app, theme, frame, areas.body),
         ViewId::Glue => glue::draw(app, theme, frame, areas.body),
+        ViewId::Lambda => lambda::draw(app, theme, frame, areas.body),
         other => placeholder::draw(other, theme, frame, areas.body),
     }
     status::draw(app, theme, frame, areas.status);

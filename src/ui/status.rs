@@ -83,6 +83,11 @@ fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
             out.push(("t", "window"));
             out.push(("/", "filter"));
         }
+        ViewId::Lambda => {
+            out.push(("w", "window"));
+            out.push(("e", "errors"));
+            out.push(("f", "follow"));
+        }
         ViewId::Glue => {
             out.push(("tab", "pane"));
             out.push(("s", "run"));

@@ -2,11 +2,11 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::chart::{render_chart, ChartSpec};
 use super::{base, dim, panel};
 use crate::app::streams::StreamDetail;
 use crate::app::App;
@@ -92,6 +92,7 @@ fn draw_charts(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame:
             title: title.to_string(),
             unit: unit.to_string(),
             values: points.iter().map(f).collect(),
+            overlay: None,
             capacity,
             color,
             minutes,
@@ -121,64 +122,6 @@ fn draw_charts(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame:
         frame,
         d,
     );
-}
-
-struct ChartSpec {
-    title: String,
-    unit: String,
-    values: Vec<Option<f64>>,
-    capacity: Option<f64>,
-    color: usize,
-    minutes: u32,
-}
-
-fn render_chart(spec: &ChartSpec, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let n = spec.values.len();
-    let offset = spec.minutes as f64 - n as f64;
-    let data: Vec<(f64, f64)> =
-        spec.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (offset + i as f64, v))).collect();
-    let peak = data.iter().map(|(_, y)| *y).fold(0.0, f64::max);
-    let top = peak.max(spec.capacity.unwrap_or(0.0)).max(1e-9) * 1.1;
-    let capacity_line: Vec<(f64, f64)> =
-        spec.capacity.map(|c| vec![(0.0, c), (spec.minutes as f64, c)]).unwrap_or_default();
-    let color = theme.chart.get(spec.color % theme.chart.len().max(1)).copied().unwrap_or(theme.accent);
-    let mut datasets = vec![Dataset::default()
-        .marker(Marker::Braille)
-        .graph_type(GraphType::Line)
-        .style(Style::new().fg(color))
-        .data(&data)];
-    if !capacity_line.is_empty() {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(theme.critical))
-                .data(&capacity_line),
-        );
-    }
-    let latest = data.last().map(|(_, y)| format!(" now {}", short(*y, &spec.unit))).unwrap_or_default();
-    let capacity = spec.capacity.map(|c| format!(" · cap {}", short(c, &spec.unit))).unwrap_or_default();
-    let title = format!(" {}{latest}{capacity} ", spec.title);
-    let x_labels = vec![Span::styled(format!("-{} min", spec.minutes), dim(theme)), Span::styled("now", dim(theme))];
-    let y_labels = vec![Span::styled("0", dim(theme)), Span::styled(short(top, &spec.unit), dim(theme))];
-    let chart = Chart::new(datasets)
-        .block(panel(theme, title))
-        .style(base(theme))
-        .x_axis(Axis::default().bounds([0.0, spec.minutes as f64]).labels(x_labels).style(dim(theme)))
-        .y_axis(Axis::default().bounds([0.0, top]).labels(y_labels).style(dim(theme)));
-    frame.render_widget(chart, area);
-}
-
-/// A number with its unit, short enough for an axis.
-fn short(v: f64, unit: &str) -> String {
-    let text = if v >= 10_000.0 {
-        format!("{:.0}k", v / 1000.0)
-    } else if v >= 100.0 || v == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    };
-    format!("{text} {unit}")
 }
 
 fn draw_shard_map(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -6,6 +6,10 @@ loopback port and translates CloudWatch CBOR requests to JSON 1.0 and the answer
 CBOR, typing timestamps from botocore's CloudWatch service model. Every other request goes
 to moto untouched.
 
+moto computes no extended statistics (p99, tm90, …): asked for one, it fails the whole
+GetMetricData call with a 500. The front takes such queries out before moto sees them and
+answers them as real CloudWatch answers a series without datapoints (Complete, no values).
+
 Usage: python moto_front.py PORT   (prints "ready PORT" on stdout once it serves)
 """
 
@@ -29,6 +33,21 @@ JSON_TARGET = "GraniteServiceVersion20100801."
 _model = botocore.session.get_session().get_service_model("cloudwatch")
 # Query error codes ("ResourceNotFound") to the error shapes the CBOR protocol names.
 _error_shapes = {shape.error_code: shape.name for shape in _model.error_shapes}
+
+
+def _is_extended(query):
+    stat = (query.get("MetricStat") or {}).get("Stat", "")
+    return stat[:1] == "p" or stat[:2] in ("tm", "wm", "tc", "ts", "pr") or stat.startswith("IQM")
+
+
+def _split_extended(operation, request):
+    """Takes out of a GetMetricData request the queries moto cannot answer."""
+    if operation != "GetMetricData":
+        return []
+    queries = request.get("MetricDataQueries") or []
+    extended = [q for q in queries if _is_extended(q)]
+    request["MetricDataQueries"] = [q for q in queries if not _is_extended(q)]
+    return extended
 
 
 def _to_json_value(value):
@@ -97,6 +116,7 @@ class CborFront:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
         request = cbor2.loads(raw) if raw else {}
+        extended = _split_extended(operation, request)
         body = json.dumps(_to_json_value(request)).encode()
 
         environ = dict(environ)
@@ -121,6 +141,11 @@ class CborFront:
                 chunks.close()
         status = captured.get("status", "500 Internal Server Error")
         document = json.loads(answer) if answer.strip() else {}
+        if status.startswith("2") and extended:
+            document.setdefault("MetricDataResults", []).extend(
+                {"Id": q["Id"], "Label": q.get("Label", q["Id"]), "Timestamps": [], "Values": [], "StatusCode": "Complete"}
+                for q in extended
+            )
         if status.startswith("2"):
             try:
                 shape = _model.operation_model(operation).output_shape
