@@ -168,9 +168,10 @@ async fn the_platforms_alarms_are_read_and_firing_ones_named() {
     let snapshot = platform.snapshot().await.expect("snapshot");
     let alarms = snapshot.alarms.ready().expect("alarms read");
     assert_eq!(alarms.total, 2);
-    assert_eq!(alarms.firing.len(), 1);
-    assert_eq!(alarms.firing[0].name, format!("{stack}-iterator-age"));
-    assert_eq!(alarms.firing[0].reason, "Threshold Crossed: 1 datapoint");
+    let firing: Vec<_> = alarms.firing().collect();
+    assert_eq!(firing.len(), 1);
+    assert_eq!(firing[0].name, format!("{stack}-iterator-age"));
+    assert_eq!(firing[0].reason, "Threshold Crossed: 1 datapoint");
     let layers = assess(&snapshot, lakeops::headless::status::thresholds(&loaded));
     let row = layers.iter().find(|l| l.layer == Layer::Alarms).unwrap();
     assert_eq!(row.health, Health::Critical);

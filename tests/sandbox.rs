@@ -94,7 +94,7 @@ fn consumer_errors_make_the_iterator_age_climb_and_the_alarm_fire() {
     assert!(reason.contains("and rising: consumer falling behind"), "{reason}");
     assert_eq!(verdict(&loaded, &snapshot, Layer::Lambda).0, Health::Critical);
     let alarms = snapshot.alarms.ready().unwrap();
-    assert!(alarms.firing.iter().any(|a| a.name == "clickstream-iterator-age"), "{alarms:?}");
+    assert!(alarms.firing().any(|a| a.name == "clickstream-iterator-age"), "{alarms:?}");
     // Fixed: the backlog drains and the age falls.
     s.with_model(|m| m.set_fault(Fault::ConsumerErrors, false)).unwrap();
     clock.advance(30 * MINUTE);
@@ -306,8 +306,9 @@ fn warehouse_load_pins_redshift_and_fires_its_alarm() {
     assert!(redshift.cpu_percent.unwrap() > 85.0, "{redshift:?}");
     assert!(redshift.connections.unwrap() > 100.0, "{redshift:?}");
     assert_ne!(verdict(&loaded, &snapshot, Layer::Redshift).0, Health::Ok);
-    let firing = &snapshot.alarms.ready().unwrap().firing;
-    assert!(firing.iter().any(|a| a.name.ends_with("-redshift-cpu")), "{firing:?}");
+    let alarms = snapshot.alarms.ready().unwrap();
+    assert!(alarms.firing().any(|a| a.name.ends_with("-redshift-cpu")), "{alarms:?}");
+    assert_eq!(alarms.alarms[0].state, "ALARM", "worst first");
     let cause = s.with_model(|m| m.trail.iter().any(|e| e.name == "UpdateWorkgroup")).unwrap();
     assert!(cause, "the change that started it is in CloudTrail");
 }

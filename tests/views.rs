@@ -273,3 +273,31 @@ fn lambda_view() {
     assert!(!text(&screen).contains('\u{1b}') && !text(&screen).contains('\u{9b}'));
     insta::assert_snapshot!("lambda", with_styles(&screen));
 }
+
+/// `:alarms`, `:redshift` and `:pipeline` with the consumer failing and the warehouse loaded.
+#[test]
+fn alarms_redshift_and_pipeline_views_during_an_incident() {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new((fixed_time() - chrono::Duration::minutes(15)).timestamp_millis()));
+    let sandbox = Sandbox::in_memory(&loaded.settings, clock.clone());
+    sandbox
+        .with_model(|s| {
+            s.set_fault(lakeops::sandbox::Fault::ConsumerErrors, true);
+            s.set_fault(lakeops::sandbox::Fault::WarehouseLoad, true);
+        })
+        .unwrap();
+    clock.advance(15 * 60_000);
+    let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
+    let header =
+        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let mut app = App::new(header, thresholds(&loaded), 5_000);
+    update(&mut app, Action::Resize { width: 110, height: 32 }, 0);
+    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    for view in ["alarms", "redshift", "pipeline"] {
+        for c in format!(":{view}").chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(view, with_styles(&render(&app, &theme("default"), 110, 32)));
+    }
+}

@@ -79,6 +79,8 @@ const LAMBDA: &[Binding] = &[
     Binding { keys: "f", command: Command::Open, does: "follow the log live (polls every 2 s)" },
     Binding { keys: "j ↓  k ↑  G", command: Command::Down, does: "select a log event (G: the newest)" },
 ];
+const ALARMS: &[Binding] =
+    &[Binding { keys: "/", command: Command::OpenFilter, does: "filter by name, state, reason or metric" }];
 const GLUE: &[Binding] = &[
     Binding {
         keys: "tab  shift-tab",
@@ -102,6 +104,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
         ViewId::Peek => PEEK,
         ViewId::Audit => AUDIT,
         ViewId::Glue => GLUE,
+        ViewId::Alarms => ALARMS,
         ViewId::Lambda => LAMBDA,
         _ => &[],
     };
@@ -110,7 +113,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
 }
 
 pub fn has_list(view: ViewId) -> bool {
-    matches!(view, ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::Audit)
+    matches!(view, ViewId::Overview | ViewId::Errors | ViewId::Streams | ViewId::Audit | ViewId::Alarms)
 }
 
 /// The command a key means in normal mode on `view`.

@@ -44,3 +44,14 @@ pub fn overview_split(body: Rect, layers: u16) -> (Rect, Rect) {
     let rest = Rect { y: body.y + table_height, height: body.height - table_height, ..body };
     (table, rest)
 }
+
+/// `:alarms`: the dead-letter queue and Firehose panel on top, the alarm list, and the
+/// selected alarm's detail at the bottom.
+pub fn alarms_split(body: Rect) -> (Rect, Rect, Rect) {
+    let top_height = 5.min(body.height);
+    let detail_height = 5.min(body.height - top_height);
+    let top = Rect { height: top_height, ..body };
+    let list = Rect { y: body.y + top_height, height: body.height - top_height - detail_height, ..body };
+    let detail = Rect { y: list.bottom(), height: detail_height, ..body };
+    (top, list, detail)
+}

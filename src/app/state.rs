@@ -99,6 +99,8 @@ pub struct App {
     pub overview: ListCursor,
     pub errors: VecDeque<ErrorRecord>,
     pub errors_cursor: ListCursor,
+    /// `:alarms`' list (its rows come from the snapshot).
+    pub alarms_cursor: ListCursor,
     pub streams: super::streams::StreamsList,
     /// The stream shown in detail, with its shards and charts.
     pub detail: Option<super::streams::StreamDetail>,
@@ -139,6 +141,7 @@ impl App {
             overview: ListCursor::default(),
             errors: VecDeque::new(),
             errors_cursor: ListCursor::default(),
+            alarms_cursor: ListCursor::default(),
             streams: Default::default(),
             detail: None,
             peek: None,
@@ -193,6 +196,21 @@ impl App {
                 needle.is_empty()
                     || e.message.to_lowercase().contains(&needle)
                     || e.source.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+
+    /// The platform's alarms passing the filter, worst first.
+    pub fn visible_alarms(&self) -> Vec<&crate::model::Alarm> {
+        let needle = self.alarms_cursor.filter.to_lowercase();
+        let Some(status) = self.snapshot.as_ref().and_then(|s| s.alarms.ready()) else { return Vec::new() };
+        status
+            .alarms
+            .iter()
+            .filter(|a| {
+                needle.is_empty()
+                    || [&a.name, &a.state, &a.reason].iter().any(|f| f.to_lowercase().contains(&needle))
+                    || a.metric.as_deref().is_some_and(|m| m.to_lowercase().contains(&needle))
             })
             .collect()
     }

@@ -323,6 +323,7 @@ pub fn cursor(app: &mut App) -> Option<&mut ListCursor> {
         ViewId::Errors => Some(&mut app.errors_cursor),
         ViewId::Streams => Some(&mut app.streams.cursor),
         ViewId::Audit => Some(&mut app.audit.cursor),
+        ViewId::Alarms => Some(&mut app.alarms_cursor),
         _ => None,
     }
 }
@@ -333,6 +334,7 @@ fn row_count(app: &App) -> usize {
         ViewId::Errors => app.visible_errors().len(),
         ViewId::Streams => streams::visible_streams(app).len(),
         ViewId::Audit => audit::visible(app).len(),
+        ViewId::Alarms => app.visible_alarms().len(),
         _ => 0,
     }
 }
@@ -357,6 +359,7 @@ pub fn list_area(app: &App, view: ViewId) -> ratatui::layout::Rect {
     let body = layout::areas(area).body;
     match view {
         ViewId::Overview => layout::overview_split(body, crate::model::Layer::ALL.len() as u16).0,
+        ViewId::Alarms => layout::alarms_split(body).1,
         _ => body,
     }
 }
@@ -381,12 +384,19 @@ fn keep_visible(c: &mut ListCursor, page: usize) {
 
 /// After data or size changes, cursors stay on real rows.
 pub fn clamp_cursors(app: &mut App) {
-    let pages = (page(app, ViewId::Overview), page(app, ViewId::Errors), page(app, ViewId::Streams));
-    let counts = (app.visible_layers().len(), app.visible_errors().len(), streams::visible_streams(app).len());
+    let pages =
+        (page(app, ViewId::Overview), page(app, ViewId::Errors), page(app, ViewId::Streams), page(app, ViewId::Alarms));
+    let counts = (
+        app.visible_layers().len(),
+        app.visible_errors().len(),
+        streams::visible_streams(app).len(),
+        app.visible_alarms().len(),
+    );
     for (c, count, page) in [
         (&mut app.overview, counts.0, pages.0),
         (&mut app.errors_cursor, counts.1, pages.1),
         (&mut app.streams.cursor, counts.2, pages.2),
+        (&mut app.alarms_cursor, counts.3, pages.3),
     ] {
         c.selected = c.selected.min(count.saturating_sub(1));
         c.offset = c.offset.min(c.selected);

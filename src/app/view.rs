@@ -89,17 +89,17 @@ impl ViewId {
                 | ViewId::Audit
                 | ViewId::Glue
                 | ViewId::Lambda
+                | ViewId::Alarms
+                | ViewId::Redshift
+                | ViewId::Pipeline
         )
     }
 
     /// What an unbuilt view will show, for its placeholder screen.
     pub fn planned(self) -> &'static str {
         match self {
-            ViewId::Redshift => "CPU, connections, disk and health (issue #4)",
-            ViewId::Alarms => "alarms in ALARM, the dead-letter queue depth (issue #4)",
             ViewId::Athena => "the query editor, live state, cost, paged results and history (issue #5)",
             ViewId::Stack => "the provisioning plan, live stack events, outputs and drift (issue #6)",
-            ViewId::Pipeline => "the whole pipeline as one diagram, each hop with its rate and lag",
             ViewId::Overview
             | ViewId::Errors
             | ViewId::Streams
@@ -107,7 +107,10 @@ impl ViewId {
             | ViewId::Peek
             | ViewId::Audit
             | ViewId::Glue
-            | ViewId::Lambda => "",
+            | ViewId::Lambda
+            | ViewId::Alarms
+            | ViewId::Redshift
+            | ViewId::Pipeline => "",
         }
     }
 

@@ -1,13 +1,13 @@
 //! CloudWatch: one GetMetricData call per refresh for every series on screen (≤ 500
 //! queries a call), asking only for minutes not already held; alarms of the platform.
 
-use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy, StateValue};
+use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
 use aws_sdk_cloudwatch::Client;
 use aws_smithy_types::DateTime;
 
 use super::errors::platform_error;
 use crate::model::text::sanitize;
-use crate::model::{Alarm, AlarmStatus};
+use crate::model::Alarm;
 use crate::ops::metrics::{MetricStore, SeriesKey, Window};
 use crate::platform::PlatformError;
 
@@ -83,30 +83,77 @@ fn query(id: &str, key: &SeriesKey) -> MetricDataQuery {
 }
 
 /// The platform's alarms: those named `<stack>-…`.
-pub async fn alarms(client: &Client, stack: &str) -> Result<AlarmStatus, PlatformError> {
-    let mut status = AlarmStatus { total: 0, firing: Vec::new() };
-    let mut token: Option<String> = None;
-    loop {
-        let mut request = client.describe_alarms().alarm_name_prefix(format!("{stack}-")).max_records(100);
-        if let Some(t) = &token {
-            request = request.next_token(t);
-        }
-        let page = request.send().await.map_err(|e| platform_error("CloudWatch DescribeAlarms", e))?;
-        for alarm in page.metric_alarms() {
-            status.total += 1;
-            if alarm.state_value() == Some(&StateValue::Alarm) {
-                status.firing.push(Alarm {
-                    name: sanitize(alarm.alarm_name().unwrap_or("")),
-                    state: "ALARM".into(),
+/// The platform's alarms: every alarm named `<stack>-…`, plus `names` (the profile's list).
+pub async fn alarms(client: &Client, stack: &str, names: &[String]) -> Result<Vec<Alarm>, PlatformError> {
+    let mut found: Vec<Alarm> = Vec::new();
+    let mut requests = vec![Request::Prefix(format!("{stack}-"))];
+    requests.extend(names.chunks(100).map(|chunk| Request::Names(chunk.to_vec())));
+    for request in requests {
+        let mut token: Option<String> = None;
+        loop {
+            let mut call = client.describe_alarms().max_records(100).set_next_token(token.clone());
+            call = match &request {
+                Request::Prefix(prefix) => call.alarm_name_prefix(prefix),
+                Request::Names(names) => call.set_alarm_names(Some(names.clone())),
+            };
+            let page = call.send().await.map_err(|e| platform_error("CloudWatch DescribeAlarms", e))?;
+            for alarm in page.metric_alarms() {
+                let name = sanitize(alarm.alarm_name().unwrap_or(""));
+                if found.iter().any(|a| a.name == name) {
+                    continue;
+                }
+                let metric = match (alarm.namespace(), alarm.metric_name()) {
+                    (Some(ns), Some(metric)) => Some(sanitize(&format!("{ns} {metric}"))),
+                    _ => None,
+                };
+                found.push(Alarm {
+                    name,
+                    state: alarm.state_value().map(|s| s.as_str().to_string()).unwrap_or_else(|| "UNKNOWN".into()),
                     reason: sanitize(alarm.state_reason().unwrap_or("")),
                     since: alarm.state_updated_timestamp().and_then(|t| chrono::DateTime::from_timestamp(t.secs(), 0)),
+                    metric,
                 });
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+    }
+    Ok(found)
+}
+
+enum Request {
+    Prefix(String),
+    Names(Vec<String>),
+}
+
+/// Firehose delivery streams that publish DeliveryToS3.DataFreshness (ListMetrics, paged).
+pub async fn firehose_streams(client: &Client) -> Result<Vec<String>, PlatformError> {
+    let mut names = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .list_metrics()
+            .namespace("AWS/Firehose")
+            .metric_name("DeliveryToS3.DataFreshness")
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| platform_error("CloudWatch ListMetrics", e))?;
+        for metric in page.metrics() {
+            let stream = metric.dimensions().iter().find(|d| d.name() == Some("DeliveryStreamName"));
+            if let Some(name) = stream.and_then(|d| d.value()) {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_string());
+                }
             }
         }
         match page.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
         }
     }
-    Ok(status)
+    names.sort();
+    Ok(names)
 }

@@ -9,6 +9,7 @@ pub mod glue;
 mod kinesis;
 pub mod logs;
 mod peek;
+mod sqs;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -40,6 +41,7 @@ pub struct AwsPlatform {
     cloudtrail: aws_sdk_cloudtrail::Client,
     glue: aws_sdk_glue::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
+    sqs: aws_sdk_sqs::Client,
     state: Mutex<State>,
 }
 
@@ -52,6 +54,8 @@ struct State {
     discovered: Option<(Instant, Vec<String>)>,
     /// Glue jobs and crawlers in the region, with `discover = true`.
     discovered_glue: Option<(Instant, GlueNames)>,
+    /// Firehose delivery streams that publish metrics, from ListMetrics.
+    firehose: Option<(Instant, Vec<String>)>,
     /// The catalog, read at most every `CATALOG_TTL` (partition counts page through GetPartitions).
     catalog: Option<(Instant, Option<CatalogDatabase>)>,
     /// DescribeStreamSummary answers (`None`: the stream does not exist), reused for
@@ -70,6 +74,7 @@ impl AwsPlatform {
             cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
             glue: aws_sdk_glue::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            sqs: aws_sdk_sqs::Client::new(&config),
             state: Mutex::new(State::default()),
         }
     }
@@ -235,6 +240,121 @@ impl AwsPlatform {
             crawler_last_crawl: crawler.as_ref().and_then(|c| c.last_crawl),
         })
     }
+}
+
+impl AwsPlatform {
+    /// Delivery streams publishing freshness (ListMetrics, reused for `DISCOVERY_TTL`); a
+    /// failure leaves the list empty and is said once in the problems.
+    async fn firehose_streams(&self, problems: &mut Vec<String>) -> Vec<String> {
+        if let Some((_, names)) = self.state().firehose.clone().filter(|(at, _)| at.elapsed() < DISCOVERY_TTL) {
+            return names;
+        }
+        match self.call("ListMetrics", cloudwatch::firehose_streams(&self.cloudwatch)).await {
+            Ok(names) => {
+                self.state().firehose = Some((Instant::now(), names.clone()));
+                names
+            }
+            Err(e) => {
+                problems.push(format!("Firehose delivery streams not listed: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// The platform's alarms and the DLQ's depth (the DLQ's age and Firehose's freshness come
+    /// from the snapshot's one GetMetricData call).
+    async fn alarm_status(&self, store: &MetricStore, firehose: &[String], now_s: i64) -> Reading<AlarmStatus> {
+        let p = &self.settings.platform;
+        let alarms = match self
+            .call("DescribeAlarms", cloudwatch::alarms(&self.cloudwatch, &p.stack_name, &p.alarms.names))
+            .await
+        {
+            Ok(a) => a,
+            Err(e) => return Reading::Unavailable { reason: e.to_string() },
+        };
+        let dlq = match self.call("GetQueueAttributes", sqs::depth(&self.sqs, &p.dlq.queue)).await {
+            Ok(Some(mut d)) => {
+                d.oldest_age_seconds = store.latest(&dlq_age_key(&p.dlq.queue), now_s);
+                Reading::Ready { data: d }
+            }
+            Ok(None) => Reading::unavailable(format!("queue {} not found: is the stack provisioned?", p.dlq.queue)),
+            Err(e) => Reading::Unavailable { reason: e.to_string() },
+        };
+        let firehose = firehose
+            .iter()
+            .map(|name| {
+                let [freshness, success] = firehose_keys(name);
+                FirehoseStatus {
+                    name: name.clone(),
+                    freshness_seconds: store.latest(&freshness, now_s),
+                    success: store.latest(&success, now_s),
+                }
+            })
+            .collect();
+        let mut status = AlarmStatus { total: alarms.len() as u32, alarms, dlq, firehose };
+        status.sort();
+        Reading::Ready { data: status }
+    }
+}
+
+/// The warehouse's series for the snapshot's call: [load, connections, disk, health].
+fn redshift_keys(settings: &crate::settings::RedshiftSettings) -> Vec<SeriesKey> {
+    use crate::settings::RedshiftMode;
+    let name = settings.name.as_str();
+    match settings.mode {
+        RedshiftMode::Cluster => {
+            let k = |metric, stat| SeriesKey::new("AWS/Redshift", metric, "ClusterIdentifier", name, stat);
+            vec![
+                k("CPUUtilization", Stat::Average),
+                k("DatabaseConnections", Stat::Average),
+                k("PercentageDiskSpaceUsed", Stat::Average),
+                k("HealthStatus", Stat::Minimum),
+            ]
+        }
+        RedshiftMode::Serverless => {
+            let k = |metric, stat| SeriesKey::new("AWS/Redshift-Serverless", metric, "Workgroup", name, stat);
+            vec![k("ComputeCapacity", Stat::Average), k("DatabaseConnections", Stat::Average)]
+        }
+        RedshiftMode::Off => Vec::new(),
+    }
+}
+
+fn redshift_status(
+    settings: &crate::settings::RedshiftSettings,
+    store: &MetricStore,
+    now_s: i64,
+) -> Reading<RedshiftStatus> {
+    use crate::settings::RedshiftMode;
+    let keys = redshift_keys(settings);
+    let latest = |i: usize| keys.get(i).and_then(|k| store.latest(k, now_s));
+    let history = |i: usize| {
+        keys.get(i).map(|k| store.history(k, now_s, crate::ops::metrics::HISTORY_SECONDS / 60)).unwrap_or_default()
+    };
+    let serverless = settings.mode == RedshiftMode::Serverless;
+    match settings.mode {
+        RedshiftMode::Off => Reading::NotWatched,
+        _ => Reading::Ready {
+            data: RedshiftStatus {
+                name: settings.name.clone(),
+                mode: if serverless { "serverless" } else { "cluster" }.into(),
+                cpu_percent: if serverless { None } else { latest(0) },
+                compute_rpu: if serverless { latest(0) } else { None },
+                connections: latest(1),
+                disk_used_percent: latest(2),
+                healthy: latest(3).map(|v| v >= 1.0),
+                history: RedshiftHistory { load: history(0), connections: history(1), disk_used_percent: history(2) },
+            },
+        },
+    }
+}
+
+fn dlq_age_key(queue: &str) -> SeriesKey {
+    SeriesKey::new("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue, Stat::Maximum)
+}
+
+fn firehose_keys(name: &str) -> [SeriesKey; 2] {
+    let k = |metric, stat| SeriesKey::new("AWS/Firehose", metric, "DeliveryStreamName", name, stat);
+    [k("DeliveryToS3.DataFreshness", Stat::Maximum), k("DeliveryToS3.Success", Stat::Average)]
 }
 
 fn stream_keys(name: &str) -> [SeriesKey; 5] {
@@ -448,6 +568,10 @@ impl Platform for AwsPlatform {
         let function = self.settings.platform.lambda.function.clone();
         let mut keys: Vec<SeriesKey> = streams.iter().flat_map(|s| stream_keys(&s.name)).collect();
         keys.extend(function_keys(&function));
+        keys.push(dlq_age_key(&self.settings.platform.dlq.queue));
+        keys.extend(redshift_keys(&self.settings.platform.redshift));
+        let firehose = self.firehose_streams(&mut problems).await;
+        keys.extend(firehose.iter().flat_map(|name| firehose_keys(name)));
         let store = self.state().metrics.clone();
         match self.call("GetMetricData", cloudwatch::fetch(&self.cloudwatch, &store, &keys, now_s)).await {
             Ok((window, data)) => {
@@ -493,13 +617,7 @@ impl Platform for AwsPlatform {
             },
         };
 
-        let alarms = match self
-            .call("DescribeAlarms", cloudwatch::alarms(&self.cloudwatch, &self.settings.platform.stack_name))
-            .await
-        {
-            Ok(a) => Reading::Ready { data: a },
-            Err(e) => Reading::Unavailable { reason: e.to_string() },
-        };
+        let alarms = self.alarm_status(store, &firehose, now_s).await;
         let glue = match self.glue_status().await {
             Ok(g) => Reading::Ready { data: g },
             Err(e) => Reading::Unavailable { reason: e.to_string() },
@@ -510,7 +628,7 @@ impl Platform for AwsPlatform {
             function: Reading::Ready { data: function },
             lake: not_yet(4),
             glue,
-            redshift: not_yet(4),
+            redshift: redshift_status(&self.settings.platform.redshift, store, now_s),
             athena: not_yet(5),
             audit: not_yet(4),
             alarms,

@@ -233,9 +233,29 @@ pub struct GlueStatus {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RedshiftStatus {
     pub name: String,
+    /// "serverless" (a workgroup) or "cluster".
+    pub mode: String,
+    /// Cluster CPUUtilization; for Serverless, the share of the workgroup's maximum RPUs in use
+    /// when lakeops knows the maximum.
     pub cpu_percent: Option<f64>,
+    /// Serverless ComputeCapacity: RPUs in use.
+    pub compute_rpu: Option<f64>,
     pub connections: Option<f64>,
     pub disk_used_percent: Option<f64>,
+    /// Cluster HealthStatus (1 healthy, 0 not); `None` for Serverless or without datapoints.
+    pub healthy: Option<bool>,
+    /// The last hours, one value a minute, oldest first: `:redshift`'s charts.
+    #[serde(skip)]
+    pub history: RedshiftHistory,
+}
+
+/// Per-minute series of the warehouse, oldest first (0 for a minute without a datapoint).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RedshiftHistory {
+    /// CPU % (cluster) or RPUs (Serverless).
+    pub load: Vec<f64>,
+    pub connections: Vec<f64>,
+    pub disk_used_percent: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -294,12 +314,60 @@ pub struct Alarm {
     pub state: String,
     pub reason: String,
     pub since: Option<DateTime<Utc>>,
+    /// "AWS/Kinesis GetRecords.IteratorAgeMilliseconds", when the alarm watches one metric.
+    pub metric: Option<String>,
+}
+
+impl Alarm {
+    /// ALARM first, then INSUFFICIENT_DATA, then OK: how `:alarms` orders them.
+    pub fn rank(&self) -> u8 {
+        match self.state.as_str() {
+            "ALARM" => 0,
+            "INSUFFICIENT_DATA" => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// The consumer's dead-letter queue: what failed its retries and waits for a person.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DlqStatus {
+    pub queue: String,
+    /// ApproximateNumberOfMessages (visible) and …NotVisible (being handled), from SQS now.
+    pub visible: Option<u64>,
+    pub in_flight: Option<u64>,
+    /// ApproximateAgeOfOldestMessage, from CloudWatch (a few minutes behind).
+    pub oldest_age_seconds: Option<f64>,
+}
+
+/// A Firehose delivery stream's freshness: how old the oldest record not yet in S3 is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FirehoseStatus {
+    pub name: String,
+    pub freshness_seconds: Option<f64>,
+    /// DeliveryToS3.Success over the last minute (1 = every delivery succeeded).
+    pub success: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlarmStatus {
     pub total: u32,
-    pub firing: Vec<Alarm>,
+    /// Every alarm of the platform, worst first (see [`Alarm::rank`]), then newest change.
+    pub alarms: Vec<Alarm>,
+    pub dlq: Reading<DlqStatus>,
+    /// Delivery streams found publishing metrics; empty when the platform has none.
+    pub firehose: Vec<FirehoseStatus>,
+}
+
+impl AlarmStatus {
+    pub fn firing(&self) -> impl Iterator<Item = &Alarm> {
+        self.alarms.iter().filter(|a| a.state == "ALARM")
+    }
+
+    /// Orders `alarms` worst first, newest change first within a state.
+    pub fn sort(&mut self) {
+        self.alarms.sort_by(|a, b| a.rank().cmp(&b.rank()).then(b.since.cmp(&a.since)).then(a.name.cmp(&b.name)));
+    }
 }
 
 /// Everything the overview shows, read at one moment.

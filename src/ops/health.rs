@@ -5,6 +5,9 @@ use chrono::{DateTime, Utc};
 use super::format::{ago, bytes, millis, percent, rate, thousands};
 use crate::model::*;
 
+/// Firehose's default buffering delivers within 5 minutes; older than 15 is stuck.
+pub const FIREHOSE_STALE_SECONDS: f64 = 900.0;
+
 /// The thresholds a verdict depends on (from the profile's `[platform.alarms]`).
 #[derive(Debug, Clone, Copy)]
 pub struct Thresholds {
@@ -209,11 +212,17 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
 }
 
 fn redshift(r: &RedshiftStatus) -> Verdict {
-    let numbers = vec![
+    let mut numbers = vec![
         num("CPU", r.cpu_percent.map(|v| v / 100.0), "fraction", percent),
         num("connections", r.connections, "connections", thousands),
         num("disk", r.disk_used_percent.map(|v| v / 100.0), "fraction", percent),
     ];
+    if r.compute_rpu.is_some() {
+        numbers.push(num("compute", r.compute_rpu, "RPU", |v| format!("{} RPU", thousands(v))));
+    }
+    if r.healthy == Some(false) {
+        return (Health::Critical, "HealthStatus 0: the cluster is not answering queries".into(), numbers);
+    }
     let verdict = match r.cpu_percent {
         Some(cpu) if cpu > 90.0 => (Health::Critical, format!("CPU at {cpu:.0} %: queries will queue")),
         Some(cpu) if cpu > 75.0 => (Health::Warn, format!("CPU at {cpu:.0} %: a load is running")),
@@ -221,7 +230,17 @@ fn redshift(r: &RedshiftStatus) -> Verdict {
             Health::Ok,
             format!("CPU {cpu:.0} %, {} connections", r.connections.map(thousands).unwrap_or_else(|| "—".into())),
         ),
-        None => (Health::Unknown, "no CPU datapoints in the last minutes".into()),
+        None => match r.compute_rpu {
+            Some(rpu) => (
+                Health::Ok,
+                format!(
+                    "compute {} RPU, {} connections",
+                    thousands(rpu),
+                    r.connections.map(thousands).unwrap_or_else(|| "—".into())
+                ),
+            ),
+            None => (Health::Unknown, "no CPU or compute datapoints in the last minutes".into()),
+        },
     };
     match r.disk_used_percent {
         Some(d) if d > 85.0 && verdict.0 < Health::Warn => (Health::Warn, format!("disk {d:.0} % used"), numbers),
@@ -256,19 +275,33 @@ fn audit(a: &AuditStatus, now: DateTime<Utc>) -> Verdict {
 }
 
 fn alarms(a: &AlarmStatus) -> Verdict {
-    let numbers = vec![
-        num("firing", Some(a.firing.len() as f64), "alarms", thousands),
+    let firing: Vec<&str> = a.firing().map(|x| x.name.as_str()).collect();
+    let mut numbers = vec![
+        num("firing", Some(firing.len() as f64), "alarms", thousands),
         num("total", Some(a.total as f64), "alarms", thousands),
     ];
+    let dlq = a.dlq.ready();
+    if let Some(d) = dlq {
+        numbers.push(num("DLQ", d.visible.map(|v| v as f64), "messages", thousands));
+    }
+    if !firing.is_empty() {
+        let s = if firing.len() == 1 { "" } else { "s" };
+        return (Health::Critical, format!("{} alarm{s} firing: {}", firing.len(), firing.join(", ")), numbers);
+    }
+    if let Some(waiting) = dlq.and_then(|d| d.visible).filter(|v| *v > 0) {
+        let age = dlq.and_then(|d| d.oldest_age_seconds).map(|s| format!(", oldest {}", millis(s * 1000.0)));
+        let reason =
+            format!("{} messages in the dead-letter queue{}", thousands(waiting as f64), age.unwrap_or_default());
+        return (Health::Warn, reason, numbers);
+    }
+    if let Some(stale) = a.firehose.iter().find(|f| f.freshness_seconds.is_some_and(|s| s > FIREHOSE_STALE_SECONDS)) {
+        let age = millis(stale.freshness_seconds.unwrap_or_default() * 1000.0);
+        return (Health::Warn, format!("Firehose {}: the oldest undelivered record is {age} old", stale.name), numbers);
+    }
     if a.total == 0 {
         return (Health::Warn, "no alarms found for this platform: nothing would page anyone".into(), numbers);
     }
-    if a.firing.is_empty() {
-        return (Health::Ok, format!("none of {} alarms firing", a.total), numbers);
-    }
-    let names: Vec<&str> = a.firing.iter().map(|x| x.name.as_str()).collect();
-    let s = if names.len() == 1 { "" } else { "s" };
-    (Health::Critical, format!("{} alarm{s} firing: {}", names.len(), names.join(", ")), numbers)
+    (Health::Ok, format!("none of {} alarms firing", a.total), numbers)
 }
 
 /// The worst health across layers (for exit summaries and the header).
@@ -311,7 +344,8 @@ mod tests {
 
     #[test]
     fn a_platform_without_alarms_is_a_warning() {
-        let (h, reason, _) = alarms(&AlarmStatus { total: 0, firing: vec![] });
+        let (h, reason, _) =
+            alarms(&AlarmStatus { total: 0, alarms: vec![], dlq: Reading::NotWatched, firehose: vec![] });
         assert_eq!(h, Health::Warn);
         assert!(reason.contains("nothing would page anyone"));
     }

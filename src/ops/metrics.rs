@@ -17,6 +17,7 @@ pub enum Stat {
     Sum,
     Average,
     Maximum,
+    Minimum,
     /// The 99th percentile (an extended statistic).
     P99,
 }
@@ -27,6 +28,7 @@ impl Stat {
             Stat::Sum => "Sum",
             Stat::Average => "Average",
             Stat::Maximum => "Maximum",
+            Stat::Minimum => "Minimum",
             Stat::P99 => "p99",
         }
     }

@@ -115,7 +115,7 @@ impl SimState {
             (
                 format!("{stack}-redshift-cpu"),
                 cpu > 90.0,
-                format!("CPUUtilization {cpu:.0} % above 90 % for 1 datapoint"),
+                format!("compute {cpu:.0} % of the workgroup's 128 RPU maximum, above 90 % for 1 datapoint"),
             ),
         ];
         for (name, breached, reason) in verdicts {
@@ -133,13 +133,21 @@ impl SimState {
 
 /// The platform's alarms as the stack creates them, all OK.
 pub fn initial_alarms(stack: &str, now_ms: i64) -> Vec<AlarmState> {
-    ["iterator-age", "lambda-errors", "write-throttling", "dlq-depth", "etl-failed", "redshift-cpu"]
-        .iter()
-        .map(|suffix| AlarmState {
-            name: format!("{stack}-{suffix}"),
-            state: "OK".into(),
-            reason: "Threshold not crossed".into(),
-            since_ms: now_ms,
-        })
-        .collect()
+    [
+        ("iterator-age", "AWS/Kinesis GetRecords.IteratorAgeMilliseconds"),
+        ("lambda-errors", "AWS/Lambda Errors"),
+        ("write-throttling", "AWS/Kinesis WriteProvisionedThroughputExceeded"),
+        ("dlq-depth", "AWS/SQS ApproximateNumberOfMessagesVisible"),
+        ("etl-failed", "Glue glue.driver.aggregate.numFailedTasks"),
+        ("redshift-cpu", "AWS/Redshift-Serverless ComputeCapacity"),
+    ]
+    .iter()
+    .map(|(suffix, metric)| AlarmState {
+        name: format!("{stack}-{suffix}"),
+        metric: metric.to_string(),
+        state: "OK".into(),
+        reason: "Threshold not crossed".into(),
+        since_ms: now_ms,
+    })
+    .collect()
 }

@@ -173,6 +173,7 @@ impl SimState {
         let m = &mut self.current;
         m.redshift_cpu_sum += r.cpu * dt;
         m.redshift_connections_sum += r.connections * dt;
+        m.redshift_disk_percent = r.disk_percent;
         m.samples += dt;
     }
 

@@ -65,7 +65,9 @@ impl SimState {
                 curated_objects: 5_800,
                 raw_bytes_pending: 0.0,
                 last_raw_write_ms: None,
+                dlq_queue: p.dlq.queue.clone(),
                 dlq_messages: 0.0,
+                dlq_oldest_ms: None,
             },
             glue: GlueState {
                 database: p.glue.database.clone(),

@@ -24,6 +24,11 @@ fn p99(m: &MinuteMetrics) -> f64 {
     }
 }
 
+/// The sandbox workgroup scales from 8 to 128 RPUs with its load.
+fn rpu_in_use(percent: f64) -> f64 {
+    (8.0 + percent / 100.0 * 120.0).round()
+}
+
 impl SimState {
     fn function_history(&self) -> FunctionHistory {
         let recent: Vec<&MinuteMetrics> = self.minutes.iter().rev().take(HISTORY_MINUTES).rev().collect();
@@ -100,11 +105,22 @@ impl SimState {
             crawler_last_status: self.glue.crawler_last_status.clone(),
             crawler_last_crawl: self.glue.crawler_last_crawl_ms.map(time),
         };
+        let average = |m: &MinuteMetrics, sum: f64| if m.samples > 0.0 { sum / m.samples } else { 0.0 };
+        let recent: Vec<&MinuteMetrics> = self.minutes.iter().rev().take(HISTORY_MINUTES).rev().collect();
+        let cpu = last.filter(|m| m.samples > 0.0).map(|m| m.redshift_cpu_sum / m.samples);
         let redshift = RedshiftStatus {
             name: self.redshift.name.clone(),
-            cpu_percent: last.filter(|m| m.samples > 0.0).map(|m| m.redshift_cpu_sum / m.samples),
+            mode: "serverless".into(),
+            cpu_percent: cpu,
+            compute_rpu: cpu.map(rpu_in_use),
             connections: last.filter(|m| m.samples > 0.0).map(|m| (m.redshift_connections_sum / m.samples).round()),
             disk_used_percent: Some(self.redshift.disk_percent),
+            healthy: None,
+            history: RedshiftHistory {
+                load: recent.iter().map(|m| rpu_in_use(average(m, m.redshift_cpu_sum))).collect(),
+                connections: recent.iter().map(|m| average(m, m.redshift_connections_sum)).collect(),
+                disk_used_percent: recent.iter().map(|m| m.redshift_disk_percent).collect(),
+            },
         };
         let athena = AthenaStatus {
             workgroup: self.athena.workgroup.clone(),
@@ -118,20 +134,31 @@ impl SimState {
             write_events_last_hour: writes.len() as u32,
             latest_write: writes.last().map(|e| e.to_audit_event()),
         };
-        let alarms = AlarmStatus {
+        let mut alarms = AlarmStatus {
             total: self.alarms.len() as u32,
-            firing: self
+            alarms: self
                 .alarms
                 .iter()
-                .filter(|a| a.state == "ALARM")
                 .map(|a| Alarm {
                     name: a.name.clone(),
                     state: a.state.clone(),
                     reason: a.reason.clone(),
                     since: Some(time(a.since_ms)),
+                    metric: Some(a.metric.clone()),
                 })
                 .collect(),
+            dlq: Reading::Ready {
+                data: DlqStatus {
+                    queue: self.lake.dlq_queue.clone(),
+                    visible: Some(self.lake.dlq_messages.floor() as u64),
+                    in_flight: Some(0),
+                    oldest_age_seconds: self.lake.dlq_oldest_ms.map(|t| ((self.now_ms - t) / 1000) as f64),
+                },
+            },
+            // The sandbox platform has no Firehose delivery stream.
+            firehose: Vec::new(),
         };
+        alarms.sort();
         PlatformSnapshot {
             taken_at: time(self.now_ms),
             streams: Reading::Ready { data: vec![stream] },

@@ -100,7 +100,10 @@ pub struct LakeState {
     /// Raw bytes written since the last successful ETL run.
     pub raw_bytes_pending: f64,
     pub last_raw_write_ms: Option<i64>,
+    pub dlq_queue: String,
     pub dlq_messages: f64,
+    /// When the oldest message still in the dead-letter queue arrived.
+    pub dlq_oldest_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -181,6 +184,8 @@ pub struct TrailEvent {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AlarmState {
     pub name: String,
+    /// The metric it watches, "namespace name".
+    pub metric: String,
     pub state: String,
     pub reason: String,
     pub since_ms: i64,
@@ -251,6 +256,8 @@ pub struct MinuteMetrics {
     /// Averages over the minute (sum here, divided by `samples`).
     pub redshift_cpu_sum: f64,
     pub redshift_connections_sum: f64,
+    /// Disk used at the end of the minute.
+    pub redshift_disk_percent: f64,
     pub samples: f64,
 }
 

@@ -124,6 +124,10 @@ impl SimState {
             lake.last_raw_write_ms = Some(self.now_ms);
         }
         // A batch lands in the dead-letter queue when it failed its retries too.
+        let was_empty = lake.dlq_messages < 1.0;
         lake.dlq_messages += errors * error_rate * error_rate;
+        if was_empty && lake.dlq_messages >= 1.0 {
+            lake.dlq_oldest_ms = Some(self.now_ms);
+        }
     }
 }

@@ -129,6 +129,9 @@ pub struct DlqSettings {
 pub struct AlarmSettings {
     pub iterator_age_seconds: u64,
     pub lambda_error_rate: f64,
+    /// Alarms watched besides those named `<stack_name>-…`.
+    #[serde(default)]
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -1,5 +1,6 @@
 //! Drawing: one file per view plus the shared chrome. Reads `App`, never changes it.
 
+mod alarms;
 mod audit;
 mod chart;
 mod confirm_dialog;
@@ -10,7 +11,9 @@ mod help;
 mod lambda;
 mod overview;
 mod peek;
+mod pipeline;
 mod placeholder;
+mod redshift;
 mod reshard_dialog;
 mod status;
 mod stream_detail;
@@ -43,6 +46,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         ViewId::Peek => peek::draw(app, theme, frame, areas.body),
         ViewId::Audit => audit::draw(app, theme, frame, areas.body),
         ViewId::Glue => glue::draw(app, theme, frame, areas.body),
+        ViewId::Pipeline => pipeline::draw(app, theme, frame, areas.body),
+        ViewId::Redshift => redshift::draw(app, theme, frame, areas.body),
+        ViewId::Alarms => alarms::draw(app, theme, frame, areas.body),
         ViewId::Lambda => lambda::draw(app, theme, frame, areas.body),
         other => placeholder::draw(other, theme, frame, areas.body),
     }

@@ -83,6 +83,7 @@ fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
             out.push(("t", "window"));
             out.push(("/", "filter"));
         }
+        ViewId::Alarms => out.push(("/", "filter")),
         ViewId::Lambda => {
             out.push(("w", "window"));
             out.push(("e", "errors"));
