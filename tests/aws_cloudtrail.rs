@@ -1,5 +1,8 @@
 //! CloudTrail LookupEvents (which moto does not serve) on realistic mocked responses: the
-//! resharding limits count every UpdateShardCount and UpdateStreamMode of the last day.
+//! resharding limits count every UpdateShardCount and UpdateStreamMode of the last day; the
+//! audit lookups page, parse and back off.
+
+mod support;
 
 use aws_sdk_cloudtrail::error::ErrorMetadata;
 use aws_sdk_cloudtrail::operation::lookup_events::{LookupEventsError, LookupEventsOutput};
@@ -143,4 +146,40 @@ mod lookup {
         assert_eq!(events.len(), 1);
         assert_eq!(rule.num_calls(), 1);
     }
+}
+
+/// A throttled LookupEvents backs the platform off: the next lookups fail fast, saying how
+/// long they wait, without calling CloudTrail again.
+#[tokio::test]
+async fn throttling_backs_off_without_calling_again() {
+    use lakeops::aws::{AwsPlatform, ClientOptions};
+    use lakeops::model::AuditQuery;
+    use lakeops::platform::Platform;
+    let throttled = mock!(Client::lookup_events).then_error(|| {
+        LookupEventsError::generic(
+            ErrorMetadata::builder().code("ThrottlingException").message("Rate exceeded").build(),
+        )
+    });
+    let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&throttled]);
+    let loaded = support::sandbox_settings();
+    let mut settings = loaded.settings.clone();
+    settings.aws.endpoint_url = Some("http://127.0.0.1:9".into());
+    let credentials = aws_sdk_kinesis::config::Credentials::new("test", "test", None, None, "test");
+    let platform =
+        AwsPlatform::connect(&settings, ClientOptions { credentials: Some(credentials) }).await.with_cloudtrail(client);
+    let query = AuditQuery {
+        since: chrono::Utc::now() - chrono::Duration::hours(1),
+        user: None,
+        source: None,
+        resource: None,
+        writes_only: false,
+        limit: 50,
+    };
+    let first = platform.audit_events(&query).await.unwrap_err();
+    assert!(first.is_throttling(), "{first}");
+    // The SDK itself retries a throttled call (standard retry mode) before giving up.
+    let calls = throttled.num_calls();
+    let again = platform.audit_events(&query).await.unwrap_err();
+    assert!(again.to_string().contains("waiting 15 s before calling it again"), "{again}");
+    assert_eq!(throttled.num_calls(), calls, "held back: CloudTrail was not called again");
 }

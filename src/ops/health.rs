@@ -180,7 +180,7 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
         num("duration", run.and_then(|r| r.duration_seconds).map(|s| s as f64 * 1000.0), "ms", millis),
         KeyNumber { label: "crawler".into(), text: g.crawler_state.clone(), value: None, unit: "" },
     ];
-    let failed = |r: &JobRun| matches!(r.state.as_str(), "FAILED" | "TIMEOUT" | "ERROR");
+    let failed = |r: &JobRun| matches!(r.state.as_str(), "FAILED" | "TIMEOUT" | "ERROR" | "EXPIRED");
     let verdict = match run {
         Some(r) if failed(r) => (
             Health::Critical,
