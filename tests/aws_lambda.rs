@@ -168,3 +168,46 @@ mod mocked {
         assert!(error.to_string().contains("backing off"), "{error}");
     }
 }
+
+#[tokio::test]
+async fn the_live_tail_streams_events_where_the_endpoint_serves_it() {
+    use std::sync::Mutex;
+    let function = unique("tailed");
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk_config().await);
+    let group = format!("/aws/lambda/{function}");
+    logs.create_log_group().log_group_name(&group).send().await.expect("CreateLogGroup");
+    logs.create_log_stream().log_group_name(&group).log_stream_name("s").send().await.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let events: Vec<InputLogEvent> = ["START RequestId: 9", "[ERROR] ValueError: bad timestamp \u{1b}[2J"]
+        .iter()
+        .enumerate()
+        .map(|(i, m)| InputLogEvent::builder().timestamp(now + i as i64).message(*m).build().unwrap())
+        .collect();
+    logs.put_log_events()
+        .log_group_name(&group)
+        .log_stream_name("s")
+        .set_log_events(Some(events))
+        .send()
+        .await
+        .unwrap();
+
+    let platform = platform(&function).await;
+    let query = LogQuery { function: function.clone(), since: chrono::Utc::now(), errors_only: true, limit: 100 };
+    let seen = Mutex::new(Vec::new());
+    let live = platform
+        .live_tail(&query, &|batch| {
+            seen.lock().unwrap().extend(batch);
+            true
+        })
+        .await
+        .expect("StartLiveTail");
+    assert!(live, "moto serves StartLiveTail");
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].kind, LogKind::Error);
+    assert_eq!(seen[0].stream, "s");
+
+    let missing = LogQuery { function: unique("never-ran"), ..query };
+    let error = platform.live_tail(&missing, &|_| true).await.unwrap_err().to_string();
+    assert!(error.contains("does not exist"), "{error}");
+}

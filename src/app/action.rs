@@ -59,6 +59,15 @@ pub enum Action {
         result: Result<Vec<LogEvent>, PlatformError>,
         at: DateTime<Utc>,
     },
+    /// Events streamed by the live tail.
+    TailEvents {
+        events: Vec<LogEvent>,
+    },
+    /// The live tail ended: `Ok(false)` the platform has none, `Ok(true)` the session ended.
+    TailEnded {
+        result: Result<bool, PlatformError>,
+        at: DateTime<Utc>,
+    },
     GlueLoaded {
         result: Result<Box<GlueOverview>, PlatformError>,
         at: DateTime<Utc>,
@@ -118,6 +127,11 @@ pub enum Effect {
         query: LogQuery,
         append: bool,
     },
+    /// Stream a function's new log events (StartLiveTail) until stopped or the session ends.
+    StartLiveTail {
+        query: LogQuery,
+    },
+    StopLiveTail,
     /// Glue jobs, runs, crawlers and the catalog.
     FetchGlue,
     /// Make a checked Glue change and journal it (`detail` is the plan in words).

@@ -23,6 +23,8 @@ pub struct LambdaView {
     pub events: Vec<LogEvent>,
     pub errors_only: bool,
     pub follow: bool,
+    /// A live-tail session (StartLiveTail) is streaming events; polling waits meanwhile.
+    pub live: bool,
     /// Selected event, counted from the newest (0 = the newest).
     pub selected: usize,
     pub loading: bool,
@@ -38,6 +40,7 @@ impl Default for LambdaView {
             events: Vec::new(),
             errors_only: true,
             follow: false,
+            live: false,
             selected: 0,
             loading: false,
             loaded_once: false,
@@ -77,30 +80,52 @@ pub fn on_open(app: &mut App, effects: &mut Vec<Effect>) {
     }
 }
 
-/// The tail's poll, when it is due.
+/// The tail's poll, when it is due and no live session streams; leaving the view ends both.
 pub fn poll(app: &mut App, now_ms: u64, effects: &mut Vec<Effect>) {
-    if app.view() == ViewId::Lambda && app.lambda.follow && now_ms >= app.lambda.tail_due_ms {
+    if app.view() != ViewId::Lambda && app.lambda.follow {
+        stop_following(app, effects);
+        return;
+    }
+    if app.view() == ViewId::Lambda && app.lambda.follow && !app.lambda.live && now_ms >= app.lambda.tail_due_ms {
         app.lambda.tail_due_ms = now_ms + TAIL_EVERY_MS;
         fetch(app, true, effects);
     }
 }
 
 pub fn next_wake_ms(app: &App) -> Option<u64> {
-    (app.view() == ViewId::Lambda && app.lambda.follow && !app.lambda.loading).then_some(app.lambda.tail_due_ms)
+    let view = &app.lambda;
+    (app.view() == ViewId::Lambda && view.follow && !view.live && !view.loading).then_some(view.tail_due_ms)
 }
 
-/// New events join the pane (already-seen ids dropped); the selection stays on its event.
+/// New events join the pane (already-seen ones dropped); the selection stays on its event.
 pub fn loaded(app: &mut App, append: bool, events: Vec<LogEvent>) {
+    app.lambda.loading = false;
+    app.lambda.loaded_once = true;
+    add(app, append, events);
+}
+
+/// Events streamed by the live tail.
+pub fn streamed(app: &mut App, events: Vec<LogEvent>) {
+    add(app, true, events);
+}
+
+/// The live tail ended (or never started): polling takes over while following.
+pub fn tail_ended(app: &mut App) {
+    app.lambda.live = false;
+    app.lambda.tail_due_ms = app.now_ms;
+}
+
+fn add(app: &mut App, append: bool, events: Vec<LogEvent>) {
     let view = &mut app.lambda;
-    view.loading = false;
-    view.loaded_once = true;
     if !append {
         view.events.clear();
         view.selected = 0;
     }
     let before = view.events.len();
     for event in events {
-        if !view.events.iter().rev().take(400).any(|e| e.id == event.id) {
+        // Polled events carry ids, live ones do not: the same time and text is the same event.
+        let seen = |e: &LogEvent| e.id == event.id || (e.time == event.time && e.message == event.message);
+        if !view.events.iter().rev().take(400).any(seen) {
             view.events.push(event);
         }
     }
@@ -134,16 +159,45 @@ pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
             view.selected = (view.selected + 1).min(view.events.len().saturating_sub(1));
         }
         KeyCode::Char('G') | KeyCode::End => view.selected = 0,
-        KeyCode::Char('f') => {
-            view.follow = !view.follow;
-            view.tail_due_ms = if view.follow { app.now_ms } else { u64::MAX };
-        }
+        KeyCode::Char('f') if view.follow => stop_following(app, effects),
+        KeyCode::Char('f') => start_following(app, effects),
         KeyCode::Char('e') => {
             view.errors_only = !view.errors_only;
             view.loading = false;
+            // A live session filters on the server: following starts again with the new filter.
+            let following = view.follow;
+            stop_following(app, effects);
             fetch(app, false, effects);
+            if following {
+                start_following(app, effects);
+            }
         }
         _ => return false,
     }
     true
+}
+
+/// Catches up once by polling, then streams (StartLiveTail) where the platform can; polls
+/// every 2 s where it cannot.
+fn start_following(app: &mut App, effects: &mut Vec<Effect>) {
+    app.lambda.follow = true;
+    app.lambda.tail_due_ms = u64::MAX;
+    if !app.lambda.loading {
+        fetch(app, true, effects);
+    }
+    let Some(function) = function(app) else { return };
+    let query =
+        LogQuery { function, since: reference_time(app), errors_only: app.lambda.errors_only, limit: EVENTS_KEPT };
+    app.lambda.live = true;
+    effects.push(Effect::StartLiveTail { query });
+}
+
+fn stop_following(app: &mut App, effects: &mut Vec<Effect>) {
+    let view = &mut app.lambda;
+    view.follow = false;
+    view.tail_due_ms = u64::MAX;
+    if view.live {
+        view.live = false;
+        effects.push(Effect::StopLiveTail);
+    }
 }

@@ -59,15 +59,56 @@ fn opening_reads_the_last_hour_of_errors() {
 }
 
 #[test]
+fn following_streams_a_live_tail_and_stops_it_when_asked_or_when_leaving() {
+    let (mut app, _) = open_lambda();
+    update(&mut app, Action::LogsLoaded { append: false, result: Ok(vec![]), at: Utc::now() }, 100);
+    let effects = key(&mut app, KeyCode::Char('f'));
+    assert!(effects.iter().any(|e| matches!(e, Effect::StartLiveTail { query } if query.errors_only)), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::FetchLogs { append: true, .. })), "a catch-up read first");
+    update(&mut app, Action::LogsLoaded { append: true, result: Ok(vec![]), at: Utc::now() }, 150);
+    // While the session streams, nothing polls.
+    assert_eq!(app.next_wake_ms(), Some(5_010));
+    let streamed = vec![LogEvent { id: "tail-1".into(), ..event("x", 7, "[ERROR] boom") }];
+    update(&mut app, Action::TailEvents { events: streamed }, 200);
+    // The same event polled later (with its real id) is not shown twice.
+    update(
+        &mut app,
+        Action::LogsLoaded { append: true, result: Ok(vec![event("e1", 7, "[ERROR] boom")]), at: Utc::now() },
+        250,
+    );
+    assert_eq!(app.lambda.events.len(), 1);
+    let effects = key(&mut app, KeyCode::Char('f'));
+    assert!(effects.contains(&Effect::StopLiveTail));
+    key(&mut app, KeyCode::Char('f'));
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(effects.contains(&Effect::StopLiveTail), "leaving the view ends the session: {effects:?}");
+    assert!(!app.lambda.follow);
+}
+
+#[test]
+fn without_a_live_tail_the_tail_polls_and_a_failure_is_said() {
+    let (mut app, _) = open_lambda();
+    update(&mut app, Action::LogsLoaded { append: false, result: Ok(vec![]), at: Utc::now() }, 100);
+    key(&mut app, KeyCode::Char('f'));
+    update(&mut app, Action::LogsLoaded { append: true, result: Ok(vec![]), at: Utc::now() }, 150);
+    let error =
+        PlatformError::Unreachable { service: "CloudWatch Logs StartLiveTail".into(), message: "refused".into() };
+    let effects = update(&mut app, Action::TailEnded { result: Err(error), at: Utc::now() }, 200);
+    assert!(app.errors.back().is_some_and(|e| e.message.contains("live tail unavailable")));
+    assert!(effects.iter().any(|e| matches!(e, Effect::FetchLogs { append: true, .. })), "polling takes over");
+}
+
+#[test]
 fn the_tail_polls_every_two_seconds_and_drops_events_already_held() {
     let (mut app, _) = open_lambda();
     let first = vec![event("a", 1, "[ERROR] KeyError: 'user_id'"), event("b", 2, "Task timed out after 30.03 seconds")];
     update(&mut app, Action::LogsLoaded { append: false, result: Ok(first), at: Utc::now() }, 100);
     assert_eq!(app.lambda.events.len(), 2);
     assert_eq!(app.next_wake_ms(), Some(5_010), "not following: only the refresh is due");
-    // Following asks at once, then every 2 s.
+    // Following catches up at once; on a platform without a live tail, polling every 2 s.
     let effects = key(&mut app, KeyCode::Char('f'));
     let now = app.now_ms;
+    update(&mut app, Action::TailEnded { result: Ok(false), at: Utc::now() }, now);
     let Some(Effect::FetchLogs { query, append: true }) =
         effects.iter().find(|e| matches!(e, Effect::FetchLogs { .. }))
     else {

@@ -126,6 +126,17 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             }
             app.dirty = true;
         }
+        Action::TailEvents { events } => {
+            lambda::streamed(app, events);
+            app.dirty = true;
+        }
+        Action::TailEnded { result, at } => {
+            if let Err(e) = result {
+                report_error(app, "logs", &format!("live tail unavailable ({e}); polling every 2 s instead"), at);
+            }
+            lambda::tail_ended(app);
+            app.dirty = true;
+        }
         Action::GlueLoaded { result, at } => {
             match result {
                 Ok(data) => {

@@ -41,3 +41,33 @@ pub async fn sdk_config(aws: &AwsSettings, options: &ClientOptions) -> SdkConfig
     }
     loader.load().await
 }
+
+/// The CloudWatch Logs client. With an endpoint override (LocalStack, moto), StartLiveTail's
+/// "stream-" host prefix would turn `127.0.0.1` into a host that does not resolve: the prefix
+/// is dropped there, and kept for AWS itself.
+pub fn logs_client(config: &aws_config::SdkConfig) -> aws_sdk_cloudwatchlogs::Client {
+    let mut builder = aws_sdk_cloudwatchlogs::config::Builder::from(config);
+    if config.endpoint_url().is_some() {
+        builder = builder.interceptor(NoHostPrefix);
+    }
+    aws_sdk_cloudwatchlogs::Client::from_conf(builder.build())
+}
+
+#[derive(Debug)]
+struct NoHostPrefix;
+
+impl aws_sdk_cloudwatchlogs::config::Intercept for NoHostPrefix {
+    fn name(&self) -> &'static str {
+        "NoHostPrefix"
+    }
+
+    fn modify_before_retry_loop(
+        &self,
+        _context: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &aws_sdk_cloudwatchlogs::config::RuntimeComponents,
+        cfg: &mut aws_sdk_cloudwatchlogs::config::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        cfg.interceptor_state().unset::<aws_smithy_runtime_api::client::endpoint::EndpointPrefix>();
+        Ok(())
+    }
+}

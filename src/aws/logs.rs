@@ -1,5 +1,6 @@
 //! CloudWatch Logs: a function's log events with FilterLogEvents, within its TPS.
 
+use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
 use aws_sdk_cloudwatchlogs::Client;
 use chrono::DateTime;
 
@@ -58,4 +59,71 @@ pub async fn filter(client: &Client, query: &LogQuery) -> Result<Vec<LogEvent>, 
     events.sort_by_key(|e| e.time);
     let skip = events.len().saturating_sub(query.limit);
     Ok(events.split_off(skip))
+}
+
+/// Streams new events of the function's log group to `on_events` (StartLiveTail: a session of
+/// up to 3 hours, at most 500 events a second, sampled beyond) until the session ends or
+/// `on_events` says stop. An error before the session starts means no live tail here.
+pub async fn live_tail(
+    client: &Client,
+    query: &LogQuery,
+    on_events: &(dyn Fn(Vec<LogEvent>) -> bool + Send + Sync),
+) -> Result<(), PlatformError> {
+    let group = log_group(&query.function);
+    let groups = client
+        .describe_log_groups()
+        .log_group_name_prefix(&group)
+        .send()
+        .await
+        .map_err(|e| platform_error("CloudWatch Logs DescribeLogGroups", e))?;
+    let Some(found) = groups.log_groups().iter().find(|g| g.log_group_name() == Some(group.as_str())) else {
+        return Err(PlatformError::Failed {
+            service: "CloudWatch Logs StartLiveTail".into(),
+            message: format!("log group {group} does not exist: has the function run yet?"),
+        });
+    };
+    // StartLiveTail takes ARNs without the trailing ":*" that `arn` carries.
+    let arn =
+        found.log_group_arn().map(str::to_string).or_else(|| found.arn().map(|a| a.trim_end_matches(":*").into()));
+    let Some(arn) = arn else {
+        return Err(PlatformError::Failed {
+            service: "CloudWatch Logs StartLiveTail".into(),
+            message: format!("{group} has no ARN in DescribeLogGroups"),
+        });
+    };
+    let mut request = client.start_live_tail().log_group_identifiers(arn);
+    if query.errors_only {
+        request = request.log_event_filter_pattern(ERROR_PATTERN);
+    }
+    let mut session = request.send().await.map_err(|e| platform_error("CloudWatch Logs StartLiveTail", e))?;
+    let mut counter: u64 = 0;
+    loop {
+        let update = match session.response_stream.recv().await {
+            Ok(Some(StartLiveTailResponseStream::SessionUpdate(update))) => update,
+            Ok(Some(_)) => continue,
+            Ok(None) => return Ok(()),
+            Err(e) => return Err(platform_error("CloudWatch Logs live tail", e)),
+        };
+        let mut events = Vec::new();
+        for e in update.session_results() {
+            let message = e.message().unwrap_or_default().trim_end().to_string();
+            let kind = LogKind::of(&message);
+            if query.errors_only && !kind.is_problem() {
+                continue;
+            }
+            let time = e.timestamp().unwrap_or_default();
+            counter += 1;
+            events.push(LogEvent {
+                // Live tail events carry no id: the time and a counter of this session stand in.
+                id: format!("tail-{time}-{counter}"),
+                time: DateTime::from_timestamp_millis(time).unwrap_or_default(),
+                stream: e.log_stream_name().unwrap_or_default().to_string(),
+                message,
+                kind,
+            });
+        }
+        if !events.is_empty() && !on_events(events) {
+            return Ok(());
+        }
+    }
 }

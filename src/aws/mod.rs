@@ -78,7 +78,7 @@ impl AwsPlatform {
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
             glue: aws_sdk_glue::Client::new(&config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            logs: client::logs_client(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
             state: Mutex::new(State::default()),
         }
@@ -478,6 +478,14 @@ impl Platform for AwsPlatform {
 
     async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
         self.call("FilterLogEvents", logs::filter(&self.logs, query)).await
+    }
+
+    async fn live_tail(
+        &self,
+        query: &LogQuery,
+        on_events: &(dyn Fn(Vec<LogEvent>) -> bool + Send + Sync),
+    ) -> Result<bool, PlatformError> {
+        self.call("StartLiveTail", logs::live_tail(&self.logs, query, on_events)).await.map(|()| true)
     }
 
     async fn glue_overview(&self) -> Result<GlueOverview, PlatformError> {

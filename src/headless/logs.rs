@@ -14,6 +14,8 @@ use crate::settings::Loaded;
 
 /// The tail's pace: 0.5 FilterLogEvents calls a second, far below its 5–25 TPS.
 const TAIL_EVERY: Duration = Duration::from_secs(2);
+/// Events remembered to print each once.
+const SEEN_KEPT: usize = 2_000;
 
 pub fn query(loaded: &Loaded, args: &LogsArgs) -> Result<LogQuery, Failure> {
     let since = parse_since(&args.since).map_err(|e| Failure::Invalid(format!("--since: {e}")))?;
@@ -33,20 +35,42 @@ pub async fn run(loaded: &Loaded, platform: &dyn Platform, args: &LogsArgs) -> R
         }
         return Ok(events.iter().map(|e| render(e, args.json)).collect());
     }
-    let mut out = std::io::stdout();
-    let mut seen: Vec<String> = Vec::new();
-    let mut batch = events;
+    // Events are known by time and text: live-tail events carry no id.
+    let key = |e: &LogEvent| (e.time, e.message.clone());
+    let printed: std::sync::Mutex<Vec<(chrono::DateTime<chrono::Utc>, String)>> = Default::default();
+    let print = |batch: &[LogEvent]| -> bool {
+        let mut out = std::io::stdout();
+        let Ok(mut seen) = printed.lock() else { return false };
+        for event in batch {
+            if !seen.contains(&key(event)) {
+                let _ = out.write_all(render(event, args.json).as_bytes());
+                seen.push(key(event));
+            }
+        }
+        // A live session may replay what was printed, and polling re-reads its start: remember
+        // the most recent events printed.
+        let excess = seen.len().saturating_sub(SEEN_KEPT);
+        seen.drain(..excess);
+        out.flush().is_ok()
+    };
+    print(&events);
+    // Stream where the platform can (StartLiveTail); when it cannot, or the session ends
+    // (3 hours at most), poll onwards from the newest event printed.
+    let live_query = LogQuery { since: chrono::Utc::now(), ..query.clone() };
+    match platform.live_tail(&live_query, &|batch| print(&batch)).await {
+        Ok(true) => eprintln!("lakeops: the live tail session ended; polling every 2 s"),
+        Ok(false) => {}
+        Err(e) => eprintln!("lakeops: live tail unavailable ({e}); polling every 2 s"),
+    }
     loop {
-        for event in batch.iter().filter(|e| !seen.contains(&e.id)) {
-            let _ = out.write_all(render(event, args.json).as_bytes());
+        if let Some(newest) = printed.lock().ok().and_then(|seen| seen.iter().map(|(t, _)| *t).max()) {
+            query.since = newest;
         }
-        let _ = out.flush();
-        if let Some(newest) = batch.last() {
-            query.since = newest.time;
+        let batch = platform.function_logs(&query).await?;
+        if !print(&batch) {
+            return Ok(String::new());
         }
-        seen = batch.iter().map(|e| e.id.clone()).collect();
         tokio::time::sleep(TAIL_EVERY).await;
-        batch = platform.function_logs(&query).await?;
     }
 }
 

@@ -86,6 +86,18 @@ pub trait Platform: Send + Sync {
     /// Called again with a later `since` to tail; callers drop events already seen by id.
     async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError>;
 
+    /// Streams the function's new log events to `on_events` until the session ends or
+    /// `on_events` returns false (CloudWatch Logs StartLiveTail). `Ok(false)`: this backend has
+    /// no live tail; that, an error, or a session that ended all mean: poll `function_logs`.
+    async fn live_tail(
+        &self,
+        query: &LogQuery,
+        on_events: &(dyn Fn(Vec<LogEvent>) -> bool + Send + Sync),
+    ) -> Result<bool, PlatformError> {
+        let _ = (query, on_events);
+        Ok(false)
+    }
+
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {
         Ok(())

@@ -52,13 +52,15 @@ pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>, sessio
     let size = terminal.size()?;
     let mut pending = vec![Action::Resize { width: size.width, height: size.height }];
     let mut last_draw: Option<Instant> = None;
+    // The one live-tail session, aborted when the reducer stops following.
+    let mut live_tail: Option<tokio::task::AbortHandle> = None;
     // A test hook: the pty tests check that a panic restores the terminal and is logged.
     let debug_panic = std::env::var_os("LAKEOPS_DEBUG_PANIC").is_some();
 
     loop {
         for action in pending.drain(..) {
             for effect in update(&mut app, action, now_ms(start)) {
-                execute(effect, &platform, &session, &tx);
+                execute(effect, &platform, &session, &tx, &mut live_tail);
             }
         }
         if app.quitting {
@@ -107,7 +109,13 @@ pub async fn run(mut app: App, theme: Theme, platform: Arc<dyn Platform>, sessio
 }
 
 /// Runs one effect off the UI task; its result comes back as an action.
-fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>, tx: &UnboundedSender<Action>) {
+fn execute(
+    effect: Effect,
+    platform: &Arc<dyn Platform>,
+    session: &Arc<Session>,
+    tx: &UnboundedSender<Action>,
+    live_tail: &mut Option<tokio::task::AbortHandle>,
+) {
     let platform = platform.clone();
     let session = session.clone();
     let tx = tx.clone();
@@ -186,6 +194,23 @@ fn execute(effect: Effect, platform: &Arc<dyn Platform>, session: &Arc<Session>,
                 let result = platform.function_logs(&query).await;
                 let _ = tx.send(Action::LogsLoaded { append, result, at: chrono::Utc::now() });
             });
+        }
+        Effect::StartLiveTail { query } => {
+            if let Some(previous) = live_tail.take() {
+                previous.abort();
+            }
+            let task = tokio::spawn(async move {
+                let sink = tx.clone();
+                let result =
+                    platform.live_tail(&query, &move |events| sink.send(Action::TailEvents { events }).is_ok()).await;
+                let _ = tx.send(Action::TailEnded { result, at: chrono::Utc::now() });
+            });
+            *live_tail = Some(task.abort_handle());
+        }
+        Effect::StopLiveTail => {
+            if let Some(task) = live_tail.take() {
+                task.abort();
+            }
         }
         Effect::FetchGlue => {
             tokio::spawn(async move {

@@ -73,6 +73,13 @@ impl Platform for Counting {
     async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
         self.inner.function_logs(query).await
     }
+    async fn live_tail(
+        &self,
+        query: &LogQuery,
+        on_events: &(dyn Fn(Vec<LogEvent>) -> bool + Send + Sync),
+    ) -> Result<bool, PlatformError> {
+        self.inner.live_tail(query, on_events).await
+    }
     async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError> {
         self.count();
         self.inner.glue_change(change).await
