@@ -7,15 +7,30 @@ use std::process::{Command, Output, Stdio};
 
 struct Home {
     dir: tempfile::TempDir,
+    /// The sandbox's clock start (`LAKEOPS_SANDBOX_START`), for tests that depend on its
+    /// hourly schedules.
+    start: Option<&'static str>,
 }
+
+/// Quarter past: the hour's scheduled ETL run has ended, the crawler (at :30) has not begun.
+const QUIET_QUARTER: &str = "2026-03-20T14:15:00Z";
 
 impl Home {
     fn new() -> Home {
-        Home { dir: tempfile::tempdir().unwrap() }
+        Home { dir: tempfile::tempdir().unwrap(), start: None }
+    }
+
+    fn at(start: &'static str) -> Home {
+        Home { start: Some(start), ..Home::new() }
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(support::binary())
+        let mut command = Command::new(support::binary());
+        match self.start {
+            Some(start) => command.env("LAKEOPS_SANDBOX_START", start),
+            None => command.env_remove("LAKEOPS_SANDBOX_START"),
+        };
+        command
             .args(args)
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
@@ -221,7 +236,7 @@ fn audit_lists_changes_with_the_journal_merged_in() {
 
 #[test]
 fn glue_run_stop_and_crawl_are_checked_confirmed_and_journaled() {
-    let home = Home::new();
+    let home = Home::at(QUIET_QUARTER);
     // Not confirmed without a terminal: nothing changes.
     let out = home.run(&["glue", "run", "clickstream-curate", "--arg", "day=2026-11-21"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
@@ -259,7 +274,7 @@ fn glue_run_stop_and_crawl_are_checked_confirmed_and_journaled() {
 
 #[test]
 fn glue_bad_input_exit_codes() {
-    let home = Home::new();
+    let home = Home::at(QUIET_QUARTER);
     let cases: [(&[&str], i32, &str); 6] = [
         (&["glue", "run", "no-such-job", "--yes"], 2, "no Glue job named \"no-such-job\""),
         (&["glue", "crawl", "no-such-crawler", "--yes"], 2, "no Glue crawler named \"no-such-crawler\""),
@@ -280,7 +295,7 @@ fn glue_bad_input_exit_codes() {
 
 #[test]
 fn logs_print_errors_with_their_traces_and_refuse_bad_input() {
-    let home = Home::new();
+    let home = Home::at(QUIET_QUARTER);
     let out = home.run(&["sandbox", "fault", "consumer-errors", "--yes"]);
     assert_eq!(out.status.code(), Some(0));
     let out = home.run(&["logs", "--errors", "--since", "3h", "--json"]);
@@ -300,4 +315,12 @@ fn logs_print_errors_with_their_traces_and_refuse_bad_input() {
         assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?}");
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
+}
+
+#[test]
+fn a_bad_sandbox_start_is_bad_input() {
+    let home = Home::at("half past two");
+    let out = home.run(&["status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("LAKEOPS_SANDBOX_START: expected a time such as"), "{}", stderr(&out));
 }

@@ -33,6 +33,7 @@ impl Console {
         cmd.env("TERM", "xterm-256color");
         cmd.env("RUST_BACKTRACE", "0");
         cmd.env_remove("LAKEOPS_PROFILE");
+        cmd.env_remove("LAKEOPS_SANDBOX_START");
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
@@ -157,4 +158,51 @@ fn a_terminal_too_small_says_so() {
     console.wait_for("CloudTrail");
     console.send("q");
     assert!(console.wait_exit().success());
+}
+
+/// Every view of the pipeline opens in the real binary, and a Glue change made from `:glue`
+/// is confirmed, made and journaled: at a quarter past, a new run; two minutes past the hour,
+/// while the scheduled run still goes, the job is at its one concurrent run and the run is
+/// stopped instead.
+#[test]
+fn the_pipeline_views_open_and_glue_changes_are_made_from_the_console() {
+    assert_eq!(glue_change_from_the_console("2026-03-20T14:15:00Z"), "glue.start-job-run");
+    assert_eq!(glue_change_from_the_console("2026-03-20T14:02:00Z"), "glue.stop-job-run");
+}
+
+fn glue_change_from_the_console(start: &str) -> &'static str {
+    let mut console = Console::open(&[("LAKEOPS_SANDBOX_START", start)]);
+    console.wait_for("CloudTrail");
+    for (view, text) in [
+        ("lambda", "log — errors and timeouts"),
+        ("redshift", "Redshift Serverless workgroup"),
+        ("alarms", "Dead-letter queue"),
+        ("pipeline", "producers"),
+        ("glue", "RUNS (oldest → newest)"),
+    ] {
+        console.send(&format!(":{view}\r"));
+        console.wait_for(text);
+    }
+    console.send("s");
+    let dialog = console.wait_for("Start a run of clickstream-curate");
+    let action = if dialog.contains("max concurrent runs") {
+        console.send("\x1b");
+        std::thread::sleep(Duration::from_millis(150));
+        console.send("\tx");
+        console.wait_for("BatchStopJobRun on clickstream-curate");
+        console.send("\r");
+        console.wait_for("is STOPPING");
+        "glue.stop-job-run"
+    } else {
+        console.send("\r");
+        console.wait_for("StartJobRun: run jr_");
+        "glue.start-job-run"
+    };
+    console.send("q");
+    assert!(console.wait_exit().success());
+    console.assert_restored();
+    let journal = std::fs::read_to_string(console.state_dir.join("journal.jsonl")).expect("journal written");
+    assert!(journal.contains(&format!("\"action\":\"{action}\"")), "{journal}");
+    assert!(journal.contains("\"outcome\":\"done: run jr_"), "{journal}");
+    action
 }

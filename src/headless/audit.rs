@@ -9,13 +9,14 @@ use crate::ops::audit::{mark, merge, parse_since, Mark};
 use crate::platform::Platform;
 use crate::settings::Paths;
 
-pub fn query(args: &AuditArgs) -> Result<AuditQuery, Failure> {
+/// The lookup `args` ask for, counting `--since` back from `now` (the platform's present).
+pub fn query(args: &AuditArgs, now: chrono::DateTime<chrono::Utc>) -> Result<AuditQuery, Failure> {
     let since = parse_since(&args.since).map_err(|e| Failure::Invalid(format!("--since: {e}")))?;
     if !(1..=1000).contains(&args.limit) {
         return Err(Failure::Invalid(format!("--limit: expected 1 to 1000 events, found {}", args.limit)));
     }
     Ok(AuditQuery {
-        since: chrono::Utc::now() - since,
+        since: now - since,
         user: args.user.clone(),
         source: args.source.clone(),
         resource: args.resource.clone(),
@@ -25,7 +26,7 @@ pub fn query(args: &AuditArgs) -> Result<AuditQuery, Failure> {
 }
 
 pub async fn run(platform: &dyn Platform, paths: &Paths, args: &AuditArgs) -> Result<String, Failure> {
-    let query = query(args)?;
+    let query = query(args, platform.now())?;
     let events = platform.audit_events(&query).await?;
     let events = merge(events, &Journal::new(paths.journal_file()).entries(), &query);
     if args.json {

@@ -17,17 +17,18 @@ const TAIL_EVERY: Duration = Duration::from_secs(2);
 /// Events remembered to print each once.
 const SEEN_KEPT: usize = 2_000;
 
-pub fn query(loaded: &Loaded, args: &LogsArgs) -> Result<LogQuery, Failure> {
+/// The read `args` ask for, counting `--since` back from `now` (the platform's present).
+pub fn query(loaded: &Loaded, args: &LogsArgs, now: chrono::DateTime<chrono::Utc>) -> Result<LogQuery, Failure> {
     let since = parse_since(&args.since).map_err(|e| Failure::Invalid(format!("--since: {e}")))?;
     if !(1..=10_000).contains(&args.limit) {
         return Err(Failure::Invalid(format!("--limit: expected 1 to 10000 events, found {}", args.limit)));
     }
     let function = args.function.clone().unwrap_or_else(|| loaded.settings.platform.lambda.function.clone());
-    Ok(LogQuery { function, since: chrono::Utc::now() - since, errors_only: args.errors, limit: args.limit })
+    Ok(LogQuery { function, since: now - since, errors_only: args.errors, limit: args.limit })
 }
 
 pub async fn run(loaded: &Loaded, platform: &dyn Platform, args: &LogsArgs) -> Result<String, Failure> {
-    let mut query = query(loaded, args)?;
+    let mut query = query(loaded, args, platform.now())?;
     let events = platform.function_logs(&query).await?;
     if !args.follow {
         if events.is_empty() && !args.json {
@@ -56,7 +57,7 @@ pub async fn run(loaded: &Loaded, platform: &dyn Platform, args: &LogsArgs) -> R
     print(&events);
     // Stream where the platform can (StartLiveTail); when it cannot, or the session ends
     // (3 hours at most), poll onwards from the newest event printed.
-    let live_query = LogQuery { since: chrono::Utc::now(), ..query.clone() };
+    let live_query = LogQuery { since: platform.now(), ..query.clone() };
     match platform.live_tail(&live_query, &|batch| print(&batch)).await {
         Ok(true) => eprintln!("lakeops: the live tail session ended; polling every 2 s"),
         Ok(false) => {}

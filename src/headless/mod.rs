@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::journal::Journal;
 use crate::platform::{Platform, PlatformError};
-use crate::sandbox::{Sandbox, Store, SystemClock};
+use crate::sandbox::{Clock, Sandbox, Store};
 use crate::settings::{Backend, Loaded, Paths, SettingsError};
 
 /// How a command ended badly; each maps to the documented exit code.
@@ -70,11 +70,17 @@ pub fn sandbox_store(loaded: &Loaded, paths: &Paths) -> Store {
     Store::new(paths.sandbox_dir().join(format!("{}.json", loaded.profile)))
 }
 
+/// The sandbox's clock: the wall clock, unless `LAKEOPS_SANDBOX_START` starts it elsewhere.
+pub fn sandbox_clock() -> Result<Arc<dyn Clock>, Failure> {
+    let value = std::env::var(crate::sandbox::clock::START_VARIABLE).ok();
+    crate::sandbox::clock::from_env(value.as_deref()).map_err(Failure::Invalid)
+}
+
 /// The backend the profile names, connected.
 pub async fn connect(loaded: &Loaded, paths: &Paths) -> Result<Arc<dyn Platform>, Failure> {
     let settings = &loaded.settings;
     Ok(match settings.backend {
-        Backend::Sandbox => Arc::new(Sandbox::open(settings, Arc::new(SystemClock), sandbox_store(loaded, paths))?),
+        Backend::Sandbox => Arc::new(Sandbox::open(settings, sandbox_clock()?, sandbox_store(loaded, paths))?),
         Backend::Aws => Arc::new(crate::aws::AwsPlatform::connect(settings, Default::default()).await),
     })
 }

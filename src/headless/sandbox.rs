@@ -1,12 +1,10 @@
 //! `lakeops sandbox reset` and `lakeops sandbox fault KIND [--off]`.
 
-use std::sync::Arc;
-
 use super::confirm::{confirm, refuse_readonly};
 use super::{sandbox_store, Failure};
 use crate::journal::Journal;
 use crate::platform::Platform;
-use crate::sandbox::{Fault, Sandbox, SystemClock};
+use crate::sandbox::{Fault, Sandbox};
 use crate::settings::{Backend, Loaded, Paths};
 
 fn require_sandbox(loaded: &Loaded) -> Result<(), Failure> {
@@ -64,7 +62,7 @@ pub fn fault(loaded: &Loaded, paths: &Paths, fault: Fault, on: bool, yes: bool) 
         journal(loaded, paths, "sandbox.fault", fault.name(), verb, &format!("refused: {}", e.message()))?;
         return Err(e);
     }
-    let sandbox = Sandbox::open(&loaded.settings, Arc::new(SystemClock), sandbox_store(loaded, paths))?;
+    let sandbox = Sandbox::open(&loaded.settings, super::sandbox_clock()?, sandbox_store(loaded, paths))?;
     let changed = sandbox.with_model(|state| {
         let changed = state.set_fault(fault, on);
         if changed {

@@ -39,6 +39,12 @@ impl PlatformError {
 pub trait Platform: Send + Sync {
     fn info(&self) -> BackendInfo;
 
+    /// The platform's present: the wall clock on AWS, the model's time in the sandbox (which
+    /// runs faster with `--speed`). Windows such as `--since 1h` count back from it.
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+
     /// Everything the overview shows. Layers that cannot be read come back as
     /// `Reading::Unavailable` with the reason; the call fails only when nothing could be read.
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError>;

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use state::{Fault, SimState};
 pub use store::Store;
 
@@ -117,6 +117,11 @@ impl Platform for Sandbox {
         let speed = self.settings.sandbox.speed;
         let speed = if speed == 1.0 { String::new() } else { format!(", speed {speed}×") };
         BackendInfo { backend: "sandbox", location: format!("seed {}{speed}", self.settings.sandbox.seed) }
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let ms = self.with_model(|state| state.now_ms).unwrap_or_else(|_| self.clock.now_ms());
+        chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
     }
 
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
