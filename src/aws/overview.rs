@@ -1,0 +1,382 @@
+//! The overview's snapshot on AWS: which resources are watched, the one GetMetricData call a
+//! refresh for every series on screen, and each layer read into the model.
+
+use std::time::{Duration, Instant};
+
+use super::{cloudtrail, cloudwatch, glue, kinesis, sqs, AwsPlatform, DISCOVERY_TTL};
+use crate::model::*;
+use crate::ops::metrics::{MetricStore, SeriesKey, Stat};
+use crate::platform::{Platform, PlatformError};
+
+/// A stream's summary is read at most this often by the overview; the detail and resharding
+/// always read afresh.
+const SUMMARY_TTL: Duration = Duration::from_secs(30);
+/// DescribeStreamSummary calls one refresh may make (the API allows 20 a second per account):
+/// with hundreds of streams, the list fills in over a few refreshes.
+const SUMMARIES_PER_REFRESH: usize = 20;
+/// The overview's CloudTrail row (writes in the last hour) is looked up at most this often:
+/// LookupEvents allows 2 calls a second per account, shared with the audit view and people.
+const AUDIT_ROW_TTL: Duration = Duration::from_secs(60);
+/// The catalog changes with crawls and ETL runs, hourly: reading it every few minutes is plenty.
+const CATALOG_TTL: Duration = Duration::from_secs(300);
+
+impl AwsPlatform {
+    /// Everything the overview shows: the streams first (nothing shows without them), then one
+    /// GetMetricData call for every series, then the other layers.
+    pub(super) async fn overview(&self) -> Result<PlatformSnapshot, PlatformError> {
+        let now = chrono::Utc::now();
+        let now_s = now.timestamp();
+        let mut problems = Vec::new();
+        // Nothing can be shown without the streams: their failure fails the refresh.
+        let (mut streams, missing) = self.streams().await?;
+        if !missing.is_empty() && streams.is_empty() {
+            problems.push(format!(
+                "stream {} not found in {}: is the stack provisioned?",
+                missing.join(", "),
+                self.settings.aws.region
+            ));
+        }
+
+        let function = self.settings.platform.lambda.function.clone();
+        let mut keys: Vec<SeriesKey> = streams.iter().flat_map(|s| stream_keys(&s.name)).collect();
+        keys.extend(function_keys(&function));
+        keys.push(dlq_age_key(&self.settings.platform.dlq.queue));
+        keys.extend(redshift_keys(&self.settings.platform.redshift));
+        let firehose = self.firehose_streams(&mut problems).await;
+        keys.extend(firehose.iter().flat_map(|name| firehose_keys(name)));
+        let store = self.state().metrics.clone();
+        match self.call("GetMetricData", cloudwatch::fetch(&self.cloudwatch, &store, &keys, now_s)).await {
+            Ok((window, data)) => {
+                let mut state = self.state();
+                for (key, points) in data {
+                    state.metrics.record(&key, window, points);
+                }
+            }
+            Err(e) => problems.push(format!("metrics not refreshed: {e}")),
+        }
+
+        let store = &self.state().metrics.clone();
+        let latest = |k: &SeriesKey| store.latest(k, now_s);
+        for s in &mut streams {
+            let [records, bytes, age, write, read] = stream_keys(&s.name);
+            s.incoming_records_per_second = latest(&records).map(|v| v / 60.0);
+            s.incoming_bytes_per_second = latest(&bytes).map(|v| v / 60.0);
+            s.incoming_history = store.history(&records, now_s, 180).into_iter().map(|v| v / 60.0).collect();
+            s.iterator_age_ms = latest(&age);
+            s.iterator_age_ms_before = store.earlier(&age, now_s, 10);
+            s.write_throttled = latest(&write);
+            s.read_throttled = latest(&read);
+        }
+        let [invocations, errors, throttles, duration, p99, age, concurrency] = function_keys(&function);
+        let history = |k: &SeriesKey| store.history(k, now_s, crate::ops::metrics::HISTORY_SECONDS / 60);
+        let function = FunctionStatus {
+            name: function.clone(),
+            invocations_per_minute: latest(&invocations),
+            errors_per_minute: latest(&errors).or(latest(&invocations).map(|_| 0.0)),
+            throttles_per_minute: latest(&throttles),
+            duration_ms: latest(&duration),
+            duration_p99_ms: latest(&p99),
+            iterator_age_ms: latest(&age),
+            concurrency: latest(&concurrency),
+            history: FunctionHistory {
+                invocations: history(&invocations),
+                errors: history(&errors),
+                throttles: history(&throttles),
+                duration_ms: history(&duration),
+                duration_p99_ms: history(&p99),
+                iterator_age_ms: history(&age),
+                concurrency: history(&concurrency),
+            },
+        };
+
+        let alarms = self.alarm_status(store, &firehose, now_s).await;
+        let glue = match self.glue_status().await {
+            Ok(g) => Reading::Ready { data: g },
+            Err(e) => Reading::Unavailable { reason: e.to_string() },
+        };
+        Ok(PlatformSnapshot {
+            taken_at: now,
+            streams: Reading::Ready { data: streams },
+            function: Reading::Ready { data: function },
+            lake: Reading::unavailable(
+                "the S3 zones are not read on AWS (their storage metrics are daily); the DLQ is under Alarms",
+            ),
+            glue,
+            redshift: redshift_status(&self.settings.platform.redshift, store, now_s),
+            athena: not_yet(5),
+            audit: match self.audit_status().await {
+                Ok(row) => Reading::Ready { data: row },
+                Err(e) => Reading::Unavailable { reason: e.to_string() },
+            },
+            alarms,
+            problems,
+        })
+    }
+
+    /// The profile's stream, plus every stream in the region with `discover = true`.
+    async fn watched_streams(&self) -> Result<Vec<String>, PlatformError> {
+        let mut names = vec![self.settings.platform.stream.name.clone()];
+        if self.settings.platform.discover {
+            let cached = self.state().discovered.clone().filter(|(at, _)| at.elapsed() < DISCOVERY_TTL);
+            let found = match cached {
+                Some((_, found)) => found,
+                None => {
+                    let found = self.call("ListStreams", kinesis::list_streams(&self.kinesis)).await?;
+                    self.state().discovered = Some((Instant::now(), found.clone()));
+                    found
+                }
+            };
+            for name in found {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    async fn streams(&self) -> Result<(Vec<StreamStatus>, Vec<String>), PlatformError> {
+        let mut streams = Vec::new();
+        let mut missing = Vec::new();
+        let mut calls = 0;
+        for name in self.watched_streams().await? {
+            let cached = self.state().summaries.get(&name).cloned();
+            let fresh = cached.as_ref().is_some_and(|(at, _)| at.elapsed() < SUMMARY_TTL);
+            let summary = match cached {
+                // Out of this refresh's budget: a stale summary stands in, a new stream waits.
+                Some((_, summary)) if fresh || calls >= SUMMARIES_PER_REFRESH => summary,
+                None if calls >= SUMMARIES_PER_REFRESH => continue,
+                _ => {
+                    calls += 1;
+                    let summary = self.call("DescribeStreamSummary", kinesis::describe(&self.kinesis, &name)).await?;
+                    self.state().summaries.insert(name.clone(), (Instant::now(), summary.clone()));
+                    summary
+                }
+            };
+            match summary {
+                Some(s) => streams.push(s),
+                None => missing.push(name),
+            }
+        }
+        Ok((streams, missing))
+    }
+}
+
+impl AwsPlatform {
+    /// The profile's job and crawler, plus every one in the region with `discover = true`.
+    pub(super) async fn watched_glue(&self) -> Result<(Vec<String>, Vec<String>), PlatformError> {
+        let g = &self.settings.platform.glue;
+        let mut jobs = vec![g.job.clone()];
+        let mut crawlers = vec![g.crawler.clone()];
+        if self.settings.platform.discover {
+            let cached = self.state().discovered_glue.clone().filter(|(at, _)| at.elapsed() < DISCOVERY_TTL);
+            let (found_jobs, found_crawlers) = match cached {
+                Some((_, found)) => found,
+                None => {
+                    let found = self.call("ListJobs", glue::list_names(&self.glue)).await?;
+                    self.state().discovered_glue = Some((Instant::now(), found.clone()));
+                    found
+                }
+            };
+            jobs.extend(found_jobs.into_iter().filter(|j| *j != g.job));
+            crawlers.extend(found_crawlers.into_iter().filter(|c| *c != g.crawler));
+        }
+        Ok((jobs, crawlers))
+    }
+
+    pub(super) async fn catalog(&self) -> Result<Option<CatalogDatabase>, PlatformError> {
+        if let Some((_, db)) = self.state().catalog.clone().filter(|(at, _)| at.elapsed() < CATALOG_TTL) {
+            return Ok(db);
+        }
+        let db = self.call("GetTables", glue::database(&self.glue, &self.settings.platform.glue.database)).await?;
+        self.state().catalog = Some((Instant::now(), db.clone()));
+        Ok(db)
+    }
+
+    /// The overview's Glue row: the profile's job and crawler.
+    async fn glue_status(&self) -> Result<GlueStatus, PlatformError> {
+        let g = &self.settings.platform.glue;
+        let job = self.glue_job(&g.job).await?;
+        let crawler = self.glue_crawler(&g.crawler).await?;
+        let summary = |r: &GlueRunDetail| JobRun {
+            id: r.id.clone(),
+            state: r.state.clone(),
+            started: r.started,
+            duration_seconds: r.duration_seconds,
+            error: r.error.clone(),
+        };
+        let runs = job.as_ref().map(|j| j.runs.as_slice()).unwrap_or_default();
+        Ok(GlueStatus {
+            job: g.job.clone(),
+            last_run: runs.first().map(summary),
+            last_finished: runs.iter().find(|r| !r.is_active()).map(summary),
+            crawler: g.crawler.clone(),
+            crawler_state: crawler.as_ref().map(|c| c.state.clone()).unwrap_or_else(|| "NOT FOUND".into()),
+            crawler_last_status: crawler.as_ref().and_then(|c| c.last_status.clone()),
+            crawler_last_crawl: crawler.as_ref().and_then(|c| c.last_crawl),
+        })
+    }
+}
+
+impl AwsPlatform {
+    /// Delivery streams publishing freshness (ListMetrics, reused for `DISCOVERY_TTL`); a
+    /// failure leaves the list empty and is said once in the problems.
+    async fn firehose_streams(&self, problems: &mut Vec<String>) -> Vec<String> {
+        if let Some((_, names)) = self.state().firehose.clone().filter(|(at, _)| at.elapsed() < DISCOVERY_TTL) {
+            return names;
+        }
+        match self.call("ListMetrics", cloudwatch::firehose_streams(&self.cloudwatch)).await {
+            Ok(names) => {
+                self.state().firehose = Some((Instant::now(), names.clone()));
+                names
+            }
+            Err(e) => {
+                problems.push(format!("Firehose delivery streams not listed: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Write events of the last hour (one LookupEvents page of 50, ReadOnly=false).
+    async fn audit_status(&self) -> Result<AuditStatus, PlatformError> {
+        if let Some((_, row)) = self.state().audit_row.clone().filter(|(at, _)| at.elapsed() < AUDIT_ROW_TTL) {
+            return Ok(row);
+        }
+        let query = AuditQuery {
+            since: chrono::Utc::now() - chrono::Duration::hours(1),
+            user: None,
+            source: None,
+            resource: None,
+            writes_only: true,
+            limit: 50,
+        };
+        let events = self.call("LookupEvents", cloudtrail::lookup(&self.cloudtrail, &query)).await?;
+        let row = AuditStatus { write_events_last_hour: events.len() as u32, latest_write: events.into_iter().next() };
+        self.state().audit_row = Some((Instant::now(), row.clone()));
+        Ok(row)
+    }
+
+    /// The platform's alarms and the DLQ's depth (the DLQ's age and Firehose's freshness come
+    /// from the snapshot's one GetMetricData call).
+    async fn alarm_status(&self, store: &MetricStore, firehose: &[String], now_s: i64) -> Reading<AlarmStatus> {
+        let p = &self.settings.platform;
+        let alarms = match self
+            .call("DescribeAlarms", cloudwatch::alarms(&self.cloudwatch, &p.stack_name, &p.alarms.names))
+            .await
+        {
+            Ok(a) => a,
+            Err(e) => return Reading::Unavailable { reason: e.to_string() },
+        };
+        let dlq = match self.call("GetQueueAttributes", sqs::depth(&self.sqs, &p.dlq.queue)).await {
+            Ok(Some(mut d)) => {
+                d.oldest_age_seconds = store.latest(&dlq_age_key(&p.dlq.queue), now_s);
+                Reading::Ready { data: d }
+            }
+            Ok(None) => Reading::unavailable(format!("queue {} not found: is the stack provisioned?", p.dlq.queue)),
+            Err(e) => Reading::Unavailable { reason: e.to_string() },
+        };
+        let firehose = firehose
+            .iter()
+            .map(|name| {
+                let [freshness, success] = firehose_keys(name);
+                FirehoseStatus {
+                    name: name.clone(),
+                    freshness_seconds: store.latest(&freshness, now_s),
+                    success: store.latest(&success, now_s),
+                }
+            })
+            .collect();
+        let mut status = AlarmStatus { total: alarms.len() as u32, alarms, dlq, firehose };
+        status.sort();
+        Reading::Ready { data: status }
+    }
+}
+
+/// The warehouse's series for the snapshot's call: [load, connections, disk, health].
+fn redshift_keys(settings: &crate::settings::RedshiftSettings) -> Vec<SeriesKey> {
+    use crate::settings::RedshiftMode;
+    let name = settings.name.as_str();
+    match settings.mode {
+        RedshiftMode::Cluster => {
+            let k = |metric, stat| SeriesKey::new("AWS/Redshift", metric, "ClusterIdentifier", name, stat);
+            vec![
+                k("CPUUtilization", Stat::Average),
+                k("DatabaseConnections", Stat::Average),
+                k("PercentageDiskSpaceUsed", Stat::Average),
+                k("HealthStatus", Stat::Minimum),
+            ]
+        }
+        RedshiftMode::Serverless => {
+            let k = |metric, stat| SeriesKey::new("AWS/Redshift-Serverless", metric, "Workgroup", name, stat);
+            vec![k("ComputeCapacity", Stat::Average), k("DatabaseConnections", Stat::Average)]
+        }
+        RedshiftMode::Off => Vec::new(),
+    }
+}
+
+fn redshift_status(
+    settings: &crate::settings::RedshiftSettings,
+    store: &MetricStore,
+    now_s: i64,
+) -> Reading<RedshiftStatus> {
+    use crate::settings::RedshiftMode;
+    let keys = redshift_keys(settings);
+    let latest = |i: usize| keys.get(i).and_then(|k| store.latest(k, now_s));
+    let history = |i: usize| {
+        keys.get(i).map(|k| store.history(k, now_s, crate::ops::metrics::HISTORY_SECONDS / 60)).unwrap_or_default()
+    };
+    let serverless = settings.mode == RedshiftMode::Serverless;
+    match settings.mode {
+        RedshiftMode::Off => Reading::NotWatched,
+        _ => Reading::Ready {
+            data: RedshiftStatus {
+                name: settings.name.clone(),
+                mode: if serverless { "serverless" } else { "cluster" }.into(),
+                cpu_percent: if serverless { None } else { latest(0) },
+                compute_rpu: if serverless { latest(0) } else { None },
+                connections: latest(1),
+                disk_used_percent: latest(2),
+                healthy: latest(3).map(|v| v >= 1.0),
+                history: RedshiftHistory { load: history(0), connections: history(1), disk_used_percent: history(2) },
+            },
+        },
+    }
+}
+
+fn dlq_age_key(queue: &str) -> SeriesKey {
+    SeriesKey::new("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue, Stat::Maximum)
+}
+
+fn firehose_keys(name: &str) -> [SeriesKey; 2] {
+    let k = |metric, stat| SeriesKey::new("AWS/Firehose", metric, "DeliveryStreamName", name, stat);
+    [k("DeliveryToS3.DataFreshness", Stat::Maximum), k("DeliveryToS3.Success", Stat::Average)]
+}
+
+pub(super) fn stream_keys(name: &str) -> [SeriesKey; 5] {
+    let k = |metric, stat| SeriesKey::new("AWS/Kinesis", metric, "StreamName", name, stat);
+    [
+        k("IncomingRecords", Stat::Sum),
+        k("IncomingBytes", Stat::Sum),
+        k("GetRecords.IteratorAgeMilliseconds", Stat::Maximum),
+        k("WriteProvisionedThroughputExceeded", Stat::Sum),
+        k("ReadProvisionedThroughputExceeded", Stat::Sum),
+    ]
+}
+
+fn function_keys(name: &str) -> [SeriesKey; 7] {
+    let k = |metric, stat| SeriesKey::new("AWS/Lambda", metric, "FunctionName", name, stat);
+    [
+        k("Invocations", Stat::Sum),
+        k("Errors", Stat::Sum),
+        k("Throttles", Stat::Sum),
+        k("Duration", Stat::Average),
+        k("Duration", Stat::P99),
+        k("IteratorAge", Stat::Maximum),
+        k("ConcurrentExecutions", Stat::Maximum),
+    ]
+}
+
+/// Layers whose AWS readers are not written yet say so, and where that work is tracked.
+fn not_yet<T>(issue: u32) -> Reading<T> {
+    Reading::unavailable(format!("not read from AWS yet: this layer's AWS reader comes with issue #{issue}"))
+}
