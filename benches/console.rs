@@ -1,13 +1,14 @@
 //! What the performance budget in docs/performance.md is measured with:
-//! drawing the overview, the reducer applying one refresh, metric ingest, and a sandbox refresh.
+//! drawing the overview and the pipeline views, the reducer applying one refresh, metric ingest,
+//! and a sandbox refresh.
 
 use std::hint::black_box;
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
-use lakeops::app::{update, Action, App, Header};
-use lakeops::model::PlatformSnapshot;
+use lakeops::app::{update, Action, App, Header, ViewId};
+use lakeops::model::{LogQuery, PlatformSnapshot};
 use lakeops::ops::health::Thresholds;
 use lakeops::ops::metrics::{MetricStore, SeriesKey, Stat, Window};
 use lakeops::sandbox::{ManualClock, Sandbox};
@@ -45,6 +46,25 @@ fn benches(c: &mut Criterion) {
             terminal.draw(|f| lakeops::ui::draw(black_box(&app200), &theme, f)).unwrap();
         })
     });
+
+    // :lambda (four 3 h charts and an hour of errors), :glue and :pipeline.
+    let mut views = app(&snapshot, 200, 50);
+    let query = LogQuery {
+        function: "clickstream-ingest".into(),
+        since: snapshot.taken_at - chrono::Duration::hours(1),
+        errors_only: false,
+        limit: 200,
+    };
+    views.lambda.events = sandbox.with_model(|s| s.function_logs(&query)).unwrap();
+    views.glue.data = Some(sandbox.with_model(|s| s.glue_overview()).unwrap());
+    for (name, view) in [("lambda", ViewId::Lambda), ("glue", ViewId::Glue), ("pipeline", ViewId::Pipeline)] {
+        views.views = vec![ViewId::Overview, view];
+        c.bench_function(&format!("draw {name} 200x50"), |b| {
+            b.iter(|| {
+                terminal.draw(|f| lakeops::ui::draw(black_box(&views), &theme, f)).unwrap();
+            })
+        });
+    }
 
     let mut reducer_app = app(&snapshot, 200, 50);
     let mut now = 10;

@@ -166,6 +166,11 @@ async fn a_cluster_is_read_from_its_metrics_and_an_unhealthy_one_is_critical() {
     .await;
     let (platform, loaded) = connect(&n, "cluster").await;
     let snapshot = platform.snapshot().await.expect("snapshot");
+    // Kinesis, Lambda (with p99), the DLQ's age, Firehose and Redshift: one call a refresh.
+    assert_eq!(platform.calls("GetMetricData"), 1);
+    platform.snapshot().await.expect("second snapshot");
+    assert_eq!(platform.calls("GetMetricData"), 2);
+    assert_eq!(platform.calls("DescribeAlarms"), 2);
     let r = snapshot.redshift.ready().expect("redshift read");
     assert_eq!((r.mode.as_str(), r.cpu_percent, r.connections), ("cluster", Some(42.0), Some(17.0)));
     assert_eq!((r.disk_used_percent, r.healthy), (Some(61.0), Some(false)));

@@ -58,6 +58,8 @@ struct State {
     /// `SUMMARY_TTL`: the API allows 20 calls a second per account, shared with every tool.
     summaries: std::collections::HashMap<String, (Instant, Option<StreamStatus>)>,
     backoff: backoff::Backoff,
+    /// Calls made per API, for the budget tests.
+    calls: std::collections::HashMap<&'static str, u32>,
 }
 
 impl AwsPlatform {
@@ -81,6 +83,12 @@ impl AwsPlatform {
     pub fn with_cloudtrail(mut self, client: aws_sdk_cloudtrail::Client) -> AwsPlatform {
         self.cloudtrail = client;
         self
+    }
+
+    /// How many times `api` was called (after back-off let it through), for budget tests.
+    #[doc(hidden)]
+    pub fn calls(&self, api: &'static str) -> u32 {
+        self.state().calls.get(api).copied().unwrap_or(0)
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -117,6 +125,7 @@ impl AwsPlatform {
         if let Some(e) = self.held_back(api) {
             return Err(e);
         }
+        *self.state().calls.entry(api).or_default() += 1;
         let result = f.await;
         self.outcome(api, result)
     }
