@@ -53,6 +53,8 @@ pub enum Command {
     Reshard(ReshardArgs),
     /// Read records off a stream: JSON pretty-printed, other data as text or a hex dump.
     Peek(PeekArgs),
+    /// Run one Athena query: progress and cost on stderr, results on stdout (or --output).
+    Query(QueryArgs),
     /// Who changed what: CloudTrail events (and lakeops' own journal), newest first.
     Audit(AuditArgs),
     /// A Lambda function's CloudWatch Logs (the profile's consumer by default); --follow tails.
@@ -147,6 +149,33 @@ pub struct ChangeArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct QueryArgs {
+    /// The SQL, or - to read it from stdin.
+    pub sql: String,
+    /// Database (default: the profile's platform.glue.database).
+    #[arg(long, value_name = "D")]
+    pub database: Option<String>,
+    /// Workgroup (default: the profile's platform.athena.workgroup).
+    #[arg(long, value_name = "W")]
+    pub workgroup: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: QueryFormat,
+    /// Write the results to FILE instead of stdout (checked before the query runs).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum QueryFormat {
+    /// Columns fitted to the terminal's width.
+    Table,
+    /// RFC 4180; NULL is an empty field, an empty string "".
+    Csv,
+    /// An array of objects keyed by column name, typed as the result metadata says.
+    Json,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -77,6 +77,12 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 platform.flush()?;
                 result
             }
+            Some(Command::Query(args)) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let result = headless::query::run(&loaded, paths, platform.as_ref(), &args).await;
+                platform.flush()?;
+                result
+            }
             Some(Command::Logs(args)) => {
                 let platform = headless::connect(&loaded, paths).await?;
                 let result = headless::logs::run(&loaded, platform.as_ref(), &args).await;

@@ -324,3 +324,17 @@ fn a_bad_sandbox_start_is_bad_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("LAKEOPS_SANDBOX_START: expected a time such as"), "{}", stderr(&out));
 }
+
+#[test]
+fn query_checks_its_input_and_the_sandbox_says_it_has_no_engine_yet() {
+    let home = Home::new();
+    let out = home.run(&["query", ""]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("there is no SQL to run"), "{}", stderr(&out));
+    let out = home.run(&["query", "SELECT event_type, count(*) FROM events GROUP BY 1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no SQL engine over its lake yet (issue #5)"), "{}", stderr(&out));
+    let out = home.run(&["--readonly", "query", "DROP TABLE clickstream.events"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("read-only mode"), "{}", stderr(&out));
+}

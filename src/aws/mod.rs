@@ -1,5 +1,6 @@
 //! The AWS backend: the official AWS SDK for Rust, clients built once from the profile.
 
+pub mod athena;
 mod backoff;
 mod client;
 pub mod cloudtrail;
@@ -36,6 +37,7 @@ pub struct AwsPlatform {
     glue: aws_sdk_glue::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
     sqs: aws_sdk_sqs::Client,
+    athena: aws_sdk_athena::Client,
     state: Mutex<State>,
 }
 
@@ -73,6 +75,7 @@ impl AwsPlatform {
             glue: aws_sdk_glue::Client::new(&config),
             logs: client::logs_client(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
+            athena: aws_sdk_athena::Client::new(&config),
             state: Mutex::new(State::default()),
         }
     }
@@ -89,6 +92,13 @@ impl AwsPlatform {
     #[doc(hidden)]
     pub fn calls(&self, api: &'static str) -> u32 {
         self.state().calls.get(api).copied().unwrap_or(0)
+    }
+
+    /// Uses `client` for Athena: paging and failures moto does not produce, on mocks.
+    #[doc(hidden)]
+    pub fn with_athena(mut self, client: aws_sdk_athena::Client) -> AwsPlatform {
+        self.athena = client;
+        self
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -219,6 +229,22 @@ impl Platform for AwsPlatform {
         on_events: &(dyn Fn(Vec<LogEvent>) -> bool + Send + Sync),
     ) -> Result<bool, PlatformError> {
         self.call("StartLiveTail", logs::live_tail(&self.logs, query, on_events)).await.map(|()| true)
+    }
+
+    async fn start_query(&self, request: &QueryRequest) -> Result<String, PlatformError> {
+        self.call("StartQueryExecution", athena::start(&self.athena, request)).await
+    }
+
+    async fn query_status(&self, id: &str) -> Result<QueryStatus, PlatformError> {
+        self.call("GetQueryExecution", athena::status(&self.athena, id)).await
+    }
+
+    async fn query_results(&self, id: &str, token: Option<&str>) -> Result<ResultPage, PlatformError> {
+        self.call("GetQueryResults", athena::results(&self.athena, id, token)).await
+    }
+
+    async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {
+        athena::stop(&self.athena, id).await
     }
 
     async fn glue_overview(&self) -> Result<GlueOverview, PlatformError> {

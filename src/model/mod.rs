@@ -1,5 +1,6 @@
 //! Plain domain types shared by every layer: what the platform reports, nothing about how.
 
+mod athena;
 mod audit;
 mod glue;
 mod logs;
@@ -8,6 +9,7 @@ mod snapshot;
 mod stream;
 pub mod text;
 
+pub use athena::*;
 pub use audit::*;
 pub use glue::*;
 pub use logs::*;

@@ -1,5 +1,6 @@
 //! Pure rules: health verdicts, number formatting. Nothing here knows about AWS or the terminal.
 
+pub mod athena;
 pub mod audit;
 pub mod format;
 pub mod glue;

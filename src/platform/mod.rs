@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use crate::model::{
     AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
-    PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, StreamFacts, StreamSeries,
 };
 
 /// Which backend answers, and where, for the header and `status`.
@@ -103,6 +103,18 @@ pub trait Platform: Send + Sync {
         let _ = (query, on_events);
         Ok(false)
     }
+
+    /// Starts an Athena query; returns its execution id.
+    async fn start_query(&self, request: &QueryRequest) -> Result<String, PlatformError>;
+
+    /// A query's state, data scanned and engine time.
+    async fn query_status(&self, id: &str) -> Result<QueryStatus, PlatformError>;
+
+    /// One page of a finished query's results (up to 1,000 rows), from `token` onwards.
+    async fn query_results(&self, id: &str, token: Option<&str>) -> Result<ResultPage, PlatformError>;
+
+    /// Cancels a query (StopQueryExecution).
+    async fn stop_query(&self, id: &str) -> Result<(), PlatformError>;
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

@@ -25,7 +25,8 @@ pub use store::Store;
 
 use crate::model::{
     AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
-    PeekRecord, PlatformSnapshot, ReshardCall, ShardPosition, StreamFacts, StreamSeries,
+    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, ShardPosition, StreamFacts,
+    StreamSeries,
 };
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
@@ -105,6 +106,14 @@ impl Sandbox {
 
 fn fresh(settings: &Settings, now_ms: i64) -> SimState {
     SimState::new(settings, now_ms - FRESH_HISTORY_MS)
+}
+
+/// The sandbox answers SQL once its local lake and engine exist (issue #5); until then it says so.
+fn no_engine() -> PlatformError {
+    PlatformError::Failed {
+        service: "Athena (sandbox)".into(),
+        message: "the sandbox has no SQL engine over its lake yet (issue #5): run queries with an aws profile".into(),
+    }
 }
 
 fn failed(message: &str) -> PlatformError {
@@ -262,6 +271,22 @@ impl Platform for Sandbox {
                 crate::model::log_group(&query.function)
             ),
         })
+    }
+
+    async fn start_query(&self, _request: &QueryRequest) -> Result<String, PlatformError> {
+        Err(no_engine())
+    }
+
+    async fn query_status(&self, _id: &str) -> Result<QueryStatus, PlatformError> {
+        Err(no_engine())
+    }
+
+    async fn query_results(&self, _id: &str, _token: Option<&str>) -> Result<ResultPage, PlatformError> {
+        Err(no_engine())
+    }
+
+    async fn stop_query(&self, _id: &str) -> Result<(), PlatformError> {
+        Err(no_engine())
     }
 
     /// Saves now (at exit, after a change).

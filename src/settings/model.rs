@@ -116,6 +116,8 @@ pub struct RedshiftSettings {
 pub struct AthenaSettings {
     pub workgroup: String,
     pub bytes_scanned_cutoff: u64,
+    pub price_per_tb_usd: f64,
+    pub minimum_billed_mb: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

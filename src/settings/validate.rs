@@ -53,6 +53,8 @@ pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
             s.platform.athena.bytes_scanned_cutoff
         )
     })?;
+    range("platform.athena.price_per_tb_usd", s.platform.athena.price_per_tb_usd, 0.0, 1_000.0, "US dollars per TB")?;
+    range("platform.athena.minimum_billed_mb", s.platform.athena.minimum_billed_mb as f64, 0.0, 1_000_000.0, "MB")?;
     range(
         "platform.alarms.iterator_age_seconds",
         s.platform.alarms.iterator_age_seconds as f64,

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use lakeops::aws::AwsPlatform;
 use lakeops::model::{
     AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
-    PeekRecord, PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, StreamFacts, StreamSeries,
 };
 use lakeops::platform::{BackendInfo, Platform, PlatformError};
 
@@ -79,6 +79,19 @@ impl Platform for Counting {
         on_events: &(dyn Fn(Vec<LogEvent>) -> bool + Send + Sync),
     ) -> Result<bool, PlatformError> {
         self.inner.live_tail(query, on_events).await
+    }
+    async fn start_query(&self, request: &QueryRequest) -> Result<String, PlatformError> {
+        self.inner.start_query(request).await
+    }
+    async fn query_status(&self, id: &str) -> Result<QueryStatus, PlatformError> {
+        self.inner.query_status(id).await
+    }
+    async fn query_results(&self, id: &str, token: Option<&str>) -> Result<ResultPage, PlatformError> {
+        self.inner.query_results(id, token).await
+    }
+    async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {
+        self.count();
+        self.inner.stop_query(id).await
     }
     async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError> {
         self.count();

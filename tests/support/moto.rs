@@ -109,11 +109,21 @@ pub fn unique(prefix: &str) -> String {
 /// Makes moto keep `model` (e.g. "glue::job_run") in its first state for `reads` reads
 /// instead of finishing at once, through moto's state-manager API.
 pub fn hold_state(model: &str, reads: u32) {
+    let body = format!(r#"{{"model_name": "{model}", "transition": {{"progression": "manual", "times": {reads}}}}}"#);
+    moto_api("/moto-api/state-manager/set-transition", &body);
+}
+
+/// Queues results for the next Athena queries moto is asked about (moto runs no SQL).
+pub fn seed_athena_results(body: &serde_json::Value) {
+    moto_api("/moto-api/static/athena/query-results", &body.to_string());
+}
+
+/// POSTs `body` (JSON) to one of moto's own APIs and insists on a 2xx answer.
+fn moto_api(path: &str, body: &str) {
     use std::io::{Read, Write};
     let endpoint = moto().endpoint.trim_start_matches("http://").to_string();
-    let body = format!(r#"{{"model_name": "{model}", "transition": {{"progression": "manual", "times": {reads}}}}}"#);
     let request = format!(
-        "POST /moto-api/state-manager/set-transition HTTP/1.1\r\nHost: {endpoint}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST {path} HTTP/1.1\r\nHost: {endpoint}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     let mut stream = std::net::TcpStream::connect(&endpoint).expect("connect to moto");

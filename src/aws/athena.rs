@@ -1,0 +1,90 @@
+//! Athena: start a query, follow it, read its results a page at a time, cancel it.
+
+use aws_sdk_athena::types::QueryExecutionContext;
+use aws_sdk_athena::Client;
+use chrono::DateTime;
+
+use super::errors::platform_error;
+use crate::model::text::sanitize;
+use crate::model::{QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
+use crate::platform::PlatformError;
+
+/// GetQueryResults returns at most 1,000 rows a page.
+const PAGE_ROWS: i32 = 1_000;
+
+pub async fn start(client: &Client, request: &QueryRequest) -> Result<String, PlatformError> {
+    let out = client
+        .start_query_execution()
+        .query_string(&request.sql)
+        .work_group(&request.workgroup)
+        .query_execution_context(QueryExecutionContext::builder().database(&request.database).build())
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena StartQueryExecution", e))?;
+    out.query_execution_id().map(str::to_string).ok_or_else(|| PlatformError::Failed {
+        service: "Athena StartQueryExecution".into(),
+        message: "no query execution id in the answer".into(),
+    })
+}
+
+pub async fn status(client: &Client, id: &str) -> Result<QueryStatus, PlatformError> {
+    let out = client
+        .get_query_execution()
+        .query_execution_id(id)
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena GetQueryExecution", e))?;
+    let execution = out.query_execution();
+    let status = execution.and_then(|e| e.status());
+    let statistics = execution.and_then(|e| e.statistics());
+    Ok(QueryStatus {
+        id: id.to_string(),
+        state: QueryState::parse(status.and_then(|s| s.state()).map(|s| s.as_str()).unwrap_or("FAILED")),
+        reason: status.and_then(|s| s.state_change_reason()).map(sanitize),
+        scanned_bytes: statistics.and_then(|s| s.data_scanned_in_bytes()).map(|b| b.max(0) as u64),
+        engine_ms: statistics.and_then(|s| s.engine_execution_time_in_millis()).map(|m| m.max(0) as u64),
+        submitted: status
+            .and_then(|s| s.submission_date_time())
+            .and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos())),
+        statement_type: execution.and_then(|e| e.statement_type()).map(|t| t.as_str().to_string()),
+    })
+}
+
+/// One page of results; the header row of a SELECT's first page is left for the caller
+/// (`ops::athena::drop_header`), which knows the columns.
+pub async fn results(client: &Client, id: &str, token: Option<&str>) -> Result<ResultPage, PlatformError> {
+    let out = client
+        .get_query_results()
+        .query_execution_id(id)
+        .max_results(PAGE_ROWS)
+        .set_next_token(token.map(str::to_string))
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena GetQueryResults", e))?;
+    let set = out.result_set();
+    let columns = set
+        .and_then(|s| s.result_set_metadata())
+        .map(|m| {
+            m.column_info()
+                .iter()
+                .map(|c| ResultColumn { name: c.name().to_string(), kind: c.r#type().to_ascii_lowercase() })
+                .collect()
+        })
+        .unwrap_or_default();
+    let rows = set
+        .map(|s| {
+            s.rows().iter().map(|r| r.data().iter().map(|d| d.var_char_value().map(str::to_string)).collect()).collect()
+        })
+        .unwrap_or_default();
+    Ok(ResultPage { columns, rows, next_token: out.next_token().filter(|t| !t.is_empty()).map(str::to_string) })
+}
+
+pub async fn stop(client: &Client, id: &str) -> Result<(), PlatformError> {
+    client
+        .stop_query_execution()
+        .query_execution_id(id)
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena StopQueryExecution", e))?;
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! Athena queries as `lakeops query` and the `:athena` pane see them.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// What to run, where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryRequest {
+    pub sql: String,
+    pub database: String,
+    pub workgroup: String,
+}
+
+/// QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED (Athena may move a query from RUNNING or
+/// FAILED back to QUEUED when it retries it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum QueryState {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl QueryState {
+    pub fn parse(text: &str) -> QueryState {
+        match text {
+            "QUEUED" => QueryState::Queued,
+            "RUNNING" => QueryState::Running,
+            "SUCCEEDED" => QueryState::Succeeded,
+            "CANCELLED" => QueryState::Cancelled,
+            _ => QueryState::Failed,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryState::Queued => "QUEUED",
+            QueryState::Running => "RUNNING",
+            QueryState::Succeeded => "SUCCEEDED",
+            QueryState::Failed => "FAILED",
+            QueryState::Cancelled => "CANCELLED",
+        }
+    }
+
+    pub fn is_done(self) -> bool {
+        matches!(self, QueryState::Succeeded | QueryState::Failed | QueryState::Cancelled)
+    }
+}
+
+/// A query's progress or outcome (GetQueryExecution).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryStatus {
+    pub id: String,
+    pub state: QueryState,
+    /// Athena's message when the query failed or was cancelled.
+    pub reason: Option<String>,
+    pub scanned_bytes: Option<u64>,
+    pub engine_ms: Option<u64>,
+    pub submitted: Option<DateTime<Utc>>,
+    /// "DDL", "DML", "UTILITY": DDL is not billed.
+    pub statement_type: Option<String>,
+}
+
+/// A result column, with the type from ResultSetMetadata ("varchar", "bigint", "double", …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResultColumn {
+    pub name: String,
+    pub kind: String,
+}
+
+impl ResultColumn {
+    /// Numbers align right and become JSON numbers.
+    pub fn is_numeric(&self) -> bool {
+        matches!(
+            self.kind.as_str(),
+            "tinyint" | "smallint" | "integer" | "int" | "bigint" | "double" | "float" | "real" | "decimal"
+        ) || self.kind.starts_with("decimal")
+    }
+
+    pub fn is_boolean(&self) -> bool {
+        self.kind == "boolean"
+    }
+}
+
+/// One page of results (GetQueryResults: up to 1,000 rows; the header row of a SELECT is
+/// already taken off). `None` is SQL NULL, distinct from an empty string.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultPage {
+    pub columns: Vec<ResultColumn>,
+    pub rows: Vec<Vec<Option<String>>>,
+    /// Where the next page starts; `None` on the last page.
+    pub next_token: Option<String>,
+}

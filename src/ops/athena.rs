@@ -1,0 +1,254 @@
+//! Athena rules and renderings: what a query may be, what it costs, and its results as a
+//! table, RFC 4180 CSV or JSON.
+
+use crate::model::text::sanitize;
+use crate::model::{ResultColumn, ResultPage};
+
+/// Athena's limit on query text.
+pub const MAX_SQL_BYTES: usize = 262_144;
+const MIB: f64 = 1_048_576.0;
+const TIB: f64 = 1_099_511_627_776.0;
+
+/// Statements that change the catalog or the data: refused in read-only mode.
+const CHANGING: [&str; 12] = [
+    "CREATE", "DROP", "ALTER", "INSERT", "DELETE", "UPDATE", "MERGE", "MSCK", "VACUUM", "OPTIMIZE", "UNLOAD", "REPAIR",
+];
+/// Statements Athena does not bill.
+const DDL: [&str; 6] = ["CREATE", "DROP", "ALTER", "MSCK", "SHOW", "DESCRIBE"];
+
+/// Prices from the profile's `[platform.athena]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    pub price_per_tb_usd: f64,
+    pub minimum_billed_mb: u64,
+}
+
+/// Refuses SQL Athena would refuse before it costs anything.
+pub fn check_sql(sql: &str) -> Result<(), String> {
+    if sql.trim().is_empty() {
+        return Err("there is no SQL to run".into());
+    }
+    if sql.len() > MAX_SQL_BYTES {
+        return Err(format!("the query is {} bytes; Athena takes at most {MAX_SQL_BYTES}", sql.len()));
+    }
+    Ok(())
+}
+
+/// The statement's first keyword, upper-cased, past comments and parentheses.
+pub fn first_keyword(sql: &str) -> String {
+    let mut rest = sql.trim_start();
+    loop {
+        if let Some(line) = rest.strip_prefix("--") {
+            rest = line.split_once('\n').map(|(_, r)| r).unwrap_or("").trim_start();
+        } else if let Some(block) = rest.strip_prefix("/*") {
+            rest = block.split_once("*/").map(|(_, r)| r).unwrap_or("").trim_start();
+        } else if let Some(inner) = rest.strip_prefix('(') {
+            rest = inner.trim_start();
+        } else {
+            break;
+        }
+    }
+    rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").to_ascii_uppercase()
+}
+
+/// Whether running `sql` changes the catalog or the data (so read-only mode refuses it).
+pub fn changes_something(sql: &str) -> bool {
+    CHANGING.contains(&first_keyword(sql).as_str())
+}
+
+pub fn is_ddl(sql: &str) -> bool {
+    DDL.contains(&first_keyword(sql).as_str())
+}
+
+/// What Athena charges for `scanned` bytes: rounded up to the MB, the minimum per query, DDL free.
+pub fn cost_usd(scanned: u64, ddl: bool, rates: Rates) -> f64 {
+    if ddl {
+        return 0.0;
+    }
+    let billed_mb = ((scanned as f64) / MIB).ceil().max(rates.minimum_billed_mb as f64);
+    billed_mb * MIB / TIB * rates.price_per_tb_usd
+}
+
+/// "$0.0049": enough digits to tell small queries apart.
+pub fn dollars(usd: f64) -> String {
+    if usd == 0.0 {
+        "$0".into()
+    } else if usd < 0.01 {
+        format!("${usd:.5}")
+    } else {
+        format!("${usd:.2}")
+    }
+}
+
+/// Takes the header row Athena puts first in a SELECT's first page off `page`.
+pub fn drop_header(page: &mut ResultPage) {
+    let header = page.rows.first().is_some_and(|row| {
+        row.len() == page.columns.len() && row.iter().zip(&page.columns).all(|(v, c)| v.as_deref() == Some(&c.name))
+    });
+    if header {
+        page.rows.remove(0);
+    }
+}
+
+/// RFC 4180: CRLF line ends; fields with commas, quotes or line breaks quoted, quotes doubled.
+/// NULL is an empty field; an empty string is `""`, so the two stay apart.
+pub fn csv(columns: &[ResultColumn], rows: &[Vec<Option<String>>]) -> String {
+    let field = |v: Option<&str>| match v {
+        None => String::new(),
+        Some("") => "\"\"".into(),
+        Some(s) if s.contains([',', '"', '\n', '\r']) => format!("\"{}\"", s.replace('"', "\"\"")),
+        Some(s) => s.to_string(),
+    };
+    let mut out = columns.iter().map(|c| field(Some(&c.name))).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for row in rows {
+        out.push_str(&row.iter().map(|v| field(v.as_deref())).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// An array of objects keyed by column name; numbers and booleans typed as the metadata says.
+pub fn json(columns: &[ResultColumn], rows: &[Vec<Option<String>>]) -> String {
+    let value = |c: &ResultColumn, v: &Option<String>| -> serde_json::Value {
+        let Some(text) = v else { return serde_json::Value::Null };
+        if c.is_numeric() {
+            if let Ok(n) = text.parse::<i64>() {
+                return n.into();
+            }
+            if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                return serde_json::Value::Number(n);
+            }
+        }
+        if c.is_boolean() {
+            if let Ok(b) = text.parse::<bool>() {
+                return b.into();
+            }
+        }
+        text.clone().into()
+    };
+    let objects: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|row| {
+            let map: serde_json::Map<String, serde_json::Value> =
+                columns.iter().zip(row).map(|(c, v)| (c.name.clone(), value(c, v))).collect();
+            serde_json::Value::Object(map)
+        })
+        .collect();
+    serde_json::to_string_pretty(&objects).unwrap_or_else(|_| "[]".into())
+}
+
+/// A text table fitted to `width`: each column as wide as its content, the widest shrunk
+/// first when the table does not fit; numbers right-aligned; NULL written `NULL`; sanitized.
+pub fn table(columns: &[ResultColumn], rows: &[Vec<Option<String>>], width: usize) -> String {
+    let cell = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "NULL".into());
+    let mut widths: Vec<usize> = columns.iter().map(|c| sanitize(&c.name).chars().count()).collect();
+    for row in rows {
+        for (i, v) in row.iter().enumerate().take(widths.len()) {
+            widths[i] = widths[i].max(cell(v).chars().count());
+        }
+    }
+    let gaps = 2 * columns.len().saturating_sub(1);
+    while widths.iter().sum::<usize>() + gaps > width.max(columns.len() * 4) {
+        let Some((widest, _)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else { break };
+        if widths[widest] <= 4 {
+            break;
+        }
+        widths[widest] -= 1;
+    }
+    let fit = |text: String, w: usize, right: bool| {
+        let text = if text.chars().count() > w {
+            text.chars().take(w.saturating_sub(1)).chain(std::iter::once('…')).collect()
+        } else {
+            text
+        };
+        if right {
+            format!("{text:>w$}")
+        } else {
+            format!("{text:<w$}")
+        }
+    };
+    let line = |cells: Vec<String>| cells.join("  ").trim_end().to_string() + "\n";
+    let mut out = line(columns.iter().zip(&widths).map(|(c, w)| fit(sanitize(&c.name), *w, c.is_numeric())).collect());
+    out.push_str(&line(widths.iter().map(|w| "─".repeat(*w)).collect()));
+    for row in rows {
+        out.push_str(&line(
+            columns.iter().zip(&widths).zip(row).map(|((c, w), v)| fit(cell(v), *w, c.is_numeric())).collect(),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns() -> Vec<ResultColumn> {
+        vec![
+            ResultColumn { name: "event_type".into(), kind: "varchar".into() },
+            ResultColumn { name: "events".into(), kind: "bigint".into() },
+        ]
+    }
+
+    #[test]
+    fn sql_is_checked_and_classified() {
+        assert_eq!(check_sql("  \n"), Err("there is no SQL to run".into()));
+        assert!(check_sql(&"x".repeat(MAX_SQL_BYTES + 1)).unwrap_err().contains("at most 262144"));
+        assert_eq!(first_keyword("-- top events\n/* note */ (SELECT 1)"), "SELECT");
+        assert!(changes_something("drop table clickstream.events"));
+        assert!(!changes_something("WITH t AS (SELECT 1) SELECT * FROM t"));
+        assert!(is_ddl("SHOW TABLES") && !is_ddl("select 1"));
+    }
+
+    #[test]
+    fn cost_rounds_up_to_the_mb_with_the_minimum_and_ddl_is_free() {
+        let rates = Rates { price_per_tb_usd: 5.0, minimum_billed_mb: 10 };
+        let ten_mb = 10.0 * MIB / TIB * 5.0;
+        assert_eq!(cost_usd(0, false, rates), ten_mb);
+        assert_eq!(cost_usd(1, false, rates), ten_mb);
+        assert_eq!(cost_usd(TIB as u64, false, rates), 5.0);
+        assert_eq!(cost_usd(11 * 1_048_576 + 1, false, rates), 12.0 * MIB / TIB * 5.0);
+        assert_eq!(cost_usd(TIB as u64, true, rates), 0.0);
+        assert_eq!(dollars(5.0), "$5.00");
+        assert_eq!(dollars(ten_mb), "$0.00005");
+    }
+
+    #[test]
+    fn csv_quotes_what_it_must_and_keeps_null_apart_from_empty() {
+        let rows = vec![
+            vec![Some("page_view".into()), Some("12".into())],
+            vec![Some("say \"hi\", then\nleave".into()), None],
+            vec![Some(String::new()), Some("0".into())],
+        ];
+        assert_eq!(
+            csv(&columns(), &rows),
+            "event_type,events\r\npage_view,12\r\n\"say \"\"hi\"\", then\nleave\",\r\n\"\",0\r\n"
+        );
+    }
+
+    #[test]
+    fn json_is_typed_by_the_metadata() {
+        let rows = vec![vec![Some("click".into()), Some("7".into())], vec![None, Some("x".into())]];
+        let value: serde_json::Value = serde_json::from_str(&json(&columns(), &rows)).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!([{"event_type": "click", "events": 7}, {"event_type": null, "events": "x"}])
+        );
+    }
+
+    #[test]
+    fn the_header_row_is_dropped_once_and_tables_fit_the_width() {
+        let mut page = ResultPage {
+            columns: columns(),
+            rows: vec![vec![Some("event_type".into()), Some("events".into())], vec![Some("a".into()), None]],
+            next_token: None,
+        };
+        drop_header(&mut page);
+        drop_header(&mut page);
+        assert_eq!(page.rows.len(), 1);
+        let text = table(&page.columns, &[vec![Some("x".repeat(80)), Some("12345".into())]], 40);
+        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+        assert!(text.lines().nth(2).unwrap().ends_with("12345"), "numbers align right: {text}");
+        assert!(table(&page.columns, &page.rows, 80).contains("NULL"));
+    }
+}

@@ -1,0 +1,242 @@
+//! `lakeops query` on the AWS path: against moto with results seeded through its
+//! `/moto-api/static/athena/query-results` (header row, typed columns, quotes and commas,
+//! NULLs), cancelling, bad input before any call; paging and failures on mocked responses.
+
+mod support;
+
+use lakeops::aws::{AwsPlatform, ClientOptions};
+use lakeops::cli::{QueryArgs, QueryFormat};
+use lakeops::headless::query;
+use lakeops::model::{QueryRequest, QueryState};
+use lakeops::platform::Platform;
+use lakeops::settings::{Loaded, Paths};
+use support::counting::Counting;
+use support::moto::{credentials, moto, sdk_config, seed_athena_results, unique};
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    paths: Paths,
+    loaded: Loaded,
+    platform: Counting,
+    workgroup: String,
+}
+
+async fn fixture(readonly: bool) -> Fixture {
+    let workgroup = unique("ops");
+    let athena = aws_sdk_athena::Client::new(&sdk_config().await);
+    athena.create_work_group().name(&workgroup).send().await.expect("CreateWorkGroup");
+    let (dir, paths) = support::temp_paths();
+    let profile = format!(
+        "name = \"moto-athena\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n[platform.athena]\nworkgroup = \"{workgroup}\"\n[console]\nreadonly = {readonly}\n",
+        moto().endpoint
+    );
+    let loaded = support::load_profile(dir.path(), &paths, &profile);
+    let inner = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
+    Fixture { dir, paths, loaded, platform: Counting::new(inner), workgroup }
+}
+
+fn args(sql: &str, format: QueryFormat) -> QueryArgs {
+    QueryArgs { sql: sql.into(), database: None, workgroup: None, format, output: None }
+}
+
+fn row(values: &[Option<&str>]) -> serde_json::Value {
+    let data: Vec<serde_json::Value> = values
+        .iter()
+        .map(|v| match v {
+            Some(text) => serde_json::json!({"VarCharValue": text}),
+            None => serde_json::json!({}),
+        })
+        .collect();
+    serde_json::json!({ "Data": data })
+}
+
+fn column(name: &str, kind: &str) -> serde_json::Value {
+    serde_json::json!({"Name": name, "Label": name, "Type": kind, "Nullable": "NULLABLE", "CaseSensitive": true})
+}
+
+/// One test for every seeded result: moto hands queued results to whichever query asks first.
+#[tokio::test]
+async fn seeded_results_come_out_as_csv_json_and_a_table() {
+    let f = fixture(false).await;
+    let result = serde_json::json!({
+        "rows": [
+            row(&[Some("event_type"), Some("events"), Some("note")]),
+            row(&[Some("page_view"), Some("1200"), Some("plain")]),
+            row(&[Some("add_to_cart"), Some("37"), Some("say \"hi\", then\nleave")]),
+            row(&[Some("purchase"), None, Some("")]),
+        ],
+        "column_info": [column("event_type", "varchar"), column("events", "bigint"), column("note", "varchar")],
+    });
+    seed_athena_results(&serde_json::json!({ "results": [result.clone(), result.clone(), result] }));
+    let sql = "SELECT event_type, count(*) AS events FROM events GROUP BY 1";
+
+    let out = query::run(&f.loaded, &f.paths, &f.platform, &args(sql, QueryFormat::Csv)).await.expect("csv");
+    assert_eq!(
+        out,
+        "event_type,events,note\r\npage_view,1200,plain\r\nadd_to_cart,37,\"say \"\"hi\"\", then\nleave\"\r\npurchase,,\"\"\r\n"
+    );
+
+    let out = query::run(&f.loaded, &f.paths, &f.platform, &args(sql, QueryFormat::Json)).await.expect("json");
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(value[0], serde_json::json!({"event_type": "page_view", "events": 1200, "note": "plain"}));
+    assert_eq!(value[2], serde_json::json!({"event_type": "purchase", "events": null, "note": ""}));
+
+    let path = f.dir.path().join("out.txt");
+    let mut to_file = args(sql, QueryFormat::Table);
+    to_file.output = Some(path.clone());
+    assert_eq!(query::run(&f.loaded, &f.paths, &f.platform, &to_file).await.expect("table"), "");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("event_type   events  note"), "{text}");
+    assert!(text.contains("purchase       NULL"), "NULL is shown as NULL: {text}");
+    assert!(text.contains("say \"hi\", then leave"), "a line break in a cell stays in its cell: {text}");
+
+    let journal = std::fs::read_to_string(f.paths.journal_file()).unwrap();
+    assert_eq!(journal.matches("\"action\":\"athena.query\"").count(), 3);
+    assert!(journal.contains(&f.workgroup));
+    assert!(journal.contains("done: SUCCEEDED"), "{journal}");
+}
+
+#[tokio::test]
+async fn a_running_query_can_be_cancelled() {
+    // (moto moves a query on only when it is read: stopped before that, it never ran.)
+    let f = fixture(false).await;
+    let request =
+        QueryRequest { sql: "SELECT 1".into(), database: "clickstream".into(), workgroup: f.workgroup.clone() };
+    let id = f.platform.start_query(&request).await.expect("start");
+    f.platform.stop_query(&id).await.expect("stop");
+    assert_eq!(f.platform.mutations(), 1, "StopQueryExecution went through");
+    let status = f.platform.query_status(&id).await.unwrap();
+    assert_eq!(status.state, QueryState::Cancelled);
+    assert!(status.state.is_done());
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_any_call() {
+    let f = fixture(true).await;
+    let cases: [(QueryArgs, i32, &str); 4] = [
+        (args("  ", QueryFormat::Table), 2, "there is no SQL to run"),
+        (args(&"x".repeat(262_145), QueryFormat::Table), 2, "at most 262144"),
+        (args("DROP TABLE clickstream.events", QueryFormat::Table), 3, "read-only mode"),
+        (
+            QueryArgs { output: Some("/nonexistent-dir/out.csv".into()), ..args("SELECT 1", QueryFormat::Csv) },
+            2,
+            "cannot write /nonexistent-dir/out.csv",
+        ),
+    ];
+    for (a, code, message) in cases {
+        let failure = query::run(&f.loaded, &f.paths, &f.platform, &a).await.unwrap_err();
+        assert_eq!(failure.exit_code() as i32, code, "{failure:?}");
+        assert!(failure.message().contains(message), "{failure:?}");
+    }
+    let started = aws_sdk_athena::Client::new(&sdk_config().await)
+        .list_query_executions()
+        .work_group(&f.workgroup)
+        .send()
+        .await
+        .unwrap();
+    assert!(started.query_execution_ids().is_empty(), "no query was started");
+}
+
+mod mocked {
+    //! Several pages of results, and a query the workgroup's cutoff stopped.
+    use aws_sdk_athena::operation::get_query_execution::GetQueryExecutionOutput;
+    use aws_sdk_athena::operation::get_query_results::GetQueryResultsOutput;
+    use aws_sdk_athena::operation::start_query_execution::StartQueryExecutionOutput;
+    use aws_sdk_athena::types::{
+        ColumnInfo, Datum, QueryExecution, QueryExecutionState, QueryExecutionStatistics, QueryExecutionStatus,
+        ResultSet, ResultSetMetadata, Row, StatementType,
+    };
+    use aws_sdk_athena::Client;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use lakeops::aws::{AwsPlatform, ClientOptions};
+    use lakeops::cli::QueryFormat;
+    use lakeops::headless::query;
+
+    fn page(values: &[&str], token: Option<&str>) -> GetQueryResultsOutput {
+        let rows = values.iter().map(|v| Row::builder().data(Datum::builder().var_char_value(*v).build()).build());
+        let metadata = ResultSetMetadata::builder()
+            .column_info(ColumnInfo::builder().name("n").r#type("integer").build().unwrap());
+        GetQueryResultsOutput::builder()
+            .result_set(
+                ResultSet::builder().set_rows(Some(rows.collect())).result_set_metadata(metadata.build()).build(),
+            )
+            .set_next_token(token.map(str::to_string))
+            .build()
+    }
+
+    fn execution(state: QueryExecutionState, reason: Option<&str>, scanned: i64) -> GetQueryExecutionOutput {
+        let status = QueryExecutionStatus::builder().state(state).set_state_change_reason(reason.map(str::to_string));
+        GetQueryExecutionOutput::builder()
+            .query_execution(
+                QueryExecution::builder()
+                    .query_execution_id("q1")
+                    .statement_type(StatementType::Dml)
+                    .status(status.build())
+                    .statistics(
+                        QueryExecutionStatistics::builder()
+                            .data_scanned_in_bytes(scanned)
+                            .engine_execution_time_in_millis(1_500)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    }
+
+    async fn platform(
+        client: Client,
+    ) -> (tempfile::TempDir, lakeops::settings::Paths, lakeops::settings::Loaded, AwsPlatform) {
+        let (dir, paths) = super::support::temp_paths();
+        let loaded = super::support::load_profile(
+            dir.path(),
+            &paths,
+            "name = \"mocked\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"http://127.0.0.1:9\"\n",
+        );
+        let platform =
+            AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(super::credentials()) })
+                .await
+                .with_athena(client);
+        (dir, paths, loaded, platform)
+    }
+
+    #[tokio::test]
+    async fn every_page_is_read_and_the_header_dropped_once() {
+        let start = mock!(Client::start_query_execution)
+            .then_output(|| StartQueryExecutionOutput::builder().query_execution_id("q1").build());
+        let done = mock!(Client::get_query_execution)
+            .then_output(|| execution(QueryExecutionState::Succeeded, None, 3 * 1_048_576));
+        let first = mock!(Client::get_query_results)
+            .match_requests(|r| r.next_token().is_none() && r.max_results() == Some(1000))
+            .then_output(|| page(&["n", "1", "2"], Some("p2")));
+        let second = mock!(Client::get_query_results)
+            .match_requests(|r| r.next_token() == Some("p2"))
+            .then_output(|| page(&["n", "3"], None));
+        let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&start, &done, &first, &second]);
+        let (_dir, paths, loaded, platform) = platform(client).await;
+        let out =
+            query::run(&loaded, &paths, &platform, &super::args("SELECT n FROM t", QueryFormat::Csv)).await.unwrap();
+        // Only the first page carries the header; a later row that reads "n" is data.
+        assert_eq!(out, "n\r\n1\r\n2\r\nn\r\n3\r\n");
+        assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn the_workgroup_cutoff_is_explained() {
+        let start = mock!(Client::start_query_execution)
+            .then_output(|| StartQueryExecutionOutput::builder().query_execution_id("q1").build());
+        let failed = mock!(Client::get_query_execution).then_output(|| {
+            execution(QueryExecutionState::Failed, Some("Bytes scanned limit was exceeded"), 10_000_000_000)
+        });
+        let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&start, &failed]);
+        let (_dir, paths, loaded, platform) = platform(client).await;
+        let failure = query::run(&loaded, &paths, &platform, &super::args("SELECT * FROM events", QueryFormat::Table))
+            .await
+            .unwrap_err();
+        assert_eq!(failure.exit_code(), 1);
+        let message = failure.message();
+        assert!(message.contains("query q1 FAILED: Bytes scanned limit was exceeded"), "{message}");
+        assert!(message.contains("filter on the partition columns"), "{message}");
+        // 10 GB is 9,537 MiB: 9,537 / 1,048,576 TiB × $5.
+        assert!(message.contains("cost $0.05"), "a failed query is still billed for what it scanned: {message}");
+    }
+}
