@@ -239,4 +239,48 @@ mod mocked {
         // 10 GB is 9,537 MiB: 9,537 / 1,048,576 TiB × $5.
         assert!(message.contains("cost $0.05"), "a failed query is still billed for what it scanned: {message}");
     }
+
+    #[tokio::test]
+    async fn the_overview_row_counts_running_failed_and_scanned_today() {
+        use aws_sdk_athena::operation::batch_get_query_execution::BatchGetQueryExecutionOutput;
+        use aws_sdk_athena::operation::list_query_executions::ListQueryExecutionsOutput;
+        use aws_smithy_types::DateTime;
+        use chrono::TimeZone;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 20, 14, 0, 0).unwrap();
+        let at =
+            move |minutes_ago: i64| DateTime::from_secs((now - chrono::Duration::minutes(minutes_ago)).timestamp());
+        let list = mock!(Client::list_query_executions)
+            .match_requests(|r| r.work_group() == Some("ops") && r.max_results() == Some(50))
+            .then_output(|| {
+                ListQueryExecutionsOutput::builder()
+                    .query_execution_ids("a")
+                    .query_execution_ids("b")
+                    .query_execution_ids("c")
+                    .build()
+            });
+        let batch = mock!(Client::batch_get_query_execution).then_output(move || {
+            let q = |id: &str, state: QueryExecutionState, submitted: i64, completed: Option<i64>, scanned: i64| {
+                QueryExecution::builder()
+                    .query_execution_id(id)
+                    .status(
+                        QueryExecutionStatus::builder()
+                            .state(state)
+                            .submission_date_time(at(submitted))
+                            .set_completion_date_time(completed.map(at))
+                            .build(),
+                    )
+                    .statistics(QueryExecutionStatistics::builder().data_scanned_in_bytes(scanned).build())
+                    .build()
+            };
+            BatchGetQueryExecutionOutput::builder()
+                .query_executions(q("a", QueryExecutionState::Running, 1, None, 0))
+                .query_executions(q("b", QueryExecutionState::Failed, 12, Some(10), 1_000))
+                .query_executions(q("c", QueryExecutionState::Succeeded, 30, Some(29), 2_000_000_000))
+                .build()
+        });
+        let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&list, &batch]);
+        let row = lakeops::aws::athena::workgroup_status(&client, "ops", now).await.unwrap();
+        assert_eq!((row.running, row.failed_last_hour), (1, 1));
+        assert_eq!(row.scanned_bytes_today, 2_000_001_000, "both finished queries were submitted today");
+    }
 }

@@ -88,3 +88,59 @@ pub async fn stop(client: &Client, id: &str) -> Result<(), PlatformError> {
         .map_err(|e| platform_error("Athena StopQueryExecution", e))?;
     Ok(())
 }
+
+/// Queries looked at for the overview's row: the workgroup's 50 newest (one
+/// ListQueryExecutions page, one BatchGetQueryExecution call).
+const RECENT_QUERIES: i32 = 50;
+
+/// The workgroup's recent queries: running or queued, failed in the last hour, and the bytes
+/// scanned today (UTC) by the 50 newest.
+pub async fn workgroup_status(
+    client: &Client,
+    workgroup: &str,
+    now: DateTime<chrono::Utc>,
+) -> Result<crate::model::AthenaStatus, PlatformError> {
+    let listed = client
+        .list_query_executions()
+        .work_group(workgroup)
+        .max_results(RECENT_QUERIES)
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena ListQueryExecutions", e))?;
+    let ids = listed.query_execution_ids().to_vec();
+    let mut status = crate::model::AthenaStatus {
+        workgroup: workgroup.to_string(),
+        running: 0,
+        failed_last_hour: 0,
+        scanned_bytes_today: 0,
+    };
+    if ids.is_empty() {
+        return Ok(status);
+    }
+    let out = client
+        .batch_get_query_execution()
+        .set_query_execution_ids(Some(ids))
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena BatchGetQueryExecution", e))?;
+    let time = |t: Option<&aws_smithy_types::DateTime>| t.and_then(|t| DateTime::from_timestamp(t.secs(), 0));
+    let today = now.date_naive();
+    for q in out.query_executions() {
+        let s = q.status();
+        let state = QueryState::parse(s.and_then(|s| s.state()).map(|s| s.as_str()).unwrap_or("FAILED"));
+        let submitted = time(s.and_then(|s| s.submission_date_time()));
+        let completed = time(s.and_then(|s| s.completion_date_time()));
+        match state {
+            QueryState::Queued | QueryState::Running => status.running += 1,
+            QueryState::Failed if completed.is_some_and(|c| now - c < chrono::Duration::hours(1)) => {
+                status.failed_last_hour += 1
+            }
+            _ => {}
+        }
+        if submitted.is_some_and(|t| t.date_naive() == today) {
+            let scanned = q.statistics().and_then(|s| s.data_scanned_in_bytes()).unwrap_or(0);
+            status.scanned_bytes_today += scanned.max(0) as u64;
+        }
+    }
+    Ok(status)
+}

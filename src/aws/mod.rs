@@ -50,8 +50,9 @@ struct State {
     discovered: Option<(Instant, Vec<String>)>,
     /// Glue jobs and crawlers in the region, with `discover = true`.
     discovered_glue: Option<(Instant, GlueNames)>,
-    /// The overview's CloudTrail row, reused for `AUDIT_ROW_TTL`.
+    /// The overview's CloudTrail and Athena rows, reused for a minute.
     audit_row: Option<(Instant, AuditStatus)>,
+    athena_row: Option<(Instant, AthenaStatus)>,
     /// Firehose delivery streams that publish metrics, from ListMetrics.
     firehose: Option<(Instant, Vec<String>)>,
     /// The catalog, read at most every `CATALOG_TTL` (partition counts page through GetPartitions).

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{cloudtrail, cloudwatch, glue, kinesis, sqs, AwsPlatform, DISCOVERY_TTL};
+use super::{athena, cloudtrail, cloudwatch, glue, kinesis, sqs, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey, Stat};
 use crate::platform::{Platform, PlatformError};
@@ -14,8 +14,8 @@ const SUMMARY_TTL: Duration = Duration::from_secs(30);
 /// DescribeStreamSummary calls one refresh may make (the API allows 20 a second per account):
 /// with hundreds of streams, the list fills in over a few refreshes.
 const SUMMARIES_PER_REFRESH: usize = 20;
-/// The overview's CloudTrail row (writes in the last hour) is looked up at most this often:
-/// LookupEvents allows 2 calls a second per account, shared with the audit view and people.
+/// The overview's CloudTrail row (writes in the last hour) and Athena row are read at most this
+/// often: LookupEvents allows 2 calls a second per account, shared with the audit view and people.
 const AUDIT_ROW_TTL: Duration = Duration::from_secs(60);
 /// The catalog changes with crawls and ETL runs, hourly: reading it every few minutes is plenty.
 const CATALOG_TTL: Duration = Duration::from_secs(300);
@@ -103,7 +103,10 @@ impl AwsPlatform {
             ),
             glue,
             redshift: redshift_status(&self.settings.platform.redshift, store, now_s),
-            athena: not_yet(5),
+            athena: match self.athena_status().await {
+                Ok(status) => Reading::Ready { data: status },
+                Err(e) => Reading::Unavailable { reason: e.to_string() },
+            },
             audit: match self.audit_status().await {
                 Ok(row) => Reading::Ready { data: row },
                 Err(e) => Reading::Unavailable { reason: e.to_string() },
@@ -235,6 +238,19 @@ impl AwsPlatform {
                 Vec::new()
             }
         }
+    }
+
+    /// The workgroup's row: its 50 newest queries, read at most once a minute.
+    async fn athena_status(&self) -> Result<AthenaStatus, PlatformError> {
+        if let Some((_, row)) = self.state().athena_row.clone().filter(|(at, _)| at.elapsed() < AUDIT_ROW_TTL) {
+            return Ok(row);
+        }
+        let workgroup = &self.settings.platform.athena.workgroup;
+        let row = self
+            .call("BatchGetQueryExecution", athena::workgroup_status(&self.athena, workgroup, chrono::Utc::now()))
+            .await?;
+        self.state().athena_row = Some((Instant::now(), row.clone()));
+        Ok(row)
     }
 
     /// Write events of the last hour (one LookupEvents page of 50, ReadOnly=false).
@@ -374,9 +390,4 @@ fn function_keys(name: &str) -> [SeriesKey; 7] {
         k("IteratorAge", Stat::Maximum),
         k("ConcurrentExecutions", Stat::Maximum),
     ]
-}
-
-/// Layers whose AWS readers are not written yet say so, and where that work is tracked.
-fn not_yet<T>(issue: u32) -> Reading<T> {
-    Reading::unavailable(format!("not read from AWS yet: this layer's AWS reader comes with issue #{issue}"))
 }
