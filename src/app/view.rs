@@ -79,38 +79,15 @@ impl ViewId {
 
     /// Views that exist today; the rest show what they will hold and where that work is tracked.
     pub fn is_built(self) -> bool {
-        matches!(
-            self,
-            ViewId::Overview
-                | ViewId::Errors
-                | ViewId::Streams
-                | ViewId::StreamDetail
-                | ViewId::Peek
-                | ViewId::Audit
-                | ViewId::Glue
-                | ViewId::Lambda
-                | ViewId::Alarms
-                | ViewId::Redshift
-                | ViewId::Pipeline
-        )
+        self.planned().is_empty()
     }
 
-    /// What an unbuilt view will show, for its placeholder screen.
+    /// What an unbuilt view will show, for its placeholder screen; empty for a built one.
     pub fn planned(self) -> &'static str {
         match self {
             ViewId::Athena => "the query editor, live state, cost, paged results and history (issue #5)",
             ViewId::Stack => "the provisioning plan, live stack events, outputs and drift (issue #6)",
-            ViewId::Overview
-            | ViewId::Errors
-            | ViewId::Streams
-            | ViewId::StreamDetail
-            | ViewId::Peek
-            | ViewId::Audit
-            | ViewId::Glue
-            | ViewId::Lambda
-            | ViewId::Alarms
-            | ViewId::Redshift
-            | ViewId::Pipeline => "",
+            _ => "",
         }
     }
 
