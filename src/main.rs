@@ -117,6 +117,12 @@ async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<S
     };
     let mut app =
         App::new(header, headless::status::thresholds(loaded), loaded.settings.console.refresh_seconds * 1000);
+    let platform_settings = &loaded.settings.platform;
+    app.athena_target = Some((platform_settings.athena.workgroup.clone(), platform_settings.glue.database.clone()));
+    app.athena_rates = Some(lakeops::ops::athena::Rates {
+        price_per_tb_usd: platform_settings.athena.price_per_tb_usd,
+        minimum_billed_mb: platform_settings.athena.minimum_billed_mb,
+    });
     if let Some(problem) = log_problem {
         lakeops::app::report_error(&mut app, "log", &format!("logging is off: {problem}"), chrono::Utc::now());
     }

@@ -301,3 +301,47 @@ fn alarms_redshift_and_pipeline_views_during_an_incident() {
         insta::assert_snapshot!(view, with_styles(&render(&app, &theme("default"), 110, 32)));
     }
 }
+
+/// `:athena` with results (a NULL, a hostile cell) after a query, and one that failed.
+#[test]
+fn athena_pane() {
+    use lakeops::model::{QueryState, QueryStatus, ResultColumn, ResultPage};
+    let mut app = console(110, 30);
+    app.athena_target = Some(("clickstream-ops".into(), "clickstream".into()));
+    for c in ":athena".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    for c in "SELECT event_type, count(*) AS events FROM events WHERE day = '20' GROUP BY 1".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::F(5));
+    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 30);
+    let status = |state| QueryStatus {
+        id: "q1".into(),
+        state,
+        reason: None,
+        scanned_bytes: Some(43_200_000),
+        engine_ms: Some(2_300),
+        submitted: None,
+        statement_type: Some("DML".into()),
+    };
+    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 40);
+    let page = ResultPage {
+        columns: vec![
+            ResultColumn { name: "event_type".into(), kind: "varchar".into() },
+            ResultColumn { name: "events".into(), kind: "bigint".into() },
+        ],
+        rows: vec![
+            vec![Some("event_type".into()), Some("events".into())],
+            vec![Some("page_view".into()), Some("812233".into())],
+            vec![Some("add_to_cart".into()), None],
+            vec![Some("\u{1b}[2Jclick\u{1b}]0;x\u{7}".into()), Some("".into())],
+        ],
+        next_token: Some("p2".into()),
+    };
+    update(&mut app, Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page) }, 50);
+    let screen = render(&app, &theme("default"), 110, 30);
+    assert!(!text(&screen).contains('\u{1b}'));
+    insta::assert_snapshot!("athena_results", with_styles(&screen));
+}

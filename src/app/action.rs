@@ -3,7 +3,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
     AuditEvent, AuditQuery, GlueChange, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom, PeekRecord,
-    PlatformSnapshot, ReshardCall, StreamFacts, StreamSeries,
+    PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, StreamFacts, StreamSeries,
 };
 use crate::platform::PlatformError;
 
@@ -78,6 +78,22 @@ pub enum Action {
         result: Result<String, PlatformError>,
         at: DateTime<Utc>,
     },
+    QueryStarted {
+        result: Result<String, PlatformError>,
+    },
+    QueryPolled {
+        id: String,
+        result: Result<QueryStatus, PlatformError>,
+    },
+    QueryResultsLoaded {
+        id: String,
+        /// The first page (its header row is dropped, its columns taken).
+        first: bool,
+        result: Result<ResultPage, PlatformError>,
+    },
+    QueryStopped {
+        result: Result<(), PlatformError>,
+    },
     /// Something went wrong outside a platform call (the journal could not be written).
     Failed {
         source: String,
@@ -132,6 +148,21 @@ pub enum Effect {
         query: LogQuery,
     },
     StopLiveTail,
+    /// Start an Athena query (journaled).
+    StartQuery {
+        request: QueryRequest,
+    },
+    PollQuery {
+        id: String,
+    },
+    /// A page of a finished query's results (`token` `None`: the first).
+    FetchQueryResults {
+        id: String,
+        token: Option<String>,
+    },
+    StopQuery {
+        id: String,
+    },
     /// Glue jobs, runs, crawlers and the catalog.
     FetchGlue,
     /// Make a checked Glue change and journal it (`detail` is the plan in words).

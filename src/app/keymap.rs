@@ -81,6 +81,12 @@ const LAMBDA: &[Binding] = &[
 ];
 const ALARMS: &[Binding] =
     &[Binding { keys: "/", command: Command::OpenFilter, does: "filter by name, state, reason or metric" }];
+const ATHENA: &[Binding] = &[
+    Binding { keys: "F5  ctrl-enter", command: Command::Open, does: "run the SQL in the editor" },
+    Binding { keys: "ctrl-c  x", command: Command::Open, does: "cancel the running query (StopQueryExecution)" },
+    Binding { keys: "tab  esc", command: Command::Open, does: "editor ↔ results (the editor takes every key)" },
+    Binding { keys: "j k  h l", command: Command::Down, does: "scroll the results by row / by column" },
+];
 const GLUE: &[Binding] = &[
     Binding {
         keys: "tab  shift-tab",
@@ -104,6 +110,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
         ViewId::Peek => PEEK,
         ViewId::Audit => AUDIT,
         ViewId::Glue => GLUE,
+        ViewId::Athena => ATHENA,
         ViewId::Alarms => ALARMS,
         ViewId::Lambda => LAMBDA,
         _ => &[],

@@ -1,6 +1,7 @@
 //! The console's state and its pure reducer: testable without a terminal or a network.
 
 mod action;
+pub mod athena;
 pub mod audit;
 pub mod confirm;
 pub mod glue;
@@ -22,6 +23,8 @@ pub use view::ViewId;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_athena;
 #[cfg(test)]
 mod tests_glue;
 #[cfg(test)]

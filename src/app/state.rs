@@ -108,6 +108,11 @@ pub struct App {
     pub audit: super::audit::AuditView,
     /// The consumer function's log events and chart window, for `:lambda`.
     pub lambda: super::lambda::LambdaView,
+    /// The SQL editor, the running query and its results, for `:athena`.
+    pub athena: super::athena::AthenaView,
+    /// The workgroup and database `:athena` runs queries in, and what a TB costs (the profile's).
+    pub athena_target: Option<(String, String)>,
+    pub athena_rates: Option<crate::ops::athena::Rates>,
     /// Glue jobs, runs, crawlers and the catalog, for `:glue`.
     pub glue: super::glue::GlueView,
     /// Records being peeked at.
@@ -147,6 +152,9 @@ impl App {
             peek: None,
             audit: Default::default(),
             glue: Default::default(),
+            athena: Default::default(),
+            athena_target: None,
+            athena_rates: None,
             lambda: Default::default(),
             toasts: VecDeque::new(),
             refresh: Refresh::default(),
@@ -168,7 +176,8 @@ impl App {
         let toast = self.toasts.iter().map(|t| t.expires_at_ms).min();
         let peek = super::peek::next_wake_ms(self);
         let tail = super::lambda::next_wake_ms(self);
-        [refresh, toast, peek, tail].into_iter().flatten().min()
+        let query = super::athena::next_wake_ms(self);
+        [refresh, toast, peek, tail, query].into_iter().flatten().min()
     }
 
     /// Overview rows that pass the filter, as indexes into `layers`.

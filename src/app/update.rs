@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::action::{Action, Effect};
+use super::athena;
 use super::audit;
 use super::glue;
 use super::keymap::{self, Command};
@@ -163,6 +164,22 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             glue::fetch(app, &mut effects);
         }
         Action::Failed { source, message, at } => report_error(app, &source, &message, at),
+        Action::QueryStarted { result } => {
+            athena::started(app, result.map_err(|e| e.to_string()));
+            app.dirty = true;
+        }
+        Action::QueryPolled { id, result } => {
+            athena::polled(app, &id, result.map_err(|e| e.to_string()), &mut effects);
+            app.dirty = true;
+        }
+        Action::QueryResultsLoaded { id, first, result } => {
+            athena::results_loaded(app, &id, first, result.map_err(|e| e.to_string()));
+            app.dirty = true;
+        }
+        Action::QueryStopped { result } => {
+            athena::stopped(app, result.map_err(|e| e.to_string()));
+            app.dirty = true;
+        }
         Action::PeekOpened { result, at } => {
             if let Err(e) = peek::opened(app, result.map_err(|e| e.to_string()), now_ms) {
                 report_error(app, "peek", &e, at);
@@ -182,6 +199,7 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
     glue::on_open(app, &mut effects);
     lambda::on_open(app, &mut effects);
     lambda::poll(app, now_ms, &mut effects);
+    athena::poll(app, now_ms, &mut effects);
     expire_toasts(app);
     if !app.quitting && !app.refresh.in_flight && now_ms >= app.refresh.due_at_ms {
         app.refresh.in_flight = true;
@@ -238,7 +256,8 @@ fn quit(app: &mut App, effects: &mut Vec<Effect>) {
 
 fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
     app.dirty = true;
-    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+    let cancels_query = app.view() == ViewId::Athena && app.athena.running.is_some() && app.mode == Mode::Normal;
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') && !cancels_query {
         return quit(app, effects);
     }
     match app.mode.clone() {
@@ -260,6 +279,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
                 ViewId::Audit => audit::key(app, key, effects),
                 ViewId::Glue => glue::key(app, key),
                 ViewId::Lambda => lambda::key(app, key, effects),
+                ViewId::Athena => athena::key(app, key, effects),
                 _ => false,
             };
             if handled {

@@ -85,7 +85,6 @@ impl ViewId {
     /// What an unbuilt view will show, for its placeholder screen; empty for a built one.
     pub fn planned(self) -> &'static str {
         match self {
-            ViewId::Athena => "the query editor, live state, cost, paged results and history (issue #5)",
             ViewId::Stack => "the provisioning plan, live stack events, outputs and drift (issue #6)",
             _ => "",
         }

@@ -212,6 +212,42 @@ fn execute(
                 task.abort();
             }
         }
+        Effect::StartQuery { request } => {
+            tokio::spawn(async move {
+                let result = platform.start_query(&request).await;
+                let outcome = match &result {
+                    Ok(id) => format!("started: {id}"),
+                    Err(e) => format!("failed: {e}"),
+                };
+                let detail: String =
+                    request.sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
+                session.record("athena.query", &request.workgroup, &detail, &outcome, &tx);
+                let _ = tx.send(Action::QueryStarted { result });
+            });
+        }
+        Effect::PollQuery { id } => {
+            tokio::spawn(async move {
+                let result = platform.query_status(&id).await;
+                let _ = tx.send(Action::QueryPolled { id, result });
+            });
+        }
+        Effect::FetchQueryResults { id, token } => {
+            tokio::spawn(async move {
+                let result = platform.query_results(&id, token.as_deref()).await;
+                let _ = tx.send(Action::QueryResultsLoaded { id, first: token.is_none(), result });
+            });
+        }
+        Effect::StopQuery { id } => {
+            tokio::spawn(async move {
+                let result = platform.stop_query(&id).await;
+                let outcome = match &result {
+                    Ok(()) => "done".to_string(),
+                    Err(e) => format!("failed: {e}"),
+                };
+                session.record("athena.stop-query", &id, "", &outcome, &tx);
+                let _ = tx.send(Action::QueryStopped { result });
+            });
+        }
         Effect::FetchGlue => {
             tokio::spawn(async move {
                 let result = platform.glue_overview().await.map(Box::new);

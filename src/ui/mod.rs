@@ -1,6 +1,7 @@
 //! Drawing: one file per view plus the shared chrome. Reads `App`, never changes it.
 
 mod alarms;
+mod athena;
 mod audit;
 mod chart;
 mod confirm_dialog;
@@ -46,6 +47,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         ViewId::Peek => peek::draw(app, theme, frame, areas.body),
         ViewId::Audit => audit::draw(app, theme, frame, areas.body),
         ViewId::Glue => glue::draw(app, theme, frame, areas.body),
+        ViewId::Athena => athena::draw(app, theme, frame, areas.body),
         ViewId::Pipeline => pipeline::draw(app, theme, frame, areas.body),
         ViewId::Redshift => redshift::draw(app, theme, frame, areas.body),
         ViewId::Alarms => alarms::draw(app, theme, frame, areas.body),

@@ -84,6 +84,11 @@ fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
             out.push(("/", "filter"));
         }
         ViewId::Alarms => out.push(("/", "filter")),
+        ViewId::Athena => {
+            out.push(("F5", "run"));
+            out.push(("tab", "editor/results"));
+            out.push(("x", "cancel"));
+        }
         ViewId::Lambda => {
             out.push(("w", "window"));
             out.push(("e", "errors"));

@@ -1,0 +1,308 @@
+//! `:athena`: a SQL editor, the running query's state and cost, and its results, fetched a
+//! page at a time as the operator scrolls.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Effect;
+use super::state::App;
+use crate::model::{QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
+use crate::ops::athena::{changes_something, check_sql, drop_header};
+
+/// While a query runs, GetQueryExecution once a second.
+pub const POLL_EVERY_MS: u64 = 1_000;
+/// Rows from the end of what is loaded at which the next page is asked for.
+const PREFETCH_ROWS: usize = 50;
+
+/// The SQL being written; lines of characters, the cursor at (row, col).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Editor {
+    pub lines: Vec<Vec<char>>,
+    pub row: usize,
+    pub col: usize,
+}
+
+impl Default for Editor {
+    fn default() -> Self {
+        Editor { lines: vec![Vec::new()], row: 0, col: 0 }
+    }
+}
+
+impl Editor {
+    pub fn text(&self) -> String {
+        self.lines.iter().map(|l| l.iter().collect::<String>()).collect::<Vec<_>>().join("\n")
+    }
+
+    fn insert(&mut self, c: char) {
+        self.lines[self.row].insert(self.col, c);
+        self.col += 1;
+    }
+
+    fn newline(&mut self) {
+        let rest = self.lines[self.row].split_off(self.col);
+        self.lines.insert(self.row + 1, rest);
+        self.row += 1;
+        self.col = 0;
+    }
+
+    fn backspace(&mut self) {
+        if self.col > 0 {
+            self.col -= 1;
+            self.lines[self.row].remove(self.col);
+        } else if self.row > 0 {
+            let line = self.lines.remove(self.row);
+            self.row -= 1;
+            self.col = self.lines[self.row].len();
+            self.lines[self.row].extend(line);
+        }
+    }
+
+    fn delete(&mut self) {
+        if self.col < self.lines[self.row].len() {
+            self.lines[self.row].remove(self.col);
+        } else if self.row + 1 < self.lines.len() {
+            let next = self.lines.remove(self.row + 1);
+            self.lines[self.row].extend(next);
+        }
+    }
+
+    fn move_to(&mut self, row: usize, col: usize) {
+        self.row = row.min(self.lines.len() - 1);
+        self.col = col.min(self.lines[self.row].len());
+    }
+}
+
+/// Where keys go: the editor takes every printable key; the results pane lets the console's
+/// own keys (`:`, `q`, `?`) through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AthenaFocus {
+    #[default]
+    Editor,
+    Results,
+}
+
+/// A query started from the pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Running {
+    /// `None` until StartQueryExecution answers.
+    pub id: Option<String>,
+    pub started_ms: u64,
+    pub status: Option<QueryStatus>,
+    pub poll_due_ms: u64,
+    pub polling: bool,
+}
+
+/// A finished query's results, as far as they are loaded.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Results {
+    pub id: String,
+    pub columns: Vec<ResultColumn>,
+    pub rows: Vec<Vec<Option<String>>>,
+    pub next_token: Option<String>,
+    pub loading: bool,
+    /// First row and first column shown.
+    pub row: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AthenaView {
+    pub editor: Editor,
+    pub focus: AthenaFocus,
+    pub running: Option<Running>,
+    /// The last query that ended, with its statistics.
+    pub last: Option<QueryStatus>,
+    pub results: Option<Results>,
+    /// Why the last run did not happen or did not succeed, as the operator should read it.
+    pub error: Option<String>,
+}
+
+pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if key.code == KeyCode::F(5) || (key.code == KeyCode::Enter && ctrl) {
+        run(app, effects);
+        return true;
+    }
+    if ctrl && key.code == KeyCode::Char('c') {
+        // Ctrl-C cancels a running query; otherwise it quits, as everywhere.
+        return cancel(app, effects);
+    }
+    match app.athena.focus {
+        AthenaFocus::Editor => editor_key(app, key),
+        AthenaFocus::Results => results_key(app, key, effects),
+    }
+}
+
+fn editor_key(app: &mut App, key: KeyEvent) -> bool {
+    let e = &mut app.athena.editor;
+    match key.code {
+        KeyCode::Esc | KeyCode::Tab => app.athena.focus = AthenaFocus::Results,
+        KeyCode::Enter => e.newline(),
+        KeyCode::Backspace => e.backspace(),
+        KeyCode::Delete => e.delete(),
+        KeyCode::Left if e.col > 0 => e.col -= 1,
+        KeyCode::Left if e.row > 0 => e.move_to(e.row - 1, usize::MAX),
+        KeyCode::Right if e.col < e.lines[e.row].len() => e.col += 1,
+        KeyCode::Right if e.row + 1 < e.lines.len() => e.move_to(e.row + 1, 0),
+        KeyCode::Up if e.row > 0 => e.move_to(e.row - 1, e.col),
+        KeyCode::Down => e.move_to(e.row + 1, e.col),
+        KeyCode::Home => e.col = 0,
+        KeyCode::End => e.col = e.lines[e.row].len(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => e.insert(c),
+        _ => {}
+    }
+    // The editor keeps every key while it has the focus.
+    true
+}
+
+fn results_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
+    let page = app.height.saturating_sub(12) as usize;
+    let view = &mut app.athena;
+    match key.code {
+        KeyCode::Tab | KeyCode::Char('i') => view.focus = AthenaFocus::Editor,
+        KeyCode::Char('x') => return cancel(app, effects),
+        _ => {
+            let Some(r) = view.results.as_mut() else { return false };
+            let last_row = r.rows.len().saturating_sub(1);
+            match key.code {
+                KeyCode::Char('j') | KeyCode::Down => r.row = (r.row + 1).min(last_row),
+                KeyCode::Char('k') | KeyCode::Up => r.row = r.row.saturating_sub(1),
+                KeyCode::PageDown => r.row = (r.row + page.max(1)).min(last_row),
+                KeyCode::PageUp => r.row = r.row.saturating_sub(page.max(1)),
+                KeyCode::Char('l') | KeyCode::Right => {
+                    r.column = (r.column + 1).min(r.columns.len().saturating_sub(1));
+                }
+                KeyCode::Char('h') | KeyCode::Left => r.column = r.column.saturating_sub(1),
+                _ => return false,
+            }
+            more_rows(app, effects);
+        }
+    }
+    true
+}
+
+/// Asks for the next page when the view comes near the end of what is loaded.
+fn more_rows(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(r) = app.athena.results.as_mut() else { return };
+    if !r.loading && r.row + PREFETCH_ROWS >= r.rows.len() {
+        if let Some(token) = r.next_token.clone() {
+            r.loading = true;
+            effects.push(Effect::FetchQueryResults { id: r.id.clone(), token: Some(token) });
+        }
+    }
+}
+
+fn run(app: &mut App, effects: &mut Vec<Effect>) {
+    if app.athena.running.is_some() {
+        app.athena.error = Some("a query is running: wait for it, or cancel it with Ctrl-C or x".into());
+        return;
+    }
+    let sql = app.athena.editor.text();
+    if let Err(e) = check_sql(&sql) {
+        app.athena.error = Some(e);
+        return;
+    }
+    if app.header.readonly && changes_something(&sql) {
+        app.athena.error = Some("read-only mode: this statement changes the catalog or the data".into());
+        return;
+    }
+    let Some((workgroup, database)) = app.athena_target.clone() else {
+        app.athena.error = Some("no Athena workgroup in this profile ([platform.athena] workgroup)".into());
+        return;
+    };
+    app.athena.error = None;
+    app.athena.running =
+        Some(Running { id: None, started_ms: app.now_ms, status: None, poll_due_ms: u64::MAX, polling: false });
+    effects.push(Effect::StartQuery { request: QueryRequest { sql, database, workgroup } });
+}
+
+fn cancel(app: &mut App, effects: &mut Vec<Effect>) -> bool {
+    match app.athena.running.as_ref().and_then(|r| r.id.clone()) {
+        Some(id) => {
+            effects.push(Effect::StopQuery { id });
+            true
+        }
+        None => false,
+    }
+}
+
+pub fn started(app: &mut App, result: Result<String, String>) {
+    match result {
+        Ok(id) => {
+            if let Some(r) = app.athena.running.as_mut() {
+                r.id = Some(id);
+                r.poll_due_ms = app.now_ms;
+            }
+        }
+        Err(e) => {
+            app.athena.running = None;
+            app.athena.error = Some(e);
+        }
+    }
+}
+
+/// The poll, when due.
+pub fn poll(app: &mut App, now_ms: u64, effects: &mut Vec<Effect>) {
+    let Some(r) = app.athena.running.as_mut() else { return };
+    if let (Some(id), false) = (&r.id, r.polling) {
+        if now_ms >= r.poll_due_ms {
+            r.polling = true;
+            effects.push(Effect::PollQuery { id: id.clone() });
+        }
+    }
+}
+
+pub fn next_wake_ms(app: &App) -> Option<u64> {
+    let r = app.athena.running.as_ref()?;
+    (r.id.is_some() && !r.polling).then_some(r.poll_due_ms)
+}
+
+pub fn polled(app: &mut App, id: &str, result: Result<QueryStatus, String>, effects: &mut Vec<Effect>) {
+    let now = app.now_ms;
+    let Some(r) = app.athena.running.as_mut().filter(|r| r.id.as_deref() == Some(id)) else { return };
+    r.polling = false;
+    r.poll_due_ms = now + POLL_EVERY_MS;
+    let status = match result {
+        Ok(status) => status,
+        // A failed poll is said, and the next one tries again.
+        Err(e) => {
+            app.athena.error = Some(e);
+            return;
+        }
+    };
+    if !status.state.is_done() {
+        r.status = Some(status);
+        return;
+    }
+    app.athena.running = None;
+    if status.state == QueryState::Succeeded {
+        app.athena.error = None;
+        app.athena.results = Some(Results { id: id.to_string(), loading: true, ..Default::default() });
+        effects.push(Effect::FetchQueryResults { id: id.to_string(), token: None });
+    } else {
+        let reason = status.reason.clone().unwrap_or_else(|| "no reason given".into());
+        app.athena.error = Some(format!("{}: {reason}", status.state.name()));
+    }
+    app.athena.last = Some(status);
+}
+
+pub fn results_loaded(app: &mut App, id: &str, first: bool, result: Result<ResultPage, String>) {
+    let Some(r) = app.athena.results.as_mut().filter(|r| r.id == id) else { return };
+    r.loading = false;
+    match result {
+        Ok(mut page) => {
+            if first {
+                drop_header(&mut page);
+                r.columns = page.columns;
+            }
+            r.rows.append(&mut page.rows);
+            r.next_token = page.next_token;
+        }
+        Err(e) => app.athena.error = Some(format!("results not read: {e}")),
+    }
+}
+
+pub fn stopped(app: &mut App, result: Result<(), String>) {
+    if let Err(e) = result {
+        app.athena.error = Some(format!("not cancelled: {e}"));
+    }
+}

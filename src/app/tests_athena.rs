@@ -1,0 +1,149 @@
+//! `:athena`'s reducer: editing, running, following, paging and cancelling.
+
+use chrono::Utc;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::tests::{app, key, snapshot, type_text};
+use super::*;
+use crate::model::*;
+use crate::platform::PlatformError;
+
+fn open() -> App {
+    let mut app = app();
+    app.athena_target = Some(("ops".into(), "clickstream".into()));
+    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot())), at: Utc::now() }, 10);
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "athena");
+    key(&mut app, KeyCode::Enter);
+    app
+}
+
+fn f5(app: &mut App) -> Vec<Effect> {
+    key(app, KeyCode::F(5))
+}
+
+fn status(state: QueryState) -> QueryStatus {
+    QueryStatus {
+        id: "q1".into(),
+        state,
+        reason: (state == QueryState::Failed).then(|| "SYNTAX_ERROR: line 1:8: Column 'x' cannot be resolved".into()),
+        scanned_bytes: Some(42 * 1_048_576),
+        engine_ms: Some(2_300),
+        submitted: None,
+        statement_type: Some("DML".into()),
+    }
+}
+
+fn page(rows: &[&str], token: Option<&str>) -> ResultPage {
+    ResultPage {
+        columns: vec![ResultColumn { name: "n".into(), kind: "integer".into() }],
+        rows: rows.iter().map(|r| vec![Some(r.to_string())]).collect(),
+        next_token: token.map(str::to_string),
+    }
+}
+
+#[test]
+fn the_editor_takes_every_key_and_edits_lines() {
+    let mut app = open();
+    type_text(&mut app, "SELECT q:?");
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "FROM t");
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Backspace);
+    assert_eq!(app.athena.editor.text(), "SELECT q:\nFROM ");
+    assert!(!app.quitting && app.mode == Mode::Normal, "q, : and ? were typed, not obeyed");
+    // Esc leaves the editor; then q quits as everywhere.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quitting);
+}
+
+#[test]
+fn running_follows_the_query_and_reads_the_first_page() {
+    let mut app = open();
+    type_text(&mut app, "SELECT n FROM t");
+    let effects = f5(&mut app);
+    let Some(Effect::StartQuery { request }) = effects.iter().find(|e| matches!(e, Effect::StartQuery { .. })) else {
+        panic!("{effects:?}")
+    };
+    assert_eq!((request.workgroup.as_str(), request.database.as_str()), ("ops", "clickstream"));
+    let again = f5(&mut app);
+    assert!(!again.iter().any(|e| matches!(e, Effect::StartQuery { .. })), "one query at a time");
+    assert!(app.athena.error.as_deref().unwrap_or("").contains("a query is running"));
+    let effects = update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    assert!(effects.contains(&Effect::PollQuery { id: "q1".into() }));
+    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Running)) }, 200);
+    assert_eq!(app.next_wake_ms(), Some(1_200), "polled again a second later");
+    let effects =
+        update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 1_300);
+    assert!(effects.contains(&Effect::FetchQueryResults { id: "q1".into(), token: None }));
+    update(
+        &mut app,
+        Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page(&["n", "1", "2"], Some("p2"))) },
+        1_400,
+    );
+    let results = app.athena.results.as_ref().unwrap();
+    assert_eq!(results.rows.len(), 2, "the header row is dropped");
+    assert!(app.athena.running.is_none() && app.athena.last.is_some());
+}
+
+#[test]
+fn scrolling_near_the_end_asks_for_the_next_page_once() {
+    let mut app = open();
+    type_text(&mut app, "SELECT n FROM t");
+    f5(&mut app);
+    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 200);
+    update(
+        &mut app,
+        Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page(&["1", "2"], Some("p2"))) },
+        300,
+    );
+    key(&mut app, KeyCode::Tab);
+    let effects = key(&mut app, KeyCode::Char('j'));
+    assert!(effects.contains(&Effect::FetchQueryResults { id: "q1".into(), token: Some("p2".into()) }));
+    assert!(key(&mut app, KeyCode::Char('j')).is_empty(), "one page at a time");
+    update(
+        &mut app,
+        Action::QueryResultsLoaded { id: "q1".into(), first: false, result: Ok(page(&["n", "3"], None)) },
+        400,
+    );
+    let rows: Vec<_> = app.athena.results.as_ref().unwrap().rows.iter().map(|r| r[0].clone().unwrap()).collect();
+    assert_eq!(rows, ["1", "2", "n", "3"], "only the first page carries a header");
+}
+
+#[test]
+fn ctrl_c_cancels_a_running_query_instead_of_quitting() {
+    let mut app = open();
+    type_text(&mut app, "SELECT 1");
+    f5(&mut app);
+    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let effects = update(&mut app, Action::Key(ctrl_c), 150);
+    assert!(effects.contains(&Effect::StopQuery { id: "q1".into() }));
+    assert!(!app.quitting);
+    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Cancelled)) }, 300);
+    assert!(app.athena.error.as_deref().unwrap_or("").starts_with("CANCELLED"));
+    update(&mut app, Action::Key(ctrl_c), 400);
+    assert!(app.quitting, "with nothing running, Ctrl-C quits");
+}
+
+#[test]
+fn bad_sql_read_only_and_failures_are_said_in_the_pane() {
+    let mut app = open();
+    assert!(f5(&mut app).is_empty());
+    assert_eq!(app.athena.error.as_deref(), Some("there is no SQL to run"));
+    app.header.readonly = true;
+    type_text(&mut app, "DROP TABLE events");
+    assert!(f5(&mut app).is_empty());
+    assert!(app.athena.error.as_deref().unwrap_or("").starts_with("read-only mode"));
+    app.header.readonly = false;
+    f5(&mut app);
+    let error = PlatformError::Failed { service: "Athena (sandbox)".into(), message: "no SQL engine".into() };
+    update(&mut app, Action::QueryStarted { result: Err(error) }, 100);
+    assert!(app.athena.running.is_none());
+    assert!(app.athena.error.as_deref().unwrap_or("").contains("no SQL engine"));
+    assert_eq!(app.athena.editor.text(), "DROP TABLE events", "the editor's text survives every error");
+}

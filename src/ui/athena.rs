@@ -1,0 +1,291 @@
+//! `:athena`: the SQL editor (keywords highlighted), the query's state, data scanned and cost,
+//! and the results table (numbers right-aligned, NULL apart from empty, scrolled both ways).
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{base, dim, panel};
+use crate::app::athena::{AthenaFocus, AthenaView, Results};
+use crate::app::App;
+use crate::model::text::sanitize;
+use crate::ops::athena::{cost_usd, dollars, is_ddl, Rates};
+use crate::ops::format::{bytes, millis, thousands};
+use crate::settings::Theme;
+
+const KEYWORDS: &[&str] = &[
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "GROUP",
+    "BY",
+    "ORDER",
+    "LIMIT",
+    "AND",
+    "OR",
+    "NOT",
+    "AS",
+    "JOIN",
+    "LEFT",
+    "RIGHT",
+    "INNER",
+    "OUTER",
+    "ON",
+    "WITH",
+    "HAVING",
+    "DISTINCT",
+    "COUNT",
+    "SUM",
+    "AVG",
+    "MIN",
+    "MAX",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "IN",
+    "IS",
+    "NULL",
+    "LIKE",
+    "BETWEEN",
+    "UNION",
+    "ALL",
+    "DESC",
+    "ASC",
+    "CREATE",
+    "DROP",
+    "TABLE",
+    "INSERT",
+    "INTO",
+    "VALUES",
+    "SHOW",
+    "DESCRIBE",
+    "CAST",
+    "OVER",
+    "PARTITION",
+];
+
+/// Prices shown until the profile's are known: Athena's list price.
+pub const DEFAULT_RATES: Rates = Rates { price_per_tb_usd: 5.0, minimum_billed_mb: 10 };
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let view = &app.athena;
+    let editor_height = (view.editor.lines.len() as u16 + 2).clamp(5, area.height / 2);
+    let [editor, status, results] =
+        Layout::vertical([Constraint::Length(editor_height), Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+    draw_editor(app, theme, frame, editor);
+    frame.render_widget(Paragraph::new(status_lines(app, theme)).wrap(Wrap { trim: true }), status);
+    match &view.results {
+        Some(r) => draw_results(r, view.focus == AthenaFocus::Results, theme, frame, results),
+        None => {
+            let hint = "Write SQL above and run it with F5 (or Ctrl-Enter). Tab or Esc moves to the results.";
+            frame.render_widget(
+                Paragraph::new(Line::styled(hint, dim(theme))).block(panel(theme, " results ")),
+                results,
+            );
+        }
+    }
+}
+
+fn draw_editor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let view = &app.athena;
+    let focused = view.focus == AthenaFocus::Editor;
+    let (workgroup, database) = app.athena_target.clone().unwrap_or_default();
+    let title = format!(
+        " {}SQL — workgroup {} · database {} ",
+        if focused { "▸ " } else { "" },
+        sanitize(&workgroup),
+        sanitize(&database)
+    );
+    let mut block = panel(theme, title);
+    if focused {
+        block = block.border_style(Style::new().fg(theme.accent));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let visible = inner.height as usize;
+    let top = view.editor.row.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = view
+        .editor
+        .lines
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(visible)
+        .map(|(i, chars)| {
+            let text: String = chars.iter().collect();
+            let mut spans = vec![Span::styled(format!("{:>3} ", i + 1), dim(theme))];
+            spans.extend(highlight(&sanitize(&text), theme));
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
+    if focused && app.mode == crate::app::Mode::Normal {
+        let x = inner.x + 4 + view.editor.col as u16;
+        let y = inner.y + (view.editor.row - top) as u16;
+        if x < inner.right() && y < inner.bottom() {
+            frame.set_cursor_position((x, y));
+        }
+    }
+}
+
+/// Keywords in the accent colour, strings and numbers in the chart colours.
+fn highlight(text: &str, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut word = String::new();
+    let mut in_string = false;
+    let flush = |word: &mut String, spans: &mut Vec<Span<'static>>| {
+        if word.is_empty() {
+            return;
+        }
+        let style = if KEYWORDS.contains(&word.to_ascii_uppercase().as_str()) {
+            Style::new().fg(theme.accent).add_modifier(Modifier::BOLD)
+        } else if word.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            Style::new().fg(theme.chart.get(3).copied().unwrap_or(theme.text))
+        } else {
+            base(theme)
+        };
+        spans.push(Span::styled(std::mem::take(word), style));
+    };
+    let string_style = Style::new().fg(theme.chart.get(2).copied().unwrap_or(theme.text));
+    for c in text.chars() {
+        if in_string {
+            word.push(c);
+            if c == '\'' {
+                spans.push(Span::styled(std::mem::take(&mut word), string_style));
+                in_string = false;
+            }
+        } else if c == '\'' {
+            flush(&mut word, &mut spans);
+            word.push(c);
+            in_string = true;
+        } else if c.is_alphanumeric() || c == '_' || c == '.' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut spans);
+            spans.push(Span::styled(c.to_string(), base(theme)));
+        }
+    }
+    if in_string {
+        spans.push(Span::styled(word, string_style));
+    } else {
+        flush(&mut word, &mut spans);
+    }
+    spans
+}
+
+fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let view: &AthenaView = &app.athena;
+    let mut lines = Vec::new();
+    if let Some(r) = &view.running {
+        let elapsed = millis(app.now_ms.saturating_sub(r.started_ms) as f64);
+        let state = r.status.as_ref().map(|s| s.state.name()).unwrap_or("STARTING");
+        let scanned =
+            r.status.as_ref().and_then(|s| s.scanned_bytes).map(|b| format!(" · scanned {}", bytes(b as f64)));
+        lines.push(Line::styled(
+            format!("{state} for {elapsed}{} — Ctrl-C or x cancels", scanned.unwrap_or_default()),
+            Style::new().fg(theme.accent),
+        ));
+    } else if let Some(s) = &view.last {
+        let sql = view.editor.text();
+        let scanned = s.scanned_bytes.unwrap_or(0);
+        let ddl = s.statement_type.as_deref() == Some("DDL") || is_ddl(&sql);
+        let rows = view.results.as_ref().map(|r| {
+            let more = if r.next_token.is_some() { "+" } else { "" };
+            format!(" · {}{more} rows", thousands(r.rows.len() as f64))
+        });
+        lines.push(Line::styled(
+            format!(
+                "{} in {} · scanned {} · cost {}{}",
+                s.state.name(),
+                s.engine_ms.map(|ms| millis(ms as f64)).unwrap_or_else(|| "—".into()),
+                bytes(scanned as f64),
+                dollars(cost_usd(scanned, ddl, app.athena_rates.unwrap_or(DEFAULT_RATES))),
+                rows.unwrap_or_default()
+            ),
+            base(theme),
+        ));
+    }
+    if let Some(e) = &view.error {
+        lines.push(Line::styled(sanitize(e), Style::new().fg(theme.critical)));
+    }
+    lines
+}
+
+fn draw_results(r: &Results, focused: bool, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let title = format!(
+        " {}results — row {} of {}{} (j/k, h/l scroll) ",
+        if focused { "▸ " } else { "" },
+        thousands((r.row + 1).min(r.rows.len()) as f64),
+        thousands(r.rows.len() as f64),
+        if r.next_token.is_some() { "+" } else { "" }
+    );
+    let mut block = panel(theme, title);
+    if focused {
+        block = block.border_style(Style::new().fg(theme.accent));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if r.columns.is_empty() {
+        let text = if r.loading { "Reading the results…" } else { "No columns: the statement returned nothing." };
+        frame.render_widget(Paragraph::new(Line::styled(text, dim(theme))), inner);
+        return;
+    }
+    let cell = |v: &Option<String>| v.as_deref().map(sanitize);
+    // Widths from the header and the rows on screen, each at most 40 wide.
+    let page = inner.height.saturating_sub(1) as usize;
+    let shown = &r.rows[r.row.min(r.rows.len())..(r.row + page).min(r.rows.len())];
+    let widths: Vec<usize> = r
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let longest = shown.iter().map(|row| cell(&row[i]).map(|t| t.chars().count()).unwrap_or(4)).max();
+            longest.unwrap_or(0).max(c.name.chars().count()).clamp(4, 40)
+        })
+        .collect();
+    let fit = |text: &str, w: usize, right: bool| {
+        let text: String = if text.chars().count() > w {
+            text.chars().take(w - 1).chain(std::iter::once('…')).collect()
+        } else {
+            text.to_string()
+        };
+        if right {
+            format!("{text:>w$}  ")
+        } else {
+            format!("{text:<w$}  ")
+        }
+    };
+    let columns: Vec<usize> = (r.column..r.columns.len()).collect();
+    let header: Vec<Span> = columns
+        .iter()
+        .map(|&i| {
+            Span::styled(
+                fit(&sanitize(&r.columns[i].name), widths[i], r.columns[i].is_numeric()),
+                Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
+            )
+        })
+        .collect();
+    let mut lines = vec![Line::from(header)];
+    for (n, row) in shown.iter().enumerate() {
+        let selected = n == 0 && focused;
+        let spans: Vec<Span> = columns
+            .iter()
+            .map(|&i| {
+                let numeric = r.columns[i].is_numeric();
+                match cell(&row[i]) {
+                    Some(text) => Span::styled(
+                        fit(&text, widths[i], numeric),
+                        if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) },
+                    ),
+                    None => Span::styled(fit("NULL", widths[i], numeric), dim(theme).add_modifier(Modifier::ITALIC)),
+                }
+            })
+            .collect();
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
+}
