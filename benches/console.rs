@@ -66,6 +66,27 @@ fn benches(c: &mut Criterion) {
         });
     }
 
+    // :athena scrolled to the middle of a 100,000-row result: drawing looks only at the rows
+    // on screen, so it costs the same wherever it is.
+    let mut athena = app(&snapshot, 200, 50);
+    athena.views = vec![ViewId::Overview, ViewId::Athena];
+    athena.athena.results = Some(lakeops::app::athena::Results {
+        id: "q".into(),
+        columns: (0..8)
+            .map(|i| lakeops::model::ResultColumn { name: format!("column_{i}"), kind: "varchar".into() })
+            .collect(),
+        rows: (0..100_000).map(|r| (0..8).map(|c| Some(format!("value {r}-{c}"))).collect()).collect(),
+        next_token: None,
+        loading: false,
+        row: 50_000,
+        column: 0,
+    });
+    c.bench_function("draw athena results, 100,000 rows, 200x50", |b| {
+        b.iter(|| {
+            terminal.draw(|f| lakeops::ui::draw(black_box(&athena), &theme, f)).unwrap();
+        })
+    });
+
     let mut reducer_app = app(&snapshot, 200, 50);
     let mut now = 10;
     c.bench_function("reducer applies one refresh", |b| {

@@ -344,4 +344,15 @@ fn athena_pane() {
     let screen = render(&app, &theme("default"), 110, 30);
     assert!(!text(&screen).contains('\u{1b}'));
     insta::assert_snapshot!("athena_results", with_styles(&screen));
+
+    // Run again and fail on a syntax error: the message, and the column marked in the editor.
+    press(&mut app, KeyCode::F(5));
+    update(&mut app, Action::QueryStarted { result: Ok("q2".into()) }, 60);
+    let failed = QueryStatus {
+        id: "q2".into(),
+        reason: Some("SYNTAX_ERROR: line 1:8: Column 'event_type' cannot be resolved".into()),
+        ..status(QueryState::Failed)
+    };
+    update(&mut app, Action::QueryPolled { id: "q2".into(), result: Ok(failed) }, 70);
+    insta::assert_snapshot!("athena_syntax_error", with_styles(&render(&app, &theme("default"), 110, 30)));
 }

@@ -65,7 +65,7 @@ impl Editor {
         }
     }
 
-    fn move_to(&mut self, row: usize, col: usize) {
+    pub fn move_to(&mut self, row: usize, col: usize) {
         self.row = row.min(self.lines.len() - 1);
         self.col = col.min(self.lines[self.row].len());
     }
@@ -114,6 +114,8 @@ pub struct AthenaView {
     pub results: Option<Results>,
     /// Why the last run did not happen or did not succeed, as the operator should read it.
     pub error: Option<String>,
+    /// Where a syntax error is in the editor: (row, column), from 0.
+    pub error_at: Option<(usize, usize)>,
 }
 
 pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
@@ -210,6 +212,9 @@ fn run(app: &mut App, effects: &mut Vec<Effect>) {
         return;
     };
     app.athena.error = None;
+    app.athena.error_at = None;
+    // The previous results belong to the previous query.
+    app.athena.results = None;
     app.athena.running =
         Some(Running { id: None, started_ms: app.now_ms, status: None, poll_due_ms: u64::MAX, polling: false });
     effects.push(Effect::StartQuery { request: QueryRequest { sql, database, workgroup } });
@@ -280,6 +285,13 @@ pub fn polled(app: &mut App, id: &str, result: Result<QueryStatus, String>, effe
         effects.push(Effect::FetchQueryResults { id: id.to_string(), token: None });
     } else {
         let reason = status.reason.clone().unwrap_or_else(|| "no reason given".into());
+        // A syntax error puts the cursor where Athena says, so the fix starts there.
+        if let Some((line, column)) = crate::ops::athena::error_position(&reason) {
+            let at = (line.saturating_sub(1), column.saturating_sub(1));
+            app.athena.error_at = Some(at);
+            app.athena.editor.move_to(at.0, at.1);
+            app.athena.focus = AthenaFocus::Editor;
+        }
         app.athena.error = Some(format!("{}: {reason}", status.state.name()));
     }
     app.athena.last = Some(status);

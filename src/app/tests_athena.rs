@@ -131,6 +131,22 @@ fn ctrl_c_cancels_a_running_query_instead_of_quitting() {
 }
 
 #[test]
+fn a_syntax_error_puts_the_cursor_where_athena_says() {
+    let mut app = open();
+    type_text(&mut app, "SELECT x");
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "FROM t");
+    f5(&mut app);
+    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    key(&mut app, KeyCode::Esc);
+    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Failed)) }, 200);
+    assert_eq!(app.athena.error_at, Some((0, 7)));
+    assert_eq!((app.athena.editor.row, app.athena.editor.col), (0, 7));
+    assert_eq!(app.athena.focus, athena::AthenaFocus::Editor);
+    assert!(app.athena.error.as_deref().unwrap_or("").contains("Column 'x' cannot be resolved"));
+}
+
+#[test]
 fn bad_sql_read_only_and_failures_are_said_in_the_pane() {
     let mut app = open();
     assert!(f5(&mut app).is_empty());

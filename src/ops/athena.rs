@@ -80,6 +80,15 @@ pub fn dollars(usd: f64) -> String {
     }
 }
 
+/// Where Athena's message puts a syntax error: "line 3:14: …" gives (3, 14), both from 1.
+pub fn error_position(reason: &str) -> Option<(usize, usize)> {
+    let at = reason.find("line ")?;
+    let rest = &reason[at + 5..];
+    let (line, rest) = rest.split_once(':')?;
+    let column: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
+}
+
 /// Takes the header row Athena puts first in a SELECT's first page off `page`.
 pub fn drop_header(page: &mut ResultPage) {
     let header = page.rows.first().is_some_and(|row| {
@@ -198,6 +207,15 @@ mod tests {
         assert!(changes_something("drop table clickstream.events"));
         assert!(!changes_something("WITH t AS (SELECT 1) SELECT * FROM t"));
         assert!(is_ddl("SHOW TABLES") && !is_ddl("select 1"));
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let reason = "SYNTAX_ERROR: line 2:14: Column 'evnt_type' cannot be resolved";
+        assert_eq!(error_position(reason), Some((2, 14)));
+        assert_eq!(error_position("line 1:8: mismatched input 'FORM'"), Some((1, 8)));
+        assert_eq!(error_position("Access denied"), None);
+        assert_eq!(error_position("pipeline 3"), None);
     }
 
     #[test]

@@ -118,7 +118,20 @@ fn draw_editor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|(i, chars)| {
             let text: String = chars.iter().collect();
             let mut spans = vec![Span::styled(format!("{:>3} ", i + 1), dim(theme))];
-            spans.extend(highlight(&sanitize(&text), theme));
+            match view.error_at.filter(|(row, _)| *row == i) {
+                // The line Athena complains about: the offending column marked.
+                Some((_, col)) => {
+                    let clean = sanitize(&text);
+                    let before: String = clean.chars().take(col).collect();
+                    let at: String = clean.chars().skip(col).take(1).collect();
+                    let after: String = clean.chars().skip(col + 1).collect();
+                    spans.extend(highlight(&before, theme));
+                    let mark = if at.is_empty() { " ".to_string() } else { at };
+                    spans.push(Span::styled(mark, Style::new().fg(theme.background).bg(theme.critical)));
+                    spans.extend(highlight(&after, theme));
+                }
+                None => spans.extend(highlight(&sanitize(&text), theme)),
+            }
             Line::from(spans)
         })
         .collect();
