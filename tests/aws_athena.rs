@@ -283,4 +283,33 @@ mod mocked {
         assert_eq!((row.running, row.failed_last_hour), (1, 1));
         assert_eq!(row.scanned_bytes_today, 2_000_001_000, "both finished queries were submitted today");
     }
+
+    #[tokio::test]
+    async fn an_export_reads_the_pages_not_loaded_yet() {
+        let second = mock!(Client::get_query_results)
+            .match_requests(|r| r.next_token() == Some("p2"))
+            .then_output(|| page(&["3"], None));
+        let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&second]);
+        let (dir, _paths, _loaded, platform) = platform(client).await;
+        let path = dir.path().join("all.json");
+        let loaded = query::LoadedRows {
+            columns: vec![lakeops::model::ResultColumn { name: "n".into(), kind: "integer".into() }],
+            rows: vec![vec![Some("1".into())], vec![Some("2".into())]],
+            next_token: Some("p2".into()),
+        };
+        let (written, rows) = query::export(&platform, "q1", path.to_str().unwrap(), true, loaded).await.unwrap();
+        assert_eq!((written, rows), (path.display().to_string(), 3));
+        let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(value, serde_json::json!([{"n": 1}, {"n": 2}, {"n": 3}]));
+        let failure = query::export(
+            &platform,
+            "q1",
+            "/nonexistent-dir/x.csv",
+            false,
+            query::LoadedRows { columns: vec![], rows: vec![], next_token: None },
+        )
+        .await
+        .unwrap_err();
+        assert!(failure.starts_with("cannot write /nonexistent-dir/x.csv"), "{failure}");
+    }
 }

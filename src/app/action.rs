@@ -94,6 +94,11 @@ pub enum Action {
     QueryStopped {
         result: Result<(), PlatformError>,
     },
+    /// Results written: the path and the rows, or why not.
+    Exported {
+        result: Result<(String, usize), String>,
+        at: DateTime<Utc>,
+    },
     /// Something went wrong outside a platform call (the journal could not be written).
     Failed {
         source: String,
@@ -162,6 +167,15 @@ pub enum Effect {
     },
     StopQuery {
         id: String,
+    },
+    /// Write a query's results to `path` (every page: those not loaded yet are read first).
+    ExportResults {
+        id: String,
+        path: String,
+        json: bool,
+        columns: Vec<crate::model::ResultColumn>,
+        rows: Vec<Vec<Option<String>>>,
+        next_token: Option<String>,
     },
     /// Glue jobs, runs, crawlers and the catalog.
     FetchGlue,

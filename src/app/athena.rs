@@ -162,6 +162,9 @@ fn results_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool 
     match key.code {
         KeyCode::Tab | KeyCode::Char('i') => view.focus = AthenaFocus::Editor,
         KeyCode::Char('x') => return cancel(app, effects),
+        KeyCode::Char('e') if view.results.as_ref().is_some_and(|r| !r.columns.is_empty()) => {
+            app.mode = super::state::Mode::Export { input: String::new(), error: None };
+        }
         _ => {
             let Some(r) = view.results.as_mut() else { return false };
             let last_row = r.rows.len().saturating_sub(1);
@@ -316,5 +319,43 @@ pub fn results_loaded(app: &mut App, id: &str, first: bool, result: Result<Resul
 pub fn stopped(app: &mut App, result: Result<(), String>) {
     if let Err(e) = result {
         app.athena.error = Some(format!("not cancelled: {e}"));
+    }
+}
+
+/// The export line: a path ending in .csv or .json; enter writes every row of the results.
+pub fn export_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let super::state::Mode::Export { input, error } = &mut app.mode else { return };
+    match key.code {
+        KeyCode::Esc => app.mode = super::state::Mode::Normal,
+        KeyCode::Backspace => {
+            input.pop();
+            *error = None;
+        }
+        KeyCode::Char(c) => {
+            input.push(c);
+            *error = None;
+        }
+        KeyCode::Enter => {
+            let path = input.trim().to_string();
+            let json = match path.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()) {
+                Some(ext) if ext == "csv" => false,
+                Some(ext) if ext == "json" => true,
+                _ => {
+                    *error = Some("end the file name with .csv or .json".into());
+                    return;
+                }
+            };
+            app.mode = super::state::Mode::Normal;
+            let Some(r) = app.athena.results.as_ref() else { return };
+            effects.push(Effect::ExportResults {
+                id: r.id.clone(),
+                path,
+                json,
+                columns: r.columns.clone(),
+                rows: r.rows.clone(),
+                next_token: r.next_token.clone(),
+            });
+        }
+        _ => {}
     }
 }

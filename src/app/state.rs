@@ -36,6 +36,11 @@ pub enum Mode {
     Reshard(Box<super::streams::ReshardDialog>),
     /// A yes/no confirmation of a change.
     Confirm(Box<super::confirm::ConfirmDialog>),
+    /// Where to export `:athena`'s results (`.csv` or `.json`); `error` says what is wrong.
+    Export {
+        input: String,
+        error: Option<String>,
+    },
     /// Job arguments for a Glue run, typed as `KEY=VALUE …`; `error` says what is wrong with them.
     Arguments {
         job: String,

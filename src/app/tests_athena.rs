@@ -163,3 +163,37 @@ fn bad_sql_read_only_and_failures_are_said_in_the_pane() {
     assert!(app.athena.error.as_deref().unwrap_or("").contains("no SQL engine"));
     assert_eq!(app.athena.editor.text(), "DROP TABLE events", "the editor's text survives every error");
 }
+
+#[test]
+fn results_export_to_a_csv_or_json_path() {
+    let mut app = open();
+    type_text(&mut app, "SELECT n FROM t");
+    f5(&mut app);
+    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 200);
+    update(
+        &mut app,
+        Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page(&["1"], Some("p2"))) },
+        300,
+    );
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "out.txt");
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(&app.mode, Mode::Export { error: Some(e), .. } if e.contains(".csv or .json")), "{:?}", app.mode);
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "csv");
+    let effects = key(&mut app, KeyCode::Enter);
+    let expected = Effect::ExportResults {
+        id: "q1".into(),
+        path: "out.csv".into(),
+        json: false,
+        columns: vec![ResultColumn { name: "n".into(), kind: "integer".into() }],
+        rows: vec![vec![Some("1".into())]],
+        next_token: Some("p2".into()),
+    };
+    assert!(effects.contains(&expected), "{effects:?}");
+    assert_eq!(app.mode, Mode::Normal);
+}

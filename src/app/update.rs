@@ -176,6 +176,13 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             athena::results_loaded(app, &id, first, result.map_err(|e| e.to_string()));
             app.dirty = true;
         }
+        Action::Exported { result, at } => {
+            match result {
+                Ok((path, rows)) => toast(app, ToastLevel::Info, format!("{rows} rows written to {path}")),
+                Err(e) => report_error(app, "export", &e, at),
+            }
+            app.dirty = true;
+        }
         Action::QueryStopped { result } => {
             athena::stopped(app, result.map_err(|e| e.to_string()));
             app.dirty = true;
@@ -271,6 +278,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         Mode::Reshard(_) => streams::dialog_key(app, key, effects),
         Mode::Confirm(_) => super::confirm::key(app, key, effects),
         Mode::Arguments { .. } => glue::arguments_key(app, key),
+        Mode::Export { .. } => athena::export_key(app, key, effects),
         Mode::Normal => {
             let handled = match app.view() {
                 ViewId::Streams => streams::list_key(app, key, effects),

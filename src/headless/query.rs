@@ -151,3 +151,30 @@ fn terminal_width() -> usize {
     }
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(DEFAULT_WIDTH)
 }
+
+/// Rows of a query already read, and where the rest start.
+pub struct LoadedRows {
+    pub columns: Vec<ResultColumn>,
+    pub rows: Vec<Vec<Option<String>>>,
+    pub next_token: Option<String>,
+}
+
+/// Writes every row of query `id` to `path` as CSV or JSON, reading the pages not loaded yet
+/// first; returns the path and the number of rows.
+pub async fn export(
+    platform: &dyn Platform,
+    id: &str,
+    path: &str,
+    as_json: bool,
+    loaded: LoadedRows,
+) -> Result<(String, usize), String> {
+    let LoadedRows { columns, mut rows, mut next_token } = loaded;
+    while let Some(token) = next_token.take() {
+        let mut page = platform.query_results(id, Some(&token)).await.map_err(|e| e.to_string())?;
+        rows.append(&mut page.rows);
+        next_token = page.next_token;
+    }
+    let text = if as_json { json(&columns, &rows) } else { csv(&columns, &rows) };
+    std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+    Ok((path.to_string(), rows.len()))
+}

@@ -248,6 +248,13 @@ fn execute(
                 let _ = tx.send(Action::QueryStopped { result });
             });
         }
+        Effect::ExportResults { id, path, json, columns, rows, next_token } => {
+            tokio::spawn(async move {
+                let loaded = crate::headless::query::LoadedRows { columns, rows, next_token };
+                let result = crate::headless::query::export(platform.as_ref(), &id, &path, json, loaded).await;
+                let _ = tx.send(Action::Exported { result, at: chrono::Utc::now() });
+            });
+        }
         Effect::FetchGlue => {
             tokio::spawn(async move {
                 let result = platform.glue_overview().await.map(Box::new);

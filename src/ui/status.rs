@@ -40,6 +40,17 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 hint,
             ])
         }
+        Mode::Export { input, error } => {
+            let hint = match error {
+                Some(e) => Span::styled(format!("   {e}"), Style::new().fg(theme.critical).bg(theme.background)),
+                None => Span::styled("   a path ending in .csv or .json, then enter; esc cancels", dim(theme)),
+            };
+            Line::from(vec![
+                Span::styled("export results to: ", key),
+                Span::styled(format!("{input}▏"), base(theme)),
+                hint,
+            ])
+        }
         Mode::Help => Line::from(vec![Span::styled(" esc ", key), Span::styled("close help", dim(theme))]),
         Mode::Reshard(_) | Mode::Confirm(_) => Line::from(vec![
             Span::styled(" enter ", key),
@@ -88,6 +99,7 @@ fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
             out.push(("F5", "run"));
             out.push(("tab", "editor/results"));
             out.push(("x", "cancel"));
+            out.push(("e", "export"));
         }
         ViewId::Lambda => {
             out.push(("w", "window"));
