@@ -8,6 +8,7 @@ pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod headless;
+pub mod history;
 pub mod journal;
 pub mod logging;
 pub mod model;

@@ -129,6 +129,7 @@ async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<S
     tracing::info!(profile = %loaded.profile, backend = %app.header.backend, "console opened");
     let session = lakeops::runtime::Session {
         journal: lakeops::journal::Journal::new(paths.journal_file()),
+        history: lakeops::history::QueryHistory::new(paths.query_history_file()),
         profile: loaded.profile.clone(),
         backend: loaded.settings.backend.as_str().to_string(),
     };

@@ -81,6 +81,10 @@ pub enum Action {
     QueryStarted {
         result: Result<String, PlatformError>,
     },
+    /// The local query history, oldest first.
+    QueryHistoryLoaded {
+        entries: Vec<String>,
+    },
     QueryPolled {
         id: String,
         result: Result<QueryStatus, PlatformError>,
@@ -160,6 +164,7 @@ pub enum Effect {
     PollQuery {
         id: String,
     },
+    LoadQueryHistory,
     /// A page of a finished query's results (`token` `None`: the first).
     FetchQueryResults {
         id: String,

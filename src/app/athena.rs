@@ -28,6 +28,14 @@ impl Default for Editor {
 }
 
 impl Editor {
+    /// An editor holding `text`, the cursor at its end.
+    pub fn from_text(text: &str) -> Editor {
+        let lines: Vec<Vec<char>> = text.split('\n').map(|l| l.chars().collect()).collect();
+        let row = lines.len() - 1;
+        let col = lines[row].len();
+        Editor { lines, row, col }
+    }
+
     pub fn text(&self) -> String {
         self.lines.iter().map(|l| l.iter().collect::<String>()).collect::<Vec<_>>().join("\n")
     }
@@ -116,6 +124,12 @@ pub struct AthenaView {
     pub error: Option<String>,
     /// Where a syntax error is in the editor: (row, column), from 0.
     pub error_at: Option<(usize, usize)>,
+    /// SQL run before, oldest first; `recalled` is the entry in the editor, `draft` what was
+    /// being written before recalling.
+    pub history: Vec<String>,
+    pub history_asked: bool,
+    pub recalled: Option<usize>,
+    pub draft: Option<String>,
 }
 
 pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
@@ -146,7 +160,10 @@ fn editor_key(app: &mut App, key: KeyEvent) -> bool {
         KeyCode::Right if e.col < e.lines[e.row].len() => e.col += 1,
         KeyCode::Right if e.row + 1 < e.lines.len() => e.move_to(e.row + 1, 0),
         KeyCode::Up if e.row > 0 => e.move_to(e.row - 1, e.col),
-        KeyCode::Down => e.move_to(e.row + 1, e.col),
+        KeyCode::Down if e.row + 1 < e.lines.len() => e.move_to(e.row + 1, e.col),
+        // At the top line ↑ recalls older queries; at the bottom line ↓ newer ones.
+        KeyCode::Up => recall(&mut app.athena, true),
+        KeyCode::Down => recall(&mut app.athena, false),
         KeyCode::Home => e.col = 0,
         KeyCode::End => e.col = e.lines[e.row].len(),
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => e.insert(c),
@@ -210,6 +227,11 @@ fn run(app: &mut App, effects: &mut Vec<Effect>) {
         app.athena.error = Some("read-only mode: this statement changes the catalog or the data".into());
         return;
     }
+    if app.athena.history.last() != Some(&sql) {
+        app.athena.history.push(sql.clone());
+    }
+    app.athena.recalled = None;
+    app.athena.draft = None;
     let Some((workgroup, database)) = app.athena_target.clone() else {
         app.athena.error = Some("no Athena workgroup in this profile ([platform.athena] workgroup)".into());
         return;
@@ -358,4 +380,38 @@ pub fn export_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         }
         _ => {}
     }
+}
+
+/// Reads the query history the first time the pane opens.
+pub fn on_open(app: &mut App, effects: &mut Vec<Effect>) {
+    if app.view() == super::view::ViewId::Athena && !app.athena.history_asked {
+        app.athena.history_asked = true;
+        effects.push(Effect::LoadQueryHistory);
+    }
+}
+
+pub fn history_loaded(app: &mut App, mut entries: Vec<String>) {
+    // Queries run before the file was read stay the newest.
+    entries.append(&mut app.athena.history);
+    app.athena.history = entries;
+}
+
+fn recall(view: &mut AthenaView, older: bool) {
+    let len = view.history.len();
+    let next = match (view.recalled, older) {
+        (None, true) if len > 0 => Some(len - 1),
+        (Some(i), true) => Some(i.saturating_sub(1)),
+        (Some(i), false) if i + 1 < len => Some(i + 1),
+        (Some(_), false) => None,
+        _ => return,
+    };
+    if view.recalled.is_none() {
+        view.draft = Some(view.editor.text());
+    }
+    view.recalled = next;
+    let text = match next {
+        Some(i) => view.history[i].clone(),
+        None => view.draft.take().unwrap_or_default(),
+    };
+    view.editor = Editor::from_text(&text);
 }

@@ -87,6 +87,7 @@ const ATHENA: &[Binding] = &[
     Binding { keys: "tab  esc", command: Command::Open, does: "editor ↔ results (the editor takes every key)" },
     Binding { keys: "j k  h l", command: Command::Down, does: "scroll the results by row / by column" },
     Binding { keys: "e", command: Command::Open, does: "export every row to a .csv or .json file" },
+    Binding { keys: "↑ ↓", command: Command::Up, does: "(editor, top / bottom line) recall older / newer queries" },
 ];
 const GLUE: &[Binding] = &[
     Binding {

@@ -197,3 +197,25 @@ fn results_export_to_a_csv_or_json_path() {
     assert!(effects.contains(&expected), "{effects:?}");
     assert_eq!(app.mode, Mode::Normal);
 }
+
+#[test]
+fn up_at_the_top_recalls_older_queries_and_down_comes_back_to_the_draft() {
+    let mut app = open();
+    update(&mut app, Action::QueryHistoryLoaded { entries: vec!["SELECT 1".into(), "SELECT 2\nFROM t".into()] }, 20);
+    type_text(&mut app, "SELECT 3");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.athena.editor.text(), "SELECT 2\nFROM t");
+    key(&mut app, KeyCode::Up);
+    // Inside a recalled query ↑ moves between its lines first.
+    assert_eq!(app.athena.editor.text(), "SELECT 2\nFROM t");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.athena.editor.text(), "SELECT 1");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.athena.editor.text(), "SELECT 1", "the oldest stays");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.athena.editor.text(), "SELECT 3", "back to what was being written");
+    f5(&mut app);
+    assert_eq!(app.athena.history.last().map(String::as_str), Some("SELECT 3"));
+}

@@ -168,6 +168,9 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             athena::started(app, result.map_err(|e| e.to_string()));
             app.dirty = true;
         }
+        Action::QueryHistoryLoaded { entries } => {
+            athena::history_loaded(app, entries);
+        }
         Action::QueryPolled { id, result } => {
             athena::polled(app, &id, result.map_err(|e| e.to_string()), &mut effects);
             app.dirty = true;
@@ -205,6 +208,7 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
     audit::on_open(app, &mut effects);
     glue::on_open(app, &mut effects);
     lambda::on_open(app, &mut effects);
+    athena::on_open(app, &mut effects);
     lambda::poll(app, now_ms, &mut effects);
     athena::poll(app, now_ms, &mut effects);
     expire_toasts(app);

@@ -52,6 +52,10 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         ),
         None => None,
     };
+    let history = crate::history::QueryHistory::new(paths.query_history_file());
+    if let Err(e) = history.append(&request.workgroup, &sql) {
+        eprintln!("lakeops: {e}");
+    }
     let id = platform.start_query(&request).await?;
     eprintln!("query {id} in {} on {}", request.workgroup, request.database);
     let status = follow(platform, &id).await?;

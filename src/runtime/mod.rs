@@ -24,6 +24,8 @@ const FRAME: Duration = Duration::from_millis(33);
 /// Who acts, for the journal.
 pub struct Session {
     pub journal: Journal,
+    /// SQL run from `:athena`, recalled with ↑ and ↓.
+    pub history: crate::history::QueryHistory,
     pub profile: String,
     pub backend: String,
 }
@@ -214,6 +216,9 @@ fn execute(
         }
         Effect::StartQuery { request } => {
             tokio::spawn(async move {
+                if let Err(message) = session.history.append(&request.workgroup, &request.sql) {
+                    let _ = tx.send(Action::Failed { source: "history".into(), message, at: chrono::Utc::now() });
+                }
                 let result = platform.start_query(&request).await;
                 let outcome = match &result {
                     Ok(id) => format!("started: {id}"),
@@ -223,6 +228,12 @@ fn execute(
                     request.sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
                 session.record("athena.query", &request.workgroup, &detail, &outcome, &tx);
                 let _ = tx.send(Action::QueryStarted { result });
+            });
+        }
+        Effect::LoadQueryHistory => {
+            tokio::spawn(async move {
+                let entries = session.history.recent();
+                let _ = tx.send(Action::QueryHistoryLoaded { entries });
             });
         }
         Effect::PollQuery { id } => {

@@ -40,6 +40,9 @@ impl Paths {
     pub fn journal_file(&self) -> PathBuf {
         self.state_dir.join("journal.jsonl")
     }
+    pub fn query_history_file(&self) -> PathBuf {
+        self.state_dir.join("query-history.jsonl")
+    }
     pub fn sandbox_dir(&self) -> PathBuf {
         self.state_dir.join("sandbox")
     }
