@@ -1,8 +1,6 @@
 //! The local query history: every SQL run from `:athena` or `lakeops query`, one JSON line each,
 //! in `$XDG_STATE_HOME/lakeops/query-history.jsonl`, recalled in the editor with ↑ and ↓.
 
-use std::fs::OpenOptions;
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -29,16 +27,7 @@ impl QueryHistory {
 
     pub fn append(&self, workgroup: &str, sql: &str) -> Result<(), String> {
         let entry = Entry { time: Utc::now(), workgroup: workgroup.to_string(), sql: sql.to_string() };
-        let line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(|e| format!("cannot open the query history {}: {e}", self.path.display()))?;
-        writeln!(file, "{line}").map_err(|e| format!("cannot write the query history {}: {e}", self.path.display()))
+        crate::journal::append_json_line(&self.path, &entry, "the query history")
     }
 
     /// The newest `RECALLED` queries, oldest first, a query run twice in a row kept once; a
@@ -58,6 +47,8 @@ impl QueryHistory {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
 
     #[test]

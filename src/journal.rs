@@ -21,6 +21,20 @@ pub struct Entry {
     pub outcome: String,
 }
 
+/// Appends `value` as one JSON line to `path` (named `what` in errors), creating the folder.
+pub fn append_json_line(path: &std::path::Path, value: &impl Serialize, what: &str) -> Result<(), String> {
+    let line = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("cannot open {what} {}: {e}", path.display()))?;
+    writeln!(file, "{line}").map_err(|e| format!("cannot write {what} {}: {e}", path.display()))
+}
+
 pub struct Journal {
     path: PathBuf,
 }
@@ -31,16 +45,7 @@ impl Journal {
     }
 
     pub fn append(&self, entry: &Entry) -> Result<(), String> {
-        let line = serde_json::to_string(entry).map_err(|e| e.to_string())?;
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(|e| format!("cannot open the journal {}: {e}", self.path.display()))?;
-        writeln!(file, "{line}").map_err(|e| format!("cannot write the journal {}: {e}", self.path.display()))
+        append_json_line(&self.path, entry, "the journal")
     }
 
     /// Appends one entry stamped now.

@@ -34,6 +34,15 @@ fn status(state: QueryState) -> QueryStatus {
     }
 }
 
+/// Runs `SELECT n FROM t` to success with `rows` (and `token`) as its first page.
+fn finished(app: &mut App, rows: &[&str], token: Option<&str>) {
+    type_text(app, "SELECT n FROM t");
+    f5(app);
+    update(app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    update(app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 200);
+    update(app, Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page(rows, token)) }, 300);
+}
+
 fn page(rows: &[&str], token: Option<&str>) -> ResultPage {
     ResultPage {
         columns: vec![ResultColumn { name: "n".into(), kind: "integer".into() }],
@@ -92,15 +101,7 @@ fn running_follows_the_query_and_reads_the_first_page() {
 #[test]
 fn scrolling_near_the_end_asks_for_the_next_page_once() {
     let mut app = open();
-    type_text(&mut app, "SELECT n FROM t");
-    f5(&mut app);
-    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
-    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 200);
-    update(
-        &mut app,
-        Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page(&["1", "2"], Some("p2"))) },
-        300,
-    );
+    finished(&mut app, &["1", "2"], Some("p2"));
     key(&mut app, KeyCode::Tab);
     let effects = key(&mut app, KeyCode::Char('j'));
     assert!(effects.contains(&Effect::FetchQueryResults { id: "q1".into(), token: Some("p2".into()) }));
@@ -167,15 +168,7 @@ fn bad_sql_read_only_and_failures_are_said_in_the_pane() {
 #[test]
 fn results_export_to_a_csv_or_json_path() {
     let mut app = open();
-    type_text(&mut app, "SELECT n FROM t");
-    f5(&mut app);
-    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
-    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 200);
-    update(
-        &mut app,
-        Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page(&["1"], Some("p2"))) },
-        300,
-    );
+    finished(&mut app, &["1"], Some("p2"));
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Char('e'));
     type_text(&mut app, "out.txt");
