@@ -137,6 +137,29 @@ async fn bad_input_is_refused_before_any_call() {
     assert!(started.query_execution_ids().is_empty(), "no query was started");
 }
 
+#[tokio::test]
+async fn saved_queries_are_saved_and_listed_by_name() {
+    use lakeops::model::SavedQuery;
+    let f = fixture(false).await;
+    let query = |name: &str, sql: &str| SavedQuery {
+        id: String::new(),
+        name: name.into(),
+        description: Some("for the runbook".into()),
+        database: "clickstream".into(),
+        workgroup: f.workgroup.clone(),
+        sql: sql.into(),
+    };
+    let id = f.platform.save_query(&query("top pages", "SELECT page_url FROM events")).await.expect("CreateNamedQuery");
+    assert!(!id.is_empty());
+    f.platform.save_query(&query("Events by type", "SELECT event_type FROM events")).await.unwrap();
+    let saved = f.platform.saved_queries(&f.workgroup).await.expect("ListNamedQueries");
+    let names: Vec<&str> = saved.iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(names, ["Events by type", "top pages"], "by name, case aside");
+    assert_eq!(saved[1].id, id);
+    assert_eq!(saved[1].sql, "SELECT page_url FROM events");
+    assert_eq!(saved[1].description.as_deref(), Some("for the runbook"));
+}
+
 mod mocked {
     //! Several pages of results, and a query the workgroup's cutoff stopped.
     use aws_sdk_athena::operation::get_query_execution::GetQueryExecutionOutput;

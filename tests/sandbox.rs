@@ -318,3 +318,29 @@ fn the_first_name_of_etl_failure_still_parses() {
     assert_eq!(Fault::parse("failing-etl"), Some(Fault::EtlFailure));
     assert_eq!(Fault::parse("etl-failure"), Some(Fault::EtlFailure));
 }
+
+#[test]
+fn the_sandbox_workgroup_has_starter_queries_and_keeps_saved_ones() {
+    use lakeops::model::SavedQuery;
+    use lakeops::platform::Platform;
+    let loaded = support::sandbox_settings();
+    let (s, _clock) = sandbox(&loaded);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let before = rt.block_on(s.saved_queries("clickstream-ops")).unwrap();
+    assert_eq!(before.len(), 2);
+    assert!(before.iter().all(|q| !q.sql.is_empty() && q.database == "clickstream"));
+    let new = SavedQuery {
+        id: String::new(),
+        name: "a".into(),
+        description: None,
+        database: "clickstream".into(),
+        workgroup: "clickstream-ops".into(),
+        sql: "SELECT 1".into(),
+    };
+    let id = rt.block_on(s.save_query(&new)).unwrap();
+    let after = rt.block_on(s.saved_queries("clickstream-ops")).unwrap();
+    assert_eq!(after[0].name, "a", "by name");
+    assert_eq!(after[0].id, id);
+    assert!(rt.block_on(s.saved_queries("another")).unwrap().is_empty());
+    assert!(s.with_model(|m| m.trail.iter().any(|e| e.name == "CreateNamedQuery")).unwrap());
+}

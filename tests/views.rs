@@ -356,3 +356,19 @@ fn athena_pane() {
     update(&mut app, Action::QueryPolled { id: "q2".into(), result: Ok(failed) }, 70);
     insta::assert_snapshot!("athena_syntax_error", with_styles(&render(&app, &theme("default"), 110, 30)));
 }
+
+/// `:athena`'s saved-query picker over the pane, with the sandbox workgroup's starter queries.
+#[test]
+fn athena_saved_queries_picker() {
+    use lakeops::platform::Platform;
+    let (mut app, sandbox) = console_and_sandbox(110, 30);
+    app.athena_target = Some(("clickstream-ops".into(), "clickstream".into()));
+    for c in ":athena".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let list = rt.block_on(sandbox.saved_queries("clickstream-ops")).unwrap();
+    update(&mut app, Action::SavedQueriesLoaded { result: Ok(list), at: fixed_time() }, 40);
+    insta::assert_snapshot!("athena_saved_queries", text(&render(&app, &theme("default"), 110, 30)));
+}

@@ -3,7 +3,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
     AuditEvent, AuditQuery, GlueChange, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom, PeekRecord,
-    PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, StreamFacts, StreamSeries,
+    PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
 use crate::platform::PlatformError;
 
@@ -80,6 +80,15 @@ pub enum Action {
     },
     QueryStarted {
         result: Result<String, PlatformError>,
+    },
+    SavedQueriesLoaded {
+        result: Result<Vec<SavedQuery>, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    QuerySaved {
+        name: String,
+        result: Result<String, PlatformError>,
+        at: DateTime<Utc>,
     },
     /// The local query history, oldest first.
     QueryHistoryLoaded {
@@ -165,6 +174,13 @@ pub enum Effect {
         id: String,
     },
     LoadQueryHistory,
+    LoadSavedQueries {
+        workgroup: String,
+    },
+    /// Save the editor's SQL as a named query (journaled).
+    SaveQuery {
+        query: SavedQuery,
+    },
     /// A page of a finished query's results (`token` `None`: the first).
     FetchQueryResults {
         id: String,

@@ -138,6 +138,14 @@ pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
         run(app, effects);
         return true;
     }
+    if ctrl && key.code == KeyCode::Char('o') {
+        open_saved(app, effects);
+        return true;
+    }
+    if ctrl && key.code == KeyCode::Char('s') {
+        app.mode = super::state::Mode::SaveQuery { input: String::new(), error: None };
+        return true;
+    }
     if ctrl && key.code == KeyCode::Char('c') {
         // Ctrl-C cancels a running query; otherwise it quits, as everywhere.
         return cancel(app, effects);
@@ -179,6 +187,7 @@ fn results_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool 
     match key.code {
         KeyCode::Tab | KeyCode::Char('i') => view.focus = AthenaFocus::Editor,
         KeyCode::Char('x') => return cancel(app, effects),
+        KeyCode::Char('o') => open_saved(app, effects),
         KeyCode::Char('e') if view.results.as_ref().is_some_and(|r| !r.columns.is_empty()) => {
             app.mode = super::state::Mode::Export { input: String::new(), error: None };
         }
@@ -414,4 +423,75 @@ fn recall(view: &mut AthenaView, older: bool) {
         None => view.draft.take().unwrap_or_default(),
     };
     view.editor = Editor::from_text(&text);
+}
+
+fn open_saved(app: &mut App, effects: &mut Vec<Effect>) {
+    if let Some((workgroup, _)) = app.athena_target.clone() {
+        effects.push(Effect::LoadSavedQueries { workgroup });
+    }
+}
+
+/// The saved queries arrived: the picker opens over the pane (if the pane is still open).
+pub fn saved_loaded(app: &mut App, list: Vec<crate::model::SavedQuery>) {
+    if app.view() != super::view::ViewId::Athena || app.mode != super::state::Mode::Normal {
+        return;
+    }
+    if list.is_empty() {
+        app.athena.error = Some("no saved queries in this workgroup yet: Ctrl-S saves the editor's SQL".into());
+        return;
+    }
+    app.mode = super::state::Mode::SavedQueries { list, selected: 0 };
+}
+
+/// The picker: ↑/↓ (j/k) choose, enter puts the query in the editor, esc closes.
+pub fn saved_key(app: &mut App, key: KeyEvent) {
+    let super::state::Mode::SavedQueries { list, selected } = &mut app.mode else { return };
+    match key.code {
+        KeyCode::Esc => app.mode = super::state::Mode::Normal,
+        KeyCode::Down | KeyCode::Char('j') => *selected = (*selected + 1).min(list.len().saturating_sub(1)),
+        KeyCode::Up | KeyCode::Char('k') => *selected = selected.saturating_sub(1),
+        KeyCode::Enter => {
+            if let Some(q) = list.get(*selected) {
+                app.athena.draft = None;
+                app.athena.recalled = None;
+                app.athena.editor = Editor::from_text(&q.sql);
+                app.athena.focus = AthenaFocus::Editor;
+            }
+            app.mode = super::state::Mode::Normal;
+        }
+        _ => {}
+    }
+}
+
+/// The name line: enter saves the editor's SQL under it in the workgroup.
+pub fn save_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let super::state::Mode::SaveQuery { input, error } = &mut app.mode else { return };
+    match key.code {
+        KeyCode::Esc => app.mode = super::state::Mode::Normal,
+        KeyCode::Backspace => {
+            input.pop();
+            *error = None;
+        }
+        KeyCode::Char(c) => {
+            input.push(c);
+            *error = None;
+        }
+        KeyCode::Enter => {
+            let name = input.trim().to_string();
+            let sql = app.athena.editor.text();
+            let problem =
+                if name.is_empty() { Some("a saved query needs a name".to_string()) } else { check_sql(&sql).err() }
+                    .or_else(|| app.header.readonly.then(|| "read-only mode: saving a query is a change".to_string()));
+            if let Some(problem) = problem {
+                *error = Some(problem);
+                return;
+            }
+            app.mode = super::state::Mode::Normal;
+            let Some((workgroup, database)) = app.athena_target.clone() else { return };
+            let query =
+                crate::model::SavedQuery { id: String::new(), name, description: None, database, workgroup, sql };
+            effects.push(Effect::SaveQuery { query });
+        }
+        _ => {}
+    }
 }

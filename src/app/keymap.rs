@@ -87,6 +87,8 @@ const ATHENA: &[Binding] = &[
     Binding { keys: "tab  esc", command: Command::Open, does: "editor ↔ results (the editor takes every key)" },
     Binding { keys: "j k  h l", command: Command::Down, does: "scroll the results by row / by column" },
     Binding { keys: "e", command: Command::Open, does: "export every row to a .csv or .json file" },
+    Binding { keys: "ctrl-o  o", command: Command::Open, does: "the workgroup's saved queries, into the editor" },
+    Binding { keys: "ctrl-s", command: Command::Open, does: "save the editor's SQL as a named query" },
     Binding { keys: "↑ ↓", command: Command::Up, does: "(editor, top / bottom line) recall older / newer queries" },
 ];
 const GLUE: &[Binding] = &[

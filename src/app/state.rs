@@ -36,6 +36,16 @@ pub enum Mode {
     Reshard(Box<super::streams::ReshardDialog>),
     /// A yes/no confirmation of a change.
     Confirm(Box<super::confirm::ConfirmDialog>),
+    /// The workgroup's saved queries, to pick one into `:athena`'s editor.
+    SavedQueries {
+        list: Vec<crate::model::SavedQuery>,
+        selected: usize,
+    },
+    /// A name to save `:athena`'s SQL under.
+    SaveQuery {
+        input: String,
+        error: Option<String>,
+    },
     /// Where to export `:athena`'s results (`.csv` or `.json`); `error` says what is wrong.
     Export {
         input: String,

@@ -212,3 +212,40 @@ fn up_at_the_top_recalls_older_queries_and_down_comes_back_to_the_draft() {
     f5(&mut app);
     assert_eq!(app.athena.history.last().map(String::as_str), Some("SELECT 3"));
 }
+
+#[test]
+fn saved_queries_are_picked_into_the_editor_and_the_editor_saved_by_name() {
+    let mut app = open();
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL)), 20);
+    assert!(effects.contains(&Effect::LoadSavedQueries { workgroup: "ops".into() }));
+    let saved = |name: &str, sql: &str| SavedQuery {
+        id: format!("id-{name}"),
+        name: name.into(),
+        description: None,
+        database: "clickstream".into(),
+        workgroup: "ops".into(),
+        sql: sql.into(),
+    };
+    let list = vec![saved("by type", "SELECT 1"), saved("pages", "SELECT page_url\nFROM events")];
+    update(&mut app, Action::SavedQueriesLoaded { result: Ok(list), at: Utc::now() }, 30);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.athena.editor.text(), "SELECT page_url\nFROM events");
+    assert_eq!(app.mode, Mode::Normal);
+
+    update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), 40);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(&app.mode, Mode::SaveQuery { error: Some(e), .. } if e.contains("needs a name")));
+    type_text(&mut app, "pages again");
+    let effects = key(&mut app, KeyCode::Enter);
+    let expected = Effect::SaveQuery {
+        query: SavedQuery { id: String::new(), ..saved("pages again", "SELECT page_url\nFROM events") },
+    };
+    assert!(effects.contains(&expected), "{effects:?}");
+
+    app.header.readonly = true;
+    update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), 50);
+    type_text(&mut app, "x");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(matches!(&app.mode, Mode::SaveQuery { error: Some(e), .. } if e.starts_with("read-only mode")));
+}

@@ -168,6 +168,17 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             athena::started(app, result.map_err(|e| e.to_string()));
             app.dirty = true;
         }
+        Action::SavedQueriesLoaded { result, at } => {
+            match result {
+                Ok(list) => athena::saved_loaded(app, list),
+                Err(e) => report_error(app, "athena", &e.to_string(), at),
+            }
+            app.dirty = true;
+        }
+        Action::QuerySaved { name, result, at } => match result {
+            Ok(_) => toast(app, ToastLevel::Info, format!("saved as {name:?}")),
+            Err(e) => report_error(app, "athena", &e.to_string(), at),
+        },
         Action::QueryHistoryLoaded { entries } => {
             athena::history_loaded(app, entries);
         }
@@ -283,6 +294,8 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         Mode::Confirm(_) => super::confirm::key(app, key, effects),
         Mode::Arguments { .. } => glue::arguments_key(app, key),
         Mode::Export { .. } => athena::export_key(app, key, effects),
+        Mode::SavedQueries { .. } => athena::saved_key(app, key),
+        Mode::SaveQuery { .. } => athena::save_key(app, key, effects),
         Mode::Normal => {
             let handled = match app.view() {
                 ViewId::Streams => streams::list_key(app, key, effects),

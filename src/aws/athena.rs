@@ -144,3 +144,53 @@ pub async fn workgroup_status(
     }
     Ok(status)
 }
+
+/// Saved queries read per refresh of the list: one ListNamedQueries page.
+const SAVED_LISTED: i32 = 50;
+
+/// The workgroup's saved queries, by name.
+pub async fn saved_queries(client: &Client, workgroup: &str) -> Result<Vec<crate::model::SavedQuery>, PlatformError> {
+    let listed = client
+        .list_named_queries()
+        .work_group(workgroup)
+        .max_results(SAVED_LISTED)
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena ListNamedQueries", e))?;
+    let mut saved = Vec::new();
+    // GetNamedQuery one by one: endpoints without BatchGetNamedQuery (moto) answer it too.
+    for id in listed.named_query_ids() {
+        let out = client
+            .get_named_query()
+            .named_query_id(id)
+            .send()
+            .await
+            .map_err(|e| platform_error("Athena GetNamedQuery", e))?;
+        if let Some(q) = out.named_query() {
+            saved.push(crate::model::SavedQuery {
+                id: id.clone(),
+                name: sanitize(q.name()),
+                description: q.description().map(sanitize),
+                database: q.database().to_string(),
+                workgroup: q.work_group().unwrap_or(workgroup).to_string(),
+                sql: q.query_string().to_string(),
+            });
+        }
+    }
+    saved.sort_by_key(|q| q.name.to_lowercase());
+    Ok(saved)
+}
+
+pub async fn save_query(client: &Client, query: &crate::model::SavedQuery) -> Result<String, PlatformError> {
+    let out = client
+        .create_named_query()
+        .name(&query.name)
+        .set_description(query.description.clone())
+        .database(&query.database)
+        .work_group(&query.workgroup)
+        .query_string(&query.sql)
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena CreateNamedQuery", e))?;
+    Ok(out.named_query_id().unwrap_or_default().to_string())
+}

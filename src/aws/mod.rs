@@ -244,6 +244,14 @@ impl Platform for AwsPlatform {
         self.call("GetQueryResults", athena::results(&self.athena, id, token)).await
     }
 
+    async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError> {
+        self.call("ListNamedQueries", athena::saved_queries(&self.athena, workgroup)).await
+    }
+
+    async fn save_query(&self, query: &SavedQuery) -> Result<String, PlatformError> {
+        athena::save_query(&self.athena, query).await
+    }
+
     async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {
         athena::stop(&self.athena, id).await
     }

@@ -93,3 +93,15 @@ pub struct ResultPage {
     /// Where the next page starts; `None` on the last page.
     pub next_token: Option<String>,
 }
+
+/// A saved (named) query of the workgroup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SavedQuery {
+    /// Athena's id; empty for one not saved yet.
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub database: String,
+    pub workgroup: String,
+    pub sql: String,
+}

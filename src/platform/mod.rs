@@ -4,7 +4,8 @@ use async_trait::async_trait;
 
 use crate::model::{
     AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
-    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, StreamFacts, StreamSeries,
+    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery, StreamFacts,
+    StreamSeries,
 };
 
 /// Which backend answers, and where, for the header and `status`.
@@ -115,6 +116,12 @@ pub trait Platform: Send + Sync {
 
     /// Cancels a query (StopQueryExecution).
     async fn stop_query(&self, id: &str) -> Result<(), PlatformError>;
+
+    /// The workgroup's saved (named) queries, by name.
+    async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError>;
+
+    /// Saves a query under its name in its workgroup; returns its id.
+    async fn save_query(&self, query: &SavedQuery) -> Result<String, PlatformError>;
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

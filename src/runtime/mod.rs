@@ -230,6 +230,23 @@ fn execute(
                 let _ = tx.send(Action::QueryStarted { result });
             });
         }
+        Effect::LoadSavedQueries { workgroup } => {
+            tokio::spawn(async move {
+                let result = platform.saved_queries(&workgroup).await;
+                let _ = tx.send(Action::SavedQueriesLoaded { result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::SaveQuery { query } => {
+            tokio::spawn(async move {
+                let result = platform.save_query(&query).await;
+                let outcome = match &result {
+                    Ok(id) => format!("done: {id}"),
+                    Err(e) => format!("failed: {e}"),
+                };
+                session.record("athena.save-query", &query.workgroup, &query.name, &outcome, &tx);
+                let _ = tx.send(Action::QuerySaved { name: query.name, result, at: chrono::Utc::now() });
+            });
+        }
         Effect::LoadQueryHistory => {
             tokio::spawn(async move {
                 let entries = session.history.recent();

@@ -25,8 +25,8 @@ pub use store::Store;
 
 use crate::model::{
     AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
-    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, ShardPosition, StreamFacts,
-    StreamSeries,
+    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery, ShardPosition,
+    StreamFacts, StreamSeries,
 };
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
@@ -287,6 +287,26 @@ impl Platform for Sandbox {
 
     async fn stop_query(&self, _id: &str) -> Result<(), PlatformError> {
         Err(no_engine())
+    }
+
+    async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError> {
+        self.with_model(|state| {
+            let mut saved: Vec<SavedQuery> =
+                state.athena.saved.iter().filter(|q| q.workgroup == workgroup).cloned().collect();
+            saved.sort_by_key(|q| q.name.to_lowercase());
+            saved
+        })
+    }
+
+    async fn save_query(&self, query: &SavedQuery) -> Result<String, PlatformError> {
+        let id = self.with_model(|state| {
+            let id = format!("nq-{:04}", state.athena.saved.len() + 1);
+            state.athena.saved.push(SavedQuery { id: id.clone(), ..query.clone() });
+            state.record("lakeops", "athena.amazonaws.com", "CreateNamedQuery", &query.name, false);
+            id
+        })?;
+        self.flush()?;
+        Ok(id)
     }
 
     /// Saves now (at exit, after a change).

@@ -100,6 +100,7 @@ impl SimState {
             },
             athena: AthenaState {
                 workgroup: p.athena.workgroup.clone(),
+                saved: starter_queries(&p.athena.workgroup, &p.glue.database),
                 running_until_ms: 0,
                 failures_ms: VecDeque::new(),
                 scanned_today: 0.0,
@@ -264,6 +265,32 @@ fn schedule_minutes(schedule: &str) -> (u32, u32) {
         return (0, minutes.max(5));
     }
     (0, 60)
+}
+
+/// The saved queries a fresh sandbox workgroup has, as an analytics team would leave them.
+fn starter_queries(workgroup: &str, database: &str) -> Vec<crate::model::SavedQuery> {
+    let query = |id: &str, name: &str, description: &str, sql: &str| crate::model::SavedQuery {
+        id: id.into(),
+        name: name.into(),
+        description: Some(description.into()),
+        database: database.into(),
+        workgroup: workgroup.into(),
+        sql: sql.into(),
+    };
+    vec![
+        query(
+            "nq-0001",
+            "events by type today",
+            "one day's partition only: cheap",
+            "SELECT event_type, count(*) AS events\nFROM events\nWHERE year = date_format(current_date, '%Y') AND month = date_format(current_date, '%m')\n  AND day = date_format(current_date, '%d')\nGROUP BY event_type\nORDER BY events DESC",
+        ),
+        query(
+            "nq-0002",
+            "top pages, last hour",
+            "filters on event_time: scans every partition unless you add day",
+            "SELECT page_url, count(*) AS views\nFROM events\nWHERE event_time > current_timestamp - INTERVAL '1' HOUR\nGROUP BY page_url\nORDER BY views DESC\nLIMIT 20",
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -165,6 +165,9 @@ pub struct RedshiftState {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AthenaState {
     pub workgroup: String,
+    /// The workgroup's saved (named) queries.
+    #[serde(default)]
+    pub saved: Vec<crate::model::SavedQuery>,
     pub running_until_ms: i64,
     pub failures_ms: VecDeque<i64>,
     pub scanned_today: f64,

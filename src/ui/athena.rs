@@ -302,3 +302,28 @@ fn draw_results(r: &Results, focused: bool, theme: &Theme, frame: &mut Frame, ar
     }
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
 }
+
+/// The saved-query picker over the pane: name, description, and the SQL of the selected one.
+pub fn draw_saved(list: &[crate::model::SavedQuery], selected: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rect = super::centered(area, 90, (list.len() as u16 + 10).min(area.height));
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    let block = panel(theme, format!(" saved queries — {} ", list.len()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [names, sql] = Layout::vertical([Constraint::Length(list.len() as u16 + 1), Constraint::Fill(1)]).areas(inner);
+    let lines: Vec<Line> = list
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let style =
+                if i == selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
+            let description = q.description.as_deref().map(|d| format!(" — {}", sanitize(d))).unwrap_or_default();
+            Line::styled(format!("{}{description}", sanitize(&q.name)), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), names);
+    if let Some(q) = list.get(selected) {
+        let body: Vec<Line> = q.sql.lines().map(|l| Line::from(highlight(&sanitize(l), theme))).collect();
+        frame.render_widget(Paragraph::new(body).style(base(theme)), sql);
+    }
+}

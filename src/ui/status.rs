@@ -40,6 +40,19 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 hint,
             ])
         }
+        Mode::SavedQueries { .. } => Line::from(vec![
+            Span::styled(" enter ", key),
+            Span::styled("put it in the editor", dim(theme)),
+            Span::styled("  esc ", key),
+            Span::styled("close", dim(theme)),
+        ]),
+        Mode::SaveQuery { input, error } => {
+            let hint = match error {
+                Some(e) => Span::styled(format!("   {e}"), Style::new().fg(theme.critical).bg(theme.background)),
+                None => Span::styled("   enter saves the editor's SQL in the workgroup; esc cancels", dim(theme)),
+            };
+            Line::from(vec![Span::styled("save query as: ", key), Span::styled(format!("{input}▏"), base(theme)), hint])
+        }
         Mode::Export { input, error } => {
             let hint = match error {
                 Some(e) => Span::styled(format!("   {e}"), Style::new().fg(theme.critical).bg(theme.background)),

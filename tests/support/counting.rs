@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use lakeops::aws::AwsPlatform;
 use lakeops::model::{
     AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
-    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, StreamFacts, StreamSeries,
+    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery, StreamFacts,
+    StreamSeries,
 };
 use lakeops::platform::{BackendInfo, Platform, PlatformError};
 
@@ -88,6 +89,13 @@ impl Platform for Counting {
     }
     async fn query_results(&self, id: &str, token: Option<&str>) -> Result<ResultPage, PlatformError> {
         self.inner.query_results(id, token).await
+    }
+    async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError> {
+        self.inner.saved_queries(workgroup).await
+    }
+    async fn save_query(&self, query: &SavedQuery) -> Result<String, PlatformError> {
+        self.count();
+        self.inner.save_query(query).await
     }
     async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {
         self.count();
