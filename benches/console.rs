@@ -80,6 +80,7 @@ fn benches(c: &mut Criterion) {
         loading: false,
         row: 50_000,
         column: 0,
+        detail: false,
     });
     c.bench_function("draw athena results, 100,000 rows, 200x50", |b| {
         b.iter(|| {

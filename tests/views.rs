@@ -344,6 +344,13 @@ fn athena_pane() {
     let screen = render(&app, &theme("default"), 110, 30);
     assert!(!text(&screen).contains('\u{1b}'));
     insta::assert_snapshot!("athena_results", with_styles(&screen));
+    // The row whole, over the pane.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("athena_row", text(&render(&app, &theme("default"), 110, 30)));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Tab);
 
     // Run again and fail on a syntax error: the message, and the column marked in the editor.
     press(&mut app, KeyCode::F(5));

@@ -110,6 +110,8 @@ pub struct Results {
     /// First row and first column shown.
     pub row: usize,
     pub column: usize,
+    /// The first row shown, whole, in a popup (long cells wrapped).
+    pub detail: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -185,6 +187,16 @@ fn results_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool 
     let page = app.height.saturating_sub(12) as usize;
     let view = &mut app.athena;
     match key.code {
+        KeyCode::Esc if view.results.as_ref().is_some_and(|r| r.detail) => {
+            if let Some(r) = view.results.as_mut() {
+                r.detail = false;
+            }
+        }
+        KeyCode::Enter if view.results.as_ref().is_some_and(|r| !r.rows.is_empty()) => {
+            if let Some(r) = view.results.as_mut() {
+                r.detail = !r.detail;
+            }
+        }
         KeyCode::Tab | KeyCode::Char('i') => view.focus = AthenaFocus::Editor,
         KeyCode::Char('x') => return cancel(app, effects),
         KeyCode::Char('o') => open_saved(app, effects),

@@ -86,6 +86,7 @@ const ATHENA: &[Binding] = &[
     Binding { keys: "ctrl-c  x", command: Command::Open, does: "cancel the running query (StopQueryExecution)" },
     Binding { keys: "tab  esc", command: Command::Open, does: "editor ↔ results (the editor takes every key)" },
     Binding { keys: "j k  h l", command: Command::Down, does: "scroll the results by row / by column" },
+    Binding { keys: "enter", command: Command::Open, does: "(results) the first row shown, whole, long cells wrapped" },
     Binding { keys: "e", command: Command::Open, does: "export every row to a .csv or .json file" },
     Binding { keys: "ctrl-o  o", command: Command::Open, does: "the workgroup's saved queries, into the editor" },
     Binding { keys: "ctrl-s", command: Command::Open, does: "save the editor's SQL as a named query" },

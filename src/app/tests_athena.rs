@@ -249,3 +249,16 @@ fn saved_queries_are_picked_into_the_editor_and_the_editor_saved_by_name() {
     assert!(key(&mut app, KeyCode::Enter).is_empty());
     assert!(matches!(&app.mode, Mode::SaveQuery { error: Some(e), .. } if e.starts_with("read-only mode")));
 }
+
+#[test]
+fn enter_shows_the_row_whole_and_esc_closes_it() {
+    let mut app = open();
+    finished(&mut app, &["1", "2"], None);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.athena.results.as_ref().unwrap().detail);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.athena.results.as_ref().unwrap().detail);
+    assert_eq!(app.view(), ViewId::Athena, "esc closed the row, not the view");
+}

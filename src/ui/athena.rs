@@ -79,7 +79,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     draw_editor(app, theme, frame, editor);
     frame.render_widget(Paragraph::new(status_lines(app, theme)).wrap(Wrap { trim: true }), status);
     match &view.results {
-        Some(r) => draw_results(r, view.focus == AthenaFocus::Results, theme, frame, results),
+        Some(r) => {
+            draw_results(r, view.focus == AthenaFocus::Results, theme, frame, results);
+            if r.detail {
+                draw_row(r, theme, frame, area);
+            }
+        }
         None => {
             let hint = "Write SQL above and run it with F5 (or Ctrl-Enter). Tab or Esc moves to the results.";
             frame.render_widget(
@@ -326,4 +331,26 @@ pub fn draw_saved(list: &[crate::model::SavedQuery], selected: usize, theme: &Th
         let body: Vec<Line> = q.sql.lines().map(|l| Line::from(highlight(&sanitize(l), theme))).collect();
         frame.render_widget(Paragraph::new(body).style(base(theme)), sql);
     }
+}
+
+/// The selected row whole: each column's name and value, long values wrapped, NULL apart.
+fn draw_row(r: &Results, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(row) = r.rows.get(r.row) else { return };
+    let rect = super::centered(area, 100, area.height.saturating_sub(4));
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    let width = r.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(0).min(30);
+    let lines: Vec<Line> = r
+        .columns
+        .iter()
+        .zip(row)
+        .map(|(c, v)| {
+            let name = Span::styled(format!("{:<width$}  ", sanitize(&c.name)), Style::new().fg(theme.dim));
+            match v {
+                Some(text) => Line::from(vec![name, Span::styled(sanitize(text), base(theme))]),
+                None => Line::from(vec![name, Span::styled("NULL", dim(theme).add_modifier(Modifier::ITALIC))]),
+            }
+        })
+        .collect();
+    let title = format!(" row {} — enter or esc closes ", thousands((r.row + 1) as f64));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(theme, title)), rect);
 }
