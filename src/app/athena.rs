@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Effect;
+use super::prompt::{edit_line, LineKey};
 use super::state::App;
 use crate::model::{QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
 use crate::ops::athena::{changes_something, check_sql, drop_header};
@@ -368,17 +369,10 @@ pub fn stopped(app: &mut App, result: Result<(), String>) {
 /// The export line: a path ending in .csv or .json; enter writes every row of the results.
 pub fn export_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
     let super::state::Mode::Export { input, error } = &mut app.mode else { return };
-    match key.code {
-        KeyCode::Esc => app.mode = super::state::Mode::Normal,
-        KeyCode::Backspace => {
-            input.pop();
-            *error = None;
-        }
-        KeyCode::Char(c) => {
-            input.push(c);
-            *error = None;
-        }
-        KeyCode::Enter => {
+    match edit_line(input, error, key) {
+        LineKey::Cancel => app.mode = super::state::Mode::Normal,
+        LineKey::Edited => {}
+        LineKey::Submit => {
             let path = input.trim().to_string();
             let json = match path.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()) {
                 Some(ext) if ext == "csv" => false,
@@ -399,7 +393,6 @@ pub fn export_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
                 next_token: r.next_token.clone(),
             });
         }
-        _ => {}
     }
 }
 
@@ -478,17 +471,10 @@ pub fn saved_key(app: &mut App, key: KeyEvent) {
 /// The name line: enter saves the editor's SQL under it in the workgroup.
 pub fn save_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
     let super::state::Mode::SaveQuery { input, error } = &mut app.mode else { return };
-    match key.code {
-        KeyCode::Esc => app.mode = super::state::Mode::Normal,
-        KeyCode::Backspace => {
-            input.pop();
-            *error = None;
-        }
-        KeyCode::Char(c) => {
-            input.push(c);
-            *error = None;
-        }
-        KeyCode::Enter => {
+    match edit_line(input, error, key) {
+        LineKey::Cancel => app.mode = super::state::Mode::Normal,
+        LineKey::Edited => {}
+        LineKey::Submit => {
             let name = input.trim().to_string();
             let sql = app.athena.editor.text();
             let problem =
@@ -504,6 +490,5 @@ pub fn save_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
                 crate::model::SavedQuery { id: String::new(), name, description: None, database, workgroup, sql };
             effects.push(Effect::SaveQuery { query });
         }
-        _ => {}
     }
 }

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::Effect;
 use super::confirm;
+use super::prompt::{edit_line, LineKey};
 use super::state::{App, Mode};
 use super::view::ViewId;
 use crate::model::{GlueChange, GlueCrawler, GlueJob, GlueOverview, GlueRunDetail};
@@ -130,17 +131,10 @@ fn move_by(view: &mut GlueView, delta: isize) {
 /// The arguments line: `KEY=VALUE` pairs separated by spaces; enter checks them and asks.
 pub fn arguments_key(app: &mut App, key: KeyEvent) {
     let Mode::Arguments { input, error, .. } = &mut app.mode else { return };
-    match key.code {
-        KeyCode::Esc => app.mode = Mode::Normal,
-        KeyCode::Backspace => {
-            input.pop();
-            *error = None;
-        }
-        KeyCode::Char(c) => {
-            input.push(c);
-            *error = None;
-        }
-        KeyCode::Enter => {
+    match edit_line(input, error, key) {
+        LineKey::Cancel => app.mode = Mode::Normal,
+        LineKey::Edited => {}
+        LineKey::Submit => {
             let parsed: Result<Vec<_>, _> = input.split_whitespace().map(parse_argument).collect();
             match parsed {
                 Ok(arguments) => {
@@ -150,7 +144,6 @@ pub fn arguments_key(app: &mut App, key: KeyEvent) {
                 Err(refusal) => *error = Some(refusal.text()),
             }
         }
-        _ => {}
     }
 }
 

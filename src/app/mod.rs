@@ -9,7 +9,7 @@ pub mod keymap;
 pub mod lambda;
 pub mod layout;
 pub mod peek;
-mod prompt;
+pub mod prompt;
 mod state;
 pub mod streams;
 mod update;

@@ -110,3 +110,25 @@ fn set_filter(app: &mut App, text: String) {
         c.offset = 0;
     }
 }
+
+/// What a key did to a typed line (Glue arguments, an export path, a query's name).
+pub enum LineKey {
+    Cancel,
+    Submit,
+    Edited,
+}
+
+/// Edits `input` with `key`; any edit clears the `error` shown beside it.
+pub fn edit_line(input: &mut String, error: &mut Option<String>, key: KeyEvent) -> LineKey {
+    match key.code {
+        KeyCode::Esc => return LineKey::Cancel,
+        KeyCode::Enter => return LineKey::Submit,
+        KeyCode::Backspace => {
+            input.pop();
+        }
+        KeyCode::Char(c) => input.push(c),
+        _ => return LineKey::Edited,
+    }
+    *error = None;
+    LineKey::Edited
+}

@@ -30,15 +30,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled("   enter keeps the filter, esc clears it", dim(theme)),
         ]),
         Mode::Arguments { job, input, error } => {
-            let hint = match error {
-                Some(e) => Span::styled(format!("   {e}"), Style::new().fg(theme.critical).bg(theme.background)),
-                None => Span::styled("   KEY=VALUE … then enter; esc cancels", dim(theme)),
-            };
-            Line::from(vec![
-                Span::styled(format!("arguments for {job}: "), key),
-                Span::styled(format!("{input}▏"), base(theme)),
-                hint,
-            ])
+            typed_line(theme, &format!("arguments for {job}: "), input, error, "KEY=VALUE … then enter; esc cancels")
         }
         Mode::SavedQueries { .. } => Line::from(vec![
             Span::styled(" enter ", key),
@@ -46,24 +38,20 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled("  esc ", key),
             Span::styled("close", dim(theme)),
         ]),
-        Mode::SaveQuery { input, error } => {
-            let hint = match error {
-                Some(e) => Span::styled(format!("   {e}"), Style::new().fg(theme.critical).bg(theme.background)),
-                None => Span::styled("   enter saves the editor's SQL in the workgroup; esc cancels", dim(theme)),
-            };
-            Line::from(vec![Span::styled("save query as: ", key), Span::styled(format!("{input}▏"), base(theme)), hint])
-        }
-        Mode::Export { input, error } => {
-            let hint = match error {
-                Some(e) => Span::styled(format!("   {e}"), Style::new().fg(theme.critical).bg(theme.background)),
-                None => Span::styled("   a path ending in .csv or .json, then enter; esc cancels", dim(theme)),
-            };
-            Line::from(vec![
-                Span::styled("export results to: ", key),
-                Span::styled(format!("{input}▏"), base(theme)),
-                hint,
-            ])
-        }
+        Mode::SaveQuery { input, error } => typed_line(
+            theme,
+            "save query as: ",
+            input,
+            error,
+            "enter saves the editor's SQL in the workgroup; esc cancels",
+        ),
+        Mode::Export { input, error } => typed_line(
+            theme,
+            "export results to: ",
+            input,
+            error,
+            "a path ending in .csv or .json, then enter; esc cancels",
+        ),
         Mode::Help => Line::from(vec![Span::styled(" esc ", key), Span::styled("close help", dim(theme))]),
         Mode::Reshard(_) | Mode::Confirm(_) => Line::from(vec![
             Span::styled(" enter ", key),
@@ -84,6 +72,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     };
     frame.render_widget(Paragraph::new(line).style(base(theme)), area);
+}
+
+/// A line being typed: its label, the text with a cursor, then its error or what to do.
+fn typed_line(theme: &Theme, label: &str, input: &str, error: &Option<String>, hint: &str) -> Line<'static> {
+    let key = Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD);
+    let after = match error {
+        Some(e) => Span::styled(format!("   {e}"), Style::new().fg(theme.critical).bg(theme.background)),
+        None => Span::styled(format!("   {hint}"), dim(theme)),
+    };
+    Line::from(vec![Span::styled(label.to_string(), key), Span::styled(format!("{input}▏"), base(theme)), after])
 }
 
 fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
