@@ -326,14 +326,33 @@ fn a_bad_sandbox_start_is_bad_input() {
 }
 
 #[test]
-fn query_checks_its_input_and_the_sandbox_says_it_has_no_engine_yet() {
-    let home = Home::new();
+fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
+    let home = Home::at(QUIET_QUARTER);
     let out = home.run(&["query", ""]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("there is no SQL to run"), "{}", stderr(&out));
-    let out = home.run(&["query", "SELECT event_type, count(*) FROM events GROUP BY 1"]);
+
+    let sql = "SELECT event_type, count(*) AS n FROM events WHERE day = '19' GROUP BY 1 ORDER BY 1";
+    let out = home.run(&["query", sql, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let csv = stdout(&out);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "event_type,n");
+    let types: Vec<&str> = lines[1..].iter().map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(types, ["add_to_cart", "click", "page_view", "purchase", "search"]);
+    // Progress and cost go to stderr: the bytes the engine read, at Athena's minimum of 10 MB.
+    assert!(stderr(&out).contains("SUCCEEDED"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cost $0.00005"), "{}", stderr(&out));
+
+    let out = home.run(&["query", "SELECT count(*) AS n, approx_distinct(user_id) FROM events", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(json[0]["n"].as_i64().unwrap() > 1000, "typed from the metadata: {json}");
+    assert!(json[0]["_col1"].is_i64(), "{json}");
+
+    let out = home.run(&["query", "SELECT nope FROM events"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no SQL engine over its lake yet (issue #5)"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved"), "{}", stderr(&out));
     let out = home.run(&["--readonly", "query", "DROP TABLE clickstream.events"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("read-only mode"), "{}", stderr(&out));

@@ -13,7 +13,7 @@ pub struct QueryRequest {
 
 /// QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED (Athena may move a query from RUNNING or
 /// FAILED back to QUEUED when it retries it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum QueryState {
     Queued,

@@ -34,7 +34,7 @@ impl SimState {
                 "RUNNING" => {
                     run.state = "SUCCEEDED".into();
                     run.ended_ms = Some(now);
-                    succeeded.push(run.input_bytes);
+                    succeeded.push((run.input_bytes, run.started_ms));
                 }
                 "STOPPING" => {
                     run.state = "STOPPED".into();
@@ -43,7 +43,8 @@ impl SimState {
                 _ => {}
             }
         }
-        for input in succeeded {
+        for (input, started_ms) in succeeded {
+            self.lake.curated_until_ms = self.lake.curated_until_ms.max(started_ms);
             self.lake.curated_bytes += input * 0.28;
             self.lake.curated_objects += 24;
             self.lake.raw_bytes_pending = (self.lake.raw_bytes_pending - input).max(0.0);

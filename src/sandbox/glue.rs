@@ -8,8 +8,6 @@ use crate::model::{CatalogDatabase, CatalogTable, GlueChange, GlueCrawler, GlueJ
 
 /// The sandbox job's capacity: the Glue default of 10 DPU.
 const JOB_DPU: f64 = 10.0;
-/// Days of lake the sandbox platform holds from before it was created.
-const HISTORY_DAYS: i64 = 30;
 const DAY_MS: i64 = 86_400_000;
 
 fn time(ms: i64) -> DateTime<Utc> {
@@ -60,9 +58,11 @@ impl SimState {
         })
     }
 
-    /// Daily partitions (year/month/day) up to `through_ms`.
+    /// Daily partitions (year/month/day) of the local lake up to `through_ms` (it keeps
+    /// `lake::DAYS_KEPT` days).
     fn partitions_through(&self, through_ms: i64) -> u64 {
-        (through_ms.div_euclid(DAY_MS) - self.glue.created_ms.div_euclid(DAY_MS) + HISTORY_DAYS) as u64
+        let oldest = self.now_ms.div_euclid(DAY_MS) - (super::lake::DAYS_KEPT - 1);
+        (through_ms.div_euclid(DAY_MS) - oldest + 1).clamp(0, super::lake::DAYS_KEPT) as u64
     }
 
     pub fn glue_overview(&self) -> GlueOverview {

@@ -1,10 +1,13 @@
 //! The embedded sandbox: an in-process, seeded, time-stepped model of the platform that
 //! obeys the real rules, so `lakeops` with no AWS account shows a living pipeline.
 
+mod athena;
 mod audit;
 mod batch;
 pub mod clock;
+pub mod engine;
 mod glue;
+pub mod lake;
 mod logs;
 mod peek;
 mod reshard;
@@ -39,6 +42,8 @@ pub struct Sandbox {
     clock: Arc<dyn Clock>,
     store: Option<Store>,
     inner: Mutex<Inner>,
+    lake: Arc<lake::Lake>,
+    queries: Arc<athena::Runs>,
 }
 
 struct Inner {
@@ -71,11 +76,17 @@ impl Sandbox {
         // Catch up on the time lakeops was closed (bounded inside advance_to).
         state.advance_to(now, settings);
         let anchor_sim_ms = state.now_ms.max(now);
+        let lake = match &store {
+            Some(store) => lake::Lake::at(store.lake_dir().join(format!("seed-{}", settings.sandbox.seed))),
+            None => lake::Lake::temporary(),
+        };
         Sandbox {
             settings: settings.clone(),
             clock,
             store,
             inner: Mutex::new(Inner { state, anchor_wall_ms: now, anchor_sim_ms }),
+            lake: Arc::new(lake),
+            queries: Arc::default(),
         }
     }
 
@@ -108,12 +119,8 @@ fn fresh(settings: &Settings, now_ms: i64) -> SimState {
     SimState::new(settings, now_ms - FRESH_HISTORY_MS)
 }
 
-/// The sandbox answers SQL once its local lake and engine exist (issue #5); until then it says so.
-fn no_engine() -> PlatformError {
-    PlatformError::Failed {
-        service: "Athena (sandbox)".into(),
-        message: "the sandbox has no SQL engine over its lake yet (issue #5): run queries with an aws profile".into(),
-    }
+fn athena_failure(message: String) -> PlatformError {
+    PlatformError::Failed { service: "Athena (sandbox)".into(), message }
 }
 
 fn failed(message: &str) -> PlatformError {
@@ -273,20 +280,41 @@ impl Platform for Sandbox {
         })
     }
 
-    async fn start_query(&self, _request: &QueryRequest) -> Result<String, PlatformError> {
-        Err(no_engine())
+    async fn start_query(&self, request: &QueryRequest) -> Result<String, PlatformError> {
+        let peak = self.settings.sandbox.peak_records_per_second;
+        let (execution, view, database) = self
+            .with_model(|state| {
+                let execution = state.submit_query(request, "lakeops")?;
+                Ok::<_, String>((execution, state.lake_view(peak), state.glue.database.clone()))
+            })?
+            .map_err(athena_failure)?;
+        let tables = engine::Tables { database, raw_dir: self.lake.raw_dir(), curated_dir: self.lake.curated_dir() };
+        self.queries.start(&execution, self.lake.clone(), view, tables);
+        self.flush()?;
+        Ok(execution.id)
     }
 
-    async fn query_status(&self, _id: &str) -> Result<QueryStatus, PlatformError> {
-        Err(no_engine())
+    async fn query_status(&self, id: &str) -> Result<QueryStatus, PlatformError> {
+        if let Some((status, settle)) = self.queries.status(id) {
+            if settle {
+                self.with_model(|state| state.settle_query(&status))?;
+                self.flush()?;
+            }
+            return Ok(status);
+        }
+        // A query another lakeops ran: its outcome is in the saved history.
+        let known = self.with_model(|state| state.athena.executions.iter().find(|e| e.id == id).map(|e| e.status()))?;
+        known.ok_or_else(|| athena_failure(format!("InvalidRequestException: QueryExecution {id} was not found")))
     }
 
-    async fn query_results(&self, _id: &str, _token: Option<&str>) -> Result<ResultPage, PlatformError> {
-        Err(no_engine())
+    async fn query_results(&self, id: &str, token: Option<&str>) -> Result<ResultPage, PlatformError> {
+        self.queries.page(id, token).map_err(athena_failure)
     }
 
-    async fn stop_query(&self, _id: &str) -> Result<(), PlatformError> {
-        Err(no_engine())
+    async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {
+        self.queries.stop(id).map_err(athena_failure)?;
+        self.with_model(|state| state.record("lakeops", "athena.amazonaws.com", "StopQueryExecution", id, false))?;
+        self.flush()
     }
 
     async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError> {

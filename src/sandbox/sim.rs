@@ -9,7 +9,7 @@ use crate::model::CapacityMode;
 use crate::settings::{Settings, StreamMode};
 
 /// The saved-state format; bump when it changes.
-pub const STATE_VERSION: u32 = 2;
+pub const STATE_VERSION: u32 = 3;
 /// Minutes of per-minute metrics kept (CloudWatch keeps 60 s data 15 days; a day is enough here).
 const MINUTES_KEPT: usize = 1440;
 /// Closed-lakeops catch-up simulates at most this much; older time is skipped.
@@ -64,6 +64,7 @@ impl SimState {
                 curated_bytes: 11.0e9,
                 curated_objects: 5_800,
                 raw_bytes_pending: 0.0,
+                curated_until_ms: now_ms,
                 last_raw_write_ms: None,
                 dlq_queue: p.dlq.queue.clone(),
                 dlq_messages: 0.0,
@@ -105,6 +106,7 @@ impl SimState {
                 failures_ms: VecDeque::new(),
                 scanned_today: 0.0,
                 day: 0,
+                executions: VecDeque::new(),
             },
             trail: VecDeque::new(),
             alarms: Vec::new(),

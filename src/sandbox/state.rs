@@ -99,6 +99,9 @@ pub struct LakeState {
     pub curated_objects: u64,
     /// Raw bytes written since the last successful ETL run.
     pub raw_bytes_pending: f64,
+    /// Raw data written before this moment is in the curated zone (the input of the last
+    /// successful ETL run): the local lake's Parquet files go up to here.
+    pub curated_until_ms: i64,
     pub last_raw_write_ms: Option<i64>,
     pub dlq_queue: String,
     pub dlq_messages: f64,
@@ -172,6 +175,21 @@ pub struct AthenaState {
     pub failures_ms: VecDeque<i64>,
     pub scanned_today: f64,
     pub day: i64,
+    /// The workgroup's queries, newest last, as ListQueryExecutions lists them.
+    pub executions: VecDeque<Execution>,
+}
+
+/// One query run in the sandbox's workgroup.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Execution {
+    pub id: String,
+    pub sql: String,
+    pub database: String,
+    pub state: crate::model::QueryState,
+    pub reason: Option<String>,
+    pub submitted_ms: i64,
+    pub scanned_bytes: Option<u64>,
+    pub engine_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

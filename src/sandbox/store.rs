@@ -77,8 +77,20 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes the saved state; the next run starts afresh. Returns whether there was one.
+    /// The local lake's folder, beside the state file.
+    pub fn lake_dir(&self) -> PathBuf {
+        self.path.with_extension("lake")
+    }
+
+    /// Deletes the saved state and the lake; the next run starts afresh. Returns whether
+    /// there was a state.
     pub fn reset(&self) -> Result<bool, PlatformError> {
+        let lake = self.lake_dir();
+        match std::fs::remove_dir_all(&lake) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_failure(&lake, "delete", &e)),
+        }
         match std::fs::remove_file(&self.path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),

@@ -1,0 +1,118 @@
+//! DataFusion's errors said the way Athena says them: an error name, the line and column
+//! where Athena would point (so the editor marks it), and the message.
+
+use datafusion::error::DataFusionError;
+
+/// The message a user sees for a failed sandbox query.
+pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
+    let root = error.find_root();
+    let text = root.to_string();
+    let text = strip_prefixes(&text);
+    if let DataFusionError::SQL(parser, _) = root {
+        let message = parser.to_string();
+        let message = message.strip_prefix("sql parser error: ").unwrap_or(&message);
+        let (message, at) = split_position(message);
+        let at = at.unwrap_or((1, 1));
+        return format!("SYNTAX_ERROR: line {}:{}: {}", at.0, at.1, message.trim());
+    }
+    if let Some(name) = quoted_after(text, "Invalid function '") {
+        let hint = text
+            .split_once("Did you mean")
+            .map(|(_, rest)| format!(" Did you mean{}", rest.trim_end()))
+            .unwrap_or_default();
+        return format!(
+            "FUNCTION_NOT_FOUND: {}Function '{name}' not registered.{hint} The sandbox engine (DataFusion) has no such function; docs/sandbox.md lists the Athena functions it knows",
+            position(sql, &name)
+        );
+    }
+    if let Some(name) = quoted_after(text, "table '") {
+        if text.contains("not found") {
+            let short = name.rsplit('.').next().unwrap_or(&name).to_string();
+            return format!("TABLE_NOT_FOUND: {}Table '{name}' does not exist", position(sql, &short));
+        }
+    }
+    if let Some(rest) = text.strip_prefix("No field named ") {
+        let name = rest.split(['.', ' ']).find(|s| !s.is_empty()).unwrap_or(rest).trim_matches('"').to_string();
+        let name = name.rsplit('.').next().unwrap_or(&name).to_string();
+        return format!("COLUMN_NOT_FOUND: {}Column '{name}' cannot be resolved", position(sql, &name));
+    }
+    if text.contains("not supported") || text.contains("Unsupported") {
+        return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");
+    }
+    if let Some(athena) = text
+        .find(|c: char| c.is_ascii_uppercase())
+        .filter(|i| text[*i..].starts_with("INVALID_FUNCTION_ARGUMENT") || text[*i..].starts_with("FUNCTION_NOT_FOUND"))
+    {
+        return text[athena..].to_string();
+    }
+    format!("GENERIC_USER_ERROR: {text}")
+}
+
+/// DataFusion's own layers ("Error during planning: ", "Execution error: ", …) mean nothing to an Athena user.
+fn strip_prefixes(text: &str) -> &str {
+    let mut text = text.trim();
+    for prefix in [
+        "Error during planning: ",
+        "Execution error: ",
+        "Schema error: ",
+        "This feature is not implemented: ",
+        "Arrow error: ",
+    ] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            text = rest.trim();
+        }
+    }
+    text
+}
+
+/// "Expected: …, found: x at Line: 1, Column: 8" → the message and (1, 8).
+fn split_position(message: &str) -> (&str, Option<(usize, usize)>) {
+    let Some(at) = message.rfind(" at Line: ") else { return (message, None) };
+    let place = &message[at + " at Line: ".len()..];
+    let mut numbers = place.split(", Column: ").map(|n| n.trim().parse::<usize>().ok());
+    match (numbers.next().flatten(), numbers.next().flatten()) {
+        (Some(line), Some(column)) => (&message[..at], Some((line, column))),
+        _ => (message, None),
+    }
+}
+
+fn quoted_after(text: &str, marker: &str) -> Option<String> {
+    let start = text.find(marker)? + marker.len();
+    let end = text[start..].find('\'')?;
+    Some(text[start..start + end].to_string())
+}
+
+/// "line L:C: " where `name` first appears as a word in the SQL, or nothing.
+fn position(sql: &str, name: &str) -> String {
+    let lower = sql.to_lowercase();
+    let wanted = name.to_lowercase();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(&wanted) {
+        let at = from + found;
+        let before = lower[..at].chars().next_back();
+        let after = lower[at + wanted.len()..].chars().next();
+        if !word(before) && !word(after) {
+            let line = lower[..at].matches('\n').count() + 1;
+            let column = lower[..at].rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            return format!("line {line}:{column}: ");
+        }
+        from = at + wanted.len().max(1);
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_found_as_words() {
+        assert_eq!(position("SELECT x\nFROM events_2, events", "events"), "line 2:16: ");
+        assert_eq!(position("select nope", "missing"), "");
+        assert_eq!(
+            split_position("Expected: x, found: y at Line: 3, Column: 14"),
+            ("Expected: x, found: y", Some((3, 14)))
+        );
+    }
+}

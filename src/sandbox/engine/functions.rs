@@ -1,0 +1,382 @@
+//! Athena (Trino) functions the embedded engine does not have under Athena's name or with
+//! Athena's meaning. DataFusion already answers `date_trunc`, `approx_distinct`,
+//! `regexp_like`, `from_unixtime`, `to_unixtime`, `split_part`, `strpos`, `lower`, … as Athena does.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Months, NaiveDateTime, TimeDelta, Timelike, Utc};
+use datafusion::arrow::array::{Array, ArrayRef, Int64Builder, StringBuilder, TimestampMillisecondBuilder};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::common::cast::{as_int64_array, as_string_array, as_timestamp_millisecond_array};
+use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+
+const TIMESTAMP: DataType = DataType::Timestamp(TimeUnit::Millisecond, None);
+
+/// Every function this module adds, for registering with a session.
+pub fn athena_functions() -> Vec<ScalarUDF> {
+    let parts = PARTS.iter().map(|(name, _)| Kind::Part(name));
+    [Kind::FromIso8601Timestamp, Kind::DateFormat, Kind::DateAdd, Kind::DateDiff, Kind::RegexpExtract]
+        .into_iter()
+        .chain(parts)
+        .map(|kind| ScalarUDF::new_from_impl(Athena::new(kind)))
+        .collect()
+}
+
+/// `hour(ts)`, `day_of_week(ts)`, …: one field of a timestamp, as a bigint.
+type Field = fn(&DateTime<Utc>) -> i64;
+
+const PARTS: &[(&str, Field)] = &[
+    ("year", |t| t.year() as i64),
+    ("quarter", |t| (t.month0() / 3 + 1) as i64),
+    ("month", |t| t.month() as i64),
+    ("week", |t| t.iso_week().week() as i64),
+    ("week_of_year", |t| t.iso_week().week() as i64),
+    ("day", |t| t.day() as i64),
+    ("day_of_month", |t| t.day() as i64),
+    ("day_of_week", |t| t.weekday().number_from_monday() as i64),
+    ("dow", |t| t.weekday().number_from_monday() as i64),
+    ("day_of_year", |t| t.ordinal() as i64),
+    ("doy", |t| t.ordinal() as i64),
+    ("hour", |t| t.hour() as i64),
+    ("minute", |t| t.minute() as i64),
+    ("second", |t| t.second() as i64),
+    ("millisecond", |t| (t.nanosecond() / 1_000_000) as i64),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    FromIso8601Timestamp,
+    DateFormat,
+    DateAdd,
+    DateDiff,
+    RegexpExtract,
+    Part(&'static str),
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Athena {
+    kind: Kind,
+    signature: Signature,
+}
+
+impl Athena {
+    fn new(kind: Kind) -> Athena {
+        Athena { kind, signature: Signature::user_defined(Volatility::Immutable) }
+    }
+
+    /// The argument types Athena takes (what DataFusion casts the arguments to), and how the
+    /// call is written, for the message when the count is wrong.
+    fn parameters(&self, count: usize) -> Result<Vec<DataType>> {
+        let (types, usage): (Vec<DataType>, &str) = match self.kind {
+            Kind::FromIso8601Timestamp => (vec![DataType::Utf8], "from_iso8601_timestamp(varchar)"),
+            Kind::DateFormat => (vec![TIMESTAMP, DataType::Utf8], "date_format(timestamp, format)"),
+            Kind::DateAdd => (vec![DataType::Utf8, DataType::Int64, TIMESTAMP], "date_add(unit, value, timestamp)"),
+            Kind::DateDiff => (vec![DataType::Utf8, TIMESTAMP, TIMESTAMP], "date_diff(unit, timestamp1, timestamp2)"),
+            Kind::RegexpExtract if count == 3 => {
+                (vec![DataType::Utf8, DataType::Utf8, DataType::Int64], "regexp_extract(string, pattern, group)")
+            }
+            Kind::RegexpExtract => (vec![DataType::Utf8, DataType::Utf8], "regexp_extract(string, pattern[, group])"),
+            Kind::Part(name) => (vec![TIMESTAMP], name),
+        };
+        if types.len() != count {
+            return plan_err!("FUNCTION_NOT_FOUND: {} takes {} arguments: {usage}", self.name(), types.len());
+        }
+        Ok(types)
+    }
+}
+
+impl ScalarUDFImpl for Athena {
+    fn name(&self) -> &str {
+        match self.kind {
+            Kind::FromIso8601Timestamp => "from_iso8601_timestamp",
+            Kind::DateFormat => "date_format",
+            Kind::DateAdd => "date_add",
+            Kind::DateDiff => "date_diff",
+            Kind::RegexpExtract => "regexp_extract",
+            Kind::Part(name) => name,
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        self.parameters(arg_types.len())
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(match self.kind {
+            Kind::FromIso8601Timestamp | Kind::DateAdd => TIMESTAMP,
+            Kind::DateFormat | Kind::RegexpExtract => DataType::Utf8,
+            Kind::DateDiff | Kind::Part(_) => DataType::Int64,
+        })
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let all_scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let types = self.parameters(args.args.len())?;
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?
+            .iter()
+            .zip(&types)
+            .map(|(array, kind)| cast(array, kind))
+            .collect::<std::result::Result<Vec<ArrayRef>, _>>()?;
+        let out = match self.kind {
+            Kind::FromIso8601Timestamp => from_iso8601_timestamp(&arrays)?,
+            Kind::DateFormat => date_format(&arrays)?,
+            Kind::DateAdd => date_add(&arrays)?,
+            Kind::DateDiff => date_diff(&arrays)?,
+            Kind::RegexpExtract => regexp_extract(&arrays)?,
+            Kind::Part(name) => part(name, &arrays)?,
+        };
+        if all_scalar {
+            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?));
+        }
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
+fn from_iso8601_timestamp(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let text = as_string_array(&args[0])?;
+    let mut out = TimestampMillisecondBuilder::new();
+    for value in text.iter() {
+        match value {
+            None => out.append_null(),
+            Some(value) => out.append_value(parse_iso8601(value)?),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// `2026-03-20T10:00:00Z`, with or without fractions, an offset, or a time at all.
+fn parse_iso8601(value: &str) -> Result<i64> {
+    let trimmed = value.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(trimmed) {
+        return Ok(t.timestamp_millis());
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(trimmed, format) {
+            return Ok(t.and_utc().timestamp_millis());
+        }
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp_millis());
+    }
+    exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid format: \"{value}\"")
+}
+
+fn date_format(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let times = as_timestamp_millisecond_array(&args[0])?;
+    let formats = as_string_array(&args[1])?;
+    let mut out = StringBuilder::new();
+    for i in 0..times.len() {
+        if times.is_null(i) || formats.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let pattern = chrono_format(formats.value(i))?;
+        out.append_value(time(times.value(i))?.format(&pattern).to_string());
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// Athena's `date_format` takes MySQL's specifiers; chrono has its own.
+fn chrono_format(mysql: &str) -> Result<String> {
+    let mut out = String::new();
+    let mut chars = mysql.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let Some(spec) = chars.next() else { return exec_err!("INVALID_FUNCTION_ARGUMENT: format ends with %") };
+        out.push_str(match spec {
+            'a' => "%a",
+            'b' => "%b",
+            'c' => "%-m",
+            'd' => "%d",
+            'e' => "%-d",
+            'f' => "%6f",
+            'H' => "%H",
+            'h' | 'I' => "%I",
+            'i' => "%M",
+            'j' => "%j",
+            'k' => "%-H",
+            'l' => "%-I",
+            'M' => "%B",
+            'm' => "%m",
+            'p' => "%p",
+            'r' => "%r",
+            'S' | 's' => "%S",
+            'T' => "%T",
+            'v' => "%V",
+            'W' => "%A",
+            'Y' => "%Y",
+            'y' => "%y",
+            '%' => "%%",
+            other => return exec_err!("INVALID_FUNCTION_ARGUMENT: %{other} not supported in date format string"),
+        });
+    }
+    Ok(out)
+}
+
+fn time(ms: i64) -> Result<DateTime<Utc>> {
+    match DateTime::from_timestamp_millis(ms) {
+        Some(t) => Ok(t),
+        None => exec_err!("INVALID_FUNCTION_ARGUMENT: timestamp out of range: {ms}"),
+    }
+}
+
+fn part(name: &str, args: &[ArrayRef]) -> Result<ArrayRef> {
+    let Some((_, field)) = PARTS.iter().find(|(n, _)| *n == name) else {
+        return exec_err!("FUNCTION_NOT_FOUND: {name}");
+    };
+    let times = as_timestamp_millisecond_array(&args[0])?;
+    let mut out = Int64Builder::new();
+    for value in times.iter() {
+        match value {
+            None => out.append_null(),
+            Some(ms) => out.append_value(field(&time(ms)?)),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn date_add(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let units = as_string_array(&args[0])?;
+    let values = as_int64_array(&args[1])?;
+    let times = as_timestamp_millisecond_array(&args[2])?;
+    let mut out = TimestampMillisecondBuilder::new();
+    for i in 0..times.len() {
+        if units.is_null(i) || values.is_null(i) || times.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let (t, n) = (time(times.value(i))?, values.value(i));
+        let moved = match unit(units.value(i))? {
+            Unit::Fixed(ms) => n.checked_mul(ms).and_then(|d| t.checked_add_signed(TimeDelta::milliseconds(d))),
+            Unit::Months(m) => {
+                let months = Months::new((n.unsigned_abs() as u32).saturating_mul(m));
+                if n >= 0 {
+                    t.checked_add_months(months)
+                } else {
+                    t.checked_sub_months(months)
+                }
+            }
+        };
+        match moved {
+            Some(moved) => out.append_value(moved.timestamp_millis()),
+            None => return exec_err!("INVALID_FUNCTION_ARGUMENT: date_add overflows the timestamp range"),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn date_diff(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let units = as_string_array(&args[0])?;
+    let from = as_timestamp_millisecond_array(&args[1])?;
+    let to = as_timestamp_millisecond_array(&args[2])?;
+    let mut out = Int64Builder::new();
+    for i in 0..from.len() {
+        if units.is_null(i) || from.is_null(i) || to.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let (a, b) = (time(from.value(i))?, time(to.value(i))?);
+        out.append_value(match unit(units.value(i))? {
+            Unit::Fixed(ms) => (b - a).num_milliseconds() / ms,
+            Unit::Months(m) => {
+                let mut months = (b.year() as i64 - a.year() as i64) * 12 + b.month() as i64 - a.month() as i64;
+                // A month is only complete once the day and time of day are reached again.
+                let rest = |t: DateTime<Utc>| (t.day(), t.time());
+                if months > 0 && rest(b) < rest(a) {
+                    months -= 1;
+                } else if months < 0 && rest(b) > rest(a) {
+                    months += 1;
+                }
+                months / m as i64
+            }
+        });
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+enum Unit {
+    Fixed(i64),
+    Months(u32),
+}
+
+fn unit(name: &str) -> Result<Unit> {
+    Ok(match name.trim().to_ascii_lowercase().as_str() {
+        "millisecond" => Unit::Fixed(1),
+        "second" => Unit::Fixed(1_000),
+        "minute" => Unit::Fixed(60_000),
+        "hour" => Unit::Fixed(3_600_000),
+        "day" => Unit::Fixed(86_400_000),
+        "week" => Unit::Fixed(7 * 86_400_000),
+        "month" => Unit::Months(1),
+        "quarter" => Unit::Months(3),
+        "year" => Unit::Months(12),
+        other => return exec_err!("INVALID_FUNCTION_ARGUMENT: '{other}' is not a valid Timestamp field"),
+    })
+}
+
+fn regexp_extract(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let text = as_string_array(&args[0])?;
+    let patterns = as_string_array(&args[1])?;
+    let groups = match args.get(2) {
+        Some(groups) => Some(as_int64_array(groups)?),
+        None => None,
+    };
+    let mut compiled: Option<(String, regex::Regex)> = None;
+    let mut out = StringBuilder::new();
+    for i in 0..text.len() {
+        if text.is_null(i) || patterns.is_null(i) || groups.is_some_and(|g| g.is_null(i)) {
+            out.append_null();
+            continue;
+        }
+        let pattern = patterns.value(i);
+        if compiled.as_ref().is_none_or(|(p, _)| p != pattern) {
+            match regex::Regex::new(pattern) {
+                Ok(re) => compiled = Some((pattern.to_string(), re)),
+                Err(e) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {e}"),
+            }
+        }
+        let Some((_, re)) = &compiled else { continue };
+        let group = groups.map(|g| g.value(i)).unwrap_or(0);
+        if group < 0 || group as usize >= re.captures_len() {
+            return exec_err!(
+                "INVALID_FUNCTION_ARGUMENT: Pattern has {} groups. Cannot access group {group}",
+                re.captures_len() - 1
+            );
+        }
+        let found = re.captures(text.value(i)).and_then(|c| c.get(group as usize)).map(|m| m.as_str());
+        out.append_option(found);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mysql_specifiers_become_chrono_ones_and_unknown_ones_are_refused() {
+        assert_eq!(chrono_format("%Y-%m-%d %H:%i:%s").unwrap(), "%Y-%m-%d %H:%M:%S");
+        assert_eq!(chrono_format("%M %e, %Y").unwrap(), "%B %-d, %Y");
+        let refused = chrono_format("%Q").unwrap_err().to_string();
+        assert!(refused.contains("%Q not supported"), "{refused}");
+    }
+
+    #[test]
+    fn iso8601_in_its_common_shapes() {
+        let expected = 1_774_000_800_000; // 2026-03-20T10:00:00Z
+        assert_eq!(parse_iso8601("2026-03-20T10:00:00Z").unwrap(), expected);
+        assert_eq!(parse_iso8601("2026-03-20T12:00:00+02:00").unwrap(), expected);
+        assert_eq!(parse_iso8601("2026-03-20T10:00:00.000").unwrap(), expected);
+        assert_eq!(parse_iso8601("2026-03-20").unwrap(), expected - 10 * 3_600_000);
+        assert!(parse_iso8601("yesterday").unwrap_err().to_string().contains("Invalid format: \"yesterday\""));
+    }
+}

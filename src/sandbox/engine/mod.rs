@@ -1,0 +1,253 @@
+//! The sandbox's Athena: an embedded SQL engine (DataFusion) over the local lake, with the
+//! catalog the sandbox's Glue describes, Athena's function names, Athena-shaped errors and
+//! the bytes it really read.
+
+mod counting;
+mod errors;
+mod functions;
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+use datafusion::arrow::array::Array;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::datasource::file_format::json::JsonFormat;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::file_format::FileFormat;
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::execution::context::SQLOptions;
+use datafusion::execution::object_store::ObjectStoreUrl;
+use datafusion::physical_plan::collect;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+use super::lake::curate::{events_schema, raw_events_schema};
+use crate::model::ResultColumn;
+
+/// Athena's catalog of Glue databases.
+pub const CATALOG: &str = "awsdatacatalog";
+
+/// Where the catalog's two tables live.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    pub database: String,
+    pub raw_dir: PathBuf,
+    pub curated_dir: PathBuf,
+}
+
+/// A finished query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub columns: Vec<ResultColumn>,
+    pub rows: Vec<Vec<Option<String>>>,
+    pub scanned_bytes: u64,
+    pub engine_ms: u64,
+}
+
+/// Runs one statement in `database`; a failure is Athena's kind of message
+/// (`SYNTAX_ERROR: line 1:8: …`, `TABLE_NOT_FOUND: …`).
+pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, String> {
+    if !database.eq_ignore_ascii_case(&tables.database) {
+        return Err(format!(
+            "SCHEMA_NOT_FOUND: Schema '{database}' does not exist (the sandbox's catalog has one database, {})",
+            tables.database
+        ));
+    }
+    let started = Instant::now();
+    if let Some(answer) = catalog_statement(tables, sql) {
+        return answer.map(|(columns, rows)| Answer { columns, rows, scanned_bytes: 0, engine_ms: 0 });
+    }
+    let files = Arc::new(counting::CountingFiles::new());
+    let read = files.counter();
+    let ctx = session(tables, files).map_err(|e| errors::athena_message(&e, sql))?;
+    let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
+    let batches = async {
+        let frame = ctx.sql_with_options(sql, options).await?;
+        let plan = frame.create_physical_plan().await?;
+        let schema = plan.schema();
+        let batches = collect(plan, ctx.task_ctx()).await?;
+        Ok::<_, datafusion::error::DataFusionError>((schema, batches))
+    }
+    .await;
+    let (schema, batches) = batches.map_err(|e| errors::athena_message(&e, sql))?;
+    let columns = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ResultColumn { name: column_name(i, f.name()), kind: athena_type(f.data_type()) })
+        .collect();
+    let rows = rows(&batches).map_err(|e| format!("GENERIC_INTERNAL_ERROR: {e}"))?;
+    Ok(Answer {
+        columns,
+        rows,
+        scanned_bytes: read.load(Ordering::Relaxed),
+        engine_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::error::Result<SessionContext> {
+    let config = SessionConfig::new()
+        .with_default_catalog_and_schema(CATALOG, tables.database.to_ascii_lowercase())
+        .with_create_default_catalog_and_schema(true)
+        .with_information_schema(true)
+        .with_target_partitions(2);
+    let ctx = SessionContext::new_with_config(config);
+    ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
+    for function in functions::athena_functions() {
+        ctx.register_udf(function);
+    }
+    // Read a Parquet footer by its length, not by a 512 KiB guess that takes in a small file
+    // whole: the bytes read are the bill.
+    let parquet: Arc<dyn FileFormat> = Arc::new(ParquetFormat::default().with_metadata_size_hint(None));
+    let json: Arc<dyn FileFormat> = Arc::new(JsonFormat::default());
+    ctx.register_table("events", listing(&tables.curated_dir, parquet, ".parquet", events_schema())?)?;
+    ctx.register_table("raw_events", listing(&tables.raw_dir, json, ".json", raw_events_schema())?)?;
+    Ok(ctx)
+}
+
+type Rows = Vec<Vec<Option<String>>>;
+
+/// `SHOW TABLES`, `SHOW DATABASES`/`SCHEMAS` and `DESCRIBE t` answered from the catalog in
+/// Athena's shape (DataFusion's own answers list its internal schemas and Arrow types).
+fn catalog_statement(tables: &Tables, sql: &str) -> Option<Result<(Vec<ResultColumn>, Rows), String>> {
+    let words: Vec<String> =
+        sql.trim().trim_end_matches(';').split_whitespace().map(|w| w.trim_matches('`').to_lowercase()).collect();
+    let text = |name: &str| ResultColumn { name: name.into(), kind: "varchar".into() };
+    let single = |values: &[&str]| values.iter().map(|v| vec![Some(v.to_string())]).collect::<Rows>();
+    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["show", "tables", ..] => Some(Ok((vec![text("tab_name")], single(&["events", "raw_events"])))),
+        ["show", "databases" | "schemas", ..] => Some(Ok((vec![text("database_name")], single(&[&tables.database])))),
+        ["describe" | "desc", name] => {
+            let name = name.rsplit('.').next().unwrap_or(name).trim_matches('"');
+            let schema = match name {
+                "events" => events_schema(),
+                "raw_events" => raw_events_schema(),
+                _ => {
+                    return Some(Err(format!(
+                        "TABLE_NOT_FOUND: line 1:10: Table 'awsdatacatalog.{}.{name}' does not exist",
+                        tables.database
+                    )))
+                }
+            };
+            let mut rows: Rows = schema
+                .fields()
+                .iter()
+                .map(|f| vec![Some(f.name().clone()), Some(hive_type(f.data_type())), Some(String::new())])
+                .collect();
+            for key in ["year", "month", "day"] {
+                rows.push(vec![Some(key.into()), Some("string".into()), Some("partition key".into())]);
+            }
+            Some(Ok((vec![text("col_name"), text("data_type"), text("comment")], rows)))
+        }
+        _ => None,
+    }
+}
+
+/// Athena names a column by its alias or column name, a nested field by the field's name,
+/// and any other expression `_col0`, `_col1`, … by its position.
+fn column_name(position: usize, name: &str) -> String {
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if plain(name) {
+        return name.to_string();
+    }
+    if let Some(inner) = name.strip_suffix(']') {
+        if !name.contains('(') {
+            let field = inner.rsplit('[').next().unwrap_or(inner);
+            if plain(field) {
+                return field.to_string();
+            }
+        }
+    }
+    match name.rsplit_once('.') {
+        Some((_, column)) if plain(column) && !name.contains('(') => column.to_string(),
+        _ => format!("_col{position}"),
+    }
+}
+
+/// A table over a folder of `year=/month=/day=` partitions.
+fn listing(
+    dir: &std::path::Path,
+    format: Arc<dyn FileFormat>,
+    extension: &str,
+    schema: SchemaRef,
+) -> datafusion::error::Result<Arc<ListingTable>> {
+    std::fs::create_dir_all(dir)?;
+    let url = ListingTableUrl::parse(format!("{}/", dir.display()))?;
+    let partitions = ["year", "month", "day"].iter().map(|p| (p.to_string(), DataType::Utf8)).collect();
+    let options = ListingOptions::new(format).with_file_extension(extension).with_table_partition_cols(partitions);
+    let config = ListingTableConfig::new(url).with_listing_options(options).with_schema(schema);
+    Ok(Arc::new(ListingTable::try_new(config)?))
+}
+
+/// The type names the Glue catalog (and Athena's DESCRIBE) uses.
+fn hive_type(kind: &DataType) -> String {
+    match kind {
+        DataType::Struct(fields) => {
+            let inner: Vec<String> =
+                fields.iter().map(|f| format!("{}:{}", f.name(), hive_type(f.data_type()))).collect();
+            format!("struct<{}>", inner.join(","))
+        }
+        other => athena_type(other).replace("varchar", "string"),
+    }
+}
+
+/// The type names Athena puts in ResultSetMetadata.
+fn athena_type(kind: &DataType) -> String {
+    match kind {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "varchar".into(),
+        DataType::Boolean => "boolean".into(),
+        DataType::Int8 => "tinyint".into(),
+        DataType::Int16 | DataType::UInt8 => "smallint".into(),
+        DataType::Int32 | DataType::UInt16 => "integer".into(),
+        DataType::Int64 | DataType::UInt32 | DataType::UInt64 => "bigint".into(),
+        DataType::Float16 | DataType::Float32 => "real".into(),
+        DataType::Float64 => "double".into(),
+        DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => format!("decimal({p},{s})"),
+        DataType::Date32 | DataType::Date64 => "date".into(),
+        DataType::Timestamp(_, None) => "timestamp".into(),
+        DataType::Timestamp(_, Some(_)) => "timestamp with time zone".into(),
+        DataType::Interval(_) | DataType::Duration(_) => "interval day to second".into(),
+        DataType::List(item) | DataType::LargeList(item) | DataType::ListView(item) => {
+            format!("array({})", athena_type(item.data_type()))
+        }
+        DataType::Struct(fields) => {
+            let inner: Vec<String> =
+                fields.iter().map(|f| format!("{} {}", f.name(), athena_type(f.data_type()))).collect();
+            format!("row({})", inner.join(", "))
+        }
+        DataType::Map(_, _) => "map".into(),
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "varbinary".into(),
+        DataType::Null => "unknown".into(),
+        other => other.to_string().to_lowercase(),
+    }
+}
+
+/// Every value as Athena's CSV results spell it; `None` for NULL.
+fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Option<String>>>, datafusion::arrow::error::ArrowError> {
+    let options = FormatOptions::default()
+        .with_timestamp_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
+        .with_timestamp_tz_format(Some("%Y-%m-%d %H:%M:%S%.3f %Z"))
+        .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f"));
+    let mut out = Vec::new();
+    for batch in batches {
+        let formatters = batch
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
+            .collect::<Result<Vec<_>, _>>()?;
+        for row in 0..batch.num_rows() {
+            let values = batch
+                .columns()
+                .iter()
+                .zip(&formatters)
+                .map(|(column, format)| (!column.is_null(row)).then(|| format.value(row).to_string()))
+                .collect();
+            out.push(values);
+        }
+    }
+    Ok(out)
+}

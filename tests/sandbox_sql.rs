@@ -1,0 +1,278 @@
+//! The sandbox's Athena: real SQL on the embedded engine (DataFusion) over the real local
+//! lake — raw JSON lines, and the curated Parquet the sandbox's Glue job wrote from them.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use lakeops::model::{QueryRequest, QueryState, QueryStatus, ResultPage};
+use lakeops::platform::Platform;
+use lakeops::sandbox::{Fault, ManualClock, Sandbox};
+
+const HOUR: i64 = 3_600_000;
+
+/// 2026-03-20 14:20 UTC: the lake holds the 18th, the 19th and the 20th up to 14:15; the
+/// 14:00 ETL run has curated everything before 14:00.
+fn start() -> i64 {
+    Utc.with_ymd_and_hms(2026, 3, 20, 14, 20, 0).unwrap().timestamp_millis()
+}
+
+fn sandbox() -> (Sandbox, Arc<ManualClock>) {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(start()));
+    (Sandbox::in_memory(&loaded.settings, clock.clone()), clock)
+}
+
+fn request(sql: &str) -> QueryRequest {
+    QueryRequest { sql: sql.into(), database: "clickstream".into(), workgroup: "clickstream-ops".into() }
+}
+
+async fn wait(sandbox: &Sandbox, id: &str) -> QueryStatus {
+    for _ in 0..1500 {
+        let status = sandbox.query_status(id).await.unwrap();
+        if status.state.is_done() {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("query {id} did not finish in 30 s");
+}
+
+/// Runs `sql` to the end: its status and its first page (on success).
+async fn query(sandbox: &Sandbox, sql: &str) -> (QueryStatus, Option<ResultPage>) {
+    let id = sandbox.start_query(&request(sql)).await.unwrap();
+    let status = wait(sandbox, &id).await;
+    let page = match status.state {
+        QueryState::Succeeded => Some(sandbox.query_results(&id, None).await.unwrap()),
+        _ => None,
+    };
+    (status, page)
+}
+
+/// The rows of a query that must succeed.
+async fn rows(sandbox: &Sandbox, sql: &str) -> Vec<Vec<Option<String>>> {
+    let (status, page) = query(sandbox, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{sql}: {:?}", status.reason);
+    page.unwrap().rows
+}
+
+async fn number(sandbox: &Sandbox, sql: &str) -> i64 {
+    rows(sandbox, sql).await[0][0].as_deref().unwrap().parse().unwrap()
+}
+
+async fn scanned(sandbox: &Sandbox, sql: &str) -> u64 {
+    let (status, _) = query(sandbox, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{sql}: {:?}", status.reason);
+    status.scanned_bytes.unwrap()
+}
+
+/// The reason a query that must fail gives.
+async fn failure(sandbox: &Sandbox, sql: &str) -> String {
+    let (status, _) = query(sandbox, sql).await;
+    assert_eq!(status.state, QueryState::Failed, "{sql}");
+    status.reason.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_by_over_the_curated_partitions() {
+    let (s, _) = sandbox();
+    let by_day = rows(&s, "SELECT year, month, day, count(*) AS n FROM events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3").await;
+    let days: Vec<_> =
+        by_day.iter().map(|r| r[..3].iter().map(|v| v.clone().unwrap()).collect::<Vec<_>>().join("-")).collect();
+    assert_eq!(days, ["2026-03-18", "2026-03-19", "2026-03-20"]);
+    let per_day: Vec<i64> = by_day.iter().map(|r| r[3].as_deref().unwrap().parse().unwrap()).collect();
+    assert!(per_day[2] < per_day[1] / 2 + per_day[1] / 4, "the 20th is curated up to 14:00 only: {per_day:?}");
+    assert_eq!(per_day.iter().sum::<i64>(), number(&s, "SELECT count(*) FROM events").await);
+
+    let hours =
+        rows(&s, "SELECT hour(event_time) AS h, count(*) FROM events WHERE day = '20' GROUP BY 1 ORDER BY 1").await;
+    assert_eq!(hours.len(), 14, "hours 00–13 are curated, 14 is not yet");
+    // The daily curve: the afternoon is busier than the night.
+    let count = |h: usize| hours[h][1].as_deref().unwrap().parse::<i64>().unwrap();
+    assert!(count(13) > count(4) * 2, "{hours:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partition_filters_prune_what_is_read_and_so_the_cost() {
+    let (s, _) = sandbox();
+    let all = scanned(&s, "SELECT count(*), approx_distinct(user_id) FROM events").await;
+    let one_day = scanned(&s, "SELECT count(*), approx_distinct(user_id) FROM events WHERE day = '19'").await;
+    let none = scanned(&s, "SELECT count(*) FROM events WHERE year = '1999'").await;
+    assert!(one_day > 0 && one_day * 2 < all, "one day {one_day} of {all}");
+    assert_eq!(none, 0, "no partition matches: nothing is read");
+    // Columnar: one column reads less than every column.
+    let narrow = scanned(&s, "SELECT max(device_type) FROM events WHERE day = '19'").await;
+    let wide = scanned(&s, "SELECT * FROM events WHERE day = '19'").await;
+    assert!(narrow * 3 < wide, "{narrow} vs {wide}");
+    // The raw zone is JSON: the same day costs far more to read than the curated Parquet.
+    let raw = scanned(&s, "SELECT count(*) FROM raw_events WHERE day = '19'").await;
+    assert!(raw > 4 * one_day, "raw {raw} vs curated {one_day}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_join_raw_events_row_for_row() {
+    let (s, _) = sandbox();
+    let curated = number(&s, "SELECT count(*) FROM events WHERE day = '19'").await;
+    let joined = number(
+        &s,
+        "SELECT count(*) FROM events e JOIN raw_events r
+           ON e.user_id = r.user_id AND e.event_time = from_iso8601_timestamp(r.timestamp)
+          AND e.session_id = r.data.session_id
+         WHERE e.day = '19' AND r.day = '19'",
+    )
+    .await;
+    assert_eq!(joined, curated, "every curated event comes from exactly one raw line");
+    let by_country = rows(
+        &s,
+        "SELECT r.data.location.country, count(*) FROM raw_events r WHERE day = '19' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
+    )
+    .await;
+    assert_eq!(by_country[0][0].as_deref(), Some("US"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn athena_functions_answer_as_athena_does() {
+    let (s, _) = sandbox();
+    let fixed = rows(
+        &s,
+        "SELECT date_diff('hour', TIMESTAMP '2026-03-20 00:00:00', TIMESTAMP '2026-03-21 06:30:00'),
+                date_add('month', 1, TIMESTAMP '2026-01-31 00:00:00'),
+                date_add('day', -1, from_iso8601_timestamp('2026-03-20T10:00:00Z')),
+                date_format(TIMESTAMP '2026-03-20 14:05:09', '%Y/%m/%d %H:%i:%s'),
+                date_trunc('hour', TIMESTAMP '2026-03-20 14:05:09'),
+                regexp_extract('https://shop.example.com/products/books/prod1', 'products/([a-z]+)/', 1),
+                regexp_like('sess9', '^sess[0-9a-f]+$')",
+    )
+    .await;
+    let values: Vec<&str> = fixed[0].iter().map(|v| v.as_deref().unwrap()).collect();
+    assert_eq!(
+        values,
+        [
+            "30",
+            "2026-02-28 00:00:00.000",
+            "2026-03-19 10:00:00.000",
+            "2026/03/20 14:05:09",
+            "2026-03-20 14:00:00.000",
+            "books",
+            "true"
+        ]
+    );
+    let search = number(&s, "SELECT count(*) FROM events WHERE regexp_like(page_url, '/search[?]q=')").await;
+    assert_eq!(search, number(&s, "SELECT count(*) FROM events WHERE event_type = 'search'").await);
+    let distinct = number(&s, "SELECT count(DISTINCT user_id) FROM events").await as f64;
+    let approx = number(&s, "SELECT approx_distinct(user_id) FROM events").await as f64;
+    assert!((approx - distinct).abs() / distinct < 0.05, "approx {approx} vs {distinct}");
+    let hours = rows(&s, "SELECT DISTINCT date_format(event_time, '%H') FROM events WHERE day = '20' ORDER BY 1").await;
+    assert_eq!(hours.first().unwrap()[0].as_deref(), Some("00"));
+    assert_eq!(hours.len(), 14);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_are_typed_named_paged_and_keep_null_apart() {
+    let (s, _) = sandbox();
+    let (status, page) =
+        query(&s, "SELECT count(*), max(timestamp), data.location.country FROM raw_events GROUP BY 3").await;
+    assert_eq!(status.state, QueryState::Succeeded);
+    let page = page.unwrap();
+    let columns: Vec<(&str, &str)> = page.columns.iter().map(|c| (c.name.as_str(), c.kind.as_str())).collect();
+    // raw_events.timestamp is the raw text: max() of a varchar.
+    assert_eq!(columns, [("_col0", "bigint"), ("_col1", "varchar"), ("country", "varchar")]);
+
+    // A search has no product: NULL, not "".
+    let products = rows(&s, "SELECT product_id, page_url FROM events WHERE event_type = 'search' LIMIT 3").await;
+    assert!(products.iter().all(|r| r[0].is_none() && r[1].is_some()), "{products:?}");
+
+    let total = number(&s, "SELECT count(*) FROM events WHERE day = '19'").await as usize;
+    let id = s.start_query(&request("SELECT * FROM events WHERE day = '19'")).await.unwrap();
+    assert_eq!(wait(&s, &id).await.state, QueryState::Succeeded);
+    let (mut seen, mut token, mut pages) = (0, None, 0);
+    loop {
+        let page = s.query_results(&id, token.as_deref()).await.unwrap();
+        assert!(page.rows.len() <= 1000);
+        assert_eq!(page.columns.len(), 13, "ten columns and three partition keys");
+        seen += page.rows.len();
+        pages += 1;
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, total);
+    assert_eq!(pages, total.div_ceil(1000));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mistakes_fail_with_athena_messages_and_positions() {
+    let (s, _) = sandbox();
+    assert_eq!(failure(&s, "SELEC 1").await, "SYNTAX_ERROR: line 1:1: Expected: an SQL statement, found: SELEC");
+    let column = failure(&s, "SELECT event_type,\n       nope\nFROM events").await;
+    assert_eq!(column, "COLUMN_NOT_FOUND: line 2:8: Column 'nope' cannot be resolved");
+    let table = failure(&s, "SELECT * FROM nope").await;
+    assert_eq!(table, "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.clickstream.nope' does not exist");
+    let function = failure(&s, "SELECT json_extract_scalar(page_url, '$.a') FROM events").await;
+    assert!(
+        function.starts_with("FUNCTION_NOT_FOUND: line 1:8: Function 'json_extract_scalar' not registered."),
+        "{function}"
+    );
+    assert!(function.contains("docs/sandbox.md"), "{function}");
+    let format = failure(&s, "SELECT date_format(event_time, '%Q') FROM events LIMIT 1").await;
+    assert!(format.contains("INVALID_FUNCTION_ARGUMENT: %Q not supported"), "{format}");
+    let ddl = failure(&s, "CREATE TABLE copy AS SELECT * FROM events").await;
+    assert!(ddl.starts_with("NOT_SUPPORTED:"), "{ddl}");
+
+    let unknown_db = QueryRequest { database: "nope".into(), ..request("SELECT 1") };
+    let id = s.start_query(&unknown_db).await.unwrap();
+    let status = wait(&s, &id).await;
+    assert!(status.reason.unwrap().starts_with("SCHEMA_NOT_FOUND: Schema 'nope' does not exist"));
+
+    let empty = s.start_query(&request("  ")).await.unwrap_err().to_string();
+    assert!(empty.contains("InvalidRequestException"), "{empty}");
+    let huge = s.start_query(&request(&format!("SELECT '{}'", "x".repeat(262_144)))).await.unwrap_err().to_string();
+    assert!(huge.contains("262,144") || huge.contains("262144"), "{huge}");
+    let other = QueryRequest { workgroup: "primary".into(), ..request("SELECT 1") };
+    let refused = s.start_query(&other).await.unwrap_err().to_string();
+    assert!(refused.contains("WorkGroup primary is not found"), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalog_statements_answer_in_athena_shape() {
+    let (s, _) = sandbox();
+    let tables = rows(&s, "SHOW TABLES").await;
+    assert_eq!(tables, [[Some("events".to_string())], [Some("raw_events".to_string())]]);
+    let described = rows(&s, "DESCRIBE events").await;
+    let first = described[0].iter().map(|v| v.clone().unwrap()).collect::<Vec<_>>();
+    assert_eq!(first, ["event_time", "timestamp", ""]);
+    let last = described.last().unwrap().iter().map(|v| v.clone().unwrap()).collect::<Vec<_>>();
+    assert_eq!(last, ["day", "string", "partition key"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_etl_job_leaves_the_curated_zone_behind_the_raw_zone() {
+    let (s, clock) = sandbox();
+    s.with_model(|m| m.set_fault(Fault::EtlFailure, true)).unwrap();
+    let before = number(&s, "SELECT count(*) FROM events").await;
+    let raw_before = number(&s, "SELECT count(*) FROM raw_events").await;
+    clock.advance(3 * HOUR);
+    assert_eq!(number(&s, "SELECT count(*) FROM events").await, before, "no run succeeded: nothing new curated");
+    assert!(number(&s, "SELECT count(*) FROM raw_events").await > raw_before);
+    s.with_model(|m| m.set_fault(Fault::EtlFailure, false)).unwrap();
+    clock.advance(HOUR);
+    assert!(number(&s, "SELECT count(*) FROM events").await > before, "the next good run curates the backlog");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queries_can_be_cancelled_and_the_workgroup_keeps_their_history() {
+    let (s, _) = sandbox();
+    let id = s.start_query(&request("SELECT count(*) FROM raw_events")).await.unwrap();
+    s.stop_query(&id).await.unwrap();
+    let status = wait(&s, &id).await;
+    assert_eq!(status.state, QueryState::Cancelled);
+    assert!(s.query_results(&id, None).await.is_err());
+    let ok = s.start_query(&request("SELECT 1")).await.unwrap();
+    assert_eq!(wait(&s, &ok).await.state, QueryState::Succeeded);
+    let history =
+        s.with_model(|m| m.athena.executions.iter().map(|e| (e.id.clone(), e.state)).collect::<Vec<_>>()).unwrap();
+    assert_eq!(history, [(id, QueryState::Cancelled), (ok, QueryState::Succeeded)]);
+}
