@@ -61,13 +61,17 @@ impl Console {
     }
 
     fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        self.wait_within(text, 10)
+    }
+
+    fn wait_within(&self, text: &str, seconds: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
         loop {
             let screen = self.screen();
             if screen.contains(text) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "waited 10 s for {text:?}; the screen shows:\n{screen}");
+            assert!(Instant::now() < deadline, "waited {seconds} s for {text:?}; the screen shows:\n{screen}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -205,4 +209,28 @@ fn glue_change_from_the_console(start: &str) -> &'static str {
     assert!(journal.contains(&format!("\"action\":\"{action}\"")), "{journal}");
     assert!(journal.contains("\"outcome\":\"done: run jr_"), "{journal}");
     action
+}
+
+#[test]
+fn a_query_typed_in_the_athena_pane_runs_on_the_sandbox_lake() {
+    let mut console = Console::open(&[("LAKEOPS_SANDBOX_START", "2026-03-20T14:15:00Z")]);
+    console.wait_for("CloudTrail");
+    console.send(":athena\r");
+    console.wait_for("Write SQL above and run it with F5");
+    console.send("SELECT device_type, count(*) AS events\rFROM events WHERE day = '19'\rGROUP BY 1 ORDER BY 2 DESC");
+    console.wait_for("GROUP BY 1 ORDER BY 2 DESC");
+    console.send("\x1b[15~");
+    // The first query writes the lake's three days first (a few seconds in a debug build).
+    console.wait_within("SUCCEEDED in", 60);
+    let screen = console.wait_for("· 3 rows");
+    let rows: Vec<&str> =
+        screen.lines().filter(|l| l.contains("mobile") || l.contains("desktop") || l.contains("tablet")).collect();
+    assert_eq!(rows.len(), 3, "{screen}");
+    assert!(rows[0].contains("mobile"), "the busiest device first: {screen}");
+    console.send("\t");
+    console.send("q");
+    assert!(console.wait_exit().success());
+    console.assert_restored();
+    let history = std::fs::read_to_string(console.state_dir.join("query-history.jsonl")).expect("history written");
+    assert!(history.contains("SELECT device_type, count(*) AS events"), "{history}");
 }

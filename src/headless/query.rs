@@ -8,9 +8,7 @@ use super::{record, Failure};
 use crate::cli::{QueryArgs, QueryFormat};
 use crate::journal::Journal;
 use crate::model::{QueryRequest, QueryState, QueryStatus, ResultColumn};
-use crate::ops::athena::{
-    changes_something, check_sql, cost_usd, csv, dollars, drop_header, is_ddl, json, table, Rates,
-};
+use crate::ops::athena::{changes_something, check_sql, csv, dollars, drop_header, json, query_cost, table, Rates};
 use crate::ops::format::{bytes, millis};
 use crate::platform::Platform;
 use crate::settings::{Loaded, Paths};
@@ -60,8 +58,7 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
     eprintln!("query {id} in {} on {}", request.workgroup, request.database);
     let status = follow(platform, &id).await?;
     let rates = Rates { price_per_tb_usd: athena.price_per_tb_usd, minimum_billed_mb: athena.minimum_billed_mb };
-    let ddl = status.statement_type.as_deref() == Some("DDL") || is_ddl(&sql);
-    let cost = cost_usd(status.scanned_bytes.unwrap_or(0), ddl, rates);
+    let cost = query_cost(&status, &sql, rates);
     let summary = format!(
         "{} in {} · scanned {} · cost {}",
         status.state.name(),

@@ -69,6 +69,16 @@ pub fn cost_usd(scanned: u64, ddl: bool, rates: Rates) -> f64 {
     billed_mb * MIB / TIB * rates.price_per_tb_usd
 }
 
+/// What a finished (or running) query costs: a failed query is not charged, DDL is free, a
+/// cancelled one is charged for what it scanned.
+pub fn query_cost(status: &crate::model::QueryStatus, sql: &str, rates: Rates) -> f64 {
+    if status.state == crate::model::QueryState::Failed {
+        return 0.0;
+    }
+    let ddl = status.statement_type.as_deref() == Some("DDL") || is_ddl(sql);
+    cost_usd(status.scanned_bytes.unwrap_or(0), ddl, rates)
+}
+
 /// "$0.0049": enough digits to tell small queries apart.
 pub fn dollars(usd: f64) -> String {
     if usd == 0.0 {
@@ -227,6 +237,18 @@ mod tests {
         assert_eq!(cost_usd(TIB as u64, false, rates), 5.0);
         assert_eq!(cost_usd(11 * 1_048_576 + 1, false, rates), 12.0 * MIB / TIB * 5.0);
         assert_eq!(cost_usd(TIB as u64, true, rates), 0.0);
+        let mut status = crate::model::QueryStatus {
+            id: "q".into(),
+            state: crate::model::QueryState::Failed,
+            reason: None,
+            scanned_bytes: Some(TIB as u64),
+            engine_ms: None,
+            submitted: None,
+            statement_type: Some("DML".into()),
+        };
+        assert_eq!(query_cost(&status, "SELECT 1", rates), 0.0, "failed queries are not charged");
+        status.state = crate::model::QueryState::Cancelled;
+        assert_eq!(query_cost(&status, "SELECT 1", rates), 5.0, "cancelled ones are, for what they scanned");
         assert_eq!(dollars(5.0), "$5.00");
         assert_eq!(dollars(ten_mb), "$0.00005");
     }

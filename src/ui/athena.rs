@@ -11,7 +11,7 @@ use super::{base, dim, panel};
 use crate::app::athena::{AthenaFocus, AthenaView, Results};
 use crate::app::App;
 use crate::model::text::sanitize;
-use crate::ops::athena::{cost_usd, dollars, is_ddl, Rates};
+use crate::ops::athena::{dollars, query_cost, Rates};
 use crate::ops::format::{bytes, millis, thousands};
 use crate::settings::Theme;
 
@@ -210,8 +210,10 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     } else if let Some(s) = &view.last {
         let sql = view.editor.text();
         let scanned = s.scanned_bytes.unwrap_or(0);
-        let ddl = s.statement_type.as_deref() == Some("DDL") || is_ddl(&sql);
         let rows = view.results.as_ref().map(|r| {
+            if r.loading && r.rows.is_empty() {
+                return " · reading rows…".to_string();
+            }
             let more = if r.next_token.is_some() { "+" } else { "" };
             format!(" · {}{more} rows", thousands(r.rows.len() as f64))
         });
@@ -221,7 +223,7 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 s.state.name(),
                 s.engine_ms.map(|ms| millis(ms as f64)).unwrap_or_else(|| "—".into()),
                 bytes(scanned as f64),
-                dollars(cost_usd(scanned, ddl, app.athena_rates.unwrap_or(DEFAULT_RATES))),
+                dollars(query_cost(s, &sql, app.athena_rates.unwrap_or(DEFAULT_RATES))),
                 rows.unwrap_or_default()
             ),
             base(theme),
