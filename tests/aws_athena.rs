@@ -13,6 +13,10 @@ use lakeops::settings::{Loaded, Paths};
 use support::counting::Counting;
 use support::moto::{credentials, moto, sdk_config, seed_athena_results, unique};
 
+/// moto hands seeded results to the next query started anywhere: the tests that start
+/// queries take turns.
+static STARTING_QUERIES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 struct Fixture {
     dir: tempfile::TempDir,
     paths: Paths,
@@ -57,6 +61,7 @@ fn column(name: &str, kind: &str) -> serde_json::Value {
 /// One test for every seeded result: moto hands queued results to whichever query asks first.
 #[tokio::test]
 async fn seeded_results_come_out_as_csv_json_and_a_table() {
+    let _turn = STARTING_QUERIES.lock().await;
     let f = fixture(false).await;
     let result = serde_json::json!({
         "rows": [
@@ -98,6 +103,7 @@ async fn seeded_results_come_out_as_csv_json_and_a_table() {
 
 #[tokio::test]
 async fn a_running_query_can_be_cancelled() {
+    let _turn = STARTING_QUERIES.lock().await;
     // (moto moves a query on only when it is read: stopped before that, it never ran.)
     let f = fixture(false).await;
     let request =
@@ -158,6 +164,36 @@ async fn saved_queries_are_saved_and_listed_by_name() {
     assert_eq!(saved[1].id, id);
     assert_eq!(saved[1].sql, "SELECT page_url FROM events");
     assert_eq!(saved[1].description.as_deref(), Some("for the runbook"));
+}
+
+#[tokio::test]
+async fn the_workgroup_history_and_the_workgroups_come_from_athena() {
+    let _turn = STARTING_QUERIES.lock().await;
+    let f = fixture(false).await;
+    let other = fixture(false).await;
+    let request = |sql: &str, workgroup: &str| QueryRequest {
+        sql: sql.into(),
+        database: "clickstream".into(),
+        workgroup: workgroup.into(),
+    };
+    let first = f.platform.start_query(&request("SELECT 1", &f.workgroup)).await.unwrap();
+    let second = f.platform.start_query(&request("SELECT event_type\nFROM events", &f.workgroup)).await.unwrap();
+    other.platform.start_query(&request("SELECT 'elsewhere'", &other.workgroup)).await.unwrap();
+    f.platform.stop_query(&first).await.unwrap();
+    let past = f.platform.query_history(&f.workgroup).await.expect("ListQueryExecutions + GetQueryExecution");
+    let mut seen: Vec<(&str, &str, QueryState)> =
+        past.iter().map(|p| (p.status.id.as_str(), p.sql.as_str(), p.status.state)).collect();
+    seen.sort_by_key(|s| s.0);
+    let mut expected = vec![
+        (first.as_str(), "SELECT 1", QueryState::Cancelled),
+        (second.as_str(), "SELECT event_type\nFROM events", QueryState::Succeeded),
+    ];
+    expected.sort_by_key(|s| s.0);
+    assert_eq!(seen, expected, "this workgroup's queries only, with their SQL and state");
+    assert!(past.iter().all(|p| p.database.as_deref() == Some("clickstream") && p.status.submitted.is_some()));
+    let workgroups = f.platform.workgroups().await.expect("ListWorkGroups");
+    assert!(workgroups.contains(&f.workgroup) && workgroups.contains(&other.workgroup), "{workgroups:?}");
+    assert_eq!(f.platform.mutations(), 1, "reading the history changes nothing (the one change: StopQueryExecution)");
 }
 
 mod mocked {

@@ -63,6 +63,8 @@ async fn fixture(readonly: bool) -> Fixture {
             StorageDescriptor::builder()
                 .location("s3://curated/events/")
                 .input_format("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat")
+                .columns(Column::builder().name("event_time").r#type("timestamp").build().unwrap())
+                .columns(Column::builder().name("user_id").r#type("string").build().unwrap())
                 .build(),
         )
         .partition_keys(day("year"))
@@ -133,6 +135,19 @@ async fn jobs_crawlers_and_the_catalog_are_read() {
     assert_eq!(table.name, "events");
     assert_eq!(table.format.as_deref(), Some("parquet"));
     assert_eq!(table.partition_keys, ["year", "month", "day"]);
+    let columns: Vec<(&str, &str, bool)> =
+        table.columns.iter().map(|c| (c.name.as_str(), c.kind.as_str(), c.partition_key)).collect();
+    assert_eq!(
+        columns,
+        [
+            ("event_time", "timestamp", false),
+            ("user_id", "string", false),
+            ("year", "string", true),
+            ("month", "string", true),
+            ("day", "string", true)
+        ],
+        "the columns the catalog browser and completion offer"
+    );
     assert_eq!(table.partitions, Some(3));
     // moto does not serve GetCrawlerMetrics: said, not hidden, and the rest still shows.
     assert!(overview.warnings.iter().any(|w| w.contains("GetCrawlerMetrics")), "{:?}", overview.warnings);

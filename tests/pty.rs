@@ -227,7 +227,9 @@ fn a_query_typed_in_the_athena_pane_runs_on_the_sandbox_lake() {
         screen.lines().filter(|l| l.contains("mobile") || l.contains("desktop") || l.contains("tablet")).collect();
     assert_eq!(rows.len(), 3, "{screen}");
     assert!(rows[0].contains("mobile"), "the busiest device first: {screen}");
-    console.send("\t");
+    // Esc leaves the editor (alone: Esc then q at once would read as Alt-q); then q quits.
+    console.send("\x1b");
+    std::thread::sleep(Duration::from_millis(150));
     console.send("q");
     assert!(console.wait_exit().success());
     console.assert_restored();

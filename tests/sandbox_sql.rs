@@ -164,6 +164,15 @@ async fn athena_functions_answer_as_athena_does() {
     let distinct = number(&s, "SELECT count(DISTINCT user_id) FROM events").await as f64;
     let approx = number(&s, "SELECT approx_distinct(user_id) FROM events").await as f64;
     assert!((approx - distinct).abs() / distinct < 0.05, "approx {approx} vs {distinct}");
+    // The sandbox's present, not the wall clock's: 2026-03-20 14:20.
+    let now = rows(
+        &s,
+        "SELECT current_date, now(), count(*) FROM events WHERE event_time > current_timestamp - INTERVAL '1' HOUR",
+    )
+    .await;
+    assert_eq!(now[0][0].as_deref(), Some("2026-03-20"));
+    assert!(now[0][1].as_deref().unwrap().starts_with("2026-03-20 14:20:00"), "{now:?}");
+    assert!(now[0][2].as_deref().unwrap().parse::<i64>().unwrap() > 0, "13:20–14:00 is curated: {now:?}");
     let hours = rows(&s, "SELECT DISTINCT date_format(event_time, '%H') FROM events WHERE day = '20' ORDER BY 1").await;
     assert_eq!(hours.first().unwrap()[0].as_deref(), Some("00"));
     assert_eq!(hours.len(), 14);

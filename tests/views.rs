@@ -345,7 +345,7 @@ fn athena_pane() {
     assert!(!text(&screen).contains('\u{1b}'));
     insta::assert_snapshot!("athena_results", with_styles(&screen));
     // The row whole, over the pane.
-    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("athena_row", text(&render(&app, &theme("default"), 110, 30)));
@@ -378,4 +378,24 @@ fn athena_saved_queries_picker() {
     let list = rt.block_on(sandbox.saved_queries("clickstream-ops")).unwrap();
     update(&mut app, Action::SavedQueriesLoaded { result: Ok(list), at: fixed_time() }, 40);
     insta::assert_snapshot!("athena_saved_queries", text(&render(&app, &theme("default"), 110, 30)));
+}
+
+/// `:athena`'s catalog browser (Ctrl-B) over the sandbox's Glue catalog.
+#[test]
+fn athena_catalog_browser() {
+    use lakeops::platform::Platform;
+    let (mut app, sandbox) = console_and_sandbox(110, 30);
+    app.athena_target = Some(("clickstream-ops".into(), "clickstream".into()));
+    for c in ":athena".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let catalog = rt.block_on(sandbox.glue_overview()).unwrap();
+    update(&mut app, Action::GlueLoaded { result: Ok(Box::new(catalog)), at: fixed_time() }, 40);
+    update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL)), 41);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    insta::assert_snapshot!("athena_catalog", text(&render(&app, &theme("default"), 110, 30)));
 }

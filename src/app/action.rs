@@ -90,6 +90,15 @@ pub enum Action {
         result: Result<String, PlatformError>,
         at: DateTime<Utc>,
     },
+    /// The workgroup's recent queries (ListQueryExecutions), newest first.
+    WorkgroupHistoryLoaded {
+        result: Result<Vec<crate::model::PastQuery>, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    WorkgroupsLoaded {
+        result: Result<Vec<String>, PlatformError>,
+        at: DateTime<Utc>,
+    },
     /// The local query history, oldest first.
     QueryHistoryLoaded {
         entries: Vec<String>,
@@ -176,6 +185,14 @@ pub enum Effect {
     LoadQueryHistory,
     LoadSavedQueries {
         workgroup: String,
+    },
+    LoadWorkgroupHistory {
+        workgroup: String,
+    },
+    LoadWorkgroups,
+    /// Put `text` on the terminal's clipboard (OSC 52).
+    CopyToClipboard {
+        text: String,
     },
     /// Save the editor's SQL as a named query (journaled).
     SaveQuery {

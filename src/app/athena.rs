@@ -4,81 +4,19 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Effect;
+use super::editor::Completion;
+pub use super::editor::Editor;
+use super::picker::{Choice, Picker, Purpose};
 use super::prompt::{edit_line, LineKey};
 use super::state::App;
-use crate::model::{QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
+use super::state::Mode;
+use crate::model::{PastQuery, QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
 use crate::ops::athena::{changes_something, check_sql, drop_header};
 
 /// While a query runs, GetQueryExecution once a second.
 pub const POLL_EVERY_MS: u64 = 1_000;
 /// Rows from the end of what is loaded at which the next page is asked for.
 const PREFETCH_ROWS: usize = 50;
-
-/// The SQL being written; lines of characters, the cursor at (row, col).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Editor {
-    pub lines: Vec<Vec<char>>,
-    pub row: usize,
-    pub col: usize,
-}
-
-impl Default for Editor {
-    fn default() -> Self {
-        Editor { lines: vec![Vec::new()], row: 0, col: 0 }
-    }
-}
-
-impl Editor {
-    /// An editor holding `text`, the cursor at its end.
-    pub fn from_text(text: &str) -> Editor {
-        let lines: Vec<Vec<char>> = text.split('\n').map(|l| l.chars().collect()).collect();
-        let row = lines.len() - 1;
-        let col = lines[row].len();
-        Editor { lines, row, col }
-    }
-
-    pub fn text(&self) -> String {
-        self.lines.iter().map(|l| l.iter().collect::<String>()).collect::<Vec<_>>().join("\n")
-    }
-
-    fn insert(&mut self, c: char) {
-        self.lines[self.row].insert(self.col, c);
-        self.col += 1;
-    }
-
-    fn newline(&mut self) {
-        let rest = self.lines[self.row].split_off(self.col);
-        self.lines.insert(self.row + 1, rest);
-        self.row += 1;
-        self.col = 0;
-    }
-
-    fn backspace(&mut self) {
-        if self.col > 0 {
-            self.col -= 1;
-            self.lines[self.row].remove(self.col);
-        } else if self.row > 0 {
-            let line = self.lines.remove(self.row);
-            self.row -= 1;
-            self.col = self.lines[self.row].len();
-            self.lines[self.row].extend(line);
-        }
-    }
-
-    fn delete(&mut self) {
-        if self.col < self.lines[self.row].len() {
-            self.lines[self.row].remove(self.col);
-        } else if self.row + 1 < self.lines.len() {
-            let next = self.lines.remove(self.row + 1);
-            self.lines[self.row].extend(next);
-        }
-    }
-
-    pub fn move_to(&mut self, row: usize, col: usize) {
-        self.row = row.min(self.lines.len() - 1);
-        self.col = col.min(self.lines[self.row].len());
-    }
-}
 
 /// Where keys go: the editor takes every printable key; the results pane lets the console's
 /// own keys (`:`, `q`, `?`) through.
@@ -133,6 +71,18 @@ pub struct AthenaView {
     pub history_asked: bool,
     pub recalled: Option<usize>,
     pub draft: Option<String>,
+    /// A word of guidance under the editor (completion choices, the new database).
+    pub hint: Option<String>,
+    /// What the catalog is being read for: it is used when it arrives.
+    pub catalog_wanted: Option<CatalogUse>,
+}
+
+/// Why `:athena` asked for the Glue catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogUse {
+    Browse,
+    PickDatabase,
+    Complete,
 }
 
 pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
@@ -141,42 +91,73 @@ pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
         run(app, effects);
         return true;
     }
-    if ctrl && key.code == KeyCode::Char('o') {
-        open_saved(app, effects);
+    if ctrl {
+        match key.code {
+            KeyCode::Char('o') => open_saved(app, effects),
+            KeyCode::Char('r') => {
+                if let Some((workgroup, _)) = app.athena_target.clone() {
+                    effects.push(Effect::LoadWorkgroupHistory { workgroup });
+                }
+            }
+            KeyCode::Char('b') => want_catalog(app, CatalogUse::Browse, effects),
+            KeyCode::Char('d') => want_catalog(app, CatalogUse::PickDatabase, effects),
+            KeyCode::Char('w') => effects.push(Effect::LoadWorkgroups),
+            KeyCode::Char('z') => {
+                app.athena.editor.undo();
+            }
+            KeyCode::Char('y') => {
+                app.athena.editor.redo();
+            }
+            _ => return ctrl_key(app, key, effects),
+        }
         return true;
-    }
-    if ctrl && key.code == KeyCode::Char('s') {
-        app.mode = super::state::Mode::SaveQuery { input: String::new(), error: None };
-        return true;
-    }
-    if ctrl && key.code == KeyCode::Char('c') {
-        // Ctrl-C cancels a running query; otherwise it quits, as everywhere.
-        return cancel(app, effects);
     }
     match app.athena.focus {
-        AthenaFocus::Editor => editor_key(app, key),
+        AthenaFocus::Editor => editor_key(app, key, effects),
         AthenaFocus::Results => results_key(app, key, effects),
     }
 }
 
-fn editor_key(app: &mut App, key: KeyEvent) -> bool {
+/// Ctrl keys the pane shares with the console (Ctrl-S saves, Ctrl-C cancels or quits),
+/// and Ctrl-Space, completion.
+fn ctrl_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
+    match key.code {
+        KeyCode::Char('s') => app.mode = super::state::Mode::SaveQuery { input: String::new(), error: None },
+        // Ctrl-C cancels a running query; otherwise it quits, as everywhere.
+        KeyCode::Char('c') => return cancel(app, effects),
+        KeyCode::Char(' ') if app.athena.focus == AthenaFocus::Editor => {
+            complete(app, effects);
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn editor_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
+    app.athena.hint = None;
+    // Tab completes the name being typed; with none (or when nothing starts so), it moves to
+    // the results as Esc does.
+    if key.code == KeyCode::Tab && !app.athena.editor.word_before_cursor().is_empty() && complete(app, effects) {
+        return true;
+    }
+    app.athena.hint = None;
     let e = &mut app.athena.editor;
     match key.code {
         KeyCode::Esc | KeyCode::Tab => app.athena.focus = AthenaFocus::Results,
         KeyCode::Enter => e.newline(),
         KeyCode::Backspace => e.backspace(),
         KeyCode::Delete => e.delete(),
-        KeyCode::Left if e.col > 0 => e.col -= 1,
+        KeyCode::Left if e.col > 0 => e.move_to(e.row, e.col - 1),
         KeyCode::Left if e.row > 0 => e.move_to(e.row - 1, usize::MAX),
-        KeyCode::Right if e.col < e.lines[e.row].len() => e.col += 1,
+        KeyCode::Right if e.col < e.lines[e.row].len() => e.move_to(e.row, e.col + 1),
         KeyCode::Right if e.row + 1 < e.lines.len() => e.move_to(e.row + 1, 0),
         KeyCode::Up if e.row > 0 => e.move_to(e.row - 1, e.col),
         KeyCode::Down if e.row + 1 < e.lines.len() => e.move_to(e.row + 1, e.col),
         // At the top line ↑ recalls older queries; at the bottom line ↓ newer ones.
         KeyCode::Up => recall(&mut app.athena, true),
         KeyCode::Down => recall(&mut app.athena, false),
-        KeyCode::Home => e.col = 0,
-        KeyCode::End => e.col = e.lines[e.row].len(),
+        KeyCode::Home => e.move_to(e.row, 0),
+        KeyCode::End => e.move_to(e.row, usize::MAX),
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => e.insert(c),
         _ => {}
     }
@@ -204,6 +185,7 @@ fn results_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool 
         KeyCode::Char('e') if view.results.as_ref().is_some_and(|r| !r.columns.is_empty()) => {
             app.mode = super::state::Mode::Export { input: String::new(), error: None };
         }
+        KeyCode::Char('c') | KeyCode::Char('C') => copy(app, key.code == KeyCode::Char('C'), effects),
         _ => {
             let Some(r) = view.results.as_mut() else { return false };
             let last_row = r.rows.len().saturating_sub(1);
@@ -222,6 +204,27 @@ fn results_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool 
         }
     }
     true
+}
+
+/// Copies the selected cell (the selected row's first column shown), or with `whole_row`
+/// the row as a CSV line, to the terminal's clipboard.
+fn copy(app: &mut App, whole_row: bool, effects: &mut Vec<Effect>) {
+    let view = &mut app.athena;
+    let Some(r) = view.results.as_ref() else { return };
+    let Some(row) = r.rows.get(r.row) else { return };
+    let (text, what) = if whole_row {
+        let csv = crate::ops::athena::csv(&r.columns, std::slice::from_ref(row));
+        let line = csv.split_once("\r\n").map(|(_, rest)| rest).unwrap_or(&csv).trim_end_matches("\r\n").to_string();
+        (line, format!("row {} as CSV", r.row + 1))
+    } else {
+        let name = r.columns.get(r.column).map(|c| c.name.clone()).unwrap_or_default();
+        match row.get(r.column) {
+            Some(Some(value)) => (value.clone(), format!("{name} of row {}", r.row + 1)),
+            _ => (String::new(), format!("{name} of row {} (NULL: nothing)", r.row + 1)),
+        }
+    };
+    view.hint = Some(format!("copied {what} to the clipboard ({} characters, OSC 52)", text.chars().count()));
+    effects.push(Effect::CopyToClipboard { text });
 }
 
 /// Asks for the next page when the view comes near the end of what is loaded.
@@ -427,7 +430,7 @@ fn recall(view: &mut AthenaView, older: bool) {
         Some(i) => view.history[i].clone(),
         None => view.draft.take().unwrap_or_default(),
     };
-    view.editor = Editor::from_text(&text);
+    view.editor.replace_text(&text);
 }
 
 fn open_saved(app: &mut App, effects: &mut Vec<Effect>) {
@@ -436,36 +439,179 @@ fn open_saved(app: &mut App, effects: &mut Vec<Effect>) {
     }
 }
 
+/// Whether a list may open over the pane now (it is still the pane in front, with no dialog).
+fn may_open_list(app: &App) -> bool {
+    app.view() == super::view::ViewId::Athena && app.mode == Mode::Normal
+}
+
+fn open_list(app: &mut App, picker: Picker) {
+    app.mode = Mode::Pick(Box::new(picker));
+}
+
 /// The saved queries arrived: the picker opens over the pane (if the pane is still open).
 pub fn saved_loaded(app: &mut App, list: Vec<crate::model::SavedQuery>) {
-    if app.view() != super::view::ViewId::Athena || app.mode != super::state::Mode::Normal {
+    if !may_open_list(app) {
         return;
     }
     if list.is_empty() {
         app.athena.error = Some("no saved queries in this workgroup yet: Ctrl-S saves the editor's SQL".into());
         return;
     }
-    app.mode = super::state::Mode::SavedQueries { list, selected: 0 };
+    let choices =
+        list.iter().map(|q| Choice::query(q.name.clone(), q.description.clone().unwrap_or_default(), &q.sql)).collect();
+    open_list(app, Picker::new(format!("saved queries — {}", list.len()), Purpose::ReplaceSql, choices));
 }
 
-/// The picker: ↑/↓ (j/k) choose, enter puts the query in the editor, esc closes.
-pub fn saved_key(app: &mut App, key: KeyEvent) {
-    let super::state::Mode::SavedQueries { list, selected } = &mut app.mode else { return };
-    match key.code {
-        KeyCode::Esc => app.mode = super::state::Mode::Normal,
-        KeyCode::Down | KeyCode::Char('j') => *selected = (*selected + 1).min(list.len().saturating_sub(1)),
-        KeyCode::Up | KeyCode::Char('k') => *selected = selected.saturating_sub(1),
-        KeyCode::Enter => {
-            if let Some(q) = list.get(*selected) {
-                app.athena.draft = None;
-                app.athena.recalled = None;
-                app.athena.editor = Editor::from_text(&q.sql);
-                app.athena.focus = AthenaFocus::Editor;
-            }
-            app.mode = super::state::Mode::Normal;
-        }
-        _ => {}
+/// The workgroup's history arrived: listed newest first, then what only the local history
+/// file remembers.
+pub fn workgroup_history_loaded(app: &mut App, past: Vec<PastQuery>) {
+    if !may_open_list(app) {
+        return;
     }
+    let now = chrono::DateTime::from_timestamp_millis(app.now_ms as i64).unwrap_or_default();
+    let mut choices: Vec<Choice> = past
+        .iter()
+        .map(|p| {
+            let when = p.status.submitted.map(|t| crate::ops::format::ago(now, t)).unwrap_or_default();
+            let scanned = p.status.scanned_bytes.map(|b| format!(" · {}", crate::ops::format::bytes(b as f64)));
+            let detail = format!("{} · {when}{}", p.status.state.name(), scanned.unwrap_or_default());
+            Choice::query(one_line(&p.sql), detail, &p.sql)
+        })
+        .collect();
+    for sql in app.athena.history.iter().rev() {
+        if !past.iter().any(|p| p.sql.trim() == sql.trim()) && !choices.iter().any(|c| c.value.trim() == sql.trim()) {
+            choices.push(Choice::query(one_line(sql), "local history", sql));
+        }
+    }
+    if choices.is_empty() {
+        app.athena.hint = Some("no queries in this workgroup's history yet".into());
+        return;
+    }
+    let title = format!("history — {} in the workgroup, {} in all", past.len(), choices.len());
+    open_list(app, Picker::new(title, Purpose::ReplaceSql, choices));
+}
+
+/// The first line of a query, whitespace folded, for a list.
+fn one_line(sql: &str) -> String {
+    let folded = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() > 70 {
+        format!("{}…", folded.chars().take(69).collect::<String>())
+    } else {
+        folded
+    }
+}
+
+pub fn workgroups_loaded(app: &mut App, names: Vec<String>) {
+    if !may_open_list(app) {
+        return;
+    }
+    let current = app.athena_target.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+    let choices = names
+        .into_iter()
+        .map(|n| {
+            let detail = if n == current { "current" } else { "" };
+            Choice::new(n.clone(), detail, n)
+        })
+        .collect();
+    open_list(app, Picker::new("workgroups", Purpose::Workgroup, choices));
+}
+
+/// Uses the catalog now when `:glue`'s read of it is here, or asks for it.
+fn want_catalog(app: &mut App, purpose: CatalogUse, effects: &mut Vec<Effect>) {
+    if app.glue.data.is_some() {
+        use_catalog(app, purpose);
+        return;
+    }
+    app.athena.catalog_wanted = Some(purpose);
+    app.athena.hint = Some("reading the Glue catalog…".into());
+    super::glue::fetch(app, effects);
+}
+
+/// The catalog arrived: do what it was asked for.
+pub fn catalog_loaded(app: &mut App) {
+    if let Some(purpose) = app.athena.catalog_wanted.take() {
+        app.athena.hint = None;
+        if may_open_list(app) {
+            use_catalog(app, purpose);
+        }
+    }
+}
+
+fn use_catalog(app: &mut App, purpose: CatalogUse) {
+    let Some(data) = &app.glue.data else { return };
+    let current = app.athena_target.as_ref().map(|t| t.1.clone()).unwrap_or_default();
+    match purpose {
+        CatalogUse::Complete => {
+            app.athena.hint = Some("catalog read: Tab completes database, table and column names".into())
+        }
+        CatalogUse::PickDatabase => {
+            let choices = data
+                .databases
+                .iter()
+                .map(|d| {
+                    let detail =
+                        format!("{} tables{}", d.tables.len(), if d.name == current { " · current" } else { "" });
+                    Choice::new(d.name.clone(), detail, d.name.clone())
+                })
+                .collect();
+            open_list(app, Picker::new("databases", Purpose::Database, choices));
+        }
+        CatalogUse::Browse => {
+            let mut choices = Vec::new();
+            for d in &data.databases {
+                choices.push(Choice::new(
+                    d.name.clone(),
+                    format!("database · {} tables", d.tables.len()),
+                    d.name.clone(),
+                ));
+                for t in &d.tables {
+                    let mut detail = t.format.clone().unwrap_or_else(|| "table".into());
+                    if !t.partition_keys.is_empty() {
+                        detail.push_str(&format!(" · partitioned by {}", t.partition_keys.join(", ")));
+                    }
+                    let name = if d.name == current { t.name.clone() } else { format!("{}.{}", d.name, t.name) };
+                    choices.push(Choice::new(t.name.clone(), detail, name).at_depth(1));
+                    for c in &t.columns {
+                        let detail =
+                            if c.partition_key { format!("{} · partition key", c.kind) } else { c.kind.clone() };
+                        choices.push(Choice::new(c.name.clone(), detail, c.name.clone()).at_depth(2));
+                    }
+                }
+            }
+            if choices.is_empty() {
+                app.athena.hint = Some("the Glue catalog has no databases".into());
+                return;
+            }
+            open_list(app, Picker::new("catalog — databases → tables → columns", Purpose::InsertName, choices));
+        }
+    }
+}
+
+/// Completes the name before the cursor from the catalog (read first if need be); false
+/// when nothing starts with it.
+fn complete(app: &mut App, effects: &mut Vec<Effect>) -> bool {
+    let Some(data) = &app.glue.data else {
+        want_catalog(app, CatalogUse::Complete, effects);
+        return true;
+    };
+    let mut names: Vec<String> = Vec::new();
+    for d in &data.databases {
+        names.push(d.name.clone());
+        for t in &d.tables {
+            names.push(t.name.clone());
+            names.extend(t.columns.iter().map(|c| c.name.clone()));
+        }
+    }
+    names.extend(crate::ops::athena::KEYWORDS.iter().map(|k| k.to_string()));
+    match app.athena.editor.complete(&names) {
+        Completion::Nothing => {
+            app.athena.hint = Some("no database, table, column or keyword starts so".into());
+            return false;
+        }
+        Completion::Completed => app.athena.hint = None,
+        Completion::Choices(choices) => app.athena.hint = Some(format!("tab: {}", choices.join("  "))),
+    }
+    true
 }
 
 /// The name line: enter saves the editor's SQL under it in the workgroup.

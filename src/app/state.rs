@@ -36,11 +36,8 @@ pub enum Mode {
     Reshard(Box<super::streams::ReshardDialog>),
     /// A yes/no confirmation of a change.
     Confirm(Box<super::confirm::ConfirmDialog>),
-    /// The workgroup's saved queries, to pick one into `:athena`'s editor.
-    SavedQueries {
-        list: Vec<crate::model::SavedQuery>,
-        selected: usize,
-    },
+    /// A list over `:athena` to choose from (saved queries, history, catalog, …).
+    Pick(Box<super::picker::Picker>),
     /// A name to save `:athena`'s SQL under.
     SaveQuery {
         input: String,

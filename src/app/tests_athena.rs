@@ -102,7 +102,7 @@ fn running_follows_the_query_and_reads_the_first_page() {
 fn scrolling_near_the_end_asks_for_the_next_page_once() {
     let mut app = open();
     finished(&mut app, &["1", "2"], Some("p2"));
-    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Esc);
     let effects = key(&mut app, KeyCode::Char('j'));
     assert!(effects.contains(&Effect::FetchQueryResults { id: "q1".into(), token: Some("p2".into()) }));
     assert!(key(&mut app, KeyCode::Char('j')).is_empty(), "one page at a time");
@@ -169,7 +169,7 @@ fn bad_sql_read_only_and_failures_are_said_in_the_pane() {
 fn results_export_to_a_csv_or_json_path() {
     let mut app = open();
     finished(&mut app, &["1"], Some("p2"));
-    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('e'));
     type_text(&mut app, "out.txt");
     key(&mut app, KeyCode::Enter);
@@ -254,11 +254,154 @@ fn saved_queries_are_picked_into_the_editor_and_the_editor_saved_by_name() {
 fn enter_shows_the_row_whole_and_esc_closes_it() {
     let mut app = open();
     finished(&mut app, &["1", "2"], None);
-    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Enter);
     assert!(app.athena.results.as_ref().unwrap().detail);
     key(&mut app, KeyCode::Esc);
     assert!(!app.athena.results.as_ref().unwrap().detail);
     assert_eq!(app.view(), ViewId::Athena, "esc closed the row, not the view");
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    update(app, Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)), 50)
+}
+
+fn catalog() -> GlueOverview {
+    let column =
+        |name: &str, kind: &str, partition_key| CatalogColumn { name: name.into(), kind: kind.into(), partition_key };
+    GlueOverview {
+        jobs: vec![],
+        crawlers: vec![],
+        databases: vec![
+            CatalogDatabase {
+                name: "clickstream".into(),
+                tables: vec![CatalogTable {
+                    name: "events".into(),
+                    location: None,
+                    format: Some("parquet".into()),
+                    partition_keys: vec!["day".into()],
+                    columns: vec![
+                        column("event_time", "timestamp", false),
+                        column("event_type", "string", false),
+                        column("day", "string", true),
+                    ],
+                    partitions: None,
+                    updated: None,
+                }],
+            },
+            CatalogDatabase { name: "finance".into(), tables: vec![] },
+        ],
+        warnings: vec![],
+    }
+}
+
+#[test]
+fn undo_and_redo_in_the_editor() {
+    let mut app = open();
+    type_text(&mut app, "SELECT 1");
+    ctrl(&mut app, 'z');
+    assert_eq!(app.athena.editor.text(), "SELECT ");
+    ctrl(&mut app, 'z');
+    ctrl(&mut app, 'y');
+    ctrl(&mut app, 'y');
+    assert_eq!(app.athena.editor.text(), "SELECT 1");
+}
+
+#[test]
+fn tab_completes_names_from_the_glue_catalog_read_on_first_use() {
+    let mut app = open();
+    type_text(&mut app, "SELECT event_ty");
+    let effects = key(&mut app, KeyCode::Tab);
+    assert!(effects.contains(&Effect::FetchGlue), "the catalog is read when first needed: {effects:?}");
+    assert_eq!(app.athena.focus, athena::AthenaFocus::Editor, "tab after a word does not leave the editor");
+    update(&mut app, Action::GlueLoaded { result: Ok(Box::new(catalog())), at: Utc::now() }, 60);
+    assert!(app.athena.hint.as_deref().unwrap_or("").contains("Tab completes"));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.athena.editor.text(), "SELECT event_type");
+    type_text(&mut app, ", ev");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.athena.editor.text(), "SELECT event_type, event", "as far as the names agree");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.athena.hint.as_deref(), Some("tab: event_time  event_type  events"));
+    type_text(&mut app, " fr");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.athena.editor.text(), "SELECT event_type, event FROM", "keywords complete too, in capitals");
+    // Tab after a space moves to the results, as before.
+    type_text(&mut app, " ");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.athena.focus, athena::AthenaFocus::Results);
+}
+
+#[test]
+fn the_catalog_browser_inserts_names_and_the_database_picker_changes_the_target() {
+    let mut app = open();
+    update(&mut app, Action::GlueLoaded { result: Ok(Box::new(catalog())), at: Utc::now() }, 20);
+    type_text(&mut app, "SELECT  FROM x");
+    for _ in 0..7 {
+        key(&mut app, KeyCode::Left);
+    }
+    assert!(ctrl(&mut app, 'b').is_empty(), "the catalog is already read: nothing more is asked");
+    let Mode::Pick(picker) = &app.mode else { panic!("{:?}", app.mode) };
+    let rows: Vec<(u8, &str)> = picker.choices.iter().map(|c| (c.depth, c.label.as_str())).collect();
+    assert_eq!(
+        rows,
+        [(0, "clickstream"), (1, "events"), (2, "event_time"), (2, "event_type"), (2, "day"), (0, "finance")]
+    );
+    assert_eq!(picker.choices[4].detail, "string · partition key");
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.athena.editor.text(), "SELECT event_time FROM x");
+    ctrl(&mut app, 'z');
+    assert_eq!(app.athena.editor.text(), "SELECT  FROM x", "one undo takes the name back out");
+
+    ctrl(&mut app, 'd');
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.athena_target, Some(("ops".into(), "finance".into())));
+    let effects = f5(&mut app);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::StartQuery { request } if request.database == "finance")),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn history_lists_the_workgroup_then_the_local_file_and_replaces_the_sql() {
+    let mut app = open();
+    update(&mut app, Action::QueryHistoryLoaded { entries: vec!["SELECT local".into(), "SELECT 2".into()] }, 15);
+    type_text(&mut app, "draft");
+    let effects = ctrl(&mut app, 'r');
+    assert!(effects.contains(&Effect::LoadWorkgroupHistory { workgroup: "ops".into() }));
+    let past = |sql: &str, state| PastQuery {
+        status: QueryStatus { scanned_bytes: Some(2048), ..status(state) },
+        sql: sql.into(),
+        database: None,
+    };
+    let list = vec![past("SELECT 2", QueryState::Succeeded), past("SELECT\n  broken", QueryState::Failed)];
+    update(&mut app, Action::WorkgroupHistoryLoaded { result: Ok(list), at: Utc::now() }, 60);
+    let Mode::Pick(picker) = &app.mode else { panic!("{:?}", app.mode) };
+    let labels: Vec<(&str, &str)> = picker.choices.iter().map(|c| (c.label.as_str(), c.detail.as_str())).collect();
+    assert_eq!(labels[1], ("SELECT broken", "FAILED ·  · 2.0 KiB"));
+    assert_eq!(labels[2], ("SELECT local", "local history"), "SELECT 2 is not listed twice");
+    assert_eq!(labels.len(), 3);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.athena.editor.text(), "SELECT\n  broken");
+    ctrl(&mut app, 'z');
+    assert_eq!(app.athena.editor.text(), "draft");
+}
+
+#[test]
+fn c_copies_the_cell_and_shift_c_the_row_as_csv() {
+    let mut app = open();
+    finished(&mut app, &["a,b"], None);
+    key(&mut app, KeyCode::Esc);
+    let effects = key(&mut app, KeyCode::Char('c'));
+    assert!(effects.contains(&Effect::CopyToClipboard { text: "a,b".into() }), "{effects:?}");
+    let effects = key(&mut app, KeyCode::Char('C'));
+    assert!(effects.contains(&Effect::CopyToClipboard { text: "\"a,b\"".into() }), "{effects:?}");
+    assert!(app.athena.hint.as_deref().unwrap_or("").contains("OSC 52"));
+    assert_eq!(crate::ops::athena::osc52("a\u{1b}b"), "\u{1b}]52;c;YRti\u{7}");
 }

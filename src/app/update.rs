@@ -145,6 +145,7 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
                         report_error(app, "glue", warning, at);
                     }
                     glue::loaded(app, *data);
+                    athena::catalog_loaded(app);
                 }
                 Err(e) => {
                     // Tried: the next refresh reads again, not the next key (no retry storm).
@@ -171,6 +172,20 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
         Action::SavedQueriesLoaded { result, at } => {
             match result {
                 Ok(list) => athena::saved_loaded(app, list),
+                Err(e) => report_error(app, "athena", &e.to_string(), at),
+            }
+            app.dirty = true;
+        }
+        Action::WorkgroupHistoryLoaded { result, at } => {
+            match result {
+                Ok(past) => athena::workgroup_history_loaded(app, past),
+                Err(e) => report_error(app, "athena", &e.to_string(), at),
+            }
+            app.dirty = true;
+        }
+        Action::WorkgroupsLoaded { result, at } => {
+            match result {
+                Ok(names) => athena::workgroups_loaded(app, names),
                 Err(e) => report_error(app, "athena", &e.to_string(), at),
             }
             app.dirty = true;
@@ -294,7 +309,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         Mode::Confirm(_) => super::confirm::key(app, key, effects),
         Mode::Arguments { .. } => glue::arguments_key(app, key),
         Mode::Export { .. } => athena::export_key(app, key, effects),
-        Mode::SavedQueries { .. } => athena::saved_key(app, key),
+        Mode::Pick(_) => super::picker::key(app, key),
         Mode::SaveQuery { .. } => athena::save_key(app, key, effects),
         Mode::Normal => {
             let handled = match app.view() {

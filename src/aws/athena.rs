@@ -6,7 +6,7 @@ use chrono::DateTime;
 
 use super::errors::platform_error;
 use crate::model::text::sanitize;
-use crate::model::{QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
+use crate::model::{PastQuery, QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
 use crate::platform::PlatformError;
 
 /// GetQueryResults returns at most 1,000 rows a page.
@@ -28,6 +28,45 @@ pub async fn start(client: &Client, request: &QueryRequest) -> Result<String, Pl
 }
 
 pub async fn status(client: &Client, id: &str) -> Result<QueryStatus, PlatformError> {
+    Ok(execution(client, id).await?.status)
+}
+
+/// Queries of the workgroup's history read in full (each is one GetQueryExecution).
+const HISTORY_READ: usize = 20;
+
+/// The workgroup's recent queries, newest first: ListQueryExecutions lists ids newest
+/// first; each is read with GetQueryExecution (endpoints without BatchGetQueryExecution,
+/// moto among them, answer it too).
+pub async fn history(client: &Client, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError> {
+    let listed = client
+        .list_query_executions()
+        .work_group(workgroup)
+        .max_results(50)
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena ListQueryExecutions", e))?;
+    let mut past = Vec::new();
+    for id in listed.query_execution_ids().iter().take(HISTORY_READ) {
+        past.push(execution(client, id).await?);
+    }
+    past.sort_by_key(|p| std::cmp::Reverse(p.status.submitted));
+    Ok(past)
+}
+
+/// The workgroups of the account (ListWorkGroups), by name.
+pub async fn workgroups(client: &Client) -> Result<Vec<String>, PlatformError> {
+    let out = client
+        .list_work_groups()
+        .max_results(50)
+        .send()
+        .await
+        .map_err(|e| platform_error("Athena ListWorkGroups", e))?;
+    let mut names: Vec<String> = out.work_groups().iter().filter_map(|w| w.name()).map(sanitize).collect();
+    names.sort();
+    Ok(names)
+}
+
+async fn execution(client: &Client, id: &str) -> Result<PastQuery, PlatformError> {
     let out = client
         .get_query_execution()
         .query_execution_id(id)
@@ -37,7 +76,9 @@ pub async fn status(client: &Client, id: &str) -> Result<QueryStatus, PlatformEr
     let execution = out.query_execution();
     let status = execution.and_then(|e| e.status());
     let statistics = execution.and_then(|e| e.statistics());
-    Ok(QueryStatus {
+    let sql = execution.and_then(|e| e.query()).unwrap_or_default().to_string();
+    let database = execution.and_then(|e| e.query_execution_context()).and_then(|c| c.database()).map(sanitize);
+    let status = QueryStatus {
         id: id.to_string(),
         state: QueryState::parse(status.and_then(|s| s.state()).map(|s| s.as_str()).unwrap_or("FAILED")),
         reason: status.and_then(|s| s.state_change_reason()).map(sanitize),
@@ -47,7 +88,8 @@ pub async fn status(client: &Client, id: &str) -> Result<QueryStatus, PlatformEr
             .and_then(|s| s.submission_date_time())
             .and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos())),
         statement_type: execution.and_then(|e| e.statement_type()).map(|t| t.as_str().to_string()),
-    })
+    };
+    Ok(PastQuery { status, sql, database })
 }
 
 /// One page of results; the header row of a SELECT's first page is left for the caller

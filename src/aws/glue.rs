@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::errors::{code, platform_error};
 use crate::model::text::sanitize;
 use crate::model::{
-    CatalogDatabase, CatalogTable, GlueChange, GlueCrawler, GlueJob, GlueRunDetail, PARTITIONS_COUNTED,
+    CatalogColumn, CatalogDatabase, CatalogTable, GlueChange, GlueCrawler, GlueJob, GlueRunDetail, PARTITIONS_COUNTED,
 };
 use crate::platform::PlatformError;
 
@@ -161,6 +161,18 @@ pub async fn database(client: &Client, name: &str) -> Result<Option<CatalogDatab
                 location: descriptor.and_then(|d| d.location()).map(sanitize),
                 format,
                 partition_keys: t.partition_keys().iter().map(|c| sanitize(c.name())).collect(),
+                columns: descriptor
+                    .map(|d| d.columns())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|c| (c, false))
+                    .chain(t.partition_keys().iter().map(|c| (c, true)))
+                    .map(|(c, partition_key)| CatalogColumn {
+                        name: sanitize(c.name()),
+                        kind: sanitize(c.r#type().unwrap_or("unknown")),
+                        partition_key,
+                    })
+                    .collect(),
                 partitions: None,
                 updated: time(t.update_time()).or(time(t.create_time())),
             });

@@ -252,6 +252,14 @@ impl Platform for AwsPlatform {
         athena::save_query(&self.athena, query).await
     }
 
+    async fn query_history(&self, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError> {
+        self.call("ListQueryExecutions", athena::history(&self.athena, workgroup)).await
+    }
+
+    async fn workgroups(&self) -> Result<Vec<String>, PlatformError> {
+        self.call("ListWorkGroups", athena::workgroups(&self.athena)).await
+    }
+
     async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {
         athena::stop(&self.athena, id).await
     }

@@ -8,7 +8,9 @@ use super::{record, Failure};
 use crate::cli::{QueryArgs, QueryFormat};
 use crate::journal::Journal;
 use crate::model::{QueryRequest, QueryState, QueryStatus, ResultColumn};
-use crate::ops::athena::{changes_something, check_sql, csv, dollars, drop_header, json, query_cost, table, Rates};
+use crate::ops::athena::{
+    changes_something, check_sql, csv, dollars, drop_header, hit_cutoff, json, query_cost, table, Rates,
+};
 use crate::ops::format::{bytes, millis};
 use crate::platform::Platform;
 use crate::settings::{Loaded, Paths};
@@ -134,7 +136,7 @@ async fn all_rows(platform: &dyn Platform, id: &str) -> Result<(Vec<ResultColumn
 
 /// Athena's reason, with what to do when the workgroup's cutoff stopped the query.
 fn explain(reason: &str, cutoff: u64) -> String {
-    if reason.contains("Bytes scanned limit") {
+    if hit_cutoff(reason) {
         format!(
             "{reason} — the workgroup's bytes-scanned cutoff ({}) stopped it; filter on the partition columns (year, month, day) to scan less",
             bytes(cutoff as f64)

@@ -94,6 +94,14 @@ pub struct ResultPage {
     pub next_token: Option<String>,
 }
 
+/// A query the workgroup ran (ListQueryExecutions, then GetQueryExecution).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PastQuery {
+    pub status: QueryStatus,
+    pub sql: String,
+    pub database: Option<String>,
+}
+
 /// A saved (named) query of the workgroup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SavedQuery {

@@ -82,9 +82,19 @@ pub struct CatalogTable {
     /// "parquet", "json", … from the table's classification or input format.
     pub format: Option<String>,
     pub partition_keys: Vec<String>,
+    /// The columns with their catalog types, the partition keys last.
+    pub columns: Vec<CatalogColumn>,
     /// Counted with GetPartitions up to [`PARTITIONS_COUNTED`]; `None` when not counted.
     pub partitions: Option<u64>,
     pub updated: Option<DateTime<Utc>>,
+}
+
+/// A column of a catalog table ("string", "timestamp", "struct<…>", …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogColumn {
+    pub name: String,
+    pub kind: String,
+    pub partition_key: bool,
 }
 
 /// Partitions are counted up to this many per table: past it the view says "1000+".

@@ -23,6 +23,60 @@ pub struct Rates {
     pub minimum_billed_mb: u64,
 }
 
+/// SQL keywords: highlighted in the editor, offered by completion.
+pub const KEYWORDS: &[&str] = &[
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "GROUP",
+    "BY",
+    "ORDER",
+    "LIMIT",
+    "AND",
+    "OR",
+    "NOT",
+    "AS",
+    "JOIN",
+    "LEFT",
+    "RIGHT",
+    "INNER",
+    "OUTER",
+    "ON",
+    "WITH",
+    "HAVING",
+    "DISTINCT",
+    "COUNT",
+    "SUM",
+    "AVG",
+    "MIN",
+    "MAX",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "IN",
+    "IS",
+    "NULL",
+    "LIKE",
+    "BETWEEN",
+    "UNION",
+    "ALL",
+    "DESC",
+    "ASC",
+    "CREATE",
+    "DROP",
+    "TABLE",
+    "INSERT",
+    "INTO",
+    "VALUES",
+    "SHOW",
+    "DESCRIBE",
+    "CAST",
+    "OVER",
+    "PARTITION",
+];
+
 /// Refuses SQL Athena would refuse before it costs anything.
 pub fn check_sql(sql: &str) -> Result<(), String> {
     if sql.trim().is_empty() {
@@ -69,14 +123,31 @@ pub fn cost_usd(scanned: u64, ddl: bool, rates: Rates) -> f64 {
     billed_mb * MIB / TIB * rates.price_per_tb_usd
 }
 
+/// Whether the workgroup's bytes-scanned cutoff stopped the query (Athena cancels it there).
+pub fn hit_cutoff(reason: &str) -> bool {
+    reason.contains("Bytes scanned limit")
+}
+
+/// Whether Athena bills the query: not when it failed, unless the workgroup's cutoff
+/// cancelled it (a cancelled query is billed for what it scanned).
+pub fn is_billed(status: &crate::model::QueryStatus) -> bool {
+    status.state != crate::model::QueryState::Failed || status.reason.as_deref().is_some_and(hit_cutoff)
+}
+
 /// What a finished (or running) query costs: a failed query is not charged, DDL is free, a
-/// cancelled one is charged for what it scanned.
+/// cancelled one (by hand or by the cutoff) is charged for what it scanned.
 pub fn query_cost(status: &crate::model::QueryStatus, sql: &str, rates: Rates) -> f64 {
-    if status.state == crate::model::QueryState::Failed {
+    if !is_billed(status) {
         return 0.0;
     }
     let ddl = status.statement_type.as_deref() == Some("DDL") || is_ddl(sql);
     cost_usd(status.scanned_bytes.unwrap_or(0), ddl, rates)
+}
+
+/// The OSC 52 sequence that puts `text` on the terminal's clipboard (base64: nothing in
+/// the text reaches the terminal as a control character).
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", aws_smithy_types::base64::encode(text))
 }
 
 /// "$0.0049": enough digits to tell small queries apart.
@@ -247,6 +318,8 @@ mod tests {
             statement_type: Some("DML".into()),
         };
         assert_eq!(query_cost(&status, "SELECT 1", rates), 0.0, "failed queries are not charged");
+        status.reason = Some("Bytes scanned limit was exceeded".into());
+        assert_eq!(query_cost(&status, "SELECT 1", rates), 5.0, "unless the cutoff cancelled them");
         status.state = crate::model::QueryState::Cancelled;
         assert_eq!(query_cost(&status, "SELECT 1", rates), 5.0, "cancelled ones are, for what they scanned");
         assert_eq!(dollars(5.0), "$5.00");

@@ -3,9 +3,9 @@
 use async_trait::async_trait;
 
 use crate::model::{
-    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
-    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery, StreamFacts,
-    StreamSeries,
+    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery, PeekCursor,
+    PeekFrom, PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery,
+    StreamFacts, StreamSeries,
 };
 
 /// Which backend answers, and where, for the header and `status`.
@@ -122,6 +122,12 @@ pub trait Platform: Send + Sync {
 
     /// Saves a query under its name in its workgroup; returns its id.
     async fn save_query(&self, query: &SavedQuery) -> Result<String, PlatformError>;
+
+    /// The workgroup's recent queries, newest first (its history, as the console lists it).
+    async fn query_history(&self, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError>;
+
+    /// The Athena workgroups queries can run in.
+    async fn workgroups(&self) -> Result<Vec<String>, PlatformError>;
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

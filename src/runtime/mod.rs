@@ -236,6 +236,31 @@ fn execute(
                 let _ = tx.send(Action::SavedQueriesLoaded { result, at: chrono::Utc::now() });
             });
         }
+        Effect::LoadWorkgroupHistory { workgroup } => {
+            tokio::spawn(async move {
+                let result = platform.query_history(&workgroup).await;
+                let _ = tx.send(Action::WorkgroupHistoryLoaded { result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::LoadWorkgroups => {
+            tokio::spawn(async move {
+                let result = platform.workgroups().await;
+                let _ = tx.send(Action::WorkgroupsLoaded { result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::CopyToClipboard { text } => {
+            // OSC 52: the terminal (and tmux with set-clipboard on, and SSH) puts it on the clipboard.
+            use std::io::Write;
+            let sequence = crate::ops::athena::osc52(&text);
+            let mut out = std::io::stdout();
+            if let Err(e) = out.write_all(sequence.as_bytes()).and_then(|_| out.flush()) {
+                let _ = tx.send(Action::Failed {
+                    source: "clipboard".into(),
+                    message: format!("could not write to the terminal: {e}"),
+                    at: chrono::Utc::now(),
+                });
+            }
+        }
         Effect::SaveQuery { query } => {
             tokio::spawn(async move {
                 let result = platform.save_query(&query).await;

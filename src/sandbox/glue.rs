@@ -67,13 +67,14 @@ impl SimState {
 
     pub fn glue_overview(&self) -> GlueOverview {
         let g = &self.glue;
-        let partitioned = vec!["year".to_string(), "month".into(), "day".into()];
+        let partitioned: Vec<String> = super::engine::PARTITION_KEYS.map(String::from).to_vec();
         let tables = vec![
             CatalogTable {
                 name: "events".into(),
                 location: Some(format!("s3://{}/events/", self.lake.curated_bucket)),
                 format: Some("parquet".into()),
                 partition_keys: partitioned.clone(),
+                columns: super::engine::table_columns("events").unwrap_or_default(),
                 partitions: Some(self.partitions_through(g.curated_through_ms)),
                 updated: Some(time(g.curated_through_ms)),
             },
@@ -82,6 +83,7 @@ impl SimState {
                 location: Some(format!("s3://{}/raw/", self.lake.raw_bucket)),
                 format: Some("json".into()),
                 partition_keys: partitioned,
+                columns: super::engine::table_columns("raw_events").unwrap_or_default(),
                 partitions: Some(self.partitions_through(g.crawled_through_ms)),
                 updated: Some(time(g.crawled_through_ms)),
             },

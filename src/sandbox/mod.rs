@@ -27,9 +27,9 @@ pub use state::{Fault, SimState};
 pub use store::Store;
 
 use crate::model::{
-    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
-    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery, ShardPosition,
-    StreamFacts, StreamSeries,
+    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery, PeekCursor,
+    PeekFrom, PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery,
+    ShardPosition, StreamFacts, StreamSeries,
 };
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
@@ -288,7 +288,12 @@ impl Platform for Sandbox {
                 Ok::<_, String>((execution, state.lake_view(peak), state.glue.database.clone()))
             })?
             .map_err(athena_failure)?;
-        let tables = engine::Tables { database, raw_dir: self.lake.raw_dir(), curated_dir: self.lake.curated_dir() };
+        let tables = engine::Tables {
+            database,
+            now_ms: view.now_ms,
+            raw_dir: self.lake.raw_dir(),
+            curated_dir: self.lake.curated_dir(),
+        };
         self.queries.start(&execution, self.lake.clone(), view, tables);
         self.flush()?;
         Ok(execution.id)
@@ -315,6 +320,25 @@ impl Platform for Sandbox {
         self.queries.stop(id).map_err(athena_failure)?;
         self.with_model(|state| state.record("lakeops", "athena.amazonaws.com", "StopQueryExecution", id, false))?;
         self.flush()
+    }
+
+    async fn query_history(&self, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError> {
+        self.with_model(|state| {
+            if workgroup != state.athena.workgroup {
+                return Err(athena_failure(format!("InvalidRequestException: WorkGroup {workgroup} is not found.")));
+            }
+            Ok(state
+                .athena
+                .executions
+                .iter()
+                .rev()
+                .map(|e| PastQuery { status: e.status(), sql: e.sql.clone(), database: Some(e.database.clone()) })
+                .collect())
+        })?
+    }
+
+    async fn workgroups(&self) -> Result<Vec<String>, PlatformError> {
+        self.with_model(|state| vec![state.athena.workgroup.clone()])
     }
 
     async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError> {

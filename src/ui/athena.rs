@@ -9,64 +9,12 @@ use ratatui::Frame;
 
 use super::{base, dim, panel};
 use crate::app::athena::{AthenaFocus, AthenaView, Results};
+use crate::app::picker::Picker;
 use crate::app::App;
 use crate::model::text::sanitize;
 use crate::ops::athena::{dollars, query_cost, Rates};
 use crate::ops::format::{bytes, millis, thousands};
 use crate::settings::Theme;
-
-const KEYWORDS: &[&str] = &[
-    "SELECT",
-    "FROM",
-    "WHERE",
-    "GROUP",
-    "BY",
-    "ORDER",
-    "LIMIT",
-    "AND",
-    "OR",
-    "NOT",
-    "AS",
-    "JOIN",
-    "LEFT",
-    "RIGHT",
-    "INNER",
-    "OUTER",
-    "ON",
-    "WITH",
-    "HAVING",
-    "DISTINCT",
-    "COUNT",
-    "SUM",
-    "AVG",
-    "MIN",
-    "MAX",
-    "CASE",
-    "WHEN",
-    "THEN",
-    "ELSE",
-    "END",
-    "IN",
-    "IS",
-    "NULL",
-    "LIKE",
-    "BETWEEN",
-    "UNION",
-    "ALL",
-    "DESC",
-    "ASC",
-    "CREATE",
-    "DROP",
-    "TABLE",
-    "INSERT",
-    "INTO",
-    "VALUES",
-    "SHOW",
-    "DESCRIBE",
-    "CAST",
-    "OVER",
-    "PARTITION",
-];
 
 /// Prices shown until the profile's are known: Athena's list price.
 pub const DEFAULT_RATES: Rates = Rates { price_per_tb_usd: 5.0, minimum_billed_mb: 10 };
@@ -86,9 +34,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
         }
         None => {
-            let hint = "Write SQL above and run it with F5 (or Ctrl-Enter). Tab or Esc moves to the results.";
+            let hint = "Write SQL above and run it with F5 (or Ctrl-Enter). Tab completes names, Ctrl-B browses the \
+                        catalog, Ctrl-R lists the history, Esc moves to the results; ? lists every key.";
             frame.render_widget(
-                Paragraph::new(Line::styled(hint, dim(theme))).block(panel(theme, " results ")),
+                Paragraph::new(Line::styled(hint, dim(theme)))
+                    .wrap(Wrap { trim: true })
+                    .block(panel(theme, " results ")),
                 results,
             );
         }
@@ -159,7 +110,7 @@ fn highlight(text: &str, theme: &Theme) -> Vec<Span<'static>> {
         if word.is_empty() {
             return;
         }
-        let style = if KEYWORDS.contains(&word.to_ascii_uppercase().as_str()) {
+        let style = if crate::ops::athena::KEYWORDS.contains(&word.to_ascii_uppercase().as_str()) {
             Style::new().fg(theme.accent).add_modifier(Modifier::BOLD)
         } else if word.chars().all(|c| c.is_ascii_digit() || c == '.') {
             Style::new().fg(theme.chart.get(3).copied().unwrap_or(theme.text))
@@ -223,7 +174,11 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 s.state.name(),
                 s.engine_ms.map(|ms| millis(ms as f64)).unwrap_or_else(|| "—".into()),
                 bytes(scanned as f64),
-                dollars(query_cost(s, &sql, app.athena_rates.unwrap_or(DEFAULT_RATES))),
+                if !crate::ops::athena::is_billed(s) {
+                    "$0 (failed queries are not charged)".to_string()
+                } else {
+                    dollars(query_cost(s, &sql, app.athena_rates.unwrap_or(DEFAULT_RATES)))
+                },
                 rows.unwrap_or_default()
             ),
             base(theme),
@@ -231,6 +186,9 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     }
     if let Some(e) = &view.error {
         lines.push(Line::styled(sanitize(e), Style::new().fg(theme.critical)));
+    }
+    if let Some(hint) = &view.hint {
+        lines.push(Line::styled(sanitize(hint), dim(theme)));
     }
     lines
 }
@@ -310,27 +268,49 @@ fn draw_results(r: &Results, focused: bool, theme: &Theme, frame: &mut Frame, ar
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
 }
 
-/// The saved-query picker over the pane: name, description, and the SQL of the selected one.
-pub fn draw_saved(list: &[crate::model::SavedQuery], selected: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let rect = super::centered(area, 90, (list.len() as u16 + 10).min(area.height));
+/// A list over the pane: labels (indented in a tree), details dimmed, and below it the SQL
+/// of the selected choice when it is a query.
+pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let previews = picker.choices.iter().any(|c| c.preview.is_some());
+    let height = if previews { area.height } else { (picker.choices.len() as u16 + 3).min(area.height) };
+    let rect = super::centered(area, 90, height);
     frame.render_widget(ratatui::widgets::Clear, rect);
-    let block = panel(theme, format!(" saved queries — {} ", list.len()));
+    let block = panel(theme, format!(" {} ", sanitize(&picker.title)));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [names, sql] = Layout::vertical([Constraint::Length(list.len() as u16 + 1), Constraint::Fill(1)]).areas(inner);
-    let lines: Vec<Line> = list
+    let list_height =
+        if previews { (picker.choices.len() as u16 + 1).min((inner.height / 2).max(3)) } else { inner.height };
+    let [names, sql] = Layout::vertical([Constraint::Length(list_height), Constraint::Fill(1)]).areas(inner);
+    // The selected choice stays in sight: the list scrolls by whole pages.
+    let visible = names.height.max(1) as usize;
+    let first = picker.selected / visible * visible;
+    // Details line up in a column after the longest (indented) label, within reason.
+    let label_width = |c: &crate::app::picker::Choice| 2 * c.depth as usize + c.label.chars().count();
+    let width = picker.choices.iter().map(label_width).max().unwrap_or(0).min(40);
+    let lines: Vec<Line> = picker
+        .choices
         .iter()
         .enumerate()
-        .map(|(i, q)| {
-            let style =
-                if i == selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
-            let description = q.description.as_deref().map(|d| format!(" — {}", sanitize(d))).unwrap_or_default();
-            Line::styled(format!("{}{description}", sanitize(&q.name)), style)
+        .skip(first)
+        .take(visible)
+        .map(|(i, c)| {
+            let selected = i == picker.selected;
+            let style = if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
+            let indent = "  ".repeat(c.depth as usize);
+            let label = format!("{indent}{}", sanitize(&c.label));
+            let mut spans = vec![Span::styled(format!("{label:<width$}"), style)];
+            if !c.detail.is_empty() {
+                spans.push(Span::styled(
+                    format!("  {}", sanitize(&c.detail)),
+                    if selected { style } else { dim(theme) },
+                ));
+            }
+            Line::from(spans)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), names);
-    if let Some(q) = list.get(selected) {
-        let body: Vec<Line> = q.sql.lines().map(|l| Line::from(highlight(&sanitize(l), theme))).collect();
+    if let Some(sql_text) = picker.choices.get(picker.selected).and_then(|c| c.preview.as_deref()) {
+        let body: Vec<Line> = sql_text.lines().map(|l| Line::from(highlight(&sanitize(l), theme))).collect();
         frame.render_widget(Paragraph::new(body).style(base(theme)), sql);
     }
 }

@@ -60,7 +60,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         Mode::Help => help::draw(app, theme, frame, areas.body),
         Mode::Reshard(dialog) => reshard_dialog::draw(dialog, theme, frame, areas.body),
         Mode::Confirm(dialog) => confirm_dialog::draw(dialog, theme, frame, areas.body),
-        Mode::SavedQueries { list, selected } => athena::draw_saved(list, *selected, theme, frame, areas.body),
+        Mode::Pick(picker) => athena::draw_picker(picker, theme, frame, areas.body),
         _ => {}
     }
 }

@@ -32,9 +32,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Mode::Arguments { job, input, error } => {
             typed_line(theme, &format!("arguments for {job}: "), input, error, "KEY=VALUE … then enter; esc cancels")
         }
-        Mode::SavedQueries { .. } => Line::from(vec![
-            Span::styled(" enter ", key),
-            Span::styled("put it in the editor", dim(theme)),
+        Mode::Pick(picker) => Line::from(vec![
+            Span::styled(" ↑↓ ", key),
+            Span::styled("choose", dim(theme)),
+            Span::styled("  enter ", key),
+            Span::styled(picker.purpose.verb(), dim(theme)),
             Span::styled("  esc ", key),
             Span::styled("close", dim(theme)),
         ]),

@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use async_trait::async_trait;
 use lakeops::aws::AwsPlatform;
 use lakeops::model::{
-    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom,
-    PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery, StreamFacts,
-    StreamSeries,
+    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery, PeekCursor,
+    PeekFrom, PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery,
+    StreamFacts, StreamSeries,
 };
 use lakeops::platform::{BackendInfo, Platform, PlatformError};
 
@@ -89,6 +89,12 @@ impl Platform for Counting {
     }
     async fn query_results(&self, id: &str, token: Option<&str>) -> Result<ResultPage, PlatformError> {
         self.inner.query_results(id, token).await
+    }
+    async fn query_history(&self, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError> {
+        self.inner.query_history(workgroup).await
+    }
+    async fn workgroups(&self) -> Result<Vec<String>, PlatformError> {
+        self.inner.workgroups().await
     }
     async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError> {
         self.inner.saved_queries(workgroup).await

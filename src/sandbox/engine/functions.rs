@@ -14,14 +14,24 @@ use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, Sca
 
 const TIMESTAMP: DataType = DataType::Timestamp(TimeUnit::Millisecond, None);
 
-/// Every function this module adds, for registering with a session.
-pub fn athena_functions() -> Vec<ScalarUDF> {
+/// Every function this module adds, for registering with a session; `now_ms` is the
+/// sandbox's present (it runs ahead of the wall clock with `--speed`, or from
+/// `LAKEOPS_SANDBOX_START`), answered by `now()`, `current_timestamp` and `current_date`.
+pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
     let parts = PARTS.iter().map(|(name, _)| Kind::Part(name));
-    [Kind::FromIso8601Timestamp, Kind::DateFormat, Kind::DateAdd, Kind::DateDiff, Kind::RegexpExtract]
-        .into_iter()
-        .chain(parts)
-        .map(|kind| ScalarUDF::new_from_impl(Athena::new(kind)))
-        .collect()
+    [
+        Kind::FromIso8601Timestamp,
+        Kind::DateFormat,
+        Kind::DateAdd,
+        Kind::DateDiff,
+        Kind::RegexpExtract,
+        Kind::Now(now_ms),
+        Kind::CurrentDate(now_ms),
+    ]
+    .into_iter()
+    .chain(parts)
+    .map(|kind| ScalarUDF::new_from_impl(Athena::new(kind)))
+    .collect()
 }
 
 /// `hour(ts)`, `day_of_week(ts)`, …: one field of a timestamp, as a bigint.
@@ -53,17 +63,29 @@ enum Kind {
     DateDiff,
     RegexpExtract,
     Part(&'static str),
+    Now(i64),
+    CurrentDate(i64),
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Athena {
     kind: Kind,
     signature: Signature,
+    aliases: Vec<String>,
 }
 
 impl Athena {
     fn new(kind: Kind) -> Athena {
-        Athena { kind, signature: Signature::user_defined(Volatility::Immutable) }
+        let signature = match kind {
+            Kind::Now(_) | Kind::CurrentDate(_) => Signature::nullary(Volatility::Stable),
+            _ => Signature::user_defined(Volatility::Immutable),
+        };
+        let aliases = match kind {
+            Kind::Now(_) => vec!["current_timestamp".to_string()],
+            Kind::CurrentDate(_) => vec!["today".to_string()],
+            _ => Vec::new(),
+        };
+        Athena { kind, signature, aliases }
     }
 
     /// The argument types Athena takes (what DataFusion casts the arguments to), and how the
@@ -79,6 +101,8 @@ impl Athena {
             }
             Kind::RegexpExtract => (vec![DataType::Utf8, DataType::Utf8], "regexp_extract(string, pattern[, group])"),
             Kind::Part(name) => (vec![TIMESTAMP], name),
+            Kind::Now(_) => (vec![], "now()"),
+            Kind::CurrentDate(_) => (vec![], "current_date"),
         };
         if types.len() != count {
             return plan_err!("FUNCTION_NOT_FOUND: {} takes {} arguments: {usage}", self.name(), types.len());
@@ -96,7 +120,13 @@ impl ScalarUDFImpl for Athena {
             Kind::DateDiff => "date_diff",
             Kind::RegexpExtract => "regexp_extract",
             Kind::Part(name) => name,
+            Kind::Now(_) => "now",
+            Kind::CurrentDate(_) => "current_date",
         }
+    }
+
+    fn aliases(&self) -> &[String] {
+        &self.aliases
     }
 
     fn signature(&self) -> &Signature {
@@ -112,10 +142,23 @@ impl ScalarUDFImpl for Athena {
             Kind::FromIso8601Timestamp | Kind::DateAdd => TIMESTAMP,
             Kind::DateFormat | Kind::RegexpExtract => DataType::Utf8,
             Kind::DateDiff | Kind::Part(_) => DataType::Int64,
+            Kind::Now(_) => DataType::Timestamp(TimeUnit::Nanosecond, Some("+00:00".into())),
+            Kind::CurrentDate(_) => DataType::Date32,
         })
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        match self.kind {
+            Kind::Now(ms) => {
+                let nanos = ms.checked_mul(1_000_000);
+                return Ok(ColumnarValue::Scalar(ScalarValue::TimestampNanosecond(nanos, Some("+00:00".into()))));
+            }
+            Kind::CurrentDate(ms) => {
+                let days = ms.div_euclid(86_400_000) as i32;
+                return Ok(ColumnarValue::Scalar(ScalarValue::Date32(Some(days))));
+            }
+            _ => {}
+        }
         let all_scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let types = self.parameters(args.args.len())?;
         let arrays = ColumnarValue::values_to_arrays(&args.args)?
@@ -130,6 +173,7 @@ impl ScalarUDFImpl for Athena {
             Kind::DateDiff => date_diff(&arrays)?,
             Kind::RegexpExtract => regexp_extract(&arrays)?,
             Kind::Part(name) => part(name, &arrays)?,
+            Kind::Now(_) | Kind::CurrentDate(_) => return exec_err!("{} takes no arguments", self.name()),
         };
         if all_scalar {
             return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?));

@@ -26,7 +26,7 @@ use datafusion::physical_plan::collect;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use super::lake::curate::{events_schema, raw_events_schema};
-use crate::model::ResultColumn;
+use crate::model::{CatalogColumn, ResultColumn};
 
 /// Athena's catalog of Glue databases.
 pub const CATALOG: &str = "awsdatacatalog";
@@ -35,6 +35,8 @@ pub const CATALOG: &str = "awsdatacatalog";
 #[derive(Debug, Clone)]
 pub struct Tables {
     pub database: String,
+    /// The sandbox's present: `now()`, `current_timestamp` and `current_date` answer it.
+    pub now_ms: i64,
     pub raw_dir: PathBuf,
     pub curated_dir: PathBuf,
 }
@@ -97,7 +99,7 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
         .with_target_partitions(2);
     let ctx = SessionContext::new_with_config(config);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
-    for function in functions::athena_functions() {
+    for function in functions::athena_functions(tables.now_ms) {
         ctx.register_udf(function);
     }
     // Read a Parquet footer by its length, not by a 512 KiB guess that takes in a small file
@@ -123,29 +125,41 @@ fn catalog_statement(tables: &Tables, sql: &str) -> Option<Result<(Vec<ResultCol
         ["show", "databases" | "schemas", ..] => Some(Ok((vec![text("database_name")], single(&[&tables.database])))),
         ["describe" | "desc", name] => {
             let name = name.rsplit('.').next().unwrap_or(name).trim_matches('"');
-            let schema = match name {
-                "events" => events_schema(),
-                "raw_events" => raw_events_schema(),
-                _ => {
-                    return Some(Err(format!(
-                        "TABLE_NOT_FOUND: line 1:10: Table 'awsdatacatalog.{}.{name}' does not exist",
-                        tables.database
-                    )))
-                }
+            let Some(columns) = table_columns(name) else {
+                let database = &tables.database;
+                return Some(Err(format!(
+                    "TABLE_NOT_FOUND: line 1:10: Table 'awsdatacatalog.{database}.{name}' does not exist"
+                )));
             };
-            let mut rows: Rows = schema
-                .fields()
-                .iter()
-                .map(|f| vec![Some(f.name().clone()), Some(hive_type(f.data_type())), Some(String::new())])
+            let rows: Rows = columns
+                .into_iter()
+                .map(|c| {
+                    let comment = if c.partition_key { "partition key" } else { "" };
+                    vec![Some(c.name), Some(c.kind), Some(comment.to_string())]
+                })
                 .collect();
-            for key in ["year", "month", "day"] {
-                rows.push(vec![Some(key.into()), Some("string".into()), Some("partition key".into())]);
-            }
             Some(Ok((vec![text("col_name"), text("data_type"), text("comment")], rows)))
         }
         _ => None,
     }
 }
+
+/// The columns of the sandbox catalog's table `name`, as Glue lists them (partition keys last).
+pub fn table_columns(name: &str) -> Option<Vec<CatalogColumn>> {
+    let schema = match name {
+        "events" => events_schema(),
+        "raw_events" => raw_events_schema(),
+        _ => return None,
+    };
+    let column = |name: &str, kind: String, partition_key| CatalogColumn { name: name.into(), kind, partition_key };
+    let mut columns: Vec<CatalogColumn> =
+        schema.fields().iter().map(|f| column(f.name(), hive_type(f.data_type()), false)).collect();
+    columns.extend(PARTITION_KEYS.iter().map(|key| column(key, "string".into(), true)));
+    Some(columns)
+}
+
+/// Both tables are partitioned by day, as Hive-style folders.
+pub const PARTITION_KEYS: [&str; 3] = ["year", "month", "day"];
 
 /// Athena names a column by its alias or column name, a nested field by the field's name,
 /// and any other expression `_col0`, `_col1`, … by its position.
@@ -177,7 +191,7 @@ fn listing(
 ) -> datafusion::error::Result<Arc<ListingTable>> {
     std::fs::create_dir_all(dir)?;
     let url = ListingTableUrl::parse(format!("{}/", dir.display()))?;
-    let partitions = ["year", "month", "day"].iter().map(|p| (p.to_string(), DataType::Utf8)).collect();
+    let partitions = PARTITION_KEYS.iter().map(|p| (p.to_string(), DataType::Utf8)).collect();
     let options = ListingOptions::new(format).with_file_extension(extension).with_table_partition_cols(partitions);
     let config = ListingTableConfig::new(url).with_listing_options(options).with_schema(schema);
     Ok(Arc::new(ListingTable::try_new(config)?))
