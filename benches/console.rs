@@ -88,6 +88,30 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    // Time to first row: GetQueryResults' first page (1,000 rows and the header) reaches the
+    // reducer, and the frame with the rows on it is drawn. The network time comes on top.
+    let columns: Vec<lakeops::model::ResultColumn> =
+        (0..8).map(|i| lakeops::model::ResultColumn { name: format!("column_{i}"), kind: "varchar".into() }).collect();
+    let mut first_page_rows: Vec<Vec<Option<String>>> = vec![columns.iter().map(|c| Some(c.name.clone())).collect()];
+    first_page_rows.extend((0..1_000).map(|r| (0..8).map(|c| Some(format!("value {r}-{c}"))).collect()));
+    let first_page = lakeops::model::ResultPage { columns, rows: first_page_rows, next_token: Some("p2".into()) };
+    let mut waiting = app(&snapshot, 200, 50);
+    waiting.views = vec![ViewId::Overview, ViewId::Athena];
+    waiting.athena.results =
+        Some(lakeops::app::athena::Results { id: "q".into(), loading: true, ..Default::default() });
+    c.bench_function("athena first page to screen (1,000 rows, 200x50)", |b| {
+        b.iter_batched(
+            || (waiting.clone(), first_page.clone()),
+            |(mut app, page)| {
+                let action = Action::QueryResultsLoaded { id: "q".into(), first: true, result: Ok(page) };
+                update(&mut app, action, 20);
+                terminal.draw(|f| lakeops::ui::draw(black_box(&app), &theme, f)).unwrap();
+                app
+            },
+            criterion::BatchSize::SmallInput,
+        )
+    });
+
     let mut reducer_app = app(&snapshot, 200, 50);
     let mut now = 10;
     c.bench_function("reducer applies one refresh", |b| {

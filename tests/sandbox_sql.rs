@@ -159,6 +159,9 @@ async fn athena_functions_answer_as_athena_does() {
             "true"
         ]
     );
+    let median = rows(&s, "SELECT approx_percentile(length(page_url), 0.5) FROM events WHERE day = '19'").await;
+    let median: f64 = median[0][0].as_deref().unwrap().parse().unwrap();
+    assert!((30.0..60.0).contains(&median), "{median}");
     let search = number(&s, "SELECT count(*) FROM events WHERE regexp_like(page_url, '/search[?]q=')").await;
     assert_eq!(search, number(&s, "SELECT count(*) FROM events WHERE event_type = 'search'").await);
     let distinct = number(&s, "SELECT count(DISTINCT user_id) FROM events").await as f64;
@@ -228,6 +231,11 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     assert!(function.contains("docs/sandbox.md"), "{function}");
     let format = failure(&s, "SELECT date_format(event_time, '%Q') FROM events LIMIT 1").await;
     assert!(format.contains("INVALID_FUNCTION_ARGUMENT: %Q not supported"), "{format}");
+    let grouping = failure(&s, "SELECT device_type, count(*) FROM events").await;
+    assert_eq!(
+        grouping,
+        "SYNTAX_ERROR: line 1:8: 'device_type' must be an aggregate expression or appear in GROUP BY clause"
+    );
     let ddl = failure(&s, "CREATE TABLE copy AS SELECT * FROM events").await;
     assert!(ddl.starts_with("NOT_SUPPORTED:"), "{ddl}");
 

@@ -542,7 +542,8 @@ fn use_catalog(app: &mut App, purpose: CatalogUse) {
     let current = app.athena_target.as_ref().map(|t| t.1.clone()).unwrap_or_default();
     match purpose {
         CatalogUse::Complete => {
-            app.athena.hint = Some("catalog read: Tab completes database, table and column names".into())
+            // The Tab that asked for the catalog completes now that it is here.
+            complete(app, &mut Vec::new());
         }
         CatalogUse::PickDatabase => {
             let choices = data

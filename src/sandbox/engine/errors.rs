@@ -36,6 +36,14 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let name = name.rsplit('.').next().unwrap_or(&name).to_string();
         return format!("COLUMN_NOT_FOUND: {}Column '{name}' cannot be resolved", position(sql, &name));
     }
+    if text.contains("must be in GROUP BY or an aggregate function") {
+        let column = quoted_after(&text.replace('"', "'"), "column '").unwrap_or_default();
+        let column = column.rsplit('.').next().unwrap_or(&column).to_string();
+        return format!(
+            "SYNTAX_ERROR: {}'{column}' must be an aggregate expression or appear in GROUP BY clause",
+            position(sql, &column)
+        );
+    }
     if text.contains("not supported") || text.contains("Unsupported") {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");
     }

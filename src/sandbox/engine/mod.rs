@@ -102,6 +102,9 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     for function in functions::athena_functions(tables.now_ms) {
         ctx.register_udf(function);
     }
+    // Athena's approx_percentile(x, p) is DataFusion's approx_percentile_cont(x, p).
+    let percentile = datafusion::functions_aggregate::approx_percentile_cont::approx_percentile_cont_udaf();
+    ctx.register_udaf(percentile.as_ref().clone().with_aliases(["approx_percentile"]));
     // Read a Parquet footer by its length, not by a 512 KiB guess that takes in a small file
     // whole: the bytes read are the bill.
     let parquet: Arc<dyn FileFormat> = Arc::new(ParquetFormat::default().with_metadata_size_hint(None));
