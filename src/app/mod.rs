@@ -2,6 +2,7 @@
 
 mod action;
 pub mod athena;
+mod athena_lists;
 pub mod audit;
 pub mod confirm;
 pub mod editor;
