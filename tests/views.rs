@@ -302,16 +302,21 @@ fn alarms_redshift_and_pipeline_views_during_an_incident() {
     }
 }
 
+/// Opens `:athena` on the sandbox's workgroup and database.
+fn open_athena(app: &mut App) {
+    app.athena_target = Some(("clickstream-ops".into(), "clickstream".into()));
+    for c in ":athena".chars() {
+        press(app, KeyCode::Char(c));
+    }
+    press(app, KeyCode::Enter);
+}
+
 /// `:athena` with results (a NULL, a hostile cell) after a query, and one that failed.
 #[test]
 fn athena_pane() {
     use lakeops::model::{QueryState, QueryStatus, ResultColumn, ResultPage};
     let mut app = console(110, 30);
-    app.athena_target = Some(("clickstream-ops".into(), "clickstream".into()));
-    for c in ":athena".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    press(&mut app, KeyCode::Enter);
+    open_athena(&mut app);
     for c in "SELECT event_type, count(*) AS events FROM events WHERE day = '20' GROUP BY 1".chars() {
         press(&mut app, KeyCode::Char(c));
     }
@@ -369,11 +374,7 @@ fn athena_pane() {
 fn athena_saved_queries_picker() {
     use lakeops::platform::Platform;
     let (mut app, sandbox) = console_and_sandbox(110, 30);
-    app.athena_target = Some(("clickstream-ops".into(), "clickstream".into()));
-    for c in ":athena".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    press(&mut app, KeyCode::Enter);
+    open_athena(&mut app);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let list = rt.block_on(sandbox.saved_queries("clickstream-ops")).unwrap();
     update(&mut app, Action::SavedQueriesLoaded { result: Ok(list), at: fixed_time() }, 40);
@@ -385,11 +386,7 @@ fn athena_saved_queries_picker() {
 fn athena_catalog_browser() {
     use lakeops::platform::Platform;
     let (mut app, sandbox) = console_and_sandbox(110, 30);
-    app.athena_target = Some(("clickstream-ops".into(), "clickstream".into()));
-    for c in ":athena".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    press(&mut app, KeyCode::Enter);
+    open_athena(&mut app);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let catalog = rt.block_on(sandbox.glue_overview()).unwrap();
     update(&mut app, Action::GlueLoaded { result: Ok(Box::new(catalog)), at: fixed_time() }, 40);

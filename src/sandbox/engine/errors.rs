@@ -44,14 +44,12 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
             position(sql, &column)
         );
     }
+    // The Athena functions' own errors already carry Athena's name (and may say "not supported").
+    if let Some(at) = ["INVALID_FUNCTION_ARGUMENT", "FUNCTION_NOT_FOUND"].iter().filter_map(|m| text.find(m)).min() {
+        return text[at..].to_string();
+    }
     if text.contains("not supported") || text.contains("Unsupported") {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");
-    }
-    if let Some(athena) = text
-        .find(|c: char| c.is_ascii_uppercase())
-        .filter(|i| text[*i..].starts_with("INVALID_FUNCTION_ARGUMENT") || text[*i..].starts_with("FUNCTION_NOT_FOUND"))
-    {
-        return text[athena..].to_string();
     }
     format!("GENERIC_USER_ERROR: {text}")
 }
