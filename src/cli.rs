@@ -64,6 +64,11 @@ pub enum Command {
         #[command(subcommand)]
         action: GlueCommand,
     },
+    /// The platform's CloudFormation stack, from the profile: template, plan, apply, delete, drift.
+    Provision {
+        #[command(subcommand)]
+        action: ProvisionCommand,
+    },
     /// The embedded sandbox: start afresh, or inject a fault to rehearse an incident.
     Sandbox {
         #[command(subcommand)]
@@ -137,6 +142,46 @@ pub enum GlueCommand {
         crawler: String,
         #[command(flatten)]
         change: ChangeArgs,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ProvisionCommand {
+    /// Print the CloudFormation template (JSON) the profile makes; changes nothing, calls nothing.
+    Template {
+        /// One line, as sent to CloudFormation.
+        #[arg(long)]
+        compact: bool,
+    },
+    /// Show what applying would change: a change set, read as a diff, then discarded.
+    Plan {
+        /// Print the plan as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plan, confirm, execute the change set; follow the stack events; print the outputs.
+    Apply {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+        /// Return once the change set is executing, without following it.
+        #[arg(long)]
+        no_wait: bool,
+    },
+    /// Delete the stack (buckets, the KMS key and a cluster snapshot are retained).
+    Delete {
+        /// Do not ask for the stack name.
+        #[arg(long)]
+        yes: bool,
+        /// Return once deletion has started, without following it.
+        #[arg(long)]
+        no_wait: bool,
+    },
+    /// Detect drift: resources whose configuration is no longer what the stack deployed.
+    Drift {
+        /// Print the drifted resources as JSON on stdout.
+        #[arg(long)]
+        json: bool,
     },
 }
 

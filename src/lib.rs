@@ -14,6 +14,7 @@ pub mod logging;
 pub mod model;
 pub mod ops;
 pub mod platform;
+pub mod provision;
 pub mod runtime;
 pub mod sandbox;
 pub mod settings;

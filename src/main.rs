@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use lakeops::app::{App, Header};
-use lakeops::cli::{Cli, Command, SandboxCommand};
+use lakeops::cli::{Cli, Command, ProvisionCommand, SandboxCommand};
 use lakeops::headless::{self, Failure};
 use lakeops::settings::{self, Overrides, Paths};
 
@@ -95,6 +95,15 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 platform.flush()?;
                 result
             }
+            Some(Command::Provision { action: ProvisionCommand::Template { compact } }) => {
+                headless::provision::template(&loaded, compact)
+            }
+            Some(Command::Provision { action }) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let result = headless::provision::run(&loaded, paths, platform.as_ref(), &action).await;
+                platform.flush()?;
+                result
+            }
             Some(Command::Sandbox { action: SandboxCommand::Reset { yes } }) => {
                 headless::sandbox::reset(&loaded, paths, yes)
             }
@@ -118,6 +127,12 @@ async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<S
     let mut app =
         App::new(header, headless::status::thresholds(loaded), loaded.settings.console.refresh_seconds * 1000);
     let platform_settings = &loaded.settings.platform;
+    app.stack.target = Some(lakeops::app::stack::StackTarget {
+        name: loaded.settings.platform.stack_name.clone(),
+        template: headless::provision::build(loaded)
+            .map(|t| (t.compact(), t.parameters))
+            .map_err(|f| f.message().to_string()),
+    });
     app.athena_target = Some((platform_settings.athena.workgroup.clone(), platform_settings.glue.database.clone()));
     app.athena_rates = Some(lakeops::ops::athena::Rates {
         price_per_tb_usd: platform_settings.athena.price_per_tb_usd,

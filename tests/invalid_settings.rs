@@ -119,3 +119,36 @@ fn a_bad_user_config_names_its_file() {
     let file = config.join("config.toml").display().to_string();
     assert_refused(&out, &format!("lakeops: {file}: key `console.readonly`: expected a boolean, found a string"));
 }
+
+/// What CloudFormation would reject is refused before any call: the profile points at an AWS
+/// endpoint where nothing listens, so a call would exit 1; the refusal exits 2 with the key.
+#[test]
+fn provisioning_refuses_what_cloudformation_would_reject_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = "backend = \"aws\"\n[aws]\nendpoint_url = \"http://127.0.0.1:9\"\n";
+    let cases = [
+        ("[platform.stream]\nshards = 0\n", "key `platform.stream.shards`"),
+        ("[platform.stream]\nretention_hours = 1\n", "key `platform.stream.retention_hours`"),
+        ("[platform.network]\ncidr = \"10.20.0.0/33\"\n", "key `platform.network.cidr`"),
+        ("[platform.lake]\ncurated_bucket = \"Curated\"\n", "key `platform.lake.curated_bucket`"),
+        ("[platform]\nstack_name = \"Clickstream\"\n", "key `platform.stack_name`: bucket names default to"),
+        (
+            "[platform.redshift]\nmode = \"cluster\"\n[platform.network]\nenabled = false\n",
+            "key `platform.redshift.mode`",
+        ),
+    ];
+    for (i, (text, expected)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("p{i}.toml"));
+        std::fs::write(&path, format!("name = \"x\"\n{aws}{text}")).unwrap();
+        let shown = path.display().to_string();
+        for command in [&["provision", "plan"][..], &["provision", "apply", "--yes"], &["provision", "template"]] {
+            let mut args = vec!["--profile", shown.as_str()];
+            args.extend_from_slice(command);
+            let out = lakeops(&args, &[]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command:?} {text}: {stderr}");
+            assert!(stderr.contains(expected) && stderr.contains(&shown), "{command:?}: {stderr}");
+            assert!(out.stdout.is_empty());
+        }
+    }
+}

@@ -23,7 +23,13 @@ struct Console {
 
 impl Console {
     fn open(extra_env: &[(&str, &str)]) -> Console {
+        Console::open_after(extra_env, |_| {})
+    }
+
+    /// Opens the console after `prepare` has run with the XDG base (its `config/` and `state/`).
+    fn open_after(extra_env: &[(&str, &str)], prepare: impl FnOnce(&std::path::Path)) -> Console {
         let dir = tempfile::tempdir().unwrap();
+        prepare(dir.path());
         let pair = native_pty_system()
             .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
@@ -235,4 +241,40 @@ fn a_query_typed_in_the_athena_pane_runs_on_the_sandbox_lake() {
     console.assert_restored();
     let history = std::fs::read_to_string(console.state_dir.join("query-history.jsonl")).expect("history written");
     assert!(history.contains("SELECT device_type, count(*) AS events"), "{history}");
+}
+
+/// `:stack` on the sandbox with a profile that wants 6 shards: `a` plans and asks, enter
+/// applies, the stack settles at UPDATE_COMPLETE with the stream resharded; journaled.
+#[test]
+fn a_plan_is_applied_from_the_stack_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("lab.toml");
+    let lab = |shards: &str| format!("name = \"lab\"\nbackend = \"sandbox\"\n{shards}[sandbox]\nspeed = 60.0\n");
+    let mut console = Console::open_after(&[("LAKEOPS_PROFILE", profile.to_str().unwrap())], |base| {
+        // The sandbox starts from the profile with 4 shards (a headless command creates it)…
+        std::fs::write(&profile, lab("")).unwrap();
+        let status = std::process::Command::new(support::binary())
+            .args(["--profile", profile.to_str().unwrap(), "status"])
+            .env("XDG_CONFIG_HOME", base.join("config"))
+            .env("XDG_STATE_HOME", base.join("state"))
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        // …then the profile asks for 6.
+        std::fs::write(&profile, lab("[platform.stream]\nshards = 6\n")).unwrap();
+    });
+    console.wait_for("CloudTrail");
+    console.send(":stack\r");
+    console.wait_for("CREATE_COMPLETE");
+    console.send("a");
+    let screen = console.wait_for("Apply to clickstream");
+    assert!(screen.contains("0 to add, 1 to change, 0 to remove"), "{screen}");
+    assert!(screen.contains("~ Stream AWS::Kinesis::Stream (ShardCount)"), "{screen}");
+    console.send("\r");
+    console.wait_within("apply finished: clickstream UPDATE_COMPLETE", 60);
+    console.send("q");
+    assert!(console.wait_exit().success());
+    console.assert_restored();
+    let journal = std::fs::read_to_string(console.state_dir.join("journal.jsonl")).expect("journal written");
+    assert!(journal.contains("\"provision apply\"") && journal.contains("\"provision plan\""), "{journal}");
 }

@@ -91,7 +91,7 @@ fn too_small() {
 }
 
 #[test]
-fn errors_view_and_an_unbuilt_view() {
+fn errors_view() {
     let mut app = console(100, 30);
     report_error(&mut app, "refresh", "CloudWatch GetMetricData is throttling requests", fixed_time());
     for c in ":errors".chars() {
@@ -99,11 +99,6 @@ fn errors_view_and_an_unbuilt_view() {
     }
     press(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("errors_view", text(&render(&app, &theme("default"), 100, 30)));
-    for c in ":stack".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    press(&mut app, KeyCode::Enter);
-    insta::assert_snapshot!("stack_not_built", text(&render(&app, &theme("default"), 100, 30)));
 }
 
 #[test]
@@ -395,4 +390,100 @@ fn athena_catalog_browser() {
         press(&mut app, KeyCode::Down);
     }
     insta::assert_snapshot!("athena_catalog", text(&render(&app, &theme("default"), 110, 30)));
+}
+
+/// `:stack` on the sandbox: opened, it reads the stack; `p` plans a profile with more shards and
+/// a renamed stream (a replacement, in red); `a` asks; enter applies; the events come in with a
+/// progress bar; `D` asks for the name.
+#[test]
+fn stack_plan_apply_and_delete_prompt() {
+    use lakeops::app::stack::StackTarget;
+    use lakeops::app::Effect;
+    use lakeops::platform::Platform;
+    let (mut app, sandbox) = console_and_sandbox(120, 36);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut settings = support::sandbox_settings().settings;
+    settings.platform.stream.shards = 8;
+    settings.platform.stream.name = "clickstream-v2".into();
+    let template = lakeops::provision::render(&settings).compact();
+    app.stack.target = Some(StackTarget { name: "clickstream".into(), template: Ok((template.clone(), vec![])) });
+    let load = |app: &mut App, at: u64| {
+        let summary = rt.block_on(sandbox.stack("clickstream")).unwrap();
+        let events = rt.block_on(sandbox.stack_events("clickstream")).unwrap();
+        update(app, Action::StackLoaded { result: Ok((summary, events)), at: fixed_time() }, at)
+    };
+    for c in ":stack".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 20);
+    assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }), "{effects:?}");
+    load(&mut app, 30);
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)), 40);
+    assert!(matches!(&effects[..], [Effect::PlanStack { name, .. }] if name == "clickstream"), "{effects:?}");
+    let plan = rt.block_on(sandbox.plan_stack("clickstream", &template, &[])).unwrap();
+    update(&mut app, Action::StackPlanned { result: Ok(plan), at: fixed_time() }, 50);
+    insta::assert_snapshot!("stack_plan", with_styles(&render(&app, &theme("default"), 120, 36)));
+
+    press(&mut app, KeyCode::Char('a'));
+    insta::assert_snapshot!("stack_apply_confirm", text(&render(&app, &theme("default"), 120, 36)));
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 60);
+    let Some(Effect::ApplyPlan { change_set, expected, .. }) = effects.first() else { panic!("{effects:?}") };
+    let since_ms = sandbox.now().timestamp_millis() - 1_000;
+    rt.block_on(sandbox.apply_plan("clickstream", change_set)).unwrap();
+    let started =
+        Action::StackStarted { kind: "apply", since_ms, expected: *expected, result: Ok(()), at: fixed_time() };
+    update(&mut app, started, 70);
+    load(&mut app, 3_070);
+    insta::assert_snapshot!("stack_apply_in_progress", text(&render(&app, &theme("default"), 120, 36)));
+
+    press(&mut app, KeyCode::Char('D'));
+    for c in "clickstrem".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 80);
+    assert!(effects.iter().all(|e| !matches!(e, Effect::DeleteStack { .. })), "a wrong name deletes nothing");
+    insta::assert_snapshot!("stack_delete_prompt", text(&render(&app, &theme("default"), 120, 36)));
+}
+
+/// A failed update: the failing resource's reason in red, and the rollback as it happens.
+#[test]
+fn stack_failure_with_rollback() {
+    use lakeops::app::stack::{Operation, StackTarget};
+    use lakeops::model::{StackEvent, StackSummary};
+    let (mut app, _sandbox) = console_and_sandbox(120, 30);
+    app.stack.target = Some(StackTarget { name: "clickstream".into(), template: Err("not used".into()) });
+    for c in ":stack".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let at = fixed_time().timestamp_millis();
+    let event = |s: i64, id: &str, kind: &str, status: &str, reason: Option<&str>| StackEvent {
+        id: format!("{id}-{s}"),
+        at_ms: at + s * 1000,
+        logical_id: id.into(),
+        resource_type: kind.into(),
+        status: status.into(),
+        reason: reason.map(String::from),
+    };
+    let mut events = vec![
+        event(0, "clickstream", "AWS::CloudFormation::Stack", "UPDATE_IN_PROGRESS", Some("User Initiated")),
+        event(1, "RawBucket", "AWS::S3::Bucket", "UPDATE_IN_PROGRESS", None),
+        event(4, "RawBucket", "AWS::S3::Bucket", "UPDATE_COMPLETE", None),
+        event(5, "Stream", "AWS::Kinesis::Stream", "UPDATE_IN_PROGRESS", None),
+        event(9, "Stream", "AWS::Kinesis::Stream", "UPDATE_FAILED",
+            Some("Resource handler returned message: \"\u{1b}[31mLimitExceededException: UpdateShardCount called too often\"")),
+        event(10, "clickstream", "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_IN_PROGRESS",
+            Some("The following resource(s) failed to update: [Stream].")),
+    ];
+    events.reverse();
+    app.stack.operation =
+        Some(Operation { kind: "apply", since_ms: at, expected: 3, started_at_ms: 0, reported: false });
+    let summary = StackSummary {
+        name: "clickstream".into(),
+        status: "UPDATE_ROLLBACK_IN_PROGRESS".into(),
+        reason: None,
+        outputs: vec![],
+    };
+    update(&mut app, Action::StackLoaded { result: Ok((Some(summary), events)), at: fixed_time() }, 12_000);
+    insta::assert_snapshot!("stack_rollback", with_styles(&render(&app, &theme("default"), 120, 30)));
 }

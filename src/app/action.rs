@@ -5,6 +5,7 @@ use crate::model::{
     AuditEvent, AuditQuery, GlueChange, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom, PeekRecord,
     PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
+use crate::model::{DriftedResource, StackEvent, StackPlan, StackSummary};
 use crate::platform::PlatformError;
 
 /// Everything that can happen to the console.
@@ -70,6 +71,26 @@ pub enum Action {
     },
     GlueLoaded {
         result: Result<Box<GlueOverview>, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    StackLoaded {
+        result: Result<(Option<StackSummary>, Vec<StackEvent>), PlatformError>,
+        at: DateTime<Utc>,
+    },
+    StackPlanned {
+        result: Result<StackPlan, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    /// An apply or delete was accepted (`since_ms`: the platform's time just before).
+    StackStarted {
+        kind: &'static str,
+        since_ms: i64,
+        expected: usize,
+        result: Result<(), PlatformError>,
+        at: DateTime<Utc>,
+    },
+    DriftLoaded {
+        result: Result<Vec<DriftedResource>, PlatformError>,
         at: DateTime<Utc>,
     },
     GlueChanged {
@@ -190,6 +211,34 @@ pub enum Effect {
         workgroup: String,
     },
     LoadWorkgroups,
+    /// The stack and its newest events.
+    FetchStack {
+        name: String,
+    },
+    /// Create a change set of `template` and read it (journaled: a change set is a write).
+    PlanStack {
+        name: String,
+        template: String,
+        parameters: Vec<(String, String)>,
+    },
+    DiscardPlan {
+        name: String,
+        change_set: String,
+    },
+    /// Execute a change set (journaled; `detail` is the plan's summary).
+    ApplyPlan {
+        name: String,
+        change_set: String,
+        detail: String,
+        expected: usize,
+    },
+    /// Delete the stack (journaled).
+    DeleteStack {
+        name: String,
+    },
+    DetectDrift {
+        name: String,
+    },
     /// Put `text` on the terminal's clipboard (OSC 52).
     CopyToClipboard {
         text: String,

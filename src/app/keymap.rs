@@ -110,6 +110,18 @@ const ATHENA: &[Binding] = &[
     Binding { keys: "ctrl-s", command: Command::Open, does: "save the editor's SQL as a named query" },
     Binding { keys: "↑ ↓", command: Command::Up, does: "(editor, top / bottom line) recall older / newer queries" },
 ];
+const STACK: &[Binding] = &[
+    Binding { keys: "p", command: Command::Open, does: "plan: a change set from the profile, shown as a diff" },
+    Binding {
+        keys: "a",
+        command: Command::Open,
+        does: "apply the plan (planning first if none is shown), after a yes",
+    },
+    Binding { keys: "x", command: Command::Open, does: "discard the plan shown (its change set is deleted)" },
+    Binding { keys: "d", command: Command::Open, does: "detect drift: resources changed outside the stack" },
+    Binding { keys: "D", command: Command::Open, does: "delete the stack (type its name to confirm)" },
+    Binding { keys: "j ↓  k ↑", command: Command::Down, does: "scroll the events" },
+];
 const GLUE: &[Binding] = &[
     Binding {
         keys: "tab  shift-tab",
@@ -133,6 +145,7 @@ pub fn bindings(view: ViewId) -> Vec<&'static Binding> {
         ViewId::Peek => PEEK,
         ViewId::Audit => AUDIT,
         ViewId::Glue => GLUE,
+        ViewId::Stack => STACK,
         ViewId::Athena => ATHENA,
         ViewId::Alarms => ALARMS,
         ViewId::Lambda => LAMBDA,

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod peek;
 pub mod picker;
 pub mod prompt;
+pub mod stack;
 mod state;
 pub mod streams;
 mod update;
@@ -32,3 +33,5 @@ mod tests_athena;
 mod tests_glue;
 #[cfg(test)]
 mod tests_lambda;
+#[cfg(test)]
+mod tests_stack;

@@ -54,6 +54,12 @@ pub enum Mode {
         input: String,
         error: Option<String>,
     },
+    /// Deleting a stack: its name must be typed.
+    DeleteStack {
+        stack: String,
+        input: String,
+        error: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +133,7 @@ pub struct App {
     pub athena_rates: Option<crate::ops::athena::Rates>,
     /// Glue jobs, runs, crawlers and the catalog, for `:glue`.
     pub glue: super::glue::GlueView,
+    pub stack: super::stack::StackView,
     /// Records being peeked at.
     pub peek: Option<super::peek::PeekView>,
     pub toasts: VecDeque<Toast>,
@@ -164,6 +171,7 @@ impl App {
             peek: None,
             audit: Default::default(),
             glue: Default::default(),
+            stack: Default::default(),
             athena: Default::default(),
             athena_target: None,
             athena_rates: None,
@@ -189,7 +197,8 @@ impl App {
         let peek = super::peek::next_wake_ms(self);
         let tail = super::lambda::next_wake_ms(self);
         let query = super::athena::next_wake_ms(self);
-        [refresh, toast, peek, tail, query].into_iter().flatten().min()
+        let stack = super::stack::next_wake_ms(self);
+        [refresh, toast, peek, tail, query, stack].into_iter().flatten().min()
     }
 
     /// Overview rows that pass the filter, as indexes into `layers`.

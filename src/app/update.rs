@@ -12,6 +12,7 @@ use super::lambda;
 use super::layout;
 use super::peek;
 use super::prompt;
+use super::stack;
 use super::state::*;
 use super::streams;
 use super::view::ViewId;
@@ -56,6 +57,7 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
                     if app.view() == ViewId::Glue {
                         glue::fetch(app, &mut effects);
                     }
+                    stack::refresh(app, &mut effects);
                 }
                 Err(error) => {
                     app.refresh.failures += 1;
@@ -164,6 +166,45 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             app.glue.loading = false;
             glue::fetch(app, &mut effects);
         }
+        Action::StackLoaded { result, at } => {
+            match result {
+                Ok((summary, events)) => stack::loaded(app, summary, events),
+                Err(e) => {
+                    app.stack.loading = false;
+                    app.stack.loaded_once = true;
+                    report_error(app, "stack", &e.to_string(), at);
+                }
+            }
+            app.dirty = true;
+        }
+        Action::StackPlanned { result, at } => {
+            match result {
+                Ok(plan) => stack::planned(app, plan, &mut effects),
+                Err(e) => {
+                    app.stack.planning = false;
+                    app.stack.apply_when_planned = false;
+                    report_error(app, "plan", &e.to_string(), at);
+                }
+            }
+            app.dirty = true;
+        }
+        Action::StackStarted { kind, since_ms, expected, result, at } => {
+            match result {
+                Ok(()) => stack::started(app, kind, since_ms, expected, &mut effects),
+                Err(e) => report_error(app, kind, &e.to_string(), at),
+            }
+            app.dirty = true;
+        }
+        Action::DriftLoaded { result, at } => {
+            match result {
+                Ok(drift) => stack::drift_loaded(app, drift),
+                Err(e) => {
+                    app.stack.drifting = false;
+                    report_error(app, "drift", &e.to_string(), at);
+                }
+            }
+            app.dirty = true;
+        }
         Action::Failed { source, message, at } => report_error(app, &source, &message, at),
         Action::QueryStarted { result } => {
             athena::started(app, result.map_err(|e| e.to_string()));
@@ -237,6 +278,8 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
     athena::on_open(app, &mut effects);
     lambda::poll(app, now_ms, &mut effects);
     athena::poll(app, now_ms, &mut effects);
+    stack::on_open(app, &mut effects);
+    stack::poll(app, now_ms, &mut effects);
     expire_toasts(app);
     if !app.quitting && !app.refresh.in_flight && now_ms >= app.refresh.due_at_ms {
         app.refresh.in_flight = true;
@@ -308,6 +351,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         Mode::Reshard(_) => streams::dialog_key(app, key, effects),
         Mode::Confirm(_) => super::confirm::key(app, key, effects),
         Mode::Arguments { .. } => glue::arguments_key(app, key),
+        Mode::DeleteStack { .. } => stack::delete_key(app, key, effects),
         Mode::Export { .. } => athena::export_key(app, key, effects),
         Mode::Pick(_) => super::picker::key(app, key),
         Mode::SaveQuery { .. } => athena::save_key(app, key, effects),
@@ -318,6 +362,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
                 ViewId::Peek => peek::key(app, key, effects),
                 ViewId::Audit => audit::key(app, key, effects),
                 ViewId::Glue => glue::key(app, key),
+                ViewId::Stack => stack::key(app, key, effects),
                 ViewId::Lambda => lambda::key(app, key, effects),
                 ViewId::Athena => athena::key(app, key, effects),
                 _ => false,

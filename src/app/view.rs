@@ -77,19 +77,6 @@ impl ViewId {
         ViewId::ALL.into_iter().find(|v| v.command() == name)
     }
 
-    /// Views that exist today; the rest show what they will hold and where that work is tracked.
-    pub fn is_built(self) -> bool {
-        self.planned().is_empty()
-    }
-
-    /// What an unbuilt view will show, for its placeholder screen; empty for a built one.
-    pub fn planned(self) -> &'static str {
-        match self {
-            ViewId::Stack => "the provisioning plan, live stack events, outputs and drift (issue #6)",
-            _ => "",
-        }
-    }
-
     /// The view that details a layer of the overview.
     pub fn for_layer(layer: Layer) -> ViewId {
         match layer {

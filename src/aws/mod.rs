@@ -12,6 +12,7 @@ pub mod logs;
 mod overview;
 mod peek;
 mod sqs;
+mod stack;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -38,6 +39,7 @@ pub struct AwsPlatform {
     logs: aws_sdk_cloudwatchlogs::Client,
     sqs: aws_sdk_sqs::Client,
     athena: aws_sdk_athena::Client,
+    cloudformation: aws_sdk_cloudformation::Client,
     state: Mutex<State>,
 }
 
@@ -77,6 +79,7 @@ impl AwsPlatform {
             logs: client::logs_client(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
             athena: aws_sdk_athena::Client::new(&config),
+            cloudformation: aws_sdk_cloudformation::Client::new(&config),
             state: Mutex::new(State::default()),
         }
     }
@@ -258,6 +261,40 @@ impl Platform for AwsPlatform {
 
     async fn workgroups(&self) -> Result<Vec<String>, PlatformError> {
         self.call("ListWorkGroups", athena::workgroups(&self.athena)).await
+    }
+
+    async fn stack(&self, name: &str) -> Result<Option<StackSummary>, PlatformError> {
+        self.call("DescribeStacks", stack::summary(&self.cloudformation, name)).await
+    }
+
+    async fn plan_stack(
+        &self,
+        name: &str,
+        template: &str,
+        parameters: &[(String, String)],
+    ) -> Result<StackPlan, PlatformError> {
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        self.call("CreateChangeSet", stack::plan(&self.cloudformation, name, template, parameters, now_ms)).await
+    }
+
+    async fn apply_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
+        self.call("ExecuteChangeSet", stack::apply(&self.cloudformation, name, change_set)).await
+    }
+
+    async fn discard_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
+        self.call("DeleteChangeSet", stack::discard(&self.cloudformation, name, change_set)).await
+    }
+
+    async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, PlatformError> {
+        self.call("DescribeStackEvents", stack::events(&self.cloudformation, name)).await
+    }
+
+    async fn delete_stack(&self, name: &str) -> Result<(), PlatformError> {
+        self.call("DeleteStack", stack::delete(&self.cloudformation, name)).await
+    }
+
+    async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError> {
+        self.call("DetectStackDrift", stack::drift(&self.cloudformation, name)).await
     }
 
     async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {

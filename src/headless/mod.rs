@@ -6,6 +6,7 @@ pub mod glue;
 pub mod lists;
 pub mod logs;
 pub mod peek;
+pub mod provision;
 pub mod query;
 pub mod reshard;
 pub mod sandbox;

@@ -6,6 +6,7 @@ mod glue;
 mod logs;
 mod peek;
 mod snapshot;
+mod stack;
 mod stream;
 pub mod text;
 
@@ -15,4 +16,5 @@ pub use glue::*;
 pub use logs::*;
 pub use peek::*;
 pub use snapshot::*;
+pub use stack::*;
 pub use stream::*;

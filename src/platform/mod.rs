@@ -7,6 +7,7 @@ use crate::model::{
     PeekFrom, PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery,
     StreamFacts, StreamSeries,
 };
+use crate::model::{DriftedResource, StackEvent, StackPlan, StackSummary};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +129,33 @@ pub trait Platform: Send + Sync {
 
     /// The Athena workgroups queries can run in.
     async fn workgroups(&self) -> Result<Vec<String>, PlatformError>;
+
+    /// The CloudFormation stack as it stands; `None` when there is no such stack.
+    async fn stack(&self, name: &str) -> Result<Option<StackSummary>, PlatformError>;
+
+    /// Creates a change set of `template` (JSON) for the stack (a CREATE one when the stack does
+    /// not exist) and reads it back once CloudFormation has computed it. Nothing changes yet.
+    async fn plan_stack(
+        &self,
+        name: &str,
+        template: &str,
+        parameters: &[(String, String)],
+    ) -> Result<StackPlan, PlatformError>;
+
+    /// Executes a change set made by `plan_stack`; follow it with `stack_events`.
+    async fn apply_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError>;
+
+    /// Drops a change set that will not be applied.
+    async fn discard_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError>;
+
+    /// The stack's newest events, newest first (at most a few hundred).
+    async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, PlatformError>;
+
+    /// Starts deleting the stack; follow it with `stack_events`.
+    async fn delete_stack(&self, name: &str) -> Result<(), PlatformError>;
+
+    /// Detects drift and returns the resources that differ from the template.
+    async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError>;
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

@@ -325,6 +325,72 @@ fn execute(
                 let _ = tx.send(Action::GlueChanged { change, result, at: chrono::Utc::now() });
             });
         }
+        Effect::FetchStack { name } => {
+            tokio::spawn(async move {
+                let result = match platform.stack(&name).await {
+                    Ok(None) => Ok((None, Vec::new())),
+                    Ok(Some(summary)) => platform.stack_events(&name).await.map(|events| (Some(summary), events)),
+                    Err(e) => Err(e),
+                };
+                let _ = tx.send(Action::StackLoaded { result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::PlanStack { name, template, parameters } => {
+            tokio::spawn(async move {
+                let result = platform.plan_stack(&name, &template, &parameters).await;
+                let (detail, outcome) = match &result {
+                    Ok(plan) => (crate::provision::summary(plan), "done: change set kept for apply".to_string()),
+                    Err(e) => (String::new(), format!("failed: {e}")),
+                };
+                session.record("provision plan", &name, &detail, &outcome, &tx);
+                let _ = tx.send(Action::StackPlanned { result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::DiscardPlan { name, change_set } => {
+            tokio::spawn(async move {
+                if let Err(e) = platform.discard_plan(&name, &change_set).await {
+                    let message = format!("the change set {change_set} was not deleted: {e}");
+                    let _ = tx.send(Action::Failed { source: "plan".into(), message, at: chrono::Utc::now() });
+                }
+            });
+        }
+        Effect::ApplyPlan { name, change_set, detail, expected } => {
+            tokio::spawn(async move {
+                let since_ms = platform.now().timestamp_millis() - 1_000;
+                let result = platform.apply_plan(&name, &change_set).await;
+                let outcome = match &result {
+                    Ok(()) => "started".to_string(),
+                    Err(e) => format!("failed: {e}"),
+                };
+                session.record("provision apply", &name, &detail, &outcome, &tx);
+                let _ =
+                    tx.send(Action::StackStarted { kind: "apply", since_ms, expected, result, at: chrono::Utc::now() });
+            });
+        }
+        Effect::DeleteStack { name } => {
+            tokio::spawn(async move {
+                let since_ms = platform.now().timestamp_millis() - 1_000;
+                let result = platform.delete_stack(&name).await;
+                let outcome = match &result {
+                    Ok(()) => "started".to_string(),
+                    Err(e) => format!("failed: {e}"),
+                };
+                session.record("provision delete", &name, "", &outcome, &tx);
+                let _ = tx.send(Action::StackStarted {
+                    kind: "delete",
+                    since_ms,
+                    expected: 0,
+                    result,
+                    at: chrono::Utc::now(),
+                });
+            });
+        }
+        Effect::DetectDrift { name } => {
+            tokio::spawn(async move {
+                let result = platform.stack_drift(&name).await;
+                let _ = tx.send(Action::DriftLoaded { result, at: chrono::Utc::now() });
+            });
+        }
         Effect::Quit => {}
     }
 }

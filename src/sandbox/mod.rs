@@ -14,6 +14,7 @@ mod reshard;
 mod rng;
 mod sim;
 mod snapshot;
+mod stack;
 pub mod state;
 mod store;
 mod stream;
@@ -31,6 +32,7 @@ use crate::model::{
     PeekFrom, PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery,
     ShardPosition, StreamFacts, StreamSeries,
 };
+use crate::model::{CapacityMode, DriftedResource, StackEvent, StackPlan, StackSummary};
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
 
@@ -117,6 +119,44 @@ impl Sandbox {
 
 fn fresh(settings: &Settings, now_ms: i64) -> SimState {
     SimState::new(settings, now_ms - FRESH_HISTORY_MS)
+}
+
+fn stack_failure(message: String) -> PlatformError {
+    PlatformError::Failed { service: "CloudFormation (sandbox)".into(), message }
+}
+
+impl Sandbox {
+    /// Runs `f` on the sandbox's stack when `name` is it (made on first use: the sandbox counts
+    /// as provisioned from its profile, with the stream as it is now), with the model's time.
+    fn with_stack<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(Option<&mut stack::SandboxStack>, i64) -> Result<T, PlatformError>,
+    ) -> Result<T, PlatformError> {
+        let settings = &self.settings;
+        self.with_model(|state| {
+            if state.stack.is_none() {
+                let mut as_started = settings.clone();
+                as_started.platform.stream.shards = state.stream.open_shards().count() as u32;
+                as_started.platform.stream.retention_hours = state.stream.retention_hours;
+                as_started.platform.stream.mode = match state.stream.mode {
+                    CapacityMode::OnDemand => crate::settings::StreamMode::OnDemand,
+                    CapacityMode::Provisioned => crate::settings::StreamMode::Provisioned,
+                };
+                let template = crate::provision::render(&as_started);
+                let since = state.minutes.front().map(|m| m.minute_ms).unwrap_or(state.now_ms);
+                state.stack = Some(stack::SandboxStack::created(
+                    &settings.platform.stack_name,
+                    template.resources().clone(),
+                    stack::resolve_outputs(&template.body, &settings.aws.region),
+                    since,
+                ));
+            }
+            let now_ms = state.now_ms;
+            let stack = state.stack.as_mut().filter(|s| s.name == name);
+            f(stack, now_ms)
+        })?
+    }
 }
 
 fn athena_failure(message: String) -> PlatformError {
@@ -362,6 +402,71 @@ impl Platform for Sandbox {
     }
 
     /// Saves now (at exit, after a change).
+    async fn stack(&self, name: &str) -> Result<Option<StackSummary>, PlatformError> {
+        self.with_stack(name, |stack, _| Ok(stack.map(|s| s.summary())))
+    }
+
+    async fn plan_stack(
+        &self,
+        name: &str,
+        template: &str,
+        _parameters: &[(String, String)],
+    ) -> Result<StackPlan, PlatformError> {
+        let wanted: serde_json::Value = serde_json::from_str(template)
+            .map_err(|e| stack_failure(format!("ValidationError: the template is not JSON: {e}")))?;
+        let resources = wanted["Resources"].as_object().cloned().unwrap_or_default();
+        let outputs = stack::resolve_outputs(&wanted, &self.settings.aws.region);
+        self.with_stack(name, |stack, _| {
+            let stack =
+                stack.ok_or_else(|| stack_failure(format!("the sandbox runs one stack, and {name} is not it")))?;
+            if stack.status.ends_with("_IN_PROGRESS") {
+                return Err(stack_failure(format!(
+                    "{name} is {}: wait until it settles, then plan again",
+                    stack.status
+                )));
+            }
+            let plan = stack::diff(name, Some(&stack.resources), &resources);
+            Ok(stack.keep(plan, resources, outputs))
+        })
+    }
+
+    async fn apply_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
+        self.with_stack(name, |stack, now_ms| {
+            let stack = stack.ok_or_else(|| stack_failure(format!("stack {name} does not exist")))?;
+            stack.execute(change_set, now_ms).map_err(stack_failure)
+        })?;
+        self.with_model(|state| {
+            state.record("lakeops", "cloudformation.amazonaws.com", "ExecuteChangeSet", name, false)
+        })?;
+        self.flush()
+    }
+
+    async fn discard_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
+        self.with_stack(name, |stack, _| {
+            if let Some(stack) = stack {
+                stack.discard(change_set);
+            }
+            Ok(())
+        })
+    }
+
+    async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, PlatformError> {
+        self.with_stack(name, |stack, _| {
+            Ok(stack.map(|s| s.events.iter().rev().cloned().collect()).unwrap_or_default())
+        })
+    }
+
+    async fn delete_stack(&self, name: &str) -> Result<(), PlatformError> {
+        Err(stack_failure(format!(
+            "the sandbox platform cannot be deleted ({name} is what the sandbox runs); `lakeops sandbox reset` starts it afresh"
+        )))
+    }
+
+    async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError> {
+        self.with_stack(name, |_, _| Ok(()))?;
+        self.with_model(|state| state.stack_drift())
+    }
+
     fn flush(&self) -> Result<(), PlatformError> {
         let inner = self.inner.lock().map_err(|_| failed("the sandbox model is unusable"))?;
         match &self.store {

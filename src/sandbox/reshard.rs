@@ -68,6 +68,19 @@ impl SimState {
             return Err(format!("ResourceInUseException: stream {} is {}", self.stream.name, self.stream.status));
         }
         let open = self.stream.open_shards().count() as u32;
+        // What Kinesis itself refuses, whoever calls (lakeops checks first; CloudFormation does not).
+        if let ReshardCall::UpdateShardCount { target } = call {
+            if self.stream.mode != crate::model::CapacityMode::Provisioned {
+                return Err("ValidationException: UpdateShardCount is only allowed for a PROVISIONED stream".into());
+            }
+            let (low, high) = (open.div_ceil(2), (open * 2).min(SANDBOX_SHARD_LIMIT));
+            if *target < low || *target > high {
+                return Err(format!(
+                    "ValidationException: UpdateShardCount to {target} shards: the target must be between half \
+                     ({low}) and double ({high}) the {open} open shards"
+                ));
+            }
+        }
         self.stream.status = "UPDATING".into();
         self.stream.pending =
             Some(PendingReshard { apply_at_ms: self.now_ms + duration_ms(call, open), call: call.clone() });

@@ -114,6 +114,7 @@ impl SimState {
             faults: Vec::new(),
             minutes: VecDeque::new(),
             current: MinuteMetrics::default(),
+            stack: None,
         };
         let (minute, every) = schedule_minutes(&p.glue.schedule);
         state.glue.job_minute = minute;
@@ -159,6 +160,7 @@ impl SimState {
     fn step(&mut self, step_ms: i64, settings: &Settings) {
         let dt = step_ms as f64 / 1000.0;
         self.apply_pending_reshard();
+        self.stack_step();
         let rate = self.producer_rate(dt, settings);
         self.stream_step(rate, dt, settings.sandbox.record_bytes as f64);
         self.glue_step();

@@ -32,6 +32,9 @@ pub struct SimState {
     pub minutes: VecDeque<MinuteMetrics>,
     /// The minute being filled.
     pub current: MinuteMetrics,
+    /// The platform's CloudFormation stack (made on first use from the profile).
+    #[serde(default)]
+    pub stack: Option<super::stack::SandboxStack>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

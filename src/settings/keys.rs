@@ -8,8 +8,13 @@ use std::sync::OnceLock;
 use super::error::{did_you_mean, SettingsError};
 
 /// Keys that have no default value.
-const OPTIONAL_KEYS: &[&str] =
-    &["aws.profile", "aws.endpoint_url", "platform.lake.raw_bucket", "platform.lake.curated_bucket"];
+const OPTIONAL_KEYS: &[&str] = &[
+    "aws.profile",
+    "aws.endpoint_url",
+    "platform.lake.raw_bucket",
+    "platform.lake.curated_bucket",
+    "platform.glue.script_location",
+];
 
 struct Schema {
     /// Every leaf key with the TOML type its value must have.

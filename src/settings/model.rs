@@ -94,6 +94,8 @@ pub struct GlueSettings {
     pub crawler: String,
     pub job: String,
     pub schedule: String,
+    /// S3 URI of the ETL script for provisioning; unset: `s3://<curated bucket>/scripts/<job>.py`.
+    pub script_location: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -131,6 +133,8 @@ pub struct DlqSettings {
 pub struct AlarmSettings {
     pub iterator_age_seconds: u64,
     pub lambda_error_rate: f64,
+    /// The provisioned Redshift CPU alarm's line, in percent.
+    pub redshift_cpu_percent: f64,
     /// Alarms watched besides those named `<stack_name>-…`.
     #[serde(default)]
     pub names: Vec<String>,

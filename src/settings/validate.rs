@@ -44,6 +44,26 @@ pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
     })?;
     range("platform.lambda.batch_size", s.platform.lambda.batch_size as f64, 1.0, 10_000.0, "records")?;
     range("platform.lake.glacier_after_days", s.platform.lake.glacier_after_days as f64, 1.0, 36_500.0, "days")?;
+    for (key, bucket) in [
+        ("platform.lake.raw_bucket", &s.platform.lake.raw_bucket),
+        ("platform.lake.curated_bucket", &s.platform.lake.curated_bucket),
+    ] {
+        if let Some(bucket) = bucket {
+            check(key, is_bucket_name(bucket), || {
+                format!("expected an S3 bucket name: 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, found {bucket:?}")
+            })?;
+        }
+    }
+    if let Some(location) = &s.platform.glue.script_location {
+        check(
+            "platform.glue.script_location",
+            location
+                .strip_prefix("s3://")
+                .and_then(|r| r.split_once('/'))
+                .is_some_and(|(b, k)| is_bucket_name(b) && !k.is_empty()),
+            || format!("expected an S3 URI such as s3://my-bucket/scripts/curate.py, found {location:?}"),
+        )?;
+    }
     check("platform.glue.schedule", is_schedule(&s.platform.glue.schedule), || {
         format!("expected cron(...) or rate(...), found {:?}", s.platform.glue.schedule)
     })?;
@@ -69,6 +89,7 @@ pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
         1.0,
         "a fraction (0.01 is 1 %)",
     )?;
+    range("platform.alarms.redshift_cpu_percent", s.platform.alarms.redshift_cpu_percent, 1.0, 100.0, "percent")?;
     check("platform.network.cidr", is_cidr(&s.platform.network.cidr), || {
         format!("expected an IPv4 CIDR block from /16 to /28 such as 10.20.0.0/16, found {:?}", s.platform.network.cidr)
     })?;
@@ -137,6 +158,14 @@ fn is_stream_name(n: &str) -> bool {
     (1..=128).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
 }
 
+/// S3's rule for a bucket name (the virtual-host-safe subset: no dots).
+pub fn is_bucket_name(n: &str) -> bool {
+    (3..=63).contains(&n.len())
+        && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && n.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && n.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
 fn is_schedule(s: &str) -> bool {
     (s.starts_with("cron(") || s.starts_with("rate(")) && s.ends_with(')')
 }
@@ -157,5 +186,8 @@ mod tests {
         assert!(is_cidr("10.20.0.0/16") && !is_cidr("10.20.0.0/8") && !is_cidr("10.300.0.0/16"));
         assert!(is_http_url("http://127.0.0.1:4566") && !is_http_url("localhost:4566"));
         assert!(is_schedule("rate(1 hour)") && !is_schedule("hourly"));
+        assert!(is_bucket_name("clickstream-raw-123456789012-eu-west-1"));
+        assert!(!is_bucket_name("Clickstream-Raw") && !is_bucket_name("ab") && !is_bucket_name("-raw"));
+        assert!(!is_bucket_name(&"a".repeat(64)));
     }
 }

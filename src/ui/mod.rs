@@ -13,9 +13,9 @@ mod lambda;
 mod overview;
 mod peek;
 mod pipeline;
-mod placeholder;
 mod redshift;
 mod reshard_dialog;
+mod stack;
 mod status;
 mod stream_detail;
 mod streams;
@@ -52,7 +52,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         ViewId::Redshift => redshift::draw(app, theme, frame, areas.body),
         ViewId::Alarms => alarms::draw(app, theme, frame, areas.body),
         ViewId::Lambda => lambda::draw(app, theme, frame, areas.body),
-        other => placeholder::draw(other, theme, frame, areas.body),
+        ViewId::Stack => stack::draw(app, theme, frame, areas.body),
     }
     status::draw(app, theme, frame, areas.status);
     toast::draw(app, theme, frame, areas.body);

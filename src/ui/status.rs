@@ -32,6 +32,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Mode::Arguments { job, input, error } => {
             typed_line(theme, &format!("arguments for {job}: "), input, error, "KEY=VALUE … then enter; esc cancels")
         }
+        Mode::DeleteStack { stack, input, error } => typed_line(
+            theme,
+            &format!("type {stack} to DELETE it: "),
+            input,
+            error,
+            "every resource but the buckets and the key goes; esc keeps it",
+        ),
         Mode::Pick(picker) => Line::from(vec![
             Span::styled(" ↑↓ ", key),
             Span::styled("choose", dim(theme)),

@@ -10,6 +10,7 @@ use lakeops::model::{
     PeekFrom, PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery,
     StreamFacts, StreamSeries,
 };
+use lakeops::model::{DriftedResource, StackEvent, StackPlan, StackSummary};
 use lakeops::platform::{BackendInfo, Platform, PlatformError};
 
 pub struct Counting {
@@ -110,5 +111,35 @@ impl Platform for Counting {
     async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError> {
         self.count();
         self.inner.glue_change(change).await
+    }
+    async fn stack(&self, name: &str) -> Result<Option<StackSummary>, PlatformError> {
+        self.inner.stack(name).await
+    }
+    async fn plan_stack(
+        &self,
+        name: &str,
+        template: &str,
+        parameters: &[(String, String)],
+    ) -> Result<StackPlan, PlatformError> {
+        // A change set is a write, even if it changes no resource: read-only refuses it too.
+        self.count();
+        self.inner.plan_stack(name, template, parameters).await
+    }
+    async fn apply_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
+        self.count();
+        self.inner.apply_plan(name, change_set).await
+    }
+    async fn discard_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
+        self.inner.discard_plan(name, change_set).await
+    }
+    async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, PlatformError> {
+        self.inner.stack_events(name).await
+    }
+    async fn delete_stack(&self, name: &str) -> Result<(), PlatformError> {
+        self.count();
+        self.inner.delete_stack(name).await
+    }
+    async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError> {
+        self.inner.stack_drift(name).await
     }
 }

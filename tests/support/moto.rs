@@ -12,6 +12,9 @@ use fs2::FileExt;
 
 /// What the virtualenv holds; changing a pin reinstalls.
 const PINS: &[&str] = &["moto[server]==5.2.5", "cbor2==6.2.1"];
+/// The template checkers (tests/template_lint.rs), in a virtualenv of their own: checkov pins
+/// an old boto3 whose service models break moto's CloudWatch and Kinesis answers.
+const LINT_PINS: &[&str] = &["cfn-lint==1.58.0", "checkov==3.3.30"];
 
 pub struct Moto {
     pub endpoint: String,
@@ -24,38 +27,44 @@ pub fn moto() -> &'static Moto {
     SERVER.get_or_init(start)
 }
 
-fn venv_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("moto-venv")
+fn venv_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
 }
 
 fn python(venv: &Path) -> PathBuf {
     venv.join("bin/python")
 }
 
-/// Installs the pinned packages once; other test processes wait on the lock meanwhile.
-fn ensure_installed() -> PathBuf {
-    let venv = venv_dir();
+/// Installs the pinned packages into the virtualenv `name` once; other test processes wait on
+/// the lock meanwhile.
+fn ensure_installed(name: &str, pins: &[&str]) -> PathBuf {
+    let venv = venv_dir(name);
     std::fs::create_dir_all(venv.parent().expect("target tmp dir")).expect("create target tmp dir");
     let lock = std::fs::File::create(venv.with_extension("lock")).expect("create moto lock file");
     lock.lock_exclusive().expect("lock moto install");
     let stamp = venv.join("installed.txt");
-    let wanted = PINS.join("\n");
+    let wanted = pins.join("\n");
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
         let _ = std::fs::remove_dir_all(&venv);
         run(
             Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            "create the moto virtualenv (is python3 with venv installed?)",
+            "create a test virtualenv (is python3 with venv installed?)",
         );
         run(
             Command::new(python(&venv))
                 .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
-                .args(PINS),
-            "install moto into the virtualenv (needs access to PyPI)",
+                .args(pins),
+            "install the test tools into a virtualenv (needs access to PyPI)",
         );
         std::fs::write(&stamp, wanted).expect("write install stamp");
     }
     FileExt::unlock(&lock).expect("unlock");
     venv
+}
+
+/// A command of the template checkers' virtualenv (`cfn-lint`, `checkov`), installed if need be.
+pub fn lint_tool(name: &str) -> PathBuf {
+    ensure_installed("lint-venv", LINT_PINS).join("bin").join(name)
 }
 
 fn run(command: &mut Command, what: &str) {
@@ -64,7 +73,7 @@ fn run(command: &mut Command, what: &str) {
 }
 
 fn start() -> Moto {
-    let venv = ensure_installed();
+    let venv = ensure_installed("moto-venv", PINS);
     let script = super::repo_file("tests/support/moto_front.py");
     let mut child = Command::new(python(&venv))
         .arg(&script)
@@ -120,15 +129,33 @@ pub fn seed_athena_results(body: &serde_json::Value) {
 
 /// POSTs `body` (JSON) to one of moto's own APIs and insists on a 2xx answer.
 fn moto_api(path: &str, body: &str) {
+    let answer = moto_http(
+        &format!("POST {path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n", body.len()),
+        body,
+    );
+    assert!(answer.starts_with("HTTP/1.1 20") || answer.starts_with("HTTP/1.0 20"), "moto said: {answer}");
+}
+
+/// GETs `path` from moto as `service` would be asked (moto reads the service from the
+/// credential scope and checks no signature): for services the tests have no SDK client for.
+pub fn moto_get(service: &str, path: &str) -> String {
+    moto_http(
+        &format!(
+            "GET {path} HTTP/1.1\r\nAuthorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n"
+        ),
+        "",
+    )
+}
+
+/// One HTTP/1.1 exchange with moto: `head` is the request line and headers (each ending in
+/// CRLF) without Host; the whole answer comes back.
+fn moto_http(head: &str, body: &str) -> String {
     use std::io::{Read, Write};
     let endpoint = moto().endpoint.trim_start_matches("http://").to_string();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {endpoint}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
+    let request = format!("{head}Host: {endpoint}\r\nConnection: close\r\n\r\n{body}");
     let mut stream = std::net::TcpStream::connect(&endpoint).expect("connect to moto");
     stream.write_all(request.as_bytes()).expect("write to moto");
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("read moto's answer");
-    assert!(answer.starts_with("HTTP/1.1 20") || answer.starts_with("HTTP/1.0 20"), "moto said: {answer}");
+    answer
 }

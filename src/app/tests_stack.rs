@@ -1,0 +1,170 @@
+//! The `:stack` view's reducer: reading, planning, applying with progress, deleting by name,
+//! read-only refusals, and polling only while the stack changes.
+
+use crossterm::event::KeyCode;
+
+use super::stack::StackTarget;
+use super::tests::{app, key, type_text};
+use super::*;
+use crate::model::*;
+use crate::platform::PlatformError;
+
+fn stack_app() -> App {
+    let mut app = app();
+    app.stack.target =
+        Some(StackTarget { name: "clickstream".into(), template: Ok(("{\"Resources\":{}}".into(), vec![])) });
+    type_text(&mut app, ":stack");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }), "{effects:?}");
+    app
+}
+
+fn summary(status: &str) -> StackSummary {
+    StackSummary { name: "clickstream".into(), status: status.into(), reason: None, outputs: vec![] }
+}
+
+fn event(at_ms: i64, id: &str, status: &str) -> StackEvent {
+    StackEvent {
+        id: format!("{id}-{at_ms}"),
+        at_ms,
+        logical_id: id.into(),
+        resource_type: "T".into(),
+        status: status.into(),
+        reason: None,
+    }
+}
+
+fn loaded(app: &mut App, status: Option<&str>, mut events: Vec<StackEvent>, now: u64) -> Vec<Effect> {
+    events.reverse();
+    let result = Ok((status.map(summary), events));
+    update(app, Action::StackLoaded { result, at: chrono::Utc::now() }, now)
+}
+
+fn plan(change_set: Option<&str>) -> StackPlan {
+    StackPlan {
+        stack: "clickstream".into(),
+        change_set: change_set.map(String::from),
+        creates: false,
+        changes: change_set
+            .map(|_| StackChange {
+                action: ChangeAction::Modify,
+                logical_id: "Stream".into(),
+                resource_type: "AWS::Kinesis::Stream".into(),
+                replacement: Replacement::No,
+                properties: vec!["ShardCount".into()],
+                replacing: vec![],
+            })
+            .into_iter()
+            .collect(),
+    }
+}
+
+#[test]
+fn a_applies_after_planning_and_the_operation_is_followed_until_it_ends() {
+    let mut app = stack_app();
+    loaded(&mut app, Some("CREATE_COMPLETE"), vec![event(0, "clickstream", "CREATE_COMPLETE")], 100);
+    assert_eq!(app.next_wake_ms().filter(|ms| *ms < 5_000), None, "a settled stack is not polled");
+    let effects = key(&mut app, KeyCode::Char('a'));
+    assert!(matches!(&effects[..], [Effect::PlanStack { name, .. }] if name == "clickstream"), "{effects:?}");
+    update(&mut app, Action::StackPlanned { result: Ok(plan(Some("cs-1"))), at: chrono::Utc::now() }, 200);
+    let Mode::Confirm(dialog) = &app.mode else { panic!("a plan with changes asks: {:?}", app.mode) };
+    assert!(dialog.lines.iter().any(|l| l == "~ Stream AWS::Kinesis::Stream (ShardCount)"), "{:?}", dialog.lines);
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(matches!(&effects[..], [Effect::ApplyPlan { change_set, expected: 1, .. }] if change_set == "cs-1"));
+    let started =
+        Action::StackStarted { kind: "apply", since_ms: 1_000, expected: 1, result: Ok(()), at: chrono::Utc::now() };
+    let effects = update(&mut app, started, 300);
+    assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }));
+    assert!(app.stack.plan.is_none(), "the applied plan is gone");
+    loaded(
+        &mut app,
+        Some("UPDATE_IN_PROGRESS"),
+        vec![event(1_000, "clickstream", "UPDATE_IN_PROGRESS"), event(1_500, "Stream", "UPDATE_IN_PROGRESS")],
+        400,
+    );
+    assert_eq!(app.next_wake_ms(), Some(3_300), "polled every 3 s while it changes");
+    assert!(update(&mut app, Action::Tick, 1_000).iter().all(|e| !matches!(e, Effect::FetchStack { .. })));
+    let effects = update(&mut app, Action::Tick, 3_300);
+    assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }), "{effects:?}");
+    loaded(
+        &mut app,
+        Some("UPDATE_COMPLETE"),
+        vec![
+            event(1_000, "clickstream", "UPDATE_IN_PROGRESS"),
+            event(1_500, "Stream", "UPDATE_IN_PROGRESS"),
+            event(9_000, "Stream", "UPDATE_COMPLETE"),
+            event(9_500, "clickstream", "UPDATE_COMPLETE"),
+        ],
+        3_400,
+    );
+    assert!(app.toasts.iter().any(|t| t.message == "apply finished: clickstream UPDATE_COMPLETE"));
+    assert_eq!(app.refresh.due_at_ms, 3_400, "the overview reads what the stack made at once");
+    assert!(!app.stack.busy());
+}
+
+#[test]
+fn no_changes_asks_nothing_and_x_discards_a_plan() {
+    let mut app = stack_app();
+    key(&mut app, KeyCode::Char('a'));
+    update(&mut app, Action::StackPlanned { result: Ok(plan(None)), at: chrono::Utc::now() }, 200);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(app.toasts.iter().any(|t| t.message.starts_with("no changes")));
+    key(&mut app, KeyCode::Char('p'));
+    update(&mut app, Action::StackPlanned { result: Ok(plan(Some("cs-2"))), at: chrono::Utc::now() }, 300);
+    assert_eq!(app.mode, Mode::Normal, "p only plans");
+    let effects = key(&mut app, KeyCode::Char('x'));
+    assert_eq!(effects, vec![Effect::DiscardPlan { name: "clickstream".into(), change_set: "cs-2".into() }]);
+    let failed = Err(PlatformError::Failed { service: "CloudFormation".into(), message: "ValidationError".into() });
+    key(&mut app, KeyCode::Char('p'));
+    update(&mut app, Action::StackPlanned { result: failed, at: chrono::Utc::now() }, 400);
+    assert!(!app.stack.planning && app.errors.back().is_some_and(|e| e.source == "plan"));
+}
+
+#[test]
+fn delete_needs_the_exact_name_and_ends_when_the_stack_is_gone() {
+    let mut app = stack_app();
+    loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
+    key(&mut app, KeyCode::Char('D'));
+    type_text(&mut app, "clickstrea");
+    assert!(key(&mut app, KeyCode::Enter).is_empty(), "a wrong name deletes nothing");
+    assert!(matches!(&app.mode, Mode::DeleteStack { error: Some(_), .. }));
+    type_text(&mut app, "m");
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![Effect::DeleteStack { name: "clickstream".into() }]);
+    let started =
+        Action::StackStarted { kind: "delete", since_ms: 0, expected: 0, result: Ok(()), at: chrono::Utc::now() };
+    update(&mut app, started, 200);
+    loaded(&mut app, None, vec![], 300);
+    assert!(app.toasts.iter().any(|t| t.message == "delete finished: clickstream is gone"));
+    assert!(!app.stack.busy(), "nothing left to poll");
+    assert_eq!(app.stack.summary, Some(None));
+}
+
+#[test]
+fn read_only_refuses_plan_apply_and_delete_with_no_effect() {
+    let mut app = stack_app();
+    app.header.readonly = true;
+    loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
+    for k in ['p', 'a', 'D'] {
+        app.mode = Mode::Normal;
+        let effects = key(&mut app, KeyCode::Char(k));
+        assert!(effects.is_empty(), "{k}: {effects:?}");
+        let Mode::Confirm(dialog) = &app.mode else { panic!("{k}: {:?}", app.mode) };
+        assert!(dialog.refusal.as_deref().is_some_and(|r| r.starts_with("read-only mode:")), "{k}: {dialog:?}");
+        assert!(key(&mut app, KeyCode::Enter).is_empty());
+    }
+    // Drift only reads: allowed.
+    app.mode = Mode::Normal;
+    assert_eq!(key(&mut app, KeyCode::Char('d')), vec![Effect::DetectDrift { name: "clickstream".into() }]);
+}
+
+#[test]
+fn a_profile_the_template_cannot_be_built_from_is_explained() {
+    let mut app = stack_app();
+    app.stack.target = Some(StackTarget {
+        name: "clickstream".into(),
+        template: Err("profile.toml: key `platform.stack_name`: bucket names default to …".into()),
+    });
+    assert!(key(&mut app, KeyCode::Char('p')).is_empty());
+    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
+    assert!(dialog.refusal.as_deref().is_some_and(|r| r.contains("platform.stack_name")));
+}

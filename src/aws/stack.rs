@@ -1,0 +1,286 @@
+//! CloudFormation: the platform's stack, change sets (plan, apply, discard), events, delete and
+//! drift. Change sets are polled until CloudFormation has computed them (AWS-FACTS.md).
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_cloudformation::types::{
+    Capability, ChangeSetStatus, ChangeSetType, Parameter, RequiresRecreation, StackDriftDetectionStatus,
+    StackResourceDriftStatus,
+};
+use aws_sdk_cloudformation::Client;
+
+use super::errors::{code, platform_error};
+use crate::model::{
+    ChangeAction, DriftedResource, PropertyDrift, Replacement, StackChange, StackEvent, StackOutput, StackPlan,
+    StackSummary,
+};
+use crate::platform::PlatformError;
+
+/// How long a change set or a drift detection may take before lakeops gives up on it.
+const COMPUTE_LIMIT: Duration = Duration::from_secs(300);
+/// Events read per call (one page; CloudFormation lists newest first).
+const EVENT_PAGES: usize = 3;
+
+fn failed(api: &str, message: impl Into<String>) -> PlatformError {
+    PlatformError::Failed { service: format!("CloudFormation {api}"), message: message.into() }
+}
+
+/// The stack, or `None` when CloudFormation does not know it (or only as a deleted one).
+pub async fn summary(client: &Client, name: &str) -> Result<Option<StackSummary>, PlatformError> {
+    let out = match client.describe_stacks().stack_name(name).send().await {
+        Ok(out) => out,
+        Err(e) if code(&e) == Some("ValidationError") => return Ok(None),
+        Err(e) => return Err(platform_error("CloudFormation DescribeStacks", e)),
+    };
+    let Some(stack) = out.stacks().first() else { return Ok(None) };
+    let status = stack.stack_status().map(|s| s.as_str().to_string()).unwrap_or_default();
+    if status == "DELETE_COMPLETE" {
+        return Ok(None);
+    }
+    Ok(Some(StackSummary {
+        name: stack.stack_name().unwrap_or(name).to_string(),
+        status,
+        reason: stack.stack_status_reason().map(String::from),
+        outputs: stack
+            .outputs()
+            .iter()
+            .map(|o| StackOutput {
+                key: o.output_key().unwrap_or_default().to_string(),
+                value: o.output_value().unwrap_or_default().to_string(),
+                description: o.description().unwrap_or_default().to_string(),
+            })
+            .collect(),
+    }))
+}
+
+/// Creates a change set and waits until it is computed; a change set with nothing in it is
+/// deleted and reported as a plan without changes.
+pub async fn plan(
+    client: &Client,
+    name: &str,
+    template: &str,
+    parameters: &[(String, String)],
+    now_ms: i64,
+) -> Result<StackPlan, PlatformError> {
+    let existing = summary(client, name).await?;
+    let creates = existing.as_ref().is_none_or(|s| s.status == "REVIEW_IN_PROGRESS");
+    if let Some(stack) = existing.as_ref().filter(|s| !s.is_settled()) {
+        return Err(failed(
+            "CreateChangeSet",
+            format!("{name} is {}: wait until it settles, then plan again", stack.status),
+        ));
+    }
+    let mut request = client
+        .create_change_set()
+        .stack_name(name)
+        .change_set_name(format!("lakeops-{now_ms}"))
+        .description("planned by lakeops")
+        .template_body(template)
+        .capabilities(Capability::CapabilityNamedIam)
+        .change_set_type(if creates { ChangeSetType::Create } else { ChangeSetType::Update });
+    for (key, value) in parameters {
+        request = request.parameters(Parameter::builder().parameter_key(key).parameter_value(value).build());
+    }
+    let created = request.send().await.map_err(|e| platform_error("CloudFormation CreateChangeSet", e))?;
+    let id = created.id().unwrap_or_default().to_string();
+    let started = Instant::now();
+    let mut wait = Duration::from_millis(250);
+    loop {
+        let mut changes = Vec::new();
+        let mut token: Option<String> = None;
+        let (status, reason) = loop {
+            let out = client
+                .describe_change_set()
+                .stack_name(name)
+                .change_set_name(&id)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| platform_error("CloudFormation DescribeChangeSet", e))?;
+            changes.extend(out.changes().iter().filter_map(|c| c.resource_change()).map(read_change));
+            token = out.next_token().map(String::from);
+            if token.is_none() {
+                break (out.status().cloned(), out.status_reason().map(String::from));
+            }
+        };
+        match status {
+            Some(ChangeSetStatus::CreateComplete) => {
+                if changes.is_empty() {
+                    discard(client, name, &id).await?;
+                    return Ok(StackPlan { stack: name.into(), change_set: None, creates, changes });
+                }
+                return Ok(StackPlan { stack: name.into(), change_set: Some(id), creates, changes });
+            }
+            Some(ChangeSetStatus::Failed) => {
+                let reason = reason.unwrap_or_default();
+                discard(client, name, &id).await?;
+                if reason.contains("didn't contain changes") || reason.contains("No updates") {
+                    return Ok(StackPlan { stack: name.into(), change_set: None, creates, changes: Vec::new() });
+                }
+                return Err(failed("CreateChangeSet", format!("the change set failed: {reason}")));
+            }
+            _ => {}
+        }
+        if started.elapsed() > COMPUTE_LIMIT {
+            return Err(failed("DescribeChangeSet", "the change set was not computed within 5 minutes"));
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_secs(5));
+    }
+}
+
+fn read_change(c: &aws_sdk_cloudformation::types::ResourceChange) -> StackChange {
+    use aws_sdk_cloudformation::types::{ChangeAction as Action, Replacement as R};
+    let action = match c.action() {
+        Some(Action::Add) => ChangeAction::Add,
+        Some(Action::Remove) => ChangeAction::Remove,
+        _ => ChangeAction::Modify,
+    };
+    let replacement = match c.replacement() {
+        Some(R::True) => Replacement::Yes,
+        Some(R::Conditional) => Replacement::Conditional,
+        _ => Replacement::No,
+    };
+    let mut properties = Vec::new();
+    let mut replacing = Vec::new();
+    for detail in c.details() {
+        let Some(target) = detail.target() else { continue };
+        let name = target
+            .name()
+            .map(String::from)
+            .unwrap_or_else(|| target.attribute().map(|a| a.as_str().to_string()).unwrap_or_default());
+        if name.is_empty() || properties.contains(&name) {
+            continue;
+        }
+        if matches!(target.requires_recreation(), Some(RequiresRecreation::Always | RequiresRecreation::Conditionally))
+        {
+            replacing.push(name.clone());
+        }
+        properties.push(name);
+    }
+    properties.sort_by_key(|p| !replacing.contains(p));
+    StackChange {
+        action,
+        logical_id: c.logical_resource_id().unwrap_or_default().to_string(),
+        resource_type: c.resource_type().unwrap_or_default().to_string(),
+        replacement,
+        properties,
+        replacing,
+    }
+}
+
+/// Deletes a change set; a CREATE change set's stack (left in REVIEW_IN_PROGRESS) goes too.
+pub async fn discard(client: &Client, name: &str, change_set: &str) -> Result<(), PlatformError> {
+    client
+        .delete_change_set()
+        .stack_name(name)
+        .change_set_name(change_set)
+        .send()
+        .await
+        .map_err(|e| platform_error("CloudFormation DeleteChangeSet", e))?;
+    if summary(client, name).await?.is_some_and(|s| s.status == "REVIEW_IN_PROGRESS") {
+        delete(client, name).await?;
+    }
+    Ok(())
+}
+
+pub async fn apply(client: &Client, name: &str, change_set: &str) -> Result<(), PlatformError> {
+    client
+        .execute_change_set()
+        .stack_name(name)
+        .change_set_name(change_set)
+        .send()
+        .await
+        .map_err(|e| platform_error("CloudFormation ExecuteChangeSet", e))?;
+    Ok(())
+}
+
+pub async fn delete(client: &Client, name: &str) -> Result<(), PlatformError> {
+    client.delete_stack().stack_name(name).send().await.map_err(|e| platform_error("CloudFormation DeleteStack", e))?;
+    Ok(())
+}
+
+pub async fn events(client: &Client, name: &str) -> Result<Vec<StackEvent>, PlatformError> {
+    let mut events = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..EVENT_PAGES {
+        let out = match client.describe_stack_events().stack_name(name).set_next_token(token.clone()).send().await {
+            Ok(out) => out,
+            Err(e) if code(&e) == Some("ValidationError") => return Ok(events),
+            Err(e) => return Err(platform_error("CloudFormation DescribeStackEvents", e)),
+        };
+        events.extend(out.stack_events().iter().map(|e| StackEvent {
+            id: e.event_id().unwrap_or_default().to_string(),
+            at_ms: e.timestamp().and_then(|t| t.to_millis().ok()).unwrap_or_default(),
+            logical_id: e.logical_resource_id().unwrap_or_default().to_string(),
+            resource_type: e.resource_type().unwrap_or_default().to_string(),
+            status: e.resource_status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            reason: e.resource_status_reason().map(String::from),
+        }));
+        token = out.next_token().map(String::from);
+        if token.is_none() {
+            break;
+        }
+    }
+    // Newest first, whatever order the pages came in (moto lists oldest first).
+    events.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
+    Ok(events)
+}
+
+pub async fn drift(client: &Client, name: &str) -> Result<Vec<DriftedResource>, PlatformError> {
+    let detection = client
+        .detect_stack_drift()
+        .stack_name(name)
+        .send()
+        .await
+        .map_err(|e| platform_error("CloudFormation DetectStackDrift", e))?;
+    let id = detection.stack_drift_detection_id().unwrap_or_default().to_string();
+    let started = Instant::now();
+    loop {
+        let status = client
+            .describe_stack_drift_detection_status()
+            .stack_drift_detection_id(&id)
+            .send()
+            .await
+            .map_err(|e| platform_error("CloudFormation DescribeStackDriftDetectionStatus", e))?;
+        match status.detection_status() {
+            Some(StackDriftDetectionStatus::DetectionComplete) => break,
+            Some(StackDriftDetectionStatus::DetectionFailed) => {
+                let reason = status.detection_status_reason().unwrap_or("no reason given");
+                return Err(failed("DetectStackDrift", format!("drift detection failed: {reason}")));
+            }
+            _ => {}
+        }
+        if started.elapsed() > COMPUTE_LIMIT {
+            return Err(failed("DetectStackDrift", "drift detection did not finish within 5 minutes"));
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let out = client
+        .describe_stack_resource_drifts()
+        .stack_name(name)
+        .stack_resource_drift_status_filters(StackResourceDriftStatus::Modified)
+        .stack_resource_drift_status_filters(StackResourceDriftStatus::Deleted)
+        .send()
+        .await
+        .map_err(|e| platform_error("CloudFormation DescribeStackResourceDrifts", e))?;
+    Ok(out
+        .stack_resource_drifts()
+        .iter()
+        .map(|d| DriftedResource {
+            logical_id: d.logical_resource_id().unwrap_or_default().to_string(),
+            resource_type: d.resource_type().unwrap_or_default().to_string(),
+            status: d.stack_resource_drift_status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            properties: d
+                .property_differences()
+                .iter()
+                .map(|p| PropertyDrift {
+                    path: p.property_path().unwrap_or_default().to_string(),
+                    expected: p.expected_value().unwrap_or_default().to_string(),
+                    actual: p.actual_value().unwrap_or_default().to_string(),
+                    difference: p.difference_type().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect())
+}

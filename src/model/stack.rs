@@ -1,0 +1,117 @@
+//! The platform's CloudFormation stack: its state, a plan (change set), events, drift.
+
+use serde::{Deserialize, Serialize};
+
+/// What a change does to one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeAction {
+    Add,
+    Modify,
+    Remove,
+}
+
+/// Whether a Modify replaces the resource (CloudFormation's `Replacement`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Replacement {
+    No,
+    Yes,
+    /// Depends on a value only known while updating.
+    Conditional,
+}
+
+/// One resource's change in a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackChange {
+    pub action: ChangeAction,
+    pub logical_id: String,
+    pub resource_type: String,
+    pub replacement: Replacement,
+    /// Properties that change; those that force a replacement first.
+    pub properties: Vec<String>,
+    /// Of `properties`, those that cause the replacement.
+    pub replacing: Vec<String>,
+}
+
+/// A change set, read: what applying it would do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackPlan {
+    pub stack: String,
+    /// The change set to execute (its ARN on AWS); `None` when there is nothing to do.
+    pub change_set: Option<String>,
+    /// Creating the stack (it does not exist yet) rather than updating it.
+    pub creates: bool,
+    pub changes: Vec<StackChange>,
+}
+
+impl StackPlan {
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+}
+
+/// One stack event, as CloudFormation reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StackEvent {
+    pub id: String,
+    pub at_ms: i64,
+    pub logical_id: String,
+    pub resource_type: String,
+    /// CREATE_IN_PROGRESS, UPDATE_COMPLETE, ROLLBACK_IN_PROGRESS, …
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+/// One output of the stack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StackOutput {
+    pub key: String,
+    pub value: String,
+    pub description: String,
+}
+
+/// The stack as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StackSummary {
+    pub name: String,
+    /// CREATE_COMPLETE, UPDATE_IN_PROGRESS, UPDATE_ROLLBACK_COMPLETE, …
+    pub status: String,
+    pub reason: Option<String>,
+    pub outputs: Vec<StackOutput>,
+}
+
+impl StackSummary {
+    /// The stack is between operations: nothing in progress.
+    pub fn is_settled(&self) -> bool {
+        is_settled(&self.status)
+    }
+}
+
+/// A status that ends an operation (`*_COMPLETE`, `*_FAILED`).
+pub fn is_settled(status: &str) -> bool {
+    !status.ends_with("_IN_PROGRESS")
+}
+
+/// A status that means the operation did not do what was asked.
+pub fn is_failure(status: &str) -> bool {
+    status.ends_with("_FAILED") || status.contains("ROLLBACK")
+}
+
+/// One property that differs from the template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropertyDrift {
+    pub path: String,
+    pub expected: String,
+    pub actual: String,
+    /// ADD, REMOVE or NOT_EQUAL.
+    pub difference: String,
+}
+
+/// One resource whose configuration is not what the stack says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftedResource {
+    pub logical_id: String,
+    pub resource_type: String,
+    /// MODIFIED or DELETED.
+    pub status: String,
+    pub properties: Vec<PropertyDrift>,
+}

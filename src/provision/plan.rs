@@ -1,0 +1,221 @@
+//! Reading a change set and a stream of stack events: the diff an operator reads before
+//! applying, and the progress while it applies. Pure; the views and `lakeops provision` share it.
+
+use crate::model::{is_failure, ChangeAction, Replacement, StackEvent, StackPlan};
+
+/// One line of a plan, as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffLine {
+    /// `+` add, `~` modify, `-` remove, `!` replace.
+    pub mark: char,
+    pub text: String,
+}
+
+impl DiffLine {
+    pub fn replaces(&self) -> bool {
+        self.mark == '!'
+    }
+}
+
+/// The plan as a diff: adds, then modifies (replacements called out with their cause), then removes.
+pub fn diff_lines(plan: &StackPlan) -> Vec<DiffLine> {
+    if !plan.has_changes() {
+        return vec![DiffLine { mark: '=', text: format!("no changes: {} already matches the profile", plan.stack) }];
+    }
+    let mut changes: Vec<_> = plan.changes.iter().collect();
+    changes.sort_by_key(|c| (order(c.action), c.logical_id.clone()));
+    changes
+        .into_iter()
+        .map(|c| {
+            let properties =
+                if c.properties.is_empty() { String::new() } else { format!(" ({})", c.properties.join(", ")) };
+            match (c.action, c.replacement) {
+                (ChangeAction::Add, _) => DiffLine { mark: '+', text: format!("{} {}", c.logical_id, c.resource_type) },
+                (ChangeAction::Remove, _) => {
+                    DiffLine { mark: '-', text: format!("{} {}", c.logical_id, c.resource_type) }
+                }
+                (ChangeAction::Modify, Replacement::No) => {
+                    DiffLine { mark: '~', text: format!("{} {}{properties}", c.logical_id, c.resource_type) }
+                }
+                (ChangeAction::Modify, replacement) => {
+                    let cause = if c.replacing.is_empty() { &c.properties } else { &c.replacing };
+                    let how = if replacement == Replacement::Yes { "REPLACED" } else { "may be REPLACED" };
+                    DiffLine {
+                        mark: '!',
+                        text: format!(
+                            "{} {} {how} (new physical resource; data in it is lost) because of {}",
+                            c.logical_id,
+                            c.resource_type,
+                            if cause.is_empty() { "a property change".to_string() } else { cause.join(", ") }
+                        ),
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+fn order(action: ChangeAction) -> u8 {
+    match action {
+        ChangeAction::Add => 0,
+        ChangeAction::Modify => 1,
+        ChangeAction::Remove => 2,
+    }
+}
+
+/// A one-line count of a plan: "3 to add, 1 to change (1 replaced), 0 to remove".
+pub fn summary(plan: &StackPlan) -> String {
+    let count = |a: ChangeAction| plan.changes.iter().filter(|c| c.action == a).count();
+    let replaced = plan.changes.iter().filter(|c| c.replacement != Replacement::No).count();
+    let replaced = if replaced > 0 { format!(" ({replaced} replaced)") } else { String::new() };
+    format!(
+        "{} to add, {} to change{replaced}, {} to remove",
+        count(ChangeAction::Add),
+        count(ChangeAction::Modify),
+        count(ChangeAction::Remove)
+    )
+}
+
+/// How far an operation has come, from its events.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Resources this operation has finished with.
+    pub done: usize,
+    /// Resources it will touch (from the plan; grows if CloudFormation touches more).
+    pub total: usize,
+    /// The stack's own newest status.
+    pub stack_status: Option<String>,
+    /// The first resource that failed and why.
+    pub failure: Option<(String, String)>,
+    pub rolling_back: bool,
+}
+
+impl Progress {
+    /// Reads `events` (newest first, as CloudFormation lists them) from the operation that began
+    /// at or after `since_ms`; `expected` is how many resources the plan touches.
+    pub fn read(stack: &str, events: &[StackEvent], since_ms: i64, expected: usize) -> Progress {
+        let mut progress = Progress { total: expected, ..Progress::default() };
+        let mut finished = std::collections::BTreeSet::new();
+        let mut touched = std::collections::BTreeSet::new();
+        for event in events.iter().rev().filter(|e| e.at_ms >= since_ms) {
+            if event.logical_id == stack {
+                progress.stack_status = Some(event.status.clone());
+                progress.rolling_back |= event.status.contains("ROLLBACK");
+                continue;
+            }
+            touched.insert(event.logical_id.clone());
+            if event.status.ends_with("_COMPLETE") || event.status.ends_with("_SKIPPED") {
+                finished.insert(event.logical_id.clone());
+            }
+            if event.status.ends_with("_FAILED") && progress.failure.is_none() {
+                let reason = event.reason.clone().unwrap_or_else(|| "no reason given".into());
+                progress.failure = Some((event.logical_id.clone(), reason));
+            }
+        }
+        progress.total = progress.total.max(touched.len());
+        // A stack that completed finished every resource, reported one by one or not (moto
+        // reports only the stack's own events).
+        let completed = progress.stack_status.as_deref().is_some_and(|s| s.ends_with("_COMPLETE") && !is_failure(s));
+        progress.done = if completed { progress.total } else { finished.len() };
+        progress
+    }
+
+    /// The operation ended (the stack's status is settled).
+    pub fn finished(&self) -> bool {
+        self.stack_status.as_deref().is_some_and(|s| !s.ends_with("_IN_PROGRESS"))
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.finished() && !self.stack_status.as_deref().is_some_and(is_failure)
+    }
+
+    /// A bar of `width` cells: `[#####.....]`.
+    pub fn bar(&self, width: usize) -> String {
+        let filled = (self.done.min(self.total) * width).checked_div(self.total).unwrap_or(0);
+        format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::StackChange;
+
+    fn change(action: ChangeAction, id: &str, replacement: Replacement, props: &[&str]) -> StackChange {
+        StackChange {
+            action,
+            logical_id: id.into(),
+            resource_type: "AWS::Kinesis::Stream".into(),
+            replacement,
+            properties: props.iter().map(|p| p.to_string()).collect(),
+            replacing: if replacement == Replacement::Yes {
+                props.iter().map(|p| p.to_string()).collect()
+            } else {
+                vec![]
+            },
+        }
+    }
+
+    #[test]
+    fn a_plan_reads_as_a_diff_with_replacements_called_out() {
+        let plan = StackPlan {
+            stack: "clickstream".into(),
+            change_set: Some("cs".into()),
+            creates: false,
+            changes: vec![
+                change(ChangeAction::Remove, "Old", Replacement::No, &[]),
+                change(ChangeAction::Modify, "Stream", Replacement::No, &["ShardCount"]),
+                change(ChangeAction::Modify, "Vpc", Replacement::Yes, &["CidrBlock"]),
+                change(ChangeAction::Add, "New", Replacement::No, &[]),
+            ],
+        };
+        let lines = diff_lines(&plan);
+        let marks: String = lines.iter().map(|l| l.mark).collect();
+        assert_eq!(marks, "+~!-");
+        assert_eq!(lines[1].text, "Stream AWS::Kinesis::Stream (ShardCount)");
+        assert!(
+            lines[2].replaces()
+                && lines[2].text.contains("REPLACED")
+                && lines[2].text.ends_with("because of CidrBlock")
+        );
+        assert_eq!(summary(&plan), "1 to add, 2 to change (1 replaced), 1 to remove");
+    }
+
+    #[test]
+    fn no_changes_is_said_plainly() {
+        let plan = StackPlan { stack: "clickstream".into(), change_set: None, creates: false, changes: vec![] };
+        assert_eq!(diff_lines(&plan)[0].text, "no changes: clickstream already matches the profile");
+    }
+
+    fn event(at_ms: i64, id: &str, status: &str, reason: Option<&str>) -> StackEvent {
+        StackEvent {
+            id: format!("{id}-{at_ms}"),
+            at_ms,
+            logical_id: id.into(),
+            resource_type: "T".into(),
+            status: status.into(),
+            reason: reason.map(String::from),
+        }
+    }
+
+    #[test]
+    fn progress_counts_finished_resources_and_names_the_first_failure() {
+        let mut events = vec![
+            event(5, "old", "CREATE_COMPLETE", None),
+            event(10, "s", "UPDATE_IN_PROGRESS", Some("User Initiated")),
+            event(11, "A", "CREATE_IN_PROGRESS", None),
+            event(12, "A", "CREATE_COMPLETE", None),
+            event(13, "B", "CREATE_IN_PROGRESS", None),
+        ];
+        events.reverse();
+        let p = Progress::read("s", &events, 10, 3);
+        assert_eq!((p.done, p.total, p.finished()), (1, 3, false));
+        assert_eq!(p.bar(6), "[##....]");
+        events.insert(0, event(14, "B", "CREATE_FAILED", Some("Bucket name already exists")));
+        events.insert(0, event(15, "s", "UPDATE_ROLLBACK_IN_PROGRESS", None));
+        events.insert(0, event(16, "s", "UPDATE_ROLLBACK_COMPLETE", None));
+        let p = Progress::read("s", &events, 10, 3);
+        assert_eq!(p.failure, Some(("B".into(), "Bucket name already exists".into())));
+        assert!(p.rolling_back && p.finished() && !p.succeeded());
+    }
+}

@@ -1,0 +1,155 @@
+//! Least-privilege IAM roles, one per layer: ingestion (producers), processing (Lambda, Glue),
+//! warehouse loading (Redshift COPY), analysis (Athena). Data actions name their resources;
+//! the only `*` resources are actions AWS does not scope (ENI management, X-Ray).
+
+use serde_json::{json, Value};
+
+use super::{arn, sub, Builder};
+use crate::settings::RedshiftMode;
+
+pub fn add(b: &mut Builder) {
+    let stack = b.stack().to_string();
+    let p = b.settings.platform.clone();
+    let objects = |bucket: &str| sub(&format!("${{{bucket}.Arn}}/*"));
+    let key = json!({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": arn("DataKey")});
+    let account_root = json!({"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")});
+
+    role(
+        b,
+        "IngestionRole",
+        &format!("{stack}-ingestion"),
+        "producers put clickstream events on the stream",
+        account_root.clone(),
+        vec![
+            json!({"Effect": "Allow", "Action": ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+                   "Resource": arn("Stream")}),
+            key.clone(),
+        ],
+    );
+
+    let log_group = sub(&format!(
+        "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/lambda/{}:*",
+        p.lambda.function
+    ));
+    let mut lambda = vec![
+        json!({"Effect": "Allow", "Action": ["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream",
+                                             "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+               "Resource": arn("Stream")}),
+        json!({"Effect": "Allow", "Action": "kinesis:ListStreams", "Resource": "*"}),
+        json!({"Effect": "Allow", "Action": "s3:PutObject", "Resource": objects("RawBucket")}),
+        json!({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": arn("DeadLetterQueue")}),
+        json!({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": log_group}),
+        json!({"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"}),
+        key.clone(),
+    ];
+    if b.network() {
+        lambda.push(
+            json!({"Effect": "Allow", "Action": ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+                                                          "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
+                                                          "ec2:UnassignPrivateIpAddresses"],
+                           "Resource": "*"}),
+        );
+    }
+    role(
+        b,
+        "ProcessingLambdaRole",
+        &format!("{stack}-processing-lambda"),
+        "the ingest Lambda reads the stream and writes the raw zone",
+        json!({"Service": "lambda.amazonaws.com"}),
+        lambda,
+    );
+
+    let catalog = catalog_resources(&p.glue.database);
+    let glue_logs = sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws-glue/*");
+    role(
+        b,
+        "ProcessingGlueRole",
+        &format!("{stack}-processing-glue"),
+        "the crawler and the ETL job read the raw zone and write the curated zone and the catalog",
+        json!({"Service": "glue.amazonaws.com"}),
+        vec![
+            json!({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [objects("RawBucket"), objects("CuratedBucket")]}),
+            json!({"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [arn("RawBucket"), arn("CuratedBucket")]}),
+            json!({"Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"], "Resource": objects("CuratedBucket")}),
+            json!({"Effect": "Allow", "Action": ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
+                                                 "glue:UpdateTable", "glue:GetPartition", "glue:GetPartitions",
+                                                 "glue:BatchCreatePartition", "glue:BatchGetPartition"],
+                   "Resource": catalog.clone()}),
+            json!({"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+                                                 "logs:AssociateKmsKey"],
+                   "Resource": glue_logs}),
+            json!({"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
+                   "Condition": {"StringEquals": {"cloudwatch:namespace": "Glue"}}}),
+            json!({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], "Resource": arn("DataKey")}),
+        ],
+    );
+
+    if p.redshift.mode != RedshiftMode::Off {
+        role(
+            b,
+            "WarehouseLoadingRole",
+            &format!("{stack}-warehouse-loading"),
+            "Redshift COPY reads the curated zone",
+            json!({"Service": ["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"]}),
+            vec![
+                json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": objects("CuratedBucket")}),
+                json!({"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": arn("CuratedBucket")}),
+                json!({"Effect": "Allow", "Action": ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"],
+                       "Resource": catalog.clone()}),
+                key.clone(),
+            ],
+        );
+    }
+
+    let workgroup = sub(&format!(
+        "arn:${{AWS::Partition}}:athena:${{AWS::Region}}:${{AWS::AccountId}}:workgroup/{}",
+        p.athena.workgroup
+    ));
+    role(
+        b,
+        "AnalysisRole",
+        &format!("{stack}-analysis"),
+        "analysts and on-call query the lake with Athena",
+        account_root,
+        vec![
+            json!({"Effect": "Allow", "Action": ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution",
+                                                 "athena:GetQueryResults", "athena:ListQueryExecutions", "athena:BatchGetQueryExecution",
+                                                 "athena:GetWorkGroup", "athena:ListNamedQueries", "athena:GetNamedQuery",
+                                                 "athena:BatchGetNamedQuery", "athena:CreateNamedQuery"],
+                   "Resource": workgroup}),
+            json!({"Effect": "Allow", "Action": ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables",
+                                                 "glue:GetPartitions"],
+                   "Resource": catalog}),
+            json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": [objects("RawBucket"), objects("CuratedBucket"), objects("QueryResultsBucket")]}),
+            json!({"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                   "Resource": [arn("RawBucket"), arn("CuratedBucket"), arn("QueryResultsBucket")]}),
+            json!({"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"], "Resource": objects("QueryResultsBucket")}),
+            key,
+        ],
+    );
+}
+
+/// The catalog, the database and its tables: what a Glue catalog action must name.
+fn catalog_resources(database: &str) -> Value {
+    json!([
+        sub("arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog"),
+        sub(&format!("arn:${{AWS::Partition}}:glue:${{AWS::Region}}:${{AWS::AccountId}}:database/{database}")),
+        sub(&format!("arn:${{AWS::Partition}}:glue:${{AWS::Region}}:${{AWS::AccountId}}:table/{database}/*")),
+    ])
+}
+
+fn role(b: &mut Builder, id: &str, name: &str, description: &str, principal: Value, statements: Vec<Value>) {
+    b.add(
+        id,
+        json!({"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": name,
+            "Description": description,
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+            ]},
+            "Policies": [{"PolicyName": "least-privilege", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}],
+            "Tags": b.tags("security"),
+        }}),
+    );
+    b.output(id, description, arn(id));
+}

@@ -1,0 +1,147 @@
+//! The platform as one CloudFormation template (JSON), built from a profile. One file a layer;
+//! each adds its resources and outputs. Names the console watches come from the profile, so
+//! what the template creates is what lakeops looks at.
+
+mod catalog;
+mod iam;
+mod ingest;
+mod network;
+mod storage;
+mod warehouse;
+mod watch;
+
+use serde_json::{json, Map, Value};
+
+use crate::settings::Settings;
+
+/// CloudFormation's limit for a template passed inline (AWS-FACTS.md).
+pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
+
+/// A generated template and what it was made of.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub body: Value,
+    /// Template parameters to pass on create/update, from the profile.
+    pub parameters: Vec<(String, String)>,
+}
+
+impl Template {
+    /// The body as sent to CloudFormation: compact JSON.
+    pub fn compact(&self) -> String {
+        self.body.to_string()
+    }
+
+    /// The body for people: indented JSON.
+    pub fn pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.body).unwrap_or_else(|_| self.compact())
+    }
+
+    pub fn resources(&self) -> &Map<String, Value> {
+        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        self.body["Resources"].as_object().unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+    }
+
+    /// Refuses a body CloudFormation would not take inline, saying what to do instead.
+    pub fn check_size(&self) -> Result<(), String> {
+        let size = self.compact().len();
+        if size > INLINE_TEMPLATE_LIMIT {
+            return Err(format!(
+                "the template is {size} bytes, over CloudFormation's inline limit of {INLINE_TEMPLATE_LIMIT} bytes; \
+                 lakeops does not upload templates to S3 yet: turn off what you do not need (platform.network.enabled, \
+                 platform.redshift.mode = \"off\") or deploy `lakeops provision template` yourself from a bucket"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What every layer builds into.
+pub(crate) struct Builder<'a> {
+    pub settings: &'a Settings,
+    pub resources: Map<String, Value>,
+    pub outputs: Map<String, Value>,
+    pub conditions: Map<String, Value>,
+}
+
+impl Builder<'_> {
+    pub fn add(&mut self, logical_id: &str, resource: Value) {
+        self.resources.insert(logical_id.to_string(), resource);
+    }
+
+    /// An output the console reads back (its description says what it is).
+    pub fn output(&mut self, name: &str, description: &str, value: Value) {
+        self.outputs.insert(name.to_string(), json!({"Description": description, "Value": value}));
+    }
+
+    pub fn stack(&self) -> &str {
+        &self.settings.platform.stack_name
+    }
+
+    pub fn network(&self) -> bool {
+        self.settings.platform.network.enabled
+    }
+
+    /// The tags every taggable resource carries.
+    pub fn tags(&self, layer: &str) -> Value {
+        json!([
+            {"Key": "lakeops:stack", "Value": self.stack()},
+            {"Key": "lakeops:layer", "Value": layer},
+        ])
+    }
+}
+
+pub fn r(logical_id: &str) -> Value {
+    json!({"Ref": logical_id})
+}
+
+pub fn arn(logical_id: &str) -> Value {
+    att(logical_id, "Arn")
+}
+
+pub fn att(logical_id: &str, attribute: &str) -> Value {
+    json!({"Fn::GetAtt": [logical_id, attribute]})
+}
+
+pub fn sub(text: &str) -> Value {
+    json!({"Fn::Sub": text})
+}
+
+/// Builds the platform's template from a profile (already checked by [`crate::provision::check`]).
+pub fn render(settings: &Settings) -> Template {
+    let mut b = Builder { settings, resources: Map::new(), outputs: Map::new(), conditions: Map::new() };
+    storage::add(&mut b);
+    if b.network() {
+        network::add(&mut b);
+    }
+    ingest::add(&mut b);
+    catalog::add(&mut b);
+    warehouse::add(&mut b);
+    watch::add(&mut b);
+    iam::add(&mut b);
+    let mut parameters = Vec::new();
+    if let Some(location) = &settings.platform.glue.script_location {
+        parameters.push(("EtlScriptLocation".to_string(), location.clone()));
+    }
+    let body = json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": format!(
+            "lakeops: the {} streaming data-lake platform (Kinesis, Lambda, S3, Glue, Athena, Redshift), from profile {}",
+            settings.platform.stack_name, settings.name
+        ),
+        "Parameters": {
+            "EtlScriptLocation": {
+                "Type": "String",
+                "Default": "",
+                "Description": "S3 URI of the Glue ETL script; empty: s3://<curated bucket>/scripts/<job>.py",
+                "AllowedPattern": "^$|^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$",
+            }
+        },
+        "Conditions": b.conditions,
+        "Resources": b.resources,
+        "Outputs": b.outputs,
+    });
+    Template { body, parameters }
+}
+
+#[cfg(test)]
+mod tests;

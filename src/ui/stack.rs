@@ -1,0 +1,198 @@
+//! `:stack`: the stack's status, the plan as a diff (replacements in red with their cause), an
+//! operation's progress bar and failure, the events, the outputs, and drift once detected.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{base, dim, panel};
+use crate::app::App;
+use crate::model::text::sanitize;
+use crate::model::{is_failure, StackEvent};
+use crate::provision::{diff_lines, summary};
+use crate::settings::Theme;
+
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let view = &app.stack;
+    let plan_height = view.plan.as_ref().map(|p| (diff_lines(p).len() as u16 + 2).min(area.height / 2)).unwrap_or(0);
+    let drift_height = view
+        .drift
+        .as_ref()
+        .map(|d| (d.iter().map(|r| 1 + r.properties.len()).sum::<usize>().max(1) as u16 + 2).min(10))
+        .unwrap_or(0);
+    let [head, plan, body, drift] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(plan_height),
+        Constraint::Fill(1),
+        Constraint::Length(drift_height),
+    ])
+    .areas(area);
+    draw_head(app, theme, frame, head);
+    if plan_height > 0 {
+        draw_plan(app, theme, frame, plan);
+    }
+    let [events, outputs] = Layout::horizontal([Constraint::Percentage(62), Constraint::Fill(1)]).areas(body);
+    draw_events(app, theme, frame, events);
+    draw_outputs(app, theme, frame, outputs);
+    if drift_height > 0 {
+        draw_drift(app, theme, frame, drift);
+    }
+}
+
+fn status_style(theme: &Theme, status: &str) -> Style {
+    let color = if is_failure(status) {
+        theme.critical
+    } else if status.ends_with("_IN_PROGRESS") {
+        theme.warn
+    } else {
+        theme.ok
+    };
+    Style::new().fg(color).bg(theme.background)
+}
+
+fn draw_head(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let view = &app.stack;
+    let name = view.name();
+    let mut lines = Vec::new();
+    let first = match &view.summary {
+        None if view.loading => Line::styled(format!("Reading stack {name}…"), dim(theme)),
+        None => Line::styled(format!("Stack {name} not read yet."), dim(theme)),
+        Some(None) => Line::from(vec![
+            Span::styled(format!("{name}  "), base(theme).add_modifier(Modifier::BOLD)),
+            Span::styled("no such stack", Style::new().fg(theme.warn)),
+            Span::styled("   p plans its creation from the profile", dim(theme)),
+        ]),
+        Some(Some(s)) => {
+            let mut spans = vec![
+                Span::styled(format!("{}  ", s.name), base(theme).add_modifier(Modifier::BOLD)),
+                Span::styled(s.status.clone(), status_style(theme, &s.status)),
+            ];
+            if let Some(reason) = &s.reason {
+                spans.push(Span::styled(format!("  {}", sanitize(reason)), dim(theme)));
+            }
+            Line::from(spans)
+        }
+    };
+    lines.push(first);
+    if let (Some(op), Some(progress)) = (&view.operation, view.progress()) {
+        let elapsed = app.now_ms.saturating_sub(op.started_at_ms) / 1000;
+        let state = progress.stack_status.clone().unwrap_or_else(|| "starting".into());
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", op.kind), base(theme).add_modifier(Modifier::BOLD)),
+            Span::styled(progress.bar(30), status_style(theme, &state)),
+            Span::styled(
+                format!("  {}/{} resources  {elapsed} s  {state}", progress.done, progress.total),
+                base(theme),
+            ),
+        ]));
+        if let Some((resource, reason)) = &progress.failure {
+            let rollback = if progress.rolling_back { "  (rolling back)" } else { "" };
+            lines.push(Line::styled(
+                format!("{resource} failed: {}{rollback}", sanitize(reason)),
+                Style::new().fg(theme.critical).add_modifier(Modifier::BOLD),
+            ));
+        }
+    } else if view.planning {
+        lines.push(Line::styled("planning: CloudFormation is computing the change set…", dim(theme)));
+    } else if view.drifting {
+        lines.push(Line::styled("detecting drift…", dim(theme)));
+    } else {
+        lines.push(Line::styled("p plan · a apply · x discard plan · d drift · D delete · ? keys", dim(theme)));
+    }
+    frame.render_widget(Paragraph::new(lines).style(base(theme)), area);
+}
+
+fn draw_plan(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(plan) = &app.stack.plan else { return };
+    let lines: Vec<Line> = diff_lines(plan)
+        .into_iter()
+        .map(|line| {
+            let style = match line.mark {
+                '+' => Style::new().fg(theme.ok),
+                '~' => Style::new().fg(theme.warn),
+                '-' => Style::new().fg(theme.critical),
+                '!' => Style::new().fg(theme.critical).add_modifier(Modifier::BOLD),
+                _ => Style::new().fg(theme.text),
+            };
+            Line::styled(format!("{} {}", line.mark, line.text), style.bg(theme.background))
+        })
+        .collect();
+    let creates = if plan.creates { " (new stack)" } else { "" };
+    let title = if plan.has_changes() {
+        format!(" Plan{creates}: {} — a applies, x discards ", summary(plan))
+    } else {
+        " Plan ".to_string()
+    };
+    frame.render_widget(Paragraph::new(lines).block(panel(theme, title)).wrap(Wrap { trim: false }), area);
+}
+
+fn event_line(theme: &Theme, event: &StackEvent) -> Line<'static> {
+    let time = chrono::DateTime::from_timestamp_millis(event.at_ms).map(|t| t.format("%H:%M:%S").to_string());
+    let mut spans = vec![
+        Span::styled(format!("{} ", time.unwrap_or_default()), dim(theme)),
+        Span::styled(format!("{:<35} ", event.status), status_style(theme, &event.status)),
+        Span::styled(format!("{:<24} ", sanitize(&event.logical_id)), base(theme)),
+        Span::styled(event.resource_type.clone(), dim(theme)),
+    ];
+    if let Some(reason) = &event.reason {
+        spans.push(Span::styled(format!("  {}", sanitize(reason)), dim(theme)));
+    }
+    Line::from(spans)
+}
+
+fn draw_events(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let view = &app.stack;
+    let mut lines: Vec<Line> = view.events.iter().skip(view.scroll).map(|e| event_line(theme, e)).collect();
+    if lines.is_empty() {
+        lines.push(Line::styled("No events.", dim(theme)));
+    }
+    let title = format!(" Events ({}, newest first) ", view.events.len());
+    frame.render_widget(Paragraph::new(lines).block(panel(theme, title)), area);
+}
+
+fn draw_outputs(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let outputs = app.stack.summary.as_ref().and_then(|s| s.as_ref()).map(|s| s.outputs.as_slice()).unwrap_or(&[]);
+    let width = outputs.iter().map(|o| o.key.len()).max().unwrap_or(0).min(24);
+    let mut lines: Vec<Line> = outputs
+        .iter()
+        .map(|o| {
+            Line::from(vec![
+                Span::styled(format!("{:width$} ", o.key), dim(theme)),
+                Span::styled(sanitize(&o.value), base(theme)),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::styled("No outputs.", dim(theme)));
+    }
+    frame.render_widget(Paragraph::new(lines).block(panel(theme, " Outputs ")), area);
+}
+
+fn draw_drift(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(drift) = &app.stack.drift else { return };
+    let mut lines = Vec::new();
+    for resource in drift {
+        lines.push(Line::styled(
+            format!("{} {} {}", resource.status, resource.logical_id, resource.resource_type),
+            Style::new().fg(theme.warn).add_modifier(Modifier::BOLD),
+        ));
+        for p in &resource.properties {
+            lines.push(Line::styled(
+                format!(
+                    "    {} {}: expected {}, actual {}",
+                    p.difference,
+                    p.path,
+                    sanitize(&p.expected),
+                    sanitize(&p.actual)
+                ),
+                base(theme),
+            ));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("No drift: every resource is as the stack deployed it.", Style::new().fg(theme.ok)));
+    }
+    frame.render_widget(Paragraph::new(lines).block(panel(theme, " Drift ")), area);
+}

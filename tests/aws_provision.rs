@@ -1,0 +1,171 @@
+//! Provisioning on the AWS path against moto: apply creates the stack and moto holds its
+//! stream, queue, buckets and function; a changed profile plans a Modify that reshards the
+//! stream; delete removes the stack and its stream; read-only and unconfirmed changes make no
+//! call. moto skips the resource types it does not model (docs/provisioning.md lists them), and
+//! cannot delete the network (DependencyViolation on the VPC): the delete test runs without it.
+
+mod support;
+
+use lakeops::aws::{AwsPlatform, ClientOptions};
+use lakeops::cli::ProvisionCommand;
+use lakeops::headless::{provision, Failure};
+use lakeops::model::ChangeAction;
+use lakeops::platform::Platform;
+use lakeops::settings::{Loaded, Paths};
+use support::counting::Counting;
+use support::moto::{credentials, moto, moto_get, sdk_config, unique};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    paths: Paths,
+    stack: String,
+    stream: String,
+    queue: String,
+    function: String,
+}
+
+fn fixture() -> Fixture {
+    let (dir, paths) = support::temp_paths();
+    // Names other tests (and other runs against the same moto) do not use.
+    let stack = unique("lake").replace('-', "x");
+    Fixture {
+        stream: format!("{stack}-events"),
+        queue: format!("{stack}-dlq"),
+        function: format!("{stack}-ingest"),
+        _dir: dir,
+        paths,
+        stack,
+    }
+}
+
+impl Fixture {
+    /// The full platform (network, Redshift cluster) unless `lean`: no network, no Redshift.
+    fn profile(&self, shards: u32, readonly: bool, lean: bool) -> Loaded {
+        let (network, redshift) = if lean { ("false", "off") } else { ("true", "cluster") };
+        let text = format!(
+            "name = \"moto-provision\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
+             [platform]\nstack_name = \"{}\"\n[platform.stream]\nname = \"{}\"\nshards = {shards}\n\
+             [platform.dlq]\nqueue = \"{}\"\n[platform.lambda]\nfunction = \"{}\"\n[platform.redshift]\nmode = \"{redshift}\"\n\
+             [platform.network]\nenabled = {network}\n[console]\nreadonly = {readonly}\n",
+            moto().endpoint,
+            self.stack,
+            self.stream,
+            self.queue,
+            self.function
+        );
+        support::load_profile(self._dir.path(), &self.paths, &text)
+    }
+
+    async fn platform(&self, loaded: &Loaded) -> Counting {
+        Counting::new(AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await)
+    }
+
+    async fn run(&self, loaded: &Loaded, platform: &Counting, command: ProvisionCommand) -> Result<String, Failure> {
+        provision::run(loaded, &self.paths, platform, &command).await
+    }
+}
+
+const APPLY: ProvisionCommand = ProvisionCommand::Apply { yes: true, no_wait: false };
+
+async fn open_shards(stream: &str) -> Option<i32> {
+    let kinesis = aws_sdk_kinesis::Client::new(&sdk_config().await);
+    let out = kinesis.describe_stream_summary().stream_name(stream).send().await.ok()?;
+    out.stream_description_summary().map(|s| s.open_shard_count())
+}
+
+#[tokio::test]
+async fn apply_creates_the_platform_and_a_changed_profile_plans_a_modify() {
+    let f = fixture();
+    let loaded = f.profile(2, false, false);
+    let platform = f.platform(&loaded).await;
+
+    let out = f.run(&loaded, &platform, APPLY).await.unwrap_or_else(|e| panic!("apply: {}", e.message()));
+    assert!(out.contains("(new stack)"), "{out}");
+    assert!(out.contains(&format!("{} ended CREATE_COMPLETE", f.stack)), "{out}");
+    // moto keeps no outputs for a stack made from a change set: the line says so.
+    assert!(out.contains("outputs:"), "{out}");
+
+    // Read moto back, service by service.
+    assert_eq!(open_shards(&f.stream).await, Some(2), "the stream has the profile's shards");
+    let sqs = aws_sdk_sqs::Client::new(&sdk_config().await);
+    sqs.get_queue_url().queue_name(&f.queue).send().await.expect("the DLQ exists");
+    let buckets = moto_get("s3", "/");
+    for zone in ["raw", "curated", "query-results", "trail"] {
+        assert!(buckets.contains(&format!("<Name>{}-{zone}-", f.stack)), "bucket {zone} in {buckets}");
+    }
+    let functions = moto_get("lambda", "/2015-03-31/functions/");
+    assert!(functions.contains(&f.function), "the ingest function exists: {functions}");
+    let summary = platform.stack(&f.stack).await.expect("DescribeStacks").expect("the stack exists");
+    assert_eq!(summary.status, "CREATE_COMPLETE");
+
+    // The same profile again: no changes, said plainly, no change set left behind.
+    let out = f.run(&loaded, &platform, ProvisionCommand::Plan { json: false }).await.expect("plan unchanged");
+    assert!(out.contains("no changes"), "{out}");
+
+    // More shards: a Modify of the stream, applied.
+    let wider = f.profile(4, false, false);
+    let plan = platform
+        .plan_stack(&f.stack, &provision::build(&wider).expect("template").compact(), &[])
+        .await
+        .expect("plan wider");
+    assert_eq!(plan.changes.len(), 1, "{:?}", plan.changes);
+    assert_eq!((plan.changes[0].action, plan.changes[0].logical_id.as_str()), (ChangeAction::Modify, "Stream"));
+    platform.discard_plan(&f.stack, plan.change_set.as_deref().expect("a change set")).await.expect("discard");
+    let out = f.run(&wider, &platform, ProvisionCommand::Plan { json: false }).await.expect("plan");
+    assert!(out.contains("~ Stream AWS::Kinesis::Stream"), "{out}");
+    let out = f.run(&wider, &platform, APPLY).await.unwrap_or_else(|e| panic!("apply wider: {}", e.message()));
+    assert!(out.contains("ended UPDATE_COMPLETE"), "{out}");
+    assert_eq!(open_shards(&f.stream).await, Some(4), "the stream was resharded by the update");
+    let journal = std::fs::read_to_string(f.paths.journal_file()).expect("journal");
+    for action in ["provision apply", "provision plan"] {
+        assert!(journal.contains(action), "{action} journaled: {journal}");
+    }
+}
+
+#[tokio::test]
+async fn delete_removes_the_stack_and_its_stream() {
+    let f = fixture();
+    let lean = f.profile(1, false, true);
+    let platform = f.platform(&lean).await;
+    let out = f.run(&lean, &platform, APPLY).await.unwrap_or_else(|e| panic!("apply: {}", e.message()));
+    assert!(out.contains("ended CREATE_COMPLETE"), "{out}");
+    assert_eq!(open_shards(&f.stream).await, Some(1));
+    let out = f
+        .run(&lean, &platform, ProvisionCommand::Delete { yes: true, no_wait: false })
+        .await
+        .unwrap_or_else(|e| panic!("delete: {}", e.message()));
+    assert!(out.contains("DELETE_COMPLETE"), "{out}");
+    assert!(platform.stack(&f.stack).await.expect("DescribeStacks").is_none());
+    assert_eq!(open_shards(&f.stream).await, None, "the stream was deleted with the stack");
+
+    let journal = std::fs::read_to_string(f.paths.journal_file()).expect("journal");
+    assert!(journal.contains("provision delete"), "{journal}");
+}
+
+#[tokio::test]
+async fn read_only_and_unconfirmed_changes_make_no_call() {
+    let f = fixture();
+    let readonly = f.profile(2, true, true);
+    let platform = f.platform(&readonly).await;
+    for command in
+        [ProvisionCommand::Plan { json: false }, APPLY, ProvisionCommand::Delete { yes: true, no_wait: false }]
+    {
+        let err = f.run(&readonly, &platform, command).await.unwrap_err();
+        assert_eq!(err.exit_code(), 3, "{}", err.message());
+        assert!(err.message().starts_with("read-only mode:"), "{}", err.message());
+    }
+    assert_eq!(platform.mutations(), 0);
+    assert!(platform.stack(&f.stack).await.expect("DescribeStacks").is_none());
+
+    // Apply without --yes on a non-terminal (cargo test's stdin): refused, the change set dropped.
+    let writable = f.profile(2, false, true);
+    let platform = f.platform(&writable).await;
+    let err = f.run(&writable, &platform, ProvisionCommand::Apply { yes: false, no_wait: false }).await.unwrap_err();
+    assert_eq!(err.exit_code(), 3, "{}", err.message());
+    assert!(err.message().contains("stdin is not a terminal"), "{}", err.message());
+    assert!(platform.stack(&f.stack).await.expect("DescribeStacks").is_none(), "the review stack was removed");
+
+    // Delete of a stack that is not there: bad input, no call.
+    let err = f.run(&writable, &platform, ProvisionCommand::Delete { yes: true, no_wait: false }).await.unwrap_err();
+    assert_eq!(err.exit_code(), 2, "{}", err.message());
+}
