@@ -357,3 +357,47 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("read-only mode"), "{}", stderr(&out));
 }
+
+/// `provision` on the sandbox through the binary: the template is JSON on stdout only; an
+/// unchanged profile plans nothing; read-only refuses; delete without --yes on a non-terminal
+/// is refused (exit 3) and with --yes the sandbox explains it cannot be deleted (exit 1); drift
+/// prints JSON; every refusal is journaled.
+#[test]
+fn provision_on_the_sandbox() {
+    let home = Home::at(QUIET_QUARTER);
+    let out = home.run(&["provision", "template"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let template: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the template is JSON");
+    assert_eq!(template["Resources"]["Stream"]["Properties"]["Name"], "clickstream-events");
+    assert!(stderr(&out).contains("bytes as sent (inline limit 51200)"), "{}", stderr(&out));
+
+    let out = home.run(&["provision", "plan"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("no changes: clickstream already matches the profile"), "{}", stdout(&out));
+
+    let out = home.run(&["--readonly", "provision", "apply", "--yes"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("read-only mode: applying to clickstream"), "{}", stderr(&out));
+
+    let out = home.run(&["provision", "delete"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("deleting clickstream — not confirmed: stdin is not a terminal"));
+    let out = home.run(&["provision", "delete", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("lakeops sandbox reset"), "{}", stderr(&out));
+
+    let out = home.run(&["provision", "drift", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(), serde_json::json!([]));
+
+    let outcomes: Vec<String> = home
+        .journal()
+        .iter()
+        .filter(|e| e["action"].as_str().is_some_and(|a| a.starts_with("provision")))
+        .map(|e| format!("{} {}", e["action"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(outcomes.len(), 4, "{outcomes:?}");
+    assert!(outcomes[1].starts_with("provision apply refused: read-only mode"), "{outcomes:?}");
+    assert!(outcomes[2].starts_with("provision delete refused:"), "{outcomes:?}");
+    assert!(outcomes[3].starts_with("provision delete failed:"), "{outcomes:?}");
+}

@@ -9,20 +9,27 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
     if yes {
         return Ok(());
     }
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(Failure::Refused(format!(
-            "{question} — not confirmed: stdin is not a terminal; pass --yes to proceed"
-        )));
-    }
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer).map_err(|e| Failure::Refused(format!("not confirmed: {e}")))?;
-    match answer.trim().to_ascii_lowercase().as_str() {
+    let answer = read_answer(question, &format!("{question} [y/N] "))?;
+    match answer.to_ascii_lowercase().as_str() {
         "y" | "yes" => Ok(()),
         _ => Err(Failure::Refused("not confirmed; nothing was changed".into())),
     }
+}
+
+/// One line typed on the terminal after `prompt`, trimmed; `what` names the change refused when
+/// stdin is not a terminal.
+pub fn read_answer(what: &str, prompt: &str) -> Result<String, Failure> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Failure::Refused(format!(
+            "{what} — not confirmed: stdin is not a terminal; pass --yes to proceed"
+        )));
+    }
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).map_err(|e| Failure::Refused(format!("not confirmed: {e}")))?;
+    Ok(answer.trim().to_string())
 }
 
 /// The read-only refusal, naming where read-only came from.

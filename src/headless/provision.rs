@@ -2,10 +2,9 @@
 //! profile. The profile is checked before any call; plan, apply and delete are refused in
 //! read-only mode; apply and delete need a yes (delete: the stack's name typed on a terminal).
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use super::confirm::{confirm, refuse_readonly};
+use super::confirm::{confirm, read_answer, refuse_readonly};
 use super::{record, Failure};
 use crate::cli::ProvisionCommand;
 use crate::journal::Journal;
@@ -135,20 +134,12 @@ fn confirm_by_name(stack: &str, yes: bool) -> Result<(), Failure> {
     if yes {
         return Ok(());
     }
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(Failure::Refused(format!(
-            "deleting {stack} — not confirmed: stdin is not a terminal; pass --yes to proceed"
-        )));
-    }
-    eprint!(
+    let prompt = format!(
         "This deletes every resource of {stack} except the buckets and the KMS key.\nType the stack name to confirm: "
     );
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer).map_err(|e| Failure::Refused(format!("not confirmed: {e}")))?;
-    if answer.trim() != stack {
-        return Err(Failure::Refused(format!("{:?} is not {stack:?}; nothing was deleted", answer.trim())));
+    let answer = read_answer(&format!("deleting {stack}"), &prompt)?;
+    if answer != stack {
+        return Err(Failure::Refused(format!("{answer:?} is not {stack:?}; nothing was deleted")));
     }
     Ok(())
 }
