@@ -158,3 +158,22 @@ async fn the_stack_waits_for_a_long_resharding_and_a_refused_one_rolls_back() {
     let again = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
     assert!(again.has_changes(), "the deployed template is still the old one");
 }
+
+#[tokio::test]
+async fn the_sandbox_starts_from_its_own_names_and_an_applied_rename_is_adopted() {
+    let (s, clock, mut settings) = sandbox();
+    // A profile edited before the stack was first read still plans against what the sandbox runs.
+    settings.platform.redshift.name = "warehouse-v2".into();
+    let plan = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
+    let warehouse = plan.changes.iter().find(|c| c.logical_id == "Warehouse").expect("the workgroup changes");
+    assert_eq!(
+        (warehouse.replacement, warehouse.replacing.as_slice()),
+        (Replacement::Yes, &["WorkgroupName".to_string()][..])
+    );
+    s.apply_plan("clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
+    clock.advance(10 * 60_000);
+    assert_eq!(s.stack("clickstream").await.unwrap().unwrap().status, "UPDATE_COMPLETE");
+    assert_eq!(s.with_model(|m| m.redshift.name.clone()).unwrap(), "warehouse-v2");
+    let outputs = s.stack("clickstream").await.unwrap().unwrap().outputs;
+    assert!(outputs.iter().any(|o| o.key == "RedshiftWorkgroup" && o.value == "warehouse-v2"), "{outputs:?}");
+}

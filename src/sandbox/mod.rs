@@ -136,7 +136,17 @@ impl Sandbox {
         let settings = &self.settings;
         self.with_model(|state| {
             if state.stack.is_none() {
+                // The platform as the sandbox runs it: the names it was made with, the stream as it is.
                 let mut as_started = settings.clone();
+                let p = &mut as_started.platform;
+                p.stream.name = state.stream.name.clone();
+                p.lambda.function = state.lambda.function.clone();
+                p.glue.database = state.glue.database.clone();
+                p.glue.job = state.glue.job.clone();
+                p.glue.crawler = state.glue.crawler.clone();
+                p.redshift.name = state.redshift.name.clone();
+                p.athena.workgroup = state.athena.workgroup.clone();
+                p.dlq.queue = state.lake.dlq_queue.clone();
                 as_started.platform.stream.shards = state.stream.open_shards().count() as u32;
                 as_started.platform.stream.retention_hours = state.stream.retention_hours;
                 as_started.platform.stream.mode = match state.stream.mode {

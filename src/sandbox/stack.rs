@@ -397,6 +397,7 @@ impl SimState {
             let reason = match step.effect {
                 Some(Effect::Stream(properties)) => self.stack_updates_stream(&properties).err(),
                 Some(Effect::Deployed(resources, outputs)) => {
+                    self.adopt_names(&resources);
                     stack.resources = resources;
                     stack.outputs = outputs;
                     None
@@ -426,6 +427,39 @@ impl SimState {
             }
         }
         self.stack = Some(stack);
+    }
+
+    /// The model's resources take the names the deployed template gives them. (On AWS a new
+    /// name is a replacement: a new, empty resource; the sandbox renames in place.)
+    fn adopt_names(&mut self, resources: &Map<String, Value>) {
+        let name = |id: &str, key: &str| -> Option<String> {
+            let p = &resources.get(id)?["Properties"];
+            p[key].as_str().or_else(|| p["DatabaseInput"][key].as_str()).map(String::from)
+        };
+        if let Some(n) = name("Stream", "Name") {
+            self.stream.name = n;
+        }
+        if let Some(n) = name("IngestFunction", "FunctionName") {
+            self.lambda.function = n;
+        }
+        if let Some(n) = name("DeadLetterQueue", "QueueName") {
+            self.lake.dlq_queue = n;
+        }
+        if let Some(n) = name("GlueDatabase", "Name") {
+            self.glue.database = n;
+        }
+        if let Some(n) = name("CurateJob", "Name") {
+            self.glue.job = n;
+        }
+        if let Some(n) = name("RawCrawler", "Name") {
+            self.glue.crawler = n;
+        }
+        if let Some(n) = name("AthenaWorkgroup", "Name") {
+            self.athena.workgroup = n;
+        }
+        if let Some(n) = name("Warehouse", "WorkgroupName").or_else(|| name("Warehouse", "ClusterIdentifier")) {
+            self.redshift.name = n;
+        }
     }
 
     /// Brings the stream to what the template says, through the same rules as a reshard.
