@@ -12,7 +12,7 @@ pub mod logs;
 mod overview;
 mod peek;
 mod sqs;
-mod stack;
+pub mod stack;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

@@ -70,6 +70,18 @@ pub async fn plan(
             format!("{name} is {}: wait until it settles, then plan again", stack.status),
         ));
     }
+    if let Some(stack) = existing.as_ref().filter(|s| s.status == "ROLLBACK_COMPLETE") {
+        // A stack whose creation failed can only be deleted (CloudFormation refuses updates).
+        return Err(failed(
+            "CreateChangeSet",
+            format!(
+                "{name} is {}: its creation failed{} and CloudFormation cannot update it; delete it \
+                 (lakeops provision delete), then apply again",
+                stack.status,
+                stack.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+            ),
+        ));
+    }
     let mut request = client
         .create_change_set()
         .stack_name(name)
