@@ -115,7 +115,7 @@ const STACK: &[Binding] = &[
     Binding {
         keys: "a",
         command: Command::Open,
-        does: "apply the plan (planning first if none is shown), after a yes",
+        does: "apply the plan, after a yes (plans first if needed)",
     },
     Binding { keys: "x", command: Command::Open, does: "discard the plan shown (its change set is deleted)" },
     Binding { keys: "d", command: Command::Open, does: "detect drift: resources changed outside the stack" },
