@@ -112,11 +112,7 @@ const ATHENA: &[Binding] = &[
 ];
 const STACK: &[Binding] = &[
     Binding { keys: "p", command: Command::Open, does: "plan: a change set from the profile, shown as a diff" },
-    Binding {
-        keys: "a",
-        command: Command::Open,
-        does: "apply the plan, after a yes (plans first if needed)",
-    },
+    Binding { keys: "a", command: Command::Open, does: "apply the plan, after a yes (plans first if needed)" },
     Binding { keys: "x", command: Command::Open, does: "discard the plan shown (its change set is deleted)" },
     Binding { keys: "d", command: Command::Open, does: "detect drift: resources changed outside the stack" },
     Binding { keys: "D", command: Command::Open, does: "delete the stack (type its name to confirm)" },
