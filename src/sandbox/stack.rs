@@ -436,29 +436,21 @@ impl SimState {
             let p = &resources.get(id)?["Properties"];
             p[key].as_str().or_else(|| p["DatabaseInput"][key].as_str()).map(String::from)
         };
-        if let Some(n) = name("Stream", "Name") {
-            self.stream.name = n;
-        }
-        if let Some(n) = name("IngestFunction", "FunctionName") {
-            self.lambda.function = n;
-        }
-        if let Some(n) = name("DeadLetterQueue", "QueueName") {
-            self.lake.dlq_queue = n;
-        }
-        if let Some(n) = name("GlueDatabase", "Name") {
-            self.glue.database = n;
-        }
-        if let Some(n) = name("CurateJob", "Name") {
-            self.glue.job = n;
-        }
-        if let Some(n) = name("RawCrawler", "Name") {
-            self.glue.crawler = n;
-        }
-        if let Some(n) = name("AthenaWorkgroup", "Name") {
-            self.athena.workgroup = n;
-        }
-        if let Some(n) = name("Warehouse", "WorkgroupName").or_else(|| name("Warehouse", "ClusterIdentifier")) {
-            self.redshift.name = n;
+        let warehouse = name("Warehouse", "WorkgroupName").or_else(|| name("Warehouse", "ClusterIdentifier"));
+        let renames = [
+            (name("Stream", "Name"), &mut self.stream.name),
+            (name("IngestFunction", "FunctionName"), &mut self.lambda.function),
+            (name("DeadLetterQueue", "QueueName"), &mut self.lake.dlq_queue),
+            (name("GlueDatabase", "Name"), &mut self.glue.database),
+            (name("CurateJob", "Name"), &mut self.glue.job),
+            (name("RawCrawler", "Name"), &mut self.glue.crawler),
+            (name("AthenaWorkgroup", "Name"), &mut self.athena.workgroup),
+            (warehouse, &mut self.redshift.name),
+        ];
+        for (new, field) in renames {
+            if let Some(new) = new {
+                *field = new;
+            }
         }
     }
 
