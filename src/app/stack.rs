@@ -48,6 +48,8 @@ pub struct StackView {
     pub drift: Option<Vec<DriftedResource>>,
     pub drifting: bool,
     pub operation: Option<Operation>,
+    /// The operation's progress, read from `events` when they arrive (not on every key or frame).
+    progress: Option<Progress>,
     pub loading: bool,
     pub loaded_once: bool,
     pub poll_due_ms: u64,
@@ -61,9 +63,14 @@ impl StackView {
     }
 
     /// The operation's progress, from the events read so far.
-    pub fn progress(&self) -> Option<Progress> {
-        let op = self.operation.as_ref()?;
-        Some(Progress::read(self.name(), &self.events, op.since_ms, op.expected))
+    pub fn progress(&self) -> Option<&Progress> {
+        self.progress.as_ref()
+    }
+
+    /// Reads the operation's progress again; called whenever the events or the operation change.
+    fn reread(&mut self) {
+        self.progress =
+            self.operation.as_ref().map(|op| Progress::read(self.name(), &self.events, op.since_ms, op.expected));
     }
 
     /// Something is changing the stack (this console's operation, or anyone's).
@@ -116,6 +123,7 @@ pub fn loaded(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEve
         view.operation = None;
         view.summary = Some(None);
         view.events = events;
+        view.reread();
         let message = format!("delete finished: {} is gone", app.stack.name());
         toast(app, ToastLevel::Info, message);
         app.refresh.due_at_ms = app.now_ms;
@@ -124,7 +132,8 @@ pub fn loaded(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEve
     view.summary = Some(summary);
     view.events = events;
     view.scroll = view.scroll.min(view.events.len().saturating_sub(1));
-    let Some(progress) = view.progress() else { return };
+    view.reread();
+    let Some(progress) = view.progress().cloned() else { return };
     let Some(op) = view.operation.as_mut().filter(|op| !op.reported && progress.finished()) else { return };
     op.reported = true;
     let kind = op.kind;
@@ -156,6 +165,7 @@ pub fn planned(app: &mut App, plan: StackPlan, effects: &mut Vec<Effect>) {
 pub fn started(app: &mut App, kind: &'static str, since_ms: i64, expected: usize, effects: &mut Vec<Effect>) {
     app.stack.plan = None;
     app.stack.operation = Some(Operation { kind, since_ms, expected, started_at_ms: app.now_ms, reported: false });
+    app.stack.reread();
     app.stack.loading = false;
     fetch(app, effects);
 }
