@@ -176,6 +176,43 @@ async fn athena_functions_answer_as_athena_does() {
     assert_eq!(now[0][0].as_deref(), Some("2026-03-20"));
     assert!(now[0][1].as_deref().unwrap().starts_with("2026-03-20 14:20:00"), "{now:?}");
     assert!(now[0][2].as_deref().unwrap().parse::<i64>().unwrap() > 0, "13:20–14:00 is curated: {now:?}");
+    // JSON and URL functions, and to_unixtime as a double.
+    let (status, page) = query(
+        &s,
+        r#"SELECT json_extract_scalar('{"user": {"id": "u1", "tags": ["a", "b"]}}', '$.user.tags[1]'),
+                  json_extract('{"user": {"id": "u1"}}', '$.user'),
+                  json_extract_scalar('{"user": {"id": "u1"}}', '$.user'),
+                  url_extract_host('https://example.com:8080/p?q=x%20y'),
+                  url_extract_port('https://example.com:8080/p?q=x%20y'),
+                  url_extract_parameter('https://example.com:8080/p?q=x%20y', 'q'),
+                  to_unixtime(TIMESTAMP '2026-03-20 10:00:00.250'),
+                  CAST(TIMESTAMP '2026-03-20 10:00:00' AS date)"#,
+    )
+    .await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let page = page.unwrap();
+    let values: Vec<Option<&str>> = page.rows[0].iter().map(|v| v.as_deref()).collect();
+    assert_eq!(
+        values,
+        [
+            Some("b"),
+            Some(r#"{"id":"u1"}"#),
+            None,
+            Some("example.com"),
+            Some("8080"),
+            Some("x y"),
+            Some("1774000800.25"),
+            Some("2026-03-20")
+        ]
+    );
+    let kinds: Vec<&str> = page.columns.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(kinds[4], "bigint");
+    assert_eq!(kinds[6], "double");
+    let searches =
+        number(&s, "SELECT count(*) FROM events WHERE url_extract_parameter(page_url, 'q') IS NOT NULL").await;
+    assert_eq!(searches, number(&s, "SELECT count(*) FROM events WHERE event_type = 'search'").await);
+    let paths = rows(&s, "SELECT DISTINCT url_extract_path(page_url) FROM events WHERE event_type = 'search'").await;
+    assert_eq!(paths, [[Some("/search".to_string())]]);
     let hours = rows(&s, "SELECT DISTINCT date_format(event_time, '%H') FROM events WHERE day = '20' ORDER BY 1").await;
     assert_eq!(hours.first().unwrap()[0].as_deref(), Some("00"));
     assert_eq!(hours.len(), 14);
@@ -191,6 +228,11 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
     let columns: Vec<(&str, &str)> = page.columns.iter().map(|c| (c.name.as_str(), c.kind.as_str())).collect();
     // raw_events.timestamp is the raw text: max() of a varchar.
     assert_eq!(columns, [("_col0", "bigint"), ("_col1", "varchar"), ("country", "varchar")]);
+    // A CAST without an alias is named by position, as Athena names it; with one, by the alias.
+    let (_, page) =
+        query(&s, "SELECT CAST(event_time AS date), CAST(day AS integer) AS d, user_id FROM events LIMIT 1").await;
+    let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["_col0", "d", "user_id"]);
 
     // A search has no product: NULL, not "".
     let products = rows(&s, "SELECT product_id, page_url FROM events WHERE event_type = 'search' LIMIT 3").await;
@@ -223,11 +265,10 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     assert_eq!(column, "COLUMN_NOT_FOUND: line 2:8: Column 'nope' cannot be resolved");
     let table = failure(&s, "SELECT * FROM nope").await;
     assert_eq!(table, "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.clickstream.nope' does not exist");
-    let function = failure(&s, "SELECT json_extract_scalar(page_url, '$.a') FROM events").await;
-    assert!(
-        function.starts_with("FUNCTION_NOT_FOUND: line 1:8: Function 'json_extract_scalar' not registered."),
-        "{function}"
-    );
+    let function = failure(&s, "SELECT word_stem(page_url) FROM events").await;
+    assert!(function.starts_with("FUNCTION_NOT_FOUND: line 1:8: Function 'word_stem' not registered."), "{function}");
+    let path = failure(&s, "SELECT json_extract_scalar('{}', 'a.b')").await;
+    assert!(path.contains("INVALID_FUNCTION_ARGUMENT: Invalid JSON path: 'a.b'"), "{path}");
     assert!(function.contains("docs/sandbox.md"), "{function}");
     let format = failure(&s, "SELECT date_format(event_time, '%Q') FROM events LIMIT 1").await;
     assert!(format.contains("INVALID_FUNCTION_ARGUMENT: %Q not supported"), "{format}");

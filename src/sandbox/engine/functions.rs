@@ -1,16 +1,21 @@
 //! Athena (Trino) functions the embedded engine does not have under Athena's name or with
 //! Athena's meaning. DataFusion already answers `date_trunc`, `approx_distinct`,
-//! `regexp_like`, `from_unixtime`, `to_unixtime`, `split_part`, `strpos`, `lower`, … as Athena does.
+//! `regexp_like`, `from_unixtime`, `split_part`, `strpos`, `lower`, … as Athena does. The JSON
+//! and URL functions are in `text`.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Months, NaiveDateTime, TimeDelta, Timelike, Utc};
-use datafusion::arrow::array::{Array, ArrayRef, Int64Builder, StringBuilder, TimestampMillisecondBuilder};
+use datafusion::arrow::array::{
+    Array, ArrayRef, Float64Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::cast::{as_int64_array, as_string_array, as_timestamp_millisecond_array};
 use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+
+use super::text::{self, UrlPart};
 
 const TIMESTAMP: DataType = DataType::Timestamp(TimeUnit::Millisecond, None);
 
@@ -19,8 +24,12 @@ const TIMESTAMP: DataType = DataType::Timestamp(TimeUnit::Millisecond, None);
 /// `LAKEOPS_SANDBOX_START`), answered by `now()`, `current_timestamp` and `current_date`.
 pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
     let parts = PARTS.iter().map(|(name, _)| Kind::Part(name));
+    let urls = UrlPart::ALL.into_iter().map(Kind::Url);
     [
         Kind::FromIso8601Timestamp,
+        Kind::ToUnixtime,
+        Kind::JsonExtractScalar,
+        Kind::JsonExtract,
         Kind::DateFormat,
         Kind::DateAdd,
         Kind::DateDiff,
@@ -30,6 +39,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
     ]
     .into_iter()
     .chain(parts)
+    .chain(urls)
     .map(|kind| ScalarUDF::new_from_impl(Athena::new(kind)))
     .collect()
 }
@@ -58,6 +68,10 @@ const PARTS: &[(&str, Field)] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     FromIso8601Timestamp,
+    ToUnixtime,
+    JsonExtractScalar,
+    JsonExtract,
+    Url(UrlPart),
     DateFormat,
     DateAdd,
     DateDiff,
@@ -93,6 +107,11 @@ impl Athena {
     fn parameters(&self, count: usize) -> Result<Vec<DataType>> {
         let (types, usage): (Vec<DataType>, &str) = match self.kind {
             Kind::FromIso8601Timestamp => (vec![DataType::Utf8], "from_iso8601_timestamp(varchar)"),
+            Kind::ToUnixtime => (vec![TIMESTAMP], "to_unixtime(timestamp)"),
+            Kind::JsonExtractScalar => (vec![DataType::Utf8, DataType::Utf8], "json_extract_scalar(json, json_path)"),
+            Kind::JsonExtract => (vec![DataType::Utf8, DataType::Utf8], "json_extract(json, json_path)"),
+            Kind::Url(UrlPart::Parameter) => (vec![DataType::Utf8, DataType::Utf8], "url_extract_parameter(url, name)"),
+            Kind::Url(part) => (vec![DataType::Utf8], part.function()),
             Kind::DateFormat => (vec![TIMESTAMP, DataType::Utf8], "date_format(timestamp, format)"),
             Kind::DateAdd => (vec![DataType::Utf8, DataType::Int64, TIMESTAMP], "date_add(unit, value, timestamp)"),
             Kind::DateDiff => (vec![DataType::Utf8, TIMESTAMP, TIMESTAMP], "date_diff(unit, timestamp1, timestamp2)"),
@@ -115,6 +134,10 @@ impl ScalarUDFImpl for Athena {
     fn name(&self) -> &str {
         match self.kind {
             Kind::FromIso8601Timestamp => "from_iso8601_timestamp",
+            Kind::ToUnixtime => "to_unixtime",
+            Kind::JsonExtractScalar => "json_extract_scalar",
+            Kind::JsonExtract => "json_extract",
+            Kind::Url(part) => part.function(),
             Kind::DateFormat => "date_format",
             Kind::DateAdd => "date_add",
             Kind::DateDiff => "date_diff",
@@ -140,7 +163,10 @@ impl ScalarUDFImpl for Athena {
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
         Ok(match self.kind {
             Kind::FromIso8601Timestamp | Kind::DateAdd => TIMESTAMP,
-            Kind::DateFormat | Kind::RegexpExtract => DataType::Utf8,
+            Kind::ToUnixtime => DataType::Float64,
+            Kind::DateFormat | Kind::RegexpExtract | Kind::JsonExtractScalar | Kind::JsonExtract => DataType::Utf8,
+            Kind::Url(UrlPart::Port) => DataType::Int64,
+            Kind::Url(_) => DataType::Utf8,
             Kind::DateDiff | Kind::Part(_) => DataType::Int64,
             Kind::Now(_) => DataType::Timestamp(TimeUnit::Nanosecond, Some("+00:00".into())),
             Kind::CurrentDate(_) => DataType::Date32,
@@ -168,6 +194,10 @@ impl ScalarUDFImpl for Athena {
             .collect::<std::result::Result<Vec<ArrayRef>, _>>()?;
         let out = match self.kind {
             Kind::FromIso8601Timestamp => from_iso8601_timestamp(&arrays)?,
+            Kind::ToUnixtime => to_unixtime(&arrays)?,
+            Kind::JsonExtractScalar => text::json_extract(&arrays, true)?,
+            Kind::JsonExtract => text::json_extract(&arrays, false)?,
+            Kind::Url(part) => text::url_extract(part, &arrays)?,
             Kind::DateFormat => date_format(&arrays)?,
             Kind::DateAdd => date_add(&arrays)?,
             Kind::DateDiff => date_diff(&arrays)?,
@@ -190,6 +220,16 @@ fn from_iso8601_timestamp(args: &[ArrayRef]) -> Result<ArrayRef> {
             None => out.append_null(),
             Some(value) => out.append_value(parse_iso8601(value)?),
         }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// Seconds since 1970 as a double, with the milliseconds as its fraction (Athena's type).
+fn to_unixtime(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let times = as_timestamp_millisecond_array(&args[0])?;
+    let mut out = Float64Builder::new();
+    for value in times.iter() {
+        out.append_option(value.map(|ms| ms as f64 / 1_000.0));
     }
     Ok(Arc::new(out.finish()))
 }

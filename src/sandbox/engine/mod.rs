@@ -5,6 +5,7 @@
 mod counting;
 mod errors;
 mod functions;
+mod text;
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -22,6 +23,7 @@ use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::execution::context::SQLOptions;
 use datafusion::execution::object_store::ObjectStoreUrl;
+use datafusion::logical_expr::{Expr, LogicalPlan};
 use datafusion::physical_plan::collect;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
@@ -69,18 +71,22 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
     let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
     let batches = async {
         let frame = ctx.sql_with_options(sql, options).await?;
+        let casts = casts(frame.logical_plan());
         let plan = frame.create_physical_plan().await?;
         let schema = plan.schema();
         let batches = collect(plan, ctx.task_ctx()).await?;
-        Ok::<_, datafusion::error::DataFusionError>((schema, batches))
+        Ok::<_, datafusion::error::DataFusionError>((schema, casts, batches))
     }
     .await;
-    let (schema, batches) = batches.map_err(|e| errors::athena_message(&e, sql))?;
+    let (schema, casts, batches) = batches.map_err(|e| errors::athena_message(&e, sql))?;
     let columns = schema
         .fields()
         .iter()
         .enumerate()
-        .map(|(i, f)| ResultColumn { name: column_name(i, f.name()), kind: athena_type(f.data_type()) })
+        .map(|(i, f)| {
+            let name = if casts.get(i) == Some(&true) { format!("_col{i}") } else { column_name(i, f.name()) };
+            ResultColumn { name, kind: athena_type(f.data_type()) }
+        })
         .collect();
     let rows = rows(&batches).map_err(|e| format!("GENERIC_INTERNAL_ERROR: {e}"))?;
     Ok(Answer {
@@ -182,6 +188,20 @@ fn column_name(position: usize, name: &str) -> String {
     match name.rsplit_once('.') {
         Some((_, column)) if plain(column) && !name.contains('(') => column.to_string(),
         _ => format!("_col{position}"),
+    }
+}
+
+/// Which output columns are an unnamed `CAST(…)`: DataFusion names them after what they
+/// cast, Athena by position like any other expression.
+fn casts(plan: &LogicalPlan) -> Vec<bool> {
+    match plan {
+        LogicalPlan::Projection(projection) => {
+            projection.expr.iter().map(|e| matches!(e, Expr::Cast(_) | Expr::TryCast(_))).collect()
+        }
+        LogicalPlan::Limit(_) | LogicalPlan::Sort(_) | LogicalPlan::Distinct(_) => {
+            plan.inputs().first().map(|input| casts(input)).unwrap_or_default()
+        }
+        _ => Vec::new(),
     }
 }
 

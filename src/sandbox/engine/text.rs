@@ -1,0 +1,259 @@
+//! Athena's JSON and URL functions, row by row: `json_extract_scalar`, `json_extract`,
+//! `url_extract_host`, `url_extract_path`, `url_extract_query`, `url_extract_parameter`, …
+//! Their rules are Trino's: a JSON text that does not parse, a path that leads nowhere or a
+//! URL that does not parse gives NULL; a JSON path that is not a path is an error.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, Int64Builder, StringBuilder};
+use datafusion::common::cast::as_string_array;
+use datafusion::common::{exec_err, Result};
+use serde_json::Value;
+
+/// One step of a JSON path: `.name`, `["name"]` or `[3]`.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Trino's JSON path subset: `$`, then `.key`, `["key"]` or `[n]` steps.
+fn json_path(path: &str) -> Result<Vec<Step>> {
+    let invalid = || exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid JSON path: '{path}'");
+    let Some(mut rest) = path.trim().strip_prefix('$') else { return invalid() };
+    let mut steps = Vec::new();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('.') {
+            let end = after.find(['.', '[']).unwrap_or(after.len());
+            let key = &after[..end];
+            if key.is_empty() || key.chars().any(char::is_whitespace) {
+                return invalid();
+            }
+            steps.push(Step::Key(key.to_string()));
+            rest = &after[end..];
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let Some(end) = after.find(']') else { return invalid() };
+            let inside = after[..end].trim();
+            let quoted = inside
+                .strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+                .or_else(|| inside.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')));
+            match (quoted, inside.parse::<usize>()) {
+                (Some(key), _) => steps.push(Step::Key(key.to_string())),
+                (None, Ok(index)) => steps.push(Step::Index(index)),
+                (None, Err(_)) => return invalid(),
+            }
+            rest = &after[end + 1..];
+        } else {
+            return invalid();
+        }
+    }
+    Ok(steps)
+}
+
+fn follow<'a>(mut value: &'a Value, steps: &[Step]) -> Option<&'a Value> {
+    for step in steps {
+        value = match step {
+            Step::Key(key) => value.as_object()?.get(key)?,
+            Step::Index(index) => value.as_array()?.get(*index)?,
+        };
+    }
+    Some(value)
+}
+
+/// What `json_extract_scalar` answers for the value found: text for a string, number or
+/// boolean; NULL for a JSON null, an object or an array.
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+/// `json_extract_scalar(json, path)` (`scalar` true) or `json_extract(json, path)`, whose
+/// answer is the JSON text of what the path finds.
+pub fn json_extract(args: &[ArrayRef], scalar_only: bool) -> Result<ArrayRef> {
+    let texts = as_string_array(&args[0])?;
+    let paths = as_string_array(&args[1])?;
+    let mut parsed: Option<(String, Vec<Step>)> = None;
+    let mut out = StringBuilder::new();
+    for i in 0..texts.len() {
+        if texts.is_null(i) || paths.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let path = paths.value(i);
+        if parsed.as_ref().is_none_or(|(p, _)| p != path) {
+            parsed = Some((path.to_string(), json_path(path)?));
+        }
+        let Some((_, steps)) = &parsed else { continue };
+        let found = serde_json::from_str::<Value>(texts.value(i)).ok().and_then(|json| {
+            let value = follow(&json, steps)?;
+            if scalar_only {
+                scalar(value)
+            } else {
+                Some(value.to_string())
+            }
+        });
+        out.append_option(found);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// Which part of a URL a `url_extract_*` function answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UrlPart {
+    Protocol,
+    Host,
+    Port,
+    Path,
+    Query,
+    Fragment,
+    Parameter,
+}
+
+impl UrlPart {
+    pub const ALL: [UrlPart; 7] = [
+        UrlPart::Protocol,
+        UrlPart::Host,
+        UrlPart::Port,
+        UrlPart::Path,
+        UrlPart::Query,
+        UrlPart::Fragment,
+        UrlPart::Parameter,
+    ];
+
+    pub fn function(self) -> &'static str {
+        match self {
+            UrlPart::Protocol => "url_extract_protocol",
+            UrlPart::Host => "url_extract_host",
+            UrlPart::Port => "url_extract_port",
+            UrlPart::Path => "url_extract_path",
+            UrlPart::Query => "url_extract_query",
+            UrlPart::Fragment => "url_extract_fragment",
+            UrlPart::Parameter => "url_extract_parameter",
+        }
+    }
+}
+
+/// `url_extract_port(url)`: a bigint, NULL when the URL names no port.
+pub fn url_extract_port(args: &[ArrayRef]) -> Result<ArrayRef> {
+    let urls = as_string_array(&args[0])?;
+    let mut out = Int64Builder::new();
+    for url in urls.iter() {
+        out.append_option(url.and_then(|u| url::Url::parse(u).ok()).and_then(|u| u.port()).map(i64::from));
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// `url_extract_host(url)` and its siblings; `url_extract_parameter(url, name)` takes the
+/// parameter's first value, decoded.
+pub fn url_extract(part: UrlPart, args: &[ArrayRef]) -> Result<ArrayRef> {
+    if part == UrlPart::Port {
+        return url_extract_port(args);
+    }
+    let urls = as_string_array(&args[0])?;
+    let names = match args.get(1) {
+        Some(names) => Some(as_string_array(names)?),
+        None => None,
+    };
+    let mut out = StringBuilder::new();
+    for i in 0..urls.len() {
+        if urls.is_null(i) || names.is_some_and(|n| n.is_null(i)) {
+            out.append_null();
+            continue;
+        }
+        let Ok(url) = url::Url::parse(urls.value(i)) else {
+            out.append_null();
+            continue;
+        };
+        let found = match part {
+            UrlPart::Protocol => Some(url.scheme().to_string()),
+            UrlPart::Host => url.host_str().map(str::to_string),
+            UrlPart::Port => None,
+            UrlPart::Path => Some(url.path().to_string()),
+            UrlPart::Query => url.query().map(str::to_string),
+            UrlPart::Fragment => url.fragment().map(str::to_string),
+            UrlPart::Parameter => {
+                let name = names.map(|n| n.value(i)).unwrap_or_default();
+                url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+            }
+        };
+        out.append_option(found);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::array::StringArray;
+    use datafusion::common::cast::as_int64_array;
+
+    fn texts(values: &[Option<&str>]) -> ArrayRef {
+        Arc::new(StringArray::from(values.to_vec()))
+    }
+
+    fn answers(array: ArrayRef) -> Vec<Option<String>> {
+        as_string_array(&array).unwrap().iter().map(|v| v.map(str::to_string)).collect()
+    }
+
+    #[test]
+    fn json_paths_in_trinos_spellings() {
+        assert_eq!(json_path("$").unwrap(), []);
+        assert_eq!(
+            json_path("$.data.tags[1]").unwrap(),
+            [Step::Key("data".into()), Step::Key("tags".into()), Step::Index(1)]
+        );
+        assert_eq!(json_path("$[\"page url\"]").unwrap(), [Step::Key("page url".into())]);
+        for bad in ["data.x", "$.", "$[x]", "$[1", "$..a", "$ .a"] {
+            let message = json_path(bad).unwrap_err().to_string();
+            assert!(message.contains("Invalid JSON path"), "{bad}: {message}");
+        }
+    }
+
+    #[test]
+    fn scalars_come_out_as_text_and_everything_else_as_null() {
+        let json = r#"{"a": {"b": [10, "x", true, null, {"c": 1.5}]}, "s": "two words"}"#;
+        let paths = ["$.s", "$.a.b[0]", "$.a.b[1]", "$.a.b[2]", "$.a.b[3]", "$.a.b[4]", "$.a.b[4].c", "$.nope", "$.a"];
+        let json_column = texts(&vec![Some(json); paths.len()]);
+        let path_column = texts(&paths.iter().map(|p| Some(*p)).collect::<Vec<_>>());
+        let got = answers(json_extract(&[json_column.clone(), path_column.clone()], true).unwrap());
+        let want = [Some("two words"), Some("10"), Some("x"), Some("true"), None, None, Some("1.5"), None, None];
+        assert_eq!(got, want.map(|v| v.map(str::to_string)));
+        let whole = answers(json_extract(&[json_column, path_column], false).unwrap());
+        assert_eq!(whole[0].as_deref(), Some("\"two words\""));
+        assert_eq!(whole[5].as_deref(), Some(r#"{"c":1.5}"#));
+        assert_eq!(whole[7], None);
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_null_and_a_bad_path_is_an_error() {
+        let got = json_extract(&[texts(&[Some("{not json"), None]), texts(&[Some("$.a"), Some("$.a")])], true);
+        assert_eq!(answers(got.unwrap()), [None, None]);
+        let bad = json_extract(&[texts(&[Some("{}")]), texts(&[Some("a")])], true).unwrap_err().to_string();
+        assert!(bad.contains("INVALID_FUNCTION_ARGUMENT: Invalid JSON path: 'a'"), "{bad}");
+    }
+
+    #[test]
+    fn url_parts_as_trino_answers_them() {
+        let url =
+            texts(&[Some("https://shop.example.com:8443/products/books?q=rust%20tui&page=2#top"), Some("not a url")]);
+        let part = |p| answers(url_extract(p, std::slice::from_ref(&url)).unwrap())[0].clone();
+        assert_eq!(part(UrlPart::Protocol).as_deref(), Some("https"));
+        assert_eq!(part(UrlPart::Host).as_deref(), Some("shop.example.com"));
+        let ports = url_extract(UrlPart::Port, std::slice::from_ref(&url)).unwrap();
+        assert_eq!(as_int64_array(&ports).unwrap().iter().collect::<Vec<_>>(), [Some(8443), None]);
+        assert_eq!(part(UrlPart::Path).as_deref(), Some("/products/books"));
+        assert_eq!(part(UrlPart::Query).as_deref(), Some("q=rust%20tui&page=2"));
+        assert_eq!(part(UrlPart::Fragment).as_deref(), Some("top"));
+        let names = texts(&[Some("q"), Some("q")]);
+        assert_eq!(
+            answers(url_extract(UrlPart::Parameter, &[url.clone(), names]).unwrap()),
+            [Some("rust tui".into()), None]
+        );
+        assert_eq!(answers(url_extract(UrlPart::Host, &[url]).unwrap())[1], None);
+    }
+}
