@@ -487,3 +487,31 @@ fn stack_failure_with_rollback() {
     update(&mut app, Action::StackLoaded { result: Ok((Some(summary), events)), at: fixed_time() }, 12_000);
     insta::assert_snapshot!("stack_rollback", with_styles(&render(&app, &theme("default"), 120, 30)));
 }
+
+/// A line longer than the editor scrolls sideways with the cursor: what is typed is on screen,
+/// the cursor on it, and `‹` says text is hidden to the left.
+#[test]
+fn athena_editor_scrolls_a_long_line_with_the_cursor() {
+    let mut app = console(80, 24);
+    open_athena(&mut app);
+    let sql =
+        "SELECT url_extract_path(page_url) AS path, count(*) AS n FROM events WHERE day = '20' GROUP BY 1 LIMIT 5";
+    for c in sql.chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("test terminal");
+    terminal.draw(|frame| lakeops::ui::draw(&app, &theme("default"), frame)).expect("draw");
+    let screen = text(terminal.backend().buffer());
+    let line = screen.lines().find(|l| l.contains("  1‹")).unwrap_or_else(|| panic!("no scrolled line:\n{screen}"));
+    assert!(line.contains("GROUP BY 1 LIMIT 5"), "{line}");
+    assert!(!line.contains("SELECT"), "{line}");
+    let cursor = terminal.get_cursor_position().expect("cursor");
+    let row: String = (0..80).map(|x| terminal.backend().buffer()[(x, cursor.y)].symbol().to_string()).collect();
+    let typed_end = row.find("LIMIT 5").expect("the end of the line is on the cursor's row") + "LIMIT 5".len();
+    assert_eq!(cursor.x as usize, row[..typed_end].chars().count(), "the cursor is just after what was typed: {row}");
+
+    press(&mut app, KeyCode::Home);
+    let screen = text(&render(&app, &theme("default"), 80, 24));
+    let line = screen.lines().find(|l| l.contains("  1 ")).expect("line 1");
+    assert!(line.contains("│  1 SELECT url_extract_path"), "{line}");
+}

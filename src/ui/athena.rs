@@ -64,6 +64,9 @@ fn draw_editor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let visible = inner.height as usize;
     let top = view.editor.row.saturating_sub(visible.saturating_sub(1));
+    // Every line scrolls sideways with the cursor, so typing at the end of a long line is seen.
+    let width = (inner.width as usize).saturating_sub(GUTTER);
+    let left = view.editor.col.saturating_sub(width.saturating_sub(1));
     let lines: Vec<Line> = view
         .editor
         .lines
@@ -73,7 +76,7 @@ fn draw_editor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .take(visible)
         .map(|(i, chars)| {
             let text: String = chars.iter().collect();
-            let mut spans = vec![Span::styled(format!("{:>3} ", i + 1), dim(theme))];
+            let mut spans = Vec::new();
             match view.error_at.filter(|(row, _)| *row == i) {
                 // The line Athena complains about: the offending column marked.
                 Some((_, col)) => {
@@ -88,17 +91,39 @@ fn draw_editor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 }
                 None => spans.extend(highlight(&sanitize(&text), theme)),
             }
-            Line::from(spans)
+            let hidden = if left > 0 && !chars.is_empty() { "‹" } else { " " };
+            let mut line = vec![Span::styled(format!("{:>3}{hidden}", i + 1), dim(theme))];
+            line.extend(skip_chars(spans, left));
+            Line::from(line)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
     if focused && app.mode == crate::app::Mode::Normal {
-        let x = inner.x + 4 + view.editor.col as u16;
+        let x = inner.x + (GUTTER + view.editor.col - left) as u16;
         let y = inner.y + (view.editor.row - top) as u16;
         if x < inner.right() && y < inner.bottom() {
             frame.set_cursor_position((x, y));
         }
     }
+}
+
+/// The line number and a space (or `‹` when the line is scrolled sideways).
+const GUTTER: usize = 4;
+
+/// The spans without their first `count` characters, styles kept.
+fn skip_chars(spans: Vec<Span<'static>>, mut count: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    for span in spans {
+        let len = span.content.chars().count();
+        if count >= len {
+            count -= len;
+            continue;
+        }
+        let rest: String = span.content.chars().skip(count).collect();
+        count = 0;
+        out.push(Span::styled(rest, span.style));
+    }
+    out
 }
 
 /// Keywords in the accent colour, strings and numbers in the chart colours.
