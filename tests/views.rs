@@ -515,3 +515,34 @@ fn athena_editor_scrolls_a_long_line_with_the_cursor() {
     let line = screen.lines().find(|l| l.contains("  1 ")).expect("line 1");
     assert!(line.contains("│  1 SELECT url_extract_path"), "{line}");
 }
+
+/// The history list cuts a long query, not its state, age and bytes scanned.
+#[test]
+fn athena_history_keeps_each_querys_state_whole() {
+    use lakeops::model::{PastQuery, QueryState, QueryStatus};
+    let mut app = console(100, 30);
+    open_athena(&mut app);
+    update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)), 30);
+    let sql = format!(
+        "SELECT {} FROM events WHERE day = '20'",
+        (0..20).map(|i| format!("column_{i}")).collect::<Vec<_>>().join(", ")
+    );
+    let past = PastQuery {
+        status: QueryStatus {
+            id: "q1".into(),
+            state: QueryState::Succeeded,
+            reason: None,
+            scanned_bytes: Some(145_612),
+            engine_ms: Some(338),
+            submitted: Some(fixed_time() - chrono::Duration::minutes(5)),
+            statement_type: Some("DML".into()),
+        },
+        sql,
+        database: Some("clickstream".into()),
+    };
+    update(&mut app, Action::WorkgroupHistoryLoaded { result: Ok(vec![past]), at: fixed_time() }, 40);
+    let screen = text(&render(&app, &theme("default"), 100, 30));
+    let line = screen.lines().find(|l| l.contains("SELECT column_0")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(line.contains("…  SUCCEEDED · "), "the query is cut, its state follows: {line}");
+    assert!(line.contains(" · 142.2 KiB"), "bytes scanned whole: {line}");
+}

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, dim, panel};
+use super::{base, clip, dim, panel};
 use crate::app::athena::{AthenaFocus, AthenaView, Results};
 use crate::app::picker::Picker;
 use crate::app::App;
@@ -309,9 +309,12 @@ pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect
     // The selected choice stays in sight: the list scrolls by whole pages.
     let visible = names.height.max(1) as usize;
     let first = picker.selected / visible * visible;
-    // Details line up in a column after the longest (indented) label, within reason.
+    // Details line up in a column after the longest (indented) label; a label too long for the
+    // list is cut so that its detail (a query's state and age) stays whole.
     let label_width = |c: &crate::app::picker::Choice| 2 * c.depth as usize + c.label.chars().count();
-    let width = picker.choices.iter().map(label_width).max().unwrap_or(0).min(40);
+    let detail_width = picker.choices.iter().map(|c| c.detail.chars().count() + 2).max().unwrap_or(0);
+    let room = (names.width as usize).saturating_sub(detail_width.min(names.width as usize / 2)).max(12);
+    let width = picker.choices.iter().map(label_width).max().unwrap_or(0).min(room);
     let lines: Vec<Line> = picker
         .choices
         .iter()
@@ -322,7 +325,7 @@ pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect
             let selected = i == picker.selected;
             let style = if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
             let indent = "  ".repeat(c.depth as usize);
-            let label = format!("{indent}{}", sanitize(&c.label));
+            let label = format!("{indent}{}", clip(&c.label, width.saturating_sub(indent.len())));
             let mut spans = vec![Span::styled(format!("{label:<width$}"), style)];
             if !c.detail.is_empty() {
                 spans.push(Span::styled(

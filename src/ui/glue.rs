@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, dim, panel};
+use super::{base, clip, dim, panel};
 use crate::app::glue::GluePane;
 use crate::app::{audit, App};
 use crate::model::text::sanitize;
@@ -253,17 +253,6 @@ fn run_mark(run: &GlueRunDetail, theme: &Theme) -> (&'static str, Color) {
 
 fn seconds(s: u64) -> String {
     format::millis(s as f64 * 1000.0)
-}
-
-fn clip(text: &str, width: usize) -> String {
-    let clean = sanitize(text);
-    if clean.chars().count() <= width {
-        clean
-    } else {
-        let mut out: String = clean.chars().take(width.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
 }
 
 fn pane_title(title: &str, focused: bool) -> String {

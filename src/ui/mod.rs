@@ -136,6 +136,18 @@ pub(crate) fn record_lines(data: &[u8], style: impl Fn(crate::ops::record_view::
 }
 
 /// The part of `rect` centred with at most `width`×`height`.
+/// Outside text made safe and cut to `width` characters, `…` marking the cut.
+pub(crate) fn clip(text: &str, width: usize) -> String {
+    let clean = crate::model::text::sanitize(text);
+    if clean.chars().count() <= width {
+        clean
+    } else {
+        let mut out: String = clean.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
 pub(crate) fn centered(rect: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(rect.width);
     let h = height.min(rect.height);
