@@ -234,6 +234,13 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
     let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["_col0", "d", "user_id"]);
 
+    // A row value reads as Athena prints one, a missing field inside it as null.
+    let nested = rows(&s, "SELECT data.location, data FROM raw_events WHERE event_type = 'search' LIMIT 1").await;
+    let (location, data) = (nested[0][0].as_deref().unwrap(), nested[0][1].as_deref().unwrap());
+    assert!(location.starts_with("{country=") && location.contains(", city=") && location.ends_with('}'), "{location}");
+    assert!(data.starts_with("{page_url=https://") && data.contains(", product_id=null, "), "{data}");
+    assert!(data.contains(&format!("location={location}")), "{data}");
+
     // A search has no product: NULL, not "".
     let products = rows(&s, "SELECT product_id, page_url FROM events WHERE event_type = 'search' LIMIT 3").await;
     assert!(products.iter().all(|r| r[0].is_none() && r[1].is_some()), "{products:?}");

@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
-use datafusion::arrow::array::Array;
+use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -281,10 +281,38 @@ fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Option<String>>>, datafusion:
                 .columns()
                 .iter()
                 .zip(&formatters)
-                .map(|(column, format)| (!column.is_null(row)).then(|| format.value(row).to_string()))
-                .collect();
+                .map(|(column, format)| {
+                    if column.is_null(row) {
+                        return Ok(None);
+                    }
+                    match column.as_struct_opt() {
+                        Some(fields) => row_value(fields, row, &options).map(Some),
+                        None => Ok(Some(format.value(row).to_string())),
+                    }
+                })
+                .collect::<Result<_, _>>()?;
             out.push(values);
         }
     }
     Ok(out)
+}
+
+/// A row (struct) value as Athena prints it: `{country=US, city=null}`.
+fn row_value(
+    fields: &datafusion::arrow::array::StructArray,
+    row: usize,
+    options: &FormatOptions,
+) -> Result<String, datafusion::arrow::error::ArrowError> {
+    let mut parts = Vec::with_capacity(fields.num_columns());
+    for (field, child) in fields.fields().iter().zip(fields.columns()) {
+        let value = if child.is_null(row) {
+            "null".to_string()
+        } else if let Some(inner) = child.as_struct_opt() {
+            row_value(inner, row, options)?
+        } else {
+            ArrayFormatter::try_new(child.as_ref(), options)?.value(row).to_string()
+        };
+        parts.push(format!("{}={value}", field.name()));
+    }
+    Ok(format!("{{{}}}", parts.join(", ")))
 }
