@@ -92,7 +92,7 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         Some(file) => {
             let path = args.output.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
             file.write_all(text.as_bytes()).map_err(|e| Failure::Platform(format!("cannot write {path}: {e}")))?;
-            eprintln!("{} rows written to {path}", rows.len());
+            eprintln!("{} rows written to {path}", crate::ops::format::thousands(rows.len() as f64));
             Ok(String::new())
         }
         None => Ok(text),
