@@ -338,9 +338,69 @@ mod mocked {
                 .build()
         });
         let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&list, &batch]);
-        let row = lakeops::aws::athena::workgroup_status(&client, "ops", now).await.unwrap();
+        let row = lakeops::aws::athena::workgroup_status(&client, "ops", now, &Default::default()).await.unwrap();
         assert_eq!((row.running, row.failed_last_hour), (1, 1));
         assert_eq!(row.scanned_bytes_today, 2_000_001_000, "both finished queries were submitted today");
+    }
+
+    /// The history is one ListQueryExecutions and one BatchGetQueryExecution call; an endpoint
+    /// without the batch call (it answers HTTP 500 with no error code, as moto does) is read one
+    /// GetQueryExecution at a time, and the batch call is not tried again.
+    #[tokio::test]
+    async fn the_history_is_read_in_one_batch_where_the_endpoint_has_it() {
+        use aws_sdk_athena::operation::batch_get_query_execution::BatchGetQueryExecutionOutput;
+        use aws_sdk_athena::operation::list_query_executions::ListQueryExecutionsOutput;
+        use lakeops::platform::Platform;
+        let ids: Vec<String> = (0..30).map(|i| format!("q{i:02}")).collect();
+        let listed = ids.clone();
+        let list = mock!(Client::list_query_executions).then_output(move || {
+            ListQueryExecutionsOutput::builder().set_query_execution_ids(Some(listed.clone())).build()
+        });
+        let query = |id: &str, minute: i64| {
+            QueryExecution::builder()
+                .query_execution_id(id)
+                .query(format!("SELECT {minute}"))
+                .status(
+                    QueryExecutionStatus::builder()
+                        .state(QueryExecutionState::Succeeded)
+                        .submission_date_time(aws_smithy_types::DateTime::from_secs(1_774_000_000 + minute * 60))
+                        .build(),
+                )
+                .build()
+        };
+        let batch = mock!(Client::batch_get_query_execution).then_output(move || {
+            BatchGetQueryExecutionOutput::builder()
+                .query_executions(query("q00", 1))
+                .query_executions(query("q01", 2))
+                .build()
+        });
+        let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&list, &batch]);
+        let (_dir, _paths, _loaded, batched) = platform(client).await;
+        let past = batched.query_history("ops").await.expect("history in a batch");
+        let seen: Vec<(&str, &str)> = past.iter().map(|p| (p.status.id.as_str(), p.sql.as_str())).collect();
+        assert_eq!(seen, [("q01", "SELECT 2"), ("q00", "SELECT 1")], "newest first");
+        assert_eq!(batch.num_calls(), 1, "30 ids are one batch call");
+
+        // An endpoint without BatchGetQueryExecution.
+        let list = mock!(Client::list_query_executions).then_output(move || {
+            ListQueryExecutionsOutput::builder().set_query_execution_ids(Some(ids.clone())).build()
+        });
+        let missing = mock!(Client::batch_get_query_execution).then_http_response(|| {
+            aws_smithy_runtime_api::http::Response::new(
+                500.try_into().unwrap(),
+                aws_smithy_types::body::SdkBody::from("<html><title>500 Internal Server Error</title></html>"),
+            )
+        });
+        let one =
+            mock!(Client::get_query_execution).then_output(|| execution(QueryExecutionState::Succeeded, None, 10));
+        let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&list, &missing, &one]);
+        let (_dir2, _paths2, _loaded2, single) = platform(client).await;
+        let past = single.query_history("ops").await.expect("history one by one");
+        assert_eq!(past.len(), 20, "the 20 newest, one call each");
+        // One BatchGetQueryExecution call: three HTTP attempts, the SDK retrying a 500.
+        assert_eq!((missing.num_calls(), one.num_calls()), (3, 20));
+        single.query_history("ops").await.expect("history again");
+        assert_eq!((missing.num_calls(), one.num_calls()), (3, 40), "the batch call is not tried again");
     }
 
     #[tokio::test]

@@ -248,7 +248,11 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
         }
         Action::Exported { result, at } => {
             match result {
-                Ok((path, rows)) => toast(app, ToastLevel::Info, format!("{} rows written to {path}", crate::ops::format::thousands(rows as f64))),
+                Ok((path, rows)) => toast(
+                    app,
+                    ToastLevel::Info,
+                    format!("{} rows written to {path}", crate::ops::format::thousands(rows as f64)),
+                ),
                 Err(e) => report_error(app, "export", &e, at),
             }
             app.dirty = true;

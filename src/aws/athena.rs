@@ -1,6 +1,9 @@
 //! Athena: start a query, follow it, read its results a page at a time, cancel it.
 
-use aws_sdk_athena::types::QueryExecutionContext;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use aws_sdk_athena::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_athena::types::{QueryExecution, QueryExecutionContext};
 use aws_sdk_athena::Client;
 use chrono::DateTime;
 
@@ -31,24 +34,76 @@ pub async fn status(client: &Client, id: &str) -> Result<QueryStatus, PlatformEr
     Ok(execution(client, id).await?.status)
 }
 
-/// Queries of the workgroup's history read in full (each is one GetQueryExecution).
-const HISTORY_READ: usize = 20;
+/// BatchGetQueryExecution reads at most 50 queries a call.
+const BATCH: usize = 50;
+/// Queries read one GetQueryExecution at a time where the endpoint has no batch call.
+const ONE_BY_ONE: usize = 20;
 
-/// The workgroup's recent queries, newest first: ListQueryExecutions lists ids newest
-/// first; each is read with GetQueryExecution (endpoints without BatchGetQueryExecution,
-/// moto among them, answer it too).
-pub async fn history(client: &Client, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError> {
+/// Whether the endpoint lacks BatchGetQueryExecution (moto does): found out by the first
+/// call, which answers without an error code, and remembered.
+#[derive(Debug, Default)]
+pub struct Batching {
+    unsupported: AtomicBool,
+}
+
+/// The queries `ids`: one BatchGetQueryExecution call per 50, or, where the endpoint has no
+/// such call, one GetQueryExecution for each of the first 20.
+pub async fn executions(
+    client: &Client,
+    ids: &[String],
+    batching: &Batching,
+) -> Result<Vec<QueryExecution>, PlatformError> {
+    if !batching.unsupported.load(Ordering::Relaxed) {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(BATCH) {
+            match client.batch_get_query_execution().set_query_execution_ids(Some(chunk.to_vec())).send().await {
+                Ok(out) => found.extend(out.query_executions().iter().cloned()),
+                Err(e) if not_served(&e) => {
+                    batching.unsupported.store(true, Ordering::Relaxed);
+                    break;
+                }
+                Err(e) => return Err(platform_error("Athena BatchGetQueryExecution", e)),
+            }
+        }
+        if !batching.unsupported.load(Ordering::Relaxed) {
+            return Ok(found);
+        }
+    }
+    let mut found = Vec::new();
+    for id in ids.iter().take(ONE_BY_ONE) {
+        let out = client
+            .get_query_execution()
+            .query_execution_id(id)
+            .send()
+            .await
+            .map_err(|e| platform_error("Athena GetQueryExecution", e))?;
+        found.extend(out.query_execution().cloned());
+    }
+    Ok(found)
+}
+
+/// An answer that is no AWS error at all (a web server's error page, an error without a
+/// code): the endpoint does not serve the call.
+fn not_served<E: ProvideErrorMetadata>(err: &SdkError<E, aws_smithy_runtime_api::http::Response>) -> bool {
+    match err {
+        SdkError::ServiceError(e) => e.err().code().is_none(),
+        SdkError::ResponseError(e) => !e.raw().status().is_success(),
+        _ => false,
+    }
+}
+
+/// The workgroup's recent queries, newest first: ListQueryExecutions lists the 50 newest
+/// ids, read in one batch.
+pub async fn history(client: &Client, workgroup: &str, batching: &Batching) -> Result<Vec<PastQuery>, PlatformError> {
     let listed = client
         .list_query_executions()
         .work_group(workgroup)
-        .max_results(50)
+        .max_results(BATCH as i32)
         .send()
         .await
         .map_err(|e| platform_error("Athena ListQueryExecutions", e))?;
-    let mut past = Vec::new();
-    for id in listed.query_execution_ids().iter().take(HISTORY_READ) {
-        past.push(execution(client, id).await?);
-    }
+    let mut past: Vec<PastQuery> =
+        executions(client, listed.query_execution_ids(), batching).await?.iter().map(past_query).collect();
     past.sort_by_key(|p| std::cmp::Reverse(p.status.submitted));
     Ok(past)
 }
@@ -73,7 +128,15 @@ async fn execution(client: &Client, id: &str) -> Result<PastQuery, PlatformError
         .send()
         .await
         .map_err(|e| platform_error("Athena GetQueryExecution", e))?;
-    let execution = out.query_execution();
+    let mut past =
+        out.query_execution().map(past_query).unwrap_or_else(|| past_query(&QueryExecution::builder().build()));
+    past.status.id = id.to_string();
+    Ok(past)
+}
+
+fn past_query(execution: &QueryExecution) -> PastQuery {
+    let id = execution.query_execution_id().unwrap_or_default();
+    let execution = Some(execution);
     let status = execution.and_then(|e| e.status());
     let statistics = execution.and_then(|e| e.statistics());
     let sql = execution.and_then(|e| e.query()).unwrap_or_default().to_string();
@@ -89,7 +152,7 @@ async fn execution(client: &Client, id: &str) -> Result<PastQuery, PlatformError
             .and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos())),
         statement_type: execution.and_then(|e| e.statement_type()).map(|t| t.as_str().to_string()),
     };
-    Ok(PastQuery { status, sql, database })
+    PastQuery { status, sql, database }
 }
 
 /// One page of results; the header row of a SELECT's first page is left for the caller
@@ -131,21 +194,19 @@ pub async fn stop(client: &Client, id: &str) -> Result<(), PlatformError> {
     Ok(())
 }
 
-/// Queries looked at for the overview's row: the workgroup's 50 newest (one
-/// ListQueryExecutions page, one BatchGetQueryExecution call).
-const RECENT_QUERIES: i32 = 50;
-
 /// The workgroup's recent queries: running or queued, failed in the last hour, and the bytes
-/// scanned today (UTC) by the 50 newest.
+/// scanned today (UTC) by the 50 newest (one ListQueryExecutions page, one
+/// BatchGetQueryExecution call).
 pub async fn workgroup_status(
     client: &Client,
     workgroup: &str,
     now: DateTime<chrono::Utc>,
+    batching: &Batching,
 ) -> Result<crate::model::AthenaStatus, PlatformError> {
     let listed = client
         .list_query_executions()
         .work_group(workgroup)
-        .max_results(RECENT_QUERIES)
+        .max_results(BATCH as i32)
         .send()
         .await
         .map_err(|e| platform_error("Athena ListQueryExecutions", e))?;
@@ -159,15 +220,10 @@ pub async fn workgroup_status(
     if ids.is_empty() {
         return Ok(status);
     }
-    let out = client
-        .batch_get_query_execution()
-        .set_query_execution_ids(Some(ids))
-        .send()
-        .await
-        .map_err(|e| platform_error("Athena BatchGetQueryExecution", e))?;
+    let found = executions(client, &ids, batching).await?;
     let time = |t: Option<&aws_smithy_types::DateTime>| t.and_then(|t| DateTime::from_timestamp(t.secs(), 0));
     let today = now.date_naive();
-    for q in out.query_executions() {
+    for q in &found {
         let s = q.status();
         let state = QueryState::parse(s.and_then(|s| s.state()).map(|s| s.as_str()).unwrap_or("FAILED"));
         let submitted = time(s.and_then(|s| s.submission_date_time()));

@@ -39,6 +39,7 @@ pub struct AwsPlatform {
     logs: aws_sdk_cloudwatchlogs::Client,
     sqs: aws_sdk_sqs::Client,
     athena: aws_sdk_athena::Client,
+    athena_batching: athena::Batching,
     cloudformation: aws_sdk_cloudformation::Client,
     state: Mutex<State>,
 }
@@ -79,6 +80,7 @@ impl AwsPlatform {
             logs: client::logs_client(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
             athena: aws_sdk_athena::Client::new(&config),
+            athena_batching: athena::Batching::default(),
             cloudformation: aws_sdk_cloudformation::Client::new(&config),
             state: Mutex::new(State::default()),
         }
@@ -102,6 +104,7 @@ impl AwsPlatform {
     #[doc(hidden)]
     pub fn with_athena(mut self, client: aws_sdk_athena::Client) -> AwsPlatform {
         self.athena = client;
+        self.athena_batching = athena::Batching::default();
         self
     }
 
@@ -256,7 +259,7 @@ impl Platform for AwsPlatform {
     }
 
     async fn query_history(&self, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError> {
-        self.call("ListQueryExecutions", athena::history(&self.athena, workgroup)).await
+        self.call("ListQueryExecutions", athena::history(&self.athena, workgroup, &self.athena_batching)).await
     }
 
     async fn workgroups(&self) -> Result<Vec<String>, PlatformError> {

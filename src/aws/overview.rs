@@ -247,7 +247,10 @@ impl AwsPlatform {
         }
         let workgroup = &self.settings.platform.athena.workgroup;
         let row = self
-            .call("BatchGetQueryExecution", athena::workgroup_status(&self.athena, workgroup, chrono::Utc::now()))
+            .call(
+                "BatchGetQueryExecution",
+                athena::workgroup_status(&self.athena, workgroup, chrono::Utc::now(), &self.athena_batching),
+            )
             .await?;
         self.state().athena_row = Some((Instant::now(), row.clone()));
         Ok(row)
