@@ -71,13 +71,7 @@ pub async fn executions(
     }
     let mut found = Vec::new();
     for id in ids.iter().take(ONE_BY_ONE) {
-        let out = client
-            .get_query_execution()
-            .query_execution_id(id)
-            .send()
-            .await
-            .map_err(|e| platform_error("Athena GetQueryExecution", e))?;
-        found.extend(out.query_execution().cloned());
+        found.extend(get_execution(client, id).await?);
     }
     Ok(found)
 }
@@ -121,15 +115,19 @@ pub async fn workgroups(client: &Client) -> Result<Vec<String>, PlatformError> {
     Ok(names)
 }
 
-async fn execution(client: &Client, id: &str) -> Result<PastQuery, PlatformError> {
+async fn get_execution(client: &Client, id: &str) -> Result<Option<QueryExecution>, PlatformError> {
     let out = client
         .get_query_execution()
         .query_execution_id(id)
         .send()
         .await
         .map_err(|e| platform_error("Athena GetQueryExecution", e))?;
-    let mut past =
-        out.query_execution().map(past_query).unwrap_or_else(|| past_query(&QueryExecution::builder().build()));
+    Ok(out.query_execution)
+}
+
+async fn execution(client: &Client, id: &str) -> Result<PastQuery, PlatformError> {
+    let execution = get_execution(client, id).await?.unwrap_or_else(|| QueryExecution::builder().build());
+    let mut past = past_query(&execution);
     past.status.id = id.to_string();
     Ok(past)
 }
