@@ -271,48 +271,59 @@ fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Option<String>>>, datafusion:
         .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f"));
     let mut out = Vec::new();
     for batch in batches {
-        let formatters = batch
-            .columns()
-            .iter()
-            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
-            .collect::<Result<Vec<_>, _>>()?;
+        let cells = batch.columns().iter().map(|c| Cell::new(c.as_ref(), &options)).collect::<Result<Vec<_>, _>>()?;
         for row in 0..batch.num_rows() {
-            let values = batch
-                .columns()
-                .iter()
-                .zip(&formatters)
-                .map(|(column, format)| {
-                    if column.is_null(row) {
-                        return Ok(None);
-                    }
-                    match column.as_struct_opt() {
-                        Some(fields) => row_value(fields, row, &options).map(Some),
-                        None => Ok(Some(format.value(row).to_string())),
-                    }
-                })
-                .collect::<Result<_, _>>()?;
-            out.push(values);
+            out.push(cells.iter().map(|cell| (!cell.array.is_null(row)).then(|| cell.value(row))).collect());
         }
     }
     Ok(out)
 }
 
-/// A row (struct) value as Athena prints it: `{country=US, city=null}`.
-fn row_value(
-    fields: &datafusion::arrow::array::StructArray,
-    row: usize,
-    options: &FormatOptions,
-) -> Result<String, datafusion::arrow::error::ArrowError> {
-    let mut parts = Vec::with_capacity(fields.num_columns());
-    for (field, child) in fields.fields().iter().zip(fields.columns()) {
-        let value = if child.is_null(row) {
-            "null".to_string()
-        } else if let Some(inner) = child.as_struct_opt() {
-            row_value(inner, row, options)?
-        } else {
-            ArrayFormatter::try_new(child.as_ref(), options)?.value(row).to_string()
+/// How one column's values are written, made once a batch: a formatter, or for a row
+/// (struct) its fields', so that it reads as Athena prints it: `{country=US, city=null}`.
+struct Cell<'a> {
+    array: &'a dyn Array,
+    kind: CellKind<'a>,
+}
+
+enum CellKind<'a> {
+    Plain(ArrayFormatter<'a>),
+    Row(Vec<(&'a str, Cell<'a>)>),
+}
+
+impl<'a> Cell<'a> {
+    fn new(
+        array: &'a dyn Array,
+        options: &'a FormatOptions<'a>,
+    ) -> Result<Cell<'a>, datafusion::arrow::error::ArrowError> {
+        let kind = match array.as_struct_opt() {
+            Some(fields) => CellKind::Row(
+                fields
+                    .fields()
+                    .iter()
+                    .zip(fields.columns())
+                    .map(|(field, child)| Ok((field.name().as_str(), Cell::new(child.as_ref(), options)?)))
+                    .collect::<Result<_, datafusion::arrow::error::ArrowError>>()?,
+            ),
+            None => CellKind::Plain(ArrayFormatter::try_new(array, options)?),
         };
-        parts.push(format!("{}={value}", field.name()));
+        Ok(Cell { array, kind })
     }
-    Ok(format!("{{{}}}", parts.join(", ")))
+
+    /// The value at `row`, which is not NULL (a NULL field inside a row is written `null`).
+    fn value(&self, row: usize) -> String {
+        match &self.kind {
+            CellKind::Plain(format) => format.value(row).to_string(),
+            CellKind::Row(fields) => {
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|(name, cell)| {
+                        let value = if cell.array.is_null(row) { "null".to_string() } else { cell.value(row) };
+                        format!("{name}={value}")
+                    })
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+        }
+    }
 }
