@@ -104,7 +104,11 @@ fn mib(bytes: isize) -> String {
 fn main() {
     let header =
         Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "bench".into(), readonly: false };
-    let mut app = App::new(header, Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 }, 5_000);
+    let mut app = App::new(
+        header,
+        Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01, redshift_cpu_percent: 80.0 },
+        5_000,
+    );
     update(&mut app, Action::Resize { width: 200, height: 50 }, 0);
     app.views = vec![ViewId::Overview, ViewId::Athena];
     app.athena.results = Some(Results { id: "q".into(), loading: true, ..Default::default() });

@@ -28,7 +28,11 @@ fn fixture() -> (lakeops::settings::Loaded, Arc<ManualClock>, Sandbox) {
 fn app(snapshot: &PlatformSnapshot, width: u16, height: u16) -> App {
     let header =
         Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
-    let mut app = App::new(header, Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 }, 5_000);
+    let mut app = App::new(
+        header,
+        Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01, redshift_cpu_percent: 80.0 },
+        5_000,
+    );
     update(&mut app, Action::Resize { width, height }, 0);
     update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot.clone())), at: snapshot.taken_at }, 1);
     app

@@ -71,7 +71,7 @@ impl StreamSort {
             StreamSort::Shards => number(|s| s.open_shards as f64),
             StreamSort::Records => number(|s| s.incoming_records_per_second.unwrap_or(-1.0)),
             StreamSort::Bytes => number(|s| s.incoming_bytes_per_second.unwrap_or(-1.0)),
-            StreamSort::Capacity => number(|s| s.write_capacity_used().unwrap_or(-1.0)),
+            StreamSort::Capacity => number(|s| crate::ops::kinesis::write_capacity_used(s).unwrap_or(-1.0)),
             StreamSort::IteratorAge => number(|s| s.iterator_age_ms.unwrap_or(-1.0)),
             StreamSort::Throttled => number(|s| s.write_throttled.unwrap_or(0.0) + s.read_throttled.unwrap_or(0.0)),
             StreamSort::Consumers => number(|s| s.consumers as f64),

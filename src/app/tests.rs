@@ -9,7 +9,11 @@ use crate::platform::PlatformError;
 pub(super) fn app() -> App {
     let header =
         Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
-    let mut app = App::new(header, Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 }, 5_000);
+    let mut app = App::new(
+        header,
+        Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01, redshift_cpu_percent: 80.0 },
+        5_000,
+    );
     update(&mut app, Action::Resize { width: 100, height: 30 }, 0);
     app
 }

@@ -11,6 +11,7 @@ mod kinesis;
 pub mod logs;
 mod overview;
 mod peek;
+mod series;
 mod sqs;
 pub mod stack;
 
@@ -25,7 +26,7 @@ use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey, Stat};
 use crate::platform::{BackendInfo, Platform, PlatformError};
 use crate::settings::Settings;
-use overview::stream_keys;
+use series::StreamKeys;
 
 /// ListStreams allows 5 calls a second per account: the discovered list is reused this long.
 const DISCOVERY_TTL: Duration = Duration::from_secs(300);
@@ -192,7 +193,7 @@ impl Platform for AwsPlatform {
         if extras.enhanced_monitoring {
             self.shard_rates(stream, &mut shards, now_s).await?;
         }
-        let [records, ..] = stream_keys(stream);
+        let records = StreamKeys::new(stream).incoming_records;
         let peak = self.state().metrics.history(&records, now_s, 180).into_iter().map(|v| v / 60.0).reduce(f64::max);
         let mut warnings = Vec::new();
         let since = now_s - 86_400;
@@ -364,20 +365,21 @@ impl Platform for AwsPlatform {
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
         let end = crate::ops::metrics::floor_minute(chrono::Utc::now().timestamp());
         let window = crate::ops::metrics::Window { start: end - minutes as i64 * 60, end };
-        let keys = stream_keys(stream);
-        let data = self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &keys, window)).await?;
-        let value = |i: usize, t: i64| {
-            data[i].1.iter().find(|(ts, _)| crate::ops::metrics::floor_minute(*ts) == t).map(|(_, v)| *v)
+        let keys = StreamKeys::new(stream);
+        let data = self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &keys.all(), window)).await?;
+        let value = |key: &crate::ops::metrics::SeriesKey, t: i64| {
+            let points = data.iter().find(|(k, _)| k == key).map(|(_, p)| p.as_slice()).unwrap_or_default();
+            points.iter().find(|(ts, _)| crate::ops::metrics::floor_minute(*ts) == t).map(|(_, v)| *v)
         };
         let points = (0..minutes as i64)
             .map(|m| window.start + m * 60)
             .map(|t| StreamPoint {
                 t,
-                records_per_second: value(0, t).map(|v| v / 60.0),
-                bytes_per_second: value(1, t).map(|v| v / 60.0),
-                iterator_age_ms: value(2, t),
-                write_throttled: value(3, t),
-                read_throttled: value(4, t),
+                records_per_second: value(&keys.incoming_records, t).map(|v| v / 60.0),
+                bytes_per_second: value(&keys.incoming_bytes, t).map(|v| v / 60.0),
+                iterator_age_ms: value(&keys.iterator_age, t),
+                write_throttled: value(&keys.write_throttled, t),
+                read_throttled: value(&keys.read_throttled, t),
             })
             .collect();
         Ok(StreamSeries { period_seconds: 60, points })

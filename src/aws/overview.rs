@@ -3,9 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use super::series::{self, FirehoseKeys, FunctionKeys, RedshiftKeys, StreamKeys};
 use super::{athena, cloudtrail, cloudwatch, glue, kinesis, sqs, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
-use crate::ops::metrics::{MetricStore, SeriesKey, Stat};
+use crate::ops::metrics::{MetricStore, SeriesKey};
 use crate::platform::{Platform, PlatformError};
 
 /// A stream's summary is read at most this often by the overview; the detail and resharding
@@ -38,12 +39,14 @@ impl AwsPlatform {
         }
 
         let function = self.settings.platform.lambda.function.clone();
-        let mut keys: Vec<SeriesKey> = streams.iter().flat_map(|s| stream_keys(&s.name)).collect();
-        keys.extend(function_keys(&function));
-        keys.push(dlq_age_key(&self.settings.platform.dlq.queue));
-        keys.extend(redshift_keys(&self.settings.platform.redshift));
+        let function_keys = FunctionKeys::new(&function);
+        let redshift_keys = RedshiftKeys::new(&self.settings.platform.redshift);
+        let mut keys: Vec<SeriesKey> = streams.iter().flat_map(|s| StreamKeys::new(&s.name).all()).collect();
+        keys.extend(function_keys.all());
+        keys.push(series::dlq_age(&self.settings.platform.dlq.queue));
+        keys.extend(redshift_keys.iter().flat_map(RedshiftKeys::all));
         let firehose = self.firehose_streams(&mut problems).await;
-        keys.extend(firehose.iter().flat_map(|name| firehose_keys(name)));
+        keys.extend(firehose.iter().flat_map(|name| FirehoseKeys::new(name).all()));
         let store = self.state().metrics.clone();
         match self.call("GetMetricData", cloudwatch::fetch(&self.cloudwatch, &store, &keys, now_s)).await {
             Ok((window, data)) => {
@@ -58,34 +61,34 @@ impl AwsPlatform {
         let store = &self.state().metrics.clone();
         let latest = |k: &SeriesKey| store.latest(k, now_s);
         for s in &mut streams {
-            let [records, bytes, age, write, read] = stream_keys(&s.name);
-            s.incoming_records_per_second = latest(&records).map(|v| v / 60.0);
-            s.incoming_bytes_per_second = latest(&bytes).map(|v| v / 60.0);
-            s.incoming_history = store.history(&records, now_s, 180).into_iter().map(|v| v / 60.0).collect();
-            s.iterator_age_ms = latest(&age);
-            s.iterator_age_ms_before = store.earlier(&age, now_s, 10);
-            s.write_throttled = latest(&write);
-            s.read_throttled = latest(&read);
+            let k = StreamKeys::new(&s.name);
+            s.incoming_records_per_second = latest(&k.incoming_records).map(|v| v / 60.0);
+            s.incoming_bytes_per_second = latest(&k.incoming_bytes).map(|v| v / 60.0);
+            s.incoming_history = store.history(&k.incoming_records, now_s, 180).into_iter().map(|v| v / 60.0).collect();
+            s.iterator_age_ms = latest(&k.iterator_age);
+            s.iterator_age_ms_before = store.earlier(&k.iterator_age, now_s, 10);
+            s.write_throttled = latest(&k.write_throttled);
+            s.read_throttled = latest(&k.read_throttled);
         }
-        let [invocations, errors, throttles, duration, p99, age, concurrency] = function_keys(&function);
+        let k = &function_keys;
         let history = |k: &SeriesKey| store.history(k, now_s, crate::ops::metrics::HISTORY_SECONDS / 60);
         let function = FunctionStatus {
             name: function.clone(),
-            invocations_per_minute: latest(&invocations),
-            errors_per_minute: latest(&errors).or(latest(&invocations).map(|_| 0.0)),
-            throttles_per_minute: latest(&throttles),
-            duration_ms: latest(&duration),
-            duration_p99_ms: latest(&p99),
-            iterator_age_ms: latest(&age),
-            concurrency: latest(&concurrency),
+            invocations_per_minute: latest(&k.invocations),
+            errors_per_minute: latest(&k.errors).or(latest(&k.invocations).map(|_| 0.0)),
+            throttles_per_minute: latest(&k.throttles),
+            duration_ms: latest(&k.duration),
+            duration_p99_ms: latest(&k.duration_p99),
+            iterator_age_ms: latest(&k.iterator_age),
+            concurrency: latest(&k.concurrency),
             history: FunctionHistory {
-                invocations: history(&invocations),
-                errors: history(&errors),
-                throttles: history(&throttles),
-                duration_ms: history(&duration),
-                duration_p99_ms: history(&p99),
-                iterator_age_ms: history(&age),
-                concurrency: history(&concurrency),
+                invocations: history(&k.invocations),
+                errors: history(&k.errors),
+                throttles: history(&k.throttles),
+                duration_ms: history(&k.duration),
+                duration_p99_ms: history(&k.duration_p99),
+                iterator_age_ms: history(&k.iterator_age),
+                concurrency: history(&k.concurrency),
             },
         };
 
@@ -102,7 +105,12 @@ impl AwsPlatform {
                 "the S3 zones are not read on AWS (their storage metrics are daily); the DLQ is under Alarms",
             ),
             glue,
-            redshift: redshift_status(&self.settings.platform.redshift, store, now_s),
+            redshift: match &redshift_keys {
+                Some(keys) => {
+                    Reading::Ready { data: redshift_status(&self.settings.platform.redshift, keys, store, now_s) }
+                }
+                None => Reading::NotWatched,
+            },
             athena: match self.athena_status().await {
                 Ok(status) => Reading::Ready { data: status },
                 Err(e) => Reading::Unavailable { reason: e.to_string() },
@@ -288,7 +296,7 @@ impl AwsPlatform {
         };
         let dlq = match self.call("GetQueueAttributes", sqs::depth(&self.sqs, &p.dlq.queue)).await {
             Ok(Some(mut d)) => {
-                d.oldest_age_seconds = store.latest(&dlq_age_key(&p.dlq.queue), now_s);
+                d.oldest_age_seconds = store.latest(&series::dlq_age(&p.dlq.queue), now_s);
                 Reading::Ready { data: d }
             }
             Ok(None) => Reading::unavailable(format!("queue {} not found: is the stack provisioned?", p.dlq.queue)),
@@ -297,11 +305,11 @@ impl AwsPlatform {
         let firehose = firehose
             .iter()
             .map(|name| {
-                let [freshness, success] = firehose_keys(name);
+                let keys = FirehoseKeys::new(name);
                 FirehoseStatus {
                     name: name.clone(),
-                    freshness_seconds: store.latest(&freshness, now_s),
-                    success: store.latest(&success, now_s),
+                    freshness_seconds: store.latest(&keys.freshness, now_s),
+                    success: store.latest(&keys.success, now_s),
                 }
             })
             .collect();
@@ -311,86 +319,31 @@ impl AwsPlatform {
     }
 }
 
-/// The warehouse's series for the snapshot's call: [load, connections, disk, health].
-fn redshift_keys(settings: &crate::settings::RedshiftSettings) -> Vec<SeriesKey> {
-    use crate::settings::RedshiftMode;
-    let name = settings.name.as_str();
-    match settings.mode {
-        RedshiftMode::Cluster => {
-            let k = |metric, stat| SeriesKey::new("AWS/Redshift", metric, "ClusterIdentifier", name, stat);
-            vec![
-                k("CPUUtilization", Stat::Average),
-                k("DatabaseConnections", Stat::Average),
-                k("PercentageDiskSpaceUsed", Stat::Average),
-                k("HealthStatus", Stat::Minimum),
-            ]
-        }
-        RedshiftMode::Serverless => {
-            let k = |metric, stat| SeriesKey::new("AWS/Redshift-Serverless", metric, "Workgroup", name, stat);
-            vec![k("ComputeCapacity", Stat::Average), k("DatabaseConnections", Stat::Average)]
-        }
-        RedshiftMode::Off => Vec::new(),
-    }
-}
-
+/// The warehouse as its series read, each by name.
 fn redshift_status(
     settings: &crate::settings::RedshiftSettings,
+    keys: &RedshiftKeys,
     store: &MetricStore,
     now_s: i64,
-) -> Reading<RedshiftStatus> {
-    use crate::settings::RedshiftMode;
-    let keys = redshift_keys(settings);
-    let latest = |i: usize| keys.get(i).and_then(|k| store.latest(k, now_s));
-    let history = |i: usize| {
-        keys.get(i).map(|k| store.history(k, now_s, crate::ops::metrics::HISTORY_SECONDS / 60)).unwrap_or_default()
+) -> RedshiftStatus {
+    let latest = |k: Option<&SeriesKey>| k.and_then(|k| store.latest(k, now_s));
+    let history = |k: Option<&SeriesKey>| {
+        k.map(|k| store.history(k, now_s, crate::ops::metrics::HISTORY_SECONDS / 60)).unwrap_or_default()
     };
-    let serverless = settings.mode == RedshiftMode::Serverless;
-    match settings.mode {
-        RedshiftMode::Off => Reading::NotWatched,
-        _ => Reading::Ready {
-            data: RedshiftStatus {
-                name: settings.name.clone(),
-                mode: if serverless { "serverless" } else { "cluster" }.into(),
-                cpu_percent: if serverless { None } else { latest(0) },
-                compute_rpu: if serverless { latest(0) } else { None },
-                connections: latest(1),
-                disk_used_percent: latest(2),
-                healthy: latest(3).map(|v| v >= 1.0),
-                history: RedshiftHistory { load: history(0), connections: history(1), disk_used_percent: history(2) },
-            },
+    let load = latest(Some(&keys.load));
+    let serverless = keys.mode == RedshiftMode::Serverless;
+    RedshiftStatus {
+        name: settings.name.clone(),
+        mode: keys.mode,
+        cpu_percent: if serverless { None } else { load },
+        compute_rpu: if serverless { load } else { None },
+        connections: latest(Some(&keys.connections)),
+        disk_used_percent: latest(keys.disk_used.as_ref()),
+        healthy: latest(keys.health.as_ref()).map(|v| v >= 1.0),
+        history: RedshiftHistory {
+            load: history(Some(&keys.load)),
+            connections: history(Some(&keys.connections)),
+            disk_used_percent: history(keys.disk_used.as_ref()),
         },
     }
-}
-
-fn dlq_age_key(queue: &str) -> SeriesKey {
-    SeriesKey::new("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue, Stat::Maximum)
-}
-
-fn firehose_keys(name: &str) -> [SeriesKey; 2] {
-    let k = |metric, stat| SeriesKey::new("AWS/Firehose", metric, "DeliveryStreamName", name, stat);
-    [k("DeliveryToS3.DataFreshness", Stat::Maximum), k("DeliveryToS3.Success", Stat::Average)]
-}
-
-pub(super) fn stream_keys(name: &str) -> [SeriesKey; 5] {
-    let k = |metric, stat| SeriesKey::new("AWS/Kinesis", metric, "StreamName", name, stat);
-    [
-        k("IncomingRecords", Stat::Sum),
-        k("IncomingBytes", Stat::Sum),
-        k("GetRecords.IteratorAgeMilliseconds", Stat::Maximum),
-        k("WriteProvisionedThroughputExceeded", Stat::Sum),
-        k("ReadProvisionedThroughputExceeded", Stat::Sum),
-    ]
-}
-
-fn function_keys(name: &str) -> [SeriesKey; 7] {
-    let k = |metric, stat| SeriesKey::new("AWS/Lambda", metric, "FunctionName", name, stat);
-    [
-        k("Invocations", Stat::Sum),
-        k("Errors", Stat::Sum),
-        k("Throttles", Stat::Sum),
-        k("Duration", Stat::Average),
-        k("Duration", Stat::P99),
-        k("IteratorAge", Stat::Maximum),
-        k("ConcurrentExecutions", Stat::Maximum),
-    ]
 }

@@ -22,11 +22,7 @@ pub struct StatusReport {
 }
 
 pub fn thresholds(loaded: &Loaded) -> Thresholds {
-    let alarms = &loaded.settings.platform.alarms;
-    Thresholds {
-        iterator_age_ms: alarms.iterator_age_seconds as f64 * 1000.0,
-        lambda_error_rate: alarms.lambda_error_rate,
-    }
+    Thresholds::from_alarms(&loaded.settings.platform.alarms)
 }
 
 pub async fn report(loaded: &Loaded, platform: &dyn Platform) -> Result<StatusReport, Failure> {

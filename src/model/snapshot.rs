@@ -144,17 +144,6 @@ impl StreamStatus {
             read_throttled: Some(0.0),
         }
     }
-
-    /// Share of provisioned write capacity (1,000 records/s and 1 MiB/s a shard) in use.
-    pub fn write_capacity_used(&self) -> Option<f64> {
-        if self.mode == CapacityMode::OnDemand || self.open_shards == 0 {
-            return None;
-        }
-        let shards = self.open_shards as f64;
-        let by_records = self.incoming_records_per_second? / (1000.0 * shards);
-        let by_bytes = self.incoming_bytes_per_second.unwrap_or(0.0) / (1_048_576.0 * shards);
-        Some(by_records.max(by_bytes))
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -233,8 +222,8 @@ pub struct GlueStatus {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RedshiftStatus {
     pub name: String,
-    /// "serverless" (a workgroup) or "cluster".
-    pub mode: String,
+    /// A Serverless workgroup or a provisioned cluster (never `Off`: then there is no status).
+    pub mode: RedshiftMode,
     /// Cluster CPUUtilization; for Serverless, the share of the workgroup's maximum RPUs in use
     /// when lakeops knows the maximum.
     pub cpu_percent: Option<f64>,
@@ -247,6 +236,15 @@ pub struct RedshiftStatus {
     /// The last hours, one value a minute, oldest first: `:redshift`'s charts.
     #[serde(skip)]
     pub history: RedshiftHistory,
+}
+
+/// How the profile runs its warehouse (`platform.redshift.mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", try_from = "String")]
+pub enum RedshiftMode {
+    Serverless,
+    Cluster,
+    Off,
 }
 
 /// Per-minute series of the warehouse, oldest first (0 for a minute without a datapoint).

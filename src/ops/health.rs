@@ -8,11 +8,44 @@ use crate::model::*;
 /// Firehose's default buffering delivers within 5 minutes; older than 15 is stuck.
 pub const FIREHOSE_STALE_SECONDS: f64 = 900.0;
 
-/// The thresholds a verdict depends on (from the profile's `[platform.alarms]`).
+/// A Redshift cluster whose disk is fuller than this is a warning.
+pub const REDSHIFT_DISK_WARN_PERCENT: f64 = 85.0;
+/// Redshift's CPU this many points under the alarm line is a warning: the alarm is near.
+pub const REDSHIFT_CPU_WARN_MARGIN: f64 = 15.0;
+/// The RPUs a Serverless workgroup the stack creates starts from (the smallest allowed), and
+/// how far the capacity alarm lets it burst over them.
+pub const SERVERLESS_BASE_RPU: u32 = 8;
+const SERVERLESS_BURST: f64 = 4.0;
+/// A stream past this share of its write capacity should get more shards.
+const STREAM_NEAR_CAPACITY: f64 = 0.85;
+/// Throttled while the stream as a whole uses less than this share: the load is uneven.
+const STREAM_UNEVEN_BELOW: f64 = 0.8;
+
+/// The thresholds a verdict depends on: the lines of the profile's own alarms
+/// (`[platform.alarms]`), so that a layer turns red when its alarm fires.
 #[derive(Debug, Clone, Copy)]
 pub struct Thresholds {
     pub iterator_age_ms: f64,
     pub lambda_error_rate: f64,
+    /// The Redshift CPU alarm's line, in percent.
+    pub redshift_cpu_percent: f64,
+}
+
+impl Thresholds {
+    /// The profile's alarm lines.
+    pub fn from_alarms(alarms: &crate::settings::AlarmSettings) -> Thresholds {
+        Thresholds {
+            iterator_age_ms: alarms.iterator_age_seconds as f64 * 1000.0,
+            lambda_error_rate: alarms.lambda_error_rate,
+            redshift_cpu_percent: alarms.redshift_cpu_percent,
+        }
+    }
+}
+
+/// The Serverless capacity alarm's line in RPUs for a CPU line in percent: the same share of
+/// the base capacity's full burst (the alarm the stack creates reads this too).
+pub fn serverless_alarm_rpu(cpu_percent: f64) -> f64 {
+    SERVERLESS_BASE_RPU as f64 * SERVERLESS_BURST * cpu_percent / 100.0
 }
 
 /// Verdicts for every layer, in pipeline order.
@@ -23,7 +56,7 @@ pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
         judge(Layer::Lambda, &s.function, |d| lambda(d, t)),
         judge(Layer::Lake, &s.lake, |d| lake(d, now)),
         judge(Layer::Glue, &s.glue, |d| glue(d, now)),
-        judge(Layer::Redshift, &s.redshift, redshift),
+        judge(Layer::Redshift, &s.redshift, |d| redshift(d, t)),
         judge(Layer::Athena, &s.athena, athena),
         judge(Layer::Cloudtrail, &s.audit, |d| audit(d, now)),
         judge(Layer::Alarms, &s.alarms, alarms),
@@ -70,7 +103,7 @@ fn kinesis(streams: &[StreamStatus], t: Thresholds) -> Verdict {
 
 /// One stream's health and the reason in words.
 pub fn stream_verdict(s: &StreamStatus, t: Thresholds) -> (Health, String) {
-    let used = s.write_capacity_used();
+    let used = super::kinesis::write_capacity_used(s);
     let used_text = used.map(|u| format!(" at {} of write capacity", percent(u))).unwrap_or_default();
     if s.status != "ACTIVE" {
         return (Health::Warn, format!("stream is {}", s.status));
@@ -88,7 +121,7 @@ pub fn stream_verdict(s: &StreamStatus, t: Thresholds) -> (Health, String) {
         let health = if share > 0.01 { Health::Critical } else { Health::Warn };
         let advice = match used {
             // Throttled with capacity to spare: the load is uneven, one shard is hot.
-            Some(u) if u < 0.8 => {
+            Some(u) if u < STREAM_UNEVEN_BELOW => {
                 format!(
                     "while the stream uses {} of its write capacity: a hot shard? see :streams, split it",
                     percent(u)
@@ -102,7 +135,7 @@ pub fn stream_verdict(s: &StreamStatus, t: Thresholds) -> (Health, String) {
     if let Some(age) = s.iterator_age_ms.filter(|a| *a > t.iterator_age_ms / 2.0) {
         return (Health::Warn, format!("iterator age {} is half-way to the alarm threshold", millis(age)));
     }
-    if let Some(u) = used.filter(|u| *u > 0.85) {
+    if let Some(u) = used.filter(|u| *u > STREAM_NEAR_CAPACITY) {
         return (Health::Warn, format!("at {} of write capacity: consider adding shards", percent(u)));
     }
     match s.incoming_records_per_second {
@@ -211,7 +244,7 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
     (verdict.0, verdict.1, numbers)
 }
 
-fn redshift(r: &RedshiftStatus) -> Verdict {
+fn redshift(r: &RedshiftStatus, t: Thresholds) -> Verdict {
     let mut numbers = vec![
         num("CPU", r.cpu_percent.map(|v| v / 100.0), "fraction", percent),
         num("connections", r.connections, "connections", thousands),
@@ -223,14 +256,27 @@ fn redshift(r: &RedshiftStatus) -> Verdict {
     if r.healthy == Some(false) {
         return (Health::Critical, "HealthStatus 0: the cluster is not answering queries".into(), numbers);
     }
+    let line = t.redshift_cpu_percent;
     let verdict = match r.cpu_percent {
-        Some(cpu) if cpu > 90.0 => (Health::Critical, format!("CPU at {cpu:.0} %: queries will queue")),
-        Some(cpu) if cpu > 75.0 => (Health::Warn, format!("CPU at {cpu:.0} %: a load is running")),
+        Some(cpu) if cpu > line => {
+            (Health::Critical, format!("CPU at {cpu:.0} % is over its {line:.0} % alarm line: queries will queue"))
+        }
+        Some(cpu) if cpu > line - REDSHIFT_CPU_WARN_MARGIN => {
+            (Health::Warn, format!("CPU at {cpu:.0} %, near its {line:.0} % alarm line: a load is running"))
+        }
         Some(cpu) => (
             Health::Ok,
             format!("CPU {cpu:.0} %, {} connections", r.connections.map(thousands).unwrap_or_else(|| "—".into())),
         ),
         None => match r.compute_rpu {
+            Some(rpu) if rpu > serverless_alarm_rpu(line) => (
+                Health::Critical,
+                format!(
+                    "compute {} RPU is over its {:.1} RPU alarm line: queries will queue",
+                    thousands(rpu),
+                    serverless_alarm_rpu(line)
+                ),
+            ),
             Some(rpu) => (
                 Health::Ok,
                 format!(
@@ -243,7 +289,9 @@ fn redshift(r: &RedshiftStatus) -> Verdict {
         },
     };
     match r.disk_used_percent {
-        Some(d) if d > 85.0 && verdict.0 < Health::Warn => (Health::Warn, format!("disk {d:.0} % used"), numbers),
+        Some(d) if d > REDSHIFT_DISK_WARN_PERCENT && verdict.0 < Health::Warn => {
+            (Health::Warn, format!("disk {d:.0} % used"), numbers)
+        }
         _ => (verdict.0, verdict.1, numbers),
     }
 }
@@ -316,7 +364,7 @@ mod tests {
     fn stream() -> StreamStatus {
         StreamStatus::example("s")
     }
-    const T: Thresholds = Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01 };
+    const T: Thresholds = Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01, redshift_cpu_percent: 80.0 };
 
     #[test]
     fn healthy_stream_reads_its_load() {
@@ -376,5 +424,44 @@ mod tests {
         let (h, reason, _) = lambda(&f, T);
         assert_eq!(h, Health::Critical);
         assert_eq!(reason, "error rate 5.0 % is over the 1.0 % threshold");
+    }
+
+    fn warehouse(cpu: f64) -> RedshiftStatus {
+        RedshiftStatus {
+            name: "w".into(),
+            mode: RedshiftMode::Cluster,
+            cpu_percent: Some(cpu),
+            compute_rpu: None,
+            connections: Some(3.0),
+            disk_used_percent: Some(40.0),
+            healthy: Some(true),
+            history: Default::default(),
+        }
+    }
+
+    #[test]
+    fn redshift_turns_red_where_its_own_alarm_fires() {
+        assert_eq!(redshift(&warehouse(81.0), T).0, Health::Critical);
+        assert_eq!(redshift(&warehouse(80.0), T).0, Health::Warn, "the alarm is over the line, not on it");
+        assert_eq!(redshift(&warehouse(66.0), T).0, Health::Warn);
+        assert_eq!(redshift(&warehouse(65.0), T).0, Health::Ok);
+        let strict = Thresholds { redshift_cpu_percent: 50.0, ..T };
+        let (health, reason, _) = redshift(&warehouse(66.0), strict);
+        assert_eq!(health, Health::Critical);
+        assert_eq!(reason, "CPU at 66 % is over its 50 % alarm line: queries will queue");
+    }
+
+    #[test]
+    fn serverless_compute_is_judged_against_the_capacity_alarm() {
+        let r = RedshiftStatus {
+            mode: RedshiftMode::Serverless,
+            cpu_percent: None,
+            compute_rpu: Some(26.0),
+            ..warehouse(0.0)
+        };
+        // 80 % of 8 RPU × 4 is 25.6 RPU.
+        assert_eq!(redshift(&r, T).0, Health::Critical);
+        let r = RedshiftStatus { compute_rpu: Some(25.0), ..r };
+        assert_eq!(redshift(&r, T).0, Health::Ok);
     }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod format;
 pub mod glue;
 pub mod health;
+pub mod kinesis;
 pub mod metrics;
 pub mod record_view;
 pub mod refusal;

@@ -4,14 +4,7 @@
 pub use super::refusal::Refusal;
 use crate::model::{CapacityMode, ReshardCall, ShardInfo, StreamFacts};
 
-/// Kinesis write capacity of one provisioned shard.
-pub const SHARD_RECORDS_PER_SECOND: f64 = 1_000.0;
-/// UpdateShardCount may run at most this often per stream in a rolling day.
-pub const SCALINGS_PER_DAY: u32 = 10;
-/// Capacity-mode switches allowed per stream in a rolling day.
-pub const MODE_SWITCHES_PER_DAY: u32 = 2;
-/// The most shards a stream may have.
-pub const MAX_SHARDS_PER_STREAM: u32 = 10_000;
+use super::kinesis::{MAX_SHARDS_PER_STREAM, MODE_SWITCHES_PER_DAY, SCALINGS_PER_DAY, SHARD_WRITE_RECORDS_PER_SECOND};
 /// The share of a shard's capacity the suggestion plans to use at peak.
 pub const HEADROOM: f64 = 0.7;
 
@@ -76,7 +69,7 @@ impl ReshardPlan {
             lines.push(format!(
                 "at the observed peak each shard takes {} records/s ({} of its 1,000/s)",
                 super::format::thousands(load),
-                super::format::percent(load / SHARD_RECORDS_PER_SECOND)
+                super::format::percent(load / SHARD_WRITE_RECORDS_PER_SECOND)
             ));
         }
         let (before, after) = self.shard_hours_per_day;
@@ -89,7 +82,7 @@ impl ReshardPlan {
 
 /// Shards needed for `peak` records/s at [`HEADROOM`] of each shard's capacity.
 pub fn suggested_shards(peak: f64) -> u32 {
-    ((peak / (SHARD_RECORDS_PER_SECOND * HEADROOM)).ceil() as u32).max(1)
+    ((peak / (SHARD_WRITE_RECORDS_PER_SECOND * HEADROOM)).ceil() as u32).max(1)
 }
 
 /// "peak 3,400 records/s needs 5 shards at 70 % headroom"

@@ -114,8 +114,11 @@ impl SimState {
             (format!("{stack}-etl-failed"), etl_failed, "the last ETL run failed".to_string()),
             (
                 format!("{stack}-redshift-cpu"),
-                cpu > 90.0,
-                format!("compute {cpu:.0} % of the workgroup's 128 RPU maximum, above 90 % for 1 datapoint"),
+                cpu > thresholds.redshift_cpu_percent,
+                format!(
+                    "compute {cpu:.0} % of the workgroup's 128 RPU maximum, above {:.0} % for 1 datapoint",
+                    thresholds.redshift_cpu_percent
+                ),
             ),
         ];
         for (name, breached, reason) in verdicts {

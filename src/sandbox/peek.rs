@@ -45,7 +45,7 @@ impl SimState {
         let Some((index, s)) = self.stream.shards.iter().enumerate().find(|(_, s)| s.id == shard) else {
             return (Vec::new(), from_ms);
         };
-        let rate = s.offered_per_second.clamp(0.0, 1_000.0);
+        let rate = s.offered_per_second.clamp(0.0, crate::ops::kinesis::SHARD_WRITE_RECORDS_PER_SECOND);
         if rate <= 0.0 {
             return (Vec::new(), self.now_ms);
         }

@@ -110,7 +110,7 @@ impl SimState {
         let cpu = last.filter(|m| m.samples > 0.0).map(|m| m.redshift_cpu_sum / m.samples);
         let redshift = RedshiftStatus {
             name: self.redshift.name.clone(),
-            mode: "serverless".into(),
+            mode: crate::model::RedshiftMode::Serverless,
             cpu_percent: cpu,
             compute_rpu: cpu.map(rpu_in_use),
             connections: last.filter(|m| m.samples > 0.0).map(|m| (m.redshift_connections_sum / m.samples).round()),

@@ -4,9 +4,7 @@
 use super::state::*;
 use crate::model::CapacityMode;
 
-/// Kinesis write limits per shard.
-pub const SHARD_RECORDS_PER_SECOND: f64 = 1_000.0;
-pub const SHARD_BYTES_PER_SECOND: f64 = 1_048_576.0;
+use crate::ops::kinesis::{SHARD_WRITE_BYTES_PER_SECOND, SHARD_WRITE_RECORDS_PER_SECOND};
 /// The hash key the hot-key fault sends most traffic to.
 const HOT_HASH_KEY: u128 = u128::MAX / 3;
 /// Records/s a misbehaving producer sends with one partition key, on top of the usual traffic.
@@ -51,7 +49,7 @@ impl SimState {
         let error_rate = if self.has_fault(Fault::ConsumerErrors) { 0.35 } else { self.lambda.error_rate };
         let batch_size = self.lambda.batch_size as f64;
         let on_demand = self.stream.mode == CapacityMode::OnDemand;
-        let shard_cap = SHARD_RECORDS_PER_SECOND.min(SHARD_BYTES_PER_SECOND / record_bytes);
+        let shard_cap = SHARD_WRITE_RECORDS_PER_SECOND.min(SHARD_WRITE_BYTES_PER_SECOND / record_bytes);
         let mut age_ms_max: f64 = 0.0;
         let (
             mut accepted_total,

@@ -98,13 +98,7 @@ pub struct GlueSettings {
     pub script_location: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case", try_from = "String")]
-pub enum RedshiftMode {
-    Serverless,
-    Cluster,
-    Off,
-}
+pub use crate::model::RedshiftMode;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

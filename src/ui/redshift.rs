@@ -11,7 +11,7 @@ use super::chart::{render_chart, ChartSpec};
 use super::{base, dim, health_color, health_mark, panel};
 use crate::app::App;
 use crate::model::text::sanitize;
-use crate::model::{Layer, Reading};
+use crate::model::{Layer, Reading, RedshiftMode};
 use crate::settings::Theme;
 
 /// The snapshot holds three hours of the warehouse's minutes.
@@ -28,7 +28,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(Line::styled(reason, dim(theme))).block(panel(theme, " Redshift ")), area);
         return;
     };
-    let kind = if r.mode == "serverless" { "Serverless workgroup" } else { "cluster" };
+    let serverless = r.mode == RedshiftMode::Serverless;
+    let kind = if serverless { "Serverless workgroup" } else { "cluster" };
     let block = panel(theme, format!(" Redshift {kind} {} — last 3 h ", sanitize(&r.name)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -60,10 +61,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         color,
         minutes: MINUTES,
     };
-    let (load_title, load_unit) = if r.mode == "serverless" { ("compute", "RPU") } else { ("CPU", "%") };
+    let (load_title, load_unit) = if serverless { ("compute", "RPU") } else { ("CPU", "%") };
     let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(top);
     render_chart(&spec(load_title, load_unit, series(&h.load), None, 0), theme, frame, a);
     render_chart(&spec("connections", "", series(&h.connections), None, 1), theme, frame, b);
     let disk_title = if h.disk_used_percent.is_empty() { "disk used (a cluster metric)" } else { "disk used" };
-    render_chart(&spec(disk_title, "%", series(&h.disk_used_percent), Some(85.0), 2), theme, frame, bottom);
+    let disk_line = Some(crate::ops::health::REDSHIFT_DISK_WARN_PERCENT);
+    render_chart(&spec(disk_title, "%", series(&h.disk_used_percent), disk_line, 2), theme, frame, bottom);
 }

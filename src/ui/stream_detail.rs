@@ -13,13 +13,9 @@ use crate::app::App;
 use crate::model::text::sanitize;
 use crate::model::{CapacityMode, StreamFacts, StreamPoint, StreamStatus};
 use crate::ops::format::{percent, thousands};
-use crate::ops::reshard::{SCALINGS_PER_DAY, SHARD_RECORDS_PER_SECOND};
+use crate::ops::kinesis::{Heat, SCALINGS_PER_DAY, SHARD_WRITE_BYTES_PER_SECOND, SHARD_WRITE_RECORDS_PER_SECOND};
 use crate::ops::shard_map;
 use crate::settings::Theme;
-
-/// A shard above this share of its write capacity is hot; below the cold share, cold.
-const HOT: f64 = 0.85;
-const COLD: f64 = 0.15;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(detail) = app.detail.as_ref() else { return };
@@ -98,13 +94,19 @@ fn draw_charts(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame:
             minutes,
         };
     render_chart(
-        &chart("records/s in", "/s", |p| p.records_per_second, cap(SHARD_RECORDS_PER_SECOND), 0),
+        &chart("records/s in", "/s", |p| p.records_per_second, cap(SHARD_WRITE_RECORDS_PER_SECOND), 0),
         theme,
         frame,
         a,
     );
     render_chart(
-        &chart("MiB/s in", "MiB/s", |p| p.bytes_per_second.map(|b| b / 1_048_576.0), cap(1.0), 1),
+        &chart(
+            "MiB/s in",
+            "MiB/s",
+            |p| p.bytes_per_second.map(|b| b / 1_048_576.0),
+            cap(SHARD_WRITE_BYTES_PER_SECOND / 1_048_576.0),
+            1,
+        ),
         theme,
         frame,
         b,
@@ -151,13 +153,14 @@ fn draw_shard_map(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, fra
     let infos: Vec<_> = facts.open().collect();
     for (i, row) in open.iter().enumerate().skip(skip).take(visible) {
         let rate = infos.get(i).and_then(|s| s.incoming_per_second);
-        let load = rate.map(|r| r / SHARD_RECORDS_PER_SECOND);
-        let (heat, heat_color) = match load {
-            Some(l) if l >= HOT => ("HOT", theme.critical),
-            Some(l) if l <= COLD => ("cold", theme.accent),
-            Some(_) => ("", theme.text),
-            None => ("", theme.dim),
+        let heat = rate.map(Heat::of);
+        let heat_color = match heat {
+            Some(Heat::Hot) => theme.critical,
+            Some(Heat::Cold) => theme.accent,
+            Some(Heat::Normal) => theme.text,
+            None => theme.dim,
         };
+        let heat = heat.map(Heat::label).unwrap_or_default();
         let from = (row.from * bar_width as f64).floor() as usize;
         let to = ((row.to * bar_width as f64).ceil() as usize).clamp(from + 1, bar_width);
         let bar: String = (0..bar_width).map(|c| if c >= from && c < to { '█' } else { '·' }).collect();

@@ -86,7 +86,7 @@ fn cells(s: &StreamStatus) -> Vec<String> {
         s.open_shards.to_string(),
         or_dash(s.incoming_records_per_second.map(rate)),
         or_dash(s.incoming_bytes_per_second.map(|b| format!("{:.2}", b / 1_048_576.0))),
-        or_dash(s.write_capacity_used().map(percent)),
+        or_dash(crate::ops::kinesis::write_capacity_used(s).map(percent)),
         or_dash(s.iterator_age_ms.map(millis)),
         format!("{}/{}", or_dash(s.write_throttled.map(thousands)), or_dash(s.read_throttled.map(thousands))),
     ]

@@ -7,8 +7,7 @@ use super::network::PRIVATE_SUBNETS;
 use super::{arn, r, Builder};
 use crate::settings::RedshiftMode;
 
-/// Redshift Processing Units a serverless workgroup starts from (the smallest allowed).
-const BASE_CAPACITY_RPU: u32 = 8;
+use crate::ops::health::SERVERLESS_BASE_RPU as BASE_CAPACITY_RPU;
 
 pub fn add(b: &mut Builder) {
     let name = b.settings.platform.redshift.name.clone();

@@ -111,8 +111,7 @@ pub fn add(b: &mut Builder) {
                 "Average",
                 json!([{"Name": "Workgroup", "Value": p.redshift.name}]),
             ),
-            // The base capacity is 8 RPU; the same percentage of a 4x burst is the alarm line.
-            32.0 * cpu / 100.0,
+            crate::ops::health::serverless_alarm_rpu(cpu),
         ),
         RedshiftMode::Off => {}
     }

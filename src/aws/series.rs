@@ -1,0 +1,150 @@
+//! The CloudWatch series each layer reads, by name: the snapshot's one GetMetricData call asks
+//! for `all()` of them, and each reading takes the series it needs by its name, not its place.
+
+use crate::model::RedshiftMode;
+use crate::ops::metrics::{SeriesKey, Stat};
+use crate::settings::RedshiftSettings;
+
+/// A stream's series (AWS/Kinesis, StreamName).
+pub(super) struct StreamKeys {
+    pub incoming_records: SeriesKey,
+    pub incoming_bytes: SeriesKey,
+    pub iterator_age: SeriesKey,
+    pub write_throttled: SeriesKey,
+    pub read_throttled: SeriesKey,
+}
+
+impl StreamKeys {
+    pub fn new(stream: &str) -> StreamKeys {
+        let k = |metric, stat| SeriesKey::new("AWS/Kinesis", metric, "StreamName", stream, stat);
+        StreamKeys {
+            incoming_records: k("IncomingRecords", Stat::Sum),
+            incoming_bytes: k("IncomingBytes", Stat::Sum),
+            iterator_age: k("GetRecords.IteratorAgeMilliseconds", Stat::Maximum),
+            write_throttled: k("WriteProvisionedThroughputExceeded", Stat::Sum),
+            read_throttled: k("ReadProvisionedThroughputExceeded", Stat::Sum),
+        }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        [&self.incoming_records, &self.incoming_bytes, &self.iterator_age, &self.write_throttled, &self.read_throttled]
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+}
+
+/// The consumer function's series (AWS/Lambda, FunctionName).
+pub(super) struct FunctionKeys {
+    pub invocations: SeriesKey,
+    pub errors: SeriesKey,
+    pub throttles: SeriesKey,
+    pub duration: SeriesKey,
+    pub duration_p99: SeriesKey,
+    pub iterator_age: SeriesKey,
+    pub concurrency: SeriesKey,
+}
+
+impl FunctionKeys {
+    pub fn new(function: &str) -> FunctionKeys {
+        let k = |metric, stat| SeriesKey::new("AWS/Lambda", metric, "FunctionName", function, stat);
+        FunctionKeys {
+            invocations: k("Invocations", Stat::Sum),
+            errors: k("Errors", Stat::Sum),
+            throttles: k("Throttles", Stat::Sum),
+            duration: k("Duration", Stat::Average),
+            duration_p99: k("Duration", Stat::P99),
+            iterator_age: k("IteratorAge", Stat::Maximum),
+            concurrency: k("ConcurrentExecutions", Stat::Maximum),
+        }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        [
+            &self.invocations,
+            &self.errors,
+            &self.throttles,
+            &self.duration,
+            &self.duration_p99,
+            &self.iterator_age,
+            &self.concurrency,
+        ]
+        .into_iter()
+        .cloned()
+        .collect()
+    }
+}
+
+/// The warehouse's series: a cluster's (AWS/Redshift, ClusterIdentifier) or a Serverless
+/// workgroup's (AWS/Redshift-Serverless, Workgroup), which has no disk or health metric.
+pub(super) struct RedshiftKeys {
+    pub mode: RedshiftMode,
+    /// CPUUtilization (cluster) or ComputeCapacity in RPUs (Serverless).
+    pub load: SeriesKey,
+    pub connections: SeriesKey,
+    pub disk_used: Option<SeriesKey>,
+    pub health: Option<SeriesKey>,
+}
+
+impl RedshiftKeys {
+    /// `None` when the profile has no warehouse.
+    pub fn new(settings: &RedshiftSettings) -> Option<RedshiftKeys> {
+        let name = settings.name.as_str();
+        match settings.mode {
+            RedshiftMode::Cluster => {
+                let k = |metric, stat| SeriesKey::new("AWS/Redshift", metric, "ClusterIdentifier", name, stat);
+                Some(RedshiftKeys {
+                    mode: RedshiftMode::Cluster,
+                    load: k("CPUUtilization", Stat::Average),
+                    connections: k("DatabaseConnections", Stat::Average),
+                    disk_used: Some(k("PercentageDiskSpaceUsed", Stat::Average)),
+                    health: Some(k("HealthStatus", Stat::Minimum)),
+                })
+            }
+            RedshiftMode::Serverless => {
+                let k = |metric, stat| SeriesKey::new("AWS/Redshift-Serverless", metric, "Workgroup", name, stat);
+                Some(RedshiftKeys {
+                    mode: RedshiftMode::Serverless,
+                    load: k("ComputeCapacity", Stat::Average),
+                    connections: k("DatabaseConnections", Stat::Average),
+                    disk_used: None,
+                    health: None,
+                })
+            }
+            RedshiftMode::Off => None,
+        }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        [Some(&self.load), Some(&self.connections), self.disk_used.as_ref(), self.health.as_ref()]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    }
+}
+
+/// A Firehose delivery stream's series (AWS/Firehose, DeliveryStreamName).
+pub(super) struct FirehoseKeys {
+    pub freshness: SeriesKey,
+    pub success: SeriesKey,
+}
+
+impl FirehoseKeys {
+    pub fn new(name: &str) -> FirehoseKeys {
+        let k = |metric, stat| SeriesKey::new("AWS/Firehose", metric, "DeliveryStreamName", name, stat);
+        FirehoseKeys {
+            freshness: k("DeliveryToS3.DataFreshness", Stat::Maximum),
+            success: k("DeliveryToS3.Success", Stat::Average),
+        }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        vec![self.freshness.clone(), self.success.clone()]
+    }
+}
+
+/// The dead-letter queue's oldest message (AWS/SQS, QueueName).
+pub(super) fn dlq_age(queue: &str) -> SeriesKey {
+    SeriesKey::new("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue, Stat::Maximum)
+}
