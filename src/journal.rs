@@ -70,9 +70,9 @@ impl Journal {
     }
 
     /// Scalings and capacity-mode switches of `stream` done under `profile` in the last 24 h.
-    pub fn recent_changes(&self, profile: &str, stream: &str) -> (u32, u32) {
+    pub fn recent_changes(&self, profile: &str, stream: &str) -> Result<(u32, u32), String> {
         let day_ago = Utc::now() - chrono::Duration::hours(24);
-        let entries = self.entries();
+        let entries = self.entries()?;
         let count = |action: &str| {
             entries
                 .iter()
@@ -85,13 +85,16 @@ impl Journal {
                 })
                 .count() as u32
         };
-        (count("reshard.update-shard-count"), count("reshard.update-stream-mode"))
+        Ok((count("reshard.update-shard-count"), count("reshard.update-stream-mode")))
     }
 
-    /// Every entry, oldest first; unreadable lines are skipped.
-    pub fn entries(&self) -> Vec<Entry> {
-        std::fs::read_to_string(&self.path)
-            .map(|text| text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
-            .unwrap_or_default()
+    /// Every entry, oldest first (none before the first is written); a line that is not an
+    /// entry is skipped. A journal that cannot be read is an error, not an empty journal.
+    pub fn entries(&self) -> Result<Vec<Entry>, String> {
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(format!("cannot read the journal {}: {e}", self.path.display())),
+        }
     }
 }

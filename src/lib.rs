@@ -17,5 +17,6 @@ pub mod platform;
 pub mod provision;
 pub mod runtime;
 pub mod sandbox;
+pub mod session;
 pub mod settings;
 pub mod ui;

@@ -61,7 +61,7 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
             }
             Some(Command::Audit(args)) => {
                 let platform = headless::connect(&loaded, paths).await?;
-                let result = headless::audit::run(platform.as_ref(), paths, &args).await;
+                let result = headless::audit::run(&loaded, paths, platform.as_ref(), &args).await;
                 platform.flush()?;
                 result
             }
@@ -105,10 +105,10 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 result
             }
             Some(Command::Sandbox { action: SandboxCommand::Reset { yes } }) => {
-                headless::sandbox::reset(&loaded, paths, yes)
+                headless::sandbox::reset(&loaded, paths, yes).await
             }
             Some(Command::Sandbox { action: SandboxCommand::Fault { kind, off, yes } }) => {
-                headless::sandbox::fault(&loaded, paths, kind.into(), !off, yes)
+                headless::sandbox::fault(&loaded, paths, kind.into(), !off, yes).await
             }
             Some(Command::Profiles | Command::Themes | Command::Completions { .. }) => Ok(String::new()),
         }
@@ -124,12 +124,12 @@ async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<S
         location: info.location,
         readonly: loaded.settings.console.readonly,
     };
-    let mut app =
-        App::new(header, headless::status::thresholds(loaded), loaded.settings.console.refresh_seconds * 1000);
+    let thresholds = lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms);
+    let mut app = App::new(header, thresholds, loaded.settings.console.refresh_seconds * 1000);
     let platform_settings = &loaded.settings.platform;
     app.stack.target = Some(lakeops::app::stack::StackTarget {
         name: loaded.settings.platform.stack_name.clone(),
-        template: headless::provision::build(loaded)
+        template: lakeops::session::stack::template(loaded)
             .map(|t| (t.compact(), t.parameters))
             .map_err(|f| f.message().to_string()),
     });
@@ -142,13 +142,7 @@ async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<S
         lakeops::app::report_error(&mut app, "log", &format!("logging is off: {problem}"), chrono::Utc::now());
     }
     tracing::info!(profile = %loaded.profile, backend = %app.header.backend, "console opened");
-    let session = lakeops::runtime::Session {
-        journal: lakeops::journal::Journal::new(paths.journal_file()),
-        history: lakeops::history::QueryHistory::new(paths.query_history_file()),
-        profile: loaded.profile.clone(),
-        backend: loaded.settings.backend.as_str().to_string(),
-    };
-    lakeops::runtime::run(app, loaded.theme.clone(), Arc::clone(&platform), session)
+    lakeops::runtime::run(app, loaded.theme.clone(), Arc::clone(&platform), loaded, paths)
         .await
         .map_err(|e| Failure::Platform(format!("the console stopped: {e}")))
 }

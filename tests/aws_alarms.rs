@@ -115,7 +115,7 @@ async fn every_alarm_worst_first_with_the_dlq_depth_and_its_age() {
     let dlq = alarms.dlq.ready().expect("DLQ read");
     assert_eq!((dlq.visible, dlq.in_flight), (Some(3), Some(0)));
     assert_eq!(dlq.oldest_age_seconds, Some(540.0));
-    let layers = assess(&snapshot, lakeops::headless::status::thresholds(&loaded));
+    let layers = assess(&snapshot, lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms));
     let row = layers.iter().find(|l| l.layer == Layer::Alarms).unwrap();
     assert_eq!(row.health, Health::Critical);
     assert!(row.numbers.iter().any(|k| k.label == "DLQ" && k.value == Some(3.0)), "{:?}", row.numbers);
@@ -143,7 +143,7 @@ async fn a_missing_queue_is_named_and_firehose_freshness_is_read() {
     }
     let f = alarms.firehose.iter().find(|f| f.name == delivery).expect("delivery stream found by its metrics");
     assert_eq!((f.freshness_seconds, f.success), (Some(1_200.0), Some(1.0)));
-    let layers = assess(&snapshot, lakeops::headless::status::thresholds(&loaded));
+    let layers = assess(&snapshot, lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms));
     let row = layers.iter().find(|l| l.layer == Layer::Alarms).unwrap();
     assert!(row.health >= Health::Warn, "{row:?}");
 }
@@ -175,7 +175,7 @@ async fn a_cluster_is_read_from_its_metrics_and_an_unhealthy_one_is_critical() {
     assert_eq!((r.mode, r.cpu_percent, r.connections), (RedshiftMode::Cluster, Some(42.0), Some(17.0)));
     assert_eq!((r.disk_used_percent, r.healthy), (Some(61.0), Some(false)));
     assert_eq!(r.history.load.last(), Some(&42.0));
-    let layers = assess(&snapshot, lakeops::headless::status::thresholds(&loaded));
+    let layers = assess(&snapshot, lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms));
     let row = layers.iter().find(|l| l.layer == Layer::Redshift).unwrap();
     assert_eq!(row.health, Health::Critical);
     assert!(row.reason.contains("HealthStatus 0"), "{}", row.reason);
@@ -199,7 +199,7 @@ async fn a_serverless_workgroup_reports_its_compute() {
         (r.mode, r.compute_rpu, r.connections, r.cpu_percent),
         (RedshiftMode::Serverless, Some(64.0), Some(9.0), None)
     );
-    let layers = assess(&snapshot, lakeops::headless::status::thresholds(&loaded));
+    let layers = assess(&snapshot, lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms));
     let row = layers.iter().find(|l| l.layer == Layer::Redshift).unwrap();
     // The stack's capacity alarm fires over 80 % of 8 RPU × 4: the overview says so too.
     assert_eq!(

@@ -96,7 +96,8 @@ async fn seeded_results_come_out_as_csv_json_and_a_table() {
     assert!(text.contains("say \"hi\", then leave"), "a line break in a cell stays in its cell: {text}");
 
     let journal = std::fs::read_to_string(f.paths.journal_file()).unwrap();
-    assert_eq!(journal.matches("\"action\":\"athena.query\"").count(), 3);
+    // Each query twice: when it was started, and how it ended.
+    assert_eq!(journal.matches("\"action\":\"athena.query\"").count(), 6);
     assert!(journal.contains(&f.workgroup));
     assert!(journal.contains("done: SUCCEEDED"), "{journal}");
 }
@@ -108,9 +109,9 @@ async fn a_running_query_can_be_cancelled() {
     let f = fixture(false).await;
     let request =
         QueryRequest { sql: "SELECT 1".into(), database: "clickstream".into(), workgroup: f.workgroup.clone() };
-    let id = f.platform.start_query(&request).await.expect("start");
-    f.platform.stop_query(&id).await.expect("stop");
-    assert_eq!(f.platform.mutations(), 1, "StopQueryExecution went through");
+    let id = support::writes::start_query(&f.platform, &request).await.expect("start");
+    support::writes::stop_query(&f.platform, &id).await.expect("stop");
+    assert_eq!(f.platform.mutations(), 2, "StartQueryExecution and StopQueryExecution went through");
     let status = f.platform.query_status(&id).await.unwrap();
     assert_eq!(status.state, QueryState::Cancelled);
     assert!(status.state.is_done());
@@ -155,9 +156,11 @@ async fn saved_queries_are_saved_and_listed_by_name() {
         workgroup: f.workgroup.clone(),
         sql: sql.into(),
     };
-    let id = f.platform.save_query(&query("top pages", "SELECT page_url FROM events")).await.expect("CreateNamedQuery");
+    let id = support::writes::save_query(&f.platform, &query("top pages", "SELECT page_url FROM events"))
+        .await
+        .expect("CreateNamedQuery");
     assert!(!id.is_empty());
-    f.platform.save_query(&query("Events by type", "SELECT event_type FROM events")).await.unwrap();
+    support::writes::save_query(&f.platform, &query("Events by type", "SELECT event_type FROM events")).await.unwrap();
     let saved = f.platform.saved_queries(&f.workgroup).await.expect("ListNamedQueries");
     let names: Vec<&str> = saved.iter().map(|q| q.name.as_str()).collect();
     assert_eq!(names, ["Events by type", "top pages"], "by name, case aside");
@@ -176,10 +179,12 @@ async fn the_workgroup_history_and_the_workgroups_come_from_athena() {
         database: "clickstream".into(),
         workgroup: workgroup.into(),
     };
-    let first = f.platform.start_query(&request("SELECT 1", &f.workgroup)).await.unwrap();
-    let second = f.platform.start_query(&request("SELECT event_type\nFROM events", &f.workgroup)).await.unwrap();
-    other.platform.start_query(&request("SELECT 'elsewhere'", &other.workgroup)).await.unwrap();
-    f.platform.stop_query(&first).await.unwrap();
+    let first = support::writes::start_query(&f.platform, &request("SELECT 1", &f.workgroup)).await.unwrap();
+    let second = support::writes::start_query(&f.platform, &request("SELECT event_type\nFROM events", &f.workgroup))
+        .await
+        .unwrap();
+    support::writes::start_query(&other.platform, &request("SELECT 'elsewhere'", &other.workgroup)).await.unwrap();
+    support::writes::stop_query(&f.platform, &first).await.unwrap();
     let past = f.platform.query_history(&f.workgroup).await.expect("ListQueryExecutions + GetQueryExecution");
     let mut seen: Vec<(&str, &str, QueryState)> =
         past.iter().map(|p| (p.status.id.as_str(), p.sql.as_str(), p.status.state)).collect();
@@ -193,7 +198,8 @@ async fn the_workgroup_history_and_the_workgroups_come_from_athena() {
     assert!(past.iter().all(|p| p.database.as_deref() == Some("clickstream") && p.status.submitted.is_some()));
     let workgroups = f.platform.workgroups().await.expect("ListWorkGroups");
     assert!(workgroups.contains(&f.workgroup) && workgroups.contains(&other.workgroup), "{workgroups:?}");
-    assert_eq!(f.platform.mutations(), 1, "reading the history changes nothing (the one change: StopQueryExecution)");
+    // The changes: two StartQueryExecution and a StopQueryExecution; reading the history adds none.
+    assert_eq!(f.platform.mutations(), 3, "reading the history changes nothing");
 }
 
 mod mocked {
@@ -411,21 +417,22 @@ mod mocked {
         let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&second]);
         let (dir, _paths, _loaded, platform) = platform(client).await;
         let path = dir.path().join("all.json");
-        let loaded = query::LoadedRows {
+        let loaded = lakeops::session::query::LoadedRows {
             columns: vec![lakeops::model::ResultColumn { name: "n".into(), kind: "integer".into() }],
             rows: vec![vec![Some("1".into())], vec![Some("2".into())]],
             next_token: Some("p2".into()),
         };
-        let (written, rows) = query::export(&platform, "q1", path.to_str().unwrap(), true, loaded).await.unwrap();
+        let (written, rows) =
+            lakeops::session::query::export(&platform, "q1", path.to_str().unwrap(), true, loaded).await.unwrap();
         assert_eq!((written, rows), (path.display().to_string(), 3));
         let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(value, serde_json::json!([{"n": 1}, {"n": 2}, {"n": 3}]));
-        let failure = query::export(
+        let failure = lakeops::session::query::export(
             &platform,
             "q1",
             "/nonexistent-dir/x.csv",
             false,
-            query::LoadedRows { columns: vec![], rows: vec![], next_token: None },
+            lakeops::session::query::LoadedRows { columns: vec![], rows: vec![], next_token: None },
         )
         .await
         .unwrap_err();

@@ -106,7 +106,7 @@ async fn kinesis_numbers_are_per_second_rates_from_per_minute_sums() {
     assert_eq!(function.error_rate(), Some(0.05));
     assert_eq!(function.duration_ms, Some(250.0));
 
-    let layers = assess(&snapshot, lakeops::headless::status::thresholds(&loaded));
+    let layers = assess(&snapshot, lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms));
     let kinesis = layers.iter().find(|l| l.layer == Layer::Kinesis).unwrap();
     assert_eq!(kinesis.health, Health::Ok);
     // 1,500/s of 2 shards × 1,000/s = 75 %.
@@ -172,7 +172,7 @@ async fn the_platforms_alarms_are_read_and_firing_ones_named() {
     assert_eq!(firing.len(), 1);
     assert_eq!(firing[0].name, format!("{stack}-iterator-age"));
     assert_eq!(firing[0].reason, "Threshold Crossed: 1 datapoint");
-    let layers = assess(&snapshot, lakeops::headless::status::thresholds(&loaded));
+    let layers = assess(&snapshot, lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms));
     let row = layers.iter().find(|l| l.layer == Layer::Alarms).unwrap();
     assert_eq!(row.health, Health::Critical);
     assert_eq!(row.reason, format!("1 alarm firing: {stack}-iterator-age"));

@@ -104,20 +104,20 @@ async fn apply_creates_the_platform_and_a_changed_profile_plans_a_modify() {
 
     // More shards: a Modify of the stream, applied.
     let wider = f.profile(4, false, false);
-    let plan = platform
-        .plan_stack(&f.stack, &provision::build(&wider).expect("template").compact(), &[])
-        .await
-        .expect("plan wider");
+    let template = lakeops::session::stack::template(&wider).expect("template").compact();
+    let plan = support::writes::plan_stack(&platform, &f.stack, &template, &[]).await.expect("plan wider");
     assert_eq!(plan.changes.len(), 1, "{:?}", plan.changes);
     assert_eq!((plan.changes[0].action, plan.changes[0].logical_id.as_str()), (ChangeAction::Modify, "Stream"));
-    platform.discard_plan(&f.stack, plan.change_set.as_deref().expect("a change set")).await.expect("discard");
+    support::writes::discard_plan(&platform, &f.stack, plan.change_set.as_deref().expect("a change set"))
+        .await
+        .expect("discard");
     let out = f.run(&wider, &platform, ProvisionCommand::Plan { json: false }).await.expect("plan");
     assert!(out.contains("~ Stream AWS::Kinesis::Stream"), "{out}");
     let out = f.run(&wider, &platform, APPLY).await.unwrap_or_else(|e| panic!("apply wider: {}", e.message()));
     assert!(out.contains("ended UPDATE_COMPLETE"), "{out}");
     assert_eq!(open_shards(&f.stream).await, Some(4), "the stream was resharded by the update");
     let journal = std::fs::read_to_string(f.paths.journal_file()).expect("journal");
-    for action in ["provision apply", "provision plan"] {
+    for action in ["stack.apply", "stack.plan"] {
         assert!(journal.contains(action), "{action} journaled: {journal}");
     }
 }
@@ -139,7 +139,7 @@ async fn delete_removes_the_stack_and_its_stream() {
     assert_eq!(open_shards(&f.stream).await, None, "the stream was deleted with the stack");
 
     let journal = std::fs::read_to_string(f.paths.journal_file()).expect("journal");
-    assert!(journal.contains("provision delete"), "{journal}");
+    assert!(journal.contains("stack.delete"), "{journal}");
 }
 
 #[tokio::test]

@@ -212,9 +212,9 @@ async fn consumers_encryption_and_enhanced_monitoring_are_read_and_set() {
     assert_eq!(facts.consumers.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), vec!["fraud-efo"]);
     assert!(!facts.enhanced_monitoring);
     assert!(facts.open().all(|s| s.incoming_per_second.is_none()), "no per-shard rates without shard-level metrics");
-    f.platform.set_enhanced_monitoring(&f.stream, true).await.expect("enable");
+    support::writes::set_enhanced_monitoring(&f.platform, &f.stream, true).await.expect("enable");
     assert!(f.facts().await.enhanced_monitoring);
-    f.platform.set_enhanced_monitoring(&f.stream, false).await.expect("disable");
+    support::writes::set_enhanced_monitoring(&f.platform, &f.stream, false).await.expect("disable");
     assert!(!f.facts().await.enhanced_monitoring);
     assert_eq!(f.mutations(), 2);
 }

@@ -393,11 +393,11 @@ fn provision_on_the_sandbox() {
     let outcomes: Vec<String> = home
         .journal()
         .iter()
-        .filter(|e| e["action"].as_str().is_some_and(|a| a.starts_with("provision")))
+        .filter(|e| e["action"].as_str().is_some_and(|a| a.starts_with("stack.")))
         .map(|e| format!("{} {}", e["action"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
         .collect();
     assert_eq!(outcomes.len(), 4, "{outcomes:?}");
-    assert!(outcomes[1].starts_with("provision apply refused: read-only mode"), "{outcomes:?}");
-    assert!(outcomes[2].starts_with("provision delete refused:"), "{outcomes:?}");
-    assert!(outcomes[3].starts_with("provision delete failed:"), "{outcomes:?}");
+    assert!(outcomes[1].starts_with("stack.apply refused: read-only mode"), "{outcomes:?}");
+    assert!(outcomes[2].starts_with("stack.delete refused:"), "{outcomes:?}");
+    assert!(outcomes[3].starts_with("stack.delete failed:"), "{outcomes:?}");
 }

@@ -276,5 +276,5 @@ fn a_plan_is_applied_from_the_stack_view() {
     assert!(console.wait_exit().success());
     console.assert_restored();
     let journal = std::fs::read_to_string(console.state_dir.join("journal.jsonl")).expect("journal written");
-    assert!(journal.contains("\"provision apply\"") && journal.contains("\"provision plan\""), "{journal}");
+    assert!(journal.contains("\"stack.apply\"") && journal.contains("\"stack.plan\""), "{journal}");
 }

@@ -27,7 +27,7 @@ fn snap(sandbox: &Sandbox) -> PlatformSnapshot {
 }
 
 fn verdict(loaded: &Loaded, snapshot: &PlatformSnapshot, layer: Layer) -> (Health, String) {
-    let layers = assess(snapshot, lakeops::headless::status::thresholds(loaded));
+    let layers = assess(snapshot, lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms));
     let l = layers.into_iter().find(|l| l.layer == layer).unwrap();
     (l.health, l.reason)
 }
@@ -271,7 +271,7 @@ fn glue_runs_stop_and_crawls_move_through_their_states() {
     let started = change(GlueChange::StartJobRun { job: job.clone(), arguments: vec![("--day".into(), "x".into())] });
     let id = started.unwrap().split_whitespace().nth(1).unwrap().to_string();
     let again = change(GlueChange::StartJobRun { job: job.clone(), arguments: vec![] });
-    assert!(again.unwrap_err().starts_with("ConcurrentRunsExceededException"));
+    assert_eq!(again.unwrap_err().code, "ConcurrentRunsExceededException");
     clock.advance(MINUTE);
     let overview = s.with_model(|m| m.glue_overview()).unwrap();
     let run = &overview.jobs[0].runs[0];
@@ -337,7 +337,7 @@ fn the_sandbox_workgroup_has_starter_queries_and_keeps_saved_ones() {
         workgroup: "clickstream-ops".into(),
         sql: "SELECT 1".into(),
     };
-    let id = rt.block_on(s.save_query(&new)).unwrap();
+    let id = rt.block_on(support::writes::save_query(&s, &new)).unwrap();
     let after = rt.block_on(s.saved_queries("clickstream-ops")).unwrap();
     assert_eq!(after[0].name, "a", "by name");
     assert_eq!(after[0].id, id);

@@ -38,7 +38,7 @@ async fn the_sandbox_is_provisioned_from_its_profile_and_an_unchanged_profile_pl
     let stack = s.stack("clickstream").await.unwrap().expect("the sandbox's stack");
     assert_eq!(stack.status, "CREATE_COMPLETE");
     assert!(stack.outputs.iter().any(|o| o.key == "StreamName" && o.value == "clickstream-events"));
-    let plan = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
     assert!(!plan.has_changes() && plan.change_set.is_none(), "{:?}", plan.changes);
     assert!(s.stack("another").await.unwrap().is_none());
 }
@@ -47,14 +47,14 @@ async fn the_sandbox_is_provisioned_from_its_profile_and_an_unchanged_profile_pl
 async fn more_shards_in_the_profile_plan_a_modify_that_reshards_the_stream_when_applied() {
     let (s, clock, mut settings) = sandbox();
     settings.platform.stream.shards = 8;
-    let plan = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
     assert_eq!(plan.changes.len(), 1, "{:?}", plan.changes);
     let change = &plan.changes[0];
     assert_eq!((change.action, change.logical_id.as_str()), (ChangeAction::Modify, "Stream"));
     assert_eq!((change.replacement, change.properties.as_slice()), (Replacement::No, &["ShardCount".to_string()][..]));
 
     let since = s.now().timestamp_millis();
-    s.apply_plan("clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
+    support::writes::apply_plan(&s, "clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
     let events = s.stack_events("clickstream").await.unwrap();
     let progress = Progress::read("clickstream", &events, since, 1);
     assert_eq!(progress.stack_status.as_deref(), Some("UPDATE_IN_PROGRESS"));
@@ -77,7 +77,7 @@ async fn more_shards_in_the_profile_plan_a_modify_that_reshards_the_stream_when_
     let stream_done = events.iter().find(|e| e.logical_id == "Stream" && e.status == "UPDATE_COMPLETE").unwrap();
     // UpdateShardCount from 4 to 8 keeps the sandbox's stream UPDATING for 28 s.
     assert!(stream_done.at_ms >= since + 28_000, "the stream completed after the resharding: {stream_done:?}");
-    let plan = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
     assert!(!plan.has_changes(), "applied: the profile and the stack agree: {:?}", plan.changes);
     let trail = s.with_model(|m| m.trail.iter().any(|t| t.name == "ExecuteChangeSet")).unwrap();
     assert!(trail, "the sandbox's CloudTrail shows the change set executed");
@@ -88,7 +88,7 @@ async fn a_renamed_stream_is_a_replacement_and_network_off_removes_the_vpc() {
     let (s, _clock, mut settings) = sandbox();
     settings.platform.stream.name = "clickstream-v2".into();
     settings.platform.network.enabled = false;
-    let plan = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
     let stream = plan.changes.iter().find(|c| c.logical_id == "Stream").unwrap();
     assert_eq!(stream.replacement, Replacement::Yes);
     assert_eq!(stream.replacing, ["Name"]);
@@ -97,8 +97,8 @@ async fn a_renamed_stream_is_a_replacement_and_network_off_removes_the_vpc() {
     assert!(lines.iter().any(|l| l.replaces() && l.text.starts_with("Stream ") && l.text.ends_with("because of Name")));
     // Discarded, it cannot be applied.
     let change_set = plan.change_set.unwrap();
-    s.discard_plan("clickstream", &change_set).await.unwrap();
-    let err = s.apply_plan("clickstream", &change_set).await.unwrap_err();
+    support::writes::discard_plan(&s, "clickstream", &change_set).await.unwrap();
+    let err = support::writes::apply_plan(&s, "clickstream", &change_set).await.unwrap_err();
     assert!(err.to_string().contains("does not exist"), "{err}");
 }
 
@@ -106,14 +106,14 @@ async fn a_renamed_stream_is_a_replacement_and_network_off_removes_the_vpc() {
 async fn a_stream_resharded_outside_the_stack_shows_as_drift_and_delete_is_refused() {
     let (s, clock, _settings) = sandbox();
     assert!(s.stack_drift("clickstream").await.unwrap().is_empty());
-    s.reshard("clickstream-events", &ReshardCall::UpdateShardCount { target: 6 }).await.unwrap();
+    support::writes::reshard(&s, "clickstream-events", &ReshardCall::UpdateShardCount { target: 6 }).await.unwrap();
     clock.advance(10 * 60_000);
     let drift = s.stack_drift("clickstream").await.unwrap();
     assert_eq!(drift.len(), 1);
     assert_eq!(drift[0].logical_id, "Stream");
     let shard_count = drift[0].properties.iter().find(|p| p.path == "/ShardCount").unwrap();
     assert_eq!((shard_count.expected.as_str(), shard_count.actual.as_str()), ("4", "6"));
-    let err = s.delete_stack("clickstream").await.unwrap_err();
+    let err = support::writes::delete_stack(&s, "clickstream").await.unwrap_err();
     assert!(err.to_string().contains("lakeops sandbox reset"), "{err}");
 }
 
@@ -128,9 +128,9 @@ async fn the_stack_waits_for_a_long_resharding_and_a_refused_one_rolls_back() {
     };
     assert!(s.stack("clickstream").await.unwrap().is_some());
     settings.platform.stream.shards = 20;
-    let plan = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
     let since = s.now().timestamp_millis();
-    s.apply_plan("clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
+    support::writes::apply_plan(&s, "clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
     clock.advance(35_000);
     let events = s.stack_events("clickstream").await.unwrap();
     assert!(!Progress::read("clickstream", &events, since, 1).finished(), "held while UPDATING: {events:?}");
@@ -143,9 +143,9 @@ async fn the_stack_waits_for_a_long_resharding_and_a_refused_one_rolls_back() {
 
     // 20 → 50 is more than double: Kinesis refuses it, the resource fails, the update rolls back.
     settings.platform.stream.shards = 50;
-    let plan = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
     let since = s.now().timestamp_millis();
-    s.apply_plan("clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
+    support::writes::apply_plan(&s, "clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
     clock.advance(60_000);
     let events = s.stack_events("clickstream").await.unwrap();
     let progress = Progress::read("clickstream", &events, since, 1);
@@ -155,7 +155,7 @@ async fn the_stack_waits_for_a_long_resharding_and_a_refused_one_rolls_back() {
     assert!(reason.contains("double"), "Kinesis's rule as the reason: {reason}");
     assert_eq!(s.stack("clickstream").await.unwrap().unwrap().status, "UPDATE_ROLLBACK_COMPLETE");
     assert_eq!(open_shards(&s), 20, "nothing changed");
-    let again = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
+    let again = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
     assert!(again.has_changes(), "the deployed template is still the old one");
 }
 
@@ -164,13 +164,13 @@ async fn the_sandbox_starts_from_its_own_names_and_an_applied_rename_is_adopted(
     let (s, clock, mut settings) = sandbox();
     // A profile edited before the stack was first read still plans against what the sandbox runs.
     settings.platform.redshift.name = "warehouse-v2".into();
-    let plan = s.plan_stack("clickstream", &template(&settings), &[]).await.unwrap();
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
     let warehouse = plan.changes.iter().find(|c| c.logical_id == "Warehouse").expect("the workgroup changes");
     assert_eq!(
         (warehouse.replacement, warehouse.replacing.as_slice()),
         (Replacement::Yes, &["WorkgroupName".to_string()][..])
     );
-    s.apply_plan("clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
+    support::writes::apply_plan(&s, "clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
     clock.advance(10 * 60_000);
     assert_eq!(s.stack("clickstream").await.unwrap().unwrap().status, "UPDATE_COMPLETE");
     assert_eq!(s.with_model(|m| m.redshift.name.clone()).unwrap(), "warehouse-v2");

@@ -42,7 +42,7 @@ async fn wait(sandbox: &Sandbox, id: &str) -> QueryStatus {
 
 /// Runs `sql` to the end: its status and its first page (on success).
 async fn query(sandbox: &Sandbox, sql: &str) -> (QueryStatus, Option<ResultPage>) {
-    let id = sandbox.start_query(&request(sql)).await.unwrap();
+    let id = support::writes::start_query(sandbox, &request(sql)).await.unwrap();
     let status = wait(sandbox, &id).await;
     let page = match status.state {
         QueryState::Succeeded => Some(sandbox.query_results(&id, None).await.unwrap()),
@@ -246,7 +246,7 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
     assert!(products.iter().all(|r| r[0].is_none() && r[1].is_some()), "{products:?}");
 
     let total = number(&s, "SELECT count(*) FROM events WHERE day = '19'").await as usize;
-    let id = s.start_query(&request("SELECT * FROM events WHERE day = '19'")).await.unwrap();
+    let id = support::writes::start_query(&s, &request("SELECT * FROM events WHERE day = '19'")).await.unwrap();
     assert_eq!(wait(&s, &id).await.state, QueryState::Succeeded);
     let (mut seen, mut token, mut pages) = (0, None, 0);
     loop {
@@ -288,16 +288,19 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     assert!(ddl.starts_with("NOT_SUPPORTED:"), "{ddl}");
 
     let unknown_db = QueryRequest { database: "nope".into(), ..request("SELECT 1") };
-    let id = s.start_query(&unknown_db).await.unwrap();
+    let id = support::writes::start_query(&s, &unknown_db).await.unwrap();
     let status = wait(&s, &id).await;
     assert!(status.reason.unwrap().starts_with("SCHEMA_NOT_FOUND: Schema 'nope' does not exist"));
 
-    let empty = s.start_query(&request("  ")).await.unwrap_err().to_string();
+    let empty = support::writes::start_query(&s, &request("  ")).await.unwrap_err().to_string();
     assert!(empty.contains("InvalidRequestException"), "{empty}");
-    let huge = s.start_query(&request(&format!("SELECT '{}'", "x".repeat(262_144)))).await.unwrap_err().to_string();
+    let huge = support::writes::start_query(&s, &request(&format!("SELECT '{}'", "x".repeat(262_144))))
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(huge.contains("262,144") || huge.contains("262144"), "{huge}");
     let other = QueryRequest { workgroup: "primary".into(), ..request("SELECT 1") };
-    let refused = s.start_query(&other).await.unwrap_err().to_string();
+    let refused = support::writes::start_query(&s, &other).await.unwrap_err().to_string();
     assert!(refused.contains("WorkGroup primary is not found"), "{refused}");
 }
 
@@ -330,12 +333,12 @@ async fn a_failing_etl_job_leaves_the_curated_zone_behind_the_raw_zone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queries_can_be_cancelled_and_the_workgroup_keeps_their_history() {
     let (s, _) = sandbox();
-    let id = s.start_query(&request("SELECT count(*) FROM raw_events")).await.unwrap();
-    s.stop_query(&id).await.unwrap();
+    let id = support::writes::start_query(&s, &request("SELECT count(*) FROM raw_events")).await.unwrap();
+    support::writes::stop_query(&s, &id).await.unwrap();
     let status = wait(&s, &id).await;
     assert_eq!(status.state, QueryState::Cancelled);
     assert!(s.query_results(&id, None).await.is_err());
-    let ok = s.start_query(&request("SELECT 1")).await.unwrap();
+    let ok = support::writes::start_query(&s, &request("SELECT 1")).await.unwrap();
     assert_eq!(wait(&s, &ok).await.state, QueryState::Succeeded);
     let history =
         s.with_model(|m| m.athena.executions.iter().map(|e| (e.id.clone(), e.state)).collect::<Vec<_>>()).unwrap();

@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lakeops::app::{report_error, update, Action, App, Header};
-use lakeops::headless::status::thresholds;
+use lakeops::app::{report_error, update, Action, App, Effect, Header};
+use lakeops::model::Change;
+use lakeops::ops::health::Thresholds;
+use lakeops::platform::{GateError, Platform};
 use lakeops::sandbox::{ManualClock, Sandbox};
 use lakeops::settings::Theme;
 use support::screen::{render, text, with_styles};
@@ -31,10 +33,26 @@ fn console_and_sandbox(width: u16, height: u16) -> (App, Sandbox) {
     let snapshot = sandbox.with_model(|s| s.snapshot()).expect("snapshot");
     let header =
         Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
-    let mut app = App::new(header, thresholds(&loaded), 5_000);
+    let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width, height }, 0);
     update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
     (app, sandbox)
+}
+
+/// Makes the change `effect` asks for on the sandbox, as the console's runtime would (through a
+/// write gate), and returns the answer the reducer hears.
+fn make(rt: &tokio::runtime::Runtime, sandbox: &Sandbox, effect: &Effect) -> Action {
+    let Effect::Change { change, .. } = effect else { panic!("not a change: {effect:?}") };
+    let started_ms = sandbox.now().timestamp_millis() - 1_000;
+    let result = rt.block_on(support::writes::apply(sandbox, change.clone())).map_err(GateError::Platform);
+    Action::Changed { change: change.clone(), started_ms, result, at: fixed_time() }
+}
+
+/// The gate's answer to the query `:athena` started: its execution id.
+fn query_started(id: &str) -> Action {
+    let request = lakeops::model::QueryRequest { sql: "SELECT 1".into(), database: "d".into(), workgroup: "w".into() };
+    let result = Ok(lakeops::model::Applied::Answer(id.into()));
+    Action::Changed { change: Change::StartQuery(request), started_ms: 0, result, at: fixed_time() }
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -171,7 +189,6 @@ fn reshard_dialog() {
 #[test]
 fn peek_view() {
     use lakeops::model::PeekFrom;
-    use lakeops::platform::Platform;
     let (mut app, sandbox) = streams_console(110, 36);
     open_detail(&mut app, &sandbox);
     press(&mut app, KeyCode::Char('p'));
@@ -188,7 +205,6 @@ fn peek_view() {
 #[test]
 fn audit_view() {
     use lakeops::model::AuditQuery;
-    use lakeops::platform::Platform;
     let (mut app, sandbox) = console_and_sandbox(110, 36);
     for c in ":audit".chars() {
         press(&mut app, KeyCode::Char(c));
@@ -241,7 +257,7 @@ fn lambda_view() {
     let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
     let header =
         Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
-    let mut app = App::new(header, thresholds(&loaded), 5_000);
+    let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width: 120, height: 44 }, 0);
     update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
     for c in ":lambda".chars() {
@@ -285,7 +301,7 @@ fn alarms_redshift_and_pipeline_views_during_an_incident() {
     let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
     let header =
         Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
-    let mut app = App::new(header, thresholds(&loaded), 5_000);
+    let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width: 110, height: 32 }, 0);
     update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
     for view in ["alarms", "redshift", "pipeline"] {
@@ -316,7 +332,7 @@ fn athena_pane() {
         press(&mut app, KeyCode::Char(c));
     }
     press(&mut app, KeyCode::F(5));
-    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 30);
+    update(&mut app, query_started("q1"), 30);
     let status = |state| QueryStatus {
         id: "q1".into(),
         state,
@@ -354,7 +370,7 @@ fn athena_pane() {
 
     // Run again and fail on a syntax error: the message, and the column marked in the editor.
     press(&mut app, KeyCode::F(5));
-    update(&mut app, Action::QueryStarted { result: Ok("q2".into()) }, 60);
+    update(&mut app, query_started("q2"), 60);
     let failed = QueryStatus {
         id: "q2".into(),
         reason: Some("SYNTAX_ERROR: line 1:8: Column 'event_type' cannot be resolved".into()),
@@ -367,7 +383,6 @@ fn athena_pane() {
 /// `:athena`'s saved-query picker over the pane, with the sandbox workgroup's starter queries.
 #[test]
 fn athena_saved_queries_picker() {
-    use lakeops::platform::Platform;
     let (mut app, sandbox) = console_and_sandbox(110, 30);
     open_athena(&mut app);
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -379,7 +394,6 @@ fn athena_saved_queries_picker() {
 /// `:athena`'s catalog browser (Ctrl-B) over the sandbox's Glue catalog.
 #[test]
 fn athena_catalog_browser() {
-    use lakeops::platform::Platform;
     let (mut app, sandbox) = console_and_sandbox(110, 30);
     open_athena(&mut app);
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -398,8 +412,6 @@ fn athena_catalog_browser() {
 #[test]
 fn stack_plan_apply_and_delete_prompt() {
     use lakeops::app::stack::StackTarget;
-    use lakeops::app::Effect;
-    use lakeops::platform::Platform;
     let (mut app, sandbox) = console_and_sandbox(120, 36);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mut settings = support::sandbox_settings().settings;
@@ -419,19 +431,19 @@ fn stack_plan_apply_and_delete_prompt() {
     assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }), "{effects:?}");
     load(&mut app, 30);
     let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)), 40);
-    assert!(matches!(&effects[..], [Effect::PlanStack { name, .. }] if name == "clickstream"), "{effects:?}");
-    let plan = rt.block_on(sandbox.plan_stack("clickstream", &template, &[])).unwrap();
-    update(&mut app, Action::StackPlanned { result: Ok(plan), at: fixed_time() }, 50);
+    assert!(
+        matches!(&effects[..], [Effect::Change { change: Change::PlanStack { stack, template: t, .. }, .. }] if stack == "clickstream" && *t == template),
+        "{effects:?}"
+    );
+    let planned = make(&rt, &sandbox, &effects[0]);
+    update(&mut app, planned, 50);
     insta::assert_snapshot!("stack_plan", with_styles(&render(&app, &theme("default"), 120, 36)));
 
     press(&mut app, KeyCode::Char('a'));
     insta::assert_snapshot!("stack_apply_confirm", text(&render(&app, &theme("default"), 120, 36)));
     let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 60);
-    let Some(Effect::ApplyPlan { change_set, expected, .. }) = effects.first() else { panic!("{effects:?}") };
-    let since_ms = sandbox.now().timestamp_millis() - 1_000;
-    rt.block_on(sandbox.apply_plan("clickstream", change_set)).unwrap();
-    let started =
-        Action::StackStarted { kind: "apply", since_ms, expected: *expected, result: Ok(()), at: fixed_time() };
+    assert!(matches!(&effects[..], [Effect::Change { change: Change::ApplyPlan { .. }, .. }]), "{effects:?}");
+    let started = make(&rt, &sandbox, &effects[0]);
     update(&mut app, started, 70);
     load(&mut app, 3_070);
     insta::assert_snapshot!("stack_apply_in_progress", text(&render(&app, &theme("default"), 120, 36)));
@@ -441,7 +453,7 @@ fn stack_plan_apply_and_delete_prompt() {
         press(&mut app, KeyCode::Char(c));
     }
     let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 80);
-    assert!(effects.iter().all(|e| !matches!(e, Effect::DeleteStack { .. })), "a wrong name deletes nothing");
+    assert!(effects.iter().all(|e| !matches!(e, Effect::Change { .. })), "a wrong name deletes nothing");
     insta::assert_snapshot!("stack_delete_prompt", text(&render(&app, &theme("default"), 120, 36)));
 }
 

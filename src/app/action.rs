@@ -2,11 +2,11 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
-    AuditEvent, AuditQuery, GlueChange, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom, PeekRecord,
-    PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery, StreamFacts, StreamSeries,
+    Applied, AuditEvent, AuditQuery, Change, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom, PeekRecord,
+    PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use crate::model::{DriftedResource, StackEvent, StackPlan, StackSummary};
-use crate::platform::PlatformError;
+use crate::model::{DriftedResource, StackEvent, StackSummary};
+use crate::platform::{GateError, PlatformError};
 
 /// Everything that can happen to the console.
 #[derive(Debug, Clone)]
@@ -28,17 +28,12 @@ pub enum Action {
         result: Result<Box<(StreamFacts, StreamSeries)>, PlatformError>,
         at: DateTime<Utc>,
     },
-    ReshardDone {
-        stream: String,
-        call: ReshardCall,
-        result: Result<(), PlatformError>,
-        at: DateTime<Utc>,
-    },
-    /// A change other than resharding finished (`what` names it for the toast).
-    ChangeDone {
-        stream: String,
-        what: String,
-        result: Result<(), PlatformError>,
+    /// A change went through the write gate (or was refused there): what it was, the
+    /// platform's time just before it was made, and what came of it.
+    Changed {
+        change: Change,
+        started_ms: i64,
+        result: Result<Applied, GateError>,
         at: DateTime<Utc>,
     },
     PeekOpened {
@@ -77,38 +72,12 @@ pub enum Action {
         result: Result<(Option<StackSummary>, Vec<StackEvent>), PlatformError>,
         at: DateTime<Utc>,
     },
-    StackPlanned {
-        result: Result<StackPlan, PlatformError>,
-        at: DateTime<Utc>,
-    },
-    /// An apply or delete was accepted (`since_ms`: the platform's time just before).
-    StackStarted {
-        kind: &'static str,
-        since_ms: i64,
-        expected: usize,
-        result: Result<(), PlatformError>,
-        at: DateTime<Utc>,
-    },
     DriftLoaded {
         result: Result<Vec<DriftedResource>, PlatformError>,
         at: DateTime<Utc>,
     },
-    GlueChanged {
-        change: GlueChange,
-        /// Glue's answer in words (the new run's id), or why the call failed.
-        result: Result<String, PlatformError>,
-        at: DateTime<Utc>,
-    },
-    QueryStarted {
-        result: Result<String, PlatformError>,
-    },
     SavedQueriesLoaded {
         result: Result<Vec<SavedQuery>, PlatformError>,
-        at: DateTime<Utc>,
-    },
-    QuerySaved {
-        name: String,
-        result: Result<String, PlatformError>,
         at: DateTime<Utc>,
     },
     /// The workgroup's recent queries (ListQueryExecutions), newest first.
@@ -134,9 +103,6 @@ pub enum Action {
         first: bool,
         result: Result<ResultPage, PlatformError>,
     },
-    QueryStopped {
-        result: Result<(), PlatformError>,
-    },
     /// Results written: the path and the rows, or why not.
     Exported {
         result: Result<(String, usize), String>,
@@ -156,21 +122,16 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     FetchSnapshot,
+    /// Make a change through the write gate (checked by the rules first; `detail` is the plan in
+    /// words, journaled beside the outcome).
+    Change {
+        change: Change,
+        detail: String,
+    },
     /// A stream's facts (shards, limits) and its metrics over the window.
     FetchStreamDetail {
         stream: String,
         minutes: u32,
-    },
-    /// Make a checked resharding call and journal it (`detail` is the plan in words).
-    Reshard {
-        stream: String,
-        call: ReshardCall,
-        detail: String,
-    },
-    /// Turn shard-level metrics on or off, and journal it.
-    SetEnhancedMonitoring {
-        stream: String,
-        on: bool,
     },
     /// CloudTrail events (merged with the journal by the runtime).
     FetchAudit {
@@ -196,10 +157,6 @@ pub enum Effect {
         query: LogQuery,
     },
     StopLiveTail,
-    /// Start an Athena query (journaled).
-    StartQuery {
-        request: QueryRequest,
-    },
     PollQuery {
         id: String,
     },
@@ -215,27 +172,6 @@ pub enum Effect {
     FetchStack {
         name: String,
     },
-    /// Create a change set of `template` and read it (journaled: a change set is a write).
-    PlanStack {
-        name: String,
-        template: String,
-        parameters: Vec<(String, String)>,
-    },
-    DiscardPlan {
-        name: String,
-        change_set: String,
-    },
-    /// Execute a change set (journaled; `detail` is the plan's summary).
-    ApplyPlan {
-        name: String,
-        change_set: String,
-        detail: String,
-        expected: usize,
-    },
-    /// Delete the stack (journaled).
-    DeleteStack {
-        name: String,
-    },
     DetectDrift {
         name: String,
     },
@@ -243,17 +179,10 @@ pub enum Effect {
     CopyToClipboard {
         text: String,
     },
-    /// Save the editor's SQL as a named query (journaled).
-    SaveQuery {
-        query: SavedQuery,
-    },
     /// A page of a finished query's results (`token` `None`: the first).
     FetchQueryResults {
         id: String,
         token: Option<String>,
-    },
-    StopQuery {
-        id: String,
     },
     /// Write a query's results to `path` (every page: those not loaded yet are read first).
     ExportResults {
@@ -266,10 +195,5 @@ pub enum Effect {
     },
     /// Glue jobs, runs, crawlers and the catalog.
     FetchGlue,
-    /// Make a checked Glue change and journal it (`detail` is the plan in words).
-    GlueChange {
-        change: GlueChange,
-        detail: String,
-    },
     Quit,
 }

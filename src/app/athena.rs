@@ -4,11 +4,12 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Effect;
+use super::confirm::{readonly_refusal, readonly_refusal_of};
 pub use super::editor::Editor;
 use super::prompt::{edit_line, LineKey};
 use super::state::App;
-use crate::model::{QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
-use crate::ops::athena::{changes_something, check_sql, drop_header};
+use crate::model::{Change, QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
+use crate::ops::athena::{check_sql, drop_header};
 
 /// While a query runs, GetQueryExecution once a second.
 pub const POLL_EVERY_MS: u64 = 1_000;
@@ -241,8 +242,13 @@ fn run(app: &mut App, effects: &mut Vec<Effect>) {
         app.athena.error = Some(e);
         return;
     }
-    if app.header.readonly && changes_something(&sql) {
-        app.athena.error = Some("read-only mode: this statement changes the catalog or the data".into());
+    let Some((workgroup, database)) = app.athena_target.clone() else {
+        app.athena.error = Some("no Athena workgroup in this profile ([platform.athena] workgroup)".into());
+        return;
+    };
+    let request = QueryRequest { sql: sql.clone(), database, workgroup };
+    if let Some(refusal) = readonly_refusal(app, &Change::StartQuery(request.clone())) {
+        app.athena.error = Some(refusal);
         return;
     }
     if app.athena.history.last() != Some(&sql) {
@@ -250,23 +256,20 @@ fn run(app: &mut App, effects: &mut Vec<Effect>) {
     }
     app.athena.recalled = None;
     app.athena.draft = None;
-    let Some((workgroup, database)) = app.athena_target.clone() else {
-        app.athena.error = Some("no Athena workgroup in this profile ([platform.athena] workgroup)".into());
-        return;
-    };
     app.athena.error = None;
     app.athena.error_at = None;
     // The previous results belong to the previous query.
     app.athena.results = None;
     app.athena.running =
         Some(Running { id: None, started_ms: app.now_ms, status: None, poll_due_ms: u64::MAX, polling: false });
-    effects.push(Effect::StartQuery { request: QueryRequest { sql, database, workgroup } });
+    let detail = crate::ops::athena::one_line(&request.sql);
+    effects.push(Effect::Change { change: Change::StartQuery(request), detail });
 }
 
 fn cancel(app: &mut App, effects: &mut Vec<Effect>) -> bool {
     match app.athena.running.as_ref().and_then(|r| r.id.clone()) {
         Some(id) => {
-            effects.push(Effect::StopQuery { id });
+            effects.push(Effect::Change { change: Change::StopQuery { id }, detail: String::new() });
             true
         }
         None => false,
@@ -441,18 +444,25 @@ pub fn save_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         LineKey::Submit => {
             let name = input.trim().to_string();
             let sql = app.athena.editor.text();
-            let problem =
-                if name.is_empty() { Some("a saved query needs a name".to_string()) } else { check_sql(&sql).err() }
-                    .or_else(|| app.header.readonly.then(|| "read-only mode: saving a query is a change".to_string()));
-            if let Some(problem) = problem {
-                *error = Some(problem);
-                return;
-            }
-            app.mode = super::state::Mode::Normal;
             let Some((workgroup, database)) = app.athena_target.clone() else { return };
             let query =
                 crate::model::SavedQuery { id: String::new(), name, description: None, database, workgroup, sql };
-            effects.push(Effect::SaveQuery { query });
+            let problem = if query.name.is_empty() {
+                Some("a saved query needs a name".to_string())
+            } else {
+                check_sql(&query.sql).err()
+            };
+            let problem =
+                problem.or_else(|| readonly_refusal_of(app.header.readonly, &Change::SaveQuery(query.clone())));
+            if let Some(problem) = problem {
+                if let super::state::Mode::SaveQuery { error, .. } = &mut app.mode {
+                    *error = Some(problem);
+                }
+                return;
+            }
+            app.mode = super::state::Mode::Normal;
+            let detail = query.name.clone();
+            effects.push(Effect::Change { change: Change::SaveQuery(query), detail });
         }
     }
 }

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::Effect;
 use super::state::{App, Mode};
+use crate::model::Change;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfirmDialog {
@@ -15,14 +16,26 @@ pub struct ConfirmDialog {
     pub refusal: Option<String>,
 }
 
-/// Shows the dialog; read-only mode turns it into a refusal.
-pub fn ask(app: &mut App, title: &str, lines: Vec<String>, effect: Effect, what: &str) {
-    let (effect, refusal) = if app.header.readonly {
-        (None, Some(format!("read-only mode: {what} is a change and read-only mode refuses every change")))
-    } else {
-        (Some(effect), None)
-    };
+/// Shows the dialog asking to make `change` (`detail`, the plan in words, is journaled with it);
+/// read-only mode turns it into the gate's refusal, explained before anything is asked.
+pub fn ask(app: &mut App, title: &str, lines: Vec<String>, change: Change, detail: String) {
+    let refusal = readonly_refusal(app, &change);
+    let effect = refusal.is_none().then_some(Effect::Change { change, detail });
     app.mode = Mode::Confirm(Box::new(ConfirmDialog { title: title.to_string(), lines, effect, refusal }));
+}
+
+/// Why read-only mode refuses `change` in this console, or `None` (the gate's own rule, said
+/// before anything is asked).
+pub fn readonly_refusal(app: &App, change: &Change) -> Option<String> {
+    readonly_refusal_of(app.header.readonly, change)
+}
+
+pub fn readonly_refusal_of(readonly: bool, change: &Change) -> Option<String> {
+    if readonly {
+        crate::ops::change::readonly_refusal(change)
+    } else {
+        None
+    }
 }
 
 /// Shows why a change cannot be made (a rule refused it); enter does nothing, esc closes.

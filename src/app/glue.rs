@@ -8,7 +8,7 @@ use super::confirm;
 use super::prompt::{edit_line, LineKey};
 use super::state::{App, Mode};
 use super::view::ViewId;
-use crate::model::{GlueChange, GlueCrawler, GlueJob, GlueOverview, GlueRunDetail};
+use crate::model::{Change, GlueChange, GlueCrawler, GlueJob, GlueOverview, GlueRunDetail};
 use crate::ops::glue::{parse_argument, plan};
 
 /// The pane keys go to; tab moves on.
@@ -175,8 +175,7 @@ fn ask(app: &mut App, title: &str, change: GlueChange, job: Option<&GlueJob>, cr
     match plan(&change, job, crawler) {
         Ok(lines) => {
             let detail = lines.join("; ");
-            let what = format!("{} {}", change.api_name(), change.target());
-            confirm::ask(app, title, lines, Effect::GlueChange { change, detail }, &what);
+            confirm::ask(app, title, lines, Change::Glue(change), detail);
         }
         Err(refusal) => confirm::refuse(app, title, refusal.text()),
     }

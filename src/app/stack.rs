@@ -10,7 +10,7 @@ use super::prompt::{edit_line, LineKey};
 use super::state::{App, Mode, ToastLevel};
 use super::update::toast;
 use super::view::ViewId;
-use crate::model::{DriftedResource, StackEvent, StackPlan, StackSummary};
+use crate::model::{Change, DriftedResource, StackEvent, StackPlan, StackSummary};
 use crate::provision::{diff_lines, summary, Progress};
 
 /// Events are read this often while an operation is in progress.
@@ -162,7 +162,16 @@ pub fn planned(app: &mut App, plan: StackPlan, effects: &mut Vec<Effect>) {
     }
 }
 
-pub fn started(app: &mut App, kind: &'static str, since_ms: i64, expected: usize, effects: &mut Vec<Effect>) {
+/// A plan could not be made.
+pub fn plan_failed(app: &mut App, error: &str, at: chrono::DateTime<chrono::Utc>) {
+    app.stack.planning = false;
+    app.stack.apply_when_planned = false;
+    super::update::report_error(app, "plan", error, at);
+}
+
+/// An apply (of the plan shown: its changes are what the progress counts) or a delete started.
+pub fn started(app: &mut App, kind: &'static str, since_ms: i64, effects: &mut Vec<Effect>) {
+    let expected = if kind == "apply" { app.stack.plan.as_ref().map(|p| p.changes.len()).unwrap_or(0) } else { 0 };
     app.stack.plan = None;
     app.stack.operation = Some(Operation { kind, since_ms, expected, started_at_ms: app.now_ms, reported: false });
     app.stack.reread();
@@ -200,14 +209,14 @@ pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
 
 fn plan(app: &mut App, then_apply: bool, effects: &mut Vec<Effect>) {
     let Some(target) = app.stack.target.clone() else { return };
-    let what = format!("planning {} (a change set is a write)", target.name);
-    if app.header.readonly {
-        return confirm::refuse(app, "Plan", format!("read-only mode: {what}; read-only mode refuses every change"));
-    }
     let (template, parameters) = match target.template {
         Ok(t) => t,
         Err(problem) => return confirm::refuse(app, "Plan", problem),
     };
+    let change = Change::PlanStack { stack: target.name.clone(), template, parameters };
+    if let Some(refusal) = confirm::readonly_refusal(app, &change) {
+        return confirm::refuse(app, "Plan", refusal);
+    }
     if app.stack.busy() {
         return toast(app, ToastLevel::Error, format!("{} is changing: plan once it settles", target.name));
     }
@@ -217,14 +226,15 @@ fn plan(app: &mut App, then_apply: bool, effects: &mut Vec<Effect>) {
     discard(app, effects);
     app.stack.planning = true;
     app.stack.apply_when_planned = then_apply;
-    effects.push(Effect::PlanStack { name: target.name, template, parameters });
+    effects.push(Effect::Change { change, detail: String::new() });
 }
 
 /// Drops the plan shown (its change set is deleted).
 fn discard(app: &mut App, effects: &mut Vec<Effect>) {
     if let Some(plan) = app.stack.plan.take() {
         if let Some(change_set) = plan.change_set {
-            effects.push(Effect::DiscardPlan { name: plan.stack, change_set });
+            let change = Change::DiscardPlan { stack: plan.stack, change_set };
+            effects.push(Effect::Change { change, detail: String::new() });
         }
     }
 }
@@ -239,13 +249,8 @@ fn ask_apply(app: &mut App, _effects: &mut Vec<Effect>) {
     }
     lines.push(String::new());
     lines.push("enter executes the change set; events follow in :stack".into());
-    let effect = Effect::ApplyPlan {
-        name: plan.stack.clone(),
-        change_set,
-        detail: summary(&plan),
-        expected: plan.changes.len(),
-    };
-    confirm::ask(app, &format!("Apply to {}", plan.stack), lines, effect, &format!("applying to {}", plan.stack));
+    let change = Change::ApplyPlan { stack: plan.stack.clone(), change_set };
+    confirm::ask(app, &format!("Apply to {}", plan.stack), lines, change, summary(&plan));
 }
 
 fn ask_delete(app: &mut App) {
@@ -253,12 +258,8 @@ fn ask_delete(app: &mut App) {
     if name.is_empty() {
         return;
     }
-    if app.header.readonly {
-        return confirm::refuse(
-            app,
-            "Delete stack",
-            format!("read-only mode: deleting {name} is a change and read-only mode refuses every change"),
-        );
+    if let Some(refusal) = confirm::readonly_refusal(app, &Change::DeleteStack { stack: name.clone() }) {
+        return confirm::refuse(app, "Delete stack", refusal);
     }
     if app.stack.summary.as_ref().is_some_and(|s| s.is_none()) {
         return toast(app, ToastLevel::Error, format!("there is no stack {name} to delete"));
@@ -274,7 +275,10 @@ pub fn delete_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         LineKey::Edited => {}
         LineKey::Submit => {
             if input.trim() == stack.as_str() {
-                effects.push(Effect::DeleteStack { name: stack.clone() });
+                effects.push(Effect::Change {
+                    change: Change::DeleteStack { stack: stack.clone() },
+                    detail: String::new(),
+                });
                 app.mode = Mode::Normal;
             } else {
                 *error = Some(format!("type {stack} exactly to delete it (esc: keep it)"));

@@ -7,7 +7,7 @@ use super::state::{App, ListCursor, Mode};
 use super::update::{open_view, toast};
 use super::view::ViewId;
 use super::ToastLevel;
-use crate::model::{CapacityMode, ReshardCall, StreamFacts, StreamSeries, StreamStatus};
+use crate::model::{CapacityMode, Change, ReshardCall, StreamFacts, StreamSeries, StreamStatus};
 use crate::ops::reshard::{plan, suggested_shards, Refusal, ReshardPlan, ReshardRequest};
 
 /// Columns the list sorts by (`s` cycles, `S` reverses).
@@ -207,6 +207,14 @@ pub fn open_detail(app: &mut App, stream: &str, effects: &mut Vec<Effect>) {
     effects.push(Effect::FetchStreamDetail { stream: stream.to_string(), minutes: window.minutes() });
 }
 
+/// A change to the stream came back: read the stream again.
+pub fn changed(app: &mut App, effects: &mut Vec<Effect>) {
+    if let Some(d) = app.detail.as_mut() {
+        d.loading = false;
+    }
+    refresh_detail(app, effects);
+}
+
 /// Asks for the detail again (after a refresh or a change), unless a request is out.
 pub fn refresh_detail(app: &mut App, effects: &mut Vec<Effect>) {
     if let Some(d) = app.detail.as_mut().filter(|d| !d.loading) {
@@ -262,7 +270,8 @@ pub fn detail_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bo
                     ],
                 )
             };
-            super::confirm::ask(app, title, lines, Effect::SetEnhancedMonitoring { stream, on }, "enhanced monitoring");
+            let change = Change::EnhancedMonitoring { stream, on };
+            super::confirm::ask(app, title, lines, change, "ShardLevelMetrics=ALL".into());
         }
         KeyCode::Char('u') => open_dialog(app, DialogKind::Scale),
         KeyCode::Char('x') => open_dialog(app, DialogKind::Split),
@@ -318,12 +327,10 @@ fn check(dialog: &mut ReshardDialog, facts: &StreamFacts, readonly: bool) {
         None => Err("type the number of shards".into()),
         Some(request) => plan(facts, request).map_err(|r: Refusal| r.text()),
     };
-    if readonly {
-        if let Ok(p) = &dialog.outcome {
-            dialog.outcome = Err(format!(
-                "read-only mode: {} is a change and read-only mode refuses every change",
-                p.call.api_name()
-            ));
+    if let Ok(p) = &dialog.outcome {
+        let change = Change::Reshard { stream: dialog.stream.clone(), call: p.call.clone() };
+        if let Some(refusal) = super::confirm::readonly_refusal_of(readonly, &change) {
+            dialog.outcome = Err(refusal);
         }
     }
 }
@@ -338,7 +345,8 @@ pub fn dialog_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
             if let Ok(plan) = &dialog.outcome {
                 let call: ReshardCall = plan.call.clone();
                 let stream = dialog.stream.clone();
-                effects.push(Effect::Reshard { stream, call, detail: plan.describe().join("; ") });
+                let detail = plan.describe().join("; ");
+                effects.push(Effect::Change { change: Change::Reshard { stream, call }, detail });
                 app.mode = Mode::Normal;
             }
         }

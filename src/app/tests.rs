@@ -44,6 +44,23 @@ pub(super) fn snapshot() -> PlatformSnapshot {
     }
 }
 
+/// What the write gate answers after making (or failing to make) `change`.
+pub(super) fn answered(change: Change, result: Result<Applied, PlatformError>) -> Action {
+    let result = result.map_err(crate::platform::GateError::Platform);
+    Action::Changed { change, started_ms: 0, result, at: snapshot().taken_at }
+}
+
+/// The changes `effects` ask the gate for.
+pub(super) fn changes(effects: &[Effect]) -> Vec<&Change> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Change { change, .. } => Some(change),
+            _ => None,
+        })
+        .collect()
+}
+
 fn loaded(app: &mut App, now: u64) -> Vec<Effect> {
     update(app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot())), at: snapshot().taken_at }, now)
 }
@@ -64,7 +81,7 @@ fn first_tick_fetches_once_and_waits_for_the_answer() {
 #[test]
 fn failures_back_off_reach_the_screen_and_keep_history() {
     let mut app = app();
-    let error = PlatformError::Unreachable { service: "Kinesis".into(), message: "connection refused".into() };
+    let error = PlatformError::unreachable("Kinesis", "connection refused");
     let at = snapshot().taken_at;
     update(&mut app, Action::SnapshotLoaded { result: Err(error.clone()), at }, 1_000);
     assert_eq!(app.toasts.len(), 1);
@@ -341,7 +358,7 @@ mod streams {
         assert_eq!((plan.open_before, plan.open_after), (2, 4));
         let effects = key(&mut app, KeyCode::Enter);
         assert!(
-            matches!(&effects[..], [Effect::Reshard { stream, call: crate::model::ReshardCall::UpdateShardCount { target: 4 }, .. }] if stream == "orders")
+            matches!(changes(&effects)[..], [Change::Reshard { stream, call: crate::model::ReshardCall::UpdateShardCount { target: 4 } }] if stream == "orders")
         );
         assert_eq!(app.mode, Mode::Normal);
     }
@@ -376,11 +393,8 @@ mod streams {
         );
         key(&mut app, KeyCode::Enter);
         let call = crate::model::ReshardCall::MergeShards { shard: "a".into(), adjacent: "b".into() };
-        let effects = update(
-            &mut app,
-            Action::ReshardDone { stream: "orders".into(), call, result: Ok(()), at: snapshot().taken_at },
-            300,
-        );
+        let effects =
+            update(&mut app, answered(Change::Reshard { stream: "orders".into(), call }, Ok(Applied::Done)), 300);
         assert_eq!(effects, vec![Effect::FetchStreamDetail { stream: "orders".into(), minutes: 60 }]);
         assert!(app.toasts.back().unwrap().message.contains("MergeShards accepted"));
     }
@@ -444,7 +458,7 @@ mod peek {
         let mut effects = Vec::new();
         crate::app::peek::open(&mut app, "orders", None, &mut effects);
         update(&mut app, Action::PeekOpened { result: Ok(cursor()), at: snapshot().taken_at }, 1_000);
-        let error = PlatformError::Throttled { service: "Kinesis GetRecords".into(), message: "slow down".into() };
+        let error = PlatformError::throttled("Kinesis GetRecords", "slow down");
         update(&mut app, Action::PeekRead { cursor: cursor(), result: Err(error), at: snapshot().taken_at }, 1_100);
         assert!(app.errors.back().unwrap().message.contains("Kinesis GetRecords is throttling"));
         assert!(app.peek.as_ref().unwrap().cursor.is_some());
@@ -509,7 +523,7 @@ mod confirm {
                     matches!(&app.mode, Mode::Confirm(d) if d.refusal.as_deref().unwrap().starts_with("read-only mode"))
                 );
             } else {
-                assert_eq!(effects, vec![Effect::SetEnhancedMonitoring { stream: "orders".into(), on: true }]);
+                assert_eq!(changes(&effects), vec![&Change::EnhancedMonitoring { stream: "orders".into(), on: true }]);
                 assert_eq!(app.mode, Mode::Normal);
             }
         }

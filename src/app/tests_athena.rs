@@ -3,7 +3,7 @@
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::tests::{app, key, snapshot, type_text};
+use super::tests::{answered, app, changes, key, snapshot, type_text};
 use super::*;
 use crate::model::*;
 use crate::platform::PlatformError;
@@ -34,11 +34,20 @@ fn status(state: QueryState) -> QueryStatus {
     }
 }
 
+fn request(sql: &str) -> QueryRequest {
+    QueryRequest { sql: sql.into(), database: "clickstream".into(), workgroup: "ops".into() }
+}
+
+/// The gate's answer to the query the pane started: its execution id.
+fn started(id: &str) -> Action {
+    answered(Change::StartQuery(request("SELECT n FROM t")), Ok(Applied::Answer(id.into())))
+}
+
 /// Runs `SELECT n FROM t` to success with `rows` (and `token`) as its first page.
 fn finished(app: &mut App, rows: &[&str], token: Option<&str>) {
     type_text(app, "SELECT n FROM t");
     f5(app);
-    update(app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    update(app, started("q1"), 100);
     update(app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 200);
     update(app, Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page(rows, token)) }, 300);
 }
@@ -74,14 +83,12 @@ fn running_follows_the_query_and_reads_the_first_page() {
     let mut app = open();
     type_text(&mut app, "SELECT n FROM t");
     let effects = f5(&mut app);
-    let Some(Effect::StartQuery { request }) = effects.iter().find(|e| matches!(e, Effect::StartQuery { .. })) else {
-        panic!("{effects:?}")
-    };
+    let [Change::StartQuery(request)] = changes(&effects)[..] else { panic!("{effects:?}") };
     assert_eq!((request.workgroup.as_str(), request.database.as_str()), ("ops", "clickstream"));
     let again = f5(&mut app);
-    assert!(!again.iter().any(|e| matches!(e, Effect::StartQuery { .. })), "one query at a time");
+    assert!(changes(&again).is_empty(), "one query at a time");
     assert!(app.athena.error.as_deref().unwrap_or("").contains("a query is running"));
-    let effects = update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    let effects = update(&mut app, started("q1"), 100);
     assert!(effects.contains(&Effect::PollQuery { id: "q1".into() }));
     update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Running)) }, 200);
     assert_eq!(app.next_wake_ms(), Some(1_200), "polled again a second later");
@@ -120,10 +127,10 @@ fn ctrl_c_cancels_a_running_query_instead_of_quitting() {
     let mut app = open();
     type_text(&mut app, "SELECT 1");
     f5(&mut app);
-    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    update(&mut app, started("q1"), 100);
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     let effects = update(&mut app, Action::Key(ctrl_c), 150);
-    assert!(effects.contains(&Effect::StopQuery { id: "q1".into() }));
+    assert!(changes(&effects).contains(&&Change::StopQuery { id: "q1".into() }));
     assert!(!app.quitting);
     update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Cancelled)) }, 300);
     assert!(app.athena.error.as_deref().unwrap_or("").starts_with("CANCELLED"));
@@ -138,7 +145,7 @@ fn a_syntax_error_puts_the_cursor_where_athena_says() {
     key(&mut app, KeyCode::Enter);
     type_text(&mut app, "FROM t");
     f5(&mut app);
-    update(&mut app, Action::QueryStarted { result: Ok("q1".into()) }, 100);
+    update(&mut app, started("q1"), 100);
     key(&mut app, KeyCode::Esc);
     update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Failed)) }, 200);
     assert_eq!(app.athena.error_at, Some((0, 7)));
@@ -158,8 +165,8 @@ fn bad_sql_read_only_and_failures_are_said_in_the_pane() {
     assert!(app.athena.error.as_deref().unwrap_or("").starts_with("read-only mode"));
     app.header.readonly = false;
     f5(&mut app);
-    let error = PlatformError::Failed { service: "Athena (sandbox)".into(), message: "no SQL engine".into() };
-    update(&mut app, Action::QueryStarted { result: Err(error) }, 100);
+    let error = PlatformError::failed("Athena (sandbox)", "no SQL engine");
+    update(&mut app, answered(Change::StartQuery(request("SELECT 1")), Err(error)), 100);
     assert!(app.athena.running.is_none());
     assert!(app.athena.error.as_deref().unwrap_or("").contains("no SQL engine"));
     assert_eq!(app.athena.editor.text(), "DROP TABLE events", "the editor's text survives every error");
@@ -238,10 +245,9 @@ fn saved_queries_are_picked_into_the_editor_and_the_editor_saved_by_name() {
     assert!(matches!(&app.mode, Mode::SaveQuery { error: Some(e), .. } if e.contains("needs a name")));
     type_text(&mut app, "pages again");
     let effects = key(&mut app, KeyCode::Enter);
-    let expected = Effect::SaveQuery {
-        query: SavedQuery { id: String::new(), ..saved("pages again", "SELECT page_url\nFROM events") },
-    };
-    assert!(effects.contains(&expected), "{effects:?}");
+    let expected =
+        Change::SaveQuery(SavedQuery { id: String::new(), ..saved("pages again", "SELECT page_url\nFROM events") });
+    assert!(changes(&effects).contains(&&expected), "{effects:?}");
 
     app.header.readonly = true;
     update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), 50);
@@ -360,7 +366,7 @@ fn the_catalog_browser_inserts_names_and_the_database_picker_changes_the_target(
     assert_eq!(app.athena_target, Some(("ops".into(), "finance".into())));
     let effects = f5(&mut app);
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::StartQuery { request } if request.database == "finance")),
+        changes(&effects).iter().any(|c| matches!(c, Change::StartQuery(request) if request.database == "finance")),
         "{effects:?}"
     );
 }

@@ -3,7 +3,7 @@
 use chrono::{TimeZone, Utc};
 use crossterm::event::KeyCode;
 
-use super::tests::{app, key, type_text};
+use super::tests::{answered, app, changes, key, type_text};
 use super::*;
 use crate::model::*;
 use crate::platform::PlatformError;
@@ -75,10 +75,10 @@ fn starting_a_run_is_confirmed_then_made() {
     assert!(dialog(&app).lines[0].contains("StartJobRun on curate"));
     let effects = key(&mut app, KeyCode::Enter);
     let change = GlueChange::StartJobRun { job: "curate".into(), arguments: vec![] };
-    assert!(effects.iter().any(|e| matches!(e, Effect::GlueChange { change: c, .. } if *c == change)), "{effects:?}");
+    let change = Change::Glue(change);
+    assert_eq!(changes(&effects), vec![&change], "{effects:?}");
     // The answer is toasted and Glue is read again.
-    let effects =
-        update(&mut app, Action::GlueChanged { change, result: Ok("run jr_2 started".into()), at: Utc::now() }, 60);
+    let effects = update(&mut app, answered(change, Ok(Applied::Answer("run jr_2 started".into()))), 60);
     assert!(effects.contains(&Effect::FetchGlue));
     assert!(app.toasts.iter().any(|t| t.message == "StartJobRun: run jr_2 started"));
 }
@@ -88,14 +88,14 @@ fn a_busy_job_or_read_only_mode_refuses_with_no_effect() {
     let mut app = open_glue(vec![run("jr_1", "RUNNING")]);
     key(&mut app, KeyCode::Char('s'));
     assert!(dialog(&app).refusal.as_deref().unwrap_or("").contains("max concurrent runs"));
-    assert!(key(&mut app, KeyCode::Enter).iter().all(|e| !matches!(e, Effect::GlueChange { .. })));
+    assert!(changes(&key(&mut app, KeyCode::Enter)).is_empty());
     key(&mut app, KeyCode::Esc);
 
     let mut app = open_glue(vec![run("jr_1", "SUCCEEDED")]);
     app.header.readonly = true;
     key(&mut app, KeyCode::Char('c'));
     assert!(dialog(&app).refusal.as_deref().unwrap_or("").starts_with("read-only mode"));
-    assert!(key(&mut app, KeyCode::Enter).iter().all(|e| !matches!(e, Effect::GlueChange { .. })));
+    assert!(changes(&key(&mut app, KeyCode::Enter)).is_empty());
 }
 
 #[test]
@@ -110,7 +110,7 @@ fn stopping_takes_the_selected_run_in_the_runs_pane() {
     key(&mut app, KeyCode::Char('x'));
     let effects = key(&mut app, KeyCode::Enter);
     let stop = GlueChange::StopJobRun { job: "curate".into(), run_id: "jr_2".into() };
-    assert!(effects.iter().any(|e| matches!(e, Effect::GlueChange { change, .. } if *change == stop)));
+    assert_eq!(changes(&effects), vec![&Change::Glue(stop)]);
 }
 
 #[test]
@@ -136,7 +136,8 @@ fn a_failed_read_is_reported_and_can_be_retried() {
     key(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "glue");
     key(&mut app, KeyCode::Enter);
-    let error = PlatformError::Denied { service: "Glue GetJob".into(), message: "AccessDeniedException: no".into() };
+    let error =
+        PlatformError::answered("Glue GetJob", crate::platform::ServiceError::new("AccessDeniedException", "no"));
     let effects = update(&mut app, Action::GlueLoaded { result: Err(error), at: Utc::now() }, 50);
     assert!(!app.glue.loading);
     assert!(app.errors.back().is_some_and(|e| e.message.contains("AccessDeniedException")));

@@ -91,8 +91,7 @@ fn without_a_live_tail_the_tail_polls_and_a_failure_is_said() {
     update(&mut app, Action::LogsLoaded { append: false, result: Ok(vec![]), at: Utc::now() }, 100);
     key(&mut app, KeyCode::Char('f'));
     update(&mut app, Action::LogsLoaded { append: true, result: Ok(vec![]), at: Utc::now() }, 150);
-    let error =
-        PlatformError::Unreachable { service: "CloudWatch Logs StartLiveTail".into(), message: "refused".into() };
+    let error = PlatformError::unreachable("CloudWatch Logs StartLiveTail", "refused");
     let effects = update(&mut app, Action::TailEnded { result: Err(error), at: Utc::now() }, 200);
     assert!(app.errors.back().is_some_and(|e| e.message.contains("live tail unavailable")));
     assert!(effects.iter().any(|e| matches!(e, Effect::FetchLogs { append: true, .. })), "polling takes over");
@@ -128,10 +127,10 @@ fn the_tail_polls_every_two_seconds_and_drops_events_already_held() {
 #[test]
 fn a_failed_read_is_said_once_and_not_retried_on_every_key() {
     let (mut app, _) = open_lambda();
-    let error = PlatformError::Failed {
-        service: "CloudWatch Logs FilterLogEvents".into(),
-        message: "log group /aws/lambda/ingest does not exist: has the function run yet?".into(),
-    };
+    let error = PlatformError::failed(
+        "CloudWatch Logs FilterLogEvents",
+        "log group /aws/lambda/ingest does not exist: has the function run yet?",
+    );
     let effects = update(&mut app, Action::LogsLoaded { append: false, result: Err(error), at: Utc::now() }, 100);
     assert!(effects.iter().all(|e| !matches!(e, Effect::FetchLogs { .. })));
     assert!(key(&mut app, KeyCode::Char('j')).iter().all(|e| !matches!(e, Effect::FetchLogs { .. })));

@@ -4,7 +4,7 @@
 use crossterm::event::KeyCode;
 
 use super::stack::StackTarget;
-use super::tests::{app, key, type_text};
+use super::tests::{answered, app, changes, key, type_text};
 use super::*;
 use crate::model::*;
 use crate::platform::PlatformError;
@@ -40,6 +40,12 @@ fn loaded(app: &mut App, status: Option<&str>, mut events: Vec<StackEvent>, now:
     update(app, Action::StackLoaded { result, at: chrono::Utc::now() }, now)
 }
 
+/// The gate's answer to a plan: the change set, or why not.
+fn planned(result: Result<StackPlan, PlatformError>) -> Action {
+    let change = Change::PlanStack { stack: "clickstream".into(), template: "{}".into(), parameters: vec![] };
+    answered(change, result.map(|p| Applied::Plan(Box::new(p))))
+}
+
 fn plan(change_set: Option<&str>) -> StackPlan {
     StackPlan {
         stack: "clickstream".into(),
@@ -65,14 +71,18 @@ fn a_applies_after_planning_and_the_operation_is_followed_until_it_ends() {
     loaded(&mut app, Some("CREATE_COMPLETE"), vec![event(0, "clickstream", "CREATE_COMPLETE")], 100);
     assert_eq!(app.next_wake_ms().filter(|ms| *ms < 5_000), None, "a settled stack is not polled");
     let effects = key(&mut app, KeyCode::Char('a'));
-    assert!(matches!(&effects[..], [Effect::PlanStack { name, .. }] if name == "clickstream"), "{effects:?}");
-    update(&mut app, Action::StackPlanned { result: Ok(plan(Some("cs-1"))), at: chrono::Utc::now() }, 200);
+    assert!(
+        matches!(changes(&effects)[..], [Change::PlanStack { stack, .. }] if stack == "clickstream"),
+        "{effects:?}"
+    );
+    update(&mut app, planned(Ok(plan(Some("cs-1")))), 200);
     let Mode::Confirm(dialog) = &app.mode else { panic!("a plan with changes asks: {:?}", app.mode) };
     assert!(dialog.lines.iter().any(|l| l == "~ Stream AWS::Kinesis::Stream (ShardCount)"), "{:?}", dialog.lines);
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(matches!(&effects[..], [Effect::ApplyPlan { change_set, expected: 1, .. }] if change_set == "cs-1"));
+    let [apply @ Change::ApplyPlan { change_set, .. }] = changes(&effects)[..] else { panic!("{effects:?}") };
+    assert_eq!(change_set, "cs-1");
     let started =
-        Action::StackStarted { kind: "apply", since_ms: 1_000, expected: 1, result: Ok(()), at: chrono::Utc::now() };
+        Action::Changed { change: apply.clone(), started_ms: 1_000, result: Ok(Applied::Done), at: chrono::Utc::now() };
     let effects = update(&mut app, started, 300);
     assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }));
     assert!(app.stack.plan.is_none(), "the applied plan is gone");
@@ -106,17 +116,20 @@ fn a_applies_after_planning_and_the_operation_is_followed_until_it_ends() {
 fn no_changes_asks_nothing_and_x_discards_a_plan() {
     let mut app = stack_app();
     key(&mut app, KeyCode::Char('a'));
-    update(&mut app, Action::StackPlanned { result: Ok(plan(None)), at: chrono::Utc::now() }, 200);
+    update(&mut app, planned(Ok(plan(None))), 200);
     assert_eq!(app.mode, Mode::Normal);
     assert!(app.toasts.iter().any(|t| t.message.starts_with("no changes")));
     key(&mut app, KeyCode::Char('p'));
-    update(&mut app, Action::StackPlanned { result: Ok(plan(Some("cs-2"))), at: chrono::Utc::now() }, 300);
+    update(&mut app, planned(Ok(plan(Some("cs-2")))), 300);
     assert_eq!(app.mode, Mode::Normal, "p only plans");
     let effects = key(&mut app, KeyCode::Char('x'));
-    assert_eq!(effects, vec![Effect::DiscardPlan { name: "clickstream".into(), change_set: "cs-2".into() }]);
-    let failed = Err(PlatformError::Failed { service: "CloudFormation".into(), message: "ValidationError".into() });
+    assert_eq!(
+        changes(&effects),
+        vec![&Change::DiscardPlan { stack: "clickstream".into(), change_set: "cs-2".into() }]
+    );
+    let failed = Err(PlatformError::failed("CloudFormation", "ValidationError"));
     key(&mut app, KeyCode::Char('p'));
-    update(&mut app, Action::StackPlanned { result: failed, at: chrono::Utc::now() }, 400);
+    update(&mut app, planned(failed), 400);
     assert!(!app.stack.planning && app.errors.back().is_some_and(|e| e.source == "plan"));
 }
 
@@ -129,10 +142,9 @@ fn delete_needs_the_exact_name_and_ends_when_the_stack_is_gone() {
     assert!(key(&mut app, KeyCode::Enter).is_empty(), "a wrong name deletes nothing");
     assert!(matches!(&app.mode, Mode::DeleteStack { error: Some(_), .. }));
     type_text(&mut app, "m");
-    assert_eq!(key(&mut app, KeyCode::Enter), vec![Effect::DeleteStack { name: "clickstream".into() }]);
-    let started =
-        Action::StackStarted { kind: "delete", since_ms: 0, expected: 0, result: Ok(()), at: chrono::Utc::now() };
-    update(&mut app, started, 200);
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(changes(&effects), vec![&Change::DeleteStack { stack: "clickstream".into() }]);
+    update(&mut app, answered(Change::DeleteStack { stack: "clickstream".into() }, Ok(Applied::Done)), 200);
     loaded(&mut app, None, vec![], 300);
     assert!(app.toasts.iter().any(|t| t.message == "delete finished: clickstream is gone"));
     assert!(!app.stack.busy(), "nothing left to poll");

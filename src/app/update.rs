@@ -16,7 +16,9 @@ use super::stack;
 use super::state::*;
 use super::streams;
 use super::view::ViewId;
+use crate::model::{Applied, Change};
 use crate::ops::health;
+use crate::platform::GateError;
 
 /// Backing off after failures never waits longer than this.
 const MAX_BACKOFF_MS: u64 = 300_000;
@@ -87,26 +89,6 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             }
             app.dirty = true;
         }
-        Action::ReshardDone { stream, call, result, at } => {
-            match result {
-                Ok(()) => toast(app, ToastLevel::Info, format!("{} accepted: {stream} is UPDATING", call.api_name())),
-                Err(e) => report_error(app, "reshard", &e.to_string(), at),
-            }
-            if let Some(d) = app.detail.as_mut() {
-                d.loading = false;
-            }
-            streams::refresh_detail(app, &mut effects);
-        }
-        Action::ChangeDone { stream, what, result, at } => {
-            match result {
-                Ok(()) => toast(app, ToastLevel::Info, format!("{what}: done on {stream}")),
-                Err(e) => report_error(app, "change", &e.to_string(), at),
-            }
-            if let Some(d) = app.detail.as_mut() {
-                d.loading = false;
-            }
-            streams::refresh_detail(app, &mut effects);
-        }
         Action::AuditLoaded { result, at } => {
             match result {
                 Ok(events) => audit::loaded(app, events),
@@ -158,14 +140,6 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             }
             app.dirty = true;
         }
-        Action::GlueChanged { change, result, at } => {
-            match result {
-                Ok(answer) => toast(app, ToastLevel::Info, format!("{}: {answer}", change.api_name())),
-                Err(e) => report_error(app, "glue", &e.to_string(), at),
-            }
-            app.glue.loading = false;
-            glue::fetch(app, &mut effects);
-        }
         Action::StackLoaded { result, at } => {
             match result {
                 Ok((summary, events)) => stack::loaded(app, summary, events),
@@ -174,24 +148,6 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
                     app.stack.loaded_once = true;
                     report_error(app, "stack", &e.to_string(), at);
                 }
-            }
-            app.dirty = true;
-        }
-        Action::StackPlanned { result, at } => {
-            match result {
-                Ok(plan) => stack::planned(app, plan, &mut effects),
-                Err(e) => {
-                    app.stack.planning = false;
-                    app.stack.apply_when_planned = false;
-                    report_error(app, "plan", &e.to_string(), at);
-                }
-            }
-            app.dirty = true;
-        }
-        Action::StackStarted { kind, since_ms, expected, result, at } => {
-            match result {
-                Ok(()) => stack::started(app, kind, since_ms, expected, &mut effects),
-                Err(e) => report_error(app, kind, &e.to_string(), at),
             }
             app.dirty = true;
         }
@@ -206,8 +162,8 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             app.dirty = true;
         }
         Action::Failed { source, message, at } => report_error(app, &source, &message, at),
-        Action::QueryStarted { result } => {
-            athena::started(app, result.map_err(|e| e.to_string()));
+        Action::Changed { change, started_ms, result, at } => {
+            changed(app, change, started_ms, result, at, &mut effects);
             app.dirty = true;
         }
         Action::SavedQueriesLoaded { result, at } => {
@@ -231,10 +187,6 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
             }
             app.dirty = true;
         }
-        Action::QuerySaved { name, result, at } => match result {
-            Ok(_) => toast(app, ToastLevel::Info, format!("saved as {name:?}")),
-            Err(e) => report_error(app, "athena", &e.to_string(), at),
-        },
         Action::QueryHistoryLoaded { entries } => {
             athena::history_loaded(app, entries);
         }
@@ -255,10 +207,6 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
                 ),
                 Err(e) => report_error(app, "export", &e, at),
             }
-            app.dirty = true;
-        }
-        Action::QueryStopped { result } => {
-            athena::stopped(app, result.map_err(|e| e.to_string()));
             app.dirty = true;
         }
         Action::PeekOpened { result, at } => {
@@ -290,6 +238,73 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
         effects.push(Effect::FetchSnapshot);
     }
     effects
+}
+
+/// A change came back from the write gate: the view that asked for it hears how it went.
+fn changed(
+    app: &mut App,
+    change: Change,
+    started_ms: i64,
+    result: Result<Applied, GateError>,
+    at: chrono::DateTime<chrono::Utc>,
+    effects: &mut Vec<Effect>,
+) {
+    let result = result.map_err(|e| e.to_string());
+    match change {
+        Change::Reshard { stream, call } => {
+            match result {
+                Ok(_) => toast(app, ToastLevel::Info, format!("{} accepted: {stream} is UPDATING", call.api_name())),
+                Err(e) => report_error(app, "reshard", &e, at),
+            }
+            streams::changed(app, effects);
+        }
+        Change::EnhancedMonitoring { stream, on } => {
+            let what = if on { "enhanced monitoring on" } else { "enhanced monitoring off" };
+            match result {
+                Ok(_) => toast(app, ToastLevel::Info, format!("{what}: done on {stream}")),
+                Err(e) => report_error(app, "change", &e, at),
+            }
+            streams::changed(app, effects);
+        }
+        Change::Glue(change) => {
+            match result {
+                Ok(applied) => toast(app, ToastLevel::Info, format!("{}: {}", change.api_name(), applied.answer())),
+                Err(e) => report_error(app, "glue", &e, at),
+            }
+            app.glue.loading = false;
+            glue::fetch(app, effects);
+        }
+        Change::StartQuery(_) => athena::started(app, result.map(|applied| applied.answer())),
+        Change::StopQuery { .. } => athena::stopped(app, result.map(|_| ())),
+        Change::SaveQuery(query) => match result {
+            Ok(_) => toast(app, ToastLevel::Info, format!("saved as {:?}", query.name)),
+            Err(e) => report_error(app, "athena", &e, at),
+        },
+        Change::PlanStack { .. } => match result {
+            Ok(applied) => match applied.into_plan() {
+                Some(plan) => stack::planned(app, plan, effects),
+                None => stack::plan_failed(app, "the platform made no change set", at),
+            },
+            Err(e) => stack::plan_failed(app, &e, at),
+        },
+        Change::DiscardPlan { change_set, .. } => {
+            if let Err(e) = result {
+                report_error(app, "plan", &format!("the change set {change_set} was not deleted: {e}"), at);
+            }
+        }
+        Change::ApplyPlan { .. } | Change::DeleteStack { .. } => {
+            let kind = if matches!(change, Change::ApplyPlan { .. }) { "apply" } else { "delete" };
+            match result {
+                Ok(_) => stack::started(app, kind, started_ms, effects),
+                Err(e) => report_error(app, kind, &e, at),
+            }
+        }
+        Change::Sandbox(_) => {
+            if let Err(e) = result {
+                report_error(app, "sandbox", &e, at);
+            }
+        }
+    }
 }
 
 /// Records an error in the history and shows it as a toast.

@@ -24,10 +24,9 @@ pub async fn start(client: &Client, request: &QueryRequest) -> Result<String, Pl
         .send()
         .await
         .map_err(|e| platform_error("Athena StartQueryExecution", e))?;
-    out.query_execution_id().map(str::to_string).ok_or_else(|| PlatformError::Failed {
-        service: "Athena StartQueryExecution".into(),
-        message: "no query execution id in the answer".into(),
-    })
+    out.query_execution_id()
+        .map(str::to_string)
+        .ok_or_else(|| PlatformError::failed("Athena StartQueryExecution", "no query execution id in the answer"))
 }
 
 pub async fn status(client: &Client, id: &str) -> Result<QueryStatus, PlatformError> {

@@ -24,7 +24,7 @@ pub async fn recent_changes(client: &Client, stream: &str, since_s: i64) -> Resu
         .attribute_key(LookupAttributeKey::ResourceName)
         .attribute_value(stream)
         .build()
-        .map_err(|e| PlatformError::Failed { service: "CloudTrail LookupEvents".into(), message: e.to_string() })?;
+        .map_err(|e| PlatformError::failed("CloudTrail LookupEvents", e.to_string()))?;
     let (mut scalings, mut switches) = (0, 0);
     let mut token: Option<String> = None;
     loop {
@@ -71,7 +71,7 @@ pub async fn lookup(client: &Client, query: &AuditQuery) -> Result<Vec<AuditEven
     let attribute = attribute
         .map(|(key, value)| LookupAttribute::builder().attribute_key(key).attribute_value(value).build())
         .transpose()
-        .map_err(|e| PlatformError::Failed { service: "CloudTrail LookupEvents".into(), message: e.to_string() })?;
+        .map_err(|e| PlatformError::failed("CloudTrail LookupEvents", e.to_string()))?;
     let mut events = Vec::new();
     let mut token: Option<String> = None;
     for page_number in 0..MAX_PAGES {

@@ -3,24 +3,7 @@
 use aws_sdk_kinesis::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use crate::model::text::sanitize;
-use crate::platform::PlatformError;
-
-const THROTTLING: &[&str] = &[
-    "ThrottlingException",
-    "Throttling",
-    "LimitExceededException",
-    "ProvisionedThroughputExceededException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-];
-const DENIED: &[&str] = &[
-    "AccessDeniedException",
-    "AccessDenied",
-    "UnrecognizedClientException",
-    "InvalidClientTokenId",
-    "ExpiredTokenException",
-    "SignatureDoesNotMatch",
-];
+use crate::platform::{PlatformError, ServiceError};
 
 pub fn platform_error<E, R>(service: &str, err: SdkError<E, R>) -> PlatformError
 where
@@ -34,19 +17,15 @@ where
             let Some(code) = e.code() else {
                 let status = format!("{:?}", context.raw());
                 let status = status.split("StatusCode(").nth(1).and_then(|s| s.split(')').next()).unwrap_or("?");
-                return PlatformError::Failed {
+                return PlatformError::failed(
                     service,
-                    message: format!("HTTP {status} without an error code (is this API served at this endpoint?)"),
-                };
+                    format!("HTTP {status} without an error code (is this API served at this endpoint?)"),
+                );
             };
-            let message = sanitize(&format!("{code}: {}", e.message().unwrap_or("no message")));
-            if THROTTLING.contains(&code) {
-                PlatformError::Throttled { service, message }
-            } else if DENIED.contains(&code) {
-                PlatformError::Denied { service, message }
-            } else {
-                PlatformError::Failed { service, message }
-            }
+            PlatformError::answered(
+                service,
+                ServiceError::new(&sanitize(code), sanitize(e.message().unwrap_or("no message"))),
+            )
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
             let full = DisplayErrorContext(&err).to_string();
@@ -54,17 +33,17 @@ where
                 || full.contains("no credentials found")
                 || full.contains("no providers in chain")
             {
-                return PlatformError::Failed {
+                return PlatformError::failed(
                     service,
-                    message: "no AWS credentials found: set AWS_PROFILE or aws.profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
-                };
+                    "no AWS credentials found: set AWS_PROFILE or aws.profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                );
             }
             // The first part says what failed; the debug dump after it is for the log.
             tracing::warn!("{service}: {full}");
             let short = full.split(" (").next().unwrap_or(&full);
-            PlatformError::Unreachable { service, message: sanitize(short) }
+            PlatformError::unreachable(service, sanitize(short))
         }
-        _ => PlatformError::Failed { service, message: sanitize(&DisplayErrorContext(&err).to_string()) },
+        _ => PlatformError::failed(service, sanitize(&DisplayErrorContext(&err).to_string())),
     }
 }
 

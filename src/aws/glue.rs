@@ -10,7 +10,7 @@ use crate::model::text::sanitize;
 use crate::model::{
     CatalogColumn, CatalogDatabase, CatalogTable, GlueChange, GlueCrawler, GlueJob, GlueRunDetail, PARTITIONS_COUNTED,
 };
-use crate::platform::PlatformError;
+use crate::platform::{PlatformError, ServiceError};
 
 /// Runs read per job: enough for the timeline and to find any live run.
 const RUNS_READ: i32 = 25;
@@ -281,14 +281,9 @@ pub async fn change(client: &Client, change: &GlueChange) -> Result<String, Plat
             // The batch call succeeds even when the one run could not be stopped.
             if let Some(error) = out.errors().first() {
                 let detail = error.error_detail();
-                return Err(PlatformError::Failed {
-                    service: "Glue BatchStopJobRun".into(),
-                    message: sanitize(&format!(
-                        "{}: {}",
-                        detail.and_then(|d| d.error_code()).unwrap_or("error"),
-                        detail.and_then(|d| d.error_message()).unwrap_or("the run was not stopped")
-                    )),
-                });
+                let code = sanitize(detail.and_then(|d| d.error_code()).unwrap_or("error"));
+                let message = sanitize(detail.and_then(|d| d.error_message()).unwrap_or("the run was not stopped"));
+                return Err(PlatformError::answered("Glue BatchStopJobRun", ServiceError::new(&code, message)));
             }
             Ok(format!("run {run_id} is STOPPING"))
         }

@@ -212,9 +212,10 @@ pub async fn reshard(client: &Client, name: &str, call: &ReshardCall) -> Result<
                 CapacityMode::Provisioned => StreamMode::Provisioned,
                 CapacityMode::OnDemand => StreamMode::OnDemand,
             };
-            let details = StreamModeDetails::builder().stream_mode(wanted).build().map_err(|e| {
-                PlatformError::Failed { service: "Kinesis UpdateStreamMode".into(), message: e.to_string() }
-            })?;
+            let details = StreamModeDetails::builder()
+                .stream_mode(wanted)
+                .build()
+                .map_err(|e| PlatformError::failed("Kinesis UpdateStreamMode", e.to_string()))?;
             client
                 .update_stream_mode()
                 .stream_arn(arn)

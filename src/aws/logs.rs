@@ -29,10 +29,10 @@ pub async fn filter(client: &Client, query: &LogQuery) -> Result<Vec<LogEvent>, 
         let page = match request.send().await {
             Ok(page) => page,
             Err(e) if code(&e) == Some("ResourceNotFoundException") => {
-                return Err(PlatformError::Failed {
-                    service: "CloudWatch Logs FilterLogEvents".into(),
-                    message: format!("log group {group} does not exist: has the function run yet?"),
-                })
+                return Err(PlatformError::failed(
+                    "CloudWatch Logs FilterLogEvents",
+                    format!("log group {group} does not exist: has the function run yet?"),
+                ))
             }
             Err(e) => return Err(platform_error("CloudWatch Logs FilterLogEvents", e)),
         };
@@ -77,19 +77,19 @@ pub async fn live_tail(
         .await
         .map_err(|e| platform_error("CloudWatch Logs DescribeLogGroups", e))?;
     let Some(found) = groups.log_groups().iter().find(|g| g.log_group_name() == Some(group.as_str())) else {
-        return Err(PlatformError::Failed {
-            service: "CloudWatch Logs StartLiveTail".into(),
-            message: format!("log group {group} does not exist: has the function run yet?"),
-        });
+        return Err(PlatformError::failed(
+            "CloudWatch Logs StartLiveTail",
+            format!("log group {group} does not exist: has the function run yet?"),
+        ));
     };
     // StartLiveTail takes ARNs without the trailing ":*" that `arn` carries.
     let arn =
         found.log_group_arn().map(str::to_string).or_else(|| found.arn().map(|a| a.trim_end_matches(":*").into()));
     let Some(arn) = arn else {
-        return Err(PlatformError::Failed {
-            service: "CloudWatch Logs StartLiveTail".into(),
-            message: format!("{group} has no ARN in DescribeLogGroups"),
-        });
+        return Err(PlatformError::failed(
+            "CloudWatch Logs StartLiveTail",
+            format!("{group} has no ARN in DescribeLogGroups"),
+        ));
     };
     let mut request = client.start_live_tail().log_group_identifiers(arn);
     if query.errors_only {

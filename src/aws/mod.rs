@@ -2,6 +2,7 @@
 
 pub mod athena;
 mod backoff;
+mod changes;
 mod client;
 pub mod cloudtrail;
 mod cloudwatch;
@@ -24,7 +25,7 @@ pub use client::ClientOptions;
 
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey, Stat};
-use crate::platform::{BackendInfo, Platform, PlatformError};
+use crate::platform::{BackendInfo, Permit, Platform, PlatformError};
 use crate::settings::Settings;
 use series::StreamKeys;
 
@@ -118,10 +119,7 @@ impl AwsPlatform {
     /// Whether `api` is backing off after throttling.
     fn held_back(&self, api: &'static str) -> Option<PlatformError> {
         let wait = self.state().backoff.wait(api, Instant::now())?;
-        Some(PlatformError::Throttled {
-            service: api.into(),
-            message: format!("waiting {} s before calling it again", wait.as_secs() + 1),
-        })
+        Some(PlatformError::throttled(api, format!("waiting {} s before calling it again", wait.as_secs() + 1)))
     }
 
     /// Notes the outcome of a call to `api` for back-off.
@@ -239,10 +237,6 @@ impl Platform for AwsPlatform {
         self.call("StartLiveTail", logs::live_tail(&self.logs, query, on_events)).await.map(|()| true)
     }
 
-    async fn start_query(&self, request: &QueryRequest) -> Result<String, PlatformError> {
-        self.call("StartQueryExecution", athena::start(&self.athena, request)).await
-    }
-
     async fn query_status(&self, id: &str) -> Result<QueryStatus, PlatformError> {
         self.call("GetQueryExecution", athena::status(&self.athena, id)).await
     }
@@ -253,10 +247,6 @@ impl Platform for AwsPlatform {
 
     async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError> {
         self.call("ListNamedQueries", athena::saved_queries(&self.athena, workgroup)).await
-    }
-
-    async fn save_query(&self, query: &SavedQuery) -> Result<String, PlatformError> {
-        athena::save_query(&self.athena, query).await
     }
 
     async fn query_history(&self, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError> {
@@ -271,38 +261,12 @@ impl Platform for AwsPlatform {
         self.call("DescribeStacks", stack::summary(&self.cloudformation, name)).await
     }
 
-    async fn plan_stack(
-        &self,
-        name: &str,
-        template: &str,
-        parameters: &[(String, String)],
-    ) -> Result<StackPlan, PlatformError> {
-        let now_ms = chrono::Utc::now().timestamp_millis();
-        self.call("CreateChangeSet", stack::plan(&self.cloudformation, name, template, parameters, now_ms)).await
-    }
-
-    async fn apply_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
-        self.call("ExecuteChangeSet", stack::apply(&self.cloudformation, name, change_set)).await
-    }
-
-    async fn discard_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
-        self.call("DeleteChangeSet", stack::discard(&self.cloudformation, name, change_set)).await
-    }
-
     async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, PlatformError> {
         self.call("DescribeStackEvents", stack::events(&self.cloudformation, name)).await
     }
 
-    async fn delete_stack(&self, name: &str) -> Result<(), PlatformError> {
-        self.call("DeleteStack", stack::delete(&self.cloudformation, name)).await
-    }
-
     async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError> {
         self.call("DetectStackDrift", stack::drift(&self.cloudformation, name)).await
-    }
-
-    async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {
-        athena::stop(&self.athena, id).await
     }
 
     async fn glue_overview(&self) -> Result<GlueOverview, PlatformError> {
@@ -354,14 +318,6 @@ impl Platform for AwsPlatform {
         self.call("GetCrawler", glue::crawler(&self.glue, crawler)).await
     }
 
-    async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError> {
-        glue::change(&self.glue, change).await
-    }
-
-    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
-        kinesis::set_enhanced_monitoring(&self.kinesis, stream, on).await
-    }
-
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
         let end = crate::ops::metrics::floor_minute(chrono::Utc::now().timestamp());
         let window = crate::ops::metrics::Window { start: end - minutes as i64 * 60, end };
@@ -403,13 +359,11 @@ impl Platform for AwsPlatform {
         peek::read(&self.kinesis, cursor, limit).await
     }
 
-    async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
-        // The stream is UPDATING now: the overview must not show the cached ACTIVE summary.
-        self.state().summaries.remove(stream);
-        kinesis::reshard(&self.kinesis, stream, call).await
-    }
-
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
         self.overview().await
+    }
+
+    async fn apply(&self, change: &Change, _permit: &Permit) -> Result<Applied, PlatformError> {
+        self.make(change).await
     }
 }

@@ -22,7 +22,7 @@ const COMPUTE_LIMIT: Duration = Duration::from_secs(300);
 const EVENT_PAGES: usize = 3;
 
 fn failed(api: &str, message: impl Into<String>) -> PlatformError {
-    PlatformError::Failed { service: format!("CloudFormation {api}"), message: message.into() }
+    PlatformError::failed(format!("CloudFormation {api}"), message)
 }
 
 /// The stack, or `None` when CloudFormation does not know it (or only as a deleted one).

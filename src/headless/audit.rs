@@ -2,12 +2,12 @@
 
 use super::Failure;
 use crate::cli::AuditArgs;
-use crate::journal::Journal;
 use crate::model::text::sanitize;
 use crate::model::{AuditEvent, AuditQuery};
-use crate::ops::audit::{mark, merge, parse_since, Mark};
+use crate::ops::audit::{mark, parse_since, Mark};
 use crate::platform::Platform;
-use crate::settings::Paths;
+use crate::session::Session;
+use crate::settings::{Loaded, Paths};
 
 /// The lookup `args` ask for, counting `--since` back from `now` (the platform's present).
 pub fn query(args: &AuditArgs, now: chrono::DateTime<chrono::Utc>) -> Result<AuditQuery, Failure> {
@@ -25,10 +25,14 @@ pub fn query(args: &AuditArgs, now: chrono::DateTime<chrono::Utc>) -> Result<Aud
     })
 }
 
-pub async fn run(platform: &dyn Platform, paths: &Paths, args: &AuditArgs) -> Result<String, Failure> {
+pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: &AuditArgs) -> Result<String, Failure> {
+    let session = Session::headless(loaded, paths);
     let query = query(args, platform.now())?;
-    let events = platform.audit_events(&query).await?;
-    let events = merge(events, &Journal::new(paths.journal_file()).entries(), &query);
+    let audit = crate::session::audit::events(&session, platform, &query).await?;
+    if let Some(problem) = &audit.journal_problem {
+        eprintln!("lakeops: warning: {problem}; lakeops' own entries are missing");
+    }
+    let events = audit.events;
     if args.json {
         let values: Vec<serde_json::Value> = events.iter().map(to_json).collect();
         return Ok(serde_json::to_string_pretty(&values).unwrap_or_default());

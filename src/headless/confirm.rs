@@ -3,6 +3,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::Failure;
+use crate::model::Change;
+use crate::session::Session;
 
 /// Asks `question` unless `yes`; refuses when nobody can answer.
 pub fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
@@ -32,12 +34,21 @@ pub fn read_answer(what: &str, prompt: &str) -> Result<String, Failure> {
     Ok(answer.trim().to_string())
 }
 
-/// The read-only refusal, naming where read-only came from.
-pub fn refuse_readonly(readonly: bool, what: &str) -> Result<(), Failure> {
-    if readonly {
-        return Err(Failure::Refused(format!(
-            "read-only mode: {what} is a change and read-only mode refuses every change (drop --readonly or set console.readonly = false)"
-        )));
+/// The gate's read-only check of `change`, then `plan` shown and `question` asked unless `yes`;
+/// either refusal is journaled with `detail`.
+pub fn ask(
+    session: &Session,
+    change: &Change,
+    detail: &str,
+    plan: &str,
+    question: &str,
+    yes: bool,
+) -> Result<(), Failure> {
+    session.gate.check(change, detail)?;
+    if !yes {
+        eprint!("{plan}");
     }
-    Ok(())
+    confirm(question, yes).inspect_err(|refused| {
+        session.gate.record(change.action(), change.target(), detail, &format!("refused: {}", refused.message()))
+    })
 }

@@ -2,26 +2,21 @@
 //! runs one Athena query; progress and cost on stderr, results on stdout or in FILE.
 
 use std::io::{IsTerminal, Read, Write};
-use std::time::{Duration, Instant};
 
-use super::{record, Failure};
+use super::Failure;
 use crate::cli::{QueryArgs, QueryFormat};
-use crate::journal::Journal;
-use crate::model::{QueryRequest, QueryState, QueryStatus, ResultColumn};
-use crate::ops::athena::{
-    changes_something, check_sql, csv, dollars, drop_header, hit_cutoff, json, query_cost, table, Rates,
-};
+use crate::model::{Change, QueryRequest, QueryState};
+use crate::ops::athena::{check_sql, csv, dollars, hit_cutoff, json, query_cost, table, Rates};
 use crate::ops::format::{bytes, millis};
 use crate::platform::Platform;
+use crate::session::{self, Session};
 use crate::settings::{Loaded, Paths};
 
-/// GetQueryExecution while a query runs: once a second.
-const POLL_EVERY: Duration = Duration::from_secs(1);
 /// Table width when stdout is not a terminal.
 const DEFAULT_WIDTH: usize = 120;
 
 pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: &QueryArgs) -> Result<String, Failure> {
-    let journal = Journal::new(paths.journal_file());
+    let session = Session::headless(loaded, paths);
     let sql = if args.sql == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -38,12 +33,9 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         database: args.database.clone().unwrap_or_else(|| loaded.settings.platform.glue.database.clone()),
         workgroup: args.workgroup.clone().unwrap_or_else(|| athena.workgroup.clone()),
     };
-    let detail: String = sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
-    if loaded.settings.console.readonly && changes_something(&sql) {
-        let message = "read-only mode: this statement changes the catalog or the data (drop --readonly or set console.readonly = false)";
-        record(&journal, loaded, "athena.query", &request.workgroup, &detail, &format!("refused: {message}"))?;
-        return Err(Failure::Refused(message.into()));
-    }
+    let detail = crate::ops::athena::one_line(&sql);
+    let change = Change::StartQuery(request.clone());
+    session.gate.check(&change, &detail)?;
     // Where the results go is checked before a query that costs money runs.
     let mut output = match &args.output {
         Some(path) => Some(
@@ -52,13 +44,13 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         ),
         None => None,
     };
-    let history = crate::history::QueryHistory::new(paths.query_history_file());
-    if let Err(e) = history.append(&request.workgroup, &sql) {
-        eprintln!("lakeops: {e}");
-    }
-    let id = platform.start_query(&request).await?;
+    let id =
+        session::query::start(&session, platform, &request, &mut |problem| eprintln!("lakeops: {problem}")).await?;
     eprintln!("query {id} in {} on {}", request.workgroup, request.database);
-    let status = follow(platform, &id).await?;
+    let interrupted = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let status = session::query::follow(&session, platform, &id, &mut |line| eprintln!("{line}"), interrupted).await?;
     let rates = Rates { price_per_tb_usd: athena.price_per_tb_usd, minimum_billed_mb: athena.minimum_billed_mb };
     let cost = query_cost(&status, &sql, rates);
     let summary = format!(
@@ -68,21 +60,15 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         bytes(status.scanned_bytes.unwrap_or(0) as f64),
         dollars(cost)
     );
+    let ended = |outcome: &str| session.gate.record(change.action(), change.target(), &detail, outcome);
     if status.state != QueryState::Succeeded {
         let reason = explain(status.reason.as_deref().unwrap_or("no reason given"), athena.bytes_scanned_cutoff);
-        record(
-            &journal,
-            loaded,
-            "athena.query",
-            &request.workgroup,
-            &detail,
-            &format!("{}: {reason}", status.state.name()),
-        )?;
+        ended(&format!("{}: {reason}", status.state.name()));
         return Err(Failure::Platform(format!("query {} {}: {reason} ({summary})", id, status.state.name())));
     }
-    let (columns, rows) = all_rows(platform, &id).await?;
+    let (columns, rows) = session::query::all_rows(platform, &id).await?;
     eprintln!("{summary} · {} rows", rows.len());
-    record(&journal, loaded, "athena.query", &request.workgroup, &detail, &format!("done: {summary}"))?;
+    ended(&format!("done: {summary}"));
     let text = match args.format {
         QueryFormat::Csv => csv(&columns, &rows),
         QueryFormat::Json => json(&columns, &rows),
@@ -97,41 +83,6 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         }
         None => Ok(text),
     }
-}
-
-/// Follows the query until it ends; Ctrl-C cancels it (StopQueryExecution).
-async fn follow(platform: &dyn Platform, id: &str) -> Result<QueryStatus, Failure> {
-    let started = Instant::now();
-    let mut last = None;
-    loop {
-        let status = platform.query_status(id).await?;
-        if status.state.is_done() {
-            return Ok(status);
-        }
-        if last != Some(status.state) {
-            eprintln!("{} ({} s)", status.state.name(), started.elapsed().as_secs());
-            last = Some(status.state);
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(POLL_EVERY) => {}
-            _ = tokio::signal::ctrl_c() => {
-                platform.stop_query(id).await?;
-                eprintln!("cancelling {id}");
-            }
-        }
-    }
-}
-
-async fn all_rows(platform: &dyn Platform, id: &str) -> Result<(Vec<ResultColumn>, Vec<Vec<Option<String>>>), Failure> {
-    let mut page = platform.query_results(id, None).await?;
-    drop_header(&mut page);
-    let columns = page.columns.clone();
-    let mut rows = std::mem::take(&mut page.rows);
-    while let Some(token) = page.next_token.take() {
-        page = platform.query_results(id, Some(&token)).await?;
-        rows.append(&mut page.rows);
-    }
-    Ok((columns, rows))
 }
 
 /// Athena's reason, with what to do when the workgroup's cutoff stopped the query.
@@ -153,31 +104,4 @@ fn terminal_width() -> usize {
         }
     }
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(DEFAULT_WIDTH)
-}
-
-/// Rows of a query already read, and where the rest start.
-pub struct LoadedRows {
-    pub columns: Vec<ResultColumn>,
-    pub rows: Vec<Vec<Option<String>>>,
-    pub next_token: Option<String>,
-}
-
-/// Writes every row of query `id` to `path` as CSV or JSON, reading the pages not loaded yet
-/// first; returns the path and the number of rows.
-pub async fn export(
-    platform: &dyn Platform,
-    id: &str,
-    path: &str,
-    as_json: bool,
-    loaded: LoadedRows,
-) -> Result<(String, usize), String> {
-    let LoadedRows { columns, mut rows, mut next_token } = loaded;
-    while let Some(token) = next_token.take() {
-        let mut page = platform.query_results(id, Some(&token)).await.map_err(|e| e.to_string())?;
-        rows.append(&mut page.rows);
-        next_token = page.next_token;
-    }
-    let text = if as_json { json(&columns, &rows) } else { csv(&columns, &rows) };
-    std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
-    Ok((path.to_string(), rows.len()))
 }

@@ -21,13 +21,9 @@ pub struct StatusReport {
     pub problems: Vec<String>,
 }
 
-pub fn thresholds(loaded: &Loaded) -> Thresholds {
-    Thresholds::from_alarms(&loaded.settings.platform.alarms)
-}
-
 pub async fn report(loaded: &Loaded, platform: &dyn Platform) -> Result<StatusReport, Failure> {
     let snapshot: PlatformSnapshot = platform.snapshot().await?;
-    let layers = assess(&snapshot, thresholds(loaded));
+    let layers = assess(&snapshot, Thresholds::from_alarms(&loaded.settings.platform.alarms));
     let info = platform.info();
     Ok(StatusReport {
         profile: loaded.profile.clone(),

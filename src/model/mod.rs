@@ -2,6 +2,7 @@
 
 mod athena;
 mod audit;
+mod change;
 mod glue;
 mod logs;
 mod peek;
@@ -12,6 +13,7 @@ pub mod text;
 
 pub use athena::*;
 pub use audit::*;
+pub use change::*;
 pub use glue::*;
 pub use logs::*;
 pub use peek::*;

@@ -269,6 +269,11 @@ pub fn table(columns: &[ResultColumn], rows: &[Vec<Option<String>>], width: usiz
     out
 }
 
+/// A query as the journal keeps it: whitespace folded, at most 200 characters.
+pub fn one_line(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

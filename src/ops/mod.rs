@@ -2,6 +2,7 @@
 
 pub mod athena;
 pub mod audit;
+pub mod change;
 pub mod format;
 pub mod glue;
 pub mod health;

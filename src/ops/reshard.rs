@@ -24,6 +24,23 @@ pub enum ReshardRequest {
     SwitchMode(CapacityMode),
 }
 
+impl ReshardRequest {
+    /// The journal's name for the call this request makes (a refused request is journaled under it).
+    pub fn action(&self) -> String {
+        let call = match self {
+            ReshardRequest::ScaleTo(target) => ReshardCall::UpdateShardCount { target: *target },
+            ReshardRequest::Split { shard, at } => {
+                ReshardCall::SplitShard { shard: shard.clone(), new_starting_hash_key: at.unwrap_or_default() }
+            }
+            ReshardRequest::MergeShards { shard, adjacent } => {
+                ReshardCall::MergeShards { shard: shard.clone(), adjacent: adjacent.clone() }
+            }
+            ReshardRequest::SwitchMode(mode) => ReshardCall::UpdateStreamMode { mode: *mode },
+        };
+        call.action().to_string()
+    }
+}
+
 fn open_shard<'a>(facts: &'a StreamFacts, id: &str) -> Result<&'a ShardInfo, Refusal> {
     match facts.shards.iter().find(|s| s.id == id) {
         Some(s) if s.open => Ok(s),

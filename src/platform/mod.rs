@@ -1,13 +1,19 @@
-//! The only door to the outside: every backend implements [`Platform`].
+//! The only door to the outside: every backend implements [`Platform`]: what it reads as one
+//! method each, and every change through [`Platform::apply`], behind the write gate ([`gate`]).
+
+mod error;
+pub mod gate;
 
 use async_trait::async_trait;
 
+pub use error::{PlatformError, ServiceError};
+pub use gate::{Gate, GateError, Permit};
+
 use crate::model::{
-    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery, PeekCursor,
-    PeekFrom, PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery,
-    StreamFacts, StreamSeries,
+    Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
+    PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use crate::model::{DriftedResource, StackEvent, StackPlan, StackSummary};
+use crate::model::{DriftedResource, StackEvent, StackSummary};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,25 +22,6 @@ pub struct BackendInfo {
     pub backend: &'static str,
     /// The region, endpoint or sandbox seed, as shown in the header.
     pub location: String,
-}
-
-/// Why a platform call failed, in the terms an operator acts on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PlatformError {
-    #[error("cannot reach {service}: {message}")]
-    Unreachable { service: String, message: String },
-    #[error("{service} is throttling requests ({message}); backing off")]
-    Throttled { service: String, message: String },
-    #[error("{service} refused the request: {message} (check the IAM permissions in the README)")]
-    Denied { service: String, message: String },
-    #[error("{service}: {message}")]
-    Failed { service: String, message: String },
-}
-
-impl PlatformError {
-    pub fn is_throttling(&self) -> bool {
-        matches!(self, PlatformError::Throttled { .. })
-    }
 }
 
 #[async_trait]
@@ -56,13 +43,6 @@ pub trait Platform: Send + Sync {
 
     /// A stream's metrics over the last `minutes` minutes, one point a minute.
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError>;
-
-    /// Makes one resharding call, already checked by `ops::reshard`. The stream is UPDATING
-    /// afterwards until the change is done.
-    async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError>;
-
-    /// Turns shard-level (enhanced) metrics on or off for every shard; AWS bills them.
-    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError>;
 
     /// Starts reading records from `from`, on one shard or on every open shard.
     async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError>;
@@ -86,10 +66,6 @@ pub trait Platform: Send + Sync {
     /// One crawler; `None` when there is no such crawler.
     async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError>;
 
-    /// Makes one Glue change, already checked by `ops::glue`; returns what Glue answered in
-    /// words (the new run's id for a start).
-    async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError>;
-
     /// A function's log events from `query.since`, oldest first, the newest `query.limit`.
     /// Called again with a later `since` to tail; callers drop events already seen by id.
     async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError>;
@@ -106,23 +82,14 @@ pub trait Platform: Send + Sync {
         Ok(false)
     }
 
-    /// Starts an Athena query; returns its execution id.
-    async fn start_query(&self, request: &QueryRequest) -> Result<String, PlatformError>;
-
     /// A query's state, data scanned and engine time.
     async fn query_status(&self, id: &str) -> Result<QueryStatus, PlatformError>;
 
     /// One page of a finished query's results (up to 1,000 rows), from `token` onwards.
     async fn query_results(&self, id: &str, token: Option<&str>) -> Result<ResultPage, PlatformError>;
 
-    /// Cancels a query (StopQueryExecution).
-    async fn stop_query(&self, id: &str) -> Result<(), PlatformError>;
-
     /// The workgroup's saved (named) queries, by name.
     async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError>;
-
-    /// Saves a query under its name in its workgroup; returns its id.
-    async fn save_query(&self, query: &SavedQuery) -> Result<String, PlatformError>;
 
     /// The workgroup's recent queries, newest first (its history, as the console lists it).
     async fn query_history(&self, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError>;
@@ -133,29 +100,17 @@ pub trait Platform: Send + Sync {
     /// The CloudFormation stack as it stands; `None` when there is no such stack.
     async fn stack(&self, name: &str) -> Result<Option<StackSummary>, PlatformError>;
 
-    /// Creates a change set of `template` (JSON) for the stack (a CREATE one when the stack does
-    /// not exist) and reads it back once CloudFormation has computed it. Nothing changes yet.
-    async fn plan_stack(
-        &self,
-        name: &str,
-        template: &str,
-        parameters: &[(String, String)],
-    ) -> Result<StackPlan, PlatformError>;
-
-    /// Executes a change set made by `plan_stack`; follow it with `stack_events`.
-    async fn apply_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError>;
-
-    /// Drops a change set that will not be applied.
-    async fn discard_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError>;
-
     /// The stack's newest events, newest first (at most a few hundred).
     async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, PlatformError>;
 
-    /// Starts deleting the stack; follow it with `stack_events`.
-    async fn delete_stack(&self, name: &str) -> Result<(), PlatformError>;
-
-    /// Detects drift and returns the resources that differ from the template.
+    /// Detects drift and returns the resources that differ from the template. DetectStackDrift
+    /// changes nothing on the stack (AWS's ReadOnlyAccess allows it), so it is a read.
     async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError>;
+
+    /// Makes one change, already checked by the rules of `ops` and passed by the write gate,
+    /// whose [`Permit`] is the proof: nothing else can call this. The stream is UPDATING after a
+    /// resharding call; follow a stack operation with `stack_events`.
+    async fn apply(&self, change: &Change, permit: &Permit) -> Result<Applied, PlatformError>;
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

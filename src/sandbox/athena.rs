@@ -9,6 +9,7 @@ use super::engine::{self, Answer, Tables};
 use super::lake::{Lake, LakeView};
 use super::state::{Execution, SimState};
 use crate::model::{QueryRequest, QueryState, QueryStatus, ResultPage};
+use crate::platform::ServiceError;
 
 /// Rows per GetQueryResults page, as on AWS.
 const PAGE_ROWS: usize = 1_000;
@@ -33,11 +34,14 @@ struct Run {
 
 impl SimState {
     /// Checks a request as Athena would and records it in the workgroup's history.
-    pub fn submit_query(&mut self, request: &QueryRequest, user: &str) -> Result<Execution, String> {
+    pub fn submit_query(&mut self, request: &QueryRequest, user: &str) -> Result<Execution, ServiceError> {
         if request.workgroup != self.athena.workgroup {
-            return Err(format!("InvalidRequestException: WorkGroup {} is not found.", request.workgroup));
+            return Err(ServiceError::new(
+                "InvalidRequestException",
+                format!("WorkGroup {} is not found.", request.workgroup),
+            ));
         }
-        crate::ops::athena::check_sql(&request.sql).map_err(|e| format!("InvalidRequestException: {e}"))?;
+        crate::ops::athena::check_sql(&request.sql).map_err(|e| ServiceError::new("InvalidRequestException", e))?;
         let number = self.athena.executions.back().map(|e| sequence(&e.id) + 1).unwrap_or(1);
         let execution = Execution {
             id: format!("{:08x}-{:04x}-4000-8000-{:012x}", self.seed as u32, number & 0xffff, number),
@@ -179,22 +183,26 @@ impl Runs {
     }
 
     /// A page of a finished query's rows: `token` is where it starts.
-    pub fn page(&self, id: &str, token: Option<&str>) -> Result<ResultPage, String> {
-        let runs = self.runs.lock().map_err(|_| "the sandbox's query list is unusable".to_string())?;
+    pub fn page(&self, id: &str, token: Option<&str>) -> Result<ResultPage, ServiceError> {
+        let runs = self
+            .runs
+            .lock()
+            .map_err(|_| ServiceError::new("InternalServerException", "the sandbox's query list is unusable"))?;
         let Some(run) = runs.get(id) else {
-            return Err(format!(
-                "InvalidRequestException: the results of {id} are not kept by this lakeops (the sandbox keeps results in memory only): run the query again"
-            ));
+            return Err(ServiceError::new("InvalidRequestException", format!("the results of {id} are not kept by this lakeops (the sandbox keeps results in memory only): run the query again"
+            )));
         };
         let Some(answer) = &run.answer else {
-            return Err(format!(
-                "InvalidRequestException: Query has not yet finished. Current state: {}",
-                run.status.state.name()
+            return Err(ServiceError::new(
+                "InvalidRequestException",
+                format!("Query has not yet finished. Current state: {}", run.status.state.name()),
             ));
         };
         let start: usize = match token {
             None => 0,
-            Some(token) => token.parse().map_err(|_| format!("InvalidRequestException: bad NextToken {token}"))?,
+            Some(token) => token
+                .parse()
+                .map_err(|_| ServiceError::new("InvalidRequestException", format!("bad NextToken {token}")))?,
         };
         let end = (start + PAGE_ROWS).min(answer.rows.len());
         Ok(ResultPage {
@@ -205,10 +213,13 @@ impl Runs {
     }
 
     /// Cancels a queued or running query; a finished one stays as it is, as on Athena.
-    pub fn stop(&self, id: &str) -> Result<(), String> {
-        let mut runs = self.runs.lock().map_err(|_| "the sandbox's query list is unusable".to_string())?;
+    pub fn stop(&self, id: &str) -> Result<(), ServiceError> {
+        let mut runs = self
+            .runs
+            .lock()
+            .map_err(|_| ServiceError::new("InternalServerException", "the sandbox's query list is unusable"))?;
         let Some(run) = runs.get_mut(id) else {
-            return Err(format!("InvalidRequestException: QueryExecution {id} was not found"));
+            return Err(ServiceError::new("InvalidRequestException", format!("QueryExecution {id} was not found")));
         };
         if !run.status.state.is_done() {
             if let Some(task) = run.task.take() {

@@ -3,6 +3,7 @@
 
 use super::sim::daily_curve;
 use super::state::*;
+use crate::platform::ServiceError;
 
 const ETL_ERRORS: &[&str] = &[
     "AnalysisException: cannot resolve 'event_time' given input columns: [timestamp, user_id, event_type, data]",
@@ -127,13 +128,13 @@ impl SimState {
     }
 
     /// Asks a live run to stop: STOPPING for a few seconds, then STOPPED.
-    pub fn stop_job_run(&mut self, run_id: &str, user: &str) -> Result<(), String> {
+    pub fn stop_job_run(&mut self, run_id: &str, user: &str) -> Result<(), ServiceError> {
         let now = self.now_ms;
         let Some(run) = self.glue.runs.iter_mut().find(|r| r.id == run_id) else {
-            return Err(format!("EntityNotFoundException: job run {run_id} not found"));
+            return Err(ServiceError::new("EntityNotFoundException", format!("job run {run_id} not found")));
         };
         if run.ended_ms.is_some() || run.state == "STOPPING" {
-            return Err(format!("InvalidInputException: job run {run_id} is {}", run.state));
+            return Err(ServiceError::new("InvalidInputException", format!("job run {run_id} is {}", run.state)));
         }
         run.state = "STOPPING".into();
         run.until_ms = now + 12_000;
@@ -142,9 +143,12 @@ impl SimState {
         Ok(())
     }
 
-    pub fn start_crawler(&mut self, user: &str) -> Result<(), String> {
+    pub fn start_crawler(&mut self, user: &str) -> Result<(), ServiceError> {
         if self.glue.crawler_state != "READY" {
-            return Err(format!("CrawlerRunningException: crawler is {}", self.glue.crawler_state));
+            return Err(ServiceError::new(
+                "CrawlerRunningException",
+                format!("crawler is {}", self.glue.crawler_state),
+            ));
         }
         self.glue.crawler_state = "RUNNING".into();
         self.glue.crawler_until_ms = self.now_ms + (self.rng.range(60.0, 150.0) * 1000.0) as i64;

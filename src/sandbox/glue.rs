@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::state::*;
 use crate::model::{CatalogDatabase, CatalogTable, GlueChange, GlueCrawler, GlueJob, GlueOverview, GlueRunDetail};
+use crate::platform::ServiceError;
 
 /// The sandbox job's capacity: the Glue default of 10 DPU.
 const JOB_DPU: f64 = 10.0;
@@ -97,28 +98,31 @@ impl SimState {
     }
 
     /// Makes a checked change, as `user`; returns what Glue would answer.
-    pub fn glue_change(&mut self, change: &GlueChange, user: &str) -> Result<String, String> {
+    pub fn glue_change(&mut self, change: &GlueChange, user: &str) -> Result<String, ServiceError> {
         match change {
             GlueChange::StartJobRun { job, arguments } => {
                 if *job != self.glue.job {
-                    return Err(format!("EntityNotFoundException: job {job} not found"));
+                    return Err(ServiceError::new("EntityNotFoundException", format!("job {job} not found")));
                 }
                 if self.glue.active_runs() >= 1 {
-                    return Err("ConcurrentRunsExceededException: concurrent runs exceeded for the job".into());
+                    return Err(ServiceError::new(
+                        "ConcurrentRunsExceededException",
+                        "concurrent runs exceeded for the job",
+                    ));
                 }
                 let id = self.start_job_run(user, arguments.clone());
                 Ok(format!("run {id} started"))
             }
             GlueChange::StopJobRun { job, run_id } => {
                 if *job != self.glue.job {
-                    return Err(format!("EntityNotFoundException: job {job} not found"));
+                    return Err(ServiceError::new("EntityNotFoundException", format!("job {job} not found")));
                 }
                 self.stop_job_run(run_id, user)?;
                 Ok(format!("run {run_id} is STOPPING"))
             }
             GlueChange::StartCrawler { crawler } => {
                 if *crawler != self.glue.crawler {
-                    return Err(format!("EntityNotFoundException: crawler {crawler} not found"));
+                    return Err(ServiceError::new("EntityNotFoundException", format!("crawler {crawler} not found")));
                 }
                 self.start_crawler(user)?;
                 Ok(format!("crawler {crawler} is RUNNING"))

@@ -4,6 +4,7 @@
 mod athena;
 mod audit;
 mod batch;
+mod changes;
 pub mod clock;
 pub mod engine;
 mod glue;
@@ -28,12 +29,12 @@ pub use state::{Fault, SimState};
 pub use store::Store;
 
 use crate::model::{
-    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery, PeekCursor,
-    PeekFrom, PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery,
-    ShardPosition, StreamFacts, StreamSeries,
+    Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
+    PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, ShardPosition,
+    StreamFacts, StreamSeries,
 };
-use crate::model::{CapacityMode, DriftedResource, StackEvent, StackPlan, StackSummary};
-use crate::platform::{BackendInfo, Platform, PlatformError};
+use crate::model::{CapacityMode, DriftedResource, StackEvent, StackSummary};
+use crate::platform::{BackendInfo, Permit, Platform, PlatformError, ServiceError};
 use crate::settings::Settings;
 
 /// How much simulated history a fresh sandbox starts with, so the first screen has charts.
@@ -46,6 +47,8 @@ pub struct Sandbox {
     inner: Mutex<Inner>,
     lake: Arc<lake::Lake>,
     queries: Arc<athena::Runs>,
+    /// Reset: the saved state is gone and nothing is saved again by this process.
+    forgotten: std::sync::atomic::AtomicBool,
 }
 
 struct Inner {
@@ -89,6 +92,7 @@ impl Sandbox {
             inner: Mutex::new(Inner { state, anchor_wall_ms: now, anchor_sim_ms }),
             lake: Arc::new(lake),
             queries: Arc::default(),
+            forgotten: Default::default(),
         }
     }
 
@@ -110,19 +114,22 @@ impl Sandbox {
         let target = inner.anchor_sim_ms + (elapsed * self.settings.sandbox.speed) as i64;
         inner.state.advance_to(target, &self.settings);
         let out = f(&mut inner.state);
-        if let Some(store) = &self.store {
+        if let Some(store) = self.saving() {
             store.save_if_due(&inner.state, wall)?;
         }
         Ok(out)
     }
 }
 
-fn fresh(settings: &Settings, now_ms: i64) -> SimState {
-    SimState::new(settings, now_ms - FRESH_HISTORY_MS)
+impl Sandbox {
+    /// Where the model is saved, unless it lives in memory or was reset.
+    fn saving(&self) -> Option<&Store> {
+        self.store.as_ref().filter(|_| !self.forgotten.load(std::sync::atomic::Ordering::SeqCst))
+    }
 }
 
-fn stack_failure(message: String) -> PlatformError {
-    PlatformError::Failed { service: "CloudFormation (sandbox)".into(), message }
+fn fresh(settings: &Settings, now_ms: i64) -> SimState {
+    SimState::new(settings, now_ms - FRESH_HISTORY_MS)
 }
 
 impl Sandbox {
@@ -169,12 +176,12 @@ impl Sandbox {
     }
 }
 
-fn athena_failure(message: String) -> PlatformError {
-    PlatformError::Failed { service: "Athena (sandbox)".into(), message }
+fn failed(message: &str) -> PlatformError {
+    PlatformError::failed("sandbox", message)
 }
 
-fn failed(message: &str) -> PlatformError {
-    PlatformError::Failed { service: "sandbox".into(), message: message.into() }
+fn not_found(service: &str, message: String) -> PlatformError {
+    PlatformError::answered(service, ServiceError::new("ResourceNotFoundException", message))
 }
 
 #[async_trait]
@@ -200,38 +207,17 @@ impl Platform for Sandbox {
 
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
         let series = self.with_model(|state| (state.stream.name == stream).then(|| state.stream_series(minutes)))?;
-        series.ok_or_else(|| PlatformError::Failed {
-            service: "Kinesis (sandbox)".into(),
-            message: format!("stream {stream} not found"),
-        })
-    }
-
-    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
-        let found = self.with_model(|state| {
-            let found = state.stream.name == stream;
-            if found {
-                state.set_enhanced_monitoring(on, "lakeops");
-            }
-            found
-        })?;
-        if !found {
-            return Err(PlatformError::Failed {
-                service: "Kinesis (sandbox)".into(),
-                message: format!("stream {stream} not found"),
-            });
-        }
-        self.flush()
+        series.ok_or_else(|| not_found("Kinesis (sandbox)", format!("stream {stream} not found")))
     }
 
     async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
         let starts = self.with_model(|state| {
             if state.stream.name != stream {
-                return Err(format!("ResourceNotFoundException: stream {stream} not found"));
+                return Err(ServiceError::new("ResourceNotFoundException", format!("stream {stream} not found")));
             }
             state.peek_start(shard, from)
         })?;
-        let starts =
-            starts.map_err(|message| PlatformError::Failed { service: "Kinesis (sandbox)".into(), message })?;
+        let starts = starts.map_err(|e| PlatformError::answered("Kinesis (sandbox)", e))?;
         let shards = starts
             .into_iter()
             .map(|(shard, at)| ShardPosition {
@@ -273,17 +259,6 @@ impl Platform for Sandbox {
         Ok(records)
     }
 
-    async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
-        let outcome = self.with_model(|state| {
-            if state.stream.name != stream {
-                return Err(format!("ResourceNotFoundException: stream {stream} not found"));
-            }
-            state.request_reshard(call, "lakeops")
-        })?;
-        outcome.map_err(|message| PlatformError::Failed { service: "Kinesis (sandbox)".into(), message })?;
-        self.flush()
-    }
-
     async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {
         self.with_model(|state| {
             let mut events: Vec<AuditEvent> = state
@@ -311,42 +286,13 @@ impl Platform for Sandbox {
         self.with_model(|state| state.glue_crawler(crawler))
     }
 
-    async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError> {
-        let outcome = self.with_model(|state| state.glue_change(change, "lakeops"))?;
-        let answer = outcome.map_err(|message| PlatformError::Failed { service: "Glue (sandbox)".into(), message })?;
-        self.flush()?;
-        Ok(answer)
-    }
-
     async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
         let found =
             self.with_model(|state| (state.lambda.function == query.function).then(|| state.function_logs(query)))?;
-        found.ok_or_else(|| PlatformError::Failed {
-            service: "CloudWatch Logs (sandbox)".into(),
-            message: format!(
-                "ResourceNotFoundException: log group {} does not exist",
-                crate::model::log_group(&query.function)
-            ),
+        found.ok_or_else(|| {
+            let group = crate::model::log_group(&query.function);
+            not_found("CloudWatch Logs (sandbox)", format!("log group {group} does not exist"))
         })
-    }
-
-    async fn start_query(&self, request: &QueryRequest) -> Result<String, PlatformError> {
-        let peak = self.settings.sandbox.peak_records_per_second;
-        let (execution, view, database) = self
-            .with_model(|state| {
-                let execution = state.submit_query(request, "lakeops")?;
-                Ok::<_, String>((execution, state.lake_view(peak), state.glue.database.clone()))
-            })?
-            .map_err(athena_failure)?;
-        let tables = engine::Tables {
-            database,
-            now_ms: view.now_ms,
-            raw_dir: self.lake.raw_dir(),
-            curated_dir: self.lake.curated_dir(),
-        };
-        self.queries.start(&execution, self.lake.clone(), view, tables);
-        self.flush()?;
-        Ok(execution.id)
     }
 
     async fn query_status(&self, id: &str) -> Result<QueryStatus, PlatformError> {
@@ -359,23 +305,22 @@ impl Platform for Sandbox {
         }
         // A query another lakeops ran: its outcome is in the saved history.
         let known = self.with_model(|state| state.athena.executions.iter().find(|e| e.id == id).map(|e| e.status()))?;
-        known.ok_or_else(|| athena_failure(format!("InvalidRequestException: QueryExecution {id} was not found")))
+        known.ok_or_else(|| {
+            let answer = ServiceError::new("InvalidRequestException", format!("QueryExecution {id} was not found"));
+            PlatformError::answered("Athena (sandbox)", answer)
+        })
     }
 
     async fn query_results(&self, id: &str, token: Option<&str>) -> Result<ResultPage, PlatformError> {
-        self.queries.page(id, token).map_err(athena_failure)
-    }
-
-    async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {
-        self.queries.stop(id).map_err(athena_failure)?;
-        self.with_model(|state| state.record("lakeops", "athena.amazonaws.com", "StopQueryExecution", id, false))?;
-        self.flush()
+        self.queries.page(id, token).map_err(|e| PlatformError::answered("Athena (sandbox)", e))
     }
 
     async fn query_history(&self, workgroup: &str) -> Result<Vec<PastQuery>, PlatformError> {
         self.with_model(|state| {
             if workgroup != state.athena.workgroup {
-                return Err(athena_failure(format!("InvalidRequestException: WorkGroup {workgroup} is not found.")));
+                let answer =
+                    ServiceError::new("InvalidRequestException", format!("WorkGroup {workgroup} is not found."));
+                return Err(PlatformError::answered("Athena (sandbox)", answer));
             }
             Ok(state
                 .athena
@@ -400,64 +345,9 @@ impl Platform for Sandbox {
         })
     }
 
-    async fn save_query(&self, query: &SavedQuery) -> Result<String, PlatformError> {
-        let id = self.with_model(|state| {
-            let id = format!("nq-{:04}", state.athena.saved.len() + 1);
-            state.athena.saved.push(SavedQuery { id: id.clone(), ..query.clone() });
-            state.record("lakeops", "athena.amazonaws.com", "CreateNamedQuery", &query.name, false);
-            id
-        })?;
-        self.flush()?;
-        Ok(id)
-    }
-
     /// Saves now (at exit, after a change).
     async fn stack(&self, name: &str) -> Result<Option<StackSummary>, PlatformError> {
         self.with_stack(name, |stack, _| Ok(stack.map(|s| s.summary())))
-    }
-
-    async fn plan_stack(
-        &self,
-        name: &str,
-        template: &str,
-        _parameters: &[(String, String)],
-    ) -> Result<StackPlan, PlatformError> {
-        let wanted: serde_json::Value = serde_json::from_str(template)
-            .map_err(|e| stack_failure(format!("ValidationError: the template is not JSON: {e}")))?;
-        let resources = wanted["Resources"].as_object().cloned().unwrap_or_default();
-        let outputs = stack::resolve_outputs(&wanted, &self.settings.aws.region);
-        self.with_stack(name, |stack, _| {
-            let stack =
-                stack.ok_or_else(|| stack_failure(format!("the sandbox runs one stack, and {name} is not it")))?;
-            if stack.status.ends_with("_IN_PROGRESS") {
-                return Err(stack_failure(format!(
-                    "{name} is {}: wait until it settles, then plan again",
-                    stack.status
-                )));
-            }
-            let plan = stack::diff(name, Some(&stack.resources), &resources);
-            Ok(stack.keep(plan, resources, outputs))
-        })
-    }
-
-    async fn apply_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
-        self.with_stack(name, |stack, now_ms| {
-            let stack = stack.ok_or_else(|| stack_failure(format!("stack {name} does not exist")))?;
-            stack.execute(change_set, now_ms).map_err(stack_failure)
-        })?;
-        self.with_model(|state| {
-            state.record("lakeops", "cloudformation.amazonaws.com", "ExecuteChangeSet", name, false)
-        })?;
-        self.flush()
-    }
-
-    async fn discard_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
-        self.with_stack(name, |stack, _| {
-            if let Some(stack) = stack {
-                stack.discard(change_set);
-            }
-            Ok(())
-        })
     }
 
     async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, PlatformError> {
@@ -466,20 +356,20 @@ impl Platform for Sandbox {
         })
     }
 
-    async fn delete_stack(&self, name: &str) -> Result<(), PlatformError> {
-        Err(stack_failure(format!(
-            "the sandbox platform cannot be deleted ({name} is what the sandbox runs); `lakeops sandbox reset` starts it afresh"
-        )))
-    }
-
     async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError> {
         self.with_stack(name, |_, _| Ok(()))?;
         self.with_model(|state| state.stack_drift())
     }
 
+    async fn apply(&self, change: &Change, _permit: &Permit) -> Result<Applied, PlatformError> {
+        let applied = self.make(change)?;
+        self.flush()?;
+        Ok(applied)
+    }
+
     fn flush(&self) -> Result<(), PlatformError> {
         let inner = self.inner.lock().map_err(|_| failed("the sandbox model is unusable"))?;
-        match &self.store {
+        match self.saving() {
             Some(store) => store.save(&inner.state),
             None => Ok(()),
         }

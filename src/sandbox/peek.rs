@@ -8,6 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use super::rng::Rng;
 use super::state::SimState;
 use crate::model::{PeekFrom, PeekRecord};
+use crate::platform::ServiceError;
 
 const EVENT_TYPES: &[&str] = &["page_view", "page_view", "page_view", "search", "add_to_cart", "purchase"];
 const CATEGORIES: &[&str] = &["electronics", "books", "garden", "toys", "fashion"];
@@ -23,7 +24,7 @@ const PLACES: &[(&str, &str)] = &[
 
 impl SimState {
     /// Where a peek from `from` starts on each shard (one, or every open one).
-    pub fn peek_start(&self, shard: Option<&str>, from: PeekFrom) -> Result<Vec<(String, i64)>, String> {
+    pub fn peek_start(&self, shard: Option<&str>, from: PeekFrom) -> Result<Vec<(String, i64)>, ServiceError> {
         let retention_ms = self.stream.retention_hours as i64 * 3_600_000;
         let start = match from {
             PeekFrom::Latest => self.now_ms,
@@ -33,7 +34,12 @@ impl SimState {
         let shards: Vec<String> = match shard {
             Some(id) => match self.stream.shards.iter().find(|s| s.id == id) {
                 Some(s) => vec![s.id.clone()],
-                None => return Err(format!("ResourceNotFoundException: shard {id} not found in {}", self.stream.name)),
+                None => {
+                    return Err(ServiceError::new(
+                        "ResourceNotFoundException",
+                        format!("shard {id} not found in {}", self.stream.name),
+                    ))
+                }
             },
             None => self.stream.open_shards().map(|s| s.id.clone()).collect(),
         };

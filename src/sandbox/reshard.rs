@@ -3,6 +3,7 @@
 
 use super::state::*;
 use crate::model::{ReshardCall, ShardInfo, StreamFacts};
+use crate::platform::ServiceError;
 
 /// Model seconds a change keeps the stream UPDATING.
 fn duration_ms(call: &ReshardCall, open: u32) -> i64 {
@@ -63,21 +64,30 @@ impl SimState {
     }
 
     /// Starts a resharding call, as the API would accept it.
-    pub fn request_reshard(&mut self, call: &ReshardCall, user: &str) -> Result<(), String> {
+    pub fn request_reshard(&mut self, call: &ReshardCall, user: &str) -> Result<(), ServiceError> {
         if self.stream.status != "ACTIVE" {
-            return Err(format!("ResourceInUseException: stream {} is {}", self.stream.name, self.stream.status));
+            return Err(ServiceError::new(
+                "ResourceInUseException",
+                format!("stream {} is {}", self.stream.name, self.stream.status),
+            ));
         }
         let open = self.stream.open_shards().count() as u32;
         // What Kinesis itself refuses, whoever calls (lakeops checks first; CloudFormation does not).
         if let ReshardCall::UpdateShardCount { target } = call {
             if self.stream.mode != crate::model::CapacityMode::Provisioned {
-                return Err("ValidationException: UpdateShardCount is only allowed for a PROVISIONED stream".into());
+                return Err(ServiceError::new(
+                    "ValidationException",
+                    "UpdateShardCount is only allowed for a PROVISIONED stream",
+                ));
             }
             let (low, high) = (open.div_ceil(2), (open * 2).min(SANDBOX_SHARD_LIMIT));
             if *target < low || *target > high {
-                return Err(format!(
-                    "ValidationException: UpdateShardCount to {target} shards: the target must be between half \
+                return Err(ServiceError::new(
+                    "ValidationException",
+                    format!(
+                        "UpdateShardCount to {target} shards: the target must be between half \
                      ({low}) and double ({high}) the {open} open shards"
+                    ),
                 ));
             }
         }

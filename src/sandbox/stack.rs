@@ -13,6 +13,7 @@ use crate::model::{
     CapacityMode, ChangeAction, DriftedResource, PropertyDrift, Replacement, ReshardCall, StackChange, StackEvent,
     StackOutput, StackPlan, StackSummary,
 };
+use crate::platform::ServiceError;
 
 /// Events kept per stack (CloudFormation keeps 90 days; the console shows the newest).
 const EVENTS_KEPT: usize = 500;
@@ -303,14 +304,18 @@ impl SandboxStack {
     }
 
     /// Starts executing a change set: its events are scheduled from `now_ms`.
-    pub fn execute(&mut self, change_set: &str, now_ms: i64) -> Result<(), String> {
+    pub fn execute(&mut self, change_set: &str, now_ms: i64) -> Result<(), ServiceError> {
         if !self.steps.is_empty() || self.status.ends_with("_IN_PROGRESS") {
-            return Err(format!("ValidationError: {} is {} and cannot be updated now", self.name, self.status));
+            return Err(ServiceError::new(
+                "ValidationError",
+                format!("{} is {} and cannot be updated now", self.name, self.status),
+            ));
         }
         let Some(set) = self.change_sets.iter().position(|c| c.id == change_set).map(|i| self.change_sets.remove(i))
         else {
-            return Err(format!(
-                "ChangeSetNotFound: {change_set} does not exist (it may have been applied or discarded)"
+            return Err(ServiceError::new(
+                "ChangeSetNotFound",
+                format!("{change_set} does not exist (it may have been applied or discarded)"),
             ));
         };
         // Executing one change set makes the others stale, as on AWS.
@@ -462,12 +467,15 @@ impl SimState {
         let on_demand = properties["StreamModeDetails"]["StreamMode"] == "ON_DEMAND";
         let wanted_mode = if on_demand { CapacityMode::OnDemand } else { CapacityMode::Provisioned };
         if self.stream.mode != wanted_mode {
-            return self.request_reshard(&ReshardCall::UpdateStreamMode { mode: wanted_mode }, "cloudformation");
+            return self
+                .request_reshard(&ReshardCall::UpdateStreamMode { mode: wanted_mode }, "cloudformation")
+                .map_err(|e| e.to_string());
         }
         if let Some(target) = properties["ShardCount"].as_u64() {
             if self.stream.open_shards().count() as u64 != target {
                 return self
-                    .request_reshard(&ReshardCall::UpdateShardCount { target: target as u32 }, "cloudformation");
+                    .request_reshard(&ReshardCall::UpdateShardCount { target: target as u32 }, "cloudformation")
+                    .map_err(|e| e.to_string());
             }
         }
         Ok(())

@@ -221,42 +221,7 @@ pub struct Burst {
     pub factor: f64,
 }
 
-/// Incidents an operator can rehearse (`lakeops sandbox fault KIND`).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum Fault {
-    /// The consumer fails a third of its batches.
-    ConsumerErrors,
-    /// One partition key carries most of the traffic, so one shard runs hot.
-    HotKey,
-    /// Producers send more than twice their usual rate.
-    TrafficSpike,
-    /// Every ETL run fails.
-    EtlFailure,
-    /// Redshift runs near its capacity: long loads, CPU pinned, connections piling up.
-    WarehouseLoad,
-}
-
-impl Fault {
-    pub const ALL: [Fault; 5] =
-        [Fault::ConsumerErrors, Fault::HotKey, Fault::TrafficSpike, Fault::EtlFailure, Fault::WarehouseLoad];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Fault::ConsumerErrors => "consumer-errors",
-            Fault::HotKey => "hot-key",
-            Fault::TrafficSpike => "traffic-spike",
-            Fault::EtlFailure => "etl-failure",
-            Fault::WarehouseLoad => "warehouse-load",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Fault> {
-        // "failing-etl" was the first name of etl-failure; scripts written then keep working.
-        let name = if name == "failing-etl" { "etl-failure" } else { name };
-        Fault::ALL.into_iter().find(|f| f.name() == name)
-    }
-}
+pub use crate::model::Fault;
 
 /// One minute of the metrics CloudWatch would hold (sums, except where named).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

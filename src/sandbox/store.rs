@@ -68,8 +68,7 @@ impl Store {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io_failure(dir, "create", &e))?;
         }
-        let text = serde_json::to_string(state)
-            .map_err(|e| PlatformError::Failed { service: "sandbox".into(), message: e.to_string() })?;
+        let text = serde_json::to_string(state).map_err(|e| PlatformError::failed("sandbox", e.to_string()))?;
         let tmp = self.path.with_extension("json.tmp");
         std::fs::write(&tmp, text).map_err(|e| io_failure(&tmp, "write", &e))?;
         std::fs::rename(&tmp, &self.path).map_err(|e| io_failure(&self.path, "replace", &e))?;
@@ -111,5 +110,5 @@ fn modified(path: &std::path::Path) -> Option<SystemTime> {
 }
 
 fn io_failure(path: &std::path::Path, what: &str, e: &std::io::Error) -> PlatformError {
-    PlatformError::Failed { service: "sandbox".into(), message: format!("cannot {what} {}: {e}", path.display()) }
+    PlatformError::failed("sandbox", format!("cannot {what} {}: {e}", path.display()))
 }

@@ -1,17 +1,16 @@
-//! The AWS platform, counting the mutating calls that go through it: refusals and read-only
-//! mode must make none.
+//! The AWS platform, counting the changes that reach it: refusals and read-only mode must make
+//! none. Every change is one `apply` (behind the write gate), so nothing can slip past the count.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use async_trait::async_trait;
 use lakeops::aws::AwsPlatform;
 use lakeops::model::{
-    AuditEvent, AuditQuery, GlueChange, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery, PeekCursor,
-    PeekFrom, PeekRecord, PlatformSnapshot, QueryRequest, QueryStatus, ReshardCall, ResultPage, SavedQuery,
-    StreamFacts, StreamSeries,
+    Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
+    PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use lakeops::model::{DriftedResource, StackEvent, StackPlan, StackSummary};
-use lakeops::platform::{BackendInfo, Platform, PlatformError};
+use lakeops::model::{DriftedResource, StackEvent, StackSummary};
+use lakeops::platform::{BackendInfo, Permit, Platform, PlatformError};
 
 pub struct Counting {
     pub inner: AwsPlatform,
@@ -49,19 +48,11 @@ impl Platform for Counting {
     async fn audit_events(&self, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {
         self.inner.audit_events(query).await
     }
-    async fn set_enhanced_monitoring(&self, stream: &str, on: bool) -> Result<(), PlatformError> {
-        self.count();
-        self.inner.set_enhanced_monitoring(stream, on).await
-    }
     async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
         self.inner.open_peek(stream, shard, from).await
     }
     async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError> {
         self.inner.read_peek(cursor, limit).await
-    }
-    async fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<(), PlatformError> {
-        self.count();
-        self.inner.reshard(stream, call).await
     }
     async fn glue_overview(&self) -> Result<GlueOverview, PlatformError> {
         self.inner.glue_overview().await
@@ -82,9 +73,6 @@ impl Platform for Counting {
     ) -> Result<bool, PlatformError> {
         self.inner.live_tail(query, on_events).await
     }
-    async fn start_query(&self, request: &QueryRequest) -> Result<String, PlatformError> {
-        self.inner.start_query(request).await
-    }
     async fn query_status(&self, id: &str) -> Result<QueryStatus, PlatformError> {
         self.inner.query_status(id).await
     }
@@ -100,46 +88,18 @@ impl Platform for Counting {
     async fn saved_queries(&self, workgroup: &str) -> Result<Vec<SavedQuery>, PlatformError> {
         self.inner.saved_queries(workgroup).await
     }
-    async fn save_query(&self, query: &SavedQuery) -> Result<String, PlatformError> {
-        self.count();
-        self.inner.save_query(query).await
-    }
-    async fn stop_query(&self, id: &str) -> Result<(), PlatformError> {
-        self.count();
-        self.inner.stop_query(id).await
-    }
-    async fn glue_change(&self, change: &GlueChange) -> Result<String, PlatformError> {
-        self.count();
-        self.inner.glue_change(change).await
-    }
     async fn stack(&self, name: &str) -> Result<Option<StackSummary>, PlatformError> {
         self.inner.stack(name).await
-    }
-    async fn plan_stack(
-        &self,
-        name: &str,
-        template: &str,
-        parameters: &[(String, String)],
-    ) -> Result<StackPlan, PlatformError> {
-        // A change set is a write, even if it changes no resource: read-only refuses it too.
-        self.count();
-        self.inner.plan_stack(name, template, parameters).await
-    }
-    async fn apply_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
-        self.count();
-        self.inner.apply_plan(name, change_set).await
-    }
-    async fn discard_plan(&self, name: &str, change_set: &str) -> Result<(), PlatformError> {
-        self.inner.discard_plan(name, change_set).await
     }
     async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, PlatformError> {
         self.inner.stack_events(name).await
     }
-    async fn delete_stack(&self, name: &str) -> Result<(), PlatformError> {
-        self.count();
-        self.inner.delete_stack(name).await
-    }
     async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError> {
         self.inner.stack_drift(name).await
+    }
+    /// Every change reaches a backend here, and only here: counted.
+    async fn apply(&self, change: &Change, permit: &Permit) -> Result<Applied, PlatformError> {
+        self.count();
+        self.inner.apply(change, permit).await
     }
 }

@@ -4,6 +4,7 @@
 pub mod counting;
 pub mod moto;
 pub mod screen;
+pub mod writes;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,53 @@
+//! The changes the AWS backend makes, each through its service's SDK call; the write gate has
+//! checked and journaled them before they get here.
+
+use super::{athena, glue, kinesis, stack, AwsPlatform};
+use crate::model::{Applied, Change, SandboxChange};
+use crate::platform::PlatformError;
+
+impl AwsPlatform {
+    pub(super) async fn make(&self, change: &Change) -> Result<Applied, PlatformError> {
+        match change {
+            Change::Reshard { stream, call } => {
+                // The stream is UPDATING now: the overview must not show the cached ACTIVE summary.
+                self.state().summaries.remove(stream);
+                kinesis::reshard(&self.kinesis, stream, call).await?;
+                Ok(Applied::Done)
+            }
+            Change::EnhancedMonitoring { stream, on } => {
+                kinesis::set_enhanced_monitoring(&self.kinesis, stream, *on).await?;
+                Ok(Applied::Done)
+            }
+            Change::Glue(change) => glue::change(&self.glue, change).await.map(Applied::Answer),
+            Change::StartQuery(request) => {
+                self.call("StartQueryExecution", athena::start(&self.athena, request)).await.map(Applied::Answer)
+            }
+            Change::StopQuery { id } => {
+                athena::stop(&self.athena, id).await?;
+                Ok(Applied::Done)
+            }
+            Change::SaveQuery(query) => athena::save_query(&self.athena, query).await.map(Applied::Answer),
+            Change::PlanStack { stack: name, template, parameters } => {
+                let now_ms = chrono::Utc::now().timestamp_millis();
+                let plan = stack::plan(&self.cloudformation, name, template, parameters, now_ms);
+                self.call("CreateChangeSet", plan).await.map(|p| Applied::Plan(Box::new(p)))
+            }
+            Change::ApplyPlan { stack: name, change_set } => {
+                self.call("ExecuteChangeSet", stack::apply(&self.cloudformation, name, change_set)).await?;
+                Ok(Applied::Done)
+            }
+            Change::DiscardPlan { stack: name, change_set } => {
+                self.call("DeleteChangeSet", stack::discard(&self.cloudformation, name, change_set)).await?;
+                Ok(Applied::Done)
+            }
+            Change::DeleteStack { stack: name } => {
+                self.call("DeleteStack", stack::delete(&self.cloudformation, name)).await?;
+                Ok(Applied::Done)
+            }
+            Change::Sandbox(SandboxChange::Fault { .. } | SandboxChange::Reset) => Err(PlatformError::failed(
+                "lakeops",
+                "this profile uses the aws backend; sandbox commands work on sandbox profiles only",
+            )),
+        }
+    }
+}

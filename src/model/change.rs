@@ -1,0 +1,171 @@
+//! Every change lakeops can make to a platform, as data. The write gate
+//! (`platform::gate`) takes exactly these: it refuses them in read-only mode, passes them to the
+//! backend and journals each under the name [`Change::action`] gives it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{GlueChange, QueryRequest, ReshardCall, SavedQuery, StackPlan};
+
+/// One change to the platform.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// UpdateShardCount, SplitShard, MergeShards or UpdateStreamMode, checked by `ops::reshard`.
+    Reshard { stream: String, call: ReshardCall },
+    /// Enable/DisableEnhancedMonitoring (shard-level metrics, which AWS bills).
+    EnhancedMonitoring { stream: String, on: bool },
+    /// StartJobRun, BatchStopJobRun or StartCrawler, checked by `ops::glue`.
+    Glue(GlueChange),
+    /// StartQueryExecution. A statement that only reads is not a change to the platform: read-only
+    /// mode lets it through (`ops::change`).
+    StartQuery(QueryRequest),
+    /// StopQueryExecution. Read-only mode lets a session cancel the queries it started.
+    StopQuery { id: String },
+    /// CreateNamedQuery.
+    SaveQuery(SavedQuery),
+    /// CreateChangeSet (and reading it back): nothing changes yet, but a change set is a write.
+    PlanStack { stack: String, template: String, parameters: Vec<(String, String)> },
+    /// ExecuteChangeSet.
+    ApplyPlan { stack: String, change_set: String },
+    /// DeleteChangeSet: a plan that will not be applied.
+    DiscardPlan { stack: String, change_set: String },
+    /// DeleteStack.
+    DeleteStack { stack: String },
+    /// A change to the embedded sandbox itself.
+    Sandbox(SandboxChange),
+}
+
+/// Changes only the sandbox makes: rehearsing incidents, starting afresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SandboxChange {
+    Fault { fault: Fault, on: bool },
+    Reset,
+}
+
+/// Incidents an operator can rehearse on the sandbox (`lakeops sandbox fault KIND`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fault {
+    /// The consumer fails a third of its batches.
+    ConsumerErrors,
+    /// One partition key carries most of the traffic, so one shard runs hot.
+    HotKey,
+    /// Producers send more than twice their usual rate.
+    TrafficSpike,
+    /// Every ETL run fails.
+    EtlFailure,
+    /// Redshift runs near its capacity: long loads, CPU pinned, connections piling up.
+    WarehouseLoad,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 5] =
+        [Fault::ConsumerErrors, Fault::HotKey, Fault::TrafficSpike, Fault::EtlFailure, Fault::WarehouseLoad];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::ConsumerErrors => "consumer-errors",
+            Fault::HotKey => "hot-key",
+            Fault::TrafficSpike => "traffic-spike",
+            Fault::EtlFailure => "etl-failure",
+            Fault::WarehouseLoad => "warehouse-load",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Fault> {
+        // "failing-etl" was the first name of etl-failure; scripts written then keep working.
+        let name = if name == "failing-etl" { "etl-failure" } else { name };
+        Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// What the platform answered to a change that was made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    /// Done, nothing more to say.
+    Done,
+    /// The answer in words or the id it made: "run jr_… started", a query's execution id.
+    Answer(String),
+    /// The change set a plan made, read back.
+    Plan(Box<StackPlan>),
+}
+
+impl Applied {
+    /// The answer in words (an id for a query, a run, a saved query); empty for `Done`.
+    pub fn answer(&self) -> String {
+        match self {
+            Applied::Answer(text) => text.clone(),
+            Applied::Plan(plan) => plan.change_set.clone().unwrap_or_default(),
+            Applied::Done => String::new(),
+        }
+    }
+
+    /// The plan, when the change was a plan.
+    pub fn into_plan(self) -> Option<StackPlan> {
+        match self {
+            Applied::Plan(plan) => Some(*plan),
+            _ => None,
+        }
+    }
+}
+
+impl Change {
+    /// The journal's name for the change. The scheme, one for every entry: `<area>.<operation>`,
+    /// lower-case words joined by hyphens; the area is the part of lakeops that acts (`reshard`,
+    /// `kinesis`, `glue`, `athena`, `stack`, `sandbox`), the operation names what it does.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Change::Reshard { call, .. } => call.action(),
+            Change::EnhancedMonitoring { on: true, .. } => "kinesis.enable-enhanced-monitoring",
+            Change::EnhancedMonitoring { on: false, .. } => "kinesis.disable-enhanced-monitoring",
+            Change::Glue(change) => change.action(),
+            Change::StartQuery(_) => "athena.query",
+            Change::StopQuery { .. } => "athena.stop-query",
+            Change::SaveQuery(_) => "athena.save-query",
+            Change::PlanStack { .. } => "stack.plan",
+            Change::ApplyPlan { .. } => "stack.apply",
+            Change::DiscardPlan { .. } => "stack.discard-plan",
+            Change::DeleteStack { .. } => "stack.delete",
+            Change::Sandbox(SandboxChange::Fault { .. }) => "sandbox.fault",
+            Change::Sandbox(SandboxChange::Reset) => "sandbox.reset",
+        }
+    }
+
+    /// What the change is made to: a stream, job, crawler, workgroup, query, stack or fault.
+    pub fn target(&self) -> &str {
+        match self {
+            Change::Reshard { stream, .. } | Change::EnhancedMonitoring { stream, .. } => stream,
+            Change::Glue(change) => change.target(),
+            Change::StartQuery(request) => &request.workgroup,
+            Change::StopQuery { id } => id,
+            Change::SaveQuery(query) => &query.workgroup,
+            Change::PlanStack { stack, .. }
+            | Change::ApplyPlan { stack, .. }
+            | Change::DiscardPlan { stack, .. }
+            | Change::DeleteStack { stack } => stack,
+            Change::Sandbox(SandboxChange::Fault { fault, .. }) => fault.name(),
+            Change::Sandbox(SandboxChange::Reset) => "sandbox",
+        }
+    }
+
+    /// The change in a few words, for refusals and confirmations: "UpdateShardCount on s".
+    pub fn what(&self) -> String {
+        match self {
+            Change::Reshard { stream, call } => format!("{} on {stream}", call.api_name()),
+            Change::EnhancedMonitoring { stream, on } => {
+                format!("{} on {stream}", if *on { "EnableEnhancedMonitoring" } else { "DisableEnhancedMonitoring" })
+            }
+            Change::Glue(change) => format!("{} {}", change.api_name(), change.target()),
+            Change::StartQuery(request) => format!("this statement in {}", request.workgroup),
+            Change::StopQuery { id } => format!("stopping query {id}"),
+            Change::SaveQuery(query) => format!("saving the query {:?}", query.name),
+            Change::PlanStack { stack, .. } => format!("planning {stack} (a change set is a write)"),
+            Change::ApplyPlan { stack, .. } => format!("applying to {stack}"),
+            Change::DiscardPlan { stack, change_set } => format!("deleting the change set {change_set} of {stack}"),
+            Change::DeleteStack { stack } => format!("deleting {stack}"),
+            Change::Sandbox(SandboxChange::Fault { fault, on }) => {
+                format!("turning the {} fault {}", fault.name(), if *on { "on" } else { "off" })
+            }
+            Change::Sandbox(SandboxChange::Reset) => "resetting the sandbox".into(),
+        }
+    }
+}

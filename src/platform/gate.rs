@@ -1,0 +1,118 @@
+//! The write gate: the one door every change to the platform goes through, from the console and
+//! from every headless command. It refuses what read-only mode forbids (the rule is
+//! `ops::change`), makes the call, and journals the outcome. A backend makes a change only when
+//! handed a [`Permit`], and only this module can make one, so a write that skips the gate does
+//! not compile.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use super::{Platform, PlatformError};
+use crate::journal::Journal;
+use crate::model::{Applied, Change};
+
+/// Proof that a change passed the gate; [`Platform::apply`] takes one.
+pub struct Permit(());
+
+/// Why the gate did not make a change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GateError {
+    /// Read-only mode refused it; nothing was called.
+    #[error("{0}")]
+    ReadOnly(String),
+    /// The platform was called and failed.
+    #[error("{0}")]
+    Platform(#[from] PlatformError),
+}
+
+/// Where journal problems go: the console's error history, or a warning on stderr.
+pub type ProblemSink = Box<dyn Fn(String) + Send + Sync>;
+
+pub struct Gate {
+    readonly: bool,
+    journal: Journal,
+    profile: String,
+    backend: String,
+    /// Queries this session started: read-only mode lets it cancel its own reads.
+    started_queries: Mutex<HashSet<String>>,
+    problems: ProblemSink,
+}
+
+impl Gate {
+    /// A gate for a session of `profile` on `backend`; `problems` hears of journal failures (a
+    /// change that was made stays made).
+    pub fn new(readonly: bool, journal: Journal, profile: &str, backend: &str, problems: ProblemSink) -> Gate {
+        Gate {
+            readonly,
+            journal,
+            profile: profile.to_string(),
+            backend: backend.to_string(),
+            started_queries: Mutex::default(),
+            problems,
+        }
+    }
+
+    pub fn readonly(&self) -> bool {
+        self.readonly
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Why the gate would refuse `change` now, before anything is asked or called.
+    pub fn refusal(&self, change: &Change) -> Option<String> {
+        if !self.readonly {
+            return None;
+        }
+        if let Change::StopQuery { id } = change {
+            if self.started_queries.lock().is_ok_and(|started| started.contains(id)) {
+                return None;
+            }
+        }
+        crate::ops::change::readonly_refusal(change)
+    }
+
+    /// Refuses `change` if read-only mode forbids it, journaling the refusal.
+    pub fn check(&self, change: &Change, detail: &str) -> Result<(), GateError> {
+        match self.refusal(change) {
+            Some(reason) => {
+                self.record(change.action(), change.target(), detail, &format!("refused: {reason}"));
+                Err(GateError::ReadOnly(reason))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Makes `change` if read-only mode allows it, and journals what happened; `detail` is the
+    /// plan in words, kept in the journal beside the outcome.
+    pub async fn apply(&self, platform: &dyn Platform, change: &Change, detail: &str) -> Result<Applied, GateError> {
+        self.check(change, detail)?;
+        let result = platform.apply(change, &Permit(())).await;
+        let outcome = match &result {
+            Ok(Applied::Answer(answer)) if matches!(change, Change::StartQuery(_)) => format!("started: {answer}"),
+            Ok(Applied::Answer(answer)) => format!("done: {answer}"),
+            Ok(Applied::Plan(plan)) => match &plan.change_set {
+                Some(id) => format!("done: change set {id}"),
+                None => "done: no changes".to_string(),
+            },
+            Ok(Applied::Done) => "done".to_string(),
+            Err(e) => format!("failed: {e}"),
+        };
+        if let (Change::StartQuery(_), Ok(Applied::Answer(id))) = (change, &result) {
+            if let Ok(mut started) = self.started_queries.lock() {
+                started.insert(id.clone());
+            }
+        }
+        self.record(change.action(), change.target(), detail, &outcome);
+        Ok(result?)
+    }
+
+    /// Journals an action that ended without a call, or how a followed operation ended:
+    /// `outcome` is `refused: …`, `ended: …` and the like. The one place lakeops writes its journal.
+    pub fn record(&self, action: &str, target: &str, detail: &str, outcome: &str) {
+        if let Err(problem) = self.journal.record(&self.profile, &self.backend, action, target, detail, outcome) {
+            (self.problems)(format!("the journal was not written: {problem}"));
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Runs the reducer's effects off the UI task: each becomes a task on the platform whose result
+//! comes back as an action. Changes go through the session's write gate, which journals them.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::{Action, Effect};
+use crate::model::{Applied, Change};
+use crate::platform::{Platform, PlatformError};
+use crate::session::{self, Session};
+
+/// What every effect needs: the platform, the session, the way back to the reducer, and the
+/// one live-tail session (aborted when the reducer stops following).
+pub struct Executor {
+    pub platform: Arc<dyn Platform>,
+    pub session: Arc<Session>,
+    pub tx: UnboundedSender<Action>,
+    pub live_tail: Option<tokio::task::AbortHandle>,
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+impl Executor {
+    /// Runs `work` as a task and sends its action back.
+    fn spawn<F>(&self, work: impl FnOnce(Arc<dyn Platform>, Arc<Session>) -> F)
+    where
+        F: Future<Output = Action> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let task = work(self.platform.clone(), self.session.clone());
+        tokio::spawn(async move {
+            let _ = tx.send(task.await);
+        });
+    }
+
+    /// Tells the reducer of a failure outside a platform call (the clipboard, the history).
+    fn failed(tx: &UnboundedSender<Action>, source: &str, message: String) {
+        let _ = tx.send(Action::Failed { source: source.into(), message, at: now() });
+    }
+
+    pub fn execute(&mut self, effect: Effect) {
+        match effect {
+            Effect::Change { change, detail } => self.change(change, detail),
+            Effect::FetchSnapshot => self.spawn(|platform, _| async move {
+                Action::SnapshotLoaded { result: platform.snapshot().await.map(Box::new), at: now() }
+            }),
+            Effect::FetchStreamDetail { stream, minutes } => self.spawn(|platform, session| async move {
+                let result = async {
+                    let facts = session::reshard::stream_facts(&session, platform.as_ref(), &stream)
+                        .await?
+                        .ok_or_else(|| PlatformError::failed("Kinesis", format!("stream {stream} not found")))?;
+                    let series = platform.stream_metrics(&stream, minutes).await?;
+                    Ok(Box::new((facts, series)))
+                }
+                .await;
+                Action::StreamDetailLoaded { stream, result, at: now() }
+            }),
+            Effect::FetchAudit { query } => {
+                let tx = self.tx.clone();
+                self.spawn(|platform, session| async move {
+                    let result = session::audit::events(&session, platform.as_ref(), &query).await.map(|audit| {
+                        if let Some(problem) = audit.journal_problem {
+                            Executor::failed(&tx, "journal", format!("{problem}; lakeops' own entries are missing"));
+                        }
+                        audit.events
+                    });
+                    Action::AuditLoaded { result, at: now() }
+                })
+            }
+            Effect::OpenPeek { stream, shard, from } => self.spawn(|platform, _| async move {
+                Action::PeekOpened { result: platform.open_peek(&stream, shard.as_deref(), from).await, at: now() }
+            }),
+            Effect::ReadPeek { mut cursor, limit } => self.spawn(|platform, _| async move {
+                let result = platform.read_peek(&mut cursor, limit).await;
+                Action::PeekRead { cursor, result, at: now() }
+            }),
+            Effect::FetchLogs { query, append } => self.spawn(|platform, _| async move {
+                Action::LogsLoaded { append, result: platform.function_logs(&query).await, at: now() }
+            }),
+            Effect::StartLiveTail { query } => self.start_live_tail(query),
+            Effect::StopLiveTail => {
+                if let Some(task) = self.live_tail.take() {
+                    task.abort();
+                }
+            }
+            Effect::LoadSavedQueries { workgroup } => self.spawn(|platform, _| async move {
+                Action::SavedQueriesLoaded { result: platform.saved_queries(&workgroup).await, at: now() }
+            }),
+            Effect::LoadWorkgroupHistory { workgroup } => self.spawn(|platform, _| async move {
+                Action::WorkgroupHistoryLoaded { result: platform.query_history(&workgroup).await, at: now() }
+            }),
+            Effect::LoadWorkgroups => self.spawn(|platform, _| async move {
+                Action::WorkgroupsLoaded { result: platform.workgroups().await, at: now() }
+            }),
+            Effect::LoadQueryHistory => {
+                self.spawn(|_, session| async move { Action::QueryHistoryLoaded { entries: session.history.recent() } })
+            }
+            Effect::CopyToClipboard { text } => self.copy_to_clipboard(&text),
+            Effect::PollQuery { id } => self.spawn(|platform, _| async move {
+                let result = platform.query_status(&id).await;
+                Action::QueryPolled { id, result }
+            }),
+            Effect::FetchQueryResults { id, token } => self.spawn(|platform, _| async move {
+                let result = platform.query_results(&id, token.as_deref()).await;
+                Action::QueryResultsLoaded { id, first: token.is_none(), result }
+            }),
+            Effect::ExportResults { id, path, json, columns, rows, next_token } => {
+                self.spawn(|platform, _| async move {
+                    let loaded = session::query::LoadedRows { columns, rows, next_token };
+                    let result = session::query::export(platform.as_ref(), &id, &path, json, loaded).await;
+                    Action::Exported { result, at: now() }
+                })
+            }
+            Effect::FetchGlue => self.spawn(|platform, _| async move {
+                Action::GlueLoaded { result: platform.glue_overview().await.map(Box::new), at: now() }
+            }),
+            Effect::FetchStack { name } => self.spawn(|platform, _| async move {
+                let result = match platform.stack(&name).await {
+                    Ok(None) => Ok((None, Vec::new())),
+                    Ok(Some(summary)) => platform.stack_events(&name).await.map(|events| (Some(summary), events)),
+                    Err(e) => Err(e),
+                };
+                Action::StackLoaded { result, at: now() }
+            }),
+            Effect::DetectDrift { name } => self.spawn(|platform, _| async move {
+                Action::DriftLoaded { result: platform.stack_drift(&name).await, at: now() }
+            }),
+            Effect::Quit => {}
+        }
+    }
+
+    /// A change, through the write gate (a query is remembered in the history first).
+    fn change(&self, change: Change, detail: String) {
+        let tx = self.tx.clone();
+        self.spawn(|platform, session| async move {
+            // An operation's events are those from just before it was asked for.
+            let started_ms = platform.now().timestamp_millis() - 1_000;
+            let result = match &change {
+                Change::StartQuery(request) => {
+                    let mut problem = |message: String| Executor::failed(&tx, "history", message);
+                    session::query::start(&session, platform.as_ref(), request, &mut problem).await.map(Applied::Answer)
+                }
+                _ => session.gate.apply(platform.as_ref(), &change, &detail).await,
+            };
+            Action::Changed { change, started_ms, result, at: now() }
+        })
+    }
+
+    fn start_live_tail(&mut self, query: crate::model::LogQuery) {
+        if let Some(previous) = self.live_tail.take() {
+            previous.abort();
+        }
+        let (platform, tx) = (self.platform.clone(), self.tx.clone());
+        let task = tokio::spawn(async move {
+            let sink = tx.clone();
+            let result =
+                platform.live_tail(&query, &move |events| sink.send(Action::TailEvents { events }).is_ok()).await;
+            let _ = tx.send(Action::TailEnded { result, at: now() });
+        });
+        self.live_tail = Some(task.abort_handle());
+    }
+
+    /// OSC 52: the terminal (and tmux with set-clipboard on, and SSH) puts it on the clipboard.
+    fn copy_to_clipboard(&self, text: &str) {
+        use std::io::Write;
+        let sequence = crate::ops::athena::osc52(text);
+        let mut out = std::io::stdout();
+        if let Err(e) = out.write_all(sequence.as_bytes()).and_then(|_| out.flush()) {
+            Executor::failed(&self.tx, "clipboard", format!("could not write to the terminal: {e}"));
+        }
+    }
+}

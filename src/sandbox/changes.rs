@@ -1,0 +1,170 @@
+//! The changes the sandbox makes to its model, answering as the services would (errors with
+//! their codes); the write gate has checked and journaled them before they get here.
+
+use super::{engine, fresh, stack, Sandbox};
+use crate::model::{Applied, Change, Fault, GlueChange, QueryRequest, ReshardCall, SandboxChange, SavedQuery};
+use crate::platform::{PlatformError, ServiceError};
+
+const KINESIS: &str = "Kinesis (sandbox)";
+const GLUE: &str = "Glue (sandbox)";
+const ATHENA: &str = "Athena (sandbox)";
+const CLOUDFORMATION: &str = "CloudFormation (sandbox)";
+
+impl Sandbox {
+    pub(super) fn make(&self, change: &Change) -> Result<Applied, PlatformError> {
+        match change {
+            Change::Reshard { stream, call } => self.reshard(stream, call),
+            Change::EnhancedMonitoring { stream, on } => self.enhanced_monitoring(stream, *on),
+            Change::Glue(change) => self.glue(change),
+            Change::StartQuery(request) => self.start_query(request),
+            Change::StopQuery { id } => {
+                self.queries.stop(id).map_err(|e| PlatformError::answered(ATHENA, e))?;
+                self.with_model(|s| s.record("lakeops", "athena.amazonaws.com", "StopQueryExecution", id, false))?;
+                Ok(Applied::Done)
+            }
+            Change::SaveQuery(query) => self.save_query(query),
+            Change::PlanStack { stack, template, .. } => self.plan_stack(stack, template),
+            Change::ApplyPlan { stack, change_set } => self.apply_plan(stack, change_set),
+            Change::DiscardPlan { stack, change_set } => {
+                self.with_stack(stack, |found, _| {
+                    if let Some(found) = found {
+                        found.discard(change_set);
+                    }
+                    Ok(())
+                })?;
+                Ok(Applied::Done)
+            }
+            Change::DeleteStack { stack } => Err(PlatformError::failed(
+                CLOUDFORMATION,
+                format!(
+                    "the sandbox platform cannot be deleted ({stack} is what the sandbox runs); `lakeops sandbox reset` starts it afresh"
+                ),
+            )),
+            Change::Sandbox(SandboxChange::Fault { fault, on }) => self.fault(*fault, *on),
+            Change::Sandbox(SandboxChange::Reset) => self.reset(),
+        }
+    }
+
+    fn stream_named(&self, stream: &str) -> Result<(), PlatformError> {
+        let found = self.with_model(|state| state.stream.name == stream)?;
+        if found {
+            Ok(())
+        } else {
+            Err(PlatformError::answered(
+                KINESIS,
+                ServiceError::new("ResourceNotFoundException", format!("stream {stream} not found")),
+            ))
+        }
+    }
+
+    fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<Applied, PlatformError> {
+        self.stream_named(stream)?;
+        self.with_model(|state| state.request_reshard(call, "lakeops"))?
+            .map_err(|e| PlatformError::answered(KINESIS, e))?;
+        Ok(Applied::Done)
+    }
+
+    fn enhanced_monitoring(&self, stream: &str, on: bool) -> Result<Applied, PlatformError> {
+        self.stream_named(stream)?;
+        self.with_model(|state| state.set_enhanced_monitoring(on, "lakeops"))?;
+        Ok(Applied::Done)
+    }
+
+    fn glue(&self, change: &GlueChange) -> Result<Applied, PlatformError> {
+        let answer = self.with_model(|state| state.glue_change(change, "lakeops"))?;
+        answer.map(Applied::Answer).map_err(|e| PlatformError::answered(GLUE, e))
+    }
+
+    fn start_query(&self, request: &QueryRequest) -> Result<Applied, PlatformError> {
+        let peak = self.settings.sandbox.peak_records_per_second;
+        let (execution, view, database) = self
+            .with_model(|state| {
+                let execution = state.submit_query(request, "lakeops")?;
+                Ok::<_, ServiceError>((execution, state.lake_view(peak), state.glue.database.clone()))
+            })?
+            .map_err(|e| PlatformError::answered(ATHENA, e))?;
+        let tables = engine::Tables {
+            database,
+            now_ms: view.now_ms,
+            raw_dir: self.lake.raw_dir(),
+            curated_dir: self.lake.curated_dir(),
+        };
+        self.queries.start(&execution, self.lake.clone(), view, tables);
+        Ok(Applied::Answer(execution.id))
+    }
+
+    fn save_query(&self, query: &SavedQuery) -> Result<Applied, PlatformError> {
+        let id = self.with_model(|state| {
+            let id = format!("nq-{:04}", state.athena.saved.len() + 1);
+            state.athena.saved.push(SavedQuery { id: id.clone(), ..query.clone() });
+            state.record("lakeops", "athena.amazonaws.com", "CreateNamedQuery", &query.name, false);
+            id
+        })?;
+        Ok(Applied::Answer(id))
+    }
+
+    fn plan_stack(&self, name: &str, template: &str) -> Result<Applied, PlatformError> {
+        let wanted: serde_json::Value = serde_json::from_str(template).map_err(|e| {
+            PlatformError::answered(
+                CLOUDFORMATION,
+                ServiceError::new("ValidationError", format!("the template is not JSON: {e}")),
+            )
+        })?;
+        let resources = wanted["Resources"].as_object().cloned().unwrap_or_default();
+        let outputs = stack::resolve_outputs(&wanted, &self.settings.aws.region);
+        let plan = self.with_stack(name, |found, _| {
+            let found = found.ok_or_else(|| {
+                PlatformError::failed(CLOUDFORMATION, format!("the sandbox runs one stack, and {name} is not it"))
+            })?;
+            if found.status.ends_with("_IN_PROGRESS") {
+                return Err(PlatformError::failed(
+                    CLOUDFORMATION,
+                    format!("{name} is {}: wait until it settles, then plan again", found.status),
+                ));
+            }
+            let plan = stack::diff(name, Some(&found.resources), &resources);
+            Ok(found.keep(plan, resources, outputs))
+        })?;
+        Ok(Applied::Plan(Box::new(plan)))
+    }
+
+    fn apply_plan(&self, name: &str, change_set: &str) -> Result<Applied, PlatformError> {
+        self.with_stack(name, |found, now_ms| {
+            let found =
+                found.ok_or_else(|| PlatformError::failed(CLOUDFORMATION, format!("stack {name} does not exist")))?;
+            found.execute(change_set, now_ms).map_err(|e| PlatformError::answered(CLOUDFORMATION, e))
+        })?;
+        self.with_model(|state| {
+            state.record("lakeops", "cloudformation.amazonaws.com", "ExecuteChangeSet", name, false)
+        })?;
+        Ok(Applied::Done)
+    }
+
+    fn fault(&self, fault: Fault, on: bool) -> Result<Applied, PlatformError> {
+        let changed = self.with_model(|state| {
+            let changed = state.set_fault(fault, on);
+            if changed {
+                let target = format!("{} ({})", state.stream.name, fault.name());
+                let event = if on { "FaultOn" } else { "FaultOff" };
+                state.record("lakeops", "lakeops.sandbox", event, &target, false);
+            }
+            changed
+        })?;
+        let verb = if on { "on" } else { "off" };
+        Ok(if changed { Applied::Done } else { Applied::Answer(format!("it was already {verb}")) })
+    }
+
+    /// Forgets the saved state and the local lake, and saves nothing more: the next lakeops
+    /// starts the sandbox afresh.
+    fn reset(&self) -> Result<Applied, PlatformError> {
+        let existed = match &self.store {
+            Some(store) => store.reset()?,
+            None => false,
+        };
+        self.forgotten.store(true, std::sync::atomic::Ordering::SeqCst);
+        let now = self.clock.now_ms();
+        let mut inner = self.inner.lock().map_err(|_| super::failed("the sandbox model is unusable"))?;
+        inner.state = fresh(&self.settings, now);
+        Ok(if existed { Applied::Done } else { Applied::Answer("had no saved state; nothing to reset".into()) })
+    }
+}

@@ -1,0 +1,145 @@
+//! The application layer: what the console and the headless commands both do with a platform.
+//! A [`Session`] is one run of lakeops acting for a profile: its write gate (read-only mode and
+//! the journal), its query history; the modules beside it connect to the backend, follow an
+//! operation to its end, count recent changes, export results and merge the journal into the
+//! audit. `headless/` parses arguments, prints and exits; the console's runtime runs its
+//! effects through the same functions.
+
+pub mod audit;
+pub mod glue;
+pub mod query;
+pub mod reshard;
+pub mod stack;
+
+use std::sync::Arc;
+
+use crate::history::QueryHistory;
+use crate::journal::Journal;
+use crate::platform::gate::ProblemSink;
+use crate::platform::{Gate, GateError, Platform, PlatformError};
+use crate::sandbox::{Clock, Sandbox, Store};
+use crate::settings::{Backend, Loaded, Paths, SettingsError};
+
+/// How a command ended badly; each maps to the documented exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// 1: the platform failed or could not be reached.
+    Platform(String),
+    /// 2: bad input (usage, profile, theme, validation).
+    Invalid(String),
+    /// 3: refused (read-only, a safety rule, not confirmed).
+    Refused(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Platform(_) => 1,
+            Failure::Invalid(_) => 2,
+            Failure::Refused(_) => 3,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Platform(m) | Failure::Invalid(m) | Failure::Refused(m) => m,
+        }
+    }
+}
+
+impl From<SettingsError> for Failure {
+    fn from(e: SettingsError) -> Self {
+        Failure::Invalid(e.to_string())
+    }
+}
+
+impl From<crate::ops::refusal::Refusal> for Failure {
+    fn from(refusal: crate::ops::refusal::Refusal) -> Self {
+        match refusal {
+            crate::ops::refusal::Refusal::Invalid { .. } => Failure::Invalid(refusal.text()),
+            crate::ops::refusal::Refusal::Safety { .. } => Failure::Refused(refusal.text()),
+        }
+    }
+}
+
+impl From<PlatformError> for Failure {
+    fn from(e: PlatformError) -> Self {
+        Failure::Platform(e.to_string())
+    }
+}
+
+impl From<GateError> for Failure {
+    fn from(e: GateError) -> Self {
+        match e {
+            GateError::ReadOnly(reason) => Failure::Refused(reason),
+            GateError::Platform(e) => e.into(),
+        }
+    }
+}
+
+/// One run of lakeops acting for a profile.
+pub struct Session {
+    pub profile: String,
+    pub backend: Backend,
+    /// The one door for changes: read-only mode and the journal.
+    pub gate: Gate,
+    /// SQL run from `:athena` and `lakeops query`.
+    pub history: QueryHistory,
+}
+
+impl Session {
+    /// The session `loaded` describes; journal problems go to `problems`.
+    pub fn open(loaded: &Loaded, paths: &Paths, problems: ProblemSink) -> Session {
+        let backend = loaded.settings.backend;
+        let journal = Journal::new(paths.journal_file());
+        let readonly = loaded.settings.console.readonly;
+        Session {
+            profile: loaded.profile.clone(),
+            backend,
+            gate: Gate::new(readonly, journal, &loaded.profile, backend.as_str(), problems),
+            history: QueryHistory::new(paths.query_history_file()),
+        }
+    }
+
+    /// A session for a headless command: journal problems are warnings on stderr.
+    pub fn headless(loaded: &Loaded, paths: &Paths) -> Session {
+        Session::open(loaded, paths, Box::new(|problem| eprintln!("lakeops: warning: {problem}")))
+    }
+
+    pub fn readonly(&self) -> bool {
+        self.gate.readonly()
+    }
+
+    pub fn journal(&self) -> &Journal {
+        self.gate.journal()
+    }
+
+    /// How often to ask a backend how a long operation is doing: gently on AWS, where every
+    /// call counts against an API's rate, briskly on the sandbox.
+    pub fn poll_every(&self, on_aws: std::time::Duration) -> std::time::Duration {
+        match self.backend {
+            Backend::Aws => on_aws,
+            Backend::Sandbox => std::time::Duration::from_millis(500),
+        }
+    }
+}
+
+/// The sandbox's state file for a profile.
+pub fn sandbox_store(loaded: &Loaded, paths: &Paths) -> Store {
+    Store::new(paths.sandbox_dir().join(format!("{}.json", loaded.profile)))
+}
+
+/// The sandbox's clock: the wall clock, unless `LAKEOPS_SANDBOX_START` starts it elsewhere.
+pub fn sandbox_clock() -> Result<Arc<dyn Clock>, Failure> {
+    let value = std::env::var(crate::sandbox::clock::START_VARIABLE).ok();
+    crate::sandbox::clock::from_env(value.as_deref()).map_err(Failure::Invalid)
+}
+
+/// The backend the profile names, connected.
+pub async fn connect(loaded: &Loaded, paths: &Paths) -> Result<Arc<dyn Platform>, Failure> {
+    let settings = &loaded.settings;
+    Ok(match settings.backend {
+        Backend::Sandbox => Arc::new(Sandbox::open(settings, sandbox_clock()?, sandbox_store(loaded, paths))?),
+        Backend::Aws => Arc::new(crate::aws::AwsPlatform::connect(settings, Default::default()).await),
+    })
+}

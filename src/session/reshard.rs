@@ -1,0 +1,59 @@
+//! Resharding as the console and `lakeops reshard` both do it: a stream's facts with every
+//! recent change counted, and following a change until the stream is ACTIVE again.
+
+use std::time::{Duration, Instant};
+
+use super::{Failure, Session};
+use crate::model::StreamFacts;
+use crate::platform::{Platform, PlatformError};
+
+/// How long to follow a change before giving up waiting (the change itself goes on).
+const WAIT_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+/// A stream's facts, its scalings and mode switches of the last 24 hours counted from the
+/// platform (CloudTrail, the sandbox's trail) or the local journal, whichever saw more; `None`
+/// when there is no such stream. A journal that cannot be read is a warning in the facts.
+pub async fn stream_facts(
+    session: &Session,
+    platform: &dyn Platform,
+    stream: &str,
+) -> Result<Option<StreamFacts>, PlatformError> {
+    let Some(mut facts) = platform.stream_facts(stream).await? else { return Ok(None) };
+    match session.journal().recent_changes(&session.profile, &facts.name) {
+        Ok((scalings, switches)) => {
+            facts.scalings_last_day = facts.scalings_last_day.max(scalings);
+            facts.mode_switches_last_day = facts.mode_switches_last_day.max(switches);
+        }
+        Err(problem) => facts
+            .warnings
+            .push(format!("{problem}: the changes of the last 24 hours are counted from the platform's trail alone")),
+    }
+    Ok(Some(facts))
+}
+
+/// Follows `stream` until it is ACTIVE again, telling `progress` its status on the way.
+pub async fn follow_until_active(
+    session: &Session,
+    platform: &dyn Platform,
+    stream: &str,
+    progress: &mut dyn FnMut(String),
+) -> Result<StreamFacts, Failure> {
+    // DescribeStreamSummary is 20 TPS per account, shared with every other tool: poll gently.
+    let every = session.poll_every(Duration::from_secs(5));
+    let started = Instant::now();
+    loop {
+        let facts =
+            platform.stream_facts(stream).await?.ok_or_else(|| Failure::Platform(format!("{stream} disappeared")))?;
+        if facts.status == "ACTIVE" {
+            return Ok(facts);
+        }
+        progress(format!("{stream} is {} ({} s)", facts.status, started.elapsed().as_secs()));
+        if started.elapsed() > WAIT_LIMIT {
+            return Err(Failure::Platform(format!(
+                "{stream} is still {} after 30 minutes; the change goes on without us",
+                facts.status
+            )));
+        }
+        tokio::time::sleep(every).await;
+    }
+}
