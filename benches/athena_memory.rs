@@ -102,8 +102,7 @@ fn mib(bytes: isize) -> String {
 }
 
 fn main() {
-    let header =
-        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "bench".into(), readonly: false };
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "bench".into() };
     let mut app = App::new(
         header,
         Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01, redshift_cpu_percent: 80.0 },
@@ -111,7 +110,9 @@ fn main() {
     );
     update(&mut app, Action::Resize { width: 200, height: 50 }, 0);
     app.views = vec![ViewId::Overview, ViewId::Athena];
-    app.athena.results = Some(Results { id: "q".into(), loading: true, ..Default::default() });
+    let mut pages = lakeops::app::request::Request::default();
+    pages.restart(0);
+    app.athena.results = Some(Results { id: "q".into(), pages, ..Default::default() });
     let theme = Theme::default_theme();
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test terminal");
     terminal.draw(|f| lakeops::ui::draw(&app, &theme, f)).expect("draw");
@@ -123,7 +124,9 @@ fn main() {
     let mut fetches = 0;
     for index in 0..PAGES {
         let result = Ok(page(index));
-        update(&mut app, Action::QueryResultsLoaded { id: "q".into(), first: index == 0, result }, 10 + index as u64);
+        let request = app.athena.results.as_ref().and_then(|r| r.pages.awaited()).expect("a page is asked for");
+        let action = Action::QueryResultsLoaded { id: "q".into(), request, first: index == 0, result };
+        update(&mut app, action, 10 + index as u64);
         let loaded = (index + 1) * PAGE_ROWS;
         let held = live() - before;
         if [1, 10, 50, 100].contains(&(index + 1)) {

@@ -26,15 +26,15 @@ fn fixture() -> (lakeops::settings::Loaded, Arc<ManualClock>, Sandbox) {
 }
 
 fn app(snapshot: &PlatformSnapshot, width: u16, height: u16) -> App {
-    let header =
-        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(
         header,
         Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01, redshift_cpu_percent: 80.0 },
         5_000,
     );
     update(&mut app, Action::Resize { width, height }, 0);
-    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot.clone())), at: snapshot.taken_at }, 1);
+    let id = app.refresh.request.awaited().expect("the first refresh");
+    update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot.clone())), at: snapshot.taken_at }, 1);
     app
 }
 
@@ -81,7 +81,7 @@ fn benches(c: &mut Criterion) {
             .collect(),
         rows: (0..100_000).map(|r| (0..8).map(|c| Some(format!("value {r}-{c}"))).collect()).collect(),
         next_token: None,
-        loading: false,
+        pages: Default::default(),
         row: 50_000,
         column: 0,
         detail: false,
@@ -101,13 +101,14 @@ fn benches(c: &mut Criterion) {
     let first_page = lakeops::model::ResultPage { columns, rows: first_page_rows, next_token: Some("p2".into()) };
     let mut waiting = app(&snapshot, 200, 50);
     waiting.views = vec![ViewId::Overview, ViewId::Athena];
-    waiting.athena.results =
-        Some(lakeops::app::athena::Results { id: "q".into(), loading: true, ..Default::default() });
+    let mut pages = lakeops::app::request::Request::default();
+    let request = pages.restart(0);
+    waiting.athena.results = Some(lakeops::app::athena::Results { id: "q".into(), pages, ..Default::default() });
     c.bench_function("athena first page to screen (1,000 rows, 200x50)", |b| {
         b.iter_batched(
             || (waiting.clone(), first_page.clone()),
             |(mut app, page)| {
-                let action = Action::QueryResultsLoaded { id: "q".into(), first: true, result: Ok(page) };
+                let action = Action::QueryResultsLoaded { id: "q".into(), request, first: true, result: Ok(page) };
                 update(&mut app, action, 20);
                 terminal.draw(|f| lakeops::ui::draw(black_box(&app), &theme, f)).unwrap();
                 app
@@ -121,8 +122,8 @@ fn benches(c: &mut Criterion) {
     c.bench_function("reducer applies one refresh", |b| {
         b.iter(|| {
             now += 1;
-            reducer_app.refresh.in_flight = true;
-            let action = Action::SnapshotLoaded { result: Ok(Box::new(snapshot.clone())), at: snapshot.taken_at };
+            let id = reducer_app.refresh.request.restart(now);
+            let action = Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot.clone())), at: snapshot.taken_at };
             black_box(update(&mut reducer_app, action, now));
         })
     });
@@ -212,7 +213,8 @@ fn big_platform(c: &mut Criterion) {
     };
     let series: StreamSeries = sandbox.with_model(|s| s.stream_series(60)).unwrap();
     let result = Ok(Box::new((facts, series)));
-    update(&mut app, Action::StreamDetailLoaded { stream: "stream-000".into(), result, at: snapshot.taken_at }, 3);
+    let id = app.detail.as_mut().map(|d| d.request.restart(3)).expect("the stream's detail");
+    update(&mut app, Action::StreamDetailLoaded { stream: "stream-000".into(), id, result, at: snapshot.taken_at }, 3);
     c.bench_function("draw stream detail, 2,000 shards, 200x50", |b| {
         b.iter(|| {
             terminal.draw(|f| lakeops::ui::draw(black_box(&app), &theme, f)).unwrap();

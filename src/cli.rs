@@ -74,6 +74,9 @@ pub enum Command {
         #[command(subcommand)]
         action: SandboxCommand,
     },
+    /// Every key of the console, view by view, as configured (a cheat sheet; --markdown is the
+    /// README's Keys section, --json for tools).
+    Keys(KeysArgs),
     /// List the profiles lakeops can find.
     Profiles,
     /// List the themes lakeops can find.
@@ -291,6 +294,19 @@ pub struct AuditArgs {
     /// JSON on stdout: an array of events with the full CloudTrail record.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct KeysArgs {
+    /// Only this view's keys (its name on the `:` line, e.g. streams).
+    #[arg(long, value_name = "VIEW")]
+    pub view: Option<String>,
+    /// JSON on stdout: every context with its bindings.
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+    /// Markdown tables, as in the README.
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use lakeops::app::{App, Header};
+use lakeops::app::{App, Header, Keymap};
 use lakeops::cli::{Cli, Command, ProvisionCommand, SandboxCommand};
 use lakeops::headless::{self, Failure};
 use lakeops::settings::{self, Overrides, Paths};
@@ -45,6 +45,11 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
     }
     let env: Vec<(String, String)> = std::env::vars().collect();
     let loaded = settings::load(&Overrides::from(&cli.global), paths, &env)?;
+    // `[keys]` is checked with every other setting: a mistake in it stops every command.
+    let keys = Keymap::configured(&loaded.keys)?;
+    if let Some(Command::Keys(args)) = &cli.command {
+        return headless::keys::run(&keys, args);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -52,7 +57,7 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
         .map_err(|e| Failure::Platform(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
         match cli.command {
-            None => console(&loaded, paths, log_problem).await.map(|_| String::new()),
+            None => console(&loaded, paths, log_problem, keys).await.map(|_| String::new()),
             Some(Command::Status { json }) => {
                 let platform = headless::connect(&loaded, paths).await?;
                 let report = headless::status::report(&loaded, platform.as_ref()).await?;
@@ -110,22 +115,26 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
             Some(Command::Sandbox { action: SandboxCommand::Fault { kind, off, yes } }) => {
                 headless::sandbox::fault(&loaded, paths, kind.into(), !off, yes).await
             }
-            Some(Command::Profiles | Command::Themes | Command::Completions { .. }) => Ok(String::new()),
+            Some(Command::Profiles | Command::Themes | Command::Completions { .. } | Command::Keys(_)) => {
+                Ok(String::new())
+            }
         }
     })
 }
 
-async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<String>) -> Result<(), Failure> {
+async fn console(
+    loaded: &settings::Loaded,
+    paths: &Paths,
+    log_problem: Option<String>,
+    keys: Keymap,
+) -> Result<(), Failure> {
     let platform = headless::connect(loaded, paths).await?;
     let info = platform.info();
-    let header = Header {
-        profile: loaded.profile.clone(),
-        backend: info.backend.to_string(),
-        location: info.location,
-        readonly: loaded.settings.console.readonly,
-    };
+    let header = Header { profile: loaded.profile.clone(), backend: info.backend.to_string(), location: info.location };
     let thresholds = lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms);
     let mut app = App::new(header, thresholds, loaded.settings.console.refresh_seconds * 1000);
+    app.readonly = loaded.settings.console.readonly;
+    app.keys = keys;
     let platform_settings = &loaded.settings.platform;
     app.stack.target = Some(lakeops::app::stack::StackTarget {
         name: loaded.settings.platform.stack_name.clone(),
@@ -139,7 +148,8 @@ async fn console(loaded: &settings::Loaded, paths: &Paths, log_problem: Option<S
         minimum_billed_mb: platform_settings.athena.minimum_billed_mb,
     });
     if let Some(problem) = log_problem {
-        lakeops::app::report_error(&mut app, "log", &format!("logging is off: {problem}"), chrono::Utc::now());
+        let message = format!("logging is off: {problem}");
+        lakeops::app::report_error(&mut app, lakeops::app::ErrorSource::Log, &message, chrono::Utc::now());
     }
     tracing::info!(profile = %loaded.profile, backend = %app.header.backend, "console opened");
     lakeops::runtime::run(app, loaded.theme.clone(), Arc::clone(&platform), loaded, paths)

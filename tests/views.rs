@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use lakeops::app::{report_error, update, Action, App, Effect, Header};
+use lakeops::app::{report_error, update, Action, App, Effect, ErrorSource, Header};
 use lakeops::model::Change;
 use lakeops::ops::health::Thresholds;
 use lakeops::platform::{GateError, Platform};
@@ -31,11 +31,11 @@ fn console_and_sandbox(width: u16, height: u16) -> (App, Sandbox) {
     let clock = Arc::new(ManualClock::new(fixed_time().timestamp_millis()));
     let sandbox = Sandbox::in_memory(&loaded.settings, clock);
     let snapshot = sandbox.with_model(|s| s.snapshot()).expect("snapshot");
-    let header =
-        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width, height }, 0);
-    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    let id = app.refresh.request.awaited().unwrap();
+    update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
     (app, sandbox)
 }
 
@@ -91,7 +91,7 @@ fn error_toast() {
     let mut app = console(100, 30);
     report_error(
         &mut app,
-        "refresh",
+        ErrorSource::Refresh,
         "cannot reach Kinesis DescribeStreamSummary: connection refused (127.0.0.1:4566)",
         fixed_time(),
     );
@@ -111,7 +111,7 @@ fn too_small() {
 #[test]
 fn errors_view() {
     let mut app = console(100, 30);
-    report_error(&mut app, "refresh", "CloudWatch GetMetricData is throttling requests", fixed_time());
+    report_error(&mut app, ErrorSource::Refresh, "CloudWatch GetMetricData is throttling requests", fixed_time());
     for c in ":errors".chars() {
         press(&mut app, KeyCode::Char(c));
     }
@@ -123,7 +123,7 @@ fn errors_view() {
 fn names_from_outside_never_reach_the_terminal_raw() {
     let mut app = console(100, 30);
     app.header.profile = "evil\u{1b}]0;title\u{7}".into();
-    report_error(&mut app, "refresh", "stream \u{1b}[2Jgone", fixed_time());
+    report_error(&mut app, ErrorSource::Refresh, "stream \u{1b}[2Jgone", fixed_time());
     let screen = text(&render(&app, &theme("default"), 100, 30));
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'));
     assert!(screen.contains("evil\u{fffd}"), "{screen}");
@@ -132,7 +132,7 @@ fn names_from_outside_never_reach_the_terminal_raw() {
 #[test]
 fn the_read_only_badge_shows() {
     let mut app = console(100, 30);
-    app.header.readonly = true;
+    app.readonly = true;
     let screen = text(&render(&app, &theme("default"), 100, 30));
     assert!(screen.lines().next().unwrap().contains("READ-ONLY"));
 }
@@ -150,9 +150,11 @@ fn streams_console(width: u16, height: u16) -> (App, Sandbox) {
 fn open_detail(app: &mut App, sandbox: &Sandbox) {
     press(app, KeyCode::Enter);
     let loaded = sandbox.with_model(|s| (s.stream_facts(), s.stream_series(60))).unwrap();
+    let id = app.detail.as_ref().unwrap().request.awaited().unwrap();
     update(
         app,
         Action::StreamDetailLoaded {
+            id,
             stream: "clickstream-events".into(),
             result: Ok(Box::new(loaded)),
             at: fixed_time(),
@@ -197,8 +199,10 @@ fn peek_view() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mut cursor = rt.block_on(sandbox.open_peek("clickstream-events", None, PeekFrom::TrimHorizon)).unwrap();
     let records = rt.block_on(sandbox.read_peek(&mut cursor, 12)).unwrap();
-    update(&mut app, Action::PeekOpened { result: Ok(cursor.clone()), at: fixed_time() }, 40);
-    update(&mut app, Action::PeekRead { cursor, result: Ok(records), at: fixed_time() }, 50);
+    let id = app.peek.as_ref().unwrap().request.awaited().unwrap();
+    update(&mut app, Action::PeekOpened { id, result: Ok(cursor.clone()), at: fixed_time() }, 40);
+    let id = app.peek.as_ref().unwrap().request.awaited().unwrap();
+    update(&mut app, Action::PeekRead { id, cursor, result: Ok(records), at: fixed_time() }, 50);
     insta::assert_snapshot!("peek_json", with_styles(&render(&app, &theme("default"), 110, 36)));
 }
 
@@ -220,7 +224,8 @@ fn audit_view() {
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     let events = rt.block_on(sandbox.audit_events(&query)).unwrap();
-    update(&mut app, Action::AuditLoaded { result: Ok(events), at: fixed_time() }, 40);
+    let id = app.audit.request.awaited().unwrap();
+    update(&mut app, Action::AuditLoaded { id, result: Ok(events), at: fixed_time() }, 40);
     insta::assert_snapshot!("audit", with_styles(&render(&app, &theme("default"), 110, 36)));
 }
 
@@ -236,7 +241,8 @@ fn glue_view() {
     let run = &mut data.jobs[0].runs[0];
     run.state = "FAILED".into();
     run.error = Some("\u{1b}[2J\u{1b}]0;pwned\u{7}AnalysisException: cannot resolve 'event_time'".into());
-    update(&mut app, Action::GlueLoaded { result: Ok(Box::new(data)), at: fixed_time() }, 40);
+    let id = app.glue.request.awaited().unwrap();
+    update(&mut app, Action::GlueLoaded { id, result: Ok(Box::new(data)), at: fixed_time() }, 40);
     insta::assert_snapshot!("glue", with_styles(&render(&app, &theme("default"), 120, 36)));
     // The runs pane focused, with the dialog a stop of a finished run gets.
     press(&mut app, KeyCode::Tab);
@@ -255,11 +261,11 @@ fn lambda_view() {
     sandbox.with_model(|s| s.set_fault(lakeops::sandbox::Fault::ConsumerErrors, true)).unwrap();
     clock.advance(20 * 60_000);
     let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
-    let header =
-        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width: 120, height: 44 }, 0);
-    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    let id = app.refresh.request.awaited().unwrap();
+    update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
     for c in ":lambda".chars() {
         press(&mut app, KeyCode::Char(c));
     }
@@ -279,7 +285,8 @@ fn lambda_view() {
             .into(),
         kind: LogKind::Error,
     });
-    update(&mut app, Action::LogsLoaded { append: false, result: Ok(events), at: fixed_time() }, 40);
+    let id = app.lambda.request.awaited().unwrap();
+    update(&mut app, Action::LogsLoaded { id, append: false, result: Ok(events), at: fixed_time() }, 40);
     let screen = render(&app, &theme("default"), 120, 44);
     assert!(!text(&screen).contains('\u{1b}') && !text(&screen).contains('\u{9b}'));
     insta::assert_snapshot!("lambda", with_styles(&screen));
@@ -299,11 +306,11 @@ fn alarms_redshift_and_pipeline_views_during_an_incident() {
         .unwrap();
     clock.advance(15 * 60_000);
     let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
-    let header =
-        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width: 110, height: 32 }, 0);
-    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    let id = app.refresh.request.awaited().unwrap();
+    update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
     for view in ["alarms", "redshift", "pipeline"] {
         for c in format!(":{view}").chars() {
             press(&mut app, KeyCode::Char(c));
@@ -342,7 +349,8 @@ fn athena_pane() {
         submitted: None,
         statement_type: Some("DML".into()),
     };
-    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 40);
+    let request = app.athena.running.as_ref().unwrap().poll.awaited().unwrap();
+    update(&mut app, Action::QueryPolled { request, id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 40);
     let page = ResultPage {
         columns: vec![
             ResultColumn { name: "event_type".into(), kind: "varchar".into() },
@@ -356,7 +364,8 @@ fn athena_pane() {
         ],
         next_token: Some("p2".into()),
     };
-    update(&mut app, Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page) }, 50);
+    let request = app.athena.results.as_ref().unwrap().pages.awaited().unwrap();
+    update(&mut app, Action::QueryResultsLoaded { request, id: "q1".into(), first: true, result: Ok(page) }, 50);
     let screen = render(&app, &theme("default"), 110, 30);
     assert!(!text(&screen).contains('\u{1b}'));
     insta::assert_snapshot!("athena_results", with_styles(&screen));
@@ -376,7 +385,8 @@ fn athena_pane() {
         reason: Some("SYNTAX_ERROR: line 1:8: Column 'event_type' cannot be resolved".into()),
         ..status(QueryState::Failed)
     };
-    update(&mut app, Action::QueryPolled { id: "q2".into(), result: Ok(failed) }, 70);
+    let request = app.athena.running.as_ref().unwrap().poll.awaited().unwrap();
+    update(&mut app, Action::QueryPolled { request, id: "q2".into(), result: Ok(failed) }, 70);
     insta::assert_snapshot!("athena_syntax_error", with_styles(&render(&app, &theme("default"), 110, 30)));
 }
 
@@ -398,7 +408,9 @@ fn athena_catalog_browser() {
     open_athena(&mut app);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let catalog = rt.block_on(sandbox.glue_overview()).unwrap();
-    update(&mut app, Action::GlueLoaded { result: Ok(Box::new(catalog)), at: fixed_time() }, 40);
+    // The catalog as `:glue` read it earlier.
+    let id = app.glue.request.awaited().unwrap_or_else(|| app.glue.request.restart(40));
+    update(&mut app, Action::GlueLoaded { id, result: Ok(Box::new(catalog)), at: fixed_time() }, 40);
     update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL)), 41);
     for _ in 0..3 {
         press(&mut app, KeyCode::Down);
@@ -422,13 +434,17 @@ fn stack_plan_apply_and_delete_prompt() {
     let load = |app: &mut App, at: u64| {
         let summary = rt.block_on(sandbox.stack("clickstream")).unwrap();
         let events = rt.block_on(sandbox.stack_events("clickstream")).unwrap();
-        update(app, Action::StackLoaded { result: Ok((summary, events)), at: fixed_time() }, at)
+        let id = app.stack.request.awaited().unwrap();
+        update(app, Action::StackLoaded { id, result: Ok((summary, events)), at: fixed_time() }, at)
     };
     for c in ":stack".chars() {
         press(&mut app, KeyCode::Char(c));
     }
     let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 20);
-    assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }), "{effects:?}");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::FetchStack { name, .. } if name == "clickstream")),
+        "{effects:?}"
+    );
     load(&mut app, 30);
     let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)), 40);
     assert!(
@@ -496,7 +512,8 @@ fn stack_failure_with_rollback() {
         reason: None,
         outputs: vec![],
     };
-    update(&mut app, Action::StackLoaded { result: Ok((Some(summary), events)), at: fixed_time() }, 12_000);
+    let id = app.stack.request.awaited().unwrap();
+    update(&mut app, Action::StackLoaded { id, result: Ok((Some(summary), events)), at: fixed_time() }, 12_000);
     insta::assert_snapshot!("stack_rollback", with_styles(&render(&app, &theme("default"), 120, 30)));
 }
 

@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::report::ErrorSource;
+use super::request::RequestId;
 use crate::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueOverview, LogEvent, LogQuery, PeekCursor, PeekFrom, PeekRecord,
     PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
@@ -8,7 +10,8 @@ use crate::model::{
 use crate::model::{DriftedResource, StackEvent, StackSummary};
 use crate::platform::{GateError, PlatformError};
 
-/// Everything that can happen to the console.
+/// Everything that can happen to the console. An answer to a read carries the id of the
+/// request it answers: the reducer drops answers to requests it no longer waits for.
 #[derive(Debug, Clone)]
 pub enum Action {
     Key(KeyEvent),
@@ -20,11 +23,13 @@ pub enum Action {
     /// Time passed: refreshes may be due, toasts may expire.
     Tick,
     SnapshotLoaded {
+        id: RequestId,
         result: Result<Box<PlatformSnapshot>, PlatformError>,
         at: DateTime<Utc>,
     },
     StreamDetailLoaded {
         stream: String,
+        id: RequestId,
         result: Result<Box<(StreamFacts, StreamSeries)>, PlatformError>,
         at: DateTime<Utc>,
     },
@@ -37,20 +42,24 @@ pub enum Action {
         at: DateTime<Utc>,
     },
     PeekOpened {
+        id: RequestId,
         result: Result<PeekCursor, PlatformError>,
         at: DateTime<Utc>,
     },
     PeekRead {
+        id: RequestId,
         cursor: PeekCursor,
         result: Result<Vec<PeekRecord>, PlatformError>,
         at: DateTime<Utc>,
     },
     AuditLoaded {
+        id: RequestId,
         result: Result<Vec<AuditEvent>, PlatformError>,
         at: DateTime<Utc>,
     },
     /// Log events read from `since` (`append`: the tail, onwards from the newest held).
     LogsLoaded {
+        id: RequestId,
         append: bool,
         result: Result<Vec<LogEvent>, PlatformError>,
         at: DateTime<Utc>,
@@ -65,14 +74,17 @@ pub enum Action {
         at: DateTime<Utc>,
     },
     GlueLoaded {
+        id: RequestId,
         result: Result<Box<GlueOverview>, PlatformError>,
         at: DateTime<Utc>,
     },
     StackLoaded {
+        id: RequestId,
         result: Result<(Option<StackSummary>, Vec<StackEvent>), PlatformError>,
         at: DateTime<Utc>,
     },
     DriftLoaded {
+        id: RequestId,
         result: Result<Vec<DriftedResource>, PlatformError>,
         at: DateTime<Utc>,
     },
@@ -91,14 +103,18 @@ pub enum Action {
     },
     /// The local query history, oldest first.
     QueryHistoryLoaded {
+        id: RequestId,
         entries: Vec<String>,
     },
+    /// The state of query `id` (the poll `request` asked for it).
     QueryPolled {
         id: String,
+        request: RequestId,
         result: Result<QueryStatus, PlatformError>,
     },
     QueryResultsLoaded {
         id: String,
+        request: RequestId,
         /// The first page (its header row is dropped, its columns taken).
         first: bool,
         result: Result<ResultPage, PlatformError>,
@@ -110,7 +126,7 @@ pub enum Action {
     },
     /// Something went wrong outside a platform call (the journal could not be written).
     Failed {
-        source: String,
+        source: ErrorSource,
         message: String,
         at: DateTime<Utc>,
     },
@@ -121,7 +137,9 @@ pub enum Action {
 /// Work the reducer asks the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    FetchSnapshot,
+    FetchSnapshot {
+        id: RequestId,
+    },
     /// Make a change through the write gate (checked by the rules first; `detail` is the plan in
     /// words, journaled beside the outcome).
     Change {
@@ -132,25 +150,30 @@ pub enum Effect {
     FetchStreamDetail {
         stream: String,
         minutes: u32,
+        id: RequestId,
     },
     /// CloudTrail events (merged with the journal by the runtime).
     FetchAudit {
         query: AuditQuery,
+        id: RequestId,
     },
     /// Start reading records, then read onwards from where the cursor stands.
     OpenPeek {
         stream: String,
         shard: Option<String>,
         from: PeekFrom,
+        id: RequestId,
     },
     ReadPeek {
         cursor: PeekCursor,
         limit: usize,
+        id: RequestId,
     },
     /// A function's log events (`append`: for the tail).
     FetchLogs {
         query: LogQuery,
         append: bool,
+        id: RequestId,
     },
     /// Stream a function's new log events (StartLiveTail) until stopped or the session ends.
     StartLiveTail {
@@ -159,8 +182,11 @@ pub enum Effect {
     StopLiveTail,
     PollQuery {
         id: String,
+        request: RequestId,
     },
-    LoadQueryHistory,
+    LoadQueryHistory {
+        id: RequestId,
+    },
     LoadSavedQueries {
         workgroup: String,
     },
@@ -171,9 +197,11 @@ pub enum Effect {
     /// The stack and its newest events.
     FetchStack {
         name: String,
+        id: RequestId,
     },
     DetectDrift {
         name: String,
+        id: RequestId,
     },
     /// Put `text` on the terminal's clipboard (OSC 52).
     CopyToClipboard {
@@ -183,6 +211,7 @@ pub enum Effect {
     FetchQueryResults {
         id: String,
         token: Option<String>,
+        request: RequestId,
     },
     /// Write a query's results to `path` (every page: those not loaded yet are read first).
     ExportResults {
@@ -194,6 +223,8 @@ pub enum Effect {
         next_token: Option<String>,
     },
     /// Glue jobs, runs, crawlers and the catalog.
-    FetchGlue,
+    FetchGlue {
+        id: RequestId,
+    },
     Quit,
 }

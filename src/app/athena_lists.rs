@@ -17,7 +17,7 @@ pub enum CatalogUse {
 
 /// Whether a list may open over the pane now (it is still the pane in front, with no dialog).
 fn may_open_list(app: &App) -> bool {
-    app.view() == super::view::ViewId::Athena && app.mode == Mode::Normal
+    app.view() == super::registry::ViewId::Athena && app.mode == Mode::Normal
 }
 
 fn open_list(app: &mut App, picker: Picker) {
@@ -30,7 +30,8 @@ pub fn saved_loaded(app: &mut App, list: Vec<crate::model::SavedQuery>) {
         return;
     }
     if list.is_empty() {
-        app.athena.error = Some("no saved queries in this workgroup yet: Ctrl-S saves the editor's SQL".into());
+        let save = app.key(super::command::Command::SaveQuery);
+        app.athena.error = Some(format!("no saved queries in this workgroup yet: {save} saves the editor's SQL"));
         return;
     }
     let choices =

@@ -1,18 +1,103 @@
 //! The audit view: CloudTrail events with lakeops' journal merged in, filtered by window,
 //! writes-only and typed text.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::action::Effect;
-use super::state::{App, ListCursor};
-use super::view::ViewId;
-use crate::model::{AuditEvent, AuditQuery};
+use super::command::Command;
+use super::keymap::{bind, Binding};
+use super::list::ListCursor;
+use super::registry::{ListView, View, ViewId};
+use super::report::{report_error, ErrorSource};
+use super::request::{Request, RequestId};
+use super::state::App;
+use crate::model::{AuditEvent, AuditQuery, Layer};
+use crate::platform::PlatformError;
 
 /// Events asked for per lookup.
 const LIMIT: usize = 200;
 /// A lookup reads at most 10 pages; refreshes look up at most every 10 s, so an audit view
 /// left open costs at most 1 LookupEvents call a second on average (the API allows 2).
 pub const REFRESH_EVERY_MS: u64 = 10_000;
+
+pub const VIEW: &dyn View = &Audit;
+
+struct Audit;
+
+const KEYS: &[Binding] = &[
+    bind(Command::WritesOnly, &["w"], "writes only / every event").hint("writes"),
+    bind(Command::Window, &["t"], "time window: 1 h, 6 h, 24 h, 7 d").hint("window"),
+];
+
+impl View for Audit {
+    fn names(&self) -> &'static [&'static str] {
+        &["audit"]
+    }
+
+    fn title(&self) -> &'static str {
+        "Audit (CloudTrail)"
+    }
+
+    fn details(&self) -> &'static [Layer] {
+        &[Layer::Cloudtrail]
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        KEYS
+    }
+
+    /// A new window or scope looks up at once; an answer to the old one still on its way is
+    /// dropped when it comes.
+    fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
+        match command {
+            Command::WritesOnly => app.audit.writes_only = !app.audit.writes_only,
+            Command::Window => app.audit.window = app.audit.window.next(),
+            _ => return false,
+        }
+        app.audit.cursor.selected = 0;
+        app.audit.cursor.offset = 0;
+        let id = app.audit.request.restart(app.now_ms);
+        effects.push(lookup(app, id));
+        true
+    }
+
+    fn list(&self) -> Option<&'static dyn ListView> {
+        Some(&Events)
+    }
+
+    /// The first lookup when the view opens.
+    fn housekeeping(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        if app.view() == ViewId::Audit && !app.audit.request.answered() {
+            fetch(app, effects);
+        }
+    }
+
+    /// A refresh's lookup, unless the last one was under `REFRESH_EVERY_MS` ago.
+    fn refreshed(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        if app.audit.asked_at_ms.is_some_and(|at| app.now_ms < at + REFRESH_EVERY_MS) {
+            return;
+        }
+        fetch(app, effects);
+    }
+}
+
+struct Events;
+
+impl ListView for Events {
+    fn cursor<'a>(&self, app: &'a App) -> &'a ListCursor {
+        &app.audit.cursor
+    }
+
+    fn cursor_mut<'a>(&self, app: &'a mut App) -> &'a mut ListCursor {
+        &mut app.audit.cursor
+    }
+
+    fn rows(&self, app: &App) -> usize {
+        visible(app).len()
+    }
+
+    fn filter_help(&self) -> &'static str {
+        "filter by user, source, event or resource"
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuditWindow {
@@ -58,8 +143,8 @@ pub struct AuditView {
     pub cursor: ListCursor,
     pub window: AuditWindow,
     pub writes_only: bool,
-    pub loading: bool,
-    pub loaded_once: bool,
+    /// The lookup: the events on screen answer the latest one asked.
+    pub request: Request,
     /// When the last lookup was asked for (monotonic ms).
     pub asked_at_ms: Option<u64>,
 }
@@ -77,13 +162,17 @@ pub fn visible(app: &App) -> Vec<&AuditEvent> {
         .collect()
 }
 
-/// Asks for the events again unless a lookup is out. `now` is the snapshot's time.
-pub fn fetch(app: &mut App, now: chrono::DateTime<chrono::Utc>, effects: &mut Vec<Effect>) {
-    if app.audit.loading {
-        return;
+/// Asks for the events again unless a lookup is out.
+fn fetch(app: &mut App, effects: &mut Vec<Effect>) {
+    if let Some(id) = app.audit.request.start(app.now_ms) {
+        effects.push(lookup(app, id));
     }
-    app.audit.loading = true;
+}
+
+/// The lookup the view's window and scope ask for, counted back from the platform's present.
+fn lookup(app: &mut App, id: RequestId) -> Effect {
     app.audit.asked_at_ms = Some(app.now_ms);
+    let now = reference_time(app);
     let query = AuditQuery {
         since: now - chrono::Duration::hours(app.audit.window.hours()),
         user: None,
@@ -92,48 +181,32 @@ pub fn fetch(app: &mut App, now: chrono::DateTime<chrono::Utc>, effects: &mut Ve
         writes_only: app.audit.writes_only,
         limit: LIMIT,
     };
-    effects.push(Effect::FetchAudit { query });
+    Effect::FetchAudit { query, id }
 }
 
-/// A refresh's lookup, unless the last one was under `REFRESH_EVERY_MS` ago.
-pub fn refresh(app: &mut App, effects: &mut Vec<Effect>) {
-    if app.audit.asked_at_ms.is_some_and(|at| app.now_ms < at + REFRESH_EVERY_MS) {
+/// The events of lookup `id` arrived (or why not); an older lookup's are dropped.
+pub fn loaded(
+    app: &mut App,
+    id: RequestId,
+    result: Result<Vec<AuditEvent>, PlatformError>,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    let now = app.now_ms;
+    if !app.audit.request.accept(id, now, &result) {
         return;
     }
-    let now = reference_time(app);
-    fetch(app, now, effects);
-}
-
-pub fn loaded(app: &mut App, events: Vec<AuditEvent>) {
-    app.audit.loading = false;
-    app.audit.loaded_once = true;
-    app.audit.events = events;
-    let count = visible(app).len();
-    app.audit.cursor.selected = app.audit.cursor.selected.min(count.saturating_sub(1));
-}
-
-pub fn on_open(app: &mut App, effects: &mut Vec<Effect>) {
-    if app.view() == ViewId::Audit && !app.audit.loaded_once {
-        let now = reference_time(app);
-        fetch(app, now, effects);
+    match result {
+        Ok(events) => {
+            app.audit.events = events;
+            let count = visible(app).len();
+            app.audit.cursor.selected = app.audit.cursor.selected.min(count.saturating_sub(1));
+        }
+        // Tried: the next refresh looks up again, not the next key (no retry storm).
+        Err(e) => report_error(app, ErrorSource::Audit, &e.to_string(), at),
     }
 }
 
 /// The platform's clock: the sandbox's model time, or the wall clock on AWS.
 pub fn reference_time(app: &App) -> chrono::DateTime<chrono::Utc> {
     app.snapshot.as_ref().map(|s| s.taken_at).unwrap_or_else(chrono::Utc::now)
-}
-
-pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
-    match key.code {
-        KeyCode::Char('w') => app.audit.writes_only = !app.audit.writes_only,
-        KeyCode::Char('t') => app.audit.window = app.audit.window.next(),
-        _ => return false,
-    }
-    app.audit.loading = false;
-    app.audit.cursor.selected = 0;
-    app.audit.cursor.offset = 0;
-    let now = reference_time(app);
-    fetch(app, now, effects);
-    true
 }

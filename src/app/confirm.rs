@@ -1,9 +1,8 @@
 //! A confirmation as data: what will happen, and the effect to run if the operator says yes
 //! (none when a rule or read-only mode refuses it).
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::action::Effect;
+use super::command::Command;
 use super::state::{App, Mode};
 use crate::model::Change;
 
@@ -27,7 +26,7 @@ pub fn ask(app: &mut App, title: &str, lines: Vec<String>, change: Change, detai
 /// Why read-only mode refuses `change` in this console, or `None` (the gate's own rule, said
 /// before anything is asked).
 pub fn readonly_refusal(app: &App, change: &Change) -> Option<String> {
-    readonly_refusal_of(app.header.readonly, change)
+    readonly_refusal_of(app.readonly, change)
 }
 
 pub fn readonly_refusal_of(readonly: bool, change: &Change) -> Option<String> {
@@ -48,11 +47,12 @@ pub fn refuse(app: &mut App, title: &str, refusal: String) {
     }));
 }
 
-pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+/// `confirm` makes the change (when nothing refused it); `back` closes the dialog.
+pub fn command(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
     let Mode::Confirm(dialog) = &app.mode else { return };
-    match key.code {
-        KeyCode::Esc => app.mode = Mode::Normal,
-        KeyCode::Enter => {
+    match command {
+        Command::Back => app.mode = Mode::Normal,
+        Command::Confirm => {
             if let Some(effect) = dialog.effect.clone() {
                 effects.push(effect);
                 app.mode = Mode::Normal;

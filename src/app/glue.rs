@@ -1,15 +1,82 @@
 //! `:glue`: jobs with their runs, crawlers and the catalog, and the three changes an operator
 //! makes there (start a run, stop a run, start a crawler), each checked and confirmed.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::action::Effect;
+use super::command::Command;
 use super::confirm;
+use super::keymap::{bind, Binding};
 use super::prompt::{edit_line, LineKey};
+use super::registry::{View, ViewId};
+use super::report::{report_error, ErrorSource};
+use super::request::{Request, RequestId};
 use super::state::{App, Mode};
-use super::view::ViewId;
-use crate::model::{Change, GlueChange, GlueCrawler, GlueJob, GlueOverview, GlueRunDetail};
+use crate::model::{Change, GlueChange, GlueCrawler, GlueJob, GlueOverview, GlueRunDetail, Layer};
 use crate::ops::glue::{parse_argument, plan};
+use crate::platform::PlatformError;
+
+pub const VIEW: &dyn View = &Glue;
+
+struct Glue;
+
+const KEYS: &[Binding] = &[
+    bind(Command::NextPane, &["tab"], "next / previous pane: jobs, runs, crawlers, catalog")
+        .and(Command::PreviousPane, &["shift-tab"])
+        .hint("pane"),
+    bind(Command::Down, &["j", "↓"], "select in the focused pane").and(Command::Up, &["k", "↑"]),
+    bind(Command::StartRun, &["s"], "start a run of the selected job").hint("run").changes(),
+    bind(Command::StartRunWithArguments, &["a"], "start a run with arguments (KEY=VALUE …)").changes(),
+    bind(Command::StopRun, &["x"], "stop the selected run (jobs pane: the live run)").hint("stop").changes(),
+    bind(Command::StartCrawler, &["c"], "start the selected crawler").hint("crawl").changes(),
+];
+
+impl View for Glue {
+    fn names(&self) -> &'static [&'static str] {
+        &["glue"]
+    }
+
+    fn title(&self) -> &'static str {
+        "Glue"
+    }
+
+    fn details(&self) -> &'static [Layer] {
+        &[Layer::Glue]
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        KEYS
+    }
+
+    fn command(&self, app: &mut App, command: Command, _effects: &mut Vec<Effect>) -> bool {
+        let view = &mut app.glue;
+        match command {
+            Command::NextPane => view.pane = view.pane.next(false),
+            Command::PreviousPane => view.pane = view.pane.next(true),
+            Command::Down => move_by(view, 1),
+            Command::Up => move_by(view, -1),
+            Command::StartRun => start_run(app, Vec::new()),
+            Command::StartRunWithArguments => {
+                if let Some(job) = app.glue.selected_job() {
+                    app.mode = Mode::Arguments { job: job.name.clone(), input: String::new(), error: None };
+                }
+            }
+            Command::StopRun => stop_run(app),
+            Command::StartCrawler => start_crawler(app),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The first read when the view opens.
+    fn housekeeping(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        if app.view() == ViewId::Glue && !app.glue.request.answered() {
+            fetch(app, effects);
+        }
+    }
+
+    fn refreshed(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        fetch(app, effects);
+    }
+}
 
 /// The pane keys go to; tab moves on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,8 +105,8 @@ pub struct GlueView {
     pub run: usize,
     pub crawler: usize,
     pub table: usize,
-    pub loading: bool,
-    pub loaded_once: bool,
+    /// The read of jobs, runs, crawlers and the catalog.
+    pub request: Request,
 }
 
 impl GlueView {
@@ -75,43 +142,40 @@ impl GlueView {
 
 /// Reads Glue again unless a read is out.
 pub fn fetch(app: &mut App, effects: &mut Vec<Effect>) {
-    if !app.glue.loading {
-        app.glue.loading = true;
-        effects.push(Effect::FetchGlue);
+    if let Some(id) = app.glue.request.start(app.now_ms) {
+        effects.push(Effect::FetchGlue { id });
     }
 }
 
-pub fn on_open(app: &mut App, effects: &mut Vec<Effect>) {
-    if app.view() == ViewId::Glue && !app.glue.loaded_once {
-        fetch(app, effects);
+/// Glue's jobs, runs, crawlers and catalog arrived (or why not). A failed read is tried again
+/// by the next refresh, not the next key (no retry storm).
+pub fn loaded(
+    app: &mut App,
+    id: RequestId,
+    result: Result<GlueOverview, PlatformError>,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    let now = app.now_ms;
+    if !app.glue.request.accept(id, now, &result) {
+        return;
     }
-}
-
-pub fn loaded(app: &mut App, data: GlueOverview) {
-    app.glue.loading = false;
-    app.glue.loaded_once = true;
-    app.glue.data = Some(data);
-    app.glue.clamp();
-}
-
-pub fn key(app: &mut App, key: KeyEvent) -> bool {
-    let view = &mut app.glue;
-    match key.code {
-        KeyCode::Tab => view.pane = view.pane.next(false),
-        KeyCode::BackTab => view.pane = view.pane.next(true),
-        KeyCode::Char('j') | KeyCode::Down => move_by(view, 1),
-        KeyCode::Char('k') | KeyCode::Up => move_by(view, -1),
-        KeyCode::Char('s') => start_run(app, Vec::new()),
-        KeyCode::Char('a') => {
-            if let Some(job) = app.glue.selected_job() {
-                app.mode = Mode::Arguments { job: job.name.clone(), input: String::new(), error: None };
+    match result {
+        Ok(data) => {
+            for warning in &data.warnings {
+                report_error(app, ErrorSource::Glue, warning, at);
             }
+            app.glue.data = Some(data);
+            app.glue.clamp();
+            super::athena::catalog_loaded(app);
         }
-        KeyCode::Char('x') => stop_run(app),
-        KeyCode::Char('c') => start_crawler(app),
-        _ => return false,
+        Err(e) => report_error(app, ErrorSource::Glue, &e.to_string(), at),
     }
-    true
+}
+
+/// A change to Glue came back: its answer is said, and Glue read again.
+pub fn changed(app: &mut App, effects: &mut Vec<Effect>) {
+    let id = app.glue.request.restart(app.now_ms);
+    effects.push(Effect::FetchGlue { id });
 }
 
 fn move_by(view: &mut GlueView, delta: isize) {
@@ -128,10 +192,10 @@ fn move_by(view: &mut GlueView, delta: isize) {
     }
 }
 
-/// The arguments line: `KEY=VALUE` pairs separated by spaces; enter checks them and asks.
-pub fn arguments_key(app: &mut App, key: KeyEvent) {
+/// The arguments line: `KEY=VALUE` pairs separated by spaces; `confirm` checks them and asks.
+pub fn arguments_key(app: &mut App, command: Option<Command>, key: crossterm::event::KeyEvent) {
     let Mode::Arguments { input, error, .. } = &mut app.mode else { return };
-    match edit_line(input, error, key) {
+    match edit_line(input, error, command, key) {
         LineKey::Cancel => app.mode = Mode::Normal,
         LineKey::Edited => {}
         LineKey::Submit => {
@@ -155,7 +219,7 @@ fn start_run(app: &mut App, arguments: Vec<(String, String)>) {
 
 fn stop_run(app: &mut App) {
     let Some(job) = app.glue.selected_job().cloned() else { return };
-    // In the jobs pane, x stops the job's live run; in the runs pane, the selected one.
+    // In the jobs pane, the job's live run is stopped; in the runs pane, the selected one.
     let run = match app.glue.pane {
         GluePane::Runs => app.glue.selected_run().cloned(),
         _ => job.active_runs().next().cloned().or_else(|| job.runs.first().cloned()),

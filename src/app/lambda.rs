@@ -1,14 +1,17 @@
 //! `:lambda`: the consumer function's charts from the snapshot's series, and its log events
 //! (errors only by default) with a live tail that polls within FilterLogEvents' TPS.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::action::Effect;
 use super::audit::reference_time;
+use super::command::Command;
+use super::keymap::{bind, Binding};
+use super::registry::{View, ViewId};
+use super::report::{report_error, ErrorSource};
+use super::request::{Request, RequestId};
 use super::state::App;
-use super::streams::ChartWindow;
-use super::view::ViewId;
-use crate::model::{LogEvent, LogQuery};
+use super::stream_detail::ChartWindow;
+use crate::model::{Layer, LogEvent, LogQuery};
+use crate::platform::PlatformError;
 
 /// How far back the first read looks, and how many events the pane keeps.
 const FIRST_READ_MINUTES: i64 = 60;
@@ -16,21 +19,121 @@ const EVENTS_KEPT: usize = 500;
 /// The tail asks every 2 s: 0.5 calls a second against FilterLogEvents' 5–25.
 pub const TAIL_EVERY_MS: u64 = 2_000;
 
+pub const VIEW: &dyn View = &Lambda;
+
+struct Lambda;
+
+const KEYS: &[Binding] = &[
+    bind(Command::Window, &["w"], "chart window: 15 m, 1 h, 3 h").hint("window"),
+    bind(Command::ErrorsOnly, &["e"], "log: errors and timeouts only / every line").hint("errors"),
+    bind(Command::Follow, &["f"], "follow the log live (polls every 2 s where live tail is not served)").hint("follow"),
+    bind(Command::Down, &["j", "↓"], "select a log event: newer / older").and(Command::Up, &["k", "↑"]),
+    bind(Command::Bottom, &["G", "end"], "the newest log event"),
+];
+
+impl View for Lambda {
+    fn names(&self) -> &'static [&'static str] {
+        &["lambda"]
+    }
+
+    fn title(&self) -> &'static str {
+        "Lambda"
+    }
+
+    fn details(&self) -> &'static [Layer] {
+        &[Layer::Lambda]
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        KEYS
+    }
+
+    fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
+        let view = &mut app.lambda;
+        match command {
+            Command::Window => {
+                // The snapshot holds three hours of a function's minutes.
+                view.window = match view.window.next() {
+                    ChartWindow::H24 => ChartWindow::M15,
+                    w => w,
+                };
+            }
+            Command::Down => view.selected = view.selected.saturating_sub(1),
+            Command::Up => view.selected = (view.selected + 1).min(view.events.len().saturating_sub(1)),
+            Command::Bottom => view.selected = 0,
+            Command::Follow if view.tail.following() => stop_following(app, effects),
+            Command::Follow => start_following(app, effects),
+            Command::ErrorsOnly => {
+                view.errors_only = !view.errors_only;
+                // A live session filters on the server: following starts again with the new filter.
+                let following = view.tail.following();
+                stop_following(app, effects);
+                fetch(app, false, true, effects);
+                if following {
+                    start_following(app, effects);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn next_wake_ms(&self, app: &App) -> Option<u64> {
+        match app.lambda.tail {
+            Tail::Polling { due_ms } if app.view() == ViewId::Lambda && !app.lambda.request.is_loading() => {
+                Some(due_ms)
+            }
+            _ => None,
+        }
+    }
+
+    /// The first read when the view opens; the tail's poll when it is due; leaving the view ends
+    /// the tail.
+    fn housekeeping(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        let on_screen = app.view() == ViewId::Lambda;
+        if on_screen && !app.lambda.request.answered() {
+            fetch(app, false, false, effects);
+        }
+        if !on_screen && app.lambda.tail.following() {
+            return stop_following(app, effects);
+        }
+        if let Tail::Polling { due_ms } = app.lambda.tail {
+            if on_screen && app.now_ms >= due_ms {
+                app.lambda.tail = Tail::Polling { due_ms: app.now_ms + TAIL_EVERY_MS };
+                fetch(app, true, false, effects);
+            }
+        }
+    }
+}
+
+/// How the log follows new events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tail {
+    #[default]
+    Off,
+    /// A live-tail session (StartLiveTail) streams events; polling waits meanwhile.
+    Live,
+    /// Polling FilterLogEvents, next at `due_ms`.
+    Polling { due_ms: u64 },
+}
+
+impl Tail {
+    pub fn following(self) -> bool {
+        self != Tail::Off
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LambdaView {
     pub window: ChartWindow,
     /// Oldest first.
     pub events: Vec<LogEvent>,
     pub errors_only: bool,
-    pub follow: bool,
-    /// A live-tail session (StartLiveTail) is streaming events; polling waits meanwhile.
-    pub live: bool,
+    pub tail: Tail,
     /// Selected event, counted from the newest (0 = the newest).
     pub selected: usize,
-    pub loading: bool,
-    pub loaded_once: bool,
-    /// When the tail asks next (monotonic ms).
-    pub tail_due_ms: u64,
+    /// The read of log events under way.
+    pub request: Request,
 }
 
 impl Default for LambdaView {
@@ -39,12 +142,9 @@ impl Default for LambdaView {
             window: ChartWindow::H1,
             events: Vec::new(),
             errors_only: true,
-            follow: false,
-            live: false,
+            tail: Tail::Off,
             selected: 0,
-            loading: false,
-            loaded_once: false,
-            tail_due_ms: u64::MAX,
+            request: Request::default(),
         }
     }
 }
@@ -59,49 +159,38 @@ fn function(app: &App) -> Option<String> {
     app.snapshot.as_ref()?.function.ready().map(|f| f.name.clone())
 }
 
-/// Reads the log from the start (`append` false) or onwards from the newest event held.
-fn fetch(app: &mut App, append: bool, effects: &mut Vec<Effect>) {
+/// Reads the log from the start (`append` false) or onwards from the newest event held;
+/// `anew` supersedes a read under way.
+fn fetch(app: &mut App, append: bool, anew: bool, effects: &mut Vec<Effect>) {
     let Some(function) = function(app) else { return };
-    if app.lambda.loading {
-        return;
-    }
     let since = match app.lambda.events.last().filter(|_| append) {
         Some(newest) => newest.time,
         None => reference_time(app) - chrono::Duration::minutes(FIRST_READ_MINUTES),
     };
-    app.lambda.loading = true;
+    let now = app.now_ms;
+    let id = if anew { Some(app.lambda.request.restart(now)) } else { app.lambda.request.start(now) };
+    let Some(id) = id else { return };
     let query = LogQuery { function, since, errors_only: app.lambda.errors_only, limit: 200 };
-    effects.push(Effect::FetchLogs { query, append });
+    effects.push(Effect::FetchLogs { query, append, id });
 }
 
-pub fn on_open(app: &mut App, effects: &mut Vec<Effect>) {
-    if app.view() == ViewId::Lambda && !app.lambda.loaded_once {
-        fetch(app, false, effects);
-    }
-}
-
-/// The tail's poll, when it is due and no live session streams; leaving the view ends both.
-pub fn poll(app: &mut App, now_ms: u64, effects: &mut Vec<Effect>) {
-    if app.view() != ViewId::Lambda && app.lambda.follow {
-        stop_following(app, effects);
+/// New events join the pane (already-seen ones dropped); the selection stays on its event. A
+/// failed read is said once, and the tail keeps its pace (no retry storm).
+pub fn loaded(
+    app: &mut App,
+    id: RequestId,
+    append: bool,
+    result: Result<Vec<LogEvent>, PlatformError>,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    let now = app.now_ms;
+    if !app.lambda.request.accept(id, now, &result) {
         return;
     }
-    if app.view() == ViewId::Lambda && app.lambda.follow && !app.lambda.live && now_ms >= app.lambda.tail_due_ms {
-        app.lambda.tail_due_ms = now_ms + TAIL_EVERY_MS;
-        fetch(app, true, effects);
+    match result {
+        Ok(events) => add(app, append, events),
+        Err(e) => report_error(app, ErrorSource::Logs, &e.to_string(), at),
     }
-}
-
-pub fn next_wake_ms(app: &App) -> Option<u64> {
-    let view = &app.lambda;
-    (app.view() == ViewId::Lambda && view.follow && !view.live && !view.loading).then_some(view.tail_due_ms)
-}
-
-/// New events join the pane (already-seen ones dropped); the selection stays on its event.
-pub fn loaded(app: &mut App, append: bool, events: Vec<LogEvent>) {
-    app.lambda.loading = false;
-    app.lambda.loaded_once = true;
-    add(app, append, events);
 }
 
 /// Events streamed by the live tail.
@@ -111,8 +200,9 @@ pub fn streamed(app: &mut App, events: Vec<LogEvent>) {
 
 /// The live tail ended (or never started): polling takes over while following.
 pub fn tail_ended(app: &mut App) {
-    app.lambda.live = false;
-    app.lambda.tail_due_ms = app.now_ms;
+    if app.lambda.tail == Tail::Live {
+        app.lambda.tail = Tail::Polling { due_ms: app.now_ms };
+    }
 }
 
 fn add(app: &mut App, append: bool, events: Vec<LogEvent>) {
@@ -138,66 +228,23 @@ fn add(app: &mut App, append: bool, events: Vec<LogEvent>) {
     view.selected = view.selected.min(view.events.len().saturating_sub(1));
 }
 
-/// A failed read: said once, and the tail keeps its pace (no retry storm).
-pub fn failed(app: &mut App) {
-    app.lambda.loading = false;
-    app.lambda.loaded_once = true;
-}
-
-pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
-    let view = &mut app.lambda;
-    match key.code {
-        KeyCode::Char('w') => {
-            // The snapshot holds three hours of a function's minutes.
-            view.window = match view.window.next() {
-                ChartWindow::H24 => ChartWindow::M15,
-                w => w,
-            };
-        }
-        KeyCode::Char('j') | KeyCode::Down => view.selected = view.selected.saturating_sub(1),
-        KeyCode::Char('k') | KeyCode::Up => {
-            view.selected = (view.selected + 1).min(view.events.len().saturating_sub(1));
-        }
-        KeyCode::Char('G') | KeyCode::End => view.selected = 0,
-        KeyCode::Char('f') if view.follow => stop_following(app, effects),
-        KeyCode::Char('f') => start_following(app, effects),
-        KeyCode::Char('e') => {
-            view.errors_only = !view.errors_only;
-            view.loading = false;
-            // A live session filters on the server: following starts again with the new filter.
-            let following = view.follow;
-            stop_following(app, effects);
-            fetch(app, false, effects);
-            if following {
-                start_following(app, effects);
-            }
-        }
-        _ => return false,
-    }
-    true
-}
-
 /// Catches up once by polling, then streams (StartLiveTail) where the platform can; polls
 /// every 2 s where it cannot.
 fn start_following(app: &mut App, effects: &mut Vec<Effect>) {
-    app.lambda.follow = true;
-    app.lambda.tail_due_ms = u64::MAX;
-    if !app.lambda.loading {
-        fetch(app, true, effects);
-    }
-    let Some(function) = function(app) else { return };
+    fetch(app, true, false, effects);
+    let Some(function) = function(app) else {
+        app.lambda.tail = Tail::Polling { due_ms: app.now_ms + TAIL_EVERY_MS };
+        return;
+    };
     let query =
         LogQuery { function, since: reference_time(app), errors_only: app.lambda.errors_only, limit: EVENTS_KEPT };
-    app.lambda.live = true;
+    app.lambda.tail = Tail::Live;
     effects.push(Effect::StartLiveTail { query });
 }
 
 fn stop_following(app: &mut App, effects: &mut Vec<Effect>) {
-    let view = &mut app.lambda;
-    view.follow = false;
-    view.tail_due_ms = u64::MAX;
-    if view.live {
-        view.live = false;
+    if app.lambda.tail == Tail::Live {
         effects.push(Effect::StopLiveTail);
     }
+    app.lambda.tail = Tail::Off;
 }

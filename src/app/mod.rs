@@ -1,29 +1,50 @@
 //! The console's state and its pure reducer: testable without a terminal or a network.
+//!
+//! Each view is a module here named after it (`streams`, `athena`, …) and registered once in
+//! `registry`: its state, its keys (a slice of the key table) and what they do.
 
 mod action;
+pub mod alarms;
+mod answers;
 pub mod athena;
 mod athena_lists;
+mod athena_query;
 pub mod audit;
+mod changed;
+pub mod chord;
+pub mod command;
 pub mod confirm;
 pub mod editor;
+pub mod errors;
 pub mod glue;
+mod input;
 pub mod keymap;
 pub mod lambda;
 pub mod layout;
+pub mod list;
+pub mod overview;
 pub mod peek;
 pub mod picker;
+pub mod pipeline;
 pub mod prompt;
+pub mod redshift;
+pub mod registry;
+pub mod report;
+pub mod request;
 pub mod stack;
 mod state;
+pub mod stream_detail;
 pub mod streams;
 mod update;
-mod view;
 
 pub use action::{Action, Effect};
+pub use command::Command;
+pub use keymap::Keymap;
 pub use prompt::completions;
+pub use registry::ViewId;
+pub use report::{report_error, ErrorSource};
 pub use state::*;
-pub use update::{report_error, update};
-pub use view::ViewId;
+pub use update::update;
 
 #[cfg(test)]
 mod tests;

@@ -3,12 +3,14 @@
 
 use std::collections::VecDeque;
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::action::Effect;
-use super::state::{App, ListCursor};
+use super::command::Command;
+use super::keymap::{bind, Binding};
+use super::list::ListCursor;
+use super::registry::{View, ViewId};
+use super::request::{Request, RequestId};
+use super::state::App;
 use super::update::open_view;
-use super::view::ViewId;
 use crate::model::{PeekCursor, PeekFrom, PeekRecord};
 
 /// Records kept on screen; older ones scroll away.
@@ -17,6 +19,89 @@ pub const RECORDS_KEPT: usize = 1_000;
 const READ_LIMIT: usize = 500;
 /// Follow mode reads again this often (each shard at most once a second).
 const FOLLOW_EVERY_MS: u64 = 1_000;
+/// Records a page key moves.
+const PAGE: usize = 10;
+
+pub const VIEW: &dyn View = &Peek;
+
+struct Peek;
+
+const KEYS: &[Binding] = &[
+    bind(Command::Follow, &["f"], "follow new records on or off").hint("follow"),
+    bind(Command::From, &["t"], "start from latest / trim-horizon").hint("from"),
+    bind(Command::Down, &["j", "↓"], "select a record").and(Command::Up, &["k", "↑"]),
+    bind(Command::PageDown, &["pgdn"], "move ten records").and(Command::PageUp, &["pgup"]),
+    bind(Command::Top, &["home", "g"], "the first / the newest record").and(Command::Bottom, &["end", "G"]),
+];
+
+impl View for Peek {
+    fn title(&self) -> &'static str {
+        "Peek"
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        KEYS
+    }
+
+    fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
+        let now = app.now_ms;
+        let Some(view) = app.peek.as_mut() else { return false };
+        let last = view.records.len().saturating_sub(1);
+        let s = &mut view.list.selected;
+        match command {
+            Command::Follow => {
+                view.follow = !view.follow;
+                view.due_at_ms = if view.follow { now } else { u64::MAX };
+            }
+            Command::From => {
+                view.from = match view.from {
+                    PeekFrom::Latest => PeekFrom::TrimHorizon,
+                    _ => PeekFrom::Latest,
+                };
+                view.records.clear();
+                view.list = ListCursor::default();
+                view.cursor = None;
+                view.due_at_ms = u64::MAX;
+                let id = view.request.restart(now);
+                effects.push(Effect::OpenPeek {
+                    stream: view.stream.clone(),
+                    shard: view.shard.clone(),
+                    from: view.from,
+                    id,
+                });
+            }
+            Command::Down => *s = (*s + 1).min(last),
+            Command::Up => *s = s.saturating_sub(1),
+            Command::Top => *s = 0,
+            Command::Bottom => *s = last,
+            Command::PageDown => *s = (*s + PAGE).min(last),
+            Command::PageUp => *s = s.saturating_sub(PAGE),
+            _ => return false,
+        }
+        true
+    }
+
+    fn next_wake_ms(&self, app: &App) -> Option<u64> {
+        let view = app.peek.as_ref()?;
+        (app.view() == ViewId::Peek && !view.request.is_loading() && view.due_at_ms != u64::MAX)
+            .then_some(view.due_at_ms)
+    }
+
+    /// A read is due: ask for it (only while the view is on screen).
+    fn housekeeping(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        let now_ms = app.now_ms;
+        let on_screen = app.view() == ViewId::Peek;
+        let Some(view) = app.peek.as_mut() else { return };
+        if !on_screen || view.request.is_loading() || now_ms < view.due_at_ms {
+            return;
+        }
+        if let Some(cursor) = view.cursor.clone() {
+            if let Some(id) = view.request.start(now_ms) {
+                effects.push(Effect::ReadPeek { cursor, limit: READ_LIMIT, id });
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeekView {
@@ -27,7 +112,8 @@ pub struct PeekView {
     pub records: VecDeque<PeekRecord>,
     pub list: ListCursor,
     pub follow: bool,
-    pub in_flight: bool,
+    /// The read under way (opening the cursor, or reading onwards).
+    pub request: Request,
     pub due_at_ms: u64,
 }
 
@@ -39,6 +125,8 @@ impl PeekView {
 
 /// Opens the peek on a stream (one shard, or all of them), following from the latest record.
 pub fn open(app: &mut App, stream: &str, shard: Option<String>, effects: &mut Vec<Effect>) {
+    let mut request = Request::default();
+    let id = request.restart(app.now_ms);
     app.peek = Some(PeekView {
         stream: stream.to_string(),
         shard: shard.clone(),
@@ -47,30 +135,37 @@ pub fn open(app: &mut App, stream: &str, shard: Option<String>, effects: &mut Ve
         records: VecDeque::new(),
         list: ListCursor::default(),
         follow: true,
-        in_flight: true,
+        request,
         due_at_ms: u64::MAX,
     });
     open_view(app, ViewId::Peek);
-    effects.push(Effect::OpenPeek { stream: stream.to_string(), shard, from: PeekFrom::Latest });
+    effects.push(Effect::OpenPeek { stream: stream.to_string(), shard, from: PeekFrom::Latest, id });
 }
 
-pub fn opened(app: &mut App, result: Result<PeekCursor, String>, now_ms: u64) -> Result<(), String> {
+/// The cursor opened (or why not); reading starts at once.
+pub fn opened(app: &mut App, id: RequestId, result: Result<PeekCursor, String>) -> Result<(), String> {
+    let now_ms = app.now_ms;
     let Some(view) = app.peek.as_mut() else { return Ok(()) };
-    view.in_flight = false;
-    let cursor = result?;
-    view.cursor = Some(cursor);
+    if !view.request.accept(id, now_ms, &result) {
+        return Ok(());
+    }
+    view.cursor = Some(result?);
     view.due_at_ms = now_ms;
     Ok(())
 }
 
+/// Records read onwards from the cursor; the cursor comes back moved.
 pub fn read(
     app: &mut App,
+    id: RequestId,
     cursor: PeekCursor,
     result: Result<Vec<PeekRecord>, String>,
-    now_ms: u64,
 ) -> Result<(), String> {
+    let now_ms = app.now_ms;
     let Some(view) = app.peek.as_mut() else { return Ok(()) };
-    view.in_flight = false;
+    if !view.request.accept(id, now_ms, &result) {
+        return Ok(());
+    }
     view.cursor = Some(cursor);
     view.due_at_ms = if view.follow { now_ms + FOLLOW_EVERY_MS } else { u64::MAX };
     let records = result?;
@@ -85,54 +180,4 @@ pub fn read(
         view.list.selected = view.records.len().saturating_sub(1);
     }
     Ok(())
-}
-
-/// A read is due: ask for it.
-pub fn poll(app: &mut App, now_ms: u64, effects: &mut Vec<Effect>) {
-    let Some(view) = app.peek.as_mut() else { return };
-    if app.views.last() != Some(&ViewId::Peek) || view.in_flight || now_ms < view.due_at_ms {
-        return;
-    }
-    if let Some(cursor) = view.cursor.clone() {
-        view.in_flight = true;
-        effects.push(Effect::ReadPeek { cursor, limit: READ_LIMIT });
-    }
-}
-
-pub fn next_wake_ms(app: &App) -> Option<u64> {
-    let view = app.peek.as_ref()?;
-    (app.views.last() == Some(&ViewId::Peek) && !view.in_flight && view.due_at_ms != u64::MAX).then_some(view.due_at_ms)
-}
-
-pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
-    let now = app.now_ms;
-    let Some(view) = app.peek.as_mut() else { return false };
-    let last = view.records.len().saturating_sub(1);
-    match key.code {
-        KeyCode::Char('f') => {
-            view.follow = !view.follow;
-            view.due_at_ms = if view.follow { now } else { u64::MAX };
-        }
-        KeyCode::Char('t') => {
-            let from = match view.from {
-                PeekFrom::Latest => PeekFrom::TrimHorizon,
-                _ => PeekFrom::Latest,
-            };
-            view.from = from;
-            view.records.clear();
-            view.list = ListCursor::default();
-            view.cursor = None;
-            view.in_flight = true;
-            view.due_at_ms = u64::MAX;
-            effects.push(Effect::OpenPeek { stream: view.stream.clone(), shard: view.shard.clone(), from });
-        }
-        KeyCode::Char('j') | KeyCode::Down => view.list.selected = (view.list.selected + 1).min(last),
-        KeyCode::Char('k') | KeyCode::Up => view.list.selected = view.list.selected.saturating_sub(1),
-        KeyCode::Home | KeyCode::Char('g') => view.list.selected = 0,
-        KeyCode::End | KeyCode::Char('G') => view.list.selected = last,
-        KeyCode::PageDown => view.list.selected = (view.list.selected + 10).min(last),
-        KeyCode::PageUp => view.list.selected = view.list.selected.saturating_sub(10),
-        _ => return false,
-    }
-    true
 }

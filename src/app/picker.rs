@@ -2,9 +2,8 @@
 //! catalog (databases → tables → columns), databases and workgroups. What enter does
 //! depends on what the list is for.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::athena::AthenaFocus;
+use super::command::Command;
 use super::state::{App, Mode};
 
 /// What choosing does.
@@ -74,20 +73,20 @@ impl Picker {
     }
 }
 
-/// ↑/↓ (j/k), PgUp/PgDn, Home/End (g/G) choose; enter uses the choice; esc closes.
-pub fn key(app: &mut App, key: KeyEvent) {
+/// A list's moves choose; `confirm` uses the choice; `back` closes.
+pub fn command(app: &mut App, command: Command) {
     let Mode::Pick(picker) = &mut app.mode else { return };
     let last = picker.choices.len().saturating_sub(1);
     let s = &mut picker.selected;
-    match key.code {
-        KeyCode::Esc => app.mode = Mode::Normal,
-        KeyCode::Down | KeyCode::Char('j') => *s = (*s + 1).min(last),
-        KeyCode::Up | KeyCode::Char('k') => *s = s.saturating_sub(1),
-        KeyCode::PageDown => *s = (*s + 10).min(last),
-        KeyCode::PageUp => *s = s.saturating_sub(10),
-        KeyCode::Home | KeyCode::Char('g') => *s = 0,
-        KeyCode::End | KeyCode::Char('G') => *s = last,
-        KeyCode::Enter => {
+    match command {
+        Command::Back => app.mode = Mode::Normal,
+        Command::Down => *s = (*s + 1).min(last),
+        Command::Up => *s = s.saturating_sub(1),
+        Command::PageDown => *s = (*s + PAGE).min(last),
+        Command::PageUp => *s = s.saturating_sub(PAGE),
+        Command::Top => *s = 0,
+        Command::Bottom => *s = last,
+        Command::Confirm => {
             let choice = picker.choices.get(picker.selected).cloned();
             let purpose = picker.purpose;
             app.mode = Mode::Normal;
@@ -98,6 +97,9 @@ pub fn key(app: &mut App, key: KeyEvent) {
         _ => {}
     }
 }
+
+/// Choices a page key moves.
+const PAGE: usize = 10;
 
 fn apply(app: &mut App, purpose: Purpose, choice: Choice) {
     let view = &mut app.athena;

@@ -1,61 +1,67 @@
-//! The `:` command line (with completion) and the `/` filter line.
+//! The `:` command line (with completion), the `/` filter line, and typed lines in general.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Effect;
-use super::keymap::Command;
+use super::command::Command;
+use super::keymap::{Context, Keymap};
+use super::list;
+use super::registry::ViewId;
+use super::report::toast;
 use super::state::*;
-use super::update::{cursor, open_view, run, toast};
-use super::view::ViewId;
+use super::update::{open_view, run};
 use crate::settings::did_you_mean;
 
-/// Commands the line accepts besides view names.
-const EXTRA: &[&str] = &["help", "quit", "q", "refresh"];
+/// Commands the line runs by name besides opening views: the console's own (`:quit`, `:help`,
+/// `:refresh`), and `:q`.
+const LINE_COMMANDS: &[Command] = &[Command::Help, Command::Quit, Command::Refresh];
+const ALIASES: &[(&str, Command)] = &[("q", Command::Quit)];
 
-/// Every name the command line completes, views first.
+/// Every name the command line knows, views first.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    ViewId::ALL.iter().map(|v| v.command()).chain(EXTRA.iter().copied())
+    ViewId::ALL
+        .iter()
+        .flat_map(|v| v.view().names().iter().copied())
+        .chain(LINE_COMMANDS.iter().map(|c| c.name()))
+        .chain(ALIASES.iter().map(|(alias, _)| *alias))
 }
 
-/// Names starting with what was typed.
+/// Names starting with what was typed (aliases are not offered).
 pub fn completions(typed: &str) -> Vec<&'static str> {
-    names().filter(|n| n.starts_with(typed) && *n != "q").collect()
+    names().filter(|n| n.starts_with(typed) && !ALIASES.iter().any(|(a, _)| a == n)).collect()
 }
 
-pub fn command_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+pub fn command_key(app: &mut App, command: Option<Command>, key: KeyEvent, effects: &mut Vec<Effect>) {
     let Mode::Command { input, stem, index } = &mut app.mode else { return };
-    match key.code {
-        KeyCode::Esc => app.mode = Mode::Normal,
-        KeyCode::Enter => {
+    match command {
+        Some(Command::Back) => app.mode = Mode::Normal,
+        Some(Command::Confirm) => {
             let line = input.trim().to_string();
             app.mode = Mode::Normal;
             execute(app, &line, effects);
         }
-        KeyCode::Tab | KeyCode::BackTab => {
+        Some(Command::Complete | Command::CompleteBack) => {
             // Cycling completes from what the user typed, not from the last completion.
             let typed = stem.get_or_insert_with(|| input.trim().to_string()).clone();
             let matches = completions(&typed);
             if matches.is_empty() {
                 return;
             }
+            let back = command == Some(Command::CompleteBack);
             let first_press = input.trim() == typed;
-            *index = match (first_press, key.code) {
-                (true, KeyCode::BackTab) => matches.len() - 1,
-                (true, _) => 0,
-                (false, KeyCode::BackTab) => (*index + matches.len() - 1) % matches.len(),
-                (false, _) => (*index + 1) % matches.len(),
+            *index = match (first_press, back) {
+                (true, true) => matches.len() - 1,
+                (true, false) => 0,
+                (false, true) => (*index + matches.len() - 1) % matches.len(),
+                (false, false) => (*index + 1) % matches.len(),
             };
             *input = matches[*index].to_string();
         }
-        KeyCode::Backspace => {
-            input.pop();
-            *stem = None;
+        _ => {
+            if type_into(input, key) {
+                *stem = None;
+            }
         }
-        KeyCode::Char(c) => {
-            input.push(c);
-            *stem = None;
-        }
-        _ => {}
     }
 }
 
@@ -67,47 +73,38 @@ fn execute(app: &mut App, line: &str, effects: &mut Vec<Effect>) {
     if let Some(view) = ViewId::parse(name) {
         return open_view(app, view);
     }
-    match name {
-        "q" | "quit" => run(app, Command::Quit, effects),
-        "help" => run(app, Command::Help, effects),
-        "refresh" => run(app, Command::Refresh, effects),
-        other => {
-            let hint = did_you_mean(other, names());
-            toast(app, ToastLevel::Info, format!("unknown command :{other}{hint}; tab completes the known ones"));
+    let command = LINE_COMMANDS
+        .iter()
+        .copied()
+        .find(|c| c.name() == name)
+        .or_else(|| ALIASES.iter().find(|(alias, _)| *alias == name).map(|(_, c)| *c));
+    match command {
+        Some(command) => {
+            run(app, command, effects);
+        }
+        None => {
+            let hint = did_you_mean(name, names());
+            let complete = app.keys.label(app.view(), Command::Complete);
+            toast(app, ToastLevel::Info, format!("unknown command :{name}{hint}; {complete} completes the known ones"));
         }
     }
 }
 
-pub fn filter_key(app: &mut App, key: KeyEvent) {
+/// The filter applies as it is typed; `confirm` keeps it, `back` clears it.
+pub fn filter_key(app: &mut App, command: Option<Command>, key: KeyEvent) {
     let Mode::Filter { input } = &mut app.mode else { return };
-    match key.code {
-        KeyCode::Esc => {
+    match command {
+        Some(Command::Back) => {
             app.mode = Mode::Normal;
-            if let Some(c) = cursor(app) {
-                c.filter.clear();
+            list::clear_filter(app);
+        }
+        Some(Command::Confirm) => app.mode = Mode::Normal,
+        _ => {
+            if type_into(input, key) {
+                let text = input.clone();
+                list::set_filter(app, text);
             }
         }
-        KeyCode::Enter => app.mode = Mode::Normal,
-        KeyCode::Backspace => {
-            input.pop();
-            let text = input.clone();
-            set_filter(app, text);
-        }
-        KeyCode::Char(ch) => {
-            input.push(ch);
-            let text = input.clone();
-            set_filter(app, text);
-        }
-        _ => {}
-    }
-}
-
-/// The filter applies as it is typed.
-fn set_filter(app: &mut App, text: String) {
-    if let Some(c) = cursor(app) {
-        c.filter = text;
-        c.selected = 0;
-        c.offset = 0;
     }
 }
 
@@ -118,17 +115,35 @@ pub enum LineKey {
     Edited,
 }
 
-/// Edits `input` with `key`; any edit clears the `error` shown beside it.
-pub fn edit_line(input: &mut String, error: &mut Option<String>, key: KeyEvent) -> LineKey {
-    match key.code {
-        KeyCode::Esc => return LineKey::Cancel,
-        KeyCode::Enter => return LineKey::Submit,
-        KeyCode::Backspace => {
-            input.pop();
+/// Edits `input` with `key` (`command` is what the dialogs' keys make of it); any edit clears the
+/// `error` shown beside it.
+pub fn edit_line(input: &mut String, error: &mut Option<String>, command: Option<Command>, key: KeyEvent) -> LineKey {
+    match command {
+        Some(Command::Back) => LineKey::Cancel,
+        Some(Command::Confirm) => LineKey::Submit,
+        _ => {
+            if type_into(input, key) {
+                *error = None;
+            }
+            LineKey::Edited
         }
-        KeyCode::Char(c) => input.push(c),
-        _ => return LineKey::Edited,
     }
-    *error = None;
-    LineKey::Edited
+}
+
+/// Types `key` into a line: a character, or backspace. True when the line changed.
+fn type_into(input: &mut String, key: KeyEvent) -> bool {
+    match key.code {
+        KeyCode::Backspace => input.pop().is_some(),
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            input.push(c);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The status line's words for a typed line: `confirm` and `back` as configured.
+pub fn line_keys(keys: &Keymap) -> (String, String) {
+    let first = |command| keys.chords(Context::Dialog, command).first().map(|c| c.to_string()).unwrap_or_default();
+    (first(Command::Confirm), first(Command::Back))
 }

@@ -1,20 +1,86 @@
-//! `:stack`: the platform's CloudFormation stack. `p` plans (a change set shown as a diff), `a`
-//! applies it after a confirmation, `D` deletes after the stack's name is typed, `d` detects
-//! drift; while an operation runs its events are polled and shown with a progress bar.
-
-use crossterm::event::{KeyCode, KeyEvent};
+//! `:stack`: the platform's CloudFormation stack. `plan` makes a change set shown as a diff,
+//! `apply` executes it after a confirmation, `delete` wants the stack's name typed, `drift`
+//! detects drift; while an operation runs its events are polled and shown with a progress bar.
 
 use super::action::Effect;
+use super::command::Command;
 use super::confirm;
+use super::keymap::{bind, Binding};
 use super::prompt::{edit_line, LineKey};
+use super::registry::{View, ViewId};
+use super::report::{report_error, toast, ErrorSource};
+use super::request::{Request, RequestId};
 use super::state::{App, Mode, ToastLevel};
-use super::update::toast;
-use super::view::ViewId;
 use crate::model::{Change, DriftedResource, StackEvent, StackPlan, StackSummary};
+use crate::platform::PlatformError;
 use crate::provision::{diff_lines, summary, Progress};
 
 /// Events are read this often while an operation is in progress.
 const POLL_EVERY_MS: u64 = 3_000;
+
+pub const VIEW: &dyn View = &Stack;
+
+struct Stack;
+
+const KEYS: &[Binding] = &[
+    bind(Command::Plan, &["p"], "plan: a change set from the profile, shown as a diff").hint("plan").changes(),
+    bind(Command::Apply, &["a"], "apply the plan, after a yes (plans first if needed)").hint("apply").changes(),
+    bind(Command::Discard, &["x"], "discard the plan shown (its change set is deleted)").hint("discard").changes(),
+    bind(Command::Drift, &["d"], "detect drift: resources changed outside the stack").hint("drift"),
+    bind(Command::Delete, &["D"], "delete the stack (type its name to confirm)").hint("delete").changes(),
+    bind(Command::Down, &["j", "↓"], "scroll the events").and(Command::Up, &["k", "↑"]),
+];
+
+impl View for Stack {
+    fn names(&self) -> &'static [&'static str] {
+        &["stack"]
+    }
+
+    fn title(&self) -> &'static str {
+        "Stack"
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        KEYS
+    }
+
+    fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
+        match command {
+            Command::Plan => plan(app, AfterPlan::Show, effects),
+            Command::Apply => {
+                if app.stack.plan.as_ref().is_some_and(|p| p.change_set.is_some()) {
+                    ask_apply(app);
+                } else {
+                    plan(app, AfterPlan::Apply, effects);
+                }
+            }
+            Command::Delete => ask_delete(app),
+            Command::Drift => detect_drift(app, effects),
+            Command::Discard => discard(app, effects),
+            Command::Down => app.stack.scroll = (app.stack.scroll + 1).min(app.stack.events.len().saturating_sub(1)),
+            Command::Up => app.stack.scroll = app.stack.scroll.saturating_sub(1),
+            _ => return false,
+        }
+        true
+    }
+
+    fn next_wake_ms(&self, app: &App) -> Option<u64> {
+        (app.stack.busy() && !app.stack.request.is_loading()).then_some(app.stack.poll_due_ms)
+    }
+
+    /// The first read when the view opens; while the stack changes, its events every few seconds
+    /// (the view open or not: the operator is told when an apply ends).
+    fn housekeeping(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        let first = app.view() == ViewId::Stack && !app.stack.request.answered();
+        if first || (app.stack.busy() && app.now_ms >= app.stack.poll_due_ms) {
+            fetch(app, effects);
+        }
+    }
+
+    fn refreshed(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        fetch(app, effects);
+    }
+}
 
 /// What the console provisions: the profile's stack and template (or why there is none).
 #[derive(Debug, Clone, PartialEq)]
@@ -35,23 +101,41 @@ pub struct Operation {
     pub reported: bool,
 }
 
+/// What the last read found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Found {
+    #[default]
+    NotRead,
+    /// There is no such stack.
+    Missing,
+    Stack(StackSummary),
+}
+
+/// What a plan is for when it arrives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AfterPlan {
+    #[default]
+    Show,
+    /// Ask to apply it at once (`apply` with no plan shown).
+    Apply,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StackView {
     pub target: Option<StackTarget>,
-    /// `Some(None)`: read, and there is no such stack.
-    pub summary: Option<Option<StackSummary>>,
+    pub found: Found,
     pub events: Vec<StackEvent>,
+    /// The read of the stack and its events.
+    pub request: Request,
     pub plan: Option<StackPlan>,
-    pub planning: bool,
-    /// Ask to apply as soon as the plan arrives (`a` with no plan shown).
-    pub apply_when_planned: bool,
+    /// The change set being made, and what it is for.
+    pub planning: Request,
+    pub after_plan: AfterPlan,
     pub drift: Option<Vec<DriftedResource>>,
-    pub drifting: bool,
+    pub drifting: Request,
     pub operation: Option<Operation>,
     /// The operation's progress, read from `events` when they arrive (not on every key or frame).
     progress: Option<Progress>,
-    pub loading: bool,
-    pub loaded_once: bool,
     pub poll_due_ms: u64,
     /// First event row shown.
     pub scroll: usize,
@@ -60,6 +144,14 @@ pub struct StackView {
 impl StackView {
     pub fn name(&self) -> &str {
         self.target.as_ref().map(|t| t.name.as_str()).unwrap_or_default()
+    }
+
+    /// The stack as last read, when there is one.
+    pub fn summary(&self) -> Option<&StackSummary> {
+        match &self.found {
+            Found::Stack(summary) => Some(summary),
+            _ => None,
+        }
     }
 
     /// The operation's progress, from the events read so far.
@@ -75,53 +167,44 @@ impl StackView {
 
     /// Something is changing the stack (this console's operation, or anyone's).
     pub fn busy(&self) -> bool {
-        self.progress().is_some_and(|p| !p.finished())
-            || self.summary.as_ref().and_then(|s| s.as_ref()).is_some_and(|s| !s.is_settled())
+        self.progress().is_some_and(|p| !p.finished()) || self.summary().is_some_and(|s| !s.is_settled())
     }
 }
 
+/// Reads the stack unless a read is out.
 fn fetch(app: &mut App, effects: &mut Vec<Effect>) {
-    if app.stack.loading || app.stack.target.is_none() {
+    if app.stack.target.is_none() {
         return;
     }
-    app.stack.loading = true;
-    app.stack.poll_due_ms = app.now_ms + POLL_EVERY_MS;
-    effects.push(Effect::FetchStack { name: app.stack.name().to_string() });
-}
-
-/// Reads the stack when the view opens, and again when the overview refreshes.
-pub fn refresh(app: &mut App, effects: &mut Vec<Effect>) {
-    if app.view() == ViewId::Stack {
-        fetch(app, effects);
+    if let Some(id) = app.stack.request.start(app.now_ms) {
+        app.stack.poll_due_ms = app.now_ms + POLL_EVERY_MS;
+        effects.push(Effect::FetchStack { name: app.stack.name().to_string(), id });
     }
 }
 
-pub fn on_open(app: &mut App, effects: &mut Vec<Effect>) {
-    if app.view() == ViewId::Stack && !app.stack.loaded_once {
-        fetch(app, effects);
+/// The stack and its events arrived (or why not).
+pub fn loaded(
+    app: &mut App,
+    id: RequestId,
+    result: Result<(Option<StackSummary>, Vec<StackEvent>), PlatformError>,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    let now = app.now_ms;
+    if !app.stack.request.accept(id, now, &result) {
+        return;
+    }
+    match result {
+        Ok((summary, events)) => read(app, summary, events),
+        Err(e) => report_error(app, ErrorSource::Stack, &e.to_string(), at),
     }
 }
 
-/// While the stack changes, its events are read every few seconds (the view open or not: the
-/// operator is told when an apply ends).
-pub fn poll(app: &mut App, now_ms: u64, effects: &mut Vec<Effect>) {
-    if app.stack.busy() && now_ms >= app.stack.poll_due_ms {
-        fetch(app, effects);
-    }
-}
-
-pub fn next_wake_ms(app: &App) -> Option<u64> {
-    (app.stack.busy() && !app.stack.loading).then_some(app.stack.poll_due_ms)
-}
-
-pub fn loaded(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEvent>) {
+fn read(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEvent>) {
     let view = &mut app.stack;
-    view.loading = false;
-    view.loaded_once = true;
     if summary.is_none() && view.operation.as_ref().is_some_and(|op| !op.reported) {
         // The stack is gone (CloudFormation no longer lists a deleted stack's events by name).
         view.operation = None;
-        view.summary = Some(None);
+        view.found = Found::Missing;
         view.events = events;
         view.reread();
         let message = format!("delete finished: {} is gone", app.stack.name());
@@ -129,7 +212,7 @@ pub fn loaded(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEve
         app.refresh.due_at_ms = app.now_ms;
         return;
     }
-    view.summary = Some(summary);
+    view.found = summary.map(Found::Stack).unwrap_or(Found::Missing);
     view.events = events;
     view.scroll = view.scroll.min(view.events.len().saturating_sub(1));
     view.reread();
@@ -150,23 +233,22 @@ pub fn loaded(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEve
     app.refresh.due_at_ms = app.now_ms;
 }
 
-pub fn planned(app: &mut App, plan: StackPlan, effects: &mut Vec<Effect>) {
-    app.stack.planning = false;
-    let apply = std::mem::take(&mut app.stack.apply_when_planned);
+/// A plan came back from the gate (or why not).
+pub fn planned(app: &mut App, result: Result<Option<StackPlan>, String>, at: chrono::DateTime<chrono::Utc>) {
+    app.stack.planning.forget();
+    let after = std::mem::take(&mut app.stack.after_plan);
+    let plan = match result {
+        Ok(Some(plan)) => plan,
+        Ok(None) => return report_error(app, ErrorSource::Plan, "the platform made no change set", at),
+        Err(e) => return report_error(app, ErrorSource::Plan, &e, at),
+    };
     if !plan.has_changes() {
         toast(app, ToastLevel::Info, format!("no changes: {} already matches the profile", plan.stack));
     }
     app.stack.plan = Some(plan);
-    if apply {
-        ask_apply(app, effects);
+    if after == AfterPlan::Apply {
+        ask_apply(app);
     }
-}
-
-/// A plan could not be made.
-pub fn plan_failed(app: &mut App, error: &str, at: chrono::DateTime<chrono::Utc>) {
-    app.stack.planning = false;
-    app.stack.apply_when_planned = false;
-    super::update::report_error(app, "plan", error, at);
 }
 
 /// An apply (of the plan shown: its changes are what the progress counts) or a delete started.
@@ -175,39 +257,11 @@ pub fn started(app: &mut App, kind: &'static str, since_ms: i64, effects: &mut V
     app.stack.plan = None;
     app.stack.operation = Some(Operation { kind, since_ms, expected, started_at_ms: app.now_ms, reported: false });
     app.stack.reread();
-    app.stack.loading = false;
+    app.stack.request.forget();
     fetch(app, effects);
 }
 
-pub fn key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
-    match key.code {
-        KeyCode::Char('p') => plan(app, false, effects),
-        KeyCode::Char('a') => {
-            if app.stack.plan.as_ref().is_some_and(|p| p.change_set.is_some()) {
-                ask_apply(app, effects);
-            } else {
-                plan(app, true, effects);
-            }
-        }
-        KeyCode::Char('D') => ask_delete(app),
-        KeyCode::Char('d') => {
-            if !app.stack.drifting && app.stack.target.is_some() {
-                app.stack.drifting = true;
-                effects.push(Effect::DetectDrift { name: app.stack.name().to_string() });
-                toast(app, ToastLevel::Info, "detecting drift (this takes a while on AWS)…".into());
-            }
-        }
-        KeyCode::Char('x') => discard(app, effects),
-        KeyCode::Char('j') | KeyCode::Down => {
-            app.stack.scroll = (app.stack.scroll + 1).min(app.stack.events.len().saturating_sub(1))
-        }
-        KeyCode::Char('k') | KeyCode::Up => app.stack.scroll = app.stack.scroll.saturating_sub(1),
-        _ => return false,
-    }
-    true
-}
-
-fn plan(app: &mut App, then_apply: bool, effects: &mut Vec<Effect>) {
+fn plan(app: &mut App, after: AfterPlan, effects: &mut Vec<Effect>) {
     let Some(target) = app.stack.target.clone() else { return };
     let (template, parameters) = match target.template {
         Ok(t) => t,
@@ -220,12 +274,12 @@ fn plan(app: &mut App, then_apply: bool, effects: &mut Vec<Effect>) {
     if app.stack.busy() {
         return toast(app, ToastLevel::Error, format!("{} is changing: plan once it settles", target.name));
     }
-    if app.stack.planning {
+    if app.stack.planning.is_loading() {
         return;
     }
     discard(app, effects);
-    app.stack.planning = true;
-    app.stack.apply_when_planned = then_apply;
+    app.stack.planning.restart(app.now_ms);
+    app.stack.after_plan = after;
     effects.push(Effect::Change { change, detail: String::new() });
 }
 
@@ -239,7 +293,7 @@ fn discard(app: &mut App, effects: &mut Vec<Effect>) {
     }
 }
 
-fn ask_apply(app: &mut App, _effects: &mut Vec<Effect>) {
+fn ask_apply(app: &mut App) {
     let Some(plan) = app.stack.plan.clone() else { return };
     let Some(change_set) = plan.change_set.clone() else { return };
     let mut lines = vec![format!("{}: {}", plan.stack, summary(&plan)), String::new()];
@@ -248,7 +302,8 @@ fn ask_apply(app: &mut App, _effects: &mut Vec<Effect>) {
         lines.push(format!("… and {} more (see :stack)", plan.changes.len() - 12));
     }
     lines.push(String::new());
-    lines.push("enter executes the change set; events follow in :stack".into());
+    let confirm_key = app.keys.label(ViewId::Stack, Command::Confirm);
+    lines.push(format!("{confirm_key} executes the change set; events follow in :stack"));
     let change = Change::ApplyPlan { stack: plan.stack.clone(), change_set };
     confirm::ask(app, &format!("Apply to {}", plan.stack), lines, change, summary(&plan));
 }
@@ -261,16 +316,17 @@ fn ask_delete(app: &mut App) {
     if let Some(refusal) = confirm::readonly_refusal(app, &Change::DeleteStack { stack: name.clone() }) {
         return confirm::refuse(app, "Delete stack", refusal);
     }
-    if app.stack.summary.as_ref().is_some_and(|s| s.is_none()) {
+    if app.stack.found == Found::Missing {
         return toast(app, ToastLevel::Error, format!("there is no stack {name} to delete"));
     }
     app.mode = Mode::DeleteStack { stack: name, input: String::new(), error: None };
 }
 
 /// The delete prompt: only the stack's exact name deletes it.
-pub fn delete_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+pub fn delete_key(app: &mut App, command: Option<Command>, key: crossterm::event::KeyEvent, effects: &mut Vec<Effect>) {
+    let keep = super::prompt::line_keys(&app.keys).1;
     let Mode::DeleteStack { stack, input, error } = &mut app.mode else { return };
-    match edit_line(input, error, key) {
+    match edit_line(input, error, command, key) {
         LineKey::Cancel => app.mode = Mode::Normal,
         LineKey::Edited => {}
         LineKey::Submit => {
@@ -281,18 +337,42 @@ pub fn delete_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
                 });
                 app.mode = Mode::Normal;
             } else {
-                *error = Some(format!("type {stack} exactly to delete it (esc: keep it)"));
+                *error = Some(format!("type {stack} exactly to delete it ({keep}: keep it)"));
             }
         }
     }
 }
 
-pub fn drift_loaded(app: &mut App, drift: Vec<DriftedResource>) {
-    app.stack.drifting = false;
-    let message = match drift.len() {
-        0 => "no drift: every resource is as the stack deployed it".to_string(),
-        n => format!("{n} resource(s) drifted from the stack's template"),
-    };
-    app.stack.drift = Some(drift);
-    toast(app, ToastLevel::Info, message);
+fn detect_drift(app: &mut App, effects: &mut Vec<Effect>) {
+    if app.stack.target.is_none() {
+        return;
+    }
+    if let Some(id) = app.stack.drifting.start(app.now_ms) {
+        effects.push(Effect::DetectDrift { name: app.stack.name().to_string(), id });
+        toast(app, ToastLevel::Info, "detecting drift (this takes a while on AWS)…".into());
+    }
+}
+
+/// Drift detection ended (or why not).
+pub fn drift_loaded(
+    app: &mut App,
+    id: RequestId,
+    result: Result<Vec<DriftedResource>, PlatformError>,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    let now = app.now_ms;
+    if !app.stack.drifting.accept(id, now, &result) {
+        return;
+    }
+    match result {
+        Ok(drift) => {
+            let message = match drift.len() {
+                0 => "no drift: every resource is as the stack deployed it".to_string(),
+                n => format!("{n} resource(s) drifted from the stack's template"),
+            };
+            app.stack.drift = Some(drift);
+            toast(app, ToastLevel::Info, message);
+        }
+        Err(e) => report_error(app, ErrorSource::Drift, &e.to_string(), at),
+    }
 }

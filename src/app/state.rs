@@ -4,7 +4,11 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 
-use super::view::ViewId;
+use super::keymap::Keymap;
+use super::list::ListCursor;
+use super::registry::ViewId;
+use super::report::ErrorSource;
+use super::request::Request;
 use crate::model::{LayerHealth, PlatformSnapshot};
 use crate::ops::health::Thresholds;
 
@@ -14,14 +18,16 @@ pub struct Header {
     pub profile: String,
     pub backend: String,
     pub location: String,
-    pub readonly: bool,
 }
 
 /// What keys are going to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Normal,
-    Help,
+    /// Every key of the view; `scroll` is the first line shown when they do not all fit.
+    Help {
+        scroll: usize,
+    },
     /// The `:` line. Tab cycles through the names starting with `stem`, what was typed
     /// before the first Tab; `index` is the completion shown.
     Command {
@@ -33,7 +39,7 @@ pub enum Mode {
         input: String,
     },
     /// The reshard dialog over a stream's detail.
-    Reshard(Box<super::streams::ReshardDialog>),
+    Reshard(Box<super::stream_detail::ReshardDialog>),
     /// A yes/no confirmation of a change.
     Confirm(Box<super::confirm::ConfirmDialog>),
     /// A list over `:athena` to choose from (saved queries, history, catalog, …).
@@ -79,26 +85,19 @@ pub struct Toast {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorRecord {
     pub at: DateTime<Utc>,
-    pub source: String,
+    pub source: ErrorSource,
     pub message: String,
     /// How many times in a row this same error happened.
     pub count: u32,
 }
 
-/// A scrollable list's cursor.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListCursor {
-    pub selected: usize,
-    pub offset: usize,
-    pub filter: String,
-}
-
-/// The state of the one snapshot refresh loop.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The one snapshot refresh loop.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Refresh {
-    pub in_flight: bool,
+    pub request: Request,
     /// Monotonic milliseconds at which the next refresh is due.
     pub due_at_ms: u64,
+    /// When the data on screen was read (the platform's time).
     pub last_success: Option<DateTime<Utc>>,
     /// Consecutive failures, for backing off.
     pub failures: u32,
@@ -107,6 +106,11 @@ pub struct Refresh {
 #[derive(Debug, Clone)]
 pub struct App {
     pub header: Header,
+    /// The session's read-only mode: the write gate refuses every change; the console says so
+    /// before anything is asked.
+    pub readonly: bool,
+    /// The keys, as the built-in table and the user's `[keys]` make them.
+    pub keys: Keymap,
     pub thresholds: Thresholds,
     pub refresh_interval_ms: u64,
     /// The view history; the last one is on screen.
@@ -121,7 +125,7 @@ pub struct App {
     pub alarms_cursor: ListCursor,
     pub streams: super::streams::StreamsList,
     /// The stream shown in detail, with its shards and charts.
-    pub detail: Option<super::streams::StreamDetail>,
+    pub detail: Option<super::stream_detail::StreamDetail>,
     /// CloudTrail events and the journal, for `:audit`.
     pub audit: super::audit::AuditView,
     /// The consumer function's log events and chart window, for `:lambda`.
@@ -156,6 +160,8 @@ impl App {
     pub fn new(header: Header, thresholds: Thresholds, refresh_interval_ms: u64) -> App {
         App {
             header,
+            readonly: false,
+            keys: Keymap::builtin(),
             thresholds,
             refresh_interval_ms,
             views: vec![ViewId::Overview],
@@ -190,63 +196,41 @@ impl App {
         self.views.last().copied().unwrap_or(ViewId::Overview)
     }
 
-    /// When the runtime must wake the reducer next, if nothing else happens first.
+    /// When the runtime must wake the reducer next, if nothing else happens first: a refresh, a
+    /// toast expiring, or whatever a view waits for.
     pub fn next_wake_ms(&self) -> Option<u64> {
-        let refresh = (!self.refresh.in_flight).then_some(self.refresh.due_at_ms);
+        let refresh = (!self.refresh.request.is_loading()).then_some(self.refresh.due_at_ms);
         let toast = self.toasts.iter().map(|t| t.expires_at_ms).min();
-        let peek = super::peek::next_wake_ms(self);
-        let tail = super::lambda::next_wake_ms(self);
-        let query = super::athena::next_wake_ms(self);
-        let stack = super::stack::next_wake_ms(self);
-        [refresh, toast, peek, tail, query, stack].into_iter().flatten().min()
-    }
-
-    /// Overview rows that pass the filter, as indexes into `layers`.
-    pub fn visible_layers(&self) -> Vec<usize> {
-        let needle = self.overview.filter.to_lowercase();
-        self.layers
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| {
-                needle.is_empty()
-                    || l.layer.title().to_lowercase().contains(&needle)
-                    || l.reason.to_lowercase().contains(&needle)
-            })
-            .map(|(i, _)| i)
-            .collect()
-    }
-
-    /// Error history rows that pass the filter, newest first.
-    pub fn visible_errors(&self) -> Vec<&ErrorRecord> {
-        let needle = self.errors_cursor.filter.to_lowercase();
-        self.errors
-            .iter()
-            .rev()
-            .filter(|e| {
-                needle.is_empty()
-                    || e.message.to_lowercase().contains(&needle)
-                    || e.source.to_lowercase().contains(&needle)
-            })
-            .collect()
-    }
-
-    /// The platform's alarms passing the filter, worst first.
-    pub fn visible_alarms(&self) -> Vec<&crate::model::Alarm> {
-        let needle = self.alarms_cursor.filter.to_lowercase();
-        let Some(status) = self.snapshot.as_ref().and_then(|s| s.alarms.ready()) else { return Vec::new() };
-        status
-            .alarms
-            .iter()
-            .filter(|a| {
-                needle.is_empty()
-                    || [&a.name, &a.state, &a.reason].iter().any(|f| f.to_lowercase().contains(&needle))
-                    || a.metric.as_deref().is_some_and(|m| m.to_lowercase().contains(&needle))
-            })
-            .collect()
+        let views = ViewId::ALL.iter().filter_map(|v| v.view().next_wake_ms(self));
+        [refresh, toast].into_iter().flatten().chain(views).min()
     }
 
     /// Whether the data on screen is older than it should be.
     pub fn is_stale(&self) -> bool {
         self.refresh.failures > 0
+    }
+
+    /// The status bar's keys: the view's own (in the part that has the keys), its list's, then
+    /// those everywhere (`back` only when there is a view to go back to).
+    pub fn hints(&self) -> Vec<super::keymap::Hint> {
+        use super::keymap::Context;
+        let view = self.view();
+        let mut hints = self.keys.hints(Context::View(view), view.view().pane(self));
+        if view.view().list().is_some() {
+            hints.extend(self.keys.hints(Context::List, None));
+        }
+        let back = |h: &super::keymap::Hint| h.command == super::command::Command::Back && self.views.len() < 2;
+        for hint in self.keys.hints(Context::Global, None) {
+            // A key the view gives a meaning of its own is shown once, with the view's.
+            if !back(&hint) && !hints.iter().any(|h| h.key == hint.key) {
+                hints.push(hint);
+            }
+        }
+        hints
+    }
+
+    /// The first key of `command` on the view on screen, for text that names it: "(w)".
+    pub fn key(&self, command: super::command::Command) -> String {
+        self.keys.label(self.view(), command)
     }
 }

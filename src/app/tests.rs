@@ -7,8 +7,7 @@ use crate::ops::health::Thresholds;
 use crate::platform::PlatformError;
 
 pub(super) fn app() -> App {
-    let header =
-        Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into(), readonly: false };
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(
         header,
         Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01, redshift_cpu_percent: 80.0 },
@@ -61,21 +60,33 @@ pub(super) fn changes(effects: &[Effect]) -> Vec<&Change> {
         .collect()
 }
 
+/// The id the answer to the request `request` awaits must carry.
+pub(super) fn awaited(request: &super::request::Request) -> super::request::RequestId {
+    request.awaited().expect("a request is awaited")
+}
+
+/// The refresh's snapshot arrives.
+pub(super) fn snapshot_loaded(app: &mut App, snapshot: PlatformSnapshot, now: u64) -> Vec<Effect> {
+    let id = awaited(&app.refresh.request);
+    let at = snapshot.taken_at;
+    update(app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at }, now)
+}
+
 fn loaded(app: &mut App, now: u64) -> Vec<Effect> {
-    update(app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot())), at: snapshot().taken_at }, now)
+    snapshot_loaded(app, snapshot(), now)
 }
 
 #[test]
 fn first_tick_fetches_once_and_waits_for_the_answer() {
     let mut app = app();
     // The resize in app() already asked for the first snapshot.
-    assert!(app.refresh.in_flight);
+    assert!(app.refresh.request.is_loading());
     assert_eq!(update(&mut app, Action::Tick, 10), vec![]);
     assert_eq!(loaded(&mut app, 100), vec![]);
     assert_eq!(app.layers.len(), Layer::ALL.len());
     assert_eq!(app.next_wake_ms(), Some(5_100));
     assert_eq!(update(&mut app, Action::Tick, 5_099), vec![]);
-    assert_eq!(update(&mut app, Action::Tick, 5_100), vec![Effect::FetchSnapshot]);
+    assert!(matches!(update(&mut app, Action::Tick, 5_100)[..], [Effect::FetchSnapshot { .. }]));
 }
 
 #[test]
@@ -83,14 +94,16 @@ fn failures_back_off_reach_the_screen_and_keep_history() {
     let mut app = app();
     let error = PlatformError::unreachable("Kinesis", "connection refused");
     let at = snapshot().taken_at;
-    update(&mut app, Action::SnapshotLoaded { result: Err(error.clone()), at }, 1_000);
+    let id = awaited(&app.refresh.request);
+    update(&mut app, Action::SnapshotLoaded { id, result: Err(error.clone()), at }, 1_000);
     assert_eq!(app.toasts.len(), 1);
     assert_eq!(app.errors.len(), 1);
     assert!(app.is_stale());
     // First failure: twice the interval.
     assert_eq!(app.refresh.due_at_ms, 11_000);
     update(&mut app, Action::Tick, 11_000);
-    update(&mut app, Action::SnapshotLoaded { result: Err(error), at }, 11_500);
+    let id = awaited(&app.refresh.request);
+    update(&mut app, Action::SnapshotLoaded { id, result: Err(error), at }, 11_500);
     assert_eq!(app.refresh.due_at_ms, 11_500 + 20_000);
     assert_eq!(app.errors.len(), 1, "the same error twice is one entry");
     assert_eq!(app.errors[0].count, 2);
@@ -103,7 +116,7 @@ fn failures_back_off_reach_the_screen_and_keep_history() {
 #[test]
 fn escape_sequences_in_errors_are_neutralised() {
     let mut app = app();
-    report_error(&mut app, "refresh", "bad \u{1b}]0;owned\u{7} name", snapshot().taken_at);
+    report_error(&mut app, ErrorSource::Refresh, "bad \u{1b}]0;owned\u{7} name", snapshot().taken_at);
     assert_eq!(app.errors[0].message, "bad \u{fffd} name");
 }
 
@@ -129,7 +142,7 @@ fn long_lists_scroll_to_keep_the_selection_visible() {
     let mut app = app();
     update(&mut app, Action::Resize { width: 80, height: 24 }, 0);
     for i in 0..50 {
-        report_error(&mut app, "refresh", &format!("error {i}"), snapshot().taken_at);
+        report_error(&mut app, ErrorSource::Refresh, &format!("error {i}"), snapshot().taken_at);
     }
     key(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "errors");
@@ -174,13 +187,13 @@ fn filter_narrows_rows_and_escape_clears_it() {
     loaded(&mut app, 0);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "kin");
-    assert_eq!(app.visible_layers().len(), 1);
+    assert_eq!(crate::app::overview::visible(&app).len(), 1);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.mode, Mode::Normal);
     assert_eq!(app.overview.filter, "kin");
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.overview.filter, "");
-    assert_eq!(app.visible_layers().len(), Layer::ALL.len());
+    assert_eq!(crate::app::overview::visible(&app).len(), Layer::ALL.len());
 }
 
 #[test]
@@ -191,7 +204,7 @@ fn enter_opens_the_layer_view_and_help_toggles() {
     assert_eq!(app.view(), ViewId::Streams);
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.mode, Mode::Help);
+    assert_eq!(app.mode, Mode::Help { scroll: 0 });
     key(&mut app, KeyCode::Char('?'));
     assert_eq!(app.mode, Mode::Normal);
 }
@@ -231,13 +244,13 @@ fn mouse_click_selects_the_row_under_it_and_wheel_scrolls() {
 #[test]
 fn errors_view_lists_and_clears() {
     let mut app = app();
-    report_error(&mut app, "refresh", "one", snapshot().taken_at);
-    report_error(&mut app, "refresh", "two", snapshot().taken_at);
+    report_error(&mut app, ErrorSource::Refresh, "one", snapshot().taken_at);
+    report_error(&mut app, ErrorSource::Refresh, "two", snapshot().taken_at);
     key(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "errors");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.view(), ViewId::Errors);
-    assert_eq!(app.visible_errors()[0].message, "two");
+    assert_eq!(crate::app::errors::visible(&app)[0].message, "two");
     key(&mut app, KeyCode::Char('x'));
     assert!(app.errors.is_empty());
 }
@@ -253,7 +266,8 @@ fn idle_console_has_nothing_to_redraw() {
 
 mod streams {
     use super::*;
-    use crate::app::streams::{ChartWindow, DialogKind, StreamSort};
+    use crate::app::stream_detail::{ChartWindow, DialogKind};
+    use crate::app::streams::StreamSort;
     use crate::model::{ShardInfo, StreamFacts, StreamSeries};
 
     fn with_streams() -> App {
@@ -265,7 +279,7 @@ mod streams {
             busy.incoming_records_per_second = Some(3_900.0);
             data.push(busy);
         }
-        update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snap)), at: snapshot().taken_at }, 100);
+        snapshot_loaded(&mut app, snap, 100);
         app
     }
 
@@ -309,7 +323,9 @@ mod streams {
 
     fn loaded_detail(app: &mut App) {
         let result = Ok(Box::new((facts(3_400.0), StreamSeries { period_seconds: 60, points: vec![] })));
-        update(app, Action::StreamDetailLoaded { stream: "orders".into(), result, at: snapshot().taken_at }, 200);
+        let id = awaited(&app.detail.as_ref().unwrap().request);
+        let at = snapshot().taken_at;
+        update(app, Action::StreamDetailLoaded { stream: "orders".into(), id, result, at }, 200);
     }
 
     #[test]
@@ -317,16 +333,16 @@ mod streams {
         let mut app = with_streams();
         let effects = open_orders(&mut app);
         assert_eq!(app.view(), ViewId::StreamDetail);
-        assert_eq!(effects, vec![Effect::FetchStreamDetail { stream: "orders".into(), minutes: 60 }]);
+        assert!(matches!(&effects[..], [Effect::FetchStreamDetail { stream, minutes: 60, .. }] if stream == "orders"));
         key(&mut app, KeyCode::Esc);
         for _ in 0..4 {
             key(&mut app, KeyCode::Char('s'));
         }
         assert_eq!(app.streams.sort, StreamSort::Records);
-        let names: Vec<&str> = crate::app::streams::visible_streams(&app).iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = crate::app::streams::visible(&app).iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, vec!["orders", "clickstream-events"], "busiest first");
         key(&mut app, KeyCode::Char('S'));
-        let names: Vec<&str> = crate::app::streams::visible_streams(&app).iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = crate::app::streams::visible(&app).iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, vec!["clickstream-events", "orders"]);
     }
 
@@ -337,7 +353,7 @@ mod streams {
         loaded_detail(&mut app);
         let effects = key(&mut app, KeyCode::Char('w'));
         assert_eq!(app.detail.as_ref().unwrap().window, ChartWindow::H3);
-        assert_eq!(effects, vec![Effect::FetchStreamDetail { stream: "orders".into(), minutes: 180 }]);
+        assert!(matches!(&effects[..], [Effect::FetchStreamDetail { stream, minutes: 180, .. }] if stream == "orders"));
     }
 
     #[test]
@@ -366,7 +382,7 @@ mod streams {
     #[test]
     fn a_refused_plan_cannot_be_confirmed_and_read_only_refuses_all() {
         let mut app = with_streams();
-        app.header.readonly = true;
+        app.readonly = true;
         open_orders(&mut app);
         loaded_detail(&mut app);
         key(&mut app, KeyCode::Char('x'));
@@ -395,7 +411,7 @@ mod streams {
         let call = crate::model::ReshardCall::MergeShards { shard: "a".into(), adjacent: "b".into() };
         let effects =
             update(&mut app, answered(Change::Reshard { stream: "orders".into(), call }, Ok(Applied::Done)), 300);
-        assert_eq!(effects, vec![Effect::FetchStreamDetail { stream: "orders".into(), minutes: 60 }]);
+        assert!(matches!(&effects[..], [Effect::FetchStreamDetail { stream, minutes: 60, .. }] if stream == "orders"));
         assert!(app.toasts.back().unwrap().message.contains("MergeShards accepted"));
     }
 }
@@ -406,6 +422,20 @@ mod peek {
 
     fn cursor() -> PeekCursor {
         PeekCursor { stream: "orders".into(), from: PeekFrom::Latest, shards: vec![] }
+    }
+
+    fn request(app: &App) -> super::super::request::RequestId {
+        awaited(&app.peek.as_ref().unwrap().request)
+    }
+
+    fn opened(app: &mut App, now: u64) -> Vec<Effect> {
+        let id = request(app);
+        update(app, Action::PeekOpened { id, result: Ok(cursor()), at: snapshot().taken_at }, now)
+    }
+
+    fn read(app: &mut App, result: Result<Vec<PeekRecord>, PlatformError>, now: u64) -> Vec<Effect> {
+        let id = request(app);
+        update(app, Action::PeekRead { id, cursor: cursor(), result, at: snapshot().taken_at }, now)
     }
 
     fn record(n: u32) -> PeekRecord {
@@ -424,13 +454,15 @@ mod peek {
         let mut effects = Vec::new();
         crate::app::peek::open(&mut app, "orders", None, &mut effects);
         assert_eq!(app.view(), ViewId::Peek);
-        assert_eq!(effects, vec![Effect::OpenPeek { stream: "orders".into(), shard: None, from: PeekFrom::Latest }]);
+        assert!(
+            matches!(&effects[..], [Effect::OpenPeek { stream, shard: None, from: PeekFrom::Latest, .. }] if stream == "orders")
+        );
         // Opened: a read is due at once.
-        let effects = update(&mut app, Action::PeekOpened { result: Ok(cursor()), at: snapshot().taken_at }, 1_000);
+        let effects = opened(&mut app, 1_000);
         assert!(matches!(&effects[..], [Effect::ReadPeek { limit: 500, .. }]));
         assert_eq!(update(&mut app, Action::Tick, 1_100), vec![], "one read in flight at a time");
         let result = Ok(vec![record(1), record(2)]);
-        update(&mut app, Action::PeekRead { cursor: cursor(), result, at: snapshot().taken_at }, 1_200);
+        read(&mut app, result, 1_200);
         let view = app.peek.as_ref().unwrap();
         assert_eq!(view.records.len(), 2);
         assert_eq!(view.list.selected, 1, "following stays on the newest record");
@@ -438,17 +470,14 @@ mod peek {
         assert_eq!(app.next_wake_ms(), Some(2_200).min(app.next_wake_ms()));
         assert_eq!(update(&mut app, Action::Tick, 2_100), vec![]);
         assert!(matches!(&update(&mut app, Action::Tick, 2_200)[..], [Effect::ReadPeek { .. }]));
-        update(&mut app, Action::PeekRead { cursor: cursor(), result: Ok(vec![]), at: snapshot().taken_at }, 2_300);
+        read(&mut app, Ok(vec![]), 2_300);
         // Paused: no more reads.
         key(&mut app, KeyCode::Char('f'));
         assert!(!app.peek.as_ref().unwrap().follow);
         assert_eq!(update(&mut app, Action::Tick, 9_000), vec![]);
         // From trim-horizon: the records clear and the shards are opened again.
         let effects = key(&mut app, KeyCode::Char('t'));
-        assert_eq!(
-            effects,
-            vec![Effect::OpenPeek { stream: "orders".into(), shard: None, from: PeekFrom::TrimHorizon }]
-        );
+        assert!(matches!(&effects[..], [Effect::OpenPeek { shard: None, from: PeekFrom::TrimHorizon, .. }]));
         assert!(app.peek.as_ref().unwrap().records.is_empty());
     }
 
@@ -457,9 +486,9 @@ mod peek {
         let mut app = app();
         let mut effects = Vec::new();
         crate::app::peek::open(&mut app, "orders", None, &mut effects);
-        update(&mut app, Action::PeekOpened { result: Ok(cursor()), at: snapshot().taken_at }, 1_000);
+        opened(&mut app, 1_000);
         let error = PlatformError::throttled("Kinesis GetRecords", "slow down");
-        update(&mut app, Action::PeekRead { cursor: cursor(), result: Err(error), at: snapshot().taken_at }, 1_100);
+        read(&mut app, Err(error), 1_100);
         assert!(app.errors.back().unwrap().message.contains("Kinesis GetRecords is throttling"));
         assert!(app.peek.as_ref().unwrap().cursor.is_some());
     }
@@ -469,9 +498,9 @@ mod peek {
         let mut app = app();
         let mut effects = Vec::new();
         crate::app::peek::open(&mut app, "orders", None, &mut effects);
-        update(&mut app, Action::PeekOpened { result: Ok(cursor()), at: snapshot().taken_at }, 1_000);
+        opened(&mut app, 1_000);
         let many: Vec<PeekRecord> = (0..1_500).map(record).collect();
-        update(&mut app, Action::PeekRead { cursor: cursor(), result: Ok(many), at: snapshot().taken_at }, 1_100);
+        read(&mut app, Ok(many), 1_100);
         let view = app.peek.as_ref().unwrap();
         assert_eq!(view.records.len(), crate::app::peek::RECORDS_KEPT);
         assert_eq!(view.records.front().unwrap().partition_key, "user500");
@@ -485,9 +514,9 @@ mod confirm {
     fn enhanced_monitoring_asks_first_and_read_only_refuses() {
         for readonly in [false, true] {
             let mut app = app();
-            app.header.readonly = readonly;
+            app.readonly = readonly;
             let mut effects = Vec::new();
-            crate::app::streams::open_detail(&mut app, "orders", &mut effects);
+            crate::app::stream_detail::open(&mut app, "orders", &mut effects);
             let facts = crate::model::StreamFacts {
                 name: "orders".into(),
                 status: "ACTIVE".into(),
@@ -504,13 +533,11 @@ mod confirm {
                 warnings: vec![],
             };
             let series = crate::model::StreamSeries { period_seconds: 60, points: vec![] };
+            let id = awaited(&app.detail.as_ref().unwrap().request);
+            let result = Ok(Box::new((facts, series)));
             update(
                 &mut app,
-                Action::StreamDetailLoaded {
-                    stream: "orders".into(),
-                    result: Ok(Box::new((facts, series))),
-                    at: snapshot().taken_at,
-                },
+                Action::StreamDetailLoaded { stream: "orders".into(), id, result, at: snapshot().taken_at },
                 10,
             );
             key(&mut app, KeyCode::Char('e'));
@@ -545,28 +572,48 @@ mod audit {
         key(&mut app, KeyCode::Char(':'));
         type_text(&mut app, "audit");
         let effects = key(&mut app, KeyCode::Enter);
-        let Some(Effect::FetchAudit { query }) = effects.first() else { panic!("{effects:?}") };
+        let Some(Effect::FetchAudit { query, .. }) = effects.first() else { panic!("{effects:?}") };
         assert_eq!(query.since, snapshot().taken_at - chrono::Duration::hours(1));
         assert!(!query.writes_only);
         assert_eq!(update(&mut app, Action::Tick, 10), vec![], "one lookup at a time");
-        update(
-            &mut app,
-            Action::AuditLoaded {
-                result: Ok(vec![event("alice", false), event("bob", true)]),
-                at: snapshot().taken_at,
-            },
-            20,
-        );
+        let id = awaited(&app.audit.request);
+        let result = Ok(vec![event("alice", false), event("bob", true)]);
+        update(&mut app, Action::AuditLoaded { id, result, at: snapshot().taken_at }, 20);
         assert_eq!(crate::app::audit::visible(&app).len(), 2);
         key(&mut app, KeyCode::Char('/'));
         type_text(&mut app, "ALI");
         assert_eq!(crate::app::audit::visible(&app).len(), 1);
         key(&mut app, KeyCode::Esc);
         let effects = key(&mut app, KeyCode::Char('w'));
-        assert!(matches!(&effects[..], [Effect::FetchAudit { query }] if query.writes_only));
+        assert!(matches!(&effects[..], [Effect::FetchAudit { query, .. }] if query.writes_only));
         let effects = key(&mut app, KeyCode::Char('t'));
         assert!(
-            matches!(&effects[..], [Effect::FetchAudit { query }] if query.since == snapshot().taken_at - chrono::Duration::hours(6))
+            matches!(&effects[..], [Effect::FetchAudit { query, .. }] if query.since == snapshot().taken_at - chrono::Duration::hours(6))
         );
+    }
+
+    /// `w` while a lookup is on its way: the old lookup's answer comes later and is dropped, so
+    /// every event on screen is one the writes-only filter asked for.
+    #[test]
+    fn an_answer_to_an_older_lookup_never_lands_under_a_newer_filter() {
+        let mut app = app();
+        loaded(&mut app, 0);
+        key(&mut app, KeyCode::Char(':'));
+        type_text(&mut app, "audit");
+        let effects = key(&mut app, KeyCode::Enter);
+        let Some(Effect::FetchAudit { id: every, query }) = effects.first().cloned() else { panic!("{effects:?}") };
+        assert!(!query.writes_only);
+        let effects = key(&mut app, KeyCode::Char('w'));
+        let Some(Effect::FetchAudit { id: writes, query }) = effects.first().cloned() else { panic!("{effects:?}") };
+        assert!(query.writes_only, "w asks again at once, without waiting for the first lookup");
+        let at = snapshot().taken_at;
+        let reads = Ok(vec![event("reader", true), event("writer", false)]);
+        update(&mut app, Action::AuditLoaded { id: every, result: reads, at }, 30);
+        assert!(app.audit.events.is_empty(), "the older lookup's answer is dropped");
+        assert!(app.audit.request.is_loading(), "the writes-only lookup is still awaited");
+        update(&mut app, Action::AuditLoaded { id: writes, result: Ok(vec![event("writer", false)]), at }, 40);
+        let users: Vec<&str> = crate::app::audit::visible(&app).iter().map(|e| e.user.as_str()).collect();
+        assert_eq!(users, ["writer"]);
+        assert!(app.audit.writes_only && !app.audit.request.is_loading());
     }
 }

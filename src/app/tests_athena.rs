@@ -3,7 +3,7 @@
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::tests::{answered, app, changes, key, snapshot, type_text};
+use super::tests::{answered, app, awaited, changes, key, snapshot, snapshot_loaded, type_text};
 use super::*;
 use crate::model::*;
 use crate::platform::PlatformError;
@@ -11,7 +11,7 @@ use crate::platform::PlatformError;
 fn open() -> App {
     let mut app = app();
     app.athena_target = Some(("ops".into(), "clickstream".into()));
-    update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot())), at: Utc::now() }, 10);
+    snapshot_loaded(&mut app, snapshot(), 10);
     key(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "athena");
     key(&mut app, KeyCode::Enter);
@@ -38,6 +38,30 @@ fn request(sql: &str) -> QueryRequest {
     QueryRequest { sql: sql.into(), database: "clickstream".into(), workgroup: "ops".into() }
 }
 
+/// The running query's state arrives.
+fn polled(app: &mut App, result: Result<QueryStatus, PlatformError>, now: u64) -> Vec<Effect> {
+    let request = awaited(&app.athena.running.as_ref().expect("a running query").poll);
+    update(app, Action::QueryPolled { id: "q1".into(), request, result }, now)
+}
+
+/// A page of the results arrives.
+fn page_loaded(app: &mut App, first: bool, result: Result<ResultPage, PlatformError>, now: u64) -> Vec<Effect> {
+    let request = awaited(&app.athena.results.as_ref().expect("results").pages);
+    update(app, Action::QueryResultsLoaded { id: "q1".into(), request, first, result }, now)
+}
+
+/// The local query history arrives.
+fn history(app: &mut App, entries: Vec<String>, now: u64) -> Vec<Effect> {
+    let id = awaited(&app.athena.history_read);
+    update(app, Action::QueryHistoryLoaded { id, entries }, now)
+}
+
+/// The Glue catalog arrives (read for `:athena`, or earlier for `:glue`).
+fn catalog_loaded(app: &mut App, now: u64) -> Vec<Effect> {
+    let id = app.glue.request.awaited().unwrap_or_else(|| app.glue.request.restart(now));
+    update(app, Action::GlueLoaded { id, result: Ok(Box::new(catalog())), at: Utc::now() }, now)
+}
+
 /// The gate's answer to the query the pane started: its execution id.
 fn started(id: &str) -> Action {
     answered(Change::StartQuery(request("SELECT n FROM t")), Ok(Applied::Answer(id.into())))
@@ -48,8 +72,8 @@ fn finished(app: &mut App, rows: &[&str], token: Option<&str>) {
     type_text(app, "SELECT n FROM t");
     f5(app);
     update(app, started("q1"), 100);
-    update(app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 200);
-    update(app, Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page(rows, token)) }, 300);
+    polled(app, Ok(status(QueryState::Succeeded)), 200);
+    page_loaded(app, true, Ok(page(rows, token)), 300);
 }
 
 fn page(rows: &[&str], token: Option<&str>) -> ResultPage {
@@ -89,17 +113,13 @@ fn running_follows_the_query_and_reads_the_first_page() {
     assert!(changes(&again).is_empty(), "one query at a time");
     assert!(app.athena.error.as_deref().unwrap_or("").contains("a query is running"));
     let effects = update(&mut app, started("q1"), 100);
-    assert!(effects.contains(&Effect::PollQuery { id: "q1".into() }));
-    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Running)) }, 200);
+    assert!(effects.iter().any(|e| matches!(e, Effect::PollQuery { id, .. } if id == "q1")));
+    polled(&mut app, Ok(status(QueryState::Running)), 200);
     assert_eq!(app.next_wake_ms(), Some(1_200), "polled again a second later");
-    let effects =
-        update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 1_300);
-    assert!(effects.contains(&Effect::FetchQueryResults { id: "q1".into(), token: None }));
-    update(
-        &mut app,
-        Action::QueryResultsLoaded { id: "q1".into(), first: true, result: Ok(page(&["n", "1", "2"], Some("p2"))) },
-        1_400,
-    );
+    assert!(update(&mut app, Action::Tick, 1_200).iter().any(|e| matches!(e, Effect::PollQuery { .. })));
+    let effects = polled(&mut app, Ok(status(QueryState::Succeeded)), 1_300);
+    assert!(effects.iter().any(|e| matches!(e, Effect::FetchQueryResults { id, token: None, .. } if id == "q1")));
+    page_loaded(&mut app, true, Ok(page(&["n", "1", "2"], Some("p2"))), 1_400);
     let results = app.athena.results.as_ref().unwrap();
     assert_eq!(results.rows.len(), 2, "the header row is dropped");
     assert!(app.athena.running.is_none() && app.athena.last.is_some());
@@ -111,13 +131,11 @@ fn scrolling_near_the_end_asks_for_the_next_page_once() {
     finished(&mut app, &["1", "2"], Some("p2"));
     key(&mut app, KeyCode::Esc);
     let effects = key(&mut app, KeyCode::Char('j'));
-    assert!(effects.contains(&Effect::FetchQueryResults { id: "q1".into(), token: Some("p2".into()) }));
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::FetchQueryResults { id, token: Some(t), .. } if id == "q1" && t == "p2")));
     assert!(key(&mut app, KeyCode::Char('j')).is_empty(), "one page at a time");
-    update(
-        &mut app,
-        Action::QueryResultsLoaded { id: "q1".into(), first: false, result: Ok(page(&["n", "3"], None)) },
-        400,
-    );
+    page_loaded(&mut app, false, Ok(page(&["n", "3"], None)), 400);
     let rows: Vec<_> = app.athena.results.as_ref().unwrap().rows.iter().map(|r| r[0].clone().unwrap()).collect();
     assert_eq!(rows, ["1", "2", "n", "3"], "only the first page carries a header");
 }
@@ -132,7 +150,7 @@ fn ctrl_c_cancels_a_running_query_instead_of_quitting() {
     let effects = update(&mut app, Action::Key(ctrl_c), 150);
     assert!(changes(&effects).contains(&&Change::StopQuery { id: "q1".into() }));
     assert!(!app.quitting);
-    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Cancelled)) }, 300);
+    polled(&mut app, Ok(status(QueryState::Cancelled)), 300);
     assert!(app.athena.error.as_deref().unwrap_or("").starts_with("CANCELLED"));
     update(&mut app, Action::Key(ctrl_c), 400);
     assert!(app.quitting, "with nothing running, Ctrl-C quits");
@@ -147,7 +165,7 @@ fn a_syntax_error_puts_the_cursor_where_athena_says() {
     f5(&mut app);
     update(&mut app, started("q1"), 100);
     key(&mut app, KeyCode::Esc);
-    update(&mut app, Action::QueryPolled { id: "q1".into(), result: Ok(status(QueryState::Failed)) }, 200);
+    polled(&mut app, Ok(status(QueryState::Failed)), 200);
     assert_eq!(app.athena.error_at, Some((0, 7)));
     assert_eq!((app.athena.editor.row, app.athena.editor.col), (0, 7));
     assert_eq!(app.athena.focus, athena::AthenaFocus::Editor);
@@ -159,11 +177,11 @@ fn bad_sql_read_only_and_failures_are_said_in_the_pane() {
     let mut app = open();
     assert!(f5(&mut app).is_empty());
     assert_eq!(app.athena.error.as_deref(), Some("there is no SQL to run"));
-    app.header.readonly = true;
+    app.readonly = true;
     type_text(&mut app, "DROP TABLE events");
     assert!(f5(&mut app).is_empty());
     assert!(app.athena.error.as_deref().unwrap_or("").starts_with("read-only mode"));
-    app.header.readonly = false;
+    app.readonly = false;
     f5(&mut app);
     let error = PlatformError::failed("Athena (sandbox)", "no SQL engine");
     update(&mut app, answered(Change::StartQuery(request("SELECT 1")), Err(error)), 100);
@@ -201,7 +219,7 @@ fn results_export_to_a_csv_or_json_path() {
 #[test]
 fn up_at_the_top_recalls_older_queries_and_down_comes_back_to_the_draft() {
     let mut app = open();
-    update(&mut app, Action::QueryHistoryLoaded { entries: vec!["SELECT 1".into(), "SELECT 2\nFROM t".into()] }, 20);
+    history(&mut app, vec!["SELECT 1".into(), "SELECT 2\nFROM t".into()], 20);
     type_text(&mut app, "SELECT 3");
     key(&mut app, KeyCode::Up);
     assert_eq!(app.athena.editor.text(), "SELECT 2\nFROM t");
@@ -249,7 +267,7 @@ fn saved_queries_are_picked_into_the_editor_and_the_editor_saved_by_name() {
         Change::SaveQuery(SavedQuery { id: String::new(), ..saved("pages again", "SELECT page_url\nFROM events") });
     assert!(changes(&effects).contains(&&expected), "{effects:?}");
 
-    app.header.readonly = true;
+    app.readonly = true;
     update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), 50);
     type_text(&mut app, "x");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
@@ -319,9 +337,12 @@ fn tab_completes_names_from_the_glue_catalog_read_on_first_use() {
     let mut app = open();
     type_text(&mut app, "SELECT event_ty");
     let effects = key(&mut app, KeyCode::Tab);
-    assert!(effects.contains(&Effect::FetchGlue), "the catalog is read when first needed: {effects:?}");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::FetchGlue { .. })),
+        "the catalog is read when first needed: {effects:?}"
+    );
     assert_eq!(app.athena.focus, athena::AthenaFocus::Editor, "tab after a word does not leave the editor");
-    update(&mut app, Action::GlueLoaded { result: Ok(Box::new(catalog())), at: Utc::now() }, 60);
+    catalog_loaded(&mut app, 60);
     assert_eq!(app.athena.editor.text(), "SELECT event_type", "the Tab that asked completes when the catalog is here");
     type_text(&mut app, ", ev");
     key(&mut app, KeyCode::Tab);
@@ -340,7 +361,7 @@ fn tab_completes_names_from_the_glue_catalog_read_on_first_use() {
 #[test]
 fn the_catalog_browser_inserts_names_and_the_database_picker_changes_the_target() {
     let mut app = open();
-    update(&mut app, Action::GlueLoaded { result: Ok(Box::new(catalog())), at: Utc::now() }, 20);
+    catalog_loaded(&mut app, 20);
     type_text(&mut app, "SELECT  FROM x");
     for _ in 0..7 {
         key(&mut app, KeyCode::Left);
@@ -374,7 +395,7 @@ fn the_catalog_browser_inserts_names_and_the_database_picker_changes_the_target(
 #[test]
 fn history_lists_the_workgroup_then_the_local_file_and_replaces_the_sql() {
     let mut app = open();
-    update(&mut app, Action::QueryHistoryLoaded { entries: vec!["SELECT local".into(), "SELECT 2".into()] }, 15);
+    history(&mut app, vec!["SELECT local".into(), "SELECT 2".into()], 15);
     type_text(&mut app, "draft");
     let effects = ctrl(&mut app, 'r');
     assert!(effects.contains(&Effect::LoadWorkgroupHistory { workgroup: "ops".into() }));

@@ -3,10 +3,14 @@
 use chrono::{TimeZone, Utc};
 use crossterm::event::KeyCode;
 
-use super::tests::{answered, app, changes, key, type_text};
+use super::tests::{answered, app, awaited, changes, key, snapshot_loaded, type_text};
 use super::*;
 use crate::model::*;
 use crate::platform::PlatformError;
+
+fn fetches_glue(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::FetchGlue { .. }))
+}
 
 fn run(id: &str, state: &str) -> GlueRunDetail {
     GlueRunDetail {
@@ -47,10 +51,11 @@ fn open_glue(runs: Vec<GlueRunDetail>) -> App {
     key(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "glue");
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(effects.contains(&Effect::FetchGlue), "{effects:?}");
+    assert!(fetches_glue(&effects), "{effects:?}");
     // A second key while the read is out asks for nothing more.
-    assert!(!key(&mut app, KeyCode::Char('j')).contains(&Effect::FetchGlue));
-    update(&mut app, Action::GlueLoaded { result: Ok(Box::new(overview(runs))), at: Utc::now() }, 50);
+    assert!(!fetches_glue(&key(&mut app, KeyCode::Char('j'))));
+    let id = awaited(&app.glue.request);
+    update(&mut app, Action::GlueLoaded { id, result: Ok(Box::new(overview(runs))), at: Utc::now() }, 50);
     app
 }
 
@@ -65,7 +70,7 @@ fn dialog(app: &App) -> &confirm::ConfirmDialog {
 fn opening_reads_glue_and_warnings_reach_the_error_history() {
     let app = open_glue(vec![run("jr_1", "SUCCEEDED")]);
     assert_eq!(app.glue.selected_job().map(|j| j.name.as_str()), Some("curate"));
-    assert!(app.errors.iter().any(|e| e.source == "glue" && e.message.contains("GetCrawlerMetrics")));
+    assert!(app.errors.iter().any(|e| e.source == ErrorSource::Glue && e.message.contains("GetCrawlerMetrics")));
 }
 
 #[test]
@@ -79,7 +84,7 @@ fn starting_a_run_is_confirmed_then_made() {
     assert_eq!(changes(&effects), vec![&change], "{effects:?}");
     // The answer is toasted and Glue is read again.
     let effects = update(&mut app, answered(change, Ok(Applied::Answer("run jr_2 started".into()))), 60);
-    assert!(effects.contains(&Effect::FetchGlue));
+    assert!(fetches_glue(&effects));
     assert!(app.toasts.iter().any(|t| t.message == "StartJobRun: run jr_2 started"));
 }
 
@@ -92,7 +97,7 @@ fn a_busy_job_or_read_only_mode_refuses_with_no_effect() {
     key(&mut app, KeyCode::Esc);
 
     let mut app = open_glue(vec![run("jr_1", "SUCCEEDED")]);
-    app.header.readonly = true;
+    app.readonly = true;
     key(&mut app, KeyCode::Char('c'));
     assert!(dialog(&app).refusal.as_deref().unwrap_or("").starts_with("read-only mode"));
     assert!(changes(&key(&mut app, KeyCode::Enter)).is_empty());
@@ -138,13 +143,14 @@ fn a_failed_read_is_reported_and_can_be_retried() {
     key(&mut app, KeyCode::Enter);
     let error =
         PlatformError::answered("Glue GetJob", crate::platform::ServiceError::new("AccessDeniedException", "no"));
-    let effects = update(&mut app, Action::GlueLoaded { result: Err(error), at: Utc::now() }, 50);
-    assert!(!app.glue.loading);
+    let id = awaited(&app.glue.request);
+    let effects = update(&mut app, Action::GlueLoaded { id, result: Err(error), at: Utc::now() }, 50);
+    assert!(!app.glue.request.is_loading());
     assert!(app.errors.back().is_some_and(|e| e.message.contains("AccessDeniedException")));
     // No retry storm: keys ask for nothing; the next refresh reads again.
-    assert!(!effects.contains(&Effect::FetchGlue));
-    assert!(!key(&mut app, KeyCode::Char('j')).contains(&Effect::FetchGlue));
+    assert!(!fetches_glue(&effects));
+    assert!(!fetches_glue(&key(&mut app, KeyCode::Char('j'))));
     let snapshot = super::tests::snapshot();
-    let effects = update(&mut app, Action::SnapshotLoaded { result: Ok(Box::new(snapshot)), at: Utc::now() }, 90);
-    assert!(effects.contains(&Effect::FetchGlue), "{effects:?}");
+    let effects = snapshot_loaded(&mut app, snapshot, 90);
+    assert!(fetches_glue(&effects), "{effects:?}");
 }

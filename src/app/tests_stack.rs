@@ -4,10 +4,14 @@
 use crossterm::event::KeyCode;
 
 use super::stack::StackTarget;
-use super::tests::{answered, app, changes, key, type_text};
+use super::tests::{answered, app, awaited, changes, key, type_text};
 use super::*;
 use crate::model::*;
 use crate::platform::PlatformError;
+
+fn fetches_stack(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::FetchStack { name, .. } if name == "clickstream"))
+}
 
 fn stack_app() -> App {
     let mut app = app();
@@ -15,7 +19,7 @@ fn stack_app() -> App {
         Some(StackTarget { name: "clickstream".into(), template: Ok(("{\"Resources\":{}}".into(), vec![])) });
     type_text(&mut app, ":stack");
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }), "{effects:?}");
+    assert!(fetches_stack(&effects), "{effects:?}");
     app
 }
 
@@ -37,7 +41,8 @@ fn event(at_ms: i64, id: &str, status: &str) -> StackEvent {
 fn loaded(app: &mut App, status: Option<&str>, mut events: Vec<StackEvent>, now: u64) -> Vec<Effect> {
     events.reverse();
     let result = Ok((status.map(summary), events));
-    update(app, Action::StackLoaded { result, at: chrono::Utc::now() }, now)
+    let id = awaited(&app.stack.request);
+    update(app, Action::StackLoaded { id, result, at: chrono::Utc::now() }, now)
 }
 
 /// The gate's answer to a plan: the change set, or why not.
@@ -84,7 +89,7 @@ fn a_applies_after_planning_and_the_operation_is_followed_until_it_ends() {
     let started =
         Action::Changed { change: apply.clone(), started_ms: 1_000, result: Ok(Applied::Done), at: chrono::Utc::now() };
     let effects = update(&mut app, started, 300);
-    assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }));
+    assert!(fetches_stack(&effects));
     assert!(app.stack.plan.is_none(), "the applied plan is gone");
     loaded(
         &mut app,
@@ -95,7 +100,7 @@ fn a_applies_after_planning_and_the_operation_is_followed_until_it_ends() {
     assert_eq!(app.next_wake_ms(), Some(3_300), "polled every 3 s while it changes");
     assert!(update(&mut app, Action::Tick, 1_000).iter().all(|e| !matches!(e, Effect::FetchStack { .. })));
     let effects = update(&mut app, Action::Tick, 3_300);
-    assert!(effects.contains(&Effect::FetchStack { name: "clickstream".into() }), "{effects:?}");
+    assert!(fetches_stack(&effects), "{effects:?}");
     loaded(
         &mut app,
         Some("UPDATE_COMPLETE"),
@@ -130,7 +135,7 @@ fn no_changes_asks_nothing_and_x_discards_a_plan() {
     let failed = Err(PlatformError::failed("CloudFormation", "ValidationError"));
     key(&mut app, KeyCode::Char('p'));
     update(&mut app, planned(failed), 400);
-    assert!(!app.stack.planning && app.errors.back().is_some_and(|e| e.source == "plan"));
+    assert!(!app.stack.planning.is_loading() && app.errors.back().is_some_and(|e| e.source == ErrorSource::Plan));
 }
 
 #[test]
@@ -148,13 +153,13 @@ fn delete_needs_the_exact_name_and_ends_when_the_stack_is_gone() {
     loaded(&mut app, None, vec![], 300);
     assert!(app.toasts.iter().any(|t| t.message == "delete finished: clickstream is gone"));
     assert!(!app.stack.busy(), "nothing left to poll");
-    assert_eq!(app.stack.summary, Some(None));
+    assert_eq!(app.stack.found, super::stack::Found::Missing);
 }
 
 #[test]
 fn read_only_refuses_plan_apply_and_delete_with_no_effect() {
     let mut app = stack_app();
-    app.header.readonly = true;
+    app.readonly = true;
     loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
     for k in ['p', 'a', 'D'] {
         app.mode = Mode::Normal;
@@ -166,7 +171,8 @@ fn read_only_refuses_plan_apply_and_delete_with_no_effect() {
     }
     // Drift only reads: allowed.
     app.mode = Mode::Normal;
-    assert_eq!(key(&mut app, KeyCode::Char('d')), vec![Effect::DetectDrift { name: "clickstream".into() }]);
+    let effects = key(&mut app, KeyCode::Char('d'));
+    assert!(matches!(&effects[..], [Effect::DetectDrift { name, .. }] if name == "clickstream"));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod confirm;
 pub mod glue;
+pub mod keys;
 pub mod lists;
 pub mod logs;
 pub mod peek;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::{Action, Effect};
+use crate::app::{Action, Effect, ErrorSource};
 use crate::model::{Applied, Change};
 use crate::platform::{Platform, PlatformError};
 use crate::session::{self, Session};
@@ -38,17 +38,17 @@ impl Executor {
     }
 
     /// Tells the reducer of a failure outside a platform call (the clipboard, the history).
-    fn failed(tx: &UnboundedSender<Action>, source: &str, message: String) {
-        let _ = tx.send(Action::Failed { source: source.into(), message, at: now() });
+    fn failed(tx: &UnboundedSender<Action>, source: ErrorSource, message: String) {
+        let _ = tx.send(Action::Failed { source, message, at: now() });
     }
 
     pub fn execute(&mut self, effect: Effect) {
         match effect {
             Effect::Change { change, detail } => self.change(change, detail),
-            Effect::FetchSnapshot => self.spawn(|platform, _| async move {
-                Action::SnapshotLoaded { result: platform.snapshot().await.map(Box::new), at: now() }
+            Effect::FetchSnapshot { id } => self.spawn(|platform, _| async move {
+                Action::SnapshotLoaded { id, result: platform.snapshot().await.map(Box::new), at: now() }
             }),
-            Effect::FetchStreamDetail { stream, minutes } => self.spawn(|platform, session| async move {
+            Effect::FetchStreamDetail { stream, minutes, id } => self.spawn(|platform, session| async move {
                 let result = async {
                     let facts = session::reshard::stream_facts(&session, platform.as_ref(), &stream)
                         .await?
@@ -57,29 +57,30 @@ impl Executor {
                     Ok(Box::new((facts, series)))
                 }
                 .await;
-                Action::StreamDetailLoaded { stream, result, at: now() }
+                Action::StreamDetailLoaded { stream, id, result, at: now() }
             }),
-            Effect::FetchAudit { query } => {
+            Effect::FetchAudit { query, id } => {
                 let tx = self.tx.clone();
                 self.spawn(|platform, session| async move {
                     let result = session::audit::events(&session, platform.as_ref(), &query).await.map(|audit| {
                         if let Some(problem) = audit.journal_problem {
-                            Executor::failed(&tx, "journal", format!("{problem}; lakeops' own entries are missing"));
+                            let message = format!("{problem}; lakeops' own entries are missing");
+                            Executor::failed(&tx, ErrorSource::Journal, message);
                         }
                         audit.events
                     });
-                    Action::AuditLoaded { result, at: now() }
+                    Action::AuditLoaded { id, result, at: now() }
                 })
             }
-            Effect::OpenPeek { stream, shard, from } => self.spawn(|platform, _| async move {
-                Action::PeekOpened { result: platform.open_peek(&stream, shard.as_deref(), from).await, at: now() }
+            Effect::OpenPeek { stream, shard, from, id } => self.spawn(|platform, _| async move {
+                Action::PeekOpened { id, result: platform.open_peek(&stream, shard.as_deref(), from).await, at: now() }
             }),
-            Effect::ReadPeek { mut cursor, limit } => self.spawn(|platform, _| async move {
+            Effect::ReadPeek { mut cursor, limit, id } => self.spawn(|platform, _| async move {
                 let result = platform.read_peek(&mut cursor, limit).await;
-                Action::PeekRead { cursor, result, at: now() }
+                Action::PeekRead { id, cursor, result, at: now() }
             }),
-            Effect::FetchLogs { query, append } => self.spawn(|platform, _| async move {
-                Action::LogsLoaded { append, result: platform.function_logs(&query).await, at: now() }
+            Effect::FetchLogs { query, append, id } => self.spawn(|platform, _| async move {
+                Action::LogsLoaded { id, append, result: platform.function_logs(&query).await, at: now() }
             }),
             Effect::StartLiveTail { query } => self.start_live_tail(query),
             Effect::StopLiveTail => {
@@ -96,17 +97,19 @@ impl Executor {
             Effect::LoadWorkgroups => self.spawn(|platform, _| async move {
                 Action::WorkgroupsLoaded { result: platform.workgroups().await, at: now() }
             }),
-            Effect::LoadQueryHistory => {
-                self.spawn(|_, session| async move { Action::QueryHistoryLoaded { entries: session.history.recent() } })
+            Effect::LoadQueryHistory { id } => {
+                self.spawn(
+                    |_, session| async move { Action::QueryHistoryLoaded { id, entries: session.history.recent() } },
+                )
             }
             Effect::CopyToClipboard { text } => self.copy_to_clipboard(&text),
-            Effect::PollQuery { id } => self.spawn(|platform, _| async move {
+            Effect::PollQuery { id, request } => self.spawn(|platform, _| async move {
                 let result = platform.query_status(&id).await;
-                Action::QueryPolled { id, result }
+                Action::QueryPolled { id, request, result }
             }),
-            Effect::FetchQueryResults { id, token } => self.spawn(|platform, _| async move {
+            Effect::FetchQueryResults { id, token, request } => self.spawn(|platform, _| async move {
                 let result = platform.query_results(&id, token.as_deref()).await;
-                Action::QueryResultsLoaded { id, first: token.is_none(), result }
+                Action::QueryResultsLoaded { id, request, first: token.is_none(), result }
             }),
             Effect::ExportResults { id, path, json, columns, rows, next_token } => {
                 self.spawn(|platform, _| async move {
@@ -115,19 +118,19 @@ impl Executor {
                     Action::Exported { result, at: now() }
                 })
             }
-            Effect::FetchGlue => self.spawn(|platform, _| async move {
-                Action::GlueLoaded { result: platform.glue_overview().await.map(Box::new), at: now() }
+            Effect::FetchGlue { id } => self.spawn(|platform, _| async move {
+                Action::GlueLoaded { id, result: platform.glue_overview().await.map(Box::new), at: now() }
             }),
-            Effect::FetchStack { name } => self.spawn(|platform, _| async move {
+            Effect::FetchStack { name, id } => self.spawn(|platform, _| async move {
                 let result = match platform.stack(&name).await {
                     Ok(None) => Ok((None, Vec::new())),
                     Ok(Some(summary)) => platform.stack_events(&name).await.map(|events| (Some(summary), events)),
                     Err(e) => Err(e),
                 };
-                Action::StackLoaded { result, at: now() }
+                Action::StackLoaded { id, result, at: now() }
             }),
-            Effect::DetectDrift { name } => self.spawn(|platform, _| async move {
-                Action::DriftLoaded { result: platform.stack_drift(&name).await, at: now() }
+            Effect::DetectDrift { name, id } => self.spawn(|platform, _| async move {
+                Action::DriftLoaded { id, result: platform.stack_drift(&name).await, at: now() }
             }),
             Effect::Quit => {}
         }
@@ -141,7 +144,7 @@ impl Executor {
             let started_ms = platform.now().timestamp_millis() - 1_000;
             let result = match &change {
                 Change::StartQuery(request) => {
-                    let mut problem = |message: String| Executor::failed(&tx, "history", message);
+                    let mut problem = |message: String| Executor::failed(&tx, ErrorSource::History, message);
                     session::query::start(&session, platform.as_ref(), request, &mut problem).await.map(Applied::Answer)
                 }
                 _ => session.gate.apply(platform.as_ref(), &change, &detail).await,
@@ -170,7 +173,7 @@ impl Executor {
         let sequence = crate::ops::athena::osc52(text);
         let mut out = std::io::stdout();
         if let Err(e) = out.write_all(sequence.as_bytes()).and_then(|_| out.flush()) {
-            Executor::failed(&self.tx, "clipboard", format!("could not write to the terminal: {e}"));
+            Executor::failed(&self.tx, ErrorSource::Clipboard, format!("could not write to the terminal: {e}"));
         }
     }
 }

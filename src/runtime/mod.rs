@@ -40,7 +40,8 @@ pub async fn run(
         loaded,
         paths,
         Box::new(move |message| {
-            let _ = journal_problems.send(Action::Failed { source: "journal".into(), message, at: chrono::Utc::now() });
+            let source = crate::app::ErrorSource::Journal;
+            let _ = journal_problems.send(Action::Failed { source, message, at: chrono::Utc::now() });
         }),
     );
     let mut executor = Executor { platform: platform.clone(), session: Arc::new(session), tx, live_tail: None };

@@ -42,11 +42,24 @@ pub struct Loaded {
     /// The profile's name as given (`sandbox`, or a file stem).
     pub profile: String,
     pub profile_origin: String,
+    /// `[keys]`, as the files set it (the console checks the names against its key table).
+    pub keys: Vec<KeyOverride>,
+}
+
+/// One setting of `[keys]`: a command's keys, everywhere (`view` none) or in one view, and the
+/// file that set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOverride {
+    pub view: Option<String>,
+    pub command: String,
+    pub keys: Vec<String>,
+    pub origin: String,
 }
 
 struct Layer {
     origin: String,
     table: toml::Table,
+    keys: Vec<KeyOverride>,
 }
 
 /// Loads every layer. `env` is the process environment (passed in so tests can vary it).
@@ -96,13 +109,58 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
 
     let theme_name = settings.console.theme.clone();
     let theme = theme::resolve(&theme_name, paths, &origin_of("console.theme", &layers))?;
-    Ok(Loaded { settings, theme, profile: source.name, profile_origin: source.origin })
+    // A later file's key for a command replaces an earlier one's.
+    let mut keys: Vec<KeyOverride> = Vec::new();
+    for o in layers.into_iter().flat_map(|l| l.keys) {
+        keys.retain(|k| (&k.view, &k.command) != (&o.view, &o.command));
+        keys.push(o);
+    }
+    Ok(Loaded { settings, theme, profile: source.name, profile_origin: source.origin, keys })
 }
 
 fn parse_layer(origin: &str, text: &str) -> Result<Layer, SettingsError> {
-    let table: toml::Table = text.parse().map_err(|e| theme::toml_error(origin, text, &e))?;
+    let mut table: toml::Table = text.parse().map_err(|e| theme::toml_error(origin, text, &e))?;
+    let keys = take_keys(&mut table, origin)?;
     keys::check_known(&table, origin, true)?;
-    Ok(Layer { origin: origin.to_string(), table })
+    Ok(Layer { origin: origin.to_string(), table, keys })
+}
+
+/// Takes `[keys]` out of a file's table: `command = "key"` or `["key", …]`, or a table of those
+/// for one view. The names are the console's to check; the shape is checked here.
+fn take_keys(table: &mut toml::Table, origin: &str) -> Result<Vec<KeyOverride>, SettingsError> {
+    let Some(value) = table.remove("keys") else { return Ok(Vec::new()) };
+    let expected =
+        "expected a key (\"q\"), a list of keys ([\"j\", \"↓\"]), or a table of them for one view ([keys.streams])";
+    let toml::Value::Table(keys) = value else {
+        return Err(SettingsError::new(origin, Some("keys"), "expected a table ([keys])"));
+    };
+    let mut out = Vec::new();
+    for (name, value) in keys {
+        let setting = format!("keys.{name}");
+        match key_list(&value) {
+            Some(list) => out.push(KeyOverride { view: None, command: name, keys: list, origin: origin.into() }),
+            None => {
+                let toml::Value::Table(view) = value else {
+                    return Err(SettingsError::new(origin, Some(&setting), expected));
+                };
+                for (command, value) in view {
+                    let list = key_list(&value)
+                        .ok_or_else(|| SettingsError::new(origin, Some(&format!("{setting}.{command}")), expected))?;
+                    out.push(KeyOverride { view: Some(name.clone()), command, keys: list, origin: origin.into() });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A key as a string, or keys as an array of strings.
+fn key_list(value: &toml::Value) -> Option<Vec<String>> {
+    match value {
+        toml::Value::String(key) => Some(vec![key.clone()]),
+        toml::Value::Array(keys) => keys.iter().map(|k| k.as_str().map(str::to_string)).collect(),
+        _ => None,
+    }
 }
 
 /// `LAKEOPS_CONSOLE__REFRESH_SECONDS` is `console.refresh_seconds`; variables without `__`
@@ -119,7 +177,7 @@ fn env_layer(env: &[(String, String)]) -> Result<Layer, SettingsError> {
         // Environment values are text; the config crate parses them, so only keys are checked here.
         keys::check_known(&table, &format!("environment variable {name}"), false)?;
     }
-    Ok(Layer { origin: "environment".into(), table })
+    Ok(Layer { origin: "environment".into(), table, keys: Vec::new() })
 }
 
 fn flag_layer(o: &Overrides) -> Layer {
@@ -139,7 +197,7 @@ fn flag_layer(o: &Overrides) -> Layer {
     if let Some(speed) = o.speed {
         insert_dotted(&mut table, "sandbox.speed", speed.into());
     }
-    Layer { origin: "command line".into(), table }
+    Layer { origin: "command line".into(), table, keys: Vec::new() }
 }
 
 fn insert_dotted(table: &mut toml::Table, key: &str, value: toml::Value) {

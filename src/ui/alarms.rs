@@ -28,7 +28,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     draw_queues(data, theme, frame, top);
     let now = audit::reference_time(app);
-    let rows = app.visible_alarms();
+    let rows = crate::app::alarms::visible(app);
     let cursor = &app.alarms_cursor;
     let firing = data.firing().count();
     let filter =

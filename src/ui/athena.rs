@@ -9,8 +9,9 @@ use ratatui::Frame;
 
 use super::{base, clip, dim, panel};
 use crate::app::athena::{AthenaFocus, AthenaView, Results};
+use crate::app::keymap::Context;
 use crate::app::picker::Picker;
-use crate::app::App;
+use crate::app::{App, Command, ViewId};
 use crate::model::text::sanitize;
 use crate::ops::athena::{dollars, query_cost, Rates};
 use crate::ops::format::{bytes, millis, thousands};
@@ -28,14 +29,32 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(status_lines(app, theme)).wrap(Wrap { trim: true }), status);
     match &view.results {
         Some(r) => {
-            draw_results(r, view.focus == AthenaFocus::Results, theme, frame, results);
+            let pane = Some(crate::app::registry::Pane::Results);
+            let k = |command| {
+                app.keys.chords_in(Context::View(ViewId::Athena), pane, command).first().map(|c| c.to_string())
+            };
+            let keys = |a, b| format!("{}/{}", k(a).unwrap_or_default(), k(b).unwrap_or_default());
+            let scroll = format!("{}, {}", keys(Command::Down, Command::Up), keys(Command::Left, Command::Right));
+            draw_results(r, &scroll, view.focus == AthenaFocus::Results, theme, frame, results);
             if r.detail {
-                draw_row(r, theme, frame, area);
+                let closes = format!("{} or {} closes", app.key(Command::Open), app.key(Command::Back));
+                draw_row(r, &closes, theme, frame, area);
             }
         }
         None => {
-            let hint = "Write SQL above and run it with F5 (or Ctrl-Enter). Tab completes names, Ctrl-B browses the \
-                        catalog, Ctrl-R lists the history, Esc moves to the results; ? lists every key.";
+            let k = |command| app.key(command);
+            let run: Vec<String> =
+                app.keys.chords(Context::View(ViewId::Athena), Command::Run).iter().map(|c| c.to_string()).collect();
+            let hint = format!(
+                "Write SQL above and run it with {}. {} completes names, {} browses the catalog, {} lists the \
+                 history, {} moves to the results; {} lists every key.",
+                run.join(" or "),
+                k(Command::Complete),
+                k(Command::Catalog),
+                k(Command::History),
+                k(Command::Back),
+                k(Command::Help)
+            );
             frame.render_widget(
                 Paragraph::new(Line::styled(hint, dim(theme)))
                     .wrap(Wrap { trim: true })
@@ -180,14 +199,19 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         let scanned =
             r.status.as_ref().and_then(|s| s.scanned_bytes).map(|b| format!(" · scanned {}", bytes(b as f64)));
         lines.push(Line::styled(
-            format!("{state} for {elapsed}{} — Ctrl-C or x cancels", scanned.unwrap_or_default()),
+            format!(
+                "{state} for {elapsed}{} — {} or {} cancels",
+                scanned.unwrap_or_default(),
+                app.keys.label(ViewId::Athena, Command::Interrupt),
+                app.key(Command::Cancel)
+            ),
             Style::new().fg(theme.accent),
         ));
     } else if let Some(s) = &view.last {
         let sql = view.editor.text();
         let scanned = s.scanned_bytes.unwrap_or(0);
         let rows = view.results.as_ref().map(|r| {
-            if r.loading && r.rows.is_empty() {
+            if r.pages.is_loading() && r.rows.is_empty() {
                 return " · reading rows…".to_string();
             }
             let more = if r.next_token.is_some() { "+" } else { "" };
@@ -218,9 +242,9 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_results(r: &Results, focused: bool, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = format!(
-        " {}results — row {} of {}{} (j/k, h/l scroll) ",
+        " {}results — row {} of {}{} ({scroll} scroll) ",
         if focused { "▸ " } else { "" },
         thousands((r.row + 1).min(r.rows.len()) as f64),
         thousands(r.rows.len() as f64),
@@ -233,7 +257,8 @@ fn draw_results(r: &Results, focused: bool, theme: &Theme, frame: &mut Frame, ar
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if r.columns.is_empty() {
-        let text = if r.loading { "Reading the results…" } else { "No columns: the statement returned nothing." };
+        let text =
+            if r.pages.is_loading() { "Reading the results…" } else { "No columns: the statement returned nothing." };
         frame.render_widget(Paragraph::new(Line::styled(text, dim(theme))), inner);
         return;
     }
@@ -344,7 +369,7 @@ pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect
 }
 
 /// The selected row whole: each column's name and value, long values wrapped, NULL apart.
-fn draw_row(r: &Results, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_row(r: &Results, closes: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(row) = r.rows.get(r.row) else { return };
     let rect = super::centered(area, 100, area.height.saturating_sub(4));
     frame.render_widget(ratatui::widgets::Clear, rect);
@@ -361,6 +386,6 @@ fn draw_row(r: &Results, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    let title = format!(" row {} — enter or esc closes ", thousands((r.row + 1) as f64));
+    let title = format!(" row {} — {closes} ", thousands((r.row + 1) as f64));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(theme, title)), rect);
 }

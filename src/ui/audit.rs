@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{base, dim, panel};
-use crate::app::{audit, layout, App};
+use crate::app::{audit, layout, App, Command};
 use crate::model::text::sanitize;
 use crate::ops::audit::{mark as audit_mark, Mark};
 use crate::ops::record_view::Kind;
@@ -18,13 +18,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let view = &app.audit;
     let rows = audit::visible(app);
     let [list, detail] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
-    let scope = if view.writes_only { "writes only (w)" } else { "all events (w)" };
+    let writes = app.key(Command::WritesOnly);
+    let scope = if view.writes_only { format!("writes only ({writes})") } else { format!("all events ({writes})") };
     let filter = if view.cursor.filter.is_empty() {
         String::new()
     } else {
         format!(" — filter: {}", sanitize(&view.cursor.filter))
     };
-    let title = format!(" Audit — last {} (t) — {scope} — {} events{filter} ", view.window.label(), rows.len());
+    let window = app.key(Command::Window);
+    let title = format!(" Audit — last {} ({window}) — {scope} — {} events{filter} ", view.window.label(), rows.len());
     let block = panel(theme, title);
     let inner = block.inner(list);
     frame.render_widget(block, list);
@@ -33,8 +35,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
     )];
     if rows.is_empty() {
-        let text =
-            if view.loading && !view.loaded_once { "Reading CloudTrail…" } else { "No events in this window." };
+        let text = if !view.request.answered() { "Reading CloudTrail…" } else { "No events in this window." };
         lines.push(Line::styled(text, dim(theme)));
     }
     let page = layout::list_rows(list).height as usize;

@@ -11,19 +11,16 @@ use crate::app::confirm::ConfirmDialog;
 use crate::model::text::sanitize;
 use crate::settings::Theme;
 
-pub fn draw(dialog: &ConfirmDialog, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(dialog: &ConfirmDialog, keys: &super::DialogKeys, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> =
         dialog.lines.iter().map(|l| Line::styled(format!("  {}", sanitize(l)), base(theme))).collect();
     lines.push(Line::raw(""));
     match &dialog.refusal {
         Some(reason) => {
             lines.push(Line::styled(sanitize(reason), Style::new().fg(theme.critical)));
-            lines.push(Line::styled("esc: cancel", dim(theme)));
+            lines.push(Line::styled(keys.cancel.clone(), dim(theme)));
         }
-        None => lines.push(Line::styled(
-            "enter: make this change · esc: cancel",
-            Style::new().fg(theme.warn).add_modifier(Modifier::BOLD),
-        )),
+        None => lines.push(Line::styled(keys.yes.clone(), Style::new().fg(theme.warn).add_modifier(Modifier::BOLD))),
     }
     // Long lines wrap: count the rows they take (one more for word breaks) so nothing is cut.
     let inner = 86usize.min(area.width as usize).saturating_sub(2).max(1);

@@ -11,7 +11,7 @@ use crate::app::{layout, App};
 use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let rows = app.visible_errors();
+    let rows = crate::app::errors::visible(app);
     let filter = &app.errors_cursor.filter;
     let title = if filter.is_empty() {
         format!(" Errors ({}) ", rows.len())
@@ -33,7 +33,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let selected = pos == app.errors_cursor.selected;
         let (fg, bg) = if selected { (theme.highlight_fg, theme.highlight_bg) } else { (theme.text, theme.background) };
         let count = if e.count > 1 { format!(" (×{})", e.count) } else { String::new() };
-        let text = format!("{:<10}{:<10}{}{count}", e.at.format("%H:%M:%S"), e.source, e.message);
+        let text = format!("{:<10}{:<10}{}{count}", e.at.format("%H:%M:%S"), e.source.label(), e.message);
         let pad = (inner.width as usize).saturating_sub(text.chars().count());
         lines.push(Line::from(vec![
             Span::styled(text, Style::new().fg(fg).bg(bg)),

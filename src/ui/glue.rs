@@ -19,7 +19,7 @@ use crate::settings::Theme;
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let view = &app.glue;
     let Some(data) = &view.data else {
-        let text = if view.loading { "Reading Glue…" } else { "Glue not read yet." };
+        let text = if view.request.is_loading() { "Reading Glue…" } else { "Glue not read yet." };
         frame.render_widget(Paragraph::new(Line::styled(text, dim(theme))).block(panel(theme, " Glue ")), area);
         return;
     };

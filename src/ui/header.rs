@@ -19,7 +19,7 @@ pub fn draw(app: &App, theme: &crate::settings::Theme, frame: &mut Frame, area: 
         sep.clone(),
         Span::styled(format!("{} {}", h.backend, sanitize(&h.location)), base(theme)),
     ];
-    if h.readonly {
+    if app.readonly {
         left.push(Span::raw(" "));
         left.push(Span::styled(
             " READ-ONLY ",

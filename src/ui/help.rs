@@ -1,4 +1,5 @@
-//! `?`: every key of the current view.
+//! `?`: every key of the view on screen, from the key table as configured. In read-only mode
+//! the keys that change something say they are refused.
 
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -7,28 +8,48 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{base, centered, dim, panel};
-use crate::app::{keymap, App};
+use crate::app::keymap::Context;
+use crate::app::{App, Command, ViewId};
 use crate::settings::Theme;
 
-pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let bindings = keymap::bindings(app.view());
-    let mut lines: Vec<Line> = bindings
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(
-                    format!(" {:<16}", b.keys),
-                    Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD),
-                ),
-                Span::styled(b.does, base(theme)),
-            ])
-        })
-        .collect();
+pub fn draw(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let key_style = Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD);
+    // Keys longer than the column get a line of their own, the description below them.
+    const KEYS_WIDTH: usize = 16;
+    let mut lines: Vec<Line> = Vec::new();
+    for row in app.keys.help(app.view()) {
+        let refused = row.changes && app.readonly;
+        let does = if refused { format!("{} (refused: read-only)", row.does) } else { row.does };
+        let (keys_style, does_style) = if refused { (dim(theme), dim(theme)) } else { (key_style, base(theme)) };
+        if row.keys.chars().count() >= KEYS_WIDTH {
+            lines.push(Line::styled(format!(" {}", row.keys), keys_style));
+            lines.push(Line::styled(format!(" {:KEYS_WIDTH$}{does}", ""), does_style));
+        } else {
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {:<KEYS_WIDTH$}", row.keys), keys_style),
+                Span::styled(does, does_style),
+            ]));
+        }
+    }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(" views: :overview :streams :lambda :glue :redshift :alarms", dim(theme)));
-    lines.push(Line::styled("        :audit :athena :stack :pipeline :errors", dim(theme)));
-    let rect = centered(area, 76, lines.len() as u16 + 2);
+    let names: Vec<String> =
+        ViewId::ALL.iter().flat_map(|v| v.view().names().iter()).map(|n| format!(":{n}")).collect();
+    lines.push(Line::styled(format!(" views: {}", names[..names.len().min(6)].join(" ")), dim(theme)));
+    if names.len() > 6 {
+        lines.push(Line::styled(format!("        {}", names[6..].join(" ")), dim(theme)));
+    }
+    // Taller than the screen: the lines scroll (a list's keys), and the title says so.
+    let room = area.height.saturating_sub(2) as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(room));
+    let more = lines.len() > room;
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
+    // As wide as the longest line, at least 76, at most the screen.
+    let longest = shown.iter().map(|l| l.width()).max().unwrap_or(0) as u16 + 3;
+    let rect = centered(area, longest.clamp(76, area.width.saturating_sub(2).max(76)), shown.len() as u16 + 2);
     frame.render_widget(Clear, rect);
-    let title = format!(" Keys — {} (esc closes) ", app.view().title());
-    frame.render_widget(Paragraph::new(lines).block(panel(theme, title)).style(base(theme)), rect);
+    let first = |command| app.keys.chords(Context::List, command).first().map(|c| c.to_string()).unwrap_or_default();
+    let scrolls =
+        if more { format!(", {} {} scroll", first(Command::Down), first(Command::Up)) } else { String::new() };
+    let title = format!(" Keys — {} ({} closes{scrolls}) ", app.view().title(), app.key(Command::Back));
+    frame.render_widget(Paragraph::new(shown).block(panel(theme, title)).style(base(theme)), rect);
 }

@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::chart::{render_chart, ChartSpec};
 use super::{base, dim, panel};
-use crate::app::App;
+use crate::app::{App, Command};
 use crate::model::text::sanitize;
 use crate::model::{FunctionStatus, LogKind};
 use crate::ops::format::{millis, percent, thousands};
@@ -26,7 +26,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(Line::styled(reason, dim(theme))).block(panel(theme, " Lambda ")), area);
         return;
     };
-    let title = format!(" {} — charts {} (w) ", sanitize(&f.name), view.window.label());
+    let title = format!(" {} — charts {} ({}) ", sanitize(&f.name), view.window.label(), app.key(Command::Window));
     let block = panel(theme, title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -107,8 +107,9 @@ fn draw_charts(f: &FunctionStatus, minutes: u32, theme: &Theme, frame: &mut Fram
 fn draw_log(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let view = &app.lambda;
     let [list, detail] = Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(area);
-    let scope = if view.errors_only { "errors and timeouts (e)" } else { "every line (e)" };
-    let follow = if view.follow { "following ● (f)" } else { "not following (f)" };
+    let (e, f) = (app.key(Command::ErrorsOnly), app.key(Command::Follow));
+    let scope = if view.errors_only { format!("errors and timeouts ({e})") } else { format!("every line ({e})") };
+    let follow = if view.tail.following() { format!("following ● ({f})") } else { format!("not following ({f})") };
     let title = format!(" log — {scope} — {follow} — {} events ", view.events.len());
     let block = panel(theme, title);
     let inner = block.inner(list);
@@ -116,7 +117,8 @@ fn draw_log(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = inner.height as usize;
     let mut lines = Vec::new();
     if view.events.is_empty() {
-        let text = if view.loading { "Reading CloudWatch Logs…" } else { "No log events in the last hour." };
+        let text =
+            if view.request.is_loading() { "Reading CloudWatch Logs…" } else { "No log events in the last hour." };
         lines.push(Line::styled(text, dim(theme)));
     }
     // Newest at the bottom, like a terminal tail; the selection scrolls the window up.

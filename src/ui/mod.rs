@@ -39,30 +39,39 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     }
     let areas = layout::areas(area);
     header::draw(app, theme, frame, areas.header);
-    match app.view() {
-        ViewId::Overview => overview::draw(app, theme, frame, areas.body),
-        ViewId::Errors => errors::draw(app, theme, frame, areas.body),
-        ViewId::Streams => streams::draw(app, theme, frame, areas.body),
-        ViewId::StreamDetail => stream_detail::draw(app, theme, frame, areas.body),
-        ViewId::Peek => peek::draw(app, theme, frame, areas.body),
-        ViewId::Audit => audit::draw(app, theme, frame, areas.body),
-        ViewId::Glue => glue::draw(app, theme, frame, areas.body),
-        ViewId::Athena => athena::draw(app, theme, frame, areas.body),
-        ViewId::Pipeline => pipeline::draw(app, theme, frame, areas.body),
-        ViewId::Redshift => redshift::draw(app, theme, frame, areas.body),
-        ViewId::Alarms => alarms::draw(app, theme, frame, areas.body),
-        ViewId::Lambda => lambda::draw(app, theme, frame, areas.body),
-        ViewId::Stack => stack::draw(app, theme, frame, areas.body),
-    }
+    draw_view(app, theme, frame, areas.body);
     status::draw(app, theme, frame, areas.status);
     toast::draw(app, theme, frame, areas.body);
     match &app.mode {
-        Mode::Help => help::draw(app, theme, frame, areas.body),
-        Mode::Reshard(dialog) => reshard_dialog::draw(dialog, theme, frame, areas.body),
-        Mode::Confirm(dialog) => confirm_dialog::draw(dialog, theme, frame, areas.body),
+        Mode::Help { scroll } => help::draw(app, *scroll, theme, frame, areas.body),
+        Mode::Reshard(dialog) => reshard_dialog::draw(dialog, &dialog_keys(app), theme, frame, areas.body),
+        Mode::Confirm(dialog) => confirm_dialog::draw(dialog, &dialog_keys(app), theme, frame, areas.body),
         Mode::Pick(picker) => athena::draw_picker(picker, theme, frame, areas.body),
         _ => {}
     }
+}
+
+/// Each view is drawn by the module of its name (the registry in `app::registry` lists them).
+macro_rules! draw_views {
+    ($($id:ident $module:ident,)*) => {
+        fn draw_view(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+            match app.view() {
+                $(ViewId::$id => $module::draw(app, theme, frame, area),)*
+            }
+        }
+    };
+}
+crate::app::registry::for_each_view!(draw_views);
+
+/// What a dialog's keys are, said at its foot: "enter: make this change · esc: cancel".
+pub(crate) struct DialogKeys {
+    pub yes: String,
+    pub cancel: String,
+}
+
+fn dialog_keys(app: &App) -> DialogKeys {
+    let (confirm, cancel) = crate::app::prompt::line_keys(&app.keys);
+    DialogKeys { yes: format!("{confirm}: make this change · {cancel}: cancel"), cancel: format!("{cancel}: cancel") }
 }
 
 fn too_small(theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -49,9 +49,10 @@ fn draw_layers(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(Span::styled(text, dim(theme))));
     }
-    let rows = app.visible_layers();
+    let rows = crate::app::overview::visible(app);
     if rows.is_empty() && !app.layers.is_empty() {
-        lines.push(Line::from(Span::styled("no layer matches the filter (esc clears it)", dim(theme))));
+        let clear = app.key(crate::app::Command::Back);
+        lines.push(Line::from(Span::styled(format!("no layer matches the filter ({clear} clears it)"), dim(theme))));
     }
     let page = (layout::list_rows(area).height / 2) as usize;
     for (pos, &i) in rows.iter().enumerate().skip(app.overview.offset).take(page.max(1)) {

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{base, dim, panel};
-use crate::app::App;
+use crate::app::{App, Command};
 use crate::model::text::sanitize;
 use crate::ops::record_view::{self, Kind};
 use crate::settings::Theme;
@@ -17,11 +17,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(view) = app.peek.as_ref() else { return };
     let [list, record] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
     let scope = view.shard.as_deref().map(sanitize).unwrap_or_else(|| "all shards".into());
-    let follow = if view.follow { "following (f)" } else { "paused (f)" };
+    let f = app.key(Command::Follow);
+    let follow = if view.follow { format!("following ({f})") } else { format!("paused ({f})") };
     let title = format!(
-        " {} — {scope} — from {} (t) — {follow} — {} records ",
+        " {} — {scope} — from {} ({}) — {follow} — {} records ",
         sanitize(&view.stream),
         view.from.label(),
+        app.key(Command::From),
         view.records.len()
     );
     let block = panel(theme, title);

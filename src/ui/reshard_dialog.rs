@@ -7,11 +7,11 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{base, centered, dim, panel};
-use crate::app::streams::{DialogKind, ReshardDialog};
+use crate::app::stream_detail::{DialogKind, ReshardDialog};
 use crate::model::text::sanitize;
 use crate::settings::Theme;
 
-pub fn draw(dialog: &ReshardDialog, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(dialog: &ReshardDialog, keys: &super::DialogKeys, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = match dialog.kind {
         DialogKind::Scale => " Scale uniformly ",
         DialogKind::Split => " Split shard ",
@@ -35,15 +35,12 @@ pub fn draw(dialog: &ReshardDialog, theme: &Theme, frame: &mut Frame, area: Rect
                 lines.push(Line::styled(format!("  {line}"), base(theme)));
             }
             lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "enter: make this change · esc: cancel",
-                Style::new().fg(theme.warn).add_modifier(Modifier::BOLD),
-            ));
+            lines.push(Line::styled(keys.yes.clone(), Style::new().fg(theme.warn).add_modifier(Modifier::BOLD)));
         }
         Err(reason) => {
             lines.push(Line::styled(sanitize(reason), Style::new().fg(theme.critical)));
             lines.push(Line::raw(""));
-            lines.push(Line::styled("esc: cancel", dim(theme)));
+            lines.push(Line::styled(keys.cancel.clone(), dim(theme)));
         }
     }
     let rect = centered(area, 78, lines.len() as u16 + 4);

@@ -8,7 +8,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{base, dim, panel};
-use crate::app::App;
+use crate::app::stack::Found;
+use crate::app::{App, Command};
 use crate::model::text::sanitize;
 use crate::model::{is_failure, StackEvent};
 use crate::provision::{diff_lines, summary};
@@ -56,15 +57,15 @@ fn draw_head(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let view = &app.stack;
     let name = view.name();
     let mut lines = Vec::new();
-    let first = match &view.summary {
-        None if view.loading => Line::styled(format!("Reading stack {name}…"), dim(theme)),
-        None => Line::styled(format!("Stack {name} not read yet."), dim(theme)),
-        Some(None) => Line::from(vec![
+    let first = match &view.found {
+        Found::NotRead if view.request.is_loading() => Line::styled(format!("Reading stack {name}…"), dim(theme)),
+        Found::NotRead => Line::styled(format!("Stack {name} not read yet."), dim(theme)),
+        Found::Missing => Line::from(vec![
             Span::styled(format!("{name}  "), base(theme).add_modifier(Modifier::BOLD)),
             Span::styled("no such stack", Style::new().fg(theme.warn)),
-            Span::styled("   p plans its creation from the profile", dim(theme)),
+            Span::styled(format!("   {} plans its creation from the profile", app.key(Command::Plan)), dim(theme)),
         ]),
-        Some(Some(s)) => {
+        Found::Stack(s) => {
             let mut spans = vec![
                 Span::styled(format!("{}  ", s.name), base(theme).add_modifier(Modifier::BOLD)),
                 Span::styled(s.status.clone(), status_style(theme, &s.status)),
@@ -94,12 +95,24 @@ fn draw_head(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Style::new().fg(theme.critical).add_modifier(Modifier::BOLD),
             ));
         }
-    } else if view.planning {
+    } else if view.planning.is_loading() {
         lines.push(Line::styled("planning: CloudFormation is computing the change set…", dim(theme)));
-    } else if view.drifting {
+    } else if view.drifting.is_loading() {
         lines.push(Line::styled("detecting drift…", dim(theme)));
     } else {
-        lines.push(Line::styled("p plan · a apply · x discard plan · d drift · D delete · ? keys", dim(theme)));
+        let key = |command| app.key(command);
+        lines.push(Line::styled(
+            format!(
+                "{} plan · {} apply · {} discard plan · {} drift · {} delete · {} keys",
+                key(Command::Plan),
+                key(Command::Apply),
+                key(Command::Discard),
+                key(Command::Drift),
+                key(Command::Delete),
+                key(Command::Help)
+            ),
+            dim(theme),
+        ));
     }
     frame.render_widget(Paragraph::new(lines).style(base(theme)), area);
 }
@@ -121,7 +134,8 @@ fn draw_plan(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .collect();
     let creates = if plan.creates { " (new stack)" } else { "" };
     let title = if plan.has_changes() {
-        format!(" Plan{creates}: {} — a applies, x discards ", summary(plan))
+        let (apply, discard) = (app.key(Command::Apply), app.key(Command::Discard));
+        format!(" Plan{creates}: {} — {apply} applies, {discard} discards ", summary(plan))
     } else {
         " Plan ".to_string()
     };
@@ -153,7 +167,7 @@ fn draw_events(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_outputs(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let outputs = app.stack.summary.as_ref().and_then(|s| s.as_ref()).map(|s| s.outputs.as_slice()).unwrap_or(&[]);
+    let outputs = app.stack.summary().map(|s| s.outputs.as_slice()).unwrap_or(&[]);
     let width = outputs.iter().map(|o| o.key.len()).max().unwrap_or(0).min(24);
     let mut lines: Vec<Line> = outputs
         .iter()

@@ -1,3 +1,6 @@
+//! The bottom line: in normal mode the view's title and its keys (from the key table, as
+//! configured); in a dialog or a typed line, what the keys do there.
+
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -5,18 +8,21 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{base, dim};
-use crate::app::{completions, App, Mode, ViewId};
+use crate::app::keymap::Context;
+use crate::app::prompt::line_keys;
+use crate::app::{completions, App, Command, Mode};
 use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let key = Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD);
+    let (confirm, cancel) = line_keys(&app.keys);
     let line = match &app.mode {
         Mode::Command { input, .. } => {
-            let matches = completions(input.trim());
+            let complete = app.keys.chords(Context::Dialog, Command::Complete).first().map(|c| c.to_string());
             let hint = if input.is_empty() {
-                "views: overview streams lambda glue … (tab completes)".to_string()
+                format!("views: overview streams lambda glue … ({} completes)", complete.unwrap_or_default())
             } else {
-                matches.join(" ")
+                completions(input.trim()).join(" ")
             };
             Line::from(vec![
                 Span::styled(":", key),
@@ -27,60 +33,73 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Mode::Filter { input } => Line::from(vec![
             Span::styled("/", key),
             Span::styled(format!("{input}▏"), base(theme)),
-            Span::styled("   enter keeps the filter, esc clears it", dim(theme)),
+            Span::styled(format!("   {confirm} keeps the filter, {cancel} clears it"), dim(theme)),
         ]),
-        Mode::Arguments { job, input, error } => {
-            typed_line(theme, &format!("arguments for {job}: "), input, error, "KEY=VALUE … then enter; esc cancels")
-        }
+        Mode::Arguments { job, input, error } => typed_line(
+            theme,
+            &format!("arguments for {job}: "),
+            input,
+            error,
+            &format!("KEY=VALUE … then {confirm}; {cancel} cancels"),
+        ),
         Mode::DeleteStack { stack, input, error } => typed_line(
             theme,
             &format!("type {stack} to DELETE it: "),
             input,
             error,
-            "every resource but the buckets and the key goes; esc keeps it",
+            &format!("every resource but the buckets and the key goes; {cancel} keeps it"),
         ),
-        Mode::Pick(picker) => Line::from(vec![
-            Span::styled(" ↑↓ ", key),
-            Span::styled("choose", dim(theme)),
-            Span::styled("  enter ", key),
-            Span::styled(picker.purpose.verb(), dim(theme)),
-            Span::styled("  esc ", key),
-            Span::styled("close", dim(theme)),
-        ]),
+        Mode::Pick(picker) => keys_line(
+            theme,
+            &[
+                ("↑↓", "choose".to_string()),
+                (confirm.as_str(), picker.purpose.verb().to_string()),
+                (cancel.as_str(), "close".into()),
+            ],
+        ),
         Mode::SaveQuery { input, error } => typed_line(
             theme,
             "save query as: ",
             input,
             error,
-            "enter saves the editor's SQL in the workgroup; esc cancels",
+            &format!("{confirm} saves the editor's SQL in the workgroup; {cancel} cancels"),
         ),
         Mode::Export { input, error } => typed_line(
             theme,
             "export results to: ",
             input,
             error,
-            "a path ending in .csv or .json, then enter; esc cancels",
+            &format!("a path ending in .csv or .json, then {confirm}; {cancel} cancels"),
         ),
-        Mode::Help => Line::from(vec![Span::styled(" esc ", key), Span::styled("close help", dim(theme))]),
-        Mode::Reshard(_) | Mode::Confirm(_) => Line::from(vec![
-            Span::styled(" enter ", key),
-            Span::styled("confirm", dim(theme)),
-            Span::styled("  esc ", key),
-            Span::styled("cancel", dim(theme)),
-        ]),
+        Mode::Help { .. } => keys_line(theme, &[(cancel.as_str(), "close help".to_string())]),
+        Mode::Reshard(_) | Mode::Confirm(_) => {
+            keys_line(theme, &[(confirm.as_str(), "confirm".to_string()), (cancel.as_str(), "cancel".to_string())])
+        }
         Mode::Normal => {
             let mut spans = vec![Span::styled(
                 format!(" {} ", app.view().title()),
                 Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg),
             )];
-            for (k, what) in hints(app) {
-                spans.push(Span::styled(format!("  {k}"), key));
-                spans.push(Span::styled(format!(" {what}"), dim(theme)));
+            for hint in app.hints() {
+                spans.push(Span::styled(format!("  {}", hint.key), key));
+                spans.push(Span::styled(format!(" {}", hint.label), dim(theme)));
             }
             Line::from(spans)
         }
     };
     frame.render_widget(Paragraph::new(line).style(base(theme)), area);
+}
+
+/// Keys and what they do: " enter confirm  esc cancel".
+fn keys_line(theme: &Theme, keys: &[(&str, String)]) -> Line<'static> {
+    let key = Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD);
+    let mut spans = Vec::new();
+    for (i, (k, what)) in keys.iter().enumerate() {
+        let gap = if i == 0 { " " } else { "  " };
+        spans.push(Span::styled(format!("{gap}{k} "), key));
+        spans.push(Span::styled(what.clone(), dim(theme)));
+    }
+    Line::from(spans)
 }
 
 /// A line being typed: its label, the text with a cursor, then its error or what to do.
@@ -91,63 +110,4 @@ fn typed_line(theme: &Theme, label: &str, input: &str, error: &Option<String>, h
         None => Span::styled(format!("   {hint}"), dim(theme)),
     };
     Line::from(vec![Span::styled(label.to_string(), key), Span::styled(format!("{input}▏"), base(theme)), after])
-}
-
-fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
-    let mut out = Vec::new();
-    match app.view() {
-        ViewId::Overview => {
-            out.push(("enter", "open"));
-            out.push(("/", "filter"));
-        }
-        ViewId::Errors => {
-            out.push(("/", "filter"));
-            out.push(("x", "clear"));
-        }
-        ViewId::Streams => {
-            out.push(("enter", "detail"));
-            out.push(("s", "sort"));
-            out.push(("/", "filter"));
-        }
-        ViewId::Audit => {
-            out.push(("w", "writes"));
-            out.push(("t", "window"));
-            out.push(("/", "filter"));
-        }
-        ViewId::Alarms => out.push(("/", "filter")),
-        ViewId::Athena => {
-            out.push(("F5", "run"));
-            out.push(("tab", "editor/results"));
-            out.push(("x", "cancel"));
-            out.push(("e", "export"));
-        }
-        ViewId::Lambda => {
-            out.push(("w", "window"));
-            out.push(("e", "errors"));
-            out.push(("f", "follow"));
-        }
-        ViewId::Glue => {
-            out.push(("tab", "pane"));
-            out.push(("s", "run"));
-            out.push(("x", "stop"));
-            out.push(("c", "crawl"));
-        }
-        ViewId::Peek => {
-            out.push(("f", "follow"));
-            out.push(("t", "from"));
-        }
-        ViewId::StreamDetail => {
-            out.push(("p", "peek"));
-            out.push(("w", "window"));
-            out.push(("u", "scale"));
-            out.push(("x", "split"));
-            out.push(("m", "merge"));
-        }
-        _ => {}
-    }
-    if app.views.len() > 1 {
-        out.push(("esc", "back"));
-    }
-    out.extend([(":", "command"), ("r", "refresh"), ("?", "help"), ("q", "quit")]);
-    out
 }

@@ -8,8 +8,8 @@ use ratatui::Frame;
 
 use super::chart::{render_chart, ChartSpec};
 use super::{base, dim, panel};
-use crate::app::streams::StreamDetail;
-use crate::app::App;
+use crate::app::stream_detail::StreamDetail;
+use crate::app::{App, Command};
 use crate::model::text::sanitize;
 use crate::model::{CapacityMode, StreamFacts, StreamPoint, StreamStatus};
 use crate::ops::format::{percent, thousands};
@@ -19,7 +19,8 @@ use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(detail) = app.detail.as_ref() else { return };
-    let title = format!(" {} — charts {} (w) ", sanitize(&detail.stream), detail.window.label());
+    let title =
+        format!(" {} — charts {} ({}) ", sanitize(&detail.stream), detail.window.label(), app.key(Command::Window));
     let block = panel(theme, title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -35,12 +36,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .as_ref()
         .and_then(|s| s.streams.ready())
         .and_then(|all| all.iter().find(|s| s.name == detail.stream));
-    frame.render_widget(Paragraph::new(info_lines(facts, status, theme)), info);
+    frame.render_widget(Paragraph::new(info_lines(app, facts, status, theme)), info);
     draw_charts(detail, facts, theme, frame, charts);
-    draw_shard_map(detail, facts, theme, frame, map);
+    draw_shard_map(app, detail, facts, theme, frame, map);
 }
 
-fn info_lines(facts: &StreamFacts, status: Option<&StreamStatus>, theme: &Theme) -> Vec<Line<'static>> {
+fn info_lines(app: &App, facts: &StreamFacts, status: Option<&StreamStatus>, theme: &Theme) -> Vec<Line<'static>> {
     let status_color = if facts.status == "ACTIVE" { theme.ok } else { theme.warn };
     let quota = match (facts.account_open_shards, facts.account_shard_limit) {
         (Some(open), Some(limit)) => format!(" · account shards {open}/{limit}"),
@@ -49,7 +50,9 @@ fn info_lines(facts: &StreamFacts, status: Option<&StreamStatus>, theme: &Theme)
     let peak = facts.peak_records_per_second.map(|p| format!(" · peak {}/s", thousands(p))).unwrap_or_default();
     let retention = status.map(|s| format!("retention {} h · ", s.retention_hours)).unwrap_or_default();
     let encryption = facts.encryption.as_deref().map(sanitize).unwrap_or_else(|| "unencrypted".into());
-    let monitoring = if facts.enhanced_monitoring { "shard metrics on (e)" } else { "shard metrics off (e)" };
+    let e = app.key(Command::EnhancedMonitoring);
+    let monitoring =
+        if facts.enhanced_monitoring { format!("shard metrics on ({e})") } else { format!("shard metrics off ({e})") };
     let consumers = if facts.consumers.is_empty() {
         "no fan-out consumers".to_string()
     } else {
@@ -126,11 +129,20 @@ fn draw_charts(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame:
     );
 }
 
-fn draw_shard_map(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_shard_map(app: &App, detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = shard_map::rows(facts);
     let open: Vec<_> = rows.iter().filter(|r| r.open).collect();
     let closed = rows.len() - open.len();
-    let title = format!(" shard map — {} open, {} closed (u scale · x split · m merge · M mode) ", open.len(), closed);
+    let k = |command| app.key(command);
+    let title = format!(
+        " shard map — {} open, {} closed ({} scale · {} split · {} merge · {} mode) ",
+        open.len(),
+        closed,
+        k(Command::Scale),
+        k(Command::Split),
+        k(Command::Merge),
+        k(Command::SwitchMode)
+    );
     let block = panel(theme, title);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::{base, dim, health_color, panel};
-use crate::app::streams::visible_streams;
+use crate::app::streams::visible as visible_streams;
 use crate::app::{layout, App};
 use crate::model::text::sanitize;
 use crate::model::{CapacityMode, StreamStatus};

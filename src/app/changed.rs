@@ -1,0 +1,70 @@
+//! Changes coming back from the write gate: the view that asked for one hears how it went.
+
+use chrono::{DateTime, Utc};
+
+use super::action::Effect;
+use super::report::{report_error, toast, ErrorSource};
+use super::state::{App, ToastLevel};
+use super::{athena, glue, stack, stream_detail};
+use crate::model::{Applied, Change};
+use crate::platform::GateError;
+
+pub fn changed(
+    app: &mut App,
+    change: Change,
+    started_ms: i64,
+    result: Result<Applied, GateError>,
+    at: DateTime<Utc>,
+    effects: &mut Vec<Effect>,
+) {
+    let result = result.map_err(|e| e.to_string());
+    match change {
+        Change::Reshard { stream, call } => {
+            match result {
+                Ok(_) => toast(app, ToastLevel::Info, format!("{} accepted: {stream} is UPDATING", call.api_name())),
+                Err(e) => report_error(app, ErrorSource::Reshard, &e, at),
+            }
+            stream_detail::changed(app, effects);
+        }
+        Change::EnhancedMonitoring { stream, on } => {
+            let what = if on { "enhanced monitoring on" } else { "enhanced monitoring off" };
+            match result {
+                Ok(_) => toast(app, ToastLevel::Info, format!("{what}: done on {stream}")),
+                Err(e) => report_error(app, ErrorSource::Monitoring, &e, at),
+            }
+            stream_detail::changed(app, effects);
+        }
+        Change::Glue(change) => {
+            match result {
+                Ok(applied) => toast(app, ToastLevel::Info, format!("{}: {}", change.api_name(), applied.answer())),
+                Err(e) => report_error(app, ErrorSource::Glue, &e, at),
+            }
+            glue::changed(app, effects);
+        }
+        Change::StartQuery(_) => athena::started(app, result.map(|applied| applied.answer())),
+        Change::StopQuery { .. } => athena::stopped(app, result.map(|_| ())),
+        Change::SaveQuery(query) => match result {
+            Ok(_) => toast(app, ToastLevel::Info, format!("saved as {:?}", query.name)),
+            Err(e) => report_error(app, ErrorSource::Athena, &e, at),
+        },
+        Change::PlanStack { .. } => stack::planned(app, result.map(Applied::into_plan), at),
+        Change::DiscardPlan { change_set, .. } => {
+            if let Err(e) = result {
+                report_error(app, ErrorSource::Plan, &format!("the change set {change_set} was not deleted: {e}"), at);
+            }
+        }
+        Change::ApplyPlan { .. } => match result {
+            Ok(_) => stack::started(app, "apply", started_ms, effects),
+            Err(e) => report_error(app, ErrorSource::Apply, &e, at),
+        },
+        Change::DeleteStack { .. } => match result {
+            Ok(_) => stack::started(app, "delete", started_ms, effects),
+            Err(e) => report_error(app, ErrorSource::Delete, &e, at),
+        },
+        Change::Sandbox(_) => {
+            if let Err(e) = result {
+                report_error(app, ErrorSource::Sandbox, &e, at);
+            }
+        }
+    }
+}

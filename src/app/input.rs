@@ -1,0 +1,99 @@
+//! Keys: each becomes a command through the key table (the mode's, then the view's, its list's,
+//! the console's), or text where something is being typed.
+
+use crossterm::event::KeyEvent;
+
+use super::action::Effect;
+use super::chord::Chord;
+use super::command::Command;
+use super::keymap::Context;
+use super::list;
+use super::state::{App, Mode};
+use super::update::run;
+use super::{athena, confirm, glue, picker, prompt, stack, stream_detail};
+
+pub fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let Some(chord) = Chord::of(&key) else { return };
+    // The interrupt key works in every mode: it cancels what runs, else quits.
+    if app.keys.command(Context::Global, None, chord) == Some(Command::Interrupt) {
+        let cancelled = app.mode == Mode::Normal && app.view().view().command(app, Command::Interrupt, effects);
+        if !cancelled {
+            run(app, Command::Quit, effects);
+        }
+        return;
+    }
+    let dialog = app.keys.command(Context::Dialog, None, chord);
+    match &app.mode {
+        Mode::Normal => normal(app, chord, key, effects),
+        Mode::Help { .. } => help(app, chord),
+        Mode::Command { .. } => prompt::command_key(app, dialog, key, effects),
+        Mode::Filter { .. } => prompt::filter_key(app, dialog, key),
+        Mode::Reshard(_) => match dialog {
+            Some(command) => stream_detail::dialog_command(app, command, effects),
+            None => stream_detail::dialog_text(app, key),
+        },
+        Mode::Confirm(_) => {
+            if let Some(command) = dialog {
+                confirm::command(app, command, effects);
+            }
+        }
+        Mode::Pick(_) => {
+            if let Some(command) = dialog.or_else(|| app.keys.command(Context::List, None, chord)) {
+                picker::command(app, command);
+            }
+        }
+        Mode::Arguments { .. } => glue::arguments_key(app, dialog, key),
+        Mode::DeleteStack { .. } => stack::delete_key(app, dialog, key, effects),
+        Mode::Export { .. } => athena::export_key(app, dialog, key, effects),
+        Mode::SaveQuery { .. } => athena::save_key(app, dialog, key, effects),
+    }
+}
+
+/// The view's own keys first; then text, where the view takes it; then its list's keys and
+/// those everywhere (but not keys that type, in a view that takes text).
+fn normal(app: &mut App, chord: Chord, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let view = app.view();
+    let pane = view.view().pane(app);
+    if let Some(command) = app.keys.command(Context::View(view), pane, chord) {
+        if dispatch(app, command, effects) {
+            return;
+        }
+    }
+    let takes_text = view.view().takes_text(app);
+    if takes_text && view.view().text(app, key, effects) {
+        return;
+    }
+    if takes_text && chord.is_text() {
+        return;
+    }
+    let list = view.view().list().map(|_| Context::List);
+    for context in list.into_iter().chain([Context::Global]) {
+        if let Some(command) = app.keys.command(context, None, chord) {
+            if dispatch(app, command, effects) {
+                return;
+            }
+        }
+    }
+}
+
+/// A command means what the view makes of it first, then what a list does, then the console's.
+pub fn dispatch(app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
+    app.view().view().command(app, command, effects) || list::command(app, command) || run(app, command, effects)
+}
+
+/// In the help: its own key, back, quit or confirm close it; a list's keys scroll it.
+fn help(app: &mut App, chord: Chord) {
+    let command = [Context::Global, Context::Dialog, Context::List]
+        .into_iter()
+        .find_map(|context| app.keys.command(context, None, chord));
+    let Mode::Help { scroll } = &mut app.mode else { return };
+    match command {
+        Some(Command::Help | Command::Back | Command::Quit | Command::Confirm) => app.mode = Mode::Normal,
+        Some(Command::Down) => *scroll += 1,
+        Some(Command::Up) => *scroll = scroll.saturating_sub(1),
+        Some(Command::PageDown) => *scroll += 10,
+        Some(Command::PageUp) => *scroll = scroll.saturating_sub(10),
+        Some(Command::Top) => *scroll = 0,
+        _ => {}
+    }
+}
