@@ -52,28 +52,43 @@ pub fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
 /// The view's own keys first; then text, where the view takes it; then its list's keys and
 /// those everywhere (but not keys that type, in a view that takes text).
 fn normal(app: &mut App, chord: Chord, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let view = app.view();
-    let pane = view.view().pane(app);
-    if let Some(command) = app.keys.command(Context::View(view), pane, chord) {
+    if let Some(command) = own_command(app, chord) {
         if dispatch(app, command, effects) {
             return;
         }
     }
-    let takes_text = view.view().takes_text(app);
-    if takes_text && view.view().text(app, key, effects) {
+    let view = app.view().view();
+    if view.takes_text(app) && view.text(app, key, effects) {
         return;
     }
-    if takes_text && chord.is_text() {
-        return;
-    }
-    let list = view.view().list().map(|_| Context::List);
-    for context in list.into_iter().chain([Context::Global]) {
-        if let Some(command) = app.keys.command(context, None, chord) {
-            if dispatch(app, command, effects) {
-                return;
-            }
+    for command in shared_commands(app, chord) {
+        if dispatch(app, command, effects) {
+            return;
         }
     }
+}
+
+/// What `chord` means on the view on screen, in the part that has the keys.
+fn own_command(app: &App, chord: Chord) -> Option<Command> {
+    let view = app.view();
+    app.keys.command(Context::View(view), view.view().pane(app), chord)
+}
+
+/// What `chord` means in the view's list (if it has one) and everywhere, in that order; nothing
+/// for a key that types, in a view that takes text.
+fn shared_commands(app: &App, chord: Chord) -> Vec<Command> {
+    let view = app.view().view();
+    if view.takes_text(app) && chord.is_text() {
+        return Vec::new();
+    }
+    let list = view.list().map(|_| Context::List);
+    list.into_iter().chain([Context::Global]).filter_map(|c| app.keys.command(c, None, chord)).collect()
+}
+
+/// The command `chord` asks for first on the view on screen (the one the status bar names).
+#[cfg(test)]
+pub fn meaning(app: &App, chord: Chord) -> Option<Command> {
+    own_command(app, chord).or_else(|| shared_commands(app, chord).into_iter().next())
 }
 
 /// A command means what the view makes of it first, then what a list does, then the console's.

@@ -55,4 +55,6 @@ mod tests_glue;
 #[cfg(test)]
 mod tests_lambda;
 #[cfg(test)]
+mod tests_readonly;
+#[cfg(test)]
 mod tests_stack;

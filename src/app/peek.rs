@@ -39,6 +39,10 @@ impl View for Peek {
         "Peek"
     }
 
+    fn opened_from(&self) -> &'static str {
+        "a stream's detail"
+    }
+
     fn bindings(&self) -> &'static [Binding] {
         KEYS
     }

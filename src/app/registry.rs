@@ -118,6 +118,11 @@ pub trait View: Sync {
 
     fn title(&self) -> &'static str;
 
+    /// Where a view the command line does not open is opened from, for the docs: "from :streams".
+    fn opened_from(&self) -> &'static str {
+        ""
+    }
+
     /// The overview's layers this view details: `enter` on one opens it.
     fn details(&self) -> &'static [Layer] {
         &[]

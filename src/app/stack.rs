@@ -283,14 +283,17 @@ fn plan(app: &mut App, after: AfterPlan, effects: &mut Vec<Effect>) {
     effects.push(Effect::Change { change, detail: String::new() });
 }
 
-/// Drops the plan shown (its change set is deleted).
+/// Drops the plan shown (its change set is deleted; read-only mode refuses that, and keeps it).
 fn discard(app: &mut App, effects: &mut Vec<Effect>) {
-    if let Some(plan) = app.stack.plan.take() {
-        if let Some(change_set) = plan.change_set {
-            let change = Change::DiscardPlan { stack: plan.stack, change_set };
-            effects.push(Effect::Change { change, detail: String::new() });
+    let Some(plan) = app.stack.plan.as_ref() else { return };
+    if let Some(change_set) = plan.change_set.clone() {
+        let change = Change::DiscardPlan { stack: plan.stack.clone(), change_set };
+        if let Some(refusal) = confirm::readonly_refusal(app, &change) {
+            return confirm::refuse(app, "Discard the plan", refusal);
         }
+        effects.push(Effect::Change { change, detail: String::new() });
     }
+    app.stack.plan = None;
 }
 
 fn ask_apply(app: &mut App) {

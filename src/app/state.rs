@@ -211,18 +211,19 @@ impl App {
     }
 
     /// The status bar's keys: the view's own (in the part that has the keys), its list's, then
-    /// those everywhere (`back` only when there is a view to go back to).
+    /// those everywhere (`back` only when there is a view to go back to). A key the view gives a
+    /// meaning of its own is shown once, with the view's; keys that type are left out while the
+    /// view takes text.
     pub fn hints(&self) -> Vec<super::keymap::Hint> {
         use super::keymap::Context;
         let view = self.view();
         let mut hints = self.keys.hints(Context::View(view), view.view().pane(self));
-        if view.view().list().is_some() {
-            hints.extend(self.keys.hints(Context::List, None));
-        }
-        let back = |h: &super::keymap::Hint| h.command == super::command::Command::Back && self.views.len() < 2;
-        for hint in self.keys.hints(Context::Global, None) {
-            // A key the view gives a meaning of its own is shown once, with the view's.
-            if !back(&hint) && !hints.iter().any(|h| h.key == hint.key) {
+        let list = view.view().list().map(|_| Context::List);
+        let typing = view.view().takes_text(self);
+        for hint in list.into_iter().chain([Context::Global]).flat_map(|c| self.keys.hints(c, None)) {
+            let nowhere_back = hint.command == super::command::Command::Back && self.views.len() < 2;
+            let typed = typing && super::chord::Chord::parse(&hint.key).is_ok_and(|c| c.is_text());
+            if !nowhere_back && !typed && !hints.iter().any(|h| h.key == hint.key) {
                 hints.push(hint);
             }
         }

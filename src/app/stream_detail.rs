@@ -39,6 +39,10 @@ impl View for Detail {
         "Stream"
     }
 
+    fn opened_from(&self) -> &'static str {
+        "a row of :streams"
+    }
+
     fn bindings(&self) -> &'static [Binding] {
         KEYS
     }

@@ -255,6 +255,33 @@ fn errors_view_lists_and_clears() {
     assert!(app.errors.is_empty());
 }
 
+/// Every key the status bar shows, in every view (and each part of a view that has parts), is
+/// a key of that view that asks for the command the hint names.
+#[test]
+fn every_hint_in_every_status_bar_is_a_key_of_its_view() {
+    use super::chord::Chord;
+    let mut checked = 0;
+    for view in ViewId::ALL {
+        for focus in [athena::AthenaFocus::Editor, athena::AthenaFocus::Results] {
+            let mut app = app();
+            app.views = vec![ViewId::Overview, *view];
+            app.athena.focus = focus;
+            for hint in app.hints() {
+                let chord = Chord::parse(&hint.key).unwrap_or_else(|e| panic!("{view:?}: {e}"));
+                assert_eq!(
+                    super::input::meaning(&app, chord),
+                    Some(hint.command),
+                    "{view:?}: the hint {} {} is not that key's meaning there",
+                    hint.key,
+                    hint.label
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} hints checked");
+}
+
 #[test]
 fn idle_console_has_nothing_to_redraw() {
     let mut app = app();
@@ -264,7 +291,7 @@ fn idle_console_has_nothing_to_redraw() {
     assert!(!app.dirty, "a tick with nothing due must not cause a redraw");
 }
 
-mod streams {
+pub(super) mod streams {
     use super::*;
     use crate::app::stream_detail::{ChartWindow, DialogKind};
     use crate::app::streams::StreamSort;
@@ -283,7 +310,7 @@ mod streams {
         app
     }
 
-    fn facts(readonly_peak: f64) -> StreamFacts {
+    pub(in crate::app) fn facts(readonly_peak: f64) -> StreamFacts {
         let half = u128::MAX / 2;
         let shard = |id: &str, start, end| ShardInfo {
             id: id.into(),

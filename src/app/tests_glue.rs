@@ -12,7 +12,7 @@ fn fetches_glue(effects: &[Effect]) -> bool {
     effects.iter().any(|e| matches!(e, Effect::FetchGlue { .. }))
 }
 
-fn run(id: &str, state: &str) -> GlueRunDetail {
+pub(super) fn run(id: &str, state: &str) -> GlueRunDetail {
     GlueRunDetail {
         id: id.into(),
         state: state.into(),
@@ -26,7 +26,7 @@ fn run(id: &str, state: &str) -> GlueRunDetail {
     }
 }
 
-fn overview(runs: Vec<GlueRunDetail>) -> GlueOverview {
+pub(super) fn overview(runs: Vec<GlueRunDetail>) -> GlueOverview {
     GlueOverview {
         jobs: vec![GlueJob { name: "curate".into(), max_concurrent_runs: 1, capacity: None, schedule: None, runs }],
         crawlers: vec![GlueCrawler {

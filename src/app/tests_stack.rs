@@ -23,7 +23,7 @@ fn stack_app() -> App {
     app
 }
 
-fn summary(status: &str) -> StackSummary {
+pub(super) fn summary(status: &str) -> StackSummary {
     StackSummary { name: "clickstream".into(), status: status.into(), reason: None, outputs: vec![] }
 }
 
@@ -51,7 +51,7 @@ fn planned(result: Result<StackPlan, PlatformError>) -> Action {
     answered(change, result.map(|p| Applied::Plan(Box::new(p))))
 }
 
-fn plan(change_set: Option<&str>) -> StackPlan {
+pub(super) fn plan(change_set: Option<&str>) -> StackPlan {
     StackPlan {
         stack: "clickstream".into(),
         change_set: change_set.map(String::from),

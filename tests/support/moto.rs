@@ -127,6 +127,14 @@ pub fn seed_athena_results(body: &serde_json::Value) {
     moto_api("/moto-api/static/athena/query-results", &body.to_string());
 }
 
+/// Every AWS operation this test process's moto was asked for so far, in order (its front notes
+/// each: the X-Amz-Target, the Query protocol's Action, or the CBOR operation).
+pub fn operations() -> Vec<String> {
+    let answer = moto_http("GET /_lakeops/operations HTTP/1.1\r\n", "");
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("[]");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("the front's operations: {e}: {answer}"))
+}
+
 /// POSTs `body` (JSON) to one of moto's own APIs and insists on a 2xx answer.
 fn moto_api(path: &str, body: &str) {
     let answer = moto_http(

@@ -10,6 +10,9 @@ moto computes no extended statistics (p99, tm90, …): asked for one, it fails t
 GetMetricData call with a 500. The front takes such queries out before moto sees them and
 answers them as real CloudWatch answers a series without datapoints (Complete, no values).
 
+Every AWS operation it is asked for is noted, in order, and `GET /_lakeops/operations` answers
+the list as JSON: the write-gate tests count the changes that reach moto.
+
 Usage: python moto_front.py PORT   (prints "ready PORT" on stdout once it serves)
 """
 
@@ -104,12 +107,51 @@ def _typed(value, shape):
     return value
 
 
+class Ledger:
+    """The operations asked for, in order (a thread-safe list)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.operations = []
+
+    def note(self, environ):
+        """Names the operation of a request, leaving its body readable for moto."""
+        operation = None
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        path = environ.get("PATH_INFO", "")
+        if target:
+            operation = target.rsplit(".", 1)[-1]
+        elif path.startswith(CBOR_PREFIX):
+            operation = path[len(CBOR_PREFIX):]
+        elif environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(raw)
+            for pair in raw.decode("utf-8", "replace").split("&"):
+                if pair.startswith("Action="):
+                    operation = pair[len("Action="):]
+        if operation:
+            with self.lock:
+                self.operations.append(operation)
+
+    def answer(self, start_response):
+        with self.lock:
+            body = json.dumps(self.operations).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+
 class CborFront:
     def __init__(self, inner):
         self.inner = inner
+        self.ledger = Ledger()
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
+        if path == "/_lakeops/operations":
+            return self.ledger.answer(start_response)
+        if not path.startswith("/moto-api"):
+            self.ledger.note(environ)
         if environ.get("REQUEST_METHOD") != "POST" or not path.startswith(CBOR_PREFIX):
             return self.inner(environ, start_response)
         operation = path[len(CBOR_PREFIX):]

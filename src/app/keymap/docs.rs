@@ -123,7 +123,7 @@ fn heading(context: Context) -> String {
         }
         Context::Dialog => "In dialogs, pickers and typed lines".into(),
         Context::View(view) => match view.view().names() {
-            [] => format!("{} (opened from another view)", view.title()),
+            [] => format!("{} (opened from {})", view.title(), view.view().opened_from()),
             names => {
                 format!("{} ({})", view.title(), names.iter().map(|n| format!(":{n}")).collect::<Vec<_>>().join(" "))
             }
