@@ -56,7 +56,7 @@ fn json_lists_every_view_with_its_bindings() {
             .find(|c| c["view"] == view.module())
             .unwrap_or_else(|| panic!("{} is not listed", view.module()));
         let bindings = entry["bindings"].as_array().unwrap();
-        let commands: usize = view.view().bindings().iter().map(|b| 1 + usize::from(b.and.is_some())).sum();
+        let commands: usize = view.spec().keys.iter().map(|b| 1 + usize::from(b.and.is_some())).sum();
         assert_eq!(bindings.len(), commands, "{}: every command of its table", view.module());
         for b in bindings {
             assert!(lakeops::app::Command::parse(b["command"].as_str().unwrap()).is_some(), "{b}");

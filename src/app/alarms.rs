@@ -3,8 +3,7 @@
 use ratatui::layout::Rect;
 
 use super::layout;
-use super::list::ListCursor;
-use super::registry::{ListView, View};
+use super::registry::{ListSpec, View, ViewSpec};
 use super::state::App;
 use crate::model::{Alarm, Layer};
 
@@ -12,46 +11,27 @@ pub const VIEW: &dyn View = &Alarms;
 
 struct Alarms;
 
+const SPEC: ViewSpec = ViewSpec {
+    names: &["alarms"],
+    title: "Alarms",
+    details: &[Layer::Alarms],
+    list: Some(ListSpec {
+        area: alarms_area,
+        filter_help: "filter by name, state, reason or metric",
+        ..ListSpec::new(|app| &app.alarms_cursor, |app| &mut app.alarms_cursor, |app| visible(app).len())
+    }),
+    ..ViewSpec::NONE
+};
+
 impl View for Alarms {
-    fn names(&self) -> &'static [&'static str] {
-        &["alarms"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Alarms"
-    }
-
-    fn details(&self) -> &'static [Layer] {
-        &[Layer::Alarms]
-    }
-
-    fn list(&self) -> Option<&'static dyn ListView> {
-        Some(&AlarmList)
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 }
 
-struct AlarmList;
-
-impl ListView for AlarmList {
-    fn cursor<'a>(&self, app: &'a App) -> &'a ListCursor {
-        &app.alarms_cursor
-    }
-
-    fn cursor_mut<'a>(&self, app: &'a mut App) -> &'a mut ListCursor {
-        &mut app.alarms_cursor
-    }
-
-    fn rows(&self, app: &App) -> usize {
-        visible(app).len()
-    }
-
-    fn area(&self, body: Rect) -> Rect {
-        layout::alarms_split(body).1
-    }
-
-    fn filter_help(&self) -> &'static str {
-        "filter by name, state, reason or metric"
-    }
+/// The alarm list, between the dead-letter queue above and the selected alarm below.
+fn alarms_area(body: Rect) -> Rect {
+    layout::alarms_split(body).1
 }
 
 /// The platform's alarms passing the filter, worst first.

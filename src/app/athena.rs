@@ -8,7 +8,7 @@ use super::action::Effect;
 use super::command::Command;
 pub use super::editor::Editor;
 use super::keymap::{bind, Binding};
-use super::registry::{Pane, View, ViewId};
+use super::registry::{Pane, View, ViewId, ViewSpec};
 use super::request::Request;
 use super::state::{App, Mode};
 use crate::model::{Layer, QueryStatus, ResultColumn};
@@ -65,21 +65,12 @@ const KEYS: &[Binding] = &[
         .pane(Pane::Results),
 ];
 
+const SPEC: ViewSpec =
+    ViewSpec { names: &["athena"], title: "Athena", details: &[Layer::Athena], keys: KEYS, ..ViewSpec::NONE };
+
 impl View for Athena {
-    fn names(&self) -> &'static [&'static str] {
-        &["athena"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Athena"
-    }
-
-    fn details(&self) -> &'static [Layer] {
-        &[Layer::Athena]
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     fn pane(&self, app: &App) -> Option<Pane> {

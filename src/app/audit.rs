@@ -5,7 +5,7 @@ use super::action::Effect;
 use super::command::Command;
 use super::keymap::{bind, Binding};
 use super::list::ListCursor;
-use super::registry::{ListView, View, ViewId};
+use super::registry::{ListSpec, View, ViewId, ViewSpec};
 use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::App;
@@ -27,21 +27,21 @@ const KEYS: &[Binding] = &[
     bind(Command::Window, &["t"], "time window: 1 h, 6 h, 24 h, 7 d").hint("window"),
 ];
 
+const SPEC: ViewSpec = ViewSpec {
+    names: &["audit"],
+    title: "Audit (CloudTrail)",
+    details: &[Layer::Cloudtrail],
+    keys: KEYS,
+    list: Some(ListSpec {
+        filter_help: "filter by user, source, event or resource",
+        ..ListSpec::new(|app| &app.audit.cursor, |app| &mut app.audit.cursor, |app| visible(app).len())
+    }),
+    ..ViewSpec::NONE
+};
+
 impl View for Audit {
-    fn names(&self) -> &'static [&'static str] {
-        &["audit"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Audit (CloudTrail)"
-    }
-
-    fn details(&self) -> &'static [Layer] {
-        &[Layer::Cloudtrail]
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     /// A new window or scope looks up at once; an answer to the old one still on its way is
@@ -59,10 +59,6 @@ impl View for Audit {
         true
     }
 
-    fn list(&self) -> Option<&'static dyn ListView> {
-        Some(&Events)
-    }
-
     /// The first lookup when the view opens.
     fn housekeeping(&self, app: &mut App, effects: &mut Vec<Effect>) {
         if app.view() == ViewId::Audit && !app.audit.request.answered() {
@@ -76,26 +72,6 @@ impl View for Audit {
             return;
         }
         fetch(app, effects);
-    }
-}
-
-struct Events;
-
-impl ListView for Events {
-    fn cursor<'a>(&self, app: &'a App) -> &'a ListCursor {
-        &app.audit.cursor
-    }
-
-    fn cursor_mut<'a>(&self, app: &'a mut App) -> &'a mut ListCursor {
-        &mut app.audit.cursor
-    }
-
-    fn rows(&self, app: &App) -> usize {
-        visible(app).len()
-    }
-
-    fn filter_help(&self) -> &'static str {
-        "filter by user, source, event or resource"
     }
 }
 

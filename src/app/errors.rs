@@ -4,7 +4,7 @@ use super::action::Effect;
 use super::command::Command;
 use super::keymap::{bind, Binding};
 use super::list::ListCursor;
-use super::registry::{ListView, View};
+use super::registry::{ListSpec, View, ViewSpec};
 use super::state::{App, ErrorRecord};
 
 pub const VIEW: &dyn View = &Errors;
@@ -13,17 +13,20 @@ struct Errors;
 
 const KEYS: &[Binding] = &[bind(Command::Clear, &["x"], "clear the error history").hint("clear")];
 
+const SPEC: ViewSpec = ViewSpec {
+    names: &["errors"],
+    title: "Errors",
+    keys: KEYS,
+    list: Some(ListSpec {
+        filter_help: "filter by source or message",
+        ..ListSpec::new(|app| &app.errors_cursor, |app| &mut app.errors_cursor, |app| visible(app).len())
+    }),
+    ..ViewSpec::NONE
+};
+
 impl View for Errors {
-    fn names(&self) -> &'static [&'static str] {
-        &["errors"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Errors"
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     fn command(&self, app: &mut App, command: Command, _effects: &mut Vec<Effect>) -> bool {
@@ -33,30 +36,6 @@ impl View for Errors {
         app.errors.clear();
         app.errors_cursor = ListCursor::default();
         true
-    }
-
-    fn list(&self) -> Option<&'static dyn ListView> {
-        Some(&History)
-    }
-}
-
-struct History;
-
-impl ListView for History {
-    fn cursor<'a>(&self, app: &'a App) -> &'a ListCursor {
-        &app.errors_cursor
-    }
-
-    fn cursor_mut<'a>(&self, app: &'a mut App) -> &'a mut ListCursor {
-        &mut app.errors_cursor
-    }
-
-    fn rows(&self, app: &App) -> usize {
-        visible(app).len()
-    }
-
-    fn filter_help(&self) -> &'static str {
-        "filter by source or message"
     }
 }
 

@@ -6,7 +6,7 @@ use super::command::Command;
 use super::confirm;
 use super::keymap::{bind, Binding};
 use super::prompt::{edit_line, LineKey};
-use super::registry::{View, ViewId};
+use super::registry::{View, ViewId, ViewSpec};
 use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::{App, Mode};
@@ -29,21 +29,12 @@ const KEYS: &[Binding] = &[
     bind(Command::StartCrawler, &["c"], "start the selected crawler").hint("crawl").changes(),
 ];
 
+const SPEC: ViewSpec =
+    ViewSpec { names: &["glue"], title: "Glue", details: &[Layer::Glue], keys: KEYS, ..ViewSpec::NONE };
+
 impl View for Glue {
-    fn names(&self) -> &'static [&'static str] {
-        &["glue"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Glue"
-    }
-
-    fn details(&self) -> &'static [Layer] {
-        &[Layer::Glue]
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     fn command(&self, app: &mut App, command: Command, _effects: &mut Vec<Effect>) -> bool {

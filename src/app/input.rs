@@ -81,7 +81,7 @@ fn shared_commands(app: &App, chord: Chord) -> Vec<Command> {
     if view.takes_text(app) && chord.is_text() {
         return Vec::new();
     }
-    let list = view.list().map(|_| Context::List);
+    let list = app.view().list().map(|_| Context::List);
     list.into_iter().chain([Context::Global]).filter_map(|c| app.keys.command(c, None, chord)).collect()
 }
 

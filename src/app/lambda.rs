@@ -5,7 +5,7 @@ use super::action::Effect;
 use super::audit::reference_time;
 use super::command::Command;
 use super::keymap::{bind, Binding};
-use super::registry::{View, ViewId};
+use super::registry::{View, ViewId, ViewSpec};
 use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::App;
@@ -31,21 +31,12 @@ const KEYS: &[Binding] = &[
     bind(Command::Bottom, &["G", "end"], "the newest log event"),
 ];
 
+const SPEC: ViewSpec =
+    ViewSpec { names: &["lambda"], title: "Lambda", details: &[Layer::Lambda], keys: KEYS, ..ViewSpec::NONE };
+
 impl View for Lambda {
-    fn names(&self) -> &'static [&'static str] {
-        &["lambda"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Lambda"
-    }
-
-    fn details(&self) -> &'static [Layer] {
-        &[Layer::Lambda]
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {

@@ -1,12 +1,12 @@
 //! Lists of rows: the cursor, moving it a row or a page, keeping it on screen, the typed filter
-//! and the mouse, the same for every view that has a list (its [`ListView`]).
+//! and the mouse, the same for every view that has a list (its [`ListSpec`]).
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
 use super::command::Command;
 use super::layout;
-use super::registry::{ListView, ViewId};
+use super::registry::{ListSpec, ViewId};
 use super::state::App;
 
 /// What the mouse does on a list, for the help (the handler below does it).
@@ -21,21 +21,21 @@ pub struct ListCursor {
 }
 
 /// The on-screen area of `list` in a terminal of `app`'s size.
-pub fn area(app: &App, list: &dyn ListView) -> Rect {
+pub fn area(app: &App, list: &ListSpec) -> Rect {
     let screen = Rect::new(0, 0, app.width, app.height);
-    list.area(layout::areas(screen).body)
+    (list.area)(layout::areas(screen).body)
 }
 
 /// How many rows of `list` fit on screen.
-fn page(app: &App, list: &dyn ListView) -> usize {
+fn page(app: &App, list: &ListSpec) -> usize {
     let rows = layout::list_rows(area(app, list)).height as usize;
-    (rows / list.lines_per_row()).max(1)
+    (rows / list.lines_per_row).max(1)
 }
 
 /// Carries out a list command on the view on screen; false when the view has no list or the
 /// command is not a list's.
 pub fn command(app: &mut App, command: Command) -> bool {
-    let Some(list) = app.view().view().list() else { return false };
+    let Some(list) = app.view().list() else { return false };
     let page = page(app, list) as isize;
     let delta = match command {
         Command::Up => -1,
@@ -45,7 +45,7 @@ pub fn command(app: &mut App, command: Command) -> bool {
         Command::Top => isize::MIN / 2,
         Command::Bottom => isize::MAX / 2,
         Command::Filter => {
-            let input = list.cursor(app).filter.clone();
+            let input = (list.cursor)(app).filter.clone();
             app.mode = super::state::Mode::Filter { input };
             return true;
         }
@@ -55,10 +55,10 @@ pub fn command(app: &mut App, command: Command) -> bool {
     true
 }
 
-fn move_by(app: &mut App, list: &dyn ListView, delta: isize) {
-    let count = list.rows(app);
+fn move_by(app: &mut App, list: &ListSpec, delta: isize) {
+    let count = (list.rows)(app);
     let page = page(app, list);
-    let c = list.cursor_mut(app);
+    let c = (list.cursor_mut)(app);
     let last = count.saturating_sub(1) as isize;
     c.selected = (c.selected as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
     keep_visible(c, page);
@@ -74,8 +74,8 @@ fn keep_visible(c: &mut ListCursor, page: usize) {
 
 /// The filter of the list on screen, as it is typed: the cursor goes back to the top.
 pub fn set_filter(app: &mut App, text: String) {
-    if let Some(list) = app.view().view().list() {
-        let c = list.cursor_mut(app);
+    if let Some(list) = app.view().list() {
+        let c = (list.cursor_mut)(app);
         c.filter = text;
         c.selected = 0;
         c.offset = 0;
@@ -84,8 +84,8 @@ pub fn set_filter(app: &mut App, text: String) {
 
 /// Clears the list's filter; false when there was none to clear.
 pub fn clear_filter(app: &mut App) -> bool {
-    let Some(list) = app.view().view().list() else { return false };
-    let c = list.cursor_mut(app);
+    let Some(list) = app.view().list() else { return false };
+    let c = (list.cursor_mut)(app);
     if c.filter.is_empty() {
         return false;
     }
@@ -97,9 +97,9 @@ pub fn clear_filter(app: &mut App) -> bool {
 
 /// After data or size changes, every list's cursor stays on a real row.
 pub fn clamp_cursors(app: &mut App) {
-    for list in ViewId::ALL.iter().filter_map(|v| v.view().list()) {
-        let (count, page) = (list.rows(app), page(app, list));
-        let c = list.cursor_mut(app);
+    for list in ViewId::ALL.iter().filter_map(|v| v.list()) {
+        let (count, page) = ((list.rows)(app), page(app, list));
+        let c = (list.cursor_mut)(app);
         c.selected = c.selected.min(count.saturating_sub(1));
         c.offset = c.offset.min(c.selected);
         keep_visible(c, page);
@@ -108,7 +108,7 @@ pub fn clamp_cursors(app: &mut App) {
 
 /// The wheel scrolls the list on screen; a click selects the row under it.
 pub fn on_mouse(app: &mut App, mouse: MouseEvent) {
-    let Some(list) = app.view().view().list() else { return };
+    let Some(list) = app.view().list() else { return };
     match mouse.kind {
         MouseEventKind::ScrollDown => move_by(app, list, 1),
         MouseEventKind::ScrollUp => move_by(app, list, -1),
@@ -119,9 +119,9 @@ pub fn on_mouse(app: &mut App, mouse: MouseEvent) {
             if !inside {
                 return;
             }
-            let index = list.cursor(app).offset + (mouse.row - rows.y) as usize / list.lines_per_row();
-            if index < list.rows(app) {
-                list.cursor_mut(app).selected = index;
+            let index = (list.cursor)(app).offset + (mouse.row - rows.y) as usize / list.lines_per_row;
+            if index < (list.rows)(app) {
+                (list.cursor_mut)(app).selected = index;
             }
         }
         _ => {}

@@ -58,3 +58,5 @@ mod tests_lambda;
 mod tests_readonly;
 #[cfg(test)]
 mod tests_stack;
+#[cfg(test)]
+mod tests_streams;

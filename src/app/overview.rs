@@ -4,8 +4,7 @@ use super::action::Effect;
 use super::command::Command;
 use super::keymap::{bind, Binding};
 use super::layout;
-use super::list::ListCursor;
-use super::registry::{ListView, View, ViewId};
+use super::registry::{ListSpec, View, ViewId, ViewSpec};
 use super::state::App;
 use super::update::open_view;
 use ratatui::layout::Rect;
@@ -16,17 +15,21 @@ struct Overview;
 
 const KEYS: &[Binding] = &[bind(Command::Open, &["enter"], "open the selected layer's view").hint("open")];
 
+const SPEC: ViewSpec = ViewSpec {
+    names: &["overview"],
+    title: "Overview",
+    keys: KEYS,
+    list: Some(ListSpec {
+        area: layers_area,
+        lines_per_row: 2,
+        ..ListSpec::new(|app| &app.overview, |app| &mut app.overview, |app| visible(app).len())
+    }),
+    ..ViewSpec::NONE
+};
+
 impl View for Overview {
-    fn names(&self) -> &'static [&'static str] {
-        &["overview"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Overview"
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     fn command(&self, app: &mut App, command: Command, _effects: &mut Vec<Effect>) -> bool {
@@ -39,35 +42,11 @@ impl View for Overview {
         }
         true
     }
-
-    fn list(&self) -> Option<&'static dyn ListView> {
-        Some(&Layers)
-    }
 }
 
-struct Layers;
-
-impl ListView for Layers {
-    fn cursor<'a>(&self, app: &'a App) -> &'a ListCursor {
-        &app.overview
-    }
-
-    fn cursor_mut<'a>(&self, app: &'a mut App) -> &'a mut ListCursor {
-        &mut app.overview
-    }
-
-    fn rows(&self, app: &App) -> usize {
-        visible(app).len()
-    }
-
-    fn area(&self, body: Rect) -> Rect {
-        layout::overview_split(body, crate::model::Layer::ALL.len() as u16).0
-    }
-
-    /// A layer takes two lines: its numbers, then its reason.
-    fn lines_per_row(&self) -> usize {
-        2
-    }
+/// The layers' table: two lines a layer (its numbers, then its reason), the trend chart below.
+fn layers_area(body: Rect) -> Rect {
+    layout::overview_split(body, crate::model::Layer::ALL.len() as u16).0
 }
 
 /// Overview rows that pass the filter, as indexes into `layers`.

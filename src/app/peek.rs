@@ -7,7 +7,7 @@ use super::action::Effect;
 use super::command::Command;
 use super::keymap::{bind, Binding};
 use super::list::ListCursor;
-use super::registry::{View, ViewId};
+use super::registry::{View, ViewId, ViewSpec};
 use super::request::{Request, RequestId};
 use super::state::App;
 use super::update::open_view;
@@ -34,17 +34,11 @@ const KEYS: &[Binding] = &[
     bind(Command::Top, &["home", "g"], "the first / the newest record").and(Command::Bottom, &["end", "G"]),
 ];
 
+const SPEC: ViewSpec = ViewSpec { title: "Peek", opened_from: "a stream's detail", keys: KEYS, ..ViewSpec::NONE };
+
 impl View for Peek {
-    fn title(&self) -> &'static str {
-        "Peek"
-    }
-
-    fn opened_from(&self) -> &'static str {
-        "a stream's detail"
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {

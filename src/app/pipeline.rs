@@ -1,23 +1,16 @@
 //! `:pipeline`: the platform drawn as a diagram, each stage coloured by its health.
 
-use super::registry::View;
+use super::registry::{View, ViewSpec};
 use crate::model::Layer;
 
 pub const VIEW: &dyn View = &Pipeline;
 
 struct Pipeline;
 
+const SPEC: ViewSpec = ViewSpec { names: &["pipeline"], title: "Pipeline", details: &[Layer::Lake], ..ViewSpec::NONE };
+
 impl View for Pipeline {
-    fn names(&self) -> &'static [&'static str] {
-        &["pipeline"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Pipeline"
-    }
-
-    /// The lake's zones are stages of the pipeline; the diagram shows them.
-    fn details(&self) -> &'static [Layer] {
-        &[Layer::Lake]
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 }

@@ -21,7 +21,7 @@ const ALIASES: &[(&str, Command)] = &[("q", Command::Quit)];
 pub fn names() -> impl Iterator<Item = &'static str> {
     ViewId::ALL
         .iter()
-        .flat_map(|v| v.view().names().iter().copied())
+        .flat_map(|v| v.spec().names.iter().copied())
         .chain(LINE_COMMANDS.iter().map(|c| c.name()))
         .chain(ALIASES.iter().map(|(alias, _)| *alias))
 }

@@ -1,22 +1,17 @@
 //! `:redshift`: the warehouse's health, with charts of its load, connections and disk.
 
-use super::registry::View;
+use super::registry::{View, ViewSpec};
 use crate::model::Layer;
 
 pub const VIEW: &dyn View = &Redshift;
 
 struct Redshift;
 
+const SPEC: ViewSpec =
+    ViewSpec { names: &["redshift"], title: "Redshift", details: &[Layer::Redshift], ..ViewSpec::NONE };
+
 impl View for Redshift {
-    fn names(&self) -> &'static [&'static str] {
-        &["redshift"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Redshift"
-    }
-
-    fn details(&self) -> &'static [Layer] {
-        &[Layer::Redshift]
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 }

@@ -66,18 +66,27 @@ macro_rules! define_views {
 for_each_view!(define_views);
 
 impl ViewId {
+    pub fn spec(self) -> &'static ViewSpec {
+        self.view().spec()
+    }
+
     pub fn title(self) -> &'static str {
-        self.view().title()
+        self.spec().title
+    }
+
+    /// Its list of rows, when it has one.
+    pub fn list(self) -> Option<&'static ListSpec> {
+        self.spec().list.as_ref()
     }
 
     /// The `:name` that opens it (the module's name for a view the command line does not open).
     pub fn command(self) -> &'static str {
-        self.view().names().first().copied().unwrap_or(self.module())
+        self.spec().names.first().copied().unwrap_or(self.module())
     }
 
     /// The view the command line opens by `name`.
     pub fn parse(name: &str) -> Option<ViewId> {
-        ViewId::ALL.iter().copied().find(|v| v.view().names().contains(&name))
+        ViewId::ALL.iter().copied().find(|v| v.spec().names.contains(&name))
     }
 
     /// The view `lakeops keys --view` and `[keys.<view>]` mean by `name`.
@@ -87,7 +96,7 @@ impl ViewId {
 
     /// The view that details a layer of the overview.
     pub fn for_layer(layer: Layer) -> ViewId {
-        ViewId::ALL.iter().copied().find(|v| v.view().details().contains(&layer)).unwrap_or(ViewId::Overview)
+        ViewId::ALL.iter().copied().find(|v| v.spec().details.contains(&layer)).unwrap_or(ViewId::Overview)
     }
 }
 
@@ -109,30 +118,60 @@ impl Pane {
     }
 }
 
-/// A view: its names, its keys and what they do, its list, when it wants waking.
-pub trait View: Sync {
+/// What a view is, declared once: the command line, the help, the status bar, `lakeops keys`, the
+/// overview's `open` and the mouse all read it.
+pub struct ViewSpec {
     /// The names `:` opens it by; none for a view opened from another (a stream's detail).
-    fn names(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn title(&self) -> &'static str;
-
-    /// Where a view the command line does not open is opened from, for the docs: "from :streams".
-    fn opened_from(&self) -> &'static str {
-        ""
-    }
-
-    /// The overview's layers this view details: `enter` on one opens it.
-    fn details(&self) -> &'static [Layer] {
-        &[]
-    }
-
+    pub names: &'static [&'static str],
+    pub title: &'static str,
+    /// Where a view the command line does not open is opened from, for the docs: "a row of :streams".
+    pub opened_from: &'static str,
+    /// The overview's layers this view details: `open` on one opens it.
+    pub details: &'static [Layer],
     /// Its own keys. The handler ([`View::command`]), the help, the status bar and `lakeops keys`
     /// all read them.
-    fn bindings(&self) -> &'static [Binding] {
-        &[]
+    pub keys: &'static [Binding],
+    /// Its list of rows, when it has one.
+    pub list: Option<ListSpec>,
+}
+
+impl ViewSpec {
+    /// A view with nothing declared: specs start from it.
+    pub const NONE: ViewSpec = ViewSpec { names: &[], title: "", opened_from: "", details: &[], keys: &[], list: None };
+}
+
+/// A view's list: its rows, its cursor and where it is drawn, for moving, filtering and the mouse.
+pub struct ListSpec {
+    pub cursor: fn(&App) -> &ListCursor,
+    pub cursor_mut: fn(&mut App) -> &mut ListCursor,
+    /// Rows that pass the filter.
+    pub rows: fn(&App) -> usize,
+    /// Where the list is drawn within the body (border and column header included).
+    pub area: fn(Rect) -> Rect,
+    /// Screen lines one row takes.
+    pub lines_per_row: usize,
+    /// What the filter matches, for the help.
+    pub filter_help: &'static str,
+}
+
+impl ListSpec {
+    /// A list drawn over the whole body, a line a row, filtered by its rows' text.
+    pub const fn new(
+        cursor: fn(&App) -> &ListCursor,
+        cursor_mut: fn(&mut App) -> &mut ListCursor,
+        rows: fn(&App) -> usize,
+    ) -> ListSpec {
+        ListSpec { cursor, cursor_mut, rows, area: whole, lines_per_row: 1, filter_help: "filter the rows" }
     }
+}
+
+fn whole(body: Rect) -> Rect {
+    body
+}
+
+/// A view: what it is ([`ViewSpec`]), and what it does with its keys and its time.
+pub trait View: Sync {
+    fn spec(&self) -> &'static ViewSpec;
 
     /// The part of the view that has the keys now.
     fn pane(&self, _app: &App) -> Option<Pane> {
@@ -156,11 +195,6 @@ pub trait View: Sync {
         false
     }
 
-    /// The view's list of rows, when it has one.
-    fn list(&self) -> Option<&'static dyn ListView> {
-        None
-    }
-
     /// When the view needs waking next, if it waits for a time (a poll, a tail).
     fn next_wake_ms(&self, _app: &App) -> Option<u64> {
         None
@@ -172,29 +206,4 @@ pub trait View: Sync {
 
     /// A fresh snapshot arrived while the view is on screen: it reads what it shows again.
     fn refreshed(&self, _app: &mut App, _effects: &mut Vec<Effect>) {}
-}
-
-/// A view's list: its rows, its cursor and where it is drawn, for moving, filtering and the mouse.
-pub trait ListView: Sync {
-    fn cursor<'a>(&self, app: &'a App) -> &'a ListCursor;
-
-    fn cursor_mut<'a>(&self, app: &'a mut App) -> &'a mut ListCursor;
-
-    /// Rows that pass the filter.
-    fn rows(&self, app: &App) -> usize;
-
-    /// Where the list is drawn within the body (border and column header included).
-    fn area(&self, body: Rect) -> Rect {
-        body
-    }
-
-    /// Screen lines one row takes.
-    fn lines_per_row(&self) -> usize {
-        1
-    }
-
-    /// What the filter matches, for the help.
-    fn filter_help(&self) -> &'static str {
-        "filter the rows"
-    }
 }

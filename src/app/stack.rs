@@ -7,7 +7,7 @@ use super::command::Command;
 use super::confirm;
 use super::keymap::{bind, Binding};
 use super::prompt::{edit_line, LineKey};
-use super::registry::{View, ViewId};
+use super::registry::{View, ViewId, ViewSpec};
 use super::report::{report_error, toast, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::{App, Mode, ToastLevel};
@@ -31,17 +31,11 @@ const KEYS: &[Binding] = &[
     bind(Command::Down, &["j", "↓"], "scroll the events").and(Command::Up, &["k", "↑"]),
 ];
 
+const SPEC: ViewSpec = ViewSpec { names: &["stack"], title: "Stack", keys: KEYS, ..ViewSpec::NONE };
+
 impl View for Stack {
-    fn names(&self) -> &'static [&'static str] {
-        &["stack"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Stack"
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {

@@ -218,7 +218,7 @@ impl App {
         use super::keymap::Context;
         let view = self.view();
         let mut hints = self.keys.hints(Context::View(view), view.view().pane(self));
-        let list = view.view().list().map(|_| Context::List);
+        let list = view.list().map(|_| Context::List);
         let typing = view.view().takes_text(self);
         for hint in list.into_iter().chain([Context::Global]).flat_map(|c| self.keys.hints(c, None)) {
             let nowhere_back = hint.command == super::command::Command::Back && self.views.len() < 2;

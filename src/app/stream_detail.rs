@@ -8,7 +8,7 @@ use super::command::Command;
 use super::confirm;
 use super::keymap::{bind, Binding};
 use super::list::ListCursor;
-use super::registry::View;
+use super::registry::{View, ViewSpec};
 use super::report::{report_error, toast, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::{App, Mode, ToastLevel};
@@ -34,17 +34,11 @@ const KEYS: &[Binding] = &[
     bind(Command::EnhancedMonitoring, &["e"], "enhanced (shard-level) monitoring on/off — AWS bills it").changes(),
 ];
 
+const SPEC: ViewSpec = ViewSpec { title: "Stream", opened_from: "a row of :streams", keys: KEYS, ..ViewSpec::NONE };
+
 impl View for Detail {
-    fn title(&self) -> &'static str {
-        "Stream"
-    }
-
-    fn opened_from(&self) -> &'static str {
-        "a row of :streams"
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {

@@ -5,7 +5,7 @@ use super::action::Effect;
 use super::command::Command;
 use super::keymap::{bind, Binding};
 use super::list::ListCursor;
-use super::registry::{ListView, View};
+use super::registry::{ListSpec, View, ViewSpec};
 use super::state::App;
 use crate::model::{Layer, StreamStatus};
 use crate::ops::kinesis::write_capacity_used;
@@ -21,21 +21,21 @@ const KEYS: &[Binding] = &[
         .hint("sort"),
 ];
 
+const SPEC: ViewSpec = ViewSpec {
+    names: &["streams"],
+    title: "Streams",
+    details: &[Layer::Kinesis],
+    keys: KEYS,
+    list: Some(ListSpec {
+        filter_help: "filter by name",
+        ..ListSpec::new(|app| &app.streams.cursor, |app| &mut app.streams.cursor, |app| visible(app).len())
+    }),
+    ..ViewSpec::NONE
+};
+
 impl View for Streams {
-    fn names(&self) -> &'static [&'static str] {
-        &["streams"]
-    }
-
-    fn title(&self) -> &'static str {
-        "Streams"
-    }
-
-    fn details(&self) -> &'static [Layer] {
-        &[Layer::Kinesis]
-    }
-
-    fn bindings(&self) -> &'static [Binding] {
-        KEYS
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
     }
 
     fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
@@ -56,34 +56,9 @@ impl View for Streams {
         }
         true
     }
-
-    fn list(&self) -> Option<&'static dyn ListView> {
-        Some(&StreamRows)
-    }
-}
-
-struct StreamRows;
-
-impl ListView for StreamRows {
-    fn cursor<'a>(&self, app: &'a App) -> &'a ListCursor {
-        &app.streams.cursor
-    }
-
-    fn cursor_mut<'a>(&self, app: &'a mut App) -> &'a mut ListCursor {
-        &mut app.streams.cursor
-    }
-
-    fn rows(&self, app: &App) -> usize {
-        visible(app).len()
-    }
-
-    fn filter_help(&self) -> &'static str {
-        "filter by name"
-    }
 }
 
 /// Columns the list sorts by, in column order (`sort` cycles, `reverse` reverses).
-/// Columns the list sorts by, in column order (`s` cycles, `S` reverses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StreamSort {
     #[default]

@@ -16,7 +16,7 @@ fn changing_keys() -> Vec<(ViewId, Command, Chord)> {
     let keys = Keymap::builtin();
     let mut out = Vec::new();
     for view in ViewId::ALL {
-        for binding in view.view().bindings().iter().filter(|b| b.changes) {
+        for binding in view.spec().keys.iter().filter(|b| b.changes) {
             let commands = std::iter::once(binding.command).chain(binding.and.map(|(c, _)| c));
             for command in commands {
                 for chord in keys.chords(Context::View(*view), command) {
@@ -36,7 +36,7 @@ fn prepared(view: ViewId, command: Command) -> App {
         ViewId::StreamDetail => {
             let mut effects = Vec::new();
             super::stream_detail::open(&mut app, "orders", &mut effects);
-            let facts = super::tests::streams::facts(1_500.0);
+            let facts = super::tests_streams::streams::facts(1_500.0);
             let series = crate::model::StreamSeries { period_seconds: 60, points: vec![] };
             let id = awaited(&app.detail.as_ref().unwrap().request);
             let result = Ok(Box::new((facts, series)));

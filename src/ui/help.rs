@@ -32,8 +32,7 @@ pub fn draw(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area: Re
         }
     }
     lines.push(Line::raw(""));
-    let names: Vec<String> =
-        ViewId::ALL.iter().flat_map(|v| v.view().names().iter()).map(|n| format!(":{n}")).collect();
+    let names: Vec<String> = ViewId::ALL.iter().flat_map(|v| v.spec().names.iter()).map(|n| format!(":{n}")).collect();
     lines.push(Line::styled(format!(" views: {}", names[..names.len().min(6)].join(" ")), dim(theme)));
     if names.len() > 6 {
         lines.push(Line::styled(format!("        {}", names[6..].join(" ")), dim(theme)));

@@ -73,9 +73,9 @@ impl Keymap {
     /// Every line of the help of `view`: its own keys, then its list's, then those everywhere.
     pub fn help(&self, view: ViewId) -> Vec<HelpRow> {
         let mut rows = self.rows(Context::View(view));
-        if let Some(list) = view.view().list() {
+        if let Some(list) = view.list() {
             for (row, binding) in self.rows(Context::List).into_iter().zip(Context::List.defaults()) {
-                let does = if binding.command == Command::Filter { list.filter_help().to_string() } else { row.does };
+                let does = if binding.command == Command::Filter { list.filter_help.to_string() } else { row.does };
                 rows.push(HelpRow { does, ..row });
             }
             rows.push(HelpRow { keys: MOUSE_HELP.0.into(), does: MOUSE_HELP.1.into(), pane: None, changes: false });
@@ -118,12 +118,12 @@ fn heading(context: Context) -> String {
         Context::Global => "Everywhere".into(),
         Context::List => {
             let lists: Vec<String> =
-                ViewId::ALL.iter().filter(|v| v.view().list().is_some()).map(|v| format!(":{}", v.command())).collect();
+                ViewId::ALL.iter().filter(|v| v.list().is_some()).map(|v| format!(":{}", v.command())).collect();
             format!("In lists ({})", lists.join(" "))
         }
         Context::Dialog => "In dialogs, pickers and typed lines".into(),
-        Context::View(view) => match view.view().names() {
-            [] => format!("{} (opened from {})", view.title(), view.view().opened_from()),
+        Context::View(view) => match view.spec().names {
+            [] => format!("{} (opened from {})", view.title(), view.spec().opened_from),
             names => {
                 format!("{} ({})", view.title(), names.iter().map(|n| format!(":{n}")).collect::<Vec<_>>().join(" "))
             }
@@ -214,8 +214,8 @@ impl KeyDocs<'_> {
                     Context::View(v) => (
                         Some(v.module()),
                         v.title(),
-                        v.view().names().iter().map(|n| format!(":{n}")).collect(),
-                        v.view().list().is_some(),
+                        v.spec().names.iter().map(|n| format!(":{n}")).collect(),
+                        v.list().is_some(),
                     ),
                     other => (None, other.name(), Vec::new(), false),
                 };

@@ -85,7 +85,7 @@ impl Context {
             Context::Global => GLOBAL,
             Context::List => LIST,
             Context::Dialog => DIALOG,
-            Context::View(view) => view.view().bindings(),
+            Context::View(view) => view.spec().keys,
         }
     }
 

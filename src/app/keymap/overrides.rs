@@ -69,11 +69,11 @@ pub(super) fn check_clashes(keymap: &Keymap) -> Result<(), KeymapError> {
     }
     for view in ViewId::ALL {
         let mut contexts = vec![Context::View(*view), Context::Global];
-        if view.view().list().is_some() {
+        if view.list().is_some() {
             contexts.push(Context::List);
         }
         let mut panes: Vec<Option<Pane>> = vec![None];
-        panes.extend(view.view().bindings().iter().filter_map(|b| b.pane).map(Some));
+        panes.extend(view.spec().keys.iter().filter_map(|b| b.pane).map(Some));
         panes.dedup();
         for pane in panes {
             // The editor takes what can be typed: only the other shared keys reach past it.

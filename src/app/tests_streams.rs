@@ -1,0 +1,301 @@
+//! Streams, a stream's detail and its reshard dialog, peeking at records, and a confirmation.
+
+use crossterm::event::KeyCode;
+
+use super::tests::{answered, app, awaited, changes, key, snapshot, snapshot_loaded, type_text};
+use super::*;
+use crate::model::*;
+use crate::platform::PlatformError;
+
+pub(super) mod streams {
+    use super::*;
+    use crate::app::stream_detail::{ChartWindow, DialogKind};
+    use crate::app::streams::StreamSort;
+    use crate::model::{ShardInfo, StreamFacts, StreamSeries};
+
+    fn with_streams() -> App {
+        let mut app = app();
+        let mut snap = snapshot();
+        if let Reading::Ready { data } = &mut snap.streams {
+            let mut busy = data[0].clone();
+            busy.name = "orders".into();
+            busy.incoming_records_per_second = Some(3_900.0);
+            data.push(busy);
+        }
+        snapshot_loaded(&mut app, snap, 100);
+        app
+    }
+
+    pub(in crate::app) fn facts(readonly_peak: f64) -> StreamFacts {
+        let half = u128::MAX / 2;
+        let shard = |id: &str, start, end| ShardInfo {
+            id: id.into(),
+            start,
+            end,
+            parent: None,
+            adjacent_parent: None,
+            open: true,
+            incoming_per_second: Some(500.0),
+        };
+        StreamFacts {
+            name: "orders".into(),
+            status: "ACTIVE".into(),
+            mode: CapacityMode::Provisioned,
+            shards: vec![shard("shardId-000000000000", 0, half), shard("shardId-000000000001", half + 1, u128::MAX)],
+            scalings_last_day: 0,
+            mode_switches_last_day: 0,
+            account_shard_limit: Some(500),
+            account_open_shards: Some(2),
+            peak_records_per_second: Some(readonly_peak),
+            enhanced_monitoring: false,
+            encryption: None,
+            consumers: vec![],
+            warnings: vec![],
+        }
+    }
+
+    fn open_orders(app: &mut App) -> Vec<Effect> {
+        key(app, KeyCode::Char(':'));
+        type_text(app, "streams");
+        key(app, KeyCode::Enter);
+        assert_eq!(app.view(), ViewId::Streams);
+        // Sorted by name: clickstream-events, orders.
+        key(app, KeyCode::Down);
+        key(app, KeyCode::Enter)
+    }
+
+    fn loaded_detail(app: &mut App) {
+        let result = Ok(Box::new((facts(3_400.0), StreamSeries { period_seconds: 60, points: vec![] })));
+        let id = awaited(&app.detail.as_ref().unwrap().request);
+        let at = snapshot().taken_at;
+        update(app, Action::StreamDetailLoaded { stream: "orders".into(), id, result, at }, 200);
+    }
+
+    #[test]
+    fn the_list_sorts_and_enter_opens_the_detail() {
+        let mut app = with_streams();
+        let effects = open_orders(&mut app);
+        assert_eq!(app.view(), ViewId::StreamDetail);
+        assert!(matches!(&effects[..], [Effect::FetchStreamDetail { stream, minutes: 60, .. }] if stream == "orders"));
+        key(&mut app, KeyCode::Esc);
+        for _ in 0..4 {
+            key(&mut app, KeyCode::Char('s'));
+        }
+        assert_eq!(app.streams.sort, StreamSort::Records);
+        let names: Vec<&str> = crate::app::streams::visible(&app).iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["orders", "clickstream-events"], "busiest first");
+        key(&mut app, KeyCode::Char('S'));
+        let names: Vec<&str> = crate::app::streams::visible(&app).iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["clickstream-events", "orders"]);
+    }
+
+    #[test]
+    fn the_window_cycles_and_refetches() {
+        let mut app = with_streams();
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        let effects = key(&mut app, KeyCode::Char('w'));
+        assert_eq!(app.detail.as_ref().unwrap().window, ChartWindow::H3);
+        assert!(matches!(&effects[..], [Effect::FetchStreamDetail { stream, minutes: 180, .. }] if stream == "orders"));
+    }
+
+    #[test]
+    fn the_scale_dialog_suggests_plans_and_confirms() {
+        let mut app = with_streams();
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        key(&mut app, KeyCode::Char('u'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!("dialog expected") };
+        assert_eq!(dialog.kind, DialogKind::Scale);
+        // Peak 3,400/s at 70 % headroom needs 5 shards, but from 2 the most is 4: refused.
+        assert_eq!(dialog.input, "5");
+        assert!(dialog.outcome.as_ref().unwrap_err().contains("target between half and double"));
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Char('4'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!() };
+        let plan = dialog.outcome.as_ref().unwrap();
+        assert_eq!((plan.open_before, plan.open_after), (2, 4));
+        let effects = key(&mut app, KeyCode::Enter);
+        assert!(
+            matches!(changes(&effects)[..], [Change::Reshard { stream, call: crate::model::ReshardCall::UpdateShardCount { target: 4 } }] if stream == "orders")
+        );
+        assert_eq!(app.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn a_refused_plan_cannot_be_confirmed_and_read_only_refuses_all() {
+        let mut app = with_streams();
+        app.readonly = true;
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        key(&mut app, KeyCode::Char('x'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!() };
+        assert!(dialog.outcome.as_ref().unwrap_err().starts_with("read-only mode"));
+        assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn merge_picks_the_neighbour_and_done_refreshes() {
+        let mut app = with_streams();
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        key(&mut app, KeyCode::Char('m'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!() };
+        assert_eq!(
+            dialog.request,
+            Some(crate::ops::reshard::ReshardRequest::MergeShards {
+                shard: "shardId-000000000000".into(),
+                adjacent: "shardId-000000000001".into()
+            })
+        );
+        key(&mut app, KeyCode::Enter);
+        let call = crate::model::ReshardCall::MergeShards { shard: "a".into(), adjacent: "b".into() };
+        let effects =
+            update(&mut app, answered(Change::Reshard { stream: "orders".into(), call }, Ok(Applied::Done)), 300);
+        assert!(matches!(&effects[..], [Effect::FetchStreamDetail { stream, minutes: 60, .. }] if stream == "orders"));
+        assert!(app.toasts.back().unwrap().message.contains("MergeShards accepted"));
+    }
+}
+
+mod peek {
+    use super::*;
+    use crate::model::{PeekCursor, PeekFrom, PeekRecord};
+
+    fn cursor() -> PeekCursor {
+        PeekCursor { stream: "orders".into(), from: PeekFrom::Latest, shards: vec![] }
+    }
+
+    fn request(app: &App) -> super::super::request::RequestId {
+        awaited(&app.peek.as_ref().unwrap().request)
+    }
+
+    fn opened(app: &mut App, now: u64) -> Vec<Effect> {
+        let id = request(app);
+        update(app, Action::PeekOpened { id, result: Ok(cursor()), at: snapshot().taken_at }, now)
+    }
+
+    fn read(app: &mut App, result: Result<Vec<PeekRecord>, PlatformError>, now: u64) -> Vec<Effect> {
+        let id = request(app);
+        update(app, Action::PeekRead { id, cursor: cursor(), result, at: snapshot().taken_at }, now)
+    }
+
+    fn record(n: u32) -> PeekRecord {
+        PeekRecord {
+            arrival: snapshot().taken_at,
+            shard: "shardId-000000000000".into(),
+            partition_key: format!("user{n}"),
+            sequence: format!("{n:08}"),
+            data: br#"{"n":1}"#.to_vec(),
+        }
+    }
+
+    #[test]
+    fn open_read_follow_and_restart() {
+        let mut app = app();
+        let mut effects = Vec::new();
+        crate::app::peek::open(&mut app, "orders", None, &mut effects);
+        assert_eq!(app.view(), ViewId::Peek);
+        assert!(
+            matches!(&effects[..], [Effect::OpenPeek { stream, shard: None, from: PeekFrom::Latest, .. }] if stream == "orders")
+        );
+        // Opened: a read is due at once.
+        let effects = opened(&mut app, 1_000);
+        assert!(matches!(&effects[..], [Effect::ReadPeek { limit: 500, .. }]));
+        assert_eq!(update(&mut app, Action::Tick, 1_100), vec![], "one read in flight at a time");
+        let result = Ok(vec![record(1), record(2)]);
+        read(&mut app, result, 1_200);
+        let view = app.peek.as_ref().unwrap();
+        assert_eq!(view.records.len(), 2);
+        assert_eq!(view.list.selected, 1, "following stays on the newest record");
+        // Following: the next read is due a second later, not before.
+        assert_eq!(app.next_wake_ms(), Some(2_200).min(app.next_wake_ms()));
+        assert_eq!(update(&mut app, Action::Tick, 2_100), vec![]);
+        assert!(matches!(&update(&mut app, Action::Tick, 2_200)[..], [Effect::ReadPeek { .. }]));
+        read(&mut app, Ok(vec![]), 2_300);
+        // Paused: no more reads.
+        key(&mut app, KeyCode::Char('f'));
+        assert!(!app.peek.as_ref().unwrap().follow);
+        assert_eq!(update(&mut app, Action::Tick, 9_000), vec![]);
+        // From trim-horizon: the records clear and the shards are opened again.
+        let effects = key(&mut app, KeyCode::Char('t'));
+        assert!(matches!(&effects[..], [Effect::OpenPeek { shard: None, from: PeekFrom::TrimHorizon, .. }]));
+        assert!(app.peek.as_ref().unwrap().records.is_empty());
+    }
+
+    #[test]
+    fn a_failed_read_reaches_the_screen_and_keeps_the_cursor() {
+        let mut app = app();
+        let mut effects = Vec::new();
+        crate::app::peek::open(&mut app, "orders", None, &mut effects);
+        opened(&mut app, 1_000);
+        let error = PlatformError::throttled("Kinesis GetRecords", "slow down");
+        read(&mut app, Err(error), 1_100);
+        assert!(app.errors.back().unwrap().message.contains("Kinesis GetRecords is throttling"));
+        assert!(app.peek.as_ref().unwrap().cursor.is_some());
+    }
+
+    #[test]
+    fn only_the_newest_records_are_kept() {
+        let mut app = app();
+        let mut effects = Vec::new();
+        crate::app::peek::open(&mut app, "orders", None, &mut effects);
+        opened(&mut app, 1_000);
+        let many: Vec<PeekRecord> = (0..1_500).map(record).collect();
+        read(&mut app, Ok(many), 1_100);
+        let view = app.peek.as_ref().unwrap();
+        assert_eq!(view.records.len(), crate::app::peek::RECORDS_KEPT);
+        assert_eq!(view.records.front().unwrap().partition_key, "user500");
+    }
+}
+
+mod confirm {
+    use super::*;
+
+    #[test]
+    fn enhanced_monitoring_asks_first_and_read_only_refuses() {
+        for readonly in [false, true] {
+            let mut app = app();
+            app.readonly = readonly;
+            let mut effects = Vec::new();
+            crate::app::stream_detail::open(&mut app, "orders", &mut effects);
+            let facts = crate::model::StreamFacts {
+                name: "orders".into(),
+                status: "ACTIVE".into(),
+                mode: CapacityMode::Provisioned,
+                shards: vec![],
+                scalings_last_day: 0,
+                mode_switches_last_day: 0,
+                account_shard_limit: None,
+                account_open_shards: None,
+                peak_records_per_second: None,
+                enhanced_monitoring: false,
+                encryption: None,
+                consumers: vec![],
+                warnings: vec![],
+            };
+            let series = crate::model::StreamSeries { period_seconds: 60, points: vec![] };
+            let id = awaited(&app.detail.as_ref().unwrap().request);
+            let result = Ok(Box::new((facts, series)));
+            update(
+                &mut app,
+                Action::StreamDetailLoaded { stream: "orders".into(), id, result, at: snapshot().taken_at },
+                10,
+            );
+            key(&mut app, KeyCode::Char('e'));
+            let Mode::Confirm(dialog) = &app.mode else { panic!("a confirmation") };
+            assert!(dialog.lines.iter().any(|l| l.contains("cost:")));
+            let effects = key(&mut app, KeyCode::Enter);
+            if readonly {
+                assert_eq!(effects, vec![]);
+                assert!(
+                    matches!(&app.mode, Mode::Confirm(d) if d.refusal.as_deref().unwrap().starts_with("read-only mode"))
+                );
+            } else {
+                assert_eq!(changes(&effects), vec![&Change::EnhancedMonitoring { stream: "orders".into(), on: true }]);
+                assert_eq!(app.mode, Mode::Normal);
+            }
+        }
+    }
+}
