@@ -288,6 +288,10 @@ fn glue_bad_input_exit_codes() {
         assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
+    // Unreadable arguments are journaled under the action they were for, in the one scheme.
+    let journal = home.journal();
+    let refused = journal.iter().find(|e| e["outcome"].as_str().unwrap().contains("is not KEY=VALUE")).unwrap();
+    assert_eq!(refused["action"], "glue.start-job-run", "{refused}");
     let out = home.run(&["glue", "crawl", "clickstream-raw", "--dry-run"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("dry run: nothing was changed"));

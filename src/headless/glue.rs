@@ -34,11 +34,11 @@ pub async fn run(
     let (change, args) = match change(command) {
         Ok(parsed) => parsed,
         Err(failure) => {
-            let target = match command {
-                GlueCommand::Run { job, .. } | GlueCommand::Stop { job, .. } => job,
-                GlueCommand::Crawl { crawler, .. } => crawler,
-            };
-            session.gate.record("glue", target, "", &format!("refused: {}", failure.message()));
+            // Only a run's arguments can be unreadable: the journal names the run refused.
+            if let GlueCommand::Run { job, .. } = command {
+                let refused = GlueChange::StartJobRun { job: job.clone(), arguments: Vec::new() };
+                session.gate.record(refused.action(), job, "", &format!("refused: {}", failure.message()));
+            }
             return Err(failure);
         }
     };
