@@ -173,6 +173,15 @@ fn env_layer(env: &[(String, String)]) -> Result<Layer, SettingsError> {
     let mut table = toml::Table::new();
     for (name, value) in env.iter().filter(|(k, _)| is_setting_var(k)) {
         let key = name["LAKEOPS_".len()..].to_ascii_lowercase().replace("__", ".");
+        if key.split('.').next() == Some("keys") {
+            // Command names have dashes (page-up), which variable names cannot carry.
+            let origin = format!("environment variable {name}");
+            return Err(SettingsError::new(
+                origin,
+                Some("keys"),
+                "keys are set in config.toml or a profile ([keys]), not in the environment",
+            ));
+        }
         insert_dotted(&mut table, &key, toml::Value::String(value.clone()));
         // Environment values are text; the config crate parses them, so only keys are checked here.
         keys::check_known(&table, &format!("environment variable {name}"), false)?;
@@ -285,6 +294,14 @@ mod tests {
         assert_eq!(loaded.theme.name, "light");
         assert!(loaded.settings.console.readonly);
         assert_eq!(loaded.settings.aws.region, "eu-west-1");
+    }
+
+    #[test]
+    fn keys_are_not_taken_from_the_environment() {
+        let env = vec![("LAKEOPS_KEYS__QUIT".to_string(), "Q".to_string())];
+        let err = env_layer(&env).err().expect("refused");
+        assert_eq!(err.origin, "environment variable LAKEOPS_KEYS__QUIT");
+        assert!(err.to_string().contains("not in the environment"), "{err}");
     }
 
     #[test]

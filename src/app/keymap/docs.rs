@@ -144,16 +144,19 @@ impl KeyDocs<'_> {
 
     /// Plain text, one block a context.
     pub fn text(&self, only: Option<ViewId>) -> String {
+        let blocks: Vec<(Context, Vec<HelpRow>)> = contexts(only).into_iter().map(|c| (c, self.rows(c))).collect();
+        // The keys' column fits the longest keys of all blocks (rebound keys can be long).
+        let width =
+            blocks.iter().flat_map(|(_, rows)| rows).map(|r| r.keys.chars().count() + 2).max().unwrap_or(0).max(18);
         let mut out = String::new();
-        for context in contexts(only) {
-            let rows = self.rows(context);
+        for (context, rows) in blocks {
             out.push_str(&format!("{}\n", heading(context)));
             if rows.is_empty() {
                 out.push_str("  no keys of its own: the keys everywhere apply\n");
             }
             for r in rows {
                 let note = if r.changes { READ_ONLY_NOTE } else { "" };
-                out.push_str(&format!("  {:<18}{}{note}\n", r.keys, r.does));
+                out.push_str(&format!("  {:<width$}{}{note}\n", r.keys, r.does));
             }
             out.push('\n');
         }
