@@ -72,6 +72,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             &format!("a path ending in .csv or .json, then {confirm}; {cancel} cancels"),
         ),
         Mode::Help { .. } => keys_line(theme, &[(cancel.as_str(), "close help".to_string())]),
+        // A refused change: enter does nothing, so only the way out is offered.
+        Mode::Confirm(dialog) if dialog.effect.is_none() => keys_line(theme, &[(cancel.as_str(), "close".to_string())]),
         Mode::Reshard(_) | Mode::Confirm(_) => {
             keys_line(theme, &[(confirm.as_str(), "confirm".to_string()), (cancel.as_str(), "cancel".to_string())])
         }
