@@ -30,13 +30,18 @@ fn console_and_sandbox(width: u16, height: u16) -> (App, Sandbox) {
     let loaded = support::sandbox_settings();
     let clock = Arc::new(ManualClock::new(fixed_time().timestamp_millis()));
     let sandbox = Sandbox::in_memory(&loaded.settings, clock);
+    (console_on(&sandbox, &loaded, width, height), sandbox)
+}
+
+/// The console after one refresh of `sandbox`.
+fn console_on(sandbox: &Sandbox, loaded: &lakeops::settings::Loaded, width: u16, height: u16) -> App {
     let snapshot = sandbox.with_model(|s| s.snapshot()).expect("snapshot");
     let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width, height }, 0);
     let id = app.refresh.request.awaited().unwrap();
     update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
-    (app, sandbox)
+    app
 }
 
 /// Makes the change `effect` asks for on the sandbox, as the console's runtime would (through a
@@ -175,6 +180,33 @@ fn stream_detail_charts_and_shard_map() {
     let (mut app, sandbox) = streams_console(110, 36);
     open_detail(&mut app, &sandbox);
     insta::assert_snapshot!("stream_detail", with_styles(&render(&app, &theme("default"), 110, 36)));
+}
+
+#[test]
+fn a_shard_split_at_the_top_hash_key_draws() {
+    // AWS accepts a split whose new shard starts at the top key; its share of the keyspace rounds
+    // to 1.0, which once drew a bar ending before it started (a panic, exit 101).
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(fixed_time().timestamp_millis()));
+    let sandbox = Sandbox::in_memory(&loaded.settings, clock.clone());
+    let facts = sandbox.with_model(|s| s.stream_facts()).unwrap();
+    let last = facts.open().find(|s| s.end == u128::MAX).expect("a shard ends at the top key").id.clone();
+    let split = lakeops::model::ReshardCall::SplitShard { shard: last.clone(), new_starting_hash_key: u128::MAX };
+    let change = Change::Reshard { stream: facts.name.clone(), call: split };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(support::writes::apply(&sandbox, change)).expect("the split is legal");
+    clock.advance(60_000);
+    let mut app = console_on(&sandbox, &loaded, 110, 36);
+    for c in ":streams".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    open_detail(&mut app, &sandbox);
+    let screen = text(&render(&app, &theme("default"), 110, 36));
+    let row = screen.lines().find(|l| l.contains(" 0 %") && l.contains(&format!("from {last}"))).unwrap_or_else(|| {
+        panic!("the one-key child is listed with its lineage:\n{screen}");
+    });
+    assert!(row.contains("·······················█"), "its bar is the last cell:\n{row}");
 }
 
 #[test]

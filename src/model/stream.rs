@@ -24,7 +24,7 @@ pub struct ShardInfo {
 impl ShardInfo {
     /// The share of the hash-key space this shard covers.
     pub fn keyspace_share(&self) -> f64 {
-        (self.end - self.start) as f64 / u128::MAX as f64
+        self.end.saturating_sub(self.start) as f64 / u128::MAX as f64
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, clip, dim, panel};
+use super::{base, clip, dim, panel, rows};
 use crate::app::athena::{AthenaFocus, AthenaView, Results};
 use crate::app::keymap::Context;
 use crate::app::picker::Picker;
@@ -22,7 +22,7 @@ pub const DEFAULT_RATES: Rates = Rates { price_per_tb_usd: 5.0, minimum_billed_m
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let view = &app.athena;
-    let editor_height = (view.editor.lines.len() as u16 + 2).clamp(5, area.height / 2);
+    let editor_height = rows(view.editor.lines.len()).saturating_add(2).clamp(5, area.height / 2);
     let [editor, status, results] =
         Layout::vertical([Constraint::Length(editor_height), Constraint::Length(2), Constraint::Fill(1)]).areas(area);
     draw_editor(app, theme, frame, editor);
@@ -322,14 +322,17 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
 /// of the selected choice when it is a query.
 pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) {
     let previews = picker.choices.iter().any(|c| c.preview.is_some());
-    let height = if previews { area.height } else { (picker.choices.len() as u16 + 3).min(area.height) };
+    let height = if previews { area.height } else { rows(picker.choices.len()).saturating_add(3).min(area.height) };
     let rect = super::centered(area, 90, height);
     frame.render_widget(ratatui::widgets::Clear, rect);
     let block = panel(theme, format!(" {} ", sanitize(&picker.title)));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let list_height =
-        if previews { (picker.choices.len() as u16 + 1).min((inner.height / 2).max(3)) } else { inner.height };
+    let list_height = if previews {
+        rows(picker.choices.len()).saturating_add(1).min((inner.height / 2).max(3))
+    } else {
+        inner.height
+    };
     let [names, sql] = Layout::vertical([Constraint::Length(list_height), Constraint::Fill(1)]).areas(inner);
     // The selected choice stays in sight: the list scrolls by whole pages.
     let visible = names.height.max(1) as usize;

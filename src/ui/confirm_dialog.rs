@@ -35,7 +35,7 @@ pub fn draw(dialog: &ConfirmDialog, keys: &super::DialogKeys, theme: &Theme, fra
             }
         })
         .sum();
-    let rect = centered(area, 86, rows as u16 + 2);
+    let rect = centered(area, 86, super::rows(rows).saturating_add(2));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(theme, dialog.title.clone())).style(base(theme)),

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, clip, dim, panel};
+use super::{base, clip, dim, panel, rows};
 use crate::app::glue::GluePane;
 use crate::app::{audit, App};
 use crate::model::text::sanitize;
@@ -24,7 +24,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     };
     let now = audit::reference_time(app);
-    let jobs_height = (data.jobs.len() as u16 + 3).clamp(4, 8);
+    let jobs_height = rows(data.jobs.len()).saturating_add(3).clamp(4, 8);
     let [jobs, runs, bottom] =
         Layout::vertical([Constraint::Length(jobs_height), Constraint::Percentage(50), Constraint::Fill(1)])
             .areas(area);

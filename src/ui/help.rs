@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{base, centered, dim, panel};
+use super::{base, centered, dim, panel, rows};
 use crate::app::keymap::Context;
 use crate::app::{App, Command, ViewId};
 use crate::settings::Theme;
@@ -43,8 +43,9 @@ pub fn draw(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area: Re
     let more = lines.len() > room;
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
     // As wide as the longest line, at least 76, at most the screen.
-    let longest = shown.iter().map(|l| l.width()).max().unwrap_or(0) as u16 + 3;
-    let rect = centered(area, longest.clamp(76, area.width.saturating_sub(2).max(76)), shown.len() as u16 + 2);
+    let longest = shown.iter().map(|l| l.width()).max().map_or(0, rows).saturating_add(3);
+    let rect =
+        centered(area, longest.clamp(76, area.width.saturating_sub(2).max(76)), rows(shown.len()).saturating_add(2));
     frame.render_widget(Clear, rect);
     let first = |command| app.keys.chords(Context::List, command).first().map(|c| c.to_string()).unwrap_or_default();
     let scrolls =

@@ -157,6 +157,12 @@ pub(crate) fn clip(text: &str, width: usize) -> String {
     }
 }
 
+/// A count of lines as terminal rows: a list longer than any screen (hostile data) saturates
+/// instead of wrapping or overflowing.
+pub(crate) fn rows(count: usize) -> u16 {
+    u16::try_from(count).unwrap_or(u16::MAX)
+}
+
 pub(crate) fn centered(rect: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(rect.width);
     let h = height.min(rect.height);

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, centered, dim, panel};
+use super::{base, centered, dim, panel, rows};
 use crate::app::stream_detail::{DialogKind, ReshardDialog};
 use crate::model::text::sanitize;
 use crate::settings::Theme;
@@ -43,7 +43,7 @@ pub fn draw(dialog: &ReshardDialog, keys: &super::DialogKeys, theme: &Theme, fra
             lines.push(Line::styled(keys.cancel.clone(), dim(theme)));
         }
     }
-    let rect = centered(area, 78, lines.len() as u16 + 4);
+    let rect = centered(area, 78, rows(lines.len()).saturating_add(4));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(theme, title)).style(base(theme)),

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, dim, panel};
+use super::{base, dim, panel, rows};
 use crate::app::stack::Found;
 use crate::app::{App, Command};
 use crate::model::text::sanitize;
@@ -17,11 +17,12 @@ use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let view = &app.stack;
-    let plan_height = view.plan.as_ref().map(|p| (diff_lines(p).len() as u16 + 2).min(area.height / 2)).unwrap_or(0);
+    let plan_height =
+        view.plan.as_ref().map(|p| rows(diff_lines(p).len()).saturating_add(2).min(area.height / 2)).unwrap_or(0);
     let drift_height = view
         .drift
         .as_ref()
-        .map(|d| (d.iter().map(|r| 1 + r.properties.len()).sum::<usize>().max(1) as u16 + 2).min(10))
+        .map(|d| rows(d.iter().map(|r| 1 + r.properties.len()).sum::<usize>().max(1)).saturating_add(2).min(10))
         .unwrap_or(0);
     let [head, plan, body, drift] = Layout::vertical([
         Constraint::Length(3),

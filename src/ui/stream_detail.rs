@@ -173,9 +173,8 @@ fn draw_shard_map(app: &App, detail: &StreamDetail, facts: &StreamFacts, theme: 
             None => theme.dim,
         };
         let heat = heat.map(Heat::label).unwrap_or_default();
-        let from = (row.from * bar_width as f64).floor() as usize;
-        let to = ((row.to * bar_width as f64).ceil() as usize).clamp(from + 1, bar_width);
-        let bar: String = (0..bar_width).map(|c| if c >= from && c < to { '█' } else { '·' }).collect();
+        let covered = shard_map::cells(row.from, row.to, bar_width);
+        let bar: String = (0..bar_width).map(|c| if covered.contains(&c) { '█' } else { '·' }).collect();
         let selected = i == detail.shards.selected;
         let row_style = if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
         lines.push(Line::from(vec![
