@@ -344,3 +344,44 @@ fn the_sandbox_workgroup_has_starter_queries_and_keeps_saved_ones() {
     assert!(rt.block_on(s.saved_queries("another")).unwrap().is_empty());
     assert!(s.with_model(|m| m.trail.iter().any(|e| e.name == "CreateNamedQuery")).unwrap());
 }
+
+#[test]
+fn peek_from_the_trim_horizon_reads_the_closed_parents_then_their_children() {
+    use lakeops::model::PeekFrom;
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    clock.advance(2 * MINUTE);
+    reshard(&s, lakeops::model::ReshardCall::UpdateShardCount { target: 2 });
+    clock.advance(MINUTE);
+    let closed_at = s.with_model(|m| m.stream.shards.iter().find_map(|x| x.closed_ms)).unwrap().expect("closed");
+    clock.advance(MINUTE);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let platform: &dyn lakeops::platform::Platform = &s;
+    let since = chrono::DateTime::from_timestamp_millis(closed_at - 5_000).unwrap();
+    let mut cursor = rt.block_on(platform.open_peek("clickstream-events", None, PeekFrom::At(since))).unwrap();
+    assert_eq!(cursor.shards.len(), 6, "four closed parents and two children: {cursor:?}");
+    let mut records = Vec::new();
+    for round in 1..200 {
+        clock.advance(1_000);
+        let batch = rt.block_on(platform.read_peek(&mut cursor, 2_000)).unwrap();
+        assert!(batch.len() <= 2_000, "round {round} keeps to its limit");
+        records.extend(batch);
+        if cursor.shards.iter().all(|p| p.open || p.finished)
+            && records.iter().any(|r| r.arrival.timestamp_millis() > closed_at)
+        {
+            break;
+        }
+    }
+    let parents: Vec<&str> = cursor.shards.iter().filter(|p| !p.open).map(|p| p.shard.as_str()).collect();
+    let (old, new): (Vec<_>, Vec<_>) = records.iter().partition(|r| parents.contains(&r.shard.as_str()));
+    assert!(!old.is_empty() && !new.is_empty(), "records from both generations: {} {}", old.len(), new.len());
+    assert!(old.iter().all(|r| r.arrival.timestamp_millis() < closed_at), "a parent holds what came before it closed");
+    assert!(new.iter().all(|r| r.arrival.timestamp_millis() >= closed_at), "a child what came after it opened");
+    let first_child = records.iter().position(|r| !parents.contains(&r.shard.as_str())).unwrap();
+    let last_parent = records.iter().rposition(|r| parents.contains(&r.shard.as_str())).unwrap();
+    assert!(last_parent < first_child, "every parent is read to its end before a child is read");
+    let mut sequences: Vec<&str> = records.iter().map(|r| r.sequence.as_str()).collect();
+    sequences.sort();
+    sequences.dedup();
+    assert_eq!(sequences.len(), records.len(), "no record twice");
+}

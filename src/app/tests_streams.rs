@@ -164,7 +164,7 @@ mod peek {
     use crate::model::{PeekCursor, PeekFrom, PeekRecord};
 
     fn cursor() -> PeekCursor {
-        PeekCursor { stream: "orders".into(), from: PeekFrom::Latest, shards: vec![] }
+        PeekCursor { stream: "orders".into(), from: PeekFrom::Latest, shards: vec![], turn: 0 }
     }
 
     fn request(app: &App) -> super::super::request::RequestId {

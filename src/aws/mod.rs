@@ -342,16 +342,14 @@ impl Platform for AwsPlatform {
     }
 
     async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {
-        let shards = match shard {
-            Some(id) => vec![id.to_string()],
-            None => self
-                .call("ListShards", kinesis::list_shards(&self.kinesis, stream))
-                .await?
-                .into_iter()
-                .filter(|s| s.open)
-                .map(|s| s.id)
-                .collect(),
-        };
+        // ListShards lists the closed shards still in retention too: a peek from the trim
+        // horizon or a time reads them before their children (`ops::peek`).
+        let listed = self.call("ListShards", kinesis::list_shards(&self.kinesis, stream)).await?;
+        let mut shards = crate::ops::peek::shards_to_read(&listed, shard, from);
+        if let (Some(id), true) = (shard, shards.is_empty()) {
+            // Not listed (closed past retention, say): AWS answers for it.
+            shards.push(crate::ops::peek::ShardToRead { id: id.to_string(), parents: vec![], open: true });
+        }
         peek::open(&self.kinesis, stream, shards, from).await
     }
 

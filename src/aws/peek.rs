@@ -1,5 +1,5 @@
-//! Record peek on AWS: GetShardIterator and GetRecords, at most once a second per shard,
-//! renewing iterators before their 5 minutes run out.
+//! Record peek on AWS: GetShardIterator and GetRecords, each shard at the pace and share
+//! `ops::peek` gives it, renewing iterators before their 5 minutes run out.
 
 use aws_sdk_kinesis::types::ShardIteratorType;
 use aws_sdk_kinesis::Client;
@@ -8,36 +8,29 @@ use aws_smithy_types::DateTime;
 use super::errors::{code, platform_error};
 use crate::model::text::sanitize;
 use crate::model::{PeekCursor, PeekFrom, PeekRecord, ShardPosition};
+use crate::ops::peek::{self, ShardToRead};
 use crate::platform::PlatformError;
 
 /// Iterators expire after 5 minutes; renew a little before.
 const ITERATOR_LIFETIME_MS: i64 = 270_000;
-/// Each shard is read at most this often (GetRecords allows 5 a second per shard, shared).
-const READ_EVERY_MS: i64 = 1_000;
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// Opens a peek over `shards` (from `ops::peek::shards_to_read`: parents before children).
 pub async fn open(
     client: &Client,
     stream: &str,
-    shards: Vec<String>,
+    shards: Vec<ShardToRead>,
     from: PeekFrom,
 ) -> Result<PeekCursor, PlatformError> {
     let mut positions = Vec::new();
     for shard in shards {
-        let iterator = iterator(client, stream, &shard, from, None).await?;
-        positions.push(ShardPosition {
-            shard,
-            iterator,
-            obtained_ms: now_ms(),
-            last_read_ms: 0,
-            last_sequence: None,
-            finished: false,
-        });
+        let iterator = iterator(client, stream, &shard.id, from, None).await?;
+        positions.push(ShardPosition::new(&shard.id, shard.parents, shard.open, iterator, now_ms()));
     }
-    Ok(PeekCursor { stream: stream.to_string(), from, shards: positions })
+    Ok(PeekCursor { stream: stream.to_string(), from, shards: positions, turn: 0 })
 }
 
 async fn iterator(
@@ -66,13 +59,9 @@ pub async fn read(client: &Client, cursor: &mut PeekCursor, limit: usize) -> Res
     let mut records = Vec::new();
     let stream = cursor.stream.clone();
     let from = cursor.from;
-    // Every shard gets its share of the limit, so "all shards" shows all of them.
-    let per_shard = limit.div_ceil(cursor.shards.len().max(1));
-    for position in cursor.shards.iter_mut().filter(|p| !p.finished) {
+    for (index, want) in peek::plan_round(cursor, limit, now_ms()) {
+        let position = &mut cursor.shards[index];
         let now = now_ms();
-        if now - position.last_read_ms < READ_EVERY_MS {
-            continue;
-        }
         if now - position.obtained_ms > ITERATOR_LIFETIME_MS {
             position.iterator =
                 iterator(client, &stream, &position.shard, from, position.last_sequence.as_deref()).await?;
@@ -83,7 +72,7 @@ pub async fn read(client: &Client, cursor: &mut PeekCursor, limit: usize) -> Res
             continue;
         };
         position.last_read_ms = now;
-        let want = per_shard.clamp(1, 10_000) as i32;
+        let want = want.clamp(1, 10_000) as i32;
         let out = match client.get_records().shard_iterator(it).limit(want).send().await {
             Ok(out) => out,
             Err(e) if code(&e) == Some("ExpiredIteratorException") => {
@@ -107,11 +96,14 @@ pub async fn read(client: &Client, cursor: &mut PeekCursor, limit: usize) -> Res
                 data: r.data().as_ref().to_vec(),
             });
         }
-        // A closed shard read to its end has no next iterator.
+        // A closed shard read to its end has no next iterator; one that answers nothing while
+        // caught up (MillisBehindLatest 0) is at its end too, whatever iterator it hands back.
+        let caught_up = out.records().is_empty() && out.millis_behind_latest() == Some(0);
         position.iterator = out.next_shard_iterator().map(str::to_string);
-        position.finished = position.iterator.is_none();
+        position.finished = position.iterator.is_none() || (!position.open && caught_up);
     }
+    // Every record read is kept (a read advances past what it returns): the limit was shared
+    // before reading, not cut after.
     records.sort_by(|a, b| a.arrival.cmp(&b.arrival).then_with(|| a.sequence.cmp(&b.sequence)));
-    records.truncate(limit);
     Ok(records)
 }

@@ -53,12 +53,33 @@ pub struct ShardPosition {
     pub last_sequence: Option<String>,
     /// The shard is closed and read to its end.
     pub finished: bool,
+    /// Its parents among the shards of this peek: it is read once they are read to their end.
+    pub parents: Vec<String>,
+    /// Open when the peek started (a closed shard ends; an open one never does).
+    pub open: bool,
 }
 
-/// A peek in progress over one shard or all of a stream's open shards.
+impl ShardPosition {
+    pub fn new(shard: &str, parents: Vec<String>, open: bool, iterator: Option<String>, obtained_ms: i64) -> Self {
+        ShardPosition {
+            shard: shard.to_string(),
+            iterator,
+            obtained_ms,
+            last_read_ms: 0,
+            last_sequence: None,
+            finished: false,
+            parents,
+            open,
+        }
+    }
+}
+
+/// A peek in progress over one shard or a stream's shards (`ops::peek` chooses which).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeekCursor {
     pub stream: String,
     pub from: PeekFrom,
     pub shards: Vec<ShardPosition>,
+    /// Whose turn it is when a round's limit is smaller than the shards due (`ops::peek`).
+    pub turn: usize,
 }

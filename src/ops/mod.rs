@@ -8,6 +8,7 @@ pub mod glue;
 pub mod health;
 pub mod kinesis;
 pub mod metrics;
+pub mod peek;
 pub mod record_view;
 pub mod refusal;
 pub mod reshard;

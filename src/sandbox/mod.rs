@@ -217,36 +217,27 @@ impl Platform for Sandbox {
             }
             state.peek_start(shard, from)
         })?;
-        let starts = starts.map_err(|e| PlatformError::answered("Kinesis (sandbox)", e))?;
-        let shards = starts
+        let (shards, start) = starts.map_err(|e| PlatformError::answered("Kinesis (sandbox)", e))?;
+        let now = self.clock.now_ms();
+        let shards = shards
             .into_iter()
-            .map(|(shard, at)| ShardPosition {
-                shard,
-                iterator: Some(at.to_string()),
-                obtained_ms: self.clock.now_ms(),
-                last_read_ms: 0,
-                last_sequence: None,
-                finished: false,
-            })
+            .map(|s| ShardPosition::new(&s.id, s.parents, s.open, Some(start.to_string()), now))
             .collect();
-        Ok(PeekCursor { stream: stream.to_string(), from, shards })
+        Ok(PeekCursor { stream: stream.to_string(), from, shards, turn: 0 })
     }
 
     async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError> {
         let wall = self.clock.now_ms();
         let mut records = self.with_model(|state| {
             let mut records = Vec::new();
-            // Every shard gets its share of the limit, so "all shards" shows all of them.
-            let per_shard = limit.div_ceil(cursor.shards.len().max(1));
-            for position in cursor.shards.iter_mut() {
-                // The same pace as on AWS: each shard at most once a second.
-                if wall - position.last_read_ms < 1_000 {
-                    continue;
-                }
+            // The same rounds as on AWS: each shard at most once a second, its share of the limit.
+            for (index, want) in crate::ops::peek::plan_round(cursor, limit, wall) {
+                let position = &mut cursor.shards[index];
                 let from = position.iterator.as_deref().and_then(|i| i.parse().ok()).unwrap_or(state.now_ms);
-                let (found, next) = state.peek_records(&position.shard, from, per_shard);
+                let (found, next, ended) = state.peek_records(&position.shard, from, want);
                 position.iterator = Some(next.to_string());
                 position.last_read_ms = wall;
+                position.finished = ended;
                 if let Some(last) = found.last() {
                     position.last_sequence = Some(last.sequence.clone());
                 }
@@ -255,7 +246,6 @@ impl Platform for Sandbox {
             records
         })?;
         records.sort_by(|a, b| a.arrival.cmp(&b.arrival).then_with(|| a.sequence.cmp(&b.sequence)));
-        records.truncate(limit);
         Ok(records)
     }
 

@@ -7,7 +7,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::rng::Rng;
 use super::state::SimState;
-use crate::model::{PeekFrom, PeekRecord};
+use crate::model::{PeekFrom, PeekRecord, ShardInfo};
+use crate::ops::{self, peek::ShardToRead};
 use crate::platform::ServiceError;
 
 const EVENT_TYPES: &[&str] = &["page_view", "page_view", "page_view", "search", "add_to_cart", "purchase"];
@@ -23,45 +24,61 @@ const PLACES: &[(&str, &str)] = &[
 ];
 
 impl SimState {
-    /// Where a peek from `from` starts on each shard (one, or every open one).
-    pub fn peek_start(&self, shard: Option<&str>, from: PeekFrom) -> Result<Vec<(String, i64)>, ServiceError> {
+    /// The shards a peek from `from` reads (as `ops::peek` chooses them from the shards a
+    /// ListShards would list: the open ones and those closed within the retention period) and
+    /// the model time it starts at.
+    pub fn peek_start(&self, shard: Option<&str>, from: PeekFrom) -> Result<(Vec<ShardToRead>, i64), ServiceError> {
         let retention_ms = self.stream.retention_hours as i64 * 3_600_000;
         let start = match from {
             PeekFrom::Latest => self.now_ms,
             PeekFrom::TrimHorizon => self.now_ms - retention_ms.min(86_400_000),
             PeekFrom::At(t) => t.timestamp_millis().clamp(self.now_ms - retention_ms, self.now_ms),
         };
-        let shards: Vec<String> = match shard {
-            Some(id) => match self.stream.shards.iter().find(|s| s.id == id) {
-                Some(s) => vec![s.id.clone()],
-                None => {
-                    return Err(ServiceError::new(
-                        "ResourceNotFoundException",
-                        format!("shard {id} not found in {}", self.stream.name),
-                    ))
-                }
-            },
-            None => self.stream.open_shards().map(|s| s.id.clone()).collect(),
-        };
-        Ok(shards.into_iter().map(|s| (s, start)).collect())
+        let listed: Vec<ShardInfo> = self
+            .stream
+            .shards
+            .iter()
+            .filter(|s| s.closed_ms.is_none_or(|closed| closed > self.now_ms - retention_ms))
+            .map(|s| ShardInfo {
+                id: s.id.clone(),
+                start: s.start,
+                end: s.end,
+                parent: s.parent.clone(),
+                adjacent_parent: s.adjacent_parent.clone(),
+                open: s.open,
+                incoming_per_second: None,
+            })
+            .collect();
+        let shards = ops::peek::shards_to_read(&listed, shard, from);
+        if let (Some(id), true) = (shard, shards.is_empty()) {
+            return Err(ServiceError::new(
+                "ResourceNotFoundException",
+                format!("shard {id} not found in {}", self.stream.name),
+            ));
+        }
+        Ok((shards, start))
     }
 
-    /// Up to `limit` records of `shard` arriving at or after `from_ms`, and where to go on from.
-    pub fn peek_records(&self, shard: &str, from_ms: i64, limit: usize) -> (Vec<PeekRecord>, i64) {
+    /// Up to `limit` records of `shard` arriving at or after `from_ms` while it was open, where
+    /// to go on from, and whether the shard is closed and read to its end.
+    pub fn peek_records(&self, shard: &str, from_ms: i64, limit: usize) -> (Vec<PeekRecord>, i64, bool) {
         let Some((index, s)) = self.stream.shards.iter().enumerate().find(|(_, s)| s.id == shard) else {
-            return (Vec::new(), from_ms);
+            return (Vec::new(), from_ms, true);
         };
-        let rate = s.offered_per_second.clamp(0.0, crate::ops::kinesis::SHARD_WRITE_RECORDS_PER_SECOND);
+        let from_ms = from_ms.max(s.opened_ms.unwrap_or(i64::MIN));
+        let until = s.closed_ms.unwrap_or(self.now_ms).min(self.now_ms);
+        let rate = s.offered_per_second.clamp(0.0, ops::kinesis::SHARD_WRITE_RECORDS_PER_SECOND);
         if rate <= 0.0 {
-            return (Vec::new(), self.now_ms);
+            return (Vec::new(), until, s.closed_ms.is_some());
         }
         let every_ms = (1_000.0 / rate).max(1.0);
         let mut records = Vec::new();
         let mut k = (from_ms as f64 / every_ms).ceil() as i64;
         loop {
             let t = (k as f64 * every_ms) as i64;
-            if t >= self.now_ms || records.len() >= limit {
-                return (records, t.min(self.now_ms));
+            if t >= until || records.len() >= limit {
+                let next = t.min(until);
+                return (records, next, s.closed_ms.is_some() && next >= until);
             }
             records.push(self.synthesize_record(shard, index as u64, t, k));
             k += 1;

@@ -123,9 +123,11 @@ impl SimState {
     /// Uniform scaling: every open shard closes; `target` children split the keyspace evenly,
     /// each descending from the parent(s) its range overlaps.
     fn rescale(&mut self, target: u32) {
+        let now = self.now_ms;
         let parents: Vec<Shard> = self.stream.shards.iter().filter(|s| s.open).cloned().collect();
         for s in self.stream.shards.iter_mut().filter(|s| s.open) {
             s.open = false;
+            s.closed_ms = Some(now);
         }
         let width = u128::MAX / target.max(1) as u128;
         for i in 0..target.max(1) as u128 {
@@ -145,6 +147,8 @@ impl SimState {
                 backlog,
                 oldest_age_s: age,
                 offered_per_second: 0.0,
+                opened_ms: Some(now),
+                closed_ms: None,
             });
         }
     }
@@ -154,7 +158,9 @@ impl SimState {
         if key <= parent.start || key > parent.end {
             return;
         }
+        let now = self.now_ms;
         parent.open = false;
+        parent.closed_ms = Some(now);
         let parent = parent.clone();
         for (start, end) in [(parent.start, key - 1), (key, parent.end)] {
             let id = self.next_shard_id();
@@ -169,6 +175,8 @@ impl SimState {
                 backlog: parent.backlog * share,
                 oldest_age_s: parent.oldest_age_s,
                 offered_per_second: 0.0,
+                opened_ms: Some(now),
+                closed_ms: None,
             });
         }
     }
@@ -176,8 +184,10 @@ impl SimState {
     fn merge(&mut self, a: &str, b: &str) {
         let pick = |id: &str, shards: &[Shard]| shards.iter().find(|s| s.id == id && s.open).cloned();
         let (Some(x), Some(y)) = (pick(a, &self.stream.shards), pick(b, &self.stream.shards)) else { return };
+        let now = self.now_ms;
         for s in self.stream.shards.iter_mut().filter(|s| s.id == a || s.id == b) {
             s.open = false;
+            s.closed_ms = Some(now);
         }
         let id = self.next_shard_id();
         self.stream.shards.push(Shard {
@@ -190,6 +200,8 @@ impl SimState {
             backlog: x.backlog + y.backlog,
             oldest_age_s: x.oldest_age_s.max(y.oldest_age_s),
             offered_per_second: 0.0,
+            opened_ms: Some(now),
+            closed_ms: None,
         });
     }
 }

@@ -55,6 +55,12 @@ pub struct Shard {
     /// Records/s offered to the shard in the last step (accepted and throttled).
     #[serde(default)]
     pub offered_per_second: f64,
+    /// When a reshard opened it (model time; `None`: since the stream was created).
+    #[serde(default)]
+    pub opened_ms: Option<i64>,
+    /// When a reshard closed it: its records are those written before.
+    #[serde(default)]
+    pub closed_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

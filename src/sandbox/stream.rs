@@ -33,6 +33,8 @@ impl SimState {
                 backlog: 0.0,
                 oldest_age_s: 0.0,
                 offered_per_second: 0.0,
+                opened_ms: None,
+                closed_ms: None,
             });
         }
     }
