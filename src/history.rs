@@ -6,8 +6,13 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::local_files::{Go, LineFile};
+
 /// Entries read back: the newest this many.
 pub const RECALLED: usize = 200;
+
+/// The history's size before it rotates to `query-history.jsonl.1`.
+pub const HISTORY_CAP_BYTES: u64 = 2 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Entry {
@@ -17,31 +22,39 @@ struct Entry {
 }
 
 pub struct QueryHistory {
-    path: PathBuf,
+    file: LineFile,
 }
 
 impl QueryHistory {
     pub fn new(path: PathBuf) -> QueryHistory {
-        QueryHistory { path }
+        QueryHistory { file: LineFile::new(path, HISTORY_CAP_BYTES, "the query history") }
     }
 
     pub fn append(&self, workgroup: &str, sql: &str) -> Result<(), String> {
         let entry = Entry { time: Utc::now(), workgroup: workgroup.to_string(), sql: sql.to_string() };
-        crate::journal::append_json_line(&self.path, &entry, "the query history")
+        self.file.append(&serde_json::to_string(&entry).map_err(|e| e.to_string())?)
     }
 
-    /// The newest `RECALLED` queries, oldest first, a query run twice in a row kept once; a
-    /// damaged line is skipped.
+    /// The newest `RECALLED` queries, oldest first, a query run twice in a row kept once, read
+    /// from the end of the file back only that far; a damaged line is skipped, and a history
+    /// that cannot be read recalls nothing (the editor works without it).
     pub fn recent(&self) -> Vec<String> {
-        let text = std::fs::read_to_string(&self.path).unwrap_or_default();
         let mut out: Vec<String> = Vec::new();
-        for entry in text.lines().filter_map(|l| serde_json::from_str::<Entry>(l).ok()) {
-            if out.last() != Some(&entry.sql) {
-                out.push(entry.sql);
+        let _ = self.file.newest_first(|line| {
+            if let Ok(entry) = serde_json::from_str::<Entry>(line) {
+                if out.last() != Some(&entry.sql) {
+                    out.push(entry.sql);
+                }
             }
-        }
-        let skip = out.len().saturating_sub(RECALLED);
-        out.split_off(skip)
+            if out.len() > RECALLED {
+                Go::Stop
+            } else {
+                Go::On
+            }
+        });
+        out.truncate(RECALLED);
+        out.reverse();
+        out
     }
 }
 

@@ -1,12 +1,12 @@
 //! The local journal: every action lakeops takes, one JSON line each, appended to
-//! `$XDG_STATE_HOME/lakeops/journal.jsonl`.
+//! `$XDG_STATE_HOME/lakeops/journal.jsonl` (private, locked, rotated: `local_files`).
 
-use std::fs::OpenOptions;
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::local_files::{Go, LineFile};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
@@ -21,31 +21,63 @@ pub struct Entry {
     pub outcome: String,
 }
 
-/// Appends `value` as one JSON line to `path` (named `what` in errors), creating the folder.
-pub fn append_json_line(path: &std::path::Path, value: &impl Serialize, what: &str) -> Result<(), String> {
-    let line = serde_json::to_string(value).map_err(|e| e.to_string())?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+/// The journal's size before it rotates to `journal.jsonl.1` (about 20,000 actions).
+pub const JOURNAL_CAP_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Entries read back, with how many lines in that span were not entries (damaged, or cut by a
+/// crash), so a reader can say so rather than count short.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Read {
+    /// Oldest first.
+    pub entries: Vec<Entry>,
+    pub damaged: usize,
+}
+
+impl Read {
+    /// The warning a reader shows for damaged lines, if any.
+    pub fn damage(&self) -> Option<String> {
+        (self.damaged > 0).then(|| format!("{} damaged line(s) of the journal were skipped", self.damaged))
     }
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("cannot open {what} {}: {e}", path.display()))?;
-    writeln!(file, "{line}").map_err(|e| format!("cannot write {what} {}: {e}", path.display()))
+}
+
+/// Reads `file` newest first back to `since` (a little before, as two lakeops may append out
+/// of order by a moment) and returns what parses as `T`, oldest first.
+pub fn read_since<T: serde::de::DeserializeOwned>(
+    file: &LineFile,
+    since: DateTime<Utc>,
+    time: impl Fn(&T) -> DateTime<Utc>,
+) -> Result<(Vec<T>, usize), String> {
+    let slack = since - chrono::Duration::minutes(1);
+    let (mut found, mut damaged) = (Vec::new(), 0);
+    file.newest_first(|line| match serde_json::from_str::<T>(line) {
+        Ok(item) if time(&item) < slack => Go::Stop,
+        Ok(item) => {
+            if time(&item) >= since {
+                found.push(item);
+            }
+            Go::On
+        }
+        Err(_) => {
+            damaged += 1;
+            Go::On
+        }
+    })?;
+    found.reverse();
+    Ok((found, damaged))
 }
 
 pub struct Journal {
-    path: PathBuf,
+    file: LineFile,
 }
 
 impl Journal {
     pub fn new(path: PathBuf) -> Journal {
-        Journal { path }
+        Journal { file: LineFile::new(path, JOURNAL_CAP_BYTES, "the journal") }
     }
 
     pub fn append(&self, entry: &Entry) -> Result<(), String> {
-        append_json_line(&self.path, entry, "the journal")
+        let line = serde_json::to_string(entry).map_err(|e| e.to_string())?;
+        self.file.append(&line)
     }
 
     /// Appends one entry stamped now.
@@ -69,32 +101,65 @@ impl Journal {
         })
     }
 
-    /// Scalings and capacity-mode switches of `stream` done under `profile` in the last 24 h.
-    pub fn recent_changes(&self, profile: &str, stream: &str) -> Result<(u32, u32), String> {
-        let day_ago = Utc::now() - chrono::Duration::hours(24);
-        let entries = self.entries()?;
+    /// Scalings and capacity-mode switches of `stream` done under `profile` in the last 24 h,
+    /// and a warning when damaged lines in that span may hide some.
+    pub fn recent_changes(&self, profile: &str, stream: &str) -> Result<(u32, u32, Option<String>), String> {
+        let read = self.since(Utc::now() - chrono::Duration::hours(24))?;
         let count = |action: &str| {
-            entries
+            read.entries
                 .iter()
-                .filter(|e| {
-                    e.time >= day_ago
-                        && e.profile == profile
-                        && e.target == stream
-                        && e.action == action
-                        && e.outcome == "done"
-                })
+                .filter(|e| e.profile == profile && e.target == stream && e.action == action && e.outcome == "done")
                 .count() as u32
         };
-        Ok((count("reshard.update-shard-count"), count("reshard.update-stream-mode")))
+        Ok((count("reshard.update-shard-count"), count("reshard.update-stream-mode"), read.damage()))
     }
 
-    /// Every entry, oldest first (none before the first is written); a line that is not an
-    /// entry is skipped. A journal that cannot be read is an error, not an empty journal.
-    pub fn entries(&self) -> Result<Vec<Entry>, String> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(text) => Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(format!("cannot read the journal {}: {e}", self.path.display())),
+    /// The entries from `since` on, oldest first, read from the end of the journal back only
+    /// that far. A journal that cannot be read is an error, not an empty journal.
+    pub fn since(&self, since: DateTime<Utc>) -> Result<Read, String> {
+        let (entries, damaged) = read_since(&self.file, since, |e: &Entry| e.time)?;
+        Ok(Read { entries, damaged })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(hours_ago: i64, action: &str) -> Entry {
+        Entry {
+            time: Utc::now() - chrono::Duration::hours(hours_ago),
+            profile: "prod".into(),
+            backend: "aws".into(),
+            action: action.into(),
+            target: "events".into(),
+            detail: String::new(),
+            outcome: "done".into(),
         }
+    }
+
+    #[test]
+    fn the_last_day_is_counted_from_the_end_and_damage_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let journal = Journal::new(path.clone());
+        for hours in [30, 25, 20, 3] {
+            journal.append(&entry(hours, "reshard.update-shard-count")).unwrap();
+        }
+        journal.append(&entry(2, "reshard.update-stream-mode")).unwrap();
+        assert_eq!(journal.recent_changes("prod", "events").unwrap(), (2, 1, None));
+        // A line cut by a crash, then more entries.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"{\"time\":\"2026-"))
+            .unwrap();
+        journal.append(&entry(1, "reshard.update-shard-count")).unwrap();
+        let (scalings, switches, damage) = journal.recent_changes("prod", "events").unwrap();
+        assert_eq!((scalings, switches), (3, 1));
+        assert!(damage.unwrap().contains("1 damaged line"));
+        let since = journal.since(Utc::now() - chrono::Duration::hours(4)).unwrap();
+        assert_eq!(since.entries.len(), 3, "oldest first, only the span asked for");
+        assert!(since.entries.windows(2).all(|w| w[0].time <= w[1].time));
     }
 }

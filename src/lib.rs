@@ -10,6 +10,7 @@ pub mod cli;
 pub mod headless;
 pub mod history;
 pub mod journal;
+pub mod local_files;
 pub mod logging;
 pub mod model;
 pub mod ops;

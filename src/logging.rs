@@ -1,18 +1,26 @@
 //! Logs go to `$XDG_STATE_HOME/lakeops/lakeops.log`, never to the terminal.
 
-use std::fs::OpenOptions;
 use std::path::Path;
 use std::sync::Mutex;
 
 use tracing_subscriber::EnvFilter;
 
+use crate::local_files;
+
+/// The log's size past which it is set aside (as `lakeops.log.1`) when lakeops starts.
+const LOG_CAP_BYTES: u64 = 8 * 1024 * 1024;
+
 /// Starts logging to `path` (level from `LAKEOPS_LOG`, default `info`). A log that cannot
 /// be opened is not a reason to stop: the console runs without one and says so.
 pub fn init(path: &Path) -> Result<(), String> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        local_files::private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    let file = OpenOptions::new()
+    // One older generation is kept: the log never grows past twice its cap.
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > LOG_CAP_BYTES) {
+        let _ = std::fs::rename(path, local_files::older(path));
+    }
+    let file = local_files::private_options()
         .create(true)
         .append(true)
         .open(path)

@@ -19,14 +19,14 @@ impl Sandbox {
             Change::StartQuery(request) => self.start_query(request),
             Change::StopQuery { id } => {
                 self.queries.stop(id).map_err(|e| PlatformError::answered(ATHENA, e))?;
-                self.with_model(|s| s.record("lakeops", "athena.amazonaws.com", "StopQueryExecution", id, false))?;
+                self.changing(|s| s.record("lakeops", "athena.amazonaws.com", "StopQueryExecution", id, false))?;
                 Ok(Applied::Done)
             }
             Change::SaveQuery(query) => self.save_query(query),
             Change::PlanStack { stack, template, .. } => self.plan_stack(stack, template),
             Change::ApplyPlan { stack, change_set } => self.apply_plan(stack, change_set),
             Change::DiscardPlan { stack, change_set } => {
-                self.with_stack(stack, |found, _| {
+                self.changing_stack(stack, |found, _| {
                     if let Some(found) = found {
                         found.discard(change_set);
                     }
@@ -59,26 +59,26 @@ impl Sandbox {
 
     fn reshard(&self, stream: &str, call: &ReshardCall) -> Result<Applied, PlatformError> {
         self.stream_named(stream)?;
-        self.with_model(|state| state.request_reshard(call, "lakeops"))?
+        self.changing(|state| state.request_reshard(call, "lakeops"))?
             .map_err(|e| PlatformError::answered(KINESIS, e))?;
         Ok(Applied::Done)
     }
 
     fn enhanced_monitoring(&self, stream: &str, on: bool) -> Result<Applied, PlatformError> {
         self.stream_named(stream)?;
-        self.with_model(|state| state.set_enhanced_monitoring(on, "lakeops"))?;
+        self.changing(|state| state.set_enhanced_monitoring(on, "lakeops"))?;
         Ok(Applied::Done)
     }
 
     fn glue(&self, change: &GlueChange) -> Result<Applied, PlatformError> {
-        let answer = self.with_model(|state| state.glue_change(change, "lakeops"))?;
+        let answer = self.changing(|state| state.glue_change(change, "lakeops"))?;
         answer.map(Applied::Answer).map_err(|e| PlatformError::answered(GLUE, e))
     }
 
     fn start_query(&self, request: &QueryRequest) -> Result<Applied, PlatformError> {
         let peak = self.settings.sandbox.peak_records_per_second;
         let (execution, view, database) = self
-            .with_model(|state| {
+            .changing(|state| {
                 let execution = state.submit_query(request, "lakeops")?;
                 Ok::<_, ServiceError>((execution, state.lake_view(peak), state.glue.database.clone()))
             })?
@@ -94,7 +94,7 @@ impl Sandbox {
     }
 
     fn save_query(&self, query: &SavedQuery) -> Result<Applied, PlatformError> {
-        let id = self.with_model(|state| {
+        let id = self.changing(|state| {
             let id = format!("nq-{:04}", state.athena.saved.len() + 1);
             state.athena.saved.push(SavedQuery { id: id.clone(), ..query.clone() });
             state.record("lakeops", "athena.amazonaws.com", "CreateNamedQuery", &query.name, false);
@@ -112,7 +112,7 @@ impl Sandbox {
         })?;
         let resources = wanted["Resources"].as_object().cloned().unwrap_or_default();
         let outputs = stack::resolve_outputs(&wanted, &self.settings.aws.region);
-        let plan = self.with_stack(name, |found, _| {
+        let plan = self.changing_stack(name, |found, _| {
             let found = found.ok_or_else(|| {
                 PlatformError::failed(CLOUDFORMATION, format!("the sandbox runs one stack, and {name} is not it"))
             })?;
@@ -129,19 +129,19 @@ impl Sandbox {
     }
 
     fn apply_plan(&self, name: &str, change_set: &str) -> Result<Applied, PlatformError> {
-        self.with_stack(name, |found, now_ms| {
+        self.changing_stack(name, |found, now_ms| {
             let found =
                 found.ok_or_else(|| PlatformError::failed(CLOUDFORMATION, format!("stack {name} does not exist")))?;
             found.execute(change_set, now_ms).map_err(|e| PlatformError::answered(CLOUDFORMATION, e))
         })?;
-        self.with_model(|state| {
+        self.changing(|state| {
             state.record("lakeops", "cloudformation.amazonaws.com", "ExecuteChangeSet", name, false)
         })?;
         Ok(Applied::Done)
     }
 
     fn fault(&self, fault: Fault, on: bool) -> Result<Applied, PlatformError> {
-        let changed = self.with_model(|state| {
+        let changed = self.changing(|state| {
             let changed = state.set_fault(fault, on);
             if changed {
                 let target = format!("{} ({})", state.stream.name, fault.name());

@@ -49,6 +49,8 @@ pub struct Sandbox {
     queries: Arc<athena::Runs>,
     /// Reset: the saved state is gone and nothing is saved again by this process.
     forgotten: std::sync::atomic::AtomicBool,
+    /// Problems said once, in the next snapshot (a damaged state file set aside).
+    notices: Mutex<Vec<String>>,
 }
 
 struct Inner {
@@ -66,14 +68,28 @@ impl Sandbox {
         Sandbox::with_state(settings, clock, None, state)
     }
 
-    /// Opens the saved sandbox for this profile, or starts a fresh one.
+    /// Opens the saved sandbox for this profile, or starts a fresh one (a damaged state file is
+    /// kept aside and said in the first snapshot's problems).
     pub fn open(settings: &Settings, clock: Arc<dyn Clock>, store: Store) -> Result<Sandbox, PlatformError> {
         let now = clock.now_ms();
-        let state = match store.load()? {
-            Some(state) if state.version == sim::STATE_VERSION && state.seed == settings.sandbox.seed => state,
-            _ => fresh(settings, now),
+        let loaded = {
+            let _lock = store.lock()?;
+            store.load()?
         };
-        Ok(Sandbox::with_state(settings, clock, Some(store), state))
+        let (state, notice) = match loaded {
+            store::Loaded::State(state)
+                if state.version == sim::STATE_VERSION && state.seed == settings.sandbox.seed =>
+            {
+                (*state, None)
+            }
+            store::Loaded::State(_) | store::Loaded::Missing => (fresh(settings, now), None),
+            store::Loaded::Damaged { warning } => (fresh(settings, now), Some(warning)),
+        };
+        let sandbox = Sandbox::with_state(settings, clock, Some(store), state);
+        if let (Some(notice), Ok(mut notices)) = (notice, sandbox.notices.lock()) {
+            notices.push(notice);
+        }
+        Ok(sandbox)
     }
 
     fn with_state(settings: &Settings, clock: Arc<dyn Clock>, store: Option<Store>, mut state: SimState) -> Sandbox {
@@ -93,14 +109,30 @@ impl Sandbox {
             lake: Arc::new(lake),
             queries: Arc::default(),
             forgotten: Default::default(),
+            notices: Mutex::default(),
         }
     }
 
-    /// Runs `f` on the model brought up to the present, then saves it when it is persistent.
-    /// Another lakeops (a headless command) may have saved a newer state: that one wins.
+    /// Runs `f` on the model brought up to the present, then saves it when it is persistent and
+    /// a save is due. Another lakeops (a headless command) may have saved a newer state: that one
+    /// wins. The whole read, run and save holds the state file's writer lock.
     pub fn with_model<T>(&self, f: impl FnOnce(&mut SimState) -> T) -> Result<T, PlatformError> {
+        self.run_model(f, false)
+    }
+
+    /// As [`Sandbox::with_model`] for a change: saved at once, so no other lakeops can save
+    /// over it.
+    pub(crate) fn changing<T>(&self, f: impl FnOnce(&mut SimState) -> T) -> Result<T, PlatformError> {
+        self.run_model(f, true)
+    }
+
+    fn run_model<T>(&self, f: impl FnOnce(&mut SimState) -> T, save_now: bool) -> Result<T, PlatformError> {
         let mut inner =
             self.inner.lock().map_err(|_| failed("the sandbox model is unusable after a crash in another task"))?;
+        let _lock = match &self.store {
+            Some(store) => Some(store.lock()?),
+            None => None,
+        };
         if let Some(store) = &self.store {
             if let Some(newer) = store.load_if_changed()? {
                 let wall = self.clock.now_ms();
@@ -115,9 +147,18 @@ impl Sandbox {
         inner.state.advance_to(target, &self.settings);
         let out = f(&mut inner.state);
         if let Some(store) = self.saving() {
-            store.save_if_due(&inner.state, wall)?;
+            if save_now {
+                store.save(&inner.state)?;
+            } else {
+                store.save_if_due(&inner.state, wall)?;
+            }
         }
         Ok(out)
+    }
+
+    /// Problems to report once (a damaged state file set aside), for the next snapshot.
+    pub(crate) fn take_notices(&self) -> Vec<String> {
+        self.notices.lock().map(|mut n| std::mem::take(&mut *n)).unwrap_or_default()
     }
 }
 
@@ -140,39 +181,60 @@ impl Sandbox {
         name: &str,
         f: impl FnOnce(Option<&mut stack::SandboxStack>, i64) -> Result<T, PlatformError>,
     ) -> Result<T, PlatformError> {
+        self.stack_run(name, false, f)
+    }
+
+    /// As [`Sandbox::with_stack`] for a change to the stack: saved at once.
+    fn changing_stack<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(Option<&mut stack::SandboxStack>, i64) -> Result<T, PlatformError>,
+    ) -> Result<T, PlatformError> {
+        self.stack_run(name, true, f)
+    }
+
+    fn stack_run<T>(
+        &self,
+        name: &str,
+        save_now: bool,
+        f: impl FnOnce(Option<&mut stack::SandboxStack>, i64) -> Result<T, PlatformError>,
+    ) -> Result<T, PlatformError> {
         let settings = &self.settings;
-        self.with_model(|state| {
-            if state.stack.is_none() {
-                // The platform as the sandbox runs it: the names it was made with, the stream as it is.
-                let mut as_started = settings.clone();
-                let p = &mut as_started.platform;
-                p.stream.name = state.stream.name.clone();
-                p.lambda.function = state.lambda.function.clone();
-                p.glue.database = state.glue.database.clone();
-                p.glue.job = state.glue.job.clone();
-                p.glue.crawler = state.glue.crawler.clone();
-                p.redshift.name = state.redshift.name.clone();
-                p.athena.workgroup = state.athena.workgroup.clone();
-                p.dlq.queue = state.lake.dlq_queue.clone();
-                as_started.platform.stream.shards = state.stream.open_shards().count() as u32;
-                as_started.platform.stream.retention_hours = state.stream.retention_hours;
-                as_started.platform.stream.mode = match state.stream.mode {
-                    CapacityMode::OnDemand => crate::settings::StreamMode::OnDemand,
-                    CapacityMode::Provisioned => crate::settings::StreamMode::Provisioned,
-                };
-                let template = crate::provision::render(&as_started);
-                let since = state.minutes.front().map(|m| m.minute_ms).unwrap_or(state.now_ms);
-                state.stack = Some(stack::SandboxStack::created(
-                    &settings.platform.stack_name,
-                    template.resources().clone(),
-                    stack::resolve_outputs(&template.body, &settings.aws.region),
-                    since,
-                ));
-            }
-            let now_ms = state.now_ms;
-            let stack = state.stack.as_mut().filter(|s| s.name == name);
-            f(stack, now_ms)
-        })?
+        self.run_model(
+            |state| {
+                if state.stack.is_none() {
+                    // The platform as the sandbox runs it: the names it was made with, the stream as it is.
+                    let mut as_started = settings.clone();
+                    let p = &mut as_started.platform;
+                    p.stream.name = state.stream.name.clone();
+                    p.lambda.function = state.lambda.function.clone();
+                    p.glue.database = state.glue.database.clone();
+                    p.glue.job = state.glue.job.clone();
+                    p.glue.crawler = state.glue.crawler.clone();
+                    p.redshift.name = state.redshift.name.clone();
+                    p.athena.workgroup = state.athena.workgroup.clone();
+                    p.dlq.queue = state.lake.dlq_queue.clone();
+                    as_started.platform.stream.shards = state.stream.open_shards().count() as u32;
+                    as_started.platform.stream.retention_hours = state.stream.retention_hours;
+                    as_started.platform.stream.mode = match state.stream.mode {
+                        CapacityMode::OnDemand => crate::settings::StreamMode::OnDemand,
+                        CapacityMode::Provisioned => crate::settings::StreamMode::Provisioned,
+                    };
+                    let template = crate::provision::render(&as_started);
+                    let since = state.minutes.front().map(|m| m.minute_ms).unwrap_or(state.now_ms);
+                    state.stack = Some(stack::SandboxStack::created(
+                        &settings.platform.stack_name,
+                        template.resources().clone(),
+                        stack::resolve_outputs(&template.body, &settings.aws.region),
+                        since,
+                    ));
+                }
+                let now_ms = state.now_ms;
+                let stack = state.stack.as_mut().filter(|s| s.name == name);
+                f(stack, now_ms)
+            },
+            save_now,
+        )?
     }
 }
 
@@ -198,7 +260,9 @@ impl Platform for Sandbox {
     }
 
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
-        self.with_model(|state| state.snapshot())
+        let mut snapshot = self.with_model(|state| state.snapshot())?;
+        snapshot.problems.extend(self.take_notices());
+        Ok(snapshot)
     }
 
     async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
@@ -359,9 +423,13 @@ impl Platform for Sandbox {
 
     fn flush(&self) -> Result<(), PlatformError> {
         let inner = self.inner.lock().map_err(|_| failed("the sandbox model is unusable"))?;
-        match self.saving() {
-            Some(store) => store.save(&inner.state),
-            None => Ok(()),
+        let Some(store) = self.saving() else { return Ok(()) };
+        let _lock = store.lock()?;
+        // Another lakeops saved since we last read: its state holds its changes, ours only the
+        // time that passed (which the next run catches up on). Keep its.
+        if store.changed_since_seen() {
+            return Ok(());
         }
+        store.save(&inner.state)
     }
 }

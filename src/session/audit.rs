@@ -14,8 +14,11 @@ pub struct Audit {
 
 pub async fn events(session: &Session, platform: &dyn Platform, query: &AuditQuery) -> Result<Audit, PlatformError> {
     let events = platform.audit_events(query).await?;
-    Ok(match session.journal().entries() {
-        Ok(entries) => Audit { events: crate::ops::audit::merge(events, &entries, query), journal_problem: None },
+    Ok(match session.journal().since(query.since) {
+        Ok(read) => {
+            let journal_problem = read.damage();
+            Audit { events: crate::ops::audit::merge(events, &read.entries, query), journal_problem }
+        }
         Err(problem) => Audit { events: crate::ops::audit::merge(events, &[], query), journal_problem: Some(problem) },
     })
 }

@@ -20,9 +20,12 @@ pub async fn stream_facts(
 ) -> Result<Option<StreamFacts>, PlatformError> {
     let Some(mut facts) = platform.stream_facts(stream).await? else { return Ok(None) };
     match session.journal().recent_changes(&session.profile, &facts.name) {
-        Ok((scalings, switches)) => {
+        Ok((scalings, switches, damage)) => {
             facts.scalings_last_day = facts.scalings_last_day.max(scalings);
             facts.mode_switches_last_day = facts.mode_switches_last_day.max(switches);
+            if let Some(damage) = damage {
+                facts.warnings.push(format!("{damage}: the count of the last 24 hours may be short"));
+            }
         }
         Err(problem) => facts
             .warnings

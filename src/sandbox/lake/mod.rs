@@ -171,16 +171,11 @@ fn read_dirs(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Another lakeops may write the same file at the same time: each writes its own temporary
-/// file and renames it into place, and both write the same bytes.
+/// file and renames it into place (`local_files::replace`), and both write the same bytes.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("object");
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let temporary = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes).map_err(|e| io_error("write", &temporary, &e))?;
-    std::fs::rename(&temporary, path).map_err(|e| io_error("write", path, &e))
+    crate::local_files::private_dir(dir).map_err(|e| io_error("create", dir, &e))?;
+    crate::local_files::replace(path, bytes).map_err(|e| io_error("write", path, &e))
 }
 
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> String {
