@@ -175,6 +175,70 @@ fn speed_runs_the_model_faster_than_the_wall_clock() {
     assert_eq!(after - before, 60_000);
 }
 
+#[test]
+fn a_lakeops_beside_a_fast_console_reads_the_console_s_model_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sandbox.json");
+    // The console, at 600 times the wall clock, saves (as it does every 30 s and at each change).
+    let mut fast = support::sandbox_settings();
+    fast.settings.sandbox.speed = 600.0;
+    let wall = Arc::new(ManualClock::new(start()));
+    let console = Sandbox::open(&fast.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    wall.advance(10_000);
+    let console_time = console.with_model(|m| m.now_ms).unwrap();
+    assert!(console_time >= start() + 6_000_000, "10 s at 600× is 100 minutes of model time");
+    use lakeops::platform::Platform;
+    console.flush().unwrap();
+    // Five seconds later a headless command at its own speed opens the same state: it reads the
+    // time the console has now, not the time of the console's last save.
+    wall.advance(5_000);
+    let plain = support::sandbox_settings();
+    let headless = Sandbox::open(&plain.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    let headless_time = headless.with_model(|m| m.now_ms).unwrap();
+    assert_eq!(headless_time, console_time + 5_000 * 600);
+    // It makes a change; the console adopts the state and keeps its own speed from there.
+    headless.with_model(|m| m.set_fault(Fault::HotKey, true)).unwrap();
+    headless.flush().unwrap();
+    wall.advance(1_000);
+    let after = console.with_model(|m| (m.now_ms, m.faults.clone())).unwrap();
+    assert!(after.1.contains(&Fault::HotKey), "the change made beside it is adopted");
+    assert!(after.0 >= headless_time + 590_000, "and model time still runs at 600×: {}", after.0 - headless_time);
+    assert_eq!(console.now().timestamp_millis(), after.0, "Platform::now is the model's time");
+}
+
+#[test]
+fn the_console_stamps_what_it_reads_with_the_model_s_time() {
+    use lakeops::app::{Action, Effect};
+    use lakeops::runtime::effects::Executor;
+    let mut loaded = support::sandbox_settings();
+    loaded.settings.sandbox.speed = 600.0;
+    let (s, clock) = sandbox(&loaded);
+    clock.advance(10_000);
+    let (_dir, paths) = support::temp_paths();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let action = rt.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let session = lakeops::session::Session::open(&loaded, &paths, Box::new(|_| {}));
+        let platform: Arc<dyn lakeops::platform::Platform> = Arc::new(s);
+        let mut executor = Executor { platform, session: Arc::new(session), tx, live_tail: None };
+        // The id the console's first refresh asks with.
+        let header = lakeops::app::Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "".into() };
+        let mut app = lakeops::app::App::new(
+            header,
+            lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms),
+            5_000,
+        );
+        lakeops::app::update(&mut app, Action::Resize { width: 100, height: 30 }, 0);
+        let id = app.refresh.request.awaited().unwrap();
+        executor.execute(Effect::FetchSnapshot { id });
+        rx.recv().await.unwrap()
+    });
+    let Action::SnapshotLoaded { at, result, .. } = action else { panic!("{action:?}") };
+    let taken = result.unwrap().taken_at;
+    assert!(taken.timestamp_millis() >= start() + 6_000_000);
+    assert_eq!(at, taken, "the header's data time is the model's, which --speed runs fast");
+}
+
 fn reshard(s: &Sandbox, call: lakeops::model::ReshardCall) {
     s.with_model(|m| m.request_reshard(&call, "test")).unwrap().unwrap();
 }

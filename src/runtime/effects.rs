@@ -11,6 +11,9 @@ use crate::model::{Applied, Change};
 use crate::platform::{Platform, PlatformError};
 use crate::session::{self, Session};
 
+/// Every action carries the platform's time (`Platform::now`): the sandbox's model time, which
+/// `--speed` runs faster than the wall clock, or the wall clock on AWS.
+///
 /// What every effect needs: the platform, the session, the way back to the reducer, and the
 /// one live-tail session (aborted when the reducer stops following).
 pub struct Executor {
@@ -18,10 +21,6 @@ pub struct Executor {
     pub session: Arc<Session>,
     pub tx: UnboundedSender<Action>,
     pub live_tail: Option<tokio::task::AbortHandle>,
-}
-
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }
 
 impl Executor {
@@ -37,16 +36,17 @@ impl Executor {
         });
     }
 
-    /// Tells the reducer of a failure outside a platform call (the clipboard, the history).
-    fn failed(tx: &UnboundedSender<Action>, source: ErrorSource, message: String) {
-        let _ = tx.send(Action::Failed { source, message, at: now() });
+    /// Tells the reducer of a failure outside a platform call (the clipboard, the history), at
+    /// the platform's time `at`.
+    fn failed(tx: &UnboundedSender<Action>, source: ErrorSource, message: String, at: chrono::DateTime<chrono::Utc>) {
+        let _ = tx.send(Action::Failed { source, message, at });
     }
 
     pub fn execute(&mut self, effect: Effect) {
         match effect {
             Effect::Change { change, detail } => self.change(change, detail),
             Effect::FetchSnapshot { id } => self.spawn(|platform, _| async move {
-                Action::SnapshotLoaded { id, result: platform.snapshot().await.map(Box::new), at: now() }
+                Action::SnapshotLoaded { id, result: platform.snapshot().await.map(Box::new), at: platform.now() }
             }),
             Effect::FetchStreamDetail { stream, minutes, id } => self.spawn(|platform, session| async move {
                 let result = async {
@@ -57,7 +57,7 @@ impl Executor {
                     Ok(Box::new((facts, series)))
                 }
                 .await;
-                Action::StreamDetailLoaded { stream, id, result, at: now() }
+                Action::StreamDetailLoaded { stream, id, result, at: platform.now() }
             }),
             Effect::FetchAudit { query, id } => {
                 let tx = self.tx.clone();
@@ -65,22 +65,26 @@ impl Executor {
                     let result = session::audit::events(&session, platform.as_ref(), &query).await.map(|audit| {
                         if let Some(problem) = audit.journal_problem {
                             let message = format!("{problem}; lakeops' own entries are missing");
-                            Executor::failed(&tx, ErrorSource::Journal, message);
+                            Executor::failed(&tx, ErrorSource::Journal, message, platform.now());
                         }
                         audit.events
                     });
-                    Action::AuditLoaded { id, result, at: now() }
+                    Action::AuditLoaded { id, result, at: platform.now() }
                 })
             }
             Effect::OpenPeek { stream, shard, from, id } => self.spawn(|platform, _| async move {
-                Action::PeekOpened { id, result: platform.open_peek(&stream, shard.as_deref(), from).await, at: now() }
+                Action::PeekOpened {
+                    id,
+                    result: platform.open_peek(&stream, shard.as_deref(), from).await,
+                    at: platform.now(),
+                }
             }),
             Effect::ReadPeek { mut cursor, limit, id } => self.spawn(|platform, _| async move {
                 let result = platform.read_peek(&mut cursor, limit).await;
-                Action::PeekRead { id, cursor, result, at: now() }
+                Action::PeekRead { id, cursor, result, at: platform.now() }
             }),
             Effect::FetchLogs { query, append, id } => self.spawn(|platform, _| async move {
-                Action::LogsLoaded { id, append, result: platform.function_logs(&query).await, at: now() }
+                Action::LogsLoaded { id, append, result: platform.function_logs(&query).await, at: platform.now() }
             }),
             Effect::StartLiveTail { query } => self.start_live_tail(query),
             Effect::StopLiveTail => {
@@ -89,13 +93,13 @@ impl Executor {
                 }
             }
             Effect::LoadSavedQueries { workgroup } => self.spawn(|platform, _| async move {
-                Action::SavedQueriesLoaded { result: platform.saved_queries(&workgroup).await, at: now() }
+                Action::SavedQueriesLoaded { result: platform.saved_queries(&workgroup).await, at: platform.now() }
             }),
             Effect::LoadWorkgroupHistory { workgroup } => self.spawn(|platform, _| async move {
-                Action::WorkgroupHistoryLoaded { result: platform.query_history(&workgroup).await, at: now() }
+                Action::WorkgroupHistoryLoaded { result: platform.query_history(&workgroup).await, at: platform.now() }
             }),
             Effect::LoadWorkgroups => self.spawn(|platform, _| async move {
-                Action::WorkgroupsLoaded { result: platform.workgroups().await, at: now() }
+                Action::WorkgroupsLoaded { result: platform.workgroups().await, at: platform.now() }
             }),
             Effect::LoadQueryHistory { id } => {
                 self.spawn(
@@ -115,11 +119,11 @@ impl Executor {
                 self.spawn(|platform, _| async move {
                     let loaded = session::query::LoadedRows { columns, rows, next_token };
                     let result = session::query::export(platform.as_ref(), &id, &path, json, loaded).await;
-                    Action::Exported { result, at: now() }
+                    Action::Exported { result, at: platform.now() }
                 })
             }
             Effect::FetchGlue { id } => self.spawn(|platform, _| async move {
-                Action::GlueLoaded { id, result: platform.glue_overview().await.map(Box::new), at: now() }
+                Action::GlueLoaded { id, result: platform.glue_overview().await.map(Box::new), at: platform.now() }
             }),
             Effect::FetchStack { name, id } => self.spawn(|platform, _| async move {
                 let result = match platform.stack(&name).await {
@@ -127,10 +131,10 @@ impl Executor {
                     Ok(Some(summary)) => platform.stack_events(&name).await.map(|events| (Some(summary), events)),
                     Err(e) => Err(e),
                 };
-                Action::StackLoaded { id, result, at: now() }
+                Action::StackLoaded { id, result, at: platform.now() }
             }),
             Effect::DetectDrift { name, id } => self.spawn(|platform, _| async move {
-                Action::DriftLoaded { id, result: platform.stack_drift(&name).await, at: now() }
+                Action::DriftLoaded { id, result: platform.stack_drift(&name).await, at: platform.now() }
             }),
             Effect::Quit => {}
         }
@@ -144,12 +148,13 @@ impl Executor {
             let started_ms = platform.now().timestamp_millis() - 1_000;
             let result = match &change {
                 Change::StartQuery(request) => {
-                    let mut problem = |message: String| Executor::failed(&tx, ErrorSource::History, message);
+                    let mut problem =
+                        |message: String| Executor::failed(&tx, ErrorSource::History, message, platform.now());
                     session::query::start(&session, platform.as_ref(), request, &mut problem).await.map(Applied::Answer)
                 }
                 _ => session.gate.apply(platform.as_ref(), &change, &detail).await,
             };
-            Action::Changed { change, started_ms, result, at: now() }
+            Action::Changed { change, started_ms, result, at: platform.now() }
         })
     }
 
@@ -162,7 +167,7 @@ impl Executor {
             let sink = tx.clone();
             let result =
                 platform.live_tail(&query, &move |events| sink.send(Action::TailEvents { events }).is_ok()).await;
-            let _ = tx.send(Action::TailEnded { result, at: now() });
+            let _ = tx.send(Action::TailEnded { result, at: platform.now() });
         });
         self.live_tail = Some(task.abort_handle());
     }
@@ -173,7 +178,8 @@ impl Executor {
         let sequence = crate::ops::athena::osc52(text);
         let mut out = std::io::stdout();
         if let Err(e) = out.write_all(sequence.as_bytes()).and_then(|_| out.flush()) {
-            Executor::failed(&self.tx, ErrorSource::Clipboard, format!("could not write to the terminal: {e}"));
+            let at = self.platform.now();
+            Executor::failed(&self.tx, ErrorSource::Clipboard, format!("could not write to the terminal: {e}"), at);
         }
     }
 }

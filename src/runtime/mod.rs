@@ -2,7 +2,7 @@
 //! the reducer's effects run here; the screen is redrawn only when something changed,
 //! at most `FRAME` apart.
 
-mod effects;
+pub mod effects;
 mod events;
 pub mod terminal;
 
@@ -36,12 +36,13 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     events::spawn(tx.clone());
     let journal_problems = tx.clone();
+    let clock = platform.clone();
     let session = Session::open(
         loaded,
         paths,
         Box::new(move |message| {
             let source = crate::app::ErrorSource::Journal;
-            let _ = journal_problems.send(Action::Failed { source, message, at: chrono::Utc::now() });
+            let _ = journal_problems.send(Action::Failed { source, message, at: clock.now() });
         }),
     );
     let mut executor = Executor { platform: platform.clone(), session: Arc::new(session), tx, live_tail: None };

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
-pub use state::{Fault, SimState};
+pub use state::{Fault, ModelClock, SimState};
 pub use store::Store;
 
 use crate::model::{
@@ -55,9 +55,18 @@ pub struct Sandbox {
 
 struct Inner {
     state: SimState,
-    /// Wall time and simulated time at the moment the sandbox was opened (or reloaded).
-    anchor_wall_ms: i64,
-    anchor_sim_ms: i64,
+    /// How model time runs in this process: from the shared time at opening (or reloading), at
+    /// this process's speed. Saved with the state, so lakeops beside it read the same time.
+    clock: ModelClock,
+}
+
+/// The model time `state` stands for at `wall_ms`: as the clock saved with it runs (another
+/// lakeops at its `--speed`), else the wall clock; never before the state's own time.
+fn present(state: &SimState, wall_ms: i64) -> i64 {
+    match state.clock {
+        Some(clock) => clock.at(wall_ms, state.now_ms),
+        None => state.now_ms.max(wall_ms),
+    }
 }
 
 impl Sandbox {
@@ -95,8 +104,9 @@ impl Sandbox {
     fn with_state(settings: &Settings, clock: Arc<dyn Clock>, store: Option<Store>, mut state: SimState) -> Sandbox {
         let now = clock.now_ms();
         // Catch up on the time lakeops was closed (bounded inside advance_to).
-        state.advance_to(now, settings);
-        let anchor_sim_ms = state.now_ms.max(now);
+        let model_ms = present(&state, now);
+        state.advance_to(model_ms, settings);
+        let model_clock = ModelClock { wall_ms: now, model_ms, speed: settings.sandbox.speed };
         let lake = match &store {
             Some(store) => lake::Lake::at(store.lake_dir().join(format!("seed-{}", settings.sandbox.seed))),
             None => lake::Lake::temporary(),
@@ -105,7 +115,7 @@ impl Sandbox {
             settings: settings.clone(),
             clock,
             store,
-            inner: Mutex::new(Inner { state, anchor_wall_ms: now, anchor_sim_ms }),
+            inner: Mutex::new(Inner { state, clock: model_clock }),
             lake: Arc::new(lake),
             queries: Arc::default(),
             forgotten: Default::default(),
@@ -136,15 +146,16 @@ impl Sandbox {
         if let Some(store) = &self.store {
             if let Some(newer) = store.load_if_changed()? {
                 let wall = self.clock.now_ms();
-                inner.anchor_wall_ms = wall;
-                inner.anchor_sim_ms = newer.now_ms.max(wall);
+                // Model time never goes back, and this process's speed goes on from there.
+                let model_ms = present(&newer, wall).max(inner.clock.at(wall, inner.state.now_ms));
+                inner.clock = ModelClock { wall_ms: wall, model_ms, speed: self.settings.sandbox.speed };
                 inner.state = newer;
             }
         }
         let wall = self.clock.now_ms();
-        let elapsed = (wall - inner.anchor_wall_ms).max(0) as f64;
-        let target = inner.anchor_sim_ms + (elapsed * self.settings.sandbox.speed) as i64;
+        let target = inner.clock.at(wall, inner.state.now_ms);
         inner.state.advance_to(target, &self.settings);
+        inner.state.clock = Some(inner.clock);
         let out = f(&mut inner.state);
         if let Some(store) = self.saving() {
             if save_now {

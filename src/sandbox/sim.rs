@@ -115,6 +115,7 @@ impl SimState {
             minutes: VecDeque::new(),
             current: MinuteMetrics::default(),
             stack: None,
+            clock: None,
         };
         let (minute, every) = schedule_minutes(&p.glue.schedule);
         state.glue.job_minute = minute;

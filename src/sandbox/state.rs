@@ -35,6 +35,26 @@ pub struct SimState {
     /// The platform's CloudFormation stack (made on first use from the profile).
     #[serde(default)]
     pub stack: Option<super::stack::SandboxStack>,
+    /// How model time runs, as the last lakeops to save it ran it: every lakeops sharing the
+    /// state (a console at `--speed 600` and headless commands beside it) reads the same time.
+    #[serde(default)]
+    pub clock: Option<ModelClock>,
+}
+
+/// Model time at a moment of the clock, and how fast it runs from there.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct ModelClock {
+    pub wall_ms: i64,
+    pub model_ms: i64,
+    pub speed: f64,
+}
+
+impl ModelClock {
+    /// Model time at `wall_ms` (never before `at_least`: the model does not run backwards).
+    pub fn at(&self, wall_ms: i64, at_least: i64) -> i64 {
+        let run = ((wall_ms - self.wall_ms).max(0) as f64 * self.speed) as i64;
+        self.model_ms.saturating_add(run).max(at_least)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
