@@ -152,7 +152,10 @@ async fn console(
         lakeops::app::report_error(&mut app, lakeops::app::ErrorSource::Log, &message, chrono::Utc::now());
     }
     tracing::info!(profile = %loaded.profile, backend = %app.header.backend, "console opened");
-    lakeops::runtime::run(app, loaded.theme.clone(), Arc::clone(&platform), loaded, paths)
-        .await
-        .map_err(|e| Failure::Platform(format!("the console stopped: {e}")))
+    lakeops::runtime::run(app, loaded.theme.clone(), Arc::clone(&platform), loaded, paths).await.map_err(|e| {
+        match e.downcast_ref::<lakeops::runtime::terminal::TaskPanicked>() {
+            Some(panic) => Failure::Crashed(format!("the console stopped: {panic}")),
+            None => Failure::Platform(format!("the console stopped: {e}")),
+        }
+    })
 }

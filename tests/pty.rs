@@ -156,6 +156,19 @@ fn a_panic_restores_the_terminal_prints_and_logs_the_message() {
 }
 
 #[test]
+fn a_panic_in_a_background_task_ends_the_console_cleanly() {
+    // Not half alive: the terminal restored, the message said, the log written, exit 101.
+    let mut console = Console::open(&[("LAKEOPS_DEBUG_PANIC", "task")]);
+    let status = console.wait_exit();
+    assert_eq!(status.exit_code(), 101, "{status:?}");
+    console.assert_restored();
+    let screen = console.screen();
+    assert!(screen.contains("a background task panicked") && screen.contains("on purpose"), "{screen}");
+    let log = std::fs::read_to_string(console.state_dir.join("lakeops.log")).expect("log file");
+    assert!(log.contains("panic: ") && log.contains("a background task panics on purpose"), "{log}");
+}
+
+#[test]
 fn a_terminal_too_small_says_so() {
     let mut console = Console::open(&[]);
     console.wait_for("CloudTrail");

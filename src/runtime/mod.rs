@@ -52,8 +52,10 @@ pub async fn run(
     let size = terminal.size()?;
     let mut pending = vec![Action::Resize { width: size.width, height: size.height }];
     let mut last_draw: Option<Instant> = None;
-    // A test hook: the pty tests check that a panic restores the terminal and is logged.
-    let debug_panic = std::env::var_os("LAKEOPS_DEBUG_PANIC").is_some();
+    // A test hook: the pty tests check that a panic — in the event loop, or with `task` in a
+    // background task — restores the terminal, is logged and ends the console.
+    let debug_panic = std::env::var("LAKEOPS_DEBUG_PANIC").ok();
+    let mut crashed = None;
 
     loop {
         for action in pending.drain(..) {
@@ -69,8 +71,14 @@ pub async fn run(
             terminal.draw(|frame| crate::ui::draw(&app, &theme, frame))?;
             app.dirty = false;
             last_draw = Some(Instant::now());
-            if debug_panic && app.snapshot.is_some() {
-                panic!("LAKEOPS_DEBUG_PANIC is set: panicking on purpose to show the terminal is restored");
+            match debug_panic.as_deref() {
+                Some("task") if app.snapshot.is_some() => {
+                    tokio::spawn(async { panic!("LAKEOPS_DEBUG_PANIC=task: a background task panics on purpose") });
+                }
+                Some(_) if app.snapshot.is_some() => {
+                    panic!("LAKEOPS_DEBUG_PANIC is set: panicking on purpose to show the terminal is restored");
+                }
+                _ => {}
             }
         }
 
@@ -91,6 +99,10 @@ pub async fn run(
             _ = hangup.recv() => Action::Quit,
             _ = interrupt.recv() => Action::Quit,
             _ = sleep => Action::Tick,
+            panic = terminal::panicked() => {
+                crashed = Some(panic);
+                break;
+            }
         };
         pending.push(action);
         // Take everything already queued before drawing again.
@@ -103,5 +115,8 @@ pub async fn run(
     if let Err(e) = platform.flush() {
         eprintln!("lakeops: {e}");
     }
-    Ok(())
+    match crashed {
+        Some(panic) => Err(panic.into()),
+        None => Ok(()),
+    }
 }

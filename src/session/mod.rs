@@ -29,6 +29,8 @@ pub enum Failure {
     Invalid(String),
     /// 3: refused (read-only, a safety rule, not confirmed).
     Refused(String),
+    /// 101 (as a Rust panic): a task of the console panicked; the console ended cleanly.
+    Crashed(String),
 }
 
 impl Failure {
@@ -37,12 +39,13 @@ impl Failure {
             Failure::Platform(_) => 1,
             Failure::Invalid(_) => 2,
             Failure::Refused(_) => 3,
+            Failure::Crashed(_) => 101,
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
-            Failure::Platform(m) | Failure::Invalid(m) | Failure::Refused(m) => m,
+            Failure::Platform(m) | Failure::Invalid(m) | Failure::Refused(m) | Failure::Crashed(m) => m,
         }
     }
 }
