@@ -135,6 +135,7 @@ async fn console(
     let mut app = App::new(header, thresholds, loaded.settings.console.refresh_seconds * 1000);
     app.readonly = loaded.settings.console.readonly;
     app.keys = keys;
+    app.peek_budget_bytes = lakeops::app::peek::budget_bytes(loaded.settings.console.peek_memory_mib);
     let platform_settings = &loaded.settings.platform;
     app.stack.target = Some(lakeops::app::stack::StackTarget {
         name: loaded.settings.platform.stack_name.clone(),

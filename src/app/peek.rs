@@ -11,10 +11,19 @@ use super::registry::{View, ViewId, ViewSpec};
 use super::request::{Request, RequestId};
 use super::state::App;
 use super::update::open_view;
+use crate::model::text::sanitize;
 use crate::model::{PeekCursor, PeekFrom, PeekRecord};
+use crate::ops::record_view::{self, ViewLine};
 
 /// Records kept on screen; older ones scroll away.
 pub const RECORDS_KEPT: usize = 1_000;
+/// Bytes of records kept unless `console.peek_memory_mib` says otherwise: older ones scroll
+/// away sooner when records are large (1,000 records of 1 MiB would be 1 GiB).
+pub const DEFAULT_MEMORY_MIB: u64 = 64;
+/// Characters of a record's data kept for its line in the list (wider than any terminal).
+const PREVIEW_CHARS: usize = 400;
+/// Lines of the selected record shown below the list; the rest is counted.
+const DETAIL_LINES: usize = 2_000;
 /// Records asked for per read.
 const READ_LIMIT: usize = 500;
 /// Follow mode reads again this often (each shard at most once a second).
@@ -57,6 +66,8 @@ impl View for Peek {
                     _ => PeekFrom::Latest,
                 };
                 view.records.clear();
+                view.bytes = 0;
+                view.detail = None;
                 view.list = ListCursor::default();
                 view.cursor = None;
                 view.due_at_ms = u64::MAX;
@@ -76,6 +87,7 @@ impl View for Peek {
             Command::PageUp => *s = s.saturating_sub(PAGE),
             _ => return false,
         }
+        view.settle();
         true
     }
 
@@ -101,13 +113,58 @@ impl View for Peek {
     }
 }
 
+/// `mib` mebibytes in bytes, as the peek's budget.
+pub fn budget_bytes(mib: u64) -> usize {
+    usize::try_from(mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
+}
+
+/// A record as the view shows it: read and made safe once, when it arrives, not on every frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeekRow {
+    pub record: PeekRecord,
+    pub shard: String,
+    pub key: String,
+    /// The start of its data on one line, sanitized.
+    pub preview: String,
+}
+
+impl PeekRow {
+    pub fn new(record: PeekRecord) -> PeekRow {
+        PeekRow {
+            shard: sanitize(&record.shard),
+            key: sanitize(&record.partition_key),
+            preview: record_view::preview(&record.data, PREVIEW_CHARS),
+            record,
+        }
+    }
+
+    /// What the row holds in memory, roughly.
+    fn bytes(&self) -> usize {
+        self.record.data.len() + self.preview.len() + self.key.len() + self.record.sequence.len() + 64
+    }
+}
+
+/// The selected record's lines, made when the selection changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    /// The record they are of (shard, sequence).
+    pub of: (String, String),
+    pub lines: Vec<ViewLine>,
+    /// Lines not kept beyond [`DETAIL_LINES`].
+    pub more: usize,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeekView {
     pub stream: String,
     pub shard: Option<String>,
     pub from: PeekFrom,
     pub cursor: Option<PeekCursor>,
-    pub records: VecDeque<PeekRecord>,
+    pub records: VecDeque<PeekRow>,
+    /// What `records` holds, and the most it may.
+    pub bytes: usize,
+    pub budget_bytes: usize,
+    pub detail: Option<Detail>,
     pub list: ListCursor,
     pub follow: bool,
     /// The read under way (opening the cursor, or reading onwards).
@@ -116,8 +173,34 @@ pub struct PeekView {
 }
 
 impl PeekView {
-    pub fn selected(&self) -> Option<&PeekRecord> {
+    pub fn selected(&self) -> Option<&PeekRow> {
         self.records.get(self.list.selected)
+    }
+
+    /// Keeps the newest records within the count and the byte budget.
+    fn trim(&mut self) {
+        while self.records.len() > RECORDS_KEPT || (self.bytes > self.budget_bytes && self.records.len() > 1) {
+            if let Some(old) = self.records.pop_front() {
+                self.bytes = self.bytes.saturating_sub(old.bytes());
+            }
+            self.list.selected = self.list.selected.saturating_sub(1);
+        }
+    }
+
+    /// Makes the selected record's lines, when the selection moved to another record.
+    fn settle(&mut self) {
+        let Some(row) = self.selected() else {
+            self.detail = None;
+            return;
+        };
+        let of = (row.record.shard.clone(), row.record.sequence.clone());
+        if self.detail.as_ref().is_some_and(|d| d.of == of) {
+            return;
+        }
+        let mut lines = record_view::lines(&row.record.data);
+        let more = lines.len().saturating_sub(DETAIL_LINES);
+        lines.truncate(DETAIL_LINES);
+        self.detail = Some(Detail { of, lines, more });
     }
 }
 
@@ -131,6 +214,9 @@ pub fn open(app: &mut App, stream: &str, shard: Option<String>, effects: &mut Ve
         from: PeekFrom::Latest,
         cursor: None,
         records: VecDeque::new(),
+        bytes: 0,
+        budget_bytes: app.peek_budget_bytes,
+        detail: None,
         list: ListCursor::default(),
         follow: true,
         request,
@@ -168,14 +254,16 @@ pub fn read(
     view.due_at_ms = if view.follow { now_ms + FOLLOW_EVERY_MS } else { u64::MAX };
     let records = result?;
     let at_end = view.list.selected + 1 >= view.records.len();
-    view.records.extend(records);
-    while view.records.len() > RECORDS_KEPT {
-        view.records.pop_front();
-        view.list.selected = view.list.selected.saturating_sub(1);
+    for record in records {
+        let row = PeekRow::new(record);
+        view.bytes += row.bytes();
+        view.records.push_back(row);
+        view.trim();
     }
     // Following: stay on the newest record unless the operator moved away from it.
     if view.follow && at_end {
         view.list.selected = view.records.len().saturating_sub(1);
     }
+    view.settle();
     Ok(())
 }

@@ -113,6 +113,8 @@ pub struct App {
     pub keys: Keymap,
     pub thresholds: Thresholds,
     pub refresh_interval_ms: u64,
+    /// The most record bytes the peek keeps (`console.peek_memory_mib`).
+    pub peek_budget_bytes: usize,
     /// The view history; the last one is on screen.
     pub views: Vec<ViewId>,
     pub mode: Mode,
@@ -164,6 +166,7 @@ impl App {
             keys: Keymap::builtin(),
             thresholds,
             refresh_interval_ms,
+            peek_budget_bytes: super::peek::budget_bytes(super::peek::DEFAULT_MEMORY_MIB),
             views: vec![ViewId::Overview],
             mode: Mode::Normal,
             snapshot: None,

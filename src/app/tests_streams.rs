@@ -246,7 +246,34 @@ mod peek {
         read(&mut app, Ok(many), 1_100);
         let view = app.peek.as_ref().unwrap();
         assert_eq!(view.records.len(), crate::app::peek::RECORDS_KEPT);
-        assert_eq!(view.records.front().unwrap().partition_key, "user500");
+        assert_eq!(view.records.front().unwrap().record.partition_key, "user500");
+    }
+
+    #[test]
+    fn large_records_are_kept_within_the_byte_budget_and_read_once() {
+        let mut app = app();
+        app.peek_budget_bytes = crate::app::peek::budget_bytes(8);
+        let mut effects = Vec::new();
+        crate::app::peek::open(&mut app, "orders", None, &mut effects);
+        opened(&mut app, 1_000);
+        // 1 MiB records: 1,000 of them would be 1 GiB.
+        let big = |n: u32| PeekRecord {
+            data: format!("{{\"n\":{n},\"pad\":\"{}\"}}", "x".repeat(1 << 20)).into_bytes(),
+            ..record(n)
+        };
+        read(&mut app, Ok((0..20).map(big).collect()), 1_100);
+        let view = app.peek.as_ref().unwrap();
+        assert!(view.bytes <= view.budget_bytes, "{} bytes kept", view.bytes);
+        assert!((5..=8).contains(&view.records.len()), "{} records kept", view.records.len());
+        assert_eq!(view.records.back().unwrap().record.partition_key, "user19", "the newest are kept");
+        let row = view.selected().unwrap();
+        assert!(row.preview.chars().count() <= 400, "the list keeps only the start of each record");
+        let detail = view.detail.as_ref().unwrap();
+        assert_eq!(detail.of.1, row.record.sequence, "the selected record's lines are made when it is selected");
+        // Moving the selection makes the lines of the record selected.
+        key(&mut app, KeyCode::Char('k'));
+        let view = app.peek.as_ref().unwrap();
+        assert_eq!(view.detail.as_ref().unwrap().of.1, view.selected().unwrap().record.sequence);
     }
 }
 

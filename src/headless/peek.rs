@@ -34,33 +34,47 @@ pub async fn run(platform: &dyn Platform, args: &PeekArgs) -> Result<String, Fai
         }
     }
     let mut cursor = platform.open_peek(&args.stream, args.shard.as_deref(), from).await?;
-    let mut records: Vec<PeekRecord> = Vec::new();
+    // Records are printed as they are read, never all held: 10,000 records of 1 MiB would be
+    // 10 GiB. JSON is one array, written element by element.
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let write = |out: &mut std::io::BufWriter<std::io::Stdout>, text: &str| {
+        out.write_all(text.as_bytes()).map_err(|e| Failure::Platform(format!("cannot write: {e}")))
+    };
+    let array = args.json && !args.follow;
+    let mut printed = 0usize;
     let started = Instant::now();
-    let mut stdout = std::io::stdout();
     loop {
-        let batch =
-            platform.read_peek(&mut cursor, if args.follow { 10_000 } else { args.limit - records.len() }).await?;
-        if args.follow {
-            for r in &batch {
-                let text = if args.json { format!("{}\n", to_json(r)) } else { to_text(r) };
-                stdout.write_all(text.as_bytes()).map_err(|e| Failure::Platform(format!("cannot write: {e}")))?;
-            }
-            let _ = stdout.flush();
-        } else {
-            records.extend(batch);
+        let want = if args.follow { 10_000 } else { args.limit - printed };
+        let batch = platform.read_peek(&mut cursor, want).await?;
+        for r in &batch {
+            let text = match (args.json, array) {
+                (true, true) => {
+                    let json = serde_json::to_string_pretty(&to_json(r)).unwrap_or_default();
+                    format!("{}  {}", if printed == 0 { "[\n" } else { ",\n" }, json.replace('\n', "\n  "))
+                }
+                (true, false) => format!("{}\n", to_json(r)),
+                (false, _) => to_text(r),
+            };
+            write(&mut out, &text)?;
+            printed += 1;
+        }
+        let _ = out.flush();
+        if !args.follow {
             let exhausted = cursor.shards.iter().all(|s| s.finished);
-            if records.len() >= args.limit || exhausted || started.elapsed() >= Duration::from_secs(args.wait) {
+            if printed >= args.limit || exhausted || started.elapsed() >= Duration::from_secs(args.wait) {
                 break;
             }
         }
         // Each shard is read at most once a second.
         tokio::time::sleep(Duration::from_millis(1_000)).await;
     }
-    if args.json {
-        let all: Vec<Value> = records.iter().map(to_json).collect();
-        return Ok(serde_json::to_string_pretty(&all).unwrap_or_default());
+    if array {
+        write(&mut out, if printed == 0 { "[]\n" } else { "\n]\n" })?;
+        let _ = out.flush();
+        return Ok(String::new());
     }
-    if records.is_empty() {
+    let _ = out.flush();
+    if printed == 0 {
         return Ok(format!(
             "no records on {} from {} within {} s (try --from trim-horizon or a longer --wait)\n",
             args.stream,
@@ -68,7 +82,7 @@ pub async fn run(platform: &dyn Platform, args: &PeekArgs) -> Result<String, Fai
             args.wait
         ));
     }
-    Ok(records.iter().map(to_text).collect())
+    Ok(String::new())
 }
 
 /// A record for scripts: the data parsed when it is JSON, as text when it is UTF-8, and

@@ -64,15 +64,30 @@ pub fn plain(line: &ViewLine) -> String {
 
 /// A short single-line preview for lists.
 pub fn preview(data: &[u8], width: usize) -> String {
-    let text = match shape(data) {
-        Shape::Json | Shape::Text => sanitize(&String::from_utf8_lossy(data)),
-        Shape::Binary => format!(
+    // Only the start is read: a line shows `width` characters of a record of any size (a
+    // character is at most 4 bytes, and an escape sequence sanitized away is not shown).
+    let head = &data[..data.len().min(width.saturating_mul(8).max(64))];
+    let text = if looks_binary(head) {
+        format!(
             "({} bytes binary) {}",
             data.len(),
             data.iter().take(16).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
-        ),
+        )
+    } else {
+        sanitize(&String::from_utf8_lossy(head))
     };
     text.chars().take(width).collect()
+}
+
+/// Data whose start is not text, as [`shape`] decides for the whole: invalid UTF-8 (other than
+/// a character cut at the end of the start read) or control characters other than whitespace.
+fn looks_binary(head: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+        Err(_) => return true,
+    };
+    valid.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
 }
 
 /// 16 bytes a line: offset, hex, printable ASCII.

@@ -147,6 +147,13 @@ pub struct ConsoleSettings {
     pub refresh_seconds: u64,
     pub theme: String,
     pub readonly: bool,
+    /// The most memory the record peek keeps records in.
+    #[serde(default = "default_peek_memory_mib")]
+    pub peek_memory_mib: u64,
+}
+
+fn default_peek_memory_mib() -> u64 {
+    crate::app::peek::DEFAULT_MEMORY_MIB
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -94,6 +94,7 @@ pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
         format!("expected an IPv4 CIDR block from /16 to /28 such as 10.20.0.0/16, found {:?}", s.platform.network.cidr)
     })?;
     range("console.refresh_seconds", s.console.refresh_seconds as f64, 1.0, 3_600.0, "seconds")?;
+    range("console.peek_memory_mib", s.console.peek_memory_mib as f64, 1.0, 16_384.0, "MiB")?;
     range("sandbox.speed", s.sandbox.speed, 0.01, 3_600.0, "times the wall clock")?;
     range(
         "sandbox.peak_records_per_second",

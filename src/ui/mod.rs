@@ -144,6 +144,23 @@ pub(crate) fn record_lines(data: &[u8], style: impl Fn(crate::ops::record_view::
         .collect()
 }
 
+/// Lines of a record, made once (`ops::record_view`), styled for a frame.
+pub(crate) fn styled_lines<'a>(
+    lines: &'a [crate::ops::record_view::ViewLine],
+    style: impl Fn(crate::ops::record_view::Kind) -> Style,
+) -> Vec<Line<'a>> {
+    lines
+        .iter()
+        .map(|line| {
+            Line::from(
+                line.iter()
+                    .map(|(kind, text)| ratatui::text::Span::styled(text.as_str(), style(*kind)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect()
+}
+
 /// The part of `rect` centred with at most `width`×`height`.
 /// Outside text made safe and cut to `width` characters, `…` marking the cut.
 pub(crate) fn clip(text: &str, width: usize) -> String {

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::{base, dim, panel};
 use crate::app::{App, Command};
 use crate::model::text::sanitize;
-use crate::ops::record_view::{self, Kind};
+use crate::ops::record_view::Kind;
 use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -48,22 +48,25 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let preview_width = (inner.width as usize).saturating_sub(50);
         let text = format!(
             "{:<14}{:<22}{:<14}{}",
-            r.arrival.format("%H:%M:%S%.3f"),
-            sanitize(&r.shard),
-            sanitize(&r.partition_key).chars().take(13).collect::<String>(),
-            record_view::preview(&r.data, preview_width)
+            r.record.arrival.format("%H:%M:%S%.3f"),
+            r.shard,
+            r.key.chars().take(13).collect::<String>(),
+            r.preview.chars().take(preview_width).collect::<String>()
         );
         let pad = (inner.width as usize).saturating_sub(text.chars().count());
         lines.push(Line::from(vec![Span::styled(text, style), Span::styled(" ".repeat(pad), style)]));
     }
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
 
-    let Some(selected) = view.selected() else {
+    let (Some(selected), Some(detail)) = (view.selected(), view.detail.as_ref()) else {
         frame.render_widget(panel(theme, " record "), record);
         return;
     };
-    let title = format!(" sequence {} · key {} ", sanitize(&selected.sequence), sanitize(&selected.partition_key));
-    let lines = super::record_lines(&selected.data, |kind| style_of(kind, theme));
+    let more = if detail.more > 0 { format!(" · {} more lines not shown", detail.more) } else { String::new() };
+    let title = format!(" sequence {} · key {}{more} ", sanitize(&selected.record.sequence), selected.key);
+    // Only the lines that fit are styled for the frame.
+    let fit = detail.lines.len().min(record.height as usize);
+    let lines = super::styled_lines(&detail.lines[..fit], |kind| style_of(kind, theme));
     frame.render_widget(Paragraph::new(lines).block(panel(theme, title)).style(base(theme)), record);
 }
 
