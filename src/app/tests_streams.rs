@@ -287,21 +287,7 @@ mod confirm {
             app.readonly = readonly;
             let mut effects = Vec::new();
             crate::app::stream_detail::open(&mut app, "orders", &mut effects);
-            let facts = crate::model::StreamFacts {
-                name: "orders".into(),
-                status: "ACTIVE".into(),
-                mode: CapacityMode::Provisioned,
-                shards: vec![],
-                scalings_last_day: 0,
-                mode_switches_last_day: 0,
-                account_shard_limit: None,
-                account_open_shards: None,
-                peak_records_per_second: None,
-                enhanced_monitoring: false,
-                encryption: None,
-                consumers: vec![],
-                warnings: vec![],
-            };
+            let facts = crate::model::StreamFacts::example("orders", vec![]);
             let series = crate::model::StreamSeries { period_seconds: 60, points: vec![] };
             let id = awaited(&app.detail.as_ref().unwrap().request);
             let result = Ok(Box::new((facts, series)));

@@ -70,6 +70,26 @@ pub struct Consumer {
 }
 
 impl StreamFacts {
+    /// An ACTIVE provisioned stream with `shards` and nothing else known, for tests.
+    #[cfg(test)]
+    pub fn example(name: &str, shards: Vec<ShardInfo>) -> StreamFacts {
+        StreamFacts {
+            name: name.into(),
+            status: "ACTIVE".into(),
+            mode: CapacityMode::Provisioned,
+            shards,
+            scalings_last_day: 0,
+            mode_switches_last_day: 0,
+            account_shard_limit: None,
+            account_open_shards: None,
+            peak_records_per_second: None,
+            enhanced_monitoring: false,
+            encryption: None,
+            consumers: vec![],
+            warnings: vec![],
+        }
+    }
+
     pub fn open(&self) -> impl Iterator<Item = &ShardInfo> {
         self.shards.iter().filter(|s| s.open)
     }

@@ -87,21 +87,7 @@ mod tests {
     }
 
     fn facts(shards: Vec<ShardInfo>) -> StreamFacts {
-        StreamFacts {
-            name: "s".into(),
-            status: "ACTIVE".into(),
-            mode: crate::model::CapacityMode::Provisioned,
-            shards,
-            scalings_last_day: 0,
-            mode_switches_last_day: 0,
-            account_shard_limit: None,
-            account_open_shards: None,
-            peak_records_per_second: None,
-            enhanced_monitoring: false,
-            encryption: None,
-            consumers: vec![],
-            warnings: vec![],
-        }
+        StreamFacts::example("s", shards)
     }
 
     #[test]

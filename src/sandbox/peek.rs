@@ -39,15 +39,7 @@ impl SimState {
             .shards
             .iter()
             .filter(|s| s.closed_ms.is_none_or(|closed| closed > self.now_ms - retention_ms))
-            .map(|s| ShardInfo {
-                id: s.id.clone(),
-                start: s.start,
-                end: s.end,
-                parent: s.parent.clone(),
-                adjacent_parent: s.adjacent_parent.clone(),
-                open: s.open,
-                incoming_per_second: None,
-            })
+            .map(|s| s.info(None))
             .collect();
         let shards = ops::peek::shards_to_read(&listed, shard, from);
         if let (Some(id), true) = (shard, shards.is_empty()) {

@@ -30,15 +30,7 @@ impl SimState {
             .stream
             .shards
             .iter()
-            .map(|s| ShardInfo {
-                id: s.id.clone(),
-                start: s.start,
-                end: s.end,
-                parent: s.parent.clone(),
-                adjacent_parent: s.adjacent_parent.clone(),
-                open: s.open,
-                incoming_per_second: (s.open && self.stream.enhanced_monitoring).then_some(s.offered_per_second),
-            })
+            .map(|s| s.info((s.open && self.stream.enhanced_monitoring).then_some(s.offered_per_second)))
             .collect();
         shards.sort_by_key(|s| (!s.open, s.start));
         let peak = self

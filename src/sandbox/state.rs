@@ -105,6 +105,22 @@ pub struct PendingReshard {
     pub call: crate::model::ReshardCall,
 }
 
+impl Shard {
+    /// The shard as a platform reports it (ListShards), with its rate when shard-level metrics
+    /// are on.
+    pub fn info(&self, incoming_per_second: Option<f64>) -> crate::model::ShardInfo {
+        crate::model::ShardInfo {
+            id: self.id.clone(),
+            start: self.start,
+            end: self.end,
+            parent: self.parent.clone(),
+            adjacent_parent: self.adjacent_parent.clone(),
+            open: self.open,
+            incoming_per_second,
+        }
+    }
+}
+
 impl StreamState {
     pub fn open_shards(&self) -> impl Iterator<Item = &Shard> {
         self.shards.iter().filter(|s| s.open)
