@@ -9,10 +9,6 @@ pub const MAX_SQL_BYTES: usize = 262_144;
 const MIB: f64 = 1_048_576.0;
 const TIB: f64 = 1_099_511_627_776.0;
 
-/// Statements that change the catalog or the data: refused in read-only mode.
-const CHANGING: [&str; 12] = [
-    "CREATE", "DROP", "ALTER", "INSERT", "DELETE", "UPDATE", "MERGE", "MSCK", "VACUUM", "OPTIMIZE", "UNLOAD", "REPAIR",
-];
 /// Statements Athena does not bill.
 const DDL: [&str; 6] = ["CREATE", "DROP", "ALTER", "MSCK", "SHOW", "DESCRIBE"];
 
@@ -90,7 +86,7 @@ pub fn check_sql(sql: &str) -> Result<(), String> {
 
 /// The statement's first keyword, upper-cased, past comments and parentheses.
 pub fn first_keyword(sql: &str) -> String {
-    let mut rest = sql.trim_start();
+    let mut rest = super::athena_readonly::strip_invisible(sql);
     loop {
         if let Some(line) = rest.strip_prefix("--") {
             rest = line.split_once('\n').map(|(_, r)| r).unwrap_or("").trim_start();
@@ -105,9 +101,10 @@ pub fn first_keyword(sql: &str) -> String {
     rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").to_ascii_uppercase()
 }
 
-/// Whether running `sql` changes the catalog or the data (so read-only mode refuses it).
+/// Whether running `sql` may change the catalog or the data (so read-only mode refuses it):
+/// anything but a statement the allow-list knows only reads (`athena_readonly`).
 pub fn changes_something(sql: &str) -> bool {
-    CHANGING.contains(&first_keyword(sql).as_str())
+    super::athena_readonly::refusal(sql).is_some()
 }
 
 pub fn is_ddl(sql: &str) -> bool {

@@ -1,6 +1,9 @@
 //! Pure rules: health verdicts, number formatting. Nothing here knows about AWS or the terminal.
 
 pub mod athena;
+pub mod athena_readonly;
+#[cfg(test)]
+mod athena_readonly_tests;
 pub mod audit;
 pub mod change;
 pub mod format;
