@@ -14,4 +14,7 @@ pub mod metrics;
 pub mod record_view;
 pub mod refusal;
 pub mod reshard;
+pub mod results;
+#[cfg(test)]
+mod results_tests;
 pub mod shard_map;
