@@ -52,7 +52,7 @@ async fn run_query(
 ) -> Result<String, lakeops::headless::Failure> {
     let (_presses, mut interrupts) = tokio::sync::mpsc::unbounded_channel();
     let mut out = Vec::new();
-    query::write(loaded, paths, platform, args, &mut out, &mut interrupts).await?;
+    query::write(loaded, paths, platform, args, &args.sql, &mut out, &mut interrupts).await?;
     Ok(String::from_utf8(out).expect("UTF-8 results"))
 }
 

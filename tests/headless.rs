@@ -479,3 +479,30 @@ fn provision_on_the_sandbox() {
     assert!(outcomes[2].starts_with("stack.delete refused:"), "{outcomes:?}");
     assert!(outcomes[3].starts_with("stack.delete failed:"), "{outcomes:?}");
 }
+
+/// While `query -` waits for its SQL on stdin, Ctrl-C still ends it (it is taken over only once
+/// there is a query to cancel).
+#[test]
+fn ctrl_c_ends_a_wait_for_sql_on_stdin() {
+    use std::os::unix::process::ExitStatusExt;
+    let home = Home::at(QUIET_QUARTER);
+    let mut child = home
+        .command(&["query", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "Ctrl-C did not end lakeops waiting for stdin");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    drop(child.stdin.take());
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+}

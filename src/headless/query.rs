@@ -22,10 +22,24 @@ const DEFAULT_WIDTH: usize = 120;
 
 /// Runs the query with Ctrl-C as its interrupt and the results on stdout (or in `--output`).
 pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: &QueryArgs) -> Result<String, Failure> {
+    // SQL from stdin is read before Ctrl-C is taken over, so Ctrl-C still ends a wait for it.
+    let sql = sql(args)?;
     let mut interrupts = ctrl_c()?;
     let mut stdout = std::io::stdout();
-    write(loaded, paths, platform, args, &mut stdout, &mut interrupts).await?;
+    write(loaded, paths, platform, args, &sql, &mut stdout, &mut interrupts).await?;
     Ok(String::new())
+}
+
+/// The SQL: the argument, or stdin when it is `-`.
+pub fn sql(args: &QueryArgs) -> Result<String, Failure> {
+    if args.sql != "-" {
+        return Ok(args.sql.clone());
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::Invalid(format!("cannot read SQL from stdin: {e}")))?;
+    Ok(text)
 }
 
 /// Every Ctrl-C, from before the query starts to the last page written. The listener lives as
@@ -49,25 +63,19 @@ fn ctrl_c() -> Result<Interrupts, Failure> {
     Ok(rx)
 }
 
-/// Runs the query; results to `stdout`, or to `--output` (replaced only when every row is written).
+/// Runs `sql` as `args` say; results to `stdout`, or to `--output` (replaced only when every row
+/// is written).
 pub async fn write(
     loaded: &Loaded,
     paths: &Paths,
     platform: &dyn Platform,
     args: &QueryArgs,
+    sql: &str,
     stdout: &mut dyn Write,
     interrupts: &mut Interrupts,
 ) -> Result<(), Failure> {
     let session = Session::headless(loaded, paths);
-    let sql = if args.sql == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::Invalid(format!("cannot read SQL from stdin: {e}")))?;
-        text
-    } else {
-        args.sql.clone()
-    };
+    let sql = sql.to_string();
     check_sql(&sql).map_err(Failure::Invalid)?;
     let athena = &loaded.settings.platform.athena;
     let request = QueryRequest {
