@@ -211,9 +211,14 @@ pub struct QueryArgs {
     pub workgroup: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: QueryFormat,
-    /// Write the results to FILE instead of stdout (checked before the query runs).
+    /// Write the results to FILE instead of stdout (checked before the query runs; replaced only
+    /// when every row is written).
     #[arg(long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+    /// Write cells as they are: no escape sequences or control characters replaced, no CSV formula
+    /// neutralised (for pipelines that want the bytes; never for a terminal or a spreadsheet).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -5,6 +5,7 @@ use clap::Parser;
 use lakeops::app::{App, Header, Keymap};
 use lakeops::cli::{Cli, Command, ProvisionCommand, SandboxCommand};
 use lakeops::headless::{self, Failure};
+use lakeops::model::text::sanitize_keeping_lines;
 use lakeops::settings::{self, Overrides, Paths};
 
 fn main() -> ExitCode {
@@ -18,8 +19,12 @@ fn main() -> ExitCode {
     };
     let paths = Paths::from_env();
     let log_problem = lakeops::logging::init(&paths.log_file()).err();
+    // A completion script is for the shell, and written as clap makes it; everything else printed
+    // here may carry text from AWS (CloudFormation's reasons, names) and is made safe first.
+    let script = matches!(cli.command, Some(Command::Completions { .. }));
     match run(cli, &paths, log_problem) {
         Ok(out) => {
+            let out = if script { out } else { sanitize_keeping_lines(&out) };
             if !out.is_empty() {
                 print!("{out}");
                 if !out.ends_with('\n') {
@@ -30,7 +35,7 @@ fn main() -> ExitCode {
         }
         Err(failure) => {
             tracing::warn!("exit {}: {}", failure.exit_code(), failure.message());
-            eprintln!("lakeops: {}", failure.message());
+            eprintln!("lakeops: {}", sanitize_keeping_lines(failure.message()));
             ExitCode::from(failure.exit_code())
         }
     }

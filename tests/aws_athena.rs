@@ -40,7 +40,20 @@ async fn fixture(readonly: bool) -> Fixture {
 }
 
 fn args(sql: &str, format: QueryFormat) -> QueryArgs {
-    QueryArgs { sql: sql.into(), database: None, workgroup: None, format, output: None }
+    QueryArgs { sql: sql.into(), database: None, workgroup: None, format, output: None, raw: false }
+}
+
+/// `lakeops query` as the binary runs it, its stdout kept (no Ctrl-C here).
+async fn run_query(
+    loaded: &lakeops::settings::Loaded,
+    paths: &lakeops::settings::Paths,
+    platform: &dyn lakeops::platform::Platform,
+    args: &QueryArgs,
+) -> Result<String, lakeops::headless::Failure> {
+    let (_presses, mut interrupts) = tokio::sync::mpsc::unbounded_channel();
+    let mut out = Vec::new();
+    query::write(loaded, paths, platform, args, &args.sql, &mut out, &mut interrupts).await?;
+    Ok(String::from_utf8(out).expect("UTF-8 results"))
 }
 
 fn row(values: &[Option<&str>]) -> serde_json::Value {
@@ -75,13 +88,13 @@ async fn seeded_results_come_out_as_csv_json_and_a_table() {
     seed_athena_results(&serde_json::json!({ "results": [result.clone(), result.clone(), result] }));
     let sql = "SELECT event_type, count(*) AS events FROM events GROUP BY 1";
 
-    let out = query::run(&f.loaded, &f.paths, &f.platform, &args(sql, QueryFormat::Csv)).await.expect("csv");
+    let out = run_query(&f.loaded, &f.paths, &f.platform, &args(sql, QueryFormat::Csv)).await.expect("csv");
     assert_eq!(
         out,
         "event_type,events,note\r\npage_view,1200,plain\r\nadd_to_cart,37,\"say \"\"hi\"\", then\nleave\"\r\npurchase,,\"\"\r\n"
     );
 
-    let out = query::run(&f.loaded, &f.paths, &f.platform, &args(sql, QueryFormat::Json)).await.expect("json");
+    let out = run_query(&f.loaded, &f.paths, &f.platform, &args(sql, QueryFormat::Json)).await.expect("json");
     let value: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(value[0], serde_json::json!({"event_type": "page_view", "events": 1200, "note": "plain"}));
     assert_eq!(value[2], serde_json::json!({"event_type": "purchase", "events": null, "note": ""}));
@@ -89,7 +102,7 @@ async fn seeded_results_come_out_as_csv_json_and_a_table() {
     let path = f.dir.path().join("out.txt");
     let mut to_file = args(sql, QueryFormat::Table);
     to_file.output = Some(path.clone());
-    assert_eq!(query::run(&f.loaded, &f.paths, &f.platform, &to_file).await.expect("table"), "");
+    assert_eq!(run_query(&f.loaded, &f.paths, &f.platform, &to_file).await.expect("table"), "");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("event_type   events  note"), "{text}");
     assert!(text.contains("purchase       NULL"), "NULL is shown as NULL: {text}");
@@ -131,7 +144,7 @@ async fn bad_input_is_refused_before_any_call() {
         ),
     ];
     for (a, code, message) in cases {
-        let failure = query::run(&f.loaded, &f.paths, &f.platform, &a).await.unwrap_err();
+        let failure = run_query(&f.loaded, &f.paths, &f.platform, &a).await.unwrap_err();
         assert_eq!(failure.exit_code() as i32, code, "{failure:?}");
         assert!(failure.message().contains(message), "{failure:?}");
     }
@@ -215,7 +228,6 @@ mod mocked {
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
     use lakeops::aws::{AwsPlatform, ClientOptions};
     use lakeops::cli::QueryFormat;
-    use lakeops::headless::query;
 
     fn page(values: &[&str], token: Option<&str>) -> GetQueryResultsOutput {
         let rows = values.iter().map(|v| Row::builder().data(Datum::builder().var_char_value(*v).build()).build());
@@ -278,8 +290,9 @@ mod mocked {
             .then_output(|| page(&["n", "3"], None));
         let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&start, &done, &first, &second]);
         let (_dir, paths, loaded, platform) = platform(client).await;
-        let out =
-            query::run(&loaded, &paths, &platform, &super::args("SELECT n FROM t", QueryFormat::Csv)).await.unwrap();
+        let out = super::run_query(&loaded, &paths, &platform, &super::args("SELECT n FROM t", QueryFormat::Csv))
+            .await
+            .unwrap();
         // Only the first page carries the header; a later row that reads "n" is data.
         assert_eq!(out, "n\r\n1\r\n2\r\nn\r\n3\r\n");
         assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
@@ -294,9 +307,10 @@ mod mocked {
         });
         let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&start, &failed]);
         let (_dir, paths, loaded, platform) = platform(client).await;
-        let failure = query::run(&loaded, &paths, &platform, &super::args("SELECT * FROM events", QueryFormat::Table))
-            .await
-            .unwrap_err();
+        let failure =
+            super::run_query(&loaded, &paths, &platform, &super::args("SELECT * FROM events", QueryFormat::Table))
+                .await
+                .unwrap_err();
         assert_eq!(failure.exit_code(), 1);
         let message = failure.message();
         assert!(message.contains("query q1 FAILED: Bytes scanned limit was exceeded"), "{message}");
@@ -414,7 +428,15 @@ mod mocked {
         let second = mock!(Client::get_query_results)
             .match_requests(|r| r.next_token() == Some("p2"))
             .then_output(|| page(&["3"], None));
-        let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&second]);
+        let broken = mock!(Client::get_query_results)
+            .match_requests(|r| r.next_token() == Some("broken"))
+            .then_http_response(|| {
+                aws_smithy_runtime_api::http::Response::new(
+                    400.try_into().unwrap(),
+                    aws_smithy_types::body::SdkBody::from("{}"),
+                )
+            });
+        let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&second, &broken]);
         let (dir, _paths, _loaded, platform) = platform(client).await;
         let path = dir.path().join("all.json");
         let loaded = lakeops::session::query::LoadedRows {
@@ -423,19 +445,46 @@ mod mocked {
             next_token: Some("p2".into()),
         };
         let (written, rows) =
-            lakeops::session::query::export(&platform, "q1", path.to_str().unwrap(), true, loaded).await.unwrap();
+            lakeops::session::query::export(&platform, "q1", path.to_str().unwrap(), true, loaded, false)
+                .await
+                .unwrap();
         assert_eq!((written, rows), (path.display().to_string(), 3));
         let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(value, serde_json::json!([{"n": 1}, {"n": 2}, {"n": 3}]));
+        let whole = std::fs::read_to_string(&path).unwrap();
+
+        // The file is there now: not replaced unless confirmed, and not by an export that breaks.
+        let again = |token: &str| lakeops::session::query::LoadedRows {
+            columns: vec![lakeops::model::ResultColumn { name: "n".into(), kind: "integer".into() }],
+            rows: vec![vec![Some("9".into())]],
+            next_token: Some(token.into()),
+        };
+        let file = path.to_str().unwrap();
+        let asked = lakeops::session::query::export(&platform, "q1", file, true, again("p2"), false).await;
+        assert_eq!(asked, Err(lakeops::session::query::ExportError::Exists(file.into())));
+        let broke = lakeops::session::query::export(&platform, "q1", file, true, again("broken"), true).await;
+        assert!(matches!(broke, Err(lakeops::session::query::ExportError::Failed(_))), "{broke:?}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), whole, "a broken export leaves the file as it was");
+        assert_eq!(
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "part"))
+                .count(),
+            0
+        );
+        let replaced = lakeops::session::query::export(&platform, "q1", file, true, again("p2"), true).await;
+        assert_eq!(replaced, Ok((file.to_string(), 2)));
         let failure = lakeops::session::query::export(
             &platform,
             "q1",
             "/nonexistent-dir/x.csv",
             false,
             lakeops::session::query::LoadedRows { columns: vec![], rows: vec![], next_token: None },
+            false,
         )
         .await
         .unwrap_err();
+        let lakeops::session::query::ExportError::Failed(failure) = failure else { panic!("{failure:?}") };
         assert!(failure.starts_with("cannot write /nonexistent-dir/x.csv"), "{failure}");
     }
 }

@@ -25,6 +25,10 @@ impl Home {
     }
 
     fn run(&self, args: &[&str]) -> Output {
+        self.command(args).stdin(Stdio::null()).output().expect("run lakeops")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(support::binary());
         match self.start {
             Some(start) => command.env("LAKEOPS_SANDBOX_START", start),
@@ -34,10 +38,8 @@ impl Home {
             .args(args)
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
-            .env_remove("LAKEOPS_PROFILE")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run lakeops")
+            .env_remove("LAKEOPS_PROFILE");
+        command
     }
 
     fn journal(&self) -> Vec<serde_json::Value> {
@@ -360,6 +362,78 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     let out = home.run(&["--readonly", "query", "DROP TABLE clickstream.events"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("read-only mode"), "{}", stderr(&out));
+    let out = home.run(&["--readonly", "query", "\u{feff}PREPARE p FROM INSERT INTO events SELECT * FROM events"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("PREPARE is not a query"), "{}", stderr(&out));
+}
+
+/// `--output` is replaced only by a whole result: a failed or refused query leaves the old file.
+#[test]
+fn output_replaces_the_file_only_when_the_query_succeeds() {
+    let home = Home::at(QUIET_QUARTER);
+    let path = home.dir.path().join("report.csv");
+    std::fs::write(&path, "yesterday's report\n").unwrap();
+    let file = path.to_str().unwrap();
+    let out = home.run(&["query", "SELECT nope FROM events", "--format", "csv", "--output", file]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = home.run(&["--readonly", "query", "EXPLAIN ANALYZE SELECT 1", "--output", file]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "yesterday's report\n");
+    let out = home.run(&["query", "SELECT 1 AS n", "--format", "csv", "--output", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "n\r\n1\r\n");
+    let names: Vec<_> = std::fs::read_dir(home.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!names.iter().any(|n| n.to_string_lossy().ends_with(".part")), "no temporary file left: {names:?}");
+}
+
+/// Cells from the data cannot drive the terminal or a spreadsheet, unless `--raw` asks for bytes.
+#[test]
+fn results_are_safe_for_a_terminal_and_a_spreadsheet_unless_raw() {
+    let home = Home::at(QUIET_QUARTER);
+    let sql = "SELECT '=HYPERLINK(\"http://evil\")' AS f, 'https://x/\u{1b}]52;c;ZXZpbA==\u{7}p\u{202e}q' AS page_url";
+    let out = home.run(&["query", sql, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "f,page_url\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",https://x/\u{fffd}pq\r\n");
+    let out = home.run(&["query", sql, "--format", "table"]);
+    assert!(!stdout(&out).contains('\u{1b}') && stdout(&out).contains("https://x/\u{fffd}pq"), "{}", stdout(&out));
+    let out = home.run(&["query", sql, "--format", "csv", "--raw"]);
+    assert!(stdout(&out).starts_with("f,page_url\r\n\"=HYPERLINK("), "{}", stdout(&out));
+    assert!(stdout(&out).contains("\u{1b}]52;c;ZXZpbA==\u{7}p\u{202e}q"), "{}", stdout(&out));
+}
+
+/// Ctrl-C while the pages are read and written stops there (it was swallowed once the query had
+/// succeeded): the rest is not written and the exit says why.
+#[test]
+fn ctrl_c_while_pages_are_read_stops_the_output() {
+    use std::io::Read;
+    let home = Home::at(QUIET_QUARTER);
+    let every = home.run(&["query", "SELECT count(*) AS n FROM events", "--format", "csv"]);
+    let total: usize = stdout(&every).lines().nth(1).unwrap().parse().unwrap();
+    assert!(total > 10_000, "enough pages that a pipe cannot hold them: {total}");
+    let mut child = home
+        .command(&["query", "SELECT * FROM events", "--format", "csv"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    // The first bytes mean the query succeeded and its pages are being written; the pipe fills
+    // and the writer waits for the reader.
+    let mut first = [0u8; 1024];
+    stdout.read_exact(&mut first).unwrap();
+    let interrupt = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupt.success());
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).unwrap();
+    let mut errors = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut errors).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{errors}");
+    assert!(errors.contains("interrupted while reading the results of query"), "{errors}");
+    let written = first.len() + rest.len();
+    let lines = first.iter().chain(&rest).filter(|b| **b == b'\n').count();
+    assert!(lines < total, "{lines} of {total} rows ({written} bytes) were written before it stopped");
 }
 
 /// `provision` on the sandbox through the binary: the template is JSON on stdout only; an
@@ -404,4 +478,31 @@ fn provision_on_the_sandbox() {
     assert!(outcomes[1].starts_with("stack.apply refused: read-only mode"), "{outcomes:?}");
     assert!(outcomes[2].starts_with("stack.delete refused:"), "{outcomes:?}");
     assert!(outcomes[3].starts_with("stack.delete failed:"), "{outcomes:?}");
+}
+
+/// While `query -` waits for its SQL on stdin, Ctrl-C still ends it (it is taken over only once
+/// there is a query to cancel).
+#[test]
+fn ctrl_c_ends_a_wait_for_sql_on_stdin() {
+    use std::os::unix::process::ExitStatusExt;
+    let home = Home::at(QUIET_QUARTER);
+    let mut child = home
+        .command(&["query", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "Ctrl-C did not end lakeops waiting for stdin");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    drop(child.stdin.take());
+    assert_eq!(status.signal(), Some(2), "{status:?}");
 }

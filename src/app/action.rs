@@ -119,9 +119,12 @@ pub enum Action {
         first: bool,
         result: Result<ResultPage, PlatformError>,
     },
-    /// Results written: the path and the rows, or why not.
+    /// Results of query `id` written (`json` or CSV): the path and the rows, or why not (an
+    /// existing file is not replaced unless confirmed).
     Exported {
-        result: Result<(String, usize), String>,
+        id: String,
+        json: bool,
+        result: Result<(String, usize), crate::session::query::ExportError>,
         at: DateTime<Utc>,
     },
     /// Something went wrong outside a platform call (the journal could not be written).
@@ -213,11 +216,13 @@ pub enum Effect {
         token: Option<String>,
         request: RequestId,
     },
-    /// Write a query's results to `path` (every page: those not loaded yet are read first).
+    /// Write a query's results to `path` (every page: those not loaded yet are read as it
+    /// writes); a file already there only when `replace` (the operator confirmed).
     ExportResults {
         id: String,
         path: String,
         json: bool,
+        replace: bool,
         columns: Vec<crate::model::ResultColumn>,
         rows: Vec<Vec<Option<String>>>,
         next_token: Option<String>,

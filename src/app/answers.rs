@@ -4,6 +4,7 @@ use super::action::{Action, Effect};
 use super::report::{report_error, toast, ErrorSource};
 use super::state::{App, ToastLevel};
 use super::{athena, audit, glue, lambda, peek, stack, stream_detail};
+use crate::session::query::ExportError;
 
 pub fn answered(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     match action {
@@ -38,12 +39,13 @@ pub fn answered(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::QueryResultsLoaded { id, request, first, result } => {
             athena::results_loaded(app, &id, request, first, result)
         }
-        Action::Exported { result, at } => match result {
+        Action::Exported { id, json, result, at } => match result {
             Ok((path, rows)) => {
                 let rows = crate::ops::format::thousands(rows as f64);
                 toast(app, ToastLevel::Info, format!("{rows} rows written to {path}"));
             }
-            Err(e) => report_error(app, ErrorSource::Export, &e, at),
+            Err(ExportError::Exists(path)) => athena::confirm_replace(app, &id, path, json),
+            Err(ExportError::Failed(e)) => report_error(app, ErrorSource::Export, &e, at),
         },
         Action::PeekOpened { id, result, at } => {
             if let Err(e) = peek::opened(app, id, result.map_err(|e| e.to_string())) {

@@ -18,7 +18,7 @@ pub use super::athena_lists::{catalog_loaded, saved_loaded, workgroup_history_lo
 use super::athena_lists::{complete, want_catalog};
 use super::athena_query::{cancel, poll, run};
 pub use super::athena_query::{
-    export_key, history_loaded, polled, results_loaded, save_key, started, stopped, POLL_EVERY_MS,
+    confirm_replace, export_key, history_loaded, polled, results_loaded, save_key, started, stopped, POLL_EVERY_MS,
 };
 
 /// Rows from the end of what is loaded at which the next page is asked for.
@@ -287,7 +287,7 @@ fn copy(app: &mut App, whole_row: bool, effects: &mut Vec<Effect>) {
     let Some(r) = view.results.as_ref() else { return };
     let Some(row) = r.rows.get(r.row) else { return };
     let (text, what) = if whole_row {
-        let csv = crate::ops::athena::csv(&r.columns, std::slice::from_ref(row));
+        let csv = crate::ops::results::csv(&r.columns, std::slice::from_ref(row), crate::ops::results::Cells::Safe);
         let line = csv.split_once("\r\n").map(|(_, rest)| rest).unwrap_or(&csv).trim_end_matches("\r\n").to_string();
         (line, format!("row {} as CSV", r.row + 1))
     } else {

@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 use super::action::Effect;
 use super::athena::{AthenaFocus, Results, Running};
 use super::command::Command;
-use super::confirm::{readonly_refusal, readonly_refusal_of};
+use super::confirm::{readonly_refusal, readonly_refusal_of, ConfirmDialog};
 use super::prompt::{edit_line, LineKey};
 use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
@@ -207,17 +207,37 @@ pub fn export_key(app: &mut App, command: Option<Command>, key: KeyEvent, effect
                 }
             };
             app.mode = Mode::Normal;
-            let Some(r) = app.athena.results.as_ref() else { return };
-            effects.push(Effect::ExportResults {
-                id: r.id.clone(),
-                path,
-                json,
-                columns: r.columns.clone(),
-                rows: r.rows.clone(),
-                next_token: r.next_token.clone(),
-            });
+            effects.extend(export_effect(app, path, json, false));
         }
     }
+}
+
+/// Writing the results on screen to `path` (replacing a file there only when `replace`).
+fn export_effect(app: &App, path: String, json: bool, replace: bool) -> Option<Effect> {
+    let r = app.athena.results.as_ref()?;
+    Some(Effect::ExportResults {
+        id: r.id.clone(),
+        path,
+        json,
+        replace,
+        columns: r.columns.clone(),
+        rows: r.rows.clone(),
+        next_token: r.next_token.clone(),
+    })
+}
+
+/// The export's file exists: ask before replacing it (the results must still be those of query
+/// `id`; newer ones were not what the operator asked to write).
+pub fn confirm_replace(app: &mut App, id: &str, path: String, json: bool) {
+    if app.athena.results.as_ref().is_none_or(|r| r.id != id) {
+        let message = format!("{path} exists and was not replaced: the results it was for are gone");
+        report_error(app, ErrorSource::Export, &message, now(app));
+        return;
+    }
+    let lines = vec![format!("{path} exists: replace it with these results?")];
+    let effect = export_effect(app, path, json, true);
+    app.mode =
+        Mode::Confirm(Box::new(ConfirmDialog { title: "Replace the file?".into(), lines, effect, refusal: None }));
 }
 
 /// The local history file arrived, oldest first.

@@ -208,12 +208,31 @@ fn results_export_to_a_csv_or_json_path() {
         id: "q1".into(),
         path: "out.csv".into(),
         json: false,
+        replace: false,
         columns: vec![ResultColumn { name: "n".into(), kind: "integer".into() }],
         rows: vec![vec![Some("1".into())]],
         next_token: Some("p2".into()),
     };
     assert!(effects.contains(&expected), "{effects:?}");
     assert_eq!(app.mode, Mode::Normal);
+
+    // The file is there: the operator is asked, and only a yes replaces it.
+    let exists = Err(export_exists("out.csv"));
+    update(&mut app, Action::Exported { id: "q1".into(), json: false, result: exists.clone(), at: Utc::now() }, 300);
+    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
+    assert!(dialog.lines[0].contains("out.csv exists: replace it"), "{dialog:?}");
+    assert_eq!(key(&mut app, KeyCode::Esc), vec![], "esc keeps the file");
+    assert_eq!(app.mode, Mode::Normal);
+    update(&mut app, Action::Exported { id: "q1".into(), json: false, result: exists, at: Utc::now() }, 400);
+    let effects = key(&mut app, KeyCode::Enter);
+    let Effect::ExportResults { id, path, json, columns, rows, next_token, .. } = expected else { unreachable!() };
+    let replace = Effect::ExportResults { id, path, json, replace: true, columns, rows, next_token };
+    assert!(effects.contains(&replace), "{effects:?}");
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+fn export_exists(path: &str) -> crate::session::query::ExportError {
+    crate::session::query::ExportError::Exists(path.into())
 }
 
 #[test]

@@ -72,7 +72,7 @@ pub async fn run(
     out.push('\n');
     if let (GlueCommand::Run { wait: true, job, .. }, Some(run_id)) = (command, session::glue::started_run_id(&answer))
     {
-        let mut progress = |line: String| eprintln!("{line}");
+        let mut progress = |line: String| eprintln!("{}", crate::model::text::sanitize(&line));
         let run = session::glue::follow_run(&session, platform, job, run_id, &mut progress).await?;
         out.push_str(&format!("{}\n", session::glue::describe_end(&run)));
         if run.state != "SUCCEEDED" {

@@ -61,7 +61,10 @@ pub async fn run(loaded: &Loaded, platform: &dyn Platform, args: &LogsArgs) -> R
     match platform.live_tail(&live_query, &|batch| print(&batch)).await {
         Ok(true) => eprintln!("lakeops: the live tail session ended; polling every 2 s"),
         Ok(false) => {}
-        Err(e) => eprintln!("lakeops: live tail unavailable ({e}); polling every 2 s"),
+        Err(e) => eprintln!(
+            "lakeops: live tail unavailable ({}); polling every 2 s",
+            crate::model::text::sanitize(&e.to_string())
+        ),
     }
     loop {
         if let Some(newest) = printed.lock().ok().and_then(|seen| seen.iter().map(|(t, _)| *t).max()) {

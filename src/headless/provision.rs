@@ -99,7 +99,7 @@ async fn apply(
         out.push_str(&format!("{stack}: change set executing; follow it with `lakeops` (:stack)\n"));
         return Ok(out);
     }
-    let mut progress = |line: String| eprintln!("{line}");
+    let mut progress = |line: String| eprintln!("{}", crate::model::text::sanitize(&line));
     let progress =
         session::stack::follow(session, platform, stack, since_ms, plan.changes.len(), &mut progress).await?;
     let ended = session::stack::end_of(stack, &progress);
@@ -135,7 +135,7 @@ async fn delete(
     if no_wait {
         return Ok(format!("{stack}: deletion started\n"));
     }
-    let mut progress = |line: String| eprintln!("{line}");
+    let mut progress = |line: String| eprintln!("{}", crate::model::text::sanitize(&line));
     let progress = session::stack::follow(session, platform, stack, since_ms, 0, &mut progress).await?;
     let ended = session::stack::end_of(stack, &progress);
     session.gate.record(change.action(), stack, &existing.status, &ended);

@@ -1,31 +1,81 @@
-//! `lakeops query SQL|- [--database D] [--workgroup W] [--format table|csv|json] [--output FILE]`:
-//! runs one Athena query; progress and cost on stderr, results on stdout or in FILE.
+//! `lakeops query SQL|- [--database D] [--workgroup W] [--format table|csv|json] [--output FILE] [--raw]`:
+//! runs one Athena query; progress and cost on stderr, results on stdout or in FILE, written a
+//! page at a time as they are read. Ctrl-C cancels at any point.
 
 use std::io::{IsTerminal, Read, Write};
 
 use super::Failure;
 use crate::cli::{QueryArgs, QueryFormat};
+use crate::model::text::sanitize;
 use crate::model::{Change, QueryRequest, QueryState};
-use crate::ops::athena::{check_sql, csv, dollars, hit_cutoff, json, query_cost, table, Rates};
-use crate::ops::format::{bytes, millis};
+use crate::ops::athena::{check_sql, dollars, hit_cutoff, query_cost, Rates};
+use crate::ops::format::{bytes, millis, thousands};
+use crate::ops::results::{csv_header, csv_rows, Cells, JsonArray, TableWriter, TABLE_HELD_ROWS};
 use crate::platform::Platform;
+use crate::session::output::Replacement;
+use crate::session::query::Interrupts;
 use crate::session::{self, Session};
 use crate::settings::{Loaded, Paths};
 
 /// Table width when stdout is not a terminal.
 const DEFAULT_WIDTH: usize = 120;
 
+/// Runs the query with Ctrl-C as its interrupt and the results on stdout (or in `--output`).
 pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: &QueryArgs) -> Result<String, Failure> {
+    // SQL from stdin is read before Ctrl-C is taken over, so Ctrl-C still ends a wait for it.
+    let sql = sql(args)?;
+    let mut interrupts = ctrl_c()?;
+    let mut stdout = std::io::stdout();
+    write(loaded, paths, platform, args, &sql, &mut stdout, &mut interrupts).await?;
+    Ok(String::new())
+}
+
+/// The SQL: the argument, or stdin when it is `-`.
+pub fn sql(args: &QueryArgs) -> Result<String, Failure> {
+    if args.sql != "-" {
+        return Ok(args.sql.clone());
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::Invalid(format!("cannot read SQL from stdin: {e}")))?;
+    Ok(text)
+}
+
+/// Every Ctrl-C, from before the query starts to the last page written. The listener lives as
+/// long as the process: once it is set, Ctrl-C no longer ends the process on its own, so every
+/// step of `write` listens.
+fn ctrl_c() -> Result<Interrupts, Failure> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    #[cfg(unix)]
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| Failure::Platform(format!("cannot listen for Ctrl-C: {e}")))?;
+    #[cfg(not(unix))]
+    let mut signal =
+        tokio::signal::windows::ctrl_c().map_err(|e| Failure::Platform(format!("cannot listen for Ctrl-C: {e}")))?;
+    tokio::spawn(async move {
+        while signal.recv().await.is_some() {
+            if tx.send(()).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(rx)
+}
+
+/// Runs `sql` as `args` say; results to `stdout`, or to `--output` (replaced only when every row
+/// is written).
+pub async fn write(
+    loaded: &Loaded,
+    paths: &Paths,
+    platform: &dyn Platform,
+    args: &QueryArgs,
+    sql: &str,
+    stdout: &mut dyn Write,
+    interrupts: &mut Interrupts,
+) -> Result<(), Failure> {
     let session = Session::headless(loaded, paths);
-    let sql = if args.sql == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::Invalid(format!("cannot read SQL from stdin: {e}")))?;
-        text
-    } else {
-        args.sql.clone()
-    };
+    let sql = sql.to_string();
     check_sql(&sql).map_err(Failure::Invalid)?;
     let athena = &loaded.settings.platform.athena;
     let request = QueryRequest {
@@ -36,21 +86,20 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
     let detail = crate::ops::athena::one_line(&sql);
     let change = Change::StartQuery(request.clone());
     session.gate.check(&change, &detail)?;
-    // Where the results go is checked before a query that costs money runs.
+    // Where the results go is checked before a query that costs money runs; the file itself is
+    // only replaced once every row is written.
     let mut output = match &args.output {
-        Some(path) => Some(
-            std::fs::File::create(path)
-                .map_err(|e| Failure::Invalid(format!("cannot write {}: {e}; nothing was run", path.display())))?,
-        ),
+        Some(path) => Some(Replacement::create(path).map_err(|e| Failure::Invalid(format!("{e}; nothing was run")))?),
         None => None,
     };
-    let id =
-        session::query::start(&session, platform, &request, &mut |problem| eprintln!("lakeops: {problem}")).await?;
-    eprintln!("query {id} in {} on {}", request.workgroup, request.database);
-    let interrupted = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let status = session::query::follow(&session, platform, &id, &mut |line| eprintln!("{line}"), interrupted).await?;
+    let id = session::query::start(&session, platform, &request, &mut |problem| {
+        eprintln!("lakeops: {}", sanitize(&problem))
+    })
+    .await?;
+    eprintln!("query {} in {} on {}", sanitize(&id), sanitize(&request.workgroup), sanitize(&request.database));
+    let status =
+        session::query::follow(&session, platform, &id, &mut |line| eprintln!("{}", sanitize(&line)), interrupts)
+            .await?;
     let rates = Rates { price_per_tb_usd: athena.price_per_tb_usd, minimum_billed_mb: athena.minimum_billed_mb };
     let cost = query_cost(&status, &sql, rates);
     let summary = format!(
@@ -66,22 +115,86 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         ended(&format!("{}: {reason}", status.state.name()));
         return Err(Failure::Platform(format!("query {} {}: {reason} ({summary})", id, status.state.name())));
     }
-    let (columns, rows) = session::query::all_rows(platform, &id).await?;
-    eprintln!("{summary} · {} rows", rows.len());
     ended(&format!("done: {summary}"));
-    let text = match args.format {
-        QueryFormat::Csv => csv(&columns, &rows),
-        QueryFormat::Json => json(&columns, &rows),
-        QueryFormat::Table => table(&columns, &rows, terminal_width()),
+    let cells = if args.raw { Cells::Raw } else { Cells::Safe };
+    let mut results = Results::new(args.format, cells, terminal_width());
+    let rows = {
+        let mut sink = |columns: &[crate::model::ResultColumn], rows: &[crate::ops::results::Row]| {
+            let text = results.page(columns, rows);
+            emit(&mut output, stdout, &text)
+        };
+        session::query::read_pages(platform, &id, interrupts, &mut sink).await?
     };
-    match output.as_mut() {
+    let text = results.finish();
+    emit(&mut output, stdout, &text).map_err(Failure::Platform)?;
+    if results.fitted_early() {
+        eprintln!(
+            "lakeops: the table's columns were fitted to the first {} rows; later cells may be cut (--format csv or json writes them whole)",
+            thousands(TABLE_HELD_ROWS as f64)
+        );
+    }
+    eprintln!("{summary} · {} rows", thousands(rows as f64));
+    match output {
         Some(file) => {
-            let path = args.output.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-            file.write_all(text.as_bytes()).map_err(|e| Failure::Platform(format!("cannot write {path}: {e}")))?;
-            eprintln!("{} rows written to {path}", crate::ops::format::thousands(rows.len() as f64));
-            Ok(String::new())
+            let path = file.path().display().to_string();
+            file.commit().map_err(Failure::Platform)?;
+            eprintln!("{} rows written to {}", thousands(rows as f64), sanitize(&path));
         }
-        None => Ok(text),
+        None => stdout.flush().map_err(|e| Failure::Platform(format!("cannot write the results: {e}")))?,
+    }
+    Ok(())
+}
+
+fn emit(output: &mut Option<Replacement>, stdout: &mut dyn Write, text: &str) -> Result<(), String> {
+    match output {
+        Some(file) => file.write(text),
+        None => stdout.write_all(text.as_bytes()).map_err(|e| format!("cannot write the results: {e}")),
+    }
+}
+
+/// The chosen format, fed a page at a time.
+enum Results {
+    Table { writer: Option<TableWriter>, width: usize, cells: Cells },
+    Csv { header: bool, cells: Cells },
+    Json(JsonArray),
+}
+
+impl Results {
+    fn new(format: QueryFormat, cells: Cells, width: usize) -> Self {
+        match format {
+            QueryFormat::Table => Results::Table { writer: None, width, cells },
+            QueryFormat::Csv => Results::Csv { header: false, cells },
+            QueryFormat::Json => Results::Json(JsonArray::default()),
+        }
+    }
+
+    fn page(&mut self, columns: &[crate::model::ResultColumn], rows: &[crate::ops::results::Row]) -> String {
+        match self {
+            Results::Table { writer, width, cells } => {
+                writer.get_or_insert_with(|| TableWriter::new(columns, *width, *cells)).rows(rows)
+            }
+            Results::Csv { header, cells } => {
+                let mut text = String::new();
+                if !*header {
+                    *header = true;
+                    text.push_str(&csv_header(columns, *cells));
+                }
+                text + &csv_rows(columns, rows, *cells)
+            }
+            Results::Json(array) => array.rows(columns, rows),
+        }
+    }
+
+    fn finish(&mut self) -> String {
+        match self {
+            Results::Table { writer, .. } => writer.as_mut().map(TableWriter::finish).unwrap_or_default(),
+            Results::Csv { .. } => String::new(),
+            Results::Json(array) => format!("{}\n", array.finish()),
+        }
+    }
+
+    fn fitted_early(&self) -> bool {
+        matches!(self, Results::Table { writer: Some(writer), .. } if writer.fitted_early())
     }
 }
 

@@ -41,7 +41,7 @@ pub async fn run(
         ))
     })?;
     for warning in &facts.warnings {
-        eprintln!("lakeops: warning: {warning}");
+        eprintln!("lakeops: warning: {}", crate::model::text::sanitize(&warning.to_string()));
     }
     let request = request(args);
     let plan = match plan(&facts, &request) {
@@ -65,8 +65,10 @@ pub async fn run(
         out.push_str(&format!("{} accepted; {stream} is UPDATING (not waiting: --no-wait)\n", plan.call.api_name()));
         return Ok(out);
     }
-    let facts =
-        session::reshard::follow_until_active(&session, platform, stream, &mut |line| eprintln!("{line}")).await?;
+    let facts = session::reshard::follow_until_active(&session, platform, stream, &mut |line| {
+        eprintln!("{}", crate::model::text::sanitize(&line))
+    })
+    .await?;
     out.push_str(&format!("{stream} is ACTIVE with {} open shards\n\n", facts.open_count()));
     out.push_str(&shard_map::render_text(&facts));
     Ok(out)

@@ -1,17 +1,35 @@
 //! Text that came from outside (AWS, the sandbox's users, log lines) is sanitized before
 //! it can reach the terminal: control characters and escape sequences are replaced, so a
-//! resource name cannot move the cursor, change colours or set the window title.
+//! resource name cannot move the cursor, change colours or set the window title, and bidi
+//! controls are removed, so a name cannot show its characters in another order than they are.
 
 /// Replaces escape sequences and control characters with `�` (tabs and line breaks with a
-/// space), so the text is safe to draw.
+/// space) and removes bidi controls, so the text is safe to draw.
 ///
 /// ```
 /// use lakeops::model::text::sanitize;
 /// // A stream name that tries to set the terminal's title and clear the screen.
 /// assert_eq!(sanitize("events\u{1b}]0;owned\u{7}\u{1b}[2J"), "events\u{fffd}\u{fffd}");
+/// // A file name that reverses its end to pass for a PDF.
+/// assert_eq!(sanitize("invoice\u{202e}fdp.exe"), "invoicefdp.exe");
 /// ```
 pub fn sanitize(input: &str) -> String {
-    if !input.chars().any(char::is_control) {
+    clean(input, false)
+}
+
+/// As [`sanitize`], but line feeds and tabs stay (CSV fields and multi-line messages keep their
+/// lines); a carriage return, which could rewrite the line on a terminal, does not.
+pub fn sanitize_keeping_lines(input: &str) -> String {
+    clean(input, true)
+}
+
+/// The bidi controls: embeddings, overrides and isolates, the marks, the Arabic letter mark.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+fn clean(input: &str, keep_lines: bool) -> String {
+    if !input.chars().any(|c| c.is_control() || is_bidi_control(c)) {
         return input.to_string();
     }
     let mut out = String::with_capacity(input.len());
@@ -26,9 +44,11 @@ pub fn sanitize(input: &str) -> String {
                 out.push('\u{fffd}');
                 skip_csi(&mut chars);
             }
+            '\n' | '\t' if keep_lines => out.push(c),
             '\t' => out.push(' '),
             '\n' | '\r' => out.push(' '),
             c if c.is_control() => out.push('\u{fffd}'),
+            c if is_bidi_control(c) => {}
             c => out.push(c),
         }
     }
@@ -73,7 +93,8 @@ fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{is_bidi_control, sanitize, sanitize_keeping_lines};
+    use proptest::prelude::*;
 
     #[test]
     fn plain_text_passes() {
@@ -88,5 +109,31 @@ mod tests {
         assert_eq!(sanitize("bell\u{7}cr\rnl\n"), "bell\u{fffd}cr nl ");
         assert_eq!(sanitize("\u{9b}2Jx"), "\u{fffd}x");
         assert!(!sanitize("\u{1b}P1$r\u{1b}\\ok").contains('\u{1b}'));
+    }
+
+    #[test]
+    fn bidi_controls_are_removed() {
+        assert_eq!(sanitize("evil\u{202e}txt.exe"), "eviltxt.exe");
+        assert_eq!(sanitize("\u{2066}a\u{2069}\u{200e}\u{200f}\u{061c}b\u{202a}"), "ab");
+        assert_eq!(sanitize_keeping_lines("a\nb\r\n\u{202d}c"), "a\nb \nc");
+    }
+
+    /// Any character, weighted towards the ones sanitizing is about.
+    fn hostile() -> impl Strategy<Value = String> {
+        let special = prop::sample::select(vec![
+            '\u{1b}', '\u{9b}', '\u{7}', '\u{0}', '\u{7f}', '\u{85}', '\u{9d}', '\n', '\r', '\t', '[', ']', '\\',
+            '\u{202e}', '\u{2066}', '\u{200f}', '\u{061c}', 'a', 'é', '✓',
+        ]);
+        proptest::collection::vec(prop_oneof![special, any::<char>()], 0..64).prop_map(|c| c.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn nothing_a_terminal_obeys_passes(text in hostile()) {
+            let out = sanitize(&text);
+            prop_assert!(!out.chars().any(|c| c.is_control() || is_bidi_control(c)), "{:?} -> {:?}", text, out);
+            let lines = sanitize_keeping_lines(&text);
+            prop_assert!(!lines.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi_control(c)), "{:?}", lines);
+        }
     }
 }

@@ -1,18 +1,13 @@
-//! Athena rules and renderings: what a query may be, what it costs, and its results as a
-//! table, RFC 4180 CSV or JSON.
+//! Athena rules: what a query may be, what it costs, where a syntax error points (its results
+//! as text are in `results`, which SQL only reads in `athena_readonly`).
 
-use crate::model::text::sanitize;
-use crate::model::{ResultColumn, ResultPage};
+use crate::model::ResultPage;
 
 /// Athena's limit on query text.
 pub const MAX_SQL_BYTES: usize = 262_144;
 const MIB: f64 = 1_048_576.0;
 const TIB: f64 = 1_099_511_627_776.0;
 
-/// Statements that change the catalog or the data: refused in read-only mode.
-const CHANGING: [&str; 12] = [
-    "CREATE", "DROP", "ALTER", "INSERT", "DELETE", "UPDATE", "MERGE", "MSCK", "VACUUM", "OPTIMIZE", "UNLOAD", "REPAIR",
-];
 /// Statements Athena does not bill.
 const DDL: [&str; 6] = ["CREATE", "DROP", "ALTER", "MSCK", "SHOW", "DESCRIBE"];
 
@@ -90,7 +85,7 @@ pub fn check_sql(sql: &str) -> Result<(), String> {
 
 /// The statement's first keyword, upper-cased, past comments and parentheses.
 pub fn first_keyword(sql: &str) -> String {
-    let mut rest = sql.trim_start();
+    let mut rest = super::athena_readonly::strip_invisible(sql);
     loop {
         if let Some(line) = rest.strip_prefix("--") {
             rest = line.split_once('\n').map(|(_, r)| r).unwrap_or("").trim_start();
@@ -105,9 +100,10 @@ pub fn first_keyword(sql: &str) -> String {
     rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").to_ascii_uppercase()
 }
 
-/// Whether running `sql` changes the catalog or the data (so read-only mode refuses it).
+/// Whether running `sql` may change the catalog or the data (so read-only mode refuses it):
+/// anything but a statement the allow-list knows only reads (`athena_readonly`).
 pub fn changes_something(sql: &str) -> bool {
-    CHANGING.contains(&first_keyword(sql).as_str())
+    super::athena_readonly::refusal(sql).is_some()
 }
 
 pub fn is_ddl(sql: &str) -> bool {
@@ -180,95 +176,6 @@ pub fn drop_header(page: &mut ResultPage) {
     }
 }
 
-/// RFC 4180: CRLF line ends; fields with commas, quotes or line breaks quoted, quotes doubled.
-/// NULL is an empty field; an empty string is `""`, so the two stay apart.
-pub fn csv(columns: &[ResultColumn], rows: &[Vec<Option<String>>]) -> String {
-    let field = |v: Option<&str>| match v {
-        None => String::new(),
-        Some("") => "\"\"".into(),
-        Some(s) if s.contains([',', '"', '\n', '\r']) => format!("\"{}\"", s.replace('"', "\"\"")),
-        Some(s) => s.to_string(),
-    };
-    let mut out = columns.iter().map(|c| field(Some(&c.name))).collect::<Vec<_>>().join(",");
-    out.push_str("\r\n");
-    for row in rows {
-        out.push_str(&row.iter().map(|v| field(v.as_deref())).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out
-}
-
-/// An array of objects keyed by column name; numbers and booleans typed as the metadata says.
-pub fn json(columns: &[ResultColumn], rows: &[Vec<Option<String>>]) -> String {
-    let value = |c: &ResultColumn, v: &Option<String>| -> serde_json::Value {
-        let Some(text) = v else { return serde_json::Value::Null };
-        if c.is_numeric() {
-            if let Ok(n) = text.parse::<i64>() {
-                return n.into();
-            }
-            if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
-                return serde_json::Value::Number(n);
-            }
-        }
-        if c.is_boolean() {
-            if let Ok(b) = text.parse::<bool>() {
-                return b.into();
-            }
-        }
-        text.clone().into()
-    };
-    let objects: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|row| {
-            let map: serde_json::Map<String, serde_json::Value> =
-                columns.iter().zip(row).map(|(c, v)| (c.name.clone(), value(c, v))).collect();
-            serde_json::Value::Object(map)
-        })
-        .collect();
-    serde_json::to_string_pretty(&objects).unwrap_or_else(|_| "[]".into())
-}
-
-/// A text table fitted to `width`: each column as wide as its content, the widest shrunk
-/// first when the table does not fit; numbers right-aligned; NULL written `NULL`; sanitized.
-pub fn table(columns: &[ResultColumn], rows: &[Vec<Option<String>>], width: usize) -> String {
-    let cell = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "NULL".into());
-    let mut widths: Vec<usize> = columns.iter().map(|c| sanitize(&c.name).chars().count()).collect();
-    for row in rows {
-        for (i, v) in row.iter().enumerate().take(widths.len()) {
-            widths[i] = widths[i].max(cell(v).chars().count());
-        }
-    }
-    let gaps = 2 * columns.len().saturating_sub(1);
-    while widths.iter().sum::<usize>() + gaps > width.max(columns.len() * 4) {
-        let Some((widest, _)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else { break };
-        if widths[widest] <= 4 {
-            break;
-        }
-        widths[widest] -= 1;
-    }
-    let fit = |text: String, w: usize, right: bool| {
-        let text = if text.chars().count() > w {
-            text.chars().take(w.saturating_sub(1)).chain(std::iter::once('…')).collect()
-        } else {
-            text
-        };
-        if right {
-            format!("{text:>w$}")
-        } else {
-            format!("{text:<w$}")
-        }
-    };
-    let line = |cells: Vec<String>| cells.join("  ").trim_end().to_string() + "\n";
-    let mut out = line(columns.iter().zip(&widths).map(|(c, w)| fit(sanitize(&c.name), *w, c.is_numeric())).collect());
-    out.push_str(&line(widths.iter().map(|w| "─".repeat(*w)).collect()));
-    for row in rows {
-        out.push_str(&line(
-            columns.iter().zip(&widths).zip(row).map(|((c, w), v)| fit(cell(v), *w, c.is_numeric())).collect(),
-        ));
-    }
-    out
-}
-
 /// A query as the journal keeps it: whitespace folded, at most 200 characters.
 pub fn one_line(sql: &str) -> String {
     sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
@@ -277,6 +184,7 @@ pub fn one_line(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ResultColumn;
 
     fn columns() -> Vec<ResultColumn> {
         vec![
@@ -332,30 +240,7 @@ mod tests {
     }
 
     #[test]
-    fn csv_quotes_what_it_must_and_keeps_null_apart_from_empty() {
-        let rows = vec![
-            vec![Some("page_view".into()), Some("12".into())],
-            vec![Some("say \"hi\", then\nleave".into()), None],
-            vec![Some(String::new()), Some("0".into())],
-        ];
-        assert_eq!(
-            csv(&columns(), &rows),
-            "event_type,events\r\npage_view,12\r\n\"say \"\"hi\"\", then\nleave\",\r\n\"\",0\r\n"
-        );
-    }
-
-    #[test]
-    fn json_is_typed_by_the_metadata() {
-        let rows = vec![vec![Some("click".into()), Some("7".into())], vec![None, Some("x".into())]];
-        let value: serde_json::Value = serde_json::from_str(&json(&columns(), &rows)).unwrap();
-        assert_eq!(
-            value,
-            serde_json::json!([{"event_type": "click", "events": 7}, {"event_type": null, "events": "x"}])
-        );
-    }
-
-    #[test]
-    fn the_header_row_is_dropped_once_and_tables_fit_the_width() {
+    fn the_header_row_is_dropped_once() {
         let mut page = ResultPage {
             columns: columns(),
             rows: vec![vec![Some("event_type".into()), Some("events".into())], vec![Some("a".into()), None]],
@@ -364,9 +249,5 @@ mod tests {
         drop_header(&mut page);
         drop_header(&mut page);
         assert_eq!(page.rows.len(), 1);
-        let text = table(&page.columns, &[vec![Some("x".repeat(80)), Some("12345".into())]], 40);
-        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
-        assert!(text.lines().nth(2).unwrap().ends_with("12345"), "numbers align right: {text}");
-        assert!(table(&page.columns, &page.rows, 80).contains("NULL"));
     }
 }

@@ -11,10 +11,9 @@ pub const LEAVE_READONLY: &str = "drop --readonly or set console.readonly = fals
 /// decided by the gate, which knows what the session started.)
 pub fn readonly_refusal(change: &Change) -> Option<String> {
     match change {
-        Change::StartQuery(request) if !super::athena::changes_something(&request.sql) => None,
-        Change::StartQuery(_) => {
-            Some(format!("read-only mode: this statement changes the catalog or the data ({LEAVE_READONLY})"))
-        }
+        Change::StartQuery(request) => super::athena_readonly::refusal(&request.sql).map(|reason| {
+            format!("read-only mode: this statement may change the catalog or the data: {reason} ({LEAVE_READONLY})")
+        }),
         other => Some(format!(
             "read-only mode: {} is a change and read-only mode refuses every change ({LEAVE_READONLY})",
             other.what()
@@ -35,7 +34,10 @@ mod tests {
     fn reads_pass_and_changes_are_refused_with_the_way_out() {
         assert_eq!(readonly_refusal(&query("SELECT 1")), None);
         let drop = readonly_refusal(&query("DROP TABLE events")).unwrap();
-        assert!(drop.starts_with("read-only mode: this statement changes"), "{drop}");
+        assert!(
+            drop.starts_with("read-only mode: this statement may change the catalog or the data: DROP is not a query"),
+            "{drop}"
+        );
         let delete = readonly_refusal(&Change::DeleteStack { stack: "clickstream".into() }).unwrap();
         assert_eq!(
             delete,

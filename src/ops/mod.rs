@@ -1,6 +1,9 @@
 //! Pure rules: health verdicts, number formatting. Nothing here knows about AWS or the terminal.
 
 pub mod athena;
+pub mod athena_readonly;
+#[cfg(test)]
+mod athena_readonly_tests;
 pub mod audit;
 pub mod change;
 pub mod format;
@@ -12,4 +15,7 @@ pub mod peek;
 pub mod record_view;
 pub mod refusal;
 pub mod reshard;
+pub mod results;
+#[cfg(test)]
+mod results_tests;
 pub mod shard_map;

@@ -115,11 +115,11 @@ impl Executor {
                 let result = platform.query_results(&id, token.as_deref()).await;
                 Action::QueryResultsLoaded { id, request, first: token.is_none(), result }
             }),
-            Effect::ExportResults { id, path, json, columns, rows, next_token } => {
+            Effect::ExportResults { id, path, json, replace, columns, rows, next_token } => {
                 self.spawn(|platform, _| async move {
                     let loaded = session::query::LoadedRows { columns, rows, next_token };
-                    let result = session::query::export(platform.as_ref(), &id, &path, json, loaded).await;
-                    Action::Exported { result, at: platform.now() }
+                    let result = session::query::export(platform.as_ref(), &id, &path, json, loaded, replace).await;
+                    Action::Exported { id, json, result, at: platform.now() }
                 })
             }
             Effect::FetchGlue { id } => self.spawn(|platform, _| async move {

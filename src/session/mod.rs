@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod glue;
+pub mod output;
 pub mod query;
 pub mod reshard;
 pub mod stack;
@@ -106,7 +107,11 @@ impl Session {
 
     /// A session for a headless command: journal problems are warnings on stderr.
     pub fn headless(loaded: &Loaded, paths: &Paths) -> Session {
-        Session::open(loaded, paths, Box::new(|problem| eprintln!("lakeops: warning: {problem}")))
+        Session::open(
+            loaded,
+            paths,
+            Box::new(|problem| eprintln!("lakeops: warning: {}", crate::model::text::sanitize(&problem))),
+        )
     }
 
     pub fn readonly(&self) -> bool {

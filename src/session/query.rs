@@ -3,10 +3,18 @@
 
 use std::time::{Duration, Instant};
 
+use super::output::Replacement;
 use super::{Failure, Session};
 use crate::model::{Applied, Change, QueryRequest, QueryStatus, ResultColumn};
-use crate::ops::athena::{csv, drop_header, json};
+use crate::ops::athena::drop_header;
+use crate::ops::results::{csv_header, csv_rows, Cells, JsonArray, Row};
 use crate::platform::{GateError, Platform};
+
+/// Ctrl-C presses as they come (headless: from the signal; tests: from a channel).
+pub type Interrupts = tokio::sync::mpsc::UnboundedReceiver<()>;
+
+/// Where each page of results goes as it is read: the columns and the page's rows.
+pub type PageSink<'a> = dyn FnMut(&[ResultColumn], &[Row]) -> Result<(), String> + 'a;
 
 /// GetQueryExecution while a query runs: once a second.
 pub const POLL_EVERY: Duration = Duration::from_secs(1);
@@ -34,18 +42,18 @@ pub async fn stop(session: &Session, platform: &dyn Platform, id: &str) -> Resul
     session.gate.apply(platform, &Change::StopQuery { id: id.to_string() }, "").await.map(|_: Applied| ())
 }
 
-/// Follows query `id` until it ends, telling `progress` each new state; when `interrupted`
-/// resolves (Ctrl-C), the query is cancelled and followed to its CANCELLED end.
+/// Follows query `id` until it ends, telling `progress` each new state. The first interrupt
+/// cancels the query (StopQueryExecution) and follows it to its CANCELLED end; a second one stops
+/// following at once.
 pub async fn follow(
     session: &Session,
     platform: &dyn Platform,
     id: &str,
     progress: &mut dyn FnMut(String),
-    interrupted: impl std::future::Future<Output = ()>,
+    interrupts: &mut Interrupts,
 ) -> Result<QueryStatus, Failure> {
     let started = Instant::now();
     let mut last = None;
-    let mut interrupted = std::pin::pin!(interrupted);
     let mut cancelled = false;
     loop {
         let status = platform.query_status(id).await?;
@@ -58,7 +66,12 @@ pub async fn follow(
         }
         tokio::select! {
             _ = tokio::time::sleep(POLL_EVERY) => {}
-            _ = &mut interrupted, if !cancelled => {
+            Some(()) = interrupts.recv() => {
+                if cancelled {
+                    return Err(Failure::Platform(format!(
+                        "interrupted again: stopped following query {id}, whose cancelling was asked for"
+                    )));
+                }
                 cancelled = true;
                 stop(session, platform, id).await?;
                 progress(format!("cancelling {id}"));
@@ -67,20 +80,39 @@ pub async fn follow(
     }
 }
 
-/// A finished query's columns and every row, page after page.
-pub async fn all_rows(
+/// Reads a finished query's results page after page, handing each to `sink` (the columns, then
+/// the page's rows) as it arrives, so no more than a page is held here; an interrupt stops the
+/// reading between pages. Returns the number of rows.
+pub async fn read_pages(
     platform: &dyn Platform,
     id: &str,
-) -> Result<(Vec<ResultColumn>, Vec<Vec<Option<String>>>), Failure> {
-    let mut page = platform.query_results(id, None).await?;
-    drop_header(&mut page);
-    let columns = page.columns.clone();
-    let mut rows = std::mem::take(&mut page.rows);
-    while let Some(token) = page.next_token.take() {
-        page = platform.query_results(id, Some(&token)).await?;
-        rows.append(&mut page.rows);
+    interrupts: &mut Interrupts,
+    sink: &mut PageSink<'_>,
+) -> Result<usize, Failure> {
+    let interrupted = || Failure::Platform(format!("interrupted while reading the results of query {id}"));
+    let mut token: Option<String> = None;
+    let mut columns = Vec::new();
+    let mut rows = 0;
+    loop {
+        let page = tokio::select! {
+            page = platform.query_results(id, token.as_deref()) => page,
+            Some(()) = interrupts.recv() => return Err(interrupted()),
+        };
+        let mut page = page?;
+        if token.is_none() {
+            drop_header(&mut page);
+            columns = std::mem::take(&mut page.columns);
+        }
+        rows += page.rows.len();
+        sink(&columns, &page.rows).map_err(Failure::Platform)?;
+        if interrupts.try_recv().is_ok() {
+            return Err(interrupted());
+        }
+        match page.next_token {
+            Some(next) => token = Some(next),
+            None => return Ok(rows),
+        }
     }
-    Ok((columns, rows))
 }
 
 /// Rows of a query already read, and where the rest start.
@@ -90,22 +122,49 @@ pub struct LoadedRows {
     pub next_token: Option<String>,
 }
 
-/// Writes every row of query `id` to `path` as CSV or JSON, reading the pages not loaded yet
-/// first; returns the path and the number of rows.
+/// Why an export did not write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportError {
+    /// The file exists and replacing it was not confirmed.
+    Exists(String),
+    Failed(String),
+}
+
+/// Writes every row of query `id` to `path` as CSV (made safe for a spreadsheet) or JSON: the
+/// rows already loaded, then each page not loaded yet as it is read. The file is replaced only
+/// when every row is written; an existing file only when `replace` says so. Returns the path and
+/// the number of rows.
 pub async fn export(
     platform: &dyn Platform,
     id: &str,
     path: &str,
     as_json: bool,
     loaded: LoadedRows,
-) -> Result<(String, usize), String> {
-    let LoadedRows { columns, mut rows, mut next_token } = loaded;
+    replace: bool,
+) -> Result<(String, usize), ExportError> {
+    if !replace && std::path::Path::new(path).exists() {
+        return Err(ExportError::Exists(path.to_string()));
+    }
+    let mut file = Replacement::create(std::path::Path::new(path)).map_err(ExportError::Failed)?;
+    let LoadedRows { columns, rows, mut next_token } = loaded;
+    let mut array = JsonArray::default();
+    let mut chunk =
+        |rows: &[Row]| if as_json { array.rows(&columns, rows) } else { csv_rows(&columns, rows, Cells::Safe) };
+    if !as_json {
+        file.write(&csv_header(&columns, Cells::Safe)).map_err(ExportError::Failed)?;
+    }
+    file.write(&chunk(&rows)).map_err(ExportError::Failed)?;
+    let mut count = rows.len();
+    drop(rows);
     while let Some(token) = next_token.take() {
-        let mut page = platform.query_results(id, Some(&token)).await.map_err(|e| e.to_string())?;
-        rows.append(&mut page.rows);
+        let page = platform.query_results(id, Some(&token)).await.map_err(|e| ExportError::Failed(e.to_string()))?;
+        file.write(&chunk(&page.rows)).map_err(ExportError::Failed)?;
+        count += page.rows.len();
         next_token = page.next_token;
     }
-    let text = if as_json { json(&columns, &rows) } else { csv(&columns, &rows) };
-    std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
-    Ok((path.to_string(), rows.len()))
+    if as_json {
+        file.write(array.finish()).map_err(ExportError::Failed)?;
+    }
+    file.commit().map_err(ExportError::Failed)?;
+    Ok((path.to_string(), count))
 }

@@ -1,0 +1,84 @@
+//! Results written to a file replace it only when they are whole: they go to a temporary file in
+//! the same directory, renamed over the target on success. A query that fails, is cancelled or
+//! refused, or a write that breaks, leaves the old file as it was (the temporary one is removed).
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A file being written in place of `path`.
+pub struct Replacement {
+    file: BufWriter<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl Replacement {
+    /// Opens the temporary file beside `path`: the directory must exist and be writable and
+    /// `path` must not be a directory (checked here, before a query that costs money runs).
+    pub fn create(path: &Path) -> Result<Self, String> {
+        let shown = path.display();
+        if path.is_dir() {
+            return Err(format!("cannot write {shown}: it is a directory"));
+        }
+        let directory = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".part")
+            .tempfile_in(&directory)
+            .map_err(|e| format!("cannot write {shown}: {e}"))?;
+        Ok(Replacement { file: BufWriter::new(temp), path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn write(&mut self, text: &str) -> Result<(), String> {
+        self.file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", self.path.display()))
+    }
+
+    /// Renames the finished file over the target (a file it replaces keeps its permissions;
+    /// a new one is readable by its owner only, as results may hold personal data).
+    pub fn commit(self) -> Result<(), String> {
+        let shown = self.path.display().to_string();
+        let failed = |e: std::io::Error| format!("cannot write {shown}: {e}");
+        let temp = self.file.into_inner().map_err(|e| failed(e.into_error()))?;
+        temp.as_file().sync_all().map_err(failed)?;
+        if let Ok(existing) = std::fs::metadata(&self.path) {
+            std::fs::set_permissions(temp.path(), existing.permissions()).map_err(failed)?;
+        }
+        temp.persist(&self.path).map_err(|e| failed(e.error))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Replacement;
+
+    #[test]
+    fn the_old_file_stays_until_the_new_one_is_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, "old\n").unwrap();
+        let mut half = Replacement::create(&path).unwrap();
+        half.write("new, but not finished").unwrap();
+        drop(half);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n", "an abandoned write changes nothing");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "and leaves no temporary file");
+
+        let mut whole = Replacement::create(&path).unwrap();
+        whole.write("new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        whole.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        let error = Replacement::create(dir.path()).err().unwrap();
+        assert!(error.ends_with("it is a directory"), "{error}");
+        assert!(Replacement::create(&dir.path().join("missing/out.csv")).is_err());
+    }
+}
