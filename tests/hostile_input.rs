@@ -196,3 +196,54 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_huge_result_never_panics_or_reaches_the_terminal() {
+    use lakeops::model::{Applied, Change, QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
+    let mut app = console();
+    app.athena_target = Some(("clickstream-ops".into(), "clickstream".into()));
+    for c in ":athena".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    for c in "SELECT *".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::F(5));
+    let request = QueryRequest { sql: "SELECT *".into(), database: "d".into(), workgroup: "w".into() };
+    let started = Ok(Applied::Answer("q1".into()));
+    update(
+        &mut app,
+        Action::Changed { change: Change::StartQuery(request), started_ms: 0, result: started, at: Utc::now() },
+        30,
+    );
+    let status = QueryStatus {
+        id: "q1".into(),
+        state: QueryState::Succeeded,
+        reason: None,
+        scanned_bytes: Some(1),
+        engine_ms: Some(1),
+        submitted: None,
+        statement_type: Some("DML".into()),
+    };
+    let request = app.athena.running.as_ref().unwrap().poll.awaited().unwrap();
+    update(&mut app, Action::QueryPolled { request, id: "q1".into(), result: Ok(status) }, 40);
+    // 10,000 columns, a 10 MB cell, NUL bytes, escapes and bidi controls.
+    let columns: Vec<ResultColumn> =
+        (0..10_000).map(|i| ResultColumn { name: format!("c{i}\u{1b}[2J"), kind: "varchar".into() }).collect();
+    let mut row: Vec<Option<String>> = (0..10_000).map(|i| Some(format!("v{i}\u{0}\u{202e}"))).collect();
+    row[1] = Some(format!("{}\u{1b}]52;c;cHduZWQ=\u{7}", "x".repeat(10_000_000)));
+    row[2] = None;
+    let page = ResultPage { columns, rows: vec![row.clone(), row], next_token: None };
+    let request = app.athena.results.as_ref().unwrap().pages.awaited().unwrap();
+    update(&mut app, Action::QueryResultsLoaded { request, id: "q1".into(), first: true, result: Ok(page) }, 50);
+    let theme = lakeops::settings::Theme::builtin("default").unwrap();
+    assert_printable(&text(&render(&app, &theme, 120, 40)));
+    press(&mut app, KeyCode::Esc);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('l'));
+    }
+    assert_printable(&text(&render(&app, &theme, 120, 40)));
+    press(&mut app, KeyCode::Enter);
+    assert_printable(&text(&render(&app, &theme, 120, 40)));
+}

@@ -242,6 +242,15 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
+/// The start of `text`, at most `bytes` long (cut at a character boundary).
+fn head(text: &str, bytes: usize) -> &str {
+    let mut end = text.len().min(bytes);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = format!(
         " {}results — row {} of {}{} ({scroll} scroll) ",
@@ -262,19 +271,26 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
         frame.render_widget(Paragraph::new(Line::styled(text, dim(theme))), inner);
         return;
     }
-    let cell = |v: &Option<String>| v.as_deref().map(sanitize);
+    // A cell as shown: at most 40 characters, so only the start of a long one is made safe (a
+    // 10 MB cell costs no more than a short one); a row shorter than the columns shows NULLs.
+    let cell = |row: &[Option<String>], i: usize| row.get(i).and_then(|v| v.as_deref()).map(|t| sanitize(head(t, 400)));
     // Widths from the header and the rows on screen, each at most 40 wide.
     let page = inner.height.saturating_sub(1) as usize;
     let shown = &r.rows[r.row.min(r.rows.len())..(r.row + page).min(r.rows.len())];
-    let widths: Vec<usize> = r
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let longest = shown.iter().map(|row| cell(&row[i]).map(|t| t.chars().count()).unwrap_or(4)).max();
-            longest.unwrap_or(0).max(c.name.chars().count()).clamp(4, 40)
-        })
-        .collect();
+    // Only the columns that fit on screen from the first shown one.
+    let mut columns: Vec<usize> = Vec::new();
+    let mut widths: Vec<usize> = Vec::new();
+    let mut used = 0;
+    for (i, c) in r.columns.iter().enumerate().skip(r.column) {
+        if used >= inner.width as usize {
+            break;
+        }
+        let longest = shown.iter().map(|row| cell(row, i).map(|t| t.chars().count()).unwrap_or(4)).max();
+        let width = longest.unwrap_or(0).max(head(&c.name, 400).chars().count()).clamp(4, 40);
+        used += width + 2;
+        columns.push(i);
+        widths.push(width);
+    }
     let fit = |text: &str, w: usize, right: bool| {
         let text: String = if text.chars().count() > w {
             text.chars().take(w - 1).chain(std::iter::once('…')).collect()
@@ -287,12 +303,12 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
             format!("{text:<w$}  ")
         }
     };
-    let columns: Vec<usize> = (r.column..r.columns.len()).collect();
     let header: Vec<Span> = columns
         .iter()
-        .map(|&i| {
+        .zip(&widths)
+        .map(|(&i, &w)| {
             Span::styled(
-                fit(&sanitize(&r.columns[i].name), widths[i], r.columns[i].is_numeric()),
+                fit(&sanitize(head(&r.columns[i].name, 400)), w, r.columns[i].is_numeric()),
                 Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
             )
         })
@@ -302,14 +318,15 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
         let selected = n == 0 && focused;
         let spans: Vec<Span> = columns
             .iter()
-            .map(|&i| {
+            .zip(&widths)
+            .map(|(&i, &w)| {
                 let numeric = r.columns[i].is_numeric();
-                match cell(&row[i]) {
+                match cell(row, i) {
                     Some(text) => Span::styled(
-                        fit(&text, widths[i], numeric),
+                        fit(&text, w, numeric),
                         if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) },
                     ),
-                    None => Span::styled(fit("NULL", widths[i], numeric), dim(theme).add_modifier(Modifier::ITALIC)),
+                    None => Span::styled(fit("NULL", w, numeric), dim(theme).add_modifier(Modifier::ITALIC)),
                 }
             })
             .collect();
@@ -376,14 +393,24 @@ fn draw_row(r: &Results, closes: &str, theme: &Theme, frame: &mut Frame, area: R
     let Some(row) = r.rows.get(r.row) else { return };
     let rect = super::centered(area, 100, area.height.saturating_sub(4));
     frame.render_widget(ratatui::widgets::Clear, rect);
-    let width = r.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(0).min(30);
+    // Each column takes at least a line: only those that can be on screen are made, and a long
+    // cell shows its start (a screenful) and how long it is.
+    let room = rect.height as usize;
+    let width = r.columns.iter().take(room).map(|c| head(&c.name, 120).chars().count()).max().unwrap_or(0).min(30);
+    let most = (rect.width as usize).saturating_mul(room).max(1);
     let lines: Vec<Line> = r
         .columns
         .iter()
         .zip(row)
+        .take(room)
         .map(|(c, v)| {
-            let name = Span::styled(format!("{:<width$}  ", sanitize(&c.name)), Style::new().fg(theme.dim));
+            let name = Span::styled(format!("{:<width$}  ", sanitize(head(&c.name, 120))), Style::new().fg(theme.dim));
             match v {
+                Some(text) if text.len() > most => {
+                    let shown = sanitize(head(text, most));
+                    let rest = format!(" … ({} bytes in all)", thousands(text.len() as f64));
+                    Line::from(vec![name, Span::styled(shown, base(theme)), Span::styled(rest, dim(theme))])
+                }
                 Some(text) => Line::from(vec![name, Span::styled(sanitize(text), base(theme))]),
                 None => Line::from(vec![name, Span::styled("NULL", dim(theme).add_modifier(Modifier::ITALIC))]),
             }
