@@ -9,6 +9,7 @@ mod cloudwatch;
 mod errors;
 pub mod glue;
 mod kinesis;
+mod landed;
 pub mod logs;
 mod overview;
 mod peek;

@@ -135,6 +135,29 @@ pub fn operations() -> Vec<String> {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("the front's operations: {e}: {answer}"))
 }
 
+/// How the front fails a request (`moto_front.py`'s `/_lakeops/fail`).
+#[derive(Debug, Clone, Copy)]
+pub enum LostAnswer {
+    /// moto makes the change, the client gets a 500.
+    ServerError,
+    /// moto makes the change, the connection closes without an answer.
+    Dropped,
+    /// moto never sees the request, the client gets a 500.
+    NotForwarded,
+}
+
+/// Makes the front fail the next `times` requests for `operation` whose body contains
+/// `contains` (a resource name no other test uses), as `how` says.
+pub fn fail_next(operation: &str, contains: &str, how: LostAnswer, times: u32) {
+    let (how, forward) = match how {
+        LostAnswer::ServerError => ("500", true),
+        LostAnswer::Dropped => ("drop", true),
+        LostAnswer::NotForwarded => ("500", false),
+    };
+    let body = serde_json::json!({"operation": operation, "contains": contains, "how": how, "forward": forward, "times": times});
+    moto_api("/_lakeops/fail", &body.to_string());
+}
+
 /// POSTs `body` (JSON) to one of moto's own APIs and insists on a 2xx answer.
 fn moto_api(path: &str, body: &str) {
     let answer = moto_http(
