@@ -71,6 +71,12 @@ struct State {
     backoff: backoff::Backoff,
     /// Calls made per API, for the budget tests.
     calls: std::collections::HashMap<&'static str, u32>,
+    /// Calls the endpoint answered (successes and the service's own errors) and calls that could
+    /// not reach it, with the latest such failure: a refresh in which nothing was answered read
+    /// nothing, whatever its caches still hold.
+    answered: u64,
+    unreached: u64,
+    last_unreached: Option<PlatformError>,
 }
 
 impl AwsPlatform {
@@ -128,6 +134,13 @@ impl AwsPlatform {
     /// Notes the outcome of a call to `api` for back-off.
     fn outcome<T>(&self, api: &'static str, result: Result<T, PlatformError>) -> Result<T, PlatformError> {
         let mut state = self.state();
+        match &result {
+            Err(e @ PlatformError::Unreachable { .. }) => {
+                state.unreached += 1;
+                state.last_unreached = Some(e.clone());
+            }
+            _ => state.answered += 1,
+        }
         match &result {
             Err(e) if e.is_throttling() => state.backoff.throttled(api, Instant::now()),
             Ok(_) => state.backoff.succeeded(api),

@@ -73,11 +73,17 @@ fn run(command: &mut Command, what: &str) {
 }
 
 fn start() -> Moto {
+    let (child, port) = spawn(0);
+    Moto { endpoint: format!("http://127.0.0.1:{port}"), _child: Mutex::new(child) }
+}
+
+/// Starts the front and moto on `port` (0: a free one); answers the child and its port.
+fn spawn(port: u16) -> (Child, u16) {
     let venv = ensure_installed("moto-venv", PINS);
     let script = super::repo_file("tests/support/moto_front.py");
     let mut child = Command::new(python(&venv))
         .arg(&script)
-        .arg("0")
+        .arg(port.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -90,7 +96,51 @@ fn start() -> Moto {
         .strip_prefix("ready ")
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("moto did not start: {line:?}"));
-    Moto { endpoint: format!("http://127.0.0.1:{port}"), _child: Mutex::new(child) }
+    (child, port)
+}
+
+/// A moto of one test's own, which the test stops and starts again on the same port (an
+/// endpoint that goes away and comes back; moto forgets its resources meanwhile).
+pub struct OwnMoto {
+    pub endpoint: String,
+    port: u16,
+    child: Option<Child>,
+}
+
+impl OwnMoto {
+    pub fn start() -> OwnMoto {
+        let (child, port) = spawn(0);
+        OwnMoto { endpoint: format!("http://127.0.0.1:{port}"), port, child: Some(child) }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.stop();
+        let (child, _) = spawn(self.port);
+        self.child = Some(child);
+    }
+
+    /// An SDK configuration pointed at this server.
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(credentials())
+            .load()
+            .await
+    }
+}
+
+impl Drop for OwnMoto {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 /// Credentials moto accepts.
