@@ -10,7 +10,7 @@ use aws_sdk_cloudtrail::types::{Event, LookupAttributeKey, Resource};
 use aws_sdk_cloudtrail::Client;
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
 use aws_smithy_types::DateTime;
-use lakeops::aws::cloudtrail::recent_changes;
+use lakeops::aws::cloudtrail::{recent_changes, MAX_PAGES, RECENT_CHANGES_TTL};
 
 fn event(name: &str, user: &str) -> Event {
     Event::builder()
@@ -45,8 +45,8 @@ async fn counts_scalings_and_mode_switches_across_pages() {
         .match_requests(|r| r.next_token() == Some("page-2"))
         .then_output(|| LookupEventsOutput::builder().events(event("UpdateShardCount", "lakeops-operator")).build());
     let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&first, &second]);
-    let counts = recent_changes(&client, "orders", 1_773_907_200).await.expect("lookup");
-    assert_eq!(counts, (2, 1));
+    let counted = recent_changes(&client, "orders", 1_773_907_200).await.expect("lookup");
+    assert_eq!((counted.scalings, counted.switches, counted.capped), (2, 1, false));
     assert_eq!(first.num_calls(), 1);
     assert_eq!(second.num_calls(), 1);
 }
@@ -67,6 +67,61 @@ async fn a_refusal_is_a_clear_error() {
         err.to_string(),
         "CloudTrail LookupEvents refused the request: AccessDeniedException: not authorized to perform cloudtrail:LookupEvents (check the IAM permissions in the README)"
     );
+}
+
+/// A page of read events on the stream that says there is more: a busy stream's 24 hours.
+fn busy_page() -> LookupEventsOutput {
+    LookupEventsOutput::builder()
+        .events(event("DescribeStreamSummary", "lakeops-operator"))
+        .events(event("UpdateShardCount", "alice.ops"))
+        .next_token("more")
+        .build()
+}
+
+/// A stream with more events than the cap: the count reads `MAX_PAGES` pages and says it stopped.
+#[tokio::test]
+async fn a_busy_stream_is_counted_from_at_most_max_pages_pages() {
+    let pages = mock!(Client::lookup_events).sequence().output(busy_page).times(3 * MAX_PAGES).build();
+    let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&pages]);
+    let counted = recent_changes(&client, "orders", 1_773_907_200).await.expect("lookup");
+    assert_eq!(pages.num_calls(), MAX_PAGES, "pages read");
+    assert_eq!((counted.scalings, counted.capped), (MAX_PAGES as u32, true));
+}
+
+/// The stream detail's refresh and the reshard wait both ask for a stream's facts every few
+/// seconds: CloudTrail is asked once per `RECENT_CHANGES_TTL`, for at most `MAX_PAGES` pages,
+/// and the facts say the count stopped short. Kinesis is moto; CloudTrail (which moto lacks) a
+/// mock counting the calls.
+#[tokio::test]
+async fn stream_facts_reuse_one_capped_lookup_within_its_ttl() {
+    use lakeops::aws::{AwsPlatform, ClientOptions};
+    use lakeops::platform::Platform;
+    use support::moto::{credentials, moto, sdk_config, unique};
+    let stream = unique("ct-busy");
+    let kinesis = aws_sdk_kinesis::Client::new(&sdk_config().await);
+    kinesis.create_stream().stream_name(&stream).shard_count(2).send().await.expect("CreateStream");
+    let pages = mock!(Client::lookup_events).sequence().output(busy_page).repeatedly().build();
+    let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&pages]);
+    let (dir, paths) = support::temp_paths();
+    let profile = format!(
+        "name = \"moto-ct\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n[platform.stream]\nname = \"{stream}\"\n",
+        moto().endpoint
+    );
+    let loaded = support::load_profile(dir.path(), &paths, &profile);
+    let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) })
+        .await
+        .with_cloudtrail(client);
+    for _ in 0..3 {
+        let facts = platform.stream_facts(&stream).await.expect("facts").expect("the stream exists");
+        assert_eq!(facts.scalings_last_day, MAX_PAGES as u32);
+        assert!(
+            facts.warnings.iter().any(|w| w.contains("more than 500 events") && w.contains("local journal")),
+            "{:?}",
+            facts.warnings
+        );
+    }
+    assert_eq!(pages.num_calls(), MAX_PAGES, "one capped lookup for three reads within {RECENT_CHANGES_TTL:?}");
+    assert_eq!(platform.calls("LookupEvents"), 1);
 }
 
 mod lookup {

@@ -232,7 +232,7 @@ mod mocked {
                     .build()
             });
         let client = mock_client!(aws_sdk_glue, RuleMode::MatchAny, [&accepted]);
-        assert_eq!(change(&client, &stop()).await.unwrap(), "run jr_1 is STOPPING");
+        assert_eq!(change(&client, &stop()).await.unwrap().answer(), "run jr_1 is STOPPING");
 
         // The batch call succeeds even when the run was not stopped: the error is in the body.
         let rejected = mock!(Client::batch_stop_job_run).then_output(|| {

@@ -70,7 +70,7 @@ async fn a_change_set_reads_as_a_diff_with_the_property_that_forces_a_replacemen
             .build()
     });
     let client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&existing, &create, &described]);
-    let plan = stack::plan(&client, "clickstream", "{}", &[], 0).await.expect("plan");
+    let plan = stack::plan(&client, "clickstream", "{}", &[], 0).await.expect("plan").into_plan().expect("a plan");
     assert_eq!(plan.change_set.as_deref(), Some("cs-arn"));
     assert!(!plan.creates);
     let stream = plan.changes.iter().find(|c| c.logical_id == "Stream").unwrap();
@@ -94,7 +94,7 @@ async fn cloudformations_no_changes_failure_is_a_plan_without_changes_and_its_ch
     });
     let deleted = mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
     let client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&existing, &create, &failed, &deleted]);
-    let plan = stack::plan(&client, "clickstream", "{}", &[], 0).await.expect("plan");
+    let plan = stack::plan(&client, "clickstream", "{}", &[], 0).await.expect("plan").into_plan().expect("a plan");
     assert!(!plan.has_changes() && plan.change_set.is_none());
     assert_eq!(deleted.num_calls(), 1, "the failed change set is deleted");
 }

@@ -82,6 +82,19 @@ impl Console {
         }
     }
 
+    /// Waits until the header shows `label` followed by a time, and answers the time.
+    fn header_within(&self, label: &str, seconds: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let screen = self.screen();
+            if let Some(time) = header_time(&screen, label) {
+                return time;
+            }
+            assert!(Instant::now() < deadline, "waited {seconds} s for {label:?} in the header:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
@@ -290,4 +303,64 @@ fn a_plan_is_applied_from_the_stack_view() {
     console.assert_restored();
     let journal = std::fs::read_to_string(console.state_dir.join("journal.jsonl")).expect("journal written");
     assert!(journal.contains("\"stack.apply\"") && journal.contains("\"stack.plan\""), "{journal}");
+}
+
+/// The header's data time, "data 03:41:07 UTC" or "STALE since 03:41:07 UTC": the time.
+fn header_time(screen: &str, label: &str) -> Option<String> {
+    let header = screen.lines().next()?;
+    let at = header.find(label)? + label.len();
+    header.get(at..at + 8).map(str::to_string)
+}
+
+/// With the endpoint gone the header says STALE since the last good read, and that time stays
+/// put while nothing is read; when the endpoint returns, the data is read again within one
+/// refresh (no back-off piled up meanwhile). A moto of the test's own, stopped and started.
+#[test]
+fn an_endpoint_that_goes_away_is_stale_since_the_last_read_and_recovers_within_a_refresh() {
+    use support::moto::{unique, OwnMoto};
+    let mut moto = OwnMoto::start();
+    let stream = unique("stale-events");
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let create_stream = |moto: &OwnMoto| {
+        runtime.block_on(async {
+            let kinesis = aws_sdk_kinesis::Client::new(&moto.sdk_config().await);
+            kinesis.create_stream().stream_name(&stream).shard_count(1).send().await.expect("CreateStream");
+        })
+    };
+    create_stream(&moto);
+    let profile = format!(
+        "name = \"stale\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\nmax_attempts = 1\n\
+         [platform.stream]\nname = \"{stream}\"\n[console]\nrefresh_seconds = 1\n",
+        moto.endpoint
+    );
+    let env = [
+        ("LAKEOPS_PROFILE", "stale"),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_CONFIG_FILE", "/nonexistent"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+    ];
+    let mut console = Console::open_after(&env, |base| {
+        let dir = base.join("config/lakeops/profiles");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("stale.toml"), profile).unwrap();
+    });
+    let read = console.header_within("data ", 30);
+
+    moto.stop();
+    let since = console.header_within("STALE since ", 5);
+    assert!(since >= read, "STALE since {since}, the last read shown at {read}");
+    // Several failed refreshes later the time has not moved: nothing was read.
+    std::thread::sleep(Duration::from_secs(8));
+    let screen = console.screen();
+    assert_eq!(header_time(&screen, "STALE since ").as_deref(), Some(since.as_str()), "{screen}");
+
+    moto.restart();
+    create_stream(&moto);
+    let back = Instant::now();
+    let read_again = console.header_within("data ", 5);
+    assert!(read_again > since, "data {read_again} after STALE since {since}");
+    assert!(back.elapsed() < Duration::from_secs(4), "recovered after {:?}", back.elapsed());
+    console.send("q");
+    console.wait_exit();
 }

@@ -21,7 +21,10 @@ pub fn changed(
     match change {
         Change::Reshard { stream, call } => {
             match result {
-                Ok(_) => toast(app, ToastLevel::Info, format!("{} accepted: {stream} is UPDATING", call.api_name())),
+                Ok(applied) => match applied.confirmation() {
+                    Some(confirmation) => toast(app, ToastLevel::Info, format!("{}: {confirmation}", call.api_name())),
+                    None => toast(app, ToastLevel::Info, format!("{} accepted: {stream} is UPDATING", call.api_name())),
+                },
                 Err(e) => report_error(app, ErrorSource::Reshard, &e, at),
             }
             stream_detail::changed(app, effects);
@@ -36,7 +39,10 @@ pub fn changed(
         }
         Change::Glue(change) => {
             match result {
-                Ok(applied) => toast(app, ToastLevel::Info, format!("{}: {}", change.api_name(), applied.answer())),
+                Ok(applied) => {
+                    let confirmation = applied.confirmation().map(|c| format!(" ({c})")).unwrap_or_default();
+                    toast(app, ToastLevel::Info, format!("{}: {}{confirmation}", change.api_name(), applied.answer()))
+                }
                 Err(e) => report_error(app, ErrorSource::Glue, &e, at),
             }
             glue::changed(app, effects);

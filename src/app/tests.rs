@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use super::*;
 use crate::model::*;
 use crate::ops::health::Thresholds;
-use crate::platform::PlatformError;
+use crate::platform::{PlatformError, ServiceError};
 
 pub(super) fn app() -> App {
     let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
@@ -92,7 +92,7 @@ fn first_tick_fetches_once_and_waits_for_the_answer() {
 #[test]
 fn failures_back_off_reach_the_screen_and_keep_history() {
     let mut app = app();
-    let error = PlatformError::unreachable("Kinesis", "connection refused");
+    let error = PlatformError::answered("Kinesis", ServiceError::new("ThrottlingException", "Rate exceeded"));
     let at = snapshot().taken_at;
     let id = awaited(&app.refresh.request);
     update(&mut app, Action::SnapshotLoaded { id, result: Err(error.clone()), at }, 1_000);
@@ -111,6 +111,36 @@ fn failures_back_off_reach_the_screen_and_keep_history() {
     update(&mut app, Action::Tick, 30_000);
     assert!(app.toasts.is_empty());
     assert_eq!(app.errors.len(), 1);
+}
+
+/// With the endpoint gone the data keeps the time of its last good read (the header says STALE
+/// since then) and is asked for again at the normal interval, so it recovers within one refresh.
+#[test]
+fn an_unreachable_endpoint_keeps_the_data_time_and_recovers_within_one_refresh() {
+    let mut app = app();
+    let first = snapshot().taken_at;
+    let id = awaited(&app.refresh.request);
+    update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot())), at: first }, 1_000);
+    assert_eq!(app.refresh.last_success, Some(first));
+    let gone = PlatformError::unreachable("Kinesis DescribeStreamSummary", "connection refused");
+    let mut now = 1_000;
+    for n in 1..=4 {
+        now = app.refresh.due_at_ms;
+        update(&mut app, Action::Tick, now);
+        let id = awaited(&app.refresh.request);
+        let at = first + chrono::Duration::seconds(10 * n);
+        update(&mut app, Action::SnapshotLoaded { id, result: Err(gone.clone()), at }, now + 100);
+        assert!(app.is_stale());
+        assert_eq!(app.refresh.last_success, Some(first), "no data was read: its time stays");
+        assert_eq!(app.refresh.due_at_ms, now + 100 + app.refresh_interval_ms, "asked again after one interval");
+    }
+    let due = app.refresh.due_at_ms;
+    update(&mut app, Action::Tick, due);
+    let id = awaited(&app.refresh.request);
+    let back = first + chrono::Duration::seconds(60);
+    update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot())), at: back }, now + 20_000);
+    assert!(!app.is_stale());
+    assert_eq!(app.refresh.last_success, Some(back));
 }
 
 #[test]

@@ -67,7 +67,8 @@ fn housekeeping(app: &mut App, effects: &mut Vec<Effect>) {
 }
 
 /// A refresh's snapshot arrived: the layers are judged again and the view on screen reads what
-/// it shows; a failure backs off (twice the interval, doubling, at most five minutes).
+/// it shows; a failure keeps the data's time (the header says STALE since then) and backs off
+/// (twice the interval, doubling, at most five minutes) unless the endpoint was unreachable.
 fn snapshot_loaded(
     app: &mut App,
     id: RequestId,
@@ -94,7 +95,12 @@ fn snapshot_loaded(
         }
         Err(error) => {
             app.refresh.failures += 1;
-            let backoff = app.refresh_interval_ms.saturating_mul(1 << app.refresh.failures.min(6));
+            // An endpoint that cannot be reached costs nothing to ask again: the data recovers
+            // within one refresh of its return. A service that answered with an error is given room.
+            let backoff = match error {
+                PlatformError::Unreachable { .. } => app.refresh_interval_ms,
+                _ => app.refresh_interval_ms.saturating_mul(1 << app.refresh.failures.min(6)),
+            };
             app.refresh.due_at_ms = now_ms + backoff.min(MAX_BACKOFF_MS);
             report_error(app, ErrorSource::Refresh, &error.to_string(), at);
         }

@@ -11,14 +11,16 @@ impl AwsPlatform {
             Change::Reshard { stream, call } => {
                 // The stream is UPDATING now: the overview must not show the cached ACTIVE summary.
                 self.state().summaries.remove(stream);
-                kinesis::reshard(&self.kinesis, stream, call).await?;
-                Ok(Applied::Done)
+                Ok(match kinesis::reshard(&self.kinesis, stream, call).await? {
+                    Some(settled) => settled.applied(Applied::Done),
+                    None => Applied::Done,
+                })
             }
             Change::EnhancedMonitoring { stream, on } => {
                 kinesis::set_enhanced_monitoring(&self.kinesis, stream, *on).await?;
                 Ok(Applied::Done)
             }
-            Change::Glue(change) => glue::change(&self.glue, change).await.map(Applied::Answer),
+            Change::Glue(change) => glue::change(&self.glue, change).await,
             Change::StartQuery(request) => {
                 self.call("StartQueryExecution", athena::start(&self.athena, request)).await.map(Applied::Answer)
             }
@@ -30,7 +32,7 @@ impl AwsPlatform {
             Change::PlanStack { stack: name, template, parameters } => {
                 let now_ms = chrono::Utc::now().timestamp_millis();
                 let plan = stack::plan(&self.cloudformation, name, template, parameters, now_ms);
-                self.call("CreateChangeSet", plan).await.map(|p| Applied::Plan(Box::new(p)))
+                self.call("CreateChangeSet", plan).await
             }
             Change::ApplyPlan { stack: name, change_set } => {
                 self.call("ExecuteChangeSet", stack::apply(&self.cloudformation, name, change_set)).await?;

@@ -16,18 +16,38 @@ use crate::platform::PlatformError;
 /// LookupEvents allows 2 requests a second per account and Region.
 const BETWEEN_PAGES: Duration = Duration::from_millis(500);
 
-/// UpdateShardCount and UpdateStreamMode calls on `stream` since `since_s` (epoch seconds).
-/// One lookup attribute per call (the API's limit): the resource name; the event names are
-/// filtered here.
-pub async fn recent_changes(client: &Client, stream: &str, since_s: i64) -> Result<(u32, u32), PlatformError> {
+/// At most this many pages per lookup (50 events a page), so one lookup takes at most five
+/// seconds of CloudTrail's 2 calls a second: the audit view's lookups and the count of a
+/// stream's recent changes alike.
+pub const MAX_PAGES: usize = 10;
+/// A stream's counted changes are reused this long: the stream detail refreshes and the reshard
+/// wait polls every few seconds, and LookupEvents allows 2 calls a second per account.
+pub const RECENT_CHANGES_TTL: Duration = Duration::from_secs(60);
+
+/// A stream's UpdateShardCount and UpdateStreamMode calls found in CloudTrail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecentChanges {
+    pub scalings: u32,
+    pub switches: u32,
+    /// CloudTrail had more than `MAX_PAGES` pages: the counts cover the newest events only.
+    pub capped: bool,
+}
+
+/// UpdateShardCount and UpdateStreamMode calls on `stream` since `since_s` (epoch seconds),
+/// reading at most `MAX_PAGES` pages. One lookup attribute per call (the API's limit): the
+/// resource name; the event names are filtered here.
+pub async fn recent_changes(client: &Client, stream: &str, since_s: i64) -> Result<RecentChanges, PlatformError> {
     let attribute = LookupAttribute::builder()
         .attribute_key(LookupAttributeKey::ResourceName)
         .attribute_value(stream)
         .build()
         .map_err(|e| PlatformError::failed("CloudTrail LookupEvents", e.to_string()))?;
-    let (mut scalings, mut switches) = (0, 0);
+    let mut counted = RecentChanges { scalings: 0, switches: 0, capped: false };
     let mut token: Option<String> = None;
-    loop {
+    for page_number in 0..MAX_PAGES {
+        if page_number > 0 {
+            tokio::time::sleep(BETWEEN_PAGES).await;
+        }
         let mut request = client
             .lookup_events()
             .lookup_attributes(attribute.clone())
@@ -39,25 +59,19 @@ pub async fn recent_changes(client: &Client, stream: &str, since_s: i64) -> Resu
         let page = request.send().await.map_err(|e| platform_error("CloudTrail LookupEvents", e))?;
         for event in page.events() {
             match event.event_name() {
-                Some("UpdateShardCount") => scalings += 1,
-                Some("UpdateStreamMode") => switches += 1,
+                Some("UpdateShardCount") => counted.scalings += 1,
+                Some("UpdateStreamMode") => counted.switches += 1,
                 _ => {}
             }
         }
-        match page.next_token() {
-            Some(t) => {
-                token = Some(t.to_string());
-                tokio::time::sleep(BETWEEN_PAGES).await;
-            }
-            None => break,
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(counted);
         }
     }
-    Ok((scalings, switches))
+    counted.capped = true;
+    Ok(counted)
 }
-
-/// At most this many pages per lookup (50 events a page), so an open audit view stays well
-/// under CloudTrail's 2 calls a second.
-const MAX_PAGES: usize = 10;
 
 /// Events matching `query`: one attribute filtered by CloudTrail, the rest here.
 pub async fn lookup(client: &Client, query: &AuditQuery) -> Result<Vec<AuditEvent>, PlatformError> {

@@ -6,9 +6,11 @@ use aws_sdk_glue::Client;
 use chrono::{DateTime, Utc};
 
 use super::errors::{code, platform_error};
+use super::landed::{self, Failed, ReadBack};
 use crate::model::text::sanitize;
 use crate::model::{
-    CatalogColumn, CatalogDatabase, CatalogTable, GlueChange, GlueCrawler, GlueJob, GlueRunDetail, PARTITIONS_COUNTED,
+    Applied, CatalogColumn, CatalogDatabase, CatalogTable, GlueChange, GlueCrawler, GlueJob, GlueRunDetail,
+    PARTITIONS_COUNTED,
 };
 use crate::platform::{PlatformError, ServiceError};
 
@@ -256,19 +258,37 @@ pub async fn list_names(client: &Client) -> Result<(Vec<String>, Vec<String>), P
     Ok((jobs, crawlers))
 }
 
-/// Makes one change; returns Glue's answer in words.
-pub async fn change(client: &Client, change: &GlueChange) -> Result<String, PlatformError> {
+/// How far a run's start time may precede the StartJobRun call that made it, as the client's
+/// clock sees it: the two clocks differ by a little.
+const CLOCK_SKEW: chrono::Duration = chrono::Duration::seconds(5);
+
+/// Makes one change; returns Glue's answer in words. StartJobRun is sent once (see `landed`):
+/// when its answer is lost, the job's runs say whether it started.
+pub async fn change(client: &Client, change: &GlueChange) -> Result<Applied, PlatformError> {
     match change {
         GlueChange::StartJobRun { job, arguments } => {
-            let arguments: HashMap<String, String> = arguments.iter().cloned().collect();
-            let out = client
+            let requested: HashMap<String, String> = arguments.iter().cloned().collect();
+            let called_at = Utc::now();
+            let sent = client
                 .start_job_run()
                 .job_name(job)
-                .set_arguments((!arguments.is_empty()).then_some(arguments))
+                .set_arguments((!requested.is_empty()).then_some(requested.clone()))
+                .customize()
+                .config_override(aws_sdk_glue::Config::builder().retry_config(landed::once()))
                 .send()
-                .await
-                .map_err(|e| platform_error("Glue StartJobRun", e))?;
-            Ok(format!("run {} started", out.job_run_id().unwrap_or("(no id returned)")))
+                .await;
+            match sent.map_err(|e| landed::failed("Glue StartJobRun", e)) {
+                Ok(out) => {
+                    Ok(Applied::Answer(format!("run {} started", out.job_run_id().unwrap_or("(no id returned)"))))
+                }
+                Err(Failed::Refused(e)) => Err(e),
+                Err(Failed::AnswerLost(lost)) => {
+                    let check = format!("the runs of {job} (:glue, or `aws glue get-job-runs --job-name {job}`)");
+                    let read_back = run_started_since(client, job, &requested, called_at);
+                    let settled = landed::settle("Glue StartJobRun", lost, read_back, &check).await?;
+                    Ok(settled.applied(Applied::Answer(format!("run {} started", settled.made))))
+                }
+            }
         }
         GlueChange::StopJobRun { job, run_id } => {
             let out = client
@@ -285,11 +305,40 @@ pub async fn change(client: &Client, change: &GlueChange) -> Result<String, Plat
                 let message = sanitize(detail.and_then(|d| d.error_message()).unwrap_or("the run was not stopped"));
                 return Err(PlatformError::answered("Glue BatchStopJobRun", ServiceError::new(&code, message)));
             }
-            Ok(format!("run {run_id} is STOPPING"))
+            Ok(Applied::Answer(format!("run {run_id} is STOPPING")))
         }
         GlueChange::StartCrawler { crawler } => {
             client.start_crawler().name(crawler).send().await.map_err(|e| platform_error("Glue StartCrawler", e))?;
-            Ok(format!("crawler {crawler} is RUNNING"))
+            Ok(Applied::Answer(format!("crawler {crawler} is RUNNING")))
         }
     }
+}
+
+/// Whether a run of `job` with `arguments` started since `called_at` (less the clock skew):
+/// GetJobRuns lists the newest first.
+async fn run_started_since(
+    client: &Client,
+    job: &str,
+    arguments: &HashMap<String, String>,
+    called_at: DateTime<Utc>,
+) -> Result<ReadBack<String>, PlatformError> {
+    let out = client
+        .get_job_runs()
+        .job_name(job)
+        .max_results(RUNS_READ)
+        .send()
+        .await
+        .map_err(|e| platform_error("Glue GetJobRuns", e))?;
+    let since = called_at - CLOCK_SKEW;
+    let started = out.job_runs().iter().find(|r| {
+        time(r.started_on()).is_some_and(|t| t >= since)
+            && r.arguments().cloned().unwrap_or_default() == *arguments
+            && r.id().is_some()
+    });
+    Ok(match started.and_then(|r| Some((r.id()?.to_string(), time(r.started_on())?))) {
+        Some((id, at)) => {
+            ReadBack::Landed(id.clone(), format!("run {id} of {job} started at {} UTC", at.format("%H:%M:%S")))
+        }
+        None => ReadBack::NotLanded(format!("no run of {job} started since {} UTC", since.format("%H:%M:%S"))),
+    })
 }

@@ -4,6 +4,7 @@ use aws_sdk_kinesis::types::{EncryptionType, MetricsName, ScalingType, StreamMod
 use aws_sdk_kinesis::Client;
 
 use super::errors::{code, platform_error};
+use super::landed::{self, Failed, ReadBack, Settled};
 use crate::model::text::sanitize;
 use crate::model::{CapacityMode, Consumer, ReshardCall, ShardInfo, StreamStatus};
 use crate::platform::PlatformError;
@@ -170,36 +171,45 @@ pub async fn limits(client: &Client) -> Result<(u32, u32), PlatformError> {
     Ok((out.shard_limit().max(0) as u32, out.open_shard_count().max(0) as u32))
 }
 
-/// Makes one resharding call.
-pub async fn reshard(client: &Client, name: &str, call: &ReshardCall) -> Result<(), PlatformError> {
-    match call {
+/// Makes one resharding call, sent once (see `landed`): `Some` when its answer was lost and
+/// reading the stream back showed it landed.
+pub async fn reshard(client: &Client, name: &str, call: &ReshardCall) -> Result<Option<Settled<()>>, PlatformError> {
+    let once = || aws_sdk_kinesis::Config::builder().retry_config(landed::once());
+    let api = format!("Kinesis {}", call.api_name());
+    let sent = match call {
         ReshardCall::UpdateShardCount { target } => client
             .update_shard_count()
             .stream_name(name)
             .target_shard_count(*target as i32)
             .scaling_type(ScalingType::UniformScaling)
+            .customize()
+            .config_override(once())
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| platform_error("Kinesis UpdateShardCount", e)),
+            .map_err(|e| landed::failed(&api, e)),
         ReshardCall::SplitShard { shard, new_starting_hash_key } => client
             .split_shard()
             .stream_name(name)
             .shard_to_split(shard)
             .new_starting_hash_key(new_starting_hash_key.to_string())
+            .customize()
+            .config_override(once())
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| platform_error("Kinesis SplitShard", e)),
+            .map_err(|e| landed::failed(&api, e)),
         ReshardCall::MergeShards { shard, adjacent } => client
             .merge_shards()
             .stream_name(name)
             .shard_to_merge(shard)
             .adjacent_shard_to_merge(adjacent)
+            .customize()
+            .config_override(once())
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| platform_error("Kinesis MergeShards", e)),
+            .map_err(|e| landed::failed(&api, e)),
         ReshardCall::UpdateStreamMode { mode } => {
             let summary = client
                 .describe_stream_summary()
@@ -220,10 +230,46 @@ pub async fn reshard(client: &Client, name: &str, call: &ReshardCall) -> Result<
                 .update_stream_mode()
                 .stream_arn(arn)
                 .stream_mode_details(details)
+                .customize()
+                .config_override(once())
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(|e| platform_error("Kinesis UpdateStreamMode", e))
+                .map_err(|e| landed::failed(&api, e))
+        }
+    };
+    match sent {
+        Ok(()) => Ok(None),
+        Err(Failed::Refused(e)) => Err(e),
+        Err(Failed::AnswerLost(lost)) => {
+            let check = format!("{name}'s status and open shards (:streams, or `aws kinesis describe-stream-summary`)");
+            landed::settle(&api, lost, read_back(client, name, call), &check).await.map(Some)
         }
     }
+}
+
+/// Whether a resharding call whose answer was lost happened: the stream is UPDATING, or already
+/// shows the change (the target shard count, the parent shard closed, the mode).
+async fn read_back(client: &Client, name: &str, call: &ReshardCall) -> Result<ReadBack<()>, PlatformError> {
+    let Some(summary) = describe(client, name).await? else {
+        return Ok(ReadBack::NotLanded(format!("{name} does not exist")));
+    };
+    let now = format!("{name} is {} with {} open shards", summary.status, summary.open_shards);
+    if summary.status == "UPDATING" {
+        return Ok(ReadBack::Landed((), now));
+    }
+    let landed = match call {
+        // The rules refuse a target equal to the open shards, so reaching it is this change.
+        ReshardCall::UpdateShardCount { target } => summary.open_shards == *target,
+        ReshardCall::SplitShard { shard, .. } | ReshardCall::MergeShards { shard, .. } => {
+            let shards = list_shards(client, name).await?;
+            let closed = shards.iter().any(|s| s.id == *shard && !s.open);
+            if closed {
+                return Ok(ReadBack::Landed((), format!("{now}; shard {shard} is closed")));
+            }
+            false
+        }
+        ReshardCall::UpdateStreamMode { mode } => summary.mode == *mode,
+    };
+    Ok(if landed { ReadBack::Landed((), now) } else { ReadBack::NotLanded(now) })
 }

@@ -9,6 +9,7 @@ mod cloudwatch;
 mod errors;
 pub mod glue;
 mod kinesis;
+mod landed;
 pub mod logs;
 mod overview;
 mod peek;
@@ -65,9 +66,17 @@ struct State {
     /// DescribeStreamSummary answers (`None`: the stream does not exist), reused for
     /// `SUMMARY_TTL`: the API allows 20 calls a second per account, shared with every tool.
     summaries: std::collections::HashMap<String, (Instant, Option<StreamStatus>)>,
+    /// Each stream's changes counted from CloudTrail, reused for `cloudtrail::RECENT_CHANGES_TTL`.
+    recent_changes: std::collections::HashMap<String, (Instant, cloudtrail::RecentChanges)>,
     backoff: backoff::Backoff,
     /// Calls made per API, for the budget tests.
     calls: std::collections::HashMap<&'static str, u32>,
+    /// Calls the endpoint answered (successes and the service's own errors) and calls that could
+    /// not reach it, with the latest such failure: a refresh in which nothing was answered read
+    /// nothing, whatever its caches still hold.
+    answered: u64,
+    unreached: u64,
+    last_unreached: Option<PlatformError>,
 }
 
 impl AwsPlatform {
@@ -126,6 +135,13 @@ impl AwsPlatform {
     fn outcome<T>(&self, api: &'static str, result: Result<T, PlatformError>) -> Result<T, PlatformError> {
         let mut state = self.state();
         match &result {
+            Err(e @ PlatformError::Unreachable { .. }) => {
+                state.unreached += 1;
+                state.last_unreached = Some(e.clone());
+            }
+            _ => state.answered += 1,
+        }
+        match &result {
             Err(e) if e.is_throttling() => state.backoff.throttled(api, Instant::now()),
             Ok(_) => state.backoff.succeeded(api),
             Err(_) => {}
@@ -144,6 +160,20 @@ impl AwsPlatform {
         *self.state().calls.entry(api).or_default() += 1;
         let result = f.await;
         self.outcome(api, result)
+    }
+
+    /// `stream`'s scalings and mode switches of the last 24 hours from CloudTrail, reused for
+    /// `RECENT_CHANGES_TTL` (CloudTrail delivers an event minutes after the call; lakeops's own
+    /// changes are counted from its journal at once).
+    async fn recent_changes(&self, stream: &str, now_s: i64) -> Result<cloudtrail::RecentChanges, PlatformError> {
+        let cached = self.state().recent_changes.get(stream).copied();
+        if let Some((_, counted)) = cached.filter(|(at, _)| at.elapsed() < cloudtrail::RECENT_CHANGES_TTL) {
+            return Ok(counted);
+        }
+        let since = now_s - 86_400;
+        let counted = self.call("LookupEvents", cloudtrail::recent_changes(&self.cloudtrail, stream, since)).await?;
+        self.state().recent_changes.insert(stream.to_string(), (Instant::now(), counted));
+        Ok(counted)
     }
 
     /// Per-shard incoming rates from shard-level metrics (one GetMetricData call for the
@@ -194,15 +224,22 @@ impl Platform for AwsPlatform {
         let records = StreamKeys::new(stream).incoming_records;
         let peak = self.state().metrics.history(&records, now_s, 180).into_iter().map(|v| v / 60.0).reduce(f64::max);
         let mut warnings = Vec::new();
-        let since = now_s - 86_400;
-        let (scalings, switches) =
-            match self.call("LookupEvents", cloudtrail::recent_changes(&self.cloudtrail, stream, since)).await {
-                Ok(counts) => counts,
-                Err(e) => {
-                    warnings.push(format!("{e}: scalings in the last 24 h are counted from the local journal only"));
-                    (0, 0)
+        let (scalings, switches) = match self.recent_changes(stream, now_s).await {
+            Ok(counted) => {
+                if counted.capped {
+                    warnings.push(format!(
+                        "CloudTrail holds more than {} events on {stream} in the last 24 h: its scalings are \
+                         counted from the newest of them and the local journal",
+                        cloudtrail::MAX_PAGES * 50
+                    ));
                 }
-            };
+                (counted.scalings, counted.switches)
+            }
+            Err(e) => {
+                warnings.push(format!("{e}: scalings in the last 24 h are counted from the local journal only"));
+                (0, 0)
+            }
+        };
         Ok(Some(StreamFacts {
             name: summary.name,
             status: summary.status,

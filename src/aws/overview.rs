@@ -22,9 +22,26 @@ const AUDIT_ROW_TTL: Duration = Duration::from_secs(60);
 const CATALOG_TTL: Duration = Duration::from_secs(300);
 
 impl AwsPlatform {
-    /// Everything the overview shows: the streams first (nothing shows without them), then one
-    /// GetMetricData call for every series, then the other layers.
+    /// Everything the overview shows, or the failure that kept every call of this refresh from
+    /// reaching the endpoint: then nothing was read, and answering with what the caches hold
+    /// would pass old data off as new (the console says STALE since its last good read instead).
     pub(super) async fn overview(&self) -> Result<PlatformSnapshot, PlatformError> {
+        let (answered, unreached) = {
+            let state = self.state();
+            (state.answered, state.unreached)
+        };
+        let snapshot = self.read_overview().await?;
+        let state = self.state();
+        if state.answered == answered && state.unreached > unreached {
+            let reason = state.last_unreached.clone();
+            return Err(reason.unwrap_or_else(|| PlatformError::unreachable("AWS", "no call was answered")));
+        }
+        Ok(snapshot)
+    }
+
+    /// The streams first (nothing shows without them), then one GetMetricData call for every
+    /// series, then the other layers.
+    async fn read_overview(&self) -> Result<PlatformSnapshot, PlatformError> {
         let now = chrono::Utc::now();
         let now_s = now.timestamp();
         let mut problems = Vec::new();

@@ -10,9 +10,10 @@ use aws_sdk_cloudformation::types::{
 use aws_sdk_cloudformation::Client;
 
 use super::errors::{code, platform_error};
+use super::landed::{self, Failed, ReadBack};
 use crate::model::{
-    ChangeAction, DriftedResource, PropertyDrift, Replacement, StackChange, StackEvent, StackOutput, StackPlan,
-    StackSummary,
+    Applied, ChangeAction, DriftedResource, PropertyDrift, Replacement, StackChange, StackEvent, StackOutput,
+    StackPlan, StackSummary,
 };
 use crate::platform::PlatformError;
 
@@ -54,14 +55,15 @@ pub async fn summary(client: &Client, name: &str) -> Result<Option<StackSummary>
 }
 
 /// Creates a change set and waits until it is computed; a change set with nothing in it is
-/// deleted and reported as a plan without changes.
+/// deleted and reported as a plan without changes. CreateChangeSet is sent once (see `landed`):
+/// when its answer is lost, the change set is looked up by its name.
 pub async fn plan(
     client: &Client,
     name: &str,
     template: &str,
     parameters: &[(String, String)],
     now_ms: i64,
-) -> Result<StackPlan, PlatformError> {
+) -> Result<Applied, PlatformError> {
     let existing = summary(client, name).await?;
     let creates = existing.as_ref().is_none_or(|s| s.status == "REVIEW_IN_PROGRESS");
     if let Some(stack) = existing.as_ref().filter(|s| !s.is_settled()) {
@@ -82,10 +84,11 @@ pub async fn plan(
             ),
         ));
     }
+    let change_set_name = format!("lakeops-{now_ms}");
     let mut request = client
         .create_change_set()
         .stack_name(name)
-        .change_set_name(format!("lakeops-{now_ms}"))
+        .change_set_name(&change_set_name)
         .description("planned by lakeops")
         .template_body(template)
         .capabilities(Capability::CapabilityNamedIam)
@@ -93,8 +96,44 @@ pub async fn plan(
     for (key, value) in parameters {
         request = request.parameters(Parameter::builder().parameter_key(key).parameter_value(value).build());
     }
-    let created = request.send().await.map_err(|e| platform_error("CloudFormation CreateChangeSet", e))?;
-    let id = created.id().unwrap_or_default().to_string();
+    let api = "CloudFormation CreateChangeSet";
+    let sent =
+        request.customize().config_override(aws_sdk_cloudformation::Config::builder().retry_config(landed::once()));
+    let (id, settled) = match sent.send().await.map_err(|e| landed::failed(api, e)) {
+        Ok(created) => (created.id().unwrap_or_default().to_string(), None),
+        Err(Failed::Refused(e)) => return Err(e),
+        Err(Failed::AnswerLost(lost)) => {
+            let check =
+                format!("the change sets of {name} (`aws cloudformation list-change-sets --stack-name {name}`)");
+            let settled = landed::settle(api, lost, change_set_named(client, name, &change_set_name), &check).await?;
+            (settled.made.clone(), Some(settled))
+        }
+    };
+    let plan = computed(client, name, &id, creates).await?;
+    Ok(match settled {
+        Some(settled) => settled.applied(Applied::Plan(Box::new(plan))),
+        None => Applied::Plan(Box::new(plan)),
+    })
+}
+
+/// Whether a change set named `change_set` exists on `stack`: its id when it does.
+async fn change_set_named(client: &Client, stack: &str, change_set: &str) -> Result<ReadBack<String>, PlatformError> {
+    match client.describe_change_set().stack_name(stack).change_set_name(change_set).send().await {
+        Ok(out) => {
+            let id = out.change_set_id().unwrap_or(change_set).to_string();
+            let status = out.status().map(|s| s.as_str().to_string()).unwrap_or_default();
+            Ok(ReadBack::Landed(id, format!("change set {change_set} of {stack} is {status}")))
+        }
+        // CloudFormation says ChangeSetNotFound; for a stack that does not exist, ValidationError.
+        Err(e) if matches!(code(&e), Some("ChangeSetNotFound" | "ChangeSetNotFoundException" | "ValidationError")) => {
+            Ok(ReadBack::NotLanded(format!("{stack} has no change set {change_set}")))
+        }
+        Err(e) => Err(platform_error("CloudFormation DescribeChangeSet", e)),
+    }
+}
+
+/// Polls change set `id` until CloudFormation has computed it.
+async fn computed(client: &Client, name: &str, id: &str, creates: bool) -> Result<StackPlan, PlatformError> {
     let started = Instant::now();
     let mut wait = Duration::from_millis(250);
     loop {
@@ -104,7 +143,7 @@ pub async fn plan(
             let out = client
                 .describe_change_set()
                 .stack_name(name)
-                .change_set_name(&id)
+                .change_set_name(id)
                 .set_next_token(token.clone())
                 .send()
                 .await
@@ -118,14 +157,14 @@ pub async fn plan(
         match status {
             Some(ChangeSetStatus::CreateComplete) => {
                 if changes.is_empty() {
-                    discard(client, name, &id).await?;
+                    discard(client, name, id).await?;
                     return Ok(StackPlan { stack: name.into(), change_set: None, creates, changes });
                 }
-                return Ok(StackPlan { stack: name.into(), change_set: Some(id), creates, changes });
+                return Ok(StackPlan { stack: name.into(), change_set: Some(id.to_string()), creates, changes });
             }
             Some(ChangeSetStatus::Failed) => {
                 let reason = reason.unwrap_or_default();
-                discard(client, name, &id).await?;
+                discard(client, name, id).await?;
                 if reason.contains("didn't contain changes") || reason.contains("No updates") {
                     return Ok(StackPlan { stack: name.into(), change_set: None, creates, changes: Vec::new() });
                 }

@@ -67,9 +67,13 @@ pub async fn run(
     let question = format!("{} {}?", change.api_name(), change.target());
     let change = Change::Glue(change);
     ask(&session, &change, &detail, &out, &question, args.yes)?;
-    let answer = session.gate.apply(platform, &change, &detail).await?.answer();
+    let applied = session.gate.apply(platform, &change, &detail).await?;
+    let answer = applied.answer();
     out.push_str(&answer);
     out.push('\n');
+    if let Some(confirmation) = applied.confirmation() {
+        out.push_str(&format!("{confirmation}\n"));
+    }
     if let (GlueCommand::Run { wait: true, job, .. }, Some(run_id)) = (command, session::glue::started_run_id(&answer))
     {
         let mut progress = |line: String| eprintln!("{}", crate::model::text::sanitize(&line));

@@ -60,7 +60,10 @@ pub async fn run(
     let detail = plan.describe().join("; ");
     let change = Change::Reshard { stream: stream.to_string(), call: plan.call.clone() };
     ask(&session, &change, &detail, &out, &format!("Make this change to {stream}"), args.yes)?;
-    session.gate.apply(platform, &change, &detail).await?;
+    let applied = session.gate.apply(platform, &change, &detail).await?;
+    if let Some(confirmation) = applied.confirmation() {
+        out.push_str(&format!("{}: {confirmation}\n", plan.call.api_name()));
+    }
     if args.no_wait {
         out.push_str(&format!("{} accepted; {stream} is UPDATING (not waiting: --no-wait)\n", plan.call.api_name()));
         return Ok(out);

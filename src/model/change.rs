@@ -87,6 +87,9 @@ pub enum Applied {
     Answer(String),
     /// The change set a plan made, read back.
     Plan(Box<StackPlan>),
+    /// The change's answer was lost (a timeout, a dropped connection, a server error) and reading
+    /// the state back showed it happened: `seen` is what was read back, `lost` the failure.
+    Landed { applied: Box<Applied>, seen: String, lost: String },
 }
 
 impl Applied {
@@ -96,6 +99,17 @@ impl Applied {
             Applied::Answer(text) => text.clone(),
             Applied::Plan(plan) => plan.change_set.clone().unwrap_or_default(),
             Applied::Done => String::new(),
+            Applied::Landed { applied, .. } => applied.answer(),
+        }
+    }
+
+    /// How reading back confirmed a change whose answer was lost, in words, if it was.
+    pub fn confirmation(&self) -> Option<String> {
+        match self {
+            Applied::Landed { seen, lost, .. } => {
+                Some(format!("landed (confirmed by reading back: {seen}); its answer was lost: {lost}"))
+            }
+            _ => None,
         }
     }
 
@@ -103,6 +117,7 @@ impl Applied {
     pub fn into_plan(self) -> Option<StackPlan> {
         match self {
             Applied::Plan(plan) => Some(*plan),
+            Applied::Landed { applied, .. } => applied.into_plan(),
             _ => None,
         }
     }

@@ -32,6 +32,13 @@ pub enum PlatformError {
     Denied { service: String, code: Option<String>, message: String },
     #[error("{service}: {}", said(code, message))]
     Failed { service: String, code: Option<String>, message: String },
+    /// A change whose answer was lost (a timeout, a dropped connection, a server error): reading
+    /// the state back showed it did not happen.
+    #[error("{service}: did not land (read back: {seen}); its answer was lost: {lost}")]
+    NotLanded { service: String, seen: String, lost: String },
+    /// A change whose answer was lost and whose state could not be read back either.
+    #[error("{service}: unknown whether it landed: its answer was lost ({lost}) and reading back failed ({reading}); check {check}")]
+    Unknown { service: String, lost: String, reading: String, check: String },
 }
 
 /// "Code: message", or the message alone.
@@ -97,7 +104,16 @@ impl PlatformError {
             PlatformError::Throttled { code, .. }
             | PlatformError::Denied { code, .. }
             | PlatformError::Failed { code, .. } => code.as_deref(),
-            PlatformError::Unreachable { .. } => None,
+            PlatformError::Unreachable { .. } | PlatformError::NotLanded { .. } | PlatformError::Unknown { .. } => None,
+        }
+    }
+
+    /// How the journal names the outcome of a change that ended in this error.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            PlatformError::NotLanded { .. } => "did not land",
+            PlatformError::Unknown { .. } => "unknown",
+            _ => "failed",
         }
     }
 }

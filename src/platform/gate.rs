@@ -90,18 +90,12 @@ impl Gate {
         self.check(change, detail)?;
         let result = platform.apply(change, &Permit(())).await;
         let outcome = match &result {
-            Ok(Applied::Answer(answer)) if matches!(change, Change::StartQuery(_)) => format!("started: {answer}"),
-            Ok(Applied::Answer(answer)) => format!("done: {answer}"),
-            Ok(Applied::Plan(plan)) => match &plan.change_set {
-                Some(id) => format!("done: change set {id}"),
-                None => "done: no changes".to_string(),
-            },
-            Ok(Applied::Done) => "done".to_string(),
-            Err(e) => format!("failed: {e}"),
+            Ok(applied) => outcome(change, applied),
+            Err(e) => format!("{}: {e}", e.outcome()),
         };
-        if let (Change::StartQuery(_), Ok(Applied::Answer(id))) = (change, &result) {
+        if let (Change::StartQuery(_), Ok(applied)) = (change, &result) {
             if let Ok(mut started) = self.started_queries.lock() {
-                started.insert(id.clone());
+                started.insert(applied.answer());
             }
         }
         self.record(change.action(), change.target(), detail, &outcome);
@@ -113,6 +107,25 @@ impl Gate {
     pub fn record(&self, action: &str, target: &str, detail: &str, outcome: &str) {
         if let Err(problem) = self.journal.record(&self.profile, &self.backend, action, target, detail, outcome) {
             (self.problems)(format!("the journal was not written: {problem}"));
+        }
+    }
+}
+
+/// The journal's outcome of a change the platform made: `done: …`, `started: …`, or `landed: …`
+/// when its answer was lost and reading back confirmed it.
+fn outcome(change: &Change, applied: &Applied) -> String {
+    match applied {
+        Applied::Answer(answer) if matches!(change, Change::StartQuery(_)) => format!("started: {answer}"),
+        Applied::Answer(answer) => format!("done: {answer}"),
+        Applied::Plan(plan) => match &plan.change_set {
+            Some(id) => format!("done: change set {id}"),
+            None => "done: no changes".to_string(),
+        },
+        Applied::Done => "done".to_string(),
+        Applied::Landed { applied, seen, lost } => {
+            let done = outcome(change, applied);
+            let what = done.split_once(": ").map(|(_, what)| format!(": {what}")).unwrap_or_default();
+            format!("landed (confirmed by reading back: {seen}){what}; its answer was lost: {lost}")
         }
     }
 }

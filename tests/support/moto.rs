@@ -73,11 +73,17 @@ fn run(command: &mut Command, what: &str) {
 }
 
 fn start() -> Moto {
+    let (child, port) = spawn(0);
+    Moto { endpoint: format!("http://127.0.0.1:{port}"), _child: Mutex::new(child) }
+}
+
+/// Starts the front and moto on `port` (0: a free one); answers the child and its port.
+fn spawn(port: u16) -> (Child, u16) {
     let venv = ensure_installed("moto-venv", PINS);
     let script = super::repo_file("tests/support/moto_front.py");
     let mut child = Command::new(python(&venv))
         .arg(&script)
-        .arg("0")
+        .arg(port.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -90,7 +96,51 @@ fn start() -> Moto {
         .strip_prefix("ready ")
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("moto did not start: {line:?}"));
-    Moto { endpoint: format!("http://127.0.0.1:{port}"), _child: Mutex::new(child) }
+    (child, port)
+}
+
+/// A moto of one test's own, which the test stops and starts again on the same port (an
+/// endpoint that goes away and comes back; moto forgets its resources meanwhile).
+pub struct OwnMoto {
+    pub endpoint: String,
+    port: u16,
+    child: Option<Child>,
+}
+
+impl OwnMoto {
+    pub fn start() -> OwnMoto {
+        let (child, port) = spawn(0);
+        OwnMoto { endpoint: format!("http://127.0.0.1:{port}"), port, child: Some(child) }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.stop();
+        let (child, _) = spawn(self.port);
+        self.child = Some(child);
+    }
+
+    /// An SDK configuration pointed at this server.
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(credentials())
+            .load()
+            .await
+    }
+}
+
+impl Drop for OwnMoto {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 /// Credentials moto accepts.
@@ -133,6 +183,29 @@ pub fn operations() -> Vec<String> {
     let answer = moto_http("GET /_lakeops/operations HTTP/1.1\r\n", "");
     let body = answer.split("\r\n\r\n").nth(1).unwrap_or("[]");
     serde_json::from_str(body).unwrap_or_else(|e| panic!("the front's operations: {e}: {answer}"))
+}
+
+/// How the front fails a request (`moto_front.py`'s `/_lakeops/fail`).
+#[derive(Debug, Clone, Copy)]
+pub enum LostAnswer {
+    /// moto makes the change, the client gets a 500.
+    ServerError,
+    /// moto makes the change, the connection closes without an answer.
+    Dropped,
+    /// moto never sees the request, the client gets a 500.
+    NotForwarded,
+}
+
+/// Makes the front fail the next `times` requests for `operation` whose body contains
+/// `contains` (a resource name no other test uses), as `how` says.
+pub fn fail_next(operation: &str, contains: &str, how: LostAnswer, times: u32) {
+    let (how, forward) = match how {
+        LostAnswer::ServerError => ("500", true),
+        LostAnswer::Dropped => ("drop", true),
+        LostAnswer::NotForwarded => ("500", false),
+    };
+    let body = serde_json::json!({"operation": operation, "contains": contains, "how": how, "forward": forward, "times": times});
+    moto_api("/_lakeops/fail", &body.to_string());
 }
 
 /// POSTs `body` (JSON) to one of moto's own APIs and insists on a 2xx answer.

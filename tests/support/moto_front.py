@@ -13,6 +13,12 @@ answers them as real CloudWatch answers a series without datapoints (Complete, n
 Every AWS operation it is asked for is noted, in order, and `GET /_lakeops/operations` answers
 the list as JSON: the write-gate tests count the changes that reach moto.
 
+`POST /_lakeops/fail` with {"operation": "UpdateShardCount", "contains": "orders-1",
+"how": "500" | "drop", "forward": true, "times": 1} makes the next matching requests (the
+operation, and the body containing the text) fail: moto handles the request first when
+`forward` is true (the change lands and its answer is lost), then the client gets a 500 or a
+connection closed without an answer.
+
 Usage: python moto_front.py PORT   (prints "ready PORT" on stdout once it serves)
 """
 
@@ -20,6 +26,7 @@ import datetime
 import io
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -133,6 +140,7 @@ class Ledger:
         if operation:
             with self.lock:
                 self.operations.append(operation)
+        return operation
 
     def answer(self, start_response):
         with self.lock:
@@ -141,17 +149,94 @@ class Ledger:
         return [body]
 
 
+class Faults:
+    """Requests to fail, set through `POST /_lakeops/fail` (a thread-safe list)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending = []
+
+    def add(self, environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        fault = json.loads(environ["wsgi.input"].read(length) or b"{}")
+        fault.setdefault("times", 1)
+        with self.lock:
+            self.pending.append(fault)
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "2")])
+        return [b"{}"]
+
+    def take(self, operation, environ):
+        """The fault set for this request, if any (used up after `times` requests)."""
+        with self.lock:
+            if not any(f["operation"] == operation for f in self.pending):
+                return None
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(raw)
+        body = raw.decode("utf-8", "replace")
+        with self.lock:
+            for fault in self.pending:
+                if fault["operation"] == operation and fault.get("contains", "") in body:
+                    fault["times"] -= 1
+                    if fault["times"] <= 0:
+                        self.pending.remove(fault)
+                    return fault
+        return None
+
+
+def _fail(fault, environ, start_response):
+    """Answers a request the way a lost answer looks to the client."""
+    if fault.get("how") == "drop":
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        start_response("500 Internal Server Error", [("Content-Length", "0"), ("Connection", "close")])
+        return [b""]
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        body = json.dumps({"__type": "InternalFailure", "message": "injected by the test front"}).encode()
+        kind = "application/x-amz-json-1.1"
+    else:
+        body = (
+            b"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+            b"<Message>injected by the test front</Message></Error><RequestId>front</RequestId></ErrorResponse>"
+        )
+        kind = "text/xml"
+    start_response("500 Internal Server Error", [("Content-Type", kind), ("Content-Length", str(len(body)))])
+    return [body]
+
+
 class CborFront:
     def __init__(self, inner):
         self.inner = inner
         self.ledger = Ledger()
+        self.faults = Faults()
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path == "/_lakeops/operations":
             return self.ledger.answer(start_response)
+        if path == "/_lakeops/fail":
+            return self.faults.add(environ, start_response)
+        operation = None
         if not path.startswith("/moto-api"):
-            self.ledger.note(environ)
+            operation = self.ledger.note(environ)
+        fault = self.faults.take(operation, environ) if operation else None
+        if fault is None:
+            return self.serve(environ, start_response)
+        if fault.get("forward", True):
+            chunks = self.serve(environ, lambda status, headers, exc_info=None: (lambda data: None))
+            try:
+                b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
+        return _fail(fault, environ, start_response)
+
+    def serve(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
         if environ.get("REQUEST_METHOD") != "POST" or not path.startswith(CBOR_PREFIX):
             return self.inner(environ, start_response)
         operation = path[len(CBOR_PREFIX):]
