@@ -171,7 +171,7 @@ pub enum ProvisionCommand {
         #[arg(long)]
         no_wait: bool,
     },
-    /// Delete the stack (buckets, the KMS key and a cluster snapshot are retained).
+    /// Delete the stack (it names what is kept: buckets, KMS key, Athena workgroup, warehouse).
     Delete {
         /// Do not ask for the stack name.
         #[arg(long)]

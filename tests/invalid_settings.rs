@@ -131,10 +131,20 @@ fn provisioning_refuses_what_cloudformation_would_reject_before_any_call() {
         ("[platform.stream]\nretention_hours = 1\n", "key `platform.stream.retention_hours`"),
         ("[platform.network]\ncidr = \"10.20.0.0/33\"\n", "key `platform.network.cidr`"),
         ("[platform.lake]\ncurated_bucket = \"Curated\"\n", "key `platform.lake.curated_bucket`"),
-        ("[platform]\nstack_name = \"Clickstream\"\n", "key `platform.stack_name`: bucket names default to"),
+        (
+            "[platform]\nstack_name = \"Clickstream\"\n",
+            "key `platform.stack_name`: the query-results and trail buckets",
+        ),
         (
             "[platform.redshift]\nmode = \"cluster\"\n[platform.network]\nenabled = false\n",
             "key `platform.redshift.mode`",
+        ),
+        // A name derived from a stack name too short for Redshift: the rule, the value and where it came from.
+        (
+            "[platform]\nstack_name = \"ab\"\n",
+            "key `platform.redshift.name`: expected a Redshift name: 3 to 63 lowercase letters, digits and hyphens, \
+             starting with a letter, not ending with a hyphen, no two hyphens in a row, found \"ab\" (derived from \
+             platform.stack_name \"ab\": set platform.redshift.name or choose another stack name)",
         ),
     ];
     for (i, (text, expected)) in cases.iter().enumerate() {

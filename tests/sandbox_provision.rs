@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use lakeops::model::{ChangeAction, Replacement, ReshardCall};
+use lakeops::model::{Change, ChangeAction, Replacement, ReshardCall};
 use lakeops::platform::Platform;
 use lakeops::provision::{render, Progress};
 use lakeops::sandbox::{ManualClock, Sandbox};
@@ -176,4 +176,38 @@ async fn the_sandbox_starts_from_its_own_names_and_an_applied_rename_is_adopted(
     assert_eq!(s.with_model(|m| m.redshift.name.clone()).unwrap(), "warehouse-v2");
     let outputs = s.stack("clickstream").await.unwrap().unwrap().outputs;
     assert!(outputs.iter().any(|o| o.key == "RedshiftWorkgroup" && o.value == "warehouse-v2"), "{outputs:?}");
+}
+
+/// A second platform given the names the sandbox's stack already holds is refused before its
+/// plan, each clash named with its resource; names derived from its own stack name are free.
+#[tokio::test]
+async fn names_taken_by_the_sandboxs_stack_are_named_before_a_plan() {
+    let (s, _clock, _settings) = sandbox();
+    let (dir, paths) = support::temp_paths();
+    // The built-in sandbox profile sets every name: a second stack with it collides on them.
+    let mut second = support::sandbox_settings();
+    second.settings.platform.stack_name = "second".into();
+    let session = lakeops::session::Session::headless(&second, &paths);
+    let change = Change::PlanStack { stack: "second".into(), template: template(&second.settings), parameters: vec![] };
+    let refused = lakeops::session::stack::plan(&session, &s, &change, "").await.expect_err("names taken");
+    let message = refused.to_string();
+    for clash in [
+        "AWS::Kinesis::Stream \"clickstream-events\" (Stream)",
+        "AWS::SQS::Queue \"clickstream-ingest-dlq\" (DeadLetterQueue)",
+        "AWS::Athena::WorkGroup \"clickstream-ops\" (AthenaWorkgroup)",
+    ] {
+        assert!(message.contains(clash), "{clash} in {message}");
+    }
+    assert!(!message.contains("second-"), "names of its own are free: {message}");
+    let journal = std::fs::read_to_string(paths.journal_file()).expect("journal");
+    assert!(journal.contains("stack.plan") && journal.contains("refused: "), "{journal}");
+
+    // The same template for the sandbox's own stack takes nothing: its names are its own.
+    let own = lakeops::provision::named_resources(&render(&second.settings).body, None, "us-east-1");
+    assert!(s.taken_names("clickstream", &own).await.unwrap().is_empty());
+    // A profile that leaves the names to its stack name takes none of the first platform's.
+    let derived = support::load_profile(dir.path(), &paths, "name = \"second\"\n[platform]\nstack_name = \"second\"\n");
+    assert_eq!(derived.settings.platform.stream.name, "second-events");
+    let wanted = lakeops::provision::named_resources(&render(&derived.settings).body, None, "us-east-1");
+    assert!(s.taken_names("second", &wanted).await.unwrap().is_empty());
 }

@@ -316,13 +316,18 @@ fn ask_delete(app: &mut App) {
     if app.stack.found == Found::Missing {
         return toast(app, ToastLevel::Error, format!("there is no stack {name} to delete"));
     }
-    app.mode = Mode::DeleteStack { stack: name, input: String::new(), error: None };
+    let kept = match app.stack.target.as_ref().map(|t| &t.template) {
+        Some(Ok((body, _))) => serde_json::from_str(body).map(|body| crate::provision::kept_text(&body)).ok(),
+        _ => None,
+    };
+    let kept = kept.unwrap_or_else(|| "what the stack's deletion policies keep stays".into());
+    app.mode = Mode::DeleteStack { stack: name, kept, input: String::new(), error: None };
 }
 
 /// The delete prompt: only the stack's exact name deletes it.
 pub fn delete_key(app: &mut App, command: Option<Command>, key: crossterm::event::KeyEvent, effects: &mut Vec<Effect>) {
     let keep = super::prompt::line_keys(&app.keys).1;
-    let Mode::DeleteStack { stack, input, error } = &mut app.mode else { return };
+    let Mode::DeleteStack { stack, input, error, .. } = &mut app.mode else { return };
     match edit_line(input, error, command, key) {
         LineKey::Cancel => app.mode = Mode::Normal,
         LineKey::Edited => {}

@@ -63,6 +63,8 @@ pub enum Mode {
     /// Deleting a stack: its name must be typed.
     DeleteStack {
         stack: String,
+        /// What the deletion leaves behind, in words (`kept: …`).
+        kept: String,
         input: String,
         error: Option<String>,
     },

@@ -139,6 +139,20 @@ fn no_changes_asks_nothing_and_x_discards_a_plan() {
 }
 
 #[test]
+fn the_delete_prompt_names_what_the_template_keeps() {
+    let mut app = stack_app();
+    let template = r#"{"Resources":{"RawBucket":{"Type":"AWS::S3::Bucket","DeletionPolicy":"Retain"},"Stream":{"Type":"AWS::Kinesis::Stream"}}}"#;
+    app.stack.target = Some(StackTarget { name: "clickstream".into(), template: Ok((template.into(), vec![])) });
+    loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
+    key(&mut app, KeyCode::Char('D'));
+    assert!(
+        matches!(&app.mode, Mode::DeleteStack { kept, .. } if kept == "kept: RawBucket (S3 bucket)"),
+        "{:?}",
+        app.mode
+    );
+}
+
+#[test]
 fn delete_needs_the_exact_name_and_ends_when_the_stack_is_gone() {
     let mut app = stack_app();
     loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);

@@ -11,6 +11,7 @@ pub mod glue;
 mod kinesis;
 mod landed;
 pub mod logs;
+mod names;
 mod overview;
 mod peek;
 mod series;
@@ -304,6 +305,10 @@ impl Platform for AwsPlatform {
 
     async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError> {
         self.call("DetectStackDrift", stack::drift(&self.cloudformation, name)).await
+    }
+
+    async fn taken_names(&self, stack: &str, wanted: &[NamedResource]) -> Result<Vec<NamedResource>, PlatformError> {
+        names::taken(self, stack, wanted).await
     }
 
     async fn glue_overview(&self) -> Result<GlueOverview, PlatformError> {

@@ -42,7 +42,11 @@ pub async fn run(
             Ok(if *json { plan_json(&plan) } else { plan_text(&plan) })
         }
         ProvisionCommand::Apply { yes, no_wait } => apply(&session, loaded, platform, &stack, *yes, *no_wait).await,
-        ProvisionCommand::Delete { yes, no_wait } => delete(&session, platform, &stack, *yes, *no_wait).await,
+        ProvisionCommand::Delete { yes, no_wait } => {
+            // What the profile's template keeps on delete (its deletion policies), named in the prompt and after.
+            let kept = provision::kept_text(&provision::render(&loaded.settings).body);
+            delete(&session, platform, &stack, &kept, *yes, *no_wait).await
+        }
     }
 }
 
@@ -63,7 +67,8 @@ async fn plan(
     if let Some(intent) = intent {
         session.gate.check(intent, "")?;
     }
-    let applied = session.gate.apply(platform, &change(template.compact(), template.parameters), "").await?;
+    let planned = change(template.compact(), template.parameters);
+    let applied = session::stack::plan(session, platform, &planned, "").await.map_err(session::stack::plan_failure)?;
     applied.into_plan().ok_or_else(|| Failure::Platform(format!("planning {stack} made no change set")))
 }
 
@@ -119,6 +124,7 @@ async fn delete(
     session: &Session,
     platform: &dyn Platform,
     stack: &str,
+    kept: &str,
     yes: bool,
     no_wait: bool,
 ) -> Result<String, Failure> {
@@ -127,7 +133,7 @@ async fn delete(
     let Some(existing) = platform.stack(stack).await? else {
         return Err(Failure::Invalid(format!("there is no stack {stack} to delete")));
     };
-    confirm_by_name(stack, yes).inspect_err(|refused| {
+    confirm_by_name(stack, kept, yes).inspect_err(|refused| {
         session.gate.record(change.action(), stack, &existing.status, &format!("refused: {}", refused.message()))
     })?;
     let since_ms = platform.now().timestamp_millis() - 1_000;
@@ -142,17 +148,15 @@ async fn delete(
     if !progress.succeeded() {
         return Err(Failure::Platform(ended));
     }
-    Ok(format!("{ended}\nretained (delete them yourself when sure): the buckets, the KMS key\n"))
+    Ok(format!("{ended}\n{kept} (delete them yourself when sure)\n"))
 }
 
 /// Deleting needs `--yes`, or the stack's name typed on a terminal; anything else is refused.
-fn confirm_by_name(stack: &str, yes: bool) -> Result<(), Failure> {
+fn confirm_by_name(stack: &str, kept: &str, yes: bool) -> Result<(), Failure> {
     if yes {
         return Ok(());
     }
-    let prompt = format!(
-        "This deletes every resource of {stack} except the buckets and the KMS key.\nType the stack name to confirm: "
-    );
+    let prompt = format!("This deletes every resource of {stack}; {kept}.\nType the stack name to confirm: ");
     let answer = read_answer(&format!("deleting {stack}"), &prompt)?;
     if answer != stack {
         return Err(Failure::Refused(format!("{answer:?} is not {stack:?}; nothing was deleted")));

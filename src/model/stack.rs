@@ -115,3 +115,17 @@ pub struct DriftedResource {
     pub status: String,
     pub properties: Vec<PropertyDrift>,
 }
+
+/// A resource a template names, with the name it would create it under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedResource {
+    pub logical_id: String,
+    pub resource_type: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for NamedResource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ({})", self.resource_type, self.name, self.logical_id)
+    }
+}

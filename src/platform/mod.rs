@@ -13,7 +13,7 @@ use crate::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use crate::model::{DriftedResource, StackEvent, StackSummary};
+use crate::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +106,11 @@ pub trait Platform: Send + Sync {
     /// Detects drift and returns the resources that differ from the template. DetectStackDrift
     /// changes nothing on the stack (AWS's ReadOnlyAccess allows it), so it is a read.
     async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError>;
+
+    /// Which of `wanted` (a template's named resources) already exist outside stack `stack`: a
+    /// resource of the stack under the same logical id and name does not count. A read, made
+    /// before a change set so that a clash is named instead of failing the change set half-way.
+    async fn taken_names(&self, stack: &str, wanted: &[NamedResource]) -> Result<Vec<NamedResource>, PlatformError>;
 
     /// Makes one change, already checked by the rules of `ops` and passed by the write gate,
     /// whose [`Permit`] is the proof: nothing else can call this. The stream is UPDATING after a

@@ -1,5 +1,6 @@
 //! What CloudFormation would reject, refused before any call with the profile key named.
 
+use super::template::CURATED_PREFIX;
 use crate::settings::{RedshiftMode, Settings};
 
 /// Longest AWS region name today (`ap-southeast-5` and friends), for the default bucket names.
@@ -10,28 +11,22 @@ const DEFAULT_BUCKET_SUFFIX: usize = "-query-results-".len() + 12 + 1 + LONGEST_
 /// The first profile value the template cannot be built from, as (key, what is expected).
 pub fn check(s: &Settings) -> Result<(), (&'static str, String)> {
     let p = &s.platform;
-    if p.lake.raw_bucket.is_none() || p.lake.curated_bucket.is_none() {
-        let stack = &p.stack_name;
-        if stack.chars().any(|c| c.is_ascii_uppercase()) || stack.len() + DEFAULT_BUCKET_SUFFIX > 63 {
-            return Err((
-                "platform.stack_name",
-                format!(
-                    "bucket names default to <stack_name>-<zone>-<account>-<region>, and S3 needs them lowercase and \
-                     at most 63 characters: use a lowercase stack name of at most {} characters, or set \
-                     platform.lake.raw_bucket and platform.lake.curated_bucket (found {stack:?})",
-                    63 - DEFAULT_BUCKET_SUFFIX
-                ),
-            ));
-        }
-    }
-    if p.redshift.mode != RedshiftMode::Off && !is_redshift_name(&p.redshift.name) {
+    // The query-results and trail buckets are always named <stack_name>-<zone>-<account>-<region>
+    // (raw and curated too, unless the profile names them).
+    let stack = &p.stack_name;
+    if stack.chars().any(|c| c.is_ascii_uppercase()) || stack.len() + DEFAULT_BUCKET_SUFFIX > 63 {
         return Err((
-            "platform.redshift.name",
+            "platform.stack_name",
             format!(
-                "expected a Redshift name of 3 to 63 lowercase letters, digits and hyphens starting with a letter, found {:?}",
-                p.redshift.name
+                "the query-results and trail buckets are named <stack_name>-<zone>-<account>-<region>, and S3 needs \
+                 bucket names lowercase and at most 63 characters: use a lowercase stack name of at most {} \
+                 characters (found {stack:?})",
+                63 - DEFAULT_BUCKET_SUFFIX
             ),
         ));
+    }
+    if let Some(problem) = crate::settings::provisioning_name_problem(s) {
+        return Err(problem);
     }
     if p.redshift.mode == RedshiftMode::Cluster && !p.network.enabled {
         return Err((
@@ -41,23 +36,38 @@ pub fn check(s: &Settings) -> Result<(), (&'static str, String)> {
                 .into(),
         ));
     }
-    if !is_glue_name(&p.glue.database) {
-        return Err((
-            "platform.glue.database",
-            format!("expected a Glue database name of lowercase letters, digits and '_', found {:?}", p.glue.database),
-        ));
+    if let Some(location) = &p.glue.script_location {
+        if let Some(writer) = writable_script(s, location) {
+            return Err((
+                "platform.glue.script_location",
+                format!(
+                    "{location} is a place {writer} writes to, so the script could be rewritten by what the platform \
+                     runs: put it in another bucket, or in the curated bucket outside {CURATED_PREFIX}"
+                ),
+            ));
+        }
     }
     Ok(())
 }
 
-fn is_redshift_name(n: &str) -> bool {
-    (3..=63).contains(&n.len())
-        && n.starts_with(|c: char| c.is_ascii_lowercase())
-        && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-fn is_glue_name(n: &str) -> bool {
-    !n.is_empty() && n.len() <= 255 && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+/// Who may write the ETL script at `location` (an `s3://` URI): the ingest Lambda writes the raw
+/// bucket, the Glue job the curated zone's prefix. Default bucket names are matched by their pattern.
+fn writable_script(s: &Settings, location: &str) -> Option<&'static str> {
+    let (bucket, key) = location.strip_prefix("s3://")?.split_once('/')?;
+    let p = &s.platform;
+    let is = |named: &Option<String>, zone: &str| match named {
+        Some(name) => bucket == name,
+        None => {
+            bucket.starts_with(&format!("{}-{zone}-", p.stack_name)) && bucket.ends_with(&format!("-{}", s.aws.region))
+        }
+    };
+    if is(&p.lake.raw_bucket, "raw") {
+        Some("the ingest Lambda")
+    } else if is(&p.lake.curated_bucket, "curated") && key.starts_with(CURATED_PREFIX) {
+        Some("the Glue job")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -79,17 +89,32 @@ mod tests {
     }
 
     #[test]
-    fn a_stack_name_that_makes_bad_bucket_names_is_refused_unless_buckets_are_named() {
+    fn a_stack_name_that_makes_bad_bucket_names_is_refused_even_when_the_zones_are_named() {
         let err = check(&settings(|s| s.platform.stack_name = "Clickstream".into())).unwrap_err();
         assert_eq!(err.0, "platform.stack_name");
         assert!(err.1.contains("lowercase"), "{}", err.1);
         assert!(check(&settings(|s| s.platform.stack_name = "a".repeat(30))).is_err());
+        // The query-results and trail buckets still take the stack's name.
         let named = settings(|s| {
             s.platform.stack_name = "Clickstream".into();
             s.platform.lake.raw_bucket = Some("my-raw".into());
             s.platform.lake.curated_bucket = Some("my-curated".into());
         });
-        assert_eq!(check(&named), Ok(()));
+        assert_eq!(check(&named).map_err(|e| e.0), Err("platform.stack_name"));
+    }
+
+    #[test]
+    fn the_etl_script_must_not_be_where_the_platform_writes() {
+        let at = |location: &str| {
+            check(&settings(|s| s.platform.glue.script_location = Some(location.into()))).map_err(|e| e.0)
+        };
+        assert_eq!(
+            at("s3://clickstream-curated-123456789012-us-east-1/events/curate.py"),
+            Err("platform.glue.script_location")
+        );
+        assert_eq!(at("s3://clickstream-raw-123456789012-us-east-1/curate.py"), Err("platform.glue.script_location"));
+        assert_eq!(at("s3://clickstream-curated-123456789012-us-east-1/scripts/curate.py"), Ok(()));
+        assert_eq!(at("s3://acme-code/curate.py"), Ok(()));
     }
 
     #[test]

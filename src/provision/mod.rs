@@ -2,9 +2,13 @@
 //! before any call, and the plan (a change set read as a diff).
 
 pub mod check;
+pub mod keep;
+pub mod names;
 pub mod plan;
 pub mod template;
 
 pub use check::check;
+pub use keep::{kept_on_delete, kept_text};
+pub use names::named_resources;
 pub use plan::{diff_lines, summary, DiffLine, Progress};
 pub use template::{render, Template, INLINE_TEMPLATE_LIMIT};

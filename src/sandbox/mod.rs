@@ -33,7 +33,7 @@ use crate::model::{
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, ShardPosition,
     StreamFacts, StreamSeries,
 };
-use crate::model::{CapacityMode, DriftedResource, StackEvent, StackSummary};
+use crate::model::{CapacityMode, DriftedResource, NamedResource, StackEvent, StackSummary};
 use crate::platform::{BackendInfo, Permit, Platform, PlatformError, ServiceError};
 use crate::settings::Settings;
 
@@ -424,6 +424,26 @@ impl Platform for Sandbox {
     async fn stack_drift(&self, name: &str) -> Result<Vec<DriftedResource>, PlatformError> {
         self.with_stack(name, |_, _| Ok(()))?;
         self.with_model(|state| state.stack_drift())
+    }
+
+    /// The sandbox's account holds what its one stack deployed: a name of that stack's is taken
+    /// for any other stack, and for another logical id of the same stack.
+    async fn taken_names(&self, stack: &str, wanted: &[NamedResource]) -> Result<Vec<NamedResource>, PlatformError> {
+        self.with_stack(stack, |_, _| Ok(()))?;
+        let region = self.settings.aws.region.clone();
+        self.with_model(|state| {
+            let Some(deployed) = &state.stack else { return Vec::new() };
+            let body = serde_json::json!({"Resources": deployed.resources});
+            let existing = crate::provision::named_resources(&body, Some(stack::SANDBOX_ACCOUNT), &region);
+            let own = |e: &NamedResource, w: &NamedResource| deployed.name == stack && e.logical_id == w.logical_id;
+            wanted
+                .iter()
+                .filter(|w| {
+                    existing.iter().any(|e| e.resource_type == w.resource_type && e.name == w.name && !own(e, w))
+                })
+                .cloned()
+                .collect()
+        })
     }
 
     async fn apply(&self, change: &Change, _permit: &Permit) -> Result<Applied, PlatformError> {

@@ -89,6 +89,8 @@ pub struct Session {
     pub gate: Gate,
     /// SQL run from `:athena` and `lakeops query`.
     pub history: QueryHistory,
+    /// The profile's region: what `${AWS::Region}` in a template's names stands for.
+    pub region: String,
 }
 
 impl Session {
@@ -102,6 +104,7 @@ impl Session {
             backend,
             gate: Gate::new(readonly, journal, &loaded.profile, backend.as_str(), problems),
             history: QueryHistory::new(paths.query_history_file()),
+            region: loaded.settings.aws.region.clone(),
         }
     }
 

@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use super::{Failure, Session};
-use crate::model::StackEvent;
-use crate::platform::Platform;
+use crate::model::{Applied, Change, NamedResource, StackEvent};
+use crate::platform::gate::GateError;
+use crate::platform::{Platform, PlatformError, ServiceError};
 use crate::provision::{self, Progress, Template};
 use crate::settings::Loaded;
 
@@ -20,6 +21,56 @@ pub fn template(loaded: &Loaded) -> Result<Template, Failure> {
     let template = provision::render(&loaded.settings);
     template.check_size().map_err(Failure::Invalid)?;
     Ok(template)
+}
+
+/// The code of a plan refused because a name the template creates is taken outside the stack.
+pub const NAME_TAKEN: &str = "NameTaken";
+
+/// Plans the stack: before the change set is made, every name the template creates is looked
+/// up, and a name taken outside the stack refuses the plan with the resource and the name (a
+/// change set would otherwise fail at ExecuteChangeSet with "already exists" and no word of
+/// which). Read-only mode refuses first, without a call. Any other change goes to the gate.
+pub async fn plan(
+    session: &Session,
+    platform: &dyn Platform,
+    change: &Change,
+    detail: &str,
+) -> Result<Applied, GateError> {
+    if let Change::PlanStack { stack, template, .. } = change {
+        session.gate.check(change, detail)?;
+        let body: serde_json::Value = serde_json::from_str(template)
+            .map_err(|e| PlatformError::failed("lakeops", format!("the template is not JSON: {e}")))?;
+        let wanted = provision::named_resources(&body, None, &session.region);
+        let taken = platform.taken_names(stack, &wanted).await?;
+        if !taken.is_empty() {
+            let message = taken_text(stack, &taken);
+            session.gate.record(change.action(), stack, detail, &format!("refused: {message}"));
+            return Err(PlatformError::answered("CloudFormation", ServiceError::new(NAME_TAKEN, message)).into());
+        }
+    }
+    session.gate.apply(platform, change, detail).await
+}
+
+fn taken_text(stack: &str, taken: &[NamedResource]) -> String {
+    let list: Vec<String> =
+        taken.iter().map(|t| format!("{} {:?} ({})", t.resource_type, t.name, t.logical_id)).collect();
+    format!(
+        "{} already exist{} outside stack {stack}: {}; CloudFormation would fail creating {}. Set other names in the \
+         profile (or another platform.stack_name, from which unset names are derived), or delete what is in the way",
+        if taken.len() == 1 { "a resource the template names" } else { "resources the template names" },
+        if taken.len() == 1 { "s" } else { "" },
+        list.join(", "),
+        if taken.len() == 1 { "it" } else { "them" }
+    )
+}
+
+/// A plan's failure for a headless command: a taken name is bad input (exit 2), like a profile
+/// value CloudFormation would reject.
+pub fn plan_failure(e: GateError) -> Failure {
+    match e {
+        GateError::Platform(p) if p.code() == Some(NAME_TAKEN) => Failure::Invalid(p.to_string()),
+        other => other.into(),
+    }
 }
 
 /// Follows the operation on `stack` that began after `since_ms` (the platform's time) until it

@@ -14,6 +14,15 @@ const OPTIONAL_KEYS: &[&str] = &[
     "platform.lake.raw_bucket",
     "platform.lake.curated_bucket",
     "platform.glue.script_location",
+    // Derived from the stack name when unset (settings/naming.rs).
+    "platform.stream.name",
+    "platform.lambda.function",
+    "platform.dlq.queue",
+    "platform.glue.database",
+    "platform.glue.crawler",
+    "platform.glue.job",
+    "platform.redshift.name",
+    "platform.athena.workgroup",
 ];
 
 struct Schema {

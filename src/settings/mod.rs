@@ -8,6 +8,7 @@
 mod error;
 mod keys;
 mod model;
+mod naming;
 pub mod paths;
 pub mod profile;
 pub mod theme;
@@ -16,6 +17,7 @@ mod validate;
 pub use error::{did_you_mean, nearest, SettingsError};
 pub use keys::known_keys;
 pub use model::*;
+pub use naming::provisioning_name_problem;
 pub use paths::Paths;
 pub use theme::Theme;
 
@@ -103,8 +105,9 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
     layers.push(flag_layer);
 
     let merged = builder.build().map_err(|e| config_error(e, &layers))?;
-    let settings: Settings = merged.try_deserialize().map_err(|e| config_error(e, &layers))?;
-    validate::validate(&settings)
+    let mut settings: Settings = merged.try_deserialize().map_err(|e| config_error(e, &layers))?;
+    let derived = naming::derive(&mut settings, |key| layers.iter().any(|l| keys::contains(&l.table, key)));
+    validate::validate(&settings, &derived)
         .map_err(|(key, message)| SettingsError::new(origin_of(key, &layers), Some(key), message))?;
 
     let theme_name = settings.console.theme.clone();

@@ -51,6 +51,7 @@ pub struct PlatformSettings {
     pub glue: GlueSettings,
     pub redshift: RedshiftSettings,
     pub athena: AthenaSettings,
+    #[serde(default)]
     pub dlq: DlqSettings,
     pub alarms: AlarmSettings,
     pub network: NetworkSettings,
@@ -66,6 +67,8 @@ pub enum StreamMode {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StreamSettings {
+    /// Derived from the stack name when the profile does not set it (settings/naming.rs).
+    #[serde(default)]
     pub name: String,
     pub mode: StreamMode,
     pub shards: u32,
@@ -75,6 +78,8 @@ pub struct StreamSettings {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LambdaSettings {
+    /// Derived from the stack name when the profile does not set it (settings/naming.rs).
+    #[serde(default)]
     pub function: String,
     pub batch_size: u32,
 }
@@ -90,8 +95,12 @@ pub struct LakeSettings {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GlueSettings {
+    // The three names are derived from the stack name when the profile does not set them.
+    #[serde(default)]
     pub database: String,
+    #[serde(default)]
     pub crawler: String,
+    #[serde(default)]
     pub job: String,
     pub schedule: String,
     /// S3 URI of the ETL script for provisioning; unset: `s3://<curated bucket>/scripts/<job>.py`.
@@ -104,21 +113,27 @@ pub use crate::model::RedshiftMode;
 #[serde(deny_unknown_fields)]
 pub struct RedshiftSettings {
     pub mode: RedshiftMode,
+    /// Derived from the stack name when the profile does not set it (settings/naming.rs).
+    #[serde(default)]
     pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AthenaSettings {
+    /// Derived from the stack name when the profile does not set it (settings/naming.rs).
+    #[serde(default)]
     pub workgroup: String,
     pub bytes_scanned_cutoff: u64,
     pub price_per_tb_usd: f64,
     pub minimum_billed_mb: u64,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DlqSettings {
+    /// Derived from the stack name when the profile does not set it (settings/naming.rs).
+    #[serde(default)]
     pub queue: String,
 }
 

@@ -1,9 +1,11 @@
 //! Values that parse but cannot be right: each rule names its key and what is expected.
 
 use super::model::Settings;
+use super::naming::first_bad;
 
-/// The first impossible value, as (key, what is expected).
-pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
+/// The first impossible value, as (key, what is expected). `derived` are the name keys the
+/// profile left to the stack name (checked before provisioning, not here).
+pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, String)> {
     check("name", !s.name.trim().is_empty(), || "expected a non-empty profile name".into())?;
     check("aws.region", is_region(&s.aws.region), || {
         format!("expected an AWS region such as eu-west-1, found {:?}", s.aws.region)
@@ -27,10 +29,11 @@ pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
             s.platform.stack_name
         )
     })?;
+    // Names the profile sets; those derived from the stack name are checked before provisioning.
+    if let Some(problem) = first_bad(s, |key| !derived.contains(&key), |_| false) {
+        return Err(problem);
+    }
     let stream = &s.platform.stream;
-    check("platform.stream.name", is_stream_name(&stream.name), || {
-        format!("expected a stream name of 1 to 128 letters, digits, '_', '-' or '.', found {:?}", stream.name)
-    })?;
     range("platform.stream.shards", stream.shards as f64, 1.0, 10_000.0, "shards (the per-stream maximum is 10,000)")?;
     range(
         "platform.stream.retention_hours",
@@ -39,9 +42,6 @@ pub fn validate(s: &Settings) -> Result<(), (&'static str, String)> {
         8_760.0,
         "hours (Kinesis keeps 24 h to 365 days)",
     )?;
-    check("platform.lambda.function", !s.platform.lambda.function.trim().is_empty(), || {
-        "expected a function name".into()
-    })?;
     range("platform.lambda.batch_size", s.platform.lambda.batch_size as f64, 1.0, 10_000.0, "records")?;
     range("platform.lake.glacier_after_days", s.platform.lake.glacier_after_days as f64, 1.0, 36_500.0, "days")?;
     for (key, bucket) in [
@@ -153,10 +153,6 @@ fn is_stack_name(n: &str) -> bool {
     n.len() <= 128
         && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
-
-fn is_stream_name(n: &str) -> bool {
-    (1..=128).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
 }
 
 /// S3's rule for a bucket name (the virtual-host-safe subset: no dots).

@@ -42,12 +42,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             error,
             &format!("KEY=VALUE … then {confirm}; {cancel} cancels"),
         ),
-        Mode::DeleteStack { stack, input, error } => typed_line(
+        Mode::DeleteStack { stack, kept, input, error } => typed_line(
             theme,
             &format!("type {stack} to DELETE it: "),
             input,
             error,
-            &format!("every resource but the buckets and the key goes; {cancel} keeps it"),
+            &format!("everything else goes ({kept}); {cancel} keeps the stack"),
         ),
         Mode::Pick(picker) => keys_line(
             theme,

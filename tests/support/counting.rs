@@ -9,7 +9,7 @@ use lakeops::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use lakeops::model::{DriftedResource, StackEvent, StackSummary};
+use lakeops::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 use lakeops::platform::{BackendInfo, Permit, Platform, PlatformError};
 
 pub struct Counting {
@@ -53,6 +53,9 @@ impl Platform for Counting {
     }
     async fn read_peek(&self, cursor: &mut PeekCursor, limit: usize) -> Result<Vec<PeekRecord>, PlatformError> {
         self.inner.read_peek(cursor, limit).await
+    }
+    async fn taken_names(&self, stack: &str, wanted: &[NamedResource]) -> Result<Vec<NamedResource>, PlatformError> {
+        self.inner.taken_names(stack, wanted).await
     }
     async fn glue_overview(&self) -> Result<GlueOverview, PlatformError> {
         self.inner.glue_overview().await

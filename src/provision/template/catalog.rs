@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{arn, r, sub, Builder};
+use super::{arn, r, sub, Builder, CURATED_PREFIX};
 
 pub fn add(b: &mut Builder) {
     let p = &b.settings.platform;
@@ -67,7 +67,7 @@ pub fn add(b: &mut Builder) {
                 "--enable-continuous-cloudwatch-log": "true",
                 "--job-bookmark-option": "job-bookmark-enable",
                 "--raw_path": sub("s3://${RawBucket}/"),
-                "--curated_path": sub("s3://${CuratedBucket}/events/"),
+                "--curated_path": sub(&format!("s3://${{CuratedBucket}}/{CURATED_PREFIX}")),
                 "--database": r("GlueDatabase"),
             },
             "Tags": {"lakeops:stack": stack, "lakeops:layer": "processing"},
@@ -87,11 +87,14 @@ pub fn add(b: &mut Builder) {
     let workgroup = p.athena.workgroup.clone();
     b.add(
         "AthenaWorkgroup",
-        json!({"Type": "AWS::Athena::WorkGroup", "Properties": {
+        // Kept on delete: its saved queries and query history are the team's work, not the stack's.
+        json!({"Type": "AWS::Athena::WorkGroup", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+        "Properties": {
             "Name": workgroup,
             "Description": "on-call and analysts' queries over the lake",
             "State": "ENABLED",
-            "RecursiveDeleteOption": true,
+            // Never delete saved queries with the workgroup (the workgroup is retained besides).
+            "RecursiveDeleteOption": false,
             "WorkGroupConfiguration": {
                 "EnforceWorkGroupConfiguration": true,
                 "PublishCloudWatchMetricsEnabled": true,

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{arn, sub, Builder};
+use super::{arn, r, sub, Builder, CURATED_PREFIX};
 use crate::settings::RedshiftMode;
 
 pub fn add(b: &mut Builder) {
@@ -13,6 +13,8 @@ pub fn add(b: &mut Builder) {
     let objects = |bucket: &str| sub(&format!("${{{bucket}.Arn}}/*"));
     let key = json!({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": arn("DataKey")});
     let account_root = json!({"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")});
+    // A service may assume a role only on behalf of this account (the confused-deputy guard).
+    let this_account = json!({"StringEquals": {"aws:SourceAccount": r("AWS::AccountId")}});
 
     role(
         b,
@@ -20,6 +22,7 @@ pub fn add(b: &mut Builder) {
         &format!("{stack}-ingestion"),
         "producers put clickstream events on the stream",
         account_root.clone(),
+        Value::Null,
         vec![
             json!({"Effect": "Allow", "Action": ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
                    "Resource": arn("Stream")}),
@@ -56,6 +59,7 @@ pub fn add(b: &mut Builder) {
         &format!("{stack}-processing-lambda"),
         "the ingest Lambda reads the stream and writes the raw zone",
         json!({"Service": "lambda.amazonaws.com"}),
+        this_account.clone(),
         lambda,
     );
 
@@ -67,10 +71,14 @@ pub fn add(b: &mut Builder) {
         &format!("{stack}-processing-glue"),
         "the crawler and the ETL job read the raw zone and write the curated zone and the catalog",
         json!({"Service": "glue.amazonaws.com"}),
+        this_account.clone(),
         vec![
             json!({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [objects("RawBucket"), objects("CuratedBucket")]}),
             json!({"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [arn("RawBucket"), arn("CuratedBucket")]}),
-            json!({"Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"], "Resource": objects("CuratedBucket")}),
+            // Writes only under the curated zone's prefix: the job's script (scripts/ by default) stays
+            // read-only to the job that runs it.
+            json!({"Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"],
+                   "Resource": sub(&format!("${{CuratedBucket.Arn}}/{CURATED_PREFIX}*"))}),
             json!({"Effect": "Allow", "Action": ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable",
                                                  "glue:UpdateTable", "glue:GetPartition", "glue:GetPartitions",
                                                  "glue:BatchCreatePartition", "glue:BatchGetPartition"],
@@ -91,6 +99,7 @@ pub fn add(b: &mut Builder) {
             &format!("{stack}-warehouse-loading"),
             "Redshift COPY reads the curated zone",
             json!({"Service": ["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"]}),
+            this_account.clone(),
             vec![
                 json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": objects("CuratedBucket")}),
                 json!({"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": arn("CuratedBucket")}),
@@ -98,6 +107,27 @@ pub fn add(b: &mut Builder) {
                        "Resource": catalog.clone()}),
                 key.clone(),
             ],
+        );
+    }
+
+    if b.network() {
+        let flow_logs = sub(&format!(
+            "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{}:*",
+            super::network::flow_log_group(&stack)
+        ));
+        role(
+            b,
+            "FlowLogsRole",
+            &format!("{stack}-network-flow-logs"),
+            "VPC flow logs deliver the platform's network traffic records to CloudWatch Logs",
+            json!({"Service": "vpc-flow-logs.amazonaws.com"}),
+            json!({
+                "StringEquals": {"aws:SourceAccount": r("AWS::AccountId")},
+                "ArnLike": {"aws:SourceArn": sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*")}
+            }),
+            vec![json!({"Effect": "Allow",
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+                        "Resource": flow_logs})],
         );
     }
 
@@ -111,6 +141,7 @@ pub fn add(b: &mut Builder) {
         &format!("{stack}-analysis"),
         "analysts and on-call query the lake with Athena",
         account_root,
+        Value::Null,
         vec![
             json!({"Effect": "Allow", "Action": ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution",
                                                  "athena:GetQueryResults", "athena:ListQueryExecutions", "athena:BatchGetQueryExecution",
@@ -138,15 +169,26 @@ fn catalog_resources(database: &str) -> Value {
     ])
 }
 
-fn role(b: &mut Builder, id: &str, name: &str, description: &str, principal: Value, statements: Vec<Value>) {
+/// A role `principal` may assume (under `condition`, unless it is null) with `statements` as its only policy.
+fn role(
+    b: &mut Builder,
+    id: &str,
+    name: &str,
+    description: &str,
+    principal: Value,
+    condition: Value,
+    statements: Vec<Value>,
+) {
+    let mut trust = json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"});
+    if !condition.is_null() {
+        trust["Condition"] = condition;
+    }
     b.add(
         id,
         json!({"Type": "AWS::IAM::Role", "Properties": {
             "RoleName": name,
             "Description": description,
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
-            ]},
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [trust]},
             "Policies": [{"PolicyName": "least-privilege", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}],
             "Tags": b.tags("security"),
         }}),

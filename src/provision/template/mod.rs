@@ -14,6 +14,9 @@ use serde_json::{json, Map, Value};
 
 use crate::settings::Settings;
 
+/// Where the Glue job writes in the curated bucket, and the only prefix its role may write.
+pub const CURATED_PREFIX: &str = "events/";
+
 /// CloudFormation's limit for a template passed inline (AWS-FACTS.md).
 pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
 

@@ -6,7 +6,15 @@ use std::net::Ipv4Addr;
 
 use serde_json::{json, Value};
 
-use super::{r, Builder};
+use super::{arn, r, Builder};
+
+/// Days the VPC flow log group keeps records.
+const FLOW_LOG_DAYS: u32 = 365;
+
+/// The log group VPC flow logs go to.
+pub fn flow_log_group(stack: &str) -> String {
+    format!("/lakeops/{stack}/vpc-flow-logs")
+}
 
 /// The subnets, as (logical id, public?, AZ index).
 const SUBNETS: [(&str, bool, usize); 4] = [
@@ -113,6 +121,7 @@ pub fn add(b: &mut Builder) {
             "Tags": b.tags("network"),
         }}),
     );
+    flow_logs(b);
     b.output("VpcId", "the platform's VPC", r("Vpc"));
 }
 
@@ -135,4 +144,28 @@ fn route_table(b: &mut Builder, kind: &str, target: Value, subnets: &[&str]) {
             }}),
         );
     }
+}
+
+/// Every accepted and rejected connection in the VPC, to an encrypted log group.
+fn flow_logs(b: &mut Builder) {
+    b.add(
+        "FlowLogGroup",
+        json!({"Type": "AWS::Logs::LogGroup", "Properties": {
+            "LogGroupName": flow_log_group(b.stack()),
+            "RetentionInDays": FLOW_LOG_DAYS,
+            "KmsKeyId": arn("DataKey"),
+        }}),
+    );
+    b.add(
+        "FlowLog",
+        json!({"Type": "AWS::EC2::FlowLog", "Properties": {
+            "ResourceId": r("Vpc"),
+            "ResourceType": "VPC",
+            "TrafficType": "ALL",
+            "LogDestinationType": "cloud-watch-logs",
+            "LogGroupName": r("FlowLogGroup"),
+            "DeliverLogsPermissionArn": arn("FlowLogsRole"),
+            "Tags": b.tags("network"),
+        }}),
+    );
 }

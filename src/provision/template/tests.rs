@@ -82,7 +82,7 @@ fn the_default_profile_builds_every_layer() {
     assert_eq!(count(&t, "AWS::EC2::Subnet"), 4);
     assert_eq!(count(&t, "AWS::S3::Bucket"), 4);
     assert_eq!(count(&t, "AWS::S3::BucketPolicy"), 4);
-    assert_eq!(count(&t, "AWS::IAM::Role"), 5);
+    assert_eq!(count(&t, "AWS::IAM::Role"), 6);
     assert_eq!(count(&t, "AWS::CloudWatch::Alarm"), 6);
     assert_references_resolve(&t);
     t.check_size().expect("the full platform fits inline");
@@ -268,4 +268,65 @@ fn the_inline_code_fits_and_the_size_limit_is_named() {
     t.body["Description"] = Value::String("x".repeat(INLINE_TEMPLATE_LIMIT));
     let err = t.check_size().unwrap_err();
     assert!(err.contains("51200 bytes") && err.contains("over CloudFormation's inline limit"), "{err}");
+}
+
+#[test]
+fn deleting_the_stack_keeps_the_warehouse_and_the_saved_queries() {
+    let t = render(&settings(|_| {}));
+    let namespace = &t.resources()["WarehouseNamespace"];
+    assert_eq!(namespace["DeletionPolicy"], "Retain");
+    assert_eq!(namespace["UpdateReplacePolicy"], "Retain");
+    let workgroup = &t.resources()["AthenaWorkgroup"];
+    assert_eq!(workgroup["Properties"]["RecursiveDeleteOption"], false);
+    assert_eq!(workgroup["DeletionPolicy"], "Retain");
+}
+
+#[test]
+fn service_roles_trust_their_service_only_on_behalf_of_this_account() {
+    let t = render(&settings(|_| {}));
+    let mut services = 0;
+    for (id, r) in t.resources().iter().filter(|(_, r)| r["Type"] == "AWS::IAM::Role") {
+        let trust = &r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+        if trust["Principal"].get("Service").is_none() {
+            continue;
+        }
+        services += 1;
+        assert_eq!(trust["Condition"]["StringEquals"]["aws:SourceAccount"]["Ref"], "AWS::AccountId", "{id}");
+    }
+    assert_eq!(services, 4, "lambda, glue, warehouse loading, flow logs");
+    let flow = &t.resources()["FlowLogsRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(
+        flow["Condition"]["ArnLike"]["aws:SourceArn"]["Fn::Sub"],
+        "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*"
+    );
+}
+
+#[test]
+fn the_glue_job_can_read_its_script_but_write_only_the_curated_prefix() {
+    let t = render(&settings(|_| {}));
+    let script = &t.resources()["CurateJob"]["Properties"]["Command"]["ScriptLocation"]["Fn::If"][2]["Fn::Sub"];
+    let script = script.as_str().unwrap_or_default().trim_start_matches("s3://${CuratedBucket}/").to_string();
+    let statements = t.resources()["ProcessingGlueRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let writes: Vec<&Value> = statements.iter().filter(|s| s["Action"].to_string().contains("s3:PutObject")).collect();
+    assert_eq!(writes.len(), 1);
+    let written = writes[0]["Resource"]["Fn::Sub"].as_str().unwrap_or_default();
+    assert_eq!(written, format!("${{CuratedBucket.Arn}}/{CURATED_PREFIX}*"));
+    assert!(!script.starts_with(CURATED_PREFIX), "the script {script} is under the writable {CURATED_PREFIX}");
+    let reads = statements.iter().find(|s| s["Action"].to_string().contains("s3:GetObject")).expect("reads");
+    assert!(reads["Resource"].to_string().contains("${CuratedBucket.Arn}/*"), "the job reads its script");
+}
+
+#[test]
+fn the_vpc_logs_its_flows_to_an_encrypted_group() {
+    let t = render(&settings(|_| {}));
+    let flow = &t.resources()["FlowLog"]["Properties"];
+    assert_eq!(flow["ResourceId"]["Ref"], "Vpc");
+    assert_eq!(flow["TrafficType"], "ALL");
+    assert_eq!(flow["LogGroupName"]["Ref"], "FlowLogGroup");
+    assert_eq!(t.resources()["FlowLogGroup"]["Properties"]["KmsKeyId"]["Fn::GetAtt"][0], "DataKey");
+    let off = render(&settings(|s| s.platform.network.enabled = false));
+    assert!(!off.resources().contains_key("FlowLog") && !off.resources().contains_key("FlowLogsRole"));
 }

@@ -25,7 +25,11 @@ fn private_subnets() -> Value {
 fn serverless(b: &mut Builder, name: &str) {
     b.add(
         "WarehouseNamespace",
-        json!({"Type": "AWS::RedshiftServerless::Namespace", "Properties": {
+        // The warehouse's data outlives the stack: a delete or a replacement keeps the namespace
+        // (CloudFormation takes `Snapshot` only for provisioned clusters, not for Serverless
+        // namespaces); only the workgroup, the compute, goes.
+        json!({"Type": "AWS::RedshiftServerless::Namespace", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+        "Properties": {
             "NamespaceName": name,
             "AdminUsername": "lakeops_admin",
             "ManageAdminPassword": true,
