@@ -3,7 +3,7 @@
 pub mod athena;
 pub mod athena_readonly;
 #[cfg(test)]
-mod athena_readonly_tests;
+mod tests_athena_readonly;
 pub mod audit;
 pub mod change;
 pub mod format;
@@ -17,5 +17,5 @@ pub mod refusal;
 pub mod reshard;
 pub mod results;
 #[cfg(test)]
-mod results_tests;
+mod tests_results;
 pub mod shard_map;
