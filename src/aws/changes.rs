@@ -17,18 +17,14 @@ impl AwsPlatform {
                 })
             }
             Change::EnhancedMonitoring { stream, on } => {
-                kinesis::set_enhanced_monitoring(&self.kinesis, stream, *on).await?;
-                Ok(Applied::Done)
+                kinesis::set_enhanced_monitoring(&self.kinesis, stream, *on).await
             }
             Change::Glue(change) => glue::change(&self.glue, change).await,
             Change::StartQuery(request) => {
                 self.call("StartQueryExecution", athena::start(&self.athena, request)).await.map(Applied::Answer)
             }
-            Change::StopQuery { id } => {
-                athena::stop(&self.athena, id).await?;
-                Ok(Applied::Done)
-            }
-            Change::SaveQuery(query) => athena::save_query(&self.athena, query).await.map(Applied::Answer),
+            Change::StopQuery { id } => athena::stop(&self.athena, id).await,
+            Change::SaveQuery(query) => athena::save_query(&self.athena, query).await,
             Change::PlanStack { stack: name, template, parameters } => {
                 let now_ms = chrono::Utc::now().timestamp_millis();
                 let plan = stack::plan(&self.cloudformation, name, template, parameters, now_ms);
