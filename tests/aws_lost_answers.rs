@@ -206,6 +206,13 @@ async fn apply(f: &Fixture, change: &Change) -> Result<lakeops::model::Applied, 
     }
 }
 
+/// Plans `stack` through the gate: its change set.
+async fn planned(f: &Fixture, stack: &str) -> String {
+    let change = Change::PlanStack { stack: stack.to_string(), template: TEMPLATE.into(), parameters: vec![] };
+    let plan = apply(f, &change).await.expect("plan").into_plan().expect("a plan");
+    plan.change_set.expect("a change set")
+}
+
 #[tokio::test]
 async fn enhanced_monitoring_whose_answer_is_lost_is_read_back_from_the_stream() {
     let stream = unique("lost-metrics");
@@ -369,4 +376,76 @@ async fn athena_changes_whose_answer_is_lost_are_read_back_not_repeated() {
     let err = apply(&f, &Change::SaveQuery(other)).await.unwrap_err();
     assert_eq!(err.outcome(), "did not land", "{err}");
     assert!(f.outcome("athena.save-query").starts_with("did not land: "));
+}
+
+/// The stack's status, or `None` when CloudFormation no longer knows it.
+async fn stack_status(stack: &str) -> Option<String> {
+    let cloudformation = aws_sdk_cloudformation::Client::new(&sdk_config().await);
+    let out = cloudformation.describe_stacks().stack_name(stack).send().await.ok()?;
+    out.stacks().first().and_then(|s| s.stack_status()).map(|s| s.as_str().to_string())
+}
+
+#[tokio::test]
+async fn stack_changes_whose_answer_is_lost_are_read_back_not_repeated() {
+    let f = fixture("").await;
+
+    // Apply: not forwarded (did not land: the change set is still AVAILABLE), then a 500 after
+    // moto executed it (landed).
+    let stack = unique("lost-apply");
+    let change_set = planned(&f, &stack).await;
+    let change = Change::ApplyPlan { stack: stack.clone(), change_set: change_set.clone() };
+    fail_next("ExecuteChangeSet", &stack, LostAnswer::NotForwarded, 1);
+    let before = asked("ExecuteChangeSet");
+    let err = apply(&f, &change).await.unwrap_err();
+    assert_eq!(asked("ExecuteChangeSet") - before, 1, "ExecuteChangeSet was sent once, not retried");
+    assert!(
+        err.to_string().contains("did not land (read back: change set ") && err.to_string().contains("AVAILABLE"),
+        "{err}"
+    );
+    assert_eq!(stack_status(&stack).await.as_deref(), Some("REVIEW_IN_PROGRESS"));
+    fail_next("ExecuteChangeSet", &stack, LostAnswer::ServerError, 1);
+    let before = asked("ExecuteChangeSet");
+    apply(&f, &change).await.expect("the apply landed");
+    assert_eq!(asked("ExecuteChangeSet") - before, 1, "ExecuteChangeSet was sent once, not retried");
+    let outcome = f.outcome("stack.apply");
+    assert!(
+        outcome.starts_with("landed (confirmed by reading back: change set ") && outcome.contains("EXECUTE_COMPLETE"),
+        "{outcome}"
+    );
+    assert_eq!(stack_status(&stack).await.as_deref(), Some("CREATE_COMPLETE"));
+
+    // Delete: not forwarded (the stack is still there), then dropped after moto deleted it.
+    let change = Change::DeleteStack { stack: stack.clone() };
+    fail_next("DeleteStack", &stack, LostAnswer::NotForwarded, 1);
+    let before = asked("DeleteStack");
+    let err = apply(&f, &change).await.unwrap_err();
+    assert_eq!(asked("DeleteStack") - before, 1, "DeleteStack was sent once, not retried");
+    assert!(err.to_string().contains(&format!("did not land (read back: {stack} is CREATE_COMPLETE)")), "{err}");
+    fail_next("DeleteStack", &stack, LostAnswer::Dropped, 1);
+    let before = asked("DeleteStack");
+    apply(&f, &change).await.expect("the delete landed");
+    assert_eq!(asked("DeleteStack") - before, 1);
+    let outcome = f.outcome("stack.delete");
+    assert!(outcome.starts_with(&format!("landed (confirmed by reading back: {stack} is gone)")), "{outcome}");
+    assert_eq!(stack_status(&stack).await, None);
+
+    // Discard: not forwarded (the change set is still there), then a 500 after moto deleted it.
+    let stack = unique("lost-discard");
+    let change_set = planned(&f, &stack).await;
+    let change = Change::DiscardPlan { stack: stack.clone(), change_set };
+    fail_next("DeleteChangeSet", &stack, LostAnswer::NotForwarded, 1);
+    let before = asked("DeleteChangeSet");
+    let err = apply(&f, &change).await.unwrap_err();
+    assert_eq!(asked("DeleteChangeSet") - before, 1, "DeleteChangeSet was sent once, not retried");
+    assert_eq!(err.outcome(), "did not land", "{err}");
+    fail_next("DeleteChangeSet", &stack, LostAnswer::ServerError, 1);
+    let before = asked("DeleteChangeSet");
+    apply(&f, &change).await.expect("the discard landed");
+    assert_eq!(asked("DeleteChangeSet") - before, 1);
+    let outcome = f.outcome("stack.discard-plan");
+    assert!(
+        outcome.starts_with(&format!("landed (confirmed by reading back: {stack} has no change set ")),
+        "{outcome}"
+    );
+    assert_eq!(stack_status(&stack).await, None, "the stack the plan made in review went with it");
 }

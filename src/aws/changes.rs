@@ -31,16 +31,13 @@ impl AwsPlatform {
                 self.call("CreateChangeSet", plan).await
             }
             Change::ApplyPlan { stack: name, change_set } => {
-                self.call("ExecuteChangeSet", stack::apply(&self.cloudformation, name, change_set)).await?;
-                Ok(Applied::Done)
+                self.call("ExecuteChangeSet", stack::apply(&self.cloudformation, name, change_set)).await
             }
             Change::DiscardPlan { stack: name, change_set } => {
-                self.call("DeleteChangeSet", stack::discard(&self.cloudformation, name, change_set)).await?;
-                Ok(Applied::Done)
+                self.call("DeleteChangeSet", stack::discard(&self.cloudformation, name, change_set)).await
             }
             Change::DeleteStack { stack: name } => {
-                self.call("DeleteStack", stack::delete(&self.cloudformation, name)).await?;
-                Ok(Applied::Done)
+                self.call("DeleteStack", stack::delete(&self.cloudformation, name)).await
             }
             Change::Sandbox(SandboxChange::Fault { .. } | SandboxChange::Reset) => Err(PlatformError::failed(
                 "lakeops",
