@@ -207,10 +207,13 @@ async fn read_only_makes_no_call() {
 }
 
 mod mocked {
-    //! What moto does not serve: BatchStopJobRun and GetCrawlerMetrics.
+    //! What moto does not serve: BatchStopJobRun (also with its answer lost) and GetCrawlerMetrics.
     use aws_sdk_glue::operation::batch_stop_job_run::BatchStopJobRunOutput;
     use aws_sdk_glue::operation::get_crawler_metrics::GetCrawlerMetricsOutput;
-    use aws_sdk_glue::types::{BatchStopJobRunError, BatchStopJobRunSuccessfulSubmission, CrawlerMetrics, ErrorDetail};
+    use aws_sdk_glue::operation::get_job_run::GetJobRunOutput;
+    use aws_sdk_glue::types::{
+        BatchStopJobRunError, BatchStopJobRunSuccessfulSubmission, CrawlerMetrics, ErrorDetail, JobRun, JobRunState,
+    };
     use aws_sdk_glue::Client;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
     use lakeops::aws::glue::{change, crawler_metrics};
@@ -255,6 +258,51 @@ mod mocked {
         let error = change(&client, &stop()).await.unwrap_err().to_string();
         assert!(error.contains("InvalidInputException: Job run jr_1 is not running"), "{error}");
         assert!(!error.contains('\u{1b}'), "escape sequences never pass: {error:?}");
+    }
+
+    /// A client that retries as lakeops' own do (3 attempts), so a change sent once shows it.
+    fn retrying(rules: &[&aws_smithy_mocks::Rule]) -> Client {
+        mock_client!(aws_sdk_glue, RuleMode::MatchAny, rules.iter().copied(), |c| c
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3)))
+    }
+
+    fn run_in(state: JobRunState) -> GetJobRunOutput {
+        GetJobRunOutput::builder().job_run(JobRun::builder().id("jr_1").job_run_state(state).build()).build()
+    }
+
+    #[tokio::test]
+    async fn a_stop_whose_answer_is_lost_is_sent_once_and_read_back_from_the_run() {
+        // moto serves no BatchStopJobRun: a 500 after the run was stopped, then GetJobRun.
+        let lost = mock!(Client::batch_stop_job_run)
+            .sequence()
+            .http_status(500, Some(r#"{"__type":"InternalServiceException","message":"lost"}"#.into()))
+            .repeatedly()
+            .build();
+        let stopping = mock!(Client::get_job_run)
+            .match_requests(|r| r.job_name() == Some("curate") && r.run_id() == Some("jr_1"))
+            .then_output(|| run_in(JobRunState::Stopping));
+        let client = retrying(&[&lost, &stopping]);
+        let applied = change(&client, &stop()).await.expect("the stop landed");
+        assert_eq!(lost.num_calls(), 1, "BatchStopJobRun was sent once, not retried");
+        assert_eq!(applied.answer(), "run jr_1 is STOPPING");
+        let confirmation = applied.confirmation().unwrap_or_default();
+        assert!(
+            confirmation.starts_with("landed (confirmed by reading back: run jr_1 of curate is STOPPING)"),
+            "{confirmation}"
+        );
+
+        // The run still RUNNING: the stop did not land, and that is what is said.
+        let lost = mock!(Client::batch_stop_job_run)
+            .sequence()
+            .http_status(503, Some(r#"{"__type":"InternalServiceException","message":"lost"}"#.into()))
+            .repeatedly()
+            .build();
+        let running = mock!(Client::get_job_run).then_output(|| run_in(JobRunState::Running));
+        let client = retrying(&[&lost, &running]);
+        let error = change(&client, &stop()).await.unwrap_err();
+        assert_eq!(lost.num_calls(), 1);
+        assert_eq!(error.outcome(), "did not land");
+        assert!(error.to_string().contains("read back: run jr_1 of curate is RUNNING"), "{error}");
     }
 
     #[tokio::test]

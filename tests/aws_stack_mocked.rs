@@ -1,6 +1,7 @@
 //! CloudFormation answers moto does not give, on `aws-smithy-mocks`: a change set with property
 //! details and a replacement, CloudFormation's "no changes" failure, per-resource events of a
-//! failed update, a stack whose creation failed, and drift detection.
+//! failed update, a stack whose creation failed, drift detection, and an apply whose answer was
+//! lost after the change sets were dropped.
 
 use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
 use aws_sdk_cloudformation::operation::delete_change_set::DeleteChangeSetOutput;
@@ -185,4 +186,64 @@ async fn drift_lists_the_modified_resources_with_their_properties() {
         (p.path.as_str(), p.expected.as_str(), p.actual.as_str(), p.difference.as_str()),
         ("/ShardCount", "4", "6", "NOT_EQUAL")
     );
+}
+
+/// A Query-protocol error answer with `code`.
+fn error_xml(code: &str) -> Option<String> {
+    Some(format!(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{code}</Message></Error>\
+         <RequestId>mock</RequestId></ErrorResponse>"
+    ))
+}
+
+#[tokio::test]
+async fn an_apply_whose_answer_is_lost_is_read_back_from_the_stack_once_its_change_sets_are_gone() {
+    // CloudFormation drops a stack's change sets once one is executed (moto keeps them): the
+    // stack updating since the call says the apply landed.
+    let lost = mock!(Client::execute_change_set)
+        .sequence()
+        .http_status(500, error_xml("InternalFailure"))
+        .repeatedly()
+        .build();
+    let gone = mock!(Client::describe_change_set).sequence().http_status(404, error_xml("ChangeSetNotFound")).build();
+    let updating = mock!(Client::describe_stacks).then_output(|| {
+        let stack = Stack::builder()
+            .stack_name("clickstream")
+            .stack_status(StackStatus::UpdateInProgress)
+            .creation_time(DateTime::from_secs(1_700_000_000))
+            .last_updated_time(DateTime::from_secs(chrono::Utc::now().timestamp()))
+            .build();
+        DescribeStacksOutput::builder().stacks(stack).build()
+    });
+    let client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&lost, &gone, &updating], |c| c
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3)));
+    let applied = stack::apply(&client, "clickstream", "cs-arn").await.expect("the apply landed");
+    assert_eq!(lost.num_calls(), 1, "ExecuteChangeSet was sent once, not retried");
+    let confirmation = applied.confirmation().unwrap_or_default();
+    assert!(
+        confirmation.starts_with("landed (confirmed by reading back: clickstream is UPDATE_IN_PROGRESS"),
+        "{confirmation}"
+    );
+
+    // Updated before the call (an older update): it did not land.
+    let lost = mock!(Client::execute_change_set)
+        .sequence()
+        .http_status(503, error_xml("InternalFailure"))
+        .repeatedly()
+        .build();
+    let gone = mock!(Client::describe_change_set).sequence().http_status(404, error_xml("ChangeSetNotFound")).build();
+    let old = mock!(Client::describe_stacks).then_output(|| {
+        let stack = Stack::builder()
+            .stack_name("clickstream")
+            .stack_status(StackStatus::UpdateComplete)
+            .creation_time(DateTime::from_secs(1_700_000_000))
+            .last_updated_time(DateTime::from_secs(1_700_000_100))
+            .build();
+        DescribeStacksOutput::builder().stacks(stack).build()
+    });
+    let client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&lost, &gone, &old], |c| c
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3)));
+    let error = stack::apply(&client, "clickstream", "cs-arn").await.unwrap_err();
+    assert_eq!(lost.num_calls(), 1);
+    assert_eq!(error.outcome(), "did not land", "{error}");
 }

@@ -8,13 +8,16 @@ use aws_sdk_athena::Client;
 use chrono::DateTime;
 
 use super::errors::platform_error;
+use super::landed::{self, ReadBack};
 use crate::model::text::sanitize;
-use crate::model::{PastQuery, QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
+use crate::model::{Applied, PastQuery, QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
 use crate::platform::PlatformError;
 
 /// GetQueryResults returns at most 1,000 rows a page.
 const PAGE_ROWS: i32 = 1_000;
 
+/// Starts a query. Unlike lakeops' other changes it keeps the SDK's retries: the SDK sets its
+/// ClientRequestToken once a call and sends it again on each retry, so Athena starts it once.
 pub async fn start(client: &Client, request: &QueryRequest) -> Result<String, PlatformError> {
     let out = client
         .start_query_execution()
@@ -181,14 +184,30 @@ pub async fn results(client: &Client, id: &str, token: Option<&str>) -> Result<R
     Ok(ResultPage { columns, rows, next_token: out.next_token().filter(|t| !t.is_empty()).map(str::to_string) })
 }
 
-pub async fn stop(client: &Client, id: &str) -> Result<(), PlatformError> {
-    client
+/// Cancels a query, sent once (see `landed`): when the answer is lost, GetQueryExecution says
+/// whether it is CANCELLED.
+pub async fn stop(client: &Client, id: &str) -> Result<Applied, PlatformError> {
+    let api = "Athena StopQueryExecution";
+    let sent = client
         .stop_query_execution()
         .query_execution_id(id)
+        .customize()
+        .config_override(aws_sdk_athena::Config::builder().retry_config(landed::once()))
         .send()
         .await
-        .map_err(|e| platform_error("Athena StopQueryExecution", e))?;
-    Ok(())
+        .map(|_| ())
+        .map_err(|e| landed::failed(api, e));
+    let check =
+        format!("query {id} (:athena's history, or `aws athena get-query-execution --query-execution-id {id}`)");
+    landed::answered(api, sent, cancelled(client, id), &check, |_| Applied::Done).await
+}
+
+/// Whether query `id` is CANCELLED.
+async fn cancelled(client: &Client, id: &str) -> Result<ReadBack<()>, PlatformError> {
+    let state = get_execution(client, id).await?.and_then(|e| e.status()?.state().cloned());
+    let state = state.map(|s| sanitize(s.as_str())).unwrap_or_else(|| "unknown".into());
+    let now = format!("query {id} is {state}");
+    Ok(if state == "CANCELLED" { ReadBack::Landed((), now) } else { ReadBack::NotLanded(now) })
 }
 
 /// The workgroup's recent queries: running or queued, failed in the last hour, and the bytes
@@ -276,16 +295,63 @@ pub async fn saved_queries(client: &Client, workgroup: &str) -> Result<Vec<crate
     Ok(saved)
 }
 
-pub async fn save_query(client: &Client, query: &crate::model::SavedQuery) -> Result<String, PlatformError> {
-    let out = client
+/// Saves a query, sent once (see `landed`): when the answer is lost, the workgroup's saved queries
+/// say whether one with the same name and SQL is there; its id is the answer.
+pub async fn save_query(client: &Client, query: &crate::model::SavedQuery) -> Result<Applied, PlatformError> {
+    let api = "Athena CreateNamedQuery";
+    let sent = client
         .create_named_query()
         .name(&query.name)
         .set_description(query.description.clone())
         .database(&query.database)
         .work_group(&query.workgroup)
         .query_string(&query.sql)
+        .customize()
+        .config_override(aws_sdk_athena::Config::builder().retry_config(landed::once()))
         .send()
         .await
-        .map_err(|e| platform_error("Athena CreateNamedQuery", e))?;
-    Ok(out.named_query_id().unwrap_or_default().to_string())
+        .map(|out| out.named_query_id().unwrap_or_default().to_string())
+        .map_err(|e| landed::failed(api, e));
+    let check = format!("the saved queries of workgroup {} (:athena's saved queries)", query.workgroup);
+    landed::answered(api, sent, saved_as(client, query), &check, |id| Applied::Answer(id.clone())).await
+}
+
+/// Pages of saved queries read back after a lost CreateNamedQuery answer (50 a page).
+const SAVED_PAGES: usize = 20;
+
+/// The id of a saved query of `query`'s workgroup with its name and SQL (ListNamedQueries, paged;
+/// GetNamedQuery one by one, as `saved_queries` does).
+async fn saved_as(client: &Client, query: &crate::model::SavedQuery) -> Result<ReadBack<String>, PlatformError> {
+    let mut token: Option<String> = None;
+    for _ in 0..SAVED_PAGES {
+        let listed = client
+            .list_named_queries()
+            .work_group(&query.workgroup)
+            .max_results(SAVED_LISTED)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| platform_error("Athena ListNamedQueries", e))?;
+        for id in listed.named_query_ids() {
+            let out = client
+                .get_named_query()
+                .named_query_id(id)
+                .send()
+                .await
+                .map_err(|e| platform_error("Athena GetNamedQuery", e))?;
+            if out.named_query().is_some_and(|q| q.name() == query.name && q.query_string() == query.sql) {
+                return Ok(ReadBack::Landed(id.clone(), format!("saved query {} is {id}", sanitize(&query.name))));
+            }
+        }
+        token = listed.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+        if token.is_none() {
+            let seen =
+                format!("workgroup {} has no saved query {} with that SQL", query.workgroup, sanitize(&query.name));
+            return Ok(ReadBack::NotLanded(seen));
+        }
+    }
+    Err(PlatformError::failed(
+        "Athena ListNamedQueries",
+        format!("more than {} saved queries: not all were read", SAVED_PAGES * SAVED_LISTED as usize),
+    ))
 }

@@ -17,34 +17,27 @@ impl AwsPlatform {
                 })
             }
             Change::EnhancedMonitoring { stream, on } => {
-                kinesis::set_enhanced_monitoring(&self.kinesis, stream, *on).await?;
-                Ok(Applied::Done)
+                kinesis::set_enhanced_monitoring(&self.kinesis, stream, *on).await
             }
             Change::Glue(change) => glue::change(&self.glue, change).await,
             Change::StartQuery(request) => {
                 self.call("StartQueryExecution", athena::start(&self.athena, request)).await.map(Applied::Answer)
             }
-            Change::StopQuery { id } => {
-                athena::stop(&self.athena, id).await?;
-                Ok(Applied::Done)
-            }
-            Change::SaveQuery(query) => athena::save_query(&self.athena, query).await.map(Applied::Answer),
+            Change::StopQuery { id } => athena::stop(&self.athena, id).await,
+            Change::SaveQuery(query) => athena::save_query(&self.athena, query).await,
             Change::PlanStack { stack: name, template, parameters } => {
                 let now_ms = chrono::Utc::now().timestamp_millis();
                 let plan = stack::plan(&self.cloudformation, name, template, parameters, now_ms);
                 self.call("CreateChangeSet", plan).await
             }
             Change::ApplyPlan { stack: name, change_set } => {
-                self.call("ExecuteChangeSet", stack::apply(&self.cloudformation, name, change_set)).await?;
-                Ok(Applied::Done)
+                self.call("ExecuteChangeSet", stack::apply(&self.cloudformation, name, change_set)).await
             }
             Change::DiscardPlan { stack: name, change_set } => {
-                self.call("DeleteChangeSet", stack::discard(&self.cloudformation, name, change_set)).await?;
-                Ok(Applied::Done)
+                self.call("DeleteChangeSet", stack::discard(&self.cloudformation, name, change_set)).await
             }
             Change::DeleteStack { stack: name } => {
-                self.call("DeleteStack", stack::delete(&self.cloudformation, name)).await?;
-                Ok(Applied::Done)
+                self.call("DeleteStack", stack::delete(&self.cloudformation, name)).await
             }
             Change::Sandbox(SandboxChange::Fault { .. } | SandboxChange::Reset) => Err(PlatformError::failed(
                 "lakeops",

@@ -262,8 +262,9 @@ pub async fn list_names(client: &Client) -> Result<(Vec<String>, Vec<String>), P
 /// clock sees it: the two clocks differ by a little.
 const CLOCK_SKEW: chrono::Duration = chrono::Duration::seconds(5);
 
-/// Makes one change; returns Glue's answer in words. StartJobRun is sent once (see `landed`):
-/// when its answer is lost, the job's runs say whether it started.
+/// Makes one change; returns Glue's answer in words. Each is sent once (see `landed`): when its
+/// answer is lost, the job's runs say whether a run started (StartJobRun), the run whether it is
+/// stopping (BatchStopJobRun), the crawler whether it crawls (StartCrawler).
 pub async fn change(client: &Client, change: &GlueChange) -> Result<Applied, PlatformError> {
     match change {
         GlueChange::StartJobRun { job, arguments } => {
@@ -291,27 +292,87 @@ pub async fn change(client: &Client, change: &GlueChange) -> Result<Applied, Pla
             }
         }
         GlueChange::StopJobRun { job, run_id } => {
-            let out = client
+            let api = "Glue BatchStopJobRun";
+            let sent = client
                 .batch_stop_job_run()
                 .job_name(job)
                 .job_run_ids(run_id)
+                .customize()
+                .config_override(aws_sdk_glue::Config::builder().retry_config(landed::once()))
                 .send()
                 .await
-                .map_err(|e| platform_error("Glue BatchStopJobRun", e))?;
+                .map_err(|e| landed::failed(api, e));
             // The batch call succeeds even when the one run could not be stopped.
-            if let Some(error) = out.errors().first() {
+            if let Some(error) = sent.as_ref().ok().and_then(|out| out.errors().first()) {
                 let detail = error.error_detail();
                 let code = sanitize(detail.and_then(|d| d.error_code()).unwrap_or("error"));
                 let message = sanitize(detail.and_then(|d| d.error_message()).unwrap_or("the run was not stopped"));
-                return Err(PlatformError::answered("Glue BatchStopJobRun", ServiceError::new(&code, message)));
+                return Err(PlatformError::answered(api, ServiceError::new(&code, message)));
             }
-            Ok(Applied::Answer(format!("run {run_id} is STOPPING")))
+            let check = format!("run {run_id} of {job} (`aws glue get-job-run --job-name {job} --run-id {run_id}`)");
+            let sent = sent.map(|_| ());
+            landed::answered(api, sent, run_stopping(client, job, run_id), &check, |_| {
+                Applied::Answer(format!("run {run_id} is STOPPING"))
+            })
+            .await
         }
-        GlueChange::StartCrawler { crawler } => {
-            client.start_crawler().name(crawler).send().await.map_err(|e| platform_error("Glue StartCrawler", e))?;
-            Ok(Applied::Answer(format!("crawler {crawler} is RUNNING")))
+        GlueChange::StartCrawler { crawler: name } => {
+            let api = "Glue StartCrawler";
+            let called_at = Utc::now();
+            let sent = client
+                .start_crawler()
+                .name(name)
+                .customize()
+                .config_override(aws_sdk_glue::Config::builder().retry_config(landed::once()))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| landed::failed(api, e));
+            let check = format!("crawler {name} (:glue, or `aws glue get-crawler --name {name}`)");
+            landed::answered(api, sent, crawl_started_since(client, name, called_at), &check, |_| {
+                Applied::Answer(format!("crawler {name} is RUNNING"))
+            })
+            .await
         }
     }
+}
+
+/// Whether run `run_id` of `job` is stopping or stopped (GetJobRun).
+async fn run_stopping(client: &Client, job: &str, run_id: &str) -> Result<ReadBack<()>, PlatformError> {
+    let out = match client.get_job_run().job_name(job).run_id(run_id).send().await {
+        Ok(out) => out,
+        Err(e) if not_found(&e) => return Ok(ReadBack::NotLanded(format!("{job} has no run {run_id}"))),
+        Err(e) => return Err(platform_error("Glue GetJobRun", e)),
+    };
+    let state = out.job_run().and_then(|r| r.job_run_state()).map(|s| s.as_str().to_string());
+    let state = state.unwrap_or_else(|| "UNKNOWN".into());
+    let now = format!("run {run_id} of {job} is {}", sanitize(&state));
+    Ok(if matches!(state.as_str(), "STOPPING" | "STOPPED") {
+        ReadBack::Landed((), now)
+    } else {
+        ReadBack::NotLanded(now)
+    })
+}
+
+/// Whether crawler `name` is crawling (RUNNING or STOPPING) or its last crawl started since
+/// `called_at`, less the clock skew (GetCrawler).
+async fn crawl_started_since(
+    client: &Client,
+    name: &str,
+    called_at: DateTime<Utc>,
+) -> Result<ReadBack<()>, PlatformError> {
+    let Some(found) = crawler(client, name).await? else {
+        return Ok(ReadBack::NotLanded(format!("there is no crawler {name}")));
+    };
+    let since = called_at - CLOCK_SKEW;
+    let last = found.last_crawl.map(|at| format!(", its last crawl started at {} UTC", at.format("%H:%M:%S")));
+    let now = format!("crawler {name} is {}{}", sanitize(&found.state), last.unwrap_or_default());
+    let crawling = matches!(found.state.as_str(), "RUNNING" | "STOPPING");
+    Ok(if crawling || found.last_crawl.is_some_and(|at| at >= since) {
+        ReadBack::Landed((), now)
+    } else {
+        ReadBack::NotLanded(now)
+    })
 }
 
 /// Whether a run of `job` with `arguments` started since `called_at` (less the clock skew):

@@ -6,7 +6,7 @@ use aws_sdk_kinesis::Client;
 use super::errors::{code, platform_error};
 use super::landed::{self, Failed, ReadBack, Settled};
 use crate::model::text::sanitize;
-use crate::model::{CapacityMode, Consumer, ReshardCall, ShardInfo, StreamStatus};
+use crate::model::{Applied, CapacityMode, Consumer, ReshardCall, ShardInfo, StreamStatus};
 use crate::platform::PlatformError;
 
 /// Every stream in the region (ListStreams, paged; 5 TPS per account, so callers cache it).
@@ -108,27 +108,45 @@ pub async fn consumers(client: &Client, arn: &str) -> Result<Vec<Consumer>, Plat
     Ok(out)
 }
 
-/// Enable or disable every shard-level metric.
-pub async fn set_enhanced_monitoring(client: &Client, name: &str, on: bool) -> Result<(), PlatformError> {
-    if on {
+/// Enables or disables every shard-level metric, sent once (see `landed`): when the answer is
+/// lost, DescribeStreamSummary's enhanced metrics say whether it landed.
+pub async fn set_enhanced_monitoring(client: &Client, name: &str, on: bool) -> Result<Applied, PlatformError> {
+    let once = || aws_sdk_kinesis::Config::builder().retry_config(landed::once());
+    let api = if on { "Kinesis EnableEnhancedMonitoring" } else { "Kinesis DisableEnhancedMonitoring" };
+    let sent = if on {
         client
             .enable_enhanced_monitoring()
             .stream_name(name)
             .shard_level_metrics(MetricsName::All)
+            .customize()
+            .config_override(once())
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| platform_error("Kinesis EnableEnhancedMonitoring", e))
+            .map_err(|e| landed::failed(api, e))
     } else {
         client
             .disable_enhanced_monitoring()
             .stream_name(name)
             .shard_level_metrics(MetricsName::All)
+            .customize()
+            .config_override(once())
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| platform_error("Kinesis DisableEnhancedMonitoring", e))
-    }
+            .map_err(|e| landed::failed(api, e))
+    };
+    let check = format!("{name}'s shard-level metrics (`aws kinesis describe-stream-summary --stream-name {name}`)");
+    landed::answered(api, sent, enhanced_monitoring_is(client, name, on), &check, |_| Applied::Done).await
+}
+
+/// Whether `name`'s shard-level metrics are on (`on`) or off, as DescribeStreamSummary says.
+async fn enhanced_monitoring_is(client: &Client, name: &str, on: bool) -> Result<ReadBack<()>, PlatformError> {
+    let Some((_, extras)) = describe_full(client, name).await? else {
+        return Ok(ReadBack::NotLanded(format!("{name} does not exist")));
+    };
+    let now = format!("{name}'s shard-level metrics are {}", if extras.enhanced_monitoring { "on" } else { "off" });
+    Ok(if extras.enhanced_monitoring == on { ReadBack::Landed((), now) } else { ReadBack::NotLanded(now) })
 }
 
 /// Every shard of a stream within its retention period (ListShards, paged), open and closed,

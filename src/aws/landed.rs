@@ -1,8 +1,8 @@
-//! Changes whose answer was lost. A change that is not idempotent (UpdateShardCount, SplitShard,
-//! MergeShards, UpdateStreamMode, StartJobRun, CreateChangeSet) is sent once, without the SDK's
+//! Changes whose answer was lost. Every change lakeops makes except StartQueryExecution (which
+//! the SDK makes idempotent with its client request token) is sent once, without the SDK's
 //! automatic retries: a retry after a lost answer repeats a change that happened (a second Glue
-//! run) or fails on it (UpdateShardCount on a stream now UPDATING) and would be reported as a
-//! failure. When the answer is lost (a timeout, a dropped connection, a server error), the caller
+//! run, a second saved query) or fails on it (UpdateShardCount on a stream now UPDATING,
+//! ExecuteChangeSet on a change set already executed) and would be reported as a failure. When the answer is lost (a timeout, a dropped connection, a server error), the caller
 //! reads the state back and says what really happened: landed, did not land, or unknown.
 
 use std::future::Future;
@@ -92,6 +92,25 @@ pub async fn settle<T>(
             reading: reading.to_string(),
             check: check.to_string(),
         }),
+    }
+}
+
+/// A change sent once: what its answer says (`applied` of what it made), or, when the answer was
+/// lost, the state read back (`read_back`, run only then) and what it showed.
+pub async fn answered<T>(
+    service: &str,
+    sent: Result<T, Failed>,
+    read_back: impl Future<Output = Result<ReadBack<T>, PlatformError>>,
+    check: &str,
+    applied: impl FnOnce(&T) -> Applied,
+) -> Result<Applied, PlatformError> {
+    match sent {
+        Ok(made) => Ok(applied(&made)),
+        Err(Failed::Refused(e)) => Err(e),
+        Err(Failed::AnswerLost(lost)) => {
+            let settled = settle(service, lost, read_back, check).await?;
+            Ok(settled.applied(applied(&settled.made)))
+        }
     }
 }
 

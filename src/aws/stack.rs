@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::types::{
-    Capability, ChangeSetStatus, ChangeSetType, Parameter, RequiresRecreation, StackDriftDetectionStatus,
-    StackResourceDriftStatus,
+    Capability, ChangeSetStatus, ChangeSetType, ExecutionStatus, Parameter, RequiresRecreation,
+    StackDriftDetectionStatus, StackResourceDriftStatus,
 };
 use aws_sdk_cloudformation::Client;
 
@@ -220,35 +220,141 @@ fn read_change(c: &aws_sdk_cloudformation::types::ResourceChange) -> StackChange
     }
 }
 
+/// The retries of a CloudFormation change: none (see `landed`).
+fn once() -> aws_sdk_cloudformation::config::Builder {
+    aws_sdk_cloudformation::Config::builder().retry_config(landed::once())
+}
+
 /// Deletes a change set; a CREATE change set's stack (left in REVIEW_IN_PROGRESS) goes too.
-pub async fn discard(client: &Client, name: &str, change_set: &str) -> Result<(), PlatformError> {
-    client
+/// DeleteChangeSet is sent once (see `landed`): when its answer is lost, DescribeChangeSet says
+/// whether the change set is gone.
+pub async fn discard(client: &Client, name: &str, change_set: &str) -> Result<Applied, PlatformError> {
+    let api = "CloudFormation DeleteChangeSet";
+    let sent = client
         .delete_change_set()
         .stack_name(name)
         .change_set_name(change_set)
+        .customize()
+        .config_override(once())
         .send()
         .await
-        .map_err(|e| platform_error("CloudFormation DeleteChangeSet", e))?;
+        .map(|_| ())
+        .map_err(|e| landed::failed(api, e));
+    let check = format!("the change sets of {name} (`aws cloudformation list-change-sets --stack-name {name}`)");
+    let read_back = async {
+        Ok(match change_set_named(client, name, change_set).await? {
+            ReadBack::Landed(_, seen) => ReadBack::NotLanded(seen),
+            ReadBack::NotLanded(seen) => ReadBack::Landed((), seen),
+        })
+    };
+    let applied = landed::answered(api, sent, read_back, &check, |_| Applied::Done).await?;
     if summary(client, name).await?.is_some_and(|s| s.status == "REVIEW_IN_PROGRESS") {
         delete(client, name).await?;
     }
-    Ok(())
+    Ok(applied)
 }
 
-pub async fn apply(client: &Client, name: &str, change_set: &str) -> Result<(), PlatformError> {
-    client
+/// Executes a change set, sent once (see `landed`): when its answer is lost, the change set's
+/// execution status or the stack's status says whether it was executed.
+pub async fn apply(client: &Client, name: &str, change_set: &str) -> Result<Applied, PlatformError> {
+    let api = "CloudFormation ExecuteChangeSet";
+    let called_at = chrono::Utc::now();
+    let sent = client
         .execute_change_set()
         .stack_name(name)
         .change_set_name(change_set)
+        .customize()
+        .config_override(once())
         .send()
         .await
-        .map_err(|e| platform_error("CloudFormation ExecuteChangeSet", e))?;
-    Ok(())
+        .map(|_| ())
+        .map_err(|e| landed::failed(api, e));
+    let check =
+        format!("{name}'s status and events (:stack, or `aws cloudformation describe-stacks --stack-name {name}`)");
+    landed::answered(api, sent, executed_since(client, name, change_set, called_at), &check, |_| Applied::Done).await
 }
 
-pub async fn delete(client: &Client, name: &str) -> Result<(), PlatformError> {
-    client.delete_stack().stack_name(name).send().await.map_err(|e| platform_error("CloudFormation DeleteStack", e))?;
-    Ok(())
+/// How far a stack's update time may precede the ExecuteChangeSet call that made it, as the
+/// client's clock sees it: the two clocks differ by a little.
+const CLOCK_SKEW: chrono::Duration = chrono::Duration::seconds(5);
+
+/// Whether change set `change_set` of `stack` was executed: its execution status is
+/// EXECUTE_IN_PROGRESS or EXECUTE_COMPLETE, or (CloudFormation removes a stack's change sets once
+/// one is executed) the stack is being or was created, or updated since `called_at`.
+async fn executed_since(
+    client: &Client,
+    stack: &str,
+    change_set: &str,
+    called_at: chrono::DateTime<chrono::Utc>,
+) -> Result<ReadBack<()>, PlatformError> {
+    match client.describe_change_set().stack_name(stack).change_set_name(change_set).send().await {
+        Ok(out) => {
+            let execution = out.execution_status().map(|s| s.as_str().to_string()).unwrap_or_default();
+            let seen = format!("change set {change_set} of {stack} is {execution}");
+            return Ok(match out.execution_status() {
+                Some(ExecutionStatus::ExecuteInProgress | ExecutionStatus::ExecuteComplete) => {
+                    ReadBack::Landed((), seen)
+                }
+                _ => ReadBack::NotLanded(seen),
+            });
+        }
+        Err(e) if matches!(code(&e), Some("ChangeSetNotFound" | "ChangeSetNotFoundException" | "ValidationError")) => {}
+        Err(e) => return Err(platform_error("CloudFormation DescribeChangeSet", e)),
+    }
+    let out = match client.describe_stacks().stack_name(stack).send().await {
+        Ok(out) => out,
+        Err(e) if code(&e) == Some("ValidationError") => {
+            return Ok(ReadBack::NotLanded(format!("{stack} does not exist")));
+        }
+        Err(e) => return Err(platform_error("CloudFormation DescribeStacks", e)),
+    };
+    let Some(found) = out.stacks().first() else {
+        return Ok(ReadBack::NotLanded(format!("{stack} does not exist")));
+    };
+    let status = found.stack_status().map(|s| s.as_str().to_string()).unwrap_or_default();
+    let updated = found.last_updated_time().and_then(|t| chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()));
+    // A CREATE change set's stack was REVIEW_IN_PROGRESS (plan refuses others): any CREATE_ is it.
+    let created = status.starts_with("CREATE_") && status != "CREATE_FAILED";
+    let updating = status.starts_with("UPDATE_") && updated.is_some_and(|at| at >= called_at - CLOCK_SKEW);
+    let seen = match updated {
+        Some(at) => format!("{stack} is {status}, last updated at {} UTC", at.format("%H:%M:%S")),
+        None => format!("{stack} is {status}"),
+    };
+    Ok(if created || updating { ReadBack::Landed((), seen) } else { ReadBack::NotLanded(seen) })
+}
+
+/// Deletes a stack, sent once (see `landed`): when the answer is lost, DescribeStacks says
+/// whether it is being or was deleted.
+pub async fn delete(client: &Client, name: &str) -> Result<Applied, PlatformError> {
+    let api = "CloudFormation DeleteStack";
+    let sent = client
+        .delete_stack()
+        .stack_name(name)
+        .customize()
+        .config_override(once())
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| landed::failed(api, e));
+    let check = format!("{name}'s status (:stack, or `aws cloudformation describe-stacks --stack-name {name}`)");
+    landed::answered(api, sent, deleting(client, name), &check, |_| Applied::Done).await
+}
+
+/// Whether stack `name` is DELETE_IN_PROGRESS, DELETE_COMPLETE or gone.
+async fn deleting(client: &Client, name: &str) -> Result<ReadBack<()>, PlatformError> {
+    let out = match client.describe_stacks().stack_name(name).send().await {
+        Ok(out) => out,
+        Err(e) if code(&e) == Some("ValidationError") => return Ok(ReadBack::Landed((), format!("{name} is gone"))),
+        Err(e) => return Err(platform_error("CloudFormation DescribeStacks", e)),
+    };
+    let Some(found) = out.stacks().first() else { return Ok(ReadBack::Landed((), format!("{name} is gone"))) };
+    let status = found.stack_status().map(|s| s.as_str().to_string()).unwrap_or_default();
+    let seen = format!("{name} is {status}");
+    Ok(if matches!(status.as_str(), "DELETE_IN_PROGRESS" | "DELETE_COMPLETE") {
+        ReadBack::Landed((), seen)
+    } else {
+        ReadBack::NotLanded(seen)
+    })
 }
 
 pub async fn events(client: &Client, name: &str) -> Result<Vec<StackEvent>, PlatformError> {
