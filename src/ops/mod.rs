@@ -2,8 +2,6 @@
 
 pub mod athena;
 pub mod athena_readonly;
-#[cfg(test)]
-mod tests_athena_readonly;
 pub mod audit;
 pub mod change;
 pub mod format;
@@ -16,6 +14,8 @@ pub mod record_view;
 pub mod refusal;
 pub mod reshard;
 pub mod results;
+pub mod shard_map;
+#[cfg(test)]
+mod tests_athena_readonly;
 #[cfg(test)]
 mod tests_results;
-pub mod shard_map;
