@@ -54,20 +54,6 @@ fn asked(operation: &str) -> usize {
     operations().iter().filter(|o| *o == operation).count()
 }
 
-fn reshard_args(stream: &str) -> ReshardArgs {
-    ReshardArgs {
-        stream: stream.into(),
-        to: None,
-        split: None,
-        at: None,
-        merge: None,
-        mode: None,
-        dry_run: false,
-        yes: true,
-        no_wait: false,
-    }
-}
-
 /// The stream's open shards, as ListShards shows them.
 async fn open_shards(stream: &str) -> Vec<String> {
     let kinesis = aws_sdk_kinesis::Client::new(&sdk_config().await);
@@ -90,9 +76,10 @@ async fn a_reshard_whose_answer_is_lost_is_read_back_and_journaled_as_it_happene
     // moto scales to 4, the answer is a 500: sent once, read back, landed.
     fail_next("UpdateShardCount", &stream, LostAnswer::ServerError, 1);
     let before = asked("UpdateShardCount");
-    let out = reshard::run(&f.loaded, &f.paths, &f.platform, &ReshardArgs { to: Some(4), ..reshard_args(&stream) })
-        .await
-        .expect("the scaling landed");
+    let out =
+        reshard::run(&f.loaded, &f.paths, &f.platform, &ReshardArgs { to: Some(4), ..support::reshard_args(&stream) })
+            .await
+            .expect("the scaling landed");
     assert_eq!(asked("UpdateShardCount") - before, 1, "UpdateShardCount was sent once, not retried");
     assert!(out.contains("landed (confirmed by reading back"), "{out}");
     assert_eq!(open_shards(&stream).await.len(), 4);
@@ -108,7 +95,7 @@ async fn a_reshard_whose_answer_is_lost_is_read_back_and_journaled_as_it_happene
         &f.loaded,
         &f.paths,
         &f.platform,
-        &ReshardArgs { split: Some(open[0].clone()), ..reshard_args(&stream) },
+        &ReshardArgs { split: Some(open[0].clone()), ..support::reshard_args(&stream) },
     )
     .await
     .expect("the split landed");
@@ -120,9 +107,10 @@ async fn a_reshard_whose_answer_is_lost_is_read_back_and_journaled_as_it_happene
     // The 500 comes before moto sees the call: it did not land, and the journal says so.
     fail_next("UpdateShardCount", &stream, LostAnswer::NotForwarded, 1);
     let before = asked("UpdateShardCount");
-    let err = reshard::run(&f.loaded, &f.paths, &f.platform, &ReshardArgs { to: Some(6), ..reshard_args(&stream) })
-        .await
-        .unwrap_err();
+    let err =
+        reshard::run(&f.loaded, &f.paths, &f.platform, &ReshardArgs { to: Some(6), ..support::reshard_args(&stream) })
+            .await
+            .unwrap_err();
     assert_eq!(asked("UpdateShardCount") - before, 1);
     assert!(err.message().contains("did not land (read back: "), "{err:?}");
     assert_eq!(open_shards(&stream).await.len(), 5);

@@ -35,20 +35,6 @@ async fn fixture(shards: i32, readonly: bool) -> Fixture {
     Fixture { _dir: dir, paths, loaded, platform: Counting::new(inner), stream }
 }
 
-fn args(stream: &str) -> ReshardArgs {
-    ReshardArgs {
-        stream: stream.into(),
-        to: None,
-        split: None,
-        at: None,
-        merge: None,
-        mode: None,
-        dry_run: false,
-        yes: true,
-        no_wait: false,
-    }
-}
-
 impl Fixture {
     async fn run(&self, args: ReshardArgs) -> Result<String, Failure> {
         reshard::run(&self.loaded, &self.paths, &self.platform, &args).await
@@ -70,10 +56,10 @@ impl Fixture {
 #[tokio::test]
 async fn uniform_scaling_up_and_down() {
     let f = fixture(2, false).await;
-    let out = f.run(ReshardArgs { to: Some(4), ..args(&f.stream) }).await.expect("scale up");
+    let out = f.run(ReshardArgs { to: Some(4), ..support::reshard_args(&f.stream) }).await.expect("scale up");
     assert!(out.contains("is ACTIVE with 4 open shards"), "{out}");
     assert_eq!(f.facts().await.open_count(), 4);
-    f.run(ReshardArgs { to: Some(2), ..args(&f.stream) }).await.expect("scale down");
+    f.run(ReshardArgs { to: Some(2), ..support::reshard_args(&f.stream) }).await.expect("scale down");
     let facts = f.facts().await;
     assert_eq!(facts.open_count(), 2);
     // The open shards still cover the whole keyspace.
@@ -87,7 +73,7 @@ async fn uniform_scaling_up_and_down() {
 async fn split_at_the_midpoint_then_merge_the_children_back() {
     let f = fixture(1, false).await;
     let parent = f.facts().await.open().next().unwrap().clone();
-    f.run(ReshardArgs { split: Some(parent.id.clone()), ..args(&f.stream) }).await.expect("split");
+    f.run(ReshardArgs { split: Some(parent.id.clone()), ..support::reshard_args(&f.stream) }).await.expect("split");
     let facts = f.facts().await;
     let children: Vec<_> = facts.open().cloned().collect();
     assert_eq!(children.len(), 2);
@@ -97,9 +83,12 @@ async fn split_at_the_midpoint_then_merge_the_children_back() {
     assert!(children.iter().all(|c| c.parent.as_deref() == Some(parent.id.as_str())));
     assert!(!facts.shards.iter().find(|s| s.id == parent.id).unwrap().open, "the parent is closed");
 
-    f.run(ReshardArgs { merge: Some(vec![children[0].id.clone(), children[1].id.clone()]), ..args(&f.stream) })
-        .await
-        .expect("merge");
+    f.run(ReshardArgs {
+        merge: Some(vec![children[0].id.clone(), children[1].id.clone()]),
+        ..support::reshard_args(&f.stream)
+    })
+    .await
+    .expect("merge");
     let merged: Vec<_> = f.facts().await.open().cloned().collect();
     assert_eq!(merged.len(), 1);
     assert_eq!((merged[0].start, merged[0].end), (parent.start, parent.end));
@@ -108,15 +97,19 @@ async fn split_at_the_midpoint_then_merge_the_children_back() {
 #[tokio::test]
 async fn mode_switches_both_ways() {
     let f = fixture(1, false).await;
-    f.run(ReshardArgs { mode: Some(ModeArg::OnDemand), ..args(&f.stream) }).await.expect("to on-demand");
+    f.run(ReshardArgs { mode: Some(ModeArg::OnDemand), ..support::reshard_args(&f.stream) })
+        .await
+        .expect("to on-demand");
     assert_eq!(f.facts().await.mode, CapacityMode::OnDemand);
     // A provisioned-only change is refused on an on-demand stream, without a call.
     let before = f.mutations();
-    let err = f.run(ReshardArgs { to: Some(2), ..args(&f.stream) }).await.unwrap_err();
+    let err = f.run(ReshardArgs { to: Some(2), ..support::reshard_args(&f.stream) }).await.unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert!(err.message().contains("provisioned mode only"), "{}", err.message());
     assert_eq!(f.mutations(), before);
-    f.run(ReshardArgs { mode: Some(ModeArg::Provisioned), ..args(&f.stream) }).await.expect("back to provisioned");
+    f.run(ReshardArgs { mode: Some(ModeArg::Provisioned), ..support::reshard_args(&f.stream) })
+        .await
+        .expect("back to provisioned");
     assert_eq!(f.facts().await.mode, CapacityMode::Provisioned);
 }
 
@@ -125,18 +118,26 @@ async fn refusals_make_zero_mutating_calls() {
     let f = fixture(4, false).await;
     let ids = f.open_ids().await;
     let cases: Vec<(ReshardArgs, u8, &str)> = vec![
-        (ReshardArgs { to: Some(0), ..args(&f.stream) }, 2, "target between half and double"),
-        (ReshardArgs { to: Some(9), ..args(&f.stream) }, 2, "target between half and double"),
-        (ReshardArgs { to: Some(4), ..args(&f.stream) }, 2, "already has 4 open shards"),
+        (ReshardArgs { to: Some(0), ..support::reshard_args(&f.stream) }, 2, "target between half and double"),
+        (ReshardArgs { to: Some(9), ..support::reshard_args(&f.stream) }, 2, "target between half and double"),
+        (ReshardArgs { to: Some(4), ..support::reshard_args(&f.stream) }, 2, "already has 4 open shards"),
         (
-            ReshardArgs { split: Some("shardId-999999999999".into()), ..args(&f.stream) },
+            ReshardArgs { split: Some("shardId-999999999999".into()), ..support::reshard_args(&f.stream) },
             2,
             "has no shard shardId-999999999999",
         ),
-        (ReshardArgs { merge: Some(vec![ids[0].clone(), ids[2].clone()]), ..args(&f.stream) }, 2, "not adjacent"),
-        (ReshardArgs { mode: Some(ModeArg::Provisioned), ..args(&f.stream) }, 2, "is already provisioned"),
         (
-            ReshardArgs { stream: "no-such-stream".into(), to: Some(2), ..args(&f.stream) },
+            ReshardArgs { merge: Some(vec![ids[0].clone(), ids[2].clone()]), ..support::reshard_args(&f.stream) },
+            2,
+            "not adjacent",
+        ),
+        (
+            ReshardArgs { mode: Some(ModeArg::Provisioned), ..support::reshard_args(&f.stream) },
+            2,
+            "is already provisioned",
+        ),
+        (
+            ReshardArgs { stream: "no-such-stream".into(), to: Some(2), ..support::reshard_args(&f.stream) },
             2,
             "no stream named \"no-such-stream\"",
         ),
@@ -149,7 +150,7 @@ async fn refusals_make_zero_mutating_calls() {
     assert_eq!(f.mutations(), 0);
     assert_eq!(f.open_ids().await, ids, "nothing changed in moto");
     // A dry run shows the plan and changes nothing either.
-    let out = f.run(ReshardArgs { to: Some(5), dry_run: true, ..args(&f.stream) }).await.unwrap();
+    let out = f.run(ReshardArgs { to: Some(5), dry_run: true, ..support::reshard_args(&f.stream) }).await.unwrap();
     assert!(out.contains("open shards: 4 → 5") && out.contains("dry run: nothing was changed"), "{out}");
     assert_eq!(f.mutations(), 0);
 }
@@ -157,7 +158,7 @@ async fn refusals_make_zero_mutating_calls() {
 #[tokio::test]
 async fn read_only_makes_zero_mutating_calls() {
     let f = fixture(2, true).await;
-    let err = f.run(ReshardArgs { to: Some(3), ..args(&f.stream) }).await.unwrap_err();
+    let err = f.run(ReshardArgs { to: Some(3), ..support::reshard_args(&f.stream) }).await.unwrap_err();
     assert_eq!(err.exit_code(), 3);
     assert!(err.message().contains("read-only mode"));
     assert_eq!(f.mutations(), 0);
@@ -181,7 +182,7 @@ async fn the_scaling_limit_counts_the_journal() {
             })
             .unwrap();
     }
-    let err = f.run(ReshardArgs { to: Some(3), ..args(&f.stream) }).await.unwrap_err();
+    let err = f.run(ReshardArgs { to: Some(3), ..support::reshard_args(&f.stream) }).await.unwrap_err();
     assert_eq!(err.exit_code(), 3);
     assert!(err.message().contains("10 scalings per rolling 24 h"), "{}", err.message());
     assert_eq!(f.mutations(), 0);

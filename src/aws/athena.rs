@@ -274,12 +274,7 @@ pub async fn saved_queries(client: &Client, workgroup: &str) -> Result<Vec<crate
     let mut saved = Vec::new();
     // GetNamedQuery one by one: endpoints without BatchGetNamedQuery (moto) answer it too.
     for id in listed.named_query_ids() {
-        let out = client
-            .get_named_query()
-            .named_query_id(id)
-            .send()
-            .await
-            .map_err(|e| platform_error("Athena GetNamedQuery", e))?;
+        let out = named_query(client, id).await?;
         if let Some(q) = out.named_query() {
             saved.push(crate::model::SavedQuery {
                 id: id.clone(),
@@ -333,12 +328,7 @@ async fn saved_as(client: &Client, query: &crate::model::SavedQuery) -> Result<R
             .await
             .map_err(|e| platform_error("Athena ListNamedQueries", e))?;
         for id in listed.named_query_ids() {
-            let out = client
-                .get_named_query()
-                .named_query_id(id)
-                .send()
-                .await
-                .map_err(|e| platform_error("Athena GetNamedQuery", e))?;
+            let out = named_query(client, id).await?;
             if out.named_query().is_some_and(|q| q.name() == query.name && q.query_string() == query.sql) {
                 return Ok(ReadBack::Landed(id.clone(), format!("saved query {} is {id}", sanitize(&query.name))));
             }
@@ -354,4 +344,13 @@ async fn saved_as(client: &Client, query: &crate::model::SavedQuery) -> Result<R
         "Athena ListNamedQueries",
         format!("more than {} saved queries: not all were read", SAVED_PAGES * SAVED_LISTED as usize),
     ))
+}
+
+/// One saved query by id (GetNamedQuery: endpoints without BatchGetNamedQuery, such as moto,
+/// answer it too).
+async fn named_query(
+    client: &Client,
+    id: &str,
+) -> Result<aws_sdk_athena::operation::get_named_query::GetNamedQueryOutput, PlatformError> {
+    client.get_named_query().named_query_id(id).send().await.map_err(|e| platform_error("Athena GetNamedQuery", e))
 }

@@ -38,3 +38,18 @@ pub fn binary() -> PathBuf {
 pub fn repo_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
+
+/// `lakeops reshard STREAM --yes` with no change chosen: tests set the one they make.
+pub fn reshard_args(stream: &str) -> lakeops::cli::ReshardArgs {
+    lakeops::cli::ReshardArgs {
+        stream: stream.into(),
+        to: None,
+        split: None,
+        at: None,
+        merge: None,
+        mode: None,
+        dry_run: false,
+        yes: true,
+        no_wait: false,
+    }
+}
