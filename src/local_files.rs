@@ -59,20 +59,48 @@ impl FileLock {
         private_options().create(true).truncate(false).write(true).open(lock_path(path))
     }
 
-    /// Waits for the exclusive lock of `path`.
+    /// Waits (at most [`LOCK_WAIT`]) for the exclusive lock of `path`.
     pub fn exclusive(path: &Path) -> std::io::Result<FileLock> {
-        let file = FileLock::open(path)?;
-        file.lock()?;
-        Ok(FileLock(file))
+        FileLock::wait_for(path, File::try_lock)
     }
 
-    /// Waits for a shared lock of `path` (readers, while no one writes).
+    /// Waits (at most [`LOCK_WAIT`]) for a shared lock of `path` (readers, while no one writes).
     pub fn shared(path: &Path) -> std::io::Result<FileLock> {
+        FileLock::wait_for(path, File::try_lock_shared)
+    }
+
+    /// Every holder keeps a lock for one line or one save, so a lock held longer than
+    /// [`LOCK_WAIT`] belongs to a stuck process: the caller gets an error naming the lock file
+    /// rather than a console that hangs.
+    fn wait_for(
+        path: &Path,
+        try_lock: fn(&File) -> Result<(), std::fs::TryLockError>,
+    ) -> std::io::Result<FileLock> {
         let file = FileLock::open(path)?;
-        file.lock_shared()?;
-        Ok(FileLock(file))
+        let started = std::time::Instant::now();
+        loop {
+            match try_lock(&file) {
+                Ok(()) => return Ok(FileLock(file)),
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() >= LOCK_WAIT => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!(
+                            "another process has held {} for over {} s; if no lakeops is running, it is stuck: stop it",
+                            lock_path(path).display(),
+                            LOCK_WAIT.as_secs()
+                        ),
+                    ));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => std::thread::sleep(LOCK_RETRY),
+            }
+        }
     }
 }
+
+/// How long a lakeops waits for another to let go of a local file.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+const LOCK_RETRY: std::time::Duration = std::time::Duration::from_millis(5);
 
 impl Drop for FileLock {
     fn drop(&mut self) {

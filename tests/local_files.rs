@@ -126,6 +126,23 @@ fn a_damaged_state_is_kept_aside_and_said() {
     assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), "{\"version\": 3, \"seed\": 4");
 }
 
+#[test]
+fn a_lock_held_by_a_stuck_process_is_an_error_not_a_hang() {
+    let home = tempfile::tempdir().unwrap();
+    let file = state_file(home.path());
+    let held = lakeops::local_files::FileLock::exclusive(&file).expect("hold the state's lock");
+    let started = std::time::Instant::now();
+    let out = run(home.path(), &["status"]);
+    let waited = started.elapsed();
+    drop(held);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("sandbox.json.lock") && said.contains("stuck"), "{said}");
+    assert!(waited >= lakeops::local_files::LOCK_WAIT, "it waited {waited:?} first");
+    // Once the holder lets go, the same command works.
+    assert!(run(home.path(), &["status"]).status.success());
+}
+
 #[cfg(unix)]
 #[test]
 fn what_lakeops_keeps_is_readable_by_its_owner_only() {
