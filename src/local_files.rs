@@ -72,10 +72,7 @@ impl FileLock {
     /// Every holder keeps a lock for one line or one save, so a lock held longer than
     /// [`LOCK_WAIT`] belongs to a stuck process: the caller gets an error naming the lock file
     /// rather than a console that hangs.
-    fn wait_for(
-        path: &Path,
-        try_lock: fn(&File) -> Result<(), std::fs::TryLockError>,
-    ) -> std::io::Result<FileLock> {
+    fn wait_for(path: &Path, try_lock: fn(&File) -> Result<(), std::fs::TryLockError>) -> std::io::Result<FileLock> {
         let file = FileLock::open(path)?;
         let started = std::time::Instant::now();
         loop {

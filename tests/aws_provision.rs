@@ -170,8 +170,8 @@ async fn read_only_and_unconfirmed_changes_make_no_call() {
     assert_eq!(err.exit_code(), 2, "{}", err.message());
 }
 
-/// A queue and a log group left behind by someone else under the names the template gives the
-/// DLQ and the consumer's logs: the plan names both, exits 2, and makes no change set.
+/// A queue, a log group and an alarm left behind by someone else under the names the template gives the
+/// DLQ, the consumer's logs and the iterator-age alarm: the plan names each, exits 2, and makes no change set.
 #[tokio::test]
 async fn names_taken_outside_the_stack_are_named_before_any_change_set() {
     let f = fixture();
@@ -181,12 +181,27 @@ async fn names_taken_outside_the_stack_are_named_before_any_change_set() {
     aws_sdk_sqs::Client::new(&config).create_queue().queue_name(&f.queue).send().await.expect("queue");
     let group = format!("/aws/lambda/{}", f.function);
     aws_sdk_cloudwatchlogs::Client::new(&config).create_log_group().log_group_name(&group).send().await.expect("group");
+    let alarm = format!("{}-iterator-age", f.stack);
+    aws_sdk_cloudwatch::Client::new(&config)
+        .put_metric_alarm()
+        .alarm_name(&alarm)
+        .namespace("AWS/Kinesis")
+        .metric_name("GetRecords.IteratorAgeMilliseconds")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Maximum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("alarm");
 
     let refused = f.run(&lean, &platform, ProvisionCommand::Plan { json: false }).await.expect_err("refused");
     let message = refused.message();
     assert_eq!(refused.exit_code(), 2, "{message}");
     assert!(message.contains(&format!("AWS::SQS::Queue \"{}\" (DeadLetterQueue)", f.queue)), "{message}");
     assert!(message.contains(&format!("AWS::Logs::LogGroup \"{group}\" (IngestLogGroup)")), "{message}");
+    assert!(message.contains(&format!("AWS::CloudWatch::Alarm \"{alarm}\" (IteratorAgeAlarm)")), "{message}");
     assert!(!message.contains("AWS::Kinesis::Stream"), "the stream's name is free: {message}");
     assert_eq!(platform.mutations(), 0, "no change set was made");
     assert!(platform.stack(&f.stack).await.expect("DescribeStacks").is_none());

@@ -39,7 +39,7 @@ fn is_named(physical: &str, name: &str) -> bool {
 }
 
 /// Those of `wanted` that exist but are not the stack's own resource of the same logical id.
-/// Types this backend has no client for (S3, IAM, Lambda, SNS, KMS, Redshift, alarms) are
+/// Types this backend has no client for (S3, IAM, Lambda, SNS, KMS, Redshift) are
 /// left to CloudFormation.
 pub async fn taken(
     p: &AwsPlatform,
@@ -76,6 +76,7 @@ async fn exists(p: &AwsPlatform, r: &NamedResource) -> Result<bool, PlatformErro
         }
         "AWS::Athena::WorkGroup" => p.call("ListWorkGroups", workgroup(&p.athena, name)).await?,
         "AWS::CloudTrail::Trail" => p.call("GetTrail", trail(&p.cloudtrail, name)).await?,
+        "AWS::CloudWatch::Alarm" => p.call("DescribeAlarms", alarm(&p.cloudwatch, name)).await?,
         _ => false,
     })
 }
@@ -159,4 +160,14 @@ async fn trail(client: &aws_sdk_cloudtrail::Client, name: &str) -> Result<bool, 
         Err(e) if code(&e) == Some("TrailNotFoundException") => Ok(false),
         Err(e) => Err(platform_error("CloudTrail GetTrail", e)),
     }
+}
+
+async fn alarm(client: &aws_sdk_cloudwatch::Client, name: &str) -> Result<bool, PlatformError> {
+    let out = client
+        .describe_alarms()
+        .alarm_names(name)
+        .send()
+        .await
+        .map_err(|e| platform_error("CloudWatch DescribeAlarms", e))?;
+    Ok(out.metric_alarms().iter().any(|a| a.alarm_name() == Some(name)))
 }
