@@ -64,6 +64,9 @@ pub enum Command {
         #[command(subcommand)]
         action: GlueCommand,
     },
+    /// Step Functions: the watched state machines' executions, newest first; start, stop or
+    /// redrive one (checked, confirmed, journaled).
+    Workflows(WorkflowsArgs),
     /// The platform's CloudFormation stack, from the profile: template, plan, apply, delete, drift.
     Provision {
         #[command(subcommand)]
@@ -143,6 +146,47 @@ pub enum GlueCommand {
     /// Start CRAWLER (refused while it is already running).
     Crawl {
         crawler: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct WorkflowsArgs {
+    #[command(subcommand)]
+    pub action: Option<WorkflowsCommand>,
+    /// FAILED, TIMED_OUT and ABORTED executions only.
+    #[arg(long)]
+    pub failed: bool,
+    /// How far back executions are listed: 1h, 24h, 7d.
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub since: String,
+    /// One JSON document: the state machines with their executions.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum WorkflowsCommand {
+    /// Start an execution of STATE_MACHINE (one the profile watches).
+    Start {
+        state_machine: String,
+        /// The execution's input, a JSON file (default: {}).
+        #[arg(long, value_name = "FILE")]
+        input: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Stop a RUNNING execution (it ends ABORTED).
+    Stop {
+        execution_arn: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Redrive a FAILED, TIMED_OUT or ABORTED execution from the state where it failed.
+    Redrive {
+        execution_arn: String,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -363,6 +407,9 @@ pub enum FaultKind {
     EtlFailure,
     /// Redshift near capacity: CPU pinned, connections pile up, disk fills.
     WarehouseLoad,
+    /// The nightly state machine's Glue job step fails: the execution fails at RunCurateJob, the
+    /// nightly-failed alarm fires; redrive it once the fault is off.
+    WorkflowFailure,
 }
 
 impl From<FaultKind> for crate::sandbox::Fault {
@@ -374,6 +421,7 @@ impl From<FaultKind> for crate::sandbox::Fault {
             FaultKind::TrafficSpike => Fault::TrafficSpike,
             FaultKind::EtlFailure => Fault::EtlFailure,
             FaultKind::WarehouseLoad => Fault::WarehouseLoad,
+            FaultKind::WorkflowFailure => Fault::WorkflowFailure,
         }
     }
 }

@@ -105,6 +105,12 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 platform.flush()?;
                 result
             }
+            Some(Command::Workflows(args)) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let result = headless::workflows::run(&loaded, paths, platform.as_ref(), &args).await;
+                platform.flush()?;
+                result
+            }
             Some(Command::Provision { action: ProvisionCommand::Template { compact } }) => {
                 headless::provision::template(&loaded, compact)
             }

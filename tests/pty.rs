@@ -364,3 +364,23 @@ fn an_endpoint_that_goes_away_is_stale_since_the_last_read_and_recovers_within_a
     console.send("q");
     console.wait_exit();
 }
+
+/// `:workflows` on the sandbox: the nightly state machine's executions, and an execution started
+/// from the console with `s`, confirmed, made and journaled.
+#[test]
+fn an_execution_is_started_from_the_workflows_view() {
+    let mut console = Console::open(&[("LAKEOPS_SANDBOX_START", "2026-03-20T14:15:00Z")]);
+    console.wait_for("Orchestration");
+    console.send(":workflows\r");
+    console.wait_for("scheduled-20260320T0200Z");
+    console.send("s");
+    console.wait_for("StartExecution of clickstream-nightly");
+    console.send("\r");
+    console.wait_for("RUNNING     clickstream-nightly");
+    console.send("q");
+    assert!(console.wait_exit().success());
+    console.assert_restored();
+    let journal = std::fs::read_to_string(console.state_dir.join("journal.jsonl")).expect("journal written");
+    assert!(journal.contains("\"action\":\"states.start-execution\""), "{journal}");
+    assert!(journal.contains("\"outcome\":\"done: execution arn:aws:states:"), "{journal}");
+}

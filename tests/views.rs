@@ -607,3 +607,59 @@ fn athena_history_keeps_each_querys_state_whole() {
     assert!(line.contains("…  SUCCEEDED · "), "the query is cut, its state follows: {line}");
     assert!(line.contains(" · 142.2 KiB"), "bytes scanned whole: {line}");
 }
+
+/// `:workflows` and the overview on the sandbox after the nightly state machine failed at its
+/// Glue step (`workflow-failure`): the failed execution selected with where it failed, then the
+/// dialogs a stop (refused: it is not running) and a redrive (asked) get.
+#[test]
+fn workflows_view_after_a_failed_execution() {
+    use lakeops::model::WorkflowChange;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new((fixed_time() - chrono::Duration::minutes(20)).timestamp_millis()));
+    let sandbox = Sandbox::in_memory(&loaded.settings, clock.clone());
+    sandbox
+        .with_model(|s| {
+            s.set_fault(lakeops::sandbox::Fault::WorkflowFailure, true);
+            let start = WorkflowChange::Start { state_machine: "clickstream-nightly".into(), input: "{}".into() };
+            s.workflow_change(&start, "lakeops").expect("started");
+        })
+        .unwrap();
+    for _ in 0..20 {
+        clock.advance(60_000);
+        rt.block_on(sandbox.snapshot()).unwrap();
+    }
+    let snapshot = rt.block_on(sandbox.snapshot()).unwrap();
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
+    let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
+    update(&mut app, Action::Resize { width: 120, height: 36 }, 0);
+    let id = app.refresh.request.awaited().unwrap();
+    update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    insta::assert_snapshot!("overview_with_orchestration", text(&render(&app, &theme("default"), 120, 36)));
+
+    for c in ":workflows".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 20);
+    let fetch = effects.iter().find(|e| matches!(e, Effect::FetchWorkflows { .. })).expect("the view reads");
+    let Effect::FetchWorkflows { id, since } = fetch.clone() else { unreachable!() };
+    let data = rt.block_on(sandbox.workflows(since, false)).unwrap();
+    update(&mut app, Action::WorkflowsLoaded { id, result: Ok(Box::new(data)), at: fixed_time() }, 40);
+    insta::assert_snapshot!("workflows", with_styles(&render(&app, &theme("default"), 120, 36)));
+
+    let describe = |app: &mut App, key: char| {
+        let effects = update(app, Action::Key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE)), 50);
+        let Some(Effect::DescribeExecution { change }) =
+            effects.into_iter().find(|e| matches!(e, Effect::DescribeExecution { .. }))
+        else {
+            panic!("{key} describes the execution first")
+        };
+        let found = rt.block_on(sandbox.execution(change.target())).unwrap().map(Box::new);
+        update(app, Action::ExecutionDescribed { change, result: Ok(found), at: fixed_time() }, 60);
+    };
+    describe(&mut app, 'x');
+    insta::assert_snapshot!("workflows_stop_refused", text(&render(&app, &theme("default"), 120, 36)));
+    press(&mut app, KeyCode::Esc);
+    describe(&mut app, 'R');
+    insta::assert_snapshot!("workflows_redrive_asked", text(&render(&app, &theme("default"), 120, 36)));
+}

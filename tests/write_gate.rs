@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use aws_sdk_glue::types::{CrawlerTargets, JobCommand, S3Target};
 use lakeops::aws::{AwsPlatform, ClientOptions};
 use lakeops::journal::Journal;
-use lakeops::model::{Change, Fault, GlueChange, QueryRequest, ReshardCall, SandboxChange, SavedQuery};
+use lakeops::model::{Change, Fault, GlueChange, QueryRequest, ReshardCall, SandboxChange, SavedQuery, WorkflowChange};
 use lakeops::platform::{Gate, GateError};
 use support::moto::{credentials, hold_state, moto, operations, sdk_config, unique};
 
@@ -33,6 +33,9 @@ fn every_change(stream: &str, job: &str, crawler: &str, workgroup: &str) -> Vec<
         Change::Glue(GlueChange::StartJobRun { job: job.into(), arguments: vec![] }),
         Change::Glue(GlueChange::StopJobRun { job: job.into(), run_id: "jr_1".into() }),
         Change::Glue(GlueChange::StartCrawler { crawler: crawler.into() }),
+        Change::Workflow(WorkflowChange::Start { state_machine: "nightly".into(), input: "{}".into() }),
+        Change::Workflow(WorkflowChange::Stop { execution: EXECUTION.into() }),
+        Change::Workflow(WorkflowChange::Redrive { execution: EXECUTION.into() }),
         Change::StartQuery(query("DROP TABLE clickstream.events")),
         Change::StartQuery(query("INSERT INTO events SELECT * FROM raw_events")),
         Change::StopQuery { id: "a-query-another-session-started".into() },
@@ -58,6 +61,7 @@ fn kind(change: &Change) -> &'static str {
         Change::Reshard { .. } => "reshard",
         Change::EnhancedMonitoring { .. } => "enhanced monitoring",
         Change::Glue(_) => "glue",
+        Change::Workflow(_) => "workflow",
         Change::StartQuery(_) => "start query",
         Change::StopQuery { .. } => "stop query",
         Change::SaveQuery(_) => "save query",
@@ -69,7 +73,9 @@ fn kind(change: &Change) -> &'static str {
     }
 }
 
-const KINDS: usize = 11;
+const KINDS: usize = 12;
+
+const EXECUTION: &str = "arn:aws:states:us-east-1:123456789012:execution:nightly:run-1";
 
 async fn platform() -> AwsPlatform {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -229,6 +235,9 @@ async fn every_changing_subcommand_is_refused_read_only_with_no_changing_call() 
         vec!["glue", "run", &p.job, "--arg", "day=2026-03-20", "--yes"],
         vec!["glue", "stop", &p.busy_job, &p.run, "--yes"],
         vec!["glue", "crawl", &p.crawler, "--yes"],
+        vec!["workflows", "start", "nightly", "--yes"],
+        vec!["workflows", "stop", EXECUTION, "--yes"],
+        vec!["workflows", "redrive", EXECUTION, "--yes"],
         vec!["query", "DROP TABLE clickstream.events"],
         vec!["query", "INSERT INTO events SELECT * FROM raw_events"],
         vec!["provision", "plan"],

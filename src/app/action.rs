@@ -78,6 +78,17 @@ pub enum Action {
         result: Result<Box<GlueOverview>, PlatformError>,
         at: DateTime<Utc>,
     },
+    WorkflowsLoaded {
+        id: RequestId,
+        result: Result<Box<crate::model::WorkflowOverview>, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    /// Step Functions described the execution a stop or a redrive is for.
+    ExecutionDescribed {
+        change: crate::model::WorkflowChange,
+        result: Result<Option<Box<crate::model::ExecutionDetail>>, PlatformError>,
+        at: DateTime<Utc>,
+    },
     StackLoaded {
         id: RequestId,
         result: Result<(Option<StackSummary>, Vec<StackEvent>), PlatformError>,
@@ -230,6 +241,15 @@ pub enum Effect {
     /// Glue jobs, runs, crawlers and the catalog.
     FetchGlue {
         id: RequestId,
+    },
+    /// The watched state machines' executions started since `since`.
+    FetchWorkflows {
+        id: RequestId,
+        since: DateTime<Utc>,
+    },
+    /// The execution `change` is for, as Step Functions describes it now, to check it first.
+    DescribeExecution {
+        change: crate::model::WorkflowChange,
     },
     Quit,
 }

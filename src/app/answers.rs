@@ -3,7 +3,7 @@
 use super::action::{Action, Effect};
 use super::report::{report_error, toast, ErrorSource};
 use super::state::{App, ToastLevel};
-use super::{athena, audit, glue, lambda, peek, stack, stream_detail};
+use super::{athena, audit, glue, lambda, peek, stack, stream_detail, workflows};
 use crate::session::query::ExportError;
 
 pub fn answered(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
@@ -20,6 +20,10 @@ pub fn answered(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             lambda::tail_ended(app);
         }
         Action::GlueLoaded { id, result, at } => glue::loaded(app, id, result.map(|data| *data), at),
+        Action::WorkflowsLoaded { id, result, at } => workflows::loaded(app, id, result.map(|data| *data), at),
+        Action::ExecutionDescribed { change, result, at } => {
+            workflows::described(app, change, result.map(|found| found.map(|d| *d)), at)
+        }
         Action::StackLoaded { id, result, at } => stack::loaded(app, id, result, at),
         Action::DriftLoaded { id, result, at } => stack::drift_loaded(app, id, result, at),
         Action::SavedQueriesLoaded { result, at } => match result {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::action::Effect;
 use super::report::{report_error, toast, ErrorSource};
 use super::state::{App, ToastLevel};
-use super::{athena, glue, stack, stream_detail};
+use super::{athena, glue, stack, stream_detail, workflows};
 use crate::model::{Applied, Change};
 use crate::platform::GateError;
 
@@ -46,6 +46,16 @@ pub fn changed(
                 Err(e) => report_error(app, ErrorSource::Glue, &e, at),
             }
             glue::changed(app, effects);
+        }
+        Change::Workflow(change) => {
+            match result {
+                Ok(applied) => {
+                    let confirmation = applied.confirmation().map(|c| format!(" ({c})")).unwrap_or_default();
+                    toast(app, ToastLevel::Info, format!("{}: {}{confirmation}", change.api_name(), applied.answer()))
+                }
+                Err(e) => report_error(app, ErrorSource::Workflows, &e, at),
+            }
+            workflows::changed(app, effects);
         }
         Change::StartQuery(_) => athena::started(app, result.map(|applied| applied.answer())),
         Change::StopQuery { .. } => athena::stopped(app, result.map(|_| ())),

@@ -72,6 +72,7 @@ commands! {
     StartRunWithArguments = "start-run-with-arguments",
     StopRun = "stop-run",
     StartCrawler = "start-crawler",
+    Redrive = "redrive",
     Run = "run",
     Cancel = "cancel",
     Undo = "undo",

@@ -47,6 +47,14 @@ pub fn overview_split(body: Rect, layers: u16) -> (Rect, Rect) {
 
 /// `:alarms`: the dead-letter queue and Firehose panel on top, the alarm list, and the
 /// selected alarm's detail at the bottom.
+/// `:workflows` gives the executions the body less the selected one's detail at its foot.
+pub fn workflows_split(body: Rect) -> (Rect, Rect) {
+    let detail_height = 7.min(body.height);
+    let list = Rect { height: body.height - detail_height, ..body };
+    let detail = Rect { y: list.bottom(), height: detail_height, ..body };
+    (list, detail)
+}
+
 pub fn alarms_split(body: Rect) -> (Rect, Rect, Rect) {
     let top_height = 5.min(body.height);
     let detail_height = 5.min(body.height - top_height);

@@ -36,6 +36,7 @@ mod state;
 pub mod stream_detail;
 pub mod streams;
 mod update;
+pub mod workflows;
 
 pub use action::{Action, Effect};
 pub use command::Command;
@@ -60,3 +61,5 @@ mod tests_readonly;
 mod tests_stack;
 #[cfg(test)]
 mod tests_streams;
+#[cfg(test)]
+mod tests_workflows;

@@ -45,6 +45,7 @@ impl View for Overview {
 }
 
 /// The layers' table: two lines a layer (its numbers, then its reason), the trend chart below.
+/// Sized for every layer: a click below the rows shown selects nothing.
 fn layers_area(body: Rect) -> Rect {
     layout::overview_split(body, crate::model::Layer::ALL.len() as u16).0
 }

@@ -24,6 +24,7 @@ macro_rules! for_each_view {
             Peek peek,
             Lambda lambda,
             Glue glue,
+            Workflows workflows,
             Redshift redshift,
             Alarms alarms,
             Audit audit,

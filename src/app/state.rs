@@ -141,6 +141,7 @@ pub struct App {
     pub athena_rates: Option<crate::ops::athena::Rates>,
     /// Glue jobs, runs, crawlers and the catalog, for `:glue`.
     pub glue: super::glue::GlueView,
+    pub workflows: super::workflows::WorkflowsView,
     pub stack: super::stack::StackView,
     /// Records being peeked at.
     pub peek: Option<super::peek::PeekView>,
@@ -182,6 +183,7 @@ impl App {
             peek: None,
             audit: Default::default(),
             glue: Default::default(),
+            workflows: Default::default(),
             stack: Default::default(),
             athena: Default::default(),
             athena_target: None,

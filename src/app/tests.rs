@@ -6,6 +6,9 @@ use crate::model::*;
 use crate::ops::health::Thresholds;
 use crate::platform::{PlatformError, ServiceError};
 
+/// The layers the test snapshot shows: the first pipeline's eight (it watches no orchestration).
+const SHOWN: usize = 8;
+
 pub(super) fn app() -> App {
     let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(
@@ -35,6 +38,7 @@ pub(super) fn snapshot() -> PlatformSnapshot {
         function: Reading::unavailable("not read"),
         lake: Reading::unavailable("not read"),
         glue: Reading::unavailable("not read"),
+        orchestration: Reading::NotWatched,
         redshift: Reading::unavailable("not read"),
         athena: Reading::unavailable("not read"),
         audit: Reading::unavailable("not read"),
@@ -83,7 +87,7 @@ fn first_tick_fetches_once_and_waits_for_the_answer() {
     assert!(app.refresh.request.is_loading());
     assert_eq!(update(&mut app, Action::Tick, 10), vec![]);
     assert_eq!(loaded(&mut app, 100), vec![]);
-    assert_eq!(app.layers.len(), Layer::ALL.len());
+    assert_eq!(app.layers.len(), SHOWN);
     assert_eq!(app.next_wake_ms(), Some(5_100));
     assert_eq!(update(&mut app, Action::Tick, 5_099), vec![]);
     assert!(matches!(update(&mut app, Action::Tick, 5_100)[..], [Effect::FetchSnapshot { .. }]));
@@ -160,7 +164,7 @@ fn navigation_moves_within_bounds() {
     key(&mut app, KeyCode::Down);
     assert_eq!(app.overview.selected, 2);
     key(&mut app, KeyCode::End);
-    assert_eq!(app.overview.selected, Layer::ALL.len() - 1);
+    assert_eq!(app.overview.selected, SHOWN - 1);
     key(&mut app, KeyCode::Home);
     assert_eq!(app.overview.selected, 0);
     key(&mut app, KeyCode::PageDown);
@@ -223,7 +227,7 @@ fn filter_narrows_rows_and_escape_clears_it() {
     assert_eq!(app.overview.filter, "kin");
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.overview.filter, "");
-    assert_eq!(crate::app::overview::visible(&app).len(), Layer::ALL.len());
+    assert_eq!(crate::app::overview::visible(&app).len(), SHOWN);
 }
 
 #[test]

@@ -75,6 +75,16 @@ fn prepared(view: ViewId, command: Command) -> App {
             // A plan on screen (as another session could have left one): apply and discard act on it.
             app.stack.plan = Some(super::tests_stack::plan(Some("cs-1")));
         }
+        ViewId::Workflows => {
+            type_text(&mut app, ":workflows");
+            key(&mut app, KeyCode::Enter);
+            let id = awaited(&app.workflows.request);
+            let data = super::tests_workflows::overview(&["FAILED", "RUNNING"]);
+            update(&mut app, Action::WorkflowsLoaded { id, result: Ok(Box::new(data)), at: Utc::now() }, 10);
+            if command == Command::StopRun {
+                key(&mut app, KeyCode::Char('j'));
+            }
+        }
         other => panic!("{other:?} has a changing key: prepare it here so its refusal is tested"),
     }
     assert_eq!(app.view(), view);

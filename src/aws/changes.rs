@@ -20,6 +20,7 @@ impl AwsPlatform {
                 kinesis::set_enhanced_monitoring(&self.kinesis, stream, *on).await
             }
             Change::Glue(change) => glue::change(&self.glue, change).await,
+            Change::Workflow(change) => self.change_workflow(change).await,
             Change::StartQuery(request) => {
                 self.call("StartQueryExecution", athena::start(&self.athena, request)).await.map(Applied::Answer)
             }

@@ -15,8 +15,10 @@ mod names;
 mod overview;
 mod peek;
 mod series;
+mod sfn;
 mod sqs;
 pub mod stack;
+mod workflows;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -45,6 +47,7 @@ pub struct AwsPlatform {
     athena: aws_sdk_athena::Client,
     athena_batching: athena::Batching,
     cloudformation: aws_sdk_cloudformation::Client,
+    sfn: aws_sdk_sfn::Client,
     state: Mutex<State>,
 }
 
@@ -69,6 +72,10 @@ struct State {
     summaries: std::collections::HashMap<String, (Instant, Option<StreamStatus>)>,
     /// Each stream's changes counted from CloudTrail, reused for `cloudtrail::RECENT_CHANGES_TTL`.
     recent_changes: std::collections::HashMap<String, (Instant, cloudtrail::RecentChanges)>,
+    /// The region's state machines (name, ARN), reused for `DISCOVERY_TTL`.
+    state_machines: Option<(Instant, Vec<(String, String)>)>,
+    /// Each watched state machine's newest execution, reused for `workflows::LATEST_TTL`.
+    latest_executions: std::collections::HashMap<String, (Instant, Option<Execution>)>,
     backoff: backoff::Backoff,
     /// Calls made per API, for the budget tests.
     calls: std::collections::HashMap<&'static str, u32>,
@@ -94,6 +101,7 @@ impl AwsPlatform {
             athena: aws_sdk_athena::Client::new(&config),
             athena_batching: athena::Batching::default(),
             cloudformation: aws_sdk_cloudformation::Client::new(&config),
+            sfn: aws_sdk_sfn::Client::new(&config),
             state: Mutex::new(State::default()),
         }
     }
@@ -110,6 +118,14 @@ impl AwsPlatform {
     #[doc(hidden)]
     pub fn calls(&self, api: &'static str) -> u32 {
         self.state().calls.get(api).copied().unwrap_or(0)
+    }
+
+    /// Uses `client` for Step Functions: what moto does not serve (RedriveExecution, redrive
+    /// status), on mocks.
+    #[doc(hidden)]
+    pub fn with_sfn(mut self, client: aws_sdk_sfn::Client) -> AwsPlatform {
+        self.sfn = client;
+        self
     }
 
     /// Uses `client` for Athena: paging and failures moto does not produce, on mocks.
@@ -401,6 +417,18 @@ impl Platform for AwsPlatform {
 
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
         self.overview().await
+    }
+
+    async fn workflows(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        failed_only: bool,
+    ) -> Result<WorkflowOverview, PlatformError> {
+        self.read_workflows(since, failed_only).await
+    }
+
+    async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError> {
+        self.read_execution(arn).await
     }
 
     async fn apply(&self, change: &Change, _permit: &Permit) -> Result<Applied, PlatformError> {

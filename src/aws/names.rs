@@ -77,6 +77,9 @@ async fn exists(p: &AwsPlatform, r: &NamedResource) -> Result<bool, PlatformErro
         "AWS::Athena::WorkGroup" => p.call("ListWorkGroups", workgroup(&p.athena, name)).await?,
         "AWS::CloudTrail::Trail" => p.call("GetTrail", trail(&p.cloudtrail, name)).await?,
         "AWS::CloudWatch::Alarm" => p.call("DescribeAlarms", alarm(&p.cloudwatch, name)).await?,
+        "AWS::StepFunctions::StateMachine" => {
+            p.call("ListStateMachines", super::sfn::state_machines(&p.sfn)).await?.iter().any(|(n, _)| n == name)
+        }
         _ => false,
     })
 }

@@ -62,6 +62,11 @@ impl AwsPlatform {
         keys.extend(function_keys.all());
         keys.push(series::dlq_age(&self.settings.platform.dlq.queue));
         keys.extend(redshift_keys.iter().flat_map(RedshiftKeys::all));
+        let watched_machines = match self.watched_state_machines().await {
+            Ok(watched) => Ok(watched),
+            Err(e) => Err(e.to_string()),
+        };
+        keys.extend(Self::orchestration_keys(watched_machines.as_deref().unwrap_or_default()));
         let firehose = self.firehose_streams(&mut problems).await;
         keys.extend(firehose.iter().flat_map(|name| FirehoseKeys::new(name).all()));
         let store = self.state().metrics.clone();
@@ -114,8 +119,17 @@ impl AwsPlatform {
             Ok(g) => Reading::Ready { data: g },
             Err(e) => Reading::Unavailable { reason: e.to_string() },
         };
+        let orchestration = match watched_machines {
+            Ok(watched) if watched.is_empty() => Reading::NotWatched,
+            Ok(watched) => match self.orchestration_status(&watched, store, now_s).await {
+                Ok(status) => Reading::Ready { data: status },
+                Err(e) => Reading::Unavailable { reason: e.to_string() },
+            },
+            Err(reason) => Reading::Unavailable { reason },
+        };
         Ok(PlatformSnapshot {
             taken_at: now,
+            orchestration,
             streams: Reading::Ready { data: streams },
             function: Reading::Ready { data: function },
             lake: Reading::unavailable(

@@ -148,3 +148,29 @@ impl FirehoseKeys {
 pub(super) fn dlq_age(queue: &str) -> SeriesKey {
     SeriesKey::new("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue, Stat::Maximum)
 }
+
+/// A state machine's series (AWS/States, StateMachineArn): executions counted a minute.
+pub(super) struct StateMachineKeys {
+    pub started: SeriesKey,
+    pub failed: SeriesKey,
+    pub timed_out: SeriesKey,
+    pub aborted: SeriesKey,
+    pub throttled: SeriesKey,
+}
+
+impl StateMachineKeys {
+    pub fn new(arn: &str) -> StateMachineKeys {
+        let k = |metric| SeriesKey::new("AWS/States", metric, "StateMachineArn", arn, Stat::Sum);
+        StateMachineKeys {
+            started: k("ExecutionsStarted"),
+            failed: k("ExecutionsFailed"),
+            timed_out: k("ExecutionsTimedOut"),
+            aborted: k("ExecutionsAborted"),
+            throttled: k("ExecutionThrottled"),
+        }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        [&self.started, &self.failed, &self.timed_out, &self.aborted, &self.throttled].into_iter().cloned().collect()
+    }
+}

@@ -13,5 +13,6 @@ pub mod query;
 pub mod reshard;
 pub mod sandbox;
 pub mod status;
+pub mod workflows;
 
 pub use crate::session::{connect, Failure};

@@ -48,12 +48,12 @@ pub fn to_text(report: &StatusReport) -> String {
         sanitize(&report.location),
         report.taken_at.format("%Y-%m-%d %H:%M:%S UTC")
     );
-    out.push_str(&format!("{:<12}{:<9}{}\n", "LAYER", "HEALTH", "REASON · KEY NUMBERS"));
+    out.push_str(&format!("{:<15}{:<9}{}\n", "LAYER", "HEALTH", "REASON · KEY NUMBERS"));
     for l in &report.layers {
-        out.push_str(&format!("{:<12}{:<9}{}\n", l.layer.title(), l.health.label(), sanitize(&l.reason)));
+        out.push_str(&format!("{:<15}{:<9}{}\n", l.layer.title(), l.health.label(), sanitize(&l.reason)));
         if !l.numbers.is_empty() {
             let numbers: Vec<String> = l.numbers.iter().map(|n| format!("{} {}", n.label, sanitize(&n.text))).collect();
-            out.push_str(&format!("{:<21}{}\n", "", numbers.join(" · ")));
+            out.push_str(&format!("{:<24}{}\n", "", numbers.join(" · ")));
         }
     }
     for p in &report.problems {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{GlueChange, QueryRequest, ReshardCall, SavedQuery, StackPlan};
+use super::{GlueChange, QueryRequest, ReshardCall, SavedQuery, StackPlan, WorkflowChange};
 
 /// One change to the platform.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +15,8 @@ pub enum Change {
     EnhancedMonitoring { stream: String, on: bool },
     /// StartJobRun, BatchStopJobRun or StartCrawler, checked by `ops::glue`.
     Glue(GlueChange),
+    /// StartExecution, StopExecution or RedriveExecution, checked by `ops::workflow`.
+    Workflow(WorkflowChange),
     /// StartQueryExecution. A statement that only reads is not a change to the platform: read-only
     /// mode lets it through (`ops::change`).
     StartQuery(QueryRequest),
@@ -55,11 +57,19 @@ pub enum Fault {
     EtlFailure,
     /// Redshift runs near its capacity: long loads, CPU pinned, connections piling up.
     WarehouseLoad,
+    /// The nightly state machine's Glue job step fails, so its execution fails at that state.
+    WorkflowFailure,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 5] =
-        [Fault::ConsumerErrors, Fault::HotKey, Fault::TrafficSpike, Fault::EtlFailure, Fault::WarehouseLoad];
+    pub const ALL: [Fault; 6] = [
+        Fault::ConsumerErrors,
+        Fault::HotKey,
+        Fault::TrafficSpike,
+        Fault::EtlFailure,
+        Fault::WarehouseLoad,
+        Fault::WorkflowFailure,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -68,6 +78,7 @@ impl Fault {
             Fault::TrafficSpike => "traffic-spike",
             Fault::EtlFailure => "etl-failure",
             Fault::WarehouseLoad => "warehouse-load",
+            Fault::WorkflowFailure => "workflow-failure",
         }
     }
 
@@ -126,13 +137,14 @@ impl Applied {
 impl Change {
     /// The journal's name for the change. The scheme, one for every entry: `<area>.<operation>`,
     /// lower-case words joined by hyphens; the area is the part of lakeops that acts (`reshard`,
-    /// `kinesis`, `glue`, `athena`, `stack`, `sandbox`), the operation names what it does.
+    /// `kinesis`, `glue`, `states`, `athena`, `stack`, `sandbox`), the operation names what it does.
     pub fn action(&self) -> &'static str {
         match self {
             Change::Reshard { call, .. } => call.action(),
             Change::EnhancedMonitoring { on: true, .. } => "kinesis.enable-enhanced-monitoring",
             Change::EnhancedMonitoring { on: false, .. } => "kinesis.disable-enhanced-monitoring",
             Change::Glue(change) => change.action(),
+            Change::Workflow(change) => change.action(),
             Change::StartQuery(_) => "athena.query",
             Change::StopQuery { .. } => "athena.stop-query",
             Change::SaveQuery(_) => "athena.save-query",
@@ -150,6 +162,7 @@ impl Change {
         match self {
             Change::Reshard { stream, .. } | Change::EnhancedMonitoring { stream, .. } => stream,
             Change::Glue(change) => change.target(),
+            Change::Workflow(change) => change.target(),
             Change::StartQuery(request) => &request.workgroup,
             Change::StopQuery { id } => id,
             Change::SaveQuery(query) => &query.workgroup,
@@ -170,6 +183,7 @@ impl Change {
                 format!("{} on {stream}", if *on { "EnableEnhancedMonitoring" } else { "DisableEnhancedMonitoring" })
             }
             Change::Glue(change) => format!("{} {}", change.api_name(), change.target()),
+            Change::Workflow(change) => format!("{} {}", change.api_name(), change.target()),
             Change::StartQuery(request) => format!("this statement in {}", request.workgroup),
             Change::StopQuery { id } => format!("stopping query {id}"),
             Change::SaveQuery(query) => format!("saving the query {:?}", query.name),

@@ -10,6 +10,7 @@ mod snapshot;
 mod stack;
 mod stream;
 pub mod text;
+mod workflow;
 
 pub use athena::*;
 pub use audit::*;
@@ -20,3 +21,4 @@ pub use peek::*;
 pub use snapshot::*;
 pub use stack::*;
 pub use stream::*;
+pub use workflow::*;

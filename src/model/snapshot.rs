@@ -1,4 +1,6 @@
 use chrono::{DateTime, Utc};
+
+use super::workflow::OrchestrationStatus;
 use serde::{Deserialize, Serialize};
 
 /// How a layer is doing.
@@ -30,6 +32,7 @@ pub enum Layer {
     Lambda,
     Lake,
     Glue,
+    Orchestration,
     Redshift,
     Athena,
     Cloudtrail,
@@ -37,11 +40,19 @@ pub enum Layer {
 }
 
 impl Layer {
-    pub const ALL: [Layer; 8] = [
+    /// Whether the overview shows the layer even when the profile does not watch it (the first
+    /// pipeline's layers say "not part of this platform's profile"; the layers a profile adds
+    /// appear only when it adds them).
+    pub fn always_shown(self) -> bool {
+        !matches!(self, Layer::Orchestration)
+    }
+
+    pub const ALL: [Layer; 9] = [
         Layer::Kinesis,
         Layer::Lambda,
         Layer::Lake,
         Layer::Glue,
+        Layer::Orchestration,
         Layer::Redshift,
         Layer::Athena,
         Layer::Cloudtrail,
@@ -54,6 +65,7 @@ impl Layer {
             Layer::Lambda => "Lambda",
             Layer::Lake => "S3 lake",
             Layer::Glue => "Glue",
+            Layer::Orchestration => "Orchestration",
             Layer::Redshift => "Redshift",
             Layer::Athena => "Athena",
             Layer::Cloudtrail => "CloudTrail",
@@ -376,6 +388,8 @@ pub struct PlatformSnapshot {
     pub function: Reading<FunctionStatus>,
     pub lake: Reading<LakeStatus>,
     pub glue: Reading<GlueStatus>,
+    /// The watched state machines; `NotWatched` when the profile watches none.
+    pub orchestration: Reading<OrchestrationStatus>,
     pub redshift: Reading<RedshiftStatus>,
     pub athena: Reading<AthenaStatus>,
     pub audit: Reading<AuditStatus>,

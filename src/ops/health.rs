@@ -48,19 +48,26 @@ pub fn serverless_alarm_rpu(cpu_percent: f64) -> f64 {
     SERVERLESS_BASE_RPU as f64 * SERVERLESS_BURST * cpu_percent / 100.0
 }
 
-/// Verdicts for every layer, in pipeline order.
+/// Verdicts for every layer shown, in pipeline order: a layer the profile adds (orchestration)
+/// only when it is watched.
 pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
     let now = s.taken_at;
-    vec![
+    let verdicts = vec![
         judge(Layer::Kinesis, &s.streams, |d| kinesis(d, t)),
         judge(Layer::Lambda, &s.function, |d| lambda(d, t)),
         judge(Layer::Lake, &s.lake, |d| lake(d, now)),
         judge(Layer::Glue, &s.glue, |d| glue(d, now)),
+        judge(Layer::Orchestration, &s.orchestration, |d| orchestration(d, now)),
         judge(Layer::Redshift, &s.redshift, |d| redshift(d, t)),
         judge(Layer::Athena, &s.athena, athena),
         judge(Layer::Cloudtrail, &s.audit, |d| audit(d, now)),
         judge(Layer::Alarms, &s.alarms, alarms),
-    ]
+    ];
+    let watched = |l: &LayerHealth| match l.layer {
+        Layer::Orchestration => !matches!(s.orchestration, Reading::NotWatched),
+        _ => true,
+    };
+    verdicts.into_iter().filter(|l| l.layer.always_shown() || watched(l)).collect()
 }
 
 type Verdict = (Health, String, Vec<KeyNumber>);
@@ -199,6 +206,65 @@ fn lake(l: &LakeStatus, now: DateTime<Utc>) -> Verdict {
         )
     };
     (verdict.0, verdict.1, numbers)
+}
+
+fn orchestration(o: &OrchestrationStatus, now: DateTime<Utc>) -> Verdict {
+    let sum = |f: fn(&StateMachineHealth) -> Option<f64>| {
+        o.state_machines.iter().filter_map(f).fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
+    };
+    let running = o.state_machines.iter().filter(|m| m.latest.as_ref().is_some_and(|e| e.status == "RUNNING")).count();
+    let numbers = vec![
+        num("started", sum(|m| m.started), "executions/h", thousands),
+        num("failed", sum(|m| Some(m.failed? + m.timed_out.unwrap_or(0.0))), "executions/h", thousands),
+        num("running", Some(running as f64), "executions", thousands),
+    ];
+    let Some((health, reason)) = o.state_machines.iter().map(|m| state_machine_verdict(m, now)).max_by_key(|v| v.0)
+    else {
+        return (Health::Unknown, "no state machine is watched".into(), numbers);
+    };
+    (health, reason, numbers)
+}
+
+/// One state machine's health and the reason in words.
+pub fn state_machine_verdict(m: &StateMachineHealth, now: DateTime<Utc>) -> (Health, String) {
+    if !m.exists {
+        return (Health::Warn, format!("state machine {} not found: is the stack provisioned?", m.name));
+    }
+    let failed_in_hour = m.failed.unwrap_or(0.0) + m.timed_out.unwrap_or(0.0);
+    let Some(latest) = &m.latest else {
+        return (Health::Unknown, format!("{} has not run yet", m.name));
+    };
+    let when = ago(now, latest.stopped.unwrap_or(latest.started));
+    if latest.is_failed() {
+        let at = match &latest.failure {
+            Some(f) => format!(
+                "{}{}",
+                f.state.as_ref().map(|s| format!(" at {s}")).unwrap_or_default(),
+                if f.error.is_empty() { String::new() } else { format!(": {}", f.error) }
+            ),
+            None => String::new(),
+        };
+        let health = if latest.status == "ABORTED" { Health::Warn } else { Health::Critical };
+        return (health, format!("{}: {} {} {when}{at}", m.name, latest.name, latest.status));
+    }
+    if failed_in_hour > 0.0 {
+        return (
+            Health::Warn,
+            format!(
+                "{}: {} execution(s) failed in the last hour; the newest {}",
+                m.name,
+                thousands(failed_in_hour),
+                latest.status
+            ),
+        );
+    }
+    if m.throttled.is_some_and(|t| t > 0.0) {
+        return (Health::Warn, format!("{}: starts throttled in the last hour", m.name));
+    }
+    match latest.status.as_str() {
+        "RUNNING" => (Health::Ok, format!("{}: {} RUNNING since {}", m.name, latest.name, ago(now, latest.started))),
+        status => (Health::Ok, format!("{}: last execution {status} {when}", m.name)),
+    }
 }
 
 fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {

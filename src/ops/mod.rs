@@ -19,3 +19,4 @@ pub mod shard_map;
 mod tests_athena_readonly;
 #[cfg(test)]
 mod tests_results;
+pub mod workflow;

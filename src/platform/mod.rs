@@ -14,6 +14,7 @@ use crate::model::{
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
 use crate::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
+use crate::model::{ExecutionDetail, WorkflowOverview};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +66,19 @@ pub trait Platform: Send + Sync {
 
     /// One crawler; `None` when there is no such crawler.
     async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError>;
+
+    /// The watched state machines with their executions started since `since`, newest first
+    /// (`failed_only`: FAILED, TIMED_OUT and ABORTED ones); a failed execution names the state it
+    /// failed in. Parts that cannot be read are named in `warnings`.
+    async fn workflows(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        failed_only: bool,
+    ) -> Result<WorkflowOverview, PlatformError>;
+
+    /// One execution in full (with whether Step Functions would redrive it); `None` when there is
+    /// no such execution.
+    async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError>;
 
     /// A function's log events from `query.since`, oldest first, the newest `query.limit`.
     /// Called again with a later `since` to tail; callers drop events already seen by id.

@@ -125,6 +125,15 @@ impl Executor {
             Effect::FetchGlue { id } => self.spawn(|platform, _| async move {
                 Action::GlueLoaded { id, result: platform.glue_overview().await.map(Box::new), at: platform.now() }
             }),
+            Effect::FetchWorkflows { id, since } => self.spawn(move |platform, _| async move {
+                let result = platform.workflows(since, false).await.map(Box::new);
+                Action::WorkflowsLoaded { id, result, at: platform.now() }
+            }),
+            Effect::DescribeExecution { change } => self.spawn(|platform, _| async move {
+                let arn = change.target().to_string();
+                let result = platform.execution(&arn).await.map(|found| found.map(Box::new));
+                Action::ExecutionDescribed { change, result, at: platform.now() }
+            }),
             Effect::FetchStack { name, id } => self.spawn(|platform, _| async move {
                 let result = match platform.stack(&name).await {
                     Ok(None) => Ok((None, Vec::new())),

@@ -113,6 +113,11 @@ impl SimState {
             (format!("{stack}-dlq-depth"), dlq >= 1.0, format!("ApproximateNumberOfMessagesVisible {dlq} ≥ 1")),
             (format!("{stack}-etl-failed"), etl_failed, "the last ETL run failed".to_string()),
             (
+                format!("{stack}-nightly-failed"),
+                self.nightly_failed_recently(),
+                "ExecutionsFailed 1 > 0 over the last hour".to_string(),
+            ),
+            (
                 format!("{stack}-redshift-cpu"),
                 cpu > thresholds.redshift_cpu_percent,
                 format!(

@@ -8,6 +8,7 @@ use crate::platform::{PlatformError, ServiceError};
 const KINESIS: &str = "Kinesis (sandbox)";
 const GLUE: &str = "Glue (sandbox)";
 const ATHENA: &str = "Athena (sandbox)";
+const STATES: &str = "Step Functions (sandbox)";
 const CLOUDFORMATION: &str = "CloudFormation (sandbox)";
 
 impl Sandbox {
@@ -16,6 +17,10 @@ impl Sandbox {
             Change::Reshard { stream, call } => self.reshard(stream, call),
             Change::EnhancedMonitoring { stream, on } => self.enhanced_monitoring(stream, *on),
             Change::Glue(change) => self.glue(change),
+            Change::Workflow(change) => {
+                let answer = self.changing(|state| state.workflow_change(change, "lakeops"))?;
+                answer.map(Applied::Answer).map_err(|e| PlatformError::answered(STATES, e))
+            }
             Change::StartQuery(request) => self.start_query(request),
             Change::StopQuery { id } => {
                 self.queries.stop(id).map_err(|e| PlatformError::answered(ATHENA, e))?;

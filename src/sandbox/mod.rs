@@ -19,6 +19,7 @@ mod stack;
 pub mod state;
 mod store;
 mod stream;
+mod workflow;
 
 use std::sync::{Arc, Mutex};
 
@@ -34,6 +35,7 @@ use crate::model::{
     StreamFacts, StreamSeries,
 };
 use crate::model::{CapacityMode, DriftedResource, NamedResource, StackEvent, StackSummary};
+use crate::model::{ExecutionDetail, Reading, WorkflowOverview};
 use crate::platform::{BackendInfo, Permit, Platform, PlatformError, ServiceError};
 use crate::settings::Settings;
 
@@ -271,7 +273,14 @@ impl Platform for Sandbox {
     }
 
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
-        let mut snapshot = self.with_model(|state| state.snapshot())?;
+        let settings = &self.settings;
+        let mut snapshot = self.with_model(|state| {
+            let mut snapshot = state.snapshot();
+            if let Some(status) = state.orchestration_status(settings) {
+                snapshot.orchestration = Reading::Ready { data: status };
+            }
+            snapshot
+        })?;
         snapshot.problems.extend(self.take_notices());
         Ok(snapshot)
     }
@@ -345,6 +354,19 @@ impl Platform for Sandbox {
 
     async fn glue_job(&self, job: &str) -> Result<Option<GlueJob>, PlatformError> {
         self.with_model(|state| state.glue_job(job))
+    }
+
+    async fn workflows(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        failed_only: bool,
+    ) -> Result<WorkflowOverview, PlatformError> {
+        let settings = &self.settings;
+        self.with_model(|state| state.workflow_overview(settings, since, failed_only))
+    }
+
+    async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError> {
+        self.with_model(|state| state.execution_detail(arn))
     }
 
     async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError> {

@@ -116,6 +116,7 @@ impl SimState {
             current: MinuteMetrics::default(),
             stack: None,
             clock: None,
+            workflow: Default::default(),
         };
         let (minute, every) = schedule_minutes(&p.glue.schedule);
         state.glue.job_minute = minute;
@@ -165,6 +166,7 @@ impl SimState {
         let rate = self.producer_rate(dt, settings);
         self.stream_step(rate, dt, settings.sandbox.record_bytes as f64);
         self.glue_step();
+        self.workflow_step(settings);
         self.warehouse_step(dt);
         self.athena_step(dt);
         self.background_activity(dt);
@@ -223,6 +225,7 @@ impl SimState {
                     "UpdateWorkgroup",
                     self.redshift.name.clone(),
                 )),
+                Fault::WorkflowFailure => Some(("bob.data", "glue.amazonaws.com", "UpdateJob", self.glue.job.clone())),
                 Fault::HotKey | Fault::TrafficSpike => None,
             };
             if let Some((user, source, name, resource)) = cause {

@@ -165,6 +165,8 @@ impl SimState {
             function: Reading::Ready { data: function },
             lake: Reading::Ready { data: lake },
             glue: Reading::Ready { data: glue },
+            // What the profile watches is the platform's to say (`Sandbox::snapshot`).
+            orchestration: Reading::NotWatched,
             redshift: Reading::Ready { data: redshift },
             athena: Reading::Ready { data: athena },
             audit: Reading::Ready { data: audit },

@@ -39,6 +39,9 @@ pub struct SimState {
     /// state (a console at `--speed 600` and headless commands beside it) reads the same time.
     #[serde(default)]
     pub clock: Option<ModelClock>,
+    /// The nightly state machine and its executions (absent from states saved before it).
+    #[serde(default)]
+    pub workflow: super::workflow::WorkflowState,
 }
 
 /// Model time at a moment of the clock, and how fast it runs from there.

@@ -20,6 +20,7 @@ mod status;
 mod stream_detail;
 mod streams;
 mod toast;
+mod workflows;
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;

@@ -10,15 +10,16 @@ use ratatui::Frame;
 use super::{base, dim, health_color, health_mark, panel};
 use crate::app::{layout, App};
 use crate::model::text::sanitize;
-use crate::model::{CapacityMode, Health, Layer, LayerHealth};
+use crate::model::{CapacityMode, Health, LayerHealth};
 use crate::ops::format::{rate, thousands};
 use crate::settings::Theme;
 
-const LAYER_WIDTH: usize = 12;
+/// "Orchestration" and a space.
+const LAYER_WIDTH: usize = 15;
 const HEALTH_WIDTH: usize = 10;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let (table, rest) = layout::overview_split(area, Layer::ALL.len() as u16);
+    let (table, rest) = layout::overview_split(area, app.layers.len().max(1) as u16);
     draw_layers(app, theme, frame, table);
     if rest.height >= 4 {
         draw_trend(app, theme, frame, rest);

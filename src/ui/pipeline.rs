@@ -78,6 +78,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let r2 = columns(rows[2]);
     draw_stage(&dlq, theme, frame, r2[4]);
     draw_stage(&glue, theme, frame, r2[6]);
+    // The state machines that run the crawler and the job, when the profile watches any.
+    if let Some(orchestration) = orchestration_stage(snapshot, &app.layers) {
+        draw_stage(&orchestration, theme, frame, r2[2]);
+    }
     let c2 = columns(rows[3]);
     frame.render_widget(centre("▼"), c2[6]);
     // Row 3, right to left: curated zone ─▶ Athena, and Redshift loading from it.
@@ -113,6 +117,21 @@ fn layer(layers: &[LayerHealth], which: Layer) -> (Health, String) {
         .find(|l| l.layer == which)
         .map(|l| (l.health, l.reason.clone()))
         .unwrap_or((Health::Unknown, "not assessed yet".into()))
+}
+
+fn orchestration_stage(s: &PlatformSnapshot, layers: &[LayerHealth]) -> Option<Stage> {
+    let o = s.orchestration.ready();
+    let verdict = layers.iter().find(|l| l.layer == Layer::Orchestration)?;
+    let names: Vec<&str> = o.map(|o| o.state_machines.iter().map(|m| m.name.as_str()).collect()).unwrap_or_default();
+    let latest = o
+        .and_then(|o| o.state_machines.iter().find_map(|m| m.latest.as_ref()))
+        .map(|e| format!("last {}", e.status))
+        .unwrap_or_else(|| "no execution yet".into());
+    Some(Stage {
+        title: format!("Step Functions {}", names.join(", ")),
+        health: verdict.health,
+        lines: vec![latest, verdict.reason.clone()],
+    })
 }
 
 fn stages(s: &PlatformSnapshot, layers: &[LayerHealth]) -> [Stage; 9] {

@@ -10,6 +10,7 @@ use lakeops::model::{
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
 use lakeops::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
+use lakeops::model::{ExecutionDetail, WorkflowOverview};
 use lakeops::platform::{BackendInfo, Permit, Platform, PlatformError};
 
 pub struct Counting {
@@ -65,6 +66,16 @@ impl Platform for Counting {
     }
     async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError> {
         self.inner.glue_crawler(crawler).await
+    }
+    async fn workflows(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        failed_only: bool,
+    ) -> Result<WorkflowOverview, PlatformError> {
+        self.inner.workflows(since, failed_only).await
+    }
+    async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError> {
+        self.inner.execution(arn).await
     }
     async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
         self.inner.function_logs(query).await

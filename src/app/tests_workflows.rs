@@ -1,0 +1,111 @@
+//! `:workflows`' reducer: it reads when opened and on refresh, lists executions newest first with
+//! a filter, checks a stop or a redrive against Step Functions' description before asking, and
+//! reads again after a change.
+
+use chrono::{Duration, TimeZone, Utc};
+use crossterm::event::KeyCode;
+
+use super::tests::{app, awaited, changes, key, type_text};
+use super::*;
+use crate::model::{
+    Applied, Change, Execution, ExecutionDetail, ExecutionFailure, Redrive, StateMachine, WorkflowChange,
+    WorkflowOverview,
+};
+
+fn at() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap()
+}
+
+/// One state machine, `nightly`, with an execution of each status given, newest first.
+pub(super) fn overview(statuses: &[&str]) -> WorkflowOverview {
+    let executions = statuses
+        .iter()
+        .enumerate()
+        .map(|(i, status)| Execution {
+            arn: format!("arn:aws:states:us-east-1:123456789012:execution:nightly:run-{i}"),
+            name: format!("run-{i}"),
+            state_machine: "nightly".into(),
+            status: status.to_string(),
+            started: at() - Duration::hours(i as i64 + 1),
+            stopped: (*status != "RUNNING").then(|| at() - Duration::minutes(30)),
+            redrive_count: 0,
+            failure: crate::model::is_failed_status(status).then(|| ExecutionFailure {
+                state: Some("RunCurateJob".into()),
+                error: "States.TaskFailed".into(),
+                cause: "the job failed".into(),
+            }),
+        })
+        .collect();
+    WorkflowOverview {
+        state_machines: vec![StateMachine {
+            name: "nightly".into(),
+            arn: Some("arn:aws:states:us-east-1:123456789012:stateMachine:nightly".into()),
+            executions,
+        }],
+        warnings: vec![],
+    }
+}
+
+fn opened(statuses: &[&str]) -> App {
+    let mut app = app();
+    type_text(&mut app, ":workflows");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view(), ViewId::Workflows);
+    let id = awaited(&app.workflows.request);
+    update(&mut app, Action::WorkflowsLoaded { id, result: Ok(Box::new(overview(statuses))), at: at() }, 10);
+    app
+}
+
+fn describe(app: &mut App, key_char: char) -> Vec<Effect> {
+    let effects = key(app, KeyCode::Char(key_char));
+    let Some(Effect::DescribeExecution { change }) =
+        effects.iter().find(|e| matches!(e, Effect::DescribeExecution { .. })).cloned()
+    else {
+        panic!("{key_char} describes the execution first: {effects:?}")
+    };
+    let execution = overview(&["FAILED", "RUNNING"]).state_machines[0]
+        .executions
+        .iter()
+        .find(|e| e.arn == change.target())
+        .cloned()
+        .map(|execution| {
+            Box::new(ExecutionDetail { execution, input: None, redrive: Redrive { status: None, reason: None } })
+        });
+    update(app, Action::ExecutionDescribed { change, result: Ok(execution), at: at() }, 30)
+}
+
+#[test]
+fn opening_reads_the_executions_and_a_filter_narrows_them() {
+    let mut app = opened(&["FAILED", "RUNNING", "SUCCEEDED"]);
+    assert_eq!(workflows::visible(&app).len(), 3);
+    type_text(&mut app, "/");
+    type_text(&mut app, "runn");
+    assert_eq!(workflows::visible(&app).len(), 1);
+    assert_eq!(workflows::visible(&app)[0].execution().unwrap().status, "RUNNING");
+}
+
+#[test]
+fn a_redrive_is_asked_after_step_functions_describes_the_execution_and_a_stop_of_a_failed_one_is_refused() {
+    let mut app = opened(&["FAILED", "RUNNING"]);
+    describe(&mut app, 'x');
+    let Mode::Confirm(dialog) = &app.mode else { panic!("a dialog: {:?}", app.mode) };
+    assert!(dialog.effect.is_none());
+    assert!(dialog.refusal.as_deref().unwrap().contains("run-0 is FAILED: only a RUNNING execution can be stopped"));
+    key(&mut app, KeyCode::Esc);
+
+    describe(&mut app, 'R');
+    let Mode::Confirm(dialog) = &app.mode else { panic!("a dialog: {:?}", app.mode) };
+    assert!(dialog.lines[1].contains("it restarts from \"RunCurateJob\""), "{:?}", dialog.lines);
+    let effects = key(&mut app, KeyCode::Enter);
+    let made = changes(&effects);
+    assert_eq!(made.len(), 1);
+    let change = made[0].clone();
+    assert!(
+        matches!(&change, Change::Workflow(WorkflowChange::Redrive { execution }) if execution.ends_with(":run-0"))
+    );
+
+    // The answer is said, and the list read again.
+    let answered = super::tests::answered(change, Ok(Applied::Answer("run-0 redriven".into())));
+    let effects = update(&mut app, answered, 50);
+    assert!(effects.iter().any(|e| matches!(e, Effect::FetchWorkflows { .. })), "{effects:?}");
+}

@@ -1,0 +1,230 @@
+//! `:workflows`: the watched state machines' executions, newest first, with where a failed one
+//! failed; and the three changes an operator makes there (start, stop, redrive), each checked
+//! against what Step Functions says of the execution, confirmed and journaled.
+
+use chrono::{DateTime, Utc};
+
+use super::action::Effect;
+use super::command::Command;
+use super::confirm;
+use super::keymap::{bind, Binding};
+use super::list::ListCursor;
+use super::registry::{ListSpec, View, ViewId, ViewSpec};
+use super::report::{report_error, ErrorSource};
+use super::request::{Request, RequestId};
+use super::state::App;
+use crate::model::{Change, Execution, ExecutionDetail, Layer, StateMachine, WorkflowChange, WorkflowOverview};
+use crate::platform::PlatformError;
+
+pub const VIEW: &dyn View = &Workflows;
+
+struct Workflows;
+
+/// Executions listed: those started in the last week.
+pub const LISTED_DAYS: i64 = 7;
+
+const KEYS: &[Binding] = &[
+    bind(Command::StartRun, &["s"], "start an execution of the selected state machine (input {})")
+        .hint("start")
+        .changes(),
+    bind(Command::StopRun, &["x"], "stop the selected execution (RUNNING only)").hint("stop").changes(),
+    bind(Command::Redrive, &["R"], "redrive the selected execution (FAILED, TIMED_OUT or ABORTED)")
+        .hint("redrive")
+        .changes(),
+];
+
+const SPEC: ViewSpec = ViewSpec {
+    names: &["workflows"],
+    title: "Workflows",
+    details: &[Layer::Orchestration],
+    keys: KEYS,
+    list: Some(ListSpec {
+        area: |body| super::layout::workflows_split(body).0,
+        filter_help: "filter by state machine, execution, status or failing state",
+        ..ListSpec::new(|app| &app.workflows.cursor, |app| &mut app.workflows.cursor, |app| visible(app).len())
+    }),
+    ..ViewSpec::NONE
+};
+
+impl View for Workflows {
+    fn spec(&self) -> &'static ViewSpec {
+        &SPEC
+    }
+
+    fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
+        match command {
+            Command::StartRun => start(app),
+            Command::StopRun => describe_then(app, effects, |arn| WorkflowChange::Stop { execution: arn }),
+            Command::Redrive => describe_then(app, effects, |arn| WorkflowChange::Redrive { execution: arn }),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The first read when the view opens.
+    fn housekeeping(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        if app.view() == ViewId::Workflows && !app.workflows.request.answered() {
+            fetch(app, effects);
+        }
+    }
+
+    fn refreshed(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        fetch(app, effects);
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkflowsView {
+    pub data: Option<WorkflowOverview>,
+    pub cursor: ListCursor,
+    /// The read of the state machines and their executions.
+    pub request: Request,
+}
+
+/// One row: an execution, or a watched state machine that has none listed.
+#[derive(Debug, Clone, Copy)]
+pub enum Row<'a> {
+    Execution(&'a StateMachine, &'a Execution),
+    Idle(&'a StateMachine),
+}
+
+impl Row<'_> {
+    pub fn state_machine(&self) -> &StateMachine {
+        match self {
+            Row::Execution(m, _) | Row::Idle(m) => m,
+        }
+    }
+
+    pub fn execution(&self) -> Option<&Execution> {
+        match self {
+            Row::Execution(_, e) => Some(e),
+            Row::Idle(_) => None,
+        }
+    }
+}
+
+/// The rows passing the filter: each state machine's executions, newest first.
+pub fn visible(app: &App) -> Vec<Row<'_>> {
+    let needle = app.workflows.cursor.filter.to_lowercase();
+    let Some(data) = &app.workflows.data else { return Vec::new() };
+    let mut rows = Vec::new();
+    for machine in &data.state_machines {
+        if machine.executions.is_empty() {
+            rows.push(Row::Idle(machine));
+        }
+        rows.extend(machine.executions.iter().map(|e| Row::Execution(machine, e)));
+    }
+    rows.retain(|row| {
+        needle.is_empty() || {
+            let e = row.execution();
+            let failing = e.and_then(|e| e.failure.as_ref()).and_then(|f| f.state.as_deref());
+            [Some(row.state_machine().name.as_str()), e.map(|e| e.name.as_str()), e.map(|e| e.status.as_str()), failing]
+                .into_iter()
+                .flatten()
+                .any(|field| field.to_lowercase().contains(&needle))
+        }
+    });
+    rows
+}
+
+pub fn selected(app: &App) -> Option<Row<'_>> {
+    visible(app).get(app.workflows.cursor.selected).copied()
+}
+
+/// Reads the executions again unless a read is out.
+pub fn fetch(app: &mut App, effects: &mut Vec<Effect>) {
+    if let Some(id) = app.workflows.request.start(app.now_ms) {
+        effects.push(Effect::FetchWorkflows { id, since: since(app) });
+    }
+}
+
+fn since(app: &App) -> DateTime<Utc> {
+    let now = app.snapshot.as_ref().map(|s| s.taken_at).unwrap_or_else(Utc::now);
+    now - chrono::Duration::days(LISTED_DAYS)
+}
+
+/// The executions arrived (or why not). A failed read is tried again by the next refresh.
+pub fn loaded(app: &mut App, id: RequestId, result: Result<WorkflowOverview, PlatformError>, at: DateTime<Utc>) {
+    let now = app.now_ms;
+    if !app.workflows.request.accept(id, now, &result) {
+        return;
+    }
+    match result {
+        Ok(data) => {
+            for warning in &data.warnings {
+                report_error(app, ErrorSource::Workflows, warning, at);
+            }
+            app.workflows.data = Some(data);
+            let rows = visible(app).len();
+            app.workflows.cursor.selected = app.workflows.cursor.selected.min(rows.saturating_sub(1));
+        }
+        Err(e) => report_error(app, ErrorSource::Workflows, &e.to_string(), at),
+    }
+}
+
+/// A change came back: its answer is said, and the executions read again.
+pub fn changed(app: &mut App, effects: &mut Vec<Effect>) {
+    let id = app.workflows.request.restart(app.now_ms);
+    effects.push(Effect::FetchWorkflows { id, since: since(app) });
+}
+
+fn start(app: &mut App) {
+    let Some(row) = selected(app) else { return };
+    let machine = row.state_machine().clone();
+    let change = WorkflowChange::Start { state_machine: machine.name.clone(), input: "{}".into() };
+    let now = app.snapshot.as_ref().map(|s| s.taken_at).unwrap_or_else(Utc::now);
+    let planned = crate::ops::workflow::plan(&change, Some(&machine), None, now);
+    ask(app, title(&change), change, planned);
+}
+
+/// A stop or a redrive is checked against the execution as Step Functions describes it now
+/// (its status, whether it may be redriven), not against the list read minutes ago.
+/// Read-only mode refuses at once, before anything is read.
+fn describe_then(app: &mut App, effects: &mut Vec<Effect>, change: fn(String) -> WorkflowChange) {
+    let Some(execution) = selected(app).and_then(|row| row.execution().cloned()) else { return };
+    let change = change(execution.arn);
+    if let Some(refusal) = confirm::readonly_refusal(app, &Change::Workflow(change.clone())) {
+        return confirm::refuse(app, &title(&change), refusal);
+    }
+    effects.push(Effect::DescribeExecution { change });
+}
+
+fn title(change: &WorkflowChange) -> String {
+    match change {
+        WorkflowChange::Stop { execution } => format!("Stop {}", crate::model::execution_name(execution)),
+        WorkflowChange::Redrive { execution } => format!("Redrive {}", crate::model::execution_name(execution)),
+        WorkflowChange::Start { state_machine, .. } => format!("Start an execution of {state_machine}"),
+    }
+}
+
+/// Step Functions described the execution a stop or a redrive is for: check, then ask.
+pub fn described(
+    app: &mut App,
+    change: WorkflowChange,
+    result: Result<Option<ExecutionDetail>, PlatformError>,
+    at: DateTime<Utc>,
+) {
+    let title = title(&change);
+    match result {
+        Ok(found) => {
+            let planned = crate::ops::workflow::plan(&change, None, found.as_ref(), at);
+            ask(app, title, change, planned);
+        }
+        Err(e) => report_error(app, ErrorSource::Workflows, &format!("{title}: {e}"), at),
+    }
+}
+
+fn ask(
+    app: &mut App,
+    title: String,
+    change: WorkflowChange,
+    planned: Result<Vec<String>, crate::ops::refusal::Refusal>,
+) {
+    match planned {
+        Ok(lines) => {
+            let detail = lines.join("; ");
+            confirm::ask(app, &title, lines, Change::Workflow(change), detail);
+        }
+        Err(refusal) => confirm::refuse(app, &title, refusal.text()),
+    }
+}

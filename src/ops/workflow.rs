@@ -1,0 +1,148 @@
+//! Step Functions rules: a start, a stop or a redrive is checked against what Step Functions
+//! reported before any call, and the plan says in words what will happen.
+
+use chrono::{DateTime, Utc};
+
+use super::format::ago;
+use super::refusal::Refusal;
+use crate::model::{ExecutionDetail, StateMachine, WorkflowChange};
+
+/// The largest input Step Functions accepts (its payload limit, 256 KiB).
+pub const MAX_INPUT_BYTES: usize = 256 * 1024;
+/// A failed execution can be redriven for this long after it stopped (Step Functions' rule;
+/// DescribeExecution's redrive status says so where the API gives it).
+pub const REDRIVE_WINDOW_DAYS: i64 = 14;
+
+/// Checks an execution's input: JSON, within the payload limit. Returns it as given.
+pub fn check_input(text: &str) -> Result<String, Refusal> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(Refusal::invalid(
+            "execution input",
+            format!("the input is {} bytes; Step Functions takes at most {MAX_INPUT_BYTES} (256 KiB)", text.len()),
+        ));
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(_) => Ok(text.to_string()),
+        Err(e) => Err(Refusal::invalid(
+            "execution input",
+            format!("the input is not JSON: {e} (an execution's input is a JSON document, such as {{}})"),
+        )),
+    }
+}
+
+/// Checks a start against the state machine Step Functions reported (`None`: not watched or
+/// not found) and returns the plan in words.
+pub fn plan_start(state_machine: &str, input: &str, found: Option<&StateMachine>) -> Result<Vec<String>, Refusal> {
+    check_input(input)?;
+    let Some(machine) = found.filter(|m| m.arn.is_some()) else {
+        return Err(Refusal::invalid(
+            "a known state machine",
+            format!("there is no state machine {state_machine:?} (lakeops workflows lists those it watches)"),
+        ));
+    };
+    let mut lines = vec![format!("StartExecution of {}", machine.name)];
+    if let Some(running) = machine.executions.iter().find(|e| e.status == "RUNNING") {
+        lines.push(format!(
+            "note: {} is still RUNNING (started {}); this starts another beside it",
+            running.name,
+            running.started.format("%Y-%m-%d %H:%M:%S UTC")
+        ));
+    }
+    lines.push(format!("input: {}", one_line(input)));
+    Ok(lines)
+}
+
+/// Checks `change` against what Step Functions reported (the state machine for a start, the
+/// execution for a stop or a redrive; `None`: no such thing) at `now`, and returns the plan in
+/// words.
+pub fn plan(
+    change: &WorkflowChange,
+    machine: Option<&StateMachine>,
+    execution: Option<&ExecutionDetail>,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, Refusal> {
+    match change {
+        WorkflowChange::Start { state_machine, input } => plan_start(state_machine, input, machine),
+        WorkflowChange::Stop { execution: arn } => plan_stop(found(arn, execution, STOP_RULE)?, now),
+        WorkflowChange::Redrive { execution: arn } => plan_redrive(found(arn, execution, REDRIVE_RULE)?, now),
+    }
+}
+
+const STOP_RULE: &str = "a running execution";
+const REDRIVE_RULE: &str = "a redrivable execution";
+
+fn found<'a>(
+    arn: &str,
+    execution: Option<&'a ExecutionDetail>,
+    rule: &'static str,
+) -> Result<&'a ExecutionDetail, Refusal> {
+    execution.ok_or_else(|| Refusal::invalid(rule, format!("there is no execution {arn}")))
+}
+
+fn when(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    format!("{} ({})", t.format("%Y-%m-%d %H:%M:%S UTC"), ago(now, t))
+}
+
+fn plan_stop(detail: &ExecutionDetail, now: DateTime<Utc>) -> Result<Vec<String>, Refusal> {
+    let e = &detail.execution;
+    if e.status != "RUNNING" {
+        return Err(Refusal::invalid(
+            STOP_RULE,
+            format!("{} is {}: only a RUNNING execution can be stopped", e.name, e.status),
+        ));
+    }
+    Ok(vec![
+        format!("StopExecution of {} ({}), RUNNING since {}", e.name, e.state_machine, when(e.started, now)),
+        "it ends ABORTED; the state it is in is abandoned (a Glue run it started keeps running)".into(),
+    ])
+}
+
+fn plan_redrive(detail: &ExecutionDetail, now: DateTime<Utc>) -> Result<Vec<String>, Refusal> {
+    let e = &detail.execution;
+    if !e.is_failed() {
+        return Err(Refusal::invalid(
+            REDRIVE_RULE,
+            format!("{} is {}: only a FAILED, TIMED_OUT or ABORTED execution can be redriven", e.name, e.status),
+        ));
+    }
+    match detail.redrive.status.as_deref() {
+        Some("REDRIVABLE") | None => {}
+        Some(status) => {
+            let reason = detail.redrive.reason.as_deref().unwrap_or("Step Functions gave no reason");
+            return Err(Refusal::invalid(REDRIVE_RULE, format!("{} is {status}: {reason}", e.name)));
+        }
+    }
+    let stopped = e.stopped.unwrap_or(e.started);
+    if now - stopped > chrono::Duration::days(REDRIVE_WINDOW_DAYS) {
+        return Err(Refusal::invalid(
+            REDRIVE_RULE,
+            format!(
+                "{} stopped {}: an execution can be redriven within {REDRIVE_WINDOW_DAYS} days of stopping",
+                e.name,
+                when(stopped, now)
+            ),
+        ));
+    }
+    let from = match e.failure.as_ref().and_then(|f| f.state.as_deref()) {
+        Some(state) => format!("it restarts from {state:?}, where it failed"),
+        None => "it restarts from the state where it failed".into(),
+    };
+    Ok(vec![
+        format!("RedriveExecution of {} ({}), {} since {}", e.name, e.state_machine, e.status, when(stopped, now)),
+        format!("{from}; the states that succeeded are not run again"),
+        format!("redrives so far: {}", e.redrive_count),
+    ])
+}
+
+/// Input shown on one line, cut to what a confirmation can show.
+fn one_line(input: &str) -> String {
+    let flat: String = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(200) {
+        Some((i, _)) => format!("{}… ({} bytes)", &flat[..i], input.len()),
+        None => flat,
+    }
+}
+
+#[cfg(test)]
+#[path = "tests_workflow.rs"]
+mod tests;
