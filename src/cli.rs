@@ -190,6 +190,14 @@ pub enum WorkflowsCommand {
         #[command(flatten)]
         change: ChangeArgs,
     },
+    /// Resume a Glue workflow run that ended with failed jobs or crawlers: they run again, and
+    /// what follows them (ResumeWorkflowRun).
+    Resume {
+        workflow: String,
+        run_id: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -170,3 +170,38 @@ async fn read_only_refuses_every_workflow_change_before_any_read() {
     assert_eq!(f.platform.mutations(), 0);
     assert_eq!(f.status_of(&running).await, "RUNNING");
 }
+
+/// A Glue workflow on moto: its run listed beside the state machine's executions; a run with no
+/// failed job or crawler is not resumed, and no call is made.
+#[tokio::test]
+async fn a_glue_workflow_run_is_listed_and_one_without_failures_is_not_resumed() {
+    let glue = aws_sdk_glue::Client::new(&sdk_config().await);
+    let workflow = unique("flow");
+    glue.create_workflow().name(&workflow).send().await.expect("CreateWorkflow");
+    let run_id = glue.start_workflow_run().name(&workflow).send().await.expect("StartWorkflowRun").run_id.unwrap();
+    let (dir, paths) = support::temp_paths();
+    let profile = format!(
+        "name = \"moto-flows\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
+         [platform.orchestration]\nnightly = false\nglue_workflows = [\"{workflow}\", \"missing-flow\"]\n",
+        moto().endpoint
+    );
+    let loaded = support::load_profile(dir.path(), &paths, &profile);
+    let inner = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) }).await;
+    let platform = Counting::new(inner);
+    let out = workflows::run(&loaded, &paths, &platform, &list(false)).await.expect("list");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let flows = json["glue_workflows"].as_array().expect("glue workflows");
+    assert_eq!(flows[0]["name"], workflow.as_str());
+    assert_eq!(flows[0]["runs"][0]["id"], run_id.as_str(), "{json}");
+    assert_eq!(flows[1]["exists"], false);
+
+    let resume = WorkflowsCommand::Resume { workflow: workflow.clone(), run_id: run_id.clone(), change: YES };
+    let refused = workflows::run(&loaded, &paths, &platform, &act(resume)).await.expect_err("refused");
+    assert_eq!(refused.exit_code(), 2, "{}", refused.message());
+    assert!(refused.message().starts_with("refused by the rule \"a failed workflow run\""), "{}", refused.message());
+    assert_eq!(platform.mutations(), 0);
+
+    let report = status::report(&loaded, &platform).await.expect("status");
+    let orchestration = report.layers.iter().find(|l| l.layer == Layer::Orchestration).expect("the layer");
+    assert_eq!(orchestration.health, Health::Warn, "missing-flow is not found: {}", orchestration.reason);
+}

@@ -158,3 +158,76 @@ async fn step_functions_saying_not_redrivable_is_a_refusal_with_no_call() {
         "{journal}"
     );
 }
+
+/// A Glue workflow run that completed with its job failed: the job is named with its error, and
+/// the resume reruns exactly that node.
+#[tokio::test]
+async fn a_glue_workflow_run_with_a_failed_job_is_resumed_at_that_job() {
+    use aws_sdk_glue::operation::get_workflow_runs::GetWorkflowRunsOutput;
+    use aws_sdk_glue::operation::resume_workflow_run::ResumeWorkflowRunOutput;
+    use aws_sdk_glue::types::{
+        JobNodeDetails, JobRun, JobRunState, Node, NodeType, WorkflowGraph, WorkflowRun, WorkflowRunStatistics,
+        WorkflowRunStatus,
+    };
+    let job = Node::builder()
+        .r#type(NodeType::Job)
+        .name("clickstream-curate")
+        .unique_id("wnode_job")
+        .job_details(
+            JobNodeDetails::builder()
+                .job_runs(
+                    JobRun::builder()
+                        .id("jr_9")
+                        .job_run_state(JobRunState::Failed)
+                        .error_message("OutOfMemoryError: \u{1b}[31mJava heap space")
+                        .started_on(aws_sdk_glue::primitives::DateTime::from_secs(now_secs() - 900))
+                        .build(),
+                )
+                .build(),
+        )
+        .build();
+    let runs = mock!(aws_sdk_glue::Client::get_workflow_runs).then_output(move || {
+        let run = WorkflowRun::builder()
+            .name("nightly-flow")
+            .workflow_run_id("wr_1")
+            .status(WorkflowRunStatus::Completed)
+            .started_on(aws_sdk_glue::primitives::DateTime::from_secs(now_secs() - 1000))
+            .completed_on(aws_sdk_glue::primitives::DateTime::from_secs(now_secs() - 600))
+            .statistics(
+                WorkflowRunStatistics::builder().total_actions(2).succeeded_actions(1).failed_actions(1).build(),
+            )
+            .graph(WorkflowGraph::builder().nodes(job.clone()).build())
+            .build();
+        GetWorkflowRunsOutput::builder().runs(run).build()
+    });
+    let resumed = mock!(aws_sdk_glue::Client::resume_workflow_run)
+        .match_requests(|r| {
+            r.name() == Some("nightly-flow") && r.run_id() == Some("wr_1") && r.node_ids() == ["wnode_job"]
+        })
+        .then_output(|| ResumeWorkflowRunOutput::builder().run_id("wr_2").build());
+    let glue = mock_client!(aws_sdk_glue, RuleMode::MatchAny, [&runs, &resumed]);
+
+    let (dir, paths) = support::temp_paths();
+    let profile = "name = \"mocked-flows\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"http://127.0.0.1:9\"\n\
+                   [platform.orchestration]\nnightly = false\nglue_workflows = [\"nightly-flow\"]\n";
+    let loaded = support::load_profile(dir.path(), &paths, profile);
+    let credentials = Some(support::moto::credentials());
+    let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials }).await.with_glue(glue);
+    let args = WorkflowsArgs { action: None, failed: true, since: "24h".into(), json: false };
+    let out = workflows::run(&loaded, &paths, &platform, &args).await.expect("list");
+    let line = out.lines().find(|l| l.contains("wr_1")).expect("the run is listed");
+    assert!(line.contains("job clickstream-curate FAILED: OutOfMemoryError: "), "{out}");
+    assert!(line.ends_with("Java heap space"), "{out}");
+    assert!(!out.contains('\u{1b}'), "escapes never reach the terminal");
+
+    let command = WorkflowsCommand::Resume {
+        workflow: "nightly-flow".into(),
+        run_id: "wr_1".into(),
+        change: ChangeArgs { dry_run: false, yes: true },
+    };
+    let args = WorkflowsArgs { action: Some(command), failed: false, since: "24h".into(), json: false };
+    let out = workflows::run(&loaded, &paths, &platform, &args).await.expect("resumed");
+    assert!(out.contains("runs again: job clickstream-curate (FAILED"), "{out}");
+    assert!(out.contains("nightly-flow resumed as run wr_2"), "{out}");
+    assert_eq!(resumed.num_calls(), 1);
+}

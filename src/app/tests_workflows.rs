@@ -42,6 +42,7 @@ pub(super) fn overview(statuses: &[&str]) -> WorkflowOverview {
             arn: Some("arn:aws:states:us-east-1:123456789012:stateMachine:nightly".into()),
             executions,
         }],
+        glue_workflows: vec![],
         warnings: vec![],
     }
 }
@@ -108,4 +109,55 @@ fn a_redrive_is_asked_after_step_functions_describes_the_execution_and_a_stop_of
     let answered = super::tests::answered(change, Ok(Applied::Answer("run-0 redriven".into())));
     let effects = update(&mut app, answered, 50);
     assert!(effects.iter().any(|e| matches!(e, Effect::FetchWorkflows { .. })), "{effects:?}");
+}
+
+#[test]
+fn r_on_a_glue_workflow_run_asks_to_resume_its_failed_nodes() {
+    use crate::model::{FailedNode, GlueWorkflow, GlueWorkflowRun};
+    let mut app = app();
+    type_text(&mut app, ":workflows");
+    key(&mut app, KeyCode::Enter);
+    let mut data = overview(&[]);
+    data.glue_workflows.push(GlueWorkflow {
+        name: "flow".into(),
+        exists: true,
+        runs: vec![GlueWorkflowRun {
+            id: "wr_1".into(),
+            status: "COMPLETED".into(),
+            started: Some(at() - Duration::hours(1)),
+            completed: Some(at() - Duration::minutes(40)),
+            total_actions: 2,
+            succeeded_actions: 1,
+            failed_actions: 1,
+            error: None,
+            failed_nodes: vec![FailedNode {
+                kind: "CRAWLER".into(),
+                name: "raw".into(),
+                node_id: "wnode_2".into(),
+                state: "FAILED".into(),
+                error: None,
+            }],
+        }],
+    });
+    let id = awaited(&app.workflows.request);
+    update(&mut app, Action::WorkflowsLoaded { id, result: Ok(Box::new(data)), at: at() }, 10);
+    // The state machine without executions first, then the run.
+    key(&mut app, KeyCode::Char('j'));
+    let effects = key(&mut app, KeyCode::Char('R'));
+    assert!(effects.is_empty(), "checked against the run as read: {effects:?}");
+    let Mode::Confirm(dialog) = &app.mode else { panic!("a dialog: {:?}", app.mode) };
+    assert_eq!(dialog.lines[1], "runs again: crawler raw (FAILED)");
+    let made = key(&mut app, KeyCode::Enter);
+    let change = changes(&made)[0].clone();
+    assert_eq!(
+        change,
+        Change::Workflow(WorkflowChange::ResumeGlueRun {
+            workflow: "flow".into(),
+            run_id: "wr_1".into(),
+            nodes: vec!["wnode_2".into()]
+        })
+    );
+    // `s` on a Glue run says what starts it instead.
+    let effects = key(&mut app, KeyCode::Char('s'));
+    assert!(changes(&effects).is_empty());
 }

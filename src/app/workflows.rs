@@ -13,7 +13,11 @@ use super::registry::{ListSpec, View, ViewId, ViewSpec};
 use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::App;
-use crate::model::{Change, Execution, ExecutionDetail, Layer, StateMachine, WorkflowChange, WorkflowOverview};
+use crate::model::{
+    Change, Execution, ExecutionDetail, GlueWorkflow, GlueWorkflowRun, Layer, StateMachine, WorkflowChange,
+    WorkflowOverview,
+};
+use crate::ops::workflow::{plan, Found};
 use crate::platform::PlatformError;
 
 pub const VIEW: &dyn View = &Workflows;
@@ -28,9 +32,13 @@ const KEYS: &[Binding] = &[
         .hint("start")
         .changes(),
     bind(Command::StopRun, &["x"], "stop the selected execution (RUNNING only)").hint("stop").changes(),
-    bind(Command::Redrive, &["R"], "redrive the selected execution (FAILED, TIMED_OUT or ABORTED)")
-        .hint("redrive")
-        .changes(),
+    bind(
+        Command::Redrive,
+        &["R"],
+        "redrive the selected execution (FAILED, TIMED_OUT or ABORTED), or resume a Glue workflow run's failed nodes",
+    )
+    .hint("redrive")
+    .changes(),
 ];
 
 const SPEC: ViewSpec = ViewSpec {
@@ -40,7 +48,7 @@ const SPEC: ViewSpec = ViewSpec {
     keys: KEYS,
     list: Some(ListSpec {
         area: |body| super::layout::workflows_split(body).0,
-        filter_help: "filter by state machine, execution, status or failing state",
+        filter_help: "filter by workflow, execution or run, status, or what failed",
         ..ListSpec::new(|app| &app.workflows.cursor, |app| &mut app.workflows.cursor, |app| visible(app).len())
     }),
     ..ViewSpec::NONE
@@ -55,7 +63,11 @@ impl View for Workflows {
         match command {
             Command::StartRun => start(app),
             Command::StopRun => describe_then(app, effects, |arn| WorkflowChange::Stop { execution: arn }),
-            Command::Redrive => describe_then(app, effects, |arn| WorkflowChange::Redrive { execution: arn }),
+            Command::Redrive => {
+                if !resume_glue_run(app) {
+                    describe_then(app, effects, |arn| WorkflowChange::Redrive { execution: arn })
+                }
+            }
             _ => return false,
         }
         true
@@ -81,25 +93,53 @@ pub struct WorkflowsView {
     pub request: Request,
 }
 
-/// One row: an execution, or a watched state machine that has none listed.
+/// One row: an execution, a Glue workflow run, or a watched one with none listed.
 #[derive(Debug, Clone, Copy)]
 pub enum Row<'a> {
     Execution(&'a StateMachine, &'a Execution),
     Idle(&'a StateMachine),
+    GlueRun(&'a GlueWorkflow, &'a GlueWorkflowRun),
+    GlueIdle(&'a GlueWorkflow),
 }
 
-impl Row<'_> {
-    pub fn state_machine(&self) -> &StateMachine {
+impl<'a> Row<'a> {
+    /// The state machine's or the Glue workflow's name.
+    pub fn workflow(&self) -> &'a str {
         match self {
-            Row::Execution(m, _) | Row::Idle(m) => m,
+            Row::Execution(m, _) | Row::Idle(m) => &m.name,
+            Row::GlueRun(w, _) | Row::GlueIdle(w) => &w.name,
         }
     }
 
-    pub fn execution(&self) -> Option<&Execution> {
+    pub fn state_machine(&self) -> Option<&'a StateMachine> {
+        match self {
+            Row::Execution(m, _) | Row::Idle(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn execution(&self) -> Option<&'a Execution> {
         match self {
             Row::Execution(_, e) => Some(e),
-            Row::Idle(_) => None,
+            _ => None,
         }
+    }
+
+    /// What the filter matches: names, status, where it failed.
+    fn words(&self) -> Vec<&'a str> {
+        let mut words = vec![self.workflow()];
+        match self {
+            Row::Execution(_, e) => {
+                words.extend([e.name.as_str(), e.status.as_str()]);
+                words.extend(e.failure.as_ref().and_then(|f| f.state.as_deref()));
+            }
+            Row::GlueRun(_, r) => {
+                words.extend([r.id.as_str(), r.status.as_str()]);
+                words.extend(r.failed_nodes.iter().map(|n| n.name.as_str()));
+            }
+            Row::Idle(_) | Row::GlueIdle(_) => {}
+        }
+        words
     }
 }
 
@@ -114,16 +154,13 @@ pub fn visible(app: &App) -> Vec<Row<'_>> {
         }
         rows.extend(machine.executions.iter().map(|e| Row::Execution(machine, e)));
     }
-    rows.retain(|row| {
-        needle.is_empty() || {
-            let e = row.execution();
-            let failing = e.and_then(|e| e.failure.as_ref()).and_then(|f| f.state.as_deref());
-            [Some(row.state_machine().name.as_str()), e.map(|e| e.name.as_str()), e.map(|e| e.status.as_str()), failing]
-                .into_iter()
-                .flatten()
-                .any(|field| field.to_lowercase().contains(&needle))
+    for workflow in &data.glue_workflows {
+        if workflow.runs.is_empty() {
+            rows.push(Row::GlueIdle(workflow));
         }
-    });
+        rows.extend(workflow.runs.iter().map(|r| Row::GlueRun(workflow, r)));
+    }
+    rows.retain(|row| needle.is_empty() || row.words().iter().any(|w| w.to_lowercase().contains(&needle)));
     rows
 }
 
@@ -170,11 +207,34 @@ pub fn changed(app: &mut App, effects: &mut Vec<Effect>) {
 
 fn start(app: &mut App) {
     let Some(row) = selected(app) else { return };
-    let machine = row.state_machine().clone();
+    let Some(machine) = row.state_machine().cloned() else {
+        let title = format!("Start {}", row.workflow());
+        return confirm::refuse(
+            app,
+            &title,
+            "a Glue workflow is started by its triggers; s starts a state machine".into(),
+        );
+    };
     let change = WorkflowChange::Start { state_machine: machine.name.clone(), input: "{}".into() };
     let now = app.snapshot.as_ref().map(|s| s.taken_at).unwrap_or_else(Utc::now);
-    let planned = crate::ops::workflow::plan(&change, Some(&machine), None, now);
+    let planned = plan(&change, Found { state_machine: Some(&machine), ..Found::default() }, now);
     ask(app, title(&change), change, planned);
+}
+
+/// `R` on a Glue workflow run: its failed jobs and crawlers run again, checked against the runs
+/// as the last read found them.
+fn resume_glue_run(app: &mut App) -> bool {
+    let Some(Row::GlueRun(workflow, run)) = selected(app) else { return false };
+    let (workflow, run_id) = (workflow.clone(), run.id.clone());
+    let title = format!("Resume {} run {run_id}", workflow.name);
+    match crate::ops::workflow::resume(&workflow.name, &run_id, Some(&workflow)) {
+        Ok((change, lines)) => {
+            let detail = lines.join("; ");
+            confirm::ask(app, &title, lines, Change::Workflow(change), detail);
+        }
+        Err(refusal) => confirm::refuse(app, &title, refusal.text()),
+    }
+    true
 }
 
 /// A stop or a redrive is checked against the execution as Step Functions describes it now
@@ -194,6 +254,7 @@ fn title(change: &WorkflowChange) -> String {
         WorkflowChange::Stop { execution } => format!("Stop {}", crate::model::execution_name(execution)),
         WorkflowChange::Redrive { execution } => format!("Redrive {}", crate::model::execution_name(execution)),
         WorkflowChange::Start { state_machine, .. } => format!("Start an execution of {state_machine}"),
+        WorkflowChange::ResumeGlueRun { workflow, run_id, .. } => format!("Resume {workflow} run {run_id}"),
     }
 }
 
@@ -207,7 +268,7 @@ pub fn described(
     let title = title(&change);
     match result {
         Ok(found) => {
-            let planned = crate::ops::workflow::plan(&change, None, found.as_ref(), at);
+            let planned = plan(&change, Found { execution: found.as_ref(), ..Found::default() }, at);
             ask(app, title, change, planned);
         }
         Err(e) => report_error(app, ErrorSource::Workflows, &format!("{title}: {e}"), at),

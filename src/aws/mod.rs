@@ -8,6 +8,7 @@ pub mod cloudtrail;
 mod cloudwatch;
 mod errors;
 pub mod glue;
+mod glue_workflows;
 mod kinesis;
 mod landed;
 pub mod logs;
@@ -76,6 +77,8 @@ struct State {
     state_machines: Option<(Instant, Vec<(String, String)>)>,
     /// Each watched state machine's newest execution, reused for `workflows::LATEST_TTL`.
     latest_executions: std::collections::HashMap<String, (Instant, Option<Execution>)>,
+    /// Each watched Glue workflow with its newest run, reused for `workflows::LATEST_TTL`.
+    latest_glue_runs: std::collections::HashMap<String, (Instant, GlueWorkflow)>,
     backoff: backoff::Backoff,
     /// Calls made per API, for the budget tests.
     calls: std::collections::HashMap<&'static str, u32>,
@@ -125,6 +128,14 @@ impl AwsPlatform {
     #[doc(hidden)]
     pub fn with_sfn(mut self, client: aws_sdk_sfn::Client) -> AwsPlatform {
         self.sfn = client;
+        self
+    }
+
+    /// Uses `client` for Glue: answers moto does not give (a workflow run's failed nodes,
+    /// ResumeWorkflowRun), on mocks.
+    #[doc(hidden)]
+    pub fn with_glue(mut self, client: aws_sdk_glue::Client) -> AwsPlatform {
+        self.glue = client;
         self
     }
 

@@ -120,7 +120,9 @@ impl AwsPlatform {
             Err(e) => Reading::Unavailable { reason: e.to_string() },
         };
         let orchestration = match watched_machines {
-            Ok(watched) if watched.is_empty() => Reading::NotWatched,
+            Ok(watched) if watched.is_empty() && self.settings.platform.orchestration.glue_workflows.is_empty() => {
+                Reading::NotWatched
+            }
             Ok(watched) => match self.orchestration_status(&watched, store, now_s).await {
                 Ok(status) => Reading::Ready { data: status },
                 Err(e) => Reading::Unavailable { reason: e.to_string() },

@@ -182,49 +182,48 @@ pub async fn describe(client: &Client, arn: &str) -> Result<Option<ExecutionDeta
     }))
 }
 
-/// Makes a Step Functions change. A start is named (`lakeops-<time>`) and a redrive carries a
-/// client token, so the SDK's retry of a call whose answer was lost finds the first one instead
-/// of making a second; a stop of a stopped execution is refused by the rules before it is sent.
-pub async fn change(client: &Client, arn: Option<&str>, change: &WorkflowChange) -> Result<Applied, PlatformError> {
-    match change {
-        WorkflowChange::Start { state_machine, input } => {
-            let arn = arn.ok_or_else(|| {
-                PlatformError::failed("Step Functions", format!("there is no state machine {state_machine:?}"))
-            })?;
-            let name = format!("lakeops-{}", Utc::now().format("%Y%m%dT%H%M%S%3fZ"));
-            let out = client
-                .start_execution()
-                .state_machine_arn(arn)
-                .name(&name)
-                .input(input)
-                .send()
-                .await
-                .map_err(|e| platform_error("Step Functions StartExecution", e))?;
-            Ok(Applied::Answer(format!("execution {} started", out.execution_arn())))
-        }
-        WorkflowChange::Stop { execution } => {
-            client
-                .stop_execution()
-                .execution_arn(execution)
-                .error("lakeops.Stopped")
-                .cause("stopped by an operator with lakeops")
-                .send()
-                .await
-                .map_err(|e| platform_error("Step Functions StopExecution", e))?;
-            Ok(Applied::Answer(format!("{} stopped (ABORTED)", execution_name(execution))))
-        }
-        WorkflowChange::Redrive { execution } => {
-            let token = format!("lakeops-{}", Utc::now().timestamp_millis());
-            client
-                .redrive_execution()
-                .execution_arn(execution)
-                .client_token(token)
-                .send()
-                .await
-                .map_err(|e| platform_error("Step Functions RedriveExecution", e))?;
-            Ok(Applied::Answer(format!("{} redriven", execution_name(execution))))
-        }
-    }
+// A start is named (`lakeops-<time>`) and a redrive carries a client token, so the SDK's retry of
+// a call whose answer was lost finds the first one instead of making a second; a stop of a stopped
+// execution is refused by the rules before it is sent.
+
+/// StartExecution of the state machine `arn` with `input`.
+pub async fn start(client: &Client, arn: &str, input: &str) -> Result<Applied, PlatformError> {
+    let name = format!("lakeops-{}", Utc::now().format("%Y%m%dT%H%M%S%3fZ"));
+    let out = client
+        .start_execution()
+        .state_machine_arn(arn)
+        .name(&name)
+        .input(input)
+        .send()
+        .await
+        .map_err(|e| platform_error("Step Functions StartExecution", e))?;
+    Ok(Applied::Answer(format!("execution {} started", out.execution_arn())))
+}
+
+/// StopExecution: it ends ABORTED.
+pub async fn stop(client: &Client, execution: &str) -> Result<Applied, PlatformError> {
+    client
+        .stop_execution()
+        .execution_arn(execution)
+        .error("lakeops.Stopped")
+        .cause("stopped by an operator with lakeops")
+        .send()
+        .await
+        .map_err(|e| platform_error("Step Functions StopExecution", e))?;
+    Ok(Applied::Answer(format!("{} stopped (ABORTED)", execution_name(execution))))
+}
+
+/// RedriveExecution: from the state where it failed.
+pub async fn redrive(client: &Client, execution: &str) -> Result<Applied, PlatformError> {
+    let token = format!("lakeops-{}", Utc::now().timestamp_millis());
+    client
+        .redrive_execution()
+        .execution_arn(execution)
+        .client_token(token)
+        .send()
+        .await
+        .map_err(|e| platform_error("Step Functions RedriveExecution", e))?;
+    Ok(Applied::Answer(format!("{} redriven", execution_name(execution))))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 
 use super::series::StateMachineKeys;
-use super::{sfn, AwsPlatform, DISCOVERY_TTL};
+use super::{glue_workflows, sfn, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey};
 use crate::platform::PlatformError;
@@ -86,7 +86,27 @@ impl AwsPlatform {
                 exists: true,
             });
         }
-        Ok(OrchestrationStatus { state_machines })
+        let mut glue_workflows = Vec::new();
+        for name in &self.settings.platform.orchestration.glue_workflows {
+            glue_workflows.push(self.latest_glue_run(name).await?);
+        }
+        Ok(OrchestrationStatus { state_machines, glue_workflows })
+    }
+
+    /// A Glue workflow with its newest run only, read at most every `LATEST_TTL`.
+    async fn latest_glue_run(&self, name: &str) -> Result<GlueWorkflow, PlatformError> {
+        let cached = self.state().latest_glue_runs.get(name).cloned();
+        if let Some((_, workflow)) = cached.filter(|(at, _)| at.elapsed() < LATEST_TTL) {
+            return Ok(workflow);
+        }
+        let workflow = self.glue_workflow(name, 1).await?;
+        self.state().latest_glue_runs.insert(name.to_string(), (Instant::now(), workflow.clone()));
+        Ok(workflow)
+    }
+
+    async fn glue_workflow(&self, name: &str, runs: i32) -> Result<GlueWorkflow, PlatformError> {
+        let found = self.call("GetWorkflowRuns", glue_workflows::runs(&self.glue, name, runs)).await?;
+        Ok(GlueWorkflow { name: name.to_string(), exists: found.is_some(), runs: found.unwrap_or_default() })
     }
 
     async fn latest_execution(&self, name: &str, arn: &str) -> Result<Option<Execution>, PlatformError> {
@@ -128,6 +148,14 @@ impl AwsPlatform {
             sfn::explain_failures(&self.sfn, &mut executions, &mut overview.warnings).await;
             overview.state_machines.push(StateMachine { name, arn: Some(arn), executions });
         }
+        for name in &self.settings.platform.orchestration.glue_workflows {
+            let mut workflow = self.glue_workflow(name, glue_workflows::RUNS_READ).await?;
+            if !workflow.exists {
+                overview.warnings.push(format!("Glue workflow {name} not found: is the stack provisioned?"));
+            }
+            workflow.runs.retain(|r| r.started.is_none_or(|t| t >= since) && (!failed_only || r.is_failed()));
+            overview.glue_workflows.push(workflow);
+        }
         Ok(overview)
     }
 
@@ -135,18 +163,23 @@ impl AwsPlatform {
         self.call("DescribeExecution", sfn::describe(&self.sfn, arn)).await
     }
 
-    /// Makes a Step Functions change; a start needs its state machine's ARN.
+    /// Makes a Step Functions or Glue workflow change; a start needs its state machine's ARN.
     pub(super) async fn change_workflow(&self, change: &WorkflowChange) -> Result<Applied, PlatformError> {
-        let arn = match change {
-            WorkflowChange::Start { state_machine, .. } => self
-                .watched_state_machines()
-                .await?
-                .into_iter()
-                .find(|(name, _)| name == state_machine)
-                .and_then(|(_, arn)| arn),
-            _ => None,
+        let applied = match change {
+            WorkflowChange::Start { state_machine, input } => {
+                let watched = self.watched_state_machines().await?;
+                let arn = watched.into_iter().find(|(name, _)| name == state_machine).and_then(|(_, arn)| arn);
+                let arn = arn.ok_or_else(|| {
+                    PlatformError::failed("Step Functions", format!("there is no state machine {state_machine:?}"))
+                })?;
+                sfn::start(&self.sfn, &arn, input).await
+            }
+            WorkflowChange::Stop { execution } => sfn::stop(&self.sfn, execution).await,
+            WorkflowChange::Redrive { execution } => sfn::redrive(&self.sfn, execution).await,
+            WorkflowChange::ResumeGlueRun { workflow, run_id, nodes } => {
+                self.call("ResumeWorkflowRun", glue_workflows::resume(&self.glue, workflow, run_id, nodes)).await
+            }
         };
-        let applied = sfn::change(&self.sfn, arn.as_deref(), change).await;
         // The overview's newest execution changed.
         self.state().latest_executions.clear();
         applied

@@ -10,7 +10,10 @@ use crate::cli::{ChangeArgs, WorkflowsArgs, WorkflowsCommand};
 use crate::model::text::sanitize;
 use crate::model::{Change, WorkflowChange, WorkflowOverview};
 use crate::ops::audit::parse_since;
-use crate::ops::workflow::{check_input, plan};
+use crate::ops::workflow::{check_input, plan, resume, Found};
+
+/// Glue keeps a workflow's runs this long; a run to resume is looked for among them.
+const GLUE_RUNS_KEPT_DAYS: i64 = 90;
 use crate::platform::Platform;
 use crate::session::Session;
 use crate::settings::{Loaded, Paths};
@@ -43,12 +46,12 @@ async fn list(platform: &dyn Platform, args: &WorkflowsArgs) -> Result<String, F
 }
 
 fn table(overview: &WorkflowOverview, now: DateTime<Utc>) -> String {
-    if overview.state_machines.is_empty() {
-        return "no state machine is watched: set platform.orchestration in the profile\n".into();
+    if overview.state_machines.is_empty() && overview.glue_workflows.is_empty() {
+        return "no state machine or Glue workflow is watched: set platform.orchestration in the profile\n".into();
     }
     let mut out = format!(
         "{:<12}{:<26}{:<36}{:<22}{:<10}FAILED AT\n",
-        "STATUS", "STATE MACHINE", "EXECUTION", "STARTED (UTC)", "DURATION"
+        "STATUS", "WORKFLOW", "EXECUTION / RUN", "STARTED (UTC)", "DURATION"
     );
     for machine in &overview.state_machines {
         if machine.executions.is_empty() {
@@ -76,6 +79,38 @@ fn table(overview: &WorkflowOverview, now: DateTime<Utc>) -> String {
             ));
         }
     }
+    for workflow in &overview.glue_workflows {
+        if workflow.runs.is_empty() {
+            let why = if workflow.exists { "no run in the window" } else { "not found" };
+            out.push_str(&format!("{:<12}{:<26}{why}\n", "—", sanitize(&workflow.name)));
+        }
+        for run in &workflow.runs {
+            let failed_at: Vec<String> = run
+                .failed_nodes
+                .iter()
+                .map(|n| {
+                    let why = n.error.as_deref().map(|e| format!(": {}", sanitize(e))).unwrap_or_default();
+                    format!("{} {} {}{why}", n.kind.to_lowercase(), sanitize(&n.name), n.state)
+                })
+                .chain(run.error.as_deref().map(sanitize))
+                .collect();
+            let duration = match run.started {
+                Some(started) => {
+                    crate::ops::format::millis((run.completed.unwrap_or(now) - started).num_milliseconds().max(0) as f64)
+                }
+                None => "—".into(),
+            };
+            out.push_str(&format!(
+                "{:<12}{:<26}{:<36}{:<22}{:<10}{}\n",
+                run.status,
+                sanitize(&workflow.name),
+                sanitize(&run.id),
+                run.started.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default(),
+                duration,
+                failed_at.join("; ")
+            ));
+        }
+    }
     out
 }
 
@@ -97,6 +132,10 @@ fn requested(command: &WorkflowsCommand) -> Result<(WorkflowChange, ChangeArgs),
         WorkflowsCommand::Redrive { execution_arn, change } => {
             (WorkflowChange::Redrive { execution: execution_arn.clone() }, *change)
         }
+        WorkflowsCommand::Resume { workflow, run_id, change } => (
+            WorkflowChange::ResumeGlueRun { workflow: workflow.clone(), run_id: run_id.clone(), nodes: Vec::new() },
+            *change,
+        ),
     })
 }
 
@@ -107,7 +146,7 @@ async fn change(
     command: &WorkflowsCommand,
 ) -> Result<String, Failure> {
     let session = Session::headless(loaded, paths);
-    let (change, args) = match requested(command) {
+    let (mut change, args) = match requested(command) {
         Ok(parsed) => parsed,
         Err(failure) => {
             if let WorkflowsCommand::Start { state_machine, .. } = command {
@@ -128,11 +167,20 @@ async fn change(
         WorkflowChange::Start { state_machine, .. } => {
             let overview = platform.workflows(now - chrono::Duration::days(1), false).await?;
             let machine = overview.state_machines.iter().find(|m| &m.name == state_machine);
-            plan(&change, machine, None, now)
+            plan(&change, Found { state_machine: machine, ..Found::default() }, now)
         }
         WorkflowChange::Stop { execution } | WorkflowChange::Redrive { execution } => {
             let found = platform.execution(execution).await?;
-            plan(&change, None, found.as_ref(), now)
+            plan(&change, Found { execution: found.as_ref(), ..Found::default() }, now)
+        }
+        // The nodes to run again are the run's failed ones, as Glue reports them now.
+        WorkflowChange::ResumeGlueRun { workflow, run_id, .. } => {
+            let overview = platform.workflows(now - chrono::Duration::days(GLUE_RUNS_KEPT_DAYS), false).await?;
+            let found = overview.glue_workflows.iter().find(|w| &w.name == workflow);
+            resume(workflow, run_id, found).map(|(resumed, lines)| {
+                change = resumed;
+                lines
+            })
         }
     };
     let lines = match planned {

@@ -72,10 +72,59 @@ pub struct StateMachine {
     pub executions: Vec<Execution>,
 }
 
+/// A watched Glue workflow (crawlers, jobs and triggers) and its newest runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GlueWorkflow {
+    pub name: String,
+    /// False when no such workflow exists.
+    pub exists: bool,
+    /// Newest first.
+    pub runs: Vec<GlueWorkflowRun>,
+}
+
+/// One run of a Glue workflow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GlueWorkflowRun {
+    pub id: String,
+    /// RUNNING, COMPLETED, STOPPING, STOPPED or ERROR. COMPLETED says only that the run ended:
+    /// `failed_actions` says whether its jobs and crawlers did.
+    pub status: String,
+    pub started: Option<DateTime<Utc>>,
+    pub completed: Option<DateTime<Utc>>,
+    pub total_actions: u32,
+    pub succeeded_actions: u32,
+    /// Jobs and crawlers that failed, timed out, errored or were stopped.
+    pub failed_actions: u32,
+    pub error: Option<String>,
+    /// The jobs and crawlers of the run that did not succeed, with why.
+    pub failed_nodes: Vec<FailedNode>,
+}
+
+impl GlueWorkflowRun {
+    /// Ended with jobs or crawlers that did not succeed (or in ERROR): what a resume is for.
+    pub fn is_failed(&self) -> bool {
+        self.status == "ERROR" || (self.status != "RUNNING" && self.failed_actions > 0)
+    }
+}
+
+/// A job or crawler of a workflow run that did not succeed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailedNode {
+    /// JOB or CRAWLER.
+    pub kind: String,
+    pub name: String,
+    /// The node's id in the run's graph, which ResumeWorkflowRun takes.
+    pub node_id: String,
+    /// FAILED, TIMEOUT, ERROR, STOPPED, CANCELLED.
+    pub state: String,
+    pub error: Option<String>,
+}
+
 /// The watched orchestration, for `:workflows` and `lakeops workflows`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct WorkflowOverview {
     pub state_machines: Vec<StateMachine>,
+    pub glue_workflows: Vec<GlueWorkflow>,
     /// Parts that could not be read, in words.
     pub warnings: Vec<String>,
 }
@@ -102,6 +151,8 @@ pub struct StateMachineHealth {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrchestrationStatus {
     pub state_machines: Vec<StateMachineHealth>,
+    /// The watched Glue workflows, each with its newest run only.
+    pub glue_workflows: Vec<GlueWorkflow>,
 }
 
 /// The changes made to state machines, checked by `ops::workflow`.
@@ -113,6 +164,9 @@ pub enum WorkflowChange {
     Stop { execution: String },
     /// RedriveExecution of a failed, timed-out or aborted one.
     Redrive { execution: String },
+    /// ResumeWorkflowRun: runs a Glue workflow run's failed jobs and crawlers (`nodes`) again,
+    /// and what follows them.
+    ResumeGlueRun { workflow: String, run_id: String, nodes: Vec<String> },
 }
 
 impl WorkflowChange {
@@ -121,6 +175,7 @@ impl WorkflowChange {
             WorkflowChange::Start { .. } => "states.start-execution",
             WorkflowChange::Stop { .. } => "states.stop-execution",
             WorkflowChange::Redrive { .. } => "states.redrive-execution",
+            WorkflowChange::ResumeGlueRun { .. } => "glue.resume-workflow-run",
         }
     }
 
@@ -129,14 +184,16 @@ impl WorkflowChange {
             WorkflowChange::Start { .. } => "StartExecution",
             WorkflowChange::Stop { .. } => "StopExecution",
             WorkflowChange::Redrive { .. } => "RedriveExecution",
+            WorkflowChange::ResumeGlueRun { .. } => "ResumeWorkflowRun",
         }
     }
 
-    /// The state machine started, or the execution stopped or redriven.
+    /// The state machine started, the execution stopped or redriven, or the Glue workflow resumed.
     pub fn target(&self) -> &str {
         match self {
             WorkflowChange::Start { state_machine, .. } => state_machine,
             WorkflowChange::Stop { execution } | WorkflowChange::Redrive { execution } => execution,
+            WorkflowChange::ResumeGlueRun { workflow, .. } => workflow,
         }
     }
 }

@@ -218,11 +218,38 @@ fn orchestration(o: &OrchestrationStatus, now: DateTime<Utc>) -> Verdict {
         num("failed", sum(|m| Some(m.failed? + m.timed_out.unwrap_or(0.0))), "executions/h", thousands),
         num("running", Some(running as f64), "executions", thousands),
     ];
-    let Some((health, reason)) = o.state_machines.iter().map(|m| state_machine_verdict(m, now)).max_by_key(|v| v.0)
-    else {
-        return (Health::Unknown, "no state machine is watched".into(), numbers);
+    let machines = o.state_machines.iter().map(|m| state_machine_verdict(m, now));
+    let workflows = o.glue_workflows.iter().map(|w| glue_workflow_verdict(w, now));
+    let Some((health, reason)) = machines.chain(workflows).max_by_key(|v| v.0) else {
+        return (Health::Unknown, "no state machine or Glue workflow is watched".into(), numbers);
     };
     (health, reason, numbers)
+}
+
+/// A Glue workflow's health from its newest run: one that ended with failed jobs or crawlers is
+/// critical, naming the first.
+pub fn glue_workflow_verdict(w: &GlueWorkflow, now: DateTime<Utc>) -> (Health, String) {
+    if !w.exists {
+        return (Health::Warn, format!("Glue workflow {} not found: is the stack provisioned?", w.name));
+    }
+    let Some(run) = w.runs.first() else {
+        return (Health::Unknown, format!("Glue workflow {} has not run yet", w.name));
+    };
+    let when = run.completed.or(run.started).map(|t| format!(" {}", ago(now, t))).unwrap_or_default();
+    if run.is_failed() {
+        let what = match run.failed_nodes.first() {
+            Some(n) => format!(
+                ": {} {} {}{}",
+                n.kind.to_lowercase(),
+                n.name,
+                n.state,
+                n.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default()
+            ),
+            None => run.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default(),
+        };
+        return (Health::Critical, format!("{}: run {} {}{when}{what}", w.name, run.id, run.status));
+    }
+    (Health::Ok, format!("{}: last run {}{when}", w.name, run.status))
 }
 
 /// One state machine's health and the reason in words.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::format::ago;
 use super::refusal::Refusal;
-use crate::model::{ExecutionDetail, StateMachine, WorkflowChange};
+use crate::model::{ExecutionDetail, GlueWorkflow, StateMachine, WorkflowChange};
 
 /// The largest input Step Functions accepts (its payload limit, 256 KiB).
 pub const MAX_INPUT_BYTES: usize = 256 * 1024;
@@ -52,26 +52,82 @@ pub fn plan_start(state_machine: &str, input: &str, found: Option<&StateMachine>
     Ok(lines)
 }
 
-/// Checks `change` against what Step Functions reported (the state machine for a start, the
-/// execution for a stop or a redrive; `None`: no such thing) at `now`, and returns the plan in
-/// words.
-pub fn plan(
-    change: &WorkflowChange,
-    machine: Option<&StateMachine>,
-    execution: Option<&ExecutionDetail>,
-    now: DateTime<Utc>,
-) -> Result<Vec<String>, Refusal> {
+/// What the platform reported of the thing a change is made to (`None`: there is no such thing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Found<'a> {
+    /// For a start.
+    pub state_machine: Option<&'a StateMachine>,
+    /// For a stop or a redrive, as DescribeExecution answered.
+    pub execution: Option<&'a ExecutionDetail>,
+    /// For a resume, with its newest runs.
+    pub glue_workflow: Option<&'a GlueWorkflow>,
+}
+
+/// Checks `change` against what the platform reported at `now`, and returns the plan in words.
+pub fn plan(change: &WorkflowChange, found: Found<'_>, now: DateTime<Utc>) -> Result<Vec<String>, Refusal> {
     match change {
-        WorkflowChange::Start { state_machine, input } => plan_start(state_machine, input, machine),
-        WorkflowChange::Stop { execution: arn } => plan_stop(found(arn, execution, STOP_RULE)?, now),
-        WorkflowChange::Redrive { execution: arn } => plan_redrive(found(arn, execution, REDRIVE_RULE)?, now),
+        WorkflowChange::Start { state_machine, input } => plan_start(state_machine, input, found.state_machine),
+        WorkflowChange::Stop { execution: arn } => plan_stop(described(arn, found.execution, STOP_RULE)?, now),
+        WorkflowChange::Redrive { execution: arn } => plan_redrive(described(arn, found.execution, REDRIVE_RULE)?, now),
+        WorkflowChange::ResumeGlueRun { workflow, run_id, nodes } => {
+            let (resumed, lines) = resume(workflow, run_id, found.glue_workflow)?;
+            match &resumed {
+                WorkflowChange::ResumeGlueRun { nodes: failed, .. } if failed == nodes => Ok(lines),
+                _ => Err(Refusal::invalid(
+                    RESUME_RULE,
+                    format!("the nodes asked for are not the failed jobs and crawlers of run {run_id}"),
+                )),
+            }
+        }
     }
+}
+
+const RESUME_RULE: &str = "a failed workflow run";
+
+/// The resume of a Glue workflow run: its failed jobs and crawlers run again (and what follows
+/// them), as the change to make and the plan in words. Only a run that ended with failed nodes
+/// can be resumed.
+pub fn resume(
+    workflow: &str,
+    run_id: &str,
+    found: Option<&GlueWorkflow>,
+) -> Result<(WorkflowChange, Vec<String>), Refusal> {
+    let Some(found) = found.filter(|w| w.exists) else {
+        return Err(Refusal::invalid(RESUME_RULE, format!("there is no Glue workflow {workflow:?}")));
+    };
+    let Some(run) = found.runs.iter().find(|r| r.id == run_id) else {
+        return Err(Refusal::invalid(
+            RESUME_RULE,
+            format!("{workflow} has no run {run_id} among its {} newest runs", found.runs.len()),
+        ));
+    };
+    if run.status == "RUNNING" || run.status == "STOPPING" {
+        return Err(Refusal::invalid(
+            RESUME_RULE,
+            format!("run {run_id} is {}: wait for it to end (a running run cannot be resumed)", run.status),
+        ));
+    }
+    if run.failed_nodes.is_empty() {
+        return Err(Refusal::invalid(
+            RESUME_RULE,
+            format!("run {run_id} is {} with no failed job or crawler: there is nothing to resume", run.status),
+        ));
+    }
+    let mut lines = vec![format!("ResumeWorkflowRun of {workflow}, run {run_id} ({})", run.status)];
+    for node in &run.failed_nodes {
+        let why = node.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+        lines.push(format!("runs again: {} {} ({}{why})", node.kind.to_lowercase(), node.name, node.state));
+    }
+    lines.push("and everything after them in the workflow, in a new run; what succeeded is not run again".into());
+    let nodes = run.failed_nodes.iter().map(|n| n.node_id.clone()).collect();
+    let change = WorkflowChange::ResumeGlueRun { workflow: workflow.into(), run_id: run_id.into(), nodes };
+    Ok((change, lines))
 }
 
 const STOP_RULE: &str = "a running execution";
 const REDRIVE_RULE: &str = "a redrivable execution";
 
-fn found<'a>(
+fn described<'a>(
     arn: &str,
     execution: Option<&'a ExecutionDetail>,
     rule: &'static str,

@@ -259,7 +259,7 @@ impl SimState {
     /// The overview's Orchestration layer; `None` when the profile watches no state machine.
     pub fn orchestration_status(&self, settings: &Settings) -> Option<OrchestrationStatus> {
         let watched = settings.platform.orchestration.watched_state_machines();
-        if watched.is_empty() {
+        if watched.is_empty() && settings.platform.orchestration.glue_workflows.is_empty() {
             return None;
         }
         let hour_ago = self.now_ms - 3_600_000;
@@ -291,7 +291,7 @@ impl SimState {
                 }
             })
             .collect();
-        Some(OrchestrationStatus { state_machines })
+        Some(OrchestrationStatus { state_machines, glue_workflows: missing_glue_workflows(settings) })
     }
 
     pub fn workflow_overview(&self, settings: &Settings, since: DateTime<Utc>, failed_only: bool) -> WorkflowOverview {
@@ -312,6 +312,10 @@ impl SimState {
                 .collect();
             let arn = Some(format!("{}stateMachine:{name}", self.workflow.arn_prefix));
             overview.state_machines.push(StateMachine { name, arn, executions });
+        }
+        for workflow in missing_glue_workflows(settings) {
+            overview.warnings.push(format!("Glue workflow {} not found: is the stack provisioned?", workflow.name));
+            overview.glue_workflows.push(workflow);
         }
         overview
     }
@@ -357,6 +361,9 @@ impl SimState {
                 self.record(user, STATES, "StopExecution", execution, false);
                 Ok(format!("{name} stopped (ABORTED)"))
             }
+            WorkflowChange::ResumeGlueRun { workflow, .. } => {
+                Err(ServiceError::new("EntityNotFoundException", format!("workflow {workflow} not found")))
+            }
             WorkflowChange::Redrive { execution } => {
                 let i = self.find_execution(execution).ok_or_else(|| missing(execution))?;
                 let now = self.now_ms;
@@ -379,6 +386,13 @@ impl SimState {
             }
         }
     }
+}
+
+/// The sandbox platform has no Glue workflow: every one a profile names is missing, as on an
+/// account without it.
+fn missing_glue_workflows(settings: &Settings) -> Vec<GlueWorkflow> {
+    let names = &settings.platform.orchestration.glue_workflows;
+    names.iter().map(|name| GlueWorkflow { name: name.clone(), exists: false, runs: Vec::new() }).collect()
 }
 
 /// An EventBridge-started execution's name, by its start time.

@@ -30,11 +30,22 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let now = audit::reference_time(app);
     let rows = visible(app);
     let cursor = &app.workflows.cursor;
-    let failed = rows.iter().filter(|r| r.execution().is_some_and(|e| e.is_failed())).count();
+    let failed = rows
+        .iter()
+        .filter(|r| match r {
+            Row::Execution(_, e) => e.is_failed(),
+            Row::GlueRun(_, run) => run.is_failed(),
+            _ => false,
+        })
+        .count();
     let filter =
         if cursor.filter.is_empty() { String::new() } else { format!(" — filter: {}", sanitize(&cursor.filter)) };
+    let glue = match data.glue_workflows.len() {
+        0 => String::new(),
+        n => format!(", {n} Glue workflow(s)"),
+    };
     let title = format!(
-        " Workflows — {} state machine(s), {failed} failed execution(s) in the last {LISTED_DAYS} days{filter} ",
+        " Workflows — {} state machine(s){glue}, {failed} failed in the last {LISTED_DAYS} days{filter} ",
         data.state_machines.len()
     );
     let block = panel(theme, title);
@@ -43,8 +54,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let header: String = COLUMNS.iter().map(|(name, w)| format!("{name:<w$}")).collect::<String>() + "FAILED AT";
     let mut lines = vec![Line::styled(header, Style::new().fg(theme.dim).add_modifier(Modifier::BOLD))];
     if rows.is_empty() {
-        let text = if data.state_machines.is_empty() {
-            "No state machine is watched: set platform.orchestration in the profile."
+        let text = if data.state_machines.is_empty() && data.glue_workflows.is_empty() {
+            "No state machine or Glue workflow is watched: set platform.orchestration in the profile."
         } else {
             "No execution matches the filter."
         };
@@ -62,8 +73,45 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     for (i, row) in rows.iter().enumerate().skip(cursor.offset).take(page.max(1)) {
         let selected = i == cursor.selected;
         let style = if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
-        let machine = clip(&row.state_machine().name, COLUMNS[1].1);
+        let machine = clip(row.workflow(), COLUMNS[1].1);
         let line = match row {
+            Row::GlueIdle(w) => {
+                let why = if w.exists { "Glue workflow: no run in the window" } else { "Glue workflow not found" };
+                Line::from(vec![
+                    Span::styled(format!("{:<12}", "—"), style),
+                    Span::styled(format!("{machine}{why}"), if selected { style } else { dim(theme) }),
+                ])
+            }
+            Row::GlueRun(_, r) => {
+                let color = if r.is_failed() {
+                    theme.critical
+                } else if r.status == "RUNNING" {
+                    theme.accent
+                } else {
+                    theme.ok
+                };
+                let failing: Vec<&str> = r.failed_nodes.iter().map(|n| n.name.as_str()).collect();
+                let duration = match r.started {
+                    Some(t) => {
+                        crate::ops::format::millis((r.completed.unwrap_or(now) - t).num_milliseconds().max(0) as f64)
+                    }
+                    None => "—".into(),
+                };
+                let started = r.started.map(|t| ago(now, t)).unwrap_or_default();
+                Line::from(vec![
+                    Span::styled(format!("{:<12}", r.status), if selected { style } else { style.fg(color) }),
+                    Span::styled(
+                        format!(
+                            "{machine}{}{}{:<10}{}",
+                            clip(&r.id, COLUMNS[2].1),
+                            clip(&started, COLUMNS[3].1),
+                            duration,
+                            sanitize(&failing.join(", "))
+                        ),
+                        style,
+                    ),
+                ])
+            }
             Row::Idle(m) => {
                 let why = if m.arn.is_none() { "not found" } else { "no execution in the window" };
                 Line::from(vec![
@@ -101,6 +149,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_detail(row: Option<Row<'_>>, now: chrono::DateTime<chrono::Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if let Some(Row::GlueRun(workflow, run)) = row {
+        return draw_glue_run(workflow, run, now, theme, frame, area);
+    }
     let Some(Row::Execution(machine, e)) = row else {
         frame.render_widget(panel(theme, " execution "), area);
         return;
@@ -135,5 +186,43 @@ fn draw_detail(row: Option<Row<'_>>, now: chrono::DateTime<chrono::Utc>, theme: 
     }
     body.push(Line::styled(sanitize(&e.arn), dim(theme)));
     let title = format!(" {} ", sanitize(&e.name));
+    frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }).block(panel(theme, title)), area);
+}
+
+fn draw_glue_run(
+    workflow: &crate::model::GlueWorkflow,
+    run: &crate::model::GlueWorkflowRun,
+    now: chrono::DateTime<chrono::Utc>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let mut body = vec![Line::styled(
+        format!(
+            "Glue workflow {} · {} · {} of {} actions succeeded{}",
+            sanitize(&workflow.name),
+            run.status,
+            run.succeeded_actions,
+            run.total_actions,
+            run.started.map(|t| format!(" · started {}", ago(now, t))).unwrap_or_default()
+        ),
+        dim(theme),
+    )];
+    for node in &run.failed_nodes {
+        body.push(Line::from(vec![
+            Span::styled(
+                format!("{} {} {} ", node.kind.to_lowercase(), sanitize(&node.name), node.state),
+                Style::new().fg(theme.critical).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(node.error.as_deref().map(sanitize).unwrap_or_default(), base(theme)),
+        ]));
+    }
+    if let Some(error) = &run.error {
+        body.push(Line::styled(sanitize(error), base(theme)));
+    }
+    if run.is_failed() && !run.failed_nodes.is_empty() {
+        body.push(Line::styled("R resumes the run: the failed nodes and what follows them run again", dim(theme)));
+    }
+    let title = format!(" {} ", sanitize(&run.id));
     frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }).block(panel(theme, title)), area);
 }
