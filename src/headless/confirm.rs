@@ -52,3 +52,32 @@ pub fn ask(
         session.gate.record(change.action(), change.target(), detail, &format!("refused: {}", refused.message()))
     })
 }
+
+/// A checked change made headless: the plan (`lines`) printed, `--dry-run` honoured, asked
+/// unless `--yes`, made through the write gate. Returns what to print, and what the platform
+/// answered (`None` for a dry run).
+pub async fn make_planned(
+    session: &Session,
+    platform: &dyn crate::platform::Platform,
+    change: &Change,
+    lines: &[String],
+    args: crate::cli::ChangeArgs,
+) -> Result<(String, Option<crate::model::Applied>), Failure> {
+    let mut out = String::from("plan:\n");
+    for line in lines {
+        out.push_str(&format!("  {}\n", crate::model::text::sanitize(line)));
+    }
+    if args.dry_run {
+        out.push_str("dry run: nothing was changed\n");
+        return Ok((out, None));
+    }
+    let detail = lines.join("; ");
+    ask(session, change, &detail, &out, &format!("{}?", change.what()), args.yes)?;
+    let applied = session.gate.apply(platform, change, &detail).await?;
+    out.push_str(&crate::model::text::sanitize(&applied.answer()));
+    out.push('\n');
+    if let Some(confirmation) = applied.confirmation() {
+        out.push_str(&format!("{confirmation}\n"));
+    }
+    Ok((out, Some(applied)))
+}

@@ -1,7 +1,7 @@
 //! `lakeops glue (run JOB [--arg K=V]… [--wait] | stop JOB RUN_ID | crawl CRAWLER)`: checked
 //! against what Glue reports before any call, confirmed, journaled, refused in read-only mode.
 
-use super::confirm::ask;
+use super::confirm::make_planned;
 use super::Failure;
 use crate::cli::{ChangeArgs, GlueCommand};
 use crate::model::{Change, GlueChange};
@@ -55,25 +55,9 @@ pub async fn run(
             return Err(refusal.into());
         }
     };
-    let mut out = String::from("plan:\n");
-    for line in &lines {
-        out.push_str(&format!("  {line}\n"));
-    }
-    if args.dry_run {
-        out.push_str("dry run: nothing was changed\n");
-        return Ok(out);
-    }
-    let detail = lines.join("; ");
-    let question = format!("{} {}?", change.api_name(), change.target());
-    let change = Change::Glue(change);
-    ask(&session, &change, &detail, &out, &question, args.yes)?;
-    let applied = session.gate.apply(platform, &change, &detail).await?;
+    let (mut out, applied) = make_planned(&session, platform, &Change::Glue(change), &lines, args).await?;
+    let Some(applied) = applied else { return Ok(out) };
     let answer = applied.answer();
-    out.push_str(&answer);
-    out.push('\n');
-    if let Some(confirmation) = applied.confirmation() {
-        out.push_str(&format!("{confirmation}\n"));
-    }
     if let (GlueCommand::Run { wait: true, job, .. }, Some(run_id)) = (command, session::glue::started_run_id(&answer))
     {
         let mut progress = |line: String| eprintln!("{}", crate::model::text::sanitize(&line));

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::confirm::ask;
+use super::confirm::make_planned;
 use super::Failure;
 use crate::cli::{ChangeArgs, WorkflowsArgs, WorkflowsCommand};
 use crate::model::text::sanitize;
@@ -190,23 +190,5 @@ async fn change(
             return Err(refusal.into());
         }
     };
-    let mut out = String::from("plan:\n");
-    for line in &lines {
-        out.push_str(&format!("  {}\n", sanitize(line)));
-    }
-    if args.dry_run {
-        out.push_str("dry run: nothing was changed\n");
-        return Ok(out);
-    }
-    let detail = lines.join("; ");
-    let question = format!("{} {}?", change.api_name(), change.target());
-    let change = Change::Workflow(change);
-    ask(&session, &change, &detail, &out, &question, args.yes)?;
-    let applied = session.gate.apply(platform, &change, &detail).await?;
-    out.push_str(&sanitize(&applied.answer()));
-    out.push('\n');
-    if let Some(confirmation) = applied.confirmation() {
-        out.push_str(&format!("{confirmation}\n"));
-    }
-    Ok(out)
+    make_planned(&session, platform, &Change::Workflow(change), &lines, args).await.map(|(out, _)| out)
 }
