@@ -83,6 +83,12 @@ pub enum Action {
         result: Result<Box<crate::model::WorkflowOverview>, PlatformError>,
         at: DateTime<Utc>,
     },
+    /// An execution's input file was read (its text, or why not).
+    ExecutionInputRead {
+        state_machine: String,
+        path: String,
+        result: Result<String, String>,
+    },
     /// Step Functions described the execution a stop or a redrive is for.
     ExecutionDescribed {
         change: crate::model::WorkflowChange,
@@ -246,6 +252,11 @@ pub enum Effect {
     FetchWorkflows {
         id: RequestId,
         since: DateTime<Utc>,
+    },
+    /// Reads an execution's input from `path` (at most Step Functions' 256 KiB).
+    ReadExecutionInput {
+        state_machine: String,
+        path: String,
     },
     /// The execution `change` is for, as Step Functions describes it now, to check it first.
     DescribeExecution {

@@ -21,6 +21,9 @@ pub fn answered(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::GlueLoaded { id, result, at } => glue::loaded(app, id, result.map(|data| *data), at),
         Action::WorkflowsLoaded { id, result, at } => workflows::loaded(app, id, result.map(|data| *data), at),
+        Action::ExecutionInputRead { state_machine, path, result } => {
+            workflows::input_read(app, state_machine, path, result)
+        }
         Action::ExecutionDescribed { change, result, at } => {
             workflows::described(app, change, result.map(|found| found.map(|d| *d)), at)
         }

@@ -73,6 +73,7 @@ commands! {
     StopRun = "stop-run",
     StartCrawler = "start-crawler",
     Redrive = "redrive",
+    StartWithInput = "start-with-input",
     Run = "run",
     Cancel = "cancel",
     Undo = "undo",

@@ -60,6 +60,12 @@ pub enum Mode {
         input: String,
         error: Option<String>,
     },
+    /// The file an execution's input is read from (JSON); `error` says what is wrong.
+    ExecutionInput {
+        state_machine: String,
+        input: String,
+        error: Option<String>,
+    },
     /// Deleting a stack: its name must be typed.
     DeleteStack {
         stack: String,

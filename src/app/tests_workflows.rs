@@ -161,3 +161,33 @@ fn r_on_a_glue_workflow_run_asks_to_resume_its_failed_nodes() {
     let effects = key(&mut app, KeyCode::Char('s'));
     assert!(changes(&effects).is_empty());
 }
+
+#[test]
+fn i_reads_the_input_file_then_asks_or_refuses_input_that_is_not_json() {
+    let mut app = opened(&["SUCCEEDED"]);
+    key(&mut app, KeyCode::Char('i'));
+    assert!(matches!(app.mode, Mode::ExecutionInput { .. }), "{:?}", app.mode);
+    type_text(&mut app, "/tmp/in.json");
+    let effects = key(&mut app, KeyCode::Enter);
+    let Some(Effect::ReadExecutionInput { state_machine, path }) = effects.into_iter().next() else {
+        panic!("the file is read off the UI thread")
+    };
+    assert_eq!((state_machine.as_str(), path.as_str()), ("nightly", "/tmp/in.json"));
+    let read = |result: Result<String, String>| Action::ExecutionInputRead {
+        state_machine: "nightly".into(),
+        path: "/tmp/in.json".into(),
+        result,
+    };
+    update(&mut app, read(Ok("{\"day\": \"2026-12-02\"}".into())), 30);
+    let Mode::Confirm(dialog) = &app.mode else { panic!("a dialog: {:?}", app.mode) };
+    assert_eq!(dialog.lines.last().map(String::as_str), Some("input: {\"day\": \"2026-12-02\"}"));
+    assert!(dialog.effect.is_some());
+    key(&mut app, KeyCode::Esc);
+    update(&mut app, read(Ok("day=2026-12-02".into())), 40);
+    let Mode::Confirm(dialog) = &app.mode else { panic!("a dialog: {:?}", app.mode) };
+    assert!(dialog.refusal.as_deref().unwrap().contains("the input is not JSON"));
+    key(&mut app, KeyCode::Esc);
+    update(&mut app, read(Err("No such file or directory (os error 2)".into())), 50);
+    let Mode::Confirm(dialog) = &app.mode else { panic!("a dialog: {:?}", app.mode) };
+    assert_eq!(dialog.refusal.as_deref(), Some("/tmp/in.json: No such file or directory (os error 2)"));
+}

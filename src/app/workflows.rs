@@ -9,10 +9,11 @@ use super::command::Command;
 use super::confirm;
 use super::keymap::{bind, Binding};
 use super::list::ListCursor;
+use super::prompt::{edit_line, LineKey};
 use super::registry::{ListSpec, View, ViewId, ViewSpec};
 use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
-use super::state::App;
+use super::state::{App, Mode};
 use crate::model::{
     Change, Execution, ExecutionDetail, GlueWorkflow, GlueWorkflowRun, Layer, StateMachine, WorkflowChange,
     WorkflowOverview,
@@ -31,6 +32,7 @@ const KEYS: &[Binding] = &[
     bind(Command::StartRun, &["s"], "start an execution of the selected state machine (input {})")
         .hint("start")
         .changes(),
+    bind(Command::StartWithInput, &["i"], "start an execution with its input read from a JSON file").changes(),
     bind(Command::StopRun, &["x"], "stop the selected execution (RUNNING only)").hint("stop").changes(),
     bind(
         Command::Redrive,
@@ -62,6 +64,7 @@ impl View for Workflows {
     fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
         match command {
             Command::StartRun => start(app),
+            Command::StartWithInput => ask_for_input(app),
             Command::StopRun => describe_then(app, effects, |arn| WorkflowChange::Stop { execution: arn }),
             Command::Redrive => {
                 if !resume_glue_run(app) {
@@ -219,6 +222,53 @@ fn start(app: &mut App) {
     let now = app.snapshot.as_ref().map(|s| s.taken_at).unwrap_or_else(Utc::now);
     let planned = plan(&change, Found { state_machine: Some(&machine), ..Found::default() }, now);
     ask(app, title(&change), change, planned);
+}
+
+/// `i`: the input file's path is typed; read-only mode refuses before anything is asked.
+fn ask_for_input(app: &mut App) {
+    let Some(row) = selected(app) else { return };
+    let Some(machine) = row.state_machine() else {
+        let title = format!("Start {}", row.workflow());
+        return confirm::refuse(
+            app,
+            &title,
+            "a Glue workflow is started by its triggers; i starts a state machine".into(),
+        );
+    };
+    let change = WorkflowChange::Start { state_machine: machine.name.clone(), input: "{}".into() };
+    if let Some(refusal) = confirm::readonly_refusal(app, &Change::Workflow(change.clone())) {
+        return confirm::refuse(app, &title(&change), refusal);
+    }
+    app.mode = Mode::ExecutionInput { state_machine: machine.name.clone(), input: String::new(), error: None };
+}
+
+/// The input file's path, typed; enter reads it (off the UI thread).
+pub fn input_key(app: &mut App, command: Option<Command>, key: crossterm::event::KeyEvent, effects: &mut Vec<Effect>) {
+    let Mode::ExecutionInput { state_machine, input, error } = &mut app.mode else { return };
+    match edit_line(input, error, command, key) {
+        LineKey::Cancel => app.mode = Mode::Normal,
+        LineKey::Edited => {}
+        LineKey::Submit if input.trim().is_empty() => *error = Some("type the path of a JSON file".into()),
+        LineKey::Submit => {
+            let effect = Effect::ReadExecutionInput { state_machine: state_machine.clone(), path: input.trim().into() };
+            effects.push(effect);
+            app.mode = Mode::Normal;
+        }
+    }
+}
+
+/// The input file was read (or why not): checked, then the start asked for.
+pub fn input_read(app: &mut App, state_machine: String, path: String, result: Result<String, String>) {
+    let title = format!("Start an execution of {state_machine}");
+    let text = match result {
+        Ok(text) => text,
+        Err(e) => return confirm::refuse(app, &title, format!("{path}: {e}")),
+    };
+    let machine = app.workflows.data.as_ref().and_then(|d| d.state_machines.iter().find(|m| m.name == state_machine));
+    let change = WorkflowChange::Start { state_machine: state_machine.clone(), input: text };
+    let now = app.snapshot.as_ref().map(|s| s.taken_at).unwrap_or_else(Utc::now);
+    let planned = plan(&change, Found { state_machine: machine, ..Found::default() }, now);
+    ask(app, title, change, planned);
 }
 
 /// `R` on a Glue workflow run: its failed jobs and crawlers run again, checked against the runs

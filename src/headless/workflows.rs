@@ -119,7 +119,7 @@ fn requested(command: &WorkflowsCommand) -> Result<(WorkflowChange, ChangeArgs),
     Ok(match command {
         WorkflowsCommand::Start { state_machine, input, change } => {
             let text = match input {
-                Some(path) => std::fs::read_to_string(path)
+                Some(path) => crate::ops::workflow::read_input(path)
                     .map_err(|e| Failure::Invalid(format!("--input {}: {e}", path.display())))?,
                 None => "{}".to_string(),
             };

@@ -165,3 +165,15 @@ fn a_glue_workflow_run_is_resumed_at_its_failed_nodes_only_once_it_ended() {
     assert!(unknown.contains("flow has no run wr_9 among its 1 newest runs"), "{unknown}");
     assert!(resume("gone", "wr_1", None).unwrap_err().text().contains("there is no Glue workflow \"gone\""));
 }
+
+#[test]
+fn an_input_file_is_read_up_to_the_payload_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("in.json");
+    std::fs::write(&small, "{}").unwrap();
+    assert_eq!(read_input(&small).unwrap(), "{}");
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, vec![b' '; MAX_INPUT_BYTES + 10]).unwrap();
+    assert!(read_input(&big).unwrap_err().contains("over 262144 bytes"));
+    assert!(read_input(&dir.path().join("none.json")).is_err());
+}

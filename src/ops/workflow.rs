@@ -63,6 +63,19 @@ pub struct Found<'a> {
     pub glue_workflow: Option<&'a GlueWorkflow>,
 }
 
+/// An input file's text, read without taking more than the payload limit (and a byte over, to
+/// say it is too big).
+pub fn read_input(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(format!("the file is over {MAX_INPUT_BYTES} bytes, Step Functions' input limit (256 KiB)"));
+    }
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())
+}
+
 /// Checks `change` against what the platform reported at `now`, and returns the plan in words.
 pub fn plan(change: &WorkflowChange, found: Found<'_>, now: DateTime<Utc>) -> Result<Vec<String>, Refusal> {
     match change {

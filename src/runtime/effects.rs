@@ -129,6 +129,10 @@ impl Executor {
                 let result = platform.workflows(since, false).await.map(Box::new);
                 Action::WorkflowsLoaded { id, result, at: platform.now() }
             }),
+            Effect::ReadExecutionInput { state_machine, path } => self.spawn(move |_, _| async move {
+                let result = crate::ops::workflow::read_input(std::path::Path::new(&path));
+                Action::ExecutionInputRead { state_machine, path, result }
+            }),
             Effect::DescribeExecution { change } => self.spawn(|platform, _| async move {
                 let arn = change.target().to_string();
                 let result = platform.execution(&arn).await.map(|found| found.map(Box::new));

@@ -42,6 +42,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             error,
             &format!("KEY=VALUE … then {confirm}; {cancel} cancels"),
         ),
+        Mode::ExecutionInput { state_machine, input, error } => typed_line(
+            theme,
+            &format!("input file (JSON) for {state_machine}: "),
+            input,
+            error,
+            &format!("{confirm} reads it and asks; {cancel} cancels"),
+        ),
         Mode::DeleteStack { stack, kept, input, error } => typed_line(
             theme,
             &format!("type {stack} to DELETE it: "),
