@@ -23,6 +23,7 @@ const OPTIONAL_KEYS: &[&str] = &[
     "platform.glue.job",
     "platform.redshift.name",
     "platform.athena.workgroup",
+    "platform.orchestration.state_machine",
 ];
 
 struct Schema {

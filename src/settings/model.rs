@@ -54,6 +54,7 @@ pub struct PlatformSettings {
     #[serde(default)]
     pub dlq: DlqSettings,
     pub alarms: AlarmSettings,
+    pub orchestration: OrchestrationSettings,
     pub network: NetworkSettings,
 }
 
@@ -147,6 +148,39 @@ pub struct AlarmSettings {
     /// Alarms watched besides those named `<stack_name>-…`.
     #[serde(default)]
     pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrchestrationSettings {
+    /// Whether the stack creates the nightly state machine (and the console watches it).
+    pub nightly: bool,
+    /// When EventBridge starts it (a `cron(…)` or `rate(…)` expression).
+    pub schedule: String,
+    /// The nightly state machine's name; derived from the stack name when the profile does not
+    /// set it (settings/naming.rs).
+    #[serde(default)]
+    pub state_machine: String,
+    /// Other state machines watched, by name.
+    pub state_machines: Vec<String>,
+    /// Glue workflows watched, by name.
+    pub glue_workflows: Vec<String>,
+}
+
+impl OrchestrationSettings {
+    /// Every state machine the console watches: the nightly one first, then the profile's.
+    pub fn watched_state_machines(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        if self.nightly {
+            names.push(self.state_machine.clone());
+        }
+        for name in &self.state_machines {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -83,6 +83,14 @@ pub(super) const NAMES: &[NameRule] = &[
         rule: "an Athena workgroup name: 1 to 128 letters, digits, '.', '_' or '-'",
         valid: is_workgroup_name,
     },
+    NameRule {
+        key: "platform.orchestration.state_machine",
+        field: |p| &mut p.orchestration.state_machine,
+        read: |p| &p.orchestration.state_machine,
+        derive: |stack| format!("{stack}-nightly"),
+        rule: "a Step Functions state machine name: 1 to 80 letters, digits, '-' or '_'",
+        valid: is_state_machine_name,
+    },
 ];
 
 /// Gives every name the profile does not set (`is_set` says which it does) its derived value;
@@ -105,7 +113,8 @@ pub(super) fn first_bad(
     derived: impl Fn(&str) -> bool,
 ) -> Option<(&'static str, String)> {
     let name = NAMES.iter().filter(|n| checked(n.key)).find(|n| {
-        let unused = n.key == "platform.redshift.name" && s.platform.redshift.mode == RedshiftMode::Off;
+        let unused = (n.key == "platform.redshift.name" && s.platform.redshift.mode == RedshiftMode::Off)
+            || (n.key == "platform.orchestration.state_machine" && !s.platform.orchestration.nightly);
         !unused && !(n.valid)(n.value(s))
     })?;
     let from = if derived(name.key) {
@@ -135,6 +144,10 @@ impl NameRule {
 
 fn all(n: &str, allowed: impl Fn(char) -> bool) -> bool {
     n.chars().all(allowed)
+}
+
+pub fn is_state_machine_name(n: &str) -> bool {
+    (1..=80).contains(&n.len()) && all(n, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn is_stream_name(n: &str) -> bool {

@@ -90,6 +90,22 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
         "a fraction (0.01 is 1 %)",
     )?;
     range("platform.alarms.redshift_cpu_percent", s.platform.alarms.redshift_cpu_percent, 1.0, 100.0, "percent")?;
+    let orchestration = &s.platform.orchestration;
+    check("platform.orchestration.schedule", is_schedule(&orchestration.schedule), || {
+        format!("expected cron(...) or rate(...), found {:?}", orchestration.schedule)
+    })?;
+    if let Some(bad) = orchestration.state_machines.iter().find(|n| !super::naming::is_state_machine_name(n)) {
+        return Err((
+            "platform.orchestration.state_machines",
+            format!("expected state machine names (1 to 80 letters, digits, '-' or '_'), found {bad:?}"),
+        ));
+    }
+    if let Some(bad) = orchestration.glue_workflows.iter().find(|n| !(1..=255).contains(&n.len())) {
+        return Err((
+            "platform.orchestration.glue_workflows",
+            format!("expected Glue workflow names (1 to 255 characters), found {bad:?}"),
+        ));
+    }
     check("platform.network.cidr", is_cidr(&s.platform.network.cidr), || {
         format!("expected an IPv4 CIDR block from /16 to /28 such as 10.20.0.0/16, found {:?}", s.platform.network.cidr)
     })?;
