@@ -1,5 +1,6 @@
 //! Provisioning on the AWS path against moto: apply creates the stack and moto holds its
-//! stream, queue, buckets and function; a changed profile plans a Modify that reshards the
+//! stream, queue, buckets, function and nightly state machine (with the rule that starts it);
+//! a changed profile plans a Modify that reshards the
 //! stream; delete removes the stack and its stream; read-only and unconfirmed changes make no
 //! call. moto skips the resource types it does not model (docs/provisioning.md lists them), and
 //! cannot delete the network (DependencyViolation on the VPC): the delete test runs without it.
@@ -13,7 +14,7 @@ use lakeops::model::ChangeAction;
 use lakeops::platform::Platform;
 use lakeops::settings::{Loaded, Paths};
 use support::counting::Counting;
-use support::moto::{credentials, moto, moto_get, sdk_config, unique};
+use support::moto::{credentials, moto, moto_get, moto_json, sdk_config, unique};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -97,6 +98,7 @@ async fn apply_creates_the_platform_and_a_changed_profile_plans_a_modify() {
     assert!(functions.contains(&f.function), "the ingest function exists: {functions}");
     let summary = platform.stack(&f.stack).await.expect("DescribeStacks").expect("the stack exists");
     assert_eq!(summary.status, "CREATE_COMPLETE");
+    nightly_state_machine_runs_the_stacks_crawler_and_job(&f);
 
     // The same profile again: no changes, said plainly, no change set left behind.
     let out = f.run(&loaded, &platform, ProvisionCommand::Plan { json: false }).await.expect("plan unchanged");
@@ -120,6 +122,41 @@ async fn apply_creates_the_platform_and_a_changed_profile_plans_a_modify() {
     for action in ["stack.apply", "stack.plan"] {
         assert!(journal.contains(action), "{action} journaled: {journal}");
     }
+}
+
+/// The nightly state machine exists in moto with its states, its definition names the stack's
+/// crawler and job, and a rule targets it.
+fn nightly_state_machine_runs_the_stacks_crawler_and_job(f: &Fixture) {
+    let name = format!("{}-nightly", f.stack);
+    let listed: serde_json::Value =
+        serde_json::from_str(&moto_json("states", "AWSStepFunctions.ListStateMachines", "{}")).expect("JSON");
+    let arn = listed["stateMachines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["name"] == name.as_str())
+        .and_then(|m| m["stateMachineArn"].as_str())
+        .unwrap_or_else(|| panic!("state machine {name} in {listed}"))
+        .to_string();
+    let body = serde_json::json!({"stateMachineArn": arn}).to_string();
+    let described: serde_json::Value =
+        serde_json::from_str(&moto_json("states", "AWSStepFunctions.DescribeStateMachine", &body)).expect("JSON");
+    let definition: serde_json::Value =
+        serde_json::from_str(described["definition"].as_str().unwrap_or_default()).expect("the definition is JSON");
+    let states: Vec<&str> =
+        definition["States"].as_object().map(|s| s.keys().map(String::as_str).collect()).unwrap_or_default();
+    assert_eq!(states, lakeops::provision::template::NIGHTLY_STATES, "{definition}");
+    assert_eq!(definition["States"]["StartCrawler"]["Parameters"]["Name"], format!("{}-raw", f.stack));
+    assert_eq!(definition["States"]["RunCurateJob"]["Parameters"]["JobName"], format!("{}-curate", f.stack));
+    assert_eq!(
+        definition["States"]["RunCurateJob"]["Resource"], "arn:aws:states:::glue:startJobRun.sync",
+        "the partition filled in"
+    );
+    let rules =
+        moto_json("events", "AWSEvents.ListRuleNamesByTarget", &serde_json::json!({"TargetArn": arn}).to_string());
+    assert!(rules.contains("NightlySchedule"), "a rule starts the state machine: {rules}");
+    // moto does not model AWS::CloudWatch::Alarm in CloudFormation: the failure alarm is checked
+    // in the template only.
 }
 
 #[tokio::test]

@@ -27,6 +27,7 @@ pub const NAME_PROPERTIES: &[(&str, &str)] = &[
     ("AWS::RedshiftServerless::Namespace", "NamespaceName"),
     ("AWS::RedshiftServerless::Workgroup", "WorkgroupName"),
     ("AWS::Redshift::Cluster", "ClusterIdentifier"),
+    ("AWS::StepFunctions::StateMachine", "StateMachineName"),
 ];
 
 /// Every resource of `body` with a name it sets, in template order. A name made with `Fn::Sub`
@@ -80,9 +81,18 @@ mod tests {
         for (id, resource) in body["Resources"].as_object().into_iter().flatten() {
             let props = resource["Properties"].as_object().cloned().unwrap_or_default();
             let names_itself = NAME_PROPERTIES.iter().any(|(t, _)| resource["Type"] == *t);
-            let has_name = ["Name", "RoleName", "TopicName", "AlarmName", "QueueName", "FunctionName", "TrailName"]
-                .iter()
-                .any(|k| props.get(*k).is_some_and(|v| v.is_string() || v.get("Fn::Sub").is_some()));
+            let has_name = [
+                "Name",
+                "RoleName",
+                "TopicName",
+                "AlarmName",
+                "QueueName",
+                "FunctionName",
+                "TrailName",
+                "StateMachineName",
+            ]
+            .iter()
+            .any(|k| props.get(*k).is_some_and(|v| v.is_string() || v.get("Fn::Sub").is_some()));
             assert!(!has_name || names_itself, "{id} is named but its type is not in NAME_PROPERTIES");
         }
     }

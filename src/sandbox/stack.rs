@@ -102,6 +102,7 @@ const NAME_PROPERTIES: &[&str] = &[
     "RoleName",
     "AlarmName",
     "AliasName",
+    "StateMachineName",
 ];
 
 /// A template value with the pseudo parameters filled in (`Fn::Sub` over them only).
@@ -131,6 +132,7 @@ fn resolve(resource: &Value, attribute: Option<&str>, id: &str, region: &str) ->
         ("AWS::KMS::Key", _) => arn("kms", "key/00000000-0000-4000-8000-00000000da7a"),
         ("AWS::SQS::Queue", None) => format!("https://sqs.{region}.amazonaws.com/{SANDBOX_ACCOUNT}/{name}"),
         ("AWS::SNS::Topic", None) => arn("sns", &name),
+        ("AWS::StepFunctions::StateMachine", None | Some("Arn")) => arn("states", &format!("stateMachine:{name}")),
         ("AWS::EC2::VPC", _) => "vpc-0sandbox".into(),
         _ => name,
     }

@@ -228,6 +228,21 @@ pub fn moto_get(service: &str, path: &str) -> String {
     )
 }
 
+/// POSTs `body` to `target` (e.g. "AWSStepFunctions.DescribeStateMachine") as `service` would
+/// be asked in the JSON 1.0 protocol, for services the tests have no SDK client for; answers
+/// the response's body.
+pub fn moto_json(service: &str, target: &str, body: &str) -> String {
+    let answer = moto_http(
+        &format!(
+            "POST / HTTP/1.1\r\nAuthorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n\
+             X-Amz-Target: {target}\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\n",
+            body.len()
+        ),
+        body,
+    );
+    answer.split_once("\r\n\r\n").map(|(_, body)| body.to_string()).unwrap_or(answer)
+}
+
 /// One HTTP/1.1 exchange with moto: `head` is the request line and headers (each ending in
 /// CRLF) without Host; the whole answer comes back.
 fn moto_http(head: &str, body: &str) -> String {

@@ -1,6 +1,7 @@
 //! Least-privilege IAM roles, one per layer: ingestion (producers), processing (Lambda, Glue),
 //! warehouse loading (Redshift COPY), analysis (Athena). Data actions name their resources;
-//! the only `*` resources are actions AWS does not scope (ENI management, X-Ray).
+//! the only `*` resources are actions AWS does not scope (ENI management, X-Ray). The nightly
+//! state machine's roles are made beside it (orchestration.rs) with the same [`role`].
 
 use serde_json::{json, Value};
 
@@ -13,8 +14,7 @@ pub fn add(b: &mut Builder) {
     let objects = |bucket: &str| sub(&format!("${{{bucket}.Arn}}/*"));
     let key = json!({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": arn("DataKey")});
     let account_root = json!({"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")});
-    // A service may assume a role only on behalf of this account (the confused-deputy guard).
-    let this_account = json!({"StringEquals": {"aws:SourceAccount": r("AWS::AccountId")}});
+    let this_account = this_account();
 
     role(
         b,
@@ -160,6 +160,11 @@ pub fn add(b: &mut Builder) {
     );
 }
 
+/// A service may assume a role only on behalf of this account (the confused-deputy guard).
+pub(super) fn this_account() -> Value {
+    json!({"StringEquals": {"aws:SourceAccount": r("AWS::AccountId")}})
+}
+
 /// The catalog, the database and its tables: what a Glue catalog action must name.
 fn catalog_resources(database: &str) -> Value {
     json!([
@@ -170,7 +175,7 @@ fn catalog_resources(database: &str) -> Value {
 }
 
 /// A role `principal` may assume (under `condition`, unless it is null) with `statements` as its only policy.
-fn role(
+pub(super) fn role(
     b: &mut Builder,
     id: &str,
     name: &str,

@@ -11,8 +11,8 @@ use crate::settings::StreamMode;
 pub const INGEST_CODE: &str = include_str!("ingest.py");
 /// Event fields the consumer replaces by a hash before anything is written.
 pub const PII_FIELDS: &str = "user_id,data.session_id,data.location.city";
-/// Days the consumer's log group keeps events.
-const LOG_DAYS: u32 = 90;
+/// Days a service's log group keeps events (the consumer's, the nightly state machine's).
+pub(super) const LOG_DAYS: u32 = 90;
 /// The most concurrent consumers a stream shard needs is one; this caps a runaway fan-out.
 const RESERVED_CONCURRENCY: u32 = 50;
 

@@ -6,11 +6,14 @@ mod catalog;
 mod iam;
 mod ingest;
 mod network;
+mod orchestration;
 mod storage;
 mod warehouse;
 mod watch;
 
 use serde_json::{json, Map, Value};
+
+pub use orchestration::NIGHTLY_STATES;
 
 use crate::settings::Settings;
 
@@ -120,6 +123,9 @@ pub fn render(settings: &Settings) -> Template {
     catalog::add(&mut b);
     warehouse::add(&mut b);
     watch::add(&mut b);
+    if settings.platform.orchestration.nightly {
+        orchestration::add(&mut b);
+    }
     iam::add(&mut b);
     let mut parameters = Vec::new();
     if let Some(location) = &settings.platform.glue.script_location {

@@ -76,14 +76,16 @@ fn the_default_profile_builds_every_layer() {
         "AWS::Athena::WorkGroup",
         "AWS::CloudTrail::Trail",
         "AWS::SNS::Topic",
+        "AWS::StepFunctions::StateMachine",
+        "AWS::Events::Rule",
     ] {
         assert_eq!(count(&t, kind), 1, "{kind}");
     }
     assert_eq!(count(&t, "AWS::EC2::Subnet"), 4);
     assert_eq!(count(&t, "AWS::S3::Bucket"), 4);
     assert_eq!(count(&t, "AWS::S3::BucketPolicy"), 4);
-    assert_eq!(count(&t, "AWS::IAM::Role"), 6);
-    assert_eq!(count(&t, "AWS::CloudWatch::Alarm"), 6);
+    assert_eq!(count(&t, "AWS::IAM::Role"), 8);
+    assert_eq!(count(&t, "AWS::CloudWatch::Alarm"), 7);
     assert_references_resolve(&t);
     t.check_size().expect("the full platform fits inline");
 }
@@ -293,7 +295,7 @@ fn service_roles_trust_their_service_only_on_behalf_of_this_account() {
         services += 1;
         assert_eq!(trust["Condition"]["StringEquals"]["aws:SourceAccount"]["Ref"], "AWS::AccountId", "{id}");
     }
-    assert_eq!(services, 4, "lambda, glue, warehouse loading, flow logs");
+    assert_eq!(services, 6, "lambda, glue, warehouse loading, flow logs, the nightly state machine and its schedule");
     let flow = &t.resources()["FlowLogsRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
     assert_eq!(
         flow["Condition"]["ArnLike"]["aws:SourceArn"]["Fn::Sub"],
@@ -329,4 +331,190 @@ fn the_vpc_logs_its_flows_to_an_encrypted_group() {
     assert_eq!(t.resources()["FlowLogGroup"]["Properties"]["KmsKeyId"]["Fn::GetAtt"][0], "DataKey");
     let off = render(&settings(|s| s.platform.network.enabled = false));
     assert!(!off.resources().contains_key("FlowLog") && !off.resources().contains_key("FlowLogsRole"));
+}
+
+/// The nightly state machine's definition, with the partition filled in as CloudFormation would.
+fn nightly_definition(t: &Template) -> Value {
+    let text = t.resources()["NightlyStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+        .as_str()
+        .expect("a DefinitionString through Fn::Sub")
+        .replace("${AWS::Partition}", "aws");
+    assert!(!text.contains("${"), "only the partition is substituted: {text}");
+    serde_json::from_str(&text).expect("the definition is JSON")
+}
+
+fn statements(t: &Template, role: &str) -> Vec<Value> {
+    t.resources()[role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_nightly_state_machine_crawls_waits_for_the_crawler_then_curates() {
+    let t = render(&settings(|_| {}));
+    let machine = &t.resources()["NightlyStateMachine"];
+    let p = &machine["Properties"];
+    assert_eq!(machine["Type"], "AWS::StepFunctions::StateMachine");
+    assert_eq!(p["StateMachineName"], "clickstream-nightly");
+    assert_eq!(p["StateMachineType"], "STANDARD");
+    assert_eq!(p["RoleArn"]["Fn::GetAtt"][0], "NightlyRole");
+    assert_eq!(machine["DependsOn"], serde_json::json!(["RawCrawler", "CurateJob"]));
+
+    let d = nightly_definition(&t);
+    let names: Vec<&str> = d["States"].as_object().map(|s| s.keys().map(String::as_str).collect()).unwrap_or_default();
+    assert_eq!(names, NIGHTLY_STATES);
+    assert_eq!(names[..2], ["StartCrawler", "WaitForCrawler"]);
+    assert_eq!(d["StartAt"], "StartCrawler");
+    let states = &d["States"];
+    let start = &states["StartCrawler"];
+    assert_eq!(start["Resource"], "arn:aws:states:::aws-sdk:glue:startCrawler");
+    assert_eq!(start["Parameters"]["Name"], "clickstream-raw");
+    assert_eq!(start["Catch"][0]["ErrorEquals"], serde_json::json!(["Glue.CrawlerRunningException"]));
+    assert_eq!(
+        (start["Catch"][0]["Next"].as_str(), start["Next"].as_str()),
+        (Some("WaitForCrawler"), Some("WaitForCrawler"))
+    );
+    // The crawler loop: wait 30 s, look, and wait again until the crawler is READY.
+    assert_eq!(
+        (states["WaitForCrawler"]["Type"].as_str(), states["WaitForCrawler"]["Seconds"].as_u64()),
+        (Some("Wait"), Some(30))
+    );
+    assert_eq!(states["WaitForCrawler"]["Next"], "GetCrawler");
+    assert_eq!(states["GetCrawler"]["Resource"], "arn:aws:states:::aws-sdk:glue:getCrawler");
+    assert_eq!(states["GetCrawler"]["Parameters"]["Name"], "clickstream-raw");
+    let choice = &states["CrawlerDone?"];
+    assert_eq!(choice["Type"], "Choice");
+    assert_eq!(choice["Choices"][0]["Not"]["Variable"], "$.Crawler.State");
+    assert_eq!(choice["Choices"][0]["Not"]["StringEquals"], "READY");
+    assert_eq!(choice["Choices"][0]["Next"], "WaitForCrawler");
+    assert_eq!(choice["Choices"][1]["Variable"], "$.Crawler.LastCrawl.Status");
+    assert_eq!(choice["Choices"][1]["StringEquals"], "FAILED");
+    assert_eq!(choice["Choices"][1]["Next"], "CrawlerFailed");
+    assert_eq!(choice["Default"], "RunCurateJob");
+    assert_eq!(
+        (states["CrawlerFailed"]["Type"].as_str(), states["CrawlerFailed"]["Error"].as_str()),
+        (Some("Fail"), Some("CrawlerFailed"))
+    );
+    let job = &states["RunCurateJob"];
+    assert_eq!(job["Resource"], "arn:aws:states:::glue:startJobRun.sync");
+    assert_eq!(job["Parameters"]["JobName"], "clickstream-curate");
+    let retries = job["Retry"].as_array().cloned().unwrap_or_default();
+    assert!(retries.iter().all(|r| r["ErrorEquals"] == serde_json::json!(["Glue.ConcurrentRunsExceededException"])));
+    assert!(retries.iter().all(|r| r["MaxAttempts"].as_u64().is_some_and(|n| n <= 1)), "{retries:?}");
+    assert_eq!((job["Next"].as_str(), states["Done"]["Type"].as_str()), (Some("Done"), Some("Succeed")));
+    // Failures are not swallowed: the only catch is the crawl already running, and every
+    // transition goes to a state that exists.
+    for (name, state) in states.as_object().into_iter().flatten() {
+        assert!(name == "StartCrawler" || state.get("Catch").is_none(), "{name} catches");
+        let mut targets = vec![&state["Next"], &state["Default"]];
+        targets.extend(state["Choices"].as_array().into_iter().flatten().map(|c| &c["Next"]));
+        targets.extend(state["Catch"].as_array().into_iter().flatten().map(|c| &c["Next"]));
+        for target in targets.into_iter().filter_map(Value::as_str) {
+            assert!(states.get(target).is_some(), "{name} goes to {target}, which is not a state");
+        }
+    }
+}
+
+#[test]
+fn the_nightly_state_machine_logs_errors_to_an_encrypted_group_and_is_traced() {
+    let t = render(&settings(|_| {}));
+    let p = &t.resources()["NightlyStateMachine"]["Properties"];
+    let logging = &p["LoggingConfiguration"];
+    assert_eq!((logging["Level"].as_str(), logging["IncludeExecutionData"].as_bool()), (Some("ERROR"), Some(false)));
+    assert_eq!(logging["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0], "NightlyLogGroup");
+    assert_eq!(p["TracingConfiguration"]["Enabled"], true);
+    let group = &t.resources()["NightlyLogGroup"]["Properties"];
+    assert_eq!(group["LogGroupName"], "/aws/vendedlogs/states/clickstream-nightly");
+    let lambda_group = &t.resources()["IngestLogGroup"]["Properties"];
+    assert_eq!(group["RetentionInDays"], lambda_group["RetentionInDays"]);
+    assert_eq!(group["KmsKeyId"], lambda_group["KmsKeyId"]);
+}
+
+#[test]
+fn the_nightly_roles_are_scoped_to_the_crawler_the_job_and_the_state_machine() {
+    let t = render(&settings(|s| {
+        s.platform.glue.crawler = "acme-raw".into();
+        s.platform.glue.job = "acme-curate".into();
+    }));
+    let trust = &t.resources()["NightlyRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Principal"]["Service"], "states.amazonaws.com");
+    assert_eq!(trust["Condition"]["StringEquals"]["aws:SourceAccount"]["Ref"], "AWS::AccountId");
+    let glue = "arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}";
+    for statement in statements(&t, "NightlyRole") {
+        let actions = statement["Action"].to_string();
+        let resource = statement["Resource"]["Fn::Sub"].as_str().unwrap_or_default().to_string();
+        if actions.contains("glue:StartCrawler") {
+            assert_eq!(resource, format!("{glue}:crawler/acme-raw"));
+            assert_eq!(statement["Action"], serde_json::json!(["glue:StartCrawler", "glue:GetCrawler"]));
+        } else if actions.contains("glue:") {
+            assert_eq!(resource, format!("{glue}:job/acme-curate"));
+            for action in ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"] {
+                assert!(actions.contains(action), "{action} in {actions}");
+            }
+        } else {
+            // Only log delivery and X-Ray, which take no resource, are on `*`.
+            assert_eq!(statement["Resource"], "*");
+            let services = statement["Action"].as_array().into_iter().flatten().filter_map(Value::as_str);
+            assert!(services.clone().all(|a| a.starts_with("logs:") || a.starts_with("xray:")), "{actions}");
+        }
+    }
+    let start = statements(&t, "NightlyScheduleRole");
+    assert_eq!(start.len(), 1);
+    assert_eq!(
+        (start[0]["Action"].as_str(), start[0]["Resource"]["Ref"].as_str()),
+        (Some("states:StartExecution"), Some("NightlyStateMachine"))
+    );
+    let trust = &t.resources()["NightlyScheduleRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Principal"]["Service"], "events.amazonaws.com");
+}
+
+#[test]
+fn the_schedule_starts_it_and_a_failed_run_alarms() {
+    let t = render(&settings(|s| {
+        s.platform.orchestration.schedule = "cron(30 3 * * ? *)".into();
+        s.platform.orchestration.state_machine = "acme-nightly".into();
+    }));
+    let rule = &t.resources()["NightlySchedule"]["Properties"];
+    assert_eq!(rule["ScheduleExpression"], "cron(30 3 * * ? *)");
+    assert_eq!(rule["State"], "ENABLED");
+    assert_eq!(rule["Targets"][0]["Arn"]["Ref"], "NightlyStateMachine");
+    assert_eq!(rule["Targets"][0]["RoleArn"]["Fn::GetAtt"][0], "NightlyScheduleRole");
+    let alarm = &t.resources()["NightlyFailedAlarm"]["Properties"];
+    assert_eq!(alarm["AlarmName"], "clickstream-nightly-failed");
+    assert_eq!(
+        (alarm["Namespace"].as_str(), alarm["MetricName"].as_str()),
+        (Some("AWS/States"), Some("ExecutionsFailed"))
+    );
+    assert_eq!(
+        alarm["Dimensions"],
+        serde_json::json!([{"Name": "StateMachineArn", "Value": {"Ref": "NightlyStateMachine"}}])
+    );
+    assert_eq!((alarm["Statistic"].as_str(), alarm["Period"].as_u64()), (Some("Sum"), Some(3600)));
+    assert_eq!((alarm["EvaluationPeriods"].as_u64(), alarm["DatapointsToAlarm"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (alarm["ComparisonOperator"].as_str(), alarm["Threshold"].as_f64()),
+        (Some("GreaterThanThreshold"), Some(0.0))
+    );
+    assert_eq!(alarm["TreatMissingData"], "notBreaching");
+    assert_eq!(alarm["AlarmActions"][0]["Ref"], "AlarmTopic");
+    assert_eq!(t.body["Outputs"]["NightlyStateMachineArn"]["Value"]["Ref"], "NightlyStateMachine");
+    assert_eq!(t.resources()["NightlyStateMachine"]["Properties"]["StateMachineName"], "acme-nightly");
+    // Its name is among those a plan checks before any change set.
+    let named = crate::provision::named_resources(&t.body, None, "eu-west-1");
+    assert!(named.iter().any(|n| n.resource_type == "AWS::StepFunctions::StateMachine" && n.name == "acme-nightly"));
+    assert!(named.iter().any(|n| n.name == "/aws/vendedlogs/states/acme-nightly"));
+    assert_references_resolve(&t);
+}
+
+#[test]
+fn nightly_off_makes_none_of_the_orchestration() {
+    let t = render(&settings(|s| s.platform.orchestration.nightly = false));
+    assert_eq!(count(&t, "AWS::StepFunctions::StateMachine") + count(&t, "AWS::Events::Rule"), 0);
+    assert!(t.resources().keys().all(|id| !id.starts_with("Nightly")), "{:?}", t.resources().keys());
+    assert!(t.body["Outputs"].as_object().into_iter().flatten().all(|(name, _)| !name.starts_with("Nightly")));
+    assert!(!t.compact().contains("vendedlogs"));
+    assert_eq!(count(&t, "AWS::IAM::Role"), 6);
+    assert_eq!(count(&t, "AWS::CloudWatch::Alarm"), 6);
+    assert_references_resolve(&t);
 }

@@ -123,7 +123,9 @@ fn metric(namespace: &str, name: &str, statistic: &str, dimensions: Value) -> Va
     json!({"Namespace": namespace, "MetricName": name, "Statistic": statistic, "Dimensions": dimensions, "Period": 60})
 }
 
-fn alarm(b: &mut Builder, id: &str, suffix: &str, description: &str, mut what: Value, threshold: f64) {
+/// An alarm `<stack>-<suffix>` to the topic; `what` is its metric (or metrics), and may override
+/// the evaluation (five periods, three breaching).
+pub(super) fn alarm(b: &mut Builder, id: &str, suffix: &str, description: &str, mut what: Value, threshold: f64) {
     let name = format!("{}-{suffix}", b.stack());
     let mut properties = json!({
         "AlarmName": name,
