@@ -372,7 +372,7 @@ fn an_execution_is_started_from_the_workflows_view() {
     let mut console = Console::open(&[("LAKEOPS_SANDBOX_START", "2026-03-20T14:15:00Z")]);
     console.wait_for("Orchestration");
     console.send(":workflows\r");
-    console.wait_for("scheduled-20260320T0200Z");
+    console.wait_for("scheduled-20260320T0240Z");
     console.send("s");
     console.wait_for("StartExecution of clickstream-nightly");
     console.send("\r");

@@ -50,7 +50,7 @@ async fn workflow_failure_fails_the_job_step_and_a_redrive_succeeds_once_it_is_o
     let machine = &listed.state_machines[0];
     assert_eq!(machine.name, "clickstream-nightly");
     let names: Vec<&str> = machine.executions.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names, ["scheduled-20260320T0200Z", "scheduled-20260319T0200Z", "scheduled-20260318T0200Z"]);
+    assert_eq!(names, ["scheduled-20260320T0240Z", "scheduled-20260319T0240Z", "scheduled-20260318T0240Z"]);
     assert!(machine.executions.iter().all(|e| e.status == "SUCCEEDED"));
     assert_eq!(orchestration(&loaded, &snapshot(&s).await).0, Health::Ok);
 
@@ -98,12 +98,12 @@ async fn the_nightly_execution_starts_on_its_schedule() {
     let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
     let s = Sandbox::in_memory(&loaded.settings, clock.clone());
     snapshot(&s).await;
-    // From 14:00 to 02:05 the next night.
-    clock.advance(12 * 60 * MINUTE);
+    // From 14:00 to 02:45 the next night.
+    clock.advance(12 * 60 * MINUTE + 40 * MINUTE);
     pass(&s, &clock, 5).await;
     let listed = s.workflows(start(), false).await.unwrap();
     let newest = &listed.state_machines[0].executions[0];
-    assert_eq!(newest.name, "scheduled-20260321T0200Z");
+    assert_eq!(newest.name, "scheduled-20260321T0240Z");
     assert_eq!(newest.status, "RUNNING");
 }
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::state::SimState;
 use crate::model::*;
 use crate::platform::ServiceError;
+use crate::provision::template::NIGHTLY_STATES;
 use crate::settings::Settings;
 
 /// Executions kept per state machine (a month of nights and some starts by hand).
@@ -20,8 +21,14 @@ const CRAWLER_POLL_MS: i64 = 30_000;
 /// Who starts what the state machine starts, in CloudTrail.
 const STATES: &str = "states.amazonaws.com";
 
-/// The definition's states, in order.
-pub const STATES_IN_ORDER: [&str; 3] = ["StartCrawler", "WaitForCrawler", "RunCurateJob"];
+/// The states of the stack's definition (`provision::template::NIGHTLY_STATES`) an execution
+/// sits in here, in order: the crawler's poll loop is one state, as an execution waiting for the
+/// crawler shows in `WaitForCrawler`.
+const STATES_IN_ORDER: [&str; 3] = [NIGHTLY_STATES[0], NIGHTLY_STATES[1], NIGHTLY_STATES[4]];
+const START_CRAWLER: usize = 0;
+const WAIT_FOR_CRAWLER: usize = 1;
+/// The definition's Fail state for a failed crawl, which names its error.
+const CRAWLER_FAILED: &str = NIGHTLY_STATES[6];
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct WorkflowState {
@@ -52,12 +59,12 @@ pub struct SimExecution {
     pub redrive_count: u32,
 }
 
-/// Minutes after midnight UTC a daily `cron(M H * * ? *)` names (other schedules: 02:00).
+/// Minutes after midnight UTC a daily `cron(M H * * ? *)` names (other schedules: 02:40).
 fn daily_minute(schedule: &str) -> i64 {
     let fields: Vec<&str> = schedule.trim_start_matches("cron(").trim_end_matches(')').split_whitespace().collect();
     match (fields.first().and_then(|m| m.parse::<i64>().ok()), fields.get(1).and_then(|h| h.parse::<i64>().ok())) {
         (Some(m), Some(h)) if m < 60 && h < 24 => h * 60 + m,
-        _ => 120,
+        _ => 160,
     }
 }
 
@@ -150,13 +157,13 @@ impl SimState {
     fn execution_step(&mut self, i: usize) {
         let now = self.now_ms;
         let state = self.workflow.executions[i].state;
-        match STATES_IN_ORDER[state] {
-            "StartCrawler" => {
+        match state {
+            START_CRAWLER => {
                 // The definition catches CrawlerRunningException: a crawl already going is waited for.
                 let _already_running = self.start_crawler(STATES).is_err();
                 self.next_state(i, now + CRAWLER_POLL_MS);
             }
-            "WaitForCrawler" => {
+            WAIT_FOR_CRAWLER => {
                 if self.glue.crawler_state != "READY" {
                     self.workflow.executions[i].next_ms = now + CRAWLER_POLL_MS;
                 } else if self.glue.crawler_last_status.as_deref() == Some("FAILED") {
@@ -165,7 +172,7 @@ impl SimState {
                         self.glue.crawler,
                         self.glue.crawler_last_error.clone().unwrap_or_else(|| "no error message".into())
                     );
-                    self.fail_execution(i, "CrawlerFailed", cause);
+                    self.fail_execution(i, CRAWLER_FAILED, cause);
                 } else {
                     self.next_state(i, now);
                 }
