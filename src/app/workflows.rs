@@ -179,7 +179,7 @@ pub fn fetch(app: &mut App, effects: &mut Vec<Effect>) {
 }
 
 fn since(app: &App) -> DateTime<Utc> {
-    let now = app.snapshot.as_ref().map(|s| s.taken_at).unwrap_or_else(Utc::now);
+    let now = super::audit::reference_time(app);
     now - chrono::Duration::days(LISTED_DAYS)
 }
 
@@ -219,7 +219,7 @@ fn start(app: &mut App) {
         );
     };
     let change = WorkflowChange::Start { state_machine: machine.name.clone(), input: "{}".into() };
-    let now = app.snapshot.as_ref().map(|s| s.taken_at).unwrap_or_else(Utc::now);
+    let now = super::audit::reference_time(app);
     let planned = plan(&change, Found { state_machine: Some(&machine), ..Found::default() }, now);
     ask(app, title(&change), change, planned);
 }
@@ -259,16 +259,18 @@ pub fn input_key(app: &mut App, command: Option<Command>, key: crossterm::event:
 
 /// The input file was read (or why not): checked, then the start asked for.
 pub fn input_read(app: &mut App, state_machine: String, path: String, result: Result<String, String>) {
-    let title = format!("Start an execution of {state_machine}");
-    let text = match result {
+    let input = match result {
         Ok(text) => text,
-        Err(e) => return confirm::refuse(app, &title, format!("{path}: {e}")),
+        Err(e) => {
+            let change = WorkflowChange::Start { state_machine, input: String::new() };
+            return confirm::refuse(app, &title(&change), format!("{path}: {e}"));
+        }
     };
     let machine = app.workflows.data.as_ref().and_then(|d| d.state_machines.iter().find(|m| m.name == state_machine));
-    let change = WorkflowChange::Start { state_machine: state_machine.clone(), input: text };
-    let now = app.snapshot.as_ref().map(|s| s.taken_at).unwrap_or_else(Utc::now);
-    let planned = plan(&change, Found { state_machine: machine, ..Found::default() }, now);
-    ask(app, title, change, planned);
+    let change = WorkflowChange::Start { state_machine: state_machine.clone(), input };
+    let planned =
+        plan(&change, Found { state_machine: machine, ..Found::default() }, super::audit::reference_time(app));
+    ask(app, title(&change), change, planned);
 }
 
 /// `R` on a Glue workflow run: its failed jobs and crawlers run again, checked against the runs

@@ -147,9 +147,7 @@ fn past_query(execution: &QueryExecution) -> PastQuery {
         reason: status.and_then(|s| s.state_change_reason()).map(sanitize),
         scanned_bytes: statistics.and_then(|s| s.data_scanned_in_bytes()).map(|b| b.max(0) as u64),
         engine_ms: statistics.and_then(|s| s.engine_execution_time_in_millis()).map(|m| m.max(0) as u64),
-        submitted: status
-            .and_then(|s| s.submission_date_time())
-            .and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos())),
+        submitted: super::utc(status.and_then(|s| s.submission_date_time())),
         statement_type: execution.and_then(|e| e.statement_type()).map(|t| t.as_str().to_string()),
     };
     PastQuery { status, sql, database }

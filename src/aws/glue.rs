@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::errors::{code, platform_error};
 use super::landed::{self, Failed, ReadBack};
+use super::utc;
 use crate::model::text::sanitize;
 use crate::model::{
     Applied, CatalogColumn, CatalogDatabase, CatalogTable, GlueChange, GlueCrawler, GlueJob, GlueRunDetail,
@@ -18,10 +19,6 @@ use crate::platform::{PlatformError, ServiceError};
 const RUNS_READ: i32 = 25;
 /// Tables read per database for the catalog pane.
 const TABLES_READ: usize = 100;
-
-fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
-    t.and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
-}
 
 fn not_found<E: aws_sdk_glue::error::ProvideErrorMetadata, R>(e: &aws_sdk_glue::error::SdkError<E, R>) -> bool {
     code(e) == Some("EntityNotFoundException")
@@ -71,8 +68,8 @@ pub async fn job(client: &Client, name: &str) -> Result<Option<GlueJob>, Platfor
 
 fn run_detail(r: &aws_sdk_glue::types::JobRun) -> GlueRunDetail {
     let state = r.job_run_state().map(|s| s.as_str().to_string()).unwrap_or_else(|| "UNKNOWN".into());
-    let started = time(r.started_on()).unwrap_or_default();
-    let ended = time(r.completed_on()).filter(|_| !crate::model::is_active_state(&state));
+    let started = utc(r.started_on()).unwrap_or_default();
+    let ended = utc(r.completed_on()).filter(|_| !crate::model::is_active_state(&state));
     let capacity = match (r.worker_type(), r.number_of_workers()) {
         (Some(worker), Some(n)) => Some(worker_dpu(worker.as_str()) * n as f64),
         _ => r.max_capacity(),
@@ -114,7 +111,7 @@ pub async fn crawler(client: &Client, name: &str) -> Result<Option<GlueCrawler>,
         database: c.database_name().map(str::to_string),
         schedule: c.schedule().and_then(|s| s.schedule_expression()).map(str::to_string),
         last_status: last.and_then(|l| l.status()).map(|s| s.as_str().to_string()),
-        last_crawl: last.and_then(|l| time(l.start_time())),
+        last_crawl: last.and_then(|l| utc(l.start_time())),
         last_error: last.and_then(|l| l.error_message()).map(sanitize),
         tables_created: None,
         tables_updated: None,
@@ -176,7 +173,7 @@ pub async fn database(client: &Client, name: &str) -> Result<Option<CatalogDatab
                     })
                     .collect(),
                 partitions: None,
-                updated: time(t.update_time()).or(time(t.create_time())),
+                updated: utc(t.update_time()).or(utc(t.create_time())),
             });
         }
         token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
@@ -392,11 +389,11 @@ async fn run_started_since(
         .map_err(|e| platform_error("Glue GetJobRuns", e))?;
     let since = called_at - CLOCK_SKEW;
     let started = out.job_runs().iter().find(|r| {
-        time(r.started_on()).is_some_and(|t| t >= since)
+        utc(r.started_on()).is_some_and(|t| t >= since)
             && r.arguments().cloned().unwrap_or_default() == *arguments
             && r.id().is_some()
     });
-    Ok(match started.and_then(|r| Some((r.id()?.to_string(), time(r.started_on())?))) {
+    Ok(match started.and_then(|r| Some((r.id()?.to_string(), utc(r.started_on())?))) {
         Some((id, at)) => {
             ReadBack::Landed(id.clone(), format!("run {id} of {job} started at {} UTC", at.format("%H:%M:%S")))
         }

@@ -3,19 +3,15 @@
 
 use aws_sdk_glue::types::{Node, NodeType, WorkflowRun};
 use aws_sdk_glue::Client;
-use chrono::{DateTime, Utc};
 
 use super::errors::{code, platform_error};
+use super::utc;
 use crate::model::text::sanitize;
 use crate::model::{Applied, FailedNode, GlueWorkflowRun};
 use crate::platform::PlatformError;
 
 /// Runs read per workflow.
 pub const RUNS_READ: i32 = 10;
-
-fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
-    t.and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
-}
 
 /// A workflow's newest `max` runs, newest first; `None` when there is no such workflow.
 pub async fn runs(client: &Client, name: &str, max: i32) -> Result<Option<Vec<GlueWorkflowRun>>, PlatformError> {
@@ -37,8 +33,8 @@ fn run(r: &WorkflowRun) -> GlueWorkflowRun {
     GlueWorkflowRun {
         id: r.workflow_run_id().unwrap_or_default().to_string(),
         status: r.status().map(|s| s.as_str().to_string()).unwrap_or_else(|| "UNKNOWN".into()),
-        started: time(r.started_on()),
-        completed: time(r.completed_on()),
+        started: utc(r.started_on()),
+        completed: utc(r.completed_on()),
         total_actions: count(|s| s.total_actions()),
         succeeded_actions: count(|s| s.succeeded_actions()),
         failed_actions: count(|s| s.failed_actions() + s.timeout_actions() + s.errored_actions() + s.stopped_actions())

@@ -34,6 +34,11 @@ use crate::platform::{BackendInfo, Permit, Platform, PlatformError};
 use crate::settings::Settings;
 use series::StreamKeys;
 
+/// An SDK time as UTC (`None` stays `None`, as does a time chrono cannot hold).
+fn utc(t: Option<&aws_smithy_types::DateTime>) -> Option<chrono::DateTime<chrono::Utc>> {
+    t.and_then(|t| chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
+}
+
 /// ListStreams allows 5 calls a second per account: the discovered list is reused this long.
 const DISCOVERY_TTL: Duration = Duration::from_secs(300);
 

@@ -7,6 +7,7 @@ use aws_sdk_sfn::Client;
 use chrono::{DateTime, Utc};
 
 use super::errors::{code, platform_error};
+use super::utc;
 use crate::model::text::sanitize;
 use crate::model::*;
 use crate::platform::PlatformError;
@@ -19,10 +20,6 @@ pub const EXECUTIONS_READ: i32 = 25;
 const HISTORIES_READ: usize = 5;
 /// Events read back from the end of a history: the failure and the state it happened in.
 const HISTORY_TAIL: i32 = 20;
-
-fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
-    t.and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
-}
 
 /// Every state machine's ARN by name (ListStateMachines, paged).
 pub async fn state_machines(client: &Client) -> Result<Vec<(String, String)>, PlatformError> {
@@ -49,8 +46,8 @@ fn execution(item: &ExecutionListItem, machine: &str) -> Execution {
         name: sanitize(item.name()),
         state_machine: machine.to_string(),
         status: item.status().as_str().to_string(),
-        started: time(Some(item.start_date())).unwrap_or_default(),
-        stopped: time(item.stop_date()),
+        started: utc(Some(item.start_date())).unwrap_or_default(),
+        stopped: utc(item.stop_date()),
         redrive_count: item.redrive_count().unwrap_or(0).max(0) as u32,
         failure: None,
     }
@@ -164,8 +161,8 @@ pub async fn describe(client: &Client, arn: &str) -> Result<Option<ExecutionDeta
         name: sanitize(out.name().unwrap_or(execution_name(arn))),
         state_machine: sanitize(&machine),
         status: out.status().as_str().to_string(),
-        started: time(Some(out.start_date())).unwrap_or_default(),
-        stopped: time(out.stop_date()),
+        started: utc(Some(out.start_date())).unwrap_or_default(),
+        stopped: utc(out.stop_date()),
         redrive_count: out.redrive_count().unwrap_or(0).max(0) as u32,
         failure: None,
     };

@@ -312,7 +312,7 @@ async fn executed_since(
         return Ok(ReadBack::NotLanded(format!("{stack} does not exist")));
     };
     let status = found.stack_status().map(|s| s.as_str().to_string()).unwrap_or_default();
-    let updated = found.last_updated_time().and_then(|t| chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()));
+    let updated = super::utc(found.last_updated_time());
     // A CREATE change set's stack was REVIEW_IN_PROGRESS (plan refuses others): any CREATE_ is it.
     let created = status.starts_with("CREATE_") && status != "CREATE_FAILED";
     let updating = status.starts_with("UPDATE_") && updated.is_some_and(|at| at >= called_at - CLOCK_SKEW);

@@ -88,18 +88,10 @@ fn table(overview: &WorkflowOverview, now: DateTime<Utc>) -> String {
             let failed_at: Vec<String> = run
                 .failed_nodes
                 .iter()
-                .map(|n| {
-                    let why = n.error.as_deref().map(|e| format!(": {}", sanitize(e))).unwrap_or_default();
-                    format!("{} {} {}{why}", n.kind.to_lowercase(), sanitize(&n.name), n.state)
-                })
+                .map(|n| sanitize(&n.summary()))
                 .chain(run.error.as_deref().map(sanitize))
                 .collect();
-            let duration = match run.started {
-                Some(started) => {
-                    crate::ops::format::millis((run.completed.unwrap_or(now) - started).num_milliseconds().max(0) as f64)
-                }
-                None => "—".into(),
-            };
+            let duration = run.duration_ms(now).map(crate::ops::format::millis).unwrap_or_else(|| "—".into());
             out.push_str(&format!(
                 "{:<12}{:<26}{:<36}{:<22}{:<10}{}\n",
                 run.status,

@@ -105,6 +105,20 @@ impl GlueWorkflowRun {
     pub fn is_failed(&self) -> bool {
         self.status == "ERROR" || (self.status != "RUNNING" && self.failed_actions > 0)
     }
+
+    /// How long it ran (so far, for a running one, at `now`); `None` when it has no start time.
+    pub fn duration_ms(&self, now: DateTime<Utc>) -> Option<f64> {
+        let started = self.started?;
+        Some((self.completed.unwrap_or(now) - started).num_milliseconds().max(0) as f64)
+    }
+}
+
+impl FailedNode {
+    /// "job curate FAILED: its error", as Glue reported it (sanitize it for a terminal).
+    pub fn summary(&self) -> String {
+        let why = self.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+        format!("{} {} {}{why}", self.kind.to_lowercase(), self.name, self.state)
+    }
 }
 
 /// A job or crawler of a workflow run that did not succeed.

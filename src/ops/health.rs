@@ -238,13 +238,7 @@ pub fn glue_workflow_verdict(w: &GlueWorkflow, now: DateTime<Utc>) -> (Health, S
     let when = run.completed.or(run.started).map(|t| format!(" {}", ago(now, t))).unwrap_or_default();
     if run.is_failed() {
         let what = match run.failed_nodes.first() {
-            Some(n) => format!(
-                ": {} {} {}{}",
-                n.kind.to_lowercase(),
-                n.name,
-                n.state,
-                n.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default()
-            ),
+            Some(n) => format!(": {}", n.summary()),
             None => run.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default(),
         };
         return (Health::Critical, format!("{}: run {} {}{when}{what}", w.name, run.id, run.status));

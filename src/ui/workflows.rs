@@ -91,12 +91,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     theme.ok
                 };
                 let failing: Vec<&str> = r.failed_nodes.iter().map(|n| n.name.as_str()).collect();
-                let duration = match r.started {
-                    Some(t) => {
-                        crate::ops::format::millis((r.completed.unwrap_or(now) - t).num_milliseconds().max(0) as f64)
-                    }
-                    None => "—".into(),
-                };
+                let duration = r.duration_ms(now).map(crate::ops::format::millis).unwrap_or_else(|| "—".into());
                 let started = r.started.map(|t| ago(now, t)).unwrap_or_default();
                 Line::from(vec![
                     Span::styled(format!("{:<12}", r.status), if selected { style } else { style.fg(color) }),
