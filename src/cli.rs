@@ -67,6 +67,9 @@ pub enum Command {
     /// Step Functions: the watched state machines' executions, newest first; start, stop or
     /// redrive one (checked, confirmed, journaled).
     Workflows(WorkflowsArgs),
+    /// EMR: the watched clusters with their steps (or the Serverless application's job runs);
+    /// add a step from a template, cancel a step, terminate an idle cluster.
+    Emr(EmrArgs),
     /// The platform's CloudFormation stack, from the profile: template, plan, apply, delete, drift.
     Provision {
         #[command(subcommand)]
@@ -237,6 +240,50 @@ pub enum ProvisionCommand {
         /// Print the drifted resources as JSON on stdout.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct EmrArgs {
+    #[command(subcommand)]
+    pub action: Option<EmrCommand>,
+    /// One JSON document: the clusters with their instance groups and steps, or the applications
+    /// with their job runs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum EmrCommand {
+    /// A cluster's newest steps (any cluster, by id), with why each failed one failed.
+    Steps {
+        cluster_id: String,
+        /// FAILED and INTERRUPTED steps only.
+        #[arg(long)]
+        failed: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a step to CLUSTER_ID from the profile's template TEMPLATE ([platform.emr.steps.TEMPLATE]).
+    AddStep {
+        cluster_id: String,
+        template: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Cancel a PENDING or RUNNING step.
+    Cancel {
+        cluster_id: String,
+        step_id: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Terminate a cluster with no active step (its name typed to confirm, or --yes).
+    Terminate {
+        cluster_id: String,
+        #[command(flatten)]
+        change: ChangeArgs,
     },
 }
 
@@ -418,6 +465,9 @@ pub enum FaultKind {
     /// The nightly state machine's Glue job step fails: the execution fails at RunCurateJob, the
     /// nightly-failed alarm fires; redrive it once the fault is off.
     WorkflowFailure,
+    /// The EMR cluster's Spark steps run out of memory: each fails a few minutes in, killed by
+    /// YARN, with its log file named.
+    SparkOom,
 }
 
 impl From<FaultKind> for crate::sandbox::Fault {
@@ -430,6 +480,7 @@ impl From<FaultKind> for crate::sandbox::Fault {
             FaultKind::EtlFailure => Fault::EtlFailure,
             FaultKind::WarehouseLoad => Fault::WarehouseLoad,
             FaultKind::WorkflowFailure => Fault::WorkflowFailure,
+            FaultKind::SparkOom => Fault::SparkOom,
         }
     }
 }

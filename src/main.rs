@@ -111,6 +111,12 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 platform.flush()?;
                 result
             }
+            Some(Command::Emr(args)) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let result = headless::emr::run(&loaded, paths, platform.as_ref(), &args).await;
+                platform.flush()?;
+                result
+            }
             Some(Command::Provision { action: ProvisionCommand::Template { compact } }) => {
                 headless::provision::template(&loaded, compact)
             }
@@ -155,6 +161,8 @@ async fn console(
             .map_err(|f| f.message().to_string()),
     });
     app.athena_target = Some((platform_settings.athena.workgroup.clone(), platform_settings.glue.database.clone()));
+    app.emr.templates = platform_settings.emr.steps.clone();
+    app.emr.cost_per_hour = platform_settings.emr.cost_per_hour;
     app.athena_rates = Some(lakeops::ops::athena::Rates {
         price_per_tb_usd: platform_settings.athena.price_per_tb_usd,
         minimum_billed_mb: platform_settings.athena.minimum_billed_mb,

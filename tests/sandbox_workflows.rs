@@ -111,10 +111,11 @@ async fn the_nightly_execution_starts_on_its_schedule() {
 async fn a_profile_without_orchestration_shows_no_such_layer() {
     let mut loaded = support::sandbox_settings();
     loaded.settings.platform.orchestration.nightly = false;
+    loaded.settings.platform.emr.mode = lakeops::model::EmrMode::Off;
     let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
     let s = Sandbox::in_memory(&loaded.settings, clock);
     let layers = assess(&snapshot(&s).await, Thresholds::from_alarms(&loaded.settings.platform.alarms));
     assert_eq!(layers.len(), 8);
-    assert!(layers.iter().all(|l| l.layer != Layer::Orchestration));
+    assert!(layers.iter().all(|l| l.layer != Layer::Orchestration && l.layer != Layer::Processing));
     assert!(s.workflows(start(), false).await.unwrap().state_machines.is_empty());
 }

@@ -95,6 +95,17 @@ pub enum Action {
         result: Result<Option<Box<crate::model::ExecutionDetail>>, PlatformError>,
         at: DateTime<Utc>,
     },
+    EmrLoaded {
+        id: RequestId,
+        result: Result<Box<crate::model::EmrOverview>, PlatformError>,
+        at: DateTime<Utc>,
+    },
+    /// EMR described the cluster (and its steps) a change is for.
+    ClusterDescribed {
+        change: crate::model::EmrChange,
+        result: Result<Option<Box<crate::model::ClusterDetail>>, PlatformError>,
+        at: DateTime<Utc>,
+    },
     StackLoaded {
         id: RequestId,
         result: Result<(Option<StackSummary>, Vec<StackEvent>), PlatformError>,
@@ -261,6 +272,14 @@ pub enum Effect {
     /// The execution `change` is for, as Step Functions describes it now, to check it first.
     DescribeExecution {
         change: crate::model::WorkflowChange,
+    },
+    /// The EMR clusters or Serverless applications with their steps or job runs.
+    FetchEmr {
+        id: RequestId,
+    },
+    /// The cluster `change` is for, with its steps as EMR lists them now, to check it first.
+    DescribeCluster {
+        change: crate::model::EmrChange,
     },
     Quit,
 }

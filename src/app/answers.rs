@@ -3,7 +3,7 @@
 use super::action::{Action, Effect};
 use super::report::{report_error, toast, ErrorSource};
 use super::state::{App, ToastLevel};
-use super::{athena, audit, glue, lambda, peek, stack, stream_detail, workflows};
+use super::{athena, audit, emr, glue, lambda, peek, stack, stream_detail, workflows};
 use crate::session::query::ExportError;
 
 pub fn answered(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
@@ -26,6 +26,10 @@ pub fn answered(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::ExecutionDescribed { change, result, at } => {
             workflows::described(app, change, result.map(|found| found.map(|d| *d)), at)
+        }
+        Action::EmrLoaded { id, result, at } => emr::loaded(app, id, result.map(|data| *data), at),
+        Action::ClusterDescribed { change, result, at } => {
+            emr::described(app, change, result.map(|found| found.map(|d| *d)), at)
         }
         Action::StackLoaded { id, result, at } => stack::loaded(app, id, result, at),
         Action::DriftLoaded { id, result, at } => stack::drift_loaded(app, id, result, at),

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::action::Effect;
 use super::report::{report_error, toast, ErrorSource};
 use super::state::{App, ToastLevel};
-use super::{athena, glue, stack, stream_detail, workflows};
+use super::{athena, emr, glue, stack, stream_detail, workflows};
 use crate::model::{Applied, Change};
 use crate::platform::GateError;
 
@@ -56,6 +56,13 @@ pub fn changed(
                 Err(e) => report_error(app, ErrorSource::Workflows, &e, at),
             }
             workflows::changed(app, effects);
+        }
+        Change::Emr(change) => {
+            match result {
+                Ok(applied) => toast(app, ToastLevel::Info, format!("{}: {}", change.api_name(), applied.answer())),
+                Err(e) => report_error(app, ErrorSource::Emr, &e, at),
+            }
+            emr::changed(app, effects);
         }
         Change::StartQuery(_) => athena::started(app, result.map(|applied| applied.answer())),
         Change::StopQuery { .. } => athena::stopped(app, result.map(|_| ())),

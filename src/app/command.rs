@@ -74,6 +74,10 @@ commands! {
     StartCrawler = "start-crawler",
     Redrive = "redrive",
     StartWithInput = "start-with-input",
+    /// Add a step to an EMR cluster from one of the profile's templates.
+    AddStep = "add-step",
+    /// Terminate an EMR cluster (its name typed).
+    Terminate = "terminate",
     Run = "run",
     Cancel = "cancel",
     Undo = "undo",

@@ -10,7 +10,7 @@ use super::keymap::Context;
 use super::list;
 use super::state::{App, Mode};
 use super::update::run;
-use super::{athena, confirm, glue, picker, prompt, stack, stream_detail, workflows};
+use super::{athena, confirm, emr, glue, picker, prompt, stack, stream_detail, workflows};
 
 pub fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
     let Some(chord) = Chord::of(&key) else { return };
@@ -39,12 +39,13 @@ pub fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         }
         Mode::Pick(_) => {
             if let Some(command) = dialog.or_else(|| app.keys.command(Context::List, None, chord)) {
-                picker::command(app, command);
+                picker::command(app, command, effects);
             }
         }
         Mode::Arguments { .. } => glue::arguments_key(app, dialog, key),
         Mode::ExecutionInput { .. } => workflows::input_key(app, dialog, key, effects),
         Mode::DeleteStack { .. } => stack::delete_key(app, dialog, key, effects),
+        Mode::TerminateCluster { .. } => emr::terminate_key(app, dialog, key, effects),
         Mode::Export { .. } => athena::export_key(app, dialog, key, effects),
         Mode::SaveQuery { .. } => athena::save_key(app, dialog, key, effects),
     }

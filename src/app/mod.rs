@@ -15,6 +15,7 @@ pub mod chord;
 pub mod command;
 pub mod confirm;
 pub mod editor;
+pub mod emr;
 pub mod errors;
 pub mod glue;
 mod input;

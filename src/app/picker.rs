@@ -17,6 +17,8 @@ pub enum Purpose {
     Database,
     /// Queries run in this workgroup from now on.
     Workgroup,
+    /// The template's step is added to the cluster selected in `:emr` (after its check).
+    StepTemplate,
 }
 
 impl Purpose {
@@ -27,6 +29,7 @@ impl Purpose {
             Purpose::InsertName => "insert the name at the cursor",
             Purpose::Database => "run queries in this database",
             Purpose::Workgroup => "run queries in this workgroup",
+            Purpose::StepTemplate => "add this step to the cluster",
         }
     }
 }
@@ -74,7 +77,7 @@ impl Picker {
 }
 
 /// A list's moves choose; `confirm` uses the choice; `back` closes.
-pub fn command(app: &mut App, command: Command) {
+pub fn command(app: &mut App, command: Command, effects: &mut Vec<super::action::Effect>) {
     let Mode::Pick(picker) = &mut app.mode else { return };
     let last = picker.choices.len().saturating_sub(1);
     let s = &mut picker.selected;
@@ -91,7 +94,7 @@ pub fn command(app: &mut App, command: Command) {
             let purpose = picker.purpose;
             app.mode = Mode::Normal;
             if let Some(choice) = choice {
-                apply(app, purpose, choice);
+                apply(app, purpose, choice, effects);
             }
         }
         _ => {}
@@ -101,9 +104,10 @@ pub fn command(app: &mut App, command: Command) {
 /// Choices a page key moves.
 const PAGE: usize = 10;
 
-fn apply(app: &mut App, purpose: Purpose, choice: Choice) {
+fn apply(app: &mut App, purpose: Purpose, choice: Choice, effects: &mut Vec<super::action::Effect>) {
     let view = &mut app.athena;
     match purpose {
+        Purpose::StepTemplate => super::emr::template_chosen(app, &choice.value, effects),
         Purpose::ReplaceSql => {
             view.draft = None;
             view.recalled = None;

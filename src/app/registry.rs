@@ -25,6 +25,7 @@ macro_rules! for_each_view {
             Lambda lambda,
             Glue glue,
             Workflows workflows,
+            Emr emr,
             Redshift redshift,
             Alarms alarms,
             Audit audit,

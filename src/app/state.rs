@@ -66,6 +66,13 @@ pub enum Mode {
         input: String,
         error: Option<String>,
     },
+    /// Terminating an EMR cluster: its name must be typed.
+    TerminateCluster {
+        cluster_id: String,
+        name: String,
+        input: String,
+        error: Option<String>,
+    },
     /// Deleting a stack: its name must be typed.
     DeleteStack {
         stack: String,
@@ -148,6 +155,8 @@ pub struct App {
     /// Glue jobs, runs, crawlers and the catalog, for `:glue`.
     pub glue: super::glue::GlueView,
     pub workflows: super::workflows::WorkflowsView,
+    /// EMR clusters and their steps, or Serverless applications and their job runs, for `:emr`.
+    pub emr: super::emr::EmrView,
     pub stack: super::stack::StackView,
     /// Records being peeked at.
     pub peek: Option<super::peek::PeekView>,
@@ -190,6 +199,7 @@ impl App {
             audit: Default::default(),
             glue: Default::default(),
             workflows: Default::default(),
+            emr: Default::default(),
             stack: Default::default(),
             athena: Default::default(),
             athena_target: None,

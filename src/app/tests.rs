@@ -39,6 +39,7 @@ pub(super) fn snapshot() -> PlatformSnapshot {
         lake: Reading::unavailable("not read"),
         glue: Reading::unavailable("not read"),
         orchestration: Reading::NotWatched,
+        processing: Reading::NotWatched,
         redshift: Reading::unavailable("not read"),
         athena: Reading::unavailable("not read"),
         audit: Reading::unavailable("not read"),

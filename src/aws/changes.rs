@@ -21,6 +21,7 @@ impl AwsPlatform {
             }
             Change::Glue(change) => glue::change(&self.glue, change).await,
             Change::Workflow(change) => self.change_workflow(change).await,
+            Change::Emr(change) => self.change_emr(change).await,
             Change::StartQuery(request) => {
                 self.call("StartQueryExecution", athena::start(&self.athena, request)).await.map(Applied::Answer)
             }

@@ -6,6 +6,8 @@ mod changes;
 mod client;
 pub mod cloudtrail;
 mod cloudwatch;
+mod emr;
+mod emr_serverless;
 mod errors;
 pub mod glue;
 mod glue_workflows;
@@ -15,6 +17,7 @@ pub mod logs;
 mod names;
 mod overview;
 mod peek;
+mod processing;
 mod series;
 mod sfn;
 mod sqs;
@@ -54,6 +57,8 @@ pub struct AwsPlatform {
     athena_batching: athena::Batching,
     cloudformation: aws_sdk_cloudformation::Client,
     sfn: aws_sdk_sfn::Client,
+    emr: aws_sdk_emr::Client,
+    emr_serverless: aws_sdk_emrserverless::Client,
     state: Mutex<State>,
 }
 
@@ -84,6 +89,12 @@ struct State {
     latest_executions: std::collections::HashMap<String, (Instant, Option<Execution>)>,
     /// Each watched Glue workflow with its newest run, reused for `workflows::LATEST_TTL`.
     latest_glue_runs: std::collections::HashMap<String, (Instant, GlueWorkflow)>,
+    /// The clusters or applications of the profile's EMR name, reused for `DISCOVERY_TTL`.
+    emr_found: Option<(Instant, processing::WatchedEmr)>,
+    /// Each watched cluster with its newest steps, reused for `workflows::LATEST_TTL`.
+    emr_latest: std::collections::HashMap<String, (Instant, processing::CachedCluster)>,
+    /// Each watched application's newest job run, reused for `workflows::LATEST_TTL`.
+    emr_latest_runs: std::collections::HashMap<String, (Instant, Vec<EmrJobRun>)>,
     backoff: backoff::Backoff,
     /// Calls made per API, for the budget tests.
     calls: std::collections::HashMap<&'static str, u32>,
@@ -110,6 +121,8 @@ impl AwsPlatform {
             athena_batching: athena::Batching::default(),
             cloudformation: aws_sdk_cloudformation::Client::new(&config),
             sfn: aws_sdk_sfn::Client::new(&config),
+            emr: aws_sdk_emr::Client::new(&config),
+            emr_serverless: aws_sdk_emrserverless::Client::new(&config),
             state: Mutex::new(State::default()),
         }
     }
@@ -133,6 +146,13 @@ impl AwsPlatform {
     #[doc(hidden)]
     pub fn with_sfn(mut self, client: aws_sdk_sfn::Client) -> AwsPlatform {
         self.sfn = client;
+        self
+    }
+
+    /// Uses `client` for EMR: what moto does not serve (CancelSteps, failure details), on mocks.
+    #[doc(hidden)]
+    pub fn with_emr(mut self, client: aws_sdk_emr::Client) -> AwsPlatform {
+        self.emr = client;
         self
     }
 
@@ -445,6 +465,14 @@ impl Platform for AwsPlatform {
 
     async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError> {
         self.read_execution(arn).await
+    }
+
+    async fn emr(&self) -> Result<EmrOverview, PlatformError> {
+        self.read_emr().await
+    }
+
+    async fn emr_cluster(&self, cluster_id: &str) -> Result<Option<ClusterDetail>, PlatformError> {
+        self.read_emr_cluster(cluster_id).await
     }
 
     async fn apply(&self, change: &Change, _permit: &Permit) -> Result<Applied, PlatformError> {

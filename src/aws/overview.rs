@@ -67,6 +67,10 @@ impl AwsPlatform {
             Err(e) => Err(e.to_string()),
         };
         keys.extend(Self::orchestration_keys(watched_machines.as_deref().unwrap_or_default()));
+        let watched_emr = self.watched_emr().await.map_err(|e| e.to_string());
+        if let Ok(watched) = &watched_emr {
+            keys.extend(Self::processing_keys(watched));
+        }
         let firehose = self.firehose_streams(&mut problems).await;
         keys.extend(firehose.iter().flat_map(|name| FirehoseKeys::new(name).all()));
         let store = self.state().metrics.clone();
@@ -129,9 +133,18 @@ impl AwsPlatform {
             },
             Err(reason) => Reading::Unavailable { reason },
         };
+        let processing = match watched_emr {
+            Ok(super::processing::WatchedEmr::Off) => Reading::NotWatched,
+            Ok(watched) => match self.processing_status(&watched, store, now_s).await {
+                Ok(status) => Reading::Ready { data: status },
+                Err(e) => Reading::Unavailable { reason: e.to_string() },
+            },
+            Err(reason) => Reading::Unavailable { reason },
+        };
         Ok(PlatformSnapshot {
             taken_at: now,
             orchestration,
+            processing,
             streams: Reading::Ready { data: streams },
             function: Reading::Ready { data: function },
             lake: Reading::unavailable(

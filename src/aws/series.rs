@@ -174,3 +174,58 @@ impl StateMachineKeys {
         [&self.started, &self.failed, &self.timed_out, &self.aborted, &self.throttled].into_iter().cloned().collect()
     }
 }
+
+/// An EMR cluster's series (AWS/ElasticMapReduce, JobFlowId): gauges EMR sends every 5 minutes.
+pub(super) struct ClusterKeys {
+    pub is_idle: SeriesKey,
+    pub apps_failed: SeriesKey,
+    pub apps_pending: SeriesKey,
+    pub apps_running: SeriesKey,
+    pub hdfs_utilization: SeriesKey,
+    pub unhealthy_nodes: SeriesKey,
+}
+
+impl ClusterKeys {
+    pub fn new(cluster_id: &str) -> ClusterKeys {
+        let k = |metric, stat| SeriesKey::new("AWS/ElasticMapReduce", metric, "JobFlowId", cluster_id, stat);
+        ClusterKeys {
+            is_idle: k("IsIdle", Stat::Minimum),
+            apps_failed: k("AppsFailed", Stat::Maximum),
+            apps_pending: k("AppsPending", Stat::Maximum),
+            apps_running: k("AppsRunning", Stat::Maximum),
+            hdfs_utilization: k("HDFSUtilization", Stat::Maximum),
+            unhealthy_nodes: k("MRUnhealthyNodes", Stat::Maximum),
+        }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        [
+            &self.is_idle,
+            &self.apps_failed,
+            &self.apps_pending,
+            &self.apps_running,
+            &self.hdfs_utilization,
+            &self.unhealthy_nodes,
+        ]
+        .into_iter()
+        .cloned()
+        .collect()
+    }
+}
+
+/// An EMR Serverless application's series (AWS/EMRServerless, ApplicationId).
+pub(super) struct ApplicationKeys {
+    pub failed_jobs: SeriesKey,
+    pub running_jobs: SeriesKey,
+}
+
+impl ApplicationKeys {
+    pub fn new(application_id: &str) -> ApplicationKeys {
+        let k = |metric, stat| SeriesKey::new("AWS/EMRServerless", metric, "ApplicationId", application_id, stat);
+        ApplicationKeys { failed_jobs: k("FailedJobs", Stat::Sum), running_jobs: k("RunningJobs", Stat::Maximum) }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        vec![self.failed_jobs.clone(), self.running_jobs.clone()]
+    }
+}

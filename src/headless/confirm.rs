@@ -18,6 +18,19 @@ pub fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
     }
 }
 
+/// A destructive change (`what`) needs `yes`, or `name` typed on a terminal after `prompt`;
+/// anything else is refused, saying `unchanged` ("nothing was deleted").
+pub fn confirm_by_name(what: &str, name: &str, prompt: &str, unchanged: &str, yes: bool) -> Result<(), Failure> {
+    if yes {
+        return Ok(());
+    }
+    let answer = read_answer(what, prompt)?;
+    if answer != name {
+        return Err(Failure::Refused(format!("{answer:?} is not {name:?}; {unchanged}")));
+    }
+    Ok(())
+}
+
 /// One line typed on the terminal after `prompt`, trimmed; `what` names the change refused when
 /// stdin is not a terminal.
 pub fn read_answer(what: &str, prompt: &str) -> Result<String, Failure> {
@@ -34,21 +47,38 @@ pub fn read_answer(what: &str, prompt: &str) -> Result<String, Failure> {
     Ok(answer.trim().to_string())
 }
 
-/// The gate's read-only check of `change`, then `plan` shown and `question` asked unless `yes`;
-/// either refusal is journaled with `detail`.
+/// How a change is confirmed on a terminal: a yes to a question, or (destructive) a name typed.
+#[derive(Debug, Clone, Copy)]
+pub enum Confirmation<'a> {
+    Question(&'a str),
+    TypedName(&'a str),
+}
+
+/// The gate's read-only check of `change`, then `plan` shown and the confirmation asked unless
+/// `yes`; either refusal is journaled with `detail`.
 pub fn ask(
     session: &Session,
     change: &Change,
     detail: &str,
     plan: &str,
-    question: &str,
+    confirmation: Confirmation<'_>,
     yes: bool,
 ) -> Result<(), Failure> {
     session.gate.check(change, detail)?;
     if !yes {
         eprint!("{plan}");
     }
-    confirm(question, yes).inspect_err(|refused| {
+    let answered = match confirmation {
+        Confirmation::Question(question) => confirm(question, yes),
+        Confirmation::TypedName(name) => confirm_by_name(
+            &change.what(),
+            name,
+            &format!("Type {name} to confirm: "),
+            "nothing was changed",
+            yes,
+        ),
+    };
+    answered.inspect_err(|refused| {
         session.gate.record(change.action(), change.target(), detail, &format!("refused: {}", refused.message()))
     })
 }
@@ -62,6 +92,7 @@ pub async fn make_planned(
     change: &Change,
     lines: &[String],
     args: crate::cli::ChangeArgs,
+    typed_name: Option<&str>,
 ) -> Result<(String, Option<crate::model::Applied>), Failure> {
     let mut out = String::from("plan:\n");
     for line in lines {
@@ -72,7 +103,12 @@ pub async fn make_planned(
         return Ok((out, None));
     }
     let detail = lines.join("; ");
-    ask(session, change, &detail, &out, &format!("{}?", change.what()), args.yes)?;
+    let question = format!("{}?", change.what());
+    let confirmation = match typed_name {
+        Some(name) => Confirmation::TypedName(name),
+        None => Confirmation::Question(&question),
+    };
+    ask(session, change, &detail, &out, confirmation, args.yes)?;
     let applied = session.gate.apply(platform, change, &detail).await?;
     out.push_str(&crate::model::text::sanitize(&applied.answer()));
     out.push('\n');

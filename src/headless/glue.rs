@@ -55,7 +55,7 @@ pub async fn run(
             return Err(refusal.into());
         }
     };
-    let (mut out, applied) = make_planned(&session, platform, &Change::Glue(change), &lines, args).await?;
+    let (mut out, applied) = make_planned(&session, platform, &Change::Glue(change), &lines, args, None).await?;
     let Some(applied) = applied else { return Ok(out) };
     let answer = applied.answer();
     if let (GlueCommand::Run { wait: true, job, .. }, Some(run_id)) = (command, session::glue::started_run_id(&answer))

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod confirm;
+pub mod emr;
 pub mod glue;
 pub mod keys;
 pub mod lists;

@@ -2,7 +2,7 @@
 //! profile. The profile is checked before any call; plan, apply and delete are refused in
 //! read-only mode; apply and delete need a yes (delete: the stack's name typed on a terminal).
 
-use super::confirm::{confirm, read_answer};
+use super::confirm::{confirm, confirm_by_name};
 use super::Failure;
 use crate::cli::ProvisionCommand;
 use crate::model::{Change, StackPlan, StackSummary};
@@ -133,7 +133,8 @@ async fn delete(
     let Some(existing) = platform.stack(stack).await? else {
         return Err(Failure::Invalid(format!("there is no stack {stack} to delete")));
     };
-    confirm_by_name(stack, kept, yes).inspect_err(|refused| {
+    let prompt = format!("This deletes every resource of {stack}; {kept}.\nType the stack name to confirm: ");
+    confirm_by_name(&format!("deleting {stack}"), stack, &prompt, "nothing was deleted", yes).inspect_err(|refused| {
         session.gate.record(change.action(), stack, &existing.status, &format!("refused: {}", refused.message()))
     })?;
     let since_ms = platform.now().timestamp_millis() - 1_000;
@@ -151,18 +152,6 @@ async fn delete(
     Ok(format!("{ended}\n{kept} (delete them yourself when sure)\n"))
 }
 
-/// Deleting needs `--yes`, or the stack's name typed on a terminal; anything else is refused.
-fn confirm_by_name(stack: &str, kept: &str, yes: bool) -> Result<(), Failure> {
-    if yes {
-        return Ok(());
-    }
-    let prompt = format!("This deletes every resource of {stack}; {kept}.\nType the stack name to confirm: ");
-    let answer = read_answer(&format!("deleting {stack}"), &prompt)?;
-    if answer != stack {
-        return Err(Failure::Refused(format!("{answer:?} is not {stack:?}; nothing was deleted")));
-    }
-    Ok(())
-}
 
 fn plan_text(plan: &StackPlan) -> String {
     let mut out =

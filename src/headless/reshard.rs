@@ -2,7 +2,7 @@
 //! the plan is checked against every rule before any call; then confirm, call, and follow the
 //! stream from UPDATING back to ACTIVE.
 
-use super::confirm::ask;
+use super::confirm::{ask, Confirmation};
 use super::Failure;
 use crate::cli::ReshardArgs;
 use crate::model::{Change, ReshardCall, StreamFacts};
@@ -59,7 +59,8 @@ pub async fn run(
     }
     let detail = plan.describe().join("; ");
     let change = Change::Reshard { stream: stream.to_string(), call: plan.call.clone() };
-    ask(&session, &change, &detail, &out, &format!("Make this change to {stream}"), args.yes)?;
+    let question = format!("Make this change to {stream}");
+    ask(&session, &change, &detail, &out, Confirmation::Question(&question), args.yes)?;
     let applied = session.gate.apply(platform, &change, &detail).await?;
     if let Some(confirmation) = applied.confirmation() {
         out.push_str(&format!("{}: {confirmation}\n", plan.call.api_name()));

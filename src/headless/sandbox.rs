@@ -1,6 +1,6 @@
 //! `lakeops sandbox reset` and `lakeops sandbox fault KIND [--off]`.
 
-use super::confirm::ask;
+use super::confirm::{ask, Confirmation};
 use super::Failure;
 use crate::model::{Applied, Change, Fault, SandboxChange};
 use crate::session::{self, Session};
@@ -22,7 +22,7 @@ pub async fn reset(loaded: &Loaded, paths: &Paths, yes: bool) -> Result<String, 
     let session = Session::headless(loaded, paths);
     let change = Change::Sandbox(SandboxChange::Reset);
     let question = format!("Reset the sandbox of profile {}: its history, faults and changes are lost", loaded.profile);
-    ask(&session, &change, "", "", &question, yes)?;
+    ask(&session, &change, "", "", Confirmation::Question(&question), yes)?;
     let platform = session::connect(loaded, paths).await?;
     let applied = session.gate.apply(platform.as_ref(), &change, "").await?;
     platform.flush()?;
@@ -38,7 +38,7 @@ pub async fn fault(loaded: &Loaded, paths: &Paths, fault: Fault, on: bool, yes: 
     let verb = if on { "on" } else { "off" };
     let change = Change::Sandbox(SandboxChange::Fault { fault, on });
     let question = format!("Turn the {} fault {verb} in the sandbox of profile {}", fault.name(), loaded.profile);
-    ask(&session, &change, verb, "", &question, yes)?;
+    ask(&session, &change, verb, "", Confirmation::Question(&question), yes)?;
     let platform = session::connect(loaded, paths).await?;
     let applied = session.gate.apply(platform.as_ref(), &change, verb).await?;
     platform.flush()?;

@@ -182,5 +182,5 @@ async fn change(
             return Err(refusal.into());
         }
     };
-    make_planned(&session, platform, &Change::Workflow(change), &lines, args).await.map(|(out, _)| out)
+    make_planned(&session, platform, &Change::Workflow(change), &lines, args, None).await.map(|(out, _)| out)
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{GlueChange, QueryRequest, ReshardCall, SavedQuery, StackPlan, WorkflowChange};
+use super::{EmrChange, GlueChange, QueryRequest, ReshardCall, SavedQuery, StackPlan, WorkflowChange};
 
 /// One change to the platform.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +17,8 @@ pub enum Change {
     Glue(GlueChange),
     /// StartExecution, StopExecution or RedriveExecution, checked by `ops::workflow`.
     Workflow(WorkflowChange),
+    /// AddJobFlowSteps, CancelSteps or TerminateJobFlows, checked by `ops::emr`.
+    Emr(EmrChange),
     /// StartQueryExecution. A statement that only reads is not a change to the platform: read-only
     /// mode lets it through (`ops::change`).
     StartQuery(QueryRequest),
@@ -59,16 +61,19 @@ pub enum Fault {
     WarehouseLoad,
     /// The nightly state machine's Glue job step fails, so its execution fails at that state.
     WorkflowFailure,
+    /// The EMR cluster's Spark steps run out of memory: each fails, killed by YARN.
+    SparkOom,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 6] = [
+    pub const ALL: [Fault; 7] = [
         Fault::ConsumerErrors,
         Fault::HotKey,
         Fault::TrafficSpike,
         Fault::EtlFailure,
         Fault::WarehouseLoad,
         Fault::WorkflowFailure,
+        Fault::SparkOom,
     ];
 
     pub fn name(self) -> &'static str {
@@ -79,6 +84,7 @@ impl Fault {
             Fault::EtlFailure => "etl-failure",
             Fault::WarehouseLoad => "warehouse-load",
             Fault::WorkflowFailure => "workflow-failure",
+            Fault::SparkOom => "spark-oom",
         }
     }
 
@@ -137,7 +143,8 @@ impl Applied {
 impl Change {
     /// The journal's name for the change. The scheme, one for every entry: `<area>.<operation>`,
     /// lower-case words joined by hyphens; the area is the part of lakeops that acts (`reshard`,
-    /// `kinesis`, `glue`, `states`, `athena`, `stack`, `sandbox`), the operation names what it does.
+    /// `kinesis`, `glue`, `states`, `emr`, `athena`, `stack`, `sandbox`), the operation names
+    /// what it does.
     pub fn action(&self) -> &'static str {
         match self {
             Change::Reshard { call, .. } => call.action(),
@@ -145,6 +152,7 @@ impl Change {
             Change::EnhancedMonitoring { on: false, .. } => "kinesis.disable-enhanced-monitoring",
             Change::Glue(change) => change.action(),
             Change::Workflow(change) => change.action(),
+            Change::Emr(change) => change.action(),
             Change::StartQuery(_) => "athena.query",
             Change::StopQuery { .. } => "athena.stop-query",
             Change::SaveQuery(_) => "athena.save-query",
@@ -163,6 +171,7 @@ impl Change {
             Change::Reshard { stream, .. } | Change::EnhancedMonitoring { stream, .. } => stream,
             Change::Glue(change) => change.target(),
             Change::Workflow(change) => change.target(),
+            Change::Emr(change) => change.target(),
             Change::StartQuery(request) => &request.workgroup,
             Change::StopQuery { id } => id,
             Change::SaveQuery(query) => &query.workgroup,
@@ -184,6 +193,7 @@ impl Change {
             }
             Change::Glue(change) => format!("{} {}", change.api_name(), change.target()),
             Change::Workflow(change) => format!("{} {}", change.api_name(), change.target()),
+            Change::Emr(change) => change.what(),
             Change::StartQuery(request) => format!("this statement in {}", request.workgroup),
             Change::StopQuery { id } => format!("stopping query {id}"),
             Change::SaveQuery(query) => format!("saving the query {:?}", query.name),

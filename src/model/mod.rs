@@ -3,6 +3,7 @@
 mod athena;
 mod audit;
 mod change;
+mod emr;
 mod glue;
 mod logs;
 mod peek;
@@ -15,6 +16,7 @@ mod workflow;
 pub use athena::*;
 pub use audit::*;
 pub use change::*;
+pub use emr::*;
 pub use glue::*;
 pub use logs::*;
 pub use peek::*;

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 
+use super::emr::ProcessingStatus;
 use super::workflow::OrchestrationStatus;
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,7 @@ pub enum Layer {
     Lake,
     Glue,
     Orchestration,
+    Processing,
     Redshift,
     Athena,
     Cloudtrail,
@@ -44,15 +46,16 @@ impl Layer {
     /// pipeline's layers say "not part of this platform's profile"; the layers a profile adds
     /// appear only when it adds them).
     pub fn always_shown(self) -> bool {
-        !matches!(self, Layer::Orchestration)
+        !matches!(self, Layer::Orchestration | Layer::Processing)
     }
 
-    pub const ALL: [Layer; 9] = [
+    pub const ALL: [Layer; 10] = [
         Layer::Kinesis,
         Layer::Lambda,
         Layer::Lake,
         Layer::Glue,
         Layer::Orchestration,
+        Layer::Processing,
         Layer::Redshift,
         Layer::Athena,
         Layer::Cloudtrail,
@@ -66,6 +69,7 @@ impl Layer {
             Layer::Lake => "S3 lake",
             Layer::Glue => "Glue",
             Layer::Orchestration => "Orchestration",
+            Layer::Processing => "EMR",
             Layer::Redshift => "Redshift",
             Layer::Athena => "Athena",
             Layer::Cloudtrail => "CloudTrail",
@@ -390,6 +394,8 @@ pub struct PlatformSnapshot {
     pub glue: Reading<GlueStatus>,
     /// The watched state machines; `NotWatched` when the profile watches none.
     pub orchestration: Reading<OrchestrationStatus>,
+    /// The EMR cluster or Serverless application; `NotWatched` when the profile runs none.
+    pub processing: Reading<ProcessingStatus>,
     pub redshift: Reading<RedshiftStatus>,
     pub athena: Reading<AthenaStatus>,
     pub audit: Reading<AuditStatus>,

@@ -5,6 +5,9 @@ use chrono::{DateTime, Utc};
 use super::format::{ago, bytes, millis, percent, rate, thousands};
 use crate::model::*;
 
+mod processing;
+pub use processing::{application_verdict, cluster_verdict, HDFS_WARN_PERCENT};
+
 /// Firehose's default buffering delivers within 5 minutes; older than 15 is stuck.
 pub const FIREHOSE_STALE_SECONDS: f64 = 900.0;
 
@@ -48,8 +51,8 @@ pub fn serverless_alarm_rpu(cpu_percent: f64) -> f64 {
     SERVERLESS_BASE_RPU as f64 * SERVERLESS_BURST * cpu_percent / 100.0
 }
 
-/// Verdicts for every layer shown, in pipeline order: a layer the profile adds (orchestration)
-/// only when it is watched.
+/// Verdicts for every layer shown, in pipeline order: a layer the profile adds (orchestration,
+/// processing) only when it is watched.
 pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
     let now = s.taken_at;
     let verdicts = vec![
@@ -58,6 +61,7 @@ pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
         judge(Layer::Lake, &s.lake, |d| lake(d, now)),
         judge(Layer::Glue, &s.glue, |d| glue(d, now)),
         judge(Layer::Orchestration, &s.orchestration, |d| orchestration(d, now)),
+        judge(Layer::Processing, &s.processing, |d| processing::processing(d, now)),
         judge(Layer::Redshift, &s.redshift, |d| redshift(d, t)),
         judge(Layer::Athena, &s.athena, athena),
         judge(Layer::Cloudtrail, &s.audit, |d| audit(d, now)),
@@ -65,6 +69,7 @@ pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
     ];
     let watched = |l: &LayerHealth| match l.layer {
         Layer::Orchestration => !matches!(s.orchestration, Reading::NotWatched),
+        Layer::Processing => !matches!(s.processing, Reading::NotWatched),
         _ => true,
     };
     verdicts.into_iter().filter(|l| l.layer.always_shown() || watched(l)).collect()

@@ -4,6 +4,7 @@ pub mod athena;
 pub mod athena_readonly;
 pub mod audit;
 pub mod change;
+pub mod emr;
 pub mod format;
 pub mod glue;
 pub mod health;

@@ -14,7 +14,7 @@ use crate::model::{
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
 use crate::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
-use crate::model::{ExecutionDetail, WorkflowOverview};
+use crate::model::{ClusterDetail, EmrOverview, ExecutionDetail, WorkflowOverview};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +79,15 @@ pub trait Platform: Send + Sync {
     /// One execution in full (with whether Step Functions would redrive it); `None` when there is
     /// no such execution.
     async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError>;
+
+    /// The watched EMR cluster(s) of the profile's name (alive ones, with their instance groups)
+    /// or its EMR Serverless application with its newest job runs. Parts that cannot be read
+    /// are named in `warnings`.
+    async fn emr(&self) -> Result<EmrOverview, PlatformError>;
+
+    /// One cluster (any, by id) with its newest steps, newest first, each failed one with its
+    /// reason and log; `None` when there is no such cluster.
+    async fn emr_cluster(&self, cluster_id: &str) -> Result<Option<ClusterDetail>, PlatformError>;
 
     /// A function's log events from `query.since`, oldest first, the newest `query.limit`.
     /// Called again with a later `since` to tail; callers drop events already seen by id.

@@ -138,6 +138,14 @@ impl Executor {
                 let result = platform.execution(&arn).await.map(|found| found.map(Box::new));
                 Action::ExecutionDescribed { change, result, at: platform.now() }
             }),
+            Effect::FetchEmr { id } => self.spawn(move |platform, _| async move {
+                Action::EmrLoaded { id, result: platform.emr().await.map(Box::new), at: platform.now() }
+            }),
+            Effect::DescribeCluster { change } => self.spawn(|platform, _| async move {
+                let id = change.target().to_string();
+                let result = platform.emr_cluster(&id).await.map(|found| found.map(Box::new));
+                Action::ClusterDescribed { change, result, at: platform.now() }
+            }),
             Effect::FetchStack { name, id } => self.spawn(|platform, _| async move {
                 let result = match platform.stack(&name).await {
                     Ok(None) => Ok((None, Vec::new())),

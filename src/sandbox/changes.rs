@@ -9,6 +9,7 @@ const KINESIS: &str = "Kinesis (sandbox)";
 const GLUE: &str = "Glue (sandbox)";
 const ATHENA: &str = "Athena (sandbox)";
 const STATES: &str = "Step Functions (sandbox)";
+const EMR: &str = "EMR (sandbox)";
 const CLOUDFORMATION: &str = "CloudFormation (sandbox)";
 
 impl Sandbox {
@@ -20,6 +21,10 @@ impl Sandbox {
             Change::Workflow(change) => {
                 let answer = self.changing(|state| state.workflow_change(change, "lakeops"))?;
                 answer.map(Applied::Answer).map_err(|e| PlatformError::answered(STATES, e))
+            }
+            Change::Emr(change) => {
+                let answer = self.changing(|state| state.emr_change(change, "lakeops"))?;
+                answer.map(Applied::Answer).map_err(|e| PlatformError::answered(EMR, e))
             }
             Change::StartQuery(request) => self.start_query(request),
             Change::StopQuery { id } => {

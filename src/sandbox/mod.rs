@@ -20,6 +20,7 @@ pub mod state;
 mod store;
 mod stream;
 mod workflow;
+mod emr;
 
 use std::sync::{Arc, Mutex};
 
@@ -35,7 +36,7 @@ use crate::model::{
     StreamFacts, StreamSeries,
 };
 use crate::model::{CapacityMode, DriftedResource, NamedResource, StackEvent, StackSummary};
-use crate::model::{ExecutionDetail, Reading, WorkflowOverview};
+use crate::model::{ClusterDetail, EmrOverview, ExecutionDetail, Reading, WorkflowOverview};
 use crate::platform::{BackendInfo, Permit, Platform, PlatformError, ServiceError};
 use crate::settings::Settings;
 
@@ -279,6 +280,9 @@ impl Platform for Sandbox {
             if let Some(status) = state.orchestration_status(settings) {
                 snapshot.orchestration = Reading::Ready { data: status };
             }
+            if let Some(status) = state.processing_status(settings) {
+                snapshot.processing = Reading::Ready { data: status };
+            }
             snapshot
         })?;
         snapshot.problems.extend(self.take_notices());
@@ -367,6 +371,15 @@ impl Platform for Sandbox {
 
     async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError> {
         self.with_model(|state| state.execution_detail(arn))
+    }
+
+    async fn emr(&self) -> Result<EmrOverview, PlatformError> {
+        let settings = &self.settings;
+        self.with_model(|state| state.emr_overview(settings))
+    }
+
+    async fn emr_cluster(&self, cluster_id: &str) -> Result<Option<ClusterDetail>, PlatformError> {
+        self.with_model(|state| state.emr_cluster(cluster_id))
     }
 
     async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError> {

@@ -117,6 +117,7 @@ impl SimState {
             stack: None,
             clock: None,
             workflow: Default::default(),
+            emr: Default::default(),
         };
         let (minute, every) = schedule_minutes(&p.glue.schedule);
         state.glue.job_minute = minute;
@@ -167,6 +168,7 @@ impl SimState {
         self.stream_step(rate, dt, settings.sandbox.record_bytes as f64);
         self.glue_step();
         self.workflow_step(settings);
+        self.emr_step(settings);
         self.warehouse_step(dt);
         self.athena_step(dt);
         self.background_activity(dt);
@@ -226,6 +228,13 @@ impl SimState {
                     self.redshift.name.clone(),
                 )),
                 Fault::WorkflowFailure => Some(("bob.data", "glue.amazonaws.com", "UpdateJob", self.glue.job.clone())),
+                // A core group moved to smaller instances: executors no longer fit.
+                Fault::SparkOom => Some((
+                    "carol.ops",
+                    "elasticmapreduce.amazonaws.com",
+                    "ModifyInstanceGroups",
+                    self.emr.cluster_id.clone(),
+                )),
                 Fault::HotKey | Fault::TrafficSpike => None,
             };
             if let Some((user, source, name, resource)) = cause {

@@ -9,7 +9,7 @@ use crate::model::*;
 /// Minutes of incoming-rate history the overview's trend can show.
 pub const HISTORY_MINUTES: usize = 180;
 
-fn time(ms: i64) -> DateTime<Utc> {
+pub(super) fn time(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
@@ -167,6 +167,7 @@ impl SimState {
             glue: Reading::Ready { data: glue },
             // What the profile watches is the platform's to say (`Sandbox::snapshot`).
             orchestration: Reading::NotWatched,
+            processing: Reading::NotWatched,
             redshift: Reading::Ready { data: redshift },
             athena: Reading::Ready { data: athena },
             audit: Reading::Ready { data: audit },

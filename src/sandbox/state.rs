@@ -42,6 +42,9 @@ pub struct SimState {
     /// The nightly state machine and its executions (absent from states saved before it).
     #[serde(default)]
     pub workflow: super::workflow::WorkflowState,
+    /// The EMR cluster and its steps (absent from states saved before it).
+    #[serde(default)]
+    pub emr: super::emr::EmrState,
 }
 
 /// Model time at a moment of the clock, and how fast it runs from there.

@@ -24,7 +24,12 @@ const OPTIONAL_KEYS: &[&str] = &[
     "platform.redshift.name",
     "platform.athena.workgroup",
     "platform.orchestration.state_machine",
+    "platform.emr.name",
 ];
+
+/// Tables whose keys the profile chooses (a step template's name); what each holds is checked
+/// when the settings are read into their types.
+const OPEN_TABLES: &[&str] = &["platform.emr.steps"];
 
 struct Schema {
     /// Every leaf key with the TOML type its value must have.
@@ -84,7 +89,15 @@ fn check_table(table: &toml::Table, prefix: &str, origin: &str, typed: bool) -> 
     let schema = schema();
     for (key, value) in table {
         let path = join(prefix, key);
-        if schema.tables.contains(&path) {
+        if OPEN_TABLES.contains(&path.as_str()) {
+            if !value.is_table() {
+                return Err(SettingsError::new(
+                    origin,
+                    Some(&path),
+                    format!("expected a table ([{path}.NAME]), found {}", value.type_str()),
+                ));
+            }
+        } else if schema.tables.contains(&path) {
             match value {
                 toml::Value::Table(inner) => check_table(inner, &path, origin, typed)?,
                 other => {

@@ -55,6 +55,7 @@ pub struct PlatformSettings {
     pub dlq: DlqSettings,
     pub alarms: AlarmSettings,
     pub orchestration: OrchestrationSettings,
+    pub emr: EmrSettings,
     pub network: NetworkSettings,
 }
 
@@ -183,6 +184,27 @@ impl OrchestrationSettings {
     }
 }
 
+pub use crate::model::EmrMode;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmrSettings {
+    /// `off`, `serverless` (the stack creates an application) or `cluster` (a cluster the team
+    /// runs, found by name).
+    pub mode: EmrMode,
+    /// The cluster's or application's name; derived from the stack name when the profile does
+    /// not set it (settings/naming.rs).
+    #[serde(default)]
+    pub name: String,
+    /// What an hour of the cluster costs in USD, to price its idle time (0: not said).
+    pub cost_per_hour: f64,
+    /// A cluster idle this long with nothing to do is a warning.
+    pub idle_warn_minutes: u64,
+    /// Steps an operator may add, by template name (`[platform.emr.steps.NAME]`).
+    #[serde(default)]
+    pub steps: std::collections::BTreeMap<String, crate::model::StepSpec>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSettings {
@@ -246,5 +268,12 @@ impl TryFrom<String> for RedshiftMode {
             &v,
             &[("serverless", RedshiftMode::Serverless), ("cluster", RedshiftMode::Cluster), ("off", RedshiftMode::Off)],
         )
+    }
+}
+
+impl TryFrom<String> for EmrMode {
+    type Error = String;
+    fn try_from(v: String) -> Result<Self, String> {
+        choose(&v, &[("off", EmrMode::Off), ("serverless", EmrMode::Serverless), ("cluster", EmrMode::Cluster)])
     }
 }

@@ -2,7 +2,7 @@
 //! names derived from the stack name when the profile does not set them. Every rule is checked
 //! when settings load, so a name CloudFormation or IAM would reject never reaches a template.
 
-use super::model::{PlatformSettings, RedshiftMode, Settings};
+use super::model::{EmrMode, PlatformSettings, RedshiftMode, Settings};
 
 /// A name-bearing setting: its key, how it is derived from the stack name, its rule in words and
 /// the rule itself.
@@ -91,6 +91,14 @@ pub(super) const NAMES: &[NameRule] = &[
         rule: "a Step Functions state machine name: 1 to 80 letters, digits, '-' or '_'",
         valid: is_state_machine_name,
     },
+    NameRule {
+        key: "platform.emr.name",
+        field: |p| &mut p.emr.name,
+        read: |p| &p.emr.name,
+        derive: |stack| format!("{stack}-spark"),
+        rule: "an EMR cluster or EMR Serverless application name: 1 to 64 letters, digits, '.', '_', '-', '/' or '#'",
+        valid: is_emr_name,
+    },
 ];
 
 /// Gives every name the profile does not set (`is_set` says which it does) its derived value;
@@ -114,7 +122,8 @@ pub(super) fn first_bad(
 ) -> Option<(&'static str, String)> {
     let name = NAMES.iter().filter(|n| checked(n.key)).find(|n| {
         let unused = (n.key == "platform.redshift.name" && s.platform.redshift.mode == RedshiftMode::Off)
-            || (n.key == "platform.orchestration.state_machine" && !s.platform.orchestration.nightly);
+            || (n.key == "platform.orchestration.state_machine" && !s.platform.orchestration.nightly)
+            || (n.key == "platform.emr.name" && s.platform.emr.mode == EmrMode::Off);
         !unused && !(n.valid)(n.value(s))
     })?;
     let from = if derived(name.key) {
@@ -148,6 +157,10 @@ fn all(n: &str, allowed: impl Fn(char) -> bool) -> bool {
 
 pub fn is_state_machine_name(n: &str) -> bool {
     (1..=80).contains(&n.len()) && all(n, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn is_emr_name(n: &str) -> bool {
+    (1..=64).contains(&n.len()) && all(n, |c| c.is_ascii_alphanumeric() || "._-/#".contains(c))
 }
 
 fn is_stream_name(n: &str) -> bool {

@@ -106,6 +106,14 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
             format!("expected Glue workflow names (1 to 255 characters), found {bad:?}"),
         ));
     }
+    let emr = &s.platform.emr;
+    range("platform.emr.cost_per_hour", emr.cost_per_hour, 0.0, 100_000.0, "USD an hour")?;
+    range("platform.emr.idle_warn_minutes", emr.idle_warn_minutes as f64, 1.0, 10_080.0, "minutes")?;
+    for (template, step) in &emr.steps {
+        if let Some(problem) = crate::ops::emr::step_problem(step) {
+            return Err(("platform.emr.steps", format!("template {template:?}: {problem}")));
+        }
+    }
     check("platform.network.cidr", is_cidr(&s.platform.network.cidr), || {
         format!("expected an IPv4 CIDR block from /16 to /28 such as 10.20.0.0/16, found {:?}", s.platform.network.cidr)
     })?;

@@ -5,6 +5,7 @@ mod athena;
 mod audit;
 mod chart;
 mod confirm_dialog;
+mod emr;
 mod errors;
 mod glue;
 mod header;

@@ -49,6 +49,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             error,
             &format!("{confirm} reads it and asks; {cancel} cancels"),
         ),
+        Mode::TerminateCluster { name, input, error, .. } => typed_line(
+            theme,
+            &format!("type {name} to TERMINATE it: "),
+            input,
+            error,
+            &format!("its instances and HDFS go; {cancel} keeps the cluster"),
+        ),
         Mode::DeleteStack { stack, kept, input, error } => typed_line(
             theme,
             &format!("type {stack} to DELETE it: "),

@@ -10,7 +10,7 @@ use lakeops::model::{
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
 use lakeops::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
-use lakeops::model::{ExecutionDetail, WorkflowOverview};
+use lakeops::model::{ClusterDetail, EmrOverview, ExecutionDetail, WorkflowOverview};
 use lakeops::platform::{BackendInfo, Permit, Platform, PlatformError};
 
 pub struct Counting {
@@ -76,6 +76,12 @@ impl Platform for Counting {
     }
     async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError> {
         self.inner.execution(arn).await
+    }
+    async fn emr(&self) -> Result<EmrOverview, PlatformError> {
+        self.inner.emr().await
+    }
+    async fn emr_cluster(&self, cluster_id: &str) -> Result<Option<ClusterDetail>, PlatformError> {
+        self.inner.emr_cluster(cluster_id).await
     }
     async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
         self.inner.function_logs(query).await

@@ -1,0 +1,180 @@
+//! EMR clusters on AWS: the live clusters of a name, one cluster with its instance groups, its
+//! steps with why a failed one failed, and AddJobFlowSteps, CancelSteps, TerminateJobFlows.
+//! Their health comes from CloudWatch (`AWS/ElasticMapReduce`) in the overview's one
+//! GetMetricData call.
+
+use aws_sdk_emr::types::{ActionOnFailure, ClusterState, HadoopJarStepConfig, StepConfig, StepState, StepSummary};
+use aws_sdk_emr::Client;
+
+use super::errors::{code, platform_error};
+use super::utc;
+use crate::model::text::sanitize;
+use crate::model::*;
+use crate::platform::PlatformError;
+
+/// Steps listed per cluster (ListSteps' page: the newest 50).
+pub const STEPS_READ: usize = 50;
+
+/// The live clusters named `name` (ListClusters with the active states, paged), newest first.
+pub async fn clusters_named(client: &Client, name: &str) -> Result<Vec<String>, PlatformError> {
+    let mut found = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let out = client
+            .list_clusters()
+            .set_cluster_states(Some(ACTIVE_CLUSTER_STATES.iter().map(|s| ClusterState::from(*s)).collect()))
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .map_err(|e| platform_error("EMR ListClusters", e))?;
+        let named = out.clusters().iter().filter(|c| c.name() == Some(name));
+        found.extend(named.filter_map(|c| Some((c.id()?.to_string(), utc(c.status()?.timeline()?.creation_date_time())))));
+        marker = out.marker().map(String::from);
+        if marker.is_none() {
+            break;
+        }
+    }
+    found.sort_by_key(|(_, created)| std::cmp::Reverse(*created));
+    Ok(found.into_iter().map(|(id, _)| id).collect())
+}
+
+/// One cluster with its instance groups; `None` when there is no such cluster. `idle_since` is
+/// left for the caller, who knows its steps.
+pub async fn cluster(client: &Client, id: &str) -> Result<Option<EmrCluster>, PlatformError> {
+    let out = match client.describe_cluster().cluster_id(id).send().await {
+        Ok(out) => out,
+        Err(e) if matches!(code(&e), Some("InvalidRequestException")) => return Ok(None),
+        Err(e) => return Err(platform_error("EMR DescribeCluster", e)),
+    };
+    let Some(c) = out.cluster() else { return Ok(None) };
+    let status = c.status();
+    let timeline = status.and_then(|s| s.timeline());
+    let groups = client
+        .list_instance_groups()
+        .cluster_id(id)
+        .send()
+        .await
+        .map_err(|e| platform_error("EMR ListInstanceGroups", e))?;
+    let instance_groups = groups
+        .instance_groups()
+        .iter()
+        .map(|g| InstanceGroup {
+            id: g.id().unwrap_or_default().to_string(),
+            name: sanitize(g.name().unwrap_or_default()),
+            role: g.instance_group_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+            instance_type: sanitize(g.instance_type().unwrap_or_default()),
+            requested: g.requested_instance_count().unwrap_or(0).max(0) as u32,
+            running: g.running_instance_count().unwrap_or(0).max(0) as u32,
+            state: g.status().and_then(|s| s.state()).map(|s| s.as_str().to_string()).unwrap_or_default(),
+        })
+        .collect();
+    Ok(Some(EmrCluster {
+        id: c.id().unwrap_or(id).to_string(),
+        name: sanitize(c.name().unwrap_or_default()),
+        state: status.and_then(|s| s.state()).map(|s| s.as_str().to_string()).unwrap_or_default(),
+        state_reason: status.and_then(|s| s.state_change_reason()).and_then(|r| r.message()).map(sanitize),
+        release: c.release_label().map(sanitize),
+        applications: c.applications().iter().filter_map(|a| a.name()).map(sanitize).collect(),
+        instance_groups,
+        created: utc(timeline.and_then(|t| t.creation_date_time())),
+        ready: utc(timeline.and_then(|t| t.ready_date_time())),
+        log_uri: c.log_uri().map(sanitize),
+        termination_protected: c.termination_protected().unwrap_or(false),
+        idle_since: None,
+    }))
+}
+
+fn step(s: &StepSummary) -> EmrStep {
+    let status = s.status();
+    let timeline = status.and_then(|s| s.timeline());
+    let state = status.and_then(|s| s.state()).map(|s| s.as_str().to_string()).unwrap_or_default();
+    let failure = status.and_then(|s| s.failure_details()).map(|f| StepFailure {
+        reason: f.reason().map(sanitize),
+        message: f.message().map(sanitize),
+        log_file: f.log_file().map(sanitize),
+    });
+    let failed = matches!(state.as_str(), "FAILED" | "INTERRUPTED");
+    EmrStep {
+        id: s.id().unwrap_or_default().to_string(),
+        name: sanitize(s.name().unwrap_or_default()),
+        created: utc(timeline.and_then(|t| t.creation_date_time())),
+        started: utc(timeline.and_then(|t| t.start_date_time())),
+        ended: utc(timeline.and_then(|t| t.end_date_time())),
+        action_on_failure: s.action_on_failure().map(|a| a.as_str().to_string()),
+        // A failed step without details still says it failed; details on others are noise.
+        failure: if failed {
+            Some(failure.unwrap_or(StepFailure { reason: None, message: None, log_file: None }))
+        } else {
+            None
+        },
+        state,
+    }
+}
+
+/// A cluster's newest steps (at most [`STEPS_READ`]), newest first; `failed_only`: FAILED and
+/// INTERRUPTED ones. `None` when there is no such cluster.
+pub async fn steps(client: &Client, cluster_id: &str, failed_only: bool) -> Result<Option<Vec<EmrStep>>, PlatformError> {
+    let states = failed_only.then(|| vec![StepState::Failed, StepState::Interrupted]);
+    let out = match client.list_steps().cluster_id(cluster_id).set_step_states(states).send().await {
+        Ok(out) => out,
+        Err(e) if matches!(code(&e), Some("InvalidRequestException")) => return Ok(None),
+        Err(e) => return Err(platform_error("EMR ListSteps", e)),
+    };
+    let mut steps: Vec<EmrStep> = out.steps().iter().map(step).collect();
+    // ListSteps answers newest first; sorting keeps that whatever the endpoint does.
+    steps.sort_by_key(|s| std::cmp::Reverse(s.created));
+    steps.truncate(STEPS_READ);
+    Ok(Some(steps))
+}
+
+/// AddJobFlowSteps with one step; answers its id.
+pub async fn add_step(client: &Client, cluster_id: &str, spec: &StepSpec) -> Result<Applied, PlatformError> {
+    let jar = HadoopJarStepConfig::builder().jar(&spec.jar).set_args(Some(spec.args.clone())).build();
+    let step = StepConfig::builder()
+        .name(&spec.name)
+        .action_on_failure(ActionOnFailure::from(spec.action_on_failure.as_str()))
+        .hadoop_jar_step(jar)
+        .build();
+    let out = client
+        .add_job_flow_steps()
+        .job_flow_id(cluster_id)
+        .steps(step)
+        .send()
+        .await
+        .map_err(|e| platform_error("EMR AddJobFlowSteps", e))?;
+    let ids = out.step_ids().join(", ");
+    Ok(Applied::Answer(format!("step {ids} added to {cluster_id}")))
+}
+
+/// CancelSteps of one step; EMR answers per step whether it took the request.
+pub async fn cancel_step(client: &Client, cluster_id: &str, step_id: &str) -> Result<Applied, PlatformError> {
+    let out = client
+        .cancel_steps()
+        .cluster_id(cluster_id)
+        .step_ids(step_id)
+        .send()
+        .await
+        .map_err(|e| platform_error("EMR CancelSteps", e))?;
+    let info = out.cancel_steps_info_list().iter().find(|i| i.step_id() == Some(step_id));
+    match info.and_then(|i| i.status()).map(|s| s.as_str()) {
+        Some("FAILED") => Err(PlatformError::failed(
+            "EMR CancelSteps",
+            format!(
+                "EMR did not cancel {step_id}: {}",
+                info.and_then(|i| i.reason()).map(sanitize).unwrap_or_else(|| "no reason given".into())
+            ),
+        )),
+        _ => Ok(Applied::Answer(format!("cancel of step {step_id} submitted"))),
+    }
+}
+
+/// TerminateJobFlows of one cluster.
+pub async fn terminate(client: &Client, cluster_id: &str) -> Result<Applied, PlatformError> {
+    client
+        .terminate_job_flows()
+        .job_flow_ids(cluster_id)
+        .send()
+        .await
+        .map_err(|e| platform_error("EMR TerminateJobFlows", e))?;
+    Ok(Applied::Answer(format!("{cluster_id} terminating")))
+}
