@@ -65,18 +65,31 @@ fn status_prints_every_layer_and_json_is_only_json() {
     let out = home.run(&["status"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    for layer in ["Kinesis", "Lambda", "S3 lake", "Glue", "Orchestration", "Redshift", "Athena", "CloudTrail", "Alarms"]
-    {
+    let layers =
+        ["Kinesis", "Lambda", "S3 lake", "Glue", "Orchestration", "EMR", "Redshift", "Athena", "CloudTrail", "Alarms"];
+    for layer in layers {
         assert!(text.contains(layer), "{layer}: {text}");
     }
     let out = home.run(&["status", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json["backend"], "sandbox");
-    // The sandbox profile watches its nightly state machine: nine layers in pipeline order.
+    // The sandbox profile watches its nightly state machine and its EMR cluster: ten layers in
+    // pipeline order.
     let layers: Vec<&str> = json["layers"].as_array().unwrap().iter().map(|l| l["layer"].as_str().unwrap()).collect();
     assert_eq!(
         layers,
-        ["kinesis", "lambda", "lake", "glue", "orchestration", "redshift", "athena", "cloudtrail", "alarms"]
+        [
+            "kinesis",
+            "lambda",
+            "lake",
+            "glue",
+            "orchestration",
+            "processing",
+            "redshift",
+            "athena",
+            "cloudtrail",
+            "alarms"
+        ]
     );
     assert!(["ok", "warn", "critical", "unknown"].contains(&json["overall"].as_str().unwrap()));
     assert!(out.stderr.is_empty());

@@ -16,11 +16,13 @@ fn variants() -> Vec<(&'static str, Settings)> {
     let base = support::sandbox_settings().settings;
     let mut cluster = base.clone();
     cluster.platform.redshift.mode = RedshiftMode::Cluster;
+    cluster.platform.emr.mode = lakeops::model::EmrMode::Serverless;
     let mut lean = base.clone();
     lean.platform.network.enabled = false;
     lean.platform.redshift.mode = RedshiftMode::Off;
     lean.platform.stream.mode = StreamMode::OnDemand;
     lean.platform.glue.script_location = Some("s3://acme-code/curate.py".into());
+    lean.platform.emr.mode = lakeops::model::EmrMode::Serverless;
     vec![("serverless", base), ("cluster", cluster), ("lean", lean)]
 }
 

@@ -663,3 +663,56 @@ fn workflows_view_after_a_failed_execution() {
     describe(&mut app, 'R');
     insta::assert_snapshot!("workflows_redrive_asked", text(&render(&app, &theme("default"), 120, 36)));
 }
+
+/// `:emr` on the sandbox after the `spark-oom` fault killed the hourly steps: the cluster, its
+/// steps with the failed one's reason, then the cluster selected (instance groups, idle time and
+/// its cost) and the termination typed.
+#[test]
+fn emr_view_after_spark_oom() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new((fixed_time() - chrono::Duration::minutes(90)).timestamp_millis()));
+    let sandbox = Sandbox::in_memory(&loaded.settings, clock.clone());
+    rt.block_on(sandbox.snapshot()).unwrap();
+    sandbox.with_model(|s| s.set_fault(lakeops::sandbox::Fault::SparkOom, true)).unwrap();
+    for _ in 0..90 {
+        clock.advance(60_000);
+        rt.block_on(sandbox.snapshot()).unwrap();
+    }
+    let snapshot = rt.block_on(sandbox.snapshot()).unwrap();
+    let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
+    let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
+    app.emr.templates = loaded.settings.platform.emr.steps.clone();
+    app.emr.cost_per_hour = loaded.settings.platform.emr.cost_per_hour;
+    update(&mut app, Action::Resize { width: 120, height: 36 }, 0);
+    let id = app.refresh.request.awaited().unwrap();
+    update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
+    insta::assert_snapshot!("overview_with_emr_failed", text(&render(&app, &theme("default"), 120, 36)));
+
+    for c in ":emr".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 20);
+    let Some(Effect::FetchEmr { id }) = effects.into_iter().find(|e| matches!(e, Effect::FetchEmr { .. })) else {
+        panic!("the view reads")
+    };
+    let data = rt.block_on(sandbox.emr()).unwrap();
+    update(&mut app, Action::EmrLoaded { id, result: Ok(Box::new(data)), at: fixed_time() }, 40);
+    press(&mut app, KeyCode::Char('j'));
+    insta::assert_snapshot!("emr_failed_step", with_styles(&render(&app, &theme("default"), 120, 36)));
+
+    press(&mut app, KeyCode::Char('k'));
+    insta::assert_snapshot!("emr_cluster", text(&render(&app, &theme("default"), 120, 36)));
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::NONE)), 50);
+    let Some(Effect::DescribeCluster { change }) =
+        effects.into_iter().find(|e| matches!(e, Effect::DescribeCluster { .. }))
+    else {
+        panic!("T describes the cluster first")
+    };
+    let found = rt.block_on(sandbox.emr_cluster(change.target())).unwrap().map(Box::new);
+    update(&mut app, Action::ClusterDescribed { change, result: Ok(found), at: fixed_time() }, 60);
+    for c in "clickstream-sp".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!("emr_terminate_typed", text(&render(&app, &theme("default"), 120, 36)));
+}

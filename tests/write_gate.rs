@@ -10,7 +10,10 @@ use std::process::{Command, Output, Stdio};
 use aws_sdk_glue::types::{CrawlerTargets, JobCommand, S3Target};
 use lakeops::aws::{AwsPlatform, ClientOptions};
 use lakeops::journal::Journal;
-use lakeops::model::{Change, Fault, GlueChange, QueryRequest, ReshardCall, SandboxChange, SavedQuery, WorkflowChange};
+use lakeops::model::{
+    Change, EmrChange, Fault, GlueChange, QueryRequest, ReshardCall, SandboxChange, SavedQuery, StepSpec,
+    WorkflowChange,
+};
 use lakeops::platform::{Gate, GateError};
 use support::moto::{credentials, hold_state, moto, operations, sdk_config, unique};
 
@@ -36,6 +39,9 @@ fn every_change(stream: &str, job: &str, crawler: &str, workgroup: &str) -> Vec<
         Change::Workflow(WorkflowChange::Start { state_machine: "nightly".into(), input: "{}".into() }),
         Change::Workflow(WorkflowChange::Stop { execution: EXECUTION.into() }),
         Change::Workflow(WorkflowChange::Redrive { execution: EXECUTION.into() }),
+        Change::Emr(EmrChange::AddStep { cluster_id: "j-1".into(), step: StepSpec::empty() }),
+        Change::Emr(EmrChange::CancelStep { cluster_id: "j-1".into(), step_id: "s-1".into() }),
+        Change::Emr(EmrChange::Terminate { cluster_id: "j-1".into(), name: "spark".into() }),
         Change::StartQuery(query("DROP TABLE clickstream.events")),
         Change::StartQuery(query("INSERT INTO events SELECT * FROM raw_events")),
         Change::StopQuery { id: "a-query-another-session-started".into() },
@@ -62,6 +68,7 @@ fn kind(change: &Change) -> &'static str {
         Change::EnhancedMonitoring { .. } => "enhanced monitoring",
         Change::Glue(_) => "glue",
         Change::Workflow(_) => "workflow",
+        Change::Emr(_) => "emr",
         Change::StartQuery(_) => "start query",
         Change::StopQuery { .. } => "stop query",
         Change::SaveQuery(_) => "save query",
@@ -73,7 +80,7 @@ fn kind(change: &Change) -> &'static str {
     }
 }
 
-const KINDS: usize = 12;
+const KINDS: usize = 13;
 
 const EXECUTION: &str = "arn:aws:states:us-east-1:123456789012:execution:nightly:run-1";
 

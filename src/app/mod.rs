@@ -53,6 +53,8 @@ mod tests;
 #[cfg(test)]
 mod tests_athena;
 #[cfg(test)]
+mod tests_emr;
+#[cfg(test)]
 mod tests_glue;
 #[cfg(test)]
 mod tests_lambda;

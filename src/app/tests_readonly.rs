@@ -85,6 +85,17 @@ fn prepared(view: ViewId, command: Command) -> App {
                 key(&mut app, KeyCode::Char('j'));
             }
         }
+        ViewId::Emr => {
+            app.emr.templates = super::tests_emr::templates(1);
+            type_text(&mut app, ":emr");
+            key(&mut app, KeyCode::Enter);
+            let id = awaited(&app.emr.request);
+            let data = super::tests_emr::overview();
+            update(&mut app, Action::EmrLoaded { id, result: Ok(Box::new(data)), at: Utc::now() }, 10);
+            if command == Command::StopRun {
+                key(&mut app, KeyCode::Char('j'));
+            }
+        }
         other => panic!("{other:?} has a changing key: prepare it here so its refusal is tested"),
     }
     assert_eq!(app.view(), view);

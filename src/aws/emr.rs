@@ -28,7 +28,9 @@ pub async fn clusters_named(client: &Client, name: &str) -> Result<Vec<String>, 
             .await
             .map_err(|e| platform_error("EMR ListClusters", e))?;
         let named = out.clusters().iter().filter(|c| c.name() == Some(name));
-        found.extend(named.filter_map(|c| Some((c.id()?.to_string(), utc(c.status()?.timeline()?.creation_date_time())))));
+        found.extend(
+            named.filter_map(|c| Some((c.id()?.to_string(), utc(c.status()?.timeline()?.creation_date_time())))),
+        );
         marker = out.marker().map(String::from);
         if marker.is_none() {
             break;
@@ -43,7 +45,7 @@ pub async fn clusters_named(client: &Client, name: &str) -> Result<Vec<String>, 
 pub async fn cluster(client: &Client, id: &str) -> Result<Option<EmrCluster>, PlatformError> {
     let out = match client.describe_cluster().cluster_id(id).send().await {
         Ok(out) => out,
-        Err(e) if matches!(code(&e), Some("InvalidRequestException")) => return Ok(None),
+        Err(e) if matches!(code(&e), Some("InvalidRequestException" | "NoSuchCluster")) => return Ok(None),
         Err(e) => return Err(platform_error("EMR DescribeCluster", e)),
     };
     let Some(c) = out.cluster() else { return Ok(None) };
@@ -113,11 +115,15 @@ fn step(s: &StepSummary) -> EmrStep {
 
 /// A cluster's newest steps (at most [`STEPS_READ`]), newest first; `failed_only`: FAILED and
 /// INTERRUPTED ones. `None` when there is no such cluster.
-pub async fn steps(client: &Client, cluster_id: &str, failed_only: bool) -> Result<Option<Vec<EmrStep>>, PlatformError> {
+pub async fn steps(
+    client: &Client,
+    cluster_id: &str,
+    failed_only: bool,
+) -> Result<Option<Vec<EmrStep>>, PlatformError> {
     let states = failed_only.then(|| vec![StepState::Failed, StepState::Interrupted]);
     let out = match client.list_steps().cluster_id(cluster_id).set_step_states(states).send().await {
         Ok(out) => out,
-        Err(e) if matches!(code(&e), Some("InvalidRequestException")) => return Ok(None),
+        Err(e) if matches!(code(&e), Some("InvalidRequestException" | "NoSuchCluster")) => return Ok(None),
         Err(e) => return Err(platform_error("EMR ListSteps", e)),
     };
     let mut steps: Vec<EmrStep> = out.steps().iter().map(step).collect();

@@ -144,8 +144,9 @@ impl AwsPlatform {
             WatchedEmr::Applications(apps) => {
                 for mut app in apps {
                     let limit = emr_serverless::JOB_RUNS_READ;
-                    app.job_runs =
-                        self.call("ListJobRuns", emr_serverless::job_runs(&self.emr_serverless, &app.id, limit)).await?;
+                    app.job_runs = self
+                        .call("ListJobRuns", emr_serverless::job_runs(&self.emr_serverless, &app.id, limit))
+                        .await?;
                     overview.applications.push(app);
                 }
                 if overview.applications.is_empty() {

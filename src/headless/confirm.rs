@@ -70,13 +70,9 @@ pub fn ask(
     }
     let answered = match confirmation {
         Confirmation::Question(question) => confirm(question, yes),
-        Confirmation::TypedName(name) => confirm_by_name(
-            &change.what(),
-            name,
-            &format!("Type {name} to confirm: "),
-            "nothing was changed",
-            yes,
-        ),
+        Confirmation::TypedName(name) => {
+            confirm_by_name(&change.what(), name, &format!("Type {name} to confirm: "), "nothing was changed", yes)
+        }
     };
     answered.inspect_err(|refused| {
         session.gate.record(change.action(), change.target(), detail, &format!("refused: {}", refused.message()))

@@ -157,7 +157,12 @@ fn requested(loaded: &Loaded, command: &EmrCommand) -> Result<(EmrChange, Change
     })
 }
 
-async fn change(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, command: &EmrCommand) -> Result<String, Failure> {
+async fn change(
+    loaded: &Loaded,
+    paths: &Paths,
+    platform: &dyn Platform,
+    command: &EmrCommand,
+) -> Result<String, Failure> {
     let session = Session::headless(loaded, paths);
     let (mut change, args) = requested(loaded, command)?;
     // Read-only refuses before anything is read or asked.

@@ -134,9 +134,11 @@ async fn delete(
         return Err(Failure::Invalid(format!("there is no stack {stack} to delete")));
     };
     let prompt = format!("This deletes every resource of {stack}; {kept}.\nType the stack name to confirm: ");
-    confirm_by_name(&format!("deleting {stack}"), stack, &prompt, "nothing was deleted", yes).inspect_err(|refused| {
-        session.gate.record(change.action(), stack, &existing.status, &format!("refused: {}", refused.message()))
-    })?;
+    confirm_by_name(&format!("deleting {stack}"), stack, &prompt, "nothing was deleted", yes).inspect_err(
+        |refused| {
+            session.gate.record(change.action(), stack, &existing.status, &format!("refused: {}", refused.message()))
+        },
+    )?;
     let since_ms = platform.now().timestamp_millis() - 1_000;
     session.gate.apply(platform, &change, &existing.status).await?;
     if no_wait {
@@ -151,7 +153,6 @@ async fn delete(
     }
     Ok(format!("{ended}\n{kept} (delete them yourself when sure)\n"))
 }
-
 
 fn plan_text(plan: &StackPlan) -> String {
     let mut out =

@@ -267,7 +267,12 @@ pub struct StepSpec {
 impl StepSpec {
     /// A step with no name or command (what a read-only check of "add a step" is made with).
     pub fn empty() -> StepSpec {
-        StepSpec { name: String::new(), jar: default_jar(), args: Vec::new(), action_on_failure: default_action_on_failure() }
+        StepSpec {
+            name: String::new(),
+            jar: default_jar(),
+            args: Vec::new(),
+            action_on_failure: default_action_on_failure(),
+        }
     }
 }
 

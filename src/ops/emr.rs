@@ -122,7 +122,11 @@ pub fn plan(change: &EmrChange, found: FoundCluster<'_>, now: DateTime<Utc>) -> 
                 "EMR shuts every instance down; HDFS data on the cluster is lost. This cannot be undone.".into(),
             ];
             if let Some(idle) = cluster.idle_seconds(now) {
-                lines.push(format!("idle for {}{}", millis(idle as f64 * 1000.0), idle_cost(idle, found.cost_per_hour)));
+                lines.push(format!(
+                    "idle for {}{}",
+                    millis(idle as f64 * 1000.0),
+                    idle_cost(idle, found.cost_per_hour)
+                ));
             }
             Ok(lines)
         }

@@ -13,8 +13,8 @@ use crate::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use crate::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 use crate::model::{ClusterDetail, EmrOverview, ExecutionDetail, WorkflowOverview};
+use crate::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 
 /// Which backend answers, and where, for the header and `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]

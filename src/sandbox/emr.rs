@@ -85,7 +85,9 @@ impl SimState {
         if emr.mode != EmrMode::Cluster || !self.emr.cluster_id.is_empty() {
             return;
         }
-        let id = format!("j-{:013X}", self.rng.next_u64() & 0xF_FFFF_FFFF_FFFF);
+        // Ids come from the name and the time, not the model's random numbers: the rest of the
+        // sandbox plays out the same with a cluster as without one.
+        let id = format!("j-{:013X}", fnv(&format!("{}{}", emr.name, self.now_ms)) & 0xF_FFFF_FFFF_FFFF);
         self.emr = EmrState {
             cluster_id: id,
             name: emr.name.clone(),
@@ -124,7 +126,8 @@ impl SimState {
     fn step_id(&mut self) -> String {
         let n = self.emr.next_step;
         self.emr.next_step += 1;
-        format!("s-{:010X}{n:03}", self.rng.next_u64() & 0xFF_FFFF_FFFF)
+        let hash = fnv(&format!("{}{n}", self.emr.cluster_id));
+        format!("s-{:010X}{:03}", hash & 0xFF_FFFF_FFFF, n % 1000)
     }
 
     /// Adds the hour's scheduled step when its minute comes, and moves the steps on.
@@ -298,12 +301,18 @@ impl SimState {
     /// Makes an EMR change as the service would answer it.
     pub fn emr_change(&mut self, change: &EmrChange, user: &str) -> Result<String, ServiceError> {
         if !self.exists() || self.emr.cluster_id != change.target() {
-            return Err(ServiceError::new("InvalidRequestException", format!("Cluster id '{}' is not valid.", change.target())));
+            return Err(ServiceError::new(
+                "InvalidRequestException",
+                format!("Cluster id '{}' is not valid.", change.target()),
+            ));
         }
         if !is_alive(&self.emr.state) {
             return Err(ServiceError::new(
                 "ValidationException",
-                format!("A job flow that is shutting down, terminated, or finished may not be modified: {}", self.emr.state),
+                format!(
+                    "A job flow that is shutting down, terminated, or finished may not be modified: {}",
+                    self.emr.state
+                ),
             ));
         }
         let cluster = self.emr.cluster_id.clone();
@@ -334,6 +343,11 @@ impl SimState {
             }
         }
     }
+}
+
+/// FNV-1a: a stable 64-bit hash for the sandbox's made-up ids.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn is_alive(state: &str) -> bool {

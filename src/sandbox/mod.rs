@@ -6,6 +6,7 @@ mod audit;
 mod batch;
 mod changes;
 pub mod clock;
+mod emr;
 pub mod engine;
 mod glue;
 pub mod lake;
@@ -20,7 +21,6 @@ pub mod state;
 mod store;
 mod stream;
 mod workflow;
-mod emr;
 
 use std::sync::{Arc, Mutex};
 

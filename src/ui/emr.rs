@@ -136,10 +136,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(Row::Cluster(c)) => cluster_detail(c, app.emr.cost_per_hour, now, theme),
         Some(Row::Step(c, s)) => step_detail(c, s, now, theme),
         Some(Row::JobRun(_, r)) => job_run_detail(r, theme),
-        Some(Row::Application(a)) => (
-            format!(" {} ", sanitize(&a.name)),
-            vec![Line::styled(format!("{} · {}", a.state, a.id), dim(theme))],
-        ),
+        Some(Row::Application(a)) => {
+            (format!(" {} ", sanitize(&a.name)), vec![Line::styled(format!("{} · {}", a.state, a.id), dim(theme))])
+        }
         None => (" detail ".into(), Vec::new()),
     };
     frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }).block(panel(theme, title)), detail);

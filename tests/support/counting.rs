@@ -9,8 +9,8 @@ use lakeops::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use lakeops::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 use lakeops::model::{ClusterDetail, EmrOverview, ExecutionDetail, WorkflowOverview};
+use lakeops::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 use lakeops::platform::{BackendInfo, Permit, Platform, PlatformError};
 
 pub struct Counting {

@@ -62,7 +62,11 @@ pub fn cluster_verdict(c: &ClusterHealth, p: &ProcessingStatus, now: DateTime<Ut
     if let Some(idle) = cluster.idle_seconds(now).filter(|s| *s >= p.idle_warn_minutes as i64 * 60) {
         return (
             Health::Warn,
-            format!("{id}: idle for {}{} with nothing to run", millis(idle as f64 * 1000.0), idle_cost(idle, p.cost_per_hour)),
+            format!(
+                "{id}: idle for {}{} with nothing to run",
+                millis(idle as f64 * 1000.0),
+                idle_cost(idle, p.cost_per_hour)
+            ),
         );
     }
     match &c.latest_step {

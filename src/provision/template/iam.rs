@@ -166,7 +166,7 @@ pub(super) fn this_account() -> Value {
 }
 
 /// The catalog, the database and its tables: what a Glue catalog action must name.
-fn catalog_resources(database: &str) -> Value {
+pub(super) fn catalog_resources(database: &str) -> Value {
     json!([
         sub("arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog"),
         sub(&format!("arn:${{AWS::Partition}}:glue:${{AWS::Region}}:${{AWS::AccountId}}:database/{database}")),

@@ -7,6 +7,7 @@ mod iam;
 mod ingest;
 mod network;
 mod orchestration;
+mod processing;
 mod storage;
 mod warehouse;
 mod watch;
@@ -126,6 +127,9 @@ pub fn render(settings: &Settings) -> Template {
     if settings.platform.orchestration.nightly {
         orchestration::add(&mut b);
     }
+    if settings.platform.emr.mode == crate::model::EmrMode::Serverless {
+        processing::add(&mut b);
+    }
     iam::add(&mut b);
     let mut parameters = Vec::new();
     if let Some(location) = &settings.platform.glue.script_location {
@@ -154,3 +158,5 @@ pub fn render(settings: &Settings) -> Template {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_processing;

@@ -3,7 +3,7 @@ use serde_json::Value;
 use super::*;
 use crate::settings::{load, Overrides, Paths, RedshiftMode, StreamMode};
 
-fn settings(edit: impl FnOnce(&mut Settings)) -> Settings {
+pub(super) fn settings(edit: impl FnOnce(&mut Settings)) -> Settings {
     let paths = Paths { config_dir: "/nonexistent/config".into(), state_dir: "/nonexistent/state".into() };
     let mut s = load(&Overrides::default(), &paths, &[]).expect("defaults load").settings;
     edit(&mut s);
@@ -14,7 +14,7 @@ fn types(t: &Template) -> Vec<String> {
     t.resources().values().filter_map(|r| r["Type"].as_str().map(String::from)).collect()
 }
 
-fn count(t: &Template, kind: &str) -> usize {
+pub(super) fn count(t: &Template, kind: &str) -> usize {
     types(t).iter().filter(|k| *k == kind).count()
 }
 
@@ -44,7 +44,7 @@ fn references(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn assert_references_resolve(t: &Template) {
+pub(super) fn assert_references_resolve(t: &Template) {
     let mut refs = Vec::new();
     references(&t.body, &mut refs);
     for id in refs {
@@ -343,7 +343,7 @@ fn nightly_definition(t: &Template) -> Value {
     serde_json::from_str(&text).expect("the definition is JSON")
 }
 
-fn statements(t: &Template, role: &str) -> Vec<Value> {
+pub(super) fn statements(t: &Template, role: &str) -> Vec<Value> {
     t.resources()[role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
         .as_array()
         .cloned()

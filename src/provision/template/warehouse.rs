@@ -18,7 +18,7 @@ pub fn add(b: &mut Builder) {
     }
 }
 
-fn private_subnets() -> Value {
+pub(super) fn private_subnets() -> Value {
     Value::Array(PRIVATE_SUBNETS.iter().map(|s| r(s)).collect())
 }
 
