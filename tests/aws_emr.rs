@@ -239,3 +239,19 @@ async fn a_serverless_application_and_its_job_run_are_listed() {
     assert!(processing.reason.contains(&name), "{}", processing.reason);
     drop(dir);
 }
+
+/// AddJobFlowSteps is sent once: when moto adds the step but the answer is a 500, the steps are
+/// read back and the step is found, not added a second time.
+#[tokio::test]
+async fn a_step_whose_answer_is_lost_is_found_among_the_steps_not_added_twice() {
+    use support::moto::{fail_next, operations, LostAnswer};
+    let f = fixture(false, false).await;
+    fail_next("AddJobFlowSteps", &f.id, LostAnswer::ServerError, 1);
+    let asked = || operations().iter().filter(|o| *o == "AddJobFlowSteps").count();
+    let before = asked();
+    let add = EmrCommand::AddStep { cluster_id: f.id.clone(), template: "compact".into(), change: YES };
+    let out = f.run(act(add)).await.expect("the step landed");
+    assert_eq!(asked() - before, 1, "AddJobFlowSteps was sent once, not retried");
+    assert!(out.contains("landed (confirmed by reading back: step s-"), "{out}");
+    assert_eq!(f.steps().await.as_array().map(Vec::len), Some(1), "one step, not two");
+}

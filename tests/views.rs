@@ -688,6 +688,11 @@ fn emr_view_after_spark_oom() {
     let id = app.refresh.request.awaited().unwrap();
     update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at: fixed_time() }, 10);
     insta::assert_snapshot!("overview_with_emr_failed", text(&render(&app, &theme("default"), 120, 36)));
+    for c in ":pipeline".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("pipeline_with_emr_failed", text(&render(&app, &theme("default"), 120, 36)));
 
     for c in ":emr".chars() {
         press(&mut app, KeyCode::Char(c));

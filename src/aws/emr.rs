@@ -7,6 +7,7 @@ use aws_sdk_emr::types::{ActionOnFailure, ClusterState, HadoopJarStepConfig, Ste
 use aws_sdk_emr::Client;
 
 use super::errors::{code, platform_error};
+use super::landed::{self, ReadBack};
 use super::utc;
 use crate::model::text::sanitize;
 use crate::model::*;
@@ -133,54 +134,105 @@ pub async fn steps(
     Ok(Some(steps))
 }
 
+// Each change is sent once (see `landed`): when its answer is lost, the cluster's steps say
+// whether the step was added or is being cancelled, and the cluster whether it is terminating.
+
+fn once() -> aws_sdk_emr::config::Builder {
+    aws_sdk_emr::Config::builder().retry_config(landed::once())
+}
+
 /// AddJobFlowSteps with one step; answers its id.
 pub async fn add_step(client: &Client, cluster_id: &str, spec: &StepSpec) -> Result<Applied, PlatformError> {
+    let api = "EMR AddJobFlowSteps";
     let jar = HadoopJarStepConfig::builder().jar(&spec.jar).set_args(Some(spec.args.clone())).build();
     let step = StepConfig::builder()
         .name(&spec.name)
         .action_on_failure(ActionOnFailure::from(spec.action_on_failure.as_str()))
         .hadoop_jar_step(jar)
         .build();
-    let out = client
+    let called_at = chrono::Utc::now() - chrono::Duration::seconds(5);
+    let sent = client
         .add_job_flow_steps()
         .job_flow_id(cluster_id)
         .steps(step)
+        .customize()
+        .config_override(once())
         .send()
         .await
-        .map_err(|e| platform_error("EMR AddJobFlowSteps", e))?;
-    let ids = out.step_ids().join(", ");
-    Ok(Applied::Answer(format!("step {ids} added to {cluster_id}")))
+        .map(|out| out.step_ids().join(", "))
+        .map_err(|e| landed::failed(api, e));
+    let read_back = async {
+        let steps = steps(client, cluster_id, false).await?.unwrap_or_default();
+        let added = steps.into_iter().find(|s| s.name == spec.name && s.created.is_some_and(|t| t >= called_at));
+        Ok(match added {
+            Some(step) => {
+                ReadBack::Landed(step.id.clone(), format!("step {} {} is {}", step.id, step.name, step.state))
+            }
+            None => ReadBack::NotLanded(format!("no step {} added to {cluster_id} since the call", spec.name)),
+        })
+    };
+    let check = format!("the steps of {cluster_id} (lakeops emr steps {cluster_id})");
+    landed::answered(api, sent, read_back, &check, |ids| Applied::Answer(format!("step {ids} added to {cluster_id}")))
+        .await
 }
 
 /// CancelSteps of one step; EMR answers per step whether it took the request.
 pub async fn cancel_step(client: &Client, cluster_id: &str, step_id: &str) -> Result<Applied, PlatformError> {
-    let out = client
+    let api = "EMR CancelSteps";
+    let sent = client
         .cancel_steps()
         .cluster_id(cluster_id)
         .step_ids(step_id)
+        .customize()
+        .config_override(once())
         .send()
         .await
-        .map_err(|e| platform_error("EMR CancelSteps", e))?;
-    let info = out.cancel_steps_info_list().iter().find(|i| i.step_id() == Some(step_id));
-    match info.and_then(|i| i.status()).map(|s| s.as_str()) {
-        Some("FAILED") => Err(PlatformError::failed(
-            "EMR CancelSteps",
-            format!(
-                "EMR did not cancel {step_id}: {}",
-                info.and_then(|i| i.reason()).map(sanitize).unwrap_or_else(|| "no reason given".into())
-            ),
-        )),
-        _ => Ok(Applied::Answer(format!("cancel of step {step_id} submitted"))),
-    }
+        .map_err(|e| landed::failed(api, e));
+    let sent = match sent {
+        Ok(out) => {
+            let info = out.cancel_steps_info_list().iter().find(|i| i.step_id() == Some(step_id));
+            if let Some("FAILED") = info.and_then(|i| i.status()).map(|s| s.as_str()) {
+                let reason = info.and_then(|i| i.reason()).map(sanitize).unwrap_or_else(|| "no reason given".into());
+                return Err(PlatformError::failed(api, format!("EMR did not cancel {step_id}: {reason}")));
+            }
+            Ok(())
+        }
+        Err(e) => Err(e),
+    };
+    let read_back = async {
+        let steps = steps(client, cluster_id, false).await?.unwrap_or_default();
+        let state = steps.into_iter().find(|s| s.id == step_id).map(|s| s.state).unwrap_or_else(|| "gone".into());
+        Ok(if matches!(state.as_str(), "CANCEL_PENDING" | "CANCELLED") {
+            ReadBack::Landed((), format!("step {step_id} is {state}"))
+        } else {
+            ReadBack::NotLanded(format!("step {step_id} is {state}"))
+        })
+    };
+    let check = format!("step {step_id} (lakeops emr steps {cluster_id})");
+    landed::answered(api, sent, read_back, &check, |_| Applied::Answer(format!("cancel of step {step_id} submitted")))
+        .await
 }
 
 /// TerminateJobFlows of one cluster.
 pub async fn terminate(client: &Client, cluster_id: &str) -> Result<Applied, PlatformError> {
-    client
+    let api = "EMR TerminateJobFlows";
+    let sent = client
         .terminate_job_flows()
         .job_flow_ids(cluster_id)
+        .customize()
+        .config_override(once())
         .send()
         .await
-        .map_err(|e| platform_error("EMR TerminateJobFlows", e))?;
-    Ok(Applied::Answer(format!("{cluster_id} terminating")))
+        .map(|_| ())
+        .map_err(|e| landed::failed(api, e));
+    let read_back = async {
+        let state = cluster(client, cluster_id).await?.map(|c| c.state).unwrap_or_else(|| "gone".into());
+        Ok(if matches!(state.as_str(), "TERMINATING" | "TERMINATED" | "gone") {
+            ReadBack::Landed((), format!("{cluster_id} is {state}"))
+        } else {
+            ReadBack::NotLanded(format!("{cluster_id} is {state}"))
+        })
+    };
+    let check = format!("the cluster {cluster_id} (lakeops emr)");
+    landed::answered(api, sent, read_back, &check, |_| Applied::Answer(format!("{cluster_id} terminating"))).await
 }

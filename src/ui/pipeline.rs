@@ -82,6 +82,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(orchestration) = orchestration_stage(snapshot, &app.layers) {
         draw_stage(&orchestration, theme, frame, r2[2]);
     }
+    // The EMR cluster or Serverless application that processes the lake, when there is one.
+    if let Some(processing) = processing_stage(snapshot, &app.layers) {
+        draw_stage(&processing, theme, frame, r2[0]);
+    }
     let c2 = columns(rows[3]);
     frame.render_widget(centre("▼"), c2[6]);
     // Row 3, right to left: curated zone ─▶ Athena, and Redshift loading from it.
@@ -131,6 +135,21 @@ fn orchestration_stage(s: &PlatformSnapshot, layers: &[LayerHealth]) -> Option<S
         title: format!("Step Functions {}", names.join(", ")),
         health: verdict.health,
         lines: vec![latest, verdict.reason.clone()],
+    })
+}
+
+fn processing_stage(s: &PlatformSnapshot, layers: &[LayerHealth]) -> Option<Stage> {
+    let verdict = layers.iter().find(|l| l.layer == Layer::Processing)?;
+    let p = s.processing.ready();
+    let latest = p.and_then(|p| {
+        let step = p.clusters.iter().find_map(|c| c.latest_step.as_ref()).map(|s| (&s.name, &s.state));
+        let run = p.applications.iter().find_map(|a| a.application.job_runs.first()).map(|r| (&r.id, &r.state));
+        step.or(run).map(|(name, state)| format!("last {name} {state}"))
+    });
+    Some(Stage {
+        title: format!("EMR {}", p.map(|p| p.name.as_str()).unwrap_or_default()),
+        health: verdict.health,
+        lines: vec![latest.unwrap_or_else(|| "nothing run yet".into()), verdict.reason.clone()],
     })
 }
 
