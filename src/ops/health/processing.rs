@@ -41,7 +41,9 @@ pub fn cluster_verdict(c: &ClusterHealth, p: &ProcessingStatus, now: DateTime<Ut
     let id = format!("{} ({})", cluster.name, cluster.id);
     if let Some(step) = c.latest_step.as_ref().filter(|s| s.is_failed()) {
         let when = step.ended.map(|t| format!(" {}", ago(now, t))).unwrap_or_default();
-        let why = step.failure.as_ref().map(|f| format!(": {}", f.summary())).unwrap_or_default();
+        // The reason alone: the message (a stack trace's first line, often long) is in :emr.
+        let why = step.failure.as_ref().and_then(|f| f.reason.clone().or(f.message.clone()));
+        let why = why.map(|w| format!(": {w}")).unwrap_or_default();
         return (Health::Critical, format!("{id}: step {} {}{when}{why}", step.name, step.state));
     }
     if let Some(n) = c.unhealthy_nodes.filter(|n| *n > 0.0) {
