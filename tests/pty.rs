@@ -384,3 +384,79 @@ fn an_execution_is_started_from_the_workflows_view() {
     assert!(journal.contains("\"action\":\"states.start-execution\""), "{journal}");
     assert!(journal.contains("\"outcome\":\"done: execution arn:aws:states:"), "{journal}");
 }
+
+/// On moto, a profile naming a state machine with an aborted execution and an EMR cluster with a
+/// step: the console shows both layers (the aborted execution a warning, the step running), and
+/// `:emr` lists the step.
+#[test]
+fn the_orchestration_and_emr_layers_show_on_moto() {
+    use aws_sdk_emr::types::{HadoopJarStepConfig, InstanceGroupConfig, InstanceRoleType, JobFlowInstancesConfig, StepConfig};
+    use support::moto::{moto, sdk_config, unique};
+    let (machine, cluster) = (unique("nightly"), unique("spark"));
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let config = sdk_config().await;
+        let sfn = aws_sdk_sfn::Client::new(&config);
+        let definition = r#"{"StartAt": "Run", "States": {"Run": {"Type": "Pass", "End": true}}}"#;
+        let arn = sfn
+            .create_state_machine()
+            .name(&machine)
+            .definition(definition)
+            .role_arn("arn:aws:iam::123456789012:role/states")
+            .send()
+            .await
+            .expect("CreateStateMachine")
+            .state_machine_arn;
+        let execution = sfn.start_execution().state_machine_arn(&arn).send().await.expect("StartExecution");
+        sfn.stop_execution().execution_arn(&execution.execution_arn).send().await.expect("StopExecution");
+        let emr = aws_sdk_emr::Client::new(&config);
+        let group = |role, kind: &str, n| {
+            InstanceGroupConfig::builder().instance_role(role).instance_type(kind).instance_count(n).build()
+        };
+        let step = StepConfig::builder()
+            .name("compact-curated")
+            .hadoop_jar_step(HadoopJarStepConfig::builder().jar("command-runner.jar").args("spark-submit").build())
+            .build();
+        emr.run_job_flow()
+            .name(&cluster)
+            .release_label("emr-7.1.0")
+            .instances(
+                JobFlowInstancesConfig::builder()
+                    .instance_groups(group(InstanceRoleType::Master, "m5.xlarge", 1))
+                    .keep_job_flow_alive_when_no_steps(true)
+                    .build(),
+            )
+            .steps(step)
+            .job_flow_role("EMR_EC2_DefaultRole")
+            .service_role("EMR_DefaultRole")
+            .send()
+            .await
+            .expect("RunJobFlow");
+    });
+    let profile = format!(
+        "name = \"layers\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
+         [platform.orchestration]\nnightly = false\nstate_machines = [\"{machine}\"]\n\
+         [platform.emr]\nmode = \"cluster\"\nname = \"{cluster}\"\n",
+        moto().endpoint
+    );
+    let env = [
+        ("LAKEOPS_PROFILE", "layers"),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_CONFIG_FILE", "/nonexistent"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+    ];
+    let mut console = Console::open_after(&env, |base| {
+        let dir = base.join("config/lakeops/profiles");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("layers.toml"), profile).unwrap();
+    });
+    let screen = console.wait_within("step compact-curated RUNNING", 30);
+    assert!(screen.contains("Orchestration") && screen.contains("ABORTED"), "{screen}");
+    assert!(screen.contains("EMR"), "{screen}");
+    console.send(":emr\r");
+    console.wait_within("  compact-curated", 15);
+    console.send("q");
+    assert!(console.wait_exit().success());
+    console.assert_restored();
+}
