@@ -468,6 +468,9 @@ pub enum FaultKind {
     /// The EMR cluster's Spark steps run out of memory: each fails a few minutes in, killed by
     /// YARN, with its log file named.
     SparkOom,
+    /// A producer sends events without a user id: the curated table fails its Data Quality
+    /// completeness rule at the next curate run, a Glue warning naming the rule.
+    BadRecords,
 }
 
 impl From<FaultKind> for crate::sandbox::Fault {
@@ -481,6 +484,7 @@ impl From<FaultKind> for crate::sandbox::Fault {
             FaultKind::WarehouseLoad => Fault::WarehouseLoad,
             FaultKind::WorkflowFailure => Fault::WorkflowFailure,
             FaultKind::SparkOom => Fault::SparkOom,
+            FaultKind::BadRecords => Fault::BadRecords,
         }
     }
 }

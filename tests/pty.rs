@@ -390,7 +390,9 @@ fn an_execution_is_started_from_the_workflows_view() {
 /// `:emr` lists the step.
 #[test]
 fn the_orchestration_and_emr_layers_show_on_moto() {
-    use aws_sdk_emr::types::{HadoopJarStepConfig, InstanceGroupConfig, InstanceRoleType, JobFlowInstancesConfig, StepConfig};
+    use aws_sdk_emr::types::{
+        HadoopJarStepConfig, InstanceGroupConfig, InstanceRoleType, JobFlowInstancesConfig, StepConfig,
+    };
     use support::moto::{moto, sdk_config, unique};
     let (machine, cluster) = (unique("nightly"), unique("spark"));
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");

@@ -331,6 +331,7 @@ fn catalog() -> GlueOverview {
                     ],
                     partitions: None,
                     updated: None,
+                    quality: vec![],
                 }],
             },
             CatalogDatabase { name: "finance".into(), tables: vec![] },

@@ -174,6 +174,7 @@ pub async fn database(client: &Client, name: &str) -> Result<Option<CatalogDatab
                     .collect(),
                 partitions: None,
                 updated: utc(t.update_time()).or(utc(t.create_time())),
+                quality: Vec::new(),
             });
         }
         token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);

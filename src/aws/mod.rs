@@ -10,6 +10,7 @@ mod emr;
 mod emr_serverless;
 mod errors;
 pub mod glue;
+mod glue_quality;
 mod glue_workflows;
 mod kinesis;
 mod landed;
@@ -78,6 +79,8 @@ struct State {
     firehose: Option<(Instant, Vec<String>)>,
     /// The catalog, read at most every `CATALOG_TTL` (partition counts page through GetPartitions).
     catalog: Option<(Instant, Option<CatalogDatabase>)>,
+    /// Glue Data Quality's rulesets and newest results (or why not read), for `CATALOG_TTL`.
+    quality: Option<(Instant, Result<glue_quality::Quality, String>)>,
     /// DescribeStreamSummary answers (`None`: the stream does not exist), reused for
     /// `SUMMARY_TTL`: the API allows 20 calls a second per account, shared with every tool.
     summaries: std::collections::HashMap<String, (Instant, Option<StreamStatus>)>,
@@ -385,8 +388,18 @@ impl Platform for AwsPlatform {
                 warnings.push(format!("tables added and updated by crawls not read: {e}"));
             }
         }
+        let quality = match self.data_quality().await {
+            Ok(quality) => quality,
+            Err(e) => {
+                warnings.push(format!("data quality not read: {e}"));
+                Vec::new()
+            }
+        };
         let databases = match self.catalog().await {
-            Ok(Some(db)) => vec![db],
+            Ok(Some(mut db)) => {
+                glue_quality::attach(&mut db, &quality);
+                vec![db]
+            }
             Ok(None) => {
                 let name = &self.settings.platform.glue.database;
                 warnings.push(format!("Glue database {name} not found: is the stack provisioned?"));

@@ -19,7 +19,7 @@ const SUMMARIES_PER_REFRESH: usize = 20;
 /// often: LookupEvents allows 2 calls a second per account, shared with the audit view and people.
 const AUDIT_ROW_TTL: Duration = Duration::from_secs(60);
 /// The catalog changes with crawls and ETL runs, hourly: reading it every few minutes is plenty.
-const CATALOG_TTL: Duration = Duration::from_secs(300);
+pub(super) const CATALOG_TTL: Duration = Duration::from_secs(300);
 
 impl AwsPlatform {
     /// Everything the overview shows, or the failure that kept every call of this refresh from
@@ -271,6 +271,12 @@ impl AwsPlatform {
             crawler_state: crawler.as_ref().map(|c| c.state.clone()).unwrap_or_else(|| "NOT FOUND".into()),
             crawler_last_status: crawler.as_ref().and_then(|c| c.last_status.clone()),
             crawler_last_crawl: crawler.as_ref().and_then(|c| c.last_crawl),
+            // Failures only: a Data Quality API this account or endpoint does not serve is said
+            // in `:glue`, not in every refresh.
+            quality_failures: match self.data_quality().await {
+                Ok(quality) => quality_failures(quality.iter().map(|(table, q)| (table.as_str(), q))),
+                Err(_) => Vec::new(),
+            },
         })
     }
 }

@@ -63,10 +63,13 @@ pub enum Fault {
     WorkflowFailure,
     /// The EMR cluster's Spark steps run out of memory: each fails, killed by YARN.
     SparkOom,
+    /// A producer sends events without a user id: the curated table fails its Data Quality
+    /// completeness rule.
+    BadRecords,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 7] = [
+    pub const ALL: [Fault; 8] = [
         Fault::ConsumerErrors,
         Fault::HotKey,
         Fault::TrafficSpike,
@@ -74,6 +77,7 @@ impl Fault {
         Fault::WarehouseLoad,
         Fault::WorkflowFailure,
         Fault::SparkOom,
+        Fault::BadRecords,
     ];
 
     pub fn name(self) -> &'static str {
@@ -85,6 +89,7 @@ impl Fault {
             Fault::WarehouseLoad => "warehouse-load",
             Fault::WorkflowFailure => "workflow-failure",
             Fault::SparkOom => "spark-oom",
+            Fault::BadRecords => "bad-records",
         }
     }
 

@@ -87,6 +87,72 @@ pub struct CatalogTable {
     /// Counted with GetPartitions up to [`PARTITIONS_COUNTED`]; `None` when not counted.
     pub partitions: Option<u64>,
     pub updated: Option<DateTime<Utc>>,
+    /// Its Glue Data Quality rulesets, each with its newest result.
+    pub quality: Vec<TableQuality>,
+}
+
+/// A Glue Data Quality ruleset of a table and its newest evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableQuality {
+    pub ruleset: String,
+    /// The newest result; `None` when the ruleset has not run.
+    pub result: Option<QualityResult>,
+}
+
+/// One evaluation of a ruleset: its score and the rules that did not pass.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QualityResult {
+    pub id: String,
+    /// The share of rules that passed, 0 to 1.
+    pub score: Option<f64>,
+    pub evaluated: Option<DateTime<Utc>>,
+    /// The rules evaluated.
+    pub rules: u32,
+    /// The rules that FAILED or ended in ERROR, with Glue's evaluation message.
+    pub failed: Vec<RuleOutcome>,
+}
+
+/// A rule that did not pass.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleOutcome {
+    /// The rule as written (`IsComplete "user_id"`).
+    pub rule: String,
+    /// FAIL or ERROR.
+    pub result: String,
+    pub message: Option<String>,
+}
+
+/// A table failing its ruleset, as the overview's Glue row says it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QualityFailure {
+    pub table: String,
+    pub ruleset: String,
+    pub score: Option<f64>,
+    /// The first rule that did not pass.
+    pub rule: RuleOutcome,
+}
+
+/// Every (table, ruleset) whose newest evaluation has a rule that did not pass.
+pub fn quality_failures<'a>(rulesets: impl IntoIterator<Item = (&'a str, &'a TableQuality)>) -> Vec<QualityFailure> {
+    rulesets
+        .into_iter()
+        .filter_map(|(table, q)| {
+            let result = q.result.as_ref()?;
+            Some(QualityFailure {
+                table: table.to_string(),
+                ruleset: q.ruleset.clone(),
+                score: result.score,
+                rule: result.failed.first()?.clone(),
+            })
+        })
+        .collect()
+}
+
+impl CatalogDatabase {
+    /// Every table failing one of its rulesets.
+    pub fn quality_failures(&self) -> Vec<QualityFailure> {
+        quality_failures(self.tables.iter().flat_map(|t| t.quality.iter().map(|q| (t.name.as_str(), q))))
+    }
 }
 
 /// A column of a catalog table ("string", "timestamp", "struct<…>", …).

@@ -233,6 +233,8 @@ pub struct GlueStatus {
     pub crawler_state: String,
     pub crawler_last_status: Option<String>,
     pub crawler_last_crawl: Option<DateTime<Utc>>,
+    /// Catalog tables failing their Glue Data Quality rulesets (newest evaluations).
+    pub quality_failures: Vec<super::glue::QualityFailure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

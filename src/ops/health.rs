@@ -333,6 +333,13 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
     if verdict.0 == Health::Ok && g.crawler_last_status.as_deref() == Some("FAILED") {
         return (Health::Warn, format!("crawler {} failed its last crawl", g.crawler), numbers);
     }
+    if let (Health::Ok, Some(f)) = (verdict.0, g.quality_failures.first()) {
+        let score = f.score.map(|s| format!(" (score {})", percent(s))).unwrap_or_default();
+        let why = f.rule.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
+        let reason =
+            format!("table {} fails its ruleset {}{score}: {} {}{why}", f.table, f.ruleset, f.rule.rule, f.rule.result);
+        return (Health::Warn, reason, numbers);
+    }
     (verdict.0, verdict.1, numbers)
 }
 

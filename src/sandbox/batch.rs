@@ -44,6 +44,9 @@ impl SimState {
                 _ => {}
             }
         }
+        if !succeeded.is_empty() {
+            self.evaluate_quality();
+        }
         for (input, started_ms) in succeeded {
             self.lake.curated_until_ms = self.lake.curated_until_ms.max(started_ms);
             self.lake.curated_bytes += input * 0.28;

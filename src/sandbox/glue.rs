@@ -78,6 +78,7 @@ impl SimState {
                 columns: super::engine::table_columns("events").unwrap_or_default(),
                 partitions: Some(self.partitions_through(g.curated_through_ms)),
                 updated: Some(time(g.curated_through_ms)),
+                quality: self.table_quality().into_iter().filter(|(t, _)| t == "events").map(|(_, q)| q).collect(),
             },
             CatalogTable {
                 name: "raw_events".into(),
@@ -87,6 +88,7 @@ impl SimState {
                 columns: super::engine::table_columns("raw_events").unwrap_or_default(),
                 partitions: Some(self.partitions_through(g.crawled_through_ms)),
                 updated: Some(time(g.crawled_through_ms)),
+                quality: Vec::new(),
             },
         ];
         GlueOverview {

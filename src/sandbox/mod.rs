@@ -12,6 +12,7 @@ mod glue;
 pub mod lake;
 mod logs;
 mod peek;
+mod quality;
 mod reshard;
 mod rng;
 mod sim;

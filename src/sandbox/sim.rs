@@ -91,6 +91,9 @@ impl SimState {
                 created_ms: now_ms,
                 crawled_through_ms: now_ms,
                 curated_through_ms: now_ms,
+                quality_runs: 0,
+                quality_evaluated_ms: None,
+                quality_bad: false,
             },
             redshift: RedshiftState {
                 name: p.redshift.name.clone(),
@@ -235,6 +238,10 @@ impl SimState {
                     "ModifyInstanceGroups",
                     self.emr.cluster_id.clone(),
                 )),
+                // The producer's deploy that dropped the field.
+                Fault::BadRecords => {
+                    Some(("ci-deployer", "lambda.amazonaws.com", "UpdateFunctionCode", "clickstream-producer".into()))
+                }
                 Fault::HotKey | Fault::TrafficSpike => None,
             };
             if let Some((user, source, name, resource)) = cause {

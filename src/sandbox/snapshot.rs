@@ -104,6 +104,7 @@ impl SimState {
             crawler_state: self.glue.crawler_state.clone(),
             crawler_last_status: self.glue.crawler_last_status.clone(),
             crawler_last_crawl: self.glue.crawler_last_crawl_ms.map(time),
+            quality_failures: quality_failures(self.table_quality().iter().map(|(t, q)| (t.as_str(), q))),
         };
         let average = |m: &MinuteMetrics, sum: f64| if m.samples > 0.0 { sum / m.samples } else { 0.0 };
         let recent: Vec<&MinuteMetrics> = self.minutes.iter().rev().take(HISTORY_MINUTES).rev().collect();

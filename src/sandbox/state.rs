@@ -205,6 +205,14 @@ pub struct GlueState {
     /// successful crawl, the curated zone's up to the last successful ETL run.
     pub crawled_through_ms: i64,
     pub curated_through_ms: i64,
+    /// The curated table's Data Quality ruleset: evaluations so far, the newest's time, and
+    /// whether it failed (absent from states saved before it).
+    #[serde(default)]
+    pub quality_runs: u32,
+    #[serde(default)]
+    pub quality_evaluated_ms: Option<i64>,
+    #[serde(default)]
+    pub quality_bad: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -207,7 +207,7 @@ fn draw_catalog(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines = vec![Line::styled(
-        format!("{:<16}{:<9}{:<11}{}", "TABLE", "FORMAT", "PARTITIONS", "LOCATION"),
+        format!("{:<16}{:<9}{:<11}{:<10}{}", "TABLE", "FORMAT", "PARTITIONS", "QUALITY", "LOCATION"),
         Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
     )];
     let tables = data.databases.iter().flat_map(|d| d.tables.iter());
@@ -225,19 +225,44 @@ fn draw_catalog(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::styled(
             format!(
-                "{:<16}{:<9}{:<11}{}",
+                "{:<16}{:<9}{:<11}{:<10}{}",
                 clip(&t.name, 15),
                 t.format.as_deref().map(|f| clip(f, 8)).unwrap_or_default(),
                 partitions,
+                quality(t),
                 t.location.as_deref().map(sanitize).unwrap_or_default()
             ),
             style,
         ));
+        // Each rule a ruleset's newest evaluation failed, under its table.
+        for q in &t.quality {
+            for rule in q.result.iter().flat_map(|r| r.failed.iter()) {
+                let message = rule.message.as_deref().map(|m| format!(": {}", sanitize(m))).unwrap_or_default();
+                lines.push(Line::styled(
+                    format!("  ✗ {} {} {}{message}", sanitize(&q.ruleset), sanitize(&rule.rule), rule.result),
+                    Style::new().fg(theme.warn),
+                ));
+            }
+        }
     }
     if data.databases.iter().all(|d| d.tables.is_empty()) {
         lines.push(Line::styled("No tables: has the crawler run?", dim(theme)));
     }
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
+}
+
+/// A table's Data Quality in a few characters: the worst ruleset's newest score, marked.
+fn quality(t: &crate::model::CatalogTable) -> String {
+    let results: Vec<&crate::model::QualityResult> = t.quality.iter().filter_map(|q| q.result.as_ref()).collect();
+    let worst = results.iter().min_by(|a, b| a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)));
+    match worst {
+        None if t.quality.is_empty() => "—".into(),
+        None => "not run".into(),
+        Some(r) => {
+            let mark = if r.failed.is_empty() { "✓" } else { "✗" };
+            format!("{mark} {}", r.score.map(format::percent).unwrap_or_else(|| "?".into()))
+        }
+    }
 }
 
 /// A run's glyph in the timeline and its colour: the glyph alone tells the state apart.
