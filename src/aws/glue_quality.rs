@@ -114,7 +114,7 @@ impl AwsPlatform {
             return quality.map_err(|e| PlatformError::failed("Glue Data Quality", e));
         }
         let quality = self.read_data_quality().await;
-        let cached = quality.as_ref().map(Clone::clone).map_err(ToString::to_string);
+        let cached = quality.clone().map_err(|e| e.to_string());
         self.state().quality = Some((Instant::now(), cached));
         quality
     }
