@@ -154,3 +154,35 @@ async fn a_profile_without_emr_shows_no_such_layer() {
     let overview = s.emr().await.unwrap();
     assert!(overview.clusters.is_empty() && overview.warnings.is_empty());
 }
+
+#[tokio::test]
+async fn a_serverless_application_runs_the_hourly_job_and_spark_oom_fails_it() {
+    let mut loaded = support::sandbox_settings();
+    loaded.settings.platform.emr.mode = EmrMode::Serverless;
+    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
+    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
+    snapshot(&s).await;
+    s.with_model(|m| m.set_fault(Fault::SparkOom, true)).unwrap();
+    pass(&s, &clock, 46).await;
+    let overview = s.emr().await.unwrap();
+    assert!(overview.clusters.is_empty() && overview.warnings.is_empty(), "{overview:?}");
+    let app = &overview.applications[0];
+    assert_eq!((app.name.as_str(), app.state.as_str()), ("clickstream-spark", "STARTED"));
+    assert_eq!(app.job_runs[0].state, "RUNNING");
+    pass(&s, &clock, 4).await;
+    let (health, reason) = processing(&loaded, &snapshot(&s).await);
+    assert_eq!(health, Health::Critical, "{reason}");
+    assert!(
+        reason.contains("job run compact-curated FAILED") && reason.contains("Container killed by YARN"),
+        "{reason}"
+    );
+
+    s.with_model(|m| m.set_fault(Fault::SparkOom, false)).unwrap();
+    pass(&s, &clock, 70).await;
+    let (health, reason) = processing(&loaded, &snapshot(&s).await);
+    assert_eq!(health, Health::Ok, "{reason}");
+    assert!(reason.contains("SUCCESS"), "{reason}");
+    // 15 idle minutes after its run the application has stopped.
+    pass(&s, &clock, 30).await;
+    assert_eq!(s.emr().await.unwrap().applications[0].state, "STOPPED");
+}

@@ -16,14 +16,14 @@ use crate::settings::Settings;
 /// Steps kept (two days of hourly compactions and some by hand).
 const STEPS_KEPT: usize = 60;
 /// The minute of each hour the scheduler adds its step.
-const SCHEDULED_MINUTE: i64 = 45;
+pub(super) const SCHEDULED_MINUTE: i64 = 45;
 /// Who adds the hourly step, in CloudTrail.
-const SCHEDULER: &str = "airflow-scheduler";
+pub(super) const SCHEDULER: &str = "airflow-scheduler";
 const EMR: &str = "elasticmapreduce.amazonaws.com";
-const HOUR_MS: i64 = 3_600_000;
+pub(super) const HOUR_MS: i64 = 3_600_000;
 /// How long a step runs when it succeeds, and when the `spark-oom` fault kills it.
-const STEP_MS: i64 = 7 * 60_000;
-const OOM_AFTER_MS: i64 = 3 * 60_000;
+pub(super) const STEP_MS: i64 = 7 * 60_000;
+pub(super) const OOM_AFTER_MS: i64 = 3 * 60_000;
 const OOM_REASON: &str = "Container killed by YARN for exceeding memory limits";
 const OOM_MESSAGE: &str =
     "Exception in thread \"main\" org.apache.spark.SparkException: Job aborted due to stage failure: \
@@ -132,6 +132,7 @@ impl SimState {
 
     /// Adds the hour's scheduled step when its minute comes, and moves the steps on.
     pub(super) fn emr_step(&mut self, settings: &Settings) {
+        self.serverless_step(settings);
         self.emr_setup(settings);
         if self.emr.cluster_id.is_empty() || !is_alive(&self.emr.state) {
             return;
@@ -200,7 +201,7 @@ impl SimState {
             name: e.name.clone(),
             state: e.state.clone(),
             state_reason: e.state_reason.clone(),
-            release: Some("emr-7.5.0".into()),
+            release: Some(crate::provision::template::SPARK_RELEASE.into()),
             applications: vec!["Spark".into(), "Hadoop".into(), "Hive".into()],
             instance_groups: vec![
                 group("ig-MASTER01", "Primary", "MASTER", "m5.xlarge", 1),
@@ -253,6 +254,7 @@ impl SimState {
             cost_per_hour: emr.cost_per_hour,
             idle_warn_minutes: emr.idle_warn_minutes,
         };
+        status.applications.extend(self.application_health(settings));
         if emr.mode == EmrMode::Cluster && self.exists() && is_alive(&self.emr.state) && self.emr.name == emr.name {
             let hour_ago = self.now_ms - HOUR_MS;
             let count = |f: &dyn Fn(&SimStep) -> bool| Some(self.emr.steps.iter().filter(|s| f(s)).count() as f64);
@@ -280,10 +282,10 @@ impl SimState {
                 overview.clusters.extend(self.emr_cluster(&self.emr.cluster_id));
             }
             EmrMode::Cluster => overview.warnings.push(format!("no live EMR cluster named {}", emr.name)),
-            EmrMode::Serverless => overview.warnings.push(format!(
-                "EMR Serverless application {} not found: the sandbox runs an EMR cluster (mode = \"cluster\")",
-                emr.name
-            )),
+            EmrMode::Serverless => match self.serverless_application(settings) {
+                Some(application) => overview.applications.push(application),
+                None => overview.warnings.push(format!("EMR Serverless application {} not found", emr.name)),
+            },
         }
         overview
     }
@@ -346,7 +348,7 @@ impl SimState {
 }
 
 /// FNV-1a: a stable 64-bit hash for the sandbox's made-up ids.
-fn fnv(text: &str) -> u64 {
+pub(super) fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 

@@ -7,6 +7,7 @@ mod batch;
 mod changes;
 pub mod clock;
 mod emr;
+mod emr_serverless;
 pub mod engine;
 mod glue;
 pub mod lake;

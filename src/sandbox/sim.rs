@@ -121,6 +121,7 @@ impl SimState {
             clock: None,
             workflow: Default::default(),
             emr: Default::default(),
+            serverless: Default::default(),
         };
         let (minute, every) = schedule_minutes(&p.glue.schedule);
         state.glue.job_minute = minute;

@@ -45,6 +45,9 @@ pub struct SimState {
     /// The EMR cluster and its steps (absent from states saved before it).
     #[serde(default)]
     pub emr: super::emr::EmrState,
+    /// The EMR Serverless application and its job runs (absent from states saved before it).
+    #[serde(default)]
+    pub serverless: super::emr_serverless::ServerlessState,
 }
 
 /// Model time at a moment of the clock, and how fast it runs from there.

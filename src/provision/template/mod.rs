@@ -15,6 +15,7 @@ mod watch;
 use serde_json::{json, Map, Value};
 
 pub use orchestration::NIGHTLY_STATES;
+pub use processing::RELEASE as SPARK_RELEASE;
 
 use crate::settings::Settings;
 
