@@ -166,7 +166,7 @@ impl SimState {
             WAIT_FOR_CRAWLER => {
                 if self.glue.crawler_state != "READY" {
                     self.workflow.executions[i].next_ms = now + CRAWLER_POLL_MS;
-                } else if self.glue.crawler_last_status.as_deref() == Some("FAILED") {
+                } else if matches!(self.glue.crawler_last_status.as_deref(), Some("FAILED" | "CANCELLED")) {
                     let cause = format!(
                         "crawler {} failed its crawl: {}",
                         self.glue.crawler,

@@ -17,6 +17,9 @@ pub const NIGHTLY_STATES: [&str; 7] =
     ["StartCrawler", "WaitForCrawler", "GetCrawler", "CrawlerDone?", "RunCurateJob", "Done", "CrawlerFailed"];
 /// Seconds between two looks at the crawler.
 const CRAWLER_POLL_SECONDS: u32 = 30;
+/// The whole run may take this long before it ends TIMED_OUT: the crawl, a wait of
+/// `BUSY_JOB_RETRY_SECONDS` for a busy job, and the job's own 60-minute timeout fit well inside.
+pub const NIGHTLY_TIMEOUT_SECONDS: u32 = 3 * 3600;
 /// Before the one retry of a curate run refused because another run is going (the hourly trigger's).
 const BUSY_JOB_RETRY_SECONDS: u32 = 600;
 
@@ -36,6 +39,8 @@ pub fn add(b: &mut Builder) {
             json!({"Effect": "Allow", "Action": ["glue:StartCrawler", "glue:GetCrawler"], "Resource": glue(&format!("crawler/{crawler}"))}),
             json!({"Effect": "Allow", "Action": ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"],
                    "Resource": glue(&format!("job/{job}"))}),
+            // Its executions' data is encrypted with the platform's key.
+            json!({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": arn("DataKey")}),
             // Log delivery (vended logs) and X-Ray take no resource-level permissions.
             json!({"Effect": "Allow", "Action": ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
                                                  "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
@@ -70,6 +75,11 @@ pub fn add(b: &mut Builder) {
                 "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": arn("NightlyLogGroup")}}],
             },
             "TracingConfiguration": {"Enabled": true},
+            "EncryptionConfiguration": {
+                "Type": "CUSTOMER_MANAGED_KMS_KEY",
+                "KmsKeyId": arn("DataKey"),
+                "KmsDataKeyReusePeriodSeconds": 300,
+            },
             "Tags": b.tags("orchestration"),
         }}),
     );
@@ -80,7 +90,11 @@ pub fn add(b: &mut Builder) {
         "EventBridge starts the nightly state machine on its schedule",
         json!({"Service": "events.amazonaws.com"}),
         this_account(),
-        vec![json!({"Effect": "Allow", "Action": "states:StartExecution", "Resource": r("NightlyStateMachine")})],
+        vec![
+            json!({"Effect": "Allow", "Action": "states:StartExecution", "Resource": r("NightlyStateMachine")}),
+            // The input of an execution of an encrypted state machine is encrypted by its caller.
+            json!({"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": arn("DataKey")}),
+        ],
     );
     b.add(
         "NightlySchedule",
@@ -123,6 +137,7 @@ fn definition(crawler: &str, job: &str) -> Value {
     json!({
         "Comment": "Nightly: crawl the raw zone, wait for the crawler, then run the curate job",
         "StartAt": start,
+        "TimeoutSeconds": NIGHTLY_TIMEOUT_SECONDS,
         "States": {
             start: {
                 "Type": "Task",
@@ -144,7 +159,9 @@ fn definition(crawler: &str, job: &str) -> Value {
                 "Type": "Choice",
                 "Choices": [
                     {"Not": {"Variable": "$.Crawler.State", "StringEquals": "READY"}, "Next": wait},
-                    {"Variable": "$.Crawler.LastCrawl.Status", "StringEquals": "FAILED", "Next": crawl_failed}
+                    {"Variable": "$.Crawler.LastCrawl.Status", "StringEquals": "FAILED", "Next": crawl_failed},
+                    // A cancelled crawl leaves the catalog half-updated: the job would curate on it.
+                    {"Variable": "$.Crawler.LastCrawl.Status", "StringEquals": "CANCELLED", "Next": crawl_failed}
                 ],
                 "Default": run_job
             },
@@ -160,7 +177,7 @@ fn definition(crawler: &str, job: &str) -> Value {
             crawl_failed: {
                 "Type": "Fail",
                 "Error": "CrawlerFailed",
-                "Cause": "the raw-zone crawler's last crawl failed: see its log in /aws-glue/crawlers"
+                "Cause": "the raw-zone crawler's last crawl failed or was cancelled: see its log in /aws-glue/crawlers"
             }
         }
     })

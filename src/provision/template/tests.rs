@@ -447,6 +447,8 @@ fn the_nightly_roles_are_scoped_to_the_crawler_the_job_and_the_state_machine() {
         if actions.contains("glue:StartCrawler") {
             assert_eq!(resource, format!("{glue}:crawler/acme-raw"));
             assert_eq!(statement["Action"], serde_json::json!(["glue:StartCrawler", "glue:GetCrawler"]));
+        } else if actions.contains("kms:") {
+            assert_eq!(statement["Resource"]["Fn::GetAtt"][0], "DataKey", "the platform's key only");
         } else if actions.contains("glue:") {
             assert_eq!(resource, format!("{glue}:job/acme-curate"));
             for action in ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"] {
@@ -460,7 +462,14 @@ fn the_nightly_roles_are_scoped_to_the_crawler_the_job_and_the_state_machine() {
         }
     }
     let start = statements(&t, "NightlyScheduleRole");
-    assert_eq!(start.len(), 1);
+    assert_eq!(start.len(), 2);
+    assert_eq!(
+        (start[1]["Action"].as_str(), start[1]["Resource"]["Fn::GetAtt"][0].as_str()),
+        (Some("kms:GenerateDataKey"), Some("DataKey"))
+    );
+    let machine = &t.resources()["NightlyStateMachine"]["Properties"];
+    assert_eq!(machine["EncryptionConfiguration"]["Type"], "CUSTOMER_MANAGED_KMS_KEY");
+    assert_eq!(machine["EncryptionConfiguration"]["KmsKeyId"]["Fn::GetAtt"][0], "DataKey");
     assert_eq!(
         (start[0]["Action"].as_str(), start[0]["Resource"]["Ref"].as_str()),
         (Some("states:StartExecution"), Some("NightlyStateMachine"))
