@@ -62,15 +62,7 @@ impl AwsPlatform {
         store: &MetricStore,
         now_s: i64,
     ) -> Result<ProcessingStatus, PlatformError> {
-        let emr = &self.settings.platform.emr;
-        let mut status = ProcessingStatus {
-            mode: emr.mode,
-            name: emr.name.clone(),
-            clusters: Vec::new(),
-            applications: Vec::new(),
-            cost_per_hour: emr.cost_per_hour,
-            idle_warn_minutes: emr.idle_warn_minutes,
-        };
+        let mut status = self.settings.platform.emr.empty_status();
         let latest = |k: &SeriesKey| store.latest(k, now_s);
         match watched {
             WatchedEmr::Off => {}

@@ -246,14 +246,7 @@ impl SimState {
         if emr.mode == EmrMode::Off {
             return None;
         }
-        let mut status = ProcessingStatus {
-            mode: emr.mode,
-            name: emr.name.clone(),
-            clusters: Vec::new(),
-            applications: Vec::new(),
-            cost_per_hour: emr.cost_per_hour,
-            idle_warn_minutes: emr.idle_warn_minutes,
-        };
+        let mut status = emr.empty_status();
         status.applications.extend(self.application_health(settings));
         if emr.mode == EmrMode::Cluster && self.exists() && is_alive(&self.emr.state) && self.emr.name == emr.name {
             let hour_ago = self.now_ms - HOUR_MS;

@@ -205,6 +205,20 @@ pub struct EmrSettings {
     pub steps: std::collections::BTreeMap<String, crate::model::StepSpec>,
 }
 
+impl EmrSettings {
+    /// The Processing layer as the profile frames it, with nothing read yet.
+    pub fn empty_status(&self) -> crate::model::ProcessingStatus {
+        crate::model::ProcessingStatus {
+            mode: self.mode,
+            name: self.name.clone(),
+            clusters: Vec::new(),
+            applications: Vec::new(),
+            cost_per_hour: self.cost_per_hour,
+            idle_warn_minutes: self.idle_warn_minutes,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSettings {
