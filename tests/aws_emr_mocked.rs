@@ -31,6 +31,18 @@ fn step(id: &str, state: StepState, failure: Option<FailureDetails>) -> StepSumm
     StepSummary::builder().id(id).name("compact-curated").status(status).build()
 }
 
+fn reads_steps() -> ListStepsOutput {
+    let failure = FailureDetails::builder()
+        .reason("Container killed by YARN \u{1b}[31mfor exceeding memory limits")
+        .message("ExecutorLostFailure")
+        .log_file("s3://logs/j-2AXXXXXXGAPLF/steps/s-FAILED/stderr.gz")
+        .build();
+    ListStepsOutput::builder()
+        .steps(step("s-RUNNING", StepState::Running, None))
+        .steps(step("s-FAILED", StepState::Failed, Some(failure)))
+        .build()
+}
+
 fn reads() -> Vec<Rule> {
     let cluster = mock!(Client::describe_cluster).then_output(|| {
         let status = ClusterStatus::builder().state(ClusterState::Running).build();
@@ -38,17 +50,7 @@ fn reads() -> Vec<Rule> {
         DescribeClusterOutput::builder().cluster(cluster).build()
     });
     let groups = mock!(Client::list_instance_groups).then_output(|| ListInstanceGroupsOutput::builder().build());
-    let steps = mock!(Client::list_steps).then_output(|| {
-        let failure = FailureDetails::builder()
-            .reason("Container killed by YARN \u{1b}[31mfor exceeding memory limits")
-            .message("ExecutorLostFailure")
-            .log_file("s3://logs/j-2AXXXXXXGAPLF/steps/s-FAILED/stderr.gz")
-            .build();
-        ListStepsOutput::builder()
-            .steps(step("s-RUNNING", StepState::Running, None))
-            .steps(step("s-FAILED", StepState::Failed, Some(failure)))
-            .build()
-    });
+    let steps = mock!(Client::list_steps).then_output(reads_steps);
     vec![cluster, groups, steps]
 }
 
@@ -72,7 +74,16 @@ fn cancel() -> EmrArgs {
 
 #[tokio::test]
 async fn a_failed_step_says_why_and_where_its_log_is_without_raw_escapes() {
-    let client = mock_client!(aws_sdk_emr, RuleMode::MatchAny, &reads());
+    // EMR filters by state: what it answers to a request for FAILED and INTERRUPTED steps.
+    let filtered = mock!(Client::list_steps)
+        .match_requests(|r| r.step_states() == [StepState::Failed, StepState::Interrupted])
+        .then_output(|| {
+            let all = reads_steps();
+            ListStepsOutput::builder().steps(all.steps()[1].clone()).build()
+        });
+    let mut rules = vec![filtered];
+    rules.extend(reads());
+    let client = mock_client!(aws_sdk_emr, RuleMode::MatchAny, &rules);
     let args = EmrArgs {
         action: Some(EmrCommand::Steps { cluster_id: CLUSTER.into(), failed: true, json: false }),
         json: false,
@@ -115,4 +126,57 @@ async fn a_running_step_is_cancelled_and_emrs_refusal_is_an_error() {
         "{}",
         failure.message()
     );
+}
+
+/// A cluster that runs instance fleets (ListInstanceGroups refuses those): its fleets are read
+/// with ListInstanceFleets and shown as its groups, capacity in units.
+#[tokio::test]
+async fn a_cluster_of_instance_fleets_is_listed_with_its_fleets() {
+    use aws_sdk_emr::operation::list_clusters::ListClustersOutput;
+    use aws_sdk_emr::operation::list_instance_fleets::ListInstanceFleetsOutput;
+    use aws_sdk_emr::types::{
+        ClusterSummary, InstanceCollectionType, InstanceFleet, InstanceFleetState, InstanceFleetStatus,
+        InstanceFleetType, InstanceTypeSpecification,
+    };
+    let listed = mock!(Client::list_clusters).then_output(|| {
+        let status = ClusterStatus::builder().state(ClusterState::Waiting).build();
+        ListClustersOutput::builder()
+            .clusters(ClusterSummary::builder().id(CLUSTER).name("spark").status(status).build())
+            .build()
+    });
+    let cluster = mock!(Client::describe_cluster).then_output(|| {
+        let status = ClusterStatus::builder().state(ClusterState::Waiting).build();
+        let cluster = Cluster::builder()
+            .id(CLUSTER)
+            .name("spark")
+            .status(status)
+            .instance_collection_type(InstanceCollectionType::InstanceFleet)
+            .build();
+        DescribeClusterOutput::builder().cluster(cluster).build()
+    });
+    let fleets = mock!(Client::list_instance_fleets).then_output(|| {
+        let fleet = InstanceFleet::builder()
+            .id("if-1")
+            .name("Core")
+            .instance_fleet_type(InstanceFleetType::Core)
+            .target_on_demand_capacity(2)
+            .target_spot_capacity(4)
+            .provisioned_on_demand_capacity(2)
+            .provisioned_spot_capacity(1)
+            .instance_type_specifications(InstanceTypeSpecification::builder().instance_type("r5.2xlarge").build())
+            .instance_type_specifications(InstanceTypeSpecification::builder().instance_type("r5a.2xlarge").build())
+            .status(InstanceFleetStatus::builder().state(InstanceFleetState::Resizing).build())
+            .build();
+        ListInstanceFleetsOutput::builder().instance_fleets(fleet).build()
+    });
+    let steps = mock!(Client::list_steps).then_output(|| ListStepsOutput::builder().build());
+    let groups = mock!(Client::list_instance_groups).then_output(|| ListInstanceGroupsOutput::builder().build());
+    let client = mock_client!(aws_sdk_emr, RuleMode::MatchAny, [&listed, &cluster, &fleets, &steps, &groups]);
+    let (out, _dir) = run(client, EmrArgs { action: None, json: true }).await;
+    let json: serde_json::Value = serde_json::from_str(&out.expect("emr")).expect("JSON");
+    let group = &json["clusters"][0]["cluster"]["instance_groups"][0];
+    assert_eq!(group["role"], "CORE");
+    assert_eq!(group["instance_type"], "r5.2xlarge|r5a.2xlarge");
+    assert_eq!((group["requested"].as_u64(), group["running"].as_u64()), (Some(6), Some(3)));
+    assert_eq!(groups.num_calls(), 0, "ListInstanceGroups is not asked of a fleet cluster");
 }

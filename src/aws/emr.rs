@@ -3,7 +3,9 @@
 //! Their health comes from CloudWatch (`AWS/ElasticMapReduce`) in the overview's one
 //! GetMetricData call.
 
-use aws_sdk_emr::types::{ActionOnFailure, ClusterState, HadoopJarStepConfig, StepConfig, StepState, StepSummary};
+use aws_sdk_emr::types::{
+    ActionOnFailure, ClusterState, HadoopJarStepConfig, InstanceCollectionType, StepConfig, StepState, StepSummary,
+};
 use aws_sdk_emr::Client;
 
 use super::errors::{code, platform_error};
@@ -29,9 +31,10 @@ pub async fn clusters_named(client: &Client, name: &str) -> Result<Vec<String>, 
             .await
             .map_err(|e| platform_error("EMR ListClusters", e))?;
         let named = out.clusters().iter().filter(|c| c.name() == Some(name));
-        found.extend(
-            named.filter_map(|c| Some((c.id()?.to_string(), utc(c.status()?.timeline()?.creation_date_time())))),
-        );
+        found.extend(named.filter_map(|c| {
+            let created = c.status().and_then(|s| s.timeline()).and_then(|t| t.creation_date_time());
+            Some((c.id()?.to_string(), utc(created)))
+        }));
         marker = out.marker().map(String::from);
         if marker.is_none() {
             break;
@@ -41,9 +44,15 @@ pub async fn clusters_named(client: &Client, name: &str) -> Result<Vec<String>, 
     Ok(found.into_iter().map(|(id, _)| id).collect())
 }
 
-/// One cluster with its instance groups; `None` when there is no such cluster. `idle_since` is
-/// left for the caller, who knows its steps.
-pub async fn cluster(client: &Client, id: &str) -> Result<Option<EmrCluster>, PlatformError> {
+/// An EMR enum or id as text safe for a terminal (an unknown enum value carries EMR's text).
+fn text(value: Option<&str>) -> String {
+    sanitize(value.unwrap_or_default())
+}
+
+/// One cluster, its instance groups not yet read; `None` when there is no such cluster. The
+/// second value says whether it runs instance fleets (ListInstanceFleets) rather than groups.
+/// `idle_since` is left for the caller, who knows its steps.
+pub async fn cluster(client: &Client, id: &str) -> Result<Option<(EmrCluster, bool)>, PlatformError> {
     let out = match client.describe_cluster().cluster_id(id).send().await {
         Ok(out) => out,
         Err(e) if matches!(code(&e), Some("InvalidRequestException" | "NoSuchCluster")) => return Ok(None),
@@ -52,66 +61,97 @@ pub async fn cluster(client: &Client, id: &str) -> Result<Option<EmrCluster>, Pl
     let Some(c) = out.cluster() else { return Ok(None) };
     let status = c.status();
     let timeline = status.and_then(|s| s.timeline());
-    let groups = client
-        .list_instance_groups()
-        .cluster_id(id)
-        .send()
-        .await
-        .map_err(|e| platform_error("EMR ListInstanceGroups", e))?;
-    let instance_groups = groups
-        .instance_groups()
-        .iter()
-        .map(|g| InstanceGroup {
-            id: g.id().unwrap_or_default().to_string(),
-            name: sanitize(g.name().unwrap_or_default()),
-            role: g.instance_group_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
-            instance_type: sanitize(g.instance_type().unwrap_or_default()),
-            requested: g.requested_instance_count().unwrap_or(0).max(0) as u32,
-            running: g.running_instance_count().unwrap_or(0).max(0) as u32,
-            state: g.status().and_then(|s| s.state()).map(|s| s.as_str().to_string()).unwrap_or_default(),
-        })
-        .collect();
-    Ok(Some(EmrCluster {
-        id: c.id().unwrap_or(id).to_string(),
-        name: sanitize(c.name().unwrap_or_default()),
-        state: status.and_then(|s| s.state()).map(|s| s.as_str().to_string()).unwrap_or_default(),
+    let fleets = c.instance_collection_type() == Some(&InstanceCollectionType::InstanceFleet);
+    let cluster = EmrCluster {
+        id: text(c.id().or(Some(id))),
+        name: text(c.name()),
+        state: text(status.and_then(|s| s.state()).map(|s| s.as_str())),
         state_reason: status.and_then(|s| s.state_change_reason()).and_then(|r| r.message()).map(sanitize),
         release: c.release_label().map(sanitize),
         applications: c.applications().iter().filter_map(|a| a.name()).map(sanitize).collect(),
-        instance_groups,
+        instance_groups: Vec::new(),
         created: utc(timeline.and_then(|t| t.creation_date_time())),
         ready: utc(timeline.and_then(|t| t.ready_date_time())),
         log_uri: c.log_uri().map(sanitize),
         termination_protected: c.termination_protected().unwrap_or(false),
         idle_since: None,
-    }))
+    };
+    Ok(Some((cluster, fleets)))
+}
+
+/// A cluster's instance groups (ListInstanceGroups), or its instance fleets as groups
+/// (ListInstanceFleets: capacity in units, on-demand and spot together).
+pub async fn instance_groups(client: &Client, id: &str, fleets: bool) -> Result<Vec<InstanceGroup>, PlatformError> {
+    let count = |n: Option<i32>| n.unwrap_or(0).max(0) as u32;
+    if fleets {
+        let out = client
+            .list_instance_fleets()
+            .cluster_id(id)
+            .send()
+            .await
+            .map_err(|e| platform_error("EMR ListInstanceFleets", e))?;
+        return Ok(out
+            .instance_fleets()
+            .iter()
+            .map(|f| {
+                let types: Vec<&str> =
+                    f.instance_type_specifications().iter().filter_map(|t| t.instance_type()).collect();
+                InstanceGroup {
+                    id: text(f.id()),
+                    name: text(f.name()),
+                    role: text(f.instance_fleet_type().map(|t| t.as_str())),
+                    instance_type: sanitize(&types.join("|")),
+                    requested: count(f.target_on_demand_capacity()) + count(f.target_spot_capacity()),
+                    running: count(f.provisioned_on_demand_capacity()) + count(f.provisioned_spot_capacity()),
+                    state: text(f.status().and_then(|s| s.state()).map(|s| s.as_str())),
+                }
+            })
+            .collect());
+    }
+    let out = client
+        .list_instance_groups()
+        .cluster_id(id)
+        .send()
+        .await
+        .map_err(|e| platform_error("EMR ListInstanceGroups", e))?;
+    Ok(out
+        .instance_groups()
+        .iter()
+        .map(|g| InstanceGroup {
+            id: text(g.id()),
+            name: text(g.name()),
+            role: text(g.instance_group_type().map(|t| t.as_str())),
+            instance_type: text(g.instance_type()),
+            requested: count(g.requested_instance_count()),
+            running: count(g.running_instance_count()),
+            state: text(g.status().and_then(|s| s.state()).map(|s| s.as_str())),
+        })
+        .collect())
 }
 
 fn step(s: &StepSummary) -> EmrStep {
     let status = s.status();
     let timeline = status.and_then(|s| s.timeline());
-    let state = status.and_then(|s| s.state()).map(|s| s.as_str().to_string()).unwrap_or_default();
-    let failure = status.and_then(|s| s.failure_details()).map(|f| StepFailure {
-        reason: f.reason().map(sanitize),
-        message: f.message().map(sanitize),
-        log_file: f.log_file().map(sanitize),
-    });
-    let failed = matches!(state.as_str(), "FAILED" | "INTERRUPTED");
-    EmrStep {
-        id: s.id().unwrap_or_default().to_string(),
-        name: sanitize(s.name().unwrap_or_default()),
+    let mut step = EmrStep {
+        id: text(s.id()),
+        name: text(s.name()),
+        state: text(status.and_then(|s| s.state()).map(|s| s.as_str())),
         created: utc(timeline.and_then(|t| t.creation_date_time())),
         started: utc(timeline.and_then(|t| t.start_date_time())),
         ended: utc(timeline.and_then(|t| t.end_date_time())),
-        action_on_failure: s.action_on_failure().map(|a| a.as_str().to_string()),
-        // A failed step without details still says it failed; details on others are noise.
-        failure: if failed {
-            Some(failure.unwrap_or(StepFailure { reason: None, message: None, log_file: None }))
-        } else {
-            None
-        },
-        state,
+        action_on_failure: s.action_on_failure().map(|a| sanitize(a.as_str())),
+        failure: None,
+    };
+    // A failed step without details still says it failed; details on others are noise.
+    if step.is_failed() {
+        let details = status.and_then(|s| s.failure_details());
+        step.failure = Some(StepFailure {
+            reason: details.and_then(|f| f.reason()).map(sanitize),
+            message: details.and_then(|f| f.message()).map(sanitize),
+            log_file: details.and_then(|f| f.log_file()).map(sanitize),
+        });
     }
+    step
 }
 
 /// A cluster's newest steps (at most [`STEPS_READ`]), newest first; `failed_only`: FAILED and
@@ -150,6 +190,10 @@ pub async fn add_step(client: &Client, cluster_id: &str, spec: &StepSpec) -> Res
         .action_on_failure(ActionOnFailure::from(spec.action_on_failure.as_str()))
         .hadoop_jar_step(jar)
         .build();
+    // The steps there before the call: a step of the same name (the scheduler's hourly one) added
+    // by someone else meanwhile is not taken for this one when the answer is lost.
+    let before: Vec<String> =
+        steps(client, cluster_id, false).await?.unwrap_or_default().into_iter().map(|s| s.id).collect();
     let called_at = chrono::Utc::now() - chrono::Duration::seconds(5);
     let sent = client
         .add_job_flow_steps()
@@ -163,7 +207,9 @@ pub async fn add_step(client: &Client, cluster_id: &str, spec: &StepSpec) -> Res
         .map_err(|e| landed::failed(api, e));
     let read_back = async {
         let steps = steps(client, cluster_id, false).await?.unwrap_or_default();
-        let added = steps.into_iter().find(|s| s.name == spec.name && s.created.is_some_and(|t| t >= called_at));
+        let added = steps
+            .into_iter()
+            .find(|s| s.name == spec.name && !before.contains(&s.id) && s.created.is_some_and(|t| t >= called_at));
         Ok(match added {
             Some(step) => {
                 ReadBack::Landed(step.id.clone(), format!("step {} {} is {}", step.id, step.name, step.state))
@@ -226,7 +272,7 @@ pub async fn terminate(client: &Client, cluster_id: &str) -> Result<Applied, Pla
         .map(|_| ())
         .map_err(|e| landed::failed(api, e));
     let read_back = async {
-        let state = cluster(client, cluster_id).await?.map(|c| c.state).unwrap_or_else(|| "gone".into());
+        let state = cluster(client, cluster_id).await?.map(|(c, _)| c.state).unwrap_or_else(|| "gone".into());
         Ok(if matches!(state.as_str(), "TERMINATING" | "TERMINATED" | "gone") {
             ReadBack::Landed((), format!("{cluster_id} is {state}"))
         } else {

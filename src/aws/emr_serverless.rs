@@ -34,9 +34,9 @@ pub async fn applications_named(client: &Client, name: &str) -> Result<Vec<EmrAp
 
 fn application(a: &ApplicationSummary) -> EmrApplication {
     EmrApplication {
-        id: a.id().to_string(),
+        id: sanitize(a.id()),
         name: sanitize(a.name().unwrap_or_default()),
-        state: a.state().as_str().to_string(),
+        state: sanitize(a.state().as_str()),
         release: Some(sanitize(a.release_label())),
         kind: Some(sanitize(a.r#type())),
         job_runs: Vec::new(),
@@ -45,9 +45,9 @@ fn application(a: &ApplicationSummary) -> EmrApplication {
 
 fn job_run(r: &JobRunSummary) -> EmrJobRun {
     EmrJobRun {
-        id: r.id().to_string(),
+        id: sanitize(r.id()),
         name: r.name().map(sanitize),
-        state: r.state().as_str().to_string(),
+        state: sanitize(r.state().as_str()),
         state_details: Some(sanitize(r.state_details())).filter(|d| !d.is_empty()),
         created: utc(Some(r.created_at())),
         updated: utc(Some(r.updated_at())),

@@ -48,13 +48,8 @@ async fn rulesets(client: &Client, database: &str) -> Result<Vec<(String, String
     }
 }
 
-/// The newest result of each of `rulesets` on `table`.
-async fn newest(
-    client: &Client,
-    database: &str,
-    table: &str,
-    rulesets: &[&str],
-) -> Result<Vec<TableQuality>, PlatformError> {
+/// The ids of `table`'s newest results (at most [`RESULTS_READ`]), newest first.
+async fn results(client: &Client, database: &str, table: &str) -> Result<Vec<String>, PlatformError> {
     let source = GlueTable::builder().database_name(database).table_name(table).build();
     let source = source.map_err(|e| PlatformError::failed("Glue ListDataQualityResults", e.to_string()))?;
     let filter =
@@ -69,41 +64,35 @@ async fn newest(
     let mut newest_first: Vec<_> =
         listed.results().iter().filter_map(|r| Some((r.result_id()?, r.started_on()))).collect();
     newest_first.sort_by_key(|(_, started)| std::cmp::Reverse(started.map(|t| t.secs())));
-    let mut quality: Vec<TableQuality> =
-        rulesets.iter().map(|r| TableQuality { ruleset: r.to_string(), result: None }).collect();
-    for (id, _) in newest_first {
-        if quality.iter().all(|q| q.result.is_some()) {
-            break;
-        }
-        let out = client
-            .get_data_quality_result()
-            .result_id(id)
-            .send()
-            .await
-            .map_err(|e| platform_error("Glue GetDataQualityResult", e))?;
-        let ruleset = out.ruleset_name().map(sanitize).unwrap_or_default();
-        let Some(slot) = quality.iter_mut().find(|q| q.ruleset == ruleset && q.result.is_none()) else { continue };
-        let failed = out
-            .rule_results()
-            .iter()
-            .filter(|r| {
-                matches!(r.result(), Some(DataQualityRuleResultStatus::Fail | DataQualityRuleResultStatus::Error))
-            })
-            .map(|r| RuleOutcome {
-                rule: sanitize(r.evaluated_rule().or(r.name()).unwrap_or("a rule")),
-                result: r.result().map(|s| s.as_str().to_string()).unwrap_or_default(),
-                message: r.evaluation_message().map(sanitize),
-            })
-            .collect();
-        slot.result = Some(QualityResult {
-            id: id.to_string(),
-            score: out.score(),
-            evaluated: utc(out.completed_on().or(out.started_on())),
-            rules: out.rule_results().len() as u32,
-            failed,
-        });
-    }
-    Ok(quality)
+    Ok(newest_first.into_iter().map(|(id, _)| id.to_string()).collect())
+}
+
+/// One result: the ruleset it evaluated, and its score and the rules that did not pass.
+async fn result(client: &Client, id: &str) -> Result<(String, QualityResult), PlatformError> {
+    let out = client
+        .get_data_quality_result()
+        .result_id(id)
+        .send()
+        .await
+        .map_err(|e| platform_error("Glue GetDataQualityResult", e))?;
+    let failed = out
+        .rule_results()
+        .iter()
+        .filter(|r| matches!(r.result(), Some(DataQualityRuleResultStatus::Fail | DataQualityRuleResultStatus::Error)))
+        .map(|r| RuleOutcome {
+            rule: sanitize(r.evaluated_rule().or(r.name()).unwrap_or("a rule")),
+            result: sanitize(r.result().map(|s| s.as_str()).unwrap_or_default()),
+            message: r.evaluation_message().map(sanitize),
+        })
+        .collect();
+    let result = QualityResult {
+        id: sanitize(id),
+        score: out.score(),
+        evaluated: utc(out.completed_on().or(out.started_on())),
+        rules: out.rule_results().len() as u32,
+        failed,
+    };
+    Ok((out.ruleset_name().map(sanitize).unwrap_or_default(), result))
 }
 
 impl AwsPlatform {
@@ -123,12 +112,26 @@ impl AwsPlatform {
         let database = &self.settings.platform.glue.database;
         let found = self.call("ListDataQualityRulesets", rulesets(&self.glue, database)).await?;
         let mut tables: Vec<&str> = found.iter().map(|(t, _)| t.as_str()).collect();
+        tables.sort_unstable();
         tables.dedup();
         let mut quality = Vec::new();
         for table in tables {
-            let names: Vec<&str> = found.iter().filter(|(t, _)| t == table).map(|(_, r)| r.as_str()).collect();
-            let results = self.call("ListDataQualityResults", newest(&self.glue, database, table, &names)).await?;
-            quality.extend(results.into_iter().map(|q| (table.to_string(), q)));
+            let mut newest: Vec<TableQuality> = found
+                .iter()
+                .filter(|(t, _)| t == table)
+                .map(|(_, ruleset)| TableQuality { ruleset: ruleset.clone(), result: None })
+                .collect();
+            // Newest first, until each ruleset of the table has its newest result.
+            for id in self.call("ListDataQualityResults", results(&self.glue, database, table)).await? {
+                if newest.iter().all(|q| q.result.is_some()) {
+                    break;
+                }
+                let (ruleset, found) = self.call("GetDataQualityResult", result(&self.glue, &id)).await?;
+                if let Some(slot) = newest.iter_mut().find(|q| q.ruleset == ruleset && q.result.is_none()) {
+                    slot.result = Some(found);
+                }
+            }
+            quality.extend(newest.into_iter().map(|q| (table.to_string(), q)));
         }
         Ok(quality)
     }

@@ -488,6 +488,11 @@ impl Platform for AwsPlatform {
         self.read_emr_cluster(cluster_id).await
     }
 
+    async fn emr_steps(&self, cluster_id: &str, failed_only: bool) -> Result<Option<Vec<EmrStep>>, PlatformError> {
+        // ListSteps of an unknown id is EMR's InvalidRequestException: `None`.
+        self.call("ListSteps", emr::steps(&self.emr, cluster_id, failed_only)).await
+    }
+
     async fn apply(&self, change: &Change, _permit: &Permit) -> Result<Applied, PlatformError> {
         self.make(change).await
     }

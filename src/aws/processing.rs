@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::series::{ApplicationKeys, ClusterKeys};
+use super::series::{ApplicationKeys, ClusterKeys, CLUSTER_GAUGES_FRESH_SECONDS};
 use super::workflows::LATEST_TTL;
 use super::{emr, emr_serverless, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
@@ -63,7 +63,7 @@ impl AwsPlatform {
         now_s: i64,
     ) -> Result<ProcessingStatus, PlatformError> {
         let mut status = self.settings.platform.emr.empty_status();
-        let latest = |k: &SeriesKey| store.latest(k, now_s);
+        let latest = |k: &SeriesKey| store.latest_within(k, now_s, CLUSTER_GAUGES_FRESH_SECONDS);
         match watched {
             WatchedEmr::Off => {}
             WatchedEmr::Clusters(ids) => {
@@ -85,11 +85,10 @@ impl AwsPlatform {
             WatchedEmr::Applications(apps) => {
                 for app in apps {
                     let k = ApplicationKeys::new(&app.id);
-                    let hour = store.history(&k.failed_jobs, now_s, 60);
                     status.applications.push(ApplicationHealth {
                         application: self.latest_application(app).await?,
-                        failed_jobs: (!hour.is_empty()).then(|| hour.iter().sum()),
-                        running_jobs: latest(&k.running_jobs),
+                        failed_jobs: store.sum_since(&k.failed_jobs, now_s, 60),
+                        running_jobs: store.latest(&k.running_jobs, now_s),
                     });
                 }
             }
@@ -153,9 +152,11 @@ impl AwsPlatform {
 
     /// One cluster with its newest steps, its idle time worked out from them.
     pub(super) async fn read_emr_cluster(&self, id: &str) -> Result<Option<ClusterDetail>, PlatformError> {
-        let Some(mut cluster) = self.call("DescribeCluster", emr::cluster(&self.emr, id)).await? else {
+        let Some((mut cluster, fleets)) = self.call("DescribeCluster", emr::cluster(&self.emr, id)).await? else {
             return Ok(None);
         };
+        let groups = if fleets { "ListInstanceFleets" } else { "ListInstanceGroups" };
+        cluster.instance_groups = self.call(groups, emr::instance_groups(&self.emr, id, fleets)).await?;
         let steps = self.call("ListSteps", emr::steps(&self.emr, id, false)).await?.unwrap_or_default();
         cluster.idle_since = idle_since(&cluster, &steps);
         Ok(Some(ClusterDetail { cluster, steps }))

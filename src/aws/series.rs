@@ -175,6 +175,9 @@ impl StateMachineKeys {
     }
 }
 
+/// EMR sends its cluster gauges every 5 minutes, and late: the newest within this long stands.
+pub(super) const CLUSTER_GAUGES_FRESH_SECONDS: i64 = 12 * 60;
+
 /// An EMR cluster's series (AWS/ElasticMapReduce, JobFlowId): gauges EMR sends every 5 minutes.
 pub(super) struct ClusterKeys {
     pub is_idle: SeriesKey,

@@ -71,10 +71,7 @@ impl AwsPlatform {
                 continue;
             };
             let keys = StateMachineKeys::new(arn);
-            let hour = |k: &SeriesKey| -> Option<f64> {
-                let points = store.history(k, now_s, COUNTED_MINUTES);
-                (!points.is_empty()).then(|| points.iter().sum())
-            };
+            let hour = |k: &SeriesKey| store.sum_since(k, now_s, COUNTED_MINUTES);
             state_machines.push(StateMachineHealth {
                 name: name.clone(),
                 started: hour(&keys.started),

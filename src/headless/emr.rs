@@ -116,16 +116,13 @@ fn steps_table(steps: &[EmrStep], now: DateTime<Utc>) -> String {
 }
 
 async fn steps(platform: &dyn Platform, cluster_id: &str, failed: bool, as_json: bool) -> Result<String, Failure> {
-    let Some(mut detail) = platform.emr_cluster(cluster_id).await? else {
+    let Some(steps) = platform.emr_steps(cluster_id, failed).await? else {
         return Err(Failure::Invalid(format!("there is no cluster {cluster_id} (lakeops emr lists them)")));
     };
-    if failed {
-        detail.steps.retain(EmrStep::is_failed);
-    }
     if as_json {
-        return json(&detail.steps);
+        return json(&steps);
     }
-    Ok(steps_table(&detail.steps, platform.now()))
+    Ok(steps_table(&steps, platform.now()))
 }
 
 fn requested(loaded: &Loaded, command: &EmrCommand) -> Result<(EmrChange, ChangeArgs), Failure> {

@@ -12,8 +12,6 @@ use crate::model::{is_cancellable_step, EmrChange, EmrCluster, EmrStep, StepSpec
 pub const ACTIONS_ON_FAILURE: [&str; 3] = ["CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER"];
 /// EMR's limit on a step's name.
 const MAX_STEP_NAME: usize = 256;
-/// Steps a cluster may hold pending or running at once (EMR's limit).
-pub const MAX_ACTIVE_STEPS: usize = 256;
 
 /// What is wrong with a step template, if anything.
 pub fn step_problem(step: &StepSpec) -> Option<String> {
@@ -55,12 +53,6 @@ pub fn plan(change: &EmrChange, found: FoundCluster<'_>, now: DateTime<Utc>) -> 
                 return Err(Refusal::invalid("a valid step", problem));
             }
             let active = found.steps.iter().filter(|s| is_cancellable_step(&s.state)).count();
-            if active >= MAX_ACTIVE_STEPS {
-                return Err(Refusal::safety(
-                    "at most 256 active steps",
-                    format!("{} already has {active} pending or running steps", cluster.id),
-                ));
-            }
             let mut lines = vec![
                 format!("AddJobFlowSteps on {} ({}, {})", cluster.id, cluster.name, cluster.state),
                 format!("step: {}", step.name),
@@ -138,7 +130,7 @@ fn alive<'a>(id: &str, cluster: Option<&'a EmrCluster>) -> Result<&'a EmrCluster
     let Some(cluster) = cluster else {
         return Err(Refusal::invalid("a known cluster", format!("there is no cluster {id} (lakeops emr lists them)")));
     };
-    if !cluster.is_active() {
+    if !cluster.is_active() || cluster.state == "TERMINATING" {
         return Err(Refusal::safety(
             "only a live cluster is changed",
             format!("{} ({}) is {}", cluster.id, cluster.name, cluster.state),
@@ -154,4 +146,49 @@ pub fn idle_cost(idle_seconds: i64, cost_per_hour: f64) -> String {
         return String::new();
     }
     format!(" (≈ ${:.2})", idle_seconds as f64 / 3600.0 * cost_per_hour)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EmrCluster, InstanceGroup};
+
+    fn cluster(state: &str) -> EmrCluster {
+        EmrCluster {
+            id: "j-1".into(),
+            name: "spark".into(),
+            state: state.into(),
+            state_reason: None,
+            release: None,
+            applications: vec![],
+            instance_groups: Vec::<InstanceGroup>::new(),
+            created: None,
+            ready: None,
+            log_uri: None,
+            termination_protected: false,
+            idle_since: None,
+        }
+    }
+
+    #[test]
+    fn a_terminating_cluster_is_not_changed_and_a_protected_one_not_terminated() {
+        let now = chrono::Utc::now();
+        let terminate = EmrChange::Terminate { cluster_id: "j-1".into(), name: "spark".into() };
+        let going = cluster("TERMINATING");
+        let found = FoundCluster { cluster: Some(&going), steps: &[], cost_per_hour: 0.0 };
+        assert!(plan(&terminate, found, now).unwrap_err().text().contains("is TERMINATING"));
+        let mut protected = cluster("WAITING");
+        protected.termination_protected = true;
+        let found = FoundCluster { cluster: Some(&protected), steps: &[], cost_per_hour: 0.0 };
+        assert!(plan(&terminate, found, now).unwrap_err().text().contains("termination protection"));
+        let bad = StepSpec {
+            name: "x".into(),
+            args: vec!["a".into()],
+            action_on_failure: "RETRY".into(),
+            ..StepSpec::empty()
+        };
+        assert!(step_problem(&bad).unwrap().contains("action_on_failure must be one of"));
+        assert_eq!(idle_cost(1800, 2.0), " (≈ $1.00)");
+        assert_eq!(idle_cost(1800, 0.0), "");
+    }
 }

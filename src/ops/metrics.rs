@@ -116,9 +116,23 @@ impl MetricStore {
     /// The newest complete minute's value, if one arrived in the last few minutes. A minute
     /// not published yet is not a zero: the one before it stands in.
     pub fn latest(&self, key: &SeriesKey, now_s: i64) -> Option<f64> {
+        self.latest_within(key, now_s, FRESH_SECONDS)
+    }
+
+    /// The newest value of the last `seconds` before now: for series a service sends less often
+    /// than a minute (EMR's every 5 minutes).
+    pub fn latest_within(&self, key: &SeriesKey, now_s: i64, seconds: i64) -> Option<f64> {
         let end = floor_minute(now_s);
         let points = &self.series.get(key)?.points;
-        points.range(end - FRESH_SECONDS..end).next_back().map(|(_, v)| *v)
+        points.range(end - seconds..end).next_back().map(|(_, v)| *v)
+    }
+
+    /// The sum of the last `minutes` minutes before now (a count over a window: CloudWatch omits
+    /// empty minutes, so none held is 0); `None` when the series was never read.
+    pub fn sum_since(&self, key: &SeriesKey, now_s: i64, minutes: i64) -> Option<f64> {
+        let end = floor_minute(now_s);
+        let points = &self.series.get(key)?.points;
+        Some(points.range(end - minutes * 60..end).map(|(_, v)| *v).sum())
     }
 
     /// The value at the minute `minutes_ago` minutes before the newest one held.
@@ -171,6 +185,21 @@ mod tests {
         assert_eq!(store.latest(&key(), now), Some(240.0));
         assert_eq!(store.earlier(&key(), now, 2), Some(120.0));
         assert_eq!(store.history(&key(), now, 3), vec![120.0, 180.0, 240.0]);
+    }
+
+    #[test]
+    fn sparse_gauges_and_counts_are_read_up_to_now() {
+        let mut store = MetricStore::default();
+        let now = 1_800_000_030;
+        // A gauge sent every 5 minutes: its last value is 8 minutes old.
+        store.record(&key(), Window { start: now - 3600, end: floor_minute(now) }, [(now - 510, 3.0)]);
+        assert_eq!(store.latest(&key(), now), None, "older than a per-minute series may be");
+        assert_eq!(store.latest_within(&key(), now, 10 * 60), Some(3.0));
+        // Counts of the last hour, anchored at now: an old count is not in it.
+        assert_eq!(store.sum_since(&key(), now, 60), Some(3.0));
+        assert_eq!(store.sum_since(&key(), now + 2 * 3600, 60), Some(0.0));
+        let other = SeriesKey::new("AWS/States", "ExecutionsFailed", "StateMachineArn", "a", Stat::Sum);
+        assert_eq!(store.sum_since(&other, now, 60), None, "never read");
     }
 
     #[test]

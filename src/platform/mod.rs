@@ -13,7 +13,7 @@ use crate::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use crate::model::{ClusterDetail, EmrOverview, ExecutionDetail, WorkflowOverview};
+use crate::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, WorkflowOverview};
 use crate::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 
 /// Which backend answers, and where, for the header and `status`.
@@ -88,6 +88,11 @@ pub trait Platform: Send + Sync {
     /// One cluster (any, by id) with its newest steps, newest first, each failed one with its
     /// reason and log; `None` when there is no such cluster.
     async fn emr_cluster(&self, cluster_id: &str) -> Result<Option<ClusterDetail>, PlatformError>;
+
+    /// A cluster's newest steps (any cluster, by id), newest first; `failed_only`: FAILED and
+    /// INTERRUPTED ones, filtered by EMR so older failures are found too. `None` when there is no
+    /// such cluster.
+    async fn emr_steps(&self, cluster_id: &str, failed_only: bool) -> Result<Option<Vec<EmrStep>>, PlatformError>;
 
     /// A function's log events from `query.since`, oldest first, the newest `query.limit`.
     /// Called again with a later `since` to tail; callers drop events already seen by id.

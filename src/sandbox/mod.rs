@@ -38,7 +38,7 @@ use crate::model::{
     StreamFacts, StreamSeries,
 };
 use crate::model::{CapacityMode, DriftedResource, NamedResource, StackEvent, StackSummary};
-use crate::model::{ClusterDetail, EmrOverview, ExecutionDetail, Reading, WorkflowOverview};
+use crate::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, Reading, WorkflowOverview};
 use crate::platform::{BackendInfo, Permit, Platform, PlatformError, ServiceError};
 use crate::settings::Settings;
 
@@ -382,6 +382,11 @@ impl Platform for Sandbox {
 
     async fn emr_cluster(&self, cluster_id: &str) -> Result<Option<ClusterDetail>, PlatformError> {
         self.with_model(|state| state.emr_cluster(cluster_id))
+    }
+
+    async fn emr_steps(&self, cluster_id: &str, failed_only: bool) -> Result<Option<Vec<EmrStep>>, PlatformError> {
+        let found = self.with_model(|state| state.emr_cluster(cluster_id))?;
+        Ok(found.map(|d| d.steps.into_iter().filter(|s| !failed_only || s.is_failed()).collect()))
     }
 
     async fn glue_crawler(&self, crawler: &str) -> Result<Option<GlueCrawler>, PlatformError> {

@@ -96,7 +96,7 @@ pub(super) const NAMES: &[NameRule] = &[
         field: |p| &mut p.emr.name,
         read: |p| &p.emr.name,
         derive: |stack| format!("{stack}-spark"),
-        rule: "an EMR cluster or EMR Serverless application name: 1 to 64 letters, digits, '.', '_', '-', '/' or '#'",
+        rule: "an EMR cluster name: 1 to 256 printable characters",
         valid: is_emr_name,
     },
 ];
@@ -160,6 +160,11 @@ pub fn is_state_machine_name(n: &str) -> bool {
 }
 
 fn is_emr_name(n: &str) -> bool {
+    (1..=256).contains(&n.chars().count()) && all(n, |c| !c.is_control())
+}
+
+/// EMR Serverless names its applications more narrowly than EMR its clusters.
+pub fn is_serverless_application_name(n: &str) -> bool {
     (1..=64).contains(&n.len()) && all(n, |c| c.is_ascii_alphanumeric() || "._-/#".contains(c))
 }
 

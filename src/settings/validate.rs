@@ -109,6 +109,16 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
     let emr = &s.platform.emr;
     range("platform.emr.cost_per_hour", emr.cost_per_hour, 0.0, 100_000.0, "USD an hour")?;
     range("platform.emr.idle_warn_minutes", emr.idle_warn_minutes as f64, 1.0, 10_080.0, "minutes")?;
+    check(
+        "platform.emr.name",
+        emr.mode != crate::model::EmrMode::Serverless || super::naming::is_serverless_application_name(&emr.name),
+        || {
+            format!(
+                "expected an EMR Serverless application name: 1 to 64 letters, digits, '.', '_', '-', '/' or '#', found {:?}",
+                emr.name
+            )
+        },
+    )?;
     for (template, step) in &emr.steps {
         if let Some(problem) = crate::ops::emr::step_problem(step) {
             return Err(("platform.emr.steps", format!("template {template:?}: {problem}")));

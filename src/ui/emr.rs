@@ -174,7 +174,12 @@ fn cluster_detail<'a>(
             format!("idle for {}{}: T terminates it", millis(idle as f64 * 1000.0), idle_cost(idle, cost)),
             Style::new().fg(theme.warn),
         )),
-        None => body.push(Line::styled("a step is active: x cancels the selected step", dim(theme))),
+        None if k.state == "RUNNING" => {
+            body.push(Line::styled("a step is active: x cancels the selected step", dim(theme)))
+        }
+        None => {
+            body.push(Line::styled(format!("{}: nothing to do until it is WAITING", sanitize(&k.state)), dim(theme)))
+        }
     }
     if let Some(log) = &k.log_uri {
         body.push(Line::styled(format!("logs: {}", sanitize(log)), dim(theme)));

@@ -9,7 +9,7 @@ use lakeops::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use lakeops::model::{ClusterDetail, EmrOverview, ExecutionDetail, WorkflowOverview};
+use lakeops::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, WorkflowOverview};
 use lakeops::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 use lakeops::platform::{BackendInfo, Permit, Platform, PlatformError};
 
@@ -82,6 +82,9 @@ impl Platform for Counting {
     }
     async fn emr_cluster(&self, cluster_id: &str) -> Result<Option<ClusterDetail>, PlatformError> {
         self.inner.emr_cluster(cluster_id).await
+    }
+    async fn emr_steps(&self, cluster_id: &str, failed_only: bool) -> Result<Option<Vec<EmrStep>>, PlatformError> {
+        self.inner.emr_steps(cluster_id, failed_only).await
     }
     async fn function_logs(&self, query: &LogQuery) -> Result<Vec<LogEvent>, PlatformError> {
         self.inner.function_logs(query).await
