@@ -26,6 +26,23 @@ impl Console {
         Console::open_after(extra_env, |_| {})
     }
 
+    /// Opens the console on the AWS profile `name` (its TOML `text`), with moto's test
+    /// credentials and no AWS configuration of the machine's.
+    fn open_profile(name: &str, text: &str) -> Console {
+        let env = [
+            ("LAKEOPS_PROFILE", name),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_CONFIG_FILE", "/nonexistent"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+        ];
+        Console::open_after(&env, |base| {
+            let dir = base.join("config/lakeops/profiles");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("{name}.toml")), text).unwrap();
+        })
+    }
+
     /// Opens the console after `prepare` has run with the XDG base (its `config/` and `state/`).
     fn open_after(extra_env: &[(&str, &str)], prepare: impl FnOnce(&std::path::Path)) -> Console {
         let dir = tempfile::tempdir().unwrap();
@@ -333,18 +350,7 @@ fn an_endpoint_that_goes_away_is_stale_since_the_last_read_and_recovers_within_a
          [platform.stream]\nname = \"{stream}\"\n[console]\nrefresh_seconds = 1\n",
         moto.endpoint
     );
-    let env = [
-        ("LAKEOPS_PROFILE", "stale"),
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_CONFIG_FILE", "/nonexistent"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-    ];
-    let mut console = Console::open_after(&env, |base| {
-        let dir = base.join("config/lakeops/profiles");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("stale.toml"), profile).unwrap();
-    });
+    let mut console = Console::open_profile("stale", &profile);
     let read = console.header_within("data ", 30);
 
     moto.stop();
@@ -441,18 +447,7 @@ fn the_orchestration_and_emr_layers_show_on_moto() {
          [platform.emr]\nmode = \"cluster\"\nname = \"{cluster}\"\n",
         moto().endpoint
     );
-    let env = [
-        ("LAKEOPS_PROFILE", "layers"),
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_CONFIG_FILE", "/nonexistent"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-    ];
-    let mut console = Console::open_after(&env, |base| {
-        let dir = base.join("config/lakeops/profiles");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("layers.toml"), profile).unwrap();
-    });
+    let mut console = Console::open_profile("layers", &profile);
     let screen = console.wait_within("step compact-curated RUNNING", 30);
     assert!(screen.contains("Orchestration") && screen.contains("ABORTED"), "{screen}");
     assert!(screen.contains("EMR"), "{screen}");
