@@ -93,18 +93,7 @@ pub fn add(b: &mut Builder) {
             "RouteTableIds": [r("PrivateRouteTable"), r("PublicRouteTable")],
         }}),
     );
-    b.add(
-        "ConsumerSecurityGroup",
-        json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
-            "GroupDescription": "ingest Lambda: no inbound; HTTPS out to AWS APIs",
-            "VpcId": r("Vpc"),
-            "SecurityGroupEgress": [{
-                "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0",
-                "Description": "HTTPS to AWS APIs (S3 through the gateway endpoint)"
-            }],
-            "Tags": b.tags("network"),
-        }}),
-    );
+    https_out_group(b, "ConsumerSecurityGroup", "ingest Lambda: no inbound; HTTPS out to AWS APIs");
     b.add(
         "WarehouseSecurityGroup",
         json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
@@ -165,6 +154,23 @@ fn flow_logs(b: &mut Builder) {
             "LogDestinationType": "cloud-watch-logs",
             "LogGroupName": r("FlowLogGroup"),
             "DeliverLogsPermissionArn": arn("FlowLogsRole"),
+            "Tags": b.tags("network"),
+        }}),
+    );
+}
+
+/// A security group for compute in the private subnets that takes no inbound traffic and may
+/// only reach AWS APIs over HTTPS (S3 through the gateway endpoint).
+pub(super) fn https_out_group(b: &mut Builder, id: &str, description: &str) {
+    b.add(
+        id,
+        json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
+            "GroupDescription": description,
+            "VpcId": r("Vpc"),
+            "SecurityGroupEgress": [{
+                "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0",
+                "Description": "HTTPS to AWS APIs (S3 through the gateway endpoint)"
+            }],
             "Tags": b.tags("network"),
         }}),
     );

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::iam::{catalog_resources, role, this_account};
 use super::ingest::LOG_DAYS;
+use super::network::https_out_group;
 use super::warehouse::private_subnets;
 use super::watch::alarm;
 use super::{arn, r, sub, Builder, CURATED_PREFIX};
@@ -69,17 +70,10 @@ pub fn add(b: &mut Builder) {
         "Tags": b.tags("processing"),
     });
     if b.network() {
-        b.add(
+        https_out_group(
+            b,
             "SparkSecurityGroup",
-            json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
-                "GroupDescription": "EMR Serverless Spark: no inbound; HTTPS out to S3, Glue and AWS APIs",
-                "VpcId": r("Vpc"),
-                "SecurityGroupEgress": [{
-                    "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0",
-                    "Description": "HTTPS to AWS APIs (S3 through the gateway endpoint)"
-                }],
-                "Tags": b.tags("network"),
-            }}),
+            "EMR Serverless Spark: no inbound; HTTPS out to S3, Glue and AWS APIs",
         );
         properties["NetworkConfiguration"] =
             json!({"SubnetIds": private_subnets(), "SecurityGroupIds": [r("SparkSecurityGroup")]});
