@@ -438,8 +438,8 @@ pub enum SandboxCommand {
     },
     /// Turn a fault on (or off with --off).
     Fault {
-        #[arg(value_enum)]
-        kind: FaultKind,
+        #[arg(value_parser = fault_parser())]
+        kind: crate::sandbox::Fault,
         /// Turn the fault off.
         #[arg(long)]
         off: bool,
@@ -449,44 +449,23 @@ pub enum SandboxCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FaultKind {
-    /// The consumer fails a third of its batches: errors, iterator age climbs, the DLQ fills.
-    ConsumerErrors,
-    /// One partition key carries most of the traffic: one shard runs hot and throttles.
-    HotKey,
-    /// Producers send more than twice their usual rate: the stream throttles.
-    TrafficSpike,
-    /// Every ETL run fails: Glue critical, the etl-failed alarm, curated partitions fall behind.
-    #[value(alias = "failing-etl")]
-    EtlFailure,
-    /// Redshift near capacity: CPU pinned, connections pile up, disk fills.
-    WarehouseLoad,
-    /// The nightly state machine's Glue job step fails: the execution fails at RunCurateJob, the
-    /// nightly-failed alarm fires; redrive it once the fault is off.
-    WorkflowFailure,
-    /// The EMR cluster's Spark steps run out of memory: each fails a few minutes in, killed by
-    /// YARN, with its log file named.
-    SparkOom,
-    /// A producer sends events without a user id: the curated table fails its Data Quality
-    /// completeness rule at the next curate run, a Glue warning naming the rule.
-    BadRecords,
-}
-
-impl From<FaultKind> for crate::sandbox::Fault {
-    fn from(kind: FaultKind) -> Self {
-        use crate::sandbox::Fault;
-        match kind {
-            FaultKind::ConsumerErrors => Fault::ConsumerErrors,
-            FaultKind::HotKey => Fault::HotKey,
-            FaultKind::TrafficSpike => Fault::TrafficSpike,
-            FaultKind::EtlFailure => Fault::EtlFailure,
-            FaultKind::WarehouseLoad => Fault::WarehouseLoad,
-            FaultKind::WorkflowFailure => Fault::WorkflowFailure,
-            FaultKind::SparkOom => Fault::SparkOom,
-            FaultKind::BadRecords => Fault::BadRecords,
+/// The faults as the command line takes them: each fault's name and help, from [`Fault`]'s one table.
+///
+/// [`Fault`]: crate::sandbox::Fault
+fn fault_parser() -> impl clap::builder::TypedValueParser<Value = crate::sandbox::Fault> {
+    use crate::sandbox::Fault;
+    use clap::builder::TypedValueParser;
+    let values = Fault::ALL.map(|f| {
+        let value = clap::builder::PossibleValue::new(f.name()).help(f.help());
+        // "failing-etl" was the first name of etl-failure; scripts written then keep working.
+        if f == Fault::EtlFailure {
+            value.alias("failing-etl")
+        } else {
+            value
         }
-    }
+    });
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(|name: String| Fault::parse(&name).ok_or_else(|| format!("unknown fault {name:?}")))
 }
 
 impl From<&Global> for crate::settings::Overrides {

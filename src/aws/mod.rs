@@ -480,6 +480,11 @@ impl Platform for AwsPlatform {
         self.read_execution(arn).await
     }
 
+    async fn governance(&self) -> Result<Governance, PlatformError> {
+        crate::ops::grants::require_enabled(&self.settings)?;
+        Err(PlatformError::failed("Lake Formation", "not read on AWS yet"))
+    }
+
     async fn emr(&self) -> Result<EmrOverview, PlatformError> {
         self.read_emr().await
     }

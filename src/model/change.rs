@@ -49,54 +49,124 @@ pub enum SandboxChange {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum Fault {
-    /// The consumer fails a third of its batches.
     ConsumerErrors,
-    /// One partition key carries most of the traffic, so one shard runs hot.
     HotKey,
-    /// Producers send more than twice their usual rate.
     TrafficSpike,
-    /// Every ETL run fails.
     EtlFailure,
-    /// Redshift runs near its capacity: long loads, CPU pinned, connections piling up.
     WarehouseLoad,
-    /// The nightly state machine's Glue job step fails, so its execution fails at that state.
     WorkflowFailure,
-    /// The EMR cluster's Spark steps run out of memory: each fails, killed by YARN.
     SparkOom,
-    /// A producer sends events without a user id: the curated table fails its Data Quality
-    /// completeness rule.
     BadRecords,
+    FirehoseStale,
+    OpensearchRed,
+    KafkaLag,
+    DmsStopped,
+    SpiceRefreshFailed,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 8] = [
-        Fault::ConsumerErrors,
-        Fault::HotKey,
-        Fault::TrafficSpike,
-        Fault::EtlFailure,
-        Fault::WarehouseLoad,
-        Fault::WorkflowFailure,
-        Fault::SparkOom,
-        Fault::BadRecords,
+    /// Every fault, with its name and what it does, as `lakeops sandbox fault --help` lists them.
+    const TABLE: [(Fault, &'static str, &'static str); 13] = [
+        (
+            Fault::ConsumerErrors,
+            "consumer-errors",
+            "The consumer fails a third of its batches: errors, iterator age climbs, the DLQ fills.",
+        ),
+        (Fault::HotKey, "hot-key", "One partition key carries most of the traffic: one shard runs hot and throttles."),
+        (Fault::TrafficSpike, "traffic-spike", "Producers send more than twice their usual rate: the stream throttles."),
+        (
+            Fault::EtlFailure,
+            "etl-failure",
+            "Every ETL run fails: Glue critical, the etl-failed alarm, curated partitions fall behind.",
+        ),
+        (Fault::WarehouseLoad, "warehouse-load", "Redshift near capacity: CPU pinned, connections pile up, disk fills."),
+        (
+            Fault::WorkflowFailure,
+            "workflow-failure",
+            "The nightly state machine's Glue job step fails: the execution fails at RunCurateJob, the nightly-failed \
+             alarm fires; redrive it once the fault is off.",
+        ),
+        (
+            Fault::SparkOom,
+            "spark-oom",
+            "The EMR cluster's Spark steps run out of memory: each fails a few minutes in, killed by YARN, with its \
+             log file named.",
+        ),
+        (
+            Fault::BadRecords,
+            "bad-records",
+            "A producer sends events without a user id: the curated table fails its Data Quality completeness rule \
+             at the next curate run, a Glue warning naming the rule.",
+        ),
+        (
+            Fault::FirehoseStale,
+            "firehose-stale",
+            "The raw bucket's policy stops admitting Firehose: deliveries to S3 fail, the oldest undelivered record \
+             ages, the delivery-freshness alarm fires.",
+        ),
+        (
+            Fault::OpensearchRed,
+            "opensearch-red",
+            "The OpenSearch domain loses a data node: primary shards unassigned, the cluster turns red, 5xx answers.",
+        ),
+        (
+            Fault::KafkaLag,
+            "kafka-lag",
+            "The Kafka consumer group falls behind after a deploy: its lag grows on every topic, the kafka-lag alarm \
+             fires.",
+        ),
+        (
+            Fault::DmsStopped,
+            "dms-stopped",
+            "The DMS replication task stops: its source endpoint's password was rotated, nothing lands from the \
+             database.",
+        ),
+        (
+            Fault::SpiceRefreshFailed,
+            "spice-refresh-failed",
+            "QuickSight's service role loses its Athena access: every SPICE refresh fails, the dashboards show old data.",
+        ),
     ];
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Fault::ConsumerErrors => "consumer-errors",
-            Fault::HotKey => "hot-key",
-            Fault::TrafficSpike => "traffic-spike",
-            Fault::EtlFailure => "etl-failure",
-            Fault::WarehouseLoad => "warehouse-load",
-            Fault::WorkflowFailure => "workflow-failure",
-            Fault::SparkOom => "spark-oom",
-            Fault::BadRecords => "bad-records",
+    pub const ALL: [Fault; 13] = {
+        let mut all = [Fault::ConsumerErrors; 13];
+        let mut i = 0;
+        while i < 13 {
+            all[i] = Fault::TABLE[i].0;
+            i += 1;
         }
+        all
+    };
+
+    fn entry(self) -> &'static (Fault, &'static str, &'static str) {
+        &Fault::TABLE[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.entry().1
+    }
+
+    /// What it does, in a sentence.
+    pub fn help(self) -> &'static str {
+        self.entry().2
     }
 
     pub fn parse(name: &str) -> Option<Fault> {
         // "failing-etl" was the first name of etl-failure; scripts written then keep working.
         let name = if name == "failing-etl" { "etl-failure" } else { name };
         Fault::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod fault_tests {
+    use super::Fault;
+
+    #[test]
+    fn the_table_is_in_the_order_of_the_enum() {
+        for (i, (fault, ..)) in Fault::TABLE.iter().enumerate() {
+            assert_eq!(*fault as usize, i, "{}", fault.name());
+        }
     }
 }
 

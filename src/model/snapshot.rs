@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::emr::ProcessingStatus;
 use super::workflow::OrchestrationStatus;
+use super::{FirehoseStatus, KafkaStatus, QuicksightStatus, SearchDomain, SourcesStatus};
 use serde::{Deserialize, Serialize};
 
 /// How a layer is doing.
@@ -30,6 +31,9 @@ impl Health {
 #[serde(rename_all = "lowercase")]
 pub enum Layer {
     Kinesis,
+    Msk,
+    Sources,
+    Firehose,
     Lambda,
     Lake,
     Glue,
@@ -37,6 +41,8 @@ pub enum Layer {
     Processing,
     Redshift,
     Athena,
+    Opensearch,
+    Quicksight,
     Cloudtrail,
     Alarms,
 }
@@ -46,11 +52,23 @@ impl Layer {
     /// pipeline's layers say "not part of this platform's profile"; the layers a profile adds
     /// appear only when it adds them).
     pub fn always_shown(self) -> bool {
-        !matches!(self, Layer::Orchestration | Layer::Processing)
+        !matches!(
+            self,
+            Layer::Orchestration
+                | Layer::Processing
+                | Layer::Msk
+                | Layer::Sources
+                | Layer::Firehose
+                | Layer::Opensearch
+                | Layer::Quicksight
+        )
     }
 
-    pub const ALL: [Layer; 10] = [
+    pub const ALL: [Layer; 15] = [
         Layer::Kinesis,
+        Layer::Msk,
+        Layer::Sources,
+        Layer::Firehose,
         Layer::Lambda,
         Layer::Lake,
         Layer::Glue,
@@ -58,6 +76,8 @@ impl Layer {
         Layer::Processing,
         Layer::Redshift,
         Layer::Athena,
+        Layer::Opensearch,
+        Layer::Quicksight,
         Layer::Cloudtrail,
         Layer::Alarms,
     ];
@@ -65,6 +85,9 @@ impl Layer {
     pub fn title(self) -> &'static str {
         match self {
             Layer::Kinesis => "Kinesis",
+            Layer::Msk => "MSK",
+            Layer::Sources => "Sources",
+            Layer::Firehose => "Firehose",
             Layer::Lambda => "Lambda",
             Layer::Lake => "S3 lake",
             Layer::Glue => "Glue",
@@ -72,6 +95,8 @@ impl Layer {
             Layer::Processing => "EMR",
             Layer::Redshift => "Redshift",
             Layer::Athena => "Athena",
+            Layer::Opensearch => "OpenSearch",
+            Layer::Quicksight => "QuickSight",
             Layer::Cloudtrail => "CloudTrail",
             Layer::Alarms => "Alarms",
         }
@@ -90,6 +115,11 @@ pub enum Reading<T> {
 impl<T> Reading<T> {
     pub fn unavailable(reason: impl Into<String>) -> Self {
         Reading::Unavailable { reason: reason.into() }
+    }
+
+    /// Ready when the profile watches the layer (`Some`), `NotWatched` when it does not.
+    pub fn watched(data: Option<T>) -> Self {
+        data.map_or(Reading::NotWatched, |data| Reading::Ready { data })
     }
 
     pub fn ready(&self) -> Option<&T> {
@@ -356,23 +386,12 @@ pub struct DlqStatus {
     pub oldest_age_seconds: Option<f64>,
 }
 
-/// A Firehose delivery stream's freshness: how old the oldest record not yet in S3 is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FirehoseStatus {
-    pub name: String,
-    pub freshness_seconds: Option<f64>,
-    /// DeliveryToS3.Success over the last minute (1 = every delivery succeeded).
-    pub success: Option<f64>,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlarmStatus {
     pub total: u32,
     /// Every alarm of the platform, worst first (see [`Alarm::rank`]), then newest change.
     pub alarms: Vec<Alarm>,
     pub dlq: Reading<DlqStatus>,
-    /// Delivery streams found publishing metrics; empty when the platform has none.
-    pub firehose: Vec<FirehoseStatus>,
 }
 
 impl AlarmStatus {
@@ -391,6 +410,13 @@ impl AlarmStatus {
 pub struct PlatformSnapshot {
     pub taken_at: DateTime<Utc>,
     pub streams: Reading<Vec<StreamStatus>>,
+    /// The layers a profile adds (`NotWatched` when it does not): Kafka ingestion, the
+    /// landing zone's sources, Firehose delivery, the OpenSearch domain, QuickSight's SPICE.
+    pub msk: Reading<KafkaStatus>,
+    pub sources: Reading<SourcesStatus>,
+    pub firehose: Reading<FirehoseStatus>,
+    pub opensearch: Reading<SearchDomain>,
+    pub quicksight: Reading<QuicksightStatus>,
     pub function: Reading<FunctionStatus>,
     pub lake: Reading<LakeStatus>,
     pub glue: Reading<GlueStatus>,

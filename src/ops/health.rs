@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use super::format::{ago, bytes, millis, percent, rate, thousands};
 use crate::model::*;
 
+mod ingestion;
 mod processing;
+mod serving;
+pub use ingestion::{delivery_verdict, is_failed_run, source_verdict, FIREHOSE_STALE_SECONDS, KAFKA_DISK_WARN_PERCENT};
 pub use processing::{application_verdict, cluster_verdict, HDFS_WARN_PERCENT};
-
-/// Firehose's default buffering delivers within 5 minutes; older than 15 is stuck.
-pub const FIREHOSE_STALE_SECONDS: f64 = 900.0;
+pub use serving::{dataset_verdict, domain_verdict};
 
 /// A Redshift cluster whose disk is fuller than this is a warning.
 pub const REDSHIFT_DISK_WARN_PERCENT: f64 = 85.0;
@@ -51,12 +52,16 @@ pub fn serverless_alarm_rpu(cpu_percent: f64) -> f64 {
     SERVERLESS_BASE_RPU as f64 * SERVERLESS_BURST * cpu_percent / 100.0
 }
 
-/// Verdicts for every layer shown, in pipeline order: a layer the profile adds (orchestration,
-/// processing) only when it is watched.
+/// Verdicts for every layer shown, in pipeline order (as [`Layer::ALL`]): a layer the profile
+/// adds (orchestration, processing, MSK, sources, Firehose, OpenSearch, QuickSight) only when
+/// it is watched.
 pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
     let now = s.taken_at;
     let verdicts = vec![
         judge(Layer::Kinesis, &s.streams, |d| kinesis(d, t)),
+        judge(Layer::Msk, &s.msk, |d| ingestion::kafka(d, t)),
+        judge(Layer::Sources, &s.sources, |d| ingestion::sources(d, now, t)),
+        judge(Layer::Firehose, &s.firehose, ingestion::firehose),
         judge(Layer::Lambda, &s.function, |d| lambda(d, t)),
         judge(Layer::Lake, &s.lake, |d| lake(d, now)),
         judge(Layer::Glue, &s.glue, |d| glue(d, now)),
@@ -64,26 +69,31 @@ pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
         judge(Layer::Processing, &s.processing, |d| processing::processing(d, now)),
         judge(Layer::Redshift, &s.redshift, |d| redshift(d, t)),
         judge(Layer::Athena, &s.athena, athena),
+        judge(Layer::Opensearch, &s.opensearch, serving::opensearch),
+        judge(Layer::Quicksight, &s.quicksight, |d| serving::quicksight(d, now)),
         judge(Layer::Cloudtrail, &s.audit, |d| audit(d, now)),
         judge(Layer::Alarms, &s.alarms, alarms),
     ];
-    let watched = |l: &LayerHealth| match l.layer {
-        Layer::Orchestration => !matches!(s.orchestration, Reading::NotWatched),
-        Layer::Processing => !matches!(s.processing, Reading::NotWatched),
-        _ => true,
-    };
-    verdicts.into_iter().filter(|l| l.layer.always_shown() || watched(l)).collect()
+    verdicts.into_iter().filter(|l| l.layer.always_shown() || l.watched).map(|l| l.health).collect()
 }
 
 type Verdict = (Health, String, Vec<KeyNumber>);
 
-fn judge<T>(layer: Layer, reading: &Reading<T>, f: impl FnOnce(&T) -> Verdict) -> LayerHealth {
+/// A verdict and whether the profile watches the layer at all.
+struct Judged {
+    layer: Layer,
+    watched: bool,
+    health: LayerHealth,
+}
+
+fn judge<T>(layer: Layer, reading: &Reading<T>, f: impl FnOnce(&T) -> Verdict) -> Judged {
     let (health, reason, numbers) = match reading {
         Reading::Ready { data } => f(data),
         Reading::Unavailable { reason } => (Health::Unknown, reason.clone(), Vec::new()),
         Reading::NotWatched => (Health::Unknown, "not part of this platform's profile".into(), Vec::new()),
     };
-    LayerHealth { layer, health, reason, numbers }
+    let watched = !matches!(reading, Reading::NotWatched);
+    Judged { layer, watched, health: LayerHealth { layer, health, reason, numbers } }
 }
 
 fn num(label: &str, value: Option<f64>, unit: &'static str, text: impl Fn(f64) -> String) -> KeyNumber {
@@ -441,10 +451,6 @@ fn alarms(a: &AlarmStatus) -> Verdict {
             format!("{} messages in the dead-letter queue{}", thousands(waiting as f64), age.unwrap_or_default());
         return (Health::Warn, reason, numbers);
     }
-    if let Some(stale) = a.firehose.iter().find(|f| f.freshness_seconds.is_some_and(|s| s > FIREHOSE_STALE_SECONDS)) {
-        let age = millis(stale.freshness_seconds.unwrap_or_default() * 1000.0);
-        return (Health::Warn, format!("Firehose {}: the oldest undelivered record is {age} old", stale.name), numbers);
-    }
     if a.total == 0 {
         return (Health::Warn, "no alarms found for this platform: nothing would page anyone".into(), numbers);
     }
@@ -492,7 +498,7 @@ mod tests {
     #[test]
     fn a_platform_without_alarms_is_a_warning() {
         let (h, reason, _) =
-            alarms(&AlarmStatus { total: 0, alarms: vec![], dlq: Reading::NotWatched, firehose: vec![] });
+            alarms(&AlarmStatus { total: 0, alarms: vec![], dlq: Reading::NotWatched });
         assert_eq!(h, Health::Warn);
         assert!(reason.contains("nothing would page anyone"));
     }

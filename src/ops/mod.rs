@@ -7,6 +7,7 @@ pub mod change;
 pub mod emr;
 pub mod format;
 pub mod glue;
+pub mod grants;
 pub mod health;
 pub mod kinesis;
 pub mod metrics;

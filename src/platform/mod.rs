@@ -13,7 +13,7 @@ use crate::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use crate::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, WorkflowOverview};
+use crate::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, Governance, WorkflowOverview};
 use crate::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 
 /// Which backend answers, and where, for the header and `status`.
@@ -79,6 +79,11 @@ pub trait Platform: Send + Sync {
     /// One execution in full (with whether Step Functions would redrive it); `None` when there is
     /// no such execution.
     async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError>;
+
+    /// Lake Formation for the profile's database: administrators, every grant on the database,
+    /// its tables and columns, the LF-tags and each table's. An error when the profile does not
+    /// enable Lake Formation (`[platform.lakeformation] enabled`).
+    async fn governance(&self) -> Result<Governance, PlatformError>;
 
     /// The watched EMR cluster(s) of the profile's name (alive ones, with their instance groups)
     /// or its EMR Serverless application with its newest job runs. Parts that cannot be read

@@ -10,12 +10,15 @@ mod emr;
 mod emr_serverless;
 pub mod engine;
 mod glue;
+mod governance;
+mod ingest;
 pub mod lake;
 mod logs;
 mod peek;
 mod quality;
 mod reshard;
 mod rng;
+mod serving;
 mod sim;
 mod snapshot;
 mod stack;
@@ -38,7 +41,7 @@ use crate::model::{
     StreamFacts, StreamSeries,
 };
 use crate::model::{CapacityMode, DriftedResource, NamedResource, StackEvent, StackSummary};
-use crate::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, Reading, WorkflowOverview};
+use crate::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, Governance, Reading, WorkflowOverview};
 use crate::platform::{BackendInfo, Permit, Platform, PlatformError, ServiceError};
 use crate::settings::Settings;
 
@@ -285,6 +288,11 @@ impl Platform for Sandbox {
             if let Some(status) = state.processing_status(settings) {
                 snapshot.processing = Reading::Ready { data: status };
             }
+            snapshot.msk = Reading::watched(state.kafka_status(settings));
+            snapshot.sources = Reading::watched(state.sources_status(settings));
+            snapshot.firehose = Reading::watched(state.firehose_status(settings));
+            snapshot.opensearch = Reading::watched(state.search_domain(settings));
+            snapshot.quicksight = Reading::watched(state.quicksight_status(settings));
             snapshot
         })?;
         snapshot.problems.extend(self.take_notices());
@@ -360,6 +368,12 @@ impl Platform for Sandbox {
 
     async fn glue_job(&self, job: &str) -> Result<Option<GlueJob>, PlatformError> {
         self.with_model(|state| state.glue_job(job))
+    }
+
+    async fn governance(&self) -> Result<Governance, PlatformError> {
+        crate::ops::grants::require_enabled(&self.settings)?;
+        let settings = &self.settings;
+        self.with_model(|state| state.governance(settings))
     }
 
     async fn workflows(

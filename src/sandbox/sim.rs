@@ -122,6 +122,7 @@ impl SimState {
             workflow: Default::default(),
             emr: Default::default(),
             serverless: Default::default(),
+            fault_spans: Vec::new(),
         };
         let (minute, every) = schedule_minutes(&p.glue.schedule);
         state.glue.job_minute = minute;
@@ -190,6 +191,33 @@ impl SimState {
             self.minutes.pop_front();
         }
         self.evaluate_alarms(&settings.platform.stack_name, &settings.platform.alarms);
+        self.evaluate_layer_alarms(settings);
+    }
+
+    /// The alarms of the layers a profile adds, created with the layer and judged each minute.
+    fn evaluate_layer_alarms(&mut self, settings: &Settings) {
+        let verdicts = [self.ingest_alarm_verdicts(settings), self.serving_alarm_verdicts(settings)].concat();
+        for (suffix, metric, breached, reason) in verdicts {
+            let name = format!("{}-{suffix}", settings.platform.stack_name);
+            let state = if breached { "ALARM" } else { "OK" };
+            let reason = if breached { reason } else { "Threshold not crossed".into() };
+            match self.alarms.iter_mut().find(|a| a.name == name) {
+                Some(alarm) => {
+                    if alarm.state != state {
+                        alarm.state = state.into();
+                        alarm.since_ms = self.now_ms;
+                    }
+                    alarm.reason = reason;
+                }
+                None => self.alarms.push(AlarmState {
+                    name,
+                    metric: metric.into(),
+                    state: state.into(),
+                    reason,
+                    since_ms: self.now_ms,
+                }),
+            }
+        }
     }
 
     /// Producers follow a daily curve (lowest at 04:00 UTC, highest at 16:00) with noise and bursts.
@@ -219,6 +247,7 @@ impl SimState {
         let present = self.has_fault(fault);
         if on && !present {
             self.faults.push(fault);
+            self.fault_spans.push(FaultSpan { fault, from_ms: self.now_ms, until_ms: None });
             // The change an incident usually starts from, so CloudTrail answers "who changed what".
             let cause = match fault {
                 Fault::ConsumerErrors => {
@@ -243,6 +272,32 @@ impl SimState {
                 Fault::BadRecords => {
                     Some(("ci-deployer", "lambda.amazonaws.com", "UpdateFunctionCode", "clickstream-producer".into()))
                 }
+                // The security team tightened the raw bucket's policy and left Firehose's role out.
+                Fault::FirehoseStale => {
+                    Some(("dave.sec", "s3.amazonaws.com", "PutBucketPolicy", self.lake.raw_bucket.clone()))
+                }
+                // A data node taken out to save money: its primary shards have no replica left.
+                Fault::OpensearchRed => {
+                    Some(("carol.ops", "es.amazonaws.com", "UpdateDomainConfig", "clickstream-logs".into()))
+                }
+                // The sessionizer's deploy that made each message slower to handle.
+                Fault::KafkaLag => {
+                    Some(("ci-deployer", "ecs.amazonaws.com", "UpdateService", "clickstream-sessionizer".into()))
+                }
+                // The source database's password rotated, the DMS endpoint not updated.
+                Fault::DmsStopped => Some((
+                    "secrets-rotation",
+                    "secretsmanager.amazonaws.com",
+                    "RotateSecret",
+                    "orders-db/dms_reader".into(),
+                )),
+                // A policy cleanup that detached QuickSight's Athena access.
+                Fault::SpiceRefreshFailed => Some((
+                    "dave.sec",
+                    "iam.amazonaws.com",
+                    "DetachRolePolicy",
+                    "aws-quicksight-service-role-v0".into(),
+                )),
                 Fault::HotKey | Fault::TrafficSpike => None,
             };
             if let Some((user, source, name, resource)) = cause {
@@ -250,8 +305,22 @@ impl SimState {
             }
         } else if !on && present {
             self.faults.retain(|f| *f != fault);
+            for span in self.fault_spans.iter_mut().filter(|s| s.fault == fault && s.until_ms.is_none()) {
+                span.until_ms = Some(self.now_ms);
+            }
         }
         on != present
+    }
+
+    /// Whether `fault` was on at `at_ms`.
+    pub fn fault_at(&self, fault: Fault, at_ms: i64) -> bool {
+        self.fault_spans.iter().any(|s| s.fault == fault && s.from_ms <= at_ms && s.until_ms.is_none_or(|u| at_ms < u))
+    }
+
+    /// Since when `fault` has been on, if it is.
+    pub fn fault_since(&self, fault: Fault) -> Option<i64> {
+        let open = self.fault_spans.iter().filter(|s| s.fault == fault && s.until_ms.is_none());
+        open.map(|s| s.from_ms).min().filter(|_| self.has_fault(fault))
     }
 }
 

@@ -156,8 +156,6 @@ impl SimState {
                     oldest_age_seconds: self.lake.dlq_oldest_ms.map(|t| ((self.now_ms - t) / 1000) as f64),
                 },
             },
-            // The sandbox platform has no Firehose delivery stream.
-            firehose: Vec::new(),
         };
         alarms.sort();
         PlatformSnapshot {
@@ -169,6 +167,11 @@ impl SimState {
             // What the profile watches is the platform's to say (`Sandbox::snapshot`).
             orchestration: Reading::NotWatched,
             processing: Reading::NotWatched,
+            msk: Reading::NotWatched,
+            sources: Reading::NotWatched,
+            firehose: Reading::NotWatched,
+            opensearch: Reading::NotWatched,
+            quicksight: Reading::NotWatched,
             redshift: Reading::Ready { data: redshift },
             athena: Reading::Ready { data: athena },
             audit: Reading::Ready { data: audit },

@@ -48,6 +48,18 @@ pub struct SimState {
     /// The EMR Serverless application and its job runs (absent from states saved before it).
     #[serde(default)]
     pub serverless: super::emr_serverless::ServerlessState,
+    /// When each fault was on, so the layers simulated from the clock (MSK, the sources,
+    /// Firehose, OpenSearch, QuickSight) keep their history when a fault is turned off.
+    #[serde(default)]
+    pub fault_spans: Vec<FaultSpan>,
+}
+
+/// A fault on from `from_ms` until `until_ms` (still on: `None`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct FaultSpan {
+    pub fault: Fault,
+    pub from_ms: i64,
+    pub until_ms: Option<i64>,
 }
 
 /// Model time at a moment of the clock, and how fast it runs from there.

@@ -25,6 +25,7 @@ const OPTIONAL_KEYS: &[&str] = &[
     "platform.athena.workgroup",
     "platform.orchestration.state_machine",
     "platform.emr.name",
+    "platform.firehose.delivery_stream",
 ];
 
 /// Tables whose keys the profile chooses (a step template's name); what each holds is checked

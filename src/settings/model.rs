@@ -56,6 +56,12 @@ pub struct PlatformSettings {
     pub alarms: AlarmSettings,
     pub orchestration: OrchestrationSettings,
     pub emr: EmrSettings,
+    pub lakeformation: LakeFormationSettings,
+    pub firehose: FirehoseSettings,
+    pub opensearch: OpenSearchSettings,
+    pub msk: MskSettings,
+    pub sources: SourcesSettings,
+    pub quicksight: QuicksightSettings,
     pub network: NetworkSettings,
 }
 
@@ -217,6 +223,87 @@ impl EmrSettings {
             idle_warn_minutes: self.idle_warn_minutes,
         }
     }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LakeFormationSettings {
+    /// Whether Lake Formation governs the catalog: the stack registers the lake's locations and
+    /// grants the analysts' role SELECT on the curated tables; `:glue` and `lakeops grants` read
+    /// the grants.
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirehoseSettings {
+    /// Whether the stack creates a delivery stream from the Kinesis stream into the raw zone.
+    pub create: bool,
+    /// That stream's name; derived from the stack name when the profile does not set it.
+    #[serde(default)]
+    pub delivery_stream: String,
+    /// Other delivery streams watched, by name.
+    pub delivery_streams: Vec<String>,
+}
+
+impl FirehoseSettings {
+    /// Every delivery stream watched: the stack's first, then the profile's.
+    pub fn watched(&self) -> Vec<String> {
+        let created = self.create.then(|| self.delivery_stream.clone());
+        let mut names: Vec<String> = created.into_iter().collect();
+        for name in &self.delivery_streams {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenSearchSettings {
+    /// The log-analytics domain watched; empty: none.
+    pub domain: String,
+    /// Whether the stack creates it (in the VPC, encrypted, fine-grained access control).
+    pub create: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MskSettings {
+    /// The MSK cluster the platform ingests through; empty: none.
+    pub cluster: String,
+    /// The consumer groups whose lag is watched.
+    pub consumer_groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesSettings {
+    /// DMS replication task identifiers.
+    pub dms_tasks: Vec<String>,
+    /// DataSync tasks, by name or ARN.
+    pub datasync_tasks: Vec<String>,
+    /// AppFlow flow names.
+    pub appflow_flows: Vec<String>,
+    /// Data is expected to land from each source at least this often.
+    pub expect_within_minutes: u64,
+}
+
+impl SourcesSettings {
+    pub fn any(&self) -> bool {
+        !(self.dms_tasks.is_empty() && self.datasync_tasks.is_empty() && self.appflow_flows.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuicksightSettings {
+    /// The SPICE datasets behind the dashboards, by dataset id.
+    pub datasets: Vec<String>,
+    /// Each is expected to refresh at least this often.
+    pub refresh_within_hours: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

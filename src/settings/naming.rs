@@ -99,6 +99,14 @@ pub(super) const NAMES: &[NameRule] = &[
         rule: "an EMR cluster name: 1 to 256 printable characters",
         valid: is_emr_name,
     },
+    NameRule {
+        key: "platform.firehose.delivery_stream",
+        field: |p| &mut p.firehose.delivery_stream,
+        read: |p| &p.firehose.delivery_stream,
+        derive: |stack| format!("{stack}-delivery"),
+        rule: "a Firehose delivery stream name: 1 to 64 letters, digits, '_', '-' or '.'",
+        valid: is_delivery_stream_name,
+    },
 ];
 
 /// Gives every name the profile does not set (`is_set` says which it does) its derived value;
@@ -123,7 +131,8 @@ pub(super) fn first_bad(
     let name = NAMES.iter().filter(|n| checked(n.key)).find(|n| {
         let unused = (n.key == "platform.redshift.name" && s.platform.redshift.mode == RedshiftMode::Off)
             || (n.key == "platform.orchestration.state_machine" && !s.platform.orchestration.nightly)
-            || (n.key == "platform.emr.name" && s.platform.emr.mode == EmrMode::Off);
+            || (n.key == "platform.emr.name" && s.platform.emr.mode == EmrMode::Off)
+            || (n.key == "platform.firehose.delivery_stream" && !s.platform.firehose.create);
         !unused && !(n.valid)(n.value(s))
     })?;
     let from = if derived(name.key) {
@@ -166,6 +175,24 @@ fn is_emr_name(n: &str) -> bool {
 /// EMR Serverless names its applications more narrowly than EMR its clusters.
 pub fn is_serverless_application_name(n: &str) -> bool {
     (1..=64).contains(&n.len()) && all(n, |c| c.is_ascii_alphanumeric() || "._-/#".contains(c))
+}
+
+pub fn is_delivery_stream_name(n: &str) -> bool {
+    (1..=64).contains(&n.len()) && all(n, |c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+}
+
+/// OpenSearch domain names: 3 to 28 lowercase letters, digits and hyphens, starting with a letter.
+pub fn is_domain_name(n: &str) -> bool {
+    (3..=28).contains(&n.len())
+        && n.starts_with(|c: char| c.is_ascii_lowercase())
+        && all(n, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// MSK cluster names: 1 to 64 letters, digits and hyphens, starting with a letter.
+pub fn is_kafka_cluster_name(n: &str) -> bool {
+    (1..=64).contains(&n.len())
+        && n.starts_with(|c: char| c.is_ascii_alphabetic())
+        && all(n, |c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 fn is_stream_name(n: &str) -> bool {

@@ -124,6 +124,7 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
             return Err(("platform.emr.steps", format!("template {template:?}: {problem}")));
         }
     }
+    services(&s.platform)?;
     check("platform.network.cidr", is_cidr(&s.platform.network.cidr), || {
         format!("expected an IPv4 CIDR block from /16 to /28 such as 10.20.0.0/16, found {:?}", s.platform.network.cidr)
     })?;
@@ -146,6 +147,79 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
     )?;
     range("sandbox.lambda_error_rate", s.sandbox.lambda_error_rate, 0.0, 1.0, "a fraction")?;
     range("sandbox.glue_failure_rate", s.sandbox.glue_failure_rate, 0.0, 1.0, "a fraction")?;
+    Ok(())
+}
+
+/// The layers a profile adds: each name as its service allows it, each expectation possible.
+fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, String)> {
+    use super::naming::{is_delivery_stream_name, is_domain_name, is_kafka_cluster_name};
+    let list = |key: &'static str, names: &[String], ok: fn(&str) -> bool, rule: &str| match names
+        .iter()
+        .find(|n| !ok(n))
+    {
+        Some(bad) => Err((key, format!("expected {rule}, found {bad:?}"))),
+        None => Ok(()),
+    };
+    list(
+        "platform.firehose.delivery_streams",
+        &p.firehose.delivery_streams,
+        is_delivery_stream_name,
+        "delivery stream names (1 to 64 letters, digits, '_', '-' or '.')",
+    )?;
+    let os = &p.opensearch;
+    check("platform.opensearch.domain", os.domain.is_empty() || is_domain_name(&os.domain), || {
+        format!(
+            "expected an OpenSearch domain name: 3 to 28 lowercase letters, digits and hyphens, starting with a letter, found {:?}",
+            os.domain
+        )
+    })?;
+    check("platform.opensearch.create", !os.create || !os.domain.is_empty(), || {
+        "expected a domain to create: set platform.opensearch.domain".into()
+    })?;
+    let msk = &p.msk;
+    check("platform.msk.cluster", msk.cluster.is_empty() || is_kafka_cluster_name(&msk.cluster), || {
+        format!(
+            "expected an MSK cluster name: 1 to 64 letters, digits and hyphens, starting with a letter, found {:?}",
+            msk.cluster
+        )
+    })?;
+    check("platform.msk.consumer_groups", msk.consumer_groups.is_empty() || !msk.cluster.is_empty(), || {
+        "expected platform.msk.cluster to be set: consumer groups are watched on a cluster".into()
+    })?;
+    list("platform.msk.consumer_groups", &msk.consumer_groups, |g| (1..=255).contains(&g.len()) && !g.contains(char::is_control), "consumer group names (1 to 255 characters)")?;
+    let src = &p.sources;
+    list(
+        "platform.sources.dms_tasks",
+        &src.dms_tasks,
+        |n| (1..=255).contains(&n.len()) && n.starts_with(|c: char| c.is_ascii_alphabetic()) && !n.ends_with('-') && !n.contains("--") && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+        "DMS replication task identifiers (1 to 255 letters, digits and hyphens, starting with a letter, no two hyphens in a row)",
+    )?;
+    list(
+        "platform.sources.datasync_tasks",
+        &src.datasync_tasks,
+        |n| (1..=256).contains(&n.len()) && !n.contains(char::is_control),
+        "DataSync task names or ARNs (1 to 256 characters)",
+    )?;
+    list(
+        "platform.sources.appflow_flows",
+        &src.appflow_flows,
+        |n| (1..=256).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+        "AppFlow flow names (1 to 256 letters, digits, '-', '_' or '.')",
+    )?;
+    range("platform.sources.expect_within_minutes", src.expect_within_minutes as f64, 1.0, 44_640.0, "minutes (at most 31 days)")?;
+    list(
+        "platform.quicksight.datasets",
+        &p.quicksight.datasets,
+        |n| (1..=2048).contains(&n.len()) && !n.contains(char::is_whitespace),
+        "QuickSight dataset ids",
+    )?;
+    range(
+        "platform.quicksight.refresh_within_hours",
+        p.quicksight.refresh_within_hours as f64,
+        1.0,
+        744.0,
+        "hours (at most 31 days)",
+    )?;
     Ok(())
 }
 

@@ -11,8 +11,7 @@ use super::{base, dim, panel};
 use crate::app::{audit, layout, App};
 use crate::model::text::sanitize;
 use crate::model::{AlarmStatus, Reading};
-use crate::ops::format::{ago, millis, percent, thousands};
-use crate::ops::health::FIREHOSE_STALE_SECONDS;
+use crate::ops::format::{ago, millis, thousands};
 use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -118,17 +117,5 @@ fn draw_queues(data: &AlarmStatus, theme: &Theme, frame: &mut Frame, area: Rect)
         }
         Reading::NotWatched => lines.push(Line::styled("dead-letter queue: not part of this platform", dim(theme))),
     }
-    if data.firehose.is_empty() {
-        lines.push(Line::styled("Firehose: no delivery stream publishes metrics here", dim(theme)));
-    }
-    for f in &data.firehose {
-        let stale = f.freshness_seconds.is_some_and(|s| s > FIREHOSE_STALE_SECONDS);
-        let freshness = f.freshness_seconds.map(|s| millis(s * 1000.0)).unwrap_or_else(|| "—".into());
-        let success = f.success.map(|s| format!(" · delivered {}", percent(s))).unwrap_or_default();
-        lines.push(Line::styled(
-            format!("Firehose {}: oldest undelivered {freshness}{success}", sanitize(&f.name)),
-            if stale { Style::new().fg(theme.warn) } else { base(theme) },
-        ));
-    }
-    frame.render_widget(Paragraph::new(lines).block(panel(theme, " Dead-letter queue · Firehose ")), area);
+    frame.render_widget(Paragraph::new(lines).block(panel(theme, " Dead-letter queue ")), area);
 }

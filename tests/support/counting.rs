@@ -9,7 +9,7 @@ use lakeops::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
     PeekCursor, PeekFrom, PeekRecord, PlatformSnapshot, QueryStatus, ResultPage, SavedQuery, StreamFacts, StreamSeries,
 };
-use lakeops::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, WorkflowOverview};
+use lakeops::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, Governance, WorkflowOverview};
 use lakeops::model::{DriftedResource, NamedResource, StackEvent, StackSummary};
 use lakeops::platform::{BackendInfo, Permit, Platform, PlatformError};
 
@@ -76,6 +76,9 @@ impl Platform for Counting {
     }
     async fn execution(&self, arn: &str) -> Result<Option<ExecutionDetail>, PlatformError> {
         self.inner.execution(arn).await
+    }
+    async fn governance(&self) -> Result<Governance, PlatformError> {
+        self.inner.governance().await
     }
     async fn emr(&self) -> Result<EmrOverview, PlatformError> {
         self.inner.emr().await

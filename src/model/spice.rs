@@ -1,0 +1,51 @@
+//! QuickSight's SPICE datasets behind the dashboards, and their refreshes (ingestions).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// One refresh of a dataset (ListIngestions).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ingestion {
+    pub id: String,
+    /// INITIALIZED, QUEUED, RUNNING, FAILED, COMPLETED, CANCELLED.
+    pub status: String,
+    pub created: Option<DateTime<Utc>>,
+    pub seconds: Option<i64>,
+    pub rows_ingested: Option<i64>,
+    pub rows_dropped: Option<i64>,
+    /// FAILED: the error's type (`SOURCE_API_LIMIT_EXCEEDED_FAILURE`, …) and message.
+    pub error_type: Option<String>,
+    pub error_message: Option<String>,
+}
+
+impl Ingestion {
+    pub fn is_failed(&self) -> bool {
+        self.status == "FAILED"
+    }
+
+    pub fn is_active(&self) -> bool {
+        matches!(self.status.as_str(), "INITIALIZED" | "QUEUED" | "RUNNING")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpiceDataset {
+    pub id: String,
+    /// Whether QuickSight knows it (false: named in the profile, not found).
+    pub exists: bool,
+    /// The newest refreshes, newest first.
+    pub ingestions: Vec<Ingestion>,
+}
+
+impl SpiceDataset {
+    pub fn last_success(&self) -> Option<DateTime<Utc>> {
+        self.ingestions.iter().filter(|i| i.status == "COMPLETED").filter_map(|i| i.created).max()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuicksightStatus {
+    pub datasets: Vec<SpiceDataset>,
+    /// The profile's expectation: each dataset refreshed at least this often.
+    pub refresh_within_hours: u64,
+}

@@ -1,0 +1,105 @@
+use super::*;
+use crate::model::LfTag;
+
+fn grant(principal: &str, resource: GrantResource, permissions: &[&str]) -> Grant {
+    Grant {
+        principal: principal.into(),
+        resource,
+        permissions: permissions.iter().map(|p| p.to_string()).collect(),
+        grantable: Vec::new(),
+    }
+}
+
+const ANALYSTS: &str = "arn:aws:iam::123456789012:role/analysts";
+
+fn governance() -> Governance {
+    let tags = |table: &str, value: &str| TableTags {
+        table: table.into(),
+        tags: vec![LfTag { key: "classification".into(), values: vec![value.into()] }],
+    };
+    Governance {
+        database: "lake".into(),
+        admins: vec!["arn:aws:iam::123456789012:role/admin".into()],
+        grants: vec![
+            grant(ANALYSTS, GrantResource::Database { database: "lake".into() }, &["DESCRIBE"]),
+            grant(
+                ANALYSTS,
+                GrantResource::Columns {
+                    database: "lake".into(),
+                    table: "events".into(),
+                    columns: vec![],
+                    excluded: vec!["user_id".into()],
+                },
+                &["SELECT"],
+            ),
+            grant(
+                "arn:aws:iam::123456789012:role/science",
+                GrantResource::TagPolicy { expression: "classification=public|internal".into() },
+                &["SELECT"],
+            ),
+            grant("arn:aws:iam::123456789012:role/etl", GrantResource::AllTables { database: "lake".into() }, &["ALL"]),
+        ],
+        tags: vec![],
+        table_tags: vec![tags("events", "internal"), tags("raw_events", "pii")],
+    }
+}
+
+#[test]
+fn a_column_grant_answers_with_the_columns_it_lets_through() {
+    let access = explain(&governance(), ANALYSTS, "lake", "events");
+    assert!(access.can_select);
+    assert_eq!(
+        access.answer,
+        "arn:aws:iam::123456789012:role/analysts may SELECT all columns but user_id of lake.events through the grant on lake.events (all columns but user_id)"
+    );
+    assert_eq!(access.grants.len(), 2, "the database's DESCRIBE and the column grant");
+}
+
+#[test]
+fn no_grant_says_so_and_how_an_administrator_grants_it() {
+    let access = explain(&governance(), "analysts", "lake", "raw_events");
+    assert!(!access.can_select);
+    assert!(access.answer.starts_with("no Lake Formation grant lets analysts SELECT from lake.raw_events (it has other permissions there, not SELECT); a data-lake administrator (arn:aws:iam::123456789012:role/admin) can grant it"), "{}", access.answer);
+}
+
+#[test]
+fn tag_policies_apply_to_tables_whose_tags_match() {
+    let g = governance();
+    assert!(explain(&g, "science", "lake", "events").can_select);
+    assert!(!explain(&g, "science", "lake", "raw_events").can_select, "pii is not public or internal");
+    assert!(tags_match("classification=pii AND classification=pii", g.table_tags.get(1)));
+    assert!(!tags_match("owner=x", g.table_tags.first()));
+    assert!(!tags_match("nonsense", g.table_tags.first()));
+}
+
+#[test]
+fn readers_of_a_table_name_each_route() {
+    let readers = readers(&governance(), "events");
+    let who: Vec<(&str, &str)> = readers.iter().map(|r| (r.principal.as_str(), r.columns.as_str())).collect();
+    assert_eq!(
+        who,
+        [
+            (ANALYSTS, "all columns but user_id"),
+            ("arn:aws:iam::123456789012:role/science", "all columns"),
+            ("arn:aws:iam::123456789012:role/etl", "all columns"),
+        ]
+    );
+}
+
+#[test]
+fn iam_allowed_principals_applies_to_everyone() {
+    let mut g = governance();
+    g.grants.push(grant("IAMAllowedPrincipals", GrantResource::Table { database: "lake".into(), table: "raw_events".into() }, &["ALL"]));
+    let access = explain(&g, "arn:aws:iam::123456789012:user/zoe", "lake", "raw_events");
+    assert!(access.can_select);
+    assert!(access.answer.ends_with("(Lake Formation leaves this table to IAM policies)"), "{}", access.answer);
+}
+
+#[test]
+fn a_name_matches_the_last_part_of_an_arn_only() {
+    assert!(names("analysts", ANALYSTS));
+    assert!(!names("analyst", ANALYSTS));
+    assert!(!names("arn:aws:iam::123456789012:role/other", ANALYSTS));
+    assert_eq!(filter(&governance(), Some("etl"), Some("raw_events")).len(), 1);
+    assert_eq!(filter(&governance(), None, None).len(), 4);
+}
