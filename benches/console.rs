@@ -39,8 +39,8 @@ fn app(snapshot: &PlatformSnapshot, width: u16, height: u16) -> App {
 }
 
 fn benches(c: &mut Criterion) {
-    let (_loaded, clock, sandbox) = fixture();
-    let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
+    let (loaded, clock, sandbox) = fixture();
+    let snapshot = sandbox.with_model(|s| s.snapshot(&loaded.settings)).unwrap();
     let theme = Theme::default_theme();
 
     let app200 = app(&snapshot, 200, 50);
@@ -149,7 +149,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("sandbox refresh (5 s of model time)", |b| {
         b.iter(|| {
             clock.advance(5_000);
-            black_box(sandbox.with_model(|s| s.snapshot()).unwrap());
+            black_box(sandbox.with_model(|s| s.snapshot(&loaded.settings)).unwrap());
         })
     });
 }
@@ -159,8 +159,8 @@ fn big_platform(c: &mut Criterion) {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use lakeops::model::{Reading, ShardInfo, StreamFacts, StreamSeries};
 
-    let (_loaded, _clock, sandbox) = fixture();
-    let mut snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
+    let (loaded, _clock, sandbox) = fixture();
+    let mut snapshot = sandbox.with_model(|s| s.snapshot(&loaded.settings)).unwrap();
     if let Reading::Ready { data } = &mut snapshot.streams {
         let template = data[0].clone();
         *data = (0..500)

@@ -70,6 +70,28 @@ pub enum Command {
     /// EMR: the watched clusters with their steps (or the Serverless application's job runs);
     /// add a step from a template, cancel a step, terminate an idle cluster.
     Emr(EmrArgs),
+    /// One of the layers a profile adds, resource by resource with health and reason: msk,
+    /// sources, firehose, opensearch, quicksight.
+    Show {
+        /// The layer.
+        #[arg(value_parser = layer_parser())]
+        layer: crate::model::Layer,
+        /// Print JSON: the rows, and the layer as read.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lake Formation: who may read which tables and columns. With a table and a principal:
+    /// the grants that apply, or that none does ("why can't X query Y?").
+    Grants {
+        /// DATABASE.TABLE (or TABLE in the profile's database); all of the database without it.
+        table: Option<String>,
+        /// A principal's ARN, or a role or user name.
+        #[arg(long)]
+        principal: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// The platform's CloudFormation stack, from the profile: template, plan, apply, delete, drift.
     Provision {
         #[command(subcommand)]
@@ -447,6 +469,15 @@ pub enum SandboxCommand {
         #[arg(long)]
         yes: bool,
     },
+}
+
+/// The layers `lakeops show` lists, by their ids (as `status --json` names them).
+fn layer_parser() -> impl clap::builder::TypedValueParser<Value = crate::model::Layer> {
+    use crate::ops::inventory::LAYERS;
+    use clap::builder::TypedValueParser;
+    let values = LAYERS.map(|l| clap::builder::PossibleValue::new(l.id()).help(l.title()));
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(|id: String| LAYERS.into_iter().find(|l| l.id() == id).ok_or_else(|| format!("unknown layer {id:?}")))
 }
 
 /// The faults as the command line takes them: each fault's name and help, from [`Fault`]'s one table.

@@ -111,6 +111,20 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 platform.flush()?;
                 result
             }
+            Some(Command::Show { layer, json }) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let result = headless::layers::show(&loaded, platform.as_ref(), layer, json).await;
+                platform.flush()?;
+                result
+            }
+            Some(Command::Grants { table, principal, json }) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let result =
+                    headless::grants::run(&loaded, platform.as_ref(), table.as_deref(), principal.as_deref(), json)
+                        .await;
+                platform.flush()?;
+                result
+            }
             Some(Command::Emr(args)) => {
                 let platform = headless::connect(&loaded, paths).await?;
                 let result = headless::emr::run(&loaded, paths, platform.as_ref(), &args).await;
@@ -130,7 +144,7 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 headless::sandbox::reset(&loaded, paths, yes).await
             }
             Some(Command::Sandbox { action: SandboxCommand::Fault { kind, off, yes } }) => {
-                headless::sandbox::fault(&loaded, paths, kind.into(), !off, yes).await
+                headless::sandbox::fault(&loaded, paths, kind, !off, yes).await
             }
             Some(Command::Profiles | Command::Themes | Command::Completions { .. } | Command::Keys(_)) => {
                 Ok(String::new())
@@ -162,6 +176,7 @@ async fn console(
     });
     app.athena_target = Some((platform_settings.athena.workgroup.clone(), platform_settings.glue.database.clone()));
     app.emr.templates = platform_settings.emr.steps.clone();
+    app.glue.governed = platform_settings.lakeformation.enabled;
     app.emr.cost_per_hour = platform_settings.emr.cost_per_hour;
     app.athena_rates = Some(lakeops::ops::athena::Rates {
         price_per_tb_usd: platform_settings.athena.price_per_tb_usd,

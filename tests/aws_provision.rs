@@ -1,9 +1,12 @@
 //! Provisioning on the AWS path against moto: apply creates the stack and moto holds its
 //! stream, queue, buckets, function and nightly state machine (with the rule that starts it);
-//! a changed profile plans a Modify that reshards the
-//! stream; delete removes the stack and its stream; read-only and unconfirmed changes make no
-//! call. moto skips the resource types it does not model (docs/provisioning.md lists them), and
-//! cannot delete the network (DependencyViolation on the VPC): the delete test runs without it.
+//! with Firehose, Lake Formation and an OpenSearch domain on, moto holds what it models of them
+//! (their roles and log groups, the domain's log resource policy and security group); a changed
+//! profile plans a Modify that reshards the stream; delete removes the stack and its stream;
+//! read-only and unconfirmed changes make no call. moto skips the resource types it does not model
+//! (docs/aws.md lists them; the delivery stream, the domain and the Lake Formation registrations
+//! and grants are held by the template's unit tests), and cannot delete the network
+//! (DependencyViolation on the VPC): the delete test runs without it.
 
 mod support;
 
@@ -43,18 +46,43 @@ impl Fixture {
     /// The full platform (network, Redshift cluster) unless `lean`: no network, no Redshift.
     fn profile(&self, shards: u32, readonly: bool, lean: bool) -> Loaded {
         let (network, redshift) = if lean { ("false", "off") } else { ("true", "cluster") };
+        self.load(&format!(
+            "[platform.stream]\nname = \"{}\"\nshards = {shards}\n[platform.redshift]\nmode = \"{redshift}\"\n\
+             [platform.network]\nenabled = {network}\n[console]\nreadonly = {readonly}\n",
+            self.stream
+        ))
+    }
+
+    /// The platform with the network and Firehose into the raw zone, Lake Formation and an
+    /// OpenSearch domain, without Redshift (a cluster beside them would not fit CloudFormation's
+    /// inline limit).
+    fn governed_profile(&self) -> Loaded {
+        self.load(&format!(
+            "[platform.stream]\nname = \"{}\"\nshards = 1\n[platform.redshift]\nmode = \"off\"\n\
+             [platform.firehose]\ncreate = true\n[platform.lakeformation]\nenabled = true\n\
+             [platform.opensearch]\ndomain = \"{}\"\ncreate = true\n[platform.network]\nenabled = true\n",
+            self.stream,
+            self.domain()
+        ))
+    }
+
+    /// A profile of this fixture's names, with `sections` (TOML) after them.
+    fn load(&self, sections: &str) -> Loaded {
         let text = format!(
             "name = \"moto-provision\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
-             [platform]\nstack_name = \"{}\"\n[platform.stream]\nname = \"{}\"\nshards = {shards}\n\
-             [platform.dlq]\nqueue = \"{}\"\n[platform.lambda]\nfunction = \"{}\"\n[platform.redshift]\nmode = \"{redshift}\"\n\
-             [platform.network]\nenabled = {network}\n[console]\nreadonly = {readonly}\n",
+             [platform]\nstack_name = \"{}\"\n[platform.dlq]\nqueue = \"{}\"\n[platform.lambda]\nfunction = \"{}\"\n\
+             {sections}",
             moto().endpoint,
             self.stack,
-            self.stream,
             self.queue,
-            self.function
+            self.function,
         );
         support::load_profile(self._dir.path(), &self.paths, &text)
+    }
+
+    /// The OpenSearch domain's name: 3 to 28 lowercase letters, digits and hyphens.
+    fn domain(&self) -> String {
+        format!("{}-logs", self.stack)
     }
 
     async fn platform(&self, loaded: &Loaded) -> Counting {
@@ -157,6 +185,70 @@ fn nightly_state_machine_runs_the_stacks_crawler_and_job(f: &Fixture) {
     assert!(rules.contains("NightlySchedule"), "a rule starts the state machine: {rules}");
     // moto does not model AWS::CloudWatch::Alarm in CloudFormation: the failure alarm is checked
     // in the template only.
+}
+
+/// moto models no Firehose delivery stream, OpenSearch domain or Lake Formation resource in
+/// CloudFormation (it skips them without failing the stack): what it does model of those layers
+/// is read back here, the rest is held by the template's unit tests.
+#[tokio::test]
+async fn apply_makes_delivery_governance_and_search_as_far_as_moto_models_them() {
+    let f = fixture();
+    let loaded = f.governed_profile();
+    let platform = f.platform(&loaded).await;
+    let out = f.run(&loaded, &platform, APPLY).await.unwrap_or_else(|e| panic!("apply: {}", e.message()));
+    assert!(out.contains(&format!("{} ended CREATE_COMPLETE", f.stack)), "{out}");
+    assert_eq!(open_shards(&f.stream).await, Some(1));
+
+    for role in ["delivery", "lake-access", "search-admin"] {
+        let name = format!("{}-{role}", f.stack);
+        let answer = moto_get("iam", &format!("/?Action=GetRole&RoleName={name}&Version=2010-05-08"));
+        assert!(
+            answer.starts_with("HTTP/1.1 200") && answer.contains(&format!("<RoleName>{name}</RoleName>")),
+            "{answer}"
+        );
+    }
+    let delivery = moto_get("iam", &format!("/?Action=GetRole&RoleName={}-delivery&Version=2010-05-08", f.stack));
+    assert!(delivery.contains("firehose.amazonaws.com"), "Firehose assumes the delivery role: {delivery}");
+
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk_config().await);
+    for group in [format!("/aws/kinesisfirehose/{}-delivery", f.stack), format!("/aws/opensearch/{}", f.domain())] {
+        let found = logs.describe_log_groups().log_group_name_prefix(&group).send().await.expect("DescribeLogGroups");
+        let found = found.log_groups().iter().find(|g| g.log_group_name() == Some(group.as_str()));
+        // moto keeps no KmsKeyId from CloudFormation: the key is checked in the template.
+        assert!(found.is_some_and(|g| g.retention_in_days().is_some()), "{group} exists, with a retention: {found:?}");
+    }
+    // The resource policy that lets OpenSearch publish to its log group (read raw: moto keeps the
+    // document as the template gave it, an object).
+    let policies = moto_json("logs", "Logs_20140328.DescribeResourcePolicies", "{}");
+    let policies: serde_json::Value = serde_json::from_str(&policies).expect("JSON");
+    let policy = policies["resourcePolicies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["policyName"] == format!("{}-search-logs", f.stack).as_str())
+        .unwrap_or_else(|| panic!("the search log policy in {policies}"));
+    let document = policy["policyDocument"].to_string();
+    assert!(
+        document.contains("es.amazonaws.com") && document.contains(&format!("domain/{}", f.domain())),
+        "{document}"
+    );
+
+    // The domain's security group: HTTPS from the VPC's block only.
+    let groups = moto_get(
+        "ec2",
+        "/?Action=DescribeSecurityGroups&Filter.1.Name=description\
+         &Filter.1.Value.1=OpenSearch%3A%20HTTPS%20from%20inside%20the%20VPC%20only&Version=2016-11-15",
+    );
+    // (moto keeps no egress rules from CloudFormation, only the default one: the template's is unit-tested.)
+    let ingress = groups.split_once("<ipPermissions>").map(|(_, rules)| rules).unwrap_or_default();
+    assert!(
+        ingress.contains("<fromPort>443</fromPort>") && ingress.contains("<cidrIp>10.20.0.0/16</cidrIp>"),
+        "{groups}"
+    );
+    assert!(!ingress.contains("0.0.0.0/0"), "nothing from anywhere: {groups}");
+
+    let out = f.run(&loaded, &platform, ProvisionCommand::Plan { json: false }).await.expect("plan unchanged");
+    assert!(out.contains("no changes"), "{out}");
 }
 
 #[tokio::test]

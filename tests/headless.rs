@@ -65,21 +65,21 @@ fn status_prints_every_layer_and_json_is_only_json() {
     let out = home.run(&["status"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    let layers =
-        ["Kinesis", "Lambda", "S3 lake", "Glue", "Orchestration", "EMR", "Redshift", "Athena", "CloudTrail", "Alarms"];
-    for layer in layers {
+    for layer in lakeops::model::Layer::ALL.map(|l| l.title()) {
         assert!(text.contains(layer), "{layer}: {text}");
     }
     let out = home.run(&["status", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json["backend"], "sandbox");
-    // The sandbox profile watches its nightly state machine and its EMR cluster: ten layers in
-    // pipeline order.
+    // The sandbox profile watches every layer: fifteen, in pipeline order (`Layer::ALL`).
     let layers: Vec<&str> = json["layers"].as_array().unwrap().iter().map(|l| l["layer"].as_str().unwrap()).collect();
     assert_eq!(
         layers,
         [
             "kinesis",
+            "msk",
+            "sources",
+            "firehose",
             "lambda",
             "lake",
             "glue",
@@ -87,6 +87,8 @@ fn status_prints_every_layer_and_json_is_only_json() {
             "processing",
             "redshift",
             "athena",
+            "opensearch",
+            "quicksight",
             "cloudtrail",
             "alarms"
         ]
@@ -524,4 +526,37 @@ fn ctrl_c_ends_a_wait_for_sql_on_stdin() {
     };
     drop(child.stdin.take());
     assert_eq!(status.signal(), Some(2), "{status:?}");
+}
+
+/// `lakeops show LAYER` lists an added layer's resources; `lakeops grants` answers who may read a
+/// table, and why a principal cannot; a layer or database not in the profile is bad input.
+#[test]
+fn show_and_grants_answer_from_the_sandbox() {
+    let home = Home::new();
+    let out = home.run(&["show", "sources"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for source in ["orders-cdc", "partner-share", "salesforce-accounts"] {
+        assert!(text.contains(source), "{source}: {text}");
+    }
+    let out = home.run(&["show", "firehose", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["layer"], "firehose");
+    assert_eq!(json["rows"][0]["name"], "clickstream-delivery");
+    assert_eq!(json["data"]["data"]["streams"][0]["dynamic_partitioning"], true);
+    let out = home.run(&["show", "kinesis"]);
+    assert_eq!(out.status.code(), Some(2), "only the added layers: {}", stderr(&out));
+
+    let out = home.run(&["grants", "clickstream.events", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let readers: Vec<&str> =
+        json["readers"].as_array().unwrap().iter().map(|r| r["principal"].as_str().unwrap()).collect();
+    assert!(readers.contains(&"arn:aws:iam::000000000000:role/clickstream-analysts"), "{readers:?}");
+    let out = home.run(&["grants", "raw_events", "--principal", "clickstream-analysts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("no Lake Formation grant lets arn:aws:iam::000000000000:role/clickstream-analysts SELECT from clickstream.raw_events"), "{}", stdout(&out));
+    let out = home.run(&["grants", "sales.orders"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the profile's database clickstream, not sales"), "{}", stderr(&out));
 }

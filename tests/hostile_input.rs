@@ -30,7 +30,7 @@ fn console() -> App {
     let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width: 120, height: 40 }, 0);
-    let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
+    let snapshot = sandbox.with_model(|s| s.snapshot(&loaded.settings)).unwrap();
     let id = app.refresh.request.awaited().unwrap();
     update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at: Utc::now() }, 10);
     app

@@ -457,3 +457,89 @@ fn the_orchestration_and_emr_layers_show_on_moto() {
     assert!(console.wait_exit().success());
     console.assert_restored();
 }
+
+/// The sandbox profile's fifteen layers fit the 100×30 console a line each; each added layer's
+/// view opens from the command line, and `:glue`'s catalog says who may read the selected table.
+#[test]
+fn the_added_layers_show_and_their_views_open_on_the_sandbox() {
+    let mut console = Console::open(&[("LAKEOPS_SANDBOX_START", "2026-03-20T14:15:00Z")]);
+    let screen = console.wait_for("QuickSight");
+    for layer in ["MSK", "Sources", "Firehose", "OpenSearch", "QuickSight", "Alarms"] {
+        assert!(screen.contains(layer), "{layer} in the overview:\n{screen}");
+    }
+    assert!(screen.contains("REASON (the selected layer's numbers below)"), "one line a layer:\n{screen}");
+    console.send(":firehose\r");
+    console.wait_for("clickstream-delivery");
+    console.send(":sources\r");
+    console.wait_for("salesforce-accounts");
+    console.send(":opensearch\r");
+    console.wait_for("JVM memory pressure");
+    console.send(":glue\r");
+    console.wait_for("Catalog");
+    console.send("\t\t\t");
+    console.wait_for("clickstream-analysts: all columns but user");
+    console.send("q");
+    assert!(console.wait_exit().success());
+    console.assert_restored();
+}
+
+/// On moto, a profile watching a delivery stream and an OpenSearch domain: the console shows both
+/// layers from real reads (the domain red from its CloudWatch status), and `:firehose` lists the
+/// stream with where it delivers.
+#[test]
+fn the_firehose_and_opensearch_layers_show_on_moto() {
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
+    use aws_sdk_firehose::types::{CompressionFormat, ExtendedS3DestinationConfiguration};
+    use support::moto::{moto, sdk_config, unique};
+    let (delivery, domain) = (unique("delivery"), unique("logs").to_lowercase().replace('_', "-"));
+    let domain: String = domain.chars().take(28).collect();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let config = sdk_config().await;
+        let destination = ExtendedS3DestinationConfiguration::builder()
+            .role_arn("arn:aws:iam::123456789012:role/firehose")
+            .bucket_arn("arn:aws:s3:::moto-raw")
+            .prefix("firehose/")
+            .compression_format(CompressionFormat::Uncompressed)
+            .build()
+            .unwrap();
+        aws_sdk_firehose::Client::new(&config)
+            .create_delivery_stream()
+            .delivery_stream_name(&delivery)
+            .extended_s3_destination_configuration(destination)
+            .send()
+            .await
+            .expect("CreateDeliveryStream");
+        aws_sdk_opensearch::Client::new(&config)
+            .create_domain()
+            .domain_name(&domain)
+            .send()
+            .await
+            .expect("CreateDomain");
+        let account = aws_sdk_sts::Client::new(&config).get_caller_identity().send().await.unwrap().account.unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let datum = MetricDatum::builder()
+            .metric_name("ClusterStatus.red")
+            .timestamp(aws_smithy_types::DateTime::from_secs(now - now.rem_euclid(60) - 50))
+            .value(1.0)
+            .dimensions(Dimension::builder().name("DomainName").value(&domain).build())
+            .dimensions(Dimension::builder().name("ClientId").value(account).build())
+            .build();
+        let cloudwatch = aws_sdk_cloudwatch::Client::new(&config);
+        cloudwatch.put_metric_data().namespace("AWS/ES").metric_data(datum).send().await.expect("PutMetricData");
+    });
+    let profile = format!(
+        "name = \"served\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
+         [platform.orchestration]\nnightly = false\n\
+         [platform.firehose]\ndelivery_streams = [\"{delivery}\"]\n[platform.opensearch]\ndomain = \"{domain}\"\n",
+        moto().endpoint
+    );
+    let mut console = Console::open_profile("served", &profile);
+    let screen = console.wait_within(&format!("{domain} is red"), 30);
+    assert!(screen.contains("Firehose"), "{screen}");
+    console.send(":firehose\r");
+    console.wait_within("s3://moto-raw/firehose/", 15);
+    console.send("q");
+    assert!(console.wait_exit().success());
+    console.assert_restored();
+}

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use lakeops::model::{Health, Layer, PlatformSnapshot};
 use lakeops::ops::health::assess;
+use lakeops::platform::Platform;
 use lakeops::sandbox::{Fault, ManualClock, Sandbox, Store};
 use lakeops::settings::Loaded;
 
@@ -23,7 +24,7 @@ fn sandbox(loaded: &Loaded) -> (Sandbox, Arc<ManualClock>) {
 }
 
 fn snap(sandbox: &Sandbox) -> PlatformSnapshot {
-    sandbox.with_model(|s| s.snapshot()).unwrap()
+    futures::executor::block_on(sandbox.snapshot()).unwrap()
 }
 
 fn verdict(loaded: &Loaded, snapshot: &PlatformSnapshot, layer: Layer) -> (Health, String) {

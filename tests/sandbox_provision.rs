@@ -216,3 +216,50 @@ async fn names_taken_by_the_sandboxs_stack_are_named_before_a_plan() {
     let wanted = lakeops::provision::named_resources(&render(&derived.settings).body, None, "us-east-1");
     assert!(s.taken_names("second", &wanted).await.unwrap().is_empty());
 }
+
+/// The built-in profile delivers with Firehose, governs with Lake Formation and makes an OpenSearch
+/// domain: its template passes every check `lakeops provision` makes (CloudFormation's inline
+/// limit among them), the sandbox's stack holds those layers, and turning the domain off plans and
+/// applies its removal.
+#[tokio::test]
+async fn the_sandbox_stack_holds_delivery_governance_and_search() {
+    let (s, clock, mut settings) = sandbox();
+    let loaded = support::sandbox_settings();
+    let checked = lakeops::session::stack::template(&loaded).unwrap_or_else(|e| panic!("{}", e.message()));
+    assert!(checked.compact().len() <= lakeops::provision::INLINE_TEMPLATE_LIMIT);
+
+    let stack = s.stack("clickstream").await.unwrap().expect("the sandbox's stack");
+    for output in ["DeliveryStreamName", "SearchDomainEndpoint", "SearchAdminRole"] {
+        assert!(stack.outputs.iter().any(|o| o.key == output), "{output} in {:?}", stack.outputs);
+    }
+    let events = s.stack_events("clickstream").await.unwrap();
+    for id in ["DeliveryStream", "DeliveryRole", "RawLocation", "CuratedLocation", "AnalystsReadTables", "SearchDomain"]
+    {
+        assert!(events.iter().any(|e| e.logical_id == id && e.status == "CREATE_COMPLETE"), "{id} created");
+    }
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
+    assert!(!plan.has_changes(), "{:?}", plan.changes);
+
+    settings.platform.opensearch.create = false;
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
+    let mut removed: Vec<&str> =
+        plan.changes.iter().filter(|c| c.action == ChangeAction::Remove).map(|c| c.logical_id.as_str()).collect();
+    removed.sort();
+    assert_eq!(
+        removed,
+        [
+            "SearchAdminRole",
+            "SearchDomain",
+            "SearchLogGroup",
+            "SearchLogPolicy",
+            "SearchRedAlarm",
+            "SearchSecurityGroup"
+        ]
+    );
+    assert!(plan.changes.iter().all(|c| c.action == ChangeAction::Remove), "{:?}", plan.changes);
+    support::writes::apply_plan(&s, "clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
+    clock.advance(10 * 60_000);
+    assert_eq!(s.stack("clickstream").await.unwrap().unwrap().status, "UPDATE_COMPLETE");
+    let outputs = s.stack("clickstream").await.unwrap().unwrap().outputs;
+    assert!(outputs.iter().all(|o| o.key != "SearchDomainEndpoint"), "{outputs:?}");
+}

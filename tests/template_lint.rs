@@ -11,19 +11,31 @@ use std::process::Command;
 use lakeops::provision::render;
 use lakeops::settings::{RedshiftMode, Settings, StreamMode};
 
-/// The profile toggles worth linting apart: each changes which resources exist.
+/// The profile toggles worth linting apart: each changes which resources exist. The sandbox
+/// profile (the base) delivers with Firehose, governs with Lake Formation and makes an OpenSearch
+/// domain; `lean` keeps Firehose and Lake Formation without the network (so without the domain,
+/// which `check` refuses there), `bare` has none of the three.
 fn variants() -> Vec<(&'static str, Settings)> {
     let base = support::sandbox_settings().settings;
+    assert!(
+        base.platform.firehose.create && base.platform.lakeformation.enabled && base.platform.opensearch.create,
+        "the sandbox profile turns on Firehose, Lake Formation and OpenSearch"
+    );
     let mut cluster = base.clone();
     cluster.platform.redshift.mode = RedshiftMode::Cluster;
     cluster.platform.emr.mode = lakeops::model::EmrMode::Serverless;
     let mut lean = base.clone();
     lean.platform.network.enabled = false;
+    lean.platform.opensearch.create = false;
     lean.platform.redshift.mode = RedshiftMode::Off;
     lean.platform.stream.mode = StreamMode::OnDemand;
     lean.platform.glue.script_location = Some("s3://acme-code/curate.py".into());
     lean.platform.emr.mode = lakeops::model::EmrMode::Serverless;
-    vec![("serverless", base), ("cluster", cluster), ("lean", lean)]
+    let mut bare = base.clone();
+    bare.platform.firehose.create = false;
+    bare.platform.lakeformation.enabled = false;
+    bare.platform.opensearch.create = false;
+    vec![("serverless", base), ("cluster", cluster), ("lean", lean), ("bare", bare)]
 }
 
 fn write_templates(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -35,7 +35,7 @@ fn console_and_sandbox(width: u16, height: u16) -> (App, Sandbox) {
 
 /// The console after one refresh of `sandbox`.
 fn console_on(sandbox: &Sandbox, loaded: &lakeops::settings::Loaded, width: u16, height: u16) -> App {
-    let snapshot = sandbox.with_model(|s| s.snapshot()).expect("snapshot");
+    let snapshot = sandbox.with_model(|s| s.snapshot(&loaded.settings)).expect("snapshot");
     let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width, height }, 0);
@@ -292,7 +292,7 @@ fn lambda_view() {
     let sandbox = Sandbox::in_memory(&loaded.settings, clock.clone());
     sandbox.with_model(|s| s.set_fault(lakeops::sandbox::Fault::ConsumerErrors, true)).unwrap();
     clock.advance(20 * 60_000);
-    let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
+    let snapshot = sandbox.with_model(|s| s.snapshot(&loaded.settings)).unwrap();
     let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width: 120, height: 44 }, 0);
@@ -337,7 +337,7 @@ fn alarms_redshift_and_pipeline_views_during_an_incident() {
         })
         .unwrap();
     clock.advance(15 * 60_000);
-    let snapshot = sandbox.with_model(|s| s.snapshot()).unwrap();
+    let snapshot = sandbox.with_model(|s| s.snapshot(&loaded.settings)).unwrap();
     let header = Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "seed 42".into() };
     let mut app = App::new(header, Thresholds::from_alarms(&loaded.settings.platform.alarms), 5_000);
     update(&mut app, Action::Resize { width: 110, height: 32 }, 0);

@@ -258,6 +258,8 @@ pub enum Effect {
     /// Glue jobs, runs, crawlers and the catalog.
     FetchGlue {
         id: RequestId,
+        /// Read Lake Formation's grants too.
+        governed: bool,
     },
     /// The watched state machines' executions started since `since`.
     FetchWorkflows {

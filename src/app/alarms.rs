@@ -30,7 +30,7 @@ impl View for Alarms {
 }
 
 /// The alarm list, between the dead-letter queue above and the selected alarm below.
-fn alarms_area(body: Rect) -> Rect {
+fn alarms_area(_: &App, body: Rect) -> Rect {
     layout::alarms_split(body).1
 }
 

@@ -44,7 +44,7 @@ const SPEC: ViewSpec = ViewSpec {
     details: &[Layer::Processing],
     keys: KEYS,
     list: Some(ListSpec {
-        area: |body| super::layout::workflows_split(body).0,
+        area: |_, body| super::layout::workflows_split(body).0,
         filter_help: "filter by cluster, step or job run, state, or failure reason",
         ..ListSpec::new(|app| &app.emr.cursor, |app| &mut app.emr.cursor, |app| visible(app).len())
     }),

@@ -98,6 +98,9 @@ pub struct GlueView {
     pub table: usize,
     /// The read of jobs, runs, crawlers and the catalog.
     pub request: Request,
+    /// Whether Lake Formation governs the catalog (the profile's `[platform.lakeformation]`):
+    /// each read of the catalog reads its grants too.
+    pub governed: bool,
 }
 
 impl GlueView {
@@ -134,7 +137,7 @@ impl GlueView {
 /// Reads Glue again unless a read is out.
 pub fn fetch(app: &mut App, effects: &mut Vec<Effect>) {
     if let Some(id) = app.glue.request.start(app.now_ms) {
-        effects.push(Effect::FetchGlue { id });
+        effects.push(Effect::FetchGlue { id, governed: app.glue.governed });
     }
 }
 
@@ -166,7 +169,7 @@ pub fn loaded(
 /// A change to Glue came back: its answer is said, and Glue read again.
 pub fn changed(app: &mut App, effects: &mut Vec<Effect>) {
     let id = app.glue.request.restart(app.now_ms);
-    effects.push(Effect::FetchGlue { id });
+    effects.push(Effect::FetchGlue { id, governed: app.glue.governed });
 }
 
 fn move_by(view: &mut GlueView, delta: isize) {

@@ -37,9 +37,20 @@ pub fn list_rows(body: Rect) -> Rect {
     }
 }
 
+/// Lines an overview layer takes: two (its numbers, then its reason) when every layer fits so,
+/// else one (its reason; the selected layer's numbers go to the table's foot).
+pub fn overview_lines_per_layer(body: Rect, layers: u16) -> u16 {
+    if layers * 2 + LIST_CHROME_TOP < body.height {
+        2
+    } else {
+        1
+    }
+}
+
 /// The overview gives the layer table its rows plus chrome, and the rest to the trend chart.
 pub fn overview_split(body: Rect, layers: u16) -> (Rect, Rect) {
-    let table_height = (layers * 2 + LIST_CHROME_TOP + 1).min(body.height);
+    let per = overview_lines_per_layer(body, layers);
+    let table_height = (layers * per + LIST_CHROME_TOP + 1).min(body.height);
     let table = Rect { height: table_height, ..body };
     let rest = Rect { y: body.y + table_height, height: body.height - table_height, ..body };
     (table, rest)

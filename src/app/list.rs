@@ -23,13 +23,13 @@ pub struct ListCursor {
 /// The on-screen area of `list` in a terminal of `app`'s size.
 pub fn area(app: &App, list: &ListSpec) -> Rect {
     let screen = Rect::new(0, 0, app.width, app.height);
-    (list.area)(layout::areas(screen).body)
+    (list.area)(app, layout::areas(screen).body)
 }
 
 /// How many rows of `list` fit on screen.
 fn page(app: &App, list: &ListSpec) -> usize {
     let rows = layout::list_rows(area(app, list)).height as usize;
-    (rows / list.lines_per_row).max(1)
+    (rows / (list.lines_per_row)(app).max(1)).max(1)
 }
 
 /// Carries out a list command on the view on screen; false when the view has no list or the
@@ -119,7 +119,7 @@ pub fn on_mouse(app: &mut App, mouse: MouseEvent) {
             if !inside {
                 return;
             }
-            let index = (list.cursor)(app).offset + (mouse.row - rows.y) as usize / list.lines_per_row;
+            let index = (list.cursor)(app).offset + (mouse.row - rows.y) as usize / (list.lines_per_row)(app).max(1);
             if index < (list.rows)(app) {
                 (list.cursor_mut)(app).selected = index;
             }

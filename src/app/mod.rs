@@ -17,21 +17,27 @@ pub mod confirm;
 pub mod editor;
 pub mod emr;
 pub mod errors;
+pub mod firehose;
 pub mod glue;
 mod input;
 pub mod keymap;
 pub mod lambda;
 pub mod layout;
 pub mod list;
+pub mod msk;
+pub mod opensearch;
 pub mod overview;
 pub mod peek;
 pub mod picker;
 pub mod pipeline;
 pub mod prompt;
+pub mod quicksight;
 pub mod redshift;
 pub mod registry;
 pub mod report;
 pub mod request;
+pub mod resources;
+pub mod sources;
 pub mod stack;
 mod state;
 pub mod stream_detail;
@@ -60,6 +66,8 @@ mod tests_glue;
 mod tests_lambda;
 #[cfg(test)]
 mod tests_readonly;
+#[cfg(test)]
+mod tests_resources;
 #[cfg(test)]
 mod tests_stack;
 #[cfg(test)]

@@ -21,7 +21,7 @@ const SPEC: ViewSpec = ViewSpec {
     keys: KEYS,
     list: Some(ListSpec {
         area: layers_area,
-        lines_per_row: 2,
+        lines_per_row: |app| layout::overview_lines_per_layer(body(app), app.layers.len() as u16) as usize,
         ..ListSpec::new(|app| &app.overview, |app| &mut app.overview, |app| visible(app).len())
     }),
     ..ViewSpec::NONE
@@ -44,10 +44,14 @@ impl View for Overview {
     }
 }
 
-/// The layers' table: two lines a layer (its numbers, then its reason), the trend chart below.
-/// Sized for every layer: a click below the rows shown selects nothing.
-fn layers_area(body: Rect) -> Rect {
-    layout::overview_split(body, crate::model::Layer::ALL.len() as u16).0
+/// The layers' table: two lines a layer (its numbers, then its reason) when they fit, else one;
+/// the trend chart below.
+fn layers_area(app: &App, body: Rect) -> Rect {
+    layout::overview_split(body, app.layers.len() as u16).0
+}
+
+fn body(app: &App) -> Rect {
+    layout::areas(Rect::new(0, 0, app.width, app.height)).body
 }
 
 /// Overview rows that pass the filter, as indexes into `layers`.

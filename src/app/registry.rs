@@ -22,11 +22,16 @@ macro_rules! for_each_view {
             Streams streams,
             StreamDetail stream_detail,
             Peek peek,
+            Msk msk,
+            Sources sources,
+            Firehose firehose,
             Lambda lambda,
             Glue glue,
             Workflows workflows,
             Emr emr,
             Redshift redshift,
+            Opensearch opensearch,
+            Quicksight quicksight,
             Alarms alarms,
             Audit audit,
             Athena athena,
@@ -149,9 +154,9 @@ pub struct ListSpec {
     /// Rows that pass the filter.
     pub rows: fn(&App) -> usize,
     /// Where the list is drawn within the body (border and column header included).
-    pub area: fn(Rect) -> Rect,
-    /// Screen lines one row takes.
-    pub lines_per_row: usize,
+    pub area: fn(&App, Rect) -> Rect,
+    /// Screen lines one row takes (the overview's layers take two when they all fit so).
+    pub lines_per_row: fn(&App) -> usize,
     /// What the filter matches, for the help.
     pub filter_help: &'static str,
 }
@@ -163,12 +168,16 @@ impl ListSpec {
         cursor_mut: fn(&mut App) -> &mut ListCursor,
         rows: fn(&App) -> usize,
     ) -> ListSpec {
-        ListSpec { cursor, cursor_mut, rows, area: whole, lines_per_row: 1, filter_help: "filter the rows" }
+        ListSpec { cursor, cursor_mut, rows, area: whole, lines_per_row: one, filter_help: "filter the rows" }
     }
 }
 
-fn whole(body: Rect) -> Rect {
+fn whole(_: &App, body: Rect) -> Rect {
     body
+}
+
+fn one(_: &App) -> usize {
+    1
 }
 
 /// A view: what it is ([`ViewSpec`]), and what it does with its keys and its time.

@@ -157,6 +157,8 @@ pub struct App {
     pub workflows: super::workflows::WorkflowsView,
     /// EMR clusters and their steps, or Serverless applications and their job runs, for `:emr`.
     pub emr: super::emr::EmrView,
+    /// The cursors of the added layers' views (`:msk`, `:sources`, `:firehose`, …).
+    pub resources: super::resources::ResourceCursors,
     pub stack: super::stack::StackView,
     /// Records being peeked at.
     pub peek: Option<super::peek::PeekView>,
@@ -200,6 +202,7 @@ impl App {
             glue: Default::default(),
             workflows: Default::default(),
             emr: Default::default(),
+            resources: Default::default(),
             stack: Default::default(),
             athena: Default::default(),
             athena_target: None,

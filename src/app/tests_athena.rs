@@ -314,6 +314,7 @@ fn catalog() -> GlueOverview {
     let column =
         |name: &str, kind: &str, partition_key| CatalogColumn { name: name.into(), kind: kind.into(), partition_key };
     GlueOverview {
+        governance: None,
         jobs: vec![],
         crawlers: vec![],
         databases: vec![

@@ -28,6 +28,7 @@ pub(super) fn run(id: &str, state: &str) -> GlueRunDetail {
 
 pub(super) fn overview(runs: Vec<GlueRunDetail>) -> GlueOverview {
     GlueOverview {
+        governance: None,
         jobs: vec![GlueJob { name: "curate".into(), max_concurrent_runs: 1, capacity: None, schedule: None, runs }],
         crawlers: vec![GlueCrawler {
             name: "raw".into(),

@@ -49,7 +49,7 @@ const SPEC: ViewSpec = ViewSpec {
     details: &[Layer::Orchestration],
     keys: KEYS,
     list: Some(ListSpec {
-        area: |body| super::layout::workflows_split(body).0,
+        area: |_, body| super::layout::workflows_split(body).0,
         filter_help: "filter by workflow, execution or run, status, or what failed",
         ..ListSpec::new(|app| &app.workflows.cursor, |app| &mut app.workflows.cursor, |app| visible(app).len())
     }),

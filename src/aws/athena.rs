@@ -2,12 +2,11 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use aws_sdk_athena::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_athena::types::{QueryExecution, QueryExecutionContext};
 use aws_sdk_athena::Client;
 use chrono::DateTime;
 
-use super::errors::platform_error;
+use super::errors::{not_served, platform_error};
 use super::landed::{self, ReadBack};
 use crate::model::text::sanitize;
 use crate::model::{Applied, PastQuery, QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
@@ -76,16 +75,6 @@ pub async fn executions(
         found.extend(get_execution(client, id).await?);
     }
     Ok(found)
-}
-
-/// An answer that is no AWS error at all (a web server's error page, an error without a
-/// code): the endpoint does not serve the call.
-fn not_served<E: ProvideErrorMetadata>(err: &SdkError<E, aws_smithy_runtime_api::http::Response>) -> bool {
-    match err {
-        SdkError::ServiceError(e) => e.err().code().is_none(),
-        SdkError::ResponseError(e) => !e.raw().status().is_success(),
-        _ => false,
-    }
 }
 
 /// The workgroup's recent queries, newest first: ListQueryExecutions lists the 50 newest

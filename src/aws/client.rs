@@ -1,5 +1,5 @@
 //! Building the SDK configuration once from the profile: region, named AWS profile,
-//! endpoint URL, standard retries with explicit attempts and backoff, timeouts.
+//! endpoint URL, standard retries with explicit attempts and backoff, timeouts; and the clients.
 
 use std::time::Duration;
 
@@ -40,6 +40,36 @@ pub async fn sdk_config(aws: &AwsSettings, options: &ClientOptions) -> SdkConfig
         loader = loader.credentials_provider(credentials.clone());
     }
     loader.load().await
+}
+
+/// The clients of the governance, serving and ingestion layers (Lake Formation, Firehose,
+/// OpenSearch, MSK, DMS, DataSync, AppFlow, QuickSight) and STS for the account id.
+pub struct LayerClients {
+    pub lakeformation: aws_sdk_lakeformation::Client,
+    pub firehose: aws_sdk_firehose::Client,
+    pub opensearch: aws_sdk_opensearch::Client,
+    pub kafka: aws_sdk_kafka::Client,
+    pub dms: aws_sdk_databasemigration::Client,
+    pub datasync: aws_sdk_datasync::Client,
+    pub appflow: aws_sdk_appflow::Client,
+    pub quicksight: aws_sdk_quicksight::Client,
+    pub sts: aws_sdk_sts::Client,
+}
+
+impl LayerClients {
+    pub fn new(config: &SdkConfig) -> LayerClients {
+        LayerClients {
+            lakeformation: aws_sdk_lakeformation::Client::new(config),
+            firehose: aws_sdk_firehose::Client::new(config),
+            opensearch: aws_sdk_opensearch::Client::new(config),
+            kafka: aws_sdk_kafka::Client::new(config),
+            dms: aws_sdk_databasemigration::Client::new(config),
+            datasync: aws_sdk_datasync::Client::new(config),
+            appflow: aws_sdk_appflow::Client::new(config),
+            quicksight: aws_sdk_quicksight::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+        }
+    }
 }
 
 /// The CloudWatch Logs client. With an endpoint override (LocalStack, moto), StartLiveTail's

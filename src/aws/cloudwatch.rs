@@ -1,7 +1,8 @@
 //! CloudWatch: one GetMetricData call per refresh for every series on screen (≤ 500
-//! queries a call), asking only for minutes not already held; alarms of the platform.
+//! queries a call), asking only for minutes not already held; alarms of the platform; the
+//! resources ListMetrics finds (delivery streams, MSK consumer groups and their topics).
 
-use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
+use aws_sdk_cloudwatch::types::{Dimension, DimensionFilter, Metric, MetricDataQuery, MetricStat, ScanBy};
 use aws_sdk_cloudwatch::Client;
 use aws_smithy_types::DateTime;
 
@@ -71,8 +72,8 @@ fn query(id: &str, key: &SeriesKey) -> MetricDataQuery {
         .namespace(key.namespace)
         .metric_name(key.metric)
         .dimensions(Dimension::builder().name(key.dimension).value(&key.value).build());
-    if let Some(shard) = &key.shard {
-        metric = metric.dimensions(Dimension::builder().name("ShardId").value(shard).build());
+    for (name, value) in &key.more {
+        metric = metric.dimensions(Dimension::builder().name(*name).value(value).build());
     }
     let metric = metric.build();
     MetricDataQuery::builder()
@@ -156,4 +157,41 @@ pub async fn firehose_streams(client: &Client) -> Result<Vec<String>, PlatformEr
     }
     names.sort();
     Ok(names)
+}
+
+/// The (consumer group, topic) pairs of `cluster` that publish EstimatedMaxTimeLag (ListMetrics,
+/// paged): MSK names a group's topics only in its metrics.
+pub async fn kafka_lag_topics(client: &Client, cluster: &str) -> Result<Vec<(String, String)>, PlatformError> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .list_metrics()
+            .namespace("AWS/Kafka")
+            .metric_name("EstimatedMaxTimeLag")
+            .dimensions(DimensionFilter::builder().name("Cluster Name").value(cluster).build())
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| platform_error("CloudWatch ListMetrics", e))?;
+        for metric in page.metrics() {
+            let value =
+                |name: &str| metric.dimensions().iter().find(|d| d.name() == Some(name)).and_then(|d| d.value());
+            if value("Cluster Name") != Some(cluster) {
+                continue;
+            }
+            if let (Some(group), Some(topic)) = (value("Consumer Group"), value("Topic")) {
+                let pair = (group.to_string(), topic.to_string());
+                if !pairs.contains(&pair) {
+                    pairs.push(pair);
+                }
+            }
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    pairs.sort();
+    Ok(pairs)
 }

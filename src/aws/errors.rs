@@ -17,6 +17,14 @@ where
             let Some(code) = e.code() else {
                 let status = format!("{:?}", context.raw());
                 let status = status.split("StatusCode(").nth(1).and_then(|s| s.split(')').next()).unwrap_or("?");
+                if status.starts_with('2') {
+                    // A success whose body the SDK could not read (an endpoint that answers unlike AWS).
+                    let why = sanitize(&DisplayErrorContext(e).to_string());
+                    return PlatformError::failed(
+                        service,
+                        format!("HTTP {status}, but the answer could not be read: {why}"),
+                    );
+                }
                 return PlatformError::failed(
                     service,
                     format!("HTTP {status} without an error code (is this API served at this endpoint?)"),
@@ -52,5 +60,15 @@ pub fn code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
     match err {
         SdkError::ServiceError(context) => context.err().code(),
         _ => None,
+    }
+}
+
+/// An answer that is no AWS error at all (a web server's error page, an error without a
+/// code): the endpoint does not serve the call (moto lacks some).
+pub fn not_served<E: ProvideErrorMetadata>(err: &SdkError<E, aws_smithy_runtime_api::http::Response>) -> bool {
+    match err {
+        SdkError::ServiceError(e) => e.err().code().is_none(),
+        SdkError::ResponseError(e) => !e.raw().status().is_success(),
+        _ => false,
     }
 }

@@ -1,4 +1,5 @@
-//! CloudWatch Logs: a function's log events with FilterLogEvents, within its TPS.
+//! CloudWatch Logs: a function's log events with FilterLogEvents, within its TPS; the newest
+//! event of another log (Firehose's delivery errors).
 
 use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
 use aws_sdk_cloudwatchlogs::Client;
@@ -126,4 +127,42 @@ pub async fn live_tail(
             return Ok(());
         }
     }
+}
+
+/// The newest event's message in `group` (in its stream `stream` when given) since `since_ms`
+/// (FilterLogEvents, at most [`PAGES_PER_READ`] pages); `None` when there is none or no such group.
+pub async fn newest_message(
+    client: &Client,
+    group: &str,
+    stream: Option<&str>,
+    since_ms: i64,
+) -> Result<Option<String>, PlatformError> {
+    let mut newest: Option<(i64, String)> = None;
+    let mut token: Option<String> = None;
+    for _ in 0..PAGES_PER_READ {
+        let page = match client
+            .filter_log_events()
+            .log_group_name(group)
+            .set_log_stream_names(stream.map(|s| vec![s.to_string()]))
+            .start_time(since_ms)
+            .set_next_token(token.clone())
+            .send()
+            .await
+        {
+            Ok(page) => page,
+            Err(e) if code(&e) == Some("ResourceNotFoundException") => return Ok(None),
+            Err(e) => return Err(platform_error("CloudWatch Logs FilterLogEvents", e)),
+        };
+        for e in page.events() {
+            let time = e.timestamp().unwrap_or_default();
+            if newest.as_ref().is_none_or(|(t, _)| time >= *t) {
+                newest = Some((time, e.message().unwrap_or_default().to_string()));
+            }
+        }
+        token = page.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(newest.map(|(_, message)| message))
 }

@@ -1,28 +1,43 @@
 //! The AWS backend: the official AWS SDK for Rust, clients built once from the profile.
 
+mod appflow;
 pub mod athena;
 mod backoff;
 mod changes;
 mod client;
 pub mod cloudtrail;
 mod cloudwatch;
+mod datasync;
+mod delivery;
+mod dms;
 mod emr;
 mod emr_serverless;
 mod errors;
+mod firehose;
 pub mod glue;
 mod glue_quality;
 mod glue_workflows;
+mod governance;
+mod kafka;
 mod kinesis;
+mod lakeformation;
 mod landed;
+mod layers;
 pub mod logs;
+mod msk;
 mod names;
+mod opensearch;
 mod overview;
 mod peek;
 mod processing;
+mod quicksight;
 mod series;
+mod serving;
 mod sfn;
+mod sources;
 mod sqs;
 pub mod stack;
+mod sts;
 mod workflows;
 
 use std::sync::Mutex;
@@ -43,6 +58,16 @@ fn utc(t: Option<&aws_smithy_types::DateTime>) -> Option<chrono::DateTime<chrono
     t.and_then(|t| chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
 }
 
+/// Mocked clients for the layers moto does not serve (tests); `None` keeps the real one.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct MockedLayers {
+    pub appflow: Option<aws_sdk_appflow::Client>,
+    pub quicksight: Option<aws_sdk_quicksight::Client>,
+    pub lakeformation: Option<aws_sdk_lakeformation::Client>,
+    pub datasync: Option<aws_sdk_datasync::Client>,
+}
+
 /// ListStreams allows 5 calls a second per account: the discovered list is reused this long.
 const DISCOVERY_TTL: Duration = Duration::from_secs(300);
 
@@ -60,6 +85,8 @@ pub struct AwsPlatform {
     sfn: aws_sdk_sfn::Client,
     emr: aws_sdk_emr::Client,
     emr_serverless: aws_sdk_emrserverless::Client,
+    /// Lake Formation, Firehose, OpenSearch, MSK, DMS, DataSync, AppFlow, QuickSight, STS.
+    layers: client::LayerClients,
     state: Mutex<State>,
 }
 
@@ -75,8 +102,6 @@ struct State {
     /// The overview's CloudTrail and Athena rows, reused for a minute.
     audit_row: Option<(Instant, AuditStatus)>,
     athena_row: Option<(Instant, AthenaStatus)>,
-    /// Firehose delivery streams that publish metrics, from ListMetrics.
-    firehose: Option<(Instant, Vec<String>)>,
     /// The catalog, read at most every `CATALOG_TTL` (partition counts page through GetPartitions).
     catalog: Option<(Instant, Option<CatalogDatabase>)>,
     /// Glue Data Quality's rulesets and newest results (or why not read), for `CATALOG_TTL`.
@@ -98,6 +123,8 @@ struct State {
     emr_latest: std::collections::HashMap<String, (Instant, processing::CachedCluster)>,
     /// Each watched application's newest job run, reused for `workflows::LATEST_TTL`.
     emr_latest_runs: std::collections::HashMap<String, (Instant, Vec<EmrJobRun>)>,
+    /// The governance, serving and ingestion layers' caches.
+    layers: layers::LayerCache,
     backoff: backoff::Backoff,
     /// Calls made per API, for the budget tests.
     calls: std::collections::HashMap<&'static str, u32>,
@@ -126,6 +153,7 @@ impl AwsPlatform {
             sfn: aws_sdk_sfn::Client::new(&config),
             emr: aws_sdk_emr::Client::new(&config),
             emr_serverless: aws_sdk_emrserverless::Client::new(&config),
+            layers: client::LayerClients::new(&config),
             state: Mutex::new(State::default()),
         }
     }
@@ -172,6 +200,18 @@ impl AwsPlatform {
     pub fn with_athena(mut self, client: aws_sdk_athena::Client) -> AwsPlatform {
         self.athena = client;
         self.athena_batching = athena::Batching::default();
+        self
+    }
+
+    /// Uses these clients for AppFlow, QuickSight, Lake Formation or DataSync: what moto does not
+    /// serve (AppFlow, QuickSight, LF-tag policies, DataSync's execution list), on mocks.
+    #[doc(hidden)]
+    pub fn with_layer_clients(mut self, mocked: MockedLayers) -> AwsPlatform {
+        let l = &mut self.layers;
+        l.appflow = mocked.appflow.unwrap_or_else(|| l.appflow.clone());
+        l.quicksight = mocked.quicksight.unwrap_or_else(|| l.quicksight.clone());
+        l.lakeformation = mocked.lakeformation.unwrap_or_else(|| l.lakeformation.clone());
+        l.datasync = mocked.datasync.unwrap_or_else(|| l.datasync.clone());
         self
     }
 
@@ -238,14 +278,16 @@ impl AwsPlatform {
         let keys: Vec<SeriesKey> = shards
             .iter()
             .filter(|s| s.open)
-            .map(|s| SeriesKey::new("AWS/Kinesis", "IncomingRecords", "StreamName", stream, Stat::Sum).for_shard(&s.id))
+            .map(|s| {
+                SeriesKey::new("AWS/Kinesis", "IncomingRecords", "StreamName", stream, Stat::Sum).with("ShardId", &s.id)
+            })
             .collect();
         let end = crate::ops::metrics::floor_minute(now_s);
         let window = crate::ops::metrics::Window { start: end - crate::ops::metrics::LATE_SECONDS, end };
         let data = self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &keys, window)).await?;
         for (key, points) in data {
             let latest = points.iter().max_by_key(|(t, _)| *t).map(|(_, v)| v / 60.0);
-            if let Some(shard) = shards.iter_mut().find(|s| Some(&s.id) == key.shard.as_ref()) {
+            if let Some(shard) = shards.iter_mut().find(|s| Some(s.id.as_str()) == key.dimension_value("ShardId")) {
                 shard.incoming_per_second = latest;
             }
         }
@@ -410,7 +452,7 @@ impl Platform for AwsPlatform {
                 vec![]
             }
         };
-        Ok(GlueOverview { jobs, crawlers, databases, warnings })
+        Ok(GlueOverview { jobs, crawlers, databases, governance: None, warnings })
     }
 
     async fn glue_job(&self, job: &str) -> Result<Option<GlueJob>, PlatformError> {
@@ -481,8 +523,7 @@ impl Platform for AwsPlatform {
     }
 
     async fn governance(&self) -> Result<Governance, PlatformError> {
-        crate::ops::grants::require_enabled(&self.settings)?;
-        Err(PlatformError::failed("Lake Formation", "not read on AWS yet"))
+        self.read_governance().await
     }
 
     async fn emr(&self) -> Result<EmrOverview, PlatformError> {

@@ -1,9 +1,10 @@
 //! The overview's snapshot on AWS: which resources are watched, the one GetMetricData call a
-//! refresh for every series on screen, and each layer read into the model.
+//! refresh for every series on screen, and each layer read into the model (the governance,
+//! serving and ingestion layers in `layers`).
 
 use std::time::{Duration, Instant};
 
-use super::series::{self, FirehoseKeys, FunctionKeys, RedshiftKeys, StreamKeys};
+use super::series::{self, FunctionKeys, RedshiftKeys, StreamKeys};
 use super::{athena, cloudtrail, cloudwatch, glue, kinesis, sqs, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey};
@@ -71,8 +72,8 @@ impl AwsPlatform {
         if let Ok(watched) = &watched_emr {
             keys.extend(Self::processing_keys(watched));
         }
-        let firehose = self.firehose_streams(&mut problems).await;
-        keys.extend(firehose.iter().flat_map(|name| FirehoseKeys::new(name).all()));
+        let layer_watch = self.watch_layers(&mut problems).await;
+        keys.extend(Self::layer_keys(&layer_watch));
         let store = self.state().metrics.clone();
         match self.call("GetMetricData", cloudwatch::fetch(&self.cloudwatch, &store, &keys, now_s)).await {
             Ok((window, data)) => {
@@ -141,17 +142,17 @@ impl AwsPlatform {
             },
             Err(reason) => Reading::Unavailable { reason },
         };
+        let layers = self.read_layers(layer_watch, store, now_s, &mut problems).await;
         Ok(PlatformSnapshot {
             taken_at: now,
             orchestration,
             processing,
             streams: Reading::Ready { data: streams },
-            // Read by the AWS modules of each layer (in progress): not read yet on AWS.
-            msk: Reading::NotWatched,
-            sources: Reading::NotWatched,
-            firehose: Reading::NotWatched,
-            opensearch: Reading::NotWatched,
-            quicksight: Reading::NotWatched,
+            msk: layers.msk,
+            sources: layers.sources,
+            firehose: layers.firehose,
+            opensearch: layers.opensearch,
+            quicksight: layers.quicksight,
             function: Reading::Ready { data: function },
             lake: Reading::unavailable(
                 "the S3 zones are not read on AWS (their storage metrics are daily); the DLQ is under Alarms",
@@ -288,24 +289,6 @@ impl AwsPlatform {
 }
 
 impl AwsPlatform {
-    /// Delivery streams publishing freshness (ListMetrics, reused for `DISCOVERY_TTL`); a
-    /// failure leaves the list empty and is said once in the problems.
-    async fn firehose_streams(&self, problems: &mut Vec<String>) -> Vec<String> {
-        if let Some((_, names)) = self.state().firehose.clone().filter(|(at, _)| at.elapsed() < DISCOVERY_TTL) {
-            return names;
-        }
-        match self.call("ListMetrics", cloudwatch::firehose_streams(&self.cloudwatch)).await {
-            Ok(names) => {
-                self.state().firehose = Some((Instant::now(), names.clone()));
-                names
-            }
-            Err(e) => {
-                problems.push(format!("Firehose delivery streams not listed: {e}"));
-                Vec::new()
-            }
-        }
-    }
-
     /// The workgroup's row: its 50 newest queries, read at most once a minute.
     async fn athena_status(&self) -> Result<AthenaStatus, PlatformError> {
         if let Some((_, row)) = self.state().athena_row.clone().filter(|(at, _)| at.elapsed() < AUDIT_ROW_TTL) {

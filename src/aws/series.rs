@@ -124,23 +124,152 @@ impl RedshiftKeys {
     }
 }
 
+/// Gauges of the governance, serving and ingestion layers: Firehose's delivery success comes with
+/// each delivery (every buffering interval, 5 minutes by default), DMS, MSK and OpenSearch send
+/// theirs every minute or five, and late: the newest within this long stands.
+pub(super) const LAYER_GAUGES_FRESH_SECONDS: i64 = 12 * 60;
+
 /// A Firehose delivery stream's series (AWS/Firehose, DeliveryStreamName).
 pub(super) struct FirehoseKeys {
+    pub incoming_records: SeriesKey,
+    pub incoming_bytes: SeriesKey,
     pub freshness: SeriesKey,
     pub success: SeriesKey,
+    pub throttled: SeriesKey,
 }
 
 impl FirehoseKeys {
     pub fn new(name: &str) -> FirehoseKeys {
         let k = |metric, stat| SeriesKey::new("AWS/Firehose", metric, "DeliveryStreamName", name, stat);
         FirehoseKeys {
+            incoming_records: k("IncomingRecords", Stat::Sum),
+            incoming_bytes: k("IncomingBytes", Stat::Sum),
             freshness: k("DeliveryToS3.DataFreshness", Stat::Maximum),
             success: k("DeliveryToS3.Success", Stat::Average),
+            throttled: k("ThrottledRecords", Stat::Sum),
         }
     }
 
     pub fn all(&self) -> Vec<SeriesKey> {
-        vec![self.freshness.clone(), self.success.clone()]
+        [&self.incoming_records, &self.incoming_bytes, &self.freshness, &self.success, &self.throttled]
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+}
+
+/// An OpenSearch domain's series (AWS/ES): every one needs both `DomainName` and `ClientId`,
+/// the account id.
+pub(super) struct SearchKeys {
+    pub green: SeriesKey,
+    pub yellow: SeriesKey,
+    pub red: SeriesKey,
+    pub free_storage: SeriesKey,
+    pub jvm_pressure: SeriesKey,
+    pub cpu: SeriesKey,
+    pub errors_5xx: SeriesKey,
+    pub writes_blocked: SeriesKey,
+    pub snapshot_failure: SeriesKey,
+}
+
+impl SearchKeys {
+    pub fn new(domain: &str, account: &str) -> SearchKeys {
+        let k = |metric, stat| SeriesKey::new("AWS/ES", metric, "DomainName", domain, stat).with("ClientId", account);
+        SearchKeys {
+            green: k("ClusterStatus.green", Stat::Maximum),
+            yellow: k("ClusterStatus.yellow", Stat::Maximum),
+            red: k("ClusterStatus.red", Stat::Maximum),
+            free_storage: k("FreeStorageSpace", Stat::Minimum),
+            jvm_pressure: k("JVMMemoryPressure", Stat::Maximum),
+            cpu: k("CPUUtilization", Stat::Maximum),
+            errors_5xx: k("5xx", Stat::Sum),
+            writes_blocked: k("ClusterIndexWritesBlocked", Stat::Maximum),
+            snapshot_failure: k("AutomatedSnapshotFailure", Stat::Maximum),
+        }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        [
+            &self.green,
+            &self.yellow,
+            &self.red,
+            &self.free_storage,
+            &self.jvm_pressure,
+            &self.cpu,
+            &self.errors_5xx,
+            &self.writes_blocked,
+            &self.snapshot_failure,
+        ]
+        .into_iter()
+        .cloned()
+        .collect()
+    }
+}
+
+/// A consumer group's lag on one topic (AWS/Kafka, `Cluster Name`, `Consumer Group`, `Topic`).
+pub(super) struct ConsumerLagKeys {
+    pub max_offset_lag: SeriesKey,
+    pub sum_offset_lag: SeriesKey,
+    pub time_lag: SeriesKey,
+}
+
+impl ConsumerLagKeys {
+    pub fn new(cluster: &str, group: &str, topic: &str) -> ConsumerLagKeys {
+        let k = |metric| {
+            SeriesKey::new("AWS/Kafka", metric, "Cluster Name", cluster, Stat::Maximum)
+                .with("Consumer Group", group)
+                .with("Topic", topic)
+        };
+        ConsumerLagKeys {
+            max_offset_lag: k("MaxOffsetLag"),
+            sum_offset_lag: k("SumOffsetLag"),
+            time_lag: k("EstimatedMaxTimeLag"),
+        }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        vec![self.max_offset_lag.clone(), self.sum_offset_lag.clone(), self.time_lag.clone()]
+    }
+}
+
+/// One MSK broker's series (AWS/Kafka, `Cluster Name`, `Broker ID`).
+pub(super) struct BrokerKeys {
+    pub under_replicated: SeriesKey,
+    pub disk_used: SeriesKey,
+}
+
+impl BrokerKeys {
+    pub fn new(cluster: &str, broker: u32) -> BrokerKeys {
+        let k = |metric| {
+            SeriesKey::new("AWS/Kafka", metric, "Cluster Name", cluster, Stat::Maximum)
+                .with("Broker ID", &broker.to_string())
+        };
+        BrokerKeys { under_replicated: k("UnderReplicatedPartitions"), disk_used: k("KafkaDataLogsDiskUsed") }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        vec![self.under_replicated.clone(), self.disk_used.clone()]
+    }
+}
+
+/// A DMS task's change-capture latency (AWS/DMS, `ReplicationInstanceIdentifier` and
+/// `ReplicationTaskIdentifier`, the task's resource id: the last part of its ARN).
+pub(super) struct DmsTaskKeys {
+    pub cdc_latency_source: SeriesKey,
+    pub cdc_latency_target: SeriesKey,
+}
+
+impl DmsTaskKeys {
+    pub fn new(instance: &str, task_resource_id: &str) -> DmsTaskKeys {
+        let k = |metric| {
+            SeriesKey::new("AWS/DMS", metric, "ReplicationInstanceIdentifier", instance, Stat::Maximum)
+                .with("ReplicationTaskIdentifier", task_resource_id)
+        };
+        DmsTaskKeys { cdc_latency_source: k("CDCLatencySource"), cdc_latency_target: k("CDCLatencyTarget") }
+    }
+
+    pub fn all(&self) -> Vec<SeriesKey> {
+        vec![self.cdc_latency_source.clone(), self.cdc_latency_target.clone()]
     }
 }
 

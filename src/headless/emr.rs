@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::confirm::make_planned;
-use super::Failure;
+use super::{json, Failure};
 use crate::cli::{ChangeArgs, EmrArgs, EmrCommand};
 use crate::model::text::sanitize;
 use crate::model::{Change, EmrChange, EmrOverview, EmrStep};
@@ -22,12 +22,6 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         Some(EmrCommand::Steps { cluster_id, failed, json }) => steps(platform, cluster_id, *failed, *json).await,
         Some(command) => change(loaded, paths, platform, command).await,
     }
-}
-
-fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value)
-        .map(|json| json + "\n")
-        .map_err(|e| Failure::Platform(format!("cannot write JSON: {e}")))
 }
 
 async fn list(loaded: &Loaded, platform: &dyn Platform, as_json: bool) -> Result<String, Failure> {

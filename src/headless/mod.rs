@@ -5,7 +5,9 @@ pub mod audit;
 pub mod confirm;
 pub mod emr;
 pub mod glue;
+pub mod grants;
 pub mod keys;
+pub mod layers;
 pub mod lists;
 pub mod logs;
 pub mod peek;
@@ -17,3 +19,10 @@ pub mod status;
 pub mod workflows;
 
 pub use crate::session::{connect, Failure};
+
+/// `value` as pretty JSON and a newline, for `--json`.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map(|json| json + "\n")
+        .map_err(|e| Failure::Platform(format!("cannot write JSON: {e}")))
+}

@@ -178,6 +178,9 @@ pub struct GlueOverview {
     pub jobs: Vec<GlueJob>,
     pub crawlers: Vec<GlueCrawler>,
     pub databases: Vec<CatalogDatabase>,
+    /// Lake Formation's grants on the catalog, when the profile enables it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub governance: Option<super::Governance>,
     /// What could not be read (named, with why), shown beside what could.
     pub warnings: Vec<String>,
 }

@@ -8,16 +8,32 @@ use serde::Serialize;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GrantResource {
     /// The database itself (DESCRIBE, CREATE_TABLE, …).
-    Database { database: String },
+    Database {
+        database: String,
+    },
     /// Every table of the database (a table wildcard).
-    AllTables { database: String },
-    Table { database: String, table: String },
+    AllTables {
+        database: String,
+    },
+    Table {
+        database: String,
+        table: String,
+    },
     /// Some columns of a table: those listed, or all but `excluded`.
-    Columns { database: String, table: String, columns: Vec<String>, excluded: Vec<String> },
+    Columns {
+        database: String,
+        table: String,
+        columns: Vec<String>,
+        excluded: Vec<String>,
+    },
     /// A registered S3 location (DATA_LOCATION_ACCESS).
-    Location { arn: String },
+    Location {
+        arn: String,
+    },
     /// Resources carrying LF-tags matching an expression (`key=value1|value2`, …).
-    TagPolicy { expression: String },
+    TagPolicy {
+        expression: String,
+    },
 }
 
 impl GrantResource {

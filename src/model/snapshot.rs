@@ -27,8 +27,7 @@ impl Health {
 }
 
 /// The layers of the platform, in pipeline order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Layer {
     Kinesis,
     Msk,
@@ -82,6 +81,27 @@ impl Layer {
         Layer::Alarms,
     ];
 
+    /// As `status --json` names it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Layer::Kinesis => "kinesis",
+            Layer::Msk => "msk",
+            Layer::Sources => "sources",
+            Layer::Firehose => "firehose",
+            Layer::Lambda => "lambda",
+            Layer::Lake => "lake",
+            Layer::Glue => "glue",
+            Layer::Orchestration => "orchestration",
+            Layer::Processing => "processing",
+            Layer::Redshift => "redshift",
+            Layer::Athena => "athena",
+            Layer::Opensearch => "opensearch",
+            Layer::Quicksight => "quicksight",
+            Layer::Cloudtrail => "cloudtrail",
+            Layer::Alarms => "alarms",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Layer::Kinesis => "Kinesis",
@@ -100,6 +120,12 @@ impl Layer {
             Layer::Cloudtrail => "CloudTrail",
             Layer::Alarms => "Alarms",
         }
+    }
+}
+
+impl Serialize for Layer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
     }
 }
 

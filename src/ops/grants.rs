@@ -78,8 +78,19 @@ pub fn readers(governance: &Governance, table: &str) -> Vec<Reader> {
         .grants
         .iter()
         .filter(|g| reads(g) && covers(g, db, table, governance))
-        .map(|g| Reader { principal: g.principal.clone(), columns: column_scope(g), through: g.resource.describe() })
+        .map(|g| Reader { principal: g.principal.clone(), columns: column_scope(g), through: route(&g.resource) })
         .collect()
+}
+
+/// How a reading grant reaches a table, in words.
+fn route(resource: &GrantResource) -> String {
+    match resource {
+        GrantResource::Columns { .. } => "a column grant".into(),
+        GrantResource::Table { .. } => "a table grant".into(),
+        GrantResource::AllTables { database } => format!("every table of {database}"),
+        GrantResource::TagPolicy { expression } => format!("LF-tags {expression}"),
+        other => other.describe(),
+    }
 }
 
 /// The answer to "why can (not) this principal query this table?".
@@ -98,6 +109,15 @@ pub struct Access {
 
 /// The grants that apply to `principal` on `database.table`, and the answer in words.
 pub fn explain(governance: &Governance, principal: &str, database: &str, table: &str) -> Access {
+    // A role or user name stands for the ARN a grant or the admins know it by.
+    let principal = if principal.contains(':') {
+        principal.to_string()
+    } else {
+        let known = governance.grants.iter().map(|g| &g.principal).chain(&governance.admins);
+        let arn = known.filter(|p| *p != "IAMAllowedPrincipals").find(|p| names(principal, p));
+        arn.cloned().unwrap_or_else(|| principal.to_string())
+    };
+    let principal = principal.as_str();
     let applying: Vec<Grant> = governance
         .grants
         .iter()
@@ -123,10 +143,11 @@ pub fn explain(governance: &Governance, principal: &str, database: &str, table: 
         )
     } else {
         let admin = governance.admins.iter().any(|a| names(principal, a));
-        let describe = applying.iter().any(|g| !g.permissions.is_empty());
         let mut why = format!("no Lake Formation grant lets {principal} SELECT from {database}.{table}");
-        if describe {
-            why.push_str(" (it has other permissions there, not SELECT)");
+        let others: Vec<String> =
+            applying.iter().map(|g| format!("{} on {}", g.permissions.join(", "), g.resource.describe())).collect();
+        if !others.is_empty() {
+            why.push_str(&format!(" (it has {}, not SELECT)", others.join("; ")));
         }
         if admin {
             why.push_str("; it is a data-lake administrator and may grant itself SELECT");
@@ -140,7 +161,14 @@ pub fn explain(governance: &Governance, principal: &str, database: &str, table: 
         }
         why
     };
-    Access { principal: principal.into(), database: database.into(), table: table.into(), can_select, grants: applying, answer }
+    Access {
+        principal: principal.into(),
+        database: database.into(),
+        table: table.into(),
+        can_select,
+        grants: applying,
+        answer,
+    }
 }
 
 /// The grants of `principal` (every grant when `None`), on `table` of the database when given.

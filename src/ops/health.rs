@@ -8,9 +8,10 @@ use crate::model::*;
 mod ingestion;
 mod processing;
 mod serving;
+pub use ingestion::kafka as kafka_verdict;
 pub use ingestion::{delivery_verdict, is_failed_run, source_verdict, FIREHOSE_STALE_SECONDS, KAFKA_DISK_WARN_PERCENT};
 pub use processing::{application_verdict, cluster_verdict, HDFS_WARN_PERCENT};
-pub use serving::{dataset_verdict, domain_verdict};
+pub use serving::{dataset_verdict, domain_verdict, JVM_CRITICAL_PERCENT, JVM_WARN_PERCENT, SEARCH_CPU_WARN_PERCENT};
 
 /// A Redshift cluster whose disk is fuller than this is a warning.
 pub const REDSHIFT_DISK_WARN_PERCENT: f64 = 85.0;
@@ -497,8 +498,7 @@ mod tests {
 
     #[test]
     fn a_platform_without_alarms_is_a_warning() {
-        let (h, reason, _) =
-            alarms(&AlarmStatus { total: 0, alarms: vec![], dlq: Reading::NotWatched });
+        let (h, reason, _) = alarms(&AlarmStatus { total: 0, alarms: vec![], dlq: Reading::NotWatched });
         assert_eq!(h, Health::Warn);
         assert!(reason.contains("nothing would page anyone"));
     }

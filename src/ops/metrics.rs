@@ -41,8 +41,9 @@ pub struct SeriesKey {
     pub metric: &'static str,
     pub dimension: &'static str,
     pub value: String,
-    /// A Kinesis shard, for shard-level metrics (dimension `ShardId` beside `StreamName`).
-    pub shard: Option<String>,
+    /// Further dimensions, in order: a Kinesis shard (`ShardId` beside `StreamName`), an
+    /// OpenSearch domain's `ClientId`, an MSK consumer group's `Consumer Group` and `Topic`.
+    pub more: Vec<(&'static str, String)>,
     pub stat: Stat,
 }
 
@@ -54,12 +55,21 @@ impl SeriesKey {
         value: &str,
         stat: Stat,
     ) -> Self {
-        SeriesKey { namespace, metric, dimension, value: value.to_string(), shard: None, stat }
+        SeriesKey { namespace, metric, dimension, value: value.to_string(), more: Vec::new(), stat }
     }
 
-    pub fn for_shard(mut self, shard: &str) -> Self {
-        self.shard = Some(shard.to_string());
+    /// The key with one more dimension.
+    pub fn with(mut self, dimension: &'static str, value: &str) -> Self {
+        self.more.push((dimension, value.to_string()));
         self
+    }
+
+    /// The value of dimension `name` (the first or a further one).
+    pub fn dimension_value(&self, name: &str) -> Option<&str> {
+        if self.dimension == name {
+            return Some(&self.value);
+        }
+        self.more.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 }
 

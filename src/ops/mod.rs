@@ -9,6 +9,7 @@ pub mod format;
 pub mod glue;
 pub mod grants;
 pub mod health;
+pub mod inventory;
 pub mod kinesis;
 pub mod metrics;
 pub mod peek;

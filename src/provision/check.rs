@@ -36,6 +36,16 @@ pub fn check(s: &Settings) -> Result<(), (&'static str, String)> {
                 .into(),
         ));
     }
+    if p.opensearch.create && !p.network.enabled {
+        return Err((
+            "platform.opensearch.create",
+            format!(
+                "the OpenSearch domain {:?} runs in the platform's private subnets: set platform.network.enabled = true, \
+                 or platform.opensearch.create = false to watch a domain the stack does not make",
+                p.opensearch.domain
+            ),
+        ));
+    }
     if let Some(location) = &p.glue.script_location {
         if let Some(writer) = writable_script(s, location) {
             return Err((
@@ -115,6 +125,33 @@ mod tests {
         assert_eq!(at("s3://clickstream-raw-123456789012-us-east-1/curate.py"), Err("platform.glue.script_location"));
         assert_eq!(at("s3://clickstream-curated-123456789012-us-east-1/scripts/curate.py"), Ok(()));
         assert_eq!(at("s3://acme-code/curate.py"), Ok(()));
+    }
+
+    #[test]
+    fn an_opensearch_domain_needs_the_network() {
+        let search = |network: bool| {
+            check(&settings(|s| {
+                s.platform.opensearch.domain = "clickstream-logs".into();
+                s.platform.opensearch.create = true;
+                s.platform.network.enabled = network;
+            }))
+        };
+        let (key, message) = search(false).unwrap_err();
+        assert_eq!(key, "platform.opensearch.create");
+        assert!(
+            message.contains("\"clickstream-logs\"") && message.contains("platform.network.enabled = true"),
+            "{message}"
+        );
+        assert_eq!(search(true), Ok(()));
+        // Watched, not created: no network needed.
+        assert_eq!(
+            check(&settings(|s| {
+                s.platform.opensearch.domain = "clickstream-logs".into();
+                s.platform.opensearch.create = false;
+                s.platform.network.enabled = false;
+            })),
+            Ok(())
+        );
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub const NAME_PROPERTIES: &[(&str, &str)] = &[
     ("AWS::RedshiftServerless::Workgroup", "WorkgroupName"),
     ("AWS::Redshift::Cluster", "ClusterIdentifier"),
     ("AWS::StepFunctions::StateMachine", "StateMachineName"),
+    ("AWS::KinesisFirehose::DeliveryStream", "DeliveryStreamName"),
+    ("AWS::OpenSearchService::Domain", "DomainName"),
+    ("AWS::Logs::ResourcePolicy", "PolicyName"),
 ];
 
 /// Every resource of `body` with a name it sets, in template order. A name made with `Fn::Sub`
@@ -90,6 +93,9 @@ mod tests {
                 "FunctionName",
                 "TrailName",
                 "StateMachineName",
+                "DeliveryStreamName",
+                "DomainName",
+                "PolicyName",
             ]
             .iter()
             .any(|k| props.get(*k).is_some_and(|v| v.is_string() || v.get("Fn::Sub").is_some()));

@@ -122,8 +122,17 @@ impl Executor {
                     Action::Exported { id, json, result, at: platform.now() }
                 })
             }
-            Effect::FetchGlue { id } => self.spawn(|platform, _| async move {
-                Action::GlueLoaded { id, result: platform.glue_overview().await.map(Box::new), at: platform.now() }
+            Effect::FetchGlue { id, governed } => self.spawn(move |platform, _| async move {
+                let mut result = platform.glue_overview().await;
+                // Lake Formation's grants beside the catalog; failing to read them is said, the
+                // catalog still shown.
+                if let (true, Ok(overview)) = (governed, &mut result) {
+                    match platform.governance().await {
+                        Ok(g) => overview.governance = Some(g),
+                        Err(e) => overview.warnings.push(format!("Lake Formation grants not read: {e}")),
+                    }
+                }
+                Action::GlueLoaded { id, result: result.map(Box::new), at: platform.now() }
             }),
             Effect::FetchWorkflows { id, since } => self.spawn(move |platform, _| async move {
                 let result = platform.workflows(since, false).await.map(Box::new);

@@ -95,6 +95,7 @@ impl SimState {
             jobs: self.glue_job(&g.job).into_iter().collect(),
             crawlers: self.glue_crawler(&g.crawler).into_iter().collect(),
             databases: vec![CatalogDatabase { name: g.database.clone(), tables }],
+            governance: None,
             warnings: Vec::new(),
         }
     }

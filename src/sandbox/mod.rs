@@ -41,7 +41,7 @@ use crate::model::{
     StreamFacts, StreamSeries,
 };
 use crate::model::{CapacityMode, DriftedResource, NamedResource, StackEvent, StackSummary};
-use crate::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, Governance, Reading, WorkflowOverview};
+use crate::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, Governance, WorkflowOverview};
 use crate::platform::{BackendInfo, Permit, Platform, PlatformError, ServiceError};
 use crate::settings::Settings;
 
@@ -280,21 +280,7 @@ impl Platform for Sandbox {
 
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
         let settings = &self.settings;
-        let mut snapshot = self.with_model(|state| {
-            let mut snapshot = state.snapshot();
-            if let Some(status) = state.orchestration_status(settings) {
-                snapshot.orchestration = Reading::Ready { data: status };
-            }
-            if let Some(status) = state.processing_status(settings) {
-                snapshot.processing = Reading::Ready { data: status };
-            }
-            snapshot.msk = Reading::watched(state.kafka_status(settings));
-            snapshot.sources = Reading::watched(state.sources_status(settings));
-            snapshot.firehose = Reading::watched(state.firehose_status(settings));
-            snapshot.opensearch = Reading::watched(state.search_domain(settings));
-            snapshot.quicksight = Reading::watched(state.quicksight_status(settings));
-            snapshot
-        })?;
+        let mut snapshot = self.with_model(|state| state.snapshot(settings))?;
         snapshot.problems.extend(self.take_notices());
         Ok(snapshot)
     }

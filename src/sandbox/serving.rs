@@ -101,11 +101,19 @@ impl SimState {
     }
 
     /// What these layers' alarms say now: (alarm suffix, metric, breached, reason).
-    pub(super) fn serving_alarm_verdicts(&self, settings: &Settings) -> Vec<(&'static str, &'static str, bool, String)> {
+    pub(super) fn serving_alarm_verdicts(
+        &self,
+        settings: &Settings,
+    ) -> Vec<(&'static str, &'static str, bool, String)> {
         let mut verdicts = Vec::new();
         if let Some(d) = self.search_domain(settings) {
             let red = d.color == Some(ClusterColor::Red);
-            verdicts.push(("search-red", "AWS/ES ClusterStatus.red", red, format!("ClusterStatus.red {} ≥ 1 for 1 datapoint", u8::from(red))));
+            verdicts.push((
+                "search-red",
+                "AWS/ES ClusterStatus.red",
+                red,
+                format!("ClusterStatus.red {} ≥ 1 for 1 datapoint", u8::from(red)),
+            ));
         }
         if let Some(q) = self.quicksight_status(settings) {
             let failed = q.datasets.iter().filter(|d| d.ingestions.first().is_some_and(Ingestion::is_failed)).count();

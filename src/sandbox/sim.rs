@@ -292,12 +292,9 @@ impl SimState {
                     "orders-db/dms_reader".into(),
                 )),
                 // A policy cleanup that detached QuickSight's Athena access.
-                Fault::SpiceRefreshFailed => Some((
-                    "dave.sec",
-                    "iam.amazonaws.com",
-                    "DetachRolePolicy",
-                    "aws-quicksight-service-role-v0".into(),
-                )),
+                Fault::SpiceRefreshFailed => {
+                    Some(("dave.sec", "iam.amazonaws.com", "DetachRolePolicy", "aws-quicksight-service-role-v0".into()))
+                }
                 Fault::HotKey | Fault::TrafficSpike => None,
             };
             if let Some((user, source, name, resource)) = cause {

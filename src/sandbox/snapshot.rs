@@ -45,7 +45,8 @@ impl SimState {
         }
     }
 
-    pub fn snapshot(&self) -> PlatformSnapshot {
+    /// Everything the overview shows, with the layers `settings` watches.
+    pub fn snapshot(&self, settings: &crate::settings::Settings) -> PlatformSnapshot {
         let last = self.minutes.back();
         let ago = |n: usize| self.minutes.len().checked_sub(1 + n).and_then(|i| self.minutes.get(i));
         let per_second = |f: fn(&MinuteMetrics) -> f64| last.map(|m| f(m) / 60.0);
@@ -164,14 +165,13 @@ impl SimState {
             function: Reading::Ready { data: function },
             lake: Reading::Ready { data: lake },
             glue: Reading::Ready { data: glue },
-            // What the profile watches is the platform's to say (`Sandbox::snapshot`).
-            orchestration: Reading::NotWatched,
-            processing: Reading::NotWatched,
-            msk: Reading::NotWatched,
-            sources: Reading::NotWatched,
-            firehose: Reading::NotWatched,
-            opensearch: Reading::NotWatched,
-            quicksight: Reading::NotWatched,
+            orchestration: Reading::watched(self.orchestration_status(settings)),
+            processing: Reading::watched(self.processing_status(settings)),
+            msk: Reading::watched(self.kafka_status(settings)),
+            sources: Reading::watched(self.sources_status(settings)),
+            firehose: Reading::watched(self.firehose_status(settings)),
+            opensearch: Reading::watched(self.search_domain(settings)),
+            quicksight: Reading::watched(self.quicksight_status(settings)),
             redshift: Reading::Ready { data: redshift },
             athena: Reading::Ready { data: athena },
             audit: Reading::Ready { data: audit },

@@ -34,6 +34,8 @@ const REPLACING: &[(&str, &str)] = &[
     ("AWS::Glue::Trigger", "Name"),
     ("AWS::Athena::WorkGroup", "Name"),
     ("AWS::IAM::Role", "RoleName"),
+    ("AWS::KinesisFirehose::DeliveryStream", "DeliveryStreamName"),
+    ("AWS::OpenSearchService::Domain", "DomainName"),
     ("AWS::KMS::Alias", "AliasName"),
     ("AWS::SNS::Topic", "TopicName"),
     ("AWS::CloudWatch::Alarm", "AlarmName"),
@@ -103,6 +105,8 @@ const NAME_PROPERTIES: &[&str] = &[
     "AlarmName",
     "AliasName",
     "StateMachineName",
+    "DeliveryStreamName",
+    "DomainName",
 ];
 
 /// A template value with the pseudo parameters filled in (`Fn::Sub` over them only).
@@ -134,6 +138,9 @@ fn resolve(resource: &Value, attribute: Option<&str>, id: &str, region: &str) ->
         ("AWS::SNS::Topic", None) => arn("sns", &name),
         ("AWS::StepFunctions::StateMachine", None | Some("Arn")) => arn("states", &format!("stateMachine:{name}")),
         ("AWS::EC2::VPC", _) => "vpc-0sandbox".into(),
+        ("AWS::OpenSearchService::Domain", Some("DomainEndpoint")) => {
+            format!("vpc-{name}-sandbox.{region}.es.amazonaws.com")
+        }
         _ => name,
     }
 }

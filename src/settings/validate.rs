@@ -153,13 +153,11 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
 /// The layers a profile adds: each name as its service allows it, each expectation possible.
 fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, String)> {
     use super::naming::{is_delivery_stream_name, is_domain_name, is_kafka_cluster_name};
-    let list = |key: &'static str, names: &[String], ok: fn(&str) -> bool, rule: &str| match names
-        .iter()
-        .find(|n| !ok(n))
-    {
-        Some(bad) => Err((key, format!("expected {rule}, found {bad:?}"))),
-        None => Ok(()),
-    };
+    let list =
+        |key: &'static str, names: &[String], ok: fn(&str) -> bool, rule: &str| match names.iter().find(|n| !ok(n)) {
+            Some(bad) => Err((key, format!("expected {rule}, found {bad:?}"))),
+            None => Ok(()),
+        };
     list(
         "platform.firehose.delivery_streams",
         &p.firehose.delivery_streams,
@@ -186,7 +184,12 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
     check("platform.msk.consumer_groups", msk.consumer_groups.is_empty() || !msk.cluster.is_empty(), || {
         "expected platform.msk.cluster to be set: consumer groups are watched on a cluster".into()
     })?;
-    list("platform.msk.consumer_groups", &msk.consumer_groups, |g| (1..=255).contains(&g.len()) && !g.contains(char::is_control), "consumer group names (1 to 255 characters)")?;
+    list(
+        "platform.msk.consumer_groups",
+        &msk.consumer_groups,
+        |g| (1..=255).contains(&g.len()) && !g.contains(char::is_control),
+        "consumer group names (1 to 255 characters)",
+    )?;
     let src = &p.sources;
     list(
         "platform.sources.dms_tasks",
@@ -206,7 +209,13 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
         |n| (1..=256).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
         "AppFlow flow names (1 to 256 letters, digits, '-', '_' or '.')",
     )?;
-    range("platform.sources.expect_within_minutes", src.expect_within_minutes as f64, 1.0, 44_640.0, "minutes (at most 31 days)")?;
+    range(
+        "platform.sources.expect_within_minutes",
+        src.expect_within_minutes as f64,
+        1.0,
+        44_640.0,
+        "minutes (at most 31 days)",
+    )?;
     list(
         "platform.quicksight.datasets",
         &p.quicksight.datasets,

@@ -12,8 +12,9 @@ use super::{base, clip, dim, panel, rows};
 use crate::app::glue::GluePane;
 use crate::app::{audit, App};
 use crate::model::text::sanitize;
-use crate::model::{GlueRunDetail, PARTITIONS_COUNTED};
+use crate::model::{GlueRunDetail, Governance, PARTITIONS_COUNTED};
 use crate::ops::format;
+use crate::ops::grants;
 use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -206,8 +207,10 @@ fn draw_catalog(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = focus(panel(theme, title), theme, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let governance = data.governance.as_ref();
+    let readers_header = if governance.is_some() { format!("{:<9}", "READERS") } else { String::new() };
     let mut lines = vec![Line::styled(
-        format!("{:<16}{:<9}{:<11}{:<10}{}", "TABLE", "FORMAT", "PARTITIONS", "QUALITY", "LOCATION"),
+        format!("{:<16}{:<9}{:<11}{:<10}{readers_header}{}", "TABLE", "FORMAT", "PARTITIONS", "QUALITY", "LOCATION"),
         Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
     )];
     let tables = data.databases.iter().flat_map(|d| d.tables.iter());
@@ -223,9 +226,11 @@ fn draw_catalog(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             None if t.partition_keys.is_empty() => "—".into(),
             None => "?".into(),
         };
+        let readers = governance.map(|g| grants::readers(g, &t.name));
+        let count = readers.as_ref().map(|r| format!("{:<9}", r.len())).unwrap_or_default();
         lines.push(Line::styled(
             format!(
-                "{:<16}{:<9}{:<11}{:<10}{}",
+                "{:<16}{:<9}{:<11}{:<10}{count}{}",
                 clip(&t.name, 15),
                 t.format.as_deref().map(|f| clip(f, 8)).unwrap_or_default(),
                 partitions,
@@ -234,6 +239,10 @@ fn draw_catalog(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ),
             style,
         ));
+        // Who may read the selected table, and which columns (Lake Formation).
+        if let (Some(g), Some(readers), true) = (governance, readers, i == view.table && focused) {
+            lines.extend(reader_lines(g, &t.name, &readers, theme));
+        }
         // Each rule a ruleset's newest evaluation failed, under its table.
         for q in &t.quality {
             for rule in q.result.iter().flat_map(|r| r.failed.iter()) {
@@ -249,6 +258,25 @@ fn draw_catalog(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled("No tables: has the crawler run?", dim(theme)));
     }
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
+}
+
+/// The readers of a table, one a line, then its LF-tags.
+fn reader_lines(g: &Governance, table: &str, readers: &[grants::Reader], theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = readers
+        .iter()
+        .map(|r| {
+            let who = r.principal.rsplit(['/', ':']).next().unwrap_or(&r.principal);
+            Line::styled(format!("  ⚷ {}: {}", sanitize(who), sanitize(&r.columns)), dim(theme))
+        })
+        .collect();
+    if readers.is_empty() {
+        lines.push(Line::styled("  ⚷ no Lake Formation grant lets anyone SELECT", Style::new().fg(theme.warn)));
+    }
+    if let Some(tags) = g.table_tags.iter().find(|t| t.table == table) {
+        let text: Vec<String> = tags.tags.iter().map(|t| format!("{}={}", t.key, t.values.join("|"))).collect();
+        lines.push(Line::styled(format!("  LF-tags {}", sanitize(&text.join(", "))), dim(theme)));
+    }
+    lines
 }
 
 /// A table's Data Quality in a few characters: the worst ruleset's newest score, marked.

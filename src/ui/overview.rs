@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 use ratatui::Frame;
 
-use super::{base, dim, health_color, health_mark, panel};
+use super::{base, clip, dim, health_color, health_mark, panel};
 use crate::app::{layout, App};
 use crate::model::text::sanitize;
 use crate::model::{CapacityMode, Health, LayerHealth};
@@ -33,12 +33,27 @@ fn draw_layers(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         format!(" Overview — filter: {} ", sanitize(filter))
     };
-    let block = panel(theme, title);
+    let rows = crate::app::overview::visible(app);
+    let body = layout::areas(Rect::new(0, 0, app.width, app.height)).body;
+    let compact = layout::overview_lines_per_layer(body, app.layers.len() as u16) == 1;
+    let mut block = panel(theme, title);
+    // One line a layer: the selected one's numbers at the table's foot.
+    if let Some(l) = rows.get(app.overview.selected).map(|&i| &app.layers[i]).filter(|_| compact) {
+        block = block.title_bottom(Line::styled(
+            format!(" {}: {} ", l.layer.title(), numbers(l)),
+            Style::new().fg(theme.text).add_modifier(Modifier::BOLD),
+        ));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
     let header = Line::from(Span::styled(
-        format!("{:<LAYER_WIDTH$}{:<HEALTH_WIDTH$}{}", "LAYER", "HEALTH", "KEY NUMBERS · REASON"),
+        format!(
+            "{:<LAYER_WIDTH$}{:<HEALTH_WIDTH$}{}",
+            "LAYER",
+            "HEALTH",
+            if compact { "REASON (the selected layer's numbers below)" } else { "KEY NUMBERS · REASON" }
+        ),
         Style::new().fg(theme.dim).bg(theme.background).add_modifier(Modifier::BOLD),
     ));
     let mut lines = vec![header];
@@ -50,25 +65,40 @@ fn draw_layers(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(Span::styled(text, dim(theme))));
     }
-    let rows = crate::app::overview::visible(app);
     if rows.is_empty() && !app.layers.is_empty() {
         let clear = app.key(crate::app::Command::Back);
         lines.push(Line::from(Span::styled(format!("no layer matches the filter ({clear} clears it)"), dim(theme))));
     }
-    let page = (layout::list_rows(area).height / 2) as usize;
+    let per = if compact { 1 } else { 2 };
+    let page = (layout::list_rows(area).height / per) as usize;
     for (pos, &i) in rows.iter().enumerate().skip(app.overview.offset).take(page.max(1)) {
         let selected = pos == app.overview.selected;
-        lines.extend(layer_lines(&app.layers[i], theme, selected, inner.width as usize));
+        let [first, second] = layer_lines(&app.layers[i], theme, selected, inner.width as usize, compact);
+        lines.push(first);
+        if !compact {
+            lines.push(second);
+        }
     }
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
 }
 
-fn layer_lines(l: &LayerHealth, theme: &Theme, selected: bool, width: usize) -> [Line<'static>; 2] {
+fn numbers(l: &LayerHealth) -> String {
+    l.numbers.iter().map(|n| format!("{} {}", n.label, sanitize(&n.text))).collect::<Vec<_>>().join(" · ")
+}
+
+/// A layer's two lines: its title, health and numbers (its reason instead when `compact`), then
+/// its reason.
+fn layer_lines(l: &LayerHealth, theme: &Theme, selected: bool, width: usize, compact: bool) -> [Line<'static>; 2] {
     let bg = if selected { theme.highlight_bg } else { theme.background };
     let text = if selected { theme.highlight_fg } else { theme.text };
     let color = health_color(theme, l.health);
-    let numbers =
-        l.numbers.iter().map(|n| format!("{} {}", n.label, sanitize(&n.text))).collect::<Vec<_>>().join(" · ");
+    let reason_color = if l.health == Health::Ok { theme.dim } else { color };
+    let (numbers, numbers_color) = if compact {
+        let room = width.saturating_sub(LAYER_WIDTH + HEALTH_WIDTH);
+        (clip(&l.reason, room), if selected { text } else { reason_color })
+    } else {
+        (numbers(l), text)
+    };
     let used = LAYER_WIDTH + HEALTH_WIDTH + numbers.chars().count();
     let first = Line::from(vec![
         Span::styled(
@@ -79,10 +109,9 @@ fn layer_lines(l: &LayerHealth, theme: &Theme, selected: bool, width: usize) -> 
             format!("{:<HEALTH_WIDTH$}", health_mark(l.health)),
             Style::new().fg(color).bg(bg).add_modifier(Modifier::BOLD),
         ),
-        Span::styled(numbers, Style::new().fg(text).bg(bg)),
+        Span::styled(numbers, Style::new().fg(numbers_color).bg(bg)),
         Span::styled(" ".repeat(width.saturating_sub(used)), Style::new().bg(bg)),
     ]);
-    let reason_color = if l.health == Health::Ok { theme.dim } else { color };
     let reason = sanitize(&l.reason);
     let used = LAYER_WIDTH + reason.chars().count();
     let second = Line::from(vec![

@@ -5,7 +5,8 @@
 //! producers ─▶ Kinesis ─▶ Lambda ─▶ raw zone
 //!                           │          ▼
 //!                          DLQ        Glue
-//!              Redshift ◀╌ Athena ◀─ curated zone
+//!  QuickSight ◀╌ Redshift ◀╌ Athena ◀─ curated zone
+//!        MSK   sources   Firehose   OpenSearch      (beside the pipeline, when watched)
 //! ```
 
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -34,13 +35,22 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     };
     let stages = stages(snapshot, &app.layers);
-    let box_height = ((area.height.saturating_sub(2)) / 3).clamp(3, 6);
+    // The layers a profile adds, in a row of their own below the pipeline (QuickSight beside
+    // the warehouse it reads).
+    let beside: Vec<Stage> = [Layer::Msk, Layer::Sources, Layer::Firehose, Layer::Opensearch]
+        .into_iter()
+        .filter_map(|l| added_stage(&app.layers, l))
+        .collect();
+    let quicksight = added_stage(&app.layers, Layer::Quicksight);
+    let box_rows = if beside.is_empty() { 3 } else { 4 };
+    let box_height = ((area.height.saturating_sub(box_rows - 1)) / box_rows).clamp(3, 6);
     let rows = Layout::vertical([
         Constraint::Length(box_height),
         Constraint::Length(1),
         Constraint::Length(box_height),
         Constraint::Length(1),
         Constraint::Length(box_height),
+        Constraint::Length(if beside.is_empty() { 0 } else { box_height }),
         Constraint::Fill(1),
     ])
     .split(area);
@@ -95,8 +105,27 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     draw_stage(&redshift, theme, frame, r3[2]);
     arrow(frame, r3[5], "◀─", box_height);
     arrow(frame, r3[3], "◀╌", box_height);
-    let legend = "◀╌ Redshift loads the curated zone too · colours and marks: ● OK ▲ WARN ✖ CRIT ○ UNKNOWN";
-    frame.render_widget(Paragraph::new(legend).style(dim(theme)), Rect { height: 1, ..rows[5] });
+    if let Some(quicksight) = &quicksight {
+        draw_stage(quicksight, theme, frame, r3[0]);
+        arrow(frame, r3[1], "◀╌", box_height);
+    }
+    let r4 = columns(rows[5]);
+    for (stage, i) in beside.iter().zip([0, 2, 4, 6]) {
+        draw_stage(stage, theme, frame, r4[i]);
+    }
+    let legend = if beside.is_empty() {
+        "◀╌ Redshift loads the curated zone too · colours and marks: ● OK ▲ WARN ✖ CRIT ○ UNKNOWN"
+    } else {
+        "bottom row: beside the pipeline (Kafka, sources and Firehose land in the raw zone) · ● OK ▲ WARN ✖ CRIT ○ UNKNOWN"
+    };
+    frame.render_widget(Paragraph::new(legend).style(dim(theme)), Rect { height: 1, ..rows[6] });
+}
+
+/// A box for a layer the profile adds, from its overview verdict: its first numbers, its reason.
+fn added_stage(layers: &[LayerHealth], which: Layer) -> Option<Stage> {
+    let l = layers.iter().find(|l| l.layer == which)?;
+    let numbers: Vec<String> = l.numbers.iter().take(2).map(|n| format!("{} {}", n.label, n.text)).collect();
+    Some(Stage { title: which.title().into(), health: l.health, lines: vec![numbers.join(" · "), l.reason.clone()] })
 }
 
 fn draw_stage(stage: &Stage, theme: &Theme, frame: &mut Frame, area: Rect) {

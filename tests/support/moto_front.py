@@ -10,6 +10,11 @@ moto computes no extended statistics (p99, tm90, …): asked for one, it fails t
 GetMetricData call with a 500. The front takes such queries out before moto sees them and
 answers them as real CloudWatch answers a series without datapoints (Complete, no values).
 
+moto writes some timestamps as Python prints them ("2026-03-20T10:00:00.123456", no zone) where
+the protocol carries epoch seconds (DMS, AWS JSON 1.1) or an RFC 3339 time with its zone (MSK,
+REST-JSON): botocore reads either, the Rust SDK neither. For those services (`RETYPED`) the front
+retypes the answer's timestamps from botocore's model of the operation.
+
 Every AWS operation it is asked for is noted, in order, and `GET /_lakeops/operations` answers
 the list as JSON: the write-gate tests count the changes that reach moto.
 
@@ -26,6 +31,7 @@ import datetime
 import io
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -112,6 +118,101 @@ def _typed(value, shape):
     if kind in ("double", "float") and isinstance(value, (int, str)):
         return float(value)
     return value
+
+
+# Services whose JSON answers moto gives with timestamps the Rust SDK cannot read.
+RETYPED = {"dms", "kafka"}
+
+
+def _service_of(environ):
+    """The service a request is signed for (its credential scope)."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    scope = auth.split("Credential=", 1)[-1].split(",", 1)[0].split("/")
+    return scope[3] if len(scope) > 3 else None
+
+
+def _uri_part(part):
+    """A piece of a request URI template as a regex: `{label}` one path segment, `{label+}` more."""
+    if part.startswith("{") and part.endswith("+}"):
+        return ".+"
+    if part.startswith("{"):
+        return "[^/]+"
+    return re.escape(part)
+
+
+def _operation(model, environ):
+    """The operation of a JSON request: its X-Amz-Target, or (REST-JSON) its method and path."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target:
+        return model.operation_model(target.rsplit(".", 1)[-1])
+    # The path as sent: an ARN in it keeps its "/" encoded as one segment.
+    method, path = environ.get("REQUEST_METHOD"), environ.get("RAW_URI") or environ.get("PATH_INFO", "")
+    path = path.split("?", 1)[0]
+    best = None
+    for name in model.operation_names:
+        op = model.operation_model(name)
+        if op.http.get("method") != method:
+            continue
+        uri = op.http.get("requestUri", "/").split("?")[0]
+        pattern = "^" + "".join(_uri_part(part) for part in re.split(r"(\{[^}]+\})", uri)) + "$"
+        if re.match(pattern, path):
+            literal = len(re.sub(r"\{[^}]+\}", "", uri))
+            if best is None or literal > best[0]:
+                best = (literal, op)
+    return best[1] if best else None
+
+
+def _retime(value, shape):
+    """Timestamps of a JSON answer as the protocol carries them, guided by the output shape."""
+    if shape is None or value is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            wire = member.serialization.get("name", name)
+            if wire in value:
+                value[wire] = _retime(value[wire], member)
+        return value
+    if kind == "list" and isinstance(value, list):
+        return [_retime(v, shape.member) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _retime(v, shape.value) for k, v in value.items()}
+    if kind == "timestamp" and isinstance(value, str):
+        parsed = _parse_time(value)
+        if not isinstance(parsed, datetime.datetime):
+            return value
+        if shape.serialization.get("timestampFormat") == "iso8601":
+            return parsed.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return parsed.timestamp()
+    return value
+
+
+def _retyped(inner, service, environ, start_response):
+    """moto's answer with its timestamps retyped (see RETYPED)."""
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+        return lambda data: None
+
+    chunks = inner(environ, capture)
+    try:
+        answer = b"".join(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    status, headers = captured.get("status", "500 Internal Server Error"), captured.get("headers", [])
+    if status.startswith("2") and answer.strip():
+        try:
+            model = botocore.session.get_session().get_service_model(service)
+            op = _operation(model, environ)
+            answer = json.dumps(_retime(json.loads(answer), op.output_shape if op else None)).encode()
+        except ValueError:
+            pass
+    headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+    headers.append(("Content-Length", str(len(answer))))
+    start_response(status, headers)
+    return [answer]
 
 
 class Ledger:
@@ -238,6 +339,9 @@ class CborFront:
     def serve(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if environ.get("REQUEST_METHOD") != "POST" or not path.startswith(CBOR_PREFIX):
+            service = _service_of(environ)
+            if service in RETYPED:
+                return _retyped(self.inner, service, environ, start_response)
             return self.inner(environ, start_response)
         operation = path[len(CBOR_PREFIX):]
         length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -20,7 +20,8 @@ fn worst(verdicts: impl Iterator<Item = (Health, String)>) -> Option<(Health, St
     })
 }
 
-pub(super) fn kafka(k: &KafkaStatus, t: Thresholds) -> Verdict {
+/// The MSK layer's verdict: the cluster's state, its replication and disks, the watched groups' lag.
+pub fn kafka(k: &KafkaStatus, t: Thresholds) -> Verdict {
     let max = |f: fn(&ConsumerLag) -> Option<f64>| k.lags.iter().filter_map(f).reduce(f64::max);
     let numbers = vec![
         num("lag", max(|l| l.time_lag_seconds).map(|s| s * 1000.0), "ms", millis),
@@ -116,10 +117,18 @@ pub fn source_verdict(x: &IngestSource, expect_minutes: u64, now: DateTime<Utc>,
         return (Health::Warn, format!("{who}: change capture {} behind", millis(s * 1000.0)));
     }
     let expected = chrono::Duration::minutes(expect_minutes as i64);
+    if x.kind == SourceKind::Dms && status == "running" {
+        let behind = latency.map(|s| format!(", change capture {} behind", millis(s * 1000.0))).unwrap_or_default();
+        return (Health::Ok, format!("{who}: replicating{behind}"));
+    }
     match x.last_success {
         Some(at) if now - at > expected => (
             Health::Warn,
-            format!("{who}: last landing {}, expected every {}", ago(now, at), millis(expect_minutes as f64 * 60_000.0)),
+            format!(
+                "{who}: last landing {}, expected every {}",
+                ago(now, at),
+                millis(expect_minutes as f64 * 60_000.0)
+            ),
         ),
         Some(at) => {
             let moved = x.last_run.as_ref().and_then(|r| r.bytes).map(|b| format!(", {}", bytes(b as f64)));

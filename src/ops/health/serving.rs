@@ -40,7 +40,10 @@ pub fn domain_verdict(d: &SearchDomain) -> (Health, String) {
         return (Health::Critical, format!("{name} is red: a primary shard is unassigned, some data is unsearchable"));
     }
     if d.writes_blocked {
-        return (Health::Critical, format!("{name} blocks writes (ClusterIndexWritesBlocked): storage or JVM pressure"));
+        return (
+            Health::Critical,
+            format!("{name} blocks writes (ClusterIndexWritesBlocked): storage or JVM pressure"),
+        );
     }
     if let Some(j) = d.jvm_memory_pressure.filter(|j| *j > JVM_CRITICAL_PERCENT) {
         return (Health::Critical, format!("{name}: JVM memory pressure {j:.0} %: writes will be blocked at 95 %"));
@@ -92,7 +95,9 @@ pub(super) fn quicksight(q: &QuicksightStatus, now: DateTime<Utc>) -> Verdict {
         q.datasets.iter().map(|d| dataset_verdict(d, q.refresh_within_hours, now)).collect();
     let worst = verdicts.iter().enumerate().max_by_key(|(i, v)| (v.0, std::cmp::Reverse(*i))).map(|(_, v)| v.clone());
     match worst {
-        Some((Health::Ok, _)) => (Health::Ok, format!("{} SPICE dataset(s) refreshed on time", q.datasets.len()), numbers),
+        Some((Health::Ok, _)) => {
+            (Health::Ok, format!("{} SPICE dataset(s) refreshed on time", q.datasets.len()), numbers)
+        }
         Some((health, reason)) => (health, reason, numbers),
         None => (Health::Unknown, "no dataset watched".into(), numbers),
     }
@@ -114,13 +119,21 @@ pub fn dataset_verdict(d: &SpiceDataset, within_hours: u64, now: DateTime<Utc>) 
     match d.last_success() {
         Some(at) if now - at > expected => (
             Health::Warn,
-            format!("dataset {}: last refresh {}, expected every {}", d.id, ago(now, at), millis(within_hours as f64 * 3_600_000.0)),
+            format!(
+                "dataset {}: last refresh {}, expected every {}",
+                d.id,
+                ago(now, at),
+                millis(within_hours as f64 * 3_600_000.0)
+            ),
         ),
         Some(at) => {
-            let running = last.filter(|i| i.is_active()).map(|i| format!("; a refresh is {}", i.status)).unwrap_or_default();
+            let running =
+                last.filter(|i| i.is_active()).map(|i| format!("; a refresh is {}", i.status)).unwrap_or_default();
             (Health::Ok, format!("dataset {}: refreshed {}{running}", d.id, ago(now, at)))
         }
-        None if last.is_some_and(Ingestion::is_active) => (Health::Ok, format!("dataset {}: first refresh running", d.id)),
+        None if last.is_some_and(Ingestion::is_active) => {
+            (Health::Ok, format!("dataset {}: first refresh running", d.id))
+        }
         None => (Health::Warn, format!("dataset {}: never refreshed", d.id)),
     }
 }

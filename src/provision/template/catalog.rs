@@ -1,8 +1,9 @@
 //! Glue (database, raw-zone crawler, curating ETL job with metrics on, its schedule, one
 //! security configuration for all of it) and the Athena workgroup.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
+use super::delivery::{DELIVERY_PREFIX, ERROR_PREFIX};
 use super::{arn, r, sub, Builder, CURATED_PREFIX};
 
 pub fn add(b: &mut Builder) {
@@ -10,6 +11,7 @@ pub fn add(b: &mut Builder) {
     let (database, crawler, job, schedule) =
         (p.glue.database.clone(), p.glue.crawler.clone(), p.glue.job.clone(), p.glue.schedule.clone());
     let stack = b.stack().to_string();
+    let targets = raw_targets(b);
     b.add(
         "GlueDatabase",
         json!({"Type": "AWS::Glue::Database", "Properties": {
@@ -34,7 +36,7 @@ pub fn add(b: &mut Builder) {
             "Name": crawler,
             "Role": arn("ProcessingGlueRole"),
             "DatabaseName": r("GlueDatabase"),
-            "Targets": {"S3Targets": [{"Path": sub("s3://${RawBucket}/")}]},
+            "Targets": {"S3Targets": targets},
             "TablePrefix": "raw_",
             "CrawlerSecurityConfiguration": r("GlueSecurity"),
             "SchemaChangePolicy": {"UpdateBehavior": "UPDATE_IN_DATABASE", "DeleteBehavior": "LOG"},
@@ -70,7 +72,7 @@ pub fn add(b: &mut Builder) {
                 "--curated_path": sub(&format!("s3://${{CuratedBucket}}/{CURATED_PREFIX}")),
                 "--database": r("GlueDatabase"),
             },
-            "Tags": {"lakeops:stack": stack, "lakeops:layer": "processing"},
+            "Tags": {"lakeops:layer": "processing"},
         }}),
     );
     b.add(
@@ -107,8 +109,21 @@ pub fn add(b: &mut Builder) {
             "Tags": b.tags("analysis"),
         }}),
     );
-    b.output("GlueDatabase", "the Glue database", r("GlueDatabase"));
-    b.output("GlueCrawler", "the raw-zone crawler", r("RawCrawler"));
-    b.output("GlueJob", "the curating ETL job", r("CurateJob"));
-    b.output("AthenaWorkgroup", "the Athena workgroup", r("AthenaWorkgroup"));
+    b.output("GlueDatabase", r("GlueDatabase"));
+    b.output("GlueCrawler", r("RawCrawler"));
+    b.output("GlueJob", r("CurateJob"));
+    b.output("AthenaWorkgroup", r("AthenaWorkgroup"));
+}
+
+/// The raw zone the crawler catalogs: the Lambda's partitions at the bucket's root; with Firehose,
+/// its copy under `firehose/` as a table of its own (`raw_firehose`, the same events unmasked),
+/// and never its error records.
+fn raw_targets(b: &Builder) -> Value {
+    if !b.settings.platform.firehose.create {
+        return json!([{"Path": sub("s3://${RawBucket}/")}]);
+    }
+    json!([
+        {"Path": sub("s3://${RawBucket}/"), "Exclusions": [format!("{DELIVERY_PREFIX}**"), format!("{ERROR_PREFIX}**")]},
+        {"Path": sub(&format!("s3://${{RawBucket}}/{DELIVERY_PREFIX}"))},
+    ])
 }

@@ -30,10 +30,8 @@ pub fn add(b: &mut Builder) {
         ],
     );
 
-    let log_group = sub(&format!(
-        "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/lambda/{}:*",
-        p.lambda.function
-    ));
+    // A log group's ARN ends in `:*`, which covers its streams.
+    let log_group = arn("IngestLogGroup");
     let mut lambda = vec![
         json!({"Effect": "Allow", "Action": ["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream",
                                              "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
@@ -111,10 +109,7 @@ pub fn add(b: &mut Builder) {
     }
 
     if b.network() {
-        let flow_logs = sub(&format!(
-            "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{}:*",
-            super::network::flow_log_group(&stack)
-        ));
+        let flow_logs = arn("FlowLogGroup");
         role(
             b,
             "FlowLogsRole",
@@ -174,7 +169,8 @@ pub(super) fn catalog_resources(database: &str) -> Value {
     ])
 }
 
-/// A role `principal` may assume (under `condition`, unless it is null) with `statements` as its only policy.
+/// A role `principal` may assume (under `condition`, unless it is null) with `statements` as its
+/// only policy. A role people assume (not a service) is an output, for them to find its ARN.
 pub(super) fn role(
     b: &mut Builder,
     id: &str,
@@ -184,6 +180,7 @@ pub(super) fn role(
     condition: Value,
     statements: Vec<Value>,
 ) {
+    let for_people = principal.get("Service").is_none();
     let mut trust = json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"});
     if !condition.is_null() {
         trust["Condition"] = condition;
@@ -198,5 +195,7 @@ pub(super) fn role(
             "Tags": b.tags("security"),
         }}),
     );
-    b.output(id, description, arn(id));
+    if for_people {
+        b.output(id, arn(id));
+    }
 }

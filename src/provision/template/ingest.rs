@@ -77,9 +77,9 @@ pub fn add(b: &mut Builder) {
             "DestinationConfig": {"OnFailure": {"Destination": arn("DeadLetterQueue")}},
         }}),
     );
-    b.output("FunctionName", "the ingest Lambda", r("IngestFunction"));
-    b.output("DeadLetterQueueName", "the ingest dead-letter queue", att_name());
-    b.output("DeadLetterQueueUrl", "the ingest dead-letter queue's URL", r("DeadLetterQueue"));
+    b.output("FunctionName", r("IngestFunction"));
+    b.output("DeadLetterQueueName", att_name());
+    b.output("DeadLetterQueueUrl", r("DeadLetterQueue"));
 }
 
 fn att_name() -> Value {
@@ -102,6 +102,6 @@ fn stream(b: &mut Builder) {
         StreamMode::OnDemand => properties["StreamModeDetails"] = json!({"StreamMode": "ON_DEMAND"}),
     }
     b.add("Stream", json!({"Type": "AWS::Kinesis::Stream", "Properties": properties}));
-    b.output("StreamName", "the clickstream Kinesis stream", r("Stream"));
-    b.output("StreamArn", "the stream's ARN", arn("Stream"));
+    b.output("StreamName", r("Stream"));
+    b.output("StreamArn", arn("Stream"));
 }

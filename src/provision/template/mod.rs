@@ -3,17 +3,21 @@
 //! what the template creates is what lakeops looks at.
 
 mod catalog;
+mod delivery;
+mod governance;
 mod iam;
 mod ingest;
 mod network;
 mod orchestration;
 mod processing;
+mod search;
 mod storage;
 mod warehouse;
 mod watch;
 
 use serde_json::{json, Map, Value};
 
+pub use delivery::{DELIVERY_PREFIX, ERROR_PREFIX as DELIVERY_ERROR_PREFIX};
 pub use orchestration::NIGHTLY_STATES;
 pub use processing::RELEASE as SPARK_RELEASE;
 
@@ -76,9 +80,10 @@ impl Builder<'_> {
         self.resources.insert(logical_id.to_string(), resource);
     }
 
-    /// An output the console reads back (its description says what it is).
-    pub fn output(&mut self, name: &str, description: &str, value: Value) {
-        self.outputs.insert(name.to_string(), json!({"Description": description, "Value": value}));
+    /// An output the console reads back. Its name says what it is: no `Description`, which would
+    /// cost the full platform some 2 KB of CloudFormation's 51,200-byte inline limit.
+    pub fn output(&mut self, name: &str, value: Value) {
+        self.outputs.insert(name.to_string(), json!({"Value": value}));
     }
 
     pub fn stack(&self) -> &str {
@@ -89,12 +94,11 @@ impl Builder<'_> {
         self.settings.platform.network.enabled
     }
 
-    /// The tags every taggable resource carries.
+    /// The tag every taggable resource carries: its layer. The stack is not repeated in a tag of
+    /// ours: CloudFormation tags each resource `aws:cloudformation:stack-name` itself, and the
+    /// bytes count against the inline limit.
     pub fn tags(&self, layer: &str) -> Value {
-        json!([
-            {"Key": "lakeops:stack", "Value": self.stack()},
-            {"Key": "lakeops:layer", "Value": layer},
-        ])
+        json!([{"Key": "lakeops:layer", "Value": layer}])
     }
 }
 
@@ -122,6 +126,9 @@ pub fn render(settings: &Settings) -> Template {
         network::add(&mut b);
     }
     ingest::add(&mut b);
+    if settings.platform.firehose.create {
+        delivery::add(&mut b);
+    }
     catalog::add(&mut b);
     warehouse::add(&mut b);
     watch::add(&mut b);
@@ -131,7 +138,15 @@ pub fn render(settings: &Settings) -> Template {
     if settings.platform.emr.mode == crate::model::EmrMode::Serverless {
         processing::add(&mut b);
     }
+    // In the VPC's private subnets: `check` refuses it without the network.
+    if settings.platform.opensearch.create && b.network() {
+        search::add(&mut b);
+    }
     iam::add(&mut b);
+    // Last: it reuses the analysis role when the template has one.
+    if settings.platform.lakeformation.enabled {
+        governance::add(&mut b);
+    }
     let mut parameters = Vec::new();
     if let Some(location) = &settings.platform.glue.script_location {
         parameters.push(("EtlScriptLocation".to_string(), location.clone()));
@@ -160,4 +175,10 @@ pub fn render(settings: &Settings) -> Template {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_delivery;
+#[cfg(test)]
+mod tests_governance;
+#[cfg(test)]
 mod tests_processing;
+#[cfg(test)]
+mod tests_search;

@@ -111,7 +111,7 @@ pub fn add(b: &mut Builder) {
         }}),
     );
     flow_logs(b);
-    b.output("VpcId", "the platform's VPC", r("Vpc"));
+    b.output("VpcId", r("Vpc"));
 }
 
 fn route_table(b: &mut Builder, kind: &str, target: Value, subnets: &[&str]) {

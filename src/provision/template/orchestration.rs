@@ -121,11 +121,7 @@ pub fn add(b: &mut Builder) {
         }),
         0.0,
     );
-    b.output(
-        "NightlyStateMachineArn",
-        "the nightly state machine (crawler, then curate job)",
-        r("NightlyStateMachine"),
-    );
+    b.output("NightlyStateMachineArn", r("NightlyStateMachine"));
 }
 
 /// The nightly run in the Amazon States Language, with `${AWS::Partition}` left for Fn::Sub (Glue

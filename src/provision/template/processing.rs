@@ -87,7 +87,7 @@ pub fn add(b: &mut Builder) {
         spark_failures(),
         0.0,
     );
-    b.output("SparkApplicationId", "the EMR Serverless application (Spark)", r("SparkApplication"));
+    b.output("SparkApplicationId", r("SparkApplication"));
 }
 
 fn spark_failures() -> Value {

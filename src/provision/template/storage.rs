@@ -5,12 +5,14 @@ use serde_json::{json, Value};
 
 use super::{arn, r, sub, Builder};
 
-/// The buckets, as (logical id, zone in the default name, what it holds).
-pub const BUCKETS: [(&str, &str, &str); 4] = [
-    ("RawBucket", "raw", "raw zone: JSON lines by year=/month=/day="),
-    ("CuratedBucket", "curated", "curated zone: Parquet, partitioned"),
-    ("QueryResultsBucket", "query-results", "Athena query results"),
-    ("TrailBucket", "trail", "CloudTrail log files"),
+/// The buckets, as (logical id, zone in the default name): the raw zone (JSON lines by
+/// year=/month=/day=), the curated zone (Parquet, partitioned), Athena's query results and
+/// CloudTrail's log files.
+pub const BUCKETS: [(&str, &str); 4] = [
+    ("RawBucket", "raw"),
+    ("CuratedBucket", "curated"),
+    ("QueryResultsBucket", "query-results"),
+    ("TrailBucket", "trail"),
 ];
 
 /// Days Athena results are kept before they expire.
@@ -20,8 +22,8 @@ const NONCURRENT_DAYS: u32 = 30;
 
 pub fn add(b: &mut Builder) {
     key(b);
-    for (id, zone, what) in BUCKETS {
-        bucket(b, id, zone, what);
+    for (id, zone) in BUCKETS {
+        bucket(b, id, zone);
     }
 }
 
@@ -99,10 +101,10 @@ fn key(b: &mut Builder) {
             "Properties": {"AliasName": format!("alias/{stack}-data"), "TargetKeyId": r("DataKey")}
         }),
     );
-    b.output("DataKeyArn", "the platform's KMS key", arn("DataKey"));
+    b.output("DataKeyArn", arn("DataKey"));
 }
 
-fn bucket(b: &mut Builder, id: &str, zone: &str, what: &str) {
+fn bucket(b: &mut Builder, id: &str, zone: &str) {
     let glacier_after = b.settings.platform.lake.glacier_after_days;
     let mut rules = vec![json!({
         "Id": "expire-old-versions",
@@ -182,5 +184,5 @@ fn bucket(b: &mut Builder, id: &str, zone: &str, what: &str) {
             }
         }),
     );
-    b.output(id, what, r(id));
+    b.output(id, r(id));
 }

@@ -78,14 +78,20 @@ fn the_default_profile_builds_every_layer() {
         "AWS::SNS::Topic",
         "AWS::StepFunctions::StateMachine",
         "AWS::Events::Rule",
+        "AWS::KinesisFirehose::DeliveryStream",
+        "AWS::OpenSearchService::Domain",
+        "AWS::Logs::ResourcePolicy",
     ] {
         assert_eq!(count(&t, kind), 1, "{kind}");
     }
+    // The built-in sandbox profile turns on Firehose, Lake Formation and OpenSearch.
+    assert_eq!(count(&t, "AWS::LakeFormation::Resource"), 2);
+    assert_eq!(count(&t, "AWS::LakeFormation::PrincipalPermissions"), 5);
     assert_eq!(count(&t, "AWS::EC2::Subnet"), 4);
     assert_eq!(count(&t, "AWS::S3::Bucket"), 4);
     assert_eq!(count(&t, "AWS::S3::BucketPolicy"), 4);
-    assert_eq!(count(&t, "AWS::IAM::Role"), 8);
-    assert_eq!(count(&t, "AWS::CloudWatch::Alarm"), 7);
+    assert_eq!(count(&t, "AWS::IAM::Role"), 11);
+    assert_eq!(count(&t, "AWS::CloudWatch::Alarm"), 9);
     assert_references_resolve(&t);
     t.check_size().expect("the full platform fits inline");
 }
@@ -286,16 +292,40 @@ fn deleting_the_stack_keeps_the_warehouse_and_the_saved_queries() {
 #[test]
 fn service_roles_trust_their_service_only_on_behalf_of_this_account() {
     let t = render(&settings(|_| {}));
-    let mut services = 0;
+    let mut services = Vec::new();
     for (id, r) in t.resources().iter().filter(|(_, r)| r["Type"] == "AWS::IAM::Role") {
         let trust = &r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
-        if trust["Principal"].get("Service").is_none() {
-            continue;
+        let service = match &trust["Principal"]["Service"] {
+            Value::String(service) => service.clone(),
+            Value::Array(services) => services.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("+"),
+            _ => continue,
+        };
+        match service.as_str() {
+            // Firehose's documented guard is the account as the external id.
+            "firehose.amazonaws.com" => {
+                assert_eq!(trust["Condition"]["StringEquals"]["sts:ExternalId"]["Ref"], "AWS::AccountId", "{id}")
+            }
+            // Lake Formation documents no condition for the role a location is registered with.
+            "lakeformation.amazonaws.com" => assert!(trust.get("Condition").is_none(), "{id}"),
+            _ => assert_eq!(trust["Condition"]["StringEquals"]["aws:SourceAccount"]["Ref"], "AWS::AccountId", "{id}"),
         }
-        services += 1;
-        assert_eq!(trust["Condition"]["StringEquals"]["aws:SourceAccount"]["Ref"], "AWS::AccountId", "{id}");
+        services.push(service);
     }
-    assert_eq!(services, 6, "lambda, glue, warehouse loading, flow logs, the nightly state machine and its schedule");
+    services.sort();
+    assert_eq!(
+        services,
+        [
+            "events.amazonaws.com",
+            "firehose.amazonaws.com",
+            "glue.amazonaws.com",
+            "lakeformation.amazonaws.com",
+            "lambda.amazonaws.com",
+            "redshift.amazonaws.com+redshift-serverless.amazonaws.com",
+            "states.amazonaws.com",
+            "vpc-flow-logs.amazonaws.com",
+        ],
+        "lambda, glue, warehouse loading, flow logs, the nightly state machine and its schedule, Firehose, Lake Formation"
+    );
     let flow = &t.resources()["FlowLogsRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
     assert_eq!(
         flow["Condition"]["ArnLike"]["aws:SourceArn"]["Fn::Sub"],
@@ -523,7 +553,7 @@ fn nightly_off_makes_none_of_the_orchestration() {
     assert!(t.resources().keys().all(|id| !id.starts_with("Nightly")), "{:?}", t.resources().keys());
     assert!(t.body["Outputs"].as_object().into_iter().flatten().all(|(name, _)| !name.starts_with("Nightly")));
     assert!(!t.compact().contains("vendedlogs"));
-    assert_eq!(count(&t, "AWS::IAM::Role"), 6);
-    assert_eq!(count(&t, "AWS::CloudWatch::Alarm"), 6);
+    assert_eq!(count(&t, "AWS::IAM::Role"), 9);
+    assert_eq!(count(&t, "AWS::CloudWatch::Alarm"), 8);
     assert_references_resolve(&t);
 }

@@ -54,7 +54,7 @@ fn serverless(b: &mut Builder, name: &str) {
         properties["SecurityGroupIds"] = json!([r("WarehouseSecurityGroup")]);
     }
     b.add("Warehouse", json!({"Type": "AWS::RedshiftServerless::Workgroup", "Properties": properties}));
-    b.output("RedshiftWorkgroup", "the Redshift Serverless workgroup", r("Warehouse"));
+    b.output("RedshiftWorkgroup", r("Warehouse"));
 }
 
 fn cluster(b: &mut Builder, name: &str) {
@@ -104,5 +104,5 @@ fn cluster(b: &mut Builder, name: &str) {
             "Tags": b.tags("warehouse"),
         }}),
     );
-    b.output("RedshiftCluster", "the Redshift cluster", r("Warehouse"));
+    b.output("RedshiftCluster", r("Warehouse"));
 }

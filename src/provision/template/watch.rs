@@ -115,8 +115,8 @@ pub fn add(b: &mut Builder) {
         ),
         RedshiftMode::Off => {}
     }
-    b.output("AlarmTopicArn", "where the platform's alarms publish", r("AlarmTopic"));
-    b.output("TrailName", "the platform's CloudTrail trail", r("AuditTrail"));
+    b.output("AlarmTopicArn", r("AlarmTopic"));
+    b.output("TrailName", r("AuditTrail"));
 }
 
 fn metric(namespace: &str, name: &str, statistic: &str, dimensions: Value) -> Value {

@@ -1,0 +1,64 @@
+//! `lakeops show LAYER [--json]`: one of the layers a profile adds (MSK, the sources, Firehose,
+//! OpenSearch, QuickSight), resource by resource with health and reason: the rows its view shows.
+
+use serde::Serialize;
+
+use super::{json, Failure};
+use crate::model::text::sanitize;
+use crate::model::{Layer, PlatformSnapshot};
+use crate::ops::health::Thresholds;
+use crate::ops::inventory::{inventory, InventoryRow};
+use crate::platform::Platform;
+use crate::settings::Loaded;
+
+/// What `--json` prints: the rows, and the layer's data as read.
+#[derive(Serialize)]
+struct Shown<'a> {
+    layer: Layer,
+    rows: &'a [InventoryRow],
+    data: serde_json::Value,
+}
+
+pub async fn show(loaded: &Loaded, platform: &dyn Platform, layer: Layer, as_json: bool) -> Result<String, Failure> {
+    let snapshot = platform.snapshot().await?;
+    let thresholds = Thresholds::from_alarms(&loaded.settings.platform.alarms);
+    let shown = inventory(layer, &snapshot, thresholds)
+        .map_err(|reason| Failure::Platform(format!("{}: {}", layer.title(), sanitize(&reason))))?;
+    if as_json {
+        return json(&Shown { layer, rows: &shown.rows, data: data(layer, &snapshot) });
+    }
+    let mut out = String::new();
+    let header: String = shown.columns.iter().map(|(name, w)| format!("{name:<w$}")).collect();
+    out.push_str(&format!("{:<9}{header}REASON\n", "HEALTH"));
+    for row in &shown.rows {
+        let cells: String = row
+            .cells
+            .iter()
+            .zip(shown.columns)
+            .enumerate()
+            .map(|(i, (text, (_, w)))| {
+                let text = if row.nested && i == 1 { format!("  {}", sanitize(text)) } else { sanitize(text) };
+                let kept: String = text.chars().take(w.saturating_sub(1)).collect();
+                format!("{kept:<w$}", w = *w)
+            })
+            .collect();
+        out.push_str(&format!("{:<9}{cells}{}\n", row.health.label(), sanitize(&row.reason)));
+        for (label, text) in &row.detail {
+            out.push_str(&format!("{:9}  {label}: {}\n", "", sanitize(text)));
+        }
+    }
+    Ok(out)
+}
+
+/// The layer's part of the snapshot, as JSON.
+fn data(layer: Layer, s: &PlatformSnapshot) -> serde_json::Value {
+    let value = match layer {
+        Layer::Msk => serde_json::to_value(&s.msk),
+        Layer::Sources => serde_json::to_value(&s.sources),
+        Layer::Firehose => serde_json::to_value(&s.firehose),
+        Layer::Opensearch => serde_json::to_value(&s.opensearch),
+        Layer::Quicksight => serde_json::to_value(&s.quicksight),
+        _ => Ok(serde_json::Value::Null),
+    };
+    value.unwrap_or(serde_json::Value::Null)
+}
