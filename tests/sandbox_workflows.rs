@@ -115,7 +115,8 @@ async fn a_profile_without_orchestration_shows_no_such_layer() {
     let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
     let s = Sandbox::in_memory(&loaded.settings, clock);
     let layers = assess(&snapshot(&s).await, Thresholds::from_alarms(&loaded.settings.platform.alarms));
-    assert_eq!(layers.len(), 8);
+    // The first pipeline's eight and the five layers the sandbox profile adds.
+    assert_eq!(layers.len(), 13);
     assert!(layers.iter().all(|l| l.layer != Layer::Orchestration && l.layer != Layer::Processing));
     assert!(s.workflows(start(), false).await.unwrap().state_machines.is_empty());
 }

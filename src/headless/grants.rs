@@ -74,7 +74,7 @@ fn grants_text(grants: &[&Grant]) -> String {
         out.push_str(&format!(
             "  {}  {}  {}{grantable}\n",
             sanitize(&g.principal),
-            g.permissions.join(","),
+            sanitize(&g.permissions.join(",")),
             sanitize(&g.resource.describe())
         ));
     }
@@ -95,7 +95,12 @@ fn text(governance: &Governance, listing: &Listing) -> String {
             out.push_str("  nobody: no grant gives SELECT on it\n");
         }
         for r in readers {
-            out.push_str(&format!("  {}  {} (through {})\n", sanitize(&r.principal), r.columns, sanitize(&r.through)));
+            out.push_str(&format!(
+                "  {}  {} (through {})\n",
+                sanitize(&r.principal),
+                sanitize(&r.columns),
+                sanitize(&r.through)
+            ));
         }
         let tags = governance.table_tags.iter().find(|t| Some(t.table.as_str()) == listing.table);
         if let Some(tags) = tags {

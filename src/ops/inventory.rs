@@ -171,7 +171,7 @@ fn sources(s: &SourcesStatus, now: DateTime<Utc>, t: Thresholds) -> Inventory {
                 if x.kind == SourceKind::AppFlow { "records" } else { "files" },
                 run.and_then(|r| r.items).map(|n| thousands(n as f64)),
             )
-            .with("error", run.and_then(|r| r.error.clone()))
+            .with("error", run.and_then(|r| r.error.clone()).filter(|e| Some(e) != x.status_reason.as_ref()))
             .with("CDC latency (source)", x.cdc_latency_source.map(|s| millis(s * 1000.0)))
             .with("CDC latency (target)", x.cdc_latency_target.map(|s| millis(s * 1000.0)))
             .with("tables in error", x.tables_errored.map(|n| n.to_string()))

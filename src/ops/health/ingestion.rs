@@ -55,8 +55,11 @@ pub fn kafka(k: &KafkaStatus, t: Thresholds) -> Verdict {
         let reason = format!("group {} is {} behind on {}, half-way to the alarm line", l.group, millis(ms), l.topic);
         return (Health::Warn, reason, numbers);
     }
-    let silent: Vec<&str> =
-        k.groups.iter().filter(|g| !k.lags.iter().any(|l| &l.group == *g)).map(String::as_str).collect();
+    // A group reports when any of its topics has a lag datapoint (a metric ListMetrics still
+    // lists without datapoints is no report).
+    let reports =
+        |g: &str| k.lags.iter().any(|l| l.group == g && (l.time_lag_seconds.is_some() || l.sum_offset_lag.is_some()));
+    let silent: Vec<&str> = k.groups.iter().map(String::as_str).filter(|g| !reports(g)).collect();
     if !silent.is_empty() {
         // MSK emits lag only for groups STABLE or EMPTY: a group rebalancing or gone says nothing.
         let reason = format!("no lag reported for {}: rebalancing, or not consuming?", silent.join(", "));
@@ -99,7 +102,12 @@ pub fn source_verdict(x: &IngestSource, expect_minutes: u64, now: DateTime<Utc>,
     let why = x.status_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
     match (x.kind, status) {
         (SourceKind::Dms, "failed") => return (Health::Critical, format!("{who} failed{why}")),
-        (SourceKind::Dms, "stopped") => return (Health::Critical, format!("{who} stopped{why}")),
+        // A full-load-only task stops when its load is done: that is its success.
+        (SourceKind::Dms, "stopped")
+            if !x.status_reason.as_deref().is_some_and(|r| r.contains("FULL_LOAD_ONLY_FINISHED")) =>
+        {
+            return (Health::Critical, format!("{who} stopped{why}"))
+        }
         (SourceKind::AppFlow, "Errored" | "Suspended") => return (Health::Critical, format!("{who} is {status}{why}")),
         (SourceKind::DataSync, "UNAVAILABLE") => return (Health::Critical, format!("{who} is UNAVAILABLE{why}")),
         _ => {}
@@ -195,3 +203,7 @@ pub fn delivery_verdict(s: &DeliveryStream) -> (Health, String) {
         None => (Health::Ok, format!("{}: no records in the last minute", s.name)),
     }
 }
+
+#[cfg(test)]
+#[path = "tests_ingestion.rs"]
+mod tests;
