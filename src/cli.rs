@@ -473,7 +473,7 @@ pub enum SandboxCommand {
 
 /// The layers `lakeops show` lists, by their ids (as `status --json` names them).
 fn layer_parser() -> impl clap::builder::TypedValueParser<Value = crate::model::Layer> {
-    use crate::ops::inventory::LAYERS;
+    const LAYERS: [crate::model::Layer; 5] = crate::model::Layer::LISTED;
     use clap::builder::TypedValueParser;
     let values = LAYERS.map(|l| clap::builder::PossibleValue::new(l.id()).help(l.title()));
     clap::builder::PossibleValuesParser::new(values)

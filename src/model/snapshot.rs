@@ -51,17 +51,12 @@ impl Layer {
     /// pipeline's layers say "not part of this platform's profile"; the layers a profile adds
     /// appear only when it adds them).
     pub fn always_shown(self) -> bool {
-        !matches!(
-            self,
-            Layer::Orchestration
-                | Layer::Processing
-                | Layer::Msk
-                | Layer::Sources
-                | Layer::Firehose
-                | Layer::Opensearch
-                | Layer::Quicksight
-        )
+        !matches!(self, Layer::Orchestration | Layer::Processing) && !Layer::LISTED.contains(&self)
     }
+
+    /// The layers a profile adds whose views list their resources (`ops::inventory`, `lakeops
+    /// show`), in pipeline order.
+    pub const LISTED: [Layer; 5] = [Layer::Msk, Layer::Sources, Layer::Firehose, Layer::Opensearch, Layer::Quicksight];
 
     pub const ALL: [Layer; 15] = [
         Layer::Kinesis,

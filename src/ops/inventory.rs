@@ -62,9 +62,6 @@ impl InventoryRow {
     }
 }
 
-/// The layers this module lists, each with the `:name` of its view.
-pub const LAYERS: [Layer; 5] = [Layer::Msk, Layer::Sources, Layer::Firehose, Layer::Opensearch, Layer::Quicksight];
-
 /// `layer`'s rows from the snapshot: `Err` with the reason when the layer is not read (not in
 /// the profile, or its read failed).
 pub fn inventory(layer: Layer, s: &PlatformSnapshot, t: Thresholds) -> Result<Inventory, String> {
