@@ -80,6 +80,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The landing zone's sources: `start NAME` resumes a stopped DMS task, or runs a DataSync
+    /// task or an on-demand AppFlow flow now (checked, confirmed, journaled). `lakeops show
+    /// sources` lists them.
+    Sources {
+        #[command(subcommand)]
+        action: SourcesCommand,
+    },
+    /// QuickSight: `refresh DATASET` refreshes a SPICE dataset now (checked, confirmed,
+    /// journaled). `lakeops show quicksight` lists the datasets and their refreshes.
+    Quicksight {
+        #[command(subcommand)]
+        action: QuicksightCommand,
+    },
     /// Lake Formation: who may read which tables and columns. With a table and a principal:
     /// the grants that apply, or that none does ("why can't X query Y?").
     Grants {
@@ -220,6 +233,28 @@ pub enum WorkflowsCommand {
     Resume {
         workflow: String,
         run_id: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SourcesCommand {
+    /// Resume a stopped or failed DMS task (from its checkpoint), or run a DataSync task or an
+    /// on-demand AppFlow flow now; NAME as the profile's [platform.sources] names it.
+    Start {
+        name: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum QuicksightCommand {
+    /// Refresh a SPICE dataset now (a full refresh; QuickSight allows 32 a day on request).
+    Refresh {
+        /// The dataset's id, as the profile's [platform.quicksight] datasets name it.
+        dataset: String,
         #[command(flatten)]
         change: ChangeArgs,
     },

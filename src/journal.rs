@@ -17,8 +17,21 @@ pub struct Entry {
     pub action: String,
     pub target: String,
     pub detail: String,
-    /// `done`, `refused: …`, `failed: …`.
+    /// `done`, `done: …`, `started: …`, `landed …`, `<stack> ended <status> …`, `refused: …`,
+    /// `failed: …`, `did not land: …`, `unknown: …`, a query's `FAILED: …`.
     pub outcome: String,
+}
+
+impl Entry {
+    /// Whether the action happened as asked: the platform made the change (its answer, or reading
+    /// back after a lost one, says so), or a followed operation ended well.
+    pub fn succeeded(&self) -> bool {
+        let o = self.outcome.as_str();
+        if o.contains(" ended ") {
+            return !["FAILED", "ROLLBACK", " failed: "].iter().any(|bad| o.contains(bad));
+        }
+        o == "done" || o.starts_with("done:") || o.starts_with("started:") || o.starts_with("landed ")
+    }
 }
 
 /// The journal's size before it rotates to `journal.jsonl.1` (about 20,000 actions).
@@ -108,7 +121,7 @@ impl Journal {
         let count = |action: &str| {
             read.entries
                 .iter()
-                .filter(|e| e.profile == profile && e.target == stream && e.action == action && e.outcome == "done")
+                .filter(|e| e.profile == profile && e.target == stream && e.action == action && e.succeeded())
                 .count() as u32
         };
         Ok((count("reshard.update-shard-count"), count("reshard.update-stream-mode"), read.damage()))
@@ -135,6 +148,31 @@ mod tests {
             target: "events".into(),
             detail: String::new(),
             outcome: "done".into(),
+        }
+    }
+
+    #[test]
+    fn an_entry_succeeded_when_the_change_was_made_or_ended_well() {
+        let with = |outcome: &str| Entry { outcome: outcome.into(), ..entry(0, "x") }.succeeded();
+        for made in [
+            "done",
+            "done: execution exec-1 started",
+            "started: q-1",
+            "landed (confirmed by reading back: s is UPDATING); its answer was lost: timeout",
+            "clickstream ended UPDATE_COMPLETE (3 of 3 resources)",
+        ] {
+            assert!(with(made), "{made}");
+        }
+        for not in [
+            "refused: read-only mode",
+            "failed: AccessDenied",
+            "did not land: …",
+            "unknown: …",
+            "FAILED: syntax error",
+            "clickstream ended UPDATE_ROLLBACK_COMPLETE: Bucket failed: denied",
+            "donefor",
+        ] {
+            assert!(!with(not), "{not}");
         }
     }
 

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use lakeops::app::{App, Header, Keymap};
-use lakeops::cli::{Cli, Command, ProvisionCommand, SandboxCommand};
+use lakeops::cli::{Cli, Command, ProvisionCommand, QuicksightCommand, SandboxCommand, SourcesCommand};
 use lakeops::headless::{self, Failure};
 use lakeops::model::text::sanitize_keeping_lines;
 use lakeops::settings::{self, Overrides, Paths};
@@ -25,13 +25,15 @@ fn main() -> ExitCode {
     match run(cli, &paths, log_problem) {
         Ok(out) => {
             let out = if script { out } else { sanitize_keeping_lines(&out) };
-            if !out.is_empty() {
-                print!("{out}");
-                if !out.ends_with('\n') {
-                    println!();
+            match write_out(&out) {
+                Ok(()) => ExitCode::SUCCESS,
+                // A reader that stopped early (`| head`) has what it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("lakeops: cannot write the output: {e}");
+                    ExitCode::FAILURE
                 }
             }
-            ExitCode::SUCCESS
         }
         Err(failure) => {
             tracing::warn!("exit {}: {}", failure.exit_code(), failure.message());
@@ -39,6 +41,20 @@ fn main() -> ExitCode {
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+/// Writes `out` on stdout, ending with a newline.
+fn write_out(out: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if out.is_empty() {
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    if !out.ends_with('\n') {
+        stdout.write_all(b"\n")?;
+    }
+    stdout.flush()
 }
 
 fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, Failure> {
@@ -122,6 +138,20 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 let result =
                     headless::grants::run(&loaded, platform.as_ref(), table.as_deref(), principal.as_deref(), json)
                         .await;
+                platform.flush()?;
+                result
+            }
+            Some(Command::Sources { action: SourcesCommand::Start { name, change } }) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let rerun = lakeops::ops::rerun::source_named(&loaded.settings.platform.sources, &name);
+                let result = headless::rerun::run(&loaded, paths, platform.as_ref(), rerun, change).await;
+                platform.flush()?;
+                result
+            }
+            Some(Command::Quicksight { action: QuicksightCommand::Refresh { dataset, change } }) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let rerun = Ok(lakeops::model::Rerun::SpiceDataset(dataset));
+                let result = headless::rerun::run(&loaded, paths, platform.as_ref(), rerun, change).await;
                 platform.flush()?;
                 result
             }

@@ -30,6 +30,9 @@ struct Fixture {
 }
 
 /// A cluster named `name` kept alive, with a step when `with_step` (moto runs it forever).
+/// Held by the tests that add steps, so one counting moto's AddJobFlowSteps counts its own.
+static ADDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn cluster(client: &aws_sdk_emr::Client, name: &str, with_step: bool) -> String {
     let group = |role: InstanceRoleType, kind: &str, n: i32| {
         InstanceGroupConfig::builder().instance_role(role).instance_type(kind).instance_count(n).build()
@@ -137,6 +140,7 @@ async fn a_cluster_with_a_step_is_the_processing_layer_and_its_steps_are_listed(
 
 #[tokio::test]
 async fn a_step_is_added_from_a_template_and_a_busy_cluster_is_not_terminated() {
+    let _turn = ADDING.lock().await;
     let f = fixture(false, true).await;
     let add = EmrCommand::AddStep { cluster_id: f.id.clone(), template: "compact".into(), change: YES };
     let out = f.run(act(add)).await.expect("added");
@@ -245,6 +249,8 @@ async fn a_serverless_application_and_its_job_run_are_listed() {
 #[tokio::test]
 async fn a_step_whose_answer_is_lost_is_found_among_the_steps_not_added_twice() {
     use support::moto::{fail_next, operations, LostAnswer};
+    // moto's operations are counted across the process: no other test adds a step meanwhile.
+    let _turn = ADDING.lock().await;
     let f = fixture(false, false).await;
     fail_next("AddJobFlowSteps", &f.id, LostAnswer::ServerError, 1);
     let asked = || operations().iter().filter(|o| *o == "AddJobFlowSteps").count();

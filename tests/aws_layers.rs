@@ -2,8 +2,9 @@
 //! streams, the OpenSearch domain, the MSK cluster with a consumer group's lag, DMS and DataSync
 //! tasks — each created on moto, its metrics put where the layer reads them — show in the
 //! snapshot and in `status --json` from real reads, with the values that were created; a Lake
-//! Formation grant made on moto shows in `governance()`. AppFlow, QuickSight and what else moto
-//! lacks are tested on mocks (`tests/aws_layers_mocked.rs`).
+//! Formation grant made on moto shows in `governance()`. A stopped DMS task is resumed and a
+//! DataSync task started through the write gate, their lost answers read back. AppFlow,
+//! QuickSight and what else moto lacks are tested on mocks (`tests/aws_layers_mocked.rs`).
 
 mod support;
 
@@ -11,10 +12,11 @@ use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 use aws_smithy_types::DateTime;
 use lakeops::aws::{AwsPlatform, ClientOptions};
 use lakeops::headless::status;
-use lakeops::model::{ClusterColor, GrantResource, Layer, Reading};
-use lakeops::platform::Platform;
+use lakeops::model::{Change, ClusterColor, GrantResource, Layer, Reading, Rerun};
+use lakeops::platform::{Platform, PlatformError};
 use lakeops::settings::Loaded;
-use support::moto::{credentials, moto, sdk_config, unique};
+use support::moto::{credentials, fail_next, moto, sdk_config, unique, LostAnswer};
+use support::writes::apply;
 
 /// Every resource of one test, named for it alone.
 struct Names {
@@ -623,4 +625,210 @@ async fn lake_formation_is_read_only_when_the_profile_enables_it() {
     ] {
         assert!(!watched, "{layer:?}: a profile that enables none of these layers reads none");
     }
+}
+
+/// A DMS task `id` created and started on moto, then stopped (moto stops a running task only):
+/// what an operator resumes.
+async fn stopped_dms_task(id: &str) -> aws_sdk_databasemigration::Client {
+    use aws_sdk_databasemigration::types::{MigrationTypeValue, StartReplicationTaskTypeValue};
+    let dms = aws_sdk_databasemigration::Client::new(&sdk_config().await);
+    let instance = dms
+        .create_replication_instance()
+        .replication_instance_identifier(unique("dms-instance"))
+        .replication_instance_class("dms.t3.medium")
+        .send()
+        .await
+        .expect("CreateReplicationInstance");
+    let instance_arn = instance.replication_instance.and_then(|i| i.replication_instance_arn).expect("an ARN");
+    let task = dms
+        .create_replication_task()
+        .replication_task_identifier(id)
+        .source_endpoint_arn("arn:aws:dms:us-east-1:123456789012:endpoint:SOURCE")
+        .target_endpoint_arn("arn:aws:dms:us-east-1:123456789012:endpoint:TARGET")
+        .replication_instance_arn(&instance_arn)
+        .migration_type(MigrationTypeValue::Cdc)
+        .table_mappings(r#"{"rules": []}"#)
+        .send()
+        .await
+        .expect("CreateReplicationTask");
+    let arn = task.replication_task.and_then(|t| t.replication_task_arn).expect("an ARN");
+    dms.start_replication_task()
+        .replication_task_arn(&arn)
+        .start_replication_task_type(StartReplicationTaskTypeValue::StartReplication)
+        .send()
+        .await
+        .expect("StartReplicationTask");
+    dms.stop_replication_task().replication_task_arn(&arn).send().await.expect("StopReplicationTask");
+    assert_eq!(dms_status(&dms, id).await, "stopped");
+    dms
+}
+
+/// The task's status as DescribeReplicationTasks gives it.
+async fn dms_status(dms: &aws_sdk_databasemigration::Client, id: &str) -> String {
+    let filter =
+        aws_sdk_databasemigration::types::Filter::builder().name("replication-task-id").values(id).build().unwrap();
+    let out = dms.describe_replication_tasks().filters(filter).send().await.expect("DescribeReplicationTasks");
+    out.replication_tasks()[0].status().unwrap_or_default().to_string()
+}
+
+/// What StartReplicationTask's body holds when it resumes the task `id` (its JSON, compact, in
+/// the model's order): the front fails only such a request, so a lost answer proves the type.
+fn resume_body(id: &str) -> String {
+    format!(":task:{id}\",\"StartReplicationTaskType\":\"resume-processing\"")
+}
+
+#[tokio::test]
+async fn a_stopped_dms_task_is_resumed_through_the_gate_and_the_next_snapshot_shows_it_running() {
+    let n = names();
+    let dms = stopped_dms_task(&n.dms_task).await;
+    let sections = format!("[platform.sources]\ndms_tasks = [\"{}\"]\n", n.dms_task);
+    let (platform, _) = connect(&n, &sections).await;
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    assert_eq!(ready(&snapshot.sources).sources[0].status.as_deref(), Some("stopped"));
+
+    let applied = apply(&platform, Change::Rerun(Rerun::DmsTask(n.dms_task.clone()))).await.expect("resumed");
+    // AWS answers `starting`; moto runs the task at once.
+    assert_eq!(applied.answer(), format!("task {} is running", n.dms_task));
+    assert_eq!(applied.confirmation(), None);
+    assert_eq!(dms_status(&dms, &n.dms_task).await, "running");
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    let cdc = &ready(&snapshot.sources).sources[0];
+    assert_eq!(cdc.status.as_deref(), Some("running"), "the cached read was dropped: {cdc:?}");
+    assert_eq!(platform.calls("DescribeReplicationTasks"), 2, "read again: the rerun dropped the cached read");
+
+    let missing = unique("no-such-task");
+    let refused = apply(&platform, Change::Rerun(Rerun::DmsTask(missing.clone()))).await.unwrap_err();
+    assert!(refused.to_string().contains(&format!("there is no replication task {missing}")), "{refused}");
+}
+
+#[tokio::test]
+async fn a_dms_resume_whose_answer_is_lost_is_read_back_from_the_tasks_status() {
+    let n = names();
+    let dms = stopped_dms_task(&n.dms_task).await;
+    let (platform, _) = connect(&n, &format!("[platform.sources]\ndms_tasks = [\"{}\"]\n", n.dms_task)).await;
+    let resume = || apply(&platform, Change::Rerun(Rerun::DmsTask(n.dms_task.clone())));
+
+    // moto resumes the task, the answer is a 500: sent once (a retry would have been answered),
+    // read back, landed.
+    fail_next("StartReplicationTask", &resume_body(&n.dms_task), LostAnswer::ServerError, 1);
+    let applied = resume().await.expect("the resume landed");
+    assert_eq!(applied.answer(), format!("task {} is running", n.dms_task));
+    let confirmation = applied.confirmation().unwrap_or_default();
+    assert!(
+        confirmation.starts_with(&format!("landed (confirmed by reading back: task {} is running)", n.dms_task)),
+        "{confirmation}"
+    );
+
+    // moto never sees the request: the task stays stopped, and that is what is said.
+    let arn = task_arn_of(&dms, &n.dms_task).await;
+    dms.stop_replication_task().replication_task_arn(&arn).send().await.expect("StopReplicationTask");
+    fail_next("StartReplicationTask", &resume_body(&n.dms_task), LostAnswer::NotForwarded, 1);
+    let error = resume().await.expect_err("the resume did not land");
+    assert_eq!(error.outcome(), "did not land");
+    assert!(
+        error.to_string().contains(&format!("did not land (read back: task {} is stopped)", n.dms_task)),
+        "{error}"
+    );
+    assert!(matches!(&error, PlatformError::NotLanded { service, .. } if service == "DMS StartReplicationTask"));
+    assert_eq!(dms_status(&dms, &n.dms_task).await, "stopped");
+}
+
+/// Two S3 locations on moto and a DataSync task `name` between them; answers its ARN.
+async fn datasync_task(datasync: &aws_sdk_datasync::Client, name: &str) -> String {
+    let mut locations = Vec::new();
+    for bucket in ["partner-share", "raw-zone"] {
+        let config = aws_sdk_datasync::types::S3Config::builder()
+            .bucket_access_role_arn("arn:aws:iam::1:role/ds")
+            .build()
+            .unwrap();
+        let created = datasync
+            .create_location_s3()
+            .s3_bucket_arn(format!("arn:aws:s3:::{bucket}"))
+            .s3_config(config)
+            .send()
+            .await
+            .expect("CreateLocationS3");
+        locations.push(created.location_arn.expect("a location"));
+    }
+    let created = datasync
+        .create_task()
+        .source_location_arn(&locations[0])
+        .destination_location_arn(&locations[1])
+        .name(name)
+        .send()
+        .await
+        .expect("CreateTask");
+    created.task_arn.expect("a task ARN")
+}
+
+/// Reads the execution until moto has moved it to SUCCESS (one state per read); the task is
+/// AVAILABLE again then.
+async fn finish(datasync: &aws_sdk_datasync::Client, execution_arn: &str) {
+    for _ in 0..8 {
+        let out = datasync.describe_task_execution().task_execution_arn(execution_arn).send().await.unwrap();
+        if out.status.as_ref().map(|s| s.as_str()) == Some("SUCCESS") {
+            return;
+        }
+    }
+    panic!("{execution_arn} did not finish");
+}
+
+#[tokio::test]
+async fn a_datasync_task_is_started_through_the_gate_refused_while_running_and_read_back_when_lost() {
+    let n = names();
+    let sections = format!("[platform.sources]\ndatasync_tasks = [\"{}\"]\n", n.datasync_task);
+    let (platform, _) = connect(&n, &sections).await;
+    // Read before the task exists: the region's task list is cached without it.
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    assert!(!ready(&snapshot.sources).sources[0].exists);
+    let datasync = aws_sdk_datasync::Client::new(&sdk_config().await);
+    let task_arn = datasync_task(&datasync, &n.datasync_task).await;
+    let start = || apply(&platform, Change::Rerun(Rerun::DataSyncTask(n.datasync_task.clone())));
+
+    let applied = start().await.expect("started: the task list is read again for a task created since");
+    let task = datasync.describe_task().task_arn(&task_arn).send().await.expect("DescribeTask");
+    let current = task.current_task_execution_arn.expect("a current execution");
+    let id = current.rsplit('/').next().unwrap();
+    assert_eq!(applied.answer(), format!("execution {id} started"));
+    assert_eq!(task.status.map(|s| s.as_str().to_string()).as_deref(), Some("RUNNING"));
+    assert_eq!(platform.calls("ListTasks"), 2);
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    let share = &ready(&snapshot.sources).sources[0];
+    assert_eq!(share.last_run.as_ref().map(|r| r.id.as_str()), Some(id), "the cached read was dropped: {share:?}");
+
+    // moto refuses a second execution while one runs, as DataSync does: an answered error.
+    let refused = start().await.expect_err("refused while running");
+    let text = refused.to_string();
+    assert!(text.starts_with("DataSync StartTaskExecution: InvalidRequestException"), "{text}");
+    assert_eq!(refused.outcome(), "failed");
+
+    // Done, then started again with the answer lost: read back from the task's current execution.
+    finish(&datasync, &current).await;
+    fail_next("StartTaskExecution", &format!("{task_arn}\""), LostAnswer::ServerError, 1);
+    let applied = start().await.expect("the start landed");
+    let task = datasync.describe_task().task_arn(&task_arn).send().await.expect("DescribeTask");
+    let newer = task.current_task_execution_arn.expect("a current execution");
+    assert_ne!(newer, current);
+    let id = newer.rsplit('/').next().unwrap();
+    assert_eq!(applied.answer(), format!("execution {id} started"));
+    let confirmation = applied.confirmation().unwrap_or_default();
+    assert!(
+        confirmation.starts_with(&format!(
+            "landed (confirmed by reading back: task {} is RUNNING, with execution {id})",
+            n.datasync_task
+        )),
+        "{confirmation}"
+    );
+
+    // Lost before moto saw it: no new execution.
+    finish(&datasync, &newer).await;
+    fail_next("StartTaskExecution", &format!("{task_arn}\""), LostAnswer::NotForwarded, 1);
+    let error = start().await.expect_err("the start did not land");
+    assert!(
+        error.to_string().contains(&format!(
+            "did not land (read back: task {} is AVAILABLE with no execution started since the call)",
+            n.datasync_task
+        )),
+        "{error}"
+    );
 }

@@ -2,7 +2,9 @@
 //! AppFlow flows and QuickSight refreshes (moto serves neither), DataSync's execution list, and
 //! Lake Formation's column, table-wildcard and LF-tag policy grants. Text from AWS — terminal
 //! escapes included — reaches the model as it came, never raw on a terminal, and odd answers
-//! (missing times, statuses, counts) panic nothing.
+//! (missing times, statuses, counts) panic nothing. Running a flow (StartFlow) and refreshing a
+//! dataset (CreateIngestion) through the write gate: answered, refused, and with the answer lost,
+//! sent once and read back.
 
 mod support;
 
@@ -11,10 +13,11 @@ use aws_smithy_types::error::ErrorMetadata;
 use aws_smithy_types::DateTime;
 use lakeops::aws::{AwsPlatform, ClientOptions, MockedLayers};
 use lakeops::headless::status;
-use lakeops::model::{GrantResource, Reading, SourceKind};
-use lakeops::platform::Platform;
+use lakeops::model::{Change, GrantResource, Reading, Rerun, SourceKind};
+use lakeops::platform::{Platform, PlatformError};
 use lakeops::settings::Loaded;
 use support::moto::{credentials, moto, sdk_config, unique};
+use support::writes::apply;
 
 const HOSTILE: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}INVALID_ARGUMENT: field \u{1b}[31mAccount.Name\u{1b}[0m is gone";
 
@@ -415,4 +418,331 @@ async fn column_wildcard_and_tag_policy_grants_read_as_the_model_says() {
     g.database = "clickstream".into();
     let access = lakeops::ops::grants::explain(&g, "data-science", "clickstream", "events");
     assert!(access.can_select, "{}", access.answer);
+}
+
+/// Lakeops' own retries (3 attempts) on a mocked client, so a change sent once shows it.
+fn retrying(c: aws_sdk_appflow::config::Builder) -> aws_sdk_appflow::config::Builder {
+    c.retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3))
+}
+
+fn retrying_quicksight(c: aws_sdk_quicksight::config::Builder) -> aws_sdk_quicksight::config::Builder {
+    c.retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(3))
+}
+
+/// A 500 that reaches the client as a lost answer, for any operation.
+const LOST: &str = r#"{"message":"We encountered an internal error. Please try again."}"#;
+
+fn flow_described(name: &'static str, trigger: aws_sdk_appflow::types::TriggerType) -> Rule {
+    use aws_sdk_appflow::operation::describe_flow::DescribeFlowOutput;
+    use aws_sdk_appflow::types::{FlowStatus, TriggerConfig};
+    mock!(aws_sdk_appflow::Client::describe_flow).match_requests(move |r| r.flow_name() == Some(name)).then_output(
+        move || {
+            DescribeFlowOutput::builder()
+                .flow_name(name)
+                .flow_status(FlowStatus::Active)
+                .trigger_config(TriggerConfig::builder().trigger_type(trigger.clone()).build().unwrap())
+                .build()
+        },
+    )
+}
+
+fn flow_run(
+    id: &str,
+    status: aws_sdk_appflow::types::ExecutionStatus,
+    started: DateTime,
+) -> aws_sdk_appflow::types::ExecutionRecord {
+    aws_sdk_appflow::types::ExecutionRecord::builder()
+        .execution_id(id)
+        .execution_status(status)
+        .started_at(started)
+        .last_updated_at(started)
+        .build()
+}
+
+const RUN: &str = "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+
+#[tokio::test]
+async fn an_on_demand_flow_runs_through_the_gate_and_the_next_snapshot_reads_it_again() {
+    use aws_sdk_appflow::operation::describe_flow_execution_records::DescribeFlowExecutionRecordsOutput;
+    use aws_sdk_appflow::operation::start_flow::StartFlowOutput;
+    use aws_sdk_appflow::types::{ExecutionStatus, FlowStatus, TriggerType};
+    use aws_sdk_appflow::Client;
+    let described = flow_described("salesforce-accounts", TriggerType::Ondemand);
+    let runs = mock!(Client::describe_flow_execution_records).then_output(|| {
+        DescribeFlowExecutionRecordsOutput::builder()
+            .flow_executions(flow_run("run-1", ExecutionStatus::Successful, ago(7_200)))
+            .build()
+    });
+    let started = mock!(Client::start_flow)
+        .match_requests(|r| r.flow_name() == Some("salesforce-accounts"))
+        .then_output(|| StartFlowOutput::builder().flow_status(FlowStatus::Active).execution_id(RUN).build());
+    let client = mock_client!(aws_sdk_appflow, RuleMode::MatchAny, [&described, &runs, &started]);
+    let sections = "[platform.sources]\nappflow_flows = [\"salesforce-accounts\"]\n";
+    let (platform, _) = connect(sections, MockedLayers { appflow: Some(client), ..Default::default() }).await;
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    assert_eq!(ready(&snapshot.sources).sources[0].trigger.as_deref(), Some("OnDemand"));
+
+    let applied =
+        apply(&platform, Change::Rerun(Rerun::AppFlowFlow("salesforce-accounts".into()))).await.expect("started");
+    assert_eq!(applied.answer(), format!("run {RUN} started"));
+    assert_eq!(applied.confirmation(), None);
+    assert_eq!(started.num_calls(), 1);
+    platform.snapshot().await.expect("snapshot");
+    assert_eq!(platform.calls("DescribeFlow"), 2, "read again: the rerun dropped the cached read");
+}
+
+#[tokio::test]
+async fn a_flow_appflow_refuses_names_the_service_and_the_code_and_is_sent_once() {
+    use aws_sdk_appflow::operation::describe_flow_execution_records::DescribeFlowExecutionRecordsOutput;
+    use aws_sdk_appflow::operation::start_flow::StartFlowError;
+    use aws_sdk_appflow::types::TriggerType;
+    use aws_sdk_appflow::Client;
+    let described = flow_described("salesforce-accounts", TriggerType::Ondemand);
+    let runs = mock!(Client::describe_flow_execution_records)
+        .then_output(|| DescribeFlowExecutionRecordsOutput::builder().build());
+    let conflict = mock!(Client::start_flow).then_error(|| {
+        StartFlowError::generic(
+            ErrorMetadata::builder()
+                .code("ConflictException")
+                .message("There is an execution of flow salesforce-accounts in progress")
+                .build(),
+        )
+    });
+    let client = mock_client!(aws_sdk_appflow, RuleMode::MatchAny, [&described, &runs, &conflict], retrying);
+    let sections = "[platform.sources]\nappflow_flows = [\"salesforce-accounts\"]\n";
+    let (platform, _) = connect(sections, MockedLayers { appflow: Some(client), ..Default::default() }).await;
+    let refused =
+        apply(&platform, Change::Rerun(Rerun::AppFlowFlow("salesforce-accounts".into()))).await.expect_err("refused");
+    assert_eq!(
+        refused.to_string(),
+        "AppFlow StartFlow: ConflictException: There is an execution of flow salesforce-accounts in progress"
+    );
+    assert_eq!((refused.outcome(), conflict.num_calls()), ("failed", 1));
+
+    // A flow AppFlow does not know: nothing is sent.
+    let gone = mock!(Client::describe_flow).then_error(|| {
+        aws_sdk_appflow::operation::describe_flow::DescribeFlowError::generic(
+            ErrorMetadata::builder().code("ResourceNotFoundException").message("no flow gone").build(),
+        )
+    });
+    let start = mock!(Client::start_flow)
+        .then_output(|| aws_sdk_appflow::operation::start_flow::StartFlowOutput::builder().build());
+    let client = mock_client!(aws_sdk_appflow, RuleMode::MatchAny, [&gone, &start]);
+    let (platform, _) = connect("", MockedLayers { appflow: Some(client), ..Default::default() }).await;
+    let missing = apply(&platform, Change::Rerun(Rerun::AppFlowFlow("gone".into()))).await.expect_err("no such flow");
+    assert!(missing.to_string().contains("there is no flow gone"), "{missing}");
+    assert_eq!(start.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn a_flow_run_whose_answer_is_lost_is_sent_once_and_read_back_from_its_runs() {
+    use aws_sdk_appflow::operation::describe_flow_execution_records::DescribeFlowExecutionRecordsOutput;
+    use aws_sdk_appflow::types::{ExecutionStatus, TriggerType};
+    use aws_sdk_appflow::Client;
+    let old = || flow_run("run-1", ExecutionStatus::Successful, ago(7_200));
+    let runs = move |with_new: bool| {
+        let mut out = DescribeFlowExecutionRecordsOutput::builder().flow_executions(old());
+        if with_new {
+            out = out.flow_executions(flow_run(RUN, ExecutionStatus::Inprogress, ago(0)));
+        }
+        out.build()
+    };
+    let described = flow_described("salesforce-accounts", TriggerType::Ondemand);
+    let lost = mock!(Client::start_flow).sequence().http_status(500, Some(LOST.into())).repeatedly().build();
+    // Before the call, run-1 alone; read back, the new run too.
+    let records = mock!(Client::describe_flow_execution_records)
+        .sequence()
+        .output(move || runs(false))
+        .output(move || runs(true))
+        .build();
+    let client = mock_client!(aws_sdk_appflow, RuleMode::MatchAny, [&described, &lost, &records], retrying);
+    let (platform, _) = connect("", MockedLayers { appflow: Some(client), ..Default::default() }).await;
+    let run = || apply(&platform, Change::Rerun(Rerun::AppFlowFlow("salesforce-accounts".into())));
+    let applied = run().await.expect("the run landed");
+    assert_eq!(lost.num_calls(), 1, "StartFlow was sent once, not retried");
+    assert_eq!(applied.answer(), format!("run {RUN} started"));
+    let confirmation = applied.confirmation().unwrap_or_default();
+    assert!(
+        confirmation.starts_with(&format!("landed (confirmed by reading back: run {RUN} is InProgress)")),
+        "{confirmation}"
+    );
+
+    // No new run read back: it did not land.
+    let lost = mock!(Client::start_flow).sequence().http_status(503, Some(LOST.into())).repeatedly().build();
+    let records = mock!(Client::describe_flow_execution_records).then_output(move || runs(false));
+    let client = mock_client!(aws_sdk_appflow, RuleMode::MatchAny, [&described, &lost, &records], retrying);
+    let (platform, _) = connect("", MockedLayers { appflow: Some(client), ..Default::default() }).await;
+    let error = apply(&platform, Change::Rerun(Rerun::AppFlowFlow("salesforce-accounts".into())))
+        .await
+        .expect_err("did not land");
+    assert!(matches!(&error, PlatformError::NotLanded { service, .. } if service == "AppFlow StartFlow"), "{error:?}");
+    assert!(
+        error.to_string().contains("did not land (read back: no run of salesforce-accounts started since the call)"),
+        "{error}"
+    );
+    assert_eq!(lost.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn describe_flows_trigger_type_arrives_in_the_source_and_a_scheduled_flow_is_activated_not_run() {
+    use aws_sdk_appflow::operation::describe_flow_execution_records::DescribeFlowExecutionRecordsOutput;
+    use aws_sdk_appflow::operation::start_flow::StartFlowOutput;
+    use aws_sdk_appflow::types::{FlowStatus, TriggerType};
+    use aws_sdk_appflow::Client;
+    let scheduled = flow_described("nightly-accounts", TriggerType::Scheduled);
+    let event = flow_described("account-changes", TriggerType::Event);
+    let runs = mock!(Client::describe_flow_execution_records)
+        .then_output(|| DescribeFlowExecutionRecordsOutput::builder().build());
+    // StartFlow of a scheduled flow activates it: no execution id.
+    let activated =
+        mock!(Client::start_flow).then_output(|| StartFlowOutput::builder().flow_status(FlowStatus::Active).build());
+    let client = mock_client!(aws_sdk_appflow, RuleMode::MatchAny, [&scheduled, &event, &runs, &activated]);
+    let sections = "[platform.sources]\nappflow_flows = [\"nightly-accounts\", \"account-changes\"]\n";
+    let (platform, _) = connect(sections, MockedLayers { appflow: Some(client), ..Default::default() }).await;
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    let triggers: Vec<Option<&str>> = ready(&snapshot.sources).sources.iter().map(|s| s.trigger.as_deref()).collect();
+    assert_eq!(triggers, [Some("Scheduled"), Some("Event")]);
+
+    let applied =
+        apply(&platform, Change::Rerun(Rerun::AppFlowFlow("nightly-accounts".into()))).await.expect("activated");
+    assert_eq!(applied.answer(), "flow nightly-accounts is Active: it runs on its schedule");
+}
+
+/// The ids of the refreshes asked for, as the mocks saw them.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// QuickSight's pattern for an ingestion id: `[a-zA-Z0-9-_]{1,128}`.
+fn valid_ingestion_id(id: &str) -> bool {
+    (1..=128).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn create_ingestion(
+    seen: &Seen,
+) -> aws_smithy_mocks::RuleBuilder<
+    aws_sdk_quicksight::operation::create_ingestion::CreateIngestionInput,
+    aws_sdk_quicksight::operation::create_ingestion::CreateIngestionOutput,
+    aws_sdk_quicksight::operation::create_ingestion::CreateIngestionError,
+> {
+    use aws_sdk_quicksight::types::IngestionType;
+    let seen = seen.clone();
+    mock!(aws_sdk_quicksight::Client::create_ingestion).match_requests(move |r| {
+        let id = r.ingestion_id().unwrap_or_default();
+        seen.lock().unwrap().push(id.to_string());
+        r.aws_account_id() == Some("123456789012")
+            && r.data_set_id() == Some("sessions")
+            && r.ingestion_type() == Some(&IngestionType::FullRefresh)
+            && id.starts_with("lakeops-")
+            && valid_ingestion_id(id)
+    })
+}
+
+#[tokio::test]
+async fn a_spice_refresh_starts_through_the_gate_with_an_id_quicksight_accepts() {
+    use aws_sdk_quicksight::operation::create_ingestion::CreateIngestionOutput;
+    use aws_sdk_quicksight::types::IngestionStatus;
+    let seen = Seen::default();
+    let created = create_ingestion(&seen).then_output(|| {
+        CreateIngestionOutput::builder().ingestion_status(IngestionStatus::Initialized).status(201).build()
+    });
+    let mut rules = quicksight_rules();
+    rules.push(created.clone());
+    let client = mock_client!(aws_sdk_quicksight, RuleMode::MatchAny, &rules);
+    let sections = "[platform.quicksight]\ndatasets = [\"sessions\"]\n";
+    let (platform, _) = connect(sections, MockedLayers { quicksight: Some(client), ..Default::default() }).await;
+    platform.snapshot().await.expect("snapshot");
+
+    let applied = apply(&platform, Change::Rerun(Rerun::SpiceDataset("sessions".into()))).await.expect("refreshing");
+    let id = seen.lock().unwrap().first().cloned().expect("an ingestion id");
+    assert_eq!(applied.answer(), format!("refresh {id} started"));
+    assert_eq!(created.num_calls(), 1);
+    platform.snapshot().await.expect("snapshot");
+    assert_eq!(platform.calls("ListIngestions"), 2, "read again: the rerun dropped the cached read");
+    assert_eq!(platform.calls("GetCallerIdentity"), 1, "the account is asked for once");
+}
+
+#[tokio::test]
+async fn a_refresh_quicksight_refuses_names_the_service_and_the_code_and_is_no_throttling() {
+    use aws_sdk_quicksight::operation::create_ingestion::CreateIngestionError;
+    let seen = Seen::default();
+    let refused = create_ingestion(&seen).then_error(|| {
+        CreateIngestionError::generic(
+            ErrorMetadata::builder()
+                .code("LimitExceededException")
+                .message("Ingestion limit exceeded for dataset sessions")
+                .build(),
+        )
+    });
+    let client = mock_client!(aws_sdk_quicksight, RuleMode::MatchAny, [&refused], retrying_quicksight);
+    let (platform, _) = connect("", MockedLayers { quicksight: Some(client), ..Default::default() }).await;
+    let refresh = || apply(&platform, Change::Rerun(Rerun::SpiceDataset("sessions".into())));
+    let error = refresh().await.expect_err("refused");
+    let text = error.to_string();
+    assert!(
+        text.starts_with(
+            "QuickSight CreateIngestion: LimitExceededException: Ingestion limit exceeded for dataset sessions"
+        ),
+        "{text}"
+    );
+    assert!(!error.is_throttling(), "a refresh limit is no reason to back off: {error:?}");
+    assert_eq!((error.outcome(), refused.num_calls()), ("failed", 1));
+    // Asked again, it is sent again: nothing holds the call back.
+    refresh().await.expect_err("refused again");
+    assert_eq!(refused.num_calls(), 2);
+}
+
+#[tokio::test]
+async fn a_refresh_whose_answer_is_lost_is_sent_once_and_read_back_by_its_id() {
+    use aws_sdk_quicksight::operation::describe_ingestion::{DescribeIngestionError, DescribeIngestionOutput};
+    use aws_sdk_quicksight::types::{Ingestion, IngestionStatus};
+    use aws_sdk_quicksight::Client;
+    let seen = Seen::default();
+    let lost = create_ingestion(&seen).sequence().http_status(500, Some(LOST.into())).repeatedly().build();
+    let asked = Seen::default();
+    let noted = asked.clone();
+    let described = mock!(Client::describe_ingestion)
+        .match_requests(move |r| {
+            noted.lock().unwrap().push(r.ingestion_id().unwrap_or_default().to_string());
+            r.aws_account_id() == Some("123456789012") && r.data_set_id() == Some("sessions")
+        })
+        .then_compute_output(|r| {
+            let id = r.ingestion_id().unwrap_or_default();
+            let ingestion = Ingestion::builder()
+                .arn(format!("arn:aws:quicksight:us-east-1:123456789012:dataset/sessions/ingestion/{id}"))
+                .ingestion_id(id)
+                .ingestion_status(IngestionStatus::Running)
+                .created_time(ago(1))
+                .build()
+                .unwrap();
+            DescribeIngestionOutput::builder().ingestion(ingestion).status(200).build()
+        });
+    let client = mock_client!(aws_sdk_quicksight, RuleMode::MatchAny, [&lost, &described], retrying_quicksight);
+    let (platform, _) = connect("", MockedLayers { quicksight: Some(client), ..Default::default() }).await;
+    let applied = apply(&platform, Change::Rerun(Rerun::SpiceDataset("sessions".into()))).await.expect("landed");
+    assert_eq!(lost.num_calls(), 1, "CreateIngestion was sent once, not retried");
+    let id = seen.lock().unwrap()[0].clone();
+    assert_eq!(*asked.lock().unwrap(), vec![id.clone()], "read back by the id it was sent with");
+    assert_eq!(applied.answer(), format!("refresh {id} started"));
+    let confirmation = applied.confirmation().unwrap_or_default();
+    assert!(
+        confirmation.starts_with(&format!("landed (confirmed by reading back: refresh {id} of sessions is RUNNING)")),
+        "{confirmation}"
+    );
+
+    // QuickSight has no refresh of that id: it did not land.
+    let seen = Seen::default();
+    let lost = create_ingestion(&seen).sequence().http_status(500, Some(LOST.into())).repeatedly().build();
+    let unknown = mock!(Client::describe_ingestion).then_error(|| {
+        DescribeIngestionError::generic(
+            ErrorMetadata::builder().code("ResourceNotFoundException").message("no such ingestion").build(),
+        )
+    });
+    let client = mock_client!(aws_sdk_quicksight, RuleMode::MatchAny, [&lost, &unknown], retrying_quicksight);
+    let (platform, _) = connect("", MockedLayers { quicksight: Some(client), ..Default::default() }).await;
+    let error = apply(&platform, Change::Rerun(Rerun::SpiceDataset("sessions".into()))).await.expect_err("not landed");
+    let id = seen.lock().unwrap()[0].clone();
+    assert_eq!(error.outcome(), "did not land");
+    assert!(
+        error.to_string().contains(&format!("did not land (read back: dataset sessions has no refresh {id})")),
+        "{error}"
+    );
 }

@@ -560,3 +560,65 @@ fn show_and_grants_answer_from_the_sandbox() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("the profile's database clickstream, not sales"), "{}", stderr(&out));
 }
+
+#[test]
+fn sources_start_and_quicksight_refresh_are_checked_confirmed_and_journaled() {
+    let home = Home::at(QUIET_QUARTER);
+    // A task that replicates has nothing to resume: refused by the rule, exit 3, journaled.
+    let out = home.run(&["sources", "start", "orders-cdc", "--yes"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("orders-cdc is running: nothing to resume"), "{}", stderr(&out));
+    assert!(home.run(&["sandbox", "fault", "dms-stopped", "--yes"]).status.success());
+    assert!(home.run(&["sandbox", "fault", "dms-stopped", "--off", "--yes"]).status.success());
+    // Stopped, it stays so after the fault until resumed; the plan names why it stopped.
+    let out = home.run(&["sources", "start", "orders-cdc", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = stdout(&out);
+    assert!(plan.contains("StartReplicationTask (resume-processing) on DMS task orders-cdc"), "{plan}");
+    assert!(plan.contains("why it stopped: Stop Reason FATAL_ERROR"), "{plan}");
+    assert!(plan.ends_with("dry run: nothing was changed\n"), "{plan}");
+    let out = home.run(&["sources", "start", "orders-cdc"]);
+    assert_eq!(out.status.code(), Some(3), "no terminal, no --yes: {}", stderr(&out));
+    let out = home.run(&["sources", "start", "orders-cdc", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).ends_with("task orders-cdc is starting\n"), "{}", stdout(&out));
+    let out = home.run(&["sources", "start", "partner-share", "--yes"]);
+    assert!(stdout(&out).contains("StartTaskExecution on DataSync task partner-share"), "{}", stdout(&out));
+    let out = home.run(&["quicksight", "refresh", "clickstream-sessions", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("refresh lakeops-"), "{}", stdout(&out));
+    // Bad names and read-only mode.
+    let out = home.run(&["sources", "start", "nope", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nope is not one of the profile's sources"), "{}", stderr(&out));
+    let out = home.run(&["quicksight", "refresh", "nope", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = home.run(&["--readonly", "sources", "start", "salesforce-accounts", "--yes"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("read-only mode: running the AppFlow flow salesforce-accounts"), "{}", stderr(&out));
+    let journal = home.journal();
+    let outcome = |action: &str| -> Vec<String> {
+        journal.iter().filter(|e| e["action"] == action).map(|e| e["outcome"].as_str().unwrap().to_string()).collect()
+    };
+    let dms = outcome("dms.resume-task");
+    assert!(dms[0].starts_with("refused: refused by the rule \"only a stopped or failed task resumes\""), "{dms:?}");
+    assert!(dms.iter().any(|o| o == "done: task orders-cdc is starting"), "{dms:?}");
+    assert!(outcome("datasync.start-task")[0].starts_with("done: execution exec-"));
+    assert!(outcome("quicksight.refresh-dataset")[0].starts_with("done: refresh lakeops-"));
+    assert!(outcome("appflow.start-flow")[0].starts_with("refused: read-only mode"));
+    // The audit marks what lakeops did as its own, and only refusals as errors.
+    let out = home.run(&["audit", "--since", "1h"]);
+    let line = stdout(&out).lines().find(|l| l.contains("datasync.start-task")).unwrap().to_string();
+    assert!(line.ends_with("journal"), "{line}");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_without_a_panic() {
+    let home = Home::at(QUIET_QUARTER);
+    let mut child = home.command(&["keys"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // The reader goes away before lakeops writes.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}

@@ -461,7 +461,7 @@ fn the_orchestration_and_emr_layers_show_on_moto() {
 /// The sandbox profile's fifteen layers fit the 100×30 console a line each; each added layer's
 /// view opens from the command line, and `:glue`'s catalog says who may read the selected table.
 #[test]
-fn the_added_layers_show_and_their_views_open_on_the_sandbox() {
+fn the_added_layers_show_and_their_views_open_on_the_sandbox_and_a_refresh_runs_now() {
     let mut console = Console::open(&[("LAKEOPS_SANDBOX_START", "2026-03-20T14:15:00Z")]);
     let screen = console.wait_for("QuickSight");
     for layer in ["MSK", "Sources", "Firehose", "OpenSearch", "QuickSight", "Alarms"] {
@@ -472,6 +472,19 @@ fn the_added_layers_show_and_their_views_open_on_the_sandbox() {
     console.wait_for("clickstream-delivery");
     console.send(":sources\r");
     console.wait_for("salesforce-accounts");
+    // The DMS task replicates: nothing to resume, said in the dialog.
+    console.send("s");
+    console.wait_for("nothing to resume");
+    console.send("\x1b");
+    console.wait_for("s run now");
+    // A refresh asked for runs now, listed under its dataset.
+    console.send(":quicksight\r");
+    console.wait_for("clickstream-funnel");
+    console.send("s");
+    console.wait_for("manual refreshes in the last 24 hours: 0 of 32");
+    console.send("\r");
+    console.wait_for("CreateIngestion: refresh lakeops-");
+    console.wait_for("RUNNING");
     console.send(":opensearch\r");
     console.wait_for("JVM memory pressure");
     console.send(":glue\r");

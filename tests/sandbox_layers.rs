@@ -8,10 +8,10 @@ mod support;
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use lakeops::model::{Health, Layer, LayerHealth, PlatformSnapshot, Reading};
+use lakeops::model::{Change, Health, Layer, LayerHealth, PlatformSnapshot, Reading, Rerun};
 use lakeops::ops::health::{assess, Thresholds};
 use lakeops::ops::inventory::inventory;
-use lakeops::platform::Platform;
+use lakeops::platform::{Gate, Platform};
 use lakeops::sandbox::{Fault, ManualClock, Sandbox};
 
 const MINUTE: i64 = 60_000;
@@ -240,4 +240,105 @@ async fn lake_formation_explains_who_may_read_the_curated_events() {
     let s = Sandbox::in_memory(&loaded.settings, Arc::new(ManualClock::new(start().timestamp_millis())));
     let e = s.governance().await.unwrap_err().to_string();
     assert!(e.contains("set [platform.lakeformation] enabled = true"), "{e}");
+}
+
+impl Rehearsal {
+    /// `rerun` checked against a fresh snapshot as the console and `lakeops sources start` check
+    /// it, then made through the write gate: the plan, or the refusal in words.
+    async fn rerun(&self, rerun: Rerun) -> Result<String, String> {
+        let snapshot = self.sandbox.snapshot().await.unwrap();
+        let lines = lakeops::ops::rerun::plan(&rerun, &snapshot, snapshot.taken_at).map_err(|r| r.text())?;
+        let dir = tempfile::tempdir().unwrap();
+        let journal = lakeops::journal::Journal::new(dir.path().join("journal.jsonl"));
+        let gate = Gate::new(false, journal, "sandbox", "sandbox", Box::new(|p| panic!("{p}")));
+        let applied = gate.apply(&self.sandbox, &Change::Rerun(rerun), &lines.join("; ")).await;
+        applied.map(|a| a.answer()).map_err(|e| e.to_string())
+    }
+
+    fn source(snapshot: &PlatformSnapshot, name: &str) -> lakeops::model::IngestSource {
+        snapshot.sources.ready().unwrap().sources.iter().find(|s| s.name == name).unwrap().clone()
+    }
+}
+
+#[tokio::test]
+async fn a_stopped_dms_task_stays_stopped_after_the_fix_until_resumed_and_a_resume_too_early_fails_again() {
+    let r = Rehearsal::new();
+    r.fault(Fault::DmsStopped, true);
+    r.pass(2).await;
+    // Resumed while the password is still wrong: it starts, then fails again a minute later.
+    assert_eq!(r.rerun(Rerun::DmsTask("orders-cdc".into())).await.unwrap(), "task orders-cdc is starting");
+    assert_eq!(r.cause("StartReplicationTask").await.user, "lakeops");
+    let snapshot = r.pass(2).await;
+    let task = Rehearsal::source(&snapshot, "orders-cdc");
+    assert_eq!(task.status.as_deref(), Some("failed"));
+    assert_eq!(r.layer(&snapshot, Layer::Sources).health, Health::Critical);
+    // The password is fixed: the task does not restart by itself.
+    r.fault(Fault::DmsStopped, false);
+    let snapshot = r.pass(5).await;
+    assert_eq!(Rehearsal::source(&snapshot, "orders-cdc").status.as_deref(), Some("failed"));
+    assert_eq!(r.alarm("dms-cdc-latency").await, "ALARM");
+    // Resumed now, it replicates again and the alarm clears.
+    r.rerun(Rerun::DmsTask("orders-cdc".into())).await.unwrap();
+    let snapshot = r.pass(3).await;
+    let task = Rehearsal::source(&snapshot, "orders-cdc");
+    assert_eq!(task.status.as_deref(), Some("running"));
+    assert!(task.cdc_latency_source.is_some());
+    assert_eq!(r.layer(&snapshot, Layer::Sources).health, Health::Ok);
+    assert_eq!(r.alarm("dms-cdc-latency").await, "OK");
+    // A running task has nothing to resume.
+    let refused = r.rerun(Rerun::DmsTask("orders-cdc".into())).await.unwrap_err();
+    assert!(refused.contains("orders-cdc is running: nothing to resume"), "{refused}");
+}
+
+#[tokio::test]
+async fn an_extra_datasync_or_appflow_run_lands_beside_the_scheduled_ones() {
+    let r = Rehearsal::new();
+    // 14:40: the 14:10 DataSync run and the 14:20 AppFlow run have ended.
+    r.pass(40).await;
+    for (name, kind) in [("partner-share", "StartTaskExecution"), ("salesforce-accounts", "StartFlow")] {
+        let rerun =
+            if kind == "StartFlow" { Rerun::AppFlowFlow(name.into()) } else { Rerun::DataSyncTask(name.into()) };
+        let answer = r.rerun(rerun.clone()).await.unwrap();
+        let id = answer.split_whitespace().nth(1).unwrap().to_string();
+        let snapshot = r.sandbox.snapshot().await.unwrap();
+        let run = Rehearsal::source(&snapshot, name).last_run.unwrap();
+        assert_eq!(run.id, id, "{name}: the newest run is the one asked for");
+        assert_eq!(run.ended, None);
+        let refused = r.rerun(rerun).await.unwrap_err();
+        assert!(refused.contains("\"one run at a time\""), "{refused}");
+        assert_eq!(r.cause(kind).await.resource, name);
+    }
+    let snapshot = r.pass(5).await;
+    for name in ["partner-share", "salesforce-accounts"] {
+        let source = Rehearsal::source(&snapshot, name);
+        assert!(source.last_run.as_ref().unwrap().ended.is_some(), "{name}");
+        assert!(source.last_success.unwrap() > start() + chrono::Duration::minutes(40), "{name} landed again");
+    }
+}
+
+#[tokio::test]
+async fn a_spice_refresh_asked_for_fails_while_the_cause_is_there_and_completes_after() {
+    let r = Rehearsal::new();
+    r.fault(Fault::SpiceRefreshFailed, true);
+    let snapshot = r.pass(35).await;
+    assert_eq!(r.layer(&snapshot, Layer::Quicksight).health, Health::Warn);
+    let first = r.rerun(Rerun::SpiceDataset("clickstream-sessions".into())).await.unwrap();
+    assert!(first.starts_with("refresh lakeops-"), "{first}");
+    assert_eq!(r.cause("CreateIngestion").await.resource, "clickstream-sessions");
+    let refused = r.rerun(Rerun::SpiceDataset("clickstream-sessions".into())).await.unwrap_err();
+    assert!(refused.contains("\"one refresh at a time\""), "{refused}");
+    let snapshot = r.pass(2).await;
+    let newest = snapshot.quicksight.ready().unwrap().datasets[0].ingestions[0].clone();
+    assert_eq!((newest.status.as_str(), newest.manual), ("FAILED", true));
+    r.fault(Fault::SpiceRefreshFailed, false);
+    r.rerun(Rerun::SpiceDataset("clickstream-sessions".into())).await.unwrap();
+    let snapshot = r.pass(2).await;
+    assert_eq!(snapshot.quicksight.ready().unwrap().datasets[0].ingestions[0].status, "COMPLETED");
+    // The other dataset, not refreshed, is what the layer still names.
+    let l = r.layer(&snapshot, Layer::Quicksight);
+    assert!(l.reason.starts_with("dataset clickstream-funnel: refresh FAILED"), "{}", l.reason);
+    r.rerun(Rerun::SpiceDataset("clickstream-funnel".into())).await.unwrap();
+    let snapshot = r.pass(2).await;
+    let l = r.layer(&snapshot, Layer::Quicksight);
+    assert_eq!(l.health, Health::Ok, "{}", l.reason);
 }

@@ -11,7 +11,7 @@ use aws_sdk_glue::types::{CrawlerTargets, JobCommand, S3Target};
 use lakeops::aws::{AwsPlatform, ClientOptions};
 use lakeops::journal::Journal;
 use lakeops::model::{
-    Change, EmrChange, Fault, GlueChange, QueryRequest, ReshardCall, SandboxChange, SavedQuery, StepSpec,
+    Change, EmrChange, Fault, GlueChange, QueryRequest, Rerun, ReshardCall, SandboxChange, SavedQuery, StepSpec,
     WorkflowChange,
 };
 use lakeops::platform::{Gate, GateError};
@@ -42,6 +42,10 @@ fn every_change(stream: &str, job: &str, crawler: &str, workgroup: &str) -> Vec<
         Change::Emr(EmrChange::AddStep { cluster_id: "j-1".into(), step: StepSpec::empty() }),
         Change::Emr(EmrChange::CancelStep { cluster_id: "j-1".into(), step_id: "s-1".into() }),
         Change::Emr(EmrChange::Terminate { cluster_id: "j-1".into(), name: "spark".into() }),
+        Change::Rerun(Rerun::DmsTask("orders-cdc".into())),
+        Change::Rerun(Rerun::DataSyncTask("partner-share".into())),
+        Change::Rerun(Rerun::AppFlowFlow("salesforce-accounts".into())),
+        Change::Rerun(Rerun::SpiceDataset("sessions".into())),
         Change::StartQuery(query("DROP TABLE clickstream.events")),
         Change::StartQuery(query("INSERT INTO events SELECT * FROM raw_events")),
         Change::StopQuery { id: "a-query-another-session-started".into() },
@@ -69,6 +73,7 @@ fn kind(change: &Change) -> &'static str {
         Change::Glue(_) => "glue",
         Change::Workflow(_) => "workflow",
         Change::Emr(_) => "emr",
+        Change::Rerun(_) => "rerun",
         Change::StartQuery(_) => "start query",
         Change::StopQuery { .. } => "stop query",
         Change::SaveQuery(_) => "save query",
@@ -80,7 +85,7 @@ fn kind(change: &Change) -> &'static str {
     }
 }
 
-const KINDS: usize = 13;
+const KINDS: usize = 14;
 
 const EXECUTION: &str = "arn:aws:states:us-east-1:123456789012:execution:nightly:run-1";
 
@@ -205,7 +210,8 @@ fn lakeops(dir: &std::path::Path, p: &Platform, args: &[&str]) -> Output {
         &profile,
         format!(
             "name = \"gate\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n\
-             [platform.stream]\nname = \"{}\"\n[platform.glue]\njob = \"{}\"\ncrawler = \"{}\"\n",
+             [platform.stream]\nname = \"{}\"\n[platform.glue]\njob = \"{}\"\ncrawler = \"{}\"\n\
+             [platform.sources]\ndms_tasks = [\"orders-cdc\"]\n[platform.quicksight]\ndatasets = [\"sessions\"]\n",
             moto().endpoint,
             p.stream,
             p.job,
@@ -245,6 +251,8 @@ async fn every_changing_subcommand_is_refused_read_only_with_no_changing_call() 
         vec!["workflows", "start", "nightly", "--yes"],
         vec!["workflows", "stop", EXECUTION, "--yes"],
         vec!["workflows", "redrive", EXECUTION, "--yes"],
+        vec!["sources", "start", "orders-cdc", "--yes"],
+        vec!["quicksight", "refresh", "sessions", "--yes"],
         vec!["query", "DROP TABLE clickstream.events"],
         vec!["query", "INSERT INTO events SELECT * FROM raw_events"],
         vec!["provision", "plan"],

@@ -64,6 +64,16 @@ pub fn changed(
             }
             emr::changed(app, effects);
         }
+        Change::Rerun(rerun) => {
+            match result {
+                Ok(applied) => {
+                    let confirmation = applied.confirmation().map(|c| format!(" ({c})")).unwrap_or_default();
+                    toast(app, ToastLevel::Info, format!("{}: {}{confirmation}", rerun.api_name(), applied.answer()))
+                }
+                Err(e) => report_error(app, ErrorSource::Rerun, &e, at),
+            }
+            super::resources::changed(app);
+        }
         Change::StartQuery(_) => athena::started(app, result.map(|applied| applied.answer())),
         Change::StopQuery { .. } => athena::stopped(app, result.map(|_| ())),
         Change::SaveQuery(query) => match result {

@@ -10,6 +10,7 @@ const SPEC: ViewSpec = spec(
     &["firehose"],
     "Firehose",
     &[Layer::Firehose],
+    &[],
     |app| &app.resources.firehose,
     |app| &mut app.resources.firehose,
     |app| count(app, Layer::Firehose),

@@ -10,6 +10,7 @@ const SPEC: ViewSpec = spec(
     &["msk"],
     "MSK",
     &[Layer::Msk],
+    &[],
     |app| &app.resources.msk,
     |app| &mut app.resources.msk,
     |app| count(app, Layer::Msk),

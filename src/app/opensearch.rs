@@ -10,6 +10,7 @@ const SPEC: ViewSpec = spec(
     &["opensearch"],
     "OpenSearch",
     &[Layer::Opensearch],
+    &[],
     |app| &app.resources.opensearch,
     |app| &mut app.resources.opensearch,
     |app| count(app, Layer::Opensearch),

@@ -10,6 +10,7 @@ const SPEC: ViewSpec = spec(
     &["quicksight"],
     "QuickSight",
     &[Layer::Quicksight],
+    super::resources::REFRESH_DATASET,
     |app| &app.resources.quicksight,
     |app| &mut app.resources.quicksight,
     |app| count(app, Layer::Quicksight),

@@ -21,6 +21,8 @@ pub enum ErrorSource {
     Glue,
     Workflows,
     Emr,
+    /// Running a source or a SPICE refresh now.
+    Rerun,
     Athena,
     Export,
     Stack,
@@ -50,6 +52,7 @@ impl ErrorSource {
             ErrorSource::Logs => "logs",
             ErrorSource::Glue => "glue",
             ErrorSource::Workflows => "workflows",
+            ErrorSource::Rerun => "rerun",
             ErrorSource::Emr => "emr",
             ErrorSource::Athena => "athena",
             ErrorSource::Export => "export",

@@ -5,10 +5,14 @@
 
 use ratatui::layout::Rect;
 
+use super::action::Effect;
+use super::command::Command;
+use super::confirm;
+use super::keymap::{bind, Binding};
 use super::list::ListCursor;
 use super::registry::{ListSpec, View, ViewSpec};
 use super::state::App;
-use crate::model::Layer;
+use crate::model::{Change, Layer};
 use crate::ops::inventory::{inventory, Inventory};
 
 /// Each added layer's list cursor.
@@ -21,20 +25,79 @@ pub struct ResourceCursors {
     pub quicksight: ListCursor,
 }
 
-/// A layer's view: nothing to do but list and filter (its keys are the list's).
+/// A layer's view: it lists and filters, and where its rows say what running them again means
+/// (`InventoryRow::act`), its keys (declared in its spec) do that.
 pub struct LayerView(pub &'static ViewSpec);
 
 impl View for LayerView {
     fn spec(&self) -> &'static ViewSpec {
         self.0
     }
+
+    fn command(&self, app: &mut App, command: Command, _effects: &mut Vec<Effect>) -> bool {
+        if command != Command::StartRun || !self.0.keys.iter().any(|b| b.command == command) {
+            return false;
+        }
+        if let Some(layer) = self.0.details.first() {
+            run_now(app, *layer);
+        }
+        true
+    }
 }
 
-/// The spec of `layer`'s view: opened by `names`, detailing the overview's row of `details`.
+/// `:sources`' key: resume the selected DMS task, or run the selected DataSync task or AppFlow
+/// flow now.
+pub const RUN_SOURCE: &[Binding] = &[bind(
+    Command::StartRun,
+    &["s"],
+    "run the selected source now: resume a stopped DMS task, start a DataSync task or an on-demand AppFlow flow",
+)
+.hint("run now")
+.changes()];
+
+/// `:quicksight`'s key: refresh the selected dataset now.
+pub const REFRESH_DATASET: &[Binding] =
+    &[bind(Command::StartRun, &["s"], "refresh the selected SPICE dataset now (a full refresh)")
+        .hint("refresh SPICE")
+        .changes()];
+
+/// The selected row's rerun, checked against the newest snapshot, then asked.
+fn run_now(app: &mut App, layer: Layer) {
+    let Ok(shown) = visible(app, layer) else { return };
+    let Some(act) = shown.rows.get(cursor(app, layer).selected).and_then(|row| row.act.clone()) else {
+        return;
+    };
+    let title = act.title();
+    let change = Change::Rerun(act);
+    if let Some(refusal) = confirm::readonly_refusal(app, &change) {
+        return confirm::refuse(app, &title, refusal);
+    }
+    let Some(snapshot) = app.snapshot.as_ref() else { return };
+    let Change::Rerun(act) = &change else { return };
+    match crate::ops::rerun::plan(act, snapshot, snapshot.taken_at) {
+        Ok(lines) => {
+            let detail = lines.join("; ");
+            confirm::ask(app, &title, lines, change, detail);
+        }
+        Err(refusal) => confirm::refuse(app, &title, refusal.text()),
+    }
+}
+
+/// A rerun came back: the platform is read again now, so the view shows the run.
+pub fn changed(app: &mut App) {
+    if !app.refresh.request.is_loading() {
+        app.refresh.due_at_ms = app.now_ms;
+    }
+}
+
+/// The spec of `layer`'s view: opened by `names`, detailing the overview's row of `details`,
+/// with its own `keys`.
+#[allow(clippy::too_many_arguments)]
 pub const fn spec(
     names: &'static [&'static str],
     title: &'static str,
     details: &'static [Layer],
+    keys: &'static [Binding],
     cursor: fn(&App) -> &ListCursor,
     cursor_mut: fn(&mut App) -> &mut ListCursor,
     rows: fn(&App) -> usize,
@@ -44,6 +107,7 @@ pub const fn spec(
         names,
         title,
         details,
+        keys,
         list: Some(ListSpec {
             area,
             filter_help: "filter by name, state or reason",

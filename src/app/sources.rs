@@ -10,6 +10,7 @@ const SPEC: ViewSpec = spec(
     &["sources"],
     "Sources",
     &[Layer::Sources],
+    super::resources::RUN_SOURCE,
     |app| &app.resources.sources,
     |app| &mut app.resources.sources,
     |app| count(app, Layer::Sources),

@@ -1,4 +1,3 @@
-use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::*;
@@ -32,25 +31,7 @@ pub(super) fn type_text(app: &mut App, text: &str) {
 }
 
 pub(super) fn snapshot() -> PlatformSnapshot {
-    PlatformSnapshot {
-        taken_at: Utc.with_ymd_and_hms(2026, 3, 20, 10, 0, 0).unwrap(),
-        streams: Reading::Ready { data: vec![StreamStatus::example("clickstream-events")] },
-        function: Reading::unavailable("not read"),
-        lake: Reading::unavailable("not read"),
-        glue: Reading::unavailable("not read"),
-        orchestration: Reading::NotWatched,
-        processing: Reading::NotWatched,
-        msk: Reading::NotWatched,
-        sources: Reading::NotWatched,
-        firehose: Reading::NotWatched,
-        opensearch: Reading::NotWatched,
-        quicksight: Reading::NotWatched,
-        redshift: Reading::unavailable("not read"),
-        athena: Reading::unavailable("not read"),
-        audit: Reading::unavailable("not read"),
-        alarms: Reading::unavailable("not read"),
-        problems: vec![],
-    }
+    PlatformSnapshot::example()
 }
 
 /// What the write gate answers after making (or failing to make) `change`.

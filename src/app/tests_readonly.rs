@@ -96,6 +96,11 @@ fn prepared(view: ViewId, command: Command) -> App {
                 key(&mut app, KeyCode::Char('j'));
             }
         }
+        ViewId::Sources | ViewId::Quicksight => {
+            super::tests::snapshot_loaded(&mut app, super::tests_resources::with_reruns(), 0);
+            type_text(&mut app, if view == ViewId::Sources { ":sources" } else { ":quicksight" });
+            key(&mut app, KeyCode::Enter);
+        }
         other => panic!("{other:?} has a changing key: prepare it here so its refusal is tested"),
     }
     assert_eq!(app.view(), view);

@@ -96,3 +96,140 @@ fn a_layer_not_read_says_why_and_one_not_in_the_profile_is_not_listed() {
     let os = crate::ops::inventory::inventory(Layer::Opensearch, &full(), app.thresholds).unwrap();
     assert_eq!(os.rows[0].reason, "OpenSearch domain logs not found");
 }
+
+/// A stopped DMS task, a DataSync task mid-run, an on-demand AppFlow flow and a scheduled one,
+/// and a SPICE dataset whose last refresh failed.
+pub(super) fn with_reruns() -> PlatformSnapshot {
+    let mut s = snapshot();
+    let now = s.taken_at;
+    let run = |id: &str, status: &str, ended: bool| SourceRun {
+        id: id.into(),
+        status: status.into(),
+        started: Some(now - chrono::Duration::minutes(10)),
+        ended: ended.then(|| now - chrono::Duration::minutes(5)),
+        bytes: None,
+        items: None,
+        error: None,
+    };
+    let source = |kind, name: &str, status: &str| IngestSource {
+        exists: true,
+        status: Some(status.into()),
+        ..IngestSource::missing(kind, name)
+    };
+    s.sources = Reading::Ready {
+        data: SourcesStatus {
+            sources: vec![
+                IngestSource {
+                    status_reason: Some("Endpoint initialization failed".into()),
+                    last_run: Some(run("orders-cdc", "stopped", true)),
+                    ..source(SourceKind::Dms, "orders-cdc", "stopped")
+                },
+                IngestSource {
+                    last_run: Some(run("exec-1", "TRANSFERRING", false)),
+                    ..source(SourceKind::DataSync, "share", "RUNNING")
+                },
+                IngestSource {
+                    trigger: Some("OnDemand".into()),
+                    last_run: Some(run("r-1", "Successful", true)),
+                    ..source(SourceKind::AppFlow, "accounts", "Active")
+                },
+                IngestSource { trigger: Some("Scheduled".into()), ..source(SourceKind::AppFlow, "leads", "Active") },
+            ],
+            expect_within_minutes: 90,
+        },
+    };
+    let failed = Ingestion {
+        id: "i-1".into(),
+        status: "FAILED".into(),
+        created: Some(now - chrono::Duration::minutes(30)),
+        seconds: Some(4),
+        rows_ingested: None,
+        rows_dropped: None,
+        error_type: Some("SQL_EXCEPTION".into()),
+        error_message: Some("not authorized".into()),
+        manual: false,
+    };
+    s.quicksight = Reading::Ready {
+        data: QuicksightStatus {
+            datasets: vec![SpiceDataset { id: "sessions".into(), exists: true, ingestions: vec![failed] }],
+            refresh_within_hours: 2,
+        },
+    };
+    s
+}
+
+/// `:view` open on `snapshot`, the row whose name starts with `row` selected.
+fn opened(view: &str, layer: Layer, row: &str) -> App {
+    let mut app = app();
+    snapshot_loaded(&mut app, with_reruns(), 0);
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, view);
+    key(&mut app, KeyCode::Enter);
+    let rows = resources::visible(&app, layer).unwrap().rows;
+    let at = rows.iter().position(|r| r.name.starts_with(row)).unwrap_or_else(|| panic!("{row} in {rows:?}"));
+    for _ in 0..at {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    app
+}
+
+fn dialog(app: &App) -> &confirm::ConfirmDialog {
+    match &app.mode {
+        Mode::Confirm(dialog) => dialog,
+        other => panic!("no dialog: {other:?}"),
+    }
+}
+
+#[test]
+fn s_on_a_stopped_dms_task_shows_the_resume_plan_and_enter_resumes_it() {
+    let mut app = opened("sources", Layer::Sources, "DMS orders-cdc");
+    key(&mut app, KeyCode::Char('s'));
+    let d = dialog(&app);
+    assert_eq!(d.title, "Resume DMS task orders-cdc");
+    assert_eq!(d.refusal, None);
+    assert_eq!(d.lines[0], "StartReplicationTask (resume-processing) on DMS task orders-cdc");
+    assert!(d.lines.iter().any(|l| l == "why it stopped: Endpoint initialization failed"), "{:?}", d.lines);
+    let effects = update(&mut app, Action::Key(crossterm::event::KeyEvent::from(KeyCode::Enter)), 10);
+    assert_eq!(super::tests::changes(&effects), [&Change::Rerun(Rerun::DmsTask("orders-cdc".into()))]);
+}
+
+#[test]
+fn s_refuses_a_source_mid_run_and_a_scheduled_flow_saying_why() {
+    let mut app = opened("sources", Layer::Sources, "DataSync share");
+    key(&mut app, KeyCode::Char('s'));
+    let refusal = dialog(&app).refusal.clone().unwrap();
+    assert!(refusal.contains("\"one run at a time\"") && refusal.contains("run exec-1 is TRANSFERRING"), "{refusal}");
+    let effects = update(&mut app, Action::Key(crossterm::event::KeyEvent::from(KeyCode::Enter)), 10);
+    assert!(super::tests::changes(&effects).is_empty());
+    let mut app = opened("sources", Layer::Sources, "AppFlow leads");
+    key(&mut app, KeyCode::Char('s'));
+    let refusal = dialog(&app).refusal.clone().unwrap();
+    assert!(refusal.contains("StartFlow would only activate it, not run it now"), "{refusal}");
+    let mut app = opened("sources", Layer::Sources, "AppFlow accounts");
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(dialog(&app).lines[0], "StartFlow on AppFlow flow accounts");
+}
+
+#[test]
+fn s_on_a_dataset_or_one_of_its_refreshes_refreshes_the_dataset() {
+    for row in ["sessions", "refresh i-1"] {
+        let mut app = opened("quicksight", Layer::Quicksight, row);
+        key(&mut app, KeyCode::Char('s'));
+        let d = dialog(&app);
+        assert_eq!(d.title, "Refresh SPICE dataset sessions");
+        assert!(
+            d.lines.iter().any(|l| l.starts_with("last refresh: FAILED 30 min ago: SQL_EXCEPTION")),
+            "{:?}",
+            d.lines
+        );
+        assert!(d.lines.iter().any(|l| l.contains("fails the same way")), "{:?}", d.lines);
+    }
+    // A view whose rows carry no rerun has no such key.
+    let mut app = app();
+    snapshot_loaded(&mut app, full(), 0);
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "firehose");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.mode, Mode::Normal), "{:?}", app.mode);
+}

@@ -22,6 +22,7 @@ impl AwsPlatform {
             Change::Glue(change) => glue::change(&self.glue, change).await,
             Change::Workflow(change) => self.change_workflow(change).await,
             Change::Emr(change) => self.change_emr(change).await,
+            Change::Rerun(rerun) => self.rerun(rerun).await,
             Change::StartQuery(request) => {
                 self.call("StartQueryExecution", athena::start(&self.athena, request)).await.map(Applied::Answer)
             }

@@ -1,12 +1,14 @@
 //! AWS DataSync: the profile's tasks found by name (ListTasks) or ARN, each task's state
 //! (DescribeTask), its executions (ListTaskExecutions) and an execution's outcome
-//! (DescribeTaskExecution).
+//! (DescribeTaskExecution); and starting a task (StartTaskExecution).
 
 use aws_sdk_datasync::Client;
 
 use super::errors::{code, not_served, platform_error};
+use super::landed::{self, ReadBack};
 use super::utc;
-use crate::model::SourceRun;
+use crate::model::text::sanitize;
+use crate::model::{Applied, SourceRun};
 use crate::platform::PlatformError;
 
 /// Pages read of ListTasks and ListTaskExecutions.
@@ -111,6 +113,64 @@ pub async fn execution(client: &Client, arn: &str) -> Result<SourceRun, Platform
         items: u64::try_from(out.files_transferred()).ok(),
         error: joined(result.and_then(|r| r.error_code()), result.and_then(|r| r.error_detail())),
     })
+}
+
+// StartTaskExecution is sent once (see `landed`): when its answer is lost, a new execution of the
+// task says it started.
+
+fn once() -> aws_sdk_datasync::config::Builder {
+    aws_sdk_datasync::Config::builder().retry_config(landed::once())
+}
+
+/// An execution's id: the last part of its ARN (`exec-…`).
+fn execution_id(arn: &str) -> String {
+    sanitize(arn.rsplit('/').next().unwrap_or(arn))
+}
+
+/// The executions of the task `arn` known now: its current one (DescribeTask) and those
+/// ListTaskExecutions lists where the endpoint serves it; an error when DataSync does not know
+/// the task. The first value is the task's status.
+async fn known_executions(client: &Client, arn: &str, name: &str) -> Result<(String, Vec<String>), PlatformError> {
+    let Some(task) = task(client, arn).await? else {
+        return Err(PlatformError::failed("DataSync", format!("there is no DataSync task {name} ({arn})")));
+    };
+    let mut known: Vec<String> =
+        executions(client, arn).await?.unwrap_or_default().into_iter().map(|(x, _)| x).collect();
+    known.extend(task.current_execution);
+    Ok((task.status.unwrap_or_else(|| "UNKNOWN".into()), known))
+}
+
+/// StartTaskExecution of the task `arn` (the profile's `name` for it): DataSync copies what
+/// changed since its last run. Answers the new execution's id.
+pub async fn start(client: &Client, arn: &str, name: &str) -> Result<Applied, PlatformError> {
+    let api = "DataSync StartTaskExecution";
+    // The executions there before the call: after a lost answer, one that was not there is this
+    // one (or, rarely, one the task's schedule started meanwhile: DataSync names no caller).
+    let (_, before) = known_executions(client, arn, name).await?;
+    let sent = client
+        .start_task_execution()
+        .task_arn(arn)
+        .customize()
+        .config_override(once())
+        .send()
+        .await
+        .map(|out| out.task_execution_arn().map(execution_id).unwrap_or_default())
+        .map_err(|e| landed::failed(api, e));
+    let read_back = async {
+        let (status, now) = known_executions(client, arn, name).await?;
+        Ok(match now.iter().rev().find(|x| !before.contains(x)) {
+            Some(new) => {
+                let id = execution_id(new);
+                ReadBack::Landed(id.clone(), format!("task {name} is {}, with execution {id}", sanitize(&status)))
+            }
+            None => ReadBack::NotLanded(format!(
+                "task {name} is {} with no execution started since the call",
+                sanitize(&status)
+            )),
+        })
+    };
+    let check = format!("the task {name}'s executions (lakeops show sources)");
+    landed::answered(api, sent, read_back, &check, |id| Applied::Answer(format!("execution {id} started"))).await
 }
 
 /// "CODE: detail", or whichever of the two there is.

@@ -1,13 +1,16 @@
 //! AWS DMS: the profile's replication tasks (DescribeReplicationTasks filtered by their ids) and
 //! the identifiers of their replication instances (DescribeReplicationInstances), which
-//! `AWS/DMS`'s CDC latency metrics are keyed by.
+//! `AWS/DMS`'s CDC latency metrics are keyed by; and resuming a task (StartReplicationTask with
+//! `resume-processing`).
 
-use aws_sdk_databasemigration::types::{Filter, ReplicationTask};
+use aws_sdk_databasemigration::types::{Filter, ReplicationTask, StartReplicationTaskTypeValue};
 use aws_sdk_databasemigration::Client;
 
 use super::errors::{code, platform_error};
+use super::landed::{self, ReadBack};
 use super::utc;
-use crate::model::{IngestSource, SourceKind, SourceRun};
+use crate::model::text::sanitize;
+use crate::model::{Applied, IngestSource, SourceKind, SourceRun};
 use crate::platform::PlatformError;
 
 /// Task ids asked for per call (a filter's values), and pages read.
@@ -22,6 +25,8 @@ pub struct DmsTask {
     pub instance_arn: Option<String>,
     /// The task's resource id: the last part of its ARN (`AWS/DMS` ReplicationTaskIdentifier).
     pub resource_id: Option<String>,
+    /// The task's ARN, which StartReplicationTask names it by.
+    pub arn: Option<String>,
 }
 
 fn filter(name: &str, values: &[String]) -> Result<Filter, PlatformError> {
@@ -86,6 +91,7 @@ fn task(t: &ReplicationTask, now: chrono::DateTime<chrono::Utc>) -> DmsTask {
         exists: true,
         status: Some(status.clone()),
         status_reason: reason.clone(),
+        trigger: None,
         last_run: Some(SourceRun {
             id: id.clone(),
             status,
@@ -109,6 +115,7 @@ fn task(t: &ReplicationTask, now: chrono::DateTime<chrono::Utc>) -> DmsTask {
             .and_then(|a| a.rsplit(':').next())
             .filter(|r| !r.is_empty())
             .map(str::to_string),
+        arn: t.replication_task_arn().filter(|a| !a.is_empty()).map(str::to_string),
     }
 }
 
@@ -133,4 +140,53 @@ pub async fn instance_identifiers(client: &Client, arns: &[String]) -> Result<Ve
         }
     }
     Ok(found)
+}
+
+// StartReplicationTask is sent once (see `landed`): when its answer is lost, the task's status
+// says whether it is starting.
+
+fn once() -> aws_sdk_databasemigration::config::Builder {
+    aws_sdk_databasemigration::Config::builder().retry_config(landed::once())
+}
+
+/// The task `id` as DescribeReplicationTasks shows it; an error when DMS does not know it.
+async fn described(client: &Client, id: &str) -> Result<DmsTask, PlatformError> {
+    let found = tasks(client, &[id.to_string()], chrono::Utc::now()).await?;
+    found.into_iter().find(|t| t.source.name == id).ok_or_else(|| {
+        PlatformError::failed(
+            "DMS",
+            format!("there is no replication task {id} in this region: the profile names tasks by their identifier"),
+        )
+    })
+}
+
+/// StartReplicationTask with `resume-processing` of the task whose replication-task identifier
+/// is `id`: a stopped or failed task carries on from its checkpoint. DMS refuses a task that is
+/// not stopped or failed (InvalidResourceStateFault).
+pub async fn resume(client: &Client, id: &str) -> Result<Applied, PlatformError> {
+    let api = "DMS StartReplicationTask";
+    let arn = described(client, id).await?.arn.ok_or_else(|| {
+        PlatformError::failed("DMS DescribeReplicationTasks", format!("the answer gives task {id} no ARN"))
+    })?;
+    let sent = client
+        .start_replication_task()
+        .replication_task_arn(&arn)
+        .start_replication_task_type(StartReplicationTaskTypeValue::ResumeProcessing)
+        .customize()
+        .config_override(once())
+        .send()
+        .await
+        .map(|out| sanitize(out.replication_task().and_then(|t| t.status()).unwrap_or("starting")))
+        .map_err(|e| landed::failed(api, e));
+    let read_back = async {
+        let status = described(client, id).await?.source.status.map(|s| sanitize(&s)).unwrap_or_default();
+        let seen = format!("task {id} is {status}");
+        Ok(if matches!(status.as_str(), "starting" | "running") {
+            ReadBack::Landed(status, seen)
+        } else {
+            ReadBack::NotLanded(seen)
+        })
+    };
+    let check = format!("the task {id} (lakeops show sources)");
+    landed::answered(api, sent, read_back, &check, |status| Applied::Answer(format!("task {id} is {status}"))).await
 }

@@ -31,6 +31,7 @@ mod overview;
 mod peek;
 mod processing;
 mod quicksight;
+mod rerun;
 mod series;
 mod serving;
 mod sfn;

@@ -99,26 +99,30 @@ impl AwsPlatform {
         Ok(found)
     }
 
+    /// The ARN of the DataSync task the profile names `name` (its Name tag, or its ARN), from
+    /// the region's task list (ListTasks, reused for `DISCOVERY_TTL`); `None` when no task has it.
+    pub(super) async fn datasync_arn(&self, name: &str) -> Result<Option<String>, PlatformError> {
+        if name.starts_with("arn:") {
+            return Ok(Some(name.to_string()));
+        }
+        let cached = fresh(&self.state().layers.datasync_tasks, DISCOVERY_TTL);
+        let tasks = match cached {
+            Some(tasks) => tasks,
+            None => {
+                let tasks = self.call("ListTasks", datasync::tasks(&self.layers.datasync)).await?;
+                self.state().layers.datasync_tasks = Some((Instant::now(), tasks.clone()));
+                tasks
+            }
+        };
+        Ok(tasks.into_iter().find(|(n, _)| n == name).map(|(_, arn)| arn))
+    }
+
     /// A DataSync task (by name or ARN) with its current execution and its newest success:
     /// ListTaskExecutions is read only when the current execution did not succeed.
     async fn datasync_source(&self, name: &str) -> Result<IngestSource, PlatformError> {
         let client = &self.layers.datasync;
         let missing = || IngestSource::missing(SourceKind::DataSync, name);
-        let arn = if name.starts_with("arn:") {
-            Some(name.to_string())
-        } else {
-            let cached = fresh(&self.state().layers.datasync_tasks, DISCOVERY_TTL);
-            let tasks = match cached {
-                Some(tasks) => tasks,
-                None => {
-                    let tasks = self.call("ListTasks", datasync::tasks(client)).await?;
-                    self.state().layers.datasync_tasks = Some((Instant::now(), tasks.clone()));
-                    tasks
-                }
-            };
-            tasks.into_iter().find(|(n, _)| n == name).map(|(_, arn)| arn)
-        };
-        let Some(arn) = arn else { return Ok(missing()) };
+        let Some(arn) = self.datasync_arn(name).await? else { return Ok(missing()) };
         let Some(task) = self.call("DescribeTask", datasync::task(client, &arn)).await? else { return Ok(missing()) };
         let mut last_run = match &task.current_execution {
             Some(x) => Some(self.call("DescribeTaskExecution", datasync::execution(client, x)).await?),
@@ -145,6 +149,7 @@ impl AwsPlatform {
             exists: true,
             status: task.status,
             status_reason: task.error,
+            trigger: None,
             last_run,
             last_success: success.and_then(|r| r.ended.or(r.started)),
             cdc_latency_source: None,

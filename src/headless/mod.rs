@@ -13,6 +13,7 @@ pub mod logs;
 pub mod peek;
 pub mod provision;
 pub mod query;
+pub mod rerun;
 pub mod reshard;
 pub mod sandbox;
 pub mod status;

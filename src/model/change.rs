@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{EmrChange, GlueChange, QueryRequest, ReshardCall, SavedQuery, StackPlan, WorkflowChange};
+use super::{EmrChange, GlueChange, QueryRequest, Rerun, ReshardCall, SavedQuery, StackPlan, WorkflowChange};
 
 /// One change to the platform.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +19,9 @@ pub enum Change {
     Workflow(WorkflowChange),
     /// AddJobFlowSteps, CancelSteps or TerminateJobFlows, checked by `ops::emr`.
     Emr(EmrChange),
+    /// Resume a DMS task, start a DataSync task or an AppFlow flow, refresh a SPICE dataset,
+    /// checked by `ops::rerun`.
+    Rerun(Rerun),
     /// StartQueryExecution. A statement that only reads is not a change to the platform: read-only
     /// mode lets it through (`ops::change`).
     StartQuery(QueryRequest),
@@ -218,7 +221,7 @@ impl Applied {
 impl Change {
     /// The journal's name for the change. The scheme, one for every entry: `<area>.<operation>`,
     /// lower-case words joined by hyphens; the area is the part of lakeops that acts (`reshard`,
-    /// `kinesis`, `glue`, `states`, `emr`, `athena`, `stack`, `sandbox`), the operation names
+    /// `kinesis`, `glue`, `states`, `emr`, `dms`, `datasync`, `appflow`, `quicksight`, `athena`, `stack`, `sandbox`), the operation names
     /// what it does.
     pub fn action(&self) -> &'static str {
         match self {
@@ -228,6 +231,7 @@ impl Change {
             Change::Glue(change) => change.action(),
             Change::Workflow(change) => change.action(),
             Change::Emr(change) => change.action(),
+            Change::Rerun(rerun) => rerun.action(),
             Change::StartQuery(_) => "athena.query",
             Change::StopQuery { .. } => "athena.stop-query",
             Change::SaveQuery(_) => "athena.save-query",
@@ -247,6 +251,7 @@ impl Change {
             Change::Glue(change) => change.target(),
             Change::Workflow(change) => change.target(),
             Change::Emr(change) => change.target(),
+            Change::Rerun(rerun) => rerun.target(),
             Change::StartQuery(request) => &request.workgroup,
             Change::StopQuery { id } => id,
             Change::SaveQuery(query) => &query.workgroup,
@@ -269,6 +274,7 @@ impl Change {
             Change::Glue(change) => format!("{} {}", change.api_name(), change.target()),
             Change::Workflow(change) => format!("{} {}", change.api_name(), change.target()),
             Change::Emr(change) => change.what(),
+            Change::Rerun(rerun) => rerun.what(),
             Change::StartQuery(request) => format!("this statement in {}", request.workgroup),
             Change::StopQuery { id } => format!("stopping query {id}"),
             Change::SaveQuery(query) => format!("saving the query {:?}", query.name),

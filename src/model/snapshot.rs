@@ -124,6 +124,34 @@ impl Serialize for Layer {
     }
 }
 
+#[cfg(test)]
+impl PlatformSnapshot {
+    /// For tests: one stream read at 10:00 on 2026-03-20, the first pipeline's other layers not
+    /// read, the layers a profile adds not watched.
+    pub(crate) fn example() -> PlatformSnapshot {
+        use chrono::TimeZone;
+        PlatformSnapshot {
+            taken_at: chrono::Utc.with_ymd_and_hms(2026, 3, 20, 10, 0, 0).unwrap(),
+            streams: Reading::Ready { data: vec![StreamStatus::example("clickstream-events")] },
+            function: Reading::unavailable("not read"),
+            lake: Reading::unavailable("not read"),
+            glue: Reading::unavailable("not read"),
+            orchestration: Reading::NotWatched,
+            processing: Reading::NotWatched,
+            msk: Reading::NotWatched,
+            sources: Reading::NotWatched,
+            firehose: Reading::NotWatched,
+            opensearch: Reading::NotWatched,
+            quicksight: Reading::NotWatched,
+            redshift: Reading::unavailable("not read"),
+            athena: Reading::unavailable("not read"),
+            audit: Reading::unavailable("not read"),
+            alarms: Reading::unavailable("not read"),
+            problems: vec![],
+        }
+    }
+}
+
 /// A layer's data: watched and read, not read (with why), or not part of this platform.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]

@@ -50,6 +50,9 @@ pub struct IngestSource {
     pub status: Option<String>,
     /// Why a DMS task stopped, or its last failure message.
     pub status_reason: Option<String>,
+    /// How an AppFlow flow runs: OnDemand, Scheduled or Event (StartFlow runs only an on-demand
+    /// one now; it merely activates the others).
+    pub trigger: Option<String>,
     pub last_run: Option<SourceRun>,
     /// When data last landed: the newest successful run (DMS: while running, now).
     pub last_success: Option<DateTime<Utc>>,
@@ -68,6 +71,7 @@ impl IngestSource {
             exists: false,
             status: None,
             status_reason: None,
+            trigger: None,
             last_run: None,
             last_success: None,
             cdc_latency_source: None,

@@ -16,6 +16,9 @@ pub struct Ingestion {
     /// FAILED: the error's type (`SOURCE_API_LIMIT_EXCEEDED_FAILURE`, …) and message.
     pub error_type: Option<String>,
     pub error_message: Option<String>,
+    /// Asked for (CreateIngestion, RequestSource MANUAL) rather than scheduled: QuickSight limits
+    /// these per day.
+    pub manual: bool,
 }
 
 impl Ingestion {

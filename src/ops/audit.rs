@@ -71,7 +71,7 @@ pub fn from_journal(e: &Entry) -> AuditEvent {
         name: e.action.clone(),
         resource: e.target.clone(),
         read_only: false,
-        error_code: (e.outcome != "done").then(|| e.outcome.clone()),
+        error_code: (!e.succeeded()).then(|| e.outcome.clone()),
         event_json: None,
         from_journal: true,
     }

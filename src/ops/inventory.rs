@@ -31,12 +31,16 @@ pub struct InventoryRow {
     pub reason: String,
     /// What the detail pane shows for the row, label and text.
     pub detail: Vec<(String, String)>,
+    /// What the view's run-now key does on the row: resume the task, run the source, refresh the
+    /// dataset (`ops::rerun` checks it).
+    #[serde(skip)]
+    pub act: Option<Rerun>,
 }
 
 impl InventoryRow {
     fn new(health: Health, reason: String, cells: Vec<String>) -> InventoryRow {
         let name = cells.iter().find(|c| !c.is_empty()).cloned().unwrap_or_default();
-        InventoryRow { name, health, nested: false, cells, reason, detail: Vec::new() }
+        InventoryRow { name, health, nested: false, cells, reason, detail: Vec::new(), act: None }
     }
 
     fn named(mut self, name: &str) -> InventoryRow {
@@ -46,6 +50,11 @@ impl InventoryRow {
 
     fn nested(mut self) -> InventoryRow {
         self.nested = true;
+        self
+    }
+
+    fn acting(mut self, act: Rerun) -> InventoryRow {
+        self.act = Some(act);
         self
     }
 
@@ -159,6 +168,7 @@ fn sources(s: &SourcesStatus, now: DateTime<Utc>, t: Thresholds) -> Inventory {
                 vec![x.kind.label().into(), x.name.clone(), or_dash(x.status.clone()), when(now, x.last_success)],
             )
             .named(&format!("{} {}", x.kind.label(), x.name))
+            .acting(Rerun::source(x.kind, &x.name))
             .with("status reason", x.status_reason.clone())
             .with("last run", run.map(|r| format!("{} {}", r.id, r.status)))
             .with("started", run.and_then(|r| r.started).map(|t| ago(now, t)))
@@ -326,6 +336,7 @@ fn quicksight(q: &QuicksightStatus, now: DateTime<Utc>) -> Inventory {
                 ],
             )
             .named(&d.id)
+            .acting(Rerun::SpiceDataset(d.id.clone()))
             .with("last good refresh", d.last_success().map(|t| ago(now, t)))
             .with(
                 "expected",
@@ -352,6 +363,7 @@ fn quicksight(q: &QuicksightStatus, now: DateTime<Utc>) -> Inventory {
                 )
                 .nested()
                 .named(&format!("refresh {} of {}", i.id, d.id))
+                .acting(Rerun::SpiceDataset(d.id.clone()))
                 .with("refresh", Some(i.id.clone()))
                 .with("created", i.created.map(|t| ago(now, t)))
                 .with("took", i.seconds.map(|s| millis(s as f64 * 1000.0)))

@@ -15,11 +15,14 @@ pub mod metrics;
 pub mod peek;
 pub mod record_view;
 pub mod refusal;
+pub mod rerun;
 pub mod reshard;
 pub mod results;
 pub mod shard_map;
 #[cfg(test)]
 mod tests_athena_readonly;
+#[cfg(test)]
+mod tests_rerun;
 #[cfg(test)]
 mod tests_results;
 pub mod workflow;

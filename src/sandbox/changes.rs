@@ -2,7 +2,7 @@
 //! their codes); the write gate has checked and journaled them before they get here.
 
 use super::{engine, fresh, stack, Sandbox};
-use crate::model::{Applied, Change, Fault, GlueChange, QueryRequest, ReshardCall, SandboxChange, SavedQuery};
+use crate::model::{Applied, Change, Fault, GlueChange, QueryRequest, Rerun, ReshardCall, SandboxChange, SavedQuery};
 use crate::platform::{PlatformError, ServiceError};
 
 const KINESIS: &str = "Kinesis (sandbox)";
@@ -26,6 +26,7 @@ impl Sandbox {
                 let answer = self.changing(|state| state.emr_change(change, "lakeops"))?;
                 answer.map(Applied::Answer).map_err(|e| PlatformError::answered(EMR, e))
             }
+            Change::Rerun(rerun) => self.rerun(rerun),
             Change::StartQuery(request) => self.start_query(request),
             Change::StopQuery { id } => {
                 self.queries.stop(id).map_err(|e| PlatformError::answered(ATHENA, e))?;
@@ -83,6 +84,17 @@ impl Sandbox {
     fn glue(&self, change: &GlueChange) -> Result<Applied, PlatformError> {
         let answer = self.changing(|state| state.glue_change(change, "lakeops"))?;
         answer.map(Applied::Answer).map_err(|e| PlatformError::answered(GLUE, e))
+    }
+
+    fn rerun(&self, rerun: &Rerun) -> Result<Applied, PlatformError> {
+        let service = match rerun {
+            Rerun::DmsTask(_) => "DMS (sandbox)",
+            Rerun::DataSyncTask(_) => "DataSync (sandbox)",
+            Rerun::AppFlowFlow(_) => "AppFlow (sandbox)",
+            Rerun::SpiceDataset(_) => "QuickSight (sandbox)",
+        };
+        let answer = self.changing(|state| state.rerun(rerun, &self.settings, "lakeops"))?;
+        answer.map(Applied::Answer).map_err(|e| PlatformError::answered(service, e))
     }
 
     fn start_query(&self, request: &QueryRequest) -> Result<Applied, PlatformError> {

@@ -87,25 +87,44 @@ impl SimState {
     }
 
     /// A DMS task doing change data capture since two days ago: it lands continuously, seconds
-    /// behind, until the fault stops it.
+    /// behind, until the fault stops it; it stays stopped until resumed (see `rerun`).
     fn dms_task(&self, name: &str) -> IngestSource {
         let now = self.now_ms;
-        let stopped = self.fault_since(Fault::DmsStopped);
-        let latency = |key: &str, base: f64| stopped.is_none().then(|| (base + 4.0 * noise(key, now)).round());
+        let stopped = self.dms_stopped_since(name);
+        // A resume while the cause is still there starts, then fails again.
+        let resume = Rerun::DmsTask(name.to_string());
+        let retried =
+            stopped.and_then(|since| self.reruns_of(&resume).map(|r| r.at_ms).filter(|at| *at >= since).last());
+        // A resumed task's current load began when it was resumed; it takes a minute to start.
+        let resumed = self.reruns_of(&resume).map(|r| r.at_ms).filter(|_| stopped.is_none()).last();
+        let starting = |at: i64| now < at + super::rerun::DMS_STARTS_MS;
+        let status = match (stopped, retried) {
+            (None, _) if resumed.is_some_and(starting) => "starting",
+            (None, _) => "running",
+            (Some(_), Some(at)) if starting(at) => "starting",
+            (Some(_), Some(_)) => "failed",
+            (Some(_), None) => "stopped",
+        };
+        let reason = stopped.filter(|_| status != "starting").map(|_| DMS_STOP_REASON.to_string());
+        let latency = |key: &str, base: f64| (status == "running").then(|| (base + 4.0 * noise(key, now)).round());
+        let began = resumed.unwrap_or(now - now.rem_euclid(HOUR_MS) - 48 * HOUR_MS);
         IngestSource {
             kind: SourceKind::Dms,
             name: name.into(),
             exists: true,
-            status: Some(if stopped.is_some() { "stopped" } else { "running" }.into()),
-            status_reason: stopped.map(|_| DMS_STOP_REASON.into()),
+            status: Some(status.into()),
+            status_reason: reason.clone(),
+            trigger: None,
             last_run: Some(SourceRun {
                 id: name.into(),
-                status: if stopped.is_some() { "stopped" } else { "running" }.into(),
-                started: Some(time(now - now.rem_euclid(HOUR_MS) - 48 * HOUR_MS)),
-                ended: stopped.map(time),
+                status: status.into(),
+                started: Some(time(retried.unwrap_or(began).min(now))),
+                ended: stopped
+                    .filter(|_| status != "starting")
+                    .map(|since| time(retried.map_or(since, |at| at + super::rerun::DMS_STARTS_MS))),
                 bytes: None,
                 items: None,
-                error: stopped.map(|_| DMS_STOP_REASON.into()),
+                error: reason,
             }),
             last_success: Some(time(stopped.unwrap_or(now))),
             cdc_latency_source: latency(&format!("{name}-source"), 2.0),
@@ -125,8 +144,7 @@ impl SimState {
         let hour = now.div_euclid(HOUR_MS);
         let started = |h: i64| h * HOUR_MS + minute * MINUTE_MS;
         let last_hour = if now >= started(hour) { hour } else { hour - 1 };
-        let run = |h: i64| {
-            let at = started(h);
+        let run_at = |at: i64| {
             let done = now >= at + length;
             let size = 0.8 + 0.4 * noise(name, at);
             let (bytes, items) = match kind {
@@ -147,8 +165,18 @@ impl SimState {
                 error: None,
             }
         };
-        let last = run(last_hour);
-        let success = if last.ended.is_some() { last.ended } else { run(last_hour - 1).ended };
+        let run = |h: i64| run_at(started(h));
+        // The operator's runs (`rerun`) beside the scheduled ones: the newest started is the last.
+        let asked = Rerun::source(kind, name);
+        let runs: Vec<SourceRun> = [run(last_hour - 1), run(last_hour)]
+            .into_iter()
+            .chain(self.reruns_of(&asked).map(|r| {
+                let id = r.run_id(if kind == SourceKind::AppFlow { "appflow" } else { "exec" });
+                SourceRun { id, ..run_at(r.at_ms) }
+            }))
+            .collect();
+        let last = runs.iter().max_by_key(|r| r.started).cloned().unwrap_or_else(|| run(last_hour));
+        let success = runs.iter().filter_map(|r| r.ended).max();
         let status = match kind {
             SourceKind::AppFlow => "Active",
             _ if last.ended.is_none() => "RUNNING",
@@ -160,6 +188,7 @@ impl SimState {
             exists: true,
             status: Some(status.into()),
             status_reason: None,
+            trigger: (kind == SourceKind::AppFlow).then(|| "OnDemand".into()),
             last_run: Some(last),
             last_success: success,
             cdc_latency_source: None,
@@ -238,7 +267,7 @@ impl SimState {
             verdicts.push((
                 "dms-cdc-latency",
                 "AWS/DMS CDCLatencySource",
-                self.has_fault(Fault::DmsStopped),
+                settings.platform.sources.dms_tasks.iter().any(|t| self.dms_stopped_since(t).is_some()),
                 "CDCLatencySource: no datapoints for 5 minutes (missing data treated as breaching)".into(),
             ));
         }

@@ -16,6 +16,7 @@ pub mod lake;
 mod logs;
 mod peek;
 mod quality;
+mod rerun;
 mod reshard;
 mod rng;
 mod serving;

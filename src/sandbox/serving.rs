@@ -68,35 +68,43 @@ impl SimState {
         Some(QuicksightStatus { datasets, refresh_within_hours: q.refresh_within_hours })
     }
 
-    /// The day's hourly refreshes, newest first: each fails when the fault was on as it ran.
+    /// The day's hourly refreshes and those an operator asked for (`rerun`), newest first: each
+    /// fails when the fault was on as it ran.
     fn spice_dataset(&self, id: &str) -> SpiceDataset {
         let now = self.now_ms;
         let hour = now.div_euclid(HOUR_MS);
         let started = |h: i64| h * HOUR_MS + REFRESH_MINUTE * MINUTE_MS;
         let last = if now >= started(hour) { hour } else { hour - 1 };
-        let ingestions = (0..REFRESHES_KEPT)
+        let refresh = |at: i64, ingestion_id: String, manual: bool| {
+            let running = now < at + REFRESH_MS;
+            let failed = !running && self.fault_at(Fault::SpiceRefreshFailed, at);
+            let rows = (1_150_000.0 * (0.9 + 0.2 * noise(id, at))) as i64;
+            Ingestion {
+                id: ingestion_id,
+                status: match (running, failed) {
+                    (true, _) => "RUNNING",
+                    (_, true) => "FAILED",
+                    _ => "COMPLETED",
+                }
+                .into(),
+                created: Some(time(at)),
+                seconds: (!running).then_some(if failed { 4 } else { REFRESH_MS / 1000 }),
+                rows_ingested: (!running && !failed).then_some(rows),
+                rows_dropped: (!running && !failed).then_some(0),
+                error_type: failed.then(|| SPICE_ERROR_TYPE.into()),
+                error_message: failed.then(|| SPICE_ERROR.into()),
+                manual,
+            }
+        };
+        let mut ingestions: Vec<Ingestion> = (0..REFRESHES_KEPT)
             .map(|back| {
                 let at = started(last - back);
-                let running = now < at + REFRESH_MS;
-                let failed = !running && self.fault_at(Fault::SpiceRefreshFailed, at);
-                let rows = (1_150_000.0 * (0.9 + 0.2 * noise(id, at))) as i64;
-                Ingestion {
-                    id: format!("{:08x}-{:04x}", fnv(&format!("{id}{at}")) as u32, (at / HOUR_MS) as u16),
-                    status: match (running, failed) {
-                        (true, _) => "RUNNING",
-                        (_, true) => "FAILED",
-                        _ => "COMPLETED",
-                    }
-                    .into(),
-                    created: Some(time(at)),
-                    seconds: (!running).then_some(if failed { 4 } else { REFRESH_MS / 1000 }),
-                    rows_ingested: (!running && !failed).then_some(rows),
-                    rows_dropped: (!running && !failed).then_some(0),
-                    error_type: failed.then(|| SPICE_ERROR_TYPE.into()),
-                    error_message: failed.then(|| SPICE_ERROR.into()),
-                }
+                refresh(at, format!("{:08x}-{:04x}", fnv(&format!("{id}{at}")) as u32, (at / HOUR_MS) as u16), false)
             })
+            .chain(self.asked_refreshes(id, |at, ingestion_id| refresh(at, ingestion_id, true)))
             .collect();
+        ingestions.sort_by_key(|i| std::cmp::Reverse(i.created));
+        ingestions.truncate(REFRESHES_KEPT as usize);
         SpiceDataset { id: id.into(), exists: true, ingestions }
     }
 

@@ -123,6 +123,7 @@ impl SimState {
             emr: Default::default(),
             serverless: Default::default(),
             fault_spans: Vec::new(),
+            reruns: Vec::new(),
         };
         let (minute, every) = schedule_minutes(&p.glue.schedule);
         state.glue.job_minute = minute;

@@ -52,6 +52,9 @@ pub struct SimState {
     /// Firehose, OpenSearch, QuickSight) keep their history when a fault is turned off.
     #[serde(default)]
     pub fault_spans: Vec<FaultSpan>,
+    /// Sources run and datasets refreshed on an operator's request.
+    #[serde(default)]
+    pub reruns: Vec<super::rerun::RerunAt>,
 }
 
 /// A fault on from `from_ms` until `until_ms` (still on: `None`).

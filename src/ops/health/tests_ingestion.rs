@@ -43,6 +43,7 @@ fn a_full_load_task_that_finished_is_not_down() {
     let task = |reason: &str| IngestSource {
         status: Some("stopped".into()),
         status_reason: Some(reason.into()),
+        trigger: None,
         exists: true,
         last_success: Some(now - chrono::Duration::minutes(5)),
         ..IngestSource::missing(SourceKind::Dms, "load")
