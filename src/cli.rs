@@ -115,6 +115,17 @@ pub enum Command {
         #[command(subcommand)]
         action: SandboxCommand,
     },
+    /// The runbook of an alarm, a sandbox fault or a layer, from the profile's [runbooks]: its text
+    /// (or URL) and the lakeops commands it suggests. Reads no platform; exit 2 when none is
+    /// configured for NAME.
+    Runbook {
+        /// An alarm's name (clickstream-iterator-age), a fault's name (consumer-errors) or a layer's
+        /// id (kinesis).
+        name: String,
+        /// Print JSON: the runbook's text or URL and its suggested commands.
+        #[arg(long)]
+        json: bool,
+    },
     /// Every key of the console, view by view, as configured (a cheat sheet; --markdown is the
     /// README's Keys section, --json for tools).
     Keys(KeysArgs),
@@ -449,6 +460,10 @@ pub struct AuditArgs {
     /// Only changes (write events).
     #[arg(long)]
     pub writes: bool,
+    /// Only changes made through lakeops: this machine's journal, and CloudTrail's writes whose
+    /// user agent carries lakeops' app name (anyone on the team, any machine).
+    #[arg(long)]
+    pub lakeops: bool,
     /// At most this many events (1–1000).
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub limit: usize,

@@ -71,6 +71,10 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
     if let Some(Command::Keys(args)) = &cli.command {
         return headless::keys::run(&keys, args);
     }
+    // A runbook is read without the platform: it must print when the platform is what is down.
+    if let Some(Command::Runbook { name, json }) = &cli.command {
+        return headless::runbook::run(&loaded, name, *json);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -176,9 +180,13 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
             Some(Command::Sandbox { action: SandboxCommand::Fault { kind, off, yes } }) => {
                 headless::sandbox::fault(&loaded, paths, kind, !off, yes).await
             }
-            Some(Command::Profiles | Command::Themes | Command::Completions { .. } | Command::Keys(_)) => {
-                Ok(String::new())
-            }
+            Some(
+                Command::Profiles
+                | Command::Themes
+                | Command::Completions { .. }
+                | Command::Keys(_)
+                | Command::Runbook { .. },
+            ) => Ok(String::new()),
         }
     })
 }
@@ -212,6 +220,8 @@ async fn console(
         price_per_tb_usd: platform_settings.athena.price_per_tb_usd,
         minimum_billed_mb: platform_settings.athena.minimum_billed_mb,
     });
+    let runbooks = lakeops::session::runbook::load(loaded);
+    lakeops::app::alarms::set_runbooks(&mut app, runbooks, chrono::Utc::now());
     if let Some(problem) = log_problem {
         let message = format!("logging is off: {problem}");
         lakeops::app::report_error(&mut app, lakeops::app::ErrorSource::Log, &message, chrono::Utc::now());

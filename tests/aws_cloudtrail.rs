@@ -1,6 +1,6 @@
 //! CloudTrail LookupEvents (which moto does not serve) on realistic mocked responses: the
 //! resharding limits count every UpdateShardCount and UpdateStreamMode of the last day; the
-//! audit lookups page, parse and back off.
+//! audit lookups page, parse (lakeops' changes known by the user agent) and back off.
 
 mod support;
 
@@ -129,6 +129,7 @@ mod lookup {
     use aws_sdk_cloudtrail::types::LookupAttributeKey;
     use lakeops::aws::cloudtrail::lookup;
     use lakeops::model::AuditQuery;
+    use lakeops::ops::audit::{mark, Mark};
 
     fn query(user: Option<&str>, writes_only: bool) -> AuditQuery {
         AuditQuery {
@@ -137,6 +138,7 @@ mod lookup {
             source: None,
             resource: None,
             writes_only,
+            lakeops_only: false,
             limit: 10,
         }
     }
@@ -188,6 +190,103 @@ mod lookup {
         assert!(!events[1].name.contains('\u{1b}'), "{:?}", events[1].name);
     }
 
+    /// A CloudTrail record as LookupEvents returns it in `CloudTrailEvent`, with its user agent.
+    fn record(name: &str, user: &str, read_only: bool, agent: &str) -> Event {
+        let record = serde_json::json!({
+            "eventVersion": "1.11",
+            "userIdentity": {
+                "type": "AssumedRole",
+                "principalId": "AROAEXAMPLEID:alice",
+                "arn": format!("arn:aws:sts::123456789012:assumed-role/oncall/{user}"),
+                "accountId": "123456789012",
+                "accessKeyId": "ASIAEXAMPLEKEY",
+                "sessionContext": {"attributes": {"creationDate": "2026-03-20T07:55:01Z", "mfaAuthenticated": "false"}}
+            },
+            "eventTime": "2026-03-20T08:00:00Z",
+            "eventSource": "kinesis.amazonaws.com",
+            "eventName": name,
+            "awsRegion": "eu-west-1",
+            "sourceIPAddress": "198.51.100.7",
+            "userAgent": agent,
+            "requestParameters": {"streamName": "orders", "targetShardCount": 8, "scalingType": "UNIFORM_SCALING"},
+            "responseElements": null,
+            "requestID": "c5b4bd0c-8d4e-4f3a-9d57-EXAMPLE",
+            "eventID": "0f4b9a3e-6c8b-4a7e-a7b3-EXAMPLE",
+            "readOnly": read_only,
+            "eventType": "AwsApiCall",
+            "managementEvent": true,
+            "recipientAccountId": "123456789012",
+            "eventCategory": "Management"
+        });
+        Event::builder()
+            .event_name(name)
+            .event_source("kinesis.amazonaws.com")
+            .username(user)
+            .read_only(read_only.to_string())
+            .event_time(DateTime::from_secs(1_773_993_600))
+            .cloud_trail_event(record.to_string())
+            .build()
+    }
+
+    /// Each event's record is read for its user agent: lakeops' app name marks the changes made
+    /// through lakeops, by anyone; the CLI's, the console's and another Rust app's do not. Only
+    /// lakeops' changes asks CloudTrail for writes (it cannot filter on the user agent) and keeps
+    /// those whose user agent says lakeops.
+    #[tokio::test]
+    async fn the_user_agent_tells_the_changes_made_through_lakeops() {
+        const LAKEOPS: &str =
+            "aws-sdk-rust/1.7.0 ua/2.1 api/kinesis/1.130.0 os/linux lang/rust/1.95.0 m/E,N,P,g md/http#hyper-1.x app/lakeops";
+        let page = || {
+            LookupEventsOutput::builder()
+                .events(record("UpdateShardCount", "alice", false, LAKEOPS))
+                .events(record("DescribeStreamSummary", "alice", true, LAKEOPS))
+                .events(record(
+                    "UpdateShardCount",
+                    "bob",
+                    false,
+                    "aws-cli/2.27.41 md/awscrt#0.26.1 ua/2.1 os/linux#6.8.0-1029-aws md/arch#x86_64 lang/python#3.13.4 md/pyimpl#CPython m/E,b cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.24 md/prompt#off md/command#kinesis.update-shard-count",
+                ))
+                .events(record("MergeShards", "carol", false, "AWS Internal"))
+                .events(record(
+                    "SplitShard",
+                    "dave",
+                    false,
+                    "aws-sdk-rust/1.7.0 ua/2.1 api/kinesis/1.130.0 os/linux lang/rust/1.95.0 m/E app/lakeops-fork",
+                ))
+                .events(record("UpdateStreamMode", "erin", false, &format!("{LAKEOPS}\u{1b}[2J")))
+                .build()
+        };
+        let every = mock!(Client::lookup_events).match_requests(|r| r.lookup_attributes().is_empty()).then_output(page);
+        let writes = mock!(Client::lookup_events)
+            .match_requests(|r| {
+                r.lookup_attributes().first().map(|a| (a.attribute_key().clone(), a.attribute_value().to_string()))
+                    == Some((LookupAttributeKey::ReadOnly, "false".to_string()))
+            })
+            .then_output(page);
+        let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&every, &writes]);
+        let events = lookup(&client, &query(None, false)).await.expect("lookup");
+        let marked: Vec<(&str, &str, bool)> =
+            events.iter().map(|e| (e.user.as_str(), e.name.as_str(), e.by_lakeops)).collect();
+        assert_eq!(
+            marked,
+            [
+                ("alice", "UpdateShardCount", true),
+                ("alice", "DescribeStreamSummary", true),
+                ("bob", "UpdateShardCount", false),
+                ("carol", "MergeShards", false),
+                ("dave", "SplitShard", false),
+                ("erin", "UpdateStreamMode", false),
+            ]
+        );
+        let marks: Vec<Mark> = events.iter().map(mark).collect();
+        assert_eq!(marks[..3], [Mark::Lakeops, Mark::Read, Mark::Write]);
+
+        let only = lookup(&client, &AuditQuery { lakeops_only: true, ..query(None, false) }).await.expect("lookup");
+        assert_eq!(writes.num_calls(), 1, "lakeops' changes are writes: CloudTrail filters ReadOnly=false");
+        let kept: Vec<(&str, &str)> = only.iter().map(|e| (e.user.as_str(), e.name.as_str())).collect();
+        assert_eq!(kept, [("alice", "UpdateShardCount")]);
+    }
+
     #[tokio::test]
     async fn writes_only_asks_cloudtrail_for_read_only_false() {
         let rule = mock!(Client::lookup_events)
@@ -228,6 +327,7 @@ async fn throttling_backs_off_without_calling_again() {
         source: None,
         resource: None,
         writes_only: false,
+        lakeops_only: false,
         limit: 50,
     };
     let first = platform.audit_events(&query).await.unwrap_err();

@@ -113,7 +113,11 @@ async fn kinesis_numbers_are_per_second_rates_from_per_minute_sums() {
     assert_eq!(kinesis.reason, "1,500/s at 75 % of write capacity; consumer keeping up");
     let lambda = layers.iter().find(|l| l.layer == Layer::Lambda).unwrap();
     assert_eq!(lambda.health, Health::Critical);
-    assert_eq!(lambda.reason, "error rate 5.0 % is over the 1.0 % threshold");
+    // The failing consumer names what it affects downstream (the blast radius).
+    assert_eq!(
+        lambda.reason,
+        "error rate 5.0 % is over the 1.0 % threshold · downstream: S3 lake, Glue, Athena, Redshift"
+    );
     let glue = layers.iter().find(|l| l.layer == Layer::Glue).unwrap();
     assert_eq!(glue.health, Health::Unknown);
     assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
@@ -292,4 +296,68 @@ async fn more_than_500_series_are_read_in_chunks_and_map_back() {
         let s = streams.iter().find(|s| &s.name == name).unwrap_or_else(|| panic!("{name} missing"));
         assert_eq!(s.incoming_records_per_second, Some(i as f64 + 1.0), "{name}");
     }
+}
+
+/// Every call lakeops makes carries its app name in the user agent (`app/lakeops`, which
+/// CloudTrail records as `userAgent`), reads and changes alike, even where the environment names
+/// another app: the real binary's `status` and `reshard`, signed with a key of this test's own so
+/// the front can tell its requests from the other tests'. A plain SDK client's do not.
+#[test]
+fn every_call_lakeops_makes_carries_its_app_name() {
+    use lakeops::ops::audit::made_by_lakeops;
+    use support::moto::{credentials_keyed, requests};
+    let stream = unique("ua-events");
+    let key = unique("ualakeops").replace('-', "");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(create_stream(&stream, 2));
+    let (dir, _paths) = support::temp_paths();
+    let file = dir.path().join("moto.toml");
+    std::fs::write(&file, profile(&unique("ua"), &stream, "fn", false)).unwrap();
+    let lakeops = |args: &[&str]| {
+        let out = std::process::Command::new(support::binary())
+            .args(["--profile", file.to_str().unwrap()])
+            .args(args)
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .env("AWS_ACCESS_KEY_ID", &key)
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_SDK_UA_APP_ID", "someone-elses-app")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("run lakeops");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    lakeops(&["status", "--json"]);
+    lakeops(&["reshard", &stream, "--to", "4", "--yes", "--no-wait"]);
+
+    let plain_key = unique("uaplain").replace('-', "");
+    rt.block_on(async {
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(&moto().endpoint)
+            .credentials_provider(credentials_keyed(&plain_key))
+            .load()
+            .await;
+        let kinesis = aws_sdk_kinesis::Client::new(&config);
+        kinesis.describe_stream_summary().stream_name(&stream).send().await.expect("DescribeStreamSummary");
+    });
+
+    let noted = requests();
+    let ours: Vec<_> = noted.iter().filter(|r| r.access_key == key).collect();
+    let operations: Vec<&str> = ours.iter().map(|r| r.operation.as_str()).collect();
+    for wanted in ["DescribeStreamSummary", "GetMetricData", "ListShards", "UpdateShardCount"] {
+        assert!(operations.contains(&wanted), "{wanted} in {operations:?}");
+    }
+    for request in &ours {
+        assert!(made_by_lakeops(&request.user_agent), "{}: {:?}", request.operation, request.user_agent);
+        assert!(!request.user_agent.contains("someone-elses-app"), "{:?}", request.user_agent);
+    }
+    let change = ours.iter().find(|r| r.operation == "UpdateShardCount").unwrap();
+    eprintln!("UpdateShardCount's User-Agent: {}", change.user_agent);
+    assert!(change.user_agent.starts_with("aws-sdk-rust/"), "{:?}", change.user_agent);
+    assert!(change.user_agent.ends_with(" app/lakeops"), "{:?}", change.user_agent);
+
+    let plain: Vec<_> = noted.iter().filter(|r| r.access_key == plain_key).collect();
+    assert_eq!(plain.len(), 1, "{plain:?}");
+    assert!(!made_by_lakeops(&plain[0].user_agent), "{:?}", plain[0].user_agent);
 }

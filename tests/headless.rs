@@ -249,7 +249,15 @@ fn audit_lists_changes_with_the_journal_merged_in() {
     let events: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(events.iter().all(|e| e["read_only"] == false));
     assert!(events.iter().any(|e| e["from_journal"] == true && e["event"] == "sandbox.fault"), "{events:?}");
-    assert!(events.iter().any(|e| e["event"] == "FaultOn"), "the sandbox's CloudTrail saw it too");
+    // CloudTrail records the change the incident starts from (the producer's deploy), not that a
+    // fault was turned on: the rehearsal is finding the cause.
+    let cause = events.iter().find(|e| e["from_journal"] == false && e["event"] == "UpdateFunctionCode");
+    let cause = cause.unwrap_or_else(|| panic!("the producer's deploy in CloudTrail: {events:?}"));
+    assert_eq!(
+        (cause["user"].as_str(), cause["resource"].as_str()),
+        (Some("ci-deployer"), Some("clickstream-producer"))
+    );
+    assert!(!events.iter().any(|e| e["event"] == "FaultOn" || e["source"] == "lakeops.sandbox"), "{events:?}");
     let out = home.run(&["audit", "--since", "4h", "--user", "alice"]);
     assert!(stdout(&out).lines().skip(1).all(|l| l.contains("alice")), "{}", stdout(&out));
     let out = home.run(&["audit", "--since", "100d"]);
@@ -621,4 +629,48 @@ fn a_reader_that_stops_early_ends_the_output_without_a_panic() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+/// The changes made through lakeops are marked as lakeops': in the sandbox's CloudTrail (the
+/// call's user agent carries lakeops' app name, as the Rust SDK writes it) as in the journal. A
+/// fault's cause (a deploy by ci-deployer with the AWS CLI) is not; `--lakeops` keeps only them.
+#[test]
+fn audit_marks_the_changes_made_through_lakeops() {
+    let home = Home::new();
+    assert!(home.run(&["sandbox", "fault", "consumer-errors", "--yes"]).status.success());
+    let out = home.run(&["reshard", "clickstream-events", "--to", "8", "--yes", "--no-wait"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = home.run(&["audit", "--since", "4h", "--writes", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let events: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let trail = |name: &str| {
+        events
+            .iter()
+            .find(|e| e["from_journal"] == false && e["event"] == name)
+            .unwrap_or_else(|| panic!("{name} in CloudTrail: {events:?}"))
+    };
+    let reshard = trail("UpdateShardCount");
+    assert_eq!(reshard["by_lakeops"], true, "{reshard}");
+    let agent = reshard["record"]["userAgent"].as_str().unwrap_or_default();
+    assert!(agent.starts_with("aws-sdk-rust/") && agent.ends_with(" app/lakeops"), "{agent}");
+    let cause = trail("UpdateFunctionCode");
+    assert_eq!((cause["user"].as_str(), cause["by_lakeops"].as_bool()), (Some("ci-deployer"), Some(false)));
+    assert!(cause["record"]["userAgent"].as_str().unwrap_or_default().starts_with("aws-cli/2."), "{cause}");
+    assert!(events.iter().filter(|e| e["from_journal"] == true).all(|e| e["by_lakeops"] == true), "{events:?}");
+
+    let out = home.run(&["audit", "--since", "4h", "--lakeops", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mine: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(mine.iter().all(|e| e["by_lakeops"] == true && e["read_only"] == false), "{mine:?}");
+    let names: Vec<&str> = mine.iter().filter_map(|e| e["event"].as_str()).collect();
+    for wanted in ["UpdateShardCount", "reshard.update-shard-count", "sandbox.fault"] {
+        assert!(names.contains(&wanted), "{wanted} in {names:?}");
+    }
+    assert!(!names.contains(&"UpdateFunctionCode"), "{names:?}");
+
+    let out = home.run(&["audit", "--since", "4h", "--lakeops"]);
+    let text = stdout(&out);
+    let line = |event: &str| text.lines().find(|l| l.contains(event)).unwrap_or_else(|| panic!("{event}: {text}"));
+    assert!(line(" UpdateShardCount ").trim_end().ends_with("lakeops"), "{text}");
+    assert!(line("reshard.update-shard-count").trim_end().ends_with("journal"), "{text}");
 }

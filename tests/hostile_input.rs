@@ -103,6 +103,7 @@ fn a_hostile_audit_event_never_panics_or_reaches_the_terminal() {
         error_code: Some(evil.into()),
         event_json: json,
         from_journal: false,
+        by_lakeops: n == 1,
     };
     let events = vec![
         event(1, Some(format!("{{\"requestParameters\":{{\"x\":\"{}\"}}}}", "\\u001b[2J".repeat(100_000)))),

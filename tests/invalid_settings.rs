@@ -162,3 +162,57 @@ fn provisioning_refuses_what_cloudformation_would_reject_before_any_call() {
         }
     }
 }
+
+/// A runbook file that cannot be read does not stop lakeops (an on-call console must open when
+/// someone moved a runbook): `status` runs, and `lakeops runbook` says what is wrong, exit 2,
+/// naming the profile, the key and the file.
+#[test]
+fn runbook_files_that_cannot_be_read_are_named_where_they_are_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let runbooks = dir.path().join("runbooks");
+    std::fs::create_dir_all(&runbooks).unwrap();
+    std::fs::write(runbooks.join("latin1.md"), b"# Caf\xe9 au lait\n").unwrap();
+    std::fs::write(runbooks.join("huge.md"), vec![b'#'; 300 * 1024]).unwrap();
+    let profile = dir.path().join("team.toml");
+    std::fs::write(
+        &profile,
+        "[runbooks]\nkinesis = \"runbooks/moved.md\"\nlambda = \"runbooks/latin1.md\"\nglue = \"runbooks/huge.md\"\n\
+         redshift = \"runbooks\"\n",
+    )
+    .unwrap();
+    let shown = profile.display().to_string();
+    let file = |name: &str| runbooks.join(name).display().to_string();
+    let cases = [
+        ("kinesis", format!("{}: no such file", file("moved.md"))),
+        (
+            "lambda",
+            format!("{}: not UTF-8 text (at byte offset 5): save the runbook as UTF-8 Markdown", file("latin1.md")),
+        ),
+        (
+            "glue",
+            format!(
+                "{}: 300 KiB, larger than a runbook may be (256 KiB): keep the page short and link to the rest",
+                file("huge.md")
+            ),
+        ),
+        ("redshift", format!("{}: not a file (a runbook is a Markdown file)", runbooks.display())),
+    ];
+    for (key, problem) in cases {
+        let out = lakeops(&["--profile", &shown, "runbook", key], &[]);
+        assert_refused(
+            &out,
+            &format!("lakeops: the runbook for {key} cannot be read: {shown}: key `runbooks.{key}`: {problem}"),
+        );
+    }
+    let out = lakeops(&["--profile", &shown, "status"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn runbooks_are_not_taken_from_the_environment() {
+    let out = lakeops(&["status"], &[("LAKEOPS_RUNBOOKS__KINESIS", "k.md")]);
+    assert_refused(
+        &out,
+        "lakeops: environment variable LAKEOPS_RUNBOOKS__KINESIS: key `runbooks`: runbooks are set in config.toml or a profile ([runbooks]), not in the environment",
+    );
+}

@@ -68,6 +68,7 @@ impl Rehearsal {
             source: None,
             resource: None,
             writes_only: true,
+            lakeops_only: false,
             limit: 200,
         };
         let events = self.sandbox.audit_events(&query).await.unwrap();
@@ -134,7 +135,7 @@ async fn firehose_stale_ages_the_oldest_record_fires_the_alarm_and_names_s3s_ans
     assert_eq!(l.health, Health::Critical, "{}", l.reason);
     assert!(
         l.reason.contains("clickstream-delivery: the oldest undelivered record is")
-            && l.reason.ends_with("S3.AccessDenied: Access Denied"),
+            && l.reason.contains("S3.AccessDenied: Access Denied · downstream: S3 lake, Glue"),
         "{}",
         l.reason
     );
@@ -177,7 +178,8 @@ async fn kafka_lag_grows_past_the_alarm_line_naming_the_group_and_topic() {
     let l = r.layer(&snapshot, Layer::Msk);
     assert_eq!(l.health, Health::Critical, "{}", l.reason);
     assert!(
-        l.reason.starts_with("group clickstream-sessionizer is ") && l.reason.ends_with("consumer falling behind"),
+        l.reason.starts_with("group clickstream-sessionizer is ")
+            && l.reason.contains("consumer falling behind · downstream: S3 lake"),
         "{}",
         l.reason
     );

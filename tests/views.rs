@@ -238,10 +238,16 @@ fn peek_view() {
     insta::assert_snapshot!("peek_json", with_styles(&render(&app, &theme("default"), 110, 36)));
 }
 
+/// `:audit` with a change made through lakeops (its user agent says so: marked `◆ lakeops`, its
+/// record below) among the sandbox's other users' events.
 #[test]
 fn audit_view() {
-    use lakeops::model::AuditQuery;
+    use lakeops::model::{AuditQuery, ReshardCall};
     let (mut app, sandbox) = console_and_sandbox(110, 36);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let scale =
+        Change::Reshard { stream: "clickstream-events".into(), call: ReshardCall::UpdateShardCount { target: 8 } };
+    rt.block_on(support::writes::apply(&sandbox, scale)).expect("4 → 8 shards is legal");
     for c in ":audit".chars() {
         press(&mut app, KeyCode::Char(c));
     }
@@ -252,9 +258,9 @@ fn audit_view() {
         source: None,
         resource: None,
         writes_only: false,
+        lakeops_only: false,
         limit: 200,
     };
-    let rt = tokio::runtime::Runtime::new().unwrap();
     let events = rt.block_on(sandbox.audit_events(&query)).unwrap();
     let id = app.audit.request.awaited().unwrap();
     update(&mut app, Action::AuditLoaded { id, result: Ok(events), at: fixed_time() }, 40);

@@ -1,5 +1,5 @@
 //! The audit view: CloudTrail events with lakeops' journal merged in, filtered by window,
-//! writes-only and typed text.
+//! writes-only or lakeops' changes only, and typed text.
 
 use super::action::Effect;
 use super::command::Command;
@@ -24,6 +24,8 @@ struct Audit;
 
 const KEYS: &[Binding] = &[
     bind(Command::WritesOnly, &["w"], "writes only / every event").hint("writes"),
+    bind(Command::LakeopsOnly, &["l"], "only changes made through lakeops, by anyone on the team / as before")
+        .hint("lakeops"),
     bind(Command::Window, &["t"], "time window: 1 h, 6 h, 24 h, 7 d").hint("window"),
 ];
 
@@ -48,7 +50,13 @@ impl View for Audit {
     /// dropped when it comes.
     fn command(&self, app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
         match command {
+            // From lakeops' changes, `w` widens to every write.
+            Command::WritesOnly if app.audit.lakeops_only => {
+                app.audit.lakeops_only = false;
+                app.audit.writes_only = true;
+            }
             Command::WritesOnly => app.audit.writes_only = !app.audit.writes_only,
+            Command::LakeopsOnly => app.audit.lakeops_only = !app.audit.lakeops_only,
             Command::Window => app.audit.window = app.audit.window.next(),
             _ => return false,
         }
@@ -119,6 +127,9 @@ pub struct AuditView {
     pub cursor: ListCursor,
     pub window: AuditWindow,
     pub writes_only: bool,
+    /// Only changes made through lakeops: the journal's, and CloudTrail's whose user agent says
+    /// lakeops (anyone on the team). `w` leaves it for every write.
+    pub lakeops_only: bool,
     /// The lookup: the events on screen answer the latest one asked.
     pub request: Request,
     /// When the last lookup was asked for (monotonic ms).
@@ -155,6 +166,7 @@ fn lookup(app: &mut App, id: RequestId) -> Effect {
         source: None,
         resource: None,
         writes_only: app.audit.writes_only,
+        lakeops_only: app.audit.lakeops_only,
         limit: LIMIT,
     };
     Effect::FetchAudit { query, id }

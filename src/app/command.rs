@@ -65,6 +65,8 @@ commands! {
     Follow = "follow",
     From = "from",
     WritesOnly = "writes-only",
+    /// Only the changes made through lakeops (`:audit`).
+    LakeopsOnly = "lakeops-only",
     ErrorsOnly = "errors-only",
     NextPane = "next-pane",
     PreviousPane = "previous-pane",
@@ -90,6 +92,8 @@ commands! {
     SaveQuery = "save-query",
     CopyCell = "copy-cell",
     CopyRow = "copy-row",
+    /// Copy a runbook's next suggested command to the clipboard (`:alarms`).
+    CopyCommand = "copy-command",
     Export = "export",
     Plan = "plan",
     Apply = "apply",

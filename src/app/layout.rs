@@ -56,8 +56,6 @@ pub fn overview_split(body: Rect, layers: u16) -> (Rect, Rect) {
     (table, rest)
 }
 
-/// `:alarms`: the dead-letter queue and Firehose panel on top, the alarm list, and the
-/// selected alarm's detail at the bottom.
 /// `:workflows` gives the executions the body less the selected one's detail at its foot.
 pub fn workflows_split(body: Rect) -> (Rect, Rect) {
     let detail_height = 7.min(body.height);
@@ -66,11 +64,28 @@ pub fn workflows_split(body: Rect) -> (Rect, Rect) {
     (list, detail)
 }
 
+/// `:alarms`: the dead-letter queue and Firehose panel on top, the alarm list, and the
+/// selected alarm's detail beside its runbook at the bottom.
 pub fn alarms_split(body: Rect) -> (Rect, Rect, Rect) {
     let top_height = 5.min(body.height);
-    let detail_height = 5.min(body.height - top_height);
+    let bottom = if body.height >= 26 { 9 } else { 7 };
+    let detail_height = bottom.min(body.height - top_height);
     let top = Rect { height: top_height, ..body };
     let list = Rect { y: body.y + top_height, height: body.height - top_height - detail_height, ..body };
     let detail = Rect { y: list.bottom(), height: detail_height, ..body };
     (top, list, detail)
+}
+
+/// The foot of `:alarms`: the selected alarm on the left, its runbook on the right.
+pub fn alarm_detail_split(detail: Rect) -> (Rect, Rect) {
+    let left = detail.width * 2 / 5;
+    let alarm = Rect { width: left, ..detail };
+    let runbook = Rect { x: detail.x + left, width: detail.width - left, ..detail };
+    (alarm, runbook)
+}
+
+/// The runbook reader over `:alarms` takes the body; its text is drawn inside the border, above
+/// one line of keys: (width, height) of the text.
+pub fn runbook_text_size(body: Rect) -> (u16, u16) {
+    (body.width.saturating_sub(2), body.height.saturating_sub(3))
 }

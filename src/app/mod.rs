@@ -57,6 +57,8 @@ pub use update::update;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_alarms;
+#[cfg(test)]
 mod tests_athena;
 #[cfg(test)]
 mod tests_emr;

@@ -114,6 +114,8 @@ pub enum Pane {
     Editor,
     /// `:athena`'s results.
     Results,
+    /// `:alarms`' runbook, open over the list.
+    Runbook,
 }
 
 impl Pane {
@@ -121,6 +123,7 @@ impl Pane {
         match self {
             Pane::Editor => "editor",
             Pane::Results => "results",
+            Pane::Runbook => "runbook open",
         }
     }
 }

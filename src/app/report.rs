@@ -38,6 +38,8 @@ pub enum ErrorSource {
     Clipboard,
     /// The log file.
     Log,
+    /// A runbook file of the profile that cannot be read.
+    Runbook,
 }
 
 impl ErrorSource {
@@ -66,6 +68,7 @@ impl ErrorSource {
             ErrorSource::History => "history",
             ErrorSource::Clipboard => "clipboard",
             ErrorSource::Log => "log",
+            ErrorSource::Runbook => "runbook",
         }
     }
 }

@@ -140,6 +140,10 @@ pub struct App {
     pub errors_cursor: ListCursor,
     /// `:alarms`' list (its rows come from the snapshot).
     pub alarms_cursor: ListCursor,
+    /// The profile's runbooks (`[runbooks]`), read when the console opened.
+    pub runbooks: crate::ops::runbook::Runbooks,
+    /// `:alarms`' runbook reader, and the suggested command `c` copies next.
+    pub alarms: super::alarms::AlarmsView,
     pub streams: super::streams::StreamsList,
     /// The stream shown in detail, with its shards and charts.
     pub detail: Option<super::stream_detail::StreamDetail>,
@@ -195,6 +199,8 @@ impl App {
             errors: VecDeque::new(),
             errors_cursor: ListCursor::default(),
             alarms_cursor: ListCursor::default(),
+            runbooks: Default::default(),
+            alarms: Default::default(),
             streams: Default::default(),
             detail: None,
             peek: None,

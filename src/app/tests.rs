@@ -371,4 +371,27 @@ mod audit {
         assert_eq!(users, ["writer"]);
         assert!(app.audit.writes_only && !app.audit.request.is_loading());
     }
+
+    /// `l` asks for lakeops' changes only (anyone's); again, back to the scope before; `w` from
+    /// there widens to every write.
+    #[test]
+    fn l_narrows_to_the_changes_made_through_lakeops() {
+        let mut app = app();
+        loaded(&mut app, 0);
+        key(&mut app, KeyCode::Char(':'));
+        type_text(&mut app, "audit");
+        key(&mut app, KeyCode::Enter);
+        let effects = key(&mut app, KeyCode::Char('l'));
+        assert!(
+            matches!(&effects[..], [Effect::FetchAudit { query, .. }] if query.lakeops_only && !query.writes_only),
+            "{effects:?}"
+        );
+        let effects = key(&mut app, KeyCode::Char('l'));
+        assert!(
+            matches!(&effects[..], [Effect::FetchAudit { query, .. }] if !query.lakeops_only && !query.writes_only)
+        );
+        key(&mut app, KeyCode::Char('l'));
+        let effects = key(&mut app, KeyCode::Char('w'));
+        assert!(matches!(&effects[..], [Effect::FetchAudit { query, .. }] if !query.lakeops_only && query.writes_only));
+    }
 }

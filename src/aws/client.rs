@@ -1,13 +1,15 @@
 //! Building the SDK configuration once from the profile: region, named AWS profile,
-//! endpoint URL, standard retries with explicit attempts and backoff, timeouts; and the clients.
+//! endpoint URL, standard retries with explicit attempts and backoff, timeouts, lakeops' app
+//! name in the user agent; and the clients.
 
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{AppName, BehaviorVersion, Region, SdkConfig};
 use aws_sdk_kinesis::config::Credentials;
 
+use crate::ops::audit::APP_NAME;
 use crate::settings::AwsSettings;
 
 /// Options tests need; production leaves them empty and uses the standard credential chain.
@@ -30,6 +32,12 @@ pub async fn sdk_config(aws: &AwsSettings, options: &ClientOptions) -> SdkConfig
         .region(Region::new(aws.region.clone()))
         .retry_config(retry)
         .timeout_config(timeouts);
+    // Every call's user agent ends in `app/lakeops`, which CloudTrail records: `:audit` knows
+    // the changes made through lakeops by anyone on the team, not only this machine's journal.
+    // It takes the place of `AWS_SDK_UA_APP_ID` / `sdk_ua_app_id`.
+    if let Some(name) = app_name() {
+        loader = loader.app_name(name);
+    }
     if let Some(profile) = &aws.profile {
         loader = loader.profile_name(profile);
     }
@@ -40,6 +48,11 @@ pub async fn sdk_config(aws: &AwsSettings, options: &ClientOptions) -> SdkConfig
         loader = loader.credentials_provider(credentials.clone());
     }
     loader.load().await
+}
+
+/// lakeops' app name as the SDK takes it (a test proves `APP_NAME` is one).
+fn app_name() -> Option<AppName> {
+    AppName::new(APP_NAME).ok()
 }
 
 /// The clients of the governance, serving and ingestion layers (Lake Formation, Firehose,
@@ -99,5 +112,26 @@ impl aws_sdk_cloudwatchlogs::config::Intercept for NoHostPrefix {
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
         cfg.interceptor_state().unset::<aws_smithy_runtime_api::client::endpoint::EndpointPrefix>();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_client_carries_lakeops_app_name() {
+        assert_eq!(app_name().map(|n| n.to_string()).as_deref(), Some(APP_NAME));
+        let aws = AwsSettings {
+            region: "eu-west-1".into(),
+            profile: None,
+            endpoint_url: Some("http://127.0.0.1:9".into()),
+            max_attempts: 1,
+            initial_backoff_ms: 10,
+            connect_timeout_ms: 100,
+        };
+        let options = ClientOptions { credentials: Some(Credentials::new("k", "s", None, None, "test")) };
+        let config = sdk_config(&aws, &options).await;
+        assert_eq!(config.app_name().map(|n| n.as_ref()), Some("lakeops"));
     }
 }

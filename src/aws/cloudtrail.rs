@@ -10,7 +10,7 @@ use aws_smithy_types::DateTime;
 use super::errors::platform_error;
 use crate::model::text::sanitize;
 use crate::model::{AuditEvent, AuditQuery};
-use crate::ops::audit::{matches, server_filter, ServerFilter};
+use crate::ops::audit::{made_by_lakeops, matches, server_filter, ServerFilter};
 use crate::platform::PlatformError;
 
 /// LookupEvents allows 2 requests a second per account and Region.
@@ -136,6 +136,7 @@ fn to_audit_event(e: &aws_sdk_cloudtrail::types::Event) -> AuditEvent {
         resource: sanitize(&resource),
         read_only: e.read_only() == Some("true"),
         error_code: field(&["errorCode"]).map(|c| sanitize(&c)),
+        by_lakeops: field(&["userAgent"]).is_some_and(|agent| made_by_lakeops(&agent)),
         event_json: raw,
         from_journal: false,
     }

@@ -316,6 +316,7 @@ impl AwsPlatform {
             source: None,
             resource: None,
             writes_only: true,
+            lakeops_only: false,
             limit: 50,
         };
         let events = self.call("LookupEvents", cloudtrail::lookup(&self.cloudtrail, &query)).await?;

@@ -1,4 +1,4 @@
-//! `lakeops audit [--since D] [--user U] [--source S] [--resource R] [--writes] [--json]`.
+//! `lakeops audit [--since D] [--user U] [--source S] [--resource R] [--writes] [--lakeops] [--json]`.
 
 use super::Failure;
 use crate::cli::AuditArgs;
@@ -21,6 +21,7 @@ pub fn query(args: &AuditArgs, now: chrono::DateTime<chrono::Utc>) -> Result<Aud
         source: args.source.clone(),
         resource: args.resource.clone(),
         writes_only: args.writes,
+        lakeops_only: args.lakeops,
         limit: args.limit,
     })
 }
@@ -45,6 +46,7 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         let mark = match mark(e) {
             Mark::Error(code) => format!("error {}", sanitize(&code)),
             Mark::Journal => "journal".into(),
+            Mark::Lakeops => "lakeops".into(),
             Mark::Write => "write".into(),
             Mark::Read => String::new(),
         };
@@ -65,7 +67,8 @@ fn clip(text: &str, width: usize) -> String {
 }
 
 /// An event for scripts: the record parsed when it is JSON (serde_json escapes control
-/// characters, so this is safe on a terminal).
+/// characters, so this is safe on a terminal). `by_lakeops`: made through lakeops (the journal,
+/// or lakeops' app name in the call's user agent), a read as well as a change.
 pub fn to_json(e: &AuditEvent) -> serde_json::Value {
     let record: Option<serde_json::Value> = e.event_json.as_deref().and_then(|r| serde_json::from_str(r).ok());
     serde_json::json!({
@@ -77,6 +80,7 @@ pub fn to_json(e: &AuditEvent) -> serde_json::Value {
         "read_only": e.read_only,
         "error_code": e.error_code,
         "from_journal": e.from_journal,
+        "by_lakeops": e.by_lakeops,
         "record": record,
     })
 }

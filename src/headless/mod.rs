@@ -15,6 +15,7 @@ pub mod provision;
 pub mod query;
 pub mod rerun;
 pub mod reshard;
+pub mod runbook;
 pub mod sandbox;
 pub mod status;
 pub mod workflows;

@@ -6,6 +6,7 @@ use super::Failure;
 use crate::model::text::sanitize;
 use crate::model::{Health, LayerHealth, PlatformSnapshot};
 use crate::ops::health::{assess, overall, Thresholds};
+use crate::ops::impact::{impacts, Impact};
 use crate::platform::Platform;
 use crate::settings::Loaded;
 
@@ -18,6 +19,8 @@ pub struct StatusReport {
     pub taken_at: chrono::DateTime<chrono::Utc>,
     pub overall: Health,
     pub layers: Vec<LayerHealth>,
+    /// What each failing layer affects downstream (docs/status-json.md).
+    pub impacts: Vec<Impact>,
     pub problems: Vec<String>,
 }
 
@@ -31,6 +34,7 @@ pub async fn report(loaded: &Loaded, platform: &dyn Platform) -> Result<StatusRe
         location: info.location,
         taken_at: snapshot.taken_at,
         overall: overall(&layers),
+        impacts: impacts(&layers, &snapshot),
         layers,
         problems: snapshot.problems,
     })
@@ -55,6 +59,13 @@ pub fn to_text(report: &StatusReport) -> String {
             let numbers: Vec<String> = l.numbers.iter().map(|n| format!("{} {}", n.label, sanitize(&n.text))).collect();
             out.push_str(&format!("{:<24}{}\n", "", numbers.join(" · ")));
         }
+    }
+    if !report.impacts.is_empty() {
+        out.push_str("\nimpacts (what each failing layer affects downstream; --json names what of each):\n");
+    }
+    for cause in report.layers.iter().filter(|l| report.impacts.iter().any(|i| i.caused_by == l.layer)) {
+        let hit = crate::ops::impact::downstream_of(&report.impacts, cause.layer).unwrap_or_default();
+        out.push_str(&format!("  {} ({}) → {hit}\n", cause.layer.title(), cause.health.label()));
     }
     for p in &report.problems {
         out.push_str(&format!("\nproblem: {}", sanitize(p)));

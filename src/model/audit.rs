@@ -8,5 +8,7 @@ pub struct AuditQuery {
     pub source: Option<String>,
     pub resource: Option<String>,
     pub writes_only: bool,
+    /// Only changes made through lakeops (its journal, and writes whose user agent says lakeops).
+    pub lakeops_only: bool,
     pub limit: usize,
 }

@@ -376,6 +376,9 @@ pub struct AuditEvent {
     pub event_json: Option<String>,
     /// From lakeops' own journal rather than CloudTrail.
     pub from_journal: bool,
+    /// Made through lakeops: its journal's entries, and calls whose user agent (CloudTrail's
+    /// `userAgent`) carries lakeops' app name, whoever on the team made them and from where.
+    pub by_lakeops: bool,
 }
 
 impl AuditEvent {
@@ -392,6 +395,7 @@ impl AuditEvent {
             error_code: None,
             event_json: None,
             from_journal: false,
+            by_lakeops: false,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Who changed what: the audit query, CloudTrail's one-attribute rule, client-side filters,
-//! and lakeops' own journal merged in.
+//! lakeops' own journal merged in, and which calls lakeops made (its name in the user agent).
 
 use chrono::Duration;
 
@@ -17,6 +17,30 @@ pub enum ServerFilter {
     None,
 }
 
+/// The SDK's app name lakeops gives every client (aws-config's `AppName`): the SDKs write it in
+/// the user agent as `app/lakeops`, and CloudTrail records the user agent of every call.
+pub const APP_NAME: &str = "lakeops";
+
+/// Whether a call's user agent (CloudTrail's `userAgent`) says lakeops made it: one of its
+/// space-separated tokens is `app/lakeops` exactly, as the AWS SDKs write an app name (the Rust
+/// SDK last: `aws-sdk-rust/1.7.0 ua/2.1 api/kinesis/1.130.0 os/linux lang/rust/1.95.0 m/E,N,P,g
+/// md/http#hyper-1.x app/lakeops`, as moto's front saw it in `tests/aws_overview.rs`).
+/// CloudTrail writes some services' user agents in brackets (`[aws-cli/2.…]`), which are taken
+/// off a token's ends. A user agent is what the caller says it is: this marks what lakeops (or
+/// anything calling itself lakeops) did, it proves nothing.
+pub fn made_by_lakeops(user_agent: &str) -> bool {
+    user_agent
+        .split_whitespace()
+        .map(|token| token.trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | ',')))
+        .any(|token| token.strip_prefix("app/") == Some(APP_NAME))
+}
+
+/// A change made through lakeops: its own journal's entries, and writes whose user agent says
+/// lakeops (by anyone on the team, from any machine). lakeops' own reads are not changes.
+pub fn lakeops_change(e: &AuditEvent) -> bool {
+    e.by_lakeops && !e.read_only
+}
+
 pub fn server_filter(q: &AuditQuery) -> ServerFilter {
     if let Some(u) = &q.user {
         ServerFilter::Username(u.clone())
@@ -24,7 +48,8 @@ pub fn server_filter(q: &AuditQuery) -> ServerFilter {
         ServerFilter::ResourceName(r.clone())
     } else if let Some(s) = &q.source {
         ServerFilter::EventSource(s.clone())
-    } else if q.writes_only {
+    } else if q.writes_only || q.lakeops_only {
+        // lakeops' changes are writes; CloudTrail cannot filter on the user agent.
         ServerFilter::WritesOnly
     } else {
         ServerFilter::None
@@ -42,23 +67,27 @@ pub fn matches(e: &AuditEvent, q: &AuditQuery) -> bool {
         && contains(&e.source, &q.source)
         && contains(&e.resource, &q.resource)
         && (!q.writes_only || !e.read_only)
+        && (!q.lakeops_only || lakeops_change(e))
 }
 
-/// How an event is marked in lists: failed calls first, then lakeops' own, then changes.
+/// How an event is marked in lists: failed calls first, then lakeops' own (this machine's
+/// journal, then CloudTrail's changes made through lakeops by anyone), then changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mark {
     Error(String),
     Journal,
+    Lakeops,
     Write,
     Read,
 }
 
 pub fn mark(e: &AuditEvent) -> Mark {
-    match (&e.error_code, e.from_journal, e.read_only) {
-        (Some(code), _, _) => Mark::Error(code.clone()),
-        (None, true, _) => Mark::Journal,
-        (None, false, false) => Mark::Write,
-        (None, false, true) => Mark::Read,
+    match (&e.error_code, e.from_journal, lakeops_change(e), e.read_only) {
+        (Some(code), _, _, _) => Mark::Error(code.clone()),
+        (None, true, _, _) => Mark::Journal,
+        (None, false, true, _) => Mark::Lakeops,
+        (None, false, false, false) => Mark::Write,
+        (None, false, false, true) => Mark::Read,
     }
 }
 
@@ -74,6 +103,7 @@ pub fn from_journal(e: &Entry) -> AuditEvent {
         error_code: (!e.succeeded()).then(|| e.outcome.clone()),
         event_json: None,
         from_journal: true,
+        by_lakeops: true,
     }
 }
 
@@ -119,6 +149,7 @@ mod tests {
             source: None,
             resource: None,
             writes_only: false,
+            lakeops_only: false,
             limit: 100,
         }
     }
@@ -150,6 +181,100 @@ mod tests {
         let merged = merge(vec![event("alice", false, 5)], &journal, &AuditQuery { writes_only: true, ..query() });
         assert_eq!(merged.len(), 2);
         assert!(merged[0].from_journal, "newest first");
+    }
+
+    /// The AWS SDK for Rust's user agent as lakeops sends it (aws-runtime 1.10, aws-types 1.7).
+    const RUST_SDK: &str =
+        "aws-sdk-rust/1.7.0 ua/2.1 api/kinesis/1.130.0 os/linux lang/rust/1.95.0 m/E,N,P,g md/http#hyper-1.x app/lakeops";
+
+    #[test]
+    fn lakeops_is_known_by_its_app_name_in_the_user_agent() {
+        for agent in [
+            RUST_SDK,
+            "aws-sdk-rust/1.7.0 ua/2.1 api/glue/1.183.0 os/macos lang/rust/1.95.0 exec-env/AWS_ECS_FARGATE m/E app/lakeops",
+            // CloudTrail writes some services' user agents in brackets.
+            "[aws-sdk-rust/1.7.0 ua/2.1 api/athena/1.127.0 os/linux lang/rust/1.95.0 m/E,b app/lakeops]",
+            // Other SDKs write an app id the same way: a team script calling itself lakeops.
+            "Boto3/1.39.3 md/Botocore#1.39.3 ua/2.1 os/linux#6.1.141 md/arch#x86_64 lang/python#3.12.11 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.39.3 app/lakeops",
+            "aws-sdk-go-v2/1.36.5 ua/2.1 os/linux lang/go#1.24.4 md/GOOS#linux md/GOARCH#amd64 api/kinesis#1.35.3 m/E,g app/lakeops",
+            "app/lakeops",
+        ] {
+            assert!(made_by_lakeops(agent), "{agent}");
+        }
+    }
+
+    #[test]
+    fn other_tools_and_other_apps_are_not_lakeops() {
+        for agent in [
+            "AWS Internal",
+            "AWS Internal/3",
+            "console.amazonaws.com",
+            "signin.amazonaws.com",
+            "cloudformation.amazonaws.com",
+            "lambda.amazonaws.com",
+            "aws-cli/2.13.5 Python/3.11.4 Linux/4.14.255-314-253.539.amzn2.x86_64 exec-env/CloudShell exe/x86_64.amzn.2 prompt/off command/cloudtrail.start-logging",
+            "aws-cli/2.27.41 md/awscrt#0.26.1 ua/2.1 os/linux#6.8.0-1029-aws md/arch#x86_64 lang/python#3.13.4 md/pyimpl#CPython m/E,b cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.24 md/prompt#off md/command#kinesis.update-shard-count",
+            "AWS Console, aws-sdk-java/unknown-version Linux/2.6.18-kaos_fleet-1108-prod.2 Java_HotSpot(TM)_64-Bit_Server_VM/24.45-b08",
+            "APN/1.0 HashiCorp/1.0 Terraform/1.12.2 (+https://www.terraform.io) terraform-provider-aws/6.2.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.36.5 ua/2.1 os/linux lang/go#1.24.4 md/GOOS#linux md/GOARCH#amd64 api/kinesis#1.35.3 m/C,E,Z,g",
+            "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+            // The Rust SDK without an app name, and other apps with names like lakeops'.
+            "aws-sdk-rust/1.7.0 ua/2.1 api/kinesis/1.130.0 os/linux lang/rust/1.95.0 m/E,b",
+            "aws-sdk-rust/1.7.0 ua/2.1 api/kinesis/1.130.0 os/linux lang/rust/1.95.0 m/E,b app/lakeops-fork",
+            "aws-sdk-rust/1.7.0 ua/2.1 api/kinesis/1.130.0 os/linux lang/rust/1.95.0 m/E,b app/LakeOps",
+            "aws-sdk-rust/1.7.0 ua/2.1 api/kinesis/1.130.0 os/linux lang/rust/1.95.0 m/E,b app/mylakeops",
+            "aws-cli/2.27.41 md/command#kinesis.update-shard-count --stream-name lakeops app lakeops",
+            "aws-cli/2.27.41 md/app/lakeops xapp/lakeops app/lakeops/1.0 app/",
+        ] {
+            assert!(!made_by_lakeops(agent), "{agent}");
+        }
+    }
+
+    #[test]
+    fn hostile_user_agents_are_read_safely() {
+        let long = format!("{} app/lakeops", "a".repeat(1 << 20));
+        assert!(made_by_lakeops(&long), "a long agent still ends in the name");
+        for agent in [
+            "",
+            " ",
+            "app/lakeops\u{1b}[2J",
+            "\u{1b}]52;c;app/lakeops\u{7}",
+            "app/lakeops\u{0}",
+            "app/\u{202e}lakeops",
+            "аpp/lakeops", // a Cyrillic а
+            &"app/ ".repeat(100_000),
+        ] {
+            assert!(!made_by_lakeops(agent), "{agent:?}");
+        }
+        // CloudTrail keeps 1 KB of a user agent: a name cut off is not lakeops'.
+        assert!(!made_by_lakeops("aws-sdk-rust/1.7.0 ua/2.1 app/lake"));
+    }
+
+    #[test]
+    fn lakeops_changes_are_marked_and_filtered_reads_are_not() {
+        let now = Utc::now();
+        let by_lakeops = |read_only| AuditEvent { by_lakeops: true, ..AuditEvent::example("alice", read_only, now) };
+        assert_eq!(mark(&by_lakeops(false)), Mark::Lakeops);
+        assert_eq!(mark(&by_lakeops(true)), Mark::Read, "lakeops' own reads are not changes");
+        let failed = AuditEvent { error_code: Some("LimitExceededException".into()), ..by_lakeops(false) };
+        assert_eq!(mark(&failed), Mark::Error("LimitExceededException".into()));
+        assert_eq!(mark(&AuditEvent::example("alice", false, now)), Mark::Write);
+
+        let q = AuditQuery { lakeops_only: true, ..query() };
+        assert_eq!(server_filter(&q), ServerFilter::WritesOnly, "lakeops' changes are writes");
+        let journal = vec![Entry {
+            time: now - Duration::minutes(2),
+            profile: "prod".into(),
+            backend: "aws".into(),
+            action: "glue.start-job-run".into(),
+            target: "curate".into(),
+            detail: String::new(),
+            outcome: "started: jr_1".into(),
+        }];
+        let events = vec![by_lakeops(false), by_lakeops(true), event("bob", false, 1)];
+        let kept = merge(events, &journal, &q);
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        assert!(kept.iter().all(lakeops_change));
+        assert!(kept[1].from_journal && kept[1].by_lakeops);
     }
 
     #[test]

@@ -13,6 +13,9 @@ pub use ingestion::{delivery_verdict, is_failed_run, source_verdict, FIREHOSE_ST
 pub use processing::{application_verdict, cluster_verdict, HDFS_WARN_PERCENT};
 pub use serving::{dataset_verdict, domain_verdict, JVM_CRITICAL_PERCENT, JVM_WARN_PERCENT, SEARCH_CPU_WARN_PERCENT};
 
+/// The reason of a layer the overview shows that the profile leaves out.
+pub const NOT_IN_PROFILE: &str = "not part of this platform's profile";
+
 /// A Redshift cluster whose disk is fuller than this is a warning.
 pub const REDSHIFT_DISK_WARN_PERCENT: f64 = 85.0;
 /// Redshift's CPU this many points under the alarm line is a warning: the alarm is near.
@@ -75,7 +78,16 @@ pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
         judge(Layer::Cloudtrail, &s.audit, |d| audit(d, now)),
         judge(Layer::Alarms, &s.alarms, alarms),
     ];
-    verdicts.into_iter().filter(|l| l.layer.always_shown() || l.watched).map(|l| l.health).collect()
+    let mut layers: Vec<LayerHealth> =
+        verdicts.into_iter().filter(|l| l.layer.always_shown() || l.watched).map(|l| l.health).collect();
+    // A failing layer names what it affects downstream (the blast radius).
+    let impacts = super::impact::impacts(&layers, s);
+    for layer in &mut layers {
+        if let Some(downstream) = super::impact::downstream_of(&impacts, layer.layer) {
+            layer.reason = format!("{} · downstream: {downstream}", layer.reason);
+        }
+    }
+    layers
 }
 
 type Verdict = (Health, String, Vec<KeyNumber>);
@@ -91,7 +103,7 @@ fn judge<T>(layer: Layer, reading: &Reading<T>, f: impl FnOnce(&T) -> Verdict) -
     let (health, reason, numbers) = match reading {
         Reading::Ready { data } => f(data),
         Reading::Unavailable { reason } => (Health::Unknown, reason.clone(), Vec::new()),
-        Reading::NotWatched => (Health::Unknown, "not part of this platform's profile".into(), Vec::new()),
+        Reading::NotWatched => (Health::Unknown, NOT_IN_PROFILE.into(), Vec::new()),
     };
     let watched = !matches!(reading, Reading::NotWatched);
     Judged { layer, watched, health: LayerHealth { layer, health, reason, numbers } }

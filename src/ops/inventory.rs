@@ -89,7 +89,7 @@ fn ready<T>(reading: &Reading<T>) -> Result<&T, String> {
     match reading {
         Reading::Ready { data } => Ok(data),
         Reading::Unavailable { reason } => Err(reason.clone()),
-        Reading::NotWatched => Err("not part of this platform's profile".into()),
+        Reading::NotWatched => Err(super::health::NOT_IN_PROFILE.into()),
     }
 }
 

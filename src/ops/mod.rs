@@ -9,6 +9,7 @@ pub mod format;
 pub mod glue;
 pub mod grants;
 pub mod health;
+pub mod impact;
 pub mod inventory;
 pub mod kinesis;
 pub mod metrics;
@@ -18,6 +19,7 @@ pub mod refusal;
 pub mod rerun;
 pub mod reshard;
 pub mod results;
+pub mod runbook;
 pub mod shard_map;
 #[cfg(test)]
 mod tests_athena_readonly;

@@ -34,9 +34,88 @@ const WRITES: &[Activity] = &[
     ("alice.ops", "kinesis.amazonaws.com", "AddTagsToStream", Resource::Stream, false),
 ];
 
+/// The user agent each of the sandbox's users calls with, as CloudTrail records it: lakeops
+/// the AWS SDK for Rust's with its app name (what `aws::client` sends), the deploy pipeline the
+/// AWS CLI, scripts and bots other SDKs, AWS services their own name, people the console.
+pub fn user_agent(user: &str, source: &str, name: &str) -> String {
+    let service = source.strip_suffix(".amazonaws.com");
+    match user {
+        "lakeops" => lakeops_agent(service),
+        "ci-deployer" => format!(
+            "aws-cli/2.27.41 md/awscrt#0.26.1 ua/2.1 os/linux#6.8.0-1029-aws md/arch#x86_64 lang/python#3.13.4 \
+             md/pyimpl#CPython m/E,b cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.24 md/prompt#off \
+             md/command#{}.{}",
+            service.unwrap_or(source),
+            kebab(name)
+        ),
+        "bob.data" | "airflow-scheduler" | "secrets-rotation" => {
+            "Boto3/1.39.3 md/Botocore#1.39.3 ua/2.1 os/linux#6.1.141 md/arch#x86_64 lang/python#3.12.11 \
+             md/pyimpl#CPython m/b,Z cfg/retry-mode#legacy Botocore/1.39.3"
+                .to_string()
+        }
+        "grafana" => "aws-sdk-go/1.55.7 (go1.24.4; linux; amd64) Grafana/12.0.2".to_string(),
+        "analytics-bot" | "bi-dashboard" => format!(
+            "aws-sdk-js/3.840.0 ua/2.1 os/linux#6.1.141 lang/js md/nodejs#22.17.0 api/{}#3.840.0 m/N,E,e",
+            service.unwrap_or(source)
+        ),
+        "cloudformation" => "cloudformation.amazonaws.com".to_string(),
+        service_principal if service_principal.ends_with(".amazonaws.com") => service_principal.to_string(),
+        _ => "AWS Internal".to_string(),
+    }
+}
+
+/// The Rust SDK's user agent with lakeops' app name (aws-runtime's `AwsUserAgent`), for a call
+/// to `service` (the event source's first label; lakeops' own sandbox events have none).
+fn lakeops_agent(service: Option<&str>) -> String {
+    let api = match service {
+        Some(host) => format!(" api/{}/{}", sdk_service_id(host), SDK_SERVICE_VERSION),
+        None => String::new(),
+    };
+    format!(
+        "aws-sdk-rust/1.7.0 ua/2.1{api} os/linux lang/rust/1.95.0 m/E,N,P,g md/http#hyper-1.x app/{}",
+        crate::ops::audit::APP_NAME
+    )
+}
+
+/// A version of the service crates lakeops builds with (each has its own; one stands for all).
+const SDK_SERVICE_VERSION: &str = "1.130.0";
+
+/// The service id the Rust SDK writes after `api/` for an event source's first label.
+fn sdk_service_id(host: &str) -> &str {
+    match host {
+        "states" => "sfn",
+        "elasticmapreduce" => "emr",
+        "emr-serverless" => "emrserverless",
+        "dms" => "databasemigrationservice",
+        "monitoring" => "cloudwatch",
+        "logs" => "cloudwatchlogs",
+        "es" => "opensearch",
+        other => other,
+    }
+}
+
+/// `UpdateFunctionCode` → `update-function-code`, as the AWS CLI names its commands.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 impl SimState {
-    /// Appends one CloudTrail event at the current simulated time.
+    /// Appends one CloudTrail event at the current simulated time, with the user agent `user`
+    /// calls with (`user_agent`): lakeops' calls carry the Rust SDK's with `app/lakeops`.
     pub fn record(&mut self, user: &str, source: &str, name: &str, resource: &str, read_only: bool) {
+        let agent = user_agent(user, source, name);
+        self.record_as(user, &agent, source, name, resource, read_only);
+    }
+
+    /// `record` with the caller's user agent given.
+    pub fn record_as(&mut self, user: &str, agent: &str, source: &str, name: &str, resource: &str, read_only: bool) {
         self.trail.push_back(TrailEvent {
             time_ms: self.now_ms,
             user: user.into(),
@@ -44,6 +123,7 @@ impl SimState {
             name: name.into(),
             resource: resource.into(),
             read_only,
+            user_agent: Some(agent.into()),
         });
         while self.trail.len() > TRAIL_KEPT {
             self.trail.pop_front();
@@ -158,4 +238,48 @@ pub fn initial_alarms(stack: &str, now_ms: i64) -> Vec<AlarmState> {
         since_ms: now_ms,
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::audit::made_by_lakeops;
+
+    #[test]
+    fn lakeops_calls_with_the_rust_sdks_agent_and_no_one_else_says_lakeops() {
+        let agent = user_agent("lakeops", "kinesis.amazonaws.com", "UpdateShardCount");
+        assert_eq!(
+            agent,
+            "aws-sdk-rust/1.7.0 ua/2.1 api/kinesis/1.130.0 os/linux lang/rust/1.95.0 m/E,N,P,g md/http#hyper-1.x app/lakeops"
+        );
+        assert!(made_by_lakeops(&agent));
+        assert!(made_by_lakeops(&user_agent("lakeops", "lakeops.sandbox", "FaultOn")));
+        assert!(user_agent("lakeops", "states.amazonaws.com", "StartExecution").contains(" api/sfn/"));
+        let cli = user_agent("ci-deployer", "lambda.amazonaws.com", "UpdateFunctionCode");
+        assert!(cli.starts_with("aws-cli/2.") && cli.ends_with(" md/command#lambda.update-function-code"), "{cli}");
+        let others = ["alice.ops", "ci-deployer", "bob.data", "grafana", "analytics-bot", "bi-dashboard", "carol.ops"]
+            .into_iter()
+            .chain(["dave.sec", "secrets-rotation", "marketing-ops", "airflow-scheduler", "cloudformation"])
+            .chain(["glue.amazonaws.com", "states.amazonaws.com"]);
+        for user in others {
+            let agent = user_agent(user, "glue.amazonaws.com", "UpdateJob");
+            assert!(!made_by_lakeops(&agent), "{user}: {agent}");
+        }
+        assert_eq!(user_agent("alice.ops", "kinesis.amazonaws.com", "AddTagsToStream"), "AWS Internal");
+    }
+
+    /// State saved before events kept their user agent reads each user's usual one.
+    #[test]
+    fn events_saved_without_a_user_agent_read_the_users_usual_one() {
+        let saved = r#"{"time_ms":1773993600000,"user":"lakeops","source":"kinesis.amazonaws.com",
+            "name":"UpdateShardCount","resource":"clickstream-events","read_only":false}"#;
+        let event: TrailEvent = serde_json::from_str(saved).expect("old state reads");
+        assert_eq!(event.user_agent, None);
+        let audit = event.to_audit_event();
+        assert!(audit.by_lakeops);
+        let record: serde_json::Value = serde_json::from_str(audit.event_json.as_deref().unwrap()).unwrap();
+        assert!(record["userAgent"].as_str().unwrap().ends_with(" app/lakeops"), "{record}");
+        let deploy = TrailEvent { user: "ci-deployer".into(), name: "UpdateFunctionCode".into(), ..event };
+        assert!(!deploy.to_audit_event().by_lakeops);
+    }
 }

@@ -162,16 +162,10 @@ impl Sandbox {
         Ok(Applied::Done)
     }
 
+    /// The fault's own cause is what CloudTrail records (see `set_fault`); that lakeops turned it
+    /// on is lakeops' journal's to say, not CloudTrail's.
     fn fault(&self, fault: Fault, on: bool) -> Result<Applied, PlatformError> {
-        let changed = self.changing(|state| {
-            let changed = state.set_fault(fault, on);
-            if changed {
-                let target = format!("{} ({})", state.stream.name, fault.name());
-                let event = if on { "FaultOn" } else { "FaultOff" };
-                state.record("lakeops", "lakeops.sandbox", event, &target, false);
-            }
-            changed
-        })?;
+        let changed = self.changing(|state| state.set_fault(fault, on))?;
         let verb = if on { "on" } else { "off" };
         Ok(if changed { Applied::Done } else { Applied::Answer(format!("it was already {verb}")) })
     }

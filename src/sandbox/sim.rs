@@ -249,58 +249,59 @@ impl SimState {
         if on && !present {
             self.faults.push(fault);
             self.fault_spans.push(FaultSpan { fault, from_ms: self.now_ms, until_ms: None });
-            // The change an incident usually starts from, so CloudTrail answers "who changed what".
+            // The change the incident starts from, recorded as CloudTrail records it: the operator
+            // rehearses finding the real cause, not a marker saying which fault was turned on.
             let cause = match fault {
                 Fault::ConsumerErrors => {
-                    Some(("ci-deployer", "lambda.amazonaws.com", "UpdateFunctionCode", self.lambda.function.clone()))
+                    ("ci-deployer", "lambda.amazonaws.com", "UpdateFunctionCode", self.lambda.function.clone())
                 }
-                Fault::EtlFailure => Some(("bob.data", "glue.amazonaws.com", "UpdateJob", self.glue.job.clone())),
-                Fault::WarehouseLoad => Some((
-                    "bi-dashboard",
-                    "redshift-serverless.amazonaws.com",
-                    "UpdateWorkgroup",
-                    self.redshift.name.clone(),
-                )),
-                Fault::WorkflowFailure => Some(("bob.data", "glue.amazonaws.com", "UpdateJob", self.glue.job.clone())),
+                Fault::EtlFailure => ("bob.data", "glue.amazonaws.com", "UpdateJob", self.glue.job.clone()),
+                Fault::WarehouseLoad => {
+                    ("bi-dashboard", "redshift-serverless.amazonaws.com", "UpdateWorkgroup", self.redshift.name.clone())
+                }
+                Fault::WorkflowFailure => ("bob.data", "glue.amazonaws.com", "UpdateJob", self.glue.job.clone()),
                 // A core group moved to smaller instances: executors no longer fit.
-                Fault::SparkOom => Some((
-                    "carol.ops",
-                    "elasticmapreduce.amazonaws.com",
-                    "ModifyInstanceGroups",
-                    self.emr.cluster_id.clone(),
-                )),
+                Fault::SparkOom => {
+                    ("carol.ops", "elasticmapreduce.amazonaws.com", "ModifyInstanceGroups", self.emr.cluster_id.clone())
+                }
                 // The producer's deploy that dropped the field.
                 Fault::BadRecords => {
-                    Some(("ci-deployer", "lambda.amazonaws.com", "UpdateFunctionCode", "clickstream-producer".into()))
+                    ("ci-deployer", "lambda.amazonaws.com", "UpdateFunctionCode", "clickstream-producer".into())
                 }
                 // The security team tightened the raw bucket's policy and left Firehose's role out.
                 Fault::FirehoseStale => {
-                    Some(("dave.sec", "s3.amazonaws.com", "PutBucketPolicy", self.lake.raw_bucket.clone()))
+                    ("dave.sec", "s3.amazonaws.com", "PutBucketPolicy", self.lake.raw_bucket.clone())
                 }
                 // A data node taken out to save money: its primary shards have no replica left.
                 Fault::OpensearchRed => {
-                    Some(("carol.ops", "es.amazonaws.com", "UpdateDomainConfig", "clickstream-logs".into()))
+                    ("carol.ops", "es.amazonaws.com", "UpdateDomainConfig", "clickstream-logs".into())
                 }
                 // The sessionizer's deploy that made each message slower to handle.
                 Fault::KafkaLag => {
-                    Some(("ci-deployer", "ecs.amazonaws.com", "UpdateService", "clickstream-sessionizer".into()))
+                    ("ci-deployer", "ecs.amazonaws.com", "UpdateService", "clickstream-sessionizer".into())
                 }
                 // The source database's password rotated, the DMS endpoint not updated.
-                Fault::DmsStopped => Some((
-                    "secrets-rotation",
-                    "secretsmanager.amazonaws.com",
-                    "RotateSecret",
-                    "orders-db/dms_reader".into(),
-                )),
+                Fault::DmsStopped => {
+                    ("secrets-rotation", "secretsmanager.amazonaws.com", "RotateSecret", "orders-db/dms_reader".into())
+                }
                 // A policy cleanup that detached QuickSight's Athena access.
                 Fault::SpiceRefreshFailed => {
-                    Some(("dave.sec", "iam.amazonaws.com", "DetachRolePolicy", "aws-quicksight-service-role-v0".into()))
+                    ("dave.sec", "iam.amazonaws.com", "DetachRolePolicy", "aws-quicksight-service-role-v0".into())
                 }
-                Fault::HotKey | Fault::TrafficSpike => None,
+                // The producer's deploy that keyed every event by its tenant.
+                Fault::HotKey => {
+                    ("ci-deployer", "lambda.amazonaws.com", "UpdateFunctionCode", "clickstream-producer".into())
+                }
+                // The producers' fleet scaled out for a campaign.
+                Fault::TrafficSpike => (
+                    "marketing-ops",
+                    "autoscaling.amazonaws.com",
+                    "UpdateAutoScalingGroup",
+                    "clickstream-producers".into(),
+                ),
             };
-            if let Some((user, source, name, resource)) = cause {
-                self.record(user, source, name, &resource, false);
-            }
+            let (user, source, name, resource) = cause;
+            self.record(user, source, name, &resource, false);
         } else if !on && present {
             self.faults.retain(|f| *f != fault);
             for span in self.fault_spans.iter_mut().filter(|s| s.fault == fault && s.until_ms.is_none()) {

@@ -184,6 +184,8 @@ impl SimState {
 impl TrailEvent {
     /// The event as CloudTrail's LookupEvents would return it.
     pub fn to_audit_event(&self) -> AuditEvent {
+        let agent =
+            self.user_agent.clone().unwrap_or_else(|| super::audit::user_agent(&self.user, &self.source, &self.name));
         let json = serde_json::json!({
             "eventVersion": "1.09",
             "userIdentity": {"type": "IAMUser", "userName": self.user},
@@ -191,6 +193,7 @@ impl TrailEvent {
             "eventSource": self.source,
             "eventName": self.name,
             "awsRegion": "sandbox",
+            "userAgent": agent,
             "readOnly": self.read_only,
             "requestParameters": {"resourceName": self.resource},
         });
@@ -204,6 +207,7 @@ impl TrailEvent {
             error_code: None,
             event_json: Some(json.to_string()),
             from_journal: false,
+            by_lakeops: crate::ops::audit::made_by_lakeops(&agent),
         }
     }
 }

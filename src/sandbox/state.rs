@@ -277,6 +277,10 @@ pub struct TrailEvent {
     pub name: String,
     pub resource: String,
     pub read_only: bool,
+    /// The caller's user agent as CloudTrail records it (`userAgent`); state saved before it
+    /// was kept has none, and reads the user's usual one.
+    #[serde(default)]
+    pub user_agent: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

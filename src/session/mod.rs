@@ -10,6 +10,7 @@ pub mod glue;
 pub mod output;
 pub mod query;
 pub mod reshard;
+pub mod runbook;
 pub mod stack;
 
 use std::sync::Arc;

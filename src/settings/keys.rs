@@ -133,7 +133,7 @@ fn check_table(table: &toml::Table, prefix: &str, origin: &str, typed: bool) -> 
     Ok(())
 }
 
-fn article(type_name: &str) -> String {
+pub(super) fn article(type_name: &str) -> String {
     match type_name {
         "integer" => "an integer".into(),
         "array" => "an array".into(),

@@ -11,6 +11,7 @@ mod model;
 mod naming;
 pub mod paths;
 pub mod profile;
+pub mod runbooks;
 pub mod theme;
 mod validate;
 
@@ -19,6 +20,7 @@ pub use keys::known_keys;
 pub use model::*;
 pub use naming::provisioning_name_problem;
 pub use paths::Paths;
+pub use runbooks::{RunbookRef, RunbookTarget};
 pub use theme::Theme;
 
 use config::{Config, ConfigError, FileFormat};
@@ -46,6 +48,8 @@ pub struct Loaded {
     pub profile_origin: String,
     /// `[keys]`, as the files set it (the console checks the names against its key table).
     pub keys: Vec<KeyOverride>,
+    /// `[runbooks]`, as the files set it (a later file's entry for a name replaces an earlier one's).
+    pub runbooks: Vec<RunbookRef>,
 }
 
 /// One setting of `[keys]`: a command's keys, everywhere (`view` none) or in one view, and the
@@ -62,12 +66,13 @@ struct Layer {
     origin: String,
     table: toml::Table,
     keys: Vec<KeyOverride>,
+    runbooks: Vec<RunbookRef>,
 }
 
 /// Loads every layer. `env` is the process environment (passed in so tests can vary it).
 pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> Result<Loaded, SettingsError> {
     let mut layers: Vec<Layer> = Vec::new();
-    layers.push(parse_layer("built-in defaults", DEFAULTS)?);
+    layers.push(parse_layer("built-in defaults", DEFAULTS, None)?);
 
     let user_config = paths.config_file();
     if user_config.is_file() {
@@ -75,12 +80,12 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
         let text = std::fs::read_to_string(&user_config).map_err(|e| {
             SettingsError::new(origin.clone(), None, format!("cannot read: {}", profile::io_reason(&e)))
         })?;
-        layers.push(parse_layer(&origin, &text)?);
+        layers.push(parse_layer(&origin, &text, Some(&paths.config_dir))?);
     }
 
     let profile_name = overrides.profile.clone().unwrap_or_else(|| "sandbox".to_string());
     let source = profile::resolve(&profile_name, paths)?;
-    layers.push(parse_layer(&source.origin, &source.text)?);
+    layers.push(parse_layer(&source.origin, &source.text, source.dir.as_deref())?);
 
     let env_layer = env_layer(env)?;
     let flag_layer = flag_layer(overrides);
@@ -112,20 +117,29 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
 
     let theme_name = settings.console.theme.clone();
     let theme = theme::resolve(&theme_name, paths, &origin_of("console.theme", &layers))?;
+    // A later file's runbook for a name replaces an earlier one's.
+    let mut runbooks: Vec<RunbookRef> = Vec::new();
+    for r in layers.iter_mut().flat_map(|l| std::mem::take(&mut l.runbooks)) {
+        runbooks.retain(|k| k.key != r.key);
+        runbooks.push(r);
+    }
     // A later file's key for a command replaces an earlier one's.
     let mut keys: Vec<KeyOverride> = Vec::new();
     for o in layers.into_iter().flat_map(|l| l.keys) {
         keys.retain(|k| (&k.view, &k.command) != (&o.view, &o.command));
         keys.push(o);
     }
-    Ok(Loaded { settings, theme, profile: source.name, profile_origin: source.origin, keys })
+    Ok(Loaded { settings, theme, profile: source.name, profile_origin: source.origin, keys, runbooks })
 }
 
-fn parse_layer(origin: &str, text: &str) -> Result<Layer, SettingsError> {
+/// One file's table, with `[keys]` and `[runbooks]` taken out; `dir` is the directory its relative
+/// runbook paths are read against.
+fn parse_layer(origin: &str, text: &str, dir: Option<&std::path::Path>) -> Result<Layer, SettingsError> {
     let mut table: toml::Table = text.parse().map_err(|e| theme::toml_error(origin, text, &e))?;
     let keys = take_keys(&mut table, origin)?;
+    let runbooks = runbooks::take(&mut table, origin, dir)?;
     keys::check_known(&table, origin, true)?;
-    Ok(Layer { origin: origin.to_string(), table, keys })
+    Ok(Layer { origin: origin.to_string(), table, keys, runbooks })
 }
 
 /// Takes `[keys]` out of a file's table: `command = "key"` or `["key", …]`, or a table of those
@@ -185,11 +199,20 @@ fn env_layer(env: &[(String, String)]) -> Result<Layer, SettingsError> {
                 "keys are set in config.toml or a profile ([keys]), not in the environment",
             ));
         }
+        if key.split('.').next() == Some("runbooks") {
+            // Alarm names have dashes, and a relative path needs a file to be relative to.
+            let origin = format!("environment variable {name}");
+            return Err(SettingsError::new(
+                origin,
+                Some("runbooks"),
+                "runbooks are set in config.toml or a profile ([runbooks]), not in the environment",
+            ));
+        }
         insert_dotted(&mut table, &key, toml::Value::String(value.clone()));
         // Environment values are text; the config crate parses them, so only keys are checked here.
         keys::check_known(&table, &format!("environment variable {name}"), false)?;
     }
-    Ok(Layer { origin: "environment".into(), table, keys: Vec::new() })
+    Ok(Layer { origin: "environment".into(), table, keys: Vec::new(), runbooks: Vec::new() })
 }
 
 fn flag_layer(o: &Overrides) -> Layer {
@@ -209,7 +232,7 @@ fn flag_layer(o: &Overrides) -> Layer {
     if let Some(speed) = o.speed {
         insert_dotted(&mut table, "sandbox.speed", speed.into());
     }
-    Layer { origin: "command line".into(), table, keys: Vec::new() }
+    Layer { origin: "command line".into(), table, keys: Vec::new(), runbooks: Vec::new() }
 }
 
 fn insert_dotted(table: &mut toml::Table, key: &str, value: toml::Value) {

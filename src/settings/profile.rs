@@ -20,6 +20,8 @@ pub struct ProfileSource {
     /// A file path, or `built-in profile NAME`.
     pub origin: String,
     pub text: String,
+    /// The directory of the profile's file (none for a built-in): what its relative paths mean.
+    pub dir: Option<PathBuf>,
 }
 
 /// One line of `lakeops profiles`.
@@ -44,6 +46,7 @@ pub fn resolve(name_or_path: &str, paths: &Paths) -> Result<ProfileSource, Setti
             name: name.to_string(),
             origin: format!("built-in profile {name}"),
             text: text.to_string(),
+            dir: None,
         });
     }
     let names: Vec<String> = list(paths).into_iter().map(|e| e.name).collect();
@@ -68,7 +71,8 @@ fn read(path: &Path, shown: &str) -> Result<ProfileSource, SettingsError> {
         SettingsError::new(origin.clone(), None, format!("cannot read the profile {shown:?}: {}", io_reason(&e)))
     })?;
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| shown.to_string());
-    Ok(ProfileSource { name, origin, text })
+    let dir = Some(path.parent().map(Path::to_path_buf).unwrap_or_default());
+    Ok(ProfileSource { name, origin, text, dir })
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {

@@ -4,14 +4,16 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, dim, panel};
-use crate::app::{audit, layout, App};
+use super::{base, clip, dim, panel};
+use crate::app::alarms::{self, LineKind};
+use crate::app::{audit, layout, App, Command};
 use crate::model::text::sanitize;
-use crate::model::{AlarmStatus, Reading};
+use crate::model::{Alarm, AlarmStatus, Reading};
 use crate::ops::format::{ago, millis, thousands};
+use crate::ops::runbook::{Content, Match};
 use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -27,7 +29,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     draw_queues(data, theme, frame, top);
     let now = audit::reference_time(app);
-    let rows = crate::app::alarms::visible(app);
+    let rows = alarms::visible(app);
     let cursor = &app.alarms_cursor;
     let firing = data.firing().count();
     let filter =
@@ -73,8 +75,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
 
+    let (alarm_area, runbook_area) = layout::alarm_detail_split(detail);
     let Some(alarm) = rows.get(cursor.selected) else {
-        frame.render_widget(panel(theme, " alarm "), detail);
+        frame.render_widget(panel(theme, " alarm "), alarm_area);
+        frame.render_widget(panel(theme, " Runbook "), runbook_area);
         return;
     };
     let since = alarm.since.map(|t| format!(" since {} UTC", t.format("%Y-%m-%d %H:%M:%S"))).unwrap_or_default();
@@ -84,7 +88,122 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Line::styled(sanitize(&alarm.reason), base(theme)),
     ];
     let title = format!(" {} ", sanitize(&alarm.name));
-    frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }).block(panel(theme, title)), detail);
+    frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }).block(panel(theme, title)), alarm_area);
+    draw_runbook(app, alarm, theme, frame, runbook_area);
+    if let Some(scroll) = app.alarms.reading {
+        draw_reader(app, alarm, scroll, theme, frame, area);
+    }
+}
+
+/// The selected alarm's runbook, its first lines and the commands it suggests; or how to add one.
+fn draw_runbook(app: &App, alarm: &Alarm, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(2) as usize;
+    let room = area.height.saturating_sub(2) as usize;
+    let Some(found) = alarms::runbook_of(&app.runbooks, alarm) else {
+        let lines = vec![
+            Line::styled("no runbook: add one under [runbooks] in the profile", base(theme)),
+            Line::styled(format!("as {} (docs/runbooks.md)", alarms::runbook_keys(app, alarm)), dim(theme)),
+        ];
+        let block = panel(theme, " Runbook ");
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
+        return;
+    };
+    let runbook = found.runbook;
+    let title = match found.by {
+        Match::Layer(layer) => format!(" {} layer's runbook · {} ", layer.title(), runbook.location),
+        _ => format!(" Runbook · {} ", runbook.location),
+    };
+    let open = app.key(Command::Open);
+    let copy = app.key(Command::CopyCommand);
+    let accent = Style::new().fg(theme.accent).bg(theme.background);
+    let mut lines: Vec<Line> = Vec::new();
+    match &runbook.content {
+        Content::Text(text) => {
+            let shown = runbook.commands.len().min(room.saturating_sub(2).min(3));
+            let next = alarms::next_command(app, &alarm.name, runbook.commands.len());
+            let mut fenced = false;
+            let prose = text.lines().filter(|l| {
+                let fence = l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~");
+                let inside = fenced || fence;
+                fenced ^= fence;
+                !inside && !l.trim().is_empty()
+            });
+            let text_room = room.saturating_sub(shown + 1);
+            let mut prose = prose.flat_map(|l| alarms::wrap(&alarms::plain(l.trim_start_matches('#').trim()), width));
+            let mut shown_prose: Vec<String> = prose.by_ref().take(text_room).collect();
+            // More than fits: the last line says so.
+            if let (Some(last), Some(_)) = (shown_prose.last_mut(), prose.next()) {
+                *last = clip(&format!("{last} …"), width);
+            }
+            for (i, line) in shown_prose.into_iter().enumerate() {
+                let style = if i == 0 { base(theme).add_modifier(Modifier::BOLD) } else { base(theme) };
+                lines.push(Line::styled(line, style));
+            }
+            for (i, command) in runbook.commands.iter().enumerate().take(shown) {
+                let mark = if i == next { "▸ " } else { "  " };
+                lines.push(Line::styled(clip(&format!("{mark}{command}"), width), accent));
+            }
+            let more = runbook.commands.len().saturating_sub(shown);
+            let more = if more > 0 { format!(" (+{more} more)") } else { String::new() };
+            let keys = if runbook.commands.is_empty() {
+                format!("{open} reads it all · it suggests no lakeops command")
+            } else {
+                format!("{open} reads all · {copy} copies ▸ for a shell{more}")
+            };
+            lines.push(Line::styled(clip(&keys, width), dim(theme)));
+        }
+        Content::Url(url) => {
+            lines.push(Line::styled("a web page:", base(theme)));
+            lines.push(Line::styled(clip(url, width), accent));
+            lines.push(Line::styled(format!("open it in a browser · {copy} copies the address"), dim(theme)));
+        }
+        Content::Unreadable(problem) => {
+            lines.push(Line::styled("the runbook cannot be read:", Style::new().fg(theme.warn).bg(theme.background)));
+            lines.extend(alarms::wrap(problem, width).into_iter().map(|l| Line::styled(l, base(theme))));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).block(panel(theme, title)), area);
+}
+
+/// The runbook in full over the view, scrolled to `scroll`, with its keys at the foot.
+fn draw_reader(app: &App, alarm: &Alarm, scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(found) = alarms::runbook_of(&app.runbooks, alarm) else { return };
+    let (width, height) = layout::runbook_text_size(area);
+    let lines = alarms::reader_lines(app, width);
+    let height = height as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(height));
+    let last = (scroll + height).min(lines.len());
+    let accent = Style::new().fg(theme.accent).bg(theme.background);
+    let mut shown: Vec<Line> = lines[scroll..last]
+        .iter()
+        .map(|(kind, text)| {
+            let style = match kind {
+                LineKind::Heading => Style::new().fg(theme.title).bg(theme.background).add_modifier(Modifier::BOLD),
+                LineKind::Code => accent,
+                LineKind::Text => base(theme),
+            };
+            Line::styled(text.clone(), style)
+        })
+        .collect();
+    shown.resize(height, Line::raw(""));
+    let count = found.runbook.commands.len();
+    let copy = if count > 0 {
+        let next = alarms::next_command(app, &alarm.name, count);
+        format!(" · {} copies command {} of {count} (OSC 52)", app.key(Command::CopyCommand), next + 1)
+    } else {
+        String::new()
+    };
+    let keys =
+        format!("{} closes · {} {} scroll{copy}", app.key(Command::Back), app.key(Command::Down), app.key(Command::Up));
+    shown.push(Line::styled(clip(&keys, width as usize), dim(theme)));
+    let position = if lines.len() > height {
+        format!(" — lines {}–{last} of {}", scroll + 1, lines.len())
+    } else {
+        String::new()
+    };
+    let title = format!(" Runbook for {} · {}{position} ", sanitize(&alarm.name), found.runbook.location);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(shown).block(panel(theme, title)).style(base(theme)), area);
 }
 
 fn draw_queues(data: &AlarmStatus, theme: &Theme, frame: &mut Frame, area: Rect) {

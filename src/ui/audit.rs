@@ -1,5 +1,5 @@
 //! `:audit`: who changed what — CloudTrail events with lakeops' journal merged in, writes
-//! highlighted, the selected event's record below.
+//! highlighted, changes made through lakeops (by anyone) marked, the selected event's record below.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -19,7 +19,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = audit::visible(app);
     let [list, detail] = Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
     let writes = app.key(Command::WritesOnly);
-    let scope = if view.writes_only { format!("writes only ({writes})") } else { format!("all events ({writes})") };
+    let scope = if view.lakeops_only {
+        format!("lakeops' changes ({})", app.key(Command::LakeopsOnly))
+    } else if view.writes_only {
+        format!("writes only ({writes})")
+    } else {
+        format!("all events ({writes})")
+    };
     let filter = if view.cursor.filter.is_empty() {
         String::new()
     } else {
@@ -42,7 +48,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     for (i, e) in rows.iter().enumerate().skip(view.cursor.offset).take(page.max(1)) {
         let (mark, color) = match audit_mark(e) {
             Mark::Error(code) => (format!("✖ {}", sanitize(&code)), theme.critical),
-            Mark::Journal => ("◆ lakeops".to_string(), theme.accent),
+            Mark::Journal | Mark::Lakeops => ("◆ lakeops".to_string(), theme.accent),
             Mark::Write => ("● write".to_string(), theme.warn),
             Mark::Read => (String::new(), theme.text),
         };

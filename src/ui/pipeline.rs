@@ -118,7 +118,40 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         "bottom row: beside the pipeline (Kafka, sources and Firehose land in the raw zone) · ● OK ▲ WARN ✖ CRIT ○ UNKNOWN"
     };
-    frame.render_widget(Paragraph::new(legend).style(dim(theme)), Rect { height: 1, ..rows[6] });
+    // Below the diagram: what each failing layer affects downstream, then the legend.
+    let spare = rows[6];
+    let radius = blast_radius(app, snapshot, theme);
+    let shown = (radius.len() as u16).min(spare.height.saturating_sub(1));
+    frame.render_widget(Paragraph::new(radius).style(base(theme)), Rect { height: shown, ..spare });
+    let legend_at = Rect { y: spare.y + shown, height: 1.min(spare.height.saturating_sub(shown)), ..spare };
+    frame.render_widget(Paragraph::new(legend).style(dim(theme)), legend_at);
+}
+
+/// One line a failing layer, the path to what it affects, then what each affected part is.
+fn blast_radius<'a>(app: &App, snapshot: &PlatformSnapshot, theme: &Theme) -> Vec<Line<'a>> {
+    let impacts = crate::ops::impact::impacts(&app.layers, snapshot);
+    let mut causes: Vec<(Layer, Health)> = Vec::new();
+    for i in &impacts {
+        if !causes.iter().any(|(l, _)| *l == i.caused_by) {
+            causes.push((i.caused_by, i.cause_health));
+        }
+    }
+    let mut lines = Vec::new();
+    // Every failing layer's line first; what each part hit is, for the first (the most upstream).
+    let first = causes.first().map(|(l, _)| *l);
+    for (cause, health) in causes.iter().copied() {
+        let hit: Vec<&crate::ops::impact::Impact> = impacts.iter().filter(|i| i.caused_by == cause).collect();
+        let names: Vec<&str> = hit.iter().map(|i| i.layer.title()).collect();
+        let color = Style::new().fg(health_color(theme, health)).add_modifier(Modifier::BOLD);
+        lines.push(Line::from(vec![
+            ratatui::text::Span::styled(format!("{} {} ", health_mark(health), cause.title()), color),
+            ratatui::text::Span::raw(format!("affects downstream: {}", names.join(", "))),
+        ]));
+    }
+    for i in impacts.iter().filter(|i| Some(i.caused_by) == first) {
+        lines.push(Line::styled(format!("    {}: {}", i.layer.title(), sanitize(&i.affected)), dim(theme)));
+    }
+    lines
 }
 
 /// A box for a layer the profile adds, from its overview verdict: its first numbers, its reason.

@@ -185,6 +185,27 @@ pub fn operations() -> Vec<String> {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("the front's operations: {e}: {answer}"))
 }
 
+/// A request the front noted: its operation, its User-Agent and the access key it was signed with.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct NotedRequest {
+    pub operation: String,
+    pub user_agent: String,
+    pub access_key: String,
+}
+
+/// Every request this test process's moto was asked for so far, in order (`operations` with
+/// each one's User-Agent and access key).
+pub fn requests() -> Vec<NotedRequest> {
+    let answer = moto_http("GET /_lakeops/requests HTTP/1.1\r\n", "");
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("[]");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("the front's requests: {e}: {answer}"))
+}
+
+/// Credentials with an access key of the caller's own, to find its requests among the others.
+pub fn credentials_keyed(access_key: &str) -> aws_sdk_kinesis::config::Credentials {
+    aws_sdk_kinesis::config::Credentials::new(access_key, "testing", None, None, "lakeops-tests")
+}
+
 /// How the front fails a request (`moto_front.py`'s `/_lakeops/fail`).
 #[derive(Debug, Clone, Copy)]
 pub enum LostAnswer {

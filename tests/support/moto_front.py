@@ -16,7 +16,10 @@ REST-JSON): botocore reads either, the Rust SDK neither. For those services (`RE
 retypes the answer's timestamps from botocore's model of the operation.
 
 Every AWS operation it is asked for is noted, in order, and `GET /_lakeops/operations` answers
-the list as JSON: the write-gate tests count the changes that reach moto.
+the list as JSON: the write-gate tests count the changes that reach moto. `GET
+/_lakeops/requests` answers each noted request with its User-Agent and the access key it was
+signed with ({"operation", "user_agent", "access_key"}): a test signs with a key of its own to
+find its requests, and checks lakeops' app name is in them.
 
 `POST /_lakeops/fail` with {"operation": "UpdateShardCount", "contains": "orders-1",
 "how": "500" | "drop", "forward": true, "times": 1} makes the next matching requests (the
@@ -221,6 +224,7 @@ class Ledger:
     def __init__(self):
         self.lock = threading.Lock()
         self.operations = []
+        self.requests = []
 
     def note(self, environ):
         """Names the operation of a request, leaving its body readable for moto."""
@@ -239,15 +243,27 @@ class Ledger:
                 if pair.startswith("Action="):
                     operation = pair[len("Action="):]
         if operation:
+            request = {
+                "operation": operation,
+                "user_agent": environ.get("HTTP_USER_AGENT", ""),
+                "access_key": _access_key(environ),
+            }
             with self.lock:
                 self.operations.append(operation)
+                self.requests.append(request)
         return operation
 
-    def answer(self, start_response):
+    def answer(self, start_response, requests=False):
         with self.lock:
-            body = json.dumps(self.operations).encode()
+            body = json.dumps(self.requests if requests else self.operations).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
+
+
+def _access_key(environ):
+    """The access key of a SigV4 Authorization header (`Credential=KEY/date/region/…`)."""
+    match = re.search(r"Credential=([^/,\s]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else ""
 
 
 class Faults:
@@ -319,6 +335,8 @@ class CborFront:
         path = environ.get("PATH_INFO", "")
         if path == "/_lakeops/operations":
             return self.ledger.answer(start_response)
+        if path == "/_lakeops/requests":
+            return self.ledger.answer(start_response, requests=True)
         if path == "/_lakeops/fail":
             return self.faults.add(environ, start_response)
         operation = None
