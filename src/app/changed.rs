@@ -38,23 +38,11 @@ pub fn changed(
             stream_detail::changed(app, effects);
         }
         Change::Glue(change) => {
-            match result {
-                Ok(applied) => {
-                    let confirmation = applied.confirmation().map(|c| format!(" ({c})")).unwrap_or_default();
-                    toast(app, ToastLevel::Info, format!("{}: {}{confirmation}", change.api_name(), applied.answer()))
-                }
-                Err(e) => report_error(app, ErrorSource::Glue, &e, at),
-            }
+            answered(app, change.api_name(), result, ErrorSource::Glue, at);
             glue::changed(app, effects);
         }
         Change::Workflow(change) => {
-            match result {
-                Ok(applied) => {
-                    let confirmation = applied.confirmation().map(|c| format!(" ({c})")).unwrap_or_default();
-                    toast(app, ToastLevel::Info, format!("{}: {}{confirmation}", change.api_name(), applied.answer()))
-                }
-                Err(e) => report_error(app, ErrorSource::Workflows, &e, at),
-            }
+            answered(app, change.api_name(), result, ErrorSource::Workflows, at);
             workflows::changed(app, effects);
         }
         Change::Emr(change) => {
@@ -65,13 +53,7 @@ pub fn changed(
             emr::changed(app, effects);
         }
         Change::Rerun(rerun) => {
-            match result {
-                Ok(applied) => {
-                    let confirmation = applied.confirmation().map(|c| format!(" ({c})")).unwrap_or_default();
-                    toast(app, ToastLevel::Info, format!("{}: {}{confirmation}", rerun.api_name(), applied.answer()))
-                }
-                Err(e) => report_error(app, ErrorSource::Rerun, &e, at),
-            }
+            answered(app, rerun.api_name(), result, ErrorSource::Rerun, at);
             super::resources::changed(app);
         }
         Change::StartQuery(_) => athena::started(app, result.map(|applied| applied.answer())),
@@ -99,5 +81,17 @@ pub fn changed(
                 report_error(app, ErrorSource::Sandbox, &e, at);
             }
         }
+    }
+}
+
+/// A change's answer in a toast (with how reading back confirmed it, when its answer was lost),
+/// or its failure in the error history under `source`.
+fn answered(app: &mut App, api: &str, result: Result<Applied, String>, source: ErrorSource, at: DateTime<Utc>) {
+    match result {
+        Ok(applied) => {
+            let confirmation = applied.confirmation().map(|c| format!(" ({c})")).unwrap_or_default();
+            toast(app, ToastLevel::Info, format!("{api}: {}{confirmation}", applied.answer()))
+        }
+        Err(e) => report_error(app, source, &e, at),
     }
 }
