@@ -21,9 +21,14 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Profile name (yours in $XDG_CONFIG_HOME/lakeops/profiles, or a built-in) or a path to a .toml file.
-    #[arg(long, global = true, value_name = "NAME|PATH", env = "LAKEOPS_PROFILE")]
+    /// Profile name (yours in $XDG_CONFIG_HOME/lakeops/profiles, or a built-in) or a path to a .toml file;
+    /// several, comma-separated (prod,staging), open the fleet overview (the console and `status` only).
+    #[arg(long, global = true, value_name = "NAME|PATH[,…]", env = "LAKEOPS_PROFILE")]
     pub profile: Option<String>,
+    /// Every profile of yours ($XDG_CONFIG_HOME/lakeops/profiles; built-ins left out) at once: the
+    /// fleet overview, or `status` of each.
+    #[arg(long, global = true)]
+    pub all: bool,
     /// Theme name (default, light, high-contrast, or yours) or a path to a .toml file.
     #[arg(long, global = true, value_name = "NAME|PATH")]
     pub theme: Option<String>,
@@ -46,6 +51,13 @@ pub enum Command {
     /// Per layer: health, the reason in words, key numbers.
     Status {
         /// Print JSON on stdout and nothing else (documented in docs/status-json.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Each freshness objective of the profile's [slo] (docs/slo.md): the dataset, its last update,
+    /// its lag, its state and the error budget left over the window. Exit 1 when one is broken.
+    Slo {
+        /// Print JSON on stdout and nothing else (documented in docs/slo.md).
         #[arg(long)]
         json: bool,
     },
@@ -547,6 +559,30 @@ fn fault_parser() -> impl clap::builder::TypedValueParser<Value = crate::sandbox
     });
     clap::builder::PossibleValuesParser::new(values)
         .try_map(|name: String| Fault::parse(&name).ok_or_else(|| format!("unknown fault {name:?}")))
+}
+
+impl Global {
+    /// The flags given on the command line that every profile takes, as arguments again (without
+    /// `--profile` and `--all`): what the fleet passes on to a profile's own console.
+    pub fn passed_on(&self) -> Vec<String> {
+        let mut flags = Vec::new();
+        if self.readonly {
+            flags.push("--readonly".to_string());
+        }
+        let valued = [
+            ("--theme", self.theme.clone()),
+            ("--region", self.region.clone()),
+            ("--endpoint-url", self.endpoint_url.clone()),
+            ("--speed", self.speed.map(|s| s.to_string())),
+        ];
+        for (flag, value) in valued {
+            if let Some(value) = value {
+                flags.push(flag.to_string());
+                flags.push(value);
+            }
+        }
+        flags
+    }
 }
 
 impl From<&Global> for crate::settings::Overrides {

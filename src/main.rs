@@ -22,6 +22,10 @@ fn main() -> ExitCode {
     // A completion script is for the shell, and written as clap makes it; everything else printed
     // here may carry text from AWS (CloudFormation's reasons, names) and is made safe first.
     let script = matches!(cli.command, Some(Command::Completions { .. }));
+    let log_problem = match fleet(&cli, &paths, log_problem) {
+        Ok(code) => return code,
+        Err(log_problem) => log_problem,
+    };
     match run(cli, &paths, log_problem) {
         Ok(out) => {
             let out = if script { out } else { sanitize_keeping_lines(&out) };
@@ -36,11 +40,107 @@ fn main() -> ExitCode {
             }
         }
         Err(failure) => {
+            // A verdict for scripts (`lakeops slo`) prints its document as on success, then fails.
+            if let Some(out) = failure.output() {
+                let _ = write_out(&sanitize_keeping_lines(out));
+            }
             tracing::warn!("exit {}: {}", failure.exit_code(), failure.message());
             eprintln!("lakeops: {}", sanitize_keeping_lines(failure.message()));
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+/// Several profiles at once (`--profile a,b`, `--all`): the fleet console, or `status` of each; any
+/// other command takes one profile. Hands `log_problem` back when the command line names one
+/// profile (or none): everything then goes on as for one.
+fn fleet(cli: &Cli, paths: &Paths, log_problem: Option<String>) -> Result<ExitCode, Option<String>> {
+    use lakeops::session::fleet;
+    // Lists that read no profile work whatever LAKEOPS_PROFILE holds.
+    if matches!(cli.command, Some(Command::Profiles | Command::Themes | Command::Completions { .. })) {
+        return Err(log_problem);
+    }
+    let names = match fleet::chosen(cli.global.profile.as_deref(), cli.global.all, paths) {
+        Ok(Some(names)) => names,
+        Ok(None) => return Err(log_problem),
+        Err(failure) => return Ok(failed(&failure)),
+    };
+    let matches = <Cli as clap::CommandFactory>::command().try_get_matches().ok();
+    let profile_given = matches.as_ref().is_some_and(|m| {
+        let given = |m: &clap::ArgMatches| m.value_source("profile") == Some(clap::parser::ValueSource::CommandLine);
+        given(m) || m.subcommand().is_some_and(|(_, sub)| given(sub))
+    });
+    if cli.global.all && profile_given {
+        return Ok(failed(&Failure::Invalid(
+            "--all reads every profile of yours: give --all or --profile, not both".into(),
+        )));
+    }
+    if cli.command.as_ref().is_some_and(|c| !matches!(c, Command::Status { .. })) {
+        let name = matches.as_ref().and_then(|m| m.subcommand_name()).unwrap_or("this command");
+        return Ok(failed(&Failure::Invalid(format!(
+            "lakeops {name} takes one profile: give it one (--profile NAME); only the console (lakeops) and \
+             `lakeops status` take several (--profile a,b or --all)"
+        ))));
+    }
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let members = fleet::load(&names, &Overrides::from(&cli.global), paths, &env);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return Ok(failed(&Failure::Platform(format!("cannot start the async runtime: {e}")))),
+    };
+    let (out, failure) = runtime.block_on(async {
+        match &cli.command {
+            Some(Command::Status { json }) => {
+                let statuses = headless::fleet::read_all(members, paths).await;
+                let out = if *json { headless::fleet::to_json(&statuses) } else { headless::fleet::to_text(&statuses) };
+                (out, headless::fleet::failure(&statuses))
+            }
+            _ => (String::new(), fleet_console(members, paths, &cli.global, log_problem).await.err()),
+        }
+    });
+    // What could be read is printed even when a profile could not be.
+    let written = match write_out(&sanitize_keeping_lines(&out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lakeops: cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
+    };
+    Ok(failure.map_or(written, |f| failed(&f)))
+}
+
+/// Says how the command failed, on stderr, and the exit code that says it.
+fn failed(failure: &Failure) -> ExitCode {
+    tracing::warn!("exit {}: {}", failure.exit_code(), failure.message());
+    eprintln!("lakeops: {}", sanitize_keeping_lines(failure.message()));
+    ExitCode::from(failure.exit_code())
+}
+
+/// The fleet overview: a row per profile; enter opens one's own console (this program again).
+async fn fleet_console(
+    members: Vec<lakeops::session::fleet::Member>,
+    paths: &Paths,
+    global: &lakeops::cli::Global,
+    log_problem: Option<String>,
+) -> Result<(), Failure> {
+    use lakeops::runtime::fleet::{rows, run, Opener};
+    // The fleet's own screen takes the first profile's theme and keys (config.toml's apply to each).
+    let first = members.iter().find_map(|m| m.loaded.as_ref().ok());
+    let theme = first.map(|l| l.theme.clone()).unwrap_or_else(settings::Theme::default_theme);
+    let keys = first.and_then(|l| Keymap::configured(&l.keys).ok()).unwrap_or_default();
+    let mut fleet = lakeops::app::fleet::Fleet::new(rows(&members), keys);
+    fleet.notice = log_problem.map(|problem| format!("logging is off: {problem}"));
+    let program = std::env::current_exe()
+        .map_err(|e| Failure::Platform(format!("cannot find the lakeops program to open a profile's console: {e}")))?;
+    let opener = Opener { program, flags: global.passed_on() };
+    tracing::info!(profiles = members.len(), "fleet opened");
+    run(fleet, members, theme, paths, opener).await.map_err(|e| {
+        match e.downcast_ref::<lakeops::runtime::terminal::TaskPanicked>() {
+            Some(panic) => Failure::Crashed(format!("the fleet stopped: {panic}")),
+            None => Failure::Platform(format!("the fleet stopped: {e}")),
+        }
+    })
 }
 
 /// Writes `out` on stdout, ending with a newline.
@@ -88,6 +188,12 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 let report = headless::status::report(&loaded, platform.as_ref()).await?;
                 platform.flush()?;
                 Ok(if json { headless::status::to_json(&report) } else { headless::status::to_text(&report) })
+            }
+            Some(Command::Slo { json }) => {
+                let platform = headless::connect(&loaded, paths).await?;
+                let result = headless::slo::run(&loaded, platform.as_ref(), json).await;
+                platform.flush()?;
+                result
             }
             Some(Command::Audit(args)) => {
                 let platform = headless::connect(&loaded, paths).await?;
@@ -203,6 +309,7 @@ async fn console(
     let thresholds = lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms);
     let mut app = App::new(header, thresholds, loaded.settings.console.refresh_seconds * 1000);
     app.readonly = loaded.settings.console.readonly;
+    app.profile_color = loaded.settings.console.profile_color();
     app.keys = keys;
     app.peek_budget_bytes = lakeops::app::peek::budget_bytes(loaded.settings.console.peek_memory_mib);
     let platform_settings = &loaded.settings.platform;
@@ -222,6 +329,7 @@ async fn console(
     });
     let runbooks = lakeops::session::runbook::load(loaded);
     lakeops::app::alarms::set_runbooks(&mut app, runbooks, chrono::Utc::now());
+    lakeops::app::slo::set_objectives(&mut app, loaded.slo.clone(), &platform_settings.glue.database);
     if let Some(problem) = log_problem {
         let message = format!("logging is off: {problem}");
         lakeops::app::report_error(&mut app, lakeops::app::ErrorSource::Log, &message, chrono::Utc::now());

@@ -338,3 +338,57 @@ async fn throttling_backs_off_without_calling_again() {
     assert!(again.to_string().contains("waiting 15 s before calling it again"), "{again}");
     assert_eq!(throttled.num_calls(), calls, "held back: CloudTrail was not called again");
 }
+
+/// The charts' change markers on AWS (issue 17): the snapshot's one LookupEvents page of the last
+/// hour's writes is what the markers are made of. A deploy of the consumer is a change; an
+/// analyst's query and a failed call are not.
+#[tokio::test]
+async fn the_snapshots_writes_become_the_charts_change_markers() {
+    use lakeops::aws::{AwsPlatform, ClientOptions};
+    use lakeops::ops::markers::{from_audit, Origin};
+    use lakeops::platform::Platform;
+    use support::moto::{credentials, moto, unique};
+    let now = chrono::Utc::now().timestamp();
+    let write = move |name: &str, user: &str, source: &str, resource: &str, ago: i64, error: Option<&str>| {
+        let record = serde_json::json!({"userAgent": "aws-cli/2.15", "errorCode": error});
+        Event::builder()
+            .event_name(name)
+            .event_source(source)
+            .username(user)
+            .read_only("false")
+            .event_time(DateTime::from_secs(now - ago))
+            .resources(Resource::builder().resource_name(resource).build())
+            .cloud_trail_event(record.to_string())
+            .build()
+    };
+    let page = mock!(Client::lookup_events)
+        .match_requests(|r| {
+            r.lookup_attributes().first().map(|a| a.attribute_key()) == Some(&LookupAttributeKey::ReadOnly)
+        })
+        .then_output(move || {
+            LookupEventsOutput::builder()
+                .events(write("StartQueryExecution", "analytics-bot", "athena.amazonaws.com", "ops", 60, None))
+                .events(write("UpdateFunctionCode", "ci-deployer", "lambda.amazonaws.com", "ingest", 300, None))
+                .events(write("UpdateShardCount", "bob", "kinesis.amazonaws.com", "events", 600, Some("LimitExceeded")))
+                .build()
+        });
+    let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&page]);
+    let (dir, paths) = support::temp_paths();
+    let profile = format!(
+        "name = \"moto-markers\"\nbackend = \"aws\"\n[aws]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n[platform]\nstack_name = \"{}\"\n",
+        moto().endpoint,
+        unique("markers")
+    );
+    let loaded = support::load_profile(dir.path(), &paths, &profile);
+    let platform = AwsPlatform::connect(&loaded.settings, ClientOptions { credentials: Some(credentials()) })
+        .await
+        .with_cloudtrail(client);
+    let snapshot = platform.snapshot().await.expect("a snapshot");
+    let audit = snapshot.audit.ready().expect("the audit row");
+    assert_eq!(audit.writes.len(), 3, "the page as read");
+    let marks = from_audit(&audit.writes);
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    assert_eq!((marks[0].origin, marks[0].who.as_str()), (Origin::CloudTrail, "ci-deployer"));
+    assert_eq!((marks[0].what.as_str(), marks[0].resource.as_str()), ("UpdateFunctionCode", "ingest"));
+    assert_eq!(page.num_calls(), 1, "the markers cost no call of their own");
+}

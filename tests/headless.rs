@@ -385,6 +385,12 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     assert!(json[0]["n"].as_i64().unwrap() > 1000, "typed from the metadata: {json}");
     assert!(json[0]["_col1"].is_i64(), "{json}");
 
+    // A small table is fitted to all of its rows: no warning that later cells may be cut.
+    let out = home.run(&["query", "SELECT 1 AS n"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("fitted to the first"), "{}", stderr(&out));
+    assert!(stdout(&out).lines().any(|l| l.trim() == "1"), "{}", stdout(&out));
+
     let out = home.run(&["query", "SELECT nope FROM events"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved"), "{}", stderr(&out));

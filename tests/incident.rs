@@ -22,6 +22,12 @@ async fn consumer_errors_show_their_cause_and_their_blast_radius_within_a_few_re
     let thresholds = Thresholds::from_alarms(&loaded.settings.platform.alarms);
     sandbox.with_model(|m| m.set_fault(Fault::ConsumerErrors, true)).unwrap();
     let mut snapshot = sandbox.snapshot().await.unwrap();
+    // Within one refresh, the deploy is a change marked on the Lambda chart's hour.
+    let writes = &snapshot.audit.ready().expect("the audit row").writes;
+    let marks = lakeops::ops::markers::from_audit(writes);
+    let deploy = marks.iter().find(|m| m.what == "UpdateFunctionCode").expect("the deploy is a change");
+    assert_eq!(deploy.label(), "14:00 ci-deployer UpdateFunctionCode clickstream-ingest");
+    assert_eq!(lakeops::ops::markers::position(deploy.time, snapshot.taken_at, 60), Some(60.0), "at the chart's now");
     for _ in 0..3 {
         clock.advance(60_000);
         snapshot = sandbox.snapshot().await.unwrap();
@@ -50,6 +56,12 @@ async fn consumer_errors_show_their_cause_and_their_blast_radius_within_a_few_re
         "{}",
         lambda.reason
     );
+    // The curated freshness objective is at risk at once: met, but its feed fails upstream.
+    let slo = loaded.slo.as_ref().expect("the sandbox profile sets [slo]");
+    let objectives = lakeops::ops::slo::judge_all(slo, &snapshot, "clickstream", &layers);
+    let curated = objectives.iter().find(|o| o.kind == "curated").expect("the curated objective");
+    assert_eq!(curated.state, lakeops::ops::slo::State::AtRisk, "{}", curated.reason);
+    assert!(curated.reason.starts_with("Lambda is failing: if it stays down, 90 min behind in"), "{}", curated.reason);
     let hit = impacts(&layers, &snapshot);
     let from_lambda: Vec<_> = hit.iter().filter(|i| i.caused_by == Layer::Lambda).collect();
     let glue = from_lambda.iter().find(|i| i.layer == Layer::Glue).unwrap();

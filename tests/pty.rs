@@ -2,23 +2,30 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
+use portable_pty::PtySize;
 
-fn nz(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).unwrap()
-}
+use support::pty::{nz, Pty};
 
+/// lakeops in a pseudo-terminal of 100 × 30, with XDG directories of its own.
 struct Console {
-    master: Box<dyn portable_pty::MasterPty + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
+    pty: Pty,
     _dir: tempfile::TempDir,
     state_dir: std::path::PathBuf,
+}
+
+impl std::ops::Deref for Console {
+    type Target = Pty;
+    fn deref(&self) -> &Pty {
+        &self.pty
+    }
+}
+
+impl std::ops::DerefMut for Console {
+    fn deref_mut(&mut self) -> &mut Pty {
+        &mut self.pty
+    }
 }
 
 impl Console {
@@ -47,56 +54,17 @@ impl Console {
     fn open_after(extra_env: &[(&str, &str)], prepare: impl FnOnce(&std::path::Path)) -> Console {
         let dir = tempfile::tempdir().unwrap();
         prepare(dir.path());
-        let pair = native_pty_system()
-            .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(support::binary());
-        cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
-        cmd.env("XDG_STATE_HOME", dir.path().join("state"));
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("RUST_BACKTRACE", "0");
-        cmd.env_remove("LAKEOPS_PROFILE");
-        cmd.env_remove("LAKEOPS_SANDBOX_START");
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        let child = pair.slave.spawn_command(cmd).expect("spawn lakeops");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(30), nz(100), 0)));
-        let sink = parser.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
+        let (config, state) = (dir.path().join("config"), dir.path().join("state"));
+        let mut env: Vec<(&str, &std::ffi::OsStr)> =
+            vec![("XDG_CONFIG_HOME", config.as_os_str()), ("XDG_STATE_HOME", state.as_os_str())];
+        env.extend(extra_env.iter().map(|(k, v)| (*k, std::ffi::OsStr::new(*v))));
+        let pty = Pty::lakeops(&[], &env, 30, 100);
         let state_dir = dir.path().join("state/lakeops");
-        Console { master: pair.master, child, writer, parser, _dir: dir, state_dir }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
+        Console { pty, _dir: dir, state_dir }
     }
 
     fn wait_for(&self, text: &str) -> String {
         self.wait_within(text, 10)
-    }
-
-    fn wait_within(&self, text: &str, seconds: u64) -> String {
-        let deadline = Instant::now() + Duration::from_secs(seconds);
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(Instant::now() < deadline, "waited {seconds} s for {text:?}; the screen shows:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
     }
 
     /// Waits until the header shows `label` followed by a time, and answers the time.
@@ -110,32 +78,6 @@ impl Console {
             assert!(Instant::now() < deadline, "waited {seconds} s for {label:?} in the header:\n{screen}");
             std::thread::sleep(Duration::from_millis(50));
         }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader thread take the last bytes.
-                std::thread::sleep(Duration::from_millis(200));
-                return status;
-            }
-            assert!(Instant::now() < deadline, "lakeops did not exit");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn assert_restored(&self) {
-        let parser = self.parser.lock().unwrap();
-        let screen = parser.screen();
-        assert!(!screen.alternate_screen(), "still on the alternate screen");
-        assert!(!screen.hide_cursor(), "cursor still hidden");
-        assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse capture still on");
     }
 }
 
@@ -231,7 +173,7 @@ fn glue_change_from_the_console(start: &str) -> &'static str {
         ("redshift", "Redshift Serverless workgroup"),
         ("alarms", "Dead-letter queue"),
         ("pipeline", "producers"),
-        ("glue", "RUNS (oldest → newest)"),
+        ("glue", "RUNS → newest, ┊ change"),
     ] {
         console.send(&format!(":{view}\r"));
         console.wait_for(text);
@@ -552,6 +494,38 @@ fn the_firehose_and_opensearch_layers_show_on_moto() {
     assert!(screen.contains("Firehose"), "{screen}");
     console.send(":firehose\r");
     console.wait_within("s3://moto-raw/firehose/", 15);
+    console.send("q");
+    assert!(console.wait_exit().success());
+    console.assert_restored();
+}
+
+/// The incident's first question in one key (issue 17): with `consumer-errors` on, the Lambda
+/// charts mark the deploy CloudTrail recorded when the fault began, the line under them names it,
+/// and `C` opens it in `:audit`.
+#[test]
+fn the_change_before_the_errors_is_marked_on_the_lambda_charts_and_opens_in_audit() {
+    const START: &str = "2026-03-20T14:15:00Z";
+    let mut console = Console::open_after(&[("LAKEOPS_SANDBOX_START", START)], |base| {
+        let fault = std::process::Command::new(support::binary())
+            .args(["sandbox", "fault", "consumer-errors", "--yes"])
+            .env("XDG_CONFIG_HOME", base.join("config"))
+            .env("XDG_STATE_HOME", base.join("state"))
+            .env("LAKEOPS_SANDBOX_START", START)
+            .env_remove("LAKEOPS_PROFILE")
+            .output()
+            .expect("run lakeops sandbox fault");
+        assert!(fault.status.success(), "{}", String::from_utf8_lossy(&fault.stderr));
+    });
+    console.wait_for("QuickSight");
+    console.send(":lambda\r");
+    console.wait_for("clickstream-ingest — charts 1 h");
+    let screen = console.wait_for("▲ 14:15 ci-deployer UpdateFunctionCode clickstream-ingest (CloudTrail)");
+    let charts: Vec<&str> = screen.lines().filter(|l| l.contains("•")).collect();
+    // Two rows of two charts, each row with the named change's dots.
+    assert!(charts.len() >= 4, "the change's dotted column on the charts:\n{screen}");
+    console.send("C");
+    console.wait_for("Audit — last 1 h");
+    console.wait_for("UpdateFunctionCode");
     console.send("q");
     assert!(console.wait_exit().success());
     console.assert_restored();

@@ -124,6 +124,38 @@ fn errors_view() {
     insta::assert_snapshot!("errors_view", text(&render(&app, &theme("default"), 100, 30)));
 }
 
+/// `:about` after two refreshes through the sandbox platform (which counts the metrics the AWS
+/// path would ask for) and a reshard this session made: the header's figure and the breakdown.
+#[test]
+fn about_view_with_the_sessions_cost() {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(fixed_time().timestamp_millis()));
+    let sandbox = Sandbox::in_memory(&loaded.settings, clock.clone());
+    let mut app = console_on(&sandbox, &loaded, 100, 30);
+    for now in [5_010, 10_020] {
+        update(&mut app, Action::Tick, now);
+        let id = app.refresh.request.awaited().expect("a refresh is due");
+        let snapshot = futures::executor::block_on(sandbox.snapshot()).expect("snapshot");
+        let at = snapshot.taken_at;
+        update(&mut app, Action::SnapshotLoaded { id, result: Ok(Box::new(snapshot)), at }, now + 10);
+        clock.advance(5_000);
+    }
+    let scale = Change::Reshard {
+        stream: "clickstream-events".into(),
+        call: lakeops::model::ReshardCall::UpdateShardCount { target: 6 },
+    };
+    let at = sandbox.now();
+    let done = Action::Changed { change: scale, started_ms: 0, result: Ok(lakeops::model::Applied::Done), at };
+    update(&mut app, done, 10_040);
+    for c in ":about".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let screen = text(&render(&app, &theme("default"), 100, 30));
+    assert!(screen.lines().next().unwrap().contains("/h"), "the header shows the session's cost per hour");
+    insta::assert_snapshot!("about_view", screen);
+}
+
 #[test]
 fn names_from_outside_never_reach_the_terminal_raw() {
     let mut app = console(100, 30);

@@ -106,6 +106,11 @@ pub enum Action {
         result: Result<Option<Box<crate::model::ClusterDetail>>, PlatformError>,
         at: DateTime<Utc>,
     },
+    /// lakeops' journal was read (or why not).
+    JournalRead {
+        result: Result<Vec<crate::journal::Entry>, String>,
+        at: DateTime<Utc>,
+    },
     StackLoaded {
         id: RequestId,
         result: Result<(Option<StackSummary>, Vec<StackEvent>), PlatformError>,
@@ -225,6 +230,10 @@ pub enum Effect {
         workgroup: String,
     },
     LoadWorkgroups,
+    /// lakeops' journal from `since` on, for the charts' change markers.
+    ReadJournal {
+        since: DateTime<Utc>,
+    },
     /// The stack and its newest events.
     FetchStack {
         name: String,

@@ -32,6 +32,9 @@ pub fn answered(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             emr::described(app, change, result.map(|found| found.map(|d| *d)), at)
         }
         Action::StackLoaded { id, result, at } => stack::loaded(app, id, result, at),
+        Action::JournalRead { result: Ok(entries), at } => super::markers::journal_read(app, &entries, at),
+        // A journal that cannot be read is said in :errors by :audit; here its changes are missing.
+        Action::JournalRead { result: Err(_), .. } => {}
         Action::DriftLoaded { id, result, at } => stack::drift_loaded(app, id, result, at),
         Action::SavedQueriesLoaded { result, at } => match result {
             Ok(list) => athena::saved_loaded(app, list),

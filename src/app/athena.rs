@@ -18,7 +18,7 @@ pub use super::athena_lists::{catalog_loaded, saved_loaded, workgroup_history_lo
 use super::athena_lists::{complete, want_catalog};
 use super::athena_query::{cancel, poll, run};
 pub use super::athena_query::{
-    confirm_replace, export_key, history_loaded, polled, results_loaded, save_key, started, stopped, POLL_EVERY_MS,
+    confirm_replace, export_key, history_loaded, polled, results_loaded, save_key, started, stopped,
 };
 
 /// Rows from the end of what is loaded at which the next page is asked for.
@@ -235,6 +235,8 @@ pub struct Running {
     pub started_ms: u64,
     pub status: Option<QueryStatus>,
     pub poll_due_ms: u64,
+    /// Status reads answered so far: the next waits [`crate::ops::athena::poll_delay_ms`] of them.
+    pub polls: u32,
     /// The status read under way.
     pub poll: Request,
 }

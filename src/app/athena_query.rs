@@ -13,11 +13,8 @@ use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::{App, Mode};
 use crate::model::{Change, QueryRequest, QueryState, QueryStatus, ResultPage};
-use crate::ops::athena::{check_sql, drop_header};
+use crate::ops::athena::{check_sql, drop_header, poll_delay_ms};
 use crate::platform::PlatformError;
-
-/// While a query runs, GetQueryExecution once a second.
-pub const POLL_EVERY_MS: u64 = 1_000;
 
 /// Says `message` in the pane and, as a failure, in the error history.
 fn failed(app: &mut App, message: String) {
@@ -63,6 +60,7 @@ pub(super) fn run(app: &mut App, effects: &mut Vec<Effect>) {
         started_ms: app.now_ms,
         status: None,
         poll_due_ms: u64::MAX,
+        polls: 0,
         poll: Request::default(),
     });
     let detail = crate::ops::athena::one_line(&request.sql);
@@ -121,7 +119,8 @@ pub fn polled(
     if !r.poll.accept(request, now, &result) {
         return;
     }
-    r.poll_due_ms = now + POLL_EVERY_MS;
+    r.polls += 1;
+    r.poll_due_ms = now + poll_delay_ms(r.polls);
     let status = match result {
         Ok(status) => status,
         // A failed poll is said, and the next one tries again.
@@ -132,6 +131,8 @@ pub fn polled(
         return;
     }
     app.athena.running = None;
+    let sql = app.athena.history.last().cloned().unwrap_or_default();
+    super::about::query_finished(app, &status, &sql);
     if status.state == QueryState::Succeeded {
         app.athena.error = None;
         let mut pages = Request::default();

@@ -10,6 +10,7 @@ use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::App;
 use crate::model::{AuditEvent, AuditQuery, Layer};
+use crate::ops::markers::ChangeMark;
 use crate::platform::PlatformError;
 
 /// Events asked for per lookup.
@@ -102,7 +103,7 @@ impl AuditWindow {
         }
     }
 
-    fn hours(self) -> i64 {
+    pub fn hours(self) -> i64 {
         match self {
             AuditWindow::H1 => 1,
             AuditWindow::H6 => 6,
@@ -134,6 +135,8 @@ pub struct AuditView {
     pub request: Request,
     /// When the last lookup was asked for (monotonic ms).
     pub asked_at_ms: Option<u64>,
+    /// A change opened from the charts: its row is selected when the events arrive.
+    pub focus: Option<ChangeMark>,
 }
 
 /// Events passing the typed filter (user, source, event or resource).
@@ -147,6 +150,20 @@ pub fn visible(app: &App) -> Vec<&AuditEvent> {
                 || [&e.user, &e.source, &e.name, &e.resource].iter().any(|f| f.to_lowercase().contains(&needle))
         })
         .collect()
+}
+
+/// Opens `:audit` on a change named under the charts: the writes of `window` (which holds it),
+/// with the change's row selected when they arrive.
+pub fn open_on(app: &mut App, window: AuditWindow, mark: ChangeMark, effects: &mut Vec<Effect>) {
+    super::update::open_view(app, ViewId::Audit);
+    let audit = &mut app.audit;
+    audit.window = window;
+    audit.writes_only = true;
+    audit.lakeops_only = false;
+    audit.cursor = ListCursor::default();
+    audit.focus = Some(mark);
+    let id = app.audit.request.restart(app.now_ms);
+    effects.push(lookup(app, id));
 }
 
 /// Asks for the events again unless a lookup is out.
@@ -188,6 +205,11 @@ pub fn loaded(
             app.audit.events = events;
             let count = visible(app).len();
             app.audit.cursor.selected = app.audit.cursor.selected.min(count.saturating_sub(1));
+            if let Some(mark) = app.audit.focus.take() {
+                if let Some(row) = visible(app).iter().position(|e| mark.is_event(e)) {
+                    super::list::select(app, ViewId::Audit, row);
+                }
+            }
         }
         // Tried: the next refresh looks up again, not the next key (no retry storm).
         Err(e) => report_error(app, ErrorSource::Audit, &e.to_string(), at),

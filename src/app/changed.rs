@@ -20,6 +20,9 @@ pub fn changed(
     let result = result.map_err(|e| e.to_string());
     match change {
         Change::Reshard { stream, call } => {
+            if result.is_ok() {
+                super::about::resharded(app, &stream, &call, at);
+            }
             match result {
                 Ok(applied) => match applied.confirmation() {
                     Some(confirmation) => toast(app, ToastLevel::Info, format!("{}: {confirmation}", call.api_name())),
@@ -31,6 +34,9 @@ pub fn changed(
         }
         Change::EnhancedMonitoring { stream, on } => {
             let what = if on { "enhanced monitoring on" } else { "enhanced monitoring off" };
+            if result.is_ok() {
+                super::about::monitoring_changed(app, &stream, on, at);
+            }
             match result {
                 Ok(_) => toast(app, ToastLevel::Info, format!("{what}: done on {stream}")),
                 Err(e) => report_error(app, ErrorSource::Monitoring, &e, at),

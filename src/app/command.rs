@@ -55,6 +55,12 @@ commands! {
     Sort = "sort",
     Reverse = "reverse",
     Window = "window",
+    /// Name the change before the one named under the charts.
+    EarlierChange = "earlier-change",
+    /// Name the change after the one named under the charts (the latest is named by default).
+    LaterChange = "later-change",
+    /// Open the change named under the charts where it is recorded: `:audit`, or `:stack`.
+    ShowChange = "show-change",
     Scale = "scale",
     Split = "split",
     Merge = "merge",

@@ -30,7 +30,7 @@ const KEYS: &[Binding] = &[
 ];
 
 const SPEC: ViewSpec =
-    ViewSpec { names: &["glue"], title: "Glue", details: &[Layer::Glue], keys: KEYS, ..ViewSpec::NONE };
+    ViewSpec { names: &["glue"], title: "Glue", details: &[Layer::Glue], keys: KEYS, charts: true, ..ViewSpec::NONE };
 
 impl View for Glue {
     fn spec(&self) -> &'static ViewSpec {

@@ -83,8 +83,7 @@ fn shared_commands(app: &App, chord: Chord) -> Vec<Command> {
     if view.takes_text(app) && chord.is_text() {
         return Vec::new();
     }
-    let list = app.view().list().map(|_| Context::List);
-    list.into_iter().chain([Context::Global]).filter_map(|c| app.keys.command(c, None, chord)).collect()
+    Context::shared(app.view()).into_iter().filter_map(|c| app.keys.command(c, None, chord)).collect()
 }
 
 /// The command `chord` asks for first on the view on screen (the one the status bar names).
@@ -95,7 +94,10 @@ pub fn meaning(app: &App, chord: Chord) -> Option<Command> {
 
 /// A command means what the view makes of it first, then what a list does, then the console's.
 pub fn dispatch(app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
-    app.view().view().command(app, command, effects) || list::command(app, command) || run(app, command, effects)
+    app.view().view().command(app, command, effects)
+        || list::command(app, command)
+        || super::markers::command(app, command, effects)
+        || run(app, command, effects)
 }
 
 /// In the help: its own key, back, quit or confirm close it; a list's keys scroll it.

@@ -31,8 +31,14 @@ const KEYS: &[Binding] = &[
     bind(Command::Bottom, &["G", "end"], "the newest log event"),
 ];
 
-const SPEC: ViewSpec =
-    ViewSpec { names: &["lambda"], title: "Lambda", details: &[Layer::Lambda], keys: KEYS, ..ViewSpec::NONE };
+const SPEC: ViewSpec = ViewSpec {
+    names: &["lambda"],
+    title: "Lambda",
+    details: &[Layer::Lambda],
+    keys: KEYS,
+    charts: true,
+    ..ViewSpec::NONE
+};
 
 impl View for Lambda {
     fn spec(&self) -> &'static ViewSpec {

@@ -72,6 +72,15 @@ fn keep_visible(c: &mut ListCursor, page: usize) {
     }
 }
 
+/// Selects row `index` of `view`'s list, scrolled into sight.
+pub fn select(app: &mut App, view: ViewId, index: usize) {
+    let Some(list) = view.list() else { return };
+    let page = page(app, list);
+    let c = (list.cursor_mut)(app);
+    c.selected = index;
+    keep_visible(c, page);
+}
+
 /// The filter of the list on screen, as it is typed: the cursor goes back to the top.
 pub fn set_filter(app: &mut App, text: String) {
     if let Some(list) = app.view().list() {

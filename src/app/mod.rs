@@ -3,6 +3,7 @@
 //! Each view is a module here named after it (`streams`, `athena`, …) and registered once in
 //! `registry`: its state, its keys (a slice of the key table) and what they do.
 
+pub mod about;
 mod action;
 pub mod alarms;
 mod answers;
@@ -18,12 +19,14 @@ pub mod editor;
 pub mod emr;
 pub mod errors;
 pub mod firehose;
+pub mod fleet;
 pub mod glue;
 mod input;
 pub mod keymap;
 pub mod lambda;
 pub mod layout;
 pub mod list;
+pub mod markers;
 pub mod msk;
 pub mod opensearch;
 pub mod overview;
@@ -37,6 +40,7 @@ pub mod registry;
 pub mod report;
 pub mod request;
 pub mod resources;
+pub mod slo;
 pub mod sources;
 pub mod stack;
 mod state;
@@ -66,6 +70,8 @@ mod tests_emr;
 mod tests_glue;
 #[cfg(test)]
 mod tests_lambda;
+#[cfg(test)]
+mod tests_markers;
 #[cfg(test)]
 mod tests_readonly;
 #[cfg(test)]

@@ -24,6 +24,7 @@ const SPEC: ViewSpec = ViewSpec {
         lines_per_row: |app| layout::overview_lines_per_layer(body(app), app.layers.len() as u16) as usize,
         ..ListSpec::new(|app| &app.overview, |app| &mut app.overview, |app| visible(app).len())
     }),
+    charts: true,
     ..ViewSpec::NONE
 };
 

@@ -8,7 +8,7 @@ pub const VIEW: &dyn View = &Redshift;
 struct Redshift;
 
 const SPEC: ViewSpec =
-    ViewSpec { names: &["redshift"], title: "Redshift", details: &[Layer::Redshift], ..ViewSpec::NONE };
+    ViewSpec { names: &["redshift"], title: "Redshift", details: &[Layer::Redshift], charts: true, ..ViewSpec::NONE };
 
 impl View for Redshift {
     fn spec(&self) -> &'static ViewSpec {

@@ -37,7 +37,9 @@ macro_rules! for_each_view {
             Athena athena,
             Stack stack,
             Pipeline pipeline,
+            Slo slo,
             Errors errors,
+            About about,
         }
     };
 }
@@ -143,11 +145,15 @@ pub struct ViewSpec {
     pub keys: &'static [Binding],
     /// Its list of rows, when it has one.
     pub list: Option<ListSpec>,
+    /// It draws charts over time: the changes are marked on them, and the keys of
+    /// [`Context::Charts`](super::keymap::Context::Charts) step through them.
+    pub charts: bool,
 }
 
 impl ViewSpec {
     /// A view with nothing declared: specs start from it.
-    pub const NONE: ViewSpec = ViewSpec { names: &[], title: "", opened_from: "", details: &[], keys: &[], list: None };
+    pub const NONE: ViewSpec =
+        ViewSpec { names: &[], title: "", opened_from: "", details: &[], keys: &[], list: None, charts: false };
 }
 
 /// A view's list: its rows, its cursor and where it is drawn, for moving, filtering and the mouse.

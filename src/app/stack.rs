@@ -166,7 +166,7 @@ impl StackView {
 }
 
 /// Reads the stack unless a read is out.
-fn fetch(app: &mut App, effects: &mut Vec<Effect>) {
+pub(super) fn fetch(app: &mut App, effects: &mut Vec<Effect>) {
     if app.stack.target.is_none() {
         return;
     }
@@ -188,7 +188,10 @@ pub fn loaded(
         return;
     }
     match result {
-        Ok((summary, events)) => read(app, summary, events),
+        Ok((summary, events)) => {
+            super::markers::stack_read(app, &events, at);
+            read(app, summary, events)
+        }
         Err(e) => report_error(app, ErrorSource::Stack, &e.to_string(), at),
     }
 }

@@ -124,6 +124,8 @@ pub struct App {
     /// The session's read-only mode: the write gate refuses every change; the console says so
     /// before anything is asked.
     pub readonly: bool,
+    /// The profile's colour (`console.color`): its name in the header is a badge of it.
+    pub profile_color: Option<ratatui::style::Color>,
     /// The keys, as the built-in table and the user's `[keys]` make them.
     pub keys: Keymap,
     pub thresholds: Thresholds,
@@ -149,6 +151,8 @@ pub struct App {
     pub detail: Option<super::stream_detail::StreamDetail>,
     /// CloudTrail events and the journal, for `:audit`.
     pub audit: super::audit::AuditView,
+    /// The changes marked on every chart.
+    pub markers: super::markers::Markers,
     /// The consumer function's log events and chart window, for `:lambda`.
     pub lambda: super::lambda::LambdaView,
     /// The SQL editor, the running query and its results, for `:athena`.
@@ -156,6 +160,8 @@ pub struct App {
     /// The workgroup and database `:athena` runs queries in, and what a TB costs (the profile's).
     pub athena_target: Option<(String, String)>,
     pub athena_rates: Option<crate::ops::athena::Rates>,
+    /// What this session costs on AWS (`:about`, the header's figure).
+    pub meter: super::about::SessionMeter,
     /// Glue jobs, runs, crawlers and the catalog, for `:glue`.
     pub glue: super::glue::GlueView,
     pub workflows: super::workflows::WorkflowsView,
@@ -163,6 +169,8 @@ pub struct App {
     pub emr: super::emr::EmrView,
     /// The cursors of the added layers' views (`:msk`, `:sources`, `:firehose`, …).
     pub resources: super::resources::ResourceCursors,
+    /// The freshness objectives (`[slo]`) and how they stand, for `:slo` and the overview.
+    pub slo: super::slo::SloView,
     pub stack: super::stack::StackView,
     /// Records being peeked at.
     pub peek: Option<super::peek::PeekView>,
@@ -187,6 +195,7 @@ impl App {
         App {
             header,
             readonly: false,
+            profile_color: None,
             keys: Keymap::builtin(),
             thresholds,
             refresh_interval_ms,
@@ -205,14 +214,17 @@ impl App {
             detail: None,
             peek: None,
             audit: Default::default(),
+            markers: Default::default(),
             glue: Default::default(),
             workflows: Default::default(),
             emr: Default::default(),
             resources: Default::default(),
+            slo: Default::default(),
             stack: Default::default(),
             athena: Default::default(),
             athena_target: None,
             athena_rates: None,
+            meter: Default::default(),
             lambda: Default::default(),
             toasts: VecDeque::new(),
             refresh: Refresh::default(),
@@ -242,17 +254,16 @@ impl App {
         self.refresh.failures > 0
     }
 
-    /// The status bar's keys: the view's own (in the part that has the keys), its list's, then
-    /// those everywhere (`back` only when there is a view to go back to). A key the view gives a
+    /// The status bar's keys: the view's own (in the part that has the keys), its list's, its
+    /// charts', then those everywhere (`back` only when there is a view to go back to). A key the view gives a
     /// meaning of its own is shown once, with the view's; keys that type are left out while the
     /// view takes text.
     pub fn hints(&self) -> Vec<super::keymap::Hint> {
         use super::keymap::Context;
         let view = self.view();
         let mut hints = self.keys.hints(Context::View(view), view.view().pane(self));
-        let list = view.list().map(|_| Context::List);
         let typing = view.view().takes_text(self);
-        for hint in list.into_iter().chain([Context::Global]).flat_map(|c| self.keys.hints(c, None)) {
+        for hint in Context::shared(view).into_iter().flat_map(|c| self.keys.hints(c, None)) {
             let nowhere_back = hint.command == super::command::Command::Back && self.views.len() < 2;
             let typed = typing && super::chord::Chord::parse(&hint.key).is_ok_and(|c| c.is_text());
             if !nowhere_back && !typed && !hints.iter().any(|h| h.key == hint.key) {

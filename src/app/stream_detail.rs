@@ -34,7 +34,8 @@ const KEYS: &[Binding] = &[
     bind(Command::EnhancedMonitoring, &["e"], "enhanced (shard-level) monitoring on/off — AWS bills it").changes(),
 ];
 
-const SPEC: ViewSpec = ViewSpec { title: "Stream", opened_from: "a row of :streams", keys: KEYS, ..ViewSpec::NONE };
+const SPEC: ViewSpec =
+    ViewSpec { title: "Stream", opened_from: "a row of :streams", keys: KEYS, charts: true, ..ViewSpec::NONE };
 
 impl View for Detail {
     fn spec(&self) -> &'static ViewSpec {

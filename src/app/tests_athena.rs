@@ -115,11 +115,21 @@ fn running_follows_the_query_and_reads_the_first_page() {
     let effects = update(&mut app, started("q1"), 100);
     assert!(effects.iter().any(|e| matches!(e, Effect::PollQuery { id, .. } if id == "q1")));
     polled(&mut app, Ok(status(QueryState::Running)), 200);
-    assert_eq!(app.next_wake_ms(), Some(1_200), "polled again a second later");
-    assert!(update(&mut app, Action::Tick, 1_200).iter().any(|e| matches!(e, Effect::PollQuery { .. })));
-    let effects = polled(&mut app, Ok(status(QueryState::Succeeded)), 1_300);
+    assert_eq!(app.next_wake_ms(), Some(225), "polled again soon: a short query ends in its first second");
+    assert!(update(&mut app, Action::Tick, 225).iter().any(|e| matches!(e, Effect::PollQuery { .. })));
+    polled(&mut app, Ok(status(QueryState::Running)), 230);
+    assert_eq!(app.next_wake_ms(), Some(280), "backing off, doubling");
+    for _ in 0..6 {
+        let due = app.next_wake_ms().unwrap();
+        assert!(update(&mut app, Action::Tick, due).iter().any(|e| matches!(e, Effect::PollQuery { .. })));
+        polled(&mut app, Ok(status(QueryState::Running)), due);
+    }
+    let due = app.next_wake_ms().unwrap();
+    assert_eq!(due - app.now_ms, 1_000, "then once a second");
+    assert!(update(&mut app, Action::Tick, due).iter().any(|e| matches!(e, Effect::PollQuery { .. })));
+    let effects = polled(&mut app, Ok(status(QueryState::Succeeded)), due + 100);
     assert!(effects.iter().any(|e| matches!(e, Effect::FetchQueryResults { id, token: None, .. } if id == "q1")));
-    page_loaded(&mut app, true, Ok(page(&["n", "1", "2"], Some("p2"))), 1_400);
+    page_loaded(&mut app, true, Ok(page(&["n", "1", "2"], Some("p2"))), due + 200);
     let results = app.athena.results.as_ref().unwrap();
     assert_eq!(results.rows.len(), 2, "the header row is dropped");
     assert!(app.athena.running.is_none() && app.athena.last.is_some());

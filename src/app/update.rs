@@ -85,7 +85,12 @@ fn snapshot_loaded(
             for problem in &snapshot.problems {
                 report_error(app, ErrorSource::Refresh, problem, at);
             }
+            if let Some(audit) = snapshot.audit.ready() {
+                super::markers::writes_read(app, &audit.writes, snapshot.taken_at);
+            }
+            super::markers::after_refresh(app, snapshot.taken_at, effects);
             app.layers = health::assess(&snapshot, app.thresholds);
+            super::slo::judged(app, &snapshot);
             app.snapshot = Some(*snapshot);
             app.refresh.last_success = Some(at);
             app.refresh.failures = 0;
@@ -95,16 +100,21 @@ fn snapshot_loaded(
         }
         Err(error) => {
             app.refresh.failures += 1;
-            // An endpoint that cannot be reached costs nothing to ask again: the data recovers
-            // within one refresh of its return. A service that answered with an error is given room.
-            let backoff = match error {
-                PlatformError::Unreachable { .. } => app.refresh_interval_ms,
-                _ => app.refresh_interval_ms.saturating_mul(1 << app.refresh.failures.min(6)),
-            };
-            app.refresh.due_at_ms = now_ms + backoff.min(MAX_BACKOFF_MS);
+            app.refresh.due_at_ms = now_ms + backoff_ms(app.refresh_interval_ms, app.refresh.failures, &error);
             report_error(app, ErrorSource::Refresh, &error.to_string(), at);
         }
     }
+}
+
+/// How long after the `failures`-th failed refresh in a row to read again. An endpoint that cannot
+/// be reached costs nothing to ask again: the data recovers within one refresh of its return. A
+/// service that answered with an error is given room.
+pub(super) fn backoff_ms(interval_ms: u64, failures: u32, error: &PlatformError) -> u64 {
+    let backoff = match error {
+        PlatformError::Unreachable { .. } => interval_ms,
+        _ => interval_ms.saturating_mul(1 << failures.min(6)),
+    };
+    backoff.min(MAX_BACKOFF_MS)
 }
 
 fn quit(app: &mut App, effects: &mut Vec<Effect>) {

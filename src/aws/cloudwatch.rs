@@ -10,10 +10,10 @@ use super::errors::platform_error;
 use crate::model::text::sanitize;
 use crate::model::Alarm;
 use crate::ops::metrics::{MetricStore, SeriesKey, Window};
-use crate::platform::PlatformError;
+use crate::platform::{PlatformError, UsageLedger};
 
 /// The API's limit of queries per call.
-pub const MAX_QUERIES: usize = 500;
+pub const MAX_QUERIES: usize = crate::platform::usage::METRICS_PER_CALL;
 
 /// What one refresh read: the window and, per key, its datapoints.
 pub type Fetched = (Window, Vec<(SeriesKey, Vec<(i64, f64)>)>);
@@ -21,17 +21,20 @@ pub type Fetched = (Window, Vec<(SeriesKey, Vec<(i64, f64)>)>);
 /// Reads `keys` over the window `store` plans. Returns the data to merge into the store.
 pub async fn fetch(
     client: &Client,
+    ledger: &UsageLedger,
     store: &MetricStore,
     keys: &[SeriesKey],
     now_s: i64,
 ) -> Result<Fetched, PlatformError> {
     let window = store.plan(keys, now_s);
-    Ok((window, fetch_window(client, keys, window).await?))
+    Ok((window, fetch_window(client, ledger, keys, window).await?))
 }
 
-/// Reads `keys` over `window` at a one-minute period: ⌈keys / 500⌉ calls (plus pages).
+/// Reads `keys` over `window` at a one-minute period: ⌈keys / 500⌉ calls (plus pages). Every
+/// request answered is counted in `ledger` with the metrics it asked for, which AWS bills.
 pub async fn fetch_window(
     client: &Client,
+    ledger: &UsageLedger,
     keys: &[SeriesKey],
     window: Window,
 ) -> Result<Vec<(SeriesKey, Vec<(i64, f64)>)>, PlatformError> {
@@ -50,6 +53,7 @@ pub async fn fetch_window(
                 request = request.next_token(t);
             }
             let page = request.send().await.map_err(|e| platform_error("CloudWatch GetMetricData", e))?;
+            ledger.metric_data_call(queries.len(), chrono::Utc::now());
             for result in page.metric_data_results() {
                 let Some(index) = result.id().and_then(|id| id.strip_prefix('m')).and_then(|n| n.parse::<usize>().ok())
                 else {

@@ -89,6 +89,8 @@ pub struct AwsPlatform {
     /// Lake Formation, Firehose, OpenSearch, MSK, DMS, DataSync, AppFlow, QuickSight, STS.
     layers: client::LayerClients,
     state: Mutex<State>,
+    /// The billed reads made so far (GetMetricData's metrics).
+    ledger: crate::platform::UsageLedger,
 }
 
 /// Glue job names and crawler names.
@@ -156,6 +158,7 @@ impl AwsPlatform {
             emr_serverless: aws_sdk_emrserverless::Client::new(&config),
             layers: client::LayerClients::new(&config),
             state: Mutex::new(State::default()),
+            ledger: Default::default(),
         }
     }
 
@@ -285,7 +288,8 @@ impl AwsPlatform {
             .collect();
         let end = crate::ops::metrics::floor_minute(now_s);
         let window = crate::ops::metrics::Window { start: end - crate::ops::metrics::LATE_SECONDS, end };
-        let data = self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &keys, window)).await?;
+        let data =
+            self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &self.ledger, &keys, window)).await?;
         for (key, points) in data {
             let latest = points.iter().max_by_key(|(t, _)| *t).map(|(_, v)| v / 60.0);
             if let Some(shard) = shards.iter_mut().find(|s| Some(s.id.as_str()) == key.dimension_value("ShardId")) {
@@ -305,6 +309,10 @@ impl Platform for AwsPlatform {
             None => aws.region.clone(),
         };
         BackendInfo { backend: "aws", location }
+    }
+
+    fn usage(&self) -> crate::model::Usage {
+        self.ledger.usage()
     }
 
     async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
@@ -472,7 +480,9 @@ impl Platform for AwsPlatform {
         let end = crate::ops::metrics::floor_minute(chrono::Utc::now().timestamp());
         let window = crate::ops::metrics::Window { start: end - minutes as i64 * 60, end };
         let keys = StreamKeys::new(stream);
-        let data = self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &keys.all(), window)).await?;
+        let data = self
+            .call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &self.ledger, &keys.all(), window))
+            .await?;
         let value = |key: &crate::ops::metrics::SeriesKey, t: i64| {
             let points = data.iter().find(|(k, _)| k == key).map(|(_, p)| p.as_slice()).unwrap_or_default();
             points.iter().find(|(ts, _)| crate::ops::metrics::floor_minute(*ts) == t).map(|(_, v)| *v)

@@ -75,7 +75,8 @@ impl AwsPlatform {
         let layer_watch = self.watch_layers(&mut problems).await;
         keys.extend(Self::layer_keys(&layer_watch));
         let store = self.state().metrics.clone();
-        match self.call("GetMetricData", cloudwatch::fetch(&self.cloudwatch, &store, &keys, now_s)).await {
+        match self.call("GetMetricData", cloudwatch::fetch(&self.cloudwatch, &self.ledger, &store, &keys, now_s)).await
+        {
             Ok((window, data)) => {
                 let mut state = self.state();
                 for (key, points) in data {
@@ -174,6 +175,7 @@ impl AwsPlatform {
             },
             alarms,
             problems,
+            usage: self.ledger.usage(),
         })
     }
 
@@ -284,6 +286,7 @@ impl AwsPlatform {
                 Ok(quality) => quality_failures(quality.iter().map(|(table, q)| (table.as_str(), q))),
                 Err(_) => Vec::new(),
             },
+            curated_writes: crate::model::UpdateHistory::from_runs(runs),
         })
     }
 }
@@ -320,7 +323,11 @@ impl AwsPlatform {
             limit: 50,
         };
         let events = self.call("LookupEvents", cloudtrail::lookup(&self.cloudtrail, &query)).await?;
-        let row = AuditStatus { write_events_last_hour: events.len() as u32, latest_write: events.into_iter().next() };
+        let row = AuditStatus {
+            write_events_last_hour: events.len() as u32,
+            latest_write: events.first().cloned(),
+            writes: events,
+        };
         self.state().audit_row = Some((Instant::now(), row.clone()));
         Ok(row)
     }

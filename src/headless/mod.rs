@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod confirm;
 pub mod emr;
+pub mod fleet;
 pub mod glue;
 pub mod grants;
 pub mod keys;
@@ -17,6 +18,7 @@ pub mod rerun;
 pub mod reshard;
 pub mod runbook;
 pub mod sandbox;
+pub mod slo;
 pub mod status;
 pub mod workflows;
 

@@ -26,7 +26,11 @@ pub struct StatusReport {
 
 pub async fn report(loaded: &Loaded, platform: &dyn Platform) -> Result<StatusReport, Failure> {
     let snapshot: PlatformSnapshot = platform.snapshot().await?;
-    let layers = assess(&snapshot, Thresholds::from_alarms(&loaded.settings.platform.alarms));
+    let mut layers = assess(&snapshot, Thresholds::from_alarms(&loaded.settings.platform.alarms));
+    if let Some(slo) = &loaded.slo {
+        let objectives = crate::ops::slo::judge_all(slo, &snapshot, &loaded.settings.platform.glue.database, &layers);
+        crate::ops::health::with_objectives(&mut layers, &objectives);
+    }
     let info = platform.info();
     Ok(StatusReport {
         profile: loaded.profile.clone(),

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::emr::ProcessingStatus;
 use super::workflow::OrchestrationStatus;
-use super::{FirehoseStatus, KafkaStatus, QuicksightStatus, SearchDomain, SourcesStatus};
+use super::{FirehoseStatus, KafkaStatus, QuicksightStatus, SearchDomain, SourcesStatus, Usage};
 use serde::{Deserialize, Serialize};
 
 /// How a layer is doing.
@@ -148,6 +148,7 @@ impl PlatformSnapshot {
             audit: Reading::unavailable("not read"),
             alarms: Reading::unavailable("not read"),
             problems: vec![],
+            usage: Usage::default(),
         }
     }
 }
@@ -314,6 +315,9 @@ pub struct GlueStatus {
     pub crawler_last_crawl: Option<DateTime<Utc>>,
     /// Catalog tables failing their Glue Data Quality rulesets (newest evaluations).
     pub quality_failures: Vec<super::glue::QualityFailure>,
+    /// The job's successful runs read, oldest first: each the curated zone's update (its end, and
+    /// the raw data its input held), for the curated freshness objective (`ops::slo`).
+    pub curated_writes: super::UpdateHistory,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -404,6 +408,9 @@ impl AuditEvent {
 pub struct AuditStatus {
     pub write_events_last_hour: u32,
     pub latest_write: Option<AuditEvent>,
+    /// The last hour's writes as read (newest first, one page): the charts' change markers.
+    #[serde(skip)]
+    pub writes: Vec<AuditEvent>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -484,6 +491,9 @@ pub struct PlatformSnapshot {
     /// Partial failures of this read (a layer that could not be read says why in its
     /// `Reading`; these are the rest, e.g. metrics that could not be fetched).
     pub problems: Vec<String>,
+    /// The backend's billed reads so far, this read's included (not part of `status --json`).
+    #[serde(skip)]
+    pub usage: Usage,
 }
 
 /// One layer's verdict: the health, the reason in words, and its key numbers.

@@ -176,6 +176,21 @@ pub fn drop_header(page: &mut ResultPage) {
     }
 }
 
+/// The first pause between polls of a running query (GetQueryExecution).
+pub const FIRST_POLL_AFTER_MS: u64 = 25;
+/// The pause polls back off to: one a second while a long query runs.
+pub const STEADY_POLL_EVERY_MS: u64 = 1_000;
+
+/// The pause after poll number `polls` (counted from 1) of a running query, in milliseconds: 25 ms
+/// after the first, doubling to one a second. A short query, as most an operator types, is
+/// answered as soon as it ends instead of on the next whole second; a long one costs one call a
+/// second as it always did: the first second costs six calls, never more. The console and
+/// `lakeops query` both wait by it.
+pub fn poll_delay_ms(polls: u32) -> u64 {
+    let doublings = polls.saturating_sub(1).min(16);
+    FIRST_POLL_AFTER_MS.saturating_mul(1 << doublings).min(STEADY_POLL_EVERY_MS)
+}
+
 /// A query as the journal keeps it: whitespace folded, at most 200 characters.
 pub fn one_line(sql: &str) -> String {
     sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
@@ -191,6 +206,22 @@ mod tests {
             ResultColumn { name: "event_type".into(), kind: "varchar".into() },
             ResultColumn { name: "events".into(), kind: "bigint".into() },
         ]
+    }
+
+    #[test]
+    fn polls_start_quick_and_back_off_to_one_a_second() {
+        let pauses: Vec<u64> = (1..=8).map(poll_delay_ms).collect();
+        assert_eq!(pauses, [25, 50, 100, 200, 400, 800, 1000, 1000]);
+        assert_eq!(poll_delay_ms(0), 25);
+        assert_eq!(poll_delay_ms(u32::MAX), 1000);
+        // The first second of a running query costs six polls, the first at once.
+        let mut elapsed = 0;
+        let mut polls = 1;
+        while elapsed + poll_delay_ms(polls) <= 1000 {
+            elapsed += poll_delay_ms(polls);
+            polls += 1;
+        }
+        assert_eq!(polls, 6, "polls within the first second");
     }
 
     #[test]

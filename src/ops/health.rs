@@ -90,6 +90,18 @@ pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
     layers
 }
 
+/// A freshness objective that burns or is broken (`ops::slo`) says so in the reason of the layer
+/// its dataset belongs to, and makes that layer at least amber (burning) or red (broken).
+pub fn with_objectives(layers: &mut [LayerHealth], objectives: &[super::slo::Objective]) {
+    use super::slo::State;
+    for o in objectives.iter().filter(|o| matches!(o.state, State::AtRisk | State::Burning | State::Broken)) {
+        let Some(layer) = layers.iter_mut().find(|l| l.layer == o.layer) else { continue };
+        let said = format!("freshness objective {} for {}: {}", o.state.label(), o.dataset, o.reason);
+        layer.reason = format!("{said} · {}", layer.reason);
+        layer.health = layer.health.max(o.state.health());
+    }
+}
+
 type Verdict = (Health, String, Vec<KeyNumber>);
 
 /// A verdict and whether the profile watches the layer at all.

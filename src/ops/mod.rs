@@ -4,6 +4,7 @@ pub mod athena;
 pub mod athena_readonly;
 pub mod audit;
 pub mod change;
+pub mod cost;
 pub mod emr;
 pub mod format;
 pub mod glue;
@@ -12,6 +13,7 @@ pub mod health;
 pub mod impact;
 pub mod inventory;
 pub mod kinesis;
+pub mod markers;
 pub mod metrics;
 pub mod peek;
 pub mod record_view;
@@ -21,6 +23,7 @@ pub mod reshard;
 pub mod results;
 pub mod runbook;
 pub mod shard_map;
+pub mod slo;
 #[cfg(test)]
 mod tests_athena_readonly;
 #[cfg(test)]

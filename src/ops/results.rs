@@ -191,16 +191,26 @@ pub struct TableWriter {
     held: Vec<Vec<Option<String>>>,
     held_bytes: usize,
     widths: Option<Vec<usize>>,
+    /// Rows came after the widths were fixed.
+    rows_after_fit: bool,
 }
 
 impl TableWriter {
     pub fn new(columns: &[ResultColumn], width: usize, cells: Cells) -> Self {
-        TableWriter { columns: columns.to_vec(), width, cells, held: Vec::new(), held_bytes: 0, widths: None }
+        TableWriter {
+            columns: columns.to_vec(),
+            width,
+            cells,
+            held: Vec::new(),
+            held_bytes: 0,
+            widths: None,
+            rows_after_fit: false,
+        }
     }
 
-    /// Whether the widths were fixed before the last row was seen (later cells may be cut).
+    /// Whether rows came after the widths were fixed (their cells may be cut).
     pub fn fitted_early(&self) -> bool {
-        self.widths.is_some()
+        self.rows_after_fit
     }
 
     fn text(&self, value: &str) -> String {
@@ -213,6 +223,7 @@ impl TableWriter {
     /// Takes rows; returns the lines ready to write (none while it is still fitting).
     pub fn rows(&mut self, rows: &[Row]) -> String {
         if let Some(widths) = &self.widths {
+            self.rows_after_fit |= !rows.is_empty();
             return self.lines(widths, rows);
         }
         for row in rows {

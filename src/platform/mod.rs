@@ -3,11 +3,13 @@
 
 mod error;
 pub mod gate;
+pub mod usage;
 
 use async_trait::async_trait;
 
 pub use error::{PlatformError, ServiceError};
 pub use gate::{Gate, GateError, Permit};
+pub use usage::UsageLedger;
 
 use crate::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,
@@ -149,6 +151,11 @@ pub trait Platform: Send + Sync {
     /// whose [`Permit`] is the proof: nothing else can call this. The stream is UPDATING after a
     /// resharding call; follow a stack operation with `stack_events`.
     async fn apply(&self, change: &Change, permit: &Permit) -> Result<Applied, PlatformError>;
+
+    /// The billed reads this backend has made so far (each snapshot carries it too).
+    fn usage(&self) -> crate::model::Usage {
+        crate::model::Usage::default()
+    }
 
     /// Saves whatever must outlive this process (the sandbox's state). Called at exit.
     fn flush(&self) -> Result<(), PlatformError> {

@@ -59,6 +59,10 @@ impl Executor {
                 .await;
                 Action::StreamDetailLoaded { stream, id, result, at: platform.now() }
             }),
+            Effect::ReadJournal { since } => self.spawn(|platform, session| async move {
+                let result = session.journal().since(since).map(|read| read.entries);
+                Action::JournalRead { result, at: platform.now() }
+            }),
             Effect::FetchAudit { query, id } => {
                 let tx = self.tx.clone();
                 self.spawn(|platform, session| async move {

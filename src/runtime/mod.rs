@@ -4,6 +4,7 @@
 
 pub mod effects;
 mod events;
+pub mod fleet;
 pub mod terminal;
 
 use std::sync::Arc;

@@ -9,6 +9,7 @@ pub mod clock;
 mod emr;
 mod emr_serverless;
 pub mod engine;
+mod freshness;
 mod glue;
 mod governance;
 mod ingest;
@@ -26,6 +27,7 @@ mod stack;
 pub mod state;
 mod store;
 mod stream;
+mod usage;
 mod workflow;
 
 use std::sync::{Arc, Mutex};
@@ -60,6 +62,8 @@ pub struct Sandbox {
     forgotten: std::sync::atomic::AtomicBool,
     /// Problems said once, in the next snapshot (a damaged state file set aside).
     notices: Mutex<Vec<String>>,
+    /// The GetMetricData metrics the AWS backend would have asked for to read what was read.
+    ledger: crate::platform::UsageLedger,
 }
 
 struct Inner {
@@ -129,6 +133,7 @@ impl Sandbox {
             queries: Arc::default(),
             forgotten: Default::default(),
             notices: Mutex::default(),
+            ledger: Default::default(),
         }
     }
 
@@ -274,6 +279,10 @@ impl Platform for Sandbox {
         BackendInfo { backend: "sandbox", location: format!("seed {}{speed}", self.settings.sandbox.seed) }
     }
 
+    fn usage(&self) -> crate::model::Usage {
+        self.ledger.usage()
+    }
+
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         let ms = self.with_model(|state| state.now_ms).unwrap_or_else(|_| self.clock.now_ms());
         chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
@@ -283,16 +292,24 @@ impl Platform for Sandbox {
         let settings = &self.settings;
         let mut snapshot = self.with_model(|state| state.snapshot(settings))?;
         snapshot.problems.extend(self.take_notices());
+        self.ledger.metric_data_read(usage::snapshot_series(&snapshot), snapshot.taken_at);
+        snapshot.usage = self.ledger.usage();
         Ok(snapshot)
     }
 
     async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
-        self.with_model(|state| (state.stream.name == stream).then(|| state.stream_facts()))
+        let facts = self.with_model(|state| (state.stream.name == stream).then(|| state.stream_facts()))?;
+        if let Some(facts) = &facts {
+            self.ledger.metric_data_read(usage::stream_facts_series(facts), self.now());
+        }
+        Ok(facts)
     }
 
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
         let series = self.with_model(|state| (state.stream.name == stream).then(|| state.stream_series(minutes)))?;
-        series.ok_or_else(|| not_found("Kinesis (sandbox)", format!("stream {stream} not found")))
+        let series = series.ok_or_else(|| not_found("Kinesis (sandbox)", format!("stream {stream} not found")))?;
+        self.ledger.metric_data_read(usage::STREAM_CHART_SERIES, self.now());
+        Ok(series)
     }
 
     async fn open_peek(&self, stream: &str, shard: Option<&str>, from: PeekFrom) -> Result<PeekCursor, PlatformError> {

@@ -106,6 +106,7 @@ impl SimState {
             crawler_last_status: self.glue.crawler_last_status.clone(),
             crawler_last_crawl: self.glue.crawler_last_crawl_ms.map(time),
             quality_failures: quality_failures(self.table_quality().iter().map(|(t, q)| (t.as_str(), q))),
+            curated_writes: self.curated_writes(),
         };
         let average = |m: &MinuteMetrics, sum: f64| if m.samples > 0.0 { sum / m.samples } else { 0.0 };
         let recent: Vec<&MinuteMetrics> = self.minutes.iter().rev().take(HISTORY_MINUTES).rev().collect();
@@ -135,6 +136,7 @@ impl SimState {
         let audit = AuditStatus {
             write_events_last_hour: writes.len() as u32,
             latest_write: writes.last().map(|e| e.to_audit_event()),
+            writes: writes.iter().rev().map(|e| e.to_audit_event()).collect(),
         };
         let mut alarms = AlarmStatus {
             total: self.alarms.len() as u32,
@@ -177,6 +179,7 @@ impl SimState {
             audit: Reading::Ready { data: audit },
             alarms: Reading::Ready { data: alarms },
             problems: Vec::new(),
+            usage: Usage::default(),
         }
     }
 }

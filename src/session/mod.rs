@@ -6,6 +6,7 @@
 //! effects through the same functions.
 
 pub mod audit;
+pub mod fleet;
 pub mod glue;
 pub mod output;
 pub mod query;
@@ -33,6 +34,10 @@ pub enum Failure {
     Refused(String),
     /// 101 (as a Rust panic): a task of the console panicked; the console ended cleanly.
     Crashed(String),
+    /// 1: the command read the platform and found it failing a check it makes for scripts (`lakeops
+    /// slo`: a freshness objective broken): `output` is printed on stdout as on success, `message`
+    /// on stderr.
+    Verdict { output: String, message: String },
 }
 
 impl Failure {
@@ -42,12 +47,22 @@ impl Failure {
             Failure::Invalid(_) => 2,
             Failure::Refused(_) => 3,
             Failure::Crashed(_) => 101,
+            Failure::Verdict { .. } => 1,
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
             Failure::Platform(m) | Failure::Invalid(m) | Failure::Refused(m) | Failure::Crashed(m) => m,
+            Failure::Verdict { message, .. } => message,
+        }
+    }
+
+    /// What the command printed before it failed, for stdout (a [`Failure::Verdict`]'s document).
+    pub fn output(&self) -> Option<&str> {
+        match self {
+            Failure::Verdict { output, .. } => Some(output),
+            _ => None,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::output::Replacement;
 use super::{Failure, Session};
 use crate::model::{Applied, Change, QueryRequest, QueryStatus, ResultColumn};
-use crate::ops::athena::drop_header;
+use crate::ops::athena::{drop_header, poll_delay_ms};
 use crate::ops::results::{csv_header, csv_rows, Cells, JsonArray, Row};
 use crate::platform::{GateError, Platform};
 
@@ -15,9 +15,6 @@ pub type Interrupts = tokio::sync::mpsc::UnboundedReceiver<()>;
 
 /// Where each page of results goes as it is read: the columns and the page's rows.
 pub type PageSink<'a> = dyn FnMut(&[ResultColumn], &[Row]) -> Result<(), String> + 'a;
-
-/// GetQueryExecution while a query runs: once a second.
-pub const POLL_EVERY: Duration = Duration::from_secs(1);
 
 /// Starts `request` through the gate (journaled; read-only mode refuses a statement that changes
 /// something) after adding it to the query history; returns the execution id. A history that
@@ -55,8 +52,10 @@ pub async fn follow(
     let started = Instant::now();
     let mut last = None;
     let mut cancelled = false;
+    let mut polls = 0;
     loop {
         let status = platform.query_status(id).await?;
+        polls += 1;
         if status.state.is_done() {
             return Ok(status);
         }
@@ -65,7 +64,7 @@ pub async fn follow(
             last = Some(status.state);
         }
         tokio::select! {
-            _ = tokio::time::sleep(POLL_EVERY) => {}
+            _ = tokio::time::sleep(Duration::from_millis(poll_delay_ms(polls))) => {}
             Some(()) = interrupts.recv() => {
                 if cancelled {
                     return Err(Failure::Platform(format!(

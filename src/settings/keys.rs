@@ -26,6 +26,8 @@ const OPTIONAL_KEYS: &[&str] = &[
     "platform.orchestration.state_machine",
     "platform.emr.name",
     "platform.firehose.delivery_stream",
+    // The profile's colour in the header and the fleet (settings/model.rs, ConsoleSettings).
+    "console.color",
 ];
 
 /// Tables whose keys the profile chooses (a step template's name); what each holds is checked

@@ -12,6 +12,7 @@ mod naming;
 pub mod paths;
 pub mod profile;
 pub mod runbooks;
+pub mod slo;
 pub mod theme;
 mod validate;
 
@@ -21,6 +22,7 @@ pub use model::*;
 pub use naming::provisioning_name_problem;
 pub use paths::Paths;
 pub use runbooks::{RunbookRef, RunbookTarget};
+pub use slo::Slo;
 pub use theme::Theme;
 
 use config::{Config, ConfigError, FileFormat};
@@ -50,6 +52,8 @@ pub struct Loaded {
     pub keys: Vec<KeyOverride>,
     /// `[runbooks]`, as the files set it (a later file's entry for a name replaces an earlier one's).
     pub runbooks: Vec<RunbookRef>,
+    /// `[slo]`, as the last file with one sets it; `None`: no freshness objectives.
+    pub slo: Option<Slo>,
 }
 
 /// One setting of `[keys]`: a command's keys, everywhere (`view` none) or in one view, and the
@@ -67,6 +71,7 @@ struct Layer {
     table: toml::Table,
     keys: Vec<KeyOverride>,
     runbooks: Vec<RunbookRef>,
+    slo: Option<Slo>,
 }
 
 /// Loads every layer. `env` is the process environment (passed in so tests can vary it).
@@ -123,13 +128,18 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
         runbooks.retain(|k| k.key != r.key);
         runbooks.push(r);
     }
+    // The last file with an `[slo]` sets all of it.
+    let slo = layers.iter_mut().filter_map(|l| l.slo.take()).last();
+    if let Some(slo) = &slo {
+        slo.check_datasets(&settings.platform.quicksight.datasets)?;
+    }
     // A later file's key for a command replaces an earlier one's.
     let mut keys: Vec<KeyOverride> = Vec::new();
     for o in layers.into_iter().flat_map(|l| l.keys) {
         keys.retain(|k| (&k.view, &k.command) != (&o.view, &o.command));
         keys.push(o);
     }
-    Ok(Loaded { settings, theme, profile: source.name, profile_origin: source.origin, keys, runbooks })
+    Ok(Loaded { settings, theme, profile: source.name, profile_origin: source.origin, keys, runbooks, slo })
 }
 
 /// One file's table, with `[keys]` and `[runbooks]` taken out; `dir` is the directory its relative
@@ -138,8 +148,9 @@ fn parse_layer(origin: &str, text: &str, dir: Option<&std::path::Path>) -> Resul
     let mut table: toml::Table = text.parse().map_err(|e| theme::toml_error(origin, text, &e))?;
     let keys = take_keys(&mut table, origin)?;
     let runbooks = runbooks::take(&mut table, origin, dir)?;
+    let slo = slo::take(&mut table, origin)?;
     keys::check_known(&table, origin, true)?;
-    Ok(Layer { origin: origin.to_string(), table, keys, runbooks })
+    Ok(Layer { origin: origin.to_string(), table, keys, runbooks, slo })
 }
 
 /// Takes `[keys]` out of a file's table: `command = "key"` or `["key", …]`, or a table of those
@@ -212,7 +223,7 @@ fn env_layer(env: &[(String, String)]) -> Result<Layer, SettingsError> {
         // Environment values are text; the config crate parses them, so only keys are checked here.
         keys::check_known(&table, &format!("environment variable {name}"), false)?;
     }
-    Ok(Layer { origin: "environment".into(), table, keys: Vec::new(), runbooks: Vec::new() })
+    Ok(Layer { origin: "environment".into(), table, keys: Vec::new(), runbooks: Vec::new(), slo: None })
 }
 
 fn flag_layer(o: &Overrides) -> Layer {
@@ -232,7 +243,7 @@ fn flag_layer(o: &Overrides) -> Layer {
     if let Some(speed) = o.speed {
         insert_dotted(&mut table, "sandbox.speed", speed.into());
     }
-    Layer { origin: "command line".into(), table, keys: Vec::new(), runbooks: Vec::new() }
+    Layer { origin: "command line".into(), table, keys: Vec::new(), runbooks: Vec::new(), slo: None }
 }
 
 fn insert_dotted(table: &mut toml::Table, key: &str, value: toml::Value) {

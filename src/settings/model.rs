@@ -322,6 +322,17 @@ pub struct ConsoleSettings {
     /// The most memory the record peek keeps records in.
     #[serde(default = "default_peek_memory_mib")]
     pub peek_memory_mib: u64,
+    /// The profile's colour (a name or `#rrggbb`): its badge in the header and its row in the fleet,
+    /// so that production never looks like staging.
+    #[serde(default)]
+    pub color: Option<String>,
+}
+
+impl ConsoleSettings {
+    /// `color` as a terminal colour (validated when the settings were loaded).
+    pub fn profile_color(&self) -> Option<ratatui::style::Color> {
+        self.color.as_deref().and_then(|c| super::theme::parse_color(c).ok())
+    }
 }
 
 fn default_peek_memory_mib() -> u64 {

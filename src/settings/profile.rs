@@ -61,7 +61,8 @@ pub fn resolve(name_or_path: &str, paths: &Paths) -> Result<ProfileSource, Setti
     ))
 }
 
-fn looks_like_path(s: &str) -> bool {
+/// Whether `--profile` names a file rather than a profile: a `/` in it, or `.toml` at its end.
+pub fn looks_like_path(s: &str) -> bool {
     s.contains('/') || s.ends_with(".toml")
 }
 
@@ -86,6 +87,12 @@ pub fn io_reason(e: &std::io::Error) -> String {
 /// Every profile lakeops can find: the user's, then the built-ins they do not shadow.
 pub fn list(paths: &Paths) -> Vec<ProfileEntry> {
     with_builtins(&paths.profiles_dir(), BUILTIN_PROFILES)
+}
+
+/// The user's own profiles (`$XDG_CONFIG_HOME/lakeops/profiles/*.toml`), built-ins left out: what
+/// `--all` reads.
+pub fn users(paths: &Paths) -> Vec<ProfileEntry> {
+    user_files(&paths.profiles_dir())
 }
 
 /// The user's `*.toml` files in `dir`, then the built-ins whose names they do not take.

@@ -173,7 +173,8 @@ const NAMED: &[(&str, Color)] = &[
     ("white", Color::White),
 ];
 
-fn parse_color(v: &str) -> Result<Color, String> {
+/// A colour as themes and `console.color` write it: a name (`red`, `darkgray`) or `#rrggbb`.
+pub fn parse_color(v: &str) -> Result<Color, String> {
     if let Some(hex) = v.strip_prefix('#') {
         if hex.len() == 6 {
             if let Ok(n) = u32::from_str_radix(hex, 16) {

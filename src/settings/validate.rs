@@ -130,6 +130,9 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
     })?;
     range("console.refresh_seconds", s.console.refresh_seconds as f64, 1.0, 3_600.0, "seconds")?;
     range("console.peek_memory_mib", s.console.peek_memory_mib as f64, 1.0, 16_384.0, "MiB")?;
+    if let Some(color) = &s.console.color {
+        super::theme::parse_color(color).map_err(|message| ("console.color", message))?;
+    }
     range("sandbox.speed", s.sandbox.speed, 0.01, 3_600.0, "times the wall clock")?;
     range(
         "sandbox.peak_records_per_second",

@@ -18,7 +18,7 @@ use crate::ops::format::{bytes, millis, thousands};
 use crate::settings::Theme;
 
 /// Prices shown until the profile's are known: Athena's list price.
-pub const DEFAULT_RATES: Rates = Rates { price_per_tb_usd: 5.0, minimum_billed_mb: 10 };
+pub const DEFAULT_RATES: Rates = crate::ops::cost::ATHENA_LIST;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let view = &app.athena;

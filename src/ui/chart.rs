@@ -1,5 +1,6 @@
 //! A line chart of one per-minute series (with an optional second series and a capacity
-//! line) over a window ending now; shared by the stream detail, :lambda and :redshift.
+//! line) over a window ending now, with the changes of that window marked as vertical lines;
+//! shared by the stream detail, :lambda and :redshift.
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -10,6 +11,9 @@ use ratatui::Frame;
 
 use super::{base, dim, panel};
 use crate::settings::Theme;
+
+/// Points up a change's column: more than a chart has rows, so each row gets its dot.
+const CHANGE_DOTS: u32 = 48;
 
 pub(crate) struct ChartSpec {
     pub title: String,
@@ -23,6 +27,8 @@ pub(crate) struct ChartSpec {
     pub color: usize,
     /// The window the chart spans; values fill its newest end.
     pub minutes: u32,
+    /// The changes inside the window, each a vertical line.
+    pub changes: super::markers::Placed,
 }
 
 pub(crate) fn render_chart(spec: &ChartSpec, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -63,6 +69,30 @@ pub(crate) fn render_chart(spec: &ChartSpec, theme: &Theme, frame: &mut Frame, a
                 .style(Style::new().fg(theme.critical))
                 .data(&capacity_line),
         );
+    }
+    // A change is a dotted column (`•` a cell): under the series, so it never hides a value or
+    // reads as one, but for the named change.
+    let change_lines: Vec<(Vec<(f64, f64)>, bool)> = spec
+        .changes
+        .marks
+        .iter()
+        .map(|&x| {
+            let dots = (0..=CHANGE_DOTS).map(|i| (x, top * i as f64 / CHANGE_DOTS as f64)).collect();
+            (dots, spec.changes.named == Some(x))
+        })
+        .collect();
+    for (line, named) in &change_lines {
+        let dataset = Dataset::default()
+            .marker(Marker::Dot)
+            .graph_type(GraphType::Scatter)
+            .style(Style::new().fg(super::markers::color(theme, *named)))
+            .data(line);
+        // The named change over the series, so a small chart still shows it.
+        if *named {
+            datasets.push(dataset);
+        } else {
+            datasets.insert(0, dataset);
+        }
     }
     let latest = data.last().map(|(_, y)| format!(" now {}", short(*y, &spec.unit))).unwrap_or_default();
     let capacity = spec.capacity.map(|c| format!(" · cap {}", short(c, &spec.unit))).unwrap_or_default();

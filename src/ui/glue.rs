@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, clip, dim, panel, rows};
+use super::{base, clip, dim, markers, panel, rows};
 use crate::app::glue::GluePane;
 use crate::app::{audit, App};
 use crate::model::text::sanitize;
-use crate::model::{GlueRunDetail, Governance, PARTITIONS_COUNTED};
+use crate::model::{GlueJob, GlueRunDetail, Governance, PARTITIONS_COUNTED};
 use crate::ops::format;
 use crate::ops::grants;
 use crate::settings::Theme;
@@ -45,7 +45,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Jobs, each with its runs as a timeline, oldest to newest.
     let mut lines = vec![header(format!(
         "{:<28}{:<11}{:<13}{:<10}{:<10}{:<27}{}",
-        "JOB", "LAST RUN", "STARTED", "DURATION", "DPU-s", "RUNS (oldest → newest)", "CAPACITY"
+        "JOB", "LAST RUN", "STARTED", "DURATION", "DPU-s", "RUNS → newest, ┊ change", "CAPACITY"
     ))];
     for (i, job) in data.jobs.iter().enumerate() {
         let style = row_style(i == view.job, view.pane == GluePane::Jobs);
@@ -61,11 +61,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ),
             style,
         )];
-        for run in job.runs.iter().take(25).rev() {
-            let (glyph, color) = run_mark(run, theme);
-            spans.push(Span::styled(glyph, style.fg(color)));
-        }
-        spans.push(Span::styled(" ".repeat(27usize.saturating_sub(job.runs.len().min(25))), style));
+        let timeline = timeline(app, job, now, theme);
+        let used = timeline.len();
+        spans.extend(timeline.into_iter().map(|(glyph, color)| Span::styled(glyph, style.fg(color))));
+        spans.push(Span::styled(" ".repeat(27usize.saturating_sub(used)), style));
         spans.push(Span::styled(job.capacity.clone().unwrap_or_default(), style));
         lines.push(Line::from(spans));
     }
@@ -74,7 +73,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let title = pane_title(" Jobs ", view.pane == GluePane::Jobs);
     frame.render_widget(
-        Paragraph::new(lines).block(focus(panel(theme, title), theme, view.pane == GluePane::Jobs)),
+        Paragraph::new(lines).block(
+            focus(panel(theme, title), theme, view.pane == GluePane::Jobs).title_bottom(markers::line(
+                app,
+                theme,
+                now,
+                markers::DAY_MINUTES,
+                "24 h",
+            )),
+        ),
         jobs,
     );
 
@@ -292,6 +299,24 @@ fn quality(t: &crate::model::CatalogTable) -> String {
         }
     }
 }
+
+/// The job's newest runs, oldest first, with the changes made between them (`┊`, the one named
+/// under the charts in its own colour): at most [`TIMELINE`] glyphs, the newest.
+fn timeline(app: &App, job: &GlueJob, now: DateTime<Utc>, theme: &Theme) -> Vec<(&'static str, Color)> {
+    let runs: Vec<&GlueRunDetail> = job.runs.iter().take(TIMELINE).rev().collect();
+    let named = app.markers.named();
+    let since = runs.first().map(|r| r.started);
+    let changes = app.markers.marks.iter().filter(|m| since.is_some_and(|s| m.time > s) && m.time <= now);
+    let mut items: Vec<(DateTime<Utc>, (&'static str, Color))> =
+        runs.iter().map(|r| (r.started, run_mark(r, theme))).collect();
+    items.extend(changes.map(|m| (m.time, ("┊", markers::color(theme, Some(m) == named)))));
+    items.sort_by_key(|(time, _)| *time);
+    let skip = items.len().saturating_sub(TIMELINE);
+    items.into_iter().skip(skip).map(|(_, glyph)| glyph).collect()
+}
+
+/// Glyphs in a job's timeline.
+const TIMELINE: usize = 25;
 
 /// A run's glyph in the timeline and its colour: the glyph alone tells the state apart.
 fn run_mark(run: &GlueRunDetail, theme: &Theme) -> (&'static str, Color) {

@@ -1,5 +1,5 @@
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -15,7 +15,10 @@ pub fn draw(app: &App, theme: &crate::settings::Theme, frame: &mut Frame, area: 
     let mut left = vec![
         Span::styled(" lakeops ", Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD)),
         sep.clone(),
-        Span::styled(format!("profile {}", sanitize(&h.profile)), base(theme)),
+        match app.profile_color {
+            Some(color) => profile_badge(&sanitize(&h.profile), Some(color), theme),
+            None => Span::styled(format!("profile {}", sanitize(&h.profile)), base(theme)),
+        },
         sep.clone(),
         Span::styled(format!("{} {}", h.backend, sanitize(&h.location)), base(theme)),
     ];
@@ -42,10 +45,50 @@ pub fn draw(app: &App, theme: &crate::settings::Theme, frame: &mut Frame, area: 
             Style::new().fg(health_color(theme, health)),
         ));
     }
+    if let Some(cost) = crate::app::about::per_hour(app) {
+        right.push(Span::styled(format!("{cost} "), dim(theme)));
+    }
     right.push(freshness);
     let right_width: usize = right.iter().map(|s| s.width()).sum();
     frame.render_widget(Paragraph::new(Line::from(left)).style(base(theme)), area);
     let width = (right_width as u16).min(area.width);
     let rect = Rect { x: area.right() - width, width, ..area };
     frame.render_widget(Paragraph::new(Line::from(right)).style(base(theme)), rect);
+}
+
+/// A profile's name as a badge of its colour (`console.color`), its text dark or light to stay
+/// readable on it; without a colour, the name in bold, as wide.
+pub(crate) fn profile_badge(name: &str, color: Option<Color>, theme: &crate::settings::Theme) -> Span<'static> {
+    match color {
+        Some(color) => Span::styled(
+            format!(" {name} "),
+            Style::new().fg(readable_on(color, theme)).bg(color).add_modifier(Modifier::BOLD),
+        ),
+        None => Span::styled(format!(" {name} "), base(theme).add_modifier(Modifier::BOLD)),
+    }
+}
+
+/// Black or white, whichever reads on `background`.
+fn readable_on(background: Color, theme: &crate::settings::Theme) -> Color {
+    let light = match background {
+        Color::Rgb(r, g, b) => 299 * r as u32 + 587 * g as u32 + 114 * b as u32 > 140_000,
+        Color::Reset => return theme.text,
+        Color::Gray
+        | Color::Green
+        | Color::Yellow
+        | Color::Cyan
+        | Color::White
+        | Color::LightRed
+        | Color::LightGreen
+        | Color::LightYellow
+        | Color::LightBlue
+        | Color::LightMagenta
+        | Color::LightCyan => true,
+        _ => false,
+    };
+    if light {
+        Color::Black
+    } else {
+        Color::White
+    }
 }

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::chart::{render_chart, ChartSpec};
+use super::markers::{self, Placed};
 use super::{base, dim, panel};
 use crate::app::{App, Command};
 use crate::model::text::sanitize;
@@ -32,9 +33,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let chart_height = (inner.height.saturating_sub(2) / 2).clamp(8, 16);
     let [info, charts, log] =
-        Layout::vertical([Constraint::Length(2), Constraint::Length(chart_height), Constraint::Min(4)]).areas(inner);
-    frame.render_widget(Paragraph::new(numbers(f, app, theme)), info);
-    draw_charts(f, view.window.minutes(), theme, frame, charts);
+        Layout::vertical([Constraint::Length(3), Constraint::Length(chart_height), Constraint::Min(4)]).areas(inner);
+    let now = crate::app::audit::reference_time(app);
+    let minutes = view.window.minutes();
+    let mut info_lines = numbers(f, app, theme);
+    info_lines.push(markers::line(app, theme, now, minutes, view.window.label()));
+    frame.render_widget(Paragraph::new(info_lines), info);
+    draw_charts(f, minutes, &markers::placed(app, now, minutes), theme, frame, charts);
     draw_log(app, theme, frame, log);
 }
 
@@ -63,7 +68,7 @@ fn numbers(f: &FunctionStatus, app: &App, theme: &Theme) -> Vec<Line<'static>> {
     vec![first, second]
 }
 
-fn draw_charts(f: &FunctionStatus, minutes: u32, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_charts(f: &FunctionStatus, minutes: u32, changes: &Placed, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(area);
     let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(top);
     let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(bottom);
@@ -80,6 +85,7 @@ fn draw_charts(f: &FunctionStatus, minutes: u32, theme: &Theme, frame: &mut Fram
             capacity: None,
             color,
             minutes,
+            changes: changes.clone(),
         }
     };
     render_chart(

@@ -1,5 +1,6 @@
 //! Drawing: one file per view plus the shared chrome. Reads `App`, never changes it.
 
+mod about;
 mod alarms;
 mod athena;
 mod audit;
@@ -8,10 +9,12 @@ mod confirm_dialog;
 mod emr;
 mod errors;
 mod firehose;
+pub mod fleet;
 mod glue;
 mod header;
 mod help;
 mod lambda;
+mod markers;
 mod msk;
 mod opensearch;
 mod overview;
@@ -21,6 +24,7 @@ mod quicksight;
 mod redshift;
 mod reshard_dialog;
 mod resources;
+mod slo;
 mod sources;
 mod stack;
 mod status;

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 use ratatui::Frame;
 
-use super::{base, clip, dim, health_color, health_mark, panel};
+use super::{base, clip, dim, health_color, health_mark, markers, panel};
 use crate::app::{layout, App};
 use crate::model::text::sanitize;
 use crate::model::{CapacityMode, Health, LayerHealth};
@@ -137,7 +137,11 @@ fn draw_trend(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         capacity.map(|c| format!(", capacity {}/s", thousands(c))).unwrap_or_else(|| ", on-demand".into());
     let title =
         format!(" {} records/s in, last {} min — now {now}{capacity_text} ", sanitize(&stream.name), history.len());
-    let block = panel(theme, title);
+    let now = crate::app::audit::reference_time(app);
+    let minutes = history.len() as u32;
+    let window = format!("{minutes} min");
+    let block = panel(theme, title).title_bottom(markers::line(app, theme, now, minutes, &window));
+    let inner = block.inner(area);
     let data: Vec<u64> = history.iter().map(|v| v.round().max(0.0) as u64).collect();
     let peak = data.iter().copied().max().unwrap_or(0);
     let max = capacity.map(|c| c as u64).unwrap_or(peak).max(peak).max(1);
@@ -145,4 +149,5 @@ fn draw_trend(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let sparkline =
         Sparkline::default().block(block).data(&data).max(max).style(Style::new().fg(color).bg(theme.background));
     frame.render_widget(sparkline, area);
+    markers::draw_on_columns(frame.buffer_mut(), inner, data.len(), &markers::placed(app, now, minutes), theme);
 }

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::chart::{render_chart, ChartSpec};
+use super::markers;
 use super::{base, dim, health_color, health_mark, panel};
 use crate::app::App;
 use crate::model::text::sanitize;
@@ -34,7 +35,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [info, top, bottom] =
-        Layout::vertical([Constraint::Length(2), Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(inner);
+        Layout::vertical([Constraint::Length(3), Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(inner);
     let verdict = app.layers.iter().find(|l| l.layer == Layer::Redshift);
     let mut lines = Vec::new();
     if let Some(v) = verdict {
@@ -48,6 +49,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let numbers: Vec<String> = v.numbers.iter().map(|n| format!("{} {}", n.label, n.text)).collect();
         lines.push(Line::styled(numbers.join(" · "), dim(theme)));
     }
+    let now = crate::app::audit::reference_time(app);
+    lines.push(markers::line(app, theme, now, MINUTES, "3 h"));
     frame.render_widget(Paragraph::new(lines), info);
 
     let h = &r.history;
@@ -60,6 +63,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         capacity,
         color,
         minutes: MINUTES,
+        changes: markers::placed(app, now, MINUTES),
     };
     let (load_title, load_unit) = if serverless { ("compute", "RPU") } else { ("CPU", "%") };
     let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(top);

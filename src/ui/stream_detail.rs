@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::chart::{render_chart, ChartSpec};
+use super::markers::{self, Placed};
 use super::{base, dim, panel};
 use crate::app::stream_detail::StreamDetail;
 use crate::app::{App, Command};
@@ -30,14 +31,18 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let chart_height = (inner.height.saturating_sub(1) / 2).clamp(6, 14);
     let [info, charts, map] =
-        Layout::vertical([Constraint::Length(2), Constraint::Length(chart_height), Constraint::Min(3)]).areas(inner);
+        Layout::vertical([Constraint::Length(3), Constraint::Length(chart_height), Constraint::Min(3)]).areas(inner);
     let status = app
         .snapshot
         .as_ref()
         .and_then(|s| s.streams.ready())
         .and_then(|all| all.iter().find(|s| s.name == detail.stream));
-    frame.render_widget(Paragraph::new(info_lines(app, facts, status, theme)), info);
-    draw_charts(detail, facts, theme, frame, charts);
+    let now = crate::app::audit::reference_time(app);
+    let minutes = detail.window.minutes();
+    let mut lines = info_lines(app, facts, status, theme);
+    lines.push(markers::line(app, theme, now, minutes, detail.window.label()));
+    frame.render_widget(Paragraph::new(lines), info);
+    draw_charts(detail, facts, &markers::placed(app, now, minutes), theme, frame, charts);
     draw_shard_map(app, detail, facts, theme, frame, map);
 }
 
@@ -77,7 +82,14 @@ fn info_lines(app: &App, facts: &StreamFacts, status: Option<&StreamStatus>, the
     ]
 }
 
-fn draw_charts(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_charts(
+    detail: &StreamDetail,
+    facts: &StreamFacts,
+    changes: &Placed,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(area);
     let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(top);
     let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(bottom);
@@ -95,6 +107,7 @@ fn draw_charts(detail: &StreamDetail, facts: &StreamFacts, theme: &Theme, frame:
             capacity,
             color,
             minutes,
+            changes: changes.clone(),
         };
     render_chart(
         &chart("records/s in", "/s", |p| p.records_per_second, cap(SHARD_WRITE_RECORDS_PER_SECOND), 0),

@@ -3,6 +3,7 @@
 
 pub mod counting;
 pub mod moto;
+pub mod pty;
 pub mod screen;
 pub mod writes;
 

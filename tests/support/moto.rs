@@ -191,6 +191,9 @@ pub struct NotedRequest {
     pub operation: String,
     pub user_agent: String,
     pub access_key: String,
+    /// The metric queries of a GetMetricData request (0 for any other).
+    #[serde(default)]
+    pub metrics: usize,
 }
 
 /// Every request this test process's moto was asked for so far, in order (`operations` with

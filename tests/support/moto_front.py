@@ -18,8 +18,9 @@ retypes the answer's timestamps from botocore's model of the operation.
 Every AWS operation it is asked for is noted, in order, and `GET /_lakeops/operations` answers
 the list as JSON: the write-gate tests count the changes that reach moto. `GET
 /_lakeops/requests` answers each noted request with its User-Agent and the access key it was
-signed with ({"operation", "user_agent", "access_key"}): a test signs with a key of its own to
-find its requests, and checks lakeops' app name is in them.
+signed with ({"operation", "user_agent", "access_key", "metrics"}: the metric queries of a
+GetMetricData request, which AWS bills): a test signs with a key of its own to find its
+requests, and checks lakeops' app name is in them.
 
 `POST /_lakeops/fail` with {"operation": "UpdateShardCount", "contains": "orders-1",
 "how": "500" | "drop", "forward": true, "times": 1} makes the next matching requests (the
@@ -229,12 +230,15 @@ class Ledger:
     def note(self, environ):
         """Names the operation of a request, leaving its body readable for moto."""
         operation = None
+        metrics = 0
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         path = environ.get("PATH_INFO", "")
         if target:
             operation = target.rsplit(".", 1)[-1]
         elif path.startswith(CBOR_PREFIX):
             operation = path[len(CBOR_PREFIX):]
+            if operation == "GetMetricData":
+                metrics = _metric_queries(environ)
         elif environ.get("REQUEST_METHOD") == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
             raw = environ["wsgi.input"].read(length) if length else b""
@@ -247,6 +251,7 @@ class Ledger:
                 "operation": operation,
                 "user_agent": environ.get("HTTP_USER_AGENT", ""),
                 "access_key": _access_key(environ),
+                "metrics": metrics,
             }
             with self.lock:
                 self.operations.append(operation)
@@ -258,6 +263,16 @@ class Ledger:
             body = json.dumps(self.requests if requests else self.operations).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
+
+
+def _metric_queries(environ):
+    """How many metric queries a CBOR GetMetricData request asks for (what AWS bills), leaving
+    its body readable for moto."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    request = cbor2.loads(raw) if raw else {}
+    return len(request.get("MetricDataQueries") or [])
 
 
 def _access_key(environ):

@@ -80,6 +80,9 @@ impl Keymap {
             }
             rows.push(HelpRow { keys: MOUSE_HELP.0.into(), does: MOUSE_HELP.1.into(), pane: None, changes: false });
         }
+        if view.spec().charts {
+            rows.extend(self.rows(Context::Charts));
+        }
         rows.extend(self.rows(Context::Global));
         rows
     }
@@ -122,12 +125,25 @@ fn heading(context: Context) -> String {
             format!("In lists ({})", lists.join(" "))
         }
         Context::Dialog => "In dialogs, pickers and typed lines".into(),
+        Context::Charts => {
+            let views: Vec<String> = ViewId::ALL.iter().filter(|v| v.spec().charts).map(|v| view_name(*v)).collect();
+            format!("In views with charts, on their change markers ({})", views.join(" "))
+        }
+        Context::Fleet => "The fleet overview (lakeops --profile a,b or --all)".into(),
         Context::View(view) => match view.spec().names {
             [] => format!("{} (opened from {})", view.title(), view.spec().opened_from),
             names => {
                 format!("{} ({})", view.title(), names.iter().map(|n| format!(":{n}")).collect::<Vec<_>>().join(" "))
             }
         },
+    }
+}
+
+/// How the docs name a view: `:lambda`, or its title when `:` does not open it ("Stream").
+fn view_name(view: ViewId) -> String {
+    match view.spec().names.first() {
+        Some(name) => format!(":{name}"),
+        None => view.title().to_string(),
     }
 }
 

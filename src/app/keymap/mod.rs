@@ -68,15 +68,20 @@ pub enum Context {
     List,
     /// In dialogs, pickers and typed lines.
     Dialog,
+    /// In every view that draws charts over time (their change markers).
+    Charts,
     View(ViewId),
+    /// The fleet overview of several profiles (`lakeops --profile a,b`), before one is opened.
+    Fleet,
 }
 
 impl Context {
-    /// Every context: the shared ones, then each view's.
+    /// Every context: the shared ones, then each view's, then the fleet's.
     pub fn all() -> impl Iterator<Item = Context> {
-        [Context::Global, Context::List, Context::Dialog]
+        [Context::Global, Context::List, Context::Dialog, Context::Charts]
             .into_iter()
             .chain(ViewId::ALL.iter().map(|v| Context::View(*v)))
+            .chain([Context::Fleet])
     }
 
     /// The built-in table of the context.
@@ -85,7 +90,9 @@ impl Context {
             Context::Global => GLOBAL,
             Context::List => LIST,
             Context::Dialog => DIALOG,
+            Context::Charts => super::markers::KEYS,
             Context::View(view) => view.spec().keys,
+            Context::Fleet => super::fleet::KEYS,
         }
     }
 
@@ -95,8 +102,19 @@ impl Context {
             Context::Global => "everywhere",
             Context::List => "lists",
             Context::Dialog => "dialogs",
+            Context::Charts => "charts",
             Context::View(view) => view.command(),
+            Context::Fleet => "fleet",
         }
+    }
+
+    /// The shared contexts whose keys work on `view` after its own, in the order they are
+    /// tried: its list's (if it has one), its charts' (if it draws any), then those everywhere.
+    pub fn shared(view: ViewId) -> Vec<Context> {
+        let spec = view.spec();
+        let list = spec.list.as_ref().map(|_| Context::List);
+        let charts = spec.charts.then_some(Context::Charts);
+        list.into_iter().chain(charts).chain([Context::Global]).collect()
     }
 }
 
@@ -205,8 +223,9 @@ impl Keymap {
     /// The first key of `command` as the view on screen would take it (its own, a list's, or
     /// the one everywhere), for text that names a key: "(w)".
     pub fn label(&self, view: ViewId, command: Command) -> String {
-        [Context::View(view), Context::List, Context::Global, Context::Dialog]
-            .into_iter()
+        std::iter::once(Context::View(view))
+            .chain(Context::shared(view))
+            .chain([Context::Dialog])
             .find_map(|c| self.chords(c, command).first().map(Chord::to_string))
             .unwrap_or_default()
     }

@@ -62,16 +62,19 @@ fn context_named(name: &str) -> Option<Context> {
 /// Refuses a key that means two commands where both would be reachable: in one shared context,
 /// or in a view together with the lists' keys (if it has a list) and the keys everywhere.
 pub(super) fn check_clashes(keymap: &Keymap) -> Result<(), KeymapError> {
-    let shared: [&[Context]; 4] =
-        [&[Context::Global], &[Context::List], &[Context::Dialog], &[Context::Dialog, Context::List]];
+    let shared: [&[Context]; 6] = [
+        &[Context::Global],
+        &[Context::List],
+        &[Context::Dialog],
+        &[Context::Charts],
+        &[Context::Dialog, Context::List],
+        &[Context::Fleet, Context::List, Context::Global],
+    ];
     for contexts in shared {
         check(keymap, contexts, None, false)?;
     }
     for view in ViewId::ALL {
-        let mut contexts = vec![Context::View(*view), Context::Global];
-        if view.list().is_some() {
-            contexts.push(Context::List);
-        }
+        let contexts: Vec<Context> = std::iter::once(Context::View(*view)).chain(Context::shared(*view)).collect();
         let mut panes: Vec<Option<Pane>> = vec![None];
         panes.extend(view.spec().keys.iter().filter_map(|b| b.pane).map(Some));
         panes.dedup();
