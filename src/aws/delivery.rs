@@ -6,12 +6,12 @@
 use std::time::Instant;
 
 use super::layers::fresh;
-use super::series::{FirehoseKeys, LAYER_GAUGES_FRESH_SECONDS};
 use super::workflows::LATEST_TTL;
 use super::{cloudwatch, firehose, logs, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
 use crate::ops::health::FIREHOSE_STALE_SECONDS;
 use crate::ops::metrics::{MetricStore, SeriesKey};
+use crate::ops::series::{FirehoseKeys, LAYER_GAUGES_FRESH_SECONDS};
 use crate::platform::PlatformError;
 
 /// DescribeDeliveryStream calls one refresh may make: with many streams discovered, the list

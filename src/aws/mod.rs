@@ -32,7 +32,6 @@ mod peek;
 mod processing;
 mod quicksight;
 mod rerun;
-mod series;
 mod serving;
 mod sfn;
 mod sources;
@@ -50,9 +49,9 @@ pub use client::ClientOptions;
 
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey, Stat};
+use crate::ops::series::StreamKeys;
 use crate::platform::{BackendInfo, Permit, Platform, PlatformError};
 use crate::settings::Settings;
-use series::StreamKeys;
 
 /// An SDK time as UTC (`None` stays `None`, as does a time chrono cannot hold).
 fn utc(t: Option<&aws_smithy_types::DateTime>) -> Option<chrono::DateTime<chrono::Utc>> {

@@ -6,11 +6,11 @@
 use std::time::Instant;
 
 use super::layers::fresh;
-use super::series::{BrokerKeys, ConsumerLagKeys, LAYER_GAUGES_FRESH_SECONDS};
 use super::workflows::LATEST_TTL;
 use super::{cloudwatch, kafka, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey};
+use crate::ops::series::{BrokerKeys, ConsumerLagKeys, LAYER_GAUGES_FRESH_SECONDS};
 use crate::platform::PlatformError;
 
 /// Brokers whose metrics are asked for: MSK numbers a provisioned cluster's brokers from 1.

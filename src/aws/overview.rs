@@ -4,10 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use super::series::{self, FunctionKeys, RedshiftKeys, StreamKeys};
 use super::{athena, cloudtrail, cloudwatch, glue, kinesis, sqs, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey};
+use crate::ops::series::{self, FunctionKeys, RedshiftKeys, StreamKeys};
 use crate::platform::{Platform, PlatformError};
 
 /// A stream's summary is read at most this often by the overview; the detail and resharding

@@ -4,11 +4,11 @@
 
 use std::time::Instant;
 
-use super::series::{ApplicationKeys, ClusterKeys, CLUSTER_GAUGES_FRESH_SECONDS};
 use super::workflows::LATEST_TTL;
 use super::{emr, emr_serverless, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey};
+use crate::ops::series::{ApplicationKeys, ClusterKeys, CLUSTER_GAUGES_FRESH_SECONDS};
 use crate::platform::PlatformError;
 
 /// What the profile's EMR name points at.

@@ -5,11 +5,11 @@
 use std::time::Instant;
 
 use super::layers::fresh;
-use super::series::{SearchKeys, LAYER_GAUGES_FRESH_SECONDS};
 use super::workflows::LATEST_TTL;
 use super::{opensearch, quicksight, AwsPlatform};
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey};
+use crate::ops::series::{SearchKeys, LAYER_GAUGES_FRESH_SECONDS};
 use crate::platform::PlatformError;
 
 impl AwsPlatform {

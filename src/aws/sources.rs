@@ -5,11 +5,11 @@
 use std::time::Instant;
 
 use super::layers::fresh;
-use super::series::{DmsTaskKeys, LAYER_GAUGES_FRESH_SECONDS};
 use super::workflows::LATEST_TTL;
 use super::{appflow, datasync, dms, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey};
+use crate::ops::series::{DmsTaskKeys, LAYER_GAUGES_FRESH_SECONDS};
 use crate::platform::PlatformError;
 
 /// The sources as read, with what each DMS task's metrics are keyed by: (its place in

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use super::series::StateMachineKeys;
 use super::{glue_workflows, sfn, AwsPlatform, DISCOVERY_TTL};
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey};
+use crate::ops::series::StateMachineKeys;
 use crate::platform::PlatformError;
 
 /// The overview's newest execution of each state machine is read at most this often.

@@ -22,6 +22,7 @@ pub mod rerun;
 pub mod reshard;
 pub mod results;
 pub mod runbook;
+pub mod series;
 pub mod shard_map;
 pub mod slo;
 #[cfg(test)]

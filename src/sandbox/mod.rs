@@ -308,7 +308,7 @@ impl Platform for Sandbox {
     async fn stream_metrics(&self, stream: &str, minutes: u32) -> Result<StreamSeries, PlatformError> {
         let series = self.with_model(|state| (state.stream.name == stream).then(|| state.stream_series(minutes)))?;
         let series = series.ok_or_else(|| not_found("Kinesis (sandbox)", format!("stream {stream} not found")))?;
-        self.ledger.metric_data_read(usage::STREAM_CHART_SERIES, self.now());
+        self.ledger.metric_data_read(usage::stream_chart_series(), self.now());
         Ok(series)
     }
 

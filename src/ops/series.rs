@@ -1,12 +1,13 @@
-//! The CloudWatch series each layer reads, by name: the snapshot's one GetMetricData call asks
-//! for `all()` of them, and each reading takes the series it needs by its name, not its place.
+//! The CloudWatch series each layer reads, by name: the AWS snapshot's one GetMetricData call
+//! asks for `all()` of them, and each reading takes the series it needs by its name, not its
+//! place. The sandbox's cost meter counts the same sets (`sandbox/usage.rs`).
 
 use crate::model::RedshiftMode;
 use crate::ops::metrics::{SeriesKey, Stat};
 use crate::settings::RedshiftSettings;
 
 /// A stream's series (AWS/Kinesis, StreamName).
-pub(super) struct StreamKeys {
+pub struct StreamKeys {
     pub incoming_records: SeriesKey,
     pub incoming_bytes: SeriesKey,
     pub iterator_age: SeriesKey,
@@ -35,7 +36,7 @@ impl StreamKeys {
 }
 
 /// The consumer function's series (AWS/Lambda, FunctionName).
-pub(super) struct FunctionKeys {
+pub struct FunctionKeys {
     pub invocations: SeriesKey,
     pub errors: SeriesKey,
     pub throttles: SeriesKey,
@@ -77,7 +78,7 @@ impl FunctionKeys {
 
 /// The warehouse's series: a cluster's (AWS/Redshift, ClusterIdentifier) or a Serverless
 /// workgroup's (AWS/Redshift-Serverless, Workgroup), which has no disk or health metric.
-pub(super) struct RedshiftKeys {
+pub struct RedshiftKeys {
     pub mode: RedshiftMode,
     /// CPUUtilization (cluster) or ComputeCapacity in RPUs (Serverless).
     pub load: SeriesKey,
@@ -127,10 +128,10 @@ impl RedshiftKeys {
 /// Gauges of the governance, serving and ingestion layers: Firehose's delivery success comes with
 /// each delivery (every buffering interval, 5 minutes by default), DMS, MSK and OpenSearch send
 /// theirs every minute or five, and late: the newest within this long stands.
-pub(super) const LAYER_GAUGES_FRESH_SECONDS: i64 = 12 * 60;
+pub const LAYER_GAUGES_FRESH_SECONDS: i64 = 12 * 60;
 
 /// A Firehose delivery stream's series (AWS/Firehose, DeliveryStreamName).
-pub(super) struct FirehoseKeys {
+pub struct FirehoseKeys {
     pub incoming_records: SeriesKey,
     pub incoming_bytes: SeriesKey,
     pub freshness: SeriesKey,
@@ -160,7 +161,7 @@ impl FirehoseKeys {
 
 /// An OpenSearch domain's series (AWS/ES): every one needs both `DomainName` and `ClientId`,
 /// the account id.
-pub(super) struct SearchKeys {
+pub struct SearchKeys {
     pub green: SeriesKey,
     pub yellow: SeriesKey,
     pub red: SeriesKey,
@@ -207,7 +208,7 @@ impl SearchKeys {
 }
 
 /// A consumer group's lag on one topic (AWS/Kafka, `Cluster Name`, `Consumer Group`, `Topic`).
-pub(super) struct ConsumerLagKeys {
+pub struct ConsumerLagKeys {
     pub max_offset_lag: SeriesKey,
     pub sum_offset_lag: SeriesKey,
     pub time_lag: SeriesKey,
@@ -233,7 +234,7 @@ impl ConsumerLagKeys {
 }
 
 /// One MSK broker's series (AWS/Kafka, `Cluster Name`, `Broker ID`).
-pub(super) struct BrokerKeys {
+pub struct BrokerKeys {
     pub under_replicated: SeriesKey,
     pub disk_used: SeriesKey,
 }
@@ -254,7 +255,7 @@ impl BrokerKeys {
 
 /// A DMS task's change-capture latency (AWS/DMS, `ReplicationInstanceIdentifier` and
 /// `ReplicationTaskIdentifier`, the task's resource id: the last part of its ARN).
-pub(super) struct DmsTaskKeys {
+pub struct DmsTaskKeys {
     pub cdc_latency_source: SeriesKey,
     pub cdc_latency_target: SeriesKey,
 }
@@ -274,12 +275,12 @@ impl DmsTaskKeys {
 }
 
 /// The dead-letter queue's oldest message (AWS/SQS, QueueName).
-pub(super) fn dlq_age(queue: &str) -> SeriesKey {
+pub fn dlq_age(queue: &str) -> SeriesKey {
     SeriesKey::new("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue, Stat::Maximum)
 }
 
 /// A state machine's series (AWS/States, StateMachineArn): executions counted a minute.
-pub(super) struct StateMachineKeys {
+pub struct StateMachineKeys {
     pub started: SeriesKey,
     pub failed: SeriesKey,
     pub timed_out: SeriesKey,
@@ -305,10 +306,10 @@ impl StateMachineKeys {
 }
 
 /// EMR sends its cluster gauges every 5 minutes, and late: the newest within this long stands.
-pub(super) const CLUSTER_GAUGES_FRESH_SECONDS: i64 = 12 * 60;
+pub const CLUSTER_GAUGES_FRESH_SECONDS: i64 = 12 * 60;
 
 /// An EMR cluster's series (AWS/ElasticMapReduce, JobFlowId): gauges EMR sends every 5 minutes.
-pub(super) struct ClusterKeys {
+pub struct ClusterKeys {
     pub is_idle: SeriesKey,
     pub apps_failed: SeriesKey,
     pub apps_pending: SeriesKey,
@@ -346,7 +347,7 @@ impl ClusterKeys {
 }
 
 /// An EMR Serverless application's series (AWS/EMRServerless, ApplicationId).
-pub(super) struct ApplicationKeys {
+pub struct ApplicationKeys {
     pub failed_jobs: SeriesKey,
     pub running_jobs: SeriesKey,
 }
