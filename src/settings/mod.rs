@@ -303,9 +303,7 @@ mod tests {
     use super::*;
 
     fn paths() -> (tempfile::TempDir, Paths) {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = Paths { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") };
-        (dir, paths)
+        Paths::temp()
     }
 
     #[test]

@@ -25,6 +25,14 @@ impl Paths {
         Paths { config_dir: dir("XDG_CONFIG_HOME", ".config"), state_dir: dir("XDG_STATE_HOME", ".local/state") }
     }
 
+    /// Config and state directories inside a new temporary folder, for unit tests.
+    #[cfg(test)]
+    pub fn temp() -> (tempfile::TempDir, Paths) {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") };
+        (dir, paths)
+    }
+
     pub fn config_file(&self) -> PathBuf {
         self.config_dir.join("config.toml")
     }
