@@ -1,5 +1,5 @@
-//! `lakeops keys`: the key table as users read it. The README's Keys section is its Markdown
-//! (so the README cannot drift from the keys), `--json` lists every view with its bindings, and
+//! `lakeops keys`: the key table as users read it. docs/keys.md is its Markdown (so the docs
+//! cannot drift from the keys), `--json` lists every view with its bindings, and
 //! `[keys]` in config.toml changes what it prints.
 
 mod support;
@@ -29,17 +29,17 @@ fn stdout(out: &Output) -> String {
 }
 
 #[test]
-fn the_readme_keys_section_is_lakeops_keys_markdown() {
-    let readme = std::fs::read_to_string(support::repo_file("README.md")).unwrap();
-    let begin = readme.find("<!-- keys:begin").expect("the README marks where its Keys section begins");
-    let body = &readme[begin..];
+fn docs_keys_md_is_lakeops_keys_markdown() {
+    let page = std::fs::read_to_string(support::repo_file("docs/keys.md")).expect("docs/keys.md");
+    let begin = page.find("<!-- keys:begin").expect("docs/keys.md marks where its table begins");
+    let body = &page[begin..];
     let body = &body[body.find("-->").unwrap() + 4..];
     let section = &body[..body.find("<!-- keys:end -->").expect("and where it ends")];
     let printed = stdout(&lakeops(None, &["keys", "--markdown"]));
     assert_eq!(
         section.trim_end(),
         printed.trim_end(),
-        "the README's Keys section differs from `lakeops keys --markdown`: paste the output between the markers"
+        "docs/keys.md differs from `lakeops keys --markdown`: paste the output between the markers"
     );
 }
 
