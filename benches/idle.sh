@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # Measures an idle console: CPU averaged over a minute and resident memory, with live refresh.
-# Usage: benches/idle.sh [path/to/lakeops] [seconds]   (needs tmux)
+# Usage: benches/idle.sh [path/to/lakeops] [seconds] [profile.toml]   (needs tmux)
+# Without a profile file it opens the sandbox; with one (say, an AWS profile whose endpoint_url
+# is a local moto server), that profile, with test credentials from the environment.
 set -euo pipefail
 bin="${1:-${CARGO_TARGET_DIR:-$HOME/.cache/lakeops/target}/release/lakeops}"
 seconds="${2:-60}"
+profile_file="${3:-}"
 home=$(mktemp -d)
+profile_env=""
+if [ -n "$profile_file" ]; then
+  mkdir -p "$home/config/lakeops/profiles"
+  cp "$profile_file" "$home/config/lakeops/profiles/"
+  profile_env="LAKEOPS_PROFILE=$(basename "$profile_file" .toml) AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} \
+AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing} AWS_EC2_METADATA_DISABLED=true"
+fi
 session="lakeops-idle-$$"
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$home"' EXIT
 tmux new-session -d -s "$session" -x 200 -y 50 \
-  "XDG_CONFIG_HOME=$home/config XDG_STATE_HOME=$home/state exec $bin"
+  "XDG_CONFIG_HOME=$home/config XDG_STATE_HOME=$home/state $profile_env exec $bin"
 sleep 5
 pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
 ticks=$(getconf CLK_TCK)

@@ -138,8 +138,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Every key of the console, view by view, as configured (a cheat sheet; --markdown is the
-    /// README's Keys section, --json for tools).
+    /// Every key of the console, view by view, as configured (a cheat sheet; --markdown is
+    /// docs/keys.md, --json for tools).
     Keys(KeysArgs),
     /// List the profiles lakeops can find.
     Profiles,
@@ -150,6 +150,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff, for man): every command and option on one page.
+    Manpage,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -492,7 +494,7 @@ pub struct KeysArgs {
     /// JSON on stdout: every context with its bindings.
     #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
-    /// Markdown tables, as in the README.
+    /// Markdown tables, as in docs/keys.md.
     #[arg(long)]
     pub markdown: bool,
 }

@@ -1,5 +1,4 @@
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::Parser;
 use lakeops::app::{App, Header, Keymap};
@@ -19,9 +18,10 @@ fn main() -> ExitCode {
     };
     let paths = Paths::from_env();
     let log_problem = lakeops::logging::init(&paths.log_file()).err();
-    // A completion script is for the shell, and written as clap makes it; everything else printed
-    // here may carry text from AWS (CloudFormation's reasons, names) and is made safe first.
-    let script = matches!(cli.command, Some(Command::Completions { .. }));
+    // A completion script is for the shell and the manual page for man, both written as clap makes
+    // them; everything else printed here may carry text from AWS (CloudFormation's reasons, names)
+    // and is made safe first.
+    let script = matches!(cli.command, Some(Command::Completions { .. } | Command::Manpage));
     let log_problem = match fleet(&cli, &paths, log_problem) {
         Ok(code) => return code,
         Err(log_problem) => log_problem,
@@ -57,7 +57,8 @@ fn main() -> ExitCode {
 fn fleet(cli: &Cli, paths: &Paths, log_problem: Option<String>) -> Result<ExitCode, Option<String>> {
     use lakeops::session::fleet;
     // Lists that read no profile work whatever LAKEOPS_PROFILE holds.
-    if matches!(cli.command, Some(Command::Profiles | Command::Themes | Command::Completions { .. })) {
+    if matches!(cli.command, Some(Command::Profiles | Command::Themes | Command::Completions { .. } | Command::Manpage))
+    {
         return Err(log_problem);
     }
     let names = match fleet::chosen(cli.global.profile.as_deref(), cli.global.all, paths) {
@@ -162,6 +163,7 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
         Some(Command::Profiles) => return Ok(headless::lists::profiles(paths)),
         Some(Command::Themes) => return Ok(headless::lists::themes(paths)),
         Some(Command::Completions { shell }) => return Ok(headless::lists::completions(*shell)),
+        Some(Command::Manpage) => return headless::lists::manpage(),
         _ => {}
     }
     let env: Vec<(String, String)> = std::env::vars().collect();
@@ -290,6 +292,7 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 Command::Profiles
                 | Command::Themes
                 | Command::Completions { .. }
+                | Command::Manpage
                 | Command::Keys(_)
                 | Command::Runbook { .. },
             ) => Ok(String::new()),
@@ -303,7 +306,7 @@ async fn console(
     log_problem: Option<String>,
     keys: Keymap,
 ) -> Result<(), Failure> {
-    let platform = headless::connect(loaded, paths).await?;
+    let platform = lakeops::session::for_console(loaded, paths)?;
     let info = platform.info();
     let header = Header { profile: loaded.profile.clone(), backend: info.backend.to_string(), location: info.location };
     let thresholds = lakeops::ops::health::Thresholds::from_alarms(&loaded.settings.platform.alarms);
@@ -335,7 +338,7 @@ async fn console(
         lakeops::app::report_error(&mut app, lakeops::app::ErrorSource::Log, &message, chrono::Utc::now());
     }
     tracing::info!(profile = %loaded.profile, backend = %app.header.backend, "console opened");
-    lakeops::runtime::run(app, loaded.theme.clone(), Arc::clone(&platform), loaded, paths).await.map_err(|e| {
+    lakeops::runtime::run(app, loaded.theme.clone(), platform, loaded, paths).await.map_err(|e| {
         match e.downcast_ref::<lakeops::runtime::terminal::TaskPanicked>() {
             Some(panic) => Failure::Crashed(format!("the console stopped: {panic}")),
             None => Failure::Platform(format!("the console stopped: {e}")),

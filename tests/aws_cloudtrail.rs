@@ -65,7 +65,7 @@ async fn a_refusal_is_a_clear_error() {
     let err = recent_changes(&client, "orders", 0).await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "CloudTrail LookupEvents refused the request: AccessDeniedException: not authorized to perform cloudtrail:LookupEvents (check the IAM permissions in the README)"
+        "CloudTrail LookupEvents refused the request: AccessDeniedException: not authorized to perform cloudtrail:LookupEvents (check the IAM permissions in docs/aws.md)"
     );
 }
 

@@ -10,7 +10,11 @@ impl AwsPlatform {
         match change {
             Change::Reshard { stream, call } => {
                 // The stream is UPDATING now: the overview must not show the cached ACTIVE summary.
-                self.state().summaries.remove(stream);
+                {
+                    let mut state = self.state();
+                    state.summaries.remove(stream);
+                    state.counted.remove(stream);
+                }
                 Ok(match kinesis::reshard(&self.kinesis, stream, call).await? {
                     Some(settled) => settled.applied(Applied::Done),
                     None => Applied::Done,

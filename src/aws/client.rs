@@ -50,6 +50,15 @@ pub async fn sdk_config(aws: &AwsSettings, options: &ClientOptions) -> SdkConfig
     loader.load().await
 }
 
+/// What the header says of an AWS profile: its region, and the endpoint when it is not AWS's.
+pub fn backend_info(aws: &AwsSettings) -> crate::platform::BackendInfo {
+    let location = match &aws.endpoint_url {
+        Some(url) => format!("{} via {}", aws.region, url),
+        None => aws.region.clone(),
+    };
+    crate::platform::BackendInfo { backend: "aws", location }
+}
+
 /// lakeops' app name as the SDK takes it (a test proves `APP_NAME` is one).
 fn app_name() -> Option<AppName> {
     AppName::new(APP_NAME).ok()

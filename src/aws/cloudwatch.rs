@@ -7,6 +7,7 @@ use aws_sdk_cloudwatch::Client;
 use aws_smithy_types::DateTime;
 
 use super::errors::platform_error;
+use super::limits::Limiter;
 use crate::model::text::sanitize;
 use crate::model::Alarm;
 use crate::ops::metrics::{MetricStore, SeriesKey, Window};
@@ -22,27 +23,35 @@ pub type Fetched = (Window, Vec<(SeriesKey, Vec<(i64, f64)>)>);
 pub async fn fetch(
     client: &Client,
     ledger: &UsageLedger,
+    limiter: &Limiter,
     store: &MetricStore,
     keys: &[SeriesKey],
     now_s: i64,
 ) -> Result<Fetched, PlatformError> {
     let window = store.plan(keys, now_s);
-    Ok((window, fetch_window(client, ledger, keys, window).await?))
+    Ok((window, fetch_window(client, ledger, limiter, keys, window).await?))
 }
 
-/// Reads `keys` over `window` at a one-minute period: ⌈keys / 500⌉ calls (plus pages). Every
-/// request answered is counted in `ledger` with the metrics it asked for, which AWS bills.
+/// Reads `keys` over `window` at a one-minute period: ⌈keys / 500⌉ calls (plus pages), each
+/// after the first paced by `limiter` (the caller admitted the first). Every request answered
+/// is counted in `ledger` with the metrics it asked for, which AWS bills.
 pub async fn fetch_window(
     client: &Client,
     ledger: &UsageLedger,
+    limiter: &Limiter,
     keys: &[SeriesKey],
     window: Window,
 ) -> Result<Vec<(SeriesKey, Vec<(i64, f64)>)>, PlatformError> {
     let mut out: Vec<(SeriesKey, Vec<(i64, f64)>)> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+    let mut sent = 0;
     for (chunk_index, chunk) in keys.chunks(MAX_QUERIES).enumerate() {
         let queries: Vec<MetricDataQuery> = chunk.iter().enumerate().map(|(i, k)| query(&format!("m{i}"), k)).collect();
         let mut token: Option<String> = None;
         loop {
+            if sent > 0 {
+                limiter.pace("GetMetricData").await;
+            }
+            sent += 1;
             let mut request = client
                 .get_metric_data()
                 .set_metric_data_queries(Some(queries.clone()))

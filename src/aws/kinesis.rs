@@ -1,19 +1,36 @@
 //! Kinesis: which streams to watch and their summaries.
 
-use aws_sdk_kinesis::types::{EncryptionType, MetricsName, ScalingType, StreamMode, StreamModeDetails};
+use aws_sdk_kinesis::types::{
+    EncryptionType, MetricsName, ScalingType, ShardFilter, ShardFilterType, StreamMode, StreamModeDetails,
+};
 use aws_sdk_kinesis::Client;
 
 use super::errors::{code, platform_error};
 use super::landed::{self, Failed, ReadBack, Settled};
+use super::limits::Limiter;
 use crate::model::text::sanitize;
 use crate::model::{Applied, CapacityMode, Consumer, ReshardCall, ShardInfo, StreamStatus};
 use crate::platform::PlatformError;
 
-/// Every stream in the region (ListStreams, paged; 5 TPS per account, so callers cache it).
-pub async fn list_streams(client: &Client) -> Result<Vec<String>, PlatformError> {
+/// A stream as ListStreams lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub name: String,
+    /// Its status and capacity mode, where the server lists them (`StreamSummaries`, which AWS
+    /// has answered since 2022; older emulators list names only).
+    pub summary: Option<(String, CapacityMode)>,
+}
+
+/// Every stream in the region (ListStreams, paged by 100, each page paced by `limiter`: the API
+/// allows 5 calls a second per account, so callers cache the answer too).
+pub async fn list_streams(client: &Client, limiter: &Limiter) -> Result<Vec<Listed>, PlatformError> {
     let mut names: Vec<String> = Vec::new();
+    let mut summaries = std::collections::HashMap::new();
     let mut token: Option<String> = None;
     loop {
+        if !names.is_empty() {
+            limiter.pace("ListStreams").await;
+        }
         let mut request = client.list_streams().limit(100);
         request = match (&token, names.last()) {
             (Some(t), _) => request.next_token(t),
@@ -25,12 +42,63 @@ pub async fn list_streams(client: &Client) -> Result<Vec<String>, PlatformError>
         let page = request.send().await.map_err(|e| platform_error("Kinesis ListStreams", e))?;
         let before = names.len();
         names.extend(page.stream_names().iter().cloned());
+        for s in page.stream_summaries() {
+            summaries.insert(
+                s.stream_name().to_string(),
+                (sanitize(s.stream_status().as_str()), mode_of(s.stream_mode_details())),
+            );
+        }
         if !page.has_more_streams() || names.len() == before {
             break;
         }
         token = page.next_token().map(str::to_string);
     }
-    Ok(names)
+    Ok(names.into_iter().map(|name| Listed { summary: summaries.remove(&name), name }).collect())
+}
+
+fn mode_of(details: Option<&StreamModeDetails>) -> CapacityMode {
+    match details.map(|d| d.stream_mode()) {
+        Some(StreamMode::OnDemand) => CapacityMode::OnDemand,
+        _ => CapacityMode::Provisioned,
+    }
+}
+
+/// A stream's open shards (ListShards, which allows 1,000 calls a second per stream where
+/// DescribeStreamSummary allows 20 per account), or `None` when it does not exist.
+pub async fn open_shard_count(client: &Client, name: &str, limiter: &Limiter) -> Result<Option<u32>, PlatformError> {
+    let mut open = 0;
+    let mut token: Option<String> = None;
+    loop {
+        // ListShards takes the stream name or a token, never both; AT_LATEST lists the open
+        // shards only (servers that ignore the filter list closed ones too: counted out below).
+        let request = match &token {
+            Some(t) => {
+                limiter.pace("ListShards").await;
+                client.list_shards().next_token(t)
+            }
+            None => client.list_shards().stream_name(name).shard_filter(
+                ShardFilter::builder()
+                    .r#type(ShardFilterType::AtLatest)
+                    .build()
+                    .map_err(|e| PlatformError::failed("Kinesis ListShards", e.to_string()))?,
+            ),
+        };
+        let page = match request.send().await {
+            Ok(page) => page,
+            Err(e) if code(&e) == Some("ResourceNotFoundException") => return Ok(None),
+            Err(e) => return Err(platform_error("Kinesis ListShards", e)),
+        };
+        open += page
+            .shards()
+            .iter()
+            .filter(|s| s.sequence_number_range().and_then(|r| r.ending_sequence_number()).is_none())
+            .count() as u32;
+        match page.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    Ok(Some(open))
 }
 
 /// What the detail needs beyond the overview's summary.
@@ -54,10 +122,7 @@ pub async fn describe_full(client: &Client, name: &str) -> Result<Option<(Stream
         Err(e) => return Err(platform_error("Kinesis DescribeStreamSummary", e)),
     };
     let Some(s) = out.stream_description_summary() else { return Ok(None) };
-    let mode = match s.stream_mode_details().map(|d| d.stream_mode()) {
-        Some(StreamMode::OnDemand) => CapacityMode::OnDemand,
-        _ => CapacityMode::Provisioned,
-    };
+    let mode = mode_of(s.stream_mode_details());
     let extras = StreamExtras {
         arn: s.stream_arn().to_string(),
         enhanced_monitoring: s.enhanced_monitoring().iter().any(|m| !m.shard_level_metrics().is_empty()),
@@ -67,12 +132,25 @@ pub async fn describe_full(client: &Client, name: &str) -> Result<Option<(Stream
         },
     };
     let summary = StreamStatus {
-        name: sanitize(s.stream_name()),
         status: sanitize(s.stream_status().as_str()),
         mode,
         open_shards: s.open_shard_count().max(0) as u32,
         retention_hours: s.retention_period_hours().max(0) as u32,
         consumers: s.consumer_count().unwrap_or(0).max(0) as u32,
+        ..unread(s.stream_name())
+    };
+    Ok(Some((summary, extras)))
+}
+
+/// A stream not described yet: its name, every other field empty (zero where a number).
+pub fn unread(name: &str) -> StreamStatus {
+    StreamStatus {
+        name: sanitize(name),
+        status: String::new(),
+        mode: CapacityMode::Provisioned,
+        open_shards: 0,
+        retention_hours: 0,
+        consumers: 0,
         incoming_records_per_second: None,
         incoming_bytes_per_second: None,
         incoming_history: Vec::new(),
@@ -80,8 +158,7 @@ pub async fn describe_full(client: &Client, name: &str) -> Result<Option<(Stream
         iterator_age_ms_before: None,
         write_throttled: None,
         read_throttled: None,
-    };
-    Ok(Some((summary, extras)))
+    }
 }
 
 /// Enhanced fan-out consumers (ListStreamConsumers, paged).

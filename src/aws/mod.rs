@@ -4,7 +4,7 @@ mod appflow;
 pub mod athena;
 mod backoff;
 mod changes;
-mod client;
+pub(crate) mod client;
 pub mod cloudtrail;
 mod cloudwatch;
 mod datasync;
@@ -23,6 +23,7 @@ mod kinesis;
 mod lakeformation;
 mod landed;
 mod layers;
+mod limits;
 pub mod logs;
 mod msk;
 mod names;
@@ -88,6 +89,9 @@ pub struct AwsPlatform {
     /// Lake Formation, Firehose, OpenSearch, MSK, DMS, DataSync, AppFlow, QuickSight, STS.
     layers: client::LayerClients,
     state: Mutex<State>,
+    /// Each API's calls a second and in flight (`limits`): reads made side by side stay inside
+    /// AWS's rate limits.
+    limiter: limits::Limiter,
     /// The billed reads made so far (GetMetricData's metrics).
     ledger: crate::platform::UsageLedger,
 }
@@ -98,7 +102,8 @@ type GlueNames = (Vec<String>, Vec<String>);
 #[derive(Default)]
 struct State {
     metrics: MetricStore,
-    discovered: Option<(Instant, Vec<String>)>,
+    /// The region's streams as ListStreams lists them, with `discover = true`.
+    discovered: Option<(Instant, Vec<kinesis::Listed>)>,
     /// Glue jobs and crawlers in the region, with `discover = true`.
     discovered_glue: Option<(Instant, GlueNames)>,
     /// The overview's CloudTrail and Athena rows, reused for a minute.
@@ -111,6 +116,9 @@ struct State {
     /// DescribeStreamSummary answers (`None`: the stream does not exist), reused for
     /// `SUMMARY_TTL`: the API allows 20 calls a second per account, shared with every tool.
     summaries: std::collections::HashMap<String, (Instant, Option<StreamStatus>)>,
+    /// Open shards counted by ListShards for the streams whose turn to be described has not
+    /// come this refresh, reused for `SUMMARY_TTL`.
+    counted: std::collections::HashMap<String, (Instant, u32)>,
     /// Each stream's changes counted from CloudTrail, reused for `cloudtrail::RECENT_CHANGES_TTL`.
     recent_changes: std::collections::HashMap<String, (Instant, cloudtrail::RecentChanges)>,
     /// The region's state machines (name, ARN), reused for `DISCOVERY_TTL`.
@@ -157,6 +165,7 @@ impl AwsPlatform {
             emr_serverless: aws_sdk_emrserverless::Client::new(&config),
             layers: client::LayerClients::new(&config),
             state: Mutex::new(State::default()),
+            limiter: limits::Limiter::default(),
             ledger: Default::default(),
         }
     }
@@ -256,6 +265,7 @@ impl AwsPlatform {
         if let Some(e) = self.held_back(api) {
             return Err(e);
         }
+        let _admitted = self.limiter.admit(api).await;
         *self.state().calls.entry(api).or_default() += 1;
         let result = f.await;
         self.outcome(api, result)
@@ -287,8 +297,12 @@ impl AwsPlatform {
             .collect();
         let end = crate::ops::metrics::floor_minute(now_s);
         let window = crate::ops::metrics::Window { start: end - crate::ops::metrics::LATE_SECONDS, end };
-        let data =
-            self.call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &self.ledger, &keys, window)).await?;
+        let data = self
+            .call(
+                "GetMetricData",
+                cloudwatch::fetch_window(&self.cloudwatch, &self.ledger, &self.limiter, &keys, window),
+            )
+            .await?;
         for (key, points) in data {
             let latest = points.iter().max_by_key(|(t, _)| *t).map(|(_, v)| v / 60.0);
             if let Some(shard) = shards.iter_mut().find(|s| Some(s.id.as_str()) == key.dimension_value("ShardId")) {
@@ -302,12 +316,7 @@ impl AwsPlatform {
 #[async_trait]
 impl Platform for AwsPlatform {
     fn info(&self) -> BackendInfo {
-        let aws = &self.settings.aws;
-        let location = match &aws.endpoint_url {
-            Some(url) => format!("{} via {}", aws.region, url),
-            None => aws.region.clone(),
-        };
-        BackendInfo { backend: "aws", location }
+        client::backend_info(&self.settings.aws)
     }
 
     fn usage(&self) -> crate::model::Usage {
@@ -315,9 +324,11 @@ impl Platform for AwsPlatform {
     }
 
     async fn stream_facts(&self, stream: &str) -> Result<Option<StreamFacts>, PlatformError> {
-        let Some((summary, extras)) =
-            self.call("DescribeStreamSummary", kinesis::describe_full(&self.kinesis, stream)).await?
-        else {
+        let described = self.call("DescribeStreamSummary", kinesis::describe_full(&self.kinesis, stream)).await?;
+        // The overview's next refresh reuses it rather than describing the stream again.
+        let summary = described.as_ref().map(|(summary, _)| summary.clone());
+        self.state().summaries.insert(stream.to_string(), (Instant::now(), summary));
+        let Some((summary, extras)) = described else {
             return Ok(None);
         };
         let mut shards = self.call("ListShards", kinesis::list_shards(&self.kinesis, stream)).await?;
@@ -480,7 +491,10 @@ impl Platform for AwsPlatform {
         let window = crate::ops::metrics::Window { start: end - minutes as i64 * 60, end };
         let keys = StreamKeys::new(stream);
         let data = self
-            .call("GetMetricData", cloudwatch::fetch_window(&self.cloudwatch, &self.ledger, &keys.all(), window))
+            .call(
+                "GetMetricData",
+                cloudwatch::fetch_window(&self.cloudwatch, &self.ledger, &self.limiter, &keys.all(), window),
+            )
             .await?;
         let value = |key: &crate::ops::metrics::SeriesKey, t: i64| {
             let points = data.iter().find(|(k, _)| k == key).map(|(_, p)| p.as_slice()).unwrap_or_default();

@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::{athena, cloudtrail, cloudwatch, glue, kinesis, sqs, AwsPlatform, DISCOVERY_TTL};
+use crate::model::text::sanitize;
 use crate::model::*;
 use crate::ops::metrics::{MetricStore, SeriesKey};
 use crate::ops::series::{self, FunctionKeys, RedshiftKeys, StreamKeys};
@@ -40,14 +41,29 @@ impl AwsPlatform {
         Ok(snapshot)
     }
 
-    /// The streams first (nothing shows without them), then one GetMetricData call for every
-    /// series, then the other layers.
+    /// Three steps, the reads of each side by side (each API within its limits, `limits`): what
+    /// names the series (the streams — nothing shows without them —, the state machines, EMR, the
+    /// layers) with the rows that need no metrics (alarms, the DLQ, Glue, Athena, CloudTrail);
+    /// then one GetMetricData call per 500 series; then the rows that read the metrics.
     async fn read_overview(&self) -> Result<PlatformSnapshot, PlatformError> {
         let now = chrono::Utc::now();
         let now_s = now.timestamp();
         let mut problems = Vec::new();
+        let mut layer_problems = Vec::new();
+        // Each read on the heap: side by side, their futures would all be held at once, and in a
+        // debug build that is more than a thread's stack.
+        let (streams, watched_machines, watched_emr, layer_watch, alarm_reads, glue, athena, audit) = tokio::join!(
+            Box::pin(self.streams()),
+            Box::pin(self.watched_state_machines()),
+            Box::pin(self.watched_emr()),
+            Box::pin(self.watch_layers(&mut layer_problems)),
+            Box::pin(self.alarm_reads()),
+            Box::pin(self.glue_status()),
+            Box::pin(self.athena_status()),
+            Box::pin(self.audit_status()),
+        );
         // Nothing can be shown without the streams: their failure fails the refresh.
-        let (mut streams, missing) = self.streams().await?;
+        let (mut streams, missing) = streams?;
         if !missing.is_empty() && streams.is_empty() {
             problems.push(format!(
                 "stream {} not found in {}: is the stack provisioned?",
@@ -55,6 +71,7 @@ impl AwsPlatform {
                 self.settings.aws.region
             ));
         }
+        problems.append(&mut layer_problems);
 
         let function = self.settings.platform.lambda.function.clone();
         let function_keys = FunctionKeys::new(&function);
@@ -63,20 +80,16 @@ impl AwsPlatform {
         keys.extend(function_keys.all());
         keys.push(series::dlq_age(&self.settings.platform.dlq.queue));
         keys.extend(redshift_keys.iter().flat_map(RedshiftKeys::all));
-        let watched_machines = match self.watched_state_machines().await {
-            Ok(watched) => Ok(watched),
-            Err(e) => Err(e.to_string()),
-        };
+        let watched_machines = watched_machines.map_err(|e| e.to_string());
         keys.extend(Self::orchestration_keys(watched_machines.as_deref().unwrap_or_default()));
-        let watched_emr = self.watched_emr().await.map_err(|e| e.to_string());
+        let watched_emr = watched_emr.map_err(|e| e.to_string());
         if let Ok(watched) = &watched_emr {
             keys.extend(Self::processing_keys(watched));
         }
-        let layer_watch = self.watch_layers(&mut problems).await;
         keys.extend(Self::layer_keys(&layer_watch));
         let store = self.state().metrics.clone();
-        match self.call("GetMetricData", cloudwatch::fetch(&self.cloudwatch, &self.ledger, &store, &keys, now_s)).await
-        {
+        let fetch = cloudwatch::fetch(&self.cloudwatch, &self.ledger, &self.limiter, &store, &keys, now_s);
+        match self.call("GetMetricData", fetch).await {
             Ok((window, data)) => {
                 let mut state = self.state();
                 for (key, points) in data {
@@ -120,30 +133,38 @@ impl AwsPlatform {
             },
         };
 
-        let alarms = self.alarm_status(store, now_s).await;
-        let glue = match self.glue_status().await {
+        let alarms = self.alarm_status(alarm_reads, store, now_s);
+        let glue = match glue {
             Ok(g) => Reading::Ready { data: g },
             Err(e) => Reading::Unavailable { reason: e.to_string() },
         };
-        let orchestration = match watched_machines {
-            Ok(watched) if watched.is_empty() && self.settings.platform.orchestration.glue_workflows.is_empty() => {
-                Reading::NotWatched
+        let orchestration = async {
+            match watched_machines {
+                Ok(watched) if watched.is_empty() && self.settings.platform.orchestration.glue_workflows.is_empty() => {
+                    Reading::NotWatched
+                }
+                Ok(watched) => match self.orchestration_status(&watched, store, now_s).await {
+                    Ok(status) => Reading::Ready { data: status },
+                    Err(e) => Reading::Unavailable { reason: e.to_string() },
+                },
+                Err(reason) => Reading::Unavailable { reason },
             }
-            Ok(watched) => match self.orchestration_status(&watched, store, now_s).await {
-                Ok(status) => Reading::Ready { data: status },
-                Err(e) => Reading::Unavailable { reason: e.to_string() },
-            },
-            Err(reason) => Reading::Unavailable { reason },
         };
-        let processing = match watched_emr {
-            Ok(super::processing::WatchedEmr::Off) => Reading::NotWatched,
-            Ok(watched) => match self.processing_status(&watched, store, now_s).await {
-                Ok(status) => Reading::Ready { data: status },
-                Err(e) => Reading::Unavailable { reason: e.to_string() },
-            },
-            Err(reason) => Reading::Unavailable { reason },
+        let processing = async {
+            match watched_emr {
+                Ok(super::processing::WatchedEmr::Off) => Reading::NotWatched,
+                Ok(watched) => match self.processing_status(&watched, store, now_s).await {
+                    Ok(status) => Reading::Ready { data: status },
+                    Err(e) => Reading::Unavailable { reason: e.to_string() },
+                },
+                Err(reason) => Reading::Unavailable { reason },
+            }
         };
-        let layers = self.read_layers(layer_watch, store, now_s, &mut problems).await;
+        let (orchestration, processing, layers) = tokio::join!(
+            Box::pin(orchestration),
+            Box::pin(processing),
+            Box::pin(self.read_layers(layer_watch, store, now_s, &mut problems))
+        );
         Ok(PlatformSnapshot {
             taken_at: now,
             orchestration,
@@ -165,11 +186,11 @@ impl AwsPlatform {
                 }
                 None => Reading::NotWatched,
             },
-            athena: match self.athena_status().await {
+            athena: match athena {
                 Ok(status) => Reading::Ready { data: status },
                 Err(e) => Reading::Unavailable { reason: e.to_string() },
             },
-            audit: match self.audit_status().await {
+            audit: match audit {
                 Ok(row) => Reading::Ready { data: row },
                 Err(e) => Reading::Unavailable { reason: e.to_string() },
             },
@@ -179,46 +200,75 @@ impl AwsPlatform {
         })
     }
 
-    /// The profile's stream, plus every stream in the region with `discover = true`.
-    async fn watched_streams(&self) -> Result<Vec<String>, PlatformError> {
-        let mut names = vec![self.settings.platform.stream.name.clone()];
+    /// The profile's stream, plus every stream in the region with `discover = true` (with the
+    /// status and mode ListStreams lists, re-read at most every `SUMMARY_TTL`).
+    async fn watched_streams(&self) -> Result<Vec<kinesis::Listed>, PlatformError> {
+        let mut watched = vec![kinesis::Listed { name: self.settings.platform.stream.name.clone(), summary: None }];
         if self.settings.platform.discover {
-            let cached = self.state().discovered.clone().filter(|(at, _)| at.elapsed() < DISCOVERY_TTL);
+            let cached = self.state().discovered.clone().filter(|(at, _)| at.elapsed() < SUMMARY_TTL);
             let found = match cached {
                 Some((_, found)) => found,
                 None => {
-                    let found = self.call("ListStreams", kinesis::list_streams(&self.kinesis)).await?;
+                    let found = self.call("ListStreams", kinesis::list_streams(&self.kinesis, &self.limiter)).await?;
                     self.state().discovered = Some((Instant::now(), found.clone()));
                     found
                 }
             };
-            for name in found {
-                if !names.contains(&name) {
-                    names.push(name);
+            for listed in found {
+                match watched.iter_mut().find(|w| w.name == listed.name) {
+                    Some(profile_stream) => profile_stream.summary = listed.summary,
+                    None => watched.push(listed),
                 }
             }
         }
-        Ok(names)
+        Ok(watched)
     }
 
+    /// Every watched stream's status, read side by side: a fresh summary from the cache; up to
+    /// `SUMMARIES_PER_REFRESH` DescribeStreamSummary calls (the profile's stream first, then
+    /// those never described, then the stalest); every other stream from ListStreams' status
+    /// and mode and ListShards' open shards, which is what the health rules read (its retention
+    /// and consumers from its last summary until its turn comes).
     async fn streams(&self) -> Result<(Vec<StreamStatus>, Vec<String>), PlatformError> {
-        let mut streams = Vec::new();
-        let mut missing = Vec::new();
-        let mut calls = 0;
-        for name in self.watched_streams().await? {
-            let cached = self.state().summaries.get(&name).cloned();
-            let fresh = cached.as_ref().is_some_and(|(at, _)| at.elapsed() < SUMMARY_TTL);
-            let summary = match cached {
-                // Out of this refresh's budget: a stale summary stands in, a new stream waits.
-                Some((_, summary)) if fresh || calls >= SUMMARIES_PER_REFRESH => summary,
-                None if calls >= SUMMARIES_PER_REFRESH => continue,
-                _ => {
-                    calls += 1;
+        let watched = self.watched_streams().await?;
+        let plan = self.plan_stream_reads(&watched);
+        let reads = plan.into_iter().map(|read| async move {
+            match read {
+                StreamRead::Cached(name, summary) => Ok((name, summary)),
+                StreamRead::Describe(name) => {
                     let summary = self.call("DescribeStreamSummary", kinesis::describe(&self.kinesis, &name)).await?;
                     self.state().summaries.insert(name.clone(), (Instant::now(), summary.clone()));
-                    summary
+                    Ok((name, summary))
                 }
-            };
+                StreamRead::Count { name, status, mode, last } => {
+                    let cached = self.state().counted.get(&name).copied().filter(|(at, _)| at.elapsed() < SUMMARY_TTL);
+                    let open = match cached {
+                        Some((_, open)) => Some(open),
+                        None => {
+                            let open = self
+                                .call("ListShards", kinesis::open_shard_count(&self.kinesis, &name, &self.limiter))
+                                .await?;
+                            if let Some(open) = open {
+                                self.state().counted.insert(name.clone(), (Instant::now(), open));
+                            }
+                            open
+                        }
+                    };
+                    let summary = open.map(|open_shards| StreamStatus {
+                        name: sanitize(&name),
+                        status,
+                        mode,
+                        open_shards,
+                        ..last.unwrap_or_else(|| kinesis::unread(&name))
+                    });
+                    Ok((name, summary))
+                }
+            }
+        });
+        let mut streams = Vec::new();
+        let mut missing = Vec::new();
+        for read in futures::future::join_all(reads).await {
+            let (name, summary): (String, Option<StreamStatus>) = read?;
             match summary {
                 Some(s) => streams.push(s),
                 None => missing.push(name),
@@ -226,6 +276,49 @@ impl AwsPlatform {
         }
         Ok((streams, missing))
     }
+
+    /// How each watched stream is read this refresh, in the order watched.
+    fn plan_stream_reads(&self, watched: &[kinesis::Listed]) -> Vec<StreamRead> {
+        let state = self.state();
+        let described = |name: &str| state.summaries.get(name).map(|(at, summary)| (at.elapsed(), summary));
+        // The profile's stream first, then those never described, then the stalest.
+        let mut turns: Vec<(usize, Option<Duration>)> = watched
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (i, described(&w.name).map(|(age, _)| age)))
+            .filter(|(_, age)| age.is_none_or(|age| age >= SUMMARY_TTL))
+            .collect();
+        turns.sort_by_key(|(i, age)| (*i != 0, age.is_some(), age.map(std::cmp::Reverse)));
+        let describe: Vec<usize> = turns.iter().take(SUMMARIES_PER_REFRESH).map(|(i, _)| *i).collect();
+        let mut plan = Vec::new();
+        for (i, w) in watched.iter().enumerate() {
+            let name = w.name.clone();
+            let last = described(&w.name);
+            plan.push(match (last, &w.summary) {
+                (Some((age, summary)), _) if age < SUMMARY_TTL => StreamRead::Cached(name, summary.clone()),
+                _ if describe.contains(&i) => StreamRead::Describe(name),
+                // Out of this refresh's budget: ListStreams' status and ListShards' count.
+                (last, Some((status, mode))) => StreamRead::Count {
+                    name,
+                    status: status.clone(),
+                    mode: *mode,
+                    last: last.and_then(|(_, summary)| summary.clone()),
+                },
+                // Listed without a status (an older server): its last summary stands in.
+                (Some((_, summary)), None) => StreamRead::Cached(name, summary.clone()),
+                // A new stream with neither waits for its turn.
+                (None, None) => continue,
+            });
+        }
+        plan
+    }
+}
+
+/// How one stream is read in a refresh (`plan_stream_reads`).
+enum StreamRead {
+    Cached(String, Option<StreamStatus>),
+    Describe(String),
+    Count { name: String, status: String, mode: CapacityMode, last: Option<StreamStatus> },
 }
 
 impl AwsPlatform {
@@ -332,18 +425,24 @@ impl AwsPlatform {
         Ok(row)
     }
 
-    /// The platform's alarms and the DLQ's depth (the DLQ's age and Firehose's freshness come
-    /// from the snapshot's one GetMetricData call).
-    async fn alarm_status(&self, store: &MetricStore, now_s: i64) -> Reading<AlarmStatus> {
+    /// The platform's alarms and the DLQ's depth, read beside the refresh's other reads.
+    async fn alarm_reads(&self) -> AlarmReads {
         let p = &self.settings.platform;
-        let alarms = match self
-            .call("DescribeAlarms", cloudwatch::alarms(&self.cloudwatch, &p.stack_name, &p.alarms.names))
-            .await
-        {
+        tokio::join!(
+            self.call("DescribeAlarms", cloudwatch::alarms(&self.cloudwatch, &p.stack_name, &p.alarms.names)),
+            self.call("GetQueueAttributes", sqs::depth(&self.sqs, &p.dlq.queue)),
+        )
+    }
+
+    /// The Alarms row: the alarms and the DLQ's depth with its age, which comes from the
+    /// snapshot's one GetMetricData call (as does Firehose's freshness).
+    fn alarm_status(&self, (alarms, dlq): AlarmReads, store: &MetricStore, now_s: i64) -> Reading<AlarmStatus> {
+        let p = &self.settings.platform;
+        let alarms = match alarms {
             Ok(a) => a,
             Err(e) => return Reading::Unavailable { reason: e.to_string() },
         };
-        let dlq = match self.call("GetQueueAttributes", sqs::depth(&self.sqs, &p.dlq.queue)).await {
+        let dlq = match dlq {
             Ok(Some(mut d)) => {
                 d.oldest_age_seconds = store.latest(&series::dlq_age(&p.dlq.queue), now_s);
                 Reading::Ready { data: d }
@@ -356,6 +455,9 @@ impl AwsPlatform {
         Reading::Ready { data: status }
     }
 }
+
+/// What DescribeAlarms and the DLQ's GetQueueAttributes answered.
+type AlarmReads = (Result<Vec<Alarm>, PlatformError>, Result<Option<DlqStatus>, PlatformError>);
 
 /// The warehouse as its series read, each by name.
 fn redshift_status(

@@ -28,7 +28,7 @@ pub enum PlatformError {
     Unreachable { service: String, message: String },
     #[error("{service} is throttling requests ({}); backing off", said(code, message))]
     Throttled { service: String, code: Option<String>, message: String },
-    #[error("{service} refused the request: {} (check the IAM permissions in the README)", said(code, message))]
+    #[error("{service} refused the request: {} (check the IAM permissions in docs/aws.md)", said(code, message))]
     Denied { service: String, code: Option<String>, message: String },
     #[error("{service}: {}", said(code, message))]
     Failed { service: String, code: Option<String>, message: String },

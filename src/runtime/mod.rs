@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use crate::app::{update, Action, App};
 use crate::platform::Platform;
-use crate::session::Session;
+use crate::session::{Connecting, Session};
 use crate::settings::{Loaded, Paths, Theme};
 use effects::Executor;
 
@@ -23,10 +23,12 @@ use effects::Executor;
 const FRAME: Duration = Duration::from_millis(33);
 
 /// Runs the console until it quits: `app` on `platform`, as the session `loaded` describes.
+/// A platform still connecting is waited for after the first frame: effects the reducer asks
+/// for before it is there run, in order, once it is.
 pub async fn run(
     mut app: App,
     theme: Theme,
-    platform: Arc<dyn Platform>,
+    platform: Connecting,
     loaded: &Loaded,
     paths: &Paths,
 ) -> anyhow::Result<()> {
@@ -36,17 +38,23 @@ pub async fn run(
     let (mut terminal, _guard) = terminal::enter()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     events::spawn(tx.clone());
-    let journal_problems = tx.clone();
-    let clock = platform.clone();
-    let session = Session::open(
-        loaded,
-        paths,
-        Box::new(move |message| {
-            let source = crate::app::ErrorSource::Journal;
-            let _ = journal_problems.send(Action::Failed { source, message, at: clock.now() });
-        }),
-    );
-    let mut executor = Executor { platform: platform.clone(), session: Arc::new(session), tx, live_tail: None };
+    let open = |platform: Arc<dyn Platform>| {
+        let (journal_problems, clock) = (tx.clone(), platform.clone());
+        let session = Session::open(
+            loaded,
+            paths,
+            Box::new(move |message| {
+                let source = crate::app::ErrorSource::Journal;
+                let _ = journal_problems.send(Action::Failed { source, message, at: clock.now() });
+            }),
+        );
+        Executor { platform, session: Arc::new(session), tx: tx.clone(), live_tail: None }
+    };
+    let (mut executor, mut connecting) = match platform {
+        Connecting::Ready(platform) => (Some(open(platform)), None),
+        Connecting::Pending { connect, .. } => (None, Some(tokio::spawn(connect))),
+    };
+    let mut held = Vec::new();
 
     let start = Instant::now();
     let now_ms = |start: Instant| start.elapsed().as_millis() as u64;
@@ -61,7 +69,10 @@ pub async fn run(
     loop {
         for action in pending.drain(..) {
             for effect in update(&mut app, action, now_ms(start)) {
-                executor.execute(effect);
+                match executor.as_mut() {
+                    Some(executor) => executor.execute(effect),
+                    None => held.push(effect),
+                }
             }
         }
         if app.quitting {
@@ -100,6 +111,20 @@ pub async fn run(
             _ = hangup.recv() => Action::Quit,
             _ = interrupt.recv() => Action::Quit,
             _ = sleep => Action::Tick,
+            connected = async { connecting.as_mut().expect("guarded by is_some").await }, if connecting.is_some() => {
+                connecting = None;
+                match connected {
+                    Ok(platform) => {
+                        let ready = executor.insert(open(platform));
+                        held.drain(..).for_each(|effect| ready.execute(effect));
+                        continue;
+                    }
+                    Err(e) => {
+                        crashed = Some(terminal::TaskPanicked(format!("connecting to the platform: {e}")));
+                        break;
+                    }
+                }
+            }
             panic = terminal::panicked() => {
                 crashed = Some(panic);
                 break;
@@ -113,7 +138,7 @@ pub async fn run(
     }
     drop(terminal);
     terminal::restore();
-    if let Err(e) = platform.flush() {
+    if let Some(Err(e)) = executor.as_ref().map(|executor| executor.platform.flush()) {
         eprintln!("lakeops: {e}");
     }
     match crashed {

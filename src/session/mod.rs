@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::history::QueryHistory;
 use crate::journal::Journal;
 use crate::platform::gate::ProblemSink;
-use crate::platform::{Gate, GateError, Platform, PlatformError};
+use crate::platform::{BackendInfo, Gate, GateError, Platform, PlatformError};
 use crate::sandbox::{Clock, Sandbox, Store};
 use crate::settings::{Backend, Loaded, Paths, SettingsError};
 
@@ -164,9 +164,74 @@ pub fn sandbox_clock() -> Result<Arc<dyn Clock>, Failure> {
 
 /// The backend the profile names, connected.
 pub async fn connect(loaded: &Loaded, paths: &Paths) -> Result<Arc<dyn Platform>, Failure> {
+    match for_console(loaded, paths)? {
+        Connecting::Ready(platform) => Ok(platform),
+        Connecting::Pending { connect, .. } => Ok(connect.await),
+    }
+}
+
+/// The console's platform: the sandbox, opened (its state is on this disk); or AWS, still to be
+/// connected, which the console does after its first frame, since loading the SDK's
+/// configuration and the TLS roots takes longer than drawing it.
+pub enum Connecting {
+    Ready(Arc<dyn Platform>),
+    Pending { info: BackendInfo, connect: futures::future::BoxFuture<'static, Arc<dyn Platform>> },
+}
+
+impl Connecting {
+    pub fn info(&self) -> BackendInfo {
+        match self {
+            Connecting::Ready(platform) => platform.info(),
+            Connecting::Pending { info, .. } => info.clone(),
+        }
+    }
+}
+
+/// The platform the profile names, ready or on its way (see [`Connecting`]).
+pub fn for_console(loaded: &Loaded, paths: &Paths) -> Result<Connecting, Failure> {
     let settings = &loaded.settings;
     Ok(match settings.backend {
-        Backend::Sandbox => Arc::new(Sandbox::open(settings, sandbox_clock()?, sandbox_store(loaded, paths))?),
-        Backend::Aws => Arc::new(crate::aws::AwsPlatform::connect(settings, Default::default()).await),
+        Backend::Sandbox => {
+            Connecting::Ready(Arc::new(Sandbox::open(settings, sandbox_clock()?, sandbox_store(loaded, paths))?))
+        }
+        Backend::Aws => {
+            let settings = settings.clone();
+            Connecting::Pending {
+                info: crate::aws::client::backend_info(&settings.aws),
+                connect: Box::pin(async move {
+                    Arc::new(crate::aws::AwsPlatform::connect(&settings, Default::default()).await) as Arc<dyn Platform>
+                }),
+            }
+        }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{self, Overrides};
+
+    fn loaded(profile: &str, paths: &Paths) -> Loaded {
+        let overrides = Overrides { profile: Some(profile.into()), ..Overrides::default() };
+        settings::load(&overrides, paths, &[]).unwrap()
+    }
+
+    /// The console's first frame must not wait for the SDK: an AWS platform is handed over still
+    /// to be connected, and the header's words come from the profile alone.
+    #[test]
+    fn the_console_gets_aws_unconnected_and_the_sandbox_opened() {
+        let (_dir, paths) = Paths::temp();
+        std::fs::create_dir_all(paths.profiles_dir()).unwrap();
+        std::fs::write(
+            paths.profiles_dir().join("far.toml"),
+            "name = \"far\"\nbackend = \"aws\"\n[aws]\nregion = \"eu-west-1\"\nendpoint_url = \"http://127.0.0.1:9\"\n",
+        )
+        .unwrap();
+        let aws = for_console(&loaded("far", &paths), &paths).unwrap();
+        assert!(matches!(aws, Connecting::Pending { .. }), "AWS is connected after the first frame");
+        assert_eq!(aws.info(), BackendInfo { backend: "aws", location: "eu-west-1 via http://127.0.0.1:9".into() });
+        let sandbox = for_console(&loaded("sandbox", &paths), &paths).unwrap();
+        assert!(matches!(sandbox, Connecting::Ready(_)));
+        assert_eq!(sandbox.info().backend, "sandbox");
+    }
 }

@@ -1,5 +1,5 @@
 //! The key table as people read it: the help overlay's lines, the status bar's hints, and
-//! `lakeops keys` as text, Markdown (the README's Keys section) or JSON.
+//! `lakeops keys` as text, Markdown (docs/keys.md) or JSON.
 
 use serde_json::{json, Value};
 
@@ -179,7 +179,7 @@ impl KeyDocs<'_> {
         out
     }
 
-    /// Markdown: a table a context, as the README's Keys section shows it.
+    /// Markdown: a table a context, as docs/keys.md shows it.
     pub fn markdown(&self) -> String {
         let mut out = String::new();
         for context in contexts(None) {

@@ -1,7 +1,7 @@
 //! The key table: every key of the console, declared once per context (everywhere, in lists, in
 //! dialogs, and each view's own, in its module), with what it does, its status-bar hint and
 //! whether it changes something. The key handler, the help, the status bar, `lakeops keys` and
-//! the README's Keys section all read it; `[keys]` in `config.toml` rebinds it.
+//! docs/keys.md all read it; `[keys]` in `config.toml` rebinds it.
 
 mod docs;
 mod overrides;

@@ -45,8 +45,21 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         );
     }
     // The Athena functions' own errors already carry Athena's name (and may say "not supported").
-    if let Some(at) = ["INVALID_FUNCTION_ARGUMENT", "FUNCTION_NOT_FOUND"].iter().filter_map(|m| text.find(m)).min() {
+    if let Some(rest) = text.find("TYPE_MISMATCH: ").map(|at| &text[at + "TYPE_MISMATCH: ".len()..]) {
+        let name = rest.split_once("for function ").and_then(|(_, n)| n.split(['.', ' ']).next()).unwrap_or_default();
+        return format!("TYPE_MISMATCH: {}{rest}", position(sql, name));
+    }
+    let codes = ["INVALID_FUNCTION_ARGUMENT", "FUNCTION_NOT_FOUND", "INVALID_LITERAL", "NOT_SUPPORTED"];
+    if let Some(at) = codes.iter().filter_map(|m| text.find(m)).min() {
         return text[at..].to_string();
+    }
+    // DataFusion's own functions refusing their arguments' types.
+    let refused = quoted_after(text, "Failed to coerce arguments to satisfy a call to '")
+        .or_else(|| quoted_after(text, "No function matches the given name and argument types '"))
+        .map(|call| call.split('(').next().unwrap_or_default().to_string());
+    if let Some(name) = refused {
+        let detail = text.lines().next().unwrap_or(text).trim();
+        return format!("TYPE_MISMATCH: {}Unexpected parameters for function {name}: {detail}", position(sql, &name));
     }
     if text.contains("not supported") || text.contains("Unsupported") {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");

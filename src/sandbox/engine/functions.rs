@@ -1,7 +1,9 @@
 //! Athena (Trino) functions the embedded engine does not have under Athena's name or with
-//! Athena's meaning. DataFusion already answers `date_trunc`, `approx_distinct`,
-//! `regexp_like`, `from_unixtime`, `split_part`, `strpos`, `lower`, … as Athena does. The JSON
-//! and URL functions are in `text`.
+//! Athena's meaning, all registered from here. DataFusion already answers `date_trunc`,
+//! `approx_distinct`, `regexp_like`, `from_unixtime`, `split_part`, `strpos`, `lower`, … as
+//! Athena does; `TRINO_NAMES` gives Trino's name to the DataFusion functions that only differ by
+//! it. The JSON path and URL functions are in `text`, the other JSON ones in `json`, arrays and
+//! maps in `arrays`, dates in `datetime`, `format` in `format`, `typeof` in `types`, `TRY` in `try_`.
 
 use std::sync::Arc;
 
@@ -13,19 +15,51 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::cast::{as_int64_array, as_string_array, as_timestamp_millisecond_array};
 use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
+use datafusion::execution::FunctionRegistry;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+use datafusion::prelude::SessionContext;
 
 use super::text::{self, UrlPart};
 
 const TIMESTAMP: DataType = DataType::Timestamp(TimeUnit::Millisecond, None);
 
-/// Every function this module adds, for registering with a session; `now_ms` is the
+/// Trino's name → the DataFusion function that answers as Trino's does.
+const TRINO_NAMES: &[(&str, &str)] = &[
+    ("arrays_overlap", "array_has_any"),
+    // DataFusion's array_remove takes out the first match only; Trino's takes out all.
+    ("array_remove", "array_remove_all"),
+    ("sequence", "generate_series"),
+    ("zip", "arrays_zip"),
+    ("transform", "array_transform"),
+    ("filter", "array_filter"),
+    ("any_match", "array_any_match"),
+];
+
+/// Registers every Athena function with `ctx`; `now_ms` is the sandbox's present.
+pub fn register(ctx: &SessionContext, now_ms: i64) -> Result<()> {
+    for function in athena_functions(now_ms) {
+        ctx.register_udf(function);
+    }
+    let state = ctx.state();
+    for (trino, datafusion) in TRINO_NAMES {
+        if let Some(function) = state.higher_order_functions().get(*datafusion) {
+            ctx.register_higher_order_function(Arc::new(function.as_ref().clone().with_aliases([*trino])));
+        } else {
+            let function = ctx.udf(datafusion)?;
+            ctx.register_udf(function.as_ref().clone().with_aliases([*trino]));
+        }
+    }
+    ctx.register_higher_order_function(super::try_::Try::function());
+    Ok(())
+}
+
+/// Every scalar function this engine adds, for registering with a session; `now_ms` is the
 /// sandbox's present (it runs ahead of the wall clock with `--speed`, or from
 /// `LAKEOPS_SANDBOX_START`), answered by `now()`, `current_timestamp` and `current_date`.
 pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
     let parts = PARTS.iter().map(|(name, _)| Kind::Part(name));
     let urls = UrlPart::ALL.into_iter().map(Kind::Url);
-    [
+    let own = [
         Kind::FromIso8601Timestamp,
         Kind::ToUnixtime,
         Kind::JsonExtractScalar,
@@ -40,8 +74,13 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
     .into_iter()
     .chain(parts)
     .chain(urls)
-    .map(|kind| ScalarUDF::new_from_impl(Athena::new(kind)))
-    .collect()
+    .map(|kind| ScalarUDF::new_from_impl(Athena::new(kind)));
+    own.chain(super::arrays::functions())
+        .chain(super::json::functions())
+        .chain(super::datetime::functions())
+        .chain(super::format::functions())
+        .chain([super::types::TypeOf::udf()])
+        .collect()
 }
 
 /// `hour(ts)`, `day_of_week(ts)`, …: one field of a timestamp, as a bigint.

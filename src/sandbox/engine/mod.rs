@@ -2,21 +2,28 @@
 //! catalog the sandbox's Glue describes, Athena's function names, Athena-shaped errors and
 //! the bytes it really read.
 
+mod arrays;
 mod counting;
+mod datetime;
 mod errors;
+mod format;
 mod functions;
+mod json;
+mod patterns;
+mod print;
+mod sql;
 mod text;
+mod try_;
+mod types;
+mod udf;
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
-use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::datasource::file_format::json::JsonFormat;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::file_format::FileFormat;
@@ -70,7 +77,10 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
     let ctx = session(tables, files).map_err(|e| errors::athena_message(&e, sql))?;
     let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
     let batches = async {
-        let frame = ctx.sql_with_options(sql, options).await?;
+        let statement = sql::statement(sql)?;
+        let plan = ctx.state().statement_to_plan(statement).await?;
+        options.verify_plan(&plan)?;
+        let frame = ctx.execute_logical_plan(plan).await?;
         let casts = casts(frame.logical_plan());
         let plan = frame.create_physical_plan().await?;
         let schema = plan.schema();
@@ -88,7 +98,7 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
             ResultColumn { name, kind: athena_type(f.data_type()) }
         })
         .collect();
-    let rows = rows(&batches).map_err(|e| format!("GENERIC_INTERNAL_ERROR: {e}"))?;
+    let rows = print::rows(&batches).map_err(|e| format!("GENERIC_INTERNAL_ERROR: {e}"))?;
     Ok(Answer {
         columns,
         rows,
@@ -105,9 +115,7 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
         .with_target_partitions(2);
     let ctx = SessionContext::new_with_config(config);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
-    for function in functions::athena_functions(tables.now_ms) {
-        ctx.register_udf(function);
-    }
+    functions::register(&ctx, tables.now_ms)?;
     // Athena's approx_percentile(x, p) is DataFusion's approx_percentile_cont(x, p).
     let percentile = datafusion::functions_aggregate::approx_percentile_cont::approx_percentile_cont_udaf();
     ctx.register_udaf(percentile.as_ref().clone().with_aliases(["approx_percentile"]));
@@ -260,70 +268,5 @@ fn athena_type(kind: &DataType) -> String {
         DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "varbinary".into(),
         DataType::Null => "unknown".into(),
         other => other.to_string().to_lowercase(),
-    }
-}
-
-/// Every value as Athena's CSV results spell it; `None` for NULL.
-fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Option<String>>>, datafusion::arrow::error::ArrowError> {
-    let options = FormatOptions::default()
-        .with_timestamp_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
-        .with_timestamp_tz_format(Some("%Y-%m-%d %H:%M:%S%.3f %Z"))
-        .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f"));
-    let mut out = Vec::new();
-    for batch in batches {
-        let cells = batch.columns().iter().map(|c| Cell::new(c.as_ref(), &options)).collect::<Result<Vec<_>, _>>()?;
-        for row in 0..batch.num_rows() {
-            out.push(cells.iter().map(|cell| (!cell.array.is_null(row)).then(|| cell.value(row))).collect());
-        }
-    }
-    Ok(out)
-}
-
-/// How one column's values are written, made once a batch: a formatter, or for a row
-/// (struct) its fields', so that it reads as Athena prints it: `{country=US, city=null}`.
-struct Cell<'a> {
-    array: &'a dyn Array,
-    kind: CellKind<'a>,
-}
-
-enum CellKind<'a> {
-    Plain(ArrayFormatter<'a>),
-    Row(Vec<(&'a str, Cell<'a>)>),
-}
-
-impl<'a> Cell<'a> {
-    fn new(
-        array: &'a dyn Array,
-        options: &'a FormatOptions<'a>,
-    ) -> Result<Cell<'a>, datafusion::arrow::error::ArrowError> {
-        let kind = match array.as_struct_opt() {
-            Some(fields) => CellKind::Row(
-                fields
-                    .fields()
-                    .iter()
-                    .zip(fields.columns())
-                    .map(|(field, child)| Ok((field.name().as_str(), Cell::new(child.as_ref(), options)?)))
-                    .collect::<Result<_, datafusion::arrow::error::ArrowError>>()?,
-            ),
-            None => CellKind::Plain(ArrayFormatter::try_new(array, options)?),
-        };
-        Ok(Cell { array, kind })
-    }
-
-    /// The value at `row`, which is not NULL (a NULL field inside a row is written `null`).
-    fn value(&self, row: usize) -> String {
-        match &self.kind {
-            CellKind::Plain(format) => format.value(row).to_string(),
-            CellKind::Row(fields) => {
-                let parts: Vec<String> = fields
-                    .iter()
-                    .map(|(name, cell)| {
-                        let value = if cell.array.is_null(row) { "null".to_string() } else { cell.value(row) };
-                        format!("{name}={value}")
-                    })
-                    .collect();
-                format!("{{{}}}", parts.join(", "))
-            }
-        }
     }
 }

@@ -12,13 +12,13 @@ use serde_json::Value;
 
 /// One step of a JSON path: `.name`, `["name"]` or `[3]`.
 #[derive(Debug, Clone, PartialEq)]
-enum Step {
+pub(super) enum Step {
     Key(String),
     Index(usize),
 }
 
 /// Trino's JSON path subset: `$`, then `.key`, `["key"]` or `[n]` steps.
-fn json_path(path: &str) -> Result<Vec<Step>> {
+pub(super) fn json_path(path: &str) -> Result<Vec<Step>> {
     let invalid = || exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid JSON path: '{path}'");
     let Some(mut rest) = path.trim().strip_prefix('$') else { return invalid() };
     let mut steps = Vec::new();
@@ -51,7 +51,7 @@ fn json_path(path: &str) -> Result<Vec<Step>> {
     Ok(steps)
 }
 
-fn follow<'a>(mut value: &'a Value, steps: &[Step]) -> Option<&'a Value> {
+pub(super) fn follow<'a>(mut value: &'a Value, steps: &[Step]) -> Option<&'a Value> {
     for step in steps {
         value = match step {
             Step::Key(key) => value.as_object()?.get(key)?,

@@ -1,0 +1,354 @@
+//! Trino's array and map functions whose meaning differs from DataFusion's functions of the
+//! same (or no) name: `element_at` (1-based, negative from the end, a key of a map),
+//! `split`, `contains`, `array_join`, `array_position` (0 when absent), `slice` and `trim_array`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    new_null_array, Array, ArrayRef, AsArray, BooleanBuilder, Int64Builder, ListBuilder, StringBuilder, UInt64Array,
+};
+use datafusion::arrow::compute::{cast, take};
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::common::{exec_err, Result, ScalarValue};
+use datafusion::logical_expr::ScalarUDF;
+
+use super::udf::{integers, is_integer, is_text, text, Call, Trino};
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![
+        Trino::udf("element_at", element_at_type, element_at),
+        Trino::udf("split", split_type, split),
+        Trino::udf("contains", contains_type, contains),
+        Trino::udf("array_join", array_join_type, array_join),
+        Trino::udf("array_position", array_position_type, array_position),
+        Trino::udf("slice", slice_type, slice),
+        Trino::udf("trim_array", trim_array_type, trim_array),
+    ]
+}
+
+/// The element type of an array type, or a map's key and value types.
+fn item(kind: &DataType) -> Option<&DataType> {
+    match kind {
+        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => Some(f.data_type()),
+        _ => None,
+    }
+}
+
+fn map_types(kind: &DataType) -> Option<(&DataType, &DataType)> {
+    match kind {
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(fields) if fields.len() == 2 => Some((fields[0].data_type(), fields[1].data_type())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn element_at_type(call: &Call) -> Result<DataType> {
+    let usage = "element_at(array(E), bigint), element_at(map(K, V), K)";
+    match call.types {
+        [list, index] if is_integer(index) => match item(list) {
+            Some(kind) => Ok(kind.clone()),
+            None => call.mismatch(usage),
+        },
+        [map, _] => match map_types(map) {
+            Some((_, value)) => Ok(value.clone()),
+            None => call.mismatch(usage),
+        },
+        _ => call.mismatch(usage),
+    }
+}
+
+/// Row `i` of a list column as (start, end) in its values, or None when NULL.
+fn bounds(list: &dyn Array, i: usize) -> Option<(usize, usize)> {
+    if list.is_null(i) {
+        return None;
+    }
+    if let Some(l) = list.as_list_opt::<i32>() {
+        let o = l.value_offsets();
+        return Some((o[i].max(0) as usize, o[i + 1].max(0) as usize));
+    }
+    if let Some(l) = list.as_list_opt::<i64>() {
+        let o = l.value_offsets();
+        return Some((o[i].max(0) as usize, o[i + 1].max(0) as usize));
+    }
+    None
+}
+
+fn list_values(list: &dyn Array) -> Result<ArrayRef> {
+    if let Some(l) = list.as_list_opt::<i32>() {
+        return Ok(l.values().clone());
+    }
+    if let Some(l) = list.as_list_opt::<i64>() {
+        return Ok(l.values().clone());
+    }
+    exec_err!("expected an array, got {}", list.data_type())
+}
+
+fn element_at(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let (container, key) = (&args[0], &args[1]);
+    if let Some(map) = container.as_map_opt() {
+        let keys = map.keys();
+        let key = cast(key, keys.data_type())?;
+        let offsets = map.value_offsets();
+        let mut picks = Vec::with_capacity(map.len());
+        for i in 0..map.len() {
+            if map.is_null(i) || key.is_null(i) {
+                picks.push(None);
+                continue;
+            }
+            let wanted = ScalarValue::try_from_array(&key, i)?;
+            let (start, end) = (offsets[i].max(0) as usize, offsets[i + 1].max(0) as usize);
+            let mut found = None;
+            for j in start..end {
+                if ScalarValue::try_from_array(keys, j)? == wanted {
+                    found = Some(j as u64);
+                    break;
+                }
+            }
+            picks.push(found);
+        }
+        if map.values().is_empty() {
+            return Ok(new_null_array(kind, map.len()));
+        }
+        return Ok(take(map.values().as_ref(), &UInt64Array::from(picks), None)?);
+    }
+    let indexes = integers(args, 1)?;
+    let values = list_values(container.as_ref())?;
+    let mut picks = Vec::with_capacity(container.len());
+    for i in 0..container.len() {
+        let (Some((start, end)), false) = (bounds(container.as_ref(), i), indexes.is_null(i)) else {
+            picks.push(None);
+            continue;
+        };
+        let (index, length) = (indexes.value(i), (end - start) as i64);
+        if index == 0 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1");
+        }
+        let at = if index > 0 { index - 1 } else { length + index };
+        picks.push((0..length).contains(&at).then(|| (start as i64 + at) as u64));
+    }
+    if values.is_empty() {
+        return Ok(new_null_array(kind, container.len()));
+    }
+    Ok(take(values.as_ref(), &UInt64Array::from(picks), None)?)
+}
+
+fn split_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [a, b] if is_text(a) && is_text(b) => {}
+        [a, b, c] if is_text(a) && is_text(b) && is_integer(c) => {}
+        _ => return call.mismatch("split(varchar, varchar), split(varchar, varchar, bigint)"),
+    }
+    Ok(DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))))
+}
+
+/// `split(string, delimiter[, limit])`: at most `limit` parts, the last one keeping the rest.
+fn split(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (strings, delimiters) = (text(args, 0)?, text(args, 1)?);
+    let limits = if args.len() > 2 { Some(integers(args, 2)?) } else { None };
+    let mut out = ListBuilder::new(StringBuilder::new());
+    for i in 0..strings.len() {
+        if strings.is_null(i) || delimiters.is_null(i) || limits.as_ref().is_some_and(|l| l.is_null(i)) {
+            out.append_null();
+            continue;
+        }
+        let (string, delimiter) = (strings.value(i), delimiters.value(i));
+        let limit = match limits.as_ref().map(|l| l.value(i)) {
+            Some(limit) if limit <= 0 => return exec_err!("INVALID_FUNCTION_ARGUMENT: Limit must be positive"),
+            Some(limit) => usize::try_from(limit).unwrap_or(usize::MAX),
+            None => usize::MAX,
+        };
+        if delimiter.is_empty() {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: The delimiter may not be the empty string");
+        }
+        for part in string.splitn(limit, delimiter) {
+            out.values().append_value(part);
+        }
+        out.append(true);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn contains_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [list, _] if item(list).is_some() => Ok(DataType::Boolean),
+        _ => call.mismatch("contains(array(T), T)"),
+    }
+}
+
+/// Where `needle` is in row `i` of `list`: `Ok(Some(position))` (0-based), `Ok(None)` when
+/// absent, and whether a NULL item was passed on the way.
+fn find(list: &dyn Array, values: &ArrayRef, needle: &ArrayRef, i: usize) -> Result<(Option<usize>, bool)> {
+    let Some((start, end)) = bounds(list, i) else { return Ok((None, false)) };
+    let wanted = ScalarValue::try_from_array(needle, i)?;
+    let mut saw_null = false;
+    for j in start..end {
+        if values.is_null(j) {
+            saw_null = true;
+        } else if ScalarValue::try_from_array(values, j)? == wanted {
+            return Ok((Some(j - start), saw_null));
+        }
+    }
+    Ok((None, saw_null))
+}
+
+/// TRUE when found; NULL when absent but the array holds a NULL; else FALSE.
+fn contains(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (list, values) = (&args[0], list_values(args[0].as_ref())?);
+    let needle = cast(&args[1], values.data_type())?;
+    let mut out = BooleanBuilder::new();
+    for i in 0..list.len() {
+        if list.is_null(i) || needle.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        match find(list.as_ref(), &values, &needle, i)? {
+            (Some(_), _) => out.append_value(true),
+            (None, true) => out.append_null(),
+            (None, false) => out.append_value(false),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn array_position_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [list, _] if item(list).is_some() => Ok(DataType::Int64),
+        _ => call.mismatch("array_position(array(T), T)"),
+    }
+}
+
+/// The 1-based position of the first `element`, 0 when it is not there.
+fn array_position(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (list, values) = (&args[0], list_values(args[0].as_ref())?);
+    let needle = cast(&args[1], values.data_type())?;
+    let mut out = Int64Builder::new();
+    for i in 0..list.len() {
+        if list.is_null(i) || needle.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let (found, _) = find(list.as_ref(), &values, &needle, i)?;
+        out.append_value(found.map(|p| p as i64 + 1).unwrap_or(0));
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn array_join_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [list, d] if item(list).is_some() && is_text(d) => Ok(DataType::Utf8),
+        [list, d, r] if item(list).is_some() && is_text(d) && is_text(r) => Ok(DataType::Utf8),
+        _ => call.mismatch("array_join(array(T), varchar), array_join(array(T), varchar, varchar)"),
+    }
+}
+
+/// The items as text joined by `delimiter`; NULL items are left out, or written as
+/// `null_replacement` when there is one.
+fn array_join(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (list, values) = (&args[0], list_values(args[0].as_ref())?);
+    let delimiters = text(args, 1)?;
+    let replacements = if args.len() > 2 { Some(text(args, 2)?) } else { None };
+    let options = FormatOptions::default()
+        .with_timestamp_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
+        .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f"));
+    let format = ArrayFormatter::try_new(values.as_ref(), &options)?;
+    let mut out = StringBuilder::new();
+    for i in 0..list.len() {
+        let Some((start, end)) = bounds(list.as_ref(), i) else {
+            out.append_null();
+            continue;
+        };
+        if delimiters.is_null(i) || replacements.as_ref().is_some_and(|r| r.is_null(i)) {
+            out.append_null();
+            continue;
+        }
+        let mut parts = Vec::with_capacity(end - start);
+        for j in start..end {
+            if !values.is_null(j) {
+                parts.push(format.value(j).to_string());
+            } else if let Some(r) = &replacements {
+                parts.push(r.value(i).to_string());
+            }
+        }
+        out.append_value(parts.join(delimiters.value(i)));
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn slice_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [list, s, l] if item(list).is_some() && is_integer(s) && is_integer(l) => Ok(list.clone()),
+        _ => call.mismatch("slice(array(T), bigint, bigint)"),
+    }
+}
+
+/// `slice(x, start, length)`: from `start` (1-based, negative from the end), `length` items.
+fn slice(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let (list, values) = (&args[0], list_values(args[0].as_ref())?);
+    let (starts, lengths) = (integers(args, 1)?, integers(args, 2)?);
+    let mut picks: Vec<u64> = Vec::new();
+    let mut offsets: Vec<i32> = vec![0];
+    let mut valid = Vec::with_capacity(list.len());
+    for i in 0..list.len() {
+        let row = bounds(list.as_ref(), i).filter(|_| !starts.is_null(i) && !lengths.is_null(i));
+        if let Some((begin, end)) = row {
+            let (start, length, size) = (starts.value(i), lengths.value(i), (end - begin) as i64);
+            if start == 0 {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1");
+            }
+            if length < 0 {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: length must be greater than or equal to 0");
+            }
+            let from = if start > 0 { start - 1 } else { size + start };
+            if from >= 0 && from < size {
+                let to = from.saturating_add(length).min(size);
+                picks.extend((from..to).map(|k| (begin as i64 + k) as u64));
+            }
+        }
+        valid.push(row.is_some());
+        let Ok(offset) = i32::try_from(picks.len()) else { return exec_err!("slice: the answer is too large") };
+        offsets.push(offset);
+    }
+    let items = take(values.as_ref(), &UInt64Array::from(picks), None)?;
+    let DataType::List(field) = kind else { return exec_err!("slice answers an array, not {kind}") };
+    let list = datafusion::arrow::array::ListArray::try_new(
+        field.clone(),
+        datafusion::arrow::buffer::OffsetBuffer::new(offsets.into()),
+        items,
+        Some(valid.into()),
+    )?;
+    Ok(Arc::new(list))
+}
+
+fn trim_array_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [list, n] if item(list).is_some() && is_integer(n) => Ok(list.clone()),
+        _ => call.mismatch("trim_array(array(T), bigint)"),
+    }
+}
+
+/// `trim_array(x, n)`: `x` without its last `n` items.
+fn trim_array(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let (list, counts) = (&args[0], integers(args, 1)?);
+    let mut starts = Vec::with_capacity(list.len());
+    let mut lengths = Vec::with_capacity(list.len());
+    for i in 0..list.len() {
+        let size = bounds(list.as_ref(), i).map(|(s, e)| (e - s) as i64).unwrap_or(0);
+        let n = if counts.is_null(i) { None } else { Some(counts.value(i)) };
+        match n {
+            Some(n) if n < 0 || n > size => {
+                return exec_err!(
+                    "INVALID_FUNCTION_ARGUMENT: size must not be negative or above the array's ({size}): {n}"
+                )
+            }
+            _ => {}
+        }
+        starts.push(n.map(|_| 1i64));
+        lengths.push(n.map(|n| size - n));
+    }
+    let starts: ArrayRef = Arc::new(datafusion::arrow::array::Int64Array::from(starts));
+    let lengths: ArrayRef = Arc::new(datafusion::arrow::array::Int64Array::from(lengths));
+    slice(&[list.clone(), starts, lengths], kind)
+}

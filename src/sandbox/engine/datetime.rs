@@ -1,0 +1,298 @@
+//! Trino's date and time functions the engine adds: `from_iso8601_date`, `date_parse` (MySQL
+//! specifiers), `parse_datetime` (Joda patterns), `at_timezone` (and so `AT TIME ZONE`),
+//! `with_timezone`, and timestamp literals with a zone (`$timestamp_tz`). The session's time
+//! zone is UTC, as on Athena. A timestamp with a zone keeps one zone a column (Arrow's way),
+//! where Trino keeps one a value.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime, TimeZone, Weekday};
+use datafusion::arrow::array::timezone::Tz;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Builder, TimestampMillisecondBuilder};
+use datafusion::arrow::datatypes::{
+    DataType, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType,
+};
+use datafusion::common::{exec_err, plan_err, Result};
+use datafusion::logical_expr::ScalarUDF;
+
+use super::udf::{is_text, is_timestamp, text, Call, Trino};
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![
+        Trino::udf("from_iso8601_date", from_iso8601_date_type, from_iso8601_date),
+        Trino::udf("date_parse", date_parse_type, date_parse),
+        Trino::udf("parse_datetime", parse_datetime_type, parse_datetime),
+        Trino::udf("at_timezone", zoned_type, at_timezone),
+        Trino::udf("with_timezone", zoned_type, with_timezone),
+        Trino::udf("$timestamp_tz", timestamp_literal_type, timestamp_literal),
+    ]
+}
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// The zone a `TIMESTAMP '…'` literal ends with, if it has one: `UTC`, `America/Los_Angeles`,
+/// `+01:00` (after a space or right after the time).
+pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
+    let text = text.trim();
+    let (head, zone) = match text.rsplit_once(' ') {
+        Some((head, zone)) if Tz::from_str(zone).is_ok() => (head.trim(), zone),
+        _ => {
+            let at = text.rfind(['+', '-']).filter(|&at| at > 10)?;
+            (&text[..at], &text[at..])
+        }
+    };
+    Tz::from_str(zone).ok()?;
+    let local = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d"].iter().find_map(|f| {
+        NaiveDateTime::parse_from_str(head, f)
+            .ok()
+            .or_else(|| NaiveDate::parse_from_str(head, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
+    })?;
+    Some((local, zone.to_string()))
+}
+
+/// `2012-08-08 01:00` → `2012-08-08 01:00:00`: a timestamp literal whose seconds Trino
+/// allows to be left out, written in full; None when it is complete already or not a timestamp.
+pub fn full_timestamp(text: &str) -> Option<String> {
+    let t = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M").ok()?;
+    Some(t.format("%Y-%m-%d %H:%M:%S").to_string())
+}
+
+fn zone_of(name: &str) -> Result<Tz> {
+    match Tz::from_str(name) {
+        Ok(tz) => Ok(tz),
+        Err(_) => exec_err!("INVALID_FUNCTION_ARGUMENT: '{name}' is not a valid time zone"),
+    }
+}
+
+/// The instant `local` names in `zone` (the earlier one when a clock change repeats it).
+fn instant(local: &NaiveDateTime, zone: &Tz) -> Result<i64> {
+    match zone.from_local_datetime(local).earliest() {
+        Some(t) => Ok(t.timestamp_millis()),
+        None => exec_err!("INVALID_FUNCTION_ARGUMENT: {local} does not exist in that time zone"),
+    }
+}
+
+fn zoned(zone: &str) -> DataType {
+    DataType::Timestamp(TimeUnit::Millisecond, Some(zone.into()))
+}
+
+fn timestamp_literal_type(call: &Call) -> Result<DataType> {
+    match call.text(0).and_then(literal_zone) {
+        Some((_, zone)) => Ok(zoned(&zone)),
+        None => plan_err!("INVALID_LITERAL: '{}' is not a valid timestamp literal", call.text(0).unwrap_or_default()),
+    }
+}
+
+fn timestamp_literal(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let mut out = TimestampMillisecondBuilder::new();
+    let mut zone_name = None;
+    for value in text(args, 0)?.iter() {
+        let Some(value) = value else {
+            out.append_null();
+            continue;
+        };
+        let Some((local, zone)) = literal_zone(value) else {
+            return exec_err!("INVALID_LITERAL: '{value}' is not a valid timestamp literal");
+        };
+        out.append_value(instant(&local, &zone_of(&zone)?)?);
+        zone_name = Some(zone);
+    }
+    Ok(Arc::new(out.finish().with_timezone_opt(zone_name)))
+}
+
+fn zoned_type(call: &Call) -> Result<DataType> {
+    let usage = format!("{}(timestamp, varchar)", call.name);
+    match call.types {
+        [t, z] if is_timestamp(t) && is_text(z) => match call.text(1) {
+            Some(zone) => {
+                zone_of(zone)?;
+                Ok(zoned(zone))
+            }
+            None => plan_err!("NOT_SUPPORTED: the sandbox engine needs the zone of {} as a constant", call.name),
+        },
+        _ => call.mismatch(&usage),
+    }
+}
+
+/// Each value as milliseconds since 1970 UTC: a timestamp without a zone is a UTC time (the
+/// session's zone), a date its midnight.
+fn instants(array: &ArrayRef) -> Result<Vec<Option<i64>>> {
+    let scaled = |values: Vec<Option<i64>>, by: fn(i64) -> i64| values.into_iter().map(|v| v.map(by)).collect();
+    Ok(match array.data_type() {
+        DataType::Timestamp(TimeUnit::Second, _) => {
+            scaled(array.as_primitive::<TimestampSecondType>().iter().collect(), |v| v.saturating_mul(1000))
+        }
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            array.as_primitive::<TimestampMillisecondType>().iter().collect()
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            scaled(array.as_primitive::<TimestampMicrosecondType>().iter().collect(), |v| v.div_euclid(1000))
+        }
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+            scaled(array.as_primitive::<TimestampNanosecondType>().iter().collect(), |v| v.div_euclid(1_000_000))
+        }
+        DataType::Date32 => {
+            let days = array.as_primitive::<datafusion::arrow::datatypes::Date32Type>();
+            days.iter().map(|d| d.map(|d| d as i64 * MS_PER_DAY)).collect()
+        }
+        DataType::Null => vec![None; array.len()],
+        other => return exec_err!("expected a timestamp, got {other}"),
+    })
+}
+
+/// `at_timezone(ts, zone)` and `ts AT TIME ZONE zone`: the same instant, shown in `zone`.
+fn at_timezone(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let DataType::Timestamp(_, zone) = kind else { return exec_err!("at_timezone answers a timestamp") };
+    let mut out = TimestampMillisecondBuilder::new();
+    for value in instants(&args[0])? {
+        out.append_option(value);
+    }
+    Ok(Arc::new(out.finish().with_timezone_opt(zone.clone())))
+}
+
+/// `with_timezone(ts, zone)`: the same wall-clock time, in `zone`.
+fn with_timezone(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let DataType::Timestamp(_, Some(zone)) = kind else { return exec_err!("with_timezone answers a timestamp") };
+    let tz = zone_of(zone)?;
+    let mut out = TimestampMillisecondBuilder::new();
+    for value in instants(&args[0])? {
+        match value.and_then(chrono::DateTime::from_timestamp_millis) {
+            Some(t) => out.append_value(instant(&t.naive_utc(), &tz)?),
+            None => out.append_null(),
+        }
+    }
+    Ok(Arc::new(out.finish().with_timezone(zone.clone())))
+}
+
+fn from_iso8601_date_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [t] if is_text(t) => Ok(DataType::Date32),
+        _ => call.mismatch("from_iso8601_date(varchar)"),
+    }
+}
+
+/// A calendar date (`2020-05-11`, `2020-05`, `2020`), a week date (`2020-W10`, `2020-W10-3`)
+/// or an ordinal date (`2020-123`).
+pub fn iso8601_date(value: &str) -> Option<NaiveDate> {
+    let value = value.trim();
+    let number = |s: &str| s.chars().all(|c| c.is_ascii_digit()).then(|| s.parse::<u32>().ok()).flatten();
+    let parts: Vec<&str> = value.split('-').collect();
+    let year = match parts.first() {
+        Some(y) if y.len() == 4 => number(y)? as i32,
+        _ => return None,
+    };
+    match parts.as_slice() {
+        [_] => NaiveDate::from_ymd_opt(year, 1, 1),
+        [_, w] if w.starts_with('W') => NaiveDate::from_isoywd_opt(year, number(&w[1..])?, Weekday::Mon),
+        [_, w, d] if w.starts_with('W') => {
+            let day = Weekday::try_from(u8::try_from(number(d)?.checked_sub(1)?).ok()?).ok()?;
+            NaiveDate::from_isoywd_opt(year, number(&w[1..])?, day)
+        }
+        [_, o] if o.len() == 3 => NaiveDate::from_yo_opt(year, number(o)?),
+        [_, m] if m.len() == 2 => NaiveDate::from_ymd_opt(year, number(m)?, 1),
+        [_, m, d] if m.len() == 2 && d.len() == 2 => NaiveDate::from_ymd_opt(year, number(m)?, number(d)?),
+        _ => None,
+    }
+}
+
+fn from_iso8601_date(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let mut out = Date32Builder::new();
+    for value in text(args, 0)?.iter() {
+        match value {
+            None => out.append_null(),
+            Some(value) => match iso8601_date(value) {
+                Some(date) => out.append_value((date - epoch).num_days() as i32),
+                None => return exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid format: \"{value}\""),
+            },
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn date_parse_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [a, b] if is_text(a) && is_text(b) => Ok(DataType::Timestamp(TimeUnit::Millisecond, None)),
+        _ => call.mismatch("date_parse(varchar, varchar)"),
+    }
+}
+
+fn date_parse(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (values, formats) = (text(args, 0)?, text(args, 1)?);
+    let mut out = TimestampMillisecondBuilder::new();
+    for i in 0..values.len() {
+        if values.is_null(i) || formats.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let fields = match super::patterns::mysql(formats.value(i)) {
+            Ok(fields) => fields,
+            Err(message) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {message}"),
+        };
+        match super::patterns::parse(values.value(i), &fields) {
+            Ok((local, _)) => out.append_value(local.and_utc().timestamp_millis()),
+            Err(message) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {message}"),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn parse_datetime_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [a, b] if is_text(a) && is_text(b) => Ok(zoned("UTC")),
+        _ => call.mismatch("parse_datetime(varchar, varchar)"),
+    }
+}
+
+/// `parse_datetime(string, pattern)`: a timestamp with a zone; shown in UTC (the column's zone)
+/// whatever offset the text gave.
+fn parse_datetime(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (values, patterns) = (text(args, 0)?, text(args, 1)?);
+    let mut out = TimestampMillisecondBuilder::new();
+    for i in 0..values.len() {
+        if values.is_null(i) || patterns.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let fields = match super::patterns::joda(patterns.value(i)) {
+            Ok(fields) => fields,
+            Err(message) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {message}"),
+        };
+        match super::patterns::parse(values.value(i), &fields) {
+            Ok((local, zone)) => {
+                let zone = match zone {
+                    Some(zone) => zone_of(&zone)?,
+                    None => zone_of("UTC")?,
+                };
+                out.append_value(instant(&local, &zone)?);
+            }
+            Err(message) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {message}"),
+        }
+    }
+    Ok(Arc::new(out.finish().with_timezone("UTC")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_in_literals() {
+        let (local, zone) = literal_zone("2012-10-31 01:00 UTC").unwrap();
+        assert_eq!((local.to_string().as_str(), zone.as_str()), ("2012-10-31 01:00:00", "UTC"));
+        assert_eq!(literal_zone("2001-08-22 03:04:05.321 America/Los_Angeles").unwrap().1, "America/Los_Angeles");
+        assert_eq!(literal_zone("2020-05-11 11:15:05.055+01:00").unwrap().1, "+01:00");
+        assert!(literal_zone("2012-10-31 01:00").is_none());
+        assert!(literal_zone("2012-10-31").is_none());
+    }
+
+    #[test]
+    fn iso8601_dates() {
+        assert_eq!(iso8601_date("2020-W10"), NaiveDate::from_ymd_opt(2020, 3, 2));
+        assert_eq!(iso8601_date("2020-123"), NaiveDate::from_ymd_opt(2020, 5, 2));
+        assert_eq!(iso8601_date("2020-W10-9"), None);
+        assert_eq!(iso8601_date("20x0"), None);
+    }
+}

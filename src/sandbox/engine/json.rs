@@ -1,0 +1,263 @@
+//! Trino's JSON functions beyond `json_extract` (in `text`): `json_parse`, `json_format`,
+//! `json_size`, `json_array_get`, `json_array_contains`, `json_array_length`,
+//! `is_json_scalar`, and `CAST(x AS JSON)` (as `$cast_json`). The engine has no JSON type: a
+//! JSON value is its text, written compactly as Trino writes it (`[1,2,3]`).
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, Int64Builder, StringArray, StringBuilder};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{exec_err, Result, ScalarValue};
+use datafusion::logical_expr::ScalarUDF;
+use serde_json::{Number, Value};
+
+use super::text::{follow, json_path};
+use super::udf::{integers, is_integer, is_text, text, Call, Trino};
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![
+        Trino::udf("json_parse", text_to_text, json_parse),
+        Trino::udf("json_format", text_to_text, json_parse),
+        Trino::udf("json_array_length", text_to_bigint, json_array_length),
+        Trino::udf("is_json_scalar", text_to_boolean, is_json_scalar),
+        Trino::udf("json_size", json_size_type, json_size),
+        Trino::udf("json_array_get", json_array_get_type, json_array_get),
+        Trino::udf("json_array_contains", json_array_contains_type, json_array_contains),
+        Trino::udf("$cast_json", |_| Ok(DataType::Utf8), cast_json),
+    ]
+}
+
+/// The check of a function of one JSON (text) argument, by the type it answers.
+fn text_to_text(call: &Call) -> Result<DataType> {
+    match call.types {
+        [t] if is_text(t) => Ok(DataType::Utf8),
+        _ => call.mismatch(&format!("{}(varchar)", call.name)),
+    }
+}
+
+fn text_to_bigint(call: &Call) -> Result<DataType> {
+    match call.types {
+        [t] if is_text(t) => Ok(DataType::Int64),
+        _ => call.mismatch(&format!("{}(json)", call.name)),
+    }
+}
+
+fn text_to_boolean(call: &Call) -> Result<DataType> {
+    match call.types {
+        [t] if is_text(t) => Ok(DataType::Boolean),
+        _ => call.mismatch(&format!("{}(json)", call.name)),
+    }
+}
+
+fn parse(text: &str) -> Result<Value> {
+    match serde_json::from_str(text) {
+        Ok(value) => Ok(value),
+        Err(_) => {
+            let shown: String = text.chars().take(60).collect();
+            exec_err!("INVALID_FUNCTION_ARGUMENT: Cannot convert value to JSON: '{shown}'")
+        }
+    }
+}
+
+/// `json_parse(text)` and `json_format(json)`: the value's compact JSON text.
+fn json_parse(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let texts = text(args, 0)?;
+    let mut out = StringBuilder::new();
+    for value in texts.iter() {
+        match value {
+            None => out.append_null(),
+            Some(value) => out.append_value(parse(value)?.to_string()),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// Each row's JSON, or NULL when the row is NULL or (lenient functions) not JSON.
+fn each(texts: &StringArray, mut f: impl FnMut(Option<Value>) -> Result<()>) -> Result<()> {
+    for value in texts.iter() {
+        f(value.and_then(|v| serde_json::from_str(v).ok()))?;
+    }
+    Ok(())
+}
+
+fn json_array_length(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let mut out = Int64Builder::new();
+    each(&text(args, 0)?, |json| {
+        out.append_option(json.as_ref().and_then(Value::as_array).map(|a| a.len() as i64));
+        Ok(())
+    })?;
+    Ok(Arc::new(out.finish()))
+}
+
+fn is_json_scalar(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let mut out = BooleanBuilder::new();
+    for value in text(args, 0)?.iter() {
+        match value {
+            None => out.append_null(),
+            Some(value) => out.append_value(!matches!(parse(value)?, Value::Array(_) | Value::Object(_))),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn json_size_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [a, b] if is_text(a) && is_text(b) => Ok(DataType::Int64),
+        _ => call.mismatch("json_size(json, json_path)"),
+    }
+}
+
+/// The number of members of the object or array the path finds; 0 for a scalar.
+fn json_size(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (texts, paths) = (text(args, 0)?, text(args, 1)?);
+    let mut out = Int64Builder::new();
+    for i in 0..texts.len() {
+        if texts.is_null(i) || paths.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let steps = json_path(paths.value(i))?;
+        let found = serde_json::from_str::<Value>(texts.value(i)).ok().and_then(|json| {
+            follow(&json, &steps).map(|v| match v {
+                Value::Array(a) => a.len() as i64,
+                Value::Object(o) => o.len() as i64,
+                _ => 0,
+            })
+        });
+        out.append_option(found);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn json_array_get_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [a, b] if is_text(a) && is_integer(b) => Ok(DataType::Utf8),
+        _ => call.mismatch("json_array_get(json, bigint)"),
+    }
+}
+
+/// The element at a 0-based index (negative from the end); a string element comes out
+/// unquoted, as Trino's (documented as broken) function gives it.
+fn json_array_get(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (texts, indexes) = (text(args, 0)?, integers(args, 1)?);
+    let mut out = StringBuilder::new();
+    for i in 0..texts.len() {
+        if texts.is_null(i) || indexes.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let index = indexes.value(i);
+        let found = serde_json::from_str::<Value>(texts.value(i)).ok().and_then(|json| {
+            let items = json.as_array()?;
+            let at = if index >= 0 { index } else { items.len() as i64 + index };
+            let item = items.get(usize::try_from(at).ok()?)?;
+            Some(match item {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+        });
+        out.append_option(found);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn json_array_contains_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [a, b] if is_text(a) && (is_text(b) || b.is_numeric() || b == &DataType::Boolean) => Ok(DataType::Boolean),
+        _ => call.mismatch("json_array_contains(json, boolean|bigint|double|varchar)"),
+    }
+}
+
+fn json_array_contains(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let texts = text(args, 0)?;
+    let needles = &args[1];
+    let mut out = BooleanBuilder::new();
+    for i in 0..texts.len() {
+        if texts.is_null(i) || needles.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let needle = ScalarValue::try_from_array(needles, i)?;
+        let found = serde_json::from_str::<Value>(texts.value(i))
+            .ok()
+            .and_then(|json| json.as_array().map(|items| items.iter().any(|item| same(item, &needle))));
+        out.append_option(found);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// A JSON element equals an SQL value of the same kind (a number equals a number, …).
+fn same(item: &Value, needle: &ScalarValue) -> bool {
+    match (item, needle) {
+        (Value::Bool(b), ScalarValue::Boolean(Some(n))) => b == n,
+        (
+            Value::String(s),
+            ScalarValue::Utf8(Some(n)) | ScalarValue::LargeUtf8(Some(n)) | ScalarValue::Utf8View(Some(n)),
+        ) => s == n,
+        (Value::Number(number), needle) if needle.data_type().is_integer() => {
+            let wanted = needle.cast_to(&DataType::Int64).ok();
+            matches!(wanted, Some(ScalarValue::Int64(Some(n))) if number.as_i64() == Some(n))
+        }
+        (Value::Number(number), needle) if needle.data_type().is_numeric() => {
+            let wanted = needle.cast_to(&DataType::Float64).ok();
+            matches!(wanted, Some(ScalarValue::Float64(Some(n))) if number.as_f64() == Some(n))
+        }
+        _ => false,
+    }
+}
+
+/// `CAST(x AS JSON)`: a string becomes a JSON string (not parsed), arrays, maps and rows
+/// become JSON arrays and objects; NULL stays NULL (and is `null` inside a value).
+fn cast_json(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let values = &args[0];
+    let mut out = StringBuilder::new();
+    for i in 0..values.len() {
+        if values.is_null(i) || values.data_type() == &DataType::Null {
+            out.append_null();
+        } else {
+            out.append_value(to_json(values.as_ref(), i)?.to_string());
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn to_json(array: &dyn Array, i: usize) -> Result<Value> {
+    if array.is_null(i) || array.data_type() == &DataType::Null {
+        return Ok(Value::Null);
+    }
+    if let Some(list) = array.as_list_opt::<i32>() {
+        let items = list.value(i);
+        return (0..items.len()).map(|j| to_json(items.as_ref(), j)).collect::<Result<Vec<_>>>().map(Value::Array);
+    }
+    if let Some(map) = array.as_map_opt() {
+        let offsets = map.value_offsets();
+        let mut object = serde_json::Map::new();
+        for j in offsets[i].max(0) as usize..offsets[i + 1].max(0) as usize {
+            let key = match to_json(map.keys().as_ref(), j)? {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            object.insert(key, to_json(map.values().as_ref(), j)?);
+        }
+        return Ok(Value::Object(object));
+    }
+    if let Some(row) = array.as_struct_opt() {
+        let mut object = serde_json::Map::new();
+        for (field, column) in row.fields().iter().zip(row.columns()) {
+            object.insert(field.name().clone(), to_json(column.as_ref(), i)?);
+        }
+        return Ok(Value::Object(object));
+    }
+    Ok(match ScalarValue::try_from_array(array, i)? {
+        ScalarValue::Boolean(Some(b)) => Value::Bool(b),
+        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => {
+            Value::String(s)
+        }
+        ScalarValue::Float32(Some(f)) => Number::from_f64(f as f64).map(Value::Number).unwrap_or(Value::Null),
+        ScalarValue::Float64(Some(f)) => Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
+        scalar if scalar.data_type().is_numeric() => {
+            serde_json::from_str(&scalar.to_string()).unwrap_or(Value::String(scalar.to_string()))
+        }
+        scalar => Value::String(scalar.to_string()),
+    })
+}

@@ -1,0 +1,153 @@
+//! Every value as Athena's results spell it: timestamps to the millisecond
+//! (`2026-03-20 14:15:00.000`, with the zone after one that has it: `… UTC`), arrays
+//! `[1, 2]`, maps `{a=1, b=2}`, rows `{x=1, y=null}`; NULL at the top is `None`, inside a
+//! value `null`.
+
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::error::ArrowError;
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+
+/// The rows of `batches`, each value as text; `None` for NULL.
+pub fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Option<String>>>, ArrowError> {
+    let options = FormatOptions::default()
+        .with_timestamp_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
+        .with_timestamp_tz_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
+        .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f"));
+    let mut out = Vec::new();
+    for batch in batches {
+        let cells = batch.columns().iter().map(|c| Cell::new(c.as_ref(), &options)).collect::<Result<Vec<_>, _>>()?;
+        for row in 0..batch.num_rows() {
+            out.push(cells.iter().map(|cell| (!cell.null(row)).then(|| cell.value(row))).collect());
+        }
+    }
+    Ok(out)
+}
+
+/// How one column's values are written, made once a batch.
+struct Cell<'a> {
+    array: &'a dyn Array,
+    kind: CellKind<'a>,
+}
+
+enum CellKind<'a> {
+    Plain(ArrayFormatter<'a>),
+    /// A timestamp with a time zone: the local time, then the zone.
+    Zoned(ArrayFormatter<'a>, String),
+    Row(Vec<(&'a str, Cell<'a>)>),
+    /// An array: where each row's items start and end among `items`.
+    List(Vec<usize>, Box<Cell<'a>>),
+    Map(Vec<usize>, Box<Cell<'a>>, Box<Cell<'a>>),
+}
+
+impl<'a> Cell<'a> {
+    fn new(array: &'a dyn Array, options: &'a FormatOptions<'a>) -> Result<Cell<'a>, ArrowError> {
+        let offsets = |o: &[i32]| o.iter().map(|&v| v.max(0) as usize).collect::<Vec<usize>>();
+        let kind = if let Some(fields) = array.as_struct_opt() {
+            CellKind::Row(
+                fields
+                    .fields()
+                    .iter()
+                    .zip(fields.columns())
+                    .map(|(field, child)| Ok((field.name().as_str(), Cell::new(child.as_ref(), options)?)))
+                    .collect::<Result<_, ArrowError>>()?,
+            )
+        } else if let Some(list) = array.as_list_opt::<i32>() {
+            CellKind::List(offsets(list.value_offsets()), Box::new(Cell::new(list.values().as_ref(), options)?))
+        } else if let Some(list) = array.as_list_opt::<i64>() {
+            let ends = list.value_offsets().iter().map(|&v| v.max(0) as usize).collect();
+            CellKind::List(ends, Box::new(Cell::new(list.values().as_ref(), options)?))
+        } else if let Some(map) = array.as_map_opt() {
+            CellKind::Map(
+                offsets(map.value_offsets()),
+                Box::new(Cell::new(map.keys().as_ref(), options)?),
+                Box::new(Cell::new(map.values().as_ref(), options)?),
+            )
+        } else if let DataType::Timestamp(_, Some(zone)) = array.data_type() {
+            let zone = if matches!(zone.as_ref(), "+00:00" | "Z" | "UTC" | "Etc/UTC") { "UTC" } else { zone.as_ref() };
+            CellKind::Zoned(ArrayFormatter::try_new(array, options)?, zone.to_string())
+        } else {
+            CellKind::Plain(ArrayFormatter::try_new(array, options)?)
+        };
+        Ok(Cell { array, kind })
+    }
+
+    /// The value at `row`, which is not NULL.
+    fn value(&self, row: usize) -> String {
+        match &self.kind {
+            CellKind::Plain(format) => format.value(row).to_string(),
+            CellKind::Zoned(format, zone) => format!("{} {zone}", format.value(row)),
+            CellKind::Row(fields) => {
+                let parts: Vec<String> =
+                    fields.iter().map(|(name, cell)| format!("{name}={}", cell.inner(row))).collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+            CellKind::List(offsets, items) => {
+                let parts: Vec<String> = span(offsets, row).map(|i| items.inner(i)).collect();
+                format!("[{}]", parts.join(", "))
+            }
+            CellKind::Map(offsets, keys, values) => {
+                let parts: Vec<String> =
+                    span(offsets, row).map(|i| format!("{}={}", keys.inner(i), values.inner(i))).collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+        }
+    }
+
+    /// Whether the value at `row` is NULL (a column of NULL's own type has no validity bits).
+    fn null(&self, row: usize) -> bool {
+        self.array.is_null(row) || self.array.data_type() == &DataType::Null
+    }
+
+    /// A value inside another: NULL is written `null`.
+    fn inner(&self, row: usize) -> String {
+        if self.null(row) {
+            "null".to_string()
+        } else {
+            self.value(row)
+        }
+    }
+}
+
+fn span(offsets: &[usize], row: usize) -> std::ops::Range<usize> {
+    match (offsets.get(row), offsets.get(row + 1)) {
+        (Some(&start), Some(&end)) if start <= end => start..end,
+        _ => 0..0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::array::{ArrayRef, Int64Array, ListArray, StringArray, TimestampMillisecondArray};
+    use datafusion::arrow::datatypes::{Field, Int64Type, Schema};
+    use std::sync::Arc;
+
+    #[test]
+    fn nested_values_and_zoned_timestamps_read_as_athena_prints_them() {
+        let list: ArrayRef = Arc::new(ListArray::from_iter_primitive::<Int64Type, _, _>(vec![
+            Some(vec![Some(1), None, Some(3)]),
+            Some(vec![]),
+            None,
+        ]));
+        let zoned: ArrayRef = Arc::new(
+            TimestampMillisecondArray::from(vec![Some(0), Some(1), None]).with_timezone("America/Los_Angeles"),
+        );
+        let text: ArrayRef = Arc::new(StringArray::from(vec![Some("a"), None, Some("")]));
+        let numbers: ArrayRef = Arc::new(Int64Array::from(vec![1, 2, 3]));
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("l", list.data_type().clone(), true),
+            Field::new("z", zoned.data_type().clone(), true),
+            Field::new("t", DataType::Utf8, true),
+            Field::new("n", DataType::Int64, false),
+        ]));
+        let batch = RecordBatch::try_new(schema, vec![list, zoned, text, numbers]).unwrap();
+        let got = rows(&[batch]).unwrap();
+        assert_eq!(got[0][0].as_deref(), Some("[1, null, 3]"));
+        assert_eq!(got[1][0].as_deref(), Some("[]"));
+        assert_eq!(got[2][0], None);
+        assert_eq!(got[0][1].as_deref(), Some("1969-12-31 16:00:00.000 America/Los_Angeles"));
+        assert_eq!(got[1][2], None);
+        assert_eq!(got[2][2].as_deref(), Some(""));
+    }
+}

@@ -1,0 +1,221 @@
+//! Athena's SQL read into DataFusion's: the statement is parsed with lambdas allowed
+//! (`x -> x + 1`), then the few forms DataFusion spells otherwise are rewritten on the syntax
+//! tree, never on the text (a string literal stays what it is):
+//! - `TRY(e)` → `"$try"(0, "$row" -> e)`: the expression as a lambda, so that `$try` can run it
+//!   again row by row and answer NULL where it fails;
+//! - `CAST(x AS JSON)` → `"$cast_json"(x)` and `JSON '…'` → `json_parse('…')`;
+//! - `TIMESTAMP '2012-10-31 01:00 UTC'` (a zone in the literal) → `"$timestamp_tz"('…')`;
+//! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`.
+
+use std::ops::ControlFlow;
+
+use datafusion::error::{DataFusionError, Result};
+use datafusion::logical_expr::sqlparser::ast::{
+    self, CastKind, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
+    LambdaFunction, LambdaFunctionParameter, LambdaSyntax, ObjectName, OneOrManyWithParens, TimezoneInfo, Value,
+};
+use datafusion::logical_expr::sqlparser::dialect::{Dialect, GenericDialect};
+use datafusion::sql::parser::{DFParserBuilder, Statement};
+
+use super::datetime;
+
+/// DataFusion's generic dialect, with Trino's lambdas.
+#[derive(Debug, Default)]
+struct Athena(GenericDialect);
+
+macro_rules! same_as_generic {
+    ($($name:ident)*) => {
+        $(fn $name(&self) -> bool { self.0.$name() })*
+    };
+}
+
+impl Dialect for Athena {
+    /// Behave as the generic dialect wherever the parser asks which dialect it reads.
+    fn dialect(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<GenericDialect>()
+    }
+
+    fn is_delimited_identifier_start(&self, ch: char) -> bool {
+        self.0.is_delimited_identifier_start(ch)
+    }
+
+    fn is_identifier_start(&self, ch: char) -> bool {
+        self.0.is_identifier_start(ch)
+    }
+
+    fn is_identifier_part(&self, ch: char) -> bool {
+        self.0.is_identifier_part(ch)
+    }
+
+    fn supports_lambda_functions(&self) -> bool {
+        true
+    }
+
+    same_as_generic!(
+        supports_unicode_string_literal supports_partition_by_after_order_by supports_array_join_syntax
+        supports_group_by_expr supports_group_by_with_modifier supports_left_associative_joins_without_parens
+        supports_connect_by supports_match_recognize supports_pipe_operator supports_start_transaction_modifier
+        supports_window_function_null_treatment_arg supports_dictionary_syntax
+        supports_window_clause_named_window_reference supports_parenthesized_set_variables
+        supports_select_wildcard_except support_map_literal_syntax allow_extract_custom allow_extract_single_quotes
+        supports_extract_comma_syntax supports_create_view_comment_syntax supports_parens_around_table_factor
+        supports_values_as_table_factor supports_create_index_with_clause supports_explain_with_utility_options
+        supports_limit_comma supports_update_order_by supports_from_first_select supports_projection_trailing_commas
+        supports_asc_desc_in_column_definition supports_try_convert supports_bitwise_shift_operators
+        supports_comment_on supports_load_extension supports_named_fn_args_with_assignment_operator
+        supports_struct_literal supports_empty_projections supports_nested_comments supports_multiline_comment_hints
+        supports_user_host_grantee supports_string_escape_constant supports_array_typedef_with_brackets
+        supports_match_against supports_set_names supports_comma_separated_set_assignments
+        supports_filter_during_aggregation supports_select_wildcard_exclude supports_data_type_signed_suffix
+        supports_interval_options supports_quote_delimited_string supports_select_wildcard_replace
+        supports_select_wildcard_ilike supports_select_wildcard_rename supports_optimize_table supports_install
+        supports_detach supports_prewhere supports_with_fill supports_limit_by supports_interpolate supports_settings
+        supports_select_format supports_comment_optimizer_hint supports_constraint_keyword_without_name
+        supports_key_column_option supports_comma_separated_trim supports_cte_without_as
+        supports_select_item_multi_column_alias supports_xml_expressions
+    );
+}
+
+/// The one statement in `sql`, parsed and rewritten for DataFusion.
+pub fn statement(sql: &str) -> Result<Statement> {
+    let dialect = Athena::default();
+    let mut statements = DFParserBuilder::new(sql).with_dialect(&dialect).build()?.parse_statements()?;
+    if statements.len() > 1 {
+        return Err(DataFusionError::Plan(
+            "Only one SQL statement is allowed (the sandbox runs one statement a query)".into(),
+        ));
+    }
+    let Some(mut statement) = statements.pop_front() else {
+        return Err(DataFusionError::Plan("No SQL statement was found".into()));
+    };
+    if let Statement::Statement(inner) = &mut statement {
+        let _ = ast::visit_expressions_mut(inner.as_mut(), |expr| {
+            rewrite(expr);
+            ControlFlow::<()>::Continue(())
+        });
+    }
+    Ok(statement)
+}
+
+/// One expression in Athena's spelling → DataFusion's (its parts are rewritten already).
+fn rewrite(expr: &mut Expr) {
+    let replacement = match expr {
+        Expr::Function(function) if function.name.to_string().eq_ignore_ascii_case("try") => {
+            match single_argument(&function.args) {
+                Some(body) => {
+                    let lambda = Expr::Lambda(LambdaFunction {
+                        params: OneOrManyWithParens::One(LambdaFunctionParameter {
+                            name: Ident::with_quote('"', "$row"),
+                            data_type: None,
+                        }),
+                        body: Box::new(body.clone()),
+                        syntax: LambdaSyntax::Arrow,
+                    });
+                    call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda])
+                }
+                None => return,
+            }
+        }
+        Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr: inner, data_type: DataType::JSON, .. } => {
+            call("$cast_json", vec![inner.as_ref().clone()])
+        }
+        Expr::TypedString(typed) => match (&typed.data_type, typed.value.value.clone().into_string()) {
+            (DataType::JSON, Some(text)) => call("json_parse", vec![Expr::value(Value::SingleQuotedString(text))]),
+            (DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithTimeZone), Some(text))
+                if datetime::literal_zone(&text).is_some() =>
+            {
+                call("$timestamp_tz", vec![Expr::value(Value::SingleQuotedString(text))])
+            }
+            // `TIMESTAMP '2012-08-08 01:00'`: Trino's seconds are optional, DataFusion's are not.
+            (DataType::Timestamp(_, TimezoneInfo::None), Some(text)) => match datetime::full_timestamp(&text) {
+                Some(full) => {
+                    typed.value.value = Value::SingleQuotedString(full);
+                    return;
+                }
+                None => return,
+            },
+            _ => return,
+        },
+        // Trino's `array_sort(x)` puts NULLs last; DataFusion's default puts them first.
+        Expr::Function(function) if function.name.to_string().eq_ignore_ascii_case("array_sort") => {
+            match single_argument(&function.args) {
+                Some(array) => call(
+                    "array_sort",
+                    vec![
+                        array.clone(),
+                        Expr::value(Value::SingleQuotedString("ASC".into())),
+                        Expr::value(Value::SingleQuotedString("NULLS LAST".into())),
+                    ],
+                ),
+                None => return,
+            }
+        }
+        // Trino's empty `map()`.
+        Expr::Function(function)
+            if function.name.to_string().eq_ignore_ascii_case("map")
+                && matches!(&function.args, FunctionArguments::List(list) if list.args.is_empty()) =>
+        {
+            call("map", vec![call("make_array", vec![]), call("make_array", vec![])])
+        }
+        Expr::AtTimeZone { timestamp, time_zone } => {
+            call("at_timezone", vec![timestamp.as_ref().clone(), time_zone.as_ref().clone()])
+        }
+        _ => return,
+    };
+    *expr = replacement;
+}
+
+fn single_argument(args: &FunctionArguments) -> Option<&Expr> {
+    match args {
+        FunctionArguments::List(list) if list.args.len() == 1 && list.clauses.is_empty() => match &list.args[0] {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) => Some(expr),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A call of `name`: a name starting with `$` is the engine's own, quoted so that it is
+/// found as written.
+fn call(name: &str, args: Vec<Expr>) -> Expr {
+    let ident = if name.starts_with('$') { Ident::with_quote('"', name) } else { Ident::new(name) };
+    Expr::Function(ast::Function {
+        name: ObjectName::from(vec![ident]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args.into_iter().map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e))).collect(),
+            clauses: Vec::new(),
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(sql: &str) -> String {
+        statement(sql).unwrap().to_string()
+    }
+
+    #[test]
+    fn athena_forms_become_calls_and_literals_stay_literals() {
+        assert_eq!(rewritten("SELECT TIMESTAMP '2012-08-08 01:00'"), "SELECT TIMESTAMP '2012-08-08 01:00:00'");
+        assert_eq!(rewritten("SELECT array_sort(a)"), "SELECT array_sort(a, 'ASC', 'NULLS LAST')");
+        assert_eq!(rewritten("SELECT TRY(1 / x) FROM t"), r#"SELECT "$try"(0, "$row" -> 1 / x) FROM t"#);
+        assert_eq!(rewritten("SELECT CAST(a AS JSON)"), r#"SELECT "$cast_json"(a)"#);
+        assert_eq!(rewritten("SELECT JSON '[1]'"), "SELECT json_parse('[1]')");
+        assert_eq!(
+            rewritten("SELECT TIMESTAMP '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles'"),
+            r#"SELECT at_timezone("$timestamp_tz"('2012-10-31 01:00 UTC'), 'America/Los_Angeles')"#
+        );
+        assert_eq!(rewritten("SELECT 'CAST(a AS JSON)', 'TRY(1)'"), "SELECT 'CAST(a AS JSON)', 'TRY(1)'");
+        assert_eq!(rewritten("SELECT transform(a, x -> x + 1)"), "SELECT transform(a, x -> x + 1)");
+        assert!(statement("SELECT 1; SELECT 2").is_err());
+    }
+}

@@ -1,0 +1,144 @@
+//! One shape for the Trino functions the engine adds row by row: a name, the check of its
+//! argument types (which also gives the answer's type) and how it answers a batch.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
+use datafusion::logical_expr::{
+    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+
+use super::types::trino_type;
+
+/// The answer's type from the arguments' types and, for the constant ones, their values (a
+/// zone name decides the type of `at_timezone`'s answer); an error when Athena would refuse them.
+pub type Returns = fn(&Call) -> Result<DataType>;
+/// The answers for a batch: the arguments as arrays of one length, and the answer's type.
+pub type Run = fn(&[ArrayRef], &DataType) -> Result<ArrayRef>;
+
+/// What `Returns` is told about a call.
+pub struct Call<'a> {
+    pub name: &'static str,
+    pub types: &'a [DataType],
+    pub scalars: &'a [Option<&'a ScalarValue>],
+}
+
+impl Call<'_> {
+    /// Athena's message when the arguments do not fit: `usage` lists the accepted forms.
+    pub fn mismatch<T>(&self, usage: &str) -> Result<T> {
+        let got: Vec<String> = self.types.iter().map(trino_type).collect();
+        plan_err!(
+            "TYPE_MISMATCH: Unexpected parameters ({}) for function {}. Expected: {usage}",
+            got.join(", "),
+            self.name
+        )
+    }
+
+    /// The constant text argument `i`, if it is one.
+    pub fn text(&self, i: usize) -> Option<&str> {
+        match self.scalars.get(i).copied().flatten()? {
+            ScalarValue::Utf8(s) | ScalarValue::LargeUtf8(s) | ScalarValue::Utf8View(s) => s.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A Trino function answered row by row.
+#[derive(Debug)]
+pub struct Trino {
+    name: &'static str,
+    signature: Signature,
+    returns: Returns,
+    run: Run,
+}
+
+impl PartialEq for Trino {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Trino {}
+
+impl Hash for Trino {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+impl Trino {
+    pub fn udf(name: &'static str, returns: Returns, run: Run) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Trino {
+            name,
+            signature: Signature::variadic_any(Volatility::Immutable),
+            returns,
+            run,
+        })
+    }
+}
+
+impl ScalarUDFImpl for Trino {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
+        (self.returns)(&Call { name: self.name, types, scalars: &vec![None; types.len()] })
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        let types: Vec<DataType> = args.arg_fields.iter().map(|f| f.data_type().clone()).collect();
+        let kind = (self.returns)(&Call { name: self.name, types: &types, scalars: args.scalar_arguments })?;
+        Ok(Arc::new(Field::new(self.name, kind, true)))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let all_scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let out = (self.run)(&arrays, args.return_field.data_type())?;
+        if all_scalar && out.len() == 1 {
+            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?));
+        }
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
+/// Argument `i` as text (any string type, or NULLs).
+pub fn text(args: &[ArrayRef], i: usize) -> Result<StringArray> {
+    let Some(array) = args.get(i) else { return exec_err!("missing argument {}", i + 1) };
+    let array = cast(array, &DataType::Utf8)?;
+    match array.as_any().downcast_ref::<StringArray>() {
+        Some(strings) => Ok(strings.clone()),
+        None => exec_err!("argument {} is not text", i + 1),
+    }
+}
+
+/// Argument `i` as 64-bit integers.
+pub fn integers(args: &[ArrayRef], i: usize) -> Result<datafusion::arrow::array::Int64Array> {
+    let Some(array) = args.get(i) else { return exec_err!("missing argument {}", i + 1) };
+    let array = cast(array, &DataType::Int64)?;
+    match array.as_any().downcast_ref::<datafusion::arrow::array::Int64Array>() {
+        Some(numbers) => Ok(numbers.clone()),
+        None => exec_err!("argument {} is not an integer", i + 1),
+    }
+}
+
+pub fn is_text(kind: &DataType) -> bool {
+    matches!(kind, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null)
+}
+
+pub fn is_integer(kind: &DataType) -> bool {
+    kind.is_integer() || matches!(kind, DataType::Null)
+}
+
+pub fn is_timestamp(kind: &DataType) -> bool {
+    matches!(kind, DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 | DataType::Null)
+}
