@@ -240,22 +240,14 @@ fn hive_type(kind: &DataType) -> String {
     }
 }
 
-/// The type names Athena puts in ResultSetMetadata.
+/// The type names Athena puts in ResultSetMetadata: Trino's names (`types::trino_type`), without
+/// a timestamp's or time's precision and a map's parameters.
 fn athena_type(kind: &DataType) -> String {
     match kind {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "varchar".into(),
-        DataType::Boolean => "boolean".into(),
-        DataType::Int8 => "tinyint".into(),
-        DataType::Int16 | DataType::UInt8 => "smallint".into(),
-        DataType::Int32 | DataType::UInt16 => "integer".into(),
-        DataType::Int64 | DataType::UInt32 | DataType::UInt64 => "bigint".into(),
-        DataType::Float16 | DataType::Float32 => "real".into(),
-        DataType::Float64 => "double".into(),
-        DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => format!("decimal({p},{s})"),
-        DataType::Date32 | DataType::Date64 => "date".into(),
         DataType::Timestamp(_, None) => "timestamp".into(),
         DataType::Timestamp(_, Some(_)) => "timestamp with time zone".into(),
-        DataType::Interval(_) | DataType::Duration(_) => "interval day to second".into(),
+        DataType::Time32(_) | DataType::Time64(_) => "time".into(),
+        DataType::Map(_, _) => "map".into(),
         DataType::List(item) | DataType::LargeList(item) | DataType::ListView(item) => {
             format!("array({})", athena_type(item.data_type()))
         }
@@ -264,9 +256,6 @@ fn athena_type(kind: &DataType) -> String {
                 fields.iter().map(|f| format!("{} {}", f.name(), athena_type(f.data_type()))).collect();
             format!("row({})", inner.join(", "))
         }
-        DataType::Map(_, _) => "map".into(),
-        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "varbinary".into(),
-        DataType::Null => "unknown".into(),
-        other => other.to_string().to_lowercase(),
+        other => types::trino_type(other),
     }
 }
