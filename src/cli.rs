@@ -138,8 +138,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Every key of the console, view by view, as configured (a cheat sheet; --markdown is
-    /// docs/keys.md, --json for tools).
+    /// Every key of the console, view by view, as configured (cheat sheet; --markdown: docs/keys.md).
     Keys(KeysArgs),
     /// List the profiles lakeops can find.
     Profiles,

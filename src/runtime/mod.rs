@@ -111,7 +111,12 @@ pub async fn run(
             _ = hangup.recv() => Action::Quit,
             _ = interrupt.recv() => Action::Quit,
             _ = sleep => Action::Tick,
-            connected = async { connecting.as_mut().expect("guarded by is_some").await }, if connecting.is_some() => {
+            connected = async {
+                match connecting.as_mut() {
+                    Some(task) => task.await,
+                    None => std::future::pending().await,
+                }
+            }, if connecting.is_some() => {
                 connecting = None;
                 match connected {
                     Ok(platform) => {
