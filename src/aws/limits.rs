@@ -58,6 +58,8 @@ pub struct Limiter {
 
 struct Api {
     started: VecDeque<Instant>,
+    /// The most calls started within one second so far (for the rate tests).
+    busiest_second: usize,
     in_flight: Arc<Semaphore>,
 }
 
@@ -89,6 +91,7 @@ impl Limiter {
                 }
                 if a.started.len() < tps as usize {
                     a.started.push_back(now);
+                    a.busiest_second = a.busiest_second.max(a.started.len());
                     None
                 } else {
                     a.started.front().map(|oldest| (*oldest + SECOND).saturating_duration_since(now))
@@ -101,11 +104,19 @@ impl Limiter {
         }
     }
 
+    /// The most calls of `api` started within one second, as the limiter let them go (what a
+    /// server sees also holds the network's jitter).
+    pub fn busiest_second(&self, api: &'static str) -> usize {
+        self.with(api, |a| a.busiest_second)
+    }
+
     fn with<T>(&self, api: &'static str, f: impl FnOnce(&mut Api) -> T) -> T {
         let mut apis = self.apis.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = apis
-            .entry(api)
-            .or_insert_with(|| Api { started: VecDeque::new(), in_flight: Arc::new(Semaphore::new(in_flight(api))) });
+        let entry = apis.entry(api).or_insert_with(|| Api {
+            started: VecDeque::new(),
+            busiest_second: 0,
+            in_flight: Arc::new(Semaphore::new(in_flight(api))),
+        });
         f(entry)
     }
 }

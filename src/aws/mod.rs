@@ -184,6 +184,12 @@ impl AwsPlatform {
         self.state().calls.get(api).copied().unwrap_or(0)
     }
 
+    /// The most calls of `api` started within one second so far, for rate tests.
+    #[doc(hidden)]
+    pub fn busiest_second(&self, api: &'static str) -> usize {
+        self.limiter.busiest_second(api)
+    }
+
     /// Uses `client` for Step Functions: what moto does not serve (RedriveExecution, redrive
     /// status), on mocks.
     #[doc(hidden)]
