@@ -587,15 +587,7 @@ async fn a_lake_formation_grant_made_on_moto_shows_in_governance() {
     let (dir, _paths) = support::temp_paths();
     let file = dir.path().join("moto-layers.toml");
     std::fs::write(&file, profile(&n, "", "[platform.lakeformation]\nenabled = true\n")).unwrap();
-    let out = std::process::Command::new(support::binary())
-        .args(["--profile", file.to_str().unwrap(), "grants", &format!("{}.events", n.database), "--json"])
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("XDG_STATE_HOME", dir.path().join("state"))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("run lakeops");
+    let out = support::moto::run_binary(dir.path(), &file, &["grants", &format!("{}.events", n.database), "--json"]);
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON and nothing else");
     let grants = json["grants"].as_array().expect("grants");

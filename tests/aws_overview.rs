@@ -226,15 +226,7 @@ fn status_json_from_the_binary_against_moto() {
     let (dir, _paths) = support::temp_paths();
     let file = dir.path().join("moto.toml");
     std::fs::write(&file, profile(&unique("bin"), &stream, "fn", false)).unwrap();
-    let out = std::process::Command::new(support::binary())
-        .args(["--profile", file.to_str().unwrap(), "status", "--json"])
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("XDG_STATE_HOME", dir.path().join("state"))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("run lakeops");
+    let out = support::moto::run_binary(dir.path(), &file, &["status", "--json"]);
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON and nothing else");
     assert_eq!(json["backend"], "aws");

@@ -244,15 +244,7 @@ fn status_over_many_streams_reads_each_one_side_by_side_within_every_rate_limit(
     // The headless `status` judges every stream too: its shards are all of theirs.
     let file = dir.path().join("speed.toml");
     std::fs::write(&file, profile(&moto().endpoint, &unique("speed"), &names[0])).unwrap();
-    let out = std::process::Command::new(support::binary())
-        .args(["--profile", file.to_str().unwrap(), "status", "--json"])
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("XDG_STATE_HOME", dir.path().join("state"))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("run lakeops");
+    let out = support::moto::run_binary(dir.path(), &file, &["status", "--json"]);
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     let kinesis = json["layers"].as_array().unwrap().iter().find(|l| l["layer"] == "kinesis").unwrap().clone();

@@ -143,6 +143,22 @@ impl Drop for OwnMoto {
     }
 }
 
+/// The real binary with the profile `file` and `args`, its XDG directories under `dir`, signed
+/// with the test credentials moto takes.
+pub fn run_binary(dir: &Path, file: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(super::binary())
+        .arg("--profile")
+        .arg(file)
+        .args(args)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("run lakeops")
+}
+
 /// Credentials moto accepts.
 pub fn credentials() -> aws_sdk_kinesis::config::Credentials {
     aws_sdk_kinesis::config::Credentials::new("testing", "testing", None, None, "lakeops-tests")
