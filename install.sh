@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs lakeops from this checkout's version: the published release binary for this platform
 # when there is one (its sha256 checked), else a build from source with cargo. Then the shell
-# completions, the man page, and the example profiles and themes (never overwriting yours).
+# completions, the man page, the example themes and sandbox profile (never overwriting yours), and
+# the AWS example profiles into an examples folder.
 # docs/install.md says what goes where.
 #
 #   ./install.sh                 the release binary, or a build from source when there is none
@@ -213,19 +214,25 @@ put "$from/completions/lakeops.fish" "$config_home/fish/completions/lakeops.fish
 put "$from/man/lakeops.1" "$data/man/man1/lakeops.1" 644
 say "installed completions (bash, zsh, fish) and the man page under $data and $config_home/fish"
 
+# Themes, and profiles that work as they are (the sandbox's), go where lakeops reads them. The AWS
+# examples name accounts and endpoints that are not the user's: in the profiles folder they would
+# join `lakeops --all` and fail it, so they wait in an examples folder to be copied and edited.
 config="$config_home/lakeops"
-mkdir -p "$config/profiles" "$config/themes"
+examples="$data/lakeops/examples"
+mkdir -p "$config/profiles" "$config/themes" "$examples/profiles"
 copied=0
-for kind in profiles themes; do
-  for file in "$from/$kind"/*.toml; do
-    destination="$config/$kind/$(basename "$file")"
-    if [ ! -e "$destination" ]; then
-      cp "$file" "$destination"
-      copied=$((copied + 1))
-    fi
-  done
+for file in "$from"/themes/*.toml "$from"/profiles/*.toml; do
+  kind=$(basename "$(dirname "$file")")
+  destination="$config/$kind/$(basename "$file")"
+  if [ "$kind" = profiles ] && ! grep -q '^backend = "sandbox"' "$file"; then
+    put "$file" "$examples/profiles/$(basename "$file")" 644
+  elif [ ! -e "$destination" ]; then
+    cp "$file" "$destination"
+    copied=$((copied + 1))
+  fi
 done
 say "copied $copied example file(s) to $config (existing files left alone)"
+say "AWS example profiles are in $examples/profiles: copy one to $config/profiles and edit it"
 
 case ":$PATH:" in
   *":$bin_dir:"*) say "done. Run: lakeops" ;;

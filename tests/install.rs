@@ -292,14 +292,30 @@ fn assert_installed(home: &Home) {
     assert!(zsh.starts_with("#compdef lakeops"), "a zsh completion function");
     let man = std::fs::read_to_string(home.data().join("man/man1/lakeops.1")).unwrap();
     assert!(man.starts_with(".TH"), "a man page");
-    for example in ["profiles/sandbox.toml", "profiles/production.toml", "themes/default.toml", "themes/light.toml"] {
-        let copied = home.config().join("lakeops").join(example);
+    // What works as it is goes where lakeops reads it; the AWS examples wait in the data folder,
+    // out of `lakeops --all` (which would count them as the user's and fail on their endpoints).
+    let config = home.config().join("lakeops");
+    let examples = home.data().join("lakeops/examples");
+    for (example, folder) in [
+        ("profiles/sandbox.toml", &config),
+        ("themes/default.toml", &config),
+        ("themes/light.toml", &config),
+        ("profiles/production.toml", &examples),
+        ("profiles/moto.toml", &examples),
+    ] {
+        let copied = folder.join(example);
         assert_eq!(
             std::fs::read_to_string(&copied).unwrap_or_default(),
             std::fs::read_to_string(repo().join(example)).unwrap(),
-            "{example} copied"
+            "{example} copied to {}",
+            folder.display()
         );
     }
+    let profiles: Vec<String> = std::fs::read_dir(config.join("profiles"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(profiles, ["sandbox.toml"], "only the sandbox profile among the user's profiles");
 }
 
 #[test]
