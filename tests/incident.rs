@@ -61,7 +61,7 @@ async fn consumer_errors_show_their_cause_and_their_blast_radius_within_a_few_re
     let objectives = lakeops::ops::slo::judge_all(slo, &snapshot, "clickstream", &layers);
     let curated = objectives.iter().find(|o| o.kind == "curated").expect("the curated objective");
     assert_eq!(curated.state, lakeops::ops::slo::State::AtRisk, "{}", curated.reason);
-    assert!(curated.reason.starts_with("Lambda is failing: if it stays down, 90 min behind in"), "{}", curated.reason);
+    assert!(curated.reason.starts_with("Lambda is failing: if it stays down, 150 min behind in"), "{}", curated.reason);
     let hit = impacts(&layers, &snapshot);
     let from_lambda: Vec<_> = hit.iter().filter(|i| i.caused_by == Layer::Lambda).collect();
     let glue = from_lambda.iter().find(|i| i.layer == Layer::Glue).unwrap();

@@ -67,7 +67,7 @@ fn run(fault: Option<Fault>, hours: i64) -> (Option<i64>, Option<i64>, Objective
 fn an_untroubled_afternoon_keeps_the_curated_objective_met() {
     let (burning, broken, last) = run(None, 4);
     assert_eq!((burning, broken), (None, None), "{}", last.reason);
-    // Hourly runs: never more than about 65 minutes behind, within the 90.
+    // Hourly runs: never more than about 65 minutes behind, within the 150.
     assert!(last.lag.unwrap().at_most_seconds.unwrap() < 70 * 60);
 }
 
@@ -75,9 +75,9 @@ fn an_untroubled_afternoon_keeps_the_curated_objective_met() {
 fn a_failing_curate_job_burns_the_curated_objective_then_breaks_it() {
     let (burning, broken, last) = run(Some(Fault::EtlFailure), 4);
     // The fault is on before the 14:00 run starts, so it fails: the 13:00 run's output, holding
-    // the raw zone up to 13:00, is 90 minutes behind at 14:30.
+    // the raw zone up to 13:00, is 150 minutes behind at 15:30.
     let burning = burning.expect("burning");
-    assert!((30..=40).contains(&burning), "burning after {burning} min");
+    assert!((90..=100).contains(&burning), "burning after {burning} min");
     // 14.4 minutes of a day's 1 % later, the budget is spent.
     let broken = broken.expect("broken");
     assert!((burning + 10..=burning + 20).contains(&broken), "broken after {broken} min");
@@ -88,9 +88,9 @@ fn a_failing_curate_job_burns_the_curated_objective_then_breaks_it() {
 fn a_failing_consumer_makes_the_curated_events_late_enough_to_burn_the_objective() {
     // The consumer falls behind: each curate run still succeeds, but the raw data it reads is as
     // late as the consumer's iterator age, and so are the curated events.
-    let (burning, broken, last) = run(Some(Fault::ConsumerErrors), 5);
+    let (burning, broken, last) = run(Some(Fault::ConsumerErrors), 6);
     let burning = burning.unwrap_or_else(|| panic!("never burned: {}", last.reason));
-    assert!(burning <= 4 * 60, "burning after {burning} min");
+    assert!(burning <= 5 * 60, "burning after {burning} min");
     assert!(broken.is_some_and(|b| b > burning), "{}", last.reason);
 }
 

@@ -73,7 +73,7 @@ impl SimState {
         }
         if self.glue.crawler_state == "RUNNING" && now >= self.glue.crawler_until_ms {
             self.glue.crawler_state = "READY".into();
-            let ok = !self.rng.chance(0.03);
+            let ok = !self.trouble(0.03);
             self.glue.crawler_last_status = Some(if ok { "SUCCEEDED" } else { "FAILED" }.into());
             self.glue.crawler_last_crawl_ms = Some(now);
             if ok {
@@ -108,7 +108,7 @@ impl SimState {
             self.glue.next_run_number
         );
         self.glue.next_run_number += 1;
-        let fails = self.has_fault(Fault::EtlFailure) || self.rng.chance(self.glue.failure_rate);
+        let fails = self.has_fault(Fault::EtlFailure) || self.trouble(self.glue.failure_rate);
         let starting = self.rng.range(20.0, 40.0);
         self.glue.runs.push_back(GlueRun {
             id: id.clone(),
@@ -197,10 +197,10 @@ impl SimState {
         if self.now_ms >= self.athena.running_until_ms && self.rng.chance(dt / 600.0 * daily_curve(self.now_ms)) {
             let seconds = self.rng.range(4.0, 40.0);
             self.athena.running_until_ms = self.now_ms + (seconds * 1000.0) as i64;
-            if self.rng.chance(0.1) {
-                self.athena.failures_ms.push_back(self.now_ms);
-            } else {
-                self.athena.scanned_today += self.rng.range(50e6, 4e9);
+            match self.chance_trouble(0.1) {
+                Some(true) => self.athena.failures_ms.push_back(self.now_ms),
+                Some(false) => self.athena.scanned_today += self.rng.range(50e6, 4e9),
+                None => {}
             }
             let workgroup = self.athena.workgroup.clone();
             self.record("analytics-bot", "athena.amazonaws.com", "StartQueryExecution", &workgroup, false);

@@ -194,8 +194,13 @@ impl Sandbox {
     }
 }
 
+/// A new model, its history simulated up to `now_ms` without chance troubles: a fresh sandbox
+/// opens healthy whatever the hour, and its background troubles (a failed ETL run, a failed crawl,
+/// another user's failed query) begin once it runs. Faults the operator turns on are not chance.
 fn fresh(settings: &Settings, now_ms: i64) -> SimState {
-    SimState::new(settings, now_ms - FRESH_HISTORY_MS)
+    let mut state = SimState::new(settings, now_ms - FRESH_HISTORY_MS);
+    state.calm_until_ms = now_ms;
+    state
 }
 
 impl Sandbox {

@@ -124,6 +124,7 @@ impl SimState {
             serverless: Default::default(),
             fault_spans: Vec::new(),
             reruns: Vec::new(),
+            calm_until_ms: 0,
         };
         let (minute, every) = schedule_minutes(&p.glue.schedule);
         state.glue.job_minute = minute;
@@ -237,6 +238,24 @@ impl SimState {
         let spike = if self.has_fault(Fault::TrafficSpike) { 2.2 } else { 1.0 };
         let noise = self.rng.range(0.96, 1.04);
         peak * curve * burst * spike * noise
+    }
+
+    /// Whether a chance trouble with probability `p` happens now. It is drawn in the calm start
+    /// too (and let pass there), so what is drawn after it is drawn as it would have been.
+    pub fn trouble(&mut self, p: f64) -> bool {
+        self.chance_trouble(p) == Some(true)
+    }
+
+    /// As [`SimState::trouble`], telling a trouble let pass in the calm start (`None`) from one
+    /// that did not come up (`Some(false)`): a caller that draws more when there is no trouble
+    /// draws nothing for the one let pass, as for one that happened.
+    pub fn chance_trouble(&mut self, p: f64) -> Option<bool> {
+        let drawn = self.rng.chance(p);
+        if drawn && self.now_ms < self.calm_until_ms {
+            None
+        } else {
+            Some(drawn)
+        }
     }
 
     pub fn has_fault(&self, fault: Fault) -> bool {

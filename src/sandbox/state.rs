@@ -55,6 +55,10 @@ pub struct SimState {
     /// Sources run and datasets refreshed on an operator's request.
     #[serde(default)]
     pub reruns: Vec<super::rerun::RerunAt>,
+    /// Until when chance troubles do not happen ([`SimState::trouble`]): the history a fresh
+    /// sandbox starts with is untroubled, so it opens healthy at any hour.
+    #[serde(default)]
+    pub calm_until_ms: i64,
 }
 
 /// A fault on from `from_ms` until `until_ms` (still on: `None`).
