@@ -240,6 +240,9 @@ fn status_over_many_streams_reads_each_one_side_by_side_within_every_rate_limit(
     assert!(series >= STREAMS * 5, "{series} series for {STREAMS} streams");
     assert_eq!(first_calls.len(), series.div_ceil(500), "{first_calls:?}");
     assert!(first_calls.iter().all(|n| *n <= 500), "{first_calls:?}");
+    // And those calls go side by side, as the other reads do.
+    assert!(first_calls.len() > 1, "{STREAMS} streams should need more than one call: {first_calls:?}");
+    assert!(most_in_flight(first_refresh, Some("GetMetricData")) > 1, "the GetMetricData calls went one at a time");
 
     // The headless `status` judges every stream too: its shards are all of theirs.
     let file = dir.path().join("speed.toml");

@@ -32,8 +32,9 @@ pub async fn fetch(
     Ok((window, fetch_window(client, ledger, limiter, keys, window).await?))
 }
 
-/// Reads `keys` over `window` at a one-minute period: ⌈keys / 500⌉ calls (plus pages), each
-/// after the first paced by `limiter` (the caller admitted the first). Every request answered
+/// Reads `keys` over `window` at a one-minute period: ⌈keys / 500⌉ calls (plus pages), side by
+/// side. The caller admitted the first call; each further call is admitted by `limiter` (its
+/// place in flight and in the second's rate) and each further page paced. Every request answered
 /// is counted in `ledger` with the metrics it asked for, which AWS bills.
 pub async fn fetch_window(
     client: &Client,
@@ -42,39 +43,51 @@ pub async fn fetch_window(
     keys: &[SeriesKey],
     window: Window,
 ) -> Result<Vec<(SeriesKey, Vec<(i64, f64)>)>, PlatformError> {
-    let mut out: Vec<(SeriesKey, Vec<(i64, f64)>)> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-    let mut sent = 0;
-    for (chunk_index, chunk) in keys.chunks(MAX_QUERIES).enumerate() {
-        let queries: Vec<MetricDataQuery> = chunk.iter().enumerate().map(|(i, k)| query(&format!("m{i}"), k)).collect();
-        let mut token: Option<String> = None;
-        loop {
-            if sent > 0 {
-                limiter.pace("GetMetricData").await;
-            }
-            sent += 1;
-            let mut request = client
-                .get_metric_data()
-                .set_metric_data_queries(Some(queries.clone()))
-                .start_time(DateTime::from_secs(window.start))
-                .end_time(DateTime::from_secs(window.end))
-                .scan_by(ScanBy::TimestampAscending);
-            if let Some(t) = &token {
-                request = request.next_token(t);
-            }
-            let page = request.send().await.map_err(|e| platform_error("CloudWatch GetMetricData", e))?;
-            ledger.metric_data_call(queries.len(), chrono::Utc::now());
-            for result in page.metric_data_results() {
-                let Some(index) = result.id().and_then(|id| id.strip_prefix('m')).and_then(|n| n.parse::<usize>().ok())
-                else {
-                    continue;
-                };
-                let Some((_, points)) = out.get_mut(chunk_index * MAX_QUERIES + index) else { continue };
-                points.extend(result.timestamps().iter().map(|t| t.secs()).zip(result.values().iter().copied()));
-            }
-            match page.next_token() {
-                Some(t) => token = Some(t.to_string()),
-                None => break,
-            }
+    let calls = keys.chunks(MAX_QUERIES).enumerate().map(|(chunk_index, chunk)| async move {
+        let _admitted = if chunk_index > 0 { Some(limiter.admit("GetMetricData").await) } else { None };
+        read_chunk(client, ledger, limiter, chunk, window).await
+    });
+    let chunks = futures::future::try_join_all(calls).await?;
+    Ok(keys.iter().cloned().zip(chunks.into_iter().flatten()).collect())
+}
+
+/// One call's ≤ 500 series, page after page: the datapoints of each, in `chunk`'s order.
+async fn read_chunk(
+    client: &Client,
+    ledger: &UsageLedger,
+    limiter: &Limiter,
+    chunk: &[SeriesKey],
+    window: Window,
+) -> Result<Vec<Vec<(i64, f64)>>, PlatformError> {
+    let queries: Vec<MetricDataQuery> = chunk.iter().enumerate().map(|(i, k)| query(&format!("m{i}"), k)).collect();
+    let mut out: Vec<Vec<(i64, f64)>> = vec![Vec::new(); chunk.len()];
+    let mut token: Option<String> = None;
+    loop {
+        if token.is_some() {
+            limiter.pace("GetMetricData").await;
+        }
+        let mut request = client
+            .get_metric_data()
+            .set_metric_data_queries(Some(queries.clone()))
+            .start_time(DateTime::from_secs(window.start))
+            .end_time(DateTime::from_secs(window.end))
+            .scan_by(ScanBy::TimestampAscending);
+        if let Some(t) = &token {
+            request = request.next_token(t);
+        }
+        let page = request.send().await.map_err(|e| platform_error("CloudWatch GetMetricData", e))?;
+        ledger.metric_data_call(queries.len(), chrono::Utc::now());
+        for result in page.metric_data_results() {
+            let Some(index) = result.id().and_then(|id| id.strip_prefix('m')).and_then(|n| n.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            let Some(points) = out.get_mut(index) else { continue };
+            points.extend(result.timestamps().iter().map(|t| t.secs()).zip(result.values().iter().copied()));
+        }
+        match page.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
         }
     }
     Ok(out)
