@@ -93,7 +93,7 @@ async fn kinesis_numbers_are_per_second_rates_from_per_minute_sums() {
     assert_eq!(st.status, "ACTIVE");
     assert_eq!(st.mode, CapacityMode::Provisioned);
     assert_eq!(st.open_shards, 2);
-    assert_eq!(st.retention_hours, 24);
+    assert_eq!(st.retention_hours, Some(24));
     // 90,000 records in a minute is 1,500 records/s; 54 MB a minute is 900,000 bytes/s.
     assert_eq!(st.incoming_records_per_second, Some(1_500.0));
     assert_eq!(st.incoming_bytes_per_second, Some(900_000.0));
@@ -286,7 +286,14 @@ async fn more_than_500_series_are_read_in_chunks_and_map_back() {
     for (i, name) in names.iter().enumerate() {
         let s = streams.iter().find(|s| &s.name == name).unwrap_or_else(|| panic!("{name} missing"));
         assert_eq!(s.incoming_records_per_second, Some(i as f64 + 1.0), "{name}");
+        assert_eq!(s.open_shards, 1, "{name}: ListShards counts every stream's shards");
     }
+    // Retention and consumers come only from DescribeStreamSummary: the streams whose turn has
+    // not come say "not known", not 0 consumers and a 0-hour retention.
+    let (known, unknown): (Vec<_>, Vec<_>) = streams.iter().partition(|s| s.retention_hours.is_some());
+    assert_eq!(known.len(), described as usize, "one stream known per describe");
+    assert!(known.iter().all(|s| s.retention_hours == Some(24) && s.consumers == Some(0)), "{known:?}");
+    assert!(!unknown.is_empty() && unknown.iter().all(|s| s.consumers.is_none()), "{unknown:?}");
 }
 
 /// Every call lakeops makes carries its app name in the user agent (`app/lakeops`, which

@@ -121,7 +121,7 @@ impl StreamSort {
             StreamSort::Capacity => number(|s| write_capacity_used(s).unwrap_or(-1.0)),
             StreamSort::IteratorAge => number(|s| s.iterator_age_ms.unwrap_or(-1.0)),
             StreamSort::Throttled => number(|s| s.write_throttled.unwrap_or(0.0) + s.read_throttled.unwrap_or(0.0)),
-            StreamSort::Consumers => number(|s| s.consumers as f64),
+            StreamSort::Consumers => number(|s| s.consumers.map_or(-1.0, f64::from)),
         }
     }
 }

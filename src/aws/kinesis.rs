@@ -135,22 +135,23 @@ pub async fn describe_full(client: &Client, name: &str) -> Result<Option<(Stream
         status: sanitize(s.stream_status().as_str()),
         mode,
         open_shards: s.open_shard_count().max(0) as u32,
-        retention_hours: s.retention_period_hours().max(0) as u32,
-        consumers: s.consumer_count().unwrap_or(0).max(0) as u32,
+        retention_hours: Some(s.retention_period_hours().max(0) as u32),
+        consumers: Some(s.consumer_count().unwrap_or(0).max(0) as u32),
         ..unread(s.stream_name())
     };
     Ok(Some((summary, extras)))
 }
 
-/// A stream not described yet: its name, every other field empty (zero where a number).
+/// A stream not described yet: its name, every other field empty or unknown (zero shards until
+/// ListShards counts them).
 pub fn unread(name: &str) -> StreamStatus {
     StreamStatus {
         name: sanitize(name),
         status: String::new(),
         mode: CapacityMode::Provisioned,
         open_shards: 0,
-        retention_hours: 0,
-        consumers: 0,
+        retention_hours: None,
+        consumers: None,
         incoming_records_per_second: None,
         incoming_bytes_per_second: None,
         incoming_history: Vec::new(),

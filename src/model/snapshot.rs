@@ -205,8 +205,10 @@ pub struct StreamStatus {
     pub status: String,
     pub mode: CapacityMode,
     pub open_shards: u32,
-    pub retention_hours: u32,
-    pub consumers: u32,
+    /// From DescribeStreamSummary: `None` until the stream's turn to be described comes (a
+    /// refresh describes at most 20), never a made-up zero.
+    pub retention_hours: Option<u32>,
+    pub consumers: Option<u32>,
     /// Per-second rates from the last complete minute; `None` when no datapoint is held.
     pub incoming_records_per_second: Option<f64>,
     pub incoming_bytes_per_second: Option<f64>,
@@ -229,8 +231,8 @@ impl StreamStatus {
             status: "ACTIVE".into(),
             mode: CapacityMode::Provisioned,
             open_shards: 4,
-            retention_hours: 24,
-            consumers: 0,
+            retention_hours: Some(24),
+            consumers: Some(0),
             incoming_records_per_second: Some(2400.0),
             incoming_bytes_per_second: Some(1_440_000.0),
             incoming_history: vec![2300.0, 2400.0],

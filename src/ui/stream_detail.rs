@@ -53,7 +53,8 @@ fn info_lines(app: &App, facts: &StreamFacts, status: Option<&StreamStatus>, the
         _ => String::new(),
     };
     let peak = facts.peak_records_per_second.map(|p| format!(" · peak {}/s", thousands(p))).unwrap_or_default();
-    let retention = status.map(|s| format!("retention {} h · ", s.retention_hours)).unwrap_or_default();
+    let retention =
+        status.and_then(|s| s.retention_hours).map(|hours| format!("retention {hours} h · ")).unwrap_or_default();
     let encryption = facts.encryption.as_deref().map(sanitize).unwrap_or_else(|| "unencrypted".into());
     let e = app.key(Command::EnhancedMonitoring);
     let monitoring =

@@ -53,7 +53,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             };
             let mut texts = cells(s);
             if wide {
-                texts.push(s.consumers.to_string());
+                texts.push(s.consumers.map_or_else(|| "—".to_string(), |n| n.to_string()));
             }
             Row::new(texts.into_iter().enumerate().map(|(c, text)| {
                 let cell = Cell::from(text);
