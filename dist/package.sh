@@ -16,7 +16,7 @@ set -euo pipefail
 
 usage() {
   echo "usage: dist/package.sh BINARY TARGET [OUT_DIR]" >&2
-  echo "  e.g. dist/package.sh target/x86_64-unknown-linux-musl/release/lakeops x86_64-unknown-linux-musl" >&2
+  echo "  e.g. dist/package.sh target/x86_64-unknown-linux-musl/dist/lakeops x86_64-unknown-linux-musl" >&2
 }
 
 if [ "$#" -lt 2 ] || [ "$#" -gt 3 ]; then

@@ -1,6 +1,8 @@
-//! The release profile's choices hold for every crate they are about: Cargo cannot name "every
-//! AWS SDK client" in one profile entry, so this test keeps the per-crate entries in step with
-//! the dependencies (docs/performance.md, Build, has the measurements behind them).
+//! The build profiles' choices hold for every crate they are about. The release profile (a build
+//! from source) is chosen for build time: Cargo cannot name "every AWS SDK client" in one profile
+//! entry, so this test keeps the per-crate entries in step with the dependencies. The dist
+//! profile (the published binaries) is chosen for size and memory. docs/performance.md has the
+//! measurements behind both.
 
 fn cargo_toml() -> toml::Table {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
@@ -33,4 +35,36 @@ fn the_release_binary_is_stripped_and_carries_no_debug_info() {
     let release = &manifest["profile"]["release"];
     assert_eq!(release.get("strip"), Some(&toml::Value::Boolean(true)));
     assert_eq!(release.get("debug"), Some(&toml::Value::Boolean(false)));
+}
+
+#[test]
+fn the_published_binary_is_built_whole_for_size_and_keeps_unwinding() {
+    let manifest = cargo_toml();
+    let dist = manifest["profile"]["dist"].as_table().expect("a [profile.dist] in Cargo.toml");
+    let value = |key: &str| dist.get(key).cloned();
+    // From dev, not release: release's per-crate overrides (the SDK clients at level 0, built for
+    // build time) would otherwise apply to it as well, as Cargo lets a profile inherit them.
+    assert_eq!(value("inherits"), Some(toml::Value::String("dev".into())));
+    assert!(dist.get("package").is_none(), "no per-crate levels: every crate at the profile's own");
+    assert_eq!(value("opt-level"), Some(toml::Value::String("z".into())));
+    assert_eq!(value("lto"), Some(toml::Value::String("fat".into())));
+    assert_eq!(value("codegen-units"), Some(toml::Value::Integer(1)));
+    assert_eq!(value("strip"), Some(toml::Value::Boolean(true)));
+    assert_eq!(value("debug"), Some(toml::Value::Boolean(false)));
+    assert_eq!(value("debug-assertions"), Some(toml::Value::Boolean(false)));
+    assert_eq!(value("overflow-checks"), Some(toml::Value::Boolean(false)));
+    // A panic in a background task ends the console cleanly, the sandbox saved (tests/pty.rs):
+    // that needs unwinding.
+    assert_eq!(value("panic"), None);
+    let dev_overrides = manifest["profile"]["dev"].get("package").and_then(|p| p.as_table());
+    for (package, table) in dev_overrides.into_iter().flatten() {
+        assert!(table.get("opt-level").is_none(), "dev's override of {package} would reach dist");
+    }
+    // And the workflow builds with it.
+    let workflow =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.github/workflows/release.yml")).unwrap();
+    assert!(
+        workflow.contains("cargo build --profile dist --locked"),
+        "the release workflow builds with --profile dist"
+    );
 }
