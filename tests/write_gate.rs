@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use aws_sdk_glue::types::{CrawlerTargets, JobCommand, S3Target};
 use lakeops::aws::{AwsPlatform, ClientOptions};
@@ -219,17 +219,8 @@ fn lakeops(dir: &std::path::Path, p: &Platform, args: &[&str]) -> Output {
         ),
     )
     .unwrap();
-    Command::new(support::binary())
-        .args(["--profile", profile.to_str().unwrap(), "--readonly"])
-        .args(args)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("LAKEOPS_PROFILE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run lakeops")
+    let args: Vec<&str> = std::iter::once("--readonly").chain(args.iter().copied()).collect();
+    support::moto::run_binary(dir, &profile, &args)
 }
 
 /// Every subcommand that changes something, with `--readonly`: refused (exit 3) before any

@@ -144,7 +144,7 @@ impl Drop for OwnMoto {
 }
 
 /// The real binary with the profile `file` and `args`, its XDG directories under `dir`, signed
-/// with the test credentials moto takes.
+/// with the test credentials moto takes; no profile from the environment, no input.
 pub fn run_binary(dir: &Path, file: &Path, args: &[&str]) -> std::process::Output {
     Command::new(super::binary())
         .arg("--profile")
@@ -155,6 +155,8 @@ pub fn run_binary(dir: &Path, file: &Path, args: &[&str]) -> std::process::Outpu
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env_remove("AWS_PROFILE")
+        .env_remove("LAKEOPS_PROFILE")
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("run lakeops")
 }
