@@ -68,3 +68,29 @@ fn the_published_binary_is_built_whole_for_size_and_keeps_unwinding() {
         "the release workflow builds with --profile dist"
     );
 }
+
+/// The AWS SDK clients' default `rustls` feature is the legacy HTTP stack (hyper 0.14, rustls 0.21,
+/// ring), built and linked beside the one they use. Every client is declared without its default
+/// features; this keeps it so, for the crates of the binary (not the tests') on this machine.
+#[test]
+fn the_binary_links_one_http_and_tls_stack() {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "--locked", "--edges", "normal", "--prefix", "none", "--format", "{p}"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(output.status.success(), "cargo tree: {}", String::from_utf8_lossy(&output.stderr));
+    let tree = String::from_utf8(output.stdout).unwrap();
+    let versions = |name: &str| {
+        let mut found: Vec<&str> =
+            tree.lines().filter_map(|line| line.strip_prefix(name)?.strip_prefix(" v")?.split(' ').next()).collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    };
+    assert_eq!(versions("hyper").len(), 1, "hyper is linked once, not in versions {:?}: declare every aws-sdk-* client in Cargo.toml with `default-features = false`", versions("hyper"));
+    for name in ["h2", "rustls", "hyper-rustls", "tokio-rustls", "http-body-util"] {
+        assert!(versions(name).len() <= 1, "{name} is linked in versions {:?}: declare every aws-sdk-* client in Cargo.toml with `default-features = false`", versions(name));
+    }
+    assert_eq!(versions("ring"), Vec::<&str>::new(), "ring is the legacy stack's crypto; rustls uses aws-lc-rs");
+}
