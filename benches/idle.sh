@@ -3,16 +3,19 @@
 # Usage: benches/idle.sh [path/to/lakeops] [seconds] [profile.toml]   (needs tmux)
 # Without a profile file it opens the sandbox; with one (say, an AWS profile whose endpoint_url
 # is a local moto server), that profile, with test credentials from the environment.
+# What a fresh sandbox does in those seconds depends on the hour it starts at;
+# LAKEOPS_SANDBOX_START, passed on, starts its clock at a chosen moment for repeatable numbers.
 set -euo pipefail
 bin="${1:-${CARGO_TARGET_DIR:-$HOME/.cache/lakeops/target}/release/lakeops}"
 seconds="${2:-60}"
 profile_file="${3:-}"
 home=$(mktemp -d)
 profile_env=""
+[ -n "${LAKEOPS_SANDBOX_START:-}" ] && profile_env="LAKEOPS_SANDBOX_START=$LAKEOPS_SANDBOX_START"
 if [ -n "$profile_file" ]; then
   mkdir -p "$home/config/lakeops/profiles"
   cp "$profile_file" "$home/config/lakeops/profiles/"
-  profile_env="LAKEOPS_PROFILE=$(basename "$profile_file" .toml) AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} \
+  profile_env="$profile_env LAKEOPS_PROFILE=$(basename "$profile_file" .toml) AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} \
 AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing} AWS_EC2_METADATA_DISABLED=true"
 fi
 session="lakeops-idle-$$"
