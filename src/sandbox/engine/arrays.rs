@@ -1,14 +1,19 @@
 //! Trino's array and map functions whose meaning differs from DataFusion's functions of the
 //! same (or no) name: `element_at` (1-based, negative from the end, a key of a map),
-//! `split`, `contains`, `array_join`, `array_position` (0 when absent), `slice` and `trim_array`.
+//! `split`, `contains`, `array_join`, `array_position` (0 when absent), `slice` and `trim_array`;
+//! and those it lacks: `ngrams`, `combinations` and `array_histogram`. The builders of list and
+//! map answers at the end serve `lambdas` too.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    new_null_array, Array, ArrayRef, AsArray, BooleanBuilder, Int64Builder, ListBuilder, StringBuilder, UInt64Array,
+    new_null_array, Array, ArrayRef, AsArray, BooleanBuilder, Int64Array, Int64Builder, ListArray, ListBuilder,
+    MapArray, StringBuilder, StructArray, UInt32Array, UInt64Array,
 };
+use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::compute::{cast, take};
-use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::ScalarUDF;
@@ -24,18 +29,21 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("array_position", array_position_type, array_position),
         Trino::udf("slice", slice_type, slice),
         Trino::udf("trim_array", trim_array_type, trim_array),
+        Trino::udf("ngrams", subarrays_type, ngrams),
+        Trino::udf("combinations", subarrays_type, combinations),
+        Trino::udf("array_histogram", array_histogram_type, array_histogram),
     ]
 }
 
 /// The element type of an array type, or a map's key and value types.
-fn item(kind: &DataType) -> Option<&DataType> {
+pub(super) fn item(kind: &DataType) -> Option<&DataType> {
     match kind {
         DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => Some(f.data_type()),
         _ => None,
     }
 }
 
-fn map_types(kind: &DataType) -> Option<(&DataType, &DataType)> {
+pub(super) fn map_types(kind: &DataType) -> Option<(&DataType, &DataType)> {
     match kind {
         DataType::Map(entries, _) => match entries.data_type() {
             DataType::Struct(fields) if fields.len() == 2 => Some((fields[0].data_type(), fields[1].data_type())),
@@ -48,20 +56,17 @@ fn map_types(kind: &DataType) -> Option<(&DataType, &DataType)> {
 fn element_at_type(call: &Call) -> Result<DataType> {
     let usage = "element_at(array(E), bigint), element_at(map(K, V), K)";
     match call.types {
-        [list, index] if is_integer(index) => match item(list) {
-            Some(kind) => Ok(kind.clone()),
-            None => call.mismatch(usage),
-        },
-        [map, _] => match map_types(map) {
-            Some((_, value)) => Ok(value.clone()),
-            None => call.mismatch(usage),
+        [container, index] => match (item(container), map_types(container)) {
+            (Some(kind), _) if is_integer(index) => Ok(kind.clone()),
+            (_, Some((_, value))) => Ok(value.clone()),
+            _ => call.mismatch(usage),
         },
         _ => call.mismatch(usage),
     }
 }
 
 /// Row `i` of a list column as (start, end) in its values, or None when NULL.
-fn bounds(list: &dyn Array, i: usize) -> Option<(usize, usize)> {
+pub(super) fn bounds(list: &dyn Array, i: usize) -> Option<(usize, usize)> {
     if list.is_null(i) {
         return None;
     }
@@ -76,7 +81,7 @@ fn bounds(list: &dyn Array, i: usize) -> Option<(usize, usize)> {
     None
 }
 
-fn list_values(list: &dyn Array) -> Result<ArrayRef> {
+pub(super) fn list_values(list: &dyn Array) -> Result<ArrayRef> {
     if let Some(l) = list.as_list_opt::<i32>() {
         return Ok(l.values().clone());
     }
@@ -351,4 +356,196 @@ fn trim_array(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     let starts: ArrayRef = Arc::new(datafusion::arrow::array::Int64Array::from(starts));
     let lengths: ArrayRef = Arc::new(datafusion::arrow::array::Int64Array::from(lengths));
     slice(&[list.clone(), starts, lengths], kind)
+}
+
+/// The most arrays `combinations` answers for one array.
+const MOST_COMBINATIONS: u64 = 100_000;
+
+fn subarrays_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [list, n] if is_integer(n) => match item(list) {
+            Some(element) => {
+                let inner = DataType::List(Arc::new(Field::new_list_field(element.clone(), true)));
+                Ok(DataType::List(Arc::new(Field::new_list_field(inner, true))))
+            }
+            None => call.mismatch(&format!("{}(array(T), integer)", call.name)),
+        },
+        _ => call.mismatch(&format!("{}(array(T), integer)", call.name)),
+    }
+}
+
+/// `ngrams(x, n)`: every run of `n` adjacent items, or `x` whole when it has `n` or fewer.
+fn ngrams(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    subarrays(args, kind, |start, end, n| {
+        if n <= 0 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: N must be positive");
+        }
+        let n = usize::try_from(n).unwrap_or(usize::MAX);
+        if end - start <= n {
+            return Ok(vec![(start..end).collect()]);
+        }
+        Ok((start..=end - n).map(|from| (from..from + n).collect()).collect())
+    })
+}
+
+/// `combinations(x, n)`: every choice of `n` items in their order in `x` (duplicates kept).
+fn combinations(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    subarrays(args, kind, |start, end, n| {
+        if n < 0 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: combination size must not be negative: {n}");
+        }
+        if n > 5 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: combination size must not exceed 5: {n}");
+        }
+        let (size, n) = (end - start, n as usize);
+        if n > size {
+            return Ok(Vec::new());
+        }
+        let count = (0..n as u64).fold(1u64, |c, k| c.saturating_mul(size as u64 - k) / (k + 1));
+        if count > MOST_COMBINATIONS {
+            return exec_err!(
+                "INVALID_FUNCTION_ARGUMENT: combinations of {n} from {size} items would be {count} arrays; the sandbox answers at most {MOST_COMBINATIONS}"
+            );
+        }
+        let mut all = Vec::new();
+        let mut choice: Vec<usize> = (0..n).collect();
+        loop {
+            all.push(choice.iter().map(|c| start + c).collect());
+            // The next choice: raise the last position that can still rise, then reset those after it.
+            let Some(k) = (0..n).rev().find(|&k| choice[k] < size - n + k) else { break };
+            choice[k] += 1;
+            for j in k + 1..n {
+                choice[j] = choice[j - 1] + 1;
+            }
+        }
+        Ok(all)
+    })
+}
+
+/// Arrays of some items of each row's array: `groups(start, end, n)` answers the positions
+/// (in the items of all rows) that make each array.
+fn subarrays(
+    args: &[ArrayRef],
+    kind: &DataType,
+    groups: impl Fn(usize, usize, i64) -> Result<Vec<Vec<usize>>>,
+) -> Result<ArrayRef> {
+    let (array, values, sizes) = (&args[0], list_values(args[0].as_ref())?, integers(args, 1)?);
+    let DataType::List(inner) = kind else { return exec_err!("expected an array of arrays, got {kind}") };
+    let (mut picks, mut inner_lengths, mut lengths, mut valid) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..array.len() {
+        match bounds(array.as_ref(), i) {
+            Some((start, end)) if sizes.is_valid(i) => {
+                let made = groups(start, end, sizes.value(i))?;
+                lengths.push(made.len());
+                for group in made {
+                    inner_lengths.push(group.len());
+                    picks.extend(group.into_iter().map(|p| Some(p as u32)));
+                }
+                valid.push(true);
+            }
+            _ => {
+                lengths.push(0);
+                valid.push(false);
+            }
+        }
+    }
+    let all_valid = vec![true; inner_lengths.len()];
+    let arrays = list(inner.data_type(), inner_lengths, pick(&values, picks)?, all_valid)?;
+    list(kind, lengths, arrays, valid)
+}
+
+fn array_histogram_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [list] => match item(list) {
+            Some(element) => Ok(map_type(element, &DataType::Int64)),
+            None => call.mismatch("array_histogram(array(T))"),
+        },
+        _ => call.mismatch("array_histogram(array(T))"),
+    }
+}
+
+/// `array_histogram(x)`: how many times each item is in `x`, NULLs left out, in the order the
+/// items first appear.
+fn array_histogram(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let (array, values) = (&args[0], list_values(args[0].as_ref())?);
+    // Logical: an array of the NULL type has no validity buffer, yet every item is NULL.
+    let nulls = values.logical_nulls();
+    let (mut keys, mut counts, mut lengths, mut valid) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..array.len() {
+        let Some((start, end)) = bounds(array.as_ref(), i) else {
+            lengths.push(0);
+            valid.push(false);
+            continue;
+        };
+        // Each item's place in `counts`.
+        let mut seen: HashMap<ScalarValue, usize> = HashMap::new();
+        for j in (start..end).filter(|&j| nulls.as_ref().is_none_or(|n| n.is_valid(j))) {
+            let value = ScalarValue::try_from_array(&values, j)?;
+            match seen.get(&value) {
+                Some(&at) => counts[at] += 1,
+                None => {
+                    seen.insert(value, counts.len());
+                    keys.push(Some(j as u32));
+                    counts.push(1i64);
+                }
+            }
+        }
+        lengths.push(seen.len());
+        valid.push(true);
+    }
+    map(kind, lengths, pick(&values, keys)?, Arc::new(Int64Array::from(counts)), valid)
+}
+
+/// A map type of Trino's shape: `key` (never NULL) to `value`.
+pub(super) fn map_type(key: &DataType, value: &DataType) -> DataType {
+    let entries = Fields::from(vec![Field::new("key", key.clone(), false), Field::new("value", value.clone(), true)]);
+    DataType::Map(Arc::new(Field::new("entries", DataType::Struct(entries), false)), false)
+}
+
+/// The values at `picks` (NULL where a pick is None).
+pub(super) fn pick(values: &ArrayRef, picks: Vec<Option<u32>>) -> Result<ArrayRef> {
+    if values.is_empty() {
+        return Ok(new_null_array(values.data_type(), picks.len()));
+    }
+    Ok(take(values.as_ref(), &UInt32Array::from(picks), None)?)
+}
+
+/// A list column of `kind` (a List type) from its rows' lengths, values and validity.
+pub(super) fn list(kind: &DataType, lengths: Vec<usize>, values: ArrayRef, valid: Vec<bool>) -> Result<ArrayRef> {
+    let DataType::List(field) = kind else { return exec_err!("expected a list type, got {kind}") };
+    let values = if values.data_type() == field.data_type() { values } else { cast(&values, field.data_type())? };
+    Ok(Arc::new(ListArray::try_new(
+        field.clone(),
+        OffsetBuffer::from_lengths(lengths),
+        values,
+        Some(NullBuffer::from(valid)),
+    )?))
+}
+
+/// A map column of `kind` (a Map type) from its rows' lengths, keys, values and validity.
+pub(super) fn map(
+    kind: &DataType,
+    lengths: Vec<usize>,
+    keys: ArrayRef,
+    values: ArrayRef,
+    valid: Vec<bool>,
+) -> Result<ArrayRef> {
+    let DataType::Map(entries, sorted) = kind else { return exec_err!("expected a map type, got {kind}") };
+    let DataType::Struct(fields) = entries.data_type() else { return exec_err!("a map's entries are a struct") };
+    let fit = |array: ArrayRef, field: &FieldRef| -> Result<ArrayRef> {
+        if array.data_type() == field.data_type() {
+            Ok(array)
+        } else {
+            Ok(cast(&array, field.data_type())?)
+        }
+    };
+    let columns = vec![fit(keys, &fields[0])?, fit(values, &fields[1])?];
+    let entries_array = StructArray::try_new(fields.clone(), columns, None)?;
+    Ok(Arc::new(MapArray::try_new(
+        entries.clone(),
+        OffsetBuffer::from_lengths(lengths),
+        entries_array,
+        Some(NullBuffer::from(valid)),
+        *sorted,
+    )?))
 }

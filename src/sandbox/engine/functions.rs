@@ -3,7 +3,9 @@
 //! `approx_distinct`, `regexp_like`, `from_unixtime`, `split_part`, `strpos`, `lower`, … as
 //! Athena does; `TRINO_NAMES` gives Trino's name to the DataFusion functions that only differ by
 //! it. The JSON path and URL functions are in `text`, the other JSON ones in `json`, arrays and
-//! maps in `arrays`, dates in `datetime`, `format` in `format`, `typeof` in `types`, `TRY` in `try_`.
+//! maps in `arrays`, the functions of a lambda in `lambdas`, dates in `datetime`, `format` in
+//! `format`, numbers as people write them (`format_number`, `parse_data_size`, …) in
+//! `readable`, `typeof` in `types`, `TRY` in `try_`.
 
 use std::sync::Arc;
 
@@ -50,6 +52,9 @@ pub fn register(ctx: &SessionContext, now_ms: i64) -> Result<()> {
         }
     }
     ctx.register_higher_order_function(super::try_::Try::function());
+    for function in super::lambdas::functions() {
+        ctx.register_higher_order_function(function);
+    }
     Ok(())
 }
 
@@ -79,6 +84,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::json::functions())
         .chain(super::datetime::functions())
         .chain(super::format::functions())
+        .chain(super::readable::functions())
         .chain([super::types::TypeOf::udf()])
         .collect()
 }

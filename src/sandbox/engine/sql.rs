@@ -5,14 +5,19 @@
 //!   again row by row and answer NULL where it fails;
 //! - `CAST(x AS JSON)` → `"$cast_json"(x)` and `JSON '…'` → `json_parse('…')`;
 //! - `TIMESTAMP '2012-10-31 01:00 UTC'` (a zone in the literal) → `"$timestamp_tz"('…')`;
-//! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`.
+//! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`;
+//! - `array_sort(x)` → `array_sort(x, 'ASC', 'NULLS LAST')` (Trino puts NULLs last), and with a
+//!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
+//! - `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`;
+//! - `m[k]` with a key that is not a constant → `element_at(m, k)`.
 
 use std::ops::ControlFlow;
 
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::sqlparser::ast::{
-    self, CastKind, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
-    LambdaFunction, LambdaFunctionParameter, LambdaSyntax, ObjectName, OneOrManyWithParens, TimezoneInfo, Value,
+    self, helpers::attached_token::AttachedToken, AccessExpr, CaseWhen, CastKind, DataType, Expr, FunctionArg,
+    FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, LambdaFunction, LambdaFunctionParameter,
+    LambdaSyntax, ObjectName, OneOrManyWithParens, Subscript, TimezoneInfo, Value,
 };
 use datafusion::logical_expr::sqlparser::dialect::{Dialect, GenericDialect};
 use datafusion::sql::parser::{DFParserBuilder, Statement};
@@ -136,10 +141,13 @@ fn rewrite(expr: &mut Expr) {
             },
             _ => return,
         },
-        // Trino's `array_sort(x)` puts NULLs last; DataFusion's default puts them first.
+        // `array_sort(x, (a, b) -> …)`: the engine's own sort by a comparator.
         Expr::Function(function) if function.name.to_string().eq_ignore_ascii_case("array_sort") => {
-            match single_argument(&function.args) {
-                Some(array) => call(
+            match plain_arguments(&function.args).as_deref() {
+                Some([array, comparator @ Expr::Lambda(_)]) => {
+                    call("$array_sort_by", vec![array.clone(), comparator.clone()])
+                }
+                Some([array]) => call(
                     "array_sort",
                     vec![
                         array.clone(),
@@ -147,9 +155,31 @@ fn rewrite(expr: &mut Expr) {
                         Expr::value(Value::SingleQuotedString("NULLS LAST".into())),
                     ],
                 ),
-                None => return,
+                _ => return,
             }
         }
+        // `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`.
+        Expr::Function(function) if function.name.to_string().eq_ignore_ascii_case("if") => {
+            let (condition, result, otherwise) = match plain_arguments(&function.args).as_deref() {
+                Some([c, a]) => (c.clone(), a.clone(), None),
+                Some([c, a, b]) => (c.clone(), a.clone(), Some(Box::new(b.clone()))),
+                _ => return,
+            };
+            Expr::Case {
+                case_token: AttachedToken::empty(),
+                end_token: AttachedToken::empty(),
+                operand: None,
+                conditions: vec![CaseWhen { condition, result }],
+                else_result: otherwise,
+            }
+        }
+        // `m[k]` with a key that is not a constant: DataFusion reads only constant keys.
+        Expr::CompoundFieldAccess { root, access_chain } => match access_chain.as_slice() {
+            [AccessExpr::Subscript(Subscript::Index { index })] if !matches!(index, Expr::Value(_)) => {
+                call("element_at", vec![root.as_ref().clone(), index.clone()])
+            }
+            _ => return,
+        },
         // Trino's empty `map()`.
         Expr::Function(function)
             if function.name.to_string().eq_ignore_ascii_case("map")
@@ -163,6 +193,21 @@ fn rewrite(expr: &mut Expr) {
         _ => return,
     };
     *expr = replacement;
+}
+
+/// The arguments of a call, when all are plain expressions.
+fn plain_arguments(args: &FunctionArguments) -> Option<Vec<Expr>> {
+    match args {
+        FunctionArguments::List(list) if list.clauses.is_empty() => list
+            .args
+            .iter()
+            .map(|arg| match arg {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) => Some(expr.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
 }
 
 fn single_argument(args: &FunctionArguments) -> Option<&Expr> {
@@ -216,6 +261,12 @@ mod tests {
         );
         assert_eq!(rewritten("SELECT 'CAST(a AS JSON)', 'TRY(1)'"), "SELECT 'CAST(a AS JSON)', 'TRY(1)'");
         assert_eq!(rewritten("SELECT transform(a, x -> x + 1)"), "SELECT transform(a, x -> x + 1)");
+        assert_eq!(
+            rewritten("SELECT array_sort(a, (x, y) -> IF(x < y, 1, -1))"),
+            r#"SELECT "$array_sort_by"(a, (x, y) -> CASE WHEN x < y THEN 1 ELSE -1 END)"#
+        );
+        assert_eq!(rewritten("SELECT IF(a > 1, 'big')"), "SELECT CASE WHEN a > 1 THEN 'big' END");
+        assert_eq!(rewritten("SELECT m[k], m['k'], a[1]"), "SELECT element_at(m, k), m['k'], a[1]");
         assert!(statement("SELECT 1; SELECT 2").is_err());
     }
 }
