@@ -36,7 +36,6 @@ type Example = (&'static str, &'static str, &'static str, &'static str, Fidelity
 const NULL: &str = "NULL";
 const ERROR: &str = "ERROR";
 
-const NO_ENTRIES: Fidelity = Differs("map_from_entries and multimap_from_entries are not in the sandbox engine");
 const ROW_TYPE: Fidelity =
     Differs("the sandbox engine prints a row's fields by name ({c0=1, c1=1b}) and cannot CAST to ROW(…)");
 const NO_JSON_TYPE: Fidelity = Differs(
@@ -99,8 +98,8 @@ const EXAMPLES: &[Example] = &[
     // map.md
     ("map", "map.md", "SELECT map()", "{}", Same),
     ("map", "map.md", "SELECT map(ARRAY[1,3], ARRAY[2,4])", "{1=2, 3=4}", Same),
-    ("map_from_entries", "map.md", "SELECT map_from_entries(ARRAY[(1, 'x'), (2, 'y')])", "{1=x, 2=y}", NO_ENTRIES),
-    ("multimap_from_entries", "map.md", "SELECT multimap_from_entries(ARRAY[(1, 'x'), (2, 'y'), (1, 'z')])", "{1=[x, z], 2=[y]}", NO_ENTRIES),
+    ("map_from_entries", "map.md", "SELECT map_from_entries(ARRAY[(1, 'x'), (2, 'y')])", "{1=x, 2=y}", Same),
+    ("multimap_from_entries", "map.md", "SELECT multimap_from_entries(ARRAY[(1, 'x'), (2, 'y'), (1, 'z')])", "{1=[x, z], 2=[y]}", Same),
     ("map_entries", "map.md", "SELECT map_entries(MAP(ARRAY[1, 2], ARRAY['x', 'y']))", "[{1, x}, {2, y}]", ROW_TYPE),
     ("map_filter", "map.md", "SELECT map_filter(MAP(ARRAY[], ARRAY[]), (k, v) -> true)", "{}", Same),
     ("map_filter", "map.md", "SELECT map_filter(MAP(ARRAY[10, 20, 30], ARRAY['a', NULL, 'c']), (k, v) -> v IS NOT NULL)", "{10=a, 30=c}", Same),
@@ -321,7 +320,10 @@ const DESCRIBED: &[Example] = &[
     ("array_remove", "array.md", "SELECT array_remove(ARRAY[1, 2, 1, 3], 1)", "[2, 3]", Same),
     ("array_sort", "array.md", "SELECT array_sort(ARRAY[3, NULL, 1, 2])", "[1, 2, 3, null]", Same),
     ("arrays_overlap", "array.md", "SELECT arrays_overlap(ARRAY[1, 2], ARRAY[2, 3])", "true", Same),
-    ("concat", "array.md", "SELECT concat(ARRAY[1], ARRAY[2, 3])", "[1, 2, 3]", Differs("concat joins strings only in the sandbox engine ([1][2, 3]); || joins arrays")),
+    ("concat", "array.md", "SELECT concat(ARRAY[1], ARRAY[2, 3])", "[1, 2, 3]", Same),
+    ("concat", "string.md", "SELECT concat('a', 'b', 'c')", "abc", Same),
+    ("concat", "string.md", "SELECT concat('a', NULL)", NULL, Same),
+    ("concat", "array.md", "SELECT concat(ARRAY[1], NULL)", NULL, Same),
     ("flatten", "array.md", "SELECT flatten(ARRAY[ARRAY[1, 2], ARRAY[3]])", "[1, 2, 3]", Same),
     ("sequence", "array.md", "SELECT sequence(1, 5)", "[1, 2, 3, 4, 5]", Same),
     ("sequence", "array.md", "SELECT sequence(1, 9, 4)", "[1, 5, 9]", Same),
@@ -509,6 +511,11 @@ async fn lambdas_run_row_by_row_and_refuse_what_athena_refuses() {
         (format!("SELECT ngrams(a, 1) {rows}"), "[[1], [2]]; NULL; [[3]]"),
         (format!("SELECT combinations(a, 2) {rows}"), "[[1, 2]]; NULL; []"),
         (format!("SELECT array_histogram(a) {rows}"), "{1=1, 2=1}; NULL; {3=1}"),
+        (format!("SELECT concat(a, ARRAY[n]) {rows}"), "[1, 2, 10]; NULL; [3, 30]"),
+        (
+            format!("SELECT multimap_from_entries(ARRAY[ROW(1, n), ROW(2, n), ROW(1, 0)]) {rows}"),
+            "{1=[10, 0], 2=[10]}; {1=[20, 0], 2=[20]}; {1=[30, 0], 2=[30]}",
+        ),
     ];
     let mut wrong = Vec::new();
     for (sql, expected) in &cases {
@@ -540,6 +547,12 @@ async fn lambdas_run_row_by_row_and_refuse_what_athena_refuses() {
             "INVALID_FUNCTION_ARGUMENT: combinations of 5 from 200 items would be",
         ),
         ("SELECT ngrams(ARRAY[1, 2], 0)", "INVALID_FUNCTION_ARGUMENT: N must be positive"),
+        (
+            "SELECT map_from_entries(ARRAY[(1, 'x'), (1, 'y')])",
+            "INVALID_FUNCTION_ARGUMENT: Duplicate map keys (1) are not allowed",
+        ),
+        ("SELECT map_from_entries(ARRAY[(NULL, 'x')])", "INVALID_FUNCTION_ARGUMENT: map key cannot be null"),
+        ("SELECT concat(1, 2)", "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, bigint) for function concat."),
         (
             "SELECT zip_with(1, ARRAY[1], (x, y) -> x)",
             "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, array(bigint)) for function zip_with.",

@@ -1,7 +1,8 @@
 //! Trino's array and map functions whose meaning differs from DataFusion's functions of the
 //! same (or no) name: `element_at` (1-based, negative from the end, a key of a map),
 //! `split`, `contains`, `array_join`, `array_position` (0 when absent), `slice` and `trim_array`;
-//! and those it lacks: `ngrams`, `combinations` and `array_histogram`. The builders of list and
+//! `concat` (of arrays as well as strings, NULL when any argument is); and those it lacks:
+//! `ngrams`, `combinations`, `array_histogram`, `map_from_entries` and `multimap_from_entries`. The builders of list and
 //! map answers at the end serve `lambdas` too.
 
 use std::collections::HashMap;
@@ -32,6 +33,9 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("ngrams", subarrays_type, ngrams),
         Trino::udf("combinations", subarrays_type, combinations),
         Trino::udf("array_histogram", array_histogram_type, array_histogram),
+        Trino::udf("concat", concat_type, concat),
+        Trino::udf("map_from_entries", map_from_entries_type, map_from_entries),
+        Trino::udf("multimap_from_entries", map_from_entries_type, multimap_from_entries),
     ]
 }
 
@@ -494,6 +498,171 @@ fn array_histogram(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
         valid.push(true);
     }
     map(kind, lengths, pick(&values, keys)?, Arc::new(Int64Array::from(counts)), valid)
+}
+
+fn concat_type(call: &Call) -> Result<DataType> {
+    let usage = "concat(varchar, varchar...), concat(array(E), array(E)...)";
+    if call.types.len() < 2 {
+        return exec_err!("INVALID_FUNCTION_ARGUMENT: There must be two or more arguments to concat");
+    }
+    if call.types.iter().all(is_text) {
+        return Ok(DataType::Utf8);
+    }
+    let first_array = call.types.iter().find(|kind| item(kind).is_some());
+    match first_array {
+        Some(kind) if call.types.iter().all(|t| item(t).is_some() || matches!(t, DataType::Null)) => Ok(kind.clone()),
+        _ => call.mismatch(usage),
+    }
+}
+
+/// Trino's `concat`: the strings or the arrays one after the other; NULL when any is NULL.
+fn concat(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let rows = args.first().map_or(0, |a| a.len());
+    if kind == &DataType::Utf8 {
+        let texts = (0..args.len()).map(|i| text(args, i)).collect::<Result<Vec<_>>>()?;
+        let joined: datafusion::arrow::array::StringArray = (0..rows)
+            .map(|row| {
+                texts
+                    .iter()
+                    .map(|t| t.is_valid(row).then(|| t.value(row)))
+                    .collect::<Option<Vec<&str>>>()
+                    .map(|parts| parts.concat())
+            })
+            .collect();
+        return Ok(Arc::new(joined));
+    }
+    let arrays = args.iter().map(|a| Ok(cast(a, kind)?)).collect::<Result<Vec<ArrayRef>>>()?;
+    let values = arrays.iter().map(|a| list_values(a.as_ref())).collect::<Result<Vec<_>>>()?;
+    let refs: Vec<&dyn Array> = values.iter().map(|v| v.as_ref()).collect();
+    let all_values = datafusion::arrow::compute::concat(&refs)?;
+    let shifts: Vec<usize> = values
+        .iter()
+        .scan(0, |at, v| {
+            let shift = *at;
+            *at += v.len();
+            Some(shift)
+        })
+        .collect();
+    let (mut picks, mut lengths, mut valid) = (Vec::new(), Vec::new(), Vec::new());
+    for row in 0..rows {
+        let spans: Option<Vec<(usize, usize)>> = arrays.iter().map(|a| bounds(a.as_ref(), row)).collect();
+        let Some(spans) = spans else {
+            lengths.push(0);
+            valid.push(false);
+            continue;
+        };
+        let before = picks.len();
+        for ((start, end), shift) in spans.into_iter().zip(&shifts) {
+            picks.extend((start..end).map(|p| Some((p + shift) as u32)));
+        }
+        lengths.push(picks.len() - before);
+        valid.push(true);
+    }
+    list(kind, lengths, pick(&all_values, picks)?, valid)
+}
+
+/// The key and value types of an array of rows `(key, value)`.
+fn entry_types(kind: &DataType) -> Option<(&DataType, &DataType)> {
+    match item(kind)? {
+        DataType::Struct(fields) if fields.len() == 2 => Some((fields[0].data_type(), fields[1].data_type())),
+        _ => None,
+    }
+}
+
+fn map_from_entries_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [entries] => match entry_types(entries) {
+            Some((key, value)) if call.name == "multimap_from_entries" => {
+                Ok(map_type(key, &DataType::List(Arc::new(Field::new_list_field(value.clone(), true)))))
+            }
+            Some((key, value)) => Ok(map_type(key, value)),
+            None => call.mismatch(&format!("{}(array(row(K, V)))", call.name)),
+        },
+        _ => call.mismatch(&format!("{}(array(row(K, V)))", call.name)),
+    }
+}
+
+/// An array of `(key, value)` rows, each row's entries grouped by key.
+struct Grouped {
+    keys: ArrayRef,
+    values: ArrayRef,
+    /// Per row (None when NULL): the positions of each key's entries, the keys in the order
+    /// they first appear.
+    rows: Vec<Option<Vec<Vec<usize>>>>,
+}
+
+/// The entries of argument 0 grouped by key, refusing NULL entries and keys, and repeated keys
+/// unless `all`.
+fn entries_by_key(args: &[ArrayRef], all: bool) -> Result<Grouped> {
+    let array = &args[0];
+    let rows = list_values(array.as_ref())?;
+    let Some(rows) = rows.as_struct_opt() else { return exec_err!("expected an array of rows") };
+    let (keys, values) = (rows.column(0).clone(), rows.column(1).clone());
+    let key_nulls = keys.logical_nulls();
+    let mut answer = Vec::with_capacity(array.len());
+    for i in 0..array.len() {
+        let Some((start, end)) = bounds(array.as_ref(), i) else {
+            answer.push(None);
+            continue;
+        };
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut place: HashMap<ScalarValue, usize> = HashMap::new();
+        for j in start..end {
+            if rows.is_null(j) {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: map entry cannot be null");
+            }
+            if key_nulls.as_ref().is_some_and(|n| n.is_null(j)) {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: map key cannot be null");
+            }
+            let key = ScalarValue::try_from_array(&keys, j)?;
+            match place.get(&key) {
+                Some(_) if !all => {
+                    return exec_err!("INVALID_FUNCTION_ARGUMENT: Duplicate map keys ({key}) are not allowed")
+                }
+                Some(&at) => groups[at].push(j),
+                None => {
+                    place.insert(key, groups.len());
+                    groups.push(vec![j]);
+                }
+            }
+        }
+        answer.push(Some(groups));
+    }
+    Ok(Grouped { keys, values, rows: answer })
+}
+
+/// `map_from_entries(ARRAY[(k, v), …])`.
+fn map_from_entries(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let Grouped { keys, values, rows } = entries_by_key(args, false)?;
+    let (mut picks, mut lengths, mut valid) = (Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        lengths.push(row.as_ref().map_or(0, |groups| groups.len()));
+        valid.push(row.is_some());
+        picks.extend(row.into_iter().flatten().flatten().map(|j| Some(j as u32)));
+    }
+    map(kind, lengths, pick(&keys, picks.clone())?, pick(&values, picks)?, valid)
+}
+
+/// `multimap_from_entries(ARRAY[(k, v), …])`: each key once, with the array of its values.
+fn multimap_from_entries(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let Grouped { keys, values, rows } = entries_by_key(args, true)?;
+    let Some((_, group_kind @ DataType::List(_))) = map_types(kind) else {
+        return exec_err!("expected a map of arrays");
+    };
+    let (mut key_picks, mut value_picks, mut group_lengths, mut lengths, mut valid) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        lengths.push(row.as_ref().map_or(0, |groups| groups.len()));
+        valid.push(row.is_some());
+        for group in row.into_iter().flatten() {
+            key_picks.push(Some(group[0] as u32));
+            group_lengths.push(group.len());
+            value_picks.extend(group.into_iter().map(|j| Some(j as u32)));
+        }
+    }
+    let all_valid = vec![true; group_lengths.len()];
+    let groups = list(group_kind, group_lengths, pick(&values, value_picks)?, all_valid)?;
+    map(kind, lengths, pick(&keys, key_picks)?, groups, valid)
 }
 
 /// A map type of Trino's shape: `key` (never NULL) to `value`.
