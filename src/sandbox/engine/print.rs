@@ -1,10 +1,10 @@
 //! Every value as Athena's results spell it: timestamps to the millisecond
 //! (`2026-03-20 14:15:00.000`, with the zone after one that has it: `… UTC`), arrays
-//! `[1, 2]`, maps `{a=1, b=2}`, rows `{x=1, y=null}`; NULL at the top is `None`, inside a
-//! value `null`.
+//! `[1, 2]`, maps `{a=1, b=2}`, rows `{x=1, y=null}`, intervals as Trino's `2 03:00:00.000`
+//! (day to second) and `3-5` (year to month); NULL at the top is `None`, inside a value `null`.
 
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, IntervalUnit};
 use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
@@ -38,6 +38,9 @@ enum CellKind<'a> {
     /// An array: where each row's items start and end among `items`.
     List(Vec<usize>, Box<Cell<'a>>),
     Map(Vec<usize>, Box<Cell<'a>>, Box<Cell<'a>>),
+    /// An interval or a duration: Trino's day-to-second or year-to-month form, else the
+    /// engine's words.
+    Interval(ArrayFormatter<'a>),
 }
 
 impl<'a> Cell<'a> {
@@ -63,6 +66,8 @@ impl<'a> Cell<'a> {
                 Box::new(Cell::new(map.keys().as_ref(), options)?),
                 Box::new(Cell::new(map.values().as_ref(), options)?),
             )
+        } else if let DataType::Interval(_) | DataType::Duration(_) = array.data_type() {
+            CellKind::Interval(ArrayFormatter::try_new(array, options)?)
         } else if let DataType::Timestamp(_, Some(zone)) = array.data_type() {
             let zone = if matches!(zone.as_ref(), "+00:00" | "Z" | "UTC" | "Etc/UTC") { "UTC" } else { zone.as_ref() };
             CellKind::Zoned(ArrayFormatter::try_new(array, options)?, zone.to_string())
@@ -77,6 +82,7 @@ impl<'a> Cell<'a> {
         match &self.kind {
             CellKind::Plain(format) => format.value(row).to_string(),
             CellKind::Zoned(format, zone) => format!("{} {zone}", format.value(row)),
+            CellKind::Interval(format) => interval(self.array, row).unwrap_or_else(|| format.value(row).to_string()),
             CellKind::Row(fields) => {
                 let parts: Vec<String> =
                     fields.iter().map(|(name, cell)| format!("{name}={}", cell.inner(row))).collect();
@@ -108,6 +114,71 @@ impl<'a> Cell<'a> {
         }
     }
 }
+
+/// An interval as Trino writes it, when it is one Trino has: months alone (`Y-M`), or days and
+/// time alone (`D HH:MM:SS.mmm`), a sign before either.
+fn interval(array: &dyn Array, row: usize) -> Option<String> {
+    use datafusion::arrow::datatypes::{
+        DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType, DurationSecondType,
+        IntervalDayTimeType, IntervalMonthDayNanoType, IntervalYearMonthType, TimeUnit,
+    };
+    /// Trino's two interval types.
+    enum Form {
+        Months(i64),
+        Millis(i64),
+    }
+    let form = match array.data_type() {
+        DataType::Interval(IntervalUnit::YearMonth) => {
+            Form::Months(array.as_primitive::<IntervalYearMonthType>().value(row) as i64)
+        }
+        DataType::Interval(IntervalUnit::DayTime) => {
+            let v = array.as_primitive::<IntervalDayTimeType>().value(row);
+            Form::Millis(v.days as i64 * MILLIS_A_DAY + v.milliseconds as i64)
+        }
+        DataType::Interval(IntervalUnit::MonthDayNano) => {
+            let v = array.as_primitive::<IntervalMonthDayNanoType>().value(row);
+            match (v.months, v.days, v.nanoseconds) {
+                (0, days, nanos) if nanos % 1_000_000 == 0 => {
+                    Form::Millis(days as i64 * MILLIS_A_DAY + nanos / 1_000_000)
+                }
+                (months, 0, 0) => Form::Months(months as i64),
+                _ => return None,
+            }
+        }
+        // A timestamp minus a timestamp: Trino's answer is an interval day to second.
+        DataType::Duration(unit) => {
+            let value = match unit {
+                TimeUnit::Second => array.as_primitive::<DurationSecondType>().value(row).checked_mul(1000)?,
+                TimeUnit::Millisecond => array.as_primitive::<DurationMillisecondType>().value(row),
+                TimeUnit::Microsecond => {
+                    let us = array.as_primitive::<DurationMicrosecondType>().value(row);
+                    (us % 1000 == 0).then_some(us / 1000)?
+                }
+                TimeUnit::Nanosecond => {
+                    let ns = array.as_primitive::<DurationNanosecondType>().value(row);
+                    (ns % 1_000_000 == 0).then_some(ns / 1_000_000)?
+                }
+            };
+            Form::Millis(value)
+        }
+        _ => return None,
+    };
+    let sign = |negative: bool| if negative { "-" } else { "" };
+    Some(match form {
+        Form::Millis(millis) => {
+            let m = millis.unsigned_abs();
+            let (days, rest) = (m / MILLIS_A_DAY as u64, m % MILLIS_A_DAY as u64);
+            let (hours, minutes, seconds, ms) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
+            format!("{}{days} {hours:02}:{minutes:02}:{seconds:02}.{ms:03}", sign(millis < 0))
+        }
+        Form::Months(months) => {
+            let m = months.unsigned_abs();
+            format!("{}{}-{}", sign(months < 0), m / 12, m % 12)
+        }
+    })
+}
+
+const MILLIS_A_DAY: i64 = 86_400_000;
 
 fn span(offsets: &[usize], row: usize) -> std::ops::Range<usize> {
     match (offsets.get(row), offsets.get(row + 1)) {
@@ -149,5 +220,35 @@ mod tests {
         assert_eq!(got[0][1].as_deref(), Some("1969-12-31 16:00:00.000 America/Los_Angeles"));
         assert_eq!(got[1][2], None);
         assert_eq!(got[2][2].as_deref(), Some(""));
+    }
+
+    #[test]
+    fn intervals_read_as_trino_writes_them_where_trino_has_them() {
+        use datafusion::arrow::array::{IntervalMonthDayNanoArray, IntervalYearMonthArray};
+        use datafusion::arrow::datatypes::IntervalMonthDayNano;
+        let mixed: ArrayRef = Arc::new(IntervalMonthDayNanoArray::from(vec![
+            IntervalMonthDayNano::new(0, 2, -3 * 3_600_000_000_000),
+            IntervalMonthDayNano::new(-14, 0, 0),
+            IntervalMonthDayNano::new(0, -1, -1_000_000),
+            IntervalMonthDayNano::new(1, 1, 0),
+            IntervalMonthDayNano::new(0, 0, 1),
+        ]));
+        let months: ArrayRef = Arc::new(IntervalYearMonthArray::from(vec![41, 0, -7, 12, 1]));
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("d", mixed.data_type().clone(), false),
+            Field::new("m", months.data_type().clone(), false),
+        ]));
+        let got = rows(&[RecordBatch::try_new(schema, vec![mixed, months]).unwrap()]).unwrap();
+        let column = |c: usize| got.iter().map(|r| r[c].clone().unwrap()).collect::<Vec<_>>();
+        assert_eq!(column(0)[..3], ["1 21:00:00.000", "-1-2", "-1 00:00:00.001"]);
+        // Months with days, or a part of a millisecond, are not Trino's: the engine's words.
+        assert!(column(0)[3].contains("mon"), "{}", column(0)[3]);
+        assert!(column(0)[4].contains("ns") || column(0)[4].contains("0.000000001"), "{}", column(0)[4]);
+        assert_eq!(column(1), ["3-5", "0-0", "-0-7", "1-0", "0-1"]);
+        let durations: ArrayRef =
+            Arc::new(datafusion::arrow::array::DurationMillisecondArray::from(vec![82_799_500, -172_800_000]));
+        let schema = Arc::new(Schema::new(vec![Field::new("t", durations.data_type().clone(), false)]));
+        let got = rows(&[RecordBatch::try_new(schema, vec![durations]).unwrap()]).unwrap();
+        assert_eq!(got, [[Some("0 22:59:59.500".to_string())], [Some("-2 00:00:00.000".to_string())]]);
     }
 }

@@ -1,13 +1,16 @@
 //! Trino's functions between numbers and the way people write them: `format_number` (123456 →
-//! `123K`), `parse_data_size` (`2.3MB` → 2411724), `human_readable_seconds` (96 → `1 minute,
-//! 36 seconds`), and `luhn_check` (is this string of digits a valid card or account number).
+//! `123K`), `parse_data_size` (`2.3MB` → 2411724), `parse_duration` (`3.81 d` → an interval),
+//! `human_readable_seconds` (96 → `1 minute, 36 seconds`), and `luhn_check` (is this string of
+//! digits a valid card or account number).
 //! Each follows Trino's implementation: its rounding, its units and its refusals.
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, BooleanArray, Decimal128Array, Float64Array, StringArray};
+use datafusion::arrow::array::{
+    ArrayRef, BooleanArray, Decimal128Array, Float64Array, IntervalDayTimeArray, StringArray,
+};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, IntervalDayTime, IntervalUnit};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
@@ -17,6 +20,7 @@ pub fn functions() -> Vec<ScalarUDF> {
     vec![
         Trino::udf("format_number", number_to_text, format_number),
         Trino::udf("parse_data_size", parse_data_size_type, parse_data_size),
+        Trino::udf("parse_duration", parse_duration_type, parse_duration),
         Trino::udf("human_readable_seconds", number_to_text, human_readable_seconds),
         Trino::udf("luhn_check", luhn_check_type, luhn_check),
     ]
@@ -130,6 +134,48 @@ fn bytes(size: &str) -> Result<i128> {
     Ok(bytes)
 }
 
+fn parse_duration_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s] if is_text(s) => Ok(DataType::Interval(IntervalUnit::DayTime)),
+        _ => call.mismatch("parse_duration(varchar(x))"),
+    }
+}
+
+/// `parse_duration('3.81 d')`: an interval day to second, to the nearest millisecond; the units
+/// `ns`, `us`, `ms`, `s`, `m`, `h` and `d`.
+fn parse_duration(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let durations: IntervalDayTimeArray =
+        text(args, 0)?.iter().map(|s| s.map(millis).transpose()).collect::<Result<_>>()?;
+    Ok(Arc::new(durations))
+}
+
+fn millis(duration: &str) -> Result<IntervalDayTime> {
+    let invalid = || exec_err!("INVALID_FUNCTION_ARGUMENT: duration is not a valid data duration string: {duration}");
+    let trimmed = duration.trim();
+    let number_end = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(number_end);
+    let per_unit = match unit.trim_start() {
+        "ns" => 1e-6,
+        "us" => 1e-3,
+        "ms" => 1.0,
+        "s" => 1e3,
+        "m" => 6e4,
+        "h" => 3.6e6,
+        "d" => 8.64e7,
+        _ => return invalid(),
+    };
+    if number.is_empty() || number.starts_with('.') || number.ends_with('.') || number.matches('.').count() > 1 {
+        return invalid();
+    }
+    let Ok(value) = number.parse::<f64>() else { return invalid() };
+    let total = (value * per_unit + 0.5).floor();
+    if !total.is_finite() || total > (i32::MAX as f64) * 86_400_000.0 {
+        return exec_err!("INVALID_FUNCTION_ARGUMENT: duration is out of range: {duration}");
+    }
+    let total = total as i64;
+    Ok(IntervalDayTime::new((total / 86_400_000) as i32, (total % 86_400_000) as i32))
+}
+
 /// `human_readable_seconds(s)`: weeks, days, hours, minutes and seconds, the ones that are not
 /// zero, of `s` rounded to a whole second (its sign left out).
 fn human_readable_seconds(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
@@ -208,6 +254,19 @@ mod tests {
             assert!(message.contains(&format!("Invalid data size: '{bad}'")), "{bad}: {message}");
         }
         assert!(bytes("99999999999999999999999999999999999999999YB").unwrap_err().to_string().contains("out of range"));
+    }
+
+    #[test]
+    fn durations_are_whole_milliseconds() {
+        assert_eq!(millis("42.8ms").unwrap(), IntervalDayTime::new(0, 43));
+        assert_eq!(millis("3.81 d").unwrap(), IntervalDayTime::new(3, 19 * 3_600_000 + 26 * 60_000 + 24_000));
+        assert_eq!(millis(" 5m ").unwrap(), IntervalDayTime::new(0, 300_000));
+        assert_eq!(millis("1499us").unwrap(), IntervalDayTime::new(0, 1));
+        for bad in ["", "5", "m", "5 min", "-5m", "1.2.3s", ".5s", "5.s"] {
+            let message = millis(bad).unwrap_err().to_string();
+            assert!(message.contains("not a valid data duration string"), "{bad}: {message}");
+        }
+        assert!(millis("99999999999999d").unwrap_err().to_string().contains("out of range"));
     }
 
     #[test]
