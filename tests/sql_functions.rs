@@ -510,6 +510,9 @@ async fn lambdas_run_row_by_row_and_refuse_what_athena_refuses() {
         (format!("SELECT combinations(a, 2) {rows}"), "[[1, 2]]; NULL; []"),
         (format!("SELECT array_histogram(a) {rows}"), "{1=1, 2=1}; NULL; {3=1}"),
         (format!("SELECT concat(a, ARRAY[n]) {rows}"), "[1, 2, 10]; NULL; [3, 30]"),
+        ("SELECT concat(ARRAY[1], ARRAY[1.5], ARRAY[])".into(), "[1.0, 1.5]"),
+        ("SELECT combinations(ARRAY[1, 2, 3, 4], 2)".into(), "[[1, 2], [1, 3], [2, 3], [1, 4], [2, 4], [3, 4]]"),
+        ("SELECT reduce(ARRAY[], CAST(NULL AS BIGINT), (s, x) -> 5, s -> coalesce(s, -1))".into(), "-1"),
         (
             format!("SELECT multimap_from_entries(ARRAY[ROW(1, n), ROW(2, n), ROW(1, 0)]) {rows}"),
             "{1=[10, 0], 2=[10]}; {1=[20, 0], 2=[20]}; {1=[30, 0], 2=[30]}",
@@ -540,10 +543,18 @@ async fn lambdas_run_row_by_row_and_refuse_what_athena_refuses() {
             "INVALID_FUNCTION_ARGUMENT: map key cannot be null",
         ),
         ("SELECT combinations(ARRAY[1, 2], 6)", "INVALID_FUNCTION_ARGUMENT: combination size must not exceed 5: 6"),
+        ("SELECT combinations(sequence(1, 27), 5)", "INVALID_FUNCTION_ARGUMENT: combinations exceed max size"),
+        ("SELECT cardinality(ngrams(sequence(1, 20000), 10000))", "EXCEEDED_LOCAL_MEMORY_LIMIT: ngrams of 10000 from 20000 items"),
         (
-            "SELECT combinations(sequence(1, 200), 5)",
-            "INVALID_FUNCTION_ARGUMENT: combinations of 5 from 200 items would be",
+            "SELECT array_sort(a, (x, y) -> IF(x < y, -1, 1)) FROM (VALUES (sequence(1, 2000)), (sequence(1, 2000))) AS t(a)",
+            "NOT_SUPPORTED: array_sort with a comparator compares at most 4000000 pairs",
         ),
+        ("SELECT array_sort(ARRAY[1, 2], (x, y) -> x < y)", "TYPE_MISMATCH: line 1:8: Unexpected parameters (array(bigint)) for function array_sort."),
+        (
+            "SELECT map_zip_with(MAP(ARRAY[1], ARRAY[2]), MAP(ARRAY['1'], ARRAY[3]), (k, a, b) -> b)",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (map(bigint, bigint), map(varchar, bigint)) for function map_zip_with.",
+        ),
+        ("SELECT parse_data_size('99999999999999999999999999999999999999999YB')", "NUMERIC_VALUE_OUT_OF_RANGE: Value out of range"),
         ("SELECT ngrams(ARRAY[1, 2], 0)", "INVALID_FUNCTION_ARGUMENT: N must be positive"),
         (
             "SELECT map_from_entries(ARRAY[(1, 'x'), (1, 'y')])",

@@ -140,7 +140,17 @@ impl Runs {
                         run.status.state = QueryState::Running;
                         run.started = std::time::Instant::now();
                     });
-                    engine::run(&tables, &database, &sql).await
+                    // A fault in the engine fails this query, not the sandbox: the run answers
+                    // FAILED instead of staying RUNNING (the console's panic hook still reports it).
+                    let run = std::panic::AssertUnwindSafe(engine::run(&tables, &database, &sql));
+                    futures::FutureExt::catch_unwind(run).await.unwrap_or_else(|panic| {
+                        let what = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        Err(format!("GENERIC_INTERNAL_ERROR: the sandbox engine failed: {what}"))
+                    })
                 }
                 Ok(Err(message)) => Err(format!("HIVE_CANNOT_OPEN_SPLIT: {message}")),
                 Err(e) => Err(format!("GENERIC_INTERNAL_ERROR: {e}")),

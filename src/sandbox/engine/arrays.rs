@@ -17,6 +17,7 @@ use datafusion::arrow::compute::{cast, take};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::common::{exec_err, Result, ScalarValue};
+use datafusion::logical_expr::type_coercion::binary::type_union_resolution;
 use datafusion::logical_expr::ScalarUDF;
 
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
@@ -362,8 +363,10 @@ fn trim_array(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     slice(&[list.clone(), starts, lengths], kind)
 }
 
-/// The most arrays `combinations` answers for one array.
-const MOST_COMBINATIONS: u64 = 100_000;
+/// The most items `combinations` answers for one array (Trino's limit: arrays × their size).
+const MOST_COMBINATION_ITEMS: u64 = 100_000;
+/// The most items `ngrams` and `combinations` answer in one batch of rows.
+const MOST_ITEMS: u64 = 10_000_000;
 
 fn subarrays_type(call: &Call) -> Result<DataType> {
     match call.types {
@@ -388,6 +391,13 @@ fn ngrams(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
         if end - start <= n {
             return Ok(vec![(start..end).collect()]);
         }
+        let items = ((end - start - n + 1) as u64).saturating_mul(n as u64);
+        if items > MOST_ITEMS {
+            return exec_err!(
+                "EXCEEDED_LOCAL_MEMORY_LIMIT: ngrams of {n} from {} items would be {items} items; the sandbox answers at most {MOST_ITEMS}",
+                end - start
+            );
+        }
         Ok((start..=end - n).map(|from| (from..from + n).collect()).collect())
     })
 }
@@ -406,20 +416,22 @@ fn combinations(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
             return Ok(Vec::new());
         }
         let count = (0..n as u64).fold(1u64, |c, k| c.saturating_mul(size as u64 - k) / (k + 1));
-        if count > MOST_COMBINATIONS {
-            return exec_err!(
-                "INVALID_FUNCTION_ARGUMENT: combinations of {n} from {size} items would be {count} arrays; the sandbox answers at most {MOST_COMBINATIONS}"
-            );
+        if count.saturating_mul(n as u64) > MOST_COMBINATION_ITEMS {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: combinations exceed max size");
         }
+        // Trino's order: by the last item chosen, then the one before it, … ([1, 2], [1, 3],
+        // [2, 3], [1, 4], …).
         let mut all = Vec::new();
         let mut choice: Vec<usize> = (0..n).collect();
         loop {
             all.push(choice.iter().map(|c| start + c).collect());
-            // The next choice: raise the last position that can still rise, then reset those after it.
-            let Some(k) = (0..n).rev().find(|&k| choice[k] < size - n + k) else { break };
+            // The first position that can move up without meeting the next one moves up; those
+            // before it go back to the start.
+            let limit = |k: usize| if k + 1 < n { choice[k + 1] } else { size };
+            let Some(k) = (0..n).find(|&k| choice[k] + 1 < limit(k)) else { break };
             choice[k] += 1;
-            for j in k + 1..n {
-                choice[j] = choice[j - 1] + 1;
+            for (j, c) in choice.iter_mut().enumerate().take(k) {
+                *c = j;
             }
         }
         Ok(all)
@@ -440,6 +452,12 @@ fn subarrays(
         match bounds(array.as_ref(), i) {
             Some((start, end)) if sizes.is_valid(i) => {
                 let made = groups(start, end, sizes.value(i))?;
+                let items = picks.len() + made.iter().map(Vec::len).sum::<usize>();
+                if items as u64 > MOST_ITEMS {
+                    return exec_err!(
+                        "EXCEEDED_LOCAL_MEMORY_LIMIT: the answer would be over {MOST_ITEMS} items in one batch"
+                    );
+                }
                 lengths.push(made.len());
                 for group in made {
                     inner_lengths.push(group.len());
@@ -508,10 +526,20 @@ fn concat_type(call: &Call) -> Result<DataType> {
     if call.types.iter().all(is_text) {
         return Ok(DataType::Utf8);
     }
-    let first_array = call.types.iter().find(|kind| item(kind).is_some());
-    match first_array {
-        Some(kind) if call.types.iter().all(|t| item(t).is_some() || matches!(t, DataType::Null)) => Ok(kind.clone()),
-        _ => call.mismatch(usage),
+    // Arrays: their items take one type all can be cast to (`ARRAY[1]` and `ARRAY[1.5]`: double).
+    let mut items = Vec::new();
+    for kind in call.types {
+        match item(kind) {
+            Some(element) => items.push(element.clone()),
+            None if matches!(kind, DataType::Null) => {}
+            None => return call.mismatch(usage),
+        }
+    }
+    let known: Vec<DataType> = items.into_iter().filter(|t| !matches!(t, DataType::Null)).collect();
+    let common = if known.is_empty() { Some(DataType::Null) } else { type_union_resolution(&known) };
+    match common {
+        Some(element) => Ok(DataType::List(Arc::new(Field::new_list_field(element, true)))),
+        None => call.mismatch(usage),
     }
 }
 
@@ -520,6 +548,17 @@ fn concat(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     let rows = args.first().map_or(0, |a| a.len());
     if kind == &DataType::Utf8 {
         let texts = (0..args.len()).map(|i| text(args, i)).collect::<Result<Vec<_>>>()?;
+        // A string column's offsets are 32 bits: refuse an answer past them rather than fail midway.
+        let bytes = texts
+            .iter()
+            .map(|t| {
+                let offsets = t.value_offsets();
+                (offsets[offsets.len() - 1] - offsets[0]).max(0) as u64
+            })
+            .sum::<u64>();
+        if bytes > i32::MAX as u64 {
+            return exec_err!("EXCEEDED_LOCAL_MEMORY_LIMIT: concat would answer {bytes} bytes in one batch");
+        }
         let joined: datafusion::arrow::array::StringArray = (0..rows)
             .map(|row| {
                 texts

@@ -49,7 +49,14 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let name = rest.split_once("for function ").and_then(|(_, n)| n.split(['.', ' ']).next()).unwrap_or_default();
         return format!("TYPE_MISMATCH: {}{rest}", position(sql, name));
     }
-    let codes = ["INVALID_FUNCTION_ARGUMENT", "FUNCTION_NOT_FOUND", "INVALID_LITERAL", "NOT_SUPPORTED"];
+    let codes = [
+        "INVALID_FUNCTION_ARGUMENT",
+        "FUNCTION_NOT_FOUND",
+        "INVALID_LITERAL",
+        "NOT_SUPPORTED",
+        "NUMERIC_VALUE_OUT_OF_RANGE",
+        "EXCEEDED_LOCAL_MEMORY_LIMIT",
+    ];
     if let Some(at) = codes.iter().filter_map(|m| text.find(m)).min() {
         return text[at..].to_string();
     }

@@ -19,8 +19,10 @@ use datafusion::logical_expr::{
 
 use super::arrays::{bounds, item, list, list_values, map, map_type, map_types, pick};
 
-/// The most elements `array_sort` with a comparator sorts in one array: it compares every pair.
+/// The most elements `array_sort` with a comparator sorts in one array, and the most pairs it
+/// compares in one batch of rows: it compares every pair of an array's elements at once.
 const MOST_TO_SORT: usize = 2_000;
+const MOST_PAIRS: usize = MOST_TO_SORT * MOST_TO_SORT;
 
 pub fn functions() -> Vec<Arc<HigherOrderUDF>> {
     [
@@ -181,17 +183,23 @@ impl HigherOrderUDFImpl for Lambda {
             }
             Kind::MapZipWith => {
                 let (key, left) = self.entry(&first(), &values)?;
-                let (_, right) = self.entry(&second(), &values)?;
+                let (right_key, right) = self.entry(&second(), &values)?;
+                // Trino's signature takes one key type for both maps.
+                if key.data_type() != right_key.data_type() {
+                    return self.mismatch(&values);
+                }
                 vec![vec![key, left, right]]
             }
             Kind::Reduce => {
                 let element = self.element(&first(), &values)?;
                 let initial = Arc::new(Field::new("", second(), true));
                 // The state's type is what the merge lambda answers; until it is known, the
-                // initial value's.
+                // initial value's. It may be NULL whatever the lambda answers: the initial value
+                // may be.
                 return Ok(match fields.get(2).and_then(value_type) {
                     Some(state) => {
-                        LambdaParametersProgress::Complete(vec![vec![state.clone(), element], vec![state.clone()]])
+                        let state = Arc::new(state.as_ref().clone().with_nullable(true));
+                        LambdaParametersProgress::Complete(vec![vec![state.clone(), element], vec![state]])
                     }
                     None => LambdaParametersProgress::Partial(vec![Some(vec![initial, element]), None]),
                 });
@@ -233,6 +241,9 @@ impl HigherOrderUDFImpl for Lambda {
         let kind = match self.kind {
             Kind::ZipWith => DataType::List(Arc::new(Field::new_list_field(answer, true))),
             Kind::Reduce => answer,
+            // A comparator answers an integer, a filter a boolean (or NULL, of either).
+            Kind::SortBy if !(answer.is_integer() || answer == DataType::Null) => return self.mismatch(&values),
+            Kind::MapFilter if !matches!(answer, DataType::Boolean | DataType::Null) => return self.mismatch(&values),
             Kind::SortBy | Kind::MapFilter => value(0)?,
             Kind::TransformValues | Kind::MapZipWith => {
                 let (key, _) = self.entry(&value(0)?, &values)?;
@@ -367,6 +378,11 @@ fn sort_by(array: &ArrayRef, compare: &LambdaArgument) -> Result<ArrayRef> {
                 return exec_err!(
                     "NOT_SUPPORTED: array_sort with a comparator sorts at most {MOST_TO_SORT} elements in the sandbox, got {}",
                     end - start
+                );
+            }
+            if rows.len() + (end - start) * (end - start) > MOST_PAIRS {
+                return exec_err!(
+                    "NOT_SUPPORTED: array_sort with a comparator compares at most {MOST_PAIRS} pairs of elements in one batch of rows in the sandbox"
                 );
             }
             for p in start..end {

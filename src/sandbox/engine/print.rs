@@ -150,14 +150,9 @@ fn interval(array: &dyn Array, row: usize) -> Option<String> {
             let value = match unit {
                 TimeUnit::Second => array.as_primitive::<DurationSecondType>().value(row).checked_mul(1000)?,
                 TimeUnit::Millisecond => array.as_primitive::<DurationMillisecondType>().value(row),
-                TimeUnit::Microsecond => {
-                    let us = array.as_primitive::<DurationMicrosecondType>().value(row);
-                    (us % 1000 == 0).then_some(us / 1000)?
-                }
-                TimeUnit::Nanosecond => {
-                    let ns = array.as_primitive::<DurationNanosecondType>().value(row);
-                    (ns % 1_000_000 == 0).then_some(ns / 1_000_000)?
-                }
+                // Trino's intervals hold milliseconds: finer durations round to them.
+                TimeUnit::Microsecond => round_div(array.as_primitive::<DurationMicrosecondType>().value(row), 1000),
+                TimeUnit::Nanosecond => round_div(array.as_primitive::<DurationNanosecondType>().value(row), 1_000_000),
             };
             Form::Millis(value)
         }
@@ -179,6 +174,16 @@ fn interval(array: &dyn Array, row: usize) -> Option<String> {
 }
 
 const MILLIS_A_DAY: i64 = 86_400_000;
+
+/// `value / by`, halves rounded away from zero.
+fn round_div(value: i64, by: i64) -> i64 {
+    let (quotient, rest) = (value / by, value % by);
+    if rest.abs() * 2 >= by {
+        quotient + rest.signum()
+    } else {
+        quotient
+    }
+}
 
 fn span(offsets: &[usize], row: usize) -> std::ops::Range<usize> {
     match (offsets.get(row), offsets.get(row + 1)) {
@@ -247,6 +252,11 @@ mod tests {
         assert_eq!(column(1), ["3-5", "0-0", "-0-7", "1-0", "0-1"]);
         let durations: ArrayRef =
             Arc::new(datafusion::arrow::array::DurationMillisecondArray::from(vec![82_799_500, -172_800_000]));
+        let micros: ArrayRef =
+            Arc::new(datafusion::arrow::array::DurationMicrosecondArray::from(vec![123_456, -1_500]));
+        let schema = Arc::new(Schema::new(vec![Field::new("t", micros.data_type().clone(), false)]));
+        let got = rows(&[RecordBatch::try_new(schema, vec![micros]).unwrap()]).unwrap();
+        assert_eq!(got, [[Some("0 00:00:00.123".to_string())], [Some("-0 00:00:00.002".to_string())]]);
         let schema = Arc::new(Schema::new(vec![Field::new("t", durations.data_type().clone(), false)]));
         let got = rows(&[RecordBatch::try_new(schema, vec![durations]).unwrap()]).unwrap();
         assert_eq!(got, [[Some("0 22:59:59.500".to_string())], [Some("-2 00:00:00.000".to_string())]]);

@@ -55,8 +55,9 @@ fn format_number(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
 }
 
 fn number(n: f64) -> String {
-    // Trino takes a double's integer part first.
-    let mut value = n.trunc();
+    // Trino takes a double as a bigint first (Java's cast: NaN is 0, and out of range the
+    // nearest bigint, as Rust's `as`).
+    let mut value = (n as i64) as f64;
     let mut unit = "";
     for next in ["K", "M", "B", "T", "Q"] {
         if value.abs() >= 1000.0 {
@@ -194,7 +195,8 @@ fn duration(value: f64) -> Result<String> {
         };
         return exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid argument found: {shown}");
     }
-    let mut seconds = value.abs().round() as u64;
+    // Java's Math.round: at most the largest bigint.
+    let mut seconds = (value.abs().round() as i64) as u64;
     let mut parts = Vec::new();
     for (unit, length) in [("week", 604_800), ("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1)] {
         let count = seconds / length;
@@ -267,6 +269,16 @@ mod tests {
             assert!(message.contains("not a valid data duration string"), "{bad}: {message}");
         }
         assert!(millis("99999999999999d").unwrap_err().to_string().contains("out of range"));
+    }
+
+    #[test]
+    fn numbers_past_a_bigint_stop_where_trinos_do() {
+        assert_eq!(number(f64::NAN), "0");
+        assert_eq!(number(1e30), "9223Q");
+        // Trino picks the decimals by the signed value: a negative one keeps two.
+        assert_eq!(number(-123456.0), "-123.46K");
+        assert_eq!(duration(1e30).unwrap(), duration(i64::MAX as f64).unwrap());
+        assert!(duration(f64::INFINITY).unwrap_err().to_string().contains("Invalid argument found: Infinity"));
     }
 
     #[test]
