@@ -2,24 +2,23 @@
 //! same (or no) name: `element_at` (1-based, negative from the end, a key of a map),
 //! `split`, `contains`, `array_join`, `array_position` (0 when absent), `slice` and `trim_array`;
 //! `concat` (of arrays as well as strings, NULL when any argument is); and those it lacks:
-//! `ngrams`, `combinations`, `array_histogram`, `map_from_entries` and `multimap_from_entries`. The builders of list and
-//! map answers at the end serve `lambdas` too.
+//! `ngrams`, `combinations` and `array_histogram`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    new_null_array, Array, ArrayRef, AsArray, BooleanBuilder, Int64Array, Int64Builder, ListArray, ListBuilder,
-    MapArray, StringBuilder, StructArray, UInt32Array, UInt64Array,
+    new_null_array, Array, ArrayRef, AsArray, BooleanBuilder, Int64Array, Int64Builder, ListBuilder, StringBuilder,
+    UInt64Array,
 };
-use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::compute::{cast, take};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
+use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::type_coercion::binary::type_union_resolution;
 use datafusion::logical_expr::ScalarUDF;
 
+use super::nested::{bounds, item, list, list_values, map, map_type, map_types, pick};
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -35,27 +34,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("combinations", subarrays_type, combinations),
         Trino::udf("array_histogram", array_histogram_type, array_histogram),
         Trino::udf("concat", concat_type, concat),
-        Trino::udf("map_from_entries", map_from_entries_type, map_from_entries),
-        Trino::udf("multimap_from_entries", map_from_entries_type, multimap_from_entries),
     ]
-}
-
-/// The element type of an array type, or a map's key and value types.
-pub(super) fn item(kind: &DataType) -> Option<&DataType> {
-    match kind {
-        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => Some(f.data_type()),
-        _ => None,
-    }
-}
-
-pub(super) fn map_types(kind: &DataType) -> Option<(&DataType, &DataType)> {
-    match kind {
-        DataType::Map(entries, _) => match entries.data_type() {
-            DataType::Struct(fields) if fields.len() == 2 => Some((fields[0].data_type(), fields[1].data_type())),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 fn element_at_type(call: &Call) -> Result<DataType> {
@@ -68,32 +47,6 @@ fn element_at_type(call: &Call) -> Result<DataType> {
         },
         _ => call.mismatch(usage),
     }
-}
-
-/// Row `i` of a list column as (start, end) in its values, or None when NULL.
-pub(super) fn bounds(list: &dyn Array, i: usize) -> Option<(usize, usize)> {
-    if list.is_null(i) {
-        return None;
-    }
-    if let Some(l) = list.as_list_opt::<i32>() {
-        let o = l.value_offsets();
-        return Some((o[i].max(0) as usize, o[i + 1].max(0) as usize));
-    }
-    if let Some(l) = list.as_list_opt::<i64>() {
-        let o = l.value_offsets();
-        return Some((o[i].max(0) as usize, o[i + 1].max(0) as usize));
-    }
-    None
-}
-
-pub(super) fn list_values(list: &dyn Array) -> Result<ArrayRef> {
-    if let Some(l) = list.as_list_opt::<i32>() {
-        return Ok(l.values().clone());
-    }
-    if let Some(l) = list.as_list_opt::<i64>() {
-        return Ok(l.values().clone());
-    }
-    exec_err!("expected an array, got {}", list.data_type())
 }
 
 fn element_at(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
@@ -598,162 +551,4 @@ fn concat(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
         valid.push(true);
     }
     list(kind, lengths, pick(&all_values, picks)?, valid)
-}
-
-/// The key and value types of an array of rows `(key, value)`.
-fn entry_types(kind: &DataType) -> Option<(&DataType, &DataType)> {
-    match item(kind)? {
-        DataType::Struct(fields) if fields.len() == 2 => Some((fields[0].data_type(), fields[1].data_type())),
-        _ => None,
-    }
-}
-
-fn map_from_entries_type(call: &Call) -> Result<DataType> {
-    match call.types {
-        [entries] => match entry_types(entries) {
-            Some((key, value)) if call.name == "multimap_from_entries" => {
-                Ok(map_type(key, &DataType::List(Arc::new(Field::new_list_field(value.clone(), true)))))
-            }
-            Some((key, value)) => Ok(map_type(key, value)),
-            None => call.mismatch(&format!("{}(array(row(K, V)))", call.name)),
-        },
-        _ => call.mismatch(&format!("{}(array(row(K, V)))", call.name)),
-    }
-}
-
-/// An array of `(key, value)` rows, each row's entries grouped by key.
-struct Grouped {
-    keys: ArrayRef,
-    values: ArrayRef,
-    /// Per row (None when NULL): the positions of each key's entries, the keys in the order
-    /// they first appear.
-    rows: Vec<Option<Vec<Vec<usize>>>>,
-}
-
-/// The entries of argument 0 grouped by key, refusing NULL entries and keys, and repeated keys
-/// unless `all`.
-fn entries_by_key(args: &[ArrayRef], all: bool) -> Result<Grouped> {
-    let array = &args[0];
-    let rows = list_values(array.as_ref())?;
-    let Some(rows) = rows.as_struct_opt() else { return exec_err!("expected an array of rows") };
-    let (keys, values) = (rows.column(0).clone(), rows.column(1).clone());
-    let key_nulls = keys.logical_nulls();
-    let mut answer = Vec::with_capacity(array.len());
-    for i in 0..array.len() {
-        let Some((start, end)) = bounds(array.as_ref(), i) else {
-            answer.push(None);
-            continue;
-        };
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut place: HashMap<ScalarValue, usize> = HashMap::new();
-        for j in start..end {
-            if rows.is_null(j) {
-                return exec_err!("INVALID_FUNCTION_ARGUMENT: map entry cannot be null");
-            }
-            if key_nulls.as_ref().is_some_and(|n| n.is_null(j)) {
-                return exec_err!("INVALID_FUNCTION_ARGUMENT: map key cannot be null");
-            }
-            let key = ScalarValue::try_from_array(&keys, j)?;
-            match place.get(&key) {
-                Some(_) if !all => {
-                    return exec_err!("INVALID_FUNCTION_ARGUMENT: Duplicate map keys ({key}) are not allowed")
-                }
-                Some(&at) => groups[at].push(j),
-                None => {
-                    place.insert(key, groups.len());
-                    groups.push(vec![j]);
-                }
-            }
-        }
-        answer.push(Some(groups));
-    }
-    Ok(Grouped { keys, values, rows: answer })
-}
-
-/// `map_from_entries(ARRAY[(k, v), …])`.
-fn map_from_entries(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
-    let Grouped { keys, values, rows } = entries_by_key(args, false)?;
-    let (mut picks, mut lengths, mut valid) = (Vec::new(), Vec::new(), Vec::new());
-    for row in rows {
-        lengths.push(row.as_ref().map_or(0, |groups| groups.len()));
-        valid.push(row.is_some());
-        picks.extend(row.into_iter().flatten().flatten().map(|j| Some(j as u32)));
-    }
-    map(kind, lengths, pick(&keys, picks.clone())?, pick(&values, picks)?, valid)
-}
-
-/// `multimap_from_entries(ARRAY[(k, v), …])`: each key once, with the array of its values.
-fn multimap_from_entries(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
-    let Grouped { keys, values, rows } = entries_by_key(args, true)?;
-    let Some((_, group_kind @ DataType::List(_))) = map_types(kind) else {
-        return exec_err!("expected a map of arrays");
-    };
-    let (mut key_picks, mut value_picks, mut group_lengths, mut lengths, mut valid) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for row in rows {
-        lengths.push(row.as_ref().map_or(0, |groups| groups.len()));
-        valid.push(row.is_some());
-        for group in row.into_iter().flatten() {
-            key_picks.push(Some(group[0] as u32));
-            group_lengths.push(group.len());
-            value_picks.extend(group.into_iter().map(|j| Some(j as u32)));
-        }
-    }
-    let all_valid = vec![true; group_lengths.len()];
-    let groups = list(group_kind, group_lengths, pick(&values, value_picks)?, all_valid)?;
-    map(kind, lengths, pick(&keys, key_picks)?, groups, valid)
-}
-
-/// A map type of Trino's shape: `key` (never NULL) to `value`.
-pub(super) fn map_type(key: &DataType, value: &DataType) -> DataType {
-    let entries = Fields::from(vec![Field::new("key", key.clone(), false), Field::new("value", value.clone(), true)]);
-    DataType::Map(Arc::new(Field::new("entries", DataType::Struct(entries), false)), false)
-}
-
-/// The values at `picks` (NULL where a pick is None).
-pub(super) fn pick(values: &ArrayRef, picks: Vec<Option<u32>>) -> Result<ArrayRef> {
-    if values.is_empty() {
-        return Ok(new_null_array(values.data_type(), picks.len()));
-    }
-    Ok(take(values.as_ref(), &UInt32Array::from(picks), None)?)
-}
-
-/// A list column of `kind` (a List type) from its rows' lengths, values and validity.
-pub(super) fn list(kind: &DataType, lengths: Vec<usize>, values: ArrayRef, valid: Vec<bool>) -> Result<ArrayRef> {
-    let DataType::List(field) = kind else { return exec_err!("expected a list type, got {kind}") };
-    let values = if values.data_type() == field.data_type() { values } else { cast(&values, field.data_type())? };
-    Ok(Arc::new(ListArray::try_new(
-        field.clone(),
-        OffsetBuffer::from_lengths(lengths),
-        values,
-        Some(NullBuffer::from(valid)),
-    )?))
-}
-
-/// A map column of `kind` (a Map type) from its rows' lengths, keys, values and validity.
-pub(super) fn map(
-    kind: &DataType,
-    lengths: Vec<usize>,
-    keys: ArrayRef,
-    values: ArrayRef,
-    valid: Vec<bool>,
-) -> Result<ArrayRef> {
-    let DataType::Map(entries, sorted) = kind else { return exec_err!("expected a map type, got {kind}") };
-    let DataType::Struct(fields) = entries.data_type() else { return exec_err!("a map's entries are a struct") };
-    let fit = |array: ArrayRef, field: &FieldRef| -> Result<ArrayRef> {
-        if array.data_type() == field.data_type() {
-            Ok(array)
-        } else {
-            Ok(cast(&array, field.data_type())?)
-        }
-    };
-    let columns = vec![fit(keys, &fields[0])?, fit(values, &fields[1])?];
-    let entries_array = StructArray::try_new(fields.clone(), columns, None)?;
-    Ok(Arc::new(MapArray::try_new(
-        entries.clone(),
-        OffsetBuffer::from_lengths(lengths),
-        entries_array,
-        Some(NullBuffer::from(valid)),
-        *sorted,
-    )?))
 }

@@ -3,8 +3,8 @@
 //! `approx_distinct`, `regexp_like`, `from_unixtime`, `split_part`, `strpos`, `lower`, … as
 //! Athena does; `TRINO_NAMES` gives Trino's name to the DataFusion functions that only differ by
 //! it. The JSON path and URL functions are in `text`, the other JSON ones in `json`, arrays and
-//! maps in `arrays`, the functions of a lambda in `lambdas`, dates in `datetime`, `format` in
-//! `format`, numbers as people write them (`format_number`, `parse_data_size`, …) in
+//! maps in `arrays` and `maps`, the functions of a lambda in `lambdas`, dates in `datetime`,
+//! `format` in `format`, numbers as people write them (`format_number`, `parse_data_size`, …) in
 //! `readable`, `typeof` in `types`, `TRY` in `try_`.
 
 use std::sync::Arc;
@@ -81,6 +81,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
     .chain(urls)
     .map(|kind| ScalarUDF::new_from_impl(Athena::new(kind)));
     own.chain(super::arrays::functions())
+        .chain(super::maps::functions())
         .chain(super::json::functions())
         .chain(super::datetime::functions())
         .chain(super::format::functions())

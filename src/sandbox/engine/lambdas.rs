@@ -17,7 +17,7 @@ use datafusion::logical_expr::{
     HigherOrderUDFImpl, LambdaArgument, LambdaParametersProgress, ValueOrLambda, Volatility,
 };
 
-use super::arrays::{bounds, item, list, list_values, map, map_type, map_types, pick};
+use super::nested::{bounds, item, list, list_values, map, map_type, map_types, pick};
 
 /// The most elements `array_sort` with a comparator sorts in one array, and the most pairs it
 /// compares in one batch of rows: it compares every pair of an array's elements at once.

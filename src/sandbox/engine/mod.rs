@@ -10,6 +10,8 @@ mod format;
 mod functions;
 mod json;
 mod lambdas;
+mod maps;
+mod nested;
 mod patterns;
 mod print;
 mod readable;
