@@ -30,7 +30,7 @@ pub fn functions() -> Vec<ScalarUDF> {
     ]
 }
 
-const MS_PER_DAY: i64 = 86_400_000;
+pub(super) const MS_PER_DAY: i64 = 86_400_000;
 
 /// The zone a `TIMESTAMP '…'` literal ends with, if it has one: `UTC`, `America/Los_Angeles`,
 /// `+01:00` (after a space or right after the time).

@@ -337,7 +337,7 @@ fn float(value: &ScalarValue) -> Option<f64> {
 
 fn time(value: &ScalarValue) -> Option<NaiveDateTime> {
     let ms = match value {
-        ScalarValue::Date32(Some(days)) => *days as i64 * 86_400_000,
+        ScalarValue::Date32(Some(days)) => *days as i64 * super::datetime::MS_PER_DAY,
         v if matches!(v.data_type(), DataType::Timestamp(_, _)) => {
             match v.cast_to(&DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Millisecond, None)).ok()? {
                 ScalarValue::TimestampMillisecond(Some(ms), _) => ms,

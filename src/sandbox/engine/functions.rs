@@ -226,7 +226,7 @@ impl ScalarUDFImpl for Athena {
                 return Ok(ColumnarValue::Scalar(ScalarValue::TimestampNanosecond(nanos, Some("+00:00".into()))));
             }
             Kind::CurrentDate(ms) => {
-                let days = ms.div_euclid(86_400_000) as i32;
+                let days = ms.div_euclid(super::datetime::MS_PER_DAY) as i32;
                 return Ok(ColumnarValue::Scalar(ScalarValue::Date32(Some(days))));
             }
             _ => {}
@@ -444,8 +444,8 @@ fn unit(name: &str) -> Result<Unit> {
         "second" => Unit::Fixed(1_000),
         "minute" => Unit::Fixed(60_000),
         "hour" => Unit::Fixed(3_600_000),
-        "day" => Unit::Fixed(86_400_000),
-        "week" => Unit::Fixed(7 * 86_400_000),
+        "day" => Unit::Fixed(super::datetime::MS_PER_DAY),
+        "week" => Unit::Fixed(7 * super::datetime::MS_PER_DAY),
         "month" => Unit::Months(1),
         "quarter" => Unit::Months(3),
         "year" => Unit::Months(12),

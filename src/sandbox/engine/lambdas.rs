@@ -17,7 +17,8 @@ use datafusion::logical_expr::{
     HigherOrderUDFImpl, LambdaArgument, LambdaParametersProgress, ValueOrLambda, Volatility,
 };
 
-use super::nested::{bounds, item, list, list_values, map, map_type, map_types, pick};
+use super::nested::{bounds, fit, item, list, list_values, map, map_type, map_types, pick};
+use super::udf::type_mismatch;
 
 /// The most elements `array_sort` with a comparator sorts in one array, and the most pairs it
 /// compares in one batch of rows: it compares every pair of an array's elements at once.
@@ -108,13 +109,8 @@ impl Lambda {
     }
 
     fn mismatch<T>(&self, got: &[DataType]) -> Result<T> {
-        let got: Vec<String> = got.iter().map(super::types::trino_type).collect();
-        plan_err!(
-            "TYPE_MISMATCH: Unexpected parameters ({}) for function {}. Expected: {}",
-            got.join(", "),
-            self.kind.name().strip_prefix("$").map_or(self.kind.name(), |_| "array_sort"),
-            self.kind.usage()
-        )
+        let name = self.kind.name().strip_prefix("$").map_or(self.kind.name(), |_| "array_sort");
+        type_mismatch(name, got, self.kind.usage())
     }
 
     /// The element type of array argument `kind`, or Athena's refusal of the call's `values`.
@@ -342,7 +338,7 @@ fn reduce(
     kind: &DataType,
 ) -> Result<ArrayRef> {
     let values = list_values(array.as_ref())?;
-    let initial = if initial.data_type() == state_kind { initial.clone() } else { cast(initial, state_kind)? };
+    let initial = fit(initial.clone(), state_kind)?;
     let mut answers: Vec<ArrayRef> = Vec::with_capacity(array.len());
     for i in 0..array.len() {
         let Some((start, end)) = bounds(array.as_ref(), i) else {
@@ -352,13 +348,10 @@ fn reduce(
         let row = [i as u32];
         let mut state = initial.slice(i, 1);
         for j in start..end {
-            state = apply(merge, &[state, values.slice(j, 1)], &row)?;
-            if state.data_type() != state_kind {
-                state = cast(&state, state_kind)?;
-            }
+            state = fit(apply(merge, &[state, values.slice(j, 1)], &row)?, state_kind)?;
         }
         let answer = apply(finish, &[state], &row)?;
-        answers.push(if answer.data_type() == kind { answer } else { cast(&answer, kind)? });
+        answers.push(fit(answer, kind)?);
     }
     if answers.is_empty() {
         return Ok(new_null_array(kind, 0));
@@ -430,11 +423,7 @@ fn sort_by(array: &ArrayRef, compare: &LambdaArgument) -> Result<ArrayRef> {
     }
     let kind = DataType::List(Arc::new(Field::new_list_field(values.data_type().clone(), true)));
     let sorted = list(&kind, lengths, pick(&values, picks)?, valid)?;
-    if sorted.data_type() == array.data_type() {
-        Ok(sorted)
-    } else {
-        Ok(cast(&sorted, array.data_type())?)
-    }
+    fit(sorted, array.data_type())
 }
 
 /// A map column's entries, row by row: the positions of each row's entries and its validity.
@@ -525,11 +514,7 @@ fn transform_map(array: &ArrayRef, f: &LambdaArgument, kind: &DataType, side: Si
 fn map_zip_with(left: &ArrayRef, right: &ArrayRef, f: &LambdaArgument, kind: &DataType) -> Result<ArrayRef> {
     let (left, right) = (entries(left)?, entries(right)?);
     // One key column for both maps: the right map's keys after the left's.
-    let right_keys = if right.keys.data_type() == left.keys.data_type() {
-        right.keys.clone()
-    } else {
-        cast(&right.keys, left.keys.data_type())?
-    };
+    let right_keys = fit(right.keys.clone(), left.keys.data_type())?;
     let keys = concat(&[left.keys.as_ref(), right_keys.as_ref()])?;
     let shift = left.keys.len();
     let (mut key_picks, mut left_picks, mut right_picks, mut rows, mut lengths, mut valid) =

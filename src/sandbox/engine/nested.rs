@@ -9,7 +9,7 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::compute::{cast, take};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
+use datafusion::arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::{exec_err, Result};
 
 /// The element type of an array type, or a map's key and value types.
@@ -70,10 +70,19 @@ pub(super) fn pick(values: &ArrayRef, picks: Vec<Option<u32>>) -> Result<ArrayRe
     Ok(take(values.as_ref(), &UInt32Array::from(picks), None)?)
 }
 
+/// `array` as `kind`: itself when it is already, else cast.
+pub(super) fn fit(array: ArrayRef, kind: &DataType) -> Result<ArrayRef> {
+    if array.data_type() == kind {
+        Ok(array)
+    } else {
+        Ok(cast(&array, kind)?)
+    }
+}
+
 /// A list column of `kind` (a List type) from its rows' lengths, values and validity.
 pub(super) fn list(kind: &DataType, lengths: Vec<usize>, values: ArrayRef, valid: Vec<bool>) -> Result<ArrayRef> {
     let DataType::List(field) = kind else { return exec_err!("expected a list type, got {kind}") };
-    let values = if values.data_type() == field.data_type() { values } else { cast(&values, field.data_type())? };
+    let values = fit(values, field.data_type())?;
     Ok(Arc::new(ListArray::try_new(
         field.clone(),
         OffsetBuffer::from_lengths(lengths),
@@ -92,14 +101,7 @@ pub(super) fn map(
 ) -> Result<ArrayRef> {
     let DataType::Map(entries, sorted) = kind else { return exec_err!("expected a map type, got {kind}") };
     let DataType::Struct(fields) = entries.data_type() else { return exec_err!("a map's entries are a struct") };
-    let fit = |array: ArrayRef, field: &FieldRef| -> Result<ArrayRef> {
-        if array.data_type() == field.data_type() {
-            Ok(array)
-        } else {
-            Ok(cast(&array, field.data_type())?)
-        }
-    };
-    let columns = vec![fit(keys, &fields[0])?, fit(values, &fields[1])?];
+    let columns = vec![fit(keys, fields[0].data_type())?, fit(values, fields[1].data_type())?];
     let entries_array = StructArray::try_new(fields.clone(), columns, None)?;
     Ok(Arc::new(MapArray::try_new(
         entries.clone(),

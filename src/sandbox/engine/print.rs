@@ -6,6 +6,8 @@
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, IntervalUnit};
 use datafusion::arrow::error::ArrowError;
+
+use super::datetime::MS_PER_DAY;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
 /// The rows of `batches`, each value as text; `None` for NULL.
@@ -133,13 +135,13 @@ fn interval(array: &dyn Array, row: usize) -> Option<String> {
         }
         DataType::Interval(IntervalUnit::DayTime) => {
             let v = array.as_primitive::<IntervalDayTimeType>().value(row);
-            Form::Millis(v.days as i64 * MILLIS_A_DAY + v.milliseconds as i64)
+            Form::Millis(v.days as i64 * MS_PER_DAY + v.milliseconds as i64)
         }
         DataType::Interval(IntervalUnit::MonthDayNano) => {
             let v = array.as_primitive::<IntervalMonthDayNanoType>().value(row);
             match (v.months, v.days, v.nanoseconds) {
                 (0, days, nanos) if nanos % 1_000_000 == 0 => {
-                    Form::Millis(days as i64 * MILLIS_A_DAY + nanos / 1_000_000)
+                    Form::Millis(days as i64 * MS_PER_DAY + nanos / 1_000_000)
                 }
                 (months, 0, 0) => Form::Months(months as i64),
                 _ => return None,
@@ -162,7 +164,7 @@ fn interval(array: &dyn Array, row: usize) -> Option<String> {
     Some(match form {
         Form::Millis(millis) => {
             let m = millis.unsigned_abs();
-            let (days, rest) = (m / MILLIS_A_DAY as u64, m % MILLIS_A_DAY as u64);
+            let (days, rest) = (m / MS_PER_DAY as u64, m % MS_PER_DAY as u64);
             let (hours, minutes, seconds, ms) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
             format!("{}{days} {hours:02}:{minutes:02}:{seconds:02}.{ms:03}", sign(millis < 0))
         }
@@ -172,8 +174,6 @@ fn interval(array: &dyn Array, row: usize) -> Option<String> {
         }
     })
 }
-
-const MILLIS_A_DAY: i64 = 86_400_000;
 
 /// `value / by`, halves rounded away from zero.
 fn round_div(value: i64, by: i64) -> i64 {

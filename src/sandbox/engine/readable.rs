@@ -14,6 +14,7 @@ use datafusion::arrow::datatypes::{DataType, IntervalDayTime, IntervalUnit};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
+use super::datetime::MS_PER_DAY;
 use super::udf::{is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -162,7 +163,7 @@ fn millis(duration: &str) -> Result<IntervalDayTime> {
         "s" => 1e3,
         "m" => 6e4,
         "h" => 3.6e6,
-        "d" => 8.64e7,
+        "d" => MS_PER_DAY as f64,
         _ => return invalid(),
     };
     if number.is_empty() || number.starts_with('.') || number.ends_with('.') || number.matches('.').count() > 1 {
@@ -170,11 +171,11 @@ fn millis(duration: &str) -> Result<IntervalDayTime> {
     }
     let Ok(value) = number.parse::<f64>() else { return invalid() };
     let total = (value * per_unit + 0.5).floor();
-    if !total.is_finite() || total > (i32::MAX as f64) * 86_400_000.0 {
+    if !total.is_finite() || total > (i32::MAX as f64) * MS_PER_DAY as f64 {
         return exec_err!("INVALID_FUNCTION_ARGUMENT: duration is out of range: {duration}");
     }
     let total = total as i64;
-    Ok(IntervalDayTime::new((total / 86_400_000) as i32, (total % 86_400_000) as i32))
+    Ok(IntervalDayTime::new((total / MS_PER_DAY) as i32, (total % MS_PER_DAY) as i32))
 }
 
 /// `human_readable_seconds(s)`: weeks, days, hours, minutes and seconds, the ones that are not

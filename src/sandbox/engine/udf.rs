@@ -30,12 +30,7 @@ pub struct Call<'a> {
 impl Call<'_> {
     /// Athena's message when the arguments do not fit: `usage` lists the accepted forms.
     pub fn mismatch<T>(&self, usage: &str) -> Result<T> {
-        let got: Vec<String> = self.types.iter().map(trino_type).collect();
-        plan_err!(
-            "TYPE_MISMATCH: Unexpected parameters ({}) for function {}. Expected: {usage}",
-            got.join(", "),
-            self.name
-        )
+        type_mismatch(self.name, self.types, usage)
     }
 
     /// The constant text argument `i`, if it is one.
@@ -45,6 +40,12 @@ impl Call<'_> {
             _ => None,
         }
     }
+}
+
+/// Athena's refusal of a call of `name` with arguments of `types`; `usage` lists the accepted forms.
+pub fn type_mismatch<T>(name: &str, types: &[DataType], usage: &str) -> Result<T> {
+    let got: Vec<String> = types.iter().map(trino_type).collect();
+    plan_err!("TYPE_MISMATCH: Unexpected parameters ({}) for function {name}. Expected: {usage}", got.join(", "))
 }
 
 /// A Trino function answered row by row.
