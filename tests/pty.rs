@@ -140,6 +140,34 @@ fn a_panic_in_a_background_task_ends_the_console_cleanly() {
     assert!(log.contains("panic: ") && log.contains("a background task panics on purpose"), "{log}");
 }
 
+/// A fault in the sandbox's engine (a panic inside DataFusion on input nobody foresaw) fails the
+/// query that met it; the console goes on, its screen never torn down, and the log says why.
+#[test]
+fn a_panic_in_the_sandbox_engine_fails_its_query_and_the_console_goes_on() {
+    let mut console = Console::open(&[("LAKEOPS_DEBUG_PANIC", "engine")]);
+    console.wait_for("CloudTrail");
+    console.send(":athena\r");
+    console.wait_for("Write SQL above and run it with F5");
+    console.send("SELECT 1");
+    console.wait_for("SELECT 1");
+    console.send("\x1b[15~");
+    let screen = console.wait_within("GENERIC_INTERNAL_ERROR", 30);
+    assert!(screen.contains("FAILED"), "{screen}");
+    assert!(!screen.contains("panicked"), "the message stays in the log, off the screen: {screen}");
+    // Still alive: the help opens and closes, then q quits cleanly.
+    console.send("\x1b");
+    std::thread::sleep(Duration::from_millis(150));
+    console.send("?");
+    console.wait_for("Keys — ");
+    console.send("?");
+    console.send("q");
+    let status = console.wait_exit();
+    assert!(status.success(), "exit {status:?}");
+    console.assert_restored();
+    let log = std::fs::read_to_string(console.state_dir.join("lakeops.log")).expect("log file");
+    assert!(log.contains("the sandbox engine panicked") && log.contains("on purpose"), "{log}");
+}
+
 #[test]
 fn a_terminal_too_small_says_so() {
     let mut console = Console::open(&[]);

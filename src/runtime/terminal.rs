@@ -74,6 +74,12 @@ fn install_panic_hook() {
     }
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A fault in the sandbox's engine fails the query it ran (sandbox::engine::threads);
+        // the console goes on, its screen untouched.
+        if crate::sandbox::engine::threads::on_engine_thread() {
+            tracing::error!("the sandbox engine panicked, failing its query: {info}");
+            return;
+        }
         // Restore first so the message prints on a normal screen, then log it, then tell the
         // event loop (a permit is stored if it is not waiting yet).
         restore();

@@ -129,7 +129,13 @@ impl Runs {
         let (sql, database) = (execution.sql.clone(), execution.database.clone());
         let runs = self.clone();
         self.insert(Run { status, started: std::time::Instant::now(), answer: None, task: None, settled: false });
-        let task = tokio::spawn(async move {
+        let threads = match engine::threads::runtime() {
+            Ok(threads) => threads,
+            Err(reason) => return self.finish(&id, Err(format!("GENERIC_INTERNAL_ERROR: {reason}"))),
+        };
+        // On the engine's own threads, the lake's writing included: a panic there fails this
+        // query and leaves the console running.
+        let task = threads.spawn(async move {
             // QUEUED while the lake catches up with the platform, RUNNING once the engine
             // starts. A statement that reads no table (`SELECT 1`) does not wait for the lake.
             let synced =
@@ -141,7 +147,7 @@ impl Runs {
                         run.started = std::time::Instant::now();
                     });
                     // A fault in the engine fails this query, not the sandbox: the run answers
-                    // FAILED instead of staying RUNNING (the console's panic hook still reports it).
+                    // FAILED instead of staying RUNNING (the console's panic hook logs it).
                     let run = std::panic::AssertUnwindSafe(engine::run(&tables, &database, &sql));
                     futures::FutureExt::catch_unwind(run).await.unwrap_or_else(|panic| {
                         let what = panic
@@ -155,28 +161,33 @@ impl Runs {
                 Ok(Err(message)) => Err(format!("HIVE_CANNOT_OPEN_SPLIT: {message}")),
                 Err(e) => Err(format!("GENERIC_INTERNAL_ERROR: {e}")),
             };
-            runs.update(&id, |run| {
-                if run.status.state == QueryState::Cancelled {
-                    return;
-                }
-                run.status.engine_ms = Some(run.started.elapsed().as_millis() as u64);
-                match outcome {
-                    Ok(answer) => {
-                        run.status.state = QueryState::Succeeded;
-                        run.status.engine_ms = Some(answer.engine_ms);
-                        run.status.scanned_bytes = Some(answer.scanned_bytes);
-                        run.answer = Some(Arc::new(answer));
-                    }
-                    Err(reason) => {
-                        run.status.state = QueryState::Failed;
-                        run.status.scanned_bytes = Some(0);
-                        run.status.reason = Some(reason);
-                    }
-                }
-            });
+            runs.finish(&id, outcome);
         });
         let abort = task.abort_handle();
         self.update(&execution.id, |run| run.task = Some(abort));
+    }
+
+    /// Records how a run ended, unless it was cancelled first.
+    fn finish(&self, id: &str, outcome: Result<Answer, String>) {
+        self.update(id, |run| {
+            if run.status.state == QueryState::Cancelled {
+                return;
+            }
+            run.status.engine_ms = Some(run.started.elapsed().as_millis() as u64);
+            match outcome {
+                Ok(answer) => {
+                    run.status.state = QueryState::Succeeded;
+                    run.status.engine_ms = Some(answer.engine_ms);
+                    run.status.scanned_bytes = Some(answer.scanned_bytes);
+                    run.answer = Some(Arc::new(answer));
+                }
+                Err(reason) => {
+                    run.status.state = QueryState::Failed;
+                    run.status.scanned_bytes = Some(0);
+                    run.status.reason = Some(reason);
+                }
+            }
+        });
     }
 
     fn insert(&self, run: Run) {

@@ -17,6 +17,7 @@ mod print;
 mod readable;
 mod sql;
 mod text;
+pub mod threads;
 mod try_;
 mod types;
 mod udf;
@@ -71,6 +72,10 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
             "SCHEMA_NOT_FOUND: Schema '{database}' does not exist (the sandbox's catalog has one database, {})",
             tables.database
         ));
+    }
+    // A test hook (tests/pty.rs): a fault in the engine fails its query; the console goes on.
+    if std::env::var("LAKEOPS_DEBUG_PANIC").as_deref() == Ok("engine") {
+        panic!("LAKEOPS_DEBUG_PANIC=engine: the sandbox engine panics on purpose");
     }
     let started = Instant::now();
     if let Some(answer) = catalog_statement(tables, sql) {

@@ -1,0 +1,45 @@
+//! The threads the sandbox's queries run on: a runtime of their own, made by the first query (an
+//! idle console has none). A fault in the engine — a panic inside DataFusion or Arrow on some
+//! input nobody foresaw, on this query's task or on one the engine spawned for it — is then
+//! known by the thread it happens on: it fails its query, and the console goes on
+//! (`crate::runtime::terminal`'s panic hook asks `on_engine_thread`).
+
+use std::sync::OnceLock;
+
+/// The name of every thread of the engine's runtime, its blocking pool's included.
+const THREAD_NAME: &str = "lakeops-engine";
+
+/// The runtime queries run on, made the first time it is asked for.
+pub fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
+    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    let made = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            // As many as the engine's partitions (engine::session).
+            .worker_threads(2)
+            .thread_name(THREAD_NAME)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("the sandbox engine could not start its threads: {e}"))
+    });
+    made.as_ref().map_err(Clone::clone)
+}
+
+/// True on a thread of the engine's runtime.
+pub fn on_engine_thread() -> bool {
+    std::thread::current().name() == Some(THREAD_NAME)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runtime_names_its_threads_and_no_other_thread_is_the_engine() {
+        assert!(!on_engine_thread());
+        let runtime = runtime().unwrap();
+        assert!(runtime.block_on(async { tokio::spawn(async { on_engine_thread() }).await.unwrap() }));
+        let blocking = runtime.block_on(async { tokio::task::spawn_blocking(on_engine_thread).await.unwrap() });
+        assert!(blocking, "the blocking pool's threads are the engine's too");
+        assert!(std::ptr::eq(runtime, super::runtime().unwrap()), "one runtime, made once");
+    }
+}
