@@ -1,8 +1,9 @@
 //! The build profiles' choices hold for every crate they are about. The release profile (a build
-//! from source) is chosen for build time: Cargo cannot name "every AWS SDK client" in one profile
-//! entry, so this test keeps the per-crate entries in step with the dependencies. The dist
-//! profile (the published binaries) is chosen for size and memory. docs/performance.md has the
-//! measurements behind both.
+//! from source) is chosen for build time: every dependency at opt-level 0 but the crates the SQL
+//! engine spends its time in on every row. Cargo cannot name "every arrow crate" in one profile
+//! entry, so this test keeps those entries in step with Cargo.lock. The dist profile (the
+//! published binaries) is chosen for size and memory. docs/performance.md has the measurements
+//! behind both.
 
 fn cargo_toml() -> toml::Table {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
@@ -13,28 +14,48 @@ fn opt_level(manifest: &toml::Table, package: &str) -> Option<toml::Value> {
     manifest.get("profile")?.get("release")?.get("package")?.get(package)?.get("opt-level").cloned()
 }
 
-#[test]
-fn every_aws_sdk_client_builds_at_opt_level_0() {
-    let manifest = cargo_toml();
-    let dependencies = manifest["dependencies"].as_table().unwrap();
-    let clients: Vec<&String> = dependencies.keys().filter(|name| name.starts_with("aws-sdk-")).collect();
-    assert!(clients.len() >= 10, "the AWS SDK clients are dependencies: {clients:?}");
-    for client in clients {
-        assert_eq!(
-            opt_level(&manifest, client),
-            Some(toml::Value::Integer(0)),
-            "{client} is an AWS SDK client: give it `[profile.release.package.{client}] opt-level = 0` in Cargo.toml"
-        );
-    }
-    assert_eq!(opt_level(&manifest, "*"), Some(toml::Value::Integer(1)), "other dependencies build at level 1");
+/// The name of every package Cargo.lock holds.
+fn locked_packages() -> Vec<String> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
+    let lock: toml::Table = text.parse().unwrap();
+    let packages = lock["package"].as_array().unwrap();
+    packages.iter().map(|package| package["name"].as_str().unwrap().to_string()).collect()
+}
+
+/// Arrow's compute kernels and Parquet's encoders: where a query spends its time on each row.
+fn is_columnar_kernel(package: &str) -> bool {
+    package == "arrow" || package.starts_with("arrow-") || package == "parquet"
 }
 
 #[test]
-fn the_release_binary_is_stripped_and_carries_no_debug_info() {
+fn dependencies_build_at_opt_level_0_but_the_columnar_kernels_at_1() {
+    let manifest = cargo_toml();
+    assert_eq!(opt_level(&manifest, "*"), Some(toml::Value::Integer(0)), "dependencies build at level 0");
+    let packages = locked_packages();
+    let kernels: Vec<&String> = packages.iter().filter(|name| is_columnar_kernel(name)).collect();
+    assert!(kernels.len() >= 10, "Arrow and Parquet are in Cargo.lock: {kernels:?}");
+    for kernel in kernels {
+        assert_eq!(
+            opt_level(&manifest, kernel),
+            Some(toml::Value::Integer(1)),
+            "{kernel} is where the engine spends its time on every row: give it `[profile.release.package.{kernel}] opt-level = 1` in Cargo.toml"
+        );
+    }
+    // The SQL engine's planner and the AWS SDK clients stay at the default: they are most of the
+    // build and little of the time.
+    for package in packages.iter().filter(|name| name.starts_with("datafusion") || name.starts_with("aws-sdk-")) {
+        assert_eq!(opt_level(&manifest, package), None, "{package} builds at the default level 0");
+    }
+}
+
+#[test]
+fn the_release_binary_is_stripped_carries_no_debug_info_and_skips_lto() {
     let manifest = cargo_toml();
     let release = &manifest["profile"]["release"];
     assert_eq!(release.get("strip"), Some(&toml::Value::Boolean(true)));
     assert_eq!(release.get("debug"), Some(&toml::Value::Boolean(false)));
+    // Built for build time: no link-time optimisation, not even within a crate.
+    assert_eq!(release.get("lto"), Some(&toml::Value::String("off".into())));
 }
 
 #[test]
@@ -42,7 +63,7 @@ fn the_published_binary_is_built_whole_for_size_and_keeps_unwinding() {
     let manifest = cargo_toml();
     let dist = manifest["profile"]["dist"].as_table().expect("a [profile.dist] in Cargo.toml");
     let value = |key: &str| dist.get(key).cloned();
-    // From dev, not release: release's per-crate overrides (the SDK clients at level 0, built for
+    // From dev, not release: release's per-crate overrides (most crates at level 0, built for
     // build time) would otherwise apply to it as well, as Cargo lets a profile inherit them.
     assert_eq!(value("inherits"), Some(toml::Value::String("dev".into())));
     assert!(dist.get("package").is_none(), "no per-crate levels: every crate at the profile's own");
