@@ -517,6 +517,13 @@ async fn lambdas_run_row_by_row_and_refuse_what_athena_refuses() {
             format!("SELECT multimap_from_entries(ARRAY[ROW(1, n), ROW(2, n), ROW(1, 0)]) {rows}"),
             "{1=[10, 0], 2=[10]}; {1=[20, 0], 2=[20]}; {1=[30, 0], 2=[30]}",
         ),
+        // `[]` with an index or key from the row, chained, and on NULLs.
+        (format!("SELECT a[cardinality(a)] {rows}"), "2; NULL; 3"),
+        (format!("SELECT ARRAY[a, a][1][cardinality(a)] {rows}"), "2; NULL; 3"),
+        (format!("SELECT MAP(ARRAY[10, 20, 30], ARRAY['x', 'y', 'z'])[n] {rows}"), "x; y; z"),
+        ("SELECT MAP(ARRAY['a'], ARRAY[1])[NULL]".into(), "NULL"),
+        ("SELECT ROW(1, 'b')[2]".into(), "b"),
+        ("SELECT named_struct('x', 1, 'y', 'b')['y']".into(), "b"),
     ];
     let mut wrong = Vec::new();
     for (sql, expected) in &cases {
@@ -566,6 +573,18 @@ async fn lambdas_run_row_by_row_and_refuse_what_athena_refuses() {
             "SELECT zip_with(1, ARRAY[1], (x, y) -> x)",
             "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, array(bigint)) for function zip_with.",
         ),
+        // `[]` refuses what element_at answers NULL for.
+        (
+            "SELECT ARRAY[1, 2][3]",
+            "INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: 3 > 2",
+        ),
+        (
+            "SELECT a[n] FROM (VALUES (ARRAY[1, 2], 1), (ARRAY[1], 2)) AS t(a, n)",
+            "INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: 2 > 1",
+        ),
+        ("SELECT ARRAY[1, 2][0]", "INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1"),
+        ("SELECT ARRAY[1, 2][-1]", "INVALID_FUNCTION_ARGUMENT: Array subscript is negative: -1"),
+        ("SELECT MAP(ARRAY['a'], ARRAY[1])['b']", "INVALID_FUNCTION_ARGUMENT: Key not present in map: b"),
     ];
     for (sql, expected) in refusals {
         let (got, reason) = answer(&s, sql).await;

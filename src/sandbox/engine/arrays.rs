@@ -1,15 +1,13 @@
 //! Trino's array and map functions whose meaning differs from DataFusion's functions of the
-//! same (or no) name: `element_at` (1-based, negative from the end, a key of a map),
-//! `split`, `contains`, `array_join`, `array_position` (0 when absent), `slice` and `trim_array`;
-//! `concat` (of arrays as well as strings, NULL when any argument is); and those it lacks:
+//! same (or no) name (`element_at` is in `subscript`): `split`, `contains`, `array_join`,
+//! `array_position` (0 when absent), `slice` and `trim_array`; `concat` (of arrays as well as strings, NULL when any argument is); and those it lacks:
 //! `ngrams`, `combinations` and `array_histogram`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    new_null_array, Array, ArrayRef, AsArray, BooleanBuilder, Int64Array, Int64Builder, ListBuilder, StringBuilder,
-    UInt64Array,
+    Array, ArrayRef, BooleanBuilder, Int64Array, Int64Builder, ListBuilder, StringBuilder, UInt64Array,
 };
 use datafusion::arrow::compute::{cast, take};
 use datafusion::arrow::datatypes::{DataType, Field};
@@ -18,12 +16,11 @@ use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::type_coercion::binary::type_union_resolution;
 use datafusion::logical_expr::ScalarUDF;
 
-use super::nested::{bounds, item, list, list_values, map, map_type, map_types, pick};
+use super::nested::{bounds, item, list, list_values, map, map_type, pick};
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
-        Trino::udf("element_at", element_at_type, element_at),
         Trino::udf("split", split_type, split),
         Trino::udf("contains", contains_type, contains),
         Trino::udf("array_join", array_join_type, array_join),
@@ -35,67 +32,6 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("array_histogram", array_histogram_type, array_histogram),
         Trino::udf("concat", concat_type, concat),
     ]
-}
-
-fn element_at_type(call: &Call) -> Result<DataType> {
-    let usage = "element_at(array(E), bigint), element_at(map(K, V), K)";
-    match call.types {
-        [container, index] => match (item(container), map_types(container)) {
-            (Some(kind), _) if is_integer(index) => Ok(kind.clone()),
-            (_, Some((_, value))) => Ok(value.clone()),
-            _ => call.mismatch(usage),
-        },
-        _ => call.mismatch(usage),
-    }
-}
-
-fn element_at(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
-    let (container, key) = (&args[0], &args[1]);
-    if let Some(map) = container.as_map_opt() {
-        let keys = map.keys();
-        let key = cast(key, keys.data_type())?;
-        let offsets = map.value_offsets();
-        let mut picks = Vec::with_capacity(map.len());
-        for i in 0..map.len() {
-            if map.is_null(i) || key.is_null(i) {
-                picks.push(None);
-                continue;
-            }
-            let wanted = ScalarValue::try_from_array(&key, i)?;
-            let (start, end) = (offsets[i].max(0) as usize, offsets[i + 1].max(0) as usize);
-            let mut found = None;
-            for j in start..end {
-                if ScalarValue::try_from_array(keys, j)? == wanted {
-                    found = Some(j as u64);
-                    break;
-                }
-            }
-            picks.push(found);
-        }
-        if map.values().is_empty() {
-            return Ok(new_null_array(kind, map.len()));
-        }
-        return Ok(take(map.values().as_ref(), &UInt64Array::from(picks), None)?);
-    }
-    let indexes = integers(args, 1)?;
-    let values = list_values(container.as_ref())?;
-    let mut picks = Vec::with_capacity(container.len());
-    for i in 0..container.len() {
-        let (Some((start, end)), false) = (bounds(container.as_ref(), i), indexes.is_null(i)) else {
-            picks.push(None);
-            continue;
-        };
-        let (index, length) = (indexes.value(i), (end - start) as i64);
-        if index == 0 {
-            return exec_err!("INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1");
-        }
-        let at = if index > 0 { index - 1 } else { length + index };
-        picks.push((0..length).contains(&at).then(|| (start as i64 + at) as u64));
-    }
-    if values.is_empty() {
-        return Ok(new_null_array(kind, container.len()));
-    }
-    Ok(take(values.as_ref(), &UInt64Array::from(picks), None)?)
 }
 
 fn split_type(call: &Call) -> Result<DataType> {

@@ -81,6 +81,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
     .chain(urls)
     .map(|kind| ScalarUDF::new_from_impl(Athena::new(kind)));
     own.chain(super::arrays::functions())
+        .chain(super::subscript::functions())
         .chain(super::maps::functions())
         .chain(super::json::functions())
         .chain(super::datetime::functions())

@@ -16,6 +16,7 @@ mod patterns;
 mod print;
 mod readable;
 mod sql;
+mod subscript;
 mod text;
 pub mod threads;
 mod try_;

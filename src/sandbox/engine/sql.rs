@@ -9,7 +9,8 @@
 //! - `array_sort(x)` → `array_sort(x, 'ASC', 'NULLS LAST')` (Trino puts NULLs last), and with a
 //!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
 //! - `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`;
-//! - `m[k]` with a key that is not a constant → `element_at(m, k)`.
+//! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
+//!   the map lacks (DataFusion answers NULL, and reads only constant keys).
 
 use std::ops::ControlFlow;
 
@@ -173,13 +174,15 @@ fn rewrite(expr: &mut Expr) {
                 else_result: otherwise,
             }
         }
-        // `m[k]` with a key that is not a constant: DataFusion reads only constant keys.
-        Expr::CompoundFieldAccess { root, access_chain } => match access_chain.as_slice() {
-            [AccessExpr::Subscript(Subscript::Index { index })] if !matches!(index, Expr::Value(_)) => {
-                call("element_at", vec![root.as_ref().clone(), index.clone()])
+        // `x[i][j]…`, each `[]` Trino's (a chain with a `.field` or a slice in it stays as it is).
+        Expr::CompoundFieldAccess { root, access_chain } => {
+            let mut replacement = root.as_ref().clone();
+            for access in access_chain {
+                let AccessExpr::Subscript(Subscript::Index { index }) = access else { return };
+                replacement = call(super::subscript::SUBSCRIPT, vec![replacement, index.clone()]);
             }
-            _ => return,
-        },
+            replacement
+        }
         // Trino's empty `map()`.
         Expr::Function(function)
             if function.name.to_string().eq_ignore_ascii_case("map")
@@ -266,7 +269,10 @@ mod tests {
             r#"SELECT "$array_sort_by"(a, (x, y) -> CASE WHEN x < y THEN 1 ELSE -1 END)"#
         );
         assert_eq!(rewritten("SELECT IF(a > 1, 'big')"), "SELECT CASE WHEN a > 1 THEN 'big' END");
-        assert_eq!(rewritten("SELECT m[k], m['k'], a[1]"), "SELECT element_at(m, k), m['k'], a[1]");
+        assert_eq!(
+            rewritten("SELECT m[k], m['k'], a[1][2], s.f[1]"),
+            "SELECT \"$subscript\"(m, k), \"$subscript\"(m, 'k'), \"$subscript\"(\"$subscript\"(a, 1), 2), s.f[1]"
+        );
         assert!(statement("SELECT 1; SELECT 2").is_err());
     }
 }

@@ -1,0 +1,151 @@
+//! One item out of an array, a map or a row, as Trino reads it: `element_at` answers NULL for an
+//! index past the end or a key not there (negative indexes count from the end); the `[]` operator
+//! (`$subscript`, which the SQL front makes of every `x[i]`) refuses both, as Athena does. A row's
+//! `[]` takes a field's name (DataFusion's `row['name']`) or Trino's 1-based position.
+
+use datafusion::arrow::array::{make_array, new_null_array, Array, ArrayRef, AsArray, UInt64Array};
+use datafusion::arrow::buffer::NullBuffer;
+use datafusion::arrow::compute::{cast, take};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{exec_err, Result, ScalarValue};
+use datafusion::logical_expr::ScalarUDF;
+
+use super::nested::{bounds, item, list_values, map_types};
+use super::udf::{integers, is_integer, Call, Trino};
+
+/// The name the SQL front gives the `[]` operator.
+pub const SUBSCRIPT: &str = "$subscript";
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![Trino::udf("element_at", element_at_type, element_at), Trino::udf(SUBSCRIPT, subscript_type, subscript)]
+}
+
+fn element_at_type(call: &Call) -> Result<DataType> {
+    item_type(call).unwrap_or_else(|| call.mismatch("element_at(array(E), bigint), element_at(map(K, V), K)"))
+}
+
+fn subscript_type(call: &Call) -> Result<DataType> {
+    if let Some(kind) = item_type(call) {
+        return kind;
+    }
+    if let ([DataType::Struct(fields), _], Some(field)) = (call.types, call.scalars.get(1).copied().flatten()) {
+        return match row_field(fields, field) {
+            Some(i) => Ok(fields[i].data_type().clone()),
+            None => exec_err!("INVALID_FUNCTION_ARGUMENT: the row has no field {field}"),
+        };
+    }
+    call.mismatch("[] of array(E) and bigint, map(K, V) and K, or row and a constant field")
+}
+
+/// The item type of an array read by an integer, or a map's value type.
+fn item_type(call: &Call) -> Option<Result<DataType>> {
+    match call.types {
+        [container, index] => match (item(container), map_types(container)) {
+            (Some(kind), _) if is_integer(index) => Some(Ok(kind.clone())),
+            (_, Some((_, value))) => Some(Ok(value.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A row's field named (case aside) or numbered from 1 by a constant.
+fn row_field(fields: &datafusion::arrow::datatypes::Fields, field: &ScalarValue) -> Option<usize> {
+    match field {
+        ScalarValue::Utf8(Some(name)) | ScalarValue::LargeUtf8(Some(name)) | ScalarValue::Utf8View(Some(name)) => {
+            fields.iter().position(|f| f.name().eq_ignore_ascii_case(name))
+        }
+        _ => match field.cast_to(&DataType::Int64).ok()? {
+            ScalarValue::Int64(Some(n)) if n >= 1 => usize::try_from(n - 1).ok().filter(|i| *i < fields.len()),
+            _ => None,
+        },
+    }
+}
+
+fn element_at(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    pick(args, kind, Missing::Null)
+}
+
+fn subscript(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    if let Some(row) = args[0].as_struct_opt() {
+        let DataType::Struct(fields) = row.data_type() else { return exec_err!("a row without fields") };
+        let field = (0..args[1].len()).find(|i| args[1].is_valid(*i)).map(|i| ScalarValue::try_from_array(&args[1], i));
+        let Some(i) = field.transpose()?.and_then(|field| row_field(fields, &field)) else {
+            return Ok(new_null_array(kind, row.len()));
+        };
+        // A NULL row's fields are NULL, whatever its child column holds there.
+        let column = row.column(i).to_data();
+        let nulls = NullBuffer::union(row.nulls(), column.nulls());
+        return Ok(make_array(column.into_builder().nulls(nulls).build()?));
+    }
+    pick(args, kind, Missing::Refused)
+}
+
+/// What reading past an array's end, or a key a map lacks, answers.
+#[derive(Clone, Copy, PartialEq)]
+enum Missing {
+    Null,
+    Refused,
+}
+
+fn pick(args: &[ArrayRef], kind: &DataType, missing: Missing) -> Result<ArrayRef> {
+    let (container, key) = (&args[0], &args[1]);
+    if let Some(map) = container.as_map_opt() {
+        let keys = map.keys();
+        let key = cast(key, keys.data_type())?;
+        let offsets = map.value_offsets();
+        let mut picks = Vec::with_capacity(map.len());
+        for i in 0..map.len() {
+            if map.is_null(i) || key.is_null(i) {
+                picks.push(None);
+                continue;
+            }
+            let wanted = ScalarValue::try_from_array(&key, i)?;
+            let (start, end) = (offsets[i].max(0) as usize, offsets[i + 1].max(0) as usize);
+            let mut found = None;
+            for j in start..end {
+                if ScalarValue::try_from_array(keys, j)? == wanted {
+                    found = Some(j as u64);
+                    break;
+                }
+            }
+            if found.is_none() && missing == Missing::Refused {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: Key not present in map: {wanted}");
+            }
+            picks.push(found);
+        }
+        if map.values().is_empty() {
+            return Ok(new_null_array(kind, map.len()));
+        }
+        return Ok(take(map.values().as_ref(), &UInt64Array::from(picks), None)?);
+    }
+    let indexes = integers(args, 1)?;
+    let values = list_values(container.as_ref())?;
+    let mut picks = Vec::with_capacity(container.len());
+    for i in 0..container.len() {
+        let (Some((start, end)), false) = (bounds(container.as_ref(), i), indexes.is_null(i)) else {
+            picks.push(None);
+            continue;
+        };
+        let (index, length) = (indexes.value(i), (end - start) as i64);
+        if index == 0 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1");
+        }
+        if missing == Missing::Refused {
+            if index < 0 {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: Array subscript is negative: {index}");
+            }
+            if index > length {
+                return exec_err!(
+                    "INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: {index} > {length}"
+                );
+            }
+        }
+        let at = if index > 0 { index - 1 } else { length + index };
+        picks.push((0..length).contains(&at).then(|| (start as i64 + at) as u64));
+    }
+    if values.is_empty() {
+        return Ok(new_null_array(kind, container.len()));
+    }
+    Ok(take(values.as_ref(), &UInt64Array::from(picks), None)?)
+}
