@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     };
     let paths = Paths::from_env();
     let log_problem = lakeops::logging::init(&paths.log_file()).err();
+    lakeops::sandbox::engine::threads::install_panic_filter();
     // A completion script is for the shell and the manual page for man, both written as clap makes
     // them; everything else printed here may carry text from AWS (CloudFormation's reasons, names)
     // and is made safe first.

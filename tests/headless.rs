@@ -402,6 +402,20 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     assert!(stderr(&out).contains("PREPARE is not a query"), "{}", stderr(&out));
 }
 
+/// A panic in the sandbox's engine fails the query and says so once, in its FAILED line: Rust's
+/// own panic message stays in the log, off the script's stderr.
+#[test]
+fn a_panic_in_the_sandbox_engine_fails_the_query_quietly() {
+    let home = Home::new();
+    let out = home.command(&["query", "SELECT 1"]).env("LAKEOPS_DEBUG_PANIC", "engine").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("FAILED: GENERIC_INTERNAL_ERROR: the sandbox engine failed"), "{err}");
+    assert!(err.contains("on purpose") && !err.contains("panicked at"), "{err}");
+    let log = std::fs::read_to_string(home.dir.path().join("state/lakeops/lakeops.log")).unwrap();
+    assert!(log.contains("the sandbox engine panicked"), "{log}");
+}
+
 /// `--output` is replaced only by a whole result: a failed or refused query leaves the old file.
 #[test]
 fn output_replaces_the_file_only_when_the_query_succeeds() {

@@ -76,8 +76,7 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(move |info| {
         // A fault in the sandbox's engine fails the query it ran (sandbox::engine::threads);
         // the console goes on, its screen untouched.
-        if crate::sandbox::engine::threads::on_engine_thread() {
-            tracing::error!("the sandbox engine panicked, failing its query: {info}");
+        if crate::sandbox::engine::threads::contained(info) {
             return;
         }
         // Restore first so the message prints on a normal screen, then log it, then tell the

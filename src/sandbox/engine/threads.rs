@@ -29,6 +29,27 @@ pub fn on_engine_thread() -> bool {
     std::thread::current().name() == Some(THREAD_NAME)
 }
 
+/// Whether a panic is the engine's, which fails its query (saying why) and goes no further: it is
+/// logged here, and every panic hook of lakeops answers it with nothing more.
+pub fn contained(info: &std::panic::PanicHookInfo) -> bool {
+    if !on_engine_thread() {
+        return false;
+    }
+    tracing::error!("the sandbox engine panicked, failing its query: {info}");
+    true
+}
+
+/// For the headless commands: the engine's panics are logged, not printed over their output
+/// (the query's FAILED line says what happened); any other panic is printed as Rust does.
+pub fn install_panic_filter() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !contained(info) {
+            default(info);
+        }
+    }));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
