@@ -88,7 +88,7 @@ pub async fn run(
                 Some("task") if app.snapshot.is_some() => {
                     tokio::spawn(async { panic!("LAKEOPS_DEBUG_PANIC=task: a background task panics on purpose") });
                 }
-                Some("engine") => {}
+                Some(crate::sandbox::engine::threads::DEBUG_PANIC) => {}
                 Some(_) if app.snapshot.is_some() => {
                     panic!("LAKEOPS_DEBUG_PANIC is set: panicking on purpose to show the terminal is restored");
                 }

@@ -75,7 +75,7 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
         ));
     }
     // A test hook (tests/pty.rs): a fault in the engine fails its query; the console goes on.
-    if std::env::var("LAKEOPS_DEBUG_PANIC").as_deref() == Ok("engine") {
+    if std::env::var("LAKEOPS_DEBUG_PANIC").as_deref() == Ok(threads::DEBUG_PANIC) {
         panic!("LAKEOPS_DEBUG_PANIC=engine: the sandbox engine panics on purpose");
     }
     let started = Instant::now();
@@ -122,7 +122,7 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
         .with_default_catalog_and_schema(CATALOG, tables.database.to_ascii_lowercase())
         .with_create_default_catalog_and_schema(true)
         .with_information_schema(true)
-        .with_target_partitions(2);
+        .with_target_partitions(threads::PARTITIONS);
     let ctx = SessionContext::new_with_config(config);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
     functions::register(&ctx, tables.now_ms)?;

@@ -9,13 +9,19 @@ use std::sync::OnceLock;
 /// The name of every thread of the engine's runtime, its blocking pool's included.
 const THREAD_NAME: &str = "lakeops-engine";
 
+/// How many partitions a query is split into, and so how many threads run it.
+pub const PARTITIONS: usize = 2;
+
+/// `LAKEOPS_DEBUG_PANIC=engine`, a test hook: the engine panics on purpose in each query
+/// (tests/pty.rs, tests/headless.rs).
+pub const DEBUG_PANIC: &str = "engine";
+
 /// The runtime queries run on, made the first time it is asked for.
 pub fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
     static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
     let made = RUNTIME.get_or_init(|| {
         tokio::runtime::Builder::new_multi_thread()
-            // As many as the engine's partitions (engine::session).
-            .worker_threads(2)
+            .worker_threads(PARTITIONS)
             .thread_name(THREAD_NAME)
             .enable_all()
             .build()
