@@ -18,6 +18,10 @@ if [ -n "$profile_file" ]; then
   profile_env="$profile_env LAKEOPS_PROFILE=$(basename "$profile_file" .toml) AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} \
 AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing} AWS_EC2_METADATA_DISABLED=true"
 fi
+# The binary is read from disk, as after a reboot: its pages leave the page cache first. A file
+# just written (unpacked, copied, linked) sits there in large folios that a newer kernel maps 2 MiB
+# at a time, and would count several megabytes of code more (docs/performance.md, Memory).
+dd if="$bin" iflag=nocache count=0 status=none
 session="lakeops-idle-$$"
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$home"' EXIT
 tmux new-session -d -s "$session" -x 200 -y 50 \

@@ -10,6 +10,9 @@
 # both call this script, so the layout that install.sh and `cargo binstall` (bin-dir in Cargo.toml)
 # unpack is written here and nowhere else. docs/install.md describes it.
 #
+# The binary is published without its symbol table: the dist profile keeps it, for the link order
+# (dist/link_order.py reads it), and this script strips the copy it packs.
+#
 # The completions and the man page come from running the binary. When it cannot run here (built
 # for another platform), LAKEOPS_DOCS_BIN names a lakeops of the same version that can.
 set -euo pipefail
@@ -60,6 +63,8 @@ mkdir -p "$dir/completions" "$dir/man" "$dir/profiles" "$dir/themes"
 
 cp "$binary" "$dir/lakeops"
 chmod 755 "$dir/lakeops"
+command -v strip >/dev/null 2>&1 || fail "strip is not installed (binutils, or Xcode's command line tools)"
+strip "$dir/lakeops" || fail "cannot strip $binary"
 "$docs_bin" completions bash >"$dir/completions/lakeops.bash"
 "$docs_bin" completions zsh >"$dir/completions/_lakeops"
 "$docs_bin" completions fish >"$dir/completions/lakeops.fish"

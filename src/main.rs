@@ -7,6 +7,12 @@ use lakeops::headless::{self, Failure};
 use lakeops::model::text::sanitize_keeping_lines;
 use lakeops::settings::{self, Overrides, Paths};
 
+/// The static Linux (musl) binaries allocate with mimalloc: musl's allocator maps and unmaps
+/// memory for nearly every allocation (Cargo.toml, docs/performance.md).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -338,6 +338,16 @@ fn with_a_local_release_install_sh_installs_the_published_binary_and_builds_noth
         vec![format!("{}/{}", release_path(), tarball_name()), format!("{}/{}.sha256", release_path(), tarball_name())]
     );
     assert_installed(&home);
+    // Published without a symbol table: the dist profile keeps one for the link order and
+    // dist/package.sh strips the copy it packs (this test's own binary has one).
+    assert!(has_symbol_table(Path::new(BIN)), "{BIN} should have a symbol table to strip");
+    assert!(!has_symbol_table(&home.root().join("bin/lakeops")), "the published binary is stripped");
+}
+
+fn has_symbol_table(binary: &Path) -> bool {
+    let sections = Command::new("readelf").args(["-S", "-W"]).arg(binary).output().expect("run readelf");
+    assert!(sections.status.success(), "{}", describe(&sections));
+    text(&sections.stdout).contains(" .symtab ")
 }
 
 #[test]
