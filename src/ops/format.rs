@@ -1,6 +1,73 @@
 //! Numbers as people read them on an operations screen.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
+
+/// `value` with `decimals` places, exactly as `format!("{value:.decimals$}")` writes it: the
+/// value's exact binary expansion rounded half to even. Computed in integers: the standard
+/// library falls back to arbitrary-precision arithmetic (Dragon4) for most durations and rates
+/// an operations screen shows, which was a fifth of the console's refresh (docs/performance.md).
+/// A property test holds it to `format!` for every finite f64.
+pub fn fixed(value: f64, decimals: u8) -> Fixed {
+    Fixed { value, decimals }
+}
+
+/// See [`fixed`].
+#[derive(Debug, Clone, Copy)]
+pub struct Fixed {
+    value: f64,
+    decimals: u8,
+}
+
+/// The most places [`fixed`] computes itself; more go to the standard library.
+const FIXED_MAX_DECIMALS: u8 = 9;
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let places = usize::from(self.decimals);
+        let Some(scaled) = scaled(self.value, self.decimals) else {
+            return write!(f, "{:.places$}", self.value);
+        };
+        if self.value.is_sign_negative() {
+            f.write_str("-")?;
+        }
+        let unit = 10u128.pow(u32::from(self.decimals));
+        write!(f, "{}", scaled / unit)?;
+        if places > 0 {
+            write!(f, ".{:0places$}", scaled % unit)?;
+        }
+        Ok(())
+    }
+}
+
+/// |value| × 10^decimals rounded half to even, exactly; `None` where that is not small enough
+/// for a u128 (or the value is not finite).
+fn scaled(value: f64, decimals: u8) -> Option<u128> {
+    if !value.is_finite() || decimals > FIXED_MAX_DECIMALS {
+        return None;
+    }
+    // |value| = mantissa × 2^exponent, exactly.
+    let bits = value.abs().to_bits();
+    let biased = (bits >> 52) as i32;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (mantissa, exponent) = if biased == 0 { (fraction, -1074) } else { (fraction | (1 << 52), biased - 1075) };
+    // Below 2^53 × 10^9 < 2^83.
+    let digits = u128::from(mantissa) * 10u128.pow(u32::from(decimals));
+    if exponent >= 0 {
+        return (exponent <= 40).then(|| digits << exponent);
+    }
+    let shift = exponent.unsigned_abs();
+    if shift >= 100 {
+        // digits < 2^83 < half of 2^shift: it rounds to zero.
+        return Some(0);
+    }
+    let whole = digits >> shift;
+    let rest = digits & ((1u128 << shift) - 1);
+    let half = 1u128 << (shift - 1);
+    let up = rest > half || (rest == half && whole & 1 == 1);
+    Some(whole + u128::from(up))
+}
 
 /// 2412.4 → "2,412".
 pub fn thousands(v: f64) -> String {
@@ -23,7 +90,7 @@ pub fn thousands(v: f64) -> String {
 /// A per-second rate: "2,412/s", "0.4/s".
 pub fn rate(v: f64) -> String {
     if v != 0.0 && v.abs() < 10.0 {
-        format!("{v:.1}/s")
+        format!("{}/s", fixed(v, 1))
     } else {
         format!("{}/s", thousands(v))
     }
@@ -39,9 +106,9 @@ pub fn bytes(v: f64) -> String {
         unit += 1;
     }
     if unit == 0 {
-        format!("{value:.0} B")
+        format!("{} B", fixed(value, 0))
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        format!("{} {}", fixed(value, 1), UNITS[unit])
     }
 }
 
@@ -49,15 +116,15 @@ pub fn bytes(v: f64) -> String {
 pub fn millis(ms: f64) -> String {
     let ms = ms.max(0.0);
     if ms < 1_000.0 {
-        format!("{ms:.0} ms")
+        format!("{} ms", fixed(ms, 0))
     } else if ms < 60_000.0 {
-        format!("{:.0} s", ms / 1_000.0)
+        format!("{} s", fixed(ms / 1_000.0, 0))
     } else if ms < 3_600_000.0 {
-        format!("{:.0} min", ms / 60_000.0)
+        format!("{} min", fixed(ms / 60_000.0, 0))
     } else if ms < 86_400_000.0 {
-        format!("{:.1} h", ms / 3_600_000.0)
+        format!("{} h", fixed(ms / 3_600_000.0, 1))
     } else {
-        format!("{:.1} d", ms / 86_400_000.0)
+        format!("{} d", fixed(ms / 86_400_000.0, 1))
     }
 }
 
@@ -65,9 +132,9 @@ pub fn millis(ms: f64) -> String {
 pub fn percent(fraction: f64) -> String {
     let p = fraction * 100.0;
     if p != 0.0 && p.abs() < 10.0 {
-        format!("{p:.1} %")
+        format!("{} %", fixed(p, 1))
     } else {
-        format!("{p:.0} %")
+        format!("{} %", fixed(p, 0))
     }
 }
 
@@ -83,7 +150,59 @@ pub fn ago(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    #[test]
+    fn fixed_rounds_the_exact_value_half_to_even() {
+        let cases: [(f64, u8, &str); 12] = [
+            (0.5, 0, "0"),
+            (1.5, 0, "2"),
+            (2.5, 0, "2"),
+            (0.25, 1, "0.2"),
+            (0.35, 1, "0.3"), // 0.34999999999999997779…
+            (2.675, 2, "2.67"),
+            (14.0, 0, "14"),
+            (-0.04, 1, "-0.0"),
+            (-0.0, 0, "-0"),
+            (1e300, 1, &format!("{:.1}", 1e300)),
+            (f64::NAN, 1, "NaN"),
+            (f64::MIN_POSITIVE, 3, "0.000"),
+        ];
+        for (value, places, want) in cases {
+            assert_eq!(fixed(value, places).to_string(), want, "{value:e} to {places} places");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fixed_writes_what_format_writes(bits in any::<u64>(), places in 0u8..=10) {
+            let value = f64::from_bits(bits);
+            let p = usize::from(places);
+            prop_assert_eq!(fixed(value, places).to_string(), format!("{value:.p$}"));
+        }
+
+        #[test]
+        fn fixed_writes_what_format_writes_for_screen_numbers(
+            digits in -1.0f64..1.0,
+            magnitude in -6i32..14,
+            places in 0u8..=3,
+        ) {
+            let value = digits * 10f64.powi(magnitude);
+            let p = usize::from(places);
+            prop_assert_eq!(fixed(value, places).to_string(), format!("{value:.p$}"));
+            let hours = value / 3_600_000.0;
+            prop_assert_eq!(fixed(hours, places).to_string(), format!("{hours:.p$}"));
+        }
+
+        #[test]
+        fn fixed_breaks_exact_ties_as_format_does(n in 0u64..10_000_000, halvings in 1i32..12, places in 0u8..=3) {
+            let value = n as f64 / 2f64.powi(halvings);
+            let p = usize::from(places);
+            prop_assert_eq!(fixed(value, places).to_string(), format!("{value:.p$}"));
+        }
+    }
 
     #[test]
     fn formats() {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::format::{ago, bytes, millis, percent, rate, thousands};
+use super::format::{ago, bytes, fixed, millis, percent, rate, thousands};
 use crate::model::*;
 
 mod ingestion;
@@ -392,23 +392,29 @@ fn redshift(r: &RedshiftStatus, t: Thresholds) -> Verdict {
     }
     let line = t.redshift_cpu_percent;
     let verdict = match r.cpu_percent {
-        Some(cpu) if cpu > line => {
-            (Health::Critical, format!("CPU at {cpu:.0} % is over its {line:.0} % alarm line: queries will queue"))
-        }
-        Some(cpu) if cpu > line - REDSHIFT_CPU_WARN_MARGIN => {
-            (Health::Warn, format!("CPU at {cpu:.0} %, near its {line:.0} % alarm line: a load is running"))
-        }
+        Some(cpu) if cpu > line => (
+            Health::Critical,
+            format!("CPU at {} % is over its {} % alarm line: queries will queue", fixed(cpu, 0), fixed(line, 0)),
+        ),
+        Some(cpu) if cpu > line - REDSHIFT_CPU_WARN_MARGIN => (
+            Health::Warn,
+            format!("CPU at {} %, near its {} % alarm line: a load is running", fixed(cpu, 0), fixed(line, 0)),
+        ),
         Some(cpu) => (
             Health::Ok,
-            format!("CPU {cpu:.0} %, {} connections", r.connections.map(thousands).unwrap_or_else(|| "—".into())),
+            format!(
+                "CPU {} %, {} connections",
+                fixed(cpu, 0),
+                r.connections.map(thousands).unwrap_or_else(|| "—".into())
+            ),
         ),
         None => match r.compute_rpu {
             Some(rpu) if rpu > serverless_alarm_rpu(line) => (
                 Health::Critical,
                 format!(
-                    "compute {} RPU is over its {:.1} RPU alarm line: queries will queue",
+                    "compute {} RPU is over its {} RPU alarm line: queries will queue",
                     thousands(rpu),
-                    serverless_alarm_rpu(line)
+                    fixed(serverless_alarm_rpu(line), 1)
                 ),
             ),
             Some(rpu) => (
@@ -424,7 +430,7 @@ fn redshift(r: &RedshiftStatus, t: Thresholds) -> Verdict {
     };
     match r.disk_used_percent {
         Some(d) if d > REDSHIFT_DISK_WARN_PERCENT && verdict.0 < Health::Warn => {
-            (Health::Warn, format!("disk {d:.0} % used"), numbers)
+            (Health::Warn, format!("disk {} % used", fixed(d, 0)), numbers)
         }
         _ => (verdict.0, verdict.1, numbers),
     }

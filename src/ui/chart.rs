@@ -10,6 +10,7 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
 use ratatui::Frame;
 
 use super::{base, dim, panel};
+use crate::ops::format::fixed;
 use crate::settings::Theme;
 
 /// Points up a change's column: more than a chart has rows, so each row gets its dot.
@@ -114,11 +115,11 @@ pub(crate) fn render_chart(spec: &ChartSpec, theme: &Theme, frame: &mut Frame, a
 /// A number with its unit, short enough for an axis.
 pub(crate) fn short(v: f64, unit: &str) -> String {
     let text = if v >= 10_000.0 {
-        format!("{:.0}k", v / 1000.0)
+        format!("{}k", fixed(v / 1000.0, 0))
     } else if v >= 100.0 || v == 0.0 {
-        format!("{v:.0}")
+        fixed(v, 0).to_string()
     } else {
-        format!("{v:.1}")
+        fixed(v, 1).to_string()
     };
     format!("{text} {unit}")
 }

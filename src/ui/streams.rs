@@ -11,7 +11,7 @@ use crate::app::streams::visible as visible_streams;
 use crate::app::{layout, App};
 use crate::model::text::sanitize;
 use crate::model::{CapacityMode, StreamStatus};
-use crate::ops::format::{millis, percent, rate, thousands};
+use crate::ops::format::{fixed, millis, percent, rate, thousands};
 use crate::ops::health::stream_verdict;
 use crate::settings::Theme;
 
@@ -85,7 +85,7 @@ fn cells(s: &StreamStatus) -> Vec<String> {
         sanitize(&s.status),
         s.open_shards.to_string(),
         or_dash(s.incoming_records_per_second.map(rate)),
-        or_dash(s.incoming_bytes_per_second.map(|b| format!("{:.2}", b / 1_048_576.0))),
+        or_dash(s.incoming_bytes_per_second.map(|b| fixed(b / 1_048_576.0, 2).to_string())),
         or_dash(crate::ops::kinesis::write_capacity_used(s).map(percent)),
         or_dash(s.iterator_age_ms.map(millis)),
         format!("{}/{}", or_dash(s.write_throttled.map(thousands)), or_dash(s.read_throttled.map(thousands))),

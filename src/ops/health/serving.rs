@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{num, Verdict};
 use crate::model::*;
-use crate::ops::format::{ago, millis, percent, thousands};
+use crate::ops::format::{ago, fixed, millis, percent, thousands};
 
 /// AWS's recommended alarms: JVM memory pressure over 80 % (95 % blocks writes), CPU over 80 %,
 /// free storage under a quarter of a node's volume.
@@ -46,7 +46,10 @@ pub fn domain_verdict(d: &SearchDomain) -> (Health, String) {
         );
     }
     if let Some(j) = d.jvm_memory_pressure.filter(|j| *j > JVM_CRITICAL_PERCENT) {
-        return (Health::Critical, format!("{name}: JVM memory pressure {j:.0} %: writes will be blocked at 95 %"));
+        return (
+            Health::Critical,
+            format!("{name}: JVM memory pressure {} %: writes will be blocked at 95 %", fixed(j, 0)),
+        );
     }
     let free_share = match (d.free_storage_mb, d.volume_gb) {
         (Some(free), Some(gb)) if gb > 0 => Some(free / (gb as f64 * 1024.0)),
@@ -59,7 +62,7 @@ pub fn domain_verdict(d: &SearchDomain) -> (Health, String) {
         return (Health::Warn, format!("{name} is yellow: replica shards unassigned"));
     }
     if let Some(j) = d.jvm_memory_pressure.filter(|j| *j > JVM_WARN_PERCENT) {
-        return (Health::Warn, format!("{name}: JVM memory pressure {j:.0} %"));
+        return (Health::Warn, format!("{name}: JVM memory pressure {} %", fixed(j, 0)));
     }
     if let Some(n) = d.snapshot_failures.filter(|n| *n > 0.0) {
         return (Health::Warn, format!("{name}: {} automated snapshot(s) failed", thousands(n)));
@@ -68,7 +71,7 @@ pub fn domain_verdict(d: &SearchDomain) -> (Health, String) {
         return (Health::Warn, format!("{name}: {} 5xx answers in the last minute", thousands(n)));
     }
     if let Some(c) = d.cpu_percent.filter(|c| *c > SEARCH_CPU_WARN_PERCENT) {
-        return (Health::Warn, format!("{name}: CPU {c:.0} %"));
+        return (Health::Warn, format!("{name}: CPU {} %", fixed(c, 0)));
     }
     let change = if d.upgrading {
         "; a version upgrade is under way"
