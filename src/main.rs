@@ -323,11 +323,14 @@ async fn console(
     app.keys = keys;
     app.peek_budget_bytes = lakeops::app::peek::budget_bytes(loaded.settings.console.peek_memory_mib);
     let platform_settings = &loaded.settings.platform;
+    let for_template = loaded.clone();
     app.stack.target = Some(lakeops::app::stack::StackTarget {
         name: loaded.settings.platform.stack_name.clone(),
-        template: lakeops::session::stack::template(loaded)
-            .map(|t| (t.compact(), t.parameters))
-            .map_err(|f| f.message().to_string()),
+        template: lakeops::app::stack::Template::later(move || {
+            lakeops::session::stack::template(&for_template)
+                .map(|t| (t.compact(), t.parameters))
+                .map_err(|f| f.message().to_string())
+        }),
     });
     app.athena_target = Some((platform_settings.athena.workgroup.clone(), platform_settings.glue.database.clone()));
     app.emr.templates = platform_settings.emr.steps.clone();

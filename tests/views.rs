@@ -493,14 +493,15 @@ fn athena_catalog_browser() {
 /// progress bar; `D` asks for the name.
 #[test]
 fn stack_plan_apply_and_delete_prompt() {
-    use lakeops::app::stack::StackTarget;
+    use lakeops::app::stack::{StackTarget, Template};
     let (mut app, sandbox) = console_and_sandbox(120, 36);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let mut settings = support::sandbox_settings().settings;
     settings.platform.stream.shards = 8;
     settings.platform.stream.name = "clickstream-v2".into();
     let template = lakeops::provision::render(&settings).compact();
-    app.stack.target = Some(StackTarget { name: "clickstream".into(), template: Ok((template.clone(), vec![])) });
+    app.stack.target =
+        Some(StackTarget { name: "clickstream".into(), template: Template::ready(Ok((template.clone(), vec![]))) });
     let load = |app: &mut App, at: u64| {
         let summary = rt.block_on(sandbox.stack("clickstream")).unwrap();
         let events = rt.block_on(sandbox.stack_events("clickstream")).unwrap();
@@ -546,10 +547,11 @@ fn stack_plan_apply_and_delete_prompt() {
 /// A failed update: the failing resource's reason in red, and the rollback as it happens.
 #[test]
 fn stack_failure_with_rollback() {
-    use lakeops::app::stack::{Operation, StackTarget};
+    use lakeops::app::stack::{Operation, StackTarget, Template};
     use lakeops::model::{StackEvent, StackSummary};
     let (mut app, _sandbox) = console_and_sandbox(120, 30);
-    app.stack.target = Some(StackTarget { name: "clickstream".into(), template: Err("not used".into()) });
+    app.stack.target =
+        Some(StackTarget { name: "clickstream".into(), template: Template::ready(Err("not used".into())) });
     for c in ":stack".chars() {
         press(&mut app, KeyCode::Char(c));
     }

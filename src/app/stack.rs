@@ -2,6 +2,9 @@
 //! `apply` executes it after a confirmation, `delete` wants the stack's name typed, `drift`
 //! detects drift; while an operation runs its events are polled and shown with a progress bar.
 
+use std::fmt;
+use std::sync::{Arc, LazyLock};
+
 use super::action::Effect;
 use super::command::Command;
 use super::confirm;
@@ -80,8 +83,45 @@ impl View for Stack {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StackTarget {
     pub name: String,
-    /// The template as sent and its parameters, or the profile problem that prevents it.
-    pub template: Result<(String, Vec<(String, String)>), String>,
+    pub template: Template,
+}
+
+/// The template as sent and its parameters, or the profile problem that prevents it.
+pub type Rendered = Result<(String, Vec<(String, String)>), String>;
+
+/// The profile's template, rendered the first time a plan or the delete prompt needs it rather
+/// than at launch: rendering its 50 KB of JSON was half of a build from source's launch to first
+/// frame (docs/performance.md), for actions most sessions never take. Clones share one rendering.
+#[derive(Clone)]
+pub struct Template(Arc<LazyLock<Rendered, Box<dyn FnOnce() -> Rendered + Send>>>);
+
+impl Template {
+    /// Rendered by `render` when first needed.
+    pub fn later(render: impl FnOnce() -> Rendered + Send + 'static) -> Template {
+        Template(Arc::new(LazyLock::new(Box::new(render))))
+    }
+
+    /// Already rendered.
+    pub fn ready(rendered: Rendered) -> Template {
+        Template::later(move || rendered)
+    }
+
+    pub fn get(&self) -> &Rendered {
+        LazyLock::force(&self.0)
+    }
+}
+
+impl PartialEq for Template {
+    fn eq(&self, other: &Template) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.get() == other.get()
+    }
+}
+
+impl fmt::Debug for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Not rendered for a debug print: `LazyLock`'s own says whether it is yet.
+        self.0.fmt(f)
+    }
 }
 
 /// An apply or delete this console started.
@@ -260,9 +300,9 @@ pub fn started(app: &mut App, kind: &'static str, since_ms: i64, effects: &mut V
 
 fn plan(app: &mut App, after: AfterPlan, effects: &mut Vec<Effect>) {
     let Some(target) = app.stack.target.clone() else { return };
-    let (template, parameters) = match target.template {
-        Ok(t) => t,
-        Err(problem) => return confirm::refuse(app, "Plan", problem),
+    let (template, parameters) = match target.template.get() {
+        Ok(t) => t.clone(),
+        Err(problem) => return confirm::refuse(app, "Plan", problem.clone()),
     };
     let change = Change::PlanStack { stack: target.name.clone(), template, parameters };
     if let Some(refusal) = confirm::readonly_refusal(app, &change) {
@@ -319,7 +359,7 @@ fn ask_delete(app: &mut App) {
     if app.stack.found == Found::Missing {
         return toast(app, ToastLevel::Error, format!("there is no stack {name} to delete"));
     }
-    let kept = match app.stack.target.as_ref().map(|t| &t.template) {
+    let kept = match app.stack.target.as_ref().map(|t| t.template.get()) {
         Some(Ok((body, _))) => serde_json::from_str(body).map(|body| crate::provision::kept_text(&body)).ok(),
         _ => None,
     };

@@ -156,7 +156,10 @@ fn a_change_older_than_an_hour_opens_a_window_that_holds_it() {
 #[test]
 fn a_stack_operation_opens_in_stack() {
     let mut app = app();
-    app.stack.target = Some(stack::StackTarget { name: "clickstream".into(), template: Err("not needed".into()) });
+    app.stack.target = Some(stack::StackTarget {
+        name: "clickstream".into(),
+        template: stack::Template::ready(Err("not needed".into())),
+    });
     snapshot_loaded(&mut app, with_writes(vec![]), 10);
     let events = vec![StackEvent {
         id: "e1".into(),
@@ -188,7 +191,10 @@ fn views_without_charts_leave_the_keys_alone() {
 #[test]
 fn the_charts_read_the_stack_at_most_every_five_minutes_while_on_screen() {
     let mut app = app();
-    app.stack.target = Some(stack::StackTarget { name: "clickstream".into(), template: Err("not needed".into()) });
+    app.stack.target = Some(stack::StackTarget {
+        name: "clickstream".into(),
+        template: stack::Template::ready(Err("not needed".into())),
+    });
     let fetches = |effects: &[Effect]| effects.iter().filter(|e| matches!(e, Effect::FetchStack { .. })).count();
     let effects = snapshot_loaded(&mut app, with_writes(vec![]), 10);
     assert_eq!(fetches(&effects), 1, "the overview has a chart: {effects:?}");

@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 
 use super::chord::Chord;
 use super::keymap::Context;
-use super::stack::{Found, StackTarget};
+use super::stack::{Found, StackTarget, Template};
 use super::tests::{app, awaited, changes, key, type_text};
 use super::*;
 
@@ -64,8 +64,10 @@ fn prepared(view: ViewId, command: Command) -> App {
             type_text(&mut app, "SELECT 1");
         }
         ViewId::Stack => {
-            app.stack.target =
-                Some(StackTarget { name: "clickstream".into(), template: Ok(("{\"Resources\":{}}".into(), vec![])) });
+            app.stack.target = Some(StackTarget {
+                name: "clickstream".into(),
+                template: Template::ready(Ok(("{\"Resources\":{}}".into(), vec![]))),
+            });
             type_text(&mut app, ":stack");
             key(&mut app, KeyCode::Enter);
             let id = awaited(&app.stack.request);

@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::stack::StackTarget;
+use super::stack::{StackTarget, Template};
 use super::tests::{answered, app, awaited, changes, key, type_text};
 use super::*;
 use crate::model::*;
@@ -15,12 +15,41 @@ fn fetches_stack(effects: &[Effect]) -> bool {
 
 fn stack_app() -> App {
     let mut app = app();
-    app.stack.target =
-        Some(StackTarget { name: "clickstream".into(), template: Ok(("{\"Resources\":{}}".into(), vec![])) });
+    app.stack.target = Some(StackTarget {
+        name: "clickstream".into(),
+        template: Template::ready(Ok(("{\"Resources\":{}}".into(), vec![]))),
+    });
     type_text(&mut app, ":stack");
     let effects = key(&mut app, KeyCode::Enter);
     assert!(fetches_stack(&effects), "{effects:?}");
     app
+}
+
+#[test]
+fn the_template_is_rendered_when_a_plan_needs_it_not_at_launch() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let rendered = Arc::new(AtomicBool::new(false));
+    let flag = rendered.clone();
+    let mut app = app();
+    app.stack.target = Some(StackTarget {
+        name: "clickstream".into(),
+        template: Template::later(move || {
+            flag.store(true, Ordering::SeqCst);
+            Ok(("{\"Resources\":{}}".into(), vec![]))
+        }),
+    });
+    type_text(&mut app, ":stack");
+    key(&mut app, KeyCode::Enter);
+    loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
+    update(&mut app, Action::Tick, 200);
+    assert!(!rendered.load(Ordering::SeqCst), "opening :stack and reading it rendered the template");
+    let effects = key(&mut app, KeyCode::Char('p'));
+    assert!(rendered.load(Ordering::SeqCst));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Change { change: Change::PlanStack { template, .. }, .. } if template == "{\"Resources\":{}}")),
+        "{effects:?}"
+    );
 }
 
 pub(super) fn summary(status: &str) -> StackSummary {
@@ -142,7 +171,8 @@ fn no_changes_asks_nothing_and_x_discards_a_plan() {
 fn the_delete_prompt_names_what_the_template_keeps() {
     let mut app = stack_app();
     let template = r#"{"Resources":{"RawBucket":{"Type":"AWS::S3::Bucket","DeletionPolicy":"Retain"},"Stream":{"Type":"AWS::Kinesis::Stream"}}}"#;
-    app.stack.target = Some(StackTarget { name: "clickstream".into(), template: Ok((template.into(), vec![])) });
+    app.stack.target =
+        Some(StackTarget { name: "clickstream".into(), template: Template::ready(Ok((template.into(), vec![]))) });
     loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
     key(&mut app, KeyCode::Char('D'));
     assert!(
@@ -194,7 +224,7 @@ fn a_profile_the_template_cannot_be_built_from_is_explained() {
     let mut app = stack_app();
     app.stack.target = Some(StackTarget {
         name: "clickstream".into(),
-        template: Err("profile.toml: key `platform.stack_name`: bucket names default to …".into()),
+        template: Template::ready(Err("profile.toml: key `platform.stack_name`: bucket names default to …".into())),
     });
     assert!(key(&mut app, KeyCode::Char('p')).is_empty());
     let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
