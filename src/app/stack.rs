@@ -3,7 +3,7 @@
 //! detects drift; while an operation runs its events are polled and shown with a progress bar.
 
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::action::Effect;
 use super::command::Command;
@@ -93,34 +93,48 @@ pub type Rendered = Result<(String, Vec<(String, String)>), String>;
 /// than at launch: rendering its 50 KB of JSON was half of a build from source's launch to first
 /// frame (docs/performance.md), for actions most sessions never take. Clones share one rendering.
 #[derive(Clone)]
-pub struct Template(Arc<LazyLock<Rendered, Box<dyn FnOnce() -> Rendered + Send>>>);
+pub struct Template(Arc<Lazy>);
+
+type Render = Box<dyn FnOnce() -> Rendered + Send>;
+
+struct Lazy {
+    rendered: OnceLock<Rendered>,
+    render: Mutex<Option<Render>>,
+}
 
 impl Template {
     /// Rendered by `render` when first needed.
     pub fn later(render: impl FnOnce() -> Rendered + Send + 'static) -> Template {
-        Template(Arc::new(LazyLock::new(Box::new(render))))
+        Template(Arc::new(Lazy { rendered: OnceLock::new(), render: Mutex::new(Some(Box::new(render))) }))
     }
 
     /// Already rendered.
     pub fn ready(rendered: Rendered) -> Template {
-        Template::later(move || rendered)
+        Template(Arc::new(Lazy { rendered: OnceLock::from(rendered), render: Mutex::new(None) }))
     }
 
     pub fn get(&self) -> &Rendered {
-        LazyLock::force(&self.0)
+        self.0.rendered.get_or_init(|| {
+            let render = self.0.render.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+            render.map_or_else(|| Err("the template could not be rendered".into()), |render| render())
+        })
     }
 }
 
+/// The same rendering, or two rendered alike; comparing never renders.
 impl PartialEq for Template {
     fn eq(&self, other: &Template) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.get() == other.get()
+        Arc::ptr_eq(&self.0, &other.0)
+            || matches!((self.0.rendered.get(), other.0.rendered.get()), (Some(a), Some(b)) if a == b)
     }
 }
 
 impl fmt::Debug for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Not rendered for a debug print: `LazyLock`'s own says whether it is yet.
-        self.0.fmt(f)
+        match self.0.rendered.get() {
+            Some(rendered) => f.debug_tuple("Template").field(rendered).finish(),
+            None => f.write_str("Template(not rendered yet)"),
+        }
     }
 }
 

@@ -43,7 +43,9 @@ fn the_template_is_rendered_when_a_plan_needs_it_not_at_launch() {
     key(&mut app, KeyCode::Enter);
     loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
     update(&mut app, Action::Tick, 200);
-    assert!(!rendered.load(Ordering::SeqCst), "opening :stack and reading it rendered the template");
+    let copy = app.stack.target.clone();
+    assert_eq!(copy, app.stack.target);
+    assert!(!rendered.load(Ordering::SeqCst), "opening :stack, reading it or comparing rendered the template");
     let effects = key(&mut app, KeyCode::Char('p'));
     assert!(rendered.load(Ordering::SeqCst));
     assert!(

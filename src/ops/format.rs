@@ -1,6 +1,7 @@
 //! Numbers as people read them on an operations screen.
 
 use std::fmt;
+use std::io::Write as _;
 
 use chrono::{DateTime, Utc};
 
@@ -27,17 +28,22 @@ impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let places = usize::from(self.decimals);
         let Some(scaled) = scaled(self.value, self.decimals) else {
-            return write!(f, "{:.places$}", self.value);
+            return fmt::Display::fmt(&format!("{:.places$}", self.value), f);
         };
-        if self.value.is_sign_negative() {
-            f.write_str("-")?;
-        }
+        // At most a sign, 39 digits, a point and 9 places: written on the stack, then padded as
+        // the caller's width and alignment ask.
+        let mut buffer = [0u8; 64];
+        let mut out = &mut buffer[..];
         let unit = 10u128.pow(u32::from(self.decimals));
-        write!(f, "{}", scaled / unit)?;
-        if places > 0 {
-            write!(f, ".{:0places$}", scaled % unit)?;
-        }
-        Ok(())
+        let sign = if self.value.is_sign_negative() { "-" } else { "" };
+        let written = if places > 0 {
+            write!(out, "{sign}{}.{:0places$}", scaled / unit, scaled % unit)
+        } else {
+            write!(out, "{sign}{scaled}")
+        };
+        written.map_err(|_| fmt::Error)?;
+        let length = 64 - out.len();
+        f.pad(std::str::from_utf8(&buffer[..length]).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -173,6 +179,10 @@ mod tests {
         for (value, places, want) in cases {
             assert_eq!(fixed(value, places).to_string(), want, "{value:e} to {places} places");
         }
+        // Width and alignment as for any Display.
+        assert_eq!(format!("[{:>6}]", fixed(2.25, 1)), "[   2.2]");
+        assert_eq!(format!("[{:<6}]", fixed(-1.0, 0)), "[-1    ]");
+        assert_eq!(format!("[{:>6}]", fixed(f64::INFINITY, 1)), "[   inf]");
     }
 
     proptest! {
