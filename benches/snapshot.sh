@@ -8,9 +8,8 @@
 # Usage: benches/snapshot.sh [path/to/lakeops] [runs] [N ...]
 #   defaults: $CARGO_TARGET_DIR/release/lakeops (or target/release/lakeops), 5 runs, N = 50 500
 #   CLI_RUNS: runs of the AWS CLI script (default: runs); it takes minutes at N = 500.
-# Needs python3 with venv, and PyPI on first use: moto as tests/support/moto.rs pins it (the tests'
-# virtualenv is reused when it holds exactly those pins) and awscli 1.x in a virtualenv of its own
-# (awscli pins its own botocore).
+# Needs python3 with venv, and PyPI on first use: moto and awscli 1.x, each in the virtualenv
+# tests/support/venv.py makes with its pins (the tests' moto virtualenv is the same one).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 target=${CARGO_TARGET_DIR:-$repo/target}
@@ -21,27 +20,8 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(50 500)
 cli_runs=${CLI_RUNS:-$runs}
 [ -x "$bin" ] || { echo "no lakeops binary at $bin: cargo build --release, or pass its path" >&2; exit 2; }
-awscli_pin=awscli==1.46.3
-
-venv() { # dir pins...: a virtualenv holding exactly these pins
-  local dir=$1
-  shift
-  if [ "$(cat "$dir/installed.txt" 2>/dev/null)" != "$(printf '%s\n' "$@")" ]; then
-    rm -rf "$dir"
-    python3 -m venv "$dir"
-    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
-    printf '%s\n' "$@" >"$dir/installed.txt"
-  fi
-}
-# The tests' pins, from the one place they are written.
-read -r -a moto_pins < <(sed -n 's/^const PINS: &\[&str\] = &\[\(.*\)\];$/\1/p' "$repo/tests/support/moto.rs" | tr -d '",')
-moto_venv=$target/tmp/moto-venv
-if [ "$(cat "$moto_venv/installed.txt" 2>/dev/null)" != "$(printf '%s\n' "${moto_pins[@]}")" ]; then
-  moto_venv=$target/tmp/bench-moto-venv
-  venv "$moto_venv" "${moto_pins[@]}"
-fi
-cli_venv=$target/tmp/awscli-venv
-venv "$cli_venv" "$awscli_pin"
+moto_venv=$(python3 "$repo/tests/support/venv.py" moto "$target/tmp")
+cli_venv=$(python3 "$repo/tests/support/venv.py" awscli "$target/tmp")
 export AWS_CLI=$cli_venv/bin/aws
 
 work=$(mktemp -d)

@@ -157,32 +157,16 @@ def functions_run(out_file):
     return list(names)
 
 
-def moto_pins():
-    """The tests' pins, from the one place they are written (tests/support/moto.rs)."""
-    source = open(os.path.join(REPO, "tests/support/moto.rs")).read()
-    match = re.search(r"^const PINS: &\[&str\] = &\[(.*)\];$", source, re.MULTILINE)
-    if not match:
-        fail("cannot read the moto pins in tests/support/moto.rs")
-    return re.findall(r'"([^"]+)"', match.group(1))
-
-
 def moto_python():
-    """A virtualenv holding exactly the tests' pins: the tests' own when it does, else one made."""
-    pins = moto_pins()
-    wanted = "\n".join(pins)
-    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
-    for name in ("moto-venv", "link-order-venv"):
-        venv = os.path.join(target, "tmp", name)
-        stamp = os.path.join(venv, "installed.txt")
-        if os.path.exists(stamp) and open(stamp).read().strip() == wanted:
-            return os.path.join(venv, "bin", "python")
-    shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-    python = os.path.join(venv, "bin", "python")
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *pins], check=True)
-    with open(stamp, "w") as f:
-        f.write(wanted)
-    return python
+    """The python of the moto virtualenv tests/support/venv.py makes (the tests' own)."""
+    made = subprocess.run(
+        [sys.executable, os.path.join(REPO, "tests/support/venv.py"), "moto"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    if made.returncode != 0:
+        fail("cannot make the moto virtualenv (tests/support/venv.py's error is above)")
+    return os.path.join(made.stdout.strip(), "bin", "python")
 
 
 def start_moto(home):

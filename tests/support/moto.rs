@@ -1,20 +1,12 @@
 //! A real moto server for the AWS tests: installed (pinned) into a virtualenv under
-//! `target/` on first use, behind a file lock since test binaries run in parallel; started
-//! on a free loopback port with the CloudWatch CBOR front (`moto_front.py`); stopped when
-//! the test process ends (the server watches its parent).
+//! `target/` on first use by `tests/support/venv.py`, which holds the pins and a file lock since
+//! test binaries run in parallel; started on a free loopback port with the CloudWatch CBOR front
+//! (`moto_front.py`); stopped when the test process ends (the server watches its parent).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
-
-use fs2::FileExt;
-
-/// What the virtualenv holds; changing a pin reinstalls.
-const PINS: &[&str] = &["moto[server]==5.2.5", "cbor2==6.2.1"];
-/// The template checkers (tests/template_lint.rs), in a virtualenv of their own: checkov pins
-/// an old boto3 whose service models break moto's CloudWatch and Kinesis answers.
-const LINT_PINS: &[&str] = &["cfn-lint==1.58.0", "checkov==3.3.30"];
 
 pub struct Moto {
     pub endpoint: String,
@@ -27,49 +19,24 @@ pub fn moto() -> &'static Moto {
     SERVER.get_or_init(start)
 }
 
-fn venv_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
-}
-
-fn python(venv: &Path) -> PathBuf {
-    venv.join("bin/python")
-}
-
-/// Installs the pinned packages into the virtualenv `name` once; other test processes wait on
-/// the lock meanwhile.
-fn ensure_installed(name: &str, pins: &[&str]) -> PathBuf {
-    let venv = venv_dir(name);
-    std::fs::create_dir_all(venv.parent().expect("target tmp dir")).expect("create target tmp dir");
-    let lock = std::fs::File::create(venv.with_extension("lock")).expect("create moto lock file");
-    lock.lock_exclusive().expect("lock moto install");
-    let stamp = venv.join("installed.txt");
-    let wanted = pins.join("\n");
-    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
-        let _ = std::fs::remove_dir_all(&venv);
-        run(
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            "create a test virtualenv (is python3 with venv installed?)",
-        );
-        run(
-            Command::new(python(&venv))
-                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
-                .args(pins),
-            "install the test tools into a virtualenv (needs access to PyPI)",
-        );
-        std::fs::write(&stamp, wanted).expect("write install stamp");
-    }
-    FileExt::unlock(&lock).expect("unlock");
-    venv
+/// The virtualenv of `set` (`moto`, `lint`: tests/support/venv.py, where their pins are
+/// written), made on first use; other test processes wait on its lock meanwhile.
+fn venv(set: &str) -> PathBuf {
+    let script = super::repo_file("tests/support/venv.py");
+    let output = Command::new("python3")
+        .arg(&script)
+        .arg(set)
+        .arg(env!("CARGO_TARGET_TMPDIR"))
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run python3 (the AWS tests need Python 3 with venv): {e}"));
+    assert!(output.status.success(), "cannot make the {set} virtualenv: {} (its error is above)", output.status);
+    PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
 }
 
 /// A command of the template checkers' virtualenv (`cfn-lint`, `checkov`), installed if need be.
 pub fn lint_tool(name: &str) -> PathBuf {
-    ensure_installed("lint-venv", LINT_PINS).join("bin").join(name)
-}
-
-fn run(command: &mut Command, what: &str) {
-    let status = command.status().unwrap_or_else(|e| panic!("cannot {what}: {e}"));
-    assert!(status.success(), "cannot {what}: exit {status}");
+    venv("lint").join("bin").join(name)
 }
 
 fn start() -> Moto {
@@ -79,9 +46,9 @@ fn start() -> Moto {
 
 /// Starts the front and moto on `port` (0: a free one); answers the child and its port.
 fn spawn(port: u16) -> (Child, u16) {
-    let venv = ensure_installed("moto-venv", PINS);
+    let python = venv("moto").join("bin/python");
     let script = super::repo_file("tests/support/moto_front.py");
-    let mut child = Command::new(python(&venv))
+    let mut child = Command::new(python)
         .arg(&script)
         .arg(port.to_string())
         .stdout(Stdio::piped())
