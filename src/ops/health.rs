@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::format::{ago, bytes, fixed, millis, percent, rate, thousands};
+use super::format::{ago, bytes, millis, percent, rate, thousands};
 use crate::model::*;
 
 mod ingestion;
 mod processing;
 mod serving;
+mod warehouse;
 pub use ingestion::kafka as kafka_verdict;
 pub use ingestion::{delivery_verdict, is_failed_run, source_verdict, FIREHOSE_STALE_SECONDS, KAFKA_DISK_WARN_PERCENT};
 pub use processing::{application_verdict, cluster_verdict, HDFS_WARN_PERCENT};
@@ -71,7 +72,7 @@ pub fn assess(s: &PlatformSnapshot, t: Thresholds) -> Vec<LayerHealth> {
         judge(Layer::Glue, &s.glue, |d| glue(d, now)),
         judge(Layer::Orchestration, &s.orchestration, |d| orchestration(d, now)),
         judge(Layer::Processing, &s.processing, |d| processing::processing(d, now)),
-        judge(Layer::Redshift, &s.redshift, |d| redshift(d, t)),
+        judge(Layer::Redshift, &s.redshift, |d| warehouse::redshift(d, t)),
         judge(Layer::Athena, &s.athena, athena),
         judge(Layer::Opensearch, &s.opensearch, serving::opensearch),
         judge(Layer::Quicksight, &s.quicksight, |d| serving::quicksight(d, now)),
@@ -378,64 +379,6 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
     (verdict.0, verdict.1, numbers)
 }
 
-fn redshift(r: &RedshiftStatus, t: Thresholds) -> Verdict {
-    let mut numbers = vec![
-        num("CPU", r.cpu_percent.map(|v| v / 100.0), "fraction", percent),
-        num("connections", r.connections, "connections", thousands),
-        num("disk", r.disk_used_percent.map(|v| v / 100.0), "fraction", percent),
-    ];
-    if r.compute_rpu.is_some() {
-        numbers.push(num("compute", r.compute_rpu, "RPU", |v| format!("{} RPU", thousands(v))));
-    }
-    if r.healthy == Some(false) {
-        return (Health::Critical, "HealthStatus 0: the cluster is not answering queries".into(), numbers);
-    }
-    let line = t.redshift_cpu_percent;
-    let verdict = match r.cpu_percent {
-        Some(cpu) if cpu > line => (
-            Health::Critical,
-            format!("CPU at {} % is over its {} % alarm line: queries will queue", fixed(cpu, 0), fixed(line, 0)),
-        ),
-        Some(cpu) if cpu > line - REDSHIFT_CPU_WARN_MARGIN => (
-            Health::Warn,
-            format!("CPU at {} %, near its {} % alarm line: a load is running", fixed(cpu, 0), fixed(line, 0)),
-        ),
-        Some(cpu) => (
-            Health::Ok,
-            format!(
-                "CPU {} %, {} connections",
-                fixed(cpu, 0),
-                r.connections.map(thousands).unwrap_or_else(|| "—".into())
-            ),
-        ),
-        None => match r.compute_rpu {
-            Some(rpu) if rpu > serverless_alarm_rpu(line) => (
-                Health::Critical,
-                format!(
-                    "compute {} RPU is over its {} RPU alarm line: queries will queue",
-                    thousands(rpu),
-                    fixed(serverless_alarm_rpu(line), 1)
-                ),
-            ),
-            Some(rpu) => (
-                Health::Ok,
-                format!(
-                    "compute {} RPU, {} connections",
-                    thousands(rpu),
-                    r.connections.map(thousands).unwrap_or_else(|| "—".into())
-                ),
-            ),
-            None => (Health::Unknown, "no CPU or compute datapoints in the last minutes".into()),
-        },
-    };
-    match r.disk_used_percent {
-        Some(d) if d > REDSHIFT_DISK_WARN_PERCENT && verdict.0 < Health::Warn => {
-            (Health::Warn, format!("disk {} % used", fixed(d, 0)), numbers)
-        }
-        _ => (verdict.0, verdict.1, numbers),
-    }
-}
-
 fn athena(a: &AthenaStatus) -> Verdict {
     let numbers = vec![
         num("running", Some(a.running as f64), "queries", thousands),
@@ -559,44 +502,5 @@ mod tests {
         let (h, reason, _) = lambda(&f, T);
         assert_eq!(h, Health::Critical);
         assert_eq!(reason, "error rate 5.0 % is over the 1.0 % threshold");
-    }
-
-    fn warehouse(cpu: f64) -> RedshiftStatus {
-        RedshiftStatus {
-            name: "w".into(),
-            mode: RedshiftMode::Cluster,
-            cpu_percent: Some(cpu),
-            compute_rpu: None,
-            connections: Some(3.0),
-            disk_used_percent: Some(40.0),
-            healthy: Some(true),
-            history: Default::default(),
-        }
-    }
-
-    #[test]
-    fn redshift_turns_red_where_its_own_alarm_fires() {
-        assert_eq!(redshift(&warehouse(81.0), T).0, Health::Critical);
-        assert_eq!(redshift(&warehouse(80.0), T).0, Health::Warn, "the alarm is over the line, not on it");
-        assert_eq!(redshift(&warehouse(66.0), T).0, Health::Warn);
-        assert_eq!(redshift(&warehouse(65.0), T).0, Health::Ok);
-        let strict = Thresholds { redshift_cpu_percent: 50.0, ..T };
-        let (health, reason, _) = redshift(&warehouse(66.0), strict);
-        assert_eq!(health, Health::Critical);
-        assert_eq!(reason, "CPU at 66 % is over its 50 % alarm line: queries will queue");
-    }
-
-    #[test]
-    fn serverless_compute_is_judged_against_the_capacity_alarm() {
-        let r = RedshiftStatus {
-            mode: RedshiftMode::Serverless,
-            cpu_percent: None,
-            compute_rpu: Some(26.0),
-            ..warehouse(0.0)
-        };
-        // 80 % of 8 RPU × 4 is 25.6 RPU.
-        assert_eq!(redshift(&r, T).0, Health::Critical);
-        let r = RedshiftStatus { compute_rpu: Some(25.0), ..r };
-        assert_eq!(redshift(&r, T).0, Health::Ok);
     }
 }
