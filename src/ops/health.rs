@@ -13,18 +13,11 @@ pub use ingestion::kafka as kafka_verdict;
 pub use ingestion::{delivery_verdict, is_failed_run, source_verdict, FIREHOSE_STALE_SECONDS, KAFKA_DISK_WARN_PERCENT};
 pub use processing::{application_verdict, cluster_verdict, HDFS_WARN_PERCENT};
 pub use serving::{dataset_verdict, domain_verdict, JVM_CRITICAL_PERCENT, JVM_WARN_PERCENT, SEARCH_CPU_WARN_PERCENT};
+pub use warehouse::{serverless_alarm_rpu, REDSHIFT_DISK_WARN_PERCENT, SERVERLESS_BASE_RPU};
 
 /// The reason of a layer the overview shows that the profile leaves out.
 pub const NOT_IN_PROFILE: &str = "not part of this platform's profile";
 
-/// A Redshift cluster whose disk is fuller than this is a warning.
-pub const REDSHIFT_DISK_WARN_PERCENT: f64 = 85.0;
-/// Redshift's CPU this many points under the alarm line is a warning: the alarm is near.
-pub const REDSHIFT_CPU_WARN_MARGIN: f64 = 15.0;
-/// The RPUs a Serverless workgroup the stack creates starts from (the smallest allowed), and
-/// how far the capacity alarm lets it burst over them.
-pub const SERVERLESS_BASE_RPU: u32 = 8;
-const SERVERLESS_BURST: f64 = 4.0;
 /// A stream past this share of its write capacity should get more shards.
 const STREAM_NEAR_CAPACITY: f64 = 0.85;
 /// Throttled while the stream as a whole uses less than this share: the load is uneven.
@@ -49,12 +42,6 @@ impl Thresholds {
             redshift_cpu_percent: alarms.redshift_cpu_percent,
         }
     }
-}
-
-/// The Serverless capacity alarm's line in RPUs for a CPU line in percent: the same share of
-/// the base capacity's full burst (the alarm the stack creates reads this too).
-pub fn serverless_alarm_rpu(cpu_percent: f64) -> f64 {
-    SERVERLESS_BASE_RPU as f64 * SERVERLESS_BURST * cpu_percent / 100.0
 }
 
 /// Verdicts for every layer shown, in pipeline order (as [`Layer::ALL`]): a layer the profile

@@ -1,9 +1,24 @@
 //! The verdict of the warehouse: a Redshift cluster by its CPU (or a Serverless workgroup by its
 //! compute), judged against the alarm line the stack sets, then its disk.
 
-use super::{num, serverless_alarm_rpu, Thresholds, Verdict, REDSHIFT_CPU_WARN_MARGIN, REDSHIFT_DISK_WARN_PERCENT};
+use super::{num, Thresholds, Verdict};
 use crate::model::*;
 use crate::ops::format::{fixed, percent, thousands};
+
+/// A Redshift cluster whose disk is fuller than this is a warning.
+pub const REDSHIFT_DISK_WARN_PERCENT: f64 = 85.0;
+/// Redshift's CPU this many points under the alarm line is a warning: the alarm is near.
+pub const REDSHIFT_CPU_WARN_MARGIN: f64 = 15.0;
+/// The RPUs a Serverless workgroup the stack creates starts from (the smallest allowed), and
+/// how far the capacity alarm lets it burst over them.
+pub const SERVERLESS_BASE_RPU: u32 = 8;
+const SERVERLESS_BURST: f64 = 4.0;
+
+/// The Serverless capacity alarm's line in RPUs for a CPU line in percent: the same share of
+/// the base capacity's full burst (the alarm the stack creates reads this too).
+pub fn serverless_alarm_rpu(cpu_percent: f64) -> f64 {
+    SERVERLESS_BASE_RPU as f64 * SERVERLESS_BURST * cpu_percent / 100.0
+}
 
 pub(super) fn redshift(r: &RedshiftStatus, t: Thresholds) -> Verdict {
     let mut numbers = vec![
