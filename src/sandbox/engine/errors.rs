@@ -13,7 +13,8 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let message = message.strip_prefix("sql parser error: ").unwrap_or(&message);
         let (message, at) = split_position(message);
         let at = at.unwrap_or((1, 1));
-        return format!("SYNTAX_ERROR: line {}:{}: {}", at.0, at.1, message.trim());
+        let code = if message.starts_with("Unknown type") { "TYPE_NOT_FOUND" } else { "SYNTAX_ERROR" };
+        return format!("{code}: line {}:{}: {}", at.0, at.1, message.trim());
     }
     if let Some(name) = quoted_after(text, "Invalid function '") {
         let hint = text
@@ -46,11 +47,17 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     }
     // The Athena functions' own errors already carry Athena's name (and may say "not supported").
     if let Some(rest) = text.find("TYPE_MISMATCH: ").map(|at| &text[at + "TYPE_MISMATCH: ".len()..]) {
-        let name = rest.split_once("for function ").and_then(|(_, n)| n.split(['.', ' ']).next()).unwrap_or_default();
+        let name = match rest.split_once("for function ") {
+            Some((_, function)) => function.split(['.', ' ']).next().unwrap_or_default(),
+            None if rest.starts_with("Cannot cast") => "cast",
+            None => "",
+        };
         return format!("TYPE_MISMATCH: {}{rest}", position(sql, name));
     }
     let codes = [
         "INVALID_FUNCTION_ARGUMENT",
+        "INVALID_CAST_ARGUMENT",
+        "TYPE_NOT_FOUND",
         "FUNCTION_NOT_FOUND",
         "INVALID_LITERAL",
         "NOT_SUPPORTED",
@@ -112,6 +119,9 @@ fn quoted_after(text: &str, marker: &str) -> Option<String> {
 fn position(sql: &str, name: &str) -> String {
     let lower = sql.to_lowercase();
     let wanted = name.to_lowercase();
+    if wanted.is_empty() {
+        return String::new();
+    }
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     let mut from = 0;
     while let Some(found) = lower[from..].find(&wanted) {
@@ -136,6 +146,7 @@ mod tests {
     fn positions_are_found_as_words() {
         assert_eq!(position("SELECT x\nFROM events_2, events", "events"), "line 2:16: ");
         assert_eq!(position("select nope", "missing"), "");
+        assert_eq!(position("select nope", ""), "");
         assert_eq!(
             split_position("Expected: x, found: y at Line: 3, Column: 14"),
             ("Expected: x, found: y", Some((3, 14)))

@@ -31,7 +31,6 @@ const TRINO_NAMES: &[(&str, &str)] = &[
     // DataFusion's array_remove takes out the first match only; Trino's takes out all.
     ("array_remove", "array_remove_all"),
     ("sequence", "generate_series"),
-    ("zip", "arrays_zip"),
     ("transform", "array_transform"),
     ("filter", "array_filter"),
     ("any_match", "array_any_match"),
@@ -84,6 +83,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::subscript::functions())
         .chain(super::maps::functions())
         .chain(super::json::functions())
+        .chain(super::cast::functions())
         .chain(super::datetime::functions())
         .chain(super::format::functions())
         .chain(super::readable::functions())

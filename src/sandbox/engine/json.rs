@@ -12,6 +12,7 @@ use datafusion::logical_expr::ScalarUDF;
 use serde_json::{Number, Value};
 
 use super::text::{follow, json_path};
+use super::types::is_anonymous;
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -240,6 +241,10 @@ fn to_json(array: &dyn Array, i: usize) -> Result<Value> {
             object.insert(key, to_json(map.values().as_ref(), j)?);
         }
         return Ok(Value::Object(object));
+    }
+    // A row whose fields have no names is a JSON array, as Trino writes it.
+    if let Some(row) = array.as_struct_opt().filter(|row| is_anonymous(row.fields())) {
+        return row.columns().iter().map(|c| to_json(c.as_ref(), i)).collect::<Result<Vec<_>>>().map(Value::Array);
     }
     if let Some(row) = array.as_struct_opt() {
         let mut object = serde_json::Map::new();

@@ -3,6 +3,7 @@
 //! the bytes it really read.
 
 mod arrays;
+mod cast;
 mod counting;
 mod datetime;
 mod errors;

@@ -1,6 +1,7 @@
-//! Every value as Athena's results spell it: timestamps to the millisecond
+//! Every value as Athena's results spell it: timestamps and times to the millisecond
 //! (`2026-03-20 14:15:00.000`, with the zone after one that has it: `… UTC`), arrays
-//! `[1, 2]`, maps `{a=1, b=2}`, rows `{x=1, y=null}`, intervals as Trino's `2 03:00:00.000`
+//! `[1, 2]`, maps `{a=1, b=2}`, rows `{x=1, y=null}` (`{1, a}` when their fields have no
+//! names: `ROW(1, 'a')`, `zip`'s), intervals as Trino's `2 03:00:00.000`
 //! (day to second) and `3-5` (year to month); NULL at the top is `None`, inside a value `null`.
 
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
@@ -8,6 +9,7 @@ use datafusion::arrow::datatypes::{DataType, IntervalUnit};
 use datafusion::arrow::error::ArrowError;
 
 use super::datetime::MS_PER_DAY;
+use super::types::is_anonymous;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
 /// The rows of `batches`, each value as text; `None` for NULL.
@@ -15,7 +17,8 @@ pub fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Option<String>>>, ArrowEr
     let options = FormatOptions::default()
         .with_timestamp_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
         .with_timestamp_tz_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
-        .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f"));
+        .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
+        .with_time_format(Some("%H:%M:%S%.3f"));
     let mut out = Vec::new();
     for batch in batches {
         let cells = batch.columns().iter().map(|c| Cell::new(c.as_ref(), &options)).collect::<Result<Vec<_>, _>>()?;
@@ -36,7 +39,8 @@ enum CellKind<'a> {
     Plain(ArrayFormatter<'a>),
     /// A timestamp with a time zone: the local time, then the zone.
     Zoned(ArrayFormatter<'a>, String),
-    Row(Vec<(&'a str, Cell<'a>)>),
+    /// A row: its fields' names (none when they have none) and cells.
+    Row(Option<Vec<&'a str>>, Vec<Cell<'a>>),
     /// An array: where each row's items start and end among `items`.
     List(Vec<usize>, Box<Cell<'a>>),
     Map(Vec<usize>, Box<Cell<'a>>, Box<Cell<'a>>),
@@ -48,15 +52,10 @@ enum CellKind<'a> {
 impl<'a> Cell<'a> {
     fn new(array: &'a dyn Array, options: &'a FormatOptions<'a>) -> Result<Cell<'a>, ArrowError> {
         let offsets = |o: &[i32]| o.iter().map(|&v| v.max(0) as usize).collect::<Vec<usize>>();
-        let kind = if let Some(fields) = array.as_struct_opt() {
-            CellKind::Row(
-                fields
-                    .fields()
-                    .iter()
-                    .zip(fields.columns())
-                    .map(|(field, child)| Ok((field.name().as_str(), Cell::new(child.as_ref(), options)?)))
-                    .collect::<Result<_, ArrowError>>()?,
-            )
+        let kind = if let Some(row) = array.as_struct_opt() {
+            let names = (!is_anonymous(row.fields())).then(|| row.fields().iter().map(|f| f.name().as_str()).collect());
+            let cells = row.columns().iter().map(|child| Cell::new(child.as_ref(), options));
+            CellKind::Row(names, cells.collect::<Result<_, ArrowError>>()?)
         } else if let Some(list) = array.as_list_opt::<i32>() {
             CellKind::List(offsets(list.value_offsets()), Box::new(Cell::new(list.values().as_ref(), options)?))
         } else if let Some(list) = array.as_list_opt::<i64>() {
@@ -85,9 +84,13 @@ impl<'a> Cell<'a> {
             CellKind::Plain(format) => format.value(row).to_string(),
             CellKind::Zoned(format, zone) => format!("{} {zone}", format.value(row)),
             CellKind::Interval(format) => interval(self.array, row).unwrap_or_else(|| format.value(row).to_string()),
-            CellKind::Row(fields) => {
-                let parts: Vec<String> =
-                    fields.iter().map(|(name, cell)| format!("{name}={}", cell.inner(row))).collect();
+            CellKind::Row(names, cells) => {
+                let parts: Vec<String> = match names {
+                    Some(names) => {
+                        names.iter().zip(cells).map(|(name, cell)| format!("{name}={}", cell.inner(row))).collect()
+                    }
+                    None => cells.iter().map(|cell| cell.inner(row)).collect(),
+                };
                 format!("{{{}}}", parts.join(", "))
             }
             CellKind::List(offsets, items) => {

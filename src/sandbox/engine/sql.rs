@@ -10,7 +10,14 @@
 //!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
 //! - `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`;
 //! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
-//!   the map lacks (DataFusion answers NULL, and reads only constant keys).
+//!   the map lacks (DataFusion answers NULL, and reads only constant keys);
+//! - `U&'…'` (its escapes read by the parser) → `'…'`;
+//! - `zip(…)` and `map_entries(m)` → `"$anonymous_rows"(…)` around DataFusion's own, whose rows'
+//!   fields have names where Trino's have none.
+//!
+//! Two forms are read by the dialect itself, since DataFusion's parser has no words for them:
+//! `CAST(x AS array(T) | map(K, V) | row(…))` (and `TRY_CAST`) → `"$cast_to"(x, 'array(t)')`,
+//! the type in Trino's words (`cast`), and `trim(LEADING FROM s)` (spaces; `BOTH`, `TRAILING`).
 
 use std::ops::ControlFlow;
 
@@ -18,12 +25,16 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::sqlparser::ast::{
     self, helpers::attached_token::AttachedToken, AccessExpr, CaseWhen, CastKind, DataType, Expr, FunctionArg,
     FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, LambdaFunction, LambdaFunctionParameter,
-    LambdaSyntax, ObjectName, OneOrManyWithParens, Subscript, TimezoneInfo, Value,
+    LambdaSyntax, ObjectName, OneOrManyWithParens, Subscript, TimezoneInfo, TrimWhereField, Value,
 };
 use datafusion::logical_expr::sqlparser::dialect::{Dialect, GenericDialect};
+use datafusion::logical_expr::sqlparser::keywords::Keyword;
+use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
+use datafusion::logical_expr::sqlparser::tokenizer::Token;
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
-use super::datetime;
+use super::cast::{ANONYMOUS_ROWS, CAST_TO};
+use super::{datetime, types};
 
 /// DataFusion's generic dialect, with Trino's lambdas.
 #[derive(Debug, Default)]
@@ -55,6 +66,20 @@ impl Dialect for Athena {
 
     fn supports_lambda_functions(&self) -> bool {
         true
+    }
+
+    /// Trino's forms DataFusion's parser lacks: `CAST(x AS array(T))` (`map(K, V)`, `row(…)`)
+    /// and `trim(LEADING FROM s)`.
+    fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+        let Token::Word(word) = parser.peek_token().token else { return None };
+        match word.keyword {
+            Keyword::CAST | Keyword::TRY_CAST if casts_to_nested(parser) => {
+                let kind = if word.keyword == Keyword::CAST { CastKind::Cast } else { CastKind::TryCast };
+                Some(nested_cast(parser, kind))
+            }
+            Keyword::TRIM if trims_spaces(parser) => Some(trim_spaces(parser)),
+            _ => None,
+        }
     }
 
     same_as_generic!(
@@ -103,22 +128,85 @@ pub fn statement(sql: &str) -> Result<Statement> {
     Ok(statement)
 }
 
+/// Whether the `CAST(` ahead names a nested type after its `AS` (looked at, not read).
+fn casts_to_nested(parser: &Parser) -> bool {
+    let token = |n: usize| parser.peek_nth_token(n).token;
+    if token(1) != Token::LParen {
+        return false;
+    }
+    let mut depth = 0usize;
+    for n in 2.. {
+        match token(n) {
+            Token::LParen => depth += 1,
+            Token::RParen if depth == 0 => return false,
+            Token::RParen => depth -= 1,
+            Token::EOF => return false,
+            Token::Word(w) if depth == 0 && w.keyword == Keyword::AS => {
+                let nested = matches!(token(n + 1), Token::Word(t) if matches!(t.keyword, Keyword::ARRAY | Keyword::MAP | Keyword::ROW));
+                return nested && token(n + 2) == Token::LParen;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `CAST(x AS type)` → `"$cast_to"(x, 'type')`; `TRY_CAST` answers NULL where it fails.
+fn nested_cast(parser: &mut Parser, kind: CastKind) -> Result<Expr, ParserError> {
+    parser.next_token();
+    parser.expect_token(&Token::LParen)?;
+    let value = parser.parse_expr()?;
+    parser.expect_keyword_is(Keyword::AS)?;
+    let to = types::read_type(parser)?;
+    parser.expect_token(&Token::RParen)?;
+    let cast = call(CAST_TO, vec![value, Expr::value(Value::SingleQuotedString(types::trino_type(&to)))]);
+    Ok(match kind {
+        CastKind::TryCast => try_call(cast),
+        _ => cast,
+    })
+}
+
+/// Whether the `trim(` ahead is `trim(LEADING FROM s)` (or `BOTH`, `TRAILING`): spaces.
+fn trims_spaces(parser: &Parser) -> bool {
+    let token = |n: usize| parser.peek_nth_token(n).token;
+    let side =
+        matches!(token(2), Token::Word(w) if matches!(w.keyword, Keyword::BOTH | Keyword::LEADING | Keyword::TRAILING));
+    token(1) == Token::LParen && side && matches!(token(3), Token::Word(w) if w.keyword == Keyword::FROM)
+}
+
+fn trim_spaces(parser: &mut Parser) -> Result<Expr, ParserError> {
+    parser.next_token();
+    parser.expect_token(&Token::LParen)?;
+    let side = match parser.next_token().token {
+        Token::Word(w) if w.keyword == Keyword::LEADING => TrimWhereField::Leading,
+        Token::Word(w) if w.keyword == Keyword::TRAILING => TrimWhereField::Trailing,
+        _ => TrimWhereField::Both,
+    };
+    parser.expect_keyword_is(Keyword::FROM)?;
+    let value = parser.parse_expr()?;
+    parser.expect_token(&Token::RParen)?;
+    Ok(Expr::Trim { expr: Box::new(value), trim_where: Some(side), trim_what: None, trim_characters: None })
+}
+
+/// `TRY(body)` as the engine runs it: `"$try"(0, "$row" -> body)`.
+fn try_call(body: Expr) -> Expr {
+    let lambda = Expr::Lambda(LambdaFunction {
+        params: OneOrManyWithParens::One(LambdaFunctionParameter {
+            name: Ident::with_quote('"', "$row"),
+            data_type: None,
+        }),
+        body: Box::new(body),
+        syntax: LambdaSyntax::Arrow,
+    });
+    call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda])
+}
+
 /// One expression in Athena's spelling → DataFusion's (its parts are rewritten already).
 fn rewrite(expr: &mut Expr) {
     let replacement = match expr {
         Expr::Function(function) if function.name.to_string().eq_ignore_ascii_case("try") => {
             match single_argument(&function.args) {
-                Some(body) => {
-                    let lambda = Expr::Lambda(LambdaFunction {
-                        params: OneOrManyWithParens::One(LambdaFunctionParameter {
-                            name: Ident::with_quote('"', "$row"),
-                            data_type: None,
-                        }),
-                        body: Box::new(body.clone()),
-                        syntax: LambdaSyntax::Arrow,
-                    });
-                    call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda])
-                }
+                Some(body) => try_call(body.clone()),
                 None => return,
             }
         }
@@ -190,12 +278,49 @@ fn rewrite(expr: &mut Expr) {
         {
             call("map", vec![call("make_array", vec![]), call("make_array", vec![])])
         }
+        // Trino's rows of `zip` and `map_entries` have no field names.
+        Expr::Function(function) if is_call(function, "zip") || is_call(function, "map_entries") => {
+            let Some(args) = plain_arguments(&function.args) else { return };
+            let own = if is_call(function, "zip") { "arrays_zip" } else { "map_entries" };
+            call(ANONYMOUS_ROWS, vec![call(own, args)])
+        }
+        // `s.sum` in a lambda whose parameter is `s`: the field of the row `s` (DataFusion would
+        // look for a table `s`).
+        Expr::Lambda(lambda) => {
+            let params: Vec<String> = match &lambda.params {
+                OneOrManyWithParens::One(p) => vec![p.name.value.clone()],
+                OneOrManyWithParens::Many(ps) => ps.iter().map(|p| p.name.value.clone()).collect(),
+            };
+            let _ = ast::visit_expressions_mut(lambda.body.as_mut(), |expr| {
+                if let Expr::CompoundIdentifier(parts) = expr {
+                    if let [row, fields @ ..] = parts.as_slice() {
+                        if !fields.is_empty() && params.iter().any(|p| p.eq_ignore_ascii_case(&row.value)) {
+                            *expr = fields.iter().fold(Expr::Identifier(row.clone()), |value, field| {
+                                let name = Expr::value(Value::SingleQuotedString(field.value.to_ascii_lowercase()));
+                                call("get_field", vec![value, name])
+                            });
+                        }
+                    }
+                }
+                ControlFlow::<()>::Continue(())
+            });
+            return;
+        }
+        // `U&'\+01F600'`, read already: a string like any other.
+        Expr::Value(value) => match &value.value {
+            Value::UnicodeStringLiteral(text) => Expr::value(Value::SingleQuotedString(text.clone())),
+            _ => return,
+        },
         Expr::AtTimeZone { timestamp, time_zone } => {
             call("at_timezone", vec![timestamp.as_ref().clone(), time_zone.as_ref().clone()])
         }
         _ => return,
     };
     *expr = replacement;
+}
+
+fn is_call(function: &ast::Function, name: &str) -> bool {
+    function.name.to_string().eq_ignore_ascii_case(name)
 }
 
 /// The arguments of a call, when all are plain expressions.
@@ -274,5 +399,49 @@ mod tests {
             "SELECT \"$subscript\"(m, k), \"$subscript\"(m, 'k'), \"$subscript\"(\"$subscript\"(a, 1), 2), s.f[1]"
         );
         assert!(statement("SELECT 1; SELECT 2").is_err());
+    }
+
+    #[test]
+    fn trino_forms_datafusion_cannot_parse_are_read_by_the_dialect() {
+        assert_eq!(
+            rewritten("SELECT CAST(json_extract(p, '$.a') AS ARRAY(VARCHAR)) FROM t"),
+            r#"SELECT "$cast_to"(json_extract(p, '$.a'), 'array(varchar)') FROM t"#
+        );
+        assert_eq!(
+            rewritten("SELECT CAST((a + 1) * 2 AS MAP(VARCHAR, ROW(X INT, y ARRAY(DOUBLE)))) + 1"),
+            r#"SELECT "$cast_to"((a + 1) * 2, 'map(varchar, row(x integer, y array(double)))') + 1"#
+        );
+        assert_eq!(
+            rewritten("SELECT TRY_CAST(a AS ROW(BIGINT, VARCHAR))"),
+            r#"SELECT "$try"(0, "$row" -> "$cast_to"(a, 'row(bigint, varchar)'))"#
+        );
+        // A cast to a type DataFusion reads is left to it, whatever is inside.
+        assert_eq!(rewritten("SELECT CAST(f(a, b) AS INTEGER)"), "SELECT CAST(f(a, b) AS INTEGER)");
+        assert_eq!(
+            rewritten("SELECT CAST(CAST(a AS ARRAY(INT)) AS VARCHAR)"),
+            r#"SELECT CAST("$cast_to"(a, 'array(integer)') AS VARCHAR)"#
+        );
+        assert_eq!(rewritten("SELECT 'CAST(a AS ARRAY(INT))'"), "SELECT 'CAST(a AS ARRAY(INT))'");
+        assert_eq!(
+            rewritten("SELECT trim(LEADING FROM s), trim(BOTH 'x' FROM s)"),
+            "SELECT TRIM(LEADING s), TRIM(BOTH 'x' FROM s)"
+        );
+        assert_eq!(rewritten("SELECT U&'\\+01F600'"), "SELECT '\u{1F600}'");
+        assert_eq!(
+            rewritten("SELECT zip(a, b), map_entries(m)"),
+            r#"SELECT "$anonymous_rows"(arrays_zip(a, b)), "$anonymous_rows"(map_entries(m))"#
+        );
+        assert_eq!(
+            rewritten("SELECT transform(a, r -> r.x + s.y + r.b.c)"),
+            "SELECT transform(a, r -> get_field(r, 'x') + s.y + get_field(get_field(r, 'b'), 'c'))"
+        );
+        let refused = |sql: &str| statement(sql).unwrap_err().to_string();
+        assert!(
+            refused("SELECT CAST(a AS ARRAY(nope))").contains("Unknown type: nope"),
+            "{}",
+            refused("SELECT CAST(a AS ARRAY(nope))")
+        );
+        assert!(statement("SELECT CAST(a AS ARRAY(INT)").is_err());
+        assert!(statement("SELECT CAST(a AS ARRAY(INT) x)").is_err());
     }
 }

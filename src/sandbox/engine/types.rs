@@ -1,8 +1,15 @@
-//! Trino's names for types, as `typeof` and Athena's messages say them, and `typeof` itself.
+//! Trino's names for types, as `typeof` and Athena's messages say them, read back as
+//! `CAST(… AS array(integer))` names them, and `typeof` itself.
 
-use datafusion::arrow::datatypes::{DataType, IntervalUnit, TimeUnit};
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field, Fields, IntervalUnit, TimeUnit};
 use datafusion::common::{plan_err, Result, ScalarValue};
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
+use datafusion::logical_expr::sqlparser::dialect::GenericDialect;
+use datafusion::logical_expr::sqlparser::keywords::Keyword;
+use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
+use datafusion::logical_expr::sqlparser::tokenizer::Token;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
@@ -47,6 +54,10 @@ pub fn trino_type(kind: &DataType) -> String {
             }
             _ => "map".into(),
         },
+        DataType::Struct(fields) if is_anonymous(fields) => {
+            let inner: Vec<String> = fields.iter().map(|f| trino_type(f.data_type())).collect();
+            format!("row({})", inner.join(", "))
+        }
         DataType::Struct(fields) => {
             let inner: Vec<String> =
                 fields.iter().map(|f| format!("{} {}", f.name(), trino_type(f.data_type()))).collect();
@@ -57,6 +68,147 @@ pub fn trino_type(kind: &DataType) -> String {
         }
         DataType::Null => "unknown".into(),
         other => other.to_string().to_lowercase(),
+    }
+}
+
+/// The name of field `i` of a row whose fields have none (`ROW(1, 'a')`, `zip`'s rows): the
+/// engine's own (`struct(…)` names them so), never shown: such a row prints as `{1, a}`.
+pub fn anonymous_field(i: usize) -> String {
+    format!("c{i}")
+}
+
+/// Whether a row's fields are nameless (named as `anonymous_field` names them).
+pub fn is_anonymous(fields: &Fields) -> bool {
+    !fields.is_empty() && fields.iter().enumerate().all(|(i, f)| *f.name() == anonymous_field(i))
+}
+
+/// A type named as Trino names it (`trino_type`'s words, or a query's): the inverse of
+/// `trino_type` where the engine has the type. A JSON value is its text here, so `json` is
+/// `varchar`.
+pub fn parse_trino_type(text: &str) -> Result<DataType, ParserError> {
+    let mut parser = Parser::new(&GenericDialect {}).try_with_sql(text)?;
+    let kind = read_type(&mut parser)?;
+    match parser.next_token().token {
+        Token::EOF => Ok(kind),
+        other => Err(ParserError::ParserError(format!("Unknown type: {text} (unexpected {other})"))),
+    }
+}
+
+/// One type from `parser`: `array(T)`, `map(K, V)`, `row(name T, …)` or `row(T, …)`, or a
+/// scalar type (`varchar(3)`, `decimal(10,2)`, `timestamp(3) with time zone`, …).
+pub fn read_type(parser: &mut Parser) -> Result<DataType, ParserError> {
+    let token = parser.next_token();
+    let Token::Word(word) = &token.token else { return parser.expected("a type", token) };
+    let name = word.value.to_ascii_lowercase();
+    let kind = match name.as_str() {
+        "array" => {
+            parser.expect_token(&Token::LParen)?;
+            let item = read_type(parser)?;
+            parser.expect_token(&Token::RParen)?;
+            DataType::List(Arc::new(Field::new_list_field(item, true)))
+        }
+        "map" => {
+            parser.expect_token(&Token::LParen)?;
+            let key = read_type(parser)?;
+            parser.expect_token(&Token::Comma)?;
+            let value = read_type(parser)?;
+            parser.expect_token(&Token::RParen)?;
+            super::nested::map_type(&key, &value)
+        }
+        "row" => {
+            parser.expect_token(&Token::LParen)?;
+            let mut fields = Vec::new();
+            loop {
+                let i = fields.len();
+                let field = match parser.maybe_parse(named_field)? {
+                    Some((name, kind)) => Field::new(name, kind, true),
+                    None => Field::new(anonymous_field(i), read_type(parser)?, true),
+                };
+                fields.push(field);
+                if !parser.consume_token(&Token::Comma) {
+                    break;
+                }
+            }
+            parser.expect_token(&Token::RParen)?;
+            DataType::Struct(Fields::from(fields))
+        }
+        "boolean" => DataType::Boolean,
+        "tinyint" => DataType::Int8,
+        "smallint" => DataType::Int16,
+        "integer" | "int" => DataType::Int32,
+        "bigint" => DataType::Int64,
+        "real" => DataType::Float32,
+        "double" => {
+            let _ = parser.parse_keyword(Keyword::PRECISION);
+            DataType::Float64
+        }
+        "decimal" => match numbers(parser)?.as_slice() {
+            [] => DataType::Decimal128(38, 0),
+            [p] => DataType::Decimal128(precision(*p)?, 0),
+            [p, s] => DataType::Decimal128(precision(*p)?, scale(*p, *s)?),
+            _ => return Err(ParserError::ParserError("decimal takes a precision and a scale".into())),
+        },
+        "varchar" | "char" | "json" => {
+            numbers(parser)?;
+            DataType::Utf8
+        }
+        "varbinary" => DataType::Binary,
+        "date" => DataType::Date32,
+        "timestamp" => {
+            numbers(parser)?;
+            let zone = parser.parse_keywords(&[Keyword::WITH, Keyword::TIME, Keyword::ZONE]);
+            DataType::Timestamp(TimeUnit::Millisecond, zone.then(|| "UTC".into()))
+        }
+        _ => {
+            let at = token.span.start;
+            return Err(ParserError::ParserError(format!(
+                "Unknown type: {} at Line: {}, Column: {}",
+                word.value, at.line, at.column
+            )));
+        }
+    };
+    Ok(kind)
+}
+
+/// `name type` in a row, followed by `,` or `)`.
+fn named_field(parser: &mut Parser) -> Result<(String, DataType), ParserError> {
+    let name = parser.parse_identifier()?;
+    let kind = read_type(parser)?;
+    match parser.peek_token().token {
+        Token::Comma | Token::RParen => {}
+        _ => return parser.expected("`,` or `)`", parser.peek_token()),
+    }
+    // Trino's field names are case-insensitive; a quoted one is kept as written.
+    let name = if name.quote_style.is_some() { name.value } else { name.value.to_ascii_lowercase() };
+    Ok((name, kind))
+}
+
+/// A type's optional `(n[, m])`.
+fn numbers(parser: &mut Parser) -> Result<Vec<u64>, ParserError> {
+    let mut out = Vec::new();
+    if parser.consume_token(&Token::LParen) {
+        loop {
+            out.push(parser.parse_literal_uint()?);
+            if !parser.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        parser.expect_token(&Token::RParen)?;
+    }
+    Ok(out)
+}
+
+fn precision(p: u64) -> Result<u8, ParserError> {
+    match u8::try_from(p) {
+        Ok(p @ 1..=38) => Ok(p),
+        _ => Err(ParserError::ParserError(format!("DECIMAL precision must be in range [1, 38]: {p}"))),
+    }
+}
+
+fn scale(p: u64, s: u64) -> Result<i8, ParserError> {
+    match i8::try_from(s) {
+        Ok(s) if s as u64 <= p => Ok(s),
+        _ => Err(ParserError::ParserError(format!("DECIMAL scale must be in range [0, precision]: {s}"))),
     }
 }
 
@@ -110,8 +262,7 @@ impl ScalarUDFImpl for TypeOf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::arrow::datatypes::{Field, Fields};
-    use std::sync::Arc;
+    use proptest::prelude::*;
 
     #[test]
     fn nested_types_read_as_trino_writes_them() {
@@ -122,5 +273,81 @@ mod tests {
         let map = DataType::Map(Arc::new(Field::new("entries", DataType::Struct(entries), false)), false);
         assert_eq!(trino_type(&map), "map(varchar, bigint)");
         assert_eq!(trino_type(&DataType::Timestamp(TimeUnit::Nanosecond, None)), "timestamp(3)");
+    }
+
+    #[test]
+    fn type_names_read_as_a_query_writes_them() {
+        let read = |text: &str| parse_trino_type(text).map(|t| trino_type(&t)).map_err(|e| e.to_string());
+        assert_eq!(read("ARRAY(INTEGER)").unwrap(), "array(integer)");
+        assert_eq!(read("map(varchar(10), ARRAY(json))").unwrap(), "map(varchar, array(varchar))");
+        assert_eq!(read("ROW(Sum DOUBLE PRECISION, \"Count\" int)").unwrap(), "row(sum double, Count integer)");
+        assert_eq!(
+            read("row(bigint, timestamp(3) with time zone)").unwrap(),
+            "row(bigint, timestamp(3) with time zone)"
+        );
+        assert_eq!(read("row(timestamp timestamp, date date)").unwrap(), "row(timestamp timestamp(3), date date)");
+        assert_eq!(read("decimal(10, 2)").unwrap(), "decimal(10,2)");
+        assert!(read("array(strange)").unwrap_err().contains("Unknown type: strange"));
+        assert!(read("decimal(40)").unwrap_err().contains("DECIMAL precision must be in range [1, 38]: 40"));
+        assert!(read("decimal(5, 6)").unwrap_err().contains("DECIMAL scale must be in range [0, precision]: 6"));
+        assert!(read("array(integer").is_err());
+        assert!(read("map(integer)").is_err());
+        assert!(read("row()").is_err());
+        assert!(read("integer integer").is_err());
+    }
+
+    /// The types a query can name: scalars, and arrays, maps and rows of them to any depth.
+    fn nameable() -> impl Strategy<Value = DataType> {
+        let scalar = prop_oneof![
+            Just(DataType::Boolean),
+            Just(DataType::Int8),
+            Just(DataType::Int16),
+            Just(DataType::Int32),
+            Just(DataType::Int64),
+            Just(DataType::Float32),
+            Just(DataType::Float64),
+            Just(DataType::Utf8),
+            Just(DataType::Binary),
+            Just(DataType::Date32),
+            Just(DataType::Timestamp(TimeUnit::Millisecond, None)),
+            Just(DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into()))),
+            (1u8..=38).prop_flat_map(|p| (Just(p), 0..=p as i8)).prop_map(|(p, s)| DataType::Decimal128(p, s)),
+        ];
+        scalar.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|t| DataType::List(Arc::new(Field::new_list_field(t, true)))),
+                (inner.clone(), inner.clone()).prop_map(|(k, v)| super::super::nested::map_type(&k, &v)),
+                (proptest::collection::vec((proptest::option::of("[a-z][a-z0-9_]{0,6}"), inner), 1..4)).prop_map(
+                    |fields| {
+                        let anonymous = fields.iter().any(|(name, _)| name.is_none());
+                        DataType::Struct(
+                            fields
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, (name, t))| {
+                                    let name = if anonymous { anonymous_field(i) } else { name.unwrap_or_default() };
+                                    Field::new(name, t, true)
+                                })
+                                .collect(),
+                        )
+                    }
+                ),
+            ]
+        })
+    }
+
+    proptest! {
+        /// What `typeof` and `CAST`'s rewrite write, `CAST` reads back as the same type.
+        #[test]
+        fn a_type_name_reads_back_as_its_type(kind in nameable()) {
+            let name = trino_type(&kind);
+            prop_assert_eq!(parse_trino_type(&name).map_err(|e| e.to_string()), Ok(kind), "{}", name);
+        }
+
+        /// Any text is a type or a clear error, never a panic.
+        #[test]
+        fn any_text_is_a_type_or_an_error(text in "\\PC{0,40}") {
+            let _ = parse_trino_type(&text);
+        }
     }
 }
