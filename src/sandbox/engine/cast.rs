@@ -1,10 +1,14 @@
-//! Trino's casts to nested types, which DataFusion spells otherwise or not at all:
+//! Trino's casts where DataFusion spells them otherwise or reads them otherwise:
 //! - `CAST(x AS array(T) | map(K, V) | row(…))` reads as `"$cast_to"(x, 'array(T)')` (the
-//!   type in Trino's words, `types::parse_trino_type`): a row becomes another row field by
-//!   field in order, whatever the names (Trino's rule; Arrow's cast matches names first), and a
-//!   JSON value (text here) becomes the type as Trino's `CAST(json AS …)` reads it: an array
-//!   from a JSON array, a map from an object, a row from an object (by name) or an array (in
-//!   order);
+//!   type in Trino's words, `types::parse_trino_type`; `TRY_CAST` as `"$try_cast_to"`, NULL
+//!   where a value does not fit): a row becomes another row field by field in order, whatever
+//!   the names (Trino's rule; Arrow's cast matches names first);
+//! - a cast of JSON (`json_extract(…)`, `json_parse(…)`, `JSON '…'`, a column of them) to any
+//!   type becomes the same call (`JsonCasts`, a rule over the planned query, where each value's
+//!   type is known), with a NULL of the type for its name. JSON is read as Trino's
+//!   `CAST(json AS …)` reads it: a string's content for `varchar` (an array or object refused),
+//!   an array from a JSON array, a map from an object, a row from an object (by name) or an array
+//!   (in order), JSON's `null` as NULL;
 //! - `"$anonymous_rows"(x)`: the same value with its rows' fields nameless, for the functions
 //!   whose rows Trino leaves unnamed (`zip`, `map_entries`) and the engine names.
 
@@ -13,44 +17,60 @@ use std::sync::Arc;
 use datafusion::arrow::array::{
     new_empty_array, new_null_array, Array, ArrayRef, AsArray, ListArray, MapArray, StructArray,
 };
+use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::{cast_with_options, CastOptions};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
-use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
-use datafusion::logical_expr::ScalarUDF;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::{exec_err, plan_err, DFSchema, DataFusionError, Result, ScalarValue};
+use datafusion::logical_expr::expr::ScalarFunction;
+use datafusion::logical_expr::expr_rewriter::NamePreserver;
+use datafusion::logical_expr::utils::merge_schema;
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, ScalarUDF};
+use datafusion::optimizer::AnalyzerRule;
 use serde_json::Value;
 
-use super::types::{anonymous_field, parse_trino_type, trino_type};
+use super::types::{anonymous_field, field_type, is_json, parse_trino_type, trino_type};
 use super::udf::{is_text, text, Call, Trino};
 
-/// The engine's name for a cast to a nested type.
+/// The engine's name for a cast Trino reads otherwise than DataFusion.
 pub const CAST_TO: &str = "$cast_to";
+/// The same, answering NULL where a value does not fit (`TRY_CAST`).
+pub const TRY_CAST_TO: &str = "$try_cast_to";
 /// The engine's name for taking the names off a value's rows.
 pub const ANONYMOUS_ROWS: &str = "$anonymous_rows";
 
 pub fn functions() -> Vec<ScalarUDF> {
-    vec![Trino::udf(CAST_TO, cast_to_type, cast_to), Trino::udf(ANONYMOUS_ROWS, anonymous_type, anonymous_rows)]
+    vec![
+        Trino::udf(CAST_TO, cast_to_type, cast_to),
+        Trino::udf(TRY_CAST_TO, cast_to_type, try_cast_to),
+        Trino::udf(ANONYMOUS_ROWS, anonymous_type, anonymous_rows),
+    ]
 }
 
-/// `$cast_to(x, 'type')`: the type named by the constant second argument.
+/// `$cast_to(x, to)`: `to` names the type (a constant, in Trino's words) or is a NULL of it.
 fn cast_to_type(call: &Call) -> Result<DataType> {
-    let Some(name) = call.text(1) else { return plan_err!("{CAST_TO} takes a value and a type's name (a constant)") };
-    let to = match parse_trino_type(name) {
-        Ok(to) => to,
-        Err(e) => return plan_err!("TYPE_NOT_FOUND: {e}"),
+    let to = match (call.text(1), call.types) {
+        (Some(name), _) => match parse_trino_type(name) {
+            Ok(to) => to,
+            Err(e) => return plan_err!("TYPE_NOT_FOUND: {e}"),
+        },
+        (None, [_, to]) => to.clone(),
+        _ => return plan_err!("{} takes a value and a type", call.name),
     };
     match call.types.first() {
         Some(from) if castable(from, &to) => Ok(to),
         Some(from) => plan_err!("TYPE_MISMATCH: Cannot cast {} to {}", trino_type(from), trino_type(&to)),
-        None => plan_err!("{CAST_TO} takes a value and the name of a type"),
+        None => plan_err!("{} takes a value and a type", call.name),
     }
 }
 
 /// Whether Trino casts a value of `from` to `to` (the rows' and elements' own casts are checked
-/// as each value is cast).
+/// as each value is cast). Text is read as JSON.
 fn castable(from: &DataType, to: &DataType) -> bool {
     match (from, to) {
         (DataType::Null, _) => true,
-        (from, DataType::List(_) | DataType::Map(_, _) | DataType::Struct(_)) if is_text(from) => true,
+        (from, _) if is_text(from) => true,
         (DataType::List(a), DataType::List(b)) => castable(a.data_type(), b.data_type()),
         (DataType::Map(a, _), DataType::Map(b, _)) => castable(a.data_type(), b.data_type()),
         (DataType::Struct(a), DataType::Struct(b)) => {
@@ -63,18 +83,37 @@ fn castable(from: &DataType, to: &DataType) -> bool {
 }
 
 fn cast_to(args: &[ArrayRef], to: &DataType) -> Result<ArrayRef> {
-    cast(&args[0], to)
+    cast_from(&args[0], to, Fit::Refuse)
 }
 
-/// `values` as `to`: rows field by field in order, JSON text read as JSON, the rest as the
-/// engine casts (an error for a value that does not fit, as Trino's CAST).
-pub fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
+fn try_cast_to(args: &[ArrayRef], to: &DataType) -> Result<ArrayRef> {
+    cast_from(&args[0], to, Fit::Null)
+}
+
+/// What a value that does not fit its type becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// An error, as `CAST`.
+    Refuse,
+    /// NULL, as `TRY_CAST`.
+    Null,
+}
+
+/// The argument of `$cast_to`: text is JSON (the cast was written of JSON, or to a nested type).
+fn cast_from(values: &ArrayRef, to: &DataType, fit: Fit) -> Result<ArrayRef> {
+    if is_text(values.data_type()) && values.data_type() != &DataType::Null {
+        return from_json(values, &Field::new("", to.clone(), true), fit);
+    }
+    cast(values, to, fit)
+}
+
+/// `values` as `to`: rows field by field in order, the rest as the engine casts.
+fn cast(values: &ArrayRef, to: &DataType, fit: Fit) -> Result<ArrayRef> {
     if values.data_type() == to {
         return Ok(values.clone());
     }
     match (values.data_type(), to) {
         (DataType::Null, _) => Ok(new_null_array(to, values.len())),
-        (from, DataType::List(_) | DataType::Map(_, _) | DataType::Struct(_)) if is_text(from) => from_json(values, to),
         (DataType::Struct(_), DataType::Struct(fields)) => {
             let row = values.as_struct();
             if row.num_columns() != fields.len() {
@@ -84,20 +123,23 @@ pub fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
                     trino_type(to)
                 );
             }
-            let columns =
-                row.columns().iter().zip(fields.iter()).map(|(c, f)| cast(c, f.data_type())).collect::<Result<_>>()?;
+            let columns = row
+                .columns()
+                .iter()
+                .zip(fields.iter())
+                .map(|(c, f)| cast(c, f.data_type(), fit))
+                .collect::<Result<_>>()?;
             Ok(Arc::new(StructArray::try_new(fields.clone(), columns, row.nulls().cloned())?))
         }
         (DataType::List(_), DataType::List(item)) => {
             let list = values.as_list::<i32>();
-            let items = cast(list.values(), item.data_type())?;
+            let items = cast(list.values(), item.data_type(), fit)?;
             Ok(Arc::new(ListArray::try_new(item.clone(), list.offsets().clone(), items, list.nulls().cloned())?))
         }
         (DataType::Map(_, _), DataType::Map(entries, sorted)) => {
             let map = values.as_map();
             let pairs: ArrayRef = Arc::new(map.entries().clone());
-            let pairs = cast(&pairs, entries.data_type())?;
-            let DataType::Struct(_) = entries.data_type() else { return exec_err!("a map's entries are rows") };
+            let pairs = cast(&pairs, entries.data_type(), fit)?;
             Ok(Arc::new(MapArray::try_new(
                 entries.clone(),
                 map.offsets().clone(),
@@ -106,104 +148,153 @@ pub fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
                 *sorted,
             )?))
         }
-        _ => Ok(cast_with_options(values, to, &CastOptions { safe: false, ..Default::default() })?),
+        _ => Ok(cast_with_options(values, to, &CastOptions { safe: fit == Fit::Null, ..Default::default() })?),
     }
 }
 
-/// Each JSON text of `values` as `to` (NULL stays NULL; so does JSON's `null`).
-fn from_json(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
+/// Each JSON text of `values` as a value of `to` (NULL stays NULL).
+fn from_json(values: &ArrayRef, to: &Field, fit: Fit) -> Result<ArrayRef> {
     let texts = text(std::slice::from_ref(values), 0)?;
     let mut out = Vec::with_capacity(texts.len());
     for text in texts.iter() {
-        out.push(match text {
-            None => ScalarValue::try_from(to)?,
-            Some(text) => match serde_json::from_str::<Value>(text) {
-                Ok(json) => json_value(&json, to)?,
-                Err(_) => {
-                    let shown: String = text.chars().take(60).collect();
-                    return exec_err!(
-                        "INVALID_CAST_ARGUMENT: Cannot cast to {}. Not a JSON value: {shown}",
-                        trino_type(to)
-                    );
-                }
-            },
+        let value = match text.map(serde_json::from_str::<Value>) {
+            None => Ok(ScalarValue::try_from(to.data_type())?),
+            Some(Ok(json)) => json_value(&json, to),
+            Some(Err(_)) => {
+                let shown: String = text.unwrap_or_default().chars().take(60).collect();
+                exec_err!("INVALID_CAST_ARGUMENT: Cannot cast to {}. Not a JSON value: {shown}", field_type(to))
+            }
+        };
+        out.push(match (value, fit) {
+            (Ok(value), _) => value,
+            (Err(_), Fit::Null) => ScalarValue::try_from(to.data_type())?,
+            (Err(e), Fit::Refuse) => return Err(e),
         });
     }
-    if out.is_empty() {
-        return Ok(new_empty_array(to));
-    }
-    ScalarValue::iter_to_array(out)
+    array_of(out, to.data_type())
 }
 
-/// One JSON value as a value of `to`, as Trino's `CAST(json AS …)` reads it. Where Trino would
-/// want `json` and the engine has `varchar`, a nested value is its compact JSON text.
-fn json_value(json: &Value, to: &DataType) -> Result<ScalarValue> {
+/// One JSON value as a value of `to`'s type, as Trino's `CAST(json AS …)` reads it; a part
+/// of type `json` keeps the value's JSON text.
+fn json_value(json: &Value, to: &Field) -> Result<ScalarValue> {
     let refuse = || {
         let shown: String = json.to_string().chars().take(60).collect();
-        exec_err!("INVALID_CAST_ARGUMENT: Cannot cast to {}. {shown}", trino_type(to))
+        exec_err!("INVALID_CAST_ARGUMENT: Cannot cast to {}. {shown}", field_type(to))
     };
-    match (json, to) {
-        (Value::Null, _) => Ok(ScalarValue::try_from(to)?),
+    match (json, to.data_type()) {
+        (Value::Null, kind) => Ok(ScalarValue::try_from(kind)?),
+        (json, kind) if is_json(to) => Ok(text_of(json.to_string(), kind)),
         (Value::Array(items), DataType::List(item)) => {
-            let items = items.iter().map(|v| json_value(v, item.data_type())).collect::<Result<Vec<_>>>()?;
-            Ok(ScalarValue::List(Arc::new(list_of(items, item)?)))
+            let items = items.iter().map(|v| json_value(v, item)).collect::<Result<Vec<_>>>()?;
+            let values = array_of(items, item.data_type())?;
+            let offsets = OffsetBuffer::from_lengths([values.len()]);
+            Ok(ScalarValue::List(Arc::new(ListArray::try_new(item.clone(), offsets, values, None)?)))
         }
         (Value::Object(object), DataType::Map(entries, sorted)) => {
             let DataType::Struct(pair) = entries.data_type() else { return refuse() };
-            let keys = object.keys().map(|k| json_value(&Value::String(k.clone()), pair[0].data_type()));
-            let values = object.values().map(|v| json_value(v, pair[1].data_type()));
+            let keys = object.keys().map(|k| json_value(&Value::String(k.clone()), &pair[0]));
+            let values = object.values().map(|v| json_value(v, &pair[1]));
             let keys = array_of(keys.collect::<Result<Vec<_>>>()?, pair[0].data_type())?;
             let values = array_of(values.collect::<Result<Vec<_>>>()?, pair[1].data_type())?;
             let pairs = StructArray::try_new(pair.clone(), vec![keys, values], None)?;
-            let offsets = datafusion::arrow::buffer::OffsetBuffer::from_lengths([pairs.len()]);
+            let offsets = OffsetBuffer::from_lengths([pairs.len()]);
             Ok(ScalarValue::Map(Arc::new(MapArray::try_new(entries.clone(), offsets, pairs, None, *sorted)?)))
         }
         (Value::Object(object), DataType::Struct(fields)) => {
             let values = fields.iter().map(|f| {
                 let found = object.iter().find(|(k, _)| k.eq_ignore_ascii_case(f.name())).map(|(_, v)| v);
-                json_value(found.unwrap_or(&Value::Null), f.data_type())
+                json_value(found.unwrap_or(&Value::Null), f)
             });
             row_of(fields, values.collect::<Result<Vec<_>>>()?)
         }
         (Value::Array(items), DataType::Struct(fields)) if items.len() == fields.len() => {
-            let values = items.iter().zip(fields.iter()).map(|(v, f)| json_value(v, f.data_type()));
+            let values = items.iter().zip(fields.iter()).map(|(v, f)| json_value(v, f));
             row_of(fields, values.collect::<Result<Vec<_>>>()?)
         }
+        (Value::Array(_) | Value::Object(_), _) => refuse(),
         (_, DataType::List(_) | DataType::Map(_, _) | DataType::Struct(_)) => refuse(),
-        (Value::String(s), to) if is_text(to) => Ok(ScalarValue::Utf8(Some(s.clone()))),
-        (other, to) if is_text(to) => Ok(ScalarValue::Utf8(Some(other.to_string()))),
+        (Value::String(s), kind) if is_text(kind) => Ok(text_of(s.clone(), kind)),
+        (other, kind) if is_text(kind) => Ok(text_of(other.to_string(), kind)),
         (Value::Bool(b), DataType::Boolean) => Ok(ScalarValue::Boolean(Some(*b))),
-        (Value::Bool(b), to) => Ok(ScalarValue::Int64(Some(i64::from(*b))).cast_to(to)?),
-        (Value::Number(n), to) => {
+        (Value::Bool(b), kind) => ScalarValue::Int64(Some(i64::from(*b))).cast_to(kind).or_else(|_| refuse()),
+        (Value::Number(n), kind) => {
             let scalar = match n.as_i64() {
                 Some(i) => ScalarValue::Int64(Some(i)),
                 None => ScalarValue::Float64(n.as_f64()),
             };
-            scalar.cast_to(to).or_else(|_| refuse())
+            scalar.cast_to(kind).or_else(|_| refuse())
         }
-        (Value::String(s), to) => ScalarValue::Utf8(Some(s.clone())).cast_to(to).or_else(|_| refuse()),
-        (Value::Array(_) | Value::Object(_), _) => refuse(),
+        (Value::String(s), kind) => ScalarValue::Utf8(Some(s.clone())).cast_to(kind).or_else(|_| refuse()),
     }
 }
 
-/// A one-row list of `items` (each of `item`'s type).
-fn list_of(items: Vec<ScalarValue>, item: &FieldRef) -> Result<ListArray> {
-    let values = array_of(items, item.data_type())?;
-    let offsets = datafusion::arrow::buffer::OffsetBuffer::from_lengths([values.len()]);
-    Ok(ListArray::try_new(item.clone(), offsets, values, None)?)
+/// Text as a value of the text type `kind`.
+fn text_of(text: String, kind: &DataType) -> ScalarValue {
+    match kind {
+        DataType::Utf8View => ScalarValue::Utf8View(Some(text)),
+        DataType::LargeUtf8 => ScalarValue::LargeUtf8(Some(text)),
+        _ => ScalarValue::Utf8(Some(text)),
+    }
 }
 
+/// `values` as an array of exactly `kind` (a scalar's own type may be a sibling of it: `Utf8`
+/// for `Utf8View`, a list's items without their field's marks).
 fn array_of(values: Vec<ScalarValue>, kind: &DataType) -> Result<ArrayRef> {
     if values.is_empty() {
-        Ok(new_empty_array(kind))
-    } else {
-        ScalarValue::iter_to_array(values)
+        return Ok(new_empty_array(kind));
     }
+    let array = ScalarValue::iter_to_array(values)?;
+    if array.data_type() == kind {
+        return Ok(array);
+    }
+    Ok(cast_with_options(&array, kind, &CastOptions { safe: false, ..Default::default() })?)
 }
 
 fn row_of(fields: &Fields, values: Vec<ScalarValue>) -> Result<ScalarValue> {
     let columns = values.into_iter().map(|v| v.to_array()).collect::<Result<Vec<_>>>()?;
     Ok(ScalarValue::Struct(Arc::new(StructArray::try_new(fields.clone(), columns, None)?)))
+}
+
+/// Casts of JSON to any type, read as Trino reads them (`$cast_to`), found in the planned
+/// query: a value is JSON when its field says so (`types::json_field`), through columns,
+/// subqueries and views.
+#[derive(Debug)]
+pub struct JsonCasts;
+
+impl AnalyzerRule for JsonCasts {
+    fn name(&self) -> &str {
+        "trino_json_casts"
+    }
+
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        let plan = plan.transform_up_with_subqueries(|plan| {
+            let schema = merge_schema(&plan.inputs());
+            let names = NamePreserver::new(&plan);
+            plan.map_expressions(|expr| {
+                let saved = names.save(&expr);
+                Ok(expr.transform_up(|e| json_cast(e, &schema))?.update_data(|e| saved.restore(e)))
+            })
+        })?;
+        Ok(plan.data)
+    }
+}
+
+/// `CAST(json AS t)` → `$cast_to(json, NULL of t)` (`TRY_CAST` → `$try_cast_to`).
+fn json_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let (value, to, name) = match &expr {
+        Expr::Cast(cast) => (&cast.expr, cast.field.data_type(), CAST_TO),
+        Expr::TryCast(cast) => (&cast.expr, cast.field.data_type(), TRY_CAST_TO),
+        _ => return Ok(Transformed::no(expr)),
+    };
+    // A value whose field cannot be found here (a scan's own filters) is not one of JSON's.
+    let json = value.to_field(schema).is_ok_and(|(_, field)| is_json(&field));
+    if !json {
+        return Ok(Transformed::no(expr));
+    }
+    let function = functions().into_iter().find(|f| f.name() == name);
+    let Some(function) = function else { return Err(DataFusionError::Internal(format!("{name} is missing"))) };
+    let args = vec![value.as_ref().clone(), Expr::Literal(ScalarValue::try_from(to)?, None)];
+    Ok(Transformed::yes(Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(function), args))))
 }
 
 fn anonymous_type(call: &Call) -> Result<DataType> {
@@ -215,17 +306,13 @@ fn anonymous_type(call: &Call) -> Result<DataType> {
 
 /// `kind` with the fields of its rows nameless, at any depth.
 fn anonymous(kind: &DataType) -> DataType {
-    let field = |f: &FieldRef| Arc::new(Field::new(f.name(), anonymous(f.data_type()), f.is_nullable()));
+    let field = |f: &FieldRef| Arc::new(f.as_ref().clone().with_data_type(anonymous(f.data_type())));
     match kind {
         DataType::List(item) => DataType::List(field(item)),
         DataType::Map(entries, sorted) => match entries.data_type() {
             // A map's own entries keep their names: they are not a row of the value.
             DataType::Struct(pair) => DataType::Map(
-                Arc::new(Field::new(
-                    entries.name(),
-                    DataType::Struct(pair.iter().map(field).collect()),
-                    entries.is_nullable(),
-                )),
+                Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(pair.iter().map(field).collect()))),
                 *sorted,
             ),
             _ => kind.clone(),
@@ -234,7 +321,7 @@ fn anonymous(kind: &DataType) -> DataType {
             fields
                 .iter()
                 .enumerate()
-                .map(|(i, f)| Field::new(anonymous_field(i), anonymous(f.data_type()), f.is_nullable()))
+                .map(|(i, f)| f.as_ref().clone().with_name(anonymous_field(i)).with_data_type(anonymous(f.data_type())))
                 .collect(),
         ),
         other => other.clone(),
@@ -242,7 +329,7 @@ fn anonymous(kind: &DataType) -> DataType {
 }
 
 fn anonymous_rows(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
-    cast(&args[0], kind)
+    cast(&args[0], kind, Fit::Refuse)
 }
 
 #[cfg(test)]
@@ -267,24 +354,30 @@ mod tests {
         let fields = Fields::from(vec![Field::new("y", DataType::Int64, true), Field::new("x", DataType::Utf8, true)]);
         let columns: Vec<ArrayRef> = vec![Arc::new(Int64Array::from(vec![1])), Arc::new(StringArray::from(vec!["7"]))];
         let row: ArrayRef = Arc::new(StructArray::try_new(fields, columns, None).unwrap());
-        let cast = cast(&row, &kind("row(x varchar, y bigint)")).unwrap();
+        let cast = cast(&row, &kind("row(x varchar, y bigint)"), Fit::Refuse).unwrap();
         assert_eq!(shown(&cast), ["{x=1, y=7}"]);
-        assert!(super::cast(&row, &kind("row(x bigint)")).is_err());
+        assert!(super::cast(&row, &kind("row(x bigint)"), Fit::Refuse).is_err());
     }
 
     #[test]
     fn json_text_becomes_the_type_and_null_stays_null() {
         let texts: ArrayRef = Arc::new(StringArray::from(vec![Some("[1, null]"), None, Some("null"), Some("[]")]));
-        assert_eq!(shown(&cast(&texts, &kind("array(integer)")).unwrap()), ["[1, null]", "NULL", "NULL", "[]"]);
+        assert_eq!(
+            shown(&cast_from(&texts, &kind("array(integer)"), Fit::Refuse).unwrap()),
+            ["[1, null]", "NULL", "NULL", "[]"]
+        );
         let empty: ArrayRef = Arc::new(StringArray::from(Vec::<Option<&str>>::new()));
-        assert_eq!(cast(&empty, &kind("map(varchar, integer)")).unwrap().data_type(), &kind("map(varchar, integer)"));
+        assert_eq!(
+            cast_from(&empty, &kind("map(varchar, integer)"), Fit::Refuse).unwrap().data_type(),
+            &kind("map(varchar, integer)")
+        );
         let object: ArrayRef = Arc::new(StringArray::from(vec![r#"{"B": "2", "a": true}"#]));
         assert_eq!(
-            shown(&cast(&object, &kind("row(a integer, b double, c varchar)")).unwrap()),
+            shown(&cast_from(&object, &kind("row(a integer, b double, c varchar)"), Fit::Refuse).unwrap()),
             ["{a=1, b=2.0, c=null}"]
         );
         let mismatch: ArrayRef = Arc::new(StringArray::from(vec!["[1, 2]"]));
-        let refused = cast(&mismatch, &kind("row(a integer)")).unwrap_err().to_string();
+        let refused = cast_from(&mismatch, &kind("row(a integer)"), Fit::Refuse).unwrap_err().to_string();
         assert!(refused.contains("INVALID_CAST_ARGUMENT: Cannot cast to row(a integer). [1,2]"), "{refused}");
     }
 

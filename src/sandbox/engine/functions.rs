@@ -14,11 +14,13 @@ use datafusion::arrow::array::{
     Array, ArrayRef, Float64Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
 };
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, FieldRef, TimeUnit};
 use datafusion::common::cast::{as_int64_array, as_string_array, as_timestamp_millisecond_array};
 use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
 use datafusion::execution::FunctionRegistry;
-use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion::prelude::SessionContext;
 
 use super::text::{self, UrlPart};
@@ -218,6 +220,14 @@ impl ScalarUDFImpl for Athena {
             Kind::Now(_) => DataType::Timestamp(TimeUnit::Nanosecond, Some("+00:00".into())),
             Kind::CurrentDate(_) => DataType::Date32,
         })
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        if matches!(self.kind, Kind::JsonExtract) {
+            return Ok(Arc::new(super::types::json_field(self.name())));
+        }
+        let types: Vec<DataType> = args.arg_fields.iter().map(|f| f.data_type().clone()).collect();
+        Ok(Arc::new(datafusion::arrow::datatypes::Field::new(self.name(), self.return_type(&types)?, true)))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {

@@ -1,7 +1,8 @@
 //! Trino's JSON functions beyond `json_extract` (in `text`): `json_parse`, `json_format`,
 //! `json_size`, `json_array_get`, `json_array_contains`, `json_array_length`,
-//! `is_json_scalar`, and `CAST(x AS JSON)` (as `$cast_json`). The engine has no JSON type: a
-//! JSON value is its text, written compactly as Trino writes it (`[1,2,3]`).
+//! `is_json_scalar`, and `CAST(x AS JSON)` (as `$cast_json`). A JSON value is its text, written
+//! compactly as Trino writes it (`[1,2,3]`), in a field marked as JSON (`types::json_field`):
+//! `json_parse`, `json_extract`, `json_array_get` and `CAST(x AS JSON)` answer one.
 
 use std::sync::Arc;
 
@@ -17,14 +18,14 @@ use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
-        Trino::udf("json_parse", text_to_text, json_parse),
+        Trino::json("json_parse", text_to_text, json_parse),
         Trino::udf("json_format", text_to_text, json_parse),
         Trino::udf("json_array_length", text_to_bigint, json_array_length),
         Trino::udf("is_json_scalar", text_to_boolean, is_json_scalar),
         Trino::udf("json_size", json_size_type, json_size),
-        Trino::udf("json_array_get", json_array_get_type, json_array_get),
+        Trino::json("json_array_get", json_array_get_type, json_array_get),
         Trino::udf("json_array_contains", json_array_contains_type, json_array_contains),
-        Trino::udf("$cast_json", |_| Ok(DataType::Utf8), cast_json),
+        Trino::json("$cast_json", |_| Ok(DataType::Utf8), cast_json),
     ]
 }
 

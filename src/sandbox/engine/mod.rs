@@ -106,7 +106,8 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
         .enumerate()
         .map(|(i, f)| {
             let name = if casts.get(i) == Some(&true) { format!("_col{i}") } else { column_name(i, f.name()) };
-            ResultColumn { name, kind: athena_type(f.data_type()) }
+            let kind = if types::is_json(f) { "json".into() } else { athena_type(f.data_type()) };
+            ResultColumn { name, kind }
         })
         .collect();
     let rows = print::rows(&batches).map_err(|e| format!("GENERIC_INTERNAL_ERROR: {e}"))?;
@@ -127,6 +128,7 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     let ctx = SessionContext::new_with_config(config);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
     functions::register(&ctx, tables.now_ms)?;
+    ctx.add_analyzer_rule(Arc::new(cast::JsonCasts));
     // Athena's approx_percentile(x, p) is DataFusion's approx_percentile_cont(x, p).
     let percentile = datafusion::functions_aggregate::approx_percentile_cont::approx_percentile_cont_udaf();
     ctx.register_udaf(percentile.as_ref().clone().with_aliases(["approx_percentile"]));

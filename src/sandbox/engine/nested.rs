@@ -58,7 +58,12 @@ pub(super) fn list_values(list: &dyn Array) -> Result<ArrayRef> {
 
 /// A map type of Trino's shape: `key` (never NULL) to `value`.
 pub(super) fn map_type(key: &DataType, value: &DataType) -> DataType {
-    let entries = Fields::from(vec![Field::new("key", key.clone(), false), Field::new("value", value.clone(), true)]);
+    map_of(Field::new("key", key.clone(), false), Field::new("value", value.clone(), true))
+}
+
+/// A map type of these two fields (the key's never NULL).
+pub(super) fn map_of(key: Field, value: Field) -> DataType {
+    let entries = Fields::from(vec![key.with_nullable(false), value]);
     DataType::Map(Arc::new(Field::new("entries", DataType::Struct(entries), false)), false)
 }
 

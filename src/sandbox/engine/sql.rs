@@ -16,7 +16,8 @@
 //!   fields have names where Trino's have none.
 //!
 //! Two forms are read by the dialect itself, since DataFusion's parser has no words for them:
-//! `CAST(x AS array(T) | map(K, V) | row(…))` (and `TRY_CAST`) → `"$cast_to"(x, 'array(t)')`,
+//! `CAST(x AS array(T) | map(K, V) | row(…))` → `"$cast_to"(x, 'array(t)')` (`TRY_CAST` →
+//! `"$try_cast_to"`),
 //! the type in Trino's words (`cast`), and `trim(LEADING FROM s)` (spaces; `BOTH`, `TRAILING`).
 
 use std::ops::ControlFlow;
@@ -33,7 +34,7 @@ use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
 use datafusion::logical_expr::sqlparser::tokenizer::Token;
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
-use super::cast::{ANONYMOUS_ROWS, CAST_TO};
+use super::cast::{ANONYMOUS_ROWS, CAST_TO, TRY_CAST_TO};
 use super::{datetime, types};
 
 /// DataFusion's generic dialect, with Trino's lambdas.
@@ -151,7 +152,7 @@ fn casts_to_nested(parser: &Parser) -> bool {
     false
 }
 
-/// `CAST(x AS type)` → `"$cast_to"(x, 'type')`; `TRY_CAST` answers NULL where it fails.
+/// `CAST(x AS type)` → `"$cast_to"(x, 'type')`; `TRY_CAST` → `"$try_cast_to"`, NULL where it fails.
 fn nested_cast(parser: &mut Parser, kind: CastKind) -> Result<Expr, ParserError> {
     parser.next_token();
     parser.expect_token(&Token::LParen)?;
@@ -159,11 +160,8 @@ fn nested_cast(parser: &mut Parser, kind: CastKind) -> Result<Expr, ParserError>
     parser.expect_keyword_is(Keyword::AS)?;
     let to = types::read_type(parser)?;
     parser.expect_token(&Token::RParen)?;
-    let cast = call(CAST_TO, vec![value, Expr::value(Value::SingleQuotedString(types::trino_type(&to)))]);
-    Ok(match kind {
-        CastKind::TryCast => try_call(cast),
-        _ => cast,
-    })
+    let name = if kind == CastKind::TryCast { TRY_CAST_TO } else { CAST_TO };
+    Ok(call(name, vec![value, Expr::value(Value::SingleQuotedString(types::trino_type(&to)))]))
 }
 
 /// Whether the `trim(` ahead is `trim(LEADING FROM s)` (or `BOTH`, `TRAILING`): spaces.
@@ -413,7 +411,7 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT TRY_CAST(a AS ROW(BIGINT, VARCHAR))"),
-            r#"SELECT "$try"(0, "$row" -> "$cast_to"(a, 'row(bigint, varchar)'))"#
+            r#"SELECT "$try_cast_to"(a, 'row(bigint, varchar)')"#
         );
         // A cast to a type DataFusion reads is left to it, whatever is inside.
         assert_eq!(rewritten("SELECT CAST(f(a, b) AS INTEGER)"), "SELECT CAST(f(a, b) AS INTEGER)");

@@ -11,7 +11,7 @@ use datafusion::logical_expr::sqlparser::keywords::Keyword;
 use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
 use datafusion::logical_expr::sqlparser::tokenizer::Token;
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, Expr, ExprSchemable, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
 /// `varchar`, `bigint`, `timestamp(3)`, `array(varchar)`, `map(varchar, bigint)`, `row(x integer)`, …
@@ -46,21 +46,20 @@ pub fn trino_type(kind: &DataType) -> String {
         | DataType::LargeList(item)
         | DataType::ListView(item)
         | DataType::FixedSizeList(item, _) => {
-            format!("array({})", trino_type(item.data_type()))
+            format!("array({})", field_type(item))
         }
         DataType::Map(entries, _) => match entries.data_type() {
             DataType::Struct(fields) if fields.len() == 2 => {
-                format!("map({}, {})", trino_type(fields[0].data_type()), trino_type(fields[1].data_type()))
+                format!("map({}, {})", field_type(&fields[0]), field_type(&fields[1]))
             }
             _ => "map".into(),
         },
         DataType::Struct(fields) if is_anonymous(fields) => {
-            let inner: Vec<String> = fields.iter().map(|f| trino_type(f.data_type())).collect();
+            let inner: Vec<String> = fields.iter().map(|f| field_type(f)).collect();
             format!("row({})", inner.join(", "))
         }
         DataType::Struct(fields) => {
-            let inner: Vec<String> =
-                fields.iter().map(|f| format!("{} {}", f.name(), trino_type(f.data_type()))).collect();
+            let inner: Vec<String> = fields.iter().map(|f| format!("{} {}", f.name(), field_type(f))).collect();
             format!("row({})", inner.join(", "))
         }
         DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => {
@@ -69,6 +68,30 @@ pub fn trino_type(kind: &DataType) -> String {
         DataType::Null => "unknown".into(),
         other => other.to_string().to_lowercase(),
     }
+}
+
+/// The type of a column or of a part of a value: `json` where it holds JSON, else its type's.
+pub fn field_type(field: &Field) -> String {
+    if is_json(field) {
+        "json".into()
+    } else {
+        trino_type(field.data_type())
+    }
+}
+
+/// Where a field says what Trino type it holds when the engine's own type does not (JSON is
+/// text to the engine).
+const TRINO_TYPE: &str = "lakeops:trino_type";
+
+/// A field of JSON values: text to the engine, `json` to Trino (`CAST(json AS varchar)` reads
+/// a JSON string's content, `typeof` says `json`).
+pub fn json_field(name: impl Into<String>) -> Field {
+    let trino = std::collections::HashMap::from([(TRINO_TYPE.to_string(), "json".to_string())]);
+    Field::new(name, DataType::Utf8, true).with_metadata(trino)
+}
+
+pub fn is_json(field: &Field) -> bool {
+    field.metadata().get(TRINO_TYPE).is_some_and(|t| t == "json")
 }
 
 /// The name of field `i` of a row whose fields have none (`ROW(1, 'a')`, `zip`'s rows): the
@@ -103,17 +126,17 @@ pub fn read_type(parser: &mut Parser) -> Result<DataType, ParserError> {
     let kind = match name.as_str() {
         "array" => {
             parser.expect_token(&Token::LParen)?;
-            let item = read_type(parser)?;
+            let item = read_part(parser, Field::LIST_FIELD_DEFAULT_NAME)?;
             parser.expect_token(&Token::RParen)?;
-            DataType::List(Arc::new(Field::new_list_field(item, true)))
+            DataType::List(Arc::new(item))
         }
         "map" => {
             parser.expect_token(&Token::LParen)?;
             let key = read_type(parser)?;
             parser.expect_token(&Token::Comma)?;
-            let value = read_type(parser)?;
+            let value = read_part(parser, "value")?;
             parser.expect_token(&Token::RParen)?;
-            super::nested::map_type(&key, &value)
+            super::nested::map_of(Field::new("key", key, false), value)
         }
         "row" => {
             parser.expect_token(&Token::LParen)?;
@@ -121,8 +144,8 @@ pub fn read_type(parser: &mut Parser) -> Result<DataType, ParserError> {
             loop {
                 let i = fields.len();
                 let field = match parser.maybe_parse(named_field)? {
-                    Some((name, kind)) => Field::new(name, kind, true),
-                    None => Field::new(anonymous_field(i), read_type(parser)?, true),
+                    Some(field) => field,
+                    None => read_part(parser, &anonymous_field(i))?,
                 };
                 fields.push(field);
                 if !parser.consume_token(&Token::Comma) {
@@ -171,16 +194,27 @@ pub fn read_type(parser: &mut Parser) -> Result<DataType, ParserError> {
 }
 
 /// `name type` in a row, followed by `,` or `)`.
-fn named_field(parser: &mut Parser) -> Result<(String, DataType), ParserError> {
+fn named_field(parser: &mut Parser) -> Result<Field, ParserError> {
     let name = parser.parse_identifier()?;
-    let kind = read_type(parser)?;
-    match parser.peek_token().token {
-        Token::Comma | Token::RParen => {}
-        _ => return parser.expected("`,` or `)`", parser.peek_token()),
-    }
     // Trino's field names are case-insensitive; a quoted one is kept as written.
     let name = if name.quote_style.is_some() { name.value } else { name.value.to_ascii_lowercase() };
-    Ok((name, kind))
+    let field = read_part(parser, &name)?;
+    match parser.peek_token().token {
+        Token::Comma | Token::RParen => Ok(field),
+        _ => parser.expected("`,` or `)`", parser.peek_token()),
+    }
+}
+
+/// The type of a part of a value (an array's items, a map's values, a row's field), named
+/// `name`: `json` is a JSON field.
+fn read_part(parser: &mut Parser, name: &str) -> Result<Field, ParserError> {
+    let json = matches!(&parser.peek_token().token, Token::Word(w) if w.value.eq_ignore_ascii_case("json"))
+        && matches!(parser.peek_nth_token(1).token, Token::Comma | Token::RParen);
+    if json {
+        parser.next_token();
+        return Ok(json_field(name));
+    }
+    Ok(Field::new(name, read_type(parser)?, true))
 }
 
 /// A type's optional `(n[, m])`.
@@ -243,18 +277,25 @@ impl ScalarUDFImpl for TypeOf {
     fn simplify(&self, args: Vec<Expr>, info: &SimplifyContext) -> Result<ExprSimplifyResult> {
         let [arg] = args.as_slice() else { return plan_err!("TYPE_MISMATCH: typeof takes one argument") };
         let name = match arg {
+            // JSON folded into a constant keeps its mark on the constant.
+            Expr::Literal(_, Some(marks)) if marks.inner().get(TRINO_TYPE).is_some_and(|t| t == "json") => {
+                "json".into()
+            }
             Expr::Literal(ScalarValue::Utf8(Some(s)) | ScalarValue::Utf8View(Some(s)), _) => {
                 format!("varchar({})", s.chars().count())
             }
             Expr::Literal(ScalarValue::Int64(Some(n)), _) if i32::try_from(*n).is_ok() => "integer".into(),
-            other => trino_type(&info.get_data_type(other)?),
+            other => match other.to_field(info.schema()) {
+                Ok((_, field)) => field_type(&field),
+                Err(_) => trino_type(&info.get_data_type(other)?),
+            },
         };
         Ok(ExprSimplifyResult::Simplified(Expr::Literal(ScalarValue::Utf8(Some(name)), None)))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         // Planning answers it (simplify); this is only reached if simplification was skipped.
-        let kind = args.arg_fields.first().map(|f| trino_type(f.data_type())).unwrap_or_default();
+        let kind = args.arg_fields.first().map(|f| field_type(f)).unwrap_or_default();
         Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(kind))))
     }
 }
@@ -279,7 +320,8 @@ mod tests {
     fn type_names_read_as_a_query_writes_them() {
         let read = |text: &str| parse_trino_type(text).map(|t| trino_type(&t)).map_err(|e| e.to_string());
         assert_eq!(read("ARRAY(INTEGER)").unwrap(), "array(integer)");
-        assert_eq!(read("map(varchar(10), ARRAY(json))").unwrap(), "map(varchar, array(varchar))");
+        assert_eq!(read("map(varchar(10), ARRAY(json))").unwrap(), "map(varchar, array(json))");
+        assert_eq!(read("row(a json, json)").unwrap(), "row(a json, c1 json)");
         assert_eq!(read("ROW(Sum DOUBLE PRECISION, \"Count\" int)").unwrap(), "row(sum double, Count integer)");
         assert_eq!(
             read("row(bigint, timestamp(3) with time zone)").unwrap(),

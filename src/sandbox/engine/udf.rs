@@ -4,7 +4,7 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
@@ -12,7 +12,7 @@ use datafusion::logical_expr::{
     ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
-use super::types::trino_type;
+use super::types::{json_field, trino_type};
 
 /// The answer's type from the arguments' types and, for the constant ones, their values (a
 /// zone name decides the type of `at_timezone`'s answer); an error when Athena would refuse them.
@@ -55,6 +55,8 @@ pub struct Trino {
     signature: Signature,
     returns: Returns,
     run: Run,
+    /// Whether the answer is JSON (text to the engine, `json` to Trino).
+    json: bool,
 }
 
 impl PartialEq for Trino {
@@ -78,6 +80,18 @@ impl Trino {
             signature: Signature::variadic_any(Volatility::Immutable),
             returns,
             run,
+            json: false,
+        })
+    }
+
+    /// A function whose answer is JSON (its text; `returns` says `varchar`).
+    pub fn json(name: &'static str, returns: Returns, run: Run) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Trino {
+            name,
+            signature: Signature::variadic_any(Volatility::Immutable),
+            returns,
+            run,
+            json: true,
         })
     }
 }
@@ -98,6 +112,9 @@ impl ScalarUDFImpl for Trino {
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
         let types: Vec<DataType> = args.arg_fields.iter().map(|f| f.data_type().clone()).collect();
         let kind = (self.returns)(&Call { name: self.name, types: &types, scalars: args.scalar_arguments })?;
+        if self.json && is_text(&kind) {
+            return Ok(Arc::new(json_field(self.name)));
+        }
         Ok(Arc::new(Field::new(self.name, kind, true)))
     }
 
@@ -106,10 +123,21 @@ impl ScalarUDFImpl for Trino {
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
         let out = (self.run)(&arrays, args.return_field.data_type())?;
         if all_scalar && out.len() == 1 {
-            return Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?));
+            return Ok(ColumnarValue::Scalar(single(&out)?));
         }
         Ok(ColumnarValue::Array(out))
     }
+}
+
+/// The one value of `array`, of exactly its type (`try_from_array` builds a nested value's
+/// fields anew, without their marks: `types::json_field`).
+fn single(array: &ArrayRef) -> Result<ScalarValue> {
+    Ok(match array.data_type() {
+        DataType::List(_) => ScalarValue::List(Arc::new(array.as_list::<i32>().clone())),
+        DataType::Map(_, _) => ScalarValue::Map(Arc::new(array.as_map().clone())),
+        DataType::Struct(_) => ScalarValue::Struct(Arc::new(array.as_struct().clone())),
+        _ => ScalarValue::try_from_array(array, 0)?,
+    })
 }
 
 /// Argument `i` as text (any string type, or NULLs).
