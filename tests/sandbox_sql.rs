@@ -233,6 +233,16 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
         query(&s, "SELECT CAST(event_time AS date), CAST(day AS integer) AS d, user_id FROM events LIMIT 1").await;
     let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["_col0", "d", "user_id"]);
+    // A cast beside what it casts, and casts in a subquery and to nested types: named by place.
+    let sql = "SELECT CAST(user_id AS varchar), user_id, t.* FROM (SELECT CAST(1 AS double), TRY_CAST('[1]' AS array(integer)) FROM events LIMIT 1) AS t, (SELECT user_id FROM events LIMIT 1) AS u";
+    let (status, page) = query(&s, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let columns: Vec<(&str, &str)> =
+        page.as_ref().unwrap().columns.iter().map(|c| (c.name.as_str(), c.kind.as_str())).collect();
+    assert_eq!(
+        columns,
+        [("_col0", "varchar"), ("user_id", "varchar"), ("_col2", "double"), ("_col3", "array(integer)")]
+    );
 
     // A row value reads as Athena prints one, a missing field inside it as null.
     let nested = rows(&s, "SELECT data.location, data FROM raw_events WHERE event_type = 'search' LIMIT 1").await;

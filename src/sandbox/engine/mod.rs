@@ -37,7 +37,6 @@ use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::execution::context::SQLOptions;
 use datafusion::execution::object_store::ObjectStoreUrl;
-use datafusion::logical_expr::{Expr, LogicalPlan};
 use datafusion::physical_plan::collect;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
@@ -92,20 +91,19 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
         let plan = ctx.state().statement_to_plan(statement).await?;
         options.verify_plan(&plan)?;
         let frame = ctx.execute_logical_plan(plan).await?;
-        let casts = casts(frame.logical_plan());
         let plan = frame.create_physical_plan().await?;
         let schema = plan.schema();
         let batches = collect(plan, ctx.task_ctx()).await?;
-        Ok::<_, datafusion::error::DataFusionError>((schema, casts, batches))
+        Ok::<_, datafusion::error::DataFusionError>((schema, batches))
     }
     .await;
-    let (schema, casts, batches) = batches.map_err(|e| errors::athena_message(&e, sql))?;
+    let (schema, batches) = batches.map_err(|e| errors::athena_message(&e, sql))?;
     let columns = schema
         .fields()
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let name = if casts.get(i) == Some(&true) { format!("_col{i}") } else { column_name(i, f.name()) };
+            let name = column_name(i, f.name());
             let kind = if types::is_json(f) { "json".into() } else { athena_type(f.data_type()) };
             ResultColumn { name, kind }
         })
@@ -209,20 +207,6 @@ fn column_name(position: usize, name: &str) -> String {
     match name.rsplit_once('.') {
         Some((_, column)) if plain(column) && !name.contains('(') => column.to_string(),
         _ => format!("_col{position}"),
-    }
-}
-
-/// Which output columns are an unnamed `CAST(…)`: DataFusion names them after what they
-/// cast, Athena by position like any other expression.
-fn casts(plan: &LogicalPlan) -> Vec<bool> {
-    match plan {
-        LogicalPlan::Projection(projection) => {
-            projection.expr.iter().map(|e| matches!(e, Expr::Cast(_) | Expr::TryCast(_))).collect()
-        }
-        LogicalPlan::Limit(_) | LogicalPlan::Sort(_) | LogicalPlan::Distinct(_) => {
-            plan.inputs().first().map(|input| casts(input)).unwrap_or_default()
-        }
-        _ => Vec::new(),
     }
 }
 

@@ -12,6 +12,8 @@
 //! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
 //!   the map lacks (DataFusion answers NULL, and reads only constant keys);
 //! - `U&'…'` (its escapes read by the parser) → `'…'`;
+//! - a cast the query leaves unnamed → `… AS "$cast0"` (`UnnamedCasts`): Athena names it by its
+//!   place, where DataFusion names it after what it casts and refuses two columns of one name;
 //! - `zip(…)` and `map_entries(m)` → `"$anonymous_rows"(…)` around DataFusion's own, whose rows'
 //!   fields have names where Trino's have none.
 //!
@@ -26,7 +28,8 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::sqlparser::ast::{
     self, helpers::attached_token::AttachedToken, AccessExpr, CaseWhen, CastKind, DataType, Expr, FunctionArg,
     FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, LambdaFunction, LambdaFunctionParameter,
-    LambdaSyntax, ObjectName, OneOrManyWithParens, Subscript, TimezoneInfo, TrimWhereField, Value,
+    LambdaSyntax, ObjectName, OneOrManyWithParens, SelectItem, SetExpr, Subscript, TimezoneInfo, TrimWhereField, Value,
+    VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::dialect::{Dialect, GenericDialect};
 use datafusion::logical_expr::sqlparser::keywords::Keyword;
@@ -125,8 +128,54 @@ pub fn statement(sql: &str) -> Result<Statement> {
             rewrite(expr);
             ControlFlow::<()>::Continue(())
         });
+        let _ = inner.visit(&mut UnnamedCasts::default());
     }
     Ok(statement)
+}
+
+/// The name given to a cast a query leaves unnamed: DataFusion would name it after what it
+/// casts (`CAST(a AS varchar), a` then has two columns `a`, which it refuses); Athena names it
+/// by its place, `_col0`, as any expression (`column_name` does, for a name that is not a word).
+/// Each name is new in the statement, so that a subquery's does not meet its outer query's.
+#[derive(Default)]
+struct UnnamedCasts {
+    named: usize,
+}
+
+impl VisitorMut for UnnamedCasts {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
+        self.name_casts(&mut query.body);
+        ControlFlow::Continue(())
+    }
+}
+
+impl UnnamedCasts {
+    fn name_casts(&mut self, body: &mut SetExpr) {
+        match body {
+            SetExpr::Select(select) => {
+                for item in select.projection.iter_mut() {
+                    let SelectItem::UnnamedExpr(expr) = item else { continue };
+                    let cast = match expr {
+                        Expr::Cast { .. } => true,
+                        Expr::Function(f) => is_call(f, CAST_TO) || is_call(f, TRY_CAST_TO),
+                        _ => false,
+                    };
+                    if cast {
+                        let alias = Ident::with_quote('"', format!("$cast{}", self.named));
+                        self.named += 1;
+                        *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
+                    }
+                }
+            }
+            SetExpr::SetOperation { left, right, .. } => {
+                self.name_casts(left);
+                self.name_casts(right);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Whether the `CAST(` ahead names a nested type after its `AS` (looked at, not read).
@@ -317,8 +366,12 @@ fn rewrite(expr: &mut Expr) {
     *expr = replacement;
 }
 
+/// Whether `function` calls `name` (quoted or not).
 fn is_call(function: &ast::Function, name: &str) -> bool {
-    function.name.to_string().eq_ignore_ascii_case(name)
+    match function.name.0.as_slice() {
+        [part] => part.as_ident().is_some_and(|ident| ident.value.eq_ignore_ascii_case(name)),
+        _ => false,
+    }
 }
 
 /// The arguments of a call, when all are plain expressions.
@@ -403,7 +456,7 @@ mod tests {
     fn trino_forms_datafusion_cannot_parse_are_read_by_the_dialect() {
         assert_eq!(
             rewritten("SELECT CAST(json_extract(p, '$.a') AS ARRAY(VARCHAR)) FROM t"),
-            r#"SELECT "$cast_to"(json_extract(p, '$.a'), 'array(varchar)') FROM t"#
+            r#"SELECT "$cast_to"(json_extract(p, '$.a'), 'array(varchar)') AS "$cast0" FROM t"#
         );
         assert_eq!(
             rewritten("SELECT CAST((a + 1) * 2 AS MAP(VARCHAR, ROW(X INT, y ARRAY(DOUBLE)))) + 1"),
@@ -411,13 +464,13 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT TRY_CAST(a AS ROW(BIGINT, VARCHAR))"),
-            r#"SELECT "$try_cast_to"(a, 'row(bigint, varchar)')"#
+            r#"SELECT "$try_cast_to"(a, 'row(bigint, varchar)') AS "$cast0""#
         );
         // A cast to a type DataFusion reads is left to it, whatever is inside.
-        assert_eq!(rewritten("SELECT CAST(f(a, b) AS INTEGER)"), "SELECT CAST(f(a, b) AS INTEGER)");
+        assert_eq!(rewritten("SELECT CAST(f(a, b) AS INTEGER) x"), "SELECT CAST(f(a, b) AS INTEGER) AS x");
         assert_eq!(
-            rewritten("SELECT CAST(CAST(a AS ARRAY(INT)) AS VARCHAR)"),
-            r#"SELECT CAST("$cast_to"(a, 'array(integer)') AS VARCHAR)"#
+            rewritten("SELECT CAST(CAST(a AS ARRAY(INT)) AS VARCHAR) x"),
+            r#"SELECT CAST("$cast_to"(a, 'array(integer)') AS VARCHAR) AS x"#
         );
         assert_eq!(rewritten("SELECT 'CAST(a AS ARRAY(INT))'"), "SELECT 'CAST(a AS ARRAY(INT))'");
         assert_eq!(
@@ -432,6 +485,10 @@ mod tests {
         assert_eq!(
             rewritten("SELECT transform(a, r -> r.x + s.y + r.b.c)"),
             "SELECT transform(a, r -> get_field(r, 'x') + s.y + get_field(get_field(r, 'b'), 'c'))"
+        );
+        assert_eq!(
+            rewritten("SELECT CAST(a AS INT), a, CAST(b AS ARRAY(INT)), CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) FROM t UNION SELECT TRY_CAST(e AS ROW(INT)))"),
+            r#"SELECT CAST(a AS INT) AS "$cast0", a, "$cast_to"(b, 'array(integer)') AS "$cast1", CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) AS "$cast2" FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)') AS "$cast3")"#
         );
         let refused = |sql: &str| statement(sql).unwrap_err().to_string();
         assert!(
