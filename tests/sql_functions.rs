@@ -259,7 +259,10 @@ const EXAMPLES: &[Example] = &[
     ("lambda", "lambda.md", "SELECT transform(prices, n -> TRY_CAST(n AS VARCHAR) || '$') as price_tags FROM (VALUES (ARRAY[100, 200]), (ARRAY[30, 4])) AS t(prices)", "[100$, 200$]; [30$, 4$]", Same),
     ("lambda", "lambda.md", "SELECT transform(xvalues, x -> a * x + b) as linear_function_values FROM (VALUES (ARRAY[1, 2], 10, 5), (ARRAY[3, 4], 4, 2)) AS t(xvalues, a, b)", "[15, 25]; [14, 18]", Same),
     ("lambda", "lambda.md", "SELECT numbers FROM (VALUES (ARRAY[1,NULL,3]), (ARRAY[10,20,30]), (ARRAY[100,200,300])) AS t(numbers) WHERE any_match(numbers, n -> COALESCE(n, 0) > 100)", "[100, 200, 300]", Same),
-    ("lambda", "lambda.md", "SELECT regexp_replace('once upon a time ...', '^(\\w)(\\w*)(\\s+.*)$', x -> upper(x[1]) || x[2] || x[3])", "Once upon a time ...", Differs("regexp_replace takes no lambda in the sandbox engine")),
+    ("lambda", "lambda.md", "SELECT regexp_replace('once upon a time ...', '^(\\w)(\\w*)(\\s+.*)$', x -> upper(x[1]) || x[2] || x[3])", "Once upon a time ...", Same),
+    ("regexp_replace", "regexp.md", "SELECT regexp_replace('1a 2b 14m', '\\d+[ab] ')", "14m", Same),
+    ("regexp_replace", "regexp.md", "SELECT regexp_replace('1a 2b 14m', '(\\d+)([ab]) ', '3c$2 ')", "3ca 3cb 14m", Same),
+    ("regexp_replace", "regexp.md", "SELECT regexp_replace('new york', '(\\w)(\\w*)', x -> upper(x[1]) || lower(x[2]))", "New York", Same),
     ("lambda", "lambda.md", "SELECT reduce_agg(value, 0, (a, b) -> a + b, (a, b) -> a + b) sum_values FROM (VALUES (1), (2), (3), (4), (5)) AS t(value)", "15", Differs("reduce_agg is not in the sandbox engine")),
     // string.md
     ("luhn_check", "string.md", "SELECT luhn_check('79927398713')", "true", Same),
@@ -440,6 +443,7 @@ function_tests! {
     extract => "extract",
     try_ => "try",
     lambda => "lambda",
+    regexp_replace => "regexp_replace",
     if_ => "if",
     luhn_check => "luhn_check",
     translate => "translate",
@@ -612,6 +616,35 @@ async fn wrong_functions_and_arguments_fail_as_athena_says() {
     assert!(reason.unwrap().starts_with("INVALID_FUNCTION_ARGUMENT: Invalid data size: '1 MB'"));
     let (_, reason) = answer(&s, "SELECT human_readable_seconds(CAST('NaN' AS DOUBLE))").await;
     assert!(reason.unwrap().starts_with("INVALID_FUNCTION_ARGUMENT: Invalid argument found: NaN"));
+}
+
+/// `regexp_replace` with a lambda: each match by what the lambda makes of its groups, a group
+/// that took no part NULL, a NULL answer making the whole string NULL, row by row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regexp_replace_with_a_lambda_replaces_each_match_as_athena_does() {
+    let s = sandbox();
+    let rows = "FROM (VALUES ('abc', 1), (NULL, 2), ('zzz', 3), ('', 4), ('ab', NULL)) AS t(s, n)";
+    let cases = [
+        (
+            format!("SELECT regexp_replace(s, '(a)|(b)', x -> coalesce(x[1], '_') || coalesce(x[2], '-') || CAST(n AS varchar)) {rows}"),
+            "a-1_b1c; NULL; zzz; ; NULL",
+        ),
+        ("SELECT regexp_replace('new york', '(\\w)(\\w*)', x -> upper(x[1]) || lower(x[2]))".into(), "New York"),
+        ("SELECT regexp_replace('abc', '', x -> '.')".into(), ".a.b.c."),
+        ("SELECT regexp_replace('abc', 'b', x -> NULL)".into(), NULL),
+        ("SELECT regexp_replace('abc', 'b', x -> cardinality(x))".into(), ERROR),
+        ("SELECT regexp_replace('a1b22', '[0-9]+', 'N')".into(), "aNbN"),
+    ];
+    for (sql, expected) in cases {
+        let (got, reason) = answer(&s, &sql).await;
+        assert_eq!(got, expected, "{sql}: {reason:?}");
+    }
+    let (_, reason) = answer(&s, "SELECT regexp_replace('abc', '(', x -> 'q')").await;
+    assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: Invalid regular expression '(': unclosed group"));
+    let (_, reason) = answer(&s, "SELECT regexp_replace(1, 'b', x -> 'q')").await;
+    assert!(reason
+        .unwrap_or_default()
+        .starts_with("TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, varchar) for function regexp_replace."));
 }
 
 /// Casts to Trino's nested types beyond the pages' examples: over a table's rows, rows matched

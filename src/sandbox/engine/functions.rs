@@ -464,6 +464,15 @@ fn unit(name: &str) -> Result<Unit> {
     })
 }
 
+/// A regular expression of a query, or Athena's refusal of it on one line.
+pub(super) fn regex(pattern: &str) -> Result<regex::Regex> {
+    regex::Regex::new(pattern).or_else(|e| {
+        let text = e.to_string();
+        let why = text.lines().last().unwrap_or_default().trim_start_matches("error: ");
+        exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid regular expression '{pattern}': {why}")
+    })
+}
+
 fn regexp_extract(args: &[ArrayRef]) -> Result<ArrayRef> {
     let text = as_string_array(&args[0])?;
     let patterns = as_string_array(&args[1])?;
@@ -480,10 +489,7 @@ fn regexp_extract(args: &[ArrayRef]) -> Result<ArrayRef> {
         }
         let pattern = patterns.value(i);
         if compiled.as_ref().is_none_or(|(p, _)| p != pattern) {
-            match regex::Regex::new(pattern) {
-                Ok(re) => compiled = Some((pattern.to_string(), re)),
-                Err(e) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {e}"),
-            }
+            compiled = Some((pattern.to_string(), regex(pattern)?));
         }
         let Some((_, re)) = &compiled else { continue };
         let group = groups.map(|g| g.value(i)).unwrap_or(0);

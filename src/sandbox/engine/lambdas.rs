@@ -1,6 +1,7 @@
 //! Trino's functions of a lambda that DataFusion lacks: `zip_with`, `reduce`, `array_sort` with
 //! a comparator (the SQL front hands it over as `"$array_sort_by"`), and on maps `map_filter`,
-//! `transform_keys`, `transform_values` and `map_zip_with`. Each gathers the elements its lambda
+//! `transform_keys`, `transform_values` and `map_zip_with`, and `regexp_replace` with a lambda
+//! (as `"$regexp_replace_with"`, in `replace`). Each gathers the elements its lambda
 //! runs on into arrays, runs the lambda once over all of them (`apply`; `reduce` alone goes
 //! element by element, its state carried from one to the next) and builds its answer from
 //! what the lambda gave.
@@ -18,7 +19,7 @@ use datafusion::logical_expr::{
 };
 
 use super::nested::{bounds, fit, item, list, list_values, map, map_type, map_types, pick};
-use super::udf::type_mismatch;
+use super::udf::{is_text, type_mismatch};
 
 /// The most elements `array_sort` with a comparator sorts in one array, and the most pairs it
 /// compares in one batch of rows: it compares every pair of an array's elements at once.
@@ -34,6 +35,7 @@ pub fn functions() -> Vec<Arc<HigherOrderUDF>> {
         Kind::TransformKeys,
         Kind::TransformValues,
         Kind::MapZipWith,
+        Kind::ReplaceWith,
     ]
     .into_iter()
     .map(|kind| Arc::new(HigherOrderUDF::new_from_impl(Lambda::new(kind))))
@@ -56,6 +58,9 @@ enum Kind {
     TransformValues,
     /// `map_zip_with(map(K, V1), map(K, V2), (K, V1, V2) -> R)`: over the union of the keys.
     MapZipWith,
+    /// `regexp_replace(varchar, pattern, array(varchar) -> varchar)`: each match by what the
+    /// lambda makes of its groups.
+    ReplaceWith,
 }
 
 impl Kind {
@@ -68,13 +73,14 @@ impl Kind {
             Kind::TransformKeys => "transform_keys",
             Kind::TransformValues => "transform_values",
             Kind::MapZipWith => "map_zip_with",
+            Kind::ReplaceWith => "$regexp_replace_with",
         }
     }
 
     /// The shape of the call: values, then lambdas.
     fn arguments(self) -> (usize, usize) {
         match self {
-            Kind::ZipWith | Kind::MapZipWith => (2, 1),
+            Kind::ZipWith | Kind::MapZipWith | Kind::ReplaceWith => (2, 1),
             Kind::Reduce => (2, 2),
             Kind::SortBy | Kind::MapFilter | Kind::TransformKeys | Kind::TransformValues => (1, 1),
         }
@@ -89,6 +95,7 @@ impl Kind {
             Kind::TransformKeys => "transform_keys(map(K, V), function(K, V, K2))",
             Kind::TransformValues => "transform_values(map(K, V), function(K, V, V2))",
             Kind::MapZipWith => "map_zip_with(map(K, V1), map(K, V2), function(K, V1, V2, R))",
+            Kind::ReplaceWith => "regexp_replace(varchar, varchar, function(array(varchar), varchar))",
         }
     }
 }
@@ -109,7 +116,11 @@ impl Lambda {
     }
 
     fn mismatch<T>(&self, got: &[DataType]) -> Result<T> {
-        let name = self.kind.name().strip_prefix("$").map_or(self.kind.name(), |_| "array_sort");
+        let name = match self.kind {
+            Kind::SortBy => "array_sort",
+            Kind::ReplaceWith => "regexp_replace",
+            _ => self.kind.name(),
+        };
         type_mismatch(name, got, self.kind.usage())
     }
 
@@ -177,6 +188,10 @@ impl HigherOrderUDFImpl for Lambda {
                 let (key, value) = self.entry(&first(), &values)?;
                 vec![vec![key, value]]
             }
+            Kind::ReplaceWith if is_text(&first()) && is_text(&second()) => {
+                vec![vec![Arc::new(Field::new("", DataType::new_list(DataType::Utf8, true), true))]]
+            }
+            Kind::ReplaceWith => return self.mismatch(&values),
             Kind::MapZipWith => {
                 let (key, left) = self.entry(&first(), &values)?;
                 let (right_key, right) = self.entry(&second(), &values)?;
@@ -240,6 +255,8 @@ impl HigherOrderUDFImpl for Lambda {
             // A comparator answers an integer, a filter a boolean (or NULL, of either).
             Kind::SortBy if !(answer.is_integer() || answer == DataType::Null) => return self.mismatch(&values),
             Kind::MapFilter if !matches!(answer, DataType::Boolean | DataType::Null) => return self.mismatch(&values),
+            Kind::ReplaceWith if !is_text(&answer) => return self.mismatch(&values),
+            Kind::ReplaceWith => DataType::Utf8,
             Kind::SortBy | Kind::MapFilter => value(0)?,
             Kind::TransformValues | Kind::MapZipWith => {
                 let (key, _) = self.entry(&value(0)?, &values)?;
@@ -282,6 +299,7 @@ impl HigherOrderUDFImpl for Lambda {
             (Kind::TransformKeys, [map], [f]) => transform_map(map, f, &kind, Side::Keys)?,
             (Kind::TransformValues, [map], [f]) => transform_map(map, f, &kind, Side::Values)?,
             (Kind::MapZipWith, [left, right], [f]) => map_zip_with(left, right, f, &kind)?,
+            (Kind::ReplaceWith, [text, pattern], [f]) => super::replace::replace_with(text, pattern, f)?,
             _ => return exec_err!("{} called with the wrong arguments", self.kind.name()),
         };
         Ok(ColumnarValue::Array(answer))
@@ -290,7 +308,7 @@ impl HigherOrderUDFImpl for Lambda {
 
 /// Runs `lambda` once over `parameters` (one value per element), element `j` belonging to
 /// row `rows[j]` of the call (what the lambda captures from its row is spread to match).
-fn apply(lambda: &LambdaArgument, parameters: &[ArrayRef], rows: &[u32]) -> Result<ArrayRef> {
+pub(super) fn apply(lambda: &LambdaArgument, parameters: &[ArrayRef], rows: &[u32]) -> Result<ArrayRef> {
     let rows = UInt32Array::from(rows.to_vec());
     let closures: Vec<Box<dyn Fn() -> Result<ArrayRef>>> = parameters
         .iter()

@@ -16,6 +16,7 @@ mod nested;
 mod patterns;
 mod print;
 mod readable;
+mod replace;
 mod sql;
 mod subscript;
 mod text;

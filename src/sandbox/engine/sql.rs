@@ -8,6 +8,8 @@
 //! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`;
 //! - `array_sort(x)` → `array_sort(x, 'ASC', 'NULLS LAST')` (Trino puts NULLs last), and with a
 //!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
+//! - `regexp_replace(s, p, x -> …)` → `"$regexp_replace_with"(s, p, x -> …)`, and
+//!   `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')`: every match, as Trino;
 //! - `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`;
 //! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
 //!   the map lacks (DataFusion answers NULL, and reads only constant keys);
@@ -294,6 +296,23 @@ fn rewrite(expr: &mut Expr) {
                 _ => return,
             }
         }
+        // `regexp_replace(s, p, x -> …)`: the engine's own, a lambda in place of the replacement.
+        Expr::Function(function) if is_call(function, "regexp_replace") => {
+            match plain_arguments(&function.args).as_deref() {
+                Some([text, pattern, replace @ Expr::Lambda(_)]) => {
+                    call("$regexp_replace_with", vec![text.clone(), pattern.clone(), replace.clone()])
+                }
+                // Trino replaces every match (DataFusion the first, without its `g` flag), and
+                // takes out what matches when no replacement is given.
+                Some([text, pattern]) => {
+                    call("regexp_replace", vec![text.clone(), pattern.clone(), text_literal(""), text_literal("g")])
+                }
+                Some([text, pattern, replacement]) => {
+                    call("regexp_replace", vec![text.clone(), pattern.clone(), replacement.clone(), text_literal("g")])
+                }
+                _ => return,
+            }
+        }
         // `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`.
         Expr::Function(function) if function.name.to_string().eq_ignore_ascii_case("if") => {
             let (condition, result, otherwise) = match plain_arguments(&function.args).as_deref() {
@@ -399,6 +418,10 @@ fn single_argument(args: &FunctionArguments) -> Option<&Expr> {
     }
 }
 
+fn text_literal(text: &str) -> Expr {
+    Expr::value(Value::SingleQuotedString(text.into()))
+}
+
 /// A call of `name`: a name starting with `$` is the engine's own, quoted so that it is
 /// found as written.
 fn call(name: &str, args: Vec<Expr>) -> Expr {
@@ -489,6 +512,12 @@ mod tests {
         assert_eq!(
             rewritten("SELECT CAST(a AS INT), a, CAST(b AS ARRAY(INT)), CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) FROM t UNION SELECT TRY_CAST(e AS ROW(INT)))"),
             r#"SELECT CAST(a AS INT) AS "$cast0", a, "$cast_to"(b, 'array(integer)') AS "$cast1", CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) AS "$cast2" FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)') AS "$cast3")"#
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT regexp_replace(a, 'x') r, regexp_replace(a, 'x', 'y') s, regexp_replace(a, 'x', g -> g[1]) t"
+            ),
+            r#"SELECT regexp_replace(a, 'x', '', 'g') AS r, regexp_replace(a, 'x', 'y', 'g') AS s, "$regexp_replace_with"(a, 'x', g -> "$subscript"(g, 1)) AS t"#
         );
         let refused = |sql: &str| statement(sql).unwrap_err().to_string();
         assert!(
