@@ -671,10 +671,16 @@ async fn casts_to_nested_types_read_json_and_rows_as_athena_does() {
         ("SELECT CAST(JSON '{}' AS MAP(VARCHAR, INTEGER))".into(), "{}"),
         ("SELECT TRY_CAST(JSON '[1, \"x\"]' AS ARRAY(INTEGER))".into(), NULL),
         ("SELECT CAST(JSON 'null' AS ARRAY(INTEGER))".into(), NULL),
+        ("SELECT CAST(ROW(1, 'a') AS JSON)".into(), "[1,\"a\"]"),
+        ("SELECT CAST(CAST(ROW(1, 'a') AS ROW(x INT, \"Y\" VARCHAR)) AS JSON)".into(), "{\"x\":1,\"Y\":\"a\"}"),
+        ("SELECT transform(ARRAY[CAST(ROW(1, 2) AS ROW(\"Up\" INT, low INT))], r -> r.\"Up\" + r.LOW)".into(), "[3]"),
+        // A cast of JSON is JSON no more: the column after it is text.
         (
-            "SELECT CAST(ROW(1, 'a') AS JSON), CAST(CAST(ROW(1, 'a') AS ROW(x INT, y VARCHAR)) AS JSON)".into(),
-            "[1,\"a\"]",
+            "WITH e AS (SELECT CAST(JSON '\"2026-03-20 10:00:00\"' AS varchar) AS ts) SELECT CAST(ts AS timestamp) FROM e".into(),
+            "2026-03-20 10:00:00.000",
         ),
+        ("SELECT TRY_CAST(ARRAY['1', 'x'] AS array(integer))".into(), NULL),
+        ("SELECT TRY_CAST(MAP(ARRAY['a'], ARRAY[1]) AS map(integer, integer))".into(), NULL),
         ("SELECT transform(zip(ARRAY[1, 2], ARRAY['a', 'b']), r -> r[2])".into(), "[a, b]"),
         // JSON is JSON through a column: a string's content, JSON's null as NULL, numbers as numbers.
         (
@@ -686,7 +692,8 @@ async fn casts_to_nested_types_read_json_and_rows_as_athena_does() {
         ("SELECT TRY_CAST(JSON '[1]' AS varchar)".into(), NULL),
         ("SELECT CAST(JSON '[[1], {\"a\": \"b\"}, \"c\"]' AS ARRAY(JSON))".into(), "[[1], {\"a\":\"b\"}, \"c\"]"),
         // Text that is not JSON's is cast as text.
-        ("SELECT CAST('\"q\"' AS varchar), CAST('12' AS integer)".into(), "\"q\""),
+        ("SELECT CAST('\"q\"' AS varchar)".into(), "\"q\""),
+        ("SELECT CAST('12' AS integer)".into(), "12"),
     ];
     for (sql, expected) in cases {
         let (got, reason) = answer(&s, &sql).await;
@@ -726,4 +733,30 @@ async fn casts_to_nested_types_read_json_and_rows_as_athena_does() {
         let reason = reason.unwrap_or_default();
         assert!(reason.starts_with(expected), "{sql}: {reason}");
     }
+}
+
+/// Hostile text never brings the console down: a statement of as many operators as the engine
+/// takes is answered on the engine's deep stack, a longer one (or a type nested past reason)
+/// is refused, where before a chain of a hundred `+` ran a build from source out of stack and
+/// aborted the process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_chains_are_answered_or_refused_never_a_crash() {
+    let s = sandbox();
+    let most = lakeops::sandbox::engine::MOST_OPERATORS;
+    let (got, reason) = answer(&s, &format!("SELECT 0{}", " + 1".repeat(most))).await;
+    assert_eq!(got, most.to_string(), "{reason:?}");
+    let (got, reason) = answer(&s, &format!("SELECT 0{}", "+1".repeat(100_000))).await;
+    assert_eq!(got, ERROR);
+    let reason = reason.unwrap_or_default();
+    assert!(
+        reason.starts_with("NOT_SUPPORTED: the sandbox engine reads at most 1000 operators in a statement"),
+        "{reason}"
+    );
+    let deep = format!(
+        "SELECT CAST(x AS {}integer{}) FROM (VALUES ('[]')) AS t(x)",
+        "array(".repeat(20_000),
+        ")".repeat(20_000)
+    );
+    let (_, reason) = answer(&s, &deep).await;
+    assert!(reason.unwrap_or_default().contains("A type nests at most 32 deep"));
 }

@@ -84,9 +84,13 @@ impl SimState {
 
 /// Whether `sql` may read the lake's files: a statement that names no table (`SELECT 1`,
 /// `SELECT now()`) is answered without first bringing the lake up to date. What the parser
-/// cannot read counts as reading the lake (the engine gives the error).
+/// cannot read counts as reading the lake (the engine gives the error), and so does a statement
+/// past the engine's reach, never parsed here.
 fn reads_lake(sql: &str) -> bool {
     use datafusion::sql::{parser::DFParser, resolve::resolve_table_references};
+    if super::engine::within_reach(sql).is_err() {
+        return true;
+    }
     let Ok(statements) = DFParser::parse_sql(sql) else { return true };
     statements.iter().any(|statement| match resolve_table_references(statement, true) {
         Ok((tables, _)) => !tables.is_empty(),

@@ -18,7 +18,7 @@ use datafusion::arrow::array::{
     new_empty_array, new_null_array, Array, ArrayRef, AsArray, ListArray, MapArray, StructArray,
 };
 use datafusion::arrow::buffer::OffsetBuffer;
-use datafusion::arrow::compute::{cast_with_options, CastOptions};
+use datafusion::arrow::compute::{cast_with_options, concat, CastOptions};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
@@ -100,15 +100,27 @@ enum Fit {
 }
 
 /// The argument of `$cast_to`: text is JSON (the cast was written of JSON, or to a nested type).
+/// Under `TRY_CAST` a value that does not fit is NULL as a whole (not its parts that do not).
 fn cast_from(values: &ArrayRef, to: &DataType, fit: Fit) -> Result<ArrayRef> {
     if is_text(values.data_type()) && values.data_type() != &DataType::Null {
         return from_json(values, &Field::new("", to.clone(), true), fit);
     }
-    cast(values, to, fit)
+    match (cast(values, to), fit) {
+        (Ok(cast), _) => Ok(cast),
+        (Err(e), Fit::Refuse) => Err(e),
+        (Err(_), Fit::Null) => {
+            let rows = (0..values.len())
+                .map(|i| cast(&values.slice(i, 1), to).unwrap_or_else(|_| new_null_array(to, 1)))
+                .collect::<Vec<_>>();
+            let rows: Vec<&dyn Array> = rows.iter().map(|r| r.as_ref()).collect();
+            Ok(concat(&rows)?)
+        }
+    }
 }
 
-/// `values` as `to`: rows field by field in order, the rest as the engine casts.
-fn cast(values: &ArrayRef, to: &DataType, fit: Fit) -> Result<ArrayRef> {
+/// `values` as `to`: rows field by field in order, the rest as the engine casts; an error where
+/// a value does not fit.
+fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
     if values.data_type() == to {
         return Ok(values.clone());
     }
@@ -123,23 +135,19 @@ fn cast(values: &ArrayRef, to: &DataType, fit: Fit) -> Result<ArrayRef> {
                     trino_type(to)
                 );
             }
-            let columns = row
-                .columns()
-                .iter()
-                .zip(fields.iter())
-                .map(|(c, f)| cast(c, f.data_type(), fit))
-                .collect::<Result<_>>()?;
+            let columns =
+                row.columns().iter().zip(fields.iter()).map(|(c, f)| cast(c, f.data_type())).collect::<Result<_>>()?;
             Ok(Arc::new(StructArray::try_new(fields.clone(), columns, row.nulls().cloned())?))
         }
         (DataType::List(_), DataType::List(item)) => {
             let list = values.as_list::<i32>();
-            let items = cast(list.values(), item.data_type(), fit)?;
+            let items = cast(list.values(), item.data_type())?;
             Ok(Arc::new(ListArray::try_new(item.clone(), list.offsets().clone(), items, list.nulls().cloned())?))
         }
         (DataType::Map(_, _), DataType::Map(entries, sorted)) => {
             let map = values.as_map();
             let pairs: ArrayRef = Arc::new(map.entries().clone());
-            let pairs = cast(&pairs, entries.data_type(), fit)?;
+            let pairs = cast(&pairs, entries.data_type())?;
             Ok(Arc::new(MapArray::try_new(
                 entries.clone(),
                 map.offsets().clone(),
@@ -148,7 +156,7 @@ fn cast(values: &ArrayRef, to: &DataType, fit: Fit) -> Result<ArrayRef> {
                 *sorted,
             )?))
         }
-        _ => Ok(cast_with_options(values, to, &CastOptions { safe: fit == Fit::Null, ..Default::default() })?),
+        _ => Ok(cast_with_options(values, to, &CastOptions { safe: false, ..Default::default() })?),
     }
 }
 
@@ -270,10 +278,13 @@ impl AnalyzerRule for JsonCasts {
         let plan = plan.transform_up_with_subqueries(|plan| {
             let schema = merge_schema(&plan.inputs());
             let names = NamePreserver::new(&plan);
-            plan.map_expressions(|expr| {
+            let plan = plan.map_expressions(|expr| {
                 let saved = names.save(&expr);
                 Ok(expr.transform_up(|e| json_cast(e, &schema))?.update_data(|e| saved.restore(e)))
-            })
+            })?;
+            // A cast of JSON is JSON no more (the engine's own cast kept the mark): every node
+            // above it reads its fields again.
+            plan.map_data(|plan| plan.recompute_schema())
         })?;
         Ok(plan.data)
     }
@@ -329,7 +340,7 @@ fn anonymous(kind: &DataType) -> DataType {
 }
 
 fn anonymous_rows(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
-    cast(&args[0], kind, Fit::Refuse)
+    cast(&args[0], kind)
 }
 
 #[cfg(test)]
@@ -354,9 +365,9 @@ mod tests {
         let fields = Fields::from(vec![Field::new("y", DataType::Int64, true), Field::new("x", DataType::Utf8, true)]);
         let columns: Vec<ArrayRef> = vec![Arc::new(Int64Array::from(vec![1])), Arc::new(StringArray::from(vec!["7"]))];
         let row: ArrayRef = Arc::new(StructArray::try_new(fields, columns, None).unwrap());
-        let cast = cast(&row, &kind("row(x varchar, y bigint)"), Fit::Refuse).unwrap();
+        let cast = cast(&row, &kind("row(x varchar, y bigint)")).unwrap();
         assert_eq!(shown(&cast), ["{x=1, y=7}"]);
-        assert!(super::cast(&row, &kind("row(x bigint)"), Fit::Refuse).is_err());
+        assert!(super::cast(&row, &kind("row(x bigint)")).is_err());
     }
 
     #[test]

@@ -41,6 +41,8 @@ use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::physical_plan::collect;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
+pub use sql::{within_reach, MOST_OPERATORS};
+
 use super::lake::curate::{events_schema, raw_events_schema};
 use crate::model::{CatalogColumn, ResultColumn};
 
@@ -105,8 +107,7 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
         .enumerate()
         .map(|(i, f)| {
             let name = column_name(i, f.name());
-            let kind = if types::is_json(f) { "json".into() } else { athena_type(f.data_type()) };
-            ResultColumn { name, kind }
+            ResultColumn { name, kind: athena_type(f) }
         })
         .collect();
     let rows = print::rows(&batches).map_err(|e| format!("GENERIC_INTERNAL_ERROR: {e}"))?;
@@ -234,24 +235,32 @@ fn hive_type(kind: &DataType) -> String {
                 fields.iter().map(|f| format!("{}:{}", f.name(), hive_type(f.data_type()))).collect();
             format!("struct<{}>", inner.join(","))
         }
-        other => athena_type(other).replace("varchar", "string"),
+        other => {
+            athena_type(&datafusion::arrow::datatypes::Field::new("", other.clone(), true)).replace("varchar", "string")
+        }
     }
 }
 
 /// The type names Athena puts in ResultSetMetadata: Trino's names (`types::trino_type`), without
 /// a timestamp's or time's precision and a map's parameters.
-fn athena_type(kind: &DataType) -> String {
-    match kind {
+fn athena_type(field: &datafusion::arrow::datatypes::Field) -> String {
+    if types::is_json(field) {
+        return "json".into();
+    }
+    match field.data_type() {
         DataType::Timestamp(_, None) => "timestamp".into(),
         DataType::Timestamp(_, Some(_)) => "timestamp with time zone".into(),
         DataType::Time32(_) | DataType::Time64(_) => "time".into(),
         DataType::Map(_, _) => "map".into(),
         DataType::List(item) | DataType::LargeList(item) | DataType::ListView(item) => {
-            format!("array({})", athena_type(item.data_type()))
+            format!("array({})", athena_type(item))
+        }
+        DataType::Struct(fields) if types::is_anonymous(fields) => {
+            let inner: Vec<String> = fields.iter().map(|f| athena_type(f)).collect();
+            format!("row({})", inner.join(", "))
         }
         DataType::Struct(fields) => {
-            let inner: Vec<String> =
-                fields.iter().map(|f| format!("{} {}", f.name(), athena_type(f.data_type()))).collect();
+            let inner: Vec<String> = fields.iter().map(|f| format!("{} {}", f.name(), athena_type(f))).collect();
             format!("row({})", inner.join(", "))
         }
         other => types::trino_type(other),

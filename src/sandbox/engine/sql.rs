@@ -36,7 +36,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 use datafusion::logical_expr::sqlparser::dialect::{Dialect, GenericDialect};
 use datafusion::logical_expr::sqlparser::keywords::Keyword;
 use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
-use datafusion::logical_expr::sqlparser::tokenizer::Token;
+use datafusion::logical_expr::sqlparser::tokenizer::{Token, Tokenizer};
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::{ANONYMOUS_ROWS, CAST_TO, TRY_CAST_TO};
@@ -113,8 +113,31 @@ impl Dialect for Athena {
     );
 }
 
+/// The most operators (`+`, `=`, `AND`, `||`, `UNION`, …) a statement may hold. A chain of them
+/// (`a = 1 OR a = 2 OR …`) is read, planned and optimised depth first, in time that grows
+/// faster than its length: a thousand answer in under two seconds on a build from source.
+pub const MOST_OPERATORS: usize = 1_000;
+
+/// Whether the engine can read `sql` at all: at most `MOST_OPERATORS` operators (asked before
+/// anything walks its syntax tree, which a longer chain would run out of stack).
+pub fn within_reach(sql: &str) -> Result<()> {
+    let operators = Tokenizer::new(&Athena::default(), sql)
+        .tokenize()
+        .map_err(|e| DataFusionError::SQL(Box::new(ParserError::TokenizerError(e.to_string())), None))?
+        .iter()
+        .filter(|token| is_operator(token))
+        .count();
+    if operators > MOST_OPERATORS {
+        return Err(DataFusionError::Plan(format!(
+            "NOT_SUPPORTED: the sandbox engine reads at most {MOST_OPERATORS} operators in a statement; this one has {operators}"
+        )));
+    }
+    Ok(())
+}
+
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
+    within_reach(sql)?;
     let dialect = Athena::default();
     let mut statements = DFParserBuilder::new(sql).with_dialect(&dialect).build()?.parse_statements()?;
     if statements.len() > 1 {
@@ -161,7 +184,7 @@ impl UnnamedCasts {
                     let SelectItem::UnnamedExpr(expr) = item else { continue };
                     let cast = match expr {
                         Expr::Cast { .. } => true,
-                        Expr::Function(f) => is_call(f, CAST_TO) || is_call(f, TRY_CAST_TO),
+                        Expr::Function(f) => [CAST_TO, TRY_CAST_TO, "$cast_json"].iter().any(|name| is_call(f, name)),
                         _ => false,
                     };
                     if cast {
@@ -180,27 +203,80 @@ impl UnnamedCasts {
     }
 }
 
+/// The tokens ahead, read one by one and given back when done (each step is one token: a
+/// look ahead costs what it reads, where `peek_nth_token(n)` walks all `n` again).
+struct Ahead<'p, 'a> {
+    parser: &'p mut Parser<'a>,
+    read: usize,
+}
+
+impl Ahead<'_, '_> {
+    fn next(&mut self) -> Token {
+        self.read += 1;
+        self.parser.next_token().token
+    }
+}
+
+impl Drop for Ahead<'_, '_> {
+    fn drop(&mut self) {
+        for _ in 0..self.read {
+            self.parser.prev_token();
+        }
+    }
+}
+
+/// A token that joins two expressions (or two queries) into one a level deeper.
+fn is_operator(token: &Token) -> bool {
+    match token {
+        Token::Word(w) => {
+            matches!(w.keyword, Keyword::AND | Keyword::OR | Keyword::UNION | Keyword::INTERSECT | Keyword::EXCEPT)
+        }
+        _ => matches!(
+            token,
+            Token::Plus
+                | Token::Minus
+                | Token::Mul
+                | Token::Div
+                | Token::Mod
+                | Token::StringConcat
+                | Token::Eq
+                | Token::DoubleEq
+                | Token::Neq
+                | Token::Lt
+                | Token::Gt
+                | Token::LtEq
+                | Token::GtEq
+                | Token::Spaceship
+                | Token::Ampersand
+                | Token::Pipe
+                | Token::Caret
+                | Token::ShiftLeft
+                | Token::ShiftRight
+        ),
+    }
+}
+
 /// Whether the `CAST(` ahead names a nested type after its `AS` (looked at, not read).
-fn casts_to_nested(parser: &Parser) -> bool {
-    let token = |n: usize| parser.peek_nth_token(n).token;
-    if token(1) != Token::LParen {
+fn casts_to_nested(parser: &mut Parser) -> bool {
+    let mut ahead = Ahead { parser, read: 0 };
+    ahead.next();
+    if ahead.next() != Token::LParen {
         return false;
     }
     let mut depth = 0usize;
-    for n in 2.. {
-        match token(n) {
+    loop {
+        match ahead.next() {
             Token::LParen => depth += 1,
             Token::RParen if depth == 0 => return false,
             Token::RParen => depth -= 1,
             Token::EOF => return false,
             Token::Word(w) if depth == 0 && w.keyword == Keyword::AS => {
-                let nested = matches!(token(n + 1), Token::Word(t) if matches!(t.keyword, Keyword::ARRAY | Keyword::MAP | Keyword::ROW));
-                return nested && token(n + 2) == Token::LParen;
+                let nested = matches!(ahead.next(), Token::Word(t) if matches!(t.keyword, Keyword::ARRAY | Keyword::MAP | Keyword::ROW));
+                return nested && ahead.next() == Token::LParen;
             }
             _ => {}
         }
     }
-    false
 }
 
 /// `CAST(x AS type)` → `"$cast_to"(x, 'type')`; `TRY_CAST` → `"$try_cast_to"`, NULL where it fails.
@@ -216,11 +292,12 @@ fn nested_cast(parser: &mut Parser, kind: CastKind) -> Result<Expr, ParserError>
 }
 
 /// Whether the `trim(` ahead is `trim(LEADING FROM s)` (or `BOTH`, `TRAILING`): spaces.
-fn trims_spaces(parser: &Parser) -> bool {
-    let token = |n: usize| parser.peek_nth_token(n).token;
-    let side =
-        matches!(token(2), Token::Word(w) if matches!(w.keyword, Keyword::BOTH | Keyword::LEADING | Keyword::TRAILING));
-    token(1) == Token::LParen && side && matches!(token(3), Token::Word(w) if w.keyword == Keyword::FROM)
+fn trims_spaces(parser: &mut Parser) -> bool {
+    let mut ahead = Ahead { parser, read: 0 };
+    ahead.next();
+    let open = ahead.next() == Token::LParen;
+    let side = matches!(ahead.next(), Token::Word(w) if matches!(w.keyword, Keyword::BOTH | Keyword::LEADING | Keyword::TRAILING));
+    open && side && matches!(ahead.next(), Token::Word(w) if w.keyword == Keyword::FROM)
 }
 
 fn trim_spaces(parser: &mut Parser) -> Result<Expr, ParserError> {
@@ -362,7 +439,7 @@ fn rewrite(expr: &mut Expr) {
                     if let [row, fields @ ..] = parts.as_slice() {
                         if !fields.is_empty() && params.iter().any(|p| p.eq_ignore_ascii_case(&row.value)) {
                             *expr = fields.iter().fold(Expr::Identifier(row.clone()), |value, field| {
-                                let name = Expr::value(Value::SingleQuotedString(field.value.to_ascii_lowercase()));
+                                let name = Expr::value(Value::SingleQuotedString(types::field_name_of(field)));
                                 call("get_field", vec![value, name])
                             });
                         }
@@ -455,7 +532,7 @@ mod tests {
         assert_eq!(rewritten("SELECT TIMESTAMP '2012-08-08 01:00'"), "SELECT TIMESTAMP '2012-08-08 01:00:00'");
         assert_eq!(rewritten("SELECT array_sort(a)"), "SELECT array_sort(a, 'ASC', 'NULLS LAST')");
         assert_eq!(rewritten("SELECT TRY(1 / x) FROM t"), r#"SELECT "$try"(0, "$row" -> 1 / x) FROM t"#);
-        assert_eq!(rewritten("SELECT CAST(a AS JSON)"), r#"SELECT "$cast_json"(a)"#);
+        assert_eq!(rewritten("SELECT CAST(a AS JSON)"), r#"SELECT "$cast_json"(a) AS "$cast0""#);
         assert_eq!(rewritten("SELECT JSON '[1]'"), "SELECT json_parse('[1]')");
         assert_eq!(
             rewritten("SELECT TIMESTAMP '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles'"),
@@ -526,6 +603,31 @@ mod tests {
             refused("SELECT CAST(a AS ARRAY(nope))")
         );
         assert!(statement("SELECT CAST(a AS ARRAY(INT)").is_err());
+        // Hostile text: a type nested past the reader's depth is refused, not a stack overflow;
+        // a long cast is looked at once per CAST.
+        let deep = format!("SELECT CAST(a AS {}INT{})", "ARRAY(".repeat(5_000), ")".repeat(5_000));
+        assert!(refused(&deep).contains("A type nests at most 32 deep"), "{}", refused(&deep));
+        // As long a chain as the engine takes, on a stack as deep as its threads'.
+        let long = std::thread::Builder::new()
+            .stack_size(super::super::threads::STACK_BYTES)
+            .spawn(|| {
+                let long =
+                    format!("SELECT CAST({}1 AS ARRAY(INT)), CAST(b AS INT) x", "f(1) || ".repeat(MOST_OPERATORS));
+                rewritten(&long)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(
+            long.ends_with(r#"f(1) || 1, 'array(integer)') AS "$cast0", CAST(b AS INT) AS x"#),
+            "{}",
+            &long[long.len() - 80..]
+        );
+        // A longer one is refused before it is parsed.
+        let chain = format!("SELECT 1{}", " OR a = 1".repeat(MOST_OPERATORS / 2 + 1));
+        assert!(refused(&chain).contains(
+            "NOT_SUPPORTED: the sandbox engine reads at most 1000 operators in a statement; this one has 1002"
+        ));
         assert!(statement("SELECT CAST(a AS ARRAY(INT) x)").is_err());
     }
 }

@@ -9,6 +9,11 @@ use std::sync::OnceLock;
 /// The name of every thread of the engine's runtime, its blocking pool's included.
 const THREAD_NAME: &str = "lakeops-engine";
 
+/// The stack of each engine thread: reading and planning a statement walks its expressions
+/// depth first, so a long `a = 1 OR a = 2 OR …` needs a deep stack (a build from source, its
+/// engine unoptimised, about 25 KiB a level). Only what a query uses is ever resident.
+pub const STACK_BYTES: usize = 256 << 20;
+
 /// How many partitions a query is split into, and so how many threads run it.
 pub const PARTITIONS: usize = 2;
 
@@ -23,6 +28,7 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(PARTITIONS)
             .thread_name(THREAD_NAME)
+            .thread_stack_size(STACK_BYTES)
             .enable_all()
             .build()
             .map_err(|e| format!("the sandbox engine could not start its threads: {e}"))

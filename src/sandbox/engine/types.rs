@@ -6,6 +6,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::{DataType, Field, Fields, IntervalUnit, TimeUnit};
 use datafusion::common::{plan_err, Result, ScalarValue};
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
+use datafusion::logical_expr::sqlparser::ast::Ident;
 use datafusion::logical_expr::sqlparser::dialect::GenericDialect;
 use datafusion::logical_expr::sqlparser::keywords::Keyword;
 use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
@@ -59,7 +60,8 @@ pub fn trino_type(kind: &DataType) -> String {
             format!("row({})", inner.join(", "))
         }
         DataType::Struct(fields) => {
-            let inner: Vec<String> = fields.iter().map(|f| format!("{} {}", f.name(), field_type(f))).collect();
+            let inner: Vec<String> =
+                fields.iter().map(|f| format!("{} {}", field_name(f.name()), field_type(f))).collect();
             format!("row({})", inner.join(", "))
         }
         DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => {
@@ -67,6 +69,17 @@ pub fn trino_type(kind: &DataType) -> String {
         }
         DataType::Null => "unknown".into(),
         other => other.to_string().to_lowercase(),
+    }
+}
+
+/// A row field's name as Trino writes it: quoted unless a plain lower-case word.
+fn field_name(name: &str) -> String {
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
     }
 }
 
@@ -120,21 +133,31 @@ pub fn parse_trino_type(text: &str) -> Result<DataType, ParserError> {
 /// One type from `parser`: `array(T)`, `map(K, V)`, `row(name T, …)` or `row(T, …)`, or a
 /// scalar type (`varchar(3)`, `decimal(10,2)`, `timestamp(3) with time zone`, …).
 pub fn read_type(parser: &mut Parser) -> Result<DataType, ParserError> {
+    read_nested(parser, 0)
+}
+
+/// Types nest at most this deep (`array(array(…))`): deeper would run the reader out of stack.
+const DEEPEST_TYPE: usize = 32;
+
+fn read_nested(parser: &mut Parser, depth: usize) -> Result<DataType, ParserError> {
+    if depth > DEEPEST_TYPE {
+        return Err(ParserError::ParserError(format!("A type nests at most {DEEPEST_TYPE} deep")));
+    }
     let token = parser.next_token();
     let Token::Word(word) = &token.token else { return parser.expected("a type", token) };
     let name = word.value.to_ascii_lowercase();
     let kind = match name.as_str() {
         "array" => {
             parser.expect_token(&Token::LParen)?;
-            let item = read_part(parser, Field::LIST_FIELD_DEFAULT_NAME)?;
+            let item = read_part(parser, Field::LIST_FIELD_DEFAULT_NAME, depth)?;
             parser.expect_token(&Token::RParen)?;
             DataType::List(Arc::new(item))
         }
         "map" => {
             parser.expect_token(&Token::LParen)?;
-            let key = read_type(parser)?;
+            let key = read_nested(parser, depth + 1)?;
             parser.expect_token(&Token::Comma)?;
-            let value = read_part(parser, "value")?;
+            let value = read_part(parser, "value", depth)?;
             parser.expect_token(&Token::RParen)?;
             super::nested::map_of(Field::new("key", key, false), value)
         }
@@ -143,9 +166,9 @@ pub fn read_type(parser: &mut Parser) -> Result<DataType, ParserError> {
             let mut fields = Vec::new();
             loop {
                 let i = fields.len();
-                let field = match parser.maybe_parse(named_field)? {
+                let field = match parser.maybe_parse(|p| named_field(p, depth))? {
                     Some(field) => field,
-                    None => read_part(parser, &anonymous_field(i))?,
+                    None => read_part(parser, &anonymous_field(i), depth)?,
                 };
                 fields.push(field);
                 if !parser.consume_token(&Token::Comma) {
@@ -193,12 +216,20 @@ pub fn read_type(parser: &mut Parser) -> Result<DataType, ParserError> {
     Ok(kind)
 }
 
+/// The field a query names: Trino's field names are case-insensitive (lower case), a quoted one
+/// is kept as written.
+pub fn field_name_of(ident: &Ident) -> String {
+    if ident.quote_style.is_some() {
+        ident.value.clone()
+    } else {
+        ident.value.to_ascii_lowercase()
+    }
+}
+
 /// `name type` in a row, followed by `,` or `)`.
-fn named_field(parser: &mut Parser) -> Result<Field, ParserError> {
-    let name = parser.parse_identifier()?;
-    // Trino's field names are case-insensitive; a quoted one is kept as written.
-    let name = if name.quote_style.is_some() { name.value } else { name.value.to_ascii_lowercase() };
-    let field = read_part(parser, &name)?;
+fn named_field(parser: &mut Parser, depth: usize) -> Result<Field, ParserError> {
+    let name = field_name_of(&parser.parse_identifier()?);
+    let field = read_part(parser, &name, depth)?;
     match parser.peek_token().token {
         Token::Comma | Token::RParen => Ok(field),
         _ => parser.expected("`,` or `)`", parser.peek_token()),
@@ -207,14 +238,14 @@ fn named_field(parser: &mut Parser) -> Result<Field, ParserError> {
 
 /// The type of a part of a value (an array's items, a map's values, a row's field), named
 /// `name`: `json` is a JSON field.
-fn read_part(parser: &mut Parser, name: &str) -> Result<Field, ParserError> {
+fn read_part(parser: &mut Parser, name: &str, depth: usize) -> Result<Field, ParserError> {
     let json = matches!(&parser.peek_token().token, Token::Word(w) if w.value.eq_ignore_ascii_case("json"))
         && matches!(parser.peek_nth_token(1).token, Token::Comma | Token::RParen);
     if json {
         parser.next_token();
         return Ok(json_field(name));
     }
-    Ok(Field::new(name, read_type(parser)?, true))
+    Ok(Field::new(name, read_nested(parser, depth + 1)?, true))
 }
 
 /// A type's optional `(n[, m])`.
@@ -322,7 +353,12 @@ mod tests {
         assert_eq!(read("ARRAY(INTEGER)").unwrap(), "array(integer)");
         assert_eq!(read("map(varchar(10), ARRAY(json))").unwrap(), "map(varchar, array(json))");
         assert_eq!(read("row(a json, json)").unwrap(), "row(a json, c1 json)");
-        assert_eq!(read("ROW(Sum DOUBLE PRECISION, \"Count\" int)").unwrap(), "row(sum double, Count integer)");
+        assert_eq!(read("ROW(Sum DOUBLE PRECISION, \"Count\" int)").unwrap(), "row(sum double, \"Count\" integer)");
+        assert_eq!(read("row(\"first \"\"name\"\"\" varchar)").unwrap(), "row(\"first \"\"name\"\"\" varchar)");
+        let deep = format!("{}integer{}", "array(".repeat(10_000), ")".repeat(10_000));
+        assert!(read(&deep).unwrap_err().contains("A type nests at most 32 deep"));
+        let deepest = format!("{}integer{}", "array(".repeat(32), ")".repeat(32));
+        assert!(read(&deepest).is_ok());
         assert_eq!(
             read("row(bigint, timestamp(3) with time zone)").unwrap(),
             "row(bigint, timestamp(3) with time zone)"
@@ -359,8 +395,8 @@ mod tests {
             prop_oneof![
                 inner.clone().prop_map(|t| DataType::List(Arc::new(Field::new_list_field(t, true)))),
                 (inner.clone(), inner.clone()).prop_map(|(k, v)| super::super::nested::map_type(&k, &v)),
-                (proptest::collection::vec((proptest::option::of("[a-z][a-z0-9_]{0,6}"), inner), 1..4)).prop_map(
-                    |fields| {
+                (proptest::collection::vec((proptest::option::of("[a-zA-Z_][a-zA-Z0-9_ \"]{0,6}"), inner), 1..4))
+                    .prop_map(|fields| {
                         let anonymous = fields.iter().any(|(name, _)| name.is_none());
                         DataType::Struct(
                             fields
@@ -372,8 +408,7 @@ mod tests {
                                 })
                                 .collect(),
                         )
-                    }
-                ),
+                    }),
             ]
         })
     }
