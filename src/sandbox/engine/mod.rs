@@ -6,6 +6,7 @@ mod arrays;
 mod cast;
 mod counting;
 mod datetime;
+mod dialect;
 mod errors;
 mod format;
 mod functions;
@@ -41,7 +42,7 @@ use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::physical_plan::collect;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-pub use sql::{within_reach, MOST_OPERATORS};
+pub use dialect::{within_reach, MOST_OPERATORS};
 
 use super::lake::curate::{events_schema, raw_events_schema};
 use crate::model::{CatalogColumn, ResultColumn};

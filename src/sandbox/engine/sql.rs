@@ -19,10 +19,8 @@
 //! - `zip(…)` and `map_entries(m)` → `"$anonymous_rows"(…)` around DataFusion's own, whose rows'
 //!   fields have names where Trino's have none.
 //!
-//! Two forms are read by the dialect itself, since DataFusion's parser has no words for them:
-//! `CAST(x AS array(T) | map(K, V) | row(…))` → `"$cast_to"(x, 'array(t)')` (`TRY_CAST` →
-//! `"$try_cast_to"`),
-//! the type in Trino's words (`cast`), and `trim(LEADING FROM s)` (spaces; `BOTH`, `TRAILING`).
+//! Two forms DataFusion's parser has no words for are read by the dialect itself (`dialect`):
+//! casts to nested types and `trim(LEADING FROM s)`.
 
 use std::ops::ControlFlow;
 
@@ -30,110 +28,14 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::sqlparser::ast::{
     self, helpers::attached_token::AttachedToken, AccessExpr, CaseWhen, CastKind, DataType, Expr, FunctionArg,
     FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, LambdaFunction, LambdaFunctionParameter,
-    LambdaSyntax, ObjectName, OneOrManyWithParens, SelectItem, SetExpr, Subscript, TimezoneInfo, TrimWhereField, Value,
-    VisitMut, VisitorMut,
+    LambdaSyntax, ObjectName, OneOrManyWithParens, SelectItem, SetExpr, Subscript, TimezoneInfo, Value, VisitMut,
+    VisitorMut,
 };
-use datafusion::logical_expr::sqlparser::dialect::{Dialect, GenericDialect};
-use datafusion::logical_expr::sqlparser::keywords::Keyword;
-use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
-use datafusion::logical_expr::sqlparser::tokenizer::{Token, Tokenizer};
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::{ANONYMOUS_ROWS, CAST_TO, TRY_CAST_TO};
+use super::dialect::{within_reach, Athena};
 use super::{datetime, types};
-
-/// DataFusion's generic dialect, with Trino's lambdas.
-#[derive(Debug, Default)]
-struct Athena(GenericDialect);
-
-macro_rules! same_as_generic {
-    ($($name:ident)*) => {
-        $(fn $name(&self) -> bool { self.0.$name() })*
-    };
-}
-
-impl Dialect for Athena {
-    /// Behave as the generic dialect wherever the parser asks which dialect it reads.
-    fn dialect(&self) -> std::any::TypeId {
-        std::any::TypeId::of::<GenericDialect>()
-    }
-
-    fn is_delimited_identifier_start(&self, ch: char) -> bool {
-        self.0.is_delimited_identifier_start(ch)
-    }
-
-    fn is_identifier_start(&self, ch: char) -> bool {
-        self.0.is_identifier_start(ch)
-    }
-
-    fn is_identifier_part(&self, ch: char) -> bool {
-        self.0.is_identifier_part(ch)
-    }
-
-    fn supports_lambda_functions(&self) -> bool {
-        true
-    }
-
-    /// Trino's forms DataFusion's parser lacks: `CAST(x AS array(T))` (`map(K, V)`, `row(…)`)
-    /// and `trim(LEADING FROM s)`.
-    fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
-        let Token::Word(word) = parser.peek_token().token else { return None };
-        match word.keyword {
-            Keyword::CAST | Keyword::TRY_CAST if casts_to_nested(parser) => {
-                let kind = if word.keyword == Keyword::CAST { CastKind::Cast } else { CastKind::TryCast };
-                Some(nested_cast(parser, kind))
-            }
-            Keyword::TRIM if trims_spaces(parser) => Some(trim_spaces(parser)),
-            _ => None,
-        }
-    }
-
-    same_as_generic!(
-        supports_unicode_string_literal supports_partition_by_after_order_by supports_array_join_syntax
-        supports_group_by_expr supports_group_by_with_modifier supports_left_associative_joins_without_parens
-        supports_connect_by supports_match_recognize supports_pipe_operator supports_start_transaction_modifier
-        supports_window_function_null_treatment_arg supports_dictionary_syntax
-        supports_window_clause_named_window_reference supports_parenthesized_set_variables
-        supports_select_wildcard_except support_map_literal_syntax allow_extract_custom allow_extract_single_quotes
-        supports_extract_comma_syntax supports_create_view_comment_syntax supports_parens_around_table_factor
-        supports_values_as_table_factor supports_create_index_with_clause supports_explain_with_utility_options
-        supports_limit_comma supports_update_order_by supports_from_first_select supports_projection_trailing_commas
-        supports_asc_desc_in_column_definition supports_try_convert supports_bitwise_shift_operators
-        supports_comment_on supports_load_extension supports_named_fn_args_with_assignment_operator
-        supports_struct_literal supports_empty_projections supports_nested_comments supports_multiline_comment_hints
-        supports_user_host_grantee supports_string_escape_constant supports_array_typedef_with_brackets
-        supports_match_against supports_set_names supports_comma_separated_set_assignments
-        supports_filter_during_aggregation supports_select_wildcard_exclude supports_data_type_signed_suffix
-        supports_interval_options supports_quote_delimited_string supports_select_wildcard_replace
-        supports_select_wildcard_ilike supports_select_wildcard_rename supports_optimize_table supports_install
-        supports_detach supports_prewhere supports_with_fill supports_limit_by supports_interpolate supports_settings
-        supports_select_format supports_comment_optimizer_hint supports_constraint_keyword_without_name
-        supports_key_column_option supports_comma_separated_trim supports_cte_without_as
-        supports_select_item_multi_column_alias supports_xml_expressions
-    );
-}
-
-/// The most operators (`+`, `=`, `AND`, `||`, `UNION`, …) a statement may hold. A chain of them
-/// (`a = 1 OR a = 2 OR …`) is read, planned and optimised depth first, in time that grows
-/// faster than its length: a thousand answer in under two seconds on a build from source.
-pub const MOST_OPERATORS: usize = 1_000;
-
-/// Whether the engine can read `sql` at all: at most `MOST_OPERATORS` operators (asked before
-/// anything walks its syntax tree, which a longer chain would run out of stack).
-pub fn within_reach(sql: &str) -> Result<()> {
-    let operators = Tokenizer::new(&Athena::default(), sql)
-        .tokenize()
-        .map_err(|e| DataFusionError::SQL(Box::new(ParserError::TokenizerError(e.to_string())), None))?
-        .iter()
-        .filter(|token| is_operator(token))
-        .count();
-    if operators > MOST_OPERATORS {
-        return Err(DataFusionError::Plan(format!(
-            "NOT_SUPPORTED: the sandbox engine reads at most {MOST_OPERATORS} operators in a statement; this one has {operators}"
-        )));
-    }
-    Ok(())
-}
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
@@ -201,117 +103,6 @@ impl UnnamedCasts {
             _ => {}
         }
     }
-}
-
-/// The tokens ahead, read one by one and given back when done (each step is one token: a
-/// look ahead costs what it reads, where `peek_nth_token(n)` walks all `n` again).
-struct Ahead<'p, 'a> {
-    parser: &'p mut Parser<'a>,
-    read: usize,
-}
-
-impl Ahead<'_, '_> {
-    fn next(&mut self) -> Token {
-        self.read += 1;
-        self.parser.next_token().token
-    }
-}
-
-impl Drop for Ahead<'_, '_> {
-    fn drop(&mut self) {
-        for _ in 0..self.read {
-            self.parser.prev_token();
-        }
-    }
-}
-
-/// A token that joins two expressions (or two queries) into one a level deeper.
-fn is_operator(token: &Token) -> bool {
-    match token {
-        Token::Word(w) => {
-            matches!(w.keyword, Keyword::AND | Keyword::OR | Keyword::UNION | Keyword::INTERSECT | Keyword::EXCEPT)
-        }
-        _ => matches!(
-            token,
-            Token::Plus
-                | Token::Minus
-                | Token::Mul
-                | Token::Div
-                | Token::Mod
-                | Token::StringConcat
-                | Token::Eq
-                | Token::DoubleEq
-                | Token::Neq
-                | Token::Lt
-                | Token::Gt
-                | Token::LtEq
-                | Token::GtEq
-                | Token::Spaceship
-                | Token::Ampersand
-                | Token::Pipe
-                | Token::Caret
-                | Token::ShiftLeft
-                | Token::ShiftRight
-        ),
-    }
-}
-
-/// Whether the `CAST(` ahead names a nested type after its `AS` (looked at, not read).
-fn casts_to_nested(parser: &mut Parser) -> bool {
-    let mut ahead = Ahead { parser, read: 0 };
-    ahead.next();
-    if ahead.next() != Token::LParen {
-        return false;
-    }
-    let mut depth = 0usize;
-    loop {
-        match ahead.next() {
-            Token::LParen => depth += 1,
-            Token::RParen if depth == 0 => return false,
-            Token::RParen => depth -= 1,
-            Token::EOF => return false,
-            Token::Word(w) if depth == 0 && w.keyword == Keyword::AS => {
-                let nested = matches!(ahead.next(), Token::Word(t) if matches!(t.keyword, Keyword::ARRAY | Keyword::MAP | Keyword::ROW));
-                return nested && ahead.next() == Token::LParen;
-            }
-            _ => {}
-        }
-    }
-}
-
-/// `CAST(x AS type)` → `"$cast_to"(x, 'type')`; `TRY_CAST` → `"$try_cast_to"`, NULL where it fails.
-fn nested_cast(parser: &mut Parser, kind: CastKind) -> Result<Expr, ParserError> {
-    parser.next_token();
-    parser.expect_token(&Token::LParen)?;
-    let value = parser.parse_expr()?;
-    parser.expect_keyword_is(Keyword::AS)?;
-    let to = types::read_type(parser)?;
-    parser.expect_token(&Token::RParen)?;
-    let name = if kind == CastKind::TryCast { TRY_CAST_TO } else { CAST_TO };
-    Ok(call(name, vec![value, Expr::value(Value::SingleQuotedString(types::trino_type(&to)))]))
-}
-
-/// Whether the `trim(` ahead is `trim(LEADING FROM s)` (or `BOTH`, `TRAILING`): spaces.
-fn trims_spaces(parser: &mut Parser) -> bool {
-    let mut ahead = Ahead { parser, read: 0 };
-    ahead.next();
-    let open = ahead.next() == Token::LParen;
-    let side = matches!(ahead.next(), Token::Word(w) if matches!(w.keyword, Keyword::BOTH | Keyword::LEADING | Keyword::TRAILING));
-    open && side && matches!(ahead.next(), Token::Word(w) if w.keyword == Keyword::FROM)
-}
-
-fn trim_spaces(parser: &mut Parser) -> Result<Expr, ParserError> {
-    parser.next_token();
-    parser.expect_token(&Token::LParen)?;
-    let side = match parser.next_token().token {
-        Token::Word(w) if w.keyword == Keyword::LEADING => TrimWhereField::Leading,
-        Token::Word(w) if w.keyword == Keyword::TRAILING => TrimWhereField::Trailing,
-        _ => TrimWhereField::Both,
-    };
-    parser.expect_keyword_is(Keyword::FROM)?;
-    let value = parser.parse_expr()?;
-    parser.expect_token(&Token::RParen)?;
-    Ok(Expr::Trim { expr: Box::new(value), trim_where: Some(side), trim_what: None, trim_characters: None })
 }
 
 /// `TRY(body)` as the engine runs it: `"$try"(0, "$row" -> body)`.
@@ -501,7 +292,7 @@ fn text_literal(text: &str) -> Expr {
 
 /// A call of `name`: a name starting with `$` is the engine's own, quoted so that it is
 /// found as written.
-fn call(name: &str, args: Vec<Expr>) -> Expr {
+pub(super) fn call(name: &str, args: Vec<Expr>) -> Expr {
     let ident = if name.starts_with('$') { Ident::with_quote('"', name) } else { Ident::new(name) };
     Expr::Function(ast::Function {
         name: ObjectName::from(vec![ident]),
@@ -521,6 +312,7 @@ fn call(name: &str, args: Vec<Expr>) -> Expr {
 
 #[cfg(test)]
 mod tests {
+    use super::super::dialect::MOST_OPERATORS;
     use super::*;
 
     fn rewritten(sql: &str) -> String {
