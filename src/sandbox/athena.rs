@@ -82,22 +82,6 @@ impl SimState {
     }
 }
 
-/// Whether `sql` may read the lake's files: a statement that names no table (`SELECT 1`,
-/// `SELECT now()`) is answered without first bringing the lake up to date. What the parser
-/// cannot read counts as reading the lake (the engine gives the error), and so does a statement
-/// past the engine's reach, never parsed here.
-fn reads_lake(sql: &str) -> bool {
-    use datafusion::sql::{parser::DFParser, resolve::resolve_table_references};
-    if super::engine::within_reach(sql).is_err() {
-        return true;
-    }
-    let Ok(statements) = DFParser::parse_sql(sql) else { return true };
-    statements.iter().any(|statement| match resolve_table_references(statement, true) {
-        Ok((tables, _)) => !tables.is_empty(),
-        Err(_) => true,
-    })
-}
-
 /// The last number of an execution id.
 fn sequence(id: &str) -> u64 {
     id.rsplit('-').next().and_then(|n| u64::from_str_radix(n, 16).ok()).unwrap_or(0)
@@ -143,7 +127,8 @@ impl Runs {
             // QUEUED while the lake catches up with the platform, RUNNING once the engine
             // starts. A statement that reads no table (`SELECT 1`) does not wait for the lake.
             let synced =
-                if reads_lake(&sql) { tokio::task::spawn_blocking(move || lake.sync(&view)).await } else { Ok(Ok(())) };
+                // A statement that names no table (`SELECT 1`) does not wait for the lake to be brought up to date.
+                if super::engine::names_tables(&sql) { tokio::task::spawn_blocking(move || lake.sync(&view)).await } else { Ok(Ok(())) };
             let outcome = match synced {
                 Ok(Ok(())) => {
                     runs.update(&id, |run| {
@@ -274,16 +259,16 @@ impl Runs {
 
 #[cfg(test)]
 mod tests {
-    use super::reads_lake;
+    use crate::sandbox::engine::names_tables;
 
     #[test]
     fn only_a_statement_that_names_a_table_waits_for_the_lake() {
-        assert!(!reads_lake("SELECT 1"));
-        assert!(!reads_lake("select now(), current_date"));
-        assert!(!reads_lake("WITH t AS (SELECT 1 AS x) SELECT x FROM t"));
-        assert!(reads_lake("SELECT count(*) FROM events WHERE day = '19'"));
-        assert!(reads_lake("SELECT * FROM clickstream.raw_events LIMIT 1"));
-        assert!(reads_lake("SELECT 1 FROM (SELECT * FROM events) e"));
-        assert!(reads_lake("SELEC oops"), "what the parser cannot read is left to the engine");
+        assert!(!names_tables("SELECT 1"));
+        assert!(!names_tables("select now(), current_date"));
+        assert!(!names_tables("WITH t AS (SELECT 1 AS x) SELECT x FROM t"));
+        assert!(names_tables("SELECT count(*) FROM events WHERE day = '19'"));
+        assert!(names_tables("SELECT * FROM clickstream.raw_events LIMIT 1"));
+        assert!(names_tables("SELECT 1 FROM (SELECT * FROM events) e"));
+        assert!(names_tables("SELEC oops"), "what the parser cannot read is left to the engine");
     }
 }

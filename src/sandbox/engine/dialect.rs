@@ -9,14 +9,14 @@
 //! walks its tree.
 
 use datafusion::error::{DataFusionError, Result};
-use datafusion::logical_expr::sqlparser::ast::{CastKind, Expr, TrimWhereField, Value};
+use datafusion::logical_expr::sqlparser::ast::{CastKind, Expr, TrimWhereField};
 use datafusion::logical_expr::sqlparser::dialect::{Dialect, GenericDialect};
 use datafusion::logical_expr::sqlparser::keywords::Keyword;
 use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
 use datafusion::logical_expr::sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::cast::{CAST_TO, TRY_CAST_TO};
-use super::sql::call;
+use super::sql::{call, text_literal};
 use super::types;
 
 /// DataFusion's generic dialect, with Trino's lambdas.
@@ -197,7 +197,7 @@ fn nested_cast(parser: &mut Parser, kind: CastKind) -> Result<Expr, ParserError>
     let to = types::read_type(parser)?;
     parser.expect_token(&Token::RParen)?;
     let name = if kind == CastKind::TryCast { TRY_CAST_TO } else { CAST_TO };
-    Ok(call(name, vec![value, Expr::value(Value::SingleQuotedString(types::trino_type(&to)))]))
+    Ok(call(name, vec![value, text_literal(&types::trino_type(&to))]))
 }
 
 /// Whether the `trim(` ahead is `trim(LEADING FROM s)` (or `BOTH`, `TRAILING`): spaces.

@@ -213,6 +213,20 @@ fn column_name(position: usize, name: &str) -> String {
     }
 }
 
+/// Whether `sql`, read as the engine reads it, names a table (`SELECT 1` and `SELECT now()` do
+/// not). What the engine cannot read counts as naming one: the engine gives the error.
+pub fn names_tables(sql: &str) -> bool {
+    use datafusion::sql::parser::Statement;
+    use datafusion::sql::resolve::resolve_table_references;
+    match sql::statement(sql) {
+        Ok(statement @ Statement::Statement(_)) => match resolve_table_references(&statement, true) {
+            Ok((tables, _)) => !tables.is_empty(),
+            Err(_) => true,
+        },
+        _ => true,
+    }
+}
+
 /// A table over a folder of `year=/month=/day=` partitions.
 fn listing(
     dir: &std::path::Path,

@@ -121,21 +121,19 @@ fn try_call(body: Expr) -> Expr {
 /// One expression in Athena's spelling → DataFusion's (its parts are rewritten already).
 fn rewrite(expr: &mut Expr) {
     let replacement = match expr {
-        Expr::Function(function) if function.name.to_string().eq_ignore_ascii_case("try") => {
-            match single_argument(&function.args) {
-                Some(body) => try_call(body.clone()),
-                None => return,
-            }
-        }
+        Expr::Function(function) if is_call(function, "try") => match single_argument(&function.args) {
+            Some(body) => try_call(body.clone()),
+            None => return,
+        },
         Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr: inner, data_type: DataType::JSON, .. } => {
             call("$cast_json", vec![inner.as_ref().clone()])
         }
         Expr::TypedString(typed) => match (&typed.data_type, typed.value.value.clone().into_string()) {
-            (DataType::JSON, Some(text)) => call("json_parse", vec![Expr::value(Value::SingleQuotedString(text))]),
+            (DataType::JSON, Some(text)) => call("json_parse", vec![text_literal(&text)]),
             (DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithTimeZone), Some(text))
                 if datetime::literal_zone(&text).is_some() =>
             {
-                call("$timestamp_tz", vec![Expr::value(Value::SingleQuotedString(text))])
+                call("$timestamp_tz", vec![text_literal(&text)])
             }
             // `TIMESTAMP '2012-08-08 01:00'`: Trino's seconds are optional, DataFusion's are not.
             (DataType::Timestamp(_, TimezoneInfo::None), Some(text)) => match datetime::full_timestamp(&text) {
@@ -148,19 +146,14 @@ fn rewrite(expr: &mut Expr) {
             _ => return,
         },
         // `array_sort(x, (a, b) -> …)`: the engine's own sort by a comparator.
-        Expr::Function(function) if function.name.to_string().eq_ignore_ascii_case("array_sort") => {
+        Expr::Function(function) if is_call(function, "array_sort") => {
             match plain_arguments(&function.args).as_deref() {
                 Some([array, comparator @ Expr::Lambda(_)]) => {
                     call("$array_sort_by", vec![array.clone(), comparator.clone()])
                 }
-                Some([array]) => call(
-                    "array_sort",
-                    vec![
-                        array.clone(),
-                        Expr::value(Value::SingleQuotedString("ASC".into())),
-                        Expr::value(Value::SingleQuotedString("NULLS LAST".into())),
-                    ],
-                ),
+                Some([array]) => {
+                    call("array_sort", vec![array.clone(), text_literal("ASC"), text_literal("NULLS LAST")])
+                }
                 _ => return,
             }
         }
@@ -182,7 +175,7 @@ fn rewrite(expr: &mut Expr) {
             }
         }
         // `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`.
-        Expr::Function(function) if function.name.to_string().eq_ignore_ascii_case("if") => {
+        Expr::Function(function) if is_call(function, "if") => {
             let (condition, result, otherwise) = match plain_arguments(&function.args).as_deref() {
                 Some([c, a]) => (c.clone(), a.clone(), None),
                 Some([c, a, b]) => (c.clone(), a.clone(), Some(Box::new(b.clone()))),
@@ -207,7 +200,7 @@ fn rewrite(expr: &mut Expr) {
         }
         // Trino's empty `map()`.
         Expr::Function(function)
-            if function.name.to_string().eq_ignore_ascii_case("map")
+            if is_call(function, "map")
                 && matches!(&function.args, FunctionArguments::List(list) if list.args.is_empty()) =>
         {
             call("map", vec![call("make_array", vec![]), call("make_array", vec![])])
@@ -230,7 +223,7 @@ fn rewrite(expr: &mut Expr) {
                     if let [row, fields @ ..] = parts.as_slice() {
                         if !fields.is_empty() && params.iter().any(|p| p.eq_ignore_ascii_case(&row.value)) {
                             *expr = fields.iter().fold(Expr::Identifier(row.clone()), |value, field| {
-                                let name = Expr::value(Value::SingleQuotedString(types::field_name_of(field)));
+                                let name = text_literal(&types::field_name_of(field));
                                 call("get_field", vec![value, name])
                             });
                         }
@@ -242,7 +235,7 @@ fn rewrite(expr: &mut Expr) {
         }
         // `U&'\+01F600'`, read already: a string like any other.
         Expr::Value(value) => match &value.value {
-            Value::UnicodeStringLiteral(text) => Expr::value(Value::SingleQuotedString(text.clone())),
+            Value::UnicodeStringLiteral(text) => text_literal(text),
             _ => return,
         },
         Expr::AtTimeZone { timestamp, time_zone } => {
@@ -286,7 +279,8 @@ fn single_argument(args: &FunctionArguments) -> Option<&Expr> {
     }
 }
 
-fn text_literal(text: &str) -> Expr {
+/// `'text'`.
+pub(super) fn text_literal(text: &str) -> Expr {
     Expr::value(Value::SingleQuotedString(text.into()))
 }
 

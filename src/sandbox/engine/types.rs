@@ -86,7 +86,7 @@ fn field_name(name: &str) -> String {
 /// The type of a column or of a part of a value: `json` where it holds JSON, else its type's.
 pub fn field_type(field: &Field) -> String {
     if is_json(field) {
-        "json".into()
+        JSON.into()
     } else {
         trino_type(field.data_type())
     }
@@ -99,12 +99,19 @@ const TRINO_TYPE: &str = "lakeops:trino_type";
 /// A field of JSON values: text to the engine, `json` to Trino (`CAST(json AS varchar)` reads
 /// a JSON string's content, `typeof` says `json`).
 pub fn json_field(name: impl Into<String>) -> Field {
-    let trino = std::collections::HashMap::from([(TRINO_TYPE.to_string(), "json".to_string())]);
+    let trino = std::collections::HashMap::from([(TRINO_TYPE.to_string(), JSON.to_string())]);
     Field::new(name, DataType::Utf8, true).with_metadata(trino)
 }
 
+/// Trino's name of the type, and the mark of a JSON field.
+const JSON: &str = "json";
+
+fn marked_json(mark: Option<&String>) -> bool {
+    mark.is_some_and(|t| t == JSON)
+}
+
 pub fn is_json(field: &Field) -> bool {
-    field.metadata().get(TRINO_TYPE).is_some_and(|t| t == "json")
+    marked_json(field.metadata().get(TRINO_TYPE))
 }
 
 /// The name of field `i` of a row whose fields have none (`ROW(1, 'a')`, `zip`'s rows): the
@@ -309,9 +316,7 @@ impl ScalarUDFImpl for TypeOf {
         let [arg] = args.as_slice() else { return plan_err!("TYPE_MISMATCH: typeof takes one argument") };
         let name = match arg {
             // JSON folded into a constant keeps its mark on the constant.
-            Expr::Literal(_, Some(marks)) if marks.inner().get(TRINO_TYPE).is_some_and(|t| t == "json") => {
-                "json".into()
-            }
+            Expr::Literal(_, Some(marks)) if marked_json(marks.inner().get(TRINO_TYPE)) => JSON.into(),
             Expr::Literal(ScalarValue::Utf8(Some(s)) | ScalarValue::Utf8View(Some(s)), _) => {
                 format!("varchar({})", s.chars().count())
             }
