@@ -263,7 +263,7 @@ const EXAMPLES: &[Example] = &[
     ("regexp_replace", "regexp.md", "SELECT regexp_replace('1a 2b 14m', '\\d+[ab] ')", "14m", Same),
     ("regexp_replace", "regexp.md", "SELECT regexp_replace('1a 2b 14m', '(\\d+)([ab]) ', '3c$2 ')", "3ca 3cb 14m", Same),
     ("regexp_replace", "regexp.md", "SELECT regexp_replace('new york', '(\\w)(\\w*)', x -> upper(x[1]) || lower(x[2]))", "New York", Same),
-    ("lambda", "lambda.md", "SELECT reduce_agg(value, 0, (a, b) -> a + b, (a, b) -> a + b) sum_values FROM (VALUES (1), (2), (3), (4), (5)) AS t(value)", "15", Differs("reduce_agg is not in the sandbox engine")),
+    ("reduce_agg", "lambda.md", "SELECT reduce_agg(value, 0, (a, b) -> a + b, (a, b) -> a + b) sum_values FROM (VALUES (1), (2), (3), (4), (5)) AS t(value)", "15", Same),
     // string.md
     ("luhn_check", "string.md", "SELECT luhn_check('79927398713')", "true", Same),
     ("luhn_check", "string.md", "SELECT luhn_check('79927398714')", "false", Same),
@@ -400,6 +400,7 @@ function_tests! {
     filter => "filter",
     ngrams => "ngrams",
     reduce => "reduce",
+    reduce_agg => "reduce_agg",
     trim_array => "trim_array",
     transform => "transform",
     zip => "zip",
@@ -480,6 +481,36 @@ fn the_scorecard_adds_up() {
     let same = EXAMPLES.iter().filter(|e| matches!(e.4, Same)).count();
     println!("{same} of {} worked examples give the documented answer", EXAMPLES.len());
     assert!(same * 10 >= EXAMPLES.len() * 7, "{same} of {}", EXAMPLES.len());
+}
+
+/// `reduce_agg` over groups, as the aggregate page's examples give it (the answer's column first
+/// and the groups in order, so that it reads as one column): NULL values are not folded, a
+/// group without any answers NULL, and FILTER and OVER apply as to any aggregate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reduce_agg_folds_each_group_as_athena_does() {
+    let s = sandbox();
+    let groups = "FROM (VALUES (1, 3), (1, 4), (1, 5), (2, 6), (2, 7)) AS t(id, value) GROUP BY id ORDER BY id";
+    let sum = "(a, b) -> a + b, (a, b) -> a + b";
+    let cases = [
+        (format!("SELECT reduce_agg(value, 0, {sum}) {groups}"), "12; 13"),
+        (format!("SELECT reduce_agg(value, 1, (a, b) -> a * b, (a, b) -> a * b) {groups}"), "60; 42"),
+        (
+            format!("SELECT reduce_agg(v, 0, {sum}) FROM (VALUES (1, 2), (1, NULL), (2, NULL)) AS t(k, v) GROUP BY k ORDER BY k"),
+            "2; NULL",
+        ),
+        (format!("SELECT reduce_agg(v, 0, {sum}) FROM (VALUES (1), (2)) AS t(v) WHERE v > 5"), "NULL"),
+        (format!("SELECT reduce_agg(v, 0, {sum}) FILTER (WHERE v > 1) FROM (VALUES (1), (2), (3)) AS t(v)"), "5"),
+        (format!("SELECT reduce_agg(v, 0, {sum}) OVER (ORDER BY v) FROM (VALUES (1), (2), (3)) AS t(v) ORDER BY v"), "1; 3; 6"),
+        ("SELECT reduce_agg(v, 'x', (s, e) -> s || e, (a, b) -> a || b) FROM (VALUES ('y')) AS t(v)".into(), "xy"),
+    ];
+    let mut wrong = Vec::new();
+    for (sql, expected) in &cases {
+        let (got, reason) = answer(&s, sql).await;
+        if got != *expected {
+            wrong.push(format!("{sql}\n  expected {expected}\n  got      {got} {reason:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
 /// The functions of a lambda over several rows: what a lambda captures from its row follows

@@ -10,6 +10,7 @@
 //!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
 //! - `regexp_replace(s, p, x -> …)` → `"$regexp_replace_with"(s, p, x -> …)`, and
 //!   `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')`: every match, as Trino;
+//! - `reduce_agg(v, s, f, g)` → `reduce(array_agg(v) FILTER (WHERE v IS NOT NULL), s, f, …)`;
 //! - `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`;
 //! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
 //!   the map lacks (DataFusion answers NULL, and reads only constant keys);
@@ -107,15 +108,46 @@ impl UnnamedCasts {
 
 /// `TRY(body)` as the engine runs it: `"$try"(0, "$row" -> body)`.
 fn try_call(body: Expr) -> Expr {
-    let lambda = Expr::Lambda(LambdaFunction {
+    call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda("$row", body)])
+}
+
+/// `"param" -> body`.
+fn lambda(param: &str, body: Expr) -> Expr {
+    Expr::Lambda(LambdaFunction {
         params: OneOrManyWithParens::One(LambdaFunctionParameter {
-            name: Ident::with_quote('"', "$row"),
+            name: Ident::with_quote('"', param),
             data_type: None,
         }),
         body: Box::new(body),
         syntax: LambdaSyntax::Arrow,
-    });
-    call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda])
+    })
+}
+
+/// `reduce_agg(v, s, f, g)` → `reduce(array_agg(v) FILTER (WHERE v IS NOT NULL), s, f, "$state" ->
+/// "$state")`: the group's values that are not NULL folded by `f` from `s`, NULL when there are
+/// none, as Trino. Trino's `g` merges the folds of parts of a group; folded as one, it has none
+/// to merge. A FILTER, OVER or DISTINCT of the call stays with the values it gathers.
+fn reduce_agg(function: &ast::Function) -> Option<Expr> {
+    let args = plain_arguments(&function.args)?;
+    let [value, initial, input @ Expr::Lambda(_), Expr::Lambda(_)] = args.as_slice() else { return None };
+    let present = Expr::IsNotNull(Box::new(value.clone()));
+    let mut gathered = call("array_agg", vec![value.clone()]);
+    if let Expr::Function(agg) = &mut gathered {
+        agg.filter = Some(Box::new(match &function.filter {
+            Some(filter) => Expr::BinaryOp {
+                left: Box::new(Expr::Nested(filter.clone())),
+                op: ast::BinaryOperator::And,
+                right: Box::new(present),
+            },
+            None => present,
+        }));
+        agg.over = function.over.clone();
+        if let (FunctionArguments::List(from), FunctionArguments::List(to)) = (&function.args, &mut agg.args) {
+            to.duplicate_treatment = from.duplicate_treatment;
+        }
+    }
+    let state = lambda("$state", Expr::Identifier(Ident::with_quote('"', "$state")));
+    Some(call("reduce", vec![gathered, initial.clone(), input.clone(), state]))
 }
 
 /// One expression in Athena's spelling → DataFusion's (its parts are rewritten already).
@@ -174,6 +206,10 @@ fn rewrite(expr: &mut Expr) {
                 _ => return,
             }
         }
+        Expr::Function(function) if is_call(function, "reduce_agg") => match reduce_agg(function) {
+            Some(replacement) => replacement,
+            None => return,
+        },
         // `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`.
         Expr::Function(function) if is_call(function, "if") => {
             let (condition, result, otherwise) = match plain_arguments(&function.args).as_deref() {
@@ -331,6 +367,10 @@ mod tests {
             r#"SELECT "$array_sort_by"(a, (x, y) -> CASE WHEN x < y THEN 1 ELSE -1 END)"#
         );
         assert_eq!(rewritten("SELECT IF(a > 1, 'big')"), "SELECT CASE WHEN a > 1 THEN 'big' END");
+        assert_eq!(
+            rewritten("SELECT reduce_agg(v, 0, (s, x) -> s + x, (a, b) -> a + b) FILTER (WHERE k = 1) FROM t"),
+            r#"SELECT reduce(array_agg(v) FILTER (WHERE (k = 1) AND v IS NOT NULL), 0, (s, x) -> s + x, "$state" -> "$state") FROM t"#
+        );
         assert_eq!(
             rewritten("SELECT m[k], m['k'], a[1][2], s.f[1]"),
             "SELECT \"$subscript\"(m, k), \"$subscript\"(m, 'k'), \"$subscript\"(\"$subscript\"(a, 1), 2), s.f[1]"
