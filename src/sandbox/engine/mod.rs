@@ -12,6 +12,7 @@ mod format;
 mod functions;
 mod json;
 mod lambdas;
+mod literals;
 mod maps;
 mod nested;
 mod patterns;

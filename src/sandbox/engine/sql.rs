@@ -10,6 +10,7 @@
 //!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
 //! - `regexp_replace(s, p, x -> …)` → `"$regexp_replace_with"(s, p, x -> …)`, and
 //!   `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')`: every match, as Trino;
+//! - `typeof(literal)` → its type, as a string (`literals`): `'integer'` for `typeof(123)`;
 //! - `reduce_agg(v, s, f, g)` → `reduce(array_agg(v) FILTER (WHERE v IS NOT NULL), s, f, …)`;
 //! - `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`;
 //! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
@@ -36,7 +37,7 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::{ANONYMOUS_ROWS, CAST_TO, TRY_CAST_TO};
 use super::dialect::{within_reach, Athena};
-use super::{datetime, types};
+use super::{datetime, literals, types};
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
@@ -204,6 +205,13 @@ fn rewrite(expr: &mut Expr) {
                     call("regexp_replace", vec![text.clone(), pattern.clone(), replacement.clone(), text_literal("g")])
                 }
                 _ => return,
+            }
+        }
+        // `typeof` of a literal: its type as written, before planning folds it with casts.
+        Expr::Function(function) if is_call(function, "typeof") => {
+            match single_argument(&function.args).and_then(literals::literal_type) {
+                Some(name) => text_literal(&name),
+                None => return,
             }
         }
         Expr::Function(function) if is_call(function, "reduce_agg") => match reduce_agg(function) {

@@ -284,8 +284,9 @@ fn scale(p: u64, s: u64) -> Result<i8, ParserError> {
     }
 }
 
-/// `typeof(x)`: the type's name, known when the query is planned. A literal has Trino's
-/// literal type: `'cat'` is `varchar(3)`, `123` an `integer`.
+/// `typeof(x)`: the type's name, known when the query is planned. A literal's (`'cat'` is
+/// `varchar(3)`, `123` an `integer`) is read from the statement before it is planned
+/// (`literals`): planning folds `CAST(1 AS BIGINT)` into the same constant as `1`.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct TypeOf {
     signature: Signature,
@@ -317,10 +318,6 @@ impl ScalarUDFImpl for TypeOf {
         let name = match arg {
             // JSON folded into a constant keeps its mark on the constant.
             Expr::Literal(_, Some(marks)) if marked_json(marks.inner().get(TRINO_TYPE)) => JSON.into(),
-            Expr::Literal(ScalarValue::Utf8(Some(s)) | ScalarValue::Utf8View(Some(s)), _) => {
-                format!("varchar({})", s.chars().count())
-            }
-            Expr::Literal(ScalarValue::Int64(Some(n)), _) if i32::try_from(*n).is_ok() => "integer".into(),
             other => match other.to_field(info.schema()) {
                 Ok((_, field)) => field_type(&field),
                 Err(_) => trino_type(&info.get_data_type(other)?),
