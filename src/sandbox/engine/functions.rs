@@ -36,6 +36,16 @@ const TRINO_NAMES: &[(&str, &str)] = &[
     ("transform", "array_transform"),
     ("filter", "array_filter"),
     ("any_match", "array_any_match"),
+    ("is_nan", "isnan"),
+    ("levenshtein_distance", "levenshtein"),
+    // The code point of a character (Trino's takes one character; DataFusion's the first).
+    ("codepoint", "ascii"),
+    // Aggregates.
+    ("arbitrary", "any_value"),
+    ("variance", "var_samp"),
+    ("every", "bool_and"),
+    ("bitwise_and_agg", "bit_and"),
+    ("bitwise_or_agg", "bit_or"),
 ];
 
 /// Registers every Athena function with `ctx`; `now_ms` is the sandbox's present.
@@ -47,6 +57,8 @@ pub fn register(ctx: &SessionContext, now_ms: i64) -> Result<()> {
     for (trino, datafusion) in TRINO_NAMES {
         if let Some(function) = state.higher_order_functions().get(*datafusion) {
             ctx.register_higher_order_function(Arc::new(function.as_ref().clone().with_aliases([*trino])));
+        } else if let Some(function) = state.aggregate_functions().get(*datafusion) {
+            ctx.register_udaf(function.as_ref().clone().with_aliases([*trino]));
         } else {
             let function = ctx.udf(datafusion)?;
             ctx.register_udf(function.as_ref().clone().with_aliases([*trino]));
@@ -89,6 +101,8 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::datetime::functions())
         .chain(super::format::functions())
         .chain(super::readable::functions())
+        .chain(super::math::functions())
+        .chain(super::bytes::functions())
         .chain([super::types::TypeOf::udf()])
         .collect()
 }

@@ -3,17 +3,20 @@
 //! the bytes it really read.
 
 mod arrays;
+mod bytes;
 mod cast;
 mod counting;
 mod datetime;
 mod dialect;
 mod errors;
 mod format;
+mod forms;
 mod functions;
 mod json;
 mod lambdas;
 mod literals;
 mod maps;
+mod math;
 mod nested;
 mod patterns;
 mod print;

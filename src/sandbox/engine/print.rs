@@ -47,6 +47,10 @@ enum CellKind<'a> {
     /// An interval or a duration: Trino's day-to-second or year-to-month form, else the
     /// engine's words.
     Interval(ArrayFormatter<'a>),
+    /// A double or real: infinities spelled as Java spells them (`Infinity`, not `inf`).
+    Floating(ArrayFormatter<'a>),
+    /// Bytes: hex pairs, `61 62`, as Athena prints varbinary.
+    Bytes,
 }
 
 impl<'a> Cell<'a> {
@@ -72,6 +76,10 @@ impl<'a> Cell<'a> {
         } else if let DataType::Timestamp(_, Some(zone)) = array.data_type() {
             let zone = if matches!(zone.as_ref(), "+00:00" | "Z" | "UTC" | "Etc/UTC") { "UTC" } else { zone.as_ref() };
             CellKind::Zoned(ArrayFormatter::try_new(array, options)?, zone.to_string())
+        } else if let DataType::Binary | DataType::LargeBinary = array.data_type() {
+            CellKind::Bytes
+        } else if array.data_type().is_floating() {
+            CellKind::Floating(ArrayFormatter::try_new(array, options)?)
         } else {
             CellKind::Plain(ArrayFormatter::try_new(array, options)?)
         };
@@ -83,6 +91,18 @@ impl<'a> Cell<'a> {
         match &self.kind {
             CellKind::Plain(format) => format.value(row).to_string(),
             CellKind::Zoned(format, zone) => format!("{} {zone}", format.value(row)),
+            CellKind::Bytes => {
+                let bytes = match self.array.as_binary_opt::<i32>() {
+                    Some(bytes) => bytes.value(row),
+                    None => self.array.as_binary_opt::<i64>().map(|b| b.value(row)).unwrap_or_default(),
+                };
+                bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+            }
+            CellKind::Floating(format) => match format.value(row).to_string() {
+                infinite if infinite == "inf" => "Infinity".into(),
+                infinite if infinite == "-inf" => "-Infinity".into(),
+                finite => finite,
+            },
             CellKind::Interval(format) => interval(self.array, row).unwrap_or_else(|| format.value(row).to_string()),
             CellKind::Row(names, cells) => {
                 let parts: Vec<String> = match names {

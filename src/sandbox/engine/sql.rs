@@ -11,7 +11,8 @@
 //! - `regexp_replace(s, p, x -> …)` → `"$regexp_replace_with"(s, p, x -> …)`, and
 //!   `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')`: every match, as Trino;
 //! - `typeof(literal)` → its type, as a string (`literals`): `'integer'` for `typeof(123)`;
-//! - `reduce_agg(v, s, f, g)` → `reduce(array_agg(v) FILTER (WHERE v IS NOT NULL), s, f, …)`;
+//! - Trino's functions that are a form of DataFusion's (`forms`): `mod(a, b)` → `a % b`,
+//!   `count_if(c)`, `max_by(x, y)`, `reduce_agg(…)`, `date(x)`, …;
 //! - `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`;
 //! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
 //!   the map lacks (DataFusion answers NULL, and reads only constant keys);
@@ -37,7 +38,7 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::{ANONYMOUS_ROWS, CAST_TO, TRY_CAST_TO};
 use super::dialect::{within_reach, Athena};
-use super::{datetime, literals, types};
+use super::{datetime, forms, literals, types};
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
@@ -113,7 +114,7 @@ fn try_call(body: Expr) -> Expr {
 }
 
 /// `"param" -> body`.
-fn lambda(param: &str, body: Expr) -> Expr {
+pub(super) fn lambda(param: &str, body: Expr) -> Expr {
     Expr::Lambda(LambdaFunction {
         params: OneOrManyWithParens::One(LambdaFunctionParameter {
             name: Ident::with_quote('"', param),
@@ -122,33 +123,6 @@ fn lambda(param: &str, body: Expr) -> Expr {
         body: Box::new(body),
         syntax: LambdaSyntax::Arrow,
     })
-}
-
-/// `reduce_agg(v, s, f, g)` → `reduce(array_agg(v) FILTER (WHERE v IS NOT NULL), s, f, "$state" ->
-/// "$state")`: the group's values that are not NULL folded by `f` from `s`, NULL when there are
-/// none, as Trino. Trino's `g` merges the folds of parts of a group; folded as one, it has none
-/// to merge. A FILTER, OVER or DISTINCT of the call stays with the values it gathers.
-fn reduce_agg(function: &ast::Function) -> Option<Expr> {
-    let args = plain_arguments(&function.args)?;
-    let [value, initial, input @ Expr::Lambda(_), Expr::Lambda(_)] = args.as_slice() else { return None };
-    let present = Expr::IsNotNull(Box::new(value.clone()));
-    let mut gathered = call("array_agg", vec![value.clone()]);
-    if let Expr::Function(agg) = &mut gathered {
-        agg.filter = Some(Box::new(match &function.filter {
-            Some(filter) => Expr::BinaryOp {
-                left: Box::new(Expr::Nested(filter.clone())),
-                op: ast::BinaryOperator::And,
-                right: Box::new(present),
-            },
-            None => present,
-        }));
-        agg.over = function.over.clone();
-        if let (FunctionArguments::List(from), FunctionArguments::List(to)) = (&function.args, &mut agg.args) {
-            to.duplicate_treatment = from.duplicate_treatment;
-        }
-    }
-    let state = lambda("$state", Expr::Identifier(Ident::with_quote('"', "$state")));
-    Some(call("reduce", vec![gathered, initial.clone(), input.clone(), state]))
 }
 
 /// One expression in Athena's spelling → DataFusion's (its parts are rewritten already).
@@ -214,10 +188,6 @@ fn rewrite(expr: &mut Expr) {
                 None => return,
             }
         }
-        Expr::Function(function) if is_call(function, "reduce_agg") => match reduce_agg(function) {
-            Some(replacement) => replacement,
-            None => return,
-        },
         // `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`.
         Expr::Function(function) if is_call(function, "if") => {
             let (condition, result, otherwise) = match plain_arguments(&function.args).as_deref() {
@@ -282,6 +252,11 @@ fn rewrite(expr: &mut Expr) {
             Value::UnicodeStringLiteral(text) => text_literal(text),
             _ => return,
         },
+        // Trino's functions that are a form of DataFusion's (`forms`).
+        Expr::Function(function) => match forms::rewrite(function) {
+            Some(replacement) => replacement,
+            None => return,
+        },
         Expr::AtTimeZone { timestamp, time_zone } => {
             call("at_timezone", vec![timestamp.as_ref().clone(), time_zone.as_ref().clone()])
         }
@@ -291,7 +266,7 @@ fn rewrite(expr: &mut Expr) {
 }
 
 /// Whether `function` calls `name` (quoted or not).
-fn is_call(function: &ast::Function, name: &str) -> bool {
+pub(super) fn is_call(function: &ast::Function, name: &str) -> bool {
     match function.name.0.as_slice() {
         [part] => part.as_ident().is_some_and(|ident| ident.value.eq_ignore_ascii_case(name)),
         _ => false,
@@ -299,7 +274,7 @@ fn is_call(function: &ast::Function, name: &str) -> bool {
 }
 
 /// The arguments of a call, when all are plain expressions.
-fn plain_arguments(args: &FunctionArguments) -> Option<Vec<Expr>> {
+pub(super) fn plain_arguments(args: &FunctionArguments) -> Option<Vec<Expr>> {
     match args {
         FunctionArguments::List(list) if list.clauses.is_empty() => list
             .args
