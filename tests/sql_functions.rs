@@ -260,6 +260,19 @@ const EXAMPLES: &[Example] = &[
     ("lambda", "lambda.md", "SELECT transform(xvalues, x -> a * x + b) as linear_function_values FROM (VALUES (ARRAY[1, 2], 10, 5), (ARRAY[3, 4], 4, 2)) AS t(xvalues, a, b)", "[15, 25]; [14, 18]", Same),
     ("lambda", "lambda.md", "SELECT numbers FROM (VALUES (ARRAY[1,NULL,3]), (ARRAY[10,20,30]), (ARRAY[100,200,300])) AS t(numbers) WHERE any_match(numbers, n -> COALESCE(n, 0) > 100)", "[100, 200, 300]", Same),
     ("lambda", "lambda.md", "SELECT regexp_replace('once upon a time ...', '^(\\w)(\\w*)(\\s+.*)$', x -> upper(x[1]) || x[2] || x[3])", "Once upon a time ...", Same),
+    ("regexp_count", "regexp.md", "SELECT regexp_count('1a 2b 14m', '\\s*[a-z]+\\s*')", "3", Same),
+    ("regexp_extract_all", "regexp.md", "SELECT regexp_extract_all('1a 2b 14m', '\\d+')", "[1, 2, 14]", Same),
+    ("regexp_extract_all", "regexp.md", "SELECT regexp_extract_all('1a 2b 14m', '(\\d+)([a-z]+)', 2)", "[a, b, m]", Same),
+    ("regexp_extract", "regexp.md", "SELECT regexp_extract('1a 2b 14m', '\\d+')", "1", Same),
+    ("regexp_extract", "regexp.md", "SELECT regexp_extract('1a 2b 14m', '(\\d+)([a-z]+)', 2)", "a", Same),
+    ("regexp_like", "regexp.md", "SELECT regexp_like('1a 2b 14m', '\\d+b')", "true", Same),
+    ("regexp_position", "regexp.md", "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b')", "8", Same),
+    ("regexp_position", "regexp.md", "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 5)", "8", Same),
+    ("regexp_position", "regexp.md", "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 12)", "19", Same),
+    ("regexp_position", "regexp.md", "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 12, 1)", "19", Same),
+    ("regexp_position", "regexp.md", "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 12, 2)", "31", Same),
+    ("regexp_position", "regexp.md", "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 12, 3)", "-1", Same),
+    ("regexp_split", "regexp.md", "SELECT regexp_split('1a 2b 14m', '\\s*[a-z]+\\s*')", "[1, 2, 14, ]", Same),
     ("regexp_replace", "regexp.md", "SELECT regexp_replace('1a 2b 14m', '\\d+[ab] ')", "14m", Same),
     ("regexp_replace", "regexp.md", "SELECT regexp_replace('1a 2b 14m', '(\\d+)([ab]) ', '3c$2 ')", "3ca 3cb 14m", Same),
     ("regexp_replace", "regexp.md", "SELECT regexp_replace('new york', '(\\w)(\\w*)', x -> upper(x[1]) || lower(x[2]))", "New York", Same),
@@ -444,7 +457,13 @@ function_tests! {
     extract => "extract",
     try_ => "try",
     lambda => "lambda",
+    regexp_count => "regexp_count",
+    regexp_extract => "regexp_extract",
+    regexp_extract_all => "regexp_extract_all",
+    regexp_like => "regexp_like",
+    regexp_position => "regexp_position",
     regexp_replace => "regexp_replace",
+    regexp_split => "regexp_split",
     if_ => "if",
     luhn_check => "luhn_check",
     translate => "translate",
@@ -534,6 +553,22 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT to_hex(xxhash64(to_utf8('hello')))".into(), "26C7827D889F6DA3"),
         ("SELECT crc32(to_utf8('hello'))".into(), "907060870"),
         ("SELECT typeof(sha512(to_utf8('a')))".into(), "varbinary"),
+        ("SELECT last_day_of_month(DATE '2024-02-10')".into(), "2024-02-29"),
+        ("SELECT last_day_of_month(TIMESTAMP '2023-12-31 23:59:59')".into(), "2023-12-31"),
+        ("SELECT to_iso8601(DATE '2020-05-11')".into(), "2020-05-11"),
+        ("SELECT to_iso8601(TIMESTAMP '2020-05-11 11:15:05.055')".into(), "2020-05-11T11:15:05.055"),
+        ("SELECT to_iso8601(TIMESTAMP '2020-05-11 11:15:05.055 UTC')".into(), "2020-05-11T11:15:05.055Z"),
+        (
+            "SELECT to_iso8601(at_timezone(TIMESTAMP '2020-05-11 11:15:05.055 UTC', 'Europe/Paris'))".into(),
+            "2020-05-11T13:15:05.055+02:00",
+        ),
+        ("SELECT url_encode('a b&c=é/~')".into(), "a+b%26c%3D%C3%A9%2F%7E"),
+        ("SELECT url_decode('a+b%26c%3D%C3%A9%2F%7E')".into(), "a b&c=é/~"),
+        ("SELECT hamming_distance('karolin', 'kathrin')".into(), "3"),
+        ("SELECT regexp_extract_all('x1y22', '(\\d)(\\d)?', 2)".into(), "[null, 2]"),
+        ("SELECT regexp_split('a,b,', ',')".into(), "[a, b, ]"),
+        ("SELECT regexp_position('héllo wörld', 'w')".into(), "7"),
+        ("SELECT regexp_position('ab', 'b', 9)".into(), "-1"),
         ("SELECT all_match(ARRAY[1, NULL], x -> x > 0)".into(), "NULL"),
         ("SELECT all_match(ARRAY[-1, NULL], x -> x > 0)".into(), "false"),
         ("SELECT all_match(ARRAY[], x -> x > 0)".into(), "true"),
@@ -763,6 +798,14 @@ async fn wrong_functions_and_arguments_fail_as_athena_says() {
     assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: invalid Base64 string: '!!'"));
     let (_, reason) = answer(&s, "SELECT from_hex('6')").await;
     assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: invalid hex string: '6'"));
+    let (_, reason) = answer(&s, "SELECT url_decode('%zz')").await;
+    assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: Illegal hex characters in escape (%) pattern"));
+    let (_, reason) = answer(&s, "SELECT hamming_distance('a', 'ab')").await;
+    assert!(reason.unwrap().contains("must have the same length"));
+    let (_, reason) = answer(&s, "SELECT regexp_position('a', 'a', 0)").await;
+    assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: start must be positive"));
+    let (_, reason) = answer(&s, "SELECT regexp_extract_all('a', 'a', 1)").await;
+    assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: Pattern has 0 groups. Cannot access group 1"));
     let (_, reason) = answer(&s, "SELECT to_hex(5)").await;
     assert!(reason
         .unwrap()

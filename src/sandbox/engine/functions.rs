@@ -5,7 +5,11 @@
 //! it. The JSON path and URL functions are in `text`, the other JSON ones in `json`, arrays and
 //! maps in `arrays` and `maps`, the functions of a lambda in `lambdas`, dates in `datetime`,
 //! `format` in `format`, numbers as people write them (`format_number`, `parse_data_size`, …) in
-//! `readable`, `typeof` in `types`, `TRY` in `try_`.
+//! `readable`, `typeof` in `types`, `TRY` in `try_`; rounding in `math`, bytes and hashes in
+//! `bytes`, regular expressions over every match in `regexps`, URL encoding and
+//! `hamming_distance` in `strings`, `last_day_of_month` and `to_iso8601` in `calendar`; the
+//! functions that are a form of DataFusion's (`mod`, `count_if`, `max_by`, …) are rewritten in
+//! `forms`.
 
 use std::sync::Arc;
 
@@ -103,6 +107,9 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::readable::functions())
         .chain(super::math::functions())
         .chain(super::bytes::functions())
+        .chain(super::regexps::functions())
+        .chain(super::strings::functions())
+        .chain(super::calendar::functions())
         .chain([super::types::TypeOf::udf()])
         .collect()
 }

@@ -4,6 +4,7 @@
 
 mod arrays;
 mod bytes;
+mod calendar;
 mod cast;
 mod counting;
 mod datetime;
@@ -21,8 +22,10 @@ mod nested;
 mod patterns;
 mod print;
 mod readable;
+mod regexps;
 mod replace;
 mod sql;
+mod strings;
 mod subscript;
 mod text;
 pub mod threads;

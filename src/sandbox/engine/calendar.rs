@@ -1,0 +1,113 @@
+//! Trino's `last_day_of_month(x)` (a date) and `to_iso8601(x)` (text: `2020-05-11`,
+//! `2020-05-11T11:15:05.055`, and for a timestamp with a zone its offset, `Z` for UTC). A
+//! timestamp with a zone is read in that zone, as Trino reads it.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Utc};
+use datafusion::arrow::array::timezone::Tz;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMillisecondType};
+use datafusion::common::{exec_err, Result};
+use datafusion::logical_expr::ScalarUDF;
+
+use super::udf::{is_timestamp, Call, Trino};
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![
+        Trino::udf("last_day_of_month", |call| moment(call, DataType::Date32), last_day_of_month),
+        Trino::udf("to_iso8601", |call| moment(call, DataType::Utf8), to_iso8601),
+    ]
+}
+
+fn moment(call: &Call, answer: DataType) -> Result<DataType> {
+    match call.types {
+        [kind] if is_timestamp(kind) => Ok(answer),
+        _ => call.mismatch(&format!("{0}(date), {0}(timestamp(p)), {0}(timestamp(p) with time zone)", call.name)),
+    }
+}
+
+/// What a date or timestamp says on the wall, and the zone it is in (none for a date or a
+/// timestamp without one).
+fn local_times(value: &ArrayRef) -> Result<(Vec<Option<NaiveDateTime>>, Option<Tz>)> {
+    if let DataType::Date32 | DataType::Null = value.data_type() {
+        let days = cast(value, &DataType::Date32)?;
+        let days = days.as_primitive::<datafusion::arrow::datatypes::Date32Type>();
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+        let times = days
+            .iter()
+            .map(|d| d.and_then(|d| epoch.checked_add_signed(chrono::TimeDelta::days(d as i64))))
+            .map(|d| d.and_then(|d| d.and_hms_opt(0, 0, 0)))
+            .collect();
+        return Ok((times, None));
+    }
+    let zone = match value.data_type() {
+        DataType::Timestamp(_, Some(zone)) => match Tz::from_str(zone) {
+            Ok(zone) => Some(zone),
+            Err(e) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {e}"),
+        },
+        _ => None,
+    };
+    let kind = DataType::Timestamp(TimeUnit::Millisecond, None);
+    let millis = cast(value, &kind)?;
+    let times = millis
+        .as_primitive::<TimestampMillisecondType>()
+        .iter()
+        .map(|ms| {
+            let instant = DateTime::<Utc>::from_timestamp_millis(ms?)?;
+            Some(match &zone {
+                Some(zone) => instant.with_timezone(zone).naive_local(),
+                None => instant.naive_utc(),
+            })
+        })
+        .collect();
+    Ok((times, zone))
+}
+
+fn last_day_of_month(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (times, _) = local_times(&args[0])?;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let days: Date32Array = times
+        .iter()
+        .map(|t| {
+            let first = t.as_ref()?.date().with_day(1)?;
+            let last = first.checked_add_months(Months::new(1))?.pred_opt()?;
+            Some((last - epoch).num_days() as i32)
+        })
+        .collect();
+    Ok(Arc::new(days))
+}
+
+fn to_iso8601(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let date = matches!(args[0].data_type(), DataType::Date32 | DataType::Date64);
+    let (times, zone) = local_times(&args[0])?;
+    let millis = cast(&args[0], &DataType::Timestamp(TimeUnit::Millisecond, None));
+    let texts: StringArray = times
+        .iter()
+        .enumerate()
+        .map(|(row, t)| {
+            let t = t.as_ref()?;
+            if date {
+                return Some(t.format("%Y-%m-%d").to_string());
+            }
+            let local = t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string();
+            Some(match &zone {
+                None => local,
+                Some(zone) => {
+                    let ms = millis.as_ref().ok()?.as_primitive::<TimestampMillisecondType>().value(row);
+                    let instant = DateTime::<Utc>::from_timestamp_millis(ms)?.with_timezone(zone);
+                    let utc = matches!(args[0].data_type(), DataType::Timestamp(_, Some(name))
+                        if matches!(name.as_ref(), "UTC" | "Z" | "+00:00" | "Etc/UTC"));
+                    if utc {
+                        format!("{local}Z")
+                    } else {
+                        format!("{local}{}", instant.format("%:z"))
+                    }
+                }
+            })
+        })
+        .collect();
+    Ok(Arc::new(texts))
+}

@@ -1,0 +1,176 @@
+//! Trino's regular-expression functions over every match, which DataFusion lacks:
+//! `regexp_extract_all(s, pattern[, group])`, `regexp_split(s, pattern)` and
+//! `regexp_position(s, pattern[, start[, occurrence]])`. Positions count characters from 1, as
+//! Trino's do; a pattern that does not compile is Athena's `INVALID_FUNCTION_ARGUMENT`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, Int32Array, ListBuilder, StringBuilder};
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::{exec_err, Result};
+use datafusion::logical_expr::ScalarUDF;
+
+use super::functions::regex;
+use super::udf::{integers, is_integer, is_text, text, Call, Trino};
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![
+        Trino::udf("regexp_extract_all", extract_all_type, extract_all),
+        Trino::udf("regexp_split", split_type, split),
+        Trino::udf("regexp_position", position_type, position),
+    ]
+}
+
+fn texts() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
+}
+
+fn extract_all_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, p] if is_text(s) && is_text(p) => Ok(texts()),
+        [s, p, g] if is_text(s) && is_text(p) && is_integer(g) => Ok(texts()),
+        _ => call.mismatch("regexp_extract_all(varchar, JoniRegExp), regexp_extract_all(varchar, JoniRegExp, bigint)"),
+    }
+}
+
+fn split_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, p] if is_text(s) && is_text(p) => Ok(texts()),
+        _ => call.mismatch("regexp_split(varchar, JoniRegExp)"),
+    }
+}
+
+fn position_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, p, rest @ ..] if is_text(s) && is_text(p) && rest.len() <= 2 && rest.iter().all(is_integer) => {
+            Ok(DataType::Int32)
+        }
+        _ => call.mismatch(
+            "regexp_position(varchar, JoniRegExp), regexp_position(varchar, JoniRegExp, bigint), \
+             regexp_position(varchar, JoniRegExp, bigint, bigint)",
+        ),
+    }
+}
+
+/// Each row's text and pattern (NULL when either is), the pattern compiled once a run of rows.
+struct Rows {
+    texts: datafusion::arrow::array::StringArray,
+    patterns: datafusion::arrow::array::StringArray,
+    compiled: Option<(String, regex::Regex)>,
+}
+
+impl Rows {
+    fn new(args: &[ArrayRef]) -> Result<Rows> {
+        Ok(Rows { texts: text(args, 0)?, patterns: text(args, 1)?, compiled: None })
+    }
+
+    fn get(&mut self, row: usize) -> Result<Option<(&str, &regex::Regex)>> {
+        use datafusion::arrow::array::Array;
+        if self.texts.is_null(row) || self.patterns.is_null(row) {
+            return Ok(None);
+        }
+        let pattern = self.patterns.value(row);
+        if self.compiled.as_ref().is_none_or(|(p, _)| p != pattern) {
+            self.compiled = Some((pattern.to_string(), regex(pattern)?));
+        }
+        Ok(self.compiled.as_ref().map(|(_, re)| (self.texts.value(row), re)))
+    }
+}
+
+fn extract_all(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let mut rows = Rows::new(args)?;
+    let groups = args.get(2).map(|_| integers(args, 2)).transpose()?;
+    let mut out = ListBuilder::new(StringBuilder::new());
+    for row in 0..args[0].len() {
+        let group = match &groups {
+            Some(groups) if datafusion::arrow::array::Array::is_null(groups, row) => None,
+            Some(groups) => Some(groups.value(row)),
+            None => Some(0),
+        };
+        let (Some((text, re)), Some(group)) = (rows.get(row)?, group) else {
+            out.append_null();
+            continue;
+        };
+        if group < 0 || group as usize >= re.captures_len() {
+            return exec_err!(
+                "INVALID_FUNCTION_ARGUMENT: Pattern has {} groups. Cannot access group {group}",
+                re.captures_len() - 1
+            );
+        }
+        for captures in re.captures_iter(text) {
+            out.values().append_option(captures.get(group as usize).map(|m| m.as_str()));
+        }
+        out.append(true);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// Trailing empty strings are kept: `regexp_split('1a 2b 14m', '\s*[a-z]+\s*')` is `[1, 2, 14, ]`.
+fn split(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let mut rows = Rows::new(args)?;
+    let mut out = ListBuilder::new(StringBuilder::new());
+    for row in 0..args[0].len() {
+        let Some((text, re)) = rows.get(row)? else {
+            out.append_null();
+            continue;
+        };
+        for part in re.split(text) {
+            out.values().append_value(part);
+        }
+        out.append(true);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// The character position (from 1) of the `occurrence`th match at or after character `start`,
+/// -1 when there is none.
+fn position(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    use datafusion::arrow::array::Array;
+    let mut rows = Rows::new(args)?;
+    let starts = args.get(2).map(|_| integers(args, 2)).transpose()?;
+    let occurrences = args.get(3).map(|_| integers(args, 3)).transpose()?;
+    let mut out = Vec::with_capacity(args[0].len());
+    for row in 0..args[0].len() {
+        let number = |numbers: &Option<datafusion::arrow::array::Int64Array>| match numbers {
+            Some(n) if n.is_null(row) => None,
+            Some(n) => Some(n.value(row)),
+            None => Some(1),
+        };
+        let (Some(start), Some(occurrence)) = (number(&starts), number(&occurrences)) else {
+            out.push(None);
+            continue;
+        };
+        if start < 1 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: start must be positive");
+        }
+        if occurrence < 1 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: occurrence must be positive");
+        }
+        let Some((text, re)) = rows.get(row)? else {
+            out.push(None);
+            continue;
+        };
+        // The byte where character `start` begins (past the end: no match).
+        let Some(from) = text.char_indices().map(|(i, _)| i).chain([text.len()]).nth(start as usize - 1) else {
+            out.push(Some(-1));
+            continue;
+        };
+        out.push(Some(match nth_match(re, text, from, occurrence as usize) {
+            Some(at) => (text[..at].chars().count() + 1) as i32,
+            None => -1,
+        }));
+    }
+    Ok(Arc::new(Int32Array::from(out)))
+}
+
+/// The byte where the `n`th match at or after byte `from` starts. The text before `from` is
+/// still seen, so `\b` at `from` means what it means in the whole text.
+fn nth_match(re: &regex::Regex, text: &str, from: usize, n: usize) -> Option<usize> {
+    let mut at = from;
+    for _ in 1..n {
+        let m = re.find_at(text, at)?;
+        // After an empty match, the next search starts a character later.
+        at = if m.end() > m.start() { m.end() } else { m.end() + text[m.end()..].chars().next()?.len_utf8() };
+    }
+    re.find_at(text, at).map(|m| m.start())
+}
