@@ -293,11 +293,31 @@ const EXAMPLES: &[Example] = &[
     ("trim", "string.md", "SELECT trim(LEADING FROM '  abcd')", "abcd", Same),
     ("trim", "string.md", "SELECT trim(BOTH '$' FROM '$var$')", "var", Same),
     ("trim", "string.md", "SELECT trim(TRAILING 'ER' FROM upper('worker'))", "WORK", Same),
+    // bitwise.md: the answers its text gives.
+    ("bitwise_and", "bitwise.md", "SELECT bitwise_and(19,25)", "17", Same),
+    ("bitwise_or", "bitwise.md", "SELECT bitwise_or(19,25)", "27", Same),
+    ("bitwise_xor", "bitwise.md", "SELECT bitwise_xor(19,25)", "10", Same),
+    ("bitwise_left_shift", "bitwise.md", "SELECT bitwise_left_shift(1, 2)", "4", Same),
+    ("bitwise_left_shift", "bitwise.md", "SELECT bitwise_left_shift(5, 2)", "20", Same),
+    ("bitwise_left_shift", "bitwise.md", "SELECT bitwise_left_shift(20, 0)", "20", Same),
+    ("bitwise_left_shift", "bitwise.md", "SELECT bitwise_left_shift(0, 2)", "0", Same),
+    ("bitwise_right_shift", "bitwise.md", "SELECT bitwise_right_shift(8, 3)", "1", Same),
+    ("bitwise_right_shift", "bitwise.md", "SELECT bitwise_right_shift(9, 1)", "4", Same),
+    ("bitwise_right_shift", "bitwise.md", "SELECT bitwise_right_shift(42, 0)", "42", Same),
+    ("bitwise_right_shift", "bitwise.md", "SELECT bitwise_right_shift( 12, 64)", "0", Same),
+    ("bitwise_right_shift", "bitwise.md", "SELECT bitwise_right_shift(-45, 64)", "0", Same),
+    ("bitwise_right_shift_arithmetic", "bitwise.md", "SELECT bitwise_right_shift_arithmetic( 12, 64)", "0", Same),
+    ("bitwise_right_shift_arithmetic", "bitwise.md", "SELECT bitwise_right_shift_arithmetic(-45, 64)", "-1", Same),
 ];
 
 /// Functions the pages name without a worked example, checked on what their description says.
 #[rustfmt::skip]
 const DESCRIBED: &[Example] = &[
+    ("bit_count", "bitwise.md", "SELECT bit_count(9, 64)", "2", Same),
+    ("bit_count", "bitwise.md", "SELECT bit_count(-7, 64)", "62", Same),
+    ("bit_count", "bitwise.md", "SELECT bit_count(-7, 8)", "6", Same),
+    ("bitwise_not", "bitwise.md", "SELECT bitwise_not(-12)", "11", Same),
+    ("bitwise_not", "bitwise.md", "SELECT bitwise_not(19)", "-20", Same),
     ("element_at", "array.md", "SELECT element_at(ARRAY['a', 'b', 'c'], 2)", "b", Same),
     ("element_at", "array.md", "SELECT element_at(ARRAY['a', 'b', 'c'], -1)", "c", Same),
     ("element_at", "array.md", "SELECT element_at(ARRAY['a', 'b', 'c'], 4)", NULL, Same),
@@ -457,6 +477,14 @@ function_tests! {
     extract => "extract",
     try_ => "try",
     lambda => "lambda",
+    bit_count => "bit_count",
+    bitwise_and => "bitwise_and",
+    bitwise_left_shift => "bitwise_left_shift",
+    bitwise_not => "bitwise_not",
+    bitwise_or => "bitwise_or",
+    bitwise_right_shift => "bitwise_right_shift",
+    bitwise_right_shift_arithmetic => "bitwise_right_shift_arithmetic",
+    bitwise_xor => "bitwise_xor",
     regexp_count => "regexp_count",
     regexp_extract => "regexp_extract",
     regexp_extract_all => "regexp_extract_all",
@@ -562,6 +590,9 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
             "SELECT to_iso8601(at_timezone(TIMESTAMP '2020-05-11 11:15:05.055 UTC', 'Europe/Paris'))".into(),
             "2020-05-11T13:15:05.055+02:00",
         ),
+        ("SELECT bitwise_right_shift(CAST(-1 AS TINYINT), 1)".into(), "127"),
+        ("SELECT bitwise_left_shift(CAST(64 AS TINYINT), 1)".into(), "-128"),
+        ("SELECT bitwise_right_shift(-1, 60)".into(), "15"),
         ("SELECT url_encode('a b&c=é/~')".into(), "a+b%26c%3D%C3%A9%2F%7E"),
         ("SELECT url_decode('a+b%26c%3D%C3%A9%2F%7E')".into(), "a b&c=é/~"),
         ("SELECT hamming_distance('karolin', 'kathrin')".into(), "3"),
@@ -798,6 +829,12 @@ async fn wrong_functions_and_arguments_fail_as_athena_says() {
     assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: invalid Base64 string: '!!'"));
     let (_, reason) = answer(&s, "SELECT from_hex('6')").await;
     assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: invalid hex string: '6'"));
+    let (_, reason) = answer(&s, "SELECT bit_count(9, 2)").await;
+    assert!(reason
+        .unwrap()
+        .starts_with("INVALID_FUNCTION_ARGUMENT: Number must be representable with the bits specified"));
+    let (_, reason) = answer(&s, "SELECT bit_count(1, 65)").await;
+    assert!(reason.unwrap().contains("must be between 2 and 64"));
     let (_, reason) = answer(&s, "SELECT url_decode('%zz')").await;
     assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: Illegal hex characters in escape (%) pattern"));
     let (_, reason) = answer(&s, "SELECT hamming_distance('a', 'ab')").await;

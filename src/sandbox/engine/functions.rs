@@ -7,7 +7,7 @@
 //! `format` in `format`, numbers as people write them (`format_number`, `parse_data_size`, …) in
 //! `readable`, `typeof` in `types`, `TRY` in `try_`; rounding in `math`, bytes and hashes in
 //! `bytes`, regular expressions over every match in `regexps`, URL encoding and
-//! `hamming_distance` in `strings`, `last_day_of_month` and `to_iso8601` in `calendar`; the
+//! `hamming_distance` in `strings`, `bit_count` and the shifts in `bits`, `last_day_of_month` and `to_iso8601` in `calendar`; the
 //! functions that are a form of DataFusion's (`mod`, `count_if`, `max_by`, …) are rewritten in
 //! `forms`.
 
@@ -110,6 +110,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::regexps::functions())
         .chain(super::strings::functions())
         .chain(super::calendar::functions())
+        .chain(super::bits::functions())
         .chain([super::types::TypeOf::udf()])
         .collect()
 }

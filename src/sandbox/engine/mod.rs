@@ -3,6 +3,7 @@
 //! the bytes it really read.
 
 mod arrays;
+mod bits;
 mod bytes;
 mod calendar;
 mod cast;
