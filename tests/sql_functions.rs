@@ -293,6 +293,11 @@ const EXAMPLES: &[Example] = &[
     ("trim", "string.md", "SELECT trim(LEADING FROM '  abcd')", "abcd", Same),
     ("trim", "string.md", "SELECT trim(BOTH '$' FROM '$var$')", "var", Same),
     ("trim", "string.md", "SELECT trim(TRAILING 'ER' FROM upper('worker'))", "WORK", Same),
+    // math.md
+    ("cosine_distance", "math.md", "SELECT cosine_distance(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])", "0.01613008990009257", Same),
+    ("cosine_distance", "math.md", "SELECT cosine_distance(MAP(ARRAY['a'], ARRAY[1.0]), MAP(ARRAY['a'], ARRAY[2.0]))", "0.0", Differs("sparse vectors (maps) are not in the sandbox engine")),
+    ("cosine_similarity", "math.md", "SELECT cosine_similarity(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])", "0.9838699100999074", Same),
+    ("cosine_similarity", "math.md", "SELECT cosine_similarity(MAP(ARRAY['a'], ARRAY[1.0]), MAP(ARRAY['a'], ARRAY[2.0]))", "1.0", Differs("sparse vectors (maps) are not in the sandbox engine")),
     // bitwise.md: the answers its text gives.
     ("bitwise_and", "bitwise.md", "SELECT bitwise_and(19,25)", "17", Same),
     ("bitwise_or", "bitwise.md", "SELECT bitwise_or(19,25)", "27", Same),
@@ -478,6 +483,8 @@ function_tests! {
     try_ => "try",
     lambda => "lambda",
     bit_count => "bit_count",
+    cosine_distance => "cosine_distance",
+    cosine_similarity => "cosine_similarity",
     bitwise_and => "bitwise_and",
     bitwise_left_shift => "bitwise_left_shift",
     bitwise_not => "bitwise_not",
