@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD, URL_SAFE};
+use base64::engine::DecodePaddingMode;
 use base64::Engine;
 use datafusion::arrow::array::{Array, ArrayRef, BinaryArray, Int64Array, StringArray};
 use datafusion::arrow::compute::cast;
@@ -35,11 +37,11 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("from_hex", text_to_bytes, |args, _| decoded(args, |t| hex::decode(t).ok(), "invalid hex string")),
         Trino::udf("to_base64", bytes_to_text, |args, _| encoded(args, |b| STANDARD.encode(b))),
         Trino::udf("from_base64", text_to_bytes, |args, _| {
-            decoded(args, |t| STANDARD.decode(t).ok(), "invalid Base64 string")
+            decoded(args, |t| lenient(&alphabet::STANDARD).decode(t).ok(), "invalid Base64 string")
         }),
         Trino::udf("to_base64url", bytes_to_text, |args, _| encoded(args, |b| URL_SAFE.encode(b))),
         Trino::udf("from_base64url", text_to_bytes, |args, _| {
-            decoded(args, |t| URL_SAFE.decode(t).ok(), "invalid Base64 string")
+            decoded(args, |t| lenient(&alphabet::URL_SAFE).decode(t).ok(), "invalid Base64 string")
         }),
         Trino::udf("md5", bytes_to_bytes, |args, _| hashed(args, |b| Md5::digest(b).to_vec())),
         Trino::udf("sha1", bytes_to_bytes, |args, _| hashed(args, |b| Sha1::digest(b).to_vec())),
@@ -53,6 +55,15 @@ pub fn functions() -> Vec<ScalarUDF> {
             Ok(Arc::new(sums))
         }),
     ]
+}
+
+/// Java's decoders, which Trino's are: the padding may be there or not (a JWT's parts have
+/// none), and stray bits at the end are ignored.
+fn lenient(alphabet: &alphabet::Alphabet) -> GeneralPurpose {
+    let config = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    GeneralPurpose::new(alphabet, config)
 }
 
 fn is_bytes(kind: &DataType) -> bool {

@@ -1,5 +1,5 @@
 //! Trino's `last_day_of_month(x)` (a date) and `to_iso8601(x)` (text: `2020-05-11`,
-//! `2020-05-11T11:15:05.055`, and for a timestamp with a zone its offset, `Z` for UTC). A
+//! `2020-05-11T11:15:05.055`, and for a timestamp with a zone its offset, `Z` when it is 0). A
 //! timestamp with a zone is read in that zone, as Trino reads it.
 
 use std::str::FromStr;
@@ -98,12 +98,10 @@ fn to_iso8601(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
                 Some(zone) => {
                     let ms = millis.as_ref().ok()?.as_primitive::<TimestampMillisecondType>().value(row);
                     let instant = DateTime::<Utc>::from_timestamp_millis(ms)?.with_timezone(zone);
-                    let utc = matches!(args[0].data_type(), DataType::Timestamp(_, Some(name))
-                        if matches!(name.as_ref(), "UTC" | "Z" | "+00:00" | "Etc/UTC"));
-                    if utc {
-                        format!("{local}Z")
-                    } else {
-                        format!("{local}{}", instant.format("%:z"))
+                    // Java's offset, as Trino writes it: `Z` for any zero offset.
+                    match instant.format("%:z").to_string() {
+                        zero if zero == "+00:00" => format!("{local}Z"),
+                        offset => format!("{local}{offset}"),
                     }
                 }
             })

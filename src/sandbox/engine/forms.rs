@@ -1,7 +1,8 @@
 //! Trino's functions that are another form of DataFusion's, rewritten on the syntax tree into
 //! that form: `mod(a, b)` is `a % b`, `count_if(c)` a count of the rows where `c` holds,
 //! `max_by(x, y)` the first `x` ordered by `y`, `date(x)` a cast, `e()` is `exp(1.0)`, …
-//! A FILTER, OVER or DISTINCT written on an aggregate stays with the form it becomes.
+//! A FILTER, OVER or DISTINCT written on an aggregate stays with the form it becomes; what a
+//! form cannot keep leaves the call as written, for the engine to refuse.
 
 use datafusion::logical_expr::sqlparser::ast::helpers::attached_token::AttachedToken;
 use datafusion::logical_expr::sqlparser::ast::{
@@ -22,8 +23,6 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "e",
         "infinity",
         "nan",
-        "is_infinite",
-        "is_finite",
         "date",
         "count_if",
         "max_by",
@@ -35,6 +34,19 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
     ];
     let name = NAMES.iter().find(|name| is_call(function, name))?;
     let args = plain_arguments(&function.args)?;
+    // What a form could not keep is left for the engine to refuse, never dropped: a window,
+    // FILTER or DISTINCT on a function that is not an aggregate, IGNORE NULLS and WITHIN GROUP
+    // on any, and a window on reduce_agg (its form would gather a window's rows for each row).
+    let gathers = matches!(*name, "count_if" | "max_by" | "min_by" | "reduce_agg");
+    let distinct = matches!(&function.args, FunctionArguments::List(list) if list.duplicate_treatment.is_some());
+    let windowed = function.over.is_some();
+    if function.null_treatment.is_some()
+        || !function.within_group.is_empty()
+        || (!gathers && (windowed || function.filter.is_some() || distinct))
+        || (*name == "reduce_agg" && windowed)
+    {
+        return None;
+    }
     Some(match (*name, args.as_slice()) {
         ("mod", [a, b]) => binary(a, BinaryOperator::Modulo, b),
         ("bitwise_and", [a, b]) => binary(a, BinaryOperator::BitwiseAnd, b),
@@ -45,12 +57,6 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         ("e", []) => call("exp", vec![Expr::value(Value::Number("1.0".into(), false))]),
         ("infinity", []) => double("Infinity"),
         ("nan", []) => double("NaN"),
-        ("is_infinite", [x]) => binary(&call("abs", vec![x.clone()]), BinaryOperator::Eq, &double("Infinity")),
-        ("is_finite", [x]) => binary(
-            &not(call("isnan", vec![x.clone()])),
-            BinaryOperator::And,
-            &binary(&call("abs", vec![x.clone()]), BinaryOperator::NotEq, &double("Infinity")),
-        ),
         ("date", [x]) => cast(x, DataType::Date),
         // `count_if(c)`: the rows where `c` is true (0 when there are none, as count).
         ("count_if", [condition]) => {

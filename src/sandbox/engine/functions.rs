@@ -41,7 +41,6 @@ const TRINO_NAMES: &[(&str, &str)] = &[
     ("filter", "array_filter"),
     ("any_match", "array_any_match"),
     ("is_nan", "isnan"),
-    ("levenshtein_distance", "levenshtein"),
     // The code point of a character (Trino's takes one character; DataFusion's the first).
     ("codepoint", "ascii"),
     // Aggregates.
@@ -111,7 +110,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::strings::functions())
         .chain(super::calendar::functions())
         .chain(super::bits::functions())
-        .chain([super::types::TypeOf::udf()])
+        .chain([super::types::TypeOf::udf(), super::literals::LiteralType::udf()])
         .collect()
 }
 

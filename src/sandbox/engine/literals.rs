@@ -5,8 +5,60 @@
 
 use std::fmt;
 
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{plan_err, Result, ScalarValue};
+use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
 use datafusion::logical_expr::sqlparser::ast::{BinaryOperator, Expr, FunctionArg, FunctionArgExpr, UnaryOperator};
 use datafusion::logical_expr::sqlparser::ast::{FunctionArguments, Value};
+use datafusion::logical_expr::{
+    ColumnarValue, Expr as Planned, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+
+/// `typeof(literal)` as the SQL front writes it: `"$literal_type"(literal, 'integer')`. The
+/// literal stays in the call so that two of them in one SELECT are two columns.
+pub const LITERAL_TYPE: &str = "$literal_type";
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct LiteralType {
+    signature: Signature,
+}
+
+impl LiteralType {
+    pub fn udf() -> ScalarUDF {
+        ScalarUDF::new_from_impl(LiteralType { signature: Signature::any(2, Volatility::Immutable) })
+    }
+}
+
+impl ScalarUDFImpl for LiteralType {
+    fn name(&self) -> &str {
+        LITERAL_TYPE
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn simplify(&self, args: Vec<Planned>, _info: &SimplifyContext) -> Result<ExprSimplifyResult> {
+        match args.as_slice() {
+            [_, name @ Planned::Literal(ScalarValue::Utf8(Some(_)), _)] => {
+                Ok(ExprSimplifyResult::Simplified(name.clone()))
+            }
+            _ => plan_err!("{LITERAL_TYPE} takes a literal and its type's name"),
+        }
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        // Planning answers it (simplify); this is only reached if simplification was skipped.
+        match args.args.get(1) {
+            Some(name @ ColumnarValue::Scalar(ScalarValue::Utf8(Some(_)))) => Ok(name.clone()),
+            _ => plan_err!("{LITERAL_TYPE} takes a literal and its type's name"),
+        }
+    }
+}
 
 /// The type Trino gives a literal written as `expr`; `None` when `expr` is not one (or is one
 /// whose type the plan says as Trino does: booleans, decimals, doubles, NULL).

@@ -1,10 +1,11 @@
-//! Trino's rounding functions, which keep their argument's type: `ceil(2)` is the integer 2
-//! where DataFusion's answers the double 2.0, and `sign(-5)` is -1, not -1.0. `ceiling` and
-//! `truncate` are Trino's names; `sign` is DataFusion's `signum` without its turn to doubles.
+//! Trino's rounding functions, which keep their argument's kind: `ceil(2)` is the integer 2
+//! where DataFusion's answers the double 2.0, `sign(-5)` is -1, not -1.0, and a decimal is
+//! rounded exactly, to a decimal of scale 0 (`floor(decimal(20,2))` is a `decimal(19,0)`).
+//! `ceiling` and `truncate` are Trino's names. Also `is_finite` and `is_infinite`.
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int64Array};
+use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, Decimal128Array, Float64Array, Int64Array};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result};
@@ -14,39 +15,96 @@ use super::udf::{Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
-        Trino::udf("ceil", same_number, |args, kind| rounded(args, kind, f64::ceil)),
-        Trino::udf("ceiling", same_number, |args, kind| rounded(args, kind, f64::ceil)),
-        Trino::udf("floor", same_number, |args, kind| rounded(args, kind, f64::floor)),
-        Trino::udf("truncate", same_number, |args, kind| rounded(args, kind, f64::trunc)),
-        Trino::udf("sign", same_number, sign),
+        Trino::udf("ceil", rounded_type, |args, kind| rounded(args, kind, Round::Up)),
+        Trino::udf("ceiling", rounded_type, |args, kind| rounded(args, kind, Round::Up)),
+        Trino::udf("floor", rounded_type, |args, kind| rounded(args, kind, Round::Down)),
+        Trino::udf("truncate", rounded_type, |args, kind| rounded(args, kind, Round::TowardZero)),
+        Trino::udf("sign", sign_type, sign),
+        Trino::udf("is_finite", floating_test, |args, _| tested(args, f64::is_finite)),
+        Trino::udf("is_infinite", floating_test, |args, _| tested(args, f64::is_infinite)),
     ]
 }
 
-/// One number in, the same type out; NULL is taken as a double, as Trino types it.
-fn same_number(call: &Call) -> Result<DataType> {
-    match call.types {
-        [kind] if kind.is_integer() || kind.is_floating() => Ok(kind.clone()),
-        [DataType::Null] => Ok(DataType::Float64),
-        [kind] if kind.is_numeric() => Ok(DataType::Float64),
-        _ => call.mismatch(&format!("{}(double), {}(bigint), {}(decimal(p,s))", call.name, call.name, call.name)),
+#[derive(Clone, Copy)]
+enum Round {
+    Up,
+    Down,
+    TowardZero,
+}
+
+impl Round {
+    fn double(self, v: f64) -> f64 {
+        match self {
+            Round::Up => v.ceil(),
+            Round::Down => v.floor(),
+            Round::TowardZero => v.trunc(),
+        }
+    }
+
+    /// `v` (of scale `scale`) rounded to a whole number, exactly.
+    fn decimal(self, v: i128, scale: u32) -> i128 {
+        let unit = 10i128.pow(scale);
+        match self {
+            Round::Up => -(-v).div_euclid(unit),
+            Round::Down => v.div_euclid(unit),
+            Round::TowardZero => v / unit,
+        }
     }
 }
 
-/// An integer is its own ceiling, floor and truncation; the rest is rounded as a double.
-fn rounded(args: &[ArrayRef], kind: &DataType, round: fn(f64) -> f64) -> Result<ArrayRef> {
+fn usage(call: &Call) -> String {
+    format!("{0}(double), {0}(bigint), {0}(decimal(p,s))", call.name)
+}
+
+/// An integer or a floating type is kept; a decimal(p, s) becomes decimal(p - s + 1, 0), as
+/// Trino's (the whole part, and one digit a carry may need); NULL is taken as a double.
+fn rounded_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [kind] if kind.is_integer() || kind.is_floating() => Ok(kind.clone()),
+        [DataType::Decimal128(p, s)] if *s > 0 => Ok(DataType::Decimal128((*p - *s as u8 + 1).min(38), 0)),
+        [kind @ DataType::Decimal128(_, _)] => Ok(kind.clone()),
+        [DataType::Null] => Ok(DataType::Float64),
+        [kind] if kind.is_numeric() => Ok(DataType::Float64),
+        _ => call.mismatch(&usage(call)),
+    }
+}
+
+fn sign_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [kind] if kind.is_integer() || kind.is_floating() => Ok(kind.clone()),
+        // Trino's sign of a decimal is a decimal(1,0).
+        [DataType::Decimal128(_, _)] => Ok(DataType::Decimal128(1, 0)),
+        [DataType::Null] => Ok(DataType::Float64),
+        [kind] if kind.is_numeric() => Ok(DataType::Float64),
+        _ => call.mismatch(&usage(call)),
+    }
+}
+
+/// An integer is its own ceiling, floor and truncation; a decimal is rounded exactly; the rest
+/// is rounded as a double.
+fn rounded(args: &[ArrayRef], kind: &DataType, round: Round) -> Result<ArrayRef> {
     if kind.is_integer() {
         return Ok(args[0].clone());
     }
-    let values: Float64Array = doubles(&args[0])?.iter().map(|v| v.map(round)).collect();
+    if let DataType::Decimal128(_, scale) = args[0].data_type() {
+        let scale = (*scale).max(0) as u32;
+        let values = decimals(&args[0])?;
+        let whole: Decimal128Array = values.iter().map(|v| v.map(|v| round.decimal(v, scale))).collect();
+        return Ok(Arc::new(whole.with_data_type(kind.clone())));
+    }
+    let values: Float64Array = doubles(&args[0])?.iter().map(|v| v.map(|v| round.double(v))).collect();
     Ok(cast(&values, kind)?)
 }
 
-/// -1, 0 or 1 in the argument's type; a double's NaN stays NaN.
+/// -1, 0 or 1 in the argument's type (a decimal's as a decimal(1,0)); a double's NaN stays NaN.
 fn sign(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     let answer: ArrayRef = if kind.is_integer() {
         let values = cast(&args[0], &DataType::Int64)?;
         let Some(values) = values.as_any().downcast_ref::<Int64Array>() else { return exec_err!("expected integers") };
         Arc::new(values.iter().map(|v| v.map(i64::signum)).collect::<Int64Array>())
+    } else if let DataType::Decimal128(_, _) = kind {
+        let signs: Decimal128Array = decimals(&args[0])?.iter().map(|v| v.map(i128::signum)).collect();
+        Arc::new(signs.with_data_type(kind.clone()))
     } else {
         let signs: Float64Array = doubles(&args[0])?
             .iter()
@@ -63,10 +121,29 @@ fn sign(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     Ok(cast(&answer, kind)?)
 }
 
+fn floating_test(call: &Call) -> Result<DataType> {
+    match call.types {
+        [kind] if kind.is_numeric() || matches!(kind, DataType::Null) => Ok(DataType::Boolean),
+        _ => call.mismatch(&format!("{}(double)", call.name)),
+    }
+}
+
+fn tested(args: &[ArrayRef], test: fn(f64) -> bool) -> Result<ArrayRef> {
+    let answers: BooleanArray = doubles(&args[0])?.iter().map(|v| v.map(test)).collect();
+    Ok(Arc::new(answers))
+}
+
 fn doubles(values: &ArrayRef) -> Result<Float64Array> {
     let values = cast(values, &DataType::Float64)?;
     match values.as_any().downcast_ref::<Float64Array>() {
         Some(values) => Ok(values.clone()),
         None => exec_err!("expected numbers"),
+    }
+}
+
+fn decimals(values: &ArrayRef) -> Result<Decimal128Array> {
+    match values.as_any().downcast_ref::<Decimal128Array>() {
+        Some(values) => Ok(values.clone()),
+        None => exec_err!("expected decimals"),
     }
 }

@@ -91,14 +91,21 @@ fn extract_all(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             out.append_null();
             continue;
         };
-        if group < 0 || group as usize >= re.captures_len() {
+        if group < 0 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: Group cannot be negative");
+        }
+        if group as usize >= re.captures_len() {
             return exec_err!(
                 "INVALID_FUNCTION_ARGUMENT: Pattern has {} groups. Cannot access group {group}",
                 re.captures_len() - 1
             );
         }
-        for captures in re.captures_iter(text) {
+        let mut at = 0;
+        while let Some(captures) = re.captures_at(text, at) {
+            let whole = captures.get(0).map(|m| m.range()).unwrap_or_default();
             out.values().append_option(captures.get(group as usize).map(|m| m.as_str()));
+            let Some(next) = after(text, whole) else { break };
+            at = next;
         }
         out.append(true);
     }
@@ -114,9 +121,14 @@ fn split(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             out.append_null();
             continue;
         };
-        for part in re.split(text) {
-            out.values().append_value(part);
+        let (mut at, mut last_end) = (0, 0);
+        while let Some(m) = re.find_at(text, at) {
+            out.values().append_value(&text[last_end..m.start()]);
+            last_end = m.end();
+            let Some(next) = after(text, m.range()) else { break };
+            at = next;
         }
+        out.values().append_value(&text[last_end..]);
         out.append(true);
     }
     Ok(Arc::new(out.finish()))
@@ -136,22 +148,20 @@ fn position(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             Some(n) => Some(n.value(row)),
             None => Some(1),
         };
-        let (Some(start), Some(occurrence)) = (number(&starts), number(&occurrences)) else {
+        // A NULL argument is a NULL answer, before any argument is checked.
+        let (Some(start), Some(occurrence), Some((text, re))) = (number(&starts), number(&occurrences), rows.get(row)?)
+        else {
             out.push(None);
             continue;
         };
         if start < 1 {
-            return exec_err!("INVALID_FUNCTION_ARGUMENT: start must be positive");
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: start position cannot be smaller than 1");
         }
         if occurrence < 1 {
-            return exec_err!("INVALID_FUNCTION_ARGUMENT: occurrence must be positive");
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: occurrence cannot be smaller than 1");
         }
-        let Some((text, re)) = rows.get(row)? else {
-            out.push(None);
-            continue;
-        };
-        // The byte where character `start` begins (past the end: no match).
-        let Some(from) = text.char_indices().map(|(i, _)| i).chain([text.len()]).nth(start as usize - 1) else {
+        // The byte where character `start` begins; past the last character, none.
+        let Some((from, _)) = text.char_indices().nth(start as usize - 1) else {
             out.push(Some(-1));
             continue;
         };
@@ -168,9 +178,17 @@ fn position(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
 fn nth_match(re: &regex::Regex, text: &str, from: usize, n: usize) -> Option<usize> {
     let mut at = from;
     for _ in 1..n {
-        let m = re.find_at(text, at)?;
-        // After an empty match, the next search starts a character later.
-        at = if m.end() > m.start() { m.end() } else { m.end() + text[m.end()..].chars().next()?.len_utf8() };
+        at = after(text, re.find_at(text, at)?.range())?;
     }
     re.find_at(text, at).map(|m| m.start())
+}
+
+/// Where Trino's search goes on after a match: at its end, or a character later when it was
+/// empty (so an empty match right after a match counts, as it does in Trino); `None` past the
+/// end of the text.
+fn after(text: &str, found: std::ops::Range<usize>) -> Option<usize> {
+    if found.end > found.start {
+        return Some(found.end);
+    }
+    text[found.end..].chars().next().map(|c| found.end + c.len_utf8())
 }

@@ -10,7 +10,7 @@
 //!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
 //! - `regexp_replace(s, p, x -> …)` → `"$regexp_replace_with"(s, p, x -> …)`, and
 //!   `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')`: every match, as Trino;
-//! - `typeof(literal)` → its type, as a string (`literals`): `'integer'` for `typeof(123)`;
+//! - `typeof(literal)` → `"$literal_type"(literal, 'integer')`: its type as written (`literals`);
 //! - Trino's functions that are a form of DataFusion's (`forms`): `mod(a, b)` → `a % b`,
 //!   `count_if(c)`, `max_by(x, y)`, `reduce_agg(…)`, `date(x)`, …;
 //! - `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`;
@@ -183,8 +183,9 @@ fn rewrite(expr: &mut Expr) {
         }
         // `typeof` of a literal: its type as written, before planning folds it with casts.
         Expr::Function(function) if is_call(function, "typeof") => {
-            match single_argument(&function.args).and_then(literals::literal_type) {
-                Some(name) => text_literal(&name),
+            let Some(literal) = single_argument(&function.args) else { return };
+            match literals::literal_type(literal) {
+                Some(name) => call(literals::LITERAL_TYPE, vec![literal.clone(), text_literal(&name)]),
                 None => return,
             }
         }

@@ -1,6 +1,7 @@
 //! Trino's string functions DataFusion lacks: `url_encode` and `url_decode` (Java's
 //! `URLEncoder`/`URLDecoder`: a space is `+`, other bytes outside `A-Za-z0-9.-*_` are `%XX`
-//! of their UTF-8), and `hamming_distance`.
+//! of their UTF-8), `hamming_distance` and `levenshtein_distance` (as Trino's, refused when the
+//! table it fills would pass a million cells: its time is the product of the lengths).
 
 use std::sync::Arc;
 
@@ -27,6 +28,7 @@ pub fn functions() -> Vec<ScalarUDF> {
             Ok(Arc::new(decoded))
         }),
         Trino::udf("hamming_distance", two_texts, hamming_distance),
+        Trino::udf("levenshtein_distance", two_texts, levenshtein_distance),
     ]
 }
 
@@ -82,6 +84,44 @@ fn hamming_distance(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             );
         }
         out.push(Some(a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() as i64));
+    }
+    Ok(Arc::new(Int64Array::from(out)))
+}
+
+/// Trino's bound on `levenshtein_distance`: the cells of the table it fills.
+const MOST_LEVENSHTEIN_CELLS: usize = 1_000_000;
+
+/// The fewest one-character insertions, deletions and substitutions from one string to the other.
+fn levenshtein_distance(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (left, right) = (text(args, 0)?, text(args, 1)?);
+    let mut out = Vec::with_capacity(left.len());
+    for row in 0..left.len() {
+        if left.is_null(row) || right.is_null(row) {
+            out.push(None);
+            continue;
+        }
+        let a: Vec<char> = left.value(row).chars().collect();
+        let b: Vec<char> = right.value(row).chars().collect();
+        if a.is_empty() || b.is_empty() {
+            out.push(Some(a.len().max(b.len()) as i64));
+            continue;
+        }
+        // Trino's check, in its order.
+        if a.len().saturating_mul(b.len() - 1) > MOST_LEVENSHTEIN_CELLS {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: The combined inputs for Levenshtein distance are too large");
+        }
+        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        // One row of the table at a time, as long as the shorter string.
+        let mut previous: Vec<usize> = (0..=short.len()).collect();
+        for (i, &c) in long.iter().enumerate() {
+            let mut current = vec![i + 1; short.len() + 1];
+            for (j, &d) in short.iter().enumerate() {
+                let substitution = previous[j] + usize::from(c != d);
+                current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            }
+            previous = current;
+        }
+        out.push(Some(previous[short.len()] as i64));
     }
     Ok(Arc::new(Int64Array::from(out)))
 }
