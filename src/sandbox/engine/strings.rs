@@ -27,8 +27,8 @@ pub fn functions() -> Vec<ScalarUDF> {
             let decoded = texts.iter().map(|t| t.map(url_decode).transpose()).collect::<Result<StringArray>>()?;
             Ok(Arc::new(decoded))
         }),
-        Trino::udf("hamming_distance", two_texts, hamming_distance),
-        Trino::udf("levenshtein_distance", two_texts, levenshtein_distance),
+        Trino::udf("hamming_distance", two_texts, |args, _| distances(args, hamming_distance)),
+        Trino::udf("levenshtein_distance", two_texts, |args, _| distances(args, levenshtein_distance)),
     ]
 }
 
@@ -68,60 +68,51 @@ fn url_decode(text: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The number of places (characters) where two strings of one length differ.
-fn hamming_distance(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+/// A distance between two strings, row by row; NULL where either is NULL.
+fn distances(args: &[ArrayRef], distance: fn(&str, &str) -> Result<i64>) -> Result<ArrayRef> {
     let (left, right) = (text(args, 0)?, text(args, 1)?);
     let mut out = Vec::with_capacity(left.len());
     for row in 0..left.len() {
-        if left.is_null(row) || right.is_null(row) {
-            out.push(None);
-            continue;
-        }
-        let (a, b) = (left.value(row), right.value(row));
-        if a.chars().count() != b.chars().count() {
-            return exec_err!(
-                "INVALID_FUNCTION_ARGUMENT: The input strings to hamming_distance function must have the same length"
-            );
-        }
-        out.push(Some(a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() as i64));
+        let both = !(left.is_null(row) || right.is_null(row));
+        out.push(if both { Some(distance(left.value(row), right.value(row))?) } else { None });
     }
     Ok(Arc::new(Int64Array::from(out)))
+}
+
+/// The number of places (characters) where two strings of one length differ.
+fn hamming_distance(a: &str, b: &str) -> Result<i64> {
+    if a.chars().count() != b.chars().count() {
+        return exec_err!(
+            "INVALID_FUNCTION_ARGUMENT: The input strings to hamming_distance function must have the same length"
+        );
+    }
+    Ok(a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() as i64)
 }
 
 /// Trino's bound on `levenshtein_distance`: the cells of the table it fills.
 const MOST_LEVENSHTEIN_CELLS: usize = 1_000_000;
 
 /// The fewest one-character insertions, deletions and substitutions from one string to the other.
-fn levenshtein_distance(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
-    let (left, right) = (text(args, 0)?, text(args, 1)?);
-    let mut out = Vec::with_capacity(left.len());
-    for row in 0..left.len() {
-        if left.is_null(row) || right.is_null(row) {
-            out.push(None);
-            continue;
-        }
-        let a: Vec<char> = left.value(row).chars().collect();
-        let b: Vec<char> = right.value(row).chars().collect();
-        if a.is_empty() || b.is_empty() {
-            out.push(Some(a.len().max(b.len()) as i64));
-            continue;
-        }
-        // Trino's check, in its order.
-        if a.len().saturating_mul(b.len() - 1) > MOST_LEVENSHTEIN_CELLS {
-            return exec_err!("INVALID_FUNCTION_ARGUMENT: The combined inputs for Levenshtein distance are too large");
-        }
-        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-        // One row of the table at a time, as long as the shorter string.
-        let mut previous: Vec<usize> = (0..=short.len()).collect();
-        for (i, &c) in long.iter().enumerate() {
-            let mut current = vec![i + 1; short.len() + 1];
-            for (j, &d) in short.iter().enumerate() {
-                let substitution = previous[j] + usize::from(c != d);
-                current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-            }
-            previous = current;
-        }
-        out.push(Some(previous[short.len()] as i64));
+fn levenshtein_distance(a: &str, b: &str) -> Result<i64> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.is_empty() || b.is_empty() {
+        return Ok(a.len().max(b.len()) as i64);
     }
-    Ok(Arc::new(Int64Array::from(out)))
+    // Trino's check, in its order.
+    if a.len().saturating_mul(b.len() - 1) > MOST_LEVENSHTEIN_CELLS {
+        return exec_err!("INVALID_FUNCTION_ARGUMENT: The combined inputs for Levenshtein distance are too large");
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    // One row of the table at a time, as long as the shorter string.
+    let mut previous: Vec<usize> = (0..=short.len()).collect();
+    for (i, &c) in long.iter().enumerate() {
+        let mut current = vec![i + 1; short.len() + 1];
+        for (j, &d) in short.iter().enumerate() {
+            let substitution = previous[j] + usize::from(c != d);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    Ok(previous[short.len()] as i64)
 }
