@@ -5,15 +5,16 @@
 //!   Trino's words (`cast`; `TRY_CAST` → `"$try_cast_to"`);
 //! - `trim(LEADING FROM s)` (spaces; `BOTH`, `TRAILING`).
 //!
-//! And what it reads at all: `within_reach` counts a statement's operators before anything
-//! walks its tree.
+//! And what it reads at all (`tokens`): a statement's operators are counted before anything
+//! walks its tree, and the rows of `VALUES 1, 2` (Trino's; DataFusion's parser wants `VALUES
+//! (1), (2)`) are put in parentheses.
 
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::sqlparser::ast::{CastKind, Expr, TrimWhereField};
 use datafusion::logical_expr::sqlparser::dialect::{Dialect, GenericDialect};
 use datafusion::logical_expr::sqlparser::keywords::Keyword;
 use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
-use datafusion::logical_expr::sqlparser::tokenizer::{Token, Tokenizer};
+use datafusion::logical_expr::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::cast::{CAST_TO, TRY_CAST_TO};
 use super::sql::{call, text_literal};
@@ -48,6 +49,11 @@ impl Dialect for Athena {
     }
 
     fn supports_lambda_functions(&self) -> bool {
+        true
+    }
+
+    /// `10_000_000`, as Trino writes numbers.
+    fn supports_numeric_literal_underscores(&self) -> bool {
         true
     }
 
@@ -95,22 +101,152 @@ impl Dialect for Athena {
 /// faster than its length: a thousand answer in under two seconds on a build from source.
 pub const MOST_OPERATORS: usize = 1_000;
 
-/// Whether the engine can read `sql` at all: at most `MOST_OPERATORS` operators (asked before
-/// anything walks its syntax tree, which a longer chain would run out of stack).
-pub fn within_reach(sql: &str) -> Result<()> {
-    let operators = Tokenizer::new(&Athena::default(), sql)
-        .tokenize()
-        .map_err(|e| DataFusionError::SQL(Box::new(ParserError::TokenizerError(e.to_string())), None))?
-        .iter()
-        .filter(|token| is_operator(token))
-        .count();
+/// The tokens of `sql` as the parser is to read them, once the engine can read it at all (at
+/// most `MOST_OPERATORS` operators, counted before anything walks its syntax tree, which a
+/// longer chain would run out of stack), with each row of a `VALUES` that Trino lets go without
+/// parentheses (`VALUES 'a', 'b'`) put in them.
+pub fn tokens(sql: &str) -> Result<Vec<TokenWithSpan>> {
+    let tokens = Tokenizer::new(&Athena::default(), sql)
+        .tokenize_with_location()
+        .map_err(|e| DataFusionError::SQL(Box::new(ParserError::TokenizerError(e.to_string())), None))?;
+    let operators = tokens.iter().filter(|token| is_operator(&token.token)).count();
     if operators > MOST_OPERATORS {
         return Err(DataFusionError::Plan(format!(
             "NOT_SUPPORTED: the sandbox engine reads at most {MOST_OPERATORS} operators in a statement; this one has {operators}"
         )));
     }
-    Ok(())
+    Ok(rows_in_parentheses(tokens))
 }
+
+/// `VALUES 1, (2), 3 + 4` → `VALUES (1), (2), (3 + 4)`: a row not in parentheses (nor `ROW(…)`)
+/// is one expression, up to the next comma outside brackets or the end of the list. A list
+/// that meets a word no row has (`FROM`, `WHERE`, …) is left as it is: it is not a list. And
+/// `x = ANY (VALUES …)` → `x = ANY (SELECT * FROM (VALUES …))`.
+fn rows_in_parentheses(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let significant = |t: &TokenWithSpan| !matches!(t.token, Token::Whitespace(_));
+    let keyword = |t: &TokenWithSpan| match &t.token {
+        Token::Word(w) => w.keyword,
+        _ => Keyword::NoKeyword,
+    };
+    // Where to put `(` and `)`: before the token at each place.
+    let mut inserts: Vec<(usize, Token)> = Vec::new();
+    let mut previous = None;
+    for i in 0..tokens.len() {
+        if !significant(&tokens[i]) {
+            continue;
+        }
+        let after_period = matches!(previous, Some(Token::Period));
+        let after_parenthesis = matches!(previous, Some(Token::LParen));
+        previous = Some(tokens[i].token.clone());
+        if keyword(&tokens[i]) != Keyword::VALUES || after_period {
+            continue;
+        }
+        // `x = ANY (VALUES …)` (`ALL`, `SOME`): the parser reads a query there only when it
+        // starts with SELECT or WITH, so the list becomes `(SELECT * FROM (VALUES …))`.
+        let quantified = after_parenthesis
+            && tokens[..i]
+                .iter()
+                .rev()
+                .filter(|t| significant(t))
+                .nth(1)
+                .is_some_and(|t| matches!(keyword(t), Keyword::ANY | Keyword::ALL | Keyword::SOME));
+        let mut list = Vec::new();
+        let mut at = i + 1;
+        let is_list = loop {
+            while at < tokens.len() && !significant(&tokens[at]) {
+                at += 1;
+            }
+            let Some(first) = tokens.get(at) else { break true };
+            let bare =
+                !matches!(first.token, Token::LParen | Token::EOF | Token::SemiColon) && keyword(first) != Keyword::ROW;
+            let (start, mut end, mut depth) = (at, at, 0usize);
+            let mut next_row = false;
+            let mut foreign = false;
+            while let Some(t) = tokens.get(at) {
+                match &t.token {
+                    Token::LParen | Token::LBracket => depth += 1,
+                    Token::RParen | Token::RBracket if depth == 0 => break,
+                    Token::RParen | Token::RBracket => depth -= 1,
+                    Token::Comma if depth == 0 => {
+                        next_row = true;
+                        break;
+                    }
+                    Token::SemiColon | Token::EOF => break,
+                    Token::Word(w) if depth == 0 && ENDS_VALUES.contains(&w.keyword) => break,
+                    Token::Word(w) if depth == 0 && NOT_IN_A_ROW.contains(&w.keyword) => {
+                        foreign = true;
+                        break;
+                    }
+                    _ => {}
+                }
+                if significant(t) {
+                    end = at + 1;
+                }
+                at += 1;
+            }
+            if foreign {
+                break false;
+            }
+            if bare && end > start {
+                list.push((start, Token::LParen));
+                list.push((end, Token::RParen));
+            }
+            if !next_row {
+                break true;
+            }
+            at += 1;
+        };
+        if is_list {
+            if quantified {
+                let select = [Token::make_keyword("SELECT"), Token::Mul, Token::make_keyword("FROM"), Token::LParen];
+                inserts.extend(select.map(|t| (i, t)));
+                inserts.extend(list);
+                inserts.push((at, Token::RParen));
+            } else {
+                inserts.extend(list);
+            }
+        }
+    }
+    if inserts.is_empty() {
+        return tokens;
+    }
+    // Each place's tokens in the order they were found (the sort is stable).
+    inserts.sort_by_key(|(place, _)| *place);
+    let mut pending = inserts.into_iter().peekable();
+    let mut out = Vec::with_capacity(tokens.len() + pending.len());
+    for (i, token) in tokens.into_iter().enumerate() {
+        while let Some((_, t)) = pending.next_if(|(place, _)| *place == i) {
+            out.push(TokenWithSpan::wrap(t));
+        }
+        out.push(token);
+    }
+    out.extend(pending.map(|(_, t)| TokenWithSpan::wrap(t)));
+    out
+}
+
+/// The words that end a `VALUES` list of rows.
+const ENDS_VALUES: &[Keyword] = &[
+    Keyword::AS,
+    Keyword::ORDER,
+    Keyword::LIMIT,
+    Keyword::OFFSET,
+    Keyword::FETCH,
+    Keyword::UNION,
+    Keyword::EXCEPT,
+    Keyword::INTERSECT,
+];
+
+/// Words a row of `VALUES` never has outside brackets.
+const NOT_IN_A_ROW: &[Keyword] = &[
+    Keyword::SELECT,
+    Keyword::FROM,
+    Keyword::WHERE,
+    Keyword::GROUP,
+    Keyword::HAVING,
+    Keyword::JOIN,
+    Keyword::ON,
+    Keyword::WINDOW,
+];
 
 /// The tokens ahead, read one by one and given back when done (each step is one token: a
 /// look ahead costs what it reads, where `peek_nth_token(n)` walks all `n` again).

@@ -63,6 +63,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         "NOT_SUPPORTED",
         "NUMERIC_VALUE_OUT_OF_RANGE",
         "EXCEEDED_LOCAL_MEMORY_LIMIT",
+        "EXCEEDED_FUNCTION_MEMORY_LIMIT",
     ];
     if let Some(at) = codes.iter().filter_map(|m| text.find(m)).min() {
         return text[at..].to_string();
@@ -74,6 +75,10 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     if let Some(name) = refused {
         let detail = text.lines().next().unwrap_or(text).trim();
         return format!("TYPE_MISMATCH: {}Unexpected parameters for function {name}: {detail}", position(sql, &name));
+    }
+    // A correlated subquery DataFusion could not turn into a join (it does so in a WHERE clause).
+    if text.contains("Physical plan does not support logical expression") {
+        return "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns (IN, EXISTS, ANY, ALL or a scalar subquery) only in a WHERE clause; Athena answers it in a SELECT list too".to_string();
     }
     if text.contains("not supported") || text.contains("Unsupported") {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");

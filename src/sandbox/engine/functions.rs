@@ -8,8 +8,8 @@
 //! `readable`, `typeof` in `types`, `TRY` in `try_`; rounding in `math`, bytes and hashes in
 //! `bytes`, regular expressions over every match in `regexps`, URL encoding and
 //! `hamming_distance` in `strings`, `bit_count` and the shifts in `bits`, `last_day_of_month` and `to_iso8601` in `calendar`; the
-//! functions that are a form of DataFusion's (`mod`, `count_if`, `max_by`, …) are rewritten in
-//! `forms`.
+//! functions that are a form of DataFusion's are rewritten in `forms` (`mod`, `date`, …) and
+//! `aggregates` (`count_if`, `max_by`, `histogram`, `listagg`, …).
 
 use std::sync::Arc;
 
@@ -110,6 +110,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::strings::functions())
         .chain(super::calendar::functions())
         .chain(super::bits::functions())
+        .chain(super::aggregates::functions())
         .chain([super::types::TypeOf::udf(), super::literals::LiteralType::udf()])
         .collect()
 }

@@ -1,6 +1,10 @@
 //! Trino's maps made from arrays of `(key, value)` rows: `map_from_entries` (each key once) and
 //! `multimap_from_entries` (each key with the array of its values). Both refuse what Athena
 //! refuses: a NULL entry, a NULL key, and for the first a key twice.
+//!
+//! And the answers of the aggregates of maps (`aggregates`), from the entries or maps a group
+//! gathered: `"$map_agg"` (each key with its first value, as Trino's `map_agg`) and
+//! `"$map_union"` (the union of an array of maps, a key's value from the first map that has it).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,10 +17,17 @@ use datafusion::logical_expr::ScalarUDF;
 use super::nested::{bounds, item, list, list_values, map, map_type, map_types, pick};
 use super::udf::{Call, Trino};
 
+/// `map_agg(k, v)`'s answer from the group's `(k, v)` rows.
+pub const MAP_AGG: &str = "$map_agg";
+/// `map_union(m)`'s answer from the group's maps.
+pub const MAP_UNION: &str = "$map_union";
+
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
         Trino::udf("map_from_entries", map_from_entries_type, map_from_entries),
         Trino::udf("multimap_from_entries", map_from_entries_type, multimap_from_entries),
+        Trino::udf(MAP_AGG, map_from_entries_type, |args, kind| from_entries(args, kind, Again::Skip)),
+        Trino::udf(MAP_UNION, map_union_type, map_union),
     ]
 }
 
@@ -50,9 +61,40 @@ struct Grouped {
     rows: Vec<Option<Vec<Vec<usize>>>>,
 }
 
-/// The entries of argument 0 grouped by key, refusing NULL entries and keys, and repeated keys
-/// unless `all`.
-fn entries_by_key(args: &[ArrayRef], all: bool) -> Result<Grouped> {
+/// What a map made of entries does with a key it has had already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Again {
+    /// Refuses it (`map_from_entries`).
+    Refuse,
+    /// Adds its value to the key's (`multimap_from_entries`).
+    Group,
+    /// Keeps the first value (`map_agg`, `map_union`).
+    Skip,
+}
+
+/// The positions of `keys` grouped by key, the keys in the order they first appear.
+fn group_by_key(keys: &ArrayRef, positions: impl Iterator<Item = usize>, again: Again) -> Result<Vec<Vec<usize>>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut place: HashMap<ScalarValue, usize> = HashMap::new();
+    for j in positions {
+        let key = ScalarValue::try_from_array(keys, j)?;
+        match (place.get(&key), again) {
+            (Some(_), Again::Refuse) => {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: Duplicate map keys ({key}) are not allowed")
+            }
+            (Some(&at), Again::Group) => groups[at].push(j),
+            (Some(_), Again::Skip) => {}
+            (None, _) => {
+                place.insert(key, groups.len());
+                groups.push(vec![j]);
+            }
+        }
+    }
+    Ok(groups)
+}
+
+/// The entries of argument 0 grouped by key, refusing NULL entries and keys.
+fn entries_by_key(args: &[ArrayRef], again: Again) -> Result<Grouped> {
     let array = &args[0];
     let rows = list_values(array.as_ref())?;
     let Some(rows) = rows.as_struct_opt() else { return exec_err!("expected an array of rows") };
@@ -64,8 +106,6 @@ fn entries_by_key(args: &[ArrayRef], all: bool) -> Result<Grouped> {
             answer.push(None);
             continue;
         };
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut place: HashMap<ScalarValue, usize> = HashMap::new();
         for j in start..end {
             if rows.is_null(j) {
                 return exec_err!("INVALID_FUNCTION_ARGUMENT: map entry cannot be null");
@@ -73,38 +113,42 @@ fn entries_by_key(args: &[ArrayRef], all: bool) -> Result<Grouped> {
             if key_nulls.as_ref().is_some_and(|n| n.is_null(j)) {
                 return exec_err!("INVALID_FUNCTION_ARGUMENT: map key cannot be null");
             }
-            let key = ScalarValue::try_from_array(&keys, j)?;
-            match place.get(&key) {
-                Some(_) if !all => {
-                    return exec_err!("INVALID_FUNCTION_ARGUMENT: Duplicate map keys ({key}) are not allowed")
-                }
-                Some(&at) => groups[at].push(j),
-                None => {
-                    place.insert(key, groups.len());
-                    groups.push(vec![j]);
-                }
-            }
         }
-        answer.push(Some(groups));
+        answer.push(Some(group_by_key(&keys, start..end, again)?));
     }
     Ok(Grouped { keys, values, rows: answer })
 }
 
 /// `map_from_entries(ARRAY[(k, v), …])`.
 fn map_from_entries(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
-    let Grouped { keys, values, rows } = entries_by_key(args, false)?;
+    from_entries(args, kind, Again::Refuse)
+}
+
+/// A map of each row's entries, each key once.
+fn from_entries(args: &[ArrayRef], kind: &DataType, again: Again) -> Result<ArrayRef> {
+    let Grouped { keys, values, rows } = entries_by_key(args, again)?;
+    first_of_each(kind, &keys, &values, rows)
+}
+
+/// A map of each row's groups of entries, each key with its group's first value.
+fn first_of_each(
+    kind: &DataType,
+    keys: &ArrayRef,
+    values: &ArrayRef,
+    rows: Vec<Option<Vec<Vec<usize>>>>,
+) -> Result<ArrayRef> {
     let (mut picks, mut lengths, mut valid) = (Vec::new(), Vec::new(), Vec::new());
     for row in rows {
         lengths.push(row.as_ref().map_or(0, |groups| groups.len()));
         valid.push(row.is_some());
-        picks.extend(row.into_iter().flatten().flatten().map(|j| Some(j as u32)));
+        picks.extend(row.into_iter().flatten().map(|group| Some(group[0] as u32)));
     }
-    map(kind, lengths, pick(&keys, picks.clone())?, pick(&values, picks)?, valid)
+    map(kind, lengths, pick(keys, picks.clone())?, pick(values, picks)?, valid)
 }
 
 /// `multimap_from_entries(ARRAY[(k, v), …])`: each key once, with the array of its values.
 fn multimap_from_entries(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
-    let Grouped { keys, values, rows } = entries_by_key(args, true)?;
+    let Grouped { keys, values, rows } = entries_by_key(args, Again::Group)?;
     let Some((_, group_kind @ DataType::List(_))) = map_types(kind) else {
         return exec_err!("expected a map of arrays");
     };
@@ -122,4 +166,35 @@ fn multimap_from_entries(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef>
     let all_valid = vec![true; group_lengths.len()];
     let groups = list(group_kind, group_lengths, pick(&values, value_picks)?, all_valid)?;
     map(kind, lengths, pick(&keys, key_picks)?, groups, valid)
+}
+
+fn map_union_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [maps] => match item(maps) {
+            Some(kind @ DataType::Map(_, _)) => Ok(kind.clone()),
+            _ => call.gathered_mismatch("map_union", "map_union(map(K, V))"),
+        },
+        _ => call.gathered_mismatch("map_union", "map_union(map(K, V))"),
+    }
+}
+
+/// The union of each row's array of maps: every key of them, with its value in the first map
+/// that has it (NULL maps left out).
+fn map_union(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let array = &args[0];
+    let maps = list_values(array.as_ref())?;
+    let Some(maps) = maps.as_map_opt() else { return exec_err!("expected an array of maps") };
+    let (keys, values, offsets) = (maps.keys().clone(), maps.values().clone(), maps.value_offsets());
+    let mut rows = Vec::with_capacity(array.len());
+    for i in 0..array.len() {
+        let Some((start, end)) = bounds(array.as_ref(), i) else {
+            rows.push(None);
+            continue;
+        };
+        let entries = (start..end)
+            .filter(|&m| maps.is_valid(m))
+            .flat_map(|m| offsets[m].max(0) as usize..offsets[m + 1].max(0) as usize);
+        rows.push(Some(group_by_key(&keys, entries, Again::Skip)?));
+    }
+    first_of_each(kind, &keys, &values, rows)
 }

@@ -2,6 +2,7 @@
 //! catalog the sandbox's Glue describes, Athena's function names, Athena-shaped errors and
 //! the bytes it really read.
 
+mod aggregates;
 mod arrays;
 mod bits;
 mod bytes;
@@ -22,6 +23,7 @@ mod math;
 mod nested;
 mod patterns;
 mod print;
+mod quantified;
 mod readable;
 mod regexps;
 mod replace;
@@ -50,7 +52,7 @@ use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::physical_plan::collect;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-pub use dialect::{within_reach, MOST_OPERATORS};
+pub use dialect::MOST_OPERATORS;
 
 use super::lake::curate::{events_schema, raw_events_schema};
 use crate::model::{CatalogColumn, ResultColumn};

@@ -12,7 +12,8 @@
 //!   `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')`: every match, as Trino;
 //! - `typeof(literal)` → `"$literal_type"(literal, 'integer')`: its type as written (`literals`);
 //! - Trino's functions that are a form of DataFusion's (`forms`): `mod(a, b)` → `a % b`,
-//!   `count_if(c)`, `max_by(x, y)`, `reduce_agg(…)`, `date(x)`, …;
+//!   `date(x)`, …, and its aggregates (`aggregates`): `count_if(c)`, `max_by(x, y)`,
+//!   `histogram(x)`, `listagg(…) WITHIN GROUP (…)`, …;
 //! - `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`;
 //! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
 //!   the map lacks (DataFusion answers NULL, and reads only constant keys);
@@ -20,7 +21,9 @@
 //! - a cast the query leaves unnamed → `… AS "$cast0"` (`UnnamedCasts`): Athena names it by its
 //!   place, where DataFusion names it after what it casts and refuses two columns of one name;
 //! - `zip(…)` and `map_entries(m)` → `"$anonymous_rows"(…)` around DataFusion's own, whose rows'
-//!   fields have names where Trino's have none.
+//!   fields have names where Trino's have none;
+//! - `x = ANY (q)`, `x IN (q)`, `EXISTS (q)`, … in a SELECT list → a scalar subquery
+//!   (`quantified`): DataFusion plans those predicates only in a WHERE clause.
 //!
 //! Two forms DataFusion's parser has no words for are read by the dialect itself (`dialect`):
 //! casts to nested types and `trim(LEADING FROM s)`.
@@ -37,14 +40,13 @@ use datafusion::logical_expr::sqlparser::ast::{
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::{ANONYMOUS_ROWS, CAST_TO, TRY_CAST_TO};
-use super::dialect::{within_reach, Athena};
-use super::{datetime, forms, literals, types};
+use super::dialect::{tokens, Athena};
+use super::{aggregates, datetime, forms, literals, quantified, types};
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
-    within_reach(sql)?;
     let dialect = Athena::default();
-    let mut statements = DFParserBuilder::new(sql).with_dialect(&dialect).build()?.parse_statements()?;
+    let mut statements = DFParserBuilder::new(tokens(sql)?).with_dialect(&dialect).build()?.parse_statements()?;
     if statements.len() > 1 {
         return Err(DataFusionError::Plan(
             "Only one SQL statement is allowed (the sandbox runs one statement a query)".into(),
@@ -66,6 +68,8 @@ pub fn statement(sql: &str) -> Result<Statement> {
 /// The name given to a cast a query leaves unnamed: DataFusion would name it after what it
 /// casts (`CAST(a AS varchar), a` then has two columns `a`, which it refuses); Athena names it
 /// by its place, `_col0`, as any expression (`column_name` does, for a name that is not a word).
+/// A quantified comparison (`x = ANY (subquery)`) is named too: DataFusion's name for it changes
+/// when its optimizer rewrites it, which it then refuses as a change of the query's schema.
 /// Each name is new in the statement, so that a subquery's does not meet its outer query's.
 #[derive(Default)]
 struct UnnamedCasts {
@@ -85,11 +89,13 @@ impl UnnamedCasts {
     fn name_casts(&mut self, body: &mut SetExpr) {
         match body {
             SetExpr::Select(select) => {
+                quantified::in_select_list(select);
                 for item in select.projection.iter_mut() {
                     let SelectItem::UnnamedExpr(expr) = item else { continue };
                     let cast = match expr {
                         Expr::Cast { .. } => true,
                         Expr::Function(f) => [CAST_TO, TRY_CAST_TO, "$cast_json"].iter().any(|name| is_call(f, name)),
+                        Expr::AnyOp { .. } | Expr::AllOp { .. } => true,
                         _ => false,
                     };
                     if cast {
@@ -254,7 +260,7 @@ fn rewrite(expr: &mut Expr) {
             _ => return,
         },
         // Trino's functions that are a form of DataFusion's (`forms`).
-        Expr::Function(function) => match forms::rewrite(function) {
+        Expr::Function(function) => match forms::rewrite(function).or_else(|| aggregates::rewrite(function)) {
             Some(replacement) => replacement,
             None => return,
         },
@@ -360,6 +366,65 @@ mod tests {
             "SELECT \"$subscript\"(m, k), \"$subscript\"(m, 'k'), \"$subscript\"(\"$subscript\"(a, 1), 2), s.f[1]"
         );
         assert!(statement("SELECT 1; SELECT 2").is_err());
+    }
+
+    #[test]
+    fn rows_of_values_without_parentheses_get_them_and_other_values_words_do_not() {
+        assert_eq!(rewritten("SELECT * FROM (VALUES 'a', 'b') t(x)"), "SELECT * FROM (VALUES ('a'), ('b')) t (x)");
+        assert_eq!(rewritten("VALUES 1 + 2, (3), ARRAY[4, 5]"), "VALUES (1 + 2), (3), (ARRAY[4, 5])");
+        assert_eq!(rewritten("VALUES (1, 'a'), (2, 'b')"), "VALUES (1, 'a'), (2, 'b')");
+        assert_eq!(rewritten("SELECT 1 UNION ALL VALUES 2, 3"), "SELECT 1 UNION ALL VALUES (2), (3)");
+        // A column named `values` of a table, and `VALUES` that is not a list, stay as written.
+        assert_eq!(rewritten("SELECT t.values FROM t"), "SELECT t.values FROM t");
+        assert_eq!(rewritten("SELECT values FROM t"), "SELECT values FROM t");
+        assert_eq!(rewritten("SELECT 10_000"), "SELECT 10_000");
+    }
+
+    #[test]
+    fn subquery_predicates_of_a_select_list_become_scalar_subqueries_and_a_where_clause_keeps_its_own() {
+        assert_eq!(
+            rewritten("SELECT 'a' = ANY (VALUES 'a', 'b')"),
+            r#"SELECT (SELECT CASE WHEN bool_or('a' = "$v") THEN true WHEN count('a' = "$v") < count(*) THEN NULL ELSE false END FROM (SELECT * FROM (VALUES ('a'), ('b'))) AS "$q" ("$v"))"#
+        );
+        assert_eq!(
+            rewritten("SELECT 1 < ALL (SELECT x FROM t)"),
+            r#"SELECT (SELECT CASE WHEN NOT bool_and(1 < "$v") THEN false WHEN count(1 < "$v") < count(*) THEN NULL ELSE true END FROM (SELECT x FROM t) AS "$q" ("$v"))"#
+        );
+        assert_eq!(
+            rewritten("SELECT NOT EXISTS (SELECT 1)"),
+            r#"SELECT NOT (SELECT count(*) > 0 FROM (SELECT 1) AS "$q")"#
+        );
+        assert_eq!(
+            rewritten("SELECT a FROM t WHERE a IN (SELECT b FROM u)"),
+            "SELECT a FROM t WHERE a IN (SELECT b FROM u)"
+        );
+    }
+
+    #[test]
+    fn trino_aggregates_gather_what_trino_counts() {
+        assert_eq!(
+            rewritten("SELECT histogram(k) FROM t"),
+            "SELECT array_histogram(array_agg(k) FILTER (WHERE k IS NOT NULL)) FROM t"
+        );
+        assert_eq!(
+            rewritten("SELECT map_agg(k, v) FILTER (WHERE v > 1) FROM t"),
+            r#"SELECT "$map_agg"(array_agg(struct(k, v)) FILTER (WHERE (v > 1) AND k IS NOT NULL)) FROM t"#
+        );
+        assert_eq!(
+            rewritten("SELECT max_by(x, y, 2) FROM t"),
+            "SELECT array_slice(array_agg(x ORDER BY y DESC) FILTER (WHERE y IS NOT NULL), 1, 2) FROM t"
+        );
+        assert_eq!(
+            rewritten("SELECT listagg(x, ',' ON OVERFLOW TRUNCATE '~' WITH COUNT) WITHIN GROUP (ORDER BY y) FROM t"),
+            r#"SELECT "$listagg"(array_agg(x ORDER BY y) FILTER (WHERE x IS NOT NULL), ',', false, '~', true) FROM t"#
+        );
+        // A window on a gathering form is left for the engine to refuse; count_if keeps its own.
+        assert_eq!(rewritten("SELECT histogram(k) OVER () FROM t"), "SELECT histogram(k) OVER () FROM t");
+        assert_eq!(rewritten("SELECT max(x) FROM t"), "SELECT max(x) FROM t");
+        assert_eq!(
+            rewritten("SELECT count_if(x > 1) OVER () FROM t"),
+            "SELECT count(CASE WHEN x > 1 THEN 1 END) OVER () FROM t"
+        );
     }
 
     #[test]

@@ -33,6 +33,16 @@ impl Call<'_> {
         type_mismatch(self.name, self.types, usage)
     }
 
+    /// Athena's message for an aggregate of Trino's whose values reach `self` gathered in an
+    /// array (`aggregates`): its own name, and the type of the values, not of their array.
+    pub fn gathered_mismatch<T>(&self, name: &str, usage: &str) -> Result<T> {
+        let mut types = self.types.to_vec();
+        if let Some(first) = types.first_mut() {
+            *first = super::nested::item(first).cloned().unwrap_or(DataType::Null);
+        }
+        type_mismatch(name, &types, usage)
+    }
+
     /// The constant text argument `i`, if it is one.
     pub fn text(&self, i: usize) -> Option<&str> {
         match self.scalars.get(i).copied().flatten()? {

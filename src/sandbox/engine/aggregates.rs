@@ -1,0 +1,327 @@
+//! Trino's aggregates that are a form of DataFusion's, rewritten on the syntax tree. Most gather
+//! the group's values with DataFusion's `array_agg` and make Trino's answer of them with a
+//! function over the array:
+//! - `count_if(c)`: a count of the rows where `c` holds;
+//! - `max_by(x, y)`, `min_by(x, y)`: the first `x` ordered by `y`; with a count, `max_by(x, y,
+//!   n)`, the first `n`, and `max(x, n)`, `min(x, n)` the `n` largest (smallest) values;
+//! - `reduce_agg(x, s, f, g)`: the values folded by `f` from `s` (`reduce`);
+//! - `histogram(x)`: `array_histogram` of the values; `map_agg(k, v)`, `multimap_agg(k, v)` and
+//!   `map_union(m)`: a map of the entries or maps gathered (`maps`);
+//! - `listagg(x, sep) WITHIN GROUP (ORDER BY …)`: the values joined in that order, with Trino's
+//!   bound on the answer's length and its `ON OVERFLOW` choices (`"$listagg"`);
+//! - `geometric_mean(x)`: `exp(avg(ln(x)))`; `skewness(x)` and `kurtosis(x)`: Trino's formulas
+//!   over the central moments of the values (`"$skewness"`, `"$kurtosis"`).
+//!
+//! Rows whose value is NULL (a key's, for the maps; `y`'s, for `max_by`) are left out, as
+//! Trino leaves them out; a group with none left answers NULL. A FILTER or DISTINCT written on
+//! the aggregate stays with the form. A window stays only on `count_if` and `geometric_mean`,
+//! whose forms are one aggregate of the rows: the others would gather a window's rows for each
+//! row, and are left as written, for the engine to refuse, as is IGNORE NULLS, and WITHIN GROUP
+//! on any but `listagg`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{exec_err, Result};
+use datafusion::logical_expr::sqlparser::ast::helpers::attached_token::AttachedToken;
+use datafusion::logical_expr::sqlparser::ast::{
+    self, CaseWhen, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident,
+    ListAggOnOverflow, OrderByExpr, OrderByOptions, Value,
+};
+use datafusion::logical_expr::ScalarUDF;
+
+use super::forms::{binary, number, present};
+use super::maps::{MAP_AGG, MAP_UNION};
+use super::nested::{bounds, item, list_values};
+use super::sql::{call, is_call, lambda, plain_arguments, text_literal};
+use super::udf::{is_text, Call, Trino};
+
+const LISTAGG: &str = "$listagg";
+const SKEWNESS: &str = "$skewness";
+const KURTOSIS: &str = "$kurtosis";
+
+/// Trino's bound on the length of `listagg`'s answer, in bytes.
+const LISTAGG_MOST_BYTES: usize = 1_048_576;
+
+/// The functions that finish the forms of these aggregates.
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![
+        Trino::udf(LISTAGG, listagg_type, listagg),
+        Trino::udf(SKEWNESS, moments_type, |args, _| moments(args, skewness)),
+        Trino::udf(KURTOSIS, moments_type, |args, _| moments(args, kurtosis)),
+    ]
+}
+
+/// The form DataFusion answers the aggregate `function` in, when it is one of these.
+pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
+    const NAMES: &[&str] = &[
+        "count_if",
+        "max_by",
+        "min_by",
+        "max",
+        "min",
+        "reduce_agg",
+        "histogram",
+        "map_agg",
+        "multimap_agg",
+        "map_union",
+        "listagg",
+        "geometric_mean",
+        "skewness",
+        "kurtosis",
+    ];
+    let name = *NAMES.iter().find(|name| is_call(function, name))?;
+    let windowed = function.over.is_some();
+    if function.null_treatment.is_some()
+        || (name != "listagg" && !function.within_group.is_empty())
+        || (windowed && !matches!(name, "count_if" | "geometric_mean"))
+    {
+        return None;
+    }
+    if name == "listagg" {
+        return listagg_form(function);
+    }
+    let args = plain_arguments(&function.args)?;
+    let gather = |value: &Expr, only: &Expr, order: Vec<OrderByExpr>| {
+        aggregate(function, "array_agg", vec![value.clone()], Some(present(only)), order)
+    };
+    let first = |values: Expr, n: &Expr| call("array_slice", vec![values, number("1"), n.clone()]);
+    Some(match (name, args.as_slice()) {
+        // `count_if(c)`: the rows where `c` is true (0 when there are none, as count).
+        ("count_if", [condition]) => {
+            let counted = Expr::Case {
+                case_token: AttachedToken::empty(),
+                end_token: AttachedToken::empty(),
+                operand: None,
+                conditions: vec![CaseWhen { condition: condition.clone(), result: number("1") }],
+                else_result: None,
+            };
+            aggregate(function, "count", vec![counted], None, Vec::new())
+        }
+        // `max_by(x, y)`: the `x` of the row of the largest `y`; rows without a `y` are not
+        // compared, as Trino. With `n`, the `x`s of the `n` largest, largest first.
+        ("max_by" | "min_by", [x, y]) => {
+            let order = ordered(y, name == "min_by");
+            aggregate(function, "first_value", vec![x.clone()], Some(present(y)), vec![order])
+        }
+        ("max_by" | "min_by", [x, y, n]) => first(gather(x, y, vec![ordered(y, name == "min_by")]), n),
+        ("max" | "min", [x, n]) => first(gather(x, x, vec![ordered(x, name == "min")]), n),
+        ("reduce_agg", [value, initial, input @ Expr::Lambda(_), Expr::Lambda(_)]) => {
+            // The group's values that are not NULL folded by `input` from `initial`, NULL when
+            // there are none, as Trino. Trino's combining lambda merges the folds of parts of a
+            // group; folded as one sequence, there are none to merge.
+            let state = lambda("$state", Expr::Identifier(Ident::with_quote('"', "$state")));
+            call("reduce", vec![gather(value, value, Vec::new()), initial.clone(), input.clone(), state])
+        }
+        ("histogram", [x]) => call("array_histogram", vec![gather(x, x, Vec::new())]),
+        ("map_agg" | "multimap_agg", [key, value]) => {
+            let entries = gather(&call("struct", vec![key.clone(), value.clone()]), key, Vec::new());
+            call(if name == "map_agg" { MAP_AGG } else { "multimap_from_entries" }, vec![entries])
+        }
+        ("map_union", [map]) => call(MAP_UNION, vec![gather(map, map, Vec::new())]),
+        ("geometric_mean", [x]) => {
+            call("exp", vec![aggregate(function, "avg", vec![call("ln", vec![x.clone()])], None, Vec::new())])
+        }
+        ("skewness" | "kurtosis", [x]) => {
+            call(if name == "skewness" { SKEWNESS } else { KURTOSIS }, vec![gather(x, x, Vec::new())])
+        }
+        _ => return None,
+    })
+}
+
+/// `listagg(x[, separator] [ON OVERFLOW …]) WITHIN GROUP (ORDER BY …)` → `"$listagg"` of the
+/// values gathered in that order, the separator ('' when none), and what to do past the bound.
+fn listagg_form(function: &ast::Function) -> Option<Expr> {
+    let FunctionArguments::List(list) = &function.args else { return None };
+    let mut args = Vec::new();
+    for arg in &list.args {
+        let FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) = arg else { return None };
+        args.push(expr.clone());
+    }
+    let mut overflow = &ListAggOnOverflow::Error;
+    for clause in &list.clauses {
+        let FunctionArgumentClause::OnOverflow(written) = clause else { return None };
+        overflow = written;
+    }
+    let (value, separator) = match args.as_slice() {
+        [value] => (value, text_literal("")),
+        [value, separator] => (value, separator.clone()),
+        _ => return None,
+    };
+    let (fails, filler, count) = match overflow {
+        ListAggOnOverflow::Error => (true, text_literal("..."), false),
+        ListAggOnOverflow::Truncate { filler, with_count } => {
+            (false, filler.as_deref().cloned().unwrap_or_else(|| text_literal("...")), *with_count)
+        }
+    };
+    let gathered =
+        aggregate(function, "array_agg", vec![value.clone()], Some(present(value)), function.within_group.clone());
+    Some(call(LISTAGG, vec![gathered, separator, boolean(fails), filler, boolean(count)]))
+}
+
+/// `name(args)` as an aggregate that keeps the FILTER (joined to `only`), OVER and DISTINCT
+/// written on `written`, ordered by `order`.
+fn aggregate(
+    written: &ast::Function,
+    name: &str,
+    args: Vec<Expr>,
+    only: Option<Expr>,
+    order: Vec<OrderByExpr>,
+) -> Expr {
+    let mut form = call(name, args);
+    if let Expr::Function(f) = &mut form {
+        f.filter = match (written.filter.clone(), only) {
+            (Some(filter), Some(only)) => {
+                Some(Box::new(binary(&Expr::Nested(filter), ast::BinaryOperator::And, &only)))
+            }
+            (Some(filter), None) => Some(filter),
+            (None, only) => only.map(Box::new),
+        };
+        f.over = written.over.clone();
+        if let (FunctionArguments::List(from), FunctionArguments::List(to)) = (&written.args, &mut f.args) {
+            to.duplicate_treatment = from.duplicate_treatment;
+            if !order.is_empty() {
+                to.clauses.push(FunctionArgumentClause::OrderBy(order));
+            }
+        }
+    }
+    form
+}
+
+/// `by` ascending or descending (NULLs, which the forms leave out, wherever).
+fn ordered(by: &Expr, ascending: bool) -> OrderByExpr {
+    OrderByExpr {
+        expr: by.clone(),
+        options: OrderByOptions { asc: Some(ascending), nulls_first: None },
+        with_fill: None,
+    }
+}
+
+fn boolean(value: bool) -> Expr {
+    Expr::value(Value::Boolean(value))
+}
+
+fn listagg_type(call: &Call) -> Result<DataType> {
+    let usage = "listagg(varchar(x), varchar(y), boolean, varchar(z), boolean)";
+    match call.types {
+        [values, separator, _, filler, _]
+            if item(values).is_some_and(is_text) && is_text(separator) && is_text(filler) =>
+        {
+            Ok(DataType::Utf8)
+        }
+        _ => call.gathered_mismatch("listagg", usage),
+    }
+}
+
+/// Each row's values joined by its separator, as Trino's `listagg` writes them: past
+/// `LISTAGG_MOST_BYTES` it fails, or (`ON OVERFLOW TRUNCATE`) stops at the last value that fits
+/// and writes the separator, the filler, and (`WITH COUNT`) how many values it left out.
+fn listagg(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (array, values) = (&args[0], cast(&list_values(args[0].as_ref())?, &DataType::Utf8)?);
+    let values = values.as_string::<i32>();
+    let text = |i: usize| super::udf::text(args, i);
+    let (separators, fails, fillers, counts) =
+        (text(1)?, args[2].as_boolean().clone(), text(3)?, args[4].as_boolean().clone());
+    let mut out = Vec::with_capacity(array.len());
+    for row in 0..array.len() {
+        let Some((start, end)) = bounds(array.as_ref(), row) else {
+            out.push(None);
+            continue;
+        };
+        let separator = if separators.is_null(row) { "" } else { separators.value(row) };
+        let present: Vec<&str> = (start..end).filter(|&j| values.is_valid(j)).map(|j| values.value(j)).collect();
+        let mut joined = String::new();
+        let mut written = 0;
+        for value in &present {
+            let needed = value.len() + if written > 0 { separator.len() } else { 0 };
+            if joined.len() + needed > LISTAGG_MOST_BYTES {
+                break;
+            }
+            if written > 0 {
+                joined.push_str(separator);
+            }
+            joined.push_str(value);
+            written += 1;
+        }
+        if written < present.len() {
+            if fails.value(row) {
+                return exec_err!(
+                    "EXCEEDED_FUNCTION_MEMORY_LIMIT: Concatenated string has the length in bytes larger than the maximum output length {LISTAGG_MOST_BYTES}"
+                );
+            }
+            if written > 0 {
+                joined.push_str(separator);
+            }
+            joined.push_str(if fillers.is_null(row) { "" } else { fillers.value(row) });
+            if counts.value(row) {
+                joined.push_str(&format!("({})", present.len() - written));
+            }
+        }
+        out.push(Some(joined));
+    }
+    Ok(Arc::new(StringArray::from(out)))
+}
+
+fn moments_type(call: &Call) -> Result<DataType> {
+    let usage =
+        if call.name == SKEWNESS { "skewness(double), skewness(bigint)" } else { "kurtosis(double), kurtosis(bigint)" };
+    match call.types {
+        [values] if item(values).is_some_and(|t| t.is_numeric() || t.is_null()) => Ok(DataType::Float64),
+        _ => call.gathered_mismatch(if call.name == SKEWNESS { "skewness" } else { "kurtosis" }, usage),
+    }
+}
+
+/// The count of the values and the sums of the second, third and fourth powers of their
+/// distances from their mean.
+struct Moments {
+    n: f64,
+    m2: f64,
+    m3: f64,
+    m4: f64,
+}
+
+/// Trino's skewness: NULL for fewer than 3 values.
+fn skewness(m: &Moments) -> Option<f64> {
+    (m.n >= 3.0).then(|| m.n.sqrt() * m.m3 / m.m2.powf(1.5))
+}
+
+/// Trino's excess kurtosis (its formula, in its order): NULL for fewer than 4 values.
+fn kurtosis(m: &Moments) -> Option<f64> {
+    let n = m.n;
+    (n >= 4.0).then(|| {
+        ((n - 1.0) * n * (n + 1.0)) / ((n - 2.0) * (n - 3.0)) * m.m4 / (m.m2 * m.m2)
+            - 3.0 * ((n - 1.0) * (n - 1.0)) / ((n - 2.0) * (n - 3.0))
+    })
+}
+
+/// `answer` of each row's values' moments (NULL for a NULL row).
+fn moments(args: &[ArrayRef], answer: fn(&Moments) -> Option<f64>) -> Result<ArrayRef> {
+    let array = &args[0];
+    let values = cast(&list_values(array.as_ref())?, &DataType::Float64)?;
+    let values = values.as_primitive::<datafusion::arrow::datatypes::Float64Type>();
+    let mut out = Vec::with_capacity(array.len());
+    for row in 0..array.len() {
+        let Some((start, end)) = bounds(array.as_ref(), row) else {
+            out.push(None);
+            continue;
+        };
+        let xs: Vec<f64> = (start..end).filter(|&j| values.is_valid(j)).map(|j| values.value(j)).collect();
+        if xs.is_empty() {
+            out.push(None);
+            continue;
+        }
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let mut m = Moments { n, m2: 0.0, m3: 0.0, m4: 0.0 };
+        for x in &xs {
+            let d = x - mean;
+            m.m2 += d * d;
+            m.m3 += d * d * d;
+            m.m4 += d * d * d * d;
+        }
+        out.push(answer(&m));
+    }
+    Ok(Arc::new(Float64Array::from(out)))
+}
