@@ -24,7 +24,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{exec_err, Result};
+use datafusion::common::{exec_err, plan_err, Result};
 use datafusion::logical_expr::sqlparser::ast::helpers::attached_token::AttachedToken;
 use datafusion::logical_expr::sqlparser::ast::{
     self, CaseWhen, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident,
@@ -36,9 +36,14 @@ use super::forms::{binary, number, present};
 use super::maps::{MAP_AGG, MAP_UNION};
 use super::nested::{bounds, item, list_values};
 use super::sql::{call, is_call, lambda, plain_arguments, text_literal};
-use super::udf::{is_text, Call, Trino};
+use super::udf::{is_integer, is_text, Call, Trino};
 
 const LISTAGG: &str = "$listagg";
+const TOP_COUNT: &str = "$top_count";
+const OVER_WINDOW: &str = "$over_window";
+
+/// Trino's bound on the `n` of `max(x, n)` and `max_by(x, y, n)`.
+const MOST_TOP_COUNT: i64 = 10_000;
 const SKEWNESS: &str = "$skewness";
 const KURTOSIS: &str = "$kurtosis";
 
@@ -51,7 +56,51 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf(LISTAGG, listagg_type, listagg),
         Trino::udf(SKEWNESS, moments_type, |args, _| moments(args, skewness)),
         Trino::udf(KURTOSIS, moments_type, |args, _| moments(args, kurtosis)),
+        Trino::udf(TOP_COUNT, top_count_type, top_count),
+        Trino::udf(OVER_WINDOW, over_window, |_, _| exec_err!("not over a window")),
     ]
+}
+
+/// A gathering aggregate written over a window, refused when the query is planned.
+fn over_window(call: &Call) -> Result<DataType> {
+    let name = call.text(0).unwrap_or("this aggregate");
+    plan_err!("NOT_SUPPORTED: {name} over a window (OVER (…)) is not in the sandbox engine; Athena answers it")
+}
+
+/// Trino's words for the count of `max(x, n)` (`of` is "max") or `max_by(x, y, n)` ("max_by").
+fn top_count_words(of: &str) -> (&'static str, &'static str) {
+    if of == "max_by" {
+        ("third", "max_by/min_by")
+    } else {
+        ("second", "max_n/min_n")
+    }
+}
+
+fn top_count_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [n, _] if is_integer(n) => Ok(DataType::Int64),
+        _ => {
+            let (place, names) = top_count_words(call.text(1).unwrap_or_default());
+            plan_err!("TYPE_MISMATCH: the {place} argument of {names} must be an integer")
+        }
+    }
+}
+
+/// `n` itself, when Trino takes it: from 1 to `MOST_TOP_COUNT`.
+fn top_count(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (counts, of) = (super::udf::integers(args, 0)?, super::udf::text(args, 1)?);
+    for row in 0..counts.len() {
+        let (place, names) = top_count_words(if of.is_null(row) { "" } else { of.value(row) });
+        if counts.is_null(row) || counts.value(row) <= 0 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: {place} argument of {names} must be a positive integer");
+        }
+        if counts.value(row) > MOST_TOP_COUNT {
+            return exec_err!(
+                "INVALID_FUNCTION_ARGUMENT: {place} argument of {names} must be less than or equal to {MOST_TOP_COUNT}"
+            );
+        }
+    }
+    Ok(Arc::new(counts))
 }
 
 /// The form DataFusion answers the aggregate `function` in, when it is one of these.
@@ -73,21 +122,27 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "kurtosis",
     ];
     let name = *NAMES.iter().find(|name| is_call(function, name))?;
-    let windowed = function.over.is_some();
-    if function.null_treatment.is_some()
-        || (name != "listagg" && !function.within_group.is_empty())
-        || (windowed && !matches!(name, "count_if" | "geometric_mean"))
-    {
+    if function.null_treatment.is_some() || (name != "listagg" && !function.within_group.is_empty()) {
         return None;
     }
-    if name == "listagg" {
-        return listagg_form(function);
+    let form = if name == "listagg" { listagg_form(function) } else { gathering_form(function, name) }?;
+    // Over a window, a form that gathers would gather the window's rows again for each row.
+    if function.over.is_some() && !matches!(name, "count_if" | "geometric_mean") {
+        return Some(call(OVER_WINDOW, vec![text_literal(name)]));
     }
+    Some(form)
+}
+
+/// The form of the aggregate `name` (not `listagg`) as written in `function`.
+fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
     let args = plain_arguments(&function.args)?;
     let gather = |value: &Expr, only: &Expr, order: Vec<OrderByExpr>| {
         aggregate(function, "array_agg", vec![value.clone()], Some(present(only)), order)
     };
-    let first = |values: Expr, n: &Expr| call("array_slice", vec![values, number("1"), n.clone()]);
+    // The first `n` gathered (Trino's bounds on `n` checked by `"$top_count"`).
+    let first = |values: Expr, n: &Expr, of: &str| {
+        call("array_slice", vec![values, number("1"), call(TOP_COUNT, vec![n.clone(), text_literal(of)])])
+    };
     Some(match (name, args.as_slice()) {
         // `count_if(c)`: the rows where `c` is true (0 when there are none, as count).
         ("count_if", [condition]) => {
@@ -106,8 +161,8 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
             let order = ordered(y, name == "min_by");
             aggregate(function, "first_value", vec![x.clone()], Some(present(y)), vec![order])
         }
-        ("max_by" | "min_by", [x, y, n]) => first(gather(x, y, vec![ordered(y, name == "min_by")]), n),
-        ("max" | "min", [x, n]) => first(gather(x, x, vec![ordered(x, name == "min")]), n),
+        ("max_by" | "min_by", [x, y, n]) => first(gather(x, y, vec![ordered(y, name == "min_by")]), n, "max_by"),
+        ("max" | "min", [x, n]) => first(gather(x, x, vec![ordered(x, name == "min")]), n, "max"),
         ("reduce_agg", [value, initial, input @ Expr::Lambda(_), Expr::Lambda(_)]) => {
             // The group's values that are not NULL folded by `input` from `initial`, NULL when
             // there are none, as Trino. Trino's combining lambda merges the folds of parts of a
@@ -265,11 +320,10 @@ fn listagg(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
 }
 
 fn moments_type(call: &Call) -> Result<DataType> {
-    let usage =
-        if call.name == SKEWNESS { "skewness(double), skewness(bigint)" } else { "kurtosis(double), kurtosis(bigint)" };
+    let name = if call.name == SKEWNESS { "skewness" } else { "kurtosis" };
     match call.types {
         [values] if item(values).is_some_and(|t| t.is_numeric() || t.is_null()) => Ok(DataType::Float64),
-        _ => call.gathered_mismatch(if call.name == SKEWNESS { "skewness" } else { "kurtosis" }, usage),
+        _ => call.gathered_mismatch(name, &format!("{name}(double), {name}(bigint)")),
     }
 }
 

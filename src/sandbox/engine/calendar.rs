@@ -1,11 +1,12 @@
-//! Trino's `last_day_of_month(x)` (a date) and `to_iso8601(x)` (text: `2020-05-11`,
-//! `2020-05-11T11:15:05.055`, and for a timestamp with a zone its offset, `Z` when it is 0). A
-//! timestamp with a zone is read in that zone, as Trino reads it.
+//! Trino's `last_day_of_month(x)` (a date), `to_iso8601(x)` (text: `2020-05-11`,
+//! `2020-05-11T11:15:05.055`, and for a timestamp with a zone its offset, `Z` when it is 0) and
+//! `format_datetime(x, pattern)` (text, by a Joda pattern: `patterns::format_joda`). A timestamp
+//! with a zone is read in that zone, as Trino reads it; one without, in UTC (the session's).
 
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Offset, Utc};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, StringArray};
 use datafusion::arrow::compute::cast;
@@ -13,12 +14,14 @@ use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMillisecondType}
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
-use super::udf::{is_timestamp, Call, Trino};
+use super::patterns::{format_joda, joda_pieces, Joda, Zone};
+use super::udf::{is_text, is_timestamp, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
         Trino::udf("last_day_of_month", |call| moment(call, DataType::Date32), last_day_of_month),
         Trino::udf("to_iso8601", |call| moment(call, DataType::Utf8), to_iso8601),
+        Trino::udf("format_datetime", format_datetime_type, format_datetime),
     ]
 }
 
@@ -108,4 +111,58 @@ fn to_iso8601(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
         })
         .collect();
     Ok(Arc::new(texts))
+}
+
+fn format_datetime_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [kind, pattern] if is_timestamp(kind) && is_text(pattern) => Ok(DataType::Utf8),
+        _ => call
+            .mismatch("format_datetime(timestamp(p), varchar), format_datetime(timestamp(p) with time zone, varchar)"),
+    }
+}
+
+fn format_datetime(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (times, zone) = local_times(&args[0])?;
+    let millis = cast(&args[0], &DataType::Timestamp(TimeUnit::Millisecond, None))?;
+    let millis = millis.as_primitive::<TimestampMillisecondType>();
+    let patterns = text(args, 1)?;
+    let mut compiled: Option<(String, Vec<Joda>)> = None;
+    let mut out = Vec::with_capacity(times.len());
+    for (row, local) in times.iter().enumerate() {
+        let Some(local) = local.filter(|_| patterns.is_valid(row)) else {
+            out.push(None);
+            continue;
+        };
+        let pattern = patterns.value(row);
+        if compiled.as_ref().is_none_or(|(p, _)| p != pattern) {
+            match joda_pieces(pattern) {
+                Ok(pieces) => compiled = Some((pattern.to_string(), pieces)),
+                Err(why) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {why}"),
+            }
+        }
+        let Some((_, pieces)) = &compiled else { continue };
+        let written = match &zone {
+            None => format_joda(&local, &Zone { offset_seconds: 0, id: "UTC", abbreviation: "UTC" }, pieces),
+            Some(tz) => {
+                let Some(instant) = DateTime::<Utc>::from_timestamp_millis(millis.value(row)) else {
+                    out.push(None);
+                    continue;
+                };
+                let there = instant.with_timezone(tz);
+                let offset_seconds = there.offset().fix().local_minus_utc();
+                let id = tz.to_string();
+                // A named zone's abbreviation there and then (`PDT`); an offset's is itself.
+                let abbreviation = match chrono_tz::Tz::from_str(&id) {
+                    Ok(named) => instant.with_timezone(&named).format("%Z").to_string(),
+                    Err(_) => there.format("%:z").to_string(),
+                };
+                format_joda(&local, &Zone { offset_seconds, id: &id, abbreviation: &abbreviation }, pieces)
+            }
+        };
+        match written {
+            Ok(text) => out.push(Some(text)),
+            Err(why) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {why}"),
+        }
+    }
+    Ok(Arc::new(StringArray::from(out)))
 }

@@ -135,21 +135,27 @@ fn rows_in_parentheses(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         if !significant(&tokens[i]) {
             continue;
         }
-        let after_period = matches!(previous, Some(Token::Period));
+        // A list starts a statement, a parenthesis or a part of a UNION (`ORDER BY values` is
+        // a column).
+        let starts_list = match &previous {
+            None | Some(Token::LParen) => true,
+            Some(Token::Word(w)) => LIST_AFTER.contains(&w.keyword),
+            Some(_) => false,
+        };
         let after_parenthesis = matches!(previous, Some(Token::LParen));
         previous = Some(tokens[i].token.clone());
-        if keyword(&tokens[i]) != Keyword::VALUES || after_period {
+        if keyword(&tokens[i]) != Keyword::VALUES || !starts_list {
             continue;
         }
-        // `x = ANY (VALUES …)` (`ALL`, `SOME`): the parser reads a query there only when it
-        // starts with SELECT or WITH, so the list becomes `(SELECT * FROM (VALUES …))`.
+        // `x = ANY (VALUES …)` (`ALL`, `SOME`, `IN`): the parser reads a query there only when
+        // it starts with SELECT or WITH, so the list becomes `(SELECT * FROM (VALUES …))`.
         let quantified = after_parenthesis
             && tokens[..i]
                 .iter()
                 .rev()
                 .filter(|t| significant(t))
                 .nth(1)
-                .is_some_and(|t| matches!(keyword(t), Keyword::ANY | Keyword::ALL | Keyword::SOME));
+                .is_some_and(|t| matches!(keyword(t), Keyword::ANY | Keyword::ALL | Keyword::SOME | Keyword::IN));
         let mut list = Vec::new();
         let mut at = i + 1;
         let is_list = loop {
@@ -223,6 +229,9 @@ fn rows_in_parentheses(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     out.extend(pending.map(|(_, t)| TokenWithSpan::wrap(t)));
     out
 }
+
+/// The words after which `VALUES` starts a list of rows (as after a parenthesis, or first).
+const LIST_AFTER: &[Keyword] = &[Keyword::UNION, Keyword::ALL, Keyword::DISTINCT, Keyword::EXCEPT, Keyword::INTERSECT];
 
 /// The words that end a `VALUES` list of rows.
 const ENDS_VALUES: &[Keyword] = &[

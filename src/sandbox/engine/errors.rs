@@ -3,6 +3,10 @@
 
 use datafusion::error::DataFusionError;
 
+/// What the engine says of a subquery that reads the outer query's columns where it cannot
+/// answer one (`quantified`).
+const CORRELATED_IN_SELECT: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns with IN, ANY or ALL only in a WHERE clause; Athena answers it in a SELECT list too";
+
 /// The message a user sees for a failed sandbox query.
 pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     let root = error.find_root();
@@ -35,6 +39,10 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     if let Some(rest) = text.strip_prefix("No field named ") {
         let name = rest.split(['.', ' ']).find(|s| !s.is_empty()).unwrap_or(rest).trim_matches('"').to_string();
         let name = name.rsplit('.').next().unwrap_or(&name).to_string();
+        // A name of the engine's own forms (`"$q"`): a correlated subquery in a SELECT list.
+        if name.starts_with('$') {
+            return CORRELATED_IN_SELECT.to_string();
+        }
         return format!("COLUMN_NOT_FOUND: {}Column '{name}' cannot be resolved", position(sql, &name));
     }
     if text.contains("must be in GROUP BY or an aggregate function") {
@@ -78,7 +86,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     }
     // A correlated subquery DataFusion could not turn into a join (it does so in a WHERE clause).
     if text.contains("Physical plan does not support logical expression") {
-        return "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns (IN, EXISTS, ANY, ALL or a scalar subquery) only in a WHERE clause; Athena answers it in a SELECT list too".to_string();
+        return CORRELATED_IN_SELECT.to_string();
     }
     if text.contains("not supported") || text.contains("Unsupported") {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");

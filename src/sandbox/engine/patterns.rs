@@ -99,34 +99,59 @@ pub fn mysql(format: &str) -> Result<Vec<Field>, String> {
     Ok(fields)
 }
 
-/// Joda's pattern letters, as Trino's `parse_datetime` reads them.
-pub fn joda(pattern: &str) -> Result<Vec<Field>, String> {
+/// A piece of a Joda pattern: a letter with how many times it is written (`yyyy`), or text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Joda {
+    Letter(char, usize),
+    Literal(char),
+}
+
+/// A Joda pattern in its pieces: runs of one letter, and literal text (`'T'`, `''` for a quote,
+/// and anything that is not a letter).
+pub fn joda_pieces(pattern: &str) -> Result<Vec<Joda>, String> {
     let chars: Vec<char> = pattern.chars().collect();
-    let mut fields = Vec::new();
+    let mut pieces = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let run = chars[i..].iter().take_while(|&&x| x == c).count();
         if c == '\'' {
             // 'text' is literal; '' is a quote.
             if chars.get(i + 1) == Some(&'\'') {
-                fields.push(Field::Literal('\''));
+                pieces.push(Joda::Literal('\''));
                 i += 2;
                 continue;
             }
             let Some(end) = chars[i + 1..].iter().position(|&x| x == '\'') else {
                 return Err(format!("Unterminated quote in pattern: {pattern}"));
             };
-            fields.extend(chars[i + 1..i + 1 + end].iter().map(|&x| Field::Literal(x)));
+            pieces.extend(chars[i + 1..i + 1 + end].iter().map(|&x| Joda::Literal(x)));
             i += end + 2;
             continue;
         }
         if !c.is_ascii_alphabetic() {
-            fields.push(Field::Literal(c));
+            pieces.push(Joda::Literal(c));
             i += 1;
             continue;
         }
-        let field = match c {
+        let run = chars[i..].iter().take_while(|&&x| x == c).count();
+        pieces.push(Joda::Letter(c, run));
+        i += run;
+    }
+    Ok(pieces)
+}
+
+/// Joda's pattern letters, as Trino's `parse_datetime` reads them.
+pub fn joda(pattern: &str) -> Result<Vec<Field>, String> {
+    let mut fields = Vec::new();
+    for piece in joda_pieces(pattern)? {
+        let (c, run) = match piece {
+            Joda::Literal(c) => {
+                fields.push(Field::Literal(c));
+                continue;
+            }
+            Joda::Letter(c, run) => (c, run),
+        };
+        fields.push(match c {
             'y' | 'Y' | 'x' => Field::Year { two_digits: run == 2 },
             'M' if run >= 4 => Field::MonthName { short: false },
             'M' if run == 3 => Field::MonthName { short: true },
@@ -144,11 +169,79 @@ pub fn joda(pattern: &str) -> Result<Vec<Field>, String> {
             'Z' => Field::Offset,
             'z' => Field::ZoneId,
             other => return Err(format!("Illegal pattern component: {other}")),
-        };
-        fields.push(field);
-        i += run;
+        });
     }
     Ok(fields)
+}
+
+/// Where a time is: its offset from UTC in seconds, its zone's id and its abbreviation there.
+pub struct Zone<'a> {
+    pub offset_seconds: i32,
+    pub id: &'a str,
+    pub abbreviation: &'a str,
+}
+
+/// `local` written by a Joda pattern, as Trino's `format_datetime` writes it: a number padded to
+/// as many digits as its letter is written (`yy` the last two of the year), a name in full from
+/// four letters (`MMMM`, `EEEE`) and short below, `S…` the first digits of the fraction, `Z` the
+/// offset (`+0100`), `ZZ` with a colon, `ZZZ` the zone's id, `z` its abbreviation.
+pub fn format_joda(local: &NaiveDateTime, zone: &Zone, pieces: &[Joda]) -> Result<String, String> {
+    use chrono::{Datelike, Timelike};
+    let mut out = String::new();
+    let number = |out: &mut String, n: i64, run: usize| out.push_str(&format!("{n:0run$}"));
+    let name = |names: &[&str], i: usize, run: usize| {
+        let full = names[i];
+        let mut text: String = if run >= 4 { full.to_string() } else { full[..3].to_string() };
+        text[..1].make_ascii_uppercase();
+        text
+    };
+    for piece in pieces {
+        let (c, run) = match *piece {
+            Joda::Literal(c) => {
+                out.push(c);
+                continue;
+            }
+            Joda::Letter(c, run) => (c, run),
+        };
+        let hour12 = local.hour() % 12;
+        match c {
+            'G' => out.push_str(if local.year() > 0 { "AD" } else { "BC" }),
+            'C' => number(&mut out, i64::from(local.year() / 100), run),
+            'y' | 'Y' if run == 2 => number(&mut out, i64::from(local.year().rem_euclid(100)), 2),
+            'y' | 'Y' => number(&mut out, i64::from(local.year()), run),
+            'x' if run == 2 => number(&mut out, i64::from(local.iso_week().year().rem_euclid(100)), 2),
+            'x' => number(&mut out, i64::from(local.iso_week().year()), run),
+            'w' => number(&mut out, i64::from(local.iso_week().week()), run),
+            'e' => number(&mut out, i64::from(local.weekday().number_from_monday()), run),
+            'E' => out.push_str(&name(&WEEKDAYS, local.weekday().num_days_from_monday() as usize, run)),
+            'D' => number(&mut out, i64::from(local.ordinal()), run),
+            'M' if run >= 3 => out.push_str(&name(&MONTHS, local.month0() as usize, run)),
+            'M' => number(&mut out, i64::from(local.month()), run),
+            'd' => number(&mut out, i64::from(local.day()), run),
+            'a' => out.push_str(if local.hour() < 12 { "AM" } else { "PM" }),
+            'K' => number(&mut out, i64::from(hour12), run),
+            'h' => number(&mut out, i64::from(if hour12 == 0 { 12 } else { hour12 }), run),
+            'H' => number(&mut out, i64::from(local.hour()), run),
+            'k' => number(&mut out, i64::from(if local.hour() == 0 { 24 } else { local.hour() }), run),
+            'm' => number(&mut out, i64::from(local.minute()), run),
+            's' => number(&mut out, i64::from(local.second()), run),
+            'S' => {
+                let nanos = format!("{:09}", local.nanosecond().min(999_999_999));
+                out.push_str(&nanos[..run.min(9)]);
+                out.push_str(&"0".repeat(run.saturating_sub(9)));
+            }
+            'z' => out.push_str(zone.abbreviation),
+            'Z' if run >= 3 => out.push_str(zone.id),
+            'Z' => {
+                let sign = if zone.offset_seconds < 0 { '-' } else { '+' };
+                let minutes = zone.offset_seconds.unsigned_abs() / 60;
+                let colon = if run == 2 { ":" } else { "" };
+                out.push_str(&format!("{sign}{:02}{colon}{:02}", minutes / 60, minutes % 60));
+            }
+            other => return Err(format!("Illegal pattern component: {other}")),
+        }
+    }
+    Ok(out)
 }
 
 /// `text` read by `fields`: the local time and the zone it named, if any.
@@ -319,7 +412,31 @@ mod tests {
         assert!(parse("2022-02-30", &mysql("%Y-%m-%d").unwrap()).is_err());
     }
 
+    #[test]
+    fn joda_patterns_write_each_letter_as_joda_does() {
+        let local = NaiveDate::from_ymd_opt(2006, 7, 4).unwrap().and_hms_milli_opt(0, 5, 9, 42).unwrap();
+        let zone = Zone { offset_seconds: -(7 * 3600 + 30 * 60), id: "X/Y", abbreviation: "XYT" };
+        let written = |pattern: &str| format_joda(&local, &zone, &joda_pieces(pattern).unwrap());
+        assert_eq!(written("yyyy-MM-dd HH:mm:ss.SSS").unwrap(), "2006-07-04 00:05:09.042");
+        assert_eq!(written("y/M/d H:m:s S").unwrap(), "2006/7/4 0:5:9 0");
+        assert_eq!(written("yy MMM MMMM EEE EEEE D w e").unwrap(), "06 Jul July Tue Tuesday 185 27 2");
+        assert_eq!(written("h K k a G").unwrap(), "12 0 24 AM AD");
+        assert_eq!(written("Z ZZ ZZZ z").unwrap(), "-0730 -07:30 X/Y XYT");
+        assert_eq!(written("'at' HH'h' ''").unwrap(), "at 00h '");
+        assert_eq!(written("qq").unwrap_err(), "Illegal pattern component: q");
+        assert!(joda_pieces("'open").unwrap_err().contains("Unterminated quote"));
+    }
+
     proptest! {
+        #[test]
+        fn hostile_patterns_are_written_or_refused_never_a_panic(pattern in "\\PC{0,40}") {
+            let local = NaiveDate::from_ymd_opt(2026, 3, 20).unwrap().and_hms_opt(14, 30, 0).unwrap();
+            let zone = Zone { offset_seconds: 0, id: "UTC", abbreviation: "UTC" };
+            if let Ok(pieces) = joda_pieces(&pattern) {
+                let _ = format_joda(&local, &zone, &pieces);
+            }
+        }
+
         #[test]
         fn hostile_patterns_and_text_never_panic(pattern in "\\PC{0,24}", text in "\\PC{0,32}") {
             for fields in [mysql(&pattern), joda(&pattern)] {

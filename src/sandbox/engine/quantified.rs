@@ -1,35 +1,37 @@
 //! Subquery predicates in a SELECT list, which DataFusion plans only in a WHERE clause
 //! (elsewhere its plan fails with "Physical plan does not support logical expression Exists"):
-//! each becomes a scalar subquery, which it plans anywhere, with SQL's answer for NULLs.
-//! - `x op ANY (q)` (`SOME`, `x IN (q)`): true when `x op v` holds for some row `v` of `q`, else
-//!   NULL when it is unknown for some, else false (and false for no rows);
-//! - `x op ALL (q)`: false when it fails for some row, else NULL when it is unknown for some,
-//!   else true (and true for no rows);
-//! - `EXISTS (q)`: whether `q` has a row.
+//! the subquery's rows are gathered once, by a scalar subquery, which it plans anywhere, and the
+//! left side is compared with them by the functions of a lambda, whose answers for NULLs are
+//! SQL's for these predicates:
+//! - `x op ANY (q)` (`SOME`, `x IN (q)`) → `any_match(rows, e -> x op e)`: true when it holds for
+//!   some row, else NULL when it is unknown for some, else false (false for no rows);
+//! - `x op ALL (q)` → `NOT any_match(rows, e -> NOT (x op e))`: false when it fails for some
+//!   row, else NULL when it is unknown for some, else true (true for no rows);
+//! - `EXISTS (q)` → `(SELECT count(*) > 0 FROM (q))`.
 //!
-//! `NOT IN` and `NOT EXISTS` are the negations of these.
+//! `NOT IN` and `NOT EXISTS` are the negations of these. A subquery that reads the outer
+//! query's columns stays correlated, and the engine refuses it in a SELECT list.
 
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    self, BinaryOperator, Expr, Ident, Query, SelectItem, SetExpr, TableFactor, UnaryOperator, VisitMut, VisitorMut,
+    BinaryOperator, Expr, Ident, Query, TableFactor, UnaryOperator, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
 use super::dialect::Athena;
 
-/// The subquery predicates of `select`'s list, as scalar subqueries (those of the queries in it
-/// are their own lists' or in their WHERE clauses).
-pub(super) fn in_select_list(select: &mut ast::Select) {
-    for item in select.projection.iter_mut() {
-        let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else { continue };
-        let _ = expr.visit(&mut OutsideSubqueries { depth: 0 });
-    }
+/// Rewrites the subquery predicates of a SELECT list's item `expr` that are not inside a query
+/// of it (those are their own lists' or in their WHERE clauses); whether it rewrote any.
+pub(super) fn in_select_item(expr: &mut Expr) -> bool {
+    let mut outside = OutsideSubqueries { depth: 0, rewrote: false };
+    let _ = expr.visit(&mut outside);
+    outside.rewrote
 }
 
-/// Rewrites the predicates of an expression that are not inside a query of it.
 struct OutsideSubqueries {
     depth: usize,
+    rewrote: bool,
 }
 
 impl VisitorMut for OutsideSubqueries {
@@ -47,70 +49,70 @@ impl VisitorMut for OutsideSubqueries {
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
         if self.depth == 0 {
-            if let Some(scalar) = scalar_form(expr) {
-                *expr = scalar;
+            if let Some(form) = gathered_form(expr) {
+                *expr = form;
+                self.rewrote = true;
             }
         }
         ControlFlow::Continue(())
     }
 }
 
-/// `expr` as a scalar subquery, when it is a subquery predicate.
-fn scalar_form(expr: &Expr) -> Option<Expr> {
+/// `expr` with its subquery gathered once, when it is a subquery predicate.
+fn gathered_form(expr: &Expr) -> Option<Expr> {
     let (left, op, query, any, negated) = match expr {
         Expr::AnyOp { left, compare_op, right, .. } => match right.as_ref() {
-            Expr::Subquery(query) => (Some(left), compare_op.clone(), query, true, false),
+            Expr::Subquery(query) => (Some(left), compare_op, query, true, false),
             _ => return None,
         },
         Expr::AllOp { left, compare_op, right } => match right.as_ref() {
-            Expr::Subquery(query) => (Some(left), compare_op.clone(), query, false, false),
+            Expr::Subquery(query) => (Some(left), compare_op, query, false, false),
             _ => return None,
         },
-        Expr::InSubquery { expr, subquery, negated } => (Some(expr), BinaryOperator::Eq, subquery, true, *negated),
-        Expr::Exists { subquery, negated } => (None, BinaryOperator::Eq, subquery, true, *negated),
+        Expr::InSubquery { expr, subquery, negated } => (Some(expr), &BinaryOperator::Eq, subquery, true, *negated),
+        Expr::Exists { subquery, negated } => (None, &BinaryOperator::Eq, subquery, true, *negated),
         _ => return None,
     };
-    let answer = match left {
-        // `"$x"` stands for the left side, `"$v"` for each row's value.
-        Some(_) if any => format!(
-            r#"CASE WHEN bool_or("$x" {op} "$v") THEN true WHEN count("$x" {op} "$v") < count(*) THEN NULL ELSE false END"#
-        ),
-        Some(_) => format!(
-            r#"CASE WHEN NOT bool_and("$x" {op} "$v") THEN false WHEN count("$x" {op} "$v") < count(*) THEN NULL ELSE true END"#
-        ),
-        None => "count(*) > 0".to_string(),
+    // `"$x"` stands for the left side and `(SELECT 1) AS "$q"` for the subquery.
+    let rows = r#"coalesce((SELECT array_agg("$v") FROM (SELECT 1) AS "$q" ("$v")), make_array())"#;
+    let sql = match left {
+        Some(_) if any => format!(r#"any_match({rows}, "$e" -> "$x" {op} "$e")"#),
+        Some(_) => format!(r#"NOT any_match({rows}, "$e" -> NOT ("$x" {op} "$e"))"#),
+        None => r#"(SELECT count(*) > 0 FROM (SELECT 1) AS "$q")"#.to_string(),
     };
-    // The rows' one column named `"$v"` (EXISTS reads any number of columns).
-    let columns = if left.is_some() { r#"("$v")"# } else { "" };
-    let sql = format!(r#"SELECT {answer} FROM (SELECT 1) AS "$q"{columns}"#);
-    let mut form = parse(&sql)?;
-    let SetExpr::Select(select) = form.body.as_mut() else { return None };
-    let TableFactor::Derived { subquery, .. } = &mut select.from.first_mut()?.relation else { return None };
-    *subquery = query.clone();
+    // The text is this module's own: it always parses.
+    let mut form = Parser::new(&Athena::default()).try_with_sql(&sql).ok()?.parse_expr().ok()?;
     if let Some(left) = left {
-        let _ = form.visit(&mut Placeholder { name: "$x", value: left.as_ref().clone() });
+        let _ = form.visit(&mut Splice::Left(left.clone()));
     }
-    let scalar = Expr::Subquery(form);
-    Some(if negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(scalar) } } else { scalar })
+    let _ = form.visit(&mut Splice::Rows(query.clone()));
+    Some(if negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(form) } } else { form })
 }
 
-/// `sql`, one query in the sandbox's dialect.
-fn parse(sql: &str) -> Option<Box<Query>> {
-    Parser::new(&Athena::default()).try_with_sql(sql).ok()?.parse_query().ok()
+/// Puts the predicate's parts in the form: the left side where `"$x"` is, the subquery where
+/// `(SELECT 1) AS "$q"` is (the left side first, so that the user's subquery is not searched).
+enum Splice {
+    Left(Box<Expr>),
+    Rows(Box<Query>),
 }
 
-/// Puts `value` where the identifier `name` is (outside the subquery the form reads).
-struct Placeholder {
-    name: &'static str,
-    value: Expr,
-}
-
-impl VisitorMut for Placeholder {
+impl VisitorMut for Splice {
     type Break = ();
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
-        if matches!(expr, Expr::Identifier(Ident { value, .. }) if value == self.name) {
-            *expr = self.value.clone();
+        if let (Splice::Left(left), Expr::Identifier(Ident { value, .. })) = (&*self, &*expr) {
+            if value == "$x" {
+                *expr = left.as_ref().clone();
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        if let (Splice::Rows(rows), TableFactor::Derived { subquery, alias: Some(alias), .. }) = (&*self, factor) {
+            if alias.name.value == "$q" {
+                *subquery = rows.clone();
+            }
         }
         ControlFlow::Continue(())
     }

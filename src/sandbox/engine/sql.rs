@@ -68,9 +68,10 @@ pub fn statement(sql: &str) -> Result<Statement> {
 /// The name given to a cast a query leaves unnamed: DataFusion would name it after what it
 /// casts (`CAST(a AS varchar), a` then has two columns `a`, which it refuses); Athena names it
 /// by its place, `_col0`, as any expression (`column_name` does, for a name that is not a word).
-/// A quantified comparison (`x = ANY (subquery)`) is named too: DataFusion's name for it changes
-/// when its optimizer rewrites it, which it then refuses as a change of the query's schema.
-/// Each name is new in the statement, so that a subquery's does not meet its outer query's.
+/// A subquery predicate (`x IN (q)`, `x = ANY (q)`, `EXISTS (q)`) is rewritten here
+/// (`quantified`) and named too: DataFusion names every such form alike, and refuses two columns
+/// of one name. Each name is new in the statement, so that a subquery's does not meet its outer
+/// query's.
 #[derive(Default)]
 struct UnnamedCasts {
     named: usize,
@@ -89,16 +90,18 @@ impl UnnamedCasts {
     fn name_casts(&mut self, body: &mut SetExpr) {
         match body {
             SetExpr::Select(select) => {
-                quantified::in_select_list(select);
                 for item in select.projection.iter_mut() {
+                    let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else {
+                        continue;
+                    };
+                    let predicate = quantified::in_select_item(expr);
                     let SelectItem::UnnamedExpr(expr) = item else { continue };
                     let cast = match expr {
                         Expr::Cast { .. } => true,
                         Expr::Function(f) => [CAST_TO, TRY_CAST_TO, "$cast_json"].iter().any(|name| is_call(f, name)),
-                        Expr::AnyOp { .. } | Expr::AllOp { .. } => true,
                         _ => false,
                     };
-                    if cast {
+                    if cast || predicate {
                         let alias = Ident::with_quote('"', format!("$cast{}", self.named));
                         self.named += 1;
                         *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
@@ -381,18 +384,29 @@ mod tests {
     }
 
     #[test]
-    fn subquery_predicates_of_a_select_list_become_scalar_subqueries_and_a_where_clause_keeps_its_own() {
+    fn subquery_predicates_of_a_select_list_gather_their_rows_once_and_a_where_clause_keeps_its_own() {
+        let rows = |q: &str| format!(r#"coalesce((SELECT array_agg("$v") FROM ({q}) AS "$q" ("$v")), make_array())"#);
         assert_eq!(
             rewritten("SELECT 'a' = ANY (VALUES 'a', 'b')"),
-            r#"SELECT (SELECT CASE WHEN bool_or('a' = "$v") THEN true WHEN count('a' = "$v") < count(*) THEN NULL ELSE false END FROM (SELECT * FROM (VALUES ('a'), ('b'))) AS "$q" ("$v"))"#
+            format!(
+                r#"SELECT any_match({}, "$e" -> 'a' = "$e") AS "$cast0""#,
+                rows("SELECT * FROM (VALUES ('a'), ('b'))")
+            )
         );
         assert_eq!(
-            rewritten("SELECT 1 < ALL (SELECT x FROM t)"),
-            r#"SELECT (SELECT CASE WHEN NOT bool_and(1 < "$v") THEN false WHEN count(1 < "$v") < count(*) THEN NULL ELSE true END FROM (SELECT x FROM t) AS "$q" ("$v"))"#
+            rewritten("SELECT a, a < ALL (SELECT x FROM t) AS low FROM u"),
+            format!(r#"SELECT a, NOT any_match({}, "$e" -> NOT (a < "$e")) AS low FROM u"#, rows("SELECT x FROM t"))
         );
         assert_eq!(
-            rewritten("SELECT NOT EXISTS (SELECT 1)"),
-            r#"SELECT NOT (SELECT count(*) > 0 FROM (SELECT 1) AS "$q")"#
+            rewritten("SELECT a NOT IN (VALUES 1) FROM u"),
+            format!(
+                r#"SELECT NOT any_match({}, "$e" -> a = "$e") AS "$cast0" FROM u"#,
+                rows("SELECT * FROM (VALUES (1))")
+            )
+        );
+        assert_eq!(
+            rewritten("SELECT NOT EXISTS (SELECT 1), EXISTS (SELECT 2)"),
+            r#"SELECT NOT (SELECT count(*) > 0 FROM (SELECT 1) AS "$q") AS "$cast0", (SELECT count(*) > 0 FROM (SELECT 2) AS "$q") AS "$cast1""#
         );
         assert_eq!(
             rewritten("SELECT a FROM t WHERE a IN (SELECT b FROM u)"),
@@ -412,14 +426,14 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT max_by(x, y, 2) FROM t"),
-            "SELECT array_slice(array_agg(x ORDER BY y DESC) FILTER (WHERE y IS NOT NULL), 1, 2) FROM t"
+            r#"SELECT array_slice(array_agg(x ORDER BY y DESC) FILTER (WHERE y IS NOT NULL), 1, "$top_count"(2, 'max_by')) FROM t"#
         );
         assert_eq!(
             rewritten("SELECT listagg(x, ',' ON OVERFLOW TRUNCATE '~' WITH COUNT) WITHIN GROUP (ORDER BY y) FROM t"),
             r#"SELECT "$listagg"(array_agg(x ORDER BY y) FILTER (WHERE x IS NOT NULL), ',', false, '~', true) FROM t"#
         );
-        // A window on a gathering form is left for the engine to refuse; count_if keeps its own.
-        assert_eq!(rewritten("SELECT histogram(k) OVER () FROM t"), "SELECT histogram(k) OVER () FROM t");
+        // A window on a gathering form is refused by `$over_window`; count_if keeps its own.
+        assert_eq!(rewritten("SELECT histogram(k) OVER () FROM t"), r#"SELECT "$over_window"('histogram') FROM t"#);
         assert_eq!(rewritten("SELECT max(x) FROM t"), "SELECT max(x) FROM t");
         assert_eq!(
             rewritten("SELECT count_if(x > 1) OVER () FROM t"),
