@@ -455,6 +455,20 @@ async fn answer(sandbox: &Sandbox, sql: &str) -> (String, Option<String>) {
     panic!("{sql} did not finish in 15 s");
 }
 
+/// Each of `cases` (SQL, expected answer) that the sandbox answers otherwise, said with what it
+/// answered.
+async fn wrong_answers<S: AsRef<str>>(sandbox: &Sandbox, cases: &[(S, &str)]) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for (sql, expected) in cases {
+        let sql = sql.as_ref();
+        let (got, reason) = answer(sandbox, sql).await;
+        if got != *expected {
+            wrong.push(format!("{sql}\n  expected {expected}\n  got      {got} {reason:?}"));
+        }
+    }
+    wrong
+}
+
 /// Runs the examples of `function` and checks each against its fidelity.
 async fn documented(function: &str) {
     let s = sandbox();
@@ -725,13 +739,7 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
             "1; 4",
         ),
     ];
-    let mut wrong = Vec::new();
-    for (sql, expected) in &cases {
-        let (got, reason) = answer(&s, sql).await;
-        if got != *expected {
-            wrong.push(format!("{sql}\n  expected {expected}\n  got      {got} {reason:?}"));
-        }
-    }
+    let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
@@ -755,13 +763,7 @@ async fn typeof_says_the_written_type_of_literals_and_the_planned_type_of_the_re
         ("SELECT typeof(ARRAY[cardinality(ARRAY[1])])", "array(bigint)"),
         ("SELECT typeof(json_parse('[1]'))", "json"),
     ];
-    let mut wrong = Vec::new();
-    for (sql, expected) in cases {
-        let (got, reason) = answer(&s, sql).await;
-        if got != expected {
-            wrong.push(format!("{sql}\n  expected {expected}\n  got      {got} {reason:?}"));
-        }
-    }
+    let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
@@ -814,10 +816,8 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT EXISTS (SELECT 1), EXISTS (SELECT 2)", "true"),
         ("SELECT x, EXISTS (SELECT y FROM (VALUES 1) u(y) WHERE y = x) FROM (VALUES 1, 2) t(x)", "1; 2"),
     ];
-    for (sql, expected) in answered {
-        let (got, reason) = answer(&s, sql).await;
-        assert_eq!(got, expected, "{sql}: {reason:?}");
-    }
+    let wrong = wrong_answers(&s, &answered).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
 /// `reduce_agg` over groups, as the aggregate page's examples give it (the answer's column first
@@ -838,13 +838,7 @@ async fn reduce_agg_folds_each_group_as_athena_does() {
         (format!("SELECT reduce_agg(v, 0, {sum}) FROM (VALUES (1), (2)) AS t(v) WHERE v > 5"), "NULL"),
         (format!("SELECT reduce_agg(v, 0, {sum}) FILTER (WHERE v > 1) FROM (VALUES (1), (2), (3)) AS t(v)"), "5"),
     ];
-    let mut wrong = Vec::new();
-    for (sql, expected) in &cases {
-        let (got, reason) = answer(&s, sql).await;
-        if got != *expected {
-            wrong.push(format!("{sql}\n  expected {expected}\n  got      {got} {reason:?}"));
-        }
-    }
+    let wrong = wrong_answers(&s, &cases).await;
     // Over a window it is refused: its form would gather the window's rows again for each row.
     let (got, reason) = answer(&s, &format!("SELECT reduce_agg(v, 0, {sum}) OVER () FROM (VALUES (1)) AS t(v)")).await;
     assert_eq!(got, ERROR, "{reason:?}");
@@ -890,13 +884,7 @@ async fn lambdas_run_row_by_row_and_refuse_what_athena_refuses() {
         ("SELECT ROW(1, 'b')[2]".into(), "b"),
         ("SELECT named_struct('x', 1, 'y', 'b')['y']".into(), "b"),
     ];
-    let mut wrong = Vec::new();
-    for (sql, expected) in &cases {
-        let (got, reason) = answer(&s, sql).await;
-        if got != *expected {
-            wrong.push(format!("{sql}\n  expected {expected}\n  got      {got} {reason:?}"));
-        }
-    }
+    let mut wrong = wrong_answers(&s, &cases).await;
     let refusals = [
         (
             "SELECT array_sort(ARRAY[1, 2], (x, y) -> 2)",
