@@ -426,7 +426,26 @@ const DESCRIBED: &[Example] = &[
     ("format_datetime", "datetime.md", "SELECT format_datetime(TIMESTAMP '2020-05-11 14:05:09', 'EEEE, MMMM d, yy h:mm a')", "Monday, May 11, 20 2:05 PM", Same),
     ("format_datetime", "datetime.md", "SELECT format_datetime(TIMESTAMP '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles', 'HH:mm Z z ZZZ')", "18:00 -0700 PDT America/Los_Angeles", Same),
     ("format_datetime", "datetime.md", "SELECT format_datetime(NULL, 'yyyy')", NULL, Same),
-    ("format_datetime", "datetime.md", "SELECT format_datetime(TIMESTAMP '2020-05-11 14:05:09', 'yyyy-qq')", ERROR, Same),
+    ("format_datetime", "datetime.md", "SELECT format_datetime(TIMESTAMP '2020-05-11 14:05:09', 'yyyy-qq')", ERROR, Same),    ("soundex", "string.md", "SELECT soundex('Robert')", "R163", Same),
+    ("soundex", "string.md", "SELECT soundex('Ashcraft')", "A261", Same),
+    ("soundex", "string.md", "SELECT soundex('Tymczak')", "T522", Same),
+    ("soundex", "string.md", "SELECT soundex('123')", "123", Same),
+    ("split_to_map", "string.md", "SELECT split_to_map('a=1,b=2,', ',', '=')", "{a=1, b=2}", Same),
+    ("split_to_map", "string.md", "SELECT split_to_map('a=1,a=2', ',', '=')", ERROR, Same),
+    ("split_to_map", "string.md", "SELECT split_to_map('a', ',', '=')", ERROR, Same),
+    ("split_to_multimap", "string.md", "SELECT split_to_multimap('a=1,b=2,a=3', ',', '=')", "{a=[1, 3], b=[2]}", Same),
+    ("map_concat", "map.md", "SELECT map_concat(MAP(ARRAY['a', 'b'], ARRAY[1, 2]), MAP(ARRAY['b', 'c'], ARRAY[3, 4]))", "{a=1, b=3, c=4}", Same),
+    ("map_concat", "map.md", "SELECT map_concat(MAP(ARRAY['a'], ARRAY[1]), NULL)", NULL, Same),
+    ("width_bucket", "math.md", "SELECT width_bucket(5.35, 0.024, 10.06, 5)", "3", Same),
+    ("width_bucket", "math.md", "SELECT width_bucket(-1, 0, 10, 5)", "0", Same),
+    ("width_bucket", "math.md", "SELECT width_bucket(10, 0, 10, 5)", "6", Same),
+    ("width_bucket", "math.md", "SELECT width_bucket(10, 10, 0, 5)", "1", Same),
+    ("width_bucket", "math.md", "SELECT width_bucket(2.5, ARRAY[1.0, 2.0, 3.0])", "2", Same),
+    ("width_bucket", "math.md", "SELECT width_bucket(1, 0, 10, 0)", ERROR, Same),
+    ("to_base", "math.md", "SELECT to_base(-255, 16)", "-ff", Same),
+    ("from_base", "math.md", "SELECT from_base('7fffffffffffffff', 16)", "9223372036854775807", Same),
+    ("from_base", "math.md", "SELECT from_base('zz', 37)", ERROR, Same),
+    ("year_of_week", "datetime.md", "SELECT year_of_week(DATE '2021-01-01')", "2020", Same),
 ];
 
 fn sandbox() -> Sandbox {
@@ -616,6 +635,14 @@ function_tests! {
     skewness => "skewness",
     kurtosis => "kurtosis",
     format_datetime => "format_datetime",
+    soundex => "soundex",
+    split_to_map => "split_to_map",
+    split_to_multimap => "split_to_multimap",
+    map_concat => "map_concat",
+    width_bucket => "width_bucket",
+    to_base => "to_base",
+    from_base => "from_base",
+    year_of_week => "year_of_week",
 }
 
 /// The count the issue asks for: how many worked examples give the documented answer.

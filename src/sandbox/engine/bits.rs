@@ -3,17 +3,18 @@
 //! `bitwise_right_shift` (logical: zeros come in) and `bitwise_right_shift_arithmetic` (the
 //! sign comes in). A shift by the width or more is 0 (-1 for a negative value shifted
 //! arithmetically), as Trino's. `bitwise_and`, `or`, `xor` and `not` are DataFusion's
-//! operators (`forms`).
+//! operators (`forms`). And numbers in other bases: `to_base(x, radix)` and `from_base(s, radix)`
+//! (radix 2 to 36, digits `0-9a-z`, a `-` for a negative number).
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, Int64Array};
+use datafusion::arrow::array::{Array, ArrayRef, Int64Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
-use super::udf::{integers, is_integer, Call, Trino};
+use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
@@ -25,7 +26,74 @@ pub fn functions() -> Vec<ScalarUDF> {
             |call| two_integers(call, None),
             |a, k| shifted(a, k, Shift::Arithmetic),
         ),
+        Trino::udf("to_base", to_base_type, to_base),
+        Trino::udf("from_base", from_base_type, from_base),
     ]
+}
+
+fn to_base_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [x, radix] if is_integer(x) && is_integer(radix) => Ok(DataType::Utf8),
+        _ => call.mismatch("to_base(bigint, bigint)"),
+    }
+}
+
+fn from_base_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [text, radix] if is_text(text) && is_integer(radix) => Ok(DataType::Int64),
+        _ => call.mismatch("from_base(varchar, bigint)"),
+    }
+}
+
+/// Trino's bounds on a radix.
+fn radix(value: i64) -> Result<u32> {
+    match u32::try_from(value) {
+        Ok(radix @ 2..=36) => Ok(radix),
+        _ => exec_err!("INVALID_FUNCTION_ARGUMENT: Radix must be between 2 and 36"),
+    }
+}
+
+fn to_base(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (values, radixes) = (integers(args, 0)?, integers(args, 1)?);
+    let mut out = Vec::with_capacity(values.len());
+    for row in 0..values.len() {
+        if values.is_null(row) || radixes.is_null(row) {
+            out.push(None);
+            continue;
+        }
+        let (value, radix) = (values.value(row), radix(radixes.value(row))?);
+        let mut magnitude = value.unsigned_abs();
+        let mut digits = Vec::new();
+        loop {
+            digits.push(char::from_digit((magnitude % u64::from(radix)) as u32, radix).unwrap_or('?'));
+            magnitude /= u64::from(radix);
+            if magnitude == 0 {
+                break;
+            }
+        }
+        if value < 0 {
+            digits.push('-');
+        }
+        out.push(Some(digits.into_iter().rev().collect::<String>()));
+    }
+    Ok(Arc::new(StringArray::from(out)))
+}
+
+fn from_base(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let (texts, radixes) = (text(args, 0)?, integers(args, 1)?);
+    let mut out = Vec::with_capacity(texts.len());
+    for row in 0..texts.len() {
+        if texts.is_null(row) || radixes.is_null(row) {
+            out.push(None);
+            continue;
+        }
+        let (digits, radix) = (texts.value(row), radix(radixes.value(row))?);
+        match i64::from_str_radix(digits, radix) {
+            Ok(value) => out.push(Some(value)),
+            Err(_) => return exec_err!("INVALID_FUNCTION_ARGUMENT: Not a valid base-{radix} number: {digits}"),
+        }
+    }
+    Ok(Arc::new(Int64Array::from(out)))
 }
 
 /// Two integers in; `answer`, or the first one's type, out.

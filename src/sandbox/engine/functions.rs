@@ -7,7 +7,7 @@
 //! `format` in `format`, numbers as people write them (`format_number`, `parse_data_size`, …) in
 //! `readable`, `typeof` in `types`, `TRY` in `try_`; rounding in `math`, bytes and hashes in
 //! `bytes`, regular expressions over every match in `regexps`, URL encoding and
-//! `hamming_distance` in `strings`, `bit_count` and the shifts in `bits`, `last_day_of_month` and `to_iso8601` in `calendar`; the
+//! `hamming_distance` in `strings`, `split_to_map` in `splits`, `bit_count` and the shifts in `bits`, `last_day_of_month` and `to_iso8601` in `calendar`; the
 //! functions that are a form of DataFusion's are rewritten in `forms` (`mod`, `date`, …) and
 //! `aggregates` (`count_if`, `max_by`, `histogram`, `listagg`, …).
 
@@ -108,6 +108,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::bytes::functions())
         .chain(super::regexps::functions())
         .chain(super::strings::functions())
+        .chain(super::splits::functions())
         .chain(super::calendar::functions())
         .chain(super::bits::functions())
         .chain(super::aggregates::functions())
@@ -124,6 +125,8 @@ const PARTS: &[(&str, Field)] = &[
     ("month", |t| t.month() as i64),
     ("week", |t| t.iso_week().week() as i64),
     ("week_of_year", |t| t.iso_week().week() as i64),
+    ("year_of_week", |t| t.iso_week().year() as i64),
+    ("yow", |t| t.iso_week().year() as i64),
     ("day", |t| t.day() as i64),
     ("day_of_month", |t| t.day() as i64),
     ("day_of_week", |t| t.weekday().number_from_monday() as i64),

@@ -5,11 +5,14 @@
 //! And the answers of the aggregates of maps (`aggregates`), from the entries or maps a group
 //! gathered: `"$map_agg"` (each key with its first value, as Trino's `map_agg`) and
 //! `"$map_union"` (the union of an array of maps, a key's value from the first map that has it).
+//! And `map_concat(m1, m2, …)`: every key of the maps, with its value in the last map that has
+//! it (NULL when any map is NULL).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
+use datafusion::arrow::compute::concat;
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::ScalarUDF;
@@ -28,6 +31,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("multimap_from_entries", map_from_entries_type, multimap_from_entries),
         Trino::udf(MAP_AGG, map_from_entries_type, |args, kind| from_entries(args, kind, Again::Skip)),
         Trino::udf(MAP_UNION, map_union_type, map_union),
+        Trino::udf("map_concat", map_concat_type, map_concat),
     ]
 }
 
@@ -197,4 +201,48 @@ fn map_union(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
         rows.push(Some(group_by_key(&keys, entries, Again::Skip)?));
     }
     first_of_each(kind, &keys, &values, rows)
+}
+
+fn map_concat_type(call: &Call) -> Result<DataType> {
+    // NULL (of no type) is a map of any type.
+    let map_kind = call.types.iter().find(|kind| matches!(kind, DataType::Map(_, _)));
+    match map_kind {
+        Some(map_kind) if call.types.iter().all(|kind| kind == map_kind || kind.is_null()) => Ok(map_kind.clone()),
+        _ => call.mismatch("map_concat(map(K, V), map(K, V)...)"),
+    }
+}
+
+fn map_concat(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let rows = args.first().map_or(0, |a| a.len());
+    if args.iter().any(|arg| arg.data_type().is_null()) {
+        return Ok(datafusion::arrow::array::new_null_array(kind, rows));
+    }
+    let mut maps = Vec::with_capacity(args.len());
+    for arg in args {
+        let Some(one) = arg.as_map_opt() else { return exec_err!("expected maps") };
+        maps.push(one);
+    }
+    // Every map's entries in one array: map `i`'s entry `j` is at `bases[i] + j`.
+    let keys: Vec<&dyn Array> = maps.iter().map(|m| m.keys().as_ref()).collect();
+    let values: Vec<&dyn Array> = maps.iter().map(|m| m.values().as_ref()).collect();
+    let (keys, values) = (concat(&keys)?, concat(&values)?);
+    let bases: Vec<usize> = maps.iter().scan(0, |at, m| Some(std::mem::replace(at, *at + m.keys().len()))).collect();
+    let (mut picks, mut lengths, mut valid) = (Vec::new(), Vec::new(), Vec::new());
+    for row in 0..rows {
+        if maps.iter().any(|m| m.is_null(row)) {
+            lengths.push(0);
+            valid.push(false);
+            continue;
+        }
+        let entries = maps.iter().zip(&bases).flat_map(|(m, base)| {
+            let offsets = m.value_offsets();
+            (offsets[row].max(0) as usize..offsets[row + 1].max(0) as usize).map(move |j| base + j)
+        });
+        let groups = group_by_key(&keys, entries, Again::Group)?;
+        lengths.push(groups.len());
+        valid.push(true);
+        picks.extend(groups.iter().filter_map(|group| group.last()).map(|&j| Some(j as u32)));
+    }
+    // The keys in the order they first appear, each with the last value given it.
+    map(kind, lengths, pick(&keys, picks.clone())?, pick(&values, picks)?, valid)
 }

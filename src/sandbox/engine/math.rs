@@ -1,7 +1,10 @@
 //! Trino's rounding functions, which keep their argument's kind: `ceil(2)` is the integer 2
 //! where DataFusion's answers the double 2.0, `sign(-5)` is -1, not -1.0, and a decimal is
 //! rounded exactly, to a decimal of scale 0 (`floor(decimal(20,2))` is a `decimal(19,0)`).
-//! `ceiling` and `truncate` are Trino's names. Also `is_finite` and `is_infinite`.
+//! `ceiling` and `truncate` are Trino's names. Also `is_finite`, `is_infinite`, and
+//! `width_bucket(x, bound1, bound2, n)` (the bucket of `x` among `n` equal ones between the
+//! bounds, 0 below and `n + 1` above) and `width_bucket(x, bins)` (how many of the sorted `bins`
+//! are at most `x`).
 
 use std::sync::Arc;
 
@@ -22,7 +25,74 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("sign", sign_type, sign),
         Trino::udf("is_finite", floating_test, |args, _| tested(args, f64::is_finite)),
         Trino::udf("is_infinite", floating_test, |args, _| tested(args, f64::is_infinite)),
+        Trino::udf("width_bucket", width_bucket_type, width_bucket),
     ]
+}
+
+fn width_bucket_type(call: &Call) -> Result<DataType> {
+    let number = |kind: &DataType| kind.is_numeric() || matches!(kind, DataType::Null);
+    match call.types {
+        [x, a, b, n] if number(x) && number(a) && number(b) && super::udf::is_integer(n) => Ok(DataType::Int64),
+        [x, bins] if number(x) && super::nested::item(bins).is_some_and(number) => Ok(DataType::Int64),
+        _ => call.mismatch("width_bucket(double, double, double, bigint), width_bucket(double, array(double))"),
+    }
+}
+
+fn width_bucket(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let x = doubles(&args[0])?;
+    let mut out = Vec::with_capacity(x.len());
+    if let [_, bins] = args {
+        let values = doubles(&super::nested::list_values(bins.as_ref())?)?;
+        for row in 0..x.len() {
+            let Some((start, end)) = super::nested::bounds(bins.as_ref(), row).filter(|_| x.is_valid(row)) else {
+                out.push(None);
+                continue;
+            };
+            if (start..end).any(|j| values.is_null(j)) {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: Bin values cannot be NULL");
+            }
+            out.push(Some((start..end).filter(|&j| values.value(j) <= x.value(row)).count() as i64));
+        }
+        return Ok(Arc::new(Int64Array::from(out)));
+    }
+    let (low, high, counts) = (doubles(&args[1])?, doubles(&args[2])?, super::udf::integers(args, 3)?);
+    for row in 0..x.len() {
+        if x.is_null(row) || low.is_null(row) || high.is_null(row) || counts.is_null(row) {
+            out.push(None);
+            continue;
+        }
+        out.push(Some(bucket(x.value(row), low.value(row), high.value(row), counts.value(row))?));
+    }
+    Ok(Arc::new(Int64Array::from(out)))
+}
+
+/// Trino's `width_bucket(x, bound1, bound2, n)`, its checks in its order.
+fn bucket(x: f64, bound1: f64, bound2: f64, count: i64) -> Result<i64> {
+    if count <= 0 {
+        return exec_err!("INVALID_FUNCTION_ARGUMENT: bucketCount must be greater than 0");
+    }
+    if x.is_nan() {
+        return exec_err!("INVALID_FUNCTION_ARGUMENT: operand must not be NaN");
+    }
+    if !bound1.is_finite() {
+        return exec_err!("INVALID_FUNCTION_ARGUMENT: first bound must be finite");
+    }
+    if !bound2.is_finite() {
+        return exec_err!("INVALID_FUNCTION_ARGUMENT: second bound must be finite");
+    }
+    if bound1 == bound2 {
+        return exec_err!("INVALID_FUNCTION_ARGUMENT: bounds cannot equal each other");
+    }
+    // Buckets count from bound1 towards bound2, either way round.
+    let ascending = bound1 < bound2;
+    let (before, after) = if ascending { (x < bound1, x >= bound2) } else { (x > bound1, x <= bound2) };
+    Ok(if before {
+        0
+    } else if after {
+        count + 1
+    } else {
+        ((x - bound1) / (bound2 - bound1) * count as f64) as i64 + 1
+    })
 }
 
 #[derive(Clone, Copy)]

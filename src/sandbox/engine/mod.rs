@@ -27,6 +27,7 @@ mod quantified;
 mod readable;
 mod regexps;
 mod replace;
+mod splits;
 mod sql;
 mod strings;
 mod subscript;

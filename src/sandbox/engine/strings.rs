@@ -1,7 +1,8 @@
 //! Trino's string functions DataFusion lacks: `url_encode` and `url_decode` (Java's
 //! `URLEncoder`/`URLDecoder`: a space is `+`, other bytes outside `A-Za-z0-9.-*_` are `%XX`
 //! of their UTF-8), `hamming_distance` and `levenshtein_distance` (as Trino's, refused when the
-//! table it fills would pass a million cells: its time is the product of the lengths).
+//! table it fills would pass a million cells: its time is the product of the lengths), and
+//! `soundex` (Apache Commons Codec's American Soundex, which Trino calls).
 
 use std::sync::Arc;
 
@@ -29,7 +30,43 @@ pub fn functions() -> Vec<ScalarUDF> {
         }),
         Trino::udf("hamming_distance", two_texts, |args, _| distances(args, hamming_distance)),
         Trino::udf("levenshtein_distance", two_texts, |args, _| distances(args, levenshtein_distance)),
+        Trino::udf("soundex", text_to_text, |args, _| {
+            let texts = text(args, 0)?;
+            let codes = texts.iter().map(|t| t.map(soundex).transpose()).collect::<Result<StringArray>>()?;
+            Ok(Arc::new(codes))
+        }),
     ]
+}
+
+/// American Soundex as Commons Codec writes it: the first letter, then the codes of the
+/// letters after it (a code repeated without a vowel between is written once; H and W are
+/// passed over), four characters padded with `0`. What is not a letter is left out, and text
+/// without any letter is answered as it is; a letter outside A–Z is refused, as Trino refuses it.
+fn soundex(text: &str) -> Result<String> {
+    const CODES: &[u8; 26] = b"01230120022455012623010202";
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_uppercase).collect();
+    let Some(&first) = letters.first() else { return Ok(text.to_string()) };
+    let code = |letter: char| match letter {
+        'A'..='Z' => Ok(CODES[letter as usize - 'A' as usize]),
+        other => exec_err!("INVALID_FUNCTION_ARGUMENT: The character is not mapped: {other}"),
+    };
+    let mut out = vec![first as u8];
+    let mut last = code(first)?;
+    for &letter in &letters[1..] {
+        if out.len() == 4 {
+            break;
+        }
+        if letter == 'H' || letter == 'W' {
+            continue;
+        }
+        let digit = code(letter)?;
+        if digit != b'0' && digit != last {
+            out.push(digit);
+        }
+        last = digit;
+    }
+    out.resize(4, b'0');
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn text_to_text(call: &Call) -> Result<DataType> {
