@@ -445,7 +445,13 @@ const DESCRIBED: &[Example] = &[
     ("to_base", "math.md", "SELECT to_base(-255, 16)", "-ff", Same),
     ("from_base", "math.md", "SELECT from_base('7fffffffffffffff', 16)", "9223372036854775807", Same),
     ("from_base", "math.md", "SELECT from_base('zz', 37)", ERROR, Same),
-    ("year_of_week", "datetime.md", "SELECT year_of_week(DATE '2021-01-01')", "2020", Same),
+    ("year_of_week", "datetime.md", "SELECT year_of_week(DATE '2021-01-01')", "2020", Same),    ("to_milliseconds", "datetime.md", "SELECT to_milliseconds(INTERVAL '1' DAY)", "86400000", Same),
+    ("to_milliseconds", "datetime.md", "SELECT to_milliseconds(parse_duration('3.5s'))", "3500", Same),
+    ("to_milliseconds", "datetime.md", "SELECT to_milliseconds(INTERVAL '2' MONTH)", ERROR, Same),
+    ("timezone_hour", "datetime.md", "SELECT timezone_hour(TIMESTAMP '2012-10-31 01:00 -07:30')", "-7", Same),
+    ("timezone_hour", "datetime.md", "SELECT timezone_hour(TIMESTAMP '2012-10-31 01:00')", ERROR, Same),
+    ("timezone_minute", "datetime.md", "SELECT timezone_minute(TIMESTAMP '2012-10-31 01:00 UTC' AT TIME ZONE 'Asia/Kolkata')", "30", Same),
+    ("current_timezone", "datetime.md", "SELECT current_timezone()", "UTC", Same),
 ];
 
 fn sandbox() -> Sandbox {
@@ -643,6 +649,10 @@ function_tests! {
     to_base => "to_base",
     from_base => "from_base",
     year_of_week => "year_of_week",
+    to_milliseconds => "to_milliseconds",
+    timezone_hour => "timezone_hour",
+    timezone_minute => "timezone_minute",
+    current_timezone => "current_timezone",
 }
 
 /// The count the issue asks for: how many worked examples give the documented answer.

@@ -2,19 +2,22 @@
 //! `2020-05-11T11:15:05.055`, and for a timestamp with a zone its offset, `Z` when it is 0) and
 //! `format_datetime(x, pattern)` (text, by a Joda pattern: `patterns::format_joda`). A timestamp
 //! with a zone is read in that zone, as Trino reads it; one without, in UTC (the session's).
+//! Also `timezone_hour(x)` and `timezone_minute(x)` (the parts of a timestamp's offset, with its
+//! sign) and `to_milliseconds(interval day to second)`.
 
 use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Offset, Utc};
 use datafusion::arrow::array::timezone::Tz;
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int64Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMillisecondType};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::patterns::{format_joda, joda_pieces, Joda, Zone};
+use super::print::{trino_interval, TrinoInterval};
 use super::udf::{is_text, is_timestamp, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -22,6 +25,9 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("last_day_of_month", |call| moment(call, DataType::Date32), last_day_of_month),
         Trino::udf("to_iso8601", |call| moment(call, DataType::Utf8), to_iso8601),
         Trino::udf("format_datetime", format_datetime_type, format_datetime),
+        Trino::udf("to_milliseconds", to_milliseconds_type, to_milliseconds),
+        Trino::udf("timezone_hour", zone_part_type, |args, _| zone_part(args, |seconds| seconds / 3600)),
+        Trino::udf("timezone_minute", zone_part_type, |args, _| zone_part(args, |seconds| seconds / 60 % 60)),
     ]
 }
 
@@ -165,4 +171,58 @@ fn format_datetime(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
         }
     }
     Ok(Arc::new(StringArray::from(out)))
+}
+
+fn to_milliseconds_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [DataType::Interval(_) | DataType::Duration(_) | DataType::Null] => Ok(DataType::Int64),
+        _ => call.mismatch("to_milliseconds(interval day to second)"),
+    }
+}
+
+/// The milliseconds of each interval day to second (an interval of months is refused).
+fn to_milliseconds(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let intervals = &args[0];
+    let mut out = Vec::with_capacity(intervals.len());
+    for row in 0..intervals.len() {
+        out.push(match trino_interval(intervals.as_ref(), row) {
+            Some(TrinoInterval::Millis(millis)) => Some(millis),
+            None if intervals.is_null(row) => None,
+            _ => {
+                return exec_err!(
+                    "TYPE_MISMATCH: Unexpected parameters (interval year to month) for function to_milliseconds. Expected: to_milliseconds(interval day to second)"
+                )
+            }
+        });
+    }
+    Ok(Arc::new(Int64Array::from(out)))
+}
+
+fn zone_part_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [DataType::Timestamp(_, Some(_)) | DataType::Null] => Ok(DataType::Int64),
+        _ => call.mismatch(&format!("{}(timestamp(p) with time zone)", call.name)),
+    }
+}
+
+/// A part of each timestamp's offset from UTC (`part` of its seconds), in the timestamp's zone.
+fn zone_part(args: &[ArrayRef], part: fn(i64) -> i64) -> Result<ArrayRef> {
+    let zone = match args[0].data_type() {
+        DataType::Timestamp(_, Some(zone)) => match Tz::from_str(zone) {
+            Ok(zone) => Some(zone),
+            Err(e) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {e}"),
+        },
+        _ => None,
+    };
+    let millis = cast(&args[0], &DataType::Timestamp(TimeUnit::Millisecond, None))?;
+    let parts: Int64Array = millis
+        .as_primitive::<TimestampMillisecondType>()
+        .iter()
+        .map(|ms| {
+            let instant = DateTime::<Utc>::from_timestamp_millis(ms?)?;
+            let seconds = instant.with_timezone(zone.as_ref()?).offset().fix().local_minus_utc();
+            Some(part(i64::from(seconds)))
+        })
+        .collect();
+    Ok(Arc::new(parts))
 }

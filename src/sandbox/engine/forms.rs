@@ -24,6 +24,7 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "all_match",
         "none_match",
         "cosine_similarity",
+        "current_timezone",
     ];
     let name = NAMES.iter().find(|name| is_call(function, name))?;
     let args = plain_arguments(&function.args)?;
@@ -47,6 +48,8 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         ("infinity", []) => double("Infinity"),
         ("nan", []) => double("NaN"),
         ("date", [x]) => cast(x, DataType::Date),
+        // The session's zone, which is UTC on Athena and here.
+        ("current_timezone", []) => text_literal("UTC"),
         // `all_match(a, x -> p)`: no element for which `p` is false; `none_match`: none for
         // which it is true. NULL when that is unknown (some `p` NULL), true for an empty array.
         ("all_match", [array, Expr::Lambda(test)]) => {

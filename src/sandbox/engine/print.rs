@@ -140,19 +140,26 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// An interval as Trino writes it, when it is one Trino has: months alone (`Y-M`), or days and
-/// time alone (`D HH:MM:SS.mmm`), a sign before either.
-fn interval(array: &dyn Array, row: usize) -> Option<String> {
+/// Trino's two interval types, as a value of one reads.
+pub(super) enum TrinoInterval {
+    /// Year to month.
+    Months(i64),
+    /// Day to second.
+    Millis(i64),
+}
+
+/// Row `row` of an interval or duration column as the Trino interval it is, if it is one (an
+/// interval of months and days together is not).
+pub(super) fn trino_interval(array: &dyn Array, row: usize) -> Option<TrinoInterval> {
     use datafusion::arrow::datatypes::{
         DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType, DurationSecondType,
         IntervalDayTimeType, IntervalMonthDayNanoType, IntervalYearMonthType, TimeUnit,
     };
-    /// Trino's two interval types.
-    enum Form {
-        Months(i64),
-        Millis(i64),
+    use TrinoInterval as Form;
+    if array.is_null(row) {
+        return None;
     }
-    let form = match array.data_type() {
+    Some(match array.data_type() {
         DataType::Interval(IntervalUnit::YearMonth) => {
             Form::Months(array.as_primitive::<IntervalYearMonthType>().value(row) as i64)
         }
@@ -182,16 +189,22 @@ fn interval(array: &dyn Array, row: usize) -> Option<String> {
             Form::Millis(value)
         }
         _ => return None,
-    };
+    })
+}
+
+/// An interval as Trino writes it, when it is one Trino has: months alone (`Y-M`), or days and
+/// time alone (`D HH:MM:SS.mmm`), a sign before either.
+fn interval(array: &dyn Array, row: usize) -> Option<String> {
+    let form = trino_interval(array, row)?;
     let sign = |negative: bool| if negative { "-" } else { "" };
     Some(match form {
-        Form::Millis(millis) => {
+        TrinoInterval::Millis(millis) => {
             let m = millis.unsigned_abs();
             let (days, rest) = (m / MS_PER_DAY as u64, m % MS_PER_DAY as u64);
             let (hours, minutes, seconds, ms) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
             format!("{}{days} {hours:02}:{minutes:02}:{seconds:02}.{ms:03}", sign(millis < 0))
         }
-        Form::Months(months) => {
+        TrinoInterval::Months(months) => {
             let m = months.unsigned_abs();
             format!("{}{}-{}", sign(months < 0), m / 12, m % 12)
         }
