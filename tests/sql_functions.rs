@@ -451,7 +451,10 @@ const DESCRIBED: &[Example] = &[
     ("timezone_hour", "datetime.md", "SELECT timezone_hour(TIMESTAMP '2012-10-31 01:00 -07:30')", "-7", Same),
     ("timezone_hour", "datetime.md", "SELECT timezone_hour(TIMESTAMP '2012-10-31 01:00')", ERROR, Same),
     ("timezone_minute", "datetime.md", "SELECT timezone_minute(TIMESTAMP '2012-10-31 01:00 UTC' AT TIME ZONE 'Asia/Kolkata')", "30", Same),
-    ("current_timezone", "datetime.md", "SELECT current_timezone()", "UTC", Same),
+    ("current_timezone", "datetime.md", "SELECT current_timezone()", "UTC", Same),    ("normalize", "string.md", "SELECT normalize('e' || chr(769)) = chr(233)", "true", Same),
+    ("normalize", "string.md", "SELECT length(normalize(chr(233), NFD))", "2", Same),
+    ("normalize", "string.md", "SELECT normalize(U&'\\FB01', NFKC)", "fi", Same),
+    ("normalize", "string.md", "SELECT normalize('x', XYZ)", ERROR, Same),
 ];
 
 fn sandbox() -> Sandbox {
@@ -653,6 +656,7 @@ function_tests! {
     timezone_hour => "timezone_hour",
     timezone_minute => "timezone_minute",
     current_timezone => "current_timezone",
+    normalize => "normalize",
 }
 
 /// The count the issue asks for: how many worked examples give the documented answer.

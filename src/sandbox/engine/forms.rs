@@ -25,6 +25,7 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "none_match",
         "cosine_similarity",
         "current_timezone",
+        "normalize",
     ];
     let name = NAMES.iter().find(|name| is_call(function, name))?;
     let args = plain_arguments(&function.args)?;
@@ -48,6 +49,10 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         ("infinity", []) => double("Infinity"),
         ("nan", []) => double("NaN"),
         ("date", [x]) => cast(x, DataType::Date),
+        // `normalize(s, NFD)`: the form is a word in Trino's syntax, text to the function.
+        ("normalize", [text, Expr::Identifier(form)]) if form.quote_style.is_none() => {
+            call("normalize", vec![text.clone(), text_literal(&form.value.to_ascii_uppercase())])
+        }
         // The session's zone, which is UTC on Athena and here.
         ("current_timezone", []) => text_literal("UTC"),
         // `all_match(a, x -> p)`: no element for which `p` is false; `none_match`: none for

@@ -2,7 +2,9 @@
 //! `URLEncoder`/`URLDecoder`: a space is `+`, other bytes outside `A-Za-z0-9.-*_` are `%XX`
 //! of their UTF-8), `hamming_distance` and `levenshtein_distance` (as Trino's, refused when the
 //! table it fills would pass a million cells: its time is the product of the lengths), and
-//! `soundex` (Apache Commons Codec's American Soundex, which Trino calls).
+//! `soundex` (Apache Commons Codec's American Soundex, which Trino calls), and `normalize(s[,
+//! form])` (Unicode's NFC by default, or NFD, NFKC, NFKD; the form a word, as Trino writes it,
+//! which `forms` turns into text).
 
 use std::sync::Arc;
 
@@ -30,6 +32,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         }),
         Trino::udf("hamming_distance", two_texts, |args, _| distances(args, hamming_distance)),
         Trino::udf("levenshtein_distance", two_texts, |args, _| distances(args, levenshtein_distance)),
+        Trino::udf("normalize", normalize_type, normalize),
         Trino::udf("soundex", text_to_text, |args, _| {
             let texts = text(args, 0)?;
             let codes = texts.iter().map(|t| t.map(soundex).transpose()).collect::<Result<StringArray>>()?;
@@ -152,4 +155,42 @@ fn levenshtein_distance(a: &str, b: &str) -> Result<i64> {
         previous = current;
     }
     Ok(previous[short.len()] as i64)
+}
+
+fn normalize_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s] | [s, _] if is_text(s) && call.types.iter().all(is_text) => Ok(DataType::Utf8),
+        _ => call.mismatch("normalize(varchar), normalize(varchar, NFD | NFC | NFKD | NFKC)"),
+    }
+}
+
+fn normalize(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    use icu_normalizer::{ComposingNormalizerBorrowed as Composing, DecomposingNormalizerBorrowed as Decomposing};
+    let texts = text(args, 0)?;
+    let forms = if args.len() > 1 { Some(text(args, 1)?) } else { None };
+    let mut out = Vec::with_capacity(texts.len());
+    for row in 0..texts.len() {
+        let form = match &forms {
+            Some(forms) if forms.is_null(row) => None,
+            Some(forms) => Some(forms.value(row)),
+            None => Some("NFC"),
+        };
+        let (Some(form), false) = (form, texts.is_null(row)) else {
+            out.push(None);
+            continue;
+        };
+        let value = texts.value(row);
+        out.push(Some(match form.to_ascii_uppercase().as_str() {
+            "NFC" => Composing::new_nfc().normalize(value).into_owned(),
+            "NFKC" => Composing::new_nfkc().normalize(value).into_owned(),
+            "NFD" => Decomposing::new_nfd().normalize(value).into_owned(),
+            "NFKD" => Decomposing::new_nfkd().normalize(value).into_owned(),
+            other => {
+                return exec_err!(
+                    "INVALID_FUNCTION_ARGUMENT: Normalization form must be NFD, NFC, NFKD or NFKC: {other}"
+                )
+            }
+        }));
+    }
+    Ok(Arc::new(StringArray::from(out)))
 }
