@@ -244,6 +244,22 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
         [("_col0", "varchar"), ("user_id", "varchar"), ("_col2", "double"), ("_col3", "array(integer)")]
     );
 
+    // A column named twice, an expression written twice and an alias given twice: as many
+    // columns, each named as Athena names it (DataFusion alone refuses a repeated name).
+    let sql = "SELECT country, country, events.country, upper(city), upper(city), 1 AS n, 2 AS n FROM events LIMIT 1";
+    let (status, page) = query(&s, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let page = page.unwrap();
+    let names: Vec<&str> = page.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["country", "country", "country", "_col3", "_col4", "n", "n"]);
+    let row = &page.rows[0];
+    assert!(row[0].is_some() && row[0] == row[1] && row[1] == row[2] && row[3] == row[4], "{row:?}");
+    assert_eq!((row[5].as_deref(), row[6].as_deref()), (Some("1"), Some("2")));
+    let (status, page) = query(&s, "SELECT 1, 1").await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["_col0", "_col1"]);
+
     // A row value reads as Athena prints one, a missing field inside it as null.
     let nested = rows(&s, "SELECT data.location, data FROM raw_events WHERE event_type = 'search' LIMIT 1").await;
     let (location, data) = (nested[0][0].as_deref().unwrap(), nested[0][1].as_deref().unwrap());

@@ -28,6 +28,7 @@
 //! Two forms DataFusion's parser has no words for are read by the dialect itself (`dialect`):
 //! casts to nested types and `trim(LEADING FROM s)`.
 
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use datafusion::error::{DataFusionError, Result};
@@ -72,6 +73,11 @@ pub fn statement(sql: &str) -> Result<Statement> {
 /// (`quantified`) and named too: DataFusion names every such form alike, and refuses two columns
 /// of one name. Each name is new in the statement, so that a subquery's does not meet its outer
 /// query's.
+///
+/// A SELECT list may also name a column twice (`SELECT country, country`, `SELECT 1, 1`,
+/// `SELECT a AS x, b AS x`), which Athena answers with two columns and DataFusion refuses: each
+/// repeat gets a name of its own, `$castN.country` for one Athena names `country` (as
+/// `column_name` reads it), `$castN` for one it names by its place.
 #[derive(Default)]
 struct UnnamedCasts {
     named: usize,
@@ -90,20 +96,32 @@ impl UnnamedCasts {
     fn name_casts(&mut self, body: &mut SetExpr) {
         match body {
             SetExpr::Select(select) => {
+                let mut names = HashSet::new();
                 for item in select.projection.iter_mut() {
                     let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else {
                         continue;
                     };
                     let predicate = quantified::in_select_item(expr);
+                    if let SelectItem::ExprWithAlias { alias, .. } = item {
+                        if !names.insert(alias.value.clone()) {
+                            *alias = self.repeat(Some(&alias.value.clone()));
+                        }
+                        continue;
+                    }
                     let SelectItem::UnnamedExpr(expr) = item else { continue };
                     let cast = match expr {
                         Expr::Cast { .. } => true,
                         Expr::Function(f) => [CAST_TO, TRY_CAST_TO, "$cast_json"].iter().any(|name| is_call(f, name)),
                         _ => false,
                     };
-                    if cast || predicate {
-                        let alias = Ident::with_quote('"', format!("$cast{}", self.named));
-                        self.named += 1;
+                    let column = match expr {
+                        Expr::Identifier(name) => Some(name.value.clone()),
+                        Expr::CompoundIdentifier(parts) => parts.last().map(|name| name.value.clone()),
+                        _ => None,
+                    };
+                    let repeated = !names.insert(column.clone().unwrap_or_else(|| expr.to_string()));
+                    if cast || predicate || repeated {
+                        let alias = self.repeat(column.as_deref().filter(|_| repeated));
                         *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
                     }
                 }
@@ -113,6 +131,18 @@ impl UnnamedCasts {
                 self.name_casts(right);
             }
             _ => {}
+        }
+    }
+}
+
+impl UnnamedCasts {
+    /// A new name, which Athena prints as `name`, or as `_colN` without one.
+    fn repeat(&mut self, name: Option<&str>) -> Ident {
+        let unique = format!("$cast{}", self.named);
+        self.named += 1;
+        match name {
+            Some(name) => Ident::with_quote('"', format!("{unique}.{name}")),
+            None => Ident::with_quote('"', unique),
         }
     }
 }
