@@ -10,7 +10,9 @@
 //! - `listagg(x, sep) WITHIN GROUP (ORDER BY …)`: the values joined in that order, with Trino's
 //!   bound on the answer's length and its `ON OVERFLOW` choices (`"$listagg"`);
 //! - `geometric_mean(x)`: `exp(avg(ln(x)))`; `skewness(x)` and `kurtosis(x)`: Trino's formulas
-//!   over the central moments of the values (`"$skewness"`, `"$kurtosis"`).
+//!   over the central moments of the values (`"$skewness"`, `"$kurtosis"`);
+//! - `numeric_histogram(b, x[, w])` and `approx_most_frequent(b, x, c)`: Trino's sketches of
+//!   the rows gathered (`sketches`).
 //!
 //! Rows whose value is NULL (a key's, for the maps; `y`'s, for `max_by`) are left out, as
 //! Trino leaves them out; a group with none left answers NULL. A FILTER or DISTINCT written on
@@ -35,6 +37,7 @@ use datafusion::logical_expr::ScalarUDF;
 use super::forms::{binary, number, present};
 use super::maps::{MAP_AGG, MAP_UNION};
 use super::nested::{bounds, item, list_values};
+use super::sketches::{APPROX_MOST_FREQUENT, NUMERIC_HISTOGRAM};
 use super::sql::{call, is_call, lambda, plain_arguments, text_literal};
 use super::udf::{is_integer, is_text, Call, Trino};
 
@@ -120,6 +123,8 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "geometric_mean",
         "skewness",
         "kurtosis",
+        "numeric_histogram",
+        "approx_most_frequent",
     ];
     let name = *NAMES.iter().find(|name| is_call(function, name))?;
     if function.null_treatment.is_some() || (name != "listagg" && !function.within_group.is_empty()) {
@@ -142,6 +147,12 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
     // The first `n` gathered (Trino's bounds on `n` checked by `"$top_count"`).
     let first = |values: Expr, n: &Expr, of: &str| {
         call("array_slice", vec![values, number("1"), call(TOP_COUNT, vec![n.clone(), text_literal(of)])])
+    };
+    // `finish` of the group's rows of `parts` where none is NULL, gathered as structs.
+    let rows = |finish: &str, parts: &[&Expr]| {
+        let only = parts.iter().map(|part| present(part)).reduce(|a, b| binary(&a, ast::BinaryOperator::And, &b));
+        let parts = parts.iter().map(|part| (*part).clone()).collect();
+        call(finish, vec![aggregate(function, "array_agg", vec![call("struct", parts)], only, Vec::new())])
     };
     Some(match (name, args.as_slice()) {
         // `count_if(c)`: the rows where `c` is true (0 when there are none, as count).
@@ -179,6 +190,11 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
         ("geometric_mean", [x]) => {
             call("exp", vec![aggregate(function, "avg", vec![call("ln", vec![x.clone()])], None, Vec::new())])
         }
+        // The sketches (`sketches`): rows with a NULL in any argument are left out, as Trino
+        // leaves them out.
+        ("numeric_histogram", [buckets, value]) => rows(NUMERIC_HISTOGRAM, &[buckets, value, &number("1")]),
+        ("numeric_histogram", [buckets, value, weight]) => rows(NUMERIC_HISTOGRAM, &[buckets, value, weight]),
+        ("approx_most_frequent", [buckets, value, capacity]) => rows(APPROX_MOST_FREQUENT, &[buckets, value, capacity]),
         ("skewness" | "kurtosis", [x]) => {
             call(if name == "skewness" { SKEWNESS } else { KURTOSIS }, vec![gather(x, x, Vec::new())])
         }

@@ -1,26 +1,23 @@
-//! Trino's functions of bytes (`varbinary`): text to and from its UTF-8 bytes, hex and Base64
-//! both ways, and the hashes analysts key and pseudonymise data with (`md5`, `sha1`, `sha256`,
-//! `sha512`, `xxhash64`, `crc32`). `to_hex(sha256(to_utf8(email)))` reads as it does on
-//! Athena, and so does `from_utf8(from_base64(data))`, a Kinesis record's data as its API
-//! carries it. Athena prints bytes as hex pairs, `61 62` (`print`).
-
+//! Trino's functions of bytes (`varbinary`) and their encodings: text to and from its UTF-8
+//! bytes; hex, Base64 and Base32 both ways; integers as big-endian bytes and floating-point
+//! numbers as IEEE 754 bytes, both ways. `from_utf8(from_base64(data))` reads a Kinesis record's
+//! data as its API carries it, as on Athena. Athena prints bytes as hex pairs, `61 62` (`print`);
+//! the hashes of bytes are in `hashes`.
 use std::sync::Arc;
 
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD, URL_SAFE};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
-use datafusion::arrow::array::{Array, ArrayRef, BinaryArray, Int64Array, StringArray};
+use datafusion::arrow::array::StringArray;
+use datafusion::arrow::array::{Array, ArrayRef, BinaryArray, Float32Array, Float64Array, Int32Array, Int64Array};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
-use md5::Md5;
-use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha512};
-use twox_hash::XxHash64;
 
-use super::udf::{is_text, text, Call, Trino};
+use super::math::doubles;
+use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
@@ -34,27 +31,180 @@ pub fn functions() -> Vec<ScalarUDF> {
             Ok(Arc::new(texts))
         }),
         Trino::udf("to_hex", bytes_to_text, |args, _| encoded(args, |b| hex::encode_upper(b))),
-        Trino::udf("from_hex", text_to_bytes, |args, _| decoded(args, |t| hex::decode(t).ok(), "invalid hex string")),
+        Trino::udf("from_hex", text_to_bytes, |args, _| {
+            decoded(args, |t| hex::decode(t).map_err(|_| invalid("hex", t)))
+        }),
         Trino::udf("to_base64", bytes_to_text, |args, _| encoded(args, |b| STANDARD.encode(b))),
         Trino::udf("from_base64", text_to_bytes, |args, _| {
-            decoded(args, |t| lenient(&alphabet::STANDARD).decode(t).ok(), "invalid Base64 string")
+            decoded(args, |t| lenient(&alphabet::STANDARD).decode(t).map_err(|_| invalid("Base64", t)))
         }),
         Trino::udf("to_base64url", bytes_to_text, |args, _| encoded(args, |b| URL_SAFE.encode(b))),
         Trino::udf("from_base64url", text_to_bytes, |args, _| {
-            decoded(args, |t| lenient(&alphabet::URL_SAFE).decode(t).ok(), "invalid Base64 string")
+            decoded(args, |t| lenient(&alphabet::URL_SAFE).decode(t).map_err(|_| invalid("Base64", t)))
         }),
-        Trino::udf("md5", bytes_to_bytes, |args, _| hashed(args, |b| Md5::digest(b).to_vec())),
-        Trino::udf("sha1", bytes_to_bytes, |args, _| hashed(args, |b| Sha1::digest(b).to_vec())),
-        Trino::udf("sha256", bytes_to_bytes, |args, _| hashed(args, |b| Sha256::digest(b).to_vec())),
-        Trino::udf("sha512", bytes_to_bytes, |args, _| hashed(args, |b| Sha512::digest(b).to_vec())),
-        Trino::udf("xxhash64", bytes_to_bytes, |args, _| {
-            hashed(args, |b| XxHash64::oneshot(0, b).to_be_bytes().to_vec())
-        }),
-        Trino::udf("crc32", bytes_to_bigint, |args, _| {
-            let sums: Int64Array = bytes(args)?.iter().map(|b| b.map(|b| crc32fast::hash(b) as i64)).collect();
-            Ok(Arc::new(sums))
-        }),
+        Trino::udf("to_base32", bytes_to_text, |args, _| encoded(args, base32)),
+        Trino::udf("from_base32", text_to_bytes, |args, _| decoded(args, from_base32)),
+        Trino::udf(
+            "to_big_endian_32",
+            |call| number_to_bytes(call, "integer"),
+            |args, _| {
+                let values = integers(args, 0)?;
+                let mut out = Vec::with_capacity(values.len());
+                for value in values.iter() {
+                    out.push(value.map(|v| i32::try_from(v).map(i32::to_be_bytes)).transpose().or_else(|_| {
+                        exec_err!("NUMERIC_VALUE_OUT_OF_RANGE: Out of range for integer: {}", value.unwrap_or_default())
+                    })?);
+                }
+                Ok(Arc::new(out.iter().map(|b| b.as_ref().map(|b| b.as_slice())).collect::<BinaryArray>()))
+            },
+        ),
+        Trino::udf(
+            "to_big_endian_64",
+            |call| number_to_bytes(call, "bigint"),
+            |args, _| Ok(Arc::new(integers(args, 0)?.iter().map(|v| v.map(i64::to_be_bytes)).collect::<BinaryArray>())),
+        ),
+        Trino::udf(
+            "to_ieee754_32",
+            |call| number_to_bytes(call, "real"),
+            |args, _| {
+                let values = doubles(&args[0])?;
+                Ok(Arc::new(values.iter().map(|v| v.map(|v| (v as f32).to_be_bytes())).collect::<BinaryArray>()))
+            },
+        ),
+        Trino::udf(
+            "to_ieee754_64",
+            |call| number_to_bytes(call, "double"),
+            |args, _| Ok(Arc::new(doubles(&args[0])?.iter().map(|v| v.map(f64::to_be_bytes)).collect::<BinaryArray>())),
+        ),
+        Trino::udf(
+            "from_big_endian_32",
+            |call| bytes_to_number(call, DataType::Int32),
+            |args, _| {
+                let values: Int32Array = fixed(args, i32::from_be_bytes, false)?.into_iter().collect();
+                Ok(Arc::new(values))
+            },
+        ),
+        Trino::udf(
+            "from_big_endian_64",
+            |call| bytes_to_number(call, DataType::Int64),
+            |args, _| {
+                let values: Int64Array = fixed(args, i64::from_be_bytes, false)?.into_iter().collect();
+                Ok(Arc::new(values))
+            },
+        ),
+        Trino::udf(
+            "from_ieee754_32",
+            |call| bytes_to_number(call, DataType::Float32),
+            |args, _| {
+                let values: Float32Array = fixed(args, f32::from_be_bytes, true)?.into_iter().collect();
+                Ok(Arc::new(values))
+            },
+        ),
+        Trino::udf(
+            "from_ieee754_64",
+            |call| bytes_to_number(call, DataType::Float64),
+            |args, _| {
+                let values: Float64Array = fixed(args, f64::from_be_bytes, true)?.into_iter().collect();
+                Ok(Arc::new(values))
+            },
+        ),
     ]
+}
+
+/// `to_big_endian_32(integer)`, …: the number a function encodes; `kind` is Trino's type of it.
+/// The engine's integer literals are bigints, so `to_big_endian_32` takes any integer and refuses
+/// one out of the range of an `integer` as Trino's cast does.
+fn number_to_bytes(call: &Call, kind: &str) -> Result<DataType> {
+    let fits = match call.types {
+        [number] if kind == "integer" || kind == "bigint" => is_integer(number),
+        [number] => number.is_numeric() || number == &DataType::Null,
+        _ => false,
+    };
+    if fits {
+        return Ok(DataType::Binary);
+    }
+    call.mismatch(&format!("{}({kind})", call.name))
+}
+
+fn bytes_to_number(call: &Call, kind: DataType) -> Result<DataType> {
+    match call.types {
+        [bytes] if is_bytes(bytes) => Ok(kind),
+        _ => call.mismatch(&format!("{}(varbinary)", call.name)),
+    }
+}
+
+/// Each value's bytes read as a number of exactly `N` bytes, a `floating` point one or an
+/// integer; a value of another length is Trino's error, in its words for each.
+fn fixed<T, const N: usize>(args: &[ArrayRef], read: fn([u8; N]) -> T, floating: bool) -> Result<Vec<Option<T>>> {
+    let values = bytes(args)?;
+    let mut out = Vec::with_capacity(values.len());
+    for value in values.iter() {
+        out.push(match value {
+            None => None,
+            Some(value) => match <[u8; N]>::try_from(value) {
+                Ok(word) => Some(read(word)),
+                Err(_) if floating => {
+                    return exec_err!(
+                        "INVALID_FUNCTION_ARGUMENT: Input floating-point value must be exactly {N} bytes long"
+                    )
+                }
+                Err(_) => {
+                    return exec_err!(
+                        "INVALID_FUNCTION_ARGUMENT: expected {N}-byte input, but got instead: {}",
+                        value.len()
+                    )
+                }
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// RFC 4648's Base32, with its padding, as Guava's `BaseEncoding.base32()` (Trino's) writes it.
+fn base32(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
+    for group in bytes.chunks(5) {
+        let mut word = [0u8; 5];
+        word[..group.len()].copy_from_slice(group);
+        let bits = word.iter().fold(0u64, |bits, &b| (bits << 8) | u64::from(b));
+        let digits = (group.len() * 8).div_ceil(5);
+        for i in 0..8 {
+            out.push(match i < digits {
+                true => BASE32[((bits >> (35 - 5 * i)) & 31) as usize] as char,
+                false => '=',
+            });
+        }
+    }
+    out
+}
+
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// Base32 read as Guava reads it (Trino's `from_base32`), refused in its words: upper case
+/// only, the padding optional, a length no encoding gives refused.
+fn from_base32(text: &str) -> Result<Vec<u8>, String> {
+    let digits = text.trim_end_matches('=');
+    // Eight digits make five bytes; a last group of 1, 3 or 6 digits is no whole byte's end.
+    if matches!(digits.len() % 8, 1 | 3 | 6) {
+        return Err(format!("Invalid input length {}", digits.chars().count()));
+    }
+    let value = |digit: char| match BASE32.iter().position(|&d| char::from(d) == digit) {
+        Some(value) => Ok(value as u64),
+        None if digit <= ' ' || digit as u32 >= 0x7f => Err(format!("Unrecognized character: 0x{:x}", digit as u32)),
+        None => Err(format!("Unrecognized character: {digit}")),
+    };
+    let digits: Vec<char> = digits.chars().collect();
+    let mut out = Vec::with_capacity(digits.len() * 5 / 8);
+    for group in digits.chunks(8) {
+        let mut bits = 0u64;
+        for &digit in group {
+            bits = (bits << 5) | value(digit)?;
+        }
+        let bytes = group.len() * 5 / 8;
+        bits <<= 5 * (8 - group.len());
+        out.extend_from_slice(&bits.to_be_bytes()[3..3 + bytes]);
+    }
+    Ok(out)
 }
 
 /// Java's decoders, which Trino's are: the padding may be there or not (a JWT's parts have
@@ -66,7 +216,7 @@ fn lenient(alphabet: &alphabet::Alphabet) -> GeneralPurpose {
     GeneralPurpose::new(alphabet, config)
 }
 
-fn is_bytes(kind: &DataType) -> bool {
+pub(super) fn is_bytes(kind: &DataType) -> bool {
     matches!(kind, DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::Null)
 }
 
@@ -86,21 +236,14 @@ fn bytes_to_text(call: &Call) -> Result<DataType> {
     }
 }
 
-fn bytes_to_bytes(call: &Call) -> Result<DataType> {
+pub(super) fn bytes_to_bytes(call: &Call) -> Result<DataType> {
     match call.types {
         [kind] if is_bytes(kind) => Ok(DataType::Binary),
         _ => call.mismatch(&format!("{}(varbinary)", call.name)),
     }
 }
 
-fn bytes_to_bigint(call: &Call) -> Result<DataType> {
-    match call.types {
-        [kind] if is_bytes(kind) => Ok(DataType::Int64),
-        _ => call.mismatch(&format!("{}(varbinary)", call.name)),
-    }
-}
-
-fn bytes(args: &[ArrayRef]) -> Result<BinaryArray> {
+pub(super) fn bytes(args: &[ArrayRef]) -> Result<BinaryArray> {
     let values = cast(&args[0], &DataType::Binary)?;
     match values.as_any().downcast_ref::<BinaryArray>() {
         Some(values) => Ok(values.clone()),
@@ -112,12 +255,9 @@ fn encoded(args: &[ArrayRef], encode: fn(&[u8]) -> String) -> Result<ArrayRef> {
     Ok(Arc::new(bytes(args)?.iter().map(|b| b.map(encode)).collect::<StringArray>()))
 }
 
-fn hashed(args: &[ArrayRef], hash: fn(&[u8]) -> Vec<u8>) -> Result<ArrayRef> {
-    Ok(Arc::new(bytes(args)?.iter().map(|b| b.map(hash)).collect::<BinaryArray>()))
-}
-
-/// Text (or its bytes) decoded; a value that does not decode is Athena's error, naming it.
-fn decoded(args: &[ArrayRef], decode: fn(&str) -> Option<Vec<u8>>, what: &str) -> Result<ArrayRef> {
+/// Text (or its bytes) decoded; a value that does not decode is Athena's error, in the words
+/// `decode` gives.
+fn decoded(args: &[ArrayRef], decode: fn(&str) -> Result<Vec<u8>, String>) -> Result<ArrayRef> {
     let texts = match args[0].data_type() {
         kind if is_bytes(kind) && kind != &DataType::Null => {
             bytes(args)?.iter().map(|b| b.map(|b| String::from_utf8_lossy(b).into_owned())).collect()
@@ -129,12 +269,17 @@ fn decoded(args: &[ArrayRef], decode: fn(&str) -> Option<Vec<u8>>, what: &str) -
         match value {
             None => out.push(None),
             Some(value) => match decode(value) {
-                Some(decoded) => out.push(Some(decoded)),
-                None => return exec_err!("INVALID_FUNCTION_ARGUMENT: {what}: '{}'", short(value)),
+                Ok(decoded) => out.push(Some(decoded)),
+                Err(message) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {message}"),
             },
         }
     }
     Ok(Arc::new(out.iter().map(|b| b.as_deref()).collect::<BinaryArray>()))
+}
+
+/// The message for `value`, which is not valid `encoding`.
+fn invalid(encoding: &str, value: &str) -> String {
+    format!("invalid {encoding} string: '{}'", short(value))
 }
 
 /// The start of a long value, for a message.

@@ -5,8 +5,8 @@
 //! it. The JSON path and URL functions are in `text`, the other JSON ones in `json`, arrays and
 //! maps in `arrays` and `maps`, the functions of a lambda in `lambdas`, dates in `datetime`,
 //! `format` in `format`, numbers as people write them (`format_number`, `parse_data_size`, …) in
-//! `readable`, `typeof` in `types`, `TRY` in `try_`; rounding in `math`, bytes and hashes in
-//! `bytes`, regular expressions over every match in `regexps`, URL encoding and
+//! `readable`, `typeof` in `types`, `TRY` in `try_`; rounding in `math`, bytes and their encodings in
+//! `bytes`, hashes in `hashes`, regular expressions over every match in `regexps`, URL encoding and
 //! `hamming_distance` in `strings`, `split_to_map` in `splits`, `bit_count` and the shifts in `bits`, `last_day_of_month` and `to_iso8601` in `calendar`; the
 //! functions that are a form of DataFusion's are rewritten in `forms` (`mod`, `date`, …) and
 //! `aggregates` (`count_if`, `max_by`, `histogram`, `listagg`, …).
@@ -105,13 +105,16 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::format::functions())
         .chain(super::readable::functions())
         .chain(super::math::functions())
+        .chain(super::distributions::functions())
         .chain(super::bytes::functions())
+        .chain(super::hashes::functions())
         .chain(super::regexps::functions())
         .chain(super::strings::functions())
         .chain(super::splits::functions())
         .chain(super::calendar::functions())
         .chain(super::bits::functions())
         .chain(super::aggregates::functions())
+        .chain(super::sketches::functions())
         .chain([super::types::TypeOf::udf(), super::literals::LiteralType::udf()])
         .collect()
 }

@@ -203,7 +203,7 @@ fn tested(args: &[ArrayRef], test: fn(f64) -> bool) -> Result<ArrayRef> {
     Ok(Arc::new(answers))
 }
 
-fn doubles(values: &ArrayRef) -> Result<Float64Array> {
+pub(super) fn doubles(values: &ArrayRef) -> Result<Float64Array> {
     let values = cast(values, &DataType::Float64)?;
     match values.as_any().downcast_ref::<Float64Array>() {
         Some(values) => Ok(values.clone()),
