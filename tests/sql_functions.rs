@@ -510,6 +510,12 @@ const DESCRIBED: &[Example] = &[
     ("numeric_histogram", "aggregate.md", "SELECT numeric_histogram(10, x) FROM (VALUES 3, 1, 2, 1) t(x)", "{1.0=2.0, 2.0=1.0, 3.0=1.0}", Same),
     ("numeric_histogram", "aggregate.md", "SELECT numeric_histogram(2, x, w) FROM (VALUES (10, 1), (1, 1), (2, 3)) t(x, w)", "{1.75=4.0, 10.0=1.0}", Same),
     ("numeric_histogram", "aggregate.md", "SELECT numeric_histogram(2, x) FROM (VALUES 1) t(x) WHERE x > 1", NULL, Same),
+    // Trino's formula (the sum of each value's xxHash64 times xxHash's prime, a NULL adding the
+    // prime, as 8 little-endian bytes), computed apart with Python's xxhash package.
+    ("checksum", "aggregate.md", "SELECT checksum(x) FROM (VALUES 2, NULL, 1) t(x)", "ea 51 bc 7b 38 d9 08 d5", Same),
+    ("checksum", "aggregate.md", "SELECT checksum(x) FROM (VALUES 'a', 'b', NULL) t(x)", "41 43 49 cf 07 75 12 10", Same),
+    ("checksum", "aggregate.md", "SELECT checksum(x) FROM (VALUES 1.5e0, -0.0e0, nan()) t(x)", "a0 e9 e4 67 89 c3 a0 ce", Same),
+    ("checksum", "aggregate.md", "SELECT checksum(x) FROM (VALUES 1) t(x) WHERE x > 1", NULL, Same),
 ];
 
 fn sandbox() -> Sandbox {
@@ -749,6 +755,7 @@ function_tests! {
     wilson_interval_upper => "wilson_interval_upper",
     approx_most_frequent => "approx_most_frequent",
     numeric_histogram => "numeric_histogram",
+    checksum => "checksum",
 }
 
 /// The count the issue asks for: how many worked examples give the documented answer.
@@ -932,6 +939,7 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
             "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, double, bigint) for function approx_most_frequent.",
         ),
         ("SELECT approx_most_frequent(2, x, 0) FROM (VALUES 5) t(x)", "INVALID_FUNCTION_ARGUMENT: approx_most_frequent capacity must be from 1"),
+        ("SELECT checksum(x) FROM (VALUES true) t(x)", "NOT_SUPPORTED: checksum of a boolean is not in the sandbox engine"),
         ("SELECT from_base32('mzxw6yq=')", "INVALID_FUNCTION_ARGUMENT: Unrecognized character: m"),
         ("SELECT from_base32('MZXW6Y')", "INVALID_FUNCTION_ARGUMENT: Invalid input length 6"),
         ("SELECT from_base32('MZ XW')", "INVALID_FUNCTION_ARGUMENT: Unrecognized character: 0x20"),

@@ -12,7 +12,8 @@
 //! - `geometric_mean(x)`: `exp(avg(ln(x)))`; `skewness(x)` and `kurtosis(x)`: Trino's formulas
 //!   over the central moments of the values (`"$skewness"`, `"$kurtosis"`);
 //! - `numeric_histogram(b, x[, w])` and `approx_most_frequent(b, x, c)`: Trino's sketches of
-//!   the rows gathered (`sketches`).
+//!   the rows gathered (`sketches`); `checksum(x)`: Trino's order-insensitive sum of the values'
+//!   hashes, NULLs counted (`hashes`).
 //!
 //! Rows whose value is NULL (a key's, for the maps; `y`'s, for `max_by`) are left out, as
 //! Trino leaves them out; a group with none left answers NULL. A FILTER or DISTINCT written on
@@ -35,6 +36,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 use datafusion::logical_expr::ScalarUDF;
 
 use super::forms::{binary, number, present};
+use super::hashes::CHECKSUM;
 use super::maps::{MAP_AGG, MAP_UNION};
 use super::nested::{bounds, item, list_values};
 use super::sketches::{APPROX_MOST_FREQUENT, NUMERIC_HISTOGRAM};
@@ -125,6 +127,7 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "kurtosis",
         "numeric_histogram",
         "approx_most_frequent",
+        "checksum",
     ];
     let name = *NAMES.iter().find(|name| is_call(function, name))?;
     if function.null_treatment.is_some() || (name != "listagg" && !function.within_group.is_empty()) {
@@ -195,6 +198,8 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
         ("numeric_histogram", [buckets, value]) => rows(NUMERIC_HISTOGRAM, &[buckets, value, &number("1")]),
         ("numeric_histogram", [buckets, value, weight]) => rows(NUMERIC_HISTOGRAM, &[buckets, value, weight]),
         ("approx_most_frequent", [buckets, value, capacity]) => rows(APPROX_MOST_FREQUENT, &[buckets, value, capacity]),
+        // NULLs too: each adds to Trino's checksum.
+        ("checksum", [x]) => call(CHECKSUM, vec![aggregate(function, "array_agg", vec![x.clone()], None, Vec::new())]),
         ("skewness" | "kurtosis", [x]) => {
             call(if name == "skewness" { SKEWNESS } else { KURTOSIS }, vec![gather(x, x, Vec::new())])
         }

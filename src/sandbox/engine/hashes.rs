@@ -1,13 +1,15 @@
 //! Trino's hashes of bytes: the digests analysts key and pseudonymise data with (`md5`, `sha1`,
 //! `sha256`, `sha512`), the fast ones (`xxhash64`, `murmur3`, `crc32`) and the keyed ones
 //! (`hmac_md5`, `hmac_sha1`, `hmac_sha256`, `hmac_sha512`). `to_hex(sha256(to_utf8(email)))`
-//! reads as it does on Athena.
+//! reads as it does on Athena. The aggregate `checksum(x)` finishes here (`"$checksum"`) over
+//! the values `aggregates` gathers.
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, BinaryArray, Int64Array};
-use datafusion::arrow::datatypes::DataType;
-use datafusion::common::Result;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryArray, Int64Array};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type, Int64Type, TimeUnit};
+use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 use md5::Md5;
 use sha1::Sha1;
@@ -15,7 +17,14 @@ use sha2::{Digest, Sha256, Sha512};
 use twox_hash::XxHash64;
 
 use super::bytes::{bytes, bytes_to_bytes, is_bytes};
-use super::udf::{Call, Trino};
+use super::nested::{bounds, item, list_values};
+use super::udf::{is_text, Call, Trino};
+
+/// The function that finishes `checksum(x)` over the group's values, NULLs among them.
+pub const CHECKSUM: &str = "$checksum";
+
+/// The multiplier of each value's hash in Trino's checksum (xxHash's 64-bit prime 1).
+const CHECKSUM_PRIME: u64 = 0x9E37_79B1_85EB_CA87;
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
@@ -35,7 +44,78 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("hmac_sha1", keyed, |args, _| keyed_hashed(args, hmac::<Sha1, 64>)),
         Trino::udf("hmac_sha256", keyed, |args, _| keyed_hashed(args, hmac::<Sha256, 64>)),
         Trino::udf("hmac_sha512", keyed, |args, _| keyed_hashed(args, hmac::<Sha512, 128>)),
+        Trino::udf(CHECKSUM, checksum_type, checksum),
     ]
+}
+
+/// The types whose hashes Trino's checksum is known to take: integers, dates and timestamps as
+/// a long, floating-point numbers by their bits, text and bytes by their bytes.
+fn checksum_type(call: &Call) -> Result<DataType> {
+    let kind = call.types.first().and_then(item).cloned().unwrap_or(DataType::Null);
+    let known = kind.is_integer()
+        || is_text(&kind)
+        || is_bytes(&kind)
+        || matches!(kind, DataType::Float32 | DataType::Float64 | DataType::Date32 | DataType::Timestamp(_, None));
+    if known {
+        return Ok(DataType::Binary);
+    }
+    let name = super::types::trino_type(&kind);
+    datafusion::common::plan_err!("NOT_SUPPORTED: checksum of a {name} is not in the sandbox engine; Athena answers it")
+}
+
+/// Trino's checksum of each group: the sum, wrapping, of each value's xxHash64 times the prime
+/// (the prime itself for a NULL), as its 8 little-endian bytes; NULL for a group of no rows.
+fn checksum(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let list = args[0].as_ref();
+    let values = list_values(list)?;
+    let hashes = value_hashes(&values)?;
+    let mut out = Vec::with_capacity(list.len());
+    for row in 0..list.len() {
+        out.push(bounds(list, row).filter(|(start, end)| start < end).map(|(start, end)| {
+            let sum = (start..end).fold(0u64, |sum, j| match hashes[j] {
+                Some(hash) => sum.wrapping_add(hash.wrapping_mul(CHECKSUM_PRIME)),
+                None => sum.wrapping_add(CHECKSUM_PRIME),
+            });
+            sum.to_le_bytes()
+        }));
+    }
+    Ok(Arc::new(out.iter().map(|b| b.as_ref().map(|b| b.as_slice())).collect::<BinaryArray>()))
+}
+
+/// Each value's xxHash64 as Trino's types hash themselves; None for a NULL.
+fn value_hashes(values: &ArrayRef) -> Result<Vec<Option<u64>>> {
+    let of_long = |v: i64| XxHash64::oneshot(0, &v.to_le_bytes());
+    let longs = |values: &ArrayRef| -> Result<Vec<Option<u64>>> {
+        let values = cast(values, &DataType::Int64)?;
+        Ok(values.as_primitive::<Int64Type>().iter().map(|v| v.map(of_long)).collect())
+    };
+    Ok(match values.data_type() {
+        kind if kind.is_integer() || kind == &DataType::Date32 => longs(values)?,
+        // Trino's timestamp(3) is a count of microseconds.
+        DataType::Timestamp(_, None) => {
+            let micros = cast(values, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
+            longs(&cast(&micros, &DataType::Int64)?)?
+        }
+        // -0 hashes as 0, and every NaN as Java's one NaN.
+        DataType::Float64 => values
+            .as_primitive::<Float64Type>()
+            .iter()
+            .map(|v| v.map(|v| of_long(if v.is_nan() { 0x7ff8_0000_0000_0000 } else { (v + 0.0).to_bits() as i64 })))
+            .collect(),
+        DataType::Float32 => values
+            .as_primitive::<Float32Type>()
+            .iter()
+            .map(|v| v.map(|v| of_long(i64::from(if v.is_nan() { 0x7fc0_0000 } else { (v + 0.0).to_bits() as i32 }))))
+            .collect(),
+        kind if is_bytes(kind) => {
+            bytes(std::slice::from_ref(values))?.iter().map(|b| b.map(|b| XxHash64::oneshot(0, b))).collect()
+        }
+        kind if is_text(kind) => {
+            let texts = cast(values, &DataType::Utf8)?;
+            texts.as_string::<i32>().iter().map(|t| t.map(|t| XxHash64::oneshot(0, t.as_bytes()))).collect()
+        }
+        kind => return exec_err!("checksum of {kind}"),
+    })
 }
 
 fn bytes_to_bigint(call: &Call) -> Result<DataType> {
