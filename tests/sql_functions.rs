@@ -482,6 +482,14 @@ const DESCRIBED: &[Example] = &[
     ("from_ieee754_64", "binary.md", "SELECT from_ieee754_64(from_hex('00000000'))", ERROR, Same),
     ("murmur3", "binary.md", "SELECT to_hex(murmur3(to_utf8('hashme')))", "93192FE805BE23041C8318F67EC4F2BC", Same),
     ("murmur3", "binary.md", "SELECT to_hex(murmur3(to_utf8('')))", "00000000000000000000000000000000", Same),
+    ("spooky_hash_v2_32", "binary.md", "SELECT to_hex(spooky_hash_v2_32(to_utf8('')))", "6BF50919", Same),
+    ("spooky_hash_v2_32", "binary.md", "SELECT to_hex(spooky_hash_v2_32(to_utf8('hello')))", "D382E6CA", Same),
+    ("spooky_hash_v2_64", "binary.md", "SELECT to_hex(spooky_hash_v2_64(to_utf8('')))", "232706FC6BF50919", Same),
+    ("spooky_hash_v2_64", "binary.md", "SELECT to_hex(spooky_hash_v2_64(to_utf8('hello')))", "3768826AD382E6CA", Same),
+    ("hmac_md5", "binary.md", "SELECT to_hex(hmac_md5(to_utf8('hashme'), to_utf8('key')))", "0A26EBEB0E7B65F528D96F7BC631BC8F", Same),
+    ("hmac_sha1", "binary.md", "SELECT to_hex(hmac_sha1(to_utf8(''), to_utf8('key')))", "F42BB0EEB018EBBD4597AE7213711EC60760843F", Same),
+    ("hmac_sha256", "binary.md", "SELECT to_hex(hmac_sha256(to_utf8('hashme'), to_utf8('key')))", "D3D72F9FACDE059DA3A4EB43A9ABDD4B35118E0FEF00E6D16FB04BB332AF0484", Same),
+    ("hmac_sha512", "binary.md", "SELECT to_hex(hmac_sha512(to_utf8(''), to_utf8('key')))", "84FA5AA0279BBC473267D05A53EA03310A987CECC4C1535FF29B6D76B8F1444A728DF3AADB89D4A9A6709E1998F373566E8F824A8CA93B1821F0B69BC2A2F65E", Same),
     ("hmac_md5", "binary.md", "SELECT to_hex(hmac_md5(to_utf8('what do ya want for nothing?'), to_utf8('Jefe')))", "750C783E6AB0B503EAA86E310A5DB738", Same),
     ("hmac_sha1", "binary.md", "SELECT to_hex(hmac_sha1(to_utf8('what do ya want for nothing?'), to_utf8('Jefe')))", "EFFCDF6AE5EB2FA2D27416D5F184DF9C259A7C79", Same),
     ("hmac_sha256", "binary.md", "SELECT to_hex(hmac_sha256(to_utf8('what do ya want for nothing?'), to_utf8('Jefe')))", "5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843", Same),
@@ -756,6 +764,8 @@ function_tests! {
     approx_most_frequent => "approx_most_frequent",
     numeric_histogram => "numeric_histogram",
     checksum => "checksum",
+    spooky_hash_v2_32 => "spooky_hash_v2_32",
+    spooky_hash_v2_64 => "spooky_hash_v2_64",
 }
 
 /// The count the issue asks for: how many worked examples give the documented answer.

@@ -1,7 +1,7 @@
 //! Trino's hashes of bytes: the digests analysts key and pseudonymise data with (`md5`, `sha1`,
-//! `sha256`, `sha512`), the fast ones (`xxhash64`, `murmur3`, `crc32`) and the keyed ones
-//! (`hmac_md5`, `hmac_sha1`, `hmac_sha256`, `hmac_sha512`). `to_hex(sha256(to_utf8(email)))`
-//! reads as it does on Athena. The aggregate `checksum(x)` finishes here (`"$checksum"`) over
+//! `sha256`, `sha512`), the fast ones (`xxhash64`, `murmur3`, `spooky_hash_v2_32|64`, `crc32`)
+//! and the keyed ones (`hmac_md5`, `hmac_sha1`, `hmac_sha256`, `hmac_sha512`).
+//! `to_hex(sha256(to_utf8(email)))` reads as it does on Athena. The aggregate `checksum(x)` finishes here (`"$checksum"`) over
 //! the values `aggregates` gathers.
 
 use std::sync::Arc;
@@ -18,6 +18,7 @@ use twox_hash::XxHash64;
 
 use super::bytes::{bytes, bytes_to_bytes, is_bytes};
 use super::nested::{bounds, item, list_values};
+use super::spooky;
 use super::udf::{is_text, Call, Trino};
 
 /// The function that finishes `checksum(x)` over the group's values, NULLs among them.
@@ -36,6 +37,12 @@ pub fn functions() -> Vec<ScalarUDF> {
             hashed(args, |b| XxHash64::oneshot(0, b).to_be_bytes().to_vec())
         }),
         Trino::udf("murmur3", bytes_to_bytes, |args, _| hashed(args, |b| murmur3_x64_128(b).to_vec())),
+        Trino::udf("spooky_hash_v2_32", bytes_to_bytes, |args, _| {
+            hashed(args, |b| (spooky::hash128(b, 0, 0).0 as u32).to_be_bytes().to_vec())
+        }),
+        Trino::udf("spooky_hash_v2_64", bytes_to_bytes, |args, _| {
+            hashed(args, |b| spooky::hash128(b, 0, 0).0.to_be_bytes().to_vec())
+        }),
         Trino::udf("crc32", bytes_to_bigint, |args, _| {
             let sums: Int64Array = bytes(args)?.iter().map(|b| b.map(|b| crc32fast::hash(b) as i64)).collect();
             Ok(Arc::new(sums))

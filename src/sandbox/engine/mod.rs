@@ -31,6 +31,7 @@ mod regexps;
 mod replace;
 mod sketches;
 mod splits;
+mod spooky;
 mod sql;
 mod strings;
 mod subscript;
