@@ -785,6 +785,21 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
     let rows = "FROM (VALUES (1, 'x'), (2, 'y'), (3, 'z'), (NULL, 'w')) AS t(a, b)";
     let cases = [
         ("SELECT ceil(2)".to_string(), "2"),
+        // A number with a point is a decimal, as on Athena; one with an exponent a double. A
+        // quotient keeps the larger scale, rounded half away from zero.
+        ("SELECT 0.1 + 0.2".into(), "0.3"),
+        ("SELECT 1.10 * 3".into(), "3.30"),
+        ("SELECT typeof(2.5)".into(), "decimal(2,1)"),
+        ("SELECT ceil(2.5)".into(), "3"),
+        ("SELECT 10.0 / 4".into(), "2.5"),
+        ("SELECT 1.0 / 3".into(), "0.3"),
+        ("SELECT 2.0 / 3".into(), "0.7"),
+        ("SELECT -7.0 / 2".into(), "-3.5"),
+        ("SELECT typeof(1.0 / 3)".into(), "decimal(2,1)"),
+        ("SELECT 1 / 3.00".into(), "0.33"),
+        ("SELECT typeof(1e3)".into(), "double"),
+        ("SELECT 1e3".into(), "1000.0"),
+        ("SELECT 5 / 2".into(), "2"),
         ("SELECT ceiling(2.5e0)".into(), "3.0"),
         ("SELECT floor(-2.5e0)".into(), "-3.0"),
         ("SELECT floor(5)".into(), "5"),
@@ -946,9 +961,11 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT numeric_histogram(1, x) FROM (VALUES 5) t(x)", "INVALID_FUNCTION_ARGUMENT: numeric_histogram bucket count must be greater than one"),
         (
             "SELECT approx_most_frequent(2, x, 10) FROM (VALUES 1.5) t(x)",
-            "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, double, bigint) for function approx_most_frequent.",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, decimal(2,1), bigint) for function approx_most_frequent.",
         ),
         ("SELECT approx_most_frequent(2, x, 0) FROM (VALUES 5) t(x)", "INVALID_FUNCTION_ARGUMENT: approx_most_frequent capacity must be from 1"),
+        ("SELECT 1 / 0", "DIVISION_BY_ZERO: Division by zero"),
+        ("SELECT 1.5 / 0", "DIVISION_BY_ZERO: Division by zero"),
         ("SELECT checksum(x) FROM (VALUES true) t(x)", "NOT_SUPPORTED: checksum of a boolean is not in the sandbox engine"),
         ("SELECT from_base32('mzxw6yq=')", "INVALID_FUNCTION_ARGUMENT: Unrecognized character: m"),
         ("SELECT from_base32('MZXW6Y')", "INVALID_FUNCTION_ARGUMENT: Invalid input length 6"),

@@ -84,6 +84,10 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let detail = text.lines().next().unwrap_or(text).trim();
         return format!("TYPE_MISMATCH: {}Unexpected parameters for function {name}: {detail}", position(sql, &name));
     }
+    // Integers and decimals divided by zero (a double's quotient is an infinity or NaN).
+    if text.starts_with("Divide by zero") {
+        return "DIVISION_BY_ZERO: Division by zero".to_string();
+    }
     // A correlated subquery DataFusion could not turn into a join (it does so in a WHERE clause).
     if text.contains("Physical plan does not support logical expression") {
         return CORRELATED_IN_SELECT.to_string();

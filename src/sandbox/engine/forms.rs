@@ -102,6 +102,6 @@ fn cast(value: &Expr, data_type: DataType) -> Expr {
 }
 
 /// `CAST('Infinity' AS DOUBLE)`.
-fn double(text: &str) -> Expr {
+pub(super) fn double(text: &str) -> Expr {
     cast(&text_literal(text), DataType::Double(ast::ExactNumberInfo::None))
 }

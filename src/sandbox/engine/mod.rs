@@ -10,6 +10,7 @@ mod calendar;
 mod cast;
 mod counting;
 mod datetime;
+mod decimals;
 mod dialect;
 mod distributions;
 mod errors;
@@ -141,10 +142,14 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
         .with_create_default_catalog_and_schema(true)
         .with_information_schema(true)
         .with_target_partitions(threads::PARTITIONS);
+    // `2.5` is a decimal, as in Trino (`decimals`).
+    let mut config = config;
+    config.options_mut().sql_parser.parse_float_as_decimal = true;
     let ctx = SessionContext::new_with_config(config);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
     functions::register(&ctx, tables.now_ms)?;
     ctx.add_analyzer_rule(Arc::new(cast::JsonCasts));
+    ctx.add_analyzer_rule(Arc::new(decimals::DecimalQuotients));
     // Athena's approx_percentile(x, p) is DataFusion's approx_percentile_cont(x, p).
     let percentile = datafusion::functions_aggregate::approx_percentile_cont::approx_percentile_cont_udaf();
     ctx.register_udaf(percentile.as_ref().clone().with_aliases(["approx_percentile"]));

@@ -220,6 +220,14 @@ fn rewrite(expr: &mut Expr) {
                 _ => return,
             }
         }
+        Expr::Value(value) => match &value.value {
+            // A number with an exponent is a double in Trino (`1e3`); the session reads the others
+            // with a point as decimals (`decimals`).
+            Value::Number(digits, _) if digits.contains(['e', 'E']) => forms::double(digits),
+            // `U&'\+01F600'`, read already: a string like any other.
+            Value::UnicodeStringLiteral(text) => text_literal(text),
+            _ => return,
+        },
         // `typeof` of a literal: its type as written, before planning folds it with casts.
         Expr::Function(function) if is_call(function, "typeof") => {
             let Some(literal) = single_argument(&function.args) else { return };
@@ -287,11 +295,6 @@ fn rewrite(expr: &mut Expr) {
             });
             return;
         }
-        // `U&'\+01F600'`, read already: a string like any other.
-        Expr::Value(value) => match &value.value {
-            Value::UnicodeStringLiteral(text) => text_literal(text),
-            _ => return,
-        },
         // Trino's functions that are a form of DataFusion's (`forms`).
         Expr::Function(function) => match forms::rewrite(function).or_else(|| aggregates::rewrite(function)) {
             Some(replacement) => replacement,

@@ -1,0 +1,81 @@
+//! Trino's decimals. A number written with a point (`2.5`, `0.1`) is a decimal, as in Trino (the
+//! session reads it so: `sql_parser.parse_float_as_decimal`), so `0.1 + 0.2` is `0.3` and
+//! `1.10 * 3` is `3.30`; one with an exponent (`1e3`) is a double (`sql`'s rewrite). DataFusion
+//! types a decimal's sum, difference, product and remainder as Trino does, but not its quotient:
+//! it keeps four more digits, where Trino keeps the larger of the two scales, rounding half away
+//! from zero (`1.0 / 3` is `0.3`, `count(*) * 1.0 / n` has one digit after the point).
+//! `DecimalQuotients` casts each quotient of two decimals to Trino's type.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::{DFSchema, Result};
+use datafusion::logical_expr::expr::BinaryExpr;
+use datafusion::logical_expr::expr_rewriter::NamePreserver;
+use datafusion::logical_expr::utils::merge_schema;
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator};
+use datafusion::optimizer::AnalyzerRule;
+
+/// The most digits of a decimal, in Trino as in Arrow's 128-bit decimals.
+const MOST_DIGITS: u8 = 38;
+
+#[derive(Debug)]
+pub struct DecimalQuotients;
+
+impl AnalyzerRule for DecimalQuotients {
+    fn name(&self) -> &str {
+        "trino_decimal_quotients"
+    }
+
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        let plan = plan.transform_up_with_subqueries(|plan| {
+            let schema = merge_schema(&plan.inputs());
+            let names = NamePreserver::new(&plan);
+            let plan = plan.map_expressions(|expr| {
+                let saved = names.save(&expr);
+                Ok(expr.transform_up(|e| quotient(e, &schema))?.update_data(|e| saved.restore(e)))
+            })?;
+            plan.map_data(|plan| plan.recompute_schema())
+        })?;
+        Ok(plan.data)
+    }
+}
+
+/// `a / b` of two decimals → the same cast to Trino's type of it.
+fn quotient(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let Expr::BinaryExpr(BinaryExpr { left, op: Operator::Divide, right }) = &expr else {
+        return Ok(Transformed::no(expr));
+    };
+    // A value whose type cannot be found here (a scan's own filters) is left as it is.
+    let (Ok(DataType::Decimal128(p1, s1)), Ok(DataType::Decimal128(p2, s2))) =
+        (left.get_type(schema), right.get_type(schema))
+    else {
+        return Ok(Transformed::no(expr));
+    };
+    let Some(kind) = trino_quotient(p1, s1, p2, s2) else { return Ok(Transformed::no(expr)) };
+    Ok(Transformed::yes(expr.cast_to(&kind, schema)?))
+}
+
+/// Trino's type of a quotient of decimal(p1, s1) by decimal(p2, s2): the larger scale, and
+/// `p1 + s2 + max(s2 - s1, 0)` digits (at most 38). None for a negative scale, which Trino has not.
+fn trino_quotient(p1: u8, s1: i8, _p2: u8, s2: i8) -> Option<DataType> {
+    let (s1, s2) = (u8::try_from(s1).ok()?, u8::try_from(s2).ok()?);
+    let scale = s1.max(s2);
+    let precision = (p1 + s2 + s2.saturating_sub(s1)).min(MOST_DIGITS);
+    Some(DataType::Decimal128(precision, scale as i8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quotient_keeps_the_larger_scale_as_trino_types_it() {
+        // 10.0 / 4: decimal(3,1) by an integer's decimal(10,0).
+        assert_eq!(trino_quotient(3, 1, 10, 0), Some(DataType::Decimal128(3, 1)));
+        // 1 / 3.0.
+        assert_eq!(trino_quotient(10, 0, 2, 1), Some(DataType::Decimal128(12, 1)));
+        assert_eq!(trino_quotient(38, 10, 38, 20), Some(DataType::Decimal128(38, 20)));
+        assert_eq!(trino_quotient(3, -2, 3, 0), None);
+    }
+}
