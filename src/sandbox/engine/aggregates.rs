@@ -11,6 +11,10 @@
 //!   bound on the answer's length and its `ON OVERFLOW` choices (`"$listagg"`);
 //! - `geometric_mean(x)`: `exp(avg(ln(x)))`; `skewness(x)` and `kurtosis(x)`: Trino's formulas
 //!   over the central moments of the values (`"$skewness"`, `"$kurtosis"`);
+//! - `approx_percentile(x[, w], p)`: DataFusion's `approx_percentile_cont` (its `_with_weight`
+//!   with a weight), one for each of an array of percentiles, answered in `x`'s type as Trino
+//!   answers it: an integer's percentile rounded half up to a bigint (`"$percentile_like"`, told
+//!   the type by `min(x)`);
 //! - `numeric_histogram(b, x[, w])` and `approx_most_frequent(b, x, c)`: Trino's sketches of
 //!   the rows gathered (`sketches`); `checksum(x)`: Trino's order-insensitive sum of the values'
 //!   hashes, NULLs counted (`hashes`).
@@ -44,6 +48,7 @@ use super::sql::{call, is_call, lambda, plain_arguments, text_literal};
 use super::udf::{is_integer, is_text, Call, Trino};
 
 const LISTAGG: &str = "$listagg";
+const PERCENTILE_LIKE: &str = "$percentile_like";
 const TOP_COUNT: &str = "$top_count";
 const OVER_WINDOW: &str = "$over_window";
 
@@ -63,6 +68,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf(KURTOSIS, moments_type, |args, _| moments(args, kurtosis)),
         Trino::udf(TOP_COUNT, top_count_type, top_count),
         Trino::udf(OVER_WINDOW, over_window, |_, _| exec_err!("not over a window")),
+        Trino::udf(PERCENTILE_LIKE, percentile_like_type, percentile_like),
     ]
 }
 
@@ -128,6 +134,7 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "numeric_histogram",
         "approx_most_frequent",
         "checksum",
+        "approx_percentile",
     ];
     let name = *NAMES.iter().find(|name| is_call(function, name))?;
     if function.null_treatment.is_some() || (name != "listagg" && !function.within_group.is_empty()) {
@@ -135,7 +142,7 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
     }
     let form = if name == "listagg" { listagg_form(function) } else { gathering_form(function, name) }?;
     // Over a window, a form that gathers would gather the window's rows again for each row.
-    if function.over.is_some() && !matches!(name, "count_if" | "geometric_mean") {
+    if function.over.is_some() && !matches!(name, "count_if" | "geometric_mean" | "approx_percentile") {
         return Some(call(OVER_WINDOW, vec![text_literal(name)]));
     }
     Some(form)
@@ -198,6 +205,8 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
         ("numeric_histogram", [buckets, value]) => rows(NUMERIC_HISTOGRAM, &[buckets, value, &number("1")]),
         ("numeric_histogram", [buckets, value, weight]) => rows(NUMERIC_HISTOGRAM, &[buckets, value, weight]),
         ("approx_most_frequent", [buckets, value, capacity]) => rows(APPROX_MOST_FREQUENT, &[buckets, value, capacity]),
+        ("approx_percentile", [x, p]) => percentile(function, x, None, p),
+        ("approx_percentile", [x, w, p]) => percentile(function, x, Some(w), p),
         // NULLs too: each adds to Trino's checksum.
         ("checksum", [x]) => call(CHECKSUM, vec![aggregate(function, "array_agg", vec![x.clone()], None, Vec::new())]),
         ("skewness" | "kurtosis", [x]) => {
@@ -205,6 +214,65 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
         }
         _ => return None,
     })
+}
+
+/// `approx_percentile(x[, w], p)`, `p` a percentile or an array of them, in `x`'s type.
+fn percentile(function: &ast::Function, x: &Expr, weight: Option<&Expr>, p: &Expr) -> Expr {
+    let one = |p: &Expr| match weight {
+        Some(w) => aggregate(
+            function,
+            "approx_percentile_cont_with_weight",
+            vec![x.clone(), w.clone(), p.clone()],
+            None,
+            Vec::new(),
+        ),
+        None => aggregate(function, "approx_percentile_cont", vec![x.clone(), p.clone()], None, Vec::new()),
+    };
+    let value = match p {
+        Expr::Array(array) => call("make_array", array.elem.iter().map(one).collect()),
+        p => one(p),
+    };
+    call(PERCENTILE_LIKE, vec![value, aggregate(function, "min", vec![x.clone()], None, Vec::new())])
+}
+
+/// `"$percentile_like"(percentiles, like)`: the percentiles (a double, or an array of them) in
+/// the type of `like`: a bigint for an integer, else as they are.
+fn percentile_like_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [DataType::List(_), like] if like.is_integer() => {
+            Ok(DataType::List(Arc::new(datafusion::arrow::datatypes::Field::new("item", DataType::Int64, true))))
+        }
+        [_, like] if like.is_integer() => Ok(DataType::Int64),
+        [value, _] => Ok(value.clone()),
+        _ => plan_err!("approx_percentile takes a value, an optional weight and a percentile"),
+    }
+}
+
+/// Trino's bigint percentile: `Math.round` of the estimate (half up).
+fn percentile_like(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let round = |values: &ArrayRef| -> Result<ArrayRef> {
+        let values = cast(values, &DataType::Float64)?;
+        let rounded: datafusion::arrow::array::Int64Array = values
+            .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+            .iter()
+            .map(|v| v.map(|v| (v + 0.5).floor() as i64))
+            .collect();
+        Ok(Arc::new(rounded))
+    };
+    match kind {
+        DataType::Int64 => round(&args[0]),
+        DataType::List(field) if field.data_type() == &DataType::Int64 => {
+            let list = args[0].as_list::<i32>();
+            let values = round(list.values())?;
+            Ok(Arc::new(datafusion::arrow::array::ListArray::try_new(
+                field.clone(),
+                list.offsets().clone(),
+                values,
+                list.nulls().cloned(),
+            )?))
+        }
+        _ => Ok(args[0].clone()),
+    }
 }
 
 /// `listagg(x[, separator] [ON OVERFLOW …]) WITHIN GROUP (ORDER BY …)` → `"$listagg"` of the

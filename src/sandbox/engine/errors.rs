@@ -84,6 +84,9 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let detail = text.lines().next().unwrap_or(text).trim();
         return format!("TYPE_MISMATCH: {}Unexpected parameters for function {name}: {detail}", position(sql, &name));
     }
+    if text.starts_with("Percentile value must be between 0.0 and 1.0") {
+        return "INVALID_FUNCTION_ARGUMENT: Percentile must be between 0 and 1".to_string();
+    }
     // Integers and decimals divided by zero (a double's quotient is an infinity or NaN).
     if text.starts_with("Divide by zero") {
         return "DIVISION_BY_ZERO: Division by zero".to_string();

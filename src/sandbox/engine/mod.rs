@@ -150,9 +150,6 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     functions::register(&ctx, tables.now_ms)?;
     ctx.add_analyzer_rule(Arc::new(cast::JsonCasts));
     ctx.add_analyzer_rule(Arc::new(decimals::DecimalQuotients));
-    // Athena's approx_percentile(x, p) is DataFusion's approx_percentile_cont(x, p).
-    let percentile = datafusion::functions_aggregate::approx_percentile_cont::approx_percentile_cont_udaf();
-    ctx.register_udaf(percentile.as_ref().clone().with_aliases(["approx_percentile"]));
     // Read a Parquet footer by its length, not by a 512 KiB guess that takes in a small file
     // whole: the bytes read are the bill.
     let parquet: Arc<dyn FileFormat> = Arc::new(ParquetFormat::default().with_metadata_size_hint(None));
