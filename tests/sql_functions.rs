@@ -800,6 +800,11 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT typeof(1e3)".into(), "double"),
         ("SELECT 1e3".into(), "1000.0"),
         ("SELECT 5 / 2".into(), "2"),
+        // A mean of decimals keeps their scale, as Trino's; of integers it is a double.
+        ("SELECT avg(CASE WHEN x > 1 THEN 1.0 ELSE 0.0 END) FROM (VALUES 1, 2, 2) t(x)".into(), "0.7"),
+        ("SELECT avg(x * 1.00) FROM (VALUES 1, 2, 2) t(x)".into(), "1.67"),
+        ("SELECT avg(x) FROM (VALUES 1, 2, 2) t(x)".into(), "1.6666666666666667"),
+        ("SELECT avg(x * 1.0) FILTER (WHERE x > 1) FROM (VALUES 1, 2, 3) t(x)".into(), "2.5"),
         // An integer's percentile is a bigint, rounded half up, as Trino's; a double's a double.
         ("SELECT approx_percentile(x, 0.5) FROM (VALUES 1, 2, 3, 4) t(x)".into(), "3"),
         ("SELECT typeof(approx_percentile(x, 0.5)) FROM (VALUES 1, 2, 3, 4) t(x)".into(), "bigint"),

@@ -15,6 +15,9 @@
 //!   with a weight), one for each of an array of percentiles, answered in `x`'s type as Trino
 //!   answers it: an integer's percentile rounded half up to a bigint (`"$percentile_like"`, told
 //!   the type by `min(x)`);
+//! - `avg(x)` of decimals: in `x`'s type, as Trino's, not DataFusion's four more digits
+//!   (`"$mean_like"`, told the type by `min(x)`): `avg(CASE WHEN c THEN 1.0 ELSE 0.0 END)` has one
+//!   digit after the point;
 //! - `numeric_histogram(b, x[, w])` and `approx_most_frequent(b, x, c)`: Trino's sketches of
 //!   the rows gathered (`sketches`); `checksum(x)`: Trino's order-insensitive sum of the values'
 //!   hashes, NULLs counted (`hashes`).
@@ -49,6 +52,7 @@ use super::udf::{is_integer, is_text, Call, Trino};
 
 const LISTAGG: &str = "$listagg";
 const PERCENTILE_LIKE: &str = "$percentile_like";
+const MEAN_LIKE: &str = "$mean_like";
 const TOP_COUNT: &str = "$top_count";
 const OVER_WINDOW: &str = "$over_window";
 
@@ -69,6 +73,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf(TOP_COUNT, top_count_type, top_count),
         Trino::udf(OVER_WINDOW, over_window, |_, _| exec_err!("not over a window")),
         Trino::udf(PERCENTILE_LIKE, percentile_like_type, percentile_like),
+        Trino::udf(MEAN_LIKE, mean_like_type, |args, kind| Ok(cast(&args[0], kind)?)),
     ]
 }
 
@@ -135,6 +140,7 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "approx_most_frequent",
         "checksum",
         "approx_percentile",
+        "avg",
     ];
     let name = *NAMES.iter().find(|name| is_call(function, name))?;
     if function.null_treatment.is_some() || (name != "listagg" && !function.within_group.is_empty()) {
@@ -142,7 +148,7 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
     }
     let form = if name == "listagg" { listagg_form(function) } else { gathering_form(function, name) }?;
     // Over a window, a form that gathers would gather the window's rows again for each row.
-    if function.over.is_some() && !matches!(name, "count_if" | "geometric_mean" | "approx_percentile") {
+    if function.over.is_some() && !matches!(name, "count_if" | "geometric_mean" | "approx_percentile" | "avg") {
         return Some(call(OVER_WINDOW, vec![text_literal(name)]));
     }
     Some(form)
@@ -205,6 +211,10 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
         ("numeric_histogram", [buckets, value]) => rows(NUMERIC_HISTOGRAM, &[buckets, value, &number("1")]),
         ("numeric_histogram", [buckets, value, weight]) => rows(NUMERIC_HISTOGRAM, &[buckets, value, weight]),
         ("approx_most_frequent", [buckets, value, capacity]) => rows(APPROX_MOST_FREQUENT, &[buckets, value, capacity]),
+        ("avg", [x]) => {
+            let like = aggregate(function, "min", vec![x.clone()], None, Vec::new());
+            call(MEAN_LIKE, vec![aggregate(function, "avg", vec![x.clone()], None, Vec::new()), like])
+        }
         ("approx_percentile", [x, p]) => percentile(function, x, None, p),
         ("approx_percentile", [x, w, p]) => percentile(function, x, Some(w), p),
         // NULLs too: each adds to Trino's checksum.
@@ -245,6 +255,16 @@ fn percentile_like_type(call: &Call) -> Result<DataType> {
         [_, like] if like.is_integer() => Ok(DataType::Int64),
         [value, _] => Ok(value.clone()),
         _ => plan_err!("approx_percentile takes a value, an optional weight and a percentile"),
+    }
+}
+
+/// `"$mean_like"(mean, like)`: a mean of decimals in their type (rounded half away from zero, as
+/// Trino's); any other mean as it is.
+fn mean_like_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [_, like @ DataType::Decimal128(_, _)] => Ok(like.clone()),
+        [mean, _] => Ok(mean.clone()),
+        _ => plan_err!("avg takes one value"),
     }
 }
 
