@@ -9,10 +9,9 @@ use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD, URL_SAFE};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
-use datafusion::arrow::array::StringArray;
-use datafusion::arrow::array::{Array, ArrayRef, BinaryArray, Float32Array, Float64Array, Int32Array, Int64Array};
+use datafusion::arrow::array::{Array, ArrayRef, BinaryArray, PrimitiveArray, StringArray};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{ArrowPrimitiveType, DataType, Float32Type, Float64Type, Int32Type, Int64Type};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
@@ -79,34 +78,22 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf(
             "from_big_endian_32",
             |call| bytes_to_number(call, DataType::Int32),
-            |args, _| {
-                let values: Int32Array = fixed(args, i32::from_be_bytes, false)?.into_iter().collect();
-                Ok(Arc::new(values))
-            },
+            |args, _| fixed::<Int32Type, _>(args, i32::from_be_bytes, false),
         ),
         Trino::udf(
             "from_big_endian_64",
             |call| bytes_to_number(call, DataType::Int64),
-            |args, _| {
-                let values: Int64Array = fixed(args, i64::from_be_bytes, false)?.into_iter().collect();
-                Ok(Arc::new(values))
-            },
+            |args, _| fixed::<Int64Type, _>(args, i64::from_be_bytes, false),
         ),
         Trino::udf(
             "from_ieee754_32",
             |call| bytes_to_number(call, DataType::Float32),
-            |args, _| {
-                let values: Float32Array = fixed(args, f32::from_be_bytes, true)?.into_iter().collect();
-                Ok(Arc::new(values))
-            },
+            |args, _| fixed::<Float32Type, _>(args, f32::from_be_bytes, true),
         ),
         Trino::udf(
             "from_ieee754_64",
             |call| bytes_to_number(call, DataType::Float64),
-            |args, _| {
-                let values: Float64Array = fixed(args, f64::from_be_bytes, true)?.into_iter().collect();
-                Ok(Arc::new(values))
-            },
+            |args, _| fixed::<Float64Type, _>(args, f64::from_be_bytes, true),
         ),
     ]
 }
@@ -135,7 +122,11 @@ fn bytes_to_number(call: &Call, kind: DataType) -> Result<DataType> {
 
 /// Each value's bytes read as a number of exactly `N` bytes, a `floating` point one or an
 /// integer; a value of another length is Trino's error, in its words for each.
-fn fixed<T, const N: usize>(args: &[ArrayRef], read: fn([u8; N]) -> T, floating: bool) -> Result<Vec<Option<T>>> {
+fn fixed<T: ArrowPrimitiveType, const N: usize>(
+    args: &[ArrayRef],
+    read: fn([u8; N]) -> T::Native,
+    floating: bool,
+) -> Result<ArrayRef> {
     let values = bytes(args)?;
     let mut out = Vec::with_capacity(values.len());
     for value in values.iter() {
@@ -157,7 +148,7 @@ fn fixed<T, const N: usize>(args: &[ArrayRef], read: fn([u8; N]) -> T, floating:
             },
         });
     }
-    Ok(out)
+    Ok(Arc::new(out.into_iter().collect::<PrimitiveArray<T>>()))
 }
 
 /// RFC 4648's Base32, with its padding, as Guava's `BaseEncoding.base32()` (Trino's) writes it.

@@ -21,11 +21,9 @@ use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::{cast_with_options, concat, CastOptions};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, plan_err, DFSchema, DataFusionError, Result, ScalarValue};
 use datafusion::logical_expr::expr::ScalarFunction;
-use datafusion::logical_expr::expr_rewriter::NamePreserver;
-use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, ScalarUDF};
 use datafusion::optimizer::AnalyzerRule;
 use serde_json::Value;
@@ -275,18 +273,9 @@ impl AnalyzerRule for JsonCasts {
     }
 
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        let plan = plan.transform_up_with_subqueries(|plan| {
-            let schema = merge_schema(&plan.inputs());
-            let names = NamePreserver::new(&plan);
-            let plan = plan.map_expressions(|expr| {
-                let saved = names.save(&expr);
-                Ok(expr.transform_up(|e| json_cast(e, &schema))?.update_data(|e| saved.restore(e)))
-            })?;
-            // A cast of JSON is JSON no more (the engine's own cast kept the mark): every node
-            // above it reads its fields again.
-            plan.map_data(|plan| plan.recompute_schema())
-        })?;
-        Ok(plan.data)
+        // A cast of JSON is JSON no more (the engine's own cast kept the mark): every node above
+        // it reads its fields again, as `each_expression` has them do.
+        super::rules::each_expression(plan, json_cast)
     }
 }
 

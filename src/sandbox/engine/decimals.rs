@@ -8,11 +8,9 @@
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::expr::BinaryExpr;
-use datafusion::logical_expr::expr_rewriter::NamePreserver;
-use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator};
 use datafusion::optimizer::AnalyzerRule;
 
@@ -28,16 +26,7 @@ impl AnalyzerRule for DecimalQuotients {
     }
 
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        let plan = plan.transform_up_with_subqueries(|plan| {
-            let schema = merge_schema(&plan.inputs());
-            let names = NamePreserver::new(&plan);
-            let plan = plan.map_expressions(|expr| {
-                let saved = names.save(&expr);
-                Ok(expr.transform_up(|e| quotient(e, &schema))?.update_data(|e| saved.restore(e)))
-            })?;
-            plan.map_data(|plan| plan.recompute_schema())
-        })?;
-        Ok(plan.data)
+        super::rules::each_expression(plan, quotient)
     }
 }
 

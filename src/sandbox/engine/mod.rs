@@ -30,6 +30,7 @@ mod quantified;
 mod readable;
 mod regexps;
 mod replace;
+mod rules;
 mod sketches;
 mod splits;
 mod spooky;
