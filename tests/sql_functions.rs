@@ -800,6 +800,12 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT typeof(1e3)".into(), "double"),
         ("SELECT 1e3".into(), "1000.0"),
         ("SELECT 5 / 2".into(), "2"),
+        // Rounding a decimal keeps its scale, as Trino's round(decimal(p, s), n) does.
+        ("SELECT round(2.345, 2)".into(), "2.350"),
+        ("SELECT typeof(round(2.345, 2))".into(), "decimal(5,3)"),
+        ("SELECT round(-2.345, 2)".into(), "-2.350"),
+        ("SELECT round(1234.5678, -2)".into(), "1200.0000"),
+        ("SELECT round(0.125e0, 2)".into(), "0.13"),
         // A mean of decimals keeps their scale, as Trino's; of integers it is a double.
         ("SELECT avg(CASE WHEN x > 1 THEN 1.0 ELSE 0.0 END) FROM (VALUES 1, 2, 2) t(x)".into(), "0.7"),
         ("SELECT avg(x * 1.00) FROM (VALUES 1, 2, 2) t(x)".into(), "1.67"),

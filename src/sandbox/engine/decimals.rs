@@ -3,14 +3,15 @@
 //! `1.10 * 3` is `3.30`; one with an exponent (`1e3`) is a double (`sql`'s rewrite). DataFusion
 //! types a decimal's sum, difference, product and remainder as Trino does, but not its quotient:
 //! it keeps four more digits, where Trino keeps the larger of the two scales, rounding half away
-//! from zero (`1.0 / 3` is `0.3`, `count(*) * 1.0 / n` has one digit after the point).
-//! `DecimalQuotients` casts each quotient of two decimals to Trino's type.
+//! from zero (`1.0 / 3` is `0.3`, `count(*) * 1.0 / n` has one digit after the point); nor
+//! `round(x, n)`'s, which keeps `x`'s scale in Trino (`round(2.345, 2)` is `2.350`).
+//! `DecimalQuotients` casts each quotient of two decimals, and each such rounding, to Trino's type.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
-use datafusion::logical_expr::expr::BinaryExpr;
+use datafusion::logical_expr::expr::{BinaryExpr, Cast};
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator};
 use datafusion::optimizer::AnalyzerRule;
 
@@ -26,12 +27,28 @@ impl AnalyzerRule for DecimalQuotients {
     }
 
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        super::rules::each_expression(plan, quotient)
+        super::rules::each_expression(plan, trino_decimal)
     }
 }
 
-/// `a / b` of two decimals → the same cast to Trino's type of it.
-fn quotient(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+/// `a / b` of two decimals, or `round(x, n)` of a decimal → the same cast to Trino's type of it.
+fn trino_decimal(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    if let Expr::ScalarFunction(call) = &expr {
+        let kind = match call.args.as_slice() {
+            [x, _] if call.name() == "round" => x.get_type(schema).ok(),
+            _ => None,
+        };
+        return match kind {
+            // Trino's round(decimal(p, s), n) is a decimal(p + 1, s). DataFusion's says so too
+            // while `n` is not yet a constant, and once it is, `n` digits: the cast is written
+            // whatever the type says now.
+            Some(DataType::Decimal128(p, s)) if s >= 0 => {
+                let kind = DataType::Decimal128((p + 1).min(MOST_DIGITS), s);
+                Ok(Transformed::yes(Expr::Cast(Cast::new(Box::new(expr), kind))))
+            }
+            _ => Ok(Transformed::no(expr)),
+        };
+    }
     let Expr::BinaryExpr(BinaryExpr { left, op: Operator::Divide, right }) = &expr else {
         return Ok(Transformed::no(expr));
     };
