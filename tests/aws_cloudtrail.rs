@@ -339,6 +339,46 @@ async fn throttling_backs_off_without_calling_again() {
     assert_eq!(throttled.num_calls(), calls, "held back: CloudTrail was not called again");
 }
 
+/// The SDK's own retries of a throttled call reach the rate limiter: LookupEvents (2 calls a
+/// second) tried three times counts three calls in that second, and the next call waits for them.
+#[tokio::test]
+async fn the_sdks_retries_count_against_the_apis_rate() {
+    use aws_sdk_cloudtrail::config::retry::RetryConfig;
+    use lakeops::aws::{AwsPlatform, ClientOptions};
+    use lakeops::model::AuditQuery;
+    use lakeops::platform::Platform;
+    let throttled = mock!(Client::lookup_events).then_error(|| {
+        LookupEventsError::generic(
+            ErrorMetadata::builder().code("ThrottlingException").message("Rate exceeded").build(),
+        )
+    });
+    let loaded = support::sandbox_settings();
+    let mut settings = loaded.settings.clone();
+    settings.aws.endpoint_url = Some("http://127.0.0.1:9".into());
+    let credentials = aws_sdk_kinesis::config::Credentials::new("test", "test", None, None, "test");
+    let platform = AwsPlatform::connect(&settings, ClientOptions { credentials: Some(credentials) }).await;
+    let retries = platform.retries_counted();
+    let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&throttled], |config| config
+        .retry_config(
+            RetryConfig::standard().with_max_attempts(3).with_initial_backoff(std::time::Duration::from_millis(1))
+        )
+        .interceptor(retries.clone()));
+    let platform = platform.with_cloudtrail(client);
+    let query = AuditQuery {
+        since: chrono::Utc::now() - chrono::Duration::hours(1),
+        user: None,
+        source: None,
+        resource: None,
+        writes_only: false,
+        lakeops_only: false,
+        limit: 50,
+    };
+    let failed = platform.audit_events(&query).await.unwrap_err();
+    assert!(failed.is_throttling(), "{failed}");
+    assert_eq!(throttled.num_calls(), 3, "the SDK tried three times");
+    assert_eq!(platform.busiest_second("LookupEvents"), 3, "the limiter saw the two retries");
+}
+
 /// The charts' change markers on AWS (issue 17): the snapshot's one LookupEvents page of the last
 /// hour's writes is what the markers are made of. A deploy of the consumer is a change; an
 /// analyst's query and a failed call are not.

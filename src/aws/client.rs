@@ -9,6 +9,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{AppName, BehaviorVersion, Region, SdkConfig};
 use aws_sdk_kinesis::config::Credentials;
 
+use super::limits::RetriesCounted;
 use crate::ops::audit::APP_NAME;
 use crate::settings::AwsSettings;
 
@@ -64,6 +65,15 @@ fn app_name() -> Option<AppName> {
     AppName::new(APP_NAME).ok()
 }
 
+/// The client of the SDK crate `$sdk` from the SDK configuration `$config`, carrying `$retries`
+/// (`limits::RetriesCounted`): the platform's limiter counts the retries it makes.
+macro_rules! counted {
+    ($sdk:ident, $config:expr, $retries:expr) => {
+        $sdk::Client::from_conf($sdk::config::Builder::from($config).interceptor($retries.clone()).build())
+    };
+}
+pub(crate) use counted;
+
 /// The clients of the governance, serving and ingestion layers (Lake Formation, Firehose,
 /// OpenSearch, MSK, DMS, DataSync, AppFlow, QuickSight) and STS for the account id.
 pub struct LayerClients {
@@ -79,17 +89,17 @@ pub struct LayerClients {
 }
 
 impl LayerClients {
-    pub fn new(config: &SdkConfig) -> LayerClients {
+    pub fn new(config: &SdkConfig, retries: &RetriesCounted) -> LayerClients {
         LayerClients {
-            lakeformation: aws_sdk_lakeformation::Client::new(config),
-            firehose: aws_sdk_firehose::Client::new(config),
-            opensearch: aws_sdk_opensearch::Client::new(config),
-            kafka: aws_sdk_kafka::Client::new(config),
-            dms: aws_sdk_databasemigration::Client::new(config),
-            datasync: aws_sdk_datasync::Client::new(config),
-            appflow: aws_sdk_appflow::Client::new(config),
-            quicksight: aws_sdk_quicksight::Client::new(config),
-            sts: aws_sdk_sts::Client::new(config),
+            lakeformation: counted!(aws_sdk_lakeformation, config, retries),
+            firehose: counted!(aws_sdk_firehose, config, retries),
+            opensearch: counted!(aws_sdk_opensearch, config, retries),
+            kafka: counted!(aws_sdk_kafka, config, retries),
+            dms: counted!(aws_sdk_databasemigration, config, retries),
+            datasync: counted!(aws_sdk_datasync, config, retries),
+            appflow: counted!(aws_sdk_appflow, config, retries),
+            quicksight: counted!(aws_sdk_quicksight, config, retries),
+            sts: counted!(aws_sdk_sts, config, retries),
         }
     }
 }
@@ -97,8 +107,8 @@ impl LayerClients {
 /// The CloudWatch Logs client. With an endpoint override (LocalStack, moto), StartLiveTail's
 /// "stream-" host prefix would turn `127.0.0.1` into a host that does not resolve: the prefix
 /// is dropped there, and kept for AWS itself.
-pub fn logs_client(config: &aws_config::SdkConfig) -> aws_sdk_cloudwatchlogs::Client {
-    let mut builder = aws_sdk_cloudwatchlogs::config::Builder::from(config);
+pub fn logs_client(config: &aws_config::SdkConfig, retries: &RetriesCounted) -> aws_sdk_cloudwatchlogs::Client {
+    let mut builder = aws_sdk_cloudwatchlogs::config::Builder::from(config).interceptor(retries.clone());
     if config.endpoint_url().is_some() {
         builder = builder.interceptor(NoHostPrefix);
     }

@@ -1,12 +1,20 @@
 //! Each API's rate limit, declared once (AWS-FACTS.md), and the limiter every call passes:
 //! at most the API's calls in any one second, and at most `in_flight` of them at once, so that
 //! reads made side by side stay inside the limits AWS sets per account (or per resource, where
-//! the per-API bound here is the stricter one).
+//! the per-API bound here is the stricter one). The SDK's own retries are counted too
+//! (`RetriesCounted`, an interceptor on every client), so the calls after them wait for them.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The window a rate is counted over.
@@ -104,6 +112,21 @@ impl Limiter {
         }
     }
 
+    /// Counts a retry of `operation` that the SDK sends on its own after its backoff
+    /// (`RetriesCounted`): it does not pass `admit`, but the calls after it wait for it as for
+    /// any other in the second.
+    pub fn count_retry(&self, operation: &str) {
+        let Some(&(api, _)) = RATES.iter().find(|(name, _)| *name == operation) else { return };
+        let now = Instant::now();
+        self.with(api, |a| {
+            while a.started.front().is_some_and(|t| now.duration_since(*t) >= SECOND) {
+                a.started.pop_front();
+            }
+            a.started.push_back(now);
+            a.busiest_second = a.busiest_second.max(a.started.len());
+        });
+    }
+
     /// The most calls of `api` started within one second, as the limiter let them go (what a
     /// server sees also holds the network's jitter).
     pub fn busiest_second(&self, api: &'static str) -> usize {
@@ -118,6 +141,36 @@ impl Limiter {
             in_flight: Arc::new(Semaphore::new(in_flight(api))),
         });
         f(entry)
+    }
+}
+
+/// The SDK interceptor every client carries: it tells the limiter of each retry the SDK makes
+/// of a call (the second attempt and after), which `admit` never sees.
+#[derive(Clone)]
+pub struct RetriesCounted(pub Arc<Limiter>);
+
+impl std::fmt::Debug for RetriesCounted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RetriesCounted")
+    }
+}
+
+impl Intercept for RetriesCounted {
+    fn name(&self) -> &'static str {
+        "RetriesCounted"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let retry = cfg.load::<RequestAttempts>().is_some_and(|attempts| attempts.attempts() > 1);
+        if let (true, Some(operation)) = (retry, cfg.load::<Metadata>()) {
+            self.0.count_retry(operation.name());
+        }
+        Ok(())
     }
 }
 
@@ -150,6 +203,18 @@ mod tests {
             assert!(window[5] - window[0] >= SECOND, "{starts:?}");
         }
         assert!(starts[4] < Duration::from_millis(200), "{starts:?}");
+    }
+
+    #[tokio::test]
+    async fn a_retry_the_sdk_makes_counts_and_the_next_call_waits_for_it() {
+        let limiter = Limiter::default();
+        let start = Instant::now();
+        limiter.pace("LookupEvents").await;
+        limiter.count_retry("LookupEvents");
+        limiter.count_retry("GetJob"); // No published rate: nothing to count.
+        assert_eq!(limiter.busiest_second("LookupEvents"), 2);
+        limiter.pace("LookupEvents").await;
+        assert!(start.elapsed() >= SECOND, "{:?}", start.elapsed());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

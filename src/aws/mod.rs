@@ -41,7 +41,7 @@ pub mod stack;
 mod sts;
 mod workflows;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -90,8 +90,8 @@ pub struct AwsPlatform {
     layers: client::LayerClients,
     state: Mutex<State>,
     /// Each API's calls a second and in flight (`limits`): reads made side by side stay inside
-    /// AWS's rate limits.
-    limiter: limits::Limiter,
+    /// AWS's rate limits, the SDK's own retries counted (every client carries `RetriesCounted`).
+    limiter: Arc<limits::Limiter>,
     /// The billed reads made so far (GetMetricData's metrics).
     ledger: crate::platform::UsageLedger,
 }
@@ -149,23 +149,25 @@ struct State {
 impl AwsPlatform {
     pub async fn connect(settings: &Settings, options: ClientOptions) -> AwsPlatform {
         let config = client::sdk_config(&settings.aws, &options).await;
+        let limiter = Arc::new(limits::Limiter::default());
+        let retries = limits::RetriesCounted(limiter.clone());
         AwsPlatform {
             settings: settings.clone(),
-            kinesis: aws_sdk_kinesis::Client::new(&config),
-            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
-            cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
-            glue: aws_sdk_glue::Client::new(&config),
-            logs: client::logs_client(&config),
-            sqs: aws_sdk_sqs::Client::new(&config),
-            athena: aws_sdk_athena::Client::new(&config),
+            kinesis: client::counted!(aws_sdk_kinesis, &config, retries),
+            cloudwatch: client::counted!(aws_sdk_cloudwatch, &config, retries),
+            cloudtrail: client::counted!(aws_sdk_cloudtrail, &config, retries),
+            glue: client::counted!(aws_sdk_glue, &config, retries),
+            logs: client::logs_client(&config, &retries),
+            sqs: client::counted!(aws_sdk_sqs, &config, retries),
+            athena: client::counted!(aws_sdk_athena, &config, retries),
             athena_batching: athena::Batching::default(),
-            cloudformation: aws_sdk_cloudformation::Client::new(&config),
-            sfn: aws_sdk_sfn::Client::new(&config),
-            emr: aws_sdk_emr::Client::new(&config),
-            emr_serverless: aws_sdk_emrserverless::Client::new(&config),
-            layers: client::LayerClients::new(&config),
+            cloudformation: client::counted!(aws_sdk_cloudformation, &config, retries),
+            sfn: client::counted!(aws_sdk_sfn, &config, retries),
+            emr: client::counted!(aws_sdk_emr, &config, retries),
+            emr_serverless: client::counted!(aws_sdk_emrserverless, &config, retries),
+            layers: client::LayerClients::new(&config, &retries),
             state: Mutex::new(State::default()),
-            limiter: limits::Limiter::default(),
+            limiter,
             ledger: Default::default(),
         }
     }
@@ -182,6 +184,13 @@ impl AwsPlatform {
     #[doc(hidden)]
     pub fn calls(&self, api: &'static str) -> u32 {
         self.state().calls.get(api).copied().unwrap_or(0)
+    }
+
+    /// The interceptor that tells this platform's limiter of the SDK's retries, for a mocked
+    /// client (`with_cloudtrail`) to carry as the platform's own do.
+    #[doc(hidden)]
+    pub fn retries_counted(&self) -> limits::RetriesCounted {
+        limits::RetriesCounted(self.limiter.clone())
     }
 
     /// The most calls of `api` started within one second so far, for rate tests.
