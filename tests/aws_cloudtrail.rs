@@ -302,26 +302,29 @@ mod lookup {
     }
 }
 
-/// A throttled LookupEvents backs the platform off: the next lookups fail fast, saying how
-/// long they wait, without calling CloudTrail again.
-#[tokio::test]
-async fn throttling_backs_off_without_calling_again() {
-    use lakeops::aws::{AwsPlatform, ClientOptions};
-    use lakeops::model::AuditQuery;
-    use lakeops::platform::Platform;
-    let throttled = mock!(Client::lookup_events).then_error(|| {
+/// LookupEvents answering every call with a throttling error.
+fn always_throttled() -> aws_smithy_mocks::Rule {
+    mock!(Client::lookup_events).then_error(|| {
         LookupEventsError::generic(
             ErrorMetadata::builder().code("ThrottlingException").message("Rate exceeded").build(),
         )
-    });
-    let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&throttled]);
+    })
+}
+
+/// The AWS platform of the sandbox's settings, its endpoint a closed port (the tests give it a
+/// mocked CloudTrail).
+async fn platform_without_endpoint() -> lakeops::aws::AwsPlatform {
+    use lakeops::aws::{AwsPlatform, ClientOptions};
     let loaded = support::sandbox_settings();
     let mut settings = loaded.settings.clone();
     settings.aws.endpoint_url = Some("http://127.0.0.1:9".into());
     let credentials = aws_sdk_kinesis::config::Credentials::new("test", "test", None, None, "test");
-    let platform =
-        AwsPlatform::connect(&settings, ClientOptions { credentials: Some(credentials) }).await.with_cloudtrail(client);
-    let query = AuditQuery {
+    AwsPlatform::connect(&settings, ClientOptions { credentials: Some(credentials) }).await
+}
+
+/// Every event of the last hour, 50 at most.
+fn last_hour() -> lakeops::model::AuditQuery {
+    lakeops::model::AuditQuery {
         since: chrono::Utc::now() - chrono::Duration::hours(1),
         user: None,
         source: None,
@@ -329,7 +332,18 @@ async fn throttling_backs_off_without_calling_again() {
         writes_only: false,
         lakeops_only: false,
         limit: 50,
-    };
+    }
+}
+
+/// A throttled LookupEvents backs the platform off: the next lookups fail fast, saying how
+/// long they wait, without calling CloudTrail again.
+#[tokio::test]
+async fn throttling_backs_off_without_calling_again() {
+    use lakeops::platform::Platform;
+    let throttled = always_throttled();
+    let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&throttled]);
+    let platform = platform_without_endpoint().await.with_cloudtrail(client);
+    let query = last_hour();
     let first = platform.audit_events(&query).await.unwrap_err();
     assert!(first.is_throttling(), "{first}");
     // The SDK itself retries a throttled call (standard retry mode) before giving up.
@@ -344,19 +358,9 @@ async fn throttling_backs_off_without_calling_again() {
 #[tokio::test]
 async fn the_sdks_retries_count_against_the_apis_rate() {
     use aws_sdk_cloudtrail::config::retry::RetryConfig;
-    use lakeops::aws::{AwsPlatform, ClientOptions};
-    use lakeops::model::AuditQuery;
     use lakeops::platform::Platform;
-    let throttled = mock!(Client::lookup_events).then_error(|| {
-        LookupEventsError::generic(
-            ErrorMetadata::builder().code("ThrottlingException").message("Rate exceeded").build(),
-        )
-    });
-    let loaded = support::sandbox_settings();
-    let mut settings = loaded.settings.clone();
-    settings.aws.endpoint_url = Some("http://127.0.0.1:9".into());
-    let credentials = aws_sdk_kinesis::config::Credentials::new("test", "test", None, None, "test");
-    let platform = AwsPlatform::connect(&settings, ClientOptions { credentials: Some(credentials) }).await;
+    let throttled = always_throttled();
+    let platform = platform_without_endpoint().await;
     let retries = platform.retries_counted();
     let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&throttled], |config| config
         .retry_config(
@@ -364,16 +368,7 @@ async fn the_sdks_retries_count_against_the_apis_rate() {
         )
         .interceptor(retries.clone()));
     let platform = platform.with_cloudtrail(client);
-    let query = AuditQuery {
-        since: chrono::Utc::now() - chrono::Duration::hours(1),
-        user: None,
-        source: None,
-        resource: None,
-        writes_only: false,
-        lakeops_only: false,
-        limit: 50,
-    };
-    let failed = platform.audit_events(&query).await.unwrap_err();
+    let failed = platform.audit_events(&last_hour()).await.unwrap_err();
     assert!(failed.is_throttling(), "{failed}");
     assert_eq!(throttled.num_calls(), 3, "the SDK tried three times");
     assert_eq!(platform.busiest_second("LookupEvents"), 3, "the limiter saw the two retries");
