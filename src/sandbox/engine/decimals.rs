@@ -15,8 +15,9 @@ use datafusion::logical_expr::expr::{BinaryExpr, Cast};
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator};
 use datafusion::optimizer::AnalyzerRule;
 
-/// The most digits of a decimal, in Trino as in Arrow's 128-bit decimals.
-const MOST_DIGITS: u8 = 38;
+/// The most digits of a decimal, in Trino as in Arrow's 128-bit decimals: what `DECIMAL` alone
+/// means, the bound on a written precision (`types`), and on every answer's (`math`, here).
+pub const MOST_DIGITS: u8 = 38;
 
 #[derive(Debug)]
 pub struct DecimalQuotients;

@@ -172,22 +172,20 @@ pub fn murmur3_x64_128(data: &[u8]) -> [u8; 16] {
     const C2: u64 = 0x4cf5_ad43_2745_937f;
     let mix1 = |k: u64| k.wrapping_mul(C1).rotate_left(31).wrapping_mul(C2);
     let mix2 = |k: u64| k.wrapping_mul(C2).rotate_left(33).wrapping_mul(C1);
-    // Little-endian bytes as a word (a block's half, or what is left at the end).
-    let word = |bytes: &[u8]| bytes.iter().rev().fold(0u64, |k, &b| (k << 8) | u64::from(b));
     let (mut h1, mut h2) = (0u64, 0u64);
     let mut blocks = data.chunks_exact(16);
     for block in &mut blocks {
-        h1 ^= mix1(word(&block[..8]));
+        h1 ^= mix1(little_endian(&block[..8]));
         h1 = h1.rotate_left(27).wrapping_add(h2).wrapping_mul(5).wrapping_add(0x52dc_e729);
-        h2 ^= mix2(word(&block[8..]));
+        h2 ^= mix2(little_endian(&block[8..]));
         h2 = h2.rotate_left(31).wrapping_add(h1).wrapping_mul(5).wrapping_add(0x3849_5ab5);
     }
     let tail = blocks.remainder();
     if tail.len() > 8 {
-        h2 ^= mix2(word(&tail[8..]));
+        h2 ^= mix2(little_endian(&tail[8..]));
     }
     if !tail.is_empty() {
-        h1 ^= mix1(word(&tail[..tail.len().min(8)]));
+        h1 ^= mix1(little_endian(&tail[..tail.len().min(8)]));
     }
     let length = data.len() as u64;
     h1 ^= length;
@@ -202,6 +200,12 @@ pub fn murmur3_x64_128(data: &[u8]) -> [u8; 16] {
     out[..8].copy_from_slice(&h1.to_le_bytes());
     out[8..].copy_from_slice(&h2.to_le_bytes());
     out
+}
+
+/// Up to eight bytes as a little-endian word (a block's part, or what is left at the end), for
+/// murmur3 and SpookyHash alike.
+pub(super) fn little_endian(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b))
 }
 
 fn fmix64(mut k: u64) -> u64 {

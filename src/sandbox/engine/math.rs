@@ -14,6 +14,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
+use super::decimals::MOST_DIGITS;
 use super::udf::{Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -131,7 +132,7 @@ fn usage(call: &Call) -> String {
 fn rounded_type(call: &Call) -> Result<DataType> {
     match call.types {
         [kind] if kind.is_integer() || kind.is_floating() => Ok(kind.clone()),
-        [DataType::Decimal128(p, s)] if *s > 0 => Ok(DataType::Decimal128((*p - *s as u8 + 1).min(38), 0)),
+        [DataType::Decimal128(p, s)] if *s > 0 => Ok(DataType::Decimal128((*p - *s as u8 + 1).min(MOST_DIGITS), 0)),
         [kind @ DataType::Decimal128(_, _)] => Ok(kind.clone()),
         [DataType::Null] => Ok(DataType::Float64),
         [kind] if kind.is_numeric() => Ok(DataType::Float64),

@@ -1,6 +1,8 @@
 //! Bob Jenkins's SpookyHash V2, the hash of Trino's `spooky_hash_v2_32` and `spooky_hash_v2_64`
 //! (airlift's `SpookyHashV2`, seed 0): its short form under 192 bytes, its block form over.
 
+use super::hashes::little_endian;
+
 const CONSTANT: u64 = 0xdead_beef_dead_beef;
 const BLOCK: usize = 96;
 const SHORT_MOST: usize = 2 * BLOCK;
@@ -36,11 +38,6 @@ fn words<const N: usize>(bytes: &[u8]) -> [u64; N] {
         *word = little_endian(chunk);
     }
     out
-}
-
-/// Up to eight bytes as a little-endian word.
-fn little_endian(bytes: &[u8]) -> u64 {
-    bytes.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b))
 }
 
 fn mix(data: &[u64; 12], s: &mut [u64; 12]) {

@@ -15,6 +15,8 @@ use datafusion::logical_expr::{
     ColumnarValue, Expr, ExprSchemable, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
+use super::decimals::MOST_DIGITS;
+
 /// `varchar`, `bigint`, `timestamp(3)`, `array(varchar)`, `map(varchar, bigint)`, `row(x integer)`, …
 pub fn trino_type(kind: &DataType) -> String {
     match kind {
@@ -196,7 +198,7 @@ fn read_nested(parser: &mut Parser, depth: usize) -> Result<DataType, ParserErro
             DataType::Float64
         }
         "decimal" => match numbers(parser)?.as_slice() {
-            [] => DataType::Decimal128(38, 0),
+            [] => DataType::Decimal128(MOST_DIGITS, 0),
             [p] => DataType::Decimal128(precision(*p)?, 0),
             [p, s] => DataType::Decimal128(precision(*p)?, scale(*p, *s)?),
             _ => return Err(ParserError::ParserError("decimal takes a precision and a scale".into())),
@@ -272,8 +274,8 @@ fn numbers(parser: &mut Parser) -> Result<Vec<u64>, ParserError> {
 
 fn precision(p: u64) -> Result<u8, ParserError> {
     match u8::try_from(p) {
-        Ok(p @ 1..=38) => Ok(p),
-        _ => Err(ParserError::ParserError(format!("DECIMAL precision must be in range [1, 38]: {p}"))),
+        Ok(p @ 1..=MOST_DIGITS) => Ok(p),
+        _ => Err(ParserError::ParserError(format!("DECIMAL precision must be in range [1, {MOST_DIGITS}]: {p}"))),
     }
 }
 
