@@ -259,6 +259,13 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
     assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
     let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["_col0", "_col1"]);
+    // Two expressions the engine plans alike are two columns too, each named by its place.
+    let (status, page) = query(&s, "SELECT strpos(city, 'a'), position('a' IN city), city FROM events LIMIT 1").await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let page = page.unwrap();
+    let names: Vec<&str> = page.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["_col0", "_col1", "city"]);
+    assert_eq!(page.rows[0][0], page.rows[0][1]);
 
     // A row value reads as Athena prints one, a missing field inside it as null.
     let nested = rows(&s, "SELECT data.location, data FROM raw_events WHERE event_type = 'search' LIMIT 1").await;

@@ -946,6 +946,15 @@ async fn typeof_says_the_written_type_of_literals_and_the_planned_type_of_the_re
         ("SELECT typeof(cardinality(ARRAY[1, 2]))", "bigint"),
         ("SELECT typeof(ARRAY[cardinality(ARRAY[1])])", "array(bigint)"),
         ("SELECT typeof(json_parse('[1]'))", "json"),
+        // Counts of text and bytes, places in text and a date's fields are bigints, as Trino's.
+        ("SELECT typeof(length('abc'))", "bigint"),
+        ("SELECT typeof(length(to_utf8('a')))", "bigint"),
+        ("SELECT typeof(strpos('abc', 'b'))", "bigint"),
+        ("SELECT typeof(position('b' IN 'abc'))", "bigint"),
+        ("SELECT typeof(extract(year FROM DATE '2020-01-01'))", "bigint"),
+        ("SELECT strpos('abc', 'c') + length('abc') * 10 + extract(day FROM DATE '2020-01-02') * 100", "233"),
+        ("SELECT typeof(codepoint('a'))", "integer"),
+        ("SELECT typeof(regexp_position('abc', 'b'))", "integer"),
     ];
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));

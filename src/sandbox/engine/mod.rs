@@ -4,6 +4,7 @@
 
 mod aggregates;
 mod arrays;
+mod bigints;
 mod bits;
 mod bytes;
 mod calendar;
@@ -151,6 +152,7 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     functions::register(&ctx, tables.now_ms)?;
     ctx.add_analyzer_rule(Arc::new(cast::JsonCasts));
     ctx.add_analyzer_rule(Arc::new(decimals::DecimalQuotients));
+    ctx.add_analyzer_rule(Arc::new(bigints::BigintCounts));
     // Read a Parquet footer by its length, not by a 512 KiB guess that takes in a small file
     // whole: the bytes read are the bill.
     let parquet: Arc<dyn FileFormat> = Arc::new(ParquetFormat::default().with_metadata_size_hint(None));

@@ -22,16 +22,13 @@ use datafusion::logical_expr::sqlparser::parser::Parser;
 use super::dialect::Athena;
 
 /// Rewrites the subquery predicates of a SELECT list's item `expr` that are not inside a query
-/// of it (those are their own lists' or in their WHERE clauses); whether it rewrote any.
-pub(super) fn in_select_item(expr: &mut Expr) -> bool {
-    let mut outside = OutsideSubqueries { depth: 0, rewrote: false };
-    let _ = expr.visit(&mut outside);
-    outside.rewrote
+/// of it (those are their own lists' or in their WHERE clauses).
+pub(super) fn in_select_item(expr: &mut Expr) {
+    let _ = expr.visit(&mut OutsideSubqueries { depth: 0 });
 }
 
 struct OutsideSubqueries {
     depth: usize,
-    rewrote: bool,
 }
 
 impl VisitorMut for OutsideSubqueries {
@@ -51,7 +48,6 @@ impl VisitorMut for OutsideSubqueries {
         if self.depth == 0 {
             if let Some(form) = gathered_form(expr) {
                 *expr = form;
-                self.rewrote = true;
             }
         }
         ControlFlow::Continue(())

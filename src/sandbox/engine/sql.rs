@@ -18,8 +18,8 @@
 //! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
 //!   the map lacks (DataFusion answers NULL, and reads only constant keys);
 //! - `U&'…'` (its escapes read by the parser) → `'…'`;
-//! - a cast the query leaves unnamed → `… AS "$cast0"` (`UnnamedCasts`): Athena names it by its
-//!   place, where DataFusion names it after what it casts and refuses two columns of one name;
+//! - an expression the query leaves unnamed → `… AS "$col0"` (`PlaceNames`): Athena names it by
+//!   its place, where DataFusion names it after its plan and refuses two columns of one name;
 //! - `zip(…)` and `map_entries(m)` → `"$anonymous_rows"(…)` around DataFusion's own, whose rows'
 //!   fields have names where Trino's have none;
 //! - `x = ANY (q)`, `x IN (q)`, `EXISTS (q)`, … in a SELECT list → a scalar subquery
@@ -40,7 +40,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 };
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
-use super::cast::{ANONYMOUS_ROWS, CAST_TO, TRY_CAST_TO};
+use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{aggregates, datetime, forms, literals, quantified, types};
 
@@ -61,39 +61,39 @@ pub fn statement(sql: &str) -> Result<Statement> {
             rewrite(expr);
             ControlFlow::<()>::Continue(())
         });
-        let _ = inner.visit(&mut UnnamedCasts::default());
+        let _ = inner.visit(&mut PlaceNames::default());
     }
     Ok(statement)
 }
 
-/// The name given to a cast a query leaves unnamed: DataFusion would name it after what it
-/// casts (`CAST(a AS varchar), a` then has two columns `a`, which it refuses); Athena names it
-/// by its place, `_col0`, as any expression (`column_name` does, for a name that is not a word).
-/// A subquery predicate (`x IN (q)`, `x = ANY (q)`, `EXISTS (q)`) is rewritten here
-/// (`quantified`) and named too: DataFusion names every such form alike, and refuses two columns
-/// of one name. Each name is new in the statement, so that a subquery's does not meet its outer
-/// query's.
+/// The names given to the columns a query leaves unnamed. Athena names an expression by its
+/// place, `_col0` (`column_name` does, for a name that is not a word), unless it reads a column
+/// or a field (`named_by_what_it_reads`); DataFusion names it after its plan, so two expressions
+/// that plan alike (`CAST(a AS varchar)` and `a`; `strpos(s, 'b')` and `position('b' IN s)`;
+/// every subquery predicate, `x IN (q)`, `x = ANY (q)`, `EXISTS (q)`, which `quantified`
+/// rewrites here) would share a name, which it refuses. Each name is new in the statement, so
+/// that a subquery's does not meet its outer query's.
 ///
 /// A SELECT list may also name a column twice (`SELECT country, country`, `SELECT 1, 1`,
 /// `SELECT a AS x, b AS x`), which Athena answers with two columns and DataFusion refuses: each
-/// repeat gets a name of its own, `$castN.country` for one Athena names `country` (as
-/// `column_name` reads it), `$castN` for one it names by its place.
+/// repeat gets a name of its own, `$colN.country` for one Athena names `country` (as
+/// `column_name` reads it), `$colN` for one it names by its place.
 #[derive(Default)]
-struct UnnamedCasts {
+struct PlaceNames {
     named: usize,
 }
 
-impl VisitorMut for UnnamedCasts {
+impl VisitorMut for PlaceNames {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
-        self.name_casts(&mut query.body);
+        self.name_columns(&mut query.body);
         ControlFlow::Continue(())
     }
 }
 
-impl UnnamedCasts {
-    fn name_casts(&mut self, body: &mut SetExpr) {
+impl PlaceNames {
+    fn name_columns(&mut self, body: &mut SetExpr) {
         match body {
             SetExpr::Select(select) => {
                 let mut names = HashSet::new();
@@ -101,44 +101,57 @@ impl UnnamedCasts {
                     let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else {
                         continue;
                     };
-                    let predicate = quantified::in_select_item(expr);
-                    if let SelectItem::ExprWithAlias { alias, .. } = item {
-                        if !names.insert(alias.value.clone()) {
+                    quantified::in_select_item(expr);
+                    match item {
+                        SelectItem::ExprWithAlias { alias, .. } if !names.insert(alias.value.clone()) => {
                             *alias = self.repeat(Some(&alias.value.clone()));
                         }
-                        continue;
-                    }
-                    let SelectItem::UnnamedExpr(expr) = item else { continue };
-                    let cast = match expr {
-                        Expr::Cast { .. } => true,
-                        Expr::Function(f) => [CAST_TO, TRY_CAST_TO, "$cast_json"].iter().any(|name| is_call(f, name)),
-                        _ => false,
-                    };
-                    let column = match expr {
-                        Expr::Identifier(name) => Some(name.value.clone()),
-                        Expr::CompoundIdentifier(parts) => parts.last().map(|name| name.value.clone()),
-                        _ => None,
-                    };
-                    let repeated = !names.insert(column.clone().unwrap_or_else(|| expr.to_string()));
-                    if cast || predicate || repeated {
-                        let alias = self.repeat(column.as_deref().filter(|_| repeated));
-                        *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
+                        SelectItem::UnnamedExpr(expr) if !named_by_what_it_reads(expr) => {
+                            let alias = self.repeat(None);
+                            *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
+                        }
+                        SelectItem::UnnamedExpr(expr) => {
+                            let column = match expr {
+                                Expr::Identifier(name) => Some(name.value.clone()),
+                                Expr::CompoundIdentifier(parts) => parts.last().map(|name| name.value.clone()),
+                                _ => None,
+                            };
+                            let name = column.clone().unwrap_or_else(|| expr.to_string());
+                            if !names.insert(name) {
+                                let alias = self.repeat(column.as_deref());
+                                *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
             SetExpr::SetOperation { left, right, .. } => {
-                self.name_casts(left);
-                self.name_casts(right);
+                self.name_columns(left);
+                self.name_columns(right);
             }
             _ => {}
         }
     }
 }
 
-impl UnnamedCasts {
+/// Whether Athena names the column of `expr` after what it reads: a column (`country`,
+/// `e.country`) or a row's field (`r.x`), in parentheses or not. Every other expression it names
+/// by its place (`_col0`), which the engine is told here: DataFusion names an expression after
+/// its plan, so two that plan alike (`strpos(s, 'b')` and `position('b' IN s)`, `CAST(a AS
+/// varchar)` and `a`) would share one name, which it refuses.
+fn named_by_what_it_reads(expr: &Expr) -> bool {
+    match expr {
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) | Expr::CompoundFieldAccess { .. } => true,
+        Expr::Nested(inner) => named_by_what_it_reads(inner),
+        _ => false,
+    }
+}
+
+impl PlaceNames {
     /// A new name, which Athena prints as `name`, or as `_colN` without one.
     fn repeat(&mut self, name: Option<&str>) -> Ident {
-        let unique = format!("$cast{}", self.named);
+        let unique = format!("$col{}", self.named);
         self.named += 1;
         match name {
             Some(name) => Ident::with_quote('"', format!("{unique}.{name}")),
@@ -371,8 +384,47 @@ mod tests {
     use super::super::dialect::MOST_OPERATORS;
     use super::*;
 
+    /// The statement as rewritten, without the names given to unnamed columns (`named` has
+    /// those).
     fn rewritten(sql: &str) -> String {
+        let named = named(sql);
+        let mut plain = String::new();
+        let mut rest = named.as_str();
+        while let Some(at) = rest.find(r#" AS "$col"#) {
+            let digits = rest[at + 9..].chars().take_while(char::is_ascii_digit).count();
+            let end = at + 9 + digits;
+            if digits > 0 && rest[end..].starts_with('"') {
+                plain.push_str(&rest[..at]);
+                rest = &rest[end + 1..];
+            } else {
+                plain.push_str(&rest[..end]);
+                rest = &rest[end..];
+            }
+        }
+        plain + rest
+    }
+
+    fn named(sql: &str) -> String {
         statement(sql).unwrap().to_string()
+    }
+
+    #[test]
+    fn every_expression_a_query_leaves_unnamed_is_named_by_its_place() {
+        // Athena names a column it reads, or a row's field, after it; anything else by its place.
+        assert_eq!(
+            named("SELECT a, t.b, (c), r.x, strpos(s, 'b'), position('b' IN s), CAST(a AS INT), a = ANY (VALUES 1) FROM t"),
+            r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST(a AS INT) AS "$col2", any_match(coalesce((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1))) AS "$q" ("$v")), make_array()), "$e" -> a = "$e") AS "$col3" FROM t"#
+        );
+        // A name repeated keeps what Athena prints (`a`, `x`) in a name of its own.
+        assert_eq!(
+            named("SELECT a, a, 1 AS x, 2 AS x, 3 FROM t"),
+            r#"SELECT a, a AS "$col0.a", 1 AS x, 2 AS "$col1.x", 3 AS "$col2" FROM t"#
+        );
+        // Each name is new in the statement: a subquery's does not meet its outer query's.
+        assert_eq!(
+            named("SELECT 1 UNION ALL SELECT upper(x) FROM (SELECT lower(y) AS x FROM t)"),
+            r#"SELECT 1 AS "$col0" UNION ALL SELECT upper(x) AS "$col1" FROM (SELECT lower(y) AS x FROM t)"#
+        );
     }
 
     #[test]
@@ -380,7 +432,7 @@ mod tests {
         assert_eq!(rewritten("SELECT TIMESTAMP '2012-08-08 01:00'"), "SELECT TIMESTAMP '2012-08-08 01:00:00'");
         assert_eq!(rewritten("SELECT array_sort(a)"), "SELECT array_sort(a, 'ASC', 'NULLS LAST')");
         assert_eq!(rewritten("SELECT TRY(1 / x) FROM t"), r#"SELECT "$try"(0, "$row" -> 1 / x) FROM t"#);
-        assert_eq!(rewritten("SELECT CAST(a AS JSON)"), r#"SELECT "$cast_json"(a) AS "$cast0""#);
+        assert_eq!(rewritten("SELECT CAST(a AS JSON)"), r#"SELECT "$cast_json"(a)"#);
         assert_eq!(rewritten("SELECT JSON '[1]'"), "SELECT json_parse('[1]')");
         assert_eq!(
             rewritten("SELECT TIMESTAMP '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles'"),
@@ -422,7 +474,7 @@ mod tests {
         assert_eq!(
             rewritten("SELECT 'a' = ANY (VALUES 'a', 'b')"),
             format!(
-                r#"SELECT any_match({}, "$e" -> 'a' = "$e") AS "$cast0""#,
+                r#"SELECT any_match({}, "$e" -> 'a' = "$e")"#,
                 rows("SELECT * FROM (VALUES ('a'), ('b'))")
             )
         );
@@ -433,13 +485,13 @@ mod tests {
         assert_eq!(
             rewritten("SELECT a NOT IN (VALUES 1) FROM u"),
             format!(
-                r#"SELECT NOT any_match({}, "$e" -> a = "$e") AS "$cast0" FROM u"#,
+                r#"SELECT NOT any_match({}, "$e" -> a = "$e") FROM u"#,
                 rows("SELECT * FROM (VALUES (1))")
             )
         );
         assert_eq!(
             rewritten("SELECT NOT EXISTS (SELECT 1), EXISTS (SELECT 2)"),
-            r#"SELECT NOT (SELECT count(*) > 0 FROM (SELECT 1) AS "$q") AS "$cast0", (SELECT count(*) > 0 FROM (SELECT 2) AS "$q") AS "$cast1""#
+            r#"SELECT NOT (SELECT count(*) > 0 FROM (SELECT 1) AS "$q"), (SELECT count(*) > 0 FROM (SELECT 2) AS "$q")"#
         );
         assert_eq!(
             rewritten("SELECT a FROM t WHERE a IN (SELECT b FROM u)"),
@@ -478,7 +530,7 @@ mod tests {
     fn trino_forms_datafusion_cannot_parse_are_read_by_the_dialect() {
         assert_eq!(
             rewritten("SELECT CAST(json_extract(p, '$.a') AS ARRAY(VARCHAR)) FROM t"),
-            r#"SELECT "$cast_to"(json_extract(p, '$.a'), 'array(varchar)') AS "$cast0" FROM t"#
+            r#"SELECT "$cast_to"(json_extract(p, '$.a'), 'array(varchar)') FROM t"#
         );
         assert_eq!(
             rewritten("SELECT CAST((a + 1) * 2 AS MAP(VARCHAR, ROW(X INT, y ARRAY(DOUBLE)))) + 1"),
@@ -486,7 +538,7 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT TRY_CAST(a AS ROW(BIGINT, VARCHAR))"),
-            r#"SELECT "$try_cast_to"(a, 'row(bigint, varchar)') AS "$cast0""#
+            r#"SELECT "$try_cast_to"(a, 'row(bigint, varchar)')"#
         );
         // A cast to a type DataFusion reads is left to it, whatever is inside.
         assert_eq!(rewritten("SELECT CAST(f(a, b) AS INTEGER) x"), "SELECT CAST(f(a, b) AS INTEGER) AS x");
@@ -510,7 +562,7 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT CAST(a AS INT), a, CAST(b AS ARRAY(INT)), CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) FROM t UNION SELECT TRY_CAST(e AS ROW(INT)))"),
-            r#"SELECT CAST(a AS INT) AS "$cast0", a, "$cast_to"(b, 'array(integer)') AS "$cast1", CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) AS "$cast2" FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)') AS "$cast3")"#
+            r#"SELECT CAST(a AS INT), a, "$cast_to"(b, 'array(integer)'), CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)'))"#
         );
         assert_eq!(
             rewritten(
@@ -541,7 +593,7 @@ mod tests {
             .join()
             .unwrap();
         assert!(
-            long.ends_with(r#"f(1) || 1, 'array(integer)') AS "$cast0", CAST(b AS INT) AS x"#),
+            long.ends_with(r#"f(1) || 1, 'array(integer)'), CAST(b AS INT) AS x"#),
             "{}",
             &long[long.len() - 80..]
         );
