@@ -266,6 +266,12 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
     let names: Vec<&str> = page.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["_col0", "_col1", "city"]);
     assert_eq!(page.rows[0][0], page.rows[0][1]);
+    // A quoted alias is the column's name as written, spaces and case kept.
+    let (status, page) =
+        query(&s, r#"SELECT count(*) AS "Total Events", country AS "Country" FROM events GROUP BY 2"#).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Total Events", "Country"]);
 
     // A row value reads as Athena prints one, a missing field inside it as null.
     let nested = rows(&s, "SELECT data.location, data FROM raw_events WHERE event_type = 'search' LIMIT 1").await;

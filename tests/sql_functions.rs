@@ -785,6 +785,23 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
     let rows = "FROM (VALUES (1, 'x'), (2, 'y'), (3, 'z'), (NULL, 'w')) AS t(a, b)";
     let cases = [
         ("SELECT ceil(2)".to_string(), "2"),
+        // NULLs sort last whichever the direction, as in Trino: in a query's order and a window's.
+        ("SELECT x FROM (VALUES 1, NULL, 3) t(x) ORDER BY x DESC".into(), "3; 1; NULL"),
+        ("SELECT rank() OVER (ORDER BY x DESC) FROM (VALUES 1, NULL, 3) t(x) ORDER BY x".into(), "2; 1; 3"),
+        ("SELECT x FROM (VALUES 1, NULL, 3) t(x) ORDER BY x NULLS FIRST".into(), "NULL; 1; 3"),
+        // A timestamp as text is written as Athena writes it, its zone after it.
+        ("SELECT CAST(TIMESTAMP '2020-05-11 11:15:05.055' AS varchar)".into(), "2020-05-11 11:15:05.055"),
+        ("SELECT substr(CAST(TIMESTAMP '2020-05-11 11:15:05' AS varchar), 1, 13)".into(), "2020-05-11 11"),
+        ("SELECT CAST(TIMESTAMP '2020-05-11 11:15:05 UTC' AT TIME ZONE 'Asia/Tokyo' AS varchar)".into(), "2020-05-11 20:15:05.000 Asia/Tokyo"),
+        ("SELECT TRY_CAST(TIMESTAMP '2020-05-11 11:15:05 UTC' AS varchar)".into(), "2020-05-11 11:15:05.000 UTC"),
+        // A timestamp's fields, its text and the timestamp without its zone are read on the wall
+        // in its zone.
+        ("SELECT hour(TIMESTAMP '2026-12-05 00:00:00 UTC' AT TIME ZONE 'Asia/Kolkata')".into(), "5"),
+        ("SELECT minute(TIMESTAMP '2026-12-05 00:00:00 UTC' AT TIME ZONE 'Asia/Kolkata')".into(), "30"),
+        ("SELECT day_of_week(TIMESTAMP '2026-12-05 00:00:00 UTC' AT TIME ZONE 'America/New_York')".into(), "5"),
+        ("SELECT date_format(TIMESTAMP '2026-12-05 00:00:00 UTC' AT TIME ZONE 'America/New_York', '%Y-%m-%d %H:%i')".into(), "2026-12-04 19:00"),
+        ("SELECT hour(TIMESTAMP '2026-12-05 00:00:00 Asia/Tokyo')".into(), "0"),
+        ("SELECT CAST(TIMESTAMP '2026-12-05 00:00:00 UTC' AT TIME ZONE 'Asia/Tokyo' AS timestamp)".into(), "2026-12-05 09:00:00.000"),
         // A number with a point is a decimal, as on Athena; one with an exponent a double. A
         // quotient keeps the larger scale, rounded half away from zero.
         ("SELECT 0.1 + 0.2".into(), "0.3"),
@@ -1022,8 +1039,30 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT 0 > ALL (VALUES 1, NULL)", "false"),
         ("SELECT EXISTS (SELECT 1), EXISTS (SELECT 2)", "true"),
         ("SELECT x, EXISTS (SELECT y FROM (VALUES 1) u(y) WHERE y = x) FROM (VALUES 1, 2) t(x)", "1; 2"),
+        ("SELECT x FROM (VALUES 1, 2, 3) t(x) WHERE x >= ANY (SELECT x FROM (VALUES 2, NULL) t(x)) ORDER BY x", "2; 3"),
+        (
+            "SELECT x FROM (VALUES 1, 2, 3) t(x) WHERE NOT (x < ALL (SELECT x FROM (VALUES 2, NULL) t(x))) ORDER BY x",
+            "2; 3",
+        ),
     ];
     let wrong = wrong_answers(&s, &answered).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    // In a WHERE clause too, a left side named as the subquery's column is the outer query's
+    // (DataFusion's own plan compared the subquery's column with itself and kept every row).
+    let japan = answer(&s, "SELECT count(*) FROM events WHERE country = 'JP'").await.0;
+    let last = answer(&s, "SELECT max(day) FROM events").await.0;
+    let after = format!(
+        "SELECT count(*) FROM events WHERE event_time > (SELECT max(event_time) FROM events WHERE day <> '{last}')"
+    );
+    let late = answer(&s, &after).await.0;
+    let all = answer(&s, "SELECT count(*) FROM events").await.0;
+    assert!(japan != "0" && japan != all && late != "0" && late != all, "{japan} {late} {all}");
+    let quantified = [
+        ("SELECT count(*) FROM events WHERE country = ANY (SELECT country FROM events WHERE country = 'JP')".to_string(), japan.as_str()),
+        ("SELECT count(*) FROM events WHERE country <> ALL (SELECT DISTINCT country FROM events WHERE country <> 'JP')".into(), &japan),
+        (format!("SELECT count(*) FROM events WHERE event_time > ALL (SELECT event_time FROM events WHERE day <> '{last}')"), &late),
+    ];
+    let wrong = wrong_answers(&s, &quantified).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 

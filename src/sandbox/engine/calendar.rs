@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Offset, Utc};
 use datafusion::arrow::array::timezone::Tz;
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int64Array, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, Date32Array, Int64Array, StringArray, TimestampMillisecondArray,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMillisecondType};
 use datafusion::common::{exec_err, Result};
@@ -73,6 +75,17 @@ fn local_times(value: &ArrayRef) -> Result<(Vec<Option<NaiveDateTime>>, Option<T
         })
         .collect();
     Ok((times, zone))
+}
+
+/// Timestamps with a zone as what they say on the wall there, without it (Trino's `hour(t)`,
+/// `date_format(t, …)` and `CAST(t AS timestamp)` read them so); any other value as it is.
+pub fn wall_clock(value: &ArrayRef) -> Result<ArrayRef> {
+    if !matches!(value.data_type(), DataType::Timestamp(_, Some(_))) {
+        return Ok(value.clone());
+    }
+    let (times, _) = local_times(value)?;
+    let millis: TimestampMillisecondArray = times.iter().map(|t| t.map(|t| t.and_utc().timestamp_millis())).collect();
+    Ok(Arc::new(millis))
 }
 
 fn last_day_of_month(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {

@@ -4,11 +4,15 @@
 //!   where a value does not fit): a row becomes another row field by field in order, whatever
 //!   the names (Trino's rule; Arrow's cast matches names first);
 //! - a cast of JSON (`json_extract(…)`, `json_parse(…)`, `JSON '…'`, a column of them) to any
-//!   type becomes the same call (`JsonCasts`, a rule over the planned query, where each value's
+//!   type becomes the same call (`TrinoCasts`, a rule over the planned query, where each value's
 //!   type is known), with a NULL of the type for its name. JSON is read as Trino's
 //!   `CAST(json AS …)` reads it: a string's content for `varchar` (an array or object refused),
 //!   an array from a JSON array, a map from an object, a row from an object (by name) or an array
 //!   (in order), JSON's `null` as NULL;
+//! - a cast of a timestamp to text becomes `"$timestamp_text"(x)` (`TrinoCasts` too): Athena's
+//!   `2026-03-20 14:15:00.000 [zone]`, where the engine writes ISO 8601's `…T14:15:00`; and of a
+//!   timestamp with a zone to one without, `"$wall_clock"(x)`: what it says on the wall there, as
+//!   Trino's (the engine's keeps the instant in UTC).
 //! - `"$anonymous_rows"(x)`: the same value with its rows' fields nameless, for the functions
 //!   whose rows Trino leaves unnamed (`zip`, `map_entries`) and the engine names.
 
@@ -37,12 +41,18 @@ pub const CAST_TO: &str = "$cast_to";
 pub const TRY_CAST_TO: &str = "$try_cast_to";
 /// The engine's name for taking the names off a value's rows.
 pub const ANONYMOUS_ROWS: &str = "$anonymous_rows";
+/// The engine's name for a timestamp written as text, as Athena writes it.
+const TIMESTAMP_TEXT: &str = "$timestamp_text";
+/// The engine's name for a timestamp with a zone as what it says on the wall there.
+const WALL_CLOCK: &str = "$wall_clock";
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
         Trino::udf(CAST_TO, cast_to_type, cast_to),
         Trino::udf(TRY_CAST_TO, cast_to_type, try_cast_to),
         Trino::udf(ANONYMOUS_ROWS, anonymous_type, anonymous_rows),
+        Trino::udf(TIMESTAMP_TEXT, timestamp_text_type, timestamp_text),
+        Trino::udf(WALL_CLOCK, wall_clock_type, |args, _| super::calendar::wall_clock(&args[0])),
     ]
 }
 
@@ -261,40 +271,74 @@ fn row_of(fields: &Fields, values: Vec<ScalarValue>) -> Result<ScalarValue> {
     Ok(ScalarValue::Struct(Arc::new(StructArray::try_new(fields.clone(), columns, None)?)))
 }
 
-/// Casts of JSON to any type, read as Trino reads them (`$cast_to`), found in the planned
-/// query: a value is JSON when its field says so (`types::json_field`), through columns,
-/// subqueries and views.
+/// Casts Trino reads otherwise than the engine, found in the planned query, where each value's
+/// type is known:
+/// - of JSON to any type, read as Trino reads them (`$cast_to`): a value is JSON when its field
+///   says so (`types::json_field`), through columns, subqueries and views;
+/// - of a timestamp to text, written as Athena writes it (`$timestamp_text`): the engine's own
+///   is ISO 8601's, `2026-03-20T14:15:00.000`, where `substr(CAST(t AS varchar), 1, 13)` reads
+///   `2026-03-20 14` on Athena.
 #[derive(Debug)]
-pub struct JsonCasts;
+pub struct TrinoCasts;
 
-impl AnalyzerRule for JsonCasts {
+impl AnalyzerRule for TrinoCasts {
     fn name(&self) -> &str {
-        "trino_json_casts"
+        "trino_casts"
     }
 
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
         // A cast of JSON is JSON no more (the engine's own cast kept the mark): every node above
         // it reads its fields again, as `each_expression` has them do.
-        super::rules::each_expression(plan, json_cast)
+        super::rules::each_expression(plan, trino_cast)
     }
 }
 
-/// `CAST(json AS t)` → `$cast_to(json, NULL of t)` (`TRY_CAST` → `$try_cast_to`).
-fn json_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+/// `CAST(json AS t)` → `$cast_to(json, NULL of t)` (`TRY_CAST` → `$try_cast_to`);
+/// `CAST(timestamp AS varchar)` → `$timestamp_text(timestamp)`.
+fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let (value, to, name) = match &expr {
         Expr::Cast(cast) => (&cast.expr, cast.field.data_type(), CAST_TO),
         Expr::TryCast(cast) => (&cast.expr, cast.field.data_type(), TRY_CAST_TO),
         _ => return Ok(Transformed::no(expr)),
     };
-    // A value whose field cannot be found here (a scan's own filters) is not one of JSON's.
-    let json = value.to_field(schema).is_ok_and(|(_, field)| is_json(&field));
-    if !json {
+    // A value whose field cannot be found here (a scan's own filters) is left as it is.
+    let Ok((_, field)) = value.to_field(schema) else { return Ok(Transformed::no(expr)) };
+    let (name, args) = if is_json(&field) {
+        (name, vec![value.as_ref().clone(), Expr::Literal(ScalarValue::try_from(to)?, None)])
+    } else if matches!(field.data_type(), DataType::Timestamp(_, _)) && is_text(to) {
+        (TIMESTAMP_TEXT, vec![value.as_ref().clone()])
+    } else if matches!((field.data_type(), to), (DataType::Timestamp(_, Some(_)), DataType::Timestamp(_, None))) {
+        (WALL_CLOCK, vec![value.as_ref().clone()])
+    } else {
         return Ok(Transformed::no(expr));
-    }
+    };
     let function = functions().into_iter().find(|f| f.name() == name);
     let Some(function) = function else { return Err(DataFusionError::Internal(format!("{name} is missing"))) };
-    let args = vec![value.as_ref().clone(), Expr::Literal(ScalarValue::try_from(to)?, None)];
-    Ok(Transformed::yes(Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(function), args))))
+    let call = Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(function), args));
+    // The type it was cast to (the engine's text is `Utf8View`), for the nodes above.
+    Ok(Transformed::yes(if name == TIMESTAMP_TEXT || name == WALL_CLOCK { call.cast_to(to, schema)? } else { call }))
+}
+
+/// `$timestamp_text(t)`: a timestamp as Athena writes it (`print`).
+fn timestamp_text_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [DataType::Timestamp(_, _)] => Ok(DataType::Utf8),
+        _ => call.mismatch("$timestamp_text(timestamp)"),
+    }
+}
+
+/// `$wall_clock(t)`: `calendar::wall_clock`.
+fn wall_clock_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [DataType::Timestamp(_, Some(_))] => {
+            Ok(DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Millisecond, None))
+        }
+        _ => call.mismatch("$wall_clock(timestamp with time zone)"),
+    }
+}
+
+fn timestamp_text(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    Ok(Arc::new(super::print::timestamps_as_text(args[0].as_ref())?))
 }
 
 fn anonymous_type(call: &Call) -> Result<DataType> {

@@ -272,11 +272,16 @@ impl ScalarUDFImpl for Athena {
         }
         let all_scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let types = self.parameters(args.args.len())?;
+        // A field of a timestamp with a zone, or its text, is read on the wall there, as Trino's.
+        let local = matches!(self.kind, Kind::Part(_) | Kind::DateFormat);
         let arrays = ColumnarValue::values_to_arrays(&args.args)?
             .iter()
             .zip(&types)
-            .map(|(array, kind)| cast(array, kind))
-            .collect::<std::result::Result<Vec<ArrayRef>, _>>()?;
+            .map(|(array, kind)| {
+                let array = if local { super::calendar::wall_clock(array)? } else { array.clone() };
+                Ok(cast(&array, kind)?)
+            })
+            .collect::<Result<Vec<ArrayRef>>>()?;
         let out = match self.kind {
             Kind::FromIso8601Timestamp => from_iso8601_timestamp(&arrays)?,
             Kind::ToUnixtime => to_unixtime(&arrays)?,

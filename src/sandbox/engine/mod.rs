@@ -147,10 +147,13 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     // `2.5` is a decimal, as in Trino (`decimals`).
     let mut config = config;
     config.options_mut().sql_parser.parse_float_as_decimal = true;
+    // NULLs sort last whichever the direction, as in Trino (DataFusion's are the largest values,
+    // first in `ORDER BY x DESC`), in a query's order, a window's and an aggregate's.
+    config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
     let ctx = SessionContext::new_with_config(config);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
     functions::register(&ctx, tables.now_ms)?;
-    ctx.add_analyzer_rule(Arc::new(cast::JsonCasts));
+    ctx.add_analyzer_rule(Arc::new(cast::TrinoCasts));
     ctx.add_analyzer_rule(Arc::new(decimals::DecimalQuotients));
     ctx.add_analyzer_rule(Arc::new(bigints::BigintCounts));
     // Read a Parquet footer by its length, not by a 512 KiB guess that takes in a small file
@@ -213,7 +216,8 @@ pub fn table_columns(name: &str) -> Option<Vec<CatalogColumn>> {
 pub const PARTITION_KEYS: [&str; 3] = ["year", "month", "day"];
 
 /// Athena names a column by its alias or column name, a nested field by the field's name,
-/// and any other expression `_col0`, `_col1`, … by its position.
+/// and any other expression `_col0`, `_col1`, … by its position (`sql::PlaceNames` gives those
+/// their names, which say so).
 fn column_name(position: usize, name: &str) -> String {
     let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
     if plain(name) {
@@ -229,7 +233,10 @@ fn column_name(position: usize, name: &str) -> String {
     }
     match name.rsplit_once('.') {
         Some((_, column)) if plain(column) && !name.contains('(') => column.to_string(),
-        _ => format!("_col{position}"),
+        // `sql::PlaceNames` names every expression a query leaves unnamed `$colN`.
+        _ if name.starts_with("$col") || name.contains('(') => format!("_col{position}"),
+        // A quoted alias (`AS "Total Events"`).
+        _ => name.to_string(),
     }
 }
 

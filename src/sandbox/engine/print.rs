@@ -4,7 +4,7 @@
 //! names: `ROW(1, 'a')`, `zip`'s), intervals as Trino's `2 03:00:00.000`
 //! (day to second) and `3-5` (year to month); NULL at the top is `None`, inside a value `null`.
 
-use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::array::{Array, AsArray, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType, IntervalUnit};
 use datafusion::arrow::error::ArrowError;
 
@@ -12,13 +12,39 @@ use super::datetime::MS_PER_DAY;
 use super::types::is_anonymous;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
-/// The rows of `batches`, each value as text; `None` for NULL.
-pub fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Option<String>>>, ArrowError> {
-    let options = FormatOptions::default()
+/// How Athena writes dates, times and timestamps (a timestamp's zone follows it, `zone_name`).
+fn options() -> FormatOptions<'static> {
+    FormatOptions::default()
         .with_timestamp_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
         .with_timestamp_tz_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
         .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f"))
-        .with_time_format(Some("%H:%M:%S%.3f"));
+        .with_time_format(Some("%H:%M:%S%.3f"))
+}
+
+/// A zone as Athena names it after a timestamp: UTC by that name.
+fn zone_name(zone: &str) -> &str {
+    if matches!(zone, "+00:00" | "Z" | "UTC" | "Etc/UTC") {
+        "UTC"
+    } else {
+        zone
+    }
+}
+
+/// Timestamps as text, as Athena's `CAST(ts AS varchar)` writes them and its results print them:
+/// `2026-03-20 14:15:00.000`, and `… Asia/Tokyo` for one with a zone.
+pub fn timestamps_as_text(values: &dyn Array) -> Result<StringArray, ArrowError> {
+    let options = options();
+    let format = ArrayFormatter::try_new(values, &options)?;
+    let zone = match values.data_type() {
+        DataType::Timestamp(_, Some(zone)) => format!(" {}", zone_name(zone)),
+        _ => String::new(),
+    };
+    Ok((0..values.len()).map(|i| (!values.is_null(i)).then(|| format!("{}{zone}", format.value(i)))).collect())
+}
+
+/// The rows of `batches`, each value as text; `None` for NULL.
+pub fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Option<String>>>, ArrowError> {
+    let options = options();
     let mut out = Vec::new();
     for batch in batches {
         let cells = batch.columns().iter().map(|c| Cell::new(c.as_ref(), &options)).collect::<Result<Vec<_>, _>>()?;
@@ -74,8 +100,7 @@ impl<'a> Cell<'a> {
         } else if let DataType::Interval(_) | DataType::Duration(_) = array.data_type() {
             CellKind::Interval(ArrayFormatter::try_new(array, options)?)
         } else if let DataType::Timestamp(_, Some(zone)) = array.data_type() {
-            let zone = if matches!(zone.as_ref(), "+00:00" | "Z" | "UTC" | "Etc/UTC") { "UTC" } else { zone.as_ref() };
-            CellKind::Zoned(ArrayFormatter::try_new(array, options)?, zone.to_string())
+            CellKind::Zoned(ArrayFormatter::try_new(array, options)?, zone_name(zone).to_string())
         } else if let DataType::Binary | DataType::LargeBinary = array.data_type() {
             CellKind::Bytes
         } else if array.data_type().is_floating() {

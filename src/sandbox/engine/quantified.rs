@@ -54,6 +54,24 @@ impl VisitorMut for OutsideSubqueries {
     }
 }
 
+/// A comparison with `ANY`/`SOME`/`ALL` of a subquery, wherever it stands, in a form the engine
+/// plans as Trino reads it: `x = ANY (q)` is `x IN (q)` and `x <> ALL (q)` is `x NOT IN (q)`
+/// (the same answers, NULLs included), any other comparison the gathered form. DataFusion's own
+/// plan of these resolves the left side inside the subquery: `country = ANY (SELECT country FROM
+/// events …)` over `events` compared each row's `country` with itself and kept every row.
+pub(super) fn comparison(expr: &Expr) -> Option<Expr> {
+    let (left, right, negated) = match expr {
+        Expr::AnyOp { left, compare_op: BinaryOperator::Eq, right, .. } => (left, right, false),
+        Expr::AllOp { left, compare_op: BinaryOperator::NotEq, right } => (left, right, true),
+        Expr::AnyOp { right, .. } | Expr::AllOp { right, .. } => {
+            return matches!(right.as_ref(), Expr::Subquery(_)).then(|| gathered_form(expr)).flatten();
+        }
+        _ => return None,
+    };
+    let Expr::Subquery(subquery) = right.as_ref() else { return None };
+    Some(Expr::InSubquery { expr: left.clone(), subquery: subquery.clone(), negated })
+}
+
 /// `expr` with its subquery gathered once, when it is a subquery predicate.
 fn gathered_form(expr: &Expr) -> Option<Expr> {
     let (left, op, query, any, negated) = match expr {
@@ -71,7 +89,9 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
     };
     // `"$x"` stands for the left side and `(SELECT 1) AS "$q"` for the subquery.
     let rows = r#"coalesce((SELECT array_agg("$v") FROM (SELECT 1) AS "$q" ("$v")), make_array())"#;
+    let ordering = matches!(op, BinaryOperator::Lt | BinaryOperator::LtEq | BinaryOperator::Gt | BinaryOperator::GtEq);
     let sql = match left {
+        Some(_) if ordering => extreme_form(op, any),
         Some(_) if any => format!(r#"any_match({rows}, "$e" -> "$x" {op} "$e")"#),
         Some(_) => format!(r#"NOT any_match({rows}, "$e" -> NOT ("$x" {op} "$e"))"#),
         None => r#"(SELECT count(*) > 0 FROM (SELECT 1) AS "$q")"#.to_string(),
@@ -83,6 +103,29 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
     }
     let _ = form.visit(&mut Splice::Rows(query.clone()));
     Some(if negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(form) } } else { form })
+}
+
+/// `x op ANY (q)` or `x op ALL (q)` for an ordering `op`, by the subquery's least or greatest
+/// value (every row compared with every value of the subquery took minutes over the sandbox's
+/// events), with SQL's answers for no rows (false for ANY, true for ALL) and for NULLs (unknown
+/// when no value decides and one of them, or `x`, is NULL). The subquery's count of rows, of
+/// values and the extreme are read once, as one row, by a lambda over an array of that row.
+fn extreme_form(op: &BinaryOperator, any: bool) -> String {
+    let below = matches!(op, BinaryOperator::Lt | BinaryOperator::LtEq);
+    // `x < ANY` holds when x is below the greatest; `x < ALL` when it is below the least.
+    let extreme = if below == any { "max" } else { "min" };
+    let summary = format!(
+        r#"(SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', {extreme}("$v")) FROM (SELECT 1) AS "$q" ("$v"))"#
+    );
+    let field = |name: &str| format!(r#"get_field("$s", '{name}')"#);
+    let (n, values, extreme) = (field("n"), field("values"), field("extreme"));
+    let unknown = format!(r#"WHEN {n} > {values} OR "$x" IS NULL THEN NULL"#);
+    let decide = if any {
+        format!(r#"WHEN {n} = 0 THEN false WHEN "$x" {op} {extreme} THEN true {unknown} ELSE false"#)
+    } else {
+        format!(r#"WHEN {n} = 0 THEN true WHEN NOT ("$x" {op} {extreme}) THEN false {unknown} ELSE true"#)
+    };
+    format!(r#"any_match(make_array({summary}), "$s" -> CASE {decide} END)"#)
 }
 
 /// Puts the predicate's parts in the form: the left side where `"$x"` is, the subquery where

@@ -22,8 +22,12 @@
 //!   its place, where DataFusion names it after its plan and refuses two columns of one name;
 //! - `zip(…)` and `map_entries(m)` → `"$anonymous_rows"(…)` around DataFusion's own, whose rows'
 //!   fields have names where Trino's have none;
-//! - `x = ANY (q)`, `x IN (q)`, `EXISTS (q)`, … in a SELECT list → a scalar subquery
-//!   (`quantified`): DataFusion plans those predicates only in a WHERE clause.
+//! - `x = ANY (q)` → `x IN (q)`, `x <> ALL (q)` → `x NOT IN (q)`, and any other comparison with
+//!   `ANY`/`ALL` of a subquery → a scalar subquery gathering its rows (`quantified`): DataFusion's
+//!   own plan of those reads the left side inside the subquery when its table has a column of
+//!   that name;
+//! - `x IN (q)`, `EXISTS (q)`, … in a SELECT list → a scalar subquery (`quantified`): DataFusion
+//!   plans those predicates only in a WHERE clause.
 //!
 //! Two forms DataFusion's parser has no words for are read by the dialect itself (`dialect`):
 //! casts to nested types and `trim(LEADING FROM s)`.
@@ -316,6 +320,10 @@ fn rewrite(expr: &mut Expr) {
         Expr::AtTimeZone { timestamp, time_zone } => {
             call("at_timezone", vec![timestamp.as_ref().clone(), time_zone.as_ref().clone()])
         }
+        Expr::AnyOp { .. } | Expr::AllOp { .. } => match quantified::comparison(expr) {
+            Some(replacement) => replacement,
+            None => return,
+        },
         _ => return,
     };
     *expr = replacement;
@@ -473,21 +481,31 @@ mod tests {
         let rows = |q: &str| format!(r#"coalesce((SELECT array_agg("$v") FROM ({q}) AS "$q" ("$v")), make_array())"#);
         assert_eq!(
             rewritten("SELECT 'a' = ANY (VALUES 'a', 'b')"),
-            format!(
-                r#"SELECT any_match({}, "$e" -> 'a' = "$e")"#,
-                rows("SELECT * FROM (VALUES ('a'), ('b'))")
-            )
+            format!(r#"SELECT any_match({}, "$e" -> 'a' = "$e")"#, rows("SELECT * FROM (VALUES ('a'), ('b'))"))
+        );
+        // An ordering comparison reads the subquery's extreme once, wherever it stands.
+        let least = r#"(SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', min("$v")) FROM (SELECT x FROM t) AS "$q" ("$v"))"#;
+        let (n, values, extreme) =
+            (r#"get_field("$s", 'n')"#, r#"get_field("$s", 'values')"#, r#"get_field("$s", 'extreme')"#);
+        let all_below = format!(
+            r#"any_match(make_array({least}), "$s" -> CASE WHEN {n} = 0 THEN true WHEN NOT (a < {extreme}) THEN false WHEN {n} > {values} OR a IS NULL THEN NULL ELSE true END)"#
         );
         assert_eq!(
             rewritten("SELECT a, a < ALL (SELECT x FROM t) AS low FROM u"),
-            format!(r#"SELECT a, NOT any_match({}, "$e" -> NOT (a < "$e")) AS low FROM u"#, rows("SELECT x FROM t"))
+            format!("SELECT a, {all_below} AS low FROM u")
+        );
+        assert_eq!(
+            rewritten("SELECT a FROM u WHERE a < ALL (SELECT x FROM t)"),
+            format!("SELECT a FROM u WHERE {all_below}")
+        );
+        // `= ANY` and `<> ALL` are IN and NOT IN, whose left side DataFusion reads outside.
+        assert_eq!(
+            rewritten("SELECT a FROM t WHERE a = ANY (SELECT a FROM t) AND a <> ALL (SELECT a FROM u)"),
+            "SELECT a FROM t WHERE a IN (SELECT a FROM t) AND a NOT IN (SELECT a FROM u)"
         );
         assert_eq!(
             rewritten("SELECT a NOT IN (VALUES 1) FROM u"),
-            format!(
-                r#"SELECT NOT any_match({}, "$e" -> a = "$e") FROM u"#,
-                rows("SELECT * FROM (VALUES (1))")
-            )
+            format!(r#"SELECT NOT any_match({}, "$e" -> a = "$e") FROM u"#, rows("SELECT * FROM (VALUES (1))"))
         );
         assert_eq!(
             rewritten("SELECT NOT EXISTS (SELECT 1), EXISTS (SELECT 2)"),
@@ -592,11 +610,7 @@ mod tests {
             .unwrap()
             .join()
             .unwrap();
-        assert!(
-            long.ends_with(r#"f(1) || 1, 'array(integer)'), CAST(b AS INT) AS x"#),
-            "{}",
-            &long[long.len() - 80..]
-        );
+        assert!(long.ends_with(r#"f(1) || 1, 'array(integer)'), CAST(b AS INT) AS x"#), "{}", &long[long.len() - 80..]);
         // A longer one is refused before it is parsed.
         let chain = format!("SELECT 1{}", " OR a = 1".repeat(MOST_OPERATORS / 2 + 1));
         assert!(refused(&chain).contains(
