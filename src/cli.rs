@@ -19,6 +19,24 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// The command line of this process. An argument that starts with an SQL comment (`-- …`, as
+    /// SQL pasted from an editor often does) is SQL, not an option: it is read with a space before
+    /// it, which SQL ignores (its lines and columns stay as written), so that clap does not take
+    /// it for one.
+    pub fn from_args() -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::env::args_os().map(|arg| match arg.to_str() {
+            Some(text) if starts_with_comment(text) => format!(" {text}").into(),
+            _ => arg,
+        }))
+    }
+}
+
+/// `-- daily count⏎SELECT …`: two hyphens and a space, a tab or the end of the line.
+fn starts_with_comment(arg: &str) -> bool {
+    arg.strip_prefix("--").and_then(|rest| rest.chars().next()).is_some_and(char::is_whitespace)
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct Global {
     /// Profile name (yours in $XDG_CONFIG_HOME/lakeops/profiles, or a built-in) or a path to a .toml file;

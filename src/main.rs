@@ -1,6 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
 use lakeops::app::{App, Header, Keymap};
 use lakeops::cli::{Cli, Command, ProvisionCommand, QuicksightCommand, SandboxCommand, SourcesCommand};
 use lakeops::headless::{self, Failure};
@@ -14,7 +13,7 @@ use lakeops::settings::{self, Overrides, Paths};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::from_args() {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version on stdout (exit 0) and usage errors on stderr (exit 2).

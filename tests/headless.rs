@@ -394,6 +394,15 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     let out = home.run(&["query", "SELECT nope FROM events"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved"), "{}", stderr(&out));
+    // SQL pasted with a comment first is SQL, not an option, its lines counted as written; an
+    // option lakeops does not know is still refused as one.
+    let out = home.run(&["query", "-- how many\nSELECT 7 AS n", "--format", "csv"]);
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "n\r\n7\r\n"), "{}", stderr(&out));
+    let out = home.run(&["query", "-- which column\nSELECT nope FROM events"]);
+    assert!(stderr(&out).contains("line 2:8: Column 'nope' cannot be resolved"), "{}", stderr(&out));
+    let out = home.run(&["query", "--formt", "csv", "SELECT 1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unexpected argument '--formt'"), "{}", stderr(&out));
     let out = home.run(&["--readonly", "query", "DROP TABLE clickstream.events"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("read-only mode"), "{}", stderr(&out));
