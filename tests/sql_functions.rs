@@ -789,6 +789,11 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT x FROM (VALUES 1, NULL, 3) t(x) ORDER BY x DESC".into(), "3; 1; NULL"),
         ("SELECT rank() OVER (ORDER BY x DESC) FROM (VALUES 1, NULL, 3) t(x) ORDER BY x".into(), "2; 1; 3"),
         ("SELECT x FROM (VALUES 1, NULL, 3) t(x) ORDER BY x NULLS FIRST".into(), "NULL; 1; 3"),
+        // A date truncated or moved is a date, as Trino's.
+        ("SELECT date_trunc('month', DATE '2026-12-05')".into(), "2026-12-01"),
+        ("SELECT typeof(date_trunc('week', DATE '2026-12-05'))".into(), "date"),
+        ("SELECT date_add('day', -1, DATE '2026-03-01')".into(), "2026-02-28"),
+        ("SELECT typeof(date_add('day', 1, TIMESTAMP '2026-03-01 10:00:00'))".into(), "timestamp(3)"),
         // A timestamp as text is written as Athena writes it, its zone after it.
         ("SELECT CAST(TIMESTAMP '2020-05-11 11:15:05.055' AS varchar)".into(), "2020-05-11 11:15:05.055"),
         ("SELECT substr(CAST(TIMESTAMP '2020-05-11 11:15:05' AS varchar), 1, 13)".into(), "2020-05-11 11"),

@@ -1,4 +1,4 @@
-//! The walk the engine's rules over a planned query share (`cast::TrinoCasts`, `bigints::BigintCounts`,
+//! The walk the engine's rules over a planned query share (`cast::TrinoCasts`, `answer_types::AnswerTypes`,
 //! `decimals::DecimalQuotients`): every expression of every node, subqueries too, rewritten
 //! from the leaves up with the types of the node's inputs known, each keeping its name, and each
 //! node's schema read again, so that a node above sees a rewritten value's new type.

@@ -1,0 +1,64 @@
+//! Trino's types of the answers of functions the engine types otherwise (`AnswerTypes` casts each
+//! such call to Trino's type, keeping its name):
+//! - a `bigint` where DataFusion answers a 32-bit integer: the length of a text or of bytes
+//!   (`length`), the place of one text in another (`strpos`, `position(… IN …)`) and a field of a
+//!   date or time (`extract`). Athena's `typeof(length(s))` says `bigint`, and so does the
+//!   sandbox's for every other count a function answers;
+//! - a `date` for `date_trunc(unit, d)` and `date_add(unit, n, d)` of a date, where the engine
+//!   answers a timestamp (`date_trunc('month', current_date)` is `2026-12-01` on Athena, not
+//!   `2026-12-01 00:00:00.000`).
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::Transformed;
+use datafusion::common::{DFSchema, Result};
+use datafusion::logical_expr::expr::Cast;
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan};
+use datafusion::optimizer::AnalyzerRule;
+
+/// DataFusion's functions (by their own names, which their aliases plan to) whose answer Trino
+/// types as a `bigint`.
+const BIGINT_IN_TRINO: &[&str] = &["character_length", "octet_length", "strpos", "date_part"];
+
+/// The functions whose answer for a date, their last argument, is a date in Trino.
+const DATE_IN_TRINO: &[&str] = &["date_trunc", "date_add"];
+
+#[derive(Debug)]
+pub struct AnswerTypes;
+
+impl AnalyzerRule for AnswerTypes {
+    fn name(&self) -> &str {
+        "trino_answer_types"
+    }
+
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        super::rules::each_expression(plan, trino_answer)
+    }
+}
+
+/// One of those calls → the same call cast to Trino's type of its answer.
+fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let Expr::ScalarFunction(call) = &expr else { return Ok(Transformed::no(expr)) };
+    let name = call.name();
+    let trino = if BIGINT_IN_TRINO.contains(&name) && matches!(expr.get_type(schema), Ok(DataType::Int32)) {
+        DataType::Int64
+    } else if DATE_IN_TRINO.contains(&name) && call.args.last().is_some_and(|d| is_date(d, schema)) {
+        DataType::Date32
+    } else {
+        return Ok(Transformed::no(expr));
+    };
+    if expr.get_type(schema).is_ok_and(|kind| kind == trino) {
+        return Ok(Transformed::no(expr));
+    }
+    Ok(Transformed::yes(Expr::Cast(Cast::new(Box::new(expr), trino))))
+}
+
+/// Whether `value` is a date, or a date the engine made a timestamp of to call a function.
+fn is_date(value: &Expr, schema: &DFSchema) -> bool {
+    let inner = match value {
+        Expr::Cast(cast) => cast.expr.as_ref(),
+        Expr::TryCast(cast) => cast.expr.as_ref(),
+        other => other,
+    };
+    matches!(inner.get_type(schema), Ok(DataType::Date32 | DataType::Date64))
+}
