@@ -1019,6 +1019,12 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT 1.5 / 0", "DIVISION_BY_ZERO: Division by zero"),
         ("SELECT checksum(x) FROM (VALUES true) t(x)", "NOT_SUPPORTED: checksum of a boolean is not in the sandbox engine"),
         ("SELECT from_base32('mzxw6yq=')", "INVALID_FUNCTION_ARGUMENT: Unrecognized character: m"),
+        (r#"SELECT "$path" FROM events"#, "NOT_SUPPORTED: line 1:8: the sandbox's tables have no hidden column '$path'"),
+        (
+            "SELECT e.user_id FROM events e JOIN raw_events r ON e.user_id = r.user_id CROSS JOIN UNNEST(split(e.page_url, '/')) AS u(p)",
+            "NOT_SUPPORTED: the sandbox engine answers an UNNEST of a table's columns right after that one table",
+        ),
+        ("SELECT k FROM (SELECT MAP(ARRAY['a'], ARRAY[1]) AS m) t CROSS JOIN UNNEST(m) AS u(k, v)", "NOT_SUPPORTED: the sandbox engine unnests arrays"),
         ("SELECT from_base32('MZXW6Y')", "INVALID_FUNCTION_ARGUMENT: Invalid input length 6"),
         ("SELECT from_base32('MZ XW')", "INVALID_FUNCTION_ARGUMENT: Unrecognized character: 0x20"),
         ("SELECT from_ieee754_64(from_hex('00'))", "INVALID_FUNCTION_ARGUMENT: Input floating-point value must be exactly 8 bytes long"),
@@ -1068,6 +1074,28 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         (format!("SELECT count(*) FROM events WHERE event_time > ALL (SELECT event_time FROM events WHERE day <> '{last}')"), &late),
     ];
     let wrong = wrong_answers(&s, &quantified).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+/// An UNNEST of a table's own arrays reads them row by row, as Trino does: side by side within
+/// one UNNEST, every pair across two, with ORDINALITY numbered from 1, and a row of empty or NULL
+/// arrays dropped by CROSS JOIN and kept (as NULLs) by LEFT JOIN.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unnest_reads_each_rows_arrays_as_trino_does() {
+    let s = sandbox();
+    let t = "WITH t AS (SELECT 1 AS id, ARRAY['a', 'b'] AS xs, ARRAY[10, 20, 30] AS ns UNION ALL SELECT 2, ARRAY[], ARRAY[] UNION ALL SELECT 3, NULL, NULL)";
+    let cases = [
+        (format!("{t} SELECT format('%s %s', id, x) FROM t CROSS JOIN UNNEST(xs) AS u(x) ORDER BY 1"), "1 a; 1 b"),
+        (format!("{t} SELECT format('%s %s', t.id, u.x) FROM t, UNNEST(t.xs) AS u(x) ORDER BY 1"), "1 a; 1 b"),
+        (format!("{t} SELECT format('%s %s', id, x) FROM t LEFT JOIN UNNEST(xs) AS u(x) ON true ORDER BY 1"), "1 a; 1 b; 2 null; 3 null"),
+        (format!("{t} SELECT format('%s %s %s', x, n, i) FROM t CROSS JOIN UNNEST(xs, ns) WITH ORDINALITY AS u(x, n, i)"), "a 10 1; b 20 2; null 30 3"),
+        (format!("{t} SELECT format('%s %s', x, n) FROM t CROSS JOIN UNNEST(xs) AS u(x) CROSS JOIN UNNEST(ns) AS v(n) WHERE n < 30 ORDER BY 1"), "a 10; a 20; b 10; b 20"),
+        ("SELECT (SELECT count(*) FROM events CROSS JOIN UNNEST(split(page_url, '/')) AS u(part)) = (SELECT sum(cardinality(split(page_url, '/'))) FROM events)".to_string(), "true"),
+        ("SELECT count(DISTINCT e.user_id) = count(DISTINCT u.part) FROM events e CROSS JOIN UNNEST(ARRAY[e.user_id]) AS u(part)".to_string(), "true"),
+        // A constant array is the engine's own UNNEST, as before.
+        ("SELECT x FROM UNNEST(ARRAY[3, 4]) AS t(x)".to_string(), "3; 4"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 

@@ -7,6 +7,17 @@ use datafusion::error::DataFusionError;
 /// answer one (`quantified`).
 const CORRELATED_IN_SELECT: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns with IN, ANY or ALL only in a WHERE clause; Athena answers it in a SELECT list too";
 
+/// What the engine says of an UNNEST that reads a table's columns in a form it does not answer
+/// (`lateral`).
+const LATERAL_UNNEST: &str = "NOT_SUPPORTED: the sandbox engine answers an UNNEST of a table's columns right after that one table (FROM t CROSS JOIN UNNEST(t.a, …) [WITH ORDINALITY] AS u(x, …), or LEFT JOIN … ON true), of arrays, naming each column; Athena answers the other forms too";
+
+/// A query that reads the outer query's columns where the engine cannot: an UNNEST, or else a
+/// subquery in a SELECT list.
+fn correlated(sql: &str) -> String {
+    let unnest = sql.to_ascii_uppercase().contains("UNNEST");
+    if unnest { LATERAL_UNNEST } else { CORRELATED_IN_SELECT }.to_string()
+}
+
 /// The message a user sees for a failed sandbox query.
 pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     let root = error.find_root();
@@ -39,9 +50,16 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     if let Some(rest) = text.strip_prefix("No field named ") {
         let name = rest.split(['.', ' ']).find(|s| !s.is_empty()).unwrap_or(rest).trim_matches('"').to_string();
         let name = name.rsplit('.').next().unwrap_or(&name).to_string();
+        // Athena's hidden columns, which name the object a row was read from.
+        if ["$path", "$file_size", "$file_modified_time"].contains(&name.to_ascii_lowercase().as_str()) {
+            return format!(
+                "NOT_SUPPORTED: {}the sandbox's tables have no hidden column '{name}' (Athena's $path, $file_size and $file_modified_time)",
+                position(sql, &format!("\"{name}\""))
+            );
+        }
         // A name of the engine's own forms (`"$q"`): a correlated subquery in a SELECT list.
         if name.starts_with('$') {
-            return CORRELATED_IN_SELECT.to_string();
+            return correlated(sql);
         }
         return format!("COLUMN_NOT_FOUND: {}Column '{name}' cannot be resolved", position(sql, &name));
     }
@@ -93,7 +111,10 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     }
     // A correlated subquery DataFusion could not turn into a join (it does so in a WHERE clause).
     if text.contains("Physical plan does not support logical expression") {
-        return CORRELATED_IN_SELECT.to_string();
+        return correlated(sql);
+    }
+    if text.contains("unnest() can only be applied to") {
+        return "NOT_SUPPORTED: the sandbox engine unnests arrays; an UNNEST of a map into its keys and values, or of rows into their fields, is not in it".into();
     }
     if text.contains("not supported") || text.contains("Unsupported") {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");

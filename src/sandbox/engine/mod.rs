@@ -21,6 +21,7 @@ mod functions;
 mod hashes;
 mod json;
 mod lambdas;
+mod lateral;
 mod literals;
 mod maps;
 mod math;

@@ -29,6 +29,9 @@
 //! - `x IN (q)`, `EXISTS (q)`, … in a SELECT list → a scalar subquery (`quantified`): DataFusion
 //!   plans those predicates only in a WHERE clause.
 //!
+//! - `FROM t CROSS JOIN UNNEST(t.a) AS u(x)` → `FROM (SELECT t.*, unnest(t.a) AS x FROM t) AS t`
+//!   (`lateral`): DataFusion reads an UNNEST in FROM only of constants.
+//!
 //! Two forms DataFusion's parser has no words for are read by the dialect itself (`dialect`):
 //! casts to nested types and `trim(LEADING FROM s)`.
 
@@ -46,7 +49,7 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
-use super::{aggregates, datetime, forms, literals, quantified, types};
+use super::{aggregates, datetime, forms, lateral, literals, quantified, types};
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
@@ -61,6 +64,7 @@ pub fn statement(sql: &str) -> Result<Statement> {
         return Err(DataFusionError::Plan("No SQL statement was found".into()));
     };
     if let Statement::Statement(inner) = &mut statement {
+        lateral::rewrite(inner.as_mut());
         let _ = ast::visit_expressions_mut(inner.as_mut(), |expr| {
             rewrite(expr);
             ControlFlow::<()>::Continue(())

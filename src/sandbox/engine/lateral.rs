@@ -1,0 +1,216 @@
+//! Trino's UNNEST of a table's own arrays, row by row: `FROM t CROSS JOIN UNNEST(t.a, t.b) [WITH
+//! ORDINALITY] AS u(x, y[, n])`, also written `FROM t, UNNEST(…) AS u(…)` or `FROM t LEFT JOIN
+//! UNNEST(…) AS u(…) ON true`. DataFusion's planner reads an UNNEST in FROM only of constants (of
+//! a column its plan fails, "does not support logical expression OuterReferenceColumn"), and
+//! answers its own `unnest(a)` in a SELECT list row by row: each UNNEST is rewritten into one,
+//! `FROM (SELECT t.*, unnest(t.a) AS x, unnest(t.b) AS y FROM t) AS t`, and each `u.x` of the
+//! query reads `t.x`. As in Trino:
+//! - the arrays of one UNNEST are read side by side, the shorter ones padded with NULLs (as the
+//!   engine's unnests of one SELECT list are);
+//! - a row whose arrays are all empty or NULL gives no row under CROSS JOIN, and one of NULLs
+//!   under LEFT JOIN;
+//! - `WITH ORDINALITY` numbers the elements from 1;
+//! - two UNNESTs are each row's every pair (each is its own nesting).
+//!
+//! A relation joined to another before its UNNEST (`a JOIN b ON … CROSS JOIN UNNEST(b.x)`), an
+//! UNNEST of a map or of rows into their fields, and an UNNEST without column names stay as
+//! written, for the engine to refuse.
+
+use std::ops::ControlFlow;
+
+use datafusion::logical_expr::sqlparser::ast::{
+    self, helpers::attached_token::AttachedToken, BinaryOperator, CaseWhen, Expr, Ident, Join, JoinConstraint,
+    JoinOperator, Query, SelectItem, SetExpr, TableAlias, TableFactor, TableWithJoins, Value, VisitMut, VisitorMut,
+};
+use datafusion::logical_expr::sqlparser::parser::Parser;
+
+use super::dialect::Athena;
+use super::sql::call;
+
+/// Rewrites the lateral UNNESTs of every query of `statement`.
+pub(super) fn rewrite(statement: &mut ast::Statement) {
+    let _ = statement.visit(&mut Lateral);
+}
+
+struct Lateral;
+
+impl VisitorMut for Lateral {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        let mut renamed = Vec::new();
+        in_body(&mut query.body, &mut renamed);
+        // `u.x` → `t.x`, in the query's SELECT lists, clauses and ORDER BY.
+        if !renamed.is_empty() {
+            let _ = ast::visit_expressions_mut(query, |expr| {
+                if let Expr::CompoundIdentifier(parts) = expr {
+                    if let [table, _] = parts.as_mut_slice() {
+                        if let Some((_, to)) = renamed.iter().find(|(from, _)| same(from, table)) {
+                            *table = to.clone();
+                        }
+                    }
+                }
+                ControlFlow::<()>::Continue(())
+            });
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn in_body(body: &mut SetExpr, renamed: &mut Vec<(Ident, Ident)>) {
+    match body {
+        SetExpr::Select(select) => {
+            // `FROM t, UNNEST(…) AS u(x)` is `FROM t CROSS JOIN UNNEST(…) AS u(x)`.
+            while select.from.len() > 1
+                && select.from.last().is_some_and(|last| last.joins.is_empty() && is_unnest(&last.relation))
+            {
+                let Some(last) = select.from.pop() else { break };
+                let Some(before) = select.from.last_mut() else { break };
+                before.joins.push(Join {
+                    relation: last.relation,
+                    global: false,
+                    join_operator: JoinOperator::CrossJoin(JoinConstraint::None),
+                });
+            }
+            for from in select.from.iter_mut() {
+                in_from(from, renamed);
+            }
+        }
+        SetExpr::SetOperation { left, right, .. } => {
+            in_body(left, renamed);
+            in_body(right, renamed);
+        }
+        _ => {}
+    }
+}
+
+fn is_unnest(factor: &TableFactor) -> bool {
+    matches!(factor, TableFactor::UNNEST { .. })
+}
+
+/// `relation CROSS JOIN UNNEST(…) …` of one FROM item, when every join of it is such an UNNEST.
+fn in_from(from: &mut TableWithJoins, renamed: &mut Vec<(Ident, Ident)>) {
+    if from.joins.is_empty() || is_unnest(&from.relation) || !from.joins.iter().all(lateral_join) {
+        return;
+    }
+    let Some(name) = relation_name(&from.relation) else { return };
+    // Each UNNEST nests the relation before it once more; all of them, or none.
+    let mut relation = from.relation.clone();
+    let mut names = Vec::new();
+    for join in &from.joins {
+        let outer = matches!(join.join_operator, JoinOperator::Left(_) | JoinOperator::LeftOuter(_));
+        let TableFactor::UNNEST { alias: Some(alias), array_exprs, with_ordinality, .. } = &join.relation else {
+            return;
+        };
+        let Some(nested) = unnested(relation, &name, array_exprs, alias, *with_ordinality, outer) else { return };
+        relation = nested;
+        names.push((alias.name.clone(), name.clone()));
+    }
+    from.relation = relation;
+    from.joins.clear();
+    renamed.extend(names);
+}
+
+/// Whether `join` is one this module rewrites: a CROSS JOIN of an UNNEST with as many column names
+/// as it gives columns, or a LEFT JOIN of one `ON true`.
+fn lateral_join(join: &Join) -> bool {
+    let TableFactor::UNNEST { alias: Some(alias), array_exprs, with_offset: false, with_ordinality, .. } =
+        &join.relation
+    else {
+        return false;
+    };
+    if alias.columns.len() != array_exprs.len() + usize::from(*with_ordinality) {
+        return false;
+    }
+    match &join.join_operator {
+        JoinOperator::CrossJoin(JoinConstraint::None) => true,
+        JoinOperator::Left(JoinConstraint::On(on)) | JoinOperator::LeftOuter(JoinConstraint::On(on)) => {
+            matches!(on, Expr::Value(v) if v.value == Value::Boolean(true))
+        }
+        _ => false,
+    }
+}
+
+/// The name the query reads `relation`'s columns by: its alias, or its table's own name.
+fn relation_name(relation: &TableFactor) -> Option<Ident> {
+    match relation {
+        TableFactor::Table { alias: Some(alias), .. } | TableFactor::Derived { alias: Some(alias), .. } => {
+            Some(alias.name.clone())
+        }
+        TableFactor::Table { name, alias: None, .. } => name.0.last()?.as_ident().cloned(),
+        _ => None,
+    }
+}
+
+/// `(SELECT name.*, unnest(a) AS x, … FROM relation AS name) AS name`.
+fn unnested(
+    mut relation: TableFactor,
+    name: &Ident,
+    arrays: &[Expr],
+    alias: &TableAlias,
+    ordinality: bool,
+    outer: bool,
+) -> Option<TableFactor> {
+    match &mut relation {
+        TableFactor::Table { alias, .. } | TableFactor::Derived { alias, .. } => {
+            let columns = alias.as_ref().map(|a| a.columns.clone()).unwrap_or_default();
+            *alias = Some(TableAlias { explicit: true, name: name.clone(), columns, at: None });
+        }
+        _ => return None,
+    }
+    // The module's own text, which always parses: the relation is put in place of `"$r"`.
+    let mut query = Parser::new(&Athena::default())
+        .try_with_sql(&format!("SELECT {name}.* FROM \"$r\""))
+        .ok()?
+        .parse_query()
+        .ok()?;
+    let SetExpr::Select(select) = query.body.as_mut() else { return None };
+    select.from = vec![TableWithJoins { relation, joins: Vec::new() }];
+    // Under LEFT JOIN an empty or NULL array is one NULL, so that its row stays.
+    let array = |a: &Expr| if outer { kept(a) } else { a.clone() };
+    for (a, column) in arrays.iter().zip(&alias.columns) {
+        let expr = call("unnest", vec![array(a)]);
+        select.projection.push(SelectItem::ExprWithAlias { expr, alias: column.name.clone() });
+    }
+    if ordinality {
+        let lengths: Vec<Expr> = arrays.iter().map(|a| call("cardinality", vec![array(a)])).collect();
+        let longest = if lengths.len() == 1 { lengths[0].clone() } else { call("greatest", lengths) };
+        let numbers = call("generate_series", vec![number(1), longest]);
+        let column = alias.columns.last()?.name.clone();
+        select.projection.push(SelectItem::ExprWithAlias { expr: call("unnest", vec![numbers]), alias: column });
+    }
+    Some(TableFactor::Derived {
+        lateral: false,
+        subquery: query,
+        alias: Some(TableAlias { explicit: true, name: name.clone(), columns: Vec::new(), at: None }),
+        sample: None,
+    })
+}
+
+/// `CASE WHEN cardinality(a) > 0 THEN a ELSE ARRAY[NULL] END`.
+fn kept(array: &Expr) -> Expr {
+    let some = Expr::BinaryOp {
+        left: Box::new(call("cardinality", vec![array.clone()])),
+        op: BinaryOperator::Gt,
+        right: Box::new(number(0)),
+    };
+    Expr::Case {
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
+        operand: None,
+        conditions: vec![CaseWhen { condition: some, result: array.clone() }],
+        else_result: Some(Box::new(call("make_array", vec![Expr::value(Value::Null)]))),
+    }
+}
+
+fn number(n: u32) -> Expr {
+    Expr::value(Value::Number(n.to_string(), false))
+}
+
+/// Whether two names are one (unquoted names are read without case).
+fn same(a: &Ident, b: &Ident) -> bool {
+    match (a.quote_style, b.quote_style) {
+        (None, None) => a.value.eq_ignore_ascii_case(&b.value),
+        _ => a.value == b.value,
+    }
+}
