@@ -789,6 +789,17 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT x FROM (VALUES 1, NULL, 3) t(x) ORDER BY x DESC".into(), "3; 1; NULL"),
         ("SELECT rank() OVER (ORDER BY x DESC) FROM (VALUES 1, NULL, 3) t(x) ORDER BY x".into(), "2; 1; 3"),
         ("SELECT x FROM (VALUES 1, NULL, 3) t(x) ORDER BY x NULLS FIRST".into(), "NULL; 1; 3"),
+        // substr counts a negative start from the end, and a start of 0 is empty; split_part is
+        // NULL past the last part.
+        ("SELECT substr('hello', -3)".into(), "llo"),
+        ("SELECT substr('hello', -3, 2)".into(), "ll"),
+        ("SELECT substr('hello', 0)".into(), ""),
+        ("SELECT substr('hello', -9)".into(), ""),
+        ("SELECT SUBSTRING('héllo' FROM 2 FOR 3)".into(), "éll"),
+        ("SELECT substr(to_utf8('hello'), -2)".into(), "6c 6f"),
+        ("SELECT split_part('a.b.c', '.', 5)".into(), "NULL"),
+        ("SELECT split_part('a.b.', '.', 3)".into(), ""),
+        ("SELECT split_part('abc', '', 2)".into(), "b"),
         // A date truncated or moved is a date, as Trino's.
         ("SELECT date_trunc('month', DATE '2026-12-05')".into(), "2026-12-01"),
         ("SELECT typeof(date_trunc('week', DATE '2026-12-05'))".into(), "date"),
@@ -1019,6 +1030,8 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT 1.5 / 0", "DIVISION_BY_ZERO: Division by zero"),
         ("SELECT checksum(x) FROM (VALUES true) t(x)", "NOT_SUPPORTED: checksum of a boolean is not in the sandbox engine"),
         ("SELECT from_base32('mzxw6yq=')", "INVALID_FUNCTION_ARGUMENT: Unrecognized character: m"),
+        ("SELECT split_part('a.b', '.', 0)", "INVALID_FUNCTION_ARGUMENT: Index must be greater than zero"),
+        ("SELECT substr(1, 2)", "TYPE_MISMATCH: line 1:8: Unexpected parameters ("),
         (r#"SELECT "$path" FROM events"#, "NOT_SUPPORTED: line 1:8: the sandbox's tables have no hidden column '$path'"),
         (
             "SELECT e.user_id FROM events e JOIN raw_events r ON e.user_id = r.user_id CROSS JOIN UNNEST(split(e.page_url, '/')) AS u(p)",

@@ -18,6 +18,8 @@
 //! - `x[i]` → `"$subscript"(x, i)`: Trino's `[]`, which refuses an index past the end and a key
 //!   the map lacks (DataFusion answers NULL, and reads only constant keys);
 //! - `U&'…'` (its escapes read by the parser) → `'…'`;
+//! - `substr(s, i[, n])` and `SUBSTRING(s FROM i [FOR n])` → a call of Trino's `substr`, which
+//!   DataFusion's planner would answer with its own;
 //! - an expression the query leaves unnamed → `… AS "$col0"` (`PlaceNames`): Athena names it by
 //!   its place, where DataFusion names it after its plan and refuses two columns of one name;
 //! - `zip(…)` and `map_entries(m)` → `"$anonymous_rows"(…)` around DataFusion's own, whose rows'
@@ -323,6 +325,13 @@ fn rewrite(expr: &mut Expr) {
         },
         Expr::AtTimeZone { timestamp, time_zone } => {
             call("at_timezone", vec![timestamp.as_ref().clone(), time_zone.as_ref().clone()])
+        }
+        // `substr(s, i[, n])` and `SUBSTRING(s FROM i [FOR n])`, which DataFusion's parser reads
+        // as one form and plans with its own substr: Trino's (`strings`).
+        Expr::Substring { expr: text, substring_from: Some(from), substring_for, .. } => {
+            let mut args = vec![text.as_ref().clone(), from.as_ref().clone()];
+            args.extend(substring_for.as_deref().cloned());
+            call("substr", args)
         }
         Expr::AnyOp { .. } | Expr::AllOp { .. } => match quantified::comparison(expr) {
             Some(replacement) => replacement,

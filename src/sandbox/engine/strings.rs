@@ -4,16 +4,20 @@
 //! table it fills would pass a million cells: its time is the product of the lengths), and
 //! `soundex` (Apache Commons Codec's American Soundex, which Trino calls), and `normalize(s[,
 //! form])` (Unicode's NFC by default, or NFD, NFKC, NFKD; the form a word, as Trino writes it,
-//! which `forms` turns into text).
+//! which `forms` turns into text). And two DataFusion has with other rules: `substr(s, start[,
+//! length])` (also `substring`, and `SUBSTRING(s FROM start FOR length)`) counts a negative start
+//! from the end and answers '' for a start of 0, and `split_part(s, delimiter, index)` answers
+//! NULL past the last part and refuses an index below 1 (DataFusion counts those from the end).
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, Int64Array, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryArray, Int64Array, StringArray};
+use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
-use super::udf::{is_text, text, Call, Trino};
+use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
@@ -33,6 +37,9 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("hamming_distance", two_texts, |args, _| distances(args, hamming_distance)),
         Trino::udf("levenshtein_distance", two_texts, |args, _| distances(args, levenshtein_distance)),
         Trino::udf("normalize", normalize_type, normalize),
+        Trino::udf("substr", substr_type, substr),
+        Trino::udf("substring", substr_type, substr),
+        Trino::udf("split_part", split_part_type, split_part),
         Trino::udf("soundex", text_to_text, |args, _| {
             let texts = text(args, 0)?;
             let codes = texts.iter().map(|t| t.map(soundex).transpose()).collect::<Result<StringArray>>()?;
@@ -70,6 +77,118 @@ fn soundex(text: &str) -> Result<String> {
     }
     out.resize(4, b'0');
     Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn substr_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [kind, start] | [kind, start, _] if is_text(kind) && is_integer(start) => {
+            if call.types.get(2).is_none_or(is_integer) {
+                return Ok(DataType::Utf8);
+            }
+        }
+        [DataType::Binary | DataType::LargeBinary | DataType::BinaryView, start, ..] if is_integer(start) => {
+            if call.types.len() <= 3 && call.types[1..].iter().all(is_integer) {
+                return Ok(DataType::Binary);
+            }
+        }
+        _ => {}
+    }
+    call.mismatch(&format!(
+        "{0}(varchar(x), bigint), {0}(varchar(x), bigint, bigint), {0}(varbinary, bigint), {0}(varbinary, bigint, bigint)",
+        call.name
+    ))
+}
+
+/// Trino's substr of text (by characters) or bytes.
+fn substr(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let starts = integers(args, 1)?;
+    let lengths = if args.len() > 2 { Some(integers(args, 2)?) } else { None };
+    let length = |i: usize| lengths.as_ref().map(|l| (!l.is_null(i)).then(|| l.value(i)));
+    let start = |i: usize| (!starts.is_null(i)).then(|| starts.value(i));
+    if kind == &DataType::Binary {
+        let bytes = cast(&args[0], &DataType::Binary)?;
+        let bytes = bytes.as_binary::<i32>();
+        let out: BinaryArray = (0..bytes.len())
+            .map(|i| {
+                let (Some(start), length) = (start(i), length(i)) else { return None };
+                let length = match length {
+                    Some(None) => return None,
+                    Some(Some(n)) => Some(n),
+                    None => None,
+                };
+                (!bytes.is_null(i))
+                    .then(|| span(bytes.value(i).len(), start, length).map_or(&[][..], |r| &bytes.value(i)[r]))
+            })
+            .collect();
+        return Ok(Arc::new(out));
+    }
+    let texts = text(args, 0)?;
+    let out: StringArray = (0..texts.len())
+        .map(|i| {
+            let (Some(start), length) = (start(i), length(i)) else { return None };
+            let length = match length {
+                Some(None) => return None,
+                Some(Some(n)) => Some(n),
+                None => None,
+            };
+            (!texts.is_null(i)).then(|| {
+                let chars: Vec<char> = texts.value(i).chars().collect();
+                span(chars.len(), start, length).map_or_else(String::new, |r| chars[r].iter().collect())
+            })
+        })
+        .collect();
+    Ok(Arc::new(out))
+}
+
+/// The part of `count` items that Trino's substr takes from 1-based `start` (negative: from the
+/// end), `length` long or to the end; none for a start of 0, before the first item or past the
+/// last, or a length below 1.
+fn span(count: usize, start: i64, length: Option<i64>) -> Option<std::ops::Range<usize>> {
+    let count = count as i64;
+    let first = match start {
+        0 => return None,
+        s if s > 0 => s - 1,
+        s => count + s,
+    };
+    if first < 0 || first >= count || length.is_some_and(|n| n < 1) {
+        return None;
+    }
+    let end = length.map_or(count, |n| first.saturating_add(n).min(count));
+    Some(first as usize..end as usize)
+}
+
+fn split_part_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, d, i] if is_text(s) && is_text(d) && is_integer(i) => Ok(DataType::Utf8),
+        _ => call.mismatch("split_part(varchar(x), varchar(y), bigint)"),
+    }
+}
+
+/// Trino's split_part: the `index`th part (from 1) of the text cut at each `delimiter` (each
+/// character, for an empty one); NULL past the last part.
+fn split_part(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    let (texts, delimiters, indexes) = (text(args, 0)?, text(args, 1)?, integers(args, 2)?);
+    let mut out = Vec::with_capacity(texts.len());
+    for i in 0..texts.len() {
+        if texts.is_null(i) || delimiters.is_null(i) || indexes.is_null(i) {
+            out.push(None);
+            continue;
+        }
+        let index = indexes.value(i);
+        if index < 1 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: Index must be greater than zero");
+        }
+        let (text, delimiter) = (texts.value(i), delimiters.value(i));
+        let part = usize::try_from(index - 1).ok().and_then(|n| {
+            if delimiter.is_empty() {
+                text.chars().nth(n).map(String::from)
+            } else {
+                text.split(delimiter).nth(n).map(str::to_string)
+            }
+        });
+        out.push(part);
+    }
+    Ok(Arc::new(StringArray::from(out)))
 }
 
 fn text_to_text(call: &Call) -> Result<DataType> {
