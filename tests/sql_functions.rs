@@ -800,6 +800,12 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT split_part('a.b.c', '.', 5)".into(), "NULL"),
         ("SELECT split_part('a.b.', '.', 3)".into(), ""),
         ("SELECT split_part('abc', '', 2)".into(), "b"),
+        // from_unixtime answers a timestamp with its zone, UTC by default, of any number of seconds.
+        ("SELECT from_unixtime(1733400000)".into(), "2024-12-05 12:00:00.000 UTC"),
+        ("SELECT typeof(from_unixtime(1733400000))".into(), "timestamp(3) with time zone"),
+        ("SELECT from_unixtime(1733400000.5)".into(), "2024-12-05 12:00:00.500 UTC"),
+        ("SELECT from_unixtime(1733400000, 'Asia/Tokyo')".into(), "2024-12-05 21:00:00.000 Asia/Tokyo"),
+        ("SELECT hour(from_unixtime(1733400000, 'Asia/Tokyo'))".into(), "21"),
         // A date truncated or moved is a date, as Trino's.
         ("SELECT date_trunc('month', DATE '2026-12-05')".into(), "2026-12-01"),
         ("SELECT typeof(date_trunc('week', DATE '2026-12-05'))".into(), "date"),

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Weekday};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Builder, TimestampMillisecondBuilder};
+use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
-    DataType, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    DataType, Float64Type, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType,
 };
 use datafusion::common::{exec_err, plan_err, Result};
@@ -27,7 +28,42 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("at_timezone", zoned_type, at_timezone),
         Trino::udf("with_timezone", zoned_type, with_timezone),
         Trino::udf("$timestamp_tz", timestamp_literal_type, timestamp_literal),
+        Trino::udf("from_unixtime", from_unixtime_type, from_unixtime),
     ]
+}
+
+/// Trino's `from_unixtime(seconds[, zone])`: a `timestamp(3) with time zone`, UTC without a zone;
+/// the seconds any number (`from_unixtime(ms / 1000.0)`), rounded to the millisecond as Java's
+/// `Math.round` rounds.
+fn from_unixtime_type(call: &Call) -> Result<DataType> {
+    let number = |t: &DataType| t.is_numeric() || matches!(t, DataType::Null);
+    match call.types {
+        [n] if number(n) => Ok(zoned("UTC")),
+        [n, z] if number(n) && is_text(z) => match call.text(1) {
+            Some(zone) => {
+                zone_of(zone)?;
+                Ok(zoned(zone))
+            }
+            None => plan_err!("NOT_SUPPORTED: the sandbox engine needs the zone of from_unixtime as a constant"),
+        },
+        _ => call.mismatch("from_unixtime(double), from_unixtime(double, varchar(x))"),
+    }
+}
+
+fn from_unixtime(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let DataType::Timestamp(_, zone) = kind else { return exec_err!("from_unixtime answers a timestamp") };
+    let seconds = cast(&args[0], &DataType::Float64)?;
+    let mut out = TimestampMillisecondBuilder::new();
+    for value in seconds.as_primitive::<Float64Type>().iter() {
+        // Java's Math.round: half up, toward positive infinity.
+        let millis = value.map(|s| (s * 1000.0 + 0.5).floor()).filter(|ms| ms.is_finite());
+        match millis {
+            Some(ms) if ms.abs() < 9.2e18 => out.append_value(ms as i64),
+            Some(_) => return exec_err!("INVALID_FUNCTION_ARGUMENT: from_unixtime is out of the timestamp range"),
+            None => out.append_null(),
+        }
+    }
+    Ok(Arc::new(out.finish().with_timezone_opt(zone.clone())))
 }
 
 pub(super) const MS_PER_DAY: i64 = 86_400_000;
