@@ -800,6 +800,9 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT split_part('a.b.c', '.', 5)".into(), "NULL"),
         ("SELECT split_part('a.b.', '.', 3)".into(), ""),
         ("SELECT split_part('abc', '', 2)".into(), "b"),
+        // A table's and a WITH query's names have no case, quoted or not, as on Athena.
+        (r#"SELECT count(*) > 0 FROM "AwsDataCatalog"."Clickstream"."events""#.into(), "true"),
+        (r#"WITH "Recent" AS (SELECT 1 AS x) SELECT x FROM recent"#.into(), "1"),
         // from_unixtime answers a timestamp with its zone, UTC by default, of any number of seconds.
         ("SELECT from_unixtime(1733400000)".into(), "2024-12-05 12:00:00.000 UTC"),
         ("SELECT typeof(from_unixtime(1733400000))".into(), "timestamp(3) with time zone"),

@@ -72,8 +72,40 @@ pub fn statement(sql: &str) -> Result<Statement> {
             ControlFlow::<()>::Continue(())
         });
         let _ = inner.visit(&mut PlaceNames::default());
+        let _ = inner.visit(&mut TableNames);
     }
     Ok(statement)
+}
+
+/// Tables and WITH queries are named without case on Athena, quoted or not (Glue keeps its names
+/// in lower case): `"AwsDataCatalog"."clickstream"."events"` is `awsdatacatalog.clickstream.events`.
+/// DataFusion reads a quoted name as written, so each is written in lower case here.
+struct TableNames;
+
+impl VisitorMut for TableNames {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
+        for cte in query.with.iter_mut().flat_map(|with| with.cte_tables.iter_mut()) {
+            lower_case(&mut cte.alias.name);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_relation(&mut self, relation: &mut ObjectName) -> ControlFlow<()> {
+        for part in relation.0.iter_mut() {
+            if let ast::ObjectNamePart::Identifier(ident) = part {
+                lower_case(ident);
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn lower_case(ident: &mut Ident) {
+    if ident.quote_style.is_some() && !ident.value.starts_with('$') {
+        ident.value = ident.value.to_lowercase();
+    }
 }
 
 /// The names given to the columns a query leaves unnamed. Athena names an expression by its
