@@ -80,44 +80,38 @@ fn soundex(text: &str) -> Result<String> {
 }
 
 fn substr_type(call: &Call) -> Result<DataType> {
-    match call.types {
-        [kind, start] | [kind, start, _] if is_text(kind) && is_integer(start) => {
-            if call.types.get(2).is_none_or(is_integer) {
-                return Ok(DataType::Utf8);
-            }
-        }
-        [DataType::Binary | DataType::LargeBinary | DataType::BinaryView, start, ..] if is_integer(start) => {
-            if call.types.len() <= 3 && call.types[1..].iter().all(is_integer) {
-                return Ok(DataType::Binary);
-            }
-        }
-        _ => {}
+    let numbers = (2..=3).contains(&call.types.len()) && call.types[1..].iter().all(is_integer);
+    match call.types.first() {
+        Some(kind) if numbers && is_text(kind) => Ok(DataType::Utf8),
+        Some(DataType::Binary | DataType::LargeBinary | DataType::BinaryView) if numbers => Ok(DataType::Binary),
+        _ => call.mismatch(&format!(
+            "{0}(varchar(x), bigint), {0}(varchar(x), bigint, bigint), {0}(varbinary, bigint), {0}(varbinary, bigint, bigint)",
+            call.name
+        )),
     }
-    call.mismatch(&format!(
-        "{0}(varchar(x), bigint), {0}(varchar(x), bigint, bigint), {0}(varbinary, bigint), {0}(varbinary, bigint, bigint)",
-        call.name
-    ))
 }
 
 /// Trino's substr of text (by characters) or bytes.
 fn substr(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     let starts = integers(args, 1)?;
     let lengths = if args.len() > 2 { Some(integers(args, 2)?) } else { None };
-    let length = |i: usize| lengths.as_ref().map(|l| (!l.is_null(i)).then(|| l.value(i)));
-    let start = |i: usize| (!starts.is_null(i)).then(|| starts.value(i));
+    // Row i's start and length (none: to the end); None when either is NULL.
+    let bounds = |i: usize| -> Option<(i64, Option<i64>)> {
+        let length = match &lengths {
+            Some(lengths) if lengths.is_null(i) => return None,
+            Some(lengths) => Some(lengths.value(i)),
+            None => None,
+        };
+        (!starts.is_null(i)).then(|| (starts.value(i), length))
+    };
     if kind == &DataType::Binary {
         let bytes = cast(&args[0], &DataType::Binary)?;
         let bytes = bytes.as_binary::<i32>();
         let out: BinaryArray = (0..bytes.len())
             .map(|i| {
-                let (Some(start), length) = (start(i), length(i)) else { return None };
-                let length = match length {
-                    Some(None) => return None,
-                    Some(Some(n)) => Some(n),
-                    None => None,
-                };
-                (!bytes.is_null(i))
-                    .then(|| span(bytes.value(i).len(), start, length).map_or(&[][..], |r| &bytes.value(i)[r]))
+                let (start, length) = bounds(i)?;
+                let value = (!bytes.is_null(i)).then(|| bytes.value(i))?;
+                Some(span(value.len(), start, length).map_or(&[][..], |r| &value[r]))
             })
             .collect();
         return Ok(Arc::new(out));
@@ -125,16 +119,9 @@ fn substr(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     let texts = text(args, 0)?;
     let out: StringArray = (0..texts.len())
         .map(|i| {
-            let (Some(start), length) = (start(i), length(i)) else { return None };
-            let length = match length {
-                Some(None) => return None,
-                Some(Some(n)) => Some(n),
-                None => None,
-            };
-            (!texts.is_null(i)).then(|| {
-                let chars: Vec<char> = texts.value(i).chars().collect();
-                span(chars.len(), start, length).map_or_else(String::new, |r| chars[r].iter().collect())
-            })
+            let (start, length) = bounds(i)?;
+            let chars: Vec<char> = (!texts.is_null(i)).then(|| texts.value(i).chars().collect())?;
+            Some(span(chars.len(), start, length).map_or_else(String::new, |r| chars[r].iter().collect()))
         })
         .collect();
     Ok(Arc::new(out))
