@@ -803,6 +803,15 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         // A table's and a WITH query's names have no case, quoted or not, as on Athena.
         (r#"SELECT count(*) > 0 FROM "AwsDataCatalog"."Clickstream"."events""#.into(), "true"),
         (r#"WITH "Recent" AS (SELECT 1 AS x) SELECT x FROM recent"#.into(), "1"),
+        // Those answers are typed before the values around them: compared, cast, put in arrays.
+        ("SELECT count(*) > 0 FROM events WHERE event_time > date_add('day', -7, current_date)".into(), "true"),
+        ("SELECT CAST(date_trunc('month', DATE '2026-12-05') AS varchar)".into(), "2026-12-01"),
+        ("SELECT typeof(date_trunc('month', CAST(DATE '2026-12-05' AS timestamp)))".into(), "timestamp(3)"),
+        ("SELECT length('abc') = CAST(3 AS integer)".into(), "true"),
+        ("SELECT ARRAY[length('a'), CAST(2 AS integer)]".into(), "[1, 2]"),
+        // The engine's own casts of a zoned timestamp keep its instant (a query's CAST reads its wall).
+        ("SELECT to_unixtime(from_unixtime(0, 'Asia/Tokyo'))".into(), "0.0"),
+        ("SELECT date_diff('second', from_unixtime(0, 'Asia/Tokyo'), from_unixtime(0))".into(), "0"),
         // from_unixtime answers a timestamp with its zone, UTC by default, of any number of seconds.
         ("SELECT from_unixtime(1733400000)".into(), "2024-12-05 12:00:00.000 UTC"),
         ("SELECT typeof(from_unixtime(1733400000))".into(), "timestamp(3) with time zone"),
@@ -1040,6 +1049,7 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT checksum(x) FROM (VALUES true) t(x)", "NOT_SUPPORTED: checksum of a boolean is not in the sandbox engine"),
         ("SELECT from_base32('mzxw6yq=')", "INVALID_FUNCTION_ARGUMENT: Unrecognized character: m"),
         ("SELECT split_part('a.b', '.', 0)", "INVALID_FUNCTION_ARGUMENT: Index must be greater than zero"),
+        ("SELECT from_unixtime(9e15)", "INVALID_FUNCTION_ARGUMENT: from_unixtime is out of the timestamp range"),
         ("SELECT substr(1, 2)", "TYPE_MISMATCH: line 1:8: Unexpected parameters ("),
         (r#"SELECT "$path" FROM events"#, "NOT_SUPPORTED: line 1:8: the sandbox's tables have no hidden column '$path'"),
         (
@@ -1114,6 +1124,10 @@ async fn unnest_reads_each_rows_arrays_as_trino_does() {
         (format!("{t} SELECT format('%s %s', x, n) FROM t CROSS JOIN UNNEST(xs) AS u(x) CROSS JOIN UNNEST(ns) AS v(n) WHERE n < 30 ORDER BY 1"), "a 10; a 20; b 10; b 20"),
         ("SELECT (SELECT count(*) FROM events CROSS JOIN UNNEST(split(page_url, '/')) AS u(part)) = (SELECT sum(cardinality(split(page_url, '/'))) FROM events)".to_string(), "true"),
         ("SELECT count(DISTINCT e.user_id) = count(DISTINCT u.part) FROM events e CROSS JOIN UNNEST(ARRAY[e.user_id]) AS u(part)".to_string(), "true"),
+        (format!("{t} SELECT format('%s %s %s', id, x, i) FROM t LEFT JOIN UNNEST(xs) WITH ORDINALITY AS u(x, i) ON true ORDER BY 1"), "1 a 1; 1 b 2; 2 null null; 3 null null"),
+        // An UNNEST of an earlier one's column; a `u` of a query inside is that query's own.
+        ("WITH t AS (SELECT ARRAY[ARRAY['a', 'b'], ARRAY['c']] AS xss) SELECT x FROM t CROSS JOIN UNNEST(xss) AS u(xs) CROSS JOIN UNNEST(u.xs) AS v(x)".to_string(), "a; b; c"),
+        (format!("{t} SELECT u.x FROM t CROSS JOIN UNNEST(xs) AS u(x) WHERE EXISTS (SELECT 1 FROM (VALUES 'z') AS u(x) WHERE u.x = 'z') ORDER BY 1"), "a; b"),
         // A constant array is the engine's own UNNEST, as before.
         ("SELECT x FROM UNNEST(ARRAY[3, 4]) AS t(x)".to_string(), "3; 4"),
     ];

@@ -53,12 +53,7 @@ fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     Ok(Transformed::yes(Expr::Cast(Cast::new(Box::new(expr), trino))))
 }
 
-/// Whether `value` is a date, or a date the engine made a timestamp of to call a function.
+/// Whether `value` is a date (the rule runs before the engine casts a date for a function).
 fn is_date(value: &Expr, schema: &DFSchema) -> bool {
-    let inner = match value {
-        Expr::Cast(cast) => cast.expr.as_ref(),
-        Expr::TryCast(cast) => cast.expr.as_ref(),
-        other => other,
-    };
-    matches!(inner.get_type(schema), Ok(DataType::Date32 | DataType::Date64))
+    matches!(value.get_type(schema), Ok(DataType::Date32 | DataType::Date64))
 }

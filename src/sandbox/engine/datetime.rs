@@ -57,8 +57,10 @@ fn from_unixtime(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     for value in seconds.as_primitive::<Float64Type>().iter() {
         // Java's Math.round: half up, toward positive infinity.
         let millis = value.map(|s| (s * 1000.0 + 0.5).floor()).filter(|ms| ms.is_finite());
+        // Within chrono's years (±262,000), which print.
+        let millis = millis.map(|ms| (ms, chrono::DateTime::from_timestamp_millis(ms as i64).is_some()));
         match millis {
-            Some(ms) if ms.abs() < 9.2e18 => out.append_value(ms as i64),
+            Some((ms, true)) if ms.abs() < 9.2e18 => out.append_value(ms as i64),
             Some(_) => return exec_err!("INVALID_FUNCTION_ARGUMENT: from_unixtime is out of the timestamp range"),
             None => out.append_null(),
         }

@@ -5,7 +5,7 @@ use datafusion::error::DataFusionError;
 
 /// What the engine says of a subquery that reads the outer query's columns where it cannot
 /// answer one (`quantified`).
-const CORRELATED_IN_SELECT: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns with IN, ANY or ALL only in a WHERE clause; Athena answers it in a SELECT list too";
+const CORRELATED_IN_SELECT: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns with IN, = ANY or <> ALL, and only in a WHERE clause; Athena answers the other forms too";
 
 /// What the engine says of an UNNEST that reads a table's columns in a form it does not answer
 /// (`lateral`).

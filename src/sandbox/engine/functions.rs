@@ -234,7 +234,17 @@ impl ScalarUDFImpl for Athena {
     }
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        self.parameters(arg_types.len())
+        let mut types = self.parameters(arg_types.len())?;
+        // A field of a timestamp with a zone, or its text, is read on the wall there: the zone
+        // stays for `invoke_with_args`.
+        if matches!(self.kind, Kind::Part(_) | Kind::DateFormat) {
+            for (kind, given) in types.iter_mut().zip(arg_types) {
+                if let (&TIMESTAMP, DataType::Timestamp(_, Some(zone))) = (&*kind, given) {
+                    *kind = DataType::Timestamp(TimeUnit::Millisecond, Some(zone.clone()));
+                }
+            }
+        }
+        Ok(types)
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {

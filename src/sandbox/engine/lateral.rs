@@ -40,37 +40,67 @@ impl VisitorMut for Lateral {
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
         let mut renamed = Vec::new();
         in_body(&mut query.body, &mut renamed);
-        // `u.x` → `t.x`, in the query's SELECT lists, clauses and ORDER BY.
+        // `u.x` → `t.x`, in this query's own SELECT lists, clauses and ORDER BY: not in the
+        // queries inside it, which may name a `u` of their own.
         if !renamed.is_empty() {
-            let _ = ast::visit_expressions_mut(query, |expr| {
-                if let Expr::CompoundIdentifier(parts) = expr {
-                    if let [table, _] = parts.as_mut_slice() {
-                        if let Some((_, to)) = renamed.iter().find(|(from, _)| same(from, table)) {
-                            *table = to.clone();
-                        }
-                    }
-                }
-                ControlFlow::<()>::Continue(())
-            });
+            let _ = query.visit(&mut Rename { renamed: &renamed, depth: 0 });
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// Renames the qualifiers `renamed` lists in the expressions of one query, not of those inside it.
+struct Rename<'a> {
+    renamed: &'a [(Ident, Ident)],
+    depth: usize,
+}
+
+impl VisitorMut for Rename<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
+        self.depth += 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if self.depth == 1 {
+            rename(expr, self.renamed);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// `u.x` → `t.x` (and `u.x.f` → `t.x.f`) for each `(u, t)` of `renamed`.
+fn rename(expr: &mut Expr, renamed: &[(Ident, Ident)]) {
+    if let Expr::CompoundIdentifier(parts) = expr {
+        if let [table, _, ..] = parts.as_mut_slice() {
+            if let Some((_, to)) = renamed.iter().find(|(from, _)| same(from, table)) {
+                *table = to.clone();
+            }
+        }
     }
 }
 
 fn in_body(body: &mut SetExpr, renamed: &mut Vec<(Ident, Ident)>) {
     match body {
         SetExpr::Select(select) => {
-            // `FROM t, UNNEST(…) AS u(x)` is `FROM t CROSS JOIN UNNEST(…) AS u(x)`.
-            while select.from.len() > 1
-                && select.from.last().is_some_and(|last| last.joins.is_empty() && is_unnest(&last.relation))
-            {
-                let Some(last) = select.from.pop() else { break };
-                let Some(before) = select.from.last_mut() else { break };
-                before.joins.push(Join {
-                    relation: last.relation,
+            // `FROM t, UNNEST(…) AS u(x)` is `FROM t CROSS JOIN UNNEST(…) AS u(x)` (one relation,
+            // then UNNESTs only).
+            let unnests = |from: &[TableWithJoins]| from.iter().all(|f| f.joins.is_empty() && is_unnest(&f.relation));
+            if select.from.len() > 1 && unnests(&select.from[1..]) {
+                let rest: Vec<TableWithJoins> = select.from.drain(1..).collect();
+                let first = &mut select.from[0];
+                first.joins.extend(rest.into_iter().map(|unnest| Join {
+                    relation: unnest.relation,
                     global: false,
                     join_operator: JoinOperator::CrossJoin(JoinConstraint::None),
-                });
+                }));
             }
             for from in select.from.iter_mut() {
                 in_from(from, renamed);
@@ -102,7 +132,15 @@ fn in_from(from: &mut TableWithJoins, renamed: &mut Vec<(Ident, Ident)>) {
         let TableFactor::UNNEST { alias: Some(alias), array_exprs, with_ordinality, .. } = &join.relation else {
             return;
         };
-        let Some(nested) = unnested(relation, &name, array_exprs, alias, *with_ordinality, outer) else { return };
+        // An UNNEST of an earlier one's column (`UNNEST(u.x)`) reads it from the relation now.
+        let mut arrays = array_exprs.clone();
+        for array in arrays.iter_mut() {
+            let _ = ast::visit_expressions_mut(array, |expr| {
+                rename(expr, &names);
+                ControlFlow::<()>::Continue(())
+            });
+        }
+        let Some(nested) = unnested(relation, &name, &arrays, alias, *with_ordinality, outer) else { return };
         relation = nested;
         names.push((alias.name.clone(), name.clone()));
     }
@@ -173,9 +211,10 @@ fn unnested(
         select.projection.push(SelectItem::ExprWithAlias { expr, alias: column.name.clone() });
     }
     if ordinality {
-        let lengths: Vec<Expr> = arrays.iter().map(|a| call("cardinality", vec![array(a)])).collect();
+        // Numbered by the longest array; the row LEFT JOIN keeps for empty ones has no number.
+        let lengths: Vec<Expr> = arrays.iter().map(|a| call("cardinality", vec![a.clone()])).collect();
         let longest = if lengths.len() == 1 { lengths[0].clone() } else { call("greatest", lengths) };
-        let numbers = call("generate_series", vec![number(1), longest]);
+        let numbers = array(&call("generate_series", vec![number(1), longest]));
         let column = alias.columns.last()?.name.clone();
         select.projection.push(SelectItem::ExprWithAlias { expr: call("unnest", vec![numbers]), alias: column });
     }

@@ -58,6 +58,8 @@ use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::execution::context::SQLOptions;
 use datafusion::execution::object_store::ObjectStoreUrl;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::optimizer::{Analyzer, AnalyzerRule};
 use datafusion::physical_plan::collect;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
@@ -151,12 +153,21 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     // NULLs sort last whichever the direction, as in Trino (DataFusion's are the largest values,
     // first in `ORDER BY x DESC`), in a query's order, a window's and an aggregate's.
     config.options_mut().sql_parser.default_null_ordering = "nulls_last".into();
-    let ctx = SessionContext::new_with_config(config);
+    // The engine's rules over a planned query: Trino's casts and answer types before DataFusion
+    // types the query, so that they see only the casts the query wrote and every value around a
+    // call is typed for its new type; Trino's decimal quotients after, once both sides are typed.
+    let mut rules = Analyzer::new().rules;
+    let typing = rules.iter().position(|rule| rule.name() == "type_coercion").unwrap_or(rules.len());
+    // Answer types first: a cast of `date_trunc(…, d)` to text is then a date's.
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 2] =
+        [Arc::new(answer_types::AnswerTypes), Arc::new(cast::TrinoCasts)];
+    rules.splice(typing..typing, before);
+    rules.push(Arc::new(decimals::DecimalQuotients));
+    let state =
+        SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules).build();
+    let ctx = SessionContext::new_with_state(state);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
     functions::register(&ctx, tables.now_ms)?;
-    ctx.add_analyzer_rule(Arc::new(cast::TrinoCasts));
-    ctx.add_analyzer_rule(Arc::new(decimals::DecimalQuotients));
-    ctx.add_analyzer_rule(Arc::new(answer_types::AnswerTypes));
     // Read a Parquet footer by its length, not by a 512 KiB guess that takes in a small file
     // whole: the bytes read are the bill.
     let parquet: Arc<dyn FileFormat> = Arc::new(ParquetFormat::default().with_metadata_size_hint(None));
