@@ -1056,7 +1056,8 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
             "SELECT e.user_id FROM events e JOIN raw_events r ON e.user_id = r.user_id CROSS JOIN UNNEST(split(e.page_url, '/')) AS u(p)",
             "NOT_SUPPORTED: the sandbox engine answers an UNNEST of a table's columns right after that one table",
         ),
-        ("SELECT k FROM (SELECT MAP(ARRAY['a'], ARRAY[1]) AS m) t CROSS JOIN UNNEST(m) AS u(k, v)", "NOT_SUPPORTED: the sandbox engine unnests arrays"),
+        ("SELECT k, v FROM UNNEST(MAP(ARRAY['a'], ARRAY[1])) AS u(k, v)", "NOT_SUPPORTED: the sandbox engine unnests a map into its keys and values, or rows into their fields, only of a table's column"),
+        ("SELECT k FROM (SELECT ARRAY[1] AS xs) t CROSS JOIN UNNEST(xs) AS u(k, v)", "NOT_SUPPORTED: an UNNEST of one array(bigint) into several columns"),
         ("SELECT from_base32('MZXW6Y')", "INVALID_FUNCTION_ARGUMENT: Invalid input length 6"),
         ("SELECT from_base32('MZ XW')", "INVALID_FUNCTION_ARGUMENT: Unrecognized character: 0x20"),
         ("SELECT from_ieee754_64(from_hex('00'))", "INVALID_FUNCTION_ARGUMENT: Input floating-point value must be exactly 8 bytes long"),
@@ -1128,6 +1129,10 @@ async fn unnest_reads_each_rows_arrays_as_trino_does() {
         // An UNNEST of an earlier one's column; a `u` of a query inside is that query's own.
         ("WITH t AS (SELECT ARRAY[ARRAY['a', 'b'], ARRAY['c']] AS xss) SELECT x FROM t CROSS JOIN UNNEST(xss) AS u(xs) CROSS JOIN UNNEST(u.xs) AS v(x)".to_string(), "a; b; c"),
         (format!("{t} SELECT u.x FROM t CROSS JOIN UNNEST(xs) AS u(x) WHERE EXISTS (SELECT 1 FROM (VALUES 'z') AS u(x) WHERE u.x = 'z') ORDER BY 1"), "a; b"),
+        // A map into its keys and values, an array of rows into their fields (a cast of JSON's).
+        ("WITH t AS (SELECT MAP(ARRAY['a', 'b'], ARRAY[10, 20]) AS m UNION ALL SELECT NULL) SELECT format('%s=%s', k, v) FROM t CROSS JOIN UNNEST(m) AS u(k, v) ORDER BY 1".to_string(), "a=10; b=20"),
+        ("WITH t AS (SELECT MAP(ARRAY['a'], ARRAY[10]) AS m UNION ALL SELECT NULL) SELECT format('%s=%s', k, v) FROM t LEFT JOIN UNNEST(m) AS u(k, v) ON true ORDER BY 1".to_string(), "a=10; null=null"),
+        (r#"WITH t AS (SELECT json_parse('[{"a": 1, "b": "p"}, {"a": 2, "b": "q"}]') AS j) SELECT format('%s %s %s', a, b, n) FROM t CROSS JOIN UNNEST(CAST(j AS ARRAY(ROW(a INTEGER, b VARCHAR)))) WITH ORDINALITY AS u(a, b, n)"#.to_string(), "1 p 1; 2 q 2"),
         // A constant array is the engine's own UNNEST, as before.
         ("SELECT x FROM UNNEST(ARRAY[3, 4]) AS t(x)".to_string(), "3; 4"),
     ];

@@ -114,7 +114,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         return correlated(sql);
     }
     if text.contains("unnest() can only be applied to") {
-        return "NOT_SUPPORTED: the sandbox engine unnests arrays; an UNNEST of a map into its keys and values, or of rows into their fields, is not in it".into();
+        return "NOT_SUPPORTED: the sandbox engine unnests a map into its keys and values, or rows into their fields, only of a table's column (FROM t CROSS JOIN UNNEST(t.m) AS u(k, v))".into();
     }
     if text.contains("not supported") || text.contains("Unsupported") {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");

@@ -12,9 +12,11 @@
 //! - `WITH ORDINALITY` numbers the elements from 1;
 //! - two UNNESTs are each row's every pair (each is its own nesting).
 //!
-//! A relation joined to another before its UNNEST (`a JOIN b ON … CROSS JOIN UNNEST(b.x)`), an
-//! UNNEST of a map or of rows into their fields, and an UNNEST without column names stay as
-//! written, for the engine to refuse.
+//! One map (`UNNEST(m) AS u(k, v)`) or array of rows (`UNNEST(rs) AS u(a, b)`) into several
+//! columns reads each column as its own array (`"$unnest_column"(m, 0)`, the keys), side by side.
+//!
+//! A relation joined to another before its UNNEST (`a JOIN b ON … CROSS JOIN UNNEST(b.x)`) and an
+//! UNNEST without column names stay as written, for the engine to refuse.
 
 use std::ops::ControlFlow;
 
@@ -24,8 +26,63 @@ use datafusion::logical_expr::sqlparser::ast::{
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, ListArray};
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
+use datafusion::logical_expr::ScalarUDF;
+
 use super::dialect::Athena;
+use super::nested::{item, map_types};
 use super::sql::call;
+use super::types::trino_type;
+use super::udf::{integers, Call, Trino};
+
+/// The engine's name for one column of an UNNEST into several: a map's keys (0) or values (1),
+/// or the `i`th field of an array's rows, as an array.
+const UNNEST_COLUMN: &str = "$unnest_column";
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![Trino::udf(UNNEST_COLUMN, unnest_column_type, unnest_column)]
+}
+
+fn unnest_column_type(call: &Call) -> Result<DataType> {
+    let Some(ScalarValue::Int64(Some(i))) = call.scalars.get(1).copied().flatten() else {
+        return plan_err!("{UNNEST_COLUMN} takes a value and a constant column");
+    };
+    let i = *i as usize;
+    let column = match call.types.first() {
+        Some(kind @ DataType::Map(_, _)) => map_types(kind).map(|(k, v)| if i == 0 { k } else { v }).filter(|_| i < 2),
+        Some(kind) => match item(kind) {
+            Some(DataType::Struct(fields)) => fields.get(i).map(|f| f.data_type()),
+            _ => {
+                let kind = trino_type(kind);
+                return plan_err!("NOT_SUPPORTED: an UNNEST of one {kind} into several columns: Trino unnests a map into its keys and values, and an array of rows into their fields");
+            }
+        },
+        None => None,
+    };
+    match column {
+        Some(column) => Ok(DataType::List(Arc::new(Field::new("item", column.clone(), true)))),
+        None => plan_err!("NOT_SUPPORTED: the UNNEST names more columns than its value has"),
+    }
+}
+
+fn unnest_column(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let DataType::List(field) = kind else { return exec_err!("{UNNEST_COLUMN} answers an array") };
+    let i = integers(args, 1)?.iter().flatten().next().unwrap_or(0) as usize;
+    let value = &args[0];
+    let (offsets, entries, nulls) = if let Some(map) = value.as_map_opt() {
+        (map.offsets().clone(), map.entries().clone(), map.nulls().cloned())
+    } else if let Some(list) = value.as_list_opt::<i32>() {
+        (list.offsets().clone(), list.values().as_struct().clone(), list.nulls().cloned())
+    } else {
+        return exec_err!("{UNNEST_COLUMN} reads a map or an array of rows");
+    };
+    let Some(column) = entries.columns().get(i) else { return exec_err!("{UNNEST_COLUMN}: no column {i}") };
+    Ok(Arc::new(ListArray::try_new(field.clone(), offsets, column.clone(), nulls)?))
+}
 
 /// Rewrites the lateral UNNESTs of every query of `statement`.
 pub(super) fn rewrite(statement: &mut ast::Statement) {
@@ -157,7 +214,9 @@ fn lateral_join(join: &Join) -> bool {
     else {
         return false;
     };
-    if alias.columns.len() != array_exprs.len() + usize::from(*with_ordinality) {
+    // As many columns as arrays, or one map or array of rows into several.
+    let columns = alias.columns.len() - usize::from(*with_ordinality).min(alias.columns.len());
+    if columns != array_exprs.len() && !(array_exprs.len() == 1 && columns > 1) {
         return false;
     }
     match &join.join_operator {
@@ -206,9 +265,19 @@ fn unnested(
     select.from = vec![TableWithJoins { relation, joins: Vec::new() }];
     // Under LEFT JOIN an empty or NULL array is one NULL, so that its row stays.
     let array = |a: &Expr| if outer { kept(a) } else { a.clone() };
-    for (a, column) in arrays.iter().zip(&alias.columns) {
-        let expr = call("unnest", vec![array(a)]);
-        select.projection.push(SelectItem::ExprWithAlias { expr, alias: column.name.clone() });
+    let names = &alias.columns[..alias.columns.len() - usize::from(ordinality)];
+    if let ([value], [_, _, ..]) = (arrays, names) {
+        // One map or array of rows into several columns: each column its own array, side by side.
+        for (i, column) in names.iter().enumerate() {
+            let part = call(UNNEST_COLUMN, vec![value.clone(), number(i as u32)]);
+            let expr = call("unnest", vec![array(&part)]);
+            select.projection.push(SelectItem::ExprWithAlias { expr, alias: column.name.clone() });
+        }
+    } else {
+        for (a, column) in arrays.iter().zip(names) {
+            let expr = call("unnest", vec![array(a)]);
+            select.projection.push(SelectItem::ExprWithAlias { expr, alias: column.name.clone() });
+        }
     }
     if ordinality {
         // Numbered by the longest array; the row LEFT JOIN keeps for empty ones has no number.
