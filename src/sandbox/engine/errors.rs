@@ -113,6 +113,39 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     if text.contains("Physical plan does not support logical expression") {
         return correlated(sql);
     }
+    // Text that is not a value of the type it is cast to, in Trino's words.
+    if let Some(rest) = text.strip_prefix("Cast error: Cannot cast string '") {
+        if let Some((value, kind)) = rest.rsplit_once("' to value of ") {
+            let kind = kind.trim_end_matches(" type");
+            return match kind {
+                "Int8" | "Int16" | "Int32" | "Int64" | "Float32" | "Float64" | "Boolean" => {
+                    let trino = match kind {
+                        "Int8" => "TINYINT",
+                        "Int16" => "SMALLINT",
+                        "Int32" => "INT",
+                        "Int64" => "BIGINT",
+                        "Float32" => "REAL",
+                        "Float64" => "DOUBLE",
+                        _ => "BOOLEAN",
+                    };
+                    format!("INVALID_CAST_ARGUMENT: Cannot cast '{value}' to {trino}")
+                }
+                "Date32" => format!("INVALID_CAST_ARGUMENT: Value cannot be cast to date: {value}"),
+                timestamp if timestamp.starts_with("Timestamp") => {
+                    format!("INVALID_CAST_ARGUMENT: Value cannot be cast to timestamp: {value}")
+                }
+                _ => format!("INVALID_CAST_ARGUMENT: Cannot cast '{value}' to {kind}"),
+            };
+        }
+    }
+    if let Some(name) = text.strip_prefix("Ambiguous reference to unqualified field ") {
+        let name = name.trim().trim_matches('"');
+        return format!("AMBIGUOUS_NAME: {}Column '{name}' is ambiguous", position(sql, name));
+    }
+    if let Some(rest) = text.strip_prefix("Order by column out of bounds, specified: ") {
+        let place = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("INVALID_COLUMN_REFERENCE: ORDER BY position {place} is not in select list");
+    }
     if text.contains("unnest() can only be applied to") {
         return "NOT_SUPPORTED: the sandbox engine unnests a map into its keys and values, or rows into their fields, only of a table's column (FROM t CROSS JOIN UNNEST(t.m) AS u(k, v))".into();
     }
