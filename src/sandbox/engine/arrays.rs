@@ -1,7 +1,9 @@
 //! Trino's array and map functions whose meaning differs from DataFusion's functions of the
 //! same (or no) name (`element_at` is in `subscript`): `split`, `contains`, `array_join`,
 //! `array_position` (0 when absent), `slice` and `trim_array`; `concat` (of arrays as well as strings, NULL when any argument is); and those it lacks:
-//! `ngrams`, `combinations` and `array_histogram`.
+//! `ngrams`, `combinations` and `array_histogram`; `repeat(x, n)`, an array of `n` times `x` (at
+//! most 10,000, as Trino's; DataFusion's repeats text, and `repeat('x', 2000000000)` gathered
+//! gigabytes).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,7 +33,39 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("combinations", subarrays_type, combinations),
         Trino::udf("array_histogram", array_histogram_type, array_histogram),
         Trino::udf("concat", concat_type, concat),
+        Trino::udf("repeat", repeat_type, repeat),
     ]
+}
+
+/// Trino's bound on `repeat`'s count.
+const MOST_REPEATS: i64 = 10_000;
+
+fn repeat_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [x, n] if is_integer(n) => Ok(DataType::List(Arc::new(Field::new("item", x.clone(), true)))),
+        _ => call.mismatch("repeat(T, bigint)"),
+    }
+}
+
+/// `repeat(x, n)`: each row's `x`, `n` times, as an array.
+fn repeat(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let counts = integers(args, 1)?;
+    let (mut lengths, mut picks, mut valid) = (Vec::new(), Vec::new(), Vec::new());
+    for (row, count) in counts.iter().enumerate() {
+        let count = count.unwrap_or(0);
+        if count < 0 {
+            return exec_err!(
+                "INVALID_FUNCTION_ARGUMENT: count argument of repeat function must be greater than or equal to 0"
+            );
+        }
+        if count > MOST_REPEATS {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: count argument of repeat function must be less than or equal to {MOST_REPEATS}");
+        }
+        lengths.push(count as usize);
+        valid.push(!counts.is_null(row));
+        picks.extend(std::iter::repeat_n(Some(row as u32), count as usize));
+    }
+    list(kind, lengths, pick(&args[0], picks)?, valid)
 }
 
 fn split_type(call: &Call) -> Result<DataType> {
