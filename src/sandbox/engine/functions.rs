@@ -36,7 +36,6 @@ const TRINO_NAMES: &[(&str, &str)] = &[
     ("arrays_overlap", "array_has_any"),
     // DataFusion's array_remove takes out the first match only; Trino's takes out all.
     ("array_remove", "array_remove_all"),
-    ("sequence", "generate_series"),
     ("transform", "array_transform"),
     ("filter", "array_filter"),
     ("any_match", "array_any_match"),
@@ -110,6 +109,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::hashes::functions())
         .chain(super::regexps::functions())
         .chain(super::strings::functions())
+        .chain([super::arrays::sequence()])
         .chain(super::lateral::functions())
         .chain(super::splits::functions())
         .chain(super::calendar::functions())
