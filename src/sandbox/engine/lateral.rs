@@ -100,34 +100,7 @@ impl VisitorMut for Lateral {
         // `u.x` → `t.x`, in this query's own SELECT lists, clauses and ORDER BY: not in the
         // queries inside it, which may name a `u` of their own.
         if !renamed.is_empty() {
-            let _ = query.visit(&mut Rename { renamed: &renamed, depth: 0 });
-        }
-        ControlFlow::Continue(())
-    }
-}
-
-/// Renames the qualifiers `renamed` lists in the expressions of one query, not of those inside it.
-struct Rename<'a> {
-    renamed: &'a [(Ident, Ident)],
-    depth: usize,
-}
-
-impl VisitorMut for Rename<'_> {
-    type Break = ();
-
-    fn pre_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
-        self.depth += 1;
-        ControlFlow::Continue(())
-    }
-
-    fn post_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
-        self.depth -= 1;
-        ControlFlow::Continue(())
-    }
-
-    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
-        if self.depth == 1 {
-            rename(expr, self.renamed);
+            super::sql::own_expressions(query, 1, |expr| rename(expr, &renamed));
         }
         ControlFlow::Continue(())
     }

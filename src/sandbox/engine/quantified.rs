@@ -24,34 +24,11 @@ use super::dialect::Athena;
 /// Rewrites the subquery predicates of a SELECT list's item `expr` that are not inside a query
 /// of it (those are their own lists' or in their WHERE clauses).
 pub(super) fn in_select_item(expr: &mut Expr) {
-    let _ = expr.visit(&mut OutsideSubqueries { depth: 0 });
-}
-
-struct OutsideSubqueries {
-    depth: usize,
-}
-
-impl VisitorMut for OutsideSubqueries {
-    type Break = ();
-
-    fn pre_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
-        self.depth += 1;
-        ControlFlow::Continue(())
-    }
-
-    fn post_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
-        self.depth -= 1;
-        ControlFlow::Continue(())
-    }
-
-    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
-        if self.depth == 0 {
-            if let Some(form) = gathered_form(expr) {
-                *expr = form;
-            }
+    super::sql::own_expressions(expr, 0, |expr| {
+        if let Some(form) = gathered_form(expr) {
+            *expr = form;
         }
-        ControlFlow::Continue(())
-    }
+    });
 }
 
 /// A comparison with `ANY`/`SOME`/`ALL` of a subquery, wherever it stands, in a form the engine

@@ -77,6 +77,40 @@ pub fn statement(sql: &str) -> Result<Statement> {
     Ok(statement)
 }
 
+/// Applies `edit` to each expression of `node` (from the leaves up) that belongs to it and not to
+/// a query inside it: `own` is how many queries deep `node`'s own expressions are (0 for an
+/// expression, 1 for a query).
+pub(super) fn own_expressions<N: VisitMut>(node: &mut N, own: usize, edit: impl FnMut(&mut Expr)) {
+    let _ = node.visit(&mut OwnExpressions { depth: 0, own, edit });
+}
+
+struct OwnExpressions<F> {
+    depth: usize,
+    own: usize,
+    edit: F,
+}
+
+impl<F: FnMut(&mut Expr)> VisitorMut for OwnExpressions<F> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, _query: &mut ast::Query) -> ControlFlow<()> {
+        self.depth += 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &mut ast::Query) -> ControlFlow<()> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if self.depth == self.own {
+            (self.edit)(expr);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
 /// Tables and WITH queries are named without case on Athena, quoted or not (Glue keeps its names
 /// in lower case): `"AwsDataCatalog"."clickstream"."events"` is `awsdatacatalog.clickstream.events`.
 /// DataFusion reads a quoted name as written, so each is written in lower case here.
