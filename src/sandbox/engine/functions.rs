@@ -109,7 +109,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::hashes::functions())
         .chain(super::regexps::functions())
         .chain(super::strings::functions())
-        .chain([super::arrays::sequence()])
+        .chain(super::series::functions())
         .chain(super::lateral::functions())
         .chain(super::splits::functions())
         .chain(super::calendar::functions())

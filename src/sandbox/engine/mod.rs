@@ -25,6 +25,7 @@ mod lateral;
 mod literals;
 mod maps;
 mod math;
+mod names;
 mod nested;
 mod patterns;
 mod print;
@@ -33,6 +34,7 @@ mod readable;
 mod regexps;
 mod replace;
 mod rules;
+mod series;
 mod sketches;
 mod splits;
 mod spooky;
@@ -228,7 +230,7 @@ pub fn table_columns(name: &str) -> Option<Vec<CatalogColumn>> {
 pub const PARTITION_KEYS: [&str; 3] = ["year", "month", "day"];
 
 /// Athena names a column by its alias or column name, a nested field by the field's name,
-/// and any other expression `_col0`, `_col1`, … by its position (`sql::PlaceNames` gives those
+/// and any other expression `_col0`, `_col1`, … by its position (`names::PlaceNames` gives those
 /// their names, which say so).
 fn column_name(position: usize, name: &str) -> String {
     let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
@@ -245,7 +247,7 @@ fn column_name(position: usize, name: &str) -> String {
     }
     match name.rsplit_once('.') {
         Some((_, column)) if plain(column) && !name.contains('(') => column.to_string(),
-        // `sql::PlaceNames` names every expression a query leaves unnamed `$colN`.
+        // `names::PlaceNames` names every expression a query leaves unnamed `$colN`.
         _ if name.starts_with("$col") || name.contains('(') => format!("_col{position}"),
         // A quoted alias (`AS "Total Events"`).
         _ => name.to_string(),
