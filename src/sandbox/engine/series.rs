@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::Datelike;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Field, IntervalMonthDayNanoType, IntervalUnit};
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type, IntervalMonthDayNanoType, IntervalUnit, TimeUnit};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature};
 
@@ -20,8 +20,8 @@ pub fn functions() -> Vec<ScalarUDF> {
     vec![ScalarUDF::new_from_impl(Sequence { series }), Trino::udf("repeat", repeat_type, repeat)]
 }
 
-/// Trino's bound on the entries of `sequence`'s arrays.
-const MOST_ENTRIES: i128 = 10_000;
+/// Trino's bound on the entries of the arrays `sequence` and `repeat` make.
+const MOST_ENTRIES: i64 = 10_000;
 
 /// Trino's `sequence(start, stop[, step])`: DataFusion's `generate_series`, once each row's count
 /// of entries is known to be within Trino's bound.
@@ -49,8 +49,9 @@ impl ScalarUDFImpl for Sequence {
             ColumnarValue::Scalar(_) => None,
         });
         let arrays = args.args.iter().map(|a| a.to_array(rows.unwrap_or(1))).collect::<Result<Vec<_>>>()?;
+        let bounds = Bounds::of(&arrays)?;
         for row in 0..rows.unwrap_or(1) {
-            if entries(&arrays, row)?.is_some_and(|n| n > MOST_ENTRIES) {
+            if entries(bounds.row(row))?.is_some_and(|n| n > i128::from(MOST_ENTRIES)) {
                 return exec_err!(
                     "INVALID_FUNCTION_ARGUMENT: result of sequence function must not have more than {MOST_ENTRIES} entries"
                 );
@@ -60,49 +61,79 @@ impl ScalarUDFImpl for Sequence {
     }
 }
 
-/// How many entries `sequence` makes of row `row` (None when an argument is NULL); Trino's
-/// refusal of a step of 0, or of one that leads away from the stop.
-fn entries(args: &[ArrayRef], row: usize) -> Result<Option<i128>> {
-    let value = |i: usize, kind: &DataType| -> Result<Option<i64>> {
-        let Some(array) = args.get(i) else { return Ok(None) };
-        let array = cast(&array.slice(row, 1), kind)?;
-        let array = array.as_any().downcast_ref::<Int64Array>().cloned().or_else(|| {
-            cast(&array, &DataType::Int64).ok().and_then(|a| a.as_any().downcast_ref::<Int64Array>().cloned())
-        });
-        Ok(array.filter(|a| !a.is_null(0)).map(|a| a.value(0)))
-    };
-    let Some(first) = args.first() else { return Ok(None) };
-    let (start, stop, step) = if first.data_type().is_integer() {
-        let (a, b, step) = match args.len() {
-            1 => (Some(0), value(0, &DataType::Int64)?, Some(1)),
-            _ => (
-                value(0, &DataType::Int64)?,
-                value(1, &DataType::Int64)?,
-                if args.len() > 2 { value(2, &DataType::Int64)? } else { Some(1) },
-            ),
+/// One row's start, stop and step, each NULL or a number.
+type Row = (Option<i64>, Option<i64>, Option<i64>);
+
+/// Each row's start, stop and step as numbers of one unit, read once a batch: integers as they
+/// are; dates and timestamps in milliseconds by a fixed interval, or in months by months.
+struct Bounds {
+    start: Int64Array,
+    stop: Int64Array,
+    /// The step in the unit of `start` and `stop`; none for 1 (integers without a step).
+    step: Option<Int64Array>,
+}
+
+impl Bounds {
+    fn of(args: &[ArrayRef]) -> Result<Bounds> {
+        let numbers = |array: &ArrayRef, kind: &DataType| -> Result<Int64Array> {
+            Ok(cast(&cast(array, kind)?, &DataType::Int64)?.as_primitive::<Int64Type>().clone())
         };
-        (a, b, step)
-    } else {
-        // Dates and timestamps by an interval: fixed lengths in milliseconds, months by months.
-        let millis = DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Millisecond, None);
-        let (a, b) = (value(0, &millis)?, value(1, &millis)?);
-        let Some(step) = args.get(2) else { return Ok(None) };
-        let step = cast(&step.slice(row, 1), &DataType::Interval(IntervalUnit::MonthDayNano))?;
+        let Some(first) = args.first() else { return exec_err!("sequence takes a start and a stop") };
+        if first.data_type().is_integer() {
+            return Ok(match args {
+                // DataFusion's one-argument form counts from 0.
+                [stop] => Bounds {
+                    start: Int64Array::from(vec![0; stop.len()]),
+                    stop: numbers(stop, &DataType::Int64)?,
+                    step: None,
+                },
+                [start, stop, rest @ ..] => Bounds {
+                    start: numbers(start, &DataType::Int64)?,
+                    stop: numbers(stop, &DataType::Int64)?,
+                    step: rest.first().map(|step| numbers(step, &DataType::Int64)).transpose()?,
+                },
+                [] => return exec_err!("sequence takes a start and a stop"),
+            });
+        }
+        let [start, stop, step, ..] = args else { return exec_err!("sequence of dates takes a step") };
+        let millis = DataType::Timestamp(TimeUnit::Millisecond, None);
+        let (start, stop) = (numbers(start, &millis)?, numbers(stop, &millis)?);
+        let step = cast(step, &DataType::Interval(IntervalUnit::MonthDayNano))?;
         let step = step.as_primitive::<IntervalMonthDayNanoType>();
-        if step.is_null(0) {
-            return Ok(None);
-        }
-        let step = step.value(0);
-        if step.months != 0 {
-            let month =
-                |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.year() as i64 * 12 + t.month0() as i64);
-            let (a, b) = (a.and_then(month), b.and_then(month));
-            (a, b, Some(step.months as i64))
-        } else {
-            (a, b, Some(step.days as i64 * 86_400_000 + step.nanoseconds / 1_000_000))
-        }
-    };
-    let (Some(start), Some(stop), Some(step)) = (start, stop, step) else { return Ok(None) };
+        let month = |ms: Option<i64>| {
+            ms.and_then(chrono::DateTime::from_timestamp_millis).map(|t| t.year() as i64 * 12 + t.month0() as i64)
+        };
+        let rows: Vec<Row> = (0..step.len())
+            .map(|row| {
+                let (a, b) =
+                    (start.is_valid(row).then(|| start.value(row)), stop.is_valid(row).then(|| stop.value(row)));
+                match step.is_valid(row).then(|| step.value(row)) {
+                    None => (None, None, None),
+                    Some(step) if step.months != 0 => (month(a), month(b), Some(step.months as i64)),
+                    Some(step) => (a, b, Some(step.days as i64 * 86_400_000 + step.nanoseconds / 1_000_000)),
+                }
+            })
+            .collect();
+        let column = |pick: fn(&Row) -> Option<i64>| -> Int64Array { rows.iter().map(pick).collect() };
+        let (starts, stops, steps) = (column(|r| r.0), column(|r| r.1), column(|r| r.2));
+        Ok(Bounds { start: starts, stop: stops, step: Some(steps) })
+    }
+
+    /// Row `row`'s start, stop and step; None where one is NULL.
+    fn row(&self, row: usize) -> Option<(i64, i64, i64)> {
+        let value = |array: &Int64Array| array.is_valid(row).then(|| array.value(row));
+        let step = match &self.step {
+            Some(steps) => value(steps)?,
+            None => 1,
+        };
+        Some((value(&self.start)?, value(&self.stop)?, step))
+    }
+}
+
+/// How many entries `sequence` makes of one row's bounds (None when one is NULL); Trino's
+/// refusal of a step of 0, or of one that leads away from the stop.
+fn entries(bounds: Option<(i64, i64, i64)>) -> Result<Option<i128>> {
+    let Some((start, stop, step)) = bounds else { return Ok(None) };
     if step == 0 {
         return exec_err!("INVALID_FUNCTION_ARGUMENT: step must not be zero");
     }
@@ -112,9 +143,6 @@ fn entries(args: &[ArrayRef], row: usize) -> Result<Option<i128>> {
     }
     Ok(Some(span / i128::from(step) + 1))
 }
-
-/// Trino's bound on `repeat`'s count.
-const MOST_REPEATS: i64 = 10_000;
 
 fn repeat_type(call: &Call) -> Result<DataType> {
     match call.types {
@@ -134,8 +162,8 @@ fn repeat(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
                 "INVALID_FUNCTION_ARGUMENT: count argument of repeat function must be greater than or equal to 0"
             );
         }
-        if count > MOST_REPEATS {
-            return exec_err!("INVALID_FUNCTION_ARGUMENT: count argument of repeat function must be less than or equal to {MOST_REPEATS}");
+        if count > MOST_ENTRIES {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: count argument of repeat function must be less than or equal to {MOST_ENTRIES}");
         }
         lengths.push(count as usize);
         valid.push(!counts.is_null(row));
