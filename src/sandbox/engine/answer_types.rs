@@ -1,4 +1,4 @@
-//! Trino's types of the answers of functions the engine types otherwise (`AnswerTypes` casts each
+//! Trino's types of the answers of functions the engine types otherwise (`ANSWER_TYPES` casts each
 //! such call to Trino's type, keeping its name):
 //! - a `bigint` where DataFusion answers a 32-bit integer: the length of a text or of bytes
 //!   (`length`), the place of one text in another (`strpos`, `position(… IN …)`) and a field of a
@@ -8,13 +8,12 @@
 //!   answers a timestamp (`date_trunc('month', current_date)` is `2026-12-01` on Athena, not
 //!   `2026-12-01 00:00:00.000`).
 
+use super::rules::ExpressionRule;
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::expr::Cast;
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan};
-use datafusion::optimizer::AnalyzerRule;
+use datafusion::logical_expr::{Expr, ExprSchemable};
 
 /// DataFusion's functions (by their own names, which their aliases plan to) whose answer Trino
 /// types as a `bigint`.
@@ -23,18 +22,7 @@ const BIGINT_IN_TRINO: &[&str] = &["character_length", "octet_length", "strpos",
 /// The functions whose answer for a date, their last argument, is a date in Trino.
 const DATE_IN_TRINO: &[&str] = &["date_trunc", "date_add"];
 
-#[derive(Debug)]
-pub struct AnswerTypes;
-
-impl AnalyzerRule for AnswerTypes {
-    fn name(&self) -> &str {
-        "trino_answer_types"
-    }
-
-    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        super::rules::each_expression(plan, trino_answer)
-    }
-}
+pub const ANSWER_TYPES: ExpressionRule = ExpressionRule { name: "trino_answer_types", rewrite: trino_answer };
 
 /// One of those calls → the same call cast to Trino's type of its answer.
 fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {

@@ -4,12 +4,12 @@
 //!   where a value does not fit): a row becomes another row field by field in order, whatever
 //!   the names (Trino's rule; Arrow's cast matches names first);
 //! - a cast of JSON (`json_extract(…)`, `json_parse(…)`, `JSON '…'`, a column of them) to any
-//!   type becomes the same call (`TrinoCasts`, a rule over the planned query, where each value's
+//!   type becomes the same call (`TRINO_CASTS`, a rule over the planned query, where each value's
 //!   type is known), with a NULL of the type for its name. JSON is read as Trino's
 //!   `CAST(json AS …)` reads it: a string's content for `varchar` (an array or object refused),
 //!   an array from a JSON array, a map from an object, a row from an object (by name) or an array
 //!   (in order), JSON's `null` as NULL;
-//! - a cast of a timestamp to text becomes `"$timestamp_text"(x)` (`TrinoCasts` too): Athena's
+//! - a cast of a timestamp to text becomes `"$timestamp_text"(x)` (`TRINO_CASTS` too): Athena's
 //!   `2026-03-20 14:15:00.000 [zone]`, where the engine writes ISO 8601's `…T14:15:00`; and of a
 //!   timestamp with a zone to one without, `"$wall_clock"(x)`: what it says on the wall there, as
 //!   Trino's (the engine's keeps the instant in UTC).
@@ -24,14 +24,13 @@ use datafusion::arrow::array::{
 use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::{cast_with_options, concat, CastOptions};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
-use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, plan_err, DFSchema, DataFusionError, Result, ScalarValue};
 use datafusion::logical_expr::expr::ScalarFunction;
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, ScalarUDF};
-use datafusion::optimizer::AnalyzerRule;
+use datafusion::logical_expr::{Expr, ExprSchemable, ScalarUDF};
 use serde_json::Value;
 
+use super::rules::ExpressionRule;
 use super::types::{anonymous_field, field_type, is_json, parse_trino_type, trino_type};
 use super::udf::{is_text, text, Call, Trino};
 
@@ -278,20 +277,7 @@ fn row_of(fields: &Fields, values: Vec<ScalarValue>) -> Result<ScalarValue> {
 /// - of a timestamp to text, written as Athena writes it (`$timestamp_text`): the engine's own
 ///   is ISO 8601's, `2026-03-20T14:15:00.000`, where `substr(CAST(t AS varchar), 1, 13)` reads
 ///   `2026-03-20 14` on Athena.
-#[derive(Debug)]
-pub struct TrinoCasts;
-
-impl AnalyzerRule for TrinoCasts {
-    fn name(&self) -> &str {
-        "trino_casts"
-    }
-
-    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        // A cast of JSON is JSON no more (the engine's own cast kept the mark): every node above
-        // it reads its fields again, as `each_expression` has them do.
-        super::rules::each_expression(plan, trino_cast)
-    }
-}
+pub const TRINO_CASTS: ExpressionRule = ExpressionRule { name: "trino_casts", rewrite: trino_cast };
 
 /// `CAST(json AS t)` → `$cast_to(json, NULL of t)` (`TRY_CAST` → `$try_cast_to`);
 /// `CAST(timestamp AS varchar)` → `$timestamp_text(timestamp)`.

@@ -5,32 +5,21 @@
 //! it keeps four more digits, where Trino keeps the larger of the two scales, rounding half away
 //! from zero (`1.0 / 3` is `0.3`, `count(*) * 1.0 / n` has one digit after the point); nor
 //! `round(x, n)`'s, which keeps `x`'s scale in Trino (`round(2.345, 2)` is `2.350`).
-//! `DecimalQuotients` casts each quotient of two decimals, and each such rounding, to Trino's type.
+//! `DECIMAL_QUOTIENTS` casts each quotient of two decimals, and each such rounding, to Trino's type.
 
+use super::rules::ExpressionRule;
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::expr::{BinaryExpr, Cast};
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator};
-use datafusion::optimizer::AnalyzerRule;
+use datafusion::logical_expr::{Expr, ExprSchemable, Operator};
 
 /// The most digits of a decimal, in Trino as in Arrow's 128-bit decimals: what `DECIMAL` alone
 /// means, the bound on a written precision (`types`), and on every answer's (`math`, here).
 pub const MOST_DIGITS: u8 = 38;
 
-#[derive(Debug)]
-pub struct DecimalQuotients;
-
-impl AnalyzerRule for DecimalQuotients {
-    fn name(&self) -> &str {
-        "trino_decimal_quotients"
-    }
-
-    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        super::rules::each_expression(plan, trino_decimal)
-    }
-}
+pub const DECIMAL_QUOTIENTS: ExpressionRule =
+    ExpressionRule { name: "trino_decimal_quotients", rewrite: trino_decimal };
 
 /// `a / b` of two decimals, or `round(x, n)` of a decimal → the same cast to Trino's type of it.
 fn trino_decimal(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {

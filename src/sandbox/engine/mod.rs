@@ -162,9 +162,9 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     let typing = rules.iter().position(|rule| rule.name() == "type_coercion").unwrap_or(rules.len());
     // Answer types first: a cast of `date_trunc(…, d)` to text is then a date's.
     let before: [Arc<dyn AnalyzerRule + Send + Sync>; 2] =
-        [Arc::new(answer_types::AnswerTypes), Arc::new(cast::TrinoCasts)];
+        [Arc::new(answer_types::ANSWER_TYPES), Arc::new(cast::TRINO_CASTS)];
     rules.splice(typing..typing, before);
-    rules.push(Arc::new(decimals::DecimalQuotients));
+    rules.push(Arc::new(decimals::DECIMAL_QUOTIENTS));
     let state =
         SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules).build();
     let ctx = SessionContext::new_with_state(state);

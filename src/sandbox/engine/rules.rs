@@ -1,19 +1,39 @@
-//! The walk the engine's rules over a planned query share (`cast::TrinoCasts`, `answer_types::AnswerTypes`,
-//! `decimals::DecimalQuotients`): every expression of every node, subqueries too, rewritten
-//! from the leaves up with the types of the node's inputs known, each keeping its name, and each
-//! node's schema read again, so that a node above sees a rewritten value's new type.
+//! The engine's rules over a planned query (`cast::TRINO_CASTS`, `answer_types::ANSWER_TYPES`,
+//! `decimals::DECIMAL_QUOTIENTS`), each one rewrite of an expression, and the walk they share:
+//! every expression of every node, subqueries too, rewritten from the leaves up with the types of
+//! the node's inputs known, each keeping its name, and each node's schema read again, so that a
+//! node above sees a rewritten value's new type (a cast of JSON is JSON no more, say).
 
+use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::optimizer::AnalyzerRule;
+
+/// One rewrite of an expression, given the schema of its node's inputs.
+pub type Rewrite = fn(Expr, &DFSchema) -> Result<Transformed<Expr>>;
+
+/// A rule of the engine's: `rewrite` applied to every expression of a planned query.
+#[derive(Debug)]
+pub struct ExpressionRule {
+    pub name: &'static str,
+    pub rewrite: Rewrite,
+}
+
+impl AnalyzerRule for ExpressionRule {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        each_expression(plan, self.rewrite)
+    }
+}
 
 /// `plan` with `rewrite` applied to each of its expressions' parts.
-pub fn each_expression(
-    plan: LogicalPlan,
-    rewrite: fn(Expr, &DFSchema) -> Result<Transformed<Expr>>,
-) -> Result<LogicalPlan> {
+fn each_expression(plan: LogicalPlan, rewrite: Rewrite) -> Result<LogicalPlan> {
     let plan = plan.transform_up_with_subqueries(|plan| {
         let schema = merge_schema(&plan.inputs());
         let names = NamePreserver::new(&plan);
