@@ -61,31 +61,41 @@ impl FileLock {
 
     /// Waits (at most [`LOCK_WAIT`]) for the exclusive lock of `path`.
     pub fn exclusive(path: &Path) -> std::io::Result<FileLock> {
-        FileLock::wait_for(path, File::try_lock)
+        FileLock::wait_for(path, File::try_lock, LOCK_WAIT)
+    }
+
+    /// Waits at most `wait` for the exclusive lock of `path`: for a holder that may keep it for
+    /// longer than one line or one save (the sandbox's lake, written at a query's first read).
+    pub fn exclusive_within(path: &Path, wait: std::time::Duration) -> std::io::Result<FileLock> {
+        FileLock::wait_for(path, File::try_lock, wait)
     }
 
     /// Waits (at most [`LOCK_WAIT`]) for a shared lock of `path` (readers, while no one writes).
     pub fn shared(path: &Path) -> std::io::Result<FileLock> {
-        FileLock::wait_for(path, File::try_lock_shared)
+        FileLock::wait_for(path, File::try_lock_shared, LOCK_WAIT)
     }
 
     /// Every holder keeps a lock for one line or one save, so a lock held longer than
     /// [`LOCK_WAIT`] belongs to a stuck process: the caller gets an error naming the lock file
     /// rather than a console that hangs.
-    fn wait_for(path: &Path, try_lock: fn(&File) -> Result<(), std::fs::TryLockError>) -> std::io::Result<FileLock> {
+    fn wait_for(
+        path: &Path,
+        try_lock: fn(&File) -> Result<(), std::fs::TryLockError>,
+        wait: std::time::Duration,
+    ) -> std::io::Result<FileLock> {
         let file = FileLock::open(path)?;
         let started = std::time::Instant::now();
         loop {
             match try_lock(&file) {
                 Ok(()) => return Ok(FileLock(file)),
                 Err(std::fs::TryLockError::Error(e)) => return Err(e),
-                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() >= LOCK_WAIT => {
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() >= wait => {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::TimedOut,
                         format!(
                             "another process has held {} for over {} s; if no lakeops is running, it is stuck: stop it",
                             lock_path(path).display(),
-                            LOCK_WAIT.as_secs()
+                            wait.as_secs()
                         ),
                     ));
                 }

@@ -4,6 +4,7 @@ use lakeops::app::{App, Header, Keymap};
 use lakeops::cli::{Cli, Command, ProvisionCommand, QuicksightCommand, SandboxCommand, SourcesCommand};
 use lakeops::headless::{self, Failure};
 use lakeops::model::text::sanitize_keeping_lines;
+use lakeops::sandbox::engine::worker;
 use lakeops::settings::{self, Overrides, Paths};
 
 /// The static Linux (musl) binaries allocate with mimalloc: musl's allocator maps and unmaps
@@ -13,6 +14,13 @@ use lakeops::settings::{self, Overrides, Paths};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Started again by itself as the sandbox engine's worker, for one query.
+    if std::env::args_os().nth(1).is_some_and(|first| first == worker::ARGUMENT) {
+        return worker::serve();
+    }
+    if let Ok(program) = std::env::current_exe() {
+        worker::set_program(program);
+    }
     let cli = match Cli::from_args() {
         Ok(cli) => cli,
         Err(e) => {

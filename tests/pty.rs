@@ -125,12 +125,20 @@ fn a_panic_restores_the_terminal_prints_and_logs_the_message() {
     assert!(screen.contains("panicking on purpose"), "{screen}");
     let log = std::fs::read_to_string(console.state_dir.join("lakeops.log")).expect("log file");
     assert!(log.contains("panic: ") && log.contains("panicking on purpose"), "{log}");
+    assert_eq!(status.exit_code(), 101, "{status:?}");
+    assert!(screen.contains("lakeops: the console stopped: "), "{screen}");
 }
 
 #[test]
 fn a_panic_in_a_background_task_ends_the_console_cleanly() {
     // Not half alive: the terminal restored, the message said, the log written, exit 101.
     let mut console = Console::open(&[("LAKEOPS_DEBUG_PANIC", "task")]);
+    console.wait_for("CloudTrail");
+    // The sandbox saves as it is first read; without that save, what is there at the end is the
+    // panic hook's, the one a build that aborts on panic (the published binary) makes too.
+    let saved = console.state_dir.join("sandbox/sandbox.json");
+    std::fs::remove_file(&saved).expect("saved as first read");
+    console.send("?");
     let status = console.wait_exit();
     assert_eq!(status.exit_code(), 101, "{status:?}");
     console.assert_restored();
@@ -138,6 +146,7 @@ fn a_panic_in_a_background_task_ends_the_console_cleanly() {
     assert!(screen.contains("a background task panicked") && screen.contains("on purpose"), "{screen}");
     let log = std::fs::read_to_string(console.state_dir.join("lakeops.log")).expect("log file");
     assert!(log.contains("panic: ") && log.contains("a background task panics on purpose"), "{log}");
+    assert!(saved.is_file(), "the panic hook saved the sandbox");
 }
 
 /// A fault in the sandbox's engine (a panic inside DataFusion on input nobody foresaw) fails the

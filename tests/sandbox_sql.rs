@@ -19,7 +19,10 @@ fn start() -> i64 {
     Utc.with_ymd_and_hms(2026, 3, 20, 14, 20, 0).unwrap().timestamp_millis()
 }
 
+/// A sandbox whose queries run as lakeops runs them: each in a worker process, the lakeops
+/// this test was built with (sandbox::engine::worker).
 fn sandbox() -> (Sandbox, Arc<ManualClock>) {
+    lakeops::sandbox::engine::worker::set_program(env!("CARGO_BIN_EXE_lakeops").into());
     let loaded = support::sandbox_settings();
     let clock = Arc::new(ManualClock::new(start()));
     (Sandbox::in_memory(&loaded.settings, clock.clone()), clock)

@@ -64,7 +64,7 @@ pub struct QueryStatus {
 }
 
 /// A result column, with the type from ResultSetMetadata ("varchar", "bigint", "double", …).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ResultColumn {
     pub name: String,
     pub kind: String,

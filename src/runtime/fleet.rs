@@ -67,7 +67,7 @@ pub async fn run(
     opener: Opener,
 ) -> anyhow::Result<()> {
     let mut signals = Signals::new()?;
-    let mut screen = Some(terminal::enter()?);
+    let mut screen = Some(terminal::enter("the fleet")?);
     let (tx, mut rx) = mpsc::unbounded_channel::<FleetAction>();
     let (input_tx, mut input_rx) = mpsc::unbounded_channel::<FleetAction>();
     let go_ahead = spawn_input(input_tx);
@@ -82,7 +82,6 @@ pub async fn run(
     let mut pending: VecDeque<(FleetAction, bool)> =
         VecDeque::from([(FleetAction::Resize { width: size.0, height: size.1 }, false)]);
     let mut last_draw: Option<Instant> = None;
-    let mut crashed = None;
 
     loop {
         while let Some((action, from_terminal)) = pending.pop_front() {
@@ -100,7 +99,7 @@ pub async fn run(
                         // Leave the screen to the profile's console (the guard restores the terminal).
                         drop(screen.take());
                         let result = open_console(&opener, &members[row], &mut signals).await;
-                        screen = Some(terminal::enter()?);
+                        screen = Some(terminal::enter("the fleet")?);
                         // A blank screen under a fresh terminal's blank buffer: the next frame draws it
                         // all. (Not `Terminal::clear`, which asks the terminal where its cursor is.)
                         if let Some((terminal, _)) = screen.as_mut() {
@@ -152,10 +151,6 @@ pub async fn run(
             _ = signals.hangup.recv() => (FleetAction::Quit, false),
             _ = signals.interrupt.recv() => (FleetAction::Quit, false),
             _ = sleep => (FleetAction::Tick, false),
-            panic = terminal::panicked() => {
-                crashed = Some(panic);
-                break;
-            }
         };
         pending.push_back(next);
         while let Ok(more) = rx.try_recv() {
@@ -169,10 +164,7 @@ pub async fn run(
             eprintln!("lakeops: {e}");
         }
     }
-    match crashed {
-        Some(panic) => Err(panic.into()),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// One read of a profile: connected the first time, then its snapshot and where it points.
@@ -185,7 +177,11 @@ async fn read(
         |message: String| PlatformError::Failed { service: format!("profile {}", member.name()), code: None, message };
     let loaded = member.loaded.as_ref().map_err(|e| failed(e.clone()))?;
     let platform = cell
-        .get_or_try_init(|| crate::session::connect(loaded, paths))
+        .get_or_try_init(|| async {
+            let platform = crate::session::connect(loaded, paths).await?;
+            terminal::save_on_crash(platform.clone());
+            Ok::<_, crate::session::Failure>(platform)
+        })
         .await
         .map_err(|f| failed(f.message().to_string()))?;
     let snapshot = platform.snapshot().await?;

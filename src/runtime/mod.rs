@@ -35,10 +35,11 @@ pub async fn run(
     let mut term_signal = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
-    let (mut terminal, _guard) = terminal::enter()?;
+    let (mut terminal, _guard) = terminal::enter("the console")?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     events::spawn(tx.clone());
     let open = |platform: Arc<dyn Platform>| {
+        terminal::save_on_crash(platform.clone());
         let (journal_problems, clock) = (tx.clone(), platform.clone());
         let session = Session::open(
             loaded,
@@ -62,9 +63,11 @@ pub async fn run(
     let mut pending = vec![Action::Resize { width: size.width, height: size.height }];
     let mut last_draw: Option<Instant> = None;
     // A test hook: the pty tests check that a panic — in the event loop, or with `task` in a
-    // background task — restores the terminal, is logged and ends the console (`engine` is the
-    // sandbox engine's, which fails its query instead: sandbox::engine::run).
+    // background task once a key is pressed — restores the terminal, is logged, saves the sandbox
+    // and ends the console (`engine` is the sandbox engine's, which fails its query instead:
+    // sandbox::engine::run).
     let debug_panic = std::env::var("LAKEOPS_DEBUG_PANIC").ok();
+    let mut pressed = false;
     let mut crashed = None;
 
     loop {
@@ -85,10 +88,10 @@ pub async fn run(
             app.dirty = false;
             last_draw = Some(Instant::now());
             match debug_panic.as_deref() {
-                Some("task") if app.snapshot.is_some() => {
+                Some("task") if pressed => {
                     tokio::spawn(async { panic!("LAKEOPS_DEBUG_PANIC=task: a background task panics on purpose") });
                 }
-                Some(crate::sandbox::engine::threads::DEBUG_PANIC) => {}
+                Some("task" | crate::sandbox::engine::threads::DEBUG_PANIC) => {}
                 Some(_) if app.snapshot.is_some() => {
                     panic!("LAKEOPS_DEBUG_PANIC is set: panicking on purpose to show the terminal is restored");
                 }
@@ -132,11 +135,8 @@ pub async fn run(
                     }
                 }
             }
-            panic = terminal::panicked() => {
-                crashed = Some(panic);
-                break;
-            }
         };
+        pressed |= matches!(action, Action::Key(_));
         pending.push(action);
         // Take everything already queued before drawing again.
         while let Ok(more) = rx.try_recv() {

@@ -3,7 +3,7 @@
 
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -12,11 +12,16 @@ use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScree
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
+use crate::platform::Platform;
+
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
-/// The first panic's message, and the way the event loop hears of it.
-static PANIC: Mutex<Option<String>> = Mutex::new(None);
-static PANICKED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+/// What the screen in use is called when a panic ends it ("the console", "the fleet").
+static SCREEN: Mutex<&str> = Mutex::new("the console");
+
+/// The platforms whose state must outlive a panic (the sandbox's, [`Platform::flush`]),
+/// registered as they connect.
+static SAVED_ON_CRASH: Mutex<Vec<Arc<dyn Platform>>> = Mutex::new(Vec::new());
 
 /// A task of the console panicked: the console ends (terminal restored, message, log, exit 101)
 /// rather than go on half alive with a request that never completes.
@@ -31,11 +36,11 @@ impl std::fmt::Display for TaskPanicked {
 
 impl std::error::Error for TaskPanicked {}
 
-/// Waits until any thread panics, and returns the panic's message.
-pub async fn panicked() -> TaskPanicked {
-    PANICKED.notified().await;
-    let message = PANIC.lock().ok().and_then(|m| m.clone()).unwrap_or_else(|| "unknown".into());
-    TaskPanicked(message)
+/// Registers a platform whose state the panic hook saves before the program ends.
+pub fn save_on_crash(platform: Arc<dyn Platform>) {
+    if let Ok(mut platforms) = SAVED_ON_CRASH.lock() {
+        platforms.push(platform);
+    }
 }
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -49,7 +54,11 @@ impl Drop for Guard {
     }
 }
 
-pub fn enter() -> io::Result<(Term, Guard)> {
+/// Takes the terminal for `screen` ("the console", "the fleet": what a panic's message says stopped).
+pub fn enter(screen: &'static str) -> io::Result<(Term, Guard)> {
+    if let Ok(mut named) = SCREEN.lock() {
+        *named = screen;
+    }
     install_panic_hook();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
@@ -79,14 +88,26 @@ fn install_panic_hook() {
         if crate::sandbox::engine::threads::contained(info) {
             return;
         }
-        // Restore first so the message prints on a normal screen, then log it, then tell the
-        // event loop (a permit is stored if it is not waiting yet).
+        // Restore first so the message prints on a normal screen, log it, save what must
+        // outlive the program, say how it ended and end it: the same in a build that unwinds and
+        // in one that aborts on panic (the published binary, Cargo.toml), where nothing after
+        // this hook runs.
         restore();
         tracing::error!("panic: {info}");
-        if let Ok(mut first) = PANIC.lock() {
-            first.get_or_insert_with(|| crate::model::text::sanitize(&info.to_string()));
+        if let Ok(platforms) = SAVED_ON_CRASH.try_lock() {
+            for platform in platforms.iter() {
+                if let Err(e) = platform.flush() {
+                    eprintln!("lakeops: {e}");
+                }
+            }
         }
-        PANICKED.notify_one();
         default(info);
+        let screen = SCREEN.try_lock().map(|s| *s).unwrap_or("the console");
+        let message = crate::model::text::sanitize(&crate::sandbox::engine::worker::panic_text(info.payload()));
+        match std::thread::current().name() {
+            Some("main") => eprintln!("lakeops: {screen} stopped: it panicked ({message}); the log has the details"),
+            _ => eprintln!("lakeops: {screen} stopped: {}", TaskPanicked(message)),
+        }
+        std::process::exit(101);
     }));
 }

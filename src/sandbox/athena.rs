@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::engine::{self, Answer, Tables};
+use super::engine::{self, worker, Answer, Tables};
 use super::lake::{Lake, LakeView};
 use super::state::{Execution, SimState};
 use crate::model::{QueryRequest, QueryState, QueryStatus, ResultPage};
@@ -110,48 +110,50 @@ fn statement_type(sql: &str) -> &'static str {
 }
 
 impl Runs {
-    /// Starts the query in the background: the lake is brought up to `view`, then the engine runs.
+    /// Starts the query in the background: the lake is brought up to `view`, then the engine runs,
+    /// in a worker process of its own (`engine::worker`) or, where no worker program is named, on
+    /// the engine's threads.
     pub fn start(self: &Arc<Self>, execution: &Execution, lake: Arc<Lake>, view: LakeView, tables: Tables) {
         let status = execution.status();
         let id = execution.id.clone();
-        let (sql, database) = (execution.sql.clone(), execution.database.clone());
-        let runs = self.clone();
+        // A statement that names no table (`SELECT 1`) does not wait for the lake to be brought up to date.
+        let catch_up = engine::names_tables(&execution.sql).then(|| (lake.root().to_path_buf(), view));
+        let job =
+            worker::Job { tables, database: execution.database.clone(), sql: execution.sql.clone(), lake: catch_up };
         self.insert(Run { status, started: std::time::Instant::now(), answer: None, task: None, settled: false });
-        let threads = match engine::threads::runtime() {
-            Ok(threads) => threads,
-            Err(reason) => return self.finish(&id, Err(format!("GENERIC_INTERNAL_ERROR: {reason}"))),
+        // QUEUED while the lake catches up with the platform, RUNNING once the engine starts.
+        let runs = self.clone();
+        let running = {
+            let (runs, id) = (self.clone(), id.clone());
+            move || {
+                runs.update(&id, |run| {
+                    run.status.state = QueryState::Running;
+                    run.started = std::time::Instant::now();
+                })
+            }
         };
-        // On the engine's own threads, the lake's writing included: a panic there fails this
-        // query and leaves the console running.
-        let task = threads.spawn(async move {
-            // QUEUED while the lake catches up with the platform, RUNNING once the engine
-            // starts. A statement that reads no table (`SELECT 1`) does not wait for the lake.
-            let synced =
-                // A statement that names no table (`SELECT 1`) does not wait for the lake to be brought up to date.
-                if super::engine::names_tables(&sql) { tokio::task::spawn_blocking(move || lake.sync(&view)).await } else { Ok(Ok(())) };
-            let outcome = match synced {
-                Ok(Ok(())) => {
-                    runs.update(&id, |run| {
-                        run.status.state = QueryState::Running;
-                        run.started = std::time::Instant::now();
-                    });
-                    // A fault in the engine fails this query, not the sandbox: the run answers
-                    // FAILED instead of staying RUNNING (the console's panic hook logs it).
-                    let run = std::panic::AssertUnwindSafe(engine::run(&tables, &database, &sql));
-                    futures::FutureExt::catch_unwind(run).await.unwrap_or_else(|panic| {
-                        let what = panic
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_default();
+        let task = match (worker::program(), tokio::runtime::Handle::try_current()) {
+            (Some(program), Ok(here)) => here.spawn(async move {
+                let outcome = worker::run(program, &job, running).await;
+                runs.finish(&id, outcome);
+            }),
+            _ => {
+                let threads = match engine::threads::runtime() {
+                    Ok(threads) => threads,
+                    Err(reason) => return self.finish(&id, Err(format!("GENERIC_INTERNAL_ERROR: {reason}"))),
+                };
+                // On the engine's own threads: a panic there fails this query and leaves the
+                // program running (the panic hook logs it).
+                threads.spawn(async move {
+                    let run = std::panic::AssertUnwindSafe(worker::execute(job, Some(&lake), running));
+                    let outcome = futures::FutureExt::catch_unwind(run).await.unwrap_or_else(|panic| {
+                        let what = worker::panic_text(&*panic);
                         Err(format!("GENERIC_INTERNAL_ERROR: the sandbox engine failed: {what}"))
-                    })
-                }
-                Ok(Err(message)) => Err(format!("HIVE_CANNOT_OPEN_SPLIT: {message}")),
-                Err(e) => Err(format!("GENERIC_INTERNAL_ERROR: {e}")),
-            };
-            runs.finish(&id, outcome);
-        });
+                    });
+                    runs.finish(&id, outcome);
+                })
+            }
+        };
         let abort = task.abort_handle();
         self.update(&execution.id, |run| run.task = Some(abort));
     }

@@ -50,6 +50,8 @@ use crate::settings::Settings;
 
 /// How much simulated history a fresh sandbox starts with, so the first screen has charts.
 const FRESH_HISTORY_MS: i64 = 3 * 3_600_000;
+/// How long the panic hook waits for another thread to finish changing the model before it saves.
+const CRASH_SAVE_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 
 pub struct Sandbox {
     settings: Settings,
@@ -189,6 +191,26 @@ impl Sandbox {
 
 impl Sandbox {
     /// Where the model is saved, unless it lives in memory or was reset.
+    /// The model, to be saved. The panic hook saves it too (runtime::terminal), maybe on the
+    /// thread that holds it halfway through a change: there it waits a moment for another
+    /// thread's change to end, and saves nothing rather than a half-made change (nor does a model
+    /// a panic left poisoned save).
+    fn model_to_save(&self) -> Result<std::sync::MutexGuard<'_, Inner>, PlatformError> {
+        if !std::thread::panicking() {
+            return self.inner.lock().map_err(|_| failed("the sandbox model is unusable"));
+        }
+        let waited = std::time::Instant::now();
+        loop {
+            match self.inner.try_lock() {
+                Ok(inner) => return Ok(inner),
+                Err(std::sync::TryLockError::WouldBlock) if waited.elapsed() < CRASH_SAVE_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(5))
+                }
+                Err(_) => return Err(failed("the sandbox was stopped halfway through a change; its last save stays")),
+            }
+        }
+    }
+
     fn saving(&self) -> Option<&Store> {
         self.store.as_ref().filter(|_| !self.forgotten.load(std::sync::atomic::Ordering::SeqCst))
     }
@@ -518,8 +540,8 @@ impl Platform for Sandbox {
     }
 
     fn flush(&self) -> Result<(), PlatformError> {
-        let inner = self.inner.lock().map_err(|_| failed("the sandbox model is unusable"))?;
         let Some(store) = self.saving() else { return Ok(()) };
+        let inner = self.model_to_save()?;
         let _lock = store.lock()?;
         // Another lakeops saved since we last read: its state holds its changes, ours only the
         // time that passed (which the next run catches up on). Keep its.

@@ -46,6 +46,7 @@ pub mod threads;
 mod try_;
 mod types;
 mod udf;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -74,7 +75,7 @@ use crate::model::{CatalogColumn, ResultColumn};
 pub const CATALOG: &str = "awsdatacatalog";
 
 /// Where the catalog's two tables live.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Tables {
     pub database: String,
     /// The sandbox's present: `now()`, `current_timestamp` and `current_date` answer it.
@@ -84,7 +85,7 @@ pub struct Tables {
 }
 
 /// A finished query.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Answer {
     pub columns: Vec<ResultColumn>,
     pub rows: Vec<Vec<Option<String>>>,

@@ -17,9 +17,12 @@ const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
 /// Days of data kept on disk: today and the two before (a lifecycle rule on both zones).
 pub const DAYS_KEPT: i64 = 3;
+/// How long a query waits for another one writing the lake: a fresh lake takes a few seconds
+/// (docs/performance.md); a build from source's unoptimised one, longer.
+const SYNC_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What the lake holds at one moment of simulated time.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LakeView {
     pub seed: u64,
     pub now_ms: i64,
@@ -80,6 +83,10 @@ impl Lake {
         if *synced == Some(key) {
             return Ok(());
         }
+        // And one at a time across processes: each query's worker brings the lake up to date
+        // (engine::worker), and two lakeops may share a saved sandbox's lake.
+        let _writing = crate::local_files::FileLock::exclusive_within(&self.root.join("writing"), SYNC_WAIT)
+            .map_err(|e| format!("the sandbox lake is being written by another query: {e}"))?;
         let oldest = view.oldest_ms();
         let mut start = oldest;
         while start < last_window {
