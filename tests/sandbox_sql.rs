@@ -4,7 +4,6 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use lakeops::model::{QueryRequest, QueryState, QueryStatus, ResultPage};
@@ -29,18 +28,11 @@ fn sandbox() -> (Sandbox, Arc<ManualClock>) {
 }
 
 fn request(sql: &str) -> QueryRequest {
-    QueryRequest { sql: sql.into(), database: "clickstream".into(), workgroup: "clickstream-ops".into() }
+    support::sandbox_query(sql)
 }
 
 async fn wait(sandbox: &Sandbox, id: &str) -> QueryStatus {
-    for _ in 0..1500 {
-        let status = sandbox.query_status(id).await.unwrap();
-        if status.state.is_done() {
-            return status;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("query {id} did not finish in 30 s");
+    support::query_done(sandbox, id).await
 }
 
 /// Runs `sql` to the end: its status and its first page (on success).

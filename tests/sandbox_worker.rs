@@ -19,18 +19,11 @@ fn sandbox() -> Sandbox {
 }
 
 fn request(sql: &str) -> QueryRequest {
-    QueryRequest { sql: sql.into(), database: "clickstream".into(), workgroup: "clickstream-ops".into() }
+    support::sandbox_query(sql)
 }
 
 async fn wait(sandbox: &Sandbox, id: &str) -> QueryStatus {
-    for _ in 0..1500 {
-        let status = sandbox.query_status(id).await.unwrap();
-        if status.state.is_done() {
-            return status;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("query {id} did not finish in 30 s");
+    support::query_done(sandbox, id).await
 }
 
 /// The lakeops processes this test started that are still running: the engine's workers.

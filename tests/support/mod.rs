@@ -54,3 +54,24 @@ pub fn reshard_args(stream: &str) -> lakeops::cli::ReshardArgs {
         no_wait: false,
     }
 }
+
+/// A query in the sandbox's workgroup and database.
+pub fn sandbox_query(sql: &str) -> lakeops::model::QueryRequest {
+    lakeops::model::QueryRequest {
+        sql: sql.into(),
+        database: "clickstream".into(),
+        workgroup: "clickstream-ops".into(),
+    }
+}
+
+/// The status of query `id` once it is done (at most 30 s).
+pub async fn query_done(platform: &dyn lakeops::platform::Platform, id: &str) -> lakeops::model::QueryStatus {
+    for _ in 0..1500 {
+        let status = platform.query_status(id).await.unwrap();
+        if status.state.is_done() {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("query {id} did not finish in 30 s");
+}
