@@ -15,10 +15,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // Started again by itself as the sandbox engine's worker, for one query.
-    if std::env::args_os().nth(1).is_some_and(|first| first == worker::ARGUMENT) {
-        return worker::serve();
+    let mut arguments = std::env::args_os().skip(1);
+    if arguments.next().is_some_and(|first| first == worker::ARGUMENT) {
+        return worker::serve(arguments.next());
     }
-    if let Ok(program) = std::env::current_exe() {
+    if let Some(program) = worker::this_program() {
         worker::set_program(program);
     }
     let cli = match Cli::from_args() {

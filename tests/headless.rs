@@ -422,7 +422,7 @@ fn a_panic_in_the_sandbox_engine_fails_the_query_quietly() {
     assert!(err.contains("FAILED: GENERIC_INTERNAL_ERROR: the sandbox engine failed"), "{err}");
     assert!(err.contains("on purpose") && !err.contains("panicked at"), "{err}");
     let log = std::fs::read_to_string(home.dir.path().join("state/lakeops/lakeops.log")).unwrap();
-    assert!(log.contains("the sandbox engine panicked"), "{log}");
+    assert!(log.contains("the sandbox engine's worker ended without an answer"), "{log}");
 }
 
 /// `--output` is replaced only by a whole result: a failed or refused query leaves the old file.
@@ -536,6 +536,45 @@ fn provision_on_the_sandbox() {
     assert!(outcomes[1].starts_with("stack.apply refused: read-only mode"), "{outcomes:?}");
     assert!(outcomes[2].starts_with("stack.delete refused:"), "{outcomes:?}");
     assert!(outcomes[3].starts_with("stack.delete failed:"), "{outcomes:?}");
+}
+
+/// Ctrl-C at a terminal reaches every process of the foreground group: lakeops cancels the query,
+/// and the sandbox engine's worker, in a group of its own, is ended by lakeops, not by the signal,
+/// so the query ends CANCELLED, not FAILED.
+#[test]
+fn ctrl_c_at_the_terminal_cancels_a_sandbox_query() {
+    use std::io::BufRead;
+    use std::os::unix::process::CommandExt;
+    let home = Home::at(QUIET_QUARTER);
+    let slow = "SELECT count(*) FROM raw_events a CROSS JOIN raw_events b CROSS JOIN raw_events c";
+    let mut child = home
+        .command(&["query", slow])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut said = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let running = line.starts_with("RUNNING");
+        said.push(line);
+        if running {
+            break;
+        }
+    }
+    assert!(said.last().is_some_and(|l| l.starts_with("RUNNING")), "{said:?}");
+    let group = format!("-{}", child.id());
+    assert!(Command::new("kill").args(["-INT", "--", &group]).status().unwrap().success());
+    said.extend(lines.map(Result::unwrap));
+    let status = child.wait().unwrap();
+    let said = said.join("\n");
+    assert_eq!(status.code(), Some(1), "{said}");
+    assert!(said.contains("CANCELLED") && !said.contains("GENERIC_INTERNAL_ERROR"), "{said}");
+    let log = std::fs::read_to_string(home.dir.path().join("state/lakeops/lakeops.log")).unwrap();
+    assert!(!log.contains("worker ended without an answer"), "the signal did not reach the worker: {log}");
 }
 
 /// While `query -` waits for its SQL on stdin, Ctrl-C still ends it (it is taken over only once

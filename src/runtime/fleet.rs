@@ -125,7 +125,7 @@ pub async fn run(
             break;
         }
         let frame_due = last_draw.map(|t| t + FRAME).unwrap_or(start);
-        if fleet.dirty && Instant::now() >= frame_due {
+        if fleet.dirty && Instant::now() >= frame_due && terminal::active() {
             if let Some((terminal, _)) = screen.as_mut() {
                 terminal.draw(|frame| crate::ui::fleet::draw(&fleet, &theme, frame))?;
             }
@@ -179,7 +179,7 @@ async fn read(
     let platform = cell
         .get_or_try_init(|| async {
             let platform = crate::session::connect(loaded, paths).await?;
-            terminal::save_on_crash(platform.clone());
+            terminal::save_on_crash(&platform);
             Ok::<_, crate::session::Failure>(platform)
         })
         .await

@@ -39,7 +39,7 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     events::spawn(tx.clone());
     let open = |platform: Arc<dyn Platform>| {
-        terminal::save_on_crash(platform.clone());
+        terminal::save_on_crash(&platform);
         let (journal_problems, clock) = (tx.clone(), platform.clone());
         let session = Session::open(
             loaded,
@@ -83,7 +83,8 @@ pub async fn run(
             break;
         }
         let frame_due = last_draw.map(|t| t + FRAME).unwrap_or(start);
-        if app.dirty && Instant::now() >= frame_due {
+        // Nothing is drawn once a panic has given the terminal back (runtime::terminal).
+        if app.dirty && Instant::now() >= frame_due && terminal::active() {
             terminal.draw(|frame| crate::ui::draw(&app, &theme, frame))?;
             app.dirty = false;
             last_draw = Some(Instant::now());

@@ -3,7 +3,7 @@
 
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -20,8 +20,11 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static SCREEN: Mutex<&str> = Mutex::new("the console");
 
 /// The platforms whose state must outlive a panic (the sandbox's, [`Platform::flush`]),
-/// registered as they connect.
-static SAVED_ON_CRASH: Mutex<Vec<Arc<dyn Platform>>> = Mutex::new(Vec::new());
+/// registered as they connect; one no longer in use is gone from here as well.
+static SAVED_ON_CRASH: Mutex<Vec<Weak<dyn Platform>>> = Mutex::new(Vec::new());
+
+/// Held by the panic hook while it ends the program: a second panic meanwhile waits for it.
+static ENDING: Mutex<()> = Mutex::new(());
 
 /// A task of the console panicked: the console ends (terminal restored, message, log, exit 101)
 /// rather than go on half alive with a request that never completes.
@@ -37,10 +40,16 @@ impl std::fmt::Display for TaskPanicked {
 impl std::error::Error for TaskPanicked {}
 
 /// Registers a platform whose state the panic hook saves before the program ends.
-pub fn save_on_crash(platform: Arc<dyn Platform>) {
+pub fn save_on_crash(platform: &Arc<dyn Platform>) {
     if let Ok(mut platforms) = SAVED_ON_CRASH.lock() {
-        platforms.push(platform);
+        platforms.retain(|p| p.strong_count() > 0);
+        platforms.push(Arc::downgrade(platform));
     }
+}
+
+/// Whether the console's screen is the terminal's: nothing is drawn once a panic has restored it.
+pub fn active() -> bool {
+    ACTIVE.load(Ordering::SeqCst)
 }
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -83,22 +92,24 @@ fn install_panic_hook() {
     }
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        // A fault in the sandbox's engine fails the query it ran (sandbox::engine::threads);
-        // the console goes on, its screen untouched.
-        if crate::sandbox::engine::threads::contained(info) {
+        // A fault in the sandbox's engine run on this process's threads (where no worker
+        // program is named) fails the query it ran, when a panic unwinds; the console goes on,
+        // its screen untouched.
+        if cfg!(panic = "unwind") && crate::sandbox::engine::threads::contained(info) {
             return;
         }
+        // One panic ends the program; another one meanwhile waits here until it has.
+        let _ending = ENDING.lock();
         // Restore first so the message prints on a normal screen, log it, save what must
         // outlive the program, say how it ended and end it: the same in a build that unwinds and
         // in one that aborts on panic (the published binary, Cargo.toml), where nothing after
         // this hook runs.
         restore();
         tracing::error!("panic: {info}");
-        if let Ok(platforms) = SAVED_ON_CRASH.try_lock() {
-            for platform in platforms.iter() {
-                if let Err(e) = platform.flush() {
-                    eprintln!("lakeops: {e}");
-                }
+        let platforms = SAVED_ON_CRASH.try_lock().map(|p| p.iter().filter_map(Weak::upgrade).collect::<Vec<_>>());
+        for platform in platforms.unwrap_or_default() {
+            if let Err(e) = platform.flush() {
+                eprintln!("lakeops: {e}");
             }
         }
         default(info);
@@ -108,6 +119,8 @@ fn install_panic_hook() {
             Some("main") => eprintln!("lakeops: {screen} stopped: it panicked ({message}); the log has the details"),
             _ => eprintln!("lakeops: {screen} stopped: {}", TaskPanicked(message)),
         }
+        // The cursor, again: a frame drawn as the hook began may have hidden it.
+        let _ = execute!(io::stdout(), Show);
         std::process::exit(101);
     }));
 }

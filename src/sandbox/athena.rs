@@ -112,29 +112,31 @@ fn statement_type(sql: &str) -> &'static str {
 impl Runs {
     /// Starts the query in the background: the lake is brought up to `view`, then the engine runs,
     /// in a worker process of its own (`engine::worker`) or, where no worker program is named, on
-    /// the engine's threads.
+    /// the engine's threads. Nothing of the statement is read here, where a fault would not be
+    /// the query's alone.
     pub fn start(self: &Arc<Self>, execution: &Execution, lake: Arc<Lake>, view: LakeView, tables: Tables) {
         let status = execution.status();
         let id = execution.id.clone();
-        // A statement that names no table (`SELECT 1`) does not wait for the lake to be brought up to date.
-        let catch_up = engine::names_tables(&execution.sql).then(|| (lake.root().to_path_buf(), view));
-        let job =
-            worker::Job { tables, database: execution.database.clone(), sql: execution.sql.clone(), lake: catch_up };
+        let (sql, database) = (execution.sql.clone(), execution.database.clone());
         self.insert(Run { status, started: std::time::Instant::now(), answer: None, task: None, settled: false });
-        // QUEUED while the lake catches up with the platform, RUNNING once the engine starts.
+        // QUEUED while the lake catches up with the platform, RUNNING once the engine starts; a
+        // query cancelled meanwhile stays CANCELLED.
         let runs = self.clone();
         let running = {
             let (runs, id) = (self.clone(), id.clone());
             move || {
                 runs.update(&id, |run| {
-                    run.status.state = QueryState::Running;
-                    run.started = std::time::Instant::now();
+                    if run.status.state == QueryState::Queued {
+                        run.status.state = QueryState::Running;
+                        run.started = std::time::Instant::now();
+                    }
                 })
             }
         };
         let task = match (worker::program(), tokio::runtime::Handle::try_current()) {
             (Some(program), Ok(here)) => here.spawn(async move {
-                let outcome = worker::run(program, &job, running).await;
+                let job = worker::Job { catalog: tables.database, database, sql, view };
+                let outcome = worker::run(program, lake.root(), &job, running).await;
                 runs.finish(&id, outcome);
             }),
             _ => {
@@ -145,11 +147,13 @@ impl Runs {
                 // On the engine's own threads: a panic there fails this query and leaves the
                 // program running (the panic hook logs it).
                 threads.spawn(async move {
-                    let run = std::panic::AssertUnwindSafe(worker::execute(job, Some(&lake), running));
-                    let outcome = futures::FutureExt::catch_unwind(run).await.unwrap_or_else(|panic| {
-                        let what = worker::panic_text(&*panic);
-                        Err(format!("GENERIC_INTERNAL_ERROR: the sandbox engine failed: {what}"))
-                    });
+                    let run = worker::execute(&lake, &view, &tables, &database, &sql, running);
+                    let outcome = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(run))
+                        .await
+                        .unwrap_or_else(|panic| {
+                            let what = worker::panic_text(&*panic);
+                            Err(format!("GENERIC_INTERNAL_ERROR: the sandbox engine failed: {what}"))
+                        });
                     runs.finish(&id, outcome);
                 })
             }

@@ -190,7 +190,6 @@ impl Sandbox {
 }
 
 impl Sandbox {
-    /// Where the model is saved, unless it lives in memory or was reset.
     /// The model, to be saved. The panic hook saves it too (runtime::terminal), maybe on the
     /// thread that holds it halfway through a change: there it waits a moment for another
     /// thread's change to end, and saves nothing rather than a half-made change (nor does a model
@@ -211,6 +210,7 @@ impl Sandbox {
         }
     }
 
+    /// Where the model is saved, unless it lives in memory or was reset.
     fn saving(&self) -> Option<&Store> {
         self.store.as_ref().filter(|_| !self.forgotten.load(std::sync::atomic::Ordering::SeqCst))
     }

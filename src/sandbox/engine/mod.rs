@@ -75,7 +75,7 @@ use crate::model::{CatalogColumn, ResultColumn};
 pub const CATALOG: &str = "awsdatacatalog";
 
 /// Where the catalog's two tables live.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Tables {
     pub database: String,
     /// The sandbox's present: `now()`, `current_timestamp` and `current_date` answer it.

@@ -52,12 +52,18 @@ pub fn contained(info: &std::panic::PanicHookInfo) -> bool {
 }
 
 /// For the headless commands: the engine's panics are logged, not printed over their output
-/// (the query's FAILED line says what happened); any other panic is printed as Rust does.
+/// (the query's FAILED line says what happened); any other panic is printed as Rust does. In a
+/// build that aborts on panic (the published binary) the program then ends with exit 101, as a
+/// panic of the main thread ends a build that unwinds, not with SIGABRT.
 pub fn install_panic_filter() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !contained(info) {
-            default(info);
+        if cfg!(panic = "unwind") && contained(info) {
+            return;
+        }
+        default(info);
+        if cfg!(panic = "abort") {
+            std::process::exit(101);
         }
     }));
 }

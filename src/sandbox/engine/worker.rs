@@ -1,14 +1,15 @@
 //! The sandbox's queries run in a process of their own: lakeops started again as the engine's
-//! worker (`lakeops --sandbox-engine`), one worker a query. It brings the lake up to date, runs
-//! the statement and writes its answer back on a pipe, then ends. So a fault in the engine — a
-//! panic inside DataFusion or Arrow on input nobody foresaw, even in a build that aborts on panic
-//! (the published binary) — ends the worker and fails its query, and the console goes on.
-//! Cancelling a query ends its worker, its work with it, and the memory a query took goes back
-//! to the system when it ends.
+//! worker (`lakeops --sandbox-engine LAKE`), one worker a query. It reads the statement, brings
+//! the lake up to date, runs the statement and writes its answer back on a pipe, then ends. So a
+//! fault in the engine — a panic inside DataFusion or Arrow, or in reading the statement, on
+//! input nobody foresaw, even in a build that aborts on panic (the published binary) — ends the
+//! worker and fails its query, and the console goes on. Cancelling a query ends its worker, its
+//! work with it, and the memory a query took goes back to the system when it ends.
 //!
 //! A program that has named no worker (a library's tests) runs the same steps on the engine's
 //! threads instead ([`super::threads`]), where a panic is caught.
 
+use std::ffi::OsString;
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
@@ -18,30 +19,41 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 
 use super::{Answer, Tables};
+use crate::model::ResultColumn;
 use crate::sandbox::lake::{Lake, LakeView};
 
-/// The first argument that makes lakeops the engine's worker, reading one [`Job`] on its standard
-/// input (not a command of the command line: only lakeops starts it).
+/// The first argument that makes lakeops the engine's worker, the lake's folder the second; it
+/// reads one [`Job`] on its standard input (not a command of the command line: only lakeops
+/// starts it).
 pub const ARGUMENT: &str = "--sandbox-engine";
 
 /// At most this much of what a worker writes on its standard error is kept (its panic message).
 const STDERR_KEPT: u64 = 16 * 1024;
 
-/// One query for a worker.
+/// Rows a worker writes in one line.
+const ROWS_A_LINE: usize = 1_000;
+
+/// One query for a worker (the lake's folder is its second argument: a path need not be text).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
-    pub tables: Tables,
+    /// The catalog's one database ([`Tables::database`]).
+    pub catalog: String,
+    /// The database the query names.
     pub database: String,
     pub sql: String,
-    /// The lake to bring up to this moment first; none for a statement that reads no table.
-    pub lake: Option<(PathBuf, LakeView)>,
+    /// The lake and the present the query sees.
+    pub view: LakeView,
 }
 
-/// What a worker writes, a line each: `Running` once the lake is up to date, then `Done`.
+/// What a worker writes, a line each: `Running` once the lake is up to date, then the answer's
+/// columns and its rows a thousand a line, then `Done`; or `Failed`.
 #[derive(Debug, Serialize, Deserialize)]
 enum Report {
     Running,
-    Done(Result<Answer, String>),
+    Columns(Vec<ResultColumn>),
+    Rows(Vec<Vec<Option<String>>>),
+    Done { scanned_bytes: u64, engine_ms: u64 },
+    Failed(String),
 }
 
 static PROGRAM: OnceLock<PathBuf> = OnceLock::new();
@@ -56,40 +68,56 @@ pub fn program() -> Option<&'static Path> {
     PROGRAM.get().map(PathBuf::as_path)
 }
 
+/// This very program, to start again as a worker: on Linux the image this process runs, which
+/// stays the same when an upgrade replaces the file on disk (`/proc/self/exe`).
+pub fn this_program() -> Option<PathBuf> {
+    let running = Path::new("/proc/self/exe");
+    if running.exists() {
+        return Some(running.to_path_buf());
+    }
+    std::env::current_exe().ok()
+}
+
 /// The steps of a query, the same in a worker and on the engine's threads: the lake brought up to
-/// date (QUEUED), then the statement run (RUNNING, said by `running`).
-pub async fn execute(job: Job, lake: Option<&Lake>, running: impl FnOnce()) -> Result<Answer, String> {
-    if let Some((root, view)) = job.lake {
-        let own;
-        let lake = match lake {
-            Some(lake) => lake,
-            None => {
-                own = Lake::at(root);
-                &own
-            }
-        };
-        let synced = tokio::task::block_in_place(|| lake.sync(&view));
+/// date if the statement reads a table (QUEUED), then the statement run (RUNNING, said by
+/// `running`).
+pub async fn execute(
+    lake: &Lake,
+    view: &LakeView,
+    tables: &Tables,
+    database: &str,
+    sql: &str,
+    running: impl FnOnce(),
+) -> Result<Answer, String> {
+    // A statement that names no table (`SELECT 1`) does not wait for the lake.
+    if super::names_tables(sql) {
+        let synced = tokio::task::block_in_place(|| lake.sync(view));
         synced.map_err(|message| format!("HIVE_CANNOT_OPEN_SPLIT: {message}"))?;
     }
     running();
-    super::run(&job.tables, &job.database, &job.sql).await
+    super::run(tables, database, sql).await
 }
 
-/// Runs `job` in a worker of `program`; `running` is called when the worker starts on the
-/// statement. Dropping the future (a cancelled query) ends the worker.
-pub async fn run(program: &Path, job: &Job, running: impl FnOnce()) -> Result<Answer, String> {
+/// Runs `job` over the lake at `root` in a worker of `program`; `running` is called when the
+/// worker starts on the statement. Dropping the future (a cancelled query) ends the worker.
+pub async fn run(program: &Path, root: &Path, job: &Job, running: impl FnOnce()) -> Result<Answer, String> {
     let mut request = serde_json::to_vec(job).map_err(|e| format!("GENERIC_INTERNAL_ERROR: {e}"))?;
     request.push(b'\n');
-    let mut worker = tokio::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    command
         .arg(ARGUMENT)
+        .arg(root)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| {
-            format!("GENERIC_INTERNAL_ERROR: the sandbox engine could not start ({}): {e}", program.display())
-        })?;
+        .kill_on_drop(true);
+    // A group of its own: Ctrl-C at the terminal reaches lakeops, which cancels the query, and
+    // not the worker, which would end it as a failure.
+    #[cfg(unix)]
+    command.process_group(0);
+    let mut worker = command.spawn().map_err(|e| {
+        format!("GENERIC_INTERNAL_ERROR: the sandbox engine could not start ({}): {e}", program.display())
+    })?;
     let (Some(mut stdin), Some(stdout), Some(stderr)) =
         (worker.stdin.take(), worker.stdout.take(), worker.stderr.take())
     else {
@@ -97,9 +125,9 @@ pub async fn run(program: &Path, job: &Job, running: impl FnOnce()) -> Result<An
     };
     // Its standard error is read alongside, so that a worker saying much there never blocks.
     let said = tokio::spawn(async move {
-        let mut text = String::new();
-        let _ = stderr.take(STDERR_KEPT).read_to_string(&mut text).await;
-        text
+        let mut bytes = Vec::new();
+        let _ = stderr.take(STDERR_KEPT).read_to_end(&mut bytes).await;
+        String::from_utf8_lossy(&bytes).into_owned()
     });
     // The request, a line. The pipe stays open while the worker is wanted: it ends when the
     // pipe closes, as this future is dropped (a cancelled query) or this process ends.
@@ -109,12 +137,23 @@ pub async fn run(program: &Path, job: &Job, running: impl FnOnce()) -> Result<An
     };
     let mut lines = tokio::io::BufReader::new(stdout).lines();
     let mut running = Some(running);
-    let mut outcome = None;
+    let (mut columns, mut rows, mut outcome) = (Vec::new(), Vec::new(), None);
     let (written, read) = tokio::join!(written, async {
         while let Some(line) = lines.next_line().await? {
             match serde_json::from_str::<Report>(&line) {
                 Ok(Report::Running) => running.take().into_iter().for_each(|f| f()),
-                Ok(Report::Done(done)) => outcome = Some(done),
+                Ok(Report::Columns(named)) => columns = named,
+                Ok(Report::Rows(more)) => rows.extend(more),
+                Ok(Report::Done { scanned_bytes, engine_ms }) => {
+                    let answer = Answer {
+                        columns: std::mem::take(&mut columns),
+                        rows: std::mem::take(&mut rows),
+                        scanned_bytes,
+                        engine_ms,
+                    };
+                    outcome = Some(Ok(answer));
+                }
+                Ok(Report::Failed(reason)) => outcome = Some(Err(reason)),
                 Err(e) => outcome = Some(Err(format!("GENERIC_INTERNAL_ERROR: the sandbox engine answered {e}"))),
             }
         }
@@ -133,7 +172,7 @@ pub async fn run(program: &Path, job: &Job, running: impl FnOnce()) -> Result<An
         Err(e) => e.to_string(),
     };
     let trouble = written.err().or(read.err()).map(|e| format!(" ({e})")).unwrap_or_default();
-    tracing::error!("the sandbox engine panicked, failing its query: {said} [{how}]{trouble}");
+    tracing::error!("the sandbox engine's worker ended without an answer, failing its query: {said} [{how}]{trouble}");
     let what = if said.is_empty() { how } else { said.to_string() };
     Err(format!("GENERIC_INTERNAL_ERROR: the sandbox engine failed: {what}"))
 }
@@ -152,48 +191,69 @@ fn ended(status: std::process::ExitStatus) -> String {
 
 /// The worker's life: reads a [`Job`] on standard input, a line, and writes its [`Report`]s on
 /// standard output. It ends when its input does (lakeops no longer wants the answer, or has
-/// ended). A panic says its message on standard error, a line, and the process ends.
-pub fn serve() -> ExitCode {
+/// ended). A panic says its message on standard error, a line, and the process ends (exit 101,
+/// whether this build unwinds or aborts).
+pub fn serve(root: Option<OsString>) -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         let what = panic_text(info.payload());
         let at = info.location().map(|l| format!(" (at {l})")).unwrap_or_default();
         let _ = writeln!(std::io::stderr(), "{}{at}", what.replace('\n', " "));
+        std::process::exit(101);
     }));
     let mut request = String::new();
-    let mut input = std::io::stdin().lock();
-    let job = input
+    let job = std::io::stdin()
+        .lock()
         .read_line(&mut request)
         .map_err(|e| e.to_string())
         .and_then(|_| serde_json::from_str::<Job>(&request).map_err(|e| e.to_string()));
-    drop(input);
-    let job = match job {
-        Ok(job) => job,
-        Err(e) => {
-            eprintln!("lakeops {ARGUMENT} reads a query from lakeops itself, not from a user: {e}");
-            return ExitCode::from(2);
-        }
+    let (job, root) = match (job, root) {
+        (Ok(job), Some(root)) => (job, PathBuf::from(root)),
+        (Err(e), _) => return refuse(&e),
+        (_, None) => return refuse("no lake was named"),
     };
     std::thread::spawn(|| {
-        let mut rest = Vec::new();
-        let _ = std::io::stdin().read_to_end(&mut rest);
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
         std::process::exit(0);
     });
     let threads = match super::threads::runtime() {
         Ok(threads) => threads,
-        Err(reason) => return report(&Report::Done(Err(format!("GENERIC_INTERNAL_ERROR: {reason}")))),
+        Err(reason) => return report(&Report::Failed(format!("GENERIC_INTERNAL_ERROR: {reason}"))),
+    };
+    let lake = Lake::at(root);
+    let tables = Tables {
+        database: job.catalog,
+        now_ms: job.view.now_ms,
+        raw_dir: lake.raw_dir(),
+        curated_dir: lake.curated_dir(),
     };
     let outcome = threads.block_on(async move {
-        // On the runtime's own thread, so that the lake's writing may block it (block_in_place).
-        let task = tokio::spawn(execute(job, None, || {
-            report(&Report::Running);
-        }));
-        match task.await {
-            Ok(outcome) => outcome,
-            // A panic on the task: its message is on standard error already.
-            Err(_) => std::process::exit(101),
-        }
+        // On a thread of the runtime's own, so that the lake's writing may block it (block_in_place).
+        let task = tokio::spawn(async move {
+            execute(&lake, &job.view, &tables, &job.database, &job.sql, || {
+                report(&Report::Running);
+            })
+            .await
+        });
+        task.await.unwrap_or_else(|e| Err(format!("GENERIC_INTERNAL_ERROR: {e}")))
     });
-    report(&Report::Done(outcome))
+    match outcome {
+        Ok(answer) => {
+            let mut reports = vec![Report::Columns(answer.columns)];
+            let mut rows = answer.rows;
+            while !rows.is_empty() {
+                let rest = rows.split_off(rows.len().min(ROWS_A_LINE));
+                reports.push(Report::Rows(std::mem::replace(&mut rows, rest)));
+            }
+            reports.push(Report::Done { scanned_bytes: answer.scanned_bytes, engine_ms: answer.engine_ms });
+            reports.iter().map(report).find(|code| *code != ExitCode::SUCCESS).unwrap_or(ExitCode::SUCCESS)
+        }
+        Err(reason) => report(&Report::Failed(reason)),
+    }
+}
+
+fn refuse(why: &str) -> ExitCode {
+    eprintln!("lakeops {ARGUMENT} runs a query for lakeops itself, not for a user: {why}");
+    ExitCode::from(2)
 }
 
 /// A panic's message, as it was written (`panic!("…")`).
