@@ -1078,6 +1078,9 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT from_ieee754_64(from_hex('00'))", "INVALID_FUNCTION_ARGUMENT: Input floating-point value must be exactly 8 bytes long"),
         ("SELECT from_big_endian_32(from_hex('00'))", "INVALID_FUNCTION_ARGUMENT: expected 4-byte input, but got instead: 1"),
         ("SELECT to_big_endian_32(3000000000)", "NUMERIC_VALUE_OUT_OF_RANGE: Out of range for integer: 3000000000"),
+        // A date has no time of day to move by or truncate to.
+        ("SELECT date_add('hour', 30, DATE '2026-03-01')", "INVALID_FUNCTION_ARGUMENT: 'hour' is not a valid DATE field"),
+        ("SELECT date_trunc('Minute', current_date)", "INVALID_FUNCTION_ARGUMENT: 'Minute' is not a valid DATE field"),
         ("SELECT hmac_sha256(to_utf8('a'), 'key')", "TYPE_MISMATCH: line 1:8: Unexpected parameters (varbinary, varchar) for function hmac_sha256. Expected: hmac_sha256(varbinary, varbinary)"),
     ];
     let wrong = wrong_refusals(&s, &cases).await;

@@ -6,12 +6,13 @@
 //!   sandbox's for every other count a function answers;
 //! - a `date` for `date_trunc(unit, d)` and `date_add(unit, n, d)` of a date, where the engine
 //!   answers a timestamp (`date_trunc('month', current_date)` is `2026-12-01` on Athena, not
-//!   `2026-12-01 00:00:00.000`).
+//!   `2026-12-01 00:00:00.000`); a unit of a time of day (`hour` …) is refused there, as Trino
+//!   refuses it.
 
 use super::rules::ExpressionRule;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::Transformed;
-use datafusion::common::{DFSchema, Result};
+use datafusion::common::{plan_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::Cast;
 use datafusion::logical_expr::{Expr, ExprSchemable};
 
@@ -22,6 +23,9 @@ const BIGINT_IN_TRINO: &[&str] = &["character_length", "octet_length", "strpos",
 /// The functions whose answer for a date, their last argument, is a date in Trino.
 const DATE_IN_TRINO: &[&str] = &["date_trunc", "date_add"];
 
+/// The units of a time of day, which Trino refuses for a date.
+const TIME_OF_DAY: &[&str] = &["millisecond", "second", "minute", "hour"];
+
 pub const ANSWER_TYPES: ExpressionRule = ExpressionRule { name: "trino_answer_types", rewrite: trino_answer };
 
 /// One of those calls → the same call cast to Trino's type of its answer.
@@ -31,6 +35,14 @@ fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let trino = if BIGINT_IN_TRINO.contains(&name) && matches!(expr.get_type(schema), Ok(DataType::Int32)) {
         DataType::Int64
     } else if DATE_IN_TRINO.contains(&name) && call.args.last().is_some_and(|d| is_date(d, schema)) {
+        // A date has no time of day to add to or truncate to.
+        if let Some(Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _)) =
+            call.args.first()
+        {
+            if TIME_OF_DAY.contains(&unit.to_ascii_lowercase().as_str()) {
+                return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid DATE field");
+            }
+        }
         DataType::Date32
     } else {
         return Ok(Transformed::no(expr));
