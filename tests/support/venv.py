@@ -19,8 +19,10 @@ import subprocess
 import sys
 
 SETS = {
-    # The AWS tests' moto server, and cbor2 for its CloudWatch front (moto_front.py).
-    "moto": ["moto[server]==5.2.5", "cbor2==6.2.1"],
+    # The AWS tests' moto server, and cbor2 for its CloudWatch front (moto_front.py). boto3 and
+    # botocore too, which moto leaves open: benches/snapshot_setup.py writes its resources with
+    # them, and botocore 1.44.18 calls Athena in a way moto 5.2.5 answers 404 (1.44.8 works).
+    "moto": ["moto[server]==5.2.5", "cbor2==6.2.1", "boto3==1.44.8", "botocore==1.44.8"],
     # The template checkers (tests/template_lint.rs), apart from moto: checkov pins an old boto3
     # whose service models break moto's CloudWatch and Kinesis answers.
     "lint": ["cfn-lint==1.58.0", "checkov==3.3.30"],
