@@ -820,6 +820,18 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT hour(from_unixtime(1733400000, 'Asia/Tokyo'))".into(), "21"),
         ("SELECT cardinality(sequence(1, 10000))".into(), "10000"),
         ("SELECT sequence(DATE '2026-01-01', DATE '2026-03-01', INTERVAL '1' MONTH)".into(), "[2026-01-01, 2026-02-01, 2026-03-01]"),
+        // By months, each entry is the start moved by whole steps: the 31st stays where it can.
+        (
+            "SELECT sequence(DATE '2026-01-31', DATE '2026-05-31', INTERVAL '1' MONTH)".into(),
+            "[2026-01-31, 2026-02-28, 2026-03-31, 2026-04-30, 2026-05-31]",
+        ),
+        ("SELECT sequence(DATE '2026-05-31', DATE '2026-01-01', INTERVAL '-2' MONTH)".into(), "[2026-05-31, 2026-03-31, 2026-01-31]"),
+        ("SELECT sequence(d, DATE '2026-03-31', INTERVAL '1' MONTH) FROM (VALUES DATE '2026-01-31', NULL) t(d)".into(), "[2026-01-31, 2026-02-28, 2026-03-31]; NULL"),
+        // concat_ws joins texts, or one array of texts, leaving NULLs out.
+        ("SELECT concat_ws(',', ARRAY['a', NULL, 'b'])".into(), "a,b"),
+        ("SELECT concat_ws('/', split('x/y/z', '/'))".into(), "x/y/z"),
+        ("SELECT concat_ws('-', 'a', NULL, 'c')".into(), "a-c"),
+        ("SELECT concat_ws(NULL, 'a') IS NULL".into(), "true"),
         // repeat makes an array, as Trino's.
         ("SELECT repeat('ab', 3)".into(), "[ab, ab, ab]"),
         ("SELECT repeat(x, 2) FROM (VALUES 1, NULL) t(x)".into(), "[1, 1]; [null, null]"),
@@ -1081,6 +1093,11 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         // A date has no time of day to move by or truncate to.
         ("SELECT date_add('hour', 30, DATE '2026-03-01')", "INVALID_FUNCTION_ARGUMENT: 'hour' is not a valid DATE field"),
         ("SELECT date_trunc('Minute', current_date)", "INVALID_FUNCTION_ARGUMENT: 'Minute' is not a valid DATE field"),
+        // concat_ws joins texts only (DataFusion's wrote numbers as text, where Athena refuses).
+        (
+            "SELECT concat_ws(',', 1, 2)",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar, bigint, bigint) for function concat_ws. Expected: concat_ws(varchar, array(varchar)), concat_ws(varchar, varchar, …)",
+        ),
         ("SELECT hmac_sha256(to_utf8('a'), 'key')", "TYPE_MISMATCH: line 1:8: Unexpected parameters (varbinary, varchar) for function hmac_sha256. Expected: hmac_sha256(varbinary, varbinary)"),
     ];
     let wrong = wrong_refusals(&s, &cases).await;

@@ -1,6 +1,7 @@
 //! Trino's array and map functions whose meaning differs from DataFusion's functions of the
 //! same (or no) name (`element_at` is in `subscript`): `split`, `contains`, `array_join`,
-//! `array_position` (0 when absent), `slice` and `trim_array`; `concat` (of arrays as well as strings, NULL when any argument is); and those it lacks:
+//! `array_position` (0 when absent), `slice` and `trim_array`; `concat` (of arrays as well as strings, NULL when any argument is);
+//! `concat_ws` (of one array of texts as well as of texts, NULLs left out); and those it lacks:
 //! `ngrams`, `combinations` and `array_histogram` (`repeat` and `sequence` are in `series`).
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("split", split_type, split),
         Trino::udf("contains", contains_type, contains),
         Trino::udf("array_join", array_join_type, array_join),
+        Trino::udf("concat_ws", concat_ws_type, concat_ws),
         Trino::udf("array_position", array_position_type, array_position),
         Trino::udf("slice", slice_type, slice),
         Trino::udf("trim_array", trim_array_type, trim_array),
@@ -172,6 +174,36 @@ fn array_join(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             }
         }
         out.append_value(parts.join(delimiters.value(i)));
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn concat_ws_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, list] if is_text(s) && item(list).is_some_and(is_text) => Ok(DataType::Utf8),
+        [s, texts @ ..] if is_text(s) && !texts.is_empty() && texts.iter().all(is_text) => Ok(DataType::Utf8),
+        _ => call.mismatch("concat_ws(varchar, array(varchar)), concat_ws(varchar, varchar, …)"),
+    }
+}
+
+/// `concat_ws(separator, …)`: the texts after the separator, or the items of one array of texts,
+/// joined by it with NULLs left out; NULL when the separator is.
+fn concat_ws(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    if let [separators, list] = args {
+        if item(list.data_type()).is_some() {
+            return array_join(&[list.clone(), separators.clone()], kind);
+        }
+    }
+    let separators = text(args, 0)?;
+    let texts = (1..args.len()).map(|i| text(args, i)).collect::<Result<Vec<_>>>()?;
+    let mut out = StringBuilder::new();
+    for row in 0..separators.len() {
+        if separators.is_null(row) {
+            out.append_null();
+            continue;
+        }
+        let parts: Vec<&str> = texts.iter().filter(|t| !t.is_null(row)).map(|t| t.value(row)).collect();
+        out.append_value(parts.join(separators.value(row)));
     }
     Ok(Arc::new(out.finish()))
 }

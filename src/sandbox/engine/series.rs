@@ -5,10 +5,12 @@
 
 use std::sync::Arc;
 
-use chrono::Datelike;
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array};
+use chrono::{Datelike, Months};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Builder, Int64Array, ListBuilder};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Field, Int64Type, IntervalMonthDayNanoType, IntervalUnit, TimeUnit};
+use datafusion::arrow::datatypes::{
+    DataType, Date32Type, Field, Int64Type, IntervalMonthDayNano, IntervalMonthDayNanoType, IntervalUnit, TimeUnit,
+};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature};
 
@@ -57,8 +59,58 @@ impl ScalarUDFImpl for Sequence {
                 );
             }
         }
+        if let Some(dates) = dates_by_months(&arrays, args.return_field.data_type())? {
+            return Ok(ColumnarValue::Array(dates));
+        }
         self.series.invoke_with_args(args)
     }
+}
+
+/// Trino's dates by months: each entry is the start moved by a whole number of steps, so the 31st
+/// stays the 31st where a month has one (`2026-01-31`, `2026-02-28`, `2026-03-31`), where
+/// DataFusion moves the entry before (`2026-03-28`). None for any other sequence.
+fn dates_by_months(args: &[ArrayRef], kind: &DataType) -> Result<Option<ArrayRef>> {
+    let ([start, stop, step], DataType::List(item)) = (args, kind) else { return Ok(None) };
+    if start.data_type() != &DataType::Date32 {
+        return Ok(None);
+    }
+    let step = cast(step, &DataType::Interval(IntervalUnit::MonthDayNano))?;
+    let step = step.as_primitive::<IntervalMonthDayNanoType>();
+    let by_months = |s: &IntervalMonthDayNano| s.months != 0 && s.days == 0 && s.nanoseconds == 0;
+    if !step.iter().flatten().all(|s| by_months(&s)) {
+        return Ok(None);
+    }
+    let (start, stop) = (start.as_primitive::<Date32Type>(), cast(stop, &DataType::Date32)?);
+    let stop = stop.as_primitive::<Date32Type>();
+    let mut out = ListBuilder::new(Date32Builder::new()).with_field(item.clone());
+    for row in 0..start.len() {
+        let (Some(first), Some(last), Some(step)) = (
+            start.is_valid(row).then(|| start.value_as_date(row)).flatten(),
+            stop.is_valid(row).then(|| stop.value_as_date(row)).flatten(),
+            step.is_valid(row).then(|| step.value(row)),
+        ) else {
+            out.append_null();
+            continue;
+        };
+        for n in 0.. {
+            let months = i64::from(step.months) * n;
+            let moved = u32::try_from(months.unsigned_abs()).ok().map(Months::new).and_then(|by| {
+                if months < 0 {
+                    first.checked_sub_months(by)
+                } else {
+                    first.checked_add_months(by)
+                }
+            });
+            match moved {
+                Some(date) if (step.months > 0 && date <= last) || (step.months < 0 && date >= last) => {
+                    out.values().append_value(Date32Type::from_naive_date(date))
+                }
+                _ => break,
+            }
+        }
+        out.append(true);
+    }
+    Ok(Some(Arc::new(out.finish())))
 }
 
 /// One row's start, stop and step, each NULL or a number.
