@@ -9,6 +9,7 @@ mod bits;
 mod bytes;
 mod calendar;
 mod cast;
+mod comparisons;
 mod counting;
 mod datetime;
 mod decimals;
@@ -162,8 +163,9 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     let mut rules = Analyzer::new().rules;
     let typing = rules.iter().position(|rule| rule.name() == "type_coercion").unwrap_or(rules.len());
     // Answer types first: a cast of `date_trunc(…, d)` to text is then a date's.
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 2] =
-        [Arc::new(answer_types::ANSWER_TYPES), Arc::new(cast::TRINO_CASTS)];
+    // Comparisons of text with other values are refused before the engine casts one side.
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 3] =
+        [Arc::new(answer_types::ANSWER_TYPES), Arc::new(cast::TRINO_CASTS), Arc::new(comparisons::COMPARISONS)];
     rules.splice(typing..typing, before);
     rules.push(Arc::new(decimals::DECIMAL_QUOTIENTS));
     let state =
