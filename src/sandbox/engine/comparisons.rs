@@ -19,7 +19,7 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     match &expr {
         Expr::BinaryExpr(BinaryExpr { left, op, right }) if is_comparison(op) => {
             if let Some((a, b)) = mixed(left, right, schema) {
-                let op = if *op == Operator::NotEq { "<>".to_string() } else { op.to_string() };
+                let op = trino_operator(op);
                 return plan_err!("TYPE_MISMATCH: Cannot apply operator: {a} {op} {b}");
             }
         }
@@ -32,6 +32,17 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         _ => {}
     }
     Ok(Transformed::no(expr))
+}
+
+/// The operator Trino resolves a comparison to, which its message names: `<>` is `=` negated,
+/// `>` is `<` and `>=` is `<=` (the operands kept in their order).
+fn trino_operator(op: &Operator) -> &'static str {
+    match op {
+        Operator::Lt | Operator::Gt => "<",
+        Operator::LtEq | Operator::GtEq => "<=",
+        Operator::IsDistinctFrom | Operator::IsNotDistinctFrom => "IS DISTINCT FROM",
+        _ => "=",
+    }
 }
 
 fn is_comparison(op: &Operator) -> bool {
