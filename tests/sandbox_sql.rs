@@ -240,13 +240,14 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
     );
 
     // A column named twice, an expression written twice and an alias given twice: as many
-    // columns, each named as Athena names it (DataFusion alone refuses a repeated name).
-    let sql = "SELECT country, country, events.country, upper(city), upper(city), 1 AS n, 2 AS n FROM events LIMIT 1";
+    // columns, each named as Athena names it (DataFusion alone refuses a repeated name); a
+    // quoted alias as written, a dot in it too.
+    let sql = r#"SELECT country, country, events.country, upper(city), upper(city), 1 AS n, 2 AS n, 3 AS "a.b", 4 AS "a.b" FROM events LIMIT 1"#;
     let (status, page) = query(&s, sql).await;
     assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
     let page = page.unwrap();
     let names: Vec<&str> = page.columns.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["country", "country", "country", "_col3", "_col4", "n", "n"]);
+    assert_eq!(names, ["country", "country", "country", "_col3", "_col4", "n", "n", "a.b", "a.b"]);
     let row = &page.rows[0];
     assert!(row[0].is_some() && row[0] == row[1] && row[1] == row[2] && row[3] == row[4], "{row:?}");
     assert_eq!((row[5].as_deref(), row[6].as_deref()), (Some("1"), Some("2")));

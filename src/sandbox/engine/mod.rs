@@ -248,12 +248,14 @@ fn column_name(position: usize, name: &str) -> String {
             }
         }
     }
-    match name.rsplit_once('.') {
-        Some((_, column)) if plain(column) && !name.contains('(') => column.to_string(),
-        // `names::PlaceNames` names every expression a query leaves unnamed `$colN`.
-        _ if name.starts_with("$col") || name.contains('(') => format!("_col{position}"),
-        // A quoted alias (`AS "Total Events"`).
-        _ => name.to_string(),
+    // `names::PlaceNames` names every expression a query leaves unnamed `$colN`, and a repeat of
+    // a name `$colN.name`.
+    match name.strip_prefix("$col").map(|rest| rest.split_once('.')) {
+        Some(Some((_, repeated))) => repeated.to_string(),
+        Some(None) => format!("_col{position}"),
+        None if name.contains('(') => format!("_col{position}"),
+        // A quoted alias (`AS "Total Events"`, `AS "a.b"`).
+        None => name.to_string(),
     }
 }
 
