@@ -1,7 +1,7 @@
 //! The changes the sandbox makes to its model, answering as the services would (errors with
 //! their codes); the write gate has checked and journaled them before they get here.
 
-use super::{engine, fresh, stack, Sandbox};
+use super::{fresh, stack, Sandbox};
 use crate::model::{Applied, Change, Fault, GlueChange, QueryRequest, Rerun, ReshardCall, SandboxChange, SavedQuery};
 use crate::platform::{PlatformError, ServiceError};
 
@@ -105,13 +105,7 @@ impl Sandbox {
                 Ok::<_, ServiceError>((execution, state.lake_view(peak), state.glue.database.clone()))
             })?
             .map_err(|e| PlatformError::answered(ATHENA, e))?;
-        let tables = engine::Tables {
-            database,
-            now_ms: view.now_ms,
-            raw_dir: self.lake.raw_dir(),
-            curated_dir: self.lake.curated_dir(),
-        };
-        self.queries.start(&execution, self.lake.clone(), view, tables);
+        self.queries.start(&execution, self.lake.clone(), view, database);
         Ok(Applied::Answer(execution.id))
     }
 

@@ -23,9 +23,6 @@ const BIGINT_IN_TRINO: &[&str] = &["character_length", "octet_length", "strpos",
 /// The functions whose answer for a date, their last argument, is a date in Trino.
 const DATE_IN_TRINO: &[&str] = &["date_trunc", "date_add"];
 
-/// The units of a time of day, which Trino refuses for a date.
-const TIME_OF_DAY: &[&str] = &["millisecond", "second", "minute", "hour"];
-
 pub const ANSWER_TYPES: ExpressionRule = ExpressionRule { name: "trino_answer_types", rewrite: trino_answer };
 
 /// One of those calls → the same call cast to Trino's type of its answer.
@@ -39,7 +36,7 @@ fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         if let Some(Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _)) =
             call.args.first()
         {
-            if TIME_OF_DAY.contains(&unit.to_ascii_lowercase().as_str()) {
+            if super::functions::is_time_of_day(unit) {
                 return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid DATE field");
             }
         }

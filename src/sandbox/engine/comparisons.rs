@@ -11,6 +11,7 @@ use datafusion::logical_expr::{Between, BinaryExpr, Expr, ExprSchemable, Operato
 
 use super::rules::ExpressionRule;
 use super::types::trino_type;
+use super::udf::is_text;
 
 pub const COMPARISONS: ExpressionRule = ExpressionRule { name: "trino_comparisons", rewrite: refuse_mixed };
 
@@ -54,7 +55,8 @@ fn is_comparison(op: &Operator) -> bool {
 /// with; None otherwise (a NULL, or a type this rule does not know, is left to the engine).
 fn mixed(a: &Expr, b: &Expr, schema: &DFSchema) -> Option<(String, String)> {
     let (Ok(ta), Ok(tb)) = (a.get_type(schema), b.get_type(schema)) else { return None };
-    let text = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+    // A NULL is compared with anything.
+    let text = |t: &DataType| is_text(t) && *t != DataType::Null;
     let other = |t: &DataType| {
         t.is_numeric()
             || t.is_temporal()

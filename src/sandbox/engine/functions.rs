@@ -493,6 +493,11 @@ enum Unit {
     Months(u32),
 }
 
+/// Whether `name` is a unit of a time of day (`hour` and shorter), which a date has none of.
+pub(super) fn is_time_of_day(name: &str) -> bool {
+    matches!(unit(name), Ok(Unit::Fixed(ms)) if ms < super::datetime::MS_PER_DAY)
+}
+
 fn unit(name: &str) -> Result<Unit> {
     Ok(match name.trim().to_ascii_lowercase().as_str() {
         "millisecond" => Unit::Fixed(1),

@@ -85,6 +85,13 @@ pub struct Tables {
     pub curated_dir: PathBuf,
 }
 
+impl Tables {
+    /// The catalog's tables in `lake`, as they are at `now_ms`.
+    pub fn in_lake(lake: &super::lake::Lake, database: String, now_ms: i64) -> Tables {
+        Tables { database, now_ms, raw_dir: lake.raw_dir(), curated_dir: lake.curated_dir() }
+    }
+}
+
 /// A finished query.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Answer {
@@ -132,7 +139,7 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let name = column_name(i, f.name());
+            let name = names::column_name(i, f.name());
             ResultColumn { name, kind: athena_type(f) }
         })
         .collect();
@@ -231,33 +238,6 @@ pub fn table_columns(name: &str) -> Option<Vec<CatalogColumn>> {
 
 /// Both tables are partitioned by day, as Hive-style folders.
 pub const PARTITION_KEYS: [&str; 3] = ["year", "month", "day"];
-
-/// Athena names a column by its alias or column name, a nested field by the field's name,
-/// and any other expression `_col0`, `_col1`, … by its position (`names::PlaceNames` gives those
-/// their names, which say so).
-fn column_name(position: usize, name: &str) -> String {
-    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
-    if plain(name) {
-        return name.to_string();
-    }
-    if let Some(inner) = name.strip_suffix(']') {
-        if !name.contains('(') {
-            let field = inner.rsplit('[').next().unwrap_or(inner);
-            if plain(field) {
-                return field.to_string();
-            }
-        }
-    }
-    // `names::PlaceNames` names every expression a query leaves unnamed `$colN`, and a repeat of
-    // a name `$colN.name`.
-    match name.strip_prefix("$col").map(|rest| rest.split_once('.')) {
-        Some(Some((_, repeated))) => repeated.to_string(),
-        Some(None) => format!("_col{position}"),
-        None if name.contains('(') => format!("_col{position}"),
-        // A quoted alias (`AS "Total Events"`, `AS "a.b"`).
-        None => name.to_string(),
-    }
-}
 
 /// Whether `sql`, read as the engine reads it, names a table (`SELECT 1` and `SELECT now()` do
 /// not). What the engine cannot read counts as naming one: the engine gives the error.

@@ -130,14 +130,44 @@ fn named_by_what_it_reads(expr: &Expr) -> bool {
     }
 }
 
+/// How the names `PlaceNames` gives begin, which `column_name` reads.
+const PLACE: &str = "$col";
+
 impl PlaceNames {
     /// A new name, which Athena prints as `name`, or as `_colN` without one.
     fn repeat(&mut self, name: Option<&str>) -> Ident {
-        let unique = format!("$col{}", self.named);
+        let unique = format!("{PLACE}{}", self.named);
         self.named += 1;
         match name {
             Some(name) => Ident::with_quote('"', format!("{unique}.{name}")),
             None => Ident::with_quote('"', unique),
         }
+    }
+}
+
+/// Athena names a column by its alias or column name, a nested field by the field's name,
+/// and any other expression `_col0`, `_col1`, … by its position (`PlaceNames` gives those
+/// their names, which say so).
+pub fn column_name(position: usize, name: &str) -> String {
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if plain(name) {
+        return name.to_string();
+    }
+    if let Some(inner) = name.strip_suffix(']') {
+        if !name.contains('(') {
+            let field = inner.rsplit('[').next().unwrap_or(inner);
+            if plain(field) {
+                return field.to_string();
+            }
+        }
+    }
+    // `PlaceNames::repeat`'s names: `$colN` for an expression a query leaves unnamed, and
+    // `$colN.name` for a repeat of a name.
+    match name.strip_prefix(PLACE).map(|rest| rest.split_once('.')) {
+        Some(Some((_, repeated))) => repeated.to_string(),
+        Some(None) => format!("_col{position}"),
+        None if name.contains('(') => format!("_col{position}"),
+        // A quoted alias (`AS "Total Events"`, `AS "a.b"`).
+        None => name.to_string(),
     }
 }

@@ -220,12 +220,7 @@ pub fn serve(root: Option<OsString>) -> ExitCode {
         Err(reason) => return report(&Report::Failed(format!("GENERIC_INTERNAL_ERROR: {reason}"))),
     };
     let lake = Lake::at(root);
-    let tables = Tables {
-        database: job.catalog,
-        now_ms: job.view.now_ms,
-        raw_dir: lake.raw_dir(),
-        curated_dir: lake.curated_dir(),
-    };
+    let tables = Tables::in_lake(&lake, job.catalog, job.view.now_ms);
     let outcome = threads.block_on(async move {
         // On a thread of the runtime's own, so that the lake's writing may block it (block_in_place).
         let task = tokio::spawn(async move {
