@@ -349,6 +349,47 @@ async fn catalog_statements_answer_in_athena_shape() {
     assert_eq!(first, ["event_time", "timestamp", ""]);
     let last = described.last().unwrap().iter().map(|v| v.clone().unwrap()).collect::<Vec<_>>();
     assert_eq!(last, ["day", "string", "partition key"]);
+    let one = rows(&s, "DESCRIBE clickstream.events country").await;
+    assert_eq!(one, [[Some("country".to_string()), Some("string".into()), Some(String::new())]]);
+
+    let texts = |rows: Vec<Vec<Option<String>>>| rows.into_iter().map(|r| r[0].clone().unwrap()).collect::<Vec<_>>();
+    assert_eq!(texts(rows(&s, "SHOW TABLES 'raw*'").await), ["raw_events"]);
+    assert_eq!(texts(rows(&s, "SHOW TABLES IN clickstream 'nope|ev*'").await), ["events"]);
+    // SHOW COLUMNS lists the names alone, in one column named `field`, partition keys last.
+    let (_, page) = query(&s, "SHOW COLUMNS IN `clickstream`.`raw_events`").await;
+    let page = page.unwrap();
+    assert_eq!(page.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["field"]);
+    assert_eq!(texts(page.rows), ["timestamp", "user_id", "event_type", "data", "year", "month", "day"]);
+    assert_eq!(texts(rows(&s, "SHOW COLUMNS FROM events FROM clickstream").await).len(), 13);
+    // SHOW PARTITIONS lists the day folders the lake holds, which the queries read.
+    let (_, page) = query(&s, "SHOW PARTITIONS events").await;
+    let page = page.unwrap();
+    assert_eq!(page.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["partition"]);
+    let days = ["year=2026/month=03/day=18", "year=2026/month=03/day=19", "year=2026/month=03/day=20"];
+    assert_eq!(texts(page.rows), days);
+
+    assert_eq!(
+        failure(&s, "SHOW PARTITIONS nope").await,
+        "TABLE_NOT_FOUND: line 1:17: Table 'awsdatacatalog.clickstream.nope' does not exist"
+    );
+    assert_eq!(
+        failure(&s, "SHOW COLUMNS FROM other.events").await,
+        "SCHEMA_NOT_FOUND: line 1:19: Schema 'other' does not exist"
+    );
+    assert_eq!(
+        failure(&s, "DESCRIBE events nope").await,
+        "COLUMN_NOT_FOUND: line 1:17: Column 'nope' cannot be resolved"
+    );
+    // DataFusion's own answers (its function names, Arrow's types, no definition) are not Athena's.
+    for sql in [
+        "SHOW CREATE TABLE events",
+        "SHOW FUNCTIONS",
+        "DESCRIBE FORMATTED events",
+        "SHOW COLUMNS FROM events LIKE 'c%'",
+    ] {
+        let refused = failure(&s, sql).await;
+        assert!(refused.starts_with("NOT_SUPPORTED: the sandbox answers SHOW TABLES,"), "{sql}: {refused}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -190,7 +190,7 @@ fn quoted_after(text: &str, marker: &str) -> Option<String> {
 }
 
 /// "line L:C: " where `name` first appears as a word in the SQL, or nothing.
-fn position(sql: &str, name: &str) -> String {
+pub(super) fn position(sql: &str, name: &str) -> String {
     let lower = sql.to_lowercase();
     let wanted = name.to_lowercase();
     if wanted.is_empty() {

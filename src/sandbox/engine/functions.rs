@@ -67,6 +67,7 @@ pub fn register(ctx: &SessionContext, now_ms: i64) -> Result<()> {
         }
     }
     ctx.register_higher_order_function(super::try_::Try::function());
+    ctx.register_udf(super::try_::Held::function());
     for function in super::lambdas::functions() {
         ctx.register_higher_order_function(function);
     }
@@ -104,6 +105,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::format::functions())
         .chain(super::readable::functions())
         .chain(super::math::functions())
+        .chain(super::arithmetic::functions())
         .chain(super::distributions::functions())
         .chain(super::bytes::functions())
         .chain(super::hashes::functions())

@@ -4,12 +4,13 @@
 
 mod aggregates;
 mod answer_types;
+mod arithmetic;
 mod arrays;
 mod bits;
 mod bytes;
 mod calendar;
 mod cast;
-mod comparisons;
+mod catalog;
 mod counting;
 mod datetime;
 mod decimals;
@@ -26,6 +27,7 @@ mod lateral;
 mod literals;
 mod maps;
 mod math;
+mod mixed_types;
 mod names;
 mod nested;
 mod patterns;
@@ -56,8 +58,6 @@ use std::time::Instant;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::datasource::file_format::json::JsonFormat;
-use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
 use datafusion::execution::context::SQLOptions;
@@ -67,10 +67,11 @@ use datafusion::optimizer::{Analyzer, AnalyzerRule};
 use datafusion::physical_plan::collect;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
+pub use catalog::table_columns;
 pub use dialect::MOST_OPERATORS;
 
-use super::lake::curate::{events_schema, raw_events_schema};
-use crate::model::{CatalogColumn, ResultColumn};
+use crate::model::ResultColumn;
+use catalog::LakeTable;
 
 /// Athena's catalog of Glue databases.
 pub const CATALOG: &str = "awsdatacatalog";
@@ -115,7 +116,7 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
         panic!("LAKEOPS_DEBUG_PANIC=engine: the sandbox engine panics on purpose");
     }
     let started = Instant::now();
-    if let Some(answer) = catalog_statement(tables, sql) {
+    if let Some(answer) = catalog::statement(tables, sql) {
         return answer.map(|(columns, rows)| Answer { columns, rows, scanned_bytes: 0, engine_ms: 0 });
     }
     let files = Arc::new(counting::CountingFiles::new());
@@ -170,70 +171,24 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     let mut rules = Analyzer::new().rules;
     let typing = rules.iter().position(|rule| rule.name() == "type_coercion").unwrap_or(rules.len());
     // Answer types first: a cast of `date_trunc(…, d)` to text is then a date's.
-    // Comparisons of text with other values are refused before the engine casts one side.
+    // Text mixed with other values (compared, in one IN list, CASE or COALESCE) is refused
+    // before the engine casts one side.
     let before: [Arc<dyn AnalyzerRule + Send + Sync>; 3] =
-        [Arc::new(answer_types::ANSWER_TYPES), Arc::new(cast::TRINO_CASTS), Arc::new(comparisons::COMPARISONS)];
+        [Arc::new(answer_types::ANSWER_TYPES), Arc::new(cast::TRINO_CASTS), Arc::new(mixed_types::MIXED_TYPES)];
     rules.splice(typing..typing, before);
     rules.push(Arc::new(decimals::DECIMAL_QUOTIENTS));
+    // Whole numbers that overflow fail, once both sides of each operator have one type.
+    rules.push(Arc::new(arithmetic::EXACT_ARITHMETIC));
     let state =
         SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules).build();
     let ctx = SessionContext::new_with_state(state);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
     functions::register(&ctx, tables.now_ms)?;
-    // Read a Parquet footer by its length, not by a 512 KiB guess that takes in a small file
-    // whole: the bytes read are the bill.
-    let parquet: Arc<dyn FileFormat> = Arc::new(ParquetFormat::default().with_metadata_size_hint(None));
-    let json: Arc<dyn FileFormat> = Arc::new(JsonFormat::default());
-    ctx.register_table("events", listing(&tables.curated_dir, parquet, ".parquet", events_schema())?)?;
-    ctx.register_table("raw_events", listing(&tables.raw_dir, json, ".json", raw_events_schema())?)?;
-    Ok(ctx)
-}
-
-type Rows = Vec<Vec<Option<String>>>;
-
-/// `SHOW TABLES`, `SHOW DATABASES`/`SCHEMAS` and `DESCRIBE t` answered from the catalog in
-/// Athena's shape (DataFusion's own answers list its internal schemas and Arrow types).
-fn catalog_statement(tables: &Tables, sql: &str) -> Option<Result<(Vec<ResultColumn>, Rows), String>> {
-    let words: Vec<String> =
-        sql.trim().trim_end_matches(';').split_whitespace().map(|w| w.trim_matches('`').to_lowercase()).collect();
-    let text = |name: &str| ResultColumn { name: name.into(), kind: "varchar".into() };
-    let single = |values: &[&str]| values.iter().map(|v| vec![Some(v.to_string())]).collect::<Rows>();
-    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["show", "tables", ..] => Some(Ok((vec![text("tab_name")], single(&["events", "raw_events"])))),
-        ["show", "databases" | "schemas", ..] => Some(Ok((vec![text("database_name")], single(&[&tables.database])))),
-        ["describe" | "desc", name] => {
-            let name = name.rsplit('.').next().unwrap_or(name).trim_matches('"');
-            let Some(columns) = table_columns(name) else {
-                let database = &tables.database;
-                return Some(Err(format!(
-                    "TABLE_NOT_FOUND: line 1:10: Table 'awsdatacatalog.{database}.{name}' does not exist"
-                )));
-            };
-            let rows: Rows = columns
-                .into_iter()
-                .map(|c| {
-                    let comment = if c.partition_key { "partition key" } else { "" };
-                    vec![Some(c.name), Some(c.kind), Some(comment.to_string())]
-                })
-                .collect();
-            Some(Ok((vec![text("col_name"), text("data_type"), text("comment")], rows)))
-        }
-        _ => None,
+    for table in LakeTable::ALL {
+        let (format, extension) = table.format();
+        ctx.register_table(table.name(), listing(table.dir(tables), format, extension, table.schema())?)?;
     }
-}
-
-/// The columns of the sandbox catalog's table `name`, as Glue lists them (partition keys last).
-pub fn table_columns(name: &str) -> Option<Vec<CatalogColumn>> {
-    let schema = match name {
-        "events" => events_schema(),
-        "raw_events" => raw_events_schema(),
-        _ => return None,
-    };
-    let column = |name: &str, kind: String, partition_key| CatalogColumn { name: name.into(), kind, partition_key };
-    let mut columns: Vec<CatalogColumn> =
-        schema.fields().iter().map(|f| column(f.name(), hive_type(f.data_type()), false)).collect();
-    columns.extend(PARTITION_KEYS.iter().map(|key| column(key, "string".into(), true)));
-    Some(columns)
+    Ok(ctx)
 }
 
 /// Both tables are partitioned by day, as Hive-style folders.
@@ -266,20 +221,6 @@ fn listing(
     let options = ListingOptions::new(format).with_file_extension(extension).with_table_partition_cols(partitions);
     let config = ListingTableConfig::new(url).with_listing_options(options).with_schema(schema);
     Ok(Arc::new(ListingTable::try_new(config)?))
-}
-
-/// The type names the Glue catalog (and Athena's DESCRIBE) uses.
-fn hive_type(kind: &DataType) -> String {
-    match kind {
-        DataType::Struct(fields) => {
-            let inner: Vec<String> =
-                fields.iter().map(|f| format!("{}:{}", f.name(), hive_type(f.data_type()))).collect();
-            format!("struct<{}>", inner.join(","))
-        }
-        other => {
-            athena_type(&datafusion::arrow::datatypes::Field::new("", other.clone(), true)).replace("varchar", "string")
-        }
-    }
 }
 
 /// The type names Athena puts in ResultSetMetadata: Trino's names (`types::trino_type`), without

@@ -2,7 +2,7 @@
 //! (`x -> x + 1`), then the few forms DataFusion spells otherwise are rewritten on the syntax
 //! tree, never on the text (a string literal stays what it is):
 //! - `TRY(e)` → `"$try"(0, "$row" -> e)`: the expression as a lambda, so that `$try` can run it
-//!   again row by row and answer NULL where it fails;
+//!   again row by row and answer NULL where it fails (a cast in it of `"$held"(v)`, `try_`);
 //! - `CAST(x AS JSON)` → `"$cast_json"(x)` and `JSON '…'` → `json_parse('…')`;
 //! - `TIMESTAMP '2012-10-31 01:00 UTC'` (a zone in the literal) → `"$timestamp_tz"('…')`;
 //! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`;
@@ -108,8 +108,17 @@ impl<F: FnMut(&mut Expr)> VisitorMut for OwnExpressions<F> {
     }
 }
 
-/// `TRY(body)` as the engine runs it: `"$try"(0, "$row" -> body)`.
-fn try_call(body: Expr) -> Expr {
+/// `TRY(body)` as the engine runs it: `"$try"(0, "$row" -> body)`, each cast in `body` of a
+/// value held from the planner (`try_::HELD`), so that a cast of a constant that does not fit
+/// answers NULL rather than failing the plan.
+fn try_call(mut body: Expr) -> Expr {
+    let _ = ast::visit_expressions_mut(&mut body, |e| {
+        if let Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr, .. } = e {
+            let value = std::mem::replace(expr.as_mut(), Expr::value(Value::Null));
+            **expr = call(super::try_::HELD, vec![value]);
+        }
+        ControlFlow::<()>::Continue(())
+    });
     call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda("$row", body)])
 }
 
@@ -391,6 +400,10 @@ mod tests {
         assert_eq!(rewritten("SELECT TIMESTAMP '2012-08-08 01:00'"), "SELECT TIMESTAMP '2012-08-08 01:00:00'");
         assert_eq!(rewritten("SELECT array_sort(a)"), "SELECT array_sort(a, 'ASC', 'NULLS LAST')");
         assert_eq!(rewritten("SELECT TRY(1 / x) FROM t"), r#"SELECT "$try"(0, "$row" -> 1 / x) FROM t"#);
+        assert_eq!(
+            rewritten("SELECT TRY(CAST('x' AS INT) + TRY_CAST(y AS INT)), CAST('1' AS INT)"),
+            r#"SELECT "$try"(0, "$row" -> CAST("$held"('x') AS INT) + TRY_CAST(y AS INT)), CAST('1' AS INT)"#
+        );
         assert_eq!(rewritten("SELECT CAST(a AS JSON)"), r#"SELECT "$cast_json"(a)"#);
         assert_eq!(rewritten("SELECT JSON '[1]'"), "SELECT json_parse('[1]')");
         assert_eq!(

@@ -1,6 +1,11 @@
 //! Trino's `TRY(e)`: `e`, or NULL in the rows where evaluating it fails (a division by zero,
 //! a cast that does not fit, a bad function argument). The SQL front (`sql`) hands it over as
 //! `"$try"(0, "$row" -> e)`, so that `e` arrives unevaluated and can be run again row by row.
+//!
+//! The engine folds a cast of a constant while it plans, and fails the query there when the
+//! value does not fit: `TRY(CAST('x' AS integer))` failed where Trino answers NULL. The SQL front
+//! hands each cast in `e` its value as `"$held"(v)` (`HELD`), which the planner must not fold, so
+//! that the cast waits for `$try`.
 
 use std::sync::Arc;
 
@@ -10,8 +15,57 @@ use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{plan_err, Result};
 use datafusion::logical_expr::{
     ColumnarValue, HigherOrderFunctionArgs, HigherOrderReturnFieldArgs, HigherOrderSignature, HigherOrderUDF,
-    HigherOrderUDFImpl, LambdaParametersProgress, ValueOrLambda, Volatility,
+    HigherOrderUDFImpl, LambdaParametersProgress, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
+    Signature, ValueOrLambda, Volatility,
 };
+
+/// The engine's name for a value the planner must not fold (`Held`).
+pub const HELD: &str = "$held";
+
+/// `"$held"(v)`: `v` itself, volatile to the planner, so that what is done with it waits for
+/// the rows (a cast in TRY's body).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Held {
+    signature: Signature,
+}
+
+impl Held {
+    pub fn function() -> ScalarUDF {
+        ScalarUDF::new_from_impl(Held { signature: Signature::any(1, Volatility::Volatile) })
+    }
+}
+
+impl ScalarUDFImpl for Held {
+    fn name(&self) -> &str {
+        HELD
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
+        match types {
+            [kind] => Ok(kind.clone()),
+            _ => plan_err!("{HELD} takes one value"),
+        }
+    }
+
+    /// The value's own field, its metadata too (JSON stays JSON).
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        match args.arg_fields {
+            [field] => Ok(field.clone()),
+            _ => plan_err!("{HELD} takes one value"),
+        }
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        match <[ColumnarValue; 1]>::try_from(args.args) {
+            Ok([value]) => Ok(value),
+            Err(_) => plan_err!("{HELD} takes one value"),
+        }
+    }
+}
 
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Try {

@@ -135,15 +135,9 @@ impl Lake {
     fn expire(&self, oldest_ms: i64) -> Result<(), String> {
         let keep_from = partition(oldest_ms);
         for zone in [self.raw_dir(), self.curated_dir()] {
-            for year in read_dirs(&zone) {
-                for month in read_dirs(&year) {
-                    for day in read_dirs(&month) {
-                        let relative = day.strip_prefix(&zone).map(Path::to_path_buf).unwrap_or_default();
-                        if relative < keep_from {
-                            std::fs::remove_dir_all(&day).map_err(|e| io_error("remove", &day, &e))?;
-                        }
-                    }
-                }
+            for day in day_partitions(&zone).into_iter().filter(|day| *day < keep_from) {
+                let day = zone.join(day);
+                std::fs::remove_dir_all(&day).map_err(|e| io_error("remove", &day, &e))?;
             }
         }
         Ok(())
@@ -168,6 +162,13 @@ fn partition(ms: i64) -> PathBuf {
     PathBuf::from(format!("year={}", t.year()))
         .join(format!("month={:02}", t.month()))
         .join(format!("day={:02}", t.day()))
+}
+
+/// The day partitions of a zone, oldest first, each as its folder in the zone
+/// (`year=2026/month=11/day=22`).
+pub fn day_partitions(zone: &Path) -> Vec<PathBuf> {
+    let days = read_dirs(zone).into_iter().flat_map(|year| read_dirs(&year)).flat_map(|month| read_dirs(&month));
+    days.filter_map(|day| day.strip_prefix(zone).ok().map(Path::to_path_buf)).collect()
 }
 
 fn read_dirs(dir: &Path) -> Vec<PathBuf> {

@@ -1,0 +1,225 @@
+//! The statements about the catalog, answered from it in Athena's shape (DataFusion's own
+//! answers list its internal schemas and Arrow types): `SHOW TABLES ['pattern']`,
+//! `SHOW DATABASES`/`SCHEMAS`, `SHOW COLUMNS {FROM|IN} t [{FROM|IN} db]`, `SHOW PARTITIONS t`
+//! and `DESCRIBE t`. A table is named as Athena takes it: `t`, `db.t`, `` `db`.`t` ``.
+//! The catalog's tables themselves (`LakeTable`) are declared here, once.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field, SchemaRef};
+use datafusion::datasource::file_format::json::JsonFormat;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::file_format::FileFormat;
+
+use super::super::lake::curate::{events_schema, raw_events_schema};
+use super::{athena_type, Tables, PARTITION_KEYS};
+use crate::model::{CatalogColumn, ResultColumn};
+
+/// A table of the catalog, over a zone of the lake partitioned by day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LakeTable {
+    /// The curated zone: the Glue job's Parquet.
+    Events,
+    /// The raw zone: the delivered JSON lines.
+    RawEvents,
+}
+
+impl LakeTable {
+    /// Every table, as SHOW TABLES lists them.
+    pub const ALL: [LakeTable; 2] = [LakeTable::Events, LakeTable::RawEvents];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LakeTable::Events => "events",
+            LakeTable::RawEvents => "raw_events",
+        }
+    }
+
+    pub fn named(name: &str) -> Option<LakeTable> {
+        LakeTable::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// Its columns, the partition keys aside.
+    pub fn schema(self) -> SchemaRef {
+        match self {
+            LakeTable::Events => events_schema(),
+            LakeTable::RawEvents => raw_events_schema(),
+        }
+    }
+
+    /// The folder of its partitions.
+    pub fn dir(self, tables: &Tables) -> &Path {
+        match self {
+            LakeTable::Events => &tables.curated_dir,
+            LakeTable::RawEvents => &tables.raw_dir,
+        }
+    }
+
+    /// How its files are read, and their extension.
+    pub fn format(self) -> (Arc<dyn FileFormat>, &'static str) {
+        match self {
+            // Read a Parquet footer by its length, not by a 512 KiB guess that takes in a small
+            // file whole: the bytes read are the bill.
+            LakeTable::Events => (Arc::new(ParquetFormat::default().with_metadata_size_hint(None)), ".parquet"),
+            LakeTable::RawEvents => (Arc::new(JsonFormat::default()), ".json"),
+        }
+    }
+}
+
+pub type Rows = Vec<Vec<Option<String>>>;
+type Answer = Result<(Vec<ResultColumn>, Rows), String>;
+
+/// The answer to `sql` when it is a statement about the catalog; None for any other.
+pub fn statement(tables: &Tables, sql: &str) -> Option<Answer> {
+    let words: Vec<String> = sql.trim().trim_end_matches(';').split_whitespace().map(str::to_lowercase).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let named = |name: &str, database: Option<&str>| named(tables, sql, name, database);
+    Some(match words.as_slice() {
+        ["show", "tables", rest @ ..] => show_tables(tables, rest),
+        ["show", "databases" | "schemas", ..] => Ok((vec![text("database_name")], single(&[&tables.database]))),
+        ["show", "columns", "from" | "in", name] => named(name, None)
+            .map(|table| (vec![text("field")], columns(table).into_iter().map(|c| vec![Some(c.name)]).collect())),
+        ["show", "columns", "from" | "in", name, "from" | "in", database] => named(name, Some(database))
+            .map(|table| (vec![text("field")], columns(table).into_iter().map(|c| vec![Some(c.name)]).collect())),
+        ["show", "partitions", name] => named(name, None).map(|table| {
+            let days = super::super::lake::day_partitions(table.dir(tables));
+            let rows = days.iter().map(|day| vec![Some(day.to_string_lossy().replace('\\', "/"))]).collect();
+            (vec![text("partition")], rows)
+        }),
+        ["describe" | "desc", "formatted" | "extended", ..] | ["show", ..] => Err(NOT_ANSWERED.into()),
+        ["describe" | "desc", name, only @ ..] if only.len() <= 1 => named(name, None).and_then(|table| {
+            let rows: Rows = columns(table)
+                .into_iter()
+                .filter(|c| only.iter().all(|column| c.name == unquoted(column)))
+                .map(|c| {
+                    let comment = if c.partition_key { "partition key" } else { "" };
+                    vec![Some(c.name), Some(c.kind), Some(comment.to_string())]
+                })
+                .collect();
+            if let (Some(column), true) = (only.first(), rows.is_empty()) {
+                let column = unquoted(column);
+                let at = super::errors::position(sql, column);
+                return Err(format!("COLUMN_NOT_FOUND: {at}Column '{column}' cannot be resolved"));
+            }
+            Ok((vec![text("col_name"), text("data_type"), text("comment")], rows))
+        }),
+        _ => return None,
+    })
+}
+
+/// Why a statement about the catalog other than those above is refused: DataFusion's own
+/// answers to them (`SHOW FUNCTIONS`, `SHOW CREATE TABLE`, `DESCRIBE FORMATTED`) are its
+/// names and Arrow's types, not Athena's.
+const NOT_ANSWERED: &str = "NOT_SUPPORTED: the sandbox answers SHOW TABLES, SHOW DATABASES, SHOW COLUMNS, \
+    SHOW PARTITIONS and DESCRIBE [column] about its catalog (a table's location and format are in the console's \
+    :glue view; its functions in docs/sandbox.md)";
+
+fn text(name: &str) -> ResultColumn {
+    ResultColumn { name: name.into(), kind: "varchar".into() }
+}
+
+fn single(values: &[&str]) -> Rows {
+    values.iter().map(|v| vec![Some(v.to_string())]).collect()
+}
+
+/// `SHOW TABLES [IN db] ['pattern']`: the pattern's `*` is any text and `|` separates choices.
+fn show_tables(tables: &Tables, rest: &[&str]) -> Answer {
+    let (database, pattern) = match rest {
+        ["in" | "from", database, pattern @ ..] => (Some(*database), pattern),
+        pattern => (None, pattern),
+    };
+    if let Some(database) = database.map(unquoted).filter(|d| !d.eq_ignore_ascii_case(&tables.database)) {
+        return Err(format!("SCHEMA_NOT_FOUND: Schema '{database}' does not exist"));
+    }
+    let pattern =
+        match pattern {
+            [] => "",
+            [quoted] if quoted.len() >= 2 && quoted.starts_with('\'') && quoted.ends_with('\'') => {
+                &quoted[1..quoted.len() - 1]
+            }
+            _ => return Err(
+                "SYNTAX_ERROR: SHOW TABLES [IN database] ['pattern'] (a pattern's * is any text, | separates choices)"
+                    .into(),
+            ),
+        };
+    let names = LakeTable::ALL.map(LakeTable::name);
+    let listed: Vec<&str> = names.into_iter().filter(|t| pattern.is_empty() || chosen(pattern, t)).collect();
+    Ok((vec![text("tab_name")], single(&listed)))
+}
+
+/// Whether `name` fits one of the `|`-separated choices of `pattern`, `*` any text.
+fn chosen(pattern: &str, name: &str) -> bool {
+    fn fits(pattern: &[u8], name: &[u8]) -> bool {
+        match pattern.split_first() {
+            None => name.is_empty(),
+            Some((b'*', rest)) => (0..=name.len()).any(|skip| fits(rest, &name[skip..])),
+            Some((c, rest)) => name.first() == Some(c) && fits(rest, &name[1..]),
+        }
+    }
+    pattern.split('|').any(|choice| fits(choice.trim().as_bytes(), name.as_bytes()))
+}
+
+/// A name without its backquotes or double quotes.
+fn unquoted(name: &str) -> &str {
+    name.trim_matches(|c| c == '`' || c == '"')
+}
+
+/// The catalog's table `name` (`t` or `db.t`) in `database` (or the one `name` gives, or the
+/// query's); Athena's message when there is no such table.
+fn named(tables: &Tables, sql: &str, name: &str, database: Option<&str>) -> Result<LakeTable, String> {
+    let (given, table) = match name.rsplit_once('.') {
+        Some((database, table)) => (Some(unquoted(database)), unquoted(table)),
+        None => (database.map(unquoted), unquoted(name)),
+    };
+    if let Some(database) = given.filter(|d| !d.eq_ignore_ascii_case(&tables.database)) {
+        let at = super::errors::position(sql, database);
+        return Err(format!("SCHEMA_NOT_FOUND: {at}Schema '{database}' does not exist"));
+    }
+    let at = super::errors::position(sql, table);
+    LakeTable::named(table).ok_or_else(|| {
+        let database = &tables.database;
+        format!("TABLE_NOT_FOUND: {at}Table 'awsdatacatalog.{database}.{table}' does not exist")
+    })
+}
+
+/// The columns of the sandbox catalog's table `name`, as Glue lists them (partition keys last).
+pub fn table_columns(name: &str) -> Option<Vec<CatalogColumn>> {
+    LakeTable::named(name).map(columns)
+}
+
+fn columns(table: LakeTable) -> Vec<CatalogColumn> {
+    let schema = table.schema();
+    let column = |name: &str, kind: String, partition_key| CatalogColumn { name: name.into(), kind, partition_key };
+    let mut columns: Vec<CatalogColumn> =
+        schema.fields().iter().map(|f| column(f.name(), hive_type(f.data_type()), false)).collect();
+    columns.extend(PARTITION_KEYS.iter().map(|key| column(key, "string".into(), true)));
+    columns
+}
+
+/// The type names the Glue catalog (and Athena's DESCRIBE) uses.
+fn hive_type(kind: &DataType) -> String {
+    match kind {
+        DataType::Struct(fields) => {
+            let inner: Vec<String> =
+                fields.iter().map(|f| format!("{}:{}", f.name(), hive_type(f.data_type()))).collect();
+            format!("struct<{}>", inner.join(","))
+        }
+        other => athena_type(&Field::new("", other.clone(), true)).replace("varchar", "string"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_patterns_take_any_text_for_a_star_and_choices_apart() {
+        assert!(chosen("raw*", "raw_events"));
+        assert!(chosen("*events", "events"));
+        assert!(chosen("nope|ev*", "events"));
+        assert!(!chosen("raw*", "events"));
+        assert!(!chosen("event", "events"));
+        assert!(chosen("*", ""));
+    }
+}

@@ -1,0 +1,159 @@
+//! Trino's refusal to mix text with a number, a date, a time or a boolean where it needs one
+//! type (`MIXED_TYPES`, before the engine types the query). DataFusion casts one side to the
+//! other's type, so `WHERE year = 2026` over a text partition answered, where Athena fails it;
+//! a rehearsal on the sandbox then fails as the query would on AWS, with Trino's message:
+//! - a comparison: `Cannot apply operator: varchar = integer`, naming the operator Trino
+//!   resolves it to; BETWEEN: `Cannot check if varchar is BETWEEN integer and integer`;
+//! - an IN list: `IN value and list items must be the same type: integer` (the first type
+//!   that does not fit the ones before it), and IN a subquery: `value and result of subquery
+//!   must be of the same type for IN expression: varchar vs integer`;
+//! - `CASE x WHEN`: `CASE operand type does not match WHEN clause operand type: varchar vs integer`;
+//! - a CASE's results (an IF's too: the SQL front writes it as a CASE): `All CASE results must
+//!   be the same type: integer`; COALESCE's operands: `All COALESCE operands must be the same
+//!   type: integer`.
+//!
+//! A text literal is a `varchar(n)` of its length, as in Trino; a column of text a `varchar`.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::tree_node::Transformed;
+use datafusion::common::{plan_err, DFSchema, Result, ScalarValue};
+use datafusion::logical_expr::expr::{InList, InSubquery, ScalarFunction};
+use datafusion::logical_expr::{Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
+
+use super::rules::ExpressionRule;
+use super::types::trino_type;
+use super::udf::is_text;
+
+pub const MIXED_TYPES: ExpressionRule = ExpressionRule { name: "trino_mixed_types", rewrite: refuse_mixed };
+
+/// An expression that mixes text with another kind of value is refused; every other is left.
+fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let name = |e: &Expr| type_name(e, schema).unwrap_or_default();
+    match &expr {
+        Expr::BinaryExpr(BinaryExpr { left, op, right }) if is_comparison(op) && apart(left, right, schema) => {
+            let op = trino_operator(op);
+            return plan_err!("TYPE_MISMATCH: Cannot apply operator: {} {op} {}", name(left), name(right));
+        }
+        Expr::Between(Between { expr: value, low, high, .. })
+            if apart(value, low, schema) || apart(value, high, schema) =>
+        {
+            let [v, l, h] = [value, low, high].map(|e| name(e));
+            return plan_err!("TYPE_MISMATCH: Cannot check if {v} is BETWEEN {l} and {h}");
+        }
+        Expr::InList(InList { expr: value, list, .. }) => {
+            if let Some(odd) = first_apart(std::iter::once(value.as_ref()).chain(list), schema) {
+                return plan_err!("TYPE_MISMATCH: IN value and list items must be the same type: {}", name(odd));
+            }
+        }
+        Expr::InSubquery(InSubquery { expr: value, subquery, .. }) => {
+            let answer = subquery.subquery.schema().fields().first().map(|f| f.data_type().clone());
+            if let (Ok(v), Some(s)) = (value.get_type(schema), answer) {
+                if kinds_apart(&v, &s) {
+                    let (v, s) = (name(value), trino_type(&s));
+                    return plan_err!(
+                        "TYPE_MISMATCH: value and result of subquery must be of the same type for IN expression: {v} vs {s}"
+                    );
+                }
+            }
+        }
+        Expr::Case(Case { expr: Some(operand), when_then_expr, .. }) => {
+            let whens = when_then_expr.iter().map(|(when, _)| when.as_ref());
+            if let Some(odd) = first_apart(std::iter::once(operand.as_ref()).chain(whens), schema) {
+                return plan_err!(
+                    "TYPE_MISMATCH: CASE operand type does not match WHEN clause operand type: {} vs {}",
+                    name(operand),
+                    name(odd)
+                );
+            }
+        }
+        Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "coalesce" => {
+            if let Some(odd) = first_apart(args, schema) {
+                return plan_err!("TYPE_MISMATCH: All COALESCE operands must be the same type: {}", name(odd));
+            }
+        }
+        _ => {}
+    }
+    if let Expr::Case(Case { when_then_expr, else_expr, .. }) = &expr {
+        let results = when_then_expr.iter().map(|(_, then)| then.as_ref()).chain(else_expr.as_deref());
+        if let Some(odd) = first_apart(results, schema) {
+            return plan_err!("TYPE_MISMATCH: All CASE results must be the same type: {}", name(odd));
+        }
+    }
+    Ok(Transformed::no(expr))
+}
+
+/// The operator Trino resolves a comparison to, which its message names: `<>` is `=` negated,
+/// `>` is `<` and `>=` is `<=` (the operands kept in their order).
+fn trino_operator(op: &Operator) -> &'static str {
+    match op {
+        Operator::Lt | Operator::Gt => "<",
+        Operator::LtEq | Operator::GtEq => "<=",
+        Operator::IsDistinctFrom | Operator::IsNotDistinctFrom => "IS DISTINCT FROM",
+        _ => "=",
+    }
+}
+
+fn is_comparison(op: &Operator) -> bool {
+    use Operator::*;
+    matches!(op, Eq | NotEq | Lt | LtEq | Gt | GtEq | IsDistinctFrom | IsNotDistinctFrom)
+}
+
+/// Text, or a value text is never compared with: the two kinds Trino keeps apart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Other,
+}
+
+/// The kind of a value of `t`; None for a NULL (it goes with anything) and the types this rule
+/// leaves to the engine.
+fn kind(t: &DataType) -> Option<Kind> {
+    if *t == DataType::Null {
+        None
+    } else if is_text(t) {
+        Some(Kind::Text)
+    } else if t.is_numeric()
+        || t.is_temporal()
+        || matches!(t, DataType::Boolean | DataType::Date32 | DataType::Date64 | DataType::Interval(_))
+    {
+        Some(Kind::Other)
+    } else {
+        None
+    }
+}
+
+fn kinds_apart(a: &DataType, b: &DataType) -> bool {
+    matches!((kind(a), kind(b)), (Some(a), Some(b)) if a != b)
+}
+
+/// Whether one of `a` and `b` is text and the other a value text is never compared with.
+fn apart(a: &Expr, b: &Expr, schema: &DFSchema) -> bool {
+    matches!((a.get_type(schema), b.get_type(schema)), (Ok(a), Ok(b)) if kinds_apart(&a, &b))
+}
+
+/// The first of `values` whose kind differs from those before it: the one Trino names when it
+/// cannot give them one type.
+fn first_apart<'a>(values: impl IntoIterator<Item = &'a Expr>, schema: &DFSchema) -> Option<&'a Expr> {
+    let mut seen = None;
+    for value in values {
+        match (seen, value.get_type(schema).ok().as_ref().and_then(kind)) {
+            (None, found) => seen = found,
+            (Some(before), Some(found)) if before != found => return Some(value),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A value's type as Trino names it: a whole-number literal that fits is an `integer`, a text
+/// literal a `varchar(n)` of its length, as in Trino.
+fn type_name(value: &Expr, schema: &DFSchema) -> Option<String> {
+    match value {
+        Expr::Literal(ScalarValue::Int64(Some(n)), _) if i32::try_from(*n).is_ok() => Some("integer".into()),
+        Expr::Literal(
+            ScalarValue::Utf8(Some(s)) | ScalarValue::Utf8View(Some(s)) | ScalarValue::LargeUtf8(Some(s)),
+            _,
+        ) => Some(format!("varchar({})", s.chars().count())),
+        _ => value.get_type(schema).ok().map(|t| trino_type(&t)),
+    }
+}
