@@ -1120,6 +1120,12 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT CASE WHEN country IS NULL THEN 0 ELSE country END FROM events", "TYPE_MISMATCH: All CASE results must be the same type: varchar"),
         ("SELECT IF(true, 'a', 1)", "TYPE_MISMATCH: All CASE results must be the same type: integer"),
         ("SELECT coalesce(day, 0) FROM events", "TYPE_MISMATCH: All COALESCE operands must be the same type: integer"),
+        // GROUP BY and HAVING read the FROM clause's columns, not the SELECT list's aliases
+        // (DataFusion read the aliases, and answered).
+        ("SELECT date_trunc('hour', event_time) AS hour, count(*) FROM events GROUP BY hour", "COLUMN_NOT_FOUND: line 1:78: Column 'hour' cannot be resolved"),
+        ("SELECT country, count(*) AS n FROM events GROUP BY country\nHAVING n > 10", "COLUMN_NOT_FOUND: line 2:8: Column 'n' cannot be resolved"),
+        ("SELECT x AS y FROM (VALUES 1) t(x) GROUP BY (y)", "COLUMN_NOT_FOUND: line 1:46: Column 'y' cannot be resolved"),
+        ("SELECT 1 UNION SELECT e.day AS d FROM events e JOIN raw_events r ON e.user_id = r.user_id GROUP BY d", "COLUMN_NOT_FOUND: line 1:100: Column 'd' cannot be resolved"),
         // Whole numbers that do not fit their type fail, as in Trino (the engine's wrapped around).
         ("SELECT 9223372036854775807 + 1", "NUMERIC_VALUE_OUT_OF_RANGE: bigint addition overflow: 9223372036854775807 + 1"),
         ("SELECT -9223372036854775807 - 2", "NUMERIC_VALUE_OUT_OF_RANGE: bigint subtraction overflow: -9223372036854775807 - 2"),
@@ -1155,6 +1161,11 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
             "SELECT x FROM (VALUES 1, 2, 3) t(x) WHERE NOT (x < ALL (SELECT x FROM (VALUES 2, NULL) t(x))) ORDER BY x",
             "2; 3",
         ),
+        // An alias is read in ORDER BY; in GROUP BY a name is the table's column, even beside
+        // an alias of that name; a subquery's aliases are its own.
+        ("SELECT x AS y, count(*) AS n FROM (VALUES 1, 1, 2) t(x) GROUP BY 1 ORDER BY n DESC", "1; 2"),
+        ("SELECT -x AS x FROM (VALUES 1, 1, 2) t(x) GROUP BY x ORDER BY x", "-2; -1"),
+        ("SELECT x FROM (VALUES 1, 2) t(x) GROUP BY x HAVING x > (SELECT min(z) AS x FROM (VALUES 1) u(z))", "2"),
     ];
     let wrong = wrong_answers(&s, &answered).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));

@@ -81,6 +81,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         return format!("TYPE_MISMATCH: {}{rest}", position(sql, name));
     }
     let codes = [
+        "COLUMN_NOT_FOUND",
         "INVALID_FUNCTION_ARGUMENT",
         "INVALID_CAST_ARGUMENT",
         "TYPE_NOT_FOUND",

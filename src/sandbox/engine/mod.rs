@@ -3,6 +3,7 @@
 //! the bytes it really read.
 
 mod aggregates;
+mod aliases;
 mod answer_types;
 mod arithmetic;
 mod arrays;

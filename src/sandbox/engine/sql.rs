@@ -49,7 +49,7 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
-use super::{aggregates, datetime, forms, lateral, literals, names, quantified, types};
+use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, types};
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
@@ -64,6 +64,7 @@ pub fn statement(sql: &str) -> Result<Statement> {
         return Err(DataFusionError::Plan("No SQL statement was found".into()));
     };
     if let Statement::Statement(inner) = &mut statement {
+        aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
         lateral::rewrite(inner.as_mut());
         let _ = ast::visit_expressions_mut(inner.as_mut(), |expr| {
             rewrite(expr);

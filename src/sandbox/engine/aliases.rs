@@ -1,0 +1,208 @@
+//! Where a SELECT's output names may be read. Trino reads GROUP BY and HAVING over the FROM
+//! clause's columns only, and ORDER BY over the output: an alias of the SELECT list in GROUP BY or
+//! HAVING is `COLUMN_NOT_FOUND: Column 'hour' cannot be resolved`. DataFusion reads the aliases
+//! there too, so `SELECT date_trunc('hour', event_time) AS hour, count(*) FROM events GROUP BY
+//! hour` answered on the sandbox and failed on Athena. `refuse_output_names` refuses it where the
+//! FROM clause's columns are known (the catalog's tables, and `AS t(a, b)` column lists); where
+//! they are not (a WITH query, a subquery without a column list), it says nothing.
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+
+use datafusion::logical_expr::sqlparser::ast::{
+    self, Expr, GroupByExpr, Ident, Query, Select, SelectItem, SetExpr, TableAlias, TableFactor, TableWithJoins, Visit,
+    Visitor,
+};
+
+use super::catalog::LakeTable;
+use super::PARTITION_KEYS;
+
+/// Athena's refusal of the first output alias read in a GROUP BY or HAVING of `statement`.
+pub fn refuse_output_names(statement: &ast::Statement) -> Result<(), String> {
+    let mut named = WithNames::default();
+    let _ = statement.visit(&mut named);
+    let mut check = Check { with_names: named.0, refusal: None };
+    let _ = statement.visit(&mut check);
+    check.refusal.map_or(Ok(()), Err)
+}
+
+/// The names of the statement's WITH queries: a table of that name is theirs, not the catalog's.
+#[derive(Default)]
+struct WithNames(HashSet<String>);
+
+impl Visitor for WithNames {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        for cte in query.with.iter().flat_map(|with| &with.cte_tables) {
+            self.0.insert(cte.alias.name.value.to_lowercase());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+struct Check {
+    with_names: HashSet<String>,
+    refusal: Option<String>,
+}
+
+impl Visitor for Check {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        match selects(&query.body).into_iter().find_map(|select| self.misread(select)) {
+            Some(refusal) => {
+                self.refusal = Some(refusal);
+                ControlFlow::Break(())
+            }
+            None => ControlFlow::Continue(()),
+        }
+    }
+}
+
+/// The SELECTs of a query's body, through its set operations (UNION, …) but not into the
+/// queries inside it (the visit reaches those itself).
+fn selects(body: &SetExpr) -> Vec<&Select> {
+    match body {
+        SetExpr::Select(select) => vec![select],
+        SetExpr::SetOperation { left, right, .. } => [selects(left), selects(right)].concat(),
+        _ => Vec::new(),
+    }
+}
+
+impl Check {
+    /// The refusal of an alias of `select`'s list read in its GROUP BY or HAVING.
+    fn misread(&self, select: &Select) -> Option<String> {
+        let aliases: HashSet<String> = select
+            .projection
+            .iter()
+            .filter_map(|item| match item {
+                SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.to_lowercase()),
+                _ => None,
+            })
+            .collect();
+        if aliases.is_empty() {
+            return None;
+        }
+        let columns = self.input_columns(&select.from)?;
+        let misread = |ident: &Ident| {
+            let name = ident.value.to_lowercase();
+            aliases.contains(&name) && !columns.contains(&name)
+        };
+        let grouped = match &select.group_by {
+            GroupByExpr::Expressions(exprs, _) => exprs.iter().filter_map(bare_name).find(|i| misread(i)).cloned(),
+            GroupByExpr::All(_) => None,
+        };
+        let found = grouped.or_else(|| select.having.as_ref().and_then(|having| own_names(having, &misread)))?;
+        let at = match found.span.start {
+            start if start.line > 0 => format!("line {}:{}: ", start.line, start.column),
+            _ => String::new(),
+        };
+        Some(format!("COLUMN_NOT_FOUND: {at}Column '{}' cannot be resolved", found.value))
+    }
+
+    /// The columns the FROM clause gives, lower case; None when one of its parts is not known.
+    fn input_columns(&self, from: &[TableWithJoins]) -> Option<HashSet<String>> {
+        let mut columns = HashSet::new();
+        for table in from {
+            for factor in std::iter::once(&table.relation).chain(table.joins.iter().map(|j| &j.relation)) {
+                columns.extend(self.factor_columns(factor)?);
+            }
+        }
+        Some(columns)
+    }
+
+    fn factor_columns(&self, factor: &TableFactor) -> Option<Vec<String>> {
+        match factor {
+            TableFactor::Table { alias, .. }
+            | TableFactor::Derived { alias, .. }
+            | TableFactor::UNNEST { alias, .. }
+                if listed(alias).is_some() =>
+            {
+                listed(alias)
+            }
+            TableFactor::Table { name, .. } => {
+                let table = name.0.last()?.as_ident()?.value.to_lowercase();
+                if self.with_names.contains(&table) {
+                    return None;
+                }
+                let table = LakeTable::named(&table)?;
+                let fields = table.schema().fields().iter().map(|f| f.name().to_lowercase()).collect::<Vec<_>>();
+                Some(fields.into_iter().chain(PARTITION_KEYS.map(String::from)).collect())
+            }
+            TableFactor::NestedJoin { table_with_joins, .. } => {
+                self.input_columns(std::slice::from_ref(table_with_joins)).map(|c| c.into_iter().collect())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The columns an alias lists (`AS t(a, b)`), lower case.
+fn listed(alias: &Option<TableAlias>) -> Option<Vec<String>> {
+    let columns = &alias.as_ref()?.columns;
+    (!columns.is_empty()).then(|| columns.iter().map(|c| c.name.value.to_lowercase()).collect())
+}
+
+/// `x` or `(x)`: a name alone.
+fn bare_name(expr: &Expr) -> Option<&Ident> {
+    match expr {
+        Expr::Identifier(ident) => Some(ident),
+        Expr::Nested(inner) => bare_name(inner),
+        _ => None,
+    }
+}
+
+/// The first bare name in `expr`, outside the queries inside it, that `wanted` accepts.
+fn own_names(expr: &Expr, wanted: &dyn Fn(&Ident) -> bool) -> Option<Ident> {
+    struct Names<'w> {
+        depth: usize,
+        wanted: &'w dyn Fn(&Ident) -> bool,
+        found: Option<Ident>,
+    }
+    impl Visitor for Names<'_> {
+        type Break = ();
+        fn pre_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
+            self.depth += 1;
+            ControlFlow::Continue(())
+        }
+        fn post_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
+            self.depth -= 1;
+            ControlFlow::Continue(())
+        }
+        fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+            match expr {
+                Expr::Identifier(ident) if self.depth == 0 && (self.wanted)(ident) => {
+                    self.found = Some(ident.clone());
+                    ControlFlow::Break(())
+                }
+                _ => ControlFlow::Continue(()),
+            }
+        }
+    }
+    let mut names = Names { depth: 0, wanted, found: None };
+    let _ = expr.visit(&mut names);
+    names.found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sql::statement;
+
+    fn refusal(sql: &str) -> Option<String> {
+        statement(sql).err().map(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_alias_in_group_by_or_having_is_refused_where_the_columns_are_known() {
+        let refused = refusal("SELECT year AS y FROM clickstream.events GROUP BY y").unwrap();
+        assert!(refused.contains("COLUMN_NOT_FOUND: line 1:51: Column 'y' cannot be resolved"), "{refused}");
+        assert!(refusal("SELECT a AS b FROM (SELECT 1 AS a) s(a) GROUP BY b").is_some());
+        assert!(refusal("SELECT x AS n FROM (SELECT 1 AS x) s(x) GROUP BY x HAVING (SELECT n FROM u) > 1").is_none());
+        // A column of that name is the column's, and ORDER BY reads the output's names.
+        assert!(refusal("SELECT upper(country) AS country FROM events GROUP BY country ORDER BY country").is_none());
+        // Where the FROM clause's columns are not known, nothing is said.
+        assert!(refusal("WITH events AS (SELECT 1 AS x) SELECT x AS y FROM events GROUP BY y").is_none());
+        assert!(refusal("SELECT x AS y FROM (SELECT 1 AS x) s GROUP BY y").is_none());
+    }
+}
