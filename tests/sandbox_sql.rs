@@ -393,6 +393,29 @@ async fn catalog_statements_answer_in_athena_shape() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tablesample_keeps_about_its_share_of_the_rows() {
+    let (s, _) = sandbox();
+    let all = number(&s, "SELECT count(*) FROM events").await;
+    assert!(all > 10_000, "{all}");
+    let tenth = number(&s, "SELECT count(*) FROM events TABLESAMPLE BERNOULLI (10)").await;
+    // Each row kept with probability 0.1: far more than 5 standard deviations (about 0.3 % of
+    // the table) would be a sample of some other share.
+    assert!((all * 7 / 100..=all * 13 / 100).contains(&tenth), "{tenth} of {all}");
+    let half = number(&s, "SELECT count(*) FROM clickstream.events e TABLESAMPLE SYSTEM (50) WHERE e.day <> ''").await;
+    assert!((all * 45 / 100..=all * 55 / 100).contains(&half), "{half} of {all}");
+    assert_eq!(number(&s, "SELECT count(*) FROM events TABLESAMPLE BERNOULLI (0)").await, 0);
+    assert_eq!(number(&s, "SELECT count(*) FROM events TABLESAMPLE BERNOULLI (100)").await, all);
+    assert_eq!(
+        failure(&s, "SELECT * FROM events TABLESAMPLE BERNOULLI (150)").await,
+        "NUMERIC_VALUE_OUT_OF_RANGE: Sample percentage must be less than or equal to 100"
+    );
+    assert_eq!(
+        failure(&s, "SELECT * FROM events TABLESAMPLE SYSTEM (-1)").await,
+        "NUMERIC_VALUE_OUT_OF_RANGE: Sample percentage must be greater than or equal to 0"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_etl_job_leaves_the_curated_zone_behind_the_raw_zone() {
     let (s, clock) = sandbox();
     s.with_model(|m| m.set_fault(Fault::EtlFailure, true)).unwrap();

@@ -38,6 +38,7 @@ mod readable;
 mod regexps;
 mod replace;
 mod rules;
+mod sample;
 mod series;
 mod sketches;
 mod splits;

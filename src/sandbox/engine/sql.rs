@@ -31,6 +31,8 @@
 //! - `x IN (q)`, `EXISTS (q)`, … in a SELECT list → a scalar subquery (`quantified`): DataFusion
 //!   plans those predicates only in a WHERE clause.
 //!
+//! - `FROM t TABLESAMPLE BERNOULLI (p)` → `FROM (SELECT * FROM t WHERE random() < (p) / 1e2) AS t`
+//!   (`sample`): DataFusion's planner leaves the clause out;
 //! - `FROM t CROSS JOIN UNNEST(t.a) AS u(x)` → `FROM (SELECT t.*, unnest(t.a) AS x FROM t) AS t`
 //!   (`lateral`): DataFusion reads an UNNEST in FROM only of constants.
 //!
@@ -49,7 +51,7 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
-use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, types};
+use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, sample, types};
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
@@ -65,6 +67,7 @@ pub fn statement(sql: &str) -> Result<Statement> {
     };
     if let Statement::Statement(inner) = &mut statement {
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
+        sample::rewrite(inner.as_mut()).map_err(DataFusionError::Plan)?;
         lateral::rewrite(inner.as_mut());
         let _ = ast::visit_expressions_mut(inner.as_mut(), |expr| {
             rewrite(expr);
