@@ -832,6 +832,12 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ),
         ("SELECT sequence(DATE '2026-05-31', DATE '2026-01-01', INTERVAL '-2' MONTH)".into(), "[2026-05-31, 2026-03-31, 2026-01-31]"),
         ("SELECT sequence(d, DATE '2026-03-31', INTERVAL '1' MONTH) FROM (VALUES DATE '2026-01-31', NULL) t(d)".into(), "[2026-01-31, 2026-02-28, 2026-03-31]; NULL"),
+        // Timestamps too, keeping their time of day.
+        (
+            "SELECT sequence(TIMESTAMP '2026-01-31 10:00:00.250', TIMESTAMP '2026-04-30 10:00:00', INTERVAL '1' MONTH)".into(),
+            "[2026-01-31 10:00:00.250, 2026-02-28 10:00:00.250, 2026-03-31 10:00:00.250]",
+        ),
+        ("SELECT sequence(t, TIMESTAMP '2025-11-01 00:00:00', INTERVAL '-1' MONTH) FROM (VALUES TIMESTAMP '2025-12-31 23:00:00', NULL) u(t)".into(), "[2025-12-31 23:00:00.000, 2025-11-30 23:00:00.000]; NULL"),
         // Text compared with text, or with a value cast to text, answers.
         ("SELECT count(*) > 0 FROM events WHERE year = '2026' OR CAST(day AS integer) > 0".into(), "true"),
         ("SELECT '1' = CAST(1 AS varchar)".into(), "true"),

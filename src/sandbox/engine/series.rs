@@ -5,11 +5,14 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, Months};
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Builder, Int64Array, ListBuilder};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, Date32Builder, Int64Array, ListBuilder, PrimitiveArray, TimestampMicrosecondBuilder,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
-    DataType, Date32Type, Field, Int64Type, IntervalMonthDayNano, IntervalMonthDayNanoType, IntervalUnit, TimeUnit,
+    ArrowTimestampType, DataType, Date32Type, Field, Int64Type, IntervalMonthDayNano, IntervalMonthDayNanoType,
+    IntervalUnit, TimeUnit, TimestampMicrosecondType,
 };
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature};
@@ -66,12 +69,13 @@ impl ScalarUDFImpl for Sequence {
     }
 }
 
-/// Trino's dates by months: each entry is the start moved by a whole number of steps, so the 31st
-/// stays the 31st where a month has one (`2026-01-31`, `2026-02-28`, `2026-03-31`), where
-/// DataFusion moves the entry before (`2026-03-28`). None for any other sequence.
+/// Trino's dates and timestamps by months: each entry is the start moved by a whole number of
+/// steps, so the 31st stays the 31st where a month has one (`2026-01-31`, `2026-02-28`,
+/// `2026-03-31`), where DataFusion moves the entry before (`2026-03-28`). None for any other
+/// sequence (and for a timestamp with a zone, which DataFusion steps).
 fn dates_by_months(args: &[ArrayRef], kind: &DataType) -> Result<Option<ArrayRef>> {
     let ([start, stop, step], DataType::List(item)) = (args, kind) else { return Ok(None) };
-    if start.data_type() != &DataType::Date32 {
+    if !matches!(start.data_type(), DataType::Date32 | DataType::Timestamp(_, None)) {
         return Ok(None);
     }
     let step = cast(step, &DataType::Interval(IntervalUnit::MonthDayNano))?;
@@ -80,37 +84,83 @@ fn dates_by_months(args: &[ArrayRef], kind: &DataType) -> Result<Option<ArrayRef
     if !step.iter().flatten().all(|s| by_months(&s)) {
         return Ok(None);
     }
-    let (start, stop) = (start.as_primitive::<Date32Type>(), cast(stop, &DataType::Date32)?);
-    let stop = stop.as_primitive::<Date32Type>();
-    let mut out = ListBuilder::new(Date32Builder::new()).with_field(item.clone());
-    for row in 0..start.len() {
-        let (Some(first), Some(last), Some(step)) = (
-            start.is_valid(row).then(|| start.value_as_date(row)).flatten(),
-            stop.is_valid(row).then(|| stop.value_as_date(row)).flatten(),
-            step.is_valid(row).then(|| step.value(row)),
-        ) else {
-            out.append_null();
-            continue;
-        };
-        for n in 0.. {
-            let months = i64::from(step.months) * n;
-            let moved = u32::try_from(months.unsigned_abs()).ok().map(Months::new).and_then(|by| {
-                if months < 0 {
-                    first.checked_sub_months(by)
-                } else {
-                    first.checked_add_months(by)
+    let steps = |row: usize| step.is_valid(row).then(|| step.value(row).months);
+    match start.data_type() {
+        DataType::Date32 => {
+            let (start, stop) = (start.as_primitive::<Date32Type>(), cast(stop, &DataType::Date32)?);
+            let stop = stop.as_primitive::<Date32Type>();
+            let day = |a: &PrimitiveArray<Date32Type>, row| a.is_valid(row).then(|| a.value_as_date(row)).flatten();
+            let mut out = ListBuilder::new(Date32Builder::new()).with_field(item.clone());
+            for row in 0..start.len() {
+                match (day(start, row), day(stop, row), steps(row)) {
+                    (Some(first), Some(last), Some(months)) => {
+                        for date in months_apart(first, last, months) {
+                            out.values().append_value(Date32Type::from_naive_date(date));
+                        }
+                        out.append(true);
+                    }
+                    _ => out.append_null(),
                 }
-            });
-            match moved {
-                Some(date) if (step.months > 0 && date <= last) || (step.months < 0 && date >= last) => {
-                    out.values().append_value(Date32Type::from_naive_date(date))
-                }
-                _ => break,
             }
+            Ok(Some(Arc::new(out.finish())))
         }
-        out.append(true);
+        DataType::Timestamp(_, None) => {
+            let micros = DataType::Timestamp(TimeUnit::Microsecond, None);
+            let (start, stop) = (cast(start, &micros)?, cast(stop, &micros)?);
+            let (start, stop) =
+                (start.as_primitive::<TimestampMicrosecondType>(), stop.as_primitive::<TimestampMicrosecondType>());
+            let moment = |a: &PrimitiveArray<TimestampMicrosecondType>, row| {
+                a.is_valid(row).then(|| a.value_as_datetime(row)).flatten()
+            };
+            let mut out = ListBuilder::new(TimestampMicrosecondBuilder::new());
+            for row in 0..start.len() {
+                match (moment(start, row), moment(stop, row), steps(row)) {
+                    (Some(first), Some(last), Some(months)) => {
+                        for time in months_apart(first, last, months) {
+                            out.values().append_option(TimestampMicrosecondType::from_naive_datetime(time, None));
+                        }
+                        out.append(true);
+                    }
+                    _ => out.append_null(),
+                }
+            }
+            Ok(Some(cast(&out.finish(), kind)?))
+        }
+        _ => Ok(None),
     }
-    Ok(Some(Arc::new(out.finish())))
+}
+
+/// A day or a moment of the calendar, moved by whole months.
+trait Calendar: Copy + PartialOrd {
+    fn months_away(self, months: i64) -> Option<Self>;
+}
+
+impl Calendar for NaiveDate {
+    fn months_away(self, months: i64) -> Option<Self> {
+        let by = Months::new(u32::try_from(months.unsigned_abs()).ok()?);
+        if months < 0 {
+            self.checked_sub_months(by)
+        } else {
+            self.checked_add_months(by)
+        }
+    }
+}
+
+impl Calendar for NaiveDateTime {
+    fn months_away(self, months: i64) -> Option<Self> {
+        let by = Months::new(u32::try_from(months.unsigned_abs()).ok()?);
+        if months < 0 {
+            self.checked_sub_months(by)
+        } else {
+            self.checked_add_months(by)
+        }
+    }
+}
+
+/// `first`, then `first` moved by each whole number of `step` months up to `last`.
+fn months_apart<T: Calendar>(first: T, last: T, step: i32) -> Vec<T> {
+    let within = |t: &T| (step > 0 && *t <= last) || (step < 0 && *t >= last);
+    (0..).map_while(|n: i64| first.months_away(i64::from(step) * n).filter(within)).collect()
 }
 
 /// One row's start, stop and step, each NULL or a number.
