@@ -97,6 +97,10 @@ async fn partition_filters_prune_what_is_read_and_so_the_cost() {
     let none = scanned(&s, "SELECT count(*) FROM events WHERE year = '1999'").await;
     assert!(one_day > 0 && one_day * 2 < all, "one day {one_day} of {all}");
     assert_eq!(none, 0, "no partition matches: nothing is read");
+    // A filter through TRY, or a cast, of a partition key prunes too.
+    let tried =
+        scanned(&s, "SELECT count(*), approx_distinct(user_id) FROM events WHERE TRY(CAST(day AS integer)) = 19").await;
+    assert_eq!(tried, one_day);
     // Columnar: one column reads less than every column.
     let narrow = scanned(&s, "SELECT max(device_type) FROM events WHERE day = '19'").await;
     let wide = scanned(&s, "SELECT * FROM events WHERE day = '19'").await;
@@ -354,6 +358,9 @@ async fn catalog_statements_answer_in_athena_shape() {
 
     let texts = |rows: Vec<Vec<Option<String>>>| rows.into_iter().map(|r| r[0].clone().unwrap()).collect::<Vec<_>>();
     assert_eq!(texts(rows(&s, "SHOW TABLES 'raw*'").await), ["raw_events"]);
+    assert_eq!(texts(rows(&s, "/* which */ SHOW TABLES 'raw* | ev*' -- both").await), ["events", "raw_events"]);
+    assert_eq!(texts(rows(&s, "SHOW SCHEMAS LIKE 'click*'").await), ["clickstream"]);
+    assert!(rows(&s, "SHOW DATABASES LIKE 'other'").await.is_empty());
     assert_eq!(texts(rows(&s, "SHOW TABLES IN clickstream 'nope|ev*'").await), ["events"]);
     // SHOW COLUMNS lists the names alone, in one column named `field`, partition keys last.
     let (_, page) = query(&s, "SHOW COLUMNS IN `clickstream`.`raw_events`").await;
@@ -383,8 +390,8 @@ async fn catalog_statements_answer_in_athena_shape() {
     // DataFusion's own answers (its function names, Arrow's types, no definition) are not Athena's.
     for sql in [
         "SHOW CREATE TABLE events",
-        "SHOW FUNCTIONS",
-        "DESCRIBE FORMATTED events",
+        "-- a comment first\nSHOW FUNCTIONS",
+        "/* x */ DESCRIBE FORMATTED events",
         "SHOW COLUMNS FROM events LIKE 'c%'",
     ] {
         let refused = failure(&s, sql).await;
@@ -403,6 +410,9 @@ async fn tablesample_keeps_about_its_share_of_the_rows() {
     assert!((all * 7 / 100..=all * 13 / 100).contains(&tenth), "{tenth} of {all}");
     let half = number(&s, "SELECT count(*) FROM clickstream.events e TABLESAMPLE SYSTEM (50) WHERE e.day <> ''").await;
     assert!((all * 45 / 100..=all * 55 / 100).contains(&half), "{half} of {all}");
+    // A subquery is sampled too.
+    let sub = number(&s, "SELECT count(*) FROM (SELECT * FROM events) t TABLESAMPLE BERNOULLI (10)").await;
+    assert!((all * 7 / 100..=all * 13 / 100).contains(&sub), "{sub} of {all}");
     assert_eq!(number(&s, "SELECT count(*) FROM events TABLESAMPLE BERNOULLI (0)").await, 0);
     assert_eq!(number(&s, "SELECT count(*) FROM events TABLESAMPLE BERNOULLI (100)").await, all);
     assert_eq!(
@@ -412,6 +422,14 @@ async fn tablesample_keeps_about_its_share_of_the_rows() {
     assert_eq!(
         failure(&s, "SELECT * FROM events TABLESAMPLE SYSTEM (-1)").await,
         "NUMERIC_VALUE_OUT_OF_RANGE: Sample percentage must be greater than or equal to 0"
+    );
+    assert_eq!(
+        failure(&s, "SELECT * FROM events TABLESAMPLE SYSTEM (50 + 60)").await,
+        "NUMERIC_VALUE_OUT_OF_RANGE: Sample percentage must be less than or equal to 100"
+    );
+    assert_eq!(
+        failure(&s, "SELECT * FROM events TABLESAMPLE BERNOULLI (NULL)").await,
+        "INVALID_ARGUMENTS: Sample percentage cannot be NULL"
     );
 }
 

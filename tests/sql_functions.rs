@@ -832,6 +832,12 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ),
         ("SELECT sequence(DATE '2026-05-31', DATE '2026-01-01', INTERVAL '-2' MONTH)".into(), "[2026-05-31, 2026-03-31, 2026-01-31]"),
         ("SELECT sequence(d, DATE '2026-03-31', INTERVAL '1' MONTH) FROM (VALUES DATE '2026-01-31', NULL) t(d)".into(), "[2026-01-31, 2026-02-28, 2026-03-31]; NULL"),
+        // A fraction cast to a whole number is rounded, a half away from zero (the engine cut it off).
+        ("SELECT CAST(2.5 AS integer), CAST(-2.5 AS integer), CAST(1.6e0 AS bigint), CAST(99.99 AS smallint)".into(), "3"),
+        ("SELECT CAST(-2.5 AS integer)".into(), "-3"),
+        ("SELECT CAST(1.6e0 AS bigint) + CAST(99.99 AS smallint) + TRY_CAST(2.5e0 AS tinyint)".into(), "105"),
+        ("SELECT CAST(avg(x) AS bigint) FROM (VALUES 1, 2) t(x)".into(), "2"),
+        ("SELECT TRY_CAST(300.2 AS tinyint)".into(), "NULL"),
         // Timestamps too, keeping their time of day.
         (
             "SELECT sequence(TIMESTAMP '2026-01-31 10:00:00.250', TIMESTAMP '2026-04-30 10:00:00', INTERVAL '1' MONTH)".into(),
@@ -1118,20 +1124,24 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT count(*) FROM events WHERE event_time > '2026-03-19'", "TYPE_MISMATCH: Cannot apply operator: timestamp(3) < varchar(10)"),
         ("SELECT 1 WHERE 'b' BETWEEN 1 AND 2", "TYPE_MISMATCH: Cannot check if varchar(1) is BETWEEN integer and integer"),
         // So are IN lists, CASE, IF and COALESCE that mix text with numbers: Trino needs one type
-        // and names the first that does not fit (DataFusion cast the text, and answered).
-        ("SELECT count(*) FROM events WHERE year IN (2025, 2026)", "TYPE_MISMATCH: IN value and list items must be the same type: integer"),
-        ("SELECT 1 IN ('a', 2)", "TYPE_MISMATCH: IN value and list items must be the same type: varchar(1)"),
+        // and names the common type of the values before the first that does not fit it
+        // (DataFusion cast the text, and answered).
+        ("SELECT CASE WHEN true THEN 'a' WHEN false THEN 'bc' ELSE 2 END", "TYPE_MISMATCH: All CASE results must be the same type: varchar(2)"),
+        ("SELECT NULL IN (1, CAST(2 AS bigint), 'a')", "TYPE_MISMATCH: IN value and list items must be the same type: bigint"),
+        ("SELECT count(*) FROM events WHERE year IN (2025, 2026)", "TYPE_MISMATCH: IN value and list items must be the same type: varchar"),
+        ("SELECT 1 IN ('a', 2)", "TYPE_MISMATCH: IN value and list items must be the same type: integer"),
         ("SELECT 1 WHERE 'x' IN (SELECT 1)", "TYPE_MISMATCH: value and result of subquery must be of the same type for IN expression: varchar(1) vs bigint"),
         ("SELECT CASE day WHEN 19 THEN 'yesterday' END FROM events", "TYPE_MISMATCH: CASE operand type does not match WHEN clause operand type: varchar vs integer"),
-        ("SELECT CASE WHEN country IS NULL THEN 0 ELSE country END FROM events", "TYPE_MISMATCH: All CASE results must be the same type: varchar"),
-        ("SELECT IF(true, 'a', 1)", "TYPE_MISMATCH: All CASE results must be the same type: integer"),
-        ("SELECT coalesce(day, 0) FROM events", "TYPE_MISMATCH: All COALESCE operands must be the same type: integer"),
+        ("SELECT CASE WHEN country IS NULL THEN 0 ELSE country END FROM events", "TYPE_MISMATCH: All CASE results must be the same type: integer"),
+        ("SELECT IF(true, 'a', 1)", "TYPE_MISMATCH: All CASE results must be the same type: varchar(1)"),
+        ("SELECT coalesce(day, 0) FROM events", "TYPE_MISMATCH: All COALESCE operands must be the same type: varchar"),
         // GROUP BY and HAVING read the FROM clause's columns, not the SELECT list's aliases
         // (DataFusion read the aliases, and answered).
         ("SELECT date_trunc('hour', event_time) AS hour, count(*) FROM events GROUP BY hour", "COLUMN_NOT_FOUND: line 1:78: Column 'hour' cannot be resolved"),
         ("SELECT country, count(*) AS n FROM events GROUP BY country\nHAVING n > 10", "COLUMN_NOT_FOUND: line 2:8: Column 'n' cannot be resolved"),
         ("SELECT x AS y FROM (VALUES 1) t(x) GROUP BY (y)", "COLUMN_NOT_FOUND: line 1:46: Column 'y' cannot be resolved"),
         ("SELECT 1 UNION SELECT e.day AS d FROM events e JOIN raw_events r ON e.user_id = r.user_id GROUP BY d", "COLUMN_NOT_FOUND: line 1:100: Column 'd' cannot be resolved"),
+        ("SELECT CAST(1e20 AS bigint)", "INVALID_CAST_ARGUMENT: Out of range for bigint: 1e20"),
         // Whole numbers that do not fit their type fail, as in Trino (the engine's wrapped around).
         ("SELECT 9223372036854775807 + 1", "NUMERIC_VALUE_OUT_OF_RANGE: bigint addition overflow: 9223372036854775807 + 1"),
         ("SELECT -9223372036854775807 - 2", "NUMERIC_VALUE_OUT_OF_RANGE: bigint subtraction overflow: -9223372036854775807 - 2"),

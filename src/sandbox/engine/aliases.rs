@@ -153,12 +153,20 @@ fn bare_name(expr: &Expr) -> Option<&Ident> {
     }
 }
 
-/// The first bare name in `expr`, outside the queries inside it, that `wanted` accepts.
+/// The first bare name in `expr` that `wanted` accepts, outside the queries inside it and the
+/// lambdas that bind it (`x -> x = 'US'` reads its own `x`).
 fn own_names(expr: &Expr, wanted: &dyn Fn(&Ident) -> bool) -> Option<Ident> {
     struct Names<'w> {
         depth: usize,
+        bound: Vec<String>,
         wanted: &'w dyn Fn(&Ident) -> bool,
         found: Option<Ident>,
+    }
+    fn parameters(expr: &Expr) -> Vec<String> {
+        match expr {
+            Expr::Lambda(lambda) => (&lambda.params).into_iter().map(|p| p.name.value.to_lowercase()).collect(),
+            _ => Vec::new(),
+        }
     }
     impl Visitor for Names<'_> {
         type Break = ();
@@ -171,16 +179,24 @@ fn own_names(expr: &Expr, wanted: &dyn Fn(&Ident) -> bool) -> Option<Ident> {
             ControlFlow::Continue(())
         }
         fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+            self.bound.extend(parameters(expr));
             match expr {
-                Expr::Identifier(ident) if self.depth == 0 && (self.wanted)(ident) => {
+                Expr::Identifier(ident)
+                    if self.depth == 0 && !self.bound.contains(&ident.value.to_lowercase()) && (self.wanted)(ident) =>
+                {
                     self.found = Some(ident.clone());
                     ControlFlow::Break(())
                 }
                 _ => ControlFlow::Continue(()),
             }
         }
+        fn post_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+            let unbound = parameters(expr).len();
+            self.bound.truncate(self.bound.len() - unbound);
+            ControlFlow::Continue(())
+        }
     }
-    let mut names = Names { depth: 0, wanted, found: None };
+    let mut names = Names { depth: 0, bound: Vec::new(), wanted, found: None };
     let _ = expr.visit(&mut names);
     names.found
 }
@@ -201,6 +217,15 @@ mod tests {
         assert!(refusal("SELECT x AS n FROM (SELECT 1 AS x) s(x) GROUP BY x HAVING (SELECT n FROM u) > 1").is_none());
         // A column of that name is the column's, and ORDER BY reads the output's names.
         assert!(refusal("SELECT upper(country) AS country FROM events GROUP BY country ORDER BY country").is_none());
+        // A lambda's parameter is its own.
+        assert!(refusal(
+            "SELECT user_id AS x FROM events GROUP BY user_id HAVING any_match(array_agg(country), x -> x = 'US')"
+        )
+        .is_none());
+        assert!(refusal(
+            "SELECT user_id AS x FROM events GROUP BY user_id HAVING any_match(array_agg(country), y -> x = y)"
+        )
+        .is_some());
         // Where the FROM clause's columns are not known, nothing is said.
         assert!(refusal("WITH events AS (SELECT 1 AS x) SELECT x AS y FROM events GROUP BY y").is_none());
         assert!(refusal("SELECT x AS y FROM (SELECT 1 AS x) s GROUP BY y").is_none());

@@ -26,7 +26,7 @@ use datafusion::arrow::compute::{cast_with_options, concat, CastOptions};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, plan_err, DFSchema, DataFusionError, Result, ScalarValue};
-use datafusion::logical_expr::expr::ScalarFunction;
+use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
 use datafusion::logical_expr::{Expr, ExprSchemable, ScalarUDF};
 use serde_json::Value;
 
@@ -272,6 +272,7 @@ fn row_of(fields: &Fields, values: Vec<ScalarValue>) -> Result<ScalarValue> {
 
 /// Casts Trino reads otherwise than the engine, found in the planned query, where each value's
 /// type is known:
+/// - of a fraction (a double, a real, a decimal) to a whole number, rounded as Trino rounds it;
 /// - of JSON to any type, read as Trino reads them (`$cast_to`): a value is JSON when its field
 ///   says so (`types::json_field`), through columns, subqueries and views;
 /// - of a timestamp to text, written as Athena writes it (`$timestamp_text`): the engine's own
@@ -289,6 +290,15 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     };
     // A value whose field cannot be found here (a scan's own filters) is left as it is.
     let Ok((_, field)) = value.to_field(schema) else { return Ok(Transformed::no(expr)) };
+    if is_fraction(field.data_type()) && to.is_integer() {
+        // Trino rounds to the nearest whole number, a half away from zero (`CAST(2.5 AS
+        // integer)` is 3); the engine cuts the fraction off.
+        let rounded = Box::new(datafusion::functions::math::round().call(vec![value.as_ref().clone()]));
+        return Ok(Transformed::yes(match &expr {
+            Expr::TryCast(_) => Expr::TryCast(TryCast::new(rounded, to.clone())),
+            _ => Expr::Cast(Cast::new(rounded, to.clone())),
+        }));
+    }
     let (name, args) = if is_json(&field) {
         (name, vec![value.as_ref().clone(), Expr::Literal(ScalarValue::try_from(to)?, None)])
     } else if matches!(field.data_type(), DataType::Timestamp(_, _)) && is_text(to) {
@@ -303,6 +313,11 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let call = Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(function), args));
     // The type it was cast to (the engine's text is `Utf8View`), for the nodes above.
     Ok(Transformed::yes(if name == TIMESTAMP_TEXT || name == WALL_CLOCK { call.cast_to(to, schema)? } else { call }))
+}
+
+/// A number with a fraction: a double, a real or a decimal.
+fn is_fraction(kind: &DataType) -> bool {
+    kind.is_floating() || matches!(kind, DataType::Decimal128(_, s) | DataType::Decimal256(_, s) if *s > 0)
 }
 
 /// `$timestamp_text(t)`: a timestamp as Athena writes it (`print`).

@@ -1,7 +1,7 @@
 //! The statements about the catalog, answered from it in Athena's shape (DataFusion's own
 //! answers list its internal schemas and Arrow types): `SHOW TABLES ['pattern']`,
-//! `SHOW DATABASES`/`SCHEMAS`, `SHOW COLUMNS {FROM|IN} t [{FROM|IN} db]`, `SHOW PARTITIONS t`
-//! and `DESCRIBE t`. A table is named as Athena takes it: `t`, `db.t`, `` `db`.`t` ``.
+//! `SHOW DATABASES`/`SCHEMAS [LIKE 'pattern']`, `SHOW COLUMNS {FROM|IN} t [{FROM|IN} db]`,
+//! `SHOW PARTITIONS t` and `DESCRIBE t [column]`, read word by word (comments left out). A table is named as Athena takes it: `t`, `db.t`, `` `db`.`t` ``.
 //! The catalog's tables themselves (`LakeTable`) are declared here, once.
 
 use std::path::Path;
@@ -11,8 +11,10 @@ use datafusion::arrow::datatypes::{DataType, Field, SchemaRef};
 use datafusion::datasource::file_format::json::JsonFormat;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::file_format::FileFormat;
+use datafusion::logical_expr::sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::super::lake::curate::{events_schema, raw_events_schema};
+use super::dialect::Athena;
 use super::{athena_type, Tables, PARTITION_KEYS};
 use crate::model::{CatalogColumn, ResultColumn};
 
@@ -72,12 +74,22 @@ type Answer = Result<(Vec<ResultColumn>, Rows), String>;
 
 /// The answer to `sql` when it is a statement about the catalog; None for any other.
 pub fn statement(tables: &Tables, sql: &str) -> Option<Answer> {
-    let words: Vec<String> = sql.trim().trim_end_matches(';').split_whitespace().map(str::to_lowercase).collect();
+    let words = words(sql)?;
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let named = |name: &str, database: Option<&str>| named(tables, sql, name, database);
     Some(match words.as_slice() {
         ["show", "tables", rest @ ..] => show_tables(tables, rest),
-        ["show", "databases" | "schemas", ..] => Ok((vec![text("database_name")], single(&[&tables.database]))),
+        ["show", "databases" | "schemas", rest @ ..] => {
+            let database = tables.database.to_lowercase();
+            match rest {
+                [] => Ok((vec![text("database_name")], single(&[&database]))),
+                ["like", pattern] if quoted(pattern).is_some() => {
+                    let listed = chosen(quoted(pattern).unwrap_or_default(), &database);
+                    Ok((vec![text("database_name")], if listed { single(&[&database]) } else { Vec::new() }))
+                }
+                _ => Err(format!("SYNTAX_ERROR: SHOW DATABASES [LIKE 'pattern'] ({PATTERNS})")),
+            }
+        }
         ["show", "columns", "from" | "in", name] => named(name, None)
             .map(|table| (vec![text("field")], columns(table).into_iter().map(|c| vec![Some(c.name)]).collect())),
         ["show", "columns", "from" | "in", name, "from" | "in", database] => named(name, Some(database))
@@ -115,6 +127,35 @@ const NOT_ANSWERED: &str = "NOT_SUPPORTED: the sandbox answers SHOW TABLES, SHOW
     SHOW PARTITIONS and DESCRIBE [column] about its catalog (a table's location and format are in the console's \
     :glue view; its functions in docs/sandbox.md)";
 
+/// What a pattern of SHOW TABLES or SHOW DATABASES may hold (`chosen`).
+const PATTERNS: &str = "a pattern's * is any text, | separates choices";
+
+/// The statement's words, lower case, its comments and a closing `;` left out: a name with its
+/// dots and without its quotes (`"db"."t"` is `db.t`), a text with its quotes (`'raw*'`). None
+/// when it does not read as SQL (the engine gives the error).
+fn words(sql: &str) -> Option<Vec<String>> {
+    let tokens = Tokenizer::new(&Athena::default(), sql).tokenize().ok()?;
+    let mut words: Vec<String> = Vec::new();
+    let mut after_dot = false;
+    for token in tokens {
+        match (token, words.last_mut()) {
+            (Token::Whitespace(_) | Token::SemiColon, _) => continue,
+            (Token::Period, Some(last)) => last.push('.'),
+            (Token::Word(word), Some(last)) if after_dot => last.push_str(&word.value.to_lowercase()),
+            (Token::Word(word), _) => words.push(word.value.to_lowercase()),
+            (Token::SingleQuotedString(text), _) => words.push(format!("'{text}'")),
+            (other, _) => words.push(other.to_string().to_lowercase()),
+        }
+        after_dot = words.last().is_some_and(|w| w.ends_with('.'));
+    }
+    Some(words)
+}
+
+/// A word written as a text, without its quotes.
+fn quoted(word: &str) -> Option<&str> {
+    word.strip_prefix('\'')?.strip_suffix('\'')
+}
+
 fn text(name: &str) -> ResultColumn {
     ResultColumn { name: name.into(), kind: "varchar".into() }
 }
@@ -132,17 +173,11 @@ fn show_tables(tables: &Tables, rest: &[&str]) -> Answer {
     if let Some(database) = database.map(unquoted).filter(|d| !d.eq_ignore_ascii_case(&tables.database)) {
         return Err(format!("SCHEMA_NOT_FOUND: Schema '{database}' does not exist"));
     }
-    let pattern =
-        match pattern {
-            [] => "",
-            [quoted] if quoted.len() >= 2 && quoted.starts_with('\'') && quoted.ends_with('\'') => {
-                &quoted[1..quoted.len() - 1]
-            }
-            _ => return Err(
-                "SYNTAX_ERROR: SHOW TABLES [IN database] ['pattern'] (a pattern's * is any text, | separates choices)"
-                    .into(),
-            ),
-        };
+    let pattern = match pattern {
+        [] => "",
+        [pattern] if quoted(pattern).is_some() => quoted(pattern).unwrap_or_default(),
+        _ => return Err(format!("SYNTAX_ERROR: SHOW TABLES [IN database] ['pattern'] ({PATTERNS})")),
+    };
     let names = LakeTable::ALL.map(LakeTable::name);
     let listed: Vec<&str> = names.into_iter().filter(|t| pattern.is_empty() || chosen(pattern, t)).collect();
     Ok((vec![text("tab_name")], single(&listed)))

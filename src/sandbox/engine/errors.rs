@@ -82,6 +82,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     }
     let codes = [
         "COLUMN_NOT_FOUND",
+        "INVALID_ARGUMENTS",
         "INVALID_FUNCTION_ARGUMENT",
         "INVALID_CAST_ARGUMENT",
         "TYPE_NOT_FOUND",
@@ -137,6 +138,15 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
                 }
                 _ => format!("INVALID_CAST_ARGUMENT: Cannot cast '{value}' to {kind}"),
             };
+        }
+    }
+    // A number too large for the whole-number type it is cast to.
+    if let Some((value, kind)) =
+        text.strip_prefix("Cast error: Can't cast value ").and_then(|rest| rest.rsplit_once(" to type "))
+    {
+        let whole = [("Int8", "tinyint"), ("Int16", "smallint"), ("Int32", "integer"), ("Int64", "bigint")];
+        if let Some((_, trino)) = whole.iter().find(|(arrow, _)| *arrow == kind.trim()) {
+            return format!("INVALID_CAST_ARGUMENT: Out of range for {trino}: {value}");
         }
     }
     if let Some(name) = text.strip_prefix("Ambiguous reference to unqualified field ") {

@@ -106,6 +106,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::readable::functions())
         .chain(super::math::functions())
         .chain(super::arithmetic::functions())
+        .chain(super::sample::functions())
         .chain(super::distributions::functions())
         .chain(super::bytes::functions())
         .chain(super::hashes::functions())

@@ -4,13 +4,14 @@
 //! a rehearsal on the sandbox then fails as the query would on AWS, with Trino's message:
 //! - a comparison: `Cannot apply operator: varchar = integer`, naming the operator Trino
 //!   resolves it to; BETWEEN: `Cannot check if varchar is BETWEEN integer and integer`;
-//! - an IN list: `IN value and list items must be the same type: integer` (the first type
-//!   that does not fit the ones before it), and IN a subquery: `value and result of subquery
-//!   must be of the same type for IN expression: varchar vs integer`;
+//! - an IN list: `IN value and list items must be the same type: varchar` (the common type of
+//!   the values before the first that does not fit them, as Trino's message names it), and IN a
+//!   subquery: `value and result of subquery must be of the same type for IN expression: varchar
+//!   vs bigint`;
 //! - `CASE x WHEN`: `CASE operand type does not match WHEN clause operand type: varchar vs integer`;
 //! - a CASE's results (an IF's too: the SQL front writes it as a CASE): `All CASE results must
-//!   be the same type: integer`; COALESCE's operands: `All COALESCE operands must be the same
-//!   type: integer`.
+//!   be the same type: varchar(1)`; COALESCE's operands: `All COALESCE operands must be the same
+//!   type: varchar`.
 //!
 //! A text literal is a `varchar(n)` of its length, as in Trino; a column of text a `varchar`.
 
@@ -41,8 +42,8 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             return plan_err!("TYPE_MISMATCH: Cannot check if {v} is BETWEEN {l} and {h}");
         }
         Expr::InList(InList { expr: value, list, .. }) => {
-            if let Some(odd) = first_apart(std::iter::once(value.as_ref()).chain(list), schema) {
-                return plan_err!("TYPE_MISMATCH: IN value and list items must be the same type: {}", name(odd));
+            if let Some(common) = first_apart(std::iter::once(value.as_ref()).chain(list), schema) {
+                return plan_err!("TYPE_MISMATCH: IN value and list items must be the same type: {common}");
             }
         }
         Expr::InSubquery(InSubquery { expr: value, subquery, .. }) => {
@@ -57,8 +58,9 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             }
         }
         Expr::Case(Case { expr: Some(operand), when_then_expr, .. }) => {
-            let whens = when_then_expr.iter().map(|(when, _)| when.as_ref());
-            if let Some(odd) = first_apart(std::iter::once(operand.as_ref()).chain(whens), schema) {
+            // Trino names the operand's type and the first WHEN's that cannot join it.
+            let odd = when_then_expr.iter().map(|(when, _)| when.as_ref()).find(|when| apart(operand, when, schema));
+            if let Some(odd) = odd {
                 return plan_err!(
                     "TYPE_MISMATCH: CASE operand type does not match WHEN clause operand type: {} vs {}",
                     name(operand),
@@ -67,16 +69,16 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             }
         }
         Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "coalesce" => {
-            if let Some(odd) = first_apart(args, schema) {
-                return plan_err!("TYPE_MISMATCH: All COALESCE operands must be the same type: {}", name(odd));
+            if let Some(common) = first_apart(args, schema) {
+                return plan_err!("TYPE_MISMATCH: All COALESCE operands must be the same type: {common}");
             }
         }
         _ => {}
     }
     if let Expr::Case(Case { when_then_expr, else_expr, .. }) = &expr {
         let results = when_then_expr.iter().map(|(_, then)| then.as_ref()).chain(else_expr.as_deref());
-        if let Some(odd) = first_apart(results, schema) {
-            return plan_err!("TYPE_MISMATCH: All CASE results must be the same type: {}", name(odd));
+        if let Some(common) = first_apart(results, schema) {
+            return plan_err!("TYPE_MISMATCH: All CASE results must be the same type: {common}");
         }
     }
     Ok(Transformed::no(expr))
@@ -131,18 +133,34 @@ fn apart(a: &Expr, b: &Expr, schema: &DFSchema) -> bool {
     matches!((a.get_type(schema), b.get_type(schema)), (Ok(a), Ok(b)) if kinds_apart(&a, &b))
 }
 
-/// The first of `values` whose kind differs from those before it: the one Trino names when it
-/// cannot give them one type.
-fn first_apart<'a>(values: impl IntoIterator<Item = &'a Expr>, schema: &DFSchema) -> Option<&'a Expr> {
-    let mut seen = None;
+/// The type Trino gives `values` when one of them is of a kind apart from those before it: the
+/// common type of those before (what its message names). None when they share a kind.
+fn first_apart<'a>(values: impl IntoIterator<Item = &'a Expr>, schema: &DFSchema) -> Option<String> {
+    let mut common: Option<(Kind, String)> = None;
     for value in values {
-        match (seen, value.get_type(schema).ok().as_ref().and_then(kind)) {
-            (None, found) => seen = found,
-            (Some(before), Some(found)) if before != found => return Some(value),
-            _ => {}
-        }
+        let Some(found) = value.get_type(schema).ok().as_ref().and_then(kind) else { continue };
+        let name = type_name(value, schema).unwrap_or_default();
+        common = match common {
+            None => Some((found, name)),
+            Some((before, so_far)) if before != found => return Some(so_far),
+            Some((before, so_far)) => Some((before, wider(so_far, name))),
+        };
     }
     None
+}
+
+/// The common type of two of one kind, as Trino names it: the longer `varchar(n)`, an unbounded
+/// `varchar` over any, the wider whole number, a `double` over any number; else the first.
+fn wider(a: String, b: String) -> String {
+    let length = |t: &str| t.strip_prefix("varchar(").and_then(|n| n.trim_end_matches(')').parse::<u64>().ok());
+    let whole = |t: &str| ["tinyint", "smallint", "integer", "bigint"].iter().position(|w| *w == t);
+    match (length(&a), length(&b), whole(&a), whole(&b)) {
+        (Some(x), Some(y), _, _) => format!("varchar({})", x.max(y)),
+        (Some(_), None, _, _) if b == "varchar" => b,
+        (_, _, Some(x), Some(y)) if y > x => b,
+        _ if b == "double" && a != "double" => b,
+        _ => a,
+    }
 }
 
 /// A value's type as Trino names it: a whole-number literal that fits is an `integer`, a text

@@ -1,102 +1,112 @@
-//! Trino's `TABLESAMPLE BERNOULLI (p)` and `TABLESAMPLE SYSTEM (p)`: each row of the table kept
-//! with probability p / 100. DataFusion's parser reads the clause and its planner leaves it out
-//! (every row was answered); `rewrite` turns each sampled table into
-//! `(SELECT * FROM t WHERE random() < (p) / 1e2) AS t`. Athena's SYSTEM keeps or drops whole
-//! splits (and so reads less); the sandbox keeps rows for both, and reads the whole table.
+//! Trino's `TABLESAMPLE BERNOULLI (p)` and `TABLESAMPLE SYSTEM (p)`, of a table or a subquery:
+//! each row kept with probability p / 100. DataFusion's parser reads the clause and its planner
+//! leaves it out (every row was answered); `rewrite` turns each sampled relation into
+//! `(SELECT * FROM t WHERE random() < "$sample_share"(p)) AS t`, where `$sample_share` is
+//! p / 100 or Trino's refusal of a NULL or a percentage outside 0 to 100. Athena's SYSTEM keeps
+//! or drops whole splits (and so reads less); the sandbox keeps rows for both, and reads the
+//! whole relation.
 
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Float64Type};
+use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::sqlparser::ast::{
-    self, BinaryOperator, Expr, SetExpr, TableAlias, TableFactor, TableSample, TableSampleKind, TableSampleMethod,
-    TableSampleUnit, TableWithJoins, UnaryOperator, Value, VisitMut, VisitorMut,
+    self, BinaryOperator, Expr, SetExpr, TableAlias, TableFactor, TableSampleKind, TableSampleMethod, TableSampleUnit,
+    TableWithJoins, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
+use datafusion::logical_expr::ScalarUDF;
 
 use super::dialect::Athena;
 use super::sql::call;
+use super::udf::{Call, Trino};
 
-/// Each sampled table of `statement` as a query keeping its rows at random; Trino's refusal of
-/// a percentage outside 0 to 100.
-pub fn rewrite(statement: &mut ast::Statement) -> Result<(), String> {
-    let mut samples = Samples(None);
-    let _ = statement.visit(&mut samples);
-    samples.0.map_or(Ok(()), Err)
+/// The engine's name for a sample's share of rows, checked as Trino checks it.
+const SAMPLE_SHARE: &str = "$sample_share";
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![Trino::udf(SAMPLE_SHARE, share_type, share)]
 }
 
-struct Samples(Option<String>);
+/// Each sampled table or subquery of `statement` as a query keeping its rows at random.
+pub fn rewrite(statement: &mut ast::Statement) {
+    let _ = statement.visit(&mut Samples);
+}
+
+struct Samples;
 
 impl VisitorMut for Samples {
     type Break = ();
 
     fn post_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
-        let TableFactor::Table { name, alias, sample, .. } = factor else { return ControlFlow::Continue(()) };
+        let (alias, sample) = match factor {
+            TableFactor::Table { alias, sample, .. } | TableFactor::Derived { alias, sample, .. } => (alias, sample),
+            _ => return ControlFlow::Continue(()),
+        };
         let Some(TableSampleKind::BeforeTableAlias(kind) | TableSampleKind::AfterTableAlias(kind)) = sample.as_ref()
         else {
             return ControlFlow::Continue(());
         };
-        let share = match share(kind) {
-            Ok(Some(share)) => share,
-            Ok(None) => return ControlFlow::Continue(()),
-            Err(refusal) => {
-                self.0 = Some(refusal);
-                return ControlFlow::Break(());
-            }
-        };
-        let Some(last) = name.0.last().and_then(|part| part.as_ident()).cloned() else {
+        let trino = matches!(kind.name, Some(TableSampleMethod::Bernoulli | TableSampleMethod::System));
+        let Some(percentage) = kind.quantity.as_ref().filter(|q| trino && q.unit != Some(TableSampleUnit::Rows)) else {
             return ControlFlow::Continue(());
         };
-        // The module's own text, which always parses: the table goes in place of `"$t"`.
+        let percentage = percentage.value.clone();
+        // The module's own text, which always parses: the relation goes in place of `"$t"`.
         let parsed =
             Parser::new(&Athena::default()).try_with_sql("SELECT * FROM \"$t\"").and_then(|mut p| p.parse_query());
         let Ok(mut query) = parsed else { return ControlFlow::Continue(()) };
-        let alias = alias.take().unwrap_or(TableAlias { explicit: true, name: last, columns: Vec::new(), at: None });
-        *sample = None;
+        // The sampled relation keeps its name outside: its alias, or a table's own name.
+        let name = match (alias.take(), &*factor) {
+            (Some(alias), _) => Some(alias),
+            (None, TableFactor::Table { name, .. }) => name
+                .0
+                .last()
+                .and_then(|part| part.as_ident())
+                .map(|last| TableAlias { explicit: true, name: last.clone(), columns: Vec::new(), at: None }),
+            (None, _) => None,
+        };
+        if let TableFactor::Table { sample, alias, .. } | TableFactor::Derived { sample, alias, .. } = factor {
+            *sample = None;
+            // Inside, under the name the query reads it by, without the columns it renames.
+            *alias = name.as_ref().map(|a| TableAlias { columns: Vec::new(), ..a.clone() });
+        }
         if let SetExpr::Select(select) = query.body.as_mut() {
             select.from = vec![TableWithJoins { relation: factor.clone(), joins: Vec::new() }];
-            let hundredth = Expr::BinaryOp {
-                left: Box::new(Expr::Nested(Box::new(share))),
-                op: BinaryOperator::Divide,
-                right: Box::new(Expr::value(Value::Number("1e2".into(), false))),
-            };
             let kept = Expr::BinaryOp {
                 left: Box::new(call("random", Vec::new())),
                 op: BinaryOperator::Lt,
-                right: Box::new(hundredth),
+                right: Box::new(call(SAMPLE_SHARE, vec![percentage])),
             };
             select.selection = Some(kept);
         }
-        *factor = TableFactor::Derived { lateral: false, subquery: query, alias: Some(alias), sample: None };
+        *factor = TableFactor::Derived { lateral: false, subquery: query, alias: name, sample: None };
         ControlFlow::Continue(())
     }
 }
 
-/// The percentage of rows `sample` keeps; None for a sampling Trino does not have (left to the
-/// engine); Trino's refusal of a constant percentage outside 0 to 100.
-fn share(sample: &TableSample) -> Result<Option<Expr>, String> {
-    let method = matches!(sample.name, Some(TableSampleMethod::Bernoulli | TableSampleMethod::System));
-    let Some(quantity) = sample.quantity.as_ref().filter(|q| method && q.unit != Some(TableSampleUnit::Rows)) else {
-        return Ok(None);
-    };
-    match constant(&quantity.value) {
-        Some(p) if p < 0.0 => {
-            Err("NUMERIC_VALUE_OUT_OF_RANGE: Sample percentage must be greater than or equal to 0".into())
-        }
-        Some(p) if p > 100.0 => {
-            Err("NUMERIC_VALUE_OUT_OF_RANGE: Sample percentage must be less than or equal to 100".into())
-        }
-        _ => Ok(Some(quantity.value.clone())),
+fn share_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [kind] if kind.is_numeric() || kind == &DataType::Null => Ok(DataType::Float64),
+        _ => call.mismatch("TABLESAMPLE (a number from 0 to 100)"),
     }
 }
 
-/// A number written as such, or negated.
-fn constant(expr: &Expr) -> Option<f64> {
-    match expr {
-        Expr::Value(value) => match &value.value {
-            Value::Number(number, _) => number.parse().ok(),
-            _ => None,
-        },
-        Expr::UnaryOp { op: UnaryOperator::Minus, expr } => constant(expr).map(|p| -p),
-        Expr::Nested(inner) => constant(inner),
-        _ => None,
+/// `p / 100`, or Trino's refusal of `p`.
+fn share(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    let percentages = cast(&args[0], &DataType::Float64)?;
+    let percentages = percentages.as_primitive::<Float64Type>();
+    if percentages.null_count() > 0 {
+        return exec_err!("INVALID_ARGUMENTS: Sample percentage cannot be NULL");
     }
+    if percentages.values().iter().any(|p| *p < 0.0) {
+        return exec_err!("NUMERIC_VALUE_OUT_OF_RANGE: Sample percentage must be greater than or equal to 0");
+    }
+    if percentages.values().iter().any(|p| *p > 100.0) {
+        return exec_err!("NUMERIC_VALUE_OUT_OF_RANGE: Sample percentage must be less than or equal to 100");
+    }
+    Ok(Arc::new(percentages.values().iter().map(|p| p / 100.0).collect::<Float64Array>()))
 }

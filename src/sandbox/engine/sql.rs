@@ -31,8 +31,8 @@
 //! - `x IN (q)`, `EXISTS (q)`, … in a SELECT list → a scalar subquery (`quantified`): DataFusion
 //!   plans those predicates only in a WHERE clause.
 //!
-//! - `FROM t TABLESAMPLE BERNOULLI (p)` → `FROM (SELECT * FROM t WHERE random() < (p) / 1e2) AS t`
-//!   (`sample`): DataFusion's planner leaves the clause out;
+//! - `FROM t TABLESAMPLE BERNOULLI (p)` → `FROM (SELECT * FROM t WHERE random() <
+//!   "$sample_share"(p)) AS t` (`sample`): DataFusion's planner leaves the clause out;
 //! - `FROM t CROSS JOIN UNNEST(t.a) AS u(x)` → `FROM (SELECT t.*, unnest(t.a) AS x FROM t) AS t`
 //!   (`lateral`): DataFusion reads an UNNEST in FROM only of constants.
 //!
@@ -67,7 +67,7 @@ pub fn statement(sql: &str) -> Result<Statement> {
     };
     if let Statement::Statement(inner) = &mut statement {
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
-        sample::rewrite(inner.as_mut()).map_err(DataFusionError::Plan)?;
+        sample::rewrite(inner.as_mut());
         lateral::rewrite(inner.as_mut());
         let _ = ast::visit_expressions_mut(inner.as_mut(), |expr| {
             rewrite(expr);
@@ -113,17 +113,30 @@ impl<F: FnMut(&mut Expr)> VisitorMut for OwnExpressions<F> {
 }
 
 /// `TRY(body)` as the engine runs it: `"$try"(0, "$row" -> body)`, each cast in `body` of a
-/// value held from the planner (`try_::HELD`), so that a cast of a constant that does not fit
-/// answers NULL rather than failing the plan.
+/// constant held from the planner (`try_::HELD`), so that one that does not fit answers NULL
+/// rather than failing the plan (a cast of a column is left as it is: the planner does not fold
+/// it, and a filter on it still prunes partitions).
 fn try_call(mut body: Expr) -> Expr {
     let _ = ast::visit_expressions_mut(&mut body, |e| {
-        if let Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr, .. } = e {
-            let value = std::mem::replace(expr.as_mut(), Expr::value(Value::Null));
-            **expr = call(super::try_::HELD, vec![value]);
+        match e {
+            Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr, .. } if !names_any(expr) => {
+                let value = std::mem::replace(expr.as_mut(), Expr::value(Value::Null));
+                **expr = call(super::try_::HELD, vec![value]);
+            }
+            _ => {}
         }
         ControlFlow::<()>::Continue(())
     });
     call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda("$row", body)])
+}
+
+/// Whether `expr` names anything (a column, a lambda's parameter): then it is no constant.
+fn names_any(expr: &Expr) -> bool {
+    ast::visit_expressions(expr, |e| match e {
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) => ControlFlow::Break(()),
+        _ => ControlFlow::Continue(()),
+    })
+    .is_break()
 }
 
 /// `"param" -> body`.
@@ -405,8 +418,8 @@ mod tests {
         assert_eq!(rewritten("SELECT array_sort(a)"), "SELECT array_sort(a, 'ASC', 'NULLS LAST')");
         assert_eq!(rewritten("SELECT TRY(1 / x) FROM t"), r#"SELECT "$try"(0, "$row" -> 1 / x) FROM t"#);
         assert_eq!(
-            rewritten("SELECT TRY(CAST('x' AS INT) + TRY_CAST(y AS INT)), CAST('1' AS INT)"),
-            r#"SELECT "$try"(0, "$row" -> CAST("$held"('x') AS INT) + TRY_CAST(y AS INT)), CAST('1' AS INT)"#
+            rewritten("SELECT TRY(CAST('x' AS INT) + TRY_CAST(y AS INT) + CAST(z AS INT)), CAST('1' AS INT)"),
+            r#"SELECT "$try"(0, "$row" -> CAST("$held"('x') AS INT) + TRY_CAST(y AS INT) + CAST(z AS INT)), CAST('1' AS INT)"#
         );
         assert_eq!(rewritten("SELECT CAST(a AS JSON)"), r#"SELECT "$cast_json"(a)"#);
         assert_eq!(rewritten("SELECT JSON '[1]'"), "SELECT json_parse('[1]')");
