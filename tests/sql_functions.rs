@@ -832,6 +832,16 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ),
         ("SELECT sequence(DATE '2026-05-31', DATE '2026-01-01', INTERVAL '-2' MONTH)".into(), "[2026-05-31, 2026-03-31, 2026-01-31]"),
         ("SELECT sequence(d, DATE '2026-03-31', INTERVAL '1' MONTH) FROM (VALUES DATE '2026-01-31', NULL) t(d)".into(), "[2026-01-31, 2026-02-28, 2026-03-31]; NULL"),
+        // greatest and least are NULL when any argument is.
+        ("SELECT greatest(1, NULL) IS NULL AND least(2, NULL) IS NULL".into(), "true"),
+        ("SELECT greatest(x, 3) FROM (VALUES 1, 5, NULL) t(x)".into(), "3; 5; NULL"),
+        // sequence of two dates steps a day, back when the stop is before the start.
+        ("SELECT sequence(DATE '2026-12-30', DATE '2027-01-01')".into(), "[2026-12-30, 2026-12-31, 2027-01-01]"),
+        ("SELECT sequence(DATE '2026-01-02', DATE '2026-01-01')".into(), "[2026-01-02, 2026-01-01]"),
+        // Trino's shorter forms.
+        ("SELECT replace('abcb', 'b')".into(), "ac"),
+        ("SELECT truncate(2.789, 1)".into(), "2.700"),
+        ("SELECT count(*) FROM (SELECT random(3) AS r FROM UNNEST(sequence(1, 200)) AS t(x)) WHERE r BETWEEN 0 AND 2".into(), "200"),
         // A fraction cast to a whole number is rounded, a half away from zero (the engine cut it off).
         ("SELECT CAST(2.5 AS integer), CAST(-2.5 AS integer), CAST(1.6e0 AS bigint), CAST(99.99 AS smallint)".into(), "3"),
         ("SELECT CAST(-2.5 AS integer)".into(), "-3"),
@@ -1142,6 +1152,10 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT x AS y FROM (VALUES 1) t(x) GROUP BY (y)", "COLUMN_NOT_FOUND: line 1:46: Column 'y' cannot be resolved"),
         ("SELECT 1 UNION SELECT e.day AS d FROM events e JOIN raw_events r ON e.user_id = r.user_id GROUP BY d", "COLUMN_NOT_FOUND: line 1:100: Column 'd' cannot be resolved"),
         ("SELECT CAST(1e20 AS bigint)", "INVALID_CAST_ARGUMENT: Out of range for bigint: 1e20"),
+        // Text with a number in arithmetic or `||` (Trino's concat) fails, as on Athena.
+        ("SELECT max(day) + 1 FROM events", "TYPE_MISMATCH: Cannot apply operator: varchar + bigint"),
+        ("SELECT count(*) FROM events WHERE day % 2 = 0", "TYPE_MISMATCH: Cannot apply operator: varchar % integer"),
+        ("SELECT 'x' || 1", "TYPE_MISMATCH: Unexpected parameters (varchar, bigint) for function concat. Expected: concat(varchar, varchar...), concat(array(E), array(E)...)"),
         // Whole numbers that do not fit their type fail, as in Trino (the engine's wrapped around).
         ("SELECT 9223372036854775807 + 1", "NUMERIC_VALUE_OUT_OF_RANGE: bigint addition overflow: 9223372036854775807 + 1"),
         ("SELECT -9223372036854775807 - 2", "NUMERIC_VALUE_OUT_OF_RANGE: bigint subtraction overflow: -9223372036854775807 - 2"),

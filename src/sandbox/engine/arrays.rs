@@ -439,8 +439,11 @@ fn array_histogram(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     map(kind, lengths, pick(&values, keys)?, Arc::new(Int64Array::from(counts)), valid)
 }
 
+/// The forms of Trino's `concat` (and `||`), as its refusal lists them.
+pub const CONCAT_USAGE: &str = "concat(varchar, varchar...), concat(array(E), array(E)...)";
+
 fn concat_type(call: &Call) -> Result<DataType> {
-    let usage = "concat(varchar, varchar...), concat(array(E), array(E)...)";
+    let usage = CONCAT_USAGE;
     if call.types.len() < 2 {
         return exec_err!("INVALID_FUNCTION_ARGUMENT: There must be two or more arguments to concat");
     }

@@ -140,6 +140,15 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
             };
         }
     }
+    // Arithmetic of text (a partition key) with a number, refused while the query is planned.
+    if let Some(rest) = text.strip_prefix("Cannot coerce arithmetic expression ") {
+        let expression = rest.trim_end_matches(" to valid types");
+        let parts: Vec<&str> = expression.split(' ').collect();
+        if let [left, op, right] = parts.as_slice() {
+            let [left, right] = [left, right].map(|t| arrow_type_in_trino_words(t));
+            return format!("TYPE_MISMATCH: Cannot apply operator: {left} {op} {right}");
+        }
+    }
     // A number too large for the whole-number type it is cast to.
     if let Some((value, kind)) =
         text.strip_prefix("Cast error: Can't cast value ").and_then(|rest| rest.rsplit_once(" to type "))
@@ -164,6 +173,23 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");
     }
     format!("GENERIC_USER_ERROR: {text}")
+}
+
+/// An Arrow type's name as a DataFusion message writes it (`Utf8`, `Int64`), in Trino's words.
+fn arrow_type_in_trino_words(name: &str) -> String {
+    let trino = match name {
+        "Utf8" | "Utf8View" | "LargeUtf8" => "varchar",
+        "Int8" => "tinyint",
+        "Int16" => "smallint",
+        "Int32" => "integer",
+        "Int64" => "bigint",
+        "Float32" => "real",
+        "Float64" => "double",
+        "Boolean" => "boolean",
+        "Date32" => "date",
+        other => return other.to_lowercase(),
+    };
+    trino.into()
 }
 
 /// DataFusion's own layers ("Error during planning: ", "Execution error: ", …) mean nothing to an Athena user.

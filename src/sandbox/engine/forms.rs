@@ -1,10 +1,12 @@
 //! Trino's scalar functions that are another form of DataFusion's, rewritten on the syntax tree
-//! into that form: `mod(a, b)` is `a % b`, `date(x)` a cast, `e()` is `exp(1.0)`, … (the
+//! into that form: `mod(a, b)` is `a % b`, `date(x)` a cast, `e()` is `exp(1.0)`, `greatest(a,
+//! b)` NULL when either is, … (the
 //! aggregates are in `aggregates`). A window, FILTER or DISTINCT written on one leaves the call as
 //! written, for the engine to refuse.
 
 use datafusion::logical_expr::sqlparser::ast::{
-    self, BinaryOperator, CastKind, DataType, Expr, FunctionArguments, UnaryOperator, Value,
+    self, helpers::attached_token::AttachedToken, BinaryOperator, CaseWhen, CastKind, DataType, Expr,
+    FunctionArguments, UnaryOperator, Value,
 };
 
 use super::sql::{call, is_call, plain_arguments, text_literal};
@@ -26,6 +28,12 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "cosine_similarity",
         "current_timezone",
         "normalize",
+        "greatest",
+        "least",
+        "replace",
+        "truncate",
+        "random",
+        "rand",
     ];
     let name = NAMES.iter().find(|name| is_call(function, name))?;
     let args = plain_arguments(&function.args)?;
@@ -53,6 +61,29 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         ("normalize", [text, Expr::Identifier(form)]) if form.quote_style.is_none() => {
             call("normalize", vec![text.clone(), text_literal(&form.value.to_ascii_uppercase())])
         }
+        // NULL when any argument is NULL (the engine's leave NULLs out).
+        ("greatest" | "least", [_, _, ..]) => {
+            let any_null = args
+                .iter()
+                .map(|a| Expr::IsNull(Box::new(a.clone())))
+                .reduce(|a, b| binary(&a, BinaryOperator::Or, &b))?;
+            Expr::Case {
+                case_token: AttachedToken::empty(),
+                end_token: AttachedToken::empty(),
+                operand: None,
+                conditions: vec![CaseWhen { condition: any_null, result: Expr::value(Value::Null) }],
+                else_result: Some(Box::new(call(name, args.clone()))),
+            }
+        }
+        // `replace(s, search)` takes each `search` out.
+        ("replace", [text, search]) => call("replace", vec![text.clone(), search.clone(), text_literal("")]),
+        // `truncate(x, n)`: `x` cut to `n` digits after the point.
+        ("truncate", [x, n]) => call("trunc", vec![x.clone(), n.clone()]),
+        // `random(n)`: a whole number from 0 to n - 1.
+        ("random" | "rand", [n]) => cast(
+            &call("floor", vec![binary(&call("random", Vec::new()), BinaryOperator::Multiply, n)]),
+            DataType::BigInt(None),
+        ),
         // The session's zone, which is UTC on Athena and here.
         ("current_timezone", []) => text_literal("UTC"),
         // `all_match(a, x -> p)`: no element for which `p` is false; `none_match`: none for

@@ -3,7 +3,9 @@
 //! other's type, so `WHERE year = 2026` over a text partition answered, where Athena fails it;
 //! a rehearsal on the sandbox then fails as the query would on AWS, with Trino's message:
 //! - a comparison: `Cannot apply operator: varchar = integer`, naming the operator Trino
-//!   resolves it to; BETWEEN: `Cannot check if varchar is BETWEEN integer and integer`;
+//!   resolves it to; arithmetic: `Cannot apply operator: varchar + integer`; BETWEEN: `Cannot
+//!   check if varchar is BETWEEN integer and integer`; `||`, which is Trino's `concat`: its
+//!   refusal of `(varchar, integer)`;
 //! - an IN list: `IN value and list items must be the same type: varchar` (the common type of
 //!   the values before the first that does not fit them, as Trino's message names it), and IN a
 //!   subquery: `value and result of subquery must be of the same type for IN expression: varchar
@@ -21,9 +23,10 @@ use datafusion::common::{plan_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::{InList, InSubquery, ScalarFunction};
 use datafusion::logical_expr::{Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
 
+use super::arrays::CONCAT_USAGE;
 use super::rules::ExpressionRule;
 use super::types::trino_type;
-use super::udf::is_text;
+use super::udf::{is_text, type_mismatch};
 
 pub const MIXED_TYPES: ExpressionRule = ExpressionRule { name: "trino_mixed_types", rewrite: refuse_mixed };
 
@@ -34,6 +37,14 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         Expr::BinaryExpr(BinaryExpr { left, op, right }) if is_comparison(op) && apart(left, right, schema) => {
             let op = trino_operator(op);
             return plan_err!("TYPE_MISMATCH: Cannot apply operator: {} {op} {}", name(left), name(right));
+        }
+        Expr::BinaryExpr(BinaryExpr { left, op, right }) if is_arithmetic(op) && apart(left, right, schema) => {
+            return plan_err!("TYPE_MISMATCH: Cannot apply operator: {} {op} {}", name(left), name(right));
+        }
+        // `||` is Trino's concat, which takes texts or arrays.
+        Expr::BinaryExpr(BinaryExpr { left, op: Operator::StringConcat, right }) if apart(left, right, schema) => {
+            let types = [left, right].map(|e| e.get_type(schema).unwrap_or(DataType::Null));
+            return type_mismatch("concat", &types, CONCAT_USAGE);
         }
         Expr::Between(Between { expr: value, low, high, .. })
             if apart(value, low, schema) || apart(value, high, schema) =>
@@ -93,6 +104,11 @@ fn trino_operator(op: &Operator) -> &'static str {
         Operator::IsDistinctFrom | Operator::IsNotDistinctFrom => "IS DISTINCT FROM",
         _ => "=",
     }
+}
+
+fn is_arithmetic(op: &Operator) -> bool {
+    use Operator::*;
+    matches!(op, Plus | Minus | Multiply | Divide | Modulo)
 }
 
 fn is_comparison(op: &Operator) -> bool {

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Date32Builder, Int64Array, ListBuilder, PrimitiveArray, TimestampMicrosecondBuilder,
+    Array, ArrayRef, AsArray, Date32Builder, Int64Array, IntervalMonthDayNanoArray, ListBuilder, PrimitiveArray,
+    TimestampMicrosecondBuilder,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
@@ -15,14 +16,21 @@ use datafusion::arrow::datatypes::{
     IntervalUnit, TimeUnit, TimestampMicrosecondType,
 };
 use datafusion::common::{exec_err, Result};
-use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature};
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature};
 
 use super::nested::{list, pick};
 use super::udf::{integers, is_integer, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     let series = datafusion::functions_nested::range::gen_series_udf().as_ref().clone();
-    vec![ScalarUDF::new_from_impl(Sequence { series }), Trino::udf("repeat", repeat_type, repeat)]
+    // DataFusion's forms, and Trino's `sequence(date, date)`, a day a step.
+    let mut forms = match &series.signature().type_signature {
+        TypeSignature::OneOf(forms) => forms.clone(),
+        form => vec![form.clone()],
+    };
+    forms.push(TypeSignature::Exact(vec![DataType::Date32, DataType::Date32]));
+    let signature = Signature::one_of(forms, series.signature().volatility);
+    vec![ScalarUDF::new_from_impl(Sequence { series, signature }), Trino::udf("repeat", repeat_type, repeat)]
 }
 
 /// Trino's bound on the entries of the arrays `sequence` and `repeat` make.
@@ -33,6 +41,7 @@ const MOST_ENTRIES: i64 = 10_000;
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Sequence {
     series: ScalarUDF,
+    signature: Signature,
 }
 
 impl ScalarUDFImpl for Sequence {
@@ -41,14 +50,29 @@ impl ScalarUDFImpl for Sequence {
     }
 
     fn signature(&self) -> &Signature {
-        self.series.signature()
+        &self.signature
     }
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
         self.series.return_type(arg_types)
     }
 
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+    fn invoke_with_args(&self, mut args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        if let [start, stop] = args.args.as_slice() {
+            if start.data_type() == DataType::Date32 {
+                // Trino's dates from start to stop: a day forward, or back when stop is before.
+                let (start, stop) = (start.to_array(args.number_rows)?, stop.to_array(args.number_rows)?);
+                let (start, stop) = (start.as_primitive::<Date32Type>(), stop.as_primitive::<Date32Type>());
+                let day = |row: usize| {
+                    let back = start.is_valid(row) && stop.is_valid(row) && stop.value(row) < start.value(row);
+                    IntervalMonthDayNano::new(0, if back { -1 } else { 1 }, 0)
+                };
+                let steps: IntervalMonthDayNanoArray = (0..start.len()).map(|row| Some(day(row))).collect();
+                args.args.push(ColumnarValue::Array(Arc::new(steps)));
+                let step = Field::new("step", DataType::Interval(IntervalUnit::MonthDayNano), true);
+                args.arg_fields.push(Arc::new(step));
+            }
+        }
         let rows = args.args.iter().find_map(|a| match a {
             ColumnarValue::Array(a) => Some(a.len()),
             ColumnarValue::Scalar(_) => None,
