@@ -38,6 +38,11 @@ use super::udf::{is_text, text, Call, Trino};
 pub const CAST_TO: &str = "$cast_to";
 /// The same, answering NULL where a value does not fit (`TRY_CAST`).
 pub const TRY_CAST_TO: &str = "$try_cast_to";
+/// The engine's name for the value a cast is of, named for the type it is cast to
+/// (`"$cast_value"(x, 'DOUBLE')`, `udf::Passing`): the engine names a cast as the value itself,
+/// so `max(x)` beside `max(CAST(x AS double))`, or a column beside its cast in GROUP BY, were two
+/// columns of one name, which the engine refuses to plan.
+pub const CAST_VALUE: &str = "$cast_value";
 /// The engine's name for taking the names off a value's rows.
 pub const ANONYMOUS_ROWS: &str = "$anonymous_rows";
 /// The engine's name for a timestamp written as text, as Athena writes it.

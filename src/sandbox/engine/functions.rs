@@ -67,7 +67,8 @@ pub fn register(ctx: &SessionContext, now_ms: i64) -> Result<()> {
         }
     }
     ctx.register_higher_order_function(super::try_::Try::function());
-    ctx.register_udf(super::try_::Held::function());
+    ctx.register_udf(super::udf::Passing::udf(super::try_::HELD, 1, Volatility::Volatile));
+    ctx.register_udf(super::udf::Passing::udf(super::cast::CAST_VALUE, 2, Volatility::Immutable));
     for function in super::lambdas::functions() {
         ctx.register_higher_order_function(function);
     }

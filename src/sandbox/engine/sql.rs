@@ -4,6 +4,8 @@
 //! - `TRY(e)` → `"$try"(0, "$row" -> e)`: the expression as a lambda, so that `$try` can run it
 //!   again row by row and answer NULL where it fails (a cast in it of `"$held"(v)`, `try_`);
 //! - `CAST(x AS JSON)` → `"$cast_json"(x)` and `JSON '…'` → `json_parse('…')`;
+//! - `CAST(x AS T)` → `CAST("$cast_value"(x, 'T') AS T)`: the engine names a cast as its value,
+//!   so two casts of one value, or a value beside its cast, had one name (`cast::CAST_VALUE`);
 //! - `TIMESTAMP '2012-10-31 01:00 UTC'` (a zone in the literal) → `"$timestamp_tz"('…')`;
 //! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`;
 //! - `array_sort(x)` → `array_sort(x, 'ASC', 'NULLS LAST')` (Trino puts NULLs last), and with a
@@ -49,7 +51,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 };
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
-use super::cast::ANONYMOUS_ROWS;
+use super::cast::{ANONYMOUS_ROWS, CAST_VALUE};
 use super::dialect::{tokens, Athena};
 use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, sample, types};
 
@@ -160,6 +162,12 @@ fn rewrite(expr: &mut Expr) {
         },
         Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr: inner, data_type: DataType::JSON, .. } => {
             call("$cast_json", vec![inner.as_ref().clone()])
+        }
+        // The value of a cast named for its type (`cast::CAST_VALUE`); a constant's needs no name.
+        Expr::Cast { expr: inner, data_type, .. } if !matches!(inner.as_ref(), Expr::Value(_)) => {
+            let value = std::mem::replace(inner.as_mut(), Expr::value(Value::Null));
+            **inner = call(CAST_VALUE, vec![value, text_literal(&data_type.to_string())]);
+            return;
         }
         Expr::TypedString(typed) => match (&typed.data_type, typed.value.value.clone().into_string()) {
             (DataType::JSON, Some(text)) => call("json_parse", vec![text_literal(&text)]),
@@ -398,7 +406,7 @@ mod tests {
         // Athena names a column it reads, or a row's field, after it; anything else by its place.
         assert_eq!(
             named("SELECT a, t.b, (c), r.x, strpos(s, 'b'), position('b' IN s), CAST(a AS INT), a = ANY (VALUES 1) FROM t"),
-            r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST(a AS INT) AS "$col2", any_match(coalesce((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1))) AS "$q" ("$v")), make_array()), "$e" -> a = "$e") AS "$col3" FROM t"#
+            r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST("$cast_value"(a, 'INT') AS INT) AS "$col2", any_match(coalesce((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1))) AS "$q" ("$v")), make_array()), "$e" -> a = "$e") AS "$col3" FROM t"#
         );
         // A name repeated keeps what Athena prints (`a`, `x`) in a name of its own.
         assert_eq!(
@@ -419,7 +427,7 @@ mod tests {
         assert_eq!(rewritten("SELECT TRY(1 / x) FROM t"), r#"SELECT "$try"(0, "$row" -> 1 / x) FROM t"#);
         assert_eq!(
             rewritten("SELECT TRY(CAST('x' AS INT) + TRY_CAST(y AS INT) + CAST(z AS INT)), CAST('1' AS INT)"),
-            r#"SELECT "$try"(0, "$row" -> CAST("$held"('x') AS INT) + TRY_CAST(y AS INT) + CAST(z AS INT)), CAST('1' AS INT)"#
+            r#"SELECT "$try"(0, "$row" -> CAST("$held"('x') AS INT) + TRY_CAST("$cast_value"(y, 'INT') AS INT) + CAST("$cast_value"(z, 'INT') AS INT)), CAST('1' AS INT)"#
         );
         assert_eq!(rewritten("SELECT CAST(a AS JSON)"), r#"SELECT "$cast_json"(a)"#);
         assert_eq!(rewritten("SELECT JSON '[1]'"), "SELECT json_parse('[1]')");
@@ -540,10 +548,13 @@ mod tests {
             r#"SELECT "$try_cast_to"(a, 'row(bigint, varchar)')"#
         );
         // A cast to a type DataFusion reads is left to it, whatever is inside.
-        assert_eq!(rewritten("SELECT CAST(f(a, b) AS INTEGER) x"), "SELECT CAST(f(a, b) AS INTEGER) AS x");
+        assert_eq!(
+            rewritten("SELECT CAST(f(a, b) AS INTEGER) x"),
+            "SELECT CAST(\"$cast_value\"(f(a, b), 'INTEGER') AS INTEGER) AS x"
+        );
         assert_eq!(
             rewritten("SELECT CAST(CAST(a AS ARRAY(INT)) AS VARCHAR) x"),
-            r#"SELECT CAST("$cast_to"(a, 'array(integer)') AS VARCHAR) AS x"#
+            r#"SELECT CAST("$cast_value"("$cast_to"(a, 'array(integer)'), 'VARCHAR') AS VARCHAR) AS x"#
         );
         assert_eq!(rewritten("SELECT 'CAST(a AS ARRAY(INT))'"), "SELECT 'CAST(a AS ARRAY(INT))'");
         assert_eq!(
@@ -561,7 +572,7 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT CAST(a AS INT), a, CAST(b AS ARRAY(INT)), CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) FROM t UNION SELECT TRY_CAST(e AS ROW(INT)))"),
-            r#"SELECT CAST(a AS INT), a, "$cast_to"(b, 'array(integer)'), CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)'))"#
+            r#"SELECT CAST("$cast_value"(a, 'INT') AS INT), a, "$cast_to"(b, 'array(integer)'), CAST("$cast_value"(c, 'INT') AS INT) AS c FROM (SELECT CAST("$cast_value"(d, 'INT') AS INT) FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)'))"#
         );
         assert_eq!(
             rewritten(
@@ -591,7 +602,11 @@ mod tests {
             .unwrap()
             .join()
             .unwrap();
-        assert!(long.ends_with(r#"f(1) || 1, 'array(integer)'), CAST(b AS INT) AS x"#), "{}", &long[long.len() - 80..]);
+        assert!(
+            long.ends_with(r#"f(1) || 1, 'array(integer)'), CAST("$cast_value"(b, 'INT') AS INT) AS x"#),
+            "{}",
+            &long[long.len() - 80..]
+        );
         // A longer one is refused before it is parsed.
         let chain = format!("SELECT 1{}", " OR a = 1".repeat(MOST_OPERATORS / 2 + 1));
         assert!(refused(&chain).contains(

@@ -15,57 +15,11 @@ use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{plan_err, Result};
 use datafusion::logical_expr::{
     ColumnarValue, HigherOrderFunctionArgs, HigherOrderReturnFieldArgs, HigherOrderSignature, HigherOrderUDF,
-    HigherOrderUDFImpl, LambdaParametersProgress, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
-    Signature, ValueOrLambda, Volatility,
+    HigherOrderUDFImpl, LambdaParametersProgress, ValueOrLambda, Volatility,
 };
 
-/// The engine's name for a value the planner must not fold (`Held`).
+/// The engine's name for a value the planner must not fold (`udf::Passing`, volatile).
 pub const HELD: &str = "$held";
-
-/// `"$held"(v)`: `v` itself, volatile to the planner, so that what is done with it waits for
-/// the rows (a cast in TRY's body).
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct Held {
-    signature: Signature,
-}
-
-impl Held {
-    pub fn function() -> ScalarUDF {
-        ScalarUDF::new_from_impl(Held { signature: Signature::any(1, Volatility::Volatile) })
-    }
-}
-
-impl ScalarUDFImpl for Held {
-    fn name(&self) -> &str {
-        HELD
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
-        match types {
-            [kind] => Ok(kind.clone()),
-            _ => plan_err!("{HELD} takes one value"),
-        }
-    }
-
-    /// The value's own field, its metadata too (JSON stays JSON).
-    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
-        match args.arg_fields {
-            [field] => Ok(field.clone()),
-            _ => plan_err!("{HELD} takes one value"),
-        }
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        match <[ColumnarValue; 1]>::try_from(args.args) {
-            Ok([value]) => Ok(value),
-            Err(_) => plan_err!("{HELD} takes one value"),
-        }
-    }
-}
 
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Try {

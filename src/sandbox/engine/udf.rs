@@ -139,6 +139,52 @@ impl ScalarUDFImpl for Trino {
     }
 }
 
+/// A function that answers its first argument as it is, field and all (JSON stays JSON), for
+/// what the planner is to see otherwise than the value: `try_::HELD` (volatile: not folded)
+/// and `cast::CAST_VALUE` (a cast's value named for its type).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Passing {
+    name: &'static str,
+    signature: Signature,
+}
+
+impl Passing {
+    pub fn udf(name: &'static str, arguments: usize, volatility: Volatility) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Passing { name, signature: Signature::any(arguments, volatility) })
+    }
+}
+
+impl ScalarUDFImpl for Passing {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
+        match types.first() {
+            Some(kind) => Ok(kind.clone()),
+            None => plan_err!("{} takes a value", self.name),
+        }
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
+        match args.arg_fields.first() {
+            Some(field) => Ok(field.clone()),
+            None => plan_err!("{} takes a value", self.name),
+        }
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        match args.args.into_iter().next() {
+            Some(value) => Ok(value),
+            None => plan_err!("{} takes a value", self.name),
+        }
+    }
+}
+
 /// The one value of `array`, of exactly its type (`try_from_array` builds a nested value's
 /// fields anew, without their marks: `types::json_field`).
 fn single(array: &ArrayRef) -> Result<ScalarValue> {
