@@ -51,6 +51,7 @@ pub mod threads;
 mod try_;
 mod types;
 mod udf;
+mod uri;
 pub mod worker;
 
 use std::path::PathBuf;

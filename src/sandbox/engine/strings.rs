@@ -193,7 +193,7 @@ fn two_texts(call: &Call) -> Result<DataType> {
 }
 
 /// `+` is a space and `%XX` a byte; the bytes are read as UTF-8 (what is not becomes `�`).
-fn url_decode(text: &str) -> Result<String> {
+pub(super) fn url_decode(text: &str) -> Result<String> {
     let mut bytes = Vec::with_capacity(text.len());
     let mut rest = text.as_bytes();
     while let Some((&byte, after)) = rest.split_first() {

@@ -10,6 +10,8 @@ use datafusion::common::cast::as_string_array;
 use datafusion::common::{exec_err, Result};
 use serde_json::Value;
 
+use super::uri::Uri;
+
 /// One step of a JSON path: `.name`, `["name"]` or `[3]`.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Step {
@@ -138,18 +140,19 @@ impl UrlPart {
     }
 }
 
-/// `url_extract_port(url)`: a bigint, NULL when the URL names no port.
+/// `url_extract_port(url)`: a bigint, NULL when the URL names no port or does not parse.
 pub fn url_extract_port(args: &[ArrayRef]) -> Result<ArrayRef> {
     let urls = as_string_array(&args[0])?;
     let mut out = Int64Builder::new();
     for url in urls.iter() {
-        out.append_option(url.and_then(|u| url::Url::parse(u).ok()).and_then(|u| u.port()).map(i64::from));
+        out.append_option(url.and_then(Uri::parse).and_then(|u| u.port));
     }
     Ok(Arc::new(out.finish()))
 }
 
-/// `url_extract_host(url)` and its siblings; `url_extract_parameter(url, name)` takes the
-/// parameter's first value, decoded.
+/// `url_extract_host(url)` and its siblings, as Trino answers them (`uri`): NULL for a URL that
+/// does not parse, `''` for a part it lacks; `url_extract_parameter(url, name)` takes the first
+/// value of the parameter so named in the query as written, decoded (`''` when it has none).
 pub fn url_extract(part: UrlPart, args: &[ArrayRef]) -> Result<ArrayRef> {
     if part == UrlPart::Port {
         return url_extract_port(args);
@@ -165,20 +168,28 @@ pub fn url_extract(part: UrlPart, args: &[ArrayRef]) -> Result<ArrayRef> {
             out.append_null();
             continue;
         }
-        let Ok(url) = url::Url::parse(urls.value(i)) else {
+        let Some(url) = Uri::parse(urls.value(i)) else {
             out.append_null();
             continue;
         };
         let found = match part {
-            UrlPart::Protocol => Some(url.scheme().to_string()),
-            UrlPart::Host => url.host_str().map(str::to_string),
+            UrlPart::Protocol => Some(url.scheme.unwrap_or_default()),
+            UrlPart::Host => Some(url.host.unwrap_or_default()),
             UrlPart::Port => None,
-            UrlPart::Path => Some(url.path().to_string()),
-            UrlPart::Query => url.query().map(str::to_string),
-            UrlPart::Fragment => url.fragment().map(str::to_string),
+            UrlPart::Path => Some(url.path().unwrap_or_default()),
+            UrlPart::Query => Some(url.query().unwrap_or_default()),
+            UrlPart::Fragment => Some(url.fragment().unwrap_or_default()),
             UrlPart::Parameter => {
                 let name = names.map(|n| n.value(i)).unwrap_or_default();
-                url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+                let pairs = url
+                    .raw_query()
+                    .unwrap_or_default()
+                    .split('&')
+                    .map(|pair| pair.split_once('=').unwrap_or((pair, "")));
+                match pairs.into_iter().find(|(key, _)| *key == name) {
+                    Some((_, value)) => Some(super::strings::url_decode(value)?),
+                    None => None,
+                }
             }
         };
         out.append_option(found);
@@ -247,7 +258,8 @@ mod tests {
         let ports = url_extract(UrlPart::Port, std::slice::from_ref(&url)).unwrap();
         assert_eq!(as_int64_array(&ports).unwrap().iter().collect::<Vec<_>>(), [Some(8443), None]);
         assert_eq!(part(UrlPart::Path).as_deref(), Some("/products/books"));
-        assert_eq!(part(UrlPart::Query).as_deref(), Some("q=rust%20tui&page=2"));
+        // The query decoded, as Java's `URI.getQuery` gives it.
+        assert_eq!(part(UrlPart::Query).as_deref(), Some("q=rust tui&page=2"));
         assert_eq!(part(UrlPart::Fragment).as_deref(), Some("top"));
         let names = texts(&[Some("q"), Some("q")]);
         assert_eq!(
@@ -255,5 +267,15 @@ mod tests {
             [Some("rust tui".into()), None]
         );
         assert_eq!(answers(url_extract(UrlPart::Host, &[url]).unwrap())[1], None);
+        // A part the URL lacks is empty, as in Trino; a parameter without a value too.
+        let bare = texts(&[Some("http://example.com/p.php?flag&k=v+w%21")]);
+        assert_eq!(
+            answers(url_extract(UrlPart::Fragment, std::slice::from_ref(&bare)).unwrap()),
+            [Some(String::new())]
+        );
+        let flag = answers(url_extract(UrlPart::Parameter, &[bare.clone(), texts(&[Some("flag")])]).unwrap());
+        assert_eq!(flag, [Some(String::new())]);
+        let k = answers(url_extract(UrlPart::Parameter, &[bare, texts(&[Some("k")])]).unwrap());
+        assert_eq!(k, [Some("v w!".to_string())]);
     }
 }
