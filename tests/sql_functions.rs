@@ -837,6 +837,10 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT max(x), max(CAST(x AS double)), max(CAST(x AS varchar)) FROM (VALUES 1, 2) t(x)".into(), "2"),
         ("SELECT count(*) FROM (SELECT x, CAST(x AS double) AS d FROM (VALUES 1, 2, 2) t(x) GROUP BY 1, 2)".into(), "2"),
         ("SELECT sum(x) OVER () + sum(CAST(x AS double)) OVER () FROM (VALUES 1) t(x)".into(), "2.0"),
+        ("SELECT TRY_CAST('2026-12-03T00:00:01Z' AS timestamp) IS NULL AND TRY_CAST('2026-12-03T01:00' AS date) IS NULL".into(), "true"),
+        ("SELECT CAST(' 2026-01-05 ' AS date), CAST('2026-12-03 4:05' AS timestamp)".into(), "2026-01-05"),
+        ("SELECT CAST('2026-12-03 4:05' AS timestamp)".into(), "2026-12-03 04:05:00.000"),
+        ("SELECT count(*) = count(from_iso8601_timestamp(timestamp)) FROM raw_events".into(), "true"),
         // greatest and least are NULL when any argument is.
         ("SELECT greatest(1, NULL) IS NULL AND least(2, NULL) IS NULL".into(), "true"),
         ("SELECT greatest(x, 3) FROM (VALUES 1, 5, NULL) t(x)".into(), "3; 5; NULL"),
@@ -1157,6 +1161,10 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT x AS y FROM (VALUES 1) t(x) GROUP BY (y)", "COLUMN_NOT_FOUND: line 1:46: Column 'y' cannot be resolved"),
         ("SELECT 1 UNION SELECT e.day AS d FROM events e JOIN raw_events r ON e.user_id = r.user_id GROUP BY d", "COLUMN_NOT_FOUND: line 1:100: Column 'd' cannot be resolved"),
         ("SELECT CAST(1e20 AS bigint)", "INVALID_CAST_ARGUMENT: Out of range for bigint: 1e20"),
+        // Text is read as a date or a timestamp as Trino reads it: ISO 8601's `T` is refused
+        // (raw_events' own timestamps: from_iso8601_timestamp reads them).
+        ("SELECT CAST(timestamp AS timestamp) FROM raw_events", "INVALID_CAST_ARGUMENT: Value cannot be cast to timestamp: 20"),
+        ("SELECT date('2026-12-03T01:00:00')", "INVALID_CAST_ARGUMENT: Value cannot be cast to date: 2026-12-03T01:00:00"),
         // Text with a number in arithmetic or `||` (Trino's concat) fails, as on Athena.
         ("SELECT max(day) + 1 FROM events", "TYPE_MISMATCH: Cannot apply operator: varchar + bigint"),
         ("SELECT count(*) FROM events WHERE day % 2 = 0", "TYPE_MISMATCH: Cannot apply operator: varchar % integer"),

@@ -27,7 +27,7 @@ use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, plan_err, DFSchema, DataFusionError, Result, ScalarValue};
 use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
-use datafusion::logical_expr::{Expr, ExprSchemable, ScalarUDF};
+use datafusion::logical_expr::{lit, Expr, ExprSchemable, ScalarUDF};
 use serde_json::Value;
 
 use super::rules::ExpressionRule;
@@ -52,6 +52,7 @@ const WALL_CLOCK: &str = "$wall_clock";
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
+        Trino::udf(DATETIME_TEXT, datetime_text_type, datetime_text),
         Trino::udf(CAST_TO, cast_to_type, cast_to),
         Trino::udf(TRY_CAST_TO, cast_to_type, try_cast_to),
         Trino::udf(ANONYMOUS_ROWS, anonymous_type, anonymous_rows),
@@ -278,6 +279,7 @@ fn row_of(fields: &Fields, values: Vec<ScalarValue>) -> Result<ScalarValue> {
 /// Casts Trino reads otherwise than the engine, found in the planned query, where each value's
 /// type is known:
 /// - of a fraction (a double, a real, a decimal) to a whole number, rounded as Trino rounds it;
+/// - of text to a date or a timestamp, read as Trino reads them (`$datetime_text`);
 /// - of JSON to any type, read as Trino reads them (`$cast_to`): a value is JSON when its field
 ///   says so (`types::json_field`), through columns, subqueries and views;
 /// - of a timestamp to text, written as Athena writes it (`$timestamp_text`): the engine's own
@@ -304,6 +306,18 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             _ => Expr::Cast(Cast::new(rounded, to.clone())),
         }));
     }
+    if is_text(field.data_type()) && !is_json(&field) && matches!(to, DataType::Date32 | DataType::Timestamp(_, None)) {
+        // Text read as Trino reads a date or a timestamp (`$datetime_text`), then cast.
+        let kind = if to == &DataType::Date32 { "date" } else { "timestamp" };
+        let fit = if name == TRY_CAST_TO { "null" } else { "refuse" };
+        let text = Trino::udf(DATETIME_TEXT, datetime_text_type, datetime_text);
+        let args = vec![value.as_ref().clone(), lit(kind), lit(fit)];
+        let checked = Box::new(Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(text), args)));
+        return Ok(Transformed::yes(match &expr {
+            Expr::TryCast(_) => Expr::TryCast(TryCast::new(checked, to.clone())),
+            _ => Expr::Cast(Cast::new(checked, to.clone())),
+        }));
+    }
     let (name, args) = if is_json(&field) {
         (name, vec![value.as_ref().clone(), Expr::Literal(ScalarValue::try_from(to)?, None)])
     } else if matches!(field.data_type(), DataType::Timestamp(_, _)) && is_text(to) {
@@ -318,6 +332,82 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let call = Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(function), args));
     // The type it was cast to (the engine's text is `Utf8View`), for the nodes above.
     Ok(Transformed::yes(if name == TIMESTAMP_TEXT || name == WALL_CLOCK { call.cast_to(to, schema)? } else { call }))
+}
+
+/// `$datetime_text(x, 'date' | 'timestamp', 'refuse' | 'null')`: text `x` as Trino reads a date
+/// (`2026-03-20`) or a timestamp (`2026-03-20[ 14:15[:00[.123]]][ zone]`), the spaces around it
+/// trimmed; text of another shape (ISO 8601's `2026-03-20T14:15:00Z`, which the engine reads) is
+/// refused as Trino refuses it, or NULL under TRY_CAST.
+const DATETIME_TEXT: &str = "$datetime_text";
+
+fn datetime_text_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [text, _, _] if is_text(text) => Ok(DataType::Utf8),
+        _ => call.mismatch("$datetime_text(varchar, varchar, varchar)"),
+    }
+}
+
+fn datetime_text(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    let (values, kinds, fits) = (text(args, 0)?, text(args, 1)?, text(args, 2)?);
+    let mut out = Vec::with_capacity(values.len());
+    for row in 0..values.len() {
+        if values.is_null(row) {
+            out.push(None);
+            continue;
+        }
+        let (value, kind) = (values.value(row), kinds.value(row));
+        match trino_datetime(value, kind == "date") {
+            Some(read) => out.push(Some(read)),
+            None if fits.value(row) == "null" => out.push(None),
+            None => return exec_err!("INVALID_CAST_ARGUMENT: Value cannot be cast to {kind}: {value}"),
+        }
+    }
+    Ok(Arc::new(datafusion::arrow::array::StringArray::from(out)))
+}
+
+/// `value` as the engine reads it (trimmed, each field of two digits) when it has the shape of a
+/// Trino date (`[-+]yyyy-m-d`), or, for a timestamp, of a date alone or followed by a space,
+/// a time (`h:m[:s[.f]]`) and the rest (a zone); None otherwise.
+fn trino_datetime(value: &str, date_only: bool) -> Option<String> {
+    let trimmed = value.trim();
+    let sign = if trimmed.starts_with(['-', '+']) { &trimmed[..1] } else { "" };
+    let (year, rest) = trimmed[sign.len()..].split_once('-')?;
+    let (month, rest) = rest.split_once('-')?;
+    let (day, after) = rest.split_at(rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len()));
+    digits(year, 4, 9)?;
+    digits(month, 1, 2)?;
+    digits(day, 1, 2)?;
+    let date = format!("{sign}{year}-{month:0>2}-{day:0>2}");
+    if after.is_empty() {
+        return Some(date);
+    }
+    let after = after.strip_prefix(' ').filter(|_| !date_only)?;
+    let (time, zone) =
+        after.split_at(after.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.')).unwrap_or(after.len()));
+    if time.is_empty() {
+        return Some(format!("{date} {zone}"));
+    }
+    let (clock, fraction) = time.split_once('.').map_or((time, None), |(c, f)| (c, Some(f)));
+    let fields: Vec<&str> = clock.split(':').collect();
+    let (hour, minute, second) = match fields.as_slice() {
+        [h, m] => (*h, *m, None),
+        [h, m, s] => (*h, *m, Some(*s)),
+        _ => return None,
+    };
+    digits(hour, 1, 2)?;
+    digits(minute, 1, 2)?;
+    let second = match (second, fraction) {
+        (Some(s), Some(f)) if digits(s, 1, 2).is_some() && digits(f, 1, 12).is_some() => format!("{s:0>2}.{f}"),
+        (Some(s), None) if digits(s, 1, 2).is_some() => format!("{s:0>2}"),
+        (None, None) => "00".into(),
+        _ => return None,
+    };
+    Some(format!("{date} {hour:0>2}:{minute:0>2}:{second}{zone}"))
+}
+
+/// Some when `text` is `least` to `most` digits.
+fn digits(text: &str, least: usize, most: usize) -> Option<()> {
+    ((least..=most).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())).then_some(())
 }
 
 /// A number with a fraction: a double, a real or a decimal.
@@ -385,6 +475,18 @@ fn anonymous_rows(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_a_date_or_a_timestamp_in_trinos_shapes_only() {
+        assert_eq!(trino_datetime(" 2026-1-5 ", true).as_deref(), Some("2026-01-05"));
+        assert_eq!(trino_datetime("2026-12-03 4:05", false).as_deref(), Some("2026-12-03 04:05:00"));
+        let zoned = trino_datetime("2026-12-03 04:05:06.789 UTC", false);
+        assert_eq!(zoned.as_deref(), Some("2026-12-03 04:05:06.789 UTC"));
+        for bad in ["2026-12-03T00:00:01Z", "26-1-1", "2026-12-03 1:2:3:4", "2026-123-1", "x"] {
+            assert_eq!(trino_datetime(bad, false), None, "{bad}");
+        }
+        assert_eq!(trino_datetime("2026-12-03 00:00", true), None);
+    }
     use datafusion::arrow::array::{Int64Array, RecordBatch, StringArray};
 
     fn kind(name: &str) -> DataType {

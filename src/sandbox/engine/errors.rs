@@ -149,6 +149,10 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
             return format!("TYPE_MISMATCH: Cannot apply operator: {left} {op} {right}");
         }
     }
+    // Text the engine could not read as a timestamp (a zone it does not know).
+    if let Some(value) = quoted_after(text, "Error parsing timestamp from '") {
+        return format!("INVALID_CAST_ARGUMENT: Value cannot be cast to timestamp: {value}");
+    }
     // A number too large for the whole-number type it is cast to.
     if let Some((value, kind)) =
         text.strip_prefix("Cast error: Can't cast value ").and_then(|rest| rest.rsplit_once(" to type "))
