@@ -5,7 +5,7 @@
 //! whole numbers of one type as `"$exact"(a, b, '+')` (`EXACT`), which answers as the engine's
 //! operator does until a row overflows. Inside `TRY` that row is NULL.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::compute::cast;
@@ -24,8 +24,11 @@ pub const EXACT_ARITHMETIC: ExpressionRule = ExpressionRule { name: "trino_exact
 /// The engine's name for a sum, difference or product that fails when it does not fit.
 const EXACT: &str = "$exact";
 
+/// `$exact`, made once for every operator the rule rewrites.
+static EXACT_UDF: LazyLock<Arc<ScalarUDF>> = LazyLock::new(|| Arc::new(Trino::udf(EXACT, exact_type, exact_answers)));
+
 pub fn functions() -> Vec<ScalarUDF> {
-    vec![Trino::udf(EXACT, exact_type, exact_answers)]
+    vec![EXACT_UDF.as_ref().clone()]
 }
 
 /// `a + b`, `a - b`, `a * b` of two whole numbers of one type → `"$exact"(a, b, 'op')`.
@@ -36,8 +39,7 @@ fn exact(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     match (value_type(left, schema), value_type(right, schema)) {
         (Ok(a), Ok(b)) if a == b && range(&a).is_some() => {
             let args = vec![left.as_ref().clone(), right.as_ref().clone(), lit(sign)];
-            let function = Arc::new(Trino::udf(EXACT, exact_type, exact_answers));
-            Ok(Transformed::yes(Expr::ScalarFunction(ScalarFunction::new_udf(function, args))))
+            Ok(Transformed::yes(Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(&EXACT_UDF), args))))
         }
         _ => Ok(Transformed::no(expr)),
     }

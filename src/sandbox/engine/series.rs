@@ -156,28 +156,36 @@ fn dates_by_months(args: &[ArrayRef], kind: &DataType) -> Result<Option<ArrayRef
 
 /// A day or a moment of the calendar, moved by whole months.
 trait Calendar: Copy + PartialOrd {
-    fn months_away(self, months: i64) -> Option<Self>;
-}
+    fn add_months(self, months: Months) -> Option<Self>;
+    fn sub_months(self, months: Months) -> Option<Self>;
 
-impl Calendar for NaiveDate {
     fn months_away(self, months: i64) -> Option<Self> {
         let by = Months::new(u32::try_from(months.unsigned_abs()).ok()?);
         if months < 0 {
-            self.checked_sub_months(by)
+            self.sub_months(by)
         } else {
-            self.checked_add_months(by)
+            self.add_months(by)
         }
     }
 }
 
+impl Calendar for NaiveDate {
+    fn add_months(self, months: Months) -> Option<Self> {
+        self.checked_add_months(months)
+    }
+
+    fn sub_months(self, months: Months) -> Option<Self> {
+        self.checked_sub_months(months)
+    }
+}
+
 impl Calendar for NaiveDateTime {
-    fn months_away(self, months: i64) -> Option<Self> {
-        let by = Months::new(u32::try_from(months.unsigned_abs()).ok()?);
-        if months < 0 {
-            self.checked_sub_months(by)
-        } else {
-            self.checked_add_months(by)
-        }
+    fn add_months(self, months: Months) -> Option<Self> {
+        self.checked_add_months(months)
+    }
+
+    fn sub_months(self, months: Months) -> Option<Self> {
+        self.checked_sub_months(months)
     }
 }
 
