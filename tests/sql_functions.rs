@@ -841,6 +841,20 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ("SELECT CAST(' 2026-01-05 ' AS date), CAST('2026-12-03 4:05' AS timestamp)".into(), "2026-01-05"),
         ("SELECT CAST('2026-12-03 4:05' AS timestamp)".into(), "2026-12-03 04:05:00.000"),
         ("SELECT count(*) = count(from_iso8601_timestamp(timestamp)) FROM raw_events".into(), "true"),
+        ("SELECT CAST('T' AS boolean), CAST('0' AS boolean), TRY_CAST('yes' AS boolean) IS NULL, CAST('+7' AS integer)".into(), "true"),
+        ("SELECT TRY_CAST(' 7' AS bigint) IS NULL".into(), "true"),
+        // A row's field of any value, `(e).field`.
+        ("SELECT CAST(ROW(1, 2.0) AS ROW(x BIGINT, y DOUBLE)).x".into(), "1"),
+        ("SELECT (r).b FROM (SELECT CAST(ROW(1, 'z') AS ROW(a integer, b varchar)) AS r)".into(), "z"),
+        // The session's wall clock.
+        ("SELECT typeof(localtimestamp), localtimestamp <= CAST(now() AS timestamp), typeof(localtime)".into(), "timestamp(3)"),
+        // A key of a RIGHT or FULL join USING it is the side that has the row's.
+        (
+            "SELECT k, a, b FROM (VALUES (1, 'x'), (2, 'y')) l(k, a) FULL JOIN (VALUES (2, 'p'), (3, 'q')) r(k, b) USING (k) ORDER BY k".into(),
+            "1; 2; 3",
+        ),
+        ("SELECT k FROM (VALUES 1) l(k) RIGHT JOIN (VALUES 5) r(k) USING (k)".into(), "5"),
+        ("SELECT count(*) FROM (VALUES 1) l(k) FULL JOIN (VALUES 5) r(k) USING (k) WHERE k = 5".into(), "1"),
         // greatest and least are NULL when any argument is.
         ("SELECT greatest(1, NULL) IS NULL AND least(2, NULL) IS NULL".into(), "true"),
         ("SELECT greatest(x, 3) FROM (VALUES 1, 5, NULL) t(x)".into(), "3; 5; NULL"),
@@ -1165,6 +1179,11 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         // (raw_events' own timestamps: from_iso8601_timestamp reads them).
         ("SELECT CAST(timestamp AS timestamp) FROM raw_events", "INVALID_CAST_ARGUMENT: Value cannot be cast to timestamp: 20"),
         ("SELECT date('2026-12-03T01:00:00')", "INVALID_CAST_ARGUMENT: Value cannot be cast to date: 2026-12-03T01:00:00"),
+        // A boolean is `true`, `false`, `t`, `f`, `1` or `0`; a whole number has no spaces around it.
+        ("SELECT CAST('yes' AS boolean)", "INVALID_CAST_ARGUMENT: Cannot cast 'yes' to BOOLEAN"),
+        ("SELECT CAST(' 7 ' AS integer)", "INVALID_CAST_ARGUMENT: Cannot cast ' 7 ' to INT"),
+        // PostgreSQL's DISTINCT ON is no Trino SQL.
+        ("SELECT DISTINCT ON (user_id) user_id FROM events", "SYNTAX_ERROR: DISTINCT ON is PostgreSQL's, not Trino's"),
         // Text with a number in arithmetic or `||` (Trino's concat) fails, as on Athena.
         ("SELECT max(day) + 1 FROM events", "TYPE_MISMATCH: Cannot apply operator: varchar + bigint"),
         ("SELECT count(*) FROM events WHERE day % 2 = 0", "TYPE_MISMATCH: Cannot apply operator: varchar % integer"),

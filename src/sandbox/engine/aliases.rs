@@ -10,14 +10,15 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    self, Expr, GroupByExpr, Ident, Query, Select, SelectItem, SetExpr, TableAlias, TableFactor, TableWithJoins, Visit,
-    Visitor,
+    self, Distinct, Expr, GroupByExpr, Ident, Query, Select, SelectItem, SetExpr, TableAlias, TableFactor,
+    TableWithJoins, Visit, Visitor,
 };
 
 use super::catalog::LakeTable;
 use super::PARTITION_KEYS;
 
-/// Athena's refusal of the first output alias read in a GROUP BY or HAVING of `statement`.
+/// Athena's refusal of the first output alias read in a GROUP BY or HAVING of `statement`, and
+/// of PostgreSQL's `DISTINCT ON`, which Trino has not (DataFusion answered it).
 pub fn refuse_output_names(statement: &ast::Statement) -> Result<(), String> {
     let mut named = WithNames::default();
     let _ = statement.visit(&mut named);
@@ -25,6 +26,10 @@ pub fn refuse_output_names(statement: &ast::Statement) -> Result<(), String> {
     let _ = statement.visit(&mut check);
     check.refusal.map_or(Ok(()), Err)
 }
+
+/// Why `DISTINCT ON` is refused.
+const DISTINCT_ON: &str = "SYNTAX_ERROR: DISTINCT ON is PostgreSQL's, not Trino's: keep one row a key with \
+    row_number() OVER (PARTITION BY key ORDER BY …) = 1 in a subquery";
 
 /// The names of the statement's WITH queries: a table of that name is theirs, not the catalog's.
 #[derive(Default)]
@@ -50,7 +55,9 @@ impl Visitor for Check {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
-        match selects(&query.body).into_iter().find_map(|select| self.misread(select)) {
+        let distinct_on =
+            |select: &Select| matches!(select.distinct, Some(Distinct::On(_))).then(|| DISTINCT_ON.into());
+        match selects(&query.body).into_iter().find_map(|select| distinct_on(select).or_else(|| self.misread(select))) {
             Some(refusal) => {
                 self.refusal = Some(refusal);
                 ControlFlow::Break(())
@@ -214,6 +221,9 @@ mod tests {
         let refused = refusal("SELECT year AS y FROM clickstream.events GROUP BY y").unwrap();
         assert!(refused.contains("COLUMN_NOT_FOUND: line 1:51: Column 'y' cannot be resolved"), "{refused}");
         assert!(refusal("SELECT a AS b FROM (SELECT 1 AS a) s(a) GROUP BY b").is_some());
+        assert!(refusal("SELECT DISTINCT ON (user_id) user_id FROM events")
+            .unwrap()
+            .contains("DISTINCT ON is PostgreSQL's"));
         assert!(refusal("SELECT x AS n FROM (SELECT 1 AS x) s(x) GROUP BY x HAVING (SELECT n FROM u) > 1").is_none());
         // A column of that name is the column's, and ORDER BY reads the output's names.
         assert!(refusal("SELECT upper(country) AS country FROM events GROUP BY country ORDER BY country").is_none());

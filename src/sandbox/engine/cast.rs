@@ -52,7 +52,7 @@ const WALL_CLOCK: &str = "$wall_clock";
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
-        Trino::udf(DATETIME_TEXT, datetime_text_type, datetime_text),
+        Trino::udf(TEXT_VALUE, text_value_type, text_value),
         Trino::udf(CAST_TO, cast_to_type, cast_to),
         Trino::udf(TRY_CAST_TO, cast_to_type, try_cast_to),
         Trino::udf(ANONYMOUS_ROWS, anonymous_type, anonymous_rows),
@@ -279,7 +279,8 @@ fn row_of(fields: &Fields, values: Vec<ScalarValue>) -> Result<ScalarValue> {
 /// Casts Trino reads otherwise than the engine, found in the planned query, where each value's
 /// type is known:
 /// - of a fraction (a double, a real, a decimal) to a whole number, rounded as Trino rounds it;
-/// - of text to a date or a timestamp, read as Trino reads them (`$datetime_text`);
+/// - of text to a date, a timestamp, a boolean or a whole number, read as Trino reads them
+///   (`$text_value`);
 /// - of JSON to any type, read as Trino reads them (`$cast_to`): a value is JSON when its field
 ///   says so (`types::json_field`), through columns, subqueries and views;
 /// - of a timestamp to text, written as Athena writes it (`$timestamp_text`): the engine's own
@@ -306,11 +307,10 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             _ => Expr::Cast(Cast::new(rounded, to.clone())),
         }));
     }
-    if is_text(field.data_type()) && !is_json(&field) && matches!(to, DataType::Date32 | DataType::Timestamp(_, None)) {
-        // Text read as Trino reads a date or a timestamp (`$datetime_text`), then cast.
-        let kind = if to == &DataType::Date32 { "date" } else { "timestamp" };
+    if let Some(kind) = text_kind(to).filter(|_| is_text(field.data_type()) && !is_json(&field)) {
+        // Text read as Trino reads a value of that type (`$text_value`), then cast.
         let fit = if name == TRY_CAST_TO { "null" } else { "refuse" };
-        let text = Trino::udf(DATETIME_TEXT, datetime_text_type, datetime_text);
+        let text = Trino::udf(TEXT_VALUE, text_value_type, text_value);
         let args = vec![value.as_ref().clone(), lit(kind), lit(fit)];
         let checked = Box::new(Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(text), args)));
         return Ok(Transformed::yes(match &expr {
@@ -334,20 +334,37 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     Ok(Transformed::yes(if name == TIMESTAMP_TEXT || name == WALL_CLOCK { call.cast_to(to, schema)? } else { call }))
 }
 
-/// `$datetime_text(x, 'date' | 'timestamp', 'refuse' | 'null')`: text `x` as Trino reads a date
-/// (`2026-03-20`) or a timestamp (`2026-03-20[ 14:15[:00[.123]]][ zone]`), the spaces around it
-/// trimmed; text of another shape (ISO 8601's `2026-03-20T14:15:00Z`, which the engine reads) is
-/// refused as Trino refuses it, or NULL under TRY_CAST.
-const DATETIME_TEXT: &str = "$datetime_text";
+/// `$text_value(x, kind, 'refuse' | 'null')`: text `x` as Trino reads a value of `kind`
+/// (`text_kind`), in the form the engine reads, where Trino's reading and the engine's differ:
+/// a date (`2026-03-20`) or a timestamp (`2026-03-20[ 14:15[:00[.123]]][ zone]`), the spaces
+/// around it trimmed, where ISO 8601's `2026-03-20T14:15:00Z` (which the engine reads) is refused;
+/// a boolean only as `true`, `false`, `t`, `f`, `1` or `0` (the engine's took `yes`); a whole
+/// number without spaces around it (Java's `parseLong`; the engine's trimmed them). Refused as
+/// Trino refuses it, or NULL under TRY_CAST.
+const TEXT_VALUE: &str = "$text_value";
 
-fn datetime_text_type(call: &Call) -> Result<DataType> {
+/// The name `$text_value` knows a type of text is cast to by.
+fn text_kind(to: &DataType) -> Option<&'static str> {
+    Some(match to {
+        DataType::Date32 => "date",
+        DataType::Timestamp(_, None) => "timestamp",
+        DataType::Boolean => "BOOLEAN",
+        DataType::Int8 => "TINYINT",
+        DataType::Int16 => "SMALLINT",
+        DataType::Int32 => "INT",
+        DataType::Int64 => "BIGINT",
+        _ => return None,
+    })
+}
+
+fn text_value_type(call: &Call) -> Result<DataType> {
     match call.types {
         [text, _, _] if is_text(text) => Ok(DataType::Utf8),
-        _ => call.mismatch("$datetime_text(varchar, varchar, varchar)"),
+        _ => call.mismatch("$text_value(varchar, varchar, varchar)"),
     }
 }
 
-fn datetime_text(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+fn text_value(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
     let (values, kinds, fits) = (text(args, 0)?, text(args, 1)?, text(args, 2)?);
     let mut out = Vec::with_capacity(values.len());
     for row in 0..values.len() {
@@ -356,10 +373,22 @@ fn datetime_text(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
             continue;
         }
         let (value, kind) = (values.value(row), kinds.value(row));
-        match trino_datetime(value, kind == "date") {
+        let read = match kind {
+            "date" | "timestamp" => trino_datetime(value, kind == "date"),
+            "BOOLEAN" => match value.to_ascii_lowercase().as_str() {
+                "true" | "t" | "1" => Some("true".into()),
+                "false" | "f" | "0" => Some("false".into()),
+                _ => None,
+            },
+            _ => (value.trim() == value).then(|| value.to_string()),
+        };
+        match read {
             Some(read) => out.push(Some(read)),
             None if fits.value(row) == "null" => out.push(None),
-            None => return exec_err!("INVALID_CAST_ARGUMENT: Value cannot be cast to {kind}: {value}"),
+            None if kind == "date" || kind == "timestamp" => {
+                return exec_err!("INVALID_CAST_ARGUMENT: Value cannot be cast to {kind}: {value}")
+            }
+            None => return exec_err!("INVALID_CAST_ARGUMENT: Cannot cast '{value}' to {kind}"),
         }
     }
     Ok(Arc::new(datafusion::arrow::array::StringArray::from(out)))

@@ -82,6 +82,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     }
     let codes = [
         "COLUMN_NOT_FOUND",
+        "SYNTAX_ERROR",
         "INVALID_ARGUMENTS",
         "INVALID_FUNCTION_ARGUMENT",
         "INVALID_CAST_ARGUMENT",

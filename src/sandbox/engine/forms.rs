@@ -128,7 +128,7 @@ fn negative_one() -> Expr {
     Expr::UnaryOp { op: UnaryOperator::Minus, expr: Box::new(number("1")) }
 }
 
-fn cast(value: &Expr, data_type: DataType) -> Expr {
+pub(super) fn cast(value: &Expr, data_type: DataType) -> Expr {
     Expr::Cast { kind: CastKind::Cast, expr: Box::new(value.clone()), data_type, array: false, format: None }
 }
 

@@ -52,6 +52,7 @@ mod try_;
 mod types;
 mod udf;
 mod uri;
+mod using;
 pub mod worker;
 
 use std::path::PathBuf;

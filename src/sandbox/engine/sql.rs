@@ -35,6 +35,8 @@
 //!
 //! - `FROM t TABLESAMPLE BERNOULLI (p)` → `FROM (SELECT * FROM t WHERE random() <
 //!   "$sample_share"(p)) AS t` (`sample`): DataFusion's planner leaves the clause out;
+//! - a key of a RIGHT or FULL join `USING (k)`, unqualified → the right side's `r.k`, or
+//!   `coalesce(l.k, r.k)` (`using`): DataFusion reads it as the left side's;
 //! - `FROM t CROSS JOIN UNNEST(t.a) AS u(x)` → `FROM (SELECT t.*, unnest(t.a) AS x FROM t) AS t`
 //!   (`lateral`): DataFusion reads an UNNEST in FROM only of constants.
 //!
@@ -53,7 +55,7 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::{ANONYMOUS_ROWS, CAST_VALUE};
 use super::dialect::{tokens, Athena};
-use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, sample, types};
+use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, sample, types, using};
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
@@ -70,6 +72,7 @@ pub fn statement(sql: &str) -> Result<Statement> {
     if let Statement::Statement(inner) = &mut statement {
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
         sample::rewrite(inner.as_mut());
+        using::rewrite(inner.as_mut());
         lateral::rewrite(inner.as_mut());
         let _ = ast::visit_expressions_mut(inner.as_mut(), |expr| {
             rewrite(expr);
@@ -246,14 +249,37 @@ fn rewrite(expr: &mut Expr) {
                 else_result: otherwise,
             }
         }
-        // `x[i][j]…`, each `[]` Trino's (a chain with a `.field` or a slice in it stays as it is).
+        // `x[i][j]…`, each `[]` Trino's, and `(e).field`, a row's field of any value but a name
+        // (`t.c[1]` may read a table's column; it and a chain with a slice stay as they are).
         Expr::CompoundFieldAccess { root, access_chain } => {
+            let named = matches!(root.as_ref(), Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+            if named && access_chain.iter().any(|access| matches!(access, AccessExpr::Dot(_))) {
+                return;
+            }
             let mut replacement = root.as_ref().clone();
             for access in access_chain {
-                let AccessExpr::Subscript(Subscript::Index { index }) = access else { return };
-                replacement = call(super::subscript::SUBSCRIPT, vec![replacement, index.clone()]);
+                replacement = match access {
+                    AccessExpr::Subscript(Subscript::Index { index }) => {
+                        call(super::subscript::SUBSCRIPT, vec![replacement, index.clone()])
+                    }
+                    AccessExpr::Dot(Expr::Identifier(field)) => {
+                        call("get_field", vec![replacement, text_literal(&types::field_name_of(field))])
+                    }
+                    _ => return,
+                };
             }
             replacement
+        }
+        // `localtimestamp` and `localtime`: the present on the session's wall clock (UTC).
+        Expr::Function(function)
+            if is_call(function, "localtimestamp") && matches!(function.args, FunctionArguments::None) =>
+        {
+            forms::cast(&call("now", Vec::new()), DataType::Timestamp(None, TimezoneInfo::None))
+        }
+        Expr::Function(function)
+            if is_call(function, "localtime") && matches!(function.args, FunctionArguments::None) =>
+        {
+            forms::cast(&call("now", Vec::new()), DataType::Time(None, TimezoneInfo::None))
         }
         // Trino's empty `map()`.
         Expr::Function(function)
