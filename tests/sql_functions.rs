@@ -855,6 +855,9 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         ),
         ("SELECT k FROM (VALUES 1) l(k) RIGHT JOIN (VALUES 5) r(k) USING (k)".into(), "5"),
         ("SELECT count(*) FROM (VALUES 1) l(k) FULL JOIN (VALUES 5) r(k) USING (k) WHERE k = 5".into(), "1"),
+        // json_extract_scalar answers a number as written, as Trino does.
+        (r#"SELECT json_extract_scalar('{"p": 19.90, "q": [1e2]}', '$.p')"#.into(), "19.90"),
+        (r#"SELECT json_extract_scalar('{"p": 19.90, "q": [1e2]}', '$.q[0]')"#.into(), "1e2"),
         // greatest and least are NULL when any argument is.
         ("SELECT greatest(1, NULL) IS NULL AND least(2, NULL) IS NULL".into(), "true"),
         ("SELECT greatest(x, 3) FROM (VALUES 1, 5, NULL) t(x)".into(), "3; 5; NULL"),
@@ -1184,6 +1187,8 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT CAST(' 7 ' AS integer)", "INVALID_CAST_ARGUMENT: Cannot cast ' 7 ' to INT"),
         // PostgreSQL's DISTINCT ON is no Trino SQL.
         ("SELECT DISTINCT ON (user_id) user_id FROM events", "SYNTAX_ERROR: DISTINCT ON is PostgreSQL's, not Trino's"),
+        // An aggregate of text names the type it was given.
+        ("SELECT sum(day) FROM events", "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar) for function sum"),
         // Text with a number in arithmetic or `||` (Trino's concat) fails, as on Athena.
         ("SELECT max(day) + 1 FROM events", "TYPE_MISMATCH: Cannot apply operator: varchar + bigint"),
         ("SELECT count(*) FROM events WHERE day % 2 = 0", "TYPE_MISMATCH: Cannot apply operator: varchar % integer"),

@@ -102,8 +102,13 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         .or_else(|| quoted_after(text, "No function matches the given name and argument types '"))
         .map(|call| call.split('(').next().unwrap_or_default().to_string());
     if let Some(name) = refused {
+        let at = position(sql, &name);
+        // An aggregate's refusal lists each signature it tried; Trino's names the types given.
+        if let Some(given) = given_types(text) {
+            return format!("TYPE_MISMATCH: {at}Unexpected parameters ({given}) for function {name}");
+        }
         let detail = text.lines().next().unwrap_or(text).trim();
-        return format!("TYPE_MISMATCH: {}Unexpected parameters for function {name}: {detail}", position(sql, &name));
+        return format!("TYPE_MISMATCH: {at}Unexpected parameters for function {name}: {detail}");
     }
     if text.starts_with("Percentile value must be between 0.0 and 1.0") {
         return "INVALID_FUNCTION_ARGUMENT: Percentile must be between 0 and 1".to_string();
@@ -178,6 +183,14 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");
     }
     format!("GENERIC_USER_ERROR: {text}")
+}
+
+/// The type of the value a function refused, in Trino's words, from DataFusion's list of the
+/// signatures it tried (`… requires Int64, but received String (DataType: Utf8).`).
+fn given_types(text: &str) -> Option<String> {
+    let received = text.split("but received ").nth(1)?;
+    let kind = received.split("(DataType: ").nth(1)?.split(')').next()?;
+    Some(arrow_type_in_trino_words(kind))
 }
 
 /// An Arrow type's name as a DataFusion message writes it (`Utf8`, `Int64`), in Trino's words.

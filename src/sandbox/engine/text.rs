@@ -93,7 +93,11 @@ pub fn json_extract(args: &[ArrayRef], scalar_only: bool) -> Result<ArrayRef> {
         let Some((_, steps)) = &parsed else { continue };
         let found = serde_json::from_str::<Value>(texts.value(i)).ok().and_then(|json| {
             let value = follow(&json, steps)?;
-            if scalar_only {
+            if let (true, Value::Number(number)) = (scalar_only, value) {
+                // A number as written, as Trino answers it (`19.90`, where serde_json writes 19.9).
+                let written = raw_number(texts.value(i), steps).filter(|raw| raw.parse().ok() == number.as_f64());
+                Some(written.map_or_else(|| number.to_string(), str::to_string))
+            } else if scalar_only {
                 scalar(value)
             } else {
                 Some(value.to_string())
@@ -102,6 +106,90 @@ pub fn json_extract(args: &[ArrayRef], scalar_only: bool) -> Result<ArrayRef> {
         out.append_option(found);
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// The number `steps` lead to in the JSON `text`, as written there; None where they lead to no
+/// number (or through text that is not JSON).
+fn raw_number<'a>(text: &'a str, steps: &[Step]) -> Option<&'a str> {
+    let bytes = text.as_bytes();
+    let mut at = blank_end(bytes, 0);
+    for step in steps {
+        at = match (step, bytes.get(at)?) {
+            (Step::Key(key), b'{') => member(text, at + 1, key)?,
+            (Step::Index(index), b'[') => {
+                let mut at = blank_end(bytes, at + 1);
+                for _ in 0..*index {
+                    at = blank_end(bytes, value_end(bytes, at)?);
+                    at = blank_end(bytes, at + usize::from(bytes.get(at) == Some(&b',')));
+                }
+                (bytes.get(at)? != &b']').then_some(at)?
+            }
+            _ => return None,
+        };
+    }
+    let raw = &text[at..value_end(bytes, at)?];
+    raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()).then_some(raw)
+}
+
+/// Where the value of member `key` of the object whose members start at `at` begins.
+fn member(text: &str, mut at: usize, key: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    loop {
+        at = blank_end(bytes, at);
+        let name_end = value_end(bytes, at).filter(|_| bytes.get(at) == Some(&b'"'))?;
+        let name: String = serde_json::from_str(&text[at..name_end]).ok()?;
+        at = blank_end(bytes, name_end);
+        at = blank_end(bytes, at + usize::from(bytes.get(at) == Some(&b':')));
+        if name == key {
+            return Some(at);
+        }
+        at = blank_end(bytes, value_end(bytes, at)?);
+        if bytes.get(at)? != &b',' {
+            return None;
+        }
+        at += 1;
+    }
+}
+
+fn blank_end(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+        at += 1;
+    }
+    at
+}
+
+/// Where the JSON value that starts at `at` ends.
+fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
+    match bytes.get(at)? {
+        b'"' => {
+            let mut i = at + 1;
+            loop {
+                match bytes.get(i)? {
+                    b'\\' => i += 2,
+                    b'"' => return Some(i + 1),
+                    _ => i += 1,
+                }
+            }
+        }
+        b'{' | b'[' => {
+            let (mut depth, mut i) = (0usize, at);
+            loop {
+                match bytes.get(i)? {
+                    b'"' => i = value_end(bytes, i)? - 1,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        _ => Some(at + bytes[at..].iter().position(|b| b",}] \t\r\n".contains(b)).unwrap_or(bytes.len() - at)),
+    }
 }
 
 /// Which part of a URL a `url_extract_*` function answers.
@@ -238,6 +326,26 @@ mod tests {
         assert_eq!(whole[0].as_deref(), Some("\"two words\""));
         assert_eq!(whole[5].as_deref(), Some(r#"{"c":1.5}"#));
         assert_eq!(whole[7], None);
+    }
+
+    #[test]
+    fn a_number_is_answered_as_written() {
+        let json = r#"{"p": 19.90, "s": "a,}]\"", "q": [1e2, {"x": [0, 2E+3]}], "p2": -0.50}"#;
+        let paths = ["$.p", "$.q[0]", "$.q[1].x[1]", "$.p2", "$.s"];
+        let json_column = texts(&vec![Some(json); paths.len()]);
+        let path_column = texts(&paths.iter().map(|p| Some(*p)).collect::<Vec<_>>());
+        let got = answers(json_extract(&[json_column, path_column], true).unwrap());
+        let want = ["19.90", "1e2", "2E+3", "-0.50", "a,}]\""];
+        assert_eq!(got, want.map(|v| Some(v.to_string())));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_scanned_without_a_fault(text in ".{0,40}", digits in "-?[0-9]{1,6}(\\.[0-9]{1,4})?([eE][+-]?[0-9]{1,2})?") {
+            let _ = raw_number(&text, &[Step::Key("a".into()), Step::Index(1)]);
+            let json = format!(r#"{{"b": "{{", "a": [true, {digits}]}}"#);
+            proptest::prop_assert_eq!(raw_number(&json, &[Step::Key("a".into()), Step::Index(1)]), Some(digits.as_str()));
+        }
     }
 
     #[test]
