@@ -858,7 +858,17 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         // json_extract_scalar answers a number as written, as Trino does.
         (r#"SELECT json_extract_scalar('{"p": 19.90, "q": [1e2]}', '$.p')"#.into(), "19.90"),
         (r#"SELECT json_extract_scalar('{"p": 19.90, "q": [1e2]}', '$.q[0]')"#.into(), "1e2"),
-        // greatest and least are NULL when any argument is.
+        // A cast in ROLLUP, a type spelled two ways, date() beside its value.
+        ("SELECT CAST(x AS integer), count(*) FROM (VALUES '1', '1', '2') t(x) GROUP BY ROLLUP (CAST(x AS integer)) ORDER BY 1".into(), "1; 2; NULL"),
+        ("SELECT CAST(x AS int), count(*) FROM (VALUES '1', '1') t(x) GROUP BY CAST(x AS integer)".into(), "1"),
+        ("SELECT max(d), max(date(d)) FROM (VALUES TIMESTAMP '2026-01-01 10:00:00') t(d)".into(), "2026-01-01 10:00:00.000"),
+        // A USING key in GROUP BY and ORDER BY; a lambda's parameter of its name is the lambda's.
+        ("SELECT count(*) FROM (VALUES 1, 2) l(k) FULL JOIN (VALUES 2, 3) r(k) USING (k) GROUP BY k ORDER BY k".into(), "1; 1; 1"),
+        ("SELECT transform(ARRAY[1, 2], k -> k * 10) FROM (VALUES 1) l(k) FULL JOIN (VALUES 5) r(k) USING (k)".into(), "[10, 20]; [10, 20]"),
+        // A zone in text cast to a timestamp is checked and left out: the wall clock stays.
+        ("SELECT CAST('2026-12-03 04:05:06 America/New_York' AS timestamp)".into(), "2026-12-03 04:05:06.000"),
+        // greatest and least are NULL when any argument is, however deep.
+        ("SELECT greatest(greatest(greatest(greatest(greatest(greatest(greatest(greatest(greatest(greatest(greatest(greatest(greatest(greatest(x, 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1), 1) FROM (VALUES 1) t(x)".into(), "1"),
         ("SELECT greatest(1, NULL) IS NULL AND least(2, NULL) IS NULL".into(), "true"),
         ("SELECT greatest(x, 3) FROM (VALUES 1, 5, NULL) t(x)".into(), "3; 5; NULL"),
         // sequence of two dates steps a day, back when the stop is before the start.
@@ -1191,6 +1201,8 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT sum(day) FROM events", "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar) for function sum"),
         // Text with a number in arithmetic or `||` (Trino's concat) fails, as on Athena.
         ("SELECT max(day) + 1 FROM events", "TYPE_MISMATCH: Cannot apply operator: varchar + bigint"),
+        ("SELECT day * 2.5 FROM events", "TYPE_MISMATCH: Cannot apply operator: varchar * decimal(2,1)"),
+        ("SELECT sum(event_time) FROM events", "TYPE_MISMATCH: line 1:8: Unexpected parameters (timestamp(3)) for function sum"),
         ("SELECT count(*) FROM events WHERE day % 2 = 0", "TYPE_MISMATCH: Cannot apply operator: varchar % integer"),
         ("SELECT 'x' || 1", "TYPE_MISMATCH: Unexpected parameters (varchar, bigint) for function concat. Expected: concat(varchar, varchar...), concat(array(E), array(E)...)"),
         // Whole numbers that do not fit their type fail, as in Trino (the engine's wrapped around).

@@ -413,8 +413,13 @@ fn trino_datetime(value: &str, date_only: bool) -> Option<String> {
     let after = after.strip_prefix(' ').filter(|_| !date_only)?;
     let (time, zone) =
         after.split_at(after.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.')).unwrap_or(after.len()));
+    // A zone is Trino's to check and to leave out: a timestamp keeps its wall clock.
+    let zone = zone.trim();
+    if !zone.is_empty() && !is_zone(zone) {
+        return None;
+    }
     if time.is_empty() {
-        return Some(format!("{date} {zone}"));
+        return Some(date);
     }
     let (clock, fraction) = time.split_once('.').map_or((time, None), |(c, f)| (c, Some(f)));
     let fields: Vec<&str> = clock.split(':').collect();
@@ -431,7 +436,16 @@ fn trino_datetime(value: &str, date_only: bool) -> Option<String> {
         (None, None) => "00".into(),
         _ => return None,
     };
-    Some(format!("{date} {hour:0>2}:{minute:0>2}:{second}{zone}"))
+    Some(format!("{date} {hour:0>2}:{minute:0>2}:{second}"))
+}
+
+/// A zone as Java's `ZoneId.of` reads one: `Z`, `UTC`, an offset (`+05:30`) or a region's name.
+fn is_zone(zone: &str) -> bool {
+    let offset = zone
+        .strip_prefix(['+', '-'])
+        .and_then(|o| o.split_once(':'))
+        .is_some_and(|(h, m)| digits(h, 1, 2).is_some() && digits(m, 2, 2).is_some());
+    offset || matches!(zone, "Z" | "UTC" | "GMT") || zone.parse::<chrono_tz::Tz>().is_ok()
 }
 
 /// Some when `text` is `least` to `most` digits.
@@ -509,8 +523,12 @@ mod tests {
     fn text_is_a_date_or_a_timestamp_in_trinos_shapes_only() {
         assert_eq!(trino_datetime(" 2026-1-5 ", true).as_deref(), Some("2026-01-05"));
         assert_eq!(trino_datetime("2026-12-03 4:05", false).as_deref(), Some("2026-12-03 04:05:00"));
-        let zoned = trino_datetime("2026-12-03 04:05:06.789 UTC", false);
-        assert_eq!(zoned.as_deref(), Some("2026-12-03 04:05:06.789 UTC"));
+        // A zone is checked and left out: the wall clock is kept, as Trino keeps it.
+        let zoned = trino_datetime("2026-12-03 04:05:06.789 America/New_York", false);
+        assert_eq!(zoned.as_deref(), Some("2026-12-03 04:05:06.789"));
+        assert_eq!(trino_datetime("2026-12-03 04:05+05:30", false).as_deref(), Some("2026-12-03 04:05:00"));
+        assert_eq!(trino_datetime("2026-12-03 UTC", false).as_deref(), Some("2026-12-03"));
+        assert_eq!(trino_datetime("2026-12-03 04:05 Mars/Base", false), None);
         for bad in ["2026-12-03T00:00:01Z", "26-1-1", "2026-12-03 1:2:3:4", "2026-123-1", "x"] {
             assert_eq!(trino_datetime(bad, false), None, "{bad}");
         }

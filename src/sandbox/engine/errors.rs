@@ -149,9 +149,11 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     // Arithmetic of text (a partition key) with a number, refused while the query is planned.
     if let Some(rest) = text.strip_prefix("Cannot coerce arithmetic expression ") {
         let expression = rest.trim_end_matches(" to valid types");
-        let parts: Vec<&str> = expression.split(' ').collect();
-        if let [left, op, right] = parts.as_slice() {
-            let [left, right] = [left, right].map(|t| arrow_type_in_trino_words(t));
+        let split = ["+", "-", "*", "/", "%"]
+            .into_iter()
+            .find_map(|op| expression.split_once(&format!(" {op} ")).map(|(left, right)| (left, op, right)));
+        if let Some((left, op, right)) = split {
+            let [left, right] = [left, right].map(arrow_type_in_trino_words);
             return format!("TYPE_MISMATCH: Cannot apply operator: {left} {op} {right}");
         }
     }
@@ -189,7 +191,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
 /// signatures it tried (`… requires Int64, but received String (DataType: Utf8).`).
 fn given_types(text: &str) -> Option<String> {
     let received = text.split("but received ").nth(1)?;
-    let kind = received.split("(DataType: ").nth(1)?.split(')').next()?;
+    let kind = received.split_once("(DataType: ")?.1.split_once(").")?.0;
     Some(arrow_type_in_trino_words(kind))
 }
 
@@ -205,7 +207,14 @@ fn arrow_type_in_trino_words(name: &str) -> String {
         "Float64" => "double",
         "Boolean" => "boolean",
         "Date32" => "date",
-        other => return other.to_lowercase(),
+        "Timestamp(ms)" | "Timestamp(Millisecond, None)" => "timestamp(3)",
+        other => {
+            // `Decimal128(2, 1)` is Trino's `decimal(2,1)`.
+            if let Some(digits) = other.strip_prefix("Decimal128(").and_then(|d| d.strip_suffix(')')) {
+                return format!("decimal({})", digits.replace(' ', ""));
+            }
+            return other.to_lowercase();
+        }
     };
     trino.into()
 }

@@ -1,12 +1,10 @@
 //! Trino's scalar functions that are another form of DataFusion's, rewritten on the syntax tree
-//! into that form: `mod(a, b)` is `a % b`, `date(x)` a cast, `e()` is `exp(1.0)`, `greatest(a,
-//! b)` NULL when either is, … (the
+//! into that form: `mod(a, b)` is `a % b`, `date(x)` a cast, `e()` is `exp(1.0)`, … (the
 //! aggregates are in `aggregates`). A window, FILTER or DISTINCT written on one leaves the call as
 //! written, for the engine to refuse.
 
 use datafusion::logical_expr::sqlparser::ast::{
-    self, helpers::attached_token::AttachedToken, BinaryOperator, CaseWhen, CastKind, DataType, Expr,
-    FunctionArguments, UnaryOperator, Value,
+    self, BinaryOperator, CastKind, DataType, Expr, FunctionArguments, UnaryOperator, Value,
 };
 
 use super::sql::{call, is_call, plain_arguments, text_literal};
@@ -28,8 +26,6 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "cosine_similarity",
         "current_timezone",
         "normalize",
-        "greatest",
-        "least",
         "replace",
         "truncate",
         "random",
@@ -60,20 +56,6 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         // `normalize(s, NFD)`: the form is a word in Trino's syntax, text to the function.
         ("normalize", [text, Expr::Identifier(form)]) if form.quote_style.is_none() => {
             call("normalize", vec![text.clone(), text_literal(&form.value.to_ascii_uppercase())])
-        }
-        // NULL when any argument is NULL (the engine's leave NULLs out).
-        ("greatest" | "least", [_, _, ..]) => {
-            let any_null = args
-                .iter()
-                .map(|a| Expr::IsNull(Box::new(a.clone())))
-                .reduce(|a, b| binary(&a, BinaryOperator::Or, &b))?;
-            Expr::Case {
-                case_token: AttachedToken::empty(),
-                end_token: AttachedToken::empty(),
-                operand: None,
-                conditions: vec![CaseWhen { condition: any_null, result: Expr::value(Value::Null) }],
-                else_result: Some(Box::new(call(name, args.clone()))),
-            }
         }
         // `replace(s, search)` takes each `search` out.
         ("replace", [text, search]) => call("replace", vec![text.clone(), search.clone(), text_literal("")]),
@@ -129,7 +111,8 @@ fn negative_one() -> Expr {
 }
 
 pub(super) fn cast(value: &Expr, data_type: DataType) -> Expr {
-    Expr::Cast { kind: CastKind::Cast, expr: Box::new(value.clone()), data_type, array: false, format: None }
+    let value = Box::new(super::sql::named_for(value.clone(), &data_type));
+    Expr::Cast { kind: CastKind::Cast, expr: value, data_type, array: false, format: None }
 }
 
 /// `CAST('Infinity' AS DOUBLE)`.

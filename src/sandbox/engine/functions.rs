@@ -67,8 +67,13 @@ pub fn register(ctx: &SessionContext, now_ms: i64) -> Result<()> {
         }
     }
     ctx.register_higher_order_function(super::try_::Try::function());
-    ctx.register_udf(super::udf::Passing::udf(super::try_::HELD, 1, Volatility::Volatile));
-    ctx.register_udf(super::udf::Passing::udf(super::cast::CAST_VALUE, 2, Volatility::Immutable));
+    // Trino's greatest and least are NULL where an argument is.
+    for strict in ["greatest", "least"] {
+        let function = ctx.udf(strict)?;
+        ctx.register_udf(super::udf::Strict::udf(function.as_ref().clone()));
+    }
+    ctx.register_udf(super::udf::Passing::held(super::try_::HELD));
+    ctx.register_udf(super::udf::Passing::labelled(super::cast::CAST_VALUE));
     for function in super::lambdas::functions() {
         ctx.register_higher_order_function(function);
     }

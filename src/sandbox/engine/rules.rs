@@ -38,6 +38,11 @@ fn each_expression(plan: LogicalPlan, rewrite: Rewrite) -> Result<LogicalPlan> {
         let schema = merge_schema(&plan.inputs());
         let names = NamePreserver::new(&plan);
         let plan = plan.map_expressions(|expr| {
+            // A ROLLUP, CUBE or GROUPING SETS is left as written: the names of the values inside
+            // it, which the nodes above read, cannot be kept through a rewrite.
+            if matches!(expr, Expr::GroupingSet(_)) {
+                return Ok(Transformed::no(expr));
+            }
             let saved = names.save(&expr);
             Ok(expr.transform_up(|e| rewrite(e, &schema))?.update_data(|e| saved.restore(e)))
         })?;

@@ -135,6 +135,17 @@ fn try_call(mut body: Expr) -> Expr {
     call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda("$row", body)])
 }
 
+/// The value of a cast to `data_type` under a name of that type, as Trino spells it
+/// (`"$cast_value"(x, 'integer')` for `int` and `integer` alike); a constant's needs none.
+pub(super) fn named_for(value: Expr, data_type: &DataType) -> Expr {
+    if matches!(value, Expr::Value(_)) || matches!(&value, Expr::Function(f) if is_call(f, CAST_VALUE)) {
+        return value;
+    }
+    let written = data_type.to_string();
+    let name = types::parse_trino_type(&written).map(|t| types::trino_type(&t)).unwrap_or(written);
+    call(CAST_VALUE, vec![value, text_literal(&name)])
+}
+
 /// Whether `expr` names anything (a column, a lambda's parameter): then it is no constant.
 fn names_any(expr: &Expr) -> bool {
     ast::visit_expressions(expr, |e| match e {
@@ -166,10 +177,10 @@ fn rewrite(expr: &mut Expr) {
         Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr: inner, data_type: DataType::JSON, .. } => {
             call("$cast_json", vec![inner.as_ref().clone()])
         }
-        // The value of a cast named for its type (`cast::CAST_VALUE`); a constant's needs no name.
-        Expr::Cast { expr: inner, data_type, .. } if !matches!(inner.as_ref(), Expr::Value(_)) => {
+        // The value of a cast named for its type (`cast::CAST_VALUE`).
+        Expr::Cast { expr: inner, data_type, .. } => {
             let value = std::mem::replace(inner.as_mut(), Expr::value(Value::Null));
-            **inner = call(CAST_VALUE, vec![value, text_literal(&data_type.to_string())]);
+            **inner = named_for(value, data_type);
             return;
         }
         Expr::TypedString(typed) => match (&typed.data_type, typed.value.value.clone().into_string()) {
@@ -432,7 +443,7 @@ mod tests {
         // Athena names a column it reads, or a row's field, after it; anything else by its place.
         assert_eq!(
             named("SELECT a, t.b, (c), r.x, strpos(s, 'b'), position('b' IN s), CAST(a AS INT), a = ANY (VALUES 1) FROM t"),
-            r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST("$cast_value"(a, 'INT') AS INT) AS "$col2", any_match(coalesce((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1))) AS "$q" ("$v")), make_array()), "$e" -> a = "$e") AS "$col3" FROM t"#
+            r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST("$cast_value"(a, 'integer') AS INT) AS "$col2", any_match(coalesce((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1))) AS "$q" ("$v")), make_array()), "$e" -> a = "$e") AS "$col3" FROM t"#
         );
         // A name repeated keeps what Athena prints (`a`, `x`) in a name of its own.
         assert_eq!(
@@ -453,7 +464,7 @@ mod tests {
         assert_eq!(rewritten("SELECT TRY(1 / x) FROM t"), r#"SELECT "$try"(0, "$row" -> 1 / x) FROM t"#);
         assert_eq!(
             rewritten("SELECT TRY(CAST('x' AS INT) + TRY_CAST(y AS INT) + CAST(z AS INT)), CAST('1' AS INT)"),
-            r#"SELECT "$try"(0, "$row" -> CAST("$held"('x') AS INT) + TRY_CAST("$cast_value"(y, 'INT') AS INT) + CAST("$cast_value"(z, 'INT') AS INT)), CAST('1' AS INT)"#
+            r#"SELECT "$try"(0, "$row" -> CAST("$held"('x') AS INT) + TRY_CAST("$cast_value"(y, 'integer') AS INT) + CAST("$cast_value"(z, 'integer') AS INT)), CAST('1' AS INT)"#
         );
         assert_eq!(rewritten("SELECT CAST(a AS JSON)"), r#"SELECT "$cast_json"(a)"#);
         assert_eq!(rewritten("SELECT JSON '[1]'"), "SELECT json_parse('[1]')");
@@ -576,11 +587,11 @@ mod tests {
         // A cast to a type DataFusion reads is left to it, whatever is inside.
         assert_eq!(
             rewritten("SELECT CAST(f(a, b) AS INTEGER) x"),
-            "SELECT CAST(\"$cast_value\"(f(a, b), 'INTEGER') AS INTEGER) AS x"
+            "SELECT CAST(\"$cast_value\"(f(a, b), 'integer') AS INTEGER) AS x"
         );
         assert_eq!(
             rewritten("SELECT CAST(CAST(a AS ARRAY(INT)) AS VARCHAR) x"),
-            r#"SELECT CAST("$cast_value"("$cast_to"(a, 'array(integer)'), 'VARCHAR') AS VARCHAR) AS x"#
+            r#"SELECT CAST("$cast_value"("$cast_to"(a, 'array(integer)'), 'varchar') AS VARCHAR) AS x"#
         );
         assert_eq!(rewritten("SELECT 'CAST(a AS ARRAY(INT))'"), "SELECT 'CAST(a AS ARRAY(INT))'");
         assert_eq!(
@@ -598,7 +609,7 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT CAST(a AS INT), a, CAST(b AS ARRAY(INT)), CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) FROM t UNION SELECT TRY_CAST(e AS ROW(INT)))"),
-            r#"SELECT CAST("$cast_value"(a, 'INT') AS INT), a, "$cast_to"(b, 'array(integer)'), CAST("$cast_value"(c, 'INT') AS INT) AS c FROM (SELECT CAST("$cast_value"(d, 'INT') AS INT) FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)'))"#
+            r#"SELECT CAST("$cast_value"(a, 'integer') AS INT), a, "$cast_to"(b, 'array(integer)'), CAST("$cast_value"(c, 'integer') AS INT) AS c FROM (SELECT CAST("$cast_value"(d, 'integer') AS INT) FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)'))"#
         );
         assert_eq!(
             rewritten(
@@ -629,7 +640,7 @@ mod tests {
             .join()
             .unwrap();
         assert!(
-            long.ends_with(r#"f(1) || 1, 'array(integer)'), CAST("$cast_value"(b, 'INT') AS INT) AS x"#),
+            long.ends_with(r#"f(1) || 1, 'array(integer)'), CAST("$cast_value"(b, 'integer') AS INT) AS x"#),
             "{}",
             &long[long.len() - 80..]
         );

@@ -269,10 +269,11 @@ pub fn url_extract(part: UrlPart, args: &[ArrayRef]) -> Result<ArrayRef> {
             UrlPart::Fragment => Some(url.fragment().unwrap_or_default()),
             UrlPart::Parameter => {
                 let name = names.map(|n| n.value(i)).unwrap_or_default();
+                // No query, no parameter (not even one named '').
                 let pairs = url
                     .raw_query()
-                    .unwrap_or_default()
-                    .split('&')
+                    .into_iter()
+                    .flat_map(|query| query.split('&'))
                     .map(|pair| pair.split_once('=').unwrap_or((pair, "")));
                 match pairs.into_iter().find(|(key, _)| *key == name) {
                     Some((_, value)) => Some(super::strings::url_decode(value)?),

@@ -8,8 +8,9 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
+use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
 use datafusion::logical_expr::{
-    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
 use super::types::{json_field, trino_type};
@@ -140,17 +141,28 @@ impl ScalarUDFImpl for Trino {
 }
 
 /// A function that answers its first argument as it is, field and all (JSON stays JSON), for
-/// what the planner is to see otherwise than the value: `try_::HELD` (volatile: not folded)
-/// and `cast::CAST_VALUE` (a cast's value named for its type).
+/// what the planner is to see otherwise than the value: `try_::HELD` (volatile: never folded)
+/// and `cast::CAST_VALUE` (a cast's value named for its type while the query is planned, then
+/// taken off by the optimizer, so that a filter on the cast still reads Parquet's statistics).
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Passing {
     name: &'static str,
     signature: Signature,
+    /// Whether the optimizer takes the call off, leaving the value.
+    planned_away: bool,
 }
 
 impl Passing {
-    pub fn udf(name: &'static str, arguments: usize, volatility: Volatility) -> ScalarUDF {
-        ScalarUDF::new_from_impl(Passing { name, signature: Signature::any(arguments, volatility) })
+    /// `name(value)`, volatile: the planner never folds it.
+    pub fn held(name: &'static str) -> ScalarUDF {
+        let signature = Signature::any(1, Volatility::Volatile);
+        ScalarUDF::new_from_impl(Passing { name, signature, planned_away: false })
+    }
+
+    /// `name(value, label)`: the value under a name of its own until the query is planned.
+    pub fn labelled(name: &'static str) -> ScalarUDF {
+        let signature = Signature::any(2, Volatility::Immutable);
+        ScalarUDF::new_from_impl(Passing { name, signature, planned_away: true })
     }
 }
 
@@ -182,6 +194,57 @@ impl ScalarUDFImpl for Passing {
             Some(value) => Ok(value),
             None => plan_err!("{} takes a value", self.name),
         }
+    }
+
+    fn simplify(&self, args: Vec<Expr>, _: &SimplifyContext) -> Result<ExprSimplifyResult> {
+        match args.into_iter().next() {
+            Some(value) if self.planned_away => Ok(ExprSimplifyResult::Simplified(value)),
+            Some(value) => Ok(ExprSimplifyResult::Original(vec![value])),
+            None => plan_err!("{} takes a value", self.name),
+        }
+    }
+}
+
+/// One of DataFusion's functions answering NULL in each row where an argument is NULL, as
+/// Trino's `greatest` and `least` do (DataFusion's leave NULLs out).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Strict {
+    inner: ScalarUDF,
+}
+
+impl Strict {
+    pub fn udf(inner: ScalarUDF) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Strict { inner })
+    }
+}
+
+impl ScalarUDFImpl for Strict {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
+        self.inner.return_type(types)
+    }
+
+    fn coerce_types(&self, types: &[DataType]) -> Result<Vec<DataType>> {
+        self.inner.coerce_types(types)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let rows = args.number_rows;
+        let values = ColumnarValue::values_to_arrays(&args.args)?;
+        let answer = self.inner.invoke_with_args(args)?.into_array(rows)?;
+        let mut nulls = answer.logical_nulls();
+        for value in &values {
+            nulls = datafusion::arrow::buffer::NullBuffer::union(nulls.as_ref(), value.logical_nulls().as_ref());
+        }
+        let answer = answer.into_data().into_builder().nulls(nulls).build()?;
+        Ok(ColumnarValue::Array(datafusion::arrow::array::make_array(answer)))
     }
 }
 

@@ -19,16 +19,19 @@ pub struct Uri {
 impl Uri {
     /// `text` read as `new URI(text)` reads it; None where Java refuses it.
     pub fn parse(text: &str) -> Option<Uri> {
-        if !text.chars().all(allowed) || !escapes_are_whole(text) {
+        if !text.chars().all(allowed) || !escapes_are_whole(text) || text.matches('#').count() > 1 {
             return None;
         }
         let (rest, raw_fragment) = match text.split_once('#') {
             Some((rest, fragment)) => (rest, Some(fragment.to_string())),
             None => (text, None),
         };
-        let (scheme, rest) = match rest.split_once(':') {
-            Some((scheme, rest)) if is_scheme(scheme) => (Some(scheme.to_string()), rest),
-            _ => (None, rest),
+        // A `:` before any `/`, `?` or `#` ends a scheme, which must be one.
+        let colon = rest.find(':').filter(|at| !rest[..*at].contains(['/', '?']));
+        let (scheme, rest) = match colon {
+            Some(at) if is_scheme(&rest[..at]) => (Some(rest[..at].to_string()), &rest[at + 1..]),
+            Some(_) => return None,
+            None => (None, rest),
         };
         // `mailto:a@b.c`: an opaque URI, a scheme and no path, host or query.
         if scheme.is_some() && !rest.starts_with('/') {
@@ -45,10 +48,16 @@ impl Uri {
             Some(after) => after.find('/').map_or((Some(after), ""), |at| (Some(&after[..at]), &after[at..])),
             None => (None, rest),
         };
-        let (host, port) = match authority {
-            Some(authority) => server(authority)?,
-            None => (None, None),
-        };
+        // Brackets belong to an IPv6 host only.
+        if path.contains(['[', ']']) || raw_query.as_deref().is_some_and(|q| q.contains(['[', ']'])) {
+            return None;
+        }
+        let server = authority.map(server);
+        // A bracket of an IPv6 host that does not close is refused, not read as a name.
+        if authority.is_some_and(|a| a.contains(['[', ']'])) && server.as_ref().is_some_and(Option::is_none) {
+            return None;
+        }
+        let (host, port) = server.flatten().unwrap_or((None, None));
         Some(Uri { scheme, host, port, raw_path: Some(path.to_string()), raw_query, raw_fragment })
     }
 
@@ -92,8 +101,9 @@ fn is_scheme(text: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
 }
 
-/// The host and port of an authority (`user@host:port`, `[::1]:8080`); None where the port is
-/// not a number.
+/// The host and port of a server's authority (`user@host:port`, `[::1]:8080`); None for an
+/// authority Java reads as a registry's name instead (a host with `_` or a letter outside ASCII,
+/// a port that is not a number): it has no host and no port.
 fn server(authority: &str) -> Option<(Option<String>, Option<i64>)> {
     let hostport = authority.rsplit_once('@').map_or(authority, |(_, after)| after);
     let (host, port) = match hostport.rfind(':') {
@@ -102,8 +112,16 @@ fn server(authority: &str) -> Option<(Option<String>, Option<i64>)> {
     };
     let port = match port {
         "" => None,
-        digits => Some(digits.parse::<i64>().ok()?),
+        digits if digits.bytes().all(|b| b.is_ascii_digit()) => Some(digits.parse::<i32>().ok()?.into()),
+        _ => return None,
     };
+    let ipv6 = host.starts_with('[')
+        && host.ends_with(']')
+        && host[1..host.len() - 1].chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+    let name = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    if !(ipv6 || name || host.is_empty()) {
+        return None;
+    }
     Some(((!host.is_empty()).then(|| host.to_string()), port))
 }
 
@@ -153,8 +171,28 @@ mod tests {
         for (url, want) in cases {
             assert_eq!(parts(url), Some(want.map(String::from)), "{url}");
         }
-        for bad in ["http://example.com/^", "http://a b.com/", "http://a.com/%zz", "http://a.com:x/", "http:"] {
+        for bad in [
+            "http://example.com/^",
+            "http://a b.com/",
+            "http://a.com/%zz",
+            "http:",
+            "http://a.com/#a#b",
+            ":foo",
+            "1http://x",
+            "http://a.com/[x]",
+            "http://[::1/",
+        ] {
             assert_eq!(parts(bad), None, "{bad}");
+        }
+        // An authority that is no server's (a port that is no number, a `_` in the host) has no
+        // host and no port, as Java reads it.
+        for registry in ["http://a.com:x/", "http://my_host.com/", "http://a.com:-1/", "http://a.com:99999999999/"] {
+            let [scheme, host, port, path, _] = parts(registry).unwrap_or_default();
+            assert_eq!(
+                [scheme.as_str(), host.as_str(), port.as_str(), path.as_str()],
+                ["http", "", "", "/"],
+                "{registry}"
+            );
         }
         assert_eq!(Uri::parse("http://a.com/#top%21").and_then(|u| u.fragment()).as_deref(), Some("top!"));
     }
