@@ -27,10 +27,13 @@ use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, plan_err, DFSchema, DataFusionError, Result, ScalarValue};
 use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
+use datafusion::logical_expr::sqlparser::ast;
 use datafusion::logical_expr::{lit, Expr, ExprSchemable, ScalarUDF};
 use serde_json::Value;
 
 use super::rules::ExpressionRule;
+use super::sql::{call, is_call, text_literal};
+use super::text_values;
 use super::types::{anonymous_field, field_type, is_json, parse_trino_type, trino_type};
 use super::udf::{is_text, text, Call, Trino};
 
@@ -50,9 +53,20 @@ const TIMESTAMP_TEXT: &str = "$timestamp_text";
 /// The engine's name for a timestamp with a zone as what it says on the wall there.
 const WALL_CLOCK: &str = "$wall_clock";
 
+/// The value of a cast to `data_type` under a name of that type, as Trino spells it
+/// (`"$cast_value"(x, 'integer')` for `int` and `integer` alike); a constant's needs none.
+pub(super) fn named_for(value: ast::Expr, data_type: &ast::DataType) -> ast::Expr {
+    if matches!(value, ast::Expr::Value(_)) || matches!(&value, ast::Expr::Function(f) if is_call(f, CAST_VALUE)) {
+        return value;
+    }
+    let written = data_type.to_string();
+    let name = parse_trino_type(&written).map(|t| trino_type(&t)).unwrap_or(written);
+    call(CAST_VALUE, vec![value, text_literal(&name)])
+}
+
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
-        Trino::udf(TEXT_VALUE, text_value_type, text_value),
+        text_values::function().as_ref().clone(),
         Trino::udf(CAST_TO, cast_to_type, cast_to),
         Trino::udf(TRY_CAST_TO, cast_to_type, try_cast_to),
         Trino::udf(ANONYMOUS_ROWS, anonymous_type, anonymous_rows),
@@ -307,12 +321,11 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             _ => Expr::Cast(Cast::new(rounded, to.clone())),
         }));
     }
-    if let Some(kind) = text_kind(to).filter(|_| is_text(field.data_type()) && !is_json(&field)) {
+    if let Some(kind) = text_values::text_kind(to).filter(|_| is_text(field.data_type()) && !is_json(&field)) {
         // Text read as Trino reads a value of that type (`$text_value`), then cast.
         let fit = if name == TRY_CAST_TO { "null" } else { "refuse" };
-        let text = Trino::udf(TEXT_VALUE, text_value_type, text_value);
         let args = vec![value.as_ref().clone(), lit(kind), lit(fit)];
-        let checked = Box::new(Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(text), args)));
+        let checked = Box::new(Expr::ScalarFunction(ScalarFunction::new_udf(text_values::function(), args)));
         return Ok(Transformed::yes(match &expr {
             Expr::TryCast(_) => Expr::TryCast(TryCast::new(checked, to.clone())),
             _ => Expr::Cast(Cast::new(checked, to.clone())),
@@ -332,125 +345,6 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let call = Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(function), args));
     // The type it was cast to (the engine's text is `Utf8View`), for the nodes above.
     Ok(Transformed::yes(if name == TIMESTAMP_TEXT || name == WALL_CLOCK { call.cast_to(to, schema)? } else { call }))
-}
-
-/// `$text_value(x, kind, 'refuse' | 'null')`: text `x` as Trino reads a value of `kind`
-/// (`text_kind`), in the form the engine reads, where Trino's reading and the engine's differ:
-/// a date (`2026-03-20`) or a timestamp (`2026-03-20[ 14:15[:00[.123]]][ zone]`), the spaces
-/// around it trimmed, where ISO 8601's `2026-03-20T14:15:00Z` (which the engine reads) is refused;
-/// a boolean only as `true`, `false`, `t`, `f`, `1` or `0` (the engine's took `yes`); a whole
-/// number without spaces around it (Java's `parseLong`; the engine's trimmed them). Refused as
-/// Trino refuses it, or NULL under TRY_CAST.
-const TEXT_VALUE: &str = "$text_value";
-
-/// The name `$text_value` knows a type of text is cast to by.
-fn text_kind(to: &DataType) -> Option<&'static str> {
-    Some(match to {
-        DataType::Date32 => "date",
-        DataType::Timestamp(_, None) => "timestamp",
-        DataType::Boolean => "BOOLEAN",
-        DataType::Int8 => "TINYINT",
-        DataType::Int16 => "SMALLINT",
-        DataType::Int32 => "INT",
-        DataType::Int64 => "BIGINT",
-        _ => return None,
-    })
-}
-
-fn text_value_type(call: &Call) -> Result<DataType> {
-    match call.types {
-        [text, _, _] if is_text(text) => Ok(DataType::Utf8),
-        _ => call.mismatch("$text_value(varchar, varchar, varchar)"),
-    }
-}
-
-fn text_value(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
-    let (values, kinds, fits) = (text(args, 0)?, text(args, 1)?, text(args, 2)?);
-    let mut out = Vec::with_capacity(values.len());
-    for row in 0..values.len() {
-        if values.is_null(row) {
-            out.push(None);
-            continue;
-        }
-        let (value, kind) = (values.value(row), kinds.value(row));
-        let read = match kind {
-            "date" | "timestamp" => trino_datetime(value, kind == "date"),
-            "BOOLEAN" => match value.to_ascii_lowercase().as_str() {
-                "true" | "t" | "1" => Some("true".into()),
-                "false" | "f" | "0" => Some("false".into()),
-                _ => None,
-            },
-            _ => (value.trim() == value).then(|| value.to_string()),
-        };
-        match read {
-            Some(read) => out.push(Some(read)),
-            None if fits.value(row) == "null" => out.push(None),
-            None if kind == "date" || kind == "timestamp" => {
-                return exec_err!("INVALID_CAST_ARGUMENT: Value cannot be cast to {kind}: {value}")
-            }
-            None => return exec_err!("INVALID_CAST_ARGUMENT: Cannot cast '{value}' to {kind}"),
-        }
-    }
-    Ok(Arc::new(datafusion::arrow::array::StringArray::from(out)))
-}
-
-/// `value` as the engine reads it (trimmed, each field of two digits) when it has the shape of a
-/// Trino date (`[-+]yyyy-m-d`), or, for a timestamp, of a date alone or followed by a space,
-/// a time (`h:m[:s[.f]]`) and the rest (a zone); None otherwise.
-fn trino_datetime(value: &str, date_only: bool) -> Option<String> {
-    let trimmed = value.trim();
-    let sign = if trimmed.starts_with(['-', '+']) { &trimmed[..1] } else { "" };
-    let (year, rest) = trimmed[sign.len()..].split_once('-')?;
-    let (month, rest) = rest.split_once('-')?;
-    let (day, after) = rest.split_at(rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len()));
-    digits(year, 4, 9)?;
-    digits(month, 1, 2)?;
-    digits(day, 1, 2)?;
-    let date = format!("{sign}{year}-{month:0>2}-{day:0>2}");
-    if after.is_empty() {
-        return Some(date);
-    }
-    let after = after.strip_prefix(' ').filter(|_| !date_only)?;
-    let (time, zone) =
-        after.split_at(after.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.')).unwrap_or(after.len()));
-    // A zone is Trino's to check and to leave out: a timestamp keeps its wall clock.
-    let zone = zone.trim();
-    if !zone.is_empty() && !is_zone(zone) {
-        return None;
-    }
-    if time.is_empty() {
-        return Some(date);
-    }
-    let (clock, fraction) = time.split_once('.').map_or((time, None), |(c, f)| (c, Some(f)));
-    let fields: Vec<&str> = clock.split(':').collect();
-    let (hour, minute, second) = match fields.as_slice() {
-        [h, m] => (*h, *m, None),
-        [h, m, s] => (*h, *m, Some(*s)),
-        _ => return None,
-    };
-    digits(hour, 1, 2)?;
-    digits(minute, 1, 2)?;
-    let second = match (second, fraction) {
-        (Some(s), Some(f)) if digits(s, 1, 2).is_some() && digits(f, 1, 12).is_some() => format!("{s:0>2}.{f}"),
-        (Some(s), None) if digits(s, 1, 2).is_some() => format!("{s:0>2}"),
-        (None, None) => "00".into(),
-        _ => return None,
-    };
-    Some(format!("{date} {hour:0>2}:{minute:0>2}:{second}"))
-}
-
-/// A zone as Java's `ZoneId.of` reads one: `Z`, `UTC`, an offset (`+05:30`) or a region's name.
-fn is_zone(zone: &str) -> bool {
-    let offset = zone
-        .strip_prefix(['+', '-'])
-        .and_then(|o| o.split_once(':'))
-        .is_some_and(|(h, m)| digits(h, 1, 2).is_some() && digits(m, 2, 2).is_some());
-    offset || matches!(zone, "Z" | "UTC" | "GMT") || zone.parse::<chrono_tz::Tz>().is_ok()
-}
-
-/// Some when `text` is `least` to `most` digits.
-fn digits(text: &str, least: usize, most: usize) -> Option<()> {
-    ((least..=most).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())).then_some(())
 }
 
 /// A number with a fraction: a double, a real or a decimal.
@@ -519,21 +413,6 @@ fn anonymous_rows(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn text_is_a_date_or_a_timestamp_in_trinos_shapes_only() {
-        assert_eq!(trino_datetime(" 2026-1-5 ", true).as_deref(), Some("2026-01-05"));
-        assert_eq!(trino_datetime("2026-12-03 4:05", false).as_deref(), Some("2026-12-03 04:05:00"));
-        // A zone is checked and left out: the wall clock is kept, as Trino keeps it.
-        let zoned = trino_datetime("2026-12-03 04:05:06.789 America/New_York", false);
-        assert_eq!(zoned.as_deref(), Some("2026-12-03 04:05:06.789"));
-        assert_eq!(trino_datetime("2026-12-03 04:05+05:30", false).as_deref(), Some("2026-12-03 04:05:00"));
-        assert_eq!(trino_datetime("2026-12-03 UTC", false).as_deref(), Some("2026-12-03"));
-        assert_eq!(trino_datetime("2026-12-03 04:05 Mars/Base", false), None);
-        for bad in ["2026-12-03T00:00:01Z", "26-1-1", "2026-12-03 1:2:3:4", "2026-123-1", "x"] {
-            assert_eq!(trino_datetime(bad, false), None, "{bad}");
-        }
-        assert_eq!(trino_datetime("2026-12-03 00:00", true), None);
-    }
     use datafusion::arrow::array::{Int64Array, RecordBatch, StringArray};
 
     fn kind(name: &str) -> DataType {

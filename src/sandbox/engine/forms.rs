@@ -111,7 +111,7 @@ fn negative_one() -> Expr {
 }
 
 pub(super) fn cast(value: &Expr, data_type: DataType) -> Expr {
-    let value = Box::new(super::sql::named_for(value.clone(), &data_type));
+    let value = Box::new(super::cast::named_for(value.clone(), &data_type));
     Expr::Cast { kind: CastKind::Cast, expr: value, data_type, array: false, format: None }
 }
 

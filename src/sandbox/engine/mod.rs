@@ -47,6 +47,7 @@ mod sql;
 mod strings;
 mod subscript;
 mod text;
+mod text_values;
 pub mod threads;
 mod try_;
 mod types;

@@ -47,13 +47,13 @@ use std::ops::ControlFlow;
 
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::sqlparser::ast::{
-    self, helpers::attached_token::AttachedToken, AccessExpr, CaseWhen, CastKind, DataType, Expr, FunctionArg,
-    FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, LambdaFunction, LambdaFunctionParameter,
-    LambdaSyntax, ObjectName, OneOrManyWithParens, Subscript, TimezoneInfo, Value, VisitMut, VisitorMut,
+    self, helpers::attached_token::AttachedToken, CaseWhen, CastKind, DataType, Expr, FunctionArg, FunctionArgExpr,
+    FunctionArgumentList, FunctionArguments, Ident, LambdaFunction, LambdaFunctionParameter, LambdaSyntax, ObjectName,
+    OneOrManyWithParens, TimezoneInfo, Value, VisitMut, VisitorMut,
 };
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
-use super::cast::{ANONYMOUS_ROWS, CAST_VALUE};
+use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, sample, types, using};
 
@@ -117,44 +117,6 @@ impl<F: FnMut(&mut Expr)> VisitorMut for OwnExpressions<F> {
     }
 }
 
-/// `TRY(body)` as the engine runs it: `"$try"(0, "$row" -> body)`, each cast in `body` of a
-/// constant held from the planner (`try_::HELD`), so that one that does not fit answers NULL
-/// rather than failing the plan (a cast of a column is left as it is: the planner does not fold
-/// it, and a filter on it still prunes partitions).
-fn try_call(mut body: Expr) -> Expr {
-    let _ = ast::visit_expressions_mut(&mut body, |e| {
-        match e {
-            Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr, .. } if !names_any(expr) => {
-                let value = std::mem::replace(expr.as_mut(), Expr::value(Value::Null));
-                **expr = call(super::try_::HELD, vec![value]);
-            }
-            _ => {}
-        }
-        ControlFlow::<()>::Continue(())
-    });
-    call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda("$row", body)])
-}
-
-/// The value of a cast to `data_type` under a name of that type, as Trino spells it
-/// (`"$cast_value"(x, 'integer')` for `int` and `integer` alike); a constant's needs none.
-pub(super) fn named_for(value: Expr, data_type: &DataType) -> Expr {
-    if matches!(value, Expr::Value(_)) || matches!(&value, Expr::Function(f) if is_call(f, CAST_VALUE)) {
-        return value;
-    }
-    let written = data_type.to_string();
-    let name = types::parse_trino_type(&written).map(|t| types::trino_type(&t)).unwrap_or(written);
-    call(CAST_VALUE, vec![value, text_literal(&name)])
-}
-
-/// Whether `expr` names anything (a column, a lambda's parameter): then it is no constant.
-fn names_any(expr: &Expr) -> bool {
-    ast::visit_expressions(expr, |e| match e {
-        Expr::Identifier(_) | Expr::CompoundIdentifier(_) => ControlFlow::Break(()),
-        _ => ControlFlow::Continue(()),
-    })
-    .is_break()
-}
-
 /// `"param" -> body`.
 pub(super) fn lambda(param: &str, body: Expr) -> Expr {
     Expr::Lambda(LambdaFunction {
@@ -171,7 +133,7 @@ pub(super) fn lambda(param: &str, body: Expr) -> Expr {
 fn rewrite(expr: &mut Expr) {
     let replacement = match expr {
         Expr::Function(function) if is_call(function, "try") => match single_argument(&function.args) {
-            Some(body) => try_call(body.clone()),
+            Some(body) => super::try_::try_call(body.clone()),
             None => return,
         },
         Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr: inner, data_type: DataType::JSON, .. } => {
@@ -180,7 +142,7 @@ fn rewrite(expr: &mut Expr) {
         // The value of a cast named for its type (`cast::CAST_VALUE`).
         Expr::Cast { expr: inner, data_type, .. } => {
             let value = std::mem::replace(inner.as_mut(), Expr::value(Value::Null));
-            **inner = named_for(value, data_type);
+            **inner = super::cast::named_for(value, data_type);
             return;
         }
         Expr::TypedString(typed) => match (&typed.data_type, typed.value.value.clone().into_string()) {
@@ -260,27 +222,11 @@ fn rewrite(expr: &mut Expr) {
                 else_result: otherwise,
             }
         }
-        // `x[i][j]…`, each `[]` Trino's, and `(e).field`, a row's field of any value but a name
-        // (`t.c[1]` may read a table's column; it and a chain with a slice stay as they are).
-        Expr::CompoundFieldAccess { root, access_chain } => {
-            let named = matches!(root.as_ref(), Expr::Identifier(_) | Expr::CompoundIdentifier(_));
-            if named && access_chain.iter().any(|access| matches!(access, AccessExpr::Dot(_))) {
-                return;
-            }
-            let mut replacement = root.as_ref().clone();
-            for access in access_chain {
-                replacement = match access {
-                    AccessExpr::Subscript(Subscript::Index { index }) => {
-                        call(super::subscript::SUBSCRIPT, vec![replacement, index.clone()])
-                    }
-                    AccessExpr::Dot(Expr::Identifier(field)) => {
-                        call("get_field", vec![replacement, text_literal(&types::field_name_of(field))])
-                    }
-                    _ => return,
-                };
-            }
-            replacement
-        }
+        // `x[i][j]…` and `(e).field` (`subscript::chain`).
+        Expr::CompoundFieldAccess { root, access_chain } => match super::subscript::chain(root, access_chain) {
+            Some(replacement) => replacement,
+            None => return,
+        },
         // `localtimestamp` and `localtime`: the present on the session's wall clock (UTC).
         Expr::Function(function)
             if is_call(function, "localtimestamp") && matches!(function.args, FunctionArguments::None) =>

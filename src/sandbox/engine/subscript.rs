@@ -8,9 +8,11 @@ use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::compute::{cast, take};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result, ScalarValue};
+use datafusion::logical_expr::sqlparser::ast::{AccessExpr, Expr, Subscript};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::nested::{bounds, item, list_values, map_types};
+use super::sql::{call, text_literal};
 use super::udf::{integers, is_integer, Call, Trino};
 
 /// The name the SQL front gives the `[]` operator.
@@ -148,4 +150,24 @@ fn pick(args: &[ArrayRef], kind: &DataType, missing: Missing) -> Result<ArrayRef
         return Ok(new_null_array(kind, container.len()));
     }
     Ok(take(values.as_ref(), &UInt64Array::from(picks), None)?)
+}
+/// `x[i][j]…`, each `[]` Trino's (`$subscript`), and `(e).field`, a row's field of any value
+/// but a name, as the SQL front writes them; None for a chain left as written (`t.c[1]` may read
+/// a table's column; a slice).
+pub(super) fn chain(root: &Expr, access_chain: &[AccessExpr]) -> Option<Expr> {
+    let named = matches!(root, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+    if named && access_chain.iter().any(|access| matches!(access, AccessExpr::Dot(_))) {
+        return None;
+    }
+    let mut replacement = root.clone();
+    for access in access_chain {
+        replacement = match access {
+            AccessExpr::Subscript(Subscript::Index { index }) => call(SUBSCRIPT, vec![replacement, index.clone()]),
+            AccessExpr::Dot(Expr::Identifier(field)) => {
+                call("get_field", vec![replacement, text_literal(&super::types::field_name_of(field))])
+            }
+            _ => return None,
+        };
+    }
+    Some(replacement)
 }

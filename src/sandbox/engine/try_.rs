@@ -7,12 +7,16 @@
 //! hands each cast in `e` its value as `"$held"(v)` (`HELD`), which the planner must not fold, so
 //! that the cast waits for `$try`.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{new_null_array, Array, ArrayRef};
 use datafusion::arrow::compute::{cast, concat};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{plan_err, Result};
+
+use super::sql::{call, lambda};
+use datafusion::logical_expr::sqlparser::ast::{self, CastKind, Expr, Value};
 use datafusion::logical_expr::{
     ColumnarValue, HigherOrderFunctionArgs, HigherOrderReturnFieldArgs, HigherOrderSignature, HigherOrderUDF,
     HigherOrderUDFImpl, LambdaParametersProgress, ValueOrLambda, Volatility,
@@ -99,4 +103,31 @@ impl HigherOrderUDFImpl for Try {
         }
         Ok(ColumnarValue::Array(concat(&refs)?))
     }
+}
+
+/// `TRY(body)` as the engine runs it: `"$try"(0, "$row" -> body)`, each cast in `body` of a
+/// constant held from the planner (`try_::HELD`), so that one that does not fit answers NULL
+/// rather than failing the plan (a cast of a column is left as it is: the planner does not fold
+/// it, and a filter on it still prunes partitions).
+pub(super) fn try_call(mut body: Expr) -> Expr {
+    let _ = ast::visit_expressions_mut(&mut body, |e| {
+        match e {
+            Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr, .. } if !names_any(expr) => {
+                let value = std::mem::replace(expr.as_mut(), Expr::value(Value::Null));
+                **expr = call(HELD, vec![value]);
+            }
+            _ => {}
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    call("$try", vec![Expr::value(Value::Number("0".into(), false)), lambda("$row", body)])
+}
+
+/// Whether `expr` names anything (a column, a lambda's parameter): then it is no constant.
+fn names_any(expr: &Expr) -> bool {
+    ast::visit_expressions(expr, |e| match e {
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) => ControlFlow::Break(()),
+        _ => ControlFlow::Continue(()),
+    })
+    .is_break()
 }
