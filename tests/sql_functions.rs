@@ -874,6 +874,9 @@ async fn everyday_functions_answer_as_their_descriptions_say() {
         // sequence of two dates steps a day, back when the stop is before the start.
         ("SELECT sequence(DATE '2026-12-30', DATE '2027-01-01')".into(), "[2026-12-30, 2026-12-31, 2027-01-01]"),
         ("SELECT sequence(DATE '2026-01-02', DATE '2026-01-01')".into(), "[2026-01-02, 2026-01-01]"),
+        // Whole numbers count down when the stop is below the start.
+        ("SELECT sequence(5, 1)".into(), "[5, 4, 3, 2, 1]"),
+        ("SELECT sequence(x, 1) FROM (VALUES 3, -1, NULL) t(x)".into(), "[3, 2, 1]; [-1, 0, 1]; NULL"),
         // Trino's shorter forms.
         ("SELECT replace('abcb', 'b')".into(), "ac"),
         ("SELECT truncate(2.789, 1)".into(), "2.700"),
@@ -1136,7 +1139,8 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT sequence(1, 100000000)", "INVALID_FUNCTION_ARGUMENT: result of sequence function must not have more than 10000 entries"),
         ("SELECT sequence(TIMESTAMP '2026-01-01 00:00:00', TIMESTAMP '2026-01-02 00:00:00', INTERVAL '1' SECOND)", "INVALID_FUNCTION_ARGUMENT: result of sequence function must not have more than 10000 entries"),
         ("SELECT sequence(1, 5, 0)", "INVALID_FUNCTION_ARGUMENT: step must not be zero"),
-        ("SELECT sequence(5, 1)", "INVALID_FUNCTION_ARGUMENT: sequence stop value should be greater than or equal to start value"),
+        // A step that leads away from the stop (with no step, Trino counts down: `sequence(5, 1)`).
+        ("SELECT sequence(5, 1, 1)", "INVALID_FUNCTION_ARGUMENT: sequence stop value should be greater than or equal to start value"),
         ("SELECT repeat('x', 2000000000)", "INVALID_FUNCTION_ARGUMENT: count argument of repeat function must be less than or equal to 10000"),
         ("SELECT CAST('abc' AS integer)", "INVALID_CAST_ARGUMENT: Cannot cast 'abc' to INT"),
         ("SELECT CAST('1.5x' AS double)", "INVALID_CAST_ARGUMENT: Cannot cast '1.5x' to DOUBLE"),

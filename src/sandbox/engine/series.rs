@@ -71,6 +71,14 @@ impl ScalarUDFImpl for Sequence {
                 args.args.push(ColumnarValue::Array(Arc::new(steps)));
                 let step = Field::new("step", DataType::Interval(IntervalUnit::MonthDayNano), true);
                 args.arg_fields.push(Arc::new(step));
+            } else if start.data_type() == DataType::Int64 {
+                // Trino's whole numbers from start to stop: one up, or one down when stop is below.
+                let (start, stop) = (start.to_array(args.number_rows)?, stop.to_array(args.number_rows)?);
+                let (start, stop) = (start.as_primitive::<Int64Type>(), stop.as_primitive::<Int64Type>());
+                let down = |row: usize| start.is_valid(row) && stop.is_valid(row) && stop.value(row) < start.value(row);
+                let steps: Int64Array = (0..start.len()).map(|row| Some(if down(row) { -1 } else { 1 })).collect();
+                args.args.push(ColumnarValue::Array(Arc::new(steps)));
+                args.arg_fields.push(Arc::new(Field::new("step", DataType::Int64, true)));
             }
         }
         let rows = args.args.iter().find_map(|a| match a {
