@@ -14,9 +14,6 @@ use datafusion::logical_expr::sqlparser::ast::{
     TableWithJoins, Visit, Visitor,
 };
 
-use super::catalog::LakeTable;
-use super::PARTITION_KEYS;
-
 /// Athena's refusal of the first output alias read in a GROUP BY or HAVING of `statement`, and
 /// of PostgreSQL's `DISTINCT ON`, which Trino has not (DataFusion answered it).
 pub fn refuse_output_names(statement: &ast::Statement) -> Result<(), String> {
@@ -133,9 +130,8 @@ impl Check {
                 if self.with_names.contains(&table) {
                     return None;
                 }
-                let table = LakeTable::named(&table)?;
-                let fields = table.schema().fields().iter().map(|f| f.name().to_lowercase()).collect::<Vec<_>>();
-                Some(fields.into_iter().chain(PARTITION_KEYS.map(String::from)).collect())
+                let columns = super::catalog::table_columns(&table)?;
+                Some(columns.into_iter().map(|column| column.name.to_lowercase()).collect())
             }
             TableFactor::NestedJoin { table_with_joins, .. } => {
                 self.input_columns(std::slice::from_ref(table_with_joins)).map(|c| c.into_iter().collect())

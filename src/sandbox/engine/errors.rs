@@ -197,26 +197,11 @@ fn given_types(text: &str) -> Option<String> {
 
 /// An Arrow type's name as a DataFusion message writes it (`Utf8`, `Int64`), in Trino's words.
 fn arrow_type_in_trino_words(name: &str) -> String {
-    let trino = match name {
-        "Utf8" | "Utf8View" | "LargeUtf8" => "varchar",
-        "Int8" => "tinyint",
-        "Int16" => "smallint",
-        "Int32" => "integer",
-        "Int64" => "bigint",
-        "Float32" => "real",
-        "Float64" => "double",
-        "Boolean" => "boolean",
-        "Date32" => "date",
-        "Timestamp(ms)" | "Timestamp(Millisecond, None)" => "timestamp(3)",
-        other => {
-            // `Decimal128(2, 1)` is Trino's `decimal(2,1)`.
-            if let Some(digits) = other.strip_prefix("Decimal128(").and_then(|d| d.strip_suffix(')')) {
-                return format!("decimal({})", digits.replace(' ', ""));
-            }
-            return other.to_lowercase();
-        }
-    };
-    trino.into()
+    // Arrow reads its own names back (`Decimal128(2, 1)`, `Timestamp(ms)`); `types` names them.
+    match name.parse::<datafusion::arrow::datatypes::DataType>() {
+        Ok(kind) => super::types::trino_type(&kind),
+        Err(_) => name.to_lowercase(),
+    }
 }
 
 /// DataFusion's own layers ("Error during planning: ", "Execution error: ", …) mean nothing to an Athena user.

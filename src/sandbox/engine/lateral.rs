@@ -202,7 +202,7 @@ fn lateral_join(join: &Join) -> bool {
 }
 
 /// The name the query reads `relation`'s columns by: its alias, or its table's own name.
-fn relation_name(relation: &TableFactor) -> Option<Ident> {
+pub(super) fn relation_name(relation: &TableFactor) -> Option<Ident> {
     match relation {
         TableFactor::Table { alias: Some(alias), .. } | TableFactor::Derived { alias: Some(alias), .. } => {
             Some(alias.name.clone())

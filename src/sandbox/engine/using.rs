@@ -10,9 +10,10 @@ use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
     self, Expr, Ident, JoinConstraint, JoinOperator, OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr,
-    TableFactor, VisitMut, VisitorMut,
+    VisitMut, VisitorMut,
 };
 
+use super::lateral::relation_name;
 use super::sql::{call, own_expressions};
 
 /// Each SELECT of `statement` over a RIGHT or FULL join USING its keys, its keys read as Trino's.
@@ -93,7 +94,7 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
         }
         _ => return None,
     };
-    let (left, right) = (name(&from.relation)?, name(&join.relation)?);
+    let (left, right) = (relation_name(&from.relation)?, relation_name(&join.relation)?);
     let mut keys: Vec<String> =
         keys.iter().filter_map(|key| key.0.last()?.as_ident()).map(|key| key.value.to_lowercase()).collect();
     // A lambda's parameter of a key's name is the lambda's: that key is left as it is.
@@ -134,15 +135,4 @@ fn lambda_parameters(select: &Select) -> Vec<String> {
         ControlFlow::<()>::Continue(())
     });
     names
-}
-
-/// The name a relation of FROM is read by: its alias, or a table's own name.
-fn name(relation: &TableFactor) -> Option<Ident> {
-    match relation {
-        TableFactor::Table { alias: Some(alias), .. } | TableFactor::Derived { alias: Some(alias), .. } => {
-            Some(alias.name.clone())
-        }
-        TableFactor::Table { name, alias: None, .. } => name.0.last()?.as_ident().cloned(),
-        _ => None,
-    }
 }
