@@ -307,6 +307,52 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
     assert_eq!(pages, total.div_ceil(1000));
 }
 
+/// Athena reads every name without case, quoted or not, and heads a column by its name as the
+/// query wrote it ("display the column heading using the casing that you chose in the query").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_are_read_without_case_and_headed_as_written() {
+    let (s, _) = sandbox();
+    let names = |page: &Option<ResultPage>| -> Vec<String> {
+        page.as_ref().unwrap().columns.iter().map(|c| c.name.clone()).collect()
+    };
+    let sql = r#"SELECT count(*) AS Total, Country, e."COUNTRY", "E".Country AS "Where" FROM "AwsDataCatalog"."Clickstream"."EVENTS" e GROUP BY 2, 3, 4 ORDER BY Total DESC, 2"#;
+    let (status, page) = query(&s, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    assert_eq!(names(&page), ["Total", "Country", "COUNTRY", "Where"]);
+    let lower = rows(&s, "SELECT count(*), country, country, country FROM events GROUP BY 2 ORDER BY 1 DESC, 2").await;
+    assert_eq!(page.unwrap().rows, lower);
+
+    // Beside a `*`: the column the `*` brings as well, and the heading after it.
+    let (status, page) = query(&s, "SELECT *, Country FROM events LIMIT 1").await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let headed = names(&page);
+    assert_eq!((headed.len(), headed[8].as_str(), headed[13].as_str()), (14, "country", "Country"));
+    let row = &page.unwrap().rows[0];
+    assert!(row[8].is_some() && row[8] == row[13], "{row:?}");
+
+    // A UNION is headed by its first part; a WITH query's name and columns without case too.
+    let (_, page) = query(&s, "SELECT City FROM events UNION SELECT 'x' AS Other LIMIT 1").await;
+    assert_eq!(names(&page), ["City"]);
+    let (status, page) = query(&s, r#"WITH "T" AS (SELECT 1 AS "A") SELECT "a", A, t.A AS "B" FROM t"#).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    assert_eq!(names(&page), ["a", "A", "B"]);
+    assert_eq!(page.unwrap().rows, [[Some("1".to_string()), Some("1".into()), Some("1".into())]]);
+
+    // A row's fields too, headed by the field as written.
+    let sql = r#"SELECT (data).Location.City, data.LOCATION."City", data.location.city FROM raw_events LIMIT 1"#;
+    let (status, page) = query(&s, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    assert_eq!(names(&page), ["City", "City", "city"]);
+    let row = &page.unwrap().rows[0];
+    assert!(row[0].is_some() && row[0] == row[1] && row[1] == row[2], "{row:?}");
+
+    // A name no column has fails as Athena's does, in lower case.
+    assert_eq!(
+        failure(&s, r#"SELECT "Countryx" FROM events"#).await,
+        "COLUMN_NOT_FOUND: line 1:8: Column 'countryx' cannot be resolved"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mistakes_fail_with_athena_messages_and_positions() {
     let (s, _) = sandbox();

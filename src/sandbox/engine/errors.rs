@@ -252,6 +252,8 @@ pub(super) fn position(sql: &str, name: &str) -> String {
         let before = lower[..at].chars().next_back();
         let after = lower[at + wanted.len()..].chars().next();
         if !word(before) && !word(after) {
+            // A quoted name stands where its quote does.
+            let at = if matches!(before, Some('"' | '`')) { at - 1 } else { at };
             let line = lower[..at].matches('\n').count() + 1;
             let column = lower[..at].rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
             return format!("line {line}:{column}: ");
@@ -269,6 +271,7 @@ mod tests {
     fn positions_are_found_as_words() {
         assert_eq!(position("SELECT x\nFROM events_2, events", "events"), "line 2:16: ");
         assert_eq!(position("select nope", "missing"), "");
+        assert_eq!(position("SELECT \"Nope\" FROM t", "nope"), "line 1:8: ");
         assert_eq!(position("select nope", ""), "");
         assert_eq!(
             split_position("Expected: x, found: y at Line: 3, Column: 14"),

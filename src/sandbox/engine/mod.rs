@@ -18,6 +18,7 @@ mod decimals;
 mod dialect;
 mod distributions;
 mod errors;
+mod fields;
 mod format;
 mod forms;
 mod functions;
@@ -129,23 +130,23 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
     let ctx = session(tables, files).map_err(|e| errors::athena_message(&e, sql))?;
     let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
     let batches = async {
-        let statement = sql::statement(sql)?;
+        let (statement, headings) = sql::statement_and_headings(sql)?;
         let plan = ctx.state().statement_to_plan(statement).await?;
         options.verify_plan(&plan)?;
         let frame = ctx.execute_logical_plan(plan).await?;
         let plan = frame.create_physical_plan().await?;
         let schema = plan.schema();
         let batches = collect(plan, ctx.task_ctx()).await?;
-        Ok::<_, datafusion::error::DataFusionError>((schema, batches))
+        Ok::<_, datafusion::error::DataFusionError>((schema, batches, headings))
     }
     .await;
-    let (schema, batches) = batches.map_err(|e| errors::athena_message(&e, sql))?;
+    let (schema, batches, headings) = batches.map_err(|e| errors::athena_message(&e, sql))?;
     let columns = schema
         .fields()
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let name = names::column_name(i, f.name());
+            let name = headings.name(i, schema.fields().len(), names::column_name(i, f.name()));
             ResultColumn { name, kind: athena_type(f) }
         })
         .collect();
@@ -184,8 +185,10 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     rules.push(Arc::new(decimals::DECIMAL_QUOTIENTS));
     // Whole numbers that overflow fail, once both sides of each operator have one type.
     rules.push(Arc::new(arithmetic::EXACT_ARITHMETIC));
-    let state =
-        SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules).build();
+    let mut state = SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules);
+    // A row's fields are read without case (`fields`), before DataFusion's planner reads them.
+    state.expr_planners().get_or_insert_with(Vec::new).insert(0, Arc::new(fields::FieldsWithoutCase));
+    let state = state.build();
     let ctx = SessionContext::new_with_state(state);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
     functions::register(&ctx, tables.now_ms)?;

@@ -1,50 +1,219 @@
-//! The names a statement's tables and columns are read and printed by, as Athena's: table names
-//! without case (`TableNames`), and each column a query leaves unnamed named by its place
+//! The names a statement's tables and columns are read and printed by, as Athena's: every name
+//! read without case, quoted or not (`without_case`), a column printed by its name as the query
+//! wrote it (`Headings`), and each column a query leaves unnamed named by its place
 //! (`PlaceNames`), which `column_name` prints as `_col0`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
-use datafusion::logical_expr::sqlparser::ast::{
-    self, Expr, Ident, ObjectName, SelectItem, SetExpr, VisitMut, VisitorMut,
-};
+use datafusion::logical_expr::sqlparser::ast::{self, Expr, Ident, SelectItem, SetExpr, VisitMut, VisitorMut};
+use datafusion::logical_expr::sqlparser::keywords::Keyword;
+use datafusion::logical_expr::sqlparser::tokenizer::{Location, Token, TokenWithSpan};
 
 use super::quantified;
 
-/// Names `statement`'s unnamed columns by their place and writes its table names in lower case.
-pub(super) fn name_columns_and_tables(statement: &mut ast::Statement) {
+/// Names `statement`'s unnamed columns by their place.
+pub(super) fn name_columns(statement: &mut ast::Statement) {
     let _ = statement.visit(&mut PlaceNames::default());
-    let _ = statement.visit(&mut TableNames);
 }
 
-/// Tables and WITH queries are named without case on Athena, quoted or not (Glue keeps its names
-/// in lower case): `"AwsDataCatalog"."clickstream"."events"` is `awsdatacatalog.clickstream.events`.
-/// DataFusion reads a quoted name as written, so each is written in lower case here.
-struct TableNames;
+/// Names each field of a value a SELECT list reads (`(data).location.city`) by the field, as
+/// Athena does, before the SQL front writes it as a call, which the engine would name after
+/// its plan: `… AS "$colf0.city"`, printed `city` (`column_name`).
+pub(super) fn name_fields(statement: &mut ast::Statement) {
+    let _ = statement.visit(&mut FieldNames::default());
+}
 
-impl VisitorMut for TableNames {
+#[derive(Default)]
+struct FieldNames {
+    named: usize,
+}
+
+impl VisitorMut for FieldNames {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
-        for cte in query.with.iter_mut().flat_map(|with| with.cte_tables.iter_mut()) {
-            lower_case(&mut cte.alias.name);
-        }
-        ControlFlow::Continue(())
-    }
-
-    fn pre_visit_relation(&mut self, relation: &mut ObjectName) -> ControlFlow<()> {
-        for part in relation.0.iter_mut() {
-            if let ast::ObjectNamePart::Identifier(ident) = part {
-                lower_case(ident);
-            }
-        }
+        self.name_fields(&mut query.body);
         ControlFlow::Continue(())
     }
 }
 
-fn lower_case(ident: &mut Ident) {
-    if ident.quote_style.is_some() && !ident.value.starts_with('$') {
-        ident.value = ident.value.to_lowercase();
+impl FieldNames {
+    fn name_fields(&mut self, body: &mut SetExpr) {
+        match body {
+            SetExpr::Select(select) => {
+                for item in select.projection.iter_mut() {
+                    let SelectItem::UnnamedExpr(expr @ Expr::CompoundFieldAccess { .. }) = item else { continue };
+                    let Some(field) = read_name(expr) else { continue };
+                    let alias = Ident::with_quote('"', format!("{PLACE}f{}.{}", self.named, field.value));
+                    self.named += 1;
+                    *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
+                }
+            }
+            SetExpr::SetOperation { left, right, .. } => {
+                self.name_fields(left);
+                self.name_fields(right);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Athena reads every name without case, quoted or not: `"Country"` and `e."COUNTRY"` are the
+/// column `country`, `"AwsDataCatalog"."clickstream"."Events"` the table `events` (Trino's
+/// `QualifiedName` lower-cases each part; Glue keeps its names in lower case). DataFusion
+/// lower-cases a name only when it is not quoted, so each quoted one is written in lower case
+/// here, before the statement is parsed; what it said is kept, by where it stands, for the
+/// headings (`Written`). A row's field named in a cast's type keeps its case, as in Trino
+/// (`CAST(r AS ROW(x int, "Y" varchar))` has a field `Y`): it names no column.
+pub(super) fn without_case(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Written) {
+    let mut written = HashMap::new();
+    let mut types = CastTypes::default();
+    for token in tokens.iter_mut() {
+        types.read(&token.token);
+        if let Token::Word(word) = &mut token.token {
+            if word.quote_style.is_some() && !types.in_type() {
+                let lower = word.value.to_lowercase();
+                if lower != word.value {
+                    written.insert(token.span.start, std::mem::replace(&mut word.value, lower));
+                }
+            }
+        }
+    }
+    (tokens, Written(written))
+}
+
+/// Where the tokens read so far stand among `CAST(x AS type)`s (and `TRY_CAST`s): the depth of
+/// each cast's parenthesis, and whether its type has begun.
+#[derive(Default)]
+struct CastTypes {
+    depth: usize,
+    casts: Vec<(usize, bool)>,
+    cast_ahead: bool,
+}
+
+impl CastTypes {
+    fn read(&mut self, token: &Token) {
+        let cast_ahead = std::mem::take(&mut self.cast_ahead);
+        match token {
+            Token::Whitespace(_) => self.cast_ahead = cast_ahead,
+            Token::LParen => {
+                self.depth += 1;
+                if cast_ahead {
+                    self.casts.push((self.depth, false));
+                }
+            }
+            Token::RParen => {
+                if self.casts.last().is_some_and(|(depth, _)| *depth == self.depth) {
+                    self.casts.pop();
+                }
+                self.depth = self.depth.saturating_sub(1);
+            }
+            Token::Word(word) if word.quote_style.is_none() => match word.keyword {
+                Keyword::CAST | Keyword::TRY_CAST => self.cast_ahead = true,
+                Keyword::AS => {
+                    if let Some((depth, in_type)) = self.casts.last_mut() {
+                        *in_type |= *depth == self.depth;
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    fn in_type(&self) -> bool {
+        self.casts.iter().any(|(_, in_type)| *in_type)
+    }
+}
+
+/// The quoted names `without_case` wrote in lower case, as the query wrote them, by where each
+/// starts.
+#[derive(Default)]
+pub(super) struct Written(HashMap<Location, String>);
+
+impl Written {
+    fn name(&self, ident: &Ident) -> String {
+        self.0.get(&ident.span.start).cloned().unwrap_or_else(|| ident.value.clone())
+    }
+}
+
+/// The names Athena prints a query's columns by, as the query wrote them: `SELECT Country` is
+/// headed `Country`, `count(*) AS "Total Events"` `Total Events` (Athena's guide: it "displays the
+/// column heading using the casing that you chose in the query"), where the engine, which reads
+/// them in lower case, names them `country` and `total events`. Read from the first SELECT of
+/// the query (a UNION's columns are named by its first part), the items before its first `*` by
+/// their place and those after its last `*` by their place from the end.
+#[derive(Default, Debug, PartialEq)]
+pub struct Headings {
+    first: Vec<Option<String>>,
+    last: Vec<Option<String>>,
+    /// Whether `first` is every column (the SELECT has no `*`).
+    every: bool,
+}
+
+impl Headings {
+    /// The headings of `statement`'s columns, when it is a query.
+    pub(super) fn of(statement: &ast::Statement, written: &Written) -> Headings {
+        let ast::Statement::Query(query) = statement else {
+            return Headings::default();
+        };
+        let mut body = query.body.as_ref();
+        let select = loop {
+            match body {
+                SetExpr::Select(select) => break select,
+                SetExpr::SetOperation { left, .. } => body = left,
+                SetExpr::Query(query) => body = &query.body,
+                _ => return Headings::default(),
+            }
+        };
+        let heading = |item: &SelectItem| match item {
+            SelectItem::ExprWithAlias { alias, .. } => Some(written.name(alias)),
+            SelectItem::UnnamedExpr(expr) => read_name(expr).map(|ident| written.name(ident)),
+            _ => None,
+        };
+        let star = |item: &SelectItem| matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..));
+        let items = &select.projection;
+        match (items.iter().position(star), items.iter().rposition(star)) {
+            (Some(first), Some(last)) => Headings {
+                first: items[..first].iter().map(heading).collect(),
+                last: items[last + 1..].iter().map(heading).collect(),
+                every: false,
+            },
+            _ => Headings { first: items.iter().map(heading).collect(), last: Vec::new(), every: true },
+        }
+    }
+
+    /// The heading of the column at `position` of `count`, which the engine names `name`: the
+    /// name as the query wrote it, where it is that name.
+    pub fn name(&self, position: usize, count: usize, name: String) -> String {
+        let heading = if position < self.first.len() {
+            self.first[position].as_ref()
+        } else if self.every {
+            None
+        } else {
+            let from_end = count - position;
+            self.last.len().checked_sub(from_end).and_then(|i| self.last[i].as_ref())
+        };
+        match heading {
+            Some(heading) if heading.to_lowercase() == name.to_lowercase() => heading.clone(),
+            _ => name,
+        }
+    }
+}
+
+/// The name of the column or field `expr` reads (`Country`, `e.Country`, `(Country)`,
+/// `(data).location.City`).
+fn read_name(expr: &Expr) -> Option<&Ident> {
+    match expr {
+        Expr::Identifier(name) => Some(name),
+        Expr::CompoundIdentifier(parts) => parts.last(),
+        Expr::Nested(inner) => read_name(inner),
+        Expr::CompoundFieldAccess { access_chain, .. } => match access_chain.last() {
+            Some(ast::AccessExpr::Dot(Expr::Identifier(field))) => Some(field),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -59,7 +228,8 @@ fn lower_case(ident: &mut Ident) {
 /// A SELECT list may also name a column twice (`SELECT country, country`, `SELECT 1, 1`,
 /// `SELECT a AS x, b AS x`), which Athena answers with two columns and DataFusion refuses: each
 /// repeat gets a name of its own, `$colN.country` for one Athena names `country` (as
-/// `column_name` reads it), `$colN` for one it names by its place.
+/// `column_name` reads it), `$colN` for one it names by its place. So does every column beside a
+/// `*` (`SELECT *, country`), which may be one the `*` brings.
 #[derive(Default)]
 struct PlaceNames {
     named: usize,
@@ -78,14 +248,20 @@ impl PlaceNames {
     fn name_columns(&mut self, body: &mut SetExpr) {
         match body {
             SetExpr::Select(select) => {
+                // Names are compared without case, as the engine reads them. Beside a `*`, a
+                // column may be one the `*` brings as well.
                 let mut names = HashSet::new();
+                let star = select
+                    .projection
+                    .iter()
+                    .any(|item| matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)));
                 for item in select.projection.iter_mut() {
                     let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else {
                         continue;
                     };
                     quantified::in_select_item(expr);
                     match item {
-                        SelectItem::ExprWithAlias { alias, .. } if !names.insert(alias.value.clone()) => {
+                        SelectItem::ExprWithAlias { alias, .. } if !names.insert(alias.value.to_lowercase()) => {
                             *alias = self.repeat(Some(&alias.value.clone()));
                         }
                         SelectItem::UnnamedExpr(expr) if !named_by_what_it_reads(expr) => {
@@ -93,13 +269,9 @@ impl PlaceNames {
                             *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
                         }
                         SelectItem::UnnamedExpr(expr) => {
-                            let column = match expr {
-                                Expr::Identifier(name) => Some(name.value.clone()),
-                                Expr::CompoundIdentifier(parts) => parts.last().map(|name| name.value.clone()),
-                                _ => None,
-                            };
-                            let name = column.clone().unwrap_or_else(|| expr.to_string());
-                            if !names.insert(name) {
+                            let column = read_name(expr).map(|name| name.value.clone());
+                            let name = column.clone().unwrap_or_else(|| expr.to_string()).to_lowercase();
+                            if !names.insert(name) || star {
                                 let alias = self.repeat(column.as_deref());
                                 *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
                             }

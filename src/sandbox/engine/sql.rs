@@ -55,12 +55,19 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
-use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, sample, types, using};
+use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, sample, subscript, using};
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
+    statement_and_headings(sql).map(|(statement, _)| statement)
+}
+
+/// The one statement in `sql`, parsed and rewritten for DataFusion, and the names its columns
+/// are printed by (`names::Headings`).
+pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)> {
     let dialect = Athena::default();
-    let mut statements = DFParserBuilder::new(tokens(sql)?).with_dialect(&dialect).build()?.parse_statements()?;
+    let (tokens, written) = names::without_case(tokens(sql)?);
+    let mut statements = DFParserBuilder::new(tokens).with_dialect(&dialect).build()?.parse_statements()?;
     if statements.len() > 1 {
         return Err(DataFusionError::Plan(
             "Only one SQL statement is allowed (the sandbox runs one statement a query)".into(),
@@ -69,8 +76,11 @@ pub fn statement(sql: &str) -> Result<Statement> {
     let Some(mut statement) = statements.pop_front() else {
         return Err(DataFusionError::Plan("No SQL statement was found".into()));
     };
+    let mut headings = names::Headings::default();
     if let Statement::Statement(inner) = &mut statement {
+        headings = names::Headings::of(inner, &written);
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
+        names::name_fields(inner.as_mut());
         sample::rewrite(inner.as_mut());
         using::rewrite(inner.as_mut());
         lateral::rewrite(inner.as_mut());
@@ -78,9 +88,9 @@ pub fn statement(sql: &str) -> Result<Statement> {
             rewrite(expr);
             ControlFlow::<()>::Continue(())
         });
-        names::name_columns_and_tables(inner.as_mut());
+        names::name_columns(inner.as_mut());
     }
-    Ok(statement)
+    Ok((statement, headings))
 }
 
 /// Applies `edit` to each expression of `node` (from the leaves up) that belongs to it and not to
@@ -223,7 +233,7 @@ fn rewrite(expr: &mut Expr) {
             }
         }
         // `x[i][j]…` and `(e).field` (`subscript::chain`).
-        Expr::CompoundFieldAccess { root, access_chain } => match super::subscript::chain(root, access_chain) {
+        Expr::CompoundFieldAccess { root, access_chain } => match subscript::chain(root, access_chain) {
             Some(replacement) => replacement,
             None => return,
         },
@@ -263,8 +273,7 @@ fn rewrite(expr: &mut Expr) {
                     if let [row, fields @ ..] = parts.as_slice() {
                         if !fields.is_empty() && params.iter().any(|p| p.eq_ignore_ascii_case(&row.value)) {
                             *expr = fields.iter().fold(Expr::Identifier(row.clone()), |value, field| {
-                                let name = text_literal(&types::field_name_of(field));
-                                call("get_field", vec![value, name])
+                                subscript::row_field_of(value, field)
                             });
                         }
                     }
@@ -551,7 +560,7 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT transform(a, r -> r.x + s.y + r.b.c)"),
-            "SELECT transform(a, r -> get_field(r, 'x') + s.y + get_field(get_field(r, 'b'), 'c'))"
+            r#"SELECT transform(a, r -> "$subscript"(r, 'x') + s.y + "$subscript"("$subscript"(r, 'b'), 'c'))"#
         );
         assert_eq!(
             rewritten("SELECT CAST(a AS INT), a, CAST(b AS ARRAY(INT)), CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) FROM t UNION SELECT TRY_CAST(e AS ROW(INT)))"),

@@ -8,7 +8,7 @@ use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::compute::{cast, take};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result, ScalarValue};
-use datafusion::logical_expr::sqlparser::ast::{AccessExpr, Expr, Subscript};
+use datafusion::logical_expr::sqlparser::ast::{AccessExpr, Expr, Ident, Subscript};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::nested::{bounds, item, list_values, map_types};
@@ -55,7 +55,7 @@ fn item_type(call: &Call) -> Option<Result<DataType>> {
 fn row_field(fields: &datafusion::arrow::datatypes::Fields, field: &ScalarValue) -> Option<usize> {
     match field {
         ScalarValue::Utf8(Some(name)) | ScalarValue::LargeUtf8(Some(name)) | ScalarValue::Utf8View(Some(name)) => {
-            fields.iter().position(|f| f.name().eq_ignore_ascii_case(name))
+            super::fields::field_index(fields, name)
         }
         _ => match field.cast_to(&DataType::Int64).ok()? {
             ScalarValue::Int64(Some(n)) if n >= 1 => usize::try_from(n - 1).ok().filter(|i| *i < fields.len()),
@@ -151,6 +151,12 @@ fn pick(args: &[ArrayRef], kind: &DataType, missing: Missing) -> Result<ArrayRef
     }
     Ok(take(values.as_ref(), &UInt64Array::from(picks), None)?)
 }
+/// `row.field` of a value the SQL front has (`(e).field`, a lambda's `r.x`): Trino's `[]` of the
+/// field's name, which reads it without case, as Trino reads a field (`fields`).
+pub(super) fn row_field_of(row: Expr, field: &Ident) -> Expr {
+    call(SUBSCRIPT, vec![row, text_literal(&super::types::field_name_of(field))])
+}
+
 /// `x[i][j]…`, each `[]` Trino's (`$subscript`), and `(e).field`, a row's field of any value
 /// but a name, as the SQL front writes them; None for a chain left as written (`t.c[1]` may read
 /// a table's column; a slice).
@@ -163,9 +169,7 @@ pub(super) fn chain(root: &Expr, access_chain: &[AccessExpr]) -> Option<Expr> {
     for access in access_chain {
         replacement = match access {
             AccessExpr::Subscript(Subscript::Index { index }) => call(SUBSCRIPT, vec![replacement, index.clone()]),
-            AccessExpr::Dot(Expr::Identifier(field)) => {
-                call("get_field", vec![replacement, text_literal(&super::types::field_name_of(field))])
-            }
+            AccessExpr::Dot(Expr::Identifier(field)) => row_field_of(replacement, field),
             _ => return None,
         };
     }
