@@ -1593,6 +1593,61 @@ async fn casts_to_nested_types_read_json_and_rows_as_athena_does() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
+/// A cast to varchar writes a double or a real as Trino does, in its scientific notation, and a
+/// cast to varchar(n) cuts text and refuses a longer number (`DoubleOperators.castToVarchar`,
+/// `VarcharOperators`); `array_join` writes its items by the same casts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn casts_to_varchar_write_doubles_and_keep_lengths_as_athena_does() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT CAST(1.5e0 AS varchar)", "1.5E0"),
+        ("SELECT CAST(100e0 AS varchar)", "1.0E2"),
+        ("SELECT CAST(1e10 AS varchar)", "1.0E10"),
+        ("SELECT CAST(0.001e0 AS varchar)", "1.0E-3"),
+        ("SELECT CAST(0e0 AS varchar)", "0E0"),
+        ("SELECT CAST(-1.25e-7 AS varchar)", "-1.25E-7"),
+        ("SELECT CAST(nan() AS varchar)", "NaN"),
+        ("SELECT CAST(-infinity() AS varchar)", "-Infinity"),
+        ("SELECT CAST(REAL '1.1' AS varchar)", "1.1E0"),
+        ("SELECT CAST(REAL '1.2345678' AS varchar)", "1.234568E0"),
+        ("SELECT CAST(avg(x) AS varchar) FROM (VALUES 1, 2) AS t(x)", "1.5E0"),
+        ("SELECT CAST(DECIMAL '0.67' AS varchar)", "0.67"),
+        ("SELECT typeof(DECIMAL '0.67') || ' ' || typeof(DECIMAL ' -12.50 ')", "decimal(2,2) decimal(4,2)"),
+        ("SELECT DECIMAL '-12.50' * 2", "-25.00"),
+        ("SELECT CAST(round(2e0 / 3, 2) AS varchar)", "6.7E-1"),
+        ("SELECT CAST(1.5 AS varchar)", "1.5"),
+        ("SELECT CAST(12 AS varchar)", "12"),
+        ("SELECT CAST(1.5e0 AS varchar) || '%'", "1.5E0%"),
+        ("SELECT TRY_CAST(2.5e0 AS varchar)", "2.5E0"),
+        ("SELECT CAST('abcdef' AS varchar(3))", "abc"),
+        ("SELECT CAST(c AS varchar(1)) FROM (VALUES 'GB', NULL) AS t(c)", "G; NULL"),
+        ("SELECT CAST(12345 AS varchar(5))", "12345"),
+        ("SELECT CAST(DATE '2026-03-20' AS varchar(10))", "2026-03-20"),
+        ("SELECT TRY_CAST(12345 AS varchar(3))", NULL),
+        ("SELECT array_join(ARRAY[1.5e0, 1e10, NULL], ',', 'n')", "1.5E0,1.0E10,n"),
+        ("SELECT array_join(ARRAY[REAL '1.1'], ',')", "1.1E0"),
+        ("SELECT array_join(ARRAY[1, 2], '-')", "1-2"),
+        // `format` writes Java's `toString`, not the cast.
+        ("SELECT format('%s', 1e10)", "1.0E10"),
+        ("SELECT format('%s', 1.5e0)", "1.5"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        ("SELECT CAST(12345 AS varchar(3))", "INVALID_CAST_ARGUMENT: Value 12345 cannot be represented as varchar(3)"),
+        (
+            "SELECT CAST(1.5e0 AS varchar(3))",
+            "INVALID_CAST_ARGUMENT: Value 1.5 (1.5E0) cannot be represented as varchar(3)",
+        ),
+        (
+            "SELECT CAST(DATE '2026-03-20' AS varchar(4))",
+            "INVALID_CAST_ARGUMENT: Value 2026-03-20 cannot be represented as varchar(4)",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
 /// Hostile text never brings the console down: a statement of as many operators as the engine
 /// takes is answered on the engine's deep stack, a longer one (or a type nested past reason)
 /// is refused, where before a chain of a hundred `+` ran a build from source out of stack and

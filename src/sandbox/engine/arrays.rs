@@ -8,16 +8,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, BooleanBuilder, Int64Array, Int64Builder, ListBuilder, StringBuilder, UInt64Array,
+    Array, ArrayRef, AsArray, BooleanBuilder, Int64Array, Int64Builder, ListBuilder, StringBuilder, UInt64Array,
 };
 use datafusion::arrow::compute::{cast, take};
-use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::arrow::datatypes::{DataType, Field, Float32Type, Float64Type};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::type_coercion::binary::type_union_resolution;
 use datafusion::logical_expr::ScalarUDF;
 
 use super::nested::{bounds, item, list, list_values, map, map_type, pick};
+use super::to_text::{double_text, real_text};
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -168,7 +169,12 @@ fn array_join(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
         let mut parts = Vec::with_capacity(end - start);
         for j in start..end {
             if !values.is_null(j) {
-                parts.push(format.value(j).to_string());
+                // Each item as its cast to varchar writes it: a double as `1.5E0`.
+                parts.push(match values.data_type() {
+                    DataType::Float64 => double_text(values.as_primitive::<Float64Type>().value(j)),
+                    DataType::Float32 => real_text(values.as_primitive::<Float32Type>().value(j)),
+                    _ => format.value(j).to_string(),
+                });
             } else if let Some(r) = &replacements {
                 parts.push(r.value(i).to_string());
             }

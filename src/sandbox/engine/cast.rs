@@ -33,9 +33,9 @@ use serde_json::Value;
 
 use super::rules::ExpressionRule;
 use super::sql::{call, is_call, text_literal};
-use super::text_values;
 use super::types::{anonymous_field, field_type, is_json, parse_trino_type, trino_type};
 use super::udf::{is_text, text, Call, Trino};
+use super::{text_values, to_text};
 
 /// The engine's name for a cast Trino reads otherwise than DataFusion.
 pub const CAST_TO: &str = "$cast_to";
@@ -55,18 +55,28 @@ const WALL_CLOCK: &str = "$wall_clock";
 
 /// The value of a cast to `data_type` under a name of that type, as Trino spells it
 /// (`"$cast_value"(x, 'integer')` for `int` and `integer` alike); a constant's needs none.
+/// A `varchar(n)` keeps its length in the name, for `$varchar` (`to_text`), a constant's too.
 pub(super) fn named_for(value: ast::Expr, data_type: &ast::DataType) -> ast::Expr {
-    if matches!(value, ast::Expr::Value(_)) || matches!(&value, ast::Expr::Function(f) if is_call(f, CAST_VALUE)) {
+    let length = match data_type {
+        ast::DataType::Varchar(Some(ast::CharacterLength::IntegerLength { length, .. })) => Some(*length),
+        _ => None,
+    };
+    let constant = matches!(value, ast::Expr::Value(_)) && length.is_none();
+    if constant || matches!(&value, ast::Expr::Function(f) if is_call(f, CAST_VALUE)) {
         return value;
     }
     let written = data_type.to_string();
-    let name = parse_trino_type(&written).map(|t| trino_type(&t)).unwrap_or(written);
+    let name = match length {
+        Some(length) => format!("varchar({length})"),
+        None => parse_trino_type(&written).map(|t| trino_type(&t)).unwrap_or(written),
+    };
     call(CAST_VALUE, vec![value, text_literal(&name)])
 }
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
         text_values::function().as_ref().clone(),
+        to_text::function().as_ref().clone(),
         Trino::udf(CAST_TO, cast_to_type, cast_to),
         Trino::udf(TRY_CAST_TO, cast_to_type, try_cast_to),
         Trino::udf(ANONYMOUS_ROWS, anonymous_type, anonymous_rows),
@@ -331,6 +341,19 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             _ => Expr::Cast(Cast::new(checked, to.clone())),
         }));
     }
+    if is_text(to) && !is_json(&field) {
+        // A double or a real in Trino's notation, a length kept (`$varchar`).
+        let length = cast_label(value).and_then(to_text::varchar_length);
+        if to_text::differs(field.data_type(), length) {
+            let fit = if name == TRY_CAST_TO { "null" } else { "refuse" };
+            let args = vec![value.as_ref().clone(), lit(ScalarValue::Int64(length)), lit(fit)];
+            let written = Box::new(Expr::ScalarFunction(ScalarFunction::new_udf(to_text::function(), args)));
+            return Ok(Transformed::yes(match &expr {
+                Expr::TryCast(_) => Expr::TryCast(TryCast::new(written, to.clone())),
+                _ => Expr::Cast(Cast::new(written, to.clone())),
+            }));
+        }
+    }
     let (name, args) = if is_json(&field) {
         (name, vec![value.as_ref().clone(), Expr::Literal(ScalarValue::try_from(to)?, None)])
     } else if matches!(field.data_type(), DataType::Timestamp(_, _)) && is_text(to) {
@@ -345,6 +368,17 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let call = Expr::ScalarFunction(ScalarFunction::new_udf(Arc::new(function), args));
     // The type it was cast to (the engine's text is `Utf8View`), for the nodes above.
     Ok(Transformed::yes(if name == TIMESTAMP_TEXT || name == WALL_CLOCK { call.cast_to(to, schema)? } else { call }))
+}
+
+/// The type, in Trino's words, a cast's value is named for (`$cast_value(x, 'varchar(3)')`).
+fn cast_label(value: &Expr) -> Option<&str> {
+    match value {
+        Expr::ScalarFunction(f) if f.name() == CAST_VALUE => match f.args.get(1) {
+            Some(Expr::Literal(ScalarValue::Utf8(Some(name)), _)) => Some(name),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// A number with a fraction: a double, a real or a decimal.

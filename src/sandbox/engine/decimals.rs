@@ -12,11 +12,37 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::expr::{BinaryExpr, Cast};
+use datafusion::logical_expr::sqlparser::ast;
 use datafusion::logical_expr::{Expr, ExprSchemable, Operator};
 
 /// The most digits of a decimal, in Trino as in Arrow's 128-bit decimals: what `DECIMAL` alone
 /// means, the bound on a written precision (`types`), and on every answer's (`math`, here).
 pub const MOST_DIGITS: u8 = 38;
+
+/// `DECIMAL '0.67'` as Trino types it: as many digits as written (leading zeros aside) and
+/// as many after the point, a `decimal(2,2)`; `CAST('0.67' AS DECIMAL(2,2))`. None for text
+/// that is not a number, left to the engine's refusal.
+pub fn literal(text: &str) -> Option<ast::Expr> {
+    let number = text.trim();
+    let unsigned = number.strip_prefix(['+', '-']).unwrap_or(number);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) || whole.len() + fraction.len() == 0 {
+        return None;
+    }
+    let scale = fraction.len() as u64;
+    let precision = (whole.trim_start_matches('0').len() as u64 + scale).max(1);
+    if precision > u64::from(MOST_DIGITS) {
+        return None;
+    }
+    Some(ast::Expr::Cast {
+        kind: ast::CastKind::Cast,
+        expr: Box::new(super::sql::text_literal(number)),
+        data_type: ast::DataType::Decimal(ast::ExactNumberInfo::PrecisionAndScale(precision, scale as i64)),
+        array: false,
+        format: None,
+    })
+}
 
 pub const DECIMAL_QUOTIENTS: ExpressionRule =
     ExpressionRule { name: "trino_decimal_quotients", rewrite: trino_decimal };

@@ -382,7 +382,7 @@ fn plain(value: &ScalarValue) -> String {
     match value {
         ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => s.clone(),
         ScalarValue::Float64(Some(f)) => java_double(*f),
-        ScalarValue::Float32(Some(f)) => java_double(*f as f64),
+        ScalarValue::Float32(Some(f)) => java_float(*f),
         ScalarValue::Date32(_) => time(value).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default(),
         ScalarValue::TimestampSecond(..)
         | ScalarValue::TimestampMillisecond(..)
@@ -394,7 +394,16 @@ fn plain(value: &ScalarValue) -> String {
     }
 }
 
-fn java_double(f: f64) -> String {
+/// A real as Java's `Float.toString` writes it: its own shortest digits, not its double's.
+pub(super) fn java_float(f: f32) -> String {
+    match f.to_string().parse::<f64>() {
+        Ok(digits) if f.is_finite() => java_double(digits),
+        _ => java_double(f as f64),
+    }
+}
+
+/// A double as Java's `Double.toString` writes it.
+pub(super) fn java_double(f: f64) -> String {
     if !f.is_finite() {
         return if f.is_nan() {
             "NaN".into()

@@ -50,6 +50,7 @@ mod subscript;
 mod text;
 mod text_values;
 pub mod threads;
+mod to_text;
 mod try_;
 mod types;
 mod udf;

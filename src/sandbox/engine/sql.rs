@@ -47,15 +47,17 @@ use std::ops::ControlFlow;
 
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::sqlparser::ast::{
-    self, helpers::attached_token::AttachedToken, CaseWhen, CastKind, DataType, Expr, FunctionArg, FunctionArgExpr,
-    FunctionArgumentList, FunctionArguments, Ident, LambdaFunction, LambdaFunctionParameter, LambdaSyntax, ObjectName,
-    OneOrManyWithParens, TimezoneInfo, Value, VisitMut, VisitorMut,
+    self, helpers::attached_token::AttachedToken, CaseWhen, CastKind, DataType, ExactNumberInfo, Expr, FunctionArg,
+    FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, LambdaFunction, LambdaFunctionParameter,
+    LambdaSyntax, ObjectName, OneOrManyWithParens, TimezoneInfo, Value, VisitMut, VisitorMut,
 };
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
-use super::{aggregates, aliases, datetime, forms, lateral, literals, names, quantified, sample, subscript, using};
+use super::{
+    aggregates, aliases, datetime, decimals, forms, lateral, literals, names, quantified, sample, subscript, using,
+};
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
 pub fn statement(sql: &str) -> Result<Statement> {
@@ -163,6 +165,11 @@ fn rewrite(expr: &mut Expr) {
                 call("$timestamp_tz", vec![text_literal(&text)])
             }
             // `TIMESTAMP '2012-08-08 01:00'`: Trino's seconds are optional, DataFusion's are not.
+            // `DECIMAL '0.67'`: a decimal(2,2), as `0.67` is (DataFusion's is a decimal(38,10)).
+            (DataType::Decimal(ExactNumberInfo::None), Some(text)) => match decimals::literal(&text) {
+                Some(number) => number,
+                None => return,
+            },
             (DataType::Timestamp(_, TimezoneInfo::None), Some(text)) => match datetime::full_timestamp(&text) {
                 Some(full) => {
                     typed.value.value = Value::SingleQuotedString(full);
@@ -261,27 +268,8 @@ fn rewrite(expr: &mut Expr) {
             let own = if is_call(function, "zip") { "arrays_zip" } else { "map_entries" };
             call(ANONYMOUS_ROWS, vec![call(own, args)])
         }
-        // `s.sum` in a lambda whose parameter is `s`: the field of the row `s` (DataFusion would
-        // look for a table `s`).
-        Expr::Lambda(lambda) => {
-            let params: Vec<String> = match &lambda.params {
-                OneOrManyWithParens::One(p) => vec![p.name.value.clone()],
-                OneOrManyWithParens::Many(ps) => ps.iter().map(|p| p.name.value.clone()).collect(),
-            };
-            let _ = ast::visit_expressions_mut(lambda.body.as_mut(), |expr| {
-                if let Expr::CompoundIdentifier(parts) = expr {
-                    if let [row, fields @ ..] = parts.as_slice() {
-                        if !fields.is_empty() && params.iter().any(|p| p.eq_ignore_ascii_case(&row.value)) {
-                            *expr = fields.iter().fold(Expr::Identifier(row.clone()), |value, field| {
-                                subscript::row_field_of(value, field)
-                            });
-                        }
-                    }
-                }
-                ControlFlow::<()>::Continue(())
-            });
-            return;
-        }
+        // `s.sum` in a lambda whose parameter is `s`: the field of the row `s`.
+        Expr::Lambda(lambda) => return subscript::lambda_fields(lambda),
         // Trino's functions that are a form of DataFusion's (`forms`).
         Expr::Function(function) => match forms::rewrite(function).or_else(|| aggregates::rewrite(function)) {
             Some(replacement) => replacement,

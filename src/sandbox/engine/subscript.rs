@@ -3,12 +3,16 @@
 //! (`$subscript`, which the SQL front makes of every `x[i]`) refuses both, as Athena does. A row's
 //! `[]` takes a field's name (DataFusion's `row['name']`) or Trino's 1-based position.
 
+use std::ops::ControlFlow;
+
 use datafusion::arrow::array::{make_array, new_null_array, Array, ArrayRef, AsArray, UInt64Array};
 use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::compute::{cast, take};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result, ScalarValue};
-use datafusion::logical_expr::sqlparser::ast::{AccessExpr, Expr, Ident, Subscript};
+use datafusion::logical_expr::sqlparser::ast::{
+    visit_expressions_mut, AccessExpr, Expr, Ident, LambdaFunction, OneOrManyWithParens, Subscript,
+};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::nested::{bounds, item, list_values, map_types};
@@ -155,6 +159,25 @@ fn pick(args: &[ArrayRef], kind: &DataType, missing: Missing) -> Result<ArrayRef
 /// field's name, which reads it without case, as Trino reads a field (`fields`).
 pub(super) fn row_field_of(row: Expr, field: &Ident) -> Expr {
     call(SUBSCRIPT, vec![row, text_literal(&super::types::field_name_of(field))])
+}
+
+/// `s.sum` in a lambda whose parameter is `s`: the field of the row `s` (DataFusion would look
+/// for a table `s`).
+pub(super) fn lambda_fields(lambda: &mut LambdaFunction) {
+    let params: Vec<String> = match &lambda.params {
+        OneOrManyWithParens::One(p) => vec![p.name.value.clone()],
+        OneOrManyWithParens::Many(ps) => ps.iter().map(|p| p.name.value.clone()).collect(),
+    };
+    let _ = visit_expressions_mut(lambda.body.as_mut(), |expr| {
+        if let Expr::CompoundIdentifier(parts) = expr {
+            if let [row, fields @ ..] = parts.as_slice() {
+                if !fields.is_empty() && params.iter().any(|p| p.eq_ignore_ascii_case(&row.value)) {
+                    *expr = fields.iter().fold(Expr::Identifier(row.clone()), row_field_of);
+                }
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    });
 }
 
 /// `x[i][j]…`, each `[]` Trino's (`$subscript`), and `(e).field`, a row's field of any value
