@@ -346,6 +346,10 @@ async fn names_are_read_without_case_and_headed_as_written() {
     let row = &page.unwrap().rows[0];
     assert!(row[0].is_some() && row[0] == row[1] && row[1] == row[2], "{row:?}");
 
+    // A bare VALUES names its columns by their place.
+    let (_, page) = query(&s, "VALUES (1, 'a'), (2, 'b')").await;
+    assert_eq!(names(&page), ["_col0", "_col1"]);
+
     // A name no column has fails as Athena's does, in lower case.
     assert_eq!(
         failure(&s, r#"SELECT "Countryx" FROM events"#).await,

@@ -1648,6 +1648,48 @@ async fn casts_to_varchar_write_doubles_and_keep_lengths_as_athena_does() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
+/// `strpos` with an instance, `replace` of an empty search, `length` of bytes, `random`'s bounds
+/// and `FETCH FIRST` answer as Trino's (`StringFunctions`, `RandomFunctions`); `length` of a
+/// number is refused, as on Athena.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strpos_replace_length_random_and_fetch_answer_as_trino_does() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT strpos('abcabc', 'b', 2)", "5"),
+        ("SELECT strpos('aaa', 'aa', 2)", "2"),
+        ("SELECT strpos('abcabc', 'b', -1)", "5"),
+        ("SELECT strpos('abcabc', 'b', -2)", "2"),
+        ("SELECT strpos('abcabc', 'b', 3)", "0"),
+        ("SELECT strpos('héllo', 'l')", "3"),
+        ("SELECT strpos('abc', '')", "1"),
+        ("SELECT strpos('abc', 'b', NULL)", NULL),
+        ("SELECT replace('abc', '', 'x')", "xaxbxcx"),
+        ("SELECT replace('abca', 'a')", "bc"),
+        ("SELECT replace('aaa', 'aa', 'b')", "ba"),
+        ("SELECT length('héllo')", "5"),
+        ("SELECT length(to_utf8('héllo'))", "6"),
+        ("SELECT count(*) FROM (SELECT random(3) AS r FROM events) WHERE r NOT IN (0, 1, 2)", "0"),
+        ("SELECT count(*) FROM (SELECT random(5, 7) AS r FROM events) WHERE r NOT IN (5, 6)", "0"),
+        ("SELECT x FROM (VALUES 1, 2, 3, 4) AS t(x) ORDER BY x FETCH FIRST 2 ROWS ONLY", "1; 2"),
+        ("SELECT x FROM (VALUES 1, 2, 3, 4) AS t(x) ORDER BY x OFFSET 1 ROWS FETCH NEXT 2 ROWS ONLY", "2; 3"),
+        ("SELECT x FROM (VALUES 1, 2, 3, 4) AS t(x) ORDER BY x DESC FETCH FIRST ROW ONLY", "4"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        ("SELECT strpos('a', 'a', 0)", "INVALID_FUNCTION_ARGUMENT: 'instance' must be a positive or negative number."),
+        ("SELECT length(12345)", "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint) for function length."),
+        ("SELECT random(0)", "INVALID_FUNCTION_ARGUMENT: bound must be positive"),
+        ("SELECT random(3, 3)", "INVALID_FUNCTION_ARGUMENT: start value must be less than stop value"),
+        (
+            "SELECT x FROM (VALUES 1, 2) AS t(x) ORDER BY x FETCH FIRST 1 ROWS WITH TIES",
+            "NOT_SUPPORTED: FETCH FIRST … WITH TIES is not in the sandbox engine",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
 /// Hostile text never brings the console down: a statement of as many operators as the engine
 /// takes is answered on the engine's deep stack, a longer one (or a type nested past reason)
 /// is refused, where before a chain of a hundred `+` ran a build from source out of stack and

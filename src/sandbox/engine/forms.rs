@@ -7,6 +7,7 @@ use datafusion::logical_expr::sqlparser::ast::{
     self, BinaryOperator, CastKind, DataType, Expr, FunctionArguments, UnaryOperator, Value,
 };
 
+use super::math::RANDOM_SPAN;
 use super::sql::{call, is_call, plain_arguments, text_literal};
 
 /// The form DataFusion answers `function` in, when it is one of these.
@@ -61,11 +62,12 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         ("replace", [text, search]) => call("replace", vec![text.clone(), search.clone(), text_literal("")]),
         // `truncate(x, n)`: `x` cut to `n` digits after the point.
         ("truncate", [x, n]) => call("trunc", vec![x.clone(), n.clone()]),
-        // `random(n)`: a whole number from 0 to n - 1.
-        ("random" | "rand", [n]) => cast(
-            &call("floor", vec![binary(&call("random", Vec::new()), BinaryOperator::Multiply, n)]),
-            DataType::BigInt(None),
-        ),
+        // `random(n)`: a whole number from 0 to n - 1; `random(m, n)` from m to n - 1. The span
+        // is checked as Trino checks it (`math::RANDOM_SPAN`).
+        ("random" | "rand", [n]) => random_below(call(RANDOM_SPAN, vec![n.clone()])),
+        ("random" | "rand", [m, n]) => {
+            binary(m, BinaryOperator::Plus, &random_below(call(RANDOM_SPAN, vec![m.clone(), n.clone()])))
+        }
         // The session's zone, which is UTC on Athena and here.
         ("current_timezone", []) => text_literal("UTC"),
         // `all_match(a, x -> p)`: no element for which `p` is false; `none_match`: none for
@@ -118,4 +120,10 @@ pub(super) fn cast(value: &Expr, data_type: DataType) -> Expr {
 /// `CAST('Infinity' AS DOUBLE)`.
 pub(super) fn double(text: &str) -> Expr {
     cast(&text_literal(text), DataType::Double(ast::ExactNumberInfo::None))
+}
+
+/// A whole number from 0 to `span` - 1, at random.
+fn random_below(span: Expr) -> Expr {
+    let drawn = binary(&call("random", Vec::new()), BinaryOperator::Multiply, &span);
+    cast(&call("floor", vec![drawn]), DataType::BigInt(None))
 }

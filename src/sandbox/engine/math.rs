@@ -15,7 +15,7 @@ use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::decimals::MOST_DIGITS;
-use super::udf::{Call, Trino};
+use super::udf::{integers, is_integer, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
@@ -27,7 +27,40 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("is_finite", floating_test, |args, _| tested(args, f64::is_finite)),
         Trino::udf("is_infinite", floating_test, |args, _| tested(args, f64::is_infinite)),
         Trino::udf("width_bucket", width_bucket_type, width_bucket),
+        Trino::udf(RANDOM_SPAN, random_span_type, random_span),
     ]
+}
+
+/// `$random_span(n)`: `n`, the bound of `random(n)`, which must be above 0; `$random_span(m, n)`:
+/// `n - m`, the span of `random(m, n)`, where `m` must be below `n`. Refused as Trino refuses.
+pub const RANDOM_SPAN: &str = "$random_span";
+
+fn random_span_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [n] if is_integer(n) => Ok(DataType::Int64),
+        [m, n] if is_integer(m) && is_integer(n) => Ok(DataType::Int64),
+        _ => call.mismatch("random(bigint), random(bigint, bigint)"),
+    }
+}
+
+fn random_span(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    let stops = integers(args, args.len() - 1)?;
+    let starts = if args.len() > 1 { Some(integers(args, 0)?) } else { None };
+    let mut out = Vec::with_capacity(stops.len());
+    for i in 0..stops.len() {
+        let start = starts.as_ref().map(|s| s.is_valid(i).then(|| s.value(i)));
+        let stop = stops.is_valid(i).then(|| stops.value(i));
+        out.push(match (start, stop) {
+            (None, Some(n)) if n <= 0 => return exec_err!("INVALID_FUNCTION_ARGUMENT: bound must be positive"),
+            (None, Some(n)) => Some(n),
+            (Some(Some(m)), Some(n)) if m >= n => {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: start value must be less than stop value")
+            }
+            (Some(Some(m)), Some(n)) => n.checked_sub(m),
+            _ => None,
+        });
+    }
+    Ok(Arc::new(Int64Array::from(out)))
 }
 
 fn width_bucket_type(call: &Call) -> Result<DataType> {

@@ -18,6 +18,7 @@ mod decimals;
 mod dialect;
 mod distributions;
 mod errors;
+mod fetch;
 mod fields;
 mod format;
 mod forms;

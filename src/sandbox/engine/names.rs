@@ -150,6 +150,9 @@ pub struct Headings {
     last: Vec<Option<String>>,
     /// Whether `first` is every column (the SELECT has no `*`).
     every: bool,
+    /// Whether every column is named by its place (`VALUES (1, 'a')` has `_col0` and `_col1`,
+    /// where the engine names them `column1` and `column2`).
+    by_place: bool,
 }
 
 impl Headings {
@@ -164,6 +167,7 @@ impl Headings {
                 SetExpr::Select(select) => break select,
                 SetExpr::SetOperation { left, .. } => body = left,
                 SetExpr::Query(query) => body = &query.body,
+                SetExpr::Values(_) => return Headings { by_place: true, ..Headings::default() },
                 _ => return Headings::default(),
             }
         };
@@ -179,14 +183,20 @@ impl Headings {
                 first: items[..first].iter().map(heading).collect(),
                 last: items[last + 1..].iter().map(heading).collect(),
                 every: false,
+                by_place: false,
             },
-            _ => Headings { first: items.iter().map(heading).collect(), last: Vec::new(), every: true },
+            _ => {
+                Headings { first: items.iter().map(heading).collect(), last: Vec::new(), every: true, by_place: false }
+            }
         }
     }
 
     /// The heading of the column at `position` of `count`, which the engine names `name`: the
     /// name as the query wrote it, where it is that name.
     pub fn name(&self, position: usize, count: usize, name: String) -> String {
+        if self.by_place {
+            return format!("_col{position}");
+        }
         let heading = if position < self.first.len() {
             self.first[position].as_ref()
         } else if self.every {

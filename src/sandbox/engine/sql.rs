@@ -56,7 +56,8 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{
-    aggregates, aliases, datetime, decimals, forms, lateral, literals, names, quantified, sample, subscript, using,
+    aggregates, aliases, datetime, decimals, fetch, forms, lateral, literals, names, quantified, sample, subscript,
+    using,
 };
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
@@ -84,6 +85,7 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
         names::name_fields(inner.as_mut());
         sample::rewrite(inner.as_mut());
+        fetch::rewrite(inner.as_mut()).map_err(DataFusionError::Plan)?;
         using::rewrite(inner.as_mut());
         lateral::rewrite(inner.as_mut());
         let _ = ast::visit_expressions_mut(inner.as_mut(), |expr| {

@@ -40,6 +40,9 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("substr", substr_type, substr),
         Trino::udf("substring", substr_type, substr),
         Trino::udf("split_part", split_part_type, split_part),
+        Trino::udf("strpos", strpos_type, strpos),
+        Trino::udf("replace", replace_type, replace),
+        Trino::udf("length", length_type, length),
         Trino::udf("soundex", text_to_text, |args, _| {
             let texts = text(args, 0)?;
             let codes = texts.iter().map(|t| t.map(soundex).transpose()).collect::<Result<StringArray>>()?;
@@ -142,6 +145,106 @@ fn span(count: usize, start: i64, length: Option<i64>) -> Option<std::ops::Range
     }
     let end = length.map_or(count, |n| first.saturating_add(n).min(count));
     Some(first as usize..end as usize)
+}
+
+fn strpos_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, sub] if is_text(s) && is_text(sub) => Ok(DataType::Int64),
+        [s, sub, n] if is_text(s) && is_text(sub) && is_integer(n) => Ok(DataType::Int64),
+        _ => call.mismatch("strpos(varchar(x), varchar(y)), strpos(varchar(x), varchar(y), bigint)"),
+    }
+}
+
+/// Trino's strpos: where (from 1, in characters) the `instance`th match of `sub` starts, counted
+/// from the end for a negative `instance`, matches overlapping; 0 for none, 1 for an empty `sub`.
+fn strpos(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    let (texts, subs) = (text(args, 0)?, text(args, 1)?);
+    let instances = if args.len() > 2 { Some(integers(args, 2)?) } else { None };
+    let mut out = Vec::with_capacity(texts.len());
+    for i in 0..texts.len() {
+        let instance = match &instances {
+            Some(n) if n.is_null(i) => None,
+            Some(n) => Some(n.value(i)),
+            None => Some(1),
+        };
+        let (Some(instance), false, false) = (instance, texts.is_null(i), subs.is_null(i)) else {
+            out.push(None);
+            continue;
+        };
+        if instance == 0 {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: 'instance' must be a positive or negative number.");
+        }
+        out.push(Some(position(texts.value(i), subs.value(i), instance)));
+    }
+    Ok(Arc::new(Int64Array::from(out)))
+}
+
+fn position(text: &str, sub: &str, instance: i64) -> i64 {
+    if sub.is_empty() {
+        return 1;
+    }
+    // Every start of a match, overlapping ones too.
+    let starts = text.char_indices().map(|(at, _)| at).filter(|at| text[*at..].starts_with(sub));
+    let found = match usize::try_from(instance.unsigned_abs() - 1) {
+        Ok(n) if instance > 0 => starts.clone().nth(n),
+        Ok(n) => starts.collect::<Vec<_>>().into_iter().rev().nth(n),
+        Err(_) => None,
+    };
+    found.map_or(0, |at| text[..at].chars().count() as i64 + 1)
+}
+
+fn replace_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, search, with] if is_text(s) && is_text(search) && is_text(with) => Ok(DataType::Utf8),
+        _ => call.mismatch("replace(varchar(x), varchar(y)), replace(varchar(x), varchar(y), varchar(z))"),
+    }
+}
+
+/// Trino's replace: each `search` replaced by `with`, or, for an empty `search`, `with` put
+/// before each character and at the end (`replace('ab', '', '-')` is `-a-b-`).
+fn replace(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    let (texts, searches, withs) = (text(args, 0)?, text(args, 1)?, text(args, 2)?);
+    let replaced: StringArray = (0..texts.len())
+        .map(|i| {
+            if texts.is_null(i) || searches.is_null(i) || withs.is_null(i) {
+                return None;
+            }
+            let (text, search, with) = (texts.value(i), searches.value(i), withs.value(i));
+            Some(if search.is_empty() {
+                let mut out = String::from(with);
+                for c in text.chars() {
+                    out.push(c);
+                    out.push_str(with);
+                }
+                out
+            } else {
+                text.replace(search, with)
+            })
+        })
+        .collect();
+    Ok(Arc::new(replaced))
+}
+
+fn length_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s] if is_text(s) || is_bytes(s) => Ok(DataType::Int64),
+        _ => call.mismatch("length(varchar(x)), length(char(x)), length(varbinary)"),
+    }
+}
+
+/// Trino's length: of text its characters, of bytes (`varbinary`) their number.
+fn length(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    if is_bytes(args[0].data_type()) {
+        let bytes = cast(&args[0], &DataType::Binary)?;
+        let bytes = bytes.as_binary::<i32>();
+        return Ok(Arc::new(bytes.iter().map(|b| b.map(|b| b.len() as i64)).collect::<Int64Array>()));
+    }
+    let texts = text(args, 0)?;
+    Ok(Arc::new(texts.iter().map(|t| t.map(|t| t.chars().count() as i64)).collect::<Int64Array>()))
+}
+
+fn is_bytes(kind: &DataType) -> bool {
+    matches!(kind, DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_))
 }
 
 fn split_part_type(call: &Call) -> Result<DataType> {
