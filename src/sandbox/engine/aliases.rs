@@ -3,10 +3,13 @@
 //! HAVING is `COLUMN_NOT_FOUND: Column 'hour' cannot be resolved`. DataFusion reads the aliases
 //! there too, so `SELECT date_trunc('hour', event_time) AS hour, count(*) FROM events GROUP BY
 //! hour` answered on the sandbox and failed on Athena. `refuse_output_names` refuses it where the
-//! FROM clause's columns are known (the catalog's tables, and `AS t(a, b)` column lists); where
-//! they are not (a WITH query, a subquery without a column list), it says nothing.
+//! FROM clause's columns are known: the catalog's tables, `AS t(a, b)` column lists, and WITH
+//! queries and subqueries, by the names their SELECT lists give (as Athena names them: an
+//! alias, a column's or field's name, `_col0` for the rest; a `*` the columns of its FROM).
+//! Where they are not (a `t.*`, an UNNEST or VALUES without a column list), it says nothing.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
@@ -19,7 +22,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 pub fn refuse_output_names(statement: &ast::Statement) -> Result<(), String> {
     let mut named = WithNames::default();
     let _ = statement.visit(&mut named);
-    let mut check = Check { with_names: named.0, refusal: None };
+    let mut check = Check { with_names: named.0, with_columns: RefCell::default(), refusal: None };
     let _ = statement.visit(&mut check);
     check.refusal.map_or(Ok(()), Err)
 }
@@ -45,6 +48,8 @@ impl Visitor for WithNames {
 
 struct Check {
     with_names: HashSet<String>,
+    /// The columns of each WITH query met so far, None where they are not known.
+    with_columns: RefCell<HashMap<String, Option<Vec<String>>>>,
     refusal: Option<String>,
 }
 
@@ -52,6 +57,7 @@ impl Visitor for Check {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        self.learn_with(query);
         let distinct_on =
             |select: &Select| matches!(select.distinct, Some(Distinct::On(_))).then(|| DISTINCT_ON.into());
         match selects(&query.body).into_iter().find_map(|select| distinct_on(select).or_else(|| self.misread(select))) {
@@ -128,16 +134,53 @@ impl Check {
             TableFactor::Table { name, .. } => {
                 let table = name.0.last()?.as_ident()?.value.to_lowercase();
                 if self.with_names.contains(&table) {
-                    return None;
+                    return self.with_columns.borrow().get(&table).cloned().flatten();
                 }
                 let columns = super::catalog::table_columns(&table)?;
                 Some(columns.into_iter().map(|column| column.name.to_lowercase()).collect())
             }
+            TableFactor::Derived { subquery, .. } => self.query_columns(subquery),
             TableFactor::NestedJoin { table_with_joins, .. } => {
                 self.input_columns(std::slice::from_ref(table_with_joins)).map(|c| c.into_iter().collect())
             }
             _ => None,
         }
+    }
+}
+
+impl Check {
+    /// Learns the columns of `query`'s WITH queries, each in turn (one may read those before it).
+    fn learn_with(&self, query: &Query) {
+        for cte in query.with.iter().flat_map(|with| &with.cte_tables) {
+            let columns = match cte.alias.columns.is_empty() {
+                true => self.query_columns(&cte.query),
+                false => Some(cte.alias.columns.iter().map(|c| c.name.value.to_lowercase()).collect()),
+            };
+            self.with_columns.borrow_mut().insert(cte.alias.name.value.to_lowercase(), columns);
+        }
+    }
+
+    /// The columns `query` answers with, lower case, as Athena names them; None where one is not
+    /// known.
+    fn query_columns(&self, query: &Query) -> Option<Vec<String>> {
+        self.learn_with(query);
+        let select = match query.body.as_ref() {
+            SetExpr::Query(inner) => return self.query_columns(inner),
+            body => *selects(body).first()?,
+        };
+        let mut columns = Vec::new();
+        for (i, item) in select.projection.iter().enumerate() {
+            match item {
+                SelectItem::ExprWithAlias { alias, .. } => columns.push(alias.value.to_lowercase()),
+                SelectItem::UnnamedExpr(expr) => columns.push(match super::names::read_name(expr) {
+                    Some(name) => name.value.to_lowercase(),
+                    None => format!("_col{i}"),
+                }),
+                SelectItem::Wildcard(_) => columns.extend(self.input_columns(&select.from)?),
+                _ => return None,
+            }
+        }
+        Some(columns)
     }
 }
 
@@ -232,8 +275,17 @@ mod tests {
             "SELECT user_id AS x FROM events GROUP BY user_id HAVING any_match(array_agg(country), y -> x = y)"
         )
         .is_some());
+        // A WITH query's columns and a subquery's are their SELECT lists' names.
+        let refused = refusal("WITH events AS (SELECT 1 AS x) SELECT x AS y FROM events GROUP BY y").unwrap();
+        assert!(refused.contains("Column 'y' cannot be resolved"), "{refused}");
+        assert!(refusal("SELECT x AS y FROM (SELECT 1 AS x) s GROUP BY y").is_some());
+        assert!(refusal("SELECT x AS y FROM (SELECT 1 AS x, 2 AS y) s GROUP BY y").is_none());
+        assert!(refusal("WITH a AS (SELECT country FROM events), b AS (SELECT * FROM a) SELECT upper(country) AS c FROM b GROUP BY c").is_some());
+        assert!(refusal("WITH a AS (SELECT e.country, 1 FROM events e) SELECT country AS _col1 FROM a GROUP BY _col1")
+            .is_none());
+        assert!(refusal("WITH a(c) AS (SELECT country FROM events) SELECT c AS d FROM a GROUP BY d").is_some());
         // Where the FROM clause's columns are not known, nothing is said.
-        assert!(refusal("WITH events AS (SELECT 1 AS x) SELECT x AS y FROM events GROUP BY y").is_none());
-        assert!(refusal("SELECT x AS y FROM (SELECT 1 AS x) s GROUP BY y").is_none());
+        assert!(refusal("WITH a AS (SELECT e.* FROM events e) SELECT country AS y FROM a GROUP BY y").is_none());
+        assert!(refusal("SELECT x AS y FROM (VALUES 1) s GROUP BY y").is_none());
     }
 }

@@ -214,7 +214,7 @@ impl Headings {
 
 /// The name of the column or field `expr` reads (`Country`, `e.Country`, `(Country)`,
 /// `(data).location.City`).
-fn read_name(expr: &Expr) -> Option<&Ident> {
+pub(super) fn read_name(expr: &Expr) -> Option<&Ident> {
     match expr {
         Expr::Identifier(name) => Some(name),
         Expr::CompoundIdentifier(parts) => parts.last(),
