@@ -229,9 +229,9 @@ impl SimState {
         if self.burst.as_ref().is_some_and(|b| b.until_ms <= self.now_ms) {
             self.burst = None;
         }
-        if self.burst.is_none() && self.rng.chance(dt / 2_400.0) {
-            let length = self.rng.range(60.0, 300.0);
-            let factor = self.rng.range(1.25, 1.7);
+        if self.burst.is_none() && self.rng.chance(dt / BURST_EVERY_S) {
+            let length = self.rng.range(BURST_SECONDS.0, BURST_SECONDS.1);
+            let factor = self.rng.range(BURST_FACTOR.0, BURST_FACTOR.1);
             self.burst = Some(Burst { until_ms: self.now_ms + (length * 1000.0) as i64, factor });
         }
         let burst = self.burst.as_ref().map(|b| b.factor).unwrap_or(1.0);
@@ -341,6 +341,13 @@ impl SimState {
         open.map(|s| s.from_ms).min().filter(|_| self.has_fault(fault))
     }
 }
+
+/// The producers' bursts: one begins in any second with a chance of 1 in `BURST_EVERY_S`, lasts
+/// from `BURST_SECONDS.0` to `.1` seconds and multiplies their rate by `BURST_FACTOR.0` to `.1`
+/// (each drawn evenly). The sandbox lake's counts draw them alike (`lake::events`).
+pub const BURST_EVERY_S: f64 = 2_400.0;
+pub const BURST_SECONDS: (f64, f64) = (60.0, 300.0);
+pub const BURST_FACTOR: (f64, f64) = (1.25, 1.7);
 
 /// 0.35 at 04:00 UTC rising to 1.0 at 16:00.
 pub fn daily_curve(now_ms: i64) -> f64 {

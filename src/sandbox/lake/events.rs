@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use crate::sandbox::rng::Rng;
-use crate::sandbox::sim::daily_curve;
+use crate::sandbox::sim::{daily_curve, BURST_EVERY_S, BURST_FACTOR, BURST_SECONDS};
 
 /// One event in this many that crossed the stream is kept in the local lake (it holds days
 /// of data in megabytes, not the gigabytes a real day of 2,600 records/s would be).
@@ -33,15 +33,41 @@ const PLACES: &[(&str, &str)] = &[
 const SEARCHES: &[&str] = &["headphones", "running shoes", "coffee", "lego", "desk lamp", "novel", "yoga mat"];
 const USERS: f64 = 5_000.0;
 
-/// How many events of the window `[start_ms, start_ms + length_ms)` the lake keeps.
-pub fn events_in(start_ms: i64, length_ms: i64, peak_per_second: f64) -> usize {
+/// How many events of the window `[start_ms, start_ms + length_ms)` the lake keeps: what the
+/// producers sent in it (their daily curve, and their bursts, drawn as the simulation draws
+/// them: `sim::BURST_EVERY_S`), one in `SAMPLE` of them, with a sample's own spread (about the
+/// square root of its mean). So no two days of the lake hold the same counts, as no two days of
+/// a stream's metrics do; the draws follow from the seed and the window alone.
+pub fn events_in(seed: u64, start_ms: i64, length_ms: i64, peak_per_second: f64) -> usize {
     let middle = start_ms + length_ms / 2;
-    (peak_per_second * daily_curve(middle) * length_ms as f64 / 1000.0 / SAMPLE).round() as usize
+    let mut rng = Rng::new(seed ^ (start_ms as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995);
+    let seconds = length_ms as f64 / 1000.0;
+    let mean = peak_per_second * daily_curve(middle) * seconds * burst_factor(&mut rng, seconds) / SAMPLE;
+    // A normal draw (Box and Muller's) for the sample's spread.
+    let normal = (-2.0 * (1.0 - rng.unit()).ln()).sqrt() * (std::f64::consts::TAU * rng.unit()).cos();
+    (mean + mean.sqrt() * normal).round().max(0.0) as usize
+}
+
+/// The producers' mean rate over `seconds` against their rate without bursts: each burst that
+/// begins in the window adds its share of the window times what it adds to the rate.
+fn burst_factor(rng: &mut Rng, seconds: f64) -> f64 {
+    let mut factor = 1.0;
+    let mut at = 0.0;
+    loop {
+        // The wait for the next burst: exponential, one in `BURST_EVERY_S` seconds.
+        at += -BURST_EVERY_S * (1.0 - rng.unit()).ln();
+        if at >= seconds {
+            return factor;
+        }
+        let length = rng.range(BURST_SECONDS.0, BURST_SECONDS.1).min(seconds - at);
+        factor += length / seconds * (rng.range(BURST_FACTOR.0, BURST_FACTOR.1) - 1.0);
+        at += length;
+    }
 }
 
 /// The window's events as JSON lines, in time order.
 pub fn raw_lines(seed: u64, start_ms: i64, length_ms: i64, peak_per_second: f64) -> String {
-    let count = events_in(start_ms, length_ms, peak_per_second);
+    let count = events_in(seed, start_ms, length_ms, peak_per_second);
     let mut rng = Rng::new(seed ^ (start_ms as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
     let mut offsets: Vec<i64> = (0..count).map(|_| (rng.unit() * length_ms as f64) as i64).collect();
     offsets.sort_unstable();
@@ -111,10 +137,24 @@ mod tests {
         assert_eq!(a, raw_lines(7, afternoon, 900_000, 2600.0));
         assert_ne!(a, raw_lines(8, afternoon, 900_000, 2600.0));
         let lines = a.lines().count();
-        assert_eq!(lines, events_in(afternoon, 900_000, 2600.0));
-        assert!(lines > 2 * events_in(night, 900_000, 2600.0), "{lines}");
+        assert_eq!(lines, events_in(7, afternoon, 900_000, 2600.0));
+        assert!(lines > 2 * events_in(7, night, 900_000, 2600.0), "{lines}");
         let first: serde_json::Value = serde_json::from_str(a.lines().next().unwrap()).unwrap();
         assert!(first["timestamp"].as_str().unwrap().starts_with("1970-01-01T16:"));
         assert!(first["data"]["location"]["country"].is_string());
+    }
+
+    #[test]
+    fn days_differ_around_the_daily_curve() {
+        const DAY: i64 = 24 * 3_600_000;
+        let afternoon = 16 * 3_600_000;
+        let expected = 2600.0 * daily_curve(afternoon + 450_000) * 900.0 / SAMPLE;
+        let days: Vec<usize> = (0..60).map(|d| events_in(7, d * DAY + afternoon, 900_000, 2600.0)).collect();
+        let distinct: std::collections::HashSet<_> = days.iter().collect();
+        assert!(distinct.len() > 20, "{days:?}");
+        // Around the curve, a little above it for the bursts: within a few percent over 60 days.
+        let mean = days.iter().sum::<usize>() as f64 / days.len() as f64;
+        assert!(mean > expected && mean < expected * 1.1, "{mean} against {expected}");
+        assert!(days.iter().all(|n| (*n as f64) > expected * 0.7 && (*n as f64) < expected * 1.6), "{days:?}");
     }
 }
