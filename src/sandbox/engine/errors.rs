@@ -9,7 +9,7 @@ const CORRELATED_IN_SELECT: &str = "NOT_SUPPORTED: the sandbox engine answers a 
 
 /// What the engine says of an UNNEST that reads a table's columns in a form it does not answer
 /// (`lateral`).
-const LATERAL_UNNEST: &str = "NOT_SUPPORTED: the sandbox engine answers an UNNEST of a table's columns right after that one table (FROM t CROSS JOIN UNNEST(t.a, …) [WITH ORDINALITY] AS u(x, …), or LEFT JOIN … ON true), of arrays, naming each column; Athena answers the other forms too";
+const LATERAL_UNNEST: &str = "NOT_SUPPORTED: the sandbox engine answers an UNNEST of a table's columns right after that table or inner joins (FROM t [JOIN …] CROSS JOIN UNNEST(t.a, …) [WITH ORDINALITY] AS u(x, …), or LEFT JOIN … ON true), of arrays, naming each column; Athena answers the other forms too";
 
 /// A query that reads the outer query's columns where the engine cannot: an UNNEST, or else a
 /// subquery in a SELECT list.

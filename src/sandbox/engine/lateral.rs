@@ -15,8 +15,10 @@
 //! One map (`UNNEST(m) AS u(k, v)`) or array of rows (`UNNEST(rs) AS u(a, b)`) into several
 //! columns reads each column as its own array (`"$unnest_column"(m, 0)`, the keys), side by side.
 //!
-//! A relation joined to another before its UNNEST (`a JOIN b ON … CROSS JOIN UNNEST(b.x)`) and an
-//! UNNEST without column names stay as written, for the engine to refuse.
+//! After inner joins (`a JOIN b ON … CROSS JOIN UNNEST(b.x) AS u(y)`), the relation whose
+//! columns the UNNEST reads is nested before it is joined. An UNNEST after an outer join, one
+//! reading two relations' columns or a column without its relation's name, and one without
+//! column names stay as written, for the engine to refuse.
 
 use std::ops::ControlFlow;
 
@@ -148,16 +150,22 @@ fn is_unnest(factor: &TableFactor) -> bool {
     matches!(factor, TableFactor::UNNEST { .. })
 }
 
-/// `relation CROSS JOIN UNNEST(…) …` of one FROM item, when every join of it is such an UNNEST.
+/// `relation [JOIN …] CROSS JOIN UNNEST(…) …` of one FROM item, when its joins are inner joins
+/// followed by such UNNESTs only. Each UNNEST nests the relation whose columns it reads (the
+/// first, when no join comes before it): under inner joins, unnesting a relation before it is
+/// joined gives the rows unnesting after would.
 fn in_from(from: &mut TableWithJoins, renamed: &mut Vec<(Ident, Ident)>) {
-    if from.joins.is_empty() || is_unnest(&from.relation) || !from.joins.iter().all(lateral_join) {
+    let Some(split) = from.joins.iter().position(|join| is_unnest(&join.relation)) else { return };
+    let (joins, unnests) = from.joins.split_at(split);
+    if is_unnest(&from.relation) || !unnests.iter().all(lateral_join) || !joins.iter().all(inner_join) {
         return;
     }
-    let Some(name) = relation_name(&from.relation) else { return };
-    // Each UNNEST nests the relation before it once more; all of them, or none.
-    let mut relation = from.relation.clone();
+    let mut relations: Vec<TableFactor> =
+        std::iter::once(&from.relation).chain(joins.iter().map(|join| &join.relation)).cloned().collect();
+    let Some(relation_names) = relations.iter().map(relation_name).collect::<Option<Vec<Ident>>>() else { return };
+    // Each UNNEST nests its relation once more; all of them, or none.
     let mut names = Vec::new();
-    for join in &from.joins {
+    for join in unnests {
         let outer = matches!(join.join_operator, JoinOperator::Left(_) | JoinOperator::LeftOuter(_));
         let TableFactor::UNNEST { alias: Some(alias), array_exprs, with_ordinality, .. } = &join.relation else {
             return;
@@ -170,13 +178,56 @@ fn in_from(from: &mut TableWithJoins, renamed: &mut Vec<(Ident, Ident)>) {
                 ControlFlow::<()>::Continue(())
             });
         }
-        let Some(nested) = unnested(relation, &name, &arrays, alias, *with_ordinality, outer) else { return };
-        relation = nested;
+        let target = match relation_names.len() {
+            1 => 0,
+            _ => match read_relation(&arrays, &relation_names) {
+                Some(target) => target,
+                None => return,
+            },
+        };
+        let name = &relation_names[target];
+        let Some(nested) = unnested(relations[target].clone(), name, &arrays, alias, *with_ordinality, outer) else {
+            return;
+        };
+        relations[target] = nested;
         names.push((alias.name.clone(), name.clone()));
     }
-    from.relation = relation;
-    from.joins.clear();
+    let mut relations = relations.into_iter();
+    from.relation = relations.next().unwrap_or_else(|| from.relation.clone());
+    let mut joins: Vec<Join> = joins.to_vec();
+    for (join, relation) in joins.iter_mut().zip(relations) {
+        join.relation = relation;
+    }
+    from.joins = joins;
     renamed.extend(names);
+}
+
+/// The one relation of `names` whose columns `arrays` read, each named with its relation
+/// (`e.page_url`); None for a column without one, or columns of two.
+fn read_relation(arrays: &[Expr], names: &[Ident]) -> Option<usize> {
+    let mut read = None;
+    let mut known = true;
+    for array in arrays {
+        let _ = ast::visit_expressions(array, |expr| {
+            let relation = match expr {
+                Expr::CompoundIdentifier(parts) if parts.len() > 1 => names.iter().position(|n| same(n, &parts[0])),
+                Expr::Identifier(_) => None,
+                _ => return ControlFlow::<()>::Continue(()),
+            };
+            match (relation, read) {
+                (Some(r), None) => read = Some(r),
+                (Some(r), Some(before)) if r == before => {}
+                _ => known = false,
+            }
+            ControlFlow::Continue(())
+        });
+    }
+    read.filter(|_| known)
+}
+
+/// Whether `join` is an inner join (`JOIN … ON`, `USING`, `CROSS JOIN`, `,`) of a relation.
+fn inner_join(join: &Join) -> bool {
+    matches!(join.join_operator, JoinOperator::Join(_) | JoinOperator::Inner(_) | JoinOperator::CrossJoin(_))
 }
 
 /// Whether `join` is one this module rewrites: a CROSS JOIN of an UNNEST with as many column names
@@ -289,9 +340,7 @@ fn number(n: u32) -> Expr {
 }
 
 /// Whether two names are one (unquoted names are read without case).
+/// Names are read without case, quoted or not (`names::without_case`).
 fn same(a: &Ident, b: &Ident) -> bool {
-    match (a.quote_style, b.quote_style) {
-        (None, None) => a.value.eq_ignore_ascii_case(&b.value),
-        _ => a.value == b.value,
-    }
+    a.value.to_lowercase() == b.value.to_lowercase()
 }
