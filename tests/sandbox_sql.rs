@@ -330,6 +330,13 @@ async fn names_are_read_without_case_and_headed_as_written() {
     let row = &page.unwrap().rows[0];
     assert!(row[8].is_some() && row[8] == row[13], "{row:?}");
 
+    // A column beside a `*` in a query inside keeps its name for the query around it.
+    let sql = "WITH per_user AS (SELECT user_id, count(*) AS n FROM events GROUP BY user_id), \
+        tagged AS (SELECT e.*, p.n FROM events e JOIN per_user p ON e.user_id = p.user_id) \
+        SELECT sum(n) FROM tagged";
+    let (status, _) = query(&s, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+
     // A UNION is headed by its first part; a WITH query's name and columns without case too.
     let (_, page) = query(&s, "SELECT City FROM events UNION SELECT 'x' AS Other LIMIT 1").await;
     assert_eq!(names(&page), ["City"]);

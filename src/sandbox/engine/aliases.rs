@@ -20,9 +20,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 /// Athena's refusal of the first output alias read in a GROUP BY or HAVING of `statement`, and
 /// of PostgreSQL's `DISTINCT ON`, which Trino has not (DataFusion answered it).
 pub fn refuse_output_names(statement: &ast::Statement) -> Result<(), String> {
-    let mut named = WithNames::default();
-    let _ = statement.visit(&mut named);
-    let mut check = Check { with_names: named.0, with_columns: RefCell::default(), refusal: None };
+    let mut check = Check { scopes: RefCell::default(), refusal: None };
     let _ = statement.visit(&mut check);
     check.refusal.map_or(Ok(()), Err)
 }
@@ -31,33 +29,23 @@ pub fn refuse_output_names(statement: &ast::Statement) -> Result<(), String> {
 const DISTINCT_ON: &str = "SYNTAX_ERROR: DISTINCT ON is PostgreSQL's, not Trino's: keep one row a key with \
     row_number() OVER (PARTITION BY key ORDER BY …) = 1 in a subquery";
 
-/// The names of the statement's WITH queries: a table of that name is theirs, not the catalog's.
-#[derive(Default)]
-struct WithNames(HashSet<String>);
-
-impl Visitor for WithNames {
-    type Break = ();
-
-    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
-        for cte in query.with.iter().flat_map(|with| &with.cte_tables) {
-            self.0.insert(cte.alias.name.value.to_lowercase());
-        }
-        ControlFlow::Continue(())
-    }
-}
-
 struct Check {
-    with_names: HashSet<String>,
-    /// The columns of each WITH query met so far, None where they are not known.
-    with_columns: RefCell<HashMap<String, Option<Vec<String>>>>,
+    /// The WITH queries in scope, innermost last, each with its columns (None where they are not
+    /// known): a table of such a name is the WITH query's, not the catalog's.
+    scopes: RefCell<Vec<HashMap<String, Option<Vec<String>>>>>,
     refusal: Option<String>,
 }
 
 impl Visitor for Check {
     type Break = ();
 
+    fn post_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
+        self.scopes.borrow_mut().pop();
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
-        self.learn_with(query);
+        self.enter(query);
         let distinct_on =
             |select: &Select| matches!(select.distinct, Some(Distinct::On(_))).then(|| DISTINCT_ON.into());
         match selects(&query.body).into_iter().find_map(|select| distinct_on(select).or_else(|| self.misread(select))) {
@@ -133,8 +121,8 @@ impl Check {
             }
             TableFactor::Table { name, .. } => {
                 let table = name.0.last()?.as_ident()?.value.to_lowercase();
-                if self.with_names.contains(&table) {
-                    return self.with_columns.borrow().get(&table).cloned().flatten();
+                if let Some(columns) = self.scopes.borrow().iter().rev().find_map(|scope| scope.get(&table)) {
+                    return columns.clone();
                 }
                 let columns = super::catalog::table_columns(&table)?;
                 Some(columns.into_iter().map(|column| column.name.to_lowercase()).collect())
@@ -149,33 +137,49 @@ impl Check {
 }
 
 impl Check {
-    /// Learns the columns of `query`'s WITH queries, each in turn (one may read those before it).
-    fn learn_with(&self, query: &Query) {
+    /// Opens `query`'s scope: its WITH queries, each with its columns, learned in turn (one may
+    /// read those before it; one that reads itself, RECURSIVE, is not known).
+    fn enter(&self, query: &Query) {
+        self.scopes.borrow_mut().push(HashMap::new());
         for cte in query.with.iter().flat_map(|with| &with.cte_tables) {
+            let name = cte.alias.name.value.to_lowercase();
+            self.learn(&name, None);
             let columns = match cte.alias.columns.is_empty() {
                 true => self.query_columns(&cte.query),
                 false => Some(cte.alias.columns.iter().map(|c| c.name.value.to_lowercase()).collect()),
             };
-            self.with_columns.borrow_mut().insert(cte.alias.name.value.to_lowercase(), columns);
+            self.learn(&name, columns);
         }
     }
 
-    /// The columns `query` answers with, lower case, as Athena names them; None where one is not
-    /// known.
+    fn learn(&self, name: &str, columns: Option<Vec<String>>) {
+        if let Some(scope) = self.scopes.borrow_mut().last_mut() {
+            scope.insert(name.to_string(), columns);
+        }
+    }
+
+    /// The names of the columns `query` answers with, lower case, as a query around it reads
+    /// them (an expression without a name has none: `_col0` is only how Athena prints it); None
+    /// where one is not known.
     fn query_columns(&self, query: &Query) -> Option<Vec<String>> {
-        self.learn_with(query);
+        self.enter(query);
+        let columns = self.select_columns(query);
+        self.scopes.borrow_mut().pop();
+        columns
+    }
+
+    fn select_columns(&self, query: &Query) -> Option<Vec<String>> {
         let select = match query.body.as_ref() {
             SetExpr::Query(inner) => return self.query_columns(inner),
             body => *selects(body).first()?,
         };
         let mut columns = Vec::new();
-        for (i, item) in select.projection.iter().enumerate() {
+        for item in &select.projection {
             match item {
                 SelectItem::ExprWithAlias { alias, .. } => columns.push(alias.value.to_lowercase()),
-                SelectItem::UnnamedExpr(expr) => columns.push(match super::names::read_name(expr) {
-                    Some(name) => name.value.to_lowercase(),
-                    None => format!("_col{i}"),
-                }),
+                SelectItem::UnnamedExpr(expr) => {
+                    columns.extend(super::names::read_name(expr).map(|name| name.value.to_lowercase()))
+                }
                 SelectItem::Wildcard(_) => columns.extend(self.input_columns(&select.from)?),
                 _ => return None,
             }
@@ -281,8 +285,12 @@ mod tests {
         assert!(refusal("SELECT x AS y FROM (SELECT 1 AS x) s GROUP BY y").is_some());
         assert!(refusal("SELECT x AS y FROM (SELECT 1 AS x, 2 AS y) s GROUP BY y").is_none());
         assert!(refusal("WITH a AS (SELECT country FROM events), b AS (SELECT * FROM a) SELECT upper(country) AS c FROM b GROUP BY c").is_some());
+        // An expression without a name has none there (`_col1` is how Athena prints it).
         assert!(refusal("WITH a AS (SELECT e.country, 1 FROM events e) SELECT country AS _col1 FROM a GROUP BY _col1")
-            .is_none());
+            .is_some());
+        // A WITH query is read in its own scope: the outer `events` is the catalog's.
+        assert!(refusal("SELECT upper(country) AS country FROM (WITH events AS (SELECT 1 AS x) SELECT x FROM events) s, events GROUP BY country").is_none());
+        assert!(refusal("WITH events AS (SELECT 1 AS x) SELECT x AS country FROM (SELECT country FROM clickstream.events) s GROUP BY country").is_none());
         assert!(refusal("WITH a(c) AS (SELECT country FROM events) SELECT c AS d FROM a GROUP BY d").is_some());
         // Where the FROM clause's columns are not known, nothing is said.
         assert!(refusal("WITH a AS (SELECT e.* FROM events e) SELECT country AS y FROM a GROUP BY y").is_none());

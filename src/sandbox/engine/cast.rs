@@ -322,37 +322,29 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     };
     // A value whose field cannot be found here (a scan's own filters) is left as it is.
     let Ok((_, field)) = value.to_field(schema) else { return Ok(Transformed::no(expr)) };
+    // The same cast (or TRY_CAST) of a new value; a function's check of it that refuses a value,
+    // or answers NULL under TRY_CAST.
+    let recast = |value: Expr| match &expr {
+        Expr::TryCast(_) => Expr::TryCast(TryCast::new(Box::new(value), to.clone())),
+        _ => Expr::Cast(Cast::new(Box::new(value), to.clone())),
+    };
+    let fit = lit(if name == TRY_CAST_TO { "null" } else { "refuse" });
+    let checked = |function: Arc<ScalarUDF>, args| Expr::ScalarFunction(ScalarFunction::new_udf(function, args));
     if is_fraction(field.data_type()) && to.is_integer() {
         // Trino rounds to the nearest whole number, a half away from zero (`CAST(2.5 AS
         // integer)` is 3); the engine cuts the fraction off.
-        let rounded = Box::new(datafusion::functions::math::round().call(vec![value.as_ref().clone()]));
-        return Ok(Transformed::yes(match &expr {
-            Expr::TryCast(_) => Expr::TryCast(TryCast::new(rounded, to.clone())),
-            _ => Expr::Cast(Cast::new(rounded, to.clone())),
-        }));
+        return Ok(Transformed::yes(recast(datafusion::functions::math::round().call(vec![value.as_ref().clone()]))));
     }
     if let Some(kind) = text_values::text_kind(to).filter(|_| is_text(field.data_type()) && !is_json(&field)) {
         // Text read as Trino reads a value of that type (`$text_value`), then cast.
-        let fit = if name == TRY_CAST_TO { "null" } else { "refuse" };
-        let args = vec![value.as_ref().clone(), lit(kind), lit(fit)];
-        let checked = Box::new(Expr::ScalarFunction(ScalarFunction::new_udf(text_values::function(), args)));
-        return Ok(Transformed::yes(match &expr {
-            Expr::TryCast(_) => Expr::TryCast(TryCast::new(checked, to.clone())),
-            _ => Expr::Cast(Cast::new(checked, to.clone())),
-        }));
+        let args = vec![value.as_ref().clone(), lit(kind), fit];
+        return Ok(Transformed::yes(recast(checked(text_values::function(), args))));
     }
-    if is_text(to) && !is_json(&field) {
+    let length = cast_label(value).and_then(to_text::varchar_length);
+    if is_text(to) && !is_json(&field) && to_text::differs(field.data_type(), length) {
         // A double or a real in Trino's notation, a length kept (`$varchar`).
-        let length = cast_label(value).and_then(to_text::varchar_length);
-        if to_text::differs(field.data_type(), length) {
-            let fit = if name == TRY_CAST_TO { "null" } else { "refuse" };
-            let args = vec![value.as_ref().clone(), lit(ScalarValue::Int64(length)), lit(fit)];
-            let written = Box::new(Expr::ScalarFunction(ScalarFunction::new_udf(to_text::function(), args)));
-            return Ok(Transformed::yes(match &expr {
-                Expr::TryCast(_) => Expr::TryCast(TryCast::new(written, to.clone())),
-                _ => Expr::Cast(Cast::new(written, to.clone())),
-            }));
-        }
+        let args = vec![value.as_ref().clone(), lit(ScalarValue::Int64(length)), fit];
+        return Ok(Transformed::yes(recast(checked(to_text::function(), args))));
     }
     let (name, args) = if is_json(&field) {
         (name, vec![value.as_ref().clone(), Expr::Literal(ScalarValue::try_from(to)?, None)])

@@ -396,10 +396,7 @@ fn plain(value: &ScalarValue) -> String {
 
 /// A real as Java's `Float.toString` writes it: its own shortest digits, not its double's.
 pub(super) fn java_float(f: f32) -> String {
-    match f.to_string().parse::<f64>() {
-        Ok(digits) if f.is_finite() => java_double(digits),
-        _ => java_double(f as f64),
-    }
+    java_double(super::to_text::float_digits(f))
 }
 
 /// A double as Java's `Double.toString` writes it.

@@ -239,32 +239,43 @@ pub(super) fn read_name(expr: &Expr) -> Option<&Ident> {
 /// `SELECT a AS x, b AS x`), which Athena answers with two columns and DataFusion refuses: each
 /// repeat gets a name of its own, `$colN.country` for one Athena names `country` (as
 /// `column_name` reads it), `$colN` for one it names by its place. So does every column beside a
-/// `*` (`SELECT *, country`), which may be one the `*` brings.
+/// `*` in the statement's own SELECT (`SELECT *, country`), which may be one the `*` brings; not
+/// in a query inside it, whose columns the query around it reads by name (and where Athena
+/// finds such a name ambiguous anyway).
 #[derive(Default)]
 struct PlaceNames {
     named: usize,
+    depth: usize,
 }
 
 impl VisitorMut for PlaceNames {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
-        self.name_columns(&mut query.body);
+        self.depth += 1;
+        let outermost = self.depth == 1;
+        self.name_columns(&mut query.body, outermost);
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _: &mut ast::Query) -> ControlFlow<()> {
+        self.depth -= 1;
         ControlFlow::Continue(())
     }
 }
 
 impl PlaceNames {
-    fn name_columns(&mut self, body: &mut SetExpr) {
+    fn name_columns(&mut self, body: &mut SetExpr, outermost: bool) {
         match body {
             SetExpr::Select(select) => {
                 // Names are compared without case, as the engine reads them. Beside a `*`, a
                 // column may be one the `*` brings as well.
                 let mut names = HashSet::new();
-                let star = select
-                    .projection
-                    .iter()
-                    .any(|item| matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)));
+                let star = outermost
+                    && select
+                        .projection
+                        .iter()
+                        .any(|item| matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)));
                 for item in select.projection.iter_mut() {
                     let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else {
                         continue;
@@ -291,8 +302,8 @@ impl PlaceNames {
                 }
             }
             SetExpr::SetOperation { left, right, .. } => {
-                self.name_columns(left);
-                self.name_columns(right);
+                self.name_columns(left, outermost);
+                self.name_columns(right, outermost);
             }
             _ => {}
         }

@@ -30,7 +30,9 @@ pub fn function() -> Arc<ScalarUDF> {
 /// Whether a cast of a value of `from` to `varchar(length)` is written otherwise by Trino than by
 /// the engine.
 pub fn differs(from: &DataType, length: Option<i64>) -> bool {
-    let checked = is_text(from) || from.is_integer() || matches!(from, DataType::Decimal128(..) | DataType::Date32);
+    let checked = is_text(from)
+        || from.is_integer()
+        || matches!(from, DataType::Decimal128(..) | DataType::Date32 | DataType::Boolean);
     from.is_floating() || (length.is_some() && checked)
 }
 
@@ -117,11 +119,16 @@ pub fn double_text(value: f64) -> String {
 pub fn real_text(value: f32) -> String {
     match special(value as f64, value == 0.0, value.is_sign_negative()) {
         Some(text) => text,
-        None => {
-            let shortest = format!("{value:e}");
-            // Java's `Double.parseDouble(Float.toString(value))`: the double of its digits.
-            scientific(shortest.parse().unwrap_or(value as f64), &shortest, 6)
-        }
+        None => scientific(float_digits(value), &format!("{value:e}"), 6),
+    }
+}
+
+/// A real as the double of its own shortest digits, Java's `Double.parseDouble(Float.toString(f))`:
+/// `1.1f` is `1.1`, not the `1.100000023841858` it widens to.
+pub fn float_digits(value: f32) -> f64 {
+    match value.is_finite() {
+        true => value.to_string().parse().unwrap_or(value as f64),
+        false => value as f64,
     }
 }
 
