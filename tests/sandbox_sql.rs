@@ -337,6 +337,12 @@ async fn names_are_read_without_case_and_headed_as_written() {
     let (status, _) = query(&s, sql).await;
     assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
 
+    // A column the `*` brings too, in a query inside and in parentheses.
+    assert!(number(&s, "SELECT count(*) FROM (SELECT *, country FROM events) s").await > 0);
+    let (status, page) = query(&s, "(SELECT *, country FROM events LIMIT 1)").await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    assert_eq!(names(&page).len(), 14);
+
     // A UNION is headed by its first part; a WITH query's name and columns without case too.
     let (_, page) = query(&s, "SELECT City FROM events UNION SELECT 'x' AS Other LIMIT 1").await;
     assert_eq!(names(&page), ["City"]);
@@ -355,6 +361,10 @@ async fn names_are_read_without_case_and_headed_as_written() {
 
     // A bare VALUES names its columns by their place.
     let (_, page) = query(&s, "VALUES (1, 'a'), (2, 'b')").await;
+    assert_eq!(names(&page), ["_col0", "_col1"]);
+    let (_, page) = query(&s, "SELECT * FROM (VALUES (1, 'a'), (2, 'b'))").await;
+    assert_eq!(names(&page), ["_col0", "_col1"]);
+    let (_, page) = query(&s, "SELECT t.* FROM (VALUES (1, 'a')) AS t").await;
     assert_eq!(names(&page), ["_col0", "_col1"]);
 
     // A name no column has fails as Athena's does, in lower case.

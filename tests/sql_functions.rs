@@ -1297,6 +1297,7 @@ async fn unnest_reads_each_rows_arrays_as_trino_does() {
         // After an inner join: the relation it reads is unnested, then joined.
         ("WITH a AS (SELECT 1 AS x, ARRAY['p', 'q'] AS xs), b AS (SELECT 1 AS x, 'b' AS y) SELECT format('%s %s %s', B.y, u.v, u.n) FROM a JOIN b ON a.x = b.x CROSS JOIN UNNEST(A.xs) WITH ORDINALITY AS u(v, n) ORDER BY 1".to_string(), "b p 1; b q 2"),
         ("WITH a AS (SELECT 1 AS x, ARRAY['p'] AS xs), b AS (SELECT 1 AS x, ARRAY['r', 's'] AS ys) SELECT format('%s %s', u.v, w.z) FROM a JOIN b ON a.x = b.x CROSS JOIN UNNEST(a.xs) AS u(v) CROSS JOIN UNNEST(b.ys) AS w(z) ORDER BY 1".to_string(), "p r; p s"),
+        ("WITH a AS (SELECT 1 AS x, ARRAY['p'] AS xs), b AS (SELECT 1 AS x) SELECT format('%s %s', u.v, w.n) FROM a JOIN b ON a.x = b.x CROSS JOIN UNNEST(a.xs) AS u(v) CROSS JOIN UNNEST(ARRAY[1, 2]) AS w(n) ORDER BY 1".to_string(), "p 1; p 2"),
         // A constant array is the engine's own UNNEST, as before.
         ("SELECT x FROM UNNEST(ARRAY[3, 4]) AS t(x)".to_string(), "3; 4"),
     ];

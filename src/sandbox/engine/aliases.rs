@@ -20,7 +20,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 /// Athena's refusal of the first output alias read in a GROUP BY or HAVING of `statement`, and
 /// of PostgreSQL's `DISTINCT ON`, which Trino has not (DataFusion answered it).
 pub fn refuse_output_names(statement: &ast::Statement) -> Result<(), String> {
-    let mut check = Check { scopes: RefCell::default(), refusal: None };
+    let mut check = Check { scopes: RefCell::default(), hidden: RefCell::default(), refusal: None };
     let _ = statement.visit(&mut check);
     check.refusal.map_or(Ok(()), Err)
 }
@@ -30,10 +30,22 @@ const DISTINCT_ON: &str = "SYNTAX_ERROR: DISTINCT ON is PostgreSQL's, not Trino'
     row_number() OVER (PARTITION BY key ORDER BY …) = 1 in a subquery";
 
 struct Check {
-    /// The WITH queries in scope, innermost last, each with its columns (None where they are not
-    /// known): a table of such a name is the WITH query's, not the catalog's.
-    scopes: RefCell<Vec<HashMap<String, Option<Vec<String>>>>>,
+    /// The WITH queries in scope, innermost last: a table of such a name is the WITH query's, not
+    /// the catalog's.
+    scopes: RefCell<Vec<HashMap<String, Scoped>>>,
+    /// The names each WITH query's own body does not see (by where the body is): itself, unless
+    /// RECURSIVE, and the WITH queries after it.
+    hidden: RefCell<HashMap<*const Query, Vec<String>>>,
     refusal: Option<String>,
+}
+
+/// A name in a scope.
+#[derive(Clone)]
+enum Scoped {
+    /// A WITH query, with its columns (None where they are not known).
+    With(Option<Vec<String>>),
+    /// A WITH query of an outer scope not seen here: the name is the catalog's table.
+    Hidden,
 }
 
 impl Visitor for Check {
@@ -121,8 +133,9 @@ impl Check {
             }
             TableFactor::Table { name, .. } => {
                 let table = name.0.last()?.as_ident()?.value.to_lowercase();
-                if let Some(columns) = self.scopes.borrow().iter().rev().find_map(|scope| scope.get(&table)) {
-                    return columns.clone();
+                let scoped = self.scopes.borrow().iter().rev().find_map(|scope| scope.get(&table).cloned());
+                if let Some(Scoped::With(columns)) = scoped {
+                    return columns;
                 }
                 let columns = super::catalog::table_columns(&table)?;
                 Some(columns.into_iter().map(|column| column.name.to_lowercase()).collect())
@@ -140,21 +153,20 @@ impl Check {
     /// Opens `query`'s scope: its WITH queries, each with its columns, learned in turn (one may
     /// read those before it; one that reads itself, RECURSIVE, is not known).
     fn enter(&self, query: &Query) {
-        self.scopes.borrow_mut().push(HashMap::new());
-        for cte in query.with.iter().flat_map(|with| &with.cte_tables) {
-            let name = cte.alias.name.value.to_lowercase();
-            self.learn(&name, None);
+        let hidden = self.hidden.borrow().get(&(query as *const Query)).cloned().unwrap_or_default();
+        self.scopes.borrow_mut().push(hidden.into_iter().map(|name| (name, Scoped::Hidden)).collect());
+        let Some(with) = &query.with else { return };
+        let names: Vec<String> = with.cte_tables.iter().map(|cte| cte.alias.name.value.to_lowercase()).collect();
+        for (i, cte) in with.cte_tables.iter().enumerate() {
+            let unseen = if with.recursive { &names[i + 1..] } else { &names[i..] };
+            self.hidden.borrow_mut().insert(cte.query.as_ref() as *const Query, unseen.to_vec());
             let columns = match cte.alias.columns.is_empty() {
                 true => self.query_columns(&cte.query),
                 false => Some(cte.alias.columns.iter().map(|c| c.name.value.to_lowercase()).collect()),
             };
-            self.learn(&name, columns);
-        }
-    }
-
-    fn learn(&self, name: &str, columns: Option<Vec<String>>) {
-        if let Some(scope) = self.scopes.borrow_mut().last_mut() {
-            scope.insert(name.to_string(), columns);
+            if let Some(scope) = self.scopes.borrow_mut().last_mut() {
+                scope.insert(names[i].clone(), Scoped::With(columns));
+            }
         }
     }
 
@@ -288,6 +300,10 @@ mod tests {
         // An expression without a name has none there (`_col1` is how Athena prints it).
         assert!(refusal("WITH a AS (SELECT e.country, 1 FROM events e) SELECT country AS _col1 FROM a GROUP BY _col1")
             .is_some());
+        // A WITH query's body sees the WITH queries before it only: `events` is the catalog's.
+        assert!(refusal("WITH a AS (SELECT upper(country) AS country FROM events GROUP BY country), events AS (SELECT 1 x) SELECT count(*) FROM a").is_none());
+        assert!(refusal("WITH events(c) AS (SELECT upper(country) AS country FROM events GROUP BY country) SELECT count(*) FROM events").is_none());
+        assert!(refusal("WITH e AS (SELECT 1 AS x), f AS (SELECT x AS y FROM e GROUP BY y) SELECT * FROM f").is_some());
         // A WITH query is read in its own scope: the outer `events` is the catalog's.
         assert!(refusal("SELECT upper(country) AS country FROM (WITH events AS (SELECT 1 AS x) SELECT x FROM events) s, events GROUP BY country").is_none());
         assert!(refusal("WITH events AS (SELECT 1 AS x) SELECT x AS country FROM (SELECT country FROM clickstream.events) s GROUP BY country").is_none());

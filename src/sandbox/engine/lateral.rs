@@ -203,10 +203,12 @@ fn in_from(from: &mut TableWithJoins, renamed: &mut Vec<(Ident, Ident)>) {
 }
 
 /// The one relation of `names` whose columns `arrays` read, each named with its relation
-/// (`e.page_url`); None for a column without one, or columns of two.
+/// (`e.page_url`): the first when they read none (`UNNEST(ARRAY[1, 2])`); None for a column
+/// without one, or columns of two.
 fn read_relation(arrays: &[Expr], names: &[Ident]) -> Option<usize> {
     let mut read = None;
     let mut known = true;
+    let mut any = false;
     for array in arrays {
         let _ = ast::visit_expressions(array, |expr| {
             let relation = match expr {
@@ -214,6 +216,7 @@ fn read_relation(arrays: &[Expr], names: &[Ident]) -> Option<usize> {
                 Expr::Identifier(_) => None,
                 _ => return ControlFlow::<()>::Continue(()),
             };
+            any = true;
             match (relation, read) {
                 (Some(r), None) => read = Some(r),
                 (Some(r), Some(before)) if r == before => {}
@@ -222,12 +225,22 @@ fn read_relation(arrays: &[Expr], names: &[Ident]) -> Option<usize> {
             ControlFlow::Continue(())
         });
     }
-    read.filter(|_| known)
+    match any {
+        false => Some(0),
+        true => read.filter(|_| known),
+    }
 }
 
-/// Whether `join` is an inner join (`JOIN … ON`, `USING`, `CROSS JOIN`, `,`) of a relation.
+/// Whether `join` is an inner join (`JOIN … ON`, `USING`, `CROSS JOIN`) of a relation; not a
+/// NATURAL one, whose keys an UNNEST's new column could join.
 fn inner_join(join: &Join) -> bool {
-    matches!(join.join_operator, JoinOperator::Join(_) | JoinOperator::Inner(_) | JoinOperator::CrossJoin(_))
+    match &join.join_operator {
+        JoinOperator::Join(constraint) | JoinOperator::Inner(constraint) => {
+            !matches!(constraint, JoinConstraint::Natural)
+        }
+        JoinOperator::CrossJoin(_) => true,
+        _ => false,
+    }
 }
 
 /// Whether `join` is one this module rewrites: a CROSS JOIN of an UNNEST with as many column names

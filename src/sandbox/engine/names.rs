@@ -238,10 +238,10 @@ pub(super) fn read_name(expr: &Expr) -> Option<&Ident> {
 /// A SELECT list may also name a column twice (`SELECT country, country`, `SELECT 1, 1`,
 /// `SELECT a AS x, b AS x`), which Athena answers with two columns and DataFusion refuses: each
 /// repeat gets a name of its own, `$colN.country` for one Athena names `country` (as
-/// `column_name` reads it), `$colN` for one it names by its place. So does every column beside a
-/// `*` in the statement's own SELECT (`SELECT *, country`), which may be one the `*` brings; not
-/// in a query inside it, whose columns the query around it reads by name (and where Athena
-/// finds such a name ambiguous anyway).
+/// `column_name` reads it), `$colN` for one it names by its place. So does a column beside a `*`
+/// (`SELECT *, country`) that the `*` may bring too: any, in the statement's own SELECT; in a
+/// query inside it, whose columns the query around it reads by name, only one the `*` is known
+/// to bring (a catalog table's), so that `SELECT e.*, p.n` keeps `n` for the query around it.
 #[derive(Default)]
 struct PlaceNames {
     named: usize,
@@ -262,6 +262,24 @@ impl VisitorMut for PlaceNames {
         self.depth -= 1;
         ControlFlow::Continue(())
     }
+
+    /// `(VALUES (1, 'a'))` without column names has Athena's, `_col0` and `_col1` (the engine's
+    /// are `column1` and `column2`).
+    fn pre_visit_table_factor(&mut self, factor: &mut ast::TableFactor) -> ControlFlow<()> {
+        let ast::TableFactor::Derived { subquery, alias, .. } = factor else { return ControlFlow::Continue(()) };
+        let SetExpr::Values(values) = subquery.body.as_ref() else { return ControlFlow::Continue(()) };
+        if alias.as_ref().is_some_and(|alias| !alias.columns.is_empty()) {
+            return ControlFlow::Continue(());
+        }
+        let width = values.rows.first().map_or(0, |row| row.content.len());
+        let columns = (0..width).map(|i| ast::TableAliasColumnDef::from_name(format!("_col{i}"))).collect();
+        let name = alias.as_ref().map(|alias| alias.name.clone()).unwrap_or_else(|| {
+            self.named += 1;
+            Ident::with_quote('"', format!("$values{}", self.named))
+        });
+        *alias = Some(ast::TableAlias { explicit: true, name, columns, at: None });
+        ControlFlow::Continue(())
+    }
 }
 
 impl PlaceNames {
@@ -271,11 +289,7 @@ impl PlaceNames {
                 // Names are compared without case, as the engine reads them. Beside a `*`, a
                 // column may be one the `*` brings as well.
                 let mut names = HashSet::new();
-                let star = outermost
-                    && select
-                        .projection
-                        .iter()
-                        .any(|item| matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)));
+                let starred = star_columns(select);
                 for item in select.projection.iter_mut() {
                     let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else {
                         continue;
@@ -292,7 +306,12 @@ impl PlaceNames {
                         SelectItem::UnnamedExpr(expr) => {
                             let column = read_name(expr).map(|name| name.value.clone());
                             let name = column.clone().unwrap_or_else(|| expr.to_string()).to_lowercase();
-                            if !names.insert(name) || star {
+                            let brought = match &starred {
+                                Starred::None => false,
+                                Starred::Known(columns) => outermost || columns.contains(&name),
+                                Starred::Unknown => outermost,
+                            };
+                            if !names.insert(name) || brought {
                                 let alias = self.repeat(column.as_deref());
                                 *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
                             }
@@ -305,9 +324,41 @@ impl PlaceNames {
                 self.name_columns(left, outermost);
                 self.name_columns(right, outermost);
             }
+            // `(SELECT *, country FROM events)`: still the statement's own SELECT.
+            SetExpr::Query(query) if outermost => self.name_columns(&mut query.body, true),
             _ => {}
         }
     }
+}
+
+/// The columns a SELECT's `*`s bring, lower case.
+enum Starred {
+    None,
+    Known(HashSet<String>),
+    Unknown,
+}
+
+/// What `select`'s `*`s bring: known when each is over catalog tables (`*`, `e.*`).
+fn star_columns(select: &ast::Select) -> Starred {
+    let stars = select
+        .projection
+        .iter()
+        .filter(|item| matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)));
+    if stars.count() == 0 {
+        return Starred::None;
+    }
+    let mut columns = HashSet::new();
+    for from in &select.from {
+        for factor in std::iter::once(&from.relation).chain(from.joins.iter().map(|join| &join.relation)) {
+            let ast::TableFactor::Table { name, .. } = factor else { return Starred::Unknown };
+            let table = name.0.last().and_then(|part| part.as_ident()).map(|ident| ident.value.to_lowercase());
+            match table.and_then(|table| super::catalog::table_columns(&table)) {
+                Some(known) => columns.extend(known.into_iter().map(|column| column.name.to_lowercase())),
+                None => return Starred::Unknown,
+            }
+        }
+    }
+    Starred::Known(columns)
 }
 
 /// Whether Athena names the column of `expr` after what it reads: a column (`country`,

@@ -388,7 +388,7 @@ mod tests {
         // Athena names a column it reads, or a row's field, after it; anything else by its place.
         assert_eq!(
             named("SELECT a, t.b, (c), r.x, strpos(s, 'b'), position('b' IN s), CAST(a AS INT), a = ANY (VALUES 1) FROM t"),
-            r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST("$cast_value"(a, 'integer') AS INT) AS "$col2", any_match(coalesce((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1))) AS "$q" ("$v")), make_array()), "$e" -> a = "$e") AS "$col3" FROM t"#
+            r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST("$cast_value"(a, 'integer') AS INT) AS "$col2", any_match(coalesce((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1)) AS "$values6" (_col0)) AS "$q" ("$v")), make_array()), "$e" -> a = "$e") AS "$col3" FROM t"#
         );
         // A name repeated keeps what Athena prints (`a`, `x`) in a name of its own.
         assert_eq!(
@@ -452,7 +452,10 @@ mod tests {
         let rows = |q: &str| format!(r#"coalesce((SELECT array_agg("$v") FROM ({q}) AS "$q" ("$v")), make_array())"#);
         assert_eq!(
             rewritten("SELECT 'a' = ANY (VALUES 'a', 'b')"),
-            format!(r#"SELECT any_match({}, "$e" -> 'a' = "$e")"#, rows("SELECT * FROM (VALUES ('a'), ('b'))"))
+            format!(
+                r#"SELECT any_match({}, "$e" -> 'a' = "$e")"#,
+                rows(r#"SELECT * FROM (VALUES ('a'), ('b')) AS "$values3" (_col0)"#)
+            )
         );
         // An ordering comparison reads the subquery's extreme once, wherever it stands.
         let least = r#"(SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', min("$v")) FROM (SELECT x FROM t) AS "$q" ("$v"))"#;
@@ -476,7 +479,10 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT a NOT IN (VALUES 1) FROM u"),
-            format!(r#"SELECT NOT any_match({}, "$e" -> a = "$e") FROM u"#, rows("SELECT * FROM (VALUES (1))"))
+            format!(
+                r#"SELECT NOT any_match({}, "$e" -> a = "$e") FROM u"#,
+                rows(r#"SELECT * FROM (VALUES (1)) AS "$values3" (_col0)"#)
+            )
         );
         assert_eq!(
             rewritten("SELECT NOT EXISTS (SELECT 1), EXISTS (SELECT 2)"),
