@@ -133,3 +133,55 @@ impl VisitorMut for Splice {
         ControlFlow::Continue(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::sql::tests::rewritten;
+
+    #[test]
+    fn subquery_predicates_of_a_select_list_gather_their_rows_once_and_a_where_clause_keeps_its_own() {
+        let rows = |q: &str| format!(r#"coalesce((SELECT array_agg("$v") FROM ({q}) AS "$q" ("$v")), make_array())"#);
+        assert_eq!(
+            rewritten("SELECT 'a' = ANY (VALUES 'a', 'b')"),
+            format!(
+                r#"SELECT any_match({}, "$e" -> 'a' = "$e")"#,
+                rows(r#"SELECT * FROM (VALUES ('a'), ('b')) AS "$values3" (_col0)"#)
+            )
+        );
+        // An ordering comparison reads the subquery's extreme once, wherever it stands.
+        let least = r#"(SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', min("$v")) FROM (SELECT x FROM t) AS "$q" ("$v"))"#;
+        let (n, values, extreme) =
+            (r#"get_field("$s", 'n')"#, r#"get_field("$s", 'values')"#, r#"get_field("$s", 'extreme')"#);
+        let all_below = format!(
+            r#"any_match(make_array({least}), "$s" -> CASE WHEN {n} = 0 THEN true WHEN NOT (a < {extreme}) THEN false WHEN {n} > {values} OR a IS NULL THEN NULL ELSE true END)"#
+        );
+        assert_eq!(
+            rewritten("SELECT a, a < ALL (SELECT x FROM t) AS low FROM u"),
+            format!("SELECT a, {all_below} AS low FROM u")
+        );
+        assert_eq!(
+            rewritten("SELECT a FROM u WHERE a < ALL (SELECT x FROM t)"),
+            format!("SELECT a FROM u WHERE {all_below}")
+        );
+        // `= ANY` and `<> ALL` are IN and NOT IN, whose left side DataFusion reads outside.
+        assert_eq!(
+            rewritten("SELECT a FROM t WHERE a = ANY (SELECT a FROM t) AND a <> ALL (SELECT a FROM u)"),
+            "SELECT a FROM t WHERE a IN (SELECT a FROM t) AND a NOT IN (SELECT a FROM u)"
+        );
+        assert_eq!(
+            rewritten("SELECT a NOT IN (VALUES 1) FROM u"),
+            format!(
+                r#"SELECT NOT any_match({}, "$e" -> a = "$e") FROM u"#,
+                rows(r#"SELECT * FROM (VALUES (1)) AS "$values3" (_col0)"#)
+            )
+        );
+        assert_eq!(
+            rewritten("SELECT NOT EXISTS (SELECT 1), EXISTS (SELECT 2)"),
+            r#"SELECT NOT (SELECT count(*) > 0 FROM (SELECT 1) AS "$q"), (SELECT count(*) > 0 FROM (SELECT 2) AS "$q")"#
+        );
+        assert_eq!(
+            rewritten("SELECT a FROM t WHERE a IN (SELECT b FROM u)"),
+            "SELECT a FROM t WHERE a IN (SELECT b FROM u)"
+        );
+    }
+}
