@@ -17,6 +17,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
+use super::bytes::is_bytes;
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -234,17 +235,13 @@ fn length_type(call: &Call) -> Result<DataType> {
 
 /// Trino's length: of text its characters, of bytes (`varbinary`) their number.
 fn length(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
-    if is_bytes(args[0].data_type()) {
+    if !is_text(args[0].data_type()) {
         let bytes = cast(&args[0], &DataType::Binary)?;
         let bytes = bytes.as_binary::<i32>();
         return Ok(Arc::new(bytes.iter().map(|b| b.map(|b| b.len() as i64)).collect::<Int64Array>()));
     }
     let texts = text(args, 0)?;
     Ok(Arc::new(texts.iter().map(|t| t.map(|t| t.chars().count() as i64)).collect::<Int64Array>()))
-}
-
-fn is_bytes(kind: &DataType) -> bool {
-    matches!(kind, DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_))
 }
 
 fn split_part_type(call: &Call) -> Result<DataType> {
