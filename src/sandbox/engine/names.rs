@@ -176,9 +176,8 @@ impl Headings {
             SelectItem::UnnamedExpr(expr) => read_name(expr).map(|ident| written.name(ident)),
             _ => None,
         };
-        let star = |item: &SelectItem| matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..));
         let items = &select.projection;
-        match (items.iter().position(star), items.iter().rposition(star)) {
+        match (items.iter().position(is_star), items.iter().rposition(is_star)) {
             (Some(first), Some(last)) => Headings {
                 first: items[..first].iter().map(heading).collect(),
                 last: items[last + 1..].iter().map(heading).collect(),
@@ -331,6 +330,11 @@ impl PlaceNames {
     }
 }
 
+/// Whether a SELECT list's item is a `*` or a `t.*`.
+fn is_star(item: &SelectItem) -> bool {
+    matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..))
+}
+
 /// The columns a SELECT's `*`s bring, lower case.
 enum Starred {
     None,
@@ -340,10 +344,7 @@ enum Starred {
 
 /// What `select`'s `*`s bring: known when each is over catalog tables (`*`, `e.*`).
 fn star_columns(select: &ast::Select) -> Starred {
-    let stars = select
-        .projection
-        .iter()
-        .filter(|item| matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)));
+    let stars = select.projection.iter().filter(|item| is_star(item));
     if stars.count() == 0 {
         return Starred::None;
     }
