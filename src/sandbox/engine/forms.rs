@@ -24,7 +24,6 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "date",
         "all_match",
         "none_match",
-        "cosine_similarity",
         "current_timezone",
         "normalize",
         "replace",
@@ -79,15 +78,6 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
             not(call("any_match", vec![array.clone(), Expr::Lambda(fails)]))
         }
         ("none_match", [array, test @ Expr::Lambda(_)]) => not(call("any_match", vec![array.clone(), test.clone()])),
-        // Trino's formula, in its order: the dot product over the product of the norms.
-        ("cosine_similarity", [a, b]) => {
-            let norm = |v: &Expr| call("sqrt", vec![call("dot_product", vec![v.clone(), v.clone()])]);
-            binary(
-                &call("dot_product", vec![a.clone(), b.clone()]),
-                BinaryOperator::Divide,
-                &Expr::Nested(Box::new(binary(&norm(a), BinaryOperator::Multiply, &norm(b)))),
-            )
-        }
         _ => return None,
     })
 }

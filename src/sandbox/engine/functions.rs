@@ -114,6 +114,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::arithmetic::functions())
         .chain(super::sample::functions())
         .chain(super::distributions::functions())
+        .chain(super::vectors::functions())
         .chain(super::bytes::functions())
         .chain(super::hashes::functions())
         .chain(super::regexps::functions())

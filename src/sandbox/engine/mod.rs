@@ -28,6 +28,7 @@ mod json;
 mod lambdas;
 mod lateral;
 mod literals;
+mod log_beta;
 mod maps;
 mod math;
 mod mixed_types;
@@ -57,6 +58,7 @@ mod types;
 mod udf;
 mod uri;
 mod using;
+mod vectors;
 pub mod worker;
 
 use std::path::PathBuf;

@@ -5,10 +5,11 @@
 //! (day to second) and `3-5` (year to month); NULL at the top is `None`, inside a value `null`.
 
 use datafusion::arrow::array::{Array, AsArray, RecordBatch, StringArray};
-use datafusion::arrow::datatypes::{DataType, IntervalUnit};
+use datafusion::arrow::datatypes::{DataType, Float16Type, Float32Type, Float64Type, IntervalUnit};
 use datafusion::arrow::error::ArrowError;
 
 use super::datetime::MS_PER_DAY;
+use super::format::{java_double, java_float};
 use super::types::is_anonymous;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
@@ -73,8 +74,9 @@ enum CellKind<'a> {
     /// An interval or a duration: Trino's day-to-second or year-to-month form, else the
     /// engine's words.
     Interval(ArrayFormatter<'a>),
-    /// A double or real: infinities spelled as Java spells them (`Infinity`, not `inf`).
-    Floating(ArrayFormatter<'a>),
+    /// A double or real, as Java's `toString` writes it (Trino's results do): `1.5`, `1.0E7`,
+    /// `1.0E-4`, `Infinity`.
+    Floating,
     /// Bytes: hex pairs, `61 62`, as Athena prints varbinary.
     Bytes,
 }
@@ -104,7 +106,7 @@ impl<'a> Cell<'a> {
         } else if let DataType::Binary | DataType::LargeBinary = array.data_type() {
             CellKind::Bytes
         } else if array.data_type().is_floating() {
-            CellKind::Floating(ArrayFormatter::try_new(array, options)?)
+            CellKind::Floating
         } else {
             CellKind::Plain(ArrayFormatter::try_new(array, options)?)
         };
@@ -123,10 +125,10 @@ impl<'a> Cell<'a> {
                 };
                 bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
             }
-            CellKind::Floating(format) => match format.value(row).to_string() {
-                infinite if infinite == "inf" => "Infinity".into(),
-                infinite if infinite == "-inf" => "-Infinity".into(),
-                finite => finite,
+            CellKind::Floating => match self.array.data_type() {
+                DataType::Float32 => java_float(self.array.as_primitive::<Float32Type>().value(row)),
+                DataType::Float16 => java_double(self.array.as_primitive::<Float16Type>().value(row).to_f64()),
+                _ => java_double(self.array.as_primitive::<Float64Type>().value(row)),
             },
             CellKind::Interval(format) => interval(self.array, row).unwrap_or_else(|| format.value(row).to_string()),
             CellKind::Row(names, cells) => {
