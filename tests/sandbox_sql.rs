@@ -155,7 +155,7 @@ async fn athena_functions_answer_as_athena_does() {
         [
             "30",
             "2026-02-28 00:00:00.000",
-            "2026-03-19 10:00:00.000",
+            "2026-03-19 10:00:00.000 UTC",
             "2026/03/20 14:05:09",
             "2026-03-20 14:00:00.000",
             "books",
@@ -342,6 +342,13 @@ async fn names_are_read_without_case_and_headed_as_written() {
     let (status, page) = query(&s, "(SELECT *, country FROM events LIMIT 1)").await;
     assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
     assert_eq!(names(&page).len(), 14);
+    // An alias of a name the `*` brings, as written, after the `*`'s columns.
+    let (status, page) = query(&s, "SELECT e.*, 1 AS Country FROM events e LIMIT 1").await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let (headings, row) = (names(&page), &page.unwrap().rows[0]);
+    assert_eq!((headings[8].as_str(), headings[13].as_str()), ("country", "Country"));
+    assert_eq!(row[13].as_deref(), Some("1"));
+    assert!(number(&s, "SELECT count(n) FROM (SELECT e.*, 1 AS n FROM events e) s").await > 0);
 
     // A UNION is headed by its first part; a WITH query's name and columns without case too.
     let (_, page) = query(&s, "SELECT City FROM events UNION SELECT 'x' AS Other LIMIT 1").await;

@@ -1,13 +1,13 @@
-//! Trino's date and time functions the engine adds: `from_iso8601_date`, `date_parse` (MySQL
-//! specifiers), `parse_datetime` (Joda patterns), `at_timezone` (and so `AT TIME ZONE`),
-//! `with_timezone`, and timestamp literals with a zone (`$timestamp_tz`). The session's time
+//! Trino's date and time functions the engine adds: `from_iso8601_date`,
+//! `from_iso8601_timestamp`, `date_parse` (MySQL specifiers), `parse_datetime` (Joda patterns),
+//! `at_timezone` (and so `AT TIME ZONE`), `with_timezone`, and timestamp literals with a zone (`$timestamp_tz`). The session's time
 //! zone is UTC, as on Athena. A timestamp with a zone keeps one zone a column (Arrow's way),
 //! where Trino keeps one a value.
 
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Weekday};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Weekday};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Builder, TimestampMillisecondBuilder};
 use datafusion::arrow::compute::cast;
@@ -23,6 +23,7 @@ use super::udf::{is_text, is_timestamp, text, Call, Trino};
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
         Trino::udf("from_iso8601_date", from_iso8601_date_type, from_iso8601_date),
+        Trino::udf("from_iso8601_timestamp", from_iso8601_timestamp_type, from_iso8601_timestamp),
         Trino::udf("date_parse", date_parse_type, date_parse),
         Trino::udf("parse_datetime", parse_datetime_type, parse_datetime),
         Trino::udf("at_timezone", zoned_type, at_timezone),
@@ -66,6 +67,60 @@ fn from_unixtime(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
         }
     }
     Ok(Arc::new(out.finish().with_timezone_opt(zone.clone())))
+}
+
+/// `from_iso8601_timestamp(text)`: a `timestamp(3) with time zone` in the text's zone (`+01:00`;
+/// `Z` is UTC), or the session's (UTC) when it names none. A column keeps one zone, so only a
+/// constant text's zone is kept: a column of texts answers their instants in UTC.
+fn from_iso8601_timestamp_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [t] if is_text(t) => Ok(zoned(&call.text(0).and_then(iso8601_zone).unwrap_or_else(|| "UTC".into()))),
+        _ => call.mismatch("from_iso8601_timestamp(varchar(x))"),
+    }
+}
+
+fn from_iso8601_timestamp(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let mut out = TimestampMillisecondBuilder::new();
+    for value in text(args, 0)?.iter() {
+        match value {
+            None => out.append_null(),
+            Some(value) => out.append_value(parse_iso8601(value)?),
+        }
+    }
+    Ok(Arc::new(out.finish().with_timezone_opt(zone_in(kind))))
+}
+
+/// The zone an ISO 8601 text names, if it names one: `UTC` for `Z`, else its offset (`+01:00`).
+fn iso8601_zone(text: &str) -> Option<String> {
+    let text = text.trim();
+    let written = DateTime::parse_from_rfc3339(text).ok()?;
+    Some(if text.ends_with(['Z', 'z']) { "UTC".into() } else { written.offset().to_string() })
+}
+
+/// `2026-03-20T10:00:00Z`, with or without fractions, an offset, or a time at all, as
+/// milliseconds since 1970 UTC (a text without an offset is a UTC time, the session's zone).
+fn parse_iso8601(value: &str) -> Result<i64> {
+    let trimmed = value.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(trimmed) {
+        return Ok(t.timestamp_millis());
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(trimmed, format) {
+            return Ok(t.and_utc().timestamp_millis());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp_millis());
+    }
+    exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid format: \"{value}\"")
+}
+
+/// The zone of a timestamp type, if it has one.
+fn zone_in(kind: &DataType) -> Option<Arc<str>> {
+    match kind {
+        DataType::Timestamp(_, zone) => zone.clone(),
+        _ => None,
+    }
 }
 
 pub(super) const MS_PER_DAY: i64 = 86_400_000;
@@ -277,16 +332,24 @@ fn date_parse(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     Ok(Arc::new(out.finish()))
 }
 
+/// A constant text's zone (`+01:00` from `+0100`), else UTC: a column keeps one zone, so a column
+/// of texts answers their instants in UTC.
 fn parse_datetime_type(call: &Call) -> Result<DataType> {
     match call.types {
-        [a, b] if is_text(a) && is_text(b) => Ok(zoned("UTC")),
+        [a, b] if is_text(a) && is_text(b) => {
+            let written = || {
+                let fields = super::patterns::joda(call.text(1)?).ok()?;
+                super::patterns::parse(call.text(0)?, &fields).ok()?.1
+            };
+            Ok(zoned(&written().unwrap_or_else(|| "UTC".into())))
+        }
         _ => call.mismatch("parse_datetime(varchar, varchar)"),
     }
 }
 
-/// `parse_datetime(string, pattern)`: a timestamp with a zone; shown in UTC (the column's zone)
-/// whatever offset the text gave.
-fn parse_datetime(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+/// `parse_datetime(string, pattern)`: a timestamp with a zone, the text's when the text is a
+/// constant (`parse_datetime_type`).
+fn parse_datetime(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     let (values, patterns) = (text(args, 0)?, text(args, 1)?);
     let mut out = TimestampMillisecondBuilder::new();
     for i in 0..values.len() {
@@ -309,7 +372,7 @@ fn parse_datetime(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             Err(message) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {message}"),
         }
     }
-    Ok(Arc::new(out.finish().with_timezone("UTC")))
+    Ok(Arc::new(out.finish().with_timezone_opt(zone_in(kind))))
 }
 
 #[cfg(test)]
@@ -324,6 +387,19 @@ mod tests {
         assert_eq!(literal_zone("2020-05-11 11:15:05.055+01:00").unwrap().1, "+01:00");
         assert!(literal_zone("2012-10-31 01:00").is_none());
         assert!(literal_zone("2012-10-31").is_none());
+    }
+
+    #[test]
+    fn iso8601_in_its_common_shapes() {
+        let expected = 1_774_000_800_000; // 2026-03-20T10:00:00Z
+        assert_eq!(parse_iso8601("2026-03-20T10:00:00Z").unwrap(), expected);
+        assert_eq!(parse_iso8601("2026-03-20T12:00:00+02:00").unwrap(), expected);
+        assert_eq!(parse_iso8601("2026-03-20T10:00:00.000").unwrap(), expected);
+        assert_eq!(parse_iso8601("2026-03-20").unwrap(), expected - 10 * 3_600_000);
+        assert!(parse_iso8601("yesterday").unwrap_err().to_string().contains("Invalid format: \"yesterday\""));
+        assert_eq!(iso8601_zone("2026-03-20T12:00:00+02:00").as_deref(), Some("+02:00"));
+        assert_eq!(iso8601_zone("2026-03-20T10:00:00Z").as_deref(), Some("UTC"));
+        assert_eq!(iso8601_zone("2026-03-20T10:00:00"), None);
     }
 
     #[test]

@@ -13,7 +13,9 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Months, NaiveDateTime, TimeDelta, Timelike, Utc};
+use chrono::offset::LocalResult;
+use chrono::{DateTime, Datelike, Months, NaiveDateTime, Offset, TimeDelta, TimeZone, Timelike, Utc};
+use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
     Array, ArrayRef, Float64Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
 };
@@ -87,7 +89,6 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
     let parts = PARTS.iter().map(|(name, _)| Kind::Part(name));
     let urls = UrlPart::ALL.into_iter().map(Kind::Url);
     let own = [
-        Kind::FromIso8601Timestamp,
         Kind::ToUnixtime,
         Kind::JsonExtractScalar,
         Kind::JsonExtract,
@@ -155,7 +156,6 @@ const PARTS: &[(&str, Field)] = &[
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
-    FromIso8601Timestamp,
     ToUnixtime,
     JsonExtractScalar,
     JsonExtract,
@@ -194,7 +194,6 @@ impl Athena {
     /// call is written, for the message when the count is wrong.
     fn parameters(&self, count: usize) -> Result<Vec<DataType>> {
         let (types, usage): (Vec<DataType>, &str) = match self.kind {
-            Kind::FromIso8601Timestamp => (vec![DataType::Utf8], "from_iso8601_timestamp(varchar)"),
             Kind::ToUnixtime => (vec![TIMESTAMP], "to_unixtime(timestamp)"),
             Kind::JsonExtractScalar => (vec![DataType::Utf8, DataType::Utf8], "json_extract_scalar(json, json_path)"),
             Kind::JsonExtract => (vec![DataType::Utf8, DataType::Utf8], "json_extract(json, json_path)"),
@@ -221,7 +220,6 @@ impl Athena {
 impl ScalarUDFImpl for Athena {
     fn name(&self) -> &str {
         match self.kind {
-            Kind::FromIso8601Timestamp => "from_iso8601_timestamp",
             Kind::ToUnixtime => "to_unixtime",
             Kind::JsonExtractScalar => "json_extract_scalar",
             Kind::JsonExtract => "json_extract",
@@ -246,9 +244,9 @@ impl ScalarUDFImpl for Athena {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         let mut types = self.parameters(arg_types.len())?;
-        // A field of a timestamp with a zone, or its text, is read on the wall there: the zone
-        // stays for `invoke_with_args`.
-        if matches!(self.kind, Kind::Part(_) | Kind::DateFormat) {
+        // A field of a timestamp with a zone, or its text, is read on the wall there, and
+        // `date_add` moves it there: the zone stays for `invoke_with_args`.
+        if matches!(self.kind, Kind::Part(_) | Kind::DateFormat | Kind::DateAdd) {
             for (kind, given) in types.iter_mut().zip(arg_types) {
                 if let (&TIMESTAMP, DataType::Timestamp(_, Some(zone))) = (&*kind, given) {
                     *kind = DataType::Timestamp(TimeUnit::Millisecond, Some(zone.clone()));
@@ -260,7 +258,7 @@ impl ScalarUDFImpl for Athena {
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
         Ok(match self.kind {
-            Kind::FromIso8601Timestamp | Kind::DateAdd => TIMESTAMP,
+            Kind::DateAdd => TIMESTAMP,
             Kind::ToUnixtime => DataType::Float64,
             Kind::DateFormat | Kind::RegexpExtract | Kind::JsonExtractScalar | Kind::JsonExtract => DataType::Utf8,
             Kind::Url(UrlPart::Port) => DataType::Int64,
@@ -276,7 +274,12 @@ impl ScalarUDFImpl for Athena {
             return Ok(Arc::new(super::types::json_field(self.name())));
         }
         let types: Vec<DataType> = args.arg_fields.iter().map(|f| f.data_type().clone()).collect();
-        Ok(Arc::new(datafusion::arrow::datatypes::Field::new(self.name(), self.return_type(&types)?, true)))
+        let kind = match (&self.kind, types.get(2)) {
+            // A timestamp with a zone moved is one in that zone, as in Trino.
+            (Kind::DateAdd, Some(zoned @ DataType::Timestamp(_, Some(_)))) => zoned.clone(),
+            _ => self.return_type(&types)?,
+        };
+        Ok(Arc::new(datafusion::arrow::datatypes::Field::new(self.name(), kind, true)))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
@@ -293,6 +296,10 @@ impl ScalarUDFImpl for Athena {
         }
         let all_scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let types = self.parameters(args.args.len())?;
+        let zone = match args.return_field.data_type() {
+            DataType::Timestamp(_, Some(zone)) => Some(zone.clone()),
+            _ => None,
+        };
         // A field of a timestamp with a zone, or its text, is read on the wall there, as Trino's.
         let local = matches!(self.kind, Kind::Part(_) | Kind::DateFormat);
         let arrays = ColumnarValue::values_to_arrays(&args.args)?
@@ -304,13 +311,12 @@ impl ScalarUDFImpl for Athena {
             })
             .collect::<Result<Vec<ArrayRef>>>()?;
         let out = match self.kind {
-            Kind::FromIso8601Timestamp => from_iso8601_timestamp(&arrays)?,
             Kind::ToUnixtime => to_unixtime(&arrays)?,
             Kind::JsonExtractScalar => text::json_extract(&arrays, true)?,
             Kind::JsonExtract => text::json_extract(&arrays, false)?,
             Kind::Url(part) => text::url_extract(part, &arrays)?,
             Kind::DateFormat => date_format(&arrays)?,
-            Kind::DateAdd => date_add(&arrays)?,
+            Kind::DateAdd => date_add(&arrays, zone)?,
             Kind::DateDiff => date_diff(&arrays)?,
             Kind::RegexpExtract => regexp_extract(&arrays)?,
             Kind::Part(name) => part(name, &arrays)?,
@@ -323,18 +329,6 @@ impl ScalarUDFImpl for Athena {
     }
 }
 
-fn from_iso8601_timestamp(args: &[ArrayRef]) -> Result<ArrayRef> {
-    let text = as_string_array(&args[0])?;
-    let mut out = TimestampMillisecondBuilder::new();
-    for value in text.iter() {
-        match value {
-            None => out.append_null(),
-            Some(value) => out.append_value(parse_iso8601(value)?),
-        }
-    }
-    Ok(Arc::new(out.finish()))
-}
-
 /// Seconds since 1970 as a double, with the milliseconds as its fraction (Athena's type).
 fn to_unixtime(args: &[ArrayRef]) -> Result<ArrayRef> {
     let times = as_timestamp_millisecond_array(&args[0])?;
@@ -343,23 +337,6 @@ fn to_unixtime(args: &[ArrayRef]) -> Result<ArrayRef> {
         out.append_option(value.map(|ms| ms as f64 / 1_000.0));
     }
     Ok(Arc::new(out.finish()))
-}
-
-/// `2026-03-20T10:00:00Z`, with or without fractions, an offset, or a time at all.
-fn parse_iso8601(value: &str) -> Result<i64> {
-    let trimmed = value.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(trimmed) {
-        return Ok(t.timestamp_millis());
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(trimmed, format) {
-            return Ok(t.and_utc().timestamp_millis());
-        }
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp_millis());
-    }
-    exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid format: \"{value}\"")
 }
 
 fn date_format(args: &[ArrayRef]) -> Result<ArrayRef> {
@@ -439,10 +416,17 @@ fn part(name: &str, args: &[ArrayRef]) -> Result<ArrayRef> {
     Ok(Arc::new(out.finish()))
 }
 
-fn date_add(args: &[ArrayRef]) -> Result<ArrayRef> {
+/// `date_add(unit, n, t)`. A timestamp with a zone (`zone`) moves as Trino's does: by hours and
+/// shorter units as a duration, by days and longer ones on the wall clock there (a day across a
+/// change of clocks keeps its time of day).
+fn date_add(args: &[ArrayRef], zone: Option<Arc<str>>) -> Result<ArrayRef> {
     let units = as_string_array(&args[0])?;
     let values = as_int64_array(&args[1])?;
     let times = as_timestamp_millisecond_array(&args[2])?;
+    let tz = match &zone {
+        Some(zone) => Some(zone.parse::<Tz>()?),
+        None => None,
+    };
     let mut out = TimestampMillisecondBuilder::new();
     for i in 0..times.len() {
         if units.is_null(i) || values.is_null(i) || times.is_null(i) {
@@ -450,23 +434,49 @@ fn date_add(args: &[ArrayRef]) -> Result<ArrayRef> {
             continue;
         }
         let (t, n) = (time(times.value(i))?, values.value(i));
-        let moved = match unit(units.value(i))? {
-            Unit::Fixed(ms) => n.checked_mul(ms).and_then(|d| t.checked_add_signed(TimeDelta::milliseconds(d))),
-            Unit::Months(m) => {
-                let months = Months::new((n.unsigned_abs() as u32).saturating_mul(m));
-                if n >= 0 {
-                    t.checked_add_months(months)
-                } else {
-                    t.checked_sub_months(months)
-                }
+        let unit = unit(units.value(i))?;
+        let moved = match (&tz, unit) {
+            (Some(tz), Unit::Fixed(ms)) if ms >= super::datetime::MS_PER_DAY => {
+                moved(t.with_timezone(tz).naive_local(), n, Unit::Fixed(ms)).and_then(|local| on_wall(tz, local))
             }
+            (Some(tz), Unit::Months(m)) => {
+                moved(t.with_timezone(tz).naive_local(), n, Unit::Months(m)).and_then(|local| on_wall(tz, local))
+            }
+            (_, unit) => moved(t.naive_utc(), n, unit).map(|utc| utc.and_utc().timestamp_millis()),
         };
         match moved {
-            Some(moved) => out.append_value(moved.timestamp_millis()),
+            Some(moved) => out.append_value(moved),
             None => return exec_err!("INVALID_FUNCTION_ARGUMENT: date_add overflows the timestamp range"),
         }
     }
-    Ok(Arc::new(out.finish()))
+    Ok(Arc::new(out.finish().with_timezone_opt(zone)))
+}
+
+/// `t` moved by `n` of `unit`, None past the calendar's range.
+fn moved(t: NaiveDateTime, n: i64, unit: Unit) -> Option<NaiveDateTime> {
+    match unit {
+        Unit::Fixed(ms) => n.checked_mul(ms).and_then(|d| t.checked_add_signed(TimeDelta::milliseconds(d))),
+        Unit::Months(m) => {
+            let months = Months::new((n.unsigned_abs() as u32).saturating_mul(m));
+            if n >= 0 {
+                t.checked_add_months(months)
+            } else {
+                t.checked_sub_months(months)
+            }
+        }
+    }
+}
+
+/// The instant a wall-clock time names in `tz`: the earlier of two, and for a time the clocks
+/// skip, the time an hour on (the offset before the change), as Joda's zoned calendar moves it.
+fn on_wall(tz: &Tz, local: NaiveDateTime) -> Option<i64> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.timestamp_millis()),
+        LocalResult::None => {
+            let before = tz.offset_from_utc_datetime(&(local - TimeDelta::days(1)));
+            Some((local - TimeDelta::seconds(i64::from(before.fix().local_minus_utc()))).and_utc().timestamp_millis())
+        }
+    }
 }
 
 fn date_diff(args: &[ArrayRef]) -> Result<ArrayRef> {
@@ -574,15 +584,5 @@ mod tests {
         assert_eq!(chrono_format("%M %e, %Y").unwrap(), "%B %-d, %Y");
         let refused = chrono_format("%Q").unwrap_err().to_string();
         assert!(refused.contains("%Q not supported"), "{refused}");
-    }
-
-    #[test]
-    fn iso8601_in_its_common_shapes() {
-        let expected = 1_774_000_800_000; // 2026-03-20T10:00:00Z
-        assert_eq!(parse_iso8601("2026-03-20T10:00:00Z").unwrap(), expected);
-        assert_eq!(parse_iso8601("2026-03-20T12:00:00+02:00").unwrap(), expected);
-        assert_eq!(parse_iso8601("2026-03-20T10:00:00.000").unwrap(), expected);
-        assert_eq!(parse_iso8601("2026-03-20").unwrap(), expected - 10 * 3_600_000);
-        assert!(parse_iso8601("yesterday").unwrap_err().to_string().contains("Invalid format: \"yesterday\""));
     }
 }

@@ -60,6 +60,7 @@ mod uri;
 mod using;
 mod vectors;
 pub mod worker;
+mod zoned_comparisons;
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -182,9 +183,14 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     let typing = rules.iter().position(|rule| rule.name() == "type_coercion").unwrap_or(rules.len());
     // Answer types first: a cast of `date_trunc(…, d)` to text is then a date's.
     // Text mixed with other values (compared, in one IN list, CASE or COALESCE) is refused
-    // before the engine casts one side.
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 3] =
-        [Arc::new(answer_types::ANSWER_TYPES), Arc::new(cast::TRINO_CASTS), Arc::new(mixed_types::MIXED_TYPES)];
+    // before the engine casts one side; a timestamp without a zone beside one with a zone is read
+    // in UTC before the engine reads it in the other's zone.
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 4] = [
+        Arc::new(answer_types::ANSWER_TYPES),
+        Arc::new(cast::TRINO_CASTS),
+        Arc::new(mixed_types::MIXED_TYPES),
+        Arc::new(zoned_comparisons::ZONED_COMPARISONS),
+    ];
     rules.splice(typing..typing, before);
     rules.push(Arc::new(decimals::DECIMAL_QUOTIENTS));
     // Whole numbers that overflow fail, once both sides of each operator have one type.

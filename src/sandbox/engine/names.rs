@@ -289,14 +289,23 @@ impl PlaceNames {
                 // column may be one the `*` brings as well.
                 let mut names = HashSet::new();
                 let starred = star_columns(select);
+                let brought = |name: &str| match &starred {
+                    Starred::None => false,
+                    Starred::Known(columns) => outermost || columns.contains(name),
+                    Starred::Unknown => outermost,
+                };
                 for item in select.projection.iter_mut() {
                     let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else {
                         continue;
                     };
                     quantified::in_select_item(expr);
                     match item {
-                        SelectItem::ExprWithAlias { alias, .. } if !names.insert(alias.value.to_lowercase()) => {
-                            *alias = self.repeat(Some(&alias.value.clone()));
+                        // `SELECT *, 1 AS country`: an alias of a name the `*` brings is a repeat too.
+                        SelectItem::ExprWithAlias { alias, .. } => {
+                            let name = alias.value.to_lowercase();
+                            if !names.insert(name.clone()) || brought(&name) {
+                                *alias = self.repeat(Some(&alias.value.clone()));
+                            }
                         }
                         SelectItem::UnnamedExpr(expr) if !named_by_what_it_reads(expr) => {
                             let alias = self.repeat(None);
@@ -305,12 +314,7 @@ impl PlaceNames {
                         SelectItem::UnnamedExpr(expr) => {
                             let column = read_name(expr).map(|name| name.value.clone());
                             let name = column.clone().unwrap_or_else(|| expr.to_string()).to_lowercase();
-                            let brought = match &starred {
-                                Starred::None => false,
-                                Starred::Known(columns) => outermost || columns.contains(&name),
-                                Starred::Unknown => outermost,
-                            };
-                            if !names.insert(name) || brought {
+                            if !names.insert(name.clone()) || brought(&name) {
                                 let alias = self.repeat(column.as_deref());
                                 *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias };
                             }
