@@ -1,8 +1,8 @@
 //! Trino's date and time functions the engine adds: `from_iso8601_date`,
 //! `from_iso8601_timestamp`, `date_parse` (MySQL specifiers), `parse_datetime` (Joda patterns),
-//! `at_timezone` (and so `AT TIME ZONE`), `with_timezone`, and timestamp literals with a zone (`$timestamp_tz`). The session's time
-//! zone is UTC, as on Athena. A timestamp with a zone keeps one zone a column (Arrow's way),
-//! where Trino keeps one a value.
+//! `at_timezone` (and so `AT TIME ZONE`), `with_timezone`, and timestamp literals with a zone
+//! (`$timestamp_tz`). The session's time zone is UTC, as on Athena. A timestamp with a zone
+//! keeps one zone a column (Arrow's way), where Trino keeps one a value.
 
 use std::str::FromStr;
 use std::sync::Arc;
