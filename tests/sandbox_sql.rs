@@ -349,6 +349,11 @@ async fn names_are_read_without_case_and_headed_as_written() {
     assert_eq!((headings[8].as_str(), headings[13].as_str()), ("country", "Country"));
     assert_eq!(row[13].as_deref(), Some("1"));
     assert!(number(&s, "SELECT count(n) FROM (SELECT e.*, 1 AS n FROM events e) s").await > 0);
+    // An alias the `*` does not bring keeps its name for ORDER BY.
+    let (status, _) = query(&s, "SELECT *, 1 AS n FROM events ORDER BY n LIMIT 1").await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let (status, _) = query(&s, "SELECT e.*, count(*) OVER () AS n FROM events e ORDER BY n LIMIT 1").await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
 
     // A UNION is headed by its first part; a WITH query's name and columns without case too.
     let (_, page) = query(&s, "SELECT City FROM events UNION SELECT 'x' AS Other LIMIT 1").await;
@@ -538,4 +543,71 @@ async fn queries_can_be_cancelled_and_the_workgroup_keeps_their_history() {
     let history =
         s.with_model(|m| m.athena.executions.iter().map(|e| (e.id.clone(), e.state)).collect::<Vec<_>>()).unwrap();
     assert_eq!(history, [(id, QueryState::Cancelled), (ok, QueryState::Succeeded)]);
+}
+
+/// Athena's hidden columns name the file behind each row: `"$path"` in the table's location as
+/// Glue holds it, `"$file_size"` and `"$file_modified_time"` (when the platform wrote it); a `*`
+/// leaves them out, and a query that names none reads the tables as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hidden_columns_name_the_file_behind_each_row() {
+    let (s, _) = sandbox();
+    let overview = s.glue_overview().await.unwrap();
+    let location = |table: &str| {
+        let tables = &overview.databases[0].tables;
+        tables.iter().find(|t| t.name == table).unwrap().location.clone().unwrap()
+    };
+    let raw = location("raw_events");
+    let files = rows(
+        &s,
+        r#"SELECT "$path", "$file_size", "$file_modified_time", count(*) FROM raw_events
+           WHERE day = '20' GROUP BY 1, 2, 3 ORDER BY 1"#,
+    )
+    .await;
+    // Today's quarter hours up to 14:15, one file each.
+    assert_eq!(files.len(), 14 * 4 + 1, "{files:?}");
+    let first = &files[0];
+    assert_eq!(first[0].as_deref().unwrap(), format!("{raw}year=2026/month=03/day=20/clickstream-ingest-0000.json"));
+    assert!(first[1].as_deref().unwrap().parse::<i64>().unwrap() > 1_000);
+    // Delivered at the end of its quarter hour.
+    assert_eq!(first[2].as_deref(), Some("2026-03-20 00:15:00.000 UTC"));
+    let counted: i64 = files.iter().map(|f| f[3].as_deref().unwrap().parse::<i64>().unwrap()).sum();
+    assert_eq!(counted, number(&s, "SELECT count(*) FROM raw_events WHERE day = '20'").await);
+
+    let curated = rows(
+        &s,
+        r#"SELECT DISTINCT "$path", "$file_modified_time" FROM events WHERE day = '19' AND hour(event_time) = 9"#,
+    )
+    .await;
+    assert_eq!(
+        curated,
+        [[
+            Some(format!("{}year=2026/month=03/day=19/part-09.parquet", location("events"))),
+            Some("2026-03-19 10:00:00.000 UTC".to_string())
+        ]]
+    );
+
+    // A `*` leaves them out, over one table, over a join and as `t.*`.
+    let (_, page) = query(&s, r#"SELECT *, "$path" FROM events LIMIT 1"#).await;
+    let names: Vec<String> = page.unwrap().columns.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names[13], "$path");
+    let (_, page) = query(
+        &s,
+        r#"SELECT * FROM events e JOIN raw_events r ON e.user_id = r.user_id WHERE r."$file_size" > 0 LIMIT 1"#,
+    )
+    .await;
+    assert_eq!(page.unwrap().columns.len(), 13 + 7);
+    let (_, page) =
+        query(&s, r#"SELECT r.*, e."$path" FROM events e JOIN raw_events r ON e.user_id = r.user_id LIMIT 1"#).await;
+    assert_eq!(page.unwrap().columns.len(), 7 + 1);
+    // A filter on one is the engine's, above the scan; on a partition key it still prunes.
+    let by_path = r#"SELECT count(*) FROM raw_events WHERE day = '20' AND "$path" LIKE '%ingest-1400.json'"#;
+    assert_eq!(number(&s, by_path).await, number(&s, "SELECT count(*) FROM raw_events WHERE day = '20' AND hour(from_iso8601_timestamp(timestamp)) = 14 AND minute(from_iso8601_timestamp(timestamp)) < 15").await);
+    assert!(
+        scanned(&s, by_path).await
+            < scanned(&s, r#"SELECT count(*) FROM raw_events WHERE "$path" LIKE '%ingest-1400.json'"#).await
+    );
+    // Out of a subquery's `*`, as on Athena.
+    let reason = failure(&s, r#"SELECT "$path" FROM (SELECT * FROM raw_events)"#).await;
+    assert!(reason.starts_with("COLUMN_NOT_FOUND: line 1:8: Column '$path' cannot be resolved"), "{reason}");
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::engine::{self, worker, Answer, Tables};
+use super::engine::{self, worker, Answer, Buckets, Tables};
 use super::lake::{Lake, LakeView};
 use super::state::{Execution, SimState};
 use crate::model::{QueryRequest, QueryState, QueryStatus, ResultPage};
@@ -114,7 +114,14 @@ impl Runs {
     /// in a worker process of its own (`engine::worker`) or, where no worker program is named, on
     /// the engine's threads. Nothing of the statement is read here, where a fault would not be
     /// the query's alone.
-    pub fn start(self: &Arc<Self>, execution: &Execution, lake: Arc<Lake>, view: LakeView, catalog: String) {
+    pub fn start(
+        self: &Arc<Self>,
+        execution: &Execution,
+        lake: Arc<Lake>,
+        view: LakeView,
+        catalog: String,
+        buckets: Buckets,
+    ) {
         let status = execution.status();
         let id = execution.id.clone();
         let (sql, database) = (execution.sql.clone(), execution.database.clone());
@@ -135,7 +142,7 @@ impl Runs {
         };
         let task = match (worker::program(), tokio::runtime::Handle::try_current()) {
             (Some(program), Ok(here)) => here.spawn(async move {
-                let job = worker::Job { catalog, database, sql, view };
+                let job = worker::Job { catalog, buckets, database, sql, view };
                 let outcome = worker::run(program, lake.root(), &job, running).await;
                 runs.finish(&id, outcome);
             }),
@@ -147,7 +154,7 @@ impl Runs {
                 // On the engine's own threads: a panic there fails this query and leaves the
                 // program running (the panic hook logs it).
                 threads.spawn(async move {
-                    let tables = Tables::in_lake(&lake, catalog, view.now_ms);
+                    let tables = Tables::in_lake(&lake, catalog, buckets, view.now_ms);
                     let run = worker::execute(&lake, &view, &tables, &database, &sql, running);
                     let outcome = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(run))
                         .await

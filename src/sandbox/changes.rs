@@ -99,13 +99,14 @@ impl Sandbox {
 
     fn start_query(&self, request: &QueryRequest) -> Result<Applied, PlatformError> {
         let peak = self.settings.sandbox.peak_records_per_second;
-        let (execution, view, database) = self
+        let (execution, view, database, buckets) = self
             .changing(|state| {
                 let execution = state.submit_query(request, "lakeops")?;
-                Ok::<_, ServiceError>((execution, state.lake_view(peak), state.glue.database.clone()))
+                let view = state.lake_view(peak);
+                Ok::<_, ServiceError>((execution, view, state.glue.database.clone(), state.lake.buckets()))
             })?
             .map_err(|e| PlatformError::answered(ATHENA, e))?;
-        self.queries.start(&execution, self.lake.clone(), view, database);
+        self.queries.start(&execution, self.lake.clone(), view, database, buckets);
         Ok(Applied::Answer(execution.id))
     }
 

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::engine::LakeTable;
 use super::state::*;
 use crate::model::{CatalogDatabase, CatalogTable, GlueChange, GlueCrawler, GlueJob, GlueOverview, GlueRunDetail};
 use crate::platform::ServiceError;
@@ -72,8 +73,8 @@ impl SimState {
         let tables = vec![
             CatalogTable {
                 name: "events".into(),
-                location: Some(format!("s3://{}/events/", self.lake.curated_bucket)),
-                format: Some("parquet".into()),
+                location: Some(LakeTable::Events.location(&self.lake.buckets())),
+                format: Some(LakeTable::Events.format_name().into()),
                 partition_keys: partitioned.clone(),
                 columns: super::engine::table_columns("events").unwrap_or_default(),
                 partitions: Some(self.partitions_through(g.curated_through_ms)),
@@ -82,8 +83,8 @@ impl SimState {
             },
             CatalogTable {
                 name: "raw_events".into(),
-                location: Some(format!("s3://{}/raw/", self.lake.raw_bucket)),
-                format: Some("json".into()),
+                location: Some(LakeTable::RawEvents.location(&self.lake.buckets())),
+                format: Some(LakeTable::RawEvents.format_name().into()),
                 partition_keys: partitioned,
                 columns: super::engine::table_columns("raw_events").unwrap_or_default(),
                 partitions: Some(self.partitions_through(g.crawled_through_ms)),

@@ -182,6 +182,13 @@ pub struct LakeState {
     pub dlq_oldest_ms: Option<i64>,
 }
 
+impl LakeState {
+    /// The zones' buckets, as the catalog's tables name them.
+    pub fn buckets(&self) -> crate::sandbox::engine::Buckets {
+        crate::sandbox::engine::Buckets { raw: self.raw_bucket.clone(), curated: self.curated_bucket.clone() }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GlueRun {
     pub id: String,

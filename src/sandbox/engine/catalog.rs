@@ -18,6 +18,13 @@ use super::dialect::Athena;
 use super::{athena_type, Tables, PARTITION_KEYS};
 use crate::model::{CatalogColumn, ResultColumn};
 
+/// The S3 buckets of the lake's raw and curated zones, as the platform names them.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Buckets {
+    pub raw: String,
+    pub curated: String,
+}
+
 /// A table of the catalog, over a zone of the lake partitioned by day.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LakeTable {
@@ -55,6 +62,22 @@ impl LakeTable {
         match self {
             LakeTable::Events => &tables.curated_dir,
             LakeTable::RawEvents => &tables.raw_dir,
+        }
+    }
+
+    /// Where the catalog says its files are (`s3://bucket/events/`), as Glue's table holds it.
+    pub fn location(self, buckets: &Buckets) -> String {
+        match self {
+            LakeTable::Events => format!("s3://{}/events/", buckets.curated),
+            LakeTable::RawEvents => format!("s3://{}/raw/", buckets.raw),
+        }
+    }
+
+    /// Glue's name of its files' format.
+    pub fn format_name(self) -> &'static str {
+        match self {
+            LakeTable::Events => "parquet",
+            LakeTable::RawEvents => "json",
         }
     }
 

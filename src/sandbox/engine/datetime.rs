@@ -18,12 +18,16 @@ use datafusion::arrow::datatypes::{
 use datafusion::common::{exec_err, plan_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
+use super::sql::{call, is_call, plain_arguments, text_literal};
 use super::udf::{is_text, is_timestamp, text, Call, Trino};
+use datafusion::logical_expr::sqlparser::ast;
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
         Trino::udf("from_iso8601_date", from_iso8601_date_type, from_iso8601_date),
         Trino::udf("from_iso8601_timestamp", from_iso8601_timestamp_type, from_iso8601_timestamp),
+        Trino::udf(ISO8601_IN_ZONE, from_iso8601_timestamp_type, from_iso8601_timestamp),
+        Trino::udf(PARSED_IN_ZONE, parse_datetime_type, parse_datetime),
         Trino::udf("date_parse", date_parse_type, date_parse),
         Trino::udf("parse_datetime", parse_datetime_type, parse_datetime),
         Trino::udf("at_timezone", zoned_type, at_timezone),
@@ -69,12 +73,48 @@ fn from_unixtime(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     Ok(Arc::new(out.finish().with_timezone_opt(zone.clone())))
 }
 
+/// `from_iso8601_timestamp(text)` and `parse_datetime(text, pattern)` of constant texts, as the
+/// SQL front writes them: with the zone the text names as a constant of its own
+/// (`"$iso8601_in_zone"('…+01:00', '+01:00')`). The answer's type is then the same before the
+/// engine folds constants and after (a type read from folded arguments would change under it).
+const ISO8601_IN_ZONE: &str = "$iso8601_in_zone";
+const PARSED_IN_ZONE: &str = "$parse_datetime_in_zone";
+
+/// The form with its zone (`ISO8601_IN_ZONE`, `PARSED_IN_ZONE`) of a call of constant texts that
+/// name one; None for any other call.
+pub(super) fn with_written_zone(function: &ast::Function) -> Option<ast::Expr> {
+    let args = plain_arguments(&function.args)?;
+    let texts: Vec<&str> = args
+        .iter()
+        .map(|arg| match arg {
+            ast::Expr::Value(value) => match &value.value {
+                ast::Value::SingleQuotedString(text) => Some(text.as_str()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let (form, zone) = match texts.as_slice() {
+        [text] if is_call(function, "from_iso8601_timestamp") => (ISO8601_IN_ZONE, iso8601_zone(text)?),
+        [text, pattern] if is_call(function, "parse_datetime") => {
+            let fields = super::patterns::joda(pattern).ok()?;
+            (PARSED_IN_ZONE, super::patterns::parse(text, &fields).ok()?.1?)
+        }
+        _ => return None,
+    };
+    let mut args = args;
+    args.push(text_literal(&zone));
+    Some(call(form, args))
+}
+
 /// `from_iso8601_timestamp(text)`: a `timestamp(3) with time zone` in the text's zone (`+01:00`;
 /// `Z` is UTC), or the session's (UTC) when it names none. A column keeps one zone, so only a
-/// constant text's zone is kept: a column of texts answers their instants in UTC.
+/// constant text's zone is kept (`with_written_zone`): a column of texts answers their instants
+/// in UTC.
 fn from_iso8601_timestamp_type(call: &Call) -> Result<DataType> {
     match call.types {
-        [t] if is_text(t) => Ok(zoned(&call.text(0).and_then(iso8601_zone).unwrap_or_else(|| "UTC".into()))),
+        [t] if is_text(t) => Ok(zoned("UTC")),
+        [t, _] if call.name == ISO8601_IN_ZONE && is_text(t) => Ok(zoned(call.text(1).unwrap_or("UTC"))),
         _ => call.mismatch("from_iso8601_timestamp(varchar(x))"),
     }
 }
@@ -332,16 +372,13 @@ fn date_parse(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     Ok(Arc::new(out.finish()))
 }
 
-/// A constant text's zone (`+01:00` from `+0100`), else UTC: a column keeps one zone, so a column
-/// of texts answers their instants in UTC.
+/// A constant text's zone (`+01:00` from `+0100`, `with_written_zone`), else UTC: a column keeps
+/// one zone, so a column of texts answers their instants in UTC.
 fn parse_datetime_type(call: &Call) -> Result<DataType> {
     match call.types {
-        [a, b] if is_text(a) && is_text(b) => {
-            let written = || {
-                let fields = super::patterns::joda(call.text(1)?).ok()?;
-                super::patterns::parse(call.text(0)?, &fields).ok()?.1
-            };
-            Ok(zoned(&written().unwrap_or_else(|| "UTC".into())))
+        [a, b] if is_text(a) && is_text(b) => Ok(zoned("UTC")),
+        [a, b, _] if call.name == PARSED_IN_ZONE && is_text(a) && is_text(b) => {
+            Ok(zoned(call.text(2).unwrap_or("UTC")))
         }
         _ => call.mismatch("parse_datetime(varchar, varchar)"),
     }

@@ -7,8 +7,8 @@
 //! incomplete beta function by its continued fraction, and the inverse of the beta distribution
 //! with Brent's method to an absolute accuracy of 1e-9 from the middle of [0, 1], the beta
 //! function's logarithm by the NSWC library's algorithms (`log_beta`). They are computed here the
-//! same ways (erf itself from libm); a normal distribution's answer may differ from Trino's in its
-//! last digit.
+//! same ways (erf itself from libm); an answer may differ from Trino's in its last digits (Java's
+//! `FastMath` exp and log are not libm's).
 
 use std::sync::Arc;
 
@@ -143,8 +143,9 @@ fn continued_fraction(b: impl Fn(u32) -> f64) -> f64 {
     const SMALL: f64 = 1e-50;
     let nonzero = |v: f64| if v.abs() < SMALL { SMALL } else { v };
     let (mut h, mut d, mut c) = (1.0, 0.0, 1.0);
-    // The fraction converges in a few hundred terms for any a and b a query would give;
-    // the bound only keeps a NaN from looping.
+    // The fraction converges in a few hundred terms for the a and b of distributions people
+    // fit; it needs more as they grow (millions past 1e12, where Commons Math goes on and this
+    // stops short). The bound keeps a NaN, or an absurd parameter, from holding the query.
     for n in 1..100_000 {
         d = 1.0 / nonzero(1.0 + b(n) * d);
         c = nonzero(1.0 + b(n) / c);

@@ -50,10 +50,10 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     if let Some(rest) = text.strip_prefix("No field named ") {
         let name = rest.split(['.', ' ']).find(|s| !s.is_empty()).unwrap_or(rest).trim_matches('"').to_string();
         let name = name.rsplit('.').next().unwrap_or(&name).to_string();
-        // Athena's hidden columns, which name the object a row was read from.
-        if ["$path", "$file_size", "$file_modified_time"].contains(&name.to_ascii_lowercase().as_str()) {
+        // Athena's hidden columns, read where no table has them (a `*` leaves them out).
+        if super::file_columns::HIDDEN.contains(&name.to_ascii_lowercase().as_str()) {
             return format!(
-                "NOT_SUPPORTED: {}the sandbox's tables have no hidden column '{name}' (Athena's $path, $file_size and $file_modified_time)",
+                "COLUMN_NOT_FOUND: {}Column '{name}' cannot be resolved",
                 position(sql, &format!("\"{name}\""))
             );
         }

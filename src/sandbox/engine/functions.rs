@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use chrono::offset::LocalResult;
-use chrono::{DateTime, Datelike, Months, NaiveDateTime, Offset, TimeDelta, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDateTime, Offset, TimeDelta, TimeZone, Timelike, Utc};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
     Array, ArrayRef, Float64Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
@@ -435,14 +435,15 @@ fn date_add(args: &[ArrayRef], zone: Option<Arc<str>>) -> Result<ArrayRef> {
         }
         let (t, n) = (time(times.value(i))?, values.value(i));
         let unit = unit(units.value(i))?;
-        let moved = match (&tz, unit) {
-            (Some(tz), Unit::Fixed(ms)) if ms >= super::datetime::MS_PER_DAY => {
-                moved(t.with_timezone(tz).naive_local(), n, Unit::Fixed(ms)).and_then(|local| on_wall(tz, local))
+        let on_the_wall =
+            matches!(unit, Unit::Months(_)) || matches!(unit, Unit::Fixed(ms) if ms >= super::datetime::MS_PER_DAY);
+        let moved = match &tz {
+            Some(tz) if on_the_wall => {
+                let there = t.with_timezone(tz);
+                let offset = there.offset().fix();
+                moved(there.naive_local(), n, unit).and_then(|local| on_wall(tz, local, offset))
             }
-            (Some(tz), Unit::Months(m)) => {
-                moved(t.with_timezone(tz).naive_local(), n, Unit::Months(m)).and_then(|local| on_wall(tz, local))
-            }
-            (_, unit) => moved(t.naive_utc(), n, unit).map(|utc| utc.and_utc().timestamp_millis()),
+            _ => moved(t.naive_utc(), n, unit).map(|utc| utc.and_utc().timestamp_millis()),
         };
         match moved {
             Some(moved) => out.append_value(moved),
@@ -467,11 +468,16 @@ fn moved(t: NaiveDateTime, n: i64, unit: Unit) -> Option<NaiveDateTime> {
     }
 }
 
-/// The instant a wall-clock time names in `tz`: the earlier of two, and for a time the clocks
-/// skip, the time an hour on (the offset before the change), as Joda's zoned calendar moves it.
-fn on_wall(tz: &Tz, local: NaiveDateTime) -> Option<i64> {
+/// The instant a wall-clock time names in `tz`, as Joda's zoned calendar moves a time there:
+/// of two (clocks turned back), the one at the offset it moved from (`kept`), else the earlier;
+/// for a time the clocks skip, the time an hour on (the offset before the change).
+fn on_wall(tz: &Tz, local: NaiveDateTime, kept: FixedOffset) -> Option<i64> {
     match tz.from_local_datetime(&local) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.timestamp_millis()),
+        LocalResult::Single(t) => Some(t.timestamp_millis()),
+        LocalResult::Ambiguous(earlier, later) => {
+            let t = if later.offset().fix() == kept { later } else { earlier };
+            Some(t.timestamp_millis())
+        }
         LocalResult::None => {
             let before = tz.offset_from_utc_datetime(&(local - TimeDelta::days(1)));
             Some((local - TimeDelta::seconds(i64::from(before.fix().local_minus_utc()))).and_utc().timestamp_millis())

@@ -1,14 +1,17 @@
 //! Trino's types of literals, read from the statement before it is planned. Planning folds
 //! constants, after which `CAST(1 AS BIGINT)` and `1` are the same constant: `typeof` of a
 //! literal is answered here, from what was written (`123` an `integer`, `'cat'` a
-//! `varchar(3)`, `ARRAY['a']` an `array(varchar(1))`), and of anything else from the plan.
+//! `varchar(3)`, `ARRAY['a']` an `array(varchar(1))`, `CAST(x AS varchar(3))` a `varchar(3)`),
+//! and of anything else from the plan.
 
 use std::fmt;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{plan_err, Result, ScalarValue};
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
-use datafusion::logical_expr::sqlparser::ast::{BinaryOperator, Expr, FunctionArg, FunctionArgExpr, UnaryOperator};
+use datafusion::logical_expr::sqlparser::ast::{
+    self, BinaryOperator, Expr, FunctionArg, FunctionArgExpr, UnaryOperator,
+};
 use datafusion::logical_expr::sqlparser::ast::{FunctionArguments, Value};
 use datafusion::logical_expr::{
     ColumnarValue, Expr as Planned, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
@@ -94,6 +97,11 @@ impl Literal {
                 _ => None,
             },
             Expr::UnaryOp { op: UnaryOperator::Plus, expr } => Literal::of(expr).filter(Literal::is_integral),
+            // A cast to `varchar(n)`, of anything: the length written (the engine's text has none).
+            Expr::Cast {
+                data_type: ast::DataType::Varchar(Some(ast::CharacterLength::IntegerLength { length, .. })),
+                ..
+            } => Some(Literal::Varchar(usize::try_from(*length).ok()?)),
             // Trino's arithmetic on integers keeps the wider, and `||` adds the lengths.
             Expr::BinaryOp { left, op, right } => {
                 let (left, right) = (Literal::of(left)?, Literal::of(right)?);
@@ -197,6 +205,9 @@ mod tests {
         assert_eq!(typed("'cat'").as_deref(), Some("varchar(3)"));
         assert_eq!(typed("'Palhoça'").as_deref(), Some("varchar(7)"));
         assert_eq!(typed("''").as_deref(), Some("varchar(0)"));
+        assert_eq!(typed("CAST(country AS varchar(3))").as_deref(), Some("varchar(3)"));
+        assert_eq!(typed("TRY_CAST(1 AS varchar(2)) || 'ab'").as_deref(), Some("varchar(4)"));
+        assert_eq!(typed("CAST(country AS varchar)"), None);
         assert_eq!(typed("(1 + 2) * 3").as_deref(), Some("integer"));
         assert_eq!(typed("1 + 3000000000").as_deref(), Some("bigint"));
         assert_eq!(typed("'ab' || 'c'").as_deref(), Some("varchar(3)"));

@@ -111,7 +111,7 @@ fn is_arithmetic(op: &Operator) -> bool {
     matches!(op, Plus | Minus | Multiply | Divide | Modulo)
 }
 
-pub(super) fn is_comparison(op: &Operator) -> bool {
+fn is_comparison(op: &Operator) -> bool {
     use Operator::*;
     matches!(op, Eq | NotEq | Lt | LtEq | Gt | GtEq | IsDistinctFrom | IsNotDistinctFrom)
 }

@@ -20,6 +20,7 @@ mod distributions;
 mod errors;
 mod fetch;
 mod fields;
+mod file_columns;
 mod format;
 mod forms;
 mod functions;
@@ -60,7 +61,7 @@ mod uri;
 mod using;
 mod vectors;
 pub mod worker;
-mod zoned_comparisons;
+mod zoned_casts;
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -82,7 +83,8 @@ pub use catalog::table_columns;
 pub use dialect::MOST_OPERATORS;
 
 use crate::model::ResultColumn;
-use catalog::LakeTable;
+pub use catalog::{Buckets, LakeTable};
+use file_columns::FileColumns;
 
 /// Athena's catalog of Glue databases.
 pub const CATALOG: &str = "awsdatacatalog";
@@ -91,6 +93,8 @@ pub const CATALOG: &str = "awsdatacatalog";
 #[derive(Debug, Clone)]
 pub struct Tables {
     pub database: String,
+    /// The zones' buckets, which the tables' locations name (`"$path"`).
+    pub buckets: Buckets,
     /// The sandbox's present: `now()`, `current_timestamp` and `current_date` answer it.
     pub now_ms: i64,
     pub raw_dir: PathBuf,
@@ -99,8 +103,8 @@ pub struct Tables {
 
 impl Tables {
     /// The catalog's tables in `lake`, as they are at `now_ms`.
-    pub fn in_lake(lake: &super::lake::Lake, database: String, now_ms: i64) -> Tables {
-        Tables { database, now_ms, raw_dir: lake.raw_dir(), curated_dir: lake.curated_dir() }
+    pub fn in_lake(lake: &super::lake::Lake, database: String, buckets: Buckets, now_ms: i64) -> Tables {
+        Tables { database, buckets, now_ms, raw_dir: lake.raw_dir(), curated_dir: lake.curated_dir() }
     }
 }
 
@@ -132,10 +136,15 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
     }
     let files = Arc::new(counting::CountingFiles::new());
     let read = files.counter();
-    let ctx = session(tables, files).map_err(|e| errors::athena_message(&e, sql))?;
+    // A statement that names `"$path"` (or another of Athena's hidden columns) reads tables that have them.
+    let hidden = file_columns::named_in(sql);
+    let ctx = session(tables, files, hidden).map_err(|e| errors::athena_message(&e, sql))?;
     let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
     let batches = async {
-        let (statement, headings) = sql::statement_and_headings(sql)?;
+        let (mut statement, headings) = sql::statement_and_headings(sql)?;
+        if let (true, datafusion::sql::parser::Statement::Statement(statement)) = (hidden, &mut statement) {
+            file_columns::leave_out_of_stars(statement);
+        }
         let plan = ctx.state().statement_to_plan(statement).await?;
         options.verify_plan(&plan)?;
         let frame = ctx.execute_logical_plan(plan).await?;
@@ -164,7 +173,12 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
     })
 }
 
-fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::error::Result<SessionContext> {
+/// The engine's session over `tables`, their files' hidden columns too when `hidden`.
+fn session(
+    tables: &Tables,
+    files: Arc<counting::CountingFiles>,
+    hidden: bool,
+) -> datafusion::error::Result<SessionContext> {
     let config = SessionConfig::new()
         .with_default_catalog_and_schema(CATALOG, tables.database.to_ascii_lowercase())
         .with_create_default_catalog_and_schema(true)
@@ -183,15 +197,12 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     let typing = rules.iter().position(|rule| rule.name() == "type_coercion").unwrap_or(rules.len());
     // Answer types first: a cast of `date_trunc(…, d)` to text is then a date's.
     // Text mixed with other values (compared, in one IN list, CASE or COALESCE) is refused
-    // before the engine casts one side; a timestamp without a zone beside one with a zone is read
-    // in UTC before the engine reads it in the other's zone.
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 4] = [
-        Arc::new(answer_types::ANSWER_TYPES),
-        Arc::new(cast::TRINO_CASTS),
-        Arc::new(mixed_types::MIXED_TYPES),
-        Arc::new(zoned_comparisons::ZONED_COMPARISONS),
-    ];
+    // before the engine casts one side.
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 3] =
+        [Arc::new(answer_types::ANSWER_TYPES), Arc::new(cast::TRINO_CASTS), Arc::new(mixed_types::MIXED_TYPES)];
     rules.splice(typing..typing, before);
+    // A timestamp without a zone cast to one with a zone is read in UTC, once the engine's casts are in.
+    rules.push(Arc::new(zoned_casts::ZONED_CASTS));
     rules.push(Arc::new(decimals::DECIMAL_QUOTIENTS));
     // Whole numbers that overflow fail, once both sides of each operator have one type.
     rules.push(Arc::new(arithmetic::EXACT_ARITHMETIC));
@@ -204,7 +215,13 @@ fn session(tables: &Tables, files: Arc<counting::CountingFiles>) -> datafusion::
     functions::register(&ctx, tables.now_ms)?;
     for table in LakeTable::ALL {
         let (format, extension) = table.format();
-        ctx.register_table(table.name(), listing(table.dir(tables), format, extension, table.schema())?)?;
+        let listed = listing(table.dir(tables), format.clone(), extension, table.schema())?;
+        if hidden {
+            let location = table.location(&tables.buckets);
+            ctx.register_table(table.name(), Arc::new(FileColumns::new(listed, format, table.schema(), location)))?;
+        } else {
+            ctx.register_table(table.name(), listed)?;
+        }
     }
     Ok(ctx)
 }

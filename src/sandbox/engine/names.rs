@@ -300,10 +300,12 @@ impl PlaceNames {
                     };
                     quantified::in_select_item(expr);
                     match item {
-                        // `SELECT *, 1 AS country`: an alias of a name the `*` brings is a repeat too.
+                        // `SELECT *, 1 AS country`: an alias of a name the `*` is known to bring
+                        // is a repeat too. Only then: an ORDER BY reads an alias by its name.
                         SelectItem::ExprWithAlias { alias, .. } => {
                             let name = alias.value.to_lowercase();
-                            if !names.insert(name.clone()) || brought(&name) {
+                            let known = matches!(&starred, Starred::Known(columns) if columns.contains(&name));
+                            if !names.insert(name) || known {
                                 *alias = self.repeat(Some(&alias.value.clone()));
                             }
                         }

@@ -273,7 +273,10 @@ fn rewrite(expr: &mut Expr) {
         // `s.sum` in a lambda whose parameter is `s`: the field of the row `s`.
         Expr::Lambda(lambda) => return subscript::lambda_fields(lambda),
         // Trino's functions that are a form of DataFusion's (`forms`).
-        Expr::Function(function) => match forms::rewrite(function).or_else(|| aggregates::rewrite(function)) {
+        Expr::Function(function) => match forms::rewrite(function)
+            .or_else(|| aggregates::rewrite(function))
+            .or_else(|| datetime::with_written_zone(function))
+        {
             Some(replacement) => replacement,
             None => return,
         },

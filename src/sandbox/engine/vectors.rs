@@ -38,16 +38,18 @@ fn shape(kind: &DataType) -> Option<bool> {
     (is_text(key) && is_number(value)).then_some(true)
 }
 
+/// Two vectors of one shape; a NULL beside either shape.
 fn vectors_type(call: &Call) -> Result<DataType> {
-    match call.types {
-        [x, y] if x.is_null() || y.is_null() || matches!((shape(x), shape(y)), (Some(a), Some(b)) if a == b) => {
-            if x.is_null() && y.is_null() {
-                return call.mismatch(&usage(call.name));
-            }
-            Ok(DataType::Float64)
-        }
-        _ => call.mismatch(&usage(call.name)),
+    let fits = match call.types {
+        [x, y] if x.is_null() => shape(y).is_some(),
+        [x, y] if y.is_null() => shape(x).is_some(),
+        [x, y] => matches!((shape(x), shape(y)), (Some(a), Some(b)) if a == b),
+        _ => false,
+    };
+    if !fits {
+        return call.mismatch(&usage(call.name));
     }
+    Ok(DataType::Float64)
 }
 
 fn usage(name: &str) -> String {

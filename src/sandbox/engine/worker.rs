@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 
-use super::{Answer, Tables};
+use super::{Answer, Buckets, Tables};
 use crate::model::ResultColumn;
 use crate::sandbox::lake::{Lake, LakeView};
 
@@ -38,6 +38,8 @@ const ROWS_A_LINE: usize = 1_000;
 pub struct Job {
     /// The catalog's one database ([`Tables::database`]).
     pub catalog: String,
+    /// The lake's buckets ([`Tables::buckets`]).
+    pub buckets: Buckets,
     /// The database the query names.
     pub database: String,
     pub sql: String,
@@ -220,7 +222,7 @@ pub fn serve(root: Option<OsString>) -> ExitCode {
         Err(reason) => return report(&Report::Failed(format!("GENERIC_INTERNAL_ERROR: {reason}"))),
     };
     let lake = Lake::at(root);
-    let tables = Tables::in_lake(&lake, job.catalog, job.view.now_ms);
+    let tables = Tables::in_lake(&lake, job.catalog, job.buckets, job.view.now_ms);
     let outcome = threads.block_on(async move {
         // On a thread of the runtime's own, so that the lake's writing may block it (block_in_place).
         let task = tokio::spawn(async move {

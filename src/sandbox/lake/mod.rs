@@ -92,9 +92,11 @@ impl Lake {
         while start < last_window {
             let path = self.raw_path(start);
             if !path.exists() {
+                // Delivered at the end of its window.
                 write_atomically(
                     &path,
                     events::raw_lines(view.seed, start, WINDOW_MS, view.peak_per_second).as_bytes(),
+                    start + WINDOW_MS,
                 )?;
             }
             start += WINDOW_MS;
@@ -109,7 +111,8 @@ impl Lake {
                     raw.push_str(&std::fs::read_to_string(&source).map_err(|e| io_error("read", &source, &e))?);
                 }
                 let (bytes, _) = curate::to_parquet(&raw)?;
-                write_atomically(&path, &bytes)?;
+                // Curated once its hour is over.
+                write_atomically(&path, &bytes, hour + HOUR_MS)?;
             }
             hour += HOUR_MS;
         }
@@ -179,11 +182,19 @@ fn read_dirs(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Another lakeops may write the same file at the same time: each writes its own temporary
-/// file and renames it into place (`local_files::replace`), and both write the same bytes.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// file and renames it into place (`local_files::replace`), and both write the same bytes. The
+/// file's modification time is when the platform wrote it (`written_ms`, the sandbox's time),
+/// which a query reads as `"$file_modified_time"`.
+fn write_atomically(path: &Path, bytes: &[u8], written_ms: i64) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     crate::local_files::private_dir(dir).map_err(|e| io_error("create", dir, &e))?;
-    crate::local_files::replace(path, bytes).map_err(|e| io_error("write", path, &e))
+    crate::local_files::replace(path, bytes).map_err(|e| io_error("write", path, &e))?;
+    let written = std::time::UNIX_EPOCH + std::time::Duration::from_millis(written_ms.max(0) as u64);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|file| file.set_modified(written))
+        .map_err(|e| io_error("date", path, &e))
 }
 
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> String {
