@@ -610,4 +610,30 @@ async fn hidden_columns_name_the_file_behind_each_row() {
     // Out of a subquery's `*`, as on Athena.
     let reason = failure(&s, r#"SELECT "$path" FROM (SELECT * FROM raw_events)"#).await;
     assert!(reason.starts_with("COLUMN_NOT_FOUND: line 1:8: Column '$path' cannot be resolved"), "{reason}");
+
+    // Beside an UNNEST, under TABLESAMPLE, a WITH query named like a table, qualified names, a
+    // subquery without a name: as on Athena.
+    let sql = r#"SELECT count(DISTINCT "$path") FROM raw_events r CROSS JOIN UNNEST(ARRAY[r.data.category]) AS u(c) WHERE day = '20'"#;
+    assert_eq!(number(&s, sql).await, 14 * 4 + 1);
+    let sql = r#"SELECT count(DISTINCT "$path") FROM raw_events TABLESAMPLE BERNOULLI (100) WHERE day = '20'"#;
+    assert_eq!(number(&s, sql).await, 14 * 4 + 1);
+    let (_, page) =
+        query(&s, r#"WITH events AS (SELECT "$path" AS p FROM raw_events) SELECT * FROM events LIMIT 1"#).await;
+    assert_eq!(page.unwrap().columns.len(), 1);
+    let sql = r#"SELECT * FROM clickstream.events JOIN clickstream.raw_events ON clickstream.events.user_id = clickstream.raw_events.user_id
+        WHERE clickstream.raw_events."$path" LIKE '%0115%' LIMIT 1"#;
+    let (status, page) = query(&s, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    assert_eq!(page.unwrap().columns.len(), 13 + 7);
+    let (_, page) =
+        query(&s, r#"SELECT * FROM events e CROSS JOIN (SELECT max("$path") p FROM raw_events) LIMIT 1"#).await;
+    assert_eq!(page.unwrap().columns.len(), 13 + 1);
+
+    // A filter of `"$path"` alone reads that file only, and bills it so.
+    let one = &files[56];
+    let path = one[0].as_deref().unwrap();
+    let sql = format!(r#"SELECT count(*) FROM raw_events WHERE "$path" = '{path}'"#);
+    assert_eq!(rows(&s, &sql).await[0][0], one[3]);
+    let size: u64 = one[1].as_deref().unwrap().parse().unwrap();
+    assert_eq!(scanned(&s, &sql).await, size);
 }

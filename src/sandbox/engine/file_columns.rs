@@ -6,28 +6,32 @@
 //! Hidden means a `*` leaves them out. DataFusion has no such columns, so a statement that names
 //! none of them plans over the tables as they are, and one that names one plans over tables that
 //! have them (`FileColumns`), each `*` and `t.*` over a catalog table being told to leave them out
-//! (`leave_out_of_stars`). Each file's values are constants of its scan, as a partition's are.
+//! (`leave_out_of_stars`). Each file's values are constants of its scan, as a partition's are, and
+//! a filter of them alone leaves out the files it rules out (`Kept`).
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Schema, SchemaRef, TimeUnit};
 use datafusion::catalog::Session;
-use datafusion::common::{internal_err, project_schema, Result, ScalarValue};
+use datafusion::common::{internal_err, project_schema, DFSchema, Result, ScalarValue};
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{ListingTable, PartitionedFile};
 use datafusion::datasource::physical_plan::{FileGroup, FileScanConfig, FileScanConfigBuilder};
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::datasource::table_schema::TableSchema;
 use datafusion::datasource::{TableProvider, TableType};
+use datafusion::logical_expr::expr_rewriter::unnormalize_col;
 use datafusion::logical_expr::sqlparser::ast::{
     self, ExcludeSelectItem, Ident, ObjectName, Query, SelectItem, SelectItemQualifiedWildcardKind, SetExpr,
     TableFactor, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::tokenizer::{Token, Tokenizer};
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
+use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::empty::EmptyExec;
 use datafusion::physical_plan::ExecutionPlan;
 
@@ -106,6 +110,12 @@ fn reads_hidden(filter: &Expr) -> bool {
     filter.column_refs().iter().any(|column| HIDDEN.contains(&column.name.as_str()))
 }
 
+/// Whether `filter` reads hidden columns only (`"$path" = '…'`): it decides a whole file.
+fn reads_only_hidden(filter: &Expr) -> bool {
+    let columns = filter.column_refs();
+    !columns.is_empty() && columns.iter().all(|column| HIDDEN.contains(&column.name.as_str()))
+}
+
 #[async_trait]
 impl TableProvider for FileColumns {
     fn schema(&self) -> SchemaRef {
@@ -119,12 +129,15 @@ impl TableProvider for FileColumns {
     fn supports_filters_pushdown(&self, filters: &[&Expr]) -> Result<Vec<TableProviderFilterPushDown>> {
         let own: Vec<&Expr> = filters.iter().copied().filter(|f| !reads_hidden(f)).collect();
         let mut answers = self.inner.supports_filters_pushdown(&own)?.into_iter();
-        // A filter of a hidden column is the engine's to apply, above the scan.
+        // A filter of hidden columns alone leaves out the files it rules out, as Athena's Hive
+        // connector does (the engine applies it above the scan too); one of hidden columns and
+        // others is the engine's alone.
         Ok(filters
             .iter()
-            .map(|f| match reads_hidden(f) {
-                true => TableProviderFilterPushDown::Unsupported,
-                false => answers.next().unwrap_or(TableProviderFilterPushDown::Unsupported),
+            .map(|f| match (reads_only_hidden(f), reads_hidden(f)) {
+                (true, _) => TableProviderFilterPushDown::Inexact,
+                (false, true) => TableProviderFilterPushDown::Unsupported,
+                (false, false) => answers.next().unwrap_or(TableProviderFilterPushDown::Unsupported),
             })
             .collect())
     }
@@ -142,7 +155,7 @@ impl TableProvider for FileColumns {
             return self.inner.scan(state, projection, &own, limit).await;
         }
         // The listing's plan, for the files its partition filters keep.
-        let listed = self.inner.scan(state, None, &own, None).await?;
+        let listed = self.inner.scan(state, None, &own, limit).await?;
         if listed.is::<EmptyExec>() {
             return Ok(Arc::new(EmptyExec::new(project_schema(&self.schema, projection)?)));
         }
@@ -152,20 +165,30 @@ impl TableProvider for FileColumns {
         else {
             return internal_err!("the sandbox's table scan is not a scan of files");
         };
+        let deciding: Vec<&Expr> = filters.iter().filter(|f| reads_only_hidden(f)).collect();
+        let kept = Kept::new(state, &deciding)?;
         let groups: Vec<FileGroup> = config
             .file_groups
             .iter()
             .map(|group| {
-                let files = group.iter().map(|file| {
+                let files = group.iter().filter_map(|file| {
+                    let values = self.values(file);
+                    if !kept.keeps(&values) {
+                        return None;
+                    }
                     let mut file = file.clone();
-                    file.partition_values.extend(self.values(&file));
+                    file.partition_values.extend(values);
                     // Its statistics are of the columns without the hidden ones.
                     file.statistics = None;
-                    file
+                    Some(file)
                 });
                 FileGroup::new(files.collect())
             })
+            .filter(|group| !group.is_empty())
             .collect();
+        if groups.is_empty() {
+            return Ok(Arc::new(EmptyExec::new(project_schema(&self.schema, projection)?)));
+        }
         let partition_columns: Vec<FieldRef> = self.partition_keys.iter().cloned().chain(hidden_fields()).collect();
         let table = TableSchema::builder(self.file_schema.clone()).with_table_partition_cols(partition_columns).build();
         let source = self.format.file_source(table);
@@ -178,47 +201,183 @@ impl TableProvider for FileColumns {
     }
 }
 
-/// Each `*` and `t.*` over catalog tables leaves their hidden columns out, as Athena's do: a `*`
-/// over one table is told to (`* EXCLUDE (…)`, which the engine reads), a `*` over several
-/// becomes each one's `t.*`. A `*` over a relation without a name, or beside an UNNEST or a USING
-/// join, is left as it is (its hidden columns then show).
-pub fn leave_out_of_stars(statement: &mut ast::Statement) {
-    let _ = statement.visit(&mut Stars);
+/// The filters of hidden columns alone, as a file's test: a file is read unless one of them is
+/// false (or NULL) for its values.
+struct Kept(Vec<Arc<dyn PhysicalExpr>>);
+
+impl Kept {
+    fn new(state: &dyn Session, filters: &[&Expr]) -> Result<Kept> {
+        let schema = DFSchema::try_from(Schema::new(hidden_fields().to_vec()))?;
+        let tests =
+            filters.iter().map(|filter| state.create_physical_expr(unnormalize_col((*filter).clone()), &schema));
+        Ok(Kept(tests.collect::<Result<_>>()?))
+    }
+
+    fn keeps(&self, values: &[ScalarValue]) -> bool {
+        if self.0.is_empty() {
+            return true;
+        }
+        let columns: Result<Vec<ArrayRef>> = values.iter().map(|value| value.to_array()).collect();
+        let fields = Schema::new(hidden_fields().to_vec());
+        let Ok(batch) = columns.and_then(|columns| Ok(RecordBatch::try_new(Arc::new(fields), columns)?)) else {
+            return true;
+        };
+        self.0.iter().all(|test| {
+            let answer = test.evaluate(&batch).and_then(|answer| answer.into_array(1));
+            // A test that cannot be answered here keeps the file: the engine applies it again.
+            match answer {
+                Ok(answer) => answer.as_boolean_opt().is_none_or(|b| b.is_valid(0) && b.value(0)),
+                Err(_) => true,
+            }
+        })
+    }
 }
 
-struct Stars;
+/// Each `*` and `t.*` of the query as written over catalog tables leaves their hidden columns
+/// out, as Athena's do (before the engine's own rewrites add `*`s of their own, which keep them):
+/// a `*` over relations that all have names becomes each one's `t.*`, told to leave them out
+/// where it is a catalog table's (`t.* EXCLUDE (…)`, which the engine reads); a `*` over one
+/// catalog table beside an UNNEST or a relation without a name is told so itself. A `*` over two
+/// catalog tables joined by USING or in parentheses is left as it is (their hidden columns show).
+pub fn leave_out_of_stars(statement: &mut ast::Statement) {
+    let mut named = WithNames::default();
+    let _ = statement.visit(&mut named);
+    let _ = statement.visit(&mut Stars { with: named.0 });
+}
+
+/// The names of the statement's WITH queries, which hide a catalog table of the same name.
+#[derive(Default)]
+struct WithNames(HashSet<String>);
+
+impl VisitorMut for WithNames {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        for table in query.with.iter().flat_map(|with| &with.cte_tables) {
+            self.0.insert(table.alias.name.value.to_lowercase());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+struct Stars {
+    with: HashSet<String>,
+}
 
 impl VisitorMut for Stars {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
-        each_select(&mut query.body);
+        self.each_select(&mut query.body);
         ControlFlow::Continue(())
     }
 }
 
-fn each_select(body: &mut SetExpr) {
-    match body {
-        SetExpr::Select(select) => leave_out(select),
-        SetExpr::SetOperation { left, right, .. } => {
-            each_select(left);
-            each_select(right);
-        }
-        _ => {}
-    }
+/// A relation of a FROM clause: the name a `t.*` of it is written with (None when it has none
+/// a `t.*` can use) and how many catalog tables it reads directly.
+struct Relation {
+    name: Option<ObjectName>,
+    catalog: usize,
 }
 
-/// A relation of a FROM clause: the name its columns are qualified by, and whether it is a
-/// catalog table. None for one whose columns a `t.*` cannot name.
-fn relation(factor: &TableFactor) -> Option<(Ident, bool)> {
-    match factor {
-        TableFactor::Table { name, alias, args: None, .. } => {
-            let table = name.0.last()?.as_ident()?;
-            let catalog = LakeTable::named(&table.value.to_lowercase()).is_some();
-            Some((alias.as_ref().map_or_else(|| table.clone(), |alias| alias.name.clone()), catalog))
+impl Stars {
+    fn each_select(&self, body: &mut SetExpr) {
+        match body {
+            SetExpr::Select(select) => self.leave_out(select),
+            SetExpr::SetOperation { left, right, .. } => {
+                self.each_select(left);
+                self.each_select(right);
+            }
+            _ => {}
         }
-        TableFactor::Derived { alias: Some(alias), .. } => Some((alias.name.clone(), false)),
-        _ => None,
+    }
+
+    fn is_catalog(&self, name: &ObjectName) -> bool {
+        let Some(table) = name.0.last().and_then(|part| part.as_ident()) else { return false };
+        let table = table.value.to_lowercase();
+        LakeTable::named(&table).is_some() && (name.0.len() > 1 || !self.with.contains(&table))
+    }
+
+    fn relation(&self, factor: &TableFactor) -> Relation {
+        match factor {
+            TableFactor::Table { name, alias, args: None, .. } => {
+                let catalog = usize::from(self.is_catalog(name));
+                let name =
+                    alias.as_ref().map_or_else(|| name.clone(), |alias| ObjectName::from(vec![alias.name.clone()]));
+                Relation { name: Some(name), catalog }
+            }
+            TableFactor::Derived { alias, .. } => {
+                Relation { name: alias.as_ref().map(|alias| ObjectName::from(vec![alias.name.clone()])), catalog: 0 }
+            }
+            TableFactor::NestedJoin { table_with_joins, .. } => {
+                let inner = std::iter::once(&table_with_joins.relation)
+                    .chain(table_with_joins.joins.iter().map(|join| &join.relation));
+                Relation { name: None, catalog: inner.map(|factor| self.relation(factor).catalog).sum() }
+            }
+            _ => Relation { name: None, catalog: 0 },
+        }
+    }
+
+    fn leave_out(&self, select: &mut ast::Select) {
+        let mut relations = Vec::new();
+        let mut keys_once_joins = false;
+        for from in &select.from {
+            relations.push(self.relation(&from.relation));
+            for join in &from.joins {
+                relations.push(self.relation(&join.relation));
+                keys_once_joins |= keys_once(&join.join_operator);
+            }
+        }
+        let catalog: usize = relations.iter().map(|r| r.catalog).sum();
+        if catalog == 0 {
+            return;
+        }
+        // The names of catalog tables a `t.*` may be written with.
+        let catalog_names: HashSet<String> = relations
+            .iter()
+            .filter(|r| r.catalog > 0)
+            .filter_map(|r| r.name.as_ref()?.0.last()?.as_ident().map(|name| name.value.to_lowercase()))
+            .collect();
+        let all_named = relations.iter().all(|r| r.name.is_some());
+        let mut items = Vec::with_capacity(select.projection.len());
+        for item in std::mem::take(&mut select.projection) {
+            match item {
+                SelectItem::Wildcard(mut options) if options.opt_exclude.is_none() => {
+                    if relations.len() > 1 && all_named && !keys_once_joins {
+                        for relation in &relations {
+                            let Some(name) = relation.name.clone() else { continue };
+                            let mut options = options.clone();
+                            options.opt_exclude = (relation.catalog > 0).then(excluded);
+                            items.push(SelectItem::QualifiedWildcard(
+                                SelectItemQualifiedWildcardKind::ObjectName(name),
+                                options,
+                            ));
+                        }
+                    } else {
+                        if catalog == 1 {
+                            options.opt_exclude = Some(excluded());
+                        }
+                        items.push(SelectItem::Wildcard(options));
+                    }
+                }
+                SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), mut options)
+                    if options.opt_exclude.is_none()
+                        && name
+                            .0
+                            .last()
+                            .and_then(|part| part.as_ident())
+                            .is_some_and(|part| catalog_names.contains(&part.value.to_lowercase())) =>
+                {
+                    options.opt_exclude = Some(excluded());
+                    items.push(SelectItem::QualifiedWildcard(
+                        SelectItemQualifiedWildcardKind::ObjectName(name),
+                        options,
+                    ));
+                }
+                other => items.push(other),
+            }
+        }
+        select.projection = items;
     }
 }
 
@@ -238,58 +397,4 @@ fn excluded() -> ExcludeSelectItem {
     ExcludeSelectItem::Multiple(
         HIDDEN.iter().map(|name| ObjectName::from(vec![Ident::with_quote('"', *name)])).collect(),
     )
-}
-
-fn leave_out(select: &mut ast::Select) {
-    let mut relations = Vec::new();
-    let mut plain = true;
-    for from in &select.from {
-        relations.push(relation(&from.relation));
-        for join in &from.joins {
-            relations.push(relation(&join.relation));
-            // A USING or NATURAL join's `*` gives its keys once: not each side's `t.*`.
-            plain &= !keys_once(&join.join_operator);
-        }
-    }
-    let catalog: HashSet<String> =
-        relations.iter().flatten().filter(|(_, catalog)| *catalog).map(|(name, _)| name.value.to_lowercase()).collect();
-    if catalog.is_empty() {
-        return;
-    }
-    let mut items = Vec::with_capacity(select.projection.len());
-    for item in std::mem::take(&mut select.projection) {
-        match item {
-            SelectItem::Wildcard(mut options) if options.opt_exclude.is_none() => {
-                let named: Option<Vec<(Ident, bool)>> = relations.iter().cloned().collect();
-                match named {
-                    Some(named) if named.len() == 1 => {
-                        options.opt_exclude = Some(excluded());
-                        items.push(SelectItem::Wildcard(options));
-                    }
-                    Some(named) if plain => {
-                        for (name, catalog) in named {
-                            let mut options = options.clone();
-                            options.opt_exclude = catalog.then(excluded);
-                            let kind = SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(vec![name]));
-                            items.push(SelectItem::QualifiedWildcard(kind, options));
-                        }
-                    }
-                    _ => items.push(SelectItem::Wildcard(options)),
-                }
-            }
-            SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), mut options)
-                if options.opt_exclude.is_none()
-                    && name
-                        .0
-                        .last()
-                        .and_then(|part| part.as_ident())
-                        .is_some_and(|part| catalog.contains(&part.value.to_lowercase())) =>
-            {
-                options.opt_exclude = Some(excluded());
-                items.push(SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), options));
-            }
-            other => items.push(other),
-        }
-    }
-    select.projection = items;
 }

@@ -141,10 +141,7 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
     let ctx = session(tables, files, hidden).map_err(|e| errors::athena_message(&e, sql))?;
     let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
     let batches = async {
-        let (mut statement, headings) = sql::statement_and_headings(sql)?;
-        if let (true, datafusion::sql::parser::Statement::Statement(statement)) = (hidden, &mut statement) {
-            file_columns::leave_out_of_stars(statement);
-        }
+        let (statement, headings) = sql::statement_and_headings(sql)?;
         let plan = ctx.state().statement_to_plan(statement).await?;
         options.verify_plan(&plan)?;
         let frame = ctx.execute_logical_plan(plan).await?;

@@ -56,8 +56,8 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{
-    aggregates, aliases, datetime, decimals, fetch, forms, lateral, literals, names, quantified, sample, subscript,
-    using,
+    aggregates, aliases, datetime, decimals, fetch, file_columns, forms, lateral, literals, names, quantified, sample,
+    subscript, using,
 };
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
@@ -83,6 +83,10 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
     if let Statement::Statement(inner) = &mut statement {
         headings = names::Headings::of(inner, &written);
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
+        // The query's own `*`s, before the rewrites below add `*`s of the engine's own.
+        if file_columns::named_in(sql) {
+            file_columns::leave_out_of_stars(inner.as_mut());
+        }
         names::name_fields(inner.as_mut());
         sample::rewrite(inner.as_mut());
         fetch::rewrite(inner.as_mut()).map_err(DataFusionError::Plan)?;
