@@ -1629,6 +1629,8 @@ async fn casts_to_varchar_write_doubles_and_keep_lengths_as_athena_does() {
         ("SELECT CAST(12345 AS varchar(5))", "12345"),
         ("SELECT CAST(DATE '2026-03-20' AS varchar(10))", "2026-03-20"),
         ("SELECT TRY_CAST(12345 AS varchar(3))", NULL),
+        ("SELECT typeof(CAST(c AS varchar(3))) FROM (VALUES 'GB') AS t(c)", "varchar(3)"),
+        ("SELECT typeof(CAST(c AS varchar(3)) || 'ab') FROM (VALUES 'GB') AS t(c)", "varchar(5)"),
         ("SELECT array_join(ARRAY[1.5e0, 1e10, NULL], ',', 'n')", "1.5E0,1.0E10,n"),
         ("SELECT array_join(ARRAY[REAL '1.1'], ',')", "1.1E0"),
         ("SELECT array_join(ARRAY[1, 2], '-')", "1-2"),

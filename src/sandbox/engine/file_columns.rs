@@ -206,11 +206,14 @@ impl TableProvider for FileColumns {
 struct Kept(Vec<Arc<dyn PhysicalExpr>>);
 
 impl Kept {
+    /// The tests of `filters` that can be answered from a file's values alone; the engine
+    /// applies every filter again above the scan, so one left out here only reads more.
     fn new(state: &dyn Session, filters: &[&Expr]) -> Result<Kept> {
         let schema = DFSchema::try_from(Schema::new(hidden_fields().to_vec()))?;
-        let tests =
-            filters.iter().map(|filter| state.create_physical_expr(unnormalize_col((*filter).clone()), &schema));
-        Ok(Kept(tests.collect::<Result<_>>()?))
+        let tests = filters
+            .iter()
+            .filter_map(|filter| state.create_physical_expr(unnormalize_col((*filter).clone()), &schema).ok());
+        Ok(Kept(tests.collect()))
     }
 
     fn keeps(&self, values: &[ScalarValue]) -> bool {
