@@ -22,9 +22,14 @@ fn options() -> FormatOptions<'static> {
         .with_time_format(Some("%H:%M:%S%.3f"))
 }
 
+/// Whether `zone` is UTC by one of its names.
+pub(super) fn is_utc(zone: &str) -> bool {
+    matches!(zone, "+00:00" | "Z" | "UTC" | "Etc/UTC")
+}
+
 /// A zone as Athena names it after a timestamp: UTC by that name.
 fn zone_name(zone: &str) -> &str {
-    if matches!(zone, "+00:00" | "Z" | "UTC" | "Etc/UTC") {
+    if is_utc(zone) {
         "UTC"
     } else {
         zone

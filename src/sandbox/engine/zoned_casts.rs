@@ -13,14 +13,10 @@ use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::{Cast, Expr, ExprSchemable, TryCast};
 
+use super::print::is_utc;
 use super::rules::ExpressionRule;
 
 pub const ZONED_CASTS: ExpressionRule = ExpressionRule { name: "trino_zoned_casts", rewrite: through_utc };
-
-/// Whether `zone` is UTC by another name (a cast to it reads a zoneless value as Trino does).
-fn is_utc(zone: &str) -> bool {
-    matches!(zone, "UTC" | "+00:00" | "Z" | "Etc/UTC")
-}
 
 /// The UTC type a zoneless timestamp or a date of `kind` is read as, when a cast to `target`
 /// would read it on another zone's wall clock.
