@@ -1858,6 +1858,14 @@ async fn zoned_timestamps_keep_their_zone_and_compare_as_instants() {
             "SELECT ARRAY[t, from_iso8601_timestamp('2020-05-11T11:15:05Z')] FROM (SELECT from_iso8601_timestamp('2020-05-11T11:15:05' || '+01:00') AS t)",
             "[2020-05-11 10:15:05.000 UTC, 2020-05-11 11:15:05.000 UTC]",
         ),
+        // A cast to a timestamp with a zone puts one without in UTC and keeps a value's own.
+        ("SELECT CAST(TIMESTAMP '2020-01-01 00:00:00' AS timestamp with time zone)", "2020-01-01 00:00:00.000 UTC"),
+        ("SELECT typeof(CAST(DATE '2020-01-01' AS timestamp(3) with time zone))", "timestamp(3) with time zone"),
+        ("SELECT TRY_CAST(DATE '2020-01-01' AS timestamp with time zone)", "2020-01-01 00:00:00.000 UTC"),
+        (
+            "SELECT CAST(TIMESTAMP '2020-01-01 00:00:00 +01:00' AS timestamp with time zone)",
+            "2020-01-01 00:00:00.000 +01:00",
+        ),
         // Clocks turned back in New York on 2026-11-01: a day back from 01:30 EST keeps EST.
         ("SELECT to_unixtime(date_add('day', -1, TIMESTAMP '2026-11-02 01:30:00 America/New_York'))", "1.7935146E9"),
     ];

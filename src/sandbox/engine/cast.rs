@@ -23,7 +23,7 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::{cast_with_options, concat, CastOptions};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, TimeUnit};
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, plan_err, DFSchema, DataFusionError, Result, ScalarValue};
 use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
@@ -328,6 +328,22 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         Expr::TryCast(_) => Expr::TryCast(TryCast::new(Box::new(value), to.clone())),
         _ => Expr::Cast(Cast::new(Box::new(value), to.clone())),
     };
+    // `CAST(x AS timestamp with time zone)`: the engine's type has no zone (its session has
+    // none); Trino's answer keeps a value's own zone and puts one without in UTC, the session's.
+    let zoned = cast_label(value).is_some_and(|label| label.ends_with("with time zone"));
+    if zoned && matches!(to, DataType::Timestamp(_, None)) {
+        let utc = |unit| DataType::Timestamp(unit, Some("UTC".into()));
+        match field.data_type() {
+            DataType::Timestamp(_, Some(_)) => return Ok(Transformed::yes(value.as_ref().clone())),
+            DataType::Timestamp(unit, None) => {
+                return Ok(Transformed::yes(Expr::Cast(Cast::new(value.clone(), utc(*unit)))));
+            }
+            DataType::Date32 | DataType::Date64 => {
+                return Ok(Transformed::yes(Expr::Cast(Cast::new(value.clone(), utc(TimeUnit::Millisecond)))));
+            }
+            _ => {}
+        }
+    }
     let fit = lit(if name == TRY_CAST_TO { "null" } else { "refuse" });
     let checked = |function: Arc<ScalarUDF>, args| Expr::ScalarFunction(ScalarFunction::new_udf(function, args));
     if is_fraction(field.data_type()) && to.is_integer() {
