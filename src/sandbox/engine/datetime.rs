@@ -19,7 +19,7 @@ use datafusion::common::{exec_err, plan_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::sql::{call, is_call, plain_arguments, text_literal};
-use super::udf::{is_text, is_timestamp, text, Call, Trino};
+use super::udf::{is_number, is_text, is_timestamp, text, Call, Trino};
 use datafusion::logical_expr::sqlparser::ast;
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -41,10 +41,9 @@ pub fn functions() -> Vec<ScalarUDF> {
 /// the seconds any number (`from_unixtime(ms / 1000.0)`), rounded to the millisecond as Java's
 /// `Math.round` rounds.
 fn from_unixtime_type(call: &Call) -> Result<DataType> {
-    let number = |t: &DataType| t.is_numeric() || matches!(t, DataType::Null);
     match call.types {
-        [n] if number(n) => Ok(zoned("UTC")),
-        [n, z] if number(n) && is_text(z) => match call.text(1) {
+        [n] if is_number(n) => Ok(zoned("UTC")),
+        [n, z] if is_number(n) && is_text(z) => match call.text(1) {
             Some(zone) => {
                 zone_of(zone)?;
                 Ok(zoned(zone))

@@ -19,7 +19,7 @@ use datafusion::logical_expr::ScalarUDF;
 
 use super::log_beta::log_beta;
 use super::math::doubles;
-use super::udf::{is_integer, Call, Trino};
+use super::udf::{is_integer, is_number, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
@@ -30,10 +30,6 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("wilson_interval_lower", wilson_type, |args, _| answered(args, |s, n, z| wilson(s, n, z, -1.0))),
         Trino::udf("wilson_interval_upper", wilson_type, |args, _| answered(args, |s, n, z| wilson(s, n, z, 1.0))),
     ]
-}
-
-fn is_number(kind: &DataType) -> bool {
-    kind.is_numeric() || kind.is_null()
 }
 
 fn three_doubles(call: &Call) -> Result<DataType> {

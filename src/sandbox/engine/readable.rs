@@ -15,7 +15,7 @@ use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::datetime::MS_PER_DAY;
-use super::udf::{is_text, text, Call, Trino};
+use super::udf::{is_number, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
@@ -29,10 +29,6 @@ pub fn functions() -> Vec<ScalarUDF> {
 
 /// Trino's `decimal(38,0)`, what `parse_data_size` answers.
 const BYTES: DataType = DataType::Decimal128(38, 0);
-
-fn is_number(kind: &DataType) -> bool {
-    kind.is_numeric() || matches!(kind, DataType::Null)
-}
 
 fn number_to_text(call: &Call) -> Result<DataType> {
     match call.types {

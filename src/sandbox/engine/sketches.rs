@@ -25,7 +25,7 @@ use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::nested::{bounds, item, list_values, map, map_type};
-use super::udf::{is_integer, is_text, Call, Trino};
+use super::udf::{is_integer, is_number, is_text, Call, Trino};
 
 pub const NUMERIC_HISTOGRAM: &str = "$numeric_histogram";
 pub const APPROX_MOST_FREQUENT: &str = "$approx_most_frequent";
@@ -50,9 +50,8 @@ fn gathered_fields(call: &Call) -> Vec<DataType> {
 
 fn numeric_histogram_type(call: &Call) -> Result<DataType> {
     let fields = gathered_fields(call);
-    let numeric = |kind: &DataType| kind.is_numeric() || kind.is_null();
     match fields.as_slice() {
-        [buckets, value, weight] if is_integer(buckets) && numeric(value) && numeric(weight) => {
+        [buckets, value, weight] if is_integer(buckets) && is_number(value) && is_number(weight) => {
             let kind = if value == &DataType::Float32 { DataType::Float32 } else { DataType::Float64 };
             Ok(map_type(&kind, &kind))
         }

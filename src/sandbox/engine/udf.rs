@@ -283,6 +283,11 @@ pub fn is_text(kind: &DataType) -> bool {
     matches!(kind, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null)
 }
 
+/// A number of any type, or NULL (which fits any argument).
+pub fn is_number(kind: &DataType) -> bool {
+    kind.is_numeric() || kind.is_null()
+}
+
 pub fn is_integer(kind: &DataType) -> bool {
     kind.is_integer() || matches!(kind, DataType::Null)
 }

@@ -16,17 +16,13 @@ use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::nested::{bounds, item, list_values, map_types};
-use super::udf::{is_text, Call, Trino};
+use super::udf::{is_number, is_text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
         Trino::udf("cosine_similarity", vectors_type, |args, _| answered(args, |s| s)),
         Trino::udf("cosine_distance", vectors_type, |args, _| answered(args, |s| 1.0 - s)),
     ]
-}
-
-fn is_number(kind: &DataType) -> bool {
-    kind.is_numeric() || kind.is_null()
 }
 
 /// Whether `kind` is a dense vector (`Some(false)`), a sparse one (`Some(true)`) or neither.
