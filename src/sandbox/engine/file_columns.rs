@@ -37,6 +37,7 @@ use datafusion::physical_plan::ExecutionPlan;
 
 use super::catalog::LakeTable;
 use super::dialect::Athena;
+use super::PARTITION_KEYS;
 
 /// The hidden columns, in the order a table has them after its own.
 pub const HIDDEN: [&str; 3] = ["$path", "$file_size", "$file_modified_time"];
@@ -88,8 +89,9 @@ impl FileColumns {
     /// A file's hidden values: its URI in the table's location, its size, when it was written.
     fn values(&self, file: &PartitionedFile) -> Vec<ScalarValue> {
         let local = file.object_meta.location.as_ref();
-        // The part under the table's folder starts at its first partition key.
-        let under = local.rfind("year=").map_or(local, |at| &local[at..]);
+        // The part under the table's folder starts at its first partition key (`year=`).
+        let first_key = format!("{}=", PARTITION_KEYS[0]);
+        let under = local.rfind(&first_key).map_or(local, |at| &local[at..]);
         vec![
             ScalarValue::Utf8(Some(format!("{}{under}", self.location))),
             ScalarValue::Int64(Some(file.object_meta.size as i64)),
@@ -203,29 +205,33 @@ impl TableProvider for FileColumns {
 
 /// The filters of hidden columns alone, as a file's test: a file is read unless one of them is
 /// false (or NULL) for its values.
-struct Kept(Vec<Arc<dyn PhysicalExpr>>);
+struct Kept {
+    tests: Vec<Arc<dyn PhysicalExpr>>,
+    /// The hidden columns' schema, a file's values one row of it.
+    schema: SchemaRef,
+}
 
 impl Kept {
     /// The tests of `filters` that can be answered from a file's values alone; the engine
     /// applies every filter again above the scan, so one left out here only reads more.
     fn new(state: &dyn Session, filters: &[&Expr]) -> Result<Kept> {
-        let schema = DFSchema::try_from(Schema::new(hidden_fields().to_vec()))?;
+        let schema: SchemaRef = Arc::new(Schema::new(hidden_fields().to_vec()));
+        let columns = DFSchema::try_from(schema.clone())?;
         let tests = filters
             .iter()
-            .filter_map(|filter| state.create_physical_expr(unnormalize_col((*filter).clone()), &schema).ok());
-        Ok(Kept(tests.collect()))
+            .filter_map(|filter| state.create_physical_expr(unnormalize_col((*filter).clone()), &columns).ok());
+        Ok(Kept { tests: tests.collect(), schema })
     }
 
     fn keeps(&self, values: &[ScalarValue]) -> bool {
-        if self.0.is_empty() {
+        if self.tests.is_empty() {
             return true;
         }
         let columns: Result<Vec<ArrayRef>> = values.iter().map(|value| value.to_array()).collect();
-        let fields = Schema::new(hidden_fields().to_vec());
-        let Ok(batch) = columns.and_then(|columns| Ok(RecordBatch::try_new(Arc::new(fields), columns)?)) else {
+        let Ok(batch) = columns.and_then(|columns| Ok(RecordBatch::try_new(self.schema.clone(), columns)?)) else {
             return true;
         };
-        self.0.iter().all(|test| {
+        self.tests.iter().all(|test| {
             let answer = test.evaluate(&batch).and_then(|answer| answer.into_array(1));
             // A test that cannot be answered here keeps the file: the engine applies it again.
             match answer {
