@@ -396,6 +396,9 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     assert_eq!(table, "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.clickstream.nope' does not exist");
     let function = failure(&s, "SELECT word_stem(page_url) FROM events").await;
     assert!(function.starts_with("FUNCTION_NOT_FOUND: line 1:8: Function 'word_stem' not registered."), "{function}");
+    // The engine's own functions, which its rewrites call, are none of Athena's.
+    let own = failure(&s, "SELECT 1,\n  \"$try\"(0, \"$row\" -> 1 / 0)").await;
+    assert!(own.starts_with("FUNCTION_NOT_FOUND: line 2:3: Function '$try' not registered."), "{own}");
     let path = failure(&s, "SELECT json_extract_scalar('{}', 'a.b')").await;
     assert!(path.contains("INVALID_FUNCTION_ARGUMENT: Invalid JSON path: 'a.b'"), "{path}");
     assert!(function.contains("docs/sandbox.md"), "{function}");
@@ -470,9 +473,43 @@ async fn catalog_statements_answer_in_athena_shape() {
         failure(&s, "DESCRIBE events nope").await,
         "COLUMN_NOT_FOUND: line 1:17: Column 'nope' cannot be resolved"
     );
+    // SHOW CREATE TABLE gives the table's Hive DDL a line a row, as Athena does: where its
+    // files are and how they are read.
+    let (_, page) = query(&s, "SHOW CREATE TABLE clickstream.raw_events").await;
+    let page = page.unwrap();
+    assert_eq!(page.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["createtab_stmt"]);
+    let ddl = texts(page.rows);
+    assert_eq!(
+        ddl[..3],
+        [
+            "CREATE EXTERNAL TABLE `raw_events`(",
+            "  `timestamp` string COMMENT 'from deserializer', ",
+            "  `user_id` string COMMENT 'from deserializer', "
+        ]
+    );
+    let at = |line: &str| ddl.iter().position(|l| l == line).unwrap_or_else(|| panic!("{line} not in {ddl:#?}"));
+    assert_eq!(ddl[at("PARTITIONED BY ( ") + 1..][..3], ["  `year` string, ", "  `month` string, ", "  `day` string)"]);
+    assert_eq!(ddl[at("ROW FORMAT SERDE ") + 1], "  'org.openx.data.jsonserde.JsonSerDe' ");
+    assert_eq!(ddl[at("WITH SERDEPROPERTIES ( ") + 1], "  'paths'='data,event_type,timestamp,user_id') ");
+    assert_eq!(ddl[at("STORED AS INPUTFORMAT ") + 1], "  'org.apache.hadoop.mapred.TextInputFormat' ");
+    let location = ddl[at("LOCATION") + 1].clone();
+    assert!(location.starts_with("  's3://") && location.ends_with("/raw/'"), "{location}");
+    assert_eq!(ddl.last().unwrap(), "  'classification'='json')");
+    // The same location as the table's files' `"$path"`.
+    let path = rows(&s, "SELECT \"$path\" FROM raw_events LIMIT 1").await[0][0].clone().unwrap();
+    assert!(path.starts_with(location.trim().trim_matches('\'')), "{path} under {location}");
+    let curated = texts(rows(&s, "show create table `events`;").await);
+    assert_eq!(curated[1], "  `event_time` timestamp, ");
+    assert!(curated.iter().all(|l| !l.contains("deserializer") && !l.contains("SERDEPROPERTIES")), "{curated:#?}");
+    assert!(curated.contains(&"  'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat' ".to_string()));
+    assert_eq!(curated.last().unwrap(), "  'classification'='parquet')");
+    assert_eq!(
+        failure(&s, "SHOW CREATE TABLE nope").await,
+        "TABLE_NOT_FOUND: line 1:19: Table 'awsdatacatalog.clickstream.nope' does not exist"
+    );
     // DataFusion's own answers (its function names, Arrow's types, no definition) are not Athena's.
     for sql in [
-        "SHOW CREATE TABLE events",
+        "SHOW CREATE VIEW events",
         "-- a comment first\nSHOW FUNCTIONS",
         "/* x */ DESCRIBE FORMATTED events",
         "SHOW COLUMNS FROM events LIKE 'c%'",
@@ -487,6 +524,9 @@ async fn tablesample_keeps_about_its_share_of_the_rows() {
     let (s, _) = sandbox();
     let all = number(&s, "SELECT count(*) FROM events").await;
     assert!(all > 10_000, "{all}");
+    // Trino's `TABLE t` is the whole table, its hidden columns left out as from `*`.
+    assert_eq!(number(&s, "SELECT count(*) FROM (TABLE events)").await, all);
+    assert_eq!(rows(&s, "TABLE events LIMIT 1").await[0].len(), 13);
     let tenth = number(&s, "SELECT count(*) FROM events TABLESAMPLE BERNOULLI (10)").await;
     // Each row kept with probability 0.1: far more than 5 standard deviations (about 0.3 % of
     // the table) would be a sample of some other share.

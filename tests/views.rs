@@ -460,6 +460,53 @@ fn athena_pane() {
     insta::assert_snapshot!("athena_syntax_error", with_styles(&render(&app, &theme("default"), 110, 30)));
 }
 
+/// A results column is at most 40 wide, but the last one on screen takes the room the others
+/// leave: a DDL's or a plan's lines read whole.
+#[test]
+fn athena_results_last_column_takes_the_room_left() {
+    use lakeops::model::{QueryState, QueryStatus, ResultColumn, ResultPage};
+    let mut app = console(110, 30);
+    open_athena(&mut app);
+    for c in "SHOW CREATE TABLE events".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::F(5));
+    update(&mut app, query_started("q1"), 30);
+    let done = QueryStatus {
+        id: "q1".into(),
+        state: QueryState::Succeeded,
+        reason: None,
+        scanned_bytes: Some(0),
+        engine_ms: Some(1),
+        submitted: None,
+        statement_type: Some("DDL".into()),
+    };
+    let request = app.athena.running.as_ref().unwrap().poll.awaited().unwrap();
+    update(&mut app, Action::QueryPolled { request, id: "q1".into(), result: Ok(done) }, 40);
+    let long = "  'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat' ";
+    let wide = "w".repeat(60);
+    let page = ResultPage {
+        columns: vec![
+            ResultColumn { name: "first".into(), kind: "varchar".into() },
+            ResultColumn { name: "createtab_stmt".into(), kind: "varchar".into() },
+        ],
+        rows: vec![
+            vec![Some("first".into()), Some("createtab_stmt".into())],
+            vec![Some(wide.clone()), Some(long.trim_start().into())],
+            vec![Some("b".into()), Some("y".repeat(200))],
+        ],
+        next_token: None,
+    };
+    let request = app.athena.results.as_ref().unwrap().pages.awaited().unwrap();
+    update(&mut app, Action::QueryResultsLoaded { request, id: "q1".into(), first: true, result: Ok(page) }, 50);
+    let screen = text(&render(&app, &theme("default"), 110, 30));
+    // The first column cut at 40, the last whole where it fits and cut at the pane's edge where not.
+    assert!(screen.contains(&format!("{}…  {}", &wide[..39], long.trim_start())), "{screen}");
+    let edge = screen.lines().find(|l| l.contains("yyy")).unwrap();
+    assert!(edge.trim_end_matches('│').trim_end().ends_with("y…"), "{edge}");
+    assert_eq!(edge.chars().count(), 110, "{edge}");
+}
+
 /// `:athena`'s saved-query picker over the pane, with the sandbox workgroup's starter queries.
 #[test]
 fn athena_saved_queries_picker() {

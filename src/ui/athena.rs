@@ -274,22 +274,30 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
     // A cell as shown: at most 40 characters, so only the start of a long one is made safe (a
     // 10 MB cell costs no more than a short one); a row shorter than the columns shows NULLs.
     let cell = |row: &[Option<String>], i: usize| row.get(i).and_then(|v| v.as_deref()).map(|t| sanitize(head(t, 400)));
-    // Widths from the header and the rows on screen, each at most 40 wide.
+    // Widths from the header and the rows on screen, each at most 40 wide but the last one's,
+    // which takes the room the others leave (a DDL's or a plan's lines read whole).
     let page = inner.height.saturating_sub(1) as usize;
     let shown = &r.rows[r.row.min(r.rows.len())..(r.row + page).min(r.rows.len())];
     // Only the columns that fit on screen from the first shown one.
     let mut columns: Vec<usize> = Vec::new();
     let mut widths: Vec<usize> = Vec::new();
+    let mut longest = 0;
     let mut used = 0;
     for (i, c) in r.columns.iter().enumerate().skip(r.column) {
         if used >= inner.width as usize {
             break;
         }
-        let longest = shown.iter().map(|row| cell(row, i).map(|t| t.chars().count()).unwrap_or(4)).max();
-        let width = longest.unwrap_or(0).max(head(&c.name, 400).chars().count()).clamp(4, 40);
+        let cells = shown.iter().map(|row| cell(row, i).map(|t| t.chars().count()).unwrap_or(4)).max();
+        longest = cells.unwrap_or(0).max(head(&c.name, 400).chars().count()).max(4);
+        let width = longest.min(40);
         used += width + 2;
         columns.push(i);
         widths.push(width);
+    }
+    if let Some(last) = widths.last_mut() {
+        let others = used - (*last + 2);
+        let room = (inner.width as usize).saturating_sub(others);
+        *last = longest.min(room).max(*last);
     }
     let fit = |text: &str, w: usize, right: bool| {
         let text: String = if text.chars().count() > w {

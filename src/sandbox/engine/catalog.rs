@@ -1,7 +1,7 @@
 //! The statements about the catalog, answered from it in Athena's shape (DataFusion's own
 //! answers list its internal schemas and Arrow types): `SHOW TABLES ['pattern']`,
 //! `SHOW DATABASES`/`SCHEMAS [LIKE 'pattern']`, `SHOW COLUMNS {FROM|IN} t [{FROM|IN} db]`,
-//! `SHOW PARTITIONS t` and `DESCRIBE t [column]`, read word by word (comments left out). A table is named as Athena takes it: `t`, `db.t`, `` `db`.`t` ``.
+//! `SHOW PARTITIONS t`, `SHOW CREATE TABLE t` and `DESCRIBE t [column]`, read word by word (comments left out). A table is named as Athena takes it: `t`, `db.t`, `` `db`.`t` ``.
 //! The catalog's tables themselves (`LakeTable`) are declared here, once.
 
 use std::path::Path;
@@ -81,6 +81,23 @@ impl LakeTable {
         }
     }
 
+    /// Its files' Hive SerDe, input format and output format, as the Glue table holds them: the
+    /// crawler's for the raw zone's JSON lines, the ETL job's for the curated Parquet.
+    pub fn storage(self) -> [&'static str; 3] {
+        match self {
+            LakeTable::Events => [
+                "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            ],
+            LakeTable::RawEvents => [
+                "org.openx.data.jsonserde.JsonSerDe",
+                "org.apache.hadoop.mapred.TextInputFormat",
+                "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+            ],
+        }
+    }
+
     /// How its files are read, and their extension.
     pub fn format(self) -> (Arc<dyn FileFormat>, &'static str) {
         match self {
@@ -122,6 +139,7 @@ pub fn statement(tables: &Tables, sql: &str) -> Option<Answer> {
             let rows = days.iter().map(|day| vec![Some(day.to_string_lossy().replace('\\', "/"))]).collect();
             (vec![text("partition")], rows)
         }),
+        ["show", "create", "table", name] => named(name, None).map(|table| show_create_table(tables, table)),
         ["describe" | "desc", "formatted" | "extended", ..] | ["show", ..] => Err(NOT_ANSWERED.into()),
         ["describe" | "desc", name, only @ ..] if only.len() <= 1 => named(name, None).and_then(|table| {
             let rows: Rows = columns(table)
@@ -143,12 +161,55 @@ pub fn statement(tables: &Tables, sql: &str) -> Option<Answer> {
     })
 }
 
+/// `SHOW CREATE TABLE t`: the Hive DDL of the table as Glue holds it, one line a row in one
+/// column, `createtab_stmt`, laid out as Athena (Hive's `SHOW CREATE TABLE`) lays it out, the
+/// `, ` that ends a line included. A column a SerDe reads is `COMMENT 'from deserializer'`
+/// (JSON's; Parquet's are the metastore's own), and the JSON SerDe's `paths` are the columns'
+/// names in order, as a crawler writes them.
+fn show_create_table(tables: &Tables, table: LakeTable) -> (Vec<ResultColumn>, Rows) {
+    let [serde, input, output] = table.storage();
+    let from_deserializer = if table == LakeTable::RawEvents { " COMMENT 'from deserializer'" } else { "" };
+    let (keys, fields): (Vec<CatalogColumn>, Vec<CatalogColumn>) =
+        columns(table).into_iter().partition(|c| c.partition_key);
+    let listed = |lines: Vec<String>, close: &str, out: &mut Vec<String>| {
+        let last = lines.len().saturating_sub(1);
+        out.extend(
+            lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| if i == last { format!("{l}{close}") } else { format!("{l}, ") }),
+        );
+    };
+    let mut out = vec![format!("CREATE EXTERNAL TABLE `{}`(", table.name())];
+    let fields_lines = fields.iter().map(|c| format!("  `{}` {}{from_deserializer}", c.name, c.kind)).collect();
+    listed(fields_lines, ")", &mut out);
+    out.push("PARTITIONED BY ( ".into());
+    listed(keys.iter().map(|c| format!("  `{}` {}", c.name, c.kind)).collect(), ")", &mut out);
+    out.extend(["ROW FORMAT SERDE ".into(), format!("  '{serde}' ")]);
+    if table == LakeTable::RawEvents {
+        let mut names: Vec<&str> = fields.iter().map(|c| c.name.as_str()).collect();
+        names.sort_unstable();
+        out.extend(["WITH SERDEPROPERTIES ( ".into(), format!("  'paths'='{}') ", names.join(","))]);
+    }
+    out.extend([
+        "STORED AS INPUTFORMAT ".into(),
+        format!("  '{input}' "),
+        "OUTPUTFORMAT ".into(),
+        format!("  '{output}'"),
+        "LOCATION".into(),
+        format!("  '{}'", table.location(&tables.buckets)),
+        "TBLPROPERTIES (".into(),
+        format!("  'classification'='{}')", table.format_name()),
+    ]);
+    (vec![text("createtab_stmt")], out.into_iter().map(|line| vec![Some(line)]).collect())
+}
+
 /// Why a statement about the catalog other than those above is refused: DataFusion's own
-/// answers to them (`SHOW FUNCTIONS`, `SHOW CREATE TABLE`, `DESCRIBE FORMATTED`) are its
-/// names and Arrow's types, not Athena's.
+/// answers to them (`SHOW FUNCTIONS`, `DESCRIBE FORMATTED`) are its names and Arrow's types,
+/// not Athena's.
 const NOT_ANSWERED: &str = "NOT_SUPPORTED: the sandbox answers SHOW TABLES, SHOW DATABASES, SHOW COLUMNS, \
-    SHOW PARTITIONS and DESCRIBE [column] about its catalog (a table's location and format are in the console's \
-    :glue view; its functions in docs/sandbox.md)";
+    SHOW PARTITIONS, SHOW CREATE TABLE and DESCRIBE [column] about its catalog (its functions are in \
+    docs/sandbox.md)";
 
 /// What a pattern of SHOW TABLES or SHOW DATABASES may hold (`chosen`).
 const PATTERNS: &str = "a pattern's * is any text, | separates choices";

@@ -14,7 +14,7 @@ use datafusion::logical_expr::sqlparser::ast::{CastKind, Expr, TrimWhereField};
 use datafusion::logical_expr::sqlparser::dialect::{Dialect, GenericDialect};
 use datafusion::logical_expr::sqlparser::keywords::Keyword;
 use datafusion::logical_expr::sqlparser::parser::{Parser, ParserError};
-use datafusion::logical_expr::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+use datafusion::logical_expr::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
 
 use super::cast::{CAST_TO, TRY_CAST_TO};
 use super::sql::{call, text_literal};
@@ -115,7 +115,59 @@ pub fn tokens(sql: &str) -> Result<Vec<TokenWithSpan>> {
             "NOT_SUPPORTED: the sandbox engine reads at most {MOST_OPERATORS} operators in a statement; this one has {operators}"
         )));
     }
-    Ok(rows_in_parentheses(tokens))
+    if let Some(name) = own_function_called(&tokens) {
+        // Said as the engine says a function it lacks, which `errors` gives Athena's words.
+        return Err(DataFusionError::Plan(format!("Invalid function '{name}'")));
+    }
+    Ok(tables_as_selects(rows_in_parentheses(tokens)))
+}
+
+/// A function of the engine's own (`"$try"(…)`, which the rewrites call) called by name in the
+/// statement as written: no function of Athena's, and refused as Athena refuses one it lacks.
+fn own_function_called(tokens: &[TokenWithSpan]) -> Option<String> {
+    let mut significant = tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).peekable();
+    while let Some(token) = significant.next() {
+        if let Token::Word(w) = &token.token {
+            if w.quote_style.is_some()
+                && w.value.starts_with('$')
+                && significant.peek().is_some_and(|t| t.token == Token::LParen)
+            {
+                return Some(w.value.clone());
+            }
+        }
+    }
+    None
+}
+
+/// `TABLE t` → `SELECT * FROM t`, where a query starts (first, after a parenthesis or a part of
+/// a UNION, as `VALUES` does): Trino's short form, which the parser reads nowhere. `TABLE(…)`,
+/// a table function, and `TABLE` after any other word (`SHOW CREATE TABLE t`) stay as written.
+fn tables_as_selects(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let significant = |t: &TokenWithSpan| !matches!(t.token, Token::Whitespace(_));
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut previous: Option<Token> = None;
+    for (i, token) in tokens.iter().enumerate() {
+        if !significant(token) {
+            out.push(token.clone());
+            continue;
+        }
+        let starts_query = match &previous {
+            None | Some(Token::LParen) => true,
+            Some(Token::Word(w)) => LIST_AFTER.contains(&w.keyword),
+            Some(_) => false,
+        };
+        let names_a_table =
+            tokens[i + 1..].iter().find(|t| significant(t)).is_some_and(|t| matches!(t.token, Token::Word(_)));
+        previous = Some(token.token.clone());
+        if starts_query && names_a_table && matches!(&token.token, Token::Word(w) if w.keyword == Keyword::TABLE) {
+            let space = Token::Whitespace(Whitespace::Space);
+            let select = [Token::make_keyword("SELECT"), space.clone(), Token::Mul, space, Token::make_keyword("FROM")];
+            out.extend(select.map(|t| TokenWithSpan::new(t, token.span)));
+        } else {
+            out.push(token.clone());
+        }
+    }
+    out
 }
 
 /// `VALUES 1, (2), 3 + 4` → `VALUES (1), (2), (3 + 4)`: a row not in parentheses (nor `ROW(…)`)

@@ -455,6 +455,19 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn table_t_where_a_query_starts_is_select_star_and_other_tables_stay() {
+        assert_eq!(rewritten("TABLE events"), "SELECT * FROM events");
+        assert_eq!(rewritten("table clickstream.events ORDER BY 1"), "SELECT * FROM clickstream.events ORDER BY 1");
+        assert_eq!(
+            rewritten("WITH a AS (TABLE t) (TABLE a) UNION ALL TABLE t"),
+            "WITH a AS (SELECT * FROM t) (SELECT * FROM a) UNION ALL SELECT * FROM t"
+        );
+        // A column named `table`, and `TABLE` before a parenthesis or after another word, stay.
+        assert_eq!(rewritten("SELECT \"table\" FROM t"), "SELECT \"table\" FROM t");
+        assert!(super::statement("SHOW CREATE TABLE t").is_ok());
+    }
+
+    #[test]
     fn trino_aggregates_gather_what_trino_counts() {
         assert_eq!(
             rewritten("SELECT histogram(k) FROM t"),
