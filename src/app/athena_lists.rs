@@ -180,6 +180,9 @@ pub(super) fn complete(app: &mut App, effects: &mut Vec<Effect>) -> bool {
             names.extend(t.columns.iter().map(|c| c.name.clone()));
         }
     }
+    if data.databases.iter().any(|d| !d.tables.is_empty()) {
+        names.extend(crate::ops::athena::HIDDEN_COLUMNS.iter().map(|h| format!("\"{h}\"")));
+    }
     names.extend(crate::ops::athena::KEYWORDS.iter().map(|k| k.to_string()));
     match app.athena.editor.complete(&names) {
         Completion::Nothing => {

@@ -154,35 +154,45 @@ impl Editor {
         self.col = col.min(self.lines[self.row].len());
     }
 
-    /// The word being typed: the name characters just before the cursor.
+    /// The word being typed: the name characters just before the cursor, and the `"` that
+    /// opens them if one does.
     pub fn word_before_cursor(&self) -> String {
         let line = &self.lines[self.row];
-        let start = line[..self.col].iter().rposition(|c| !is_name_char(*c)).map(|i| i + 1).unwrap_or(0);
+        let mut start = line[..self.col].iter().rposition(|c| !is_name_char(*c)).map(|i| i + 1).unwrap_or(0);
+        if start > 0 && line[start - 1] == '"' {
+            start -= 1;
+        }
         line[start..self.col].iter().collect()
     }
 
     /// Completes the word before the cursor from `names` (case-insensitive, the name's
-    /// own spelling kept).
+    /// own spelling kept). A `"` that opens the word or a name is no part of the match: `"us`
+    /// completes to `"user_id`, and `$pa` or `"$pa` to `"$path"`.
     pub fn complete(&mut self, names: &[String]) -> Completion {
         let word = self.word_before_cursor();
-        if word.is_empty() {
+        let bare = word.strip_prefix('"').unwrap_or(&word);
+        if bare.is_empty() {
             return Completion::Nothing;
         }
-        let lower = word.to_lowercase();
-        let mut fits: Vec<&String> = names.iter().filter(|n| n.to_lowercase().starts_with(&lower)).collect();
+        let unquoted = |name: &str| name.strip_prefix('"').unwrap_or(name).to_string();
+        let lower = bare.to_lowercase();
+        let mut fits: Vec<&String> = names.iter().filter(|n| unquoted(n).to_lowercase().starts_with(&lower)).collect();
         fits.sort();
         fits.dedup();
         let Some(first) = fits.first() else { return Completion::Nothing };
-        let common: String = fits.iter().skip(1).fold(first.to_string(), |common, name| {
+        let common: String = fits.iter().skip(1).fold(unquoted(first), |common, name| {
+            let name = unquoted(name);
             common.chars().zip(name.chars()).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).map(|(a, _)| a).collect()
         });
-        if common.chars().count() <= word.chars().count() {
+        let quoted = word.starts_with('"') || fits.iter().all(|n| n.starts_with('"'));
+        if common.chars().count() <= bare.chars().count() && (quoted == word.starts_with('"')) {
             return if fits.len() == 1 {
                 Completion::Nothing
             } else {
                 Completion::Choices(fits.into_iter().cloned().collect())
             };
         }
+        let common = if quoted { format!("\"{common}") } else { common };
         self.remember(false);
         let start = self.col - word.chars().count();
         self.lines[self.row].splice(start..self.col, common.chars());
@@ -192,8 +202,9 @@ impl Editor {
     }
 }
 
+/// A character of a name as completion reads it: `$` for Athena's hidden columns (`"$path"`).
 fn is_name_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    c.is_alphanumeric() || c == '_' || c == '$'
 }
 
 #[cfg(test)]
@@ -250,5 +261,31 @@ mod tests {
         assert_eq!(e.complete(&names), Completion::Nothing);
         e.undo();
         assert_eq!(e.text(), "SELECT ", "completion is one undo step apart from typing");
+    }
+
+    #[test]
+    fn completion_reads_a_quote_before_a_name_and_gives_hidden_columns_theirs() {
+        let names: Vec<String> =
+            ["user_id", "\"$path\"", "\"$file_size\"", "\"$file_modified_time\""].map(String::from).to_vec();
+        let mut e = typed("SELECT \"us");
+        assert_eq!(e.complete(&names), Completion::Completed);
+        assert_eq!(e.text(), "SELECT \"user_id");
+        assert_eq!(e.complete(&names), Completion::Nothing, "a whole name stays as it is");
+        for typed_so_far in ["SELECT $pa", "SELECT \"$pa", "SELECT count(\"$P"] {
+            let mut e = typed(typed_so_far);
+            assert_eq!(e.complete(&names), Completion::Completed, "{typed_so_far}");
+            let start = typed_so_far.rfind(['$', '"']).unwrap();
+            let start = if typed_so_far[..start].ends_with('"') { start - 1 } else { start };
+            assert_eq!(e.text(), format!("{}\"$path\"", &typed_so_far[..start]), "{typed_so_far}");
+        }
+        let mut e = typed("SELECT $f");
+        assert_eq!(e.complete(&names), Completion::Completed, "as far as they agree, with its quote");
+        assert_eq!(e.text(), "SELECT \"$file_");
+        assert_eq!(
+            e.complete(&names),
+            Completion::Choices(vec!["\"$file_modified_time\"".into(), "\"$file_size\"".into()])
+        );
+        let mut e = typed("SELECT \"");
+        assert_eq!(e.complete(&names), Completion::Nothing);
     }
 }

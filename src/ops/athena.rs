@@ -18,6 +18,11 @@ pub struct Rates {
     pub minimum_billed_mb: u64,
 }
 
+/// Athena's hidden columns of a table's files (`"$path"`, the object's URI, …), read only when
+/// named and left out of a `*`, in the order a table has them after its own: offered by
+/// completion, and the sandbox's engine has them.
+pub const HIDDEN_COLUMNS: [&str; 3] = ["$path", "$file_size", "$file_modified_time"];
+
 /// SQL keywords: highlighted in the editor, offered by completion.
 pub const KEYWORDS: &[&str] = &[
     "SELECT",

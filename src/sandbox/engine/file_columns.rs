@@ -39,8 +39,7 @@ use super::catalog::LakeTable;
 use super::dialect::Athena;
 use super::PARTITION_KEYS;
 
-/// The hidden columns, in the order a table has them after its own.
-pub const HIDDEN: [&str; 3] = ["$path", "$file_size", "$file_modified_time"];
+pub use crate::ops::athena::HIDDEN_COLUMNS as HIDDEN;
 
 /// Whether `sql` names a hidden column (a quoted word, as Athena takes them).
 pub fn named_in(sql: &str) -> bool {
