@@ -1507,11 +1507,72 @@ async fn regexp_replace_with_a_lambda_replaces_each_match_as_athena_does() {
         assert_eq!(got, expected, "{sql}: {reason:?}");
     }
     let (_, reason) = answer(&s, "SELECT regexp_replace('abc', '(', x -> 'q')").await;
-    assert_eq!(reason.as_deref(), Some("INVALID_FUNCTION_ARGUMENT: Invalid regular expression '(': unclosed group"));
+    assert_eq!(
+        reason.as_deref(),
+        Some("INVALID_FUNCTION_ARGUMENT: Invalid regular expression '(': Parsing error at position 1: Opening parenthesis without closing parenthesis")
+    );
     let (_, reason) = answer(&s, "SELECT regexp_replace(1, 'b', x -> 'q')").await;
     assert!(reason
         .unwrap_or_default()
         .starts_with("TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, varchar) for function regexp_replace."));
+}
+
+/// Patterns as Athena's Joni reads them, in every regular-expression function: look-around and
+/// back-references; matches found one after another as Trino finds them (an empty match right
+/// after another counts); a replacement's `$n`, `${name}` and `\$` as Trino reads them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regular_expressions_read_look_around_back_references_and_replacements_as_athena_does() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT regexp_like('abc', '(?<=a)b')", "true"),
+        ("SELECT regexp_like('abc', '(?<!a)b')", "false"),
+        ("SELECT regexp_like(NULL, 'b')", NULL),
+        ("SELECT regexp_extract('q=lake&page=2', '(?<=q=)[^&]+')", "lake"),
+        ("SELECT regexp_extract_all('a1b22', '(?<=[a-z])\\d+')", "[1, 22]"),
+        ("SELECT regexp_replace('price: 10 USD', '\\d+(?= USD)', 'N')", "price: N USD"),
+        ("SELECT regexp_like('abab', '^(ab)\\1$')", "true"),
+        ("SELECT regexp_like('abac', '^(ab)\\1$')", "false"),
+        ("SELECT regexp_count('abab', 'b')", "2"),
+        ("SELECT regexp_count('abc', '')", "4"),
+        ("SELECT regexp_count('a1b2', '(?=\\d)')", "2"),
+        ("SELECT regexp_position('a1b2', '(?<=b)\\d')", "4"),
+        ("SELECT regexp_split('a1b2', '(?=\\d)')", "[a, 1b, 2]"),
+        // Java's order of matches: `b*` matches before a, b, after b (empty, right after it), and at the end.
+        ("SELECT regexp_replace('abc', 'b*', '-')", "-a--c-"),
+        ("SELECT regexp_replace('a.b.', '\\.', '\\$')", "a$b$"),
+        ("SELECT regexp_replace('ab', '(a)(b)', '$12|$2|$0')", "a2|b|ab"),
+        ("SELECT regexp_replace('abcb', '(?<l>b)', '[${l}]')", "a[b]c[b]"),
+        ("SELECT regexp_replace('ab', '(x)?b', '<$1>')", "a<>"),
+        ("SELECT regexp_replace('abc', 'x', '$9')", "abc"),
+        ("SELECT regexp_replace('abc', 'b')", "ac"),
+        ("SELECT regexp_replace('abc', 'b', NULL)", NULL),
+    ];
+    for (sql, expected) in cases {
+        let (got, reason) = answer(&s, sql).await;
+        assert_eq!(got, expected, "{sql}: {reason:?}");
+    }
+    let refusals = [
+        ("SELECT regexp_replace('abc', 'b', '$9')", "INVALID_FUNCTION_ARGUMENT: Illegal back reference: 9"),
+        ("SELECT regexp_replace('abc', 'b', 'x\\')", "INVALID_FUNCTION_ARGUMENT: Illegal replacement sequence: x\\"),
+        ("SELECT regexp_replace('abc', 'b', '$x')", "INVALID_FUNCTION_ARGUMENT: Illegal replacement sequence: $x"),
+        ("SELECT regexp_replace('abc', 'b', '${n}')", "INVALID_FUNCTION_ARGUMENT: Illegal replacement sequence: unknown group { n }"),
+        (
+            "SELECT regexp_like(1, 'a')",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, varchar) for function regexp_like. Expected: regexp_like(varchar, JoniRegExp)",
+        ),
+    ];
+    for (sql, expected) in refusals {
+        let (_, reason) = answer(&s, sql).await;
+        assert_eq!(reason.as_deref(), Some(expected), "{sql}");
+    }
+    // A pattern that would backtrack for hours fails the query instead.
+    let sql = format!("SELECT regexp_like('{}b', '^(a|a)*\\1$')", "a".repeat(40));
+    let (_, reason) = answer(&s, &sql).await;
+    let reason = reason.unwrap_or_default();
+    assert!(
+        reason.starts_with("INVALID_FUNCTION_ARGUMENT: Regular expression '^(a|a)*\\1$' could not be matched"),
+        "{reason}"
+    );
 }
 
 /// Casts to Trino's nested types beyond the pages' examples: over a table's rows, rows matched

@@ -539,12 +539,27 @@ fn unit(name: &str) -> Result<Unit> {
     })
 }
 
-/// A regular expression of a query, or Athena's refusal of it on one line.
-pub(super) fn regex(pattern: &str) -> Result<regex::Regex> {
-    regex::Regex::new(pattern).or_else(|e| {
+/// A regular expression of a query, or Athena's refusal of it on one line. Look-around and
+/// back-references are read, as Athena's Joni reads them; a pattern without either runs on the
+/// `regex` crate, which `fancy_regex` wraps.
+pub(super) fn regex(pattern: &str) -> Result<fancy_regex::Regex> {
+    fancy_regex::RegexBuilder::new(pattern).backtrack_limit(BACKTRACK_LIMIT).build().or_else(|e| {
         let text = e.to_string();
         let why = text.lines().last().unwrap_or_default().trim_start_matches("error: ");
         exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid regular expression '{pattern}': {why}")
+    })
+}
+
+/// How many steps a pattern that backtracks (look-around, a back-reference) may take over one
+/// text before its query fails (`fancy_regex`'s own default): many times what a row's text
+/// takes, few enough that a pattern that would backtrack for hours fails within seconds, where
+/// Athena's would run to the query's timeout.
+const BACKTRACK_LIMIT: usize = 1_000_000;
+
+/// A match's answer, or the query's failure when the pattern took too many steps over a text.
+pub(super) fn matched<T>(found: fancy_regex::Result<T>, pattern: &fancy_regex::Regex) -> Result<T> {
+    found.or_else(|e| {
+        exec_err!("INVALID_FUNCTION_ARGUMENT: Regular expression '{}' could not be matched: {e}", pattern.as_str())
     })
 }
 
@@ -555,7 +570,7 @@ fn regexp_extract(args: &[ArrayRef]) -> Result<ArrayRef> {
         Some(groups) => Some(as_int64_array(groups)?),
         None => None,
     };
-    let mut compiled: Option<(String, regex::Regex)> = None;
+    let mut compiled: Option<(String, fancy_regex::Regex)> = None;
     let mut out = StringBuilder::new();
     for i in 0..text.len() {
         if text.is_null(i) || patterns.is_null(i) || groups.is_some_and(|g| g.is_null(i)) {
@@ -574,7 +589,7 @@ fn regexp_extract(args: &[ArrayRef]) -> Result<ArrayRef> {
                 re.captures_len() - 1
             );
         }
-        let found = re.captures(text.value(i)).and_then(|c| c.get(group as usize)).map(|m| m.as_str());
+        let found = matched(re.captures(text.value(i)), re)?.and_then(|c| c.get(group as usize)).map(|m| m.as_str());
         out.append_option(found);
     }
     Ok(Arc::new(out.finish()))

@@ -1,20 +1,28 @@
-//! Trino's regular-expression functions over every match, which DataFusion lacks:
+//! Trino's regular-expression functions over every match: `regexp_like(s, pattern)`,
+//! `regexp_count(s, pattern)`, `regexp_replace(s, pattern[, replacement])`,
 //! `regexp_extract_all(s, pattern[, group])`, `regexp_split(s, pattern)` and
-//! `regexp_position(s, pattern[, start[, occurrence]])`. Positions count characters from 1, as
-//! Trino's do; a pattern that does not compile is Athena's `INVALID_FUNCTION_ARGUMENT`.
+//! `regexp_position(s, pattern[, start[, occurrence]])`. Patterns read look-around and
+//! back-references, as Athena's Joni does (`functions::regex`), where DataFusion's own
+//! `regexp_like`, `regexp_count` and `regexp_replace` refuse them; a replacement reads `$1`,
+//! `${name}` and `\$` as Trino does. Matches are found one after another as Trino finds them
+//! (`after`). Positions count characters from 1, as Trino's do; a pattern that does not compile
+//! is Athena's `INVALID_FUNCTION_ARGUMENT`.
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, Int32Array, ListBuilder, StringBuilder};
+use datafusion::arrow::array::{ArrayRef, BooleanArray, Int32Array, Int64Array, ListBuilder, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
-use super::functions::regex;
+use super::functions::{matched, regex};
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
+        Trino::udf("regexp_like", like_type, like),
+        Trino::udf("regexp_count", count_type, count),
+        Trino::udf("regexp_replace", replace_type, replace),
         Trino::udf("regexp_extract_all", extract_all_type, extract_all),
         Trino::udf("regexp_split", split_type, split),
         Trino::udf("regexp_position", position_type, position),
@@ -30,6 +38,32 @@ fn extract_all_type(call: &Call) -> Result<DataType> {
         [s, p] if is_text(s) && is_text(p) => Ok(texts()),
         [s, p, g] if is_text(s) && is_text(p) && is_integer(g) => Ok(texts()),
         _ => call.mismatch("regexp_extract_all(varchar, JoniRegExp), regexp_extract_all(varchar, JoniRegExp, bigint)"),
+    }
+}
+
+fn like_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, p] if is_text(s) && is_text(p) => Ok(DataType::Boolean),
+        _ => call.mismatch("regexp_like(varchar, JoniRegExp)"),
+    }
+}
+
+fn count_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, p] if is_text(s) && is_text(p) => Ok(DataType::Int64),
+        _ => call.mismatch("regexp_count(varchar, JoniRegExp)"),
+    }
+}
+
+fn replace_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [s, p, rest @ ..] if is_text(s) && is_text(p) && rest.len() <= 1 && rest.iter().all(is_text) => {
+            Ok(DataType::Utf8)
+        }
+        _ => call.mismatch(
+            "regexp_replace(varchar, JoniRegExp), regexp_replace(varchar, JoniRegExp, varchar), \
+             regexp_replace(varchar, JoniRegExp, function(array(varchar), varchar))",
+        ),
     }
 }
 
@@ -56,7 +90,7 @@ fn position_type(call: &Call) -> Result<DataType> {
 struct Rows {
     texts: datafusion::arrow::array::StringArray,
     patterns: datafusion::arrow::array::StringArray,
-    compiled: Option<(String, regex::Regex)>,
+    compiled: Option<(String, fancy_regex::Regex)>,
 }
 
 impl Rows {
@@ -64,7 +98,7 @@ impl Rows {
         Ok(Rows { texts: text(args, 0)?, patterns: text(args, 1)?, compiled: None })
     }
 
-    fn get(&mut self, row: usize) -> Result<Option<(&str, &regex::Regex)>> {
+    fn get(&mut self, row: usize) -> Result<Option<(&str, &fancy_regex::Regex)>> {
         use datafusion::arrow::array::Array;
         if self.texts.is_null(row) || self.patterns.is_null(row) {
             return Ok(None);
@@ -74,6 +108,145 @@ impl Rows {
             self.compiled = Some((pattern.to_string(), regex(pattern)?));
         }
         Ok(self.compiled.as_ref().map(|(_, re)| (self.texts.value(row), re)))
+    }
+}
+
+fn like(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let mut rows = Rows::new(args)?;
+    let mut out = Vec::with_capacity(args[0].len());
+    for row in 0..args[0].len() {
+        out.push(match rows.get(row)? {
+            Some((text, re)) => Some(matched(re.is_match(text), re)?),
+            None => None,
+        });
+    }
+    Ok(Arc::new(BooleanArray::from(out)))
+}
+
+fn count(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let mut rows = Rows::new(args)?;
+    let mut out = Vec::with_capacity(args[0].len());
+    for row in 0..args[0].len() {
+        let Some((text, re)) = rows.get(row)? else {
+            out.push(None);
+            continue;
+        };
+        let (mut n, mut at) = (0, 0);
+        while let Some(m) = matched(re.find_from_pos(text, at), re)? {
+            n += 1;
+            let Some(next) = after(text, m.range()) else { break };
+            at = next;
+        }
+        out.push(Some(n));
+    }
+    Ok(Arc::new(Int64Array::from(out)))
+}
+
+/// Every match replaced by `replacement` (nothing when it is left out), read as Trino reads it
+/// (`Replacement`).
+fn replace(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    use datafusion::arrow::array::Array;
+    let mut rows = Rows::new(args)?;
+    let replacements = args.get(2).map(|_| text(args, 2)).transpose()?;
+    let mut read: Option<(String, String, std::result::Result<Replacement, String>)> = None;
+    let mut out = StringBuilder::new();
+    for row in 0..args[0].len() {
+        let replacement = match &replacements {
+            Some(r) if r.is_null(row) => None,
+            Some(r) => Some(r.value(row)),
+            None => Some(""),
+        };
+        let (Some((text, re)), Some(replacement)) = (rows.get(row)?, replacement) else {
+            out.append_null();
+            continue;
+        };
+        if read.as_ref().is_none_or(|(p, r, _)| p != re.as_str() || r != replacement) {
+            let parsed = Replacement::read(replacement, re);
+            read = Some((re.as_str().to_string(), replacement.to_string(), parsed));
+        }
+        let Some((_, _, parsed)) = &read else { continue };
+        let (mut written, mut at, mut replaced) = (0, 0, String::with_capacity(text.len()));
+        while let Some(captures) = matched(re.captures_from_pos(text, at), re)? {
+            let Some(whole) = captures.get(0) else { break };
+            // Trino's refusal of a replacement comes with its first match, not before.
+            let parts = match parsed {
+                Ok(parts) => parts,
+                Err(why) => return exec_err!("INVALID_FUNCTION_ARGUMENT: {why}"),
+            };
+            replaced.push_str(&text[written..whole.start()]);
+            for part in &parts.0 {
+                match part {
+                    Part::Text(t) => replaced.push_str(t),
+                    Part::Group(g) => replaced.push_str(captures.get(*g).map(|m| m.as_str()).unwrap_or_default()),
+                }
+            }
+            written = whole.end();
+            let Some(next) = after(text, whole.range()) else { break };
+            at = next;
+        }
+        replaced.push_str(&text[written..]);
+        out.append_value(replaced);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// A replacement as Trino reads it: `${name}` a named group; `$` and a digit the group of that
+/// number, taking in more digits while the number stays a group of the pattern (`$12` is group
+/// 12 if there is one, else group 1 then `2`); `\` before any character that character (`\$`
+/// a dollar); anything else itself. A group that took no part in a match adds nothing.
+struct Replacement(Vec<Part>);
+
+enum Part {
+    Text(String),
+    Group(usize),
+}
+
+impl Replacement {
+    fn read(replacement: &str, re: &fancy_regex::Regex) -> std::result::Result<Replacement, String> {
+        let illegal = || format!("Illegal replacement sequence: {replacement}");
+        let groups = re.captures_len();
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut chars = replacement.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => literal.push(chars.next().ok_or_else(illegal)?),
+                '$' => {
+                    let group = match chars.next().ok_or_else(illegal)? {
+                        '{' => {
+                            let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                            let named = re.capture_names().position(|n| n == Some(name.as_str()));
+                            named.ok_or_else(|| format!("Illegal replacement sequence: unknown group {{ {name} }}"))?
+                        }
+                        digit @ '0'..='9' => {
+                            let mut group = digit as usize - '0' as usize;
+                            if group >= groups {
+                                return Err(format!("Illegal back reference: {group}"));
+                            }
+                            while let Some(more) = chars.peek().and_then(|c| c.to_digit(10)) {
+                                let wider = group * 10 + more as usize;
+                                if wider >= groups {
+                                    break;
+                                }
+                                group = wider;
+                                chars.next();
+                            }
+                            group
+                        }
+                        _ => return Err(illegal()),
+                    };
+                    if !literal.is_empty() {
+                        parts.push(Part::Text(std::mem::take(&mut literal)));
+                    }
+                    parts.push(Part::Group(group));
+                }
+                other => literal.push(other),
+            }
+        }
+        if !literal.is_empty() {
+            parts.push(Part::Text(literal));
+        }
+        Ok(Replacement(parts))
     }
 }
 
@@ -101,7 +274,7 @@ fn extract_all(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             );
         }
         let mut at = 0;
-        while let Some(captures) = re.captures_at(text, at) {
+        while let Some(captures) = matched(re.captures_from_pos(text, at), re)? {
             let whole = captures.get(0).map(|m| m.range()).unwrap_or_default();
             out.values().append_option(captures.get(group as usize).map(|m| m.as_str()));
             let Some(next) = after(text, whole) else { break };
@@ -122,7 +295,7 @@ fn split(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             continue;
         };
         let (mut at, mut last_end) = (0, 0);
-        while let Some(m) = re.find_at(text, at) {
+        while let Some(m) = matched(re.find_from_pos(text, at), re)? {
             out.values().append_value(&text[last_end..m.start()]);
             last_end = m.end();
             let Some(next) = after(text, m.range()) else { break };
@@ -165,7 +338,7 @@ fn position(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             out.push(Some(-1));
             continue;
         };
-        out.push(Some(match nth_match(re, text, from, occurrence as usize) {
+        out.push(Some(match nth_match(re, text, from, occurrence as usize)? {
             Some(at) => (text[..at].chars().count() + 1) as i32,
             None => -1,
         }));
@@ -175,18 +348,20 @@ fn position(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
 
 /// The byte where the `n`th match at or after byte `from` starts. The text before `from` is
 /// still seen, so `\b` at `from` means what it means in the whole text.
-fn nth_match(re: &regex::Regex, text: &str, from: usize, n: usize) -> Option<usize> {
+fn nth_match(re: &fancy_regex::Regex, text: &str, from: usize, n: usize) -> Result<Option<usize>> {
     let mut at = from;
     for _ in 1..n {
-        at = after(text, re.find_at(text, at)?.range())?;
+        let Some(found) = matched(re.find_from_pos(text, at), re)? else { return Ok(None) };
+        let Some(next) = after(text, found.range()) else { return Ok(None) };
+        at = next;
     }
-    re.find_at(text, at).map(|m| m.start())
+    Ok(matched(re.find_from_pos(text, at), re)?.map(|m| m.start()))
 }
 
 /// Where Trino's search goes on after a match: at its end, or a character later when it was
 /// empty (so an empty match right after a match counts, as it does in Trino); `None` past the
 /// end of the text.
-fn after(text: &str, found: std::ops::Range<usize>) -> Option<usize> {
+pub(super) fn after(text: &str, found: std::ops::Range<usize>) -> Option<usize> {
     if found.end > found.start {
         return Some(found.end);
     }

@@ -12,8 +12,9 @@ use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::Result;
 use datafusion::logical_expr::LambdaArgument;
 
-use super::functions::regex;
+use super::functions::{matched, regex};
 use super::lambdas::apply;
+use super::regexps::after;
 use super::udf::text;
 
 /// One match: the row it is in and where it starts and ends in that row's text.
@@ -28,7 +29,7 @@ pub fn replace_with(texts: &ArrayRef, patterns: &ArrayRef, f: &LambdaArgument) -
     let mut matches = Vec::new();
     let mut groups = StringBuilder::new();
     let mut lengths = Vec::new();
-    let mut compiled: Option<(&str, regex::Regex)> = None;
+    let mut compiled: Option<(&str, fancy_regex::Regex)> = None;
     for row in 0..texts.len() {
         if texts.is_null(row) || patterns.is_null(row) {
             continue;
@@ -38,13 +39,16 @@ pub fn replace_with(texts: &ArrayRef, patterns: &ArrayRef, f: &LambdaArgument) -
             compiled = Some((pattern, regex(pattern)?));
         }
         let Some((_, re)) = &compiled else { continue };
-        for captures in re.captures_iter(text) {
-            let Some(whole) = captures.get(0) else { continue };
+        let mut at = 0;
+        while let Some(captures) = matched(re.captures_from_pos(text, at), re)? {
+            let Some(whole) = captures.get(0) else { break };
             matches.push(Match { row, start: whole.start(), end: whole.end() });
             for group in captures.iter().skip(1) {
                 groups.append_option(group.map(|g| g.as_str()));
             }
             lengths.push(captures.len() - 1);
+            let Some(next) = after(text, whole.range()) else { break };
+            at = next;
         }
     }
     let replacements = if matches.is_empty() {

@@ -10,8 +10,7 @@
 //! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`;
 //! - `array_sort(x)` → `array_sort(x, 'ASC', 'NULLS LAST')` (Trino puts NULLs last), and with a
 //!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
-//! - `regexp_replace(s, p, x -> …)` → `"$regexp_replace_with"(s, p, x -> …)`, and
-//!   `regexp_replace(s, p[, r])` → `regexp_replace(s, p, r, 'g')`: every match, as Trino;
+//! - `regexp_replace(s, p, x -> …)` → `"$regexp_replace_with"(s, p, x -> …)` (`replace`);
 //! - `typeof(literal)` → `"$literal_type"(literal, 'integer')`: its type as written (`literals`);
 //! - Trino's functions that are a form of DataFusion's (`forms`): `mod(a, b)` → `a % b`,
 //!   `date(x)`, …, and its aggregates (`aggregates`): `count_if(c)`, `max_by(x, y)`,
@@ -202,14 +201,6 @@ fn rewrite(expr: &mut Expr) {
             match plain_arguments(&function.args).as_deref() {
                 Some([text, pattern, replace @ Expr::Lambda(_)]) => {
                     call("$regexp_replace_with", vec![text.clone(), pattern.clone(), replace.clone()])
-                }
-                // Trino replaces every match (DataFusion the first, without its `g` flag), and
-                // takes out what matches when no replacement is given.
-                Some([text, pattern]) => {
-                    call("regexp_replace", vec![text.clone(), pattern.clone(), text_literal(""), text_literal("g")])
-                }
-                Some([text, pattern, replacement]) => {
-                    call("regexp_replace", vec![text.clone(), pattern.clone(), replacement.clone(), text_literal("g")])
                 }
                 _ => return,
             }
@@ -539,7 +530,7 @@ pub(super) mod tests {
             rewritten(
                 "SELECT regexp_replace(a, 'x') r, regexp_replace(a, 'x', 'y') s, regexp_replace(a, 'x', g -> g[1]) t"
             ),
-            r#"SELECT regexp_replace(a, 'x', '', 'g') AS r, regexp_replace(a, 'x', 'y', 'g') AS s, "$regexp_replace_with"(a, 'x', g -> "$subscript"(g, 1)) AS t"#
+            r#"SELECT regexp_replace(a, 'x') AS r, regexp_replace(a, 'x', 'y') AS s, "$regexp_replace_with"(a, 'x', g -> "$subscript"(g, 1)) AS t"#
         );
         let refused = |sql: &str| statement(sql).unwrap_err().to_string();
         assert!(
