@@ -399,6 +399,9 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     // The engine's own functions, which its rewrites call, are none of Athena's.
     let own = failure(&s, "SELECT 1,\n  \"$try\"(0, \"$row\" -> 1 / 0)").await;
     assert!(own.starts_with("FUNCTION_NOT_FOUND: line 2:3: Function '$try' not registered."), "{own}");
+    // A relation's name of that shape, with its columns' names after it, is a name.
+    let named = rows(&s, "WITH \"$w\"(a) AS (SELECT 1) SELECT x + a FROM (VALUES 2) AS \"$t\"(x), \"$w\"").await;
+    assert_eq!(named, [[Some("3".to_string())]]);
     let path = failure(&s, "SELECT json_extract_scalar('{}', 'a.b')").await;
     assert!(path.contains("INVALID_FUNCTION_ARGUMENT: Invalid JSON path: 'a.b'"), "{path}");
     assert!(function.contains("docs/sandbox.md"), "{function}");
@@ -499,6 +502,7 @@ async fn catalog_statements_answer_in_athena_shape() {
     let path = rows(&s, "SELECT \"$path\" FROM raw_events LIMIT 1").await[0][0].clone().unwrap();
     assert!(path.starts_with(location.trim().trim_matches('\'')), "{path} under {location}");
     let curated = texts(rows(&s, "show create table `events`;").await);
+    assert_eq!(curated, texts(rows(&s, "SHOW CREATE TABLE awsdatacatalog.clickstream.events").await));
     assert_eq!(curated[1], "  `event_time` timestamp, ");
     assert!(curated.iter().all(|l| !l.contains("deserializer") && !l.contains("SERDEPROPERTIES")), "{curated:#?}");
     assert!(curated.contains(&"  'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat' ".to_string()));

@@ -166,15 +166,19 @@ impl Editor {
     }
 
     /// Completes the word before the cursor from `names` (case-insensitive, the name's
-    /// own spelling kept). A `"` that opens the word or a name is no part of the match: `"us`
-    /// completes to `"user_id`, and `$pa` or `"$pa` to `"$path"`.
+    /// own spelling kept). A `"` that opens the word or a name is no part of the match, and a
+    /// word opened by one is closed by one once its name is whole (unless one follows): `"us`
+    /// completes to `"user_id"`, and `$pa` or `"$pa` to `"$path"`. A word right after a `'` is
+    /// in a text, and is left as it is.
     pub fn complete(&mut self, names: &[String]) -> Completion {
         let word = self.word_before_cursor();
         let bare = word.strip_prefix('"').unwrap_or(&word);
-        if bare.is_empty() {
+        let line = &self.lines[self.row];
+        let start = self.col - word.chars().count();
+        if bare.is_empty() || (start > 0 && line[start - 1] == '\'') {
             return Completion::Nothing;
         }
-        let unquoted = |name: &str| name.strip_prefix('"').unwrap_or(name).to_string();
+        let unquoted = |name: &str| name.trim_matches('"').to_string();
         let lower = bare.to_lowercase();
         let mut fits: Vec<&String> = names.iter().filter(|n| unquoted(n).to_lowercase().starts_with(&lower)).collect();
         fits.sort();
@@ -185,18 +189,18 @@ impl Editor {
             common.chars().zip(name.chars()).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).map(|(a, _)| a).collect()
         });
         let quoted = word.starts_with('"') || fits.iter().all(|n| n.starts_with('"'));
-        if common.chars().count() <= bare.chars().count() && (quoted == word.starts_with('"')) {
+        let closed = quoted && fits.len() == 1 && line.get(self.col) != Some(&'"');
+        let completion = format!("{}{common}{}", if quoted { "\"" } else { "" }, if closed { "\"" } else { "" });
+        if completion == word {
             return if fits.len() == 1 {
                 Completion::Nothing
             } else {
                 Completion::Choices(fits.into_iter().cloned().collect())
             };
         }
-        let common = if quoted { format!("\"{common}") } else { common };
         self.remember(false);
-        let start = self.col - word.chars().count();
-        self.lines[self.row].splice(start..self.col, common.chars());
-        self.col = start + common.chars().count();
+        self.lines[self.row].splice(start..self.col, completion.chars());
+        self.col = start + completion.chars().count();
         self.typing = false;
         Completion::Completed
     }
@@ -269,8 +273,20 @@ mod tests {
             ["user_id", "\"$path\"", "\"$file_size\"", "\"$file_modified_time\""].map(String::from).to_vec();
         let mut e = typed("SELECT \"us");
         assert_eq!(e.complete(&names), Completion::Completed);
-        assert_eq!(e.text(), "SELECT \"user_id");
+        assert_eq!(e.text(), "SELECT \"user_id\"", "a quote opened is closed once the name is whole");
         assert_eq!(e.complete(&names), Completion::Nothing, "a whole name stays as it is");
+        let mut e = typed("SELECT \"user_id");
+        assert_eq!(e.complete(&names), Completion::Completed);
+        assert_eq!(e.text(), "SELECT \"user_id\"");
+        // A closing quote already there is not doubled.
+        let mut e = typed("SELECT \"$pa\" FROM t");
+        e.move_to(0, "SELECT \"$pa".len());
+        assert_eq!(e.complete(&names), Completion::Completed);
+        assert_eq!(e.text(), "SELECT \"$path\" FROM t");
+        // In a text, nothing is completed.
+        let mut e = typed("WHERE x = '$pa");
+        assert_eq!(e.complete(&names), Completion::Nothing);
+        assert_eq!(e.text(), "WHERE x = '$pa");
         for typed_so_far in ["SELECT $pa", "SELECT \"$pa", "SELECT count(\"$P"] {
             let mut e = typed(typed_so_far);
             assert_eq!(e.complete(&names), Completion::Completed, "{typed_so_far}");

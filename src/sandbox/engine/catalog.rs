@@ -15,7 +15,7 @@ use datafusion::logical_expr::sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::super::lake::curate::{events_schema, raw_events_schema};
 use super::dialect::Athena;
-use super::{athena_type, Tables, PARTITION_KEYS};
+use super::{athena_type, Tables, CATALOG, PARTITION_KEYS};
 use crate::model::{CatalogColumn, ResultColumn};
 
 /// The S3 buckets of the lake's raw and curated zones, as the platform names them.
@@ -287,6 +287,11 @@ fn unquoted(name: &str) -> &str {
 /// The catalog's table `name` (`t` or `db.t`) in `database` (or the one `name` gives, or the
 /// query's); Athena's message when there is no such table.
 fn named(tables: &Tables, sql: &str, name: &str, database: Option<&str>) -> Result<LakeTable, String> {
+    // `awsdatacatalog.db.t`: the catalog's own name before the database's.
+    let name = match name.split_once('.') {
+        Some((catalog, rest)) if rest.contains('.') && unquoted(catalog).eq_ignore_ascii_case(CATALOG) => rest,
+        _ => name,
+    };
     let (given, table) = match name.rsplit_once('.') {
         Some((database, table)) => (Some(unquoted(database)), unquoted(table)),
         None => (database.map(unquoted), unquoted(name)),
@@ -298,7 +303,7 @@ fn named(tables: &Tables, sql: &str, name: &str, database: Option<&str>) -> Resu
     let at = super::errors::position(sql, table);
     LakeTable::named(table).ok_or_else(|| {
         let database = &tables.database;
-        format!("TABLE_NOT_FOUND: {at}Table 'awsdatacatalog.{database}.{table}' does not exist")
+        format!("TABLE_NOT_FOUND: {at}Table '{CATALOG}.{database}.{table}' does not exist")
     })
 }
 

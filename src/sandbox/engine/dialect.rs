@@ -115,60 +115,73 @@ pub fn tokens(sql: &str) -> Result<Vec<TokenWithSpan>> {
             "NOT_SUPPORTED: the sandbox engine reads at most {MOST_OPERATORS} operators in a statement; this one has {operators}"
         )));
     }
-    if let Some(name) = own_function_called(&tokens) {
-        // Said as the engine says a function it lacks, which `errors` gives Athena's words.
-        return Err(DataFusionError::Plan(format!("Invalid function '{name}'")));
-    }
     Ok(tables_as_selects(rows_in_parentheses(tokens)))
 }
 
-/// A function of the engine's own (`"$try"(…)`, which the rewrites call) called by name in the
-/// statement as written: no function of Athena's, and refused as Athena refuses one it lacks.
-fn own_function_called(tokens: &[TokenWithSpan]) -> Option<String> {
-    let mut significant = tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).peekable();
-    while let Some(token) = significant.next() {
-        if let Token::Word(w) = &token.token {
-            if w.quote_style.is_some()
-                && w.value.starts_with('$')
-                && significant.peek().is_some_and(|t| t.token == Token::LParen)
-            {
-                return Some(w.value.clone());
-            }
-        }
-    }
-    None
-}
-
-/// `TABLE t` → `SELECT * FROM t`, where a query starts (first, after a parenthesis or a part of
-/// a UNION, as `VALUES` does): Trino's short form, which the parser reads nowhere. `TABLE(…)`,
-/// a table function, and `TABLE` after any other word (`SHOW CREATE TABLE t`) stay as written.
+/// `TABLE t` → `SELECT * FROM t`, where a query starts (first, after a parenthesis, a WITH
+/// list or a part of a UNION, as `VALUES` does) and the name ends the query or its part (what
+/// follows is `)`, the end, UNION, INTERSECT, EXCEPT, ORDER BY, LIMIT, OFFSET or FETCH): Trino's
+/// short form, which the parser reads nowhere. `TABLE(…)`, `TABLE` after any other word (`SHOW
+/// CREATE TABLE t`) and `TABLE t` followed by anything else (`TABLE a, b`, which Trino refuses)
+/// stay as written, for the parser to refuse.
 fn tables_as_selects(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
-    let significant = |t: &TokenWithSpan| !matches!(t.token, Token::Whitespace(_));
-    let mut out = Vec::with_capacity(tokens.len());
-    let mut previous: Option<Token> = None;
-    for (i, token) in tokens.iter().enumerate() {
-        if !significant(token) {
-            out.push(token.clone());
+    let significant: Vec<usize> =
+        (0..tokens.len()).filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF)).collect();
+    let mut rewritten: Vec<usize> = Vec::new();
+    for (n, &i) in significant.iter().enumerate() {
+        if !matches!(&tokens[i].token, Token::Word(w) if w.keyword == Keyword::TABLE) {
             continue;
         }
-        let starts_query = match &previous {
-            None | Some(Token::LParen) => true,
+        let starts_query = match n.checked_sub(1).map(|p| &tokens[significant[p]].token) {
+            None | Some(Token::LParen | Token::RParen) => true,
             Some(Token::Word(w)) => LIST_AFTER.contains(&w.keyword),
             Some(_) => false,
         };
-        let names_a_table =
-            tokens[i + 1..].iter().find(|t| significant(t)).is_some_and(|t| matches!(t.token, Token::Word(_)));
-        previous = Some(token.token.clone());
-        if starts_query && names_a_table && matches!(&token.token, Token::Word(w) if w.keyword == Keyword::TABLE) {
+        // The name: words joined by dots.
+        let mut after = n + 1;
+        while matches!(significant.get(after).map(|&j| &tokens[j].token), Some(Token::Word(_))) {
+            after += 1;
+            if !matches!(significant.get(after).map(|&j| &tokens[j].token), Some(Token::Period)) {
+                break;
+            }
+            after += 1;
+        }
+        let named = after > n + 1 && !matches!(tokens[significant[after - 1]].token, Token::Period);
+        let ends_query = match significant.get(after).map(|&j| &tokens[j].token) {
+            None | Some(Token::RParen | Token::SemiColon) => true,
+            Some(Token::Word(w)) => ENDS_TABLE_QUERY.contains(&w.keyword),
+            Some(_) => false,
+        };
+        if starts_query && named && ends_query {
+            rewritten.push(i);
+        }
+    }
+    if rewritten.is_empty() {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 4 * rewritten.len());
+    for (i, token) in tokens.into_iter().enumerate() {
+        if rewritten.contains(&i) {
             let space = Token::Whitespace(Whitespace::Space);
             let select = [Token::make_keyword("SELECT"), space.clone(), Token::Mul, space, Token::make_keyword("FROM")];
             out.extend(select.map(|t| TokenWithSpan::new(t, token.span)));
         } else {
-            out.push(token.clone());
+            out.push(token);
         }
     }
     out
 }
+
+/// The words that may follow the name of `TABLE t` (`tables_as_selects`).
+const ENDS_TABLE_QUERY: &[Keyword] = &[
+    Keyword::UNION,
+    Keyword::INTERSECT,
+    Keyword::EXCEPT,
+    Keyword::ORDER,
+    Keyword::LIMIT,
+    Keyword::OFFSET,
+    Keyword::FETCH,
+];
 
 /// `VALUES 1, (2), 3 + 4` → `VALUES (1), (2), (3 + 4)`: a row not in parentheses (nor `ROW(…)`)
 /// is one expression, up to the next comma outside brackets or the end of the list. A list

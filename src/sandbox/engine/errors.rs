@@ -93,6 +93,9 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         "NUMERIC_VALUE_OUT_OF_RANGE",
         "EXCEEDED_LOCAL_MEMORY_LIMIT",
         "EXCEEDED_FUNCTION_MEMORY_LIMIT",
+        "GENERIC_USER_ERROR",
+        "MISSING_ORDER_BY",
+        "INVALID_COLUMN_REFERENCE",
     ];
     if let Some(at) = codes.iter().filter_map(|m| text.find(m)).min() {
         return text[at..].to_string();

@@ -1,17 +1,28 @@
 //! `[OFFSET n ROWS] FETCH {FIRST | NEXT} [n] {ROW | ROWS} ONLY`, the SQL standard's LIMIT, which
 //! Trino reads and DataFusion does not: written as `LIMIT n [OFFSET n]` (`FETCH FIRST ROW ONLY`
-//! is one row). `WITH TIES` is refused, with the way to keep ties.
+//! is one row). `FETCH FIRST n ROWS WITH TIES` keeps the rows that tie with the last one kept,
+//! as a rank over the ORDER BY keys:
+//!
+//! `SELECT a, b FROM t ORDER BY b DESC FETCH FIRST 2 ROWS WITH TIES` →
+//! `SELECT * EXCLUDE ("$rank") FROM (SELECT a, b, rank() OVER (ORDER BY b DESC) AS "$rank"
+//! FROM t) AS "$ties" WHERE "$rank" <= 2 ORDER BY "$rank"`
+//!
+//! (an ORDER BY name of an output column, or its place, read as that column's expression).
 
 use std::ops::ControlFlow;
 
-use datafusion::logical_expr::sqlparser::ast::{self, Expr, LimitClause, Value, VisitMut, VisitorMut};
+use datafusion::logical_expr::sqlparser::ast::{
+    self, Expr, Ident, LimitClause, OrderByExpr, OrderByKind, Query, SelectItem, SetExpr, TableFactor, Value, VisitMut,
+    VisitorMut, WindowType,
+};
+use datafusion::logical_expr::sqlparser::parser::Parser;
 
-/// Writes each `FETCH … ONLY` of `statement` as a LIMIT; refuses `WITH TIES`.
+use super::dialect::Athena;
+
+/// Writes each `FETCH … ONLY` of `statement` as a LIMIT, and each `FETCH … WITH TIES` as a rank.
 pub(super) fn rewrite(statement: &mut ast::Statement) -> Result<(), String> {
     match statement.visit(&mut FetchAsLimit) {
-        ControlFlow::Break(()) => Err("NOT_SUPPORTED: FETCH FIRST … WITH TIES is not in the sandbox engine; keep the \
-            ties with rank() OVER (ORDER BY …) <= n in a subquery"
-            .into()),
+        ControlFlow::Break(why) => Err(why),
         ControlFlow::Continue(()) => Ok(()),
     }
 }
@@ -19,16 +30,19 @@ pub(super) fn rewrite(statement: &mut ast::Statement) -> Result<(), String> {
 struct FetchAsLimit;
 
 impl VisitorMut for FetchAsLimit {
-    type Break = ();
+    type Break = String;
 
-    fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
+    fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<String> {
         if query.fetch.as_ref().is_some_and(|fetch| fetch.with_ties) {
-            return ControlFlow::Break(());
+            return match with_ties(query) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(why) => ControlFlow::Break(why),
+            };
         }
         let Some(fetch) = query.fetch.take_if(|fetch| !fetch.percent) else {
             return ControlFlow::Continue(());
         };
-        let limit = Some(fetch.quantity.clone().unwrap_or_else(|| Expr::value(Value::Number("1".into(), false))));
+        let limit = Some(fetch.quantity.clone().unwrap_or_else(one));
         query.limit_clause = match query.limit_clause.take() {
             None => Some(LimitClause::LimitOffset { limit, offset: None, limit_by: Vec::new() }),
             Some(LimitClause::LimitOffset { limit: None, offset, limit_by }) => {
@@ -42,4 +56,94 @@ impl VisitorMut for FetchAsLimit {
         };
         ControlFlow::Continue(())
     }
+}
+
+fn one() -> Expr {
+    Expr::value(Value::Number("1".into(), false))
+}
+
+/// What the engine cannot rank: say so, and how to keep the ties by hand.
+fn not_supported(what: &str) -> String {
+    format!(
+        "NOT_SUPPORTED: FETCH FIRST … WITH TIES {what} is not in the sandbox engine; keep the ties with \
+         rank() OVER (ORDER BY …) <= n in a subquery"
+    )
+}
+
+/// `query`'s `FETCH FIRST n ROWS WITH TIES` as the rows whose rank over its ORDER BY is at most n.
+fn with_ties(query: &mut Query) -> Result<(), String> {
+    let Some(order_by) = query.order_by.as_ref() else {
+        return Err("MISSING_ORDER_BY: FETCH FIRST WITH TIES clause requires ORDER BY".into());
+    };
+    let fetch = query.fetch.as_ref().map(|fetch| (fetch.percent, fetch.quantity.clone()));
+    let Some((false, quantity)) = fetch else { return Err(not_supported("of a percentage")) };
+    if query.limit_clause.is_some() {
+        return Err(not_supported("after an OFFSET"));
+    }
+    let OrderByKind::Expressions(keys) = &order_by.kind else { return Err(not_supported("with ORDER BY ALL")) };
+    let SetExpr::Select(select) = query.body.as_mut() else {
+        return Err(not_supported("of a UNION, INTERSECT, EXCEPT or VALUES"));
+    };
+    let mut ranked = Vec::with_capacity(keys.len());
+    for key in keys {
+        let expr = output_expression(&key.expr, &select.projection)?;
+        ranked.push(OrderByExpr { expr, options: key.options, with_fill: None });
+    }
+    let mut rank = parsed_expression("rank() OVER ()")?;
+    if let Expr::Function(function) = &mut rank {
+        if let Some(WindowType::WindowSpec(spec)) = &mut function.over {
+            spec.order_by = ranked;
+        }
+    }
+    select.projection.push(SelectItem::ExprWithAlias { expr: rank, alias: Ident::with_quote('"', "$rank") });
+    let outer = r#"SELECT * EXCLUDE ("$rank") FROM (SELECT 1) AS "$ties" WHERE "$rank" <= 1 ORDER BY "$rank""#;
+    let mut outer = Parser::new(&Athena::default())
+        .try_with_sql(outer)
+        .and_then(|mut parser| parser.parse_query())
+        .map_err(|e| e.to_string())?;
+    let SetExpr::Select(outer_select) = outer.body.as_mut() else { return Err(not_supported("here")) };
+    let inner = outer_select.from.first_mut().map(|from| &mut from.relation);
+    let Some(TableFactor::Derived { subquery, .. }) = inner else { return Err(not_supported("here")) };
+    std::mem::swap(&mut subquery.body, &mut query.body);
+    if let Some(Expr::BinaryOp { right, .. }) = outer_select.selection.as_mut() {
+        **right = quantity.unwrap_or_else(one);
+    }
+    query.body = outer.body;
+    query.order_by = outer.order_by;
+    query.fetch = None;
+    Ok(())
+}
+
+/// An ORDER BY key as the SELECT list has it: a place (`2`) or the name of an output column
+/// (`n` of `count(*) AS n`) is that column's expression, for a window cannot read either.
+fn output_expression(key: &Expr, projection: &[SelectItem]) -> Result<Expr, String> {
+    let of = |item: &SelectItem| match item {
+        SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => Ok(expr.clone()),
+        _ => Err(not_supported("ordered by the place of a *")),
+    };
+    match key {
+        Expr::Value(value) => match &value.value {
+            Value::Number(place, _) => {
+                match place.parse::<usize>().ok().and_then(|p| projection.get(p.checked_sub(1)?)) {
+                    Some(item) => of(item),
+                    None => Err(format!("INVALID_COLUMN_REFERENCE: ORDER BY position {place} is not in select list")),
+                }
+            }
+            _ => Ok(key.clone()),
+        },
+        Expr::Identifier(name) => {
+            let named = projection.iter().find(|item| {
+                matches!(item, SelectItem::ExprWithAlias { alias, .. } if alias.value.eq_ignore_ascii_case(&name.value))
+            });
+            named.map(of).unwrap_or_else(|| Ok(key.clone()))
+        }
+        _ => Ok(key.clone()),
+    }
+}
+
+fn parsed_expression(sql: &str) -> Result<Expr, String> {
+    Parser::new(&Athena::default())
+        .try_with_sql(sql)
+        .and_then(|mut parser| parser.parse_expr())
+        .map_err(|e| e.to_string())
 }

@@ -116,7 +116,7 @@ fn like(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     let mut out = Vec::with_capacity(args[0].len());
     for row in 0..args[0].len() {
         out.push(match rows.get(row)? {
-            Some((text, re)) => Some(matched(re.is_match(text), re)?),
+            Some((text, re)) => Some(matched(re.is_match(text))?),
             None => None,
         });
     }
@@ -132,7 +132,7 @@ fn count(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             continue;
         };
         let (mut n, mut at) = (0, 0);
-        while let Some(m) = matched(re.find_from_pos(text, at), re)? {
+        while let Some(m) = matched(re.find_from_pos(text, at))? {
             n += 1;
             let Some(next) = after(text, m.range()) else { break };
             at = next;
@@ -166,7 +166,7 @@ fn replace(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
         }
         let Some((_, _, parsed)) = &read else { continue };
         let (mut written, mut at, mut replaced) = (0, 0, String::with_capacity(text.len()));
-        while let Some(captures) = matched(re.captures_from_pos(text, at), re)? {
+        while let Some(captures) = matched(re.captures_from_pos(text, at))? {
             let Some(whole) = captures.get(0) else { break };
             // Trino's refusal of a replacement comes with its first match, not before.
             let parts = match parsed {
@@ -221,7 +221,7 @@ impl Replacement {
                         digit @ '0'..='9' => {
                             let mut group = digit as usize - '0' as usize;
                             if group >= groups {
-                                return Err(format!("Illegal back reference: {group}"));
+                                return Err(format!("Illegal replacement sequence: unknown group {group}"));
                             }
                             while let Some(more) = chars.peek().and_then(|c| c.to_digit(10)) {
                                 let wider = group * 10 + more as usize;
@@ -274,7 +274,7 @@ fn extract_all(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             );
         }
         let mut at = 0;
-        while let Some(captures) = matched(re.captures_from_pos(text, at), re)? {
+        while let Some(captures) = matched(re.captures_from_pos(text, at))? {
             let whole = captures.get(0).map(|m| m.range()).unwrap_or_default();
             out.values().append_option(captures.get(group as usize).map(|m| m.as_str()));
             let Some(next) = after(text, whole) else { break };
@@ -295,7 +295,7 @@ fn split(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             continue;
         };
         let (mut at, mut last_end) = (0, 0);
-        while let Some(m) = matched(re.find_from_pos(text, at), re)? {
+        while let Some(m) = matched(re.find_from_pos(text, at))? {
             out.values().append_value(&text[last_end..m.start()]);
             last_end = m.end();
             let Some(next) = after(text, m.range()) else { break };
@@ -351,11 +351,11 @@ fn position(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
 fn nth_match(re: &fancy_regex::Regex, text: &str, from: usize, n: usize) -> Result<Option<usize>> {
     let mut at = from;
     for _ in 1..n {
-        let Some(found) = matched(re.find_from_pos(text, at), re)? else { return Ok(None) };
+        let Some(found) = matched(re.find_from_pos(text, at))? else { return Ok(None) };
         let Some(next) = after(text, found.range()) else { return Ok(None) };
         at = next;
     }
-    Ok(matched(re.find_from_pos(text, at), re)?.map(|m| m.start()))
+    Ok(matched(re.find_from_pos(text, at))?.map(|m| m.start()))
 }
 
 /// Where Trino's search goes on after a match: at its end, or a character later when it was

@@ -40,7 +40,7 @@ pub fn replace_with(texts: &ArrayRef, patterns: &ArrayRef, f: &LambdaArgument) -
         }
         let Some((_, re)) = &compiled else { continue };
         let mut at = 0;
-        while let Some(captures) = matched(re.captures_from_pos(text, at), re)? {
+        while let Some(captures) = matched(re.captures_from_pos(text, at))? {
             let Some(whole) = captures.get(0) else { break };
             matches.push(Match { row, start: whole.start(), end: whole.end() });
             for group in captures.iter().skip(1) {

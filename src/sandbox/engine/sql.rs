@@ -6,7 +6,8 @@
 //! - `CAST(x AS JSON)` → `"$cast_json"(x)` and `JSON '…'` → `json_parse('…')`;
 //! - `CAST(x AS T)` → `CAST("$cast_value"(x, 'T') AS T)`: the engine names a cast as its value,
 //!   so two casts of one value, or a value beside its cast, had one name (`cast::CAST_VALUE`);
-//! - `TIMESTAMP '2012-10-31 01:00 UTC'` (a zone in the literal) → `"$timestamp_tz"('…')`;
+//! - `TIMESTAMP '2012-10-31 01:00 UTC'` (a zone in the literal) → `"$timestamp_tz"('…')`, and
+//!   so `CAST('… +01:00' AS timestamp with time zone)` of a text (one without a zone in UTC);
 //! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`;
 //! - `array_sort(x)` → `array_sort(x, 'ASC', 'NULLS LAST')` (Trino puts NULLs last), and with a
 //!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
@@ -50,6 +51,7 @@ use datafusion::logical_expr::sqlparser::ast::{
     FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident, LambdaFunction, LambdaFunctionParameter,
     LambdaSyntax, ObjectName, OneOrManyWithParens, TimezoneInfo, Value, VisitMut, VisitorMut,
 };
+use datafusion::logical_expr::sqlparser::tokenizer::Span;
 use datafusion::sql::parser::{DFParserBuilder, Statement};
 
 use super::cast::ANONYMOUS_ROWS;
@@ -81,6 +83,10 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
     let mut headings = names::Headings::default();
     if let Statement::Statement(inner) = &mut statement {
         headings = names::Headings::of(inner, &written);
+        if let Some(name) = own_function_called(inner) {
+            // Said as the engine says a function it lacks, which `errors` gives Athena's words.
+            return Err(DataFusionError::Plan(format!("Invalid function '{name}'")));
+        }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
         // The query's own `*`s, before the rewrites below add `*`s of the engine's own.
         if file_columns::named_in(sql) {
@@ -98,6 +104,32 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
         names::name_columns(inner.as_mut());
     }
     Ok((statement, headings))
+}
+
+/// A function of the engine's own (`"$try"(…)`, which the rewrites call) called by name in the
+/// statement as written: no function of Athena's. Its name has a place in the text, where the
+/// calls the dialect itself writes (`"$cast_to"`) have none.
+fn own_function_called(statement: &ast::Statement) -> Option<String> {
+    let mut found = None;
+    let _ = ast::visit_expressions(statement, |expr| {
+        if let Expr::Function(function) = expr {
+            let name = function.name.0.last().and_then(|part| part.as_ident());
+            if let Some(name) = name.filter(|n| n.value.starts_with('$') && n.span != Span::empty()) {
+                found = Some(name.value.clone());
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    found
+}
+
+/// A text literal of a timestamp with the zone it names (`'2020-01-01 00:00 +01:00'`), or in
+/// UTC, the session's, when it names none.
+fn zoned_text(expr: &Expr) -> Option<String> {
+    let Expr::Value(v) = expr else { return None };
+    let Value::SingleQuotedString(text) = &v.value else { return None };
+    [text.clone(), format!("{} UTC", text.trim_end())].into_iter().find(|t| datetime::literal_zone(t).is_some())
 }
 
 /// Applies `edit` to each expression of `node` (from the leaves up) that belongs to it and not to
@@ -155,6 +187,16 @@ fn rewrite(expr: &mut Expr) {
         },
         Expr::Cast { kind: CastKind::Cast | CastKind::DoubleColon, expr: inner, data_type: DataType::JSON, .. } => {
             call("$cast_json", vec![inner.as_ref().clone()])
+        }
+        // `CAST('2020-01-01 00:00 +01:00' AS timestamp with time zone)`: the zone the text
+        // names, as the literal `TIMESTAMP '…'` keeps it (a text without one is read in UTC).
+        Expr::Cast {
+            kind: CastKind::Cast | CastKind::DoubleColon,
+            expr: inner,
+            data_type: DataType::Timestamp(_, TimezoneInfo::WithTimeZone),
+            ..
+        } if zoned_text(inner).is_some() => {
+            call("$timestamp_tz", vec![text_literal(&zoned_text(inner).unwrap_or_default())])
         }
         // The value of a cast named for its type (`cast::CAST_VALUE`).
         Expr::Cast { expr: inner, data_type, .. } => {
@@ -453,9 +495,14 @@ pub(super) mod tests {
             rewritten("WITH a AS (TABLE t) (TABLE a) UNION ALL TABLE t"),
             "WITH a AS (SELECT * FROM t) (SELECT * FROM a) UNION ALL SELECT * FROM t"
         );
-        // A column named `table`, and `TABLE` before a parenthesis or after another word, stay.
+        assert_eq!(rewritten("WITH a AS (SELECT 1) TABLE a"), "WITH a AS (SELECT 1) SELECT * FROM a");
+        // A column named `table`, and `TABLE` before a parenthesis or after another word, stay;
+        // so does `TABLE t` followed by what no query of that form has, for the parser to refuse.
         assert_eq!(rewritten("SELECT \"table\" FROM t"), "SELECT \"table\" FROM t");
         assert!(super::statement("SHOW CREATE TABLE t").is_ok());
+        for refused in ["TABLE a, b", "TABLE a WHERE x = 1", "TABLE a b", "TABLE", "TABLE a."] {
+            assert!(super::statement(refused).is_err(), "{refused}");
+        }
     }
 
     #[test]
