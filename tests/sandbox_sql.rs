@@ -399,6 +399,11 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     // The engine's own functions, which its rewrites call, are none of Athena's.
     let own = failure(&s, "SELECT 1,\n  \"$try\"(0, \"$row\" -> 1 / 0)").await;
     assert!(own.starts_with("FUNCTION_NOT_FOUND: line 2:3: Function '$try' not registered."), "{own}");
+    // A form the planner has no plan for is named in words, not printed as the engine's tree.
+    assert_eq!(
+        failure(&s, "SELECT * FROM TABLE(events)").await,
+        "NOT_SUPPORTED: line 1:21: the sandbox engine has no table function here (it runs SELECT, SHOW and DESCRIBE)"
+    );
     // A relation's name of that shape, with its columns' names after it, is a name.
     let named = rows(&s, "WITH \"$w\"(a) AS (SELECT 1) SELECT x + a FROM (VALUES 2) AS \"$t\"(x), \"$w\"").await;
     assert_eq!(named, [[Some("3".to_string())]]);

@@ -91,9 +91,45 @@ fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
+/// How many terminal cells `text` takes: two for a wide character (CJK, most emoji), none for
+/// a combining mark.
+pub fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` in `w` cells: cut with `…` when wider, padded with spaces when narrower, on the left
+/// when `right` (numbers). A wide character that would straddle the cut is left out whole.
+pub fn fit(text: &str, w: usize, right: bool) -> String {
+    let (text, used) = if width(text) > w {
+        let mut cut = String::new();
+        let mut used = 0;
+        for c in text.chars() {
+            let cells = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cells > w.saturating_sub(1) {
+                break;
+            }
+            cut.push(c);
+            used += cells;
+        }
+        if w > 0 {
+            cut.push('…');
+            used += 1;
+        }
+        (std::borrow::Cow::Owned(cut), used)
+    } else {
+        (std::borrow::Cow::Borrowed(text), width(text))
+    };
+    let pad = " ".repeat(w.saturating_sub(used));
+    if right {
+        format!("{pad}{text}")
+    } else {
+        format!("{text}{pad}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{is_bidi_control, sanitize, sanitize_keeping_lines};
+    use super::{fit, is_bidi_control, sanitize, sanitize_keeping_lines, width};
     use proptest::prelude::*;
 
     #[test]
@@ -116,6 +152,20 @@ mod tests {
         assert_eq!(sanitize("evil\u{202e}txt.exe"), "eviltxt.exe");
         assert_eq!(sanitize("\u{2066}a\u{2069}\u{200e}\u{200f}\u{061c}b\u{202a}"), "ab");
         assert_eq!(sanitize_keeping_lines("a\nb\r\n\u{202d}c"), "a\nb \nc");
+    }
+
+    #[test]
+    fn text_fits_its_cells_wide_characters_counted_twice() {
+        assert_eq!(fit("ab", 4, false), "ab  ");
+        assert_eq!(fit("12", 4, true), "  12");
+        assert_eq!(fit("abcdef", 4, false), "abc…");
+        assert_eq!(fit("漢字", 4, false), "漢字");
+        assert_eq!(fit("漢字漢字", 6, false), "漢字… ", "a wide character is not cut in two");
+        assert_eq!(fit("🙂x", 3, true), "🙂x");
+        assert_eq!(fit("", 0, false), "");
+        for (text, w) in [("漢字漢字", 5), ("abc", 2), ("é́x", 2), ("🙂🙂🙂", 4)] {
+            assert_eq!(width(&fit(text, w, false)), w, "{text} in {w}");
+        }
     }
 
     /// Any character, weighted towards the ones sanitizing is about.

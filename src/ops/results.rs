@@ -3,7 +3,7 @@
 //! characters never reach a terminal, and a CSV cell a spreadsheet would run as a formula is
 //! neutralised (OWASP's rule: a leading `= + - @` gets a `'` and the cell is quoted).
 
-use crate::model::text::{sanitize, sanitize_keeping_lines};
+use crate::model::text::{fit, sanitize, sanitize_keeping_lines, width};
 use crate::model::ResultColumn;
 
 pub type Row = Vec<Option<String>>;
@@ -247,10 +247,10 @@ impl TableWriter {
     }
 
     fn flush(&mut self) -> String {
-        let mut natural: Vec<usize> = self.columns.iter().map(|c| self.text(&c.name).chars().count()).collect();
+        let mut natural: Vec<usize> = self.columns.iter().map(|c| width(&self.text(&c.name))).collect();
         for row in &self.held {
             for (w, v) in natural.iter_mut().zip(row) {
-                *w = (*w).max(v.as_deref().map_or(4, |v| v.chars().count()));
+                *w = (*w).max(v.as_deref().map_or(4, width));
             }
         }
         let widths = fit_widths(&natural, self.width).widths;
@@ -289,22 +289,6 @@ impl TableWriter {
 
 fn line(cells: impl Iterator<Item = String>) -> String {
     cells.collect::<Vec<_>>().join("  ").trim_end().to_string() + "\n"
-}
-
-/// `text` in `w` characters: cut with `…` when longer; numbers aligned right.
-fn fit(text: &str, w: usize, right: bool) -> String {
-    let cut;
-    let text = if text.chars().nth(w).is_some() {
-        cut = text.chars().take(w.saturating_sub(1)).chain(std::iter::once('…')).collect::<String>();
-        cut.as_str()
-    } else {
-        text
-    };
-    if right {
-        format!("{text:>w$}")
-    } else {
-        format!("{text:<w$}")
-    }
 }
 
 /// A whole table at once: each column as wide as its content, the widest shrunk first when the

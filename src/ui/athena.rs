@@ -12,7 +12,7 @@ use crate::app::athena::{AthenaFocus, AthenaView, Results};
 use crate::app::keymap::Context;
 use crate::app::picker::Picker;
 use crate::app::{App, Command, ViewId};
-use crate::model::text::sanitize;
+use crate::model::text::{fit, sanitize, width};
 use crate::ops::athena::{dollars, query_cost, Rates};
 use crate::ops::format::{bytes, millis, thousands};
 use crate::settings::Theme;
@@ -287,8 +287,8 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
         if used >= inner.width as usize {
             break;
         }
-        let cells = shown.iter().map(|row| cell(row, i).map(|t| t.chars().count()).unwrap_or(4)).max();
-        longest = cells.unwrap_or(0).max(head(&c.name, 400).chars().count()).max(4);
+        let cells = shown.iter().map(|row| cell(row, i).map(|t| width(&t)).unwrap_or(4)).max();
+        longest = cells.unwrap_or(0).max(width(&sanitize(head(&c.name, 400)))).max(4);
         let width = longest.min(40);
         used += width + 2;
         columns.push(i);
@@ -299,24 +299,13 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
         let room = (inner.width as usize).saturating_sub(others);
         *last = longest.min(room).max(*last);
     }
-    let fit = |text: &str, w: usize, right: bool| {
-        let text: String = if text.chars().count() > w {
-            text.chars().take(w - 1).chain(std::iter::once('…')).collect()
-        } else {
-            text.to_string()
-        };
-        if right {
-            format!("{text:>w$}  ")
-        } else {
-            format!("{text:<w$}  ")
-        }
-    };
+    let padded = |text: &str, w: usize, right: bool| fit(text, w, right) + "  ";
     let header: Vec<Span> = columns
         .iter()
         .zip(&widths)
         .map(|(&i, &w)| {
             Span::styled(
-                fit(&sanitize(head(&r.columns[i].name, 400)), w, r.columns[i].is_numeric()),
+                padded(&sanitize(head(&r.columns[i].name, 400)), w, r.columns[i].is_numeric()),
                 Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
             )
         })
@@ -331,10 +320,10 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
                 let numeric = r.columns[i].is_numeric();
                 match cell(row, i) {
                     Some(text) => Span::styled(
-                        fit(&text, w, numeric),
+                        padded(&text, w, numeric),
                         if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) },
                     ),
-                    None => Span::styled(fit("NULL", w, numeric), dim(theme).add_modifier(Modifier::ITALIC)),
+                    None => Span::styled(padded("NULL", w, numeric), dim(theme).add_modifier(Modifier::ITALIC)),
                 }
             })
             .collect();

@@ -119,7 +119,7 @@ pub fn tokens(sql: &str) -> Result<Vec<TokenWithSpan>> {
 }
 
 /// `TABLE t` → `SELECT * FROM t`, where a query starts (first, after a parenthesis, a WITH
-/// list or a part of a UNION, as `VALUES` does) and the name ends the query or its part (what
+/// list, `EXPLAIN` or a part of a UNION) and the name ends the query or its part (what
 /// follows is `)`, the end, UNION, INTERSECT, EXCEPT, ORDER BY, LIMIT, OFFSET or FETCH): Trino's
 /// short form, which the parser reads nowhere. `TABLE(…)`, `TABLE` after any other word (`SHOW
 /// CREATE TABLE t`) and `TABLE t` followed by anything else (`TABLE a, b`, which Trino refuses)
@@ -134,7 +134,7 @@ fn tables_as_selects(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         }
         let starts_query = match n.checked_sub(1).map(|p| &tokens[significant[p]].token) {
             None | Some(Token::LParen | Token::RParen) => true,
-            Some(Token::Word(w)) => LIST_AFTER.contains(&w.keyword),
+            Some(Token::Word(w)) => LIST_AFTER.contains(&w.keyword) || EXPLAINED.contains(&w.keyword),
             Some(_) => false,
         };
         // The name: words joined by dots.
@@ -171,6 +171,9 @@ fn tables_as_selects(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     }
     out
 }
+
+/// The words after which a query starts as what `EXPLAIN [ANALYZE]` explains.
+const EXPLAINED: &[Keyword] = &[Keyword::EXPLAIN, Keyword::ANALYZE];
 
 /// The words that may follow the name of `TABLE t` (`tables_as_selects`).
 const ENDS_TABLE_QUERY: &[Keyword] = &[

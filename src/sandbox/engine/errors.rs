@@ -184,6 +184,26 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     if text.contains("unnest() can only be applied to") {
         return "NOT_SUPPORTED: the sandbox engine unnests a map into its keys and values, or rows into their fields, only of a table's column (FROM t CROSS JOIN UNNEST(t.m) AS u(k, v))".into();
     }
+    // The parser read a form the planner has no plan for (`FROM TABLE(f(…))`, a table
+    // function): its node is the planner's debug print, no message for a user.
+    if let Some(rest) = text.strip_prefix("Unsupported ast node ") {
+        let node = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
+        // `TableFunction` → `table function`.
+        let node = node.chars().enumerate().fold(String::new(), |mut words, (i, c)| {
+            if c.is_uppercase() && i > 0 {
+                words.push(' ');
+            }
+            words.extend(c.to_lowercase());
+            words
+        });
+        let position = rest.find("Location(").map(|at| &rest[at + "Location(".len()..]);
+        let at = position
+            .and_then(|p| p.split_once(')'))
+            .and_then(|(p, _)| p.split_once(','))
+            .map(|(line, col)| format!("line {line}:{col}: "))
+            .unwrap_or_default();
+        return format!("NOT_SUPPORTED: {at}the sandbox engine has no {node} here (it runs SELECT, SHOW and DESCRIBE)");
+    }
     if text.contains("not supported") || text.contains("Unsupported") {
         return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");
     }

@@ -496,6 +496,7 @@ pub(super) mod tests {
             "WITH a AS (SELECT * FROM t) (SELECT * FROM a) UNION ALL SELECT * FROM t"
         );
         assert_eq!(rewritten("WITH a AS (SELECT 1) TABLE a"), "WITH a AS (SELECT 1) SELECT * FROM a");
+        assert_eq!(named("EXPLAIN TABLE t"), "EXPLAIN SELECT * FROM t");
         // A column named `table`, and `TABLE` before a parenthesis or after another word, stay;
         // so does `TABLE t` followed by what no query of that form has, for the parser to refuse.
         assert_eq!(rewritten("SELECT \"table\" FROM t"), "SELECT \"table\" FROM t");
