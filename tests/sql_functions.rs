@@ -1772,6 +1772,9 @@ async fn strpos_replace_length_random_and_fetch_answer_as_trino_does() {
             "2",
         ),
         ("SELECT count(*) FROM (SELECT * FROM events ORDER BY day FETCH FIRST 1 ROW WITH TIES) WHERE day <> (SELECT min(day) FROM events)", "0"),
+        // An output column's name inside an ORDER BY expression is that column.
+        ("SELECT x AS k FROM (VALUES 1, 3, 3, 2) AS t(x) ORDER BY -k FETCH FIRST 1 ROW WITH TIES", "3; 3"),
+        ("SELECT DISTINCT x FROM (VALUES 1, 1, 2) AS t(x) ORDER BY x FETCH FIRST 1 ROW WITH TIES", "1"),
     ];
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
@@ -1796,6 +1799,14 @@ async fn strpos_replace_length_random_and_fetch_answer_as_trino_does() {
         (
             "SELECT x FROM (VALUES 1, 2) AS t(x) ORDER BY 3 FETCH FIRST 1 ROWS WITH TIES",
             "INVALID_COLUMN_REFERENCE: ORDER BY position 3 is not in select list",
+        ),
+        (
+            "SELECT DISTINCT y FROM (VALUES (1, 'a'), (2, 'b')) AS t(x, y) ORDER BY x FETCH FIRST 1 ROWS WITH TIES",
+            "SYNTAX_ERROR: For SELECT DISTINCT, ORDER BY expressions must appear in select list",
+        ),
+        (
+            "SELECT x, rank() OVER (ORDER BY x) AS r FROM (VALUES 1, 2) AS t(x) ORDER BY r FETCH FIRST 1 ROWS WITH TIES",
+            "NOT_SUPPORTED: FETCH FIRST … WITH TIES ordered by a window function",
         ),
     ];
     let wrong = wrong_refusals(&s, &refusals).await;
@@ -1975,6 +1986,10 @@ async fn zoned_timestamps_keep_their_zone_and_compare_as_instants() {
         ("SELECT CAST('2020-01-01 00:00:00' AS timestamp with time zone)", "2020-01-01 00:00:00.000 UTC"),
         ("SELECT CAST(x AS timestamp with time zone) FROM (VALUES '2020-01-01 00:00:00') AS t(x)", "2020-01-01 00:00:00.000 UTC"),
         ("SELECT TRY_CAST(x AS timestamp with time zone) FROM (VALUES 'abc') AS t(x)", NULL),
+        ("SELECT TRY_CAST('2020-01-01 00:00:00 +01:00' AS timestamp with time zone)", "2020-01-01 00:00:00.000 +01:00"),
+        ("SELECT CAST('2020-01-01 10:30:00Z' AS timestamp with time zone)", "2020-01-01 10:30:00.000 UTC"),
+        // A time the clocks skip (New York, 2024-03-10 02:00 to 03:00) is an hour on, as in Trino.
+        ("SELECT TIMESTAMP '2024-03-10 02:30:00 America/New_York'", "2024-03-10 03:30:00.000 America/New_York"),
         (
             "SELECT CAST('2020-01-01 00:30:00 +01:00' AS timestamp with time zone) < TIMESTAMP '2020-01-01 00:00:00'",
             "true",

@@ -399,17 +399,26 @@ fn open_athena(app: &mut App) {
     press(app, KeyCode::Enter);
 }
 
+/// `sql` typed in `:athena` and run, query `q1` polled to `done`, and its first page of results
+/// (`page`) read.
+fn ran_with_results(app: &mut App, sql: &str, done: lakeops::model::QueryStatus, page: lakeops::model::ResultPage) {
+    for c in sql.chars() {
+        press(app, KeyCode::Char(c));
+    }
+    press(app, KeyCode::F(5));
+    update(app, query_started("q1"), 30);
+    let request = app.athena.running.as_ref().unwrap().poll.awaited().unwrap();
+    update(app, Action::QueryPolled { request, id: "q1".into(), result: Ok(done) }, 40);
+    let request = app.athena.results.as_ref().unwrap().pages.awaited().unwrap();
+    update(app, Action::QueryResultsLoaded { request, id: "q1".into(), first: true, result: Ok(page) }, 50);
+}
+
 /// `:athena` with results (a NULL, a hostile cell) after a query, and one that failed.
 #[test]
 fn athena_pane() {
     use lakeops::model::{QueryState, QueryStatus, ResultColumn, ResultPage};
     let mut app = console(110, 30);
     open_athena(&mut app);
-    for c in "SELECT event_type, count(*) AS events FROM events WHERE day = '20' GROUP BY 1".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    press(&mut app, KeyCode::F(5));
-    update(&mut app, query_started("q1"), 30);
     let status = |state| QueryStatus {
         id: "q1".into(),
         state,
@@ -419,8 +428,6 @@ fn athena_pane() {
         submitted: None,
         statement_type: Some("DML".into()),
     };
-    let request = app.athena.running.as_ref().unwrap().poll.awaited().unwrap();
-    update(&mut app, Action::QueryPolled { request, id: "q1".into(), result: Ok(status(QueryState::Succeeded)) }, 40);
     let page = ResultPage {
         columns: vec![
             ResultColumn { name: "event_type".into(), kind: "varchar".into() },
@@ -434,8 +441,8 @@ fn athena_pane() {
         ],
         next_token: Some("p2".into()),
     };
-    let request = app.athena.results.as_ref().unwrap().pages.awaited().unwrap();
-    update(&mut app, Action::QueryResultsLoaded { request, id: "q1".into(), first: true, result: Ok(page) }, 50);
+    let sql = "SELECT event_type, count(*) AS events FROM events WHERE day = '20' GROUP BY 1";
+    ran_with_results(&mut app, sql, status(QueryState::Succeeded), page);
     let screen = render(&app, &theme("default"), 110, 30);
     assert!(!text(&screen).contains('\u{1b}'));
     insta::assert_snapshot!("athena_results", with_styles(&screen));
@@ -467,11 +474,6 @@ fn athena_results_last_column_takes_the_room_left() {
     use lakeops::model::{QueryState, QueryStatus, ResultColumn, ResultPage};
     let mut app = console(110, 30);
     open_athena(&mut app);
-    for c in "SHOW CREATE TABLE events".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    press(&mut app, KeyCode::F(5));
-    update(&mut app, query_started("q1"), 30);
     let done = QueryStatus {
         id: "q1".into(),
         state: QueryState::Succeeded,
@@ -481,8 +483,6 @@ fn athena_results_last_column_takes_the_room_left() {
         submitted: None,
         statement_type: Some("DDL".into()),
     };
-    let request = app.athena.running.as_ref().unwrap().poll.awaited().unwrap();
-    update(&mut app, Action::QueryPolled { request, id: "q1".into(), result: Ok(done) }, 40);
     let long = "  'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat' ";
     let wide = "w".repeat(60);
     let page = ResultPage {
@@ -497,8 +497,7 @@ fn athena_results_last_column_takes_the_room_left() {
         ],
         next_token: None,
     };
-    let request = app.athena.results.as_ref().unwrap().pages.awaited().unwrap();
-    update(&mut app, Action::QueryResultsLoaded { request, id: "q1".into(), first: true, result: Ok(page) }, 50);
+    ran_with_results(&mut app, "SHOW CREATE TABLE events", done, page);
     let screen = text(&render(&app, &theme("default"), 110, 30));
     // The first column cut at 40, the last whole where it fits and cut at the pane's edge where not.
     assert!(screen.contains(&format!("{}…  {}", &wide[..39], long.trim_start())), "{screen}");

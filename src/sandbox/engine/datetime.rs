@@ -168,7 +168,7 @@ pub(super) const MS_PER_DAY: i64 = 86_400_000;
 /// `+01:00` (after a space or right after the time).
 pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
     let text = text.trim();
-    let (head, zone) = match text.rsplit_once(' ') {
+    let (head, zone) = match text.rsplit_once(char::is_whitespace) {
         Some((head, zone)) if Tz::from_str(zone).is_ok() => (head.trim(), zone),
         _ => {
             let at = text.rfind(['+', '-']).filter(|&at| at > 10)?;
@@ -199,10 +199,15 @@ fn zone_of(name: &str) -> Result<Tz> {
 }
 
 /// The instant `local` names in `zone` (the earlier one when a clock change repeats it).
+/// The instant a wall-clock time names in `zone`, as Trino reads a literal: of two (clocks
+/// turned back) the earlier, and a time the clocks skip an hour on (`functions::on_wall`).
 fn instant(local: &NaiveDateTime, zone: &Tz) -> Result<i64> {
     match zone.from_local_datetime(local).earliest() {
         Some(t) => Ok(t.timestamp_millis()),
-        None => exec_err!("INVALID_FUNCTION_ARGUMENT: {local} does not exist in that time zone"),
+        None => match super::functions::on_wall(zone, *local, chrono::Offset::fix(&chrono::Utc)) {
+            Some(t) => Ok(t),
+            None => exec_err!("INVALID_FUNCTION_ARGUMENT: {local} does not exist in that time zone"),
+        },
     }
 }
 

@@ -87,6 +87,13 @@ fn with_ties(query: &mut Query) -> Result<(), String> {
     let mut ranked = Vec::with_capacity(keys.len());
     for key in keys {
         let expr = output_expression(&key.expr, &select.projection)?;
+        if is_windowed(&expr) {
+            return Err(not_supported("ordered by a window function"));
+        }
+        let selected = |item: &SelectItem| matches!(item, SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } if *e == expr);
+        if select.distinct.is_some() && !select.projection.iter().any(selected) {
+            return Err("SYNTAX_ERROR: For SELECT DISTINCT, ORDER BY expressions must appear in select list".into());
+        }
         ranked.push(OrderByExpr { expr, options: key.options, with_fill: None });
     }
     let mut rank = parsed_expression("rank() OVER ()")?;
@@ -114,8 +121,18 @@ fn with_ties(query: &mut Query) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `expr` calls a window function (`… OVER (…)`), which a window cannot order by.
+fn is_windowed(expr: &Expr) -> bool {
+    let found = ast::visit_expressions(expr, |e| match e {
+        Expr::Function(function) if function.over.is_some() => ControlFlow::Break(()),
+        _ => ControlFlow::Continue(()),
+    });
+    found.is_break()
+}
+
 /// An ORDER BY key as the SELECT list has it: a place (`2`) or the name of an output column
-/// (`n` of `count(*) AS n`) is that column's expression, for a window cannot read either.
+/// (`n` of `count(*) AS n`, also inside an expression: `-n`) is that column's expression, for a
+/// window cannot read either.
 fn output_expression(key: &Expr, projection: &[SelectItem]) -> Result<Expr, String> {
     let of = |item: &SelectItem| match item {
         SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => Ok(expr.clone()),
@@ -137,7 +154,24 @@ fn output_expression(key: &Expr, projection: &[SelectItem]) -> Result<Expr, Stri
             });
             named.map(of).unwrap_or_else(|| Ok(key.clone()))
         }
-        _ => Ok(key.clone()),
+        _ => {
+            let mut key = key.clone();
+            let _ = ast::visit_expressions_mut(&mut key, |e| {
+                if let Expr::Identifier(name) = e {
+                    let aliased = projection.iter().find_map(|item| match item {
+                        SelectItem::ExprWithAlias { expr, alias } if alias.value.eq_ignore_ascii_case(&name.value) => {
+                            Some(expr.clone())
+                        }
+                        _ => None,
+                    });
+                    if let Some(aliased) = aliased {
+                        *e = Expr::Nested(Box::new(aliased));
+                    }
+                }
+                ControlFlow::<()>::Continue(())
+            });
+            Ok(key)
+        }
     }
 }
 

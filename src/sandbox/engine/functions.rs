@@ -471,7 +471,7 @@ fn moved(t: NaiveDateTime, n: i64, unit: Unit) -> Option<NaiveDateTime> {
 /// The instant a wall-clock time names in `tz`, as Joda's zoned calendar moves a time there:
 /// of two (clocks turned back), the one at the offset it moved from (`kept`), else the earlier;
 /// for a time the clocks skip, the time an hour on (the offset before the change).
-fn on_wall(tz: &Tz, local: NaiveDateTime, kept: FixedOffset) -> Option<i64> {
+pub(super) fn on_wall(tz: &Tz, local: NaiveDateTime, kept: FixedOffset) -> Option<i64> {
     match tz.from_local_datetime(&local) {
         LocalResult::Single(t) => Some(t.timestamp_millis()),
         LocalResult::Ambiguous(earlier, later) => {

@@ -129,7 +129,10 @@ fn own_function_called(statement: &ast::Statement) -> Option<String> {
 fn zoned_text(expr: &Expr) -> Option<String> {
     let Expr::Value(v) = expr else { return None };
     let Value::SingleQuotedString(text) = &v.value else { return None };
-    [text.clone(), format!("{} UTC", text.trim_end())].into_iter().find(|t| datetime::literal_zone(t).is_some())
+    let text = text.trim();
+    // `…Z` is UTC, as ISO 8601 writes it.
+    let utc = format!("{} UTC", text.strip_suffix(['Z', 'z']).unwrap_or(text));
+    [text.to_string(), utc].into_iter().find(|t| datetime::literal_zone(t).is_some())
 }
 
 /// Applies `edit` to each expression of `node` (from the leaves up) that belongs to it and not to
@@ -191,7 +194,7 @@ fn rewrite(expr: &mut Expr) {
         // `CAST('2020-01-01 00:00 +01:00' AS timestamp with time zone)`: the zone the text
         // names, as the literal `TIMESTAMP '…'` keeps it (a text without one is read in UTC).
         Expr::Cast {
-            kind: CastKind::Cast | CastKind::DoubleColon,
+            kind: CastKind::Cast | CastKind::DoubleColon | CastKind::TryCast | CastKind::SafeCast,
             expr: inner,
             data_type: DataType::Timestamp(_, TimezoneInfo::WithTimeZone),
             ..
