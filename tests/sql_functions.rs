@@ -1986,6 +1986,13 @@ async fn zoned_timestamps_keep_their_zone_and_compare_as_instants() {
         ("SELECT CAST('2020-01-01 00:00:00' AS timestamp with time zone)", "2020-01-01 00:00:00.000 UTC"),
         ("SELECT CAST(x AS timestamp with time zone) FROM (VALUES '2020-01-01 00:00:00') AS t(x)", "2020-01-01 00:00:00.000 UTC"),
         ("SELECT TRY_CAST(x AS timestamp with time zone) FROM (VALUES 'abc') AS t(x)", NULL),
+        // A column's texts, each at the instant it names (shown in UTC, where Athena shows each
+        // in its own zone).
+        (
+            "SELECT to_unixtime(CAST(s AS timestamp with time zone)) FROM (VALUES '2024-01-15 10:30:00 +01:00', \
+             '2024-01-15 10:30:00 Asia/Kolkata', '2024-01-15 10:30:00Z') AS v(s)",
+            "1.705311E9; 1.7052948E9; 1.7053146E9",
+        ),
         ("SELECT TRY_CAST('2020-01-01 00:00:00 +01:00' AS timestamp with time zone)", "2020-01-01 00:00:00.000 +01:00"),
         ("SELECT CAST('2020-01-01 10:30:00Z' AS timestamp with time zone)", "2020-01-01 10:30:00.000 UTC"),
         // A time the clocks skip (New York, 2024-03-10 02:00 to 03:00) is an hour on, as in Trino.

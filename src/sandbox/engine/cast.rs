@@ -341,14 +341,14 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             DataType::Date32 | DataType::Date64 => {
                 return Ok(Transformed::yes(Expr::Cast(Cast::new(value.clone(), utc(TimeUnit::Millisecond)))));
             }
-            // A text read as a timestamp (its offset, if it names one, taken into the instant),
-            // then in UTC; a text written in the query keeps its zone (`sql::zoned_text`).
+            // A column's texts, each at the instant it names (`datetime::ZONED_TEXT`); a text
+            // written in the query keeps its zone (`sql::zoned_text`).
             DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 if !is_json(&field) => {
-                if let (Some(kind), DataType::Timestamp(unit, None)) = (text_values::text_kind(to), to) {
-                    let fit = lit(if name == TRY_CAST_TO { "null" } else { "refuse" });
-                    let args = vec![value.as_ref().clone(), lit(kind), fit];
-                    let read = recast(Expr::ScalarFunction(ScalarFunction::new_udf(text_values::function(), args)));
-                    return Ok(Transformed::yes(Expr::Cast(Cast::new(Box::new(read), utc(*unit)))));
+                let fit = lit(if name == TRY_CAST_TO { "null" } else { "refuse" });
+                let reader = super::datetime::functions().into_iter().find(|f| f.name() == super::datetime::ZONED_TEXT);
+                if let Some(reader) = reader {
+                    let read = ScalarFunction::new_udf(Arc::new(reader), vec![value.as_ref().clone(), fit]);
+                    return Ok(Transformed::yes(Expr::ScalarFunction(read)));
                 }
             }
             _ => {}

@@ -33,6 +33,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("at_timezone", zoned_type, at_timezone),
         Trino::udf("with_timezone", zoned_type, with_timezone),
         Trino::udf("$timestamp_tz", timestamp_literal_type, timestamp_literal),
+        Trino::udf(ZONED_TEXT, zoned_text_type, zoned_text),
         Trino::udf("from_unixtime", from_unixtime_type, from_unixtime),
     ]
 }
@@ -237,6 +238,42 @@ fn timestamp_literal(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
         zone_name = Some(zone);
     }
     Ok(Arc::new(out.finish().with_timezone_opt(zone_name)))
+}
+
+/// `$zoned_text(text, 'refuse' | 'null')`: a column's texts cast to a timestamp with a zone,
+/// each at the instant it names (`2020-01-01 00:00 +01:00`, `… Asia/Kolkata`, `…Z`; without a
+/// zone, in UTC), shown in UTC: one column has one zone, where Trino keeps each value's own. A
+/// text that is no timestamp fails the query, or is NULL under TRY_CAST (`'null'`).
+pub const ZONED_TEXT: &str = "$zoned_text";
+
+fn zoned_text_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [t, f] if is_text(t) && is_text(f) => Ok(zoned("UTC")),
+        _ => call.mismatch("$zoned_text(varchar, varchar)"),
+    }
+}
+
+fn zoned_text(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let fits = text(args, 1)?;
+    let mut out = TimestampMillisecondBuilder::new();
+    for (i, value) in text(args, 0)?.iter().enumerate() {
+        let Some(value) = value else {
+            out.append_null();
+            continue;
+        };
+        let trimmed = value.trim();
+        let utc = format!("{} UTC", trimmed.strip_suffix(['Z', 'z']).unwrap_or(trimmed));
+        let read = literal_zone(trimmed).or_else(|| literal_zone(&utc));
+        match read.map(|(local, zone)| zone_of(&zone).and_then(|tz| instant(&local, &tz))) {
+            Some(Ok(t)) => out.append_value(t),
+            Some(Err(e)) => return Err(e),
+            None if fits.is_valid(i) && fits.value(i) == "null" => out.append_null(),
+            None => {
+                return exec_err!("INVALID_CAST_ARGUMENT: Value cannot be cast to timestamp with time zone: {value}")
+            }
+        }
+    }
+    Ok(Arc::new(out.finish().with_timezone("UTC")))
 }
 
 fn zoned_type(call: &Call) -> Result<DataType> {
