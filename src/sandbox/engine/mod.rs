@@ -25,6 +25,7 @@ mod format;
 mod forms;
 mod functions;
 mod hashes;
+mod joni;
 mod json;
 mod lambdas;
 mod lateral;

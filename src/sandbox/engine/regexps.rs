@@ -2,7 +2,7 @@
 //! `regexp_count(s, pattern)`, `regexp_replace(s, pattern[, replacement])`,
 //! `regexp_extract_all(s, pattern[, group])`, `regexp_split(s, pattern)` and
 //! `regexp_position(s, pattern[, start[, occurrence]])`. Patterns read look-around and
-//! back-references, as Athena's Joni does (`functions::regex`), where DataFusion's own
+//! back-references, as Athena's Joni does (`joni`), where DataFusion's own
 //! `regexp_like`, `regexp_count` and `regexp_replace` refuse them; a replacement reads `$1`,
 //! `${name}` and `\$` as Trino does. Matches are found one after another as Trino finds them
 //! (`after`). Positions count characters from 1, as Trino's do; a pattern that does not compile
@@ -15,7 +15,7 @@ use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
-use super::functions::{matched, regex};
+use super::joni::{matched, regex};
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {

@@ -12,7 +12,7 @@ use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::Result;
 use datafusion::logical_expr::LambdaArgument;
 
-use super::functions::{matched, regex};
+use super::joni::{matched, regex};
 use super::lambdas::apply;
 use super::regexps::after;
 use super::udf::text;
