@@ -1775,6 +1775,8 @@ async fn strpos_replace_length_random_and_fetch_answer_as_trino_does() {
         // An output column's name inside an ORDER BY expression is that column.
         ("SELECT x AS k FROM (VALUES 1, 3, 3, 2) AS t(x) ORDER BY -k FETCH FIRST 1 ROW WITH TIES", "3; 3"),
         ("SELECT DISTINCT x FROM (VALUES 1, 1, 2) AS t(x) ORDER BY x FETCH FIRST 1 ROW WITH TIES", "1"),
+        // A column of the query's own named as the rank's would be is the query's.
+        ("SELECT x AS \"$rank\" FROM (VALUES 3, 1, 2) AS t(x) ORDER BY x DESC FETCH FIRST 2 ROWS WITH TIES", "3; 2"),
     ];
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
