@@ -1997,6 +1997,9 @@ async fn zoned_timestamps_keep_their_zone_and_compare_as_instants() {
         ),
         ("SELECT TRY_CAST('2020-01-01 00:00:00 +01:00' AS timestamp with time zone)", "2020-01-01 00:00:00.000 +01:00"),
         ("SELECT CAST('2020-01-01 10:30:00Z' AS timestamp with time zone)", "2020-01-01 10:30:00.000 UTC"),
+        // An offset is shown hours and minutes apart, as Trino shows it.
+        ("SELECT TIMESTAMP '2020-01-01 00:00 +0530'", "2020-01-01 00:00:00.000 +05:30"),
+        ("SELECT TIMESTAMP '2020-01-01 00:00 -08'", "2020-01-01 00:00:00.000 -08:00"),
         // A time the clocks skip (New York, 2024-03-10 02:00 to 03:00) is an hour on, as in Trino.
         ("SELECT TIMESTAMP '2024-03-10 02:30:00 America/New_York'", "2024-03-10 03:30:00.000 America/New_York"),
         (

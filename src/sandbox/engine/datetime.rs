@@ -177,12 +177,25 @@ pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
         }
     };
     Tz::from_str(zone).ok()?;
+    let zone = offset_written_whole(zone);
     let local = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d"].iter().find_map(|f| {
         NaiveDateTime::parse_from_str(head, f)
             .ok()
             .or_else(|| NaiveDate::parse_from_str(head, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
     })?;
-    Some((local, zone.to_string()))
+    Some((local, zone))
+}
+
+/// An offset as Trino shows it, hours and minutes apart (`+0530` and `+05` are `+05:30` and
+/// `+05:00`); a zone's name as it is.
+fn offset_written_whole(zone: &str) -> String {
+    let digits = zone.get(1..).unwrap_or_default();
+    let signed = zone.starts_with(['+', '-']) && digits.bytes().all(|b| b.is_ascii_digit());
+    match (signed, digits.len()) {
+        (true, 2) => format!("{zone}:00"),
+        (true, 4) => format!("{}:{}", &zone[..3], &zone[3..]),
+        _ => zone.to_string(),
+    }
 }
 
 /// `2012-08-08 01:00` → `2012-08-08 01:00:00`: a timestamp literal whose seconds Trino
