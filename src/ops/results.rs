@@ -253,7 +253,14 @@ impl TableWriter {
                 *w = (*w).max(v.as_deref().map_or(4, width));
             }
         }
-        let widths = fit_widths(&natural, self.width).widths;
+        // Numbers keep their width (a number cut short reads as another); text columns share
+        // the rest.
+        let numeric: Vec<bool> = self.columns.iter().map(ResultColumn::is_numeric).collect();
+        let kept: usize = natural.iter().zip(&numeric).filter(|(_, n)| **n).map(|(w, _)| w + 2).sum();
+        let texts: Vec<usize> = natural.iter().zip(&numeric).filter(|(_, n)| !**n).map(|(w, _)| *w).collect();
+        let mut fitted = fit_widths(&texts, self.width.saturating_sub(kept)).widths.into_iter();
+        let widths: Vec<usize> =
+            natural.iter().zip(&numeric).map(|(w, n)| if *n { *w } else { fitted.next().unwrap_or(*w) }).collect();
         let names: Vec<String> = self.columns.iter().map(|c| self.text(&c.name)).collect();
         let mut out =
             line(self.columns.iter().zip(&widths).zip(names).map(|((c, w), name)| fit(&name, *w, c.is_numeric())));
@@ -275,13 +282,11 @@ impl TableWriter {
     fn fitted_lines(&self, widths: &[usize], rows: &[Row]) -> String {
         let mut out = String::new();
         for row in rows {
-            out.push_str(&line(
-                self.columns
-                    .iter()
-                    .zip(widths)
-                    .zip(row)
-                    .map(|((c, w), v)| fit(v.as_deref().unwrap_or("NULL"), *w, c.is_numeric())),
-            ));
+            out.push_str(&line(self.columns.iter().zip(widths).zip(row).map(|((c, w), v)| match v.as_deref() {
+                // A number wider than its column (a later page's) is written whole.
+                Some(v) if c.is_numeric() && width(v) > *w => v.to_string(),
+                v => fit(v.unwrap_or("NULL"), *w, c.is_numeric()),
+            })));
         }
         out
     }

@@ -66,6 +66,20 @@ fn tables_fit_the_width_and_are_sanitized_unless_raw() {
 }
 
 #[test]
+fn numbers_are_never_cut_short_and_text_takes_the_rest() {
+    // Ten cells wide: the number keeps its digits, the text shrinks to what is left.
+    let narrow = table(&columns(), &[vec![Some("page_view".into()), Some("1234567".into())]], 10, Cells::Safe);
+    assert!(narrow.lines().nth(2).unwrap().ends_with("1234567"), "{narrow}");
+    assert!(narrow.contains('…'), "the text is cut instead: {narrow}");
+    // A later page's number wider than its column is written whole.
+    let mut writer = TableWriter::new(&columns(), 80, Cells::Safe);
+    let page: Vec<Row> = (0..TABLE_HELD_ROWS).map(|_| vec![Some("a".into()), Some("1".into())]).collect();
+    let _ = writer.rows(&page);
+    let later = writer.rows(&[vec![Some("b".into()), Some("123456789".into())]]);
+    assert!(later.contains("123456789") && !later.contains('…'), "{later}");
+}
+
+#[test]
 fn a_table_holds_only_what_fits_its_widths() {
     let mut writer = TableWriter::new(&columns(), 80, Cells::Safe);
     let page: Vec<Row> = (0..1_000).map(|i| vec![Some(format!("e{i}")), Some(i.to_string())]).collect();
