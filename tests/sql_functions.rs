@@ -1155,7 +1155,7 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
             "SELECT e.user_id FROM events e LEFT JOIN raw_events r ON e.user_id = r.user_id CROSS JOIN UNNEST(split(e.page_url, '/')) AS u(p)",
             "NOT_SUPPORTED: the sandbox engine answers an UNNEST of a table's columns right after that table or inner joins",
         ),
-        ("SELECT k, v FROM UNNEST(MAP(ARRAY['a'], ARRAY[1])) AS u(k, v)", "NOT_SUPPORTED: the sandbox engine unnests a map into its keys and values, or rows into their fields, only of a table's column"),
+        ("SELECT * FROM UNNEST(MAP(ARRAY['a'], ARRAY[1]))", "NOT_SUPPORTED: the sandbox engine unnests a map into its keys and values, or rows into their fields, only naming each column"),
         ("SELECT k FROM (SELECT ARRAY[1] AS xs) t CROSS JOIN UNNEST(xs) AS u(k, v)", "NOT_SUPPORTED: an UNNEST of one array(bigint) into several columns"),
         ("SELECT from_base32('MZXW6Y')", "INVALID_FUNCTION_ARGUMENT: Invalid input length 6"),
         ("SELECT from_base32('MZ XW')", "INVALID_FUNCTION_ARGUMENT: Unrecognized character: 0x20"),
@@ -1295,6 +1295,10 @@ async fn unnest_reads_each_rows_arrays_as_trino_does() {
         ("WITH t AS (SELECT MAP(ARRAY['a', 'b'], ARRAY[10, 20]) AS m UNION ALL SELECT NULL) SELECT format('%s=%s', k, v) FROM t CROSS JOIN UNNEST(m) AS u(k, v) ORDER BY 1".to_string(), "a=10; b=20"),
         ("WITH t AS (SELECT MAP(ARRAY['a'], ARRAY[10]) AS m UNION ALL SELECT NULL) SELECT format('%s=%s', k, v) FROM t LEFT JOIN UNNEST(m) AS u(k, v) ON true ORDER BY 1".to_string(), "a=10; null=null"),
         (r#"WITH t AS (SELECT json_parse('[{"a": 1, "b": "p"}, {"a": 2, "b": "q"}]') AS j) SELECT format('%s %s %s', a, b, n) FROM t CROSS JOIN UNNEST(CAST(j AS ARRAY(ROW(a INTEGER, b VARCHAR)))) WITH ORDINALITY AS u(a, b, n)"#.to_string(), "1 p 1; 2 q 2"),
+        // With no table before it, of a map, of rows, WITH ORDINALITY.
+        ("SELECT format('%s=%s', k, v) FROM UNNEST(MAP(ARRAY['a', 'b'], ARRAY[10, 20])) AS u(k, v) ORDER BY u.v DESC".to_string(), "b=20; a=10"),
+        ("SELECT format('%s %s %s', n, s, i) FROM UNNEST(ARRAY[ROW(1, 'p'), ROW(2, 'q')]) WITH ORDINALITY AS u(n, s, i)".to_string(), "1 p 1; 2 q 2"),
+        ("SELECT format('%s %s', x, i) FROM UNNEST(ARRAY['a', 'b']) WITH ORDINALITY AS u(x, i)".to_string(), "a 1; b 2"),
         // After an inner join: the relation it reads is unnested, then joined.
         ("WITH a AS (SELECT 1 AS x, ARRAY['p', 'q'] AS xs), b AS (SELECT 1 AS x, 'b' AS y) SELECT format('%s %s %s', B.y, u.v, u.n) FROM a JOIN b ON a.x = b.x CROSS JOIN UNNEST(A.xs) WITH ORDINALITY AS u(v, n) ORDER BY 1".to_string(), "b p 1; b q 2"),
         ("WITH a AS (SELECT 1 AS x, ARRAY['p'] AS xs), b AS (SELECT 1 AS x, ARRAY['r', 's'] AS ys) SELECT format('%s %s', u.v, w.z) FROM a JOIN b ON a.x = b.x CROSS JOIN UNNEST(a.xs) AS u(v) CROSS JOIN UNNEST(b.ys) AS w(z) ORDER BY 1".to_string(), "p r; p s"),

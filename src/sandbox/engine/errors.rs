@@ -182,7 +182,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         return format!("INVALID_COLUMN_REFERENCE: ORDER BY position {place} is not in select list");
     }
     if text.contains("unnest() can only be applied to") {
-        return "NOT_SUPPORTED: the sandbox engine unnests a map into its keys and values, or rows into their fields, only of a table's column (FROM t CROSS JOIN UNNEST(t.m) AS u(k, v))".into();
+        return "NOT_SUPPORTED: the sandbox engine unnests a map into its keys and values, or rows into their fields, only naming each column (FROM UNNEST(m) AS u(k, v), FROM t CROSS JOIN UNNEST(t.m) AS u(k, v))".into();
     }
     // The parser read a form the planner has no plan for (`FROM TABLE(f(…))`, a table
     // function): its node is the planner's debug print, no message for a user.

@@ -15,6 +15,9 @@
 //! One map (`UNNEST(m) AS u(k, v)`) or array of rows (`UNNEST(rs) AS u(a, b)`) into several
 //! columns reads each column as its own array (`"$unnest_column"(m, 0)`, the keys), side by side.
 //!
+//! With no table before it (`FROM UNNEST(m) AS u(k, v)`, or `WITH ORDINALITY`, which the
+//! engine's own UNNEST in FROM does not read), the UNNEST is read after a table of one row.
+//!
 //! After inner joins (`a JOIN b ON … CROSS JOIN UNNEST(b.x) AS u(y)`), the relation whose
 //! columns the UNNEST reads is nested before it is joined. An UNNEST after an outer join, one
 //! reading two relations' columns or a column without its relation's name, and one without
@@ -97,6 +100,11 @@ impl VisitorMut for Lateral {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        if let SetExpr::Select(select) = query.body.as_mut() {
+            for from in &mut select.from {
+                alone(&mut from.relation);
+            }
+        }
         let mut renamed = Vec::new();
         in_body(&mut query.body, &mut renamed);
         // `u.x` → `t.x`, in this query's own SELECT lists, clauses and ORDER BY: not in the
@@ -105,6 +113,41 @@ impl VisitorMut for Lateral {
             super::sql::own_expressions(query, 1, |expr| rename(expr, &renamed));
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// An UNNEST first in FROM, with no table before it, that the engine's own UNNEST in FROM
+/// does not read (of a map or an array of rows into several columns, or `WITH ORDINALITY`):
+/// the same UNNEST after a table of one row, which the rewrite above reads, `FROM UNNEST(m) AS
+/// u(k, v)` → `FROM (SELECT k, v FROM (VALUES 1) AS "$one"("$one") CROSS JOIN UNNEST(m) AS
+/// u(k, v)) AS u(k, v)`.
+fn alone(relation: &mut TableFactor) {
+    let TableFactor::UNNEST { alias: Some(alias), array_exprs, with_ordinality, .. } = &*relation else { return };
+    let names = alias.columns.len();
+    if names == 0 || !(*with_ordinality || names > array_exprs.len()) {
+        return;
+    }
+    let columns: Vec<String> = alias.columns.iter().map(|c| c.name.to_string()).collect();
+    let columns = columns.join(", ");
+    let template = format!(
+        r#"SELECT 1 FROM (SELECT {columns} FROM (VALUES (1)) AS "$one"("$one") CROSS JOIN UNNEST(NULL) AS u(x)) AS u(x)"#
+    );
+    let Ok(mut outer) = Parser::new(&Athena::default()).try_with_sql(&template).and_then(|mut p| p.parse_query())
+    else {
+        return;
+    };
+    let SetExpr::Select(select) = outer.body.as_mut() else { return };
+    let Some(from) = select.from.pop() else { return };
+    let mut derived = from.relation;
+    if let TableFactor::Derived { alias: named, .. } = &mut derived {
+        *named = Some(alias.clone());
+    }
+    // The UNNEST written moves into the subquery, in place of its `UNNEST(NULL)`.
+    let unnest = std::mem::replace(relation, derived);
+    let TableFactor::Derived { subquery, .. } = relation else { return };
+    let SetExpr::Select(inner) = subquery.body.as_mut() else { return };
+    if let Some(join) = inner.from.first_mut().and_then(|f| f.joins.first_mut()) {
+        join.relation = unnest;
     }
 }
 
