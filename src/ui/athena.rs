@@ -271,9 +271,11 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
         frame.render_widget(Paragraph::new(Line::styled(text, dim(theme))), inner);
         return;
     }
-    // A cell as shown: at most 40 characters, so only the start of a long one is made safe (a
-    // 10 MB cell costs no more than a short one); a row shorter than the columns shows NULLs.
-    let cell = |row: &[Option<String>], i: usize| row.get(i).and_then(|v| v.as_deref()).map(|t| sanitize(head(t, 400)));
+    // A cell as shown: at most the pane's width, so only the start of a long one is made safe
+    // (a 10 MB cell costs no more than a short one); a row shorter than the columns shows NULLs.
+    let bytes = (4 * inner.width as usize).max(400);
+    let cell =
+        |row: &[Option<String>], i: usize| row.get(i).and_then(|v| v.as_deref()).map(|t| sanitize(head(t, bytes)));
     // Widths from the header and the rows on screen, each at most 40 wide but the last one's,
     // which takes the room the others leave (a DDL's or a plan's lines read whole).
     let page = inner.height.saturating_sub(1) as usize;

@@ -345,11 +345,9 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             // written in the query keeps its zone (`sql::zoned_text`).
             DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 if !is_json(&field) => {
                 let fit = lit(if name == TRY_CAST_TO { "null" } else { "refuse" });
-                let reader = super::datetime::functions().into_iter().find(|f| f.name() == super::datetime::ZONED_TEXT);
-                if let Some(reader) = reader {
-                    let read = ScalarFunction::new_udf(Arc::new(reader), vec![value.as_ref().clone(), fit]);
-                    return Ok(Transformed::yes(Expr::ScalarFunction(read)));
-                }
+                let reader = Arc::new(super::datetime::zoned_text_udf());
+                let read = ScalarFunction::new_udf(reader, vec![value.as_ref().clone(), fit]);
+                return Ok(Transformed::yes(Expr::ScalarFunction(read)));
             }
             _ => {}
         }

@@ -165,7 +165,7 @@ pub fn statement(tables: &Tables, sql: &str) -> Option<Answer> {
 /// column, `createtab_stmt`, laid out as Athena (Hive's `SHOW CREATE TABLE`) lays it out, the
 /// `, ` that ends a line included. A column a SerDe reads is `COMMENT 'from deserializer'`
 /// (JSON's; Parquet's are the metastore's own), and the JSON SerDe's `paths` are the columns'
-/// names in order, as a crawler writes them.
+/// names sorted, as a crawler writes them.
 fn show_create_table(tables: &Tables, table: LakeTable) -> (Vec<ResultColumn>, Rows) {
     let [serde, input, output] = table.storage();
     let from_deserializer = if table == LakeTable::RawEvents { " COMMENT 'from deserializer'" } else { "" };

@@ -33,7 +33,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("at_timezone", zoned_type, at_timezone),
         Trino::udf("with_timezone", zoned_type, with_timezone),
         Trino::udf("$timestamp_tz", timestamp_literal_type, timestamp_literal),
-        Trino::udf(ZONED_TEXT, zoned_text_type, zoned_text),
+        zoned_text_udf(),
         Trino::udf("from_unixtime", from_unixtime_type, from_unixtime),
     ]
 }
@@ -212,7 +212,6 @@ fn zone_of(name: &str) -> Result<Tz> {
     }
 }
 
-/// The instant `local` names in `zone` (the earlier one when a clock change repeats it).
 /// The instant a wall-clock time names in `zone`, as Trino reads a literal: of two (clocks
 /// turned back) the earlier, and a time the clocks skip an hour on (`functions::on_wall`).
 fn instant(local: &NaiveDateTime, zone: &Tz) -> Result<i64> {
@@ -229,8 +228,15 @@ fn zoned(zone: &str) -> DataType {
     DataType::Timestamp(TimeUnit::Millisecond, Some(zone.into()))
 }
 
+/// A text cast to a timestamp with a zone: the wall-clock time and the zone it names; `…Z`, or
+/// no zone at all, is UTC, the session's.
+pub fn zoned_or_utc(text: &str) -> Option<(NaiveDateTime, String)> {
+    let text = text.trim();
+    literal_zone(text).or_else(|| literal_zone(&format!("{} UTC", text.strip_suffix(['Z', 'z']).unwrap_or(text))))
+}
+
 fn timestamp_literal_type(call: &Call) -> Result<DataType> {
-    match call.text(0).and_then(literal_zone) {
+    match call.text(0).and_then(zoned_or_utc) {
         Some((_, zone)) => Ok(zoned(&zone)),
         None => plan_err!("INVALID_LITERAL: '{}' is not a valid timestamp literal", call.text(0).unwrap_or_default()),
     }
@@ -244,7 +250,7 @@ fn timestamp_literal(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             out.append_null();
             continue;
         };
-        let Some((local, zone)) = literal_zone(value) else {
+        let Some((local, zone)) = zoned_or_utc(value) else {
             return exec_err!("INVALID_LITERAL: '{value}' is not a valid timestamp literal");
         };
         out.append_value(instant(&local, &zone_of(&zone)?)?);
@@ -258,6 +264,10 @@ fn timestamp_literal(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
 /// zone, in UTC), shown in UTC: one column has one zone, where Trino keeps each value's own. A
 /// text that is no timestamp fails the query, or is NULL under TRY_CAST (`'null'`).
 pub const ZONED_TEXT: &str = "$zoned_text";
+
+pub fn zoned_text_udf() -> ScalarUDF {
+    Trino::udf(ZONED_TEXT, zoned_text_type, zoned_text)
+}
 
 fn zoned_text_type(call: &Call) -> Result<DataType> {
     match call.types {
@@ -274,10 +284,7 @@ fn zoned_text(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             out.append_null();
             continue;
         };
-        let trimmed = value.trim();
-        let utc = format!("{} UTC", trimmed.strip_suffix(['Z', 'z']).unwrap_or(trimmed));
-        let read = literal_zone(trimmed).or_else(|| literal_zone(&utc));
-        match read.map(|(local, zone)| zone_of(&zone).and_then(|tz| instant(&local, &tz))) {
+        match zoned_or_utc(value).map(|(local, zone)| zone_of(&zone).and_then(|tz| instant(&local, &tz))) {
             Some(Ok(t)) => out.append_value(t),
             Some(Err(e)) => return Err(e),
             None if fits.is_valid(i) && fits.value(i) == "null" => out.append_null(),

@@ -94,15 +94,15 @@ fn with_ties(query: &mut Query, rank_name: &str) -> Result<(), String> {
     let SetExpr::Select(select) = query.body.as_mut() else {
         return Err(not_supported("of a UNION, INTERSECT, EXCEPT or VALUES"));
     };
+    // A rank beside DISTINCT would count the rows it removes.
+    if select.distinct.is_some() {
+        return Err(not_supported("of a SELECT DISTINCT"));
+    }
     let mut ranked = Vec::with_capacity(keys.len());
     for key in keys {
         let expr = output_expression(&key.expr, &select.projection)?;
         if is_windowed(&expr) {
             return Err(not_supported("ordered by a window function"));
-        }
-        let selected = |item: &SelectItem| matches!(item, SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } if *e == expr);
-        if select.distinct.is_some() && !select.projection.iter().any(selected) {
-            return Err("SYNTAX_ERROR: For SELECT DISTINCT, ORDER BY expressions must appear in select list".into());
         }
         ranked.push(OrderByExpr { expr, options: key.options, with_fill: None });
     }
@@ -150,14 +150,15 @@ fn output_expression(key: &Expr, projection: &[SelectItem]) -> Result<Expr, Stri
         SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => Ok(expr.clone()),
         _ => Err(not_supported("ordered by the place of a *")),
     };
+    let is_star = |item: &SelectItem| matches!(item, SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..));
     match key {
         Expr::Value(value) => match &value.value {
-            Value::Number(place, _) => {
-                match place.parse::<usize>().ok().and_then(|p| projection.get(p.checked_sub(1)?)) {
-                    Some(item) => of(item),
-                    None => Err(format!("INVALID_COLUMN_REFERENCE: ORDER BY position {place} is not in select list")),
-                }
-            }
+            Value::Number(place, _) => match place.parse::<usize>().ok().filter(|p| *p >= 1) {
+                // A `*` at or before the place: which column it is depends on the tables.
+                Some(p) if projection.iter().take(p).any(is_star) => Err(not_supported("ordered by the place of a *")),
+                Some(p) if p <= projection.len() => of(&projection[p - 1]),
+                _ => Err(format!("INVALID_COLUMN_REFERENCE: ORDER BY position {place} is not in select list")),
+            },
             _ => Ok(key.clone()),
         },
         Expr::Identifier(name) => {

@@ -1,12 +1,12 @@
 //! Athena (Trino) functions the embedded engine does not have under Athena's name or with
 //! Athena's meaning, all registered from here. DataFusion already answers `date_trunc`,
-//! `approx_distinct`, `regexp_like`, `from_unixtime`, `split_part`, `strpos`, `lower`, … as
+//! `approx_distinct`, `from_unixtime`, `split_part`, `strpos`, `lower`, … as
 //! Athena does; `TRINO_NAMES` gives Trino's name to the DataFusion functions that only differ by
 //! it. The JSON path and URL functions are in `text`, the other JSON ones in `json`, arrays and
 //! maps in `arrays` and `maps`, the functions of a lambda in `lambdas`, dates in `datetime`,
 //! `format` in `format`, numbers as people write them (`format_number`, `parse_data_size`, …) in
 //! `readable`, `typeof` in `types`, `TRY` in `try_`; rounding in `math`, bytes and their encodings in
-//! `bytes`, hashes in `hashes`, regular expressions over every match in `regexps`, URL encoding and
+//! `bytes`, hashes in `hashes`, regular expressions in `regexps` (their patterns read in `joni`), URL encoding and
 //! `hamming_distance` in `strings`, `split_to_map` in `splits`, `bit_count` and the shifts in `bits`, `last_day_of_month` and `to_iso8601` in `calendar`; the
 //! functions that are a form of DataFusion's are rewritten in `forms` (`mod`, `date`, …) and
 //! `aggregates` (`count_if`, `max_by`, `histogram`, `listagg`, …).

@@ -100,9 +100,11 @@ impl VisitorMut for Lateral {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        // The first FROM item only: a later one (`FROM t, UNNEST(t.m) AS u(k, v)`) has a table
+        // before it.
         if let SetExpr::Select(select) = query.body.as_mut() {
-            for from in &mut select.from {
-                alone(&mut from.relation);
+            if let Some(first) = select.from.first_mut() {
+                alone(&mut first.relation);
             }
         }
         let mut renamed = Vec::new();

@@ -214,7 +214,14 @@ impl Replacement {
                 '$' => {
                     let group = match chars.next().ok_or_else(illegal)? {
                         '{' => {
-                            let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                            let mut name = String::new();
+                            loop {
+                                match chars.next() {
+                                    Some('}') => break,
+                                    Some(c) => name.push(c),
+                                    None => return Err(illegal()),
+                                }
+                            }
                             let named = re.capture_names().position(|n| n == Some(name.as_str()));
                             named.ok_or_else(|| format!("Illegal replacement sequence: unknown group {{ {name} }}"))?
                         }

@@ -124,15 +124,11 @@ fn own_function_called(statement: &ast::Statement) -> Option<String> {
     found
 }
 
-/// A text literal of a timestamp with the zone it names (`'2020-01-01 00:00 +01:00'`), or in
-/// UTC, the session's, when it names none.
-fn zoned_text(expr: &Expr) -> Option<String> {
+/// A text literal a cast reads as a timestamp with a zone (`datetime::zoned_or_utc`).
+fn zoned_text(expr: &Expr) -> Option<&str> {
     let Expr::Value(v) = expr else { return None };
     let Value::SingleQuotedString(text) = &v.value else { return None };
-    let text = text.trim();
-    // `…Z` is UTC, as ISO 8601 writes it.
-    let utc = format!("{} UTC", text.strip_suffix(['Z', 'z']).unwrap_or(text));
-    [text.to_string(), utc].into_iter().find(|t| datetime::literal_zone(t).is_some())
+    datetime::zoned_or_utc(text).map(|_| text.as_str())
 }
 
 /// Applies `edit` to each expression of `node` (from the leaves up) that belongs to it and not to
@@ -199,7 +195,7 @@ fn rewrite(expr: &mut Expr) {
             data_type: DataType::Timestamp(_, TimezoneInfo::WithTimeZone),
             ..
         } if zoned_text(inner).is_some() => {
-            call("$timestamp_tz", vec![text_literal(&zoned_text(inner).unwrap_or_default())])
+            call("$timestamp_tz", vec![text_literal(zoned_text(inner).unwrap_or_default())])
         }
         // The value of a cast named for its type (`cast::CAST_VALUE`).
         Expr::Cast { expr: inner, data_type, .. } => {
