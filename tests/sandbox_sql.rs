@@ -387,6 +387,40 @@ async fn names_are_read_without_case_and_headed_as_written() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_that_begin_with_a_dollar_are_the_querys_own() {
+    let (s, _) = sandbox();
+    // Each of these names is one the engine's rewrites also use; the query's stays its own.
+    let answer = |sql: &'static str| {
+        let s = &s;
+        async move {
+            let (status, page) = query(s, sql).await;
+            assert_eq!(status.state, QueryState::Succeeded, "{sql}: {:?}", status.reason);
+            let page = page.expect("a page");
+            let heads: Vec<String> = page.columns.iter().map(|c| c.name.clone()).collect();
+            let rows: Vec<Vec<String>> =
+                page.rows.iter().map(|row| row.iter().map(|v| v.clone().unwrap_or_default()).collect()).collect();
+            (heads, rows)
+        }
+    };
+    let (heads, rows) = answer(r#"SELECT try("$row" + 1) AS "$col0", "$e" + 1 = ANY (SELECT 6), x AS "$colx.y" FROM (VALUES (5, 0)) AS t("$row", x) CROSS JOIN (VALUES 5) AS u("$e")"#).await;
+    assert_eq!(heads, ["$col0", "_col1", "$colx.y"]);
+    assert_eq!(rows, [["6", "true", "0"]]);
+    let (heads, rows) =
+        answer(r#"WITH "$q" AS (SELECT 1 AS "$v") SELECT "$v" FROM "$q" WHERE "$v" IN (SELECT "$v" FROM "$q")"#).await;
+    assert_eq!((heads, rows), (vec!["$v".to_string()], vec![vec!["1".to_string()]]));
+    let (heads, rows) = answer(r#"SELECT x AS "$rank", transform(ARRAY[x], "$e" -> "$e" + 1) AS "$E" FROM (VALUES 3, 1, 3) AS t(x) ORDER BY x DESC FETCH FIRST 1 ROWS WITH TIES"#).await;
+    assert_eq!(heads, ["$rank", "$E"]);
+    assert_eq!(rows, [["3", "[4]"], ["3", "[4]"]]);
+    let (heads, rows) = answer(r#"SELECT CAST(ROW(1) AS ROW("$x" int))."$x""#).await;
+    assert_eq!((heads, rows), (vec!["$x".to_string()], vec![vec!["1".to_string()]]));
+    // A name no column has is said as the query wrote it.
+    assert_eq!(
+        failure(&s, r#"SELECT "$rank" FROM (VALUES 1) AS t(x)"#).await,
+        "COLUMN_NOT_FOUND: line 1:8: Column '$rank' cannot be resolved"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mistakes_fail_with_athena_messages_and_positions() {
     let (s, _) = sandbox();
     assert_eq!(failure(&s, "SELEC 1").await, "SYNTAX_ERROR: line 1:1: Expected: an SQL statement, found: SELEC");

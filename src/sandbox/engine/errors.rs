@@ -3,6 +3,8 @@
 
 use datafusion::error::DataFusionError;
 
+use super::names;
+
 /// What the engine says of a subquery that reads the outer query's columns where it cannot
 /// answer one (`quantified`).
 const CORRELATED_IN_SELECT: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns with IN, = ANY or <> ALL, and only in a WHERE clause; Athena answers the other forms too";
@@ -32,6 +34,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         return format!("{code}: line {}:{}: {}", at.0, at.1, message.trim());
     }
     if let Some(name) = quoted_after(text, "Invalid function '") {
+        let name = names::as_written(&name);
         let hint = text
             .split_once("Did you mean")
             .map(|(_, rest)| format!(" Did you mean{}", rest.trim_end()))
@@ -50,6 +53,14 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     if let Some(rest) = text.strip_prefix("No field named ") {
         let name = rest.split(['.', ' ']).find(|s| !s.is_empty()).unwrap_or(rest).trim_matches('"').to_string();
         let name = name.rsplit('.').next().unwrap_or(&name).to_string();
+        // A name the query wrote with a `$` (`names::without_case`).
+        if names::as_written(&name) != name {
+            let name = names::as_written(&name);
+            return format!(
+                "COLUMN_NOT_FOUND: {}Column '{name}' cannot be resolved",
+                position(sql, &format!("\"{name}\""))
+            );
+        }
         // Athena's hidden columns, read where no table has them (a `*` leaves them out).
         if super::file_columns::HIDDEN.contains(&name.to_ascii_lowercase().as_str()) {
             return format!(

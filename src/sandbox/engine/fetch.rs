@@ -7,8 +7,7 @@
 //! `SELECT * EXCLUDE ("$rank") FROM (SELECT a, b, rank() OVER (ORDER BY b DESC) AS "$rank"
 //! FROM t) AS "$ties" WHERE "$rank" <= 2 ORDER BY "$rank"`
 //!
-//! (an ORDER BY name of an output column, or its place, read as that column's expression; the
-//! rank's column named as no name of the statement is).
+//! (an ORDER BY name of an output column, or its place, read as that column's expression).
 
 use std::ops::ControlFlow;
 
@@ -22,29 +21,23 @@ use super::dialect::Athena;
 
 /// Writes each `FETCH … ONLY` of `statement` as a LIMIT, and each `FETCH … WITH TIES` as a rank.
 pub(super) fn rewrite(statement: &mut ast::Statement) -> Result<(), String> {
-    let written = statement.to_string().to_lowercase();
-    let ties = written.contains("with ties");
-    // The rank's column, named as no name of the statement is (`$rank`, else `$rank1`, …).
-    let rank = (0..)
-        .map(|n| if n == 0 { "$rank".to_string() } else { format!("$rank{n}") })
-        .find(|name| !ties || !written.contains(name.as_str()))
-        .unwrap_or_default();
-    match statement.visit(&mut FetchAsLimit { rank }) {
+    match statement.visit(&mut FetchAsLimit) {
         ControlFlow::Break(why) => Err(why),
         ControlFlow::Continue(()) => Ok(()),
     }
 }
 
-struct FetchAsLimit {
-    rank: String,
-}
+/// The rank's column: no name of the query's (`names::without_case`).
+const RANK: &str = "$rank";
+
+struct FetchAsLimit;
 
 impl VisitorMut for FetchAsLimit {
     type Break = String;
 
     fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<String> {
         if query.fetch.as_ref().is_some_and(|fetch| fetch.with_ties) {
-            return match with_ties(query, &self.rank) {
+            return match with_ties(query) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(why) => ControlFlow::Break(why),
             };
@@ -81,7 +74,7 @@ fn not_supported(what: &str) -> String {
 }
 
 /// `query`'s `FETCH FIRST n ROWS WITH TIES` as the rows whose rank over its ORDER BY is at most n.
-fn with_ties(query: &mut Query, rank_name: &str) -> Result<(), String> {
+fn with_ties(query: &mut Query) -> Result<(), String> {
     let Some(order_by) = query.order_by.as_ref() else {
         return Err("MISSING_ORDER_BY: FETCH FIRST WITH TIES clause requires ORDER BY".into());
     };
@@ -112,10 +105,9 @@ fn with_ties(query: &mut Query, rank_name: &str) -> Result<(), String> {
             spec.order_by = ranked;
         }
     }
-    select.projection.push(SelectItem::ExprWithAlias { expr: rank, alias: Ident::with_quote('"', rank_name) });
-    let outer = format!(
-        r#"SELECT * EXCLUDE ("{rank_name}") FROM (SELECT 1) AS "$ties" WHERE "{rank_name}" <= 1 ORDER BY "{rank_name}""#
-    );
+    select.projection.push(SelectItem::ExprWithAlias { expr: rank, alias: Ident::with_quote('"', RANK) });
+    let outer =
+        format!(r#"SELECT * EXCLUDE ("{RANK}") FROM (SELECT 1) AS "$ties" WHERE "{RANK}" <= 1 ORDER BY "{RANK}""#);
     let mut outer = Parser::new(&Athena::default())
         .try_with_sql(&outer)
         .and_then(|mut parser| parser.parse_query())

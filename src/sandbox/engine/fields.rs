@@ -9,6 +9,8 @@ use datafusion::functions::core::expr_fn::get_field;
 use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult};
 use datafusion::logical_expr::Expr;
 
+use super::names;
+
 /// Plans a column's fields (`data.location.city`, a lambda's `r.x`) by their names without case;
 /// put before DataFusion's own planner of them, which it otherwise is.
 #[derive(Debug)]
@@ -39,10 +41,19 @@ impl ExprPlanner for FieldsWithoutCase {
 /// The place of the field of `fields` named `name`: the one of that name, or else the first
 /// whose name is `name` without case.
 pub(super) fn field_index(fields: &Fields, name: &str) -> Option<usize> {
-    fields.iter().position(|f| f.name() == name).or_else(|| {
-        let name = name.to_lowercase();
-        fields.iter().position(|f| f.name().to_lowercase() == name)
-    })
+    fields
+        .iter()
+        .position(|f| f.name() == name)
+        .or_else(|| {
+            let name = name.to_lowercase();
+            fields.iter().position(|f| f.name().to_lowercase() == name)
+        })
+        // A field named `$x` in a cast's type, read as `r."$x"` (`names::without_case`).
+        .or_else(|| {
+            Some(names::as_written(name))
+                .filter(|written| *written != name)
+                .and_then(|written| field_index(fields, written))
+        })
 }
 
 #[cfg(test)]

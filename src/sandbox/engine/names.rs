@@ -10,6 +10,7 @@ use datafusion::logical_expr::sqlparser::ast::{self, Expr, Ident, SelectItem, Se
 use datafusion::logical_expr::sqlparser::keywords::Keyword;
 use datafusion::logical_expr::sqlparser::tokenizer::{Location, Token, TokenWithSpan};
 
+use super::file_columns::HIDDEN;
 use super::quantified;
 
 /// Names `statement`'s unnamed columns by their place.
@@ -66,16 +67,25 @@ impl FieldNames {
 /// here, before the statement is parsed; what it said is kept, by where it stands, for the
 /// headings (`Written`). A row's field named in a cast's type keeps its case, as in Trino
 /// (`CAST(r AS ROW(x int, "Y" varchar))` has a field `Y`): it names no column.
+///
+/// A name the query gives that begins with `$` (`AS "$row"`) is read with one more `$` (`$$row`):
+/// every name the engine gives its own forms (`"$row" -> …`, `"$q"`, `"$col0"`) begins with one
+/// `$` and then a letter, so none is ever taken for one of the query's, and none of the query's
+/// for one of the engine's. Athena's hidden columns (`"$path"`) keep their names. `as_written`
+/// reads a name back.
 pub(super) fn without_case(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Written) {
     let mut written = HashMap::new();
     let mut types = CastTypes::default();
     for token in tokens.iter_mut() {
         types.read(&token.token);
         if let Token::Word(word) = &mut token.token {
-            if word.quote_style.is_some() && !types.in_type() {
-                let lower = word.value.to_lowercase();
-                if lower != word.value {
-                    written.insert(token.span.start, std::mem::replace(&mut word.value, lower));
+            if !types.in_type() {
+                let mut read = if word.quote_style.is_some() { word.value.to_lowercase() } else { word.value.clone() };
+                if read.starts_with('$') && !HIDDEN.contains(&read.as_str()) {
+                    read.insert(0, '$');
+                }
+                if read != word.value {
+                    written.insert(token.span.start, std::mem::replace(&mut word.value, read));
                 }
             }
         }
@@ -396,6 +406,12 @@ impl PlaceNames {
     }
 }
 
+/// A name as the query wrote it: `$row` for the `$$row` a query's `"$row"` is read as
+/// (`without_case`).
+pub fn as_written(name: &str) -> &str {
+    name.strip_prefix('$').filter(|rest| rest.starts_with('$')).unwrap_or(name)
+}
+
 /// Athena names a column by its alias or column name, a nested field by the field's name,
 /// and any other expression `_col0`, `_col1`, … by its position (`PlaceNames` gives those
 /// their names, which say so).
@@ -412,10 +428,13 @@ pub fn column_name(position: usize, name: &str) -> String {
             }
         }
     }
+    if as_written(name) != name {
+        return as_written(name).to_string();
+    }
     // `PlaceNames::repeat`'s names: `$colN` for an expression a query leaves unnamed, and
     // `$colN.name` for a repeat of a name.
     match name.strip_prefix(PLACE).map(|rest| rest.split_once('.')) {
-        Some(Some((_, repeated))) => repeated.to_string(),
+        Some(Some((_, repeated))) => as_written(repeated).to_string(),
         Some(None) => format!("_col{position}"),
         None if name.contains('(') => format!("_col{position}"),
         // A quoted alias (`AS "Total Events"`, `AS "a.b"`).

@@ -115,7 +115,7 @@ fn own_function_called(statement: &ast::Statement) -> Option<String> {
         if let Expr::Function(function) = expr {
             let name = function.name.0.last().and_then(|part| part.as_ident());
             if let Some(name) = name.filter(|n| n.value.starts_with('$') && n.span != Span::empty()) {
-                found = Some(name.value.clone());
+                found = Some(names::as_written(&name.value).to_string());
                 return ControlFlow::Break(());
             }
         }
