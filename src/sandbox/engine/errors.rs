@@ -41,7 +41,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
             .unwrap_or_default();
         return format!(
             "FUNCTION_NOT_FOUND: {}Function '{name}' not registered.{hint} The sandbox engine (DataFusion) has no such function; docs/sandbox.md lists the Athena functions it knows",
-            position(sql, &name)
+            position(sql, name)
         );
     }
     if let Some(name) = quoted_after(text, "table '") {
