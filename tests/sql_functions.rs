@@ -1559,6 +1559,12 @@ async fn regular_expressions_read_look_around_back_references_and_replacements_a
         ("SELECT regexp_like('a.b', '^\\Qa.b\\E$')", "true"),
         ("SELECT regexp_like('axb', '^\\Qa.b\\E$')", "false"),
         ("SELECT regexp_like(chr(10), '\\012')", "true"),
+        // Joni's Java syntax is single-line: `$` is the end, or before a line feed that ends the text.
+        ("SELECT regexp_like('a' || chr(10), '^a$')", "true"),
+        ("SELECT regexp_like('a' || chr(10) || chr(10), '^a$')", "false"),
+        ("SELECT regexp_extract('ab' || chr(10), 'b$')", "b"),
+        ("SELECT regexp_count('a' || chr(10) || 'a', '(?m)a$')", "2"),
+        ("SELECT regexp_replace('x' || chr(10), '$', '!')", "x!\n!"),
     ];
     for (sql, expected) in cases {
         let (got, reason) = answer(&s, sql).await;
@@ -1571,6 +1577,9 @@ async fn regular_expressions_read_look_around_back_references_and_replacements_a
         ("SELECT regexp_replace('abc', 'b', '$x')", "INVALID_FUNCTION_ARGUMENT: Illegal replacement sequence: $x"),
         ("SELECT regexp_replace('abc', 'b', '${n}')", "INVALID_FUNCTION_ARGUMENT: Illegal replacement sequence: unknown group { n }"),
         ("SELECT regexp_replace('abc', '(?<n>b)', '${n')", "INVALID_FUNCTION_ARGUMENT: Illegal replacement sequence: ${n"),
+        // Group flags Joni does not read (Rust's ungreedy `U`, Python's named groups).
+        ("SELECT regexp_like('aa', '(?U)a+')", "INVALID_FUNCTION_ARGUMENT: Invalid regular expression '(?U)a+': undefined group option"),
+        ("SELECT regexp_extract('ab', '(?P<x>a)')", "INVALID_FUNCTION_ARGUMENT: Invalid regular expression '(?P<x>a)': undefined group option"),
         (
             "SELECT regexp_like(1, 'a')",
             "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, varchar) for function regexp_like. Expected: regexp_like(varchar, JoniRegExp)",
