@@ -1925,6 +1925,10 @@ async fn zoned_timestamps_keep_their_zone_and_compare_as_instants() {
     let cases = [
         ("SELECT from_iso8601_timestamp('2020-05-11T11:15:05Z')", "2020-05-11 11:15:05.000 UTC"),
         ("SELECT typeof(from_iso8601_timestamp('2020-05-11'))", "timestamp(3) with time zone"),
+        // A zone's name is read without case, as Trino's TimeZoneKey reads it, and shown as Trino names it.
+        ("SELECT TIMESTAMP '2024-01-01 00:00:00 america/new_york'", "2024-01-01 00:00:00.000 America/New_York"),
+        ("SELECT TIMESTAMP '2024-01-01 00:00:00 utc' AT TIME ZONE 'asia/kolkata'", "2024-01-01 05:30:00.000 Asia/Kolkata"),
+        ("SELECT with_timezone(TIMESTAMP '2024-01-01 00:00:00', 'EUROPE/PARIS')", "2024-01-01 00:00:00.000 Europe/Paris"),
         // A column keeps one zone: texts with offsets answer their instants in UTC.
         (
             "SELECT from_iso8601_timestamp(x) FROM (VALUES '2020-05-11T11:15:05+01:00', '2020-05-11T11:15:05Z') AS t(x)",

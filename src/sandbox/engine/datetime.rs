@@ -45,10 +45,10 @@ fn from_unixtime_type(call: &Call) -> Result<DataType> {
     match call.types {
         [n] if is_number(n) => Ok(zoned("UTC")),
         [n, z] if is_number(n) && is_text(z) => match call.text(1) {
-            Some(zone) => {
-                zone_of(zone)?;
-                Ok(zoned(zone))
-            }
+            Some(zone) => match zone_named(zone) {
+                Some(zone) => Ok(zoned(&zone)),
+                None => zone_of(zone).map(|_| zoned(zone)),
+            },
             None => plan_err!("NOT_SUPPORTED: the sandbox engine needs the zone of from_unixtime as a constant"),
         },
         _ => call.mismatch("from_unixtime(double), from_unixtime(double, varchar(x))"),
@@ -170,14 +170,13 @@ pub(super) const MS_PER_DAY: i64 = 86_400_000;
 pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
     let text = text.trim();
     let (head, zone) = match text.rsplit_once(char::is_whitespace) {
-        Some((head, zone)) if Tz::from_str(zone).is_ok() => (head.trim(), zone),
+        Some((head, zone)) if zone_named(zone).is_some() => (head.trim(), zone),
         _ => {
             let at = text.rfind(['+', '-']).filter(|&at| at > 10)?;
             (&text[..at], &text[at..])
         }
     };
-    Tz::from_str(zone).ok()?;
-    let zone = offset_written_whole(zone);
+    let zone = offset_written_whole(&zone_named(zone)?);
     let local = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d"].iter().find_map(|f| {
         NaiveDateTime::parse_from_str(head, f)
             .ok()
@@ -205,10 +204,19 @@ pub fn full_timestamp(text: &str) -> Option<String> {
     Some(t.format("%Y-%m-%d %H:%M:%S").to_string())
 }
 
+/// A zone's name as Trino reads it, without case (`utc`, `america/new_york`), written as Trino
+/// shows it (`UTC`, `America/New_York`); an offset (`+01:00`) as it is. None for no zone.
+pub(super) fn zone_named(name: &str) -> Option<String> {
+    if Tz::from_str(name).is_ok() {
+        return Some(name.to_string());
+    }
+    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).find(|known| known.eq_ignore_ascii_case(name)).map(str::to_string)
+}
+
 fn zone_of(name: &str) -> Result<Tz> {
-    match Tz::from_str(name) {
-        Ok(tz) => Ok(tz),
-        Err(_) => exec_err!("INVALID_FUNCTION_ARGUMENT: '{name}' is not a valid time zone"),
+    match zone_named(name).map(|name| Tz::from_str(&name)) {
+        Some(Ok(tz)) => Ok(tz),
+        _ => exec_err!("INVALID_FUNCTION_ARGUMENT: '{name}' is not a valid time zone"),
     }
 }
 
@@ -300,10 +308,10 @@ fn zoned_type(call: &Call) -> Result<DataType> {
     let usage = format!("{}(timestamp, varchar)", call.name);
     match call.types {
         [t, z] if is_timestamp(t) && is_text(z) => match call.text(1) {
-            Some(zone) => {
-                zone_of(zone)?;
-                Ok(zoned(zone))
-            }
+            Some(zone) => match zone_named(zone) {
+                Some(zone) => Ok(zoned(&zone)),
+                None => zone_of(zone).map(|_| zoned(zone)),
+            },
             None => plan_err!("NOT_SUPPORTED: the sandbox engine needs the zone of {} as a constant", call.name),
         },
         _ => call.mismatch(&usage),
