@@ -421,6 +421,36 @@ async fn names_that_begin_with_a_dollar_are_the_querys_own() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_star_over_a_join_using_its_keys_lists_them_once_first() {
+    let (s, _) = sandbox();
+    let l = "(VALUES (1, 'a', 10), (2, 'b', 20)) AS l(k, x, j)";
+    let r = "(VALUES (20, 'B', 2), (30, 'C', 3)) AS r(j, y, k)";
+    for (join, expected) in [
+        ("JOIN", vec![vec!["2", "20", "b", "B"]]),
+        ("LEFT JOIN", vec![vec!["1", "10", "a", ""], vec!["2", "20", "b", "B"]]),
+        ("RIGHT JOIN", vec![vec!["2", "20", "b", "B"], vec!["3", "30", "", "C"]]),
+        ("FULL JOIN", vec![vec!["1", "10", "a", ""], vec!["2", "20", "b", "B"], vec!["3", "30", "", "C"]]),
+    ] {
+        for sql in [
+            format!("SELECT * FROM {l} {join} {r} USING (k, j) ORDER BY 1"),
+            format!("SELECT * FROM ({l} {join} {r} USING (k, j)) ORDER BY 1"),
+        ] {
+            let (status, page) = query(&s, &sql).await;
+            assert_eq!(status.state, QueryState::Succeeded, "{sql}: {:?}", status.reason);
+            let page = page.unwrap();
+            let names: Vec<&str> = page.columns.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(names, ["k", "j", "x", "y"], "{sql}");
+            let rows: Vec<Vec<String>> =
+                page.rows.iter().map(|row| row.iter().map(|v| v.clone().unwrap_or_default()).collect()).collect();
+            assert_eq!(rows, expected, "{sql}");
+        }
+    }
+    // `l.*` is each of its columns, its keys among them.
+    let (_, page) = query(&s, &format!("SELECT l.* FROM {l} JOIN {r} USING (k)")).await;
+    assert_eq!(page.unwrap().columns.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mistakes_fail_with_athena_messages_and_positions() {
     let (s, _) = sandbox();
     assert_eq!(failure(&s, "SELEC 1").await, "SYNTAX_ERROR: line 1:1: Expected: an SQL statement, found: SELEC");
@@ -683,6 +713,20 @@ async fn hidden_columns_name_the_file_behind_each_row() {
     let (_, page) =
         query(&s, r#"SELECT r.*, e."$path" FROM events e JOIN raw_events r ON e.user_id = r.user_id LIMIT 1"#).await;
     assert_eq!(page.unwrap().columns.len(), 7 + 1);
+    // So does a `*` over a join USING its keys (the keys once, first), or in parentheses.
+    let heads = |page: Option<ResultPage>| page.unwrap().columns.into_iter().map(|c| c.name).collect::<Vec<_>>();
+    let (_, page) =
+        query(&s, r#"SELECT * FROM events e JOIN raw_events r USING (user_id, day) WHERE r."$file_size" > 0 LIMIT 1"#)
+            .await;
+    let names = heads(page);
+    assert_eq!(names.len(), 2 + 11 + 5, "{names:?}");
+    assert_eq!(names[..3], ["user_id", "day", "event_time"], "{names:?}");
+    let (_, page) = query(
+        &s,
+        r#"SELECT * FROM (events e JOIN (raw_events) r ON e.user_id = r.user_id) WHERE r."$file_size" > 0 LIMIT 1"#,
+    )
+    .await;
+    assert_eq!(heads(page).len(), 13 + 7);
     // A filter on one is the engine's, above the scan; on a partition key it still prunes.
     let by_path = r#"SELECT count(*) FROM raw_events WHERE day = '20' AND "$path" LIKE '%ingest-1400.json'"#;
     assert_eq!(number(&s, by_path).await, number(&s, "SELECT count(*) FROM raw_events WHERE day = '20' AND hour(from_iso8601_timestamp(timestamp)) = 14 AND minute(from_iso8601_timestamp(timestamp)) < 15").await);

@@ -27,7 +27,7 @@ use datafusion::datasource::{TableProvider, TableType};
 use datafusion::logical_expr::expr_rewriter::unnormalize_col;
 use datafusion::logical_expr::sqlparser::ast::{
     self, ExcludeSelectItem, Ident, ObjectName, Query, SelectItem, SelectItemQualifiedWildcardKind, SetExpr,
-    TableFactor, VisitMut, VisitorMut,
+    TableFactor, TableWithJoins, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::tokenizer::{Token, Tokenizer};
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
@@ -245,8 +245,10 @@ impl Kept {
 /// out, as Athena's do (before the engine's own rewrites add `*`s of their own, which keep them):
 /// a `*` over relations that all have names becomes each one's `t.*`, told to leave them out
 /// where it is a catalog table's (`t.* EXCLUDE (…)`, which the engine reads); a `*` over one
-/// catalog table beside an UNNEST or a relation without a name is told so itself. A `*` over two
-/// catalog tables joined by USING or in parentheses is left as it is (their hidden columns show).
+/// catalog table beside an UNNEST or a relation without a name is told so itself; so is each side's
+/// `t.*` of a `*` over a join USING its keys (`using`); a join in parentheses is read as its
+/// relations. A `*` over two catalog tables joined by USING among more relations is left as it is
+/// (their hidden columns show).
 pub fn leave_out_of_stars(statement: &mut ast::Statement) {
     let mut named = WithNames::default();
     let _ = statement.visit(&mut named);
@@ -326,15 +328,26 @@ impl Stars {
         }
     }
 
+    /// The relations of `from` a `*` lists, those of a join in parentheses among them (its
+    /// relations keep their names outside it, unless it has one of its own), and whether a join
+    /// among them gives its keys once.
+    fn relations(&self, from: &TableWithJoins, relations: &mut Vec<Relation>, keys_once_joins: &mut bool) {
+        for factor in std::iter::once(&from.relation).chain(from.joins.iter().map(|join| &join.relation)) {
+            match factor {
+                TableFactor::NestedJoin { table_with_joins, alias: None } => {
+                    self.relations(table_with_joins, relations, keys_once_joins)
+                }
+                _ => relations.push(self.relation(factor)),
+            }
+        }
+        *keys_once_joins |= from.joins.iter().any(|join| keys_once(&join.join_operator));
+    }
+
     fn leave_out(&self, select: &mut ast::Select) {
         let mut relations = Vec::new();
         let mut keys_once_joins = false;
         for from in &select.from {
-            relations.push(self.relation(&from.relation));
-            for join in &from.joins {
-                relations.push(self.relation(&join.relation));
-                keys_once_joins |= keys_once(&join.join_operator);
-            }
+            self.relations(from, &mut relations, &mut keys_once_joins);
         }
         let catalog: usize = relations.iter().map(|r| r.catalog).sum();
         if catalog == 0 {
@@ -369,14 +382,21 @@ impl Stars {
                     }
                 }
                 SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), mut options)
-                    if options.opt_exclude.is_none()
+                    if matches!(options.opt_exclude, None | Some(ExcludeSelectItem::Multiple(_)))
                         && name
                             .0
                             .last()
                             .and_then(|part| part.as_ident())
                             .is_some_and(|part| catalog_names.contains(&part.value.to_lowercase())) =>
                 {
-                    options.opt_exclude = Some(excluded());
+                    // Beside the keys of a join USING them (`using`), when it has those.
+                    options.opt_exclude = Some(match options.opt_exclude.take() {
+                        Some(ExcludeSelectItem::Multiple(mut names)) => {
+                            names.extend(hidden_names());
+                            ExcludeSelectItem::Multiple(names)
+                        }
+                        _ => excluded(),
+                    });
                     items.push(SelectItem::QualifiedWildcard(
                         SelectItemQualifiedWildcardKind::ObjectName(name),
                         options,
@@ -402,7 +422,9 @@ fn keys_once(operator: &ast::JoinOperator) -> bool {
 }
 
 fn excluded() -> ExcludeSelectItem {
-    ExcludeSelectItem::Multiple(
-        HIDDEN.iter().map(|name| ObjectName::from(vec![Ident::with_quote('"', *name)])).collect(),
-    )
+    ExcludeSelectItem::Multiple(hidden_names().collect())
+}
+
+fn hidden_names() -> impl Iterator<Item = ObjectName> {
+    HIDDEN.iter().map(|name| ObjectName::from(vec![Ident::with_quote('"', *name)]))
 }

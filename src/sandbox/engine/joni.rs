@@ -12,9 +12,9 @@ pub(super) fn regex(pattern: &str) -> Result<fancy_regex::Regex> {
     let refused =
         |why: &str| exec_datafusion_err!("INVALID_FUNCTION_ARGUMENT: Invalid regular expression '{pattern}': {why}");
     let joni = java_syntax(pattern).map_err(refused)?;
-    fancy_regex::RegexBuilder::new(&joni).backtrack_limit(BACKTRACK_LIMIT).build().or_else(|e| {
+    fancy_regex::RegexBuilder::new(&joni).backtrack_limit(BACKTRACK_LIMIT).build().map_err(|e| {
         let text = e.to_string();
-        Err(refused(text.lines().last().unwrap_or_default().trim_start_matches("error: ")))
+        refused(text.lines().last().unwrap_or_default().trim_start_matches("error: "))
     })
 }
 

@@ -36,7 +36,8 @@
 //! - `FROM t TABLESAMPLE BERNOULLI (p)` → `FROM (SELECT * FROM t WHERE random() <
 //!   "$sample_share"(p)) AS t` (`sample`): DataFusion's planner leaves the clause out;
 //! - a key of a RIGHT or FULL join `USING (k)`, unqualified → the right side's `r.k`, or
-//!   `coalesce(l.k, r.k)` (`using`): DataFusion reads it as the left side's;
+//!   `coalesce(l.k, r.k)`, and a `*` over a join USING its keys → `k, l.* EXCLUDE (k), r.*
+//!   EXCLUDE (k)` (`using`): DataFusion reads a key as the left side's, and lists it in place;
 //! - `FROM t CROSS JOIN UNNEST(t.a) AS u(x)` → `FROM (SELECT t.*, unnest(t.a) AS x FROM t) AS t`
 //!   (`lateral`): DataFusion reads an UNNEST in FROM only of constants.
 //!
@@ -88,6 +89,8 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
             return Err(DataFusionError::Plan(format!("Invalid function '{name}'")));
         }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
+        // A `*` over a join USING its keys as Trino's: the keys, then each side's columns.
+        using::rewrite(inner.as_mut());
         // The query's own `*`s, before the rewrites below add `*`s of the engine's own.
         if file_columns::named_in(sql) {
             file_columns::leave_out_of_stars(inner.as_mut());
@@ -95,7 +98,6 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
         names::name_fields(inner.as_mut());
         sample::rewrite(inner.as_mut());
         fetch::rewrite(inner.as_mut()).map_err(DataFusionError::Plan)?;
-        using::rewrite(inner.as_mut());
         lateral::rewrite(inner.as_mut());
         let _ = ast::visit_expressions_mut(inner.as_mut(), |expr| {
             rewrite(expr);

@@ -1,22 +1,25 @@
-//! Trino's USING column of a RIGHT or FULL join: one column, the right side's value in a RIGHT
-//! join and whichever side has the row in a FULL one (`coalesce(l.k, r.k)`). DataFusion reads an
-//! unqualified `k` as the left side's, so the rows only the right side has lost their key
-//! (`d4 FULL JOIN d5 USING (country)` printed an empty country beside d5's counts). `rewrite`
-//! writes each unqualified `k` of a SELECT over one such join (its list, WHERE, GROUP BY, HAVING
-//! and ORDER BY) as the column Trino reads; a `SELECT *` there, and a join in parentheses, still
-//! give the left side's.
+//! Trino's USING columns. A join USING its keys has one column a key: the left side's in an inner
+//! or LEFT join, the right side's in a RIGHT join, and whichever side has the row in a FULL one
+//! (`coalesce(l.k, r.k)`). DataFusion reads an unqualified `k` as the left side's, so the rows
+//! only the right side has lost their key (`d4 FULL JOIN d5 USING (country)` printed an empty
+//! country beside d5's counts), and its `*` lists each side's columns in place, the left's keys
+//! among them. `rewrite` writes each unqualified `k` of a SELECT over one such join (its list,
+//! WHERE, GROUP BY, HAVING and ORDER BY) as the column Trino reads, and its `*` as Trino's: the
+//! keys first, then each side's other columns (`k, l.* EXCLUDE (k), r.* EXCLUDE (k)`), in
+//! parentheses too. A join of more than two relations is left as DataFusion reads it.
 
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    self, Expr, Ident, JoinConstraint, JoinOperator, OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr,
-    VisitMut, VisitorMut,
+    self, ExcludeSelectItem, Expr, Ident, JoinConstraint, JoinOperator, ObjectName, OrderBy, OrderByKind, Query,
+    Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableFactor, TableWithJoins, VisitMut, VisitorMut,
+    WildcardAdditionalOptions,
 };
 
 use super::lateral::relation_name;
 use super::sql::{call, own_expressions};
 
-/// Each SELECT of `statement` over a RIGHT or FULL join USING its keys, its keys read as Trino's.
+/// Each SELECT of `statement` over a join USING its keys, its keys read as Trino's.
 pub fn rewrite(statement: &mut ast::Statement) {
     let _ = statement.visit(&mut Joins);
 }
@@ -52,12 +55,23 @@ fn selects(body: &mut SetExpr) -> Vec<&mut Select> {
     }
 }
 
-/// How a SELECT over a RIGHT or FULL join USING its keys reads them: `full` or the right side's.
+/// Which side's column a key of a join USING it is.
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    /// An inner or LEFT join's: the left side's.
+    Left,
+    /// A RIGHT join's.
+    Right,
+    /// A FULL join's: whichever side has the row.
+    Full,
+}
+
+/// How a SELECT over a join USING its keys reads them.
 struct Keys {
     keys: Vec<String>,
     left: Ident,
     right: Ident,
-    full: bool,
+    side: Side,
 }
 
 impl Keys {
@@ -67,11 +81,26 @@ impl Keys {
 
     fn column(&self, key: &Ident) -> Expr {
         let of = |side: &Ident| Expr::CompoundIdentifier(vec![side.clone(), key.clone()]);
-        if self.full {
-            call("coalesce", vec![of(&self.left), of(&self.right)])
-        } else {
-            of(&self.right)
+        match self.side {
+            Side::Left => of(&self.left),
+            Side::Right => of(&self.right),
+            Side::Full => call("coalesce", vec![of(&self.left), of(&self.right)]),
         }
+    }
+
+    /// Trino's `*`: each key, then each side's other columns.
+    fn star(&self, keys: &[Ident], options: &WildcardAdditionalOptions) -> Vec<SelectItem> {
+        let named = keys.iter().map(|key| SelectItem::ExprWithAlias { expr: self.column(key), alias: key.clone() });
+        let others = [&self.left, &self.right].map(|side| {
+            let mut options = options.clone();
+            let keys = keys.iter().map(|key| ObjectName::from(vec![key.clone()])).collect();
+            options.opt_exclude = Some(ExcludeSelectItem::Multiple(keys));
+            SelectItem::QualifiedWildcard(
+                SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(vec![side.clone()])),
+                options,
+            )
+        });
+        named.chain(others).collect()
     }
 
     fn edit(&self, expr: &mut Expr) {
@@ -86,21 +115,45 @@ impl Keys {
 /// `select`'s keys read as Trino reads them; how it reads them, when it is over such a join.
 fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
     let [from] = select.from.as_slice() else { return None };
+    let mut from: &TableWithJoins = from;
+    // A join in parentheses is the join.
+    while let (TableFactor::NestedJoin { table_with_joins, alias: None }, []) = (&from.relation, from.joins.as_slice())
+    {
+        from = table_with_joins;
+    }
     let [join] = from.joins.as_slice() else { return None };
-    let (full, keys) = match &join.join_operator {
-        JoinOperator::FullOuter(JoinConstraint::Using(keys)) => (true, keys),
+    let (side, keys) = match &join.join_operator {
+        JoinOperator::Join(JoinConstraint::Using(keys))
+        | JoinOperator::Inner(JoinConstraint::Using(keys))
+        | JoinOperator::Left(JoinConstraint::Using(keys))
+        | JoinOperator::LeftOuter(JoinConstraint::Using(keys)) => (Side::Left, keys),
+        JoinOperator::FullOuter(JoinConstraint::Using(keys)) => (Side::Full, keys),
         JoinOperator::Right(JoinConstraint::Using(keys)) | JoinOperator::RightOuter(JoinConstraint::Using(keys)) => {
-            (false, keys)
+            (Side::Right, keys)
         }
         _ => return None,
     };
     let (left, right) = (relation_name(&from.relation)?, relation_name(&join.relation)?);
-    let mut keys: Vec<String> =
-        keys.iter().filter_map(|key| key.0.last()?.as_ident()).map(|key| key.value.to_lowercase()).collect();
+    let all: Vec<Ident> = keys.iter().filter_map(|key| key.0.last()?.as_ident().cloned()).collect();
+    let mut keys: Vec<String> = all.iter().map(|key| key.value.to_lowercase()).collect();
     // A lambda's parameter of a key's name is the lambda's: that key is left as it is.
     let bound = lambda_parameters(select);
     keys.retain(|key| !bound.contains(key));
-    let column = Keys { keys, left, right, full };
+    let column = Keys { keys, left, right, side };
+    let plain = |options: &WildcardAdditionalOptions| {
+        options.opt_ilike.is_none()
+            && options.opt_exclude.is_none()
+            && options.opt_except.is_none()
+            && options.opt_replace.is_none()
+            && options.opt_rename.is_none()
+    };
+    select.projection = std::mem::take(&mut select.projection)
+        .into_iter()
+        .flat_map(|item| match item {
+            SelectItem::Wildcard(options) if plain(&options) => column.star(&all, &options),
+            other => vec![other],
+        })
+        .collect();
     for item in select.projection.iter_mut() {
         match item {
             // A key alone keeps its name.
