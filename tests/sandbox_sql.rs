@@ -322,6 +322,15 @@ async fn names_are_read_without_case_and_headed_as_written() {
     let lower = rows(&s, "SELECT count(*), country, country, country FROM events GROUP BY 2 ORDER BY 1 DESC, 2").await;
     assert_eq!(page.unwrap().rows, lower);
 
+    // A `*` over a join whose sides share a name, kept WITH TIES: each side's heading as it is.
+    let sql = "SELECT * FROM (VALUES (1, 'a'), (2, 'a'), (3, 'c')) AS l(x, y) JOIN (VALUES (1, 'b'), (2, 'd'), (3, 'e')) AS r(x, z) ON l.x = r.x ORDER BY y FETCH FIRST 1 ROW WITH TIES";
+    let (status, page) = query(&s, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    assert_eq!(
+        (names(&page), page.unwrap().rows.len()),
+        (vec!["x".to_string(), "y".into(), "x".into(), "z".into()], 2)
+    );
+
     // Beside a `*`: the column the `*` brings as well, and the heading after it.
     let (status, page) = query(&s, "SELECT *, Country FROM events LIMIT 1").await;
     assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);

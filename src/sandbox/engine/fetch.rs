@@ -4,15 +4,14 @@
 //! as a rank over the ORDER BY keys:
 //!
 //! `SELECT a, b FROM t ORDER BY b DESC FETCH FIRST 2 ROWS WITH TIES` →
-//! `SELECT * EXCLUDE ("$rank") FROM (SELECT a, b, rank() OVER (ORDER BY b DESC) AS "$rank"
-//! FROM t) AS "$ties" WHERE "$rank" <= 2 ORDER BY "$rank"`
+//! `SELECT a, b FROM t QUALIFY rank() OVER (ORDER BY b DESC) <= 2 ORDER BY b DESC`
 //!
 //! (an ORDER BY name of an output column, or its place, read as that column's expression).
 
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    self, Expr, Ident, LimitClause, OrderByExpr, OrderByKind, Query, SelectItem, SetExpr, TableFactor, Value, VisitMut,
+    self, BinaryOperator, Expr, LimitClause, OrderByExpr, OrderByKind, Query, SelectItem, SetExpr, Value, VisitMut,
     VisitorMut, WindowType,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
@@ -26,9 +25,6 @@ pub(super) fn rewrite(statement: &mut ast::Statement) -> Result<(), String> {
         ControlFlow::Continue(()) => Ok(()),
     }
 }
-
-/// The rank's column: no name of the query's (`names::without_case`).
-const RANK: &str = "$rank";
 
 struct FetchAsLimit;
 
@@ -105,22 +101,19 @@ fn with_ties(query: &mut Query) -> Result<(), String> {
             spec.order_by = ranked;
         }
     }
-    select.projection.push(SelectItem::ExprWithAlias { expr: rank, alias: Ident::with_quote('"', RANK) });
-    let outer =
-        format!(r#"SELECT * EXCLUDE ("{RANK}") FROM (SELECT 1) AS "$ties" WHERE "{RANK}" <= 1 ORDER BY "{RANK}""#);
-    let mut outer = Parser::new(&Athena::default())
-        .try_with_sql(&outer)
-        .and_then(|mut parser| parser.parse_query())
-        .map_err(|e| e.to_string())?;
-    let SetExpr::Select(outer_select) = outer.body.as_mut() else { return Err(not_supported("here")) };
-    let inner = outer_select.from.first_mut().map(|from| &mut from.relation);
-    let Some(TableFactor::Derived { subquery, .. }) = inner else { return Err(not_supported("here")) };
-    std::mem::swap(&mut subquery.body, &mut query.body);
-    if let Some(Expr::BinaryOp { right, .. }) = outer_select.selection.as_mut() {
-        **right = quantity.unwrap_or_else(one);
-    }
-    query.body = outer.body;
-    query.order_by = outer.order_by;
+    let kept = Expr::BinaryOp {
+        left: Box::new(rank),
+        op: BinaryOperator::LtEq,
+        right: Box::new(quantity.unwrap_or_else(one)),
+    };
+    select.qualify = Some(match select.qualify.take() {
+        Some(qualify) => Expr::BinaryOp {
+            left: Box::new(Expr::Nested(Box::new(qualify))),
+            op: BinaryOperator::And,
+            right: Box::new(kept),
+        },
+        None => kept,
+    });
     query.fetch = None;
     Ok(())
 }
