@@ -1929,6 +1929,10 @@ async fn zoned_timestamps_keep_their_zone_and_compare_as_instants() {
         ("SELECT TIMESTAMP '2024-01-01 00:00:00 america/new_york'", "2024-01-01 00:00:00.000 America/New_York"),
         ("SELECT TIMESTAMP '2024-01-01 00:00:00 utc' AT TIME ZONE 'asia/kolkata'", "2024-01-01 05:30:00.000 Asia/Kolkata"),
         ("SELECT with_timezone(TIMESTAMP '2024-01-01 00:00:00', 'EUROPE/PARIS')", "2024-01-01 00:00:00.000 Europe/Paris"),
+        // A cast of text rounds a finer fraction half up to the millisecond, as Trino's does.
+        ("SELECT CAST('2020-12-31 23:59:59.9996' AS timestamp)", "2021-01-01 00:00:00.000"),
+        ("SELECT CAST('2020-01-01 00:00:00.1234 +01:00' AS timestamp with time zone)", "2020-01-01 00:00:00.123 +01:00"),
+        ("SELECT CAST(x AS timestamp with time zone) FROM (VALUES '2020-01-01 00:00:00.1235 UTC') AS t(x)", "2020-01-01 00:00:00.124 UTC"),
         // A column keeps one zone: texts with offsets answer their instants in UTC.
         (
             "SELECT from_iso8601_timestamp(x) FROM (VALUES '2020-05-11T11:15:05+01:00', '2020-05-11T11:15:05Z') AS t(x)",

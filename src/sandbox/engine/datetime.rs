@@ -182,7 +182,14 @@ pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
             .ok()
             .or_else(|| NaiveDate::parse_from_str(head, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
     })?;
-    Some((local, zone))
+    Some((to_millisecond(local), zone))
+}
+
+/// `t` rounded half up to the millisecond, as Trino's casts of text round a finer fraction
+/// (`.9995` is the next second).
+pub(super) fn to_millisecond(t: NaiveDateTime) -> NaiveDateTime {
+    let nanos = i64::from(chrono::Timelike::nanosecond(&t) % 1_000_000);
+    t + chrono::TimeDelta::nanoseconds(if nanos >= 500_000 { 1_000_000 - nanos } else { -nanos })
 }
 
 /// An offset as Trino shows it, hours and minutes apart (`+0530` and `+05` are `+05:30` and

@@ -115,12 +115,24 @@ fn trino_datetime(value: &str, date_only: bool) -> Option<String> {
     digits(hour, 1, 2)?;
     digits(minute, 1, 2)?;
     let second = match (second, fraction) {
-        (Some(s), Some(f)) if digits(s, 1, 2).is_some() && digits(f, 1, 12).is_some() => format!("{s:0>2}.{f}"),
+        (Some(s), Some(f)) if digits(s, 1, 2).is_some() && digits(f, 1, 12).is_some() => {
+            let written = format!("{date} {hour:0>2}:{minute:0>2}:{s:0>2}.{f}");
+            // A `timestamp(3)`: finer fractions rounded half up to the millisecond, as Trino's
+            // cast rounds them (`.9995` is the next second).
+            return Some(if f.len() > 3 { to_millisecond(&written).unwrap_or(written) } else { written });
+        }
         (Some(s), None) if digits(s, 1, 2).is_some() => format!("{s:0>2}"),
         (None, None) => "00".into(),
         _ => return None,
     };
     Some(format!("{date} {hour:0>2}:{minute:0>2}:{second}"))
+}
+
+/// `text` (`2026-12-03 04:05:06.123456`) rounded half up to the millisecond.
+fn to_millisecond(text: &str) -> Option<String> {
+    let format = "%Y-%m-%d %H:%M:%S%.f";
+    let t = chrono::NaiveDateTime::parse_from_str(text, format).ok()?;
+    Some(super::datetime::to_millisecond(t).format("%Y-%m-%d %H:%M:%S%.3f").to_string())
 }
 
 /// A zone as Java's `ZoneId.of` reads one: `Z`, `UTC`, an offset (`+05:30`) or a region's name.
@@ -150,6 +162,11 @@ mod tests {
         assert_eq!(zoned.as_deref(), Some("2026-12-03 04:05:06.789"));
         assert_eq!(trino_datetime("2026-12-03 04:05+05:30", false).as_deref(), Some("2026-12-03 04:05:00"));
         assert_eq!(trino_datetime("2026-12-03 UTC", false).as_deref(), Some("2026-12-03"));
+        // Finer than a millisecond: rounded half up, across a second, a day and a year too.
+        assert_eq!(trino_datetime("2026-12-03 4:05:06.1234", false).as_deref(), Some("2026-12-03 04:05:06.123"));
+        assert_eq!(trino_datetime("2026-12-03 4:05:06.1235", false).as_deref(), Some("2026-12-03 04:05:06.124"));
+        assert_eq!(trino_datetime("2026-12-31 23:59:59.9995", false).as_deref(), Some("2027-01-01 00:00:00.000"));
+        assert_eq!(trino_datetime("2026-12-03 4:05:06.12", false).as_deref(), Some("2026-12-03 04:05:06.12"));
         assert_eq!(trino_datetime("2026-12-03 04:05 Mars/Base", false), None);
         for bad in ["2026-12-03T00:00:01Z", "26-1-1", "2026-12-03 1:2:3:4", "2026-123-1", "x"] {
             assert_eq!(trino_datetime(bad, false), None, "{bad}");
