@@ -422,10 +422,18 @@ async fn names_that_begin_with_a_dollar_are_the_querys_own() {
     assert_eq!(rows, [["3", "[4]"], ["3", "[4]"]]);
     let (heads, rows) = answer(r#"SELECT CAST(ROW(1) AS ROW("$x" int))."$x""#).await;
     assert_eq!((heads, rows), (vec!["$x".to_string()], vec![vec!["1".to_string()]]));
-    // A name no column has is said as the query wrote it.
+    // A name no column has, or two have, or that is not grouped, is said as the query wrote it.
     assert_eq!(
         failure(&s, r#"SELECT "$rank" FROM (VALUES 1) AS t(x)"#).await,
         "COLUMN_NOT_FOUND: line 1:8: Column '$rank' cannot be resolved"
+    );
+    assert_eq!(
+        failure(&s, r#"SELECT "$x" FROM (SELECT 1 AS "$x") a, (SELECT 2 AS "$x") b"#).await,
+        "AMBIGUOUS_NAME: line 1:8: Column '$x' is ambiguous"
+    );
+    assert_eq!(
+        failure(&s, r#"SELECT "$x", count(*) FROM (SELECT 1 AS "$x", 2 AS y) GROUP BY y"#).await,
+        "SYNTAX_ERROR: line 1:8: '$x' must be an aggregate expression or appear in GROUP BY clause"
     );
 }
 
@@ -457,6 +465,21 @@ async fn a_star_over_a_join_using_its_keys_lists_them_once_first() {
     // `l.*` is each of its columns, its keys among them.
     let (_, page) = query(&s, &format!("SELECT l.* FROM {l} JOIN {r} USING (k)")).await;
     assert_eq!(page.unwrap().columns.len(), 3);
+    // A key written in upper case; tables named by their schema too.
+    let (status, page) = query(&s, &format!("SELECT * FROM {l} JOIN {r} USING (K, J)")).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    assert_eq!(page.unwrap().columns.len(), 4);
+    let sql = "SELECT * FROM clickstream.events JOIN clickstream.raw_events USING (user_id, day) LIMIT 1";
+    let (status, page) = query(&s, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    assert_eq!(page.unwrap().columns.len(), 2 + 11 + 5);
+    // ORDER BY a name the SELECT gives a column is that column, not the key of that name.
+    for join in ["JOIN", "RIGHT JOIN"] {
+        let sql = format!("SELECT CAST(k AS varchar) || '!' AS k FROM {l} {join} {r} USING (k) ORDER BY k DESC");
+        let rows: Vec<Option<String>> = rows(&s, &sql).await.into_iter().map(|row| row[0].clone()).collect();
+        let expected = if join == "JOIN" { vec!["2!"] } else { vec!["3!", "2!"] };
+        assert_eq!(rows, expected.into_iter().map(|v| Some(v.to_string())).collect::<Vec<_>>(), "{sql}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -170,13 +170,14 @@ pub(super) const MS_PER_DAY: i64 = 86_400_000;
 pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
     let text = text.trim();
     let (head, zone) = match text.rsplit_once(char::is_whitespace) {
-        Some((head, zone)) if zone_named(zone).is_some() => (head.trim(), zone),
+        Some((head, zone)) if Tz::from_str(zone).is_ok() => (head.trim(), zone),
         _ => {
             let at = text.rfind(['+', '-']).filter(|&at| at > 10)?;
             (&text[..at], &text[at..])
         }
     };
-    let zone = offset_written_whole(&zone_named(zone)?);
+    Tz::from_str(zone).ok()?;
+    let zone = offset_written_whole(zone);
     let local = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d"].iter().find_map(|f| {
         NaiveDateTime::parse_from_str(head, f)
             .ok()
@@ -211,9 +212,16 @@ pub fn full_timestamp(text: &str) -> Option<String> {
     Some(t.format("%Y-%m-%d %H:%M:%S").to_string())
 }
 
-/// A zone's name as Trino reads it, without case (`utc`, `america/new_york`), written as Trino
-/// shows it (`UTC`, `America/New_York`); an offset (`+01:00`) as it is. None for no zone.
+/// A zone a function names (`AT TIME ZONE`, `with_timezone`, `from_unixtime`) as Trino's
+/// `TimeZoneKey` reads it: without case (`america/new_york` is `America/New_York`), and UTC by
+/// any of its names (`gmt`, `Etc/UCT`, `zulu`, …); an offset (`+01:00`) as it is. None for no
+/// zone. (A literal's or a cast text's zone is Java's `ZoneId.of`'s, with case: `literal_zone`.)
 pub(super) fn zone_named(name: &str) -> Option<String> {
+    const UTC: [&str; 9] = ["utc", "z", "ut", "uct", "gmt", "gmt0", "greenwich", "universal", "zulu"];
+    let lower = name.to_ascii_lowercase();
+    if UTC.contains(&lower.strip_prefix("etc/").unwrap_or(&lower)) {
+        return Some("UTC".to_string());
+    }
     if Tz::from_str(name).is_ok() {
         return Some(name.to_string());
     }

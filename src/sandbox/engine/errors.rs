@@ -76,7 +76,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     }
     if text.contains("must be in GROUP BY or an aggregate function") {
         let column = quoted_after(&text.replace('"', "'"), "column '").unwrap_or_default();
-        let column = column.rsplit('.').next().unwrap_or(&column).to_string();
+        let column = names::as_written(column.rsplit('.').next().unwrap_or(&column)).to_string();
         return format!(
             "SYNTAX_ERROR: {}'{column}' must be an aggregate expression or appear in GROUP BY clause",
             position(sql, &column)
@@ -185,7 +185,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         }
     }
     if let Some(name) = text.strip_prefix("Ambiguous reference to unqualified field ") {
-        let name = name.trim().trim_matches('"');
+        let name = names::as_written(name.trim().trim_matches('"'));
         return format!("AMBIGUOUS_NAME: {}Column '{name}' is ambiguous", position(sql, name));
     }
     if let Some(rest) = text.strip_prefix("Order by column out of bounds, specified: ") {

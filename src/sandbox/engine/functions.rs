@@ -546,7 +546,7 @@ fn regexp_extract(args: &[ArrayRef]) -> Result<ArrayRef> {
         Some(groups) => Some(as_int64_array(groups)?),
         None => None,
     };
-    let mut compiled: Option<(String, fancy_regex::Regex)> = None;
+    let mut compiled: Option<(String, super::joni::Pattern)> = None;
     let mut out = StringBuilder::new();
     for i in 0..text.len() {
         if text.is_null(i) || patterns.is_null(i) || groups.is_some_and(|g| g.is_null(i)) {
@@ -568,8 +568,9 @@ fn regexp_extract(args: &[ArrayRef]) -> Result<ArrayRef> {
                 re.captures_len() - 1
             );
         }
-        let found =
-            super::joni::matched(re.captures(text.value(i)))?.and_then(|c| c.get(group as usize)).map(|m| m.as_str());
+        let found = super::joni::matched(re.over(text.value(i)).captures(text.value(i)))?
+            .and_then(|c| c.get(group as usize))
+            .map(|m| m.as_str());
         out.append_option(found);
     }
     Ok(Arc::new(out.finish()))

@@ -5,17 +5,49 @@
 
 use datafusion::common::{exec_datafusion_err, exec_err, Result};
 
-/// A regular expression of a query, or Athena's refusal of it on one line. Look-around and
-/// back-references are read, as Athena's Joni reads them; a pattern without either runs on the
-/// `regex` crate, which `fancy_regex` wraps.
-pub(super) fn regex(pattern: &str) -> Result<fancy_regex::Regex> {
+/// A regular expression of a query, read as Athena's Joni reads it (`java_syntax`): look-around
+/// and back-references too; a pattern without either runs on the `regex` crate, which
+/// `fancy_regex` wraps.
+#[derive(Debug)]
+pub(super) struct Pattern {
+    /// The pattern with Joni's `$` (and `\Z`) as the end alone: what it is over a text that does
+    /// not end with a line feed. Without look-around of its own, it runs on the `regex` crate.
+    at_end: fancy_regex::Regex,
+    /// The pattern with Joni's `$` as the end or before a line feed that ends the text: a
+    /// look-ahead, so the backtracking VM runs it, only over a text that ends so. None when the
+    /// pattern has no such `$`.
+    before_last_line_feed: Option<fancy_regex::Regex>,
+}
+
+impl Pattern {
+    /// The pattern as it reads `text`.
+    pub(super) fn over(&self, text: &str) -> &fancy_regex::Regex {
+        match &self.before_last_line_feed {
+            Some(exact) if text.ends_with('\n') => exact,
+            _ => &self.at_end,
+        }
+    }
+
+    /// How many groups it has, the whole match (0) among them.
+    pub(super) fn captures_len(&self) -> usize {
+        self.at_end.captures_len()
+    }
+}
+
+/// `pattern` read as Athena's Joni reads it, or Athena's refusal of it on one line.
+pub(super) fn regex(pattern: &str) -> Result<Pattern> {
     let refused =
         |why: &str| exec_datafusion_err!("INVALID_FUNCTION_ARGUMENT: Invalid regular expression '{pattern}': {why}");
-    let joni = java_syntax(pattern).map_err(refused)?;
-    fancy_regex::RegexBuilder::new(&joni).backtrack_limit(BACKTRACK_LIMIT).build().map_err(|e| {
-        let text = e.to_string();
-        refused(text.lines().last().unwrap_or_default().trim_start_matches("error: "))
-    })
+    let build = |joni: &str| {
+        fancy_regex::RegexBuilder::new(joni).backtrack_limit(BACKTRACK_LIMIT).build().map_err(|e| {
+            let text = e.to_string();
+            refused(text.lines().last().unwrap_or_default().trim_start_matches("error: "))
+        })
+    };
+    let exact = java_syntax(pattern, SEMI_END).map_err(refused)?;
+    let at_end = java_syntax(pattern, END).map_err(refused)?;
+    let before_last_line_feed = if exact != at_end { Some(build(&exact)?) } else { None };
+    Ok(Pattern { at_end: build(&at_end)?, before_last_line_feed })
 }
 
 /// How many steps a pattern that backtracks (look-around, a back-reference) may take over one
@@ -43,9 +75,12 @@ pub(super) fn matched<T>(found: fancy_regex::Result<T>) -> Result<T> {
 /// - `\Q…\E` quotes the text between (to the end without `\E`);
 /// - `\<` and `\>` are the characters (not word boundaries);
 /// - `\0` with up to three octal digits is that character (`\012` a line feed, not group 12);
-/// - a group's flags are `i`, `m`, `s` and `x` (`(?U)`, Rust's ungreedy flag, and `(?P<name>…)`
-///   are refused, as Joni refuses them: "undefined group option").
-fn java_syntax(pattern: &str) -> std::result::Result<std::borrow::Cow<'_, str>, &'static str> {
+/// - a group's flags are `i`, `m`, `s` and `x`, and `a`, `d`, `l` and `u` turned on, which are
+///   left out (`(?U)`, Rust's ungreedy flag, `(?-u)` and `(?P<name>…)` are refused, as Joni
+///   refuses them: "undefined group option").
+///
+/// `end` is what a `$` outside `(?m)`, and a `\Z`, are written as (`SEMI_END` or `END`).
+fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borrow::Cow<'a, str>, &'static str> {
     if !pattern.contains(['\\', '$', '(']) {
         return Ok(pattern.into());
     }
@@ -58,7 +93,7 @@ fn java_syntax(pattern: &str) -> std::result::Result<std::borrow::Cow<'_, str>, 
     let mut class = 0usize;
     while let Some(c) = chars.next() {
         match c {
-            '\\' => escape(&mut chars, &mut out, class > 0),
+            '\\' => escape(&mut chars, &mut out, class > 0, end),
             '[' => {
                 class += 1;
                 out.push('[');
@@ -82,27 +117,30 @@ fn java_syntax(pattern: &str) -> std::result::Result<std::borrow::Cow<'_, str>, 
                     out.push(c);
                 }
             }
-            '$' if !multi_line => out.push_str(SEMI_END),
+            '$' if !multi_line => out.push_str(end),
             '(' => {
                 out.push('(');
                 outside.push((multi_line, extended));
                 if chars.peek() != Some(&'?') {
                     continue;
                 }
-                out.extend(chars.next());
+                chars.next();
                 let mut flags = String::new();
                 while let Some(f) = chars.next_if(|c| c.is_ascii_alphabetic() || *c == '-') {
                     flags.push(f);
                 }
-                out.push_str(&flags);
                 let closes = chars.peek() == Some(&')');
                 if flags.is_empty() || !(closes || chars.peek() == Some(&':')) {
                     // `(?P<…>`, or a group of another kind (`(?:`, `(?=`, `(?<name>`).
                     if !flags.is_empty() {
                         return Err(UNDEFINED_GROUP_OPTION);
                     }
+                    out.push('?');
                     continue;
                 }
+                // The flags `fancy_regex` reads; `a`, `d`, `l` and `u` (character classes' ranges,
+                // which Joni takes only turned on) are left out.
+                let mut kept = String::new();
                 let mut on = true;
                 for flag in flags.chars() {
                     match flag {
@@ -110,13 +148,23 @@ fn java_syntax(pattern: &str) -> std::result::Result<std::borrow::Cow<'_, str>, 
                         'm' => multi_line = on,
                         'x' => extended = on,
                         'i' | 's' => {}
+                        'a' | 'd' | 'l' | 'u' if on => continue,
                         _ => return Err(UNDEFINED_GROUP_OPTION),
                     }
+                    kept.push(flag);
                 }
                 if closes {
                     // `(?m)`: for the rest of the group it stands in.
-                    out.extend(chars.next());
+                    chars.next();
                     outside.pop();
+                    if kept.is_empty() {
+                        out.pop();
+                    } else {
+                        out.push_str(&format!("?{kept})"));
+                    }
+                } else {
+                    out.push('?');
+                    out.push_str(&kept);
                 }
             }
             ')' => {
@@ -134,11 +182,14 @@ fn java_syntax(pattern: &str) -> std::result::Result<std::borrow::Cow<'_, str>, 
 /// Joni's `\Z`: the end, or before a line feed that ends the text.
 const SEMI_END: &str = r"(?:\z|(?=\n\z))";
 
+/// Joni's `\Z` over a text that does not end with a line feed: the end.
+const END: &str = r"\z";
+
 /// Joni's words for a group's flag it does not read.
 const UNDEFINED_GROUP_OPTION: &str = "undefined group option";
 
 /// The escape after a `\` of a pattern, as `fancy_regex` reads it (`java_syntax`).
-fn escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut String, in_class: bool) {
+fn escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut String, in_class: bool, end: &str) {
     match chars.next() {
         Some('Q') => {
             let mut quoted = String::new();
@@ -152,7 +203,7 @@ fn escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut String
             out.push_str(&fancy_regex::escape(&quoted));
         }
         Some(bracket @ ('<' | '>')) => out.push(bracket),
-        Some('Z') if !in_class => out.push_str(SEMI_END),
+        Some('Z') if !in_class => out.push_str(end),
         Some('0') => {
             let mut code = 0u32;
             for _ in 0..3 {
@@ -180,7 +231,7 @@ mod tests {
 
     #[test]
     fn java_escapes_are_written_as_fancy_regex_reads_them() {
-        let read = |pattern| java_syntax(pattern).unwrap();
+        let read = |pattern| java_syntax(pattern, SEMI_END).unwrap();
         assert_eq!(read(r"\Qa.b*\E+"), r"a\.b\*+");
         assert_eq!(read(r"x\Q(unclosed"), r"x\(unclosed");
         assert_eq!(read(r"\<[^>]+\>"), "<[^>]+>");
@@ -193,7 +244,7 @@ mod tests {
 
     #[test]
     fn the_end_is_before_a_last_line_feed_outside_multi_line_mode() {
-        let read = |pattern| java_syntax(pattern).unwrap();
+        let read = |pattern| java_syntax(pattern, SEMI_END).unwrap();
         assert_eq!(read(r"a$"), format!("a{SEMI_END}"));
         assert_eq!(read(r"a\Z|\z"), format!("a{SEMI_END}|\\z"));
         // In a class, escaped, or in multi-line mode, `$` is what it is.
@@ -207,16 +258,24 @@ mod tests {
         for (pattern, text, matches) in
             [("^a$", "a\n", true), ("^a$", "a\n\n", false), ("^a$", "a\nb", false), ("(?m)^a$", "a\nb", true)]
         {
-            assert_eq!(regex(pattern).unwrap().is_match(text).unwrap(), matches, "{pattern} over {text:?}");
+            assert_eq!(regex(pattern).unwrap().over(text).is_match(text).unwrap(), matches, "{pattern} over {text:?}");
         }
+        // A text that does not end with a line feed is read without a look-ahead: in linear
+        // time, however long.
+        let long = "a".repeat(5_000);
+        assert!(!regex(".*b$").unwrap().over(&long).is_match(&long).unwrap());
+        assert!(regex("ab").unwrap().before_last_line_feed.is_none());
     }
 
     #[test]
     fn group_flags_are_those_joni_reads() {
-        assert_eq!(java_syntax("(?i)a(?s-m:.)").unwrap(), "(?i)a(?s-m:.)");
-        assert_eq!(java_syntax("(?<year>\\d+)(?:x)(?=y)").unwrap(), "(?<year>\\d+)(?:x)(?=y)");
-        for refused in ["(?U)a+", "(?P<n>a)", "(?u:a)", "(?R)"] {
-            assert_eq!(java_syntax(refused), Err(UNDEFINED_GROUP_OPTION), "{refused}");
+        let read = |pattern| java_syntax(pattern, END);
+        assert_eq!(read("(?i)a(?s-m:.)").unwrap(), "(?i)a(?s-m:.)");
+        assert_eq!(read("(?<year>\\d+)(?:x)(?=y)").unwrap(), "(?<year>\\d+)(?:x)(?=y)");
+        // Joni's `a`, `d`, `l` and `u`, turned on, are left out.
+        assert_eq!(read("(?iu)é(?u)x(?u:y)$").unwrap(), "(?i)éx(?:y)\\z");
+        for refused in ["(?U)a+", "(?P<n>a)", "(?-u:a)", "(?R)"] {
+            assert_eq!(read(refused), Err(UNDEFINED_GROUP_OPTION), "{refused}");
         }
         let message = regex("(?U)a+").unwrap_err().to_string();
         assert!(

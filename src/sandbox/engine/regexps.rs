@@ -15,7 +15,7 @@ use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
-use super::joni::{matched, regex};
+use super::joni::{matched, regex, Pattern};
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -90,7 +90,7 @@ fn position_type(call: &Call) -> Result<DataType> {
 struct Rows {
     texts: datafusion::arrow::array::StringArray,
     patterns: datafusion::arrow::array::StringArray,
-    compiled: Option<(String, fancy_regex::Regex)>,
+    compiled: Option<(String, Pattern)>,
 }
 
 impl Rows {
@@ -107,7 +107,8 @@ impl Rows {
         if self.compiled.as_ref().is_none_or(|(p, _)| p != pattern) {
             self.compiled = Some((pattern.to_string(), regex(pattern)?));
         }
-        Ok(self.compiled.as_ref().map(|(_, re)| (self.texts.value(row), re)))
+        let text = self.texts.value(row);
+        Ok(self.compiled.as_ref().map(|(_, re)| (text, re.over(text))))
     }
 }
 

@@ -12,7 +12,7 @@ use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::Result;
 use datafusion::logical_expr::LambdaArgument;
 
-use super::joni::{matched, regex};
+use super::joni::{matched, regex, Pattern};
 use super::lambdas::apply;
 use super::regexps::after;
 use super::udf::text;
@@ -29,7 +29,7 @@ pub fn replace_with(texts: &ArrayRef, patterns: &ArrayRef, f: &LambdaArgument) -
     let mut matches = Vec::new();
     let mut groups = StringBuilder::new();
     let mut lengths = Vec::new();
-    let mut compiled: Option<(&str, fancy_regex::Regex)> = None;
+    let mut compiled: Option<(&str, Pattern)> = None;
     for row in 0..texts.len() {
         if texts.is_null(row) || patterns.is_null(row) {
             continue;
@@ -39,6 +39,7 @@ pub fn replace_with(texts: &ArrayRef, patterns: &ArrayRef, f: &LambdaArgument) -
             compiled = Some((pattern, regex(pattern)?));
         }
         let Some((_, re)) = &compiled else { continue };
+        let re = re.over(text);
         let mut at = 0;
         while let Some(captures) = matched(re.captures_from_pos(text, at))? {
             let Some(whole) = captures.get(0) else { break };

@@ -16,7 +16,6 @@ use datafusion::logical_expr::sqlparser::ast::{
     WildcardAdditionalOptions,
 };
 
-use super::lateral::relation_name;
 use super::sql::{call, own_expressions};
 
 /// Each SELECT of `statement` over a join USING its keys, its keys read as Trino's.
@@ -36,7 +35,12 @@ impl VisitorMut for Joins {
         if let (true, [column], Some(OrderBy { kind: OrderByKind::Expressions(order), .. })) =
             (alone, read.as_slice(), &mut query.order_by)
         {
-            order.iter_mut().for_each(|o| own_expressions(&mut o.expr, 0, |e| column.edit(e)));
+            // A name of an output column is that column (`… AS k ORDER BY k`).
+            let edit = |e: &mut Expr| match e {
+                Expr::Identifier(name) if column.outputs.contains(&name.value.to_lowercase()) => {}
+                _ => column.edit(e),
+            };
+            order.iter_mut().for_each(|o| own_expressions(&mut o.expr, 0, edit));
         }
         ControlFlow::Continue(())
     }
@@ -69,9 +73,12 @@ enum Side {
 /// How a SELECT over a join USING its keys reads them.
 struct Keys {
     keys: Vec<String>,
-    left: Ident,
-    right: Ident,
+    /// Each side's name, as a column of it is qualified (`a`, `clickstream.events`).
+    left: Vec<Ident>,
+    right: Vec<Ident>,
     side: Side,
+    /// The names of the SELECT's output columns, lower case.
+    outputs: Vec<String>,
 }
 
 impl Keys {
@@ -80,7 +87,7 @@ impl Keys {
     }
 
     fn column(&self, key: &Ident) -> Expr {
-        let of = |side: &Ident| Expr::CompoundIdentifier(vec![side.clone(), key.clone()]);
+        let of = |side: &[Ident]| Expr::CompoundIdentifier(side.iter().chain([key]).cloned().collect());
         match self.side {
             Side::Left => of(&self.left),
             Side::Right => of(&self.right),
@@ -93,10 +100,13 @@ impl Keys {
         let named = keys.iter().map(|key| SelectItem::ExprWithAlias { expr: self.column(key), alias: key.clone() });
         let others = [&self.left, &self.right].map(|side| {
             let mut options = options.clone();
-            let keys = keys.iter().map(|key| ObjectName::from(vec![key.clone()])).collect();
+            // EXCLUDE reads a name as written: an unquoted one in the lower case it stands for.
+            let excluded =
+                |key: &Ident| Ident { value: key.value.to_lowercase(), quote_style: key.quote_style, span: key.span };
+            let keys = keys.iter().map(|key| ObjectName::from(vec![excluded(key)])).collect();
             options.opt_exclude = Some(ExcludeSelectItem::Multiple(keys));
             SelectItem::QualifiedWildcard(
-                SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(vec![side.clone()])),
+                SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(side.clone())),
                 options,
             )
         });
@@ -133,13 +143,13 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
         }
         _ => return None,
     };
-    let (left, right) = (relation_name(&from.relation)?, relation_name(&join.relation)?);
+    let (left, right) = (qualifier(&from.relation)?, qualifier(&join.relation)?);
     let all: Vec<Ident> = keys.iter().filter_map(|key| key.0.last()?.as_ident().cloned()).collect();
     let mut keys: Vec<String> = all.iter().map(|key| key.value.to_lowercase()).collect();
     // A lambda's parameter of a key's name is the lambda's: that key is left as it is.
     let bound = lambda_parameters(select);
     keys.retain(|key| !bound.contains(key));
-    let column = Keys { keys, left, right, side };
+    let mut column = Keys { keys, left, right, side, outputs: Vec::new() };
     let plain = |options: &WildcardAdditionalOptions| {
         options.opt_ilike.is_none()
             && options.opt_exclude.is_none()
@@ -154,6 +164,10 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
             other => vec![other],
         })
         .collect();
+    // An inner or LEFT join's key is the left side's, as DataFusion reads it already.
+    if side == Side::Left {
+        return None;
+    }
     for item in select.projection.iter_mut() {
         match item {
             // A key alone keeps its name.
@@ -175,7 +189,26 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
     if let Some(having) = select.having.as_mut() {
         own_expressions(having, 0, |e| column.edit(e));
     }
+    column.outputs = select
+        .projection
+        .iter()
+        .filter_map(|item| match item {
+            SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.to_lowercase()),
+            _ => None,
+        })
+        .collect();
     Some(column)
+}
+
+/// The name a column of `relation` is qualified with: its alias, or the table's whole name.
+fn qualifier(relation: &TableFactor) -> Option<Vec<Ident>> {
+    match relation {
+        TableFactor::Table { alias: Some(alias), .. } | TableFactor::Derived { alias: Some(alias), .. } => {
+            Some(vec![alias.name.clone()])
+        }
+        TableFactor::Table { name, alias: None, .. } => name.0.iter().map(|part| part.as_ident().cloned()).collect(),
+        _ => None,
+    }
 }
 
 /// The names the lambdas of `select` bind, lower case.
