@@ -422,6 +422,8 @@ async fn names_that_begin_with_a_dollar_are_the_querys_own() {
     assert_eq!(rows, [["3", "[4]"], ["3", "[4]"]]);
     let (heads, rows) = answer(r#"SELECT CAST(ROW(1) AS ROW("$x" int))."$x""#).await;
     assert_eq!((heads, rows), (vec!["$x".to_string()], vec![vec!["1".to_string()]]));
+    let (heads, _) = answer(r#"SELECT r."$x", r.y FROM (SELECT CAST(ROW(1, 2) AS ROW("$x" int, y int)) AS r)"#).await;
+    assert_eq!(heads, ["$x", "y"]);
     // A name no column has, or two have, or that is not grouped, is said as the query wrote it.
     assert_eq!(
         failure(&s, r#"SELECT "$rank" FROM (VALUES 1) AS t(x)"#).await,

@@ -423,8 +423,9 @@ pub fn column_name(position: usize, name: &str) -> String {
     if let Some(inner) = name.strip_suffix(']') {
         if !name.contains('(') {
             let field = inner.rsplit('[').next().unwrap_or(inner);
-            if plain(field) {
-                return field.to_string();
+            // A field named `$x` in a cast's type is read as `r."$x"` (`without_case`).
+            if plain(field) || plain(as_written(field).trim_start_matches('$')) {
+                return as_written(field).to_string();
             }
         }
     }
