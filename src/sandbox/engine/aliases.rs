@@ -80,17 +80,22 @@ fn selects(body: &SetExpr) -> Vec<&Select> {
     }
 }
 
+/// The names `select`'s list gives its columns (`… AS name`), lower case.
+pub(super) fn output_names(select: &Select) -> HashSet<String> {
+    select
+        .projection
+        .iter()
+        .filter_map(|item| match item {
+            SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.to_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Check {
     /// The refusal of an alias of `select`'s list read in its GROUP BY or HAVING.
     fn misread(&self, select: &Select) -> Option<String> {
-        let aliases: HashSet<String> = select
-            .projection
-            .iter()
-            .filter_map(|item| match item {
-                SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.to_lowercase()),
-                _ => None,
-            })
-            .collect();
+        let aliases = output_names(select);
         if aliases.is_empty() {
             return None;
         }

@@ -8,6 +8,7 @@
 //! keys first, then each side's other columns (`k, l.* EXCLUDE (k), r.* EXCLUDE (k)`), in
 //! parentheses too. A join of more than two relations is left as DataFusion reads it.
 
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
@@ -16,6 +17,7 @@ use datafusion::logical_expr::sqlparser::ast::{
     WildcardAdditionalOptions,
 };
 
+use super::aliases::output_names;
 use super::sql::{call, own_expressions};
 
 /// Each SELECT of `statement` over a join USING its keys, its keys read as Trino's.
@@ -77,8 +79,8 @@ struct Keys {
     left: Vec<Ident>,
     right: Vec<Ident>,
     side: Side,
-    /// The names of the SELECT's output columns, lower case.
-    outputs: Vec<String>,
+    /// The names the SELECT gives its columns, lower case.
+    outputs: HashSet<String>,
 }
 
 impl Keys {
@@ -149,7 +151,7 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
     // A lambda's parameter of a key's name is the lambda's: that key is left as it is.
     let bound = lambda_parameters(select);
     keys.retain(|key| !bound.contains(key));
-    let mut column = Keys { keys, left, right, side, outputs: Vec::new() };
+    let mut column = Keys { keys, left, right, side, outputs: HashSet::new() };
     let plain = |options: &WildcardAdditionalOptions| {
         options.opt_ilike.is_none()
             && options.opt_exclude.is_none()
@@ -189,14 +191,7 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
     if let Some(having) = select.having.as_mut() {
         own_expressions(having, 0, |e| column.edit(e));
     }
-    column.outputs = select
-        .projection
-        .iter()
-        .filter_map(|item| match item {
-            SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.to_lowercase()),
-            _ => None,
-        })
-        .collect();
+    column.outputs = output_names(select);
     Some(column)
 }
 
