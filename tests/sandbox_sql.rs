@@ -475,6 +475,11 @@ async fn a_star_over_a_join_using_its_keys_lists_them_once_first() {
     let (status, page) = query(&s, sql).await;
     assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
     assert_eq!(page.unwrap().columns.len(), 2 + 11 + 5);
+    // A key in WHERE, of every join.
+    for join in ["JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN"] {
+        let sql = format!("SELECT count(*) FROM {l} {join} {r} USING (k) WHERE k >= 2");
+        assert_eq!(number(&s, &sql).await, if join.starts_with("LEFT") || join == "JOIN" { 1 } else { 2 }, "{sql}");
+    }
     // ORDER BY a name the SELECT gives a column is that column, not the key of that name.
     for join in ["JOIN", "RIGHT JOIN"] {
         let sql = format!("SELECT CAST(k AS varchar) || '!' AS k FROM {l} {join} {r} USING (k) ORDER BY k DESC");

@@ -186,6 +186,19 @@ pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
     Some((to_millisecond(local), zone))
 }
 
+/// A timestamp literal's text (`2026-12-31 23:59:59.9995 UTC`) with its fraction cut at the
+/// millisecond (`…59.999 UTC`).
+pub(super) fn to_the_millisecond(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(dot) = text.find(':').and_then(|colon| text[colon..].find('.').map(|dot| colon + dot)) else {
+        return text.into();
+    };
+    let digits = text[dot + 1..].bytes().take_while(u8::is_ascii_digit).count();
+    if digits <= 3 {
+        return text.into();
+    }
+    format!("{}{}", &text[..dot + 4], &text[dot + 1 + digits..]).into()
+}
+
 /// `t` rounded half up to the millisecond, as Trino's casts of text round a finer fraction
 /// (`.9995` is the next second).
 pub(super) fn to_millisecond(t: NaiveDateTime) -> NaiveDateTime {
@@ -199,6 +212,7 @@ fn offset_written_whole(zone: &str) -> String {
     let digits = zone.get(1..).unwrap_or_default();
     let signed = zone.starts_with(['+', '-']) && digits.bytes().all(|b| b.is_ascii_digit());
     match (signed, digits.len()) {
+        (true, 1) => format!("{}0{digits}:00", &zone[..1]),
         (true, 2) => format!("{zone}:00"),
         (true, 4) => format!("{}:{}", &zone[..3], &zone[3..]),
         _ => zone.to_string(),
@@ -213,19 +227,74 @@ pub fn full_timestamp(text: &str) -> Option<String> {
 }
 
 /// A zone a function names (`AT TIME ZONE`, `with_timezone`, `from_unixtime`) as Trino's
-/// `TimeZoneKey` reads it: without case (`america/new_york` is `America/New_York`), and UTC by
-/// any of its names (`gmt`, `Etc/UCT`, `zulu`, …); an offset (`+01:00`) as it is. None for no
-/// zone. (A literal's or a cast text's zone is Java's `ZoneId.of`'s, with case: `literal_zone`.)
+/// `TimeZoneKey` reads it, written as Trino shows it: a zone's name as it is (with case), UTC by
+/// any of its names (`GMT`, `Etc/UTC`, `Zulu`, `GMT+0`, …), an offset whole (`+05` and `+0530`
+/// are `+05:00` and `+05:30`), and the offsets named after UTC or GMT (`UTC+05:30`, `GMT-7`;
+/// `Etc/GMT+5` is `-05:00`, its sign turned, as in the tz database). None for no zone; `EST`,
+/// `MST` and `HST`, which Java's zones lack, are none.
 pub(super) fn zone_named(name: &str) -> Option<String> {
-    const UTC: [&str; 9] = ["utc", "z", "ut", "uct", "gmt", "gmt0", "greenwich", "universal", "zulu"];
-    let lower = name.to_ascii_lowercase();
-    if UTC.contains(&lower.strip_prefix("etc/").unwrap_or(&lower)) {
+    const UTC: [&str; 31] = [
+        "GMT",
+        "GMT0",
+        "GMT+0",
+        "GMT-0",
+        "Etc/GMT",
+        "Etc/GMT0",
+        "Etc/GMT+0",
+        "Etc/GMT-0",
+        "UT",
+        "UT+0",
+        "UT-0",
+        "Etc/UT",
+        "Etc/UT+0",
+        "Etc/UT-0",
+        "UTC",
+        "UTC+0",
+        "UTC-0",
+        "Etc/UTC",
+        "Etc/UTC+0",
+        "Etc/UTC-0",
+        "+0000",
+        "+00:00",
+        "-0000",
+        "-00:00",
+        "Z",
+        "Zulu",
+        "UCT",
+        "Greenwich",
+        "Universal",
+        "Etc/Universal",
+        "Etc/UCT",
+    ];
+    const OFFSET_PREFIXES: [&str; 6] = ["Etc/GMT", "Etc/UTC", "Etc/UT", "GMT", "UTC", "UT"];
+    if UTC.contains(&name) {
         return Some("UTC".to_string());
     }
-    if Tz::from_str(name).is_ok() {
-        return Some(name.to_string());
+    if matches!(name, "EST" | "MST" | "HST") {
+        return None;
     }
-    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).find(|known| known.eq_ignore_ascii_case(name)).map(str::to_string)
+    if let Some(prefix) = OFFSET_PREFIXES.iter().find(|prefix| name.starts_with(**prefix)) {
+        let offset = &name[prefix.len()..];
+        let sign = match offset.chars().next() {
+            Some('+') => 1,
+            Some('-') => -1,
+            _ => return Tz::from_str(name).is_ok().then(|| name.to_string()),
+        };
+        let (hours, minutes) = offset[1..].split_once(':').unwrap_or((&offset[1..], "0"));
+        let all_digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(hours) || !all_digits(minutes) {
+            return None;
+        }
+        let (hours, minutes) = (hours.parse::<i32>().ok()?, minutes.parse::<i32>().ok()?);
+        let sign = if *prefix == "Etc/GMT" { -sign } else { sign };
+        return match (hours, minutes) {
+            (0, 0) => Some("UTC".to_string()),
+            (0..=14, 0..=59) => Some(format!("{}{hours:02}:{minutes:02}", if sign > 0 { '+' } else { '-' })),
+            _ => None,
+        };
+    }
+    let whole = offset_written_whole(name);
+    Tz::from_str(&whole).is_ok().then_some(whole)
 }
 
 fn zone_of(name: &str) -> Result<Tz> {

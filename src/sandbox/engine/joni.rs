@@ -75,9 +75,10 @@ pub(super) fn matched<T>(found: fancy_regex::Result<T>) -> Result<T> {
 /// - `\Q…\E` quotes the text between (to the end without `\E`);
 /// - `\<` and `\>` are the characters (not word boundaries);
 /// - `\0` with up to three octal digits is that character (`\012` a line feed, not group 12);
-/// - a group's flags are `i`, `m`, `s` and `x`, and `a`, `d`, `l` and `u` turned on, which are
-///   left out (`(?U)`, Rust's ungreedy flag, `(?-u)` and `(?P<name>…)` are refused, as Joni
-///   refuses them: "undefined group option").
+/// - a group's flags are `i`, `m`, `s` and `x`, and `a`, `d`, `l` and `u` turned on: `(?a)` reads
+///   `\w`, `\d`, `\s` and `\b` in ASCII only (written so), and the others undo it (`(?U)`, Rust's
+///   ungreedy flag, `(?-u)` and `(?P<name>…)` are refused, as Joni refuses them: "undefined group
+///   option").
 ///
 /// `end` is what a `$` outside `(?m)`, and a `\Z`, are written as (`SEMI_END` or `END`).
 fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borrow::Cow<'a, str>, &'static str> {
@@ -86,14 +87,14 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
     }
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.chars().peekable();
-    // Whether `(?m)` and `(?x)` are in effect, and what they were outside each open group.
-    let (mut multi_line, mut extended) = (false, false);
-    let mut outside: Vec<(bool, bool)> = Vec::new();
+    // Whether `(?m)`, `(?x)` and `(?a)` are in effect, and what they were outside each open group.
+    let (mut multi_line, mut extended, mut ascii) = (false, false, false);
+    let mut outside: Vec<(bool, bool, bool)> = Vec::new();
     // How deep in a character class (`[a[b]]` nests).
     let mut class = 0usize;
     while let Some(c) = chars.next() {
         match c {
-            '\\' => escape(&mut chars, &mut out, class > 0, end),
+            '\\' => escape(&mut chars, &mut out, class > 0, end, ascii),
             '[' => {
                 class += 1;
                 out.push('[');
@@ -120,7 +121,7 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
             '$' if !multi_line => out.push_str(end),
             '(' => {
                 out.push('(');
-                outside.push((multi_line, extended));
+                outside.push((multi_line, extended, ascii));
                 if chars.peek() != Some(&'?') {
                     continue;
                 }
@@ -148,7 +149,14 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
                         'm' => multi_line = on,
                         'x' => extended = on,
                         'i' | 's' => {}
-                        'a' | 'd' | 'l' | 'u' if on => continue,
+                        'a' if on => {
+                            ascii = true;
+                            continue;
+                        }
+                        'd' | 'l' | 'u' if on => {
+                            ascii = false;
+                            continue;
+                        }
                         _ => return Err(UNDEFINED_GROUP_OPTION),
                     }
                     kept.push(flag);
@@ -169,8 +177,8 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
             }
             ')' => {
                 out.push(')');
-                if let Some((m, x)) = outside.pop() {
-                    (multi_line, extended) = (m, x);
+                if let Some((m, x, a)) = outside.pop() {
+                    (multi_line, extended, ascii) = (m, x, a);
                 }
             }
             _ => out.push(c),
@@ -189,8 +197,28 @@ const END: &str = r"\z";
 const UNDEFINED_GROUP_OPTION: &str = "undefined group option";
 
 /// The escape after a `\` of a pattern, as `fancy_regex` reads it (`java_syntax`).
-fn escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut String, in_class: bool, end: &str) {
+fn escape(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    out: &mut String,
+    in_class: bool,
+    end: &str,
+    ascii: bool,
+) {
     match chars.next() {
+        // `(?a)`: a word, a digit, a space and a word's edge in ASCII only.
+        Some(class @ ('w' | 'W' | 'd' | 'D' | 's' | 'S')) if ascii && !(in_class && class.is_uppercase()) => {
+            let set = match class.to_ascii_lowercase() {
+                'w' => "0-9A-Za-z_",
+                'd' => "0-9",
+                _ => r"\t\n\x0B\f\r ",
+            };
+            match (in_class, class.is_uppercase()) {
+                (true, _) => out.push_str(set),
+                (false, false) => out.push_str(&format!("[{set}]")),
+                (false, true) => out.push_str(&format!("[^{set}]")),
+            }
+        }
+        Some(edge @ ('b' | 'B')) if ascii && !in_class => out.push_str(&format!("(?-u:\\{edge})")),
         Some('Q') => {
             let mut quoted = String::new();
             while let Some(q) = chars.next() {
@@ -274,6 +302,9 @@ mod tests {
         assert_eq!(read("(?<year>\\d+)(?:x)(?=y)").unwrap(), "(?<year>\\d+)(?:x)(?=y)");
         // Joni's `a`, `d`, `l` and `u`, turned on, are left out.
         assert_eq!(read("(?iu)é(?u)x(?u:y)$").unwrap(), "(?i)éx(?:y)\\z");
+        // `(?a)`: ASCII classes, for the rest of its group.
+        assert_eq!(read(r"(?a)\w[\d]\b(?u)\s").unwrap(), r"[0-9A-Za-z_][0-9](?-u:\b)\s");
+        assert_eq!(read(r"((?a)\D)\W").unwrap(), r"([^0-9])\W");
         for refused in ["(?U)a+", "(?P<n>a)", "(?-u:a)", "(?R)"] {
             assert_eq!(read(refused), Err(UNDEFINED_GROUP_OPTION), "{refused}");
         }

@@ -210,7 +210,7 @@ fn rewrite(expr: &mut Expr) {
             (DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithTimeZone), Some(text))
                 if datetime::literal_zone(&text).is_some() =>
             {
-                call("$timestamp_tz", vec![text_literal(&text)])
+                call("$timestamp_tz", vec![text_literal(&datetime::to_the_millisecond(&text))])
             }
             // `TIMESTAMP '2012-08-08 01:00'`: Trino's seconds are optional, DataFusion's are not.
             // `DECIMAL '0.67'`: a decimal(2,2), as `0.67` is (DataFusion's is a decimal(38,10)).
@@ -218,13 +218,13 @@ fn rewrite(expr: &mut Expr) {
                 Some(number) => number,
                 None => return,
             },
-            (DataType::Timestamp(_, TimezoneInfo::None), Some(text)) => match datetime::full_timestamp(&text) {
-                Some(full) => {
-                    typed.value.value = Value::SingleQuotedString(full);
-                    return;
-                }
-                None => return,
-            },
+            (DataType::Timestamp(_, TimezoneInfo::None), Some(text)) => {
+                // A literal's finer fraction is cut, not rounded as a cast rounds it: Trino keeps it
+                // (a `timestamp(4)`), and the millisecond below it orders it as Trino does.
+                let text = datetime::to_the_millisecond(&text).into_owned();
+                typed.value.value = Value::SingleQuotedString(datetime::full_timestamp(&text).unwrap_or(text));
+                return;
+            }
             _ => return,
         },
         // `array_sort(x, (a, b) -> …)`: the engine's own sort by a comparator.

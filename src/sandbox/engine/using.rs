@@ -166,10 +166,6 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
             other => vec![other],
         })
         .collect();
-    // An inner or LEFT join's key is the left side's, as DataFusion reads it already.
-    if side == Side::Left {
-        return None;
-    }
     for item in select.projection.iter_mut() {
         match item {
             // A key alone keeps its name.
