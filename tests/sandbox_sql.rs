@@ -480,6 +480,10 @@ async fn a_star_over_a_join_using_its_keys_lists_them_once_first() {
         let sql = format!("SELECT count(*) FROM {l} {join} {r} USING (k) WHERE k >= 2");
         assert_eq!(number(&s, &sql).await, if join.starts_with("LEFT") || join == "JOIN" { 1 } else { 2 }, "{sql}");
     }
+    // A `t.*` named by the end of the table's name, as Trino reads it.
+    let (status, page) = query(&s, "SELECT events.* FROM clickstream.events LIMIT 1").await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    assert_eq!(page.unwrap().columns.len(), 13);
     // ORDER BY a name the SELECT gives a column is that column, not the key of that name.
     for join in ["JOIN", "RIGHT JOIN"] {
         let sql = format!("SELECT CAST(k AS varchar) || '!' AS k FROM {l} {join} {r} USING (k) ORDER BY k DESC");

@@ -49,6 +49,7 @@ mod sketches;
 mod splits;
 mod spooky;
 mod sql;
+mod stars;
 mod strings;
 mod subscript;
 mod text;

@@ -59,7 +59,7 @@ use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{
     aggregates, aliases, datetime, decimals, fetch, file_columns, forms, lateral, literals, names, quantified, sample,
-    subscript, using,
+    stars, subscript, using,
 };
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
@@ -89,7 +89,9 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
             return Err(DataFusionError::Plan(format!("Invalid function '{name}'")));
         }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
-        // A `*` over a join USING its keys as Trino's: the keys, then each side's columns.
+        // A `t.*` by any end of the table's name; a `*` over a join USING its keys as Trino's:
+        // the keys, then each side's columns.
+        stars::qualify(inner.as_mut());
         using::rewrite(inner.as_mut());
         // The query's own `*`s, before the rewrites below add `*`s of the engine's own.
         if file_columns::named_in(sql) {
