@@ -20,6 +20,7 @@ use datafusion::logical_expr::ScalarUDF;
 
 use super::sql::{call, is_call, plain_arguments, text_literal};
 use super::udf::{is_number, is_text, is_timestamp, text, Call, Trino};
+use super::zones::{offset_written_whole, zone_named};
 use datafusion::logical_expr::sqlparser::ast;
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -206,95 +207,11 @@ pub(super) fn to_millisecond(t: NaiveDateTime) -> NaiveDateTime {
     t + chrono::TimeDelta::nanoseconds(if nanos >= 500_000 { 1_000_000 - nanos } else { -nanos })
 }
 
-/// An offset as Trino shows it, hours and minutes apart (`+0530` and `+05` are `+05:30` and
-/// `+05:00`); a zone's name as it is.
-fn offset_written_whole(zone: &str) -> String {
-    let digits = zone.get(1..).unwrap_or_default();
-    let signed = zone.starts_with(['+', '-']) && digits.bytes().all(|b| b.is_ascii_digit());
-    match (signed, digits.len()) {
-        (true, 1) => format!("{}0{digits}:00", &zone[..1]),
-        (true, 2) => format!("{zone}:00"),
-        (true, 4) => format!("{}:{}", &zone[..3], &zone[3..]),
-        _ => zone.to_string(),
-    }
-}
-
 /// `2012-08-08 01:00` → `2012-08-08 01:00:00`: a timestamp literal whose seconds Trino
 /// allows to be left out, written in full; None when it is complete already or not a timestamp.
 pub fn full_timestamp(text: &str) -> Option<String> {
     let t = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M").ok()?;
     Some(t.format("%Y-%m-%d %H:%M:%S").to_string())
-}
-
-/// A zone a function names (`AT TIME ZONE`, `with_timezone`, `from_unixtime`) as Trino's
-/// `TimeZoneKey` reads it, written as Trino shows it: a zone's name as it is (with case), UTC by
-/// any of its names (`GMT`, `Etc/UTC`, `Zulu`, `GMT+0`, …), an offset whole (`+05` and `+0530`
-/// are `+05:00` and `+05:30`), and the offsets named after UTC or GMT (`UTC+05:30`, `GMT-7`;
-/// `Etc/GMT+5` is `-05:00`, its sign turned, as in the tz database). None for no zone; `EST`,
-/// `MST` and `HST`, which Java's zones lack, are none.
-pub(super) fn zone_named(name: &str) -> Option<String> {
-    const UTC: [&str; 31] = [
-        "GMT",
-        "GMT0",
-        "GMT+0",
-        "GMT-0",
-        "Etc/GMT",
-        "Etc/GMT0",
-        "Etc/GMT+0",
-        "Etc/GMT-0",
-        "UT",
-        "UT+0",
-        "UT-0",
-        "Etc/UT",
-        "Etc/UT+0",
-        "Etc/UT-0",
-        "UTC",
-        "UTC+0",
-        "UTC-0",
-        "Etc/UTC",
-        "Etc/UTC+0",
-        "Etc/UTC-0",
-        "+0000",
-        "+00:00",
-        "-0000",
-        "-00:00",
-        "Z",
-        "Zulu",
-        "UCT",
-        "Greenwich",
-        "Universal",
-        "Etc/Universal",
-        "Etc/UCT",
-    ];
-    const OFFSET_PREFIXES: [&str; 6] = ["Etc/GMT", "Etc/UTC", "Etc/UT", "GMT", "UTC", "UT"];
-    if UTC.contains(&name) {
-        return Some("UTC".to_string());
-    }
-    if matches!(name, "EST" | "MST" | "HST") {
-        return None;
-    }
-    if let Some(prefix) = OFFSET_PREFIXES.iter().find(|prefix| name.starts_with(**prefix)) {
-        let offset = &name[prefix.len()..];
-        let sign = match offset.chars().next() {
-            Some('+') => 1,
-            Some('-') => -1,
-            _ => return Tz::from_str(name).is_ok().then(|| name.to_string()),
-        };
-        let (hours, minutes) = offset[1..].split_once(':').unwrap_or((&offset[1..], "0"));
-        let all_digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
-        if !all_digits(hours) || !all_digits(minutes) {
-            return None;
-        }
-        let (hours, minutes) = (hours.parse::<i32>().ok()?, minutes.parse::<i32>().ok()?);
-        let sign = if *prefix == "Etc/GMT" { -sign } else { sign };
-        return match (hours, minutes) {
-            (0, 0) => Some("UTC".to_string()),
-            (0..=14, 0..=59) => Some(format!("{}{hours:02}:{minutes:02}", if sign > 0 { '+' } else { '-' })),
-            _ => None,
-        };
-    }
-    let whole = offset_written_whole(name);
-    Tz::from_str(&whole).is_ok().then_some(whole)
 }
 
 fn zone_of(name: &str) -> Result<Tz> {

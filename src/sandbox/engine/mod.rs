@@ -64,6 +64,7 @@ mod using;
 mod vectors;
 pub mod worker;
 mod zoned_casts;
+mod zones;
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
