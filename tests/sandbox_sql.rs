@@ -506,6 +506,14 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     // The engine's own functions, which its rewrites call, are none of Athena's.
     let own = failure(&s, "SELECT 1,\n  \"$try\"(0, \"$row\" -> 1 / 0)").await;
     assert!(own.starts_with("FUNCTION_NOT_FOUND: line 2:3: Function '$try' not registered."), "{own}");
+    // A comparison with ANY or ALL of a subquery of another type, in Trino's words.
+    for sql in ["SELECT 1 WHERE 1 > ANY (SELECT 'a')", "SELECT 1 = ALL (SELECT 'a')"] {
+        assert_eq!(
+            failure(&s, sql).await,
+            "TYPE_MISMATCH: Value expression and result of subquery must be of the same type for quantified comparison: integer vs varchar",
+            "{sql}"
+        );
+    }
     // A form the planner has no plan for is named in words, not printed as the engine's tree.
     assert_eq!(
         failure(&s, "SELECT * FROM TABLE(events)").await,

@@ -24,6 +24,7 @@ use datafusion::logical_expr::expr::{InList, InSubquery, ScalarFunction};
 use datafusion::logical_expr::{Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
 
 use super::arrays::CONCAT_USAGE;
+use super::quantified::{ROW_VALUE, SUMMARY};
 use super::rules::ExpressionRule;
 use super::types::trino_type;
 use super::udf::{is_text, type_mismatch};
@@ -35,6 +36,15 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let name = |e: &Expr| type_name(e, schema).unwrap_or_default();
     match &expr {
         Expr::BinaryExpr(BinaryExpr { left, op, right }) if is_comparison(op) && apart(left, right, schema) => {
+            // A comparison with ANY or ALL of a subquery, which `quantified` writes so.
+            if let Some((value, rows)) =
+                if of_subquery(right) { Some((left, right)) } else { of_subquery(left).then_some((right, left)) }
+            {
+                let (value, rows) = (name(value), name(rows));
+                return plan_err!(
+                    "TYPE_MISMATCH: Value expression and result of subquery must be of the same type for quantified comparison: {value} vs {rows}"
+                );
+            }
             let op = trino_operator(op);
             return plan_err!("TYPE_MISMATCH: Cannot apply operator: {} {op} {}", name(left), name(right));
         }
@@ -97,6 +107,17 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
 
 /// The operator Trino resolves a comparison to, which its message names: `<>` is `=` negated,
 /// `>` is `<` and `>=` is `<=` (the operands kept in their order).
+/// A subquery's row, or its extreme, as `quantified` reads it in a comparison with ANY or ALL.
+fn of_subquery(side: &Expr) -> bool {
+    match side {
+        Expr::LambdaVariable(variable) => variable.name == ROW_VALUE,
+        Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "get_field" => {
+            matches!(args.first(), Some(Expr::LambdaVariable(variable)) if variable.name == SUMMARY)
+        }
+        _ => false,
+    }
+}
+
 fn trino_operator(op: &Operator) -> &'static str {
     match op {
         Operator::Lt | Operator::Gt => "<",

@@ -31,6 +31,13 @@ pub(super) fn in_select_item(expr: &mut Expr) {
     });
 }
 
+/// The lambda parameter a comparison with a subquery's rows reads each row's value by
+/// (`any_match(rows, "$e" -> x = "$e")`), and the one its summary of them is read by (`"$s" ->
+/// … get_field("$s", 'extreme')`): names only the engine gives (`names::without_case`), which
+/// `mixed_types` knows such a comparison by.
+pub(super) const ROW_VALUE: &str = "$e";
+pub(super) const SUMMARY: &str = "$s";
+
 /// A comparison with `ANY`/`SOME`/`ALL` of a subquery, wherever it stands, in a form the engine
 /// plans as Trino reads it: `x = ANY (q)` is `x IN (q)` and `x <> ALL (q)` is `x NOT IN (q)`
 /// (the same answers, NULLs included), any other comparison the gathered form. DataFusion's own
@@ -69,8 +76,8 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
     let ordering = matches!(op, BinaryOperator::Lt | BinaryOperator::LtEq | BinaryOperator::Gt | BinaryOperator::GtEq);
     let sql = match left {
         Some(_) if ordering => extreme_form(op, any),
-        Some(_) if any => format!(r#"any_match({rows}, "$e" -> "$x" {op} "$e")"#),
-        Some(_) => format!(r#"NOT any_match({rows}, "$e" -> NOT ("$x" {op} "$e"))"#),
+        Some(_) if any => format!(r#"any_match({rows}, "{ROW_VALUE}" -> "$x" {op} "{ROW_VALUE}")"#),
+        Some(_) => format!(r#"NOT any_match({rows}, "{ROW_VALUE}" -> NOT ("$x" {op} "{ROW_VALUE}"))"#),
         None => r#"(SELECT count(*) > 0 FROM (SELECT 1) AS "$q")"#.to_string(),
     };
     // The text is this module's own: it always parses.
@@ -94,7 +101,7 @@ fn extreme_form(op: &BinaryOperator, any: bool) -> String {
     let summary = format!(
         r#"(SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', {extreme}("$v")) FROM (SELECT 1) AS "$q" ("$v"))"#
     );
-    let field = |name: &str| format!(r#"get_field("$s", '{name}')"#);
+    let field = |name: &str| format!(r#"get_field("{SUMMARY}", '{name}')"#);
     let (n, values, extreme) = (field("n"), field("values"), field("extreme"));
     let unknown = format!(r#"WHEN {n} > {values} OR "$x" IS NULL THEN NULL"#);
     let decide = if any {
@@ -102,7 +109,7 @@ fn extreme_form(op: &BinaryOperator, any: bool) -> String {
     } else {
         format!(r#"WHEN {n} = 0 THEN true WHEN NOT ("$x" {op} {extreme}) THEN false {unknown} ELSE true"#)
     };
-    format!(r#"any_match(make_array({summary}), "$s" -> CASE {decide} END)"#)
+    format!(r#"any_match(make_array({summary}), "{SUMMARY}" -> CASE {decide} END)"#)
 }
 
 /// Puts the predicate's parts in the form: the left side where `"$x"` is, the subquery where
