@@ -66,7 +66,8 @@ fn unaliased_tables(from: &TableWithJoins, tables: &mut Vec<Vec<Ident>>) {
     }
 }
 
-fn parts(name: &ObjectName) -> Option<Vec<Ident>> {
+/// The parts of a name (`clickstream.events`), each a plain name.
+pub(super) fn parts(name: &ObjectName) -> Option<Vec<Ident>> {
     name.0.iter().map(|part| part.as_ident().cloned()).collect()
 }
 

@@ -19,6 +19,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 
 use super::aliases::output_names;
 use super::sql::{call, own_expressions};
+use super::stars::parts;
 
 /// Each SELECT of `statement` over a join USING its keys, its keys read as Trino's.
 pub fn rewrite(statement: &mut ast::Statement) {
@@ -197,7 +198,7 @@ fn qualifier(relation: &TableFactor) -> Option<Vec<Ident>> {
         TableFactor::Table { alias: Some(alias), .. } | TableFactor::Derived { alias: Some(alias), .. } => {
             Some(vec![alias.name.clone()])
         }
-        TableFactor::Table { name, alias: None, .. } => name.0.iter().map(|part| part.as_ident().cloned()).collect(),
+        TableFactor::Table { name, alias: None, .. } => parts(name),
         _ => None,
     }
 }
