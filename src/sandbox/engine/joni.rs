@@ -46,6 +46,7 @@ pub(super) fn regex(pattern: &str) -> Result<Pattern> {
     };
     let exact = java_syntax(pattern, SEMI_END).map_err(refused)?;
     let at_end = java_syntax(pattern, END).map_err(refused)?;
+    fixed_look_behinds(&at_end).map_err(refused)?;
     let before_last_line_feed = if exact != at_end { Some(build(&exact)?) } else { None };
     Ok(Pattern { at_end: build(&at_end)?, before_last_line_feed })
 }
@@ -161,6 +162,10 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
                     }
                     kept.push(flag);
                 }
+                // `(?-)`, `(?i-:…)`: nothing turned off.
+                if kept.ends_with('-') {
+                    kept.pop();
+                }
                 if closes {
                     // `(?m)`: for the rest of the group it stands in.
                     chars.next();
@@ -186,6 +191,78 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
     }
     Ok(out.into())
 }
+
+/// Joni's rules for a look-behind (`(?<=…)`, `(?<!…)`), which `fancy_regex` does not keep (it
+/// runs a look-behind of any length):
+/// - each alternative at its top matches a fixed number of characters (`(?<=ab|c)`,
+///   `(?<=a{2})`; not `(?<=a+)` nor `(?<=(a|bc))`);
+/// - it holds no back-reference, look-ahead, atomic group, end of text (`\z`, and `$` outside
+///   `(?m)`, which is Joni's `\Z`), nor, in a negative one, a group that captures.
+///
+/// A pattern `fancy_regex` cannot read is left for its own refusal.
+fn fixed_look_behinds(pattern: &str) -> std::result::Result<(), &'static str> {
+    use fancy_regex::{Expr, LookAround};
+    fn read(expr: &Expr) -> bool {
+        let own = match expr {
+            Expr::LookAround(body, way @ (LookAround::LookBehind | LookAround::LookBehindNeg)) => {
+                let fixed = match body.as_ref() {
+                    Expr::Alt(alternatives) => alternatives.iter().all(|a| chars_matched(a).is_some()),
+                    body => chars_matched(body).is_some(),
+                };
+                fixed && allowed_behind(body, *way == LookAround::LookBehindNeg)
+            }
+            _ => true,
+        };
+        own && expr.children_iter().all(read)
+    }
+    match fancy_regex::Expr::parse_tree(pattern) {
+        Ok(tree) if !read(&tree.expr) => Err(INVALID_LOOK_BEHIND),
+        _ => Ok(()),
+    }
+}
+
+/// Whether Joni takes `expr` in a look-behind, a negative one when `negative`
+/// (`AnchorType.ALLOWED_IN_LB`, `EncloseType.ALLOWED_IN_LB`, `NodeType.ALLOWED_IN_LB`).
+fn allowed_behind(expr: &fancy_regex::Expr, negative: bool) -> bool {
+    use fancy_regex::{Assertion, Expr, LookAround};
+    let own = match expr {
+        Expr::Backref { .. }
+        | Expr::BackrefWithRelativeRecursionLevel { .. }
+        | Expr::AtomicGroup(_)
+        | Expr::Conditional { .. }
+        | Expr::BackrefExistsCondition { .. }
+        | Expr::Absent(_)
+        | Expr::Assertion(Assertion::EndText | Assertion::EndTextIgnoreTrailingNewlines { .. })
+        | Expr::LookAround(_, LookAround::LookAhead | LookAround::LookAheadNeg) => false,
+        Expr::Group(_) => !negative,
+        _ => true,
+    };
+    own && expr.children_iter().all(|child| allowed_behind(child, negative))
+}
+
+/// How many characters `expr` matches, when that is one number (Joni's `get_char_length_tree`).
+fn chars_matched(expr: &fancy_regex::Expr) -> Option<usize> {
+    use fancy_regex::Expr;
+    match expr {
+        Expr::Empty | Expr::Assertion(_) | Expr::LookAround(..) => Some(0),
+        Expr::Any { .. } | Expr::Delegate { .. } => Some(1),
+        Expr::Literal { val, .. } => Some(val.chars().count()),
+        Expr::LiteralBytes { bytes } => Some(String::from_utf8_lossy(bytes).chars().count()),
+        Expr::Concat(parts) => parts.iter().map(chars_matched).sum(),
+        Expr::Alt(alternatives) => {
+            let mut lengths = alternatives.iter().map(chars_matched);
+            let first = lengths.next()??;
+            lengths.all(|n| n == Some(first)).then_some(first)
+        }
+        Expr::Group(inner) => chars_matched(inner),
+        Expr::AtomicGroup(inner) => chars_matched(inner),
+        Expr::Repeat { child, lo, hi, .. } if lo == hi => chars_matched(child)?.checked_mul(*lo),
+        _ => None,
+    }
+}
+
+/// Joni's words for a look-behind of varying length.
+const INVALID_LOOK_BEHIND: &str = "invalid pattern in look-behind";
 
 /// Joni's `\Z`: the end, or before a line feed that ends the text.
 const SEMI_END: &str = r"(?:\z|(?=\n\z))";
@@ -305,13 +382,47 @@ mod tests {
         // `(?a)`: ASCII classes, for the rest of its group.
         assert_eq!(read(r"(?a)\w[\d]\b(?u)\s").unwrap(), r"[0-9A-Za-z_][0-9](?-u:\b)\s");
         assert_eq!(read(r"((?a)\D)\W").unwrap(), r"([^0-9])\W");
+        // Nothing turned off.
+        assert_eq!(read("(?-)a(?i-)b(?-:c)").unwrap(), "a(?i)b(?:c)");
         for refused in ["(?U)a+", "(?P<n>a)", "(?-u:a)", "(?R)"] {
             assert_eq!(read(refused), Err(UNDEFINED_GROUP_OPTION), "{refused}");
         }
         let message = regex("(?U)a+").unwrap_err().to_string();
+        assert!(regex("(?-)a").unwrap().over("a").is_match("a").unwrap());
         assert!(
             message.contains("INVALID_FUNCTION_ARGUMENT: Invalid regular expression '(?U)a+': undefined group option"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_look_behind_matches_a_fixed_number_of_characters_in_each_alternative() {
+        let taken =
+            [r"(?<=ab|c)d", r"(?<!a{2}\d)x", r"(?<=(?:ab|cd))e", r"(?<=(ab)[xé])e", r"(?<=\b.)x", r"(?m)(?<=^a$)"];
+        for taken in taken {
+            assert!(regex(taken).is_ok(), "{taken}");
+        }
+        let refused = [
+            r"(?<=a+)b",
+            r"(?<!a?)b",
+            r"(?<=(ab|c))d",
+            r"(?<=a{1,2})b",
+            r"x(?<=(?:a|b(?:c|de)))",
+            // What Joni takes in no look-behind: a back-reference, a look-ahead, an atomic group,
+            // the end; a group that captures in a negative one.
+            r"(a)(?<=\1)b",
+            r"(?<=a(?=b)c)",
+            r"(?<=(?>ab))c",
+            r"(?<=a$)",
+            r"(?<!(a))b",
+        ];
+        for refused in refused {
+            let message = regex(refused).unwrap_err().to_string();
+            assert!(
+                message.ends_with(&format!("Invalid regular expression '{refused}': invalid pattern in look-behind")),
+                "{message}"
+            );
+        }
+        assert!(regex(r"(?<=é|ab)c").unwrap().over("abc").is_match("abc").unwrap());
     }
 }
