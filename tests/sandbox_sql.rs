@@ -507,11 +507,30 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     let own = failure(&s, "SELECT 1,\n  \"$try\"(0, \"$row\" -> 1 / 0)").await;
     assert!(own.starts_with("FUNCTION_NOT_FOUND: line 2:3: Function '$try' not registered."), "{own}");
     // A comparison with ANY or ALL of a subquery of another type, in Trino's words.
-    for sql in ["SELECT 1 WHERE 1 > ANY (SELECT 'a')", "SELECT 1 = ALL (SELECT 'a')"] {
+    let quantified = [
+        "SELECT 1 WHERE 1 > ANY (SELECT 'a')",
+        "SELECT 1 = ALL (SELECT 'a')",
+        // `= ANY` and `<> ALL` in a WHERE clause, which the engine answers as IN and NOT IN.
+        "SELECT 1 WHERE 1 = ANY (SELECT 'a')",
+        "SELECT 1 WHERE 1 <> ALL (SELECT 'a' AS y)",
+    ];
+    for sql in quantified {
         assert_eq!(
             failure(&s, sql).await,
             "TYPE_MISMATCH: Value expression and result of subquery must be of the same type for quantified comparison: integer vs varchar",
             "{sql}"
+        );
+    }
+    // IN keeps its own words.
+    assert_eq!(
+        failure(&s, "SELECT 1 WHERE 1 IN (SELECT 'a')").await,
+        "TYPE_MISMATCH: value and result of subquery must be of the same type for IN expression: integer vs varchar"
+    );
+    // A timestamp literal that is none, its zone unknown among them.
+    for text in ["2020-13-01", "xxx", "2020-01-01 00:00 Foo/Bar"] {
+        assert_eq!(
+            failure(&s, &format!("SELECT TIMESTAMP '{text}'")).await,
+            format!("INVALID_LITERAL: '{text}' is not a valid timestamp literal")
         );
     }
     // A form the planner has no plan for is named in words, not printed as the engine's tree.

@@ -9,7 +9,8 @@
 //! - an IN list: `IN value and list items must be the same type: varchar` (the common type of
 //!   the values before the first that does not fit them, as Trino's message names it), and IN a
 //!   subquery: `value and result of subquery must be of the same type for IN expression: varchar
-//!   vs bigint`;
+//!   vs bigint`; a comparison with ANY or ALL of a subquery: `Value expression and result of
+//!   subquery must be of the same type for quantified comparison: integer vs varchar`;
 //! - `CASE x WHEN`: `CASE operand type does not match WHEN clause operand type: varchar vs integer`;
 //! - a CASE's results (an IF's too: the SQL front writes it as a CASE): `All CASE results must
 //!   be the same type: varchar(1)`; COALESCE's operands: `All COALESCE operands must be the same
@@ -24,10 +25,14 @@ use datafusion::logical_expr::expr::{InList, InSubquery, ScalarFunction};
 use datafusion::logical_expr::{Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
 
 use super::arrays::CONCAT_USAGE;
-use super::quantified::{ROW_VALUE, SUMMARY};
+use super::quantified::{QUANTIFIED, ROW_VALUE, SUMMARY};
 use super::rules::ExpressionRule;
 use super::types::trino_type;
 use super::udf::{is_text, type_mismatch};
+
+/// Trino's refusal of a comparison with ANY or ALL of a subquery of another type.
+const QUANTIFIED_APART: &str =
+    "Value expression and result of subquery must be of the same type for quantified comparison";
 
 pub const MIXED_TYPES: ExpressionRule = ExpressionRule { name: "trino_mixed_types", rewrite: refuse_mixed };
 
@@ -41,9 +46,7 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 if of_subquery(right) { Some((left, right)) } else { of_subquery(left).then_some((right, left)) }
             {
                 let (value, rows) = (name(value), name(rows));
-                return plan_err!(
-                    "TYPE_MISMATCH: Value expression and result of subquery must be of the same type for quantified comparison: {value} vs {rows}"
-                );
+                return plan_err!("TYPE_MISMATCH: {QUANTIFIED_APART}: {value} vs {rows}");
             }
             let op = trino_operator(op);
             return plan_err!("TYPE_MISMATCH: Cannot apply operator: {} {op} {}", name(left), name(right));
@@ -72,6 +75,10 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             if let (Ok(v), Some(s)) = (value.get_type(schema), answer) {
                 if kinds_apart(&v, &s) {
                     let (v, s) = (name(value), trino_type(&s));
+                    // `x = ANY (q)` or `x <> ALL (q)`, which `quantified` writes as IN.
+                    if subquery.subquery.schema().fields().iter().map(|f| f.name()).eq([QUANTIFIED]) {
+                        return plan_err!("TYPE_MISMATCH: {QUANTIFIED_APART}: {v} vs {s}");
+                    }
                     return plan_err!(
                         "TYPE_MISMATCH: value and result of subquery must be of the same type for IN expression: {v} vs {s}"
                     );
@@ -105,8 +112,6 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     Ok(Transformed::no(expr))
 }
 
-/// The operator Trino resolves a comparison to, which its message names: `<>` is `=` negated,
-/// `>` is `<` and `>=` is `<=` (the operands kept in their order).
 /// A subquery's row, or its extreme, as `quantified` reads it in a comparison with ANY or ALL.
 fn of_subquery(side: &Expr) -> bool {
     match side {
@@ -118,6 +123,8 @@ fn of_subquery(side: &Expr) -> bool {
     }
 }
 
+/// The operator Trino resolves a comparison to, which its message names: `<>` is `=` negated,
+/// `>` is `<` and `>=` is `<=` (the operands kept in their order).
 fn trino_operator(op: &Operator) -> &'static str {
     match op {
         Operator::Lt | Operator::Gt => "<",

@@ -15,7 +15,7 @@
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    BinaryOperator, Expr, Ident, Query, TableFactor, UnaryOperator, VisitMut, VisitorMut,
+    BinaryOperator, Expr, Ident, Query, SelectItem, SetExpr, TableFactor, UnaryOperator, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
@@ -53,7 +53,28 @@ pub(super) fn comparison(expr: &Expr) -> Option<Expr> {
         _ => return None,
     };
     let Expr::Subquery(subquery) = right.as_ref() else { return None };
-    Some(Expr::InSubquery { expr: left.clone(), subquery: subquery.clone(), negated })
+    let mut subquery = subquery.clone();
+    named_quantified(&mut subquery);
+    Some(Expr::InSubquery { expr: left.clone(), subquery, negated })
+}
+
+/// The name a comparison `= ANY` or `<> ALL` gives its subquery's one value, by which
+/// `mixed_types` tells it from an IN the query wrote (Trino's messages differ): a SELECT of one
+/// value names it so, unless an ORDER BY may read the name it had. Another subquery (`*`, a
+/// UNION, VALUES) is left as it is.
+pub(super) const QUANTIFIED: &str = "$any";
+
+fn named_quantified(query: &mut Query) {
+    let SetExpr::Select(select) = query.body.as_mut() else { return };
+    let named = Ident::with_quote('"', QUANTIFIED);
+    match select.projection.as_mut_slice() {
+        [SelectItem::UnnamedExpr(value)] => {
+            let expr = value.clone();
+            select.projection[0] = SelectItem::ExprWithAlias { expr, alias: named };
+        }
+        [SelectItem::ExprWithAlias { alias, .. }] if query.order_by.is_none() => *alias = named,
+        _ => {}
+    }
 }
 
 /// `expr` with its subquery gathered once, when it is a subquery predicate.
@@ -172,8 +193,13 @@ mod tests {
         );
         // `= ANY` and `<> ALL` are IN and NOT IN, whose left side DataFusion reads outside.
         assert_eq!(
-            rewritten("SELECT a FROM t WHERE a = ANY (SELECT a FROM t) AND a <> ALL (SELECT a FROM u)"),
-            "SELECT a FROM t WHERE a IN (SELECT a FROM t) AND a NOT IN (SELECT a FROM u)"
+            rewritten("SELECT a FROM t WHERE a = ANY (SELECT a FROM t) AND a <> ALL (SELECT b AS c FROM u)"),
+            r#"SELECT a FROM t WHERE a IN (SELECT a AS "$any" FROM t) AND a NOT IN (SELECT b AS "$any" FROM u)"#
+        );
+        // A subquery of another shape keeps its names.
+        assert_eq!(
+            rewritten("SELECT a FROM t WHERE a = ANY (SELECT * FROM u) AND a = ANY (SELECT b AS c FROM u ORDER BY c)"),
+            "SELECT a FROM t WHERE a IN (SELECT * FROM u) AND a IN (SELECT b AS c FROM u ORDER BY c)"
         );
         assert_eq!(
             rewritten("SELECT a NOT IN (VALUES 1) FROM u"),
