@@ -1920,6 +1920,28 @@ async fn doubles_print_and_vectors_answer_as_trino_does() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
+/// A timestamp holds the years Trino's do (a `timestamp(3)`), the sentinels of slowly changing
+/// tables among them, written as literals or cast from text or a date: the engine's own casts
+/// keep nanoseconds, which hold no year before 1677 nor after 2262.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timestamps_hold_the_years_trino_holds() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT TIMESTAMP '9999-12-31 00:00:00'", "9999-12-31 00:00:00.000"),
+        ("SELECT TIMESTAMP '1500-05-01 12:34:56.123'", "1500-05-01 12:34:56.123"),
+        ("SELECT CAST('0001-01-01' AS timestamp)", "0001-01-01 00:00:00.000"),
+        ("SELECT TRY_CAST('3000-01-01 00:00:00' AS timestamp)", "3000-01-01 00:00:00.000"),
+        ("SELECT CAST(DATE '9999-12-31' AS timestamp)", "9999-12-31 00:00:00.000"),
+        ("SELECT year(TIMESTAMP '9999-12-31 23:59:59.999')", "9999"),
+        ("SELECT date_add('day', 1, TIMESTAMP '1500-01-01 00:00:00')", "1500-01-02 00:00:00.000"),
+        ("SELECT typeof(CAST('2020-01-01' AS timestamp))", "timestamp(3)"),
+        // Compared with a column's timestamps.
+        ("SELECT count(*) = (SELECT count(*) FROM events) FROM events WHERE event_time < TIMESTAMP '9999-12-31 00:00:00'", "true"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
 /// A timestamp with a zone keeps it as Trino keeps it: `from_iso8601_timestamp` and
 /// `parse_datetime` of a constant text answer in the text's zone, `date_add` in its argument's
 /// (days on the wall clock there, hours as durations); and one without a zone compared with one

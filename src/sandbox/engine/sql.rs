@@ -169,6 +169,15 @@ impl<F: FnMut(&mut Expr)> VisitorMut for OwnExpressions<F> {
     }
 }
 
+/// A `timestamp` is Trino's `timestamp(3)`: DataFusion's SQL front makes one written without
+/// a precision nanoseconds, which hold no year before 1677 nor after 2262 (`TIMESTAMP
+/// '9999-12-31 00:00:00'`, `CAST('0001-01-01' AS timestamp)`); with it, milliseconds.
+fn in_milliseconds(data_type: &mut DataType) {
+    if let DataType::Timestamp(precision @ None, _) = data_type {
+        *precision = Some(3);
+    }
+}
+
 /// `"param" -> body`.
 pub(super) fn lambda(param: &str, body: Expr) -> Expr {
     Expr::Lambda(LambdaFunction {
@@ -183,6 +192,9 @@ pub(super) fn lambda(param: &str, body: Expr) -> Expr {
 
 /// One expression in Athena's spelling → DataFusion's (its parts are rewritten already).
 fn rewrite(expr: &mut Expr) {
+    if let Expr::Cast { data_type, .. } | Expr::TypedString(ast::TypedString { data_type, .. }) = expr {
+        in_milliseconds(data_type);
+    }
     let replacement = match expr {
         Expr::Function(function) if is_call(function, "try") => match single_argument(&function.args) {
             Some(body) => super::try_::try_call(body.clone()),
@@ -209,8 +221,10 @@ fn rewrite(expr: &mut Expr) {
         }
         Expr::TypedString(typed) => match (&typed.data_type, typed.value.value.clone().into_string()) {
             (DataType::JSON, Some(text)) => call("json_parse", vec![text_literal(&text)]),
+            // A zone, or no timestamp at all (`'2020-13-01'`, an unknown zone), which `$timestamp_tz`
+            // refuses as Trino does (INVALID_LITERAL).
             (DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithTimeZone), Some(text))
-                if datetime::literal_zone(&text).is_some() =>
+                if datetime::literal_zone(&text).is_some() || datetime::zoned_or_utc(&text).is_none() =>
             {
                 call("$timestamp_tz", vec![text_literal(&datetime::to_the_millisecond(&text))])
             }
@@ -290,7 +304,7 @@ fn rewrite(expr: &mut Expr) {
         Expr::Function(function)
             if is_call(function, "localtimestamp") && matches!(function.args, FunctionArguments::None) =>
         {
-            forms::cast(&call("now", Vec::new()), DataType::Timestamp(None, TimezoneInfo::None))
+            forms::cast(&call("now", Vec::new()), DataType::Timestamp(Some(3), TimezoneInfo::None))
         }
         Expr::Function(function)
             if is_call(function, "localtime") && matches!(function.args, FunctionArguments::None) =>

@@ -48,7 +48,9 @@ fn every_expression_a_query_leaves_unnamed_is_named_by_its_place() {
 
 #[test]
 fn athena_forms_become_calls_and_literals_stay_literals() {
-    assert_eq!(rewritten("SELECT TIMESTAMP '2012-08-08 01:00'"), "SELECT TIMESTAMP '2012-08-08 01:00:00'");
+    // A timestamp keeps milliseconds, as Trino's `timestamp(3)` (the engine's own is nanoseconds).
+    assert_eq!(rewritten("SELECT TIMESTAMP '2012-08-08 01:00'"), "SELECT TIMESTAMP(3) '2012-08-08 01:00:00'");
+    assert_eq!(rewritten("SELECT TRY_CAST('1' AS timestamp)"), "SELECT TRY_CAST('1' AS TIMESTAMP(3))");
     assert_eq!(rewritten("SELECT array_sort(a)"), "SELECT array_sort(a, 'ASC', 'NULLS LAST')");
     assert_eq!(rewritten("SELECT TRY(1 / x) FROM t"), r#"SELECT "$try"(0, "$row" -> 1 / x) FROM t"#);
     assert_eq!(
