@@ -146,6 +146,8 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
                 let mut on = true;
                 for flag in flags.chars() {
                     match flag {
+                        // Joni takes any number of `-`: the first turns the rest off.
+                        '-' if !on => continue,
                         '-' => on = false,
                         'm' => multi_line = on,
                         'x' => extended = on,
@@ -244,11 +246,14 @@ fn allowed_behind(expr: &fancy_regex::Expr, negative: bool) -> bool {
 fn chars_matched(expr: &fancy_regex::Expr) -> Option<usize> {
     use fancy_regex::Expr;
     match expr {
-        Expr::Empty | Expr::Assertion(_) | Expr::LookAround(..) => Some(0),
+        Expr::Empty | Expr::Assertion(_) | Expr::LookAround(..) | Expr::ContinueFromPreviousMatchEnd => Some(0),
         Expr::Any { .. } | Expr::Delegate { .. } => Some(1),
         Expr::Literal { val, .. } => Some(val.chars().count()),
         Expr::LiteralBytes { bytes } => Some(String::from_utf8_lossy(bytes).chars().count()),
-        Expr::Concat(parts) => parts.iter().map(chars_matched).sum(),
+        // Joni's lengths stop at their largest (`distanceAdd`), fixed still.
+        Expr::Concat(parts) => {
+            parts.iter().try_fold(0usize, |sum, part| Some(sum.saturating_add(chars_matched(part)?)))
+        }
         Expr::Alt(alternatives) => {
             let mut lengths = alternatives.iter().map(chars_matched);
             let first = lengths.next()??;
@@ -256,13 +261,18 @@ fn chars_matched(expr: &fancy_regex::Expr) -> Option<usize> {
         }
         Expr::Group(inner) => chars_matched(inner),
         Expr::AtomicGroup(inner) => chars_matched(inner),
-        Expr::Repeat { child, lo, hi, .. } if lo == hi => chars_matched(child)?.checked_mul(*lo),
+        Expr::Repeat { child, lo, hi, .. } if lo == hi => Some(chars_matched(child)?.saturating_mul(*lo)),
         _ => None,
     }
 }
 
 /// Joni's words for a look-behind of varying length.
 const INVALID_LOOK_BEHIND: &str = "invalid pattern in look-behind";
+
+/// `\b` under `(?a)`: a word's edge, words in ASCII.
+const ASCII_EDGE: &str = "(?:(?<=[0-9A-Za-z_])(?![0-9A-Za-z_])|(?<![0-9A-Za-z_])(?=[0-9A-Za-z_]))";
+/// `\B` under `(?a)`.
+const ASCII_INSIDE: &str = "(?:(?<=[0-9A-Za-z_])(?=[0-9A-Za-z_])|(?<![0-9A-Za-z_])(?![0-9A-Za-z_]))";
 
 /// Joni's `\Z`: the end, or before a line feed that ends the text.
 const SEMI_END: &str = r"(?:\z|(?=\n\z))";
@@ -295,7 +305,9 @@ fn escape(
                 (false, true) => out.push_str(&format!("[^{set}]")),
             }
         }
-        Some(edge @ ('b' | 'B')) if ascii && !in_class => out.push_str(&format!("(?-u:\\{edge})")),
+        // A word's edge in ASCII, by look-around (`fancy_regex` does not turn Unicode off).
+        Some('b') if ascii && !in_class => out.push_str(ASCII_EDGE),
+        Some('B') if ascii && !in_class => out.push_str(ASCII_INSIDE),
         Some('Q') => {
             let mut quoted = String::new();
             while let Some(q) = chars.next() {
@@ -307,7 +319,8 @@ fn escape(
             }
             out.push_str(&fancy_regex::escape(&quoted));
         }
-        Some(bracket @ ('<' | '>')) => out.push(bracket),
+        // Letters Joni's Java syntax gives no meaning (`fancy_regex`'s keep-out and line break).
+        Some(letter @ ('<' | '>' | 'K' | 'R')) => out.push(letter),
         Some('Z') if !in_class => out.push_str(end),
         Some('0') => {
             let mut code = 0u32;
@@ -380,10 +393,15 @@ mod tests {
         // Joni's `a`, `d`, `l` and `u`, turned on, are left out.
         assert_eq!(read("(?iu)é(?u)x(?u:y)$").unwrap(), "(?i)éx(?:y)\\z");
         // `(?a)`: ASCII classes, for the rest of its group.
-        assert_eq!(read(r"(?a)\w[\d]\b(?u)\s").unwrap(), r"[0-9A-Za-z_][0-9](?-u:\b)\s");
+        assert_eq!(read(r"(?a)\w[\d]\b(?u)\s").unwrap(), format!(r"[0-9A-Za-z_][0-9]{ASCII_EDGE}\s"));
+        // `é` is a word's letter in Unicode only.
+        assert!(regex(r"é\b").unwrap().over("é").is_match("é").unwrap());
+        assert!(!regex(r"(?a)é\b").unwrap().over("é").is_match("é").unwrap());
+        assert!(regex(r"(?a)\Bé").unwrap().over("é").is_match("é").unwrap());
         assert_eq!(read(r"((?a)\D)\W").unwrap(), r"([^0-9])\W");
         // Nothing turned off.
         assert_eq!(read("(?-)a(?i-)b(?-:c)").unwrap(), "a(?i)b(?:c)");
+        assert_eq!(read("(?--)a(?i-s-m)b").unwrap(), "a(?i-sm)b");
         for refused in ["(?U)a+", "(?P<n>a)", "(?-u:a)", "(?R)"] {
             assert_eq!(read(refused), Err(UNDEFINED_GROUP_OPTION), "{refused}");
         }
@@ -397,8 +415,17 @@ mod tests {
 
     #[test]
     fn a_look_behind_matches_a_fixed_number_of_characters_in_each_alternative() {
-        let taken =
-            [r"(?<=ab|c)d", r"(?<!a{2}\d)x", r"(?<=(?:ab|cd))e", r"(?<=(ab)[xé])e", r"(?<=\b.)x", r"(?m)(?<=^a$)"];
+        let taken = [
+            r"(?<=ab|c)d",
+            r"(?<!a{2}\d)x",
+            r"(?<=(?:ab|cd))e",
+            r"(?<=(ab)[xé])e",
+            r"(?<=\b.)x",
+            r"(?m)(?<=^a$)",
+            r"(?<=\Ga)b",
+            // `\K` and `\R` are letters in Joni's Java syntax.
+            r"(?<=\K\R)x",
+        ];
         for taken in taken {
             assert!(regex(taken).is_ok(), "{taken}");
         }
@@ -424,5 +451,10 @@ mod tests {
             );
         }
         assert!(regex(r"(?<=é|ab)c").unwrap().over("abc").is_match("abc").unwrap());
+        // Lengths past any text's are fixed still (too large for `fancy_regex` to build).
+        let huge = r"(?<=(?:(?:(?:a{65535}){65535}){65535}){65535}(?:(?:(?:a{65535}){65535}){65535}){65535})b";
+        assert_eq!(fixed_look_behinds(huge), Ok(()));
+        assert!(regex(r"(?<=\K)x").unwrap().over("Kx").is_match("Kx").unwrap());
+        assert!(regex(r"\R").unwrap().over("R").is_match("R").unwrap());
     }
 }
