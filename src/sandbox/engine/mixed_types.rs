@@ -25,10 +25,13 @@ use datafusion::logical_expr::expr::{InList, InSubquery, ScalarFunction};
 use datafusion::logical_expr::{Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
 
 use super::arrays::CONCAT_USAGE;
-use super::quantified::{QUANTIFIED, ROW_VALUE, SUMMARY};
+use super::quantified::{IN_VALUE, QUANTIFIED, ROW_VALUE, SUMMARY};
 use super::rules::ExpressionRule;
 use super::types::trino_type;
 use super::udf::{is_text, type_mismatch};
+
+/// Trino's refusal of IN a subquery of another type.
+const IN_APART: &str = "value and result of subquery must be of the same type for IN expression";
 
 /// Trino's refusal of a comparison with ANY or ALL of a subquery of another type.
 const QUANTIFIED_APART: &str =
@@ -45,7 +48,11 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             if let Some((value, rows)) =
                 if of_subquery(right) { Some((left, right)) } else { of_subquery(left).then_some((right, left)) }
             {
+                let in_list = matches!(rows.as_ref(), Expr::LambdaVariable(v) if v.name == IN_VALUE);
                 let (value, rows) = (name(value), name(rows));
+                if in_list {
+                    return plan_err!("TYPE_MISMATCH: {IN_APART}: {value} vs {rows}");
+                }
                 return plan_err!("TYPE_MISMATCH: {QUANTIFIED_APART}: {value} vs {rows}");
             }
             let op = trino_operator(op);
@@ -79,9 +86,7 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                     if subquery.subquery.schema().fields().iter().map(|f| f.name()).eq([QUANTIFIED]) {
                         return plan_err!("TYPE_MISMATCH: {QUANTIFIED_APART}: {v} vs {s}");
                     }
-                    return plan_err!(
-                        "TYPE_MISMATCH: value and result of subquery must be of the same type for IN expression: {v} vs {s}"
-                    );
+                    return plan_err!("TYPE_MISMATCH: {IN_APART}: {v} vs {s}");
                 }
             }
         }
@@ -112,10 +117,11 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     Ok(Transformed::no(expr))
 }
 
-/// A subquery's row, or its extreme, as `quantified` reads it in a comparison with ANY or ALL.
+/// A subquery's row, or its extreme, as `quantified` reads it in a comparison with ANY or ALL,
+/// or IN.
 fn of_subquery(side: &Expr) -> bool {
     match side {
-        Expr::LambdaVariable(variable) => variable.name == ROW_VALUE,
+        Expr::LambdaVariable(variable) => variable.name == ROW_VALUE || variable.name == IN_VALUE,
         Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "get_field" => {
             matches!(args.first(), Some(Expr::LambdaVariable(variable)) if variable.name == SUMMARY)
         }
@@ -139,7 +145,8 @@ fn is_arithmetic(op: &Operator) -> bool {
     matches!(op, Plus | Minus | Multiply | Divide | Modulo)
 }
 
-fn is_comparison(op: &Operator) -> bool {
+/// `=`, `<>`, `<`, `<=`, `>`, `>=` and IS [NOT] DISTINCT FROM.
+pub(super) fn is_comparison(op: &Operator) -> bool {
     use Operator::*;
     matches!(op, Eq | NotEq | Lt | LtEq | Gt | GtEq | IsDistinctFrom | IsNotDistinctFrom)
 }

@@ -37,6 +37,8 @@ pub(super) fn in_select_item(expr: &mut Expr) {
 /// `mixed_types` knows such a comparison by.
 pub(super) const ROW_VALUE: &str = "$e";
 pub(super) const SUMMARY: &str = "$s";
+/// The lambda parameter of `x IN (q)` (Trino's message for its types differs from ANY's).
+pub(super) const IN_VALUE: &str = "$i";
 
 /// A comparison with `ANY`/`SOME`/`ALL` of a subquery, wherever it stands, in a form the engine
 /// plans as Trino reads it: `x = ANY (q)` is `x IN (q)` and `x <> ALL (q)` is `x NOT IN (q)`
@@ -64,6 +66,11 @@ pub(super) fn comparison(expr: &Expr) -> Option<Expr> {
 /// UNION, VALUES) is left as it is.
 pub(super) const QUANTIFIED: &str = "$any";
 
+fn named_quantified_already(query: &Query) -> bool {
+    let SetExpr::Select(select) = query.body.as_ref() else { return false };
+    matches!(select.projection.as_slice(), [SelectItem::ExprWithAlias { alias, .. }] if alias.value == QUANTIFIED)
+}
+
 fn named_quantified(query: &mut Query) {
     let SetExpr::Select(select) = query.body.as_mut() else { return };
     let named = Ident::with_quote('"', QUANTIFIED);
@@ -79,6 +86,11 @@ fn named_quantified(query: &mut Query) {
 
 /// `expr` with its subquery gathered once, when it is a subquery predicate.
 fn gathered_form(expr: &Expr) -> Option<Expr> {
+    // IN's own, or one `comparison` wrote for `= ANY` (its subquery's value named so).
+    let value = match expr {
+        Expr::InSubquery { subquery, .. } if !named_quantified_already(subquery) => IN_VALUE,
+        _ => ROW_VALUE,
+    };
     let (left, op, query, any, negated) = match expr {
         Expr::AnyOp { left, compare_op, right, .. } => match right.as_ref() {
             Expr::Subquery(query) => (Some(left), compare_op, query, true, false),
@@ -97,8 +109,8 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
     let ordering = matches!(op, BinaryOperator::Lt | BinaryOperator::LtEq | BinaryOperator::Gt | BinaryOperator::GtEq);
     let sql = match left {
         Some(_) if ordering => extreme_form(op, any),
-        Some(_) if any => format!(r#"any_match({rows}, "{ROW_VALUE}" -> "$x" {op} "{ROW_VALUE}")"#),
-        Some(_) => format!(r#"NOT any_match({rows}, "{ROW_VALUE}" -> NOT ("$x" {op} "{ROW_VALUE}"))"#),
+        Some(_) if any => format!(r#"any_match({rows}, "{value}" -> "$x" {op} "{value}")"#),
+        Some(_) => format!(r#"NOT any_match({rows}, "{value}" -> NOT ("$x" {op} "{value}"))"#),
         None => r#"(SELECT count(*) > 0 FROM (SELECT 1) AS "$q")"#.to_string(),
     };
     // The text is this module's own: it always parses.
@@ -172,7 +184,7 @@ mod tests {
         assert_eq!(
             rewritten("SELECT 'a' = ANY (VALUES 'a', 'b')"),
             format!(
-                r#"SELECT any_match({}, "$e" -> 'a' = "$e")"#,
+                r#"SELECT any_match({}, "$i" -> 'a' = "$i")"#,
                 rows(r#"SELECT * FROM (VALUES ('a'), ('b')) AS "$values3" (_col0)"#)
             )
         );
@@ -204,7 +216,7 @@ mod tests {
         assert_eq!(
             rewritten("SELECT a NOT IN (VALUES 1) FROM u"),
             format!(
-                r#"SELECT NOT any_match({}, "$e" -> a = "$e") FROM u"#,
+                r#"SELECT NOT any_match({}, "$i" -> a = "$i") FROM u"#,
                 rows(r#"SELECT * FROM (VALUES (1)) AS "$values3" (_col0)"#)
             )
         );
