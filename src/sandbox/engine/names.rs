@@ -18,6 +18,38 @@ pub(super) fn name_columns(statement: &mut ast::Statement) {
     let _ = statement.visit(&mut PlaceNames::default());
 }
 
+/// Names each subquery of a FROM clause that has no alias (`FROM (SELECT 1 AS k) JOIN (SELECT 1
+/// AS k) USING (k)`), as Trino reads it: a relation of its own, whose columns may share names
+/// with another's. DataFusion leaves such a subquery's columns unqualified, so two of them with
+/// one name failed ("Schema contains duplicate unqualified field name k"). Each gets a name of
+/// the engine's, `"$subqueryN"`, which no query can write (`without_case`), before the `*`s and
+/// USING keys are read.
+pub(super) fn name_subqueries(statement: &mut ast::Statement) {
+    let _ = statement.visit(&mut SubqueryNames::default());
+}
+
+#[derive(Default)]
+struct SubqueryNames {
+    named: usize,
+}
+
+impl VisitorMut for SubqueryNames {
+    type Break = ();
+
+    fn pre_visit_table_factor(&mut self, factor: &mut ast::TableFactor) -> ControlFlow<()> {
+        // `(VALUES …)` is named with its columns (`PlaceNames`).
+        if let ast::TableFactor::Derived { alias: alias @ None, subquery, .. } = factor {
+            if matches!(subquery.body.as_ref(), SetExpr::Values(_)) {
+                return ControlFlow::Continue(());
+            }
+            self.named += 1;
+            let name = Ident::with_quote('"', format!("$subquery{}", self.named));
+            *alias = Some(ast::TableAlias { explicit: true, name, columns: Vec::new(), at: None });
+        }
+        ControlFlow::Continue(())
+    }
+}
+
 /// Names each field of a value a SELECT list reads (`(data).location.city`) by the field, as
 /// Athena does, before the SQL front writes it as a call, which the engine would name after
 /// its plan: `… AS "$colf0.city"`, printed `city` (`column_name`).

@@ -92,6 +92,7 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
         // A `t.*` by any end of the table's name; a `*` over a join USING its keys as Trino's:
         // the keys, then each side's columns.
         stars::qualify(inner.as_mut());
+        names::name_subqueries(inner.as_mut());
         using::rewrite(inner.as_mut());
         // The query's own `*`s, before the rewrites below add `*`s of the engine's own.
         if file_columns::named_in(sql) {

@@ -32,7 +32,7 @@ fn every_expression_a_query_leaves_unnamed_is_named_by_its_place() {
     // Athena names a column it reads, or a row's field, after it; anything else by its place.
     assert_eq!(
         named("SELECT a, t.b, (c), r.x, strpos(s, 'b'), position('b' IN s), CAST(a AS INT), a = ANY (VALUES 1) FROM t"),
-        r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST("$cast_value"(a, 'integer') AS INT) AS "$col2", any_match(coalesce((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1)) AS "$values6" (_col0)) AS "$q" ("$v")), make_array()), "$e" -> a = "$e") AS "$col3" FROM t"#
+        r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST("$cast_value"(a, 'integer') AS INT) AS "$col2", any_match(coalesce((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1)) AS "$values6" (_col0)) AS "$q" ("$v")), make_array()), "$i" -> a = "$i") AS "$col3" FROM t"#
     );
     // A name repeated keeps what Athena prints (`a`, `x`) in a name of its own.
     assert_eq!(
@@ -42,7 +42,7 @@ fn every_expression_a_query_leaves_unnamed_is_named_by_its_place() {
     // Each name is new in the statement: a subquery's does not meet its outer query's.
     assert_eq!(
         named("SELECT 1 UNION ALL SELECT upper(x) FROM (SELECT lower(y) AS x FROM t)"),
-        r#"SELECT 1 AS "$col0" UNION ALL SELECT upper(x) AS "$col1" FROM (SELECT lower(y) AS x FROM t)"#
+        r#"SELECT 1 AS "$col0" UNION ALL SELECT upper(x) AS "$col1" FROM (SELECT lower(y) AS x FROM t) AS "$subquery1""#
     );
 }
 
@@ -178,7 +178,7 @@ fn trino_forms_datafusion_cannot_parse_are_read_by_the_dialect() {
     );
     assert_eq!(
         rewritten("SELECT CAST(a AS INT), a, CAST(b AS ARRAY(INT)), CAST(c AS INT) AS c FROM (SELECT CAST(d AS INT) FROM t UNION SELECT TRY_CAST(e AS ROW(INT)))"),
-        r#"SELECT CAST("$cast_value"(a, 'integer') AS INT), a, "$cast_to"(b, 'array(integer)'), CAST("$cast_value"(c, 'integer') AS INT) AS c FROM (SELECT CAST("$cast_value"(d, 'integer') AS INT) FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)'))"#
+        r#"SELECT CAST("$cast_value"(a, 'integer') AS INT), a, "$cast_to"(b, 'array(integer)'), CAST("$cast_value"(c, 'integer') AS INT) AS c FROM (SELECT CAST("$cast_value"(d, 'integer') AS INT) FROM t UNION SELECT "$try_cast_to"(e, 'row(integer)')) AS "$subquery1""#
     );
     assert_eq!(
         rewritten(
