@@ -491,6 +491,25 @@ async fn a_star_over_a_join_using_its_keys_lists_them_once_first() {
         let expected = if join == "JOIN" { vec!["2!"] } else { vec!["3!", "2!"] };
         assert_eq!(rows, expected.into_iter().map(|v| Some(v.to_string())).collect::<Vec<_>>(), "{sql}");
     }
+    // Subqueries without an alias are relations of their own, whose columns may share names.
+    let (a, b) = ("(SELECT 1 AS k, 'a' AS x)", "(SELECT 1 AS k, 'b' AS y)");
+    for (sql, names, row) in [
+        (format!("SELECT * FROM {a} JOIN {b} USING (k)"), vec!["k", "x", "y"], vec!["1", "a", "b"]),
+        (format!("SELECT * FROM {a} JOIN {b} ON true"), vec!["k", "x", "k", "y"], vec!["1", "a", "1", "b"]),
+        (format!("SELECT * FROM {a}, {b}"), vec!["k", "x", "k", "y"], vec!["1", "a", "1", "b"]),
+        (format!("SELECT y, k FROM {a} LEFT JOIN {b} USING (k)"), vec!["y", "k"], vec!["b", "1"]),
+    ] {
+        let (status, page) = query(&s, &sql).await;
+        assert_eq!(status.state, QueryState::Succeeded, "{sql}: {:?}", status.reason);
+        let page = page.unwrap();
+        let headings: Vec<&str> = page.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(headings, names, "{sql}");
+        let values: Vec<String> = page.rows[0].iter().map(|v| v.clone().unwrap_or_default()).collect();
+        assert_eq!(values, row, "{sql}");
+    }
+    // A name both have is still ambiguous.
+    let ambiguous = failure(&s, &format!("SELECT k FROM {a}, {b}")).await;
+    assert!(ambiguous.starts_with("AMBIGUOUS_NAME"), "{ambiguous}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -513,6 +532,7 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
         // `= ANY` and `<> ALL` in a WHERE clause, which the engine answers as IN and NOT IN.
         "SELECT 1 WHERE 1 = ANY (SELECT 'a')",
         "SELECT 1 WHERE 1 <> ALL (SELECT 'a' AS y)",
+        "SELECT 1 = ANY (SELECT 'a')",
     ];
     for sql in quantified {
         assert_eq!(
@@ -521,13 +541,16 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
             "{sql}"
         );
     }
-    // IN keeps its own words.
-    assert_eq!(
-        failure(&s, "SELECT 1 WHERE 1 IN (SELECT 'a')").await,
-        "TYPE_MISMATCH: value and result of subquery must be of the same type for IN expression: integer vs varchar"
-    );
+    // IN keeps its own words, in a WHERE clause and in a SELECT list.
+    for sql in ["SELECT 1 WHERE 1 IN (SELECT 'a')", "SELECT 1 IN (SELECT 'a')", "SELECT 1 NOT IN (SELECT 'a')"] {
+        assert_eq!(
+            failure(&s, sql).await,
+            "TYPE_MISMATCH: value and result of subquery must be of the same type for IN expression: integer vs varchar",
+            "{sql}"
+        );
+    }
     // A timestamp literal that is none, its zone unknown among them.
-    for text in ["2020-13-01", "xxx", "2020-01-01 00:00 Foo/Bar"] {
+    for text in ["2020-13-01", "xxx", "2020-01-01 00:00 Foo/Bar", "2020-01-01 23:59:60"] {
         assert_eq!(
             failure(&s, &format!("SELECT TIMESTAMP '{text}'")).await,
             format!("INVALID_LITERAL: '{text}' is not a valid timestamp literal")

@@ -1935,10 +1935,37 @@ async fn timestamps_hold_the_years_trino_holds() {
         ("SELECT year(TIMESTAMP '9999-12-31 23:59:59.999')", "9999"),
         ("SELECT date_add('day', 1, TIMESTAMP '1500-01-01 00:00:00')", "1500-01-02 00:00:00.000"),
         ("SELECT typeof(CAST('2020-01-01' AS timestamp))", "timestamp(3)"),
-        // Compared with a column's timestamps.
+        // Compared with a column's timestamps, the present, and dates.
         ("SELECT count(*) = (SELECT count(*) FROM events) FROM events WHERE event_time < TIMESTAMP '9999-12-31 00:00:00'", "true"),
+        ("SELECT count(*) = (SELECT count(*) FROM events) FROM events WHERE event_time < DATE '9999-12-31'", "true"),
+        ("SELECT TIMESTAMP '9999-01-01 00:00:00' > current_timestamp, TIMESTAMP '1500-01-01 00:00:00' < current_date", "true"),
+        ("SELECT DATE '5000-01-01' BETWEEN TIMESTAMP '1500-01-01 00:00:00' AND TIMESTAMP '9999-01-01 00:00:00'", "true"),
+        // Sequences of them, by days and by months.
+        (
+            "SELECT sequence(TIMESTAMP '9999-01-01 00:00:00', TIMESTAMP '9999-01-03 00:00:00', INTERVAL '1' DAY)",
+            "[9999-01-01 00:00:00.000, 9999-01-02 00:00:00.000, 9999-01-03 00:00:00.000]",
+        ),
+        (
+            "SELECT sequence(TIMESTAMP '1500-01-31 00:00:00', TIMESTAMP '1500-03-31 00:00:00', INTERVAL '1' MONTH)",
+            "[1500-01-31 00:00:00.000, 1500-02-28 00:00:00.000, 1500-03-31 00:00:00.000]",
+        ),
+        (
+            "SELECT sequence(TIMESTAMP '2026-01-01 12:00:00', TIMESTAMP '2026-01-01 10:30:00', INTERVAL '-45' MINUTE)",
+            "[2026-01-01 12:00:00.000, 2026-01-01 11:15:00.000, 2026-01-01 10:30:00.000]",
+        ),
     ];
     let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    // Trino casts no number to a timestamp, nor a timestamp to a number.
+    let refusals = [
+        ("SELECT CAST(1577836800 AS timestamp)", "TYPE_MISMATCH: line 1:8: Cannot cast bigint to timestamp(3)"),
+        ("SELECT TRY_CAST(1e18 AS timestamp)", "TYPE_MISMATCH: Cannot cast double to timestamp(3)"),
+        (
+            "SELECT CAST(TIMESTAMP '2020-01-01 00:00:00' AS bigint)",
+            "TYPE_MISMATCH: line 1:8: Cannot cast timestamp(3) to bigint",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
@@ -1958,6 +1985,9 @@ async fn zoned_timestamps_keep_their_zone_and_compare_as_instants() {
         ("SELECT from_unixtime(0, 'Etc/GMT+5')", "1969-12-31 19:00:00.000 -05:00"),
         ("SELECT with_timezone(TIMESTAMP '2024-01-01 00:00:00', 'UTC+05:30')", "2024-01-01 00:00:00.000 +05:30"),
         ("SELECT from_unixtime(0, '+5')", "1970-01-01 05:00:00.000 +05:00"),
+        // A literal's zone so too, after Java's ZoneId.of.
+        ("SELECT TIMESTAMP '2020-01-01 00:00:00 UTC+05:30'", "2020-01-01 00:00:00.000 +05:30"),
+        ("SELECT TIMESTAMP '2020-01-01 00:00:00 GMT'", "2020-01-01 00:00:00.000 UTC"),
         // A literal keeps its fraction's order: cut at the millisecond, not rounded as a cast is.
         ("SELECT TIMESTAMP '2026-12-03 01:45:43.999' <= TIMESTAMP '2026-12-03 01:45:43.9985', year(TIMESTAMP '2026-12-31 23:59:59.9995 UTC')", "false"),
         ("SELECT date(TIMESTAMP '2026-12-31 23:59:59.9995')", "2026-12-31"),

@@ -20,7 +20,7 @@ use datafusion::logical_expr::ScalarUDF;
 
 use super::sql::{call, is_call, plain_arguments, text_literal};
 use super::udf::{is_number, is_text, is_timestamp, text, Call, Trino};
-use super::zones::{offset_written_whole, zone_named};
+use super::zones::zone_named;
 use datafusion::logical_expr::sqlparser::ast;
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -167,23 +167,28 @@ fn zone_in(kind: &DataType) -> Option<Arc<str>> {
 pub(super) const MS_PER_DAY: i64 = 86_400_000;
 
 /// The zone a `TIMESTAMP '…'` literal ends with, if it has one: `UTC`, `America/Los_Angeles`,
-/// `+01:00` (after a space or right after the time).
+/// `+01:00` (after a space or right after the time), named as Trino names it (`zone_named`:
+/// `GMT` is `UTC`, `UTC+05:30` is `+05:30`).
 pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
     let text = text.trim();
     let (head, zone) = match text.rsplit_once(char::is_whitespace) {
-        Some((head, zone)) if Tz::from_str(zone).is_ok() => (head.trim(), zone),
+        Some((head, zone)) if zone_named(zone).is_some() => (head.trim(), zone),
         _ => {
             let at = text.rfind(['+', '-']).filter(|&at| at > 10)?;
             (&text[..at], &text[at..])
         }
     };
-    Tz::from_str(zone).ok()?;
-    let zone = offset_written_whole(zone);
+    // Java's `ZoneId.of`, then Trino's `TimeZoneKey`: `GMT` is UTC, `UTC+05:30` is `+05:30`.
+    let zone = zone_named(zone)?;
     let local = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d"].iter().find_map(|f| {
         NaiveDateTime::parse_from_str(head, f)
             .ok()
             .or_else(|| NaiveDate::parse_from_str(head, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
     })?;
+    // A leap second (`23:59:60`), which chrono reads and Java's `LocalDateTime` refuses.
+    if chrono::Timelike::nanosecond(&local) >= 1_000_000_000 {
+        return None;
+    }
     Some((to_millisecond(local), zone))
 }
 

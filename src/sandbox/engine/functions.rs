@@ -264,7 +264,7 @@ impl ScalarUDFImpl for Athena {
             Kind::Url(UrlPart::Port) => DataType::Int64,
             Kind::Url(_) => DataType::Utf8,
             Kind::DateDiff | Kind::Part(_) => DataType::Int64,
-            Kind::Now(_) => DataType::Timestamp(TimeUnit::Nanosecond, Some("+00:00".into())),
+            Kind::Now(_) => DataType::Timestamp(TimeUnit::Millisecond, Some("+00:00".into())),
             Kind::CurrentDate(_) => DataType::Date32,
         })
     }
@@ -284,9 +284,10 @@ impl ScalarUDFImpl for Athena {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         match self.kind {
+            // A `timestamp(3) with time zone`, as Trino's (and in the engine's milliseconds, which
+            // compare with any year a query's timestamps hold).
             Kind::Now(ms) => {
-                let nanos = ms.checked_mul(1_000_000);
-                return Ok(ColumnarValue::Scalar(ScalarValue::TimestampNanosecond(nanos, Some("+00:00".into()))));
+                return Ok(ColumnarValue::Scalar(ScalarValue::TimestampMillisecond(Some(ms), Some("+00:00".into()))));
             }
             Kind::CurrentDate(ms) => {
                 let days = ms.div_euclid(super::datetime::MS_PER_DAY) as i32;

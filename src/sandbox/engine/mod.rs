@@ -13,6 +13,7 @@ mod calendar;
 mod cast;
 mod catalog;
 mod counting;
+mod dates_as_timestamps;
 mod datetime;
 mod decimals;
 mod dialect;
@@ -198,8 +199,13 @@ fn session(
     // Answer types first: a cast of `date_trunc(…, d)` to text is then a date's.
     // Text mixed with other values (compared, in one IN list, CASE or COALESCE) is refused
     // before the engine casts one side.
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 3] =
-        [Arc::new(answer_types::ANSWER_TYPES), Arc::new(cast::TRINO_CASTS), Arc::new(mixed_types::MIXED_TYPES)];
+    // A date compared with a timestamp is one of its milliseconds, not the engine's nanoseconds.
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 4] = [
+        Arc::new(answer_types::ANSWER_TYPES),
+        Arc::new(cast::TRINO_CASTS),
+        Arc::new(mixed_types::MIXED_TYPES),
+        Arc::new(dates_as_timestamps::DATES_AS_TIMESTAMPS),
+    ];
     rules.splice(typing..typing, before);
     // A timestamp without a zone cast to one with a zone is read in UTC, once the engine's casts are in.
     rules.push(Arc::new(zoned_casts::ZONED_CASTS));

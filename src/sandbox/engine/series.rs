@@ -8,12 +8,12 @@ use std::sync::Arc;
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, Date32Builder, Int64Array, IntervalMonthDayNanoArray, ListBuilder, PrimitiveArray,
-    TimestampMicrosecondBuilder,
+    TimestampMicrosecondBuilder, TimestampMillisecondBuilder,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
-    ArrowTimestampType, DataType, Date32Type, Field, Int64Type, IntervalMonthDayNano, IntervalMonthDayNanoType,
-    IntervalUnit, TimeUnit, TimestampMicrosecondType,
+    ArrowTimestampType, DataType, Date32Type, Field, FieldRef, Int64Type, IntervalMonthDayNano,
+    IntervalMonthDayNanoType, IntervalUnit, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
 };
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature};
@@ -29,6 +29,9 @@ pub fn functions() -> Vec<ScalarUDF> {
         form => vec![form.clone()],
     };
     forms.push(TypeSignature::Exact(vec![DataType::Date32, DataType::Date32]));
+    // A zoneless timestamp's, as it is (DataFusion's forms make it nanoseconds, which hold no year
+    // before 1677 nor after 2262): `by_fixed_steps` and `dates_by_months` answer it.
+    forms.insert(0, TypeSignature::Exact(vec![MILLIS, MILLIS, DataType::Interval(IntervalUnit::MonthDayNano)]));
     let signature = Signature::one_of(forms, series.signature().volatility);
     vec![ScalarUDF::new_from_impl(Sequence { series, signature }), Trino::udf("repeat", repeat_type, repeat)]
 }
@@ -54,6 +57,9 @@ impl ScalarUDFImpl for Sequence {
     }
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        if arg_types.first() == Some(&MILLIS) {
+            return Ok(DataType::List(Arc::new(Field::new_list_field(MILLIS, true))));
+        }
         self.series.return_type(arg_types)
     }
 
@@ -101,6 +107,9 @@ impl ScalarUDFImpl for Sequence {
     }
 }
 
+/// A timestamp without a zone, in Trino's milliseconds.
+const MILLIS: DataType = DataType::Timestamp(TimeUnit::Millisecond, None);
+
 /// Trino's dates and timestamps by months: each entry is the start moved by a whole number of
 /// steps, so the 31st stays the 31st where a month has one (`2026-01-31`, `2026-02-28`,
 /// `2026-03-31`), where DataFusion moves the entry before (`2026-03-28`). None for any other
@@ -113,6 +122,9 @@ fn dates_by_months(args: &[ArrayRef], kind: &DataType) -> Result<Option<ArrayRef
     let step = cast(step, &DataType::Interval(IntervalUnit::MonthDayNano))?;
     let step = step.as_primitive::<IntervalMonthDayNanoType>();
     let by_months = |s: &IntervalMonthDayNano| s.months != 0 && s.days == 0 && s.nanoseconds == 0;
+    if *start.data_type() == MILLIS && step.iter().flatten().all(|s| s.months == 0) {
+        return by_fixed_steps(start, stop, step, item).map(Some);
+    }
     if !step.iter().flatten().all(|s| by_months(&s)) {
         return Ok(None);
     }
@@ -160,6 +172,37 @@ fn dates_by_months(args: &[ArrayRef], kind: &DataType) -> Result<Option<ArrayRef
         }
         _ => Ok(None),
     }
+}
+
+/// A zoneless timestamp's entries by a fixed step (days, hours, …), in milliseconds: from the
+/// start, each a step on, up to the stop (`entries` has refused a step of 0, one away from the
+/// stop, and more entries than Trino's bound).
+fn by_fixed_steps(
+    start: &ArrayRef,
+    stop: &ArrayRef,
+    step: &PrimitiveArray<IntervalMonthDayNanoType>,
+    item: &FieldRef,
+) -> Result<ArrayRef> {
+    let (start, stop) = (cast(start, &MILLIS)?, cast(stop, &MILLIS)?);
+    let (start, stop) =
+        (start.as_primitive::<TimestampMillisecondType>(), stop.as_primitive::<TimestampMillisecondType>());
+    let mut out = ListBuilder::new(TimestampMillisecondBuilder::new()).with_field(item.clone());
+    for row in 0..start.len() {
+        if !(start.is_valid(row) && stop.is_valid(row) && step.is_valid(row)) {
+            out.append_null();
+            continue;
+        }
+        let by = step.value(row);
+        let by = i64::from(by.days) * 86_400_000 + by.nanoseconds / 1_000_000;
+        let (mut at, last) = (start.value(row), stop.value(row));
+        while by != 0 && ((by > 0 && at <= last) || (by < 0 && at >= last)) {
+            out.values().append_value(at);
+            let Some(next) = at.checked_add(by) else { break };
+            at = next;
+        }
+        out.append(true);
+    }
+    Ok(Arc::new(out.finish()))
 }
 
 /// A day or a moment of the calendar, moved by whole months.

@@ -135,13 +135,10 @@ fn to_millisecond(text: &str) -> Option<String> {
     Some(super::datetime::to_millisecond(t).format("%Y-%m-%d %H:%M:%S%.3f").to_string())
 }
 
-/// A zone as Java's `ZoneId.of` reads one: `Z`, `UTC`, an offset (`+05:30`) or a region's name.
+/// A zone as Java's `ZoneId.of`, then Trino's `TimeZoneKey`, read one: `Z`, `UTC`, an offset
+/// (`+05:30`), one named after UTC (`UTC+05:30`) or a region's name (`zones::zone_named`).
 fn is_zone(zone: &str) -> bool {
-    let offset = zone
-        .strip_prefix(['+', '-'])
-        .and_then(|o| o.split_once(':'))
-        .is_some_and(|(h, m)| digits(h, 1, 2).is_some() && digits(m, 2, 2).is_some());
-    offset || matches!(zone, "Z" | "UTC" | "GMT") || zone.parse::<chrono_tz::Tz>().is_ok()
+    zone == "Z" || super::zones::zone_named(zone).is_some()
 }
 
 /// Some when `text` is `least` to `most` digits.
