@@ -30,8 +30,7 @@ use datafusion::logical_expr::{
 use datafusion::prelude::SessionContext;
 
 use super::text::{self, UrlPart};
-
-const TIMESTAMP: DataType = DataType::Timestamp(TimeUnit::Millisecond, None);
+use super::types::TIMESTAMP;
 
 /// Trino's name → the DataFusion function that answers as Trino's does.
 const TRINO_NAMES: &[(&str, &str)] = &[
@@ -122,6 +121,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::strings::functions())
         .chain(super::series::functions())
         .chain(super::lateral::functions())
+        .chain(super::intervals::functions())
         .chain(super::splits::functions())
         .chain(super::calendar::functions())
         .chain(super::bits::functions())

@@ -26,6 +26,7 @@ mod format;
 mod forms;
 mod functions;
 mod hashes;
+mod intervals;
 mod joni;
 mod json;
 mod lambdas;
@@ -212,6 +213,8 @@ fn session(
     rules.push(Arc::new(decimals::DECIMAL_QUOTIENTS));
     // Whole numbers that overflow fail, once both sides of each operator have one type.
     rules.push(Arc::new(arithmetic::EXACT_ARITHMETIC));
+    // Intervals compare by their lengths, once both sides are typed.
+    rules.push(Arc::new(intervals::INTERVAL_ORDER));
     let mut state = SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules);
     // A row's fields are read without case (`fields`), before DataFusion's planner reads them.
     state.expr_planners().get_or_insert_with(Vec::new).insert(0, Arc::new(fields::FieldsWithoutCase));

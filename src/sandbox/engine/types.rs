@@ -17,6 +17,10 @@ use datafusion::logical_expr::{
 
 use super::decimals::MOST_DIGITS;
 
+/// Trino's `timestamp(3)`, in the engine's milliseconds (its SQL front's own are nanoseconds,
+/// which hold no year before 1677 nor after 2262).
+pub(super) const TIMESTAMP: DataType = DataType::Timestamp(TimeUnit::Millisecond, None);
+
 /// `varchar`, `bigint`, `timestamp(3)`, `array(varchar)`, `map(varchar, bigint)`, `row(x integer)`, …
 pub fn trino_type(kind: &DataType) -> String {
     match kind {
