@@ -46,7 +46,8 @@ pub(super) fn regex(pattern: &str) -> Result<Pattern> {
     };
     let exact = java_syntax(pattern, SEMI_END).map_err(refused)?;
     let at_end = java_syntax(pattern, END).map_err(refused)?;
-    fixed_look_behinds(&at_end).map_err(refused)?;
+    // Joni's rules read the pattern's own look-arounds, not those `(?a)`'s edges are written with.
+    fixed_look_behinds(&at_end.replace(ASCII_EDGE, r"\b").replace(ASCII_INSIDE, r"\B")).map_err(refused)?;
     let before_last_line_feed = if exact != at_end { Some(build(&exact)?) } else { None };
     Ok(Pattern { at_end: build(&at_end)?, before_last_line_feed })
 }
@@ -91,11 +92,13 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
     // Whether `(?m)`, `(?x)` and `(?a)` are in effect, and what they were outside each open group.
     let (mut multi_line, mut extended, mut ascii) = (false, false, false);
     let mut outside: Vec<(bool, bool, bool)> = Vec::new();
+    // Whether each open group is a look-behind.
+    let mut behind: Vec<bool> = Vec::new();
     // How deep in a character class (`[a[b]]` nests).
     let mut class = 0usize;
     while let Some(c) = chars.next() {
         match c {
-            '\\' => escape(&mut chars, &mut out, class > 0, end, ascii),
+            '\\' => escape(&mut chars, &mut out, class > 0, end, ascii, behind.contains(&true)),
             '[' => {
                 class += 1;
                 out.push('[');
@@ -123,6 +126,10 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
             '(' => {
                 out.push('(');
                 outside.push((multi_line, extended, ascii));
+                let mut ahead = chars.clone();
+                let look_behind =
+                    ahead.next() == Some('?') && ahead.next() == Some('<') && matches!(ahead.next(), Some('=' | '!'));
+                behind.push(look_behind);
                 if chars.peek() != Some(&'?') {
                     continue;
                 }
@@ -172,6 +179,7 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
                     // `(?m)`: for the rest of the group it stands in.
                     chars.next();
                     outside.pop();
+                    behind.pop();
                     if kept.is_empty() {
                         out.pop();
                     } else {
@@ -184,6 +192,7 @@ fn java_syntax<'a>(pattern: &'a str, end: &str) -> std::result::Result<std::borr
             }
             ')' => {
                 out.push(')');
+                behind.pop();
                 if let Some((m, x, a)) = outside.pop() {
                     (multi_line, extended, ascii) = (m, x, a);
                 }
@@ -290,8 +299,13 @@ fn escape(
     in_class: bool,
     end: &str,
     ascii: bool,
+    in_look_behind: bool,
 ) {
     match chars.next() {
+        // `fancy_regex` takes a `\G` that begins a look-behind for the search's own anchor and
+        // gives up the search where it fails (`(?<=\Ga)b` over `abab` found one match of two);
+        // as one of two alternatives it is read at each place.
+        Some('G') if in_look_behind && !in_class => out.push_str(r"(?:\G|\G)"),
         // `(?a)`: a word, a digit, a space and a word's edge in ASCII only.
         Some(class @ ('w' | 'W' | 'd' | 'D' | 's' | 'S')) if ascii && !(in_class && class.is_uppercase()) => {
             let set = match class.to_ascii_lowercase() {
@@ -455,6 +469,10 @@ mod tests {
         let huge = r"(?<=(?:(?:(?:a{65535}){65535}){65535}){65535}(?:(?:(?:a{65535}){65535}){65535}){65535})b";
         assert_eq!(fixed_look_behinds(huge), Ok(()));
         assert!(regex(r"(?<=\K)x").unwrap().over("Kx").is_match("Kx").unwrap());
+        // `\G` in a look-behind at each match's start; `(?a)`'s edges are taken in one.
+        let g = regex(r"(?<=\Ga)b").unwrap();
+        assert_eq!(g.over("abab").find_iter("abab").filter_map(|m| m.ok()).count(), 2);
+        assert!(regex(r"(?a)(?<=\b)a").unwrap().over("ab").is_match("ab").unwrap());
         assert!(regex(r"\R").unwrap().over("R").is_match("R").unwrap());
     }
 }
