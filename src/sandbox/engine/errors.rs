@@ -124,6 +124,12 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let detail = text.lines().next().unwrap_or(text).trim();
         return format!("TYPE_MISMATCH: {at}Unexpected parameters for function {name}: {detail}");
     }
+    // DataFusion names the expressions, in its own spelling (a subquery's engine alias among
+    // them); Trino does not.
+    if text.contains("For SELECT DISTINCT, ORDER BY expressions") {
+        return "EXPRESSION_NOT_IN_DISTINCT: For SELECT DISTINCT, ORDER BY expressions must appear in select list"
+            .into();
+    }
     if text.starts_with("Percentile value must be between 0.0 and 1.0") {
         return "INVALID_FUNCTION_ARGUMENT: Percentile must be between 0 and 1".to_string();
     }

@@ -15,7 +15,7 @@
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    BinaryOperator, Expr, Ident, Query, SelectItem, SetExpr, TableFactor, UnaryOperator, VisitMut, VisitorMut,
+    BinaryOperator, Expr, Ident, Query, Select, SelectItem, SetExpr, TableFactor, UnaryOperator, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
@@ -67,20 +67,40 @@ pub(super) fn comparison(expr: &Expr) -> Option<Expr> {
 pub(super) const QUANTIFIED: &str = "$any";
 
 fn named_quantified_already(query: &Query) -> bool {
-    let SetExpr::Select(select) = query.body.as_ref() else { return false };
+    let Some(select) = first_select(&query.body) else { return false };
     matches!(select.projection.as_slice(), [SelectItem::ExprWithAlias { alias, .. }] if alias.value == QUANTIFIED)
 }
 
 fn named_quantified(query: &mut Query) {
-    let SetExpr::Select(select) = query.body.as_mut() else { return };
+    // A set operation's names are its first SELECT's, which its ORDER BY may read.
+    let set = !matches!(query.body.as_ref(), SetExpr::Select(_));
+    let ordered = query.order_by.is_some();
+    let Some(select) = first_select_mut(query.body.as_mut()) else { return };
     let named = Ident::with_quote('"', QUANTIFIED);
     match select.projection.as_mut_slice() {
-        [SelectItem::UnnamedExpr(value)] => {
+        [SelectItem::UnnamedExpr(value)] if !(set && ordered) => {
             let expr = value.clone();
             select.projection[0] = SelectItem::ExprWithAlias { expr, alias: named };
         }
-        [SelectItem::ExprWithAlias { alias, .. }] if query.order_by.is_none() => *alias = named,
+        [SelectItem::ExprWithAlias { alias, .. }] if !ordered => *alias = named,
         _ => {}
+    }
+}
+
+/// The SELECT whose names a query's body has: itself, or a set operation's first.
+fn first_select(body: &SetExpr) -> Option<&Select> {
+    match body {
+        SetExpr::Select(select) => Some(select),
+        SetExpr::SetOperation { left, .. } => first_select(left),
+        _ => None,
+    }
+}
+
+fn first_select_mut(body: &mut SetExpr) -> Option<&mut Select> {
+    match body {
+        SetExpr::Select(select) => Some(select),
+        SetExpr::SetOperation { left, .. } => first_select_mut(left),
+        _ => None,
     }
 }
 
