@@ -533,6 +533,7 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
         "SELECT 1 WHERE 1 = ANY (SELECT 'a')",
         "SELECT 1 WHERE 1 <> ALL (SELECT 'a' AS y)",
         "SELECT 1 = ANY (SELECT 'a')",
+        "SELECT 1 = ANY (SELECT 'a' UNION ALL SELECT 'b')",
     ];
     for sql in quantified {
         assert_eq!(
@@ -549,8 +550,13 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
             "{sql}"
         );
     }
+    // DataFusion names the expressions (a subquery's engine alias among them); Trino does not.
+    assert_eq!(
+        failure(&s, "SELECT DISTINCT k FROM (SELECT 1 AS k, 2 AS j) ORDER BY j").await,
+        "EXPRESSION_NOT_IN_DISTINCT: For SELECT DISTINCT, ORDER BY expressions must appear in select list"
+    );
     // A timestamp literal that is none, its zone unknown among them.
-    for text in ["2020-13-01", "xxx", "2020-01-01 00:00 Foo/Bar", "2020-01-01 23:59:60"] {
+    for text in ["2020-13-01", "xxx", "2020-01-01 00:00 Foo/Bar"] {
         assert_eq!(
             failure(&s, &format!("SELECT TIMESTAMP '{text}'")).await,
             format!("INVALID_LITERAL: '{text}' is not a valid timestamp literal")

@@ -1940,6 +1940,8 @@ async fn timestamps_hold_the_years_trino_holds() {
         ("SELECT count(*) = (SELECT count(*) FROM events) FROM events WHERE event_time < DATE '9999-12-31'", "true"),
         ("SELECT TIMESTAMP '9999-01-01 00:00:00' > current_timestamp, TIMESTAMP '1500-01-01 00:00:00' < current_date", "true"),
         ("SELECT DATE '5000-01-01' BETWEEN TIMESTAMP '1500-01-01 00:00:00' AND TIMESTAMP '9999-01-01 00:00:00'", "true"),
+        ("SELECT DATE '9999-12-31' IN (TIMESTAMP '9999-12-31 00:00:00')", "true"),
+        ("SELECT TIMESTAMP '9999-12-31 00:00:00' IN (DATE '9999-12-31', DATE '2020-01-01')", "true"),
         // Sequences of them, by days and by months.
         (
             "SELECT sequence(TIMESTAMP '9999-01-01 00:00:00', TIMESTAMP '9999-01-03 00:00:00', INTERVAL '1' DAY)",
@@ -1953,12 +1955,24 @@ async fn timestamps_hold_the_years_trino_holds() {
             "SELECT sequence(TIMESTAMP '2026-01-01 12:00:00', TIMESTAMP '2026-01-01 10:30:00', INTERVAL '-45' MINUTE)",
             "[2026-01-01 12:00:00.000, 2026-01-01 11:15:00.000, 2026-01-01 10:30:00.000]",
         ),
+        // Each row by its own step.
+        (
+            "SELECT sequence(TIMESTAMP '2026-01-01 00:00:00', TIMESTAMP '2026-03-01 00:00:00', s) FROM (VALUES INTERVAL '1' MONTH, INTERVAL '20' DAY) t(s)",
+            "[2026-01-01 00:00:00.000, 2026-02-01 00:00:00.000, 2026-03-01 00:00:00.000]; [2026-01-01 00:00:00.000, 2026-01-21 00:00:00.000, 2026-02-10 00:00:00.000]",
+        ),
     ];
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
-    // Trino casts no number to a timestamp, nor a timestamp to a number.
+    // Trino casts no number or boolean to a timestamp or a date, nor back.
     let refusals = [
-        ("SELECT CAST(1577836800 AS timestamp)", "TYPE_MISMATCH: line 1:8: Cannot cast bigint to timestamp(3)"),
+        ("SELECT CAST(1577836800 AS timestamp)", "TYPE_MISMATCH: line 1:8: Cannot cast integer to timestamp(3)"),
+        ("SELECT CAST(1 AS date)", "TYPE_MISMATCH: line 1:8: Cannot cast integer to date"),
+        ("SELECT CAST(true AS timestamp)", "TYPE_MISMATCH: line 1:8: Cannot cast boolean to timestamp(3)"),
+        ("SELECT CAST(DATE '2020-01-01' AS bigint)", "TYPE_MISMATCH: line 1:8: Cannot cast date to bigint"),
+        (
+            "SELECT sequence(TIMESTAMP '2026-01-01 00:00:00', TIMESTAMP '2026-03-01 00:00:00', INTERVAL '1' MONTH + INTERVAL '1' DAY)",
+            "INVALID_FUNCTION_ARGUMENT: a sequence of timestamps steps by months or by days and time, not both",
+        ),
         ("SELECT TRY_CAST(1e18 AS timestamp)", "TYPE_MISMATCH: Cannot cast double to timestamp(3)"),
         (
             "SELECT CAST(TIMESTAMP '2020-01-01 00:00:00' AS bigint)",
@@ -1966,6 +1980,29 @@ async fn timestamps_hold_the_years_trino_holds() {
         ),
     ];
     let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+/// Intervals compare by their lengths, as in Trino: a day is 24 hours, and a difference of
+/// timestamps (all nanoseconds in the engine) is compared with a day as a length, not field by
+/// field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intervals_compare_by_their_length() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT INTERVAL '1' DAY = INTERVAL '24' HOUR", "true"),
+        ("SELECT INTERVAL '1' DAY < INTERVAL '25' HOUR", "true"),
+        ("SELECT (TIMESTAMP '2026-12-06 00:00:00' - TIMESTAMP '2026-12-04 00:00:00') < INTERVAL '1' DAY", "false"),
+        ("SELECT INTERVAL '2' MONTH > INTERVAL '1' MONTH", "true"),
+        ("SELECT INTERVAL '90' MINUTE BETWEEN INTERVAL '1' HOUR AND INTERVAL '2' HOUR", "true"),
+        // The last day's events, written either way.
+        (
+            "SELECT (SELECT count(*) FROM events WHERE now() - event_time < INTERVAL '1' DAY) = (SELECT count(*) FROM events WHERE event_time > now() - INTERVAL '1' DAY)",
+            "true",
+        ),
+        ("SELECT count(*) < (SELECT count(*) FROM events) FROM events WHERE now() - event_time < INTERVAL '1' DAY", "true"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 

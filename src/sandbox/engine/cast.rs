@@ -322,11 +322,14 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     };
     // A value whose field cannot be found here (a scan's own filters) is left as it is.
     let Ok((_, field)) = value.to_field(schema) else { return Ok(Transformed::no(expr)) };
-    // Trino casts no number to a timestamp, nor a timestamp to a number (`from_unixtime`,
-    // `to_unixtime` do); the engine's reads a number as seconds, or milliseconds, by the unit.
-    let (from, timestamp) = (field.data_type(), |t: &DataType| matches!(t, DataType::Timestamp(_, _)));
-    if (from.is_numeric() && timestamp(to)) || (timestamp(from) && to.is_numeric()) {
-        return plan_err!("TYPE_MISMATCH: Cannot cast {} to {}", trino_type(from), trino_type(to));
+    // Trino casts no number or boolean to a timestamp or a date, nor back (`from_unixtime`,
+    // `to_unixtime` do); the engine's reads a number as seconds, milliseconds or days.
+    let from = field.data_type();
+    let temporal = |t: &DataType| matches!(t, DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64);
+    let plain = |t: &DataType| t.is_numeric() || *t == DataType::Boolean;
+    if (plain(from) && temporal(to)) || (temporal(from) && plain(to)) {
+        let from = super::mixed_types::type_name(value, schema).unwrap_or_else(|| trino_type(from));
+        return plan_err!("TYPE_MISMATCH: Cannot cast {from} to {}", trino_type(to));
     }
     // The same cast (or TRY_CAST) of a new value; a function's check of it that refuses a value,
     // or answers NULL under TRY_CAST.

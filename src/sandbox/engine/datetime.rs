@@ -185,10 +185,6 @@ pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
             .ok()
             .or_else(|| NaiveDate::parse_from_str(head, f).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
     })?;
-    // A leap second (`23:59:60`), which chrono reads and Java's `LocalDateTime` refuses.
-    if chrono::Timelike::nanosecond(&local) >= 1_000_000_000 {
-        return None;
-    }
     Some((to_millisecond(local), zone))
 }
 

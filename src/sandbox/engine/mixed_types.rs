@@ -216,7 +216,7 @@ fn wider(a: String, b: String) -> String {
 
 /// A value's type as Trino names it: a whole-number literal that fits is an `integer`, a text
 /// literal a `varchar(n)` of its length, as in Trino.
-fn type_name(value: &Expr, schema: &DFSchema) -> Option<String> {
+pub(super) fn type_name(value: &Expr, schema: &DFSchema) -> Option<String> {
     match value {
         Expr::Literal(ScalarValue::Int64(Some(n)), _) if i32::try_from(*n).is_ok() => Some("integer".into()),
         Expr::Literal(

@@ -19,6 +19,7 @@ use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature};
 
 use super::nested::{list, pick};
+use super::types::TIMESTAMP;
 use super::udf::{integers, is_integer, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -31,7 +32,7 @@ pub fn functions() -> Vec<ScalarUDF> {
     forms.push(TypeSignature::Exact(vec![DataType::Date32, DataType::Date32]));
     // A zoneless timestamp's, as it is (DataFusion's forms make it nanoseconds, which hold no year
     // before 1677 nor after 2262): `by_fixed_steps` and `dates_by_months` answer it.
-    forms.insert(0, TypeSignature::Exact(vec![MILLIS, MILLIS, DataType::Interval(IntervalUnit::MonthDayNano)]));
+    forms.insert(0, TypeSignature::Exact(vec![TIMESTAMP, TIMESTAMP, DataType::Interval(IntervalUnit::MonthDayNano)]));
     let signature = Signature::one_of(forms, series.signature().volatility);
     vec![ScalarUDF::new_from_impl(Sequence { series, signature }), Trino::udf("repeat", repeat_type, repeat)]
 }
@@ -57,8 +58,8 @@ impl ScalarUDFImpl for Sequence {
     }
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
-        if arg_types.first() == Some(&MILLIS) {
-            return Ok(DataType::List(Arc::new(Field::new_list_field(MILLIS, true))));
+        if arg_types.first() == Some(&TIMESTAMP) {
+            return Ok(DataType::List(Arc::new(Field::new_list_field(TIMESTAMP, true))));
         }
         self.series.return_type(arg_types)
     }
@@ -107,9 +108,6 @@ impl ScalarUDFImpl for Sequence {
     }
 }
 
-/// A timestamp without a zone, in Trino's milliseconds.
-const MILLIS: DataType = DataType::Timestamp(TimeUnit::Millisecond, None);
-
 /// Trino's dates and timestamps by months: each entry is the start moved by a whole number of
 /// steps, so the 31st stays the 31st where a month has one (`2026-01-31`, `2026-02-28`,
 /// `2026-03-31`), where DataFusion moves the entry before (`2026-03-28`). None for any other
@@ -122,8 +120,8 @@ fn dates_by_months(args: &[ArrayRef], kind: &DataType) -> Result<Option<ArrayRef
     let step = cast(step, &DataType::Interval(IntervalUnit::MonthDayNano))?;
     let step = step.as_primitive::<IntervalMonthDayNanoType>();
     let by_months = |s: &IntervalMonthDayNano| s.months != 0 && s.days == 0 && s.nanoseconds == 0;
-    if *start.data_type() == MILLIS && step.iter().flatten().all(|s| s.months == 0) {
-        return by_fixed_steps(start, stop, step, item).map(Some);
+    if *start.data_type() == TIMESTAMP {
+        return timestamp_steps(start, stop, step, item).map(Some);
     }
     if !step.iter().flatten().all(|s| by_months(&s)) {
         return Ok(None);
@@ -174,16 +172,18 @@ fn dates_by_months(args: &[ArrayRef], kind: &DataType) -> Result<Option<ArrayRef
     }
 }
 
-/// A zoneless timestamp's entries by a fixed step (days, hours, …), in milliseconds: from the
-/// start, each a step on, up to the stop (`entries` has refused a step of 0, one away from the
-/// stop, and more entries than Trino's bound).
-fn by_fixed_steps(
+/// A zoneless timestamp's entries, in milliseconds, row by row: by whole months
+/// (`months_apart`), or by a fixed step (days, hours, …) from the start, each a step on, up to
+/// the stop (`entries` has refused a step of 0, one away from the stop, and more entries than
+/// Trino's bound). A step of months and days together is refused: Trino's year-to-month and
+/// day-to-second intervals are apart.
+fn timestamp_steps(
     start: &ArrayRef,
     stop: &ArrayRef,
     step: &PrimitiveArray<IntervalMonthDayNanoType>,
     item: &FieldRef,
 ) -> Result<ArrayRef> {
-    let (start, stop) = (cast(start, &MILLIS)?, cast(stop, &MILLIS)?);
+    let (start, stop) = (cast(start, &TIMESTAMP)?, cast(stop, &TIMESTAMP)?);
     let (start, stop) =
         (start.as_primitive::<TimestampMillisecondType>(), stop.as_primitive::<TimestampMillisecondType>());
     let mut out = ListBuilder::new(TimestampMillisecondBuilder::new()).with_field(item.clone());
@@ -193,8 +193,23 @@ fn by_fixed_steps(
             continue;
         }
         let by = step.value(row);
-        let by = i64::from(by.days) * 86_400_000 + by.nanoseconds / 1_000_000;
         let (mut at, last) = (start.value(row), stop.value(row));
+        if by.months != 0 {
+            if by.days != 0 || by.nanoseconds != 0 {
+                return exec_err!(
+                    "INVALID_FUNCTION_ARGUMENT: a sequence of timestamps steps by months or by days and time, not both"
+                );
+            }
+            let moment = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.naive_utc());
+            if let (Some(first), Some(end)) = (moment(at), moment(last)) {
+                for time in months_apart(first, end, by.months) {
+                    out.values().append_value(time.and_utc().timestamp_millis());
+                }
+            }
+            out.append(true);
+            continue;
+        }
+        let by = i64::from(by.days) * 86_400_000 + by.nanoseconds / 1_000_000;
         while by != 0 && ((by > 0 && at <= last) || (by < 0 && at >= last)) {
             out.values().append_value(at);
             let Some(next) = at.checked_add(by) else { break };
