@@ -555,6 +555,13 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
         failure(&s, "SELECT DISTINCT k FROM (SELECT 1 AS k, 2 AS j) ORDER BY j").await,
         "EXPRESSION_NOT_IN_DISTINCT: For SELECT DISTINCT, ORDER BY expressions must appear in select list"
     );
+    // One the list has, named by its place or by an alias, answers.
+    for sql in [
+        "SELECT DISTINCT upper(country) FROM events ORDER BY upper(country) LIMIT 2",
+        "SELECT DISTINCT upper(country) AS u FROM events ORDER BY upper(country) LIMIT 2",
+    ] {
+        assert_eq!(rows(&s, sql).await.len(), 2, "{sql}");
+    }
     // A timestamp literal that is none, its zone unknown among them.
     for text in ["2020-13-01", "xxx", "2020-01-01 00:00 Foo/Bar"] {
         assert_eq!(

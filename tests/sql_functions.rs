@@ -1942,6 +1942,10 @@ async fn timestamps_hold_the_years_trino_holds() {
         ("SELECT DATE '5000-01-01' BETWEEN TIMESTAMP '1500-01-01 00:00:00' AND TIMESTAMP '9999-01-01 00:00:00'", "true"),
         ("SELECT DATE '9999-12-31' IN (TIMESTAMP '9999-12-31 00:00:00')", "true"),
         ("SELECT TIMESTAMP '9999-12-31 00:00:00' IN (DATE '9999-12-31', DATE '2020-01-01')", "true"),
+        ("SELECT CASE DATE '9999-12-31' WHEN TIMESTAMP '9999-12-31 00:00:00' THEN 'same' END", "same"),
+        ("SELECT coalesce(NULL, DATE '9999-12-31', TIMESTAMP '2020-01-01 00:00:00')", "9999-12-31 00:00:00.000"),
+        ("SELECT greatest(DATE '9999-12-31', TIMESTAMP '2020-01-01 00:00:00')", "9999-12-31 00:00:00.000"),
+        ("SELECT IF(true, DATE '9999-12-31', TIMESTAMP '2020-01-01 00:00:00')", "9999-12-31 00:00:00.000"),
         // Sequences of them, by days and by months.
         (
             "SELECT sequence(TIMESTAMP '9999-01-01 00:00:00', TIMESTAMP '9999-01-03 00:00:00', INTERVAL '1' DAY)",
@@ -2001,8 +2005,29 @@ async fn intervals_compare_by_their_length() {
             "true",
         ),
         ("SELECT count(*) < (SELECT count(*) FROM events) FROM events WHERE now() - event_time < INTERVAL '1' DAY", "true"),
+        ("SELECT INTERVAL '1' DAY IN (INTERVAL '24' HOUR, INTERVAL '2' DAY)", "true"),
+        ("SELECT CASE INTERVAL '1' DAY WHEN INTERVAL '24' HOUR THEN 'same' ELSE 'apart' END", "same"),
+        // Differences of timestamps centuries apart (past the engine's nanoseconds).
+        (
+            "SELECT count(*) = (SELECT count(*) FROM events) FROM events WHERE TIMESTAMP '9999-12-31 00:00:00' - event_time > now() - event_time",
+            "true",
+        ),
+        ("SELECT TIMESTAMP '9999-12-31 00:00:00' - TIMESTAMP '2000-01-01 00:00:00' > INTERVAL '1' DAY", "true"),
     ];
     let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    // Trino compares no interval of days with one of months.
+    let refusals = [
+        (
+            "SELECT INTERVAL '1' MONTH = INTERVAL '30' DAY",
+            "TYPE_MISMATCH: Cannot apply operator: interval year to month = interval day to second",
+        ),
+        (
+            "SELECT count(*) FROM events WHERE now() - event_time < INTERVAL '1' MONTH",
+            "TYPE_MISMATCH: Cannot apply operator: interval day to second < interval year to month",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 

@@ -3,17 +3,20 @@
 //! apart and compare field by field, and a difference of timestamps is all nanoseconds, so
 //! `INTERVAL '1' DAY = INTERVAL '24' HOUR` was false and `now() - event_time < INTERVAL '1' DAY`
 //! held for every row. Once the engine has typed the query, each comparison of two intervals
-//! (`=`, `<`, …, BETWEEN) compares their lengths (`$interval_length`).
+//! (`=`, `<`, …, BETWEEN, an IN list, CASE x WHEN) compares their lengths (`$interval_length`),
+//! and one of days with one of months, where the query tells them apart, is refused as Trino
+//! refuses it. (Sorting, grouping, DISTINCT, joins USING, `greatest` and `nullif` still read the
+//! engine's fields.)
 
 use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::{ArrayRef, AsArray, Decimal128Array};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNanoType, IntervalUnit};
+use datafusion::arrow::datatypes::{DataType, Int64Type, IntervalMonthDayNanoType, IntervalUnit, TimeUnit};
 use datafusion::common::tree_node::Transformed;
-use datafusion::common::{DFSchema, Result};
-use datafusion::logical_expr::expr::ScalarFunction;
-use datafusion::logical_expr::{Between, BinaryExpr, Expr, ExprSchemable, ScalarUDF};
+use datafusion::common::{plan_err, DFSchema, Result, ScalarValue};
+use datafusion::logical_expr::expr::{InList, ScalarFunction};
+use datafusion::logical_expr::{Between, BinaryExpr, Case, Cast, Expr, ExprSchemable, ScalarUDF};
 
 use super::mixed_types::is_comparison;
 use super::rules::ExpressionRule;
@@ -34,11 +37,25 @@ pub fn functions() -> Vec<ScalarUDF> {
 
 fn by_length(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let interval = |e: &Expr| matches!(e.get_type(schema), Ok(DataType::Interval(_) | DataType::Duration(_)));
-    let length = |e: Box<Expr>| Box::new(Expr::ScalarFunction(ScalarFunction::new_udf(LENGTH_UDF.clone(), vec![*e])));
+    // A difference of timestamps the engine cast to an interval is measured as it was: the cast
+    // fails past 292 years apart.
+    let length = |e: Box<Expr>| {
+        let e = match *e {
+            Expr::Cast(Cast { expr, .. }) if matches!(expr.get_type(schema), Ok(DataType::Duration(_))) => *expr,
+            e => e,
+        };
+        Box::new(Expr::ScalarFunction(ScalarFunction::new_udf(LENGTH_UDF.clone(), vec![e])))
+    };
     match expr {
         Expr::BinaryExpr(BinaryExpr { left, op, right })
             if is_comparison(&op) && interval(&left) && interval(&right) =>
         {
+            if let (Some(a), Some(b)) = (kind(&left, schema), kind(&right, schema)) {
+                if a != b {
+                    let op = super::mixed_types::trino_operator(&op);
+                    return plan_err!("TYPE_MISMATCH: Cannot apply operator: {a} {op} {b}");
+                }
+            }
             Ok(Transformed::yes(Expr::BinaryExpr(BinaryExpr { left: length(left), op, right: length(right) })))
         }
         Expr::Between(Between { expr, negated, low, high }) if interval(&expr) && interval(&low) && interval(&high) => {
@@ -49,7 +66,41 @@ fn by_length(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 high: length(high),
             })))
         }
+        Expr::InList(InList { expr, list, negated }) if interval(&expr) && list.iter().all(interval) => {
+            let list = list.into_iter().map(|item| *length(Box::new(item))).collect();
+            Ok(Transformed::yes(Expr::InList(InList { expr: length(expr), list, negated })))
+        }
+        // CASE x WHEN: the operand and its WHENs compared.
+        Expr::Case(Case { expr: Some(operand), when_then_expr, else_expr })
+            if interval(&operand) && when_then_expr.iter().all(|(when, _)| interval(when)) =>
+        {
+            let when_then_expr = when_then_expr.into_iter().map(|(when, then)| (length(when), then)).collect();
+            Ok(Transformed::yes(Expr::Case(Case { expr: Some(length(operand)), when_then_expr, else_expr })))
+        }
         expr => Ok(Transformed::no(expr)),
+    }
+}
+
+/// Trino's kind of an interval, where the query tells it: a difference of timestamps and a
+/// literal of days or time are `interval day to second`, a literal of months or years `interval
+/// year to month`, which Trino does not compare with each other.
+fn kind(e: &Expr, schema: &DFSchema) -> Option<&'static str> {
+    const DAYS: &str = "interval day to second";
+    const MONTHS: &str = "interval year to month";
+    let inner = match e {
+        Expr::Cast(Cast { expr, .. }) => expr.as_ref(),
+        e => e,
+    };
+    match (inner, inner.get_type(schema).ok()?) {
+        (_, DataType::Duration(_) | DataType::Interval(IntervalUnit::DayTime)) => Some(DAYS),
+        (_, DataType::Interval(IntervalUnit::YearMonth)) => Some(MONTHS),
+        (Expr::Literal(ScalarValue::IntervalMonthDayNano(Some(i)), _), _) => match (i.months, i.days, i.nanoseconds) {
+            (0, 0, 0) => None,
+            (0, _, _) => Some(DAYS),
+            (_, 0, 0) => Some(MONTHS),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -62,11 +113,25 @@ fn length_type(call: &Call) -> Result<DataType> {
 
 fn length(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
     const DAY: i128 = 86_400_000_000_000;
-    let intervals = cast(&args[0], &DataType::Interval(IntervalUnit::MonthDayNano))?;
-    let lengths: Decimal128Array = intervals
-        .as_primitive::<IntervalMonthDayNanoType>()
-        .iter()
-        .map(|i| i.map(|i| i128::from(i.months) * 30 * DAY + i128::from(i.days) * DAY + i128::from(i.nanoseconds)))
-        .collect();
+    let values = &args[0];
+    // Each read in its own unit, in 128 bits: a difference of timestamps far apart does not fit
+    // the engine's interval of nanoseconds.
+    let lengths: Decimal128Array = match values.data_type() {
+        DataType::Duration(unit) => {
+            let per = match unit {
+                TimeUnit::Second => 1_000_000_000,
+                TimeUnit::Millisecond => 1_000_000,
+                TimeUnit::Microsecond => 1_000,
+                TimeUnit::Nanosecond => 1,
+            };
+            let values = cast(values, &DataType::Int64)?;
+            values.as_primitive::<Int64Type>().iter().map(|v| v.map(|v| i128::from(v) * per)).collect()
+        }
+        _ => cast(values, &DataType::Interval(IntervalUnit::MonthDayNano))?
+            .as_primitive::<IntervalMonthDayNanoType>()
+            .iter()
+            .map(|i| i.map(|i| i128::from(i.months) * 30 * DAY + i128::from(i.days) * DAY + i128::from(i.nanoseconds)))
+            .collect(),
+    };
     Ok(Arc::new(lengths.with_precision_and_scale(38, 0)?))
 }

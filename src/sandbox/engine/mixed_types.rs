@@ -131,7 +131,7 @@ fn of_subquery(side: &Expr) -> bool {
 
 /// The operator Trino resolves a comparison to, which its message names: `<>` is `=` negated,
 /// `>` is `<` and `>=` is `<=` (the operands kept in their order).
-fn trino_operator(op: &Operator) -> &'static str {
+pub(super) fn trino_operator(op: &Operator) -> &'static str {
     match op {
         Operator::Lt | Operator::Gt => "<",
         Operator::LtEq | Operator::GtEq => "<=",

@@ -296,6 +296,7 @@ impl VisitorMut for PlaceNames {
         self.depth += 1;
         let outermost = self.depth == 1;
         self.name_columns(&mut query.body, outermost);
+        order_by_names(query);
         ControlFlow::Continue(())
     }
 
@@ -320,6 +321,29 @@ impl VisitorMut for PlaceNames {
         });
         *alias = Some(ast::TableAlias { explicit: true, name, columns, at: None });
         ControlFlow::Continue(())
+    }
+}
+
+/// Each ORDER BY expression of a SELECT DISTINCT that its list names (`SELECT DISTINCT
+/// upper(c) … ORDER BY upper(c)`, now `upper(c) AS "$col0"`) read by that name: DataFusion does
+/// not find the expression under its name, and refused the query, which Trino answers.
+fn order_by_names(query: &mut ast::Query) {
+    let (SetExpr::Select(select), Some(ast::OrderBy { kind: ast::OrderByKind::Expressions(order), .. })) =
+        (query.body.as_ref(), query.order_by.as_mut())
+    else {
+        return;
+    };
+    if select.distinct.is_none() {
+        return;
+    }
+    for item in order.iter_mut() {
+        let named = select.projection.iter().find_map(|p| match p {
+            SelectItem::ExprWithAlias { expr, alias } if *expr == item.expr => Some(alias.clone()),
+            _ => None,
+        });
+        if let Some(alias) = named {
+            item.expr = Expr::Identifier(alias);
+        }
     }
 }
 
