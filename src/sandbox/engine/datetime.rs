@@ -12,8 +12,8 @@ use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Builder, TimestampMillisecondBuilder};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{
-    DataType, Float64Type, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
-    TimestampSecondType,
+    DataType, Float64Type, IntervalMonthDayNano, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType,
 };
 use datafusion::common::{exec_err, plan_err, Result};
 use datafusion::logical_expr::ScalarUDF;
@@ -165,6 +165,11 @@ fn zone_in(kind: &DataType) -> Option<Arc<str>> {
 }
 
 pub(super) const MS_PER_DAY: i64 = 86_400_000;
+
+/// An interval's days and time in milliseconds (its months left out), a finer part cut.
+pub(super) fn day_time_millis(interval: &IntervalMonthDayNano) -> i64 {
+    i64::from(interval.days) * MS_PER_DAY + interval.nanoseconds / 1_000_000
+}
 
 /// The zone a `TIMESTAMP '…'` literal ends with, if it has one: `UTC`, `America/Los_Angeles`,
 /// `+01:00` (after a space or right after the time), named as Trino names it (`zone_named`:

@@ -202,9 +202,7 @@ pub(super) fn trino_interval(array: &dyn Array, row: usize) -> Option<TrinoInter
         DataType::Interval(IntervalUnit::MonthDayNano) => {
             let v = array.as_primitive::<IntervalMonthDayNanoType>().value(row);
             match (v.months, v.days, v.nanoseconds) {
-                (0, days, nanos) if nanos % 1_000_000 == 0 => {
-                    Form::Millis(days as i64 * MS_PER_DAY + nanos / 1_000_000)
-                }
+                (0, _, nanos) if nanos % 1_000_000 == 0 => Form::Millis(super::datetime::day_time_millis(&v)),
                 (months, 0, 0) => Form::Months(months as i64),
                 _ => return None,
             }

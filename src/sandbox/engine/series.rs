@@ -209,7 +209,7 @@ fn timestamp_steps(
             out.append(true);
             continue;
         }
-        let by = i64::from(by.days) * 86_400_000 + by.nanoseconds / 1_000_000;
+        let by = super::datetime::day_time_millis(&by);
         while by != 0 && ((by > 0 && at <= last) || (by < 0 && at >= last)) {
             out.values().append_value(at);
             let Some(next) = at.checked_add(by) else { break };
@@ -310,7 +310,7 @@ impl Bounds {
                 match step.is_valid(row).then(|| step.value(row)) {
                     None => (None, None, None),
                     Some(step) if step.months != 0 => (month(a), month(b), Some(step.months as i64)),
-                    Some(step) => (a, b, Some(step.days as i64 * 86_400_000 + step.nanoseconds / 1_000_000)),
+                    Some(step) => (a, b, Some(super::datetime::day_time_millis(&step))),
                 }
             })
             .collect();
