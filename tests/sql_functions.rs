@@ -1975,7 +1975,8 @@ async fn timestamps_hold_the_years_trino_holds() {
         ("SELECT CAST(DATE '2020-01-01' AS bigint)", "TYPE_MISMATCH: line 1:8: Cannot cast date to bigint"),
         (
             "SELECT sequence(TIMESTAMP '2026-01-01 00:00:00', TIMESTAMP '2026-03-01 00:00:00', INTERVAL '1' MONTH + INTERVAL '1' DAY)",
-            "INVALID_FUNCTION_ARGUMENT: a sequence of timestamps steps by months or by days and time, not both",
+            // Trino has no step of both: the sum is refused.
+            "TYPE_MISMATCH: Cannot apply operator: interval year to month + interval day to second",
         ),
         ("SELECT TRY_CAST(1e18 AS timestamp)", "TYPE_MISMATCH: Cannot cast double to timestamp(3)"),
         (
@@ -2025,6 +2026,79 @@ async fn intervals_compare_by_their_length() {
         (
             "SELECT count(*) FROM events WHERE now() - event_time < INTERVAL '1' MONTH",
             "TYPE_MISMATCH: Cannot apply operator: interval day to second < interval year to month",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+/// Interval arithmetic as Trino's: an interval times or over a number, a date moved by whole
+/// days or months only, and an interval of days one length of time, a day 24 hours, wherever the
+/// engine reads its value (grouping, sorting, `greatest`, `contains`, a zone's change of clocks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interval_arithmetic_is_trinos() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT INTERVAL '1' DAY * 2", "2 00:00:00.000"),
+        ("SELECT 3 * INTERVAL '1' HOUR", "0 03:00:00.000"),
+        ("SELECT INTERVAL '1' DAY * 1.5", "1 12:00:00.000"),
+        ("SELECT INTERVAL '1' DAY / 3", "0 08:00:00.000"),
+        ("SELECT INTERVAL '1' SECOND / 3", "0 00:00:00.333"),
+        ("SELECT INTERVAL '3' MONTH * 2", "0-6"),
+        ("SELECT INTERVAL '1' YEAR / 5", "0-2"),
+        ("SELECT INTERVAL '1' DAY * -1", "-1 00:00:00.000"),
+        ("SELECT (TIMESTAMP '2020-01-02 00:00:00' - TIMESTAMP '2020-01-01 00:00:00') * 2", "2 00:00:00.000"),
+        ("SELECT to_milliseconds(INTERVAL '1' DAY * 2)", "172800000"),
+        ("SELECT INTERVAL '1' DAY * CAST(NULL AS bigint)", "NULL"),
+        // The last week's events, written with a product.
+        (
+            "SELECT (SELECT count(*) FROM events WHERE event_time > now() - INTERVAL '1' DAY * 7) = (SELECT count(*) FROM events WHERE event_time > now() - INTERVAL '7' DAY)",
+            "true",
+        ),
+        // A date moves by whole days and months.
+        ("SELECT DATE '2020-01-01' + INTERVAL '1' DAY * 7", "2020-01-08"),
+        ("SELECT INTERVAL '2' DAY + DATE '2020-01-01'", "2020-01-03"),
+        ("SELECT DATE '2020-01-01' - INTERVAL '48' HOUR", "2019-12-30"),
+        ("SELECT DATE '2020-01-31' + INTERVAL '1' MONTH", "2020-02-29"),
+        ("SELECT DATE '2020-03-31' - INTERVAL '1' YEAR", "2019-03-31"),
+        // One length, one value.
+        (
+            "SELECT count(DISTINCT x) FROM (VALUES INTERVAL '1' DAY, INTERVAL '24' HOUR, INTERVAL '12' HOUR * 2, parse_duration('1d')) t(x)",
+            "1",
+        ),
+        (
+            "SELECT x FROM (VALUES INTERVAL '1' DAY, INTERVAL '23' HOUR, INTERVAL '25' HOUR) t(x) ORDER BY x",
+            "0 23:00:00.000; 1 00:00:00.000; 1 01:00:00.000",
+        ),
+        ("SELECT greatest(INTERVAL '1' DAY, INTERVAL '25' HOUR)", "1 01:00:00.000"),
+        ("SELECT contains(ARRAY[INTERVAL '1' DAY], INTERVAL '24' HOUR)", "true"),
+        ("SELECT array_sort(ARRAY[INTERVAL '1' DAY, INTERVAL '23' HOUR])", "[0 23:00:00.000, 1 00:00:00.000]"),
+        // A day is 24 hours across a change of clocks (New York's, 2020-03-08 02:00).
+        ("SELECT TIMESTAMP '2020-03-07 12:00:00 America/New_York' + INTERVAL '1' DAY", "2020-03-08 13:00:00.000 America/New_York"),
+        ("SELECT TIMESTAMP '9999-12-30 00:00:00' + INTERVAL '1' DAY", "9999-12-31 00:00:00.000"),
+        // A sequence of dates steps by whole days.
+        ("SELECT sequence(DATE '2020-01-01', DATE '2020-01-05', INTERVAL '48' HOUR)", "[2020-01-01, 2020-01-03, 2020-01-05]"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        (
+            "SELECT DATE '2020-01-01' + INTERVAL '1' HOUR",
+            "INVALID_FUNCTION_ARGUMENT: Cannot add hour, minutes or seconds to a date",
+        ),
+        (
+            "SELECT DATE '2020-01-01' - INTERVAL '36' HOUR",
+            "INVALID_FUNCTION_ARGUMENT: Cannot subtract hour, minutes or seconds from a date",
+        ),
+        ("SELECT INTERVAL '1' DAY / 0", "INVALID_FUNCTION_ARGUMENT: Cannot divide by double 0.0"),
+        ("SELECT INTERVAL '1' MONTH * nan()", "INVALID_FUNCTION_ARGUMENT: Cannot multiply by double NaN"),
+        (
+            "SELECT INTERVAL '1' MONTH + INTERVAL '1' DAY",
+            "TYPE_MISMATCH: Cannot apply operator: interval year to month + interval day to second",
+        ),
+        (
+            "SELECT sequence(DATE '2018-01-01', DATE '2018-01-04', INTERVAL '18' HOUR)",
+            "INVALID_FUNCTION_ARGUMENT: sequence step must be a day interval if start and end values are dates",
         ),
     ];
     let wrong = wrong_refusals(&s, &refusals).await;

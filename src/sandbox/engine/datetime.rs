@@ -166,9 +166,25 @@ fn zone_in(kind: &DataType) -> Option<Arc<str>> {
 
 pub(super) const MS_PER_DAY: i64 = 86_400_000;
 
+/// A day in nanoseconds, the unit the engine's intervals keep time in.
+pub(super) const NS_PER_DAY: i128 = MS_PER_DAY as i128 * 1_000_000;
+
 /// An interval's days and time in milliseconds (its months left out), a finer part cut.
 pub(super) fn day_time_millis(interval: &IntervalMonthDayNano) -> i64 {
     i64::from(interval.days) * MS_PER_DAY + interval.nanoseconds / 1_000_000
+}
+
+/// Trino's interval day to second of `nanos` nanoseconds, as the engine holds every one: all in
+/// nanoseconds, so that two of one length are one value wherever the engine reads its fields
+/// (sorting, grouping, DISTINCT, joins, `greatest`, `array_sort`); a day is 24 hours, as Trino's
+/// is. Past the 292 years 64 bits of nanoseconds hold, whole days and the rest; None past
+/// what the engine's interval holds at all.
+pub(super) fn day_time(nanos: i128) -> Option<IntervalMonthDayNano> {
+    if let Ok(nanos) = i64::try_from(nanos) {
+        return Some(IntervalMonthDayNano::new(0, 0, nanos));
+    }
+    let days = i32::try_from(nanos / NS_PER_DAY).ok()?;
+    Some(IntervalMonthDayNano::new(0, days, (nanos % NS_PER_DAY) as i64))
 }
 
 /// The zone a `TIMESTAMP '…'` literal ends with, if it has one: `UTC`, `America/Los_Angeles`,

@@ -122,6 +122,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::series::functions())
         .chain(super::lateral::functions())
         .chain(super::intervals::functions())
+        .chain(super::interval_arithmetic::functions())
         .chain(super::splits::functions())
         .chain(super::calendar::functions())
         .chain(super::bits::functions())

@@ -84,7 +84,7 @@ fn by_length(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
 /// Trino's kind of an interval, where the query tells it: a difference of timestamps and a
 /// literal of days or time are `interval day to second`, a literal of months or years `interval
 /// year to month`, which Trino does not compare with each other.
-fn kind(e: &Expr, schema: &DFSchema) -> Option<&'static str> {
+pub(super) fn kind(e: &Expr, schema: &DFSchema) -> Option<&'static str> {
     const DAYS: &str = "interval day to second";
     const MONTHS: &str = "interval year to month";
     let inner = match e {
@@ -112,7 +112,7 @@ fn length_type(call: &Call) -> Result<DataType> {
 }
 
 fn length(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
-    const DAY: i128 = 86_400_000_000_000;
+    const DAY: i128 = super::datetime::NS_PER_DAY;
     let values = &args[0];
     // Each read in its own unit, in 128 bits: a difference of timestamps far apart does not fit
     // the engine's interval of nanoseconds.

@@ -26,6 +26,7 @@ mod format;
 mod forms;
 mod functions;
 mod hashes;
+mod interval_arithmetic;
 mod intervals;
 mod joni;
 mod json;
@@ -201,7 +202,9 @@ fn session(
     // Text mixed with other values (compared, in one IN list, CASE or COALESCE) is refused
     // before the engine casts one side.
     // A date compared with a timestamp is one of its milliseconds, not the engine's nanoseconds.
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 4] = [
+    // An interval of days and time is all nanoseconds, a day 24 hours (`interval_arithmetic`).
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 5] = [
+        Arc::new(interval_arithmetic::DAY_TIME_LITERALS),
         Arc::new(answer_types::ANSWER_TYPES),
         Arc::new(cast::TRINO_CASTS),
         Arc::new(mixed_types::MIXED_TYPES),
@@ -217,7 +220,10 @@ fn session(
     rules.push(Arc::new(intervals::INTERVAL_ORDER));
     let mut state = SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules);
     // A row's fields are read without case (`fields`), before DataFusion's planner reads them.
-    state.expr_planners().get_or_insert_with(Vec::new).insert(0, Arc::new(fields::FieldsWithoutCase));
+    let planners = state.expr_planners().get_or_insert_with(Vec::new);
+    planners.insert(0, Arc::new(fields::FieldsWithoutCase));
+    // Trino's arithmetic of intervals, which the engine's planner refuses or answers otherwise.
+    planners.insert(0, Arc::new(interval_arithmetic::IntervalArithmetic));
     let state = state.build();
     let ctx = SessionContext::new_with_state(state);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);

@@ -7,14 +7,14 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    ArrayRef, BooleanArray, Decimal128Array, Float64Array, IntervalDayTimeArray, StringArray,
+    ArrayRef, BooleanArray, Decimal128Array, Float64Array, IntervalMonthDayNanoArray, StringArray,
 };
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, IntervalDayTime, IntervalUnit};
+use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, IntervalUnit};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
-use super::datetime::MS_PER_DAY;
+use super::datetime::{day_time, MS_PER_DAY};
 use super::udf::{is_number, is_text, text, Call, Trino};
 
 pub fn functions() -> Vec<ScalarUDF> {
@@ -134,7 +134,7 @@ fn bytes(size: &str) -> Result<i128> {
 
 fn parse_duration_type(call: &Call) -> Result<DataType> {
     match call.types {
-        [s] if is_text(s) => Ok(DataType::Interval(IntervalUnit::DayTime)),
+        [s] if is_text(s) => Ok(DataType::Interval(IntervalUnit::MonthDayNano)),
         _ => call.mismatch("parse_duration(varchar(x))"),
     }
 }
@@ -142,12 +142,13 @@ fn parse_duration_type(call: &Call) -> Result<DataType> {
 /// `parse_duration('3.81 d')`: an interval day to second, to the nearest millisecond; the units
 /// `ns`, `us`, `ms`, `s`, `m`, `h` and `d`.
 fn parse_duration(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
-    let durations: IntervalDayTimeArray =
+    let durations: IntervalMonthDayNanoArray =
         text(args, 0)?.iter().map(|s| s.map(millis).transpose()).collect::<Result<_>>()?;
     Ok(Arc::new(durations))
 }
 
-fn millis(duration: &str) -> Result<IntervalDayTime> {
+/// A duration as the engine holds an interval day to second (`datetime::day_time`).
+fn millis(duration: &str) -> Result<IntervalMonthDayNano> {
     let invalid = || exec_err!("INVALID_FUNCTION_ARGUMENT: duration is not a valid data duration string: {duration}");
     let trimmed = duration.trim();
     let number_end = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(trimmed.len());
@@ -167,11 +168,13 @@ fn millis(duration: &str) -> Result<IntervalDayTime> {
     }
     let Ok(value) = number.parse::<f64>() else { return invalid() };
     let total = (value * per_unit + 0.5).floor();
-    if !total.is_finite() || total > (i32::MAX as f64) * MS_PER_DAY as f64 {
-        return exec_err!("INVALID_FUNCTION_ARGUMENT: duration is out of range: {duration}");
+    let interval = (total.is_finite() && total <= (i32::MAX as f64) * MS_PER_DAY as f64)
+        .then(|| day_time(i128::from(total as i64) * 1_000_000))
+        .flatten();
+    match interval {
+        Some(interval) => Ok(interval),
+        None => exec_err!("INVALID_FUNCTION_ARGUMENT: duration is out of range: {duration}"),
     }
-    let total = total as i64;
-    Ok(IntervalDayTime::new((total / MS_PER_DAY) as i32, (total % MS_PER_DAY) as i32))
 }
 
 /// `human_readable_seconds(s)`: weeks, days, hours, minutes and seconds, the ones that are not
@@ -257,10 +260,11 @@ mod tests {
 
     #[test]
     fn durations_are_whole_milliseconds() {
-        assert_eq!(millis("42.8ms").unwrap(), IntervalDayTime::new(0, 43));
-        assert_eq!(millis("3.81 d").unwrap(), IntervalDayTime::new(3, 19 * 3_600_000 + 26 * 60_000 + 24_000));
-        assert_eq!(millis(" 5m ").unwrap(), IntervalDayTime::new(0, 300_000));
-        assert_eq!(millis("1499us").unwrap(), IntervalDayTime::new(0, 1));
+        let ms = |ms: i64| IntervalMonthDayNano::new(0, 0, ms * 1_000_000);
+        assert_eq!(millis("42.8ms").unwrap(), ms(43));
+        assert_eq!(millis("3.81 d").unwrap(), ms(3 * MS_PER_DAY + 19 * 3_600_000 + 26 * 60_000 + 24_000));
+        assert_eq!(millis(" 5m ").unwrap(), ms(300_000));
+        assert_eq!(millis("1499us").unwrap(), ms(1));
         for bad in ["", "5", "m", "5 min", "-5m", "1.2.3s", ".5s", "5.s"] {
             let message = millis(bad).unwrap_err().to_string();
             assert!(message.contains("not a valid data duration string"), "{bad}: {message}");

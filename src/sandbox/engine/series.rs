@@ -18,6 +18,7 @@ use datafusion::arrow::datatypes::{
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature};
 
+use super::datetime::MS_PER_DAY;
 use super::nested::{list, pick};
 use super::types::TIMESTAMP;
 use super::udf::{integers, is_integer, Call, Trino};
@@ -65,6 +66,13 @@ impl ScalarUDFImpl for Sequence {
     }
 
     fn invoke_with_args(&self, mut args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        if let [start, _, step] = args.args.as_mut_slice() {
+            if start.data_type() == DataType::Date32 {
+                *step = ColumnarValue::Array(date_steps(&step.to_array(args.number_rows)?)?);
+                let field = Field::new("step", DataType::Interval(IntervalUnit::MonthDayNano), true);
+                args.arg_fields[2] = Arc::new(field);
+            }
+        }
         if let [start, stop] = args.args.as_slice() {
             if start.data_type() == DataType::Date32 {
                 // Trino's dates from start to stop: a day forward, or back when stop is before.
@@ -106,6 +114,29 @@ impl ScalarUDFImpl for Sequence {
         }
         self.series.invoke_with_args(args)
     }
+}
+
+/// A sequence of dates' steps as the engine steps dates: whole months, or whole days (an interval
+/// of days is all nanoseconds to the engine, `datetime::day_time`). A step with hours, minutes or
+/// seconds is refused in Trino's words, and one of months and days together.
+fn date_steps(steps: &ArrayRef) -> Result<ArrayRef> {
+    let steps = cast(steps, &DataType::Interval(IntervalUnit::MonthDayNano))?;
+    let day = |step: IntervalMonthDayNano| match (step.months, super::datetime::day_time_millis(&step)) {
+        (0, ms) if ms % MS_PER_DAY != 0 => {
+            exec_err!(
+                "INVALID_FUNCTION_ARGUMENT: sequence step must be a day interval if start and end values are dates"
+            )
+        }
+        (0, ms) => Ok(IntervalMonthDayNano::new(0, (ms / MS_PER_DAY) as i32, 0)),
+        (_, 0) => Ok(step),
+        _ => exec_err!("INVALID_FUNCTION_ARGUMENT: a sequence of dates steps by months or by days, not both"),
+    };
+    let steps: IntervalMonthDayNanoArray = steps
+        .as_primitive::<IntervalMonthDayNanoType>()
+        .iter()
+        .map(|step| step.map(day).transpose())
+        .collect::<Result<_>>()?;
+    Ok(Arc::new(steps))
 }
 
 /// Trino's dates and timestamps by months: each entry is the start moved by a whole number of
