@@ -2105,6 +2105,78 @@ async fn interval_arithmetic_is_trinos() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
+/// Trino's readings the second review of the engine found the engine's differed from: a decimal
+/// beside a double is a double; LIKE has no escape but the query's; `date_diff` counts months and
+/// years as Joda does and EXTRACT's fields are Trino's functions; `array_max` of an array with
+/// a NULL is NULL; JSON is written with its objects' keys in order, timestamps as text, and a
+/// fraction cast to a whole number rounded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_read_as_trino_reads_them() {
+    let s = sandbox();
+    let cases = [
+        // A decimal beside a double is a double: compared, among CASE's results and COALESCE's,
+        // an ARRAY's items, a UNION's and a VALUES's column.
+        ("SELECT 0.1e0 + 0.2e0 = 0.3", "false"),
+        ("SELECT 1e-20 = 0.0", "false"),
+        ("SELECT 0.1000000000000001e0 > 0.1", "true"),
+        ("SELECT x FROM (VALUES 1e-20, 0.5e0) t(x) WHERE x > 0.0", "1.0E-20; 0.5"),
+        ("SELECT coalesce(NULL, 1.5, 1e-20)", "1.5"),
+        ("SELECT CASE WHEN false THEN 1.5 ELSE 1e20 END", "1.0E20"),
+        ("SELECT typeof(ARRAY[1.5, 2e0])", "array(double)"),
+        ("SELECT typeof(x) FROM (SELECT 1.5 AS x UNION ALL SELECT 2e0) LIMIT 1", "double"),
+        ("SELECT typeof(x) FROM (VALUES 1.5, 2e0) t(x) LIMIT 1", "double"),
+        ("SELECT typeof(coalesce(CAST(1 AS real), 1.5))", "real"),
+        (
+            "SELECT x FROM (SELECT DATE '2020-01-01' AS x UNION ALL SELECT TIMESTAMP '9999-12-31 00:00:00') ORDER BY 1",
+            "2020-01-01 00:00:00.000; 9999-12-31 00:00:00.000",
+        ),
+        // LIKE: a backslash is a character; the escape is the one the query names.
+        ("SELECT 'a\\b' LIKE 'a\\b'", "true"),
+        ("SELECT 'C:\\temp' LIKE 'C:\\%'", "true"),
+        ("SELECT 'a%' LIKE 'a\\%'", "false"),
+        ("SELECT 'x%y' LIKE '%!%%' ESCAPE '!'", "true"),
+        ("SELECT 'xy' LIKE '%!%%' ESCAPE '!'", "false"),
+        ("SELECT 'a!c' LIKE 'a!!c' ESCAPE '!'", "true"),
+        // date_diff as Joda counts: the last day of a month reaches a later day of another.
+        ("SELECT date_diff('month', DATE '2024-01-31', DATE '2024-02-29')", "1"),
+        ("SELECT date_diff('month', DATE '2024-01-31', DATE '2024-04-30')", "3"),
+        ("SELECT date_diff('month', DATE '2024-02-29', DATE '2024-01-31')", "-1"),
+        ("SELECT date_diff('month', DATE '2024-01-15', DATE '2024-02-14')", "0"),
+        ("SELECT date_diff('quarter', DATE '2024-01-31', DATE '2024-04-30')", "1"),
+        ("SELECT date_diff('year', DATE '2024-02-29', DATE '2025-02-28')", "1"),
+        ("SELECT date_diff('year', DATE '2023-03-01', DATE '2024-02-29')", "0"),
+        ("SELECT date_diff('month', TIMESTAMP '2024-01-31 12:00:00', TIMESTAMP '2024-02-29 11:00:00')", "0"),
+        // EXTRACT's fields are Trino's functions: Sunday is 7.
+        ("SELECT extract(DOW FROM DATE '2024-03-03')", "7"),
+        ("SELECT extract(DAY_OF_WEEK FROM DATE '2024-03-03')", "7"),
+        ("SELECT extract(DOY FROM DATE '2024-03-03')", "63"),
+        ("SELECT extract(YOW FROM DATE '2024-12-30')", "2025"),
+        ("SELECT extract(TIMEZONE_HOUR FROM TIMESTAMP '2024-01-01 00:00:00 +05:30')", "5"),
+        // array_max and array_min of an array with a NULL are NULL.
+        ("SELECT array_max(ARRAY[1, NULL, 3])", "NULL"),
+        ("SELECT array_min(ARRAY[1, NULL, 3])", "NULL"),
+        ("SELECT array_max(x) FROM (VALUES ARRAY[1, 2], ARRAY[NULL, 5], ARRAY[7]) t(x)", "2; NULL; 7"),
+        // JSON as Trino writes it.
+        ("SELECT json_format(json_parse('{\"b\":1,\"a\":{\"d\":2,\"c\":3}}'))", "{\"a\":{\"c\":3,\"d\":2},\"b\":1}"),
+        ("SELECT json_format(CAST(MAP(ARRAY['b', 'a'], ARRAY[1, 2]) AS JSON))", "{\"a\":2,\"b\":1}"),
+        ("SELECT json_format(CAST(ARRAY[TIMESTAMP '2020-01-01 00:00:00'] AS JSON))", "[\"2020-01-01 00:00:00.000\"]"),
+        ("SELECT CAST(JSON '12.5' AS bigint)", "13"),
+        ("SELECT CAST(JSON '-2.5' AS integer)", "-3"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        (
+            "SELECT 'a' LIKE 'a!b' ESCAPE '!'",
+            "INVALID_FUNCTION_ARGUMENT: Escape character must be followed by '%', '_' or the escape character itself",
+        ),
+        ("SELECT 'a' LIKE 'a' ESCAPE '!!'", "INVALID_FUNCTION_ARGUMENT: Escape string must be a single character"),
+        ("SELECT extract(MILLISECOND FROM now())", "SYNTAX_ERROR: Invalid EXTRACT field: MILLISECOND"),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
 /// A timestamp with a zone keeps it as Trino keeps it: `from_iso8601_timestamp` and
 /// `parse_datetime` of a constant text answer in the text's zone, `date_add` in its argument's
 /// (days on the wall clock there, hours as durations); and one without a zone compared with one

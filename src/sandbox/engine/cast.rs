@@ -265,6 +265,9 @@ fn json_value(json: &Value, to: &Field) -> Result<ScalarValue> {
         (Value::Number(n), kind) => {
             let scalar = match n.as_i64() {
                 Some(i) => ScalarValue::Int64(Some(i)),
+                // A fraction to a whole number is rounded, halves away from zero, as Trino's cast
+                // of a double rounds it (the engine's cuts it).
+                None if kind.is_integer() => ScalarValue::Float64(n.as_f64().map(f64::round)),
                 None => ScalarValue::Float64(n.as_f64()),
             };
             scalar.cast_to(kind).or_else(|_| refuse())

@@ -187,6 +187,38 @@ pub(super) fn day_time(nanos: i128) -> Option<IntervalMonthDayNano> {
     Some(IntervalMonthDayNano::new(0, days, (nanos % NS_PER_DAY) as i64))
 }
 
+/// The Trino function `EXTRACT(field FROM x)` is (`DOW` is `day_of_week`: Sunday is 7); None for
+/// a field Trino's parser refuses (`MILLISECOND`, `EPOCH`).
+pub(super) fn extract_function(field: &ast::DateTimeField) -> Option<&'static str> {
+    Some(match field.to_string().to_ascii_uppercase().as_str() {
+        "YEAR" => "year",
+        "QUARTER" => "quarter",
+        "MONTH" => "month",
+        "WEEK" => "week",
+        "DAY" | "DAY_OF_MONTH" => "day",
+        "DAY_OF_WEEK" | "DOW" => "day_of_week",
+        "DAY_OF_YEAR" | "DOY" => "day_of_year",
+        "YEAR_OF_WEEK" | "YOW" => "year_of_week",
+        "HOUR" => "hour",
+        "MINUTE" => "minute",
+        "SECOND" => "second",
+        "TIMEZONE_HOUR" => "timezone_hour",
+        "TIMEZONE_MINUTE" => "timezone_minute",
+        _ => return None,
+    })
+}
+
+/// The first field of an `EXTRACT` in `statement` that Trino has none of, as written.
+pub(super) fn invalid_extract(statement: &ast::Statement) -> Option<String> {
+    let found = ast::visit_expressions(statement, |expr| match expr {
+        ast::Expr::Extract { field, .. } if extract_function(field).is_none() => {
+            std::ops::ControlFlow::Break(field.to_string())
+        }
+        _ => std::ops::ControlFlow::Continue(()),
+    });
+    found.break_value()
+}
+
 /// The zone a `TIMESTAMP '…'` literal ends with, if it has one: `UTC`, `America/Los_Angeles`,
 /// `+01:00` (after a space or right after the time), named as Trino names it (`zone_named`:
 /// `GMT` is `UTC`, `UTC+05:30` is `+05:30`).

@@ -14,7 +14,9 @@
 use std::sync::Arc;
 
 use chrono::offset::LocalResult;
-use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDateTime, Offset, TimeDelta, TimeZone, Timelike, Utc};
+use chrono::{
+    DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Timelike, Utc,
+};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
     Array, ArrayRef, Float64Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
@@ -68,10 +70,15 @@ pub fn register(ctx: &SessionContext, now_ms: i64) -> Result<()> {
         }
     }
     ctx.register_higher_order_function(super::try_::Try::function());
-    // Trino's greatest and least are NULL where an argument is.
+    // Trino's greatest and least are NULL where an argument is, array_max and array_min where an
+    // element is.
     for strict in ["greatest", "least"] {
         let function = ctx.udf(strict)?;
         ctx.register_udf(super::udf::Strict::udf(function.as_ref().clone()));
+    }
+    for strict in ["array_max", "array_min"] {
+        let function = ctx.udf(strict)?;
+        ctx.register_udf(super::udf::Strict::of_elements(function.as_ref().clone()));
     }
     ctx.register_udf(super::udf::Passing::held(super::try_::HELD));
     ctx.register_udf(super::udf::Passing::labelled(super::cast::CAST_VALUE));
@@ -123,6 +130,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::lateral::functions())
         .chain(super::intervals::functions())
         .chain(super::interval_arithmetic::functions())
+        .chain(super::like::functions())
         .chain(super::splits::functions())
         .chain(super::calendar::functions())
         .chain(super::bits::functions())
@@ -500,20 +508,52 @@ fn date_diff(args: &[ArrayRef]) -> Result<ArrayRef> {
         let (a, b) = (time(from.value(i))?, time(to.value(i))?);
         out.append_value(match unit(units.value(i))? {
             Unit::Fixed(ms) => (b - a).num_milliseconds() / ms,
-            Unit::Months(m) => {
-                let mut months = (b.year() as i64 - a.year() as i64) * 12 + b.month() as i64 - a.month() as i64;
-                // A month is only complete once the day and time of day are reached again.
-                let rest = |t: DateTime<Utc>| (t.day(), t.time());
-                if months > 0 && rest(b) < rest(a) {
-                    months -= 1;
-                } else if months < 0 && rest(b) > rest(a) {
-                    months += 1;
-                }
-                months / m as i64
-            }
+            Unit::Months(12) => years_between(a.naive_utc(), b.naive_utc()),
+            Unit::Months(m) => months_between(a.naive_utc(), b.naive_utc()) / m as i64,
         });
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// Whole months from `a` to `b` as Joda counts them (Trino's `date_diff`): those between their
+/// years and months, one fewer when `b`'s day and time of day come before `a`'s; on the last day
+/// of `b`'s month, a later day of `a` counts as that day (January 31 to February 29 is a month).
+fn months_between(a: NaiveDateTime, b: NaiveDateTime) -> i64 {
+    if b < a {
+        return -months_between(b, a);
+    }
+    let months = (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month()) - i64::from(a.month());
+    let last_day = b
+        .date()
+        .with_day(1)
+        .and_then(|first| first.checked_add_months(Months::new(1)))
+        .and_then(|next| next.pred_opt());
+    let a_day = if last_day == Some(b.date()) { a.day().min(b.day()) } else { a.day() };
+    months - i64::from((b.day(), b.time()) < (a_day, a.time()))
+}
+
+/// Whole years from `a` to `b` as Joda counts them: those between their years, one fewer when
+/// `b`'s moment of its year comes before `a`'s, February 29 of a leap year against a year
+/// without one read as the day before March 1 (February 29, 2024 to February 28, 2025 is a year).
+fn years_between(a: NaiveDateTime, b: NaiveDateTime) -> i64 {
+    if b < a {
+        return -years_between(b, a);
+    }
+    let leap = |year: i32| NaiveDate::from_ymd_opt(year, 2, 29).is_some();
+    let into_year =
+        |t: NaiveDateTime| -> TimeDelta { t - NaiveDateTime::from(t.date().with_ordinal(1).unwrap_or(t.date())) };
+    let (mut a_rest, mut b_rest) = (into_year(a), into_year(b));
+    let february_29 = TimeDelta::days(31 + 28);
+    if a_rest >= february_29 {
+        if leap(a.year()) {
+            if !leap(b.year()) {
+                a_rest -= TimeDelta::days(1);
+            }
+        } else if b_rest >= february_29 && leap(b.year()) {
+            b_rest -= TimeDelta::days(1);
+        }
+    }
+    i64::from(b.year()) - i64::from(a.year()) - i64::from(b_rest < a_rest)
 }
 
 enum Unit {

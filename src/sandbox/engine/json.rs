@@ -19,7 +19,7 @@ use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
         Trino::json("json_parse", text_to_text, json_parse),
-        Trino::udf("json_format", text_to_text, json_parse),
+        Trino::udf("json_format", text_to_text, json_format),
         Trino::udf("json_array_length", text_to_bigint, json_array_length),
         Trino::udf("is_json_scalar", text_to_boolean, is_json_scalar),
         Trino::udf("json_size", json_size_type, json_size),
@@ -61,17 +61,42 @@ fn parse(text: &str) -> Result<Value> {
     }
 }
 
-/// `json_parse(text)` and `json_format(json)`: the value's compact JSON text.
+/// `json_parse(text)`: the value's compact JSON text, each object's keys in order, as Trino
+/// writes a parsed value (Jackson's `ORDER_MAP_ENTRIES_BY_KEYS`).
 fn json_parse(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    compact(args, |mut json| {
+        sort_keys(&mut json);
+        json
+    })
+}
+
+/// `json_format(json)`: the value's compact JSON text, as it is.
+fn json_format(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    compact(args, |json| json)
+}
+
+fn compact(args: &[ArrayRef], edit: fn(Value) -> Value) -> Result<ArrayRef> {
     let texts = text(args, 0)?;
     let mut out = StringBuilder::new();
     for value in texts.iter() {
         match value {
             None => out.append_null(),
-            Some(value) => out.append_value(parse(value)?.to_string()),
+            Some(value) => out.append_value(edit(parse(value)?).to_string()),
         }
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// Each object's keys of `json` in order, all the way down.
+pub(super) fn sort_keys(json: &mut Value) {
+    match json {
+        Value::Object(object) => {
+            object.sort_keys();
+            object.values_mut().for_each(sort_keys);
+        }
+        Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
 }
 
 /// Each row's JSON, or NULL when the row is NULL or (lenient functions) not JSON.
@@ -241,6 +266,8 @@ fn to_json(array: &dyn Array, i: usize) -> Result<Value> {
             };
             object.insert(key, to_json(map.values().as_ref(), j)?);
         }
+        // A map's keys in order, as Trino writes them.
+        object.sort_keys();
         return Ok(Value::Object(object));
     }
     // A row whose fields have no names is a JSON array, as Trino writes it.
@@ -253,6 +280,11 @@ fn to_json(array: &dyn Array, i: usize) -> Result<Value> {
             object.insert(field.name().clone(), to_json(column.as_ref(), i)?);
         }
         return Ok(Value::Object(object));
+    }
+    // A timestamp as its text (`2020-01-01 00:00:00.000`), as Trino writes it.
+    if let DataType::Timestamp(_, _) = array.data_type() {
+        let text = super::print::timestamps_as_text(&array.slice(i, 1))?;
+        return Ok(Value::String(text.value(0).to_string()));
     }
     Ok(match ScalarValue::try_from_array(array, i)? {
         ScalarValue::Boolean(Some(b)) => Value::Bool(b),

@@ -13,7 +13,6 @@ mod calendar;
 mod cast;
 mod catalog;
 mod counting;
-mod dates_as_timestamps;
 mod datetime;
 mod decimals;
 mod dialect;
@@ -32,6 +31,7 @@ mod joni;
 mod json;
 mod lambdas;
 mod lateral;
+mod like;
 mod literals;
 mod log_beta;
 mod maps;
@@ -39,6 +39,7 @@ mod math;
 mod mixed_types;
 mod names;
 mod nested;
+mod one_type;
 mod patterns;
 mod print;
 mod quantified;
@@ -201,14 +202,15 @@ fn session(
     // Answer types first: a cast of `date_trunc(…, d)` to text is then a date's.
     // Text mixed with other values (compared, in one IN list, CASE or COALESCE) is refused
     // before the engine casts one side.
-    // A date compared with a timestamp is one of its milliseconds, not the engine's nanoseconds.
+    // A date beside a timestamp is one of its milliseconds, a decimal beside a double a double.
     // An interval of days and time is all nanoseconds, a day 24 hours (`interval_arithmetic`).
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 5] = [
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 6] = [
         Arc::new(interval_arithmetic::DAY_TIME_LITERALS),
         Arc::new(answer_types::ANSWER_TYPES),
         Arc::new(cast::TRINO_CASTS),
         Arc::new(mixed_types::MIXED_TYPES),
-        Arc::new(dates_as_timestamps::DATES_AS_TIMESTAMPS),
+        Arc::new(one_type::VALUES_AS_ONE_TYPE),
+        Arc::new(one_type::UNIONS_AS_ONE_TYPE),
     ];
     rules.splice(typing..typing, before);
     // A timestamp without a zone cast to one with a zone is read in UTC, once the engine's casts are in.

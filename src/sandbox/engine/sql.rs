@@ -8,7 +8,9 @@
 //!   so two casts of one value, or a value beside its cast, had one name (`cast::CAST_VALUE`);
 //! - `TIMESTAMP '2012-10-31 01:00 UTC'` (a zone in the literal) → `"$timestamp_tz"('…')`, and
 //!   so `CAST('… +01:00' AS timestamp with time zone)` of a text (one without a zone in UTC);
-//! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`;
+//! - `x LIKE p [ESCAPE e]` → `x LIKE "$like_pattern"(p[, e])` (`like`: a backslash is no escape);
+//! - `x AT TIME ZONE 'zone'` → `at_timezone(x, 'zone')`, `EXTRACT(DOW FROM x)` →
+//!   `day_of_week(x)` (Trino's fields, each its function's; `datetime::extract_function`);
 //! - `array_sort(x)` → `array_sort(x, 'ASC', 'NULLS LAST')` (Trino puts NULLs last), and with a
 //!   comparator, `array_sort(x, (a, b) -> …)` → `"$array_sort_by"(x, (a, b) -> …)`;
 //! - `regexp_replace(s, p, x -> …)` → `"$regexp_replace_with"(s, p, x -> …)` (`replace`);
@@ -58,8 +60,8 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{
-    aggregates, aliases, datetime, decimals, fetch, file_columns, forms, lateral, literals, names, quantified, sample,
-    stars, subscript, using,
+    aggregates, aliases, datetime, decimals, fetch, file_columns, forms, lateral, like, literals, names, quantified,
+    sample, stars, subscript, using,
 };
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
@@ -89,6 +91,9 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
             return Err(DataFusionError::Plan(format!("Invalid function '{name}'")));
         }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
+        if let Some(field) = datetime::invalid_extract(inner) {
+            return Err(DataFusionError::Plan(format!("SYNTAX_ERROR: Invalid EXTRACT field: {field}")));
+        }
         // A `t.*` by any end of the table's name; a `*` over a join USING its keys as Trino's:
         // the keys, then each side's columns.
         stars::qualify(inner.as_mut());
@@ -335,6 +340,12 @@ fn rewrite(expr: &mut Expr) {
             Some(replacement) => replacement,
             None => return,
         },
+        // `EXTRACT(field FROM x)`: Trino's function of that field (DataFusion's `DOW` counts Sunday 0).
+        Expr::Extract { field, expr: inner, .. } => match datetime::extract_function(field) {
+            Some(name) => call(name, vec![inner.as_ref().clone()]),
+            None => return,
+        },
+        Expr::Like { .. } => return like::rewrite(expr),
         Expr::AtTimeZone { timestamp, time_zone } => {
             call("at_timezone", vec![timestamp.as_ref().clone(), time_zone.as_ref().clone()])
         }

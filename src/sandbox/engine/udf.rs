@@ -5,6 +5,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray};
+use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::{exec_err, plan_err, Result, ScalarValue};
@@ -206,15 +207,22 @@ impl ScalarUDFImpl for Passing {
 }
 
 /// One of DataFusion's functions answering NULL in each row where an argument is NULL, as
-/// Trino's `greatest` and `least` do (DataFusion's leave NULLs out).
+/// Trino's `greatest` and `least` do (DataFusion's leave NULLs out), or where an element of its
+/// array is, as Trino's `array_max` and `array_min` do.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Strict {
     inner: ScalarUDF,
+    /// Whether a NULL element of the first argument, an array, makes the answer NULL.
+    of_elements: bool,
 }
 
 impl Strict {
     pub fn udf(inner: ScalarUDF) -> ScalarUDF {
-        ScalarUDF::new_from_impl(Strict { inner })
+        ScalarUDF::new_from_impl(Strict { inner, of_elements: false })
+    }
+
+    pub fn of_elements(inner: ScalarUDF) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Strict { inner, of_elements: true })
     }
 }
 
@@ -239,9 +247,19 @@ impl ScalarUDFImpl for Strict {
         let rows = args.number_rows;
         let values = ColumnarValue::values_to_arrays(&args.args)?;
         let answer = self.inner.invoke_with_args(args)?.into_array(rows)?;
+        if *answer.data_type() == DataType::Null {
+            // All NULL already (`array_max(ARRAY[])`), and with no place for a mask.
+            return Ok(ColumnarValue::Array(answer));
+        }
         let mut nulls = answer.logical_nulls();
         for value in &values {
-            nulls = datafusion::arrow::buffer::NullBuffer::union(nulls.as_ref(), value.logical_nulls().as_ref());
+            nulls = NullBuffer::union(nulls.as_ref(), value.logical_nulls().as_ref());
+        }
+        if let Some(arrays) = values.first().filter(|_| self.of_elements).and_then(|v| v.as_list_opt::<i32>()) {
+            let whole: NullBuffer = (0..arrays.len())
+                .map(|row| arrays.is_null(row) || arrays.value(row).logical_null_count() == 0)
+                .collect();
+            nulls = NullBuffer::union(nulls.as_ref(), Some(&whole));
         }
         let answer = answer.into_data().into_builder().nulls(nulls).build()?;
         Ok(ColumnarValue::Array(datafusion::arrow::array::make_array(answer)))
