@@ -33,6 +33,10 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let code = if message.starts_with("Unknown type") { "TYPE_NOT_FOUND" } else { "SYNTAX_ERROR" };
         return format!("{code}: line {}:{}: {}", at.0, at.1, message.trim());
     }
+    if let Some(name) = quoted_after(text, &format!("{}'", super::sql::NOT_ATHENAS)) {
+        let name = names::as_written(&name);
+        return format!("FUNCTION_NOT_FOUND: {}Function '{name}' not registered", position(sql, name));
+    }
     if let Some(name) = quoted_after(text, "Invalid function '") {
         let name = names::as_written(&name);
         let hint = text

@@ -253,9 +253,17 @@ impl ScalarUDFImpl for Athena {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         let mut types = self.parameters(arg_types.len())?;
+        // A field of a time of day or an interval is read from it as it is (`clock_or_interval_part`).
+        if let (
+            Kind::Part(_),
+            [given @ (DataType::Time32(_) | DataType::Time64(_) | DataType::Interval(_) | DataType::Duration(_))],
+        ) = (&self.kind, arg_types)
+        {
+            return Ok(vec![given.clone()]);
+        }
         // A field of a timestamp with a zone, or its text, is read on the wall there, and
         // `date_add` moves it there: the zone stays for `invoke_with_args`.
-        if matches!(self.kind, Kind::Part(_) | Kind::DateFormat | Kind::DateAdd) {
+        if matches!(self.kind, Kind::Part(_) | Kind::DateFormat | Kind::DateAdd | Kind::DateDiff) {
             for (kind, given) in types.iter_mut().zip(arg_types) {
                 if let (&TIMESTAMP, DataType::Timestamp(_, Some(zone))) = (&*kind, given) {
                     *kind = DataType::Timestamp(TimeUnit::Millisecond, Some(zone.clone()));
@@ -304,6 +312,14 @@ impl ScalarUDFImpl for Athena {
             }
             _ => {}
         }
+        if let (Kind::Part(name), [value]) = (self.kind, args.args.as_slice()) {
+            if matches!(
+                value.data_type(),
+                DataType::Time32(_) | DataType::Time64(_) | DataType::Interval(_) | DataType::Duration(_)
+            ) {
+                return Ok(ColumnarValue::Array(clock_or_interval_part(name, &value.to_array(args.number_rows)?)?));
+            }
+        }
         let all_scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let types = self.parameters(args.args.len())?;
         let zone = match args.return_field.data_type() {
@@ -327,7 +343,14 @@ impl ScalarUDFImpl for Athena {
             Kind::Url(part) => text::url_extract(part, &arrays)?,
             Kind::DateFormat => date_format(&arrays)?,
             Kind::DateAdd => date_add(&arrays, zone)?,
-            Kind::DateDiff => date_diff(&arrays)?,
+            // Counted on the first timestamp's wall clock, as Trino counts (its zone's calendar).
+            Kind::DateDiff => {
+                let zone = match args.arg_fields.get(1).map(|f| f.data_type()) {
+                    Some(DataType::Timestamp(_, Some(zone))) => Some(zone.parse::<Tz>()?),
+                    _ => None,
+                };
+                date_diff(&arrays, zone)?
+            }
             Kind::RegexpExtract => regexp_extract(&arrays)?,
             Kind::Part(name) => part(name, &arrays)?,
             Kind::Now(_) | Kind::CurrentDate(_) => return exec_err!("{} takes no arguments", self.name()),
@@ -426,6 +449,48 @@ fn part(name: &str, args: &[ArrayRef]) -> Result<ArrayRef> {
     Ok(Arc::new(out.finish()))
 }
 
+/// `hour(t)`, `day(i)`, …: a field of a time of day (its hour, minute, second or millisecond), or
+/// of an interval as Trino reads one: days, hours of the day, … of one of days and time, years and
+/// months of the year of one of months.
+fn clock_or_interval_part(name: &str, values: &ArrayRef) -> Result<ArrayRef> {
+    use super::print::{trino_interval, TrinoInterval};
+    let refuse = || {
+        let given = super::types::trino_type(values.data_type());
+        exec_err!("TYPE_MISMATCH: Unexpected parameters ({given}) for function {name}")
+    };
+    let mut out = Int64Builder::new();
+    if matches!(values.data_type(), DataType::Time32(_) | DataType::Time64(_)) {
+        let nanos = cast(values, &DataType::Time64(TimeUnit::Nanosecond))?;
+        let nanos = datafusion::arrow::array::AsArray::as_primitive::<datafusion::arrow::datatypes::Time64NanosecondType>(
+            &nanos,
+        );
+        let ms_of_day = |row: usize| nanos.value(row) / 1_000_000;
+        let field: fn(i64) -> i64 = match name {
+            "hour" => |ms| ms / 3_600_000,
+            "minute" => |ms| ms / 60_000 % 60,
+            "second" => |ms| ms / 1000 % 60,
+            "millisecond" => |ms| ms % 1000,
+            _ => return refuse(),
+        };
+        (0..nanos.len()).for_each(|row| out.append_option(nanos.is_valid(row).then(|| field(ms_of_day(row)))));
+        return Ok(Arc::new(out.finish()));
+    }
+    for row in 0..values.len() {
+        out.append_option(match (trino_interval(values.as_ref(), row), name) {
+            (None, _) if values.is_null(row) => None,
+            (Some(TrinoInterval::Millis(ms)), "day") => Some(ms / super::datetime::MS_PER_DAY),
+            (Some(TrinoInterval::Millis(ms)), "hour") => Some(ms / 3_600_000 % 24),
+            (Some(TrinoInterval::Millis(ms)), "minute") => Some(ms / 60_000 % 60),
+            (Some(TrinoInterval::Millis(ms)), "second") => Some(ms / 1000 % 60),
+            (Some(TrinoInterval::Millis(ms)), "millisecond") => Some(ms % 1000),
+            (Some(TrinoInterval::Months(months)), "year") => Some(months / 12),
+            (Some(TrinoInterval::Months(months)), "month") => Some(months % 12),
+            _ => return refuse(),
+        });
+    }
+    Ok(Arc::new(out.finish()))
+}
+
 /// `date_add(unit, n, t)`. A timestamp with a zone (`zone`) moves as Trino's does: by hours and
 /// shorter units as a duration, by days and longer ones on the wall clock there (a day across a
 /// change of clocks keeps its time of day).
@@ -495,7 +560,10 @@ pub(super) fn on_wall(tz: &Tz, local: NaiveDateTime, kept: FixedOffset) -> Optio
     }
 }
 
-fn date_diff(args: &[ArrayRef]) -> Result<ArrayRef> {
+/// `date_diff(unit, t1, t2)`: whole units from `t1` to `t2`; days and longer on the wall clock of
+/// `zone`, the first timestamp's, if it has one (a day across a change of clocks is one day),
+/// hours and shorter as durations.
+fn date_diff(args: &[ArrayRef], zone: Option<Tz>) -> Result<ArrayRef> {
     let units = as_string_array(&args[0])?;
     let from = as_timestamp_millisecond_array(&args[1])?;
     let to = as_timestamp_millisecond_array(&args[2])?;
@@ -506,10 +574,18 @@ fn date_diff(args: &[ArrayRef]) -> Result<ArrayRef> {
             continue;
         }
         let (a, b) = (time(from.value(i))?, time(to.value(i))?);
-        out.append_value(match unit(units.value(i))? {
+        let unit = unit(units.value(i))?;
+        let (a, b) = match (&zone, &unit) {
+            (Some(tz), Unit::Months(_)) => (a.with_timezone(tz).naive_local(), b.with_timezone(tz).naive_local()),
+            (Some(tz), Unit::Fixed(ms)) if *ms >= super::datetime::MS_PER_DAY => {
+                (a.with_timezone(tz).naive_local(), b.with_timezone(tz).naive_local())
+            }
+            _ => (a.naive_utc(), b.naive_utc()),
+        };
+        out.append_value(match unit {
             Unit::Fixed(ms) => (b - a).num_milliseconds() / ms,
-            Unit::Months(12) => years_between(a.naive_utc(), b.naive_utc()),
-            Unit::Months(m) => months_between(a.naive_utc(), b.naive_utc()) / m as i64,
+            Unit::Months(12) => years_between(a, b),
+            Unit::Months(m) => months_between(a, b) / m as i64,
         });
     }
     Ok(Arc::new(out.finish()))

@@ -10,7 +10,8 @@
 //! - a date plus or minus an interval is `$date_plus` or `$date_minus`: whole months or whole days,
 //!   where the engine dropped hours (`DATE '2020-01-01' + INTERVAL '1' HOUR` answered the date);
 //!   Trino refuses them;
-//! - an interval of months plus or minus one of days is refused, as Trino refuses it.
+//! - an interval of months plus or minus one of days is refused, as Trino refuses it, and so is a
+//!   date plus or minus a number (the engine moved it by days).
 //!
 //! The arithmetic is planned as the query's SQL is read (`IntervalArithmetic`, an `ExprPlanner`):
 //! the engine's planner fails on `interval * number` before any rule over the plan could run.
@@ -26,7 +27,7 @@ use datafusion::common::{exec_err, plan_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
 use datafusion::logical_expr::sqlparser::ast::BinaryOperator;
-use datafusion::logical_expr::{Expr, ExprSchemable, ScalarUDF};
+use datafusion::logical_expr::{Expr, ExprSchemable, ScalarUDF, WindowFrameBound};
 
 use super::datetime::{day_time, MS_PER_DAY, NS_PER_DAY};
 use super::print::{trino_interval, TrinoInterval};
@@ -48,19 +49,63 @@ static DATE_PLUS_UDF: LazyLock<Arc<ScalarUDF>> =
 static DATE_MINUS_UDF: LazyLock<Arc<ScalarUDF>> =
     LazyLock::new(|| Arc::new(Trino::udf(DATE_MINUS, moved_type, date_minus)));
 
+/// Whether `name` is the function of an interval times or over a number.
+pub(super) fn is_scaling(name: &str) -> bool {
+    name == TIMES || name == OVER
+}
+
 pub fn functions() -> Vec<ScalarUDF> {
     [&TIMES_UDF, &OVER_UDF, &DATE_PLUS_UDF, &DATE_MINUS_UDF].map(|udf| udf.as_ref().clone()).into()
 }
 
-/// A literal interval of days and time, all in nanoseconds.
-fn in_nanoseconds(expr: Expr, _schema: &DFSchema) -> Result<Transformed<Expr>> {
+/// A literal interval of days and time, all in nanoseconds, and so a window's RANGE frame of one
+/// over timestamps (`RANGE BETWEEN INTERVAL '1' DAY PRECEDING …`: 24 hours across a change of
+/// clocks; the engine types a frame's bounds with the query, so this rule runs after). A frame
+/// over dates keeps its days, which the engine moves a date by.
+fn in_nanoseconds(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     match expr {
-        Expr::Literal(ScalarValue::IntervalMonthDayNano(Some(i)), metadata) if i.months == 0 && i.days != 0 => {
-            let nanos = i128::from(i.days) * NS_PER_DAY + i128::from(i.nanoseconds);
-            let value = day_time(nanos).unwrap_or(i);
-            Ok(Transformed::yes(Expr::Literal(ScalarValue::IntervalMonthDayNano(Some(value)), metadata)))
+        Expr::Literal(mut value, metadata) => {
+            let changed = day_time_value(&mut value);
+            let literal = Expr::Literal(value, metadata);
+            Ok(if changed { Transformed::yes(literal) } else { Transformed::no(literal) })
+        }
+        Expr::WindowFunction(mut window)
+            if window
+                .params
+                .order_by
+                .first()
+                .is_some_and(|sort| matches!(sort.expr.get_type(schema), Ok(DataType::Timestamp(_, _)))) =>
+        {
+            let frame = &mut window.params.window_frame;
+            let mut changed = false;
+            for bound in [&mut frame.start_bound, &mut frame.end_bound] {
+                if let WindowFrameBound::Preceding(value) | WindowFrameBound::Following(value) = bound {
+                    changed |= day_time_value(value);
+                }
+            }
+            Ok(if changed {
+                Transformed::yes(Expr::WindowFunction(window))
+            } else {
+                Transformed::no(Expr::WindowFunction(window))
+            })
         }
         expr => Ok(Transformed::no(expr)),
+    }
+}
+
+/// `value`, an interval of days (and time), made all nanoseconds; whether it was one.
+fn day_time_value(value: &mut ScalarValue) -> bool {
+    let ScalarValue::IntervalMonthDayNano(Some(i)) = value else { return false };
+    if i.months != 0 || i.days == 0 {
+        return false;
+    }
+    let nanos = i128::from(i.days) * NS_PER_DAY + i128::from(i.nanoseconds);
+    match day_time(nanos) {
+        Some(nanos) => {
+            *i = nanos;
+            true
+        }
+        None => false,
     }
 }
 
@@ -71,25 +116,35 @@ pub(super) struct IntervalArithmetic;
 
 impl ExprPlanner for IntervalArithmetic {
     fn plan_binary_op(&self, expr: RawBinaryExpr, schema: &DFSchema) -> Result<PlannerResult<RawBinaryExpr>> {
-        let kind = |e: &Expr| e.get_type(schema).ok();
-        let interval = |e: &Expr| matches!(kind(e), Some(DataType::Interval(_) | DataType::Duration(_)));
-        let number = |e: &Expr| kind(e).is_some_and(|t| t.is_numeric() || t.is_null());
-        let date = |e: &Expr| matches!(kind(e), Some(DataType::Date32 | DataType::Date64));
+        use BinaryOperator::{Divide, Minus, Multiply, Plus};
+        if !matches!(expr.op, Plus | Minus | Multiply | Divide) {
+            return Ok(PlannerResult::Original(expr));
+        }
+        // Each side's type, found once: a side's is found through all of it, and a chain of a
+        // thousand `+` is a thousand sides.
+        let (left, right) = (&expr.left, &expr.right);
+        let (l, r) = (Class::of(left, schema), Class::of(right, schema));
         let call = |udf: &Arc<ScalarUDF>, args: [&Expr; 2]| {
             Ok(PlannerResult::Planned(Expr::ScalarFunction(ScalarFunction::new_udf(
                 udf.clone(),
                 args.map(Expr::clone).into(),
             ))))
         };
-        let (left, right) = (&expr.left, &expr.right);
-        match expr.op {
-            BinaryOperator::Multiply if interval(left) && number(right) => call(&TIMES_UDF, [left, right]),
-            BinaryOperator::Multiply if number(left) && interval(right) => call(&TIMES_UDF, [right, left]),
-            BinaryOperator::Divide if interval(left) && number(right) => call(&OVER_UDF, [left, right]),
-            BinaryOperator::Plus if date(left) && interval(right) => call(&DATE_PLUS_UDF, [left, right]),
-            BinaryOperator::Plus if interval(left) && date(right) => call(&DATE_PLUS_UDF, [right, left]),
-            BinaryOperator::Minus if date(left) && interval(right) => call(&DATE_MINUS_UDF, [left, right]),
-            BinaryOperator::Plus | BinaryOperator::Minus if interval(left) && interval(right) => {
+        use Class::{Date, Interval, Null, Number};
+        match (&expr.op, l, r) {
+            (Multiply, Interval, Number | Null) => call(&TIMES_UDF, [left, right]),
+            (Multiply, Number | Null, Interval) => call(&TIMES_UDF, [right, left]),
+            (Divide, Interval, Number | Null) => call(&OVER_UDF, [left, right]),
+            (Plus, Date, Interval) => call(&DATE_PLUS_UDF, [left, right]),
+            (Plus, Interval, Date) => call(&DATE_PLUS_UDF, [right, left]),
+            (Minus, Date, Interval) => call(&DATE_MINUS_UDF, [left, right]),
+            // A date plus or minus a number, which the engine reads as days: Trino has no such
+            // operator.
+            (Plus | Minus, Date, Number) | (Plus | Minus, Number, Date) => {
+                let name = |e: &Expr| super::mixed_types::type_name(e, schema).unwrap_or_default();
+                plan_err!("TYPE_MISMATCH: Cannot apply operator: {} {} {}", name(left), expr.op, name(right))
+            }
+            (Plus | Minus, Interval, Interval) => {
                 let kinds = (super::intervals::kind(left, schema), super::intervals::kind(right, schema));
                 if let (Some(a), Some(b)) = kinds {
                     if a != b {
@@ -99,6 +154,46 @@ impl ExprPlanner for IntervalArithmetic {
                 Ok(PlannerResult::Original(expr))
             }
             _ => Ok(PlannerResult::Original(expr)),
+        }
+    }
+}
+
+/// What a side of an operator is, for the arithmetic planned here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Class {
+    Interval,
+    Number,
+    Null,
+    Date,
+    Timestamp,
+    Other,
+}
+
+impl Class {
+    /// An operator's class read from its sides' without asking the engine for its type, which it
+    /// finds through the whole of each side: a chain of a thousand `+` took seconds a side.
+    fn of(e: &Expr, schema: &DFSchema) -> Class {
+        use datafusion::logical_expr::{BinaryExpr, Operator};
+        use Class::{Interval, Null, Number, Timestamp};
+        if let Expr::BinaryExpr(BinaryExpr { left, op, right }) = e {
+            use Operator::{Divide, Minus, Modulo, Multiply, Plus};
+            let class = match (op, Class::of(left, schema), Class::of(right, schema)) {
+                (Plus | Minus | Multiply | Divide | Modulo, Number | Null, Number | Null) => Some(Number),
+                (Plus | Minus, Interval, Interval) | (Minus, Timestamp, Timestamp) => Some(Interval),
+                (Plus | Minus, Timestamp, Interval) | (Plus, Interval, Timestamp) => Some(Timestamp),
+                _ => None,
+            };
+            if let Some(class) = class {
+                return class;
+            }
+        }
+        match e.get_type(schema) {
+            Ok(DataType::Interval(_) | DataType::Duration(_)) => Class::Interval,
+            Ok(DataType::Null) => Class::Null,
+            Ok(DataType::Date32 | DataType::Date64) => Class::Date,
+            Ok(DataType::Timestamp(_, _)) => Class::Timestamp,
+            Ok(t) if t.is_numeric() => Class::Number,
+            _ => Class::Other,
         }
     }
 }

@@ -89,6 +89,10 @@ pub(super) fn kind(e: &Expr, schema: &DFSchema) -> Option<&'static str> {
     const MONTHS: &str = "interval year to month";
     let inner = match e {
         Expr::Cast(Cast { expr, .. }) => expr.as_ref(),
+        // An interval times or over a number is of its interval's kind.
+        Expr::ScalarFunction(ScalarFunction { func, args }) if super::interval_arithmetic::is_scaling(func.name()) => {
+            return args.first().and_then(|interval| kind(interval, schema));
+        }
         e => e,
     };
     match (inner, inner.get_type(schema).ok()?) {

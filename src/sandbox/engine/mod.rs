@@ -7,6 +7,7 @@ mod aliases;
 mod answer_types;
 mod arithmetic;
 mod arrays;
+mod athena_functions;
 mod bits;
 mod bytes;
 mod calendar;
@@ -203,16 +204,17 @@ fn session(
     // Text mixed with other values (compared, in one IN list, CASE or COALESCE) is refused
     // before the engine casts one side.
     // A date beside a timestamp is one of its milliseconds, a decimal beside a double a double.
-    // An interval of days and time is all nanoseconds, a day 24 hours (`interval_arithmetic`).
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 6] = [
-        Arc::new(interval_arithmetic::DAY_TIME_LITERALS),
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 5] = [
         Arc::new(answer_types::ANSWER_TYPES),
         Arc::new(cast::TRINO_CASTS),
         Arc::new(mixed_types::MIXED_TYPES),
         Arc::new(one_type::VALUES_AS_ONE_TYPE),
-        Arc::new(one_type::UNIONS_AS_ONE_TYPE),
+        Arc::new(one_type::COLUMNS_AS_ONE_TYPE),
     ];
     rules.splice(typing..typing, before);
+    // An interval of days and time is all nanoseconds, a day 24 hours (`interval_arithmetic`),
+    // a window's frame too once the engine has typed it.
+    rules.push(Arc::new(interval_arithmetic::DAY_TIME_LITERALS));
     // A timestamp without a zone cast to one with a zone is read in UTC, once the engine's casts are in.
     rules.push(Arc::new(zoned_casts::ZONED_CASTS));
     rules.push(Arc::new(decimals::DECIMAL_QUOTIENTS));

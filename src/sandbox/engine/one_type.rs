@@ -8,9 +8,10 @@
 //!   1.5 ELSE 1e20 END` failed.
 //!
 //! Before the engine types the query, each value of such a group is cast: compared (`=`, `<`,
-//! …, BETWEEN, IN a list, CASE x WHEN), among a CASE's results or COALESCE's, `greatest`'s,
-//! `least`'s, `nullif`'s or an ARRAY's items (`VALUES_AS_ONE_TYPE`), and a column of a UNION,
-//! INTERSECT, EXCEPT or VALUES (`UNIONS_AS_ONE_TYPE`: its inputs' or rows' values).
+//! …, BETWEEN, IN a list or a subquery, CASE x WHEN), among a CASE's results or COALESCE's,
+//! `greatest`'s, `least`'s, `nullif`'s or an ARRAY's items (`VALUES_AS_ONE_TYPE`), a column of a
+//! UNION or VALUES, and a join's keys, INTERSECT's and EXCEPT's among them
+//! (`COLUMNS_AS_ONE_TYPE`).
 
 use std::sync::Arc;
 
@@ -18,9 +19,10 @@ use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
-use datafusion::logical_expr::expr::{InList, ScalarFunction};
+use datafusion::logical_expr::expr::{InList, InSubquery, ScalarFunction};
 use datafusion::logical_expr::{
-    cast, Between, BinaryExpr, Case, Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Projection, Union, Values,
+    cast, Between, BinaryExpr, Case, Expr, ExprSchemable, Join, LogicalPlan, LogicalPlanBuilder, Projection, Subquery,
+    Union, Values,
 };
 use datafusion::optimizer::AnalyzerRule;
 
@@ -56,19 +58,38 @@ fn decimals_as_doubles(types: &[DataType]) -> Option<Reading> {
 
 pub const VALUES_AS_ONE_TYPE: ExpressionRule = ExpressionRule { name: "trino_values_as_one_type", rewrite: widen };
 
-/// `values` read as one type by each widening that applies; None when none does.
-fn together(values: Vec<Expr>, schema: &DFSchema) -> Option<Vec<Expr>> {
-    let mut values = values;
-    let mut changed = false;
+/// For values of `types` read together, the type each is cast to, if it is, by each widening
+/// in turn.
+fn casts(types: &[DataType]) -> Vec<Option<DataType>> {
+    let mut types = types.to_vec();
+    let mut casts = vec![None; types.len()];
     for widening in WIDENINGS {
-        let types: Vec<DataType> = values.iter().filter_map(|v| v.get_type(schema).ok()).collect();
         if let Some((cast_it, to)) = widening(&types) {
-            let casts = |v: &Expr| v.get_type(schema).is_ok_and(|t| cast_it(&t));
-            values = values.into_iter().map(|v| if casts(&v) { cast(v, to.clone()) } else { v }).collect();
-            changed = true;
+            for (kind, cast) in types.iter_mut().zip(casts.iter_mut()) {
+                if cast_it(kind) {
+                    *cast = Some(to.clone());
+                    *kind = to.clone();
+                }
+            }
         }
     }
-    changed.then_some(values)
+    casts
+}
+
+/// `value`, cast to `to` if there is one.
+fn cast_to(value: Expr, to: Option<DataType>) -> Expr {
+    match to {
+        Some(to) => cast(value, to),
+        None => value,
+    }
+}
+
+/// `values` read as one type; None when none is cast. (A value whose type cannot be found here
+/// counts as a NULL.)
+fn together(values: Vec<Expr>, schema: &DFSchema) -> Option<Vec<Expr>> {
+    let types: Vec<DataType> = values.iter().map(|v| v.get_type(schema).unwrap_or(DataType::Null)).collect();
+    let casts = casts(&types);
+    casts.iter().any(Option::is_some).then(|| values.into_iter().zip(casts).map(|(v, to)| cast_to(v, to)).collect())
 }
 
 fn widen(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
@@ -126,6 +147,21 @@ fn widen(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             }
             changed.then_some(Expr::Case(case))
         }
+        // A value IN a subquery: the value, or the subquery's column.
+        Expr::InSubquery(InSubquery { expr: value, subquery, negated }) => {
+            let column = subquery.subquery.schema().fields().first().map(|f| f.data_type().clone());
+            let types = [value.get_type(schema).unwrap_or(DataType::Null), column.unwrap_or(DataType::Null)];
+            match <[Option<DataType>; 2]>::try_from(casts(&types)) {
+                Ok([None, None]) | Err(_) => None,
+                Ok([to_value, to_column]) => {
+                    let rows = Arc::unwrap_or_clone(subquery.subquery.clone());
+                    let subquery =
+                        Subquery { subquery: Arc::new(cast_columns(rows, &[to_column])?), ..subquery.clone() };
+                    let value = Box::new(cast_to(*value.clone(), to_value));
+                    Some(Expr::InSubquery(InSubquery { expr: value, subquery, negated: *negated }))
+                }
+            }
+        }
         Expr::ScalarFunction(ScalarFunction { func, args })
             if matches!(func.name(), "coalesce" | "greatest" | "least" | "nullif" | "make_array") =>
         {
@@ -139,17 +175,17 @@ fn widen(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     })
 }
 
-/// The columns of a UNION's (INTERSECT's, EXCEPT's) inputs, and of a VALUES's rows, read as one
-/// type, column by column: an input whose column is cast is read through a projection of its
-/// columns, that one cast.
+/// The columns of a UNION's inputs and of a VALUES's rows read as one type, column by column (an
+/// input whose column is cast is read through a projection of its columns, that one cast), and a
+/// join's keys pair by pair.
 #[derive(Debug)]
-pub struct UnionsAsOneType;
+pub struct ColumnsAsOneType;
 
-pub const UNIONS_AS_ONE_TYPE: UnionsAsOneType = UnionsAsOneType;
+pub const COLUMNS_AS_ONE_TYPE: ColumnsAsOneType = ColumnsAsOneType;
 
-impl AnalyzerRule for UnionsAsOneType {
+impl AnalyzerRule for ColumnsAsOneType {
     fn name(&self) -> &str {
-        "trino_unions_as_one_type"
+        "trino_columns_as_one_type"
     }
 
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
@@ -157,6 +193,7 @@ impl AnalyzerRule for UnionsAsOneType {
             .transform_up_with_subqueries(|plan| match plan {
                 LogicalPlan::Union(union) => widen_union(union),
                 LogicalPlan::Values(values) => widen_values(values),
+                LogicalPlan::Join(join) => widen_join(join),
                 plan => Ok(Transformed::no(plan)),
             })?
             .data)
@@ -171,66 +208,62 @@ fn widen_union(union: Union) -> Result<Transformed<LogicalPlan>> {
     // Column by column, the type each input's is cast to, if it is.
     let by_column: Vec<Vec<Option<DataType>>> = (0..width)
         .map(|column| {
-            let mut types: Vec<DataType> =
+            let types: Vec<DataType> =
                 union.inputs.iter().map(|input| input.schema().field(column).data_type().clone()).collect();
-            let mut casts = vec![None; types.len()];
-            for widening in WIDENINGS {
-                if let Some((cast_it, to)) = widening(&types) {
-                    for (kind, cast) in types.iter_mut().zip(casts.iter_mut()) {
-                        if cast_it(kind) {
-                            *cast = Some(to.clone());
-                            *kind = to.clone();
-                        }
-                    }
-                }
-            }
-            casts
+            casts(&types)
         })
         .collect();
-    if by_column.iter().flatten().all(Option::is_none) {
-        return Ok(Transformed::no(LogicalPlan::Union(union)));
-    }
     let inputs = union
         .inputs
-        .into_iter()
+        .iter()
+        .cloned()
         .enumerate()
         .map(|(at, input)| {
             let casts: Vec<Option<DataType>> = by_column.iter().map(|column| column[at].clone()).collect();
             if casts.iter().all(Option::is_none) {
                 return Ok(input);
             }
-            let columns = input.schema().iter().zip(casts).map(|((qualifier, field), to)| {
-                let column = Expr::Column((qualifier, field).into());
-                match to {
-                    Some(to) => cast(column, to).alias_qualified(qualifier.cloned(), field.name()),
-                    None => column,
-                }
-            });
-            Ok(Arc::new(LogicalPlan::Projection(Projection::try_new(columns.collect(), input)?)))
+            Ok(Arc::new(cast_columns(Arc::unwrap_or_clone(input), &casts)?))
         })
         .collect::<Result<Vec<_>>>()?;
-    // The union's columns typed again from its inputs, for the engine's typing to read.
-    Ok(Transformed::yes(LogicalPlan::Union(Union::try_new_with_loose_types(inputs)?)))
+    // The union's columns typed again from its inputs, for the engine's typing to read (an input
+    // that is itself a union read so may have changed too).
+    let typed = Union::try_new_with_loose_types(inputs)?;
+    if typed.schema == union.schema {
+        return Ok(Transformed::no(LogicalPlan::Union(union)));
+    }
+    Ok(Transformed::yes(LogicalPlan::Union(typed)))
 }
 
 fn widen_values(values: Values) -> Result<Transformed<LogicalPlan>> {
     let width = values.schema.fields().len();
-    // Each cell as the query wrote it: the engine's planner has cast every cell to the type it
-    // gave the column (a cast the query wrote reads `cast::CAST_VALUE`, and stays).
-    let written = |cell: &Expr| match cell {
-        Expr::Cast(datafusion::logical_expr::Cast { expr, .. }) if !matches!(expr.as_ref(), Expr::ScalarFunction(f) if f.func.name() == super::cast::CAST_VALUE) => {
+    // The engine's planner has cast each cell to the type it gave the column: a double, a date or
+    // a timestamp of milliseconds is read before that cast (the types the readings widen from or
+    // to), every other cell as it is.
+    let schema = DFSchema::empty();
+    let before_cast = |cell: &Expr| match cell {
+        Expr::Cast(datafusion::logical_expr::Cast { expr, .. })
+            if matches!(
+                expr.get_type(&schema),
+                Ok(DataType::Float32
+                    | DataType::Float64
+                    | DataType::Date32
+                    | DataType::Date64
+                    | DataType::Timestamp(TimeUnit::Millisecond, _))
+            ) =>
+        {
             expr.as_ref().clone()
         }
         cell => cell.clone(),
     };
-    let mut rows: Vec<Vec<Expr>> = values.values.iter().map(|row| row.iter().map(written).collect()).collect();
+    let mut rows = values.values.clone();
     let mut changed = false;
     for column in 0..width {
-        let cells: Vec<Expr> = rows.iter().filter_map(|row| row.get(column).cloned()).collect();
+        let cells: Vec<Expr> = rows.iter().filter_map(|row| row.get(column).map(before_cast)).collect();
         if cells.len() != rows.len() {
             continue;
         }
-        if let Some(cells) = together(cells, &DFSchema::empty()) {
+        if let Some(cells) = together(cells, &schema) {
             rows.iter_mut().zip(cells).for_each(|(row, cell)| row[column] = cell);
             changed = true;
         }
@@ -240,4 +273,42 @@ fn widen_values(values: Values) -> Result<Transformed<LogicalPlan>> {
     }
     // The rows' columns typed again, for the engine's typing to read.
     Ok(Transformed::yes(LogicalPlanBuilder::values(rows)?.build()?))
+}
+
+/// `input` with its columns cast, each to its type in `casts` if it has one (a column past them
+/// as it is), under their own names.
+fn cast_columns(input: LogicalPlan, casts: &[Option<DataType>]) -> Result<LogicalPlan> {
+    let columns = input.schema().iter().enumerate().map(|(at, (qualifier, field))| {
+        let column = Expr::Column((qualifier, field).into());
+        match casts.get(at).cloned().flatten() {
+            Some(to) => cast(column, to).alias_qualified(qualifier.cloned(), field.name()),
+            None => column,
+        }
+    });
+    Ok(LogicalPlan::Projection(Projection::try_new(columns.collect(), Arc::new(input))?))
+}
+
+/// A join's keys read as one type, pair by pair (JOIN … USING, NATURAL JOIN, `ON a = b`, and the
+/// joins INTERSECT and EXCEPT are planned as).
+fn widen_join(join: Join) -> Result<Transformed<LogicalPlan>> {
+    let (left, right) = (join.left.schema().clone(), join.right.schema().clone());
+    let mut changed = false;
+    let on = join
+        .on
+        .iter()
+        .map(|(l, r)| {
+            let types = [l.get_type(&left).unwrap_or(DataType::Null), r.get_type(&right).unwrap_or(DataType::Null)];
+            match <[Option<DataType>; 2]>::try_from(casts(&types)) {
+                Ok([None, None]) | Err(_) => (l.clone(), r.clone()),
+                Ok([to_left, to_right]) => {
+                    changed = true;
+                    (cast_to(l.clone(), to_left), cast_to(r.clone(), to_right))
+                }
+            }
+        })
+        .collect();
+    if !changed {
+        return Ok(Transformed::no(LogicalPlan::Join(join)));
+    }
+    Ok(Transformed::yes(LogicalPlan::Join(Join { on, ..join })))
 }

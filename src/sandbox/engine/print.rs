@@ -224,7 +224,7 @@ pub(super) fn trino_interval(array: &dyn Array, row: usize) -> Option<TrinoInter
 
 /// An interval as Trino writes it, when it is one Trino has: months alone (`Y-M`), or days and
 /// time alone (`D HH:MM:SS.mmm`), a sign before either.
-fn interval(array: &dyn Array, row: usize) -> Option<String> {
+pub(super) fn interval(array: &dyn Array, row: usize) -> Option<String> {
     let form = trino_interval(array, row)?;
     let sign = |negative: bool| if negative { "-" } else { "" };
     Some(match form {

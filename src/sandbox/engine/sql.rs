@@ -60,8 +60,8 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{
-    aggregates, aliases, datetime, decimals, fetch, file_columns, forms, lateral, like, literals, names, quantified,
-    sample, stars, subscript, using,
+    aggregates, aliases, athena_functions, datetime, decimals, fetch, file_columns, forms, lateral, like, literals,
+    names, quantified, sample, stars, subscript, using,
 };
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
@@ -86,9 +86,8 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
     let mut headings = names::Headings::default();
     if let Statement::Statement(inner) = &mut statement {
         headings = names::Headings::of(inner, &written);
-        if let Some(name) = own_function_called(inner) {
-            // Said as the engine says a function it lacks, which `errors` gives Athena's words.
-            return Err(DataFusionError::Plan(format!("Invalid function '{name}'")));
+        if let Some(error) = function_refused(inner) {
+            return Err(error);
         }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
         if let Some(field) = datetime::invalid_extract(inner) {
@@ -116,23 +115,33 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
     Ok((statement, headings))
 }
 
-/// A function of the engine's own (`"$try"(…)`, which the rewrites call) called by name in the
-/// statement as written: no function of Athena's. Its name has a place in the text, where the
-/// calls the dialect itself writes (`"$cast_to"`) have none.
-fn own_function_called(statement: &ast::Statement) -> Option<String> {
-    let mut found = None;
-    let _ = ast::visit_expressions(statement, |expr| {
-        if let Expr::Function(function) = expr {
-            let name = function.name.0.last().and_then(|part| part.as_ident());
-            if let Some(name) = name.filter(|n| n.value.starts_with('$') && n.span != Span::empty()) {
-                found = Some(names::as_written(&name.value).to_string());
-                return ControlFlow::Break(());
-            }
+/// A function called by name in the statement as written that the sandbox refuses: one of the
+/// engine's own (`"$try"(…)`, which the rewrites call) or the sandbox's lacking (said as the engine
+/// says a function it lacks, which `errors` gives Athena's words), or one of DataFusion's that
+/// Athena does not have (`athena_functions`). A name the query wrote has a place in the text,
+/// where the calls the dialect itself writes (`"$cast_to"`) have none.
+fn function_refused(statement: &ast::Statement) -> Option<DataFusionError> {
+    let found = ast::visit_expressions(statement, |expr| {
+        let Expr::Function(function) = expr else { return ControlFlow::Continue(()) };
+        let Some(name) = function.name.0.last().and_then(|part| part.as_ident()) else {
+            return ControlFlow::Continue(());
+        };
+        if name.span == Span::empty() {
+            return ControlFlow::Continue(());
         }
-        ControlFlow::Continue(())
+        let written = names::as_written(&name.value).to_string();
+        match athena_functions::refused(&name.value) {
+            _ if name.value.starts_with('$') => ControlFlow::Break(format!("Invalid function '{written}'")),
+            Some(true) => ControlFlow::Break(format!("Invalid function '{written}'")),
+            Some(false) => ControlFlow::Break(format!("{NOT_ATHENAS}'{written}'")),
+            None => ControlFlow::Continue(()),
+        }
     });
-    found
+    found.break_value().map(DataFusionError::Plan)
 }
+
+/// How `function_refused` says a function Athena does not have (`errors` reads it).
+pub(super) const NOT_ATHENAS: &str = "Athena has no function ";
 
 /// A text literal a cast reads as a timestamp with a zone (`datetime::zoned_or_utc`).
 fn zoned_text(expr: &Expr) -> Option<&str> {

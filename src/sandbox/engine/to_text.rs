@@ -33,7 +33,7 @@ pub fn differs(from: &DataType, length: Option<i64>) -> bool {
     let checked = is_text(from)
         || from.is_integer()
         || matches!(from, DataType::Decimal128(..) | DataType::Date32 | DataType::Boolean);
-    from.is_floating() || (length.is_some() && checked)
+    from.is_floating() || matches!(from, DataType::Interval(_) | DataType::Duration(_)) || (length.is_some() && checked)
 }
 
 /// The length of a `varchar(n)` as Trino names the type (`varchar(3)`); None for any other.
@@ -60,6 +60,11 @@ fn varchar(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
         DataType::Float32 => {
             let values = values.as_primitive::<Float32Type>().clone();
             Box::new(move |i| real_text(values.value(i)))
+        }
+        // An interval as Trino writes it (`1 12:00:00.000`, `1-2`), not the engine's `36 hours`.
+        DataType::Interval(_) | DataType::Duration(_) => {
+            let values = values.clone();
+            Box::new(move |i| super::print::interval(values.as_ref(), i).unwrap_or_default())
         }
         _ => {
             let values = text(&[cast(values, &DataType::Utf8)?], 0)?;
