@@ -2173,6 +2173,14 @@ async fn values_read_as_trino_reads_them() {
         ("SELECT count(*) FROM (VALUES 0.0) a(x) WHERE x IN (SELECT 1e-20)", "0"),
         ("SELECT price FROM (VALUES (CAST(19.999 AS decimal(10,2)), 0.5), (CAST(5 AS decimal(10,2)), 1e0)) t(price, w)", "20.00; 5.00"),
         ("SELECT typeof(a) FROM (VALUES (REAL '1.5', 1.5), (REAL '2', 2e0)) t(a, b) LIMIT 1", "real"),
+        // … whichever input comes first, however deep the unions nest; a cast the query wrote
+        // stays.
+        ("SELECT count(*) FROM (SELECT 1e-20 AS v UNION SELECT 0.0)", "2"),
+        ("SELECT typeof(v) FROM (SELECT 2e0 AS v UNION ALL SELECT 0.5) LIMIT 1", "double"),
+        ("SELECT typeof(v) FROM (SELECT 1 AS v UNION ALL SELECT 0.5 UNION ALL SELECT 2e0) LIMIT 1", "double"),
+        ("SELECT typeof(v) FROM (SELECT REAL '1.5' AS v UNION ALL SELECT 0.5) LIMIT 1", "real"),
+        ("SELECT typeof(c) FROM (VALUES (CAST(1.25e0 AS decimal(3,1))), (2.0)) t(c) LIMIT 1", "decimal(3,1)"),
+        ("SELECT sum(c) FROM (VALUES (CAST(0.125e0 AS decimal(4,2))), (0.10)) t(c)", "0.23"),
         // LIKE: a backslash is a character; the escape is the one the query names.
         ("SELECT 'a\\b' LIKE 'a\\b'", "true"),
         ("SELECT 'C:\\temp' LIKE 'C:\\%'", "true"),

@@ -39,8 +39,15 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     }
     if let Some(name) = quoted_after(text, "Invalid function '") {
         let name = names::as_written(&name);
+        // The engine's suggestion, when it is a function of Athena's the sandbox answers (not one
+        // it refuses, nor one of its own `$` names).
         let hint = text
             .split_once("Did you mean")
+            .filter(|(_, rest)| {
+                quoted_after(rest, "'").is_some_and(|suggested| {
+                    !suggested.starts_with('$') && super::athena_functions::refused(&suggested).is_none()
+                })
+            })
             .map(|(_, rest)| format!(" Did you mean{}", rest.trim_end()))
             .unwrap_or_default();
         return format!(

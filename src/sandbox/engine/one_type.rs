@@ -205,14 +205,20 @@ fn widen_union(union: Union) -> Result<Transformed<LogicalPlan>> {
     if union.inputs.iter().any(|input| input.schema().fields().len() != width) {
         return Ok(Transformed::no(LogicalPlan::Union(union)));
     }
-    // Column by column, the type each input's is cast to, if it is.
+    // Column by column, the type each input's is cast to, if it is: read from the types of all
+    // the values it gathers (a union in it gathers its own inputs', and types its column as its
+    // first's), an input cast where one of its values is.
     let by_column: Vec<Vec<Option<DataType>>> = (0..width)
         .map(|column| {
-            let types: Vec<DataType> =
-                union.inputs.iter().map(|input| input.schema().field(column).data_type().clone()).collect();
-            casts(&types)
+            let gathered: Vec<Vec<DataType>> = union.inputs.iter().map(|input| gathered_types(input, column)).collect();
+            let mut casts = casts(&gathered.concat()).into_iter();
+            gathered
+                .iter()
+                .map(|types| casts.by_ref().take(types.len()).collect::<Vec<_>>().into_iter().flatten().next())
+                .collect()
         })
         .collect();
+    let cast_any = by_column.iter().flatten().any(Option::is_some);
     let inputs = union
         .inputs
         .iter()
@@ -229,28 +235,22 @@ fn widen_union(union: Union) -> Result<Transformed<LogicalPlan>> {
     // The union's columns typed again from its inputs, for the engine's typing to read (an input
     // that is itself a union read so may have changed too).
     let typed = Union::try_new_with_loose_types(inputs)?;
-    if typed.schema == union.schema {
+    if !cast_any && typed.schema == union.schema {
         return Ok(Transformed::no(LogicalPlan::Union(union)));
     }
     Ok(Transformed::yes(LogicalPlan::Union(typed)))
 }
 
 fn widen_values(values: Values) -> Result<Transformed<LogicalPlan>> {
-    let width = values.schema.fields().len();
-    // The engine's planner has cast each cell to the type it gave the column: a double, a date or
-    // a timestamp of milliseconds is read before that cast (the types the readings widen from or
-    // to), every other cell as it is.
+    // The engine's planner has cast each cell to the type it gave the column; a column is read
+    // from its cells before that cast, and only a column a reading casts is written again (a
+    // cast the query wrote to the column's own type reads `cast::CAST_VALUE` but of a constant,
+    // whose value such a cast keeps).
     let schema = DFSchema::empty();
-    let before_cast = |cell: &Expr| match cell {
-        Expr::Cast(datafusion::logical_expr::Cast { expr, .. })
-            if matches!(
-                expr.get_type(&schema),
-                Ok(DataType::Float32
-                    | DataType::Float64
-                    | DataType::Date32
-                    | DataType::Date64
-                    | DataType::Timestamp(TimeUnit::Millisecond, _))
-            ) =>
+    let before_cast = |cell: &Expr, column: &DataType| match cell {
+        Expr::Cast(datafusion::logical_expr::Cast { expr, field })
+            if field.data_type() == column
+                && !matches!(expr.as_ref(), Expr::ScalarFunction(f) if f.func.name() == super::cast::CAST_VALUE) =>
         {
             expr.as_ref().clone()
         }
@@ -258,8 +258,9 @@ fn widen_values(values: Values) -> Result<Transformed<LogicalPlan>> {
     };
     let mut rows = values.values.clone();
     let mut changed = false;
-    for column in 0..width {
-        let cells: Vec<Expr> = rows.iter().filter_map(|row| row.get(column).map(before_cast)).collect();
+    for (column, field) in values.schema.fields().iter().enumerate() {
+        let cells: Vec<Expr> =
+            rows.iter().filter_map(|row| row.get(column).map(|cell| before_cast(cell, field.data_type()))).collect();
         if cells.len() != rows.len() {
             continue;
         }
@@ -311,4 +312,12 @@ fn widen_join(join: Join) -> Result<Transformed<LogicalPlan>> {
         return Ok(Transformed::no(LogicalPlan::Join(join)));
     }
     Ok(Transformed::yes(LogicalPlan::Join(Join { on, ..join })))
+}
+
+/// The types of the values a plan's `column` gathers: a union's inputs', all the way down.
+fn gathered_types(plan: &LogicalPlan, column: usize) -> Vec<DataType> {
+    match plan {
+        LogicalPlan::Union(union) => union.inputs.iter().flat_map(|input| gathered_types(input, column)).collect(),
+        plan => plan.schema().fields().get(column).map(|f| f.data_type().clone()).into_iter().collect(),
+    }
 }
