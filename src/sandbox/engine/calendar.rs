@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Offset, Utc};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Date32Array, Int64Array, StringArray, TimestampMillisecondArray,
+    Array, ArrayRef, AsArray, Date32Array, Int64Array, Int64Builder, StringArray, TimestampMillisecondArray,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMillisecondType};
@@ -238,4 +238,45 @@ fn zone_part(args: &[ArrayRef], part: fn(i64) -> i64) -> Result<ArrayRef> {
         })
         .collect();
     Ok(Arc::new(parts))
+}
+
+/// `hour(t)`, `day(i)`, …: a field of a time of day (its hour, minute, second or millisecond), or
+/// of an interval as Trino reads one: days, hours of the day, … of one of days and time, years and
+/// months of the year of one of months.
+pub(super) fn clock_or_interval_part(name: &str, values: &ArrayRef) -> Result<ArrayRef> {
+    let refuse = || {
+        let given = super::types::trino_type(values.data_type());
+        exec_err!("TYPE_MISMATCH: Unexpected parameters ({given}) for function {name}")
+    };
+    let mut out = Int64Builder::new();
+    if matches!(values.data_type(), DataType::Time32(_) | DataType::Time64(_)) {
+        let nanos = cast(values, &DataType::Time64(TimeUnit::Nanosecond))?;
+        let nanos = datafusion::arrow::array::AsArray::as_primitive::<datafusion::arrow::datatypes::Time64NanosecondType>(
+            &nanos,
+        );
+        let ms_of_day = |row: usize| nanos.value(row) / 1_000_000;
+        let field: fn(i64) -> i64 = match name {
+            "hour" => |ms| ms / 3_600_000,
+            "minute" => |ms| ms / 60_000 % 60,
+            "second" => |ms| ms / 1000 % 60,
+            "millisecond" => |ms| ms % 1000,
+            _ => return refuse(),
+        };
+        (0..nanos.len()).for_each(|row| out.append_option(nanos.is_valid(row).then(|| field(ms_of_day(row)))));
+        return Ok(Arc::new(out.finish()));
+    }
+    for row in 0..values.len() {
+        out.append_option(match (trino_interval(values.as_ref(), row), name) {
+            (None, _) if values.is_null(row) => None,
+            (Some(TrinoInterval::Millis(ms)), "day") => Some(ms / super::datetime::MS_PER_DAY),
+            (Some(TrinoInterval::Millis(ms)), "hour") => Some(ms / 3_600_000 % 24),
+            (Some(TrinoInterval::Millis(ms)), "minute") => Some(ms / 60_000 % 60),
+            (Some(TrinoInterval::Millis(ms)), "second") => Some(ms / 1000 % 60),
+            (Some(TrinoInterval::Millis(ms)), "millisecond") => Some(ms % 1000),
+            (Some(TrinoInterval::Months(months)), "year") => Some(months / 12),
+            (Some(TrinoInterval::Months(months)), "month") => Some(months % 12),
+            _ => return refuse(),
+        });
+    }
+    Ok(Arc::new(out.finish()))
 }

@@ -14,9 +14,7 @@
 use std::sync::Arc;
 
 use chrono::offset::LocalResult;
-use chrono::{
-    DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Timelike, Utc,
-};
+use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDateTime, Offset, TimeDelta, TimeZone, Timelike, Utc};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
     Array, ArrayRef, Float64Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
@@ -317,7 +315,10 @@ impl ScalarUDFImpl for Athena {
                 value.data_type(),
                 DataType::Time32(_) | DataType::Time64(_) | DataType::Interval(_) | DataType::Duration(_)
             ) {
-                return Ok(ColumnarValue::Array(clock_or_interval_part(name, &value.to_array(args.number_rows)?)?));
+                return Ok(ColumnarValue::Array(super::calendar::clock_or_interval_part(
+                    name,
+                    &value.to_array(args.number_rows)?,
+                )?));
             }
         }
         let all_scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
@@ -349,7 +350,7 @@ impl ScalarUDFImpl for Athena {
                     Some(DataType::Timestamp(_, Some(zone))) => Some(zone.parse::<Tz>()?),
                     _ => None,
                 };
-                date_diff(&arrays, zone)?
+                super::date_diff::date_diff(&arrays, zone)?
             }
             Kind::RegexpExtract => regexp_extract(&arrays)?,
             Kind::Part(name) => part(name, &arrays)?,
@@ -427,7 +428,7 @@ fn chrono_format(mysql: &str) -> Result<String> {
     Ok(out)
 }
 
-fn time(ms: i64) -> Result<DateTime<Utc>> {
+pub(super) fn time(ms: i64) -> Result<DateTime<Utc>> {
     match DateTime::from_timestamp_millis(ms) {
         Some(t) => Ok(t),
         None => exec_err!("INVALID_FUNCTION_ARGUMENT: timestamp out of range: {ms}"),
@@ -445,48 +446,6 @@ fn part(name: &str, args: &[ArrayRef]) -> Result<ArrayRef> {
             None => out.append_null(),
             Some(ms) => out.append_value(field(&time(ms)?)),
         }
-    }
-    Ok(Arc::new(out.finish()))
-}
-
-/// `hour(t)`, `day(i)`, …: a field of a time of day (its hour, minute, second or millisecond), or
-/// of an interval as Trino reads one: days, hours of the day, … of one of days and time, years and
-/// months of the year of one of months.
-fn clock_or_interval_part(name: &str, values: &ArrayRef) -> Result<ArrayRef> {
-    use super::print::{trino_interval, TrinoInterval};
-    let refuse = || {
-        let given = super::types::trino_type(values.data_type());
-        exec_err!("TYPE_MISMATCH: Unexpected parameters ({given}) for function {name}")
-    };
-    let mut out = Int64Builder::new();
-    if matches!(values.data_type(), DataType::Time32(_) | DataType::Time64(_)) {
-        let nanos = cast(values, &DataType::Time64(TimeUnit::Nanosecond))?;
-        let nanos = datafusion::arrow::array::AsArray::as_primitive::<datafusion::arrow::datatypes::Time64NanosecondType>(
-            &nanos,
-        );
-        let ms_of_day = |row: usize| nanos.value(row) / 1_000_000;
-        let field: fn(i64) -> i64 = match name {
-            "hour" => |ms| ms / 3_600_000,
-            "minute" => |ms| ms / 60_000 % 60,
-            "second" => |ms| ms / 1000 % 60,
-            "millisecond" => |ms| ms % 1000,
-            _ => return refuse(),
-        };
-        (0..nanos.len()).for_each(|row| out.append_option(nanos.is_valid(row).then(|| field(ms_of_day(row)))));
-        return Ok(Arc::new(out.finish()));
-    }
-    for row in 0..values.len() {
-        out.append_option(match (trino_interval(values.as_ref(), row), name) {
-            (None, _) if values.is_null(row) => None,
-            (Some(TrinoInterval::Millis(ms)), "day") => Some(ms / super::datetime::MS_PER_DAY),
-            (Some(TrinoInterval::Millis(ms)), "hour") => Some(ms / 3_600_000 % 24),
-            (Some(TrinoInterval::Millis(ms)), "minute") => Some(ms / 60_000 % 60),
-            (Some(TrinoInterval::Millis(ms)), "second") => Some(ms / 1000 % 60),
-            (Some(TrinoInterval::Millis(ms)), "millisecond") => Some(ms % 1000),
-            (Some(TrinoInterval::Months(months)), "year") => Some(months / 12),
-            (Some(TrinoInterval::Months(months)), "month") => Some(months % 12),
-            _ => return refuse(),
-        });
     }
     Ok(Arc::new(out.finish()))
 }
@@ -560,79 +519,7 @@ pub(super) fn on_wall(tz: &Tz, local: NaiveDateTime, kept: FixedOffset) -> Optio
     }
 }
 
-/// `date_diff(unit, t1, t2)`: whole units from `t1` to `t2`; days and longer on the wall clock of
-/// `zone`, the first timestamp's, if it has one (a day across a change of clocks is one day),
-/// hours and shorter as durations.
-fn date_diff(args: &[ArrayRef], zone: Option<Tz>) -> Result<ArrayRef> {
-    let units = as_string_array(&args[0])?;
-    let from = as_timestamp_millisecond_array(&args[1])?;
-    let to = as_timestamp_millisecond_array(&args[2])?;
-    let mut out = Int64Builder::new();
-    for i in 0..from.len() {
-        if units.is_null(i) || from.is_null(i) || to.is_null(i) {
-            out.append_null();
-            continue;
-        }
-        let (a, b) = (time(from.value(i))?, time(to.value(i))?);
-        let unit = unit(units.value(i))?;
-        let (a, b) = match (&zone, &unit) {
-            (Some(tz), Unit::Months(_)) => (a.with_timezone(tz).naive_local(), b.with_timezone(tz).naive_local()),
-            (Some(tz), Unit::Fixed(ms)) if *ms >= super::datetime::MS_PER_DAY => {
-                (a.with_timezone(tz).naive_local(), b.with_timezone(tz).naive_local())
-            }
-            _ => (a.naive_utc(), b.naive_utc()),
-        };
-        out.append_value(match unit {
-            Unit::Fixed(ms) => (b - a).num_milliseconds() / ms,
-            Unit::Months(12) => years_between(a, b),
-            Unit::Months(m) => months_between(a, b) / m as i64,
-        });
-    }
-    Ok(Arc::new(out.finish()))
-}
-
-/// Whole months from `a` to `b` as Joda counts them (Trino's `date_diff`): those between their
-/// years and months, one fewer when `b`'s day and time of day come before `a`'s; on the last day
-/// of `b`'s month, a later day of `a` counts as that day (January 31 to February 29 is a month).
-fn months_between(a: NaiveDateTime, b: NaiveDateTime) -> i64 {
-    if b < a {
-        return -months_between(b, a);
-    }
-    let months = (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month()) - i64::from(a.month());
-    let last_day = b
-        .date()
-        .with_day(1)
-        .and_then(|first| first.checked_add_months(Months::new(1)))
-        .and_then(|next| next.pred_opt());
-    let a_day = if last_day == Some(b.date()) { a.day().min(b.day()) } else { a.day() };
-    months - i64::from((b.day(), b.time()) < (a_day, a.time()))
-}
-
-/// Whole years from `a` to `b` as Joda counts them: those between their years, one fewer when
-/// `b`'s moment of its year comes before `a`'s, February 29 of a leap year against a year
-/// without one read as the day before March 1 (February 29, 2024 to February 28, 2025 is a year).
-fn years_between(a: NaiveDateTime, b: NaiveDateTime) -> i64 {
-    if b < a {
-        return -years_between(b, a);
-    }
-    let leap = |year: i32| NaiveDate::from_ymd_opt(year, 2, 29).is_some();
-    let into_year =
-        |t: NaiveDateTime| -> TimeDelta { t - NaiveDateTime::from(t.date().with_ordinal(1).unwrap_or(t.date())) };
-    let (mut a_rest, mut b_rest) = (into_year(a), into_year(b));
-    let february_29 = TimeDelta::days(31 + 28);
-    if a_rest >= february_29 {
-        if leap(a.year()) {
-            if !leap(b.year()) {
-                a_rest -= TimeDelta::days(1);
-            }
-        } else if b_rest >= february_29 && leap(b.year()) {
-            b_rest -= TimeDelta::days(1);
-        }
-    }
-    i64::from(b.year()) - i64::from(a.year()) - i64::from(b_rest < a_rest)
-}
-
-enum Unit {
+pub(super) enum Unit {
     Fixed(i64),
     Months(u32),
 }
@@ -642,7 +529,7 @@ pub(super) fn is_time_of_day(name: &str) -> bool {
     matches!(unit(name), Ok(Unit::Fixed(ms)) if ms < super::datetime::MS_PER_DAY)
 }
 
-fn unit(name: &str) -> Result<Unit> {
+pub(super) fn unit(name: &str) -> Result<Unit> {
     Ok(match name.trim().to_ascii_lowercase().as_str() {
         "millisecond" => Unit::Fixed(1),
         "second" => Unit::Fixed(1_000),

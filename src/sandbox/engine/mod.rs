@@ -14,6 +14,7 @@ mod calendar;
 mod cast;
 mod catalog;
 mod counting;
+mod date_diff;
 mod datetime;
 mod decimals;
 mod dialect;
