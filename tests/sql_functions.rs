@@ -1455,6 +1455,22 @@ async fn wrong_functions_and_arguments_fail_as_athena_says() {
         let (_, reason) = answer(&s, sql).await;
         assert_eq!(reason.as_deref(), Some(format!("FUNCTION_NOT_FOUND: {expected}").as_str()), "{sql}");
     }
+    // … and so does syntax of the engine's that Athena's grammar lacks.
+    let foreign = [
+        ("SELECT 'abc' ILIKE 'A%'", "SYNTAX_ERROR: line 1:14: mismatched input 'ILIKE'"),
+        ("SELECT 'abc' SIMILAR TO 'a%'", "SYNTAX_ERROR: line 1:14: mismatched input 'SIMILAR'"),
+        ("SELECT '1'::int", "SYNTAX_ERROR: line 1:11: mismatched input '::'"),
+        (
+            "SELECT country FROM events GROUP BY 1 QUALIFY count(*) > 1",
+            "SYNTAX_ERROR: line 1:39: mismatched input 'QUALIFY'",
+        ),
+    ];
+    for (sql, expected) in foreign {
+        let (_, reason) = answer(&s, sql).await;
+        assert!(reason.as_deref().unwrap_or_default().starts_with(expected), "{sql}: {reason:?}");
+    }
+    let (got, _) = answer(&s, "SELECT 'a::b' LIKE 'a::%'").await;
+    assert_eq!(got, "true");
     // Teradata's to_char is Athena's, not the sandbox's (the engine's answered its pattern as text).
     let (_, reason) = answer(&s, "SELECT to_char(DATE '2024-01-01', 'YYYY')").await;
     assert!(reason.unwrap().contains("Function 'to_char' not registered. The sandbox engine"));

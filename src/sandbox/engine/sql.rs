@@ -89,6 +89,15 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
         if let Some(error) = function_refused(inner) {
             return Err(error);
         }
+        if let Some(word) = syntax_refused(inner) {
+            let at = match word {
+                "::" => double_colon_position(sql),
+                word => super::errors::position(sql, word),
+            };
+            return Err(DataFusionError::Plan(format!(
+                "SYNTAX_ERROR: {at}mismatched input '{word}'. Athena's SQL has no {word}"
+            )));
+        }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
         if let Some(field) = datetime::invalid_extract(inner) {
             return Err(DataFusionError::Plan(format!("SYNTAX_ERROR: Invalid EXTRACT field: {field}")));
@@ -138,6 +147,54 @@ fn function_refused(statement: &ast::Statement) -> Option<DataFusionError> {
         }
     });
     found.break_value().map(DataFusionError::Plan)
+}
+
+/// The first form of the engine's SQL in `statement` that Athena's grammar does not have, as
+/// written: `ILIKE`, `SIMILAR TO`, `x::type`, `QUALIFY`. The engine would answer it, so a query
+/// rehearsed on the sandbox would then fail on Athena.
+fn syntax_refused(statement: &ast::Statement) -> Option<&'static str> {
+    let found = ast::visit_expressions(statement, |expr| match expr {
+        Expr::ILike { .. } => ControlFlow::Break("ILIKE"),
+        Expr::SimilarTo { .. } => ControlFlow::Break("SIMILAR"),
+        Expr::Cast { kind: CastKind::DoubleColon, .. } => ControlFlow::Break("::"),
+        Expr::Subquery(query) | Expr::InSubquery { subquery: query, .. } | Expr::Exists { subquery: query, .. }
+            if qualifies(&query.body) =>
+        {
+            ControlFlow::Break("QUALIFY")
+        }
+        _ => ControlFlow::Continue(()),
+    });
+    found.break_value().or_else(|| {
+        let ast::Statement::Query(query) = statement else { return None };
+        qualifies(&query.body).then_some("QUALIFY")
+    })
+}
+
+/// Whether a query's body filters with QUALIFY (a UNION's parts too).
+fn qualifies(body: &ast::SetExpr) -> bool {
+    match body {
+        ast::SetExpr::Select(select) => select.qualify.is_some(),
+        ast::SetExpr::SetOperation { left, right, .. } => qualifies(left) || qualifies(right),
+        ast::SetExpr::Query(query) => qualifies(&query.body),
+        _ => false,
+    }
+}
+
+/// "line L:C: " of the first `::` in `sql` outside a quoted text, or nothing.
+fn double_colon_position(sql: &str) -> String {
+    let mut quoted = false;
+    let mut previous = ' ';
+    for (line, text) in sql.lines().enumerate() {
+        for (column, c) in text.chars().enumerate() {
+            if c == '\'' {
+                quoted = !quoted;
+            } else if !quoted && c == ':' && previous == ':' {
+                return format!("line {}:{}: ", line + 1, column);
+            }
+            previous = c;
+        }
+    }
+    String::new()
 }
 
 /// How `function_refused` says a function Athena does not have (`errors` reads it).
