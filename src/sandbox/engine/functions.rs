@@ -252,12 +252,10 @@ impl ScalarUDFImpl for Athena {
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         let mut types = self.parameters(arg_types.len())?;
         // A field of a time of day or an interval is read from it as it is (`clock_or_interval_part`).
-        if let (
-            Kind::Part(_),
-            [given @ (DataType::Time32(_) | DataType::Time64(_) | DataType::Interval(_) | DataType::Duration(_))],
-        ) = (&self.kind, arg_types)
-        {
-            return Ok(vec![given.clone()]);
+        if let (Kind::Part(_), [given]) = (&self.kind, arg_types) {
+            if is_clock_or_interval(given) {
+                return Ok(vec![given.clone()]);
+            }
         }
         // A field of a timestamp with a zone, or its text, is read on the wall there, and
         // `date_add` moves it there: the zone stays for `invoke_with_args`.
@@ -311,10 +309,7 @@ impl ScalarUDFImpl for Athena {
             _ => {}
         }
         if let (Kind::Part(name), [value]) = (self.kind, args.args.as_slice()) {
-            if matches!(
-                value.data_type(),
-                DataType::Time32(_) | DataType::Time64(_) | DataType::Interval(_) | DataType::Duration(_)
-            ) {
+            if is_clock_or_interval(&value.data_type()) {
                 return Ok(ColumnarValue::Array(super::calendar::clock_or_interval_part(
                     name,
                     &value.to_array(args.number_rows)?,
@@ -448,6 +443,11 @@ fn part(name: &str, args: &[ArrayRef]) -> Result<ArrayRef> {
         }
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// A time of day or an interval: what `calendar::clock_or_interval_part` reads a field of.
+fn is_clock_or_interval(kind: &DataType) -> bool {
+    matches!(kind, DataType::Time32(_) | DataType::Time64(_)) || super::types::is_interval(kind)
 }
 
 /// `date_add(unit, n, t)`. A timestamp with a zone (`zone`) moves as Trino's does: by hours and

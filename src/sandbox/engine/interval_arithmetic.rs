@@ -32,6 +32,7 @@ use datafusion::logical_expr::{Expr, ExprSchemable, ScalarUDF, WindowFrameBound}
 use super::datetime::{day_time, MS_PER_DAY, NS_PER_DAY};
 use super::print::{trino_interval, TrinoInterval};
 use super::rules::ExpressionRule;
+use super::types::is_interval;
 use super::udf::{is_integer, Call, Trino};
 
 pub const DAY_TIME_LITERALS: ExpressionRule =
@@ -188,7 +189,7 @@ impl Class {
             }
         }
         match e.get_type(schema) {
-            Ok(DataType::Interval(_) | DataType::Duration(_)) => Class::Interval,
+            Ok(t) if is_interval(&t) => Class::Interval,
             Ok(DataType::Null) => Class::Null,
             Ok(DataType::Date32 | DataType::Date64) => Class::Date,
             Ok(DataType::Timestamp(_, _)) => Class::Timestamp,
@@ -235,14 +236,7 @@ fn over(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     let by = cast(&args[1], &DataType::Float64)?;
     scale(&args[0], by.as_primitive::<Float64Type>(), |value, by| {
         if by.is_nan() || by == 0.0 {
-            // Java's Double.toString of the three values refused.
-            let by = if by.is_nan() {
-                "NaN"
-            } else if by.is_sign_negative() {
-                "-0.0"
-            } else {
-                "0.0"
-            };
+            let by = super::format::java_double(by);
             return exec_err!("INVALID_FUNCTION_ARGUMENT: Cannot divide by double {by}");
         }
         Ok((value as f64 / by) as i64)

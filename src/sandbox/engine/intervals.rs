@@ -20,6 +20,7 @@ use datafusion::logical_expr::{Between, BinaryExpr, Case, Cast, Expr, ExprSchema
 
 use super::mixed_types::is_comparison;
 use super::rules::ExpressionRule;
+use super::types::is_interval;
 use super::udf::{Call, Trino};
 
 pub const INTERVAL_ORDER: ExpressionRule = ExpressionRule { name: "trino_interval_order", rewrite: by_length };
@@ -36,7 +37,7 @@ pub fn functions() -> Vec<ScalarUDF> {
 }
 
 fn by_length(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
-    let interval = |e: &Expr| matches!(e.get_type(schema), Ok(DataType::Interval(_) | DataType::Duration(_)));
+    let interval = |e: &Expr| e.get_type(schema).is_ok_and(|t| is_interval(&t));
     // A difference of timestamps the engine cast to an interval is measured as it was: the cast
     // fails past 292 years apart.
     let length = |e: Box<Expr>| {

@@ -104,7 +104,7 @@ impl<'a> Cell<'a> {
                 Box::new(Cell::new(map.keys().as_ref(), options)?),
                 Box::new(Cell::new(map.values().as_ref(), options)?),
             )
-        } else if let DataType::Interval(_) | DataType::Duration(_) = array.data_type() {
+        } else if super::types::is_interval(array.data_type()) {
             CellKind::Interval(ArrayFormatter::try_new(array, options)?)
         } else if let DataType::Timestamp(_, Some(zone)) = array.data_type() {
             CellKind::Zoned(ArrayFormatter::try_new(array, options)?, zone_name(zone).to_string())

@@ -33,7 +33,7 @@ pub fn differs(from: &DataType, length: Option<i64>) -> bool {
     let checked = is_text(from)
         || from.is_integer()
         || matches!(from, DataType::Decimal128(..) | DataType::Date32 | DataType::Boolean);
-    from.is_floating() || matches!(from, DataType::Interval(_) | DataType::Duration(_)) || (length.is_some() && checked)
+    from.is_floating() || super::types::is_interval(from) || (length.is_some() && checked)
 }
 
 /// The length of a `varchar(n)` as Trino names the type (`varchar(3)`); None for any other.

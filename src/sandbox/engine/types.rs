@@ -48,7 +48,7 @@ pub fn trino_type(kind: &DataType) -> String {
         }
         DataType::Time32(_) | DataType::Time64(_) => "time(3)".into(),
         DataType::Interval(IntervalUnit::YearMonth) => "interval year to month".into(),
-        DataType::Interval(_) | DataType::Duration(_) => "interval day to second".into(),
+        kind if is_interval(kind) => "interval day to second".into(),
         DataType::List(item)
         | DataType::LargeList(item)
         | DataType::ListView(item)
@@ -337,6 +337,12 @@ impl ScalarUDFImpl for TypeOf {
         let kind = args.arg_fields.first().map(|f| field_type(f)).unwrap_or_default();
         Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(kind))))
     }
+}
+
+/// Whether the engine's `kind` holds one of Trino's intervals: an interval, or a duration (a
+/// timestamp minus a timestamp, Trino's interval day to second).
+pub(super) fn is_interval(kind: &DataType) -> bool {
+    matches!(kind, DataType::Interval(_) | DataType::Duration(_))
 }
 
 #[cfg(test)]
