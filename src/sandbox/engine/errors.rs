@@ -5,19 +5,19 @@ use datafusion::error::DataFusionError;
 
 use super::names;
 
-/// What the engine says of a subquery that reads the outer query's columns where it cannot
-/// answer one (`quantified`).
-const CORRELATED_IN_SELECT: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns with IN, = ANY or <> ALL, and only in a WHERE clause; Athena answers the other forms too";
+/// What the engine says of a subquery that reads the outer query's columns in a form neither it
+/// nor `correlated` answers (`quantified` turns the predicates into aggregates).
+const CORRELATED_SUBQUERY: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns when it is EXISTS, IN, a comparison with ANY, SOME or ALL, or an aggregate without GROUP BY ((SELECT max(x) FROM t WHERE t.y < o.y)); Athena answers some other forms too";
 
 /// What the engine says of an UNNEST that reads a table's columns in a form it does not answer
 /// (`lateral`).
 const LATERAL_UNNEST: &str = "NOT_SUPPORTED: the sandbox engine answers an UNNEST of a table's columns right after that table or inner joins (FROM t [JOIN …] CROSS JOIN UNNEST(t.a, …) [WITH ORDINALITY] AS u(x, …), or LEFT JOIN … ON true), of arrays, naming each column; Athena answers the other forms too";
 
 /// A query that reads the outer query's columns where the engine cannot: an UNNEST, or else a
-/// subquery in a SELECT list.
+/// subquery.
 fn correlated(sql: &str) -> String {
     let unnest = sql.to_ascii_uppercase().contains("UNNEST");
-    if unnest { LATERAL_UNNEST } else { CORRELATED_IN_SELECT }.to_string()
+    if unnest { LATERAL_UNNEST } else { CORRELATED_SUBQUERY }.to_string()
 }
 
 /// The message a user sees for a failed sandbox query.
@@ -148,7 +148,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     if text.starts_with("Divide by zero") {
         return "DIVISION_BY_ZERO: Division by zero".to_string();
     }
-    // A correlated subquery DataFusion could not turn into a join (it does so in a WHERE clause).
+    // A correlated subquery neither DataFusion nor `correlated` turns into a join.
     if text.contains("Physical plan does not support logical expression") {
         return correlated(sql);
     }

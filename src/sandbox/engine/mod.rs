@@ -13,6 +13,7 @@ mod bytes;
 mod calendar;
 mod cast;
 mod catalog;
+mod correlated;
 mod counting;
 mod date_diff;
 mod datetime;
@@ -223,6 +224,8 @@ fn session(
     rules.push(Arc::new(arithmetic::EXACT_ARITHMETIC));
     // Intervals compare by their lengths, once both sides are typed.
     rules.push(Arc::new(intervals::INTERVAL_ORDER));
+    // A subquery of an aggregate correlated by more than equalities, joined as Trino joins it.
+    rules.push(Arc::new(correlated::CORRELATED_AGGREGATES));
     let mut state = SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules);
     // A row's fields are read without case (`fields`), before DataFusion's planner reads them.
     let planners = state.expr_planners().get_or_insert_with(Vec::new);

@@ -10,7 +10,7 @@
 //! - `EXISTS (q)` → `(SELECT count(*) > 0 FROM (q))`.
 //!
 //! `NOT IN` and `NOT EXISTS` are the negations of these. A subquery that reads the outer
-//! query's columns stays correlated, and the engine refuses it in a SELECT list.
+//! query's columns stays correlated: an aggregate over a derived table, which `correlated` joins.
 
 use std::ops::ControlFlow;
 
