@@ -29,6 +29,7 @@ mod forms;
 mod functions;
 mod hashes;
 mod interval_arithmetic;
+mod interval_literals;
 mod intervals;
 mod joni;
 mod json;

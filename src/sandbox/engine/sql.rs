@@ -60,8 +60,8 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{
-    aggregates, aliases, athena_functions, datetime, decimals, fetch, file_columns, forms, lateral, like, literals,
-    names, quantified, sample, stars, subscript, using,
+    aggregates, aliases, athena_functions, datetime, decimals, fetch, file_columns, forms, interval_literals, lateral,
+    like, literals, names, quantified, sample, stars, subscript, using,
 };
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
@@ -99,6 +99,7 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
             )));
         }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
+        interval_literals::rewrite(inner, sql).map_err(DataFusionError::Plan)?;
         if let Some(field) = datetime::invalid_extract(inner) {
             return Err(DataFusionError::Plan(format!("SYNTAX_ERROR: Invalid EXTRACT field: {field}")));
         }
