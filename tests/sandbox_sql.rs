@@ -936,6 +936,25 @@ async fn correlated_aggregates_are_answered_per_outer_row() {
         .map(|r| r.into_iter().map(Option::unwrap).collect::<Vec<_>>().join(" "))
         .collect();
     assert_eq!(answers, ["false true false false false", "true true true false false", "true false true true true"]);
+    // EXISTS under a LIMIT and IN a SELECT DISTINCT, which change neither answer.
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM {t} WHERE b < o.a LIMIT 1), a - 1 IN (SELECT DISTINCT b FROM {t} WHERE b < o.a) \
+         FROM (VALUES 1, 2) o(a) ORDER BY a"
+    );
+    let answers: Vec<String> = rows(&s, &sql)
+        .await
+        .into_iter()
+        .map(|r| r.into_iter().map(Option::unwrap).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(answers, ["false false", "true true"]);
+    // The outer rows are read once: each is answered for itself, however it was made (a random
+    // value, -0.0 beside 0.0).
+    let sql = "SELECT count(*) FROM (SELECT rand() r FROM events LIMIT 500) o \
+               WHERE (SELECT count(*) FROM (VALUES 2e0) i(x) WHERE i.x < o.r) = 0";
+    assert_eq!(number(&s, sql).await, 500);
+    let sql =
+        "SELECT (SELECT count(*) FROM (VALUES 1e0) i(y) WHERE i.y > 1e0 / o.x) FROM (VALUES 0e0, -0e0) o(x) ORDER BY 1";
+    assert_eq!(rows(&s, sql).await, [[Some("0".to_string())], [Some("1".to_string())]]);
     // Over the lake: each event's count of earlier events in its country is its rank less one.
     let sql = "WITH e AS (SELECT country, event_time FROM events WHERE event_time < (SELECT min(event_time) FROM events) + INTERVAL '30' MINUTE) \
                SELECT count(*), count_if(before <> ranked) FROM (SELECT \

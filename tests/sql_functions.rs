@@ -1241,7 +1241,7 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         ("SELECT 2 > ALL (VALUES 1, NULL)", NULL),
         ("SELECT 0 > ALL (VALUES 1, NULL)", "false"),
         ("SELECT EXISTS (SELECT 1), EXISTS (SELECT 2)", "true"),
-        ("SELECT x, EXISTS (SELECT y FROM (VALUES 1) u(y) WHERE y = x) FROM (VALUES 1, 2) t(x)", "1; 2"),
+        ("SELECT x, EXISTS (SELECT y FROM (VALUES 1) u(y) WHERE y = x) FROM (VALUES 1, 2) t(x) ORDER BY x", "1; 2"),
         ("SELECT x FROM (VALUES 1, 2, 3) t(x) WHERE x >= ANY (SELECT x FROM (VALUES 2, NULL) t(x)) ORDER BY x", "2; 3"),
         (
             "SELECT x FROM (VALUES 1, 2, 3) t(x) WHERE NOT (x < ALL (SELECT x FROM (VALUES 2, NULL) t(x))) ORDER BY x",

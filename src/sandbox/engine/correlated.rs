@@ -6,21 +6,23 @@
 //! support logical expression ScalarSubquery", or its rule fails to find a column).
 //!
 //! Rewritten as Trino decorrelates a global aggregation (`TransformCorrelatedGlobalAggregation`):
-//! the distinct values of the outer columns the subquery reads (its keys) are LEFT JOINed with the
-//! subquery's rows on its correlated conditions; its aggregates are computed per key over the rows
-//! that matched (`FILTER (WHERE "$matched" IS NOT NULL)`, so a key no row matches has the aggregate of
-//! no rows: `count(*)` 0, `max` NULL); and that is joined back to the outer rows on the keys, a
-//! NULL key matching a NULL key. The outer rows stay as they were, one answer each.
+//! each outer row is numbered (`"$id"`, its `AssignUniqueId`) and LEFT JOINed with the subquery's
+//! rows on its correlated conditions; the subquery's aggregates are computed per outer row over
+//! the rows that matched (`FILTER (WHERE "$matched" IS NOT NULL)`, so a row no row matches has
+//! the aggregate of no rows: `count(*)` 0, `max` NULL), beside the outer row's own columns. The
+//! outer rows are read once and stay as they were, one answer each.
 //!
 //! Subqueries whose correlated conditions are all a column equal to an outer column, outside a
-//! derived table, stay the engine's, which answers them reading the outer rows once.
+//! derived table, stay the engine's, which joins them on those columns as equals.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
-use datafusion::common::{Column, NullEquality, Result};
+use datafusion::common::{Column, DFSchema, Result};
+use datafusion::functions_aggregate::expr_fn::first_value;
+use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::expr::{Exists, InSubquery};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::{conjunction, split_conjunction};
@@ -30,13 +32,11 @@ use datafusion::logical_expr::{
 };
 use datafusion::optimizer::AnalyzerRule;
 
-/// The relation of a subquery's keys (`"$keys"."$outer0"`), and the column that marks a row of
-/// the subquery's own in the join with them.
-const KEYS: &str = "$keys";
-const ROW: &str = "$matched";
-/// The relation of a subquery's answers per key (`"$correlated0"."$value"`).
-const ANSWERS: &str = "$correlated";
-const VALUE: &str = "$value";
+/// The number of an outer row, the column that marks a row of the subquery's own in the join
+/// with the outer rows, and the name a subquery's answer is read by (`"$correlated0"`).
+const ID: &str = "$id";
+const MATCHED: &str = "$matched";
+const ANSWER: &str = "$correlated";
 
 #[derive(Debug)]
 pub struct CorrelatedAggregates;
@@ -50,83 +50,90 @@ impl AnalyzerRule for CorrelatedAggregates {
 
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
         let mut answers = 0;
-        Ok(plan.transform_up_with_subqueries(|plan| decorrelated(plan, &mut answers))?.data)
+        Ok(plan.transform_up_with_subqueries(|plan| Ok(decorrelated(plan, &mut answers)))?.data)
     }
 }
 
 /// A WHERE (or HAVING) clause or a SELECT list with such subqueries read from their answers,
-/// joined to its input; the node's columns stay as they were.
-fn decorrelated(plan: LogicalPlan, answers: &mut usize) -> Result<Transformed<LogicalPlan>> {
-    match plan {
+/// computed beside its input's rows; the node's columns stay as they were. A node whose plan
+/// cannot be made stays as it was, for the engine to say why.
+fn decorrelated(plan: LogicalPlan, answers: &mut usize) -> Transformed<LogicalPlan> {
+    let mut input = match &plan {
+        LogicalPlan::Filter(filter) => filter.input.as_ref().clone(),
+        LogicalPlan::Projection(projection) => projection.input.as_ref().clone(),
+        _ => return Transformed::no(plan),
+    };
+    let mut read = 0;
+    let rewritten = plan.clone().map_expressions(|expr| {
+        let names = NamePreserver::new(&plan);
+        let saved = names.save(&expr);
+        let expr = read_answers(expr, &mut input, *answers + read, &mut read);
+        Ok(expr.update_data(|e| saved.restore(e)))
+    });
+    let Ok(Transformed { data: rewritten, transformed: true, .. }) = rewritten else { return Transformed::no(plan) };
+    let over_answers = match rewritten {
         LogicalPlan::Filter(filter) => {
-            let mut input = Arc::unwrap_or_clone(filter.input.clone());
-            let predicate = read_answers(filter.predicate.clone(), &mut input, answers)?;
-            if !predicate.transformed {
-                return Ok(Transformed::no(LogicalPlan::Filter(filter)));
-            }
+            // The WHERE clause over the answers, then the input's columns alone.
             let columns = filter.input.schema().columns().into_iter().map(Expr::Column);
-            let plan = LogicalPlanBuilder::from(input).filter(predicate.data)?.project(columns)?.build()?;
-            Ok(Transformed::yes(plan))
+            LogicalPlanBuilder::from(input)
+                .filter(filter.predicate)
+                .and_then(|b| b.project(columns))
+                .and_then(|b| b.build())
         }
         LogicalPlan::Projection(projection) => {
-            let mut input = Arc::unwrap_or_clone(projection.input.clone());
-            let names = NamePreserver::new_for_projection();
-            let mut changed = false;
-            let mut exprs = Vec::with_capacity(projection.expr.len());
-            for expr in &projection.expr {
-                let saved = names.save(expr);
-                let rewritten = read_answers(expr.clone(), &mut input, answers)?;
-                changed |= rewritten.transformed;
-                exprs.push(saved.restore(rewritten.data));
-            }
-            if !changed {
-                return Ok(Transformed::no(LogicalPlan::Projection(projection)));
-            }
-            Ok(Transformed::yes(LogicalPlan::Projection(Projection::try_new(exprs, Arc::new(input))?)))
+            Projection::try_new(projection.expr, Arc::new(input)).map(LogicalPlan::Projection)
         }
-        plan => Ok(Transformed::no(plan)),
+        _ => return Transformed::no(plan),
+    };
+    match over_answers {
+        Ok(over_answers) => {
+            *answers += read;
+            Transformed::yes(over_answers)
+        }
+        Err(_) => Transformed::no(plan),
     }
 }
 
-/// `expr` with each subquery of the kind this module answers read from its answers, which are
-/// joined to `input`. One whose join cannot be planned stays as it was, for the engine to say why.
-fn read_answers(expr: Expr, input: &mut LogicalPlan, answers: &mut usize) -> Result<Transformed<Expr>> {
-    expr.transform_up(|expr| {
+/// `expr` with each subquery of the kind this module answers read from its answer, computed
+/// beside `input`'s rows (the `n`th of the query's answers, `read` counting them).
+fn read_answers(expr: Expr, input: &mut LogicalPlan, n: usize, read: &mut usize) -> Transformed<Expr> {
+    let rewritten = expr.clone().transform_up(|expr| {
         let Expr::ScalarSubquery(subquery) = &expr else { return Ok(Transformed::no(expr)) };
-        let relation = format!("{ANSWERS}{answers}");
-        match joined(subquery, input, &relation) {
-            Ok(Some(joined)) => {
-                *input = joined;
-                *answers += 1;
-                Ok(Transformed::yes(Expr::Column(Column::new(Some(relation.as_str()), VALUE))))
+        let name = format!("{ANSWER}{}", n + *read);
+        match answered(subquery, input, &name) {
+            Ok(Some(answered)) => {
+                *input = answered;
+                *read += 1;
+                Ok(Transformed::yes(Expr::Column(Column::from_name(name))))
             }
             Ok(None) | Err(_) => Ok(Transformed::no(expr)),
         }
-    })
+    });
+    rewritten.unwrap_or_else(|_| Transformed::no(expr))
 }
 
-/// `input` LEFT JOINed on the keys with `subquery`'s answer per key, named `relation`.
-fn joined(subquery: &Subquery, input: &LogicalPlan, relation: &str) -> Result<Option<LogicalPlan>> {
-    let Some(keys) = keys(subquery, input) else { return Ok(None) };
-    let Some(per_key) = per_key(&subquery.subquery, &keys, input)? else { return Ok(None) };
-    // The subquery's value, named as it was (each rewritten expression keeps its name).
-    let value = Expr::Column(Column::from(subquery.subquery.schema().qualified_field(0))).alias(VALUE);
-    let columns = keys.iter().map(|(_, name)| key_column(name)).chain([value]);
-    let per_key = LogicalPlanBuilder::from(per_key).project(columns)?.alias(relation)?.build()?;
-    let outer: Vec<Column> = keys.iter().map(|(column, _)| column.clone()).collect();
-    let inner: Vec<Column> = keys.iter().map(|(_, name)| Column::new(Some(relation), name)).collect();
-    let joined = LogicalPlanBuilder::from(input.clone())
-        .join_detailed(per_key, JoinType::Left, (outer, inner), None, NullEquality::NullEqualsNull)?
-        .build()?;
-    Ok(Some(joined))
+/// The outer rows, as their columns were, with `subquery`'s answer for each as a column `name`;
+/// None when the subquery is not one this module answers.
+fn answered(subquery: &Subquery, input: &LogicalPlan, name: &str) -> Result<Option<LogicalPlan>> {
+    if !reads_where_the_engine_cannot(subquery, input.schema()) {
+        return Ok(None);
+    }
+    let outer = Outer::of(input)?;
+    let Some(per_row) = above_aggregate(&subquery.subquery, &outer)? else { return Ok(None) };
+    // The outer columns under their own names again, and the subquery's value (named as it was:
+    // each rewritten expression keeps its name).
+    let columns = input.schema().iter().enumerate().map(|(i, (qualifier, field))| {
+        Expr::Column(Column::from_name(Outer::name(i))).alias_qualified(qualifier.cloned(), field.name())
+    });
+    let value = Expr::Column(Column::from(subquery.subquery.schema().qualified_field(0))).alias(name);
+    Ok(Some(LogicalPlanBuilder::from(per_row).project(columns.chain([value]))?.build()?))
 }
 
-/// The outer columns `subquery` reads, each with the name its key is given, when it reads them
-/// where the engine cannot (anywhere but a WHERE clause's column `=` an outer column, or in a
-/// derived table) and all are `input`'s. (Over such equalities the engine's own join reads the
-/// outer rows once, this module's twice.)
-fn keys(subquery: &Subquery, input: &LogicalPlan) -> Option<Vec<(Column, String)>> {
-    let mut outer = BTreeSet::new();
+/// Whether `subquery` reads outer columns of `outer` (each of them) where the engine cannot:
+/// anywhere but a WHERE clause's column `=` an outer column, or in a derived table. A subquery in
+/// it that reads them too is left to the engine.
+fn reads_where_the_engine_cannot(subquery: &Subquery, outer: &DFSchema) -> bool {
+    let mut read = BTreeSet::new();
     let mut nested = false;
     let mut engine_answers = true;
     let _ = subquery.subquery.apply(|plan| {
@@ -145,11 +152,11 @@ fn keys(subquery: &Subquery, input: &LogicalPlan) -> Option<Vec<(Column, String)
             let _ = expr.apply(|e| {
                 match e {
                     Expr::OuterReferenceColumn(_, column) => {
-                        outer.insert(column.clone());
+                        read.insert(column.clone());
                     }
                     Expr::ScalarSubquery(q)
                     | Expr::Exists(Exists { subquery: q, .. })
-                    | Expr::InSubquery(InSubquery { subquery: q, .. }) => nested |= reads_from(q, input),
+                    | Expr::InSubquery(InSubquery { subquery: q, .. }) => nested |= reads_from(q, outer),
                     _ => {}
                 }
                 Ok(TreeNodeRecursion::Continue)
@@ -157,11 +164,7 @@ fn keys(subquery: &Subquery, input: &LogicalPlan) -> Option<Vec<(Column, String)
         }
         Ok(TreeNodeRecursion::Continue)
     });
-    let schema = input.schema();
-    if outer.is_empty() || nested || engine_answers || !outer.iter().all(|c| schema.has_column(c)) {
-        return None;
-    }
-    Some(outer.into_iter().enumerate().map(|(i, column)| (column, format!("$outer{i}"))).collect())
+    !read.is_empty() && !nested && !engine_answers && read.iter().all(|c| outer.has_column(c))
 }
 
 /// Whether `condition` is a column of the subquery's equal to one of the outer query's, the one
@@ -174,84 +177,115 @@ fn is_column_equality(condition: &Expr) -> bool {
     )
 }
 
-/// Whether a subquery in the subquery reads columns of the outer query's `input` (one that reads
-/// the subquery's own is the engine's to join).
-fn reads_from(nested: &Subquery, input: &LogicalPlan) -> bool {
-    nested
-        .outer_ref_columns
-        .iter()
-        .any(|e| matches!(e, Expr::OuterReferenceColumn(_, c) if input.schema().has_column(c)))
+/// Whether a subquery in the subquery reads columns of the `outer` query (one that reads the
+/// subquery's own is the engine's to join).
+fn reads_from(nested: &Subquery, outer: &DFSchema) -> bool {
+    nested.outer_ref_columns.iter().any(|e| matches!(e, Expr::OuterReferenceColumn(_, c) if outer.has_column(c)))
 }
 
-/// A key read by its name alone: a derived table in the subquery (`(SELECT … WHERE …) AS "$q"`)
-/// gives it that table's name.
-fn key_column(name: &str) -> Expr {
-    Expr::Column(Column::from_name(name))
+/// Whether any expression of `plan` or under it reads an outer query's column.
+fn reads_outer(plan: &LogicalPlan) -> bool {
+    plan.exists(|p| Ok(p.expressions().iter().any(Expr::contains_outer))).unwrap_or(true)
 }
 
-/// `expr` reading each key where it read the outer column.
-fn with_keys(expr: Expr, keys: &[(Column, String)]) -> Result<Expr> {
-    Ok(expr
-        .transform_up(|e| match &e {
-            Expr::OuterReferenceColumn(_, column) => {
-                let name = keys.iter().find(|(c, _)| c == column).map(|(_, name)| name.as_str());
-                Ok(name.map_or(Transformed::no(e.clone()), |name| Transformed::yes(key_column(name))))
-            }
-            _ => Ok(Transformed::no(e)),
-        })?
-        .data)
+/// The outer rows, numbered, each column under a name of the engine's own (`"$o0"`, …): a name
+/// no column of the subquery has, whatever the tables' names.
+struct Outer {
+    numbered: LogicalPlan,
+    schema: Arc<DFSchema>,
 }
 
-/// The subquery's plan `plan` answered once per key, with the keys among its columns, when it is
-/// one this module answers: an aggregate without GROUP BY (under projections and HAVING) over the
-/// one WHERE clause that reads the outer columns, nothing under that reading them.
-fn per_key(plan: &LogicalPlan, keys: &[(Column, String)], outer: &LogicalPlan) -> Result<Option<LogicalPlan>> {
-    above_aggregate(plan, keys, outer)
+impl Outer {
+    fn of(input: &LogicalPlan) -> Result<Self> {
+        let width = input.schema().fields().len();
+        let numbered = LogicalPlanBuilder::from(input.clone()).window([row_number()])?.build()?;
+        let columns: Vec<Expr> = (0..=width)
+            .map(|i| {
+                let column = Expr::Column(Column::from(numbered.schema().qualified_field(i)));
+                column.alias(if i == width { ID.to_string() } else { Outer::name(i) })
+            })
+            .collect();
+        let numbered = LogicalPlanBuilder::from(numbered).project(columns)?.build()?;
+        Ok(Outer { numbered, schema: Arc::clone(input.schema()) })
+    }
+
+    fn name(i: usize) -> String {
+        format!("$o{i}")
+    }
+
+    /// The outer columns, by their names of the engine's own.
+    fn columns(&self) -> impl Iterator<Item = Expr> {
+        (0..self.schema.fields().len()).map(|i| Expr::Column(Column::from_name(Outer::name(i))))
+    }
+
+    /// `expr` reading the outer columns by their names of the engine's own.
+    fn read_by(&self, expr: Expr) -> Result<Expr> {
+        Ok(expr
+            .transform_up(|e| match &e {
+                Expr::OuterReferenceColumn(_, column) => match self.schema.index_of_column(column) {
+                    Ok(i) => Ok(Transformed::yes(Expr::Column(Column::from_name(Outer::name(i))))),
+                    Err(_) => Ok(Transformed::no(e)),
+                },
+                _ => Ok(Transformed::no(e)),
+            })?
+            .data)
+    }
+
+    /// `projection` over `input`, reading the outer columns, passing them (and `also`) on.
+    fn project(&self, projection: &Projection, input: LogicalPlan, also: &[&str]) -> Result<LogicalPlan> {
+        let names = NamePreserver::new_for_projection();
+        let mut exprs = projection
+            .expr
+            .iter()
+            .map(|e| Ok(names.save(e).restore(self.read_by(e.clone())?)))
+            .collect::<Result<Vec<_>>>()?;
+        exprs.extend(self.columns());
+        exprs.extend(also.iter().map(|name| Expr::Column(Column::from_name(*name))));
+        Ok(LogicalPlan::Projection(Projection::try_new(exprs, Arc::new(input))?))
+    }
 }
 
-fn above_aggregate(plan: &LogicalPlan, keys: &[(Column, String)], outer: &LogicalPlan) -> Result<Option<LogicalPlan>> {
+/// The subquery's plan `plan` answered once per outer row, beside the outer columns, when it is
+/// one this module answers: an aggregate without GROUP BY (under projections and HAVING) over
+/// the one WHERE clause that reads the outer columns, nothing under that reading them.
+fn above_aggregate(plan: &LogicalPlan, outer: &Outer) -> Result<Option<LogicalPlan>> {
     match plan {
         LogicalPlan::Projection(projection) => {
-            let Some(input) = above_aggregate(&projection.input, keys, outer)? else { return Ok(None) };
-            let names = NamePreserver::new_for_projection();
-            let mut exprs = projection
-                .expr
-                .iter()
-                .map(|e| Ok(names.save(e).restore(with_keys(e.clone(), keys)?)))
-                .collect::<Result<Vec<_>>>()?;
-            exprs.extend(keys.iter().map(|(_, name)| key_column(name)));
-            Ok(Some(LogicalPlan::Projection(Projection::try_new(exprs, Arc::new(input))?)))
+            let Some(input) = above_aggregate(&projection.input, outer)? else { return Ok(None) };
+            outer.project(projection, input, &[]).map(Some)
         }
         LogicalPlan::Filter(filter) => {
-            let Some(input) = above_aggregate(&filter.input, keys, outer)? else { return Ok(None) };
-            let predicate = with_keys(filter.predicate.clone(), keys)?;
+            let Some(input) = above_aggregate(&filter.input, outer)? else { return Ok(None) };
+            let predicate = outer.read_by(filter.predicate.clone())?;
             Ok(Some(LogicalPlan::Filter(Filter::try_new(predicate, Arc::new(input))?)))
         }
         LogicalPlan::Aggregate(aggregate) if aggregate.group_expr.is_empty() => {
-            let Some(input) = below_aggregate(&aggregate.input, keys, outer)? else { return Ok(None) };
+            let Some(input) = below_aggregate(&aggregate.input, outer)? else { return Ok(None) };
             let names = NamePreserver::new(plan);
-            let counted = aggregate
+            let aggregates = aggregate
                 .aggr_expr
                 .iter()
-                .map(|e| Ok(names.save(e).restore(of_matched_rows(with_keys(e.clone(), keys)?)?)))
+                .map(|e| Ok(names.save(e).restore(of_matched_rows(outer.read_by(e.clone())?)?)))
                 .collect::<Result<Vec<_>>>()?;
-            let group = keys.iter().map(|(_, name)| key_column(name)).collect();
-            Ok(Some(LogicalPlan::Aggregate(Aggregate::try_new(Arc::new(input), group, counted)?)))
+            // Each outer row's columns, the same in each of its joined rows.
+            let columns = outer.columns().enumerate().map(|(i, c)| first_value(c, vec![]).alias(Outer::name(i)));
+            let group = vec![Expr::Column(Column::from_name(ID))];
+            let aggregates = columns.chain(aggregates).collect();
+            Ok(Some(LogicalPlan::Aggregate(Aggregate::try_new(Arc::new(input), group, aggregates)?)))
         }
         _ => Ok(None),
     }
 }
 
-/// Each aggregate of `expr` over the rows of the subquery's own only (not the NULLs a key no row
-/// matched is joined with).
+/// Each aggregate of `expr` over the rows of the subquery's own only (not the NULLs an outer row
+/// no row matched is joined with).
 fn of_matched_rows(expr: Expr) -> Result<Expr> {
-    let matched = Expr::Column(Column::from_name(ROW)).is_not_null();
+    let matched = Expr::Column(Column::from_name(MATCHED)).is_not_null();
     Ok(expr
         .transform_up(|e| match e {
             Expr::AggregateFunction(mut function) => {
                 let filter = function.params.filter.take().map(|f| *f);
-                let filter = conjunction(filter.into_iter().chain([matched.clone()]));
-                function.params.filter = filter.map(Box::new);
+                function.params.filter = conjunction(filter.into_iter().chain([matched.clone()])).map(Box::new);
                 Ok(Transformed::yes(Expr::AggregateFunction(function)))
             }
             e => Ok(Transformed::no(e)),
@@ -259,66 +293,43 @@ fn of_matched_rows(expr: Expr) -> Result<Expr> {
         .data)
 }
 
-/// Under the aggregate: projections, and the rows the keys are joined with, on the one WHERE
-/// clause's conditions that read outer columns (none when only the aggregate's arguments or
-/// what is above read them: each key is then joined with every row).
-fn below_aggregate(plan: &LogicalPlan, keys: &[(Column, String)], outer: &LogicalPlan) -> Result<Option<LogicalPlan>> {
+/// Under the aggregate: projections, and the rows the outer rows are joined with, on the one
+/// WHERE clause's conditions that read outer columns (none when only the aggregate's arguments
+/// or what is above read them: each outer row is then joined with every row).
+fn below_aggregate(plan: &LogicalPlan, outer: &Outer) -> Result<Option<LogicalPlan>> {
     if !reads_outer(plan) {
-        return with_keys_joined(plan, None, vec![], keys, outer).map(Some);
+        return joined(plan, None, vec![], outer).map(Some);
     }
     match plan {
         LogicalPlan::Projection(projection) => {
-            let Some(input) = below_aggregate(&projection.input, keys, outer)? else { return Ok(None) };
-            let names = NamePreserver::new_for_projection();
-            let mut exprs = projection
-                .expr
-                .iter()
-                .map(|e| Ok(names.save(e).restore(with_keys(e.clone(), keys)?)))
-                .collect::<Result<Vec<_>>>()?;
-            exprs.extend(keys.iter().map(|(_, name)| key_column(name)));
-            exprs.push(Expr::Column(Column::from_name(ROW)));
-            Ok(Some(LogicalPlan::Projection(Projection::try_new(exprs, Arc::new(input))?)))
+            let Some(input) = below_aggregate(&projection.input, outer)? else { return Ok(None) };
+            outer.project(projection, input, &[ID, MATCHED]).map(Some)
         }
         LogicalPlan::SubqueryAlias(alias) => {
-            let Some(input) = below_aggregate(&alias.input, keys, outer)? else { return Ok(None) };
+            let Some(input) = below_aggregate(&alias.input, outer)? else { return Ok(None) };
             Ok(Some(LogicalPlan::SubqueryAlias(SubqueryAlias::try_new(Arc::new(input), alias.alias.clone())?)))
         }
         LogicalPlan::Filter(filter) if !reads_outer(&filter.input) => {
             let (correlated, own): (Vec<Expr>, Vec<Expr>) =
                 split_conjunction(&filter.predicate).into_iter().cloned().partition(Expr::contains_outer);
-            let on = correlated.into_iter().map(|c| with_keys(c, keys)).collect::<Result<Vec<_>>>()?;
-            with_keys_joined(&filter.input, conjunction(own), on, keys, outer).map(Some)
+            let on = correlated.into_iter().map(|c| outer.read_by(c)).collect::<Result<Vec<_>>>()?;
+            joined(&filter.input, conjunction(own), on, outer).map(Some)
         }
         _ => Ok(None),
     }
 }
 
-/// The distinct keys of the `outer` rows, LEFT JOINed `on` with the subquery's `rows` (those of
-/// them that hold `own`), each marked by a column `"$matched"`.
-fn with_keys_joined(
-    rows: &LogicalPlan,
-    own: Option<Expr>,
-    on: Vec<Expr>,
-    keys: &[(Column, String)],
-    outer: &LogicalPlan,
-) -> Result<LogicalPlan> {
+/// The numbered outer rows LEFT JOINed `on` with the subquery's `rows` (those of them that hold
+/// `own`), each marked by a column `"$matched"`.
+fn joined(rows: &LogicalPlan, own: Option<Expr>, on: Vec<Expr>, outer: &Outer) -> Result<LogicalPlan> {
     let mut marked = LogicalPlanBuilder::from(rows.clone());
     if let Some(own) = own {
         marked = marked.filter(own)?;
     }
     let columns = rows.schema().columns().into_iter().map(Expr::Column);
-    let marked = marked.project(columns.chain([lit(true).alias(ROW)]))?.build()?;
-    let key_values = keys.iter().map(|(column, name)| Expr::Column(column.clone()).alias(name.as_str()));
-    LogicalPlanBuilder::from(outer.clone())
-        .project(key_values)?
-        .distinct()?
-        .alias(KEYS)?
-        // With no condition, each key is joined with every row (the engine wants one).
+    let marked = marked.project(columns.chain([lit(true).alias(MATCHED)]))?.build()?;
+    LogicalPlanBuilder::from(outer.numbered.clone())
+        // With no condition, each outer row is joined with every row (the engine wants one).
         .join_on(marked, JoinType::Left, if on.is_empty() { vec![lit(true)] } else { on })?
         .build()
-}
-
-/// Whether any expression of `plan` or under it reads an outer query's column.
-fn reads_outer(plan: &LogicalPlan) -> bool {
-    plan.exists(|p| Ok(p.expressions().iter().any(Expr::contains_outer))).unwrap_or(true)
 }

@@ -15,7 +15,8 @@
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    BinaryOperator, Expr, Ident, Query, Select, SelectItem, SetExpr, TableFactor, UnaryOperator, VisitMut, VisitorMut,
+    BinaryOperator, Distinct, Expr, Ident, LimitClause, Query, Select, SelectItem, SetExpr, TableFactor, UnaryOperator,
+    Value, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
@@ -138,8 +139,31 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
     if let Some(left) = left {
         let _ = form.visit(&mut Splice::Left(left.clone()));
     }
-    let _ = form.visit(&mut Splice::Rows(query.clone()));
+    let _ = form.visit(&mut Splice::Rows(unchanging_form(query, left.is_none())));
     Some(if negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(form) } } else { form })
+}
+
+/// `query` without what cannot change the predicate's answer, so that its rows are a plain
+/// SELECT's, which `correlated` joins when they read the outer query's columns: DISTINCT (the
+/// same values, fewer times), and for EXISTS an ORDER BY and a LIMIT of one row or more.
+fn unchanging_form(query: &Query, exists: bool) -> Box<Query> {
+    let mut query = query.clone();
+    if let SetExpr::Select(select) = query.body.as_mut() {
+        if matches!(select.distinct, Some(Distinct::Distinct)) {
+            select.distinct = None;
+        }
+    }
+    let some_rows = match &query.limit_clause {
+        Some(LimitClause::LimitOffset { limit: Some(Expr::Value(limit)), offset: None, limit_by }) => {
+            limit_by.is_empty() && matches!(&limit.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n > 0))
+        }
+        _ => false,
+    };
+    if exists && some_rows && query.fetch.is_none() {
+        query.limit_clause = None;
+        query.order_by = None;
+    }
+    Box::new(query)
 }
 
 /// `x op ANY (q)` or `x op ALL (q)` for an ordering `op`, by the subquery's least or greatest
