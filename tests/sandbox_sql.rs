@@ -963,6 +963,16 @@ async fn correlated_aggregates_are_answered_per_outer_row() {
     let answer = rows(&s, sql).await;
     assert!(number(&s, &sql.replace("count_if(before <> ranked)", "0")).await > 10, "{answer:?}");
     assert_eq!(answer[0][1].as_deref(), Some("0"));
+    // A DISTINCT under a LIMIT stays: it decides which rows the LIMIT keeps.
+    let sql = "SELECT 2 IN (SELECT DISTINCT y FROM (VALUES 1, 1, 2, 3) i(y) ORDER BY 1 LIMIT 2)";
+    assert_eq!(rows(&s, sql).await, [[Some("true".to_string())]]);
+    // A HAVING in the subquery would take out outer rows where it makes the answer NULL: refused,
+    // naming the forms the sandbox answers, not answered with rows missing.
+    let sql =
+        format!("SELECT a, (SELECT count(*) FROM {t} WHERE b < o.a HAVING count(*) > 1) FROM (VALUES 0, 2, 4) o(a)");
+    assert!(failure(&s, &sql)
+        .await
+        .starts_with("NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer"));
     // A form Trino refuses too (a correlated ORDER BY … LIMIT) says which forms the sandbox answers.
     let sql = format!("SELECT a, (SELECT b FROM {t} WHERE b < o.a ORDER BY b DESC LIMIT 1) FROM (VALUES 1, 2) o(a)");
     assert!(failure(&s, &sql)

@@ -5,7 +5,7 @@
 //! `ngrams`, `combinations` and `array_histogram` (`repeat` and `sequence` are in `series`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BooleanBuilder, Int64Array, Int64Builder, ListBuilder, StringBuilder, UInt64Array,
@@ -13,9 +13,13 @@ use datafusion::arrow::array::{
 use datafusion::arrow::compute::{cast, take};
 use datafusion::arrow::datatypes::{DataType, Field, Float32Type, Float64Type};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
-use datafusion::common::{exec_err, Result, ScalarValue};
+use datafusion::common::{exec_err, DFSchema, Result, ScalarValue};
+use datafusion::functions_nested::expr_fn::make_array;
+use datafusion::logical_expr::expr::ScalarFunction;
+use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
+use datafusion::logical_expr::sqlparser::ast::BinaryOperator;
 use datafusion::logical_expr::type_coercion::binary::type_union_resolution;
-use datafusion::logical_expr::ScalarUDF;
+use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator, ScalarUDF};
 
 use super::nested::{bounds, item, list, list_values, map, map_type, pick};
 use super::to_text::{double_text, real_text};
@@ -33,7 +37,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("ngrams", subarrays_type, ngrams),
         Trino::udf("combinations", subarrays_type, combinations),
         Trino::udf("array_histogram", array_histogram_type, array_histogram),
-        Trino::udf("concat", concat_type, concat),
+        CONCAT_UDF.as_ref().clone(),
     ]
 }
 
@@ -443,6 +447,34 @@ fn array_histogram(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
         valid.push(true);
     }
     map(kind, lengths, pick(&values, keys)?, Arc::new(Int64Array::from(counts)), valid)
+}
+
+static CONCAT_UDF: LazyLock<Arc<ScalarUDF>> = LazyLock::new(|| Arc::new(Trino::udf("concat", concat_type, concat)));
+
+/// `||` with an array on either side, planned as the SQL is read as Trino's `concat` (`ARRAY[1]
+/// || 2` is `concat(ARRAY[1], ARRAY[2])`): NULL when an array is NULL, which the engine's
+/// `array_concat` passed over.
+#[derive(Debug)]
+pub struct ArrayConcat;
+
+impl ExprPlanner for ArrayConcat {
+    fn plan_binary_op(&self, expr: RawBinaryExpr, schema: &DFSchema) -> Result<PlannerResult<RawBinaryExpr>> {
+        if expr.op != BinaryOperator::StringConcat {
+            return Ok(PlannerResult::Original(expr));
+        }
+        // A `||` of texts is left as it is, so a chain of them is not typed again at each step.
+        let is_array = |e: &Expr| {
+            !matches!(e, Expr::BinaryExpr(BinaryExpr { op: Operator::StringConcat, .. }))
+                && matches!(e.get_type(schema), Ok(DataType::List(_)))
+        };
+        let (left, right) = (is_array(&expr.left), is_array(&expr.right));
+        if !left && !right {
+            return Ok(PlannerResult::Original(expr));
+        }
+        let as_array = |e: Expr, array: bool| if array { e } else { make_array(vec![e]) };
+        let args = vec![as_array(expr.left, left), as_array(expr.right, right)];
+        Ok(PlannerResult::Planned(Expr::ScalarFunction(ScalarFunction::new_udf(CONCAT_UDF.clone(), args))))
+    }
 }
 
 /// The forms of Trino's `concat` (and `||`), as its refusal lists them.

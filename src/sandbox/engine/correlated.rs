@@ -27,8 +27,8 @@ use datafusion::logical_expr::expr::{Exists, InSubquery};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::{conjunction, split_conjunction};
 use datafusion::logical_expr::{
-    lit, Aggregate, BinaryExpr, Expr, Filter, JoinType, LogicalPlan, LogicalPlanBuilder, Operator, Projection,
-    Subquery, SubqueryAlias,
+    lit, Aggregate, BinaryExpr, Expr, JoinType, LogicalPlan, LogicalPlanBuilder, Operator, Projection, Subquery,
+    SubqueryAlias,
 };
 use datafusion::optimizer::AnalyzerRule;
 
@@ -246,7 +246,7 @@ impl Outer {
 }
 
 /// The subquery's plan `plan` answered once per outer row, beside the outer columns, when it is
-/// one this module answers: an aggregate without GROUP BY (under projections and HAVING) over
+/// one this module answers: an aggregate without GROUP BY or HAVING (under projections) over
 /// the one WHERE clause that reads the outer columns, nothing under that reading them.
 fn above_aggregate(plan: &LogicalPlan, outer: &Outer) -> Result<Option<LogicalPlan>> {
     match plan {
@@ -254,11 +254,8 @@ fn above_aggregate(plan: &LogicalPlan, outer: &Outer) -> Result<Option<LogicalPl
             let Some(input) = above_aggregate(&projection.input, outer)? else { return Ok(None) };
             outer.project(projection, input, &[]).map(Some)
         }
-        LogicalPlan::Filter(filter) => {
-            let Some(input) = above_aggregate(&filter.input, outer)? else { return Ok(None) };
-            let predicate = outer.read_by(filter.predicate.clone())?;
-            Ok(Some(LogicalPlan::Filter(Filter::try_new(predicate, Arc::new(input))?)))
-        }
+        // A HAVING (a Filter here) would take out the outer row where it makes the answer NULL:
+        // left to the engine.
         LogicalPlan::Aggregate(aggregate) if aggregate.group_expr.is_empty() => {
             let Some(input) = below_aggregate(&aggregate.input, outer)? else { return Ok(None) };
             let names = NamePreserver::new(plan);

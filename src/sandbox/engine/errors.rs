@@ -7,7 +7,7 @@ use super::names;
 
 /// What the engine says of a subquery that reads the outer query's columns in a form neither it
 /// nor `correlated` answers (`quantified` turns the predicates into aggregates).
-const CORRELATED_SUBQUERY: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns in a SELECT list, WHERE or HAVING when it is an aggregate without GROUP BY ((SELECT max(x) FROM t WHERE t.y < o.y)), or EXISTS, IN, ANY, SOME or ALL of a SELECT … FROM … WHERE (no GROUP BY or UNION); Athena answers some other forms too";
+const CORRELATED_SUBQUERY: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns in a SELECT list, WHERE or HAVING when it is an aggregate without GROUP BY or HAVING ((SELECT max(x) FROM t WHERE t.y < o.y)), or EXISTS, IN, ANY, SOME or ALL of a SELECT … FROM … WHERE (no GROUP BY or UNION); Athena answers some other forms too";
 
 /// What the engine says of an UNNEST that reads a table's columns in a form it does not answer
 /// (`lateral`).
@@ -22,6 +22,10 @@ fn correlated(sql: &str) -> String {
 
 /// The message a user sees for a failed sandbox query.
 pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
+    // DataFusion's join of a correlated subquery, failing to find a column it made itself.
+    if error.to_string().contains("Optimizer rule 'scalar_subquery_to_join' failed") {
+        return correlated(sql);
+    }
     let root = error.find_root();
     let text = root.to_string();
     let text = strip_prefixes(&text);
@@ -291,14 +295,31 @@ fn quoted_after(text: &str, marker: &str) -> Option<String> {
 
 /// "line L:C: " where `name` first appears as a word in the SQL, or nothing.
 pub(super) fn position(sql: &str, name: &str) -> String {
+    place(sql, name, 0).map(|(line, column)| format!("line {line}:{column}: ")).unwrap_or_default()
+}
+
+/// "line L:C: " of the first `name` at or after the place the parser gave (line and column from
+/// 1), or nothing.
+pub(super) fn position_after(sql: &str, line: u64, column: u64, name: &str) -> String {
+    let line_start: usize = sql.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(str::len).sum();
+    let from = sql[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(sql.len(), |(at, _)| line_start + at);
+    place(sql, name, from).map(|(line, column)| format!("line {line}:{column}: ")).unwrap_or_default()
+}
+
+/// The line and column (from 1) of the first `name` in `sql` from byte `from` on, as a word.
+fn place(sql: &str, name: &str, from: usize) -> Option<(usize, usize)> {
     let lower = sql.to_lowercase();
     let wanted = name.to_lowercase();
+    // Lower case is as long as the text only where the text is ASCII; elsewhere from the start.
+    let mut from = if lower.len() == sql.len() { from } else { 0 };
     if wanted.is_empty() {
-        return String::new();
+        return None;
     }
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(&wanted) {
+    while let Some(found) = lower.get(from..).and_then(|rest| rest.find(&wanted)) {
         let at = from + found;
         let before = lower[..at].chars().next_back();
         let after = lower[at + wanted.len()..].chars().next();
@@ -307,11 +328,11 @@ pub(super) fn position(sql: &str, name: &str) -> String {
             let at = if matches!(before, Some('"' | '`')) { at - 1 } else { at };
             let line = lower[..at].matches('\n').count() + 1;
             let column = lower[..at].rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-            return format!("line {line}:{column}: ");
+            return Some((line, column));
         }
         from = at + wanted.len().max(1);
     }
-    String::new()
+    None
 }
 
 #[cfg(test)]

@@ -262,7 +262,7 @@ fn convert(spec: &Spec, value: &ScalarValue) -> std::result::Result<String, Stri
             }
             let precision = spec.precision.unwrap_or(6);
             let body = if spec.conversion == 'f' {
-                let text = format!("{:.*}", precision, f.abs());
+                let text = half_up(&exact_text(value, f), precision);
                 let (whole, fraction) = text.split_once('.').map(|(w, f)| (w, Some(f))).unwrap_or((&text, None));
                 let whole = group(spec, whole);
                 match fraction {
@@ -322,6 +322,48 @@ fn integer(value: &ScalarValue) -> Option<i128> {
     match value.cast_to(&DataType::Int64).ok()? {
         ScalarValue::Int64(Some(n)) => Some(n as i128),
         _ => None,
+    }
+}
+
+/// The digits of `value` (of `f`, its double) without a sign: a decimal's own, a double's
+/// shortest (`1.005`, where the double is a little below), which Java's `Formatter` rounds.
+fn exact_text(value: &ScalarValue, f: f64) -> String {
+    match value {
+        ScalarValue::Decimal128(Some(_), _, _) => value.to_string().trim_start_matches('-').to_string(),
+        _ => format!("{}", f.abs()),
+    }
+}
+
+/// `digits` (a number written without exponent or sign) to `precision` places after the point,
+/// half up, as Java's `Formatter` rounds: `%.1f` of 0.25 is 0.3 and `%.2f` of 1.005 is 1.01
+/// (Rust's rounds the double's binary value, half to even: 0.2 and 1.00).
+fn half_up(digits: &str, precision: usize) -> String {
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let kept = fraction.bytes().chain(std::iter::repeat(b'0')).take(precision);
+    let mut out: Vec<u8> = whole.bytes().chain(kept).collect();
+    if fraction.as_bytes().get(precision).is_some_and(|&next| next >= b'5') {
+        let mut at = out.len();
+        loop {
+            if at == 0 {
+                out.insert(0, b'1');
+                break;
+            }
+            at -= 1;
+            if out[at] == b'9' {
+                out[at] = b'0';
+            } else {
+                out[at] += 1;
+                break;
+            }
+        }
+    }
+    let point = out.len() - precision;
+    let (whole, fraction) = out.split_at(point);
+    let (whole, fraction) = (String::from_utf8_lossy(whole), String::from_utf8_lossy(fraction));
+    if precision == 0 {
+        whole.into_owned()
+    } else {
+        format!("{whole}.{fraction}")
     }
 }
 
@@ -444,6 +486,13 @@ mod tests {
         assert_eq!(fmt("%.3e", &[ScalarValue::Float64(Some(12345.678))]), "1.235e+04");
         assert_eq!(fmt("%x %X %o", &[int(255), int(255), int(8)]), "ff FF 10");
         assert_eq!(java_double(1e10), "1.0E10");
+        // Java rounds the shortest digits half up, where Rust rounds the binary value half to even.
+        let double = |f: f64| ScalarValue::Float64(Some(f));
+        assert_eq!(
+            fmt("%.1f %.2f %.0f %.2f %.1f", &[double(0.25), double(1.005), double(2.5), double(9.995), double(0.35)]),
+            "0.3 1.01 3 10.00 0.4"
+        );
+        assert_eq!(fmt("%.1f", &[ScalarValue::Decimal128(Some(-1225), 4, 2)]), "-12.3");
         assert!(pieces("%q").unwrap_err().contains("Unknown format conversion: 'q'"));
         assert!(render(&pieces("%s %s").unwrap(), &[int(1)]).unwrap_err().contains("Missing format argument"));
         assert!(render(&pieces("%d").unwrap(), &[ScalarValue::Utf8(Some("x".into()))])

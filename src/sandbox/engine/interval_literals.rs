@@ -7,12 +7,16 @@
 //! hours) and `:`, the seconds with an optional fraction read to milliseconds. A range, which the
 //! engine refuses, becomes the engine's form of the same length; a single field stays as written.
 //! What Athena's grammar refuses and the engine read is refused: a field of the engine's own
-//! (`WEEK`, `HOURS`), a value without quotes, and one without a field (`INTERVAL '1 day'`). A value
-//! the fields do not read fails with Trino's words (`Invalid INTERVAL DAY value: 1.5`).
+//! (`WEEK`, `HOURS`), a value without quotes, one without a field (`INTERVAL '1 day'`), and a
+//! field's precision (`SECOND(3)`). A value the fields do not read, or a range Trino has not
+//! (`HOUR TO HOUR`), fails with Trino's words (`Invalid INTERVAL DAY value: 1.5`).
 
 use std::ops::ControlFlow;
 
-use datafusion::logical_expr::sqlparser::ast::{self, DateTimeField, Expr, Value};
+use datafusion::logical_expr::sqlparser::ast::{
+    self, DateTimeField, Expr, Spanned, UnaryOperator, Value, ValueWithSpan,
+};
+use datafusion::logical_expr::sqlparser::tokenizer::Location;
 
 /// Trino's interval fields, largest first: years and months, then days to seconds.
 const FIELDS: [(DateTimeField, &str); 6] = [
@@ -49,45 +53,63 @@ pub(super) fn rewrite(statement: &mut ast::Statement, sql: &str) -> Result<(), S
     refused.map_or(Ok(()), Err)
 }
 
-/// The engine's form of a range (None for a single field, which it reads as written), or why
+/// The engine's form of a literal it does not read as Trino does (None for one it does), or why
 /// Athena refuses the literal.
 fn engine_form(interval: &ast::Interval, sql: &str) -> Result<Option<ast::Interval>, String> {
-    let Expr::Value(value) = interval.value.as_ref() else {
-        let written = interval.value.to_string();
-        let at = super::errors::position(sql, &written);
-        return Err(format!("SYNTAX_ERROR: {at}mismatched input '{written}'. Expecting: '+', '-', <string>"));
+    let (sign, value) = match interval.value.as_ref() {
+        Expr::UnaryOp { op: UnaryOperator::Minus, expr } => (true, expr.as_ref()),
+        Expr::UnaryOp { op: UnaryOperator::Plus, expr } => (false, expr.as_ref()),
+        value => (false, value),
     };
-    let text = match &value.value {
-        Value::SingleQuotedString(text) => text.as_str(),
+    let start = value.span().start;
+    let (text, end) = match value {
+        Expr::Value(ValueWithSpan { value: Value::SingleQuotedString(text), span }) => (text.as_str(), span.end),
         other => {
-            let written = other.to_string();
-            let at = super::errors::position(sql, &written);
-            return Err(format!("SYNTAX_ERROR: {at}mismatched input '{written}'. Expecting: '+', '-', <string>"));
+            let at = at(sql, start);
+            return Err(format!("SYNTAX_ERROR: {at}mismatched input '{other}'. Expecting: '+', '-', <string>"));
         }
     };
     let Some(leading) = &interval.leading_field else {
-        let at = super::errors::position(sql, "INTERVAL");
+        let at = at(sql, end);
         return Err(format!(
-            "SYNTAX_ERROR: {at}mismatched input 'INTERVAL '{text}''. Athena's INTERVAL names its field: INTERVAL '1' DAY"
+            "SYNTAX_ERROR: {at}an INTERVAL names its field after its value (INTERVAL '1' DAY); Athena has no INTERVAL '{text}'"
         ));
     };
-    let first = field(leading, sql)?;
-    let last = interval.last_field.as_ref().map(|f| field(f, sql)).transpose()?.unwrap_or(first);
+    if interval.leading_precision.is_some() || interval.fractional_seconds_precision.is_some() {
+        let field = interval.last_field.as_ref().unwrap_or(leading).to_string();
+        let at = super::errors::position_after(sql, end.line, end.column, &field);
+        return Err(format!("SYNTAX_ERROR: {at}Athena's interval fields take no precision ({field}(…))"));
+    }
+    let field_after = |field: &DateTimeField| {
+        FIELDS.iter().position(|(f, _)| f == field).ok_or_else(|| {
+            let written = field.to_string();
+            let at = super::errors::position_after(sql, end.line, end.column, &written);
+            format!("SYNTAX_ERROR: {at}mismatched input '{written}'. Expecting: 'DAY', 'HOUR', 'MINUTE', 'MONTH', 'SECOND', 'YEAR'")
+        })
+    };
+    let first = field_after(leading)?;
+    let last = interval.last_field.as_ref().map(field_after).transpose()?;
+    // A range runs from a larger field to a smaller one within years and months, or days to seconds.
+    if let Some(last) = last {
+        if last <= first || (first <= MONTH) != (last <= MONTH) {
+            return Err(format!(
+                "INVALID_LITERAL: Invalid interval qualifier: {} TO {}",
+                FIELDS[first].1, FIELDS[last].1
+            ));
+        }
+    }
+    let last = last.unwrap_or(first);
     let qualifier =
         if last == first { FIELDS[first].1.to_string() } else { format!("{} TO {}", FIELDS[first].1, FIELDS[last].1) };
-    // A range within years and months, or within days to seconds.
-    if last < first || (first <= MONTH) != (last <= MONTH) {
-        let at = super::errors::position(sql, FIELDS[first].1);
-        return Err(format!("SYNTAX_ERROR: {at}Invalid interval qualifier: {qualifier}"));
-    }
-    let invalid = || format!("INVALID_FUNCTION_ARGUMENT: Invalid INTERVAL {qualifier} value: {text}");
-    let values = values(text, first, last).ok_or_else(invalid)?;
-    // A single field the engine reads as written (a second's fraction after a comma it does not).
-    if last == first && !text.contains(',') {
+    let written = if sign { format!("-'{text}'") } else { text.to_string() };
+    let invalid = || format!("INVALID_LITERAL: Invalid INTERVAL {qualifier} value: {written}");
+    let (negative, values) = values(text, first, last).ok_or_else(invalid)?;
+    // A single field the engine reads as written, but a second's (its fraction read to
+    // milliseconds, after a point or a comma) and one with a sign before its quotes.
+    if last == first && last != SECOND && !sign {
         return Ok(None);
     }
-    let (negative, values) = values;
-    let sign = if negative { "-" } else { "" };
+    let sign = if negative != sign { "-" } else { "" };
     let form = if first <= MONTH {
         // Years and months: the months they make.
         let (years, months) = (values[0], values.get(1).copied().unwrap_or(0));
@@ -105,7 +127,6 @@ fn engine_form(interval: &ast::Interval, sql: &str) -> Result<Option<ast::Interv
                 (true, Some(millis)) => format!("{sign}{value}.{millis:03} {unit}"),
                 _ => format!("{sign}{value} {unit}"),
             })
-            .take(last - first + 1)
             .collect();
         (parts.join(" "), None)
     };
@@ -118,13 +139,12 @@ fn engine_form(interval: &ast::Interval, sql: &str) -> Result<Option<ast::Interv
     }))
 }
 
-/// Which of Trino's fields `field` is, or Athena's refusal of it.
-fn field(field: &DateTimeField, sql: &str) -> Result<usize, String> {
-    FIELDS.iter().position(|(f, _)| f == field).ok_or_else(|| {
-        let written = field.to_string();
-        let at = super::errors::position(sql, &written);
-        format!("SYNTAX_ERROR: {at}mismatched input '{written}'. Expecting: 'DAY', 'HOUR', 'MINUTE', 'MONTH', 'SECOND', 'YEAR'")
-    })
+/// "line L:C: " of a place the parser gave.
+fn at(sql: &str, place: Location) -> String {
+    if place.line == 0 {
+        return super::errors::position(sql, "INTERVAL");
+    }
+    format!("line {}:{}: ", place.line, place.column)
 }
 
 /// The value of each field from `first` as written in `text` (up to `last`), the seconds followed
@@ -183,7 +203,7 @@ mod tests {
         assert_eq!(read("1 2", DAY, SECOND), Some((false, vec![1, 2])));
         assert_eq!(read("2:30", 3, 4), Some((false, vec![2, 30])));
         assert_eq!(read("90.1234", SECOND, SECOND), Some((false, vec![90, 123])));
-        for wrong in ["", "1.5", " 1", "1 ", "1-", "1:2", "--1", "1 2:", "x", "1.", "1 -2"] {
+        for wrong in ["1.5", "1:2", "--1", "x", "1 -2", "1 x"] {
             assert_eq!(read(wrong, DAY, 4), None, "{wrong:?}");
         }
     }
@@ -202,7 +222,7 @@ mod tests {
             };
             match engine_form(&interval, "") {
                 Ok(_) => {}
-                Err(message) => prop_assert!(message.contains("INTERVAL") || message.contains("qualifier"), "{message}"),
+                Err(message) => prop_assert!(message.starts_with("INVALID_LITERAL: Invalid"), "{message}"),
             }
         }
     }

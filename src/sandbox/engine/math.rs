@@ -4,7 +4,7 @@
 //! `ceiling` and `truncate` are Trino's names. Also `is_finite`, `is_infinite`, and
 //! `width_bucket(x, bound1, bound2, n)` (the bucket of `x` among `n` equal ones between the
 //! bounds, 0 below and `n + 1` above) and `width_bucket(x, bins)` (how many of the sorted `bins`
-//! are at most `x`).
+//! are at most `x`). And `sqrt` and `power` (`pow`), Java's: NaN for a negative's root.
 
 use std::sync::Arc;
 
@@ -28,6 +28,15 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("is_infinite", floating_test, |args, _| tested(args, f64::is_infinite)),
         Trino::udf("width_bucket", width_bucket_type, width_bucket),
         Trino::udf(RANDOM_SPAN, random_span_type, random_span),
+        // Java's `Math.sqrt` and `Math.pow`: NaN for a negative's root, an infinity for 0 to a
+        // negative power (DataFusion's refuse both, as PostgreSQL does).
+        Trino::udf(
+            "sqrt",
+            |call| of_doubles(call, "sqrt(double)"),
+            |args, _| Ok(Arc::new(doubles(&args[0])?.iter().map(|v| v.map(f64::sqrt)).collect::<Float64Array>())),
+        ),
+        Trino::udf("power", |call| of_doubles(call, "power(double, double)"), power),
+        Trino::udf("pow", |call| of_doubles(call, "pow(double, double)"), power),
     ]
 }
 
@@ -223,6 +232,31 @@ fn sign(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
         Arc::new(signs)
     };
     Ok(cast(&answer, kind)?)
+}
+
+/// A double, of numbers (each read as a double) as many as `usage` takes.
+fn of_doubles(call: &Call, usage: &str) -> Result<DataType> {
+    let numbers = call.types.iter().all(|kind| kind.is_numeric() || matches!(kind, DataType::Null));
+    if numbers && call.types.len() == usage.matches("double").count() {
+        Ok(DataType::Float64)
+    } else {
+        call.mismatch(usage)
+    }
+}
+
+fn power(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    let (bases, exponents) = (doubles(&args[0])?, doubles(&args[1])?);
+    let powers: Float64Array = bases.iter().zip(exponents.iter()).map(|(b, e)| Some(java_pow(b?, e?))).collect();
+    Ok(Arc::new(powers))
+}
+
+/// Java's `Math.pow`, which differs from C's where the exponent is NaN, or infinite over a base
+/// of ±1: NaN (C's `pow(1, NaN)` is 1).
+fn java_pow(base: f64, exponent: f64) -> f64 {
+    if exponent.is_nan() || (base.abs() == 1.0 && exponent.is_infinite()) {
+        return f64::NAN;
+    }
+    base.powf(exponent)
 }
 
 fn floating_test(call: &Call) -> Result<DataType> {

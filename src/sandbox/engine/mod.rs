@@ -50,6 +50,7 @@ mod quantified;
 mod readable;
 mod regexps;
 mod replace;
+mod row_comparisons;
 mod rules;
 mod sample;
 mod series;
@@ -225,6 +226,8 @@ fn session(
     rules.push(Arc::new(arithmetic::EXACT_ARITHMETIC));
     // Intervals compare by their lengths, once both sides are typed.
     rules.push(Arc::new(intervals::INTERVAL_ORDER));
+    // Rows compare field by field, a NULL field unknown, once both sides are typed.
+    rules.push(Arc::new(row_comparisons::ROW_COMPARISONS));
     // A subquery of an aggregate correlated by more than equalities, joined as Trino joins it.
     rules.push(Arc::new(correlated::CORRELATED_AGGREGATES));
     let mut state = SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules);
@@ -233,6 +236,8 @@ fn session(
     planners.insert(0, Arc::new(fields::FieldsWithoutCase));
     // Trino's arithmetic of intervals, which the engine's planner refuses or answers otherwise.
     planners.insert(0, Arc::new(interval_arithmetic::IntervalArithmetic));
+    // `||` of arrays as Trino's concat, which the engine's planner reads as its `array_concat`.
+    planners.insert(0, Arc::new(arrays::ArrayConcat));
     let state = state.build();
     let ctx = SessionContext::new_with_state(state);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);

@@ -145,14 +145,10 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
 
 /// `query` without what cannot change the predicate's answer, so that its rows are a plain
 /// SELECT's, which `correlated` joins when they read the outer query's columns: DISTINCT (the
-/// same values, fewer times), and for EXISTS an ORDER BY and a LIMIT of one row or more.
+/// same values, fewer times) where there is no LIMIT, and for EXISTS an ORDER BY and a LIMIT of
+/// one row or more.
 fn unchanging_form(query: &Query, exists: bool) -> Box<Query> {
     let mut query = query.clone();
-    if let SetExpr::Select(select) = query.body.as_mut() {
-        if matches!(select.distinct, Some(Distinct::Distinct)) {
-            select.distinct = None;
-        }
-    }
     let some_rows = match &query.limit_clause {
         Some(LimitClause::LimitOffset { limit: Some(Expr::Value(limit)), offset: None, limit_by }) => {
             limit_by.is_empty() && matches!(&limit.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n > 0))
@@ -162,6 +158,13 @@ fn unchanging_form(query: &Query, exists: bool) -> Box<Query> {
     if exists && some_rows && query.fetch.is_none() {
         query.limit_clause = None;
         query.order_by = None;
+    }
+    // Without a LIMIT, which would count the repeated values.
+    let limited = query.limit_clause.is_some() || query.fetch.is_some();
+    if let SetExpr::Select(select) = query.body.as_mut() {
+        if matches!(select.distinct, Some(Distinct::Distinct)) && !limited {
+            select.distinct = None;
+        }
     }
     Box::new(query)
 }

@@ -7,12 +7,18 @@
 //! which `forms` turns into text). And two DataFusion has with other rules: `substr(s, start[,
 //! length])` (also `substring`, and `SUBSTRING(s FROM start FOR length)`) counts a negative start
 //! from the end and answers '' for a start of 0, and `split_part(s, delimiter, index)` answers
-//! NULL past the last part and refuses an index below 1 (DataFusion counts those from the end).
+//! NULL past the last part and refuses an index below 1 (DataFusion counts those from the end),
+//! and `reverse`, of text, bytes or an array (DataFusion's reverses text only), and `trim`,
+//! `ltrim` and `rtrim`, which take out Java's whitespace (DataFusion's, spaces), and `upper` and
+//! `lower`, which map one character at a time, as Java's `Character` does.
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryArray, Int64Array, StringArray};
-use datafusion::arrow::compute::cast;
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BinaryArray, Int64Array, ListArray, StringArray, UInt32Array,
+};
+use datafusion::arrow::buffer::OffsetBuffer;
+use datafusion::arrow::compute::{cast, take};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
@@ -38,6 +44,14 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("hamming_distance", two_texts, |args, _| distances(args, hamming_distance)),
         Trino::udf("levenshtein_distance", two_texts, |args, _| distances(args, levenshtein_distance)),
         Trino::udf("normalize", normalize_type, normalize),
+        Trino::udf("reverse", reverse_type, reverse),
+        Trino::udf("upper", text_to_text, |args, _| Ok(Arc::new(each_char(args, simple_upper)?))),
+        Trino::udf("lower", text_to_text, |args, _| Ok(Arc::new(each_char(args, simple_lower)?))),
+        // `TRIM(s)` is the engine's `trim`, `TRIM(BOTH …)` its `btrim`, `TRIM(LEADING …)` its `ltrim`.
+        Trino::udf("trim", trim_type, |args, _| trimmed(args, true, true)),
+        Trino::udf("btrim", trim_type, |args, _| trimmed(args, true, true)),
+        Trino::udf("ltrim", trim_type, |args, _| trimmed(args, true, false)),
+        Trino::udf("rtrim", trim_type, |args, _| trimmed(args, false, true)),
         Trino::udf("substr", substr_type, substr),
         Trino::udf("substring", substr_type, substr),
         Trino::udf("split_part", split_part_type, split_part),
@@ -276,6 +290,116 @@ fn split_part(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
         out.push(part);
     }
     Ok(Arc::new(StringArray::from(out)))
+}
+
+/// `reverse` of text (its code points), of bytes, or of an array (its elements), each its own
+/// kind (DataFusion's reverses text only, and read an array as its text: `]3 ,2 ,1[`).
+fn reverse_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [kind @ DataType::List(_)] => Ok(kind.clone()),
+        [kind] if is_text(kind) => Ok(DataType::Utf8),
+        [kind] if is_bytes(kind) => Ok(DataType::Binary),
+        _ => call.mismatch("reverse(varchar), reverse(varbinary), reverse(array(E))"),
+    }
+}
+
+fn reverse(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    match kind {
+        DataType::List(field) => {
+            let list = args[0].as_list::<i32>();
+            let offsets = list.value_offsets();
+            let mut indices = Vec::with_capacity(list.values().len());
+            for row in offsets.windows(2) {
+                indices.extend((row[0]..row[1]).rev().map(|i| i as u32));
+            }
+            let values = take(list.values(), &UInt32Array::from(indices), None)?;
+            let lengths = offsets.windows(2).map(|row| (row[1] - row[0]) as usize);
+            let reversed =
+                ListArray::try_new(field.clone(), OffsetBuffer::from_lengths(lengths), values, list.nulls().cloned())?;
+            Ok(Arc::new(reversed))
+        }
+        DataType::Binary => {
+            let bytes = cast(&args[0], &DataType::Binary)?;
+            let reversed: BinaryArray = bytes
+                .as_binary::<i32>()
+                .iter()
+                .map(|b| b.map(|b| b.iter().rev().copied().collect::<Vec<u8>>()))
+                .collect();
+            Ok(Arc::new(reversed))
+        }
+        _ => {
+            let reversed: StringArray =
+                text(args, 0)?.iter().map(|t| t.map(|t| t.chars().rev().collect::<String>())).collect();
+            Ok(Arc::new(reversed))
+        }
+    }
+}
+
+/// Each text with each character mapped by `map`.
+fn each_char(args: &[ArrayRef], map: fn(char) -> char) -> Result<StringArray> {
+    Ok(text(args, 0)?.iter().map(|t| t.map(|t| t.chars().map(map).collect::<String>())).collect())
+}
+
+/// Java's `Character.toUpperCase` of one code point, as Trino's `upper` maps each (airlift's
+/// `SliceUtf8.toUpperCase`): a character whose capital is two keeps itself (`ß`; DataFusion's
+/// `upper('straße')` was `STRASSE`).
+fn simple_upper(c: char) -> char {
+    let mut upper = c.to_uppercase();
+    match (upper.next(), upper.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    }
+}
+
+/// Java's `Character.toLowerCase` of one code point: `Σ` is `σ` wherever it stands (DataFusion's
+/// wrote a final `ς`), and `İ` is `i`.
+fn simple_lower(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+fn trim_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [text] | [text, _] if call.types.iter().all(is_text) => {
+            let _ = text;
+            Ok(DataType::Utf8)
+        }
+        _ => call.mismatch(&format!("{}(varchar), {0}(varchar, varchar)", call.name)),
+    }
+}
+
+/// Java's `Character.isWhitespace`, which Trino's trims take out (airlift's `SliceUtf8.trim`):
+/// the Unicode spaces but the ones that do not break, line and paragraph separators, and the
+/// controls from tab to carriage return and the four separators (DataFusion's take out spaces).
+fn is_java_whitespace(c: char) -> bool {
+    matches!(c, '\t'..='\r' | '\u{1c}'..='\u{1f}' | ' ' | '\u{1680}' | '\u{2000}'..='\u{2006}' | '\u{2008}'..='\u{200a}')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{205f}' | '\u{3000}')
+}
+
+/// The texts without whitespace (or else any of the second argument's characters) at their
+/// start, their end, or both.
+fn trimmed(args: &[ArrayRef], start: bool, end: bool) -> Result<ArrayRef> {
+    let texts = text(args, 0)?;
+    let sets = if args.len() > 1 { Some(text(args, 1)?) } else { None };
+    let trimmed: StringArray = (0..texts.len())
+        .map(|row| {
+            let text = texts.is_valid(row).then(|| texts.value(row))?;
+            let set = match &sets {
+                Some(sets) => Some(sets.is_valid(row).then(|| sets.value(row))?),
+                None => None,
+            };
+            let strip = |c: char| set.map_or_else(|| is_java_whitespace(c), |set| set.contains(c));
+            let text = if start { text.trim_start_matches(strip) } else { text };
+            Some(if end { text.trim_end_matches(strip) } else { text })
+        })
+        .collect();
+    Ok(Arc::new(trimmed))
 }
 
 fn text_to_text(call: &Call) -> Result<DataType> {

@@ -1,0 +1,55 @@
+//! Rows compared as Trino compares them (`RowType`'s `=`): field by field, false when a pair of
+//! fields differs, else NULL when a pair is unknown (a NULL field), else true; `<>` the negation,
+//! and `IN` a list of rows each `=`. DataFusion compares rows as wholes, a NULL field equal to a
+//! NULL field, so `(1, NULL) = (1, NULL)` was true and `WHERE (a, b) = (a, b)` kept the rows
+//! whose `b` is NULL. A row's fields are compared by place, rows in rows too.
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::tree_node::Transformed;
+use datafusion::common::{DFSchema, Result};
+use datafusion::functions::core::expr_fn::get_field;
+use datafusion::logical_expr::expr::InList;
+use datafusion::logical_expr::utils::{conjunction, disjunction};
+use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator};
+
+use super::rules::ExpressionRule;
+
+pub const ROW_COMPARISONS: ExpressionRule = ExpressionRule { name: "trino_row_comparisons", rewrite: by_fields };
+
+fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    match &expr {
+        Expr::BinaryExpr(BinaryExpr { left, op: op @ (Operator::Eq | Operator::NotEq), right }) => {
+            match equal(left, right, schema) {
+                Some(equal) if *op == Operator::Eq => Ok(Transformed::yes(equal)),
+                Some(equal) => Ok(Transformed::yes(Expr::Not(Box::new(equal)))),
+                None => Ok(Transformed::no(expr)),
+            }
+        }
+        Expr::InList(InList { expr: value, list, negated }) => {
+            let Some(each) = list.iter().map(|item| equal(value, item, schema)).collect::<Option<Vec<_>>>() else {
+                return Ok(Transformed::no(expr));
+            };
+            let Some(any) = disjunction(each) else { return Ok(Transformed::no(expr)) };
+            Ok(Transformed::yes(if *negated { Expr::Not(Box::new(any)) } else { any }))
+        }
+        _ => Ok(Transformed::no(expr)),
+    }
+}
+
+/// `left = right` field by field, when both are rows of as many fields.
+fn equal(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<Expr> {
+    let (DataType::Struct(l), DataType::Struct(r)) = (left.get_type(schema).ok()?, right.get_type(schema).ok()?) else {
+        return None;
+    };
+    if l.len() != r.len() {
+        return None;
+    }
+    let pairs = l.iter().zip(r.iter()).map(|(lf, rf)| {
+        let (a, b) = (get_field(left.clone(), lf.name().as_str()), get_field(right.clone(), rf.name().as_str()));
+        match (lf.data_type(), rf.data_type()) {
+            (DataType::Struct(_), DataType::Struct(_)) => equal(&a, &b, schema).unwrap_or_else(|| a.eq(b)),
+            _ => a.eq(b),
+        }
+    });
+    conjunction(pairs)
+}
