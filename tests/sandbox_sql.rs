@@ -580,8 +580,8 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     let path = failure(&s, "SELECT json_extract_scalar('{}', 'a.b')").await;
     assert!(path.contains("INVALID_FUNCTION_ARGUMENT: Invalid JSON path: 'a.b'"), "{path}");
     assert!(function.contains("docs/sandbox.md"), "{function}");
-    let format = failure(&s, "SELECT date_format(event_time, '%Q') FROM events LIMIT 1").await;
-    assert!(format.contains("INVALID_FUNCTION_ARGUMENT: %Q not supported"), "{format}");
+    let format = failure(&s, "SELECT date_format(event_time, '%D') FROM events LIMIT 1").await;
+    assert!(format.contains("INVALID_FUNCTION_ARGUMENT: %D not supported"), "{format}");
     let grouping = failure(&s, "SELECT device_type, count(*) FROM events").await;
     assert_eq!(
         grouping,

@@ -560,13 +560,17 @@ async fn answer(sandbox: &Sandbox, sql: &str) -> (String, Option<String>) {
 }
 
 /// Each of `cases` (SQL, expected answer) that the sandbox answers otherwise, said with what it
-/// answered.
+/// answered. An expected answer that is a query (`SELECT …`) is that query's answer.
 async fn wrong_answers<S: AsRef<str>>(sandbox: &Sandbox, cases: &[(S, &str)]) -> Vec<String> {
     let mut wrong = Vec::new();
     for (sql, expected) in cases {
         let sql = sql.as_ref();
+        let expected = match expected.strip_prefix("SELECT ") {
+            Some(_) => answer(sandbox, expected).await.0,
+            None => expected.to_string(),
+        };
         let (got, reason) = answer(sandbox, sql).await;
-        if got != *expected {
+        if got != expected {
             wrong.push(format!("{sql}\n  expected {expected}\n  got      {got} {reason:?}"));
         }
     }
@@ -2481,15 +2485,7 @@ async fn reverse_trims_case_format_and_rows_answer_as_trino_does() {
             "SELECT count(*) FROM events WHERE product_id IS NOT NULL",
         ),
     ];
-    let mut wrong = Vec::new();
-    for (sql, expected) in cases {
-        // An expected answer that is a query is the answer of that query.
-        let expected = if expected.starts_with("SELECT") { answer(&s, expected).await.0 } else { expected.to_string() };
-        let (got, reason) = answer(&s, sql).await;
-        if got != expected {
-            wrong.push(format!("{sql}\n  expected {expected}\n  got      {got} {reason:?}"));
-        }
-    }
+    let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
     let refusals = [
         (
@@ -2497,6 +2493,52 @@ async fn reverse_trims_case_format_and_rows_answer_as_trino_does() {
             "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar) for function sqrt. Expected: sqrt(double)",
         ),
         ("SELECT reverse(1e0)", "TYPE_MISMATCH: line 1:8: Unexpected parameters (double) for function reverse."),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+/// INTERSECT ALL and EXCEPT ALL keep as many copies of a row as Trino's (min(m, n), m - n; the
+/// engine kept m or none), NULLs among the rows; `date_format`'s `%x` and a letter of no
+/// specifier; `from_utf8` with a replacement; `from_unixtime` at an offset of hours and minutes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_copies_date_formats_and_bytes_answer_as_trino_does() {
+    let s = sandbox();
+    let gathered =
+        |query: &str| format!("SELECT array_join(array_agg(coalesce(x, '-') ORDER BY x), ',') FROM ({query})");
+    let cases = [
+        (gathered("SELECT x FROM (VALUES 'a', 'a', 'b', 'b', 'b') t(x) EXCEPT ALL SELECT x FROM (VALUES 'a', 'b') t(x)"), "a,b,b"),
+        (
+            gathered("SELECT x FROM (VALUES 'a', 'a', NULL, NULL, NULL) t(x) INTERSECT ALL SELECT x FROM (VALUES 'a', NULL, NULL) t(x)"),
+            "a,-,-",
+        ),
+        (gathered("SELECT x FROM (VALUES 'a', 'a', 'b') t(x) INTERSECT SELECT x FROM (VALUES 'a', 'a') t(x)"), "a"),
+        (gathered("SELECT x FROM (VALUES 'a', 'a', 'b') t(x) EXCEPT SELECT x FROM (VALUES 'b') t(x)"), "a"),
+        (
+            "SELECT count(*) FROM (SELECT country FROM events EXCEPT ALL SELECT country FROM events WHERE event_type = 'purchase')".to_string(),
+            "SELECT count(*) FROM events WHERE event_type <> 'purchase'",
+        ),
+        ("SELECT date_format(TIMESTAMP '2021-01-03 10:00:00', '%x-W%v')".to_string(), "2020-W53"),
+        ("SELECT date_format(TIMESTAMP '2021-01-03 10:00:00', '%Y%Q')".to_string(), "2021Q"),
+        ("SELECT from_utf8(from_hex('61FF62'), '?')".to_string(), "a?b"),
+        ("SELECT from_utf8(from_hex('61FF62'), 35)".to_string(), "a#b"),
+        ("SELECT from_utf8(from_hex('61FF62'), '')".to_string(), "ab"),
+        ("SELECT from_utf8(from_hex('61FF62'))".to_string(), "a\u{FFFD}b"),
+        ("SELECT CAST(from_unixtime(0, 5, 30) AS varchar)".to_string(), "1970-01-01 05:30:00.000 +05:30"),
+        ("SELECT CAST(from_unixtime(0, -8, 0) AS varchar)".to_string(), "1969-12-31 16:00:00.000 -08:00"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        (
+            "SELECT date_format(TIMESTAMP '2021-01-03 10:00:00', '%U')",
+            "INVALID_FUNCTION_ARGUMENT: %U not supported in date format string",
+        ),
+        (
+            "SELECT from_utf8(from_hex('FF'), 'ab')",
+            "INVALID_FUNCTION_ARGUMENT: Replacement character string must empty or a single character",
+        ),
+        ("SELECT from_unixtime(0, 15, 0)", "INVALID_FUNCTION_ARGUMENT: Invalid offset minutes 900"),
     ];
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));

@@ -24,11 +24,7 @@ pub fn functions() -> Vec<ScalarUDF> {
             let texts = text(args, 0)?;
             Ok(Arc::new(texts.iter().map(|t| t.map(str::as_bytes)).collect::<BinaryArray>()))
         }),
-        Trino::udf("from_utf8", bytes_to_text, |args, _| {
-            // Bytes that are not UTF-8 become U+FFFD, as Trino's replacement character.
-            let texts: StringArray = bytes(args)?.iter().map(|b| b.map(String::from_utf8_lossy)).collect();
-            Ok(Arc::new(texts))
-        }),
+        Trino::udf("from_utf8", from_utf8_type, from_utf8),
         Trino::udf("to_hex", bytes_to_text, |args, _| encoded(args, |b| hex::encode_upper(b))),
         Trino::udf("from_hex", text_to_bytes, |args, _| {
             decoded(args, |t| hex::decode(t).map_err(|_| invalid("hex", t)))
@@ -218,6 +214,64 @@ fn text_to_bytes(call: &Call) -> Result<DataType> {
         [kind] if is_bytes(kind) && call.name != "to_utf8" => Ok(DataType::Binary),
         _ => call.mismatch(&format!("{}(varchar)", call.name)),
     }
+}
+
+fn from_utf8_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [kind] if is_bytes(kind) => Ok(DataType::Utf8),
+        [kind, with] if is_bytes(kind) && (is_text(with) || is_integer(with)) => Ok(DataType::Utf8),
+        _ => call.mismatch("from_utf8(varbinary), from_utf8(varbinary, varchar(x)), from_utf8(varbinary, bigint)"),
+    }
+}
+
+/// `from_utf8(bytes[, replacement])`: each run of bytes that is not UTF-8 replaced by U+FFFD, or
+/// by the replacement (a character or none, given as text or as a code point), as Trino's.
+fn from_utf8(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    let all = bytes(args)?;
+    let replacements: Vec<Option<String>> =
+        match args.get(1) {
+            None => vec![Some('\u{FFFD}'.to_string()); all.len()],
+            Some(with) if is_text(with.data_type()) => {
+                let texts = text(args, 1)?;
+                let mut replacements = Vec::with_capacity(texts.len());
+                for t in texts.iter() {
+                    match t {
+                        Some(t) if t.chars().count() > 1 => return exec_err!(
+                            "INVALID_FUNCTION_ARGUMENT: Replacement character string must empty or a single character"
+                        ),
+                        t => replacements.push(t.map(str::to_string)),
+                    }
+                }
+                replacements
+            }
+            Some(_) => {
+                let points = integers(args, 1)?;
+                let mut replacements = Vec::with_capacity(points.len());
+                for p in points.iter() {
+                    match p.map(|p| u32::try_from(p).ok().and_then(char::from_u32)) {
+                        Some(None) => return exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid replacement character"),
+                        p => replacements.push(p.flatten().map(String::from)),
+                    }
+                }
+                replacements
+            }
+        };
+    let texts: StringArray = all
+        .iter()
+        .zip(replacements)
+        .map(|(b, with)| {
+            let (b, with) = (b?, with?);
+            let mut out = String::with_capacity(b.len());
+            for chunk in b.utf8_chunks() {
+                out.push_str(chunk.valid());
+                if !chunk.invalid().is_empty() {
+                    out.push_str(&with);
+                }
+            }
+            Some(out)
+        })
+        .collect();
+    Ok(Arc::new(texts))
 }
 
 fn bytes_to_text(call: &Call) -> Result<DataType> {

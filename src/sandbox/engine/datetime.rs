@@ -19,7 +19,7 @@ use datafusion::common::{exec_err, plan_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
 use super::sql::{call, is_call, plain_arguments, text_literal};
-use super::udf::{is_number, is_text, is_timestamp, text, Call, Trino};
+use super::udf::{is_integer, is_number, is_text, is_timestamp, text, Call, Trino};
 use super::zones::zone_named;
 use datafusion::logical_expr::sqlparser::ast;
 
@@ -39,7 +39,8 @@ pub fn functions() -> Vec<ScalarUDF> {
     ]
 }
 
-/// Trino's `from_unixtime(seconds[, zone])`: a `timestamp(3) with time zone`, UTC without a zone;
+/// Trino's `from_unixtime(seconds[, zone | hours, minutes])`: a `timestamp(3) with time zone`, UTC
+/// without a zone;
 /// the seconds any number (`from_unixtime(ms / 1000.0)`), rounded to the millisecond as Java's
 /// `Math.round` rounds.
 fn from_unixtime_type(call: &Call) -> Result<DataType> {
@@ -52,7 +53,26 @@ fn from_unixtime_type(call: &Call) -> Result<DataType> {
             },
             None => plan_err!("NOT_SUPPORTED: the sandbox engine needs the zone of from_unixtime as a constant"),
         },
-        _ => call.mismatch("from_unixtime(double), from_unixtime(double, varchar(x))"),
+        // An offset of hours and minutes (Trino's `getTimeZoneKeyForOffset`: within 14 hours).
+        [n, h, m] if is_number(n) && is_integer(h) && is_integer(m) => {
+            let (Some(hours), Some(minutes)) = (call.integer(1), call.integer(2)) else {
+                return plan_err!("NOT_SUPPORTED: the sandbox engine needs the offset of from_unixtime as constants");
+            };
+            let offset = hours.saturating_mul(60).saturating_add(minutes);
+            if offset.abs() > 14 * 60 {
+                return plan_err!("INVALID_FUNCTION_ARGUMENT: Invalid offset minutes {offset}");
+            }
+            let sign = if offset < 0 { '-' } else { '+' };
+            let zone = if offset == 0 {
+                "UTC".to_string()
+            } else {
+                format!("{sign}{:02}:{:02}", offset.abs() / 60, offset.abs() % 60)
+            };
+            Ok(zoned(&zone))
+        }
+        _ => call.mismatch(
+            "from_unixtime(double), from_unixtime(double, varchar(x)), from_unixtime(double, bigint, bigint)",
+        ),
     }
 }
 

@@ -416,8 +416,17 @@ fn chrono_format(mysql: &str) -> Result<String> {
             'W' => "%A",
             'Y' => "%Y",
             'y' => "%y",
+            // The year of the ISO week, as Joda's week-year.
+            'x' => "%G",
             '%' => "%%",
-            other => return exec_err!("INVALID_FUNCTION_ARGUMENT: %{other} not supported in date format string"),
+            other @ ('D' | 'U' | 'u' | 'V' | 'w' | 'X') => {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: %{other} not supported in date format string")
+            }
+            // Any other letter stands for itself, as in Trino (`%Q` is `Q`).
+            other => {
+                out.push(other);
+                continue;
+            }
         });
     }
     Ok(out)
@@ -586,10 +595,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mysql_specifiers_become_chrono_ones_and_unknown_ones_are_refused() {
+    fn mysql_specifiers_become_chrono_ones_and_the_unsupported_ones_are_refused() {
         assert_eq!(chrono_format("%Y-%m-%d %H:%i:%s").unwrap(), "%Y-%m-%d %H:%M:%S");
         assert_eq!(chrono_format("%M %e, %Y").unwrap(), "%B %-d, %Y");
-        let refused = chrono_format("%Q").unwrap_err().to_string();
-        assert!(refused.contains("%Q not supported"), "{refused}");
+        assert_eq!(chrono_format("%x-W%v %Q").unwrap(), "%G-W%V Q");
+        let refused = chrono_format("%U").unwrap_err().to_string();
+        assert!(refused.contains("%U not supported"), "{refused}");
     }
 }

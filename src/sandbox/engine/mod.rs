@@ -28,6 +28,7 @@ mod format;
 mod forms;
 mod functions;
 mod hashes;
+mod intersect_all;
 mod interval_arithmetic;
 mod interval_literals;
 mod intervals;
@@ -230,6 +231,8 @@ fn session(
     rules.push(Arc::new(row_comparisons::ROW_COMPARISONS));
     // A subquery of an aggregate correlated by more than equalities, joined as Trino joins it.
     rules.push(Arc::new(correlated::CORRELATED_AGGREGATES));
+    // INTERSECT ALL and EXCEPT ALL keep as many copies of a row as Trino's.
+    rules.push(Arc::new(intersect_all::INTERSECT_ALL));
     let mut state = SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules);
     // A row's fields are read without case (`fields`), before DataFusion's planner reads them.
     let planners = state.expr_planners().get_or_insert_with(Vec::new);

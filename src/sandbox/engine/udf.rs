@@ -45,6 +45,17 @@ impl Call<'_> {
         type_mismatch(name, &types, usage)
     }
 
+    /// The constant whole-number argument `i`, if it is one.
+    pub fn integer(&self, i: usize) -> Option<i64> {
+        match self.scalars.get(i).copied().flatten()? {
+            ScalarValue::Int8(Some(n)) => Some(i64::from(*n)),
+            ScalarValue::Int16(Some(n)) => Some(i64::from(*n)),
+            ScalarValue::Int32(Some(n)) => Some(i64::from(*n)),
+            ScalarValue::Int64(Some(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
     /// The constant text argument `i`, if it is one.
     pub fn text(&self, i: usize) -> Option<&str> {
         match self.scalars.get(i).copied().flatten()? {
