@@ -19,7 +19,7 @@ use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
 use datafusion::logical_expr::sqlparser::ast::BinaryOperator;
 use datafusion::logical_expr::type_coercion::binary::type_union_resolution;
-use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator, ScalarUDF};
+use datafusion::logical_expr::{lit, when, BinaryExpr, Expr, ExprSchemable, Operator, ScalarUDF};
 
 use super::nested::{bounds, item, list, list_values, map, map_type, pick};
 use super::to_text::{double_text, real_text};
@@ -463,17 +463,42 @@ impl ExprPlanner for ArrayConcat {
             return Ok(PlannerResult::Original(expr));
         }
         // A `||` of texts is left as it is, so a chain of them is not typed again at each step.
-        let is_array = |e: &Expr| {
-            !matches!(e, Expr::BinaryExpr(BinaryExpr { op: Operator::StringConcat, .. }))
-                && matches!(e.get_type(schema), Ok(DataType::List(_)))
+        let depth = |e: &Expr| match e {
+            Expr::BinaryExpr(BinaryExpr { op: Operator::StringConcat, .. }) => 0,
+            e => e.get_type(schema).map_or(0, |t| depth(&t)),
         };
-        let (left, right) = (is_array(&expr.left), is_array(&expr.right));
-        if !left && !right {
+        let (left, right) = (depth(&expr.left), depth(&expr.right));
+        if left == 0 && right == 0 {
             return Ok(PlannerResult::Original(expr));
         }
-        let as_array = |e: Expr, array: bool| if array { e } else { make_array(vec![e]) };
-        let args = vec![as_array(expr.left, left), as_array(expr.right, right)];
+        // An array and an element one level less deep (`ARRAY[ARRAY[1]] || ARRAY[2]` too): the
+        // element as an array of one, and NULL when the element is (Trino's `concat(array(E), E)`).
+        let as_array = |e: Expr| {
+            let missing = e.clone().is_null();
+            when(missing, lit(ScalarValue::Null)).otherwise(make_array(vec![e]))
+        };
+        let args = match left.cmp(&right) {
+            std::cmp::Ordering::Greater if left == right + 1 => vec![expr.left, as_array(expr.right)?],
+            std::cmp::Ordering::Less if right == left + 1 => vec![as_array(expr.left)?, expr.right],
+            _ => vec![expr.left, expr.right],
+        };
         Ok(PlannerResult::Planned(Expr::ScalarFunction(ScalarFunction::new_udf(CONCAT_UDF.clone(), args))))
+    }
+}
+
+/// Whether items of types `a` and `b` have a common type: one type, numbers, or arrays of such.
+fn one_kind(a: &DataType, b: &DataType) -> bool {
+    match (a, b) {
+        (DataType::List(a), DataType::List(b)) => one_kind(a.data_type(), b.data_type()),
+        (a, b) => a == b || (a.is_numeric() && b.is_numeric()) || a.is_null() || b.is_null(),
+    }
+}
+
+/// How many arrays deep a value of `kind` is: 0 for a value that is no array.
+fn depth(kind: &DataType) -> usize {
+    match kind {
+        DataType::List(item) => 1 + depth(item.data_type()),
+        _ => 0,
     }
 }
 
@@ -498,6 +523,12 @@ fn concat_type(call: &Call) -> Result<DataType> {
         }
     }
     let known: Vec<DataType> = items.into_iter().filter(|t| !matches!(t, DataType::Null)).collect();
+    // Items of one type, or numbers (Trino's common type of `ARRAY[1]` and `ARRAY[1.5]`): an
+    // array of texts and one of numbers have none, where the engine cast the texts to NULLs.
+    let same = known.windows(2).all(|pair| one_kind(&pair[0], &pair[1]));
+    if !same {
+        return call.mismatch(usage);
+    }
     let common = if known.is_empty() { Some(DataType::Null) } else { type_union_resolution(&known) };
     match common {
         Some(element) => Ok(DataType::List(Arc::new(Field::new_list_field(element, true)))),

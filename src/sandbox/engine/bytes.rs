@@ -228,50 +228,93 @@ fn from_utf8_type(call: &Call) -> Result<DataType> {
 /// by the replacement (a character or none, given as text or as a code point), as Trino's.
 fn from_utf8(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
     let all = bytes(args)?;
-    let replacements: Vec<Option<String>> =
-        match args.get(1) {
-            None => vec![Some('\u{FFFD}'.to_string()); all.len()],
-            Some(with) if is_text(with.data_type()) => {
-                let texts = text(args, 1)?;
-                let mut replacements = Vec::with_capacity(texts.len());
-                for t in texts.iter() {
-                    match t {
-                        Some(t) if t.chars().count() > 1 => return exec_err!(
+    let replacements: Vec<Option<String>> = match args.get(1) {
+        None => vec![Some('\u{FFFD}'.to_string()); all.len()],
+        Some(with) if is_text(with.data_type()) => {
+            let texts = text(args, 1)?;
+            let mut replacements = Vec::with_capacity(texts.len());
+            for (row, t) in texts.iter().enumerate() {
+                // Trino calls no function of a NULL: its replacement is not read.
+                match t.filter(|_| all.is_valid(row)) {
+                    Some(t) if t.chars().count() > 1 => {
+                        return exec_err!(
                             "INVALID_FUNCTION_ARGUMENT: Replacement character string must empty or a single character"
-                        ),
-                        t => replacements.push(t.map(str::to_string)),
+                        )
                     }
+                    t => replacements.push(t.map(str::to_string)),
                 }
-                replacements
             }
-            Some(_) => {
-                let points = integers(args, 1)?;
-                let mut replacements = Vec::with_capacity(points.len());
-                for p in points.iter() {
-                    match p.map(|p| u32::try_from(p).ok().and_then(char::from_u32)) {
-                        Some(None) => return exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid replacement character"),
-                        p => replacements.push(p.flatten().map(String::from)),
-                    }
+            replacements
+        }
+        Some(_) => {
+            let points = integers(args, 1)?;
+            let mut replacements = Vec::with_capacity(points.len());
+            for (row, p) in points.iter().enumerate() {
+                match p.filter(|_| all.is_valid(row)).map(|p| u32::try_from(p).ok().and_then(char::from_u32)) {
+                    Some(None) => return exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid replacement character"),
+                    p => replacements.push(p.flatten().map(String::from)),
                 }
-                replacements
             }
-        };
+            replacements
+        }
+    };
     let texts: StringArray = all
         .iter()
         .zip(replacements)
         .map(|(b, with)| {
-            let (b, with) = (b?, with?);
-            let mut out = String::with_capacity(b.len());
-            for chunk in b.utf8_chunks() {
-                out.push_str(chunk.valid());
-                if !chunk.invalid().is_empty() {
-                    out.push_str(&with);
-                }
-            }
-            Some(out)
+            let b = b?;
+            Some(fixed_utf8(b, &with?))
         })
         .collect();
     Ok(Arc::new(texts))
+}
+
+/// `bytes` as text, each invalid sequence replaced by `with`, a sequence as airlift's
+/// `SliceUtf8.fixInvalidUtf8` reads one: as many bytes as its first says, up to the first that
+/// does not continue it (`C0 80`, an overlong `NUL`, is one sequence; Rust's decoder counts two).
+fn fixed_utf8(bytes: &[u8], with: &str) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        match code_point_at(&bytes[at..]) {
+            Ok((c, length)) => {
+                out.push(c);
+                at += length;
+            }
+            Err(length) => {
+                out.push_str(with);
+                at += length;
+            }
+        }
+    }
+    out
+}
+
+/// The character the bytes start with and its length, or the length of the invalid sequence
+/// they start with (airlift's `tryGetCodePointAt`).
+fn code_point_at(bytes: &[u8]) -> std::result::Result<(char, usize), usize> {
+    let first = bytes[0];
+    let length = match first {
+        0x00..=0x7F => return Ok((char::from(first), 1)),
+        0x80..=0xBF | 0xFE..=0xFF => return Err(1),
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        0xF8..=0xFB => 5,
+        _ => 6,
+    };
+    let mut code = u32::from(first) & (0x7F >> length);
+    for k in 1..length {
+        match bytes.get(k) {
+            Some(&b) if b & 0xC0 == 0x80 => code = (code << 6) | u32::from(b & 0x3F),
+            _ => return Err(k),
+        }
+    }
+    let least = [0, 0, 0x80, 0x800, 0x1_0000][length.min(4)];
+    match char::from_u32(code) {
+        Some(c) if length <= 4 && code >= least => Ok((c, length)),
+        _ => Err(length),
+    }
 }
 
 fn bytes_to_text(call: &Call) -> Result<DataType> {

@@ -279,7 +279,8 @@ fn convert(spec: &Spec, value: &ScalarValue) -> std::result::Result<String, Stri
                     None => text,
                 }
             };
-            Ok(signed(spec, f.is_sign_negative() && f != 0.0, body))
+            // Java writes the sign of -0.0 too (`%.1f` of -0.0 is `-0.0`).
+            Ok(signed(spec, f.is_sign_negative(), body))
         }
         't' => match time(value) {
             Some(t) => Ok(time_field(spec.time.unwrap_or('F'), &t)),

@@ -2,7 +2,8 @@
 //! fields differs, else NULL when a pair is unknown (a NULL field), else true; `<>` the negation,
 //! and `IN` a list of rows each `=`. DataFusion compares rows as wholes, a NULL field equal to a
 //! NULL field, so `(1, NULL) = (1, NULL)` was true and `WHERE (a, b) = (a, b)` kept the rows
-//! whose `b` is NULL. A row's fields are compared by place, rows in rows too.
+//! whose `b` is NULL. A row's fields are compared by place, rows in rows too. (A row made anew
+//! each time it is read, of `random`, is still compared whole.)
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::Transformed;
@@ -38,6 +39,11 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
 
 /// `left = right` field by field, when both are rows of as many fields.
 fn equal(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<Expr> {
+    // Each field is read from the row apart: a row made anew each time it is read (of `random`)
+    // is compared whole, as the engine compares it.
+    if left.is_volatile() || right.is_volatile() {
+        return None;
+    }
     let (DataType::Struct(l), DataType::Struct(r)) = (left.get_type(schema).ok()?, right.get_type(schema).ok()?) else {
         return None;
     };

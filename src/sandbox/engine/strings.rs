@@ -345,8 +345,12 @@ fn each_char(args: &[ArrayRef], map: fn(char) -> char) -> Result<StringArray> {
 /// `upper('straße')` was `STRASSE`).
 fn simple_upper(c: char) -> char {
     let mut upper = c.to_uppercase();
-    match (upper.next(), upper.next()) {
-        (Some(u), None) => u,
+    match (upper.next(), upper.next(), u32::from(c)) {
+        (Some(u), None, _) => u,
+        // Greek with a ypogegrammeni, whose capital is two characters and whose one-character
+        // mapping, Java's, is the letter with a prosgegrammeni (`ᾀ` is `ᾈ`).
+        (_, _, n @ (0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7)) => char::from_u32(n + 8).unwrap_or(c),
+        (_, _, n @ (0x1FB3 | 0x1FC3 | 0x1FF3)) => char::from_u32(n + 9).unwrap_or(c),
         _ => c,
     }
 }
