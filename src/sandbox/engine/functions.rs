@@ -377,59 +377,10 @@ fn date_format(args: &[ArrayRef]) -> Result<ArrayRef> {
             out.append_null();
             continue;
         }
-        let pattern = chrono_format(formats.value(i))?;
+        let pattern = super::patterns::chrono_format(formats.value(i))?;
         out.append_value(time(times.value(i))?.format(&pattern).to_string());
     }
     Ok(Arc::new(out.finish()))
-}
-
-/// Athena's `date_format` takes MySQL's specifiers; chrono has its own.
-fn chrono_format(mysql: &str) -> Result<String> {
-    let mut out = String::new();
-    let mut chars = mysql.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        let Some(spec) = chars.next() else { return exec_err!("INVALID_FUNCTION_ARGUMENT: format ends with %") };
-        out.push_str(match spec {
-            'a' => "%a",
-            'b' => "%b",
-            'c' => "%-m",
-            'd' => "%d",
-            'e' => "%-d",
-            'f' => "%6f",
-            'H' => "%H",
-            'h' | 'I' => "%I",
-            'i' => "%M",
-            'j' => "%j",
-            'k' => "%-H",
-            'l' => "%-I",
-            'M' => "%B",
-            'm' => "%m",
-            'p' => "%p",
-            'r' => "%r",
-            'S' | 's' => "%S",
-            'T' => "%T",
-            'v' => "%V",
-            'W' => "%A",
-            'Y' => "%Y",
-            'y' => "%y",
-            // The year of the ISO week, as Joda's week-year.
-            'x' => "%G",
-            '%' => "%%",
-            other @ ('D' | 'U' | 'u' | 'V' | 'w' | 'X') => {
-                return exec_err!("INVALID_FUNCTION_ARGUMENT: %{other} not supported in date format string")
-            }
-            // Any other letter stands for itself, as in Trino (`%Q` is `Q`).
-            other => {
-                out.push(other);
-                continue;
-            }
-        });
-    }
-    Ok(out)
 }
 
 pub(super) fn time(ms: i64) -> Result<DateTime<Utc>> {
@@ -588,18 +539,4 @@ fn regexp_extract(args: &[ArrayRef]) -> Result<ArrayRef> {
         out.append_option(found);
     }
     Ok(Arc::new(out.finish()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mysql_specifiers_become_chrono_ones_and_the_unsupported_ones_are_refused() {
-        assert_eq!(chrono_format("%Y-%m-%d %H:%i:%s").unwrap(), "%Y-%m-%d %H:%M:%S");
-        assert_eq!(chrono_format("%M %e, %Y").unwrap(), "%B %-d, %Y");
-        assert_eq!(chrono_format("%x-W%v %Q").unwrap(), "%G-W%V Q");
-        let refused = chrono_format("%U").unwrap_err().to_string();
-        assert!(refused.contains("%U not supported"), "{refused}");
-    }
 }

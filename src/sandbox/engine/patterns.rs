@@ -1,9 +1,11 @@
 //! The date patterns of `date_parse` (MySQL specifiers: `%Y-%m-%d %H:%i:%s`) and of
 //! `parse_datetime` (Joda: `yyyy-MM-dd'T'HH:mm:ss.SSSZZ`), read into one list of fields, and
 //! text parsed by that list. Fields a pattern leaves out default as Trino's do (1970-01-01
-//! 00:00:00). Every failure is a message, never a panic.
+//! 00:00:00). Every failure is a message, never a panic. And `date_format`'s MySQL specifiers
+//! written as chrono's (`chrono_format`).
 
 use chrono::{NaiveDate, NaiveDateTime};
+use datafusion::common::{exec_err, Result};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field {
@@ -385,6 +387,55 @@ fn offset(rest: &mut &str) -> Option<String> {
     Some(format!("{sign}{hours:02}:{minutes:02}"))
 }
 
+/// Athena's `date_format` takes MySQL's specifiers; chrono has its own.
+pub(super) fn chrono_format(mysql: &str) -> Result<String> {
+    let mut out = String::new();
+    let mut chars = mysql.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let Some(spec) = chars.next() else { return exec_err!("INVALID_FUNCTION_ARGUMENT: format ends with %") };
+        out.push_str(match spec {
+            'a' => "%a",
+            'b' => "%b",
+            'c' => "%-m",
+            'd' => "%d",
+            'e' => "%-d",
+            'f' => "%6f",
+            'H' => "%H",
+            'h' | 'I' => "%I",
+            'i' => "%M",
+            'j' => "%j",
+            'k' => "%-H",
+            'l' => "%-I",
+            'M' => "%B",
+            'm' => "%m",
+            'p' => "%p",
+            'r' => "%r",
+            'S' | 's' => "%S",
+            'T' => "%T",
+            'v' => "%V",
+            'W' => "%A",
+            'Y' => "%Y",
+            'y' => "%y",
+            // The year of the ISO week, as Joda's week-year.
+            'x' => "%G",
+            '%' => "%%",
+            other @ ('D' | 'U' | 'u' | 'V' | 'w' | 'X') => {
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: %{other} not supported in date format string")
+            }
+            // Any other letter stands for itself, as in Trino (`%Q` is `Q`).
+            other => {
+                out.push(other);
+                continue;
+            }
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,5 +508,14 @@ mod tests {
                 let _ = parse(&text, &fields);
             }
         }
+    }
+
+    #[test]
+    fn mysql_specifiers_become_chrono_ones_and_the_unsupported_ones_are_refused() {
+        assert_eq!(chrono_format("%Y-%m-%d %H:%i:%s").unwrap(), "%Y-%m-%d %H:%M:%S");
+        assert_eq!(chrono_format("%M %e, %Y").unwrap(), "%B %-d, %Y");
+        assert_eq!(chrono_format("%x-W%v %Q").unwrap(), "%G-W%V Q");
+        let refused = chrono_format("%U").unwrap_err().to_string();
+        assert!(refused.contains("%U not supported"), "{refused}");
     }
 }
