@@ -22,7 +22,6 @@ use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{Column, DFSchema, Result};
 use datafusion::functions_aggregate::expr_fn::first_value;
-use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::expr::{Exists, InSubquery};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::{conjunction, split_conjunction};
@@ -198,12 +197,10 @@ struct Outer {
 impl Outer {
     fn of(input: &LogicalPlan) -> Result<Self> {
         let width = input.schema().fields().len();
-        let numbered = LogicalPlanBuilder::from(input.clone()).window([row_number()])?.build()?;
-        let columns: Vec<Expr> = (0..=width)
-            .map(|i| {
-                let column = Expr::Column(Column::from(numbered.schema().qualified_field(i)));
-                column.alias(if i == width { ID.to_string() } else { Outer::name(i) })
-            })
+        let (numbered, number) = super::rules::numbered(input, vec![])?;
+        let columns: Vec<Expr> = (0..width)
+            .map(|i| Expr::Column(Column::from(numbered.schema().qualified_field(i))).alias(Outer::name(i)))
+            .chain([number.alias(ID)])
             .collect();
         let numbered = LogicalPlanBuilder::from(numbered).project(columns)?.build()?;
         Ok(Outer { numbered, schema: Arc::clone(input.schema()) })

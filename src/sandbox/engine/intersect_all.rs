@@ -13,10 +13,7 @@ use std::sync::Arc;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{Column, NullEquality, Result};
-use datafusion::functions_window::expr_fn::row_number;
-use datafusion::logical_expr::{
-    Expr, ExprFunctionExt, Join, JoinConstraint, JoinType, LogicalPlan, LogicalPlanBuilder, Projection,
-};
+use datafusion::logical_expr::{Expr, Join, JoinConstraint, JoinType, LogicalPlan, LogicalPlanBuilder, Projection};
 use datafusion::optimizer::AnalyzerRule;
 
 /// The number of a copy of a row, on the left and on the right.
@@ -86,8 +83,6 @@ fn counted(join: &Join) -> Result<LogicalPlan> {
 /// `side`'s rows, each with the number of its copy among the rows equal to it, as `copy`.
 fn numbered(side: &LogicalPlan, copy: &str) -> Result<LogicalPlan> {
     let columns: Vec<Expr> = side.schema().columns().into_iter().map(Expr::Column).collect();
-    let number = row_number().partition_by(columns.clone()).build()?;
-    let window = LogicalPlanBuilder::from(side.clone()).window([number])?.build()?;
-    let number = Expr::Column(Column::from(window.schema().qualified_field(columns.len()))).alias(copy);
-    LogicalPlanBuilder::from(window).project(columns.into_iter().chain([number]))?.build()
+    let (window, number) = super::rules::numbered(side, columns.clone())?;
+    LogicalPlanBuilder::from(window).project(columns.into_iter().chain([number.alias(copy)]))?.build()
 }

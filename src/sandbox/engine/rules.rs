@@ -2,14 +2,16 @@
 //! `decimals::DECIMAL_QUOTIENTS`), each one rewrite of an expression, and the walk they share:
 //! every expression of every node, subqueries too, rewritten from the leaves up with the types of
 //! the node's inputs known, each keeping its name, and each node's schema read again, so that a
-//! node above sees a rewritten value's new type (a cast of JSON is JSON no more, say).
+//! node above sees a rewritten value's new type (a cast of JSON is JSON no more, say). And the
+//! numbering of a plan's rows the rules over whole plans share (`correlated`, `intersect_all`).
 
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
-use datafusion::common::{DFSchema, Result};
+use datafusion::common::{Column, DFSchema, Result};
+use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::merge_schema;
-use datafusion::logical_expr::{Expr, LogicalPlan};
+use datafusion::logical_expr::{Expr, ExprFunctionExt, LogicalPlan, LogicalPlanBuilder};
 use datafusion::optimizer::AnalyzerRule;
 
 /// One rewrite of an expression, given the schema of its node's inputs.
@@ -49,4 +51,14 @@ fn each_expression(plan: LogicalPlan, rewrite: Rewrite) -> Result<LogicalPlan> {
         plan.map_data(|plan| plan.recompute_schema())
     })?;
     Ok(plan.data)
+}
+
+/// `plan`'s rows, each numbered among the rows with its values of `partition_by` (among all rows
+/// when there are none): the plan with the number, and the number, read as a column.
+pub(super) fn numbered(plan: &LogicalPlan, partition_by: Vec<Expr>) -> Result<(LogicalPlan, Expr)> {
+    let width = plan.schema().fields().len();
+    let number = row_number().partition_by(partition_by).build()?;
+    let numbered = LogicalPlanBuilder::from(plan.clone()).window([number])?.build()?;
+    let number = Expr::Column(Column::from(numbered.schema().qualified_field(width)));
+    Ok((numbered, number))
 }
