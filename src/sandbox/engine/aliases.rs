@@ -110,7 +110,7 @@ impl Check {
         };
         let found = grouped.or_else(|| select.having.as_ref().and_then(|having| own_names(having, &misread)))?;
         let at = match found.span.start {
-            start if start.line > 0 => format!("line {}:{}: ", start.line, start.column),
+            start if start.line > 0 => super::errors::at(start.line, start.column),
             _ => String::new(),
         };
         Some(format!("COLUMN_NOT_FOUND: {at}Column '{}' cannot be resolved", found.value))

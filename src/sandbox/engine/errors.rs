@@ -33,9 +33,9 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let message = parser.to_string();
         let message = message.strip_prefix("sql parser error: ").unwrap_or(&message);
         let (message, at) = split_position(message);
-        let at = at.unwrap_or((1, 1));
+        let (line, column) = at.unwrap_or((1, 1));
         let code = if message.starts_with("Unknown type") { "TYPE_NOT_FOUND" } else { "SYNTAX_ERROR" };
-        return format!("{code}: line {}:{}: {}", at.0, at.1, message.trim());
+        return format!("{code}: {}{}", self::at(line, column), message.trim());
     }
     if let Some(name) = quoted_after(text, &format!("{}'", super::sql::NOT_ATHENAS)) {
         let name = names::as_written(&name);
@@ -232,7 +232,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let at = position
             .and_then(|p| p.split_once(')'))
             .and_then(|(p, _)| p.split_once(','))
-            .map(|(line, col)| format!("line {line}:{col}: "))
+            .map(|(line, col)| at(line, col))
             .unwrap_or_default();
         return format!("NOT_SUPPORTED: {at}the sandbox engine has no {node} here (it runs SELECT, SHOW and DESCRIBE)");
     }
@@ -295,7 +295,7 @@ fn quoted_after(text: &str, marker: &str) -> Option<String> {
 
 /// "line L:C: " where `name` first appears as a word in the SQL, or nothing.
 pub(super) fn position(sql: &str, name: &str) -> String {
-    place(sql, name, 0).map(|(line, column)| format!("line {line}:{column}: ")).unwrap_or_default()
+    place(sql, name, 0).map(|(line, column)| at(line, column)).unwrap_or_default()
 }
 
 /// "line L:C: " of the first `name` at or after the place the parser gave (line and column from
@@ -306,7 +306,12 @@ pub(super) fn position_after(sql: &str, line: u64, column: u64, name: &str) -> S
         .char_indices()
         .nth(column.saturating_sub(1) as usize)
         .map_or(sql.len(), |(at, _)| line_start + at);
-    place(sql, name, from).map(|(line, column)| format!("line {line}:{column}: ")).unwrap_or_default()
+    place(sql, name, from).map(|(line, column)| at(line, column)).unwrap_or_default()
+}
+
+/// A place in the SQL as Athena's messages write it: "line L:C: " (line and column from 1).
+pub(super) fn at(line: impl std::fmt::Display, column: impl std::fmt::Display) -> String {
+    format!("line {line}:{column}: ")
 }
 
 /// The line and column (from 1) of the first `name` in `sql` from byte `from` on, as a word.

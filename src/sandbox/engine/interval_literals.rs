@@ -144,7 +144,7 @@ fn at(sql: &str, place: Location) -> String {
     if place.line == 0 {
         return super::errors::position(sql, "INTERVAL");
     }
-    format!("line {}:{}: ", place.line, place.column)
+    super::errors::at(place.line, place.column)
 }
 
 /// The value of each field from `first` as written in `text` (up to `last`), the seconds followed

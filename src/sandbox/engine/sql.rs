@@ -190,7 +190,7 @@ fn double_colon_position(sql: &str) -> String {
             if c == '\'' {
                 quoted = !quoted;
             } else if !quoted && c == ':' && previous == ':' {
-                return format!("line {}:{}: ", line + 1, column);
+                return super::errors::at(line + 1, column);
             }
             previous = c;
         }
