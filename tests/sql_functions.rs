@@ -2562,3 +2562,87 @@ async fn set_copies_date_formats_and_bytes_answer_as_trino_does() {
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// `lag` and `lead` with a default: read as one type with the value (the engine cut `9.9` to 9
+/// over whole numbers), read from the row (the engine refused anything but a constant), under
+/// IGNORE NULLS too; a text default for a number refused as Trino refuses it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_shifts_answer_as_trino_does() {
+    let s = sandbox();
+    // Each row's answer in the order of `y`, '-' for a NULL.
+    let shifted = |call: &str, rows: &str| {
+        format!("SELECT array_join(array_agg(coalesce(CAST(s AS varchar), '-') ORDER BY y), ',') FROM (SELECT y, {call} AS s FROM (VALUES {rows}) t(x, y))")
+    };
+    let rows = "(1, 1), (NULL, 2), (3, 3), (NULL, 4)";
+    let cases = [
+        (shifted("lead(x, 1, 9.9) OVER (ORDER BY y)", "(1, 1), (2, 2)"), "2.0,9.9"),
+        (shifted("lag(x, 1, 2.5e0) OVER (ORDER BY y)", "(1.5, 1), (2.5, 2)"), "2.5E0,1.5E0"),
+        (shifted("lead(x, 1, x * 10) OVER (ORDER BY y)", rows), "-,3,-,-"),
+        (shifted("lead(x, 1, y * 10) OVER (ORDER BY y)", rows), "-,3,-,40"),
+        (shifted("lag(x, 2, -y) OVER (ORDER BY y)", rows), "-1,-2,1,-"),
+        (shifted("lead(x, 1, y) IGNORE NULLS OVER (ORDER BY y)", rows), "3,3,3,4"),
+        (shifted("lag(x, 1, y * 100) IGNORE NULLS OVER (ORDER BY y)", rows), "100,1,1,3"),
+        (shifted("lag(x, 1, 2.5e0 * x) OVER (ORDER BY y)", "(1.5, 1), (2.5, 2)"), "3.75E0,1.5E0"),
+        // A cast to text reads the type the values are read as together: a double's text.
+        ("SELECT CAST(coalesce(1.5, 2e0) AS varchar)".to_string(), "1.5E0"),
+        ("SELECT CAST(CASE WHEN true THEN 1.5 ELSE 2e0 END AS varchar)".to_string(), "1.5E0"),
+        (
+            "SELECT count(*) FROM (SELECT country, lag(country, 1, country) OVER (PARTITION BY event_type ORDER BY event_time) AS p FROM events) WHERE p IS NULL".to_string(),
+            "SELECT count(*) FROM events WHERE country IS NULL",
+        ),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [(
+        "SELECT lag(x, 1, 'a') OVER (ORDER BY x) FROM (VALUES 1, 2) t(x)",
+        "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, integer, varchar(1)) for function lag. Expected: lag(T) T, lag(T, bigint) T, lag(T, bigint, T) T",
+    )];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+/// Arrays compare as Trino's `ArrayType` compares them: an unknown pair of elements makes `=`
+/// unknown unless another pair differs (the engine's NULL element equalled a NULL element), and a
+/// NULL element that decides an order fails; rows of arrays and arrays of rows by the same rules.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn arrays_compare_as_trino_does() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT ARRAY[1, 2] = ARRAY[1, NULL]", "NULL"),
+        ("SELECT ARRAY[1, NULL] = ARRAY[1, NULL]", "NULL"),
+        ("SELECT ARRAY[1, 2] <> ARRAY[1, NULL]", "NULL"),
+        ("SELECT ARRAY[3, NULL] = ARRAY[1, NULL]", "false"),
+        ("SELECT ARRAY[1, 2] = ARRAY[1, 2, NULL]", "false"),
+        ("SELECT ARRAY[1, 2] IN (ARRAY[1, NULL])", "NULL"),
+        ("SELECT ARRAY[1, 2] IN (ARRAY[1, NULL], ARRAY[1, 2])", "true"),
+        ("SELECT ARRAY[ARRAY[1, NULL]] = ARRAY[ARRAY[1, 2]]", "NULL"),
+        ("SELECT ARRAY[ROW(1, NULL)] = ARRAY[ROW(2, 2)]", "false"),
+        ("SELECT ROW(ARRAY[1, NULL]) = ROW(ARRAY[1, NULL])", "NULL"),
+        ("SELECT ARRAY[nan()] = ARRAY[nan()]", "false"),
+        ("SELECT ARRAY[-0e0] = ARRAY[0e0]", "true"),
+        ("SELECT ARRAY['a', 'b'] = ARRAY['a', 'b']", "true"),
+        ("SELECT ARRAY[1, 2] IS DISTINCT FROM ARRAY[1, NULL]", "true"),
+        ("SELECT ARRAY[1, NULL] < ARRAY[2, 2]", "true"),
+        ("SELECT ARRAY[1, 2] < ARRAY[1, 2, 3]", "true"),
+        ("SELECT ARRAY[2] > ARRAY[1, 5]", "true"),
+        ("SELECT ARRAY[1e0, nan()] > ARRAY[1e0, 5e0]", "true"),
+        (
+            "SELECT count(*) FROM events WHERE ARRAY[country, event_type] = ARRAY[country, 'click']",
+            "SELECT count(*) FROM events WHERE event_type = 'click' AND country IS NOT NULL",
+        ),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        (
+            "SELECT ARRAY[1, NULL] < ARRAY[1, 2]",
+            "NOT_SUPPORTED: ARRAY comparison not supported for arrays with null elements",
+        ),
+        (
+            "SELECT ARRAY[ARRAY[NULL]] >= ARRAY[ARRAY[1]]",
+            "NOT_SUPPORTED: ARRAY comparison not supported for arrays with null elements",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

@@ -106,6 +106,19 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 return plan_err!("TYPE_MISMATCH: All COALESCE operands must be the same type: {common}");
             }
         }
+        // lag's and lead's default is of the window's column's type (`lag(T, bigint, T)`).
+        Expr::WindowFunction(window)
+            if matches!(window.fun.name(), "lag" | "lead")
+                && window.params.args.len() == 3
+                && apart(&window.params.args[0], &window.params.args[2], schema) =>
+        {
+            let f = window.fun.name();
+            let types: Vec<String> = window.params.args.iter().map(name).collect();
+            return plan_err!(
+                "TYPE_MISMATCH: Unexpected parameters ({}) for function {f}. Expected: {f}(T) T, {f}(T, bigint) T, {f}(T, bigint, T) T",
+                types.join(", ")
+            );
+        }
         _ => {}
     }
     if let Expr::Case(Case { when_then_expr, else_expr, .. }) = &expr {

@@ -6,6 +6,7 @@ mod aggregates;
 mod aliases;
 mod answer_types;
 mod arithmetic;
+mod array_comparisons;
 mod arrays;
 mod athena_functions;
 mod bits;
@@ -55,6 +56,7 @@ mod row_comparisons;
 mod rules;
 mod sample;
 mod series;
+mod shifts;
 mod sketches;
 mod splits;
 mod spooky;
@@ -209,12 +211,13 @@ fn session(
     // Text mixed with other values (compared, in one IN list, CASE or COALESCE) is refused
     // before the engine casts one side.
     // A date beside a timestamp is one of its milliseconds, a decimal beside a double a double.
+    // Casts last: a cast to text of `coalesce(1.5, 2e0)` is then a double's.
     let before: [Arc<dyn AnalyzerRule + Send + Sync>; 5] = [
         Arc::new(answer_types::ANSWER_TYPES),
-        Arc::new(cast::TRINO_CASTS),
         Arc::new(mixed_types::MIXED_TYPES),
         Arc::new(one_type::VALUES_AS_ONE_TYPE),
         Arc::new(one_type::COLUMNS_AS_ONE_TYPE),
+        Arc::new(cast::TRINO_CASTS),
     ];
     rules.splice(typing..typing, before);
     // An interval of days and time is all nanoseconds, a day 24 hours (`interval_arithmetic`),
@@ -227,7 +230,8 @@ fn session(
     rules.push(Arc::new(arithmetic::EXACT_ARITHMETIC));
     // Intervals compare by their lengths, once both sides are typed.
     rules.push(Arc::new(intervals::INTERVAL_ORDER));
-    // Rows compare field by field, a NULL field unknown, once both sides are typed.
+    // Rows compare field by field, a NULL field unknown, once both sides are typed; arrays as
+    // Trino compares them (`array_comparisons`).
     rules.push(Arc::new(row_comparisons::ROW_COMPARISONS));
     // A subquery of an aggregate correlated by more than equalities, joined as Trino joins it.
     rules.push(Arc::new(correlated::CORRELATED_AGGREGATES));

@@ -20,6 +20,7 @@ use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::expr::{InList, InSubquery, ScalarFunction};
+use datafusion::logical_expr::type_coercion::binary::type_union_resolution;
 use datafusion::logical_expr::{
     cast, Between, BinaryExpr, Case, Expr, ExprSchemable, Join, LogicalPlan, LogicalPlanBuilder, Projection, Subquery,
     Union, Values,
@@ -166,6 +167,31 @@ fn widen(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             if matches!(func.name(), "coalesce" | "greatest" | "least" | "nullif" | "make_array") =>
         {
             together(args.clone()).map(|args| Expr::ScalarFunction(ScalarFunction { func: func.clone(), args }))
+        }
+        // lag's and lead's default: a value of the window's column, read as one type with it
+        // (Trino's `lag(T, bigint, T)`); the engine cast the default to the column's type, so
+        // `lead(x, 1, 9.9)` over whole numbers gave 9.
+        Expr::WindowFunction(window)
+            if matches!(window.fun.name(), "lag" | "lead") && window.params.args.len() == 3 =>
+        {
+            let args = &window.params.args;
+            // Trino's readings first (a decimal beside a double is a double), then the engine's.
+            let mut types = [&args[0], &args[2]].map(|v| v.get_type(schema).unwrap_or(DataType::Null));
+            let widened = casts(&types);
+            for (kind, to) in types.iter_mut().zip(widened) {
+                *kind = to.unwrap_or(kind.clone());
+            }
+            match type_union_resolution(&types) {
+                Some(common) if [&args[0], &args[2]].iter().any(|v| v.get_type(schema).is_ok_and(|t| t != common)) => {
+                    let mut window = window.clone();
+                    for at in [0, 2] {
+                        let arg = window.params.args[at].clone();
+                        window.params.args[at] = cast(arg, common.clone());
+                    }
+                    Some(Expr::WindowFunction(window))
+                }
+                _ => None,
+            }
         }
         _ => None,
     };

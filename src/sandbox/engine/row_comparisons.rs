@@ -3,7 +3,8 @@
 //! and `IN` a list of rows each `=`. DataFusion compares rows as wholes, a NULL field equal to a
 //! NULL field, so `(1, NULL) = (1, NULL)` was true and `WHERE (a, b) = (a, b)` kept the rows
 //! whose `b` is NULL. A row's fields are compared by place, rows in rows too. (A row made anew
-//! each time it is read, of `random`, is still compared whole.)
+//! each time it is read, of `random`, is still compared whole.) Arrays, alone or a row's fields,
+//! are compared by `array_comparisons`' rules, `<` and the others too.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::Transformed;
@@ -13,12 +14,19 @@ use datafusion::logical_expr::expr::InList;
 use datafusion::logical_expr::utils::{conjunction, disjunction};
 use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator};
 
+use super::array_comparisons;
 use super::rules::ExpressionRule;
 
 pub const ROW_COMPARISONS: ExpressionRule = ExpressionRule { name: "trino_row_comparisons", rewrite: by_fields };
 
 fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     match &expr {
+        Expr::BinaryExpr(BinaryExpr { left, op, right }) if arrays(left, right, schema) => {
+            match array_comparisons::comparison(*left.clone(), *op, *right.clone()) {
+                Some(compared) => Ok(Transformed::yes(compared)),
+                None => Ok(Transformed::no(expr)),
+            }
+        }
         Expr::BinaryExpr(BinaryExpr { left, op: op @ (Operator::Eq | Operator::NotEq), right }) => {
             match equal(left, right, schema) {
                 Some(equal) if *op == Operator::Eq => Ok(Transformed::yes(equal)),
@@ -37,8 +45,20 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     }
 }
 
-/// `left = right` field by field, when both are rows of as many fields.
+/// Whether `left` and `right` are arrays of one type `array_comparisons` compares.
+fn arrays(left: &Expr, right: &Expr, schema: &DFSchema) -> bool {
+    match (left.get_type(schema), right.get_type(schema)) {
+        (Ok(l), Ok(r)) => l.equals_datatype(&r) && array_comparisons::compared_here(&l),
+        _ => false,
+    }
+}
+
+/// `left = right` field by field, when both are rows of as many fields; as Trino compares
+/// arrays, when both are arrays.
 fn equal(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<Expr> {
+    if arrays(left, right, schema) {
+        return array_comparisons::comparison(left.clone(), Operator::Eq, right.clone());
+    }
     // Each field is read from the row apart: a row made anew each time it is read (of `random`)
     // is compared whole, as the engine compares it.
     if left.is_volatile() || right.is_volatile() {
@@ -53,7 +73,9 @@ fn equal(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<Expr> {
     let pairs = l.iter().zip(r.iter()).map(|(lf, rf)| {
         let (a, b) = (get_field(left.clone(), lf.name().as_str()), get_field(right.clone(), rf.name().as_str()));
         match (lf.data_type(), rf.data_type()) {
-            (DataType::Struct(_), DataType::Struct(_)) => equal(&a, &b, schema).unwrap_or_else(|| a.eq(b)),
+            (DataType::Struct(_), DataType::Struct(_)) | (DataType::List(_), DataType::List(_)) => {
+                equal(&a, &b, schema).unwrap_or_else(|| a.eq(b))
+            }
             _ => a.eq(b),
         }
     });

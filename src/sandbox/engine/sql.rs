@@ -61,7 +61,7 @@ use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{
     aggregates, aliases, athena_functions, datetime, decimals, fetch, file_columns, forms, interval_literals, lateral,
-    like, literals, names, quantified, sample, stars, subscript, using,
+    like, literals, names, quantified, sample, shifts, stars, subscript, using,
 };
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
@@ -402,6 +402,7 @@ fn rewrite(expr: &mut Expr) {
         // Trino's functions that are a form of DataFusion's (`forms`).
         Expr::Function(function) => match forms::rewrite(function)
             .or_else(|| aggregates::rewrite(function))
+            .or_else(|| shifts::rewrite(function))
             .or_else(|| datetime::with_written_zone(function))
         {
             Some(replacement) => replacement,
