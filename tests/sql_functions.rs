@@ -2604,8 +2604,12 @@ async fn window_shifts_answer_as_trino_does() {
 /// Arrays compare as Trino's `ArrayType` compares them: an unknown pair of elements makes `=`
 /// unknown unless another pair differs (the engine's NULL element equalled a NULL element), and a
 /// NULL element that decides an order fails; rows of arrays and arrays of rows by the same rules.
+/// Maps are equal whatever the order of their keys (the engine compared entries in order), and
+/// have no order. `json_array_get` of a `null` is NULL; `json_array_contains` matches a whole
+/// number only to a token without a point, a fraction only to one with. A cast to JSON writes a
+/// double as Java does (the engine's `1e+20` is `1.0E20`) and a decimal with all its digits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn arrays_compare_as_trino_does() {
+async fn arrays_maps_and_json_arrays_compare_as_trino_does() {
     let s = sandbox();
     let cases = [
         ("SELECT ARRAY[1, 2] = ARRAY[1, NULL]", "NULL"),
@@ -2626,6 +2630,30 @@ async fn arrays_compare_as_trino_does() {
         ("SELECT ARRAY[1, 2] < ARRAY[1, 2, 3]", "true"),
         ("SELECT ARRAY[2] > ARRAY[1, 5]", "true"),
         ("SELECT ARRAY[1e0, nan()] > ARRAY[1e0, 5e0]", "true"),
+        ("SELECT MAP(ARRAY[1, 3], ARRAY[2, 4]) = MAP(ARRAY[3, 1], ARRAY[4, 2])", "true"),
+        ("SELECT MAP(ARRAY[1, 3], ARRAY[2, 4]) <> MAP(ARRAY[3, 1], ARRAY[4, 2])", "false"),
+        ("SELECT MAP(ARRAY['k', 'p'], ARRAY[NULL, 3]) = MAP(ARRAY['k', 'p'], ARRAY[NULL, 3])", "NULL"),
+        ("SELECT MAP(ARRAY['k', 'p'], ARRAY[NULL, 3]) = MAP(ARRAY['k', 'p'], ARRAY[NULL, 4])", "false"),
+        ("SELECT MAP(ARRAY[1, 3], ARRAY[2, 4]) = MAP(ARRAY[1, 2], ARRAY[2, 4])", "false"),
+        ("SELECT ARRAY[MAP(ARRAY[1, 2], ARRAY[3, 4])] = ARRAY[MAP(ARRAY[2, 1], ARRAY[4, 3])]", "true"),
+        ("SELECT MAP(ARRAY[1], ARRAY[2]) IN (MAP(ARRAY[1], ARRAY[3]), MAP(ARRAY[1], ARRAY[2]))", "true"),
+        ("SELECT json_array_get('[\"a\", null]', 1) IS NULL", "true"),
+        ("SELECT json_array_get('[1, 2]', -1)", "2"),
+        ("SELECT json_array_contains('[1]', 1.0)", "false"),
+        ("SELECT json_array_contains('[1.0]', 1.0)", "true"),
+        ("SELECT json_array_contains('[1.0]', 1)", "false"),
+        ("SELECT json_array_contains('[1e0]', 1e0)", "true"),
+        ("SELECT json_array_contains('[]', NULL)", "NULL"),
+        // CAST(… AS JSON) writes numbers as Trino's Jackson does.
+        (
+            "SELECT CAST(ARRAY[3.14e0, 1e308, 1e20, 0.00001e0, 2e0, nan(), -infinity(), NULL] AS JSON)",
+            "[3.14,1.0E308,1.0E20,1.0E-5,2.0,\"NaN\",\"-Infinity\",null]",
+        ),
+        ("SELECT CAST(CAST(3.14e0 AS real) AS JSON)", "3.14"),
+        ("SELECT CAST(ROW(1.0, 123123123456.6549876543) AS JSON)", "[1.0,123123123456.6549876543]"),
+        ("SELECT CAST(ARRAY[1.10, 2.00] AS JSON)", "[1.10,2.00]"),
+        ("SELECT CAST(MAP(ARRAY[1e308, nan()], ARRAY[1, 2]) AS JSON)", "{\"1.0E308\":1,\"NaN\":2}"),
+        ("SELECT CAST(MAP(ARRAY[1.0, 2.25], ARRAY[2.2, 3.3]) AS JSON)", "{\"1.00\":2.2,\"2.25\":3.3}"),
         (
             "SELECT count(*) FROM events WHERE ARRAY[country, event_type] = ARRAY[country, 'click']",
             "SELECT count(*) FROM events WHERE event_type = 'click' AND country IS NOT NULL",
@@ -2641,6 +2669,10 @@ async fn arrays_compare_as_trino_does() {
         (
             "SELECT ARRAY[ARRAY[NULL]] >= ARRAY[ARRAY[1]]",
             "NOT_SUPPORTED: ARRAY comparison not supported for arrays with null elements",
+        ),
+        (
+            "SELECT MAP(ARRAY[1], ARRAY[2]) < MAP(ARRAY[1], ARRAY[3])",
+            "TYPE_MISMATCH: Cannot apply operator: map(bigint, bigint) < map(bigint, bigint)",
         ),
     ];
     let wrong = wrong_refusals(&s, &refusals).await;

@@ -1,13 +1,16 @@
-//! Arrays compared as Trino compares them (`ArrayType`'s operators), where the engine compares
-//! them as wholes, a NULL element equal to a NULL element and the smallest of values:
+//! Arrays and maps compared as Trino compares them (`ArrayType`'s and `MapType`'s operators),
+//! where the engine compares them as wholes, a NULL element equal to a NULL element and the
+//! smallest of values, and a map's entries in their order:
 //! - `=` (`"$array_equal"(a, b)`): false when the lengths differ or a pair of elements differs,
 //!   else NULL when a pair is unknown (a NULL element, or elements that are themselves unknown),
 //!   else true. `ARRAY[1, NULL] = ARRAY[1, NULL]` is NULL, `ARRAY[1, NULL] = ARRAY[2, NULL]`
 //!   false. Elements that are rows or arrays are compared by the same rules, a double's NaN
-//!   equal to nothing and -0.0 to 0.0;
+//!   equal to nothing and -0.0 to 0.0. Two maps are equal when each key of one is a key of the
+//!   other, whatever their order, with an equal value (a NULL value unknown);
 //! - `<`, `<=`, `>`, `>=` (`"$array_order"(a, b)`, then compared with 0): element by element up
 //!   to the shorter's length, then by length; a NULL element reached before the answer is known
-//!   fails as Trino fails (`ARRAY comparison not supported for arrays with null elements`).
+//!   fails as Trino fails (`ARRAY comparison not supported for arrays with null elements`). A
+//!   map has no order: comparing one so is refused, as Trino refuses it.
 //!
 //! `row_comparisons` writes the comparisons so, once the engine has typed both sides as one.
 
@@ -19,10 +22,12 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::compute::SortOptions;
 use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type};
-use datafusion::common::{exec_err, Result};
+use datafusion::common::{exec_err, plan_err, Result};
 use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::{lit, BinaryExpr, Expr, Operator, ScalarUDF};
 
+use super::mixed_types::trino_operator;
+use super::types::trino_type;
 use super::udf::{Call, Trino};
 
 const EQUAL: &str = "$array_equal";
@@ -40,40 +45,53 @@ pub fn functions() -> Vec<ScalarUDF> {
     vec![EQUAL_UDF.as_ref().clone(), ORDER_UDF.as_ref().clone()]
 }
 
-/// Whether values of `kind` are compared here: arrays whose elements (down through arrays and
-/// rows) the rules above know.
+/// Whether values of `kind` are compared here: arrays and maps whose elements (down through
+/// arrays, maps and rows) the rules above know.
 pub(super) fn compared_here(kind: &DataType) -> bool {
-    matches!(kind, DataType::List(_) | DataType::LargeList(_)) && comparable(kind)
+    matches!(kind, DataType::List(_) | DataType::LargeList(_) | DataType::Map(_, _)) && comparable(kind)
 }
 
 fn comparable(kind: &DataType) -> bool {
     match kind {
-        DataType::List(item) | DataType::LargeList(item) => comparable(item.data_type()),
+        DataType::List(item) | DataType::LargeList(item) | DataType::Map(item, _) => comparable(item.data_type()),
         DataType::Struct(fields) => fields.iter().all(|f| comparable(f.data_type())),
-        DataType::Map(_, _) | DataType::Union(_, _) | DataType::Dictionary(_, _) | DataType::RunEndEncoded(_, _) => {
-            false
-        }
+        DataType::Union(_, _) | DataType::Dictionary(_, _) | DataType::RunEndEncoded(_, _) => false,
         _ => true,
     }
 }
 
-/// `left op right` of two arrays of one type, as Trino compares them; None for another operator.
-pub(super) fn comparison(left: Expr, op: Operator, right: Expr) -> Option<Expr> {
+/// Whether values of `kind` have an order: none of a map, nor of anything holding one.
+fn orderable(kind: &DataType) -> bool {
+    match kind {
+        DataType::List(item) | DataType::LargeList(item) => orderable(item.data_type()),
+        DataType::Struct(fields) => fields.iter().all(|f| orderable(f.data_type())),
+        DataType::Map(_, _) => false,
+        _ => true,
+    }
+}
+
+/// `left op right` of two values of `kind` (`compared_here`), as Trino compares them; None for
+/// another operator; Trino's refusal of an order of maps.
+pub(super) fn comparison(left: Expr, op: Operator, right: Expr, kind: &DataType) -> Result<Option<Expr>> {
     let call = |udf: &Arc<ScalarUDF>| Expr::ScalarFunction(ScalarFunction::new_udf(udf.clone(), vec![left, right]));
-    match op {
+    Ok(match op {
         Operator::Eq => Some(call(&EQUAL_UDF)),
         Operator::NotEq => Some(Expr::Not(Box::new(call(&EQUAL_UDF)))),
+        Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq if !orderable(kind) => {
+            let (kind, op) = (trino_type(kind), trino_operator(&op));
+            return plan_err!("TYPE_MISMATCH: Cannot apply operator: {kind} {op} {kind}");
+        }
         Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq => {
             Some(Expr::BinaryExpr(BinaryExpr::new(Box::new(call(&ORDER_UDF)), op, Box::new(lit(0i8)))))
         }
         _ => None,
-    }
+    })
 }
 
 fn answer_type(call: &Call, answer: DataType) -> Result<DataType> {
     match call.types {
         [a, b] if a.equals_datatype(b) && compared_here(a) => Ok(answer),
-        _ => exec_err!("{} compares two arrays of one type", call.name),
+        _ => exec_err!("{} compares two arrays or maps of one type", call.name),
     }
 }
 
@@ -134,6 +152,27 @@ fn values_equality(a: &ArrayRef, b: &ArrayRef) -> Result<Equality> {
             let fields =
                 x.columns().iter().zip(y.columns()).map(|(x, y)| equality(x, y)).collect::<Result<Vec<_>>>()?;
             Box::new(move |i, j| all_equal(fields.iter().map(|field| field(i, j))))
+        }
+        (DataType::Map(_, _), DataType::Map(_, _)) => {
+            let (x, y) = (a.as_map().clone(), b.as_map().clone());
+            let (keys, values) = (equality(x.keys(), y.keys())?, equality(x.values(), y.values())?);
+            Box::new(move |i, j| {
+                let (xs, ys) = (span(x.value_offsets(), i), span(y.value_offsets(), j));
+                if xs.len() != ys.len() {
+                    return Some(false);
+                }
+                let mut unknown = false;
+                for k in xs {
+                    // Each key of one map, found among the other's (a key is never NULL).
+                    let Some(m) = ys.clone().find(|&m| keys(k, m) == Some(true)) else { return Some(false) };
+                    match values(k, m) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                (!unknown).then_some(true)
+            })
         }
         (DataType::Float64, DataType::Float64) => {
             let (x, y) = (a.as_primitive::<Float64Type>().clone(), b.as_primitive::<Float64Type>().clone());

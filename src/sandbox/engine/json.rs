@@ -10,7 +10,7 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, Int64Bu
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::ScalarUDF;
-use serde_json::{Number, Value};
+use serde_json::Value;
 
 use super::text::{follow, json_path};
 use super::types::is_anonymous;
@@ -164,7 +164,8 @@ fn json_array_get_type(call: &Call) -> Result<DataType> {
 }
 
 /// The element at a 0-based index (negative from the end); a string element comes out
-/// unquoted, as Trino's (documented as broken) function gives it.
+/// unquoted, as Trino's (documented as broken) function gives it, and a `null` element is
+/// NULL, as Trino's is.
 fn json_array_get(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     let (texts, indexes) = (text(args, 0)?, integers(args, 1)?);
     let mut out = StringBuilder::new();
@@ -178,10 +179,11 @@ fn json_array_get(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             let items = json.as_array()?;
             let at = if index >= 0 { index } else { items.len() as i64 + index };
             let item = items.get(usize::try_from(at).ok()?)?;
-            Some(match item {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
+            match item {
+                Value::Null => None,
+                Value::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            }
         });
         out.append_option(found);
     }
@@ -200,11 +202,11 @@ fn json_array_contains(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> 
     let needles = &args[1];
     let mut out = BooleanBuilder::new();
     for i in 0..texts.len() {
-        if texts.is_null(i) || needles.is_null(i) {
+        let needle = ScalarValue::try_from_array(needles, i)?;
+        if texts.is_null(i) || needle.is_null() {
             out.append_null();
             continue;
         }
-        let needle = ScalarValue::try_from_array(needles, i)?;
         let found = serde_json::from_str::<Value>(texts.value(i))
             .ok()
             .and_then(|json| json.as_array().map(|items| items.iter().any(|item| same(item, &needle))));
@@ -213,7 +215,9 @@ fn json_array_contains(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> 
     Ok(Arc::new(out.finish()))
 }
 
-/// A JSON element equals an SQL value of the same kind (a number equals a number, …).
+/// A JSON element equals an SQL value of the same kind, as Trino matches its tokens: a whole
+/// number only a number written without a point or an exponent (`1`), any other number only a
+/// finite number written with one (`1.0`, `1e0`).
 fn same(item: &Value, needle: &ScalarValue) -> bool {
     match (item, needle) {
         (Value::Bool(b), ScalarValue::Boolean(Some(n))) => b == n,
@@ -225,77 +229,128 @@ fn same(item: &Value, needle: &ScalarValue) -> bool {
             let wanted = needle.cast_to(&DataType::Int64).ok();
             matches!(wanted, Some(ScalarValue::Int64(Some(n))) if number.as_i64() == Some(n))
         }
-        (Value::Number(number), needle) if needle.data_type().is_numeric() => {
+        (Value::Number(number), needle) if needle.data_type().is_numeric() && number.is_f64() => {
             let wanted = needle.cast_to(&DataType::Float64).ok();
-            matches!(wanted, Some(ScalarValue::Float64(Some(n))) if number.as_f64() == Some(n))
+            matches!(wanted, Some(ScalarValue::Float64(Some(n))) if n.is_finite() && number.as_f64() == Some(n))
         }
         _ => false,
     }
 }
 
 /// `CAST(x AS JSON)`: a string becomes a JSON string (not parsed), arrays, maps and rows
-/// become JSON arrays and objects; NULL stays NULL (and is `null` inside a value).
+/// become JSON arrays and objects; NULL stays NULL (and is `null` inside a value). Written as
+/// Trino's Jackson writes it: a double as Java's `Double.toString` (`1.0E20`, `3.14`), a real
+/// as `Float.toString`, NaN and the infinities as strings (`"NaN"`), a decimal with all its
+/// digits (`1.10`), a timestamp as its text, a JSON value inside as it is.
 fn cast_json(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     let values = &args[0];
     let mut out = StringBuilder::new();
+    let mut text = String::new();
     for i in 0..values.len() {
         if values.is_null(i) || values.data_type() == &DataType::Null {
             out.append_null();
         } else {
-            out.append_value(to_json(values.as_ref(), i)?.to_string());
+            text.clear();
+            write_json(values.as_ref(), i, false, &mut text)?;
+            out.append_value(&text);
         }
     }
     Ok(Arc::new(out.finish()))
 }
 
-fn to_json(array: &dyn Array, i: usize) -> Result<Value> {
+/// The value at `i` of `array` as JSON text, onto `out`; `json` when the values are JSON
+/// already (a field marked so), written as they are.
+fn write_json(array: &dyn Array, i: usize, json: bool, out: &mut String) -> Result<()> {
     if array.is_null(i) || array.data_type() == &DataType::Null {
-        return Ok(Value::Null);
+        out.push_str("null");
+        return Ok(());
     }
+    let items = |out: &mut String, items: &mut dyn Iterator<Item = Result<String>>| -> Result<()> {
+        for (n, item) in items.enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(&item?);
+        }
+        Ok(())
+    };
+    let one = |array: &dyn Array, i: usize, json: bool| -> Result<String> {
+        let mut text = String::new();
+        write_json(array, i, json, &mut text)?;
+        Ok(text)
+    };
     if let Some(list) = array.as_list_opt::<i32>() {
-        let items = list.value(i);
-        return (0..items.len()).map(|j| to_json(items.as_ref(), j)).collect::<Result<Vec<_>>>().map(Value::Array);
+        let (values, json) = (list.value(i), list_item_is_json(list.data_type()));
+        out.push('[');
+        items(out, &mut (0..values.len()).map(|j| one(values.as_ref(), j, json)))?;
+        out.push(']');
+        return Ok(());
     }
     if let Some(map) = array.as_map_opt() {
+        let json = matches!(map.data_type(), DataType::Map(entries, _) if matches!(entries.data_type(), DataType::Struct(f) if f.len() == 2 && is_json_field(&f[1])));
         let offsets = map.value_offsets();
-        let mut object = serde_json::Map::new();
+        let mut entries = Vec::new();
         for j in offsets[i].max(0) as usize..offsets[i + 1].max(0) as usize {
-            let key = match to_json(map.keys().as_ref(), j)? {
-                Value::String(s) => s,
-                other => other.to_string(),
+            let key = one(map.keys().as_ref(), j, false)?;
+            // A key is a JSON string: a string's own, any other value's text.
+            let key = match serde_json::from_str::<Value>(&key) {
+                Ok(Value::String(s)) => s,
+                _ => key,
             };
-            object.insert(key, to_json(map.values().as_ref(), j)?);
+            entries.push((key, one(map.values().as_ref(), j, json)?));
         }
         // A map's keys in order, as Trino writes them.
-        object.sort_keys();
-        return Ok(Value::Object(object));
-    }
-    // A row whose fields have no names is a JSON array, as Trino writes it.
-    if let Some(row) = array.as_struct_opt().filter(|row| is_anonymous(row.fields())) {
-        return row.columns().iter().map(|c| to_json(c.as_ref(), i)).collect::<Result<Vec<_>>>().map(Value::Array);
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        out.push('{');
+        items(out, &mut entries.into_iter().map(|(k, v)| Ok(format!("{}:{v}", Value::String(k)))))?;
+        out.push('}');
+        return Ok(());
     }
     if let Some(row) = array.as_struct_opt() {
-        let mut object = serde_json::Map::new();
-        for (field, column) in row.fields().iter().zip(row.columns()) {
-            object.insert(field.name().clone(), to_json(column.as_ref(), i)?);
+        let columns = row.fields().iter().zip(row.columns());
+        // A row whose fields have no names is a JSON array, as Trino writes it.
+        if is_anonymous(row.fields()) {
+            out.push('[');
+            items(out, &mut columns.map(|(f, c)| one(c.as_ref(), i, is_json_field(f))))?;
+            out.push(']');
+        } else {
+            out.push('{');
+            let mut fields = columns.map(|(f, c)| {
+                Ok(format!("{}:{}", Value::String(f.name().clone()), one(c.as_ref(), i, is_json_field(f))?))
+            });
+            items(out, &mut fields)?;
+            out.push('}');
         }
-        return Ok(Value::Object(object));
+        return Ok(());
     }
     // A timestamp as its text (`2020-01-01 00:00:00.000`), as Trino writes it.
     if let DataType::Timestamp(_, _) = array.data_type() {
         let text = super::print::timestamps_as_text(&array.slice(i, 1))?;
-        return Ok(Value::String(text.value(0).to_string()));
+        out.push_str(&Value::String(text.value(0).to_string()).to_string());
+        return Ok(());
     }
-    Ok(match ScalarValue::try_from_array(array, i)? {
-        ScalarValue::Boolean(Some(b)) => Value::Bool(b),
-        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => {
-            Value::String(s)
-        }
-        ScalarValue::Float32(Some(f)) => Number::from_f64(f as f64).map(Value::Number).unwrap_or(Value::Null),
-        ScalarValue::Float64(Some(f)) => Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
-        scalar if scalar.data_type().is_numeric() => {
-            serde_json::from_str(&scalar.to_string()).unwrap_or(Value::String(scalar.to_string()))
-        }
-        scalar => Value::String(scalar.to_string()),
-    })
+    let quoted = |text: String| Value::String(text).to_string();
+    let text = match ScalarValue::try_from_array(array, i)? {
+        ScalarValue::Boolean(Some(b)) => b.to_string(),
+        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) if json => s,
+        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => quoted(s),
+        ScalarValue::Float32(Some(f)) if f.is_finite() => super::format::java_float(f),
+        ScalarValue::Float64(Some(f)) if f.is_finite() => super::format::java_double(f),
+        ScalarValue::Float32(Some(f)) => quoted(super::format::java_float(f)),
+        ScalarValue::Float64(Some(f)) => quoted(super::format::java_double(f)),
+        scalar if scalar.data_type().is_numeric() => scalar.to_string(),
+        scalar => quoted(scalar.to_string()),
+    };
+    out.push_str(&text);
+    Ok(())
+}
+
+/// Whether a field holds JSON values (`types::json_field`).
+fn is_json_field(field: &datafusion::arrow::datatypes::Field) -> bool {
+    super::types::is_json(field)
+}
+
+/// Whether the items of a list of this type are JSON values.
+fn list_item_is_json(kind: &DataType) -> bool {
+    matches!(kind, DataType::List(item) if is_json_field(item))
 }

@@ -4,7 +4,7 @@
 //! NULL field, so `(1, NULL) = (1, NULL)` was true and `WHERE (a, b) = (a, b)` kept the rows
 //! whose `b` is NULL. A row's fields are compared by place, rows in rows too. (A row made anew
 //! each time it is read, of `random`, is still compared whole.) Arrays, alone or a row's fields,
-//! are compared by `array_comparisons`' rules, `<` and the others too.
+//! and maps are compared by `array_comparisons`' rules, `<` and the others too.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::Transformed;
@@ -21,8 +21,9 @@ pub const ROW_COMPARISONS: ExpressionRule = ExpressionRule { name: "trino_row_co
 
 fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     match &expr {
-        Expr::BinaryExpr(BinaryExpr { left, op, right }) if arrays(left, right, schema) => {
-            match array_comparisons::comparison(*left.clone(), *op, *right.clone()) {
+        Expr::BinaryExpr(BinaryExpr { left, op, right }) if nested(left, right, schema).is_some() => {
+            let kind = nested(left, right, schema).unwrap_or(DataType::Null);
+            match array_comparisons::comparison(*left.clone(), *op, *right.clone(), &kind)? {
                 Some(compared) => Ok(Transformed::yes(compared)),
                 None => Ok(Transformed::no(expr)),
             }
@@ -45,19 +46,20 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     }
 }
 
-/// Whether `left` and `right` are arrays of one type `array_comparisons` compares.
-fn arrays(left: &Expr, right: &Expr, schema: &DFSchema) -> bool {
+/// The type of `left` and `right` when they are arrays or maps of one type that
+/// `array_comparisons` compares.
+fn nested(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<DataType> {
     match (left.get_type(schema), right.get_type(schema)) {
-        (Ok(l), Ok(r)) => l.equals_datatype(&r) && array_comparisons::compared_here(&l),
-        _ => false,
+        (Ok(l), Ok(r)) if l.equals_datatype(&r) && array_comparisons::compared_here(&l) => Some(l),
+        _ => None,
     }
 }
 
 /// `left = right` field by field, when both are rows of as many fields; as Trino compares
 /// arrays, when both are arrays.
 fn equal(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<Expr> {
-    if arrays(left, right, schema) {
-        return array_comparisons::comparison(left.clone(), Operator::Eq, right.clone());
+    if let Some(kind) = nested(left, right, schema) {
+        return array_comparisons::comparison(left.clone(), Operator::Eq, right.clone(), &kind).ok().flatten();
     }
     // Each field is read from the row apart: a row made anew each time it is read (of `random`)
     // is compared whole, as the engine compares it.
@@ -73,9 +75,9 @@ fn equal(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<Expr> {
     let pairs = l.iter().zip(r.iter()).map(|(lf, rf)| {
         let (a, b) = (get_field(left.clone(), lf.name().as_str()), get_field(right.clone(), rf.name().as_str()));
         match (lf.data_type(), rf.data_type()) {
-            (DataType::Struct(_), DataType::Struct(_)) | (DataType::List(_), DataType::List(_)) => {
-                equal(&a, &b, schema).unwrap_or_else(|| a.eq(b))
-            }
+            (DataType::Struct(_), DataType::Struct(_))
+            | (DataType::List(_), DataType::List(_))
+            | (DataType::Map(_, _), DataType::Map(_, _)) => equal(&a, &b, schema).unwrap_or_else(|| a.eq(b)),
             _ => a.eq(b),
         }
     });
