@@ -9,8 +9,9 @@
 //!   other, whatever their order, with an equal value (a NULL value unknown);
 //! - `<`, `<=`, `>`, `>=` (`"$array_order"(a, b)`, then compared with 0): element by element up
 //!   to the shorter's length, then by length; a NULL element reached before the answer is known
-//!   fails as Trino fails (`ARRAY comparison not supported for arrays with null elements`). A
-//!   map has no order: comparing one so is refused, as Trino refuses it.
+//!   fails as Trino fails (`ARRAY comparison not supported for arrays with null elements`; a
+//!   row element's NULL field, `ROW comparison …`); doubles in Java's order (-0.0 before 0.0,
+//!   NaN last). A map has no order: comparing one so is refused, as Trino refuses it.
 //!
 //! `row_comparisons` writes the comparisons so, once the engine has typed both sides as one.
 
@@ -33,8 +34,9 @@ use super::udf::{Call, Trino};
 const EQUAL: &str = "$array_equal";
 const ORDER: &str = "$array_order";
 
-/// Trino's message when a NULL element decides an order.
+/// Trino's messages when a NULL element, or a row's NULL field, decides an order.
 const NULL_ELEMENT: &str = "NOT_SUPPORTED: ARRAY comparison not supported for arrays with null elements";
+const NULL_FIELD: &str = "NOT_SUPPORTED: ROW comparison not supported for fields with null elements";
 
 static EQUAL_UDF: LazyLock<Arc<ScalarUDF>> =
     LazyLock::new(|| Arc::new(Trino::udf(EQUAL, |call| answer_type(call, DataType::Boolean), equal_answers)));
@@ -71,10 +73,15 @@ fn orderable(kind: &DataType) -> bool {
 }
 
 /// `left op right` of two values of `kind` (`compared_here`), as Trino compares them; None for
-/// another operator; Trino's refusal of an order of maps.
+/// another operator; Trino's refusal of an order of maps. An `=` of two relations' values (a
+/// join's keys) keeps the engine's `=` beside Trino's, for the engine to join by it (hashed):
+/// false where Trino's is NULL, which a join's condition and a filter read alike.
 pub(super) fn comparison(left: Expr, op: Operator, right: Expr, kind: &DataType) -> Result<Option<Expr>> {
+    let joins = reads_apart(&left, &right);
+    let engines = Expr::BinaryExpr(BinaryExpr::new(Box::new(left.clone()), Operator::Eq, Box::new(right.clone())));
     let call = |udf: &Arc<ScalarUDF>| Expr::ScalarFunction(ScalarFunction::new_udf(udf.clone(), vec![left, right]));
     Ok(match op {
+        Operator::Eq if joins => Some(engines.and(call(&EQUAL_UDF))),
         Operator::Eq => Some(call(&EQUAL_UDF)),
         Operator::NotEq => Some(Expr::Not(Box::new(call(&EQUAL_UDF)))),
         Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq if !orderable(kind) => {
@@ -86,6 +93,12 @@ pub(super) fn comparison(left: Expr, op: Operator, right: Expr, kind: &DataType)
         }
         _ => None,
     })
+}
+
+/// Whether `left` and `right` each read columns, of different relations.
+fn reads_apart(left: &Expr, right: &Expr) -> bool {
+    let (l, r) = (left.column_refs(), right.column_refs());
+    !l.is_empty() && !r.is_empty() && l.iter().all(|a| r.iter().all(|b| a.relation != b.relation))
 }
 
 fn answer_type(call: &Call, answer: DataType) -> Result<DataType> {
@@ -135,7 +148,12 @@ fn all_equal(pairs: impl Iterator<Item = Option<bool>>) -> Option<bool> {
 fn equality(a: &ArrayRef, b: &ArrayRef) -> Result<Equality> {
     let values = values_equality(a, b)?;
     let (a, b) = (a.clone(), b.clone());
-    Ok(Box::new(move |i, j| if a.is_null(i) || b.is_null(j) { None } else { values(i, j) }))
+    Ok(Box::new(move |i, j| if null_at(&a, i) || null_at(&b, j) { None } else { values(i, j) }))
+}
+
+/// Whether the value at `i` is NULL (every value of an array of NULLs is).
+fn null_at(array: &ArrayRef, i: usize) -> bool {
+    array.data_type() == &DataType::Null || array.is_null(i)
 }
 
 /// The equality of two values neither of which is NULL.
@@ -214,6 +232,24 @@ fn ordering(a: &ArrayRef, b: &ArrayRef) -> Result<Order> {
         (DataType::LargeList(_), DataType::LargeList(_)) => {
             lists_ordering(a.as_list::<i64>().clone(), b.as_list::<i64>().clone())?
         }
+        (DataType::Struct(_), DataType::Struct(_)) => {
+            let (x, y) = (a.as_struct(), b.as_struct());
+            let columns: Vec<(ArrayRef, ArrayRef)> =
+                x.columns().iter().cloned().zip(y.columns().iter().cloned()).collect();
+            let fields = columns.iter().map(|(x, y)| ordering(x, y)).collect::<Result<Vec<_>>>()?;
+            Box::new(move |i, j| {
+                for ((x, y), field) in columns.iter().zip(&fields) {
+                    if null_at(x, i) || null_at(y, j) {
+                        return exec_err!("{NULL_FIELD}");
+                    }
+                    match field(i, j)? {
+                        Ordering::Equal => {}
+                        decided => return Ok(decided),
+                    }
+                }
+                Ok(Ordering::Equal)
+            })
+        }
         (DataType::Float64, DataType::Float64) => {
             let (x, y) = (a.as_primitive::<Float64Type>().clone(), b.as_primitive::<Float64Type>().clone());
             Box::new(move |i, j| Ok(doubles(x.value(i), y.value(j))))
@@ -236,7 +272,7 @@ fn lists_ordering<O: OffsetSizeTrait>(a: GenericListArray<O>, b: GenericListArra
         let (x, y) = (span(a.value_offsets(), i), span(b.value_offsets(), j));
         let lengths = x.len().cmp(&y.len());
         for (x, y) in x.zip(y) {
-            if values_a.is_null(x) || values_b.is_null(y) {
+            if null_at(&values_a, x) || null_at(&values_b, y) {
                 return exec_err!("{NULL_ELEMENT}");
             }
             match elements(x, y)? {
@@ -248,7 +284,11 @@ fn lists_ordering<O: OffsetSizeTrait>(a: GenericListArray<O>, b: GenericListArra
     }))
 }
 
-/// Two doubles in Trino's order of array elements: -0.0 equal to 0.0, NaN after every number.
+/// Two doubles in Trino's order of array elements, Java's `Double.compare`: -0.0 before 0.0,
+/// NaN after every number.
 fn doubles(x: f64, y: f64) -> Ordering {
-    x.partial_cmp(&y).unwrap_or_else(|| x.is_nan().cmp(&y.is_nan()))
+    match (x.is_nan(), y.is_nan()) {
+        (false, false) => x.total_cmp(&y),
+        (x, y) => x.cmp(&y),
+    }
 }

@@ -315,6 +315,27 @@ fn row_of(fields: &Fields, values: Vec<ScalarValue>) -> Result<ScalarValue> {
 ///   `2026-03-20 14` on Athena.
 pub const TRINO_CASTS: ExpressionRule = ExpressionRule { name: "trino_casts", rewrite: trino_cast };
 
+/// Trino's refusal of a cast of a number or a boolean to a timestamp or a date, or back
+/// (`from_unixtime`, `to_unixtime` do it); the engine's reads a number as seconds,
+/// milliseconds or days. A rule of its own, run before the others, since Trino refuses the
+/// cast before it reads what is done with its value (`CAST(5 AS date) = 'x'`).
+pub const CASTS_REFUSED: ExpressionRule = ExpressionRule { name: "trino_casts_refused", rewrite: refuse_cast };
+
+fn refuse_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let (Expr::Cast(Cast { expr: value, field: to }) | Expr::TryCast(TryCast { expr: value, field: to })) = &expr
+    else {
+        return Ok(Transformed::no(expr));
+    };
+    let (to, Ok(from)) = (to.data_type(), value.get_type(schema)) else { return Ok(Transformed::no(expr)) };
+    let temporal = |t: &DataType| matches!(t, DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64);
+    let plain = |t: &DataType| t.is_numeric() || *t == DataType::Boolean;
+    if (plain(&from) && temporal(to)) || (temporal(&from) && plain(to)) {
+        let from = super::mixed_types::type_name(value, schema).unwrap_or_else(|| trino_type(&from));
+        return plan_err!("TYPE_MISMATCH: Cannot cast {from} to {}", trino_type(to));
+    }
+    Ok(Transformed::no(expr))
+}
+
 /// `CAST(json AS t)` → `$cast_to(json, NULL of t)` (`TRY_CAST` → `$try_cast_to`);
 /// `CAST(timestamp AS varchar)` → `$timestamp_text(timestamp)`.
 fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
@@ -325,15 +346,6 @@ fn trino_cast(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     };
     // A value whose field cannot be found here (a scan's own filters) is left as it is.
     let Ok((_, field)) = value.to_field(schema) else { return Ok(Transformed::no(expr)) };
-    // Trino casts no number or boolean to a timestamp or a date, nor back (`from_unixtime`,
-    // `to_unixtime` do); the engine's reads a number as seconds, milliseconds or days.
-    let from = field.data_type();
-    let temporal = |t: &DataType| matches!(t, DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64);
-    let plain = |t: &DataType| t.is_numeric() || *t == DataType::Boolean;
-    if (plain(from) && temporal(to)) || (temporal(from) && plain(to)) {
-        let from = super::mixed_types::type_name(value, schema).unwrap_or_else(|| trino_type(from));
-        return plan_err!("TYPE_MISMATCH: Cannot cast {from} to {}", trino_type(to));
-    }
     // The same cast (or TRY_CAST) of a new value; a function's check of it that refuses a value,
     // or answers NULL under TRY_CAST.
     let recast = |value: Expr| match &expr {

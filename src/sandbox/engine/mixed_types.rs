@@ -110,7 +110,7 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         Expr::WindowFunction(window)
             if matches!(window.fun.name(), "lag" | "lead")
                 && window.params.args.len() == 3
-                && apart(&window.params.args[0], &window.params.args[2], schema) =>
+                && !one_type_with(&window.params.args[0], &window.params.args[2], schema) =>
         {
             let f = window.fun.name();
             let types: Vec<String> = window.params.args.iter().map(name).collect();
@@ -186,6 +186,19 @@ fn kind(t: &DataType) -> Option<Kind> {
     } else {
         None
     }
+}
+
+/// Whether Trino reads `a` and `b` as one type: of one type, numbers, texts, a date and a
+/// timestamp, or a NULL beside anything.
+fn one_type_with(a: &Expr, b: &Expr, schema: &DFSchema) -> bool {
+    let (Ok(a), Ok(b)) = (a.get_type(schema), b.get_type(schema)) else { return true };
+    let temporal = |t: &DataType| matches!(t, DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _));
+    a.equals_datatype(&b)
+        || a.is_null()
+        || b.is_null()
+        || (a.is_numeric() && b.is_numeric())
+        || (is_text(&a) && is_text(&b))
+        || (temporal(&a) && temporal(&b))
 }
 
 fn kinds_apart(a: &DataType, b: &DataType) -> bool {

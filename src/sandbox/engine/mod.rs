@@ -211,9 +211,11 @@ fn session(
     // Text mixed with other values (compared, in one IN list, CASE or COALESCE) is refused
     // before the engine casts one side.
     // A date beside a timestamp is one of its milliseconds, a decimal beside a double a double.
-    // Casts last: a cast to text of `coalesce(1.5, 2e0)` is then a double's.
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 5] = [
+    // Casts last: a cast to text of `coalesce(1.5, 2e0)` is then a double's; but a cast Trino
+    // refuses first, as Trino does.
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 6] = [
         Arc::new(answer_types::ANSWER_TYPES),
+        Arc::new(cast::CASTS_REFUSED),
         Arc::new(mixed_types::MIXED_TYPES),
         Arc::new(one_type::VALUES_AS_ONE_TYPE),
         Arc::new(one_type::COLUMNS_AS_ONE_TYPE),

@@ -10,7 +10,7 @@ use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
     self, helpers::attached_token::AttachedToken, CaseWhen, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
-    Value,
+    NullTreatment, Value,
 };
 
 use super::sql::{is_call, plain_arguments};
@@ -35,14 +35,14 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
     let zero = Expr::value(Value::Number("0".into(), false));
     let marker = match function.null_treatment {
         // `CASE WHEN x IS NOT NULL THEN 0 END`: NULL where `x` is, so skipped as `x` is.
-        Some(_) => Expr::Case {
+        Some(NullTreatment::IgnoreNulls) => Expr::Case {
             case_token: AttachedToken::empty(),
             end_token: AttachedToken::empty(),
             operand: None,
             conditions: vec![CaseWhen { condition: Expr::IsNotNull(Box::new(value.clone())), result: zero }],
             else_result: None,
         },
-        None => zero,
+        Some(NullTreatment::RespectNulls) | None => zero,
     };
     let past_the_rows = Expr::IsNull(Box::new(with_args(vec![marker, offset.clone()])));
     Some(Expr::Case {
