@@ -161,6 +161,13 @@ fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
     if values.data_type() == to {
         return Ok(values.clone());
     }
+    // A part of a nested value cast to text, written as Trino's cast writes it (`CAST(ARRAY[1.5e0]
+    // AS array(varchar))` is `[1.5E0]`, a timestamp's text has no `T`).
+    if is_text(to) {
+        if let Some(written) = to_text::written(values)? {
+            return Ok(cast_with_options(&written, to, &CastOptions { safe: false, ..Default::default() })?);
+        }
+    }
     match (values.data_type(), to) {
         (DataType::Null, _) => Ok(new_null_array(to, values.len())),
         (DataType::Struct(_), DataType::Struct(fields)) => {

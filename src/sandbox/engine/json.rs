@@ -178,16 +178,52 @@ fn json_array_get(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
         let found = serde_json::from_str::<Value>(texts.value(i)).ok().and_then(|json| {
             let items = json.as_array()?;
             let at = if index >= 0 { index } else { items.len() as i64 + index };
-            let item = items.get(usize::try_from(at).ok()?)?;
-            match item {
+            let at = usize::try_from(at).ok()?;
+            match items.get(at)? {
                 Value::Null => None,
                 Value::String(s) => Some(s.clone()),
+                // A number as written (`1.50`, `1e3`), as Trino's parser hands its text over.
+                Value::Number(_) => elements(texts.value(i)).get(at).map(|text| text.to_string()),
                 other => Some(other.to_string()),
             }
         });
         out.append_option(found);
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// The text of each element of a JSON array, as written (the text known to be one).
+fn elements(json: &str) -> Vec<&str> {
+    let (mut depth, mut quoted, mut escaped, mut start) = (0usize, false, false, 0);
+    let mut found = Vec::new();
+    for (at, c) in json.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '[' | '{' => {
+                depth += 1;
+                if depth == 1 {
+                    start = at + 1;
+                }
+            }
+            ']' | '}' if depth == 1 => {
+                let last = json[start..at].trim();
+                if !last.is_empty() {
+                    found.push(last);
+                }
+                depth -= 1;
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 1 => {
+                found.push(json[start..at].trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 fn json_array_contains_type(call: &Call) -> Result<DataType> {

@@ -402,3 +402,47 @@ fn number(n: u32) -> Expr {
 fn same(a: &Ident, b: &Ident) -> bool {
     a.value.to_lowercase() == b.value.to_lowercase()
 }
+
+/// Trino's refusal of an outer join of an UNNEST on a condition other than `ON TRUE` (its
+/// `StatementAnalyzer`), which the engine answered as a join of every row.
+pub(super) fn outer_join_refused(statement: &ast::Statement) -> Option<String> {
+    struct Outer(Option<String>);
+    impl ast::Visitor for Outer {
+        type Break = ();
+        fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+            self.0 = refused_in(&query.body);
+            if self.0.is_some() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+    }
+    let mut outer = Outer(None);
+    let _ = ast::Visit::visit(statement, &mut outer);
+    outer.0
+}
+
+/// The refusal of the first outer join of an UNNEST in `body`'s FROM clauses not `ON TRUE`.
+fn refused_in(body: &SetExpr) -> Option<String> {
+    match body {
+        SetExpr::Select(select) => select.from.iter().flat_map(|from| &from.joins).find_map(|join| {
+            let (kind, on) = match &join.join_operator {
+                JoinOperator::Left(JoinConstraint::On(on)) | JoinOperator::LeftOuter(JoinConstraint::On(on)) => {
+                    ("LEFT", on)
+                }
+                JoinOperator::Right(JoinConstraint::On(on)) | JoinOperator::RightOuter(JoinConstraint::On(on)) => {
+                    ("RIGHT", on)
+                }
+                JoinOperator::FullOuter(JoinConstraint::On(on)) => ("FULL", on),
+                _ => return None,
+            };
+            let on_true = matches!(on, Expr::Value(v) if v.value == Value::Boolean(true));
+            (is_unnest(&join.relation) && !on_true).then(|| {
+                format!("NOT_SUPPORTED: {kind} JOIN involving UNNEST is only supported with condition ON TRUE")
+            })
+        }),
+        SetExpr::SetOperation { left, right, .. } => refused_in(left).or_else(|| refused_in(right)),
+        _ => None,
+    }
+}

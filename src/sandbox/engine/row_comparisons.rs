@@ -4,15 +4,17 @@
 //! NULL field, so `(1, NULL) = (1, NULL)` was true and `WHERE (a, b) = (a, b)` kept the rows
 //! whose `b` is NULL. A row's fields are compared by place, rows in rows too. (A row made anew
 //! each time it is read, of `random`, is still compared whole.) Arrays, alone or a row's fields,
-//! and maps are compared by `array_comparisons`' rules, `<` and the others too.
+//! and maps are compared by `array_comparisons`' rules, `<` and the others too. `CASE x WHEN`
+//! and `nullif` compare rows, arrays and maps so (a WHEN that is unknown is not taken), and
+//! BETWEEN orders arrays so.
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::Transformed;
-use datafusion::common::{DFSchema, Result};
+use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::functions::core::expr_fn::get_field;
-use datafusion::logical_expr::expr::InList;
+use datafusion::logical_expr::expr::{InList, ScalarFunction};
 use datafusion::logical_expr::utils::{conjunction, disjunction};
-use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, Operator};
+use datafusion::logical_expr::{when, Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
 
 use super::array_comparisons;
 use super::rules::ExpressionRule;
@@ -41,6 +43,37 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             };
             let Some(any) = disjunction(each) else { return Ok(Transformed::no(expr)) };
             Ok(Transformed::yes(if *negated { Expr::Not(Box::new(any)) } else { any }))
+        }
+        // `CASE x WHEN a …`: each WHEN a comparison of its own, an unknown one not taken.
+        Expr::Case(Case { expr: Some(operand), when_then_expr, else_expr }) if !operand.is_volatile() => {
+            let whens = when_then_expr
+                .iter()
+                .map(|(when, then)| equal(operand, when, schema).map(|equal| (Box::new(equal), then.clone())))
+                .collect::<Option<Vec<_>>>();
+            match whens {
+                Some(when_then_expr) => {
+                    Ok(Transformed::yes(Expr::Case(Case { expr: None, when_then_expr, else_expr: else_expr.clone() })))
+                }
+                None => Ok(Transformed::no(expr)),
+            }
+        }
+        // `nullif(a, b)`: NULL where they are equal, `a` where not or unknown.
+        Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "nullif" && args.len() == 2 => {
+            let Some(equal) = equal(&args[0], &args[1], schema) else { return Ok(Transformed::no(expr)) };
+            let null = Expr::Literal(ScalarValue::try_from(args[0].get_type(schema)?)?, None);
+            Ok(Transformed::yes(when(equal, null).otherwise(args[0].clone())?))
+        }
+        // `x BETWEEN a AND b` of arrays: `x >= a AND x <= b`, each as Trino orders arrays.
+        Expr::Between(Between { expr: value, negated, low, high }) if nested(value, low, schema).is_some() => {
+            let kind = nested(value, low, schema).unwrap_or(DataType::Null);
+            let compare = |op, bound: &Expr| array_comparisons::comparison(*value.clone(), op, bound.clone(), &kind);
+            match (compare(Operator::GtEq, low)?, compare(Operator::LtEq, high)?) {
+                (Some(above), Some(below)) => {
+                    let within = above.and(below);
+                    Ok(Transformed::yes(if *negated { Expr::Not(Box::new(within)) } else { within }))
+                }
+                _ => Ok(Transformed::no(expr)),
+            }
         }
         _ => Ok(Transformed::no(expr)),
     }

@@ -4,25 +4,60 @@
 //! `CASE WHEN lead(0, n) OVER w IS NULL THEN d ELSE lead(x, n) OVER w END`: the marker `0` is
 //! NULL only where the row `n` away is past the window's rows, where Trino's answer is the
 //! default. Under IGNORE NULLS the marker counts only the rows whose `x` is not NULL, as `x`
-//! does. A constant default stays the engine's (`one_type` reads it as one type with `x`).
+//! does. A constant default stays the engine's (`one_type` reads it as one type with `x`), so
+//! does one of constants alone (`-1`, `CAST('a' AS varchar)`).
+//!
+//! `lead` under IGNORE NULLS is `lag` over the window's order turned round (`lead_as_lag`): the
+//! engine's `lead` skipping NULLs misses values past the first it finds.
 
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
     self, helpers::attached_token::AttachedToken, CaseWhen, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
-    NullTreatment, Value,
+    Ident, NullTreatment, ObjectName, OrderByOptions, Value, WindowType,
 };
 
 use super::sql::{is_call, plain_arguments};
 
-/// `function`, a `lag` or `lead` over a window with a default read from the row, as the CASE
-/// above; None for any other call.
+/// `function`, a `lag` or `lead` over a window, as the engine answers it as Trino does; None
+/// for any other call, or one the engine answers so as written.
 pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
     if function.over.is_none() || !(is_call(function, "lag") || is_call(function, "lead")) {
         return None;
     }
+    let backwards = lead_as_lag(function);
+    let function = backwards.as_ref().unwrap_or(function);
+    with_default(function).or_else(|| backwards.map(Expr::Function))
+}
+
+/// `lead(…) IGNORE NULLS OVER (… ORDER BY k)` as `lag(…) IGNORE NULLS OVER (… ORDER BY k DESC
+/// NULLS FIRST)`, each key's order turned round: the engine's `lead` that skips NULLs misses
+/// values beyond the first it finds (`lead(x, 2) IGNORE NULLS` gave NULL where a second value
+/// followed), where its `lag` finds them. None for another call, or a window given by name.
+fn lead_as_lag(function: &ast::Function) -> Option<ast::Function> {
+    if !is_call(function, "lead") || function.null_treatment != Some(NullTreatment::IgnoreNulls) {
+        return None;
+    }
+    let Some(WindowType::WindowSpec(spec)) = &function.over else { return None };
+    if spec.window_name.is_some() {
+        return None;
+    }
+    let mut spec = spec.clone();
+    for key in &mut spec.order_by {
+        // The session's NULLs come last whichever the direction (`default_null_ordering`).
+        let (ascending, nulls_first) = (key.options.asc.unwrap_or(true), key.options.nulls_first.unwrap_or(false));
+        key.options = OrderByOptions { asc: Some(!ascending), nulls_first: Some(!nulls_first) };
+    }
+    let mut lag = function.clone();
+    lag.name = ObjectName::from(vec![Ident::new("lag")]);
+    lag.over = Some(WindowType::WindowSpec(spec));
+    Some(lag)
+}
+
+/// `function`, a `lag` or `lead` with a default that may vary, as the CASE of the module's note.
+fn with_default(function: &ast::Function) -> Option<Expr> {
     let [value, offset, default] = <[Expr; 3]>::try_from(plain_arguments(&function.args)?).ok()?;
-    if !reads_a_column(&default) {
+    if !may_vary(&default) {
         return None;
     }
     let with_args = |args: Vec<Expr>| {
@@ -54,11 +89,17 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
     })
 }
 
-/// Whether `expr` reads a column (or a lambda's parameter): anything the engine cannot fold to
-/// one value before it runs the window.
-fn reads_a_column(expr: &Expr) -> bool {
+/// Whether `expr` may be other than a constant the engine folds before it runs the window: it
+/// reads a column, calls a function (an aggregate, `count(*)`, among them) or a subquery.
+/// (The CASE answers a constant alike, at the cost of a second window.)
+fn may_vary(expr: &Expr) -> bool {
     ast::visit_expressions(expr, |e| match e {
-        Expr::Identifier(_) | Expr::CompoundIdentifier(_) => ControlFlow::Break(()),
+        Expr::Identifier(_)
+        | Expr::CompoundIdentifier(_)
+        | Expr::Function(_)
+        | Expr::Subquery(_)
+        | Expr::Exists { .. }
+        | Expr::InSubquery { .. } => ControlFlow::Break(()),
         _ => ControlFlow::Continue(()),
     })
     .is_break()

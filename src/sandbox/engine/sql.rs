@@ -99,6 +99,9 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
             )));
         }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
+        if let Some(refusal) = lateral::outer_join_refused(inner) {
+            return Err(DataFusionError::Plan(refusal));
+        }
         interval_literals::rewrite(inner, sql).map_err(DataFusionError::Plan)?;
         if let Some(field) = datetime::invalid_extract(inner) {
             return Err(DataFusionError::Plan(format!("SYNTAX_ERROR: Invalid EXTRACT field: {field}")));

@@ -9,7 +9,7 @@
 
 use std::sync::{Arc, LazyLock};
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
+use datafusion::arrow::array::{new_null_array, Array, ArrayRef, AsArray, StringArray, StringBuilder};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type, Int64Type};
 use datafusion::common::{exec_err, Result};
@@ -39,6 +39,22 @@ pub fn differs(from: &DataType, length: Option<i64>) -> bool {
 /// The length of a `varchar(n)` as Trino names the type (`varchar(3)`); None for any other.
 pub fn varchar_length(trino_type: &str) -> Option<i64> {
     trino_type.strip_prefix("varchar(")?.strip_suffix(')')?.trim().parse().ok()
+}
+
+/// `values` as Trino's cast to `varchar` writes them, each part of a nested value's too (`cast`):
+/// a double or a real in its notation, an interval as Trino writes it, a timestamp as Athena
+/// does (`2026-03-20 14:15:00.000`, its zone after it); None when the engine's own cast writes
+/// them as Trino does.
+pub fn written(values: &ArrayRef) -> Result<Option<ArrayRef>> {
+    let n = values.len();
+    match values.data_type() {
+        DataType::Timestamp(_, _) => Ok(Some(Arc::new(super::print::timestamps_as_text(values.as_ref())?))),
+        kind if differs(kind, None) => {
+            let (lengths, fits) = (new_null_array(&DataType::Int64, n), Arc::new(StringArray::from(vec!["refuse"; n])));
+            varchar(&[values.clone(), lengths, fits], &DataType::Utf8).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 fn varchar_type(call: &Call) -> Result<DataType> {
