@@ -2583,6 +2583,11 @@ async fn window_shifts_answer_as_trino_does() {
         (shifted("lead(x, 1, y) IGNORE NULLS OVER (ORDER BY y)", rows), "3,3,3,4"),
         (shifted("lag(x, 1, y * 100) IGNORE NULLS OVER (ORDER BY y)", rows), "100,1,1,3"),
         (shifted("lag(x, 1, y * 100) RESPECT NULLS OVER (ORDER BY y)", rows), "100,1,-,3"),
+        // A NULL offset is NULL; skipping NULLs, an offset of 0 is the row itself.
+        (shifted("lag(x, NULL, 7) OVER (ORDER BY y)", rows), "-,-,-,-"),
+        (shifted("lag(x, 0, y) IGNORE NULLS OVER (ORDER BY y)", rows), "1,-,3,-"),
+        (shifted("lead(x, 1, y) OVER (ORDER BY y) ", rows), "-,3,-,4"),
+        ("SELECT x FROM (VALUES 1, 2, 3) t(x) ORDER BY x OFFSET 1 LIMIT 1".to_string(), "2"),
         // The engine's lead skipping NULLs missed a second value (60 is followed by 70 and 90).
         (
             shifted("lead(x, 2) IGNORE NULLS OVER (ORDER BY y)", "(10, 1), (NULL, 2), (30, 3), (NULL, 4), (60, 6), (70, 7), (90, 9)"),
@@ -2619,6 +2624,9 @@ async fn window_shifts_answer_as_trino_does() {
         ("SELECT lag(x, 1, true) OVER (ORDER BY x) FROM (VALUES 1) t(x)", "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, integer, boolean)"),
         // Trino refuses the cast before it reads the comparison.
         ("SELECT CAST(5 AS date) = 'x'", "TYPE_MISMATCH: line 1:8: Cannot cast integer to date"),
+        ("SELECT lag(x, -1) OVER (ORDER BY x) FROM (VALUES 1, 2) t(x)", "INVALID_FUNCTION_ARGUMENT: Offset must be at least 0"),
+        // PostgreSQL's order of LIMIT and OFFSET, which Trino's grammar does not take.
+        ("SELECT 1 LIMIT 1 OFFSET 0", "SYNTAX_ERROR: line 1:18: mismatched input 'OFFSET'."),
     ];
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));

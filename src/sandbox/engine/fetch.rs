@@ -14,7 +14,9 @@ use datafusion::logical_expr::sqlparser::ast::{
     self, BinaryOperator, Expr, LimitClause, OrderByExpr, OrderByKind, Query, SelectItem, SetExpr, Value, VisitMut,
     VisitorMut, WindowType,
 };
+use datafusion::logical_expr::sqlparser::keywords::Keyword;
 use datafusion::logical_expr::sqlparser::parser::Parser;
+use datafusion::logical_expr::sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::dialect::Athena;
 
@@ -178,4 +180,32 @@ fn parsed_expression(sql: &str) -> Result<Expr, String> {
         .try_with_sql(sql)
         .and_then(|mut parser| parser.parse_expr())
         .map_err(|e| e.to_string())
+}
+
+/// Trino's refusal of an OFFSET written after a LIMIT of the same query (`LIMIT 10 OFFSET 20`,
+/// PostgreSQL's order), which DataFusion read; Trino's grammar takes `OFFSET n LIMIT m` only.
+pub(super) fn offset_after_limit(tokens: &[TokenWithSpan]) -> Option<String> {
+    // For each depth of parentheses, whether a LIMIT was read at it.
+    let mut limited = vec![false];
+    for token in tokens {
+        match &token.token {
+            Token::LParen => limited.push(false),
+            Token::RParen if limited.len() > 1 => {
+                limited.pop();
+            }
+            Token::Word(word) if word.keyword == Keyword::LIMIT => {
+                if let Some(last) = limited.last_mut() {
+                    *last = true;
+                }
+            }
+            Token::Word(word) if word.keyword == Keyword::OFFSET && limited.last() == Some(&true) => {
+                let at = super::errors::at(token.span.start.line, token.span.start.column);
+                return Some(format!(
+                    "SYNTAX_ERROR: {at}mismatched input 'OFFSET'. Athena's SQL writes OFFSET before LIMIT (OFFSET n LIMIT m)"
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
 }

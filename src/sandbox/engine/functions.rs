@@ -118,6 +118,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::math::functions())
         .chain(super::arithmetic::functions())
         .chain(super::array_comparisons::functions())
+        .chain(super::shifts::functions())
         .chain(super::sample::functions())
         .chain(super::distributions::functions())
         .chain(super::vectors::functions())

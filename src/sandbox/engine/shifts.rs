@@ -12,12 +12,15 @@
 
 use std::ops::ControlFlow;
 
+use datafusion::common::{exec_err, plan_err};
 use datafusion::logical_expr::sqlparser::ast::{
-    self, helpers::attached_token::AttachedToken, CaseWhen, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
-    Ident, NullTreatment, ObjectName, OrderByOptions, Value, WindowType,
+    self, helpers::attached_token::AttachedToken, BinaryOperator, CaseWhen, Expr, FunctionArg, FunctionArgExpr,
+    FunctionArguments, Ident, NullTreatment, ObjectName, OrderByOptions, UnaryOperator, Value, WindowType,
 };
+use datafusion::logical_expr::ScalarUDF;
 
-use super::sql::{is_call, plain_arguments};
+use super::sql::{call, is_call, plain_arguments};
+use super::udf::Trino;
 
 /// `function`, a `lag` or `lead` over a window, as the engine answers it as Trino does; None
 /// for any other call, or one the engine answers so as written.
@@ -25,9 +28,47 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
     if function.over.is_none() || !(is_call(function, "lag") || is_call(function, "lead")) {
         return None;
     }
+    if let Some(answer) = by_offset(function) {
+        return Some(answer);
+    }
     let backwards = lead_as_lag(function);
     let function = backwards.as_ref().unwrap_or(function);
     with_default(function).or_else(|| backwards.map(Expr::Function))
+}
+
+/// The engine's name for Trino's refusal of a negative offset.
+const NEGATIVE_OFFSET: &str = "$negative_offset";
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![Trino::udf(
+        NEGATIVE_OFFSET,
+        |_| plan_err!("INVALID_FUNCTION_ARGUMENT: Offset must be at least 0"),
+        |_, _| exec_err!("INVALID_FUNCTION_ARGUMENT: Offset must be at least 0"),
+    )]
+}
+
+/// What Trino answers by a constant offset alone, where the engine answers otherwise: NULL
+/// for a NULL offset (the engine read it as 0), and its refusal of a negative one (the engine
+/// read `lag(x, -1)` as `lead(x, 1)`).
+fn by_offset(function: &ast::Function) -> Option<Expr> {
+    let args = plain_arguments(&function.args)?;
+    let (value, offset) = (args.first()?, args.get(1)?);
+    match offset {
+        Expr::Value(v) if v.value == Value::Null => Some(Expr::Case {
+            case_token: AttachedToken::empty(),
+            end_token: AttachedToken::empty(),
+            operand: None,
+            conditions: vec![CaseWhen { condition: Expr::value(Value::Boolean(false)), result: value.clone() }],
+            else_result: None,
+        }),
+        Expr::UnaryOp { op: UnaryOperator::Minus, expr } => match expr.as_ref() {
+            Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<f64>().is_ok_and(|n| n != 0.0)) => {
+                Some(call(NEGATIVE_OFFSET, vec![offset.clone()]))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `lead(…) IGNORE NULLS OVER (… ORDER BY k)` as `lag(…) IGNORE NULLS OVER (… ORDER BY k DESC
@@ -79,7 +120,14 @@ fn with_default(function: &ast::Function) -> Option<Expr> {
         },
         Some(NullTreatment::RespectNulls) | None => zero,
     };
-    let past_the_rows = Expr::IsNull(Box::new(with_args(vec![marker, offset.clone()])));
+    let mut past_the_rows = Expr::IsNull(Box::new(with_args(vec![marker, offset.clone()])));
+    // Skipping NULLs, an offset of 0 is the row itself, whatever its value (Trino's LagFunction).
+    if function.null_treatment == Some(NullTreatment::IgnoreNulls) {
+        let zero = Expr::value(Value::Number("0".into(), false));
+        let moves = Expr::BinaryOp { left: Box::new(offset.clone()), op: BinaryOperator::NotEq, right: Box::new(zero) };
+        past_the_rows =
+            Expr::BinaryOp { left: Box::new(moves), op: BinaryOperator::And, right: Box::new(past_the_rows) };
+    }
     Some(Expr::Case {
         case_token: AttachedToken::empty(),
         end_token: AttachedToken::empty(),

@@ -74,6 +74,9 @@ pub fn statement(sql: &str) -> Result<Statement> {
 pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)> {
     let dialect = Athena::default();
     let (tokens, written) = names::without_case(tokens(sql)?);
+    if let Some(refusal) = fetch::offset_after_limit(&tokens) {
+        return Err(DataFusionError::Plan(refusal));
+    }
     let mut statements = DFParserBuilder::new(tokens).with_dialect(&dialect).build()?.parse_statements()?;
     if statements.len() > 1 {
         return Err(DataFusionError::Plan(
