@@ -140,6 +140,11 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .collect()
 }
 
+/// Whether `name` is a function of one field of a timestamp (`PARTS`).
+pub(super) fn is_part(name: &str) -> bool {
+    PARTS.iter().any(|(part, _)| *part == name)
+}
+
 /// `hour(ts)`, `day_of_week(ts)`, …: one field of a timestamp, as a bigint.
 type Field = fn(&DateTime<Utc>) -> i64;
 

@@ -27,7 +27,8 @@ use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
     self, helpers::attached_token::AttachedToken, BinaryOperator, CaseWhen, Expr, Ident, Join, JoinConstraint,
-    JoinOperator, Query, SelectItem, SetExpr, TableAlias, TableFactor, TableWithJoins, Value, VisitMut, VisitorMut,
+    JoinOperator, Query, SelectItem, SetExpr, Spanned, TableAlias, TableFactor, TableWithJoins, Value, VisitMut,
+    VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
@@ -403,8 +404,8 @@ fn same(a: &Ident, b: &Ident) -> bool {
     a.value.to_lowercase() == b.value.to_lowercase()
 }
 
-/// Trino's refusal of an outer join of an UNNEST on a condition other than `ON TRUE` (its
-/// `StatementAnalyzer`), which the engine answered as a join of every row.
+/// Trino's refusal of a join of an UNNEST on a condition other than `ON TRUE` (its
+/// `StatementAnalyzer`), which the engine answered.
 pub(super) fn outer_join_refused(statement: &ast::Statement) -> Option<String> {
     struct Outer(Option<String>);
     impl ast::Visitor for Outer {
@@ -423,26 +424,49 @@ pub(super) fn outer_join_refused(statement: &ast::Statement) -> Option<String> {
     outer.0
 }
 
-/// The refusal of the first outer join of an UNNEST in `body`'s FROM clauses not `ON TRUE`.
+/// The refusal of the first join of an UNNEST in `body`'s FROM clauses on a condition other
+/// than `ON TRUE` (or `ON (TRUE)`), USING among them, joins in parentheses too.
 fn refused_in(body: &SetExpr) -> Option<String> {
     match body {
-        SetExpr::Select(select) => select.from.iter().flat_map(|from| &from.joins).find_map(|join| {
-            let (kind, on) = match &join.join_operator {
-                JoinOperator::Left(JoinConstraint::On(on)) | JoinOperator::LeftOuter(JoinConstraint::On(on)) => {
-                    ("LEFT", on)
-                }
-                JoinOperator::Right(JoinConstraint::On(on)) | JoinOperator::RightOuter(JoinConstraint::On(on)) => {
-                    ("RIGHT", on)
-                }
-                JoinOperator::FullOuter(JoinConstraint::On(on)) => ("FULL", on),
-                _ => return None,
-            };
-            let on_true = matches!(on, Expr::Value(v) if v.value == Value::Boolean(true));
-            (is_unnest(&join.relation) && !on_true).then(|| {
-                format!("NOT_SUPPORTED: {kind} JOIN involving UNNEST is only supported with condition ON TRUE")
-            })
-        }),
+        SetExpr::Select(select) => select.from.iter().find_map(refused_in_from),
         SetExpr::SetOperation { left, right, .. } => refused_in(left).or_else(|| refused_in(right)),
         _ => None,
     }
+}
+
+fn refused_in_from(from: &TableWithJoins) -> Option<String> {
+    let nested = |factor: &TableFactor| match factor {
+        TableFactor::NestedJoin { table_with_joins, .. } => refused_in_from(table_with_joins),
+        _ => None,
+    };
+    nested(&from.relation).or_else(|| {
+        from.joins.iter().find_map(|join| {
+            let (kind, constraint) = match &join.join_operator {
+                JoinOperator::Join(c) | JoinOperator::Inner(c) => ("INNER", c),
+                JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => ("LEFT", c),
+                JoinOperator::Right(c) | JoinOperator::RightOuter(c) => ("RIGHT", c),
+                JoinOperator::FullOuter(c) => ("FULL", c),
+                _ => return nested(&join.relation),
+            };
+            let mut on = match constraint {
+                JoinConstraint::On(on) => on,
+                JoinConstraint::Using(_) | JoinConstraint::Natural => &Expr::value(Value::Null),
+                JoinConstraint::None => return nested(&join.relation),
+            };
+            while let Expr::Nested(inner) = on {
+                on = inner;
+            }
+            let on_true = matches!(on, Expr::Value(v) if v.value == Value::Boolean(true));
+            if !is_unnest(&join.relation) || on_true {
+                return nested(&join.relation);
+            }
+            // Trino's place is the condition's (a USING's, the join's, which the parser's spans
+            // do not give).
+            let at = match constraint {
+                JoinConstraint::On(on) => super::errors::at(on.span().start.line, on.span().start.column),
+                _ => String::new(),
+            };
+            Some(format!("NOT_SUPPORTED: {at}{kind} JOIN involving UNNEST is only supported with condition ON TRUE"))
+        })
+    })
 }

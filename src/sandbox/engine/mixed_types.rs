@@ -101,6 +101,18 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 );
             }
         }
+        // A field of text (`year('2020-01-01')`, `EXTRACT(YEAR FROM dt)` of a text partition):
+        // Trino has no such function, where the engine read the text as a timestamp.
+        Expr::ScalarFunction(ScalarFunction { func, args })
+            if super::functions::is_part(func.name())
+                && matches!(args.as_slice(), [arg] if arg.get_type(schema).is_ok_and(|t| is_text(&t) && !t.is_null())) =>
+        {
+            let f = func.name();
+            return plan_err!(
+                "TYPE_MISMATCH: Unexpected parameters ({}) for function {f}. Expected: {f}(date), {f}(timestamp(p)), {f}(timestamp(p) with time zone)",
+                name(&args[0])
+            );
+        }
         Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "coalesce" => {
             if let Some(common) = first_apart(args, schema) {
                 return plan_err!("TYPE_MISMATCH: All COALESCE operands must be the same type: {common}");

@@ -58,7 +58,9 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             }
         }
         // `nullif(a, b)`: NULL where they are equal, `a` where not or unknown.
-        Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "nullif" && args.len() == 2 => {
+        Expr::ScalarFunction(ScalarFunction { func, args })
+            if func.name() == "nullif" && args.len() == 2 && !args[0].is_volatile() =>
+        {
             let Some(equal) = equal(&args[0], &args[1], schema) else { return Ok(Transformed::no(expr)) };
             let null = Expr::Literal(ScalarValue::try_from(args[0].get_type(schema)?)?, None);
             Ok(Transformed::yes(when(equal, null).otherwise(args[0].clone())?))

@@ -6,16 +6,13 @@
 //! default. Under IGNORE NULLS the marker counts only the rows whose `x` is not NULL, as `x`
 //! does. A constant default stays the engine's (`one_type` reads it as one type with `x`), so
 //! does one of constants alone (`-1`, `CAST('a' AS varchar)`).
-//!
-//! `lead` under IGNORE NULLS is `lag` over the window's order turned round (`lead_as_lag`): the
-//! engine's `lead` skipping NULLs misses values past the first it finds.
 
 use std::ops::ControlFlow;
 
 use datafusion::common::{exec_err, plan_err};
 use datafusion::logical_expr::sqlparser::ast::{
     self, helpers::attached_token::AttachedToken, BinaryOperator, CaseWhen, Expr, FunctionArg, FunctionArgExpr,
-    FunctionArguments, Ident, NullTreatment, ObjectName, OrderByOptions, UnaryOperator, Value, WindowType,
+    FunctionArguments, NullTreatment, UnaryOperator, Value,
 };
 use datafusion::logical_expr::ScalarUDF;
 
@@ -31,9 +28,7 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
     if let Some(answer) = by_offset(function) {
         return Some(answer);
     }
-    let backwards = lead_as_lag(function);
-    let function = backwards.as_ref().unwrap_or(function);
-    with_default(function).or_else(|| backwards.map(Expr::Function))
+    with_default(function)
 }
 
 /// The engine's name for Trino's refusal of a negative offset.
@@ -69,30 +64,6 @@ fn by_offset(function: &ast::Function) -> Option<Expr> {
         },
         _ => None,
     }
-}
-
-/// `lead(…) IGNORE NULLS OVER (… ORDER BY k)` as `lag(…) IGNORE NULLS OVER (… ORDER BY k DESC
-/// NULLS FIRST)`, each key's order turned round: the engine's `lead` that skips NULLs misses
-/// values beyond the first it finds (`lead(x, 2) IGNORE NULLS` gave NULL where a second value
-/// followed), where its `lag` finds them. None for another call, or a window given by name.
-fn lead_as_lag(function: &ast::Function) -> Option<ast::Function> {
-    if !is_call(function, "lead") || function.null_treatment != Some(NullTreatment::IgnoreNulls) {
-        return None;
-    }
-    let Some(WindowType::WindowSpec(spec)) = &function.over else { return None };
-    if spec.window_name.is_some() {
-        return None;
-    }
-    let mut spec = spec.clone();
-    for key in &mut spec.order_by {
-        // The session's NULLs come last whichever the direction (`default_null_ordering`).
-        let (ascending, nulls_first) = (key.options.asc.unwrap_or(true), key.options.nulls_first.unwrap_or(false));
-        key.options = OrderByOptions { asc: Some(!ascending), nulls_first: Some(!nulls_first) };
-    }
-    let mut lag = function.clone();
-    lag.name = ObjectName::from(vec![Ident::new("lag")]);
-    lag.over = Some(WindowType::WindowSpec(spec));
-    Some(lag)
 }
 
 /// `function`, a `lag` or `lead` with a default that may vary, as the CASE of the module's note.
