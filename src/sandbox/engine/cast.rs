@@ -266,6 +266,11 @@ fn json_value(json: &Value, to: &Field) -> Result<ScalarValue> {
         (Value::Array(_) | Value::Object(_), _) => refuse(),
         (_, DataType::List(_) | DataType::Map(_, _) | DataType::Struct(_)) => refuse(),
         (Value::String(s), kind) if is_text(kind) => Ok(text_of(s.clone(), kind)),
+        // A number with a fraction or an exponent is read as a double, and written as Trino's
+        // cast of a double to varchar writes it (`1.50` is `1.5E0`); a whole number as it is.
+        (Value::Number(n), kind) if is_text(kind) && n.is_f64() => {
+            Ok(text_of(to_text::double_text(n.as_f64().unwrap_or(f64::NAN)), kind))
+        }
         (other, kind) if is_text(kind) => Ok(text_of(other.to_string(), kind)),
         (Value::Bool(b), DataType::Boolean) => Ok(ScalarValue::Boolean(Some(*b))),
         (Value::Bool(b), kind) => ScalarValue::Int64(Some(i64::from(*b))).cast_to(kind).or_else(|_| refuse()),
