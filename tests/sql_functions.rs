@@ -2588,6 +2588,10 @@ async fn window_shifts_answer_as_trino_does() {
         (shifted("lag(x, 0, y) IGNORE NULLS OVER (ORDER BY y)", rows), "1,-,3,-"),
         (shifted("lead(x, 1, y) OVER (ORDER BY y) ", rows), "-,3,-,4"),
         ("SELECT x FROM (VALUES 1, 2, 3) t(x) ORDER BY x OFFSET 1 LIMIT 1".to_string(), "2"),
+        // The words are not reserved: here they name columns.
+        ("SELECT limit + offset FROM (VALUES (1, 2)) t(limit, offset)".to_string(), "3"),
+        ("SELECT x AS limit, 2 AS offset FROM (VALUES 1) t(x) LIMIT 1".to_string(), "1"),
+        (shifted("lag(x, CAST(NULL AS bigint)) OVER (ORDER BY y)", rows), "-,-,-,-"),
         (
             "SELECT array_join(array_agg(CAST(p AS varchar) ORDER BY user_id), ',') FROM (SELECT user_id, lag(count(*), 1, count(*) * 10) OVER (ORDER BY user_id) AS p FROM (VALUES (1, 'a'), (1, 'b'), (2, 'c')) t(user_id, k) GROUP BY user_id)".to_string(),
             "20,2",
@@ -2622,6 +2626,8 @@ async fn window_shifts_answer_as_trino_does() {
             "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar(10)) for function year. Expected: year(date),",
         ),
         ("SELECT EXTRACT(HOUR FROM page_url) FROM events", "TYPE_MISMATCH: line 1:"),
+        ("SELECT * FROM (VALUES 1) t(x) NATURAL JOIN (VALUES 1) s(x)", "NOT_SUPPORTED: Natural join not supported"),
+        ("SELECT lag(x, (-1)) OVER (ORDER BY x) FROM (VALUES 1, 2) t(x)", "INVALID_FUNCTION_ARGUMENT: Offset must be at least 0"),
         // PostgreSQL's order of LIMIT and OFFSET, which Trino's grammar does not take.
         ("SELECT 1 LIMIT 1 OFFSET 0", "SYNTAX_ERROR: line 1:18: mismatched input 'OFFSET'."),
     ];

@@ -35,10 +35,9 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, StringArr
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, plan_err, Result};
-use datafusion::logical_expr::sqlparser::ast::helpers::attached_token::AttachedToken;
 use datafusion::logical_expr::sqlparser::ast::{
-    self, CaseWhen, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident,
-    ListAggOnOverflow, OrderByExpr, OrderByOptions, Value,
+    self, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident, ListAggOnOverflow,
+    OrderByExpr, OrderByOptions, Value,
 };
 use datafusion::logical_expr::ScalarUDF;
 
@@ -47,7 +46,7 @@ use super::hashes::CHECKSUM;
 use super::maps::{MAP_AGG, MAP_UNION};
 use super::nested::{bounds, item, list_values};
 use super::sketches::{APPROX_MOST_FREQUENT, NUMERIC_HISTOGRAM};
-use super::sql::{call, is_call, lambda, plain_arguments, text_literal};
+use super::sql::{call, case_when, is_call, lambda, plain_arguments, text_literal};
 use super::udf::{is_integer, is_text, Call, Trino};
 
 const LISTAGG: &str = "$listagg";
@@ -173,13 +172,7 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
     Some(match (name, args.as_slice()) {
         // `count_if(c)`: the rows where `c` is true (0 when there are none, as count).
         ("count_if", [condition]) => {
-            let counted = Expr::Case {
-                case_token: AttachedToken::empty(),
-                end_token: AttachedToken::empty(),
-                operand: None,
-                conditions: vec![CaseWhen { condition: condition.clone(), result: number("1") }],
-                else_result: None,
-            };
+            let counted = case_when(condition.clone(), number("1"), None);
             aggregate(function, "count", vec![counted], None, Vec::new())
         }
         // `max_by(x, y)`: the `x` of the row of the largest `y`; rows without a `y` are not

@@ -179,17 +179,11 @@ fn values_equality(a: &ArrayRef, b: &ArrayRef) -> Result<Equality> {
                 if xs.len() != ys.len() {
                     return Some(false);
                 }
-                let mut unknown = false;
-                for k in xs {
-                    // Each key of one map, found among the other's (a key is never NULL).
-                    let Some(m) = ys.clone().find(|&m| keys(k, m) == Some(true)) else { return Some(false) };
-                    match values(k, m) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                (!unknown).then_some(true)
+                // Each key of one map, found among the other's (a key is never NULL), and its value.
+                all_equal(xs.map(|k| match ys.clone().find(|&m| keys(k, m) == Some(true)) {
+                    Some(m) => values(k, m),
+                    None => Some(false),
+                }))
             })
         }
         (DataType::Float64, DataType::Float64) => {

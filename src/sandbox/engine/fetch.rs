@@ -184,21 +184,26 @@ fn parsed_expression(sql: &str) -> Result<Expr, String> {
 
 /// Trino's refusal of an OFFSET written after a LIMIT of the same query (`LIMIT 10 OFFSET 20`,
 /// PostgreSQL's order), which DataFusion read; Trino's grammar takes `OFFSET n LIMIT m` only.
+/// The words are Trino's non-reserved ones, so a clause is known by what follows it: LIMIT a
+/// count or ALL, OFFSET a count (`SELECT limit, offset FROM t` names two columns).
 pub(super) fn offset_after_limit(tokens: &[TokenWithSpan]) -> Option<String> {
+    let tokens: Vec<&TokenWithSpan> = tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    let count = |at: usize| matches!(tokens.get(at).map(|t| &t.token), Some(Token::Number(..) | Token::Placeholder(_)));
+    let all = |at: usize| matches!(tokens.get(at).map(|t| &t.token), Some(Token::Word(w)) if w.keyword == Keyword::ALL);
     // For each depth of parentheses, whether a LIMIT was read at it.
     let mut limited = vec![false];
-    for token in tokens {
+    for (at, token) in tokens.iter().enumerate() {
         match &token.token {
             Token::LParen => limited.push(false),
             Token::RParen if limited.len() > 1 => {
                 limited.pop();
             }
-            Token::Word(word) if word.keyword == Keyword::LIMIT => {
+            Token::Word(word) if word.keyword == Keyword::LIMIT && (count(at + 1) || all(at + 1)) => {
                 if let Some(last) = limited.last_mut() {
                     *last = true;
                 }
             }
-            Token::Word(word) if word.keyword == Keyword::OFFSET && limited.last() == Some(&true) => {
+            Token::Word(word) if word.keyword == Keyword::OFFSET && count(at + 1) && limited.last() == Some(&true) => {
                 let at = super::errors::at(token.span.start.line, token.span.start.column);
                 return Some(format!(
                     "SYNTAX_ERROR: {at}mismatched input 'OFFSET'. Athena's SQL writes OFFSET before LIMIT (OFFSET n LIMIT m)"

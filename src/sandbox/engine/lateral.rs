@@ -26,9 +26,8 @@
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    self, helpers::attached_token::AttachedToken, BinaryOperator, CaseWhen, Expr, Ident, Join, JoinConstraint,
-    JoinOperator, Query, SelectItem, SetExpr, Spanned, TableAlias, TableFactor, TableWithJoins, Value, VisitMut,
-    VisitorMut,
+    self, BinaryOperator, Expr, Ident, Join, JoinConstraint, JoinOperator, Query, SelectItem, SetExpr, Spanned,
+    TableAlias, TableFactor, TableWithJoins, Value, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
@@ -41,7 +40,7 @@ use datafusion::logical_expr::ScalarUDF;
 
 use super::dialect::Athena;
 use super::nested::{item, map_types};
-use super::sql::call;
+use super::sql::{call, case_when};
 use super::types::trino_type;
 use super::udf::{integers, Call, Trino};
 
@@ -385,13 +384,7 @@ fn kept(array: &Expr) -> Expr {
         op: BinaryOperator::Gt,
         right: Box::new(number(0)),
     };
-    Expr::Case {
-        case_token: AttachedToken::empty(),
-        end_token: AttachedToken::empty(),
-        operand: None,
-        conditions: vec![CaseWhen { condition: some, result: array.clone() }],
-        else_result: Some(Box::new(call("make_array", vec![Expr::value(Value::Null)]))),
-    }
+    case_when(some, array.clone(), Some(call("make_array", vec![Expr::value(Value::Null)])))
 }
 
 fn number(n: u32) -> Expr {
@@ -404,9 +397,9 @@ fn same(a: &Ident, b: &Ident) -> bool {
     a.value.to_lowercase() == b.value.to_lowercase()
 }
 
-/// Trino's refusal of a join of an UNNEST on a condition other than `ON TRUE` (its
-/// `StatementAnalyzer`), which the engine answered.
-pub(super) fn outer_join_refused(statement: &ast::Statement) -> Option<String> {
+/// Trino's refusal of a join of an UNNEST on a condition other than `ON TRUE`, and of a
+/// NATURAL join (its `StatementAnalyzer`), which the engine answered.
+pub(super) fn join_refused(statement: &ast::Statement) -> Option<String> {
     struct Outer(Option<String>);
     impl ast::Visitor for Outer {
         type Break = ();
@@ -450,7 +443,9 @@ fn refused_in_from(from: &TableWithJoins) -> Option<String> {
             };
             let mut on = match constraint {
                 JoinConstraint::On(on) => on,
-                JoinConstraint::Using(_) | JoinConstraint::Natural => &Expr::value(Value::Null),
+                // Trino has no NATURAL join at all.
+                JoinConstraint::Natural => return Some("NOT_SUPPORTED: Natural join not supported".into()),
+                JoinConstraint::Using(_) => &Expr::value(Value::Null),
                 JoinConstraint::None => return nested(&join.relation),
             };
             while let Expr::Nested(inner) = on {

@@ -28,7 +28,7 @@ use super::arrays::CONCAT_USAGE;
 use super::quantified::{IN_VALUE, QUANTIFIED, ROW_VALUE, SUMMARY};
 use super::rules::ExpressionRule;
 use super::types::trino_type;
-use super::udf::{is_text, type_mismatch};
+use super::udf::{is_text, type_mismatch, unexpected_parameters};
 
 /// Trino's refusal of IN a subquery of another type.
 const IN_APART: &str = "value and result of subquery must be of the same type for IN expression";
@@ -108,10 +108,8 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 && matches!(args.as_slice(), [arg] if arg.get_type(schema).is_ok_and(|t| is_text(&t) && !t.is_null())) =>
         {
             let f = func.name();
-            return plan_err!(
-                "TYPE_MISMATCH: Unexpected parameters ({}) for function {f}. Expected: {f}(date), {f}(timestamp(p)), {f}(timestamp(p) with time zone)",
-                name(&args[0])
-            );
+            let usage = format!("{f}(date), {f}(timestamp(p)), {f}(timestamp(p) with time zone)");
+            return unexpected_parameters(f, &[name(&args[0])], &usage);
         }
         Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "coalesce" => {
             if let Some(common) = first_apart(args, schema) {
@@ -126,10 +124,7 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         {
             let f = window.fun.name();
             let types: Vec<String> = window.params.args.iter().map(name).collect();
-            return plan_err!(
-                "TYPE_MISMATCH: Unexpected parameters ({}) for function {f}. Expected: {f}(T) T, {f}(T, bigint) T, {f}(T, bigint, T) T",
-                types.join(", ")
-            );
+            return unexpected_parameters(f, &types, &format!("{f}(T) T, {f}(T, bigint) T, {f}(T, bigint, T) T"));
         }
         _ => {}
     }

@@ -11,12 +11,11 @@ use std::ops::ControlFlow;
 
 use datafusion::common::{exec_err, plan_err};
 use datafusion::logical_expr::sqlparser::ast::{
-    self, helpers::attached_token::AttachedToken, BinaryOperator, CaseWhen, Expr, FunctionArg, FunctionArgExpr,
-    FunctionArguments, NullTreatment, UnaryOperator, Value,
+    self, BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, NullTreatment, UnaryOperator, Value,
 };
 use datafusion::logical_expr::ScalarUDF;
 
-use super::sql::{call, is_call, plain_arguments};
+use super::sql::{call, case_when, is_call, plain_arguments};
 use super::udf::Trino;
 
 /// `function`, a `lag` or `lead` over a window, as the engine answers it as Trino does; None
@@ -47,15 +46,21 @@ pub fn functions() -> Vec<ScalarUDF> {
 /// read `lag(x, -1)` as `lead(x, 1)`).
 fn by_offset(function: &ast::Function) -> Option<Expr> {
     let args = plain_arguments(&function.args)?;
-    let (value, offset) = (args.first()?, args.get(1)?);
+    let (value, mut offset) = (args.first()?, args.get(1)?);
+    // `(-1)`, and a NULL cast to a number.
+    loop {
+        match offset {
+            Expr::Nested(inner) => offset = inner,
+            Expr::Cast { expr: inner, .. } if matches!(inner.as_ref(), Expr::Value(v) if v.value == Value::Null) => {
+                offset = inner
+            }
+            _ => break,
+        }
+    }
     match offset {
-        Expr::Value(v) if v.value == Value::Null => Some(Expr::Case {
-            case_token: AttachedToken::empty(),
-            end_token: AttachedToken::empty(),
-            operand: None,
-            conditions: vec![CaseWhen { condition: Expr::value(Value::Boolean(false)), result: value.clone() }],
-            else_result: None,
-        }),
+        Expr::Value(v) if v.value == Value::Null => {
+            Some(case_when(Expr::value(Value::Boolean(false)), value.clone(), None))
+        }
         Expr::UnaryOp { op: UnaryOperator::Minus, expr } => match expr.as_ref() {
             Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n.parse::<f64>().is_ok_and(|n| n != 0.0)) => {
                 Some(call(NEGATIVE_OFFSET, vec![offset.clone()]))
@@ -82,13 +87,7 @@ fn with_default(function: &ast::Function) -> Option<Expr> {
     let zero = Expr::value(Value::Number("0".into(), false));
     let marker = match function.null_treatment {
         // `CASE WHEN x IS NOT NULL THEN 0 END`: NULL where `x` is, so skipped as `x` is.
-        Some(NullTreatment::IgnoreNulls) => Expr::Case {
-            case_token: AttachedToken::empty(),
-            end_token: AttachedToken::empty(),
-            operand: None,
-            conditions: vec![CaseWhen { condition: Expr::IsNotNull(Box::new(value.clone())), result: zero }],
-            else_result: None,
-        },
+        Some(NullTreatment::IgnoreNulls) => case_when(Expr::IsNotNull(Box::new(value.clone())), zero, None),
         Some(NullTreatment::RespectNulls) | None => zero,
     };
     let mut past_the_rows = Expr::IsNull(Box::new(with_args(vec![marker, offset.clone()])));
@@ -99,13 +98,7 @@ fn with_default(function: &ast::Function) -> Option<Expr> {
         past_the_rows =
             Expr::BinaryOp { left: Box::new(moves), op: BinaryOperator::And, right: Box::new(past_the_rows) };
     }
-    Some(Expr::Case {
-        case_token: AttachedToken::empty(),
-        end_token: AttachedToken::empty(),
-        operand: None,
-        conditions: vec![CaseWhen { condition: past_the_rows, result: default }],
-        else_result: Some(Box::new(with_args(vec![value, offset]))),
-    })
+    Some(case_when(past_the_rows, default, Some(with_args(vec![value, offset]))))
 }
 
 /// Whether `expr` may be other than a constant the engine folds before it runs the window: it

@@ -102,7 +102,7 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
             )));
         }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
-        if let Some(refusal) = lateral::outer_join_refused(inner) {
+        if let Some(refusal) = lateral::join_refused(inner) {
             return Err(DataFusionError::Plan(refusal));
         }
         interval_literals::rewrite(inner, sql).map_err(DataFusionError::Plan)?;
@@ -360,20 +360,11 @@ fn rewrite(expr: &mut Expr) {
             }
         }
         // `IF(c, a[, b])` → `CASE WHEN c THEN a [ELSE b] END`.
-        Expr::Function(function) if is_call(function, "if") => {
-            let (condition, result, otherwise) = match plain_arguments(&function.args).as_deref() {
-                Some([c, a]) => (c.clone(), a.clone(), None),
-                Some([c, a, b]) => (c.clone(), a.clone(), Some(Box::new(b.clone()))),
-                _ => return,
-            };
-            Expr::Case {
-                case_token: AttachedToken::empty(),
-                end_token: AttachedToken::empty(),
-                operand: None,
-                conditions: vec![CaseWhen { condition, result }],
-                else_result: otherwise,
-            }
-        }
+        Expr::Function(function) if is_call(function, "if") => match plain_arguments(&function.args).as_deref() {
+            Some([c, a]) => case_when(c.clone(), a.clone(), None),
+            Some([c, a, b]) => case_when(c.clone(), a.clone(), Some(b.clone())),
+            _ => return,
+        },
         // `x[i][j]…` and `(e).field` (`subscript::chain`).
         Expr::CompoundFieldAccess { root, access_chain } => match subscript::chain(root, access_chain) {
             Some(replacement) => replacement,
@@ -469,6 +460,17 @@ fn single_argument(args: &FunctionArguments) -> Option<&Expr> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// `CASE WHEN condition THEN result [ELSE otherwise] END`.
+pub(super) fn case_when(condition: Expr, result: Expr, otherwise: Option<Expr>) -> Expr {
+    Expr::Case {
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
+        operand: None,
+        conditions: vec![CaseWhen { condition, result }],
+        else_result: otherwise.map(Box::new),
     }
 }
 

@@ -68,7 +68,12 @@ impl Call<'_> {
 /// Athena's refusal of a call of `name` with arguments of `types`; `usage` lists the accepted forms.
 pub fn type_mismatch<T>(name: &str, types: &[DataType], usage: &str) -> Result<T> {
     let got: Vec<String> = types.iter().map(trino_type).collect();
-    plan_err!("TYPE_MISMATCH: Unexpected parameters ({}) for function {name}. Expected: {usage}", got.join(", "))
+    unexpected_parameters(name, &got, usage)
+}
+
+/// The same, the arguments' types named already (a literal's `varchar(3)`, `mixed_types`).
+pub fn unexpected_parameters<T>(name: &str, given: &[String], usage: &str) -> Result<T> {
+    plan_err!("TYPE_MISMATCH: Unexpected parameters ({}) for function {name}. Expected: {usage}", given.join(", "))
 }
 
 /// A Trino function answered row by row.
