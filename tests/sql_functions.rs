@@ -2626,6 +2626,10 @@ async fn window_shifts_answer_as_trino_does() {
             "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar(10)) for function year. Expected: year(date),",
         ),
         ("SELECT EXTRACT(HOUR FROM page_url) FROM events", "TYPE_MISMATCH: line 1:"),
+        (
+            "SELECT hour(DATE '2020-01-01')",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (date) for function hour. Expected: hour(time(p)), hour(time(p) with time zone), hour(timestamp(p)), hour(timestamp(p) with time zone), hour(interval day to second)",
+        ),
         ("SELECT * FROM (VALUES 1) t(x) NATURAL JOIN (VALUES 1) s(x)", "NOT_SUPPORTED: Natural join not supported"),
         ("SELECT lag(x, (-1)) OVER (ORDER BY x) FROM (VALUES 1, 2) t(x)", "INVALID_FUNCTION_ARGUMENT: Offset must be at least 0"),
         // PostgreSQL's order of LIMIT and OFFSET, which Trino's grammar does not take.

@@ -145,6 +145,25 @@ pub(super) fn is_part(name: &str) -> bool {
     PARTS.iter().any(|(part, _)| *part == name)
 }
 
+/// Trino's forms of the field function `name`, as its refusal lists them, and whether it reads
+/// a date (the fields of a time of day do not).
+pub(super) fn part_forms(name: &str) -> (String, bool) {
+    let clock = matches!(name, "hour" | "minute" | "second" | "millisecond");
+    let mut forms = match clock {
+        true => vec![format!("{name}(time(p))"), format!("{name}(time(p) with time zone)")],
+        false => vec![format!("{name}(date)")],
+    };
+    forms.extend([format!("{name}(timestamp(p))"), format!("{name}(timestamp(p) with time zone)")]);
+    match name {
+        "year" | "month" => forms.push(format!("{name}(interval year to month)")),
+        "day" | "day_of_month" | "hour" | "minute" | "second" | "millisecond" => {
+            forms.push(format!("{name}(interval day to second)"))
+        }
+        _ => {}
+    }
+    (forms.join(", "), !clock)
+}
+
 /// `hour(ts)`, `day_of_week(ts)`, …: one field of a timestamp, as a bigint.
 type Field = fn(&DateTime<Utc>) -> i64;
 

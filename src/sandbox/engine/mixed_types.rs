@@ -101,15 +101,19 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 );
             }
         }
-        // A field of text (`year('2020-01-01')`, `EXTRACT(YEAR FROM dt)` of a text partition):
-        // Trino has no such function, where the engine read the text as a timestamp.
-        Expr::ScalarFunction(ScalarFunction { func, args })
-            if super::functions::is_part(func.name())
-                && matches!(args.as_slice(), [arg] if arg.get_type(schema).is_ok_and(|t| is_text(&t) && !t.is_null())) =>
-        {
-            let f = func.name();
-            let usage = format!("{f}(date), {f}(timestamp(p)), {f}(timestamp(p) with time zone)");
-            return unexpected_parameters(f, &[name(&args[0])], &usage);
+        // A field of text (`year('2020-01-01')`, `EXTRACT(YEAR FROM dt)` of a text partition), or
+        // a time of day's field of a date (`hour(DATE '2020-01-01')`): Trino has no such
+        // function, where the engine read the text as a timestamp and the date as its midnight.
+        Expr::ScalarFunction(ScalarFunction { func, args }) if super::functions::is_part(func.name()) => {
+            let (usage, reads_dates) = super::functions::part_forms(func.name());
+            let refused = |t: &DataType| {
+                (is_text(t) && !t.is_null()) || (!reads_dates && matches!(t, DataType::Date32 | DataType::Date64))
+            };
+            if let [arg] = args.as_slice() {
+                if arg.get_type(schema).is_ok_and(|t| refused(&t)) {
+                    return unexpected_parameters(func.name(), &[name(arg)], &usage);
+                }
+            }
         }
         Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "coalesce" => {
             if let Some(common) = first_apart(args, schema) {
