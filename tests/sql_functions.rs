@@ -2588,6 +2588,7 @@ async fn window_shifts_answer_as_trino_does() {
         (shifted("lag(x, 0, y) IGNORE NULLS OVER (ORDER BY y)", rows), "1,-,3,-"),
         (shifted("lead(x, 1, y) OVER (ORDER BY y) ", rows), "-,3,-,4"),
         ("SELECT x FROM (VALUES 1, 2, 3) t(x) ORDER BY x OFFSET 1 LIMIT 1".to_string(), "2"),
+        ("SELECT approx_distinct(country, 0.01) FROM events".to_string(), "SELECT count(DISTINCT country) FROM events"),
         // The words are not reserved: here they name columns.
         ("SELECT limit + offset FROM (VALUES (1, 2)) t(limit, offset)".to_string(), "3"),
         ("SELECT x AS limit, 2 AS offset FROM (VALUES 1) t(x) LIMIT 1".to_string(), "1"),

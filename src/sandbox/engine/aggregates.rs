@@ -140,6 +140,7 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "checksum",
         "approx_percentile",
         "avg",
+        "approx_distinct",
     ];
     let name = *NAMES.iter().find(|name| is_call(function, name))?;
     if function.null_treatment.is_some() || (name != "listagg" && !function.within_group.is_empty()) {
@@ -209,6 +210,11 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
             call(MEAN_LIKE, vec![aggregate(function, "avg", vec![x.clone()], None, Vec::new()), like])
         }
         ("approx_percentile", [x, p]) => percentile(function, x, None, p),
+        // `approx_distinct(x, e)`: the engine's estimate, within its own error, for a standard
+        // error `e` Trino takes (another is left to the engine to refuse).
+        ("approx_distinct", [x, e]) if standard_error_fits(e) => {
+            aggregate(function, "approx_distinct", vec![x.clone()], None, Vec::new())
+        }
         ("approx_percentile", [x, w, p]) => percentile(function, x, Some(w), p),
         // NULLs too: each adds to Trino's checksum.
         ("checksum", [x]) => call(CHECKSUM, vec![aggregate(function, "array_agg", vec![x.clone()], None, Vec::new())]),
@@ -217,6 +223,11 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
         }
         _ => return None,
     })
+}
+
+/// Whether `e` is a constant standard error within Trino's bounds, [0.0040625, 0.26].
+fn standard_error_fits(e: &Expr) -> bool {
+    matches!(e, Expr::Value(v) if matches!(&v.value, ast::Value::Number(n, _) if n.parse::<f64>().is_ok_and(|n| (0.0040625..=0.26).contains(&n))))
 }
 
 /// `approx_percentile(x[, w], p)`, `p` a percentile or an array of them, in `x`'s type.
