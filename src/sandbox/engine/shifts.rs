@@ -30,15 +30,12 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
     with_default(function)
 }
 
-/// The engine's name for Trino's refusal of a negative offset.
+/// The engine's name for Trino's refusal of a negative offset, and the refusal.
 const NEGATIVE_OFFSET: &str = "$negative_offset";
+const OFFSET_REFUSED: &str = "INVALID_FUNCTION_ARGUMENT: Offset must be at least 0";
 
 pub fn functions() -> Vec<ScalarUDF> {
-    vec![Trino::udf(
-        NEGATIVE_OFFSET,
-        |_| plan_err!("INVALID_FUNCTION_ARGUMENT: Offset must be at least 0"),
-        |_, _| exec_err!("INVALID_FUNCTION_ARGUMENT: Offset must be at least 0"),
-    )]
+    vec![Trino::udf(NEGATIVE_OFFSET, |_| plan_err!("{OFFSET_REFUSED}"), |_, _| exec_err!("{OFFSET_REFUSED}"))]
 }
 
 /// What Trino answers by a constant offset alone, where the engine answers otherwise: NULL
@@ -84,17 +81,15 @@ fn with_default(function: &ast::Function) -> Option<Expr> {
         }
         Expr::Function(call)
     };
-    let zero = Expr::value(Value::Number("0".into(), false));
-    let marker = match function.null_treatment {
-        // `CASE WHEN x IS NOT NULL THEN 0 END`: NULL where `x` is, so skipped as `x` is.
-        Some(NullTreatment::IgnoreNulls) => case_when(Expr::IsNotNull(Box::new(value.clone())), zero, None),
-        Some(NullTreatment::RespectNulls) | None => zero,
-    };
+    let zero = || Expr::value(Value::Number("0".into(), false));
+    let skips_nulls = function.null_treatment == Some(NullTreatment::IgnoreNulls);
+    // Skipping NULLs, `CASE WHEN x IS NOT NULL THEN 0 END`: NULL where `x` is, so skipped as `x` is.
+    let marker = if skips_nulls { case_when(Expr::IsNotNull(Box::new(value.clone())), zero(), None) } else { zero() };
     let mut past_the_rows = Expr::IsNull(Box::new(with_args(vec![marker, offset.clone()])));
     // Skipping NULLs, an offset of 0 is the row itself, whatever its value (Trino's LagFunction).
-    if function.null_treatment == Some(NullTreatment::IgnoreNulls) {
-        let zero = Expr::value(Value::Number("0".into(), false));
-        let moves = Expr::BinaryOp { left: Box::new(offset.clone()), op: BinaryOperator::NotEq, right: Box::new(zero) };
+    if skips_nulls {
+        let moves =
+            Expr::BinaryOp { left: Box::new(offset.clone()), op: BinaryOperator::NotEq, right: Box::new(zero()) };
         past_the_rows =
             Expr::BinaryOp { left: Box::new(moves), op: BinaryOperator::And, right: Box::new(past_the_rows) };
     }
