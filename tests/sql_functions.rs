@@ -2770,3 +2770,51 @@ async fn arrays_maps_and_json_arrays_compare_as_trino_does() {
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// Windows answer in their own order beside a window of the opposite order, which the engine
+/// computed backwards (`array_agg`'s frame reversed, `lag … IGNORE NULLS` read as a wrong
+/// `lead`), and `lead(x, n) IGNORE NULLS` finds the n-th value after the row where NULLs lie
+/// between (the engine's row-by-row count lost them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn windows_answer_in_their_own_order() {
+    let s = sandbox();
+    // Each row's answer in the order of `y`, '-' for a NULL, beside a window ordered the other
+    // way (which the outer query reads, so that it stays in the plan).
+    let beside_descending = |call: &str| {
+        format!(
+            "SELECT array_join(array_agg(coalesce(CAST(s AS varchar), '-') ORDER BY y), ',') FROM (SELECT y, {call} AS s, row_number() OVER (ORDER BY y DESC) AS r FROM (VALUES (1, 10), (2, NULL), (3, NULL), (4, 40), (5, NULL), (6, 60), (7, 70), (8, NULL)) t(y, x)) WHERE r > 0"
+        )
+    };
+    // The n-th non-NULL product after (or before) each event of a session, found by numbering
+    // the non-NULL ones, against the window function: the number of events they differ on.
+    let differ = |call: &str, n: i64| {
+        let shift = if call.starts_with("lead") { n } else { 1 - n };
+        format!(
+            "WITH e AS (SELECT session_id AS p, product_id AS x, row_number() OVER (PARTITION BY session_id ORDER BY event_time, page_url, event_type, user_id) AS rn FROM events), \
+             c AS (SELECT p, rn, count(x) OVER (PARTITION BY p ORDER BY rn) - CASE WHEN '{call}' LIKE 'lag%' AND x IS NOT NULL THEN 1 ELSE 0 END AS c FROM e), \
+             nn AS (SELECT p, x, row_number() OVER (PARTITION BY p ORDER BY rn) AS r FROM e WHERE x IS NOT NULL), \
+             want AS (SELECT c.p, c.rn, nn.x FROM c LEFT JOIN nn ON nn.p = c.p AND nn.r = c.c + ({shift})), \
+             got AS (SELECT p, rn, {call} IGNORE NULLS OVER (PARTITION BY p ORDER BY rn) AS x, row_number() OVER (ORDER BY p DESC, rn DESC) AS z FROM e) \
+             SELECT count_if(want.x IS DISTINCT FROM got.x) FROM want JOIN got ON want.p = got.p AND want.rn = got.rn"
+        )
+    };
+    let cases = [
+        (
+            beside_descending(
+                "array_join(array_agg(x) OVER (ORDER BY y ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), ' ', 'null')",
+            ),
+            "10,10 null,null null,null 40,40 null,null 60,60 70,70 null",
+        ),
+        (beside_descending("lag(x, 2) IGNORE NULLS OVER (ORDER BY y)"), "-,-,-,-,10,10,40,60"),
+        (beside_descending("lead(x, 2) IGNORE NULLS OVER (ORDER BY y)"), "60,60,60,70,70,-,-,-"),
+        (beside_descending("lag(x, 1, -1) IGNORE NULLS OVER (ORDER BY y)"), "-1,10,10,10,40,40,60,70"),
+        (beside_descending("lead(x) OVER (ORDER BY y)"), "-,-,40,-,60,70,-,-"),
+        (differ("lead(x, 2)", 2), "0"),
+        (differ("lead(x, 3)", 3), "0"),
+        (differ("lag(x, 2)", 2), "0"),
+        // The frame's own order inside an aggregate over groups is kept as before.
+        ("SELECT array_join(array_agg(x ORDER BY x DESC), ',') FROM (VALUES 1, 3, 2) t(x)".to_string(), "3,2,1"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

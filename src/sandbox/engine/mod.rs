@@ -57,6 +57,7 @@ mod rules;
 mod sample;
 mod series;
 mod shifts;
+mod shortcuts;
 mod sketches;
 mod splits;
 mod spooky;
@@ -251,6 +252,7 @@ fn session(
     let ctx = SessionContext::new_with_state(state);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);
     functions::register(&ctx, tables.now_ms)?;
+    shortcuts::register(&ctx)?;
     for table in LakeTable::ALL {
         let (format, extension) = table.format();
         let listed = listing(table.dir(tables), format.clone(), extension, table.schema())?;
