@@ -2818,3 +2818,53 @@ async fn windows_answer_in_their_own_order() {
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// `MAP(keys, values)` as Trino's constructor (NULL of a NULL array, its refusals), maps of no
+/// entries of unknown types in `map_from_entries` and `map_concat`, casts of nested values that
+/// round a fraction to a whole number and refuse keys cast alike, and the older `ARRAY<T>` and
+/// `MAP<K, V>` types of a cast.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn maps_and_nested_casts_answer_as_trino_does() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT MAP(ARRAY[1], NULL) IS NULL", "true"),
+        ("SELECT MAP(NULL, ARRAY[1]) IS NULL", "true"),
+        ("SELECT typeof(MAP(NULL, ARRAY[1]))", "map(unknown, bigint)"),
+        ("SELECT CAST(MAP(ARRAY['a', 'b'], ARRAY[1, NULL]) AS JSON)", r#"{"a":1,"b":null}"#),
+        ("SELECT cardinality(MAP(x, y)) FROM (VALUES (ARRAY[1, 2], ARRAY[3, 4])) t(x, y)", "2"),
+        ("SELECT count(*) FROM (VALUES (ARRAY[1], ARRAY[2]), (NULL, ARRAY[3])) t(x, y) WHERE MAP(x, y) IS NULL", "1"),
+        ("SELECT TRY(MAP(ARRAY[1, 1], ARRAY[2, 3])) IS NULL", "true"),
+        ("SELECT typeof(map_from_entries(ARRAY[]))", "map(unknown, unknown)"),
+        ("SELECT cardinality(multimap_from_entries(ARRAY[]))", "0"),
+        ("SELECT CAST(map_concat(MAP(ARRAY[1], ARRAY[2]), MAP(), MAP(ARRAY[1], ARRAY[3])) AS JSON)", r#"{"1":3}"#),
+        ("SELECT typeof(map_concat(MAP(), MAP(ARRAY['a'], ARRAY[2])))", "map(varchar, bigint)"),
+        // A part with a fraction cast to a whole number is rounded, a half away from zero.
+        ("SELECT array_join(CAST(ARRAY[1.5, 2.5, -2.5, 2.4] AS array(bigint)), ',')", "2,3,-3,2"),
+        ("SELECT array_join(CAST(ARRAY[1.5e0, -2.5e0] AS array(integer)), ',')", "2,-3"),
+        ("SELECT CAST(ROW(2.5) AS row(x bigint)).x", "3"),
+        ("SELECT element_at(CAST(MAP(ARRAY[1.4, 1.6], ARRAY[1, 2]) AS map(bigint, bigint)), 2)", "2"),
+        ("SELECT TRY_CAST(MAP(ARRAY[1, 2], ARRAY[3, 4]) AS map(boolean, bigint)) IS NULL", "true"),
+        ("SELECT element_at(CAST(MAP(ARRAY[1, 0], ARRAY[3, 4]) AS map(boolean, bigint)), false)", "4"),
+        // The older form of the nested types.
+        ("SELECT typeof(CAST(NULL AS MAP<varchar, ARRAY<ROW(a bigint)>>))", "map(varchar, array(row(a bigint)))"),
+        ("SELECT CAST(ARRAY[ARRAY[1.5]] AS array<array<bigint>>)[1][1]", "2"),
+        ("SELECT element_at(CAST(MAP(ARRAY['a'], ARRAY[1]) AS MAP<varchar, double>), 'a')", "1.0"),
+        // `map` still names a column, and `<` compares it.
+        ("SELECT count(*) FROM (VALUES 1) t(map) WHERE map < 2", "1"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        ("SELECT MAP(1, 2)", "TYPE_MISMATCH: line 1:8: Unexpected parameters (bigint, bigint) for function map. Expected: map(array(K), array(V)) K:comparable, V, map()"),
+        ("SELECT MAP(ARRAY[1, 2], ARRAY[3])", "INVALID_FUNCTION_ARGUMENT: Key and value arrays must be the same length"),
+        ("SELECT MAP(ARRAY[1, 1], ARRAY[2, 3])", "INVALID_FUNCTION_ARGUMENT: Duplicate map keys (1) are not allowed"),
+        ("SELECT MAP(ARRAY[1e20, 1e20], ARRAY[1, 2])", "INVALID_FUNCTION_ARGUMENT: Duplicate map keys (1.0E20) are not allowed"),
+        ("SELECT MAP(ARRAY[NULL], ARRAY[2])", "INVALID_FUNCTION_ARGUMENT: map key cannot be null"),
+        ("SELECT MAP(ARRAY[ARRAY[1, NULL]], ARRAY[2])", "INVALID_FUNCTION_ARGUMENT: map key cannot be indeterminate: [1, null]"),
+        ("SELECT MAP(ARRAY[ROW(1, NULL)], ARRAY[2])", "INVALID_FUNCTION_ARGUMENT: map key cannot be indeterminate: "),
+        ("SELECT map_from_entries(ARRAY[NULL])", "INVALID_FUNCTION_ARGUMENT: map entry cannot be null"),
+        ("SELECT CAST(MAP(ARRAY[1, 2], ARRAY[3, 4]) AS map(boolean, bigint))", "INVALID_CAST_ARGUMENT: duplicate keys"),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

@@ -16,6 +16,7 @@
 //! - `"$anonymous_rows"(x)`: the same value with its rows' fields nameless, for the functions
 //!   whose rows Trino leaves unnamed (`zip`, `map_entries`) and the engine names.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
@@ -168,6 +169,12 @@ fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
             return Ok(cast_with_options(&written, to, &CastOptions { safe: false, ..Default::default() })?);
         }
     }
+    // A part with a fraction cast to a whole number is rounded, as a cast of it alone is
+    // (`trino_cast`); the engine cut the fraction off.
+    if is_fraction(values.data_type()) && to.is_integer() {
+        let whole = super::math::nearest_whole(values)?;
+        return Ok(cast_with_options(&whole, to, &CastOptions { safe: false, ..Default::default() })?);
+    }
     match (values.data_type(), to) {
         (DataType::Null, _) => Ok(new_null_array(to, values.len())),
         (DataType::Struct(_), DataType::Struct(fields)) => {
@@ -192,6 +199,10 @@ fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
             let map = values.as_map();
             let pairs: ArrayRef = Arc::new(map.entries().clone());
             let pairs = cast(&pairs, entries.data_type())?;
+            // Keys cast alike are refused, as Trino's cast refuses them (and TRY_CAST makes NULL).
+            if map.keys().data_type() != pairs.as_struct().column(0).data_type() {
+                refuse_duplicate_keys(map.value_offsets(), pairs.as_struct().column(0))?;
+            }
             Ok(Arc::new(MapArray::try_new(
                 entries.clone(),
                 map.offsets().clone(),
@@ -202,6 +213,20 @@ fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
         }
         _ => Ok(cast_with_options(values, to, &CastOptions { safe: false, ..Default::default() })?),
     }
+}
+
+/// Trino's refusal of a map cast whose keys come out the same (`CAST(MAP(ARRAY[1, 2], …) AS
+/// map(boolean, …))`); each map's keys are `keys` between two of `offsets`.
+fn refuse_duplicate_keys(offsets: &[i32], keys: &ArrayRef) -> Result<()> {
+    for bounds in offsets.windows(2) {
+        let mut seen = HashSet::new();
+        for j in bounds[0].max(0) as usize..bounds[1].max(0) as usize {
+            if !seen.insert(ScalarValue::try_from_array(keys, j)?) {
+                return exec_err!("INVALID_CAST_ARGUMENT: duplicate keys");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Each JSON text of `values` as a value of `to` (NULL stays NULL).

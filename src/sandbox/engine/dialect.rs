@@ -115,7 +115,53 @@ pub fn tokens(sql: &str) -> Result<Vec<TokenWithSpan>> {
             "NOT_SUPPORTED: the sandbox engine reads at most {MOST_OPERATORS} operators in a statement; this one has {operators}"
         )));
     }
-    Ok(tables_as_selects(rows_in_parentheses(tokens)))
+    Ok(angle_types(tables_as_selects(rows_in_parentheses(tokens))))
+}
+
+/// `ARRAY<T>` and `MAP<K, V>` after a cast's `AS` (and inside them) → `ARRAY(T)` and
+/// `MAP(K, V)`: Trino's grammar reads the older form of these types too, which the parser does
+/// not. The `>>` that closes two of them (`array<array<bigint>>`) closes both.
+fn angle_types(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(tokens.len());
+    // How many angle brackets are open, and the last significant token read.
+    let (mut open, mut previous) = (0usize, Keyword::NoKeyword);
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = &tokens[i];
+        let next = tokens[i + 1..].iter().position(|t| !matches!(t.token, Token::Whitespace(_))).map(|n| i + 1 + n);
+        let nested = matches!(&token.token, Token::Word(w) if matches!(w.keyword, Keyword::ARRAY | Keyword::MAP));
+        let opens =
+            nested && (previous == Keyword::AS || open > 0) && next.is_some_and(|n| tokens[n].token == Token::Lt);
+        let as_token = |t: Token| TokenWithSpan { token: t, span: token.span };
+        match &token.token {
+            _ if opens => {
+                let n = next.unwrap_or(i);
+                out.extend(tokens[i..n].iter().cloned());
+                out.push(TokenWithSpan { token: Token::LParen, span: tokens[n].span });
+                open += 1;
+                previous = Keyword::NoKeyword;
+                i = n + 1;
+                continue;
+            }
+            Token::Gt if open > 0 => {
+                out.push(as_token(Token::RParen));
+                open -= 1;
+            }
+            Token::ShiftRight if open > 1 => {
+                out.extend([as_token(Token::RParen), as_token(Token::RParen)]);
+                open -= 2;
+            }
+            _ => out.push(token.clone()),
+        }
+        if !matches!(token.token, Token::Whitespace(_)) {
+            previous = match &token.token {
+                Token::Word(w) => w.keyword,
+                _ => Keyword::NoKeyword,
+            };
+        }
+        i += 1;
+    }
+    out
 }
 
 /// `TABLE t` → `SELECT * FROM t`, where a query starts (first, after a parenthesis, a WITH

@@ -1,3 +1,8 @@
+//! Trino's `MAP(keys, values)`: NULL when either array is, refusing arrays of two lengths, a
+//! NULL key, a key that is indeterminate (holds a NULL) and a key twice, as Trino's does (the
+//! engine's `map` read `MAP(ARRAY[1], NULL)` as a map of one key, `[1]`, and `MAP(1, 2)` as one
+//! entry).
+//!
 //! Trino's maps made from arrays of `(key, value)` rows: `map_from_entries` (each key once) and
 //! `multimap_from_entries` (each key with the array of its values). Both refuse what Athena
 //! refuses: a NULL entry, a NULL key, and for the first a key twice.
@@ -9,15 +14,18 @@
 //! it (NULL when any map is NULL).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray};
+use datafusion::arrow::array::{new_null_array, Array, ArrayRef, AsArray};
 use datafusion::arrow::compute::concat;
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::{exec_err, Result, ScalarValue};
-use datafusion::logical_expr::ScalarUDF;
+use datafusion::logical_expr::expr::ScalarFunction;
+use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult};
+use datafusion::logical_expr::{Expr, ScalarUDF};
 
-use super::nested::{bounds, item, list, list_values, map, map_type, map_types, pick};
+use super::nested::{bounds, fit, item, list, list_values, map, map_type, map_types, pick};
+use super::print;
 use super::udf::{Call, Trino};
 
 /// `map_agg(k, v)`'s answer from the group's `(k, v)` rows.
@@ -27,12 +35,99 @@ pub const MAP_UNION: &str = "$map_union";
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
+        MAP_UDF.as_ref().clone(),
         Trino::udf("map_from_entries", map_from_entries_type, map_from_entries),
         Trino::udf("multimap_from_entries", map_from_entries_type, multimap_from_entries),
         Trino::udf(MAP_AGG, map_from_entries_type, |args, kind| from_entries(args, kind, Again::Skip)),
         Trino::udf(MAP_UNION, map_union_type, map_union),
         Trino::udf("map_concat", map_concat_type, map_concat),
     ]
+}
+
+static MAP_UDF: LazyLock<Arc<ScalarUDF>> =
+    LazyLock::new(|| Arc::new(Trino::udf("map", map_of_arrays_type, map_of_arrays)));
+
+/// `MAP(a, b)` of anything but two arrays, which the engine's planner reads as its own map of
+/// one entry (`MAP(1, 2)` was `{1=2}`, `MAP(ARRAY[1], NULL)` `{[1]=null}`): Trino's `map`,
+/// which refuses what are not arrays and is NULL of a NULL. (`MAP()` is `MAP(ARRAY[], ARRAY[])`,
+/// `sql`.)
+#[derive(Debug)]
+pub struct MapOfArrays;
+
+impl ExprPlanner for MapOfArrays {
+    fn plan_make_map(&self, args: Vec<Expr>) -> Result<PlannerResult<Vec<Expr>>> {
+        Ok(PlannerResult::Planned(Expr::ScalarFunction(ScalarFunction::new_udf(MAP_UDF.clone(), args))))
+    }
+}
+
+fn map_of_arrays_type(call: &Call) -> Result<DataType> {
+    // An array's item type; NULL (of no type) is an array of unknown.
+    let part = |kind: &DataType| match kind {
+        DataType::Null => Some(DataType::Null),
+        kind => item(kind).cloned(),
+    };
+    if let [keys, values] = call.types {
+        if let (Some(key), Some(value)) = (part(keys), part(values)) {
+            return Ok(map_type(&key, &value));
+        }
+    }
+    call.mismatch("map(array(K), array(V)) K:comparable, V, map()")
+}
+
+/// `MAP(keys, values)`, row by row.
+fn map_of_arrays(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let [keys, values] = args else { return exec_err!("map takes two arrays") };
+    let rows = keys.len();
+    if keys.data_type().is_null() || values.data_type().is_null() {
+        return Ok(new_null_array(kind, rows));
+    }
+    let (key_items, value_items) = (list_values(keys.as_ref())?, list_values(values.as_ref())?);
+    let indeterminate = holds_null(&key_items)?;
+    let (mut key_picks, mut value_picks, mut lengths, mut valid) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..rows {
+        let (Some((k, k_end)), Some((v, v_end))) = (bounds(keys.as_ref(), i), bounds(values.as_ref(), i)) else {
+            lengths.push(0);
+            valid.push(false);
+            continue;
+        };
+        if k_end - k != v_end - v {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: Key and value arrays must be the same length");
+        }
+        // The first key that is NULL or holds one.
+        if let Some(j) = (k..k_end).find(|&j| indeterminate[j]) {
+            return match print::value(key_items.as_ref(), j)? {
+                None => exec_err!("INVALID_FUNCTION_ARGUMENT: map key cannot be null"),
+                Some(key) => exec_err!("INVALID_FUNCTION_ARGUMENT: map key cannot be indeterminate: {key}"),
+            };
+        }
+        group_by_key(&key_items, k..k_end, Again::Refuse)?;
+        lengths.push(k_end - k);
+        valid.push(true);
+        key_picks.extend((k..k_end).map(|j| Some(j as u32)));
+        value_picks.extend((v..v_end).map(|j| Some(j as u32)));
+    }
+    map(kind, lengths, pick(&key_items, key_picks)?, pick(&value_items, value_picks)?, valid)
+}
+
+/// For each value of `array`, whether it is NULL or holds one (an array's element, a row's
+/// field, at any depth): Trino's indeterminate values.
+fn holds_null(array: &ArrayRef) -> Result<Vec<bool>> {
+    let own = |i: usize| array.data_type().is_null() || array.is_null(i);
+    Ok(match array.data_type() {
+        DataType::List(_) | DataType::LargeList(_) => {
+            let inner = holds_null(&list_values(array.as_ref())?)?;
+            (0..array.len())
+                .map(|i| {
+                    own(i) || bounds(array.as_ref(), i).is_some_and(|(start, end)| inner[start..end].contains(&true))
+                })
+                .collect()
+        }
+        DataType::Struct(_) => {
+            let fields = array.as_struct().columns().iter().map(holds_null).collect::<Result<Vec<_>>>()?;
+            (0..array.len()).map(|i| own(i) || fields.iter().any(|field| field[i])).collect()
+        }
+        _ => (0..array.len()).map(own).collect(),
+    })
 }
 
 /// The key and value types of an array of rows `(key, value)`.
@@ -44,15 +139,18 @@ fn entry_types(kind: &DataType) -> Option<(&DataType, &DataType)> {
 }
 
 fn map_from_entries_type(call: &Call) -> Result<DataType> {
-    match call.types {
-        [entries] => match entry_types(entries) {
-            Some((key, value)) if call.name == "multimap_from_entries" => {
-                Ok(map_type(key, &DataType::List(Arc::new(Field::new_list_field(value.clone(), true)))))
-            }
-            Some((key, value)) => Ok(map_type(key, value)),
-            None => call.mismatch(&format!("{}(array(row(K, V)))", call.name)),
-        },
-        _ => call.mismatch(&format!("{}(array(row(K, V)))", call.name)),
+    // `ARRAY[]` (of unknown) is of entries of unknown to unknown.
+    let entries = match call.types {
+        [entries] if item(entries) == Some(&DataType::Null) => Some((&DataType::Null, &DataType::Null)),
+        [entries] => entry_types(entries),
+        _ => None,
+    };
+    match entries {
+        Some((key, value)) if call.name == "multimap_from_entries" => {
+            Ok(map_type(key, &DataType::List(Arc::new(Field::new_list_field(value.clone(), true)))))
+        }
+        Some((key, value)) => Ok(map_type(key, value)),
+        None => call.mismatch(&format!("{}(array(row(K, V)))", call.name)),
     }
 }
 
@@ -84,7 +182,8 @@ fn group_by_key(keys: &ArrayRef, positions: impl Iterator<Item = usize>, again: 
         let key = ScalarValue::try_from_array(keys, j)?;
         match (place.get(&key), again) {
             (Some(_), Again::Refuse) => {
-                return exec_err!("INVALID_FUNCTION_ARGUMENT: Duplicate map keys ({key}) are not allowed")
+                let key = print::value(keys.as_ref(), j)?.unwrap_or_default();
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: Duplicate map keys ({key}) are not allowed");
             }
             (Some(&at), Again::Group) => groups[at].push(j),
             (Some(_), Again::Skip) => {}
@@ -101,6 +200,15 @@ fn group_by_key(keys: &ArrayRef, positions: impl Iterator<Item = usize>, again: 
 fn entries_by_key(args: &[ArrayRef], again: Again) -> Result<Grouped> {
     let array = &args[0];
     let rows = list_values(array.as_ref())?;
+    if rows.data_type().is_null() {
+        // An array of unknown: empty, or of NULL entries.
+        if !rows.is_empty() {
+            return exec_err!("INVALID_FUNCTION_ARGUMENT: map entry cannot be null");
+        }
+        let none = new_null_array(&DataType::Null, 0);
+        let rows = (0..array.len()).map(|i| bounds(array.as_ref(), i).map(|_| Vec::new())).collect();
+        return Ok(Grouped { keys: none.clone(), values: none, rows });
+    }
     let Some(rows) = rows.as_struct_opt() else { return exec_err!("expected an array of rows") };
     let (keys, values) = (rows.column(0).clone(), rows.column(1).clone());
     let key_nulls = keys.logical_nulls();
@@ -204,10 +312,13 @@ fn map_union(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
 }
 
 fn map_concat_type(call: &Call) -> Result<DataType> {
-    // NULL (of no type) is a map of any type.
-    let map_kind = call.types.iter().find(|kind| matches!(kind, DataType::Map(_, _)));
+    // NULL (of no type) is a map of any type, and so is `MAP()`, of unknown to unknown.
+    let unknown = map_type(&DataType::Null, &DataType::Null);
+    let any = |kind: &DataType| kind.is_null() || *kind == unknown;
+    let map_kind = call.types.iter().find(|kind| matches!(kind, DataType::Map(_, _)) && !any(kind));
+    let map_kind = map_kind.or_else(|| call.types.iter().find(|kind| matches!(kind, DataType::Map(_, _))));
     match map_kind {
-        Some(map_kind) if call.types.iter().all(|kind| kind == map_kind || kind.is_null()) => Ok(map_kind.clone()),
+        Some(map_kind) if call.types.iter().all(|kind| kind == map_kind || any(kind)) => Ok(map_kind.clone()),
         _ => call.mismatch("map_concat(map(K, V), map(K, V)...)"),
     }
 }
@@ -217,8 +328,10 @@ fn map_concat(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
     if args.iter().any(|arg| arg.data_type().is_null()) {
         return Ok(datafusion::arrow::array::new_null_array(kind, rows));
     }
+    // `MAP()` as a map of the others' type.
+    let args = args.iter().map(|arg| fit(arg.clone(), kind)).collect::<Result<Vec<_>>>()?;
     let mut maps = Vec::with_capacity(args.len());
-    for arg in args {
+    for arg in &args {
         let Some(one) = arg.as_map_opt() else { return exec_err!("expected maps") };
         maps.push(one);
     }

@@ -143,6 +143,8 @@ enum Round {
     Up,
     Down,
     TowardZero,
+    /// To the nearest, a half away from zero (Trino's cast of a fraction to a whole number).
+    Nearest,
 }
 
 impl Round {
@@ -151,6 +153,7 @@ impl Round {
             Round::Up => v.ceil(),
             Round::Down => v.floor(),
             Round::TowardZero => v.trunc(),
+            Round::Nearest => v.round(),
         }
     }
 
@@ -161,8 +164,20 @@ impl Round {
             Round::Up => -(-v).div_euclid(unit),
             Round::Down => v.div_euclid(unit),
             Round::TowardZero => v / unit,
+            Round::Nearest if (v % unit).abs() * 2 >= unit => v / unit + v.signum(),
+            Round::Nearest => v / unit,
         }
     }
+}
+
+/// Numbers with a fraction rounded to the nearest whole number, a half away from zero, as
+/// Trino's cast to a whole-number type rounds them; of their own type (a decimal's of scale 0).
+pub(super) fn nearest_whole(values: &ArrayRef) -> Result<ArrayRef> {
+    let kind = match values.data_type() {
+        DataType::Decimal128(p, s) if *s > 0 => DataType::Decimal128((*p - *s as u8 + 1).min(MOST_DIGITS), 0),
+        kind => kind.clone(),
+    };
+    rounded(std::slice::from_ref(values), &kind, Round::Nearest)
 }
 
 fn usage(call: &Call) -> String {

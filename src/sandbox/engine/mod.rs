@@ -248,6 +248,9 @@ fn session(
     planners.insert(0, Arc::new(interval_arithmetic::IntervalArithmetic));
     // `||` of arrays as Trino's concat, which the engine's planner reads as its `array_concat`.
     planners.insert(0, Arc::new(arrays::ArrayConcat));
+    // `MAP(a, b)` of what are not two arrays as Trino's map, which the engine's planner reads
+    // as a map of one entry.
+    planners.insert(0, Arc::new(maps::MapOfArrays));
     let state = state.build();
     let ctx = SessionContext::new_with_state(state);
     ctx.register_object_store(ObjectStoreUrl::local_filesystem().as_ref(), files);

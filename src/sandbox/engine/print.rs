@@ -61,6 +61,13 @@ pub fn rows(batches: &[RecordBatch]) -> Result<Vec<Vec<Option<String>>>, ArrowEr
     Ok(out)
 }
 
+/// The value at `row` of `array` as a result prints it (`[1, null]`, `1.0E20`); None for NULL.
+pub(super) fn value(array: &dyn Array, row: usize) -> Result<Option<String>, ArrowError> {
+    let options = options();
+    let cell = Cell::new(array, &options)?;
+    Ok((!cell.null(row)).then(|| cell.value(row)))
+}
+
 /// How one column's values are written, made once a batch.
 struct Cell<'a> {
     array: &'a dyn Array,
