@@ -2868,3 +2868,70 @@ async fn maps_and_nested_casts_answer_as_trino_does() {
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// Named windows as Trino resolves them (the engine read `OVER (w …)` as if `w` were not there:
+/// one window over every row), and what Trino's analyzer refuses of windows refused with its
+/// words: unknown or repeated names, a second PARTITION BY or ORDER BY, a referenced frame,
+/// window functions without OVER, scalar functions with it, `lag` without ORDER BY or with a
+/// frame, IGNORE NULLS where it does not belong, FILTER over a window, RANGE offsets of another
+/// type than their sort item, and `nth_value` offsets below 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn windows_follow_trinos_rules() {
+    let s = sandbox();
+    // Each row's answer in the order of (p, x).
+    let each = |call: &str, window: &str| {
+        format!(
+            "SELECT array_join(array_agg(CAST(s AS varchar) ORDER BY p, x), ',') FROM (SELECT p, x, {call} AS s FROM (VALUES ('a', 1), ('a', 2), ('b', 5), ('b', 7)) t(p, x) {window})"
+        )
+    };
+    let cases = [
+        (each("sum(x) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)", "WINDOW w AS (PARTITION BY p ORDER BY x)"), "3,3,12,12"),
+        (each("sum(x) OVER (w ORDER BY x DESC)", "WINDOW w AS (PARTITION BY p)"), "3,2,12,7"),
+        (each("sum(x) OVER (w)", "WINDOW w AS (PARTITION BY p ORDER BY x)"), "1,3,5,12"),
+        (each("sum(x) OVER w2", "WINDOW w1 AS (PARTITION BY p), w2 AS (w1 ORDER BY x)"), "1,3,5,12"),
+        (each("row_number() OVER (w ORDER BY x DESC)", "WINDOW w AS (PARTITION BY p)"), "2,1,2,1"),
+        (each("coalesce(lag(x) OVER (w ORDER BY x), 0)", "WINDOW w AS (PARTITION BY p)"), "0,1,0,5"),
+        // A bare reference may name a window with a frame; names are read without case.
+        (each("max(x) OVER W", "WINDOW w AS (ORDER BY x ROWS 1 PRECEDING)"), "1,2,5,7"),
+        // Each part of a UNION has its own windows.
+        (
+            "SELECT array_join(array_agg(CAST(s AS varchar) ORDER BY s), ',') FROM (SELECT sum(x) OVER w AS s FROM (VALUES 1, 2) t(x) WINDOW w AS (ORDER BY x) UNION ALL SELECT count(*) OVER w FROM (VALUES 1, 2) t(x) WINDOW w AS (ORDER BY x DESC))".to_string(),
+            "1,1,2,3",
+        ),
+        // A window in ORDER BY, named.
+        (
+            "SELECT array_join(array_agg(p), ',') FROM (SELECT p FROM (VALUES ('a', 9), ('b', 1), ('b', 2)) t(p, x) WINDOW w AS (PARTITION BY p) ORDER BY sum(x) OVER w LIMIT 1)".to_string(),
+            "b",
+        ),
+        // RANGE over dates moves by an interval.
+        (
+            "SELECT array_join(array_agg(CAST(s AS varchar) ORDER BY d), ',') FROM (SELECT d, sum(x) OVER (ORDER BY d RANGE BETWEEN INTERVAL '2' DAY PRECEDING AND CURRENT ROW) AS s FROM (VALUES (DATE '2020-01-01', 1), (DATE '2020-01-02', 2), (DATE '2020-01-05', 4)) t(d, x))".to_string(),
+            "1,3,4",
+        ),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let t = "FROM (VALUES ('a', 1), ('b', 2)) t(p, x)";
+    let refusals = [
+        (format!("SELECT max(x) OVER (w PARTITION BY x) {t} WINDOW w AS (ORDER BY p)"), "INVALID_PARTITION_BY: line 1:36: WINDOW specification with named WINDOW reference cannot specify PARTITION BY"),
+        (format!("SELECT max(x) OVER (w ORDER BY x) {t} WINDOW w AS (ORDER BY p)"), "INVALID_ORDER_BY: line 1:23: Cannot specify ORDER BY if referenced named WINDOW specifies ORDER BY"),
+        (format!("SELECT max(x) OVER (w ORDER BY x) {t} WINDOW w AS (ROWS 1 PRECEDING)"), "INVALID_WINDOW_REFERENCE: line 1:21: Cannot reference named WINDOW containing frame specification"),
+        (format!("SELECT max(x) OVER w {t} WINDOW w1 AS (PARTITION BY p)"), "INVALID_WINDOW_REFERENCE: line 1:20: Cannot resolve WINDOW name w"),
+        ("SELECT (SELECT count(*) OVER w FROM (VALUES 2)) FROM (VALUES 1) t(x) WINDOW w AS (PARTITION BY x)".to_string(), "INVALID_WINDOW_REFERENCE: line 1:30: Cannot resolve WINDOW name w"),
+        ("SELECT 1 FROM (VALUES 1) t(a) WINDOW w2 AS (w1 ORDER BY a), w1 AS (PARTITION BY a)".to_string(), "INVALID_WINDOW_REFERENCE: line 1:45: Cannot resolve WINDOW name w1"),
+        ("SELECT 1 FROM (VALUES 1) t(a) WINDOW w AS (ORDER BY a), w AS (ORDER BY a)".to_string(), "DUPLICATE_WINDOW_NAME: line 1:57: WINDOW name 'w' specified more than once"),
+        (format!("SELECT first_value(x) {t}"), "MISSING_OVER: line 1:8: Window function first_value requires an OVER clause"),
+        (format!("SELECT abs(x) OVER () {t}"), "FUNCTION_NOT_WINDOW: line 1:8: Not a window function: abs"),
+        (format!("SELECT lag(x) OVER () {t}"), "MISSING_ORDER_BY: lag function requires an ORDER BY window clause"),
+        (format!("SELECT lead(x) OVER (ORDER BY x ROWS 1 PRECEDING) {t}"), "INVALID_WINDOW_FRAME: Cannot specify window frame for lead function"),
+        (format!("SELECT count(*) IGNORE NULLS OVER () {t}"), "NULL_TREATMENT_NOT_ALLOWED: line 1:8: Cannot specify null treatment clause for count function"),
+        (format!("SELECT sum(x) FILTER (WHERE x > 1) OVER (ORDER BY x) {t}"), "NOT_SUPPORTED: line 1:8: FILTER is not yet supported for window functions"),
+        (format!("SELECT nth_value(x, 0) OVER (ORDER BY x) {t}"), "INVALID_FUNCTION_ARGUMENT: Offset must be at least 1"),
+        (format!("SELECT sum(x) OVER (ORDER BY p RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) {t}"), "TYPE_MISMATCH: Window frame of type RANGE PRECEDING or FOLLOWING requires that sort item type be numeric, datetime or interval (actual: varchar"),
+        ("SELECT sum(x) OVER (ORDER BY d RANGE BETWEEN 2 PRECEDING AND CURRENT ROW) FROM (VALUES (DATE '2020-01-01', 1)) t(d, x)".to_string(), "TYPE_MISMATCH: Window frame RANGE value type (integer) not compatible with sort item type (date)"),
+        ("SELECT sum(x) OVER (ORDER BY d RANGE BETWEEN INTERVAL '-1' DAY PRECEDING AND CURRENT ROW) FROM (VALUES (DATE '2020-01-01', 1)) t(d, x)".to_string(), "INVALID_WINDOW_FRAME: Window frame offset value must not be negative or null"),
+    ];
+    let refusals: Vec<(&str, &str)> = refusals.iter().map(|(sql, e)| (sql.as_str(), *e)).collect();
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

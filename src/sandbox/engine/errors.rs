@@ -122,6 +122,15 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         "GENERIC_USER_ERROR",
         "MISSING_ORDER_BY",
         "INVALID_COLUMN_REFERENCE",
+        // Trino's refusals of windows (`windows`).
+        "INVALID_PARTITION_BY",
+        "INVALID_ORDER_BY",
+        "INVALID_WINDOW_REFERENCE",
+        "DUPLICATE_WINDOW_NAME",
+        "MISSING_OVER",
+        "FUNCTION_NOT_WINDOW",
+        "INVALID_WINDOW_FRAME",
+        "NULL_TREATMENT_NOT_ALLOWED",
     ];
     if let Some(at) = codes.iter().filter_map(|m| text.find(m)).min() {
         return text[at..].to_string();
@@ -295,18 +304,36 @@ fn quoted_after(text: &str, marker: &str) -> Option<String> {
 
 /// "line L:C: " where `name` first appears as a word in the SQL, or nothing.
 pub(super) fn position(sql: &str, name: &str) -> String {
-    place(sql, name, 0).map(|(line, column)| at(line, column)).unwrap_or_default()
+    place(sql, name, 0).map(|(_, line, column)| at(line, column)).unwrap_or_default()
 }
 
 /// "line L:C: " of the first `name` at or after the place the parser gave (line and column from
 /// 1), or nothing.
 pub(super) fn position_after(sql: &str, line: u64, column: u64, name: &str) -> String {
+    place(sql, name, byte_at(sql, line, column)).map(|(_, line, column)| at(line, column)).unwrap_or_default()
+}
+
+/// "line L:C: " of the last `name` before the place the parser gave (line and column from 1),
+/// or nothing.
+pub(super) fn position_before(sql: &str, line: u64, column: u64, name: &str) -> String {
+    let text = &sql[..byte_at(sql, line, column)];
+    let (mut last, mut from) = (None, 0);
+    while let Some(found) = place(text, name, from) {
+        // (Text that is not ASCII is searched from its start each time.)
+        if last.is_some_and(|(before, _, _)| found.0 <= before) {
+            break;
+        }
+        // Past the word's first letter, and the quote before it.
+        from = found.0 + 2;
+        last = Some(found);
+    }
+    last.map(|(_, line, column)| at(line, column)).unwrap_or_default()
+}
+
+/// The byte of `sql` at a line and column (from 1), or its end.
+fn byte_at(sql: &str, line: u64, column: u64) -> usize {
     let line_start: usize = sql.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(str::len).sum();
-    let from = sql[line_start..]
-        .char_indices()
-        .nth(column.saturating_sub(1) as usize)
-        .map_or(sql.len(), |(at, _)| line_start + at);
-    place(sql, name, from).map(|(line, column)| at(line, column)).unwrap_or_default()
+    sql[line_start..].char_indices().nth(column.saturating_sub(1) as usize).map_or(sql.len(), |(at, _)| line_start + at)
 }
 
 /// A place in the SQL as Athena's messages write it: "line L:C: " (line and column from 1).
@@ -314,8 +341,8 @@ pub(super) fn at(line: impl std::fmt::Display, column: impl std::fmt::Display) -
     format!("line {line}:{column}: ")
 }
 
-/// The line and column (from 1) of the first `name` in `sql` from byte `from` on, as a word.
-fn place(sql: &str, name: &str, from: usize) -> Option<(usize, usize)> {
+/// The byte, line and column (from 1) of the first `name` in `sql` from byte `from` on, as a word.
+fn place(sql: &str, name: &str, from: usize) -> Option<(usize, usize, usize)> {
     let lower = sql.to_lowercase();
     let wanted = name.to_lowercase();
     // Lower case is as long as the text only where the text is ASCII; elsewhere from the start.
@@ -333,7 +360,7 @@ fn place(sql: &str, name: &str, from: usize) -> Option<(usize, usize)> {
             let at = if matches!(before, Some('"' | '`')) { at - 1 } else { at };
             let line = lower[..at].matches('\n').count() + 1;
             let column = lower[..at].rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-            return Some((line, column));
+            return Some((at, line, column));
         }
         from = at + wanted.len().max(1);
     }

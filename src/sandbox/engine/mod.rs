@@ -75,6 +75,7 @@ mod udf;
 mod uri;
 mod using;
 mod vectors;
+mod windows;
 pub mod worker;
 mod zoned_casts;
 mod zones;
@@ -158,7 +159,16 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
     let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
     let batches = async {
         let (statement, headings) = sql::statement_and_headings(sql)?;
-        let plan = ctx.state().statement_to_plan(statement).await?;
+        let state = ctx.state();
+        if let datafusion::sql::parser::Statement::Statement(inner) = &statement {
+            let is_window = |name: &str| {
+                state.aggregate_functions().contains_key(name) || state.window_functions().contains_key(name)
+            };
+            if let Some(refusal) = windows::not_windows(inner, is_window) {
+                return Err(datafusion::error::DataFusionError::Plan(refusal));
+            }
+        }
+        let plan = state.statement_to_plan(statement).await?;
         options.verify_plan(&plan)?;
         let frame = ctx.execute_logical_plan(plan).await?;
         let plan = frame.create_physical_plan().await?;
@@ -214,7 +224,8 @@ fn session(
     // A date beside a timestamp is one of its milliseconds, a decimal beside a double a double.
     // Casts last: a cast to text of `coalesce(1.5, 2e0)` is then a double's; but a cast Trino
     // refuses first, as Trino does.
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 6] = [
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 7] = [
+        Arc::new(windows::RANGE_FRAMES),
         Arc::new(answer_types::ANSWER_TYPES),
         Arc::new(cast::CASTS_REFUSED),
         Arc::new(mixed_types::MIXED_TYPES),

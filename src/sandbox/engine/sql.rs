@@ -61,7 +61,7 @@ use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{
     aggregates, aliases, athena_functions, datetime, decimals, fetch, file_columns, forms, interval_literals, lateral,
-    like, literals, names, quantified, sample, shifts, stars, subscript, using,
+    like, literals, names, quantified, sample, shifts, stars, subscript, using, windows,
 };
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
@@ -105,6 +105,8 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
         if let Some(refusal) = lateral::join_refused(inner) {
             return Err(DataFusionError::Plan(refusal));
         }
+        // Named windows put in place, and the window functions Trino refuses refused.
+        windows::resolve(inner, sql).map_err(DataFusionError::Plan)?;
         interval_literals::rewrite(inner, sql).map_err(DataFusionError::Plan)?;
         if let Some(field) = datetime::invalid_extract(inner) {
             return Err(DataFusionError::Plan(format!("SYNTAX_ERROR: Invalid EXTRACT field: {field}")));

@@ -1,0 +1,375 @@
+//! Trino's rules for windows, read on the syntax tree before the engine plans the query.
+//!
+//! **Named windows.** `WINDOW w AS (…)` is resolved here as Trino resolves it, and each
+//! reference replaced by its window: `OVER w` is `w`; `OVER (w ORDER BY x ROWS …)` and a
+//! definition `w2 AS (w1 ORDER BY x)` take `w`'s PARTITION BY, their own ORDER BY or else `w`'s,
+//! and their own frame. What Trino refuses is refused with its message: an unknown name (a
+//! window of another query, or defined later), a PARTITION BY beside the name, a second ORDER
+//! BY, a named window with a frame referenced in parentheses, a name defined twice. The engine
+//! kept the definition of a bare `OVER w` only, and read `OVER (w …)` as if `w` were not
+//! there: a window over all the rows.
+//!
+//! **Window functions.** What Trino's analyzer refuses, the engine answered: a window function
+//! without OVER (`first_value(x)` as an aggregate), FILTER over a window, `lag` and `lead`
+//! without ORDER BY or with a frame, IGNORE NULLS on a function that is not one of the five that
+//! take it, and a scalar function with OVER (`abs(x) OVER ()`, `not_windows`), and an offset of
+//! `nth_value` below 1 (the engine counted `nth_value(x, -1)` from the frame's end).
+//!
+//! **RANGE frames with an offset** (`RANGE BETWEEN 1 PRECEDING AND CURRENT ROW`), once the query
+//! is planned and typed (`RANGE_FRAMES`): Trino's takes one sort item, of a number, a date or
+//! time, or an interval, and an offset of a type that item moves by (a number for a number, an
+//! interval for a date), never negative. The engine ran one over text, and moved a date by a
+//! whole number.
+
+use std::ops::ControlFlow;
+
+use datafusion::arrow::datatypes::{DataType, IntervalUnit};
+use datafusion::common::tree_node::Transformed;
+use datafusion::common::{plan_err, DFSchema, Result, ScalarValue};
+use datafusion::logical_expr::sqlparser::ast::{
+    self, Expr, Ident, NamedWindowDefinition, NamedWindowExpr, SetExpr, Spanned, VisitMut, VisitorMut, WindowSpec,
+    WindowType,
+};
+use datafusion::logical_expr::{Expr as Planned, ExprSchemable, WindowFrameBound, WindowFrameUnits};
+
+use super::errors::{at, position_before};
+use super::rules::ExpressionRule;
+use super::sql::own_expressions;
+use super::types::{is_interval, trino_type};
+
+/// Trino's window functions, which answer only over a window.
+const WINDOW_FUNCTIONS: &[&str] = &[
+    "row_number",
+    "rank",
+    "dense_rank",
+    "percent_rank",
+    "cume_dist",
+    "ntile",
+    "first_value",
+    "last_value",
+    "nth_value",
+    "lag",
+    "lead",
+];
+/// The window functions that take IGNORE NULLS and RESPECT NULLS.
+const VALUE_FUNCTIONS: &[&str] = &["first_value", "last_value", "nth_value", "lag", "lead"];
+
+/// Resolves every named window of `statement` (each query's own), then checks each window
+/// function against Trino's rules: the first refusal, in Trino's words.
+pub(super) fn resolve(statement: &mut ast::Statement, sql: &str) -> Result<(), String> {
+    let mut resolver = Resolver { sql, refusal: None };
+    let _ = statement.visit(&mut resolver);
+    if let Some(refusal) = resolver.refusal {
+        return Err(refusal);
+    }
+    let mut refusal = None;
+    let _ = ast::visit_expressions_mut(statement, |expr| {
+        refusal = refused(expr);
+        if refusal.is_some() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    refusal.map_or(Ok(()), Err)
+}
+
+/// The first call in `statement` with OVER of a function that is neither an aggregate nor a
+/// window function (`is_window` tells which are), refused as Trino refuses it.
+pub(super) fn not_windows(statement: &ast::Statement, is_window: impl Fn(&str) -> bool) -> Option<String> {
+    let mut refusal = None;
+    let _ = ast::visit_expressions(statement, |expr| {
+        if let Expr::Function(function) = expr {
+            let name = function.name.to_string().to_ascii_lowercase();
+            if function.over.is_some() && !is_window(&name) {
+                refusal = Some(format!("FUNCTION_NOT_WINDOW: {}Not a window function: {name}", place(function)));
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    refusal
+}
+
+/// "line L:C: " of a call: where its name starts.
+fn place(function: &ast::Function) -> String {
+    let start = function.name.span().start;
+    at(start.line, start.column)
+}
+
+/// Trino's refusal of `expr`, a call of a window function, if it refuses it.
+fn refused(expr: &Expr) -> Option<String> {
+    let Expr::Function(function) = expr else { return None };
+    let name = function.name.to_string().to_ascii_lowercase();
+    let Some(WindowType::WindowSpec(window)) = &function.over else {
+        if function.over.is_none() && WINDOW_FUNCTIONS.contains(&name.as_str()) {
+            return Some(format!("MISSING_OVER: {}Window function {name} requires an OVER clause", place(function)));
+        }
+        return None;
+    };
+    if function.filter.is_some() {
+        return Some(format!("NOT_SUPPORTED: {}FILTER is not yet supported for window functions", place(function)));
+    }
+    if name == "lag" || name == "lead" {
+        if window.order_by.is_empty() {
+            return Some(format!("MISSING_ORDER_BY: {name} function requires an ORDER BY window clause"));
+        }
+        if window.window_frame.is_some() {
+            return Some(format!("INVALID_WINDOW_FRAME: Cannot specify window frame for {name} function"));
+        }
+    }
+    let null_treatment = function.null_treatment.is_some()
+        || matches!(&function.args, ast::FunctionArguments::List(list)
+            if list.clauses.iter().any(|c| matches!(c, ast::FunctionArgumentClause::IgnoreOrRespectNulls(_))));
+    if name == "nth_value" && ast_offset(function).is_some_and(|n| n < 1) {
+        return Some("INVALID_FUNCTION_ARGUMENT: Offset must be at least 1".to_string());
+    }
+    if null_treatment && !VALUE_FUNCTIONS.contains(&name.as_str()) {
+        return Some(format!(
+            "NULL_TREATMENT_NOT_ALLOWED: {}Cannot specify null treatment clause for {name} function",
+            place(function)
+        ));
+    }
+    None
+}
+
+/// The second argument of a call, if it is a whole number written as one (`2`, `-1`, `(0)`).
+fn ast_offset(function: &ast::Function) -> Option<i64> {
+    let args = super::sql::plain_arguments(&function.args)?;
+    let mut offset = args.get(1)?;
+    let mut sign = 1;
+    loop {
+        match offset {
+            Expr::Nested(inner) => offset = inner,
+            Expr::UnaryOp { op: ast::UnaryOperator::Minus, expr } => {
+                sign = -sign;
+                offset = expr;
+            }
+            Expr::Value(v) => match &v.value {
+                ast::Value::Number(n, _) => return n.parse::<i64>().ok().map(|n| sign * n),
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+}
+
+/// Trino's rules of a RANGE frame with an offset (the module's note), before the engine types
+/// the query.
+pub const RANGE_FRAMES: ExpressionRule = ExpressionRule { name: "trino_range_frames", rewrite: range_frame };
+
+fn range_frame(expr: Planned, schema: &DFSchema) -> Result<Transformed<Planned>> {
+    let Planned::WindowFunction(window) = &expr else { return Ok(Transformed::no(expr)) };
+    let params = &window.params;
+    let frame = &params.window_frame;
+    let offsets: Vec<&ScalarValue> = [&frame.start_bound, &frame.end_bound]
+        .into_iter()
+        .filter_map(|bound| match bound {
+            WindowFrameBound::Preceding(v) | WindowFrameBound::Following(v) if !v.is_null() => Some(v),
+            _ => None,
+        })
+        .collect();
+    if frame.units != WindowFrameUnits::Range || offsets.is_empty() {
+        return Ok(Transformed::no(expr));
+    }
+    let sort = match params.order_by.as_slice() {
+        [] => return plan_err!("MISSING_ORDER_BY: Window frame of type RANGE PRECEDING or FOLLOWING requires ORDER BY"),
+        [sort] => sort,
+        sorts => {
+            return plan_err!(
+                "INVALID_ORDER_BY: Window frame of type RANGE PRECEDING or FOLLOWING requires single sort item in ORDER BY (actual: {})",
+                sorts.len()
+            )
+        }
+    };
+    let key = sort.expr.get_type(schema)?;
+    let temporal = matches!(
+        key,
+        DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) | DataType::Time32(_) | DataType::Time64(_)
+    );
+    if !(key.is_numeric() || temporal || is_interval(&key)) {
+        return plan_err!(
+            "TYPE_MISMATCH: Window frame of type RANGE PRECEDING or FOLLOWING requires that sort item type be numeric, datetime or interval (actual: {})",
+            trino_type(&key)
+        );
+    }
+    for offset in offsets {
+        // Before the engine types the frame, an offset is its text: a number's (`1.5`), or an
+        // interval's (`2 DAY`).
+        let (kind, negative) = match offset {
+            ScalarValue::Utf8(Some(text)) => match text.trim().parse::<f64>() {
+                Ok(n) if text.trim().parse::<i32>().is_ok() => (DataType::Int32, n < 0.0),
+                Ok(n) => (DataType::Float64, n < 0.0),
+                Err(_) => (DataType::Interval(IntervalUnit::MonthDayNano), text.trim_start().starts_with('-')),
+            },
+            value => (value.data_type(), false),
+        };
+        // A date or time moves by an interval, a number by a number.
+        let fits = if temporal { is_interval(&kind) } else { kind.is_numeric() == key.is_numeric() };
+        if !fits {
+            let written = if kind == DataType::Int32 { "integer".to_string() } else { trino_type(&kind) };
+            return plan_err!(
+                "TYPE_MISMATCH: Window frame RANGE value type ({written}) not compatible with sort item type ({})",
+                trino_type(&key)
+            );
+        }
+        if negative {
+            return plan_err!("INVALID_WINDOW_FRAME: Window frame offset value must not be negative or null");
+        }
+    }
+    Ok(Transformed::no(expr))
+}
+
+/// Resolves the named windows of each query, the innermost first.
+struct Resolver<'a> {
+    sql: &'a str,
+    refusal: Option<String>,
+}
+
+impl VisitorMut for Resolver<'_> {
+    type Break = ();
+
+    fn post_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
+        match resolve_query(query, self.sql) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(refusal) => {
+                self.refusal = Some(refusal);
+                ControlFlow::Break(())
+            }
+        }
+    }
+}
+
+/// A query's windows, each by its name as Trino reads it.
+type Windows = Vec<(String, WindowSpec)>;
+
+/// The windows each SELECT of `query` defines (taken out of it), put in place of each reference
+/// to them in its own expressions, and in the query's ORDER BY (its queries' were resolved
+/// before it).
+fn resolve_query(query: &mut ast::Query, sql: &str) -> Result<(), String> {
+    match query.body.as_mut() {
+        SetExpr::Select(select) => {
+            let windows = defined(select, sql)?;
+            resolve_in(select.as_mut(), &windows, sql)?;
+            match &mut query.order_by {
+                Some(order_by) => resolve_in(order_by, &windows, sql),
+                None => Ok(()),
+            }
+        }
+        body => resolve_set(body, sql),
+    }
+}
+
+/// The windows of each SELECT of a set operation (`… UNION …`), resolved in it.
+fn resolve_set(body: &mut SetExpr, sql: &str) -> Result<(), String> {
+    match body {
+        SetExpr::Select(select) => {
+            let windows = defined(select, sql)?;
+            resolve_in(select.as_mut(), &windows, sql)
+        }
+        SetExpr::SetOperation { left, right, .. } => {
+            resolve_set(left, sql)?;
+            resolve_set(right, sql)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The windows `select` defines, each resolved with those before it, taken out of it.
+fn defined(select: &mut ast::Select, sql: &str) -> Result<Windows, String> {
+    let mut windows: Windows = Vec::new();
+    for NamedWindowDefinition(name, definition) in std::mem::take(&mut select.named_window) {
+        let key = name_of(&name);
+        if windows.iter().any(|(defined, _)| *defined == key) {
+            let start = name.span.start;
+            return Err(format!(
+                "DUPLICATE_WINDOW_NAME: {}WINDOW name '{}' specified more than once",
+                at(start.line, start.column),
+                name.value
+            ));
+        }
+        let window = match definition {
+            NamedWindowExpr::NamedWindow(other) => referenced(&other, &windows)?.clone(),
+            NamedWindowExpr::WindowSpec(spec) => merged(spec, &windows, sql)?,
+        };
+        windows.push((key, window));
+    }
+    Ok(windows)
+}
+
+/// Each window of a call among `node`'s own expressions (not its queries') with the windows it
+/// names put in.
+fn resolve_in<N: VisitMut>(node: &mut N, windows: &Windows, sql: &str) -> Result<(), String> {
+    let mut refusal = None;
+    own_expressions(node, 0, |expr| {
+        let Expr::Function(function) = expr else { return };
+        let resolved = match function.over.take() {
+            Some(WindowType::NamedWindow(name)) => referenced(&name, windows).cloned(),
+            Some(WindowType::WindowSpec(spec)) => merged(spec, windows, sql),
+            None => return,
+        };
+        match resolved {
+            Ok(window) => function.over = Some(WindowType::WindowSpec(window)),
+            Err(e) => {
+                refusal.get_or_insert(e);
+            }
+        }
+    });
+    refusal.map_or(Ok(()), Err)
+}
+
+/// A window's name as it is compared: without case, as every name the sandbox reads (`names`;
+/// Trino's own analyzer tells `w` from `"w"`).
+fn name_of(name: &Ident) -> String {
+    name.value.to_lowercase()
+}
+
+/// The window `name` refers to, among those defined before it.
+fn referenced<'w>(name: &Ident, windows: &'w Windows) -> Result<&'w WindowSpec, String> {
+    let key = name_of(name);
+    match windows.iter().find(|(defined, _)| *defined == key) {
+        Some((_, window)) => Ok(window),
+        None => {
+            let start = name.span.start;
+            Err(format!(
+                "INVALID_WINDOW_REFERENCE: {}Cannot resolve WINDOW name {}",
+                at(start.line, start.column),
+                name.value
+            ))
+        }
+    }
+}
+
+/// `spec` with the window it names (if it names one) as Trino merges them.
+fn merged(mut spec: WindowSpec, windows: &Windows, sql: &str) -> Result<WindowSpec, String> {
+    let Some(name) = spec.window_name.take() else { return Ok(spec) };
+    let base = referenced(&name, windows)?;
+    if let Some(first) = spec.partition_by.first() {
+        let start = first.span().start;
+        return Err(format!(
+            "INVALID_PARTITION_BY: {}WINDOW specification with named WINDOW reference cannot specify PARTITION BY",
+            at(start.line, start.column)
+        ));
+    }
+    if let (Some(first), false) = (spec.order_by.first(), base.order_by.is_empty()) {
+        let start = first.expr.span().start;
+        return Err(format!(
+            "INVALID_ORDER_BY: {}Cannot specify ORDER BY if referenced named WINDOW specifies ORDER BY",
+            position_before(sql, start.line, start.column, "ORDER")
+        ));
+    }
+    if base.window_frame.is_some() {
+        let start = name.span.start;
+        return Err(format!(
+            "INVALID_WINDOW_REFERENCE: {}Cannot reference named WINDOW containing frame specification",
+            at(start.line, start.column)
+        ));
+    }
+    let order_by = if spec.order_by.is_empty() { base.order_by.clone() } else { spec.order_by };
+    Ok(WindowSpec {
+        window_name: None,
+        partition_by: base.partition_by.clone(),
+        order_by,
+        window_frame: spec.window_frame,
+    })
+}
