@@ -485,6 +485,83 @@ const NAMES: &[&str] = &[
 /// chrono's patterns, so `to_char(d, 'YYYY')` answered `YYYY`).
 const NOT_IN_SANDBOX: &[&str] = &["to_char", "to_date", "to_timestamp"];
 
+/// Athena's aggregate functions, lower case, in order: each answers over a window too.
+pub(super) const AGGREGATES: &[&str] = &[
+    "any_value",
+    "approx_distinct",
+    "approx_most_frequent",
+    "approx_percentile",
+    "approx_set",
+    "arbitrary",
+    "array_agg",
+    "avg",
+    "bitwise_and_agg",
+    "bitwise_or_agg",
+    "bool_and",
+    "bool_or",
+    "checksum",
+    "collect",
+    "convex_hull_agg",
+    "corr",
+    "count",
+    "count_if",
+    "covar_pop",
+    "covar_samp",
+    "evaluate_classifier_predictions",
+    "every",
+    "geometric_mean",
+    "geometry_collect_agg",
+    "geometry_union_agg",
+    "histogram",
+    "kurtosis",
+    "learn_classifier",
+    "learn_libsvm_classifier",
+    "learn_libsvm_regressor",
+    "learn_regressor",
+    "listagg",
+    "make_set_digest",
+    "map_agg",
+    "map_union",
+    "max",
+    "max_by",
+    "merge",
+    "merge_set_digest",
+    "min",
+    "min_by",
+    "multimap_agg",
+    "numeric_histogram",
+    "qdigest_agg",
+    "reduce_agg",
+    "regr_intercept",
+    "regr_slope",
+    "skewness",
+    "spatial_partitioning",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "sum",
+    "tdigest_agg",
+    "theta_sketch_union",
+    "var_pop",
+    "var_samp",
+    "variance",
+];
+
+/// Athena's window functions, lower case, in order: each answers only over a window.
+pub(super) const WINDOW_FUNCTIONS: &[&str] = &[
+    "cume_dist",
+    "dense_rank",
+    "first_value",
+    "lag",
+    "last_value",
+    "lead",
+    "nth_value",
+    "ntile",
+    "percent_rank",
+    "rank",
+    "row_number",
+];
+
 /// Whether the sandbox refuses `name` as a function: Athena has none of that name
 /// (`Some(false)`), or its own differs from the engine's (`Some(true)`).
 pub(super) fn refused(name: &str) -> Option<bool> {
@@ -507,6 +584,10 @@ mod tests {
     #[test]
     fn the_names_are_in_order_and_read_without_case() {
         assert!(NAMES.windows(2).all(|pair| pair[0] < pair[1]));
+        for kind in [AGGREGATES, WINDOW_FUNCTIONS] {
+            assert!(kind.windows(2).all(|pair| pair[0] < pair[1]));
+            assert!(kind.iter().all(|name| is_athena_function(name)));
+        }
         assert!(
             is_athena_function("approx_percentile") && is_athena_function("ST_Area") && is_athena_function("COUNT")
         );

@@ -200,8 +200,9 @@ fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
             let pairs: ArrayRef = Arc::new(map.entries().clone());
             let pairs = cast(&pairs, entries.data_type())?;
             // Keys cast alike are refused, as Trino's cast refuses them (and TRY_CAST makes NULL).
-            if map.keys().data_type() != pairs.as_struct().column(0).data_type() {
-                refuse_duplicate_keys(map.value_offsets(), pairs.as_struct().column(0))?;
+            let keys = pairs.as_struct().column(0);
+            if map.keys().data_type() != keys.data_type() && duplicate_keys(map.value_offsets(), keys)? {
+                return exec_err!("INVALID_CAST_ARGUMENT: duplicate keys");
             }
             Ok(Arc::new(MapArray::try_new(
                 entries.clone(),
@@ -215,18 +216,19 @@ fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
     }
 }
 
-/// Trino's refusal of a map cast whose keys come out the same (`CAST(MAP(ARRAY[1, 2], …) AS
-/// map(boolean, …))`); each map's keys are `keys` between two of `offsets`.
-fn refuse_duplicate_keys(offsets: &[i32], keys: &ArrayRef) -> Result<()> {
+/// Whether a map's keys come out the same once cast (`CAST(MAP(ARRAY[1, 2], …) AS
+/// map(boolean, …))`), which Trino's casts refuse; each map's keys are `keys` between two of
+/// `offsets`.
+fn duplicate_keys(offsets: &[i32], keys: &ArrayRef) -> Result<bool> {
     for bounds in offsets.windows(2) {
         let mut seen = HashSet::new();
         for j in bounds[0].max(0) as usize..bounds[1].max(0) as usize {
             if !seen.insert(ScalarValue::try_from_array(keys, j)?) {
-                return exec_err!("INVALID_CAST_ARGUMENT: duplicate keys");
+                return Ok(true);
             }
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// Each JSON text of `values` as a value of `to` (NULL stays NULL).
@@ -272,6 +274,14 @@ fn json_value(json: &Value, to: &Field) -> Result<ScalarValue> {
             let keys = object.keys().map(|k| json_value(&Value::String(k.clone()), &pair[0]));
             let values = object.values().map(|v| json_value(v, &pair[1]));
             let keys = array_of(keys.collect::<Result<Vec<_>>>()?, pair[0].data_type())?;
+            // Keys that are one once read (`"1"` and `"01"` as integers), as Trino refuses them.
+            if duplicate_keys(&[0, keys.len() as i32], &keys)? {
+                let shown: String = json.to_string().chars().take(60).collect();
+                return exec_err!(
+                    "INVALID_CAST_ARGUMENT: Cannot cast to {}. Duplicate keys are not allowed\n{shown}",
+                    field_type(to)
+                );
+            }
             let values = array_of(values.collect::<Result<Vec<_>>>()?, pair[1].data_type())?;
             let pairs = StructArray::try_new(pair.clone(), vec![keys, values], None)?;
             let offsets = OffsetBuffer::from_lengths([pairs.len()]);

@@ -131,6 +131,8 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         "FUNCTION_NOT_WINDOW",
         "INVALID_WINDOW_FRAME",
         "NULL_TREATMENT_NOT_ALLOWED",
+        "EXPRESSION_NOT_SCALAR",
+        "NESTED_WINDOW",
     ];
     if let Some(at) = codes.iter().filter_map(|m| text.find(m)).min() {
         return text[at..].to_string();

@@ -159,16 +159,7 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
     let options = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
     let batches = async {
         let (statement, headings) = sql::statement_and_headings(sql)?;
-        let state = ctx.state();
-        if let datafusion::sql::parser::Statement::Statement(inner) = &statement {
-            let is_window = |name: &str| {
-                state.aggregate_functions().contains_key(name) || state.window_functions().contains_key(name)
-            };
-            if let Some(refusal) = windows::not_windows(inner, is_window) {
-                return Err(datafusion::error::DataFusionError::Plan(refusal));
-            }
-        }
-        let plan = state.statement_to_plan(statement).await?;
+        let plan = ctx.state().statement_to_plan(statement).await?;
         options.verify_plan(&plan)?;
         let frame = ctx.execute_logical_plan(plan).await?;
         let plan = frame.create_physical_plan().await?;

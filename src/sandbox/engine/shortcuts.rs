@@ -1,5 +1,5 @@
-//! Two shortcuts of the engine's window functions answer otherwise than the function itself;
-//! here they are turned off.
+//! How the engine evaluates windows, where its own ways answer otherwise than the function, or
+//! not at all.
 //!
 //! **Reverses.** When a query has windows of opposite orders (`array_agg(x) OVER (ORDER BY y)`
 //! beside `row_number() OVER (ORDER BY y DESC)`), DataFusion sorts once and computes the other
@@ -13,14 +13,21 @@
 //! window, loses count of the NULLs after the rows it has read, and misses values where `n` is
 //! above 1 (NULL where the second non-NULL value after the row is `prod061`). Here it is computed
 //! over the whole partition, by the engine's other evaluation, which counts right.
+//!
+//! **Sliding frames.** Over a frame whose start moves (`ROWS BETWEEN 1 PRECEDING AND CURRENT
+//! ROW`), the engine takes each row leaving the frame back out of the aggregate, which some of
+//! its aggregates cannot do (`bool_and`, `arbitrary`, `approx_distinct`, `bitwise_and_agg`, …:
+//! "retract_batch is not implemented"); Trino answers them. Here such an aggregate keeps the
+//! frame's rows and folds them afresh for each row (`Refolded`).
 
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::Arc;
 
 use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::compute::SortOptions;
-use datafusion::arrow::datatypes::{DataType, FieldRef};
-use datafusion::common::{Result, ScalarValue};
+use datafusion::arrow::datatypes::{DataType, FieldRef, Schema};
+use datafusion::common::{internal_err, Result, ScalarValue};
 use datafusion::logical_expr::expr::{AggregateFunction, AggregateFunctionParams, WindowFunctionParams};
 use datafusion::logical_expr::function::{
     AccumulatorArgs, AggregateFunctionSimplification, ExpressionArgs, PartitionEvaluatorArgs, StateFieldsArgs,
@@ -34,22 +41,25 @@ use datafusion::logical_expr::{
     PartitionEvaluator, ReversedUDAF, ReversedUDWF, SetMonotonicity, Signature, StatisticsArgs, WindowUDF,
     WindowUDFImpl,
 };
-use datafusion::physical_expr::PhysicalExpr;
+use datafusion::physical_expr::{PhysicalExpr, PhysicalSortExpr};
 use datafusion::prelude::SessionContext;
 
 /// The aggregates and the window functions whose reverse answers otherwise.
-const AGGREGATES: &[&str] = &["array_agg"];
+const NO_REVERSE: &[&str] = &["array_agg"];
 const WINDOW_FUNCTIONS: &[&str] = &["lag", "lead"];
+/// The aggregates that cannot take a row back out (Trino's names for them too, each an alias).
+const REFOLDED: &[&str] = &["bool_and", "bool_or", "any_value", "approx_distinct", "bit_and", "bit_or", "bit_xor"];
 /// The window function whose row-by-row evaluation under IGNORE NULLS answers otherwise.
 const WHOLE_UNDER_IGNORE_NULLS: &str = "lead";
 
 /// Registers each function of the lists above with `ctx` again, without its shortcut.
 pub fn register(ctx: &SessionContext) -> Result<()> {
     let state = ctx.state();
-    for name in AGGREGATES {
+    for name in NO_REVERSE.iter().chain(REFOLDED) {
         if let Some(function) = state.aggregate_functions().get(*name) {
-            let inner = Arc::clone(function.inner());
-            ctx.register_udaf(AggregateUDF::new_from_shared_impl(Arc::new(Forward { inner: inner.into() })));
+            let inner = Arc::clone(function.inner()).into();
+            let (reverses, refolds) = (!NO_REVERSE.contains(name), REFOLDED.contains(name));
+            ctx.register_udaf(AggregateUDF::new_from_shared_impl(Arc::new(Forward { inner, reverses, refolds })));
         }
     }
     for name in WINDOW_FUNCTIONS {
@@ -61,10 +71,13 @@ pub fn register(ctx: &SessionContext) -> Result<()> {
     Ok(())
 }
 
-/// An aggregate as `inner` answers it, with no reverse.
+/// An aggregate as `inner` answers it, with no reverse unless `reverses`, and folded afresh
+/// over a sliding frame where it cannot take rows back out if `refolds`.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Forward {
     inner: UdfEq<Arc<dyn AggregateUDFImpl>>,
+    reverses: bool,
+    refolds: bool,
 }
 
 impl AggregateUDFImpl for Forward {
@@ -111,11 +124,17 @@ impl AggregateUDFImpl for Forward {
         self.inner.create_groups_accumulator(args)
     }
     fn create_sliding_accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        self.inner.create_sliding_accumulator(args)
+        let sliding = self.inner.create_sliding_accumulator(args.clone())?;
+        if !self.refolds || sliding.supports_retract_batch() {
+            return Ok(sliding);
+        }
+        Ok(Box::new(Refolded::new(Arc::clone(&self.inner), &args)))
     }
     fn with_beneficial_ordering(self: Arc<Self>, beneficial: bool) -> Result<Option<Arc<dyn AggregateUDFImpl>>> {
         let ordered = Arc::clone(&self.inner).with_beneficial_ordering(beneficial)?;
-        Ok(ordered.map(|inner| Arc::new(Forward { inner: inner.into() }) as Arc<dyn AggregateUDFImpl>))
+        let (reverses, refolds) = (self.reverses, self.refolds);
+        Ok(ordered
+            .map(|inner| Arc::new(Forward { inner: inner.into(), reverses, refolds }) as Arc<dyn AggregateUDFImpl>))
     }
     fn order_sensitivity(&self) -> AggregateOrderSensitivity {
         self.inner.order_sensitivity()
@@ -133,9 +152,12 @@ impl AggregateUDFImpl for Forward {
     ) -> Result<Option<Expr>> {
         self.inner.simplify_expr_op_literal(function, arg, op, lit, arg_is_left)
     }
-    /// The module's point.
     fn reverse_expr(&self) -> ReversedUDAF {
-        ReversedUDAF::NotSupported
+        if self.reverses {
+            self.inner.reverse_expr()
+        } else {
+            ReversedUDAF::NotSupported
+        }
     }
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         self.inner.coerce_types(arg_types)
@@ -247,5 +269,101 @@ impl PartitionEvaluator for Whole {
     }
     fn include_rank(&self) -> bool {
         self.0.include_rank()
+    }
+}
+
+/// An aggregate over a sliding frame that keeps the frame's rows, and folds them with a fresh
+/// accumulator of the aggregate for each answer: for an aggregate whose own accumulator cannot
+/// take rows back out. Each answer costs the frame's length.
+#[derive(Debug)]
+struct Refolded {
+    function: Arc<dyn AggregateUDFImpl>,
+    call: Call,
+    /// The frame's rows, each its arguments' values, the oldest first.
+    rows: VecDeque<Vec<ScalarValue>>,
+}
+
+/// What an accumulator of the aggregate is made from (`AccumulatorArgs`, owned).
+#[derive(Debug)]
+struct Call {
+    return_field: FieldRef,
+    schema: Schema,
+    ignore_nulls: bool,
+    order_bys: Vec<PhysicalSortExpr>,
+    is_reversed: bool,
+    name: String,
+    is_distinct: bool,
+    exprs: Vec<Arc<dyn PhysicalExpr>>,
+    expr_fields: Vec<FieldRef>,
+}
+
+impl Refolded {
+    fn new(function: Arc<dyn AggregateUDFImpl>, args: &AccumulatorArgs) -> Self {
+        let call = Call {
+            return_field: Arc::clone(&args.return_field),
+            schema: args.schema.clone(),
+            ignore_nulls: args.ignore_nulls,
+            order_bys: args.order_bys.to_vec(),
+            is_reversed: args.is_reversed,
+            name: args.name.to_string(),
+            is_distinct: args.is_distinct,
+            exprs: args.exprs.to_vec(),
+            expr_fields: args.expr_fields.to_vec(),
+        };
+        Refolded { function, call, rows: VecDeque::new() }
+    }
+
+    /// A fresh accumulator with the frame's rows in it.
+    fn folded(&self) -> Result<Box<dyn Accumulator>> {
+        let call = &self.call;
+        let args = AccumulatorArgs {
+            return_field: Arc::clone(&call.return_field),
+            schema: &call.schema,
+            ignore_nulls: call.ignore_nulls,
+            order_bys: &call.order_bys,
+            is_reversed: call.is_reversed,
+            name: &call.name,
+            is_distinct: call.is_distinct,
+            exprs: &call.exprs,
+            expr_fields: &call.expr_fields,
+        };
+        let mut accumulator = self.function.accumulator(args)?;
+        if let Some(width) = self.rows.front().map(Vec::len) {
+            let columns = (0..width)
+                .map(|c| ScalarValue::iter_to_array(self.rows.iter().map(|row| row[c].clone())))
+                .collect::<Result<Vec<_>>>()?;
+            accumulator.update_batch(&columns)?;
+        }
+        Ok(accumulator)
+    }
+}
+
+impl Accumulator for Refolded {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        for i in 0..values.first().map_or(0, |v| v.len()) {
+            self.rows.push_back(values.iter().map(|v| ScalarValue::try_from_array(v, i)).collect::<Result<_>>()?);
+        }
+        Ok(())
+    }
+    fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let leaving = values.first().map_or(0, |v| v.len()).min(self.rows.len());
+        self.rows.drain(..leaving);
+        Ok(())
+    }
+    fn supports_retract_batch(&self) -> bool {
+        true
+    }
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        self.folded()?.evaluate()
+    }
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        self.folded()?.state()
+    }
+    fn merge_batch(&mut self, _states: &[ArrayRef]) -> Result<()> {
+        internal_err!("an aggregate over a sliding frame is not merged")
+    }
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+            + self.rows.iter().map(|row| row.iter().map(ScalarValue::size).sum::<usize>()).sum::<usize>()
     }
 }

@@ -12,8 +12,10 @@
 //! **Window functions.** What Trino's analyzer refuses, the engine answered: a window function
 //! without OVER (`first_value(x)` as an aggregate), FILTER over a window, `lag` and `lead`
 //! without ORDER BY or with a frame, IGNORE NULLS on a function that is not one of the five that
-//! take it, and a scalar function with OVER (`abs(x) OVER ()`, `not_windows`), and an offset of
-//! `nth_value` below 1 (the engine counted `nth_value(x, -1)` from the frame's end).
+//! take it, a scalar function with OVER (`abs(x) OVER ()`; Athena's functions of each kind are
+//! listed in `athena_functions`), an offset of `nth_value` below 1 (the engine counted
+//! `nth_value(x, -1)` from the frame's end), frames of a shape Trino refuses, and a window
+//! function in WHERE, GROUP BY or HAVING.
 //!
 //! **RANGE frames with an offset** (`RANGE BETWEEN 1 PRECEDING AND CURRENT ROW`), once the query
 //! is planned and typed (`RANGE_FRAMES`): Trino's takes one sort item, of a number, a date or
@@ -32,63 +34,23 @@ use datafusion::logical_expr::sqlparser::ast::{
 };
 use datafusion::logical_expr::{Expr as Planned, ExprSchemable, WindowFrameBound, WindowFrameUnits};
 
+use super::athena_functions;
 use super::errors::{at, position_before};
 use super::rules::ExpressionRule;
 use super::sql::own_expressions;
 use super::types::{is_interval, trino_type};
 
-/// Trino's window functions, which answer only over a window.
-const WINDOW_FUNCTIONS: &[&str] = &[
-    "row_number",
-    "rank",
-    "dense_rank",
-    "percent_rank",
-    "cume_dist",
-    "ntile",
-    "first_value",
-    "last_value",
-    "nth_value",
-    "lag",
-    "lead",
-];
 /// The window functions that take IGNORE NULLS and RESPECT NULLS.
 const VALUE_FUNCTIONS: &[&str] = &["first_value", "last_value", "nth_value", "lag", "lead"];
+/// The calls Trino's grammar reads as forms of their own, which take no window.
+const FORMS: &[&str] = &["coalesce", "format", "if", "nullif", "try"];
 
-/// Resolves every named window of `statement` (each query's own), then checks each window
-/// function against Trino's rules: the first refusal, in Trino's words.
+/// Resolves every named window of `statement` (each query's own), and checks each call against
+/// Trino's rules of windows: the first refusal, in Trino's words.
 pub(super) fn resolve(statement: &mut ast::Statement, sql: &str) -> Result<(), String> {
     let mut resolver = Resolver { sql, refusal: None };
     let _ = statement.visit(&mut resolver);
-    if let Some(refusal) = resolver.refusal {
-        return Err(refusal);
-    }
-    let mut refusal = None;
-    let _ = ast::visit_expressions_mut(statement, |expr| {
-        refusal = refused(expr);
-        if refusal.is_some() {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
-    });
-    refusal.map_or(Ok(()), Err)
-}
-
-/// The first call in `statement` with OVER of a function that is neither an aggregate nor a
-/// window function (`is_window` tells which are), refused as Trino refuses it.
-pub(super) fn not_windows(statement: &ast::Statement, is_window: impl Fn(&str) -> bool) -> Option<String> {
-    let mut refusal = None;
-    let _ = ast::visit_expressions(statement, |expr| {
-        if let Expr::Function(function) = expr {
-            let name = function.name.to_string().to_ascii_lowercase();
-            if function.over.is_some() && !is_window(&name) {
-                refusal = Some(format!("FUNCTION_NOT_WINDOW: {}Not a window function: {name}", place(function)));
-                return ControlFlow::Break(());
-            }
-        }
-        ControlFlow::Continue(())
-    });
-    refusal
+    resolver.refusal.map_or(Ok(()), Err)
 }
 
 /// "line L:C: " of a call: where its name starts.
@@ -97,18 +59,36 @@ fn place(function: &ast::Function) -> String {
     at(start.line, start.column)
 }
 
-/// Trino's refusal of `expr`, a call of a window function, if it refuses it.
-fn refused(expr: &Expr) -> Option<String> {
+/// A call's name as it is compared: its one part, unquoted, in lower case.
+fn name_of_call(function: &ast::Function) -> Option<String> {
+    match function.name.0.as_slice() {
+        [part] => part.as_ident().map(|ident| ident.value.to_lowercase()),
+        _ => None,
+    }
+}
+
+/// Trino's refusal of `expr` if it is a call Trino refuses for its window or lack of one;
+/// `query` is where the SELECT the call belongs to starts.
+fn refused(expr: &Expr, query: &str) -> Option<String> {
     let Expr::Function(function) = expr else { return None };
-    let name = function.name.to_string().to_ascii_lowercase();
+    let name = name_of_call(function)?;
     let Some(WindowType::WindowSpec(window)) = &function.over else {
-        if function.over.is_none() && WINDOW_FUNCTIONS.contains(&name.as_str()) {
+        if function.over.is_none() && athena_functions::WINDOW_FUNCTIONS.contains(&name.as_str()) {
             return Some(format!("MISSING_OVER: {}Window function {name} requires an OVER clause", place(function)));
         }
         return None;
     };
+    if FORMS.contains(&name.as_str()) {
+        return Some(format!("SYNTAX_ERROR: {}OVER clause not valid for '{name}' function", place(function)));
+    }
+    // A function the sandbox does not know is left for the engine to say so.
+    let window_kind = athena_functions::AGGREGATES.contains(&name.as_str())
+        || athena_functions::WINDOW_FUNCTIONS.contains(&name.as_str());
+    if athena_functions::is_athena_function(&name) && !window_kind {
+        return Some(format!("FUNCTION_NOT_WINDOW: {query}Not a window function: {name}"));
+    }
     if function.filter.is_some() {
-        return Some(format!("NOT_SUPPORTED: {}FILTER is not yet supported for window functions", place(function)));
+        return Some(format!("NOT_SUPPORTED: {query}FILTER is not yet supported for window functions"));
     }
     if name == "lag" || name == "lead" {
         if window.order_by.is_empty() {
@@ -121,14 +101,66 @@ fn refused(expr: &Expr) -> Option<String> {
     let null_treatment = function.null_treatment.is_some()
         || matches!(&function.args, ast::FunctionArguments::List(list)
             if list.clauses.iter().any(|c| matches!(c, ast::FunctionArgumentClause::IgnoreOrRespectNulls(_))));
-    if name == "nth_value" && ast_offset(function).is_some_and(|n| n < 1) {
-        return Some("INVALID_FUNCTION_ARGUMENT: Offset must be at least 1".to_string());
-    }
     if null_treatment && !VALUE_FUNCTIONS.contains(&name.as_str()) {
         return Some(format!(
             "NULL_TREATMENT_NOT_ALLOWED: {}Cannot specify null treatment clause for {name} function",
             place(function)
         ));
+    }
+    if let Some(frame) = &window.window_frame {
+        if let Some(refusal) = frame_refused(frame, window.order_by.len()) {
+            return Some(refusal);
+        }
+    }
+    if name == "nth_value" && ast_offset(function).is_some_and(|n| n < 1) {
+        return Some("INVALID_FUNCTION_ARGUMENT: Offset must be at least 1".to_string());
+    }
+    None
+}
+
+/// Trino's refusal of a frame's shape (`ROWS BETWEEN 1 FOLLOWING AND CURRENT ROW`), of a RANGE
+/// or GROUPS frame with an offset but no ORDER BY to measure it by (or, for RANGE, more than one
+/// sort item), or of a RANGE offset written negative. (The types of a RANGE frame's sort item
+/// and offsets are checked once the query is typed, `RANGE_FRAMES`.)
+fn frame_refused(frame: &ast::WindowFrame, sort_items: usize) -> Option<String> {
+    use ast::WindowFrameBound::{CurrentRow, Following, Preceding};
+    let end = frame.end_bound.as_ref().unwrap_or(&CurrentRow);
+    let shape = match (&frame.start_bound, end) {
+        (Following(None), _) => Some("Window frame start cannot be UNBOUNDED FOLLOWING"),
+        (_, Preceding(None)) => Some("Window frame end cannot be UNBOUNDED PRECEDING"),
+        (CurrentRow, Preceding(_)) => Some("Window frame starting from CURRENT ROW cannot end with PRECEDING"),
+        (Following(_), Preceding(_)) => Some("Window frame starting from FOLLOWING cannot end with PRECEDING"),
+        (Following(_), CurrentRow) => Some("Window frame starting from FOLLOWING cannot end with CURRENT ROW"),
+        _ => None,
+    };
+    if let Some(shape) = shape {
+        return Some(format!("INVALID_WINDOW_FRAME: {shape}"));
+    }
+    let offsets: Vec<&Expr> = [&frame.start_bound, end]
+        .into_iter()
+        .filter_map(|bound| match bound {
+            Preceding(Some(offset)) | Following(Some(offset)) => Some(offset.as_ref()),
+            _ => None,
+        })
+        .collect();
+    if offsets.is_empty() || frame.units == ast::WindowFrameUnits::Rows {
+        return None;
+    }
+    let units = if frame.units == ast::WindowFrameUnits::Groups { "GROUPS" } else { "RANGE" };
+    if sort_items == 0 {
+        return Some(format!(
+            "MISSING_ORDER_BY: Window frame of type {units} PRECEDING or FOLLOWING requires ORDER BY"
+        ));
+    }
+    if units == "RANGE" && sort_items > 1 {
+        return Some(format!(
+            "INVALID_ORDER_BY: Window frame of type RANGE PRECEDING or FOLLOWING requires single sort item in ORDER BY (actual: {sort_items})"
+        ));
+    }
+    // A RANGE offset written below zero (the engine refused it in words of its own).
+    let negative = |offset: &Expr| matches!(offset, Expr::UnaryOp { op: ast::UnaryOperator::Minus, .. });
+    if units == "RANGE" && offsets.into_iter().any(negative) {
+        return Some("INVALID_WINDOW_FRAME: Window frame offset value must not be negative or null".into());
     }
     None
 }
@@ -172,16 +204,8 @@ fn range_frame(expr: Planned, schema: &DFSchema) -> Result<Transformed<Planned>>
     if frame.units != WindowFrameUnits::Range || offsets.is_empty() {
         return Ok(Transformed::no(expr));
     }
-    let sort = match params.order_by.as_slice() {
-        [] => return plan_err!("MISSING_ORDER_BY: Window frame of type RANGE PRECEDING or FOLLOWING requires ORDER BY"),
-        [sort] => sort,
-        sorts => {
-            return plan_err!(
-                "INVALID_ORDER_BY: Window frame of type RANGE PRECEDING or FOLLOWING requires single sort item in ORDER BY (actual: {})",
-                sorts.len()
-            )
-        }
-    };
+    // One sort item (`frame_refused` refused the rest).
+    let Some(sort) = params.order_by.first() else { return Ok(Transformed::no(expr)) };
     let key = sort.expr.get_type(schema)?;
     let temporal = matches!(
         key,
@@ -250,9 +274,11 @@ fn resolve_query(query: &mut ast::Query, sql: &str) -> Result<(), String> {
     match query.body.as_mut() {
         SetExpr::Select(select) => {
             let windows = defined(select, sql)?;
-            resolve_in(select.as_mut(), &windows, sql)?;
+            let place = select_place(select);
+            resolve_in(select.as_mut(), &windows, sql, &place)?;
+            clauses_refused(select)?;
             match &mut query.order_by {
-                Some(order_by) => resolve_in(order_by, &windows, sql),
+                Some(order_by) => resolve_in(order_by, &windows, sql, &place),
                 None => Ok(()),
             }
         }
@@ -265,7 +291,9 @@ fn resolve_set(body: &mut SetExpr, sql: &str) -> Result<(), String> {
     match body {
         SetExpr::Select(select) => {
             let windows = defined(select, sql)?;
-            resolve_in(select.as_mut(), &windows, sql)
+            let place = select_place(select);
+            resolve_in(select.as_mut(), &windows, sql, &place)?;
+            clauses_refused(select)
         }
         SetExpr::SetOperation { left, right, .. } => {
             resolve_set(left, sql)?;
@@ -273,6 +301,48 @@ fn resolve_set(body: &mut SetExpr, sql: &str) -> Result<(), String> {
         }
         _ => Ok(()),
     }
+}
+
+/// "line L:C: " of a SELECT: where Trino places its refusals of the SELECT's window functions.
+fn select_place(select: &ast::Select) -> String {
+    let start = select.select_token.0.span.start;
+    at(start.line, start.column)
+}
+
+/// Trino's refusal of a window function in a SELECT's WHERE, GROUP BY or HAVING (the engine
+/// took one in WHERE for a subquery it cannot answer).
+fn clauses_refused(select: &mut ast::Select) -> Result<(), String> {
+    let clause = |name: &str, call: String| {
+        format!("EXPRESSION_NOT_SCALAR: {name} clause cannot contain aggregations, window functions or grouping operations: [{call}]")
+    };
+    if let Some((call, _)) = select.selection.as_mut().and_then(first_window) {
+        return Err(clause("WHERE", call));
+    }
+    if let ast::GroupByExpr::Expressions(keys, _) = &mut select.group_by {
+        if let Some((call, _)) = keys.iter_mut().find_map(first_window) {
+            return Err(clause("GROUP BY", call));
+        }
+    }
+    if let Some((_, place)) = select.having.as_mut().and_then(first_window) {
+        return Err(format!(
+            "NESTED_WINDOW: {place}HAVING clause cannot contain window functions or row pattern measures"
+        ));
+    }
+    Ok(())
+}
+
+/// The first call over a window among `expr`'s own parts (not its queries'): as written, and
+/// where it stands.
+fn first_window(expr: &mut Expr) -> Option<(String, String)> {
+    let mut found = None;
+    own_expressions(expr, 0, |part| {
+        if let Expr::Function(function) = part {
+            if function.over.is_some() && found.is_none() {
+                found = Some((function.to_string(), place(function)));
+            }
+        }
+    });
+    found
 }
 
 /// The windows `select` defines, each resolved with those before it, taken out of it.
@@ -298,22 +368,29 @@ fn defined(select: &mut ast::Select, sql: &str) -> Result<Windows, String> {
 }
 
 /// Each window of a call among `node`'s own expressions (not its queries') with the windows it
-/// names put in.
-fn resolve_in<N: VisitMut>(node: &mut N, windows: &Windows, sql: &str) -> Result<(), String> {
+/// names put in, and each call checked (`refused`); `query` is where its SELECT starts.
+fn resolve_in<N: VisitMut>(node: &mut N, windows: &Windows, sql: &str, query: &str) -> Result<(), String> {
     let mut refusal = None;
     own_expressions(node, 0, |expr| {
-        let Expr::Function(function) = expr else { return };
-        let resolved = match function.over.take() {
-            Some(WindowType::NamedWindow(name)) => referenced(&name, windows).cloned(),
-            Some(WindowType::WindowSpec(spec)) => merged(spec, windows, sql),
-            None => return,
-        };
-        match resolved {
-            Ok(window) => function.over = Some(WindowType::WindowSpec(window)),
-            Err(e) => {
-                refusal.get_or_insert(e);
+        if refusal.is_some() {
+            return;
+        }
+        if let Expr::Function(function) = expr {
+            let resolved = match function.over.take() {
+                Some(WindowType::NamedWindow(name)) => Some(referenced(&name, windows).cloned()),
+                Some(WindowType::WindowSpec(spec)) => Some(merged(spec, windows, sql)),
+                None => None,
+            };
+            match resolved {
+                Some(Ok(window)) => function.over = Some(WindowType::WindowSpec(window)),
+                Some(Err(e)) => {
+                    refusal = Some(e);
+                    return;
+                }
+                None => {}
             }
         }
+        refusal = refused(expr, query);
     });
     refusal.map_or(Ok(()), Err)
 }
