@@ -2907,6 +2907,11 @@ async fn windows_follow_trinos_rules() {
             "SELECT array_join(array_agg(p), ',') FROM (SELECT p FROM (VALUES ('a', 9), ('b', 1), ('b', 2)) t(p, x) WINDOW w AS (PARTITION BY p) ORDER BY sum(x) OVER w LIMIT 1)".to_string(),
             "b",
         ),
+        // A fraction over whole numbers.
+        (
+            "SELECT array_join(array_agg(coalesce(CAST(s AS varchar), '-') ORDER BY x), ',') FROM (SELECT x, sum(v) OVER (ORDER BY x RANGE BETWEEN UNBOUNDED PRECEDING AND 0.5 PRECEDING) AS s FROM (VALUES (1, 1), (2, 10), (3, 100), (5, 1000)) t(x, v))".to_string(),
+            "-,1,11,111",
+        ),
         // RANGE over dates moves by an interval.
         (
             "SELECT array_join(array_agg(CAST(s AS varchar) ORDER BY d), ',') FROM (SELECT d, sum(x) OVER (ORDER BY d RANGE BETWEEN INTERVAL '2' DAY PRECEDING AND CURRENT ROW) AS s FROM (VALUES (DATE '2020-01-01', 1), (DATE '2020-01-02', 2), (DATE '2020-01-05', 4)) t(d, x))".to_string(),

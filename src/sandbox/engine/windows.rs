@@ -21,13 +21,14 @@
 //! is planned and typed (`RANGE_FRAMES`): Trino's takes one sort item, of a number, a date or
 //! time, or an interval, and an offset of a type that item moves by (a number for a number, an
 //! interval for a date), never negative. The engine ran one over text, and moved a date by a
-//! whole number.
+//! whole number; and it refused a fraction over whole numbers (`ORDER BY x RANGE 0.5
+//! PRECEDING`), which Trino answers.
 
 use std::ops::ControlFlow;
 
 use datafusion::arrow::datatypes::{DataType, IntervalUnit};
 use datafusion::common::tree_node::Transformed;
-use datafusion::common::{plan_err, DFSchema, Result, ScalarValue};
+use datafusion::common::{internal_err, plan_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::sqlparser::ast::{
     self, Expr, Ident, NamedWindowDefinition, NamedWindowExpr, SetExpr, Spanned, VisitMut, VisitorMut, WindowSpec,
     WindowType,
@@ -217,6 +218,7 @@ fn range_frame(expr: Planned, schema: &DFSchema) -> Result<Transformed<Planned>>
             trino_type(&key)
         );
     }
+    let mut fractional = false;
     for offset in offsets {
         // Before the engine types the frame, an offset is its text: a number's (`1.5`), or an
         // interval's (`2 DAY`).
@@ -240,6 +242,16 @@ fn range_frame(expr: Planned, schema: &DFSchema) -> Result<Transformed<Planned>>
         if negative {
             return plan_err!("INVALID_WINDOW_FRAME: Window frame offset value must not be negative or null");
         }
+        fractional |= kind == DataType::Float64;
+    }
+    // A fraction of a whole-number sort item (`ORDER BY x RANGE 0.5 PRECEDING`), which the
+    // engine would cut to the item's type and refuse: the item is read as a double, in the same
+    // order.
+    if key.is_integer() && fractional {
+        let Planned::WindowFunction(mut window) = expr else { return internal_err!("expected a window") };
+        let sort = &mut window.params.order_by[0];
+        sort.expr = sort.expr.clone().cast_to(&DataType::Float64, schema)?;
+        return Ok(Transformed::yes(Planned::WindowFunction(window)));
     }
     Ok(Transformed::no(expr))
 }
