@@ -2987,3 +2987,37 @@ async fn aggregates_answer_over_sliding_frames() {
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// A UNION of text with a number (or a date, a boolean) in one column is refused as Trino
+/// refuses it; the engine cast the number to text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unions_refuse_text_beside_other_values() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT count(*) FROM (SELECT CAST(1 AS varchar) UNION ALL SELECT 'x')", "2"),
+        ("SELECT count(*) FROM (SELECT NULL UNION ALL SELECT 'x')", "2"),
+        ("SELECT CAST(sum(x) AS varchar) FROM (SELECT 1 AS x UNION ALL SELECT 2.5)", "3.5"),
+        (
+            "SELECT count(*) FROM (SELECT country FROM events UNION SELECT event_type FROM events) WHERE country IS NOT NULL",
+            "SELECT count(DISTINCT c) FROM (SELECT country AS c FROM events UNION ALL SELECT event_type FROM events)",
+        ),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        (
+            "SELECT 1 UNION ALL SELECT 'x'",
+            "TYPE_MISMATCH: column 1 in UNION query has incompatible types: integer, varchar(1)",
+        ),
+        (
+            "SELECT 1, 'a' UNION SELECT 2, DATE '2020-01-01'",
+            "TYPE_MISMATCH: column 2 in UNION query has incompatible types: varchar(1), date",
+        ),
+        (
+            "SELECT x FROM (VALUES 1) t(x) UNION SELECT y FROM (VALUES 'a') s(y)",
+            "TYPE_MISMATCH: column 1 in UNION query has incompatible types: ",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

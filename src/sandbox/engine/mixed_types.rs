@@ -16,13 +16,19 @@
 //!   be the same type: varchar(1)`; COALESCE's operands: `All COALESCE operands must be the same
 //!   type: varchar`.
 //!
+//! - a UNION of text with another kind of value in one column (`UNION_TYPES`): `column 1 in
+//!   UNION query has incompatible types: integer, varchar(1)`; the engine cast the number to
+//!   text.
+//!
 //! A text literal is a `varchar(n)` of its length, as in Trino; a column of text a `varchar`.
 
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::tree_node::Transformed;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::{Transformed, TreeNodeRecursion};
 use datafusion::common::{plan_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::{InList, InSubquery, ScalarFunction};
-use datafusion::logical_expr::{Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
+use datafusion::logical_expr::{Between, BinaryExpr, Case, Expr, ExprSchemable, LogicalPlan, Operator};
+use datafusion::optimizer::AnalyzerRule;
 
 use super::arrays::CONCAT_USAGE;
 use super::quantified::{IN_VALUE, QUANTIFIED, ROW_VALUE, SUMMARY};
@@ -38,6 +44,61 @@ const QUANTIFIED_APART: &str =
     "Value expression and result of subquery must be of the same type for quantified comparison";
 
 pub const MIXED_TYPES: ExpressionRule = ExpressionRule { name: "trino_mixed_types", rewrite: refuse_mixed };
+
+/// Trino's refusal of a UNION whose inputs give one column text and another kind of value.
+#[derive(Debug)]
+pub struct UnionTypes;
+
+pub const UNION_TYPES: UnionTypes = UnionTypes;
+
+impl AnalyzerRule for UnionTypes {
+    fn name(&self) -> &str {
+        "trino_union_types"
+    }
+
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        let mut refusal = None;
+        plan.apply_with_subqueries(|node| {
+            if let LogicalPlan::Union(union) = node {
+                refusal = union_apart(&union.inputs);
+            }
+            Ok(if refusal.is_some() { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Continue })
+        })?;
+        match refusal {
+            Some(refusal) => plan_err!("{refusal}"),
+            None => Ok(plan),
+        }
+    }
+}
+
+/// Trino's refusal of the first column of `inputs` in which one is text and another a kind of
+/// value apart, named by the types the query wrote (the engine casts them to one type later).
+fn union_apart(inputs: &[std::sync::Arc<LogicalPlan>]) -> Option<String> {
+    let written = |input: &LogicalPlan, i: usize| -> Option<(DataType, String)> {
+        let LogicalPlan::Projection(projection) = input else {
+            let kind = input.schema().field(i).data_type().clone();
+            return Some((kind.clone(), trino_type(&kind)));
+        };
+        let schema = projection.input.schema();
+        let value = projection.expr.get(i)?.clone().unalias();
+        Some((value.get_type(schema).ok()?, type_name(&value, schema)?))
+    };
+    let first = inputs.first()?;
+    for i in 0..first.schema().fields().len() {
+        let Some((kind, name)) = written(first, i) else { continue };
+        for other in &inputs[1..] {
+            if let Some((other_kind, other_name)) = written(other, i) {
+                if kinds_apart(&kind, &other_kind) {
+                    return Some(format!(
+                        "TYPE_MISMATCH: column {} in UNION query has incompatible types: {name}, {other_name}",
+                        i + 1
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
 
 /// An expression that mixes text with another kind of value is refused; every other is left.
 fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {

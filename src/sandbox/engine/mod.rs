@@ -215,7 +215,8 @@ fn session(
     // A date beside a timestamp is one of its milliseconds, a decimal beside a double a double.
     // Casts last: a cast to text of `coalesce(1.5, 2e0)` is then a double's; but a cast Trino
     // refuses first, as Trino does.
-    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 7] = [
+    let before: [Arc<dyn AnalyzerRule + Send + Sync>; 8] = [
+        Arc::new(mixed_types::UNION_TYPES),
         Arc::new(windows::RANGE_FRAMES),
         Arc::new(answer_types::ANSWER_TYPES),
         Arc::new(cast::CASTS_REFUSED),
