@@ -3021,3 +3021,37 @@ async fn unions_refuse_text_beside_other_values() {
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// Trino's empty grouping set and ROLLUP and CUBE of column lists, which the engine's planner
+/// refused ("Empty tuple not supported yet", "Tuple expressions are not supported").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grouping_elements_answer_as_trino_does() {
+    let s = sandbox();
+    let t = "FROM (VALUES (1, 'a', 10), (1, 'b', 20), (2, 'a', 30)) t(x, y, v)";
+    // Each group's key and sum, in order, with '-' for a NULL key.
+    let groups = |keys: &str| {
+        format!(
+            "SELECT array_join(array_agg(k ORDER BY k), ' ') FROM (SELECT concat(coalesce(CAST(x AS varchar), '-'), coalesce(y, '-'), ':', CAST(sum(v) AS varchar)) AS k {t} GROUP BY {keys})"
+        )
+    };
+    let cases = [
+        // One group of every row, one row even with no aggregate.
+        (format!("SELECT CAST(sum(v) AS varchar) {t} GROUP BY ()"), "60".to_string()),
+        (format!("SELECT count(*) FROM (SELECT 1 AS one {t} GROUP BY ())"), "1".to_string()),
+        (
+            format!("SELECT array_join(array_agg(CAST(x AS varchar) || ':' || CAST(s AS varchar) ORDER BY x), ' ') FROM (SELECT x, sum(v) AS s {t} GROUP BY x, ())"),
+            "1:30 2:30".to_string(),
+        ),
+        (groups("ROLLUP((x, y))"), "--:60 1a:10 1b:20 2a:30".to_string()),
+        (groups("ROLLUP((x, y))"), groups("GROUPING SETS ((x, y), ())")),
+        (groups("CUBE((x, y), ())"), groups("GROUPING SETS ((x, y), (x, y), (), ())")),
+        (groups("CUBE(x, (y))"), groups("CUBE(x, y)")),
+        // HAVING without GROUP BY groups every row as one.
+        (format!("SELECT count(*) FROM (SELECT 1 AS one {t} HAVING true)"), "1".to_string()),
+        (format!("SELECT CAST(count(*) AS varchar) {t} HAVING count(*) > 2"), "3".to_string()),
+        (format!("SELECT count(*) FROM (SELECT count(*) AS n {t} HAVING count(*) > 5)"), "0".to_string()),
+    ];
+    let cases: Vec<(String, &str)> = cases.iter().map(|(sql, want)| (sql.clone(), want.as_str())).collect();
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

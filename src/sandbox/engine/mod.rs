@@ -28,6 +28,7 @@ mod file_columns;
 mod format;
 mod forms;
 mod functions;
+mod grouping;
 mod hashes;
 mod intersect_all;
 mod interval_arithmetic;

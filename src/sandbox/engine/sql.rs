@@ -60,8 +60,8 @@ use datafusion::sql::parser::{DFParserBuilder, Statement};
 use super::cast::ANONYMOUS_ROWS;
 use super::dialect::{tokens, Athena};
 use super::{
-    aggregates, aliases, athena_functions, datetime, decimals, fetch, file_columns, forms, interval_literals, lateral,
-    like, literals, names, quantified, sample, shifts, stars, subscript, using, windows,
+    aggregates, aliases, athena_functions, datetime, decimals, fetch, file_columns, forms, grouping, interval_literals,
+    lateral, like, literals, names, quantified, sample, shifts, stars, subscript, using, windows,
 };
 
 /// The one statement in `sql`, parsed and rewritten for DataFusion.
@@ -116,6 +116,7 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
         stars::qualify(inner.as_mut());
         names::name_subqueries(inner.as_mut());
         using::rewrite(inner.as_mut());
+        grouping::rewrite(inner.as_mut());
         // The query's own `*`s, before the rewrites below add `*`s of the engine's own.
         if file_columns::named_in(sql) {
             file_columns::leave_out_of_stars(inner.as_mut());
@@ -430,6 +431,19 @@ fn rewrite(expr: &mut Expr) {
         _ => return,
     };
     *expr = replacement;
+}
+
+/// The SELECTs of a query's body, through its set operations.
+pub(super) fn selects(body: &mut ast::SetExpr) -> Vec<&mut ast::Select> {
+    match body {
+        ast::SetExpr::Select(select) => vec![select.as_mut()],
+        ast::SetExpr::SetOperation { left, right, .. } => {
+            let mut all = selects(left.as_mut());
+            all.extend(selects(right.as_mut()));
+            all
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Whether `function` calls `name` (quoted or not).

@@ -18,7 +18,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 };
 
 use super::aliases::output_names;
-use super::sql::{call, own_expressions};
+use super::sql::{call, own_expressions, selects};
 use super::stars::parts;
 
 /// Each SELECT of `statement` over a join USING its keys, its keys read as Trino's.
@@ -46,19 +46,6 @@ impl VisitorMut for Joins {
             order.iter_mut().for_each(|o| own_expressions(&mut o.expr, 0, edit));
         }
         ControlFlow::Continue(())
-    }
-}
-
-/// The SELECTs of a query's body, through its set operations.
-fn selects(body: &mut SetExpr) -> Vec<&mut Select> {
-    match body {
-        SetExpr::Select(select) => vec![select.as_mut()],
-        SetExpr::SetOperation { left, right, .. } => {
-            let mut all = selects(left.as_mut());
-            all.extend(selects(right.as_mut()));
-            all
-        }
-        _ => Vec::new(),
     }
 }
 

@@ -38,7 +38,7 @@ use datafusion::logical_expr::{Expr as Planned, ExprSchemable, WindowFrameBound,
 use super::athena_functions;
 use super::errors::{at, position_before};
 use super::rules::ExpressionRule;
-use super::sql::own_expressions;
+use super::sql::{own_expressions, selects};
 use super::types::{is_interval, trino_type};
 
 /// The window functions that take IGNORE NULLS and RESPECT NULLS.
@@ -300,19 +300,13 @@ fn resolve_query(query: &mut ast::Query, sql: &str) -> Result<(), String> {
 
 /// The windows of each SELECT of a set operation (`… UNION …`), resolved in it.
 fn resolve_set(body: &mut SetExpr, sql: &str) -> Result<(), String> {
-    match body {
-        SetExpr::Select(select) => {
-            let windows = defined(select, sql)?;
-            let place = select_place(select);
-            resolve_in(select.as_mut(), &windows, sql, &place)?;
-            clauses_refused(select)
-        }
-        SetExpr::SetOperation { left, right, .. } => {
-            resolve_set(left, sql)?;
-            resolve_set(right, sql)
-        }
-        _ => Ok(()),
+    for select in selects(body) {
+        let windows = defined(select, sql)?;
+        let place = select_place(select);
+        resolve_in(select, &windows, sql, &place)?;
+        clauses_refused(select)?;
     }
+    Ok(())
 }
 
 /// "line L:C: " of a SELECT: where Trino places its refusals of the SELECT's window functions.
