@@ -3055,3 +3055,21 @@ async fn grouping_elements_answer_as_trino_does() {
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// An UNNEST of rows whose type the query writes in a cast has a column for each field, named
+/// as the field, without an alias naming them (the engine gave one column of rows).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unnest_of_written_rows_names_their_fields() {
+    let s = sandbox();
+    let rows = r#"CAST(json_parse('[{"sku": "a", "qty": 1}, {"sku": "b", "qty": 2}]') AS array(row(sku varchar, qty integer)))"#;
+    let cases = [
+        (format!("SELECT array_join(array_agg(i.sku || CAST(i.qty AS varchar) ORDER BY i.sku), ' ') FROM (VALUES 1) t(x) CROSS JOIN UNNEST({rows}) AS i"), "a1 b2"),
+        (format!("SELECT array_join(array_agg(sku || CAST(x AS varchar) ORDER BY x, sku), ' ') FROM (VALUES 1, 2) t(x) CROSS JOIN UNNEST({rows})"), "a1 b1 a2 b2"),
+        (format!("SELECT sum(qty) FROM UNNEST({rows})"), "3"),
+        (format!("SELECT count(*) FROM (VALUES 1) t(x) LEFT JOIN UNNEST({rows}) AS i ON true WHERE i.qty > 1"), "1"),
+        // Rows without field names stay one column.
+        ("SELECT count(*) FROM UNNEST(CAST(ARRAY[ROW(1, 'a')] AS array(row(integer, varchar))))".to_string(), "1"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

@@ -18,6 +18,11 @@
 //! With no table before it (`FROM UNNEST(m) AS u(k, v)`, or `WITH ORDINALITY`, which the
 //! engine's own UNNEST in FROM does not read), the UNNEST is read after a table of one row.
 //!
+//! An UNNEST of an array of rows whose type the query writes (`UNNEST(CAST(json_parse(j) AS
+//! array(row(sku varchar, qty integer))))`), without column names, has a column for each field,
+//! named as the field, as in Trino (the engine's gave one column of rows): the names are put in
+//! as the UNNEST's own (`AS u(sku, qty)`, under the engine's name `"$unnest"` where it has none).
+//!
 //! After inner joins (`a JOIN b ON … CROSS JOIN UNNEST(b.x) AS u(y)`), the relation whose
 //! columns the UNNEST reads is nested before it is joined. An UNNEST after an outer join, one
 //! reading two relations' columns or a column without its relation's name, and one without
@@ -27,7 +32,7 @@ use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
     self, BinaryOperator, Expr, Ident, Join, JoinConstraint, JoinOperator, Query, SelectItem, SetExpr, Spanned,
-    TableAlias, TableFactor, TableWithJoins, Value, VisitMut, VisitorMut,
+    TableAlias, TableAliasColumnDef, TableFactor, TableWithJoins, Value, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
@@ -91,7 +96,52 @@ fn unnest_column(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
 
 /// Rewrites the lateral UNNESTs of every query of `statement`.
 pub(super) fn rewrite(statement: &mut ast::Statement) {
+    let _ = statement.visit(&mut FieldNames);
     let _ = statement.visit(&mut Lateral);
+}
+
+/// The engine's name for an UNNEST whose columns the sandbox names and the query did not.
+const UNNEST_NAME: &str = "$unnest";
+
+/// Names the columns of an UNNEST of rows whose type is written (the module's note).
+struct FieldNames;
+
+impl VisitorMut for FieldNames {
+    type Break = ();
+
+    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        let TableFactor::UNNEST { alias, array_exprs, with_ordinality: false, .. } = factor else {
+            return ControlFlow::Continue(());
+        };
+        let [array] = array_exprs.as_slice() else { return ControlFlow::Continue(()) };
+        if alias.as_ref().is_some_and(|alias| !alias.columns.is_empty()) {
+            return ControlFlow::Continue(());
+        }
+        if let Some(fields) = written_fields(array) {
+            let name = Ident::with_quote('"', UNNEST_NAME);
+            let alias = alias.get_or_insert(TableAlias { explicit: true, name, columns: Vec::new(), at: None });
+            alias.columns = fields.into_iter().map(TableAliasColumnDef::from_name).collect();
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// The field names of the rows of an array cast to a written type (`"$cast_to"(x,
+/// 'array(row(sku varchar, …))')`, `dialect`), when every field has one.
+fn written_fields(array: &Expr) -> Option<Vec<String>> {
+    let Expr::Function(function) = array else { return None };
+    if !super::sql::is_call(function, super::cast::CAST_TO) && !super::sql::is_call(function, super::cast::TRY_CAST_TO)
+    {
+        return None;
+    }
+    let args = super::sql::plain_arguments(&function.args)?;
+    let Expr::Value(written) = args.get(1)? else { return None };
+    let Value::SingleQuotedString(written) = &written.value else { return None };
+    let DataType::List(item) = super::types::parse_trino_type(written).ok()? else { return None };
+    let DataType::Struct(fields) = item.data_type() else { return None };
+    let names: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
+    let anonymous = names.iter().enumerate().any(|(i, name)| *name == super::types::anonymous_field(i));
+    (!names.is_empty() && !anonymous).then_some(names)
 }
 
 struct Lateral;
