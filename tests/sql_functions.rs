@@ -2838,6 +2838,9 @@ async fn maps_and_nested_casts_answer_as_trino_does() {
         ("SELECT cardinality(multimap_from_entries(ARRAY[]))", "0"),
         ("SELECT CAST(map_concat(MAP(ARRAY[1], ARRAY[2]), MAP(), MAP(ARRAY[1], ARRAY[3])) AS JSON)", r#"{"1":3}"#),
         ("SELECT typeof(map_concat(MAP(), MAP(ARRAY['a'], ARRAY[2])))", "map(varchar, bigint)"),
+        // An empty map of unknown keys has no key.
+        ("SELECT element_at(MAP(), 1) IS NULL", "true"),
+        ("SELECT element_at(map_from_entries(ARRAY[]), 'a') IS NULL", "true"),
         // A part with a fraction cast to a whole number is rounded, a half away from zero.
         ("SELECT array_join(CAST(ARRAY[1.5, 2.5, -2.5, 2.4] AS array(bigint)), ',')", "2,3,-3,2"),
         ("SELECT array_join(CAST(ARRAY[1.5e0, -2.5e0] AS array(integer)), ',')", "2,-3"),
@@ -2864,6 +2867,7 @@ async fn maps_and_nested_casts_answer_as_trino_does() {
         ("SELECT MAP(ARRAY[ARRAY[1, NULL]], ARRAY[2])", "INVALID_FUNCTION_ARGUMENT: map key cannot be indeterminate: [1, null]"),
         ("SELECT MAP(ARRAY[ROW(1, NULL)], ARRAY[2])", "INVALID_FUNCTION_ARGUMENT: map key cannot be indeterminate: "),
         ("SELECT map_from_entries(ARRAY[NULL])", "INVALID_FUNCTION_ARGUMENT: map entry cannot be null"),
+        ("SELECT MAP()[1]", "INVALID_FUNCTION_ARGUMENT: Key not present in map: 1"),
         ("SELECT CAST(MAP(ARRAY[1, 2], ARRAY[3, 4]) AS map(boolean, bigint))", "INVALID_CAST_ARGUMENT: duplicate keys"),
         (r#"SELECT CAST(JSON '{"1": 1, "01": 2}' AS map(integer, integer))"#, "INVALID_CAST_ARGUMENT: Cannot cast to map(integer, integer). Duplicate keys are not allowed"),
     ];

@@ -98,7 +98,18 @@ fn pick(args: &[ArrayRef], kind: &DataType, missing: Missing) -> Result<ArrayRef
     let (container, key) = (&args[0], &args[1]);
     if let Some(map) = container.as_map_opt() {
         let keys = map.keys();
-        let key = cast(key, keys.data_type())?;
+        // A map of unknown keys (`MAP()`) has none: no key of any type is in it.
+        let key = if keys.data_type().is_null() {
+            new_null_array(&DataType::Null, key.len())
+        } else {
+            cast(key, keys.data_type())?
+        };
+        if keys.data_type().is_null() && missing == Missing::Refused {
+            if let Some(i) = (0..map.len()).find(|&i| map.is_valid(i) && args[1].is_valid(i)) {
+                let wanted = ScalarValue::try_from_array(&args[1], i)?;
+                return exec_err!("INVALID_FUNCTION_ARGUMENT: Key not present in map: {wanted}");
+            }
+        }
         let offsets = map.value_offsets();
         let mut picks = Vec::with_capacity(map.len());
         for i in 0..map.len() {
