@@ -285,28 +285,25 @@ type Windows = Vec<(String, WindowSpec)>;
 fn resolve_query(query: &mut ast::Query, sql: &str) -> Result<(), String> {
     match query.body.as_mut() {
         SetExpr::Select(select) => {
-            let windows = defined(select, sql)?;
-            let place = select_place(select);
-            resolve_in(select.as_mut(), &windows, sql, &place)?;
-            clauses_refused(select)?;
+            let (windows, place) = resolve_select(select, sql)?;
             match &mut query.order_by {
                 Some(order_by) => resolve_in(order_by, &windows, sql, &place),
                 None => Ok(()),
             }
         }
-        body => resolve_set(body, sql),
+        body => selects(body).into_iter().try_for_each(|select| resolve_select(select, sql).map(|_| ())),
     }
 }
 
-/// The windows of each SELECT of a set operation (`… UNION …`), resolved in it.
-fn resolve_set(body: &mut SetExpr, sql: &str) -> Result<(), String> {
-    for select in selects(body) {
-        let windows = defined(select, sql)?;
-        let place = select_place(select);
-        resolve_in(select, &windows, sql, &place)?;
-        clauses_refused(select)?;
-    }
-    Ok(())
+/// The windows `select` defines, put in place of each reference to them in its own
+/// expressions, its calls and clauses checked: the windows, and where the SELECT starts (for
+/// its query's ORDER BY).
+fn resolve_select(select: &mut ast::Select, sql: &str) -> Result<(Windows, String), String> {
+    let windows = defined(select, sql)?;
+    let place = select_place(select);
+    resolve_in(select, &windows, sql, &place)?;
+    clauses_refused(select)?;
+    Ok((windows, place))
 }
 
 /// "line L:C: " of a SELECT: where Trino places its refusals of the SELECT's window functions.
