@@ -2875,6 +2875,64 @@ async fn maps_and_nested_casts_answer_as_trino_does() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
+/// A map is one value whatever its entries' order, as in Trino: grouped, made DISTINCT, joined,
+/// partitioned and compared IS DISTINCT FROM as a set of entries (the engine read `{1=3, 2=4}`
+/// and `{2=4, 1=3}` as two values), and answered as one of its rows wrote it; an order of maps
+/// is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn maps_are_one_value_whatever_their_order() {
+    let s = sandbox();
+    let t = "WITH t(i, m) AS (VALUES (1, MAP(ARRAY['a', 'b'], ARRAY[3, 4])), (2, MAP(ARRAY['b', 'a'], ARRAY[4, 3])), \
+             (3, NULL), (4, MAP(ARRAY['a'], ARRAY[3])), (5, MAP(ARRAY['a', 'b'], ARRAY[3, 5]))) ";
+    let with = |sql: &str| format!("{t}{sql}");
+    let cases = [
+        (with("SELECT count(*) FROM (SELECT m FROM t GROUP BY m)"), "4"),
+        (with("SELECT array_join(array_agg(n ORDER BY n), ',') FROM (SELECT count(*) AS n FROM t GROUP BY m)"), "1,1,1,2"),
+        // A group's map as one of its rows wrote it, not sorted.
+        (with("SELECT array_join(map_keys(m), ',') FROM t WHERE i = 2 GROUP BY m"), "b,a"),
+        (with("SELECT count(*) FROM (SELECT DISTINCT m FROM t)"), "4"),
+        (with("SELECT count(DISTINCT m) FROM t"), "3"),
+        (with("SELECT count(*) FROM (SELECT m FROM t WHERE i = 1 UNION SELECT m FROM t WHERE i = 2)"), "1"),
+        (with("SELECT count(*) FROM (SELECT m FROM t WHERE i = 1 INTERSECT SELECT m FROM t WHERE i = 2)"), "1"),
+        (with("SELECT count(*) FROM (SELECT m FROM t WHERE i = 1 EXCEPT SELECT m FROM t WHERE i = 2)"), "0"),
+        (with("SELECT count(*) FROM (SELECT m FROM t WHERE i <= 2 INTERSECT ALL SELECT m FROM t WHERE i <= 2)"), "2"),
+        (with("SELECT count(*) FROM t a JOIN t b ON a.m = b.m"), "6"),
+        (with("SELECT count(*) FROM t a JOIN t b USING (m)"), "6"),
+        (with("SELECT array_join(array_agg(i ORDER BY i), ',') FROM t WHERE m IN (SELECT m FROM t WHERE i = 2)"), "1,2"),
+        (with("SELECT array_join(array_agg(n ORDER BY i), ',') FROM (SELECT i, count(*) OVER (PARTITION BY m) AS n FROM t)"), "2,2,1,1,1"),
+        (with("SELECT a.m IS DISTINCT FROM b.m FROM t a, t b WHERE a.i = 1 AND b.i = 2"), "false"),
+        (with("SELECT a.m IS DISTINCT FROM b.m FROM t a, t b WHERE a.i = 1 AND b.i = 5"), "true"),
+        (with("SELECT count(*) FROM (SELECT m, count(*) FROM t GROUP BY ROLLUP(m))"), "5"),
+        (with("SELECT max(n) FROM (SELECT count(*) AS n FROM t GROUP BY GROUPING SETS ((m), ()) HAVING m IS NOT NULL)"), "2"),
+        // Maps inside arrays and rows, and maps of maps.
+        (with("SELECT count(DISTINCT ARRAY[m]) FROM t"), "4"),
+        (with("SELECT count(*) FROM (SELECT DISTINCT ROW(i > 2, m) FROM t WHERE i <= 2)"), "1"),
+        ("SELECT count(*) FROM (SELECT DISTINCT x FROM (VALUES MAP(ARRAY['x'], ARRAY[MAP(ARRAY[1, 2], ARRAY[3, 4])]), \
+          MAP(ARRAY['x'], ARRAY[MAP(ARRAY[2, 1], ARRAY[4, 3])])) v(x))".to_string(), "1"),
+        (r#"SELECT count(DISTINCT x) FROM (VALUES CAST(JSON '{"b": 1, "a": 2}' AS map(varchar, integer)), MAP(ARRAY['a', 'b'], ARRAY[2, 1])) v(x)"#.to_string(), "1"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let typed = "SELECT CAST(m AS map(varchar, integer)) AS k FROM t";
+    let (order, window, max) = (
+        with(&format!("{typed} ORDER BY k")),
+        with("SELECT rank() OVER (ORDER BY CAST(m AS map(varchar, integer))) FROM t"),
+        with(&format!("SELECT max(k) FROM ({typed})")),
+    );
+    let refusals = [
+        (order.as_str(), "TYPE_MISMATCH: Type map(varchar, integer) is not orderable, and therefore cannot be used in ORDER BY: k"),
+        (window.as_str(), "TYPE_MISMATCH: map(varchar, integer) is not orderable, and therefore cannot be used in window function ORDER BY"),
+        (max.as_str(), "TYPE_MISMATCH: line 1:"),
+        (
+            "SELECT max(k) FROM (SELECT CAST(MAP(ARRAY['a'], ARRAY[1]) AS map(varchar, integer)) AS k)",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (map(varchar, integer)) for function max. Expected: max(t) T:orderable, max(e, bigint) E:orderable",
+        ),
+        ("SELECT x FROM (VALUES 1) t(x) ORDER BY ARRAY[MAP(ARRAY[x], ARRAY[x])]", "TYPE_MISMATCH: Type array(map("),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
 /// Named windows as Trino resolves them (the engine read `OVER (w …)` as if `w` were not there:
 /// one window over every row), and what Trino's analyzer refuses of windows refused with its
 /// words: unknown or repeated names, a second PARTITION BY or ORDER BY, a referenced frame,

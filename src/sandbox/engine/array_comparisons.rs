@@ -27,6 +27,7 @@ use datafusion::common::{exec_err, plan_err, Result};
 use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::{lit, BinaryExpr, Expr, Operator, ScalarUDF};
 
+use super::map_identity;
 use super::mixed_types::trino_operator;
 use super::types::trino_type;
 use super::udf::{Call, Trino};
@@ -62,29 +63,24 @@ fn comparable(kind: &DataType) -> bool {
     }
 }
 
-/// Whether values of `kind` have an order: none of a map, nor of anything holding one.
-fn orderable(kind: &DataType) -> bool {
-    match kind {
-        DataType::List(item) | DataType::LargeList(item) => orderable(item.data_type()),
-        DataType::Struct(fields) => fields.iter().all(|f| orderable(f.data_type())),
-        DataType::Map(_, _) => false,
-        _ => true,
-    }
-}
-
 /// `left op right` of two values of `kind` (`compared_here`), as Trino compares them; None for
 /// another operator; Trino's refusal of an order of maps. An `=` of two relations' values (a
 /// join's keys) keeps the engine's `=` beside Trino's, for the engine to join by it (hashed):
 /// false where Trino's is NULL, which a join's condition and a filter read alike.
 pub(super) fn comparison(left: Expr, op: Operator, right: Expr, kind: &DataType) -> Result<Option<Expr>> {
     let joins = reads_apart(&left, &right);
-    let engines = Expr::BinaryExpr(BinaryExpr::new(Box::new(left.clone()), Operator::Eq, Box::new(right.clone())));
+    // The engine hashes a map's entries in their order: joined by them sorted (`map_identity`).
+    let hashed = |side: &Expr| match map_identity::holds_map(kind) {
+        true => map_identity::sorted(side.clone()),
+        false => side.clone(),
+    };
+    let engines = Expr::BinaryExpr(BinaryExpr::new(Box::new(hashed(&left)), Operator::Eq, Box::new(hashed(&right))));
     let call = |udf: &Arc<ScalarUDF>| Expr::ScalarFunction(ScalarFunction::new_udf(udf.clone(), vec![left, right]));
     Ok(match op {
         Operator::Eq if joins => Some(engines.and(call(&EQUAL_UDF))),
         Operator::Eq => Some(call(&EQUAL_UDF)),
         Operator::NotEq => Some(Expr::Not(Box::new(call(&EQUAL_UDF)))),
-        Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq if !orderable(kind) => {
+        Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq if map_identity::holds_map(kind) => {
             let (kind, op) = (trino_type(kind), trino_operator(&op));
             return plan_err!("TYPE_MISMATCH: Cannot apply operator: {kind} {op} {kind}");
         }

@@ -41,6 +41,7 @@ mod lateral;
 mod like;
 mod literals;
 mod log_beta;
+mod map_identity;
 mod maps;
 mod math;
 mod mixed_types;
@@ -244,6 +245,9 @@ fn session(
     rules.push(Arc::new(correlated::CORRELATED_AGGREGATES));
     // INTERSECT ALL and EXCEPT ALL keep as many copies of a row as Trino's.
     rules.push(Arc::new(intersect_all::INTERSECT_ALL));
+    // A map is one value whatever its entries' order wherever values are grouped, joined or
+    // compared whole, once every rule above has made its groups, joins and windows.
+    rules.push(Arc::new(map_identity::MAP_IDENTITY));
     let mut state = SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules);
     // A row's fields are read without case (`fields`), before DataFusion's planner reads them.
     let planners = state.expr_planners().get_or_insert_with(Vec::new);

@@ -35,7 +35,7 @@ impl AnalyzerRule for ExpressionRule {
 }
 
 /// `plan` with `rewrite` applied to each of its expressions' parts.
-fn each_expression(plan: LogicalPlan, rewrite: Rewrite) -> Result<LogicalPlan> {
+pub(super) fn each_expression(plan: LogicalPlan, rewrite: Rewrite) -> Result<LogicalPlan> {
     let plan = plan.transform_up_with_subqueries(|plan| {
         let schema = merge_schema(&plan.inputs());
         let names = NamePreserver::new(&plan);

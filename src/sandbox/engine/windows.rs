@@ -22,7 +22,8 @@
 //! time, or an interval, and an offset of a type that item moves by (a number for a number, an
 //! interval for a date), never negative. The engine ran one over text, and moved a date by a
 //! whole number; and it refused a fraction over whole numbers (`ORDER BY x RANGE 0.5
-//! PRECEDING`), which Trino answers.
+//! PRECEDING`), which Trino answers. And a sort item that holds a map, which has no order
+//! (`map_identity`), is refused in Trino's words; the engine failed typing its frame.
 
 use std::ops::ControlFlow;
 
@@ -37,6 +38,7 @@ use datafusion::logical_expr::{Expr as Planned, ExprSchemable, WindowFrameBound,
 
 use super::athena_functions;
 use super::errors::{at, position_before};
+use super::map_identity;
 use super::rules::ExpressionRule;
 use super::sql::{own_expressions, selects};
 use super::types::{is_interval, trino_type};
@@ -187,13 +189,23 @@ fn ast_offset(function: &ast::Function) -> Option<i64> {
     }
 }
 
-/// Trino's rules of a RANGE frame with an offset (the module's note), before the engine types
-/// the query.
+/// Trino's rules of a window's sort items and of a RANGE frame with an offset (the module's
+/// note), before the engine types the query.
 pub const RANGE_FRAMES: ExpressionRule = ExpressionRule { name: "trino_range_frames", rewrite: range_frame };
 
 fn range_frame(expr: Planned, schema: &DFSchema) -> Result<Transformed<Planned>> {
     let Planned::WindowFunction(window) = &expr else { return Ok(Transformed::no(expr)) };
     let params = &window.params;
+    // A map has no order (`map_identity`), which the engine finds out only as it types the frame.
+    for sort in &params.order_by {
+        let kind = sort.expr.get_type(schema)?;
+        if map_identity::holds_map(&kind) {
+            let kind = trino_type(&kind);
+            return plan_err!(
+                "TYPE_MISMATCH: {kind} is not orderable, and therefore cannot be used in window function ORDER BY"
+            );
+        }
+    }
     let frame = &params.window_frame;
     let offsets: Vec<&ScalarValue> = [&frame.start_bound, &frame.end_bound]
         .into_iter()
