@@ -507,6 +507,14 @@ async fn a_star_over_a_join_using_its_keys_lists_them_once_first() {
         let values: Vec<String> = page.rows[0].iter().map(|v| v.clone().unwrap_or_default()).collect();
         assert_eq!(values, row, "{sql}");
     }
+    // Over a chain of joins USING a key, the key first, then each relation's other columns.
+    let c = "(VALUES (1, 'c', 7)) AS c(k, z, w)";
+    let sql = format!("SELECT * FROM {a} JOIN {b} USING (k) FULL JOIN {c} USING (k)");
+    let (status, page) = query(&s, &sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{sql}: {:?}", status.reason);
+    let page = page.unwrap();
+    let headings: Vec<&str> = page.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(headings, ["k", "x", "y", "z", "w"], "{sql}");
     // A name both have is still ambiguous.
     let ambiguous = failure(&s, &format!("SELECT k FROM {a}, {b}")).await;
     assert!(ambiguous.starts_with("AMBIGUOUS_NAME"), "{ambiguous}");

@@ -2875,6 +2875,118 @@ async fn maps_and_nested_casts_answer_as_trino_does() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
+/// A date minus a date is an interval day to second, as Trino reads two dates as timestamps
+/// (the engine answered a number of days), and a timestamp literal ending in `Z` is one in UTC
+/// (the engine dropped the `Z`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dates_subtract_to_intervals_and_z_is_utc() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT DATE '2026-03-20' - DATE '2026-03-01'", "19 00:00:00.000"),
+        ("SELECT DATE '2026-03-01' - DATE '2026-03-20'", "-19 00:00:00.000"),
+        ("SELECT typeof(DATE '2026-03-20' - DATE '2026-03-01')", "interval day to second"),
+        ("SELECT DATE '2024-03-01' - DATE '2024-02-28' = INTERVAL '2' DAY", "true"),
+        (
+            "SELECT CAST(x AS date) - DATE '2026-01-01' FROM (VALUES TIMESTAMP '2026-01-03 10:00:00') t(x)",
+            "2 00:00:00.000",
+        ),
+        (
+            "SELECT count(*) FROM events WHERE CAST(event_time AS date) - DATE '2026-12-01' > INTERVAL '3' DAY",
+            "SELECT count(*) FROM events WHERE CAST(event_time AS date) > DATE '2026-12-04'",
+        ),
+        ("SELECT TIMESTAMP '2026-03-20 14:15:00Z'", "2026-03-20 14:15:00.000 UTC"),
+        ("SELECT typeof(TIMESTAMP '2026-03-20 14:15:00.5Z')", "timestamp(3) with time zone"),
+        ("SELECT TIMESTAMP '2026-03-20 14:15:00Z' = TIMESTAMP '2026-03-20 15:15:00 +01:00'", "true"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [("SELECT DATE '2026-03-20' - DATE '2026-03-01' > 3", "TYPE_MISMATCH: ")];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+/// A scalar subquery that finds no row is NULL, whatever its SELECT's value (the engine's
+/// planner took a subquery of a literal for never NULL: `IS NULL` of it was false); a correlated
+/// one of rows answers its one row (the engine refused it); and EXISTS of an aggregate without
+/// GROUP BY, which has its one row always, is true.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scalar_subqueries_answer_as_trino_does() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT (SELECT 1 FROM events WHERE false) IS NULL", "true"),
+        ("SELECT coalesce((SELECT 1 WHERE false), 5)", "5"),
+        ("SELECT (SELECT x FROM (VALUES 1, 2) t(x) WHERE x > 5)", "NULL"),
+        ("SELECT a, (SELECT 'x' WHERE false) FROM (VALUES 1, 2) t(a) ORDER BY a", "1; 2"),
+        ("SELECT (SELECT 'x' WHERE false) IS NULL FROM (VALUES 1, 2) t(a)", "true; true"),
+        ("SELECT count(*) FROM (VALUES 1) t(a) WHERE (SELECT 1 WHERE false) IS NOT NULL", "0"),
+        ("SELECT count(*) FROM (VALUES 1) t(a) WHERE coalesce((SELECT 1 WHERE false), 5) = 5", "1"),
+        // A subquery that finds its row answers it.
+        ("SELECT (SELECT 1 FROM events LIMIT 1) IS NULL", "false"),
+        // An aggregate without GROUP BY has its row always.
+        ("SELECT (SELECT count(*) FROM events WHERE false)", "0"),
+        ("SELECT a FROM (VALUES 1, 2, 3) s(a) WHERE EXISTS (SELECT count(*) FROM (VALUES 2) t(x) WHERE x = a) ORDER BY a", "1; 2; 3"),
+        ("SELECT count(*) FROM (VALUES 1, 2, 3) s(a) WHERE NOT EXISTS (SELECT count(*) FROM (VALUES 2) t(x) WHERE x = a)", "0"),
+        ("SELECT a FROM (VALUES 1, 2, 3) s(a) WHERE EXISTS (SELECT x FROM (VALUES 2) t(x) WHERE x = a)", "2"),
+        // A correlated subquery of rows answers the row it finds, NULL where it finds none.
+        ("SELECT coalesce((SELECT x * 10 FROM (VALUES 1, 2, 3) t(x) WHERE x = a), -1) FROM (VALUES 1, 2, 4) s(a) ORDER BY a", "10; 20; -1"),
+        ("SELECT (SELECT x FROM (VALUES 1, 5) t(x) WHERE x > a AND x < a + 3) FROM (VALUES 0, 3, 9) s(a) ORDER BY a", "1; 5; NULL"),
+        (
+            "SELECT count(*) FROM events e WHERE (SELECT name FROM (VALUES ('US', 'United States')) n(code, name) WHERE n.code = e.country) IS NOT NULL",
+            "SELECT count(*) FROM events WHERE country = 'US'",
+        ),
+        (
+            "SELECT count(*) FROM (SELECT DISTINCT country FROM events) c WHERE (SELECT 1 FROM (VALUES 'US', 'DE') n(code) WHERE n.code = c.country) = 1",
+            "SELECT count(DISTINCT country) FROM events WHERE country IN ('US', 'DE')",
+        ),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        (
+            "SELECT (SELECT x FROM (VALUES 1, 1) t(x) WHERE x = a) FROM (VALUES 1) s(a)",
+            "SUBQUERY_MULTIPLE_ROWS: Scalar sub-query has returned multiple rows",
+        ),
+        (
+            "SELECT (SELECT x FROM (VALUES 1, 2) t(x) WHERE x > a) FROM (VALUES 0) s(a)",
+            "SUBQUERY_MULTIPLE_ROWS: Scalar sub-query has returned multiple rows",
+        ),
+        (
+            "SELECT (SELECT x FROM (VALUES 1, 2) t(x))",
+            "SUBQUERY_MULTIPLE_ROWS: Scalar sub-query has returned multiple rows",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+/// A USING after the first of a chain of joins joins on the key as Trino has it so far (after a
+/// FULL join, whichever side has the row's), and the SELECT reads the last join's key (DataFusion
+/// joined on the first relation's column, so rows only a later side had never matched, and a
+/// key of three relations was ambiguous).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chains_of_joins_using_their_keys_read_them_as_trino_does() {
+    let s = sandbox();
+    let (a, b) = ("(VALUES (1, 'a1'), (2, 'a2')) a(x, va)", "(VALUES (2, 'b2'), (3, 'b3')) b(x, vb)");
+    let c = "(VALUES (3, 'c3'), (4, 'c4'), (2, 'c2')) c(x, vc)";
+    let rows = "array_join(array_agg(concat(CAST(x AS varchar), coalesce(va, '-'), coalesce(vb, '-'), coalesce(vc, '-')) ORDER BY x), ' ')";
+    let cases = [
+        (format!("SELECT {rows} FROM {a} FULL JOIN {b} USING (x) FULL JOIN {c} USING (x)"), "1a1-- 2a2b2c2 3-b3c3 4--c4"),
+        (format!("SELECT {rows} FROM {a} LEFT JOIN {b} USING (x) RIGHT JOIN {c} USING (x)"), "2a2b2c2 3--c3 4--c4"),
+        (format!("SELECT {rows} FROM {a} RIGHT JOIN {b} USING (x) JOIN {c} USING (x)"), "2a2b2c2 3-b3c3"),
+        (format!("SELECT {rows} FROM {a} FULL JOIN {b} USING (x) LEFT JOIN {c} USING (x)"), "1a1-- 2a2b2c2 3-b3c3"),
+        (format!("SELECT {rows} FROM ({a} FULL JOIN {b} USING (x) FULL JOIN {c} USING (x))"), "1a1-- 2a2b2c2 3-b3c3 4--c4"),
+        // The key in WHERE, GROUP BY and ORDER BY.
+        (format!("SELECT count(*) FROM {a} FULL JOIN {b} USING (x) FULL JOIN {c} USING (x) WHERE x >= 3"), "2"),
+        (format!("SELECT x FROM {a} FULL JOIN {b} USING (x) FULL JOIN {c} USING (x) GROUP BY x ORDER BY x DESC"), "4; 3; 2; 1"),
+        // A key of three relations is the one key.
+        ("SELECT x FROM (VALUES 1) a(x) JOIN (VALUES 1) b(x) USING (x) JOIN (VALUES 1) c(x) USING (x)".to_string(), "1"),
+        // A join ON between keeps the key.
+        (format!("SELECT {rows} FROM {a} FULL JOIN {b} USING (x) JOIN (VALUES 'c2') c(vc) ON vc = concat('c', CAST(x AS varchar))"), "2a2b2c2"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
 /// A map is one value whatever its entries' order, as in Trino: grouped, made DISTINCT, joined,
 /// partitioned and compared IS DISTINCT FROM as a set of entries (the engine read `{1=3, 2=4}`
 /// and `{2=4, 1=3}` as two values), and answered as one of its rows wrote it; an order of maps

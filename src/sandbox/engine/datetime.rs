@@ -240,16 +240,20 @@ pub(super) fn invalid_extract(statement: &ast::Statement) -> Option<String> {
 }
 
 /// The zone a `TIMESTAMP '…'` literal ends with, if it has one: `UTC`, `America/Los_Angeles`,
-/// `+01:00` (after a space or right after the time), named as Trino names it (`zone_named`:
+/// `+01:00` (after a space or right after the time), `Z` (right after the time), named as Trino names it (`zone_named`:
 /// `GMT` is `UTC`, `UTC+05:30` is `+05:30`).
 pub fn literal_zone(text: &str) -> Option<(NaiveDateTime, String)> {
     let text = text.trim();
     let (head, zone) = match text.rsplit_once(char::is_whitespace) {
         Some((head, zone)) if zone_named(zone).is_some() => (head.trim(), zone),
-        _ => {
-            let at = text.rfind(['+', '-']).filter(|&at| at > 10)?;
-            (&text[..at], &text[at..])
-        }
+        // `Z` right after the time is UTC.
+        _ => match text.strip_suffix('Z') {
+            Some(head) if head.contains(':') && head.ends_with(|c: char| c.is_ascii_digit()) => (head, "Z"),
+            _ => {
+                let at = text.rfind(['+', '-']).filter(|&at| at > 10)?;
+                (&text[..at], &text[at..])
+            }
+        },
     };
     // Java's `ZoneId.of`, then Trino's `TimeZoneKey`: `GMT` is UTC, `UTC+05:30` is `+05:30`.
     let zone = zone_named(zone)?;

@@ -133,7 +133,12 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         "NULL_TREATMENT_NOT_ALLOWED",
         "EXPRESSION_NOT_SCALAR",
         "NESTED_WINDOW",
+        // A scalar subquery of more than one row (`subqueries`).
+        "SUBQUERY_MULTIPLE_ROWS",
     ];
+    if text.contains("Scalar subquery returned more than one row") {
+        return "SUBQUERY_MULTIPLE_ROWS: Scalar sub-query has returned multiple rows".into();
+    }
     if let Some(at) = codes.iter().filter_map(|m| text.find(m)).min() {
         return text[at..].to_string();
     }
@@ -200,6 +205,17 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
             .find_map(|op| expression.split_once(&format!(" {op} ")).map(|(left, right)| (left, op, right)));
         if let Some((left, op, right)) = split {
             let [left, right] = [left, right].map(arrow_type_in_trino_words);
+            return format!("TYPE_MISMATCH: Cannot apply operator: {left} {op} {right}");
+        }
+    }
+    // A comparison of values of two kinds the engine has no common type of.
+    if let Some(rest) = text.strip_prefix("Cannot infer common argument type for comparison operation ") {
+        let split = ["<=", ">=", "<>", "!=", "=", "<", ">"]
+            .into_iter()
+            .find_map(|op| rest.split_once(&format!(" {op} ")).map(|(left, right)| (left, op, right)));
+        if let Some((left, op, right)) = split {
+            let [left, right] = [left, right].map(|side| arrow_type_in_trino_words(side.trim()));
+            let op = if op == "!=" { "<>" } else { op };
             return format!("TYPE_MISMATCH: Cannot apply operator: {left} {op} {right}");
         }
     }

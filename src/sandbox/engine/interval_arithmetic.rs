@@ -11,7 +11,9 @@
 //!   where the engine dropped hours (`DATE '2020-01-01' + INTERVAL '1' HOUR` answered the date);
 //!   Trino refuses them;
 //! - an interval of months plus or minus one of days is refused, as Trino refuses it, and so is a
-//!   date plus or minus a number (the engine moved it by days).
+//!   date plus or minus a number (the engine moved it by days);
+//! - a date minus a date is their midnights' difference, an interval day to second, as Trino reads
+//!   two dates as timestamps (the engine answered a number of days).
 //!
 //! The arithmetic is planned as the query's SQL is read (`IntervalArithmetic`, an `ExprPlanner`):
 //! the engine's planner fails on `interval * number` before any rule over the plan could run.
@@ -21,13 +23,15 @@ use std::sync::{Arc, LazyLock};
 use chrono::Months;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, IntervalMonthDayNanoArray};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type, IntervalMonthDayNano, IntervalUnit};
+use datafusion::arrow::datatypes::{
+    DataType, Date32Type, Float64Type, Int64Type, IntervalMonthDayNano, IntervalUnit, TimeUnit,
+};
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, plan_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
 use datafusion::logical_expr::sqlparser::ast::BinaryOperator;
-use datafusion::logical_expr::{Expr, ExprSchemable, ScalarUDF, WindowFrameBound};
+use datafusion::logical_expr::{BinaryExpr, Cast, Expr, ExprSchemable, Operator, ScalarUDF, WindowFrameBound};
 
 use super::datetime::{day_time, MS_PER_DAY, NS_PER_DAY};
 use super::print::{trino_interval, TrinoInterval};
@@ -139,6 +143,18 @@ impl ExprPlanner for IntervalArithmetic {
             (Plus, Date, Interval) => call(&DATE_PLUS_UDF, [left, right]),
             (Plus, Interval, Date) => call(&DATE_PLUS_UDF, [right, left]),
             (Minus, Date, Interval) => call(&DATE_MINUS_UDF, [left, right]),
+            // Two dates are two timestamps to Trino, their difference an interval day to second
+            // (`19 00:00:00.000`), where the engine answered a number of days.
+            (Minus, Date, Date) => {
+                let midnight = |e: &Expr| {
+                    Expr::Cast(Cast::new(Box::new(e.clone()), DataType::Timestamp(TimeUnit::Millisecond, None)))
+                };
+                Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
+                    Box::new(midnight(left)),
+                    Operator::Minus,
+                    Box::new(midnight(right)),
+                ))))
+            }
             // A date plus or minus a number, which the engine reads as days: Trino has no such
             // operator.
             (Plus | Minus, Date, Number) | (Plus | Minus, Number, Date) => {
@@ -174,13 +190,12 @@ impl Class {
     /// An operator's class read from its sides' without asking the engine for its type, which it
     /// finds through the whole of each side: a chain of a thousand `+` took seconds a side.
     fn of(e: &Expr, schema: &DFSchema) -> Class {
-        use datafusion::logical_expr::{BinaryExpr, Operator};
-        use Class::{Interval, Null, Number, Timestamp};
+        use Class::{Date, Interval, Null, Number, Timestamp};
         if let Expr::BinaryExpr(BinaryExpr { left, op, right }) = e {
             use Operator::{Divide, Minus, Modulo, Multiply, Plus};
             let class = match (op, Class::of(left, schema), Class::of(right, schema)) {
                 (Plus | Minus | Multiply | Divide | Modulo, Number | Null, Number | Null) => Some(Number),
-                (Plus | Minus, Interval, Interval) | (Minus, Timestamp, Timestamp) => Some(Interval),
+                (Plus | Minus, Interval, Interval) | (Minus, Timestamp | Date, Timestamp | Date) => Some(Interval),
                 (Plus | Minus, Timestamp, Interval) | (Plus, Interval, Timestamp) => Some(Timestamp),
                 _ => None,
             };

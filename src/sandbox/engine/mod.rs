@@ -66,6 +66,7 @@ mod spooky;
 mod sql;
 mod stars;
 mod strings;
+mod subqueries;
 mod subscript;
 mod text;
 mod text_values;
@@ -242,7 +243,11 @@ fn session(
     // Trino compares them (`array_comparisons`).
     rules.push(Arc::new(row_comparisons::ROW_COMPARISONS));
     // A subquery of an aggregate correlated by more than equalities, joined as Trino joins it.
+    // A correlated scalar subquery of rows, not an aggregate, as the aggregate of its one row.
+    rules.push(Arc::new(subqueries::CORRELATED_ROWS));
     rules.push(Arc::new(correlated::CORRELATED_AGGREGATES));
+    // A scalar subquery that finds no row is NULL, whatever its SELECT's value.
+    rules.push(Arc::new(subqueries::EMPTY_SUBQUERIES));
     // INTERSECT ALL and EXCEPT ALL keep as many copies of a row as Trino's.
     rules.push(Arc::new(intersect_all::INTERSECT_ALL));
     // A map is one value whatever its entries' order wherever values are grouped, joined or

@@ -158,28 +158,37 @@ impl ScalarUDFImpl for Trino {
 }
 
 /// A function that answers its first argument as it is, field and all (JSON stays JSON), for
-/// what the planner is to see otherwise than the value: `try_::HELD` (volatile: never folded)
-/// and `cast::CAST_VALUE` (a cast's value named for its type while the query is planned, then
-/// taken off by the optimizer, so that a filter on the cast still reads Parquet's statistics).
+/// what the planner is to see otherwise than the value: `try_::HELD` (volatile: never folded),
+/// `cast::CAST_VALUE` (a cast's value named for its type while the query is planned, then
+/// taken off by the optimizer, so that a filter on the cast still reads Parquet's statistics)
+/// and `subqueries::MAYBE_NULL` (volatile, and its value possibly NULL whatever its argument's).
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Passing {
     name: &'static str,
     signature: Signature,
     /// Whether the optimizer takes the call off, leaving the value.
     planned_away: bool,
+    /// Whether the answer may be NULL where the argument may not.
+    nullable: bool,
 }
 
 impl Passing {
     /// `name(value)`, volatile: the planner never folds it.
     pub fn held(name: &'static str) -> ScalarUDF {
         let signature = Signature::any(1, Volatility::Volatile);
-        ScalarUDF::new_from_impl(Passing { name, signature, planned_away: false })
+        ScalarUDF::new_from_impl(Passing { name, signature, planned_away: false, nullable: false })
     }
 
     /// `name(value, label)`: the value under a name of its own until the query is planned.
     pub fn labelled(name: &'static str) -> ScalarUDF {
         let signature = Signature::any(2, Volatility::Immutable);
-        ScalarUDF::new_from_impl(Passing { name, signature, planned_away: true })
+        ScalarUDF::new_from_impl(Passing { name, signature, planned_away: true, nullable: false })
+    }
+
+    /// `name(value)`, volatile, and read by the planner as possibly NULL.
+    pub fn nullable(name: &'static str) -> ScalarUDF {
+        let signature = Signature::any(1, Volatility::Volatile);
+        ScalarUDF::new_from_impl(Passing { name, signature, planned_away: false, nullable: true })
     }
 }
 
@@ -201,6 +210,7 @@ impl ScalarUDFImpl for Passing {
 
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
         match args.arg_fields.first() {
+            Some(field) if self.nullable => Ok(Arc::new(field.as_ref().clone().with_nullable(true))),
             Some(field) => Ok(field.clone()),
             None => plan_err!("{} takes a value", self.name),
         }

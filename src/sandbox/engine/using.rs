@@ -6,7 +6,13 @@
 //! among them. `rewrite` writes each unqualified `k` of a SELECT over one such join (its list,
 //! WHERE, GROUP BY, HAVING and ORDER BY) as the column Trino reads, and its `*` as Trino's: the
 //! keys first, then each side's other columns (`k, l.* EXCLUDE (k), r.* EXCLUDE (k)`), in
-//! parentheses too. A join of more than two relations is left as DataFusion reads it.
+//! parentheses too.
+//!
+//! Over a chain of joins (`a FULL JOIN b USING (x) FULL JOIN c USING (x)`), each USING after the
+//! first joins on the key as Trino has it so far (`coalesce(a.x, b.x) = c.x`), where DataFusion
+//! joined on the first relation's column, so a row only `b` had matched nothing in `c`; an ON
+//! of a later join reads the key so too, and `*` lists it once, then each relation's other
+//! columns. A later USING of a key no earlier USING had is left as DataFusion reads it.
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
@@ -49,6 +55,177 @@ impl VisitorMut for Joins {
     }
 }
 
+/// How a SELECT over joins USING their keys reads them.
+struct Keys {
+    /// Each key, lower case, and the column Trino reads for it (but a key a lambda's parameter
+    /// names, which is the lambda's).
+    columns: Vec<(String, Expr)>,
+    /// Trino's `*`, in order.
+    star: Vec<Starred>,
+    /// The names the SELECT gives its columns, lower case.
+    outputs: HashSet<String>,
+}
+
+/// A key of joins USING it, as its USING writes it, and the column Trino reads for it.
+type Merged = (Ident, Expr);
+
+/// A part of Trino's `*` over joins USING their keys.
+enum Starred {
+    /// A key, as written in its USING.
+    Key(Ident),
+    /// A relation's columns but its keys: its name, and the keys.
+    Relation(Vec<Ident>, Vec<Ident>),
+}
+
+impl Keys {
+    fn is_key(&self, ident: &Ident) -> bool {
+        self.lookup(ident).is_some()
+    }
+
+    fn lookup(&self, key: &Ident) -> Option<&Expr> {
+        let key = key.value.to_lowercase();
+        self.columns.iter().find(|(k, _)| *k == key).map(|(_, column)| column)
+    }
+
+    fn column(&self, key: &Ident) -> Expr {
+        self.lookup(key).cloned().unwrap_or_else(|| Expr::Identifier(key.clone()))
+    }
+
+    /// Trino's `*`: each key, then each relation's other columns.
+    fn star(&self, options: &WildcardAdditionalOptions) -> Vec<SelectItem> {
+        let item = |part: &Starred| match part {
+            Starred::Key(key) => SelectItem::ExprWithAlias { expr: self.column(key), alias: key.clone() },
+            Starred::Relation(relation, keys) => {
+                let mut options = options.clone();
+                // EXCLUDE reads a name as written: an unquoted one in the lower case it stands for.
+                let excluded = |key: &Ident| Ident {
+                    value: key.value.to_lowercase(),
+                    quote_style: key.quote_style,
+                    span: key.span,
+                };
+                let keys = keys.iter().map(|key| ObjectName::from(vec![excluded(key)])).collect();
+                options.opt_exclude = Some(ExcludeSelectItem::Multiple(keys));
+                SelectItem::QualifiedWildcard(
+                    SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(relation.clone())),
+                    options,
+                )
+            }
+        };
+        self.star.iter().map(item).collect()
+    }
+
+    fn edit(&self, expr: &mut Expr) {
+        if let Expr::Identifier(key) = expr {
+            if let Some(column) = self.lookup(key) {
+                *expr = column.clone();
+            }
+        }
+    }
+}
+
+/// The keys of `from`'s joins, read as Trino reads them, and Trino's `*` over them; None when it
+/// joins nothing USING its keys, or in a way this does not follow (a relation without a name, a
+/// later USING of a key no earlier USING had, which DataFusion is left to read). A USING after
+/// the first joins on the keys as Trino has them so far (`coalesce(a.k, b.k)` after a FULL
+/// join): it becomes that ON condition, where DataFusion joined on the left side's first column.
+fn joined_keys(from: &mut TableWithJoins) -> Option<(Vec<Merged>, Vec<Starred>)> {
+    let mut keys: Vec<Merged> = Vec::new();
+    let mut star = vec![Starred::Relation(qualifier(&from.relation)?, Vec::new())];
+    let mut used = false;
+    let mut ons = Vec::new();
+    for i in 0..from.joins.len() {
+        // A later join's ON reads the keys as they are so far.
+        if let JoinOperator::Join(JoinConstraint::On(on))
+        | JoinOperator::Inner(JoinConstraint::On(on))
+        | JoinOperator::Left(JoinConstraint::On(on))
+        | JoinOperator::LeftOuter(JoinConstraint::On(on))
+        | JoinOperator::Right(JoinConstraint::On(on))
+        | JoinOperator::RightOuter(JoinConstraint::On(on))
+        | JoinOperator::FullOuter(JoinConstraint::On(on)) = &mut from.joins[i].join_operator
+        {
+            own_expressions(on, 0, |e| {
+                if let Expr::Identifier(key) = e {
+                    if let Some((_, column)) = keys.iter().find(|(k, _)| k.value.eq_ignore_ascii_case(&key.value)) {
+                        *e = column.clone();
+                    }
+                }
+            });
+        }
+        let join = &from.joins[i];
+        let right = qualifier(&join.relation)?;
+        let (side, using) = match &join.join_operator {
+            JoinOperator::Join(JoinConstraint::Using(using))
+            | JoinOperator::Inner(JoinConstraint::Using(using))
+            | JoinOperator::Left(JoinConstraint::Using(using))
+            | JoinOperator::LeftOuter(JoinConstraint::Using(using)) => (Side::Left, using),
+            JoinOperator::FullOuter(JoinConstraint::Using(using)) => (Side::Full, using),
+            JoinOperator::Right(JoinConstraint::Using(using))
+            | JoinOperator::RightOuter(JoinConstraint::Using(using)) => (Side::Right, using),
+            _ => {
+                star.push(Starred::Relation(right, Vec::new()));
+                continue;
+            }
+        };
+        let using: Vec<Ident> = using.iter().filter_map(|key| key.0.last()?.as_ident().cloned()).collect();
+        let mut conditions = Vec::new();
+        for key in &using {
+            let of_right = Expr::CompoundIdentifier(right.iter().chain([key]).cloned().collect());
+            let found = keys.iter().position(|(k, _)| k.value.eq_ignore_ascii_case(&key.value));
+            let left = match (i, found) {
+                (_, Some(at)) => keys.remove(at).1,
+                (0, None) => {
+                    Expr::CompoundIdentifier(qualifier(&from.relation)?.into_iter().chain([key.clone()]).collect())
+                }
+                // A key of the left relations that no USING has merged: DataFusion's reading.
+                _ => return None,
+            };
+            if i > 0 {
+                conditions.push(Expr::BinaryOp {
+                    left: Box::new(left.clone()),
+                    op: ast::BinaryOperator::Eq,
+                    right: Box::new(of_right.clone()),
+                });
+            }
+            keys.push((key.clone(), side.merge(left, of_right)));
+        }
+        // This join's keys first, then the left side's other columns, then the right side's.
+        star.retain(
+            |part| !matches!(part, Starred::Key(k) if using.iter().any(|key| key.value.eq_ignore_ascii_case(&k.value))),
+        );
+        for part in star.iter_mut() {
+            if let Starred::Relation(_, excluded) = part {
+                if i == 0 {
+                    excluded.extend(using.iter().cloned());
+                }
+            }
+        }
+        star.splice(0..0, using.iter().cloned().map(Starred::Key));
+        star.push(Starred::Relation(right, using.clone()));
+        used = true;
+        if i > 0 {
+            ons.push((i, conditions));
+        }
+    }
+    if !used {
+        return None;
+    }
+    for (i, conditions) in ons {
+        let on = conditions.into_iter().reduce(|a, b| Expr::BinaryOp {
+            left: Box::new(a),
+            op: ast::BinaryOperator::And,
+            right: Box::new(b),
+        })?;
+        let join = &mut from.joins[i];
+        join.join_operator = match &join.join_operator {
+            JoinOperator::FullOuter(_) => JoinOperator::FullOuter(JoinConstraint::On(on)),
+            JoinOperator::Right(_) | JoinOperator::RightOuter(_) => JoinOperator::RightOuter(JoinConstraint::On(on)),
+            JoinOperator::Left(_) | JoinOperator::LeftOuter(_) => JoinOperator::LeftOuter(JoinConstraint::On(on)),
+            _ => JoinOperator::Inner(JoinConstraint::On(on)),
+        };
+    }
+    Some((keys, star))
+}
+
 /// Which side's column a key of a join USING it is.
 #[derive(Clone, Copy, PartialEq)]
 enum Side {
@@ -60,86 +237,34 @@ enum Side {
     Full,
 }
 
-/// How a SELECT over a join USING its keys reads them.
-struct Keys {
-    keys: Vec<String>,
-    /// Each side's name, as a column of it is qualified (`a`, `clickstream.events`).
-    left: Vec<Ident>,
-    right: Vec<Ident>,
-    side: Side,
-    /// The names the SELECT gives its columns, lower case.
-    outputs: HashSet<String>,
-}
-
-impl Keys {
-    fn is_key(&self, ident: &Ident) -> bool {
-        self.keys.contains(&ident.value.to_lowercase())
-    }
-
-    fn column(&self, key: &Ident) -> Expr {
-        let of = |side: &[Ident]| Expr::CompoundIdentifier(side.iter().chain([key]).cloned().collect());
-        match self.side {
-            Side::Left => of(&self.left),
-            Side::Right => of(&self.right),
-            Side::Full => call("coalesce", vec![of(&self.left), of(&self.right)]),
-        }
-    }
-
-    /// Trino's `*`: each key, then each side's other columns.
-    fn star(&self, keys: &[Ident], options: &WildcardAdditionalOptions) -> Vec<SelectItem> {
-        let named = keys.iter().map(|key| SelectItem::ExprWithAlias { expr: self.column(key), alias: key.clone() });
-        let others = [&self.left, &self.right].map(|side| {
-            let mut options = options.clone();
-            // EXCLUDE reads a name as written: an unquoted one in the lower case it stands for.
-            let excluded =
-                |key: &Ident| Ident { value: key.value.to_lowercase(), quote_style: key.quote_style, span: key.span };
-            let keys = keys.iter().map(|key| ObjectName::from(vec![excluded(key)])).collect();
-            options.opt_exclude = Some(ExcludeSelectItem::Multiple(keys));
-            SelectItem::QualifiedWildcard(
-                SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(side.clone())),
-                options,
-            )
-        });
-        named.chain(others).collect()
-    }
-
-    fn edit(&self, expr: &mut Expr) {
-        if let Expr::Identifier(key) = expr {
-            if self.is_key(key) {
-                *expr = self.column(key);
-            }
+impl Side {
+    fn merge(self, left: Expr, right: Expr) -> Expr {
+        match self {
+            Side::Left => left,
+            Side::Right => right,
+            Side::Full => call("coalesce", vec![left, right]),
         }
     }
 }
 
-/// `select`'s keys read as Trino reads them; how it reads them, when it is over such a join.
+/// `select`'s keys read as Trino reads them; how it reads them, when it is over such joins.
 fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
-    let [from] = select.from.as_slice() else { return None };
-    let mut from: &TableWithJoins = from;
+    let [from] = select.from.as_mut_slice() else { return None };
+    let mut from: &mut TableWithJoins = from;
     // A join in parentheses is the join.
-    while let (TableFactor::NestedJoin { table_with_joins, alias: None }, []) = (&from.relation, from.joins.as_slice())
-    {
+    while let (TableFactor::NestedJoin { alias: None, .. }, []) = (&from.relation, from.joins.as_slice()) {
+        let TableFactor::NestedJoin { table_with_joins, .. } = &mut from.relation else { return None };
         from = table_with_joins;
     }
-    let [join] = from.joins.as_slice() else { return None };
-    let (side, keys) = match &join.join_operator {
-        JoinOperator::Join(JoinConstraint::Using(keys))
-        | JoinOperator::Inner(JoinConstraint::Using(keys))
-        | JoinOperator::Left(JoinConstraint::Using(keys))
-        | JoinOperator::LeftOuter(JoinConstraint::Using(keys)) => (Side::Left, keys),
-        JoinOperator::FullOuter(JoinConstraint::Using(keys)) => (Side::Full, keys),
-        JoinOperator::Right(JoinConstraint::Using(keys)) | JoinOperator::RightOuter(JoinConstraint::Using(keys)) => {
-            (Side::Right, keys)
-        }
-        _ => return None,
-    };
-    let (left, right) = (qualifier(&from.relation)?, qualifier(&join.relation)?);
-    let all: Vec<Ident> = keys.iter().filter_map(|key| key.0.last()?.as_ident().cloned()).collect();
-    let mut keys: Vec<String> = all.iter().map(|key| key.value.to_lowercase()).collect();
+    let (keys, star) = joined_keys(from)?;
     // A lambda's parameter of a key's name is the lambda's: that key is left as it is.
     let bound = lambda_parameters(select);
-    keys.retain(|key| !bound.contains(key));
-    let mut column = Keys { keys, left, right, side, outputs: HashSet::new() };
+    let columns = keys
+        .into_iter()
+        .map(|(key, column)| (key.value.to_lowercase(), column))
+        .filter(|(key, _)| !bound.contains(key))
+        .collect();
+    let mut column = Keys { columns, star, outputs: HashSet::new() };
     let plain = |options: &WildcardAdditionalOptions| {
         options.opt_ilike.is_none()
             && options.opt_exclude.is_none()
@@ -150,7 +275,7 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
     select.projection = std::mem::take(&mut select.projection)
         .into_iter()
         .flat_map(|item| match item {
-            SelectItem::Wildcard(options) if plain(&options) => column.star(&all, &options),
+            SelectItem::Wildcard(options) if plain(&options) => column.star(&options),
             other => vec![other],
         })
         .collect();
