@@ -2876,8 +2876,9 @@ async fn maps_and_nested_casts_answer_as_trino_does() {
 }
 
 /// A date minus a date is an interval day to second, as Trino reads two dates as timestamps
-/// (the engine answered a number of days), and a timestamp literal ending in `Z` is one in UTC
-/// (the engine dropped the `Z`).
+/// (the engine answered a number of days), a timestamp literal ending in `Z` is one in UTC (the
+/// engine dropped the `Z`), and the date functions refuse text and `date_add` a fraction (the
+/// engine read the text as a timestamp and cut the fraction).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dates_subtract_to_intervals_and_z_is_utc() {
     let s = sandbox();
@@ -2894,13 +2895,42 @@ async fn dates_subtract_to_intervals_and_z_is_utc() {
             "SELECT count(*) FROM events WHERE CAST(event_time AS date) - DATE '2026-12-01' > INTERVAL '3' DAY",
             "SELECT count(*) FROM events WHERE CAST(event_time AS date) > DATE '2026-12-04'",
         ),
+        ("SELECT date_add('day', 1, DATE '2026-03-20') - DATE '2026-03-20'", "1 00:00:00.000"),
+        ("SELECT date_trunc('month', DATE '2026-03-20') - DATE '2026-01-01' = INTERVAL '59' DAY", "true"),
+        ("SELECT date_trunc('month', DATE '2026-03-20') + INTERVAL '1' DAY", "2026-03-02"),
         ("SELECT TIMESTAMP '2026-03-20 14:15:00Z'", "2026-03-20 14:15:00.000 UTC"),
         ("SELECT typeof(TIMESTAMP '2026-03-20 14:15:00.5Z')", "timestamp(3) with time zone"),
         ("SELECT TIMESTAMP '2026-03-20 14:15:00Z' = TIMESTAMP '2026-03-20 15:15:00 +01:00'", "true"),
+        // Dates and timestamps, never text, in the date functions.
+        ("SELECT date_diff('day', DATE '2026-01-01', DATE '2026-01-05')", "4"),
+        ("SELECT date_diff('hour', TIMESTAMP '2026-01-01 00:00:00', DATE '2026-01-02')", "24"),
+        ("SELECT date_add('day', 1, DATE '2026-01-31')", "2026-02-01"),
+        ("SELECT date_add('day', NULL, DATE '2026-01-31') IS NULL", "true"),
+        ("SELECT date_format(current_date, '%Y') = CAST(year(current_date) AS varchar)", "true"),
     ];
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
-    let refusals = [("SELECT DATE '2026-03-20' - DATE '2026-03-01' > 3", "TYPE_MISMATCH: ")];
+    let refusals = [
+        ("SELECT DATE '2026-03-20' - DATE '2026-03-01' > 3", "TYPE_MISMATCH: Cannot apply operator: interval day to second > "),
+        (
+            "SELECT date_diff('day', '2026-01-01', '2026-01-05')",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar(3), varchar(10), varchar(10)) for function date_diff. Expected: date_diff(varchar(x), date, date), ",
+        ),
+        (
+            "SELECT date_add('day', 1.5, DATE '2026-01-31')",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar(3), decimal(2,1), date) for function date_add. Expected: date_add(varchar(x), bigint, date), ",
+        ),
+        (
+            "SELECT date_trunc('month', '2026-03-22')",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar(5), varchar(10)) for function date_trunc. Expected: date_trunc(varchar(x), date), ",
+        ),
+        (
+            "SELECT date_format('2026-03-22', '%Y')",
+            "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar(10), varchar(2)) for function date_format. Expected: date_format(timestamp(p), varchar(x)), ",
+        ),
+        ("SELECT date_diff('hour', DATE '2026-01-01', DATE '2026-01-02')", "INVALID_FUNCTION_ARGUMENT: 'hour' is not a valid DATE field"),
+        ("SELECT date_trunc('month', DATE '2026-03-20') + INTERVAL '1' HOUR", "INVALID_FUNCTION_ARGUMENT: Cannot add hour, minutes or seconds to a date"),
+    ];
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
@@ -2930,6 +2960,11 @@ async fn scalar_subqueries_answer_as_trino_does() {
         // A correlated subquery of rows answers the row it finds, NULL where it finds none.
         ("SELECT coalesce((SELECT x * 10 FROM (VALUES 1, 2, 3) t(x) WHERE x = a), -1) FROM (VALUES 1, 2, 4) s(a) ORDER BY a", "10; 20; -1"),
         ("SELECT (SELECT x FROM (VALUES 1, 5) t(x) WHERE x > a AND x < a + 3) FROM (VALUES 0, 3, 9) s(a) ORDER BY a", "1; 5; NULL"),
+        // Rows more than one of which no outer row finds fail nothing.
+        ("SELECT coalesce((SELECT name FROM (VALUES (1, 'a'), (2, 'b'), (2, 'c'), (NULL, 'x'), (NULL, 'y')) t(id, name) WHERE t.id = o.id), '-') FROM (VALUES 1, 3) o(id) ORDER BY o.id", "a; -"),
+        ("SELECT (SELECT name FROM (VALUES (1, 'a'), (2, 'b'), (2, 'c')) t(id, name) WHERE t.id = o.id) FROM (VALUES 1, 2) o(id) WHERE o.id = 1", "a"),
+        // A subquery without FROM of the outer row's values.
+        ("SELECT (SELECT o.id * 2 WHERE o.id = 1) FROM (VALUES 1, 2) o(id) ORDER BY o.id", "2; NULL"),
         (
             "SELECT count(*) FROM events e WHERE (SELECT name FROM (VALUES ('US', 'United States')) n(code, name) WHERE n.code = e.country) IS NOT NULL",
             "SELECT count(*) FROM events WHERE country = 'US'",
@@ -2980,6 +3015,8 @@ async fn chains_of_joins_using_their_keys_read_them_as_trino_does() {
         (format!("SELECT x FROM {a} FULL JOIN {b} USING (x) FULL JOIN {c} USING (x) GROUP BY x ORDER BY x DESC"), "4; 3; 2; 1"),
         // A key of three relations is the one key.
         ("SELECT x FROM (VALUES 1) a(x) JOIN (VALUES 1) b(x) USING (x) JOIN (VALUES 1) c(x) USING (x)".to_string(), "1"),
+        // A join in parentheses on the left is the same chain.
+        (format!("SELECT {rows} FROM ({a} FULL JOIN {b} USING (x)) FULL JOIN {c} USING (x)"), "1a1-- 2a2b2c2 3-b3c3 4--c4"),
         // A join ON between keeps the key.
         (format!("SELECT {rows} FROM {a} FULL JOIN {b} USING (x) JOIN (VALUES 'c2') c(vc) ON vc = concat('c', CAST(x AS varchar))"), "2a2b2c2"),
     ];
@@ -3015,6 +3052,7 @@ async fn maps_are_one_value_whatever_their_order() {
         (with("SELECT a.m IS DISTINCT FROM b.m FROM t a, t b WHERE a.i = 1 AND b.i = 2"), "false"),
         (with("SELECT a.m IS DISTINCT FROM b.m FROM t a, t b WHERE a.i = 1 AND b.i = 5"), "true"),
         (with("SELECT count(*) FROM (SELECT m, count(*) FROM t GROUP BY ROLLUP(m))"), "5"),
+        (with("SELECT max(n) FROM (SELECT count(DISTINCT m) OVER () AS n FROM t)"), "3"),
         (with("SELECT max(n) FROM (SELECT count(*) AS n FROM t GROUP BY GROUPING SETS ((m), ()) HAVING m IS NOT NULL)"), "2"),
         // Maps inside arrays and rows, and maps of maps.
         (with("SELECT count(DISTINCT ARRAY[m]) FROM t"), "4"),
@@ -3040,6 +3078,10 @@ async fn maps_are_one_value_whatever_their_order() {
             "TYPE_MISMATCH: line 1:8: Unexpected parameters (map(varchar, integer)) for function max. Expected: max(t) T:orderable, max(e, bigint) E:orderable",
         ),
         ("SELECT x FROM (VALUES 1) t(x) ORDER BY ARRAY[MAP(ARRAY[x], ARRAY[x])]", "TYPE_MISMATCH: Type array(map("),
+        (
+            "SELECT array_agg(x ORDER BY CAST(MAP(ARRAY[x], ARRAY[x]) AS map(integer, integer))) FROM (VALUES 1) t(x)",
+            "TYPE_MISMATCH: ORDER BY can only be applied to orderable types (actual: map(integer, integer))",
+        ),
     ];
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));

@@ -6,14 +6,14 @@
 //!   sandbox's for every other count a function answers;
 //! - a `date` for `date_trunc(unit, d)` and `date_add(unit, n, d)` of a date, where the engine
 //!   answers a timestamp (`date_trunc('month', current_date)` is `2026-12-01` on Athena, not
-//!   `2026-12-01 00:00:00.000`); a unit of a time of day (`hour` …) is refused there, as Trino
-//!   refuses it.
+//!   `2026-12-01 00:00:00.000`); a unit of a time of day (`hour` …) is refused there, and in
+//!   `date_diff` of two dates, as Trino refuses it.
 
 use super::rules::ExpressionRule;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{plan_err, DFSchema, Result, ScalarValue};
-use datafusion::logical_expr::expr::Cast;
+use datafusion::logical_expr::expr::{Cast, ScalarFunction};
 use datafusion::logical_expr::{Expr, ExprSchemable};
 
 /// DataFusion's functions (by their own names, which their aliases plan to) whose answer Trino
@@ -29,16 +29,18 @@ pub const ANSWER_TYPES: ExpressionRule = ExpressionRule { name: "trino_answer_ty
 fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let Expr::ScalarFunction(call) = &expr else { return Ok(Transformed::no(expr)) };
     let name = call.name();
+    // Nor are two dates apart by a unit of a time of day.
+    if let ("date_diff", [unit, a, b]) = (name, call.args.as_slice()) {
+        if let (Some(unit), true) = (time_of_day_unit(unit), is_date(a, schema) && is_date(b, schema)) {
+            return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid DATE field");
+        }
+    }
     let trino = if BIGINT_IN_TRINO.contains(&name) && matches!(expr.get_type(schema), Ok(DataType::Int32)) {
         DataType::Int64
-    } else if DATE_IN_TRINO.contains(&name) && call.args.last().is_some_and(|d| is_date(d, schema)) {
+    } else if answers_a_date(call, schema) {
         // A date has no time of day to add to or truncate to.
-        if let Some(Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _)) =
-            call.args.first()
-        {
-            if super::functions::is_time_of_day(unit) {
-                return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid DATE field");
-            }
+        if let Some(unit) = call.args.first().and_then(time_of_day_unit) {
+            return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid DATE field");
         }
         DataType::Date32
     } else {
@@ -48,6 +50,24 @@ fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         return Ok(Transformed::no(expr));
     }
     Ok(Transformed::yes(Expr::Cast(Cast::new(Box::new(expr), trino))))
+}
+
+/// The unit `arg` names, when it is a literal unit of a time of day (`'hour'`).
+fn time_of_day_unit(arg: &Expr) -> Option<&str> {
+    match arg {
+        Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _)
+            if super::functions::is_time_of_day(unit) =>
+        {
+            Some(unit)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `call` answers a date in Trino (`date_trunc` or `date_add` of a date), which the
+/// engine types as a timestamp until this rule casts it.
+pub(super) fn answers_a_date(call: &ScalarFunction, schema: &DFSchema) -> bool {
+    DATE_IN_TRINO.contains(&call.name()) && call.args.last().is_some_and(|d| is_date(d, schema))
 }
 
 /// Whether `value` is a date (the rule runs before the engine casts a date for a function).

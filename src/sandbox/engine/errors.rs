@@ -7,7 +7,7 @@ use super::names;
 
 /// What the engine says of a subquery that reads the outer query's columns in a form neither it
 /// nor `correlated` answers (`quantified` turns the predicates into aggregates).
-const CORRELATED_SUBQUERY: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns in a SELECT list, WHERE or HAVING when it is an aggregate without GROUP BY or HAVING ((SELECT max(x) FROM t WHERE t.y < o.y)), or EXISTS, IN, ANY, SOME or ALL of a SELECT … FROM … WHERE (no GROUP BY or UNION); Athena answers some other forms too";
+const CORRELATED_SUBQUERY: &str = "NOT_SUPPORTED: the sandbox engine answers a subquery that reads the outer query's columns in a SELECT list, WHERE or HAVING when it is an aggregate without GROUP BY or HAVING ((SELECT max(x) FROM t WHERE t.y < o.y)), a SELECT … FROM … WHERE of one row an outer row ((SELECT name FROM t WHERE t.id = o.id)), or EXISTS, IN, ANY, SOME or ALL of a SELECT … FROM … WHERE (no GROUP BY or UNION); Athena answers some other forms too";
 
 /// What the engine says of an UNNEST that reads a table's columns in a form it does not answer
 /// (`lateral`).

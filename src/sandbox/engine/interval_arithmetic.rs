@@ -129,10 +129,17 @@ impl ExprPlanner for IntervalArithmetic {
         // thousand `+` is a thousand sides.
         let (left, right) = (&expr.left, &expr.right);
         let (l, r) = (Class::of(left, schema), Class::of(right, schema));
+        // A date the engine types as a timestamp for now (`Class::of`) is read as the date it is.
+        let as_date = |e: &Expr| match e {
+            Expr::ScalarFunction(f) if super::answer_types::answers_a_date(f, schema) => {
+                Expr::Cast(Cast::new(Box::new(e.clone()), DataType::Date32))
+            }
+            e => e.clone(),
+        };
         let call = |udf: &Arc<ScalarUDF>, args: [&Expr; 2]| {
             Ok(PlannerResult::Planned(Expr::ScalarFunction(ScalarFunction::new_udf(
                 udf.clone(),
-                args.map(Expr::clone).into(),
+                args.map(as_date).into(),
             ))))
         };
         use Class::{Date, Interval, Null, Number};
@@ -201,6 +208,13 @@ impl Class {
             };
             if let Some(class) = class {
                 return class;
+            }
+        }
+        // `date_trunc` or `date_add` of a date, which the engine types as a timestamp until
+        // `answer_types` casts it.
+        if let Expr::ScalarFunction(call) = e {
+            if super::answer_types::answers_a_date(call, schema) {
+                return Date;
             }
         }
         match e.get_type(schema) {

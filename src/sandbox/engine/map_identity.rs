@@ -9,11 +9,13 @@
 //! at any depth): the keys of a GROUP BY (of grouping sets too), every column of a SELECT
 //! DISTINCT or a UNION, INTERSECT or EXCEPT, the keys of a join (its `=` too,
 //! `array_comparisons`), an IN (subquery), a PARTITION BY, the values of an aggregate's DISTINCT
+//! (over a window too)
 //! and both sides of IS [NOT] DISTINCT FROM. A group's map is answered as one of its rows wrote
 //! it (the first the engine reads), as in Trino, not sorted.
 //!
 //! And a map has no order, as in Trino: ORDER BY a value that holds one, in a query or a window
-//! (`windows`), and `min` or `max` of one, are refused in Trino's words (the engine sorted maps by their
+//! (`windows`) or an aggregate (`array_agg(x ORDER BY m)`, and `max_by(x, m)`, which is one),
+//! and `min` or `max` of one, are refused in Trino's words (the engine sorted maps by their
 //! entries in order, and failed `min` and `max` with an internal error). `<` and the other
 //! comparisons of maps are refused by `array_comparisons`.
 
@@ -173,8 +175,9 @@ fn any_map<'a>(mut fields: impl Iterator<Item = &'a Arc<datafusion::arrow::datat
     fields.any(|field| holds_map(field.data_type()))
 }
 
-/// Trino's refusal of an order of maps in `plan`'s node: its ORDER BY, and its `min` and `max`
-/// (a window's ORDER BY is refused before the engine types it, `windows::RANGE_FRAMES`).
+/// Trino's refusal of an order of maps in `plan`'s node: its ORDER BY, an aggregate's ORDER BY,
+/// and the values `min` and `max` compare (a window's ORDER BY is refused before the engine
+/// types it, `windows::RANGE_FRAMES`).
 fn refuse_orders(plan: &LogicalPlan) -> Result<()> {
     let schema = merge_schema(&plan.inputs());
     let kind = |e: &Expr| e.get_type(&schema).ok().filter(holds_map);
@@ -194,18 +197,25 @@ fn refuse_orders(plan: &LogicalPlan) -> Result<()> {
     }
     plan.apply_expressions(|expr| {
         expr.apply(|e| {
-            match e {
-                Expr::AggregateFunction(AggregateFunction { func, params }) if matches!(func.name(), "min" | "max") => {
-                    if let Some(kind) = params.args.first().and_then(kind) {
-                        let name = func.name();
-                        return type_mismatch(
-                            name,
-                            &[kind],
-                            &format!("{name}(t) T:orderable, {name}(e, bigint) E:orderable"),
-                        );
-                    }
+            if let Expr::AggregateFunction(AggregateFunction { func, params }) = e {
+                let name = func.name();
+                if matches!(name, "min" | "max") && params.args.first().and_then(kind).is_some() {
+                    let types: Vec<DataType> =
+                        params.args.iter().map(|a| a.get_type(&schema).unwrap_or(DataType::Null)).collect();
+                    return type_mismatch(
+                        name,
+                        &types,
+                        &format!("{name}(t) T:orderable, {name}(e, bigint) E:orderable"),
+                    );
                 }
-                _ => {}
+                // (`max_by(x, m)` and `min_by`, which `aggregates` writes as an order of the
+                // values, are refused so too.)
+                if let Some(kind) = params.order_by.iter().find_map(|key| kind(&key.expr)) {
+                    let kind = trino_type(&kind);
+                    return plan_err!(
+                        "TYPE_MISMATCH: ORDER BY can only be applied to orderable types (actual: {kind})"
+                    );
+                }
             }
             Ok(TreeNodeRecursion::Continue)
         })
@@ -218,9 +228,15 @@ fn refuse_orders(plan: &LogicalPlan) -> Result<()> {
 fn read_as_sets(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let of_map = |e: &Expr| e.get_type(schema).is_ok_and(|kind| holds_map(&kind));
     Ok(match expr {
-        Expr::WindowFunction(window) if window.params.partition_by.iter().any(of_map) => {
+        Expr::WindowFunction(window)
+            if window.params.partition_by.iter().any(of_map)
+                || (window.params.distinct && window.params.args.iter().any(of_map)) =>
+        {
             let WindowFunction { fun, mut params } = *window;
             params.partition_by = params.partition_by.into_iter().map(|e| sorted_if_map(e, schema)).collect();
+            if params.distinct {
+                params.args = params.args.into_iter().map(|e| sorted_if_map(e, schema)).collect();
+            }
             Transformed::yes(Expr::WindowFunction(Box::new(WindowFunction { fun, params })))
         }
         Expr::AggregateFunction(AggregateFunction { func, mut params })

@@ -43,6 +43,33 @@ const IN_APART: &str = "value and result of subquery must be of the same type fo
 const QUANTIFIED_APART: &str =
     "Value expression and result of subquery must be of the same type for quantified comparison";
 
+/// Trino's date and time functions, the places of their arguments that are a date, a time or a
+/// timestamp (never text), and their forms, as their refusal lists them.
+const ON_TIMES: &[(&str, &[usize], &str)] = &[
+    (
+        "date_diff",
+        &[1, 2],
+        "date_diff(varchar(x), date, date), date_diff(varchar(x), time(p), time(p)), date_diff(varchar(x), time(p) with time zone, time(p) with time zone), date_diff(varchar(x), timestamp(p), timestamp(p)), date_diff(varchar(x), timestamp(p) with time zone, timestamp(p) with time zone)",
+    ),
+    (
+        "date_add",
+        &[2],
+        "date_add(varchar(x), bigint, date), date_add(varchar(x), bigint, time(p)), date_add(varchar(x), bigint, time(p) with time zone), date_add(varchar(x), bigint, timestamp(p)), date_add(varchar(x), bigint, timestamp(p) with time zone)",
+    ),
+    (
+        "date_trunc",
+        &[1],
+        "date_trunc(varchar(x), date), date_trunc(varchar(x), time(p)), date_trunc(varchar(x), time(p) with time zone), date_trunc(varchar(x), timestamp(p)), date_trunc(varchar(x), timestamp(p) with time zone)",
+    ),
+    ("date_format", &[0], "date_format(timestamp(p), varchar(x)), date_format(timestamp(p) with time zone, varchar(x))"),
+    (
+        "format_datetime",
+        &[0],
+        "format_datetime(timestamp(p), varchar(x)), format_datetime(timestamp(p) with time zone, varchar(x))",
+    ),
+    ("to_unixtime", &[0], "to_unixtime(timestamp(p)), to_unixtime(timestamp(p) with time zone)"),
+];
+
 pub const MIXED_TYPES: ExpressionRule = ExpressionRule { name: "trino_mixed_types", rewrite: refuse_mixed };
 
 /// Trino's refusal of a UNION whose inputs give one column text and another kind of value.
@@ -174,6 +201,21 @@ fn refuse_mixed(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 if arg.get_type(schema).is_ok_and(|t| refused(&t)) {
                     return unexpected_parameters(func.name(), &[name(arg)], &usage);
                 }
+            }
+        }
+        // A date function of text (`date_diff('day', '2026-01-01', '2026-01-05')`) or `date_add`
+        // by a fraction: Trino casts neither, where the engine read the text as a timestamp and
+        // cut the fraction.
+        Expr::ScalarFunction(ScalarFunction { func, args }) if ON_TIMES.iter().any(|(f, ..)| *f == func.name()) => {
+            let Some((f, times, usage)) = ON_TIMES.iter().find(|(f, ..)| *f == func.name()) else {
+                return Ok(Transformed::no(expr));
+            };
+            let types: Vec<DataType> = args.iter().map(|a| a.get_type(schema).unwrap_or(DataType::Null)).collect();
+            let text = times.iter().any(|&i| types.get(i).is_some_and(|t| is_text(t) && !t.is_null()));
+            let fraction = *f == "date_add" && types.get(1).is_some_and(|t| !t.is_integer() && !t.is_null());
+            if text || fraction {
+                let given: Vec<String> = args.iter().map(name).collect();
+                return unexpected_parameters(f, &given, usage);
             }
         }
         Expr::ScalarFunction(ScalarFunction { func, args }) if func.name() == "coalesce" => {

@@ -13,7 +13,10 @@
 //! row an outer row: its value, or NULL when it finds none; more than one fails
 //! `SUBQUERY_MULTIPLE_ROWS: Scalar sub-query has returned multiple rows`. DataFusion refused it
 //! ("Correlated scalar subquery must be aggregated"). Its SELECT becomes the aggregate
-//! `"$single_row"` of its value, which the engine (or `correlated`) then joins as any aggregate.
+//! `"$rows_found"`, a row of the first value and how many rows there were, which the engine (or
+//! `correlated`) joins as any aggregate, grouped by the correlated columns; `"$one_row"` then
+//! reads the value for each outer row and fails where its group had more than one. (The count is
+//! read once joined: a key of two rows that no outer row asks for fails nothing.)
 //!
 //! And EXISTS of such an aggregate is true, as in Trino, whatever its conditions: `WHERE EXISTS
 //! (SELECT count(*) FROM t WHERE t.x = o.a)` keeps every row (DataFusion joined the outer rows
@@ -21,8 +24,9 @@
 
 use std::sync::{Arc, LazyLock};
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Int64Type};
+use datafusion::arrow::array::{make_array, Array, ArrayRef, AsArray, StructArray};
+use datafusion::arrow::buffer::NullBuffer;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, Int64Type};
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, internal_err, plan_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::{Exists, ScalarFunction};
@@ -34,16 +38,20 @@ use datafusion::logical_expr::{
 };
 
 use super::rules::ExpressionRule;
-use super::udf::Passing;
+use super::udf::{Call, Passing, Trino};
 
 const MAYBE_NULL: &str = "$maybe_null";
-const SINGLE_ROW: &str = "$single_row";
+const ROWS_FOUND: &str = "$rows_found";
+const ONE_ROW: &str = "$one_row";
+
+static ONE_ROW_UDF: LazyLock<Arc<ScalarUDF>> = LazyLock::new(|| Arc::new(Trino::udf(ONE_ROW, one_row_type, one_row)));
 
 static MAYBE_NULL_UDF: LazyLock<Arc<ScalarUDF>> = LazyLock::new(|| Arc::new(Passing::nullable(MAYBE_NULL)));
 
 pub const CORRELATED_ROWS: ExpressionRule = ExpressionRule { name: "trino_correlated_rows", rewrite: single_row };
 
-/// A correlated scalar subquery whose SELECT is no aggregate, its value made `"$single_row"`'s.
+/// A correlated scalar subquery whose SELECT is no aggregate: `"$one_row"` of the subquery of
+/// `"$rows_found"` of its value.
 fn single_row(expr: Expr, _: &DFSchema) -> Result<Transformed<Expr>> {
     let Expr::ScalarSubquery(subquery) = &expr else { return Ok(Transformed::no(expr)) };
     let LogicalPlan::Projection(Projection { expr: values, input, .. }) = subquery.subquery.as_ref() else {
@@ -57,12 +65,33 @@ fn single_row(expr: Expr, _: &DFSchema) -> Result<Transformed<Expr>> {
     }
     // Named apart: the engine's join groups the rows by their correlated columns, which may be
     // the value's own (`SELECT x … WHERE x = o.a`).
-    let single = AggregateUDF::new_from_impl(SingleRow::new());
-    let value = single.call(vec![value.clone().unalias()]).alias(SINGLE_ROW);
-    let aggregate = Aggregate::try_new(input.clone(), vec![], vec![value])?;
+    let found = AggregateUDF::new_from_impl(RowsFound::new());
+    let found = found.call(vec![value.clone().unalias()]).alias(ROWS_FOUND);
+    let aggregate = Aggregate::try_new(input.clone(), vec![], vec![found])?;
     let Expr::ScalarSubquery(subquery) = expr else { return Ok(Transformed::no(expr)) };
     let subquery = Subquery { subquery: Arc::new(LogicalPlan::Aggregate(aggregate)), ..subquery };
-    Ok(Transformed::yes(Expr::ScalarSubquery(subquery)))
+    let one = Expr::ScalarFunction(ScalarFunction::new_udf(ONE_ROW_UDF.clone(), vec![Expr::ScalarSubquery(subquery)]));
+    Ok(Transformed::yes(one))
+}
+
+/// `"$one_row"(found)`: the value of a `"$rows_found"` row of one row; NULL of none (or of no
+/// group, a NULL row); more than one refused.
+fn one_row(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
+    let [found] = args else { return exec_err!("{ONE_ROW} takes the rows found") };
+    let found = found.as_struct();
+    let (values, counts) = (found.column(0), found.column(1).as_primitive::<Int64Type>());
+    if (0..found.len()).any(|i| found.is_valid(i) && counts.value(i) > 1) {
+        return exec_err!("SUBQUERY_MULTIPLE_ROWS: Scalar sub-query has returned multiple rows");
+    }
+    let nulls = NullBuffer::union(found.nulls(), values.nulls());
+    Ok(make_array(values.to_data().into_builder().nulls(nulls).build()?))
+}
+
+fn one_row_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [DataType::Struct(fields)] if fields.len() == 2 => Ok(fields[0].data_type().clone()),
+        _ => exec_err!("{ONE_ROW} takes the rows found"),
+    }
 }
 
 /// Whether `plan` reads rows as a SELECT … FROM … WHERE does: no LIMIT, DISTINCT, window or set
@@ -70,44 +99,53 @@ fn single_row(expr: Expr, _: &DFSchema) -> Result<Transformed<Expr>> {
 fn reads_rows(plan: &LogicalPlan) -> bool {
     match plan {
         LogicalPlan::Filter(filter) => reads_rows(&filter.input),
-        LogicalPlan::SubqueryAlias(_) | LogicalPlan::TableScan(_) | LogicalPlan::Join(_) | LogicalPlan::Values(_) => {
-            true
-        }
+        LogicalPlan::SubqueryAlias(_)
+        | LogicalPlan::TableScan(_)
+        | LogicalPlan::Join(_)
+        | LogicalPlan::Values(_)
+        | LogicalPlan::EmptyRelation(_) => true,
         LogicalPlan::Projection(projection) => reads_rows(&projection.input),
         _ => false,
     }
 }
 
-/// `"$single_row"(x)`: the value of a group's one row; NULL of none; more than one refused.
+/// `"$rows_found"(x)`: a group's first value and how many rows it has, as a row.
 #[derive(Debug, PartialEq, Eq, Hash)]
-struct SingleRow {
+struct RowsFound {
     signature: Signature,
 }
 
-impl SingleRow {
-    fn new() -> SingleRow {
-        SingleRow { signature: Signature::any(1, Volatility::Immutable) }
+impl RowsFound {
+    fn new() -> RowsFound {
+        RowsFound { signature: Signature::any(1, Volatility::Immutable) }
     }
 }
 
-impl AggregateUDFImpl for SingleRow {
+/// The row `"$rows_found"` answers for values of `kind`.
+fn found_fields(kind: &DataType) -> Fields {
+    Fields::from(vec![Field::new("value", kind.clone(), true), Field::new("rows", DataType::Int64, false)])
+}
+
+impl AggregateUDFImpl for RowsFound {
     fn name(&self) -> &str {
-        SINGLE_ROW
+        ROWS_FOUND
     }
     fn signature(&self) -> &Signature {
         &self.signature
     }
     fn return_type(&self, types: &[DataType]) -> Result<DataType> {
         match types {
-            [kind] => Ok(kind.clone()),
-            _ => plan_err!("{SINGLE_ROW} takes a value"),
+            [kind] => Ok(DataType::Struct(found_fields(kind))),
+            _ => plan_err!("{ROWS_FOUND} takes a value"),
         }
     }
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::new(Rows { value: ScalarValue::try_from(args.return_field.data_type())?, count: 0 }))
+        let kind = args.exprs[0].data_type(args.schema)?;
+        Ok(Box::new(Rows { value: ScalarValue::try_from(&kind)?, kind, count: 0 }))
     }
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
-        let value = Field::new(format_state_name(args.name, "value"), args.return_field.data_type().clone(), true);
+        let kind = args.input_fields[0].data_type().clone();
+        let value = Field::new(format_state_name(args.name, "value"), kind, true);
         let count = Field::new(format_state_name(args.name, "count"), DataType::Int64, false);
         Ok(vec![Arc::new(value), Arc::new(count)])
     }
@@ -117,12 +155,13 @@ impl AggregateUDFImpl for SingleRow {
 #[derive(Debug)]
 struct Rows {
     value: ScalarValue,
+    kind: DataType,
     count: i64,
 }
 
 impl Accumulator for Rows {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let [values] = values else { return internal_err!("{SINGLE_ROW} takes a value") };
+        let [values] = values else { return internal_err!("{ROWS_FOUND} takes a value") };
         if self.count == 0 && !values.is_empty() {
             self.value = ScalarValue::try_from_array(values, 0)?;
         }
@@ -130,16 +169,15 @@ impl Accumulator for Rows {
         Ok(())
     }
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        match self.count {
-            0 | 1 => Ok(self.value.clone()),
-            _ => exec_err!("SUBQUERY_MULTIPLE_ROWS: Scalar sub-query has returned multiple rows"),
-        }
+        let fields = found_fields(&self.kind);
+        let columns = vec![self.value.to_array()?, ScalarValue::Int64(Some(self.count)).to_array()?];
+        Ok(ScalarValue::Struct(Arc::new(StructArray::try_new(fields, columns, None)?)))
     }
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
         Ok(vec![self.value.clone(), ScalarValue::Int64(Some(self.count))])
     }
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        let [values, counts] = states else { return internal_err!("{SINGLE_ROW}'s state is a value and a count") };
+        let [values, counts] = states else { return internal_err!("{ROWS_FOUND}'s state is a value and a count") };
         let counts = counts.as_primitive::<Int64Type>();
         for i in 0..counts.len() {
             let count = counts.value(i);

@@ -12,7 +12,9 @@
 //! first joins on the key as Trino has it so far (`coalesce(a.x, b.x) = c.x`), where DataFusion
 //! joined on the first relation's column, so a row only `b` had matched nothing in `c`; an ON
 //! of a later join reads the key so too, and `*` lists it once, then each relation's other
-//! columns. A later USING of a key no earlier USING had is left as DataFusion reads it.
+//! columns; a join in parentheses on the left (`(a FULL JOIN b USING (x)) FULL JOIN c USING (x)`)
+//! is the same chain. A later USING of a key no earlier USING had, a join in parentheses on the
+//! right, and a FROM of more than one item are left as DataFusion reads them.
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
@@ -250,13 +252,15 @@ impl Side {
 /// `select`'s keys read as Trino reads them; how it reads them, when it is over such joins.
 fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
     let [from] = select.from.as_mut_slice() else { return None };
-    let mut from: &mut TableWithJoins = from;
-    // A join in parentheses is the join.
-    while let (TableFactor::NestedJoin { alias: None, .. }, []) = (&from.relation, from.joins.as_slice()) {
-        let TableFactor::NestedJoin { table_with_joins, .. } = &mut from.relation else { return None };
-        from = table_with_joins;
+    // A join in parentheses on the left is the same chain of joins without them.
+    let mut chain = from.clone();
+    while let TableFactor::NestedJoin { table_with_joins, alias: None } = &chain.relation {
+        let inner = table_with_joins.as_ref().clone();
+        chain.joins = inner.joins.into_iter().chain(std::mem::take(&mut chain.joins)).collect();
+        chain.relation = inner.relation;
     }
-    let (keys, star) = joined_keys(from)?;
+    let (keys, star) = joined_keys(&mut chain)?;
+    *from = chain;
     // A lambda's parameter of a key's name is the lambda's: that key is left as it is.
     let bound = lambda_parameters(select);
     let columns = keys
