@@ -2957,6 +2957,19 @@ async fn scalar_subqueries_answer_as_trino_does() {
         ("SELECT a FROM (VALUES 1, 2, 3) s(a) WHERE EXISTS (SELECT count(*) FROM (VALUES 2) t(x) WHERE x = a) ORDER BY a", "1; 2; 3"),
         ("SELECT count(*) FROM (VALUES 1, 2, 3) s(a) WHERE NOT EXISTS (SELECT count(*) FROM (VALUES 2) t(x) WHERE x = a)", "0"),
         ("SELECT a FROM (VALUES 1, 2, 3) s(a) WHERE EXISTS (SELECT x FROM (VALUES 2) t(x) WHERE x = a)", "2"),
+        ("SELECT EXISTS (SELECT count(*) FROM (VALUES 2) t(x) WHERE x = a) FROM (VALUES 1, 2) s(a)", "true; true"),
+        ("SELECT NOT EXISTS (SELECT max(x) AS m FROM (VALUES 2) t(x) WHERE x = a) FROM (VALUES 1, 2) s(a)", "false; false"),
+        ("SELECT EXISTS (SELECT x FROM (VALUES 2) t(x) WHERE x = a) FROM (VALUES 1, 2) s(a) ORDER BY a", "false; true"),
+        // NOT IN of a correlated subquery in a WHERE clause: false where a row equals the value,
+        // unknown where a row or the value is NULL, true where no row is found.
+        (
+            "SELECT g FROM (VALUES (1, 1), (2, 2), (3, NULL), (4, 4)) o(g, a) WHERE a NOT IN (SELECT b FROM (VALUES (1, 1), (2, 5), (1, NULL), (4, NULL)) t(h, b) WHERE t.h = o.g) ORDER BY g",
+            "2; 3",
+        ),
+        (
+            "SELECT count(*) FROM events e WHERE e.country NOT IN (SELECT f.country FROM events f WHERE f.session_id = e.session_id AND f.country <> 'US')",
+            "SELECT count(*) FROM events WHERE country = 'US'",
+        ),
         // A correlated subquery of rows answers the row it finds, NULL where it finds none.
         ("SELECT coalesce((SELECT x * 10 FROM (VALUES 1, 2, 3) t(x) WHERE x = a), -1) FROM (VALUES 1, 2, 4) s(a) ORDER BY a", "10; 20; -1"),
         ("SELECT (SELECT x FROM (VALUES 1, 5) t(x) WHERE x > a AND x < a + 3) FROM (VALUES 0, 3, 9) s(a) ORDER BY a", "1; 5; NULL"),
@@ -3015,6 +3028,8 @@ async fn chains_of_joins_using_their_keys_read_them_as_trino_does() {
         (format!("SELECT x FROM {a} FULL JOIN {b} USING (x) FULL JOIN {c} USING (x) GROUP BY x ORDER BY x DESC"), "4; 3; 2; 1"),
         // A key of three relations is the one key.
         ("SELECT x FROM (VALUES 1) a(x) JOIN (VALUES 1) b(x) USING (x) JOIN (VALUES 1) c(x) USING (x)".to_string(), "1"),
+        // A relation after a comma reads the key so too.
+        (format!("SELECT {rows} FROM {a} FULL JOIN {b} USING (x), (VALUES 'c') c(vc)"), "1a1-c 2a2b2c 3-b3c"),
         // A join in parentheses on the left is the same chain.
         (format!("SELECT {rows} FROM ({a} FULL JOIN {b} USING (x)) FULL JOIN {c} USING (x)"), "1a1-- 2a2b2c2 3-b3c3 4--c4"),
         // A join ON between keeps the key.

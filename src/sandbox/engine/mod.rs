@@ -253,6 +253,8 @@ fn session(
     // A map is one value whatever its entries' order wherever values are grouped, joined or
     // compared whole, once every rule above has made its groups, joins and windows.
     rules.push(Arc::new(map_identity::MAP_IDENTITY));
+    // NOT IN of a correlated subquery in a WHERE clause as the NOT EXISTS it stands for there.
+    rules.push(Arc::new(subqueries::CORRELATED_NOT_IN));
     let mut state = SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules);
     // A row's fields are read without case (`fields`), before DataFusion's planner reads them.
     let planners = state.expr_planners().get_or_insert_with(Vec::new);

@@ -7,7 +7,8 @@
 //!   some row, else NULL when it is unknown for some, else false (false for no rows);
 //! - `x op ALL (q)` → `NOT any_match(rows, e -> NOT (x op e))`: false when it fails for some
 //!   row, else NULL when it is unknown for some, else true (true for no rows);
-//! - `EXISTS (q)` → `(SELECT count(*) > 0 FROM (q))`.
+//! - `EXISTS (q)` → `(SELECT count(*) > 0 FROM (q))`; true of an aggregate without GROUP BY,
+//!   which has its one row always.
 //!
 //! `NOT IN` and `NOT EXISTS` are the negations of these. A subquery that reads the outer
 //! query's columns stays correlated: an aggregate over a derived table, which `correlated` joins.
@@ -15,8 +16,8 @@
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    BinaryOperator, Distinct, Expr, Ident, LimitClause, Query, Select, SelectItem, SetExpr, TableFactor, UnaryOperator,
-    Value, VisitMut, VisitorMut,
+    BinaryOperator, Distinct, Expr, GroupByExpr, Ident, LimitClause, Query, Select, SelectItem, SetExpr, TableFactor,
+    UnaryOperator, Value, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
@@ -125,6 +126,11 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
         Expr::Exists { subquery, negated } => (None, &BinaryOperator::Eq, subquery, true, *negated),
         _ => return None,
     };
+    // EXISTS of an aggregate without GROUP BY, which has its one row always, is true
+    // (`subqueries` answers it so in a WHERE clause).
+    if left.is_none() && one_row_always(query) {
+        return Some(Expr::Value(Value::Boolean(!negated).into()));
+    }
     // `"$x"` stands for the left side and `(SELECT 1) AS "$q"` for the subquery.
     let rows = r#"coalesce((SELECT array_agg("$v") FROM (SELECT 1) AS "$q" ("$v")), make_array())"#;
     let ordering = matches!(op, BinaryOperator::Lt | BinaryOperator::LtEq | BinaryOperator::Gt | BinaryOperator::GtEq);
@@ -141,6 +147,30 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
     }
     let _ = form.visit(&mut Splice::Rows(unchanging_form(query, left.is_none())));
     Some(if negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(form) } } else { form })
+}
+
+/// Whether `query` answers one row whatever it reads: a SELECT of aggregates alone, without
+/// GROUP BY, HAVING, LIMIT or OFFSET.
+fn one_row_always(query: &Query) -> bool {
+    let SetExpr::Select(select) = query.body.as_ref() else { return false };
+    let grouped = !matches!(&select.group_by, GroupByExpr::Expressions(keys, _) if keys.is_empty());
+    if grouped || select.having.is_some() || query.limit_clause.is_some() || query.fetch.is_some() {
+        return false;
+    }
+    let aggregate = |expr: &Expr| match expr {
+        Expr::Function(f) if f.over.is_none() => f
+            .name
+            .0
+            .last()
+            .and_then(|part| part.as_ident())
+            .is_some_and(|name| super::athena_functions::AGGREGATES.contains(&name.value.to_lowercase().as_str())),
+        _ => false,
+    };
+    !select.projection.is_empty()
+        && select.projection.iter().all(|item| match item {
+            SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => aggregate(expr),
+            _ => false,
+        })
 }
 
 /// `query` without what cannot change the predicate's answer, so that its rows are a plain

@@ -18,6 +18,12 @@
 //! reads the value for each outer row and fails where its group had more than one. (The count is
 //! read once joined: a key of two rows that no outer row asks for fails nothing.)
 //!
+//! `x NOT IN (subquery)` of a correlated subquery in a WHERE clause (`WHERE a NOT IN (SELECT b
+//! FROM t WHERE t.h = o.g)`), which the engine failed ("null_aware anti join only supports single
+//! column join key"), is `NOT EXISTS (SELECT … WHERE … AND (b = x OR b IS NULL OR x IS NULL))`
+//! (`CORRELATED_NOT_IN`): false where a row equals `x`, NULL where a row or `x` is NULL and some
+//! row is found, true where none is; a WHERE clause keeps only the true, as Trino's does.
+//!
 //! And EXISTS of such an aggregate is true, as in Trino, whatever its conditions: `WHERE EXISTS
 //! (SELECT count(*) FROM t WHERE t.x = o.a)` keeps every row (DataFusion joined the outer rows
 //! with the subquery's rows, which kept only the rows some row matched).
@@ -27,15 +33,18 @@ use std::sync::{Arc, LazyLock};
 use datafusion::arrow::array::{make_array, Array, ArrayRef, AsArray, StructArray};
 use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, Int64Type};
-use datafusion::common::tree_node::Transformed;
-use datafusion::common::{exec_err, internal_err, plan_err, DFSchema, Result, ScalarValue};
-use datafusion::logical_expr::expr::{Exists, ScalarFunction};
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::{exec_err, internal_err, plan_err, Column, DFSchema, Result, ScalarValue};
+use datafusion::logical_expr::expr::{Exists, InSubquery, ScalarFunction};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::format_state_name;
+use datafusion::logical_expr::utils::{conjunction, split_conjunction, split_conjunction_owned};
 use datafusion::logical_expr::{
-    lit, Accumulator, Aggregate, AggregateUDF, AggregateUDFImpl, Expr, LogicalPlan, Projection, ScalarUDF, Signature,
-    Subquery, Volatility,
+    lit, Accumulator, Aggregate, AggregateUDF, AggregateUDFImpl, Expr, Filter, LogicalPlan, Projection, ScalarUDF,
+    Signature, Subquery, Volatility,
 };
+use datafusion::optimizer::AnalyzerRule;
 
 use super::rules::ExpressionRule;
 use super::udf::{Call, Passing, Trino};
@@ -191,6 +200,68 @@ impl Accumulator for Rows {
     fn size(&self) -> usize {
         std::mem::size_of_val(self) + self.value.size()
     }
+}
+
+#[derive(Debug)]
+pub struct CorrelatedNotIn;
+
+pub const CORRELATED_NOT_IN: CorrelatedNotIn = CorrelatedNotIn;
+
+impl AnalyzerRule for CorrelatedNotIn {
+    fn name(&self) -> &str {
+        "trino_correlated_not_in"
+    }
+
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        Ok(plan
+            .transform_up_with_subqueries(|plan| {
+                let LogicalPlan::Filter(filter) = plan else { return Ok(Transformed::no(plan)) };
+                let correlated_not_in = |e: &Expr| {
+                    matches!(e, Expr::InSubquery(InSubquery { negated: true, subquery, .. }) if !subquery.outer_ref_columns.is_empty())
+                };
+                if !split_conjunction(&filter.predicate).into_iter().any(correlated_not_in) {
+                    return Ok(Transformed::no(LogicalPlan::Filter(filter)));
+                }
+                let outer = filter.input.schema().clone();
+                let conditions = split_conjunction_owned(filter.predicate)
+                    .into_iter()
+                    .map(|condition| match condition {
+                        Expr::InSubquery(InSubquery { expr, subquery, negated: true })
+                            if !subquery.outer_ref_columns.is_empty() =>
+                        {
+                            none_equal(*expr, subquery, &outer)
+                        }
+                        condition => Ok(condition),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let predicate = conjunction(conditions).unwrap_or_else(|| lit(true));
+                Ok(Transformed::yes(LogicalPlan::Filter(Filter::try_new(predicate, filter.input)?)))
+            })?
+            .data)
+    }
+}
+
+/// `NOT EXISTS` of the rows of `subquery` equal to `value` or NULL (or of all its rows where
+/// `value` is NULL); `value` read from the outer rows (`outer`).
+fn none_equal(value: Expr, subquery: Subquery, outer: &DFSchema) -> Result<Expr> {
+    let plan = subquery.subquery;
+    let row = Expr::Column(Column::from(plan.schema().qualified_field(0)));
+    let mut outer_ref_columns = subquery.outer_ref_columns;
+    let value = value
+        .transform(|e| match e {
+            Expr::Column(column) => {
+                let field = outer.qualified_field_from_column(&column)?.1.clone();
+                let outer_column = Expr::OuterReferenceColumn(field, column);
+                outer_ref_columns.push(outer_column.clone());
+                Ok(Transformed::yes(outer_column))
+            }
+            e => Ok(Transformed::no(e)),
+        })?
+        .data;
+    let found = row.clone().eq(value.clone()).or(row.is_null()).or(value.is_null());
+    let found = LogicalPlan::Filter(Filter::try_new(found, plan)?);
+    let subquery = Subquery { subquery: Arc::new(found), outer_ref_columns, spans: subquery.spans };
+    Ok(Expr::Exists(Exists { subquery, negated: true }))
 }
 
 pub const EMPTY_SUBQUERIES: ExpressionRule = ExpressionRule { name: "trino_empty_subqueries", rewrite: maybe_null };
