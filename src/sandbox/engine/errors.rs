@@ -168,8 +168,9 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     if text.starts_with("Divide by zero") {
         return "DIVISION_BY_ZERO: Division by zero".to_string();
     }
-    // A correlated subquery neither DataFusion nor `correlated` turns into a join.
-    if text.contains("Physical plan does not support logical expression") {
+    // A correlated subquery neither DataFusion nor `correlated` turns into a join (NOT IN of an
+    // aggregate's row, or inside an OR).
+    if text.contains("Physical plan does not support logical expression") || text.contains("null_aware anti join") {
         return correlated(sql);
     }
     // Text that is not a value of the type it is cast to, in Trino's words.

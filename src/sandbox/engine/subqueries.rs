@@ -30,7 +30,7 @@
 
 use std::sync::{Arc, LazyLock};
 
-use datafusion::arrow::array::{make_array, Array, ArrayRef, AsArray, StructArray};
+use datafusion::arrow::array::{make_array, new_null_array, Array, ArrayRef, AsArray, StructArray};
 use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, Int64Type};
 use datafusion::common::config::ConfigOptions;
@@ -41,8 +41,8 @@ use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::format_state_name;
 use datafusion::logical_expr::utils::{conjunction, split_conjunction, split_conjunction_owned};
 use datafusion::logical_expr::{
-    lit, Accumulator, Aggregate, AggregateUDF, AggregateUDFImpl, Expr, Filter, LogicalPlan, Projection, ScalarUDF,
-    Signature, Subquery, Volatility,
+    lit, Accumulator, Aggregate, AggregateUDF, AggregateUDFImpl, Expr, FetchType, Filter, GroupingSet, LogicalPlan,
+    Projection, ScalarUDF, Signature, SkipType, Subquery, Volatility,
 };
 use datafusion::optimizer::AnalyzerRule;
 
@@ -63,7 +63,12 @@ pub const CORRELATED_ROWS: ExpressionRule = ExpressionRule { name: "trino_correl
 /// `"$rows_found"` of its value.
 fn single_row(expr: Expr, _: &DFSchema) -> Result<Transformed<Expr>> {
     let Expr::ScalarSubquery(subquery) = &expr else { return Ok(Transformed::no(expr)) };
-    let LogicalPlan::Projection(Projection { expr: values, input, .. }) = subquery.subquery.as_ref() else {
+    // An ORDER BY without LIMIT orders the one row there may be: nothing.
+    let top = match subquery.subquery.as_ref() {
+        LogicalPlan::Sort(sort) if sort.fetch.is_none() => sort.input.as_ref(),
+        plan => plan,
+    };
+    let LogicalPlan::Projection(Projection { expr: values, input, .. }) = top else {
         return Ok(Transformed::no(expr));
     };
     let ([value], false) = (values.as_slice(), subquery.outer_ref_columns.is_empty()) else {
@@ -92,6 +97,9 @@ fn one_row(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
     if (0..found.len()).any(|i| found.is_valid(i) && counts.value(i) > 1) {
         return exec_err!("SUBQUERY_MULTIPLE_ROWS: Scalar sub-query has returned multiple rows");
     }
+    if values.data_type() == &DataType::Null {
+        return Ok(new_null_array(&DataType::Null, found.len()));
+    }
     let nulls = NullBuffer::union(found.nulls(), values.nulls());
     Ok(make_array(values.to_data().into_builder().nulls(nulls).build()?))
 }
@@ -114,6 +122,7 @@ fn reads_rows(plan: &LogicalPlan) -> bool {
         | LogicalPlan::Values(_)
         | LogicalPlan::EmptyRelation(_) => true,
         LogicalPlan::Projection(projection) => reads_rows(&projection.input),
+        LogicalPlan::Sort(sort) if sort.fetch.is_none() => reads_rows(&sort.input),
         _ => false,
     }
 }
@@ -216,9 +225,7 @@ impl AnalyzerRule for CorrelatedNotIn {
         Ok(plan
             .transform_up_with_subqueries(|plan| {
                 let LogicalPlan::Filter(filter) = plan else { return Ok(Transformed::no(plan)) };
-                let correlated_not_in = |e: &Expr| {
-                    matches!(e, Expr::InSubquery(InSubquery { negated: true, subquery, .. }) if !subquery.outer_ref_columns.is_empty())
-                };
+                let correlated_not_in = |e: &Expr| matches!(e, Expr::InSubquery(InSubquery { negated: true, subquery, .. }) if of_rows(subquery));
                 if !split_conjunction(&filter.predicate).into_iter().any(correlated_not_in) {
                     return Ok(Transformed::no(LogicalPlan::Filter(filter)));
                 }
@@ -226,9 +233,7 @@ impl AnalyzerRule for CorrelatedNotIn {
                 let conditions = split_conjunction_owned(filter.predicate)
                     .into_iter()
                     .map(|condition| match condition {
-                        Expr::InSubquery(InSubquery { expr, subquery, negated: true })
-                            if !subquery.outer_ref_columns.is_empty() =>
-                        {
+                        Expr::InSubquery(InSubquery { expr, subquery, negated: true }) if of_rows(&subquery) => {
                             none_equal(*expr, subquery, &outer)
                         }
                         condition => Ok(condition),
@@ -239,6 +244,13 @@ impl AnalyzerRule for CorrelatedNotIn {
             })?
             .data)
     }
+}
+
+/// Whether `subquery` reads the outer query's columns and is a SELECT … FROM … WHERE of rows (an
+/// aggregate's row, or a LIMIT's, stays the engine's: its rows are not the ones a condition on
+/// them would find).
+fn of_rows(subquery: &Subquery) -> bool {
+    !subquery.outer_ref_columns.is_empty() && reads_rows(&subquery.subquery)
 }
 
 /// `NOT EXISTS` of the rows of `subquery` equal to `value` or NULL (or of all its rows where
@@ -295,7 +307,18 @@ fn one_row_always(plan: &LogicalPlan) -> bool {
         LogicalPlan::Projection(Projection { input, .. }) => one_row_always(input),
         LogicalPlan::SubqueryAlias(alias) => one_row_always(&alias.input),
         LogicalPlan::Sort(sort) => one_row_always(&sort.input),
-        LogicalPlan::Aggregate(aggregate) => aggregate.group_expr.is_empty(),
+        // A LIMIT of one row or more from the first.
+        LogicalPlan::Limit(limit) => {
+            let from_first = matches!(limit.get_skip_type(), Ok(SkipType::Literal(0)));
+            let some = !matches!(limit.get_fetch_type(), Ok(FetchType::Literal(Some(0))) | Err(_));
+            from_first && some && one_row_always(&limit.input)
+        }
+        // `GROUP BY ()`, one empty grouping set (`grouping`).
+        LogicalPlan::Aggregate(aggregate) => match aggregate.group_expr.as_slice() {
+            [] => true,
+            [Expr::GroupingSet(GroupingSet::GroupingSets(sets))] => matches!(sets.as_slice(), [set] if set.is_empty()),
+            _ => false,
+        },
         _ => false,
     }
 }

@@ -13,9 +13,9 @@
 //! joined on the first relation's column, so a row only `b` had matched nothing in `c`; an ON
 //! of a later join reads the key so too, and `*` lists it once, then each relation's other
 //! columns; a join in parentheses on the left (`(a FULL JOIN b USING (x)) FULL JOIN c USING (x)`)
-//! is the same chain, and so are relations after a comma (`FROM a FULL JOIN b USING (x), d`),
-//! whose columns `*` lists last. A later USING of a key no earlier USING had, and a join in
-//! parentheses on the right, are left as DataFusion reads them.
+//! is the same chain; an UNNEST named by its alias is one of its relations. A later USING of a
+//! key no earlier USING had, a join in parentheses on the right, and a FROM of more than one
+//! item (whose other items may have columns of a key's name) are left as DataFusion reads them.
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
@@ -63,8 +63,8 @@ struct Keys {
     /// Each key, lower case, and the column Trino reads for it (but a key a lambda's parameter
     /// names, which is the lambda's).
     columns: Vec<(String, Expr)>,
-    /// Trino's `*`, in order (None when a relation of it has no name).
-    star: Option<Vec<Starred>>,
+    /// Trino's `*`, in order.
+    star: Vec<Starred>,
     /// The names the SELECT gives its columns, lower case.
     outputs: HashSet<String>,
 }
@@ -106,15 +106,15 @@ impl Keys {
                     quote_style: key.quote_style,
                     span: key.span,
                 };
-                let keys = keys.iter().map(|key| ObjectName::from(vec![excluded(key)])).collect();
-                options.opt_exclude = Some(ExcludeSelectItem::Multiple(keys));
+                let keys: Vec<ObjectName> = keys.iter().map(|key| ObjectName::from(vec![excluded(key)])).collect();
+                options.opt_exclude = (!keys.is_empty()).then_some(ExcludeSelectItem::Multiple(keys));
                 SelectItem::QualifiedWildcard(
                     SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(relation.clone())),
                     options,
                 )
             }
         };
-        self.star.iter().flatten().map(item).collect()
+        self.star.iter().map(item).collect()
     }
 
     fn edit(&self, expr: &mut Expr) {
@@ -252,7 +252,7 @@ impl Side {
 
 /// `select`'s keys read as Trino reads them; how it reads them, when it is over such joins.
 fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
-    let (from, others) = select.from.split_first_mut()?;
+    let [from] = select.from.as_mut_slice() else { return None };
     // A join in parentheses on the left is the same chain of joins without them.
     let mut chain = from.clone();
     while let TableFactor::NestedJoin { table_with_joins, alias: None } = &chain.relation {
@@ -262,17 +262,6 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
     }
     let (keys, star) = joined_keys(&mut chain)?;
     *from = chain;
-    // The relations after a comma: their columns after the join's in `*` (which is left as it is
-    // when one has no name).
-    let mut star = Some(star);
-    for other in others.iter() {
-        for relation in std::iter::once(&other.relation).chain(other.joins.iter().map(|join| &join.relation)) {
-            match (qualifier(relation), star.as_mut()) {
-                (Some(name), Some(parts)) => parts.push(Starred::Relation(name, Vec::new())),
-                _ => star = None,
-            }
-        }
-    }
     // A lambda's parameter of a key's name is the lambda's: that key is left as it is.
     let bound = lambda_parameters(select);
     let columns = keys
@@ -291,7 +280,7 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
     select.projection = std::mem::take(&mut select.projection)
         .into_iter()
         .flat_map(|item| match item {
-            SelectItem::Wildcard(options) if plain(&options) && column.star.is_some() => column.star(&options),
+            SelectItem::Wildcard(options) if plain(&options) => column.star(&options),
             other => vec![other],
         })
         .collect();
@@ -323,9 +312,9 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
 /// The name a column of `relation` is qualified with: its alias, or the table's whole name.
 fn qualifier(relation: &TableFactor) -> Option<Vec<Ident>> {
     match relation {
-        TableFactor::Table { alias: Some(alias), .. } | TableFactor::Derived { alias: Some(alias), .. } => {
-            Some(vec![alias.name.clone()])
-        }
+        TableFactor::Table { alias: Some(alias), .. }
+        | TableFactor::Derived { alias: Some(alias), .. }
+        | TableFactor::UNNEST { alias: Some(alias), .. } => Some(vec![alias.name.clone()]),
         TableFactor::Table { name, alias: None, .. } => parts(name),
         _ => None,
     }
