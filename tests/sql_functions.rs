@@ -3038,6 +3038,11 @@ async fn chains_of_joins_using_their_keys_read_them_as_trino_does() {
         (format!("SELECT x FROM {a} FULL JOIN {b} USING (x) FULL JOIN {c} USING (x) GROUP BY x ORDER BY x DESC"), "4; 3; 2; 1"),
         // A key of three relations is the one key.
         ("SELECT x FROM (VALUES 1) a(x) JOIN (VALUES 1) b(x) USING (x) JOIN (VALUES 1) c(x) USING (x)".to_string(), "1"),
+        // Inside a lambda, a parameter of the key's name is the lambda's; outside, the key.
+        (
+            format!("SELECT array_join(array_agg(CAST(x AS varchar) || ':' || CAST(transform(ARRAY[1], x -> x + 100)[1] AS varchar) ORDER BY x), ' ') FROM {a} FULL JOIN {b} USING (x)"),
+            "1:101 2:101 3:101",
+        ),
         // An UNNEST after the joins is one of their relations.
         (format!("SELECT {rows} FROM {a} FULL JOIN {b} USING (x) CROSS JOIN UNNEST(ARRAY['c']) AS u(vc)"), "1a1-c 2a2b2c 3-b3c"),
         // A join in parentheses on the left is the same chain.

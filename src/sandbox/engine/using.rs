@@ -27,7 +27,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 };
 
 use super::aliases::output_names;
-use super::sql::{call, own_expressions, selects};
+use super::sql::{call, selects};
 use super::stars::parts;
 
 /// Each SELECT of `statement` over a join USING its keys, its keys read as Trino's.
@@ -48,11 +48,7 @@ impl VisitorMut for Joins {
             (alone, read.as_slice(), &mut query.order_by)
         {
             // A name of an output column is that column (`… AS k ORDER BY k`).
-            let edit = |e: &mut Expr| match e {
-                Expr::Identifier(name) if column.outputs.contains(&name.value.to_lowercase()) => {}
-                _ => column.edit(e),
-            };
-            order.iter_mut().for_each(|o| own_expressions(&mut o.expr, 0, edit));
+            order.iter_mut().for_each(|o| read_keys(&mut o.expr, &column.columns, &column.outputs));
         }
         ControlFlow::Continue(())
     }
@@ -60,8 +56,7 @@ impl VisitorMut for Joins {
 
 /// How a SELECT over joins USING their keys reads them.
 struct Keys {
-    /// Each key, lower case, and the column Trino reads for it (but a key a lambda's parameter
-    /// names, which is the lambda's).
+    /// Each key, lower case, and the column Trino reads for it.
     columns: Vec<(String, Expr)>,
     /// Trino's `*`, in order.
     star: Vec<Starred>,
@@ -117,12 +112,9 @@ impl Keys {
         self.star.iter().map(item).collect()
     }
 
+    /// `expr` with each key it names read as Trino reads it.
     fn edit(&self, expr: &mut Expr) {
-        if let Expr::Identifier(key) = expr {
-            if let Some(column) = self.lookup(key) {
-                *expr = column.clone();
-            }
-        }
+        read_keys(expr, &self.columns, &HashSet::new());
     }
 }
 
@@ -146,13 +138,9 @@ fn joined_keys(from: &mut TableWithJoins) -> Option<(Vec<Merged>, Vec<Starred>)>
         | JoinOperator::RightOuter(JoinConstraint::On(on))
         | JoinOperator::FullOuter(JoinConstraint::On(on)) = &mut from.joins[i].join_operator
         {
-            own_expressions(on, 0, |e| {
-                if let Expr::Identifier(key) = e {
-                    if let Some((_, column)) = keys.iter().find(|(k, _)| k.value.eq_ignore_ascii_case(&key.value)) {
-                        *e = column.clone();
-                    }
-                }
-            });
+            let so_far: Vec<(String, Expr)> =
+                keys.iter().map(|(key, column)| (key.value.to_lowercase(), column.clone())).collect();
+            read_keys(on, &so_far, &HashSet::new());
         }
         let join = &from.joins[i];
         let right = qualifier(&join.relation)?;
@@ -262,13 +250,7 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
     }
     let (keys, star) = joined_keys(&mut chain)?;
     *from = chain;
-    // A lambda's parameter of a key's name is the lambda's: that key is left as it is.
-    let bound = lambda_parameters(select);
-    let columns = keys
-        .into_iter()
-        .map(|(key, column)| (key.value.to_lowercase(), column))
-        .filter(|(key, _)| !bound.contains(key))
-        .collect();
+    let columns = keys.into_iter().map(|(key, column)| (key.value.to_lowercase(), column)).collect();
     let mut column = Keys { columns, star, outputs: HashSet::new() };
     let plain = |options: &WildcardAdditionalOptions| {
         options.opt_ilike.is_none()
@@ -290,20 +272,18 @@ fn keys_as_trino_reads_them(select: &mut Select) -> Option<Keys> {
             SelectItem::UnnamedExpr(Expr::Identifier(key)) if column.is_key(key) => {
                 *item = SelectItem::ExprWithAlias { expr: column.column(key), alias: key.clone() };
             }
-            SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => {
-                own_expressions(expr, 0, |e| column.edit(e))
-            }
+            SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => column.edit(expr),
             _ => {}
         }
     }
     if let Some(selection) = select.selection.as_mut() {
-        own_expressions(selection, 0, |e| column.edit(e));
+        column.edit(selection);
     }
     if let ast::GroupByExpr::Expressions(exprs, _) = &mut select.group_by {
-        exprs.iter_mut().for_each(|expr| own_expressions(expr, 0, |e| column.edit(e)));
+        exprs.iter_mut().for_each(|expr| column.edit(expr));
     }
     if let Some(having) = select.having.as_mut() {
-        own_expressions(having, 0, |e| column.edit(e));
+        column.edit(having);
     }
     column.outputs = output_names(select);
     Some(column)
@@ -320,14 +300,58 @@ fn qualifier(relation: &TableFactor) -> Option<Vec<Ident>> {
     }
 }
 
-/// The names the lambdas of `select` bind, lower case.
-fn lambda_parameters(select: &Select) -> Vec<String> {
-    let mut names = Vec::new();
-    let _ = ast::visit_expressions(select, |expr| {
+/// `node`'s own expressions (not a subquery's) with each key of `keys` they name read as its
+/// column; but a name of `outputs` (an ORDER BY's output column), and inside a lambda a name
+/// of its parameters (`transform(a, k -> k + 1)`: the lambda's `k`), which are left as written.
+fn read_keys<N: VisitMut>(node: &mut N, keys: &[(String, Expr)], outputs: &HashSet<String>) {
+    let _ = node.visit(&mut KeyReader { keys, outputs, depth: 0, bound: Vec::new() });
+}
+
+struct KeyReader<'a> {
+    keys: &'a [(String, Expr)],
+    outputs: &'a HashSet<String>,
+    /// How deep in subqueries the walk is: their expressions are their own.
+    depth: usize,
+    /// The parameters of each lambda the walk is in, lower case.
+    bound: Vec<Vec<String>>,
+}
+
+impl VisitorMut for KeyReader<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
+        self.depth += 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
         if let Expr::Lambda(lambda) = expr {
-            names.extend((&lambda.params).into_iter().map(|p| p.name.value.to_lowercase()));
+            self.bound.push((&lambda.params).into_iter().map(|p| p.name.value.to_lowercase()).collect());
         }
-        ControlFlow::<()>::Continue(())
-    });
-    names
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        match expr {
+            Expr::Lambda(_) => {
+                self.bound.pop();
+            }
+            Expr::Identifier(name) if self.depth == 0 => {
+                let name = name.value.to_lowercase();
+                let bound = self.bound.iter().flatten().any(|p| *p == name);
+                if let (false, false, Some((_, column))) =
+                    (bound, self.outputs.contains(&name), self.keys.iter().find(|(k, _)| *k == name))
+                {
+                    *expr = column.clone();
+                }
+            }
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
 }
