@@ -220,17 +220,26 @@ fn zoned_text(expr: &Expr) -> Option<&str> {
 /// Applies `edit` to each expression of `node` (from the leaves up) that belongs to it and not to
 /// a query inside it: `own` is how many queries deep `node`'s own expressions are (0 for an
 /// expression, 1 for a query).
-pub(super) fn own_expressions<N: VisitMut>(node: &mut N, own: usize, edit: impl FnMut(&mut Expr)) {
-    let _ = node.visit(&mut OwnExpressions { depth: 0, own, edit });
+pub(super) fn own_expressions<N: VisitMut>(node: &mut N, own: usize, mut edit: impl FnMut(&mut Expr)) {
+    own_expressions_in_scope(node, own, |expr, _| edit(expr));
+}
+
+/// The same, `edit` told the names the lambdas around each expression bind, lower case
+/// (`k` inside `k -> k + 1`).
+pub(super) fn own_expressions_in_scope<N: VisitMut>(node: &mut N, own: usize, edit: impl FnMut(&mut Expr, &[String])) {
+    let _ = node.visit(&mut OwnExpressions { depth: 0, own, bound: Vec::new(), scopes: Vec::new(), edit });
 }
 
 struct OwnExpressions<F> {
     depth: usize,
     own: usize,
+    /// The names the lambdas the walk is in bind, and how many there were before each.
+    bound: Vec<String>,
+    scopes: Vec<usize>,
     edit: F,
 }
 
-impl<F: FnMut(&mut Expr)> VisitorMut for OwnExpressions<F> {
+impl<F: FnMut(&mut Expr, &[String])> VisitorMut for OwnExpressions<F> {
     type Break = ();
 
     fn pre_visit_query(&mut self, _query: &mut ast::Query) -> ControlFlow<()> {
@@ -243,9 +252,21 @@ impl<F: FnMut(&mut Expr)> VisitorMut for OwnExpressions<F> {
         ControlFlow::Continue(())
     }
 
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::Lambda(lambda) = expr {
+            self.scopes.push(self.bound.len());
+            self.bound.extend((&lambda.params).into_iter().map(|p| p.name.value.to_lowercase()));
+        }
+        ControlFlow::Continue(())
+    }
+
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let (Expr::Lambda(_), Some(before)) = (&*expr, self.scopes.last().copied()) {
+            self.scopes.pop();
+            self.bound.truncate(before);
+        }
         if self.depth == self.own {
-            (self.edit)(expr);
+            (self.edit)(expr, &self.bound);
         }
         ControlFlow::Continue(())
     }

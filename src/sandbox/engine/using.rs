@@ -27,7 +27,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 };
 
 use super::aliases::output_names;
-use super::sql::{call, selects};
+use super::sql::{call, own_expressions_in_scope, selects};
 use super::stars::parts;
 
 /// Each SELECT of `statement` over a join USING its keys, its keys read as Trino's.
@@ -304,54 +304,14 @@ fn qualifier(relation: &TableFactor) -> Option<Vec<Ident>> {
 /// column; but a name of `outputs` (an ORDER BY's output column), and inside a lambda a name
 /// of its parameters (`transform(a, k -> k + 1)`: the lambda's `k`), which are left as written.
 fn read_keys<N: VisitMut>(node: &mut N, keys: &[(String, Expr)], outputs: &HashSet<String>) {
-    let _ = node.visit(&mut KeyReader { keys, outputs, depth: 0, bound: Vec::new() });
-}
-
-struct KeyReader<'a> {
-    keys: &'a [(String, Expr)],
-    outputs: &'a HashSet<String>,
-    /// How deep in subqueries the walk is: their expressions are their own.
-    depth: usize,
-    /// The parameters of each lambda the walk is in, lower case.
-    bound: Vec<Vec<String>>,
-}
-
-impl VisitorMut for KeyReader<'_> {
-    type Break = ();
-
-    fn pre_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
-        self.depth += 1;
-        ControlFlow::Continue(())
-    }
-
-    fn post_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
-        self.depth -= 1;
-        ControlFlow::Continue(())
-    }
-
-    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
-        if let Expr::Lambda(lambda) = expr {
-            self.bound.push((&lambda.params).into_iter().map(|p| p.name.value.to_lowercase()).collect());
+    own_expressions_in_scope(node, 0, |expr, bound| {
+        let Expr::Identifier(name) = expr else { return };
+        let name = name.value.to_lowercase();
+        if bound.contains(&name) || outputs.contains(&name) {
+            return;
         }
-        ControlFlow::Continue(())
-    }
-
-    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
-        match expr {
-            Expr::Lambda(_) => {
-                self.bound.pop();
-            }
-            Expr::Identifier(name) if self.depth == 0 => {
-                let name = name.value.to_lowercase();
-                let bound = self.bound.iter().flatten().any(|p| *p == name);
-                if let (false, false, Some((_, column))) =
-                    (bound, self.outputs.contains(&name), self.keys.iter().find(|(k, _)| *k == name))
-                {
-                    *expr = column.clone();
-                }
-            }
-            _ => {}
+        if let Some((_, column)) = keys.iter().find(|(k, _)| *k == name) {
+            *expr = column.clone();
         }
-        ControlFlow::Continue(())
-    }
+    });
 }
