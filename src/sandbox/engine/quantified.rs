@@ -16,8 +16,8 @@
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    BinaryOperator, Distinct, Expr, GroupByExpr, Ident, LimitClause, Query, Select, SelectItem, SetExpr, TableFactor,
-    UnaryOperator, Value, VisitMut, VisitorMut,
+    BinaryOperator, Distinct, Expr, GroupByExpr, Ident, LimitClause, Query, Select, SelectItem, SetExpr, Statement,
+    TableFactor, UnaryOperator, Value, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 
@@ -31,6 +31,122 @@ pub(super) fn in_select_item(expr: &mut Expr) {
             *expr = form;
         }
     });
+}
+
+/// `x IN (q)` in a WHERE or HAVING clause where its unknown answer counts, with that answer
+/// (`marked_form`): DataFusion plans it by a join that marks each row found or not, so that
+/// NULL was false there. That is the filter's answer only where NULL and false drop a row
+/// alike: a positive IN under AND and OR, and a NOT IN (or `NOT (x IN (q))`) of the filter's
+/// top AND, which it plans as a NULL-aware anti join. Elsewhere (`x NOT IN (q) OR x = 5`,
+/// `(x IN (q)) IS NULL`, `coalesce(x IN (q), true)`) the mark took a row Trino drops, or
+/// dropped one it keeps.
+pub(super) fn in_filters(statement: &mut Statement) {
+    let _ = statement.visit(&mut Filters);
+}
+
+struct Filters;
+
+impl VisitorMut for Filters {
+    type Break = ();
+
+    fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        for select in super::sql::selects(query.body.as_mut()) {
+            for filter in [&mut select.selection, &mut select.having].into_iter().flatten() {
+                in_filter(filter, true, true);
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// `in_filters` of one filter's part: `conjunct` while it is reached through the top AND alone,
+/// `positive` while through an even number of NOTs.
+fn in_filter(expr: &mut Expr, conjunct: bool, positive: bool) {
+    match expr {
+        Expr::BinaryOp { left, op: op @ (BinaryOperator::And | BinaryOperator::Or), right } => {
+            let conjunct = conjunct && positive && *op == BinaryOperator::And;
+            in_filter(left, conjunct, positive);
+            in_filter(right, conjunct, positive);
+        }
+        Expr::Nested(inner) => in_filter(inner, conjunct, positive),
+        Expr::UnaryOp { op: UnaryOperator::Not, expr: inner } => {
+            let of_in = matches!(unnested(inner), Expr::InSubquery { negated: false, .. });
+            in_filter(inner, conjunct && positive && of_in, !positive);
+        }
+        Expr::InSubquery { negated, .. } if positive != *negated || conjunct => {}
+        _ => super::sql::own_expressions(expr, 0, |expr| {
+            if let Some(form) = marked_form(expr) {
+                *expr = form;
+            }
+        }),
+    }
+}
+
+/// `x IN (q)` answered by the engine's mark of a row found, and where none is, by what the
+/// subquery's rows say of NULL: unknown when one of its values is NULL, or when `x` is and it
+/// has rows; else false. Each part is a join the engine hashes, where the gathered form
+/// compared every row with every value (26 s for `user_id NOT IN (…) OR …` over the
+/// sandbox's events, a debug build; 0.6 s so).
+fn marked_form(expr: &Expr) -> Option<Expr> {
+    let Expr::InSubquery { expr: left, subquery, negated } = expr else { return None };
+    let rows = unchanging_form(subquery, false);
+    let sql =
+        r#"CASE WHEN "$x" IN (SELECT 1) THEN true WHEN "$nulls" OR "$x" IS NULL AND "$some" THEN NULL ELSE false END"#;
+    let mut form = parsed(sql)?;
+    let _ = form.visit(&mut Splice::Parts(vec![("$x", left.as_ref().clone())]));
+    let nulls = Expr::Subquery(summary(&rows, r#"count(*) > count("$v")"#)?);
+    let some = Expr::Subquery(summary(&rows, "count(*) > 0")?);
+    let _ = form.visit(&mut Splice::Parts(vec![("$nulls", nulls), ("$some", some)]));
+    if let Expr::Case { conditions, .. } = &mut form {
+        if let Some(Expr::InSubquery { subquery, .. }) = conditions.first_mut().map(|when| &mut when.condition) {
+            *subquery = rows;
+        }
+    }
+    Some(if *negated {
+        Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(Expr::Nested(Box::new(form))) }
+    } else {
+        form
+    })
+}
+
+/// A query answering `aggregate` (of `"$v"`, each row's value) over `rows`. Where `rows` is a
+/// plain SELECT … FROM … WHERE of one value, that SELECT with the aggregate in its list: the
+/// engine joins it by its correlated columns as equals, where over a derived table each outer
+/// row was joined with each row its conditions matched (22 s over the sandbox's events).
+fn summary(rows: &Query, aggregate: &str) -> Option<Box<Query>> {
+    let mut aggregate = parsed(aggregate)?;
+    let plain = rows.with.is_none() && rows.limit_clause.is_none() && rows.fetch.is_none();
+    if let (true, SetExpr::Select(select)) = (plain, rows.body.as_ref()) {
+        let ungrouped = matches!(&select.group_by, GroupByExpr::Expressions(keys, _) if keys.is_empty());
+        let value = match select.projection.as_slice() {
+            [SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }] => Some(value),
+            _ => None,
+        };
+        let simple = ungrouped && select.having.is_none() && select.distinct.is_none() && select.qualify.is_none();
+        if let (true, Some(value)) = (simple && select.named_window.is_empty(), value) {
+            if !aggregates(value) {
+                let _ = aggregate.visit(&mut Splice::Parts(vec![("$v", value.clone())]));
+                let mut query = rows.clone();
+                query.order_by = None;
+                if let SetExpr::Select(select) = query.body.as_mut() {
+                    select.projection = vec![SelectItem::UnnamedExpr(aggregate)];
+                }
+                return Some(Box::new(query));
+            }
+        }
+    }
+    let Expr::Subquery(mut query) = parsed(&format!(r#"(SELECT {aggregate} FROM (SELECT 1) AS "$q" ("$v"))"#))? else {
+        return None;
+    };
+    let _ = query.visit(&mut Splice::Rows(Box::new(rows.clone())));
+    Some(query)
+}
+
+fn unnested(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Nested(inner) => unnested(inner),
+        _ => expr,
+    }
 }
 
 /// The lambda parameter a comparison with a subquery's rows reads each row's value by
@@ -140,13 +256,39 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
         Some(_) => format!(r#"NOT any_match({rows}, "{value}" -> NOT ("$x" {op} "{value}"))"#),
         None => r#"(SELECT count(*) > 0 FROM (SELECT 1) AS "$q")"#.to_string(),
     };
-    // The text is this module's own: it always parses.
-    let mut form = Parser::new(&Athena::default()).try_with_sql(&sql).ok()?.parse_expr().ok()?;
+    let mut form = parsed(&sql)?;
     if let Some(left) = left {
-        let _ = form.visit(&mut Splice::Left(left.clone()));
+        let _ = form.visit(&mut Splice::Parts(vec![("$x", left.as_ref().clone())]));
     }
     let _ = form.visit(&mut Splice::Rows(unchanging_form(query, left.is_none())));
     Some(if negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(form) } } else { form })
+}
+
+/// An expression of this module's own text, which always parses.
+fn parsed(sql: &str) -> Option<Expr> {
+    Parser::new(&Athena::default()).try_with_sql(sql).ok()?.parse_expr().ok()
+}
+
+/// Whether `expr` is a call of an aggregate function (not over a window).
+fn aggregate(expr: &Expr) -> bool {
+    match expr {
+        Expr::Function(f) if f.over.is_none() => f
+            .name
+            .0
+            .last()
+            .and_then(|part| part.as_ident())
+            .is_some_and(|name| super::athena_functions::AGGREGATES.contains(&name.value.to_lowercase().as_str())),
+        _ => false,
+    }
+}
+
+/// Whether `expr` calls an aggregate or window function anywhere inside it.
+fn aggregates(expr: &Expr) -> bool {
+    let found = datafusion::logical_expr::sqlparser::ast::visit_expressions(expr, |e| match e {
+        Expr::Function(f) if f.over.is_some() || aggregate(e) => ControlFlow::Break(()),
+        _ => ControlFlow::Continue(()),
+    });
+    found.is_break()
 }
 
 /// Whether `query` answers one row whatever it reads: a SELECT of aggregates alone, without
@@ -157,15 +299,6 @@ fn one_row_always(query: &Query) -> bool {
     if grouped || select.having.is_some() || query.limit_clause.is_some() || query.fetch.is_some() {
         return false;
     }
-    let aggregate = |expr: &Expr| match expr {
-        Expr::Function(f) if f.over.is_none() => f
-            .name
-            .0
-            .last()
-            .and_then(|part| part.as_ident())
-            .is_some_and(|name| super::athena_functions::AGGREGATES.contains(&name.value.to_lowercase().as_str())),
-        _ => false,
-    };
     !select.projection.is_empty()
         && select.projection.iter().all(|item| match item {
             SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => aggregate(expr),
@@ -222,10 +355,11 @@ fn extreme_form(op: &BinaryOperator, any: bool) -> String {
     format!(r#"any_match(make_array({summary}), "{SUMMARY}" -> CASE {decide} END)"#)
 }
 
-/// Puts the predicate's parts in the form: the left side where `"$x"` is, the subquery where
-/// `(SELECT 1) AS "$q"` is (the left side first, so that the user's subquery is not searched).
+/// Puts the predicate's parts in the form: each part where its name is (the left side where
+/// `"$x"` is), the subquery where `(SELECT 1) AS "$q"` is (the parts first, so that the user's
+/// subquery is not searched).
 enum Splice {
-    Left(Box<Expr>),
+    Parts(Vec<(&'static str, Expr)>),
     Rows(Box<Query>),
 }
 
@@ -233,9 +367,9 @@ impl VisitorMut for Splice {
     type Break = ();
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
-        if let (Splice::Left(left), Expr::Identifier(Ident { value, .. })) = (&*self, &*expr) {
-            if value == "$x" {
-                *expr = left.as_ref().clone();
+        if let (Splice::Parts(parts), Expr::Identifier(Ident { value, .. })) = (&*self, &*expr) {
+            if let Some((_, part)) = parts.iter().find(|(name, _)| name == value) {
+                *expr = part.clone();
             }
         }
         ControlFlow::Continue(())

@@ -129,6 +129,7 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
             rewrite(expr);
             ControlFlow::<()>::Continue(())
         });
+        quantified::in_filters(inner.as_mut());
         names::name_columns(inner.as_mut());
     }
     Ok((statement, headings))
