@@ -3360,3 +3360,39 @@ async fn in_of_a_subquery_is_unknown_in_a_filter_as_trino_says() {
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// `avg` of intervals is an interval, the mean of their milliseconds or months rounded half up
+/// (Trino's `IntervalDayToSecondAverageAggregation`, `IntervalYearToMonthAverageAggregation`),
+/// and of reals a real (`RealAverageAggregation`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn avg_of_intervals_and_reals_is_in_their_type() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT avg(d) FROM (VALUES INTERVAL '1' DAY, INTERVAL '2' HOUR) t(d)", "0 13:00:00.000"),
+        ("SELECT typeof(avg(d)) FROM (VALUES INTERVAL '1' DAY) t(d)", "interval day to second"),
+        ("SELECT avg(d) FROM (VALUES INTERVAL '1' YEAR, INTERVAL '2' MONTH) t(d)", "0-7"),
+        // Half a month and half a millisecond round up, -1.5 months to -1 (Java's Math.round).
+        ("SELECT avg(d) FROM (VALUES INTERVAL '0' MONTH, INTERVAL '1' MONTH) t(d)", "0-1"),
+        ("SELECT avg(d) FROM (VALUES INTERVAL '-1' MONTH, INTERVAL '-2' MONTH) t(d)", "-0-1"),
+        ("SELECT avg(d) FROM (VALUES INTERVAL '0.001' SECOND, INTERVAL '0.002' SECOND) t(d)", "0 00:00:00.002"),
+        ("SELECT avg(d) FROM (VALUES INTERVAL '1' DAY) t(d) WHERE false", "NULL"),
+        (
+            "SELECT avg(d) FROM (VALUES (1, INTERVAL '1' DAY), (1, NULL), (2, NULL)) t(g, d) GROUP BY g ORDER BY g",
+            "1 00:00:00.000; NULL",
+        ),
+        (
+            "SELECT avg(d) OVER (ORDER BY d ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM (VALUES INTERVAL '1' HOUR, INTERVAL '2' HOUR, INTERVAL '4' HOUR) t(d)",
+            "0 01:00:00.000; 0 01:30:00.000; 0 03:00:00.000",
+        ),
+        ("SELECT avg(DISTINCT d) FROM (VALUES INTERVAL '1' HOUR, INTERVAL '1' HOUR, INTERVAL '4' HOUR) t(d)", "0 02:30:00.000"),
+        // The mean of the events' distances from a day, against the mean of their milliseconds.
+        (
+            "SELECT to_milliseconds(avg(event_time - TIMESTAMP '2026-01-01 00:00:00')) FROM events",
+            "SELECT CAST(round(avg(to_milliseconds(event_time - TIMESTAMP '2026-01-01 00:00:00'))) AS bigint) FROM events",
+        ),
+        ("SELECT avg(z) FROM (VALUES REAL '2', REAL '2.5') t(z)", "2.25"),
+        ("SELECT typeof(avg(z)) || ' ' || typeof(avg(x)) || ' ' || typeof(avg(y)) FROM (VALUES (REAL '2', 1, 1.5)) t(z, x, y)", "real double decimal(2,1)"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

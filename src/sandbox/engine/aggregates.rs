@@ -15,9 +15,10 @@
 //!   with a weight), one for each of an array of percentiles, answered in `x`'s type as Trino
 //!   answers it: an integer's percentile rounded half up to a bigint (`"$percentile_like"`, told
 //!   the type by `min(x)`);
-//! - `avg(x)` of decimals: in `x`'s type, as Trino's, not DataFusion's four more digits
-//!   (`"$mean_like"`, told the type by `min(x)`): `avg(CASE WHEN c THEN 1.0 ELSE 0.0 END)` has one
-//!   digit after the point;
+//! - `avg(x)` in `x`'s type where Trino's is (`"$mean_like"`, told the type by `min(x)` and
+//!   `max(x)`): of decimals, not DataFusion's four more digits (`avg(CASE WHEN c THEN 1.0 ELSE 0.0
+//!   END)` has one digit after the point); of reals, a real; of intervals, which the engine's
+//!   `avg` does not take, the mean of their milliseconds or months (`"$averaged"`) rounded to one;
 //! - `numeric_histogram(b, x[, w])` and `approx_most_frequent(b, x, c)`: Trino's sketches of
 //!   the rows gathered (`sketches`); `checksum(x)`: Trino's order-insensitive sum of the values'
 //!   hashes, NULLs counted (`hashes`).
@@ -31,9 +32,13 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, DurationMillisecondArray, Float64Array, IntervalMonthDayNanoArray, StringArray,
+};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{
+    DataType, Float64Type, IntervalMonthDayNano, IntervalMonthDayNanoType, IntervalUnit, TimeUnit,
+};
 use datafusion::common::{exec_err, plan_err, Result};
 use datafusion::logical_expr::sqlparser::ast::{
     self, Expr, FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident, ListAggOnOverflow,
@@ -41,6 +46,7 @@ use datafusion::logical_expr::sqlparser::ast::{
 };
 use datafusion::logical_expr::ScalarUDF;
 
+use super::datetime;
 use super::forms::{binary, number, present};
 use super::hashes::CHECKSUM;
 use super::maps::{MAP_AGG, MAP_UNION};
@@ -52,6 +58,7 @@ use super::udf::{is_integer, is_text, Call, Trino};
 const LISTAGG: &str = "$listagg";
 const PERCENTILE_LIKE: &str = "$percentile_like";
 const MEAN_LIKE: &str = "$mean_like";
+const AVERAGED: &str = "$averaged";
 const TOP_COUNT: &str = "$top_count";
 const OVER_WINDOW: &str = "$over_window";
 
@@ -72,7 +79,8 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf(TOP_COUNT, top_count_type, top_count),
         Trino::udf(OVER_WINDOW, over_window, |_, _| exec_err!("not over a window")),
         Trino::udf(PERCENTILE_LIKE, percentile_like_type, percentile_like),
-        Trino::udf(MEAN_LIKE, mean_like_type, |args, kind| Ok(cast(&args[0], kind)?)),
+        Trino::udf(MEAN_LIKE, mean_like_type, mean_like),
+        Trino::udf(AVERAGED, averaged_type, averaged),
     ]
 }
 
@@ -206,8 +214,9 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
         ("numeric_histogram", [buckets, value, weight]) => rows(NUMERIC_HISTOGRAM, &[buckets, value, weight]),
         ("approx_most_frequent", [buckets, value, capacity]) => rows(APPROX_MOST_FREQUENT, &[buckets, value, capacity]),
         ("avg", [x]) => {
-            let like = aggregate(function, "min", vec![x.clone()], None, Vec::new());
-            call(MEAN_LIKE, vec![aggregate(function, "avg", vec![x.clone()], None, Vec::new()), like])
+            let [least, most] = ["min", "max"].map(|name| aggregate(function, name, vec![x.clone()], None, Vec::new()));
+            let mean = aggregate(function, "avg", vec![call(AVERAGED, vec![x.clone()])], None, Vec::new());
+            call(MEAN_LIKE, vec![mean, least, most])
         }
         ("approx_percentile", [x, p]) => percentile(function, x, None, p),
         // `approx_distinct(x, e)`: the engine's estimate, within its own error, for a standard
@@ -266,10 +275,72 @@ fn percentile_like_type(call: &Call) -> Result<DataType> {
 /// Trino's); any other mean as it is.
 fn mean_like_type(call: &Call) -> Result<DataType> {
     match call.types {
-        [_, like @ DataType::Decimal128(_, _)] => Ok(like.clone()),
-        [mean, _] => Ok(mean.clone()),
+        [_, like @ (DataType::Decimal128(_, _) | DataType::Interval(_) | DataType::Duration(_) | DataType::Float32), _] => {
+            Ok(like.clone())
+        }
+        [mean, _, _] => Ok(mean.clone()),
         _ => plan_err!("avg takes one value"),
     }
+}
+
+/// The mean in `x`'s type: a decimal's cut to its scale, a real's a real (Trino's
+/// `RealAverageAggregation`), an interval's rounded half up to its
+/// unit as Trino's `avg` of intervals rounds it (`IntervalDayToSecondAverageAggregation`,
+/// `IntervalYearToMonthAverageAggregation`): months where the least or the greatest value has
+/// some (a year to month interval), else milliseconds.
+fn mean_like(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let means = match (kind, args[0].as_primitive_opt::<Float64Type>()) {
+        (DataType::Duration(_) | DataType::Interval(_), Some(means)) => means,
+        _ => return Ok(cast(&args[0], kind)?),
+    };
+    if let DataType::Duration(_) = kind {
+        let millis: DurationMillisecondArray =
+            means.iter().map(|mean| mean.map(|mean| (mean + 0.5).floor() as i64)).collect();
+        return Ok(cast(&millis, kind)?);
+    }
+    let [least, most] = [&args[1], &args[2]].map(|values| values.as_primitive_opt::<IntervalMonthDayNanoType>());
+    let intervals: IntervalMonthDayNanoArray = (0..means.len())
+        .map(|row| {
+            let mean = (!means.is_null(row)).then(|| (means.value(row) + 0.5).floor())?;
+            let months =
+                [least, most].iter().flatten().any(|values| !values.is_null(row) && values.value(row).months != 0);
+            if months {
+                Some(IntervalMonthDayNano::new(mean as i32, 0, 0))
+            } else {
+                datetime::day_time(mean as i128 * 1_000_000)
+            }
+        })
+        .collect();
+    Ok(Arc::new(intervals))
+}
+
+/// What `avg` averages of `x`: an interval's months or milliseconds (Trino's units, which the
+/// engine's `avg` does not take, or cuts where Trino rounds), any other value as it is.
+fn averaged_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [DataType::Interval(_) | DataType::Duration(_)] => Ok(DataType::Float64),
+        [kind] => Ok(kind.clone()),
+        _ => plan_err!("avg takes one value"),
+    }
+}
+
+fn averaged(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    if let DataType::Duration(_) = args[0].data_type() {
+        let millis = cast(&cast(&args[0], &DataType::Duration(TimeUnit::Millisecond))?, &DataType::Int64)?;
+        return Ok(cast(&millis, &DataType::Float64)?);
+    }
+    if kind != &DataType::Float64 || !matches!(args[0].data_type(), DataType::Interval(_)) {
+        return Ok(args[0].clone());
+    }
+    let intervals = cast(&args[0], &DataType::Interval(IntervalUnit::MonthDayNano))?;
+    let units: Float64Array = intervals
+        .as_primitive::<IntervalMonthDayNanoType>()
+        .iter()
+        .map(|interval| {
+            interval.map(|i| if i.months != 0 { f64::from(i.months) } else { datetime::day_time_millis(&i) as f64 })
+        })
+        .collect();
+    Ok(Arc::new(units))
 }
 
 /// Trino's bigint percentile: `Math.round` of the estimate (half up).
