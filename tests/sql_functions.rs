@@ -3396,3 +3396,55 @@ async fn avg_of_intervals_and_reals_is_in_their_type() {
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// `sum` answers in Trino's type and fails past it: bigints are added exactly
+/// (`BigintSumAggregation`, `Math.addExact`), decimals in `decimal(38, s)` (`DecimalSumAggregation`),
+/// reals in a real (`RealSumAggregation`). The engine's sum of bigints wrapped around.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sums_answer_in_trinos_types_and_fail_past_them() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT sum(x) FROM (VALUES 9223372036854775807, 1, -1) t(x)", "9223372036854775807"),
+        ("SELECT typeof(sum(x)) FROM (VALUES 1, 2) t(x)", "bigint"),
+        ("SELECT typeof(sum(TINYINT '100'))", "bigint"),
+        ("SELECT sum(x) FROM (VALUES REAL '0.1', REAL '0.2') t(x)", "0.3"),
+        ("SELECT typeof(sum(x)) FROM (VALUES REAL '0.1') t(x)", "real"),
+        ("SELECT sum(x) FROM (VALUES 1.25, 2.5) t(x)", "3.75"),
+        ("SELECT typeof(sum(x)) FROM (VALUES 1.25) t(x)", "decimal(38,2)"),
+        (
+            "SELECT sum(x) FROM (VALUES CAST(99999999999999999999999999999999999999 AS decimal(38,0)), CAST(1 AS decimal(38,0)), CAST(-1 AS decimal(38,0))) t(x)",
+            "99999999999999999999999999999999999999",
+        ),
+        ("SELECT sum(DISTINCT x) FROM (VALUES 1, 2, 2) t(x)", "3"),
+        ("SELECT sum(x) FILTER (WHERE x > 1) FROM (VALUES 1, 2, 2) t(x)", "4"),
+        ("SELECT sum(x) FROM (VALUES 1) t(x) WHERE false", "NULL"),
+        ("SELECT sum(x) FROM (VALUES 1e0, 2.5e0) t(x)", "3.5"),
+        ("SELECT sum(d) FROM (VALUES INTERVAL '1' DAY, INTERVAL '2' HOUR) t(d)", "1 02:00:00.000"),
+        // Over a window, Trino's sum of bigints wraps too (`LongSumWindowAccumulator`).
+        ("SELECT sum(x) OVER () FROM (VALUES 9223372036854775807, 1) t(x) LIMIT 1", "-9223372036854775808"),
+        (
+            "SELECT sum(length(user_id)) FROM events",
+            "SELECT CAST(sum(CAST(length(user_id) AS double)) AS bigint) FROM events",
+        ),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        ("SELECT sum(x) FROM (VALUES 9223372036854775807, 1) t(x)", "NUMERIC_VALUE_OUT_OF_RANGE: bigint addition overflow"),
+        (
+            "SELECT g, sum(x) FROM (VALUES (1, 9223372036854775807), (1, 1), (2, 3)) t(g, x) GROUP BY g",
+            "NUMERIC_VALUE_OUT_OF_RANGE: bigint addition overflow",
+        ),
+        (
+            "SELECT sum(x) FROM (VALUES CAST(-9223372036854775807 AS bigint), -2) t(x)",
+            "NUMERIC_VALUE_OUT_OF_RANGE: bigint addition overflow",
+        ),
+        (
+            "SELECT sum(x) FROM (VALUES CAST(99999999999999999999999999999999999999 AS decimal(38,0)), CAST(1 AS decimal(38,0))) t(x)",
+            "NUMERIC_VALUE_OUT_OF_RANGE: Decimal overflow",
+        ),
+        ("SELECT sum('a')", "TYPE_MISMATCH: line 1:8: Unexpected parameters (varchar) for function sum"),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

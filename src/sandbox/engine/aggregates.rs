@@ -35,7 +35,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, DurationMillisecondArray, Float64Array, IntervalMonthDayNanoArray, StringArray,
 };
-use datafusion::arrow::compute::cast;
+use datafusion::arrow::compute::{cast, cast_with_options, CastOptions};
 use datafusion::arrow::datatypes::{
     DataType, Float64Type, IntervalMonthDayNano, IntervalMonthDayNanoType, IntervalUnit, TimeUnit,
 };
@@ -59,6 +59,8 @@ const LISTAGG: &str = "$listagg";
 const PERCENTILE_LIKE: &str = "$percentile_like";
 const MEAN_LIKE: &str = "$mean_like";
 const AVERAGED: &str = "$averaged";
+const SUMMED: &str = "$summed";
+const SUM_LIKE: &str = "$sum_like";
 const TOP_COUNT: &str = "$top_count";
 const OVER_WINDOW: &str = "$over_window";
 
@@ -81,6 +83,8 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf(PERCENTILE_LIKE, percentile_like_type, percentile_like),
         Trino::udf(MEAN_LIKE, mean_like_type, mean_like),
         Trino::udf(AVERAGED, averaged_type, averaged),
+        Trino::udf(SUMMED, summed_type, |args, kind| Ok(cast(&args[0], kind)?)),
+        Trino::udf(SUM_LIKE, sum_like_type, sum_like),
     ]
 }
 
@@ -148,9 +152,14 @@ pub(super) fn rewrite(function: &ast::Function) -> Option<Expr> {
         "checksum",
         "approx_percentile",
         "avg",
+        "sum",
         "approx_distinct",
     ];
     let name = *NAMES.iter().find(|name| is_call(function, name))?;
+    // Over a window, Trino's sum of bigints wraps too (`LongSumWindowAccumulator`).
+    if name == "sum" && function.over.is_some() {
+        return None;
+    }
     if function.null_treatment.is_some() || (name != "listagg" && !function.within_group.is_empty()) {
         return None;
     }
@@ -217,6 +226,11 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
             let [least, most] = ["min", "max"].map(|name| aggregate(function, name, vec![x.clone()], None, Vec::new()));
             let mean = aggregate(function, "avg", vec![call(AVERAGED, vec![x.clone()])], None, Vec::new());
             call(MEAN_LIKE, vec![mean, least, most])
+        }
+        ("sum", [x]) => {
+            let like = aggregate(function, "min", vec![x.clone()], None, Vec::new());
+            let sum = aggregate(function, "sum", vec![call(SUMMED, vec![x.clone()])], None, Vec::new());
+            call(SUM_LIKE, vec![sum, like])
         }
         ("approx_percentile", [x, p]) => percentile(function, x, None, p),
         // `approx_distinct(x, e)`: the engine's estimate, within its own error, for a standard
@@ -312,6 +326,47 @@ fn mean_like(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
         })
         .collect();
     Ok(Arc::new(intervals))
+}
+
+/// What `sum` adds of `x`: integers as decimals of 38 digits and decimals in 76, which hold any
+/// sum Trino answers, so that one past its type fails as Trino's does (the engine's sum of
+/// bigints wrapped, `9223372036854775807 + 1` was `-9223372036854775808`, and a sum of decimals
+/// past 38 digits was a tenth of itself); any other value as it is.
+fn summed_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [kind] if is_integer(kind) => Ok(DataType::Decimal128(38, 0)),
+        [DataType::Decimal128(precision, scale)] => Ok(DataType::Decimal256(*precision, *scale)),
+        [kind] => Ok(kind.clone()),
+        _ => plan_err!("sum takes one value"),
+    }
+}
+
+/// `"$sum_like"(sum, like)`: the sum in Trino's type for `like`'s (`min(x)`): a bigint for
+/// integers, `decimal(38, s)` for decimals of scale `s`, a real for reals
+/// (`BigintSumAggregation`, `DecimalSumAggregation`, `RealSumAggregation`).
+fn sum_like_type(call: &Call) -> Result<DataType> {
+    match call.types {
+        [_, like] if is_integer(like) => Ok(DataType::Int64),
+        [_, DataType::Decimal128(_, scale)] => Ok(DataType::Decimal128(38, *scale)),
+        [_, DataType::Float32] => Ok(DataType::Float32),
+        [sum, _] => Ok(sum.clone()),
+        _ => plan_err!("sum takes one value"),
+    }
+}
+
+fn sum_like(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    let too_large = match kind {
+        DataType::Int64 => "bigint addition overflow",
+        DataType::Decimal128(_, _) => "Decimal overflow",
+        _ => return Ok(cast(&args[0], kind)?),
+    };
+    // A cast that does not fit is NULL, where the sum was not.
+    let options = CastOptions { safe: true, ..Default::default() };
+    let sums = cast_with_options(&args[0], kind, &options)?;
+    if sums.null_count() > args[0].null_count() {
+        return exec_err!("NUMERIC_VALUE_OUT_OF_RANGE: {too_large}");
+    }
+    Ok(sums)
 }
 
 /// What `avg` averages of `x`: an interval's months or milliseconds (Trino's units, which the
