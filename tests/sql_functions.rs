@@ -3448,3 +3448,62 @@ async fn sums_answer_in_trinos_types_and_fail_past_them() {
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// JSON read as Trino's functions read it, a stream of Jackson's tokens, and written as Jackson
+/// writes it (`JsonExtract`, `JsonPathTokenizer`, `JsonTypeUtil.jsonParse`, `JsonUtil`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_is_read_and_written_as_trino_reads_and_writes_it() {
+    let s = sandbox();
+    let cases = [
+        // Integers of any length, as written; any other number as Java writes a double.
+        ("SELECT json_format(JSON '18446744073709551616')", "18446744073709551616"),
+        ("SELECT json_format(JSON '[100000000000000000000000, -0]')", "[100000000000000000000000,0]"),
+        (
+            "SELECT json_format(JSON '[1e21, 12345678.9, 1e-10, 0.0001, 19.90, 1e3]')",
+            "[1.0E21,1.23456789E7,1.0E-10,1.0E-4,19.9,1000.0]",
+        ),
+        ("SELECT json_format(json_parse('{\"b\": 1, \"a\": [1, 2], \"b\": 3}'))", "{\"a\":[1,2],\"b\":3}"),
+        ("SELECT json_format(json_extract('{\"a\": 12345678901234567890123}', '$.a'))", "12345678901234567890123"),
+        (
+            "SELECT json_format(json_extract('{\"a\": {\"y\": 1e-10, \"x\": \"t\\u00e9\"}}', '$.a'))",
+            "{\"y\":1.0E-10,\"x\":\"té\"}",
+        ),
+        // A number found by json_extract_scalar is its text as written.
+        ("SELECT json_extract_scalar('{\"p\": 19.90}', '$.p')", "19.90"),
+        // A step reads an object's member or an array's element alike.
+        ("SELECT json_extract_scalar('[0, 1, 2]', '$.1')", "1"),
+        ("SELECT json_extract_scalar('[0, 1, 2]', '$[\"1\"]')", "1"),
+        ("SELECT json_extract_scalar('{\"0\": 0, \"1\": 1}', '$[1]')", "1"),
+        ("SELECT json_extract_scalar('{\"a\": [10, 20]}', '$.a.1')", "20"),
+        ("SELECT json_extract_scalar('{\"fuu\": 1}', '$[fuu]')", "1"),
+        // The first member of a name; nothing after what is found is read.
+        ("SELECT json_extract_scalar('{\"a\": 1, \"a\": 2}', '$.a')", "1"),
+        ("SELECT json_format(json_extract('{\"a\": 1, \"a\": 2}', '$'))", "{\"a\":1,\"a\":2}"),
+        ("SELECT json_extract_scalar('{\"a\": 1} trailing', '$.a')", "1"),
+        ("SELECT json_extract_scalar('{\"a\": 1, bad', '$.a')", "1"),
+        ("SELECT json_extract_scalar('{\"b\": bad, \"a\": 1}', '$.a')", "NULL"),
+        ("SELECT json_size('{\"a\": [1, 2]} trailing', '$.a')", "2"),
+        ("SELECT json_array_length('[1, 2] x')", "2"),
+        ("SELECT json_array_length('[1, 2')", "NULL"),
+        // CAST(json AS JSON) is the value as it is.
+        ("SELECT json_format(CAST(JSON '[1,2]' AS JSON))", "[1,2]"),
+        ("SELECT json_extract_scalar(CAST(JSON '{\"a\": 1}' AS JSON), '$.a')", "1"),
+        ("SELECT json_array_length(CAST(JSON '[1, 2]' AS JSON))", "2"),
+        ("SELECT json_format(CAST('a' AS JSON))", "\"a\""),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        ("SELECT json_extract_scalar('{}', ' $.x')", "INVALID_FUNCTION_ARGUMENT: Invalid JSON path: ' $.x'"),
+        (
+            "SELECT json_extract_scalar('{\"a-b\": 1}', '$.a-b')",
+            "INVALID_FUNCTION_ARGUMENT: Invalid JSON path: '$.a-b'",
+        ),
+        ("SELECT json_extract('{}', '$[''a'']')", "INVALID_FUNCTION_ARGUMENT: Invalid JSON path"),
+        ("SELECT json_parse('[1, 2')", "INVALID_FUNCTION_ARGUMENT: Cannot convert value to JSON"),
+        ("SELECT json_parse('[1] 2')", "INVALID_FUNCTION_ARGUMENT: Cannot convert value to JSON"),
+        ("SELECT json_parse('[01]')", "INVALID_FUNCTION_ARGUMENT: Cannot convert value to JSON"),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

@@ -6,13 +6,13 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, Int64Builder, StringArray, StringBuilder};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder, Int64Builder, StringBuilder};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::ScalarUDF;
 use serde_json::Value;
 
-use super::text::{follow, json_path};
+use super::json_stream::{self, NotJson, Reader, Token};
 use super::types::is_anonymous;
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
 
@@ -25,7 +25,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("json_size", json_size_type, json_size),
         Trino::json("json_array_get", json_array_get_type, json_array_get),
         Trino::udf("json_array_contains", json_array_contains_type, json_array_contains),
-        Trino::json("$cast_json", |_| Ok(DataType::Utf8), cast_json),
+        Trino::json_keeping("$cast_json", |_| Ok(DataType::Utf8), cast_json),
     ]
 }
 
@@ -54,66 +54,88 @@ fn text_to_boolean(call: &Call) -> Result<DataType> {
 fn parse(text: &str) -> Result<Value> {
     match serde_json::from_str(text) {
         Ok(value) => Ok(value),
-        Err(_) => {
-            let shown: String = text.chars().take(60).collect();
-            exec_err!("INVALID_FUNCTION_ARGUMENT: Cannot convert value to JSON: '{shown}'")
-        }
+        Err(_) => not_json(text),
     }
 }
 
-/// `json_parse(text)`: the value's compact JSON text, each object's keys in order, as Trino
-/// writes a parsed value (Jackson's `ORDER_MAP_ENTRIES_BY_KEYS`).
+fn not_json<T>(text: &str) -> Result<T> {
+    let shown: String = text.chars().take(60).collect();
+    exec_err!("INVALID_FUNCTION_ARGUMENT: Cannot convert value to JSON: '{shown}'")
+}
+
+/// `json_parse(text)`: the value's compact JSON text, each object's members in the order of
+/// their names (the last of a name kept), as Trino writes a parsed value (Jackson's
+/// `ORDER_MAP_ENTRIES_BY_KEYS`), its numbers as Jackson writes them (`json_stream`).
 fn json_parse(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
-    compact(args, |mut json| {
-        sort_keys(&mut json);
-        json
-    })
+    let texts = text(args, 0)?;
+    let mut out = StringBuilder::new();
+    let mut json = String::new();
+    for value in texts.iter() {
+        let Some(value) = value else {
+            out.append_null();
+            continue;
+        };
+        let Some(tree) = json_stream::parsed(value) else { return not_json(value) };
+        json.clear();
+        tree.write(&mut json);
+        out.append_value(&json);
+    }
+    Ok(Arc::new(out.finish()))
 }
 
 /// `json_format(json)`: the value's compact JSON text, as it is.
 fn json_format(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
-    compact(args, |json| json)
-}
-
-fn compact(args: &[ArrayRef], edit: fn(Value) -> Value) -> Result<ArrayRef> {
     let texts = text(args, 0)?;
     let mut out = StringBuilder::new();
+    let mut json = String::new();
     for value in texts.iter() {
-        match value {
-            None => out.append_null(),
-            Some(value) => out.append_value(edit(parse(value)?).to_string()),
+        let Some(value) = value else {
+            out.append_null();
+            continue;
+        };
+        let mut reader = Reader::new(value);
+        json.clear();
+        let copied = match reader.next() {
+            Ok(Some(token)) => reader.copy(token, &mut json).is_ok() && matches!(reader.next(), Ok(None)),
+            _ => false,
+        };
+        if !copied {
+            return not_json(value);
         }
+        out.append_value(&json);
     }
     Ok(Arc::new(out.finish()))
 }
 
-/// Each object's keys of `json` in order, all the way down.
-pub(super) fn sort_keys(json: &mut Value) {
-    match json {
-        Value::Object(object) => {
-            object.sort_keys();
-            object.values_mut().for_each(sort_keys);
-        }
-        Value::Array(items) => items.iter_mut().for_each(sort_keys),
-        _ => {}
-    }
-}
-
-/// Each row's JSON, or NULL when the row is NULL or (lenient functions) not JSON.
-fn each(texts: &StringArray, mut f: impl FnMut(Option<Value>) -> Result<()>) -> Result<()> {
-    for value in texts.iter() {
-        f(value.and_then(|v| serde_json::from_str(v).ok()))?;
-    }
-    Ok(())
-}
-
+/// `json_array_length(json)`: the number of elements of an array, read as Trino reads them: text
+/// after the array is not read (`[1,2] x` has 2).
 fn json_array_length(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     let mut out = Int64Builder::new();
-    each(&text(args, 0)?, |json| {
-        out.append_option(json.as_ref().and_then(Value::as_array).map(|a| a.len() as i64));
-        Ok(())
-    })?;
+    for value in text(args, 0)?.iter() {
+        out.append_option(value.and_then(|value| {
+            let mut reader = Reader::new(value);
+            match reader.next() {
+                Ok(Some(first @ Token::StartArray)) => items(&mut reader, &first).ok(),
+                _ => None,
+            }
+        }));
+    }
     Ok(Arc::new(out.finish()))
+}
+
+/// The number of elements (members) of the array (object) `container` starts, read past it.
+fn items(reader: &mut Reader, container: &Token) -> Result<i64, NotJson> {
+    let mut length = 0;
+    loop {
+        match reader.next()?.ok_or(NotJson)? {
+            Token::EndArray | Token::EndObject => return Ok(length),
+            Token::Name(_) => length += 1,
+            item => {
+                reader.skip(&item)?;
+                length += i64::from(*container == Token::StartArray);
+            }
+        }
+    }
 }
 
 fn is_json_scalar(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
@@ -134,7 +156,8 @@ fn json_size_type(call: &Call) -> Result<DataType> {
     }
 }
 
-/// The number of members of the object or array the path finds; 0 for a scalar.
+/// The number of members of the object or array the path finds; 0 for a scalar; read as
+/// Trino's `json_size` reads them (`json_stream`).
 fn json_size(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     let (texts, paths) = (text(args, 0)?, text(args, 1)?);
     let mut out = Int64Builder::new();
@@ -143,15 +166,14 @@ fn json_size(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             out.append_null();
             continue;
         }
-        let steps = json_path(paths.value(i))?;
-        let found = serde_json::from_str::<Value>(texts.value(i)).ok().and_then(|json| {
-            follow(&json, &steps).map(|v| match v {
-                Value::Array(a) => a.len() as i64,
-                Value::Object(o) => o.len() as i64,
-                _ => 0,
-            })
-        });
-        out.append_option(found);
+        let steps = json_stream::path(paths.value(i))?;
+        let mut reader = Reader::new(texts.value(i));
+        let size = match reader.find(&steps) {
+            Ok(Some(found @ (Token::StartArray | Token::StartObject))) => items(&mut reader, &found).ok(),
+            Ok(Some(_)) => Some(0),
+            Ok(None) | Err(_) => None,
+        };
+        out.append_option(size);
     }
     Ok(Arc::new(out.finish()))
 }

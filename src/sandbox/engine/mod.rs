@@ -36,6 +36,7 @@ mod interval_literals;
 mod intervals;
 mod joni;
 mod json;
+mod json_stream;
 mod lambdas;
 mod lateral;
 mod like;

@@ -5,81 +5,18 @@
 
 use std::sync::Arc;
 
+use super::json_stream::{self, Reader};
+use super::uri::Uri;
 use datafusion::arrow::array::{Array, ArrayRef, Int64Builder, StringBuilder};
 use datafusion::common::cast::as_string_array;
-use datafusion::common::{exec_err, Result};
-use serde_json::Value;
-
-use super::uri::Uri;
-
-/// One step of a JSON path: `.name`, `["name"]` or `[3]`.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Step {
-    Key(String),
-    Index(usize),
-}
-
-/// Trino's JSON path subset: `$`, then `.key`, `["key"]` or `[n]` steps.
-pub(super) fn json_path(path: &str) -> Result<Vec<Step>> {
-    let invalid = || exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid JSON path: '{path}'");
-    let Some(mut rest) = path.trim().strip_prefix('$') else { return invalid() };
-    let mut steps = Vec::new();
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('.') {
-            let end = after.find(['.', '[']).unwrap_or(after.len());
-            let key = &after[..end];
-            if key.is_empty() || key.chars().any(char::is_whitespace) {
-                return invalid();
-            }
-            steps.push(Step::Key(key.to_string()));
-            rest = &after[end..];
-        } else if let Some(after) = rest.strip_prefix('[') {
-            let Some(end) = after.find(']') else { return invalid() };
-            let inside = after[..end].trim();
-            let quoted = inside
-                .strip_prefix('"')
-                .and_then(|s| s.strip_suffix('"'))
-                .or_else(|| inside.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')));
-            match (quoted, inside.parse::<usize>()) {
-                (Some(key), _) => steps.push(Step::Key(key.to_string())),
-                (None, Ok(index)) => steps.push(Step::Index(index)),
-                (None, Err(_)) => return invalid(),
-            }
-            rest = &after[end + 1..];
-        } else {
-            return invalid();
-        }
-    }
-    Ok(steps)
-}
-
-pub(super) fn follow<'a>(mut value: &'a Value, steps: &[Step]) -> Option<&'a Value> {
-    for step in steps {
-        value = match step {
-            Step::Key(key) => value.as_object()?.get(key)?,
-            Step::Index(index) => value.as_array()?.get(*index)?,
-        };
-    }
-    Some(value)
-}
-
-/// What `json_extract_scalar` answers for the value found: text for a string, number or
-/// boolean; NULL for a JSON null, an object or an array.
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Null | Value::Array(_) | Value::Object(_) => None,
-    }
-}
+use datafusion::common::Result;
 
 /// `json_extract_scalar(json, path)` (`scalar` true) or `json_extract(json, path)`, whose
-/// answer is the JSON text of what the path finds.
+/// answer is the JSON text of what the path finds, read as Trino reads it (`json_stream`).
 pub fn json_extract(args: &[ArrayRef], scalar_only: bool) -> Result<ArrayRef> {
     let texts = as_string_array(&args[0])?;
     let paths = as_string_array(&args[1])?;
-    let mut parsed: Option<(String, Vec<Step>)> = None;
+    let mut parsed: Option<(String, Vec<String>)> = None;
     let mut out = StringBuilder::new();
     for i in 0..texts.len() {
         if texts.is_null(i) || paths.is_null(i) {
@@ -88,108 +25,21 @@ pub fn json_extract(args: &[ArrayRef], scalar_only: bool) -> Result<ArrayRef> {
         }
         let path = paths.value(i);
         if parsed.as_ref().is_none_or(|(p, _)| p != path) {
-            parsed = Some((path.to_string(), json_path(path)?));
+            parsed = Some((path.to_string(), json_stream::path(path)?));
         }
         let Some((_, steps)) = &parsed else { continue };
-        let found = serde_json::from_str::<Value>(texts.value(i)).ok().and_then(|json| {
-            let value = follow(&json, steps)?;
-            if let (true, Value::Number(number)) = (scalar_only, value) {
-                // A number as written, as Trino answers it (`19.90`, where serde_json writes 19.9).
-                let written = raw_number(texts.value(i), steps).filter(|raw| raw.parse().ok() == number.as_f64());
-                Some(written.map_or_else(|| number.to_string(), str::to_string))
-            } else if scalar_only {
-                scalar(value)
-            } else {
-                Some(value.to_string())
+        let mut reader = Reader::new(texts.value(i));
+        let found = match reader.find(steps) {
+            Ok(Some(token)) if scalar_only => token.scalar_text(),
+            Ok(Some(token)) => {
+                let mut json = String::new();
+                reader.copy(token, &mut json).ok().map(|()| json)
             }
-        });
+            Ok(None) | Err(_) => None,
+        };
         out.append_option(found);
     }
     Ok(Arc::new(out.finish()))
-}
-
-/// The number `steps` lead to in the JSON `text`, as written there; None where they lead to no
-/// number (or through text that is not JSON).
-fn raw_number<'a>(text: &'a str, steps: &[Step]) -> Option<&'a str> {
-    let bytes = text.as_bytes();
-    let mut at = blank_end(bytes, 0);
-    for step in steps {
-        at = match (step, bytes.get(at)?) {
-            (Step::Key(key), b'{') => member(text, at + 1, key)?,
-            (Step::Index(index), b'[') => {
-                let mut at = blank_end(bytes, at + 1);
-                for _ in 0..*index {
-                    at = blank_end(bytes, value_end(bytes, at)?);
-                    at = blank_end(bytes, at + usize::from(bytes.get(at) == Some(&b',')));
-                }
-                (bytes.get(at)? != &b']').then_some(at)?
-            }
-            _ => return None,
-        };
-    }
-    let raw = &text[at..value_end(bytes, at)?];
-    raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()).then_some(raw)
-}
-
-/// Where the value of member `key` of the object whose members start at `at` begins.
-fn member(text: &str, mut at: usize, key: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    loop {
-        at = blank_end(bytes, at);
-        let name_end = value_end(bytes, at).filter(|_| bytes.get(at) == Some(&b'"'))?;
-        let name: String = serde_json::from_str(&text[at..name_end]).ok()?;
-        at = blank_end(bytes, name_end);
-        at = blank_end(bytes, at + usize::from(bytes.get(at) == Some(&b':')));
-        if name == key {
-            return Some(at);
-        }
-        at = blank_end(bytes, value_end(bytes, at)?);
-        if bytes.get(at)? != &b',' {
-            return None;
-        }
-        at += 1;
-    }
-}
-
-fn blank_end(bytes: &[u8], mut at: usize) -> usize {
-    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
-        at += 1;
-    }
-    at
-}
-
-/// Where the JSON value that starts at `at` ends.
-fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
-    match bytes.get(at)? {
-        b'"' => {
-            let mut i = at + 1;
-            loop {
-                match bytes.get(i)? {
-                    b'\\' => i += 2,
-                    b'"' => return Some(i + 1),
-                    _ => i += 1,
-                }
-            }
-        }
-        b'{' | b'[' => {
-            let (mut depth, mut i) = (0usize, at);
-            loop {
-                match bytes.get(i)? {
-                    b'"' => i = value_end(bytes, i)? - 1,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(i + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-        }
-        _ => Some(at + bytes[at..].iter().position(|b| b",}] \t\r\n".contains(b)).unwrap_or(bytes.len() - at)),
-    }
 }
 
 /// Which part of a URL a `url_extract_*` function answers.
@@ -301,20 +151,6 @@ mod tests {
     }
 
     #[test]
-    fn json_paths_in_trinos_spellings() {
-        assert_eq!(json_path("$").unwrap(), []);
-        assert_eq!(
-            json_path("$.data.tags[1]").unwrap(),
-            [Step::Key("data".into()), Step::Key("tags".into()), Step::Index(1)]
-        );
-        assert_eq!(json_path("$[\"page url\"]").unwrap(), [Step::Key("page url".into())]);
-        for bad in ["data.x", "$.", "$[x]", "$[1", "$..a", "$ .a"] {
-            let message = json_path(bad).unwrap_err().to_string();
-            assert!(message.contains("Invalid JSON path"), "{bad}: {message}");
-        }
-    }
-
-    #[test]
     fn scalars_come_out_as_text_and_everything_else_as_null() {
         let json = r#"{"a": {"b": [10, "x", true, null, {"c": 1.5}]}, "s": "two words"}"#;
         let paths = ["$.s", "$.a.b[0]", "$.a.b[1]", "$.a.b[2]", "$.a.b[3]", "$.a.b[4]", "$.a.b[4].c", "$.nope", "$.a"];
@@ -338,15 +174,6 @@ mod tests {
         let got = answers(json_extract(&[json_column, path_column], true).unwrap());
         let want = ["19.90", "1e2", "2E+3", "-0.50", "a,}]\""];
         assert_eq!(got, want.map(|v| Some(v.to_string())));
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn any_text_is_scanned_without_a_fault(text in ".{0,40}", digits in "-?[0-9]{1,6}(\\.[0-9]{1,4})?([eE][+-]?[0-9]{1,2})?") {
-            let _ = raw_number(&text, &[Step::Key("a".into()), Step::Index(1)]);
-            let json = format!(r#"{{"b": "{{", "a": [true, {digits}]}}"#);
-            proptest::prop_assert_eq!(raw_number(&json, &[Step::Key("a".into()), Step::Index(1)]), Some(digits.as_str()));
-        }
     }
 
     #[test]

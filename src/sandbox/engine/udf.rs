@@ -85,6 +85,8 @@ pub struct Trino {
     run: Run,
     /// Whether the answer is JSON (text to the engine, `json` to Trino).
     json: bool,
+    /// Whether a JSON argument is the answer as it is (`CAST(json AS JSON)`).
+    keeps_json: bool,
 }
 
 impl PartialEq for Trino {
@@ -109,6 +111,7 @@ impl Trino {
             returns,
             run,
             json: false,
+            keeps_json: false,
         })
     }
 
@@ -120,6 +123,19 @@ impl Trino {
             returns,
             run,
             json: true,
+            keeps_json: false,
+        })
+    }
+
+    /// A function whose answer is JSON, and whose JSON argument is its answer as it is.
+    pub fn json_keeping(name: &'static str, returns: Returns, run: Run) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Trino {
+            name,
+            signature: Signature::variadic_any(Volatility::Immutable),
+            returns,
+            run,
+            json: true,
+            keeps_json: true,
         })
     }
 }
@@ -147,6 +163,12 @@ impl ScalarUDFImpl for Trino {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        if self.keeps_json && args.arg_fields.first().is_some_and(|field| super::types::is_json(field)) {
+            if let Some(json) = args.args.into_iter().next() {
+                return Ok(json);
+            }
+            return exec_err!("{} takes a value", self.name);
+        }
         let all_scalar = args.args.iter().all(|a| matches!(a, ColumnarValue::Scalar(_)));
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
         let out = (self.run)(&arrays, args.return_field.data_type())?;
