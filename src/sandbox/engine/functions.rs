@@ -41,8 +41,6 @@ const TRINO_NAMES: &[(&str, &str)] = &[
     ("filter", "array_filter"),
     ("any_match", "array_any_match"),
     ("is_nan", "isnan"),
-    // The code point of a character (Trino's takes one character; DataFusion's the first).
-    ("codepoint", "ascii"),
     // Aggregates.
     ("arbitrary", "any_value"),
     ("variance", "var_samp"),
