@@ -3554,3 +3554,32 @@ async fn padding_code_points_and_soundex_as_trinos() {
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// NaN is the least value to Trino's `max`, `max_by` and `max(x, n)` (`COMPARISON_UNORDERED_FIRST`)
+/// and the greatest to its `min` family; the engine took it for the greatest both ways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nan_is_the_least_value_to_max_as_in_trino() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT max(x) FROM (VALUES 1e0, 2e0, nan()) t(x)", "2.0"),
+        ("SELECT min(x) FROM (VALUES 1e0, 2e0, nan()) t(x)", "1.0"),
+        ("SELECT max(x) FROM (VALUES nan(), nan()) t(x)", "NaN"),
+        ("SELECT max(x) FROM (VALUES CAST(NULL AS double)) t(x)", "NULL"),
+        ("SELECT max(x) FROM (VALUES REAL '1', CAST(nan() AS real)) t(x)", "1.0"),
+        ("SELECT typeof(max(x)) FROM (VALUES REAL '1') t(x)", "real"),
+        ("SELECT max(x) FROM (VALUES (1, 1e0), (1, nan()), (2, nan())) t(g, x) GROUP BY g ORDER BY g", "1.0; NaN"),
+        ("SELECT max(DISTINCT x) FROM (VALUES 1e0, 2e0, nan()) t(x)", "2.0"),
+        ("SELECT max(x) FILTER (WHERE x < 2) FROM (VALUES 1e0, 2e0, nan()) t(x)", "1.0"),
+        ("SELECT max(x, 2) FROM (VALUES 1e0, 2e0, nan()) t(x)", "[2.0, 1.0]"),
+        ("SELECT min(x, 2) FROM (VALUES 1e0, 2e0, nan()) t(x)", "[1.0, 2.0]"),
+        ("SELECT max_by(s, x) FROM (VALUES (1e0, 'a'), (nan(), 'n'), (2e0, 'b')) t(x, s)", "b"),
+        ("SELECT min_by(s, x) FROM (VALUES (1e0, 'a'), (nan(), 'n'), (2e0, 'b')) t(x, s)", "a"),
+        ("SELECT max_by(s, x) FROM (VALUES (1, 'a'), (3, 'n'), (2, 'b')) t(x, s)", "n"),
+        (
+            "SELECT max(CAST(length(user_id) AS double)) FROM events",
+            "SELECT CAST(max(length(user_id)) AS double) FROM events",
+        ),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

@@ -196,11 +196,10 @@ fn gathering_form(function: &ast::Function, name: &str) -> Option<Expr> {
         // `max_by(x, y)`: the `x` of the row of the largest `y`; rows without a `y` are not
         // compared, as Trino. With `n`, the `x`s of the `n` largest, largest first.
         ("max_by" | "min_by", [x, y]) => {
-            let order = ordered(y, name == "min_by");
-            aggregate(function, "first_value", vec![x.clone()], Some(present(y)), vec![order])
+            aggregate(function, "first_value", vec![x.clone()], Some(present(y)), ordered(y, name == "min_by"))
         }
-        ("max_by" | "min_by", [x, y, n]) => first(gather(x, y, vec![ordered(y, name == "min_by")]), n, "max_by"),
-        ("max" | "min", [x, n]) => first(gather(x, x, vec![ordered(x, name == "min")]), n, "max"),
+        ("max_by" | "min_by", [x, y, n]) => first(gather(x, y, ordered(y, name == "min_by")), n, "max_by"),
+        ("max" | "min", [x, n]) => first(gather(x, x, ordered(x, name == "min")), n, "max"),
         ("reduce_agg", [value, initial, input @ Expr::Lambda(_), Expr::Lambda(_)]) => {
             // The group's values that are not NULL folded by `input` from `initial`, NULL when
             // there are none, as Trino. Trino's combining lambda merges the folds of parts of a
@@ -485,12 +484,20 @@ fn aggregate(
 }
 
 /// `by` ascending or descending (NULLs, which the forms leave out, wherever).
-fn ordered(by: &Expr, ascending: bool) -> OrderByExpr {
-    OrderByExpr {
-        expr: by.clone(),
-        options: OrderByOptions { asc: Some(ascending), nulls_first: None },
+/// The order of `by`, least first (`ascending`) or greatest first. NaN is the greatest for the
+/// least first, as Trino's `min_by` and `min(x, n)` take it, and the least for the greatest first,
+/// as its `max_by` and `max(x, n)` take it (`COMPARISON_UNORDERED_FIRST`), where the engine
+/// takes NaN for the greatest both ways.
+fn ordered(by: &Expr, ascending: bool) -> Vec<OrderByExpr> {
+    let key = |expr: Expr, asc: bool| OrderByExpr {
+        expr,
+        options: OrderByOptions { asc: Some(asc), nulls_first: None },
         with_fill: None,
+    };
+    if ascending {
+        return vec![key(by.clone(), true)];
     }
+    vec![key(call(super::nan_least::IS_NAN, vec![by.clone()]), true), key(by.clone(), false)]
 }
 
 fn boolean(value: bool) -> Expr {

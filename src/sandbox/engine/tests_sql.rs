@@ -124,7 +124,7 @@ fn trino_aggregates_gather_what_trino_counts() {
     );
     assert_eq!(
         rewritten("SELECT max_by(x, y, 2) FROM t"),
-        r#"SELECT array_slice(array_agg(x ORDER BY y DESC) FILTER (WHERE y IS NOT NULL), 1, "$top_count"(2, 'max_by')) FROM t"#
+        r#"SELECT array_slice(array_agg(x ORDER BY "$is_nan"(y) ASC, y DESC) FILTER (WHERE y IS NOT NULL), 1, "$top_count"(2, 'max_by')) FROM t"#
     );
     assert_eq!(
         rewritten("SELECT listagg(x, ',' ON OVERFLOW TRUNCATE '~' WITH COUNT) WITHIN GROUP (ORDER BY y) FROM t"),
