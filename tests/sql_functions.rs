@@ -3583,3 +3583,35 @@ async fn nan_is_the_least_value_to_max_as_in_trino() {
     let wrong = wrong_answers(&s, &cases).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// `GROUP BY ALL` and `GROUP BY DISTINCT` before grouping elements, and a parenthesised grouping
+/// set, as Trino's grammar reads them (`SqlBase.g4`: `GROUP BY setQuantifier? groupingElement …`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_by_all_and_distinct_read_as_trinos_grammar() {
+    let s = sandbox();
+    let count = |q: &str| format!("SELECT count(*) FROM ({q}) g");
+    let cases = [
+        (count("SELECT x, count(*) FROM (VALUES 1, 2) t(x) GROUP BY ALL GROUPING SETS ((x), ())"), "3"),
+        (count("SELECT x, count(*) FROM (VALUES 1, 2) t(x) GROUP BY ALL GROUPING SETS ((x), (x))"), "4"),
+        (count("SELECT x, count(*) FROM (VALUES 1, 2) t(x) GROUP BY DISTINCT GROUPING SETS ((x), (x))"), "2"),
+        (count("SELECT x FROM (VALUES 1, 2, 2) t(x) GROUP BY ALL x"), "2"),
+        (count("SELECT x FROM (VALUES 1, 2, 2) t(x) GROUP BY DISTINCT x"), "2"),
+        // Trino's documented example: DISTINCT keeps (a, b, c), (a, b), (a, c), (a) and ().
+        (count("SELECT a FROM (VALUES (1, 2, 3)) t(a, b, c) GROUP BY DISTINCT ROLLUP (a, b), ROLLUP (a, c)"), "5"),
+        (count("SELECT a FROM (VALUES (1, 2, 3)) t(a, b, c) GROUP BY ROLLUP (a, b), ROLLUP (a, c)"), "9"),
+        (count("SELECT a FROM (VALUES (1, 2, 3)) t(a, b, c) GROUP BY DISTINCT GROUPING SETS ((a, b), (b, a))"), "1"),
+        ("SELECT count(*) FROM (VALUES 1, 2) t(x) GROUP BY DISTINCT ()".to_string(), "2"),
+        ("SELECT x + y FROM (VALUES (1, 2), (1, 2), (2, 1)) t(x, y) GROUP BY (x, y) ORDER BY x".to_string(), "3; 3"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        ("SELECT x, count(*) FROM (VALUES 1, 2) t(x) GROUP BY ALL", "SYNTAX_ERROR: line 1:53: mismatched input 'ALL'"),
+        (
+            "SELECT x FROM (VALUES 1) t(x) GROUP BY DISTINCT ORDER BY x",
+            "SYNTAX_ERROR: line 1:40: mismatched input 'DISTINCT'",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
