@@ -3615,3 +3615,41 @@ async fn group_by_all_and_distinct_read_as_trinos_grammar() {
     let wrong = wrong_refusals(&s, &refusals).await;
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// `max` and `min` of arrays and rows in Trino's order: element by element, a NULL element (a
+/// row's NULL field) that decides the order refused (`ArrayType`'s and `RowType`'s comparisons);
+/// the engine took NULL for the least element.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_and_min_of_arrays_and_rows_order_them_as_trino() {
+    let s = sandbox();
+    let cases = [
+        ("SELECT max(x) FROM (VALUES ARRAY[1, 2], ARRAY[1, 2, 0], ARRAY[0, 9]) t(x)", "[1, 2, 0]"),
+        ("SELECT min(x) FROM (VALUES ARRAY[1, 2], ARRAY[1, 2, 0], ARRAY[0, 9]) t(x)", "[0, 9]"),
+        // A NULL element that the order does not reach is no matter.
+        ("SELECT max(x) FROM (VALUES ARRAY[1, 2], ARRAY[2, NULL]) t(x)", "[2, null]"),
+        ("SELECT max(x) FROM (VALUES (1, ARRAY[1]), (1, ARRAY[3]), (2, NULL)) t(g, x) GROUP BY g ORDER BY g", "[3]; NULL"),
+        (
+            "SELECT max(r).b FROM (SELECT CAST(ROW(a, b) AS ROW(a integer, b varchar)) r FROM (VALUES (1, 'y'), (1, 'x'), (0, 'z')) t(a, b)) s",
+            "y",
+        ),
+        ("SELECT max(ARRAY[length(user_id)]) FROM events", "SELECT ARRAY[max(length(user_id))] FROM events"),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    let refusals = [
+        (
+            "SELECT min(x) FROM (VALUES ARRAY[1, NULL], ARRAY[1, 2]) t(x)",
+            "NOT_SUPPORTED: ARRAY comparison not supported for arrays with null elements",
+        ),
+        (
+            "SELECT max(x) FROM (VALUES ARRAY[1, 2], ARRAY[1, NULL]) t(x)",
+            "NOT_SUPPORTED: ARRAY comparison not supported for arrays with null elements",
+        ),
+        (
+            "SELECT max(r) FROM (SELECT ROW(a, b) r FROM (VALUES (1, CAST(NULL AS varchar)), (1, 'x')) t(a, b)) s",
+            "NOT_SUPPORTED: ROW comparison not supported for fields with null elements",
+        ),
+    ];
+    let wrong = wrong_refusals(&s, &refusals).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

@@ -497,7 +497,7 @@ fn ordered(by: &Expr, ascending: bool) -> Vec<OrderByExpr> {
     if ascending {
         return vec![key(by.clone(), true)];
     }
-    vec![key(call(super::nan_least::IS_NAN, vec![by.clone()]), true), key(by.clone(), false)]
+    vec![key(call(super::extremes::IS_NAN, vec![by.clone()]), true), key(by.clone(), false)]
 }
 
 fn boolean(value: bool) -> Expr {

@@ -126,7 +126,7 @@ fn order_answers(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
 type Equality = Box<dyn Fn(usize, usize) -> Option<bool> + Send + Sync>;
 
 /// Trino's order of the value at `i` of one array and at `j` of another, neither NULL.
-type Order = Box<dyn Fn(usize, usize) -> Result<Ordering> + Send + Sync>;
+pub(super) type Order = Box<dyn Fn(usize, usize) -> Result<Ordering> + Send + Sync>;
 
 /// Pairs of places, each pair compared: false once one is, else None once one is unknown.
 fn all_equal(pairs: impl Iterator<Item = Option<bool>>) -> Option<bool> {
@@ -214,7 +214,7 @@ fn span<O: OffsetSizeTrait>(offsets: &[O], i: usize) -> std::ops::Range<usize> {
 }
 
 /// The order of two values neither of which is NULL; elements that are fail (`NULL_ELEMENT`).
-fn ordering(a: &ArrayRef, b: &ArrayRef) -> Result<Order> {
+pub(super) fn ordering(a: &ArrayRef, b: &ArrayRef) -> Result<Order> {
     Ok(match (a.data_type(), b.data_type()) {
         (DataType::List(_), DataType::List(_)) => {
             lists_ordering(a.as_list::<i32>().clone(), b.as_list::<i32>().clone())?

@@ -133,7 +133,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::calendar::functions())
         .chain(super::bits::functions())
         .chain(super::aggregates::functions())
-        .chain(super::nan_least::functions())
+        .chain(super::extremes::functions())
         .chain(super::sketches::functions())
         .chain([super::types::TypeOf::udf(), super::literals::LiteralType::udf()])
         .collect()

@@ -22,6 +22,7 @@ mod decimals;
 mod dialect;
 mod distributions;
 mod errors;
+mod extremes;
 mod fetch;
 mod fields;
 mod file_columns;
@@ -47,7 +48,6 @@ mod maps;
 mod math;
 mod mixed_types;
 mod names;
-mod nan_least;
 mod nested;
 mod one_type;
 mod patterns;
@@ -244,8 +244,9 @@ fn session(
     // Rows compare field by field, a NULL field unknown, once both sides are typed; arrays as
     // Trino compares them (`array_comparisons`).
     rules.push(Arc::new(row_comparisons::ROW_COMPARISONS));
-    // `max` of reals and doubles takes NaN for the least value, as Trino's.
-    rules.push(Arc::new(nan_least::NAN_LEAST));
+    // `max` of reals and doubles takes NaN for the least value, and `max` and `min` of arrays and rows
+    // order them as Trino orders them.
+    rules.push(Arc::new(extremes::EXTREMES));
     // A subquery of an aggregate correlated by more than equalities, joined as Trino joins it.
     // A correlated scalar subquery of rows, not an aggregate, as the aggregate of its one row.
     rules.push(Arc::new(subqueries::CORRELATED_ROWS));

@@ -1,0 +1,272 @@
+//! `max` and `min` as Trino orders their values, where the engine orders them otherwise:
+//! - NaN is the least value to Trino's `max` family (`MaxAggregationFunction`,
+//!   `MaxByAggregationFunction` and `max(x, n)` compare with `COMPARISON_UNORDERED_FIRST`), where
+//!   the engine takes it for the greatest. `max` of 1, 2 and NaN is 2 (the engine answered NaN),
+//!   and NaN only where every value is NaN; `max_by` and `max(x, n)` order NaN last
+//!   (`aggregates`, by `"$is_nan"`). `min` already agrees: Trino's takes NaN for the greatest.
+//!   `max` of reals and doubles is `"$max"`, an aggregate of the greatest value that is not NaN
+//!   and whether one was.
+//! - Arrays and rows are ordered element by element, as `array_comparisons` orders them: a NULL
+//!   element (a row's NULL field) reached before the order is known fails as Trino fails
+//!   (`ARRAY comparison not supported for arrays with null elements`), where the engine took
+//!   NULL for the least element. `max` and `min` of them are `"$max_ordered"` and
+//!   `"$min_ordered"`.
+//!
+//! Over a window the engine's `max` and `min` stay.
+
+use std::sync::{Arc, LazyLock};
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
+use datafusion::common::tree_node::Transformed;
+use datafusion::common::{internal_err, DFSchema, Result, ScalarValue};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::utils::format_state_name;
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, Expr, ExprSchemable, ScalarUDF, Signature, Volatility,
+};
+
+use std::cmp::Ordering;
+
+use super::array_comparisons::ordering;
+use super::rules::ExpressionRule;
+use super::udf::{Call, Trino};
+
+/// `"$is_nan"(x)`: whether a real or double is NaN; false for any other value.
+pub(super) const IS_NAN: &str = "$is_nan";
+
+const MAX: &str = "$max";
+
+static MAX_UDAF: LazyLock<Arc<AggregateUDF>> = LazyLock::new(|| {
+    Arc::new(AggregateUDF::new_from_impl(NanLeastMax { signature: Signature::any(1, Volatility::Immutable) }))
+});
+
+pub const EXTREMES: ExpressionRule = ExpressionRule { name: "trino_extremes", rewrite: extremes };
+
+const MAX_ORDERED: &str = "$max_ordered";
+const MIN_ORDERED: &str = "$min_ordered";
+
+static ORDERED_UDAFS: LazyLock<[Arc<AggregateUDF>; 2]> = LazyLock::new(|| {
+    [true, false].map(|greatest| {
+        let signature = Signature::any(1, Volatility::Immutable);
+        Arc::new(AggregateUDF::new_from_impl(Ordered { greatest, signature }))
+    })
+});
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![Trino::udf(
+        IS_NAN,
+        |call: &Call| match call.types {
+            [_] => Ok(DataType::Boolean),
+            _ => call.mismatch("is_nan(double)"),
+        },
+        is_nan,
+    )]
+}
+
+fn is_floating(kind: &DataType) -> bool {
+    matches!(kind, DataType::Float32 | DataType::Float64)
+}
+
+fn is_nan(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let values = &args[0];
+    if !is_floating(values.data_type()) {
+        return Ok(Arc::new(BooleanArray::from(vec![false; values.len()])));
+    }
+    let values = cast(values, &DataType::Float64)?;
+    let nan: BooleanArray =
+        values.as_primitive::<Float64Type>().iter().map(|v| Some(v.is_some_and(f64::is_nan))).collect();
+    Ok(Arc::new(nan))
+}
+
+/// `max(x)` of reals or doubles as `"$max"(x)`, `max(x)` and `min(x)` of arrays and rows as
+/// `"$max_ordered"(x)` and `"$min_ordered"(x)`, each with its FILTER, DISTINCT and name kept.
+fn extremes(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let Expr::AggregateFunction(function) = &expr else { return Ok(Transformed::no(expr)) };
+    let [value] = function.params.args.as_slice() else { return Ok(Transformed::no(expr)) };
+    let name = function.func.name();
+    if name != "max" && name != "min" {
+        return Ok(Transformed::no(expr));
+    }
+    let kind = value.get_type(schema)?;
+    let replacement = match &kind {
+        DataType::Float32 | DataType::Float64 if name == "max" => MAX_UDAF.clone(),
+        DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) => {
+            ORDERED_UDAFS[usize::from(name == "min")].clone()
+        }
+        _ => return Ok(Transformed::no(expr)),
+    };
+    let Expr::AggregateFunction(mut function) = expr else { return Ok(Transformed::no(expr)) };
+    function.func = replacement;
+    Ok(Transformed::yes(Expr::AggregateFunction(function)))
+}
+
+/// `"$max_ordered"` (`greatest`) or `"$min_ordered"`: the greatest (least) value of arrays or
+/// rows in Trino's order.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Ordered {
+    greatest: bool,
+    signature: Signature,
+}
+
+impl AggregateUDFImpl for Ordered {
+    fn name(&self) -> &str {
+        if self.greatest {
+            MAX_ORDERED
+        } else {
+            MIN_ORDERED
+        }
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
+        match types {
+            [kind] => Ok(kind.clone()),
+            _ => internal_err!("{} takes a value", self.name()),
+        }
+    }
+    fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        let kind = args.exprs[0].data_type(args.schema)?;
+        Ok(Box::new(Extreme { greatest: self.greatest, kind, best: None }))
+    }
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        let kind = args.input_fields[0].data_type().clone();
+        Ok(vec![Arc::new(Field::new(format_state_name(args.name, "extreme"), kind, true))])
+    }
+}
+
+/// A group's greatest (least) value so far, as an array of it alone.
+#[derive(Debug)]
+struct Extreme {
+    greatest: bool,
+    kind: DataType,
+    best: Option<ArrayRef>,
+}
+
+impl Extreme {
+    fn add(&mut self, values: &ArrayRef) -> Result<()> {
+        for i in 0..values.len() {
+            if values.is_null(i) {
+                continue;
+            }
+            let better = match &self.best {
+                None => true,
+                Some(best) => {
+                    let order = ordering(values, best)?(i, 0)?;
+                    order == if self.greatest { Ordering::Greater } else { Ordering::Less }
+                }
+            };
+            if better {
+                self.best = Some(values.slice(i, 1));
+            }
+        }
+        Ok(())
+    }
+
+    fn answer(&self) -> Result<ScalarValue> {
+        match &self.best {
+            Some(best) => ScalarValue::try_from_array(best, 0),
+            None => ScalarValue::try_from(&self.kind),
+        }
+    }
+}
+
+impl Accumulator for Extreme {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let [values] = values else { return internal_err!("an extreme takes a value") };
+        self.add(values)
+    }
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        self.answer()
+    }
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        Ok(vec![self.answer()?])
+    }
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        let [values] = states else { return internal_err!("an extreme's state is a value") };
+        self.add(values)
+    }
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.best.as_ref().map_or(0, |best| best.get_array_memory_size())
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct NanLeastMax {
+    signature: Signature,
+}
+
+impl AggregateUDFImpl for NanLeastMax {
+    fn name(&self) -> &str {
+        MAX
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
+        match types {
+            [kind] => Ok(kind.clone()),
+            _ => internal_err!("{MAX} takes a value"),
+        }
+    }
+    fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        let kind = args.exprs[0].data_type(args.schema)?;
+        Ok(Box::new(Greatest { kind, greatest: None, nan: false }))
+    }
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        let kind = args.input_fields[0].data_type().clone();
+        let greatest = Field::new(format_state_name(args.name, "greatest"), kind, true);
+        let nan = Field::new(format_state_name(args.name, "nan"), DataType::Boolean, false);
+        Ok(vec![Arc::new(greatest), Arc::new(nan)])
+    }
+}
+
+/// A group's greatest value that is not NaN so far, and whether a NaN was seen.
+#[derive(Debug)]
+struct Greatest {
+    kind: DataType,
+    greatest: Option<f64>,
+    nan: bool,
+}
+
+impl Greatest {
+    fn add(&mut self, value: f64) {
+        if value.is_nan() {
+            self.nan = true;
+        } else {
+            self.greatest = Some(self.greatest.map_or(value, |greatest| greatest.max(value)));
+        }
+    }
+
+    fn answer(&self) -> Result<ScalarValue> {
+        let value = self.greatest.or(self.nan.then_some(f64::NAN));
+        ScalarValue::Float64(value).cast_to(&self.kind)
+    }
+}
+
+impl Accumulator for Greatest {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let [values] = values else { return internal_err!("{MAX} takes a value") };
+        let values = cast(values, &DataType::Float64)?;
+        values.as_primitive::<Float64Type>().iter().flatten().for_each(|v| self.add(v));
+        Ok(())
+    }
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        self.answer()
+    }
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        Ok(vec![self.answer()?, ScalarValue::Boolean(Some(self.nan))])
+    }
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        let [greatest, nan] = states else { return internal_err!("{MAX}'s state is a value and a mark") };
+        let greatest = cast(greatest, &DataType::Float64)?;
+        greatest.as_primitive::<Float64Type>().iter().flatten().for_each(|v| self.add(v));
+        self.nan |= nan.as_boolean().iter().any(|seen| seen == Some(true));
+        Ok(())
+    }
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
+}
