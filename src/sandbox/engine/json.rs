@@ -360,7 +360,7 @@ fn write_json(array: &dyn Array, i: usize, json: bool, out: &mut String) -> Resu
         // A map's keys in order, as Trino writes them.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         out.push('{');
-        items(out, &mut entries.into_iter().map(|(k, v)| Ok(format!("{}:{v}", Value::String(k)))))?;
+        items(out, &mut entries.into_iter().map(|(k, v)| Ok(format!("{}:{v}", quoted(&k)))))?;
         out.push('}');
         return Ok(());
     }
@@ -373,9 +373,8 @@ fn write_json(array: &dyn Array, i: usize, json: bool, out: &mut String) -> Resu
             out.push(']');
         } else {
             out.push('{');
-            let mut fields = columns.map(|(f, c)| {
-                Ok(format!("{}:{}", Value::String(f.name().clone()), one(c.as_ref(), i, is_json_field(f))?))
-            });
+            let mut fields =
+                columns.map(|(f, c)| Ok(format!("{}:{}", quoted(f.name()), one(c.as_ref(), i, is_json_field(f))?)));
             items(out, &mut fields)?;
             out.push('}');
         }
@@ -384,23 +383,29 @@ fn write_json(array: &dyn Array, i: usize, json: bool, out: &mut String) -> Resu
     // A timestamp as its text (`2020-01-01 00:00:00.000`), as Trino writes it.
     if let DataType::Timestamp(_, _) = array.data_type() {
         let text = super::print::timestamps_as_text(&array.slice(i, 1))?;
-        out.push_str(&Value::String(text.value(0).to_string()).to_string());
+        out.push_str(&quoted(text.value(0)));
         return Ok(());
     }
-    let quoted = |text: String| Value::String(text).to_string();
     let text = match ScalarValue::try_from_array(array, i)? {
         ScalarValue::Boolean(Some(b)) => b.to_string(),
         ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) if json => s,
-        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => quoted(s),
+        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => quoted(&s),
         ScalarValue::Float32(Some(f)) if f.is_finite() => super::format::java_float(f),
         ScalarValue::Float64(Some(f)) if f.is_finite() => super::format::java_double(f),
-        ScalarValue::Float32(Some(f)) => quoted(super::format::java_float(f)),
-        ScalarValue::Float64(Some(f)) => quoted(super::format::java_double(f)),
+        ScalarValue::Float32(Some(f)) => quoted(&super::format::java_float(f)),
+        ScalarValue::Float64(Some(f)) => quoted(&super::format::java_double(f)),
         scalar if scalar.data_type().is_numeric() => scalar.to_string(),
-        scalar => quoted(scalar.to_string()),
+        scalar => quoted(&scalar.to_string()),
     };
     out.push_str(&text);
     Ok(())
+}
+
+/// `text` as a JSON string, as Jackson writes it.
+fn quoted(text: &str) -> String {
+    let mut out = String::new();
+    json_stream::write_text(text, &mut out);
+    out
 }
 
 /// Whether a field holds JSON values (`types::json_field`).

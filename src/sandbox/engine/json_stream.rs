@@ -98,6 +98,10 @@ impl Token<'_> {
     }
 }
 
+/// The most containers open at once, Jackson's bound (`StreamReadConstraints`): past it the
+/// text is refused, where reading it whole took more stack than a thread has.
+const MOST_DEPTH: usize = 1000;
+
 /// Text that is not JSON where the reader read it.
 #[derive(Debug)]
 pub(super) struct NotJson;
@@ -186,6 +190,9 @@ impl<'a> Reader<'a> {
         };
         match self.peek().ok_or(NotJson)? {
             b'{' | b'[' => {
+                if self.open.len() >= MOST_DEPTH {
+                    return Err(NotJson);
+                }
                 let object = self.peek() == Some(b'{');
                 self.at += 1;
                 self.open.push((object, true));
@@ -393,7 +400,10 @@ impl Json {
             }
             Json::Object(members) => {
                 out.push('{');
-                for (n, (name, value)) in members.iter().enumerate() {
+                // In Java's order of strings, by UTF-16 units.
+                let mut members: Vec<_> = members.iter().collect();
+                members.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
+                for (n, (name, value)) in members.into_iter().enumerate() {
                     if n > 0 {
                         out.push(',');
                     }
@@ -415,9 +425,23 @@ pub(super) fn parsed(text: &str) -> Option<Json> {
     matches!(reader.next(), Ok(None)).then_some(json)
 }
 
-/// `text` as a JSON string, with JSON's escapes (`\"`, `\\`, `\n`, `\u0001`).
+/// `text` as a JSON string, with the escapes Jackson writes (`\"`, `\\`, `\n`, `\u001F`).
 pub(super) fn write_text(text: &str, out: &mut String) {
-    out.push_str(&serde_json::Value::String(text.to_string()).to_string());
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c < ' ' => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// A number as Jackson writes the number it read: an integer's digits as they are (`-0` is
@@ -553,6 +577,26 @@ mod tests {
         for (text, written) in cases {
             assert_eq!(extract(text, "$").as_deref(), Some(written), "{text}");
         }
+    }
+
+    #[test]
+    fn strings_and_names_are_written_as_jackson_writes_them() {
+        assert_eq!(extract("\"a\\u001fb\\/\"", "$").as_deref(), Some("\"a\\u001Fb/\""));
+        let written = parsed(r#"{"\uff01":1,"\ud83d\ude00":2,"a":3}"#).map(|json| {
+            let mut out = String::new();
+            json.write(&mut out);
+            out
+        });
+        assert_eq!(written.as_deref(), Some("{\"a\":3,\"😀\":2,\"！\":1}"));
+    }
+
+    #[test]
+    fn containers_past_jacksons_depth_are_refused_not_a_fault() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(parsed(&deep(1000)).is_some());
+        assert_eq!(parsed(&deep(1001)), None);
+        assert_eq!(parsed(&deep(200_000)), None);
+        assert_eq!(extract(&deep(2_000_000), "$"), None);
     }
 
     #[test]
