@@ -134,6 +134,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::bits::functions())
         .chain(super::aggregates::functions())
         .chain(super::extremes::functions())
+        .chain(super::quantified::functions())
         .chain(super::sketches::functions())
         .chain([super::types::TypeOf::udf(), super::literals::LiteralType::udf()])
         .collect()

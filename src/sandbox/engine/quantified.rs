@@ -14,12 +14,21 @@
 //! query's columns stays correlated: an aggregate over a derived table, which `correlated` joins.
 
 use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{exec_err, plan_err};
 
 use datafusion::logical_expr::sqlparser::ast::{
-    BinaryOperator, Distinct, Expr, GroupByExpr, Ident, LimitClause, Query, Select, SelectItem, SetExpr, Statement,
-    TableFactor, UnaryOperator, Value, VisitMut, VisitorMut,
+    BinaryOperator, Distinct, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, Ident, LimitClause,
+    Query, Select, SelectItem, SetExpr, Statement, TableFactor, UnaryOperator, Value, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
+use datafusion::logical_expr::ScalarUDF;
+
+use super::udf::{Call, Trino};
 
 use super::dialect::Athena;
 
@@ -90,16 +99,31 @@ fn in_filter(expr: &mut Expr, conjunct: bool, positive: bool) {
 fn marked_form(expr: &Expr) -> Option<Expr> {
     let Expr::InSubquery { expr: left, subquery, negated } = expr else { return None };
     let rows = unchanging_form(subquery, false);
-    let sql =
-        r#"CASE WHEN "$x" IN (SELECT 1) THEN true WHEN "$nulls" OR "$x" IS NULL AND "$some" THEN NULL ELSE false END"#;
-    let mut form = parsed(sql)?;
+    // The IN once, in a function the planner leaves whole: a CASE of it was written out with the
+    // IN twice, and two joins of one subquery failed where it was a UNION or was cast.
+    let sql = format!(r#""{IN_ANSWER}"("$x" IN (SELECT 1), "$nulls" OR "$x" IS NULL AND "$some")"#);
+    let mut form = parsed(&sql)?;
     let _ = form.visit(&mut Splice::Parts(vec![("$x", left.as_ref().clone())]));
     let nulls = Expr::Subquery(summary(&rows, r#"count(*) > count("$v")"#)?);
     let some = Expr::Subquery(summary(&rows, "count(*) > 0")?);
     let _ = form.visit(&mut Splice::Parts(vec![("$nulls", nulls), ("$some", some)]));
-    if let Expr::Case { conditions, .. } = &mut form {
-        if let Some(Expr::InSubquery { subquery, .. }) = conditions.first_mut().map(|when| &mut when.condition) {
-            *subquery = rows;
+    // A UNION, INTERSECT or EXCEPT read through a SELECT of it: the engine's join of one inside an
+    // expression failed ("Projections require unique expression names").
+    let rows = match rows.body.as_ref() {
+        SetExpr::Select(_) => rows,
+        _ => {
+            let Expr::Subquery(mut query) = parsed(r#"(SELECT * FROM (SELECT 1) AS "$q")"#)? else { return None };
+            let _ = query.visit(&mut Splice::Rows(rows));
+            query
+        }
+    };
+    if let Expr::Function(function) = &mut form {
+        if let FunctionArguments::List(list) = &mut function.args {
+            if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::InSubquery { subquery, .. }))) =
+                list.args.first_mut()
+            {
+                *subquery = rows;
+            }
         }
     }
     Some(if *negated {
@@ -107,6 +131,36 @@ fn marked_form(expr: &Expr) -> Option<Expr> {
     } else {
         form
     })
+}
+
+/// `"$in_answer"(found, unknown)`: true where a row equals the value, else NULL where the rows
+/// leave it unknown, else false (a NULL of either read as false).
+const IN_ANSWER: &str = "$in_answer";
+
+pub fn functions() -> Vec<ScalarUDF> {
+    vec![Trino::udf(
+        IN_ANSWER,
+        |call: &Call| match call.types {
+            [_, _] => Ok(DataType::Boolean),
+            _ => plan_err!("{IN_ANSWER} takes whether a row was found and whether the answer is unknown"),
+        },
+        in_answer,
+    )]
+}
+
+fn in_answer(args: &[ArrayRef], _: &DataType) -> datafusion::common::Result<ArrayRef> {
+    let [found, unknown] = args else { return exec_err!("{IN_ANSWER} takes two values") };
+    let (found, unknown) = (cast(found, &DataType::Boolean)?, cast(unknown, &DataType::Boolean)?);
+    let (found, unknown) = (found.as_boolean(), unknown.as_boolean());
+    let holds = |values: &BooleanArray, i: usize| values.is_valid(i) && values.value(i);
+    let answers: BooleanArray = (0..found.len())
+        .map(|i| match (holds(found, i), holds(unknown, i)) {
+            (true, _) => Some(true),
+            (false, true) => None,
+            (false, false) => Some(false),
+        })
+        .collect();
+    Ok(Arc::new(answers))
 }
 
 /// A query answering `aggregate` (of `"$v"`, each row's value) over `rows`. Where `rows` is a
