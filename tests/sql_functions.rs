@@ -3579,6 +3579,13 @@ async fn nan_is_the_least_value_to_max_as_in_trino() {
         ("SELECT max_by(s, x) FROM (VALUES (1e0, 'a'), (nan(), 'n'), (2e0, 'b')) t(x, s)", "b"),
         ("SELECT min_by(s, x) FROM (VALUES (1e0, 'a'), (nan(), 'n'), (2e0, 'b')) t(x, s)", "a"),
         ("SELECT max_by(s, x) FROM (VALUES (1, 'a'), (3, 'n'), (2, 'b')) t(x, s)", "n"),
+        // `min` of a GROUP BY, whatever the rows' order (the engine's depended on it).
+        ("SELECT min(x) FROM (VALUES (1, 1E0), (1, nan())) t(k, x) GROUP BY k", "1.0"),
+        ("SELECT min(x) FROM (VALUES (1, nan()), (1, 1E0)) t(k, x) GROUP BY k", "1.0"),
+        ("SELECT min(x) FROM (VALUES nan(), nan()) t(x)", "NaN"),
+        // Java's order of doubles: -0.0 before 0.0.
+        ("SELECT max(x) FROM (VALUES -0.0E0, 0.0E0) t(x)", "0.0"),
+        ("SELECT min(x) FROM (VALUES 0.0E0, -0.0E0) t(x)", "-0.0"),
         (
             "SELECT max(CAST(length(user_id) AS double)) FROM events",
             "SELECT CAST(max(length(user_id)) AS double) FROM events",

@@ -3,9 +3,11 @@
 //!   `MaxByAggregationFunction` and `max(x, n)` compare with `COMPARISON_UNORDERED_FIRST`), where
 //!   the engine takes it for the greatest. `max` of 1, 2 and NaN is 2 (the engine answered NaN),
 //!   and NaN only where every value is NaN; `max_by` and `max(x, n)` order NaN last
-//!   (`aggregates`, by `"$is_nan"`). `min` already agrees: Trino's takes NaN for the greatest.
-//!   `max` of reals and doubles is `"$max"`, an aggregate of the greatest value that is not NaN
-//!   and whether one was.
+//!   (`aggregates`, by `"$is_nan"`). NaN is the greatest to the `min` family
+//!   (`COMPARISON_UNORDERED_LAST`), which the engine's `min` of a GROUP BY broke by the rows'
+//!   order. Both read doubles in Java's order (`Double.compare`: -0.0 before 0.0, where the
+//!   engine's `max` kept the first of them). `max` and `min` of reals and doubles are `"$max"`
+//!   and `"$min"`, aggregates of the greatest (least) value that is not NaN and whether one was.
 //! - Arrays and rows are ordered element by element, as `array_comparisons` orders them: a NULL
 //!   element (a row's NULL field) reached before the order is known fails as Trino fails
 //!   (`ARRAY comparison not supported for arrays with null elements`), where the engine took
@@ -37,9 +39,13 @@ use super::udf::{Call, Trino};
 pub(super) const IS_NAN: &str = "$is_nan";
 
 const MAX: &str = "$max";
+const MIN: &str = "$min";
 
-static MAX_UDAF: LazyLock<Arc<AggregateUDF>> = LazyLock::new(|| {
-    Arc::new(AggregateUDF::new_from_impl(NanLeastMax { signature: Signature::any(1, Volatility::Immutable) }))
+static FLOAT_UDAFS: LazyLock<[Arc<AggregateUDF>; 2]> = LazyLock::new(|| {
+    [true, false].map(|greatest| {
+        let signature = Signature::any(1, Volatility::Immutable);
+        Arc::new(AggregateUDF::new_from_impl(Floats { greatest, signature }))
+    })
 });
 
 pub const EXTREMES: ExpressionRule = ExpressionRule { name: "trino_extremes", rewrite: extremes };
@@ -80,7 +86,7 @@ fn is_nan(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     Ok(Arc::new(nan))
 }
 
-/// `max(x)` of reals or doubles as `"$max"(x)`, `max(x)` and `min(x)` of arrays and rows as
+/// `max(x)` and `min(x)` of reals or doubles as `"$max"(x)` and `"$min"(x)`, of arrays and rows as
 /// `"$max_ordered"(x)` and `"$min_ordered"(x)`, each with its FILTER, DISTINCT and name kept.
 fn extremes(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let Expr::AggregateFunction(function) = &expr else { return Ok(Transformed::no(expr)) };
@@ -91,7 +97,7 @@ fn extremes(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     }
     let kind = value.get_type(schema)?;
     let replacement = match &kind {
-        DataType::Float32 | DataType::Float64 if name == "max" => MAX_UDAF.clone(),
+        DataType::Float32 | DataType::Float64 => FLOAT_UDAFS[usize::from(name == "min")].clone(),
         DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) => {
             ORDERED_UDAFS[usize::from(name == "min")].clone()
         }
@@ -193,14 +199,22 @@ impl Accumulator for Extreme {
     }
 }
 
+/// `"$max"` (`greatest`) or `"$min"` of reals or doubles: the greatest (least) value that is not
+/// NaN, in Java's order of doubles (`Double.compare`: -0.0 before 0.0), NaN only where every
+/// value is NaN.
 #[derive(Debug, PartialEq, Eq, Hash)]
-struct NanLeastMax {
+struct Floats {
+    greatest: bool,
     signature: Signature,
 }
 
-impl AggregateUDFImpl for NanLeastMax {
+impl AggregateUDFImpl for Floats {
     fn name(&self) -> &str {
-        MAX
+        if self.greatest {
+            MAX
+        } else {
+            MIN
+        }
     }
     fn signature(&self) -> &Signature {
         &self.signature
@@ -208,45 +222,49 @@ impl AggregateUDFImpl for NanLeastMax {
     fn return_type(&self, types: &[DataType]) -> Result<DataType> {
         match types {
             [kind] => Ok(kind.clone()),
-            _ => internal_err!("{MAX} takes a value"),
+            _ => internal_err!("{} takes a value", self.name()),
         }
     }
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
         let kind = args.exprs[0].data_type(args.schema)?;
-        Ok(Box::new(Greatest { kind, greatest: None, nan: false }))
+        Ok(Box::new(Float { greatest: self.greatest, kind, best: None, nan: false }))
     }
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
         let kind = args.input_fields[0].data_type().clone();
-        let greatest = Field::new(format_state_name(args.name, "greatest"), kind, true);
+        let best = Field::new(format_state_name(args.name, "extreme"), kind, true);
         let nan = Field::new(format_state_name(args.name, "nan"), DataType::Boolean, false);
-        Ok(vec![Arc::new(greatest), Arc::new(nan)])
+        Ok(vec![Arc::new(best), Arc::new(nan)])
     }
 }
 
-/// A group's greatest value that is not NaN so far, and whether a NaN was seen.
+/// A group's greatest (least) value that is not NaN so far, and whether a NaN was seen.
 #[derive(Debug)]
-struct Greatest {
+struct Float {
+    greatest: bool,
     kind: DataType,
-    greatest: Option<f64>,
+    best: Option<f64>,
     nan: bool,
 }
 
-impl Greatest {
+impl Float {
     fn add(&mut self, value: f64) {
         if value.is_nan() {
             self.nan = true;
-        } else {
-            self.greatest = Some(self.greatest.map_or(value, |greatest| greatest.max(value)));
+            return;
+        }
+        let wanted = if self.greatest { Ordering::Greater } else { Ordering::Less };
+        if self.best.is_none_or(|best| value.total_cmp(&best) == wanted) {
+            self.best = Some(value);
         }
     }
 
     fn answer(&self) -> Result<ScalarValue> {
-        let value = self.greatest.or(self.nan.then_some(f64::NAN));
+        let value = self.best.or(self.nan.then_some(f64::NAN));
         ScalarValue::Float64(value).cast_to(&self.kind)
     }
 }
 
-impl Accumulator for Greatest {
+impl Accumulator for Float {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let [values] = values else { return internal_err!("{MAX} takes a value") };
         let values = cast(values, &DataType::Float64)?;
@@ -260,9 +278,9 @@ impl Accumulator for Greatest {
         Ok(vec![self.answer()?, ScalarValue::Boolean(Some(self.nan))])
     }
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        let [greatest, nan] = states else { return internal_err!("{MAX}'s state is a value and a mark") };
-        let greatest = cast(greatest, &DataType::Float64)?;
-        greatest.as_primitive::<Float64Type>().iter().flatten().for_each(|v| self.add(v));
+        let [best, nan] = states else { return internal_err!("{MAX}'s state is a value and a mark") };
+        let best = cast(best, &DataType::Float64)?;
+        best.as_primitive::<Float64Type>().iter().flatten().for_each(|v| self.add(v));
         self.nan |= nan.as_boolean().iter().any(|seen| seen == Some(true));
         Ok(())
     }
