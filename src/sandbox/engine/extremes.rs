@@ -38,25 +38,14 @@ use super::udf::{Call, Trino};
 /// `"$is_nan"(x)`: whether a real or double is NaN; false for any other value.
 pub(super) const IS_NAN: &str = "$is_nan";
 
-const MAX: &str = "$max";
-const MIN: &str = "$min";
-
-static FLOAT_UDAFS: LazyLock<[Arc<AggregateUDF>; 2]> = LazyLock::new(|| {
-    [true, false].map(|greatest| {
-        let signature = Signature::any(1, Volatility::Immutable);
-        Arc::new(AggregateUDF::new_from_impl(Floats { greatest, signature }))
-    })
-});
-
 pub const EXTREMES: ExpressionRule = ExpressionRule { name: "trino_extremes", rewrite: extremes };
 
-const MAX_ORDERED: &str = "$max_ordered";
-const MIN_ORDERED: &str = "$min_ordered";
-
-static ORDERED_UDAFS: LazyLock<[Arc<AggregateUDF>; 2]> = LazyLock::new(|| {
-    [true, false].map(|greatest| {
+/// The engine's aggregates of this module: `"$max"`, `"$min"` (of reals and doubles),
+/// `"$max_ordered"` and `"$min_ordered"` (of arrays and rows), in that order.
+static EXTREME_UDAFS: LazyLock<[Arc<AggregateUDF>; 4]> = LazyLock::new(|| {
+    [(true, true), (true, false), (false, true), (false, false)].map(|(floats, greatest)| {
         let signature = Signature::any(1, Volatility::Immutable);
-        Arc::new(AggregateUDF::new_from_impl(Ordered { greatest, signature }))
+        Arc::new(AggregateUDF::new_from_impl(Extremes { floats, greatest, signature }))
     })
 });
 
@@ -97,9 +86,9 @@ fn extremes(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     }
     let kind = value.get_type(schema)?;
     let replacement = match &kind {
-        DataType::Float32 | DataType::Float64 => FLOAT_UDAFS[usize::from(name == "min")].clone(),
+        DataType::Float32 | DataType::Float64 => EXTREME_UDAFS[usize::from(name == "min")].clone(),
         DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) => {
-            ORDERED_UDAFS[usize::from(name == "min")].clone()
+            EXTREME_UDAFS[2 + usize::from(name == "min")].clone()
         }
         _ => return Ok(Transformed::no(expr)),
     };
@@ -108,20 +97,23 @@ fn extremes(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     Ok(Transformed::yes(Expr::AggregateFunction(function)))
 }
 
-/// `"$max_ordered"` (`greatest`) or `"$min_ordered"`: the greatest (least) value of arrays or
-/// rows in Trino's order.
+/// `"$max"` (`greatest`) or `"$min"` of reals or doubles (`floats`): the greatest (least) value
+/// that is not NaN, in Java's order of doubles (`Double.compare`: -0.0 before 0.0), NaN only where
+/// every value is NaN. `"$max_ordered"` or `"$min_ordered"`: of arrays or rows, in Trino's order.
 #[derive(Debug, PartialEq, Eq, Hash)]
-struct Ordered {
+struct Extremes {
+    floats: bool,
     greatest: bool,
     signature: Signature,
 }
 
-impl AggregateUDFImpl for Ordered {
+impl AggregateUDFImpl for Extremes {
     fn name(&self) -> &str {
-        if self.greatest {
-            MAX_ORDERED
-        } else {
-            MIN_ORDERED
+        match (self.floats, self.greatest) {
+            (true, true) => "$max",
+            (true, false) => "$min",
+            (false, true) => "$max_ordered",
+            (false, false) => "$min_ordered",
         }
     }
     fn signature(&self) -> &Signature {
@@ -134,12 +126,19 @@ impl AggregateUDFImpl for Ordered {
         }
     }
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        let kind = args.exprs[0].data_type(args.schema)?;
-        Ok(Box::new(Extreme { greatest: self.greatest, kind, best: None }))
+        let (greatest, kind) = (self.greatest, args.exprs[0].data_type(args.schema)?);
+        Ok(match self.floats {
+            true => Box::new(Float { greatest, kind, best: None, nan: false }),
+            false => Box::new(Extreme { greatest, kind, best: None }),
+        })
     }
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
         let kind = args.input_fields[0].data_type().clone();
-        Ok(vec![Arc::new(Field::new(format_state_name(args.name, "extreme"), kind, true))])
+        let mut fields = vec![Arc::new(Field::new(format_state_name(args.name, "extreme"), kind, true))];
+        if self.floats {
+            fields.push(Arc::new(Field::new(format_state_name(args.name, "nan"), DataType::Boolean, false)));
+        }
+        Ok(fields)
     }
 }
 
@@ -199,44 +198,6 @@ impl Accumulator for Extreme {
     }
 }
 
-/// `"$max"` (`greatest`) or `"$min"` of reals or doubles: the greatest (least) value that is not
-/// NaN, in Java's order of doubles (`Double.compare`: -0.0 before 0.0), NaN only where every
-/// value is NaN.
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct Floats {
-    greatest: bool,
-    signature: Signature,
-}
-
-impl AggregateUDFImpl for Floats {
-    fn name(&self) -> &str {
-        if self.greatest {
-            MAX
-        } else {
-            MIN
-        }
-    }
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
-        match types {
-            [kind] => Ok(kind.clone()),
-            _ => internal_err!("{} takes a value", self.name()),
-        }
-    }
-    fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        let kind = args.exprs[0].data_type(args.schema)?;
-        Ok(Box::new(Float { greatest: self.greatest, kind, best: None, nan: false }))
-    }
-    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
-        let kind = args.input_fields[0].data_type().clone();
-        let best = Field::new(format_state_name(args.name, "extreme"), kind, true);
-        let nan = Field::new(format_state_name(args.name, "nan"), DataType::Boolean, false);
-        Ok(vec![Arc::new(best), Arc::new(nan)])
-    }
-}
-
 /// A group's greatest (least) value that is not NaN so far, and whether a NaN was seen.
 #[derive(Debug)]
 struct Float {
@@ -266,7 +227,7 @@ impl Float {
 
 impl Accumulator for Float {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let [values] = values else { return internal_err!("{MAX} takes a value") };
+        let [values] = values else { return internal_err!("an extreme takes a value") };
         let values = cast(values, &DataType::Float64)?;
         values.as_primitive::<Float64Type>().iter().flatten().for_each(|v| self.add(v));
         Ok(())
@@ -278,7 +239,7 @@ impl Accumulator for Float {
         Ok(vec![self.answer()?, ScalarValue::Boolean(Some(self.nan))])
     }
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        let [best, nan] = states else { return internal_err!("{MAX}'s state is a value and a mark") };
+        let [best, nan] = states else { return internal_err!("an extreme's state is a value and a mark") };
         let best = cast(best, &DataType::Float64)?;
         best.as_primitive::<Float64Type>().iter().flatten().for_each(|v| self.add(v));
         self.nan |= nan.as_boolean().iter().any(|seen| seen == Some(true));

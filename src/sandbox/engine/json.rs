@@ -67,24 +67,29 @@ fn not_json<T>(text: &str) -> Result<T> {
 /// their names (the last of a name kept), as Trino writes a parsed value (Jackson's
 /// `ORDER_MAP_ENTRIES_BY_KEYS`), its numbers as Jackson writes them (`json_stream`).
 fn json_parse(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
-    let texts = text(args, 0)?;
-    let mut out = StringBuilder::new();
-    let mut json = String::new();
-    for value in texts.iter() {
-        let Some(value) = value else {
-            out.append_null();
-            continue;
-        };
-        let Some(tree) = json_stream::parsed(value) else { return not_json(value) };
-        json.clear();
-        tree.write(&mut json);
-        out.append_value(&json);
-    }
-    Ok(Arc::new(out.finish()))
+    rewritten(args, |value, json| match json_stream::parsed(value) {
+        Some(tree) => {
+            tree.write(json);
+            true
+        }
+        None => false,
+    })
 }
 
 /// `json_format(json)`: the value's compact JSON text, as it is.
 fn json_format(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    rewritten(args, |value, json| {
+        let mut reader = Reader::new(value);
+        match reader.next() {
+            Ok(Some(token)) => reader.copy(token, json).is_ok() && matches!(reader.next(), Ok(None)),
+            _ => false,
+        }
+    })
+}
+
+/// Each text of the first argument written anew by `write` (NULL stays NULL); a text it finds
+/// no JSON in refused.
+fn rewritten(args: &[ArrayRef], mut write: impl FnMut(&str, &mut String) -> bool) -> Result<ArrayRef> {
     let texts = text(args, 0)?;
     let mut out = StringBuilder::new();
     let mut json = String::new();
@@ -93,13 +98,8 @@ fn json_format(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             out.append_null();
             continue;
         };
-        let mut reader = Reader::new(value);
         json.clear();
-        let copied = match reader.next() {
-            Ok(Some(token)) => reader.copy(token, &mut json).is_ok() && matches!(reader.next(), Ok(None)),
-            _ => false,
-        };
-        if !copied {
+        if !write(value, &mut json) {
             return not_json(value);
         }
         out.append_value(&json);

@@ -105,38 +105,22 @@ impl Hash for Trino {
 
 impl Trino {
     pub fn udf(name: &'static str, returns: Returns, run: Run) -> ScalarUDF {
-        ScalarUDF::new_from_impl(Trino {
-            name,
-            signature: Signature::variadic_any(Volatility::Immutable),
-            returns,
-            run,
-            json: false,
-            keeps_json: false,
-        })
+        Trino::made(name, returns, run, false, false)
     }
 
     /// A function whose answer is JSON (its text; `returns` says `varchar`).
     pub fn json(name: &'static str, returns: Returns, run: Run) -> ScalarUDF {
-        ScalarUDF::new_from_impl(Trino {
-            name,
-            signature: Signature::variadic_any(Volatility::Immutable),
-            returns,
-            run,
-            json: true,
-            keeps_json: false,
-        })
+        Trino::made(name, returns, run, true, false)
     }
 
     /// A function whose answer is JSON, and whose JSON argument is its answer as it is.
     pub fn json_keeping(name: &'static str, returns: Returns, run: Run) -> ScalarUDF {
-        ScalarUDF::new_from_impl(Trino {
-            name,
-            signature: Signature::variadic_any(Volatility::Immutable),
-            returns,
-            run,
-            json: true,
-            keeps_json: true,
-        })
+        Trino::made(name, returns, run, true, true)
+    }
+
+    fn made(name: &'static str, returns: Returns, run: Run, json: bool, keeps_json: bool) -> ScalarUDF {
+        let signature = Signature::variadic_any(Volatility::Immutable);
+        ScalarUDF::new_from_impl(Trino { name, signature, returns, run, json, keeps_json })
     }
 }
 
