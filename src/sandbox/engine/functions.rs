@@ -133,6 +133,8 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::calendar::functions())
         .chain(super::bits::functions())
         .chain(super::aggregates::functions())
+        .chain(super::sums::functions())
+        .chain(super::code_points::functions())
         .chain(super::extremes::functions())
         .chain(super::quantified::functions())
         .chain(super::sketches::functions())

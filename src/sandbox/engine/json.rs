@@ -12,6 +12,7 @@ use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::ScalarUDF;
 use serde_json::Value;
 
+use super::json_path;
 use super::json_stream::{self, NotJson, Reader, Token};
 use super::types::is_anonymous;
 use super::udf::{integers, is_integer, is_text, text, Call, Trino};
@@ -166,7 +167,7 @@ fn json_size(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
             out.append_null();
             continue;
         }
-        let steps = json_stream::path(paths.value(i))?;
+        let steps = json_path::path(paths.value(i))?;
         let mut reader = Reader::new(texts.value(i));
         let size = match reader.find(&steps) {
             Ok(Some(found @ (Token::StartArray | Token::StartObject))) => items(&mut reader, &found).ok(),

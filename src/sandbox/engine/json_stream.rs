@@ -1,6 +1,6 @@
 //! JSON read as a stream of tokens, as Trino's JSON functions read it (Jackson's parser), and
 //! written as Jackson writes it.
-//! - A path (`path`, Trino's `JsonPathTokenizer`) is followed token by token (`Reader::find`):
+//! - A path (`json_path`, Trino's `JsonPathTokenizer`) is followed token by token (`Reader::find`):
 //!   a step names an object's member or, where it is a number, an array's element alike
 //!   (`$.1`, `$["1"]` and `$[1]` are one step); an object's first member of the name is the
 //!   one found; nothing after what is found is read, so text past it need not be JSON
@@ -12,58 +12,6 @@
 //!   object's members by name (the last of a name kept), written in the order of their names.
 
 use std::collections::BTreeMap;
-
-use datafusion::common::{exec_err, Result};
-
-/// A path's steps, as Trino's `JsonPathTokenizer` reads them: `$`, then `.name` (letters,
-/// digits, `_` and `:`), `[name]` (letters, digits and `_`) or `["name"]` (with `\"` and `\\`).
-pub(super) fn path(path: &str) -> Result<Vec<String>> {
-    let invalid = || exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid JSON path: '{path}'");
-    let Some(rest) = path.strip_prefix('$') else { return invalid() };
-    let mut chars = rest.chars().peekable();
-    let mut steps = Vec::new();
-    let plain = |c: char| c == '_' || c.is_alphanumeric();
-    while let Some(c) = chars.next() {
-        let mut step = String::new();
-        match c {
-            '.' => {
-                while let Some(c) = chars.next_if(|c| *c == ':' || plain(*c)) {
-                    step.push(c);
-                }
-                if step.is_empty() {
-                    return invalid();
-                }
-            }
-            '[' if chars.next_if_eq(&'"').is_some() => {
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\')) => step.push(c),
-                            _ => return invalid(),
-                        },
-                        Some(c) => step.push(c),
-                        None => return invalid(),
-                    }
-                }
-                if chars.next() != Some(']') {
-                    return invalid();
-                }
-            }
-            '[' => {
-                while let Some(c) = chars.next_if(|c| plain(*c)) {
-                    step.push(c);
-                }
-                if step.is_empty() || chars.next() != Some(']') {
-                    return invalid();
-                }
-            }
-            _ => return invalid(),
-        }
-        steps.push(step);
-    }
-    Ok(steps)
-}
 
 /// One token of JSON text. A number is its text.
 #[derive(Debug, Clone, PartialEq)]
@@ -526,26 +474,12 @@ mod tests {
     use super::*;
 
     fn extract(text: &str, path_text: &str) -> Option<String> {
-        let steps = path(path_text).unwrap();
+        let steps = super::super::json_path::path(path_text).unwrap();
         let mut reader = Reader::new(text);
         let token = reader.find(&steps).ok()??;
         let mut out = String::new();
         reader.copy(token, &mut out).ok()?;
         Some(out)
-    }
-
-    #[test]
-    fn paths_read_as_trinos_tokenizer_reads_them() {
-        assert_eq!(path("$").unwrap(), Vec::<String>::new());
-        assert_eq!(path("$.data.tags[1]").unwrap(), ["data", "tags", "1"]);
-        assert_eq!(path("$[\"page url\"]").unwrap(), ["page url"]);
-        assert_eq!(path("$[fuu][30day]").unwrap(), ["fuu", "30day"]);
-        assert_eq!(path(r#"$["a\"b\\c"]"#).unwrap(), [r#"a"b\c"#]);
-        assert_eq!(path("$.a:b").unwrap(), ["a:b"]);
-        for bad in ["data.x", "$.", "$[1", "$..a", "$ .a", " $.a", "$.a-b", "$['a']", r#"$["a\x"]"#, "$[]", ""] {
-            let message = path(bad).unwrap_err().to_string();
-            assert!(message.contains("Invalid JSON path"), "{bad}: {message}");
-        }
     }
 
     #[test]

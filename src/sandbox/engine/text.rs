@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use super::json_stream::{self, Reader};
+use super::json_path;
+use super::json_stream::Reader;
 use super::uri::Uri;
 use datafusion::arrow::array::{Array, ArrayRef, Int64Builder, StringBuilder};
 use datafusion::common::cast::as_string_array;
@@ -25,7 +26,7 @@ pub fn json_extract(args: &[ArrayRef], scalar_only: bool) -> Result<ArrayRef> {
         }
         let path = paths.value(i);
         if parsed.as_ref().is_none_or(|(p, _)| p != path) {
-            parsed = Some((path.to_string(), json_stream::path(path)?));
+            parsed = Some((path.to_string(), json_path::path(path)?));
         }
         let Some((_, steps)) = &parsed else { continue };
         let mut reader = Reader::new(texts.value(i));
