@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{exec_err, plan_err};
 
 use datafusion::logical_expr::sqlparser::ast::{
@@ -92,8 +92,8 @@ fn in_filter(expr: &mut Expr, conjunct: bool, positive: bool) {
 }
 
 /// `x IN (q)` answered by the engine's mark of a row found, and where none is, by what the
-/// subquery's rows say of NULL: unknown when one of its values is NULL, or when `x` is and it
-/// has rows; else false. Each part is a join the engine hashes, where the gathered form
+/// subquery's rows say of NULL, read by one summary of them: unknown when one of its values is
+/// NULL, or when `x` is and it has rows; else false. Each part is a join the engine hashes, where the gathered form
 /// compared every row with every value (26 s for `user_id NOT IN (…) OR …` over the
 /// sandbox's events, a debug build; 0.6 s so).
 fn marked_form(expr: &Expr) -> Option<Expr> {
@@ -101,12 +101,12 @@ fn marked_form(expr: &Expr) -> Option<Expr> {
     let rows = unchanging_form(subquery, false);
     // The IN once, in a function the planner leaves whole: a CASE of it was written out with the
     // IN twice, and two joins of one subquery failed where it was a UNION or was cast.
-    let sql = format!(r#""{IN_ANSWER}"("$x" IN (SELECT 1), "$nulls" OR "$x" IS NULL AND "$some")"#);
+    let sql = format!(r#""{IN_ANSWER}"("$x" IN (SELECT 1), "$x" IS NULL, "$rows")"#);
     let mut form = parsed(&sql)?;
     let _ = form.visit(&mut Splice::Parts(vec![("$x", left.as_ref().clone())]));
-    let nulls = Expr::Subquery(summary(&rows, r#"count(*) > count("$v")"#)?);
-    let some = Expr::Subquery(summary(&rows, "count(*) > 0")?);
-    let _ = form.visit(&mut Splice::Parts(vec![("$nulls", nulls), ("$some", some)]));
+    // What the rows say of NULL, read once: none (0), values alone (1), a NULL among them (2).
+    let kinds = r#"CASE WHEN count(*) > count("$v") THEN 2 WHEN count(*) > 0 THEN 1 ELSE 0 END"#;
+    let _ = form.visit(&mut Splice::Parts(vec![("$rows", Expr::Subquery(summary(&rows, kinds)?))]));
     // A UNION, INTERSECT or EXCEPT read through a SELECT of it: the engine's join of one inside an
     // expression failed ("Projections require unique expression names").
     let rows = match rows.body.as_ref() {
@@ -133,31 +133,36 @@ fn marked_form(expr: &Expr) -> Option<Expr> {
     })
 }
 
-/// `"$in_answer"(found, unknown)`: true where a row equals the value, else NULL where the rows
-/// leave it unknown, else false (a NULL of either read as false).
+/// `"$in_answer"(found, missing, rows)`: true where a row equals the value, else NULL where the
+/// rows leave it unknown (`rows` 2: a NULL among them; 1, values alone, and the value `missing`,
+/// NULL), else false. A NULL `found` or `rows` (no group of rows) is read as none.
 const IN_ANSWER: &str = "$in_answer";
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![Trino::udf(
         IN_ANSWER,
         |call: &Call| match call.types {
-            [_, _] => Ok(DataType::Boolean),
-            _ => plan_err!("{IN_ANSWER} takes whether a row was found and whether the answer is unknown"),
+            [_, _, _] => Ok(DataType::Boolean),
+            _ => plan_err!("{IN_ANSWER} takes whether a row was found, whether the value is NULL and the rows' kind"),
         },
         in_answer,
     )]
 }
 
 fn in_answer(args: &[ArrayRef], _: &DataType) -> datafusion::common::Result<ArrayRef> {
-    let [found, unknown] = args else { return exec_err!("{IN_ANSWER} takes two values") };
-    let (found, unknown) = (cast(found, &DataType::Boolean)?, cast(unknown, &DataType::Boolean)?);
-    let (found, unknown) = (found.as_boolean(), unknown.as_boolean());
+    let [found, missing, rows] = args else { return exec_err!("{IN_ANSWER} takes three values") };
+    let (found, missing) = (cast(found, &DataType::Boolean)?, cast(missing, &DataType::Boolean)?);
+    let rows = cast(rows, &DataType::Int64)?;
+    let (found, missing, rows) = (found.as_boolean(), missing.as_boolean(), rows.as_primitive::<Int64Type>());
     let holds = |values: &BooleanArray, i: usize| values.is_valid(i) && values.value(i);
     let answers: BooleanArray = (0..found.len())
-        .map(|i| match (holds(found, i), holds(unknown, i)) {
-            (true, _) => Some(true),
-            (false, true) => None,
-            (false, false) => Some(false),
+        .map(|i| {
+            let kind = if rows.is_valid(i) { rows.value(i) } else { 0 };
+            match (holds(found, i), kind, holds(missing, i)) {
+                (true, _, _) => Some(true),
+                (false, 2, _) | (false, 1, true) => None,
+                _ => Some(false),
+            }
         })
         .collect();
     Ok(Arc::new(answers))
