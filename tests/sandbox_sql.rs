@@ -276,6 +276,13 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
     assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
     let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["Total Events", "Country"]);
+    // An alias of any characters, parentheses too, and where a `*` brings it from a subquery;
+    // an expression a subquery leaves unnamed is still named by its place.
+    let sql = r#"SELECT "Avg(N)", * FROM (SELECT 1 AS "Avg(N)", count(*) AS "count(*)", count(*) FROM events)"#;
+    let (status, page) = query(&s, sql).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Avg(N)", "Avg(N)", "count(*)", "_col3"]);
 
     // A row value reads as Athena prints one, a missing field inside it as null.
     let nested = rows(&s, "SELECT data.location, data FROM raw_events WHERE event_type = 'search' LIMIT 1").await;

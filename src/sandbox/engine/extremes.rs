@@ -15,9 +15,14 @@
 //!   `"$min_ordered"`.
 //!
 //! Over a window the engine's `max` and `min` stay.
+//!
+//! `greatest` and `array_max` are of the `max` family too (`COMPARISON_UNORDERED_FIRST`):
+//! `greatest(1, nan())` and `array_max(ARRAY[1, nan()])` are 1, where the engine answered NaN
+//! (`NanLeast`). `least` and `array_min` take NaN for the greatest value, as the engine does.
 
 use std::sync::{Arc, LazyLock};
 
+use datafusion::arrow::array::Float64Array;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
@@ -26,7 +31,8 @@ use datafusion::common::{internal_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::format_state_name;
 use datafusion::logical_expr::{
-    Accumulator, AggregateUDF, AggregateUDFImpl, Expr, ExprSchemable, ScalarUDF, Signature, Volatility,
+    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, Expr, ExprSchemable, ScalarFunctionArgs, ScalarUDF,
+    ScalarUDFImpl, Signature, Volatility,
 };
 
 use std::cmp::Ordering;
@@ -247,5 +253,80 @@ impl Accumulator for Float {
     }
     fn size(&self) -> usize {
         std::mem::size_of_val(self)
+    }
+}
+
+/// One of the engine's `greatest` and `array_max`, answering as Trino's where it answered NaN: the
+/// greatest of the values (the array's elements) that are not NaN, NaN only where all of them are.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(super) struct NanLeast {
+    inner: ScalarUDF,
+}
+
+impl NanLeast {
+    pub(super) fn udf(inner: ScalarUDF) -> ScalarUDF {
+        ScalarUDF::new_from_impl(NanLeast { inner })
+    }
+}
+
+impl ScalarUDFImpl for NanLeast {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
+        self.inner.return_type(types)
+    }
+    fn coerce_types(&self, types: &[DataType]) -> Result<Vec<DataType>> {
+        self.inner.coerce_types(types)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let rows = args.number_rows;
+        let values = ColumnarValue::values_to_arrays(&args.args)?;
+        let answer = self.inner.invoke_with_args(args)?.into_array(rows)?;
+        let kind = answer.data_type().clone();
+        if !is_floating(&kind) {
+            return Ok(ColumnarValue::Array(answer));
+        }
+        let found = cast(&answer, &DataType::Float64)?;
+        let found = found.as_primitive::<Float64Type>();
+        if !found.iter().any(|v| v.is_some_and(f64::is_nan)) {
+            return Ok(ColumnarValue::Array(answer));
+        }
+        // The values of each row: the array's elements of `array_max`, the arguments of `greatest`.
+        let arrays = match values.as_slice() {
+            [array] => array.as_list_opt::<i32>().cloned(),
+            _ => None,
+        };
+        let columns = match arrays {
+            Some(_) => Vec::new(),
+            None => values.iter().map(|v| cast(v, &DataType::Float64)).collect::<Result<Vec<_>, _>>()?,
+        };
+        let mut fixed = Vec::with_capacity(found.len());
+        for (row, value) in found.iter().enumerate() {
+            let Some(nan) = value.filter(|v| v.is_nan()) else {
+                fixed.push(value);
+                continue;
+            };
+            let mut greatest = Float { greatest: true, kind: DataType::Float64, best: None, nan: false };
+            match &arrays {
+                Some(arrays) => {
+                    let elements = cast(&arrays.value(row), &DataType::Float64)?;
+                    elements.as_primitive::<Float64Type>().iter().flatten().for_each(|v| greatest.add(v));
+                }
+                None => {
+                    for column in &columns {
+                        let column = column.as_primitive::<Float64Type>();
+                        if column.is_valid(row) {
+                            greatest.add(column.value(row));
+                        }
+                    }
+                }
+            }
+            fixed.push(greatest.best.or(Some(nan)));
+        }
+        Ok(ColumnarValue::Array(cast(&(Arc::new(Float64Array::from(fixed)) as ArrayRef), &kind)?))
     }
 }

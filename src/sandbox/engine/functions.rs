@@ -67,14 +67,16 @@ pub fn register(ctx: &SessionContext, now_ms: i64) -> Result<()> {
     }
     ctx.register_higher_order_function(super::try_::Try::function());
     // Trino's greatest and least are NULL where an argument is, array_max and array_min where an
-    // element is.
-    for strict in ["greatest", "least"] {
-        let function = ctx.udf(strict)?;
-        ctx.register_udf(super::udf::Strict::udf(function.as_ref().clone()));
-    }
-    for strict in ["array_max", "array_min"] {
-        let function = ctx.udf(strict)?;
-        ctx.register_udf(super::udf::Strict::of_elements(function.as_ref().clone()));
+    // element is; greatest and array_max take NaN for the least value (`extremes`).
+    for strict in ["greatest", "least", "array_max", "array_min"] {
+        let mut function = ctx.udf(strict)?.as_ref().clone();
+        if matches!(strict, "greatest" | "array_max") {
+            function = super::extremes::NanLeast::udf(function);
+        }
+        ctx.register_udf(match strict.starts_with("array") {
+            true => super::udf::Strict::of_elements(function),
+            false => super::udf::Strict::udf(function),
+        });
     }
     ctx.register_udf(super::udf::Passing::held(super::try_::HELD));
     ctx.register_udf(super::udf::Passing::labelled(super::cast::CAST_VALUE));

@@ -27,6 +27,7 @@ mod extremes;
 mod fetch;
 mod fields;
 mod file_columns;
+mod float_comparisons;
 mod format;
 mod forms;
 mod functions;
@@ -182,7 +183,7 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let name = headings.name(i, schema.fields().len(), names::column_name(i, f.name()));
+            let name = headings.name(i, schema.fields().len(), f.name());
             ResultColumn { name, kind: athena_type(f) }
         })
         .collect();
@@ -249,7 +250,7 @@ fn session(
     // Intervals compare by their lengths, once both sides are typed.
     rules.push(Arc::new(intervals::INTERVAL_ORDER));
     // Rows compare field by field, a NULL field unknown, once both sides are typed; arrays as
-    // Trino compares them (`array_comparisons`).
+    // Trino compares them (`array_comparisons`), reals and doubles as Java (`float_comparisons`).
     rules.push(Arc::new(row_comparisons::ROW_COMPARISONS));
     // `max` of reals and doubles takes NaN for the least value, and `max` and `min` of arrays and rows
     // order them as Trino orders them.

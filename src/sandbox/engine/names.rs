@@ -195,6 +195,10 @@ pub struct Headings {
     /// Whether every column is named by its place (`VALUES (1, 'a')` has `_col0` and `_col1`,
     /// where the engine names them `column1` and `column2`).
     by_place: bool,
+    /// Every alias the statement writes, as written, by its name in lower case: a column a `*`
+    /// brings from a subquery is headed by its alias too (`AS "count(x)"`, which `column_name`
+    /// alone takes for an expression's name).
+    aliases: HashMap<String, String>,
 }
 
 impl Headings {
@@ -203,13 +207,16 @@ impl Headings {
         let ast::Statement::Query(query) = statement else {
             return Headings::default();
         };
+        let mut aliases = Aliases { written, found: HashMap::new() };
+        let _ = ast::Visit::visit(statement, &mut aliases);
+        let aliases = aliases.found;
         let mut body = query.body.as_ref();
         let select = loop {
             match body {
                 SetExpr::Select(select) => break select,
                 SetExpr::SetOperation { left, .. } => body = left,
                 SetExpr::Query(query) => body = &query.body,
-                SetExpr::Values(_) => return Headings { by_place: true, ..Headings::default() },
+                SetExpr::Values(_) => return Headings { by_place: true, aliases, ..Headings::default() },
                 _ => return Headings::default(),
             }
         };
@@ -225,16 +232,20 @@ impl Headings {
                 last: items[last + 1..].iter().map(heading).collect(),
                 every: false,
                 by_place: false,
+                aliases,
             },
             _ => {
-                Headings { first: items.iter().map(heading).collect(), last: Vec::new(), every: true, by_place: false }
+                let first = items.iter().map(heading).collect();
+                Headings { first, last: Vec::new(), every: true, by_place: false, aliases }
             }
         }
     }
 
-    /// The heading of the column at `position` of `count`, which the engine names `name`: the
-    /// name as the query wrote it, where it is that name.
-    pub fn name(&self, position: usize, count: usize, name: String) -> String {
+    /// The heading of the column at `position` of `count`, which the engine names `engine`: the
+    /// name as the query wrote it, where it is that name (an alias of any characters,
+    /// `AS "count(x)"` too), else Athena's name of it (`column_name`).
+    pub fn name(&self, position: usize, count: usize, engine: &str) -> String {
+        let name = column_name(position, engine);
         if self.by_place {
             return format!("_col{position}");
         }
@@ -247,9 +258,40 @@ impl Headings {
             self.last.len().checked_sub(from_end).and_then(|i| self.last[i].as_ref())
         };
         match heading {
-            Some(heading) if heading.to_lowercase() == name.to_lowercase() => heading.clone(),
+            Some(heading) if [&name, engine].iter().any(|n| heading.to_lowercase() == n.to_lowercase()) => {
+                heading.clone()
+            }
+            _ if name.starts_with("_col") => self.aliases.get(&engine.to_lowercase()).cloned().unwrap_or(name),
             _ => name,
         }
+    }
+}
+
+/// The aliases of every SELECT of a statement, as `Headings::aliases` holds them.
+struct Aliases<'a> {
+    written: &'a Written,
+    found: HashMap<String, String>,
+}
+
+impl ast::Visitor for Aliases<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &ast::Query) -> ControlFlow<()> {
+        let mut bodies = vec![query.body.as_ref()];
+        while let Some(body) = bodies.pop() {
+            match body {
+                SetExpr::Select(select) => {
+                    for item in &select.projection {
+                        if let SelectItem::ExprWithAlias { alias, .. } = item {
+                            self.found.insert(alias.value.to_lowercase(), self.written.name(alias));
+                        }
+                    }
+                }
+                SetExpr::SetOperation { left, right, .. } => bodies.extend([left.as_ref(), right.as_ref()]),
+                _ => {}
+            }
+        }
+        ControlFlow::Continue(())
     }
 }
 

@@ -6,7 +6,8 @@
 //! each time it is read, of `random`, is still compared whole.) Arrays, alone or a row's fields,
 //! and maps are compared by `array_comparisons`' rules, `<` and the others too. `CASE x WHEN`
 //! and `nullif` compare rows, arrays and maps so (a WHEN that is unknown is not taken), and
-//! BETWEEN orders arrays so.
+//! BETWEEN orders arrays so. Reals and doubles are compared so too, as `float_comparisons`
+//! compares them (NaN equal to nothing and in no order).
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::tree_node::Transformed;
@@ -17,6 +18,7 @@ use datafusion::logical_expr::utils::{conjunction, disjunction};
 use datafusion::logical_expr::{when, Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
 
 use super::array_comparisons;
+use super::float_comparisons::{compared, is_float};
 use super::rules::ExpressionRule;
 
 pub const ROW_COMPARISONS: ExpressionRule = ExpressionRule { name: "trino_row_comparisons", rewrite: by_fields };
@@ -36,6 +38,14 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 Some(equal) => Ok(Transformed::yes(Expr::Not(Box::new(equal)))),
                 None => Ok(Transformed::no(expr)),
             }
+        }
+        Expr::BinaryExpr(BinaryExpr {
+            left,
+            op: op @ (Operator::Lt | Operator::LtEq | Operator::Gt | Operator::GtEq),
+            right,
+        }) if floats(left, right, schema).is_some() => {
+            let kind = floats(left, right, schema).unwrap_or(DataType::Float64);
+            Ok(Transformed::yes(compared(*left.clone(), *op, *right.clone(), &kind)))
         }
         Expr::InList(InList { expr: value, list, negated }) => {
             let Some(each) = list.iter().map(|item| equal(value, item, schema)).collect::<Option<Vec<_>>>() else {
@@ -77,7 +87,26 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 _ => Ok(Transformed::no(expr)),
             }
         }
+        // `x BETWEEN a AND b` of reals or doubles: `x >= a AND x <= b`, false of a NaN.
+        Expr::Between(Between { expr: value, negated, low, high }) if floats(value, low, schema).is_some() => {
+            let kind = floats(value, low, schema).unwrap_or(DataType::Float64);
+            let within = compared(*value.clone(), Operator::GtEq, *low.clone(), &kind).and(compared(
+                *value.clone(),
+                Operator::LtEq,
+                *high.clone(),
+                &kind,
+            ));
+            Ok(Transformed::yes(if *negated { Expr::Not(Box::new(within)) } else { within }))
+        }
         _ => Ok(Transformed::no(expr)),
+    }
+}
+
+/// The type of `left` and `right` when both are reals or both doubles.
+fn floats(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<DataType> {
+    match (left.get_type(schema), right.get_type(schema)) {
+        (Ok(l), Ok(r)) if l == r && is_float(&l) => Some(l),
+        _ => None,
     }
 }
 
@@ -91,10 +120,13 @@ fn nested(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<DataType> {
 }
 
 /// `left = right` field by field, when both are rows of as many fields; as Trino compares
-/// arrays, when both are arrays.
+/// arrays, when both are arrays, and reals and doubles.
 fn equal(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<Expr> {
     if let Some(kind) = nested(left, right, schema) {
         return array_comparisons::comparison(left.clone(), Operator::Eq, right.clone(), &kind).ok().flatten();
+    }
+    if let Some(kind) = floats(left, right, schema) {
+        return Some(compared(left.clone(), Operator::Eq, right.clone(), &kind));
     }
     // Each field is read from the row apart: a row made anew each time it is read (of `random`)
     // is compared whole, as the engine compares it.
@@ -113,6 +145,7 @@ fn equal(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<Expr> {
             (DataType::Struct(_), DataType::Struct(_))
             | (DataType::List(_), DataType::List(_))
             | (DataType::Map(_, _), DataType::Map(_, _)) => equal(&a, &b, schema).unwrap_or_else(|| a.eq(b)),
+            (l, r) if l == r => compared(a, Operator::Eq, b, l),
             _ => a.eq(b),
         }
     });

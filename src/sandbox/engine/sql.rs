@@ -88,8 +88,17 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
         return Err(DataFusionError::Plan("No SQL statement was found".into()));
     };
     let mut headings = names::Headings::default();
-    if let Statement::Statement(inner) = &mut statement {
-        headings = names::Headings::of(inner, &written);
+    // An EXPLAIN's statement is rewritten as the statement alone is, so that the plan explained
+    // is the plan run; the explanation's own columns keep their names.
+    let mut target = &mut statement;
+    let explained = matches!(target, Statement::Explain(_));
+    while let Statement::Explain(explain) = target {
+        target = explain.statement.as_mut();
+    }
+    if let Statement::Statement(inner) = target {
+        if !explained {
+            headings = names::Headings::of(inner, &written);
+        }
         if let Some(error) = function_refused(inner) {
             return Err(error);
         }
