@@ -10,11 +10,11 @@
 //!   `date_diff` of two dates, as Trino refuses it.
 
 use super::rules::ExpressionRule;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{plan_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::{Cast, ScalarFunction};
-use datafusion::logical_expr::{Expr, ExprSchemable};
+use datafusion::logical_expr::{lit, Expr, ExprSchemable};
 
 /// DataFusion's functions (by their own names, which their aliases plan to) whose answer Trino
 /// types as a `bigint`.
@@ -29,17 +29,30 @@ pub const ANSWER_TYPES: ExpressionRule = ExpressionRule { name: "trino_answer_ty
 fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let Expr::ScalarFunction(call) = &expr else { return Ok(Transformed::no(expr)) };
     let name = call.name();
-    // Nor are two dates apart by a unit of a time of day.
+    // Nor are two dates apart by a unit of a time of day (or no unit at all).
     if let ("date_diff", [unit, a, b]) = (name, call.args.as_slice()) {
-        if let (Some(unit), true) = (time_of_day_unit(unit), is_date(a, schema) && is_date(b, schema)) {
+        if let (Some(unit), true) = (no_date_unit(unit), is_date(a, schema) && is_date(b, schema)) {
             return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid DATE field");
         }
+    }
+    // Of a time of day, as a timestamp on 1970-01-01: moved past midnight it wraps around, as
+    // Trino's `TimeFunctions` move one; a unit of a date is refused.
+    if matches!(name, "date_add" | "date_diff") && call.args.iter().skip(1).any(|a| is_time(a, schema)) {
+        if let Some(unit) = call.args.first().and_then(no_time_unit) {
+            return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid TIME field");
+        }
+        let args = call.args.iter().map(|a| if is_time(a, schema) { on_the_first_day(a) } else { a.clone() });
+        let moved = Expr::ScalarFunction(ScalarFunction::new_udf(call.func.clone(), args.collect()));
+        return Ok(Transformed::yes(match name {
+            "date_add" => Expr::Cast(Cast::new(Box::new(moved), DataType::Time64(TimeUnit::Nanosecond))),
+            _ => moved,
+        }));
     }
     let trino = if BIGINT_IN_TRINO.contains(&name) && matches!(expr.get_type(schema), Ok(DataType::Int32)) {
         DataType::Int64
     } else if answers_a_date(call, schema) {
         // A date has no time of day to add to or truncate to.
-        if let Some(unit) = call.args.first().and_then(time_of_day_unit) {
+        if let Some(unit) = call.args.first().and_then(no_date_unit) {
             return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid DATE field");
         }
         DataType::Date32
@@ -52,11 +65,11 @@ fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     Ok(Transformed::yes(Expr::Cast(Cast::new(Box::new(expr), trino))))
 }
 
-/// The unit `arg` names, when it is a literal unit of a time of day (`'hour'`).
-fn time_of_day_unit(arg: &Expr) -> Option<&str> {
+/// The unit `arg` names, when it is a literal that is no unit of a date (`'hour'`, `'decade'`).
+fn no_date_unit(arg: &Expr) -> Option<&str> {
     match arg {
         Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _)
-            if super::functions::is_time_of_day(unit) =>
+            if !super::functions::is_date_unit(unit) =>
         {
             Some(unit)
         }
@@ -68,6 +81,30 @@ fn time_of_day_unit(arg: &Expr) -> Option<&str> {
 /// engine types as a timestamp until this rule casts it.
 pub(super) fn answers_a_date(call: &ScalarFunction, schema: &DFSchema) -> bool {
     DATE_IN_TRINO.contains(&call.name()) && call.args.last().is_some_and(|d| is_date(d, schema))
+}
+
+/// Whether `value` is a time of day.
+fn is_time(value: &Expr, schema: &DFSchema) -> bool {
+    matches!(value.get_type(schema), Ok(DataType::Time32(_) | DataType::Time64(_)))
+}
+
+/// A time of day as the timestamp of it on 1970-01-01, in milliseconds.
+fn on_the_first_day(time: &Expr) -> Expr {
+    let nanos = Expr::Cast(Cast::new(Box::new(time.clone()), DataType::Time64(TimeUnit::Nanosecond)));
+    let nanos = Expr::Cast(Cast::new(Box::new(nanos), DataType::Int64));
+    datafusion::functions::datetime::expr_fn::to_timestamp_millis(vec![nanos / lit(1_000_000i64)])
+}
+
+/// The unit `arg` names, when it is a literal that is no unit of a time of day (`'day'`).
+fn no_time_unit(arg: &Expr) -> Option<&str> {
+    match arg {
+        Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _)
+            if super::functions::is_date_unit(unit) || super::functions::unit(unit).is_err() =>
+        {
+            Some(unit)
+        }
+        _ => None,
+    }
 }
 
 /// Whether `value` is a date (the rule runs before the engine casts a date for a function).

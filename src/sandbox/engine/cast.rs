@@ -5,10 +5,8 @@
 //!   the names (Trino's rule; Arrow's cast matches names first);
 //! - a cast of JSON (`json_extract(…)`, `json_parse(…)`, `JSON '…'`, a column of them) to any
 //!   type becomes the same call (`TRINO_CASTS`, a rule over the planned query, where each value's
-//!   type is known), with a NULL of the type for its name. JSON is read as Trino's
-//!   `CAST(json AS …)` reads it: a string's content for `varchar` (an array or object refused),
-//!   an array from a JSON array, a map from an object, a row from an object (by name) or an array
-//!   (in order), JSON's `null` as NULL;
+//!   type is known), with a NULL of the type for its name, and read as Trino's `CAST(json AS …)`
+//!   reads it (`json_casts`);
 //! - a cast of a timestamp to text becomes `"$timestamp_text"(x)` (`TRINO_CASTS` too): Athena's
 //!   `2026-03-20 14:15:00.000 [zone]`, where the engine writes ISO 8601's `…T14:15:00`; and of a
 //!   timestamp with a zone to one without, `"$wall_clock"(x)`: what it says on the wall there, as
@@ -19,23 +17,20 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{
-    new_empty_array, new_null_array, Array, ArrayRef, AsArray, ListArray, MapArray, StructArray,
-};
-use datafusion::arrow::buffer::OffsetBuffer;
+use datafusion::arrow::array::{new_null_array, Array, ArrayRef, AsArray, ListArray, MapArray, StructArray};
 use datafusion::arrow::compute::{cast_with_options, concat, CastOptions};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, TimeUnit};
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, plan_err, DFSchema, DataFusionError, Result, ScalarValue};
 use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
 use datafusion::logical_expr::sqlparser::ast;
 use datafusion::logical_expr::{lit, Expr, ExprSchemable, ScalarUDF};
-use serde_json::Value;
 
+use super::json_casts::from_json;
 use super::rules::ExpressionRule;
 use super::sql::{call, is_call, text_literal};
-use super::types::{anonymous_field, field_type, is_json, parse_trino_type, trino_type};
-use super::udf::{is_text, text, Call, Trino};
+use super::types::{anonymous_field, is_json, parse_trino_type, trino_type};
+use super::udf::{is_text, Call, Trino};
 use super::{text_values, to_text};
 
 /// The engine's name for a cast Trino reads otherwise than DataFusion.
@@ -130,7 +125,7 @@ fn try_cast_to(args: &[ArrayRef], to: &DataType) -> Result<ArrayRef> {
 
 /// What a value that does not fit its type becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fit {
+pub(super) enum Fit {
     /// An error, as `CAST`.
     Refuse,
     /// NULL, as `TRY_CAST`.
@@ -219,7 +214,7 @@ fn cast(values: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
 /// Whether a map's keys come out the same once cast (`CAST(MAP(ARRAY[1, 2], …) AS
 /// map(boolean, …))`), which Trino's casts refuse; each map's keys are `keys` between two of
 /// `offsets`.
-fn duplicate_keys(offsets: &[i32], keys: &ArrayRef) -> Result<bool> {
+pub(super) fn duplicate_keys(offsets: &[i32], keys: &ArrayRef) -> Result<bool> {
     for bounds in offsets.windows(2) {
         let mut seen = HashSet::new();
         for j in bounds[0].max(0) as usize..bounds[1].max(0) as usize {
@@ -229,125 +224,6 @@ fn duplicate_keys(offsets: &[i32], keys: &ArrayRef) -> Result<bool> {
         }
     }
     Ok(false)
-}
-
-/// Each JSON text of `values` as a value of `to` (NULL stays NULL).
-fn from_json(values: &ArrayRef, to: &Field, fit: Fit) -> Result<ArrayRef> {
-    let texts = text(std::slice::from_ref(values), 0)?;
-    let mut out = Vec::with_capacity(texts.len());
-    for text in texts.iter() {
-        let value = match text.map(serde_json::from_str::<Value>) {
-            None => Ok(ScalarValue::try_from(to.data_type())?),
-            Some(Ok(json)) => json_value(&json, to),
-            Some(Err(_)) => {
-                let shown: String = text.unwrap_or_default().chars().take(60).collect();
-                exec_err!("INVALID_CAST_ARGUMENT: Cannot cast to {}. Not a JSON value: {shown}", field_type(to))
-            }
-        };
-        out.push(match (value, fit) {
-            (Ok(value), _) => value,
-            (Err(_), Fit::Null) => ScalarValue::try_from(to.data_type())?,
-            (Err(e), Fit::Refuse) => return Err(e),
-        });
-    }
-    array_of(out, to.data_type())
-}
-
-/// One JSON value as a value of `to`'s type, as Trino's `CAST(json AS …)` reads it; a part
-/// of type `json` keeps the value's JSON text.
-fn json_value(json: &Value, to: &Field) -> Result<ScalarValue> {
-    let refuse = || {
-        let shown: String = json.to_string().chars().take(60).collect();
-        exec_err!("INVALID_CAST_ARGUMENT: Cannot cast to {}. {shown}", field_type(to))
-    };
-    match (json, to.data_type()) {
-        (Value::Null, kind) => Ok(ScalarValue::try_from(kind)?),
-        (json, kind) if is_json(to) => Ok(text_of(json.to_string(), kind)),
-        (Value::Array(items), DataType::List(item)) => {
-            let items = items.iter().map(|v| json_value(v, item)).collect::<Result<Vec<_>>>()?;
-            let values = array_of(items, item.data_type())?;
-            let offsets = OffsetBuffer::from_lengths([values.len()]);
-            Ok(ScalarValue::List(Arc::new(ListArray::try_new(item.clone(), offsets, values, None)?)))
-        }
-        (Value::Object(object), DataType::Map(entries, sorted)) => {
-            let DataType::Struct(pair) = entries.data_type() else { return refuse() };
-            let keys = object.keys().map(|k| json_value(&Value::String(k.clone()), &pair[0]));
-            let values = object.values().map(|v| json_value(v, &pair[1]));
-            let keys = array_of(keys.collect::<Result<Vec<_>>>()?, pair[0].data_type())?;
-            // Keys that are one once read (`"1"` and `"01"` as integers), as Trino refuses them.
-            if duplicate_keys(&[0, keys.len() as i32], &keys)? {
-                let shown: String = json.to_string().chars().take(60).collect();
-                return exec_err!(
-                    "INVALID_CAST_ARGUMENT: Cannot cast to {}. Duplicate keys are not allowed\n{shown}",
-                    field_type(to)
-                );
-            }
-            let values = array_of(values.collect::<Result<Vec<_>>>()?, pair[1].data_type())?;
-            let pairs = StructArray::try_new(pair.clone(), vec![keys, values], None)?;
-            let offsets = OffsetBuffer::from_lengths([pairs.len()]);
-            Ok(ScalarValue::Map(Arc::new(MapArray::try_new(entries.clone(), offsets, pairs, None, *sorted)?)))
-        }
-        (Value::Object(object), DataType::Struct(fields)) => {
-            let values = fields.iter().map(|f| {
-                let found = object.iter().find(|(k, _)| k.eq_ignore_ascii_case(f.name())).map(|(_, v)| v);
-                json_value(found.unwrap_or(&Value::Null), f)
-            });
-            row_of(fields, values.collect::<Result<Vec<_>>>()?)
-        }
-        (Value::Array(items), DataType::Struct(fields)) if items.len() == fields.len() => {
-            let values = items.iter().zip(fields.iter()).map(|(v, f)| json_value(v, f));
-            row_of(fields, values.collect::<Result<Vec<_>>>()?)
-        }
-        (Value::Array(_) | Value::Object(_), _) => refuse(),
-        (_, DataType::List(_) | DataType::Map(_, _) | DataType::Struct(_)) => refuse(),
-        (Value::String(s), kind) if is_text(kind) => Ok(text_of(s.clone(), kind)),
-        // A number with a fraction or an exponent is read as a double, and written as Trino's
-        // cast of a double to varchar writes it (`1.50` is `1.5E0`); a whole number as it is.
-        (Value::Number(n), kind) if is_text(kind) && n.is_f64() => {
-            Ok(text_of(to_text::double_text(n.as_f64().unwrap_or(f64::NAN)), kind))
-        }
-        (other, kind) if is_text(kind) => Ok(text_of(other.to_string(), kind)),
-        (Value::Bool(b), DataType::Boolean) => Ok(ScalarValue::Boolean(Some(*b))),
-        (Value::Bool(b), kind) => ScalarValue::Int64(Some(i64::from(*b))).cast_to(kind).or_else(|_| refuse()),
-        (Value::Number(n), kind) => {
-            let scalar = match n.as_i64() {
-                Some(i) => ScalarValue::Int64(Some(i)),
-                // A fraction to a whole number is rounded, halves away from zero, as Trino's cast
-                // of a double rounds it (the engine's cuts it).
-                None if kind.is_integer() => ScalarValue::Float64(n.as_f64().map(f64::round)),
-                None => ScalarValue::Float64(n.as_f64()),
-            };
-            scalar.cast_to(kind).or_else(|_| refuse())
-        }
-        (Value::String(s), kind) => ScalarValue::Utf8(Some(s.clone())).cast_to(kind).or_else(|_| refuse()),
-    }
-}
-
-/// Text as a value of the text type `kind`.
-fn text_of(text: String, kind: &DataType) -> ScalarValue {
-    match kind {
-        DataType::Utf8View => ScalarValue::Utf8View(Some(text)),
-        DataType::LargeUtf8 => ScalarValue::LargeUtf8(Some(text)),
-        _ => ScalarValue::Utf8(Some(text)),
-    }
-}
-
-/// `values` as an array of exactly `kind` (a scalar's own type may be a sibling of it: `Utf8`
-/// for `Utf8View`, a list's items without their field's marks).
-fn array_of(values: Vec<ScalarValue>, kind: &DataType) -> Result<ArrayRef> {
-    if values.is_empty() {
-        return Ok(new_empty_array(kind));
-    }
-    let array = ScalarValue::iter_to_array(values)?;
-    if array.data_type() == kind {
-        return Ok(array);
-    }
-    Ok(cast_with_options(&array, kind, &CastOptions { safe: false, ..Default::default() })?)
-}
-
-fn row_of(fields: &Fields, values: Vec<ScalarValue>) -> Result<ScalarValue> {
-    let columns = values.into_iter().map(|v| v.to_array()).collect::<Result<Vec<_>>>()?;
-    Ok(ScalarValue::Struct(Arc::new(StructArray::try_new(fields.clone(), columns, None)?)))
 }
 
 /// Casts Trino reads otherwise than the engine, found in the planned query, where each value's
@@ -535,6 +411,7 @@ mod tests {
     use super::*;
 
     use datafusion::arrow::array::{Int64Array, RecordBatch, StringArray};
+    use datafusion::arrow::datatypes::Fields;
 
     fn kind(name: &str) -> DataType {
         parse_trino_type(name).unwrap()

@@ -7,7 +7,7 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Weekday};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Builder, TimestampMillisecondBuilder};
 use datafusion::arrow::compute::cast;
@@ -18,6 +18,7 @@ use datafusion::arrow::datatypes::{
 use datafusion::common::{exec_err, plan_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
+use super::iso8601;
 use super::sql::{call, is_call, plain_arguments, text_literal};
 use super::udf::{is_integer, is_number, is_text, is_timestamp, text, Call, Trino};
 use super::zones::zone_named;
@@ -32,6 +33,7 @@ pub fn functions() -> Vec<ScalarUDF> {
         Trino::udf("date_parse", date_parse_type, date_parse),
         Trino::udf("parse_datetime", parse_datetime_type, parse_datetime),
         Trino::udf("at_timezone", zoned_type, at_timezone),
+        Trino::udf(AT_TIME_ZONE, at_time_zone_type, at_timezone),
         Trino::udf("with_timezone", zoned_type, with_timezone),
         Trino::udf("$timestamp_tz", timestamp_literal_type, timestamp_literal),
         zoned_text_udf(),
@@ -153,27 +155,19 @@ fn from_iso8601_timestamp(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef
 
 /// The zone an ISO 8601 text names, if it names one: `UTC` for `Z`, else its offset (`+01:00`).
 fn iso8601_zone(text: &str) -> Option<String> {
-    let text = text.trim();
-    let written = DateTime::parse_from_rfc3339(text).ok()?;
-    Some(if text.ends_with(['Z', 'z']) { "UTC".into() } else { written.offset().to_string() })
+    Some(iso8601::timestamp(text)?.offset?.zone())
 }
 
-/// `2026-03-20T10:00:00Z`, with or without fractions, an offset, or a time at all, as
-/// milliseconds since 1970 UTC (a text without an offset is a UTC time, the session's zone).
+/// An ISO 8601 text (`iso8601::timestamp`) as milliseconds since 1970 UTC (a text without an
+/// offset is a UTC time, the session's zone).
 fn parse_iso8601(value: &str) -> Result<i64> {
-    let trimmed = value.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(trimmed) {
-        return Ok(t.timestamp_millis());
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(trimmed, format) {
-            return Ok(t.and_utc().timestamp_millis());
+    match iso8601::timestamp(value) {
+        Some(written) => {
+            let offset = i64::from(written.offset.map_or(0, iso8601::Offset::seconds));
+            Ok(written.local.and_utc().timestamp_millis() - offset * 1000)
         }
+        None => exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid format: \"{value}\""),
     }
-    if let Ok(d) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().timestamp_millis());
-    }
-    exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid format: \"{value}\"")
 }
 
 /// The zone of a timestamp type, if it has one.
@@ -383,6 +377,20 @@ fn zoned_text(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     Ok(Arc::new(out.finish().with_timezone("UTC")))
 }
 
+/// `ts AT TIME ZONE zone`: `at_timezone`, of a timestamp alone, as Trino's analyzer allows it
+/// (`at_timezone` of a date reads its midnight, as Trino coerces one).
+pub(super) const AT_TIME_ZONE: &str = "$at_timezone";
+
+fn at_time_zone_type(call: &Call) -> Result<DataType> {
+    match call.types.first() {
+        Some(DataType::Timestamp(_, _) | DataType::Null) | None => zoned_type(&Call { name: "at_timezone", ..*call }),
+        Some(other) => plan_err!(
+            "TYPE_MISMATCH: Type of value must be a time or timestamp with or without time zone (actual {})",
+            super::types::trino_type(other)
+        ),
+    }
+}
+
 fn zoned_type(call: &Call) -> Result<DataType> {
     let usage = format!("{}(timestamp, varchar)", call.name);
     match call.types {
@@ -454,37 +462,13 @@ fn from_iso8601_date_type(call: &Call) -> Result<DataType> {
     }
 }
 
-/// A calendar date (`2020-05-11`, `2020-05`, `2020`), a week date (`2020-W10`, `2020-W10-3`)
-/// or an ordinal date (`2020-123`).
-pub fn iso8601_date(value: &str) -> Option<NaiveDate> {
-    let value = value.trim();
-    let number = |s: &str| s.chars().all(|c| c.is_ascii_digit()).then(|| s.parse::<u32>().ok()).flatten();
-    let parts: Vec<&str> = value.split('-').collect();
-    let year = match parts.first() {
-        Some(y) if y.len() == 4 => number(y)? as i32,
-        _ => return None,
-    };
-    match parts.as_slice() {
-        [_] => NaiveDate::from_ymd_opt(year, 1, 1),
-        [_, w] if w.starts_with('W') => NaiveDate::from_isoywd_opt(year, number(&w[1..])?, Weekday::Mon),
-        [_, w, d] if w.starts_with('W') => {
-            let day = Weekday::try_from(u8::try_from(number(d)?.checked_sub(1)?).ok()?).ok()?;
-            NaiveDate::from_isoywd_opt(year, number(&w[1..])?, day)
-        }
-        [_, o] if o.len() == 3 => NaiveDate::from_yo_opt(year, number(o)?),
-        [_, m] if m.len() == 2 => NaiveDate::from_ymd_opt(year, number(m)?, 1),
-        [_, m, d] if m.len() == 2 && d.len() == 2 => NaiveDate::from_ymd_opt(year, number(m)?, number(d)?),
-        _ => None,
-    }
-}
-
 fn from_iso8601_date(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let mut out = Date32Builder::new();
     for value in text(args, 0)?.iter() {
         match value {
             None => out.append_null(),
-            Some(value) => match iso8601_date(value) {
+            Some(value) => match iso8601::date(value) {
                 Some(date) => out.append_value((date - epoch).num_days() as i32),
                 None => return exec_err!("INVALID_FUNCTION_ARGUMENT: Invalid format: \"{value}\""),
             },
@@ -575,23 +559,16 @@ mod tests {
     }
 
     #[test]
-    fn iso8601_in_its_common_shapes() {
+    fn iso8601_as_instants_and_zones() {
         let expected = 1_774_000_800_000; // 2026-03-20T10:00:00Z
         assert_eq!(parse_iso8601("2026-03-20T10:00:00Z").unwrap(), expected);
         assert_eq!(parse_iso8601("2026-03-20T12:00:00+02:00").unwrap(), expected);
+        assert_eq!(parse_iso8601("2026-03-20T02:00-08").unwrap(), expected);
         assert_eq!(parse_iso8601("2026-03-20T10:00:00.000").unwrap(), expected);
         assert_eq!(parse_iso8601("2026-03-20").unwrap(), expected - 10 * 3_600_000);
         assert!(parse_iso8601("yesterday").unwrap_err().to_string().contains("Invalid format: \"yesterday\""));
         assert_eq!(iso8601_zone("2026-03-20T12:00:00+02:00").as_deref(), Some("+02:00"));
         assert_eq!(iso8601_zone("2026-03-20T10:00:00Z").as_deref(), Some("UTC"));
         assert_eq!(iso8601_zone("2026-03-20T10:00:00"), None);
-    }
-
-    #[test]
-    fn iso8601_dates() {
-        assert_eq!(iso8601_date("2020-W10"), NaiveDate::from_ymd_opt(2020, 3, 2));
-        assert_eq!(iso8601_date("2020-123"), NaiveDate::from_ymd_opt(2020, 5, 2));
-        assert_eq!(iso8601_date("2020-W10-9"), None);
-        assert_eq!(iso8601_date("20x0"), None);
     }
 }

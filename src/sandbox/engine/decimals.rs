@@ -44,6 +44,99 @@ pub fn literal(text: &str) -> Option<ast::Expr> {
     })
 }
 
+/// Why text is no `decimal(p, s)` (`scaled`).
+#[derive(Debug, PartialEq)]
+pub enum Unfit {
+    /// Not a number as Java's `BigDecimal` reads one.
+    NotANumber,
+    /// More digits than the precision, once rounded to the scale.
+    TooLarge,
+}
+
+/// `text` as a `decimal(precision, scale)` in the form the engine reads exactly (`-12.30`), as
+/// Trino reads it (`new BigDecimal(text).setScale(scale, HALF_UP)`): an optional sign, digits
+/// with at most one point, an optional exponent (`1e2`, `.5`, `5.` are numbers), no spaces,
+/// rounded half away from zero to the scale, and refused with more digits than the precision.
+pub fn scaled(text: &str, precision: u8, scale: i8) -> std::result::Result<String, Unfit> {
+    let (negative, unsigned) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+        None => (unsigned, None),
+    };
+    let exponent: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Unfit::NotANumber);
+            }
+            // Java's exponent is an int.
+            e.parse::<i32>().map_err(|_| Unfit::NotANumber)?.into()
+        }
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || !all_digits(fraction) || whole.len() + fraction.len() == 0 {
+        return Err(Unfit::NotANumber);
+    }
+    let digits: String = [whole, fraction].concat();
+    let digits = digits.trim_start_matches('0');
+    // The unscaled value is `digits` times ten to `shift`.
+    let shift = exponent - fraction.len() as i64 + i64::from(scale);
+    let unscaled = if digits.is_empty() {
+        String::from("0")
+    } else if shift >= 0 {
+        if digits.len() as i64 + shift > i64::from(precision) {
+            return Err(Unfit::TooLarge);
+        }
+        format!("{digits}{}", "0".repeat(shift as usize))
+    } else {
+        let cut = shift.unsigned_abs();
+        let kept_length = (digits.len() as u64).saturating_sub(cut) as usize;
+        let first_cut = match (digits.len() as u64).checked_sub(cut) {
+            Some(at) => digits.as_bytes()[at as usize],
+            None => b'0',
+        };
+        let mut kept: Vec<u8> = digits.as_bytes()[..kept_length].to_vec();
+        if first_cut >= b'5' {
+            // Half up: one more in the last kept digit, carried.
+            let mut at = kept.len();
+            loop {
+                if at == 0 {
+                    kept.insert(0, b'1');
+                    break;
+                }
+                at -= 1;
+                if kept[at] == b'9' {
+                    kept[at] = b'0';
+                } else {
+                    kept[at] += 1;
+                    break;
+                }
+            }
+        }
+        let kept = String::from_utf8(kept).unwrap_or_default();
+        match kept.trim_start_matches('0') {
+            "" => String::from("0"),
+            kept => kept.to_string(),
+        }
+    };
+    if unscaled.len() > usize::from(precision) {
+        return Err(Unfit::TooLarge);
+    }
+    let sign = if negative && unscaled != "0" { "-" } else { "" };
+    if scale <= 0 {
+        return Ok(format!("{sign}{unscaled}"));
+    }
+    let padded = format!("{unscaled:0>width$}", width = scale as usize + 1);
+    let (whole, fraction) = padded.split_at(padded.len() - scale as usize);
+    Ok(format!("{sign}{whole}.{fraction}"))
+}
+
 pub const DECIMAL_QUOTIENTS: ExpressionRule =
     ExpressionRule { name: "trino_decimal_quotients", rewrite: trino_decimal };
 
@@ -99,5 +192,33 @@ mod tests {
         assert_eq!(trino_quotient(10, 0, 2, 1), Some(DataType::Decimal128(12, 1)));
         assert_eq!(trino_quotient(38, 10, 38, 20), Some(DataType::Decimal128(38, 20)));
         assert_eq!(trino_quotient(3, -2, 3, 0), None);
+    }
+
+    #[test]
+    fn text_is_a_decimal_as_javas_big_decimal_reads_it() {
+        let cases = [
+            ("1.255", 10, 2, Ok("1.26")),
+            ("-1.005", 10, 2, Ok("-1.01")),
+            ("1e2", 10, 2, Ok("100.00")),
+            ("1.5E-1", 10, 1, Ok("0.2")),
+            ("+5", 3, 1, Ok("5.0")),
+            (".5", 3, 1, Ok("0.5")),
+            ("5.", 3, 1, Ok("5.0")),
+            ("-0.004", 3, 2, Ok("0.00")),
+            ("0.0095", 4, 3, Ok("0.010")),
+            ("99.95", 3, 1, Err(Unfit::TooLarge)),
+            ("99.95", 4, 1, Ok("100.0")),
+            ("123456", 4, 0, Err(Unfit::TooLarge)),
+            ("1e999999999", 38, 0, Err(Unfit::TooLarge)),
+            ("1e-999999999", 38, 2, Ok("0.00")),
+            ("12345678901234567890123456789012345678", 38, 0, Ok("12345678901234567890123456789012345678")),
+            ("000123", 3, 0, Ok("123")),
+        ];
+        for (text, precision, scale, expected) in cases {
+            assert_eq!(scaled(text, precision, scale).as_deref(), expected.as_deref(), "{text}");
+        }
+        for bad in [" 12", "12 ", "", "-", ".", "1e", "1e+", "1.2.3", "1,5", "abc", "0x10", "1e99999999999", "--1"] {
+            assert_eq!(scaled(bad, 38, 0), Err(Unfit::NotANumber), "{bad:?}");
+        }
     }
 }

@@ -136,6 +136,14 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         // A scalar subquery of more than one row (`subqueries`).
         "SUBQUERY_MULTIPLE_ROWS",
     ];
+    // `date_trunc` of a unit Trino has not, in its words (`DateTimeFunctions.getTimestampField`,
+    // `TimeField`); of a date, `answer_types` refuses it first, as Trino's `getDateField` does.
+    if let Some(unit) = quoted_after(text, "Unsupported date_trunc granularity: '") {
+        return format!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid Timestamp field");
+    }
+    if let Some(unit) = quoted_after(text, "date_trunc does not support '") {
+        return format!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid TIME field");
+    }
     if text.contains("Scalar subquery returned more than one row") {
         return "SUBQUERY_MULTIPLE_ROWS: Scalar sub-query has returned multiple rows".into();
     }
@@ -191,6 +199,9 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
                     format!("INVALID_CAST_ARGUMENT: Cannot cast '{value}' to {trino}")
                 }
                 "Date32" => format!("INVALID_CAST_ARGUMENT: Value cannot be cast to date: {value}"),
+                time if time.starts_with("Time") && !time.starts_with("Timestamp") => {
+                    format!("INVALID_CAST_ARGUMENT: Value cannot be cast to time: {value}")
+                }
                 timestamp if timestamp.starts_with("Timestamp") => {
                     format!("INVALID_CAST_ARGUMENT: Value cannot be cast to timestamp: {value}")
                 }

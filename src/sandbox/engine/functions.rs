@@ -138,6 +138,7 @@ pub fn athena_functions(now_ms: i64) -> Vec<ScalarUDF> {
         .chain(super::sums::functions())
         .chain(super::code_points::functions())
         .chain(super::extremes::functions())
+        .chain(super::float_comparisons::functions())
         .chain(super::quantified::functions())
         .chain(super::sketches::functions())
         .chain([super::types::TypeOf::udf(), super::literals::LiteralType::udf()])
@@ -291,8 +292,17 @@ impl ScalarUDFImpl for Athena {
         // `date_add` moves it there: the zone stays for `invoke_with_args`.
         if matches!(self.kind, Kind::Part(_) | Kind::DateFormat | Kind::DateAdd | Kind::DateDiff) {
             for (kind, given) in types.iter_mut().zip(arg_types) {
-                if let (&TIMESTAMP, DataType::Timestamp(_, Some(zone))) = (&*kind, given) {
-                    *kind = DataType::Timestamp(TimeUnit::Millisecond, Some(zone.clone()));
+                match (&*kind, given) {
+                    (&TIMESTAMP, DataType::Timestamp(_, Some(zone))) => {
+                        *kind = DataType::Timestamp(TimeUnit::Millisecond, Some(zone.clone()));
+                    }
+                    // A time of day, which `answer_types` reads on 1970-01-01 before the call runs.
+                    (&TIMESTAMP, DataType::Time32(_) | DataType::Time64(_))
+                        if matches!(self.kind, Kind::DateAdd | Kind::DateDiff) =>
+                    {
+                        *kind = given.clone();
+                    }
+                    _ => {}
                 }
             }
         }
@@ -514,9 +524,14 @@ pub(super) enum Unit {
     Months(u32),
 }
 
-/// Whether `name` is a unit of a time of day (`hour` and shorter), which a date has none of.
-pub(super) fn is_time_of_day(name: &str) -> bool {
-    matches!(unit(name), Ok(Unit::Fixed(ms)) if ms < super::datetime::MS_PER_DAY)
+/// Whether `name` is a unit of a date (`day` and longer: Trino's `getDateField`), not one of a
+/// time of day nor none at all.
+pub(super) fn is_date_unit(name: &str) -> bool {
+    match unit(name) {
+        Ok(Unit::Fixed(ms)) => ms >= super::datetime::MS_PER_DAY,
+        Ok(Unit::Months(_)) => true,
+        Err(_) => false,
+    }
 }
 
 pub(super) fn unit(name: &str) -> Result<Unit> {

@@ -82,12 +82,14 @@ fn by_length(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     }
 }
 
+/// Trino's name of an interval of days and time, and of one of months and years.
+pub(super) const DAYS: &str = "interval day to second";
+pub(super) const MONTHS: &str = "interval year to month";
+
 /// Trino's kind of an interval, where the query tells it: a difference of timestamps and a
 /// literal of days or time are `interval day to second`, a literal of months or years `interval
 /// year to month`, which Trino does not compare with each other.
 pub(super) fn kind(e: &Expr, schema: &DFSchema) -> Option<&'static str> {
-    const DAYS: &str = "interval day to second";
-    const MONTHS: &str = "interval year to month";
     let inner = match e {
         Expr::Cast(Cast { expr, .. }) => expr.as_ref(),
         // An interval times or over a number is of its interval's kind.

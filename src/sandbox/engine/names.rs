@@ -276,7 +276,34 @@ struct Aliases<'a> {
 impl ast::Visitor for Aliases<'_> {
     type Break = ();
 
+    /// The names a table's alias gives its columns (`t("a(b)", c)`, `WITH w("a(b)") AS …`).
+    fn pre_visit_table_factor(&mut self, factor: &ast::TableFactor) -> ControlFlow<()> {
+        let alias = match factor {
+            ast::TableFactor::Derived { alias: Some(alias), .. }
+            | ast::TableFactor::Table { alias: Some(alias), .. } => alias,
+            _ => return ControlFlow::Continue(()),
+        };
+        for column in &alias.columns {
+            self.found.insert(column.name.value.to_lowercase(), self.written.name(&column.name));
+        }
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_query(&mut self, query: &ast::Query) -> ControlFlow<()> {
+        if let Some(with) = &query.with {
+            for table in &with.cte_tables {
+                for column in &table.alias.columns {
+                    self.found.insert(column.name.value.to_lowercase(), self.written.name(&column.name));
+                }
+            }
+        }
+        self.select_aliases(query);
+        ControlFlow::Continue(())
+    }
+}
+
+impl Aliases<'_> {
+    fn select_aliases(&mut self, query: &ast::Query) {
         let mut bodies = vec![query.body.as_ref()];
         while let Some(body) = bodies.pop() {
             match body {
@@ -291,7 +318,6 @@ impl ast::Visitor for Aliases<'_> {
                 _ => {}
             }
         }
-        ControlFlow::Continue(())
     }
 }
 

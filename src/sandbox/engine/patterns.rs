@@ -63,7 +63,8 @@ pub fn mysql(format: &str) -> Result<Vec<Field>, String> {
             fields.push(Field::Literal(c));
             continue;
         }
-        let Some(spec) = chars.next() else { return Err("the format ends with %".into()) };
+        // A `%` that ends the format adds nothing, as in Trino's `createDateTimeFormatter`.
+        let Some(spec) = chars.next() else { break };
         match spec {
             'Y' => fields.push(Field::Year { two_digits: false }),
             'y' => fields.push(Field::Year { two_digits: true }),
@@ -396,7 +397,8 @@ pub(super) fn chrono_format(mysql: &str) -> Result<String> {
             out.push(c);
             continue;
         }
-        let Some(spec) = chars.next() else { return exec_err!("INVALID_FUNCTION_ARGUMENT: format ends with %") };
+        // A `%` that ends the format adds nothing, as in Trino's `createDateTimeFormatter`.
+        let Some(spec) = chars.next() else { break };
         out.push_str(match spec {
             'a' => "%a",
             'b' => "%b",

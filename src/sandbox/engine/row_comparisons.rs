@@ -18,7 +18,7 @@ use datafusion::logical_expr::utils::{conjunction, disjunction};
 use datafusion::logical_expr::{when, Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
 
 use super::array_comparisons;
-use super::float_comparisons::{compared, is_float};
+use super::float_comparisons::{compared, in_list, is_float};
 use super::rules::ExpressionRule;
 
 pub const ROW_COMPARISONS: ExpressionRule = ExpressionRule { name: "trino_row_comparisons", rewrite: by_fields };
@@ -46,6 +46,13 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         }) if floats(left, right, schema).is_some() => {
             let kind = floats(left, right, schema).unwrap_or(DataType::Float64);
             Ok(Transformed::yes(compared(*left.clone(), *op, *right.clone(), &kind)))
+        }
+        // `x IN (…)` of reals or doubles: one call, `x` read once (`float_comparisons::in_list`).
+        Expr::InList(InList { expr: value, list, negated })
+            if value.get_type(schema).is_ok_and(|kind| is_float(&kind)) =>
+        {
+            let within = in_list(*value.clone(), list.clone());
+            Ok(Transformed::yes(if *negated { Expr::Not(Box::new(within)) } else { within }))
         }
         Expr::InList(InList { expr: value, list, negated }) => {
             let Some(each) = list.iter().map(|item| equal(value, item, schema)).collect::<Option<Vec<_>>>() else {

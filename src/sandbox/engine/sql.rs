@@ -283,12 +283,18 @@ impl<F: FnMut(&mut Expr, &[String])> VisitorMut for OwnExpressions<F> {
     }
 }
 
-/// A `timestamp` is Trino's `timestamp(3)`: DataFusion's SQL front makes one written without
-/// a precision nanoseconds, which hold no year before 1677 nor after 2262 (`TIMESTAMP
-/// '9999-12-31 00:00:00'`, `CAST('0001-01-01' AS timestamp)`); with it, milliseconds.
-fn in_milliseconds(data_type: &mut DataType) {
-    if let DataType::Timestamp(precision @ None, _) = data_type {
-        *precision = Some(3);
+/// The parts of a type Trino supplies where a query leaves them out. A `timestamp` is Trino's
+/// `timestamp(3)`: DataFusion's SQL front makes one written without a precision nanoseconds,
+/// which hold no year before 1677 nor after 2262 (`TIMESTAMP '9999-12-31 00:00:00'`,
+/// `CAST('0001-01-01' AS timestamp)`); with it, milliseconds. A `decimal` is Trino's
+/// `decimal(38,0)`, where DataFusion's is `decimal(38,10)` (`CAST(2.5 AS decimal)` is 3).
+fn trinos_defaults(data_type: &mut DataType) {
+    match data_type {
+        DataType::Timestamp(precision @ None, _) => *precision = Some(3),
+        DataType::Decimal(info @ ast::ExactNumberInfo::None) => {
+            *info = ast::ExactNumberInfo::PrecisionAndScale(u64::from(super::decimals::MOST_DIGITS), 0);
+        }
+        _ => {}
     }
 }
 
@@ -306,8 +312,13 @@ pub(super) fn lambda(param: &str, body: Expr) -> Expr {
 
 /// One expression in Athena's spelling → DataFusion's (its parts are rewritten already).
 fn rewrite(expr: &mut Expr) {
-    if let Expr::Cast { data_type, .. } | Expr::TypedString(ast::TypedString { data_type, .. }) = expr {
-        in_milliseconds(data_type);
+    match expr {
+        // `DECIMAL '0.67'` is typed by its digits below (`decimals::literal`).
+        Expr::TypedString(ast::TypedString { data_type: DataType::Decimal(_), .. }) => {}
+        Expr::Cast { data_type, .. } | Expr::TypedString(ast::TypedString { data_type, .. }) => {
+            trinos_defaults(data_type)
+        }
+        _ => {}
     }
     let replacement = match expr {
         Expr::Function(function) if is_call(function, "try") => match single_argument(&function.args) {
@@ -447,7 +458,7 @@ fn rewrite(expr: &mut Expr) {
         },
         Expr::Like { .. } => return like::rewrite(expr),
         Expr::AtTimeZone { timestamp, time_zone } => {
-            call("at_timezone", vec![timestamp.as_ref().clone(), time_zone.as_ref().clone()])
+            call(datetime::AT_TIME_ZONE, vec![timestamp.as_ref().clone(), time_zone.as_ref().clone()])
         }
         // `substr(s, i[, n])` and `SUBSTRING(s FROM i [FOR n])`, which DataFusion's parser reads
         // as one form and plans with its own substr: Trino's (`strings`).

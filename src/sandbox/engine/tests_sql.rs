@@ -61,7 +61,7 @@ fn athena_forms_become_calls_and_literals_stay_literals() {
     assert_eq!(rewritten("SELECT JSON '[1]'"), "SELECT json_parse('[1]')");
     assert_eq!(
         rewritten("SELECT TIMESTAMP '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles'"),
-        r#"SELECT at_timezone("$timestamp_tz"('2012-10-31 01:00 UTC'), 'America/Los_Angeles')"#
+        r#"SELECT "$at_timezone"("$timestamp_tz"('2012-10-31 01:00 UTC'), 'America/Los_Angeles')"#
     );
     assert_eq!(rewritten("SELECT 'CAST(a AS JSON)', 'TRY(1)'"), "SELECT 'CAST(a AS JSON)', 'TRY(1)'");
     assert_eq!(rewritten("SELECT transform(a, x -> x + 1)"), "SELECT transform(a, x -> x + 1)");

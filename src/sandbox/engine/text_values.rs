@@ -1,5 +1,5 @@
-//! Text cast to a date, a timestamp, a boolean or a whole number, read as Trino reads it where
-//! its reading and the engine's differ (`cast::TRINO_CASTS` puts `$text_value` before the cast).
+//! Text cast to a date, a timestamp, a boolean, a whole number or a decimal, read as Trino reads
+//! it where its reading and the engine's differ (`cast::TRINO_CASTS` puts `$text_value` before the cast).
 
 use std::sync::{Arc, LazyLock};
 
@@ -8,6 +8,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::ScalarUDF;
 
+use super::decimals::{self, Unfit};
 use super::udf::{is_text, text, Call, Trino};
 
 /// `$text_value`, made once.
@@ -23,22 +24,30 @@ pub fn function() -> Arc<ScalarUDF> {
 /// a date (`2026-03-20`) or a timestamp (`2026-03-20[ 14:15[:00[.123]]][ zone]`), the spaces
 /// around it trimmed, where ISO 8601's `2026-03-20T14:15:00Z` (which the engine reads) is refused;
 /// a boolean only as `true`, `false`, `t`, `f`, `1` or `0` (the engine's took `yes`); a whole
-/// number without spaces around it (Java's `parseLong`; the engine's trimmed them). Refused as
-/// Trino refuses it, or NULL under TRY_CAST.
+/// number without spaces around it (Java's `parseLong`; the engine's trimmed them); a decimal as
+/// Java's `BigDecimal` reads it (`decimals::scaled`: `1e2` too, spaces not, rounded half up to the
+/// scale, where the engine refused an exponent and took spaces). Refused as Trino refuses it, or
+/// NULL under TRY_CAST.
 pub const TEXT_VALUE: &str = "$text_value";
 
 /// The name `$text_value` knows a type of text is cast to by.
-pub fn text_kind(to: &DataType) -> Option<&'static str> {
-    Some(match to {
-        DataType::Date32 => "date",
-        DataType::Timestamp(_, None) => "timestamp",
-        DataType::Boolean => "BOOLEAN",
-        DataType::Int8 => "TINYINT",
-        DataType::Int16 => "SMALLINT",
-        DataType::Int32 => "INT",
-        DataType::Int64 => "BIGINT",
-        _ => return None,
-    })
+pub fn text_kind(to: &DataType) -> Option<String> {
+    if let DataType::Decimal128(precision, scale) = to {
+        return Some(format!("DECIMAL({precision}, {scale})"));
+    }
+    Some(
+        match to {
+            DataType::Date32 => "date",
+            DataType::Timestamp(_, None) => "timestamp",
+            DataType::Boolean => "BOOLEAN",
+            DataType::Int8 => "TINYINT",
+            DataType::Int16 => "SMALLINT",
+            DataType::Int32 => "INT",
+            DataType::Int64 => "BIGINT",
+            _ => return None,
+        }
+        .to_string(),
+    )
 }
 
 fn text_value_type(call: &Call) -> Result<DataType> {
@@ -57,6 +66,20 @@ fn text_value(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
             continue;
         }
         let (value, kind) = (values.value(row), kinds.value(row));
+        if let Some((precision, scale)) = decimal_kind(kind) {
+            match (decimals::scaled(value, precision, scale), fits.value(row)) {
+                (Ok(read), _) => out.push(Some(read)),
+                (Err(_), "null") => out.push(None),
+                (Err(unfit), _) => {
+                    let why = match unfit {
+                        Unfit::NotANumber => "Value is not a number",
+                        Unfit::TooLarge => "Value too large",
+                    };
+                    return exec_err!("INVALID_CAST_ARGUMENT: Cannot cast VARCHAR '{value}' to {kind}. {why}.");
+                }
+            }
+            continue;
+        }
         let read = match kind {
             "date" | "timestamp" => trino_datetime(value, kind == "date"),
             "BOOLEAN" => match value.to_ascii_lowercase().as_str() {
@@ -76,6 +99,12 @@ fn text_value(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
         }
     }
     Ok(Arc::new(StringArray::from(out)))
+}
+
+/// The precision and scale of a `DECIMAL(p, s)` that `text_kind` names.
+fn decimal_kind(kind: &str) -> Option<(u8, i8)> {
+    let (precision, scale) = kind.strip_prefix("DECIMAL(")?.strip_suffix(')')?.split_once(", ")?;
+    Some((precision.parse().ok()?, scale.parse().ok()?))
 }
 
 /// `value` as the engine reads it (trimmed, each field of two digits) when it has the shape of a

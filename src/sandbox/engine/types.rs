@@ -47,8 +47,8 @@ pub fn trino_type(kind: &DataType) -> String {
             }
         }
         DataType::Time32(_) | DataType::Time64(_) => "time(3)".into(),
-        DataType::Interval(IntervalUnit::YearMonth) => "interval year to month".into(),
-        kind if is_interval(kind) => "interval day to second".into(),
+        DataType::Interval(IntervalUnit::YearMonth) => super::intervals::MONTHS.into(),
+        kind if is_interval(kind) => super::intervals::DAYS.into(),
         DataType::List(item)
         | DataType::LargeList(item)
         | DataType::ListView(item)
@@ -324,6 +324,10 @@ impl ScalarUDFImpl for TypeOf {
         let name = match arg {
             // JSON folded into a constant keeps its mark on the constant.
             Expr::Literal(_, Some(marks)) if marked_json(marks.inner().get(TRINO_TYPE)) => JSON.into(),
+            // An interval of months or years, which the engine holds as it holds one of days.
+            other if super::intervals::kind(other, info.schema()) == Some(super::intervals::MONTHS) => {
+                super::intervals::MONTHS.into()
+            }
             other => match other.to_field(info.schema()) {
                 Ok((_, field)) => field_type(&field),
                 Err(_) => trino_type(&info.get_data_type(other)?),
