@@ -288,6 +288,10 @@ async fn results_are_typed_named_paged_and_keep_null_apart() {
     assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
     let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["Rate(1m)", "c"]);
+    let (status, page) = query(&s, r#"SELECT * FROM unnest(ARRAY[1, 2]) u("n(1)")"#).await;
+    assert_eq!(status.state, QueryState::Succeeded, "{:?}", status.reason);
+    let names: Vec<&str> = page.as_ref().unwrap().columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["n(1)"]);
 
     // A row value reads as Athena prints one, a missing field inside it as null.
     let nested = rows(&s, "SELECT data.location, data FROM raw_events WHERE event_type = 'search' LIMIT 1").await;

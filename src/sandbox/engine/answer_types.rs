@@ -9,6 +9,7 @@
 //!   `2026-12-01 00:00:00.000`); a unit of a time of day (`hour` …) is refused there, and in
 //!   `date_diff` of two dates, as Trino refuses it.
 
+use super::functions::Unit;
 use super::rules::ExpressionRule;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::tree_node::Transformed;
@@ -32,16 +33,23 @@ fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     // Nor are two dates apart by a unit of a time of day (or no unit at all).
     if let ("date_diff", [unit, a, b]) = (name, call.args.as_slice()) {
         if let (Some(unit), true) = (no_date_unit(unit), is_date(a, schema) && is_date(b, schema)) {
-            return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid DATE field");
+            return plan_err!("INVALID_FUNCTION_ARGUMENT: '{}' is not a valid DATE field", unit.to_lowercase());
         }
     }
     // Of a time of day, as a timestamp on 1970-01-01: moved past midnight it wraps around, as
     // Trino's `TimeFunctions` move one; a unit of a date is refused.
     if matches!(name, "date_add" | "date_diff") && call.args.iter().skip(1).any(|a| is_time(a, schema)) {
         if let Some(unit) = call.args.first().and_then(no_time_unit) {
-            return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid TIME field");
+            return plan_err!("INVALID_FUNCTION_ARGUMENT: '{}' is not a valid TIME field", unit.to_lowercase());
         }
-        let args = call.args.iter().map(|a| if is_time(a, schema) { on_the_first_day(a) } else { a.clone() });
+        let mut args: Vec<Expr> =
+            call.args.iter().map(|a| if is_time(a, schema) { on_the_first_day(a) } else { a.clone() }).collect();
+        // An amount of a day or more is its rest past whole days, as Trino's `dateAdd` takes it
+        // (`date_add('hour', 9223372036854775807, t)` is 7 hours on, not past the calendar).
+        if let (Some(Ok(Unit::Fixed(ms))), true) = (call.args.first().and_then(literal_unit), name == "date_add") {
+            args[1] = args[1].clone() % lit(super::datetime::MS_PER_DAY / ms);
+        }
+        let args = args.into_iter();
         let moved = Expr::ScalarFunction(ScalarFunction::new_udf(call.func.clone(), args.collect()));
         return Ok(Transformed::yes(match name {
             "date_add" => Expr::Cast(Cast::new(Box::new(moved), DataType::Time64(TimeUnit::Nanosecond))),
@@ -53,7 +61,7 @@ fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     } else if answers_a_date(call, schema) {
         // A date has no time of day to add to or truncate to.
         if let Some(unit) = call.args.first().and_then(no_date_unit) {
-            return plan_err!("INVALID_FUNCTION_ARGUMENT: '{unit}' is not a valid DATE field");
+            return plan_err!("INVALID_FUNCTION_ARGUMENT: '{}' is not a valid DATE field", unit.to_lowercase());
         }
         DataType::Date32
     } else {
@@ -93,6 +101,16 @@ fn on_the_first_day(time: &Expr) -> Expr {
     let nanos = Expr::Cast(Cast::new(Box::new(time.clone()), DataType::Time64(TimeUnit::Nanosecond)));
     let nanos = Expr::Cast(Cast::new(Box::new(nanos), DataType::Int64));
     datafusion::functions::datetime::expr_fn::to_timestamp_millis(vec![nanos / lit(1_000_000i64)])
+}
+
+/// The unit a literal `arg` names.
+fn literal_unit(arg: &Expr) -> Option<Result<Unit>> {
+    match arg {
+        Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _) => {
+            Some(super::functions::unit(unit))
+        }
+        _ => None,
+    }
 }
 
 /// The unit `arg` names, when it is a literal that is no unit of a time of day (`'day'`).

@@ -93,7 +93,7 @@ fn find(list: &dyn Array, values: &ArrayRef, needle: &ArrayRef, i: usize) -> Res
     for j in start..end {
         if values.is_null(j) {
             saw_null = true;
-        } else if ScalarValue::try_from_array(values, j)? == wanted {
+        } else if super::float_comparisons::equal_values(&ScalarValue::try_from_array(values, j)?, &wanted) {
             return Ok((Some(j - start), saw_null));
         }
     }

@@ -103,21 +103,7 @@ pub fn scaled(text: &str, precision: u8, scale: i8) -> std::result::Result<Strin
         };
         let mut kept: Vec<u8> = digits.as_bytes()[..kept_length].to_vec();
         if first_cut >= b'5' {
-            // Half up: one more in the last kept digit, carried.
-            let mut at = kept.len();
-            loop {
-                if at == 0 {
-                    kept.insert(0, b'1');
-                    break;
-                }
-                at -= 1;
-                if kept[at] == b'9' {
-                    kept[at] = b'0';
-                } else {
-                    kept[at] += 1;
-                    break;
-                }
-            }
+            one_more(&mut kept);
         }
         let kept = String::from_utf8(kept).unwrap_or_default();
         match kept.trim_start_matches('0') {
@@ -135,6 +121,25 @@ pub fn scaled(text: &str, precision: u8, scale: i8) -> std::result::Result<Strin
     let padded = format!("{unscaled:0>width$}", width = scale as usize + 1);
     let (whole, fraction) = padded.split_at(padded.len() - scale as usize);
     Ok(format!("{sign}{whole}.{fraction}"))
+}
+
+/// The decimal digits `digits` (ASCII) one more in their last place, carried (`99` is `100`): a
+/// rounding half up.
+pub fn one_more(digits: &mut Vec<u8>) {
+    let mut at = digits.len();
+    loop {
+        if at == 0 {
+            digits.insert(0, b'1');
+            return;
+        }
+        at -= 1;
+        if digits[at] == b'9' {
+            digits[at] = b'0';
+        } else {
+            digits[at] += 1;
+            return;
+        }
+    }
 }
 
 pub const DECIMAL_QUOTIENTS: ExpressionRule =

@@ -14,11 +14,12 @@
 //!   NULL for the least element. `max` and `min` of them are `"$max_ordered"` and
 //!   `"$min_ordered"`.
 //!
-//! Over a window the engine's `max` and `min` stay.
+//! Over a window whose frame only grows (a running `max`, a partition's) they are the same; over
+//! a frame that slides the engine's stay.
 //!
 //! `greatest` and `array_max` are of the `max` family too (`COMPARISON_UNORDERED_FIRST`):
 //! `greatest(1, nan())` and `array_max(ARRAY[1, nan()])` are 1, where the engine answered NaN
-//! (`NanLeast`). `least` and `array_min` take NaN for the greatest value, as the engine does.
+//! (`nan_least`). `least` and `array_min` take NaN for the greatest value, as the engine does.
 
 use std::sync::{Arc, LazyLock};
 
@@ -28,11 +29,12 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
 use datafusion::common::tree_node::Transformed;
 use datafusion::common::{internal_err, DFSchema, Result, ScalarValue};
+use datafusion::logical_expr::expr::WindowFunction;
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::format_state_name;
 use datafusion::logical_expr::{
-    Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, Expr, ExprSchemable, ScalarFunctionArgs, ScalarUDF,
-    ScalarUDFImpl, Signature, Volatility,
+    Accumulator, AggregateUDF, AggregateUDFImpl, Expr, ExprSchemable, ScalarUDF, Signature, Volatility,
+    WindowFunctionDefinition,
 };
 
 use std::cmp::Ordering;
@@ -84,6 +86,9 @@ fn is_nan(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
 /// `max(x)` and `min(x)` of reals or doubles as `"$max"(x)` and `"$min"(x)`, of arrays and rows as
 /// `"$max_ordered"(x)` and `"$min_ordered"(x)`, each with its FILTER, DISTINCT and name kept.
 fn extremes(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    if let Expr::WindowFunction(window) = &expr {
+        return over_a_window(expr.clone(), window, schema);
+    }
     let Expr::AggregateFunction(function) = &expr else { return Ok(Transformed::no(expr)) };
     let [value] = function.params.args.as_slice() else { return Ok(Transformed::no(expr)) };
     let name = function.func.name();
@@ -101,6 +106,26 @@ fn extremes(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let Expr::AggregateFunction(mut function) = expr else { return Ok(Transformed::no(expr)) };
     function.func = replacement;
     Ok(Transformed::yes(Expr::AggregateFunction(function)))
+}
+
+/// `max(x) OVER (…)` and `min(x) OVER (…)` of reals or doubles as `"$max"` and `"$min"` over a frame
+/// that only grows (from the partition's start: a running or a whole partition's `max`, where the
+/// engine took NaN for the greatest); a frame that slides keeps the engine's, which needs an
+/// aggregate it can take rows out of.
+fn over_a_window(expr: Expr, window: &WindowFunction, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let WindowFunctionDefinition::AggregateUDF(function) = &window.fun else { return Ok(Transformed::no(expr)) };
+    let [value] = window.params.args.as_slice() else { return Ok(Transformed::no(expr)) };
+    let greatest = match function.name() {
+        "max" => true,
+        "min" => false,
+        _ => return Ok(Transformed::no(expr)),
+    };
+    if !window.params.window_frame.is_ever_expanding() || !is_floating(&value.get_type(schema)?) {
+        return Ok(Transformed::no(expr));
+    }
+    let mut window = window.clone();
+    window.fun = WindowFunctionDefinition::AggregateUDF(EXTREME_UDAFS[usize::from(!greatest)].clone());
+    Ok(Transformed::yes(Expr::WindowFunction(Box::new(window))))
 }
 
 /// `"$max"` (`greatest`) or `"$min"` of reals or doubles (`floats`): the greatest (least) value
@@ -256,77 +281,50 @@ impl Accumulator for Float {
     }
 }
 
-/// One of the engine's `greatest` and `array_max`, answering as Trino's where it answered NaN: the
-/// greatest of the values (the array's elements) that are not NaN, NaN only where all of them are.
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub(super) struct NanLeast {
-    inner: ScalarUDF,
-}
-
-impl NanLeast {
-    pub(super) fn udf(inner: ScalarUDF) -> ScalarUDF {
-        ScalarUDF::new_from_impl(NanLeast { inner })
+/// The answer of the engine's `greatest` or `array_max` as Trino's (`udf::Amended`) where it
+/// answered NaN: the greatest of the values (the array's elements) that are not NaN, NaN only
+/// where all of them are.
+pub(super) fn nan_least(values: &[ArrayRef], answer: ArrayRef) -> Result<ArrayRef> {
+    let kind = answer.data_type().clone();
+    if !is_floating(&kind) {
+        return Ok(answer);
     }
-}
-
-impl ScalarUDFImpl for NanLeast {
-    fn name(&self) -> &str {
-        self.inner.name()
+    let found = cast(&answer, &DataType::Float64)?;
+    let found = found.as_primitive::<Float64Type>();
+    if !found.iter().any(|v| v.is_some_and(f64::is_nan)) {
+        return Ok(answer);
     }
-    fn signature(&self) -> &Signature {
-        self.inner.signature()
-    }
-    fn return_type(&self, types: &[DataType]) -> Result<DataType> {
-        self.inner.return_type(types)
-    }
-    fn coerce_types(&self, types: &[DataType]) -> Result<Vec<DataType>> {
-        self.inner.coerce_types(types)
-    }
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let rows = args.number_rows;
-        let values = ColumnarValue::values_to_arrays(&args.args)?;
-        let answer = self.inner.invoke_with_args(args)?.into_array(rows)?;
-        let kind = answer.data_type().clone();
-        if !is_floating(&kind) {
-            return Ok(ColumnarValue::Array(answer));
-        }
-        let found = cast(&answer, &DataType::Float64)?;
-        let found = found.as_primitive::<Float64Type>();
-        if !found.iter().any(|v| v.is_some_and(f64::is_nan)) {
-            return Ok(ColumnarValue::Array(answer));
-        }
-        // The values of each row: the array's elements of `array_max`, the arguments of `greatest`.
-        let arrays = match values.as_slice() {
-            [array] => array.as_list_opt::<i32>().cloned(),
-            _ => None,
+    // The values of each row: the array's elements of `array_max`, the arguments of `greatest`.
+    let arrays = match values {
+        [array] => array.as_list_opt::<i32>().cloned(),
+        _ => None,
+    };
+    let columns = match arrays {
+        Some(_) => Vec::new(),
+        None => values.iter().map(|v| cast(v, &DataType::Float64)).collect::<Result<Vec<_>, _>>()?,
+    };
+    let mut fixed = Vec::with_capacity(found.len());
+    for (row, value) in found.iter().enumerate() {
+        let Some(nan) = value.filter(|v| v.is_nan()) else {
+            fixed.push(value);
+            continue;
         };
-        let columns = match arrays {
-            Some(_) => Vec::new(),
-            None => values.iter().map(|v| cast(v, &DataType::Float64)).collect::<Result<Vec<_>, _>>()?,
-        };
-        let mut fixed = Vec::with_capacity(found.len());
-        for (row, value) in found.iter().enumerate() {
-            let Some(nan) = value.filter(|v| v.is_nan()) else {
-                fixed.push(value);
-                continue;
-            };
-            let mut greatest = Float { greatest: true, kind: DataType::Float64, best: None, nan: false };
-            match &arrays {
-                Some(arrays) => {
-                    let elements = cast(&arrays.value(row), &DataType::Float64)?;
-                    elements.as_primitive::<Float64Type>().iter().flatten().for_each(|v| greatest.add(v));
-                }
-                None => {
-                    for column in &columns {
-                        let column = column.as_primitive::<Float64Type>();
-                        if column.is_valid(row) {
-                            greatest.add(column.value(row));
-                        }
+        let mut greatest = Float { greatest: true, kind: DataType::Float64, best: None, nan: false };
+        match &arrays {
+            Some(arrays) => {
+                let elements = cast(&arrays.value(row), &DataType::Float64)?;
+                elements.as_primitive::<Float64Type>().iter().flatten().for_each(|v| greatest.add(v));
+            }
+            None => {
+                for column in &columns {
+                    let column = column.as_primitive::<Float64Type>();
+                    if column.is_valid(row) {
+                        greatest.add(column.value(row));
                     }
                 }
             }
-            fixed.push(greatest.best.or(Some(nan)));
         }
-        Ok(ColumnarValue::Array(cast(&(Arc::new(Float64Array::from(fixed)) as ArrayRef), &kind)?))
+        fixed.push(greatest.best.or(Some(nan)));
     }
+    Ok(cast(&(Arc::new(Float64Array::from(fixed)) as ArrayRef), &kind)?)
 }

@@ -17,17 +17,19 @@
 
 use std::sync::{Arc, LazyLock};
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Float64Type};
-use datafusion::common::{exec_err, Result, ScalarValue};
+use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type};
+use datafusion::common::tree_node::Transformed;
+use datafusion::common::{exec_err, DFSchema, Result, ScalarValue};
 use datafusion::functions::math::expr_fn::isnan;
-use datafusion::logical_expr::expr::ScalarFunction;
+use datafusion::logical_expr::expr::{BinaryExpr, ScalarFunction};
 use datafusion::logical_expr::{
-    binary_expr, lit, ColumnarValue, Expr, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
-    Volatility,
+    binary_expr, lit, ColumnarValue, Expr, ExprSchemable, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
+    Signature, Volatility,
 };
 
+use super::rules::ExpressionRule;
 use super::udf::{text, Call, Trino};
 
 /// `"$compared"(a, b, op)`: `a op b` of two reals or doubles as Java compares them, each read
@@ -53,8 +55,170 @@ static IN_FLOATS_UDF: LazyLock<Arc<ScalarUDF>> = LazyLock::new(|| {
     Arc::new(ScalarUDF::new_from_impl(InFloats { signature: Signature::variadic_any(Volatility::Immutable) }))
 });
 
+/// `"$equality_key"(x)`: a real or double as Java's `==` finds it equal: NULL where it is NaN
+/// (equal to nothing), 0.0 where it is -0.0; the operand and the WHENs of `CASE x WHEN`, which
+/// the engine's CASE then matches as Trino's, with `x` read once.
+static EQUALITY_KEY_UDF: LazyLock<Arc<ScalarUDF>> = LazyLock::new(|| {
+    Arc::new(Trino::udf(
+        "$equality_key",
+        |call: &Call| match call.types {
+            [kind] => Ok(kind.clone()),
+            _ => call.mismatch("$equality_key(double)"),
+        },
+        |args: &[ArrayRef], kind: &DataType| {
+            let values = cast(&args[0], &DataType::Float64)?;
+            let keys = values.as_primitive::<Float64Type>().iter().map(|v| v.filter(|v| !v.is_nan()).map(|v| v + 0.0));
+            Ok(cast(&(Arc::new(keys.collect::<Float64Array>()) as ArrayRef), kind)?)
+        },
+    ))
+});
+
+/// `"$nullif"(a, b)`: `nullif(a, b)` of reals or doubles: NULL where `a == b` as Java has it, else
+/// `a` as it is (-0.0 stays), `a` read once.
+static NULLIF_UDF: LazyLock<Arc<ScalarUDF>> = LazyLock::new(|| {
+    Arc::new(Trino::udf(
+        "$nullif",
+        |call: &Call| match call.types {
+            [kind, _] => Ok(kind.clone()),
+            _ => call.mismatch("$nullif(double, double)"),
+        },
+        |args: &[ArrayRef], kind: &DataType| {
+            let (a, b) = (cast(&args[0], &DataType::Float64)?, cast(&args[1], &DataType::Float64)?);
+            let (a, b) = (a.as_primitive::<Float64Type>(), b.as_primitive::<Float64Type>());
+            let kept = (0..a.len()).map(|row| {
+                let value = a.is_valid(row).then(|| a.value(row))?;
+                (b.is_null(row) || b.value(row) != value).then_some(value)
+            });
+            Ok(cast(&(Arc::new(kept.collect::<Float64Array>()) as ArrayRef), kind)?)
+        },
+    ))
+});
+
+/// `"$between"(x, low, high)`: `x BETWEEN low AND high` of reals or doubles as Java compares them
+/// (`low <= x AND x <= high`, unknown where a side is NULL and the other not false), `x` read once.
+static BETWEEN_UDF: LazyLock<Arc<ScalarUDF>> = LazyLock::new(|| {
+    Arc::new(Trino::udf(
+        "$between",
+        |call: &Call| match call.types {
+            [_, _, _] => Ok(DataType::Boolean),
+            _ => call.mismatch("$between(double, double, double)"),
+        },
+        between_values,
+    ))
+});
+
 pub(super) fn functions() -> Vec<ScalarUDF> {
-    vec![COMPARED_UDF.as_ref().clone(), IN_FLOATS_UDF.as_ref().clone()]
+    [&COMPARED_UDF, &IN_FLOATS_UDF, &ONE_NAN_UDF, &EQUALITY_KEY_UDF, &NULLIF_UDF, &BETWEEN_UDF]
+        .map(|udf| udf.as_ref().clone())
+        .into()
+}
+
+/// `x` as Java's `==` finds it equal (`"$equality_key"`).
+pub(super) fn equality_key(x: Expr) -> Expr {
+    Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(&EQUALITY_KEY_UDF), vec![x]))
+}
+
+/// `nullif(a, b)` of reals or doubles (`"$nullif"`).
+pub(super) fn nullif(a: Expr, b: Expr) -> Expr {
+    Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(&NULLIF_UDF), vec![a, b]))
+}
+
+/// `value BETWEEN low AND high` of reals or doubles of type `kind`, as Trino reads it: two
+/// comparisons where `value` is plain, else `"$between"`, which reads it once.
+pub(super) fn between(value: Expr, low: Expr, high: Expr, kind: &DataType) -> Expr {
+    if is_plain(&value) {
+        return compared(value.clone(), Operator::GtEq, low, kind).and(compared(value, Operator::LtEq, high, kind));
+    }
+    Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(&BETWEEN_UDF), vec![value, low, high]))
+}
+
+fn between_values(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
+    let [x, low, high] = [0, 1, 2].map(|i| cast(&args[i], &DataType::Float64));
+    let (x, low, high) = (x?, low?, high?);
+    let (x, low, high) =
+        (x.as_primitive::<Float64Type>(), low.as_primitive::<Float64Type>(), high.as_primitive::<Float64Type>());
+    let at = |values: &Float64Array, row: usize| values.is_valid(row).then(|| values.value(row));
+    let answers: BooleanArray = (0..x.len())
+        .map(|row| {
+            let value = at(x, row);
+            let above = value.zip(at(low, row)).map(|(v, l)| l <= v);
+            let below = value.zip(at(high, row)).map(|(v, h)| v <= h);
+            match (above, below) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            }
+        })
+        .collect();
+    Ok(Arc::new(answers))
+}
+
+/// Every NaN one value, as Java's `doubleToLongBits` makes it for Trino's hashes, orders and
+/// IS DISTINCT FROM: the NaN an arithmetic or a function makes (`0e0 / 0e0`, `sqrt(-1)`, `-nan()`)
+/// has its sign bit set on this machine, which the engine's order put below every number and its
+/// groups, DISTINCT and joins kept apart from `nan()`'s. Each such value of a real or a double is
+/// `"$one_nan"(x)`, its NaN made `nan()`'s (-0.0 stays).
+pub const ONE_NAN: ExpressionRule = ExpressionRule { name: "trino_one_nan", rewrite: one_nan };
+
+const ONE_NAN_NAME: &str = "$one_nan";
+
+static ONE_NAN_UDF: LazyLock<Arc<ScalarUDF>> = LazyLock::new(|| {
+    Arc::new(Trino::udf(
+        ONE_NAN_NAME,
+        |call: &Call| match call.types {
+            [kind] => Ok(kind.clone()),
+            _ => call.mismatch("$one_nan(double)"),
+        },
+        one_nan_values,
+    ))
+});
+
+/// The functions that make a NaN of numbers (`sqrt(-1)`, `cos(infinity())`); the others pass one
+/// on as they were given it.
+const NAN_MAKERS: &[&str] =
+    &["sqrt", "ln", "log", "log2", "log10", "power", "pow", "acos", "asin", "cos", "sin", "tan", "from_ieee754_64"];
+
+fn one_nan(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    // Read from the parts, each rewritten already, not from the whole (whose type the engine
+    // reads from all its parts again: a chain of a thousand `+` read so took minutes to plan).
+    let made = match &expr {
+        Expr::BinaryExpr(BinaryExpr { left, op, right }) if op.is_numerical_operators() => {
+            float_valued(left, schema) || float_valued(right, schema)
+        }
+        Expr::Negative(inner) => float_valued(inner, schema),
+        Expr::ScalarFunction(function) => NAN_MAKERS.contains(&function.func.name()),
+        _ => false,
+    };
+    if !made || !expr.get_type(schema).is_ok_and(|kind| is_float(&kind)) {
+        return Ok(Transformed::no(expr));
+    }
+    Ok(Transformed::yes(Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(&ONE_NAN_UDF), vec![expr]))))
+}
+
+/// Whether a part already rewritten by `one_nan` is a real or a double: an arithmetic of them is
+/// `"$one_nan"` by now, so one that is not has none.
+fn float_valued(part: &Expr, schema: &DFSchema) -> bool {
+    match part {
+        Expr::ScalarFunction(function) if function.func.name() == ONE_NAN_NAME => true,
+        Expr::BinaryExpr(BinaryExpr { op, .. }) if op.is_numerical_operators() => false,
+        Expr::Negative(_) => false,
+        Expr::Cast(cast) => is_float(cast.field.data_type()),
+        part => part.get_type(schema).is_ok_and(|kind| is_float(&kind)),
+    }
+}
+
+fn one_nan_values(args: &[ArrayRef], kind: &DataType) -> Result<ArrayRef> {
+    Ok(match kind {
+        DataType::Float32 => {
+            let values = args[0].as_primitive::<Float32Type>();
+            Arc::new(values.unary::<_, Float32Type>(|v| if v.is_nan() { f32::NAN } else { v }))
+        }
+        _ => {
+            let values = cast(&args[0], &DataType::Float64)?;
+            let values = values.as_primitive::<Float64Type>();
+            Arc::new(values.unary::<_, Float64Type>(|v| if v.is_nan() { f64::NAN } else { v }))
+        }
+    })
 }
 
 /// Whether `kind` is ordered by this module: a real or a double.
@@ -89,6 +253,17 @@ pub(super) fn compared(left: Expr, op: Operator, right: Expr, kind: &DataType) -
     }
     let op = lit(op.to_string());
     Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(&COMPARED_UDF), vec![left, right, op]))
+}
+
+/// Whether two values are equal as Trino's `=` has them (its `EQUAL` operator, which `contains`
+/// and `array_position` find an element by): reals and doubles as Java's `==` (NaN equal to
+/// nothing, -0.0 to 0.0), the rest as they are.
+pub(super) fn equal_values(a: &ScalarValue, b: &ScalarValue) -> bool {
+    match (a, b) {
+        (ScalarValue::Float64(Some(a)), ScalarValue::Float64(Some(b))) => a == b,
+        (ScalarValue::Float32(Some(a)), ScalarValue::Float32(Some(b))) => a == b,
+        _ => a == b,
+    }
 }
 
 /// `value IN (list)` of reals or doubles, as Trino reads it (`"$in_floats"`).

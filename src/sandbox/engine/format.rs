@@ -343,20 +343,7 @@ fn half_up(digits: &str, precision: usize) -> String {
     let kept = fraction.bytes().chain(std::iter::repeat(b'0')).take(precision);
     let mut out: Vec<u8> = whole.bytes().chain(kept).collect();
     if fraction.as_bytes().get(precision).is_some_and(|&next| next >= b'5') {
-        let mut at = out.len();
-        loop {
-            if at == 0 {
-                out.insert(0, b'1');
-                break;
-            }
-            at -= 1;
-            if out[at] == b'9' {
-                out[at] = b'0';
-            } else {
-                out[at] += 1;
-                break;
-            }
-        }
+        super::decimals::one_more(&mut out);
     }
     let point = out.len() - precision;
     let (whole, fraction) = out.split_at(point);

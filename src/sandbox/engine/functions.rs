@@ -71,12 +71,10 @@ pub fn register(ctx: &SessionContext, now_ms: i64) -> Result<()> {
     for strict in ["greatest", "least", "array_max", "array_min"] {
         let mut function = ctx.udf(strict)?.as_ref().clone();
         if matches!(strict, "greatest" | "array_max") {
-            function = super::extremes::NanLeast::udf(function);
+            function = super::udf::Amended::udf(function, super::extremes::nan_least);
         }
-        ctx.register_udf(match strict.starts_with("array") {
-            true => super::udf::Strict::of_elements(function),
-            false => super::udf::Strict::udf(function),
-        });
+        let nulls = if strict.starts_with("array") { super::udf::strict_elements } else { super::udf::strict };
+        ctx.register_udf(super::udf::Amended::udf(function, nulls));
     }
     ctx.register_udf(super::udf::Passing::held(super::try_::HELD));
     ctx.register_udf(super::udf::Passing::labelled(super::cast::CAST_VALUE));

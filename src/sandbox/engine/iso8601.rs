@@ -63,11 +63,13 @@ impl Offset {
 /// `text` as `from_iso8601_timestamp` reads it; None where Trino fails `Invalid format`.
 pub(super) fn timestamp(text: &str) -> Option<Written> {
     let mut at = Cursor { text: text.as_bytes(), at: 0 };
-    let date = if at.peek() == Some(b'T') { NaiveDate::from_ymd_opt(1970, 1, 1)? } else { date_element(&mut at)? };
+    // `time`: a `T` and a time, which it must have; `date-opt-time`: a date, and after a `T` maybe.
+    let time_alone = matches!(at.peek(), Some(b'T' | b't'));
+    let date = if time_alone { NaiveDate::from_ymd_opt(1970, 1, 1)? } else { date_element(&mut at)? };
     let mut time = NaiveTime::MIN;
     let mut offset = None;
-    if at.eat(b'T') {
-        if at.peek().is_some_and(|b| b.is_ascii_digit()) {
+    if at.eat_letter(b'T') {
+        if time_alone || at.peek().is_some_and(|b| b.is_ascii_digit()) {
             time = time_element(&mut at)?;
         }
         if at.peek().is_some() {
@@ -104,6 +106,11 @@ impl Cursor<'_> {
         found
     }
 
+    /// A letter of the grammar (`T`, `W`, `Z`), which Joda reads in either case.
+    fn eat_letter(&mut self, letter: u8) -> bool {
+        self.eat(letter) || self.eat(letter.to_ascii_lowercase())
+    }
+
     /// One digit up to `most`, as a number and how many digits it had.
     fn number(&mut self, most: usize) -> Option<(u32, usize)> {
         let digits = self.text[self.at..].iter().take(most).take_while(|b| b.is_ascii_digit()).count();
@@ -126,18 +133,19 @@ impl Cursor<'_> {
         Some(if negative { -year } else { year })
     }
 
-    /// `('.' | ',') digit+`: the fraction's digits and their count (at most 18 kept).
+    /// `('.' | ',') digit+`: the fraction's digits and their count, nine at most (Joda's
+    /// `appendFraction…(1, 9)` reads no more, and the text then goes on unread).
     fn fraction(&mut self) -> Option<(u64, u32)> {
         if !(self.eat(b'.') || self.eat(b',')) {
             return None;
         }
-        let digits = self.text[self.at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let digits = self.text[self.at..].iter().take(9).take_while(|b| b.is_ascii_digit()).count();
         if digits == 0 {
             return None;
         }
-        let kept = &self.text[self.at..self.at + digits.min(18)];
+        let kept = &self.text[self.at..self.at + digits];
         self.at += digits;
-        Some((std::str::from_utf8(kept).ok()?.parse().ok()?, kept.len() as u32))
+        Some((std::str::from_utf8(kept).ok()?.parse().ok()?, digits as u32))
     }
 
     fn done(&self) -> Option<()> {
@@ -194,7 +202,7 @@ fn ordinal_date(at: &mut Cursor) -> Option<Option<NaiveDate>> {
 /// `xxxx '-W' ww ['-' e]`.
 fn week_date(at: &mut Cursor) -> Option<Option<NaiveDate>> {
     let year = at.year()?;
-    if !(at.eat(b'-') && at.eat(b'W')) {
+    if !(at.eat(b'-') && at.eat_letter(b'W')) {
         return None;
     }
     let (week, _) = at.number(2)?;
@@ -242,9 +250,10 @@ fn time_element(at: &mut Cursor) -> Option<NaiveTime> {
     NaiveTime::from_num_seconds_from_midnight_opt((millis / 1000) as u32, (millis % 1000) as u32 * 1_000_000)
 }
 
-/// `'Z' | ('+' | '-') HH [[':'] mm [[':'] ss [('.' | ',') SSS]]]`.
+/// `'Z' | ('+' | '-') HH [[':'] mm]`: an offset of seconds too Joda reads, but Trino's zones
+/// have none (`TimeZoneKey` refuses `+05:30:15`), so it is no timestamp here either.
 fn offset_element(at: &mut Cursor) -> Option<Offset> {
-    if at.eat(b'Z') {
+    if at.eat_letter(b'Z') {
         return Some(Offset::Z);
     }
     let sign = if at.eat(b'+') {
@@ -257,15 +266,10 @@ fn offset_element(at: &mut Cursor) -> Option<Offset> {
     let two = |at: &mut Cursor| at.number(2).filter(|(_, digits)| *digits == 2).map(|(v, _)| v);
     let hours = two(at)?;
     let mut seconds = hours * 3600;
-    for scale in [60, 1] {
-        let mut after = *at;
-        after.eat(b':');
-        let Some(value) = two(&mut after) else { break };
-        seconds += value * scale;
-        *at = after;
-    }
     let mut after = *at;
-    if after.fraction().is_some() {
+    after.eat(b':');
+    if let Some(minutes) = two(&mut after) {
+        seconds += minutes * 60;
         *at = after;
     }
     if hours > 23 {
@@ -300,11 +304,19 @@ mod tests {
             ("2020-05-11T10.5", "2020-05-11 10:30:00.000 None"),
             ("2020-05-11T10:00:00.123456789", "2020-05-11 10:00:00.123 None"),
             ("2020-05-11T", "2020-05-11 00:00:00.000 None"),
+            ("2020-05-11t10:00z", "2020-05-11 10:00:00.000 Some(Z)"),
+            ("2020-w10-1", "2020-03-02 00:00:00.000 None"),
+            ("2020-05-11T10:00:00.123456789Z", "2020-05-11 10:00:00.123 Some(Z)"),
         ];
         for (text, expected) in cases {
             assert_eq!(local(text).as_deref(), Some(expected), "{text}");
         }
         for bad in [
+            "T",
+            "TZ",
+            "T+05:00",
+            "2020-05-11T10:00:00.1234567891Z",
+            "2020-05-11T10:00+05:30:15",
             "",
             "yesterday",
             "2020-05-11 11:15",

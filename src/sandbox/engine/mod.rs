@@ -270,6 +270,8 @@ fn session(
     rules.push(Arc::new(map_identity::MAP_IDENTITY));
     // NOT IN of a correlated subquery in a WHERE clause as the NOT EXISTS it stands for there.
     rules.push(Arc::new(subqueries::CORRELATED_NOT_IN));
+    // Every NaN a real or double of an arithmetic or a function makes is one value, `nan()`'s.
+    rules.push(Arc::new(float_comparisons::ONE_NAN));
     let mut state = SessionStateBuilder::new().with_config(config).with_default_features().with_analyzer_rules(rules);
     // A row's fields are read without case (`fields`), before DataFusion's planner reads them.
     let planners = state.expr_planners().get_or_insert_with(Vec::new);

@@ -280,7 +280,8 @@ impl ast::Visitor for Aliases<'_> {
     fn pre_visit_table_factor(&mut self, factor: &ast::TableFactor) -> ControlFlow<()> {
         let alias = match factor {
             ast::TableFactor::Derived { alias: Some(alias), .. }
-            | ast::TableFactor::Table { alias: Some(alias), .. } => alias,
+            | ast::TableFactor::Table { alias: Some(alias), .. }
+            | ast::TableFactor::UNNEST { alias: Some(alias), .. } => alias,
             _ => return ControlFlow::Continue(()),
         };
         for column in &alias.columns {

@@ -99,6 +99,9 @@ pub fn mysql(format: &str) -> Result<Vec<Field>, String> {
             other => fields.push(Field::Literal(other)),
         }
     }
+    if fields.is_empty() {
+        return Err("Both printing and parsing not supported".into());
+    }
     Ok(fields)
 }
 
@@ -434,6 +437,10 @@ pub(super) fn chrono_format(mysql: &str) -> Result<String> {
                 continue;
             }
         });
+    }
+    // A format of nothing (`''`, `'%'`) is a formatter that neither prints nor parses to Joda.
+    if out.is_empty() {
+        return exec_err!("INVALID_FUNCTION_ARGUMENT: Both printing and parsing not supported");
     }
     Ok(out)
 }

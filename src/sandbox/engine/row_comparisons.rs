@@ -18,7 +18,7 @@ use datafusion::logical_expr::utils::{conjunction, disjunction};
 use datafusion::logical_expr::{when, Between, BinaryExpr, Case, Expr, ExprSchemable, Operator};
 
 use super::array_comparisons;
-use super::float_comparisons::{compared, in_list, is_float};
+use super::float_comparisons::{between, compared, equality_key, in_list, is_float, nullif};
 use super::rules::ExpressionRule;
 
 pub const ROW_COMPARISONS: ExpressionRule = ExpressionRule { name: "trino_row_comparisons", rewrite: by_fields };
@@ -61,6 +61,17 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             let Some(any) = disjunction(each) else { return Ok(Transformed::no(expr)) };
             Ok(Transformed::yes(if *negated { Expr::Not(Box::new(any)) } else { any }))
         }
+        // `CASE x WHEN a …` of reals or doubles: `x` read once, a NaN equal to no WHEN, -0.0 to 0.0.
+        Expr::Case(Case { expr: Some(operand), when_then_expr, else_expr })
+            if operand.get_type(schema).is_ok_and(|kind| is_float(&kind)) =>
+        {
+            let operand = Some(Box::new(equality_key(*operand.clone())));
+            let when_then_expr = when_then_expr
+                .iter()
+                .map(|(when, then)| (Box::new(equality_key(*when.clone())), then.clone()))
+                .collect();
+            Ok(Transformed::yes(Expr::Case(Case { expr: operand, when_then_expr, else_expr: else_expr.clone() })))
+        }
         // `CASE x WHEN a …`: each WHEN a comparison of its own, an unknown one not taken.
         Expr::Case(Case { expr: Some(operand), when_then_expr, else_expr }) if !operand.is_volatile() => {
             let whens = when_then_expr
@@ -73,6 +84,12 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 }
                 None => Ok(Transformed::no(expr)),
             }
+        }
+        // `nullif(a, b)` of reals or doubles: `a` read once, compared as Java compares it.
+        Expr::ScalarFunction(ScalarFunction { func, args })
+            if func.name() == "nullif" && args.len() == 2 && floats(&args[0], &args[1], schema).is_some() =>
+        {
+            Ok(Transformed::yes(nullif(args[0].clone(), args[1].clone())))
         }
         // `nullif(a, b)`: NULL where they are equal, `a` where not or unknown.
         Expr::ScalarFunction(ScalarFunction { func, args })
@@ -97,12 +114,7 @@ fn by_fields(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         // `x BETWEEN a AND b` of reals or doubles: `x >= a AND x <= b`, false of a NaN.
         Expr::Between(Between { expr: value, negated, low, high }) if floats(value, low, schema).is_some() => {
             let kind = floats(value, low, schema).unwrap_or(DataType::Float64);
-            let within = compared(*value.clone(), Operator::GtEq, *low.clone(), &kind).and(compared(
-                *value.clone(),
-                Operator::LtEq,
-                *high.clone(),
-                &kind,
-            ));
+            let within = between(*value.clone(), *low.clone(), *high.clone(), &kind);
             Ok(Transformed::yes(if *negated { Expr::Not(Box::new(within)) } else { within }))
         }
         _ => Ok(Transformed::no(expr)),

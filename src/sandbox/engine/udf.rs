@@ -238,27 +238,42 @@ impl ScalarUDFImpl for Passing {
     }
 }
 
-/// One of DataFusion's functions answering NULL in each row where an argument is NULL, as
-/// Trino's `greatest` and `least` do (DataFusion's leave NULLs out), or where an element of its
-/// array is, as Trino's `array_max` and `array_min` do.
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct Strict {
+/// How `Amended` makes Trino's answer from a DataFusion function's: of the arguments (each an
+/// array) and the function's answer.
+pub type Amend = fn(&[ArrayRef], ArrayRef) -> Result<ArrayRef>;
+
+/// One of DataFusion's functions whose answer is amended to Trino's (`then`): NULL where an
+/// argument is NULL (`strict`), where an element of its array is (`strict_elements`), NaN the
+/// least value (`extremes::nan_least`).
+#[derive(Debug)]
+pub struct Amended {
     inner: ScalarUDF,
-    /// Whether a NULL element of the first argument, an array, makes the answer NULL.
-    of_elements: bool,
+    then: Amend,
 }
 
-impl Strict {
-    pub fn udf(inner: ScalarUDF) -> ScalarUDF {
-        ScalarUDF::new_from_impl(Strict { inner, of_elements: false })
-    }
-
-    pub fn of_elements(inner: ScalarUDF) -> ScalarUDF {
-        ScalarUDF::new_from_impl(Strict { inner, of_elements: true })
+// Two are one where they amend one function alike (the same `then`, as its address says).
+impl PartialEq for Amended {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner == other.inner && std::ptr::fn_addr_eq(self.then, other.then)
     }
 }
 
-impl ScalarUDFImpl for Strict {
+impl Eq for Amended {}
+
+impl Hash for Amended {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.inner.hash(state);
+        (self.then as usize).hash(state);
+    }
+}
+
+impl Amended {
+    pub fn udf(inner: ScalarUDF, then: Amend) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Amended { inner, then })
+    }
+}
+
+impl ScalarUDFImpl for Amended {
     fn name(&self) -> &str {
         self.inner.name()
     }
@@ -279,23 +294,38 @@ impl ScalarUDFImpl for Strict {
         let rows = args.number_rows;
         let values = ColumnarValue::values_to_arrays(&args.args)?;
         let answer = self.inner.invoke_with_args(args)?.into_array(rows)?;
-        if *answer.data_type() == DataType::Null {
-            // All NULL already (`array_max(ARRAY[])`), and with no place for a mask.
-            return Ok(ColumnarValue::Array(answer));
-        }
-        let mut nulls = answer.logical_nulls();
-        for value in &values {
-            nulls = NullBuffer::union(nulls.as_ref(), value.logical_nulls().as_ref());
-        }
-        if let Some(arrays) = values.first().filter(|_| self.of_elements).and_then(|v| v.as_list_opt::<i32>()) {
-            let whole: NullBuffer = (0..arrays.len())
-                .map(|row| arrays.is_null(row) || arrays.value(row).logical_null_count() == 0)
-                .collect();
-            nulls = NullBuffer::union(nulls.as_ref(), Some(&whole));
-        }
-        let answer = answer.into_data().into_builder().nulls(nulls).build()?;
-        Ok(ColumnarValue::Array(datafusion::arrow::array::make_array(answer)))
+        Ok(ColumnarValue::Array((self.then)(&values, answer)?))
     }
+}
+
+/// NULL in each row where an argument is NULL, as Trino's `greatest` and `least` answer
+/// (DataFusion's leave NULLs out).
+pub fn strict(values: &[ArrayRef], answer: ArrayRef) -> Result<ArrayRef> {
+    masked(values, answer, false)
+}
+
+/// NULL in each row where an element of the array is NULL too, as Trino's `array_max` and
+/// `array_min` answer.
+pub fn strict_elements(values: &[ArrayRef], answer: ArrayRef) -> Result<ArrayRef> {
+    masked(values, answer, true)
+}
+
+fn masked(values: &[ArrayRef], answer: ArrayRef, of_elements: bool) -> Result<ArrayRef> {
+    if *answer.data_type() == DataType::Null {
+        // All NULL already (`array_max(ARRAY[])`), and with no place for a mask.
+        return Ok(answer);
+    }
+    let mut nulls = answer.logical_nulls();
+    for value in values {
+        nulls = NullBuffer::union(nulls.as_ref(), value.logical_nulls().as_ref());
+    }
+    if let Some(arrays) = values.first().filter(|_| of_elements).and_then(|v| v.as_list_opt::<i32>()) {
+        let whole: NullBuffer =
+            (0..arrays.len()).map(|row| arrays.is_null(row) || arrays.value(row).logical_null_count() == 0).collect();
+        nulls = NullBuffer::union(nulls.as_ref(), Some(&whole));
+    }
+    let answer = answer.into_data().into_builder().nulls(nulls).build()?;
+    Ok(datafusion::arrow::array::make_array(answer))
 }
 
 /// The one value of `array`, of exactly its type (`try_from_array` builds a nested value's
