@@ -75,12 +75,13 @@ fn trino_answer(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
 
 /// The unit `arg` names, when it is a literal that is no unit of a date (`'hour'`, `'decade'`).
 fn no_date_unit(arg: &Expr) -> Option<&str> {
+    unit_written(arg).filter(|unit| !super::functions::is_date_unit(unit))
+}
+
+/// The text of a literal `arg`, a unit's as a call writes it.
+fn unit_written(arg: &Expr) -> Option<&str> {
     match arg {
-        Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _)
-            if !super::functions::is_date_unit(unit) =>
-        {
-            Some(unit)
-        }
+        Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _) => Some(unit),
         _ => None,
     }
 }
@@ -105,24 +106,12 @@ fn on_the_first_day(time: &Expr) -> Expr {
 
 /// The unit a literal `arg` names.
 fn literal_unit(arg: &Expr) -> Option<Result<Unit>> {
-    match arg {
-        Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _) => {
-            Some(super::functions::unit(unit))
-        }
-        _ => None,
-    }
+    unit_written(arg).map(super::functions::unit)
 }
 
 /// The unit `arg` names, when it is a literal that is no unit of a time of day (`'day'`).
 fn no_time_unit(arg: &Expr) -> Option<&str> {
-    match arg {
-        Expr::Literal(ScalarValue::Utf8(Some(unit)) | ScalarValue::LargeUtf8(Some(unit)), _)
-            if super::functions::is_date_unit(unit) || super::functions::unit(unit).is_err() =>
-        {
-            Some(unit)
-        }
-        _ => None,
-    }
+    unit_written(arg).filter(|unit| super::functions::is_date_unit(unit) || super::functions::unit(unit).is_err())
 }
 
 /// Whether `value` is a date (the rule runs before the engine casts a date for a function).
