@@ -40,6 +40,7 @@ use datafusion::logical_expr::{
 use std::cmp::Ordering;
 
 use super::array_comparisons::ordering;
+use super::float_comparisons::is_float;
 use super::rules::ExpressionRule;
 use super::udf::{Call, Trino};
 
@@ -68,13 +69,9 @@ pub fn functions() -> Vec<ScalarUDF> {
     )]
 }
 
-fn is_floating(kind: &DataType) -> bool {
-    matches!(kind, DataType::Float32 | DataType::Float64)
-}
-
 fn is_nan(args: &[ArrayRef], _kind: &DataType) -> Result<ArrayRef> {
     let values = &args[0];
-    if !is_floating(values.data_type()) {
+    if !is_float(values.data_type()) {
         return Ok(Arc::new(BooleanArray::from(vec![false; values.len()])));
     }
     let values = cast(values, &DataType::Float64)?;
@@ -120,7 +117,7 @@ fn over_a_window(expr: Expr, window: &WindowFunction, schema: &DFSchema) -> Resu
         "min" => false,
         _ => return Ok(Transformed::no(expr)),
     };
-    if !window.params.window_frame.is_ever_expanding() || !is_floating(&value.get_type(schema)?) {
+    if !window.params.window_frame.is_ever_expanding() || !is_float(&value.get_type(schema)?) {
         return Ok(Transformed::no(expr));
     }
     let mut window = window.clone();
@@ -286,7 +283,7 @@ impl Accumulator for Float {
 /// where all of them are.
 pub(super) fn nan_least(values: &[ArrayRef], answer: ArrayRef) -> Result<ArrayRef> {
     let kind = answer.data_type().clone();
-    if !is_floating(&kind) {
+    if !is_float(&kind) {
         return Ok(answer);
     }
     let found = cast(&answer, &DataType::Float64)?;
