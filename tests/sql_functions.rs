@@ -3365,6 +3365,51 @@ async fn in_of_a_subquery_is_unknown_in_a_filter_as_trino_says() {
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
 
+/// `x IN (subquery)` outside a WHERE clause is Trino's semi join: found by a set of the rows'
+/// values (NaN finds NaN, -0.0 finds 0.0, as in a WHERE clause), unknown where `x` or a row is
+/// NULL and nothing is found, false for no rows; `= ANY` is IN and `<> ALL` is NOT IN.
+#[tokio::test]
+async fn in_of_a_subquery_in_a_select_list_is_trinos_semi_join() {
+    let s = sandbox();
+    let t = "(VALUES 1, 2, NULL) t(x)";
+    let floats = "(VALUES 0e0, nan(), 1e0) t(x)";
+    let rows = "(SELECT y FROM (VALUES -0e0, nan()) s(y))";
+    let correlated = "(SELECT y FROM (VALUES (1, 1), (1, 2), (2, NULL), (4, 7)) s(g, y) WHERE s.g = t.k)";
+    let cases = [
+        (format!("SELECT array_agg(x IN (SELECT y FROM (VALUES 1, NULL) s(y)) ORDER BY x) FROM {t}"), "[true, null, null]"),
+        (format!("SELECT array_agg(x IN (VALUES 1, 3) ORDER BY x) FROM {t}"), "[true, false, null]"),
+        (format!("SELECT array_agg(x IN (SELECT 1 WHERE false) ORDER BY x) FROM {t}"), "[false, false, false]"),
+        (format!("SELECT array_agg(x NOT IN (SELECT 1 WHERE false) ORDER BY x) FROM {t}"), "[true, true, true]"),
+        (format!("SELECT array_agg(x = ANY (SELECT 2) ORDER BY x) FROM {t}"), "[false, true, null]"),
+        (format!("SELECT array_agg(x <> ALL (VALUES 1, 3) ORDER BY x) FROM {t}"), "[false, true, null]"),
+        // Reals and doubles as Trino's set has them, in a SELECT list as in a WHERE clause.
+        (format!("SELECT array_agg(x IN {rows} ORDER BY x) FROM {floats}"), "[true, false, true]"),
+        (format!("SELECT array_agg(x NOT IN {rows} OR x = 5 ORDER BY x) FROM {floats}"), "[false, true, false]"),
+        (format!("SELECT array_agg(x ORDER BY x) FROM {floats} WHERE x IN {rows}"), "[0.0, NaN]"),
+        (format!("SELECT array_agg(x = ANY {rows} ORDER BY x) FROM {floats}"), "[true, false, true]"),
+        ("SELECT REAL 'NaN' IN (SELECT nan()) AND -0e0 IN (SELECT REAL '0')".to_string(), "true"),
+        // Values of two types compare as one.
+        ("SELECT 1.50 IN (SELECT 1.5e0) AND 2 IN (SELECT 2.0) AND DATE '2020-01-01' IN (SELECT TIMESTAMP '2020-01-01 00:00:00')".to_string(), "true"),
+        ("SELECT CAST('b' AS varchar(3)) IN (VALUES 'b', 'c') AND X'01' IN (SELECT X'01') AND true IN (VALUES false, true)".to_string(), "true"),
+        ("SELECT TIMESTAMP '2020-01-01 00:00:00 UTC' IN (SELECT TIMESTAMP '2020-01-01 01:00:00 +01:00')".to_string(), "true"),
+        // Values a set does not hold as they are: arrays, rows, maps, intervals.
+        ("SELECT ARRAY[1] IN (SELECT ARRAY[1]) AND ROW(1, 'a') IN (SELECT ROW(1, 'a')) AND MAP(ARRAY[1], ARRAY[2]) IN (SELECT MAP(ARRAY[1], ARRAY[2]))".to_string(), "true"),
+        ("SELECT INTERVAL '1' DAY IN (SELECT INTERVAL '24' HOUR)".to_string(), "true"),
+        // Correlated: each outer row's own rows.
+        (
+            format!("SELECT array_agg(f ORDER BY k, x) FROM (SELECT k, x, x IN {correlated} AS f FROM (VALUES (1, 1), (1, NULL), (2, 2), (3, 3), (4, 7)) t(k, x))"),
+            "[true, null, null, false, true]",
+        ),
+        // Over the events, against the same count by a WHERE clause.
+        (
+            "SELECT count_if(user_id IN (SELECT user_id FROM events WHERE country = 'FR')) FROM events".to_string(),
+            "SELECT count(*) FROM events WHERE user_id IN (SELECT user_id FROM events WHERE country = 'FR')",
+        ),
+    ];
+    let wrong = wrong_answers(&s, &cases).await;
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
 /// `avg` of intervals is an interval, the mean of their milliseconds or months rounded half up
 /// (Trino's `IntervalDayToSecondAverageAggregation`, `IntervalYearToMonthAverageAggregation`),
 /// and of reals a real (`RealAverageAggregation`).

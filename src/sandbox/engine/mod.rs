@@ -33,6 +33,7 @@ mod forms;
 mod functions;
 mod grouping;
 mod hashes;
+mod in_rows;
 mod intersect_all;
 mod interval_arithmetic;
 mod interval_literals;
@@ -241,6 +242,8 @@ fn session(
         Arc::new(cast::TRINO_CASTS),
     ];
     rules.splice(typing..typing, before);
+    // IN and `= ANY` of a subquery outside a WHERE clause by a set of its values, once typed.
+    rules.push(Arc::new(in_rows::IN_ROWS_SET));
     // An interval of days and time is all nanoseconds, a day 24 hours (`interval_arithmetic`),
     // a window's frame too once the engine has typed it.
     rules.push(Arc::new(interval_arithmetic::DAY_TIME_LITERALS));
