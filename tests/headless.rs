@@ -398,6 +398,10 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     // option lakeops does not know is still refused as one.
     let out = home.run(&["query", "-- how many\nSELECT 7 AS n", "--format", "csv"]);
     assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "n\r\n7\r\n"), "{}", stderr(&out));
+    // A first row that reads as the header is a row: only the header row Athena's first page
+    // starts with is taken off, by its place.
+    let out = home.run(&["query", "SELECT * FROM (VALUES 'n', 'm') t(n)", "--format", "csv"]);
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "n\r\nn\r\nm\r\n"), "{}", stderr(&out));
     let out = home.run(&["query", "-- which column\nSELECT nope FROM events"]);
     assert!(stderr(&out).contains("line 2:8: Column 'nope' cannot be resolved"), "{}", stderr(&out));
     let out = home.run(&["query", "--formt", "csv", "SELECT 1"]);

@@ -74,7 +74,8 @@ async fn each_query_runs_in_a_worker_that_a_fault_or_a_cancel_ends() {
     // The next query has a worker of its own, which ends with it.
     let id = support::writes::start_query(&s, &request("SELECT 1 + 1")).await.unwrap();
     assert_eq!(wait(&s, &id).await.state, QueryState::Succeeded);
-    assert_eq!(s.query_results(&id, None).await.unwrap().rows, [[Some("2".to_string())]]);
+    let rows = s.query_results(&id, None).await.unwrap().rows;
+    assert_eq!(rows, [[Some("_col0".to_string())], [Some("2".to_string())]], "the header row, then the answer");
     assert!(workers().is_empty(), "a worker ends with its query");
 
     // A fault in the engine ends the worker and fails its query, in the panic's words.

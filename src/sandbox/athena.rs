@@ -242,10 +242,16 @@ impl Runs {
                 .parse()
                 .map_err(|_| ServiceError::new("InvalidRequestException", format!("bad NextToken {token}")))?,
         };
-        let end = (start + PAGE_ROWS).min(answer.rows.len());
+        // A SELECT's first page starts with its header row, as Athena's does: a row of the
+        // columns' names, which every reader takes off (`ops::athena::drop_header`), so that a
+        // first row that reads as the header (`SELECT 'a' AS a`) is kept, as it is on Athena.
+        let header = token.is_none() && run.status.statement_type.as_deref() == Some("DML");
+        let end = (start + PAGE_ROWS - usize::from(header)).min(answer.rows.len());
+        let names = header.then(|| answer.columns.iter().map(|c| Some(c.name.clone())).collect());
+        let rows = answer.rows.get(start..end).unwrap_or_default();
         Ok(ResultPage {
             columns: answer.columns.clone(),
-            rows: answer.rows.get(start..end).map(<[_]>::to_vec).unwrap_or_default(),
+            rows: names.into_iter().chain(rows.iter().cloned()).collect(),
             next_token: (end < answer.rows.len()).then(|| end.to_string()),
         })
     }

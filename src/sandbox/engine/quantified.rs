@@ -23,12 +23,13 @@ use datafusion::common::{exec_err, plan_err};
 
 use datafusion::logical_expr::sqlparser::ast::{
     BinaryOperator, Distinct, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, Ident, LimitClause,
-    Query, Select, SelectItem, SetExpr, Statement, TableFactor, UnaryOperator, Value, VisitMut, VisitorMut,
+    OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr, Statement, TableFactor, UnaryOperator, Value, VisitMut,
+    VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 use datafusion::logical_expr::ScalarUDF;
 
-use super::udf::{Call, Trino};
+use super::udf::{Call, Passing, Trino};
 
 use super::dialect::Athena;
 
@@ -48,7 +49,8 @@ pub(super) fn in_select_item(expr: &mut Expr) {
 /// alike: a positive IN under AND and OR, and a NOT IN (or `NOT (x IN (q))`) of the filter's
 /// top AND, which it plans as a NULL-aware anti join. Elsewhere (`x NOT IN (q) OR x = 5`,
 /// `(x IN (q)) IS NULL`, `coalesce(x IN (q), true)`) the mark took a row Trino drops, or
-/// dropped one it keeps.
+/// dropped one it keeps. And subquery predicates of a GROUP BY or an ORDER BY gathered, as a
+/// SELECT list's are.
 pub(super) fn in_filters(statement: &mut Statement) {
     let _ = statement.visit(&mut Filters);
 }
@@ -63,6 +65,29 @@ impl VisitorMut for Filters {
             for filter in [&mut select.selection, &mut select.having].into_iter().flatten() {
                 in_filter(filter, true, true);
             }
+            // A GROUP BY's keys, as a SELECT list's items (`in_select_item`). A key the list
+            // repeats is read by its place there: the engine plans the two subqueries apart, and
+            // would not know the item for the key.
+            if let GroupByExpr::Expressions(keys, _) = &mut select.group_by {
+                for key in keys.iter_mut() {
+                    let mut gathered = key.clone();
+                    in_select_item(&mut gathered);
+                    if gathered == *key {
+                        continue;
+                    }
+                    let place = select.projection.iter().position(|item| {
+                        matches!(item, SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } if e == key)
+                    });
+                    *key = match place {
+                        Some(place) => Expr::value(Value::Number((place + 1).to_string(), false)),
+                        None => gathered,
+                    };
+                }
+            }
+        }
+        // An ORDER BY's too: the engine plans IN (subquery) in no sort.
+        if let Some(OrderBy { kind: OrderByKind::Expressions(keys), .. }) = &mut query.order_by {
+            keys.iter_mut().for_each(|key| in_select_item(&mut key.expr));
         }
         ControlFlow::Continue(())
     }
@@ -113,7 +138,7 @@ fn marked_form(expr: &Expr) -> Option<Expr> {
         SetExpr::Select(_) => rows,
         _ => {
             let Expr::Subquery(mut query) = parsed(r#"(SELECT * FROM (SELECT 1) AS "$q")"#)? else { return None };
-            let _ = query.visit(&mut Splice::Rows(rows));
+            let _ = query.visit(&mut Splice::Rows(Some(rows)));
             query
         }
     };
@@ -138,15 +163,24 @@ fn marked_form(expr: &Expr) -> Option<Expr> {
 /// NULL), else false. A NULL `found` or `rows` (no group of rows) is read as none.
 const IN_ANSWER: &str = "$in_answer";
 
+/// `"$gathered"(rows, label)`: a subquery's gathered rows, labelled with its text until the query
+/// is planned (`gathered_form`).
+const GATHERED: &str = "$gathered";
+
 pub fn functions() -> Vec<ScalarUDF> {
-    vec![Trino::udf(
-        IN_ANSWER,
-        |call: &Call| match call.types {
-            [_, _, _] => Ok(DataType::Boolean),
-            _ => plan_err!("{IN_ANSWER} takes whether a row was found, whether the value is NULL and the rows' kind"),
-        },
-        in_answer,
-    )]
+    vec![
+        Passing::labelled(GATHERED),
+        Trino::udf(
+            IN_ANSWER,
+            |call: &Call| match call.types {
+                [_, _, _] => Ok(DataType::Boolean),
+                _ => {
+                    plan_err!("{IN_ANSWER} takes whether a row was found, whether the value is NULL and the rows' kind")
+                }
+            },
+            in_answer,
+        ),
+    ]
 }
 
 fn in_answer(args: &[ArrayRef], _: &DataType) -> datafusion::common::Result<ArrayRef> {
@@ -197,7 +231,7 @@ fn summary(rows: &Query, aggregate: &str) -> Option<Box<Query>> {
     let Expr::Subquery(mut query) = parsed(&format!(r#"(SELECT {aggregate} FROM (SELECT 1) AS "$q" ("$v"))"#))? else {
         return None;
     };
-    let _ = query.visit(&mut Splice::Rows(Box::new(rows.clone())));
+    let _ = query.visit(&mut Splice::Rows(Some(Box::new(rows.clone()))));
     Some(query)
 }
 
@@ -306,20 +340,26 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
     if left.is_none() && one_row_always(query) {
         return Some(Expr::Value(Value::Boolean(!negated).into()));
     }
-    // `"$x"` stands for the left side and `(SELECT 1) AS "$q"` for the subquery.
-    let rows = r#"coalesce((SELECT array_agg("$v") FROM (SELECT 1) AS "$q" ("$v")), make_array())"#;
+    // `"$x"` stands for the left side and `(SELECT 1) AS "$q"` for the subquery, whose gathered
+    // rows are labelled with its text: two aggregates that differ in their subquery alone are
+    // named apart (the engine names each subquery `<subquery>`, and refused such a pair as
+    // "duplicate field name").
+    let label = query.to_string().replace('\'', "''");
+    let labelled = |gathered: &str| format!(r#""{GATHERED}"({gathered}, '{label}')"#);
+    let rows = labelled(r#"(SELECT array_agg("$v") FROM (SELECT 1) AS "$q" ("$v"))"#);
+    let rows = format!("coalesce({rows}, make_array())");
     let ordering = matches!(op, BinaryOperator::Lt | BinaryOperator::LtEq | BinaryOperator::Gt | BinaryOperator::GtEq);
     let sql = match left {
-        Some(_) if ordering => extreme_form(op, any),
+        Some(_) if ordering => extreme_form(op, any, labelled),
         Some(_) if any => format!(r#"any_match({rows}, "{value}" -> "$x" {op} "{value}")"#),
         Some(_) => format!(r#"NOT any_match({rows}, "{value}" -> NOT ("$x" {op} "{value}"))"#),
-        None => r#"(SELECT count(*) > 0 FROM (SELECT 1) AS "$q")"#.to_string(),
+        None => labelled(r#"(SELECT count(*) > 0 FROM (SELECT 1) AS "$q")"#),
     };
     let mut form = parsed(&sql)?;
     if let Some(left) = left {
         let _ = form.visit(&mut Splice::Parts(vec![("$x", left.as_ref().clone())]));
     }
-    let _ = form.visit(&mut Splice::Rows(unchanging_form(query, left.is_none())));
+    let _ = form.visit(&mut Splice::Rows(Some(unchanging_form(query, left.is_none()))));
     Some(if negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(form) } } else { form })
 }
 
@@ -396,13 +436,13 @@ fn unchanging_form(query: &Query, exists: bool) -> Box<Query> {
 /// events), with SQL's answers for no rows (false for ANY, true for ALL) and for NULLs (unknown
 /// when no value decides and one of them, or `x`, is NULL). The subquery's count of rows, of
 /// values and the extreme are read once, as one row, by a lambda over an array of that row.
-fn extreme_form(op: &BinaryOperator, any: bool) -> String {
+fn extreme_form(op: &BinaryOperator, any: bool, labelled: impl Fn(&str) -> String) -> String {
     let below = matches!(op, BinaryOperator::Lt | BinaryOperator::LtEq);
     // `x < ANY` holds when x is below the greatest; `x < ALL` when it is below the least.
     let extreme = if below == any { "max" } else { "min" };
-    let summary = format!(
+    let summary = labelled(&format!(
         r#"(SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', {extreme}("$v")) FROM (SELECT 1) AS "$q" ("$v"))"#
-    );
+    ));
     let field = |name: &str| format!(r#"get_field("{SUMMARY}", '{name}')"#);
     let (n, values, extreme) = (field("n"), field("values"), field("extreme"));
     let unknown = format!(r#"WHEN {n} > {values} OR "$x" IS NULL THEN NULL"#);
@@ -415,11 +455,12 @@ fn extreme_form(op: &BinaryOperator, any: bool) -> String {
 }
 
 /// Puts the predicate's parts in the form: each part where its name is (the left side where
-/// `"$x"` is), the subquery where `(SELECT 1) AS "$q"` is (the parts first, so that the user's
-/// subquery is not searched).
+/// `"$x"` is), the subquery where the form's own `(SELECT 1) AS "$q"` is: the first one met,
+/// which comes before the left side in every form, so that a predicate of a subquery inside the
+/// left side keeps its own rows (the parts first, so that the user's subquery is not searched).
 enum Splice {
     Parts(Vec<(&'static str, Expr)>),
-    Rows(Box<Query>),
+    Rows(Option<Box<Query>>),
 }
 
 impl VisitorMut for Splice {
@@ -435,9 +476,11 @@ impl VisitorMut for Splice {
     }
 
     fn post_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
-        if let (Splice::Rows(rows), TableFactor::Derived { subquery, alias: Some(alias), .. }) = (&*self, factor) {
+        if let (Splice::Rows(rows), TableFactor::Derived { subquery, alias: Some(alias), .. }) = (self, factor) {
             if alias.name.value == "$q" {
-                *subquery = rows.clone();
+                if let Some(rows) = rows.take() {
+                    *subquery = rows;
+                }
             }
         }
         ControlFlow::Continue(())
@@ -450,16 +493,24 @@ mod tests {
 
     #[test]
     fn subquery_predicates_of_a_select_list_gather_their_rows_once_and_a_where_clause_keeps_its_own() {
-        let rows = |q: &str| format!(r#"coalesce((SELECT array_agg("$v") FROM ({q}) AS "$q" ("$v")), make_array())"#);
+        // The gathered rows are labelled with the subquery's text.
+        let rows = |q: &str, label: &str| {
+            format!(
+                r#"coalesce("$gathered"((SELECT array_agg("$v") FROM ({q}) AS "$q" ("$v")), '{label}'), make_array())"#
+            )
+        };
         assert_eq!(
             rewritten("SELECT 'a' = ANY (VALUES 'a', 'b')"),
             format!(
                 r#"SELECT any_match({}, "$i" -> 'a' = "$i")"#,
-                rows(r#"SELECT * FROM (VALUES ('a'), ('b')) AS "$values3" (_col0)"#)
+                rows(
+                    r#"SELECT * FROM (VALUES ('a'), ('b')) AS "$values3" (_col0)"#,
+                    "SELECT * FROM (VALUES (''a''), (''b''))"
+                )
             )
         );
         // An ordering comparison reads the subquery's extreme once, wherever it stands.
-        let least = r#"(SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', min("$v")) FROM (SELECT x FROM t) AS "$q" ("$v"))"#;
+        let least = r#""$gathered"((SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', min("$v")) FROM (SELECT x FROM t) AS "$q" ("$v")), 'SELECT x FROM t')"#;
         let (n, values, extreme) =
             (r#"get_field("$s", 'n')"#, r#"get_field("$s", 'values')"#, r#"get_field("$s", 'extreme')"#);
         let all_below = format!(
@@ -487,12 +538,30 @@ mod tests {
             rewritten("SELECT a NOT IN (VALUES 1) FROM u"),
             format!(
                 r#"SELECT NOT any_match({}, "$i" -> a = "$i") FROM u"#,
-                rows(r#"SELECT * FROM (VALUES (1)) AS "$values3" (_col0)"#)
+                rows(r#"SELECT * FROM (VALUES (1)) AS "$values3" (_col0)"#, "SELECT * FROM (VALUES (1))")
             )
         );
         assert_eq!(
             rewritten("SELECT NOT EXISTS (SELECT 1), EXISTS (SELECT 2)"),
-            r#"SELECT NOT (SELECT count(*) > 0 FROM (SELECT 1) AS "$q"), (SELECT count(*) > 0 FROM (SELECT 2) AS "$q")"#
+            r#"SELECT NOT "$gathered"((SELECT count(*) > 0 FROM (SELECT 1) AS "$q"), 'SELECT 1'), "$gathered"((SELECT count(*) > 0 FROM (SELECT 2) AS "$q"), 'SELECT 2')"#
+        );
+        // A predicate of a subquery inside the left side keeps its own rows.
+        assert_eq!(
+            rewritten("SELECT (a IN (SELECT 10)) IN (SELECT true) FROM u"),
+            format!(
+                r#"SELECT any_match({}, "$i" -> (any_match({}, "$i" -> a = "$i")) = "$i") FROM u"#,
+                rows("SELECT true", "SELECT true"),
+                rows("SELECT 10", "SELECT 10")
+            )
+        );
+        // In a GROUP BY and an ORDER BY too; a key the SELECT list repeats by its place there.
+        assert_eq!(
+            rewritten("SELECT a IN (SELECT 1), count(*) FROM u GROUP BY a IN (SELECT 1) ORDER BY a IN (SELECT 2)"),
+            format!(
+                r#"SELECT any_match({}, "$i" -> a = "$i"), count(*) FROM u GROUP BY 1 ORDER BY any_match({}, "$i" -> a = "$i")"#,
+                rows("SELECT 1", "SELECT 1"),
+                rows("SELECT 2", "SELECT 2")
+            )
         );
         assert_eq!(
             rewritten("SELECT a FROM t WHERE a IN (SELECT b FROM u)"),

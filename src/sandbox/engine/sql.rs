@@ -467,6 +467,17 @@ fn rewrite(expr: &mut Expr) {
             args.extend(substring_for.as_deref().cloned());
             call("substr", args)
         }
+        // `(x + 1, 'a')`: the row it is. DataFusion's planner took a tuple for one only where its
+        // first value was a name or a literal ("Only identifiers and literals are supported in
+        // tuples"); a GROUP BY's tuples are grouping sets by now (`grouping`).
+        Expr::Tuple(values)
+            if !matches!(
+                values.first(),
+                None | Some(Expr::Identifier(_) | Expr::CompoundIdentifier(_) | Expr::Value(_))
+            ) =>
+        {
+            call("row", values.clone())
+        }
         Expr::AnyOp { .. } | Expr::AllOp { .. } => match quantified::comparison(expr) {
             Some(replacement) => replacement,
             None => return,
