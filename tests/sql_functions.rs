@@ -3416,6 +3416,17 @@ async fn in_of_a_subquery_in_a_select_list_is_trinos_semi_join() {
             format!("SELECT format('%d%d%d%d', count_if(x IN (SELECT 1)), count_if(x IN (SELECT 2)), count_if(x > ANY (SELECT 1)), count_if(EXISTS (SELECT 1 WHERE false))) FROM {t}"),
             "1110",
         ),
+        // The same aggregate twice, in the list and its ORDER BY, and in a HAVING (refused: a
+        // "duplicate field name", and a subquery joined into an aggregate's argument).
+        (format!("SELECT format('%d%d', count_if(x IN (SELECT 1)), count_if(x IN (SELECT 1)) + 1) FROM {t}"), "12"),
+        (
+            "SELECT g FROM (VALUES (1, 1), (1, 2), (2, 2)) t(g, x) GROUP BY g ORDER BY count_if(x IN (SELECT 1)) DESC, g".to_string(),
+            "1; 2",
+        ),
+        (
+            "SELECT g FROM (VALUES (1, 1), (1, 2), (2, 3)) t(g, x) GROUP BY g HAVING count_if(x IN (SELECT 1)) > 0 AND bool_or(x NOT IN (SELECT 9))".to_string(),
+            "1",
+        ),
         // In an ORDER BY and a GROUP BY, which the engine refused.
         ("SELECT x FROM (VALUES 1, 2, 3) t(x) ORDER BY x IN (SELECT 2) DESC, x".to_string(), "2; 1; 3"),
         (format!("SELECT count(*) FROM {t} GROUP BY x IN (SELECT 1) ORDER BY 1"), "1; 1; 1"),

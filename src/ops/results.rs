@@ -78,22 +78,46 @@ pub fn csv(columns: &[ResultColumn], rows: &[Row], cells: Cells) -> String {
     csv_header(columns, cells) + &csv_rows(columns, rows, cells)
 }
 
-fn json_value(c: &ResultColumn, v: &Option<String>) -> serde_json::Value {
-    let Some(text) = v else { return serde_json::Value::Null };
-    if c.is_numeric() {
-        if let Ok(n) = text.parse::<i64>() {
-            return n.into();
-        }
-        if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
-            return serde_json::Value::Number(n);
-        }
+/// A cell as JSON text: a number as the results wrote it, where JSON's grammar reads it so (a
+/// `decimal(38,9)` keeps every digit and `1.10` its zero, where a double kept 17 digits and no
+/// zero), a boolean as one, NULL as `null`, the rest a string.
+fn json_value(c: &ResultColumn, v: &Option<String>) -> String {
+    let Some(text) = v else { return "null".into() };
+    // A number past a double's range (`1e400`) is text: JSON readers refuse it.
+    let number = is_json_number(text) && text.parse::<f64>().is_ok_and(f64::is_finite);
+    let typed = (c.is_numeric() && number) || (c.is_boolean() && (text == "true" || text == "false"));
+    if typed {
+        return text.clone();
     }
-    if c.is_boolean() {
-        if let Ok(b) = text.parse::<bool>() {
-            return b.into();
-        }
+    serde_json::Value::from(text.as_str()).to_string()
+}
+
+/// Whether `text` is a number as JSON writes one: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_json_number(text: &str) -> bool {
+    fn digits(s: &str) -> (&str, &str) {
+        let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        s.split_at(end)
     }
-    text.clone().into()
+    let rest = text.strip_prefix('-').unwrap_or(text);
+    let (whole, rest) = digits(rest);
+    if whole.is_empty() || (whole.len() > 1 && whole.starts_with('0')) {
+        return false;
+    }
+    let rest = match rest.strip_prefix('.') {
+        Some(fraction) => match digits(fraction) {
+            ("", _) => return false,
+            (_, rest) => rest,
+        },
+        None => rest,
+    };
+    let rest = match rest.strip_prefix(['e', 'E']) {
+        Some(exponent) => match digits(exponent.strip_prefix(['+', '-']).unwrap_or(exponent)) {
+            ("", _) => return false,
+            (_, rest) => rest,
+        },
+        None => rest,
+    };
+    rest.is_empty()
 }
 
 /// A JSON array of objects keyed by column name, written an element at a time; numbers and
@@ -108,11 +132,18 @@ impl JsonArray {
     pub fn rows(&mut self, columns: &[ResultColumn], rows: &[Row]) -> String {
         let mut out = String::new();
         for row in rows {
-            let map: serde_json::Map<String, serde_json::Value> =
-                columns.iter().zip(row).map(|(c, v)| (c.name.clone(), json_value(c, v))).collect();
-            let object = serde_json::to_string_pretty(&serde_json::Value::Object(map)).unwrap_or_else(|_| "{}".into());
+            // Each column once, in order, a name the query repeats too (`SELECT 1 AS a, 2 AS a`,
+            // which an object of unique keys cut to its last).
+            let members: Vec<String> = columns
+                .iter()
+                .zip(row)
+                .map(|(c, v)| format!("{}: {}", serde_json::Value::from(c.name.as_str()), json_value(c, v)))
+                .collect();
             out.push_str(if self.written == 0 { "[\n  " } else { ",\n  " });
-            out.push_str(&object.replace('\n', "\n  "));
+            match members.is_empty() {
+                true => out.push_str("{}"),
+                false => out.push_str(&format!("{{\n    {}\n  }}", members.join(",\n    "))),
+            }
             self.written += 1;
         }
         out

@@ -51,6 +51,19 @@ fn json_is_typed_by_the_metadata_and_streams_as_one_array() {
     let text = array.rows(&columns(), &rows[..1]) + &array.rows(&columns(), &rows[1..]) + array.finish();
     assert_eq!(text, serde_json::to_string_pretty(&value).unwrap(), "page by page reads as the whole");
     assert_eq!(json(&columns(), &[]), "[]");
+    // A number keeps every digit it was written with; a name repeated keeps both columns.
+    let decimal = |name: &str| ResultColumn { name: name.into(), kind: "decimal".into() };
+    let digits = vec![vec![Some("12345678901234567890.123456789".into()), Some("1.10".into())]];
+    let text = json(&[decimal("d"), decimal("d")], &digits);
+    assert_eq!(text, "[\n  {\n    \"d\": 12345678901234567890.123456789,\n    \"d\": 1.10\n  }\n]");
+    let odd = ["1.0E20", "-0.5", "0", "NaN", "Infinity", "1.", "01", ".5", "1e", "--1", "1e+5x", "1e400"];
+    let written: Vec<String> = odd.iter().map(|n| json(&[decimal("n")], &[vec![Some(n.to_string())]])).collect();
+    let numbers: Vec<bool> = written.iter().map(|t| !t.contains("\"n\": \"")).collect();
+    assert_eq!(
+        numbers,
+        [true, true, true, false, false, false, false, false, false, false, false, false],
+        "{written:?}"
+    );
 }
 
 #[test]
@@ -132,12 +145,42 @@ fn cell() -> impl Strategy<Value = Option<String>> {
     prop::option::of(proptest::collection::vec(chars, 0..8).prop_map(|c| c.into_iter().collect::<String>()))
 }
 
+/// A cell of a number column as a result might hold it: digits, signs, points, exponents, or
+/// anything else.
+fn number_cell() -> impl Strategy<Value = Option<String>> {
+    let chars = prop::sample::select(vec!['0', '1', '9', '-', '+', '.', 'e', 'E', 'N', 'a', ' ', '"', '\\']);
+    prop::option::of(proptest::collection::vec(chars, 0..10).prop_map(|c| c.into_iter().collect::<String>()))
+}
+
 fn read_back(text: &str) -> Vec<Vec<String>> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
     reader.records().map(|r| r.expect("CSV a reader reads").iter().map(str::to_string).collect()).collect()
 }
 
 proptest! {
+    #[test]
+    fn json_is_json_and_keeps_each_number_and_text_as_written(rows in proptest::collection::vec((number_cell(), cell()), 1..6)) {
+        let columns = [
+            ResultColumn { name: "n".into(), kind: "decimal(38,9)".into() },
+            ResultColumn { name: "t".into(), kind: "varchar".into() },
+        ];
+        let rows: Vec<Row> = rows.into_iter().map(|(n, t)| vec![n, t]).collect();
+        let value: serde_json::Value = serde_json::from_str(&json(&columns, &rows)).expect("JSON a reader reads");
+        for (object, row) in value.as_array().expect("an array").iter().zip(&rows) {
+            match (&object["n"], &row[0]) {
+                (serde_json::Value::Null, None) => {}
+                // A number is written with its own digits; text that is none stays text.
+                (serde_json::Value::Number(_), Some(n)) => {
+                    let written = format!("\"n\": {},", n);
+                    prop_assert!(json(&columns, std::slice::from_ref(row)).contains(&written));
+                }
+                (serde_json::Value::String(s), Some(n)) => prop_assert_eq!(s, n),
+                (other, n) => prop_assert!(false, "{:?} for {:?}", other, n),
+            }
+            prop_assert_eq!(object["t"].as_str(), row[1].as_deref());
+        }
+    }
+
     #[test]
     fn csv_round_trips_and_no_safe_cell_starts_a_formula(rows in proptest::collection::vec(proptest::collection::vec(cell(), 2), 1..6)) {
         let text_column = vec![

@@ -22,9 +22,9 @@ use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{exec_err, plan_err};
 
 use datafusion::logical_expr::sqlparser::ast::{
-    BinaryOperator, Distinct, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, Ident, LimitClause,
-    OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr, Statement, TableFactor, UnaryOperator, Value, VisitMut,
-    VisitorMut,
+    visit_expressions_mut, BinaryOperator, Distinct, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
+    GroupByExpr, Ident, LimitClause, OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr, Statement, TableFactor,
+    UnaryOperator, Value, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 use datafusion::logical_expr::ScalarUDF;
@@ -62,6 +62,16 @@ impl VisitorMut for Filters {
 
     fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
         for select in super::sql::selects(query.body.as_mut()) {
+            // A predicate inside an aggregate of a HAVING reads each row, as in a SELECT list:
+            // the engine joins no subquery into an aggregate's argument.
+            if let Some(having) = &mut select.having {
+                let _ = visit_expressions_mut(having, |e| {
+                    if aggregate(e) {
+                        in_select_item(e);
+                    }
+                    ControlFlow::<()>::Continue(())
+                });
+            }
             for filter in [&mut select.selection, &mut select.having].into_iter().flatten() {
                 in_filter(filter, true, true);
             }
@@ -166,6 +176,17 @@ const IN_ANSWER: &str = "$in_answer";
 /// `"$gathered"(rows, label)`: a subquery's gathered rows, labelled with its text until the query
 /// is planned (`gathered_form`).
 const GATHERED: &str = "$gathered";
+
+thread_local! {
+    /// How many subqueries the statement being rewritten has gathered so far (`new_statement`).
+    static GATHERED_SO_FAR: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Numbers the gathered subqueries of the next statement from 1 (the rewrite of one statement
+/// runs on one thread).
+pub(super) fn new_statement() {
+    GATHERED_SO_FAR.set(0);
+}
 
 pub fn functions() -> Vec<ScalarUDF> {
     vec![
@@ -341,10 +362,13 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
         return Some(Expr::Value(Value::Boolean(!negated).into()));
     }
     // `"$x"` stands for the left side and `(SELECT 1) AS "$q"` for the subquery, whose gathered
-    // rows are labelled with its text: two aggregates that differ in their subquery alone are
-    // named apart (the engine names each subquery `<subquery>`, and refused such a pair as
-    // "duplicate field name").
-    let label = query.to_string().replace('\'', "''");
+    // rows are labelled with their number in the statement and its text: two aggregates that
+    // differ in their subquery alone, or repeat one (`ORDER BY count_if(x IN (SELECT 1))` of the
+    // list's own), are named apart (the engine names each subquery `<subquery>`, and refused such
+    // a pair as "duplicate field name").
+    let number = GATHERED_SO_FAR.get() + 1;
+    GATHERED_SO_FAR.set(number);
+    let label = format!("#{number} {query}").replace('\'', "''");
     let labelled = |gathered: &str| format!(r#""{GATHERED}"({gathered}, '{label}')"#);
     let rows = labelled(r#"(SELECT array_agg("$v") FROM (SELECT 1) AS "$q" ("$v"))"#);
     let rows = format!("coalesce({rows}, make_array())");
@@ -505,12 +529,12 @@ mod tests {
                 r#"SELECT any_match({}, "$i" -> 'a' = "$i")"#,
                 rows(
                     r#"SELECT * FROM (VALUES ('a'), ('b')) AS "$values3" (_col0)"#,
-                    "SELECT * FROM (VALUES (''a''), (''b''))"
+                    "#1 SELECT * FROM (VALUES (''a''), (''b''))"
                 )
             )
         );
         // An ordering comparison reads the subquery's extreme once, wherever it stands.
-        let least = r#""$gathered"((SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', min("$v")) FROM (SELECT x FROM t) AS "$q" ("$v")), 'SELECT x FROM t')"#;
+        let least = r#""$gathered"((SELECT named_struct('n', count(*), 'values', count("$v"), 'extreme', min("$v")) FROM (SELECT x FROM t) AS "$q" ("$v")), '#1 SELECT x FROM t')"#;
         let (n, values, extreme) =
             (r#"get_field("$s", 'n')"#, r#"get_field("$s", 'values')"#, r#"get_field("$s", 'extreme')"#);
         let all_below = format!(
@@ -538,20 +562,20 @@ mod tests {
             rewritten("SELECT a NOT IN (VALUES 1) FROM u"),
             format!(
                 r#"SELECT NOT any_match({}, "$i" -> a = "$i") FROM u"#,
-                rows(r#"SELECT * FROM (VALUES (1)) AS "$values3" (_col0)"#, "SELECT * FROM (VALUES (1))")
+                rows(r#"SELECT * FROM (VALUES (1)) AS "$values3" (_col0)"#, "#1 SELECT * FROM (VALUES (1))")
             )
         );
         assert_eq!(
             rewritten("SELECT NOT EXISTS (SELECT 1), EXISTS (SELECT 2)"),
-            r#"SELECT NOT "$gathered"((SELECT count(*) > 0 FROM (SELECT 1) AS "$q"), 'SELECT 1'), "$gathered"((SELECT count(*) > 0 FROM (SELECT 2) AS "$q"), 'SELECT 2')"#
+            r#"SELECT NOT "$gathered"((SELECT count(*) > 0 FROM (SELECT 1) AS "$q"), '#1 SELECT 1'), "$gathered"((SELECT count(*) > 0 FROM (SELECT 2) AS "$q"), '#2 SELECT 2')"#
         );
         // A predicate of a subquery inside the left side keeps its own rows.
         assert_eq!(
             rewritten("SELECT (a IN (SELECT 10)) IN (SELECT true) FROM u"),
             format!(
                 r#"SELECT any_match({}, "$i" -> (any_match({}, "$i" -> a = "$i")) = "$i") FROM u"#,
-                rows("SELECT true", "SELECT true"),
-                rows("SELECT 10", "SELECT 10")
+                rows("SELECT true", "#2 SELECT true"),
+                rows("SELECT 10", "#1 SELECT 10")
             )
         );
         // In a GROUP BY and an ORDER BY too; a key the SELECT list repeats by its place there.
@@ -559,8 +583,8 @@ mod tests {
             rewritten("SELECT a IN (SELECT 1), count(*) FROM u GROUP BY a IN (SELECT 1) ORDER BY a IN (SELECT 2)"),
             format!(
                 r#"SELECT any_match({}, "$i" -> a = "$i"), count(*) FROM u GROUP BY 1 ORDER BY any_match({}, "$i" -> a = "$i")"#,
-                rows("SELECT 1", "SELECT 1"),
-                rows("SELECT 2", "SELECT 2")
+                rows("SELECT 1", "#3 SELECT 1"),
+                rows("SELECT 2", "#2 SELECT 2")
             )
         );
         assert_eq!(

@@ -73,6 +73,7 @@ pub fn statement(sql: &str) -> Result<Statement> {
 /// are printed by (`names::Headings`).
 pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)> {
     let dialect = Athena::default();
+    quantified::new_statement();
     let (tokens, written) = names::without_case(tokens(sql)?);
     let tokens = grouping::quantifiers(tokens).map_err(DataFusionError::Plan)?;
     if let Some(refusal) = fetch::offset_after_limit(&tokens) {

@@ -32,7 +32,7 @@ fn every_expression_a_query_leaves_unnamed_is_named_by_its_place() {
     // Athena names a column it reads, or a row's field, after it; anything else by its place.
     assert_eq!(
         named("SELECT a, t.b, (c), r.x, strpos(s, 'b'), position('b' IN s), CAST(a AS INT), a = ANY (VALUES 1) FROM t"),
-        r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST("$cast_value"(a, 'integer') AS INT) AS "$col2", any_match(coalesce("$gathered"((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1)) AS "$values6" (_col0)) AS "$q" ("$v")), 'SELECT * FROM (VALUES (1))'), make_array()), "$i" -> a = "$i") AS "$col3" FROM t"#
+        r#"SELECT a, t.b, (c), r.x, strpos(s, 'b') AS "$col0", POSITION('b' IN s) AS "$col1", CAST("$cast_value"(a, 'integer') AS INT) AS "$col2", any_match(coalesce("$gathered"((SELECT array_agg("$v") AS "$col4" FROM (SELECT * FROM (VALUES (1)) AS "$values6" (_col0)) AS "$q" ("$v")), '#1 SELECT * FROM (VALUES (1))'), make_array()), "$i" -> a = "$i") AS "$col3" FROM t"#
     );
     // A name repeated keeps what Athena prints (`a`, `x`) in a name of its own.
     assert_eq!(
