@@ -89,7 +89,24 @@ fn json_value(c: &ResultColumn, v: &Option<String>) -> String {
     if typed {
         return text.clone();
     }
-    serde_json::Value::from(text.as_str()).to_string()
+    json_string(text)
+}
+
+/// `text` as a JSON string, safe for a terminal: JSON escapes the C0 controls (ESC among them),
+/// and this the C1 controls and DEL too (`\u009b` is CSI, a terminal's escape in one character),
+/// which JSON lets go as they are. A reader reads the same text back.
+fn json_string(text: &str) -> String {
+    let quoted = serde_json::Value::from(text).to_string();
+    if !quoted.contains(|c: char| ('\u{7f}'..='\u{9f}').contains(&c)) {
+        return quoted;
+    }
+    quoted
+        .chars()
+        .map(|c| match c {
+            '\u{7f}'..='\u{9f}' => format!("\\u{:04x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// Whether `text` is a number as JSON writes one: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -137,7 +154,7 @@ impl JsonArray {
             let members: Vec<String> = columns
                 .iter()
                 .zip(row)
-                .map(|(c, v)| format!("{}: {}", serde_json::Value::from(c.name.as_str()), json_value(c, v)))
+                .map(|(c, v)| format!("{}: {}", json_string(&c.name), json_value(c, v)))
                 .collect();
             out.push_str(if self.written == 0 { "[\n  " } else { ",\n  " });
             match members.is_empty() {

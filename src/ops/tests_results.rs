@@ -64,6 +64,14 @@ fn json_is_typed_by_the_metadata_and_streams_as_one_array() {
         [true, true, true, false, false, false, false, false, false, false, false, false],
         "{written:?}"
     );
+    // No control character a terminal acts on is written as it is, in a name or a value: C0 by
+    // JSON's own escapes, C1 (CSI, OSC) and DEL by `\u` escapes; the text reads back the same.
+    let text_column = [ResultColumn { name: "\u{9b}2J".into(), kind: "varchar".into() }];
+    let hostile = "\u{1b}]0;t\u{7}\u{7f}\u{80}\u{9b}[2J\u{9d}é";
+    let written = json(&text_column, &[vec![Some(hostile.into())]]);
+    assert!(!written.contains(|c: char| c.is_control() && c != '\n'), "{written:?}");
+    let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(value[0]["\u{9b}2J"], hostile);
 }
 
 #[test]
@@ -145,6 +153,13 @@ fn cell() -> impl Strategy<Value = Option<String>> {
     prop::option::of(proptest::collection::vec(chars, 0..8).prop_map(|c| c.into_iter().collect::<String>()))
 }
 
+/// A cell of text with the controls a terminal acts on: C0, C1 (CSI, OSC) and DEL.
+fn control_cell() -> impl Strategy<Value = Option<String>> {
+    let chars =
+        prop::sample::select(vec!['\u{1b}', '\u{7}', '\u{7f}', '\u{80}', '\u{9b}', '\u{9d}', '[', 'a', '"', '\\', 'é']);
+    prop::option::of(proptest::collection::vec(chars, 0..8).prop_map(|c| c.into_iter().collect::<String>()))
+}
+
 /// A cell of a number column as a result might hold it: digits, signs, points, exponents, or
 /// anything else.
 fn number_cell() -> impl Strategy<Value = Option<String>> {
@@ -159,7 +174,7 @@ fn read_back(text: &str) -> Vec<Vec<String>> {
 
 proptest! {
     #[test]
-    fn json_is_json_and_keeps_each_number_and_text_as_written(rows in proptest::collection::vec((number_cell(), cell()), 1..6)) {
+    fn json_is_json_keeps_each_number_and_text_as_written_and_no_control_raw(rows in proptest::collection::vec((number_cell(), control_cell()), 1..6)) {
         let columns = [
             ResultColumn { name: "n".into(), kind: "decimal(38,9)".into() },
             ResultColumn { name: "t".into(), kind: "varchar".into() },
@@ -178,6 +193,7 @@ proptest! {
                 (other, n) => prop_assert!(false, "{:?} for {:?}", other, n),
             }
             prop_assert_eq!(object["t"].as_str(), row[1].as_deref());
+            prop_assert!(!json(&columns, std::slice::from_ref(row)).contains(|c: char| c.is_control() && c != '\n'));
         }
     }
 

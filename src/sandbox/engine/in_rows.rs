@@ -6,8 +6,8 @@
 //! outer row with every value: `count_if(user_id IN (SELECT user_id FROM events WHERE country =
 //! 'FR')) FROM events` took 19 s in a debug build. Once the engine has typed it, a comparison of
 //! values a set can hold (numbers, text, dates, times, timestamps, booleans, bytes) is
-//! `"$in_rows"(x, rows)`: the subquery's values put in a set once (a batch of rows, or an outer
-//! row's own where the subquery is correlated), each `x` looked up in it.
+//! `"$in_rows"(x, rows)`: the subquery's values put in a set once for the query (for each outer
+//! row, where the subquery is correlated: each has rows of its own), each `x` looked up in it.
 //!
 //! Its answers are the semi join's: true where a value equals `x`; else NULL where `x` is NULL
 //! and there are rows, or a value is NULL; else false (false for no rows). Reals and doubles are
