@@ -31,6 +31,7 @@ use datafusion::logical_expr::{
 
 use super::quantified::{IN_VALUE, ROW_VALUE};
 use super::rules::ExpressionRule;
+use super::udf::is_text;
 
 const IN_ROWS: &str = "$in_rows";
 
@@ -110,9 +111,8 @@ fn held(kind: &DataType) -> bool {
 /// A cast the engine leaves to Arrow's (the rules rewrite those of zones and text): a number to
 /// a number, text to text, a date to a timestamp without a zone.
 fn plainly_cast(from: &DataType, to: &DataType) -> bool {
-    let text = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
     (from.is_numeric() && to.is_numeric())
-        || (text(from) && text(to))
+        || (is_text(from) && is_text(to))
         || (matches!(from, DataType::Date32) && matches!(to, DataType::Timestamp(_, None)))
 }
 
