@@ -13,12 +13,13 @@ use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use datafusion::logical_expr::sqlparser::ast::{
-    self, Distinct, Expr, GroupByExpr, Ident, Query, Select, SelectItem, SetExpr, TableAlias, TableFactor,
-    TableWithJoins, Visit, Visitor,
+    self, Distinct, Expr, GroupByExpr, Ident, JoinConstraint, JoinOperator, Query, Select, SelectItem,
+    SelectItemQualifiedWildcardKind, SetExpr, TableAlias, TableFactor, TableWithJoins, Visit, Visitor,
 };
 
-/// Athena's refusal of the first output alias read in a GROUP BY or HAVING of `statement`, and
-/// of PostgreSQL's `DISTINCT ON`, which Trino has not (DataFusion answered it).
+/// Athena's refusal of the first output alias read in a GROUP BY or HAVING of `statement`, of
+/// PostgreSQL's `DISTINCT ON`, which Trino has not, and of a SELECT without items (`SELECT FROM
+/// t`), which Trino's grammar has not: DataFusion answered both.
 pub fn refuse_output_names(statement: &ast::Statement) -> Result<(), String> {
     let mut check = Check { scopes: RefCell::default(), hidden: RefCell::default(), refusal: None };
     let _ = statement.visit(&mut check);
@@ -58,9 +59,19 @@ impl Visitor for Check {
 
     fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
         self.enter(query);
-        let distinct_on =
-            |select: &Select| matches!(select.distinct, Some(Distinct::On(_))).then(|| DISTINCT_ON.into());
-        match selects(&query.body).into_iter().find_map(|select| distinct_on(select).or_else(|| self.misread(select))) {
+        let distinct_on = |select: &Select| match select.distinct {
+            Some(Distinct::On(_)) => Some(DISTINCT_ON.into()),
+            _ if select.projection.is_empty() => {
+                let next = if select.from.is_empty() { "<EOF>" } else { "FROM" };
+                Some(format!(
+                    "SYNTAX_ERROR: mismatched input '{next}'. Expecting: '*', 'ALL', 'DISTINCT', <expression>"
+                ))
+            }
+            _ => None,
+        };
+        let refusal =
+            |select: &Select| distinct_on(select).or_else(|| self.misread(select)).or_else(|| self.ambiguous(select));
+        match selects(&query.body).into_iter().find_map(refusal) {
             Some(refusal) => {
                 self.refusal = Some(refusal);
                 ControlFlow::Break(())
@@ -108,7 +119,12 @@ impl Check {
             GroupByExpr::Expressions(exprs, _) => exprs.iter().filter_map(bare_name).find(|i| misread(i)).cloned(),
             GroupByExpr::All(_) => None,
         };
-        let found = grouped.or_else(|| select.having.as_ref().and_then(|having| own_names(having, &misread)))?;
+        let found = grouped.or_else(|| {
+            select
+                .having
+                .as_ref()
+                .and_then(|having| own_names(having, &|qualifier, i| qualifier.is_none() && misread(i)))
+        })?;
         let at = match found.span.start {
             start if start.line > 0 => super::errors::at(start.line, start.column),
             _ => String::new(),
@@ -116,12 +132,70 @@ impl Check {
         Some(format!("COLUMN_NOT_FOUND: {at}Column '{}' cannot be resolved", found.value))
     }
 
-    /// The columns the FROM clause gives, lower case; None when one of its parts is not known.
-    fn input_columns(&self, from: &[TableWithJoins]) -> Option<HashSet<String>> {
-        let mut columns = HashSet::new();
+    /// The refusal of a name `select` reads that a relation of its FROM clause has twice (`SELECT
+    /// x FROM (SELECT 1 x, 2 x)`, `SELECT t.id FROM (SELECT a.*, b.* FROM a JOIN b …) t`): the
+    /// engine read the first column of the name, where Trino refuses the name as ambiguous.
+    fn ambiguous(&self, select: &Select) -> Option<String> {
+        let relations: Vec<(Option<String>, Vec<String>)> = factors(&select.from)
+            .filter_map(|factor| Some((factor_name(factor), self.factor_columns(factor)?)))
+            .collect();
+        let twice = |columns: &[String], name: &str| columns.iter().filter(|c| *c == name).count() > 1;
+        let repeated = |qualifier: Option<&Ident>, ident: &Ident| {
+            let name = ident.value.to_lowercase();
+            relations.iter().any(|(relation, columns)| {
+                let read = qualifier.is_none_or(|q| relation.as_deref() == Some(q.value.to_lowercase().as_str()));
+                read && twice(columns, &name)
+            })
+        };
+        if !relations.iter().any(|(_, columns)| columns.iter().any(|c| twice(columns, c))) {
+            return None;
+        }
+        let items = select.projection.iter().filter_map(|item| match item {
+            SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => Some(expr),
+            _ => None,
+        });
+        let keys = match &select.group_by {
+            GroupByExpr::Expressions(keys, _) => keys.as_slice(),
+            GroupByExpr::All(_) => &[],
+        };
+        let found = items
+            .chain(select.selection.iter())
+            .chain(keys)
+            .chain(select.having.iter())
+            .find_map(|expr| own_names(expr, &repeated))?;
+        let at = match found.span.start {
+            start if start.line > 0 => super::errors::at(start.line, start.column),
+            _ => String::new(),
+        };
+        Some(format!("AMBIGUOUS_NAME: {at}Column '{}' is ambiguous", found.value))
+    }
+
+    /// The columns the FROM clause gives, lower case, a name as often as they give it; None when
+    /// one of its parts is not known.
+    /// A join USING keys gives each key once (the `*` of `a JOIN b USING (k)` is `k`, then the
+    /// rest of each side's columns).
+    fn input_columns(&self, from: &[TableWithJoins]) -> Option<Vec<String>> {
+        let mut columns = Vec::new();
         for table in from {
-            for factor in std::iter::once(&table.relation).chain(table.joins.iter().map(|j| &j.relation)) {
-                columns.extend(self.factor_columns(factor)?);
+            columns.extend(self.factor_columns(&table.relation)?);
+            for join in &table.joins {
+                let keys = match &join.join_operator {
+                    JoinOperator::Join(constraint)
+                    | JoinOperator::Inner(constraint)
+                    | JoinOperator::Left(constraint)
+                    | JoinOperator::LeftOuter(constraint)
+                    | JoinOperator::Right(constraint)
+                    | JoinOperator::RightOuter(constraint)
+                    | JoinOperator::FullOuter(constraint) => match constraint {
+                        JoinConstraint::Using(keys) => keys.iter().filter_map(|k| k.0.last()?.as_ident()).collect(),
+                        JoinConstraint::Natural => return None,
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                };
+                let keys: Vec<String> = keys.iter().map(|k| k.value.to_lowercase()).collect();
+                let side = self.factor_columns(&join.relation)?;
+                columns.extend(side.into_iter().filter(|c| !keys.contains(c)));
             }
         }
         Some(columns)
@@ -198,10 +272,32 @@ impl Check {
                     columns.extend(super::names::read_name(expr).map(|name| name.value.to_lowercase()))
                 }
                 SelectItem::Wildcard(_) => columns.extend(self.input_columns(&select.from)?),
+                // `t.*`: the columns of the relation of that name.
+                SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), _) => {
+                    let name = name.0.last()?.as_ident()?.value.to_lowercase();
+                    let factor = factors(&select.from).find(|f| factor_name(f).as_deref() == Some(name.as_str()))?;
+                    columns.extend(self.factor_columns(factor)?);
+                }
                 _ => return None,
             }
         }
         Some(columns)
+    }
+}
+
+/// Each relation of a FROM clause, a join's too.
+fn factors(from: &[TableWithJoins]) -> impl Iterator<Item = &TableFactor> {
+    from.iter().flat_map(|table| std::iter::once(&table.relation).chain(table.joins.iter().map(|j| &j.relation)))
+}
+
+/// The name a relation's columns are read by (`t.x`), lower case: its alias, or a table's name.
+fn factor_name(factor: &TableFactor) -> Option<String> {
+    match factor {
+        TableFactor::Table { alias: Some(alias), .. }
+        | TableFactor::Derived { alias: Some(alias), .. }
+        | TableFactor::UNNEST { alias: Some(alias), .. } => Some(alias.name.value.to_lowercase()),
+        TableFactor::Table { name, .. } => Some(name.0.last()?.as_ident()?.value.to_lowercase()),
+        _ => None,
     }
 }
 
@@ -220,13 +316,16 @@ fn bare_name(expr: &Expr) -> Option<&Ident> {
     }
 }
 
-/// The first bare name in `expr` that `wanted` accepts, outside the queries inside it and the
-/// lambdas that bind it (`x -> x = 'US'` reads its own `x`).
-fn own_names(expr: &Expr, wanted: &dyn Fn(&Ident) -> bool) -> Option<Ident> {
+/// A column's name as a query reads it: alone (`x`) or after its relation's (`t.x`).
+type Wanted<'w> = &'w dyn Fn(Option<&Ident>, &Ident) -> bool;
+
+/// The first column name in `expr` (`x`, or `x` of `t.x`) that `wanted` accepts, outside the
+/// queries inside it and the lambdas that bind it (`x -> x = 'US'` reads its own `x`).
+fn own_names(expr: &Expr, wanted: Wanted) -> Option<Ident> {
     struct Names<'w> {
         depth: usize,
         bound: Vec<String>,
-        wanted: &'w dyn Fn(&Ident) -> bool,
+        wanted: Wanted<'w>,
         found: Option<Ident>,
     }
     fn parameters(expr: &Expr) -> Vec<String> {
@@ -247,15 +346,17 @@ fn own_names(expr: &Expr, wanted: &dyn Fn(&Ident) -> bool) -> Option<Ident> {
         }
         fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
             self.bound.extend(parameters(expr));
-            match expr {
-                Expr::Identifier(ident)
-                    if self.depth == 0 && !self.bound.contains(&ident.value.to_lowercase()) && (self.wanted)(ident) =>
-                {
-                    self.found = Some(ident.clone());
-                    ControlFlow::Break(())
-                }
-                _ => ControlFlow::Continue(()),
+            let (qualifier, ident) = match expr {
+                Expr::Identifier(ident) => (None, ident),
+                Expr::CompoundIdentifier(parts) if parts.len() == 2 => (Some(&parts[0]), &parts[1]),
+                _ => return ControlFlow::Continue(()),
+            };
+            let first = qualifier.unwrap_or(ident);
+            if self.depth == 0 && !self.bound.contains(&first.value.to_lowercase()) && (self.wanted)(qualifier, ident) {
+                self.found = Some(ident.clone());
+                return ControlFlow::Break(());
             }
+            ControlFlow::Continue(())
         }
         fn post_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
             let unbound = parameters(expr).len();
@@ -314,7 +415,26 @@ mod tests {
         assert!(refusal("WITH events AS (SELECT 1 AS x) SELECT x AS country FROM (SELECT country FROM clickstream.events) s GROUP BY country").is_none());
         assert!(refusal("WITH a(c) AS (SELECT country FROM events) SELECT c AS d FROM a GROUP BY d").is_some());
         // Where the FROM clause's columns are not known, nothing is said.
-        assert!(refusal("WITH a AS (SELECT e.* FROM events e) SELECT country AS y FROM a GROUP BY y").is_none());
+        assert!(refusal("WITH a AS (SELECT u.* FROM UNNEST(ARRAY[1]) u) SELECT x AS y FROM a GROUP BY y").is_none());
+        // A `t.*` brings its relation's columns.
+        assert!(refusal("WITH a AS (SELECT e.* FROM events e) SELECT country AS y FROM a GROUP BY y").is_some());
+        assert!(refusal("WITH a AS (SELECT e.*, 1 AS y FROM events e) SELECT country AS y FROM a GROUP BY y").is_none());
         assert!(refusal("SELECT x AS y FROM (VALUES 1) s GROUP BY y").is_none());
+    }
+
+    #[test]
+    fn a_name_a_relation_has_twice_is_ambiguous_where_it_is_read() {
+        let ambiguous = |sql: &str| refusal(sql).is_some_and(|r| r.contains("AMBIGUOUS_NAME"));
+        assert!(ambiguous("SELECT x FROM (SELECT 1 x, 2 x)"));
+        assert!(ambiguous("SELECT s.x FROM (SELECT 1 x, 2 x) s"));
+        assert!(ambiguous("SELECT 1 FROM (SELECT 1 x, 2 x) s WHERE upper(x) = 'A'"));
+        assert!(ambiguous("SELECT country FROM (SELECT e.*, f.* FROM events e, events f) j"));
+        // Read by a `*`, or not at all, or as a lambda's own, it is not.
+        assert!(refusal("SELECT * FROM (SELECT 1 x, 2 x)").is_none());
+        assert!(refusal("SELECT y FROM (SELECT 1 x, 2 x, 3 y)").is_none());
+        assert!(refusal("SELECT transform(a, x -> x) FROM (SELECT 1 x, 2 x, ARRAY[1] a)").is_none());
+        assert!(refusal("SELECT (SELECT x FROM (VALUES 1) t(x)) FROM (SELECT 1 x, 2 x)").is_none());
+        // A join USING its keys gives each key once.
+        assert!(refusal("SELECT user_id FROM (SELECT * FROM events e JOIN events f USING (user_id)) j").is_none());
     }
 }

@@ -115,7 +115,37 @@ pub fn tokens(sql: &str) -> Result<Vec<TokenWithSpan>> {
             "NOT_SUPPORTED: the sandbox engine reads at most {MOST_OPERATORS} operators in a statement; this one has {operators}"
         )));
     }
+    if let Some(refusal) = not_trinos(&tokens) {
+        return Err(DataFusionError::Plan(refusal));
+    }
     Ok(angle_types(tables_as_selects(rows_in_parentheses(tokens))))
+}
+
+/// Tokens Trino's grammar refuses that the parser here reads: a backquoted identifier (MySQL's,
+/// Hive's), `==`, and a comma before FROM (`SELECT a, FROM t`).
+fn not_trinos(tokens: &[TokenWithSpan]) -> Option<String> {
+    let mut words = tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).peekable();
+    while let Some(token) = words.next() {
+        let at = super::errors::at(token.span.start.line, token.span.start.column);
+        match &token.token {
+            Token::Word(word) if word.quote_style == Some('`') => {
+                return Some(format!(
+                    "SYNTAX_ERROR: {at}backquoted identifiers are not supported; use double quotes to quote identifiers"
+                ));
+            }
+            Token::DoubleEq => return Some(format!("SYNTAX_ERROR: {at}mismatched input '=='")),
+            Token::Comma => {
+                if let Some(next) = words.peek().filter(
+                    |t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::FROM && w.quote_style.is_none()),
+                ) {
+                    let at = super::errors::at(next.span.start.line, next.span.start.column);
+                    return Some(format!("SYNTAX_ERROR: {at}mismatched input 'FROM'"));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `ARRAY<T>` and `MAP<K, V>` after a cast's `AS` (and inside them) → `ARRAY(T)` and

@@ -108,6 +108,7 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
     }
     let codes = [
         "COLUMN_NOT_FOUND",
+        "AMBIGUOUS_NAME",
         "SYNTAX_ERROR",
         "INVALID_ARGUMENTS",
         "INVALID_FUNCTION_ARGUMENT",

@@ -7,6 +7,11 @@
 //! `SELECT a, b FROM t QUALIFY rank() OVER (ORDER BY b DESC) <= 2 ORDER BY b DESC`
 //!
 //! (an ORDER BY name of an output column, or its place, read as that column's expression).
+//!
+//! An OFFSET without a LIMIT inside the statement (a subquery's, a WITH query's) is given a LIMIT
+//! of more rows than any table holds: the engine's physical plan moved an outer ORDER BY below a
+//! bare OFFSET, which then skipped the outer order's first rows, not the subquery's (`SELECT * FROM
+//! (SELECT x FROM t ORDER BY x DESC OFFSET 1) ORDER BY x` dropped the least, not the greatest).
 
 use std::ops::ControlFlow;
 
@@ -22,18 +27,33 @@ use super::dialect::Athena;
 
 /// Writes each `FETCH … ONLY` of `statement` as a LIMIT, and each `FETCH … WITH TIES` as a rank.
 pub(super) fn rewrite(statement: &mut ast::Statement) -> Result<(), String> {
-    match statement.visit(&mut FetchAsLimit) {
+    match statement.visit(&mut FetchAsLimit { root: true }) {
         ControlFlow::Break(why) => Err(why),
         ControlFlow::Continue(()) => Ok(()),
     }
 }
 
-struct FetchAsLimit;
+/// `root`: whether the next query met is the statement's own (the first the visit meets).
+struct FetchAsLimit {
+    root: bool,
+}
+
+/// The LIMIT given an OFFSET inside the statement (and a sampled subquery, `sample`): 2^48 rows,
+/// far past any table's, and far from overflowing when the engine adds the offset to it.
+pub(super) fn every_row() -> Expr {
+    Expr::value(Value::Number("281474976710656".into(), false))
+}
 
 impl VisitorMut for FetchAsLimit {
     type Break = String;
 
     fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<String> {
+        let inner = !std::mem::replace(&mut self.root, false);
+        if let Some(LimitClause::LimitOffset { limit: limit @ None, offset: Some(_), .. }) = &mut query.limit_clause {
+            if inner && query.fetch.is_none() {
+                *limit = Some(every_row());
+            }
+        }
         if query.fetch.as_ref().is_some_and(|fetch| fetch.with_ties) {
             return match with_ties(query) {
                 Ok(()) => ControlFlow::Continue(()),

@@ -449,7 +449,7 @@ pub(super) fn java_double(f: f64) -> String {
             format!("{text}.0")
         }
     } else {
-        let text = format!("{f:e}");
+        let text = super::to_text::shortest(f);
         let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
         let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
         format!("{mantissa}E{exponent}")
@@ -474,6 +474,8 @@ mod tests {
         assert_eq!(fmt("%.3e", &[ScalarValue::Float64(Some(12345.678))]), "1.235e+04");
         assert_eq!(fmt("%x %X %o", &[int(255), int(255), int(8)]), "ff FF 10");
         assert_eq!(java_double(1e10), "1.0E10");
+        assert_eq!(java_double(f64::from_bits(1)), "4.9E-324");
+        assert_eq!(java_float(f32::from_bits(1)), "1.4E-45");
         // Java rounds the shortest digits half up, where Rust rounds the binary value half to even.
         let double = |f: f64| ScalarValue::Float64(Some(f));
         assert_eq!(

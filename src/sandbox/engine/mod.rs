@@ -16,6 +16,7 @@ mod cast;
 mod catalog;
 mod code_points;
 mod correlated;
+mod correlated_in;
 mod counting;
 mod date_diff;
 mod datetime;

@@ -424,6 +424,7 @@ impl PlaceNames {
                 // column may be one the `*` brings as well.
                 let mut names = HashSet::new();
                 let starred = star_columns(select);
+                let outer = super::correlated_in::outer_name(&select.from);
                 let brought = |name: &str| match &starred {
                     Starred::None => false,
                     Starred::Known(columns) => outermost || columns.contains(name),
@@ -433,6 +434,7 @@ impl PlaceNames {
                     let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else {
                         continue;
                     };
+                    super::correlated_in::rewrite(expr, outer.as_ref());
                     quantified::in_select_item(expr);
                     match item {
                         // `SELECT *, 1 AS country`: an alias of a name the `*` is known to bring
@@ -483,24 +485,53 @@ enum Starred {
     Unknown,
 }
 
-/// What `select`'s `*`s bring: known when each is over catalog tables (`*`, `e.*`).
+/// What `select`'s `*`s bring: known when each is over catalog tables (`*`, `e.*`), less what
+/// each leaves out (`e.* EXCLUDE (k)`, as `using` writes the `*` of a join USING `k`).
 fn star_columns(select: &ast::Select) -> Starred {
-    let stars = select.projection.iter().filter(|item| is_star(item));
-    if stars.count() == 0 {
-        return Starred::None;
-    }
     let mut columns = HashSet::new();
-    for from in &select.from {
-        for factor in std::iter::once(&from.relation).chain(from.joins.iter().map(|join| &join.relation)) {
-            let ast::TableFactor::Table { name, .. } = factor else { return Starred::Unknown };
-            let table = name.0.last().and_then(|part| part.as_ident()).map(|ident| ident.value.to_lowercase());
-            match table.and_then(|table| super::catalog::table_columns(&table)) {
-                Some(known) => columns.extend(known.into_iter().map(|column| column.name.to_lowercase())),
-                None => return Starred::Unknown,
+    let mut starred = false;
+    for item in &select.projection {
+        let (qualifier, options) = match item {
+            SelectItem::Wildcard(options) => (None, options),
+            SelectItem::QualifiedWildcard(kind, options) => match kind {
+                ast::SelectItemQualifiedWildcardKind::ObjectName(name) => {
+                    (name.0.last().and_then(|part| part.as_ident()).map(|i| i.value.to_lowercase()), options)
+                }
+                _ => return Starred::Unknown,
+            },
+            _ => continue,
+        };
+        starred = true;
+        let excluded: Vec<String> = match &options.opt_exclude {
+            Some(ast::ExcludeSelectItem::Single(name)) => vec![name],
+            Some(ast::ExcludeSelectItem::Multiple(names)) => names.iter().collect(),
+            None => Vec::new(),
+        }
+        .into_iter()
+        .filter_map(|name| name.0.last().and_then(|part| part.as_ident()).map(|i| i.value.to_lowercase()))
+        .collect();
+        for from in &select.from {
+            for factor in std::iter::once(&from.relation).chain(from.joins.iter().map(|join| &join.relation)) {
+                let ast::TableFactor::Table { name, alias, .. } = factor else { return Starred::Unknown };
+                let table = name.0.last().and_then(|part| part.as_ident()).map(|ident| ident.value.to_lowercase());
+                let called = alias.as_ref().map(|a| a.name.value.to_lowercase()).or(table.clone());
+                if qualifier.is_some() && qualifier != called {
+                    continue;
+                }
+                match table.and_then(|table| super::catalog::table_columns(&table)) {
+                    Some(known) => columns.extend(
+                        known.into_iter().map(|column| column.name.to_lowercase()).filter(|c| !excluded.contains(c)),
+                    ),
+                    None => return Starred::Unknown,
+                }
             }
         }
     }
-    Starred::Known(columns)
+    if starred {
+        Starred::Known(columns)
+    } else {
+        Starred::None
+    }
 }
 
 /// Whether Athena names the column of `expr` after what it reads: a column (`country`,

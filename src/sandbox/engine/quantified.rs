@@ -22,9 +22,8 @@ use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{exec_err, plan_err};
 
 use datafusion::logical_expr::sqlparser::ast::{
-    visit_expressions_mut, BinaryOperator, Distinct, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
-    GroupByExpr, Ident, LimitClause, OrderBy, OrderByKind, Query, Select, SelectItem, SetExpr, Statement, TableFactor,
-    UnaryOperator, Value, VisitMut, VisitorMut,
+    visit_expressions_mut, BinaryOperator, Distinct, Expr, GroupByExpr, Ident, LimitClause, OrderBy, OrderByKind,
+    Query, Select, SelectItem, SetExpr, Statement, TableFactor, UnaryOperator, Value, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 use datafusion::logical_expr::ScalarUDF;
@@ -134,14 +133,6 @@ fn in_filter(expr: &mut Expr, conjunct: bool, positive: bool) {
 fn marked_form(expr: &Expr) -> Option<Expr> {
     let Expr::InSubquery { expr: left, subquery, negated } = expr else { return None };
     let rows = unchanging_form(subquery, false);
-    // The IN once, in a function the planner leaves whole: a CASE of it was written out with the
-    // IN twice, and two joins of one subquery failed where it was a UNION or was cast.
-    let sql = format!(r#""{IN_ANSWER}"("$x" IN (SELECT 1), "$x" IS NULL, "$rows")"#);
-    let mut form = parsed(&sql)?;
-    let _ = form.visit(&mut Splice::Parts(vec![("$x", left.as_ref().clone())]));
-    // What the rows say of NULL, read once: none (0), values alone (1), a NULL among them (2).
-    let kinds = r#"CASE WHEN count(*) > count("$v") THEN 2 WHEN count(*) > 0 THEN 1 ELSE 0 END"#;
-    let _ = form.visit(&mut Splice::Parts(vec![("$rows", Expr::Subquery(summary(&rows, kinds)?))]));
     // A UNION, INTERSECT or EXCEPT read through a SELECT of it: the engine's join of one inside an
     // expression failed ("Projections require unique expression names").
     let rows = match rows.body.as_ref() {
@@ -152,16 +143,21 @@ fn marked_form(expr: &Expr) -> Option<Expr> {
             query
         }
     };
-    if let Expr::Function(function) = &mut form {
-        if let FunctionArguments::List(list) = &mut function.args {
-            if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::InSubquery { subquery, .. }))) =
-                list.args.first_mut()
-            {
-                *subquery = rows;
-            }
-        }
-    }
-    Some(if *negated {
+    // The IN once, in a function the planner leaves whole: a CASE of it was written out with the
+    // IN twice, and two joins of one subquery failed where it was a UNION or was cast.
+    let found = Expr::InSubquery { expr: left.clone(), subquery: rows, negated: false };
+    in_answer_form(found, left, subquery, *negated)
+}
+
+/// `"$in_answer"(found, x IS NULL, kind)` of `x IN (rows)`, negated if `negated`: `found`
+/// whether a row equals `x`, and `kind` what the rows say of NULL, read once: none (0), values
+/// alone (1), a NULL among them (2).
+pub(super) fn in_answer_form(found: Expr, left: &Expr, rows: &Query, negated: bool) -> Option<Expr> {
+    let mut form = parsed(&format!(r#""{IN_ANSWER}"("$found", "$x" IS NULL, "$rows")"#))?;
+    let kinds = r#"CASE WHEN count(*) > count("$v") THEN 2 WHEN count(*) > 0 THEN 1 ELSE 0 END"#;
+    let kind = Expr::Subquery(summary(&unchanging_form(rows, false), kinds)?);
+    let _ = form.visit(&mut Splice::Parts(vec![("$found", found), ("$x", left.clone()), ("$rows", kind)]));
+    Some(if negated {
         Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(Expr::Nested(Box::new(form))) }
     } else {
         form
@@ -388,7 +384,7 @@ fn gathered_form(expr: &Expr) -> Option<Expr> {
 }
 
 /// An expression of this module's own text, which always parses.
-fn parsed(sql: &str) -> Option<Expr> {
+pub(super) fn parsed(sql: &str) -> Option<Expr> {
     Parser::new(&Athena::default()).try_with_sql(sql).ok()?.parse_expr().ok()
 }
 
@@ -406,7 +402,7 @@ fn aggregate(expr: &Expr) -> bool {
 }
 
 /// Whether `expr` calls an aggregate or window function anywhere inside it.
-fn aggregates(expr: &Expr) -> bool {
+pub(super) fn aggregates(expr: &Expr) -> bool {
     let found = datafusion::logical_expr::sqlparser::ast::visit_expressions(expr, |e| match e {
         Expr::Function(f) if f.over.is_some() || aggregate(e) => ControlFlow::Break(()),
         _ => ControlFlow::Continue(()),

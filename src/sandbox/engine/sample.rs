@@ -14,8 +14,8 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Float64Type};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::sqlparser::ast::{
-    self, BinaryOperator, Expr, SetExpr, TableAlias, TableFactor, TableSampleKind, TableSampleMethod, TableSampleUnit,
-    TableWithJoins, VisitMut, VisitorMut,
+    self, BinaryOperator, Expr, LimitClause, SetExpr, TableAlias, TableFactor, TableSampleKind, TableSampleMethod,
+    TableSampleUnit, TableWithJoins, VisitMut, VisitorMut,
 };
 use datafusion::logical_expr::sqlparser::parser::Parser;
 use datafusion::logical_expr::ScalarUDF;
@@ -69,6 +69,18 @@ impl VisitorMut for Samples {
                 .map(|last| TableAlias { explicit: true, name: last.clone(), columns: Vec::new(), at: None }),
             (None, _) => None,
         };
+        // A subquery's rows are sampled above a LIMIT of every row, which the engine pushes no
+        // filter below: it moved the sample's inside the subquery, below its GROUP BY, DISTINCT or
+        // UNNEST, and sampled the rows they read, not the rows they answer.
+        if let TableFactor::Derived { subquery, .. } = factor {
+            if subquery.limit_clause.is_none() && subquery.fetch.is_none() {
+                subquery.limit_clause = Some(LimitClause::LimitOffset {
+                    limit: Some(super::fetch::every_row()),
+                    offset: None,
+                    limit_by: Vec::new(),
+                });
+            }
+        }
         if let TableFactor::Table { sample, alias, .. } | TableFactor::Derived { sample, alias, .. } = factor {
             *sample = None;
             // Inside, under the name the query reads it by, without the columns it renames.

@@ -7,7 +7,9 @@
 //! `array_agg`'s keeps the frame's values in reversed order (`[30, null, 10]` for
 //! `[10, null, 30]`), and `lag`'s and `lead`'s are the other one with the offset turned, whose
 //! IGNORE NULLS skips wrongly (`lag(x, 2) IGNORE NULLS` was NULL where the second value before
-//! the row is 10). Here they have no reverse, so the engine sorts the rows for their window.
+//! the row is 10). Here they have no reverse, so the engine sorts the rows for their window; and
+//! `array_agg` (and `listagg`, which is one) sorts its own rows for its ORDER BY, where the engine
+//! took rows sorted the other way for its reverse's and answered them in that order.
 //!
 //! **Row by row.** `lead(x, n) IGNORE NULLS` computed a row at a time, as the engine streams a
 //! window, loses count of the NULLs after the rows it has read, and misses values where `n` is
@@ -131,6 +133,10 @@ impl AggregateUDFImpl for Forward {
         Ok(Box::new(Refolded::new(Arc::clone(&self.inner), &args)))
     }
     fn with_beneficial_ordering(self: Arc<Self>, beneficial: bool) -> Result<Option<Arc<dyn AggregateUDFImpl>>> {
+        // Without a reverse, never told its rows come in order: the engine told so an aggregate
+        // whose rows came in the reverse order (whose reverse it would have used), and `array_agg(x
+        // ORDER BY x)` over rows sorted by x DESC answered them in that order. It sorts them itself.
+        let beneficial = beneficial && self.reverses;
         let ordered = Arc::clone(&self.inner).with_beneficial_ordering(beneficial)?;
         let (reverses, refolds) = (self.reverses, self.refolds);
         Ok(ordered

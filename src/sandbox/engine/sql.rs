@@ -112,6 +112,9 @@ pub fn statement_and_headings(sql: &str) -> Result<(Statement, names::Headings)>
                 "SYNTAX_ERROR: {at}mismatched input '{word}'. Athena's SQL has no {word}"
             )));
         }
+        if let Some(refusal) = super::subqueries::in_a_lambda(inner) {
+            return Err(DataFusionError::Plan(refusal));
+        }
         aliases::refuse_output_names(inner).map_err(DataFusionError::Plan)?;
         if let Some(refusal) = lateral::join_refused(inner) {
             return Err(DataFusionError::Plan(refusal));

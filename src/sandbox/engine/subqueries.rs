@@ -48,6 +48,7 @@ use datafusion::optimizer::AnalyzerRule;
 
 use super::rules::ExpressionRule;
 use super::udf::{Call, Passing, Trino};
+use datafusion::logical_expr::sqlparser::ast as sql;
 
 const MAYBE_NULL: &str = "$maybe_null";
 const ROWS_FOUND: &str = "$rows_found";
@@ -321,4 +322,28 @@ fn one_row_always(plan: &LogicalPlan) -> bool {
         },
         _ => false,
     }
+}
+
+/// A subquery in a lambda's body, which Athena refuses where the engine would answer it, at the
+/// subquery's place: `transform(a, x -> x + (SELECT 1))`.
+pub(super) fn in_a_lambda(statement: &sql::Statement) -> Option<String> {
+    use sql::{Expr, Spanned};
+    use std::ops::ControlFlow;
+    let found = sql::visit_expressions(statement, |expr| {
+        let Expr::Lambda(lambda) = expr else { return ControlFlow::Continue(()) };
+        let subquery = sql::visit_expressions(&*lambda.body, |expr| match expr {
+            Expr::Subquery(query) | Expr::InSubquery { subquery: query, .. } | Expr::Exists { subquery: query, .. } => {
+                ControlFlow::Break(query.span().start)
+            }
+            _ => ControlFlow::Continue(()),
+        });
+        match subquery.break_value() {
+            Some(start) => ControlFlow::Break(start),
+            None => ControlFlow::Continue(()),
+        }
+    });
+    found.break_value().map(|start| {
+        let at = super::errors::at(start.line, start.column);
+        format!("NOT_SUPPORTED: {at}Lambda expression cannot contain subqueries")
+    })
 }

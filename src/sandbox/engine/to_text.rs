@@ -131,7 +131,7 @@ fn varchar(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
 pub fn double_text(value: f64) -> String {
     match special(value, value == 0.0, value.is_sign_negative()) {
         Some(text) => text,
-        None => scientific(value, &format!("{value:e}"), 20),
+        None => scientific(value, &shortest(value), 20),
     }
 }
 
@@ -140,7 +140,7 @@ pub fn double_text(value: f64) -> String {
 pub fn real_text(value: f32) -> String {
     match special(value as f64, value == 0.0, value.is_sign_negative()) {
         Some(text) => text,
-        None => scientific(float_digits(value), &format!("{value:e}"), 6),
+        None => scientific(float_digits(value), &shortest(value), 6),
     }
 }
 
@@ -148,8 +148,20 @@ pub fn real_text(value: f32) -> String {
 /// `1.1f` is `1.1`, not the `1.100000023841858` it widens to.
 pub fn float_digits(value: f32) -> f64 {
     match value.is_finite() {
-        true => value.to_string().parse().unwrap_or(value as f64),
+        true => shortest(value).parse().unwrap_or(value as f64),
         false => value as f64,
+    }
+}
+
+/// A double's or a real's shortest digits in Rust's scientific form (`-1.25e-7`), chosen as Java
+/// chooses them: where the shortest are one digit, the closest to the value of those of one or two
+/// digits that read back as it. Only the smallest subnormals differ: `Double.MIN_VALUE` is
+/// `4.9E-324` (`5e-324` reads back as it too), twice it `9.9E-324`, `Float.MIN_VALUE` `1.4E-45`.
+pub fn shortest<F: std::fmt::LowerExp + std::str::FromStr + PartialEq>(value: F) -> String {
+    let shortest = format!("{value:e}");
+    match shortest.contains('.') {
+        true => shortest,
+        false => Some(format!("{value:.1e}")).filter(|two| two.parse().ok() == Some(value)).unwrap_or(shortest),
     }
 }
 
@@ -231,6 +243,11 @@ mod tests {
             (f64::NAN, "NaN"),
             (f64::NEG_INFINITY, "-Infinity"),
             (f64::MAX, "1.7976931348623157E308"),
+            // Java's pick where the shortest digits are one: of one or two, the closest.
+            (f64::from_bits(1), "4.9E-324"),
+            (f64::from_bits(2), "9.9E-324"),
+            (f64::from_bits(3), "1.5E-323"),
+            (1e-320, "1.0E-320"),
         ];
         for (value, text) in doubles {
             assert_eq!(double_text(value), text, "{value}");
@@ -243,6 +260,7 @@ mod tests {
             (12345665f32, "1.234566E7"),
             (1.2345678f32, "1.234568E0"),
             (0.0f32, "0E0"),
+            (f32::from_bits(1), "1.4E-45"),
         ];
         for (value, text) in reals {
             assert_eq!(real_text(value), text, "{value}");
