@@ -239,6 +239,10 @@ pub struct QueryArgs {
     /// neutralised (for pipelines that want the bytes; never for a terminal or a spreadsheet).
     #[arg(long)]
     pub raw: bool,
+    /// Run a statement that may change the catalog or the data (DROP, INSERT, CREATE TABLE AS, …)
+    /// without asking; a query that only reads never asks.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

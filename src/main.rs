@@ -1,3 +1,4 @@
+#![warn(clippy::print_stderr)]
 use std::process::ExitCode;
 
 use lakeops::app::{App, Header, Keymap};
@@ -49,7 +50,7 @@ fn main() -> ExitCode {
                 // A reader that stopped early (`| head`) has what it wanted.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("lakeops: cannot write the output: {e}");
+                    lakeops::note!("lakeops: cannot write the output: {e}");
                     ExitCode::FAILURE
                 }
             }
@@ -60,7 +61,7 @@ fn main() -> ExitCode {
                 let _ = write_out(&sanitize_keeping_lines(out));
             }
             tracing::warn!("exit {}: {}", failure.exit_code(), failure.message());
-            eprintln!("lakeops: {}", sanitize_keeping_lines(failure.message()));
+            lakeops::note!("lakeops: {}", sanitize_keeping_lines(failure.message()));
             ExitCode::from(failure.exit_code())
         }
     }
@@ -119,7 +120,7 @@ fn fleet(cli: &Cli, paths: &Paths, log_problem: Option<String>) -> Result<ExitCo
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("lakeops: cannot write the output: {e}");
+            lakeops::note!("lakeops: cannot write the output: {e}");
             ExitCode::FAILURE
         }
     };
@@ -129,7 +130,7 @@ fn fleet(cli: &Cli, paths: &Paths, log_problem: Option<String>) -> Result<ExitCo
 /// Says how the command failed, on stderr, and the exit code that says it.
 fn failed(failure: &Failure) -> ExitCode {
     tracing::warn!("exit {}: {}", failure.exit_code(), failure.message());
-    eprintln!("lakeops: {}", sanitize_keeping_lines(failure.message()));
+    lakeops::note!("lakeops: {}", sanitize_keeping_lines(failure.message()));
     ExitCode::from(failure.exit_code())
 }
 

@@ -40,7 +40,7 @@ async fn fixture(readonly: bool) -> Fixture {
 }
 
 fn args(sql: &str, format: QueryFormat) -> QueryArgs {
-    QueryArgs { sql: sql.into(), database: None, workgroup: None, format, output: None, raw: false }
+    QueryArgs { sql: sql.into(), database: None, workgroup: None, format, output: None, raw: false, yes: false }
 }
 
 /// `lakeops query` as the binary runs it, its stdout kept (no Ctrl-C here).

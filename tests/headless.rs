@@ -413,6 +413,43 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     let out = home.run(&["--readonly", "query", "\u{feff}PREPARE p FROM INSERT INTO events SELECT * FROM events"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("PREPARE is not a query"), "{}", stderr(&out));
+    // A statement that may change something is shown and needs a yes; a script gives it --yes.
+    let out = home.run(&["query", "DROP TABLE raw_events"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("DROP: this statement may change the catalog or the data") && err.contains("pass --yes"),
+        "{err}"
+    );
+    assert!(!err.contains("query 0000"), "nothing was started: {err}");
+    let out = home.run(&["query", "DROP TABLE raw_events", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "run, and refused by the sandbox's engine: {}", stderr(&out));
+    assert!(stderr(&out).contains("DDL not supported"), "{}", stderr(&out));
+    // A read the read-only parser cannot read (Trino's VALUES without parentheses) runs at once.
+    let out = home.run(&["query", "SELECT * FROM (VALUES 1, 2) t(x)", "--format", "csv"]);
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "x\r\n1\r\n2\r\n"), "{}", stderr(&out));
+}
+
+/// A table written to a pipe keeps its cells whole; a stderr closed early loses the progress,
+/// never the query or the results (writing to it panicked: exit 101, the query left running).
+#[test]
+fn query_output_to_pipes_is_whole_and_a_closed_stderr_is_no_crash() {
+    let home = Home::at(QUIET_QUARTER);
+    let out =
+        home.command(&["query", "SELECT rpad('a', 300, 'b') AS long, 1 AS n"]).env_remove("COLUMNS").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("a{}", "b".repeat(299))), "{}", stdout(&out));
+    let mut child = home
+        .command(&["query", "SELECT count(*) AS n FROM events", "--format", "csv"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("n\r\n"), "{}", stdout(&out));
 }
 
 /// A panic in the sandbox's engine fails the query and says so once, in its FAILED line: Rust's

@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 use super::action::Effect;
 use super::athena::{AthenaFocus, Results, Running};
 use super::command::Command;
-use super::confirm::{readonly_refusal, readonly_refusal_of, ConfirmDialog};
+use super::confirm::{readonly_refusal, readonly_refusal_of, ConfirmDialog, Then};
 use super::prompt::{edit_line, LineKey};
 use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
@@ -46,6 +46,33 @@ pub(super) fn run(app: &mut App, effects: &mut Vec<Effect>) {
         app.athena.error = Some(refusal);
         return;
     }
+    let detail = crate::ops::athena::one_line(&request.sql);
+    let effect = Effect::Change { change: Change::StartQuery(request), detail };
+    // A statement that may change the catalog or the data (DROP, INSERT, CREATE TABLE AS, …) is
+    // shown and asked for, as every other change is; a query that only reads runs at once.
+    if crate::ops::athena::changes_something(&sql) {
+        let mut lines = vec![crate::ops::athena::change_warning(&sql), String::new()];
+        lines.extend(sql.lines().take(8).map(crate::model::text::sanitize));
+        if sql.lines().count() > 8 {
+            lines.push(format!("… {} more lines", sql.lines().count() - 8));
+        }
+        let dialog = ConfirmDialog {
+            title: "Run this statement?".into(),
+            lines,
+            effect: Some(effect),
+            refusal: None,
+            then: Some(Then::QueryStarted),
+        };
+        app.mode = Mode::Confirm(Box::new(dialog));
+        return;
+    }
+    effects.push(effect);
+    begin(app);
+}
+
+/// The editor's query is on its way: it joins the history and the view waits on it.
+pub(super) fn begin(app: &mut App) {
+    let sql = app.athena.editor.text();
     if app.athena.history.last() != Some(&sql) {
         app.athena.history.push(sql.clone());
     }
@@ -63,8 +90,6 @@ pub(super) fn run(app: &mut App, effects: &mut Vec<Effect>) {
         polls: 0,
         poll: Request::default(),
     });
-    let detail = crate::ops::athena::one_line(&request.sql);
-    effects.push(Effect::Change { change: Change::StartQuery(request), detail });
 }
 
 /// Cancels the running query; false when none runs (then ctrl-c quits, as everywhere).
@@ -184,10 +209,14 @@ pub fn results_loaded(
     }
 }
 
-/// StopQueryExecution answered.
-pub fn stopped(app: &mut App, result: Result<(), String>) {
+/// StopQueryExecution answered; the console ends if that was what it waited for (whatever the
+/// answer: a cancel that failed is in the log and the journal).
+pub fn stopped(app: &mut App, result: Result<(), String>, effects: &mut Vec<Effect>) {
     if let Err(e) = result {
         failed(app, format!("not cancelled: {e}"));
+    }
+    if app.quit_when_cancelled {
+        super::update::quit(app, effects);
     }
 }
 
@@ -237,8 +266,13 @@ pub fn confirm_replace(app: &mut App, id: &str, path: String, json: bool) {
     }
     let lines = vec![format!("{path} exists: replace it with these results?")];
     let effect = export_effect(app, path, json, true);
-    app.mode =
-        Mode::Confirm(Box::new(ConfirmDialog { title: "Replace the file?".into(), lines, effect, refusal: None }));
+    app.mode = Mode::Confirm(Box::new(ConfirmDialog {
+        title: "Replace the file?".into(),
+        lines,
+        effect,
+        refusal: None,
+        then: None,
+    }));
 }
 
 /// The local history file arrived, oldest first.

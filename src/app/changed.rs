@@ -63,7 +63,7 @@ pub fn changed(
             super::resources::changed(app);
         }
         Change::StartQuery(_) => athena::started(app, result.map(|applied| applied.answer())),
-        Change::StopQuery { .. } => athena::stopped(app, result.map(|_| ())),
+        Change::StopQuery { .. } => athena::stopped(app, result.map(|_| ()), effects),
         Change::SaveQuery(query) => match result {
             Ok(_) => toast(app, ToastLevel::Info, format!("saved as {:?}", query.name)),
             Err(e) => report_error(app, ErrorSource::Athena, &e, at),

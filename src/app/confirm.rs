@@ -13,6 +13,19 @@ pub struct ConfirmDialog {
     /// What enter does; `None` when the change is refused.
     pub effect: Option<Effect>,
     pub refusal: Option<String>,
+    /// What the console itself does once the effect is on its way.
+    pub then: Option<Then>,
+}
+
+/// What the console does after a confirmed effect, besides running it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// `:athena` waits on the query it confirmed (`athena_query::begin`).
+    QueryStarted,
+    /// The console ends.
+    Quit,
+    /// The console ends once the running query's cancel is answered.
+    QuitWhenCancelled,
 }
 
 /// Shows the dialog asking to make `change` (`detail`, the plan in words, is journaled with it);
@@ -20,7 +33,7 @@ pub struct ConfirmDialog {
 pub fn ask(app: &mut App, title: &str, lines: Vec<String>, change: Change, detail: String) {
     let refusal = readonly_refusal(app, &change);
     let effect = refusal.is_none().then_some(Effect::Change { change, detail });
-    app.mode = Mode::Confirm(Box::new(ConfirmDialog { title: title.to_string(), lines, effect, refusal }));
+    app.mode = Mode::Confirm(Box::new(ConfirmDialog { title: title.to_string(), lines, effect, refusal, then: None }));
 }
 
 /// Why read-only mode refuses `change` in this console, or `None` (the gate's own rule, said
@@ -44,6 +57,7 @@ pub fn refuse(app: &mut App, title: &str, refusal: String) {
         lines: Vec::new(),
         effect: None,
         refusal: Some(refusal),
+        then: None,
     }));
 }
 
@@ -52,10 +66,15 @@ pub fn command(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
     let Mode::Confirm(dialog) = &app.mode else { return };
     match command {
         Command::Back => app.mode = Mode::Normal,
-        Command::Confirm => {
-            if let Some(effect) = dialog.effect.clone() {
-                effects.push(effect);
-                app.mode = Mode::Normal;
+        Command::Confirm if dialog.refusal.is_none() => {
+            let then = dialog.then;
+            effects.extend(dialog.effect.clone());
+            app.mode = Mode::Normal;
+            match then {
+                Some(Then::QueryStarted) => super::athena_query::begin(app),
+                Some(Then::Quit) => super::update::quit(app, effects),
+                Some(Then::QuitWhenCancelled) => app.quit_when_cancelled = true,
+                None => {}
             }
         }
         _ => {}

@@ -183,6 +183,8 @@ pub struct App {
     /// Something on screen changed since the last draw.
     pub dirty: bool,
     pub quitting: bool,
+    /// The operator asked to quit once the running query is cancelled (`update::ask_quit`).
+    pub quit_when_cancelled: bool,
 }
 
 /// Errors kept in the history.
@@ -233,6 +235,7 @@ impl App {
             now_ms: 0,
             dirty: true,
             quitting: false,
+            quit_when_cancelled: false,
         }
     }
 

@@ -96,10 +96,68 @@ fn the_editor_takes_every_key_and_edits_lines() {
     key(&mut app, KeyCode::Backspace);
     assert_eq!(app.athena.editor.text(), "SELECT q:\nFROM ");
     assert!(!app.quitting && app.mode == Mode::Normal, "q, : and ? were typed, not obeyed");
-    // Esc leaves the editor; then q quits as everywhere.
+    // Esc leaves the editor; then q quits as everywhere, saying first that SQL never run is lost.
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('q'));
+    assert!(key(&mut app, KeyCode::Char('q')).is_empty());
+    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
+    assert!(dialog.lines.iter().any(|l| l.contains("never run")), "{dialog:?}");
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![Effect::Quit]);
     assert!(app.quitting);
+}
+
+#[test]
+fn quitting_while_a_query_runs_cancels_it_first() {
+    let mut app = open();
+    type_text(&mut app, "SELECT n FROM t");
+    f5(&mut app);
+    update(&mut app, started("q1"), 100);
+    key(&mut app, KeyCode::Esc);
+    // A query still running would go on scanning after lakeops ends: it is offered a cancel.
+    assert!(key(&mut app, KeyCode::Char('q')).is_empty());
+    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
+    assert_eq!(dialog.title, "Cancel the running query and quit?");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(matches!(changes(&effects)[..], [Change::StopQuery { id }] if id == "q1"), "{effects:?}");
+    assert!(!app.quitting, "not before the cancel is answered");
+    let effects = update(&mut app, answered(Change::StopQuery { id: "q1".into() }, Ok(Applied::Done)), 300);
+    assert!(app.quitting && effects.contains(&Effect::Quit), "{effects:?}");
+    // Esc stays, the query running.
+    let mut app = open();
+    type_text(&mut app, "SELECT n FROM t");
+    f5(&mut app);
+    update(&mut app, started("q1"), 100);
+    ctrl(&mut app, 'c');
+    ctrl(&mut app, 'c');
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quitting && app.mode == Mode::Normal);
+}
+
+#[test]
+fn a_statement_that_may_change_something_is_shown_and_asked_for() {
+    let mut app = open();
+    type_text(&mut app, "DROP TABLE raw_events");
+    assert!(changes(&f5(&mut app)).is_empty(), "asked first");
+    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
+    assert_eq!(dialog.title, "Run this statement?");
+    assert!(dialog.lines[0].starts_with("DROP: this statement may change the catalog or the data"), "{dialog:?}");
+    assert!(dialog.lines.iter().any(|l| l == "DROP TABLE raw_events"));
+    // Esc runs nothing; enter runs it and waits on it.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.athena.running.is_none());
+    let effects = f5(&mut app);
+    assert!(changes(&effects).is_empty());
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(changes(&effects)[..], [Change::StartQuery(r)] if r.sql == "DROP TABLE raw_events"),
+        "{effects:?}"
+    );
+    assert!(
+        app.athena.running.is_some() && app.athena.history.last().map(String::as_str) == Some("DROP TABLE raw_events")
+    );
+    // A query that only reads runs at once.
+    let mut app = open();
+    type_text(&mut app, "WITH a AS (SELECT 1) SELECT * FROM a");
+    assert_eq!(changes(&f5(&mut app)).len(), 1);
 }
 
 #[test]
@@ -459,5 +517,9 @@ fn c_copies_the_cell_and_shift_c_the_row_as_csv() {
     let effects = key(&mut app, KeyCode::Char('C'));
     assert!(effects.contains(&Effect::CopyToClipboard { text: "\"a,b\"".into() }), "{effects:?}");
     assert!(app.athena.hint.as_deref().unwrap_or("").contains("OSC 52"));
-    assert_eq!(crate::ops::athena::osc52("a\u{1b}b"), "\u{1b}]52;c;YRti\u{7}");
+    // What goes to the clipboard is sanitized, its lines kept: a cell that would end a shell's
+    // bracketed paste and run its next line does not.
+    let payload = "echo hi\u{1b}[201~\nrm -rf x\u{9b}31m";
+    let sent = aws_smithy_types::base64::encode("echo hi\u{fffd}\nrm -rf x\u{fffd}");
+    assert_eq!(crate::ops::athena::osc52(payload), format!("\u{1b}]52;c;{sent}\u{7}"));
 }

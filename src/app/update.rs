@@ -7,12 +7,13 @@ use crossterm::event::KeyEventKind;
 
 use super::action::{Action, Effect};
 use super::command::Command;
+use super::confirm::{ConfirmDialog, Then};
 use super::list;
 use super::registry::ViewId;
 use super::report::{expire_toasts, report_error, ErrorSource};
 use super::request::RequestId;
 use super::state::*;
-use crate::model::PlatformSnapshot;
+use crate::model::{Change, PlatformSnapshot};
 use crate::ops::health;
 use crate::platform::PlatformError;
 
@@ -117,17 +118,46 @@ pub(super) fn backoff_ms(interval_ms: u64, failures: u32, error: &PlatformError)
     backoff.min(MAX_BACKOFF_MS)
 }
 
-fn quit(app: &mut App, effects: &mut Vec<Effect>) {
+pub(super) fn quit(app: &mut App, effects: &mut Vec<Effect>) {
     if !app.quitting {
         app.quitting = true;
         effects.push(Effect::Quit);
     }
 }
 
+/// Quit, asked for by a key: a query still running on Athena (which would go on scanning, and
+/// billing, after the console ends) is offered a cancel first, and SQL the editor holds that
+/// was never run is said to be lost; otherwise the console ends at once. A signal quits at once.
+fn ask_quit(app: &mut App, effects: &mut Vec<Effect>) {
+    let running = app.athena.running.as_ref().and_then(|r| r.id.clone());
+    let sql = app.athena.editor.text();
+    let draft = !sql.trim().is_empty() && app.athena.history.last() != Some(&sql);
+    if app.quitting || (running.is_none() && !draft) {
+        return quit(app, effects);
+    }
+    let mut lines = Vec::new();
+    let (effect, then) = match running {
+        Some(id) => {
+            lines.push(format!(
+                "Athena query {} is still running: it would go on scanning after lakeops ends.",
+                crate::model::text::sanitize(&id)
+            ));
+            (Some(Effect::Change { change: Change::StopQuery { id }, detail: String::new() }), Then::QuitWhenCancelled)
+        }
+        None => (None, Then::Quit),
+    };
+    if draft {
+        lines.push("The SQL in :athena's editor was never run and is not kept: quitting loses it.".to_string());
+    }
+    let title = if effect.is_some() { "Cancel the running query and quit?" } else { "Quit?" };
+    app.mode =
+        Mode::Confirm(Box::new(ConfirmDialog { title: title.into(), lines, effect, refusal: None, then: Some(then) }));
+}
+
 /// The console's own meaning of a command, after the view and its list had theirs.
 pub fn run(app: &mut App, command: Command, effects: &mut Vec<Effect>) -> bool {
     match command {
-        Command::Quit | Command::Interrupt => quit(app, effects),
+        Command::Quit | Command::Interrupt => ask_quit(app, effects),
         Command::Help => app.mode = Mode::Help { scroll: 0 },
         Command::CommandLine => app.mode = Mode::Command { input: String::new(), stem: None, index: 0 },
         Command::Back => back(app),

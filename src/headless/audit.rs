@@ -31,7 +31,7 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
     let query = query(args, platform.now())?;
     let audit = crate::session::audit::events(&session, platform, &query).await?;
     if let Some(problem) = &audit.journal_problem {
-        eprintln!("lakeops: warning: {}; lakeops' own entries are missing", crate::model::text::sanitize(problem));
+        crate::note!("lakeops: warning: {}; lakeops' own entries are missing", crate::model::text::sanitize(problem));
     }
     let events = audit.events;
     if args.json {

@@ -40,7 +40,7 @@ pub fn read_answer(what: &str, prompt: &str) -> Result<String, Failure> {
             "{what} — not confirmed: stdin is not a terminal; pass --yes to proceed"
         )));
     }
-    eprint!("{prompt}");
+    crate::note_inline!("{prompt}");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer).map_err(|e| Failure::Refused(format!("not confirmed: {e}")))?;
@@ -66,7 +66,7 @@ pub fn ask(
 ) -> Result<(), Failure> {
     session.gate.check(change, detail)?;
     if !yes {
-        eprint!("{plan}");
+        crate::note_inline!("{plan}");
     }
     let answered = match confirmation {
         Confirmation::Question(question) => confirm(question, yes),

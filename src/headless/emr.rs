@@ -27,7 +27,7 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
 async fn list(loaded: &Loaded, platform: &dyn Platform, as_json: bool) -> Result<String, Failure> {
     let overview = platform.emr().await?;
     for warning in &overview.warnings {
-        eprintln!("warning: {}", sanitize(warning));
+        crate::note!("warning: {}", sanitize(warning));
     }
     if as_json {
         return json(&overview);

@@ -60,7 +60,7 @@ pub async fn run(
     let answer = applied.answer();
     if let (GlueCommand::Run { wait: true, job, .. }, Some(run_id)) = (command, session::glue::started_run_id(&answer))
     {
-        let mut progress = |line: String| eprintln!("{}", crate::model::text::sanitize(&line));
+        let mut progress = |line: String| crate::note!("{}", crate::model::text::sanitize(&line));
         let run = session::glue::follow_run(&session, platform, job, run_id, &mut progress).await?;
         out.push_str(&format!("{}\n", session::glue::describe_end(&run)));
         if run.state != "SUCCEEDED" {

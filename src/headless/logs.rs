@@ -59,9 +59,9 @@ pub async fn run(loaded: &Loaded, platform: &dyn Platform, args: &LogsArgs) -> R
     // (3 hours at most), poll onwards from the newest event printed.
     let live_query = LogQuery { since: platform.now(), ..query.clone() };
     match platform.live_tail(&live_query, &|batch| print(&batch)).await {
-        Ok(true) => eprintln!("lakeops: the live tail session ended; polling every 2 s"),
+        Ok(true) => crate::note!("lakeops: the live tail session ended; polling every 2 s"),
         Ok(false) => {}
-        Err(e) => eprintln!(
+        Err(e) => crate::note!(
             "lakeops: live tail unavailable ({}); polling every 2 s",
             crate::model::text::sanitize(&e.to_string())
         ),

@@ -13,7 +13,7 @@ use crate::settings::{Loaded, Paths};
 
 pub fn template(loaded: &Loaded, compact: bool) -> Result<String, Failure> {
     let template = session::stack::template(loaded)?;
-    eprintln!(
+    crate::note!(
         "{} resources, {} bytes as sent (inline limit {})",
         template.resources().len(),
         template.compact().len(),
@@ -87,7 +87,7 @@ async fn apply(
         return Ok(text);
     };
     if !yes {
-        eprint!("{text}");
+        crate::note_inline!("{text}");
     }
     let question = format!("apply this plan to {stack} ({})?", summary(&plan));
     let change = Change::ApplyPlan { stack: stack.to_string(), change_set: change_set.clone() };
@@ -104,7 +104,7 @@ async fn apply(
         out.push_str(&format!("{stack}: change set executing; follow it with `lakeops` (:stack)\n"));
         return Ok(out);
     }
-    let mut progress = |line: String| eprintln!("{}", crate::model::text::sanitize(&line));
+    let mut progress = |line: String| crate::note!("{}", crate::model::text::sanitize(&line));
     let progress =
         session::stack::follow(session, platform, stack, since_ms, plan.changes.len(), &mut progress).await?;
     let ended = session::stack::end_of(stack, &progress);
@@ -144,7 +144,7 @@ async fn delete(
     if no_wait {
         return Ok(format!("{stack}: deletion started\n"));
     }
-    let mut progress = |line: String| eprintln!("{}", crate::model::text::sanitize(&line));
+    let mut progress = |line: String| crate::note!("{}", crate::model::text::sanitize(&line));
     let progress = session::stack::follow(session, platform, stack, since_ms, 0, &mut progress).await?;
     let ended = session::stack::end_of(stack, &progress);
     session.gate.record(change.action(), stack, &existing.status, &ended);

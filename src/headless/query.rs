@@ -4,9 +4,10 @@
 
 use std::io::{IsTerminal, Read, Write};
 
+use super::confirm::Confirmation;
 use super::Failure;
 use crate::cli::{QueryArgs, QueryFormat};
-use crate::model::text::sanitize;
+use crate::model::text::{sanitize, sanitize_keeping_lines};
 use crate::model::{Change, QueryRequest, QueryState};
 use crate::ops::athena::{check_sql, dollars, hit_cutoff, query_cost, Rates};
 use crate::ops::format::{bytes, millis, thousands};
@@ -16,9 +17,6 @@ use crate::session::output::Replacement;
 use crate::session::query::Interrupts;
 use crate::session::{self, Session};
 use crate::settings::{Loaded, Paths};
-
-/// Table width when stdout is not a terminal.
-const DEFAULT_WIDTH: usize = 120;
 
 /// Runs the query with Ctrl-C as its interrupt and the results on stdout (or in `--output`).
 pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: &QueryArgs) -> Result<String, Failure> {
@@ -85,7 +83,14 @@ pub async fn write(
     };
     let detail = crate::ops::athena::one_line(&sql);
     let change = Change::StartQuery(request.clone());
-    session.gate.check(&change, &detail)?;
+    // A statement that may change the catalog or the data is shown and needs a yes (`--yes`, or
+    // an answer on a terminal), as every other change; a query that only reads runs at once.
+    if crate::ops::athena::changes_something(&sql) {
+        let plan = format!("{}\n{}\n", crate::ops::athena::change_warning(&sql), sanitize_keeping_lines(sql.trim()));
+        super::confirm::ask(&session, &change, &detail, &plan, Confirmation::Question("run it?"), args.yes)?;
+    } else {
+        session.gate.check(&change, &detail)?;
+    }
     // Where the results go is checked before a query that costs money runs; the file itself is
     // only replaced once every row is written.
     let mut output = match &args.output {
@@ -93,12 +98,12 @@ pub async fn write(
         None => None,
     };
     let id = session::query::start(&session, platform, &request, &mut |problem| {
-        eprintln!("lakeops: {}", sanitize(&problem))
+        crate::note!("lakeops: {}", sanitize(&problem))
     })
     .await?;
-    eprintln!("query {} in {} on {}", sanitize(&id), sanitize(&request.workgroup), sanitize(&request.database));
+    crate::note!("query {} in {} on {}", sanitize(&id), sanitize(&request.workgroup), sanitize(&request.database));
     let status =
-        session::query::follow(&session, platform, &id, &mut |line| eprintln!("{}", sanitize(&line)), interrupts)
+        session::query::follow(&session, platform, &id, &mut |line| crate::note!("{}", sanitize(&line)), interrupts)
             .await?;
     let rates = Rates { price_per_tb_usd: athena.price_per_tb_usd, minimum_billed_mb: athena.minimum_billed_mb };
     let cost = query_cost(&status, &sql, rates);
@@ -117,7 +122,8 @@ pub async fn write(
     }
     ended(&format!("done: {summary}"));
     let cells = if args.raw { Cells::Raw } else { Cells::Safe };
-    let mut results = Results::new(args.format, cells, terminal_width());
+    let mut results =
+        Results::new(args.format, cells, if args.output.is_some() { usize::MAX } else { terminal_width() });
     let rows = {
         let mut sink = |columns: &[crate::model::ResultColumn], rows: &[crate::ops::results::Row]| {
             let text = results.page(columns, rows);
@@ -128,17 +134,17 @@ pub async fn write(
     let text = results.finish();
     emit(&mut output, stdout, &text).map_err(Failure::Platform)?;
     if results.fitted_early() {
-        eprintln!(
+        crate::note!(
             "lakeops: the table's columns were fitted to the first {} rows; later cells may be cut (--format csv or json writes them whole)",
             thousands(TABLE_HELD_ROWS as f64)
         );
     }
-    eprintln!("{summary} · {} rows", thousands(rows as f64));
+    crate::note!("{summary} · {} rows", thousands(rows as f64));
     match output {
         Some(file) => {
             let path = file.path().display().to_string();
             file.commit().map_err(Failure::Platform)?;
-            eprintln!("{} rows written to {}", thousands(rows as f64), sanitize(&path));
+            crate::note!("{} rows written to {}", thousands(rows as f64), sanitize(&path));
         }
         None => stdout.flush().map_err(|e| Failure::Platform(format!("cannot write the results: {e}")))?,
     }
@@ -210,11 +216,14 @@ fn explain(reason: &str, cutoff: u64) -> String {
     }
 }
 
+/// The width a table is fitted to: the terminal's, else `COLUMNS`, else none: a table written to
+/// a file or a pipe (`> notes.txt`, `| grep`) keeps every cell whole, as the rows' first pages
+/// measure them (it cut timestamps and URLs to 120 columns).
 fn terminal_width() -> usize {
     if std::io::stdout().is_terminal() {
         if let Ok((w, _)) = crossterm::terminal::size() {
             return w as usize;
         }
     }
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(DEFAULT_WIDTH)
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(usize::MAX)
 }

@@ -41,7 +41,7 @@ pub async fn run(
         ))
     })?;
     for warning in &facts.warnings {
-        eprintln!("lakeops: warning: {}", crate::model::text::sanitize(&warning.to_string()));
+        crate::note!("lakeops: warning: {}", crate::model::text::sanitize(&warning.to_string()));
     }
     let request = request(args);
     let plan = match plan(&facts, &request) {
@@ -70,7 +70,7 @@ pub async fn run(
         return Ok(out);
     }
     let facts = session::reshard::follow_until_active(&session, platform, stream, &mut |line| {
-        eprintln!("{}", crate::model::text::sanitize(&line))
+        crate::note!("{}", crate::model::text::sanitize(&line))
     })
     .await?;
     out.push_str(&format!("{stream} is ACTIVE with {} open shards\n\n", facts.open_count()));

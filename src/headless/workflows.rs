@@ -35,7 +35,7 @@ async fn list(platform: &dyn Platform, args: &WorkflowsArgs) -> Result<String, F
     let now = platform.now();
     let overview = platform.workflows(now - since, args.failed).await?;
     for warning in &overview.warnings {
-        eprintln!("warning: {}", sanitize(warning));
+        crate::note!("warning: {}", sanitize(warning));
     }
     if args.json {
         return serde_json::to_string_pretty(&overview)

@@ -218,6 +218,9 @@ impl Applied {
     }
 }
 
+/// The journal's action of a query started (`Change::StartQuery`).
+pub const QUERY_ACTION: &str = "athena.query";
+
 impl Change {
     /// The journal's name for the change. The scheme, one for every entry: `<area>.<operation>`,
     /// lower-case words joined by hyphens; the area is the part of lakeops that acts (`reshard`,
@@ -232,7 +235,7 @@ impl Change {
             Change::Workflow(change) => change.action(),
             Change::Emr(change) => change.action(),
             Change::Rerun(rerun) => rerun.action(),
-            Change::StartQuery(_) => "athena.query",
+            Change::StartQuery(_) => QUERY_ACTION,
             Change::StopQuery { .. } => "athena.stop-query",
             Change::SaveQuery(_) => "athena.save-query",
             Change::PlanStack { .. } => "stack.plan",

@@ -105,10 +105,16 @@ pub fn first_keyword(sql: &str) -> String {
     rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").to_ascii_uppercase()
 }
 
-/// Whether running `sql` may change the catalog or the data (so read-only mode refuses it):
-/// anything but a statement the allow-list knows only reads (`athena_readonly`).
+/// Whether running `sql` may change the catalog or the data, so that it is shown and asked for
+/// first (`athena_readonly::may_change`).
 pub fn changes_something(sql: &str) -> bool {
-    super::athena_readonly::refusal(sql).is_some()
+    super::athena_readonly::may_change(sql)
+}
+
+/// What is said before a statement that may change the catalog or the data runs (the console's
+/// dialog, `lakeops query`'s question): its first keyword, and that Athena runs it as written.
+pub fn change_warning(sql: &str) -> String {
+    format!("{}: this statement may change the catalog or the data; Athena runs it as written", first_keyword(sql))
 }
 
 pub fn is_ddl(sql: &str) -> bool {
@@ -146,8 +152,11 @@ pub fn query_cost(status: &crate::model::QueryStatus, sql: &str, rates: Rates) -
 }
 
 /// The OSC 52 sequence that puts `text` on the terminal's clipboard (base64: nothing in
-/// the text reaches the terminal as a control character).
+/// the text reaches the terminal as a control character), the text sanitized first, keeping its
+/// lines and tabs: a cell copied from a query's results and pasted in a shell could otherwise end
+/// the shell's bracketed paste (`ESC [201~`) and run the lines after it.
 pub fn osc52(text: &str) -> String {
+    let text = crate::model::text::sanitize_keeping_lines(text);
     format!("\x1b]52;c;{}\x07", aws_smithy_types::base64::encode(text))
 }
 
@@ -236,6 +245,10 @@ mod tests {
         assert_eq!(first_keyword("-- top events\n/* note */ (SELECT 1)"), "SELECT");
         assert!(changes_something("drop table clickstream.events"));
         assert!(!changes_something("WITH t AS (SELECT 1) SELECT * FROM t"));
+        // A read the parser here cannot read is not asked for; a statement that may run one is.
+        assert!(!changes_something("SELECT * FROM (VALUES 1, 2) t(x)"));
+        assert!(changes_something("EXPLAIN ANALYZE INSERT INTO t VALUES 1, 2"));
+        assert!(changes_something("INSERT INTO t VALUES 1, 2") && changes_something("MSCK REPAIR TABLE t"));
         assert!(is_ddl("SHOW TABLES") && !is_ddl("select 1"));
     }
 

@@ -36,6 +36,19 @@ pub fn strip_invisible(sql: &str) -> &str {
     sql.trim_start_matches(is_invisible)
 }
 
+/// The words a statement that only reads opens with; one that opens with another is refused by
+/// its word.
+const READING_WORDS: &[&str] = &["SELECT", "WITH", "VALUES", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "TABLE"];
+
+/// Whether `sql`, already run, opened as a statement that only reads (EXPLAIN aside, which may
+/// ANALYZE): a label, for the journal's queries among the changes on the charts, read without
+/// parsing the statement on every refresh. Never a permission: what read-only mode runs is
+/// `refusal`'s to say.
+pub fn opens_as_a_read(sql: &str) -> bool {
+    let word = super::athena::first_keyword(sql);
+    word != "EXPLAIN" && READING_WORDS.contains(&word.as_str())
+}
+
 /// Why read-only mode refuses to run `sql`, or `None` when it only reads.
 pub fn refusal(sql: &str) -> Option<String> {
     let sql = strip_invisible(sql).to_string();
@@ -67,10 +80,10 @@ fn classify(sql: &str) -> Option<String> {
         None => return Some(format!("there is no statement to run; {READS}")),
         Some(Token::LParen) => tokens,
         Some(Token::Word(word)) => match word.value.to_ascii_uppercase().as_str() {
-            "SELECT" | "WITH" | "VALUES" | "SHOW" | "DESCRIBE" | "DESC" | "EXPLAIN" => tokens,
             // `TABLE t`, Trino's `SELECT * FROM t`, is read here: the parser takes it only
             // inside a query.
             "TABLE" => return table_refusal(&tokens),
+            word if READING_WORDS.contains(&word) => tokens,
             _ => return Some(format!("{} is not a query; {READS}", keyword(sql))),
         },
         Some(_) => return Some(format!("this statement is not a query; {READS}")),
@@ -108,9 +121,24 @@ fn table_refusal(tokens: &[Token]) -> Option<String> {
     }
 }
 
+/// How a refusal of a statement the parser here cannot read begins.
+const UNREADABLE: &str = "the statement does not parse here";
+
 fn unreadable(error: &str) -> String {
     let error = error.strip_prefix("sql parser error: ").unwrap_or(error);
-    format!("the statement does not parse here ({error}), so read-only mode cannot tell that it only reads")
+    format!("{UNREADABLE} ({error}), so read-only mode cannot tell that it only reads")
+}
+
+/// Whether `sql` may change the catalog or the data, for asking before it runs: what read-only
+/// mode refuses, but for a statement that opens as a read whose text the parser here cannot
+/// read (Trino's `VALUES 1, 2`, `FETCH … WITH TIES`): Athena answers it as a query or refuses it,
+/// and asking before every such query would teach the operator to say yes unread. `EXPLAIN`,
+/// which may `ANALYZE` (run) a statement, is asked for.
+pub fn may_change(sql: &str) -> bool {
+    match refusal(sql) {
+        None => false,
+        Some(reason) => !(reason.starts_with(UNREADABLE) && opens_as_a_read(sql)),
+    }
 }
 
 fn nested_comment(token: &Token) -> bool {

@@ -80,10 +80,17 @@ impl ChangeMark {
 }
 
 /// Whether `event` changed the platform: a write that succeeded and, unless lakeops made it, did
-/// more than run work ([`RUNS_WORK`]).
+/// more than run work ([`RUNS_WORK`]). A query lakeops started is marked from its journal, which
+/// keeps its statement (a SELECT is no change, a DROP is), not from CloudTrail's
+/// StartQueryExecution, which does not.
 pub fn is_change(event: &AuditEvent) -> bool {
-    !event.read_only && event.error_code.is_none() && (event.by_lakeops || !RUNS_WORK.contains(&event.name.as_str()))
+    let query = !event.from_journal && QUERIES.contains(&event.name.as_str());
+    let ours = event.by_lakeops && !query;
+    !event.read_only && event.error_code.is_none() && (ours || !RUNS_WORK.contains(&event.name.as_str()))
 }
+
+/// CloudTrail's calls of a query, which say nothing of its statement.
+const QUERIES: &[&str] = &["StartQueryExecution", "StopQueryExecution"];
 
 /// The changes among CloudTrail's events (or the journal's, made events by
 /// [`crate::ops::audit::from_journal`]).
@@ -221,6 +228,19 @@ mod tests {
         assert_eq!(marks.len(), 1, "{marks:?}");
         assert_eq!((marks[0].origin, marks[0].what.as_str()), (Origin::Journal, "reshard.update-shard-count"));
         assert_eq!(marks[0].who, "lakeops (prod)");
+        // A query that only read is no change; a statement that may change something is.
+        let query = |sql: &str| Entry { detail: sql.into(), ..entry("prod", "athena.query", "started: q1") };
+        let queries = [
+            query("SELECT count(*) FROM events"),
+            query("-- why\n(WITH a AS (SELECT 1) SELECT * FROM a)"),
+            query("DROP TABLE raw_events"),
+        ];
+        let marks = from_journal(&queries, "prod");
+        assert_eq!(marks.len(), 1, "{marks:?}");
+        assert_eq!(marks[0].what, "athena.query");
+        // CloudTrail's record of lakeops' query says nothing of its statement: the journal marks it.
+        let started = AuditEvent { by_lakeops: true, ..write("StartQueryExecution", 6) };
+        assert!(from_audit(&[started]).is_empty());
     }
 
     #[test]

@@ -161,7 +161,7 @@ pub async fn run(
     terminal::restore();
     for platform in platforms.iter().filter_map(|p| p.get()) {
         if let Err(e) = platform.flush() {
-            eprintln!("lakeops: {e}");
+            crate::note!("lakeops: {e}");
         }
     }
     Ok(())

@@ -147,7 +147,7 @@ pub async fn run(
     drop(terminal);
     terminal::restore();
     if let Some(Err(e)) = executor.as_ref().map(|executor| executor.platform.flush()) {
-        eprintln!("lakeops: {e}");
+        crate::note!("lakeops: {e}");
     }
     match crashed {
         Some(panic) => Err(panic.into()),

@@ -109,15 +109,15 @@ fn install_panic_hook() {
         let platforms = SAVED_ON_CRASH.try_lock().map(|p| p.iter().filter_map(Weak::upgrade).collect::<Vec<_>>());
         for platform in platforms.unwrap_or_default() {
             if let Err(e) = platform.flush() {
-                eprintln!("lakeops: {e}");
+                crate::note!("lakeops: {e}");
             }
         }
         default(info);
         let screen = SCREEN.try_lock().map(|s| *s).unwrap_or("the console");
         let message = crate::model::text::sanitize(&crate::sandbox::engine::worker::panic_text(info.payload()));
         match std::thread::current().name() {
-            Some("main") => eprintln!("lakeops: {screen} stopped: it panicked ({message}); the log has the details"),
-            _ => eprintln!("lakeops: {screen} stopped: {}", TaskPanicked(message)),
+            Some("main") => crate::note!("lakeops: {screen} stopped: it panicked ({message}); the log has the details"),
+            _ => crate::note!("lakeops: {screen} stopped: {}", TaskPanicked(message)),
         }
         // The cursor, again: a frame drawn as the hook began may have hidden it.
         let _ = execute!(io::stdout(), Show);

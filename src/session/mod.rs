@@ -129,7 +129,7 @@ impl Session {
         Session::open(
             loaded,
             paths,
-            Box::new(|problem| eprintln!("lakeops: warning: {}", crate::model::text::sanitize(&problem))),
+            Box::new(|problem| crate::note!("lakeops: warning: {}", crate::model::text::sanitize(&problem))),
         )
     }
 

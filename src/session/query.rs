@@ -39,9 +39,12 @@ pub async fn stop(session: &Session, platform: &dyn Platform, id: &str) -> Resul
     session.gate.apply(platform, &Change::StopQuery { id: id.to_string() }, "").await.map(|_: Applied| ())
 }
 
-/// Follows query `id` until it ends, telling `progress` each new state. The first interrupt
-/// cancels the query (StopQueryExecution) and follows it to its CANCELLED end; a second one stops
-/// following at once.
+/// How often a query that stays in one state is said again.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
+/// Follows query `id` until it ends, telling `progress` each new state (and every
+/// `PROGRESS_EVERY` in one). The first interrupt cancels the query (StopQueryExecution) and
+/// follows it to its CANCELLED end; a second one stops following at once.
 pub async fn follow(
     session: &Session,
     platform: &dyn Platform,
@@ -50,6 +53,7 @@ pub async fn follow(
     interrupts: &mut Interrupts,
 ) -> Result<QueryStatus, Failure> {
     let started = Instant::now();
+    let mut said = started;
     let mut last = None;
     let mut cancelled = false;
     let mut polls = 0;
@@ -59,9 +63,18 @@ pub async fn follow(
         if status.state.is_done() {
             return Ok(status);
         }
-        if last != Some(status.state) {
-            progress(format!("{} ({} s)", status.state.name(), started.elapsed().as_secs()));
+        // Each new state, and every PROGRESS_EVERY in one, with what it has scanned so far: a
+        // long query said RUNNING (0 s) and then nothing until it ended.
+        if last != Some(status.state) || said.elapsed() >= PROGRESS_EVERY {
+            let scanned = match status.scanned_bytes {
+                Some(scanned) if scanned > 0 => {
+                    format!(" · scanned {} so far", crate::ops::format::bytes(scanned as f64))
+                }
+                _ => String::new(),
+            };
+            progress(format!("{} ({} s){scanned}", status.state.name(), started.elapsed().as_secs()));
             last = Some(status.state);
+            said = Instant::now();
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(poll_delay_ms(polls))) => {}

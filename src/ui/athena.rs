@@ -198,13 +198,14 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         let state = r.status.as_ref().map(|s| s.state.name()).unwrap_or("STARTING");
         let scanned =
             r.status.as_ref().and_then(|s| s.scanned_bytes).map(|b| format!(" · scanned {}", bytes(b as f64)));
+        // The cancel key is a letter the editor would type: said only where it cancels.
+        let interrupt = app.keys.label(ViewId::Athena, Command::Interrupt);
+        let keys = match view.focus {
+            AthenaFocus::Editor => interrupt,
+            AthenaFocus::Results => format!("{interrupt} or {}", app.key(Command::Cancel)),
+        };
         lines.push(Line::styled(
-            format!(
-                "{state} for {elapsed}{} — {} or {} cancels",
-                scanned.unwrap_or_default(),
-                app.keys.label(ViewId::Athena, Command::Interrupt),
-                app.key(Command::Cancel)
-            ),
+            format!("{state} for {elapsed}{} — {keys} cancels", scanned.unwrap_or_default()),
             Style::new().fg(theme.accent),
         ));
     } else if let Some(s) = &view.last {

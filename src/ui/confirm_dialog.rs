@@ -7,7 +7,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{base, centered, dim, panel};
-use crate::app::confirm::ConfirmDialog;
+use crate::app::confirm::{ConfirmDialog, Then};
 use crate::model::text::sanitize;
 use crate::settings::Theme;
 
@@ -20,7 +20,16 @@ pub fn draw(dialog: &ConfirmDialog, keys: &super::DialogKeys, theme: &Theme, fra
             lines.push(Line::styled(sanitize(reason), Style::new().fg(theme.critical)));
             lines.push(Line::styled(keys.cancel.clone(), dim(theme)));
         }
-        None => lines.push(Line::styled(keys.yes.clone(), Style::new().fg(theme.warn).add_modifier(Modifier::BOLD))),
+        None => {
+            // Quitting says its own choices: "cancel" would read as cancelling the query.
+            let (yes, no) = (&keys.confirm_key, &keys.cancel_key);
+            let choices = match dialog.then {
+                Some(Then::Quit) => format!("{yes}: quit · {no}: stay"),
+                Some(Then::QuitWhenCancelled) => format!("{yes}: cancel the query, then quit · {no}: stay"),
+                _ => keys.yes.clone(),
+            };
+            lines.push(Line::styled(choices, Style::new().fg(theme.warn).add_modifier(Modifier::BOLD)))
+        }
     }
     // Long lines wrap: count the rows they take (one more for word breaks) so nothing is cut.
     let inner = 86usize.min(area.width as usize).saturating_sub(2).max(1);

@@ -79,11 +79,19 @@ crate::app::registry::for_each_view!(draw_views);
 pub(crate) struct DialogKeys {
     pub yes: String,
     pub cancel: String,
+    /// The keys alone, for a dialog that says its own choices.
+    pub confirm_key: String,
+    pub cancel_key: String,
 }
 
 fn dialog_keys(app: &App) -> DialogKeys {
     let (confirm, cancel) = crate::app::prompt::line_keys(&app.keys);
-    DialogKeys { yes: format!("{confirm}: make this change · {cancel}: cancel"), cancel: format!("{cancel}: cancel") }
+    DialogKeys {
+        yes: format!("{confirm}: make this change · {cancel}: cancel"),
+        cancel: format!("{cancel}: cancel"),
+        confirm_key: confirm.to_string(),
+        cancel_key: cancel.to_string(),
+    }
 }
 
 fn too_small(theme: &Theme, frame: &mut Frame, area: Rect) {

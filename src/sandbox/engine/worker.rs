@@ -249,7 +249,7 @@ pub fn serve(root: Option<OsString>) -> ExitCode {
 }
 
 fn refuse(why: &str) -> ExitCode {
-    eprintln!("lakeops {ARGUMENT} runs a query for lakeops itself, not for a user: {why}");
+    crate::note!("lakeops {ARGUMENT} runs a query for lakeops itself, not for a user: {why}");
     ExitCode::from(2)
 }
 
