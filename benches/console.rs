@@ -84,7 +84,7 @@ fn benches(c: &mut Criterion) {
         pages: Default::default(),
         row: 50_000,
         column: 0,
-        detail: false,
+        ..Default::default()
     });
     c.bench_function("draw athena results, 100,000 rows, 200x50", |b| {
         b.iter(|| {

@@ -1212,6 +1212,9 @@ async fn gathering_aggregates_and_subquery_predicates_refuse_in_athenas_words() 
         // A SELECT has items, in a subquery too (DataFusion answered rows of no columns).
         ("SELECT FROM events", "SYNTAX_ERROR: mismatched input 'FROM'. Expecting: '*', 'ALL', 'DISTINCT', <expression>"),
         ("SELECT 1 WHERE EXISTS (SELECT FROM events)", "SYNTAX_ERROR: mismatched input 'FROM'"),
+        // A statement that ends too soon is marked at its end (it was line 1:1).
+        ("SELECT user_id FROM events WHERE", "SYNTAX_ERROR: line 1:33: Expected: an expression, found: EOF"),
+        ("SELECT 1\nFROM events\nWHERE  \n", "SYNTAX_ERROR: line 3:6: "),
         // MySQL's and Hive's spellings Trino's grammar refuses (the engine read them).
         ("SELECT `x` FROM (VALUES 1) t(x)", "SYNTAX_ERROR: line 1:8: backquoted identifiers are not supported; use double quotes to quote identifiers"),
         ("SELECT 1 == 1", "SYNTAX_ERROR: line 1:10: mismatched input '=='"),

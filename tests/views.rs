@@ -663,6 +663,32 @@ fn athena_editor_scrolls_a_long_line_with_the_cursor() {
     assert!(line.contains("│  1 SELECT url_extract_path"), "{line}");
 }
 
+/// Wide characters (CJK, emoji) take two cells: the cursor stays just after what was typed, and
+/// a long line of them scrolls so that its end is on screen (the cursor was a cell short per such
+/// character, and the end of the line never showed).
+#[test]
+fn athena_editor_counts_wide_characters_as_two_cells() {
+    for (sql, end) in
+        [("SELECT '日本語日本語' AS x", "x"), (&*format!("SELECT '{}' AS tail_is_here", "語".repeat(72)), "e")]
+    {
+        let mut app = console(80, 24);
+        open_athena(&mut app);
+        for c in sql.chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("test terminal");
+        terminal.draw(|frame| lakeops::ui::draw(&app, &theme("default"), frame)).expect("draw");
+        let cursor = terminal.get_cursor_position().expect("cursor");
+        let buffer = terminal.backend().buffer();
+        let row: String = (0..80).map(|x| buffer[(x, cursor.y)].symbol().to_string()).collect();
+        assert!(
+            row.contains(if end == "x" { "AS x" } else { "AS tail_is_here" }),
+            "the line's end is on screen: {row}"
+        );
+        assert_eq!(buffer[(cursor.x - 1, cursor.y)].symbol(), end, "the cursor is just after what was typed: {row}");
+    }
+}
+
 /// The history list cuts a long query, not its state, age and bytes scanned.
 #[test]
 fn athena_history_keeps_each_querys_state_whole() {

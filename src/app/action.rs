@@ -247,6 +247,13 @@ pub enum Effect {
     CopyToClipboard {
         text: String,
     },
+    /// Journal how an action lakeops took ended (a query the console started and followed).
+    Record {
+        action: &'static str,
+        target: String,
+        detail: String,
+        outcome: String,
+    },
     /// A page of a finished query's results (`token` `None`: the first).
     FetchQueryResults {
         id: String,

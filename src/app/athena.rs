@@ -59,7 +59,15 @@ const KEYS: &[Binding] = &[
         .and(Command::Left, &["h", "←"])
         .pane(Pane::Results),
     bind(Command::PageDown, &["pgdn"], "a page of rows down / up").and(Command::PageUp, &["pgup"]).pane(Pane::Results),
-    bind(Command::Open, &["enter"], "the selected row whole, long cells wrapped").pane(Pane::Results),
+    bind(Command::Top, &["home", "g"], "the first row / the last row read so far (and the next page)")
+        .and(Command::Bottom, &["end", "G"])
+        .pane(Pane::Results),
+    bind(
+        Command::Open,
+        &["enter"],
+        "the selected row whole, every column and line (the keys that move through rows scroll it)",
+    )
+    .pane(Pane::Results),
     bind(Command::CopyCell, &["c"], "copy the cell / the row as CSV (OSC 52 clipboard)")
         .and(Command::CopyRow, &["C"])
         .pane(Pane::Results),
@@ -193,14 +201,29 @@ fn results_command(app: &mut App, command: Command, effects: &mut Vec<Effect>) -
         Command::Open if view.results.as_ref().is_some_and(|r| !r.rows.is_empty()) => {
             if let Some(r) = view.results.as_mut() {
                 r.detail = !r.detail;
+                r.detail_scroll = 0;
             }
+        }
+        // While the row is open, the keys that move through the rows scroll it.
+        Command::Down | Command::Up | Command::PageDown | Command::PageUp | Command::Top | Command::Bottom
+            if view.results.as_ref().is_some_and(|r| r.detail) =>
+        {
+            let terminal = (app.width, app.height);
+            return view.results.as_mut().is_some_and(|r| super::athena_row::scroll(r, command, terminal));
         }
         Command::NextPane => view.focus = AthenaFocus::Editor,
         Command::Export if view.results.as_ref().is_some_and(|r| !r.columns.is_empty()) => {
             app.mode = Mode::Export { input: String::new(), error: None };
         }
         Command::CopyCell | Command::CopyRow => copy(app, command == Command::CopyRow, effects),
-        Command::Down | Command::Up | Command::PageDown | Command::PageUp | Command::Left | Command::Right => {
+        Command::Down
+        | Command::Up
+        | Command::PageDown
+        | Command::PageUp
+        | Command::Top
+        | Command::Bottom
+        | Command::Left
+        | Command::Right => {
             let Some(r) = view.results.as_mut() else { return false };
             let last_row = r.rows.len().saturating_sub(1);
             match command {
@@ -208,6 +231,9 @@ fn results_command(app: &mut App, command: Command, effects: &mut Vec<Effect>) -
                 Command::Up => r.row = r.row.saturating_sub(1),
                 Command::PageDown => r.row = (r.row + page).min(last_row),
                 Command::PageUp => r.row = r.row.saturating_sub(page),
+                Command::Top => r.row = 0,
+                // The last row read so far; the next page is asked for from there.
+                Command::Bottom => r.row = last_row,
                 Command::Right => r.column = (r.column + 1).min(r.columns.len().saturating_sub(1)),
                 _ => r.column = r.column.saturating_sub(1),
             }
@@ -232,6 +258,8 @@ pub enum AthenaFocus {
 pub struct Running {
     /// `None` until StartQueryExecution answers.
     pub id: Option<String>,
+    /// The workgroup it runs in (its journal entry's target).
+    pub workgroup: String,
     pub started_ms: u64,
     pub status: Option<QueryStatus>,
     pub poll_due_ms: u64,
@@ -253,8 +281,10 @@ pub struct Results {
     /// First row and first column shown.
     pub row: usize,
     pub column: usize,
-    /// The first row shown, whole, in a popup (long cells wrapped).
+    /// The first row shown, whole, in a popup (long cells wrapped), and how many of its lines
+    /// are scrolled past (`athena_row`).
     pub detail: bool,
+    pub detail_scroll: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -84,6 +84,7 @@ pub(super) fn begin(app: &mut App) {
     app.athena.results = None;
     app.athena.running = Some(Running {
         id: None,
+        workgroup: app.athena_target.clone().map(|(workgroup, _)| workgroup).unwrap_or_default(),
         started_ms: app.now_ms,
         status: None,
         poll_due_ms: u64::MAX,
@@ -155,9 +156,19 @@ pub fn polled(
         r.status = Some(status);
         return;
     }
-    app.athena.running = None;
+    let Some(running) = app.athena.running.take() else { return };
     let sql = app.athena.history.last().cloned().unwrap_or_default();
     super::about::query_finished(app, &status, &sql);
+    // The journal has the start (the gate's); its end is said as `lakeops query` says it.
+    let rates = app.athena_rates.unwrap_or(crate::ops::cost::ATHENA_LIST);
+    let summary = crate::ops::athena::summary(&status, &sql, rates);
+    let reason = status.reason.clone().unwrap_or_else(|| "no reason given".into());
+    effects.push(Effect::Record {
+        action: crate::model::QUERY_ACTION,
+        target: running.workgroup,
+        detail: crate::ops::athena::one_line(&sql),
+        outcome: crate::ops::athena::outcome(&status, &summary, &reason),
+    });
     if status.state == QueryState::Succeeded {
         app.athena.error = None;
         let mut pages = Request::default();

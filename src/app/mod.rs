@@ -10,6 +10,7 @@ mod answers;
 pub mod athena;
 mod athena_lists;
 mod athena_query;
+pub mod athena_row;
 pub mod audit;
 mod changed;
 pub mod chord;

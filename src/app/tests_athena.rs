@@ -187,6 +187,16 @@ fn running_follows_the_query_and_reads_the_first_page() {
     assert!(update(&mut app, Action::Tick, due).iter().any(|e| matches!(e, Effect::PollQuery { .. })));
     let effects = polled(&mut app, Ok(status(QueryState::Succeeded)), due + 100);
     assert!(effects.iter().any(|e| matches!(e, Effect::FetchQueryResults { id, token: None, .. } if id == "q1")));
+    // Its end is journaled beside its start, as `lakeops query` journals it.
+    let ended = effects.iter().find_map(|e| match e {
+        Effect::Record { action: "athena.query", target, detail, outcome } if target == "ops" => {
+            Some((detail, outcome))
+        }
+        _ => None,
+    });
+    let (detail, outcome) = ended.expect("the end journaled");
+    assert_eq!(detail, "SELECT n FROM t");
+    assert_eq!(outcome, "done: SUCCEEDED in 2 s · scanned 42.0 MiB · cost $0.00020");
     page_loaded(&mut app, true, Ok(page(&["n", "1", "2"], Some("p2"))), due + 200);
     let results = app.athena.results.as_ref().unwrap();
     assert_eq!(results.rows.len(), 2, "the header row is dropped");
@@ -206,6 +216,48 @@ fn scrolling_near_the_end_asks_for_the_next_page_once() {
     page_loaded(&mut app, false, Ok(page(&["n", "3"], None)), 400);
     let rows: Vec<_> = app.athena.results.as_ref().unwrap().rows.iter().map(|r| r[0].clone().unwrap()).collect();
     assert_eq!(rows, ["1", "2", "n", "3"], "only the first page carries a header");
+}
+
+#[test]
+fn g_and_shift_g_go_to_the_first_and_the_last_row_read_and_the_next_page() {
+    let mut app = open();
+    finished(&mut app, &["n", "1", "2", "3"], Some("p2"));
+    key(&mut app, KeyCode::Esc);
+    let effects = key(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.athena.results.as_ref().unwrap().row, 2);
+    assert!(effects.iter().any(|e| matches!(e, Effect::FetchQueryResults { token: Some(t), .. } if t == "p2")));
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.athena.results.as_ref().unwrap().row, 0);
+}
+
+#[test]
+fn the_open_row_shows_every_column_and_line_and_scrolls() {
+    let mut app = open();
+    finished(&mut app, &["n", "1"], None);
+    key(&mut app, KeyCode::Esc);
+    let trace = (0..100).map(|i| format!("at frame {i}")).collect::<Vec<_>>().join("\n");
+    if let Some(r) = app.athena.results.as_mut() {
+        r.columns = (0..30).map(|i| ResultColumn { name: format!("c{i:02}"), kind: "varchar".into() }).collect();
+        r.rows = vec![(0..30).map(|i| Some(if i == 0 { trace.clone() } else { format!("v{i}") })).collect()];
+    }
+    key(&mut app, KeyCode::Enter);
+    let r = app.athena.results.as_ref().unwrap();
+    let lines = super::athena_row::lines(r);
+    assert_eq!(lines.len(), 100 + 29, "a line per line of the trace, then each other column");
+    assert_eq!((lines[1].name.trim(), lines[1].text.as_deref()), ("", Some("at frame 1")));
+    assert_eq!(lines.last().unwrap().text.as_deref(), Some("v29"));
+    // The keys that move through rows scroll it, to its end and no further; the row stays.
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.athena.results.as_ref().unwrap().detail_scroll, 1);
+    key(&mut app, KeyCode::Char('G'));
+    let end = app.athena.results.as_ref().unwrap().detail_scroll;
+    assert!(end > 90, "{end}");
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.athena.results.as_ref().unwrap().detail_scroll, end);
+    assert_eq!(app.athena.results.as_ref().unwrap().row, 0);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.athena.results.as_ref().unwrap().detail_scroll, 0, "opened again at its start");
 }
 
 #[test]

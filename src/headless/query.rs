@@ -9,8 +9,8 @@ use super::Failure;
 use crate::cli::{QueryArgs, QueryFormat};
 use crate::model::text::{sanitize, sanitize_keeping_lines};
 use crate::model::{Change, QueryRequest, QueryState};
-use crate::ops::athena::{check_sql, dollars, hit_cutoff, query_cost, Rates};
-use crate::ops::format::{bytes, millis, thousands};
+use crate::ops::athena::{check_sql, hit_cutoff, Rates};
+use crate::ops::format::{bytes, thousands};
 use crate::ops::results::{csv_header, csv_rows, Cells, JsonArray, TableWriter, TABLE_HELD_ROWS};
 use crate::platform::Platform;
 use crate::session::output::Replacement;
@@ -22,6 +22,13 @@ use crate::settings::{Loaded, Paths};
 pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: &QueryArgs) -> Result<String, Failure> {
     // SQL from stdin is read before Ctrl-C is taken over, so Ctrl-C still ends a wait for it.
     let sql = sql(args)?;
+    // Escape sequences in cells must never reach a terminal raw.
+    if args.raw && args.output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Failure::Invalid(
+            "--raw writes cells as they are, escape sequences too: not to a terminal (pipe it, or --output FILE)"
+                .into(),
+        ));
+    }
     let mut interrupts = ctrl_c()?;
     let mut stdout = std::io::stdout();
     write(loaded, paths, platform, args, &sql, &mut stdout, &mut interrupts).await?;
@@ -106,21 +113,13 @@ pub async fn write(
         session::query::follow(&session, platform, &id, &mut |line| crate::note!("{}", sanitize(&line)), interrupts)
             .await?;
     let rates = Rates { price_per_tb_usd: athena.price_per_tb_usd, minimum_billed_mb: athena.minimum_billed_mb };
-    let cost = query_cost(&status, &sql, rates);
-    let summary = format!(
-        "{} in {} · scanned {} · cost {}",
-        status.state.name(),
-        status.engine_ms.map(|ms| millis(ms as f64)).unwrap_or_else(|| "—".into()),
-        bytes(status.scanned_bytes.unwrap_or(0) as f64),
-        dollars(cost)
-    );
-    let ended = |outcome: &str| session.gate.record(change.action(), change.target(), &detail, outcome);
+    let summary = crate::ops::athena::summary(&status, &sql, rates);
+    let reason = explain(status.reason.as_deref().unwrap_or("no reason given"), athena.bytes_scanned_cutoff);
+    let outcome = crate::ops::athena::outcome(&status, &summary, &reason);
+    session.gate.record(change.action(), change.target(), &detail, &outcome);
     if status.state != QueryState::Succeeded {
-        let reason = explain(status.reason.as_deref().unwrap_or("no reason given"), athena.bytes_scanned_cutoff);
-        ended(&format!("{}: {reason}", status.state.name()));
         return Err(Failure::Platform(format!("query {} {}: {reason} ({summary})", id, status.state.name())));
     }
-    ended(&format!("done: {summary}"));
     let cells = if args.raw { Cells::Raw } else { Cells::Safe };
     let mut results =
         Results::new(args.format, cells, if args.output.is_some() { usize::MAX } else { terminal_width() });
@@ -139,7 +138,7 @@ pub async fn write(
             thousands(TABLE_HELD_ROWS as f64)
         );
     }
-    crate::note!("{summary} · {} rows", thousands(rows as f64));
+    crate::note!("{summary} · {}", crate::ops::format::count(rows, "row"));
     match output {
         Some(file) => {
             let path = file.path().display().to_string();

@@ -88,12 +88,14 @@ pub fn check_sql(sql: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The statement's first keyword, upper-cased, past comments and parentheses.
+/// The statement's first keyword, upper-cased, past comments and parentheses (as written, or as
+/// the journal keeps it, `one_line`).
 pub fn first_keyword(sql: &str) -> String {
     let mut rest = super::athena_readonly::strip_invisible(sql);
     loop {
         if let Some(line) = rest.strip_prefix("--") {
-            rest = line.split_once('\n').map(|(_, r)| r).unwrap_or("").trim_start();
+            let next = [line.find('\n').map(|at| at + 1), line.find(LINE_BREAK).map(|at| at + LINE_BREAK.len())];
+            rest = next.into_iter().flatten().min().map_or("", |at| &line[at..]).trim_start();
         } else if let Some(block) = rest.strip_prefix("/*") {
             rest = block.split_once("*/").map(|(_, r)| r).unwrap_or("").trim_start();
         } else if let Some(inner) = rest.strip_prefix('(') {
@@ -160,6 +162,26 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", aws_smithy_types::base64::encode(text))
 }
 
+/// A finished query in a line, as `lakeops query` says it and the journal ends it:
+/// `SUCCEEDED in 1.2 s · scanned 40.0 MiB · cost $0.00020`.
+pub fn summary(status: &crate::model::QueryStatus, sql: &str, rates: Rates) -> String {
+    format!(
+        "{} in {} · scanned {} · cost {}",
+        status.state.name(),
+        status.engine_ms.map(|ms| crate::ops::format::millis(ms as f64)).unwrap_or_else(|| "—".into()),
+        crate::ops::format::bytes(status.scanned_bytes.unwrap_or(0) as f64),
+        dollars(query_cost(status, sql, rates))
+    )
+}
+
+/// The journal's outcome of a finished query: `done: <summary>`, or its state and `reason`.
+pub fn outcome(status: &crate::model::QueryStatus, summary: &str, reason: &str) -> String {
+    match status.state {
+        crate::model::QueryState::Succeeded => format!("done: {summary}"),
+        state => format!("{}: {reason}", state.name()),
+    }
+}
+
 /// "$0.0049": enough digits to tell small queries apart.
 pub fn dollars(usd: f64) -> String {
     if usd == 0.0 {
@@ -205,9 +227,19 @@ pub fn poll_delay_ms(polls: u32) -> u64 {
     FIRST_POLL_AFTER_MS.saturating_mul(1 << doublings).min(STEADY_POLL_EVERY_MS)
 }
 
-/// A query as the journal keeps it: whitespace folded, at most 200 characters.
+/// How the journal writes a query's line break (`one_line`).
+const LINE_BREAK: &str = " ⏎ ";
+
+/// A query as the journal keeps it: whitespace folded, at most 200 characters, `…` where it is
+/// cut (a line comment folded into the line would hide the rest: it ends at its line break,
+/// written ` ⏎ `).
 pub fn one_line(sql: &str) -> String {
-    sql.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
+    let lines: Vec<String> = sql.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let folded = lines.iter().filter(|l| !l.is_empty()).cloned().collect::<Vec<_>>().join(LINE_BREAK);
+    match folded.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", &folded[..at]),
+        None => folded,
+    }
 }
 
 #[cfg(test)]
@@ -250,6 +282,16 @@ mod tests {
         assert!(changes_something("EXPLAIN ANALYZE INSERT INTO t VALUES 1, 2"));
         assert!(changes_something("INSERT INTO t VALUES 1, 2") && changes_something("MSCK REPAIR TABLE t"));
         assert!(is_ddl("SHOW TABLES") && !is_ddl("select 1"));
+    }
+
+    #[test]
+    fn the_journal_keeps_a_query_on_one_line_with_its_breaks_and_its_cut_said() {
+        let sql = "-- why\nSELECT  a,\n\n   b FROM t";
+        assert_eq!(one_line(sql), "-- why ⏎ SELECT a, ⏎ b FROM t");
+        assert_eq!(first_keyword(&one_line(sql)), "SELECT");
+        let long = one_line(&format!("SELECT '{}'", "é".repeat(300)));
+        assert_eq!(long.chars().count(), 201);
+        assert!(long.ends_with('…'));
     }
 
     #[test]

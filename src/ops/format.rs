@@ -93,6 +93,14 @@ pub fn thousands(v: f64) -> String {
     }
 }
 
+/// A count and its noun: "1 row", "2,412 rows".
+pub fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{} {noun}s", thousands(n as f64)),
+    }
+}
+
 /// A per-second rate: "2,412/s", "0.4/s".
 pub fn rate(v: f64) -> String {
     if v != 0.0 && v.abs() < 10.0 {

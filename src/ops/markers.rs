@@ -232,7 +232,7 @@ mod tests {
         let query = |sql: &str| Entry { detail: sql.into(), ..entry("prod", "athena.query", "started: q1") };
         let queries = [
             query("SELECT count(*) FROM events"),
-            query("-- why\n(WITH a AS (SELECT 1) SELECT * FROM a)"),
+            query("-- why ⏎ (WITH a AS (SELECT 1) SELECT * FROM a)"),
             query("DROP TABLE raw_events"),
         ];
         let marks = from_journal(&queries, "prod");

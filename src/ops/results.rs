@@ -22,8 +22,9 @@ pub const TABLE_HELD_BYTES: usize = 16 << 20;
 /// The narrowest a table shrinks a column to.
 const MIN_COLUMN: usize = 4;
 
-/// The characters a spreadsheet reads as the start of a formula.
-const FORMULA_START: [char; 4] = ['=', '+', '-', '@'];
+/// The characters a spreadsheet reads as the start of a formula (OWASP's list: a tab too; a
+/// carriage return is made a space before).
+const FORMULA_START: [char; 5] = ['=', '+', '-', '@', '\t'];
 
 /// One CSV field. NULL is an empty field and an empty string `""`, so the two stay apart.
 fn csv_field(value: Option<&str>, numeric: bool, cells: Cells) -> String {

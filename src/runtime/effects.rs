@@ -111,6 +111,9 @@ impl Executor {
                 )
             }
             Effect::CopyToClipboard { text } => self.copy_to_clipboard(&text),
+            Effect::Record { action, target, detail, outcome } => {
+                self.session.gate.record(action, &target, &detail, &outcome)
+            }
             Effect::PollQuery { id, request } => self.spawn(|platform, _| async move {
                 let result = platform.query_status(&id).await;
                 Action::QueryPolled { id, request, result }

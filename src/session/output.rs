@@ -5,6 +5,16 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// `path` with a leading `~` read as the home folder (an export typed in the console, where no
+/// shell reads it first).
+pub fn home_expanded(path: &str) -> PathBuf {
+    let home = || std::env::var_os("HOME").map(PathBuf::from);
+    match path.strip_prefix("~/").or((path == "~").then_some("")) {
+        Some(rest) => home().map_or_else(|| PathBuf::from(path), |home| home.join(rest)),
+        None => PathBuf::from(path),
+    }
+}
+
 /// A file being written in place of `path`.
 pub struct Replacement {
     file: BufWriter<tempfile::NamedTempFile>,
@@ -23,12 +33,16 @@ impl Replacement {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        if !directory.is_dir() {
+            return Err(format!("cannot write {shown}: there is no folder {}", directory.display()));
+        }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // The error without the temporary file's name, which means nothing to the reader.
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".part")
             .tempfile_in(&directory)
-            .map_err(|e| format!("cannot write {shown}: {e}"))?;
+            .map_err(|e| format!("cannot write {shown}: {}", std::io::Error::from(e.kind())))?;
         Ok(Replacement { file: BufWriter::new(temp), path: path.to_path_buf() })
     }
 
@@ -79,6 +93,16 @@ mod tests {
 
         let error = Replacement::create(dir.path()).err().unwrap();
         assert!(error.ends_with("it is a directory"), "{error}");
-        assert!(Replacement::create(&dir.path().join("missing/out.csv")).is_err());
+        let missing = Replacement::create(&dir.path().join("missing/out.csv")).err().unwrap();
+        assert!(missing.ends_with("missing"), "the folder, not a temporary file: {missing}");
+        assert!(!missing.contains(".part"), "{missing}");
+    }
+
+    #[test]
+    fn a_typed_tilde_is_the_home_folder() {
+        let home = std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME"));
+        assert_eq!(super::home_expanded("~/x.csv"), home.join("x.csv"));
+        assert_eq!(super::home_expanded("a/~/x.csv"), std::path::PathBuf::from("a/~/x.csv"));
+        assert_eq!(super::home_expanded("~x.csv"), std::path::PathBuf::from("~x.csv"));
     }
 }

@@ -154,10 +154,11 @@ pub async fn export(
     loaded: LoadedRows,
     replace: bool,
 ) -> Result<(String, usize), ExportError> {
-    if !replace && std::path::Path::new(path).exists() {
-        return Err(ExportError::Exists(path.to_string()));
+    let path = crate::session::output::home_expanded(path);
+    if !replace && path.exists() {
+        return Err(ExportError::Exists(path.display().to_string()));
     }
-    let mut file = Replacement::create(std::path::Path::new(path)).map_err(ExportError::Failed)?;
+    let mut file = Replacement::create(&path).map_err(ExportError::Failed)?;
     let LoadedRows { columns, rows, mut next_token } = loaded;
     let mut array = JsonArray::default();
     let mut chunk =
@@ -178,5 +179,5 @@ pub async fn export(
         file.write(array.finish()).map_err(ExportError::Failed)?;
     }
     file.commit().map_err(ExportError::Failed)?;
-    Ok((path.to_string(), count))
+    Ok((path.display().to_string(), count))
 }

@@ -83,9 +83,18 @@ fn draw_editor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let visible = inner.height as usize;
     let top = view.editor.row.saturating_sub(visible.saturating_sub(1));
-    // Every line scrolls sideways with the cursor, so typing at the end of a long line is seen.
+    // Every line scrolls sideways with the cursor, so typing at the end of a long line is seen:
+    // by characters, as many as the cursor's line needs for the cells up to the cursor to fit (a
+    // CJK character or an emoji takes two).
     let width = (inner.width as usize).saturating_sub(GUTTER);
-    let left = view.editor.col.saturating_sub(width.saturating_sub(1));
+    let line = view.editor.lines.get(view.editor.row).map(Vec::as_slice).unwrap_or_default();
+    let col = view.editor.col.min(line.len());
+    let cells =
+        |chars: &[char]| chars.iter().map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0)).sum::<usize>();
+    let mut left = 0;
+    while left < col && cells(&line[left..col]) > width.saturating_sub(1) {
+        left += 1;
+    }
     let lines: Vec<Line> = view
         .editor
         .lines
@@ -118,7 +127,7 @@ fn draw_editor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .collect();
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
     if focused && app.mode == crate::app::Mode::Normal {
-        let x = inner.x + (GUTTER + view.editor.col - left) as u16;
+        let x = inner.x + (GUTTER + cells(&line[left..col])) as u16;
         let y = inner.y + (view.editor.row - top) as u16;
         if x < inner.right() && y < inner.bottom() {
             frame.set_cursor_position((x, y));
@@ -215,8 +224,10 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             if r.pages.is_loading() && r.rows.is_empty() {
                 return " · reading rows…".to_string();
             }
-            let more = if r.next_token.is_some() { "+" } else { "" };
-            format!(" · {}{more} rows", thousands(r.rows.len() as f64))
+            match r.next_token {
+                Some(_) => format!(" · {}+ rows", thousands(r.rows.len() as f64)),
+                None => format!(" · {}", crate::ops::format::count(r.rows.len(), "row")),
+            }
         });
         lines.push(Line::styled(
             format!(
@@ -390,32 +401,36 @@ pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect
 
 /// The selected row whole: each column's name and value, long values wrapped, NULL apart.
 fn draw_row(r: &Results, closes: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(row) = r.rows.get(r.row) else { return };
-    let rect = super::centered(area, 100, area.height.saturating_sub(4));
+    use crate::app::athena_row::{height, lines, pieces, POPUP_WIDTH};
+    if r.rows.get(r.row).is_none() {
+        return;
+    }
+    let rect = super::centered(area, POPUP_WIDTH, area.height.saturating_sub(4));
     frame.render_widget(ratatui::widgets::Clear, rect);
-    // Each column takes at least a line: only those that can be on screen are made, and a long
-    // cell shows its start (a screenful) and how long it is.
-    let room = rect.height as usize;
-    let width = r.columns.iter().take(room).map(|c| head(&c.name, 120).chars().count()).max().unwrap_or(0).min(30);
-    let most = (rect.width as usize).saturating_mul(room).max(1);
-    let lines: Vec<Line> = r
-        .columns
-        .iter()
-        .zip(row)
-        .take(room)
-        .map(|(c, v)| {
-            let name = Span::styled(format!("{:<width$}  ", sanitize(head(&c.name, 120))), Style::new().fg(theme.dim));
-            match v {
-                Some(text) if text.len() > most => {
-                    let shown = sanitize(head(text, most));
-                    let rest = format!(" … ({} bytes in all)", thousands(text.len() as f64));
-                    Line::from(vec![name, Span::styled(shown, base(theme)), Span::styled(rest, dim(theme))])
-                }
-                Some(text) => Line::from(vec![name, Span::styled(sanitize(text), base(theme))]),
-                None => Line::from(vec![name, Span::styled("NULL", dim(theme).add_modifier(Modifier::ITALIC))]),
-            }
-        })
-        .collect();
-    let title = format!(" row {} — {closes} ", thousands((r.row + 1) as f64));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(theme, title)), rect);
+    let row = lines(r);
+    let cells = rect.width.saturating_sub(2) as usize;
+    let visible = rect.height.saturating_sub(2) as usize;
+    let below = height(&row, cells).saturating_sub(visible);
+    let top = r.detail_scroll.min(below);
+    // Each line cut into pieces the popup's width wide: its height is then known exactly.
+    let mut text: Vec<Line> = Vec::new();
+    for line in &row {
+        let (written, value_at) = line.written();
+        let value = if line.text.is_some() { base(theme) } else { dim(theme).add_modifier(Modifier::ITALIC) };
+        for (start, end) in pieces(&written, cells) {
+            let split = value_at.clamp(start, end);
+            text.push(Line::from(vec![
+                Span::styled(written[start..split].to_string(), Style::new().fg(theme.dim)),
+                Span::styled(written[split..end].to_string(), value),
+            ]));
+        }
+    }
+    let more = match (top, below) {
+        (0, 0) => String::new(),
+        (top, below) if top >= below => " · the end".to_string(),
+        _ => " · more below".to_string(),
+    };
+    let title = format!(" row {} — {closes}{more} ", thousands((r.row + 1) as f64));
+    let shown: Vec<Line> = text.into_iter().skip(top).take(visible).collect();
+    frame.render_widget(Paragraph::new(shown).block(panel(theme, title)), rect);
 }

@@ -33,7 +33,14 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let message = parser.to_string();
         let message = message.strip_prefix("sql parser error: ").unwrap_or(&message);
         let (message, at) = split_position(message);
-        let (line, column) = at.unwrap_or((1, 1));
+        // The parser gives no place for the end of the statement: it is just after its last word
+        // (it was line 1:1, where the editor then put the cursor).
+        let end = || {
+            let text = sql.trim_end();
+            let line = text.split('\n').count();
+            (line, text.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1)
+        };
+        let (line, column) = at.unwrap_or_else(|| if message.ends_with("found: EOF") { end() } else { (1, 1) });
         let code = if message.starts_with("Unknown type") { "TYPE_NOT_FOUND" } else { "SYNTAX_ERROR" };
         return format!("{code}: {}{}", self::at(line, column), message.trim());
     }
