@@ -329,7 +329,8 @@ fn copy(app: &mut App, whole_row: bool, effects: &mut Vec<Effect>) {
             _ => (String::new(), format!("{name} of row {} (NULL: nothing)", r.row + 1)),
         }
     };
-    view.hint = Some(format!("copied {what} to the clipboard ({} characters, OSC 52)", text.chars().count()));
+    let copied = crate::model::text::sanitize_keeping_lines(&text).chars().count();
+    view.hint = Some(format!("copied {what} to the clipboard ({copied} characters, OSC 52)"));
     effects.push(Effect::CopyToClipboard { text });
 }
 

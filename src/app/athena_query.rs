@@ -52,9 +52,15 @@ pub(super) fn run(app: &mut App, effects: &mut Vec<Effect>) {
     // shown and asked for, as every other change is; a query that only reads runs at once.
     if crate::ops::athena::changes_something(&sql) {
         let mut lines = vec![crate::ops::athena::change_warning(&sql), String::new()];
-        lines.extend(sql.lines().take(8).map(crate::model::text::sanitize));
-        if sql.lines().count() > 8 {
-            lines.push(format!("… {} more lines", sql.lines().count() - 8));
+        // Its start and its end, where the change often is (`WITH … DELETE`, `…; DROP`).
+        let written: Vec<String> = sql.trim().lines().map(crate::model::text::sanitize).collect();
+        match written.len() {
+            0..=12 => lines.extend(written),
+            n => {
+                lines.extend(written[..4].iter().cloned());
+                lines.push(format!("… {} lines …", n - 10));
+                lines.extend(written[n - 6..].iter().cloned());
+            }
         }
         let dialog = ConfirmDialog {
             title: "Run this statement?".into(),

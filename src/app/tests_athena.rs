@@ -158,6 +158,22 @@ fn a_statement_that_may_change_something_is_shown_and_asked_for() {
     let mut app = open();
     type_text(&mut app, "WITH a AS (SELECT 1) SELECT * FROM a");
     assert_eq!(changes(&f5(&mut app)).len(), 1);
+    // A long statement shows its end, where the change is, and why its first word is not it.
+    let mut app = open();
+    let ctes: Vec<String> = (0..30).map(|i| format!("c{i} AS (SELECT {i}),")).collect();
+    app.athena.editor = super::editor::Editor::from_text(&format!(
+        "WITH\n{}\nz AS (SELECT 1)\nDELETE FROM events WHERE true",
+        ctes.join("\n")
+    ));
+    f5(&mut app);
+    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
+    assert!(
+        dialog.lines[0]
+            .starts_with("WITH: this statement may change the catalog or the data (the query holds a DELETE"),
+        "{dialog:?}"
+    );
+    assert_eq!(dialog.lines.last().map(String::as_str), Some("DELETE FROM events WHERE true"));
+    assert!(dialog.lines.iter().any(|l| l == "… 23 lines …"), "{dialog:?}");
 }
 
 #[test]

@@ -29,10 +29,38 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
                 .into(),
         ));
     }
+    // A statement that needs a yes is asked for before Ctrl-C is taken over: Ctrl-C at the
+    // question ends lakeops (it was swallowed, and the next line typed was taken as the answer).
+    let args = &QueryArgs { yes: args.yes || asked(loaded, paths, args, &sql)?, ..args.clone() };
     let mut interrupts = ctrl_c()?;
     let mut stdout = std::io::stdout();
     write(loaded, paths, platform, args, &sql, &mut stdout, &mut interrupts).await?;
     Ok(String::new())
+}
+
+/// The request `args` make of `sql`.
+fn request(loaded: &Loaded, args: &QueryArgs, sql: &str) -> QueryRequest {
+    QueryRequest {
+        sql: sql.to_string(),
+        database: args.database.clone().unwrap_or_else(|| loaded.settings.platform.glue.database.clone()),
+        workgroup: args.workgroup.clone().unwrap_or_else(|| loaded.settings.platform.athena.workgroup.clone()),
+    }
+}
+
+/// Asks for the yes a statement that may change the catalog or the data needs (unless `--yes`),
+/// shown with what it is: true once given, false when none is needed. A query that only reads
+/// runs at once; read-only mode refuses the others before anything is asked.
+fn asked(loaded: &Loaded, paths: &Paths, args: &QueryArgs, sql: &str) -> Result<bool, Failure> {
+    check_sql(sql).map_err(Failure::Invalid)?;
+    if !crate::ops::athena::changes_something(sql) {
+        return Ok(false);
+    }
+    let session = Session::headless(loaded, paths);
+    let change = Change::StartQuery(request(loaded, args, sql));
+    let plan = format!("{}\n{}\n", crate::ops::athena::change_warning(sql), sanitize_keeping_lines(sql.trim()));
+    let detail = crate::ops::athena::one_line(sql);
+    super::confirm::ask(&session, &change, &detail, &plan, Confirmation::Question("run it?"), args.yes)?;
+    Ok(true)
 }
 
 /// The SQL: the argument, or stdin when it is `-`.
@@ -83,19 +111,13 @@ pub async fn write(
     let sql = sql.to_string();
     check_sql(&sql).map_err(Failure::Invalid)?;
     let athena = &loaded.settings.platform.athena;
-    let request = QueryRequest {
-        sql: sql.clone(),
-        database: args.database.clone().unwrap_or_else(|| loaded.settings.platform.glue.database.clone()),
-        workgroup: args.workgroup.clone().unwrap_or_else(|| athena.workgroup.clone()),
-    };
+    let request = request(loaded, args, &sql);
     let detail = crate::ops::athena::one_line(&sql);
     let change = Change::StartQuery(request.clone());
-    // A statement that may change the catalog or the data is shown and needs a yes (`--yes`, or
-    // an answer on a terminal), as every other change; a query that only reads runs at once.
-    if crate::ops::athena::changes_something(&sql) {
-        let plan = format!("{}\n{}\n", crate::ops::athena::change_warning(&sql), sanitize_keeping_lines(sql.trim()));
-        super::confirm::ask(&session, &change, &detail, &plan, Confirmation::Question("run it?"), args.yes)?;
-    } else {
+    // A statement that may change the catalog or the data needs a yes (`asked`, which checks
+    // read-only mode first); where it was given before, the gate still checks.
+    let asked_here = !args.yes && asked(loaded, paths, args, &sql)?;
+    if !asked_here {
         session.gate.check(&change, &detail)?;
     }
     // Where the results go is checked before a query that costs money runs; the file itself is

@@ -218,8 +218,9 @@ impl Applied {
     }
 }
 
-/// The journal's action of a query started (`Change::StartQuery`).
+/// The journal's action of a query started (`Change::StartQuery`), and of one cancelled.
 pub const QUERY_ACTION: &str = "athena.query";
+pub const STOP_QUERY_ACTION: &str = "athena.stop-query";
 
 impl Change {
     /// The journal's name for the change. The scheme, one for every entry: `<area>.<operation>`,
@@ -236,7 +237,7 @@ impl Change {
             Change::Emr(change) => change.action(),
             Change::Rerun(rerun) => rerun.action(),
             Change::StartQuery(_) => QUERY_ACTION,
-            Change::StopQuery { .. } => "athena.stop-query",
+            Change::StopQuery { .. } => STOP_QUERY_ACTION,
             Change::SaveQuery(_) => "athena.save-query",
             Change::PlanStack { .. } => "stack.plan",
             Change::ApplyPlan { .. } => "stack.apply",

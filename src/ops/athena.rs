@@ -79,7 +79,8 @@ pub const KEYWORDS: &[&str] = &[
 
 /// Refuses SQL Athena would refuse before it costs anything.
 pub fn check_sql(sql: &str) -> Result<(), String> {
-    if sql.trim().is_empty() {
+    // Comments alone are no SQL either (they were asked for as a change, then failed).
+    if past_comments(sql, false).trim_matches(|c: char| c.is_whitespace() || c == ';').is_empty() {
         return Err("there is no SQL to run".into());
     }
     if sql.len() > MAX_SQL_BYTES {
@@ -91,6 +92,12 @@ pub fn check_sql(sql: &str) -> Result<(), String> {
 /// The statement's first keyword, upper-cased, past comments and parentheses (as written, or as
 /// the journal keeps it, `one_line`).
 pub fn first_keyword(sql: &str) -> String {
+    let rest = past_comments(sql, true);
+    rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").to_ascii_uppercase()
+}
+
+/// `sql` past the comments (and with `parentheses`, the opening parentheses) it starts with.
+fn past_comments(sql: &str, parentheses: bool) -> &str {
     let mut rest = super::athena_readonly::strip_invisible(sql);
     loop {
         if let Some(line) = rest.strip_prefix("--") {
@@ -98,13 +105,12 @@ pub fn first_keyword(sql: &str) -> String {
             rest = next.into_iter().flatten().min().map_or("", |at| &line[at..]).trim_start();
         } else if let Some(block) = rest.strip_prefix("/*") {
             rest = block.split_once("*/").map(|(_, r)| r).unwrap_or("").trim_start();
-        } else if let Some(inner) = rest.strip_prefix('(') {
+        } else if let Some(inner) = rest.strip_prefix('(').filter(|_| parentheses) {
             rest = inner.trim_start();
         } else {
-            break;
+            return rest;
         }
     }
-    rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").to_ascii_uppercase()
 }
 
 /// Whether running `sql` may change the catalog or the data, so that it is shown and asked for
@@ -114,9 +120,17 @@ pub fn changes_something(sql: &str) -> bool {
 }
 
 /// What is said before a statement that may change the catalog or the data runs (the console's
-/// dialog, `lakeops query`'s question): its first keyword, and that Athena runs it as written.
+/// dialog, `lakeops query`'s question): its first keyword, why (where the keyword alone does not
+/// say it: `WITH … DELETE`, several statements), and that Athena runs it as written.
 pub fn change_warning(sql: &str) -> String {
-    format!("{}: this statement may change the catalog or the data; Athena runs it as written", first_keyword(sql))
+    let keyword = first_keyword(sql);
+    let reason = super::athena_readonly::refusal(sql).unwrap_or_default();
+    let why = reason.split("; read-only mode").next().unwrap_or_default();
+    let why = match why.is_empty() || why == format!("{keyword} is not a query") {
+        true => String::new(),
+        false => format!(" ({why})"),
+    };
+    format!("{keyword}: this statement may change the catalog or the data{why}; Athena runs it as written")
 }
 
 pub fn is_ddl(sql: &str) -> bool {
@@ -273,6 +287,8 @@ mod tests {
     #[test]
     fn sql_is_checked_and_classified() {
         assert_eq!(check_sql("  \n"), Err("there is no SQL to run".into()));
+        assert_eq!(check_sql("-- only a comment\n/* and */ ;"), Err("there is no SQL to run".into()));
+        assert!(check_sql("-- a comment\nSELECT 1").is_ok());
         assert!(check_sql(&"x".repeat(MAX_SQL_BYTES + 1)).unwrap_err().contains("at most 262144"));
         assert_eq!(first_keyword("-- top events\n/* note */ (SELECT 1)"), "SELECT");
         assert!(changes_something("drop table clickstream.events"));

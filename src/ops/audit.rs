@@ -4,7 +4,7 @@
 use chrono::Duration;
 
 use crate::journal::Entry;
-use crate::model::{AuditEvent, AuditQuery, QUERY_ACTION};
+use crate::model::{AuditEvent, AuditQuery, QUERY_ACTION, STOP_QUERY_ACTION};
 
 /// The one attribute LookupEvents filters on server-side (the API allows one); the others
 /// are applied here. An exact user, source or resource name narrows the most.
@@ -99,9 +99,10 @@ pub fn from_journal(e: &Entry) -> AuditEvent {
         source: "lakeops".into(),
         name: e.action.clone(),
         resource: e.target.clone(),
-        // A query that only read: lakeops' action, but no change to the platform (the charts
-        // marked each of an incident's investigating queries).
-        read_only: e.action == QUERY_ACTION && super::athena_readonly::opens_as_a_read(&e.detail),
+        // A query that only read, and a query cancelled: lakeops' actions, but no change to the
+        // platform (the charts marked each of an incident's investigating queries).
+        read_only: (e.action == QUERY_ACTION && super::athena_readonly::opens_as_a_read(&e.detail))
+            || e.action == STOP_QUERY_ACTION,
         error_code: (!e.succeeded()).then(|| e.outcome.clone()),
         event_json: None,
         from_journal: true,

@@ -23,11 +23,26 @@ pub struct Replacement {
 
 impl Replacement {
     /// Opens the temporary file beside `path`: the directory must exist and be writable and
-    /// `path` must not be a directory (checked here, before a query that costs money runs).
+    /// `path` must not be a directory (checked here, before a query that costs money runs). A
+    /// link is followed: the file it names is replaced, the link stays. A device, a pipe or a
+    /// socket is refused: renaming a file over one replaced it (`--output /dev/tty` left a
+    /// plain file in its place, and a pipe's reader got nothing).
     pub fn create(path: &Path) -> Result<Self, String> {
         let shown = path.display();
-        if path.is_dir() {
-            return Err(format!("cannot write {shown}: it is a directory"));
+        let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let path = &match linked {
+            true => std::fs::canonicalize(path)
+                .map_err(|e| format!("cannot write {shown}: the link leads nowhere ({e})"))?,
+            false => path.to_path_buf(),
+        };
+        match std::fs::metadata(path) {
+            Ok(found) if found.is_dir() => return Err(format!("cannot write {shown}: it is a directory")),
+            Ok(found) if !found.is_file() => {
+                return Err(format!(
+                    "cannot write {shown}: it is not a regular file (a device, a pipe or a socket); write to stdout and redirect it"
+                ))
+            }
+            _ => {}
         }
         let directory = match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -72,6 +87,7 @@ impl Replacement {
 #[cfg(test)]
 mod tests {
     use super::Replacement;
+    use std::os::unix::fs::FileTypeExt;
 
     #[test]
     fn the_old_file_stays_until_the_new_one_is_whole() {
@@ -93,6 +109,19 @@ mod tests {
 
         let error = Replacement::create(dir.path()).err().unwrap();
         assert!(error.ends_with("it is a directory"), "{error}");
+        // A link's file is replaced, the link kept; a pipe or a device is refused, left as it is.
+        let target = dir.path().join("target.csv");
+        std::fs::write(&target, "old\n").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let mut through = Replacement::create(&link).unwrap();
+        through.write("new\n").unwrap();
+        through.commit().unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
+        let refused = Replacement::create(std::path::Path::new("/dev/null")).err().unwrap();
+        assert!(refused.contains("not a regular file"), "{refused}");
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
         let missing = Replacement::create(&dir.path().join("missing/out.csv")).err().unwrap();
         assert!(missing.ends_with("missing"), "the folder, not a temporary file: {missing}");
         assert!(!missing.contains(".part"), "{missing}");

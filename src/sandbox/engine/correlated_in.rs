@@ -80,14 +80,7 @@ fn joined_form(left: &Expr, query: &Query, negated: bool, outer: Option<&Ident>)
         op: BinaryOperator::Eq,
         right: Box::new(Expr::Nested(Box::new(left.clone()))),
     };
-    found_select.selection = Some(match found_select.selection.take() {
-        Some(conditions) => Expr::BinaryOp {
-            left: Box::new(Expr::Nested(Box::new(conditions))),
-            op: BinaryOperator::And,
-            right: Box::new(equal),
-        },
-        None => equal,
-    });
+    super::sql::and_also(&mut found_select.selection, equal);
     in_answer_form(Expr::Subquery(Box::new(found)), &left, query, negated)
 }
 

@@ -128,14 +128,7 @@ fn with_ties(query: &mut Query) -> Result<(), String> {
         op: BinaryOperator::LtEq,
         right: Box::new(quantity.unwrap_or_else(one)),
     };
-    select.qualify = Some(match select.qualify.take() {
-        Some(qualify) => Expr::BinaryOp {
-            left: Box::new(Expr::Nested(Box::new(qualify))),
-            op: BinaryOperator::And,
-            right: Box::new(kept),
-        },
-        None => kept,
-    });
+    super::sql::and_also(&mut select.qualify, kept);
     query.fetch = None;
     Ok(())
 }

@@ -195,6 +195,19 @@ fn syntax_refused(statement: &ast::Statement) -> Option<&'static str> {
     })
 }
 
+/// `condition AND more` (the condition in parentheses), or `more` where there is no condition:
+/// a WHERE or a QUALIFY that a rewrite adds to.
+pub(super) fn and_also(condition: &mut Option<Expr>, more: Expr) {
+    *condition = Some(match condition.take() {
+        Some(before) => Expr::BinaryOp {
+            left: Box::new(Expr::Nested(Box::new(before))),
+            op: ast::BinaryOperator::And,
+            right: Box::new(more),
+        },
+        None => more,
+    });
+}
+
 /// Whether a query's body filters with QUALIFY (a UNION's parts too).
 fn qualifies(body: &ast::SetExpr) -> bool {
     match body {
