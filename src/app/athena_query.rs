@@ -43,6 +43,13 @@ pub(super) fn run(app: &mut App, effects: &mut Vec<Effect>) {
     };
     let request = QueryRequest { sql: sql.clone(), database, workgroup };
     if let Some(refusal) = readonly_refusal(app, &Change::StartQuery(request.clone())) {
+        // Journaled as `lakeops query` journals it (the gate's words).
+        effects.push(Effect::Record {
+            action: crate::model::QUERY_ACTION,
+            target: request.workgroup.clone(),
+            detail: crate::ops::athena::one_line(&sql),
+            outcome: format!("refused: {refusal}"),
+        });
         app.athena.error = Some(refusal);
         return;
     }
@@ -229,10 +236,25 @@ pub fn results_loaded(
 /// StopQueryExecution answered; the console ends if that was what it waited for (whatever the
 /// answer: a cancel that failed is in the log and the journal).
 pub fn stopped(app: &mut App, result: Result<(), String>, effects: &mut Vec<Effect>) {
+    let outcome = match &result {
+        Ok(()) => "CANCELLED: cancelled as lakeops quit".to_string(),
+        Err(e) => format!("unknown: lakeops quit, and its cancel failed: {e}"),
+    };
     if let Err(e) = result {
         failed(app, format!("not cancelled: {e}"));
     }
     if app.quit_when_cancelled {
+        // The query's end, which no poll will read now.
+        if let Some(running) = app.athena.running.take() {
+            let sql = app.athena.history.last().map_or("", String::as_str);
+            let detail = crate::ops::athena::one_line(sql);
+            effects.push(Effect::Record {
+                action: crate::model::QUERY_ACTION,
+                target: running.workgroup,
+                detail,
+                outcome,
+            });
+        }
         super::update::quit(app, effects);
     }
 }

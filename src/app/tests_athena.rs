@@ -121,6 +121,12 @@ fn quitting_while_a_query_runs_cancels_it_first() {
     assert!(!app.quitting, "not before the cancel is answered");
     let effects = update(&mut app, answered(Change::StopQuery { id: "q1".into() }, Ok(Applied::Done)), 300);
     assert!(app.quitting && effects.contains(&Effect::Quit), "{effects:?}");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Record { outcome, .. } if outcome == "CANCELLED: cancelled as lakeops quit")),
+        "its end is journaled, which no poll will read: {effects:?}"
+    );
     // Esc stays, the query running.
     let mut app = open();
     type_text(&mut app, "SELECT n FROM t");
@@ -315,8 +321,15 @@ fn bad_sql_read_only_and_failures_are_said_in_the_pane() {
     assert_eq!(app.athena.error.as_deref(), Some("there is no SQL to run"));
     app.readonly = true;
     type_text(&mut app, "DROP TABLE events");
-    assert!(f5(&mut app).is_empty());
+    let effects = f5(&mut app);
+    assert!(changes(&effects).is_empty());
     assert!(app.athena.error.as_deref().unwrap_or("").starts_with("read-only mode"));
+    // Journaled as `lakeops query` journals its refusal.
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Record { action: "athena.query", detail, outcome, .. }
+            if detail == "DROP TABLE events" && outcome.starts_with("refused: read-only mode"))),
+        "{effects:?}"
+    );
     app.readonly = false;
     f5(&mut app);
     let error = PlatformError::failed("Athena (sandbox)", "no SQL engine");
