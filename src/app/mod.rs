@@ -66,6 +66,8 @@ mod tests_alarms;
 #[cfg(test)]
 mod tests_athena;
 #[cfg(test)]
+mod tests_athena_safety;
+#[cfg(test)]
 mod tests_emr;
 #[cfg(test)]
 mod tests_glue;

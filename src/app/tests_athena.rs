@@ -8,7 +8,7 @@ use super::*;
 use crate::model::*;
 use crate::platform::PlatformError;
 
-fn open() -> App {
+pub(super) fn open() -> App {
     let mut app = app();
     app.athena_target = Some(("ops".into(), "clickstream".into()));
     snapshot_loaded(&mut app, snapshot(), 10);
@@ -18,11 +18,11 @@ fn open() -> App {
     app
 }
 
-fn f5(app: &mut App) -> Vec<Effect> {
+pub(super) fn f5(app: &mut App) -> Vec<Effect> {
     key(app, KeyCode::F(5))
 }
 
-fn status(state: QueryState) -> QueryStatus {
+pub(super) fn status(state: QueryState) -> QueryStatus {
     QueryStatus {
         id: "q1".into(),
         state,
@@ -34,12 +34,12 @@ fn status(state: QueryState) -> QueryStatus {
     }
 }
 
-fn request(sql: &str) -> QueryRequest {
+pub(super) fn request(sql: &str) -> QueryRequest {
     QueryRequest { sql: sql.into(), database: "clickstream".into(), workgroup: "ops".into() }
 }
 
 /// The running query's state arrives.
-fn polled(app: &mut App, result: Result<QueryStatus, PlatformError>, now: u64) -> Vec<Effect> {
+pub(super) fn polled(app: &mut App, result: Result<QueryStatus, PlatformError>, now: u64) -> Vec<Effect> {
     let request = awaited(&app.athena.running.as_ref().expect("a running query").poll);
     update(app, Action::QueryPolled { id: "q1".into(), request, result }, now)
 }
@@ -63,7 +63,7 @@ fn catalog_loaded(app: &mut App, now: u64) -> Vec<Effect> {
 }
 
 /// The gate's answer to the query the pane started: its execution id.
-fn started(id: &str) -> Action {
+pub(super) fn started(id: &str) -> Action {
     answered(Change::StartQuery(request("SELECT n FROM t")), Ok(Applied::Answer(id.into())))
 }
 
@@ -103,83 +103,6 @@ fn the_editor_takes_every_key_and_edits_lines() {
     assert!(dialog.lines.iter().any(|l| l.contains("never run")), "{dialog:?}");
     assert_eq!(key(&mut app, KeyCode::Enter), vec![Effect::Quit]);
     assert!(app.quitting);
-}
-
-#[test]
-fn quitting_while_a_query_runs_cancels_it_first() {
-    let mut app = open();
-    type_text(&mut app, "SELECT n FROM t");
-    f5(&mut app);
-    update(&mut app, started("q1"), 100);
-    key(&mut app, KeyCode::Esc);
-    // A query still running would go on scanning after lakeops ends: it is offered a cancel.
-    assert!(key(&mut app, KeyCode::Char('q')).is_empty());
-    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
-    assert_eq!(dialog.title, "Cancel the running query and quit?");
-    let effects = key(&mut app, KeyCode::Enter);
-    assert!(matches!(changes(&effects)[..], [Change::StopQuery { id }] if id == "q1"), "{effects:?}");
-    assert!(!app.quitting, "not before the cancel is answered");
-    let effects = update(&mut app, answered(Change::StopQuery { id: "q1".into() }, Ok(Applied::Done)), 300);
-    assert!(app.quitting && effects.contains(&Effect::Quit), "{effects:?}");
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Record { outcome, .. } if outcome == "CANCELLED: cancelled as lakeops quit")),
-        "its end is journaled, which no poll will read: {effects:?}"
-    );
-    // Esc stays, the query running.
-    let mut app = open();
-    type_text(&mut app, "SELECT n FROM t");
-    f5(&mut app);
-    update(&mut app, started("q1"), 100);
-    ctrl(&mut app, 'c');
-    ctrl(&mut app, 'c');
-    key(&mut app, KeyCode::Esc);
-    assert!(!app.quitting && app.mode == Mode::Normal);
-}
-
-#[test]
-fn a_statement_that_may_change_something_is_shown_and_asked_for() {
-    let mut app = open();
-    type_text(&mut app, "DROP TABLE raw_events");
-    assert!(changes(&f5(&mut app)).is_empty(), "asked first");
-    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
-    assert_eq!(dialog.title, "Run this statement?");
-    assert!(dialog.lines[0].starts_with("DROP: this statement may change the catalog or the data"), "{dialog:?}");
-    assert!(dialog.lines.iter().any(|l| l == "DROP TABLE raw_events"));
-    // Esc runs nothing; enter runs it and waits on it.
-    key(&mut app, KeyCode::Esc);
-    assert!(app.athena.running.is_none());
-    let effects = f5(&mut app);
-    assert!(changes(&effects).is_empty());
-    let effects = key(&mut app, KeyCode::Enter);
-    assert!(
-        matches!(changes(&effects)[..], [Change::StartQuery(r)] if r.sql == "DROP TABLE raw_events"),
-        "{effects:?}"
-    );
-    assert!(
-        app.athena.running.is_some() && app.athena.history.last().map(String::as_str) == Some("DROP TABLE raw_events")
-    );
-    // A query that only reads runs at once.
-    let mut app = open();
-    type_text(&mut app, "WITH a AS (SELECT 1) SELECT * FROM a");
-    assert_eq!(changes(&f5(&mut app)).len(), 1);
-    // A long statement shows its end, where the change is, and why its first word is not it.
-    let mut app = open();
-    let ctes: Vec<String> = (0..30).map(|i| format!("c{i} AS (SELECT {i}),")).collect();
-    app.athena.editor = super::editor::Editor::from_text(&format!(
-        "WITH\n{}\nz AS (SELECT 1)\nDELETE FROM events WHERE true",
-        ctes.join("\n")
-    ));
-    f5(&mut app);
-    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
-    assert!(
-        dialog.lines[0]
-            .starts_with("WITH: this statement may change the catalog or the data (the query holds a DELETE"),
-        "{dialog:?}"
-    );
-    assert_eq!(dialog.lines.last().map(String::as_str), Some("DELETE FROM events WHERE true"));
-    assert!(dialog.lines.iter().any(|l| l == "… 23 lines …"), "{dialog:?}");
 }
 
 #[test]
@@ -280,22 +203,6 @@ fn the_open_row_shows_every_column_and_line_and_scrolls() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.athena.results.as_ref().unwrap().detail_scroll, 0, "opened again at its start");
-}
-
-#[test]
-fn ctrl_c_cancels_a_running_query_instead_of_quitting() {
-    let mut app = open();
-    type_text(&mut app, "SELECT 1");
-    f5(&mut app);
-    update(&mut app, started("q1"), 100);
-    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    let effects = update(&mut app, Action::Key(ctrl_c), 150);
-    assert!(changes(&effects).contains(&&Change::StopQuery { id: "q1".into() }));
-    assert!(!app.quitting);
-    polled(&mut app, Ok(status(QueryState::Cancelled)), 300);
-    assert!(app.athena.error.as_deref().unwrap_or("").starts_with("CANCELLED"));
-    update(&mut app, Action::Key(ctrl_c), 400);
-    assert!(app.quitting, "with nothing running, Ctrl-C quits");
 }
 
 #[test]
@@ -455,7 +362,7 @@ fn enter_shows_the_row_whole_and_esc_closes_it() {
     assert_eq!(app.view(), ViewId::Athena, "esc closed the row, not the view");
 }
 
-fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+pub(super) fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
     update(app, Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)), 50)
 }
 
