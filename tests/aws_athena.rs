@@ -319,6 +319,32 @@ mod mocked {
         assert!(message.contains("cost $0.05"), "a failed query is still billed for what it scanned: {message}");
     }
 
+    /// Athena's ErrorCategory decides the exit code: the query's fault (2, user) is bad input,
+    /// the service's (1, system) or an unsaid one is the platform failing.
+    #[tokio::test]
+    async fn a_failure_of_the_query_is_told_from_a_failure_of_athena() {
+        use aws_sdk_athena::types::AthenaError;
+        for (category, exit) in [(Some(2), 2), (Some(1), 1), (Some(3), 1), (None, 1)] {
+            let start = mock!(Client::start_query_execution)
+                .then_output(|| StartQueryExecutionOutput::builder().query_execution_id("q1").build());
+            let failed = mock!(Client::get_query_execution).then_output(move || {
+                let mut out = execution(QueryExecutionState::Failed, Some("TABLE_NOT_FOUND: line 1:15: nope"), 0);
+                let error = AthenaError::builder().set_error_category(category).error_type(1000).build();
+                let status = out.query_execution.as_mut().and_then(|q| q.status.as_mut()).unwrap();
+                status.athena_error = Some(error);
+                out
+            });
+            let client = mock_client!(aws_sdk_athena, RuleMode::MatchAny, [&start, &failed]);
+            let (_dir, paths, loaded, platform) = platform(client).await;
+            let failure =
+                super::run_query(&loaded, &paths, &platform, &super::args("SELECT * FROM nope", QueryFormat::Csv))
+                    .await
+                    .unwrap_err();
+            assert_eq!(failure.exit_code(), exit, "category {category:?}: {}", failure.message());
+            assert!(failure.message().contains("query q1 FAILED: TABLE_NOT_FOUND"), "{}", failure.message());
+        }
+    }
+
     #[tokio::test]
     async fn the_overview_row_counts_running_failed_and_scanned_today() {
         use aws_sdk_athena::operation::batch_get_query_execution::BatchGetQueryExecutionOutput;

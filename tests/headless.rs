@@ -391,8 +391,9 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     assert!(!stderr(&out).contains("fitted to the first"), "{}", stderr(&out));
     assert!(stdout(&out).lines().any(|l| l.trim() == "1"), "{}", stdout(&out));
 
+    // The query's own fault is bad input (exit 2), told from an outage or the engine's failure (1).
     let out = home.run(&["query", "SELECT nope FROM events"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved"), "{}", stderr(&out));
     // SQL pasted with a comment first is SQL, not an option, its lines counted as written; an
     // option lakeops does not know is still refused as one.
@@ -474,7 +475,7 @@ fn output_replaces_the_file_only_when_the_query_succeeds() {
     std::fs::write(&path, "yesterday's report\n").unwrap();
     let file = path.to_str().unwrap();
     let out = home.run(&["query", "SELECT nope FROM events", "--format", "csv", "--output", file]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = home.run(&["--readonly", "query", "EXPLAIN ANALYZE SELECT 1", "--output", file]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "yesterday's report\n");

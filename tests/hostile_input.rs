@@ -226,6 +226,7 @@ fn a_huge_result_never_panics_or_reaches_the_terminal() {
         engine_ms: Some(1),
         submitted: None,
         statement_type: Some("DML".into()),
+        error_category: None,
     };
     let request = app.athena.running.as_ref().unwrap().poll.awaited().unwrap();
     update(&mut app, Action::QueryPolled { request, id: "q1".into(), result: Ok(status) }, 40);

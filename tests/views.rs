@@ -427,6 +427,7 @@ fn athena_pane() {
         engine_ms: Some(2_300),
         submitted: None,
         statement_type: Some("DML".into()),
+        error_category: None,
     };
     let page = ResultPage {
         columns: vec![
@@ -482,6 +483,7 @@ fn athena_results_last_column_takes_the_room_left() {
         engine_ms: Some(1),
         submitted: None,
         statement_type: Some("DDL".into()),
+        error_category: None,
     };
     let long = "  'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat' ";
     let wide = "w".repeat(60);
@@ -709,6 +711,7 @@ fn athena_history_keeps_each_querys_state_whole() {
             engine_ms: Some(338),
             submitted: Some(fixed_time() - chrono::Duration::minutes(5)),
             statement_type: Some("DML".into()),
+            error_category: None,
         },
         sql,
         database: Some("clickstream".into()),

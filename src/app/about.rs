@@ -159,6 +159,7 @@ mod tests {
             engine_ms: None,
             submitted: None,
             statement_type: None,
+            error_category: None,
         }
     }
 

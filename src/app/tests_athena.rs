@@ -31,6 +31,7 @@ pub(super) fn status(state: QueryState) -> QueryStatus {
         engine_ms: Some(2_300),
         submitted: None,
         statement_type: Some("DML".into()),
+        error_category: None,
     }
 }
 

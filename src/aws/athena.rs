@@ -9,7 +9,9 @@ use chrono::DateTime;
 use super::errors::{not_served, platform_error};
 use super::landed::{self, ReadBack};
 use crate::model::text::sanitize;
-use crate::model::{Applied, PastQuery, QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage};
+use crate::model::{
+    Applied, ErrorCategory, PastQuery, QueryRequest, QueryState, QueryStatus, ResultColumn, ResultPage,
+};
 use crate::platform::PlatformError;
 
 /// GetQueryResults returns at most 1,000 rows a page.
@@ -138,6 +140,10 @@ fn past_query(execution: &QueryExecution) -> PastQuery {
         engine_ms: statistics.and_then(|s| s.engine_execution_time_in_millis()).map(|m| m.max(0) as u64),
         submitted: super::utc(status.and_then(|s| s.submission_date_time())),
         statement_type: execution.and_then(|e| e.statement_type()).map(|t| t.as_str().to_string()),
+        error_category: status
+            .and_then(|s| s.athena_error())
+            .and_then(|e| e.error_category())
+            .and_then(ErrorCategory::from_code),
     };
     PastQuery { status, sql, database }
 }

@@ -8,7 +8,7 @@ use super::confirm::Confirmation;
 use super::Failure;
 use crate::cli::{QueryArgs, QueryFormat};
 use crate::model::text::{sanitize, sanitize_keeping_lines};
-use crate::model::{Change, QueryRequest, QueryState};
+use crate::model::{Change, ErrorCategory, QueryRequest, QueryState};
 use crate::ops::athena::{check_sql, hit_cutoff, Rates};
 use crate::ops::format::{bytes, thousands};
 use crate::ops::results::{csv_header, csv_rows, Cells, JsonArray, TableWriter, TABLE_HELD_ROWS};
@@ -140,7 +140,13 @@ pub async fn write(
     let outcome = crate::ops::athena::outcome(&status, &summary, &reason);
     session.gate.record(change.action(), change.target(), &detail, &outcome);
     if status.state != QueryState::Succeeded {
-        return Err(Failure::Platform(format!("query {} {}: {reason} ({summary})", id, status.state.name())));
+        let message = format!("query {} {}: {reason} ({summary})", id, status.state.name());
+        // The query's own fault (its SQL, a name, its data) is bad input, as a script needs to
+        // tell it from an outage.
+        return Err(match status.error_category {
+            Some(ErrorCategory::User) => Failure::Invalid(message),
+            _ => Failure::Platform(message),
+        });
     }
     let cells = if args.raw { Cells::Raw } else { Cells::Safe };
     let mut results =

@@ -61,6 +61,32 @@ pub struct QueryStatus {
     pub submitted: Option<DateTime<Utc>>,
     /// "DDL", "DML", "UTILITY": DDL is not billed.
     pub statement_type: Option<String>,
+    /// Whose fault a failure was (Athena's `AthenaError.ErrorCategory`); `None` where Athena did
+    /// not say, and for a query that did not fail.
+    pub error_category: Option<ErrorCategory>,
+}
+
+/// Athena's category of a failed query: the system's fault (running it again may work), the
+/// query's (the SQL, a name or the data must change), or another's. `lakeops query` exits 2 on
+/// the user's fault, as on any other bad input, and 1 otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorCategory {
+    System,
+    User,
+    Other,
+}
+
+impl ErrorCategory {
+    /// Athena's number for it: 1 system, 2 user, 3 other; `None` for any other number.
+    pub fn from_code(code: i32) -> Option<ErrorCategory> {
+        match code {
+            1 => Some(ErrorCategory::System),
+            2 => Some(ErrorCategory::User),
+            3 => Some(ErrorCategory::Other),
+            _ => None,
+        }
+    }
 }
 
 /// A result column, with the type from ResultSetMetadata ("varchar", "bigint", "double", …).

@@ -336,6 +336,7 @@ mod tests {
             engine_ms: None,
             submitted: None,
             statement_type: Some("DML".into()),
+            error_category: None,
         };
         assert_eq!(query_cost(&status, "SELECT 1", rates), 0.0, "failed queries are not charged");
         status.reason = Some("Bytes scanned limit was exceeded".into());

@@ -97,6 +97,10 @@ impl Execution {
             engine_ms: self.engine_ms,
             submitted: chrono::DateTime::from_timestamp_millis(self.submitted_ms),
             statement_type: Some(statement_type(&self.sql).into()),
+            error_category: match self.state {
+                QueryState::Failed => self.reason.as_deref().map(engine::error_category),
+                _ => None,
+            },
         }
     }
 }
@@ -187,6 +191,7 @@ impl Runs {
                 Err(reason) => {
                     run.status.state = QueryState::Failed;
                     run.status.scanned_bytes = Some(0);
+                    run.status.error_category = Some(engine::error_category(&reason));
                     run.status.reason = Some(reason);
                 }
             }

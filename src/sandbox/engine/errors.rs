@@ -4,6 +4,7 @@
 use datafusion::error::DataFusionError;
 
 use super::names;
+use crate::model::ErrorCategory;
 
 /// What the engine says of a subquery that reads the outer query's columns in a form neither it
 /// nor `correlated` answers (`quantified` turns the predicates into aggregates).
@@ -18,6 +19,22 @@ const LATERAL_UNNEST: &str = "NOT_SUPPORTED: the sandbox engine answers an UNNES
 fn correlated(sql: &str) -> String {
     let unnest = sql.to_ascii_uppercase().contains("UNNEST");
     if unnest { LATERAL_UNNEST } else { CORRELATED_SUBQUERY }.to_string()
+}
+
+/// Whose fault a failed sandbox query is, by the error name its reason starts with, as Trino's
+/// error types sort them: the engine's own failure (GENERIC_INTERNAL_ERROR, a lake file it could
+/// not open) and running out of room (EXCEEDED_…, Trino's INSUFFICIENT_RESOURCES) are the
+/// system's; what only the sandbox engine lacks (a NOT_SUPPORTED that names the sandbox) is
+/// another's; every other name is the query's.
+pub fn category(reason: &str) -> ErrorCategory {
+    let name = reason.split(':').next().unwrap_or_default();
+    if name == "GENERIC_INTERNAL_ERROR" || name.starts_with("HIVE_") || name.starts_with("EXCEEDED_") {
+        ErrorCategory::System
+    } else if name == "NOT_SUPPORTED" && reason.contains("sandbox") {
+        ErrorCategory::Other
+    } else {
+        ErrorCategory::User
+    }
 }
 
 /// The message a user sees for a failed sandbox query.
@@ -418,6 +435,34 @@ mod tests {
         assert_eq!(
             split_position("Expected: x, found: y at Line: 3, Column: 14"),
             ("Expected: x, found: y", Some((3, 14)))
+        );
+    }
+
+    #[test]
+    fn a_failure_is_the_query_s_the_system_s_or_the_sandbox_s() {
+        let user = [
+            "COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved",
+            "SYNTAX_ERROR: x",
+            "DIVISION_BY_ZERO: / by zero",
+        ];
+        for reason in user {
+            assert_eq!(category(reason), ErrorCategory::User, "{reason}");
+        }
+        let system = [
+            "GENERIC_INTERNAL_ERROR: the sandbox engine failed: it was ended by signal 9",
+            "HIVE_CANNOT_OPEN_SPLIT: a file of the lake",
+            "EXCEEDED_LOCAL_MEMORY_LIMIT: Query exceeded per-node memory limit",
+        ];
+        for reason in system {
+            assert_eq!(category(reason), ErrorCategory::System, "{reason}");
+        }
+        assert_eq!(
+            category("NOT_SUPPORTED: line 1:1: Lambda expression cannot contain subqueries"),
+            ErrorCategory::User
+        );
+        assert_eq!(
+            category("NOT_SUPPORTED: DROP TABLE (the sandbox engine runs SELECT, SHOW and DESCRIBE)"),
+            ErrorCategory::Other
         );
     }
 }

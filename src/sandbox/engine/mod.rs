@@ -111,6 +111,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 
 pub use catalog::table_columns;
 pub use dialect::MOST_OPERATORS;
+pub use errors::category as error_category;
 
 use crate::model::ResultColumn;
 pub use catalog::{Buckets, LakeTable};
