@@ -467,6 +467,40 @@ fn a_panic_in_the_sandbox_engine_fails_the_query_quietly() {
     assert!(log.contains("the sandbox engine's worker ended without an answer"), "{log}");
 }
 
+/// A sandbox query that would take more memory than `[sandbox] engine_memory_mib` fails as
+/// Athena fails one too large for it, and the next query runs (a CROSS JOIN of the events with
+/// themselves grew its worker past 20 GB, until the kernel killed it).
+#[test]
+fn a_sandbox_query_past_its_memory_limit_fails_alone() {
+    let home = Home::at(QUIET_QUARTER);
+    let sql = "SELECT a.user_id, b.page_url FROM events a CROSS JOIN events b LIMIT 5000000";
+    let out = home
+        .command(&["query", sql, "--format", "csv"])
+        .env("LAKEOPS_SANDBOX__ENGINE_MEMORY_MIB", "300")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("FAILED: EXCEEDED_LOCAL_MEMORY_LIMIT: Query exceeded per-node memory limit of 300MB"),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty(), "no rows of a failed query: {}", stdout(&out));
+    let out = home
+        .command(&["query", "SELECT 1 AS n", "--format", "csv"])
+        .env("LAKEOPS_SANDBOX__ENGINE_MEMORY_MIB", "300")
+        .output()
+        .unwrap();
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "n\r\n1\r\n"), "{}", stderr(&out));
+    let out = home.command(&["query", "SELECT 1"]).env("LAKEOPS_SANDBOX__ENGINE_MEMORY_MIB", "100").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("key `sandbox.engine_memory_mib`: expected 256 to 1048576 MiB, found 100"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// `--output` is replaced only by a whole result: a failed or refused query leaves the old file.
 #[test]
 fn output_replaces_the_file_only_when_the_query_succeeds() {

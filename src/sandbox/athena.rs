@@ -125,6 +125,7 @@ impl Runs {
         view: LakeView,
         catalog: String,
         buckets: Buckets,
+        memory_mib: u64,
     ) {
         let status = execution.status();
         let id = execution.id.clone();
@@ -146,7 +147,7 @@ impl Runs {
         };
         let task = match (worker::program(), tokio::runtime::Handle::try_current()) {
             (Some(program), Ok(here)) => here.spawn(async move {
-                let job = worker::Job { catalog, buckets, database, sql, view };
+                let job = worker::Job { catalog, buckets, database, sql, view, memory_mib };
                 let outcome = worker::run(program, lake.root(), &job, running).await;
                 runs.finish(&id, outcome);
             }),

@@ -106,7 +106,8 @@ impl Sandbox {
                 Ok::<_, ServiceError>((execution, view, state.glue.database.clone(), state.lake.buckets()))
             })?
             .map_err(|e| PlatformError::answered(ATHENA, e))?;
-        self.queries.start(&execution, self.lake.clone(), view, database, buckets);
+        let memory_mib = self.settings.sandbox.engine_memory_mib;
+        self.queries.start(&execution, self.lake.clone(), view, database, buckets, memory_mib);
         Ok(Applied::Answer(execution.id))
     }
 

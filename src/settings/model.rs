@@ -348,6 +348,8 @@ pub struct SandboxSettings {
     pub record_bytes: u32,
     pub lambda_error_rate: f64,
     pub glue_failure_rate: f64,
+    /// The most memory a query's worker may take, MiB (`sandbox::engine::memory`).
+    pub engine_memory_mib: u64,
 }
 
 /// Parses one of `names` (as written in profiles) with a message that lists them.

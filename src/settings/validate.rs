@@ -150,6 +150,7 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
     )?;
     range("sandbox.lambda_error_rate", s.sandbox.lambda_error_rate, 0.0, 1.0, "a fraction")?;
     range("sandbox.glue_failure_rate", s.sandbox.glue_failure_rate, 0.0, 1.0, "a fraction")?;
+    range("sandbox.engine_memory_mib", s.sandbox.engine_memory_mib as f64, 256.0, 1_048_576.0, "MiB")?;
     Ok(())
 }
 

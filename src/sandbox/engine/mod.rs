@@ -53,6 +53,7 @@ mod log_beta;
 mod map_identity;
 mod maps;
 mod math;
+mod memory;
 mod mixed_types;
 mod names;
 mod nested;

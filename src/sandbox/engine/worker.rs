@@ -33,6 +33,11 @@ const STDERR_KEPT: u64 = 16 * 1024;
 /// Rows a worker writes in one line.
 const ROWS_A_LINE: usize = 1_000;
 
+/// The most of an answer lakeops keeps, as the worker writes it (JSON text): the answer stays in
+/// lakeops' own memory while its pages are read, the console's too. Athena keeps any answer in
+/// S3; the sandbox refuses a larger one.
+const MOST_ANSWER_BYTES: usize = 256 * 1024 * 1024;
+
 /// One query for a worker (the lake's folder is its second argument: a path need not be text).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
@@ -45,6 +50,8 @@ pub struct Job {
     pub sql: String,
     /// The lake and the present the query sees.
     pub view: LakeView,
+    /// The worker's memory limit, MiB (`[sandbox] engine_memory_mib`, [`super::memory`]).
+    pub memory_mib: u64,
 }
 
 /// What a worker writes, a line each: `Running` once the lake is up to date, then the answer's
@@ -140,8 +147,14 @@ pub async fn run(program: &Path, root: &Path, job: &Job, running: impl FnOnce())
     let mut lines = tokio::io::BufReader::new(stdout).lines();
     let mut running = Some(running);
     let (mut columns, mut rows, mut outcome) = (Vec::new(), Vec::new(), None);
-    let (written, read) = tokio::join!(written, async {
+    let (mut answered, mut too_large) = (0, false);
+    let reading = async {
         while let Some(line) = lines.next_line().await? {
+            answered += line.len();
+            if answered > MOST_ANSWER_BYTES {
+                (outcome, too_large) = (Some(Err(answer_too_large())), true);
+                break;
+            }
             match serde_json::from_str::<Report>(&line) {
                 Ok(Report::Running) => running.take().into_iter().for_each(|f| f()),
                 Ok(Report::Columns(named)) => columns = named,
@@ -160,8 +173,24 @@ pub async fn run(program: &Path, root: &Path, job: &Job, running: impl FnOnce())
             }
         }
         Ok::<_, std::io::Error>(())
-    });
+    };
+    // The worker's memory is watched while it runs; past its limit the worker is ended.
+    let watched = tokio::select! {
+        both = async { tokio::join!(written, reading) } => Some(both),
+        () = super::memory::exceeded(worker.id(), job.memory_mib) => None,
+    };
     drop(stdin);
+    drop(lines);
+    let Some((written, read)) = watched else {
+        let _ = worker.start_kill();
+        let _ = worker.wait().await;
+        tracing::warn!("the sandbox engine's worker went past its memory limit of {} MiB", job.memory_mib);
+        return Err(super::memory::over_limit(job.memory_mib));
+    };
+    if too_large {
+        // The rest of the answer is not read: the worker ends here.
+        let _ = worker.start_kill();
+    }
     let status = worker.wait().await;
     let said = said.await.unwrap_or_default();
     if let Some(outcome) = outcome {
@@ -169,6 +198,10 @@ pub async fn run(program: &Path, root: &Path, job: &Job, running: impl FnOnce())
     }
     // No answer: the worker ended on a fault. What it said is its panic's message.
     let said = said.trim();
+    if let Some(reason) = super::memory::ran_out(said, status.as_ref().is_ok_and(killed)) {
+        tracing::warn!("the sandbox engine's worker ran out of memory: {said}");
+        return Err(reason);
+    }
     let how = match status {
         Ok(status) => ended(status),
         Err(e) => e.to_string(),
@@ -177,6 +210,28 @@ pub async fn run(program: &Path, root: &Path, job: &Job, running: impl FnOnce())
     tracing::error!("the sandbox engine's worker ended without an answer, failing its query: {said} [{how}]{trouble}");
     let what = if said.is_empty() { how } else { said.to_string() };
     Err(format!("GENERIC_INTERNAL_ERROR: the sandbox engine failed: {what}"))
+}
+
+/// What a query whose answer is larger than lakeops keeps fails with.
+fn answer_too_large() -> String {
+    format!(
+        "EXCEEDED_LOCAL_MEMORY_LIMIT: the answer is over {} MiB of text, more than the sandbox keeps; aggregate, filter or add a LIMIT",
+        MOST_ANSWER_BYTES / (1024 * 1024)
+    )
+}
+
+/// Whether a worker was killed (SIGKILL: the system's out-of-memory killer, most often).
+fn killed(status: &std::process::ExitStatus) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        status.signal() == Some(9)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = status;
+        false
+    }
 }
 
 /// How a worker ended, in words.
