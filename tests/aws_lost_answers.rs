@@ -190,7 +190,7 @@ async fn apply(f: &Fixture, change: &Change) -> Result<lakeops::model::Applied, 
     match Session::headless(&f.loaded, &f.paths).gate.apply(&f.platform, change, "lost answer").await {
         Ok(applied) => Ok(applied),
         Err(GateError::Platform(e)) => Err(e),
-        Err(GateError::ReadOnly(refused)) => panic!("refused: {refused}"),
+        Err(GateError::ReadOnly(refused) | GateError::Refused(refused)) => panic!("refused: {refused}"),
     }
 }
 

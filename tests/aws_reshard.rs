@@ -69,6 +69,33 @@ async fn uniform_scaling_up_and_down() {
     assert_eq!(f.mutations(), 2);
 }
 
+/// A plan is made again just before its call: a stream another operator scaled since gets no call
+/// (UpdateShardCount names only a target, so a 2 → 3 plan made on a stream at 4 would scale it
+/// down), and the refusal is journaled; a plan that still holds is made.
+#[tokio::test]
+async fn a_plan_made_before_the_stream_changed_is_not_made() {
+    use lakeops::ops::reshard::{plan, ReshardRequest};
+    use lakeops::platform::GateError;
+    let f = fixture(2, false).await;
+    let session = lakeops::session::Session::headless(&f.loaded, &f.paths);
+    let stale = plan(&f.facts().await, &ReshardRequest::ScaleTo(3)).expect("2 → 3");
+    f.run(ReshardArgs { to: Some(4), ..support::reshard_args(&f.stream) }).await.expect("another operator's 2 → 4");
+    let refused = lakeops::session::reshard::apply(&session, &f.platform, &stale).await.unwrap_err();
+    let GateError::Refused(reason) = &refused else { panic!("refused, not {refused:?}") };
+    assert!(
+        reason.contains("changed since its plan (open shards: 2 → 3) was made: open shards: 4 → 3 now"),
+        "{reason}"
+    );
+    assert_eq!(f.mutations(), 1, "no call for the stale plan");
+    assert_eq!(f.facts().await.open_count(), 4);
+    let journal = std::fs::read_to_string(f.paths.journal_file()).unwrap();
+    assert!(journal.lines().last().unwrap().contains("refused: "), "{journal}");
+
+    let fresh = plan(&f.facts().await, &ReshardRequest::ScaleTo(3)).expect("4 → 3");
+    lakeops::session::reshard::apply(&session, &f.platform, &fresh).await.expect("a plan that holds is made");
+    assert_eq!(f.mutations(), 2);
+}
+
 #[tokio::test]
 async fn split_at_the_midpoint_then_merge_the_children_back() {
     let f = fixture(1, false).await;

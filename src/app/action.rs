@@ -182,6 +182,9 @@ pub enum Effect {
         change: Change,
         detail: String,
     },
+    /// Make a reshard plan's call, once the stream still is as the plan found it
+    /// (`session::reshard::apply`); answered as a [`Change::Reshard`].
+    Reshard(Box<crate::ops::reshard::ReshardPlan>),
     /// A stream's facts (shards, limits) and its metrics over the window.
     FetchStreamDetail {
         stream: String,

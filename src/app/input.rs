@@ -22,6 +22,14 @@ pub fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         }
         return;
     }
+    // A terminal too small shows only how to get out: a key acting on what is not drawn could
+    // confirm a change blind.
+    if super::layout::too_small(app.width, app.height) {
+        if app.keys.command(Context::Global, None, chord) == Some(Command::Quit) {
+            run(app, Command::Quit, effects);
+        }
+        return;
+    }
     let dialog = app.keys.command(Context::Dialog, None, chord);
     match &app.mode {
         Mode::Normal => normal(app, chord, key, effects),

@@ -13,7 +13,7 @@ use super::report::{report_error, toast, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::{App, Mode, ToastLevel};
 use super::update::open_view;
-use crate::model::{CapacityMode, Change, ReshardCall, StreamFacts, StreamSeries};
+use crate::model::{CapacityMode, Change, StreamFacts, StreamSeries};
 use crate::ops::reshard::{plan, suggested_shards, Refusal, ReshardPlan, ReshardRequest};
 use crate::platform::PlatformError;
 
@@ -149,6 +149,8 @@ pub struct ReshardDialog {
     pub outcome: Result<ReshardPlan, String>,
     /// "peak 3,400 records/s needs 5 shards at 70 % headroom".
     pub suggestion: Option<String>,
+    /// The stream's open shards when the dialog opened: a read that finds others closes it.
+    pub open: u32,
 }
 
 /// Opens `stream` in detail and reads it.
@@ -205,9 +207,29 @@ pub fn loaded(
             for warning in warnings {
                 report_error(app, ErrorSource::Stream, &warning, at);
             }
+            replan(app);
         }
         Err(e) => report_error(app, ErrorSource::Stream, &e.to_string(), at),
     }
+}
+
+/// A reshard dialog open while the stream's facts were read again shows the plan made on them;
+/// one whose stream changed its open shards meanwhile (another operator scaled it) closes, as
+/// the plan it showed no longer holds (the runtime checks again before the call).
+fn replan(app: &mut App) {
+    let readonly = app.readonly;
+    let Some(facts) = app.detail.as_ref().and_then(|d| d.facts.as_ref()) else { return };
+    let Mode::Reshard(dialog) = &mut app.mode else { return };
+    if dialog.open != facts.open_count() {
+        let message = format!(
+            "{} changed while the reshard dialog was open: {} open shards now; nothing was done — plan again",
+            dialog.stream,
+            facts.open_count()
+        );
+        app.mode = Mode::Normal;
+        return toast(app, ToastLevel::Error, message);
+    }
+    check(dialog, facts, readonly);
 }
 
 fn ask_monitoring(app: &mut App) {
@@ -270,8 +292,15 @@ fn open_dialog(app: &mut App, kind: DialogKind) {
             CapacityMode::OnDemand => CapacityMode::Provisioned,
         })),
     };
-    let mut dialog =
-        ReshardDialog { stream: facts.name.clone(), kind, input, request, outcome: Err(String::new()), suggestion };
+    let mut dialog = ReshardDialog {
+        stream: facts.name.clone(),
+        kind,
+        input,
+        request,
+        outcome: Err(String::new()),
+        suggestion,
+        open: facts.open_count(),
+    };
     check(&mut dialog, facts, app.readonly);
     app.mode = Mode::Reshard(Box::new(dialog));
 }
@@ -297,10 +326,7 @@ pub fn dialog_command(app: &mut App, command: Command, effects: &mut Vec<Effect>
         Command::Back => app.mode = Mode::Normal,
         Command::Confirm => {
             if let Ok(plan) = &dialog.outcome {
-                let call: ReshardCall = plan.call.clone();
-                let detail = plan.describe().join("; ");
-                let change = Change::Reshard { stream: dialog.stream.clone(), call };
-                effects.push(Effect::Change { change, detail });
+                effects.push(Effect::Reshard(Box::new(plan.clone())));
                 app.mode = Mode::Normal;
             }
         }

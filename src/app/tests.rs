@@ -396,3 +396,23 @@ mod audit {
         assert!(matches!(&effects[..], [Effect::FetchAudit { query, .. }] if !query.lakeops_only && query.writes_only));
     }
 }
+
+/// While the terminal is too small to draw the console, keys do nothing but quit: a view, a
+/// dialog or a change could otherwise be opened and confirmed blind.
+#[test]
+fn a_terminal_too_small_takes_no_key_but_quit() {
+    let mut app = app();
+    update(&mut app, Action::Resize { width: 40, height: 10 }, 0);
+    key(&mut app, KeyCode::Char(':'));
+    assert_eq!(app.mode, Mode::Normal, "no command line behind the 'too small' screen");
+    type_text(&mut app, "streams");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view(), ViewId::Overview);
+    update(&mut app, Action::Resize { width: 80, height: 24 }, 0);
+    key(&mut app, KeyCode::Char(':'));
+    assert!(matches!(app.mode, Mode::Command { .. }), "the same key once the window is large enough");
+    key(&mut app, KeyCode::Esc);
+    update(&mut app, Action::Resize { width: 79, height: 24 }, 0);
+    let effects = key(&mut app, KeyCode::Char('q'));
+    assert!(app.quitting && effects.iter().any(|e| matches!(e, Effect::Quit)), "q still quits");
+}

@@ -116,10 +116,42 @@ pub(super) mod streams {
         let plan = dialog.outcome.as_ref().unwrap();
         assert_eq!((plan.open_before, plan.open_after), (2, 4));
         let effects = key(&mut app, KeyCode::Enter);
-        assert!(
-            matches!(changes(&effects)[..], [Change::Reshard { stream, call: crate::model::ReshardCall::UpdateShardCount { target: 4 } }] if stream == "orders")
-        );
+        let [Effect::Reshard(confirmed)] = &effects[..] else { panic!("the plan's call: {effects:?}") };
+        assert_eq!(confirmed.call, crate::model::ReshardCall::UpdateShardCount { target: 4 });
+        assert_eq!((confirmed.stream.as_str(), confirmed.open_before), ("orders", 2), "what the dialog showed");
         assert_eq!(app.mode, Mode::Normal);
+    }
+
+    /// A dialog open while the stream is read again shows the plan made on the new facts; when
+    /// another operator changed its open shards meanwhile, it closes, saying so.
+    #[test]
+    fn a_reshard_dialog_whose_stream_changed_meanwhile_closes() {
+        let mut app = with_streams();
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        key(&mut app, KeyCode::Char('u'));
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Char('4'));
+        let read_again = |app: &mut App, facts: StreamFacts| {
+            let id = app.detail.as_mut().unwrap().request.start(app.now_ms).expect("a read");
+            let result = Ok(Box::new((facts, StreamSeries { period_seconds: 60, points: vec![] })));
+            let at = snapshot().taken_at;
+            update(app, Action::StreamDetailLoaded { stream: "orders".into(), id, result, at }, 300)
+        };
+        // The same shards, the stream now UPDATING: the dialog stays, its plan refused.
+        let mut updating = facts(3_400.0);
+        updating.status = "UPDATING".into();
+        read_again(&mut app, updating);
+        let Mode::Reshard(dialog) = &app.mode else { panic!("the dialog stays") };
+        assert!(dialog.outcome.as_ref().unwrap_err().contains("UPDATING"), "{:?}", dialog.outcome);
+        key(&mut app, KeyCode::Esc);
+        key(&mut app, KeyCode::Char('u'));
+        let mut three = facts(3_400.0);
+        three.shards.push(ShardInfo { id: "shardId-000000000002".into(), ..three.shards[1].clone() });
+        read_again(&mut app, three);
+        assert_eq!(app.mode, Mode::Normal, "the plan 2 → … no longer holds");
+        let toast = app.toasts.back().map(|t| t.message.clone()).unwrap_or_default();
+        assert!(toast.contains("orders changed while the reshard dialog was open: 3 open shards now"), "{toast}");
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
         Action::Key(key) if key.kind != KeyEventKind::Release => super::input::on_key(app, key, &mut effects),
         Action::Key(_) | Action::Tick => {}
         Action::Mouse(mouse) => {
-            if app.mode == Mode::Normal {
+            if app.mode == Mode::Normal && !super::layout::too_small(app.width, app.height) {
                 list::on_mouse(app, mouse);
             }
         }

@@ -61,7 +61,7 @@ pub async fn run(
     let change = Change::Reshard { stream: stream.to_string(), call: plan.call.clone() };
     let question = format!("Make this change to {stream}");
     ask(&session, &change, &detail, &out, Confirmation::Question(&question), args.yes)?;
-    let applied = session.gate.apply(platform, &change, &detail).await?;
+    let applied = session::reshard::apply(&session, platform, &plan).await?;
     if let Some(confirmation) = applied.confirmation() {
         out.push_str(&format!("{}: {confirmation}\n", plan.call.api_name()));
     }

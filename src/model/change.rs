@@ -271,7 +271,7 @@ impl Change {
     /// The change in a few words, for refusals and confirmations: "UpdateShardCount on s".
     pub fn what(&self) -> String {
         match self {
-            Change::Reshard { stream, call } => format!("{} on {stream}", call.api_name()),
+            Change::Reshard { stream, call } => format!("{} on {stream}", call.named()),
             Change::EnhancedMonitoring { stream, on } => {
                 format!("{} on {stream}", if *on { "EnableEnhancedMonitoring" } else { "DisableEnhancedMonitoring" })
             }

@@ -130,6 +130,18 @@ impl ReshardCall {
         }
     }
 
+    /// The call with what it names, as plans, dialogs and the journal say it:
+    /// `SplitShard of shardId-000000000004`, `UpdateStreamMode to on-demand`.
+    pub fn named(&self) -> String {
+        let operands = match self {
+            ReshardCall::UpdateShardCount { target } => format!(" to {target} shards"),
+            ReshardCall::SplitShard { shard, .. } => format!(" of {shard}"),
+            ReshardCall::MergeShards { shard, adjacent } => format!(" of {shard} and {adjacent}"),
+            ReshardCall::UpdateStreamMode { mode } => format!(" to {}", mode.name()),
+        };
+        format!("{}{operands}", self.api_name())
+    }
+
     /// The journal's name for the action.
     pub fn action(&self) -> &'static str {
         match self {

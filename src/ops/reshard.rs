@@ -77,7 +77,7 @@ pub struct ReshardPlan {
 impl ReshardPlan {
     /// The plan in words, as the dialog and `--dry-run` show it.
     pub fn describe(&self) -> Vec<String> {
-        let mut lines = vec![format!("{} on {}", self.call.api_name(), self.stream)];
+        let mut lines = vec![format!("{} on {}", self.call.named(), self.stream)];
         lines.push(format!("open shards: {} → {}", self.open_before, self.open_after));
         if let Some(key) = self.split_key {
             lines.push(format!("new starting hash key: {key}"));
@@ -90,8 +90,19 @@ impl ReshardPlan {
             ));
         }
         let (before, after) = self.shard_hours_per_day;
-        if before != after {
-            lines.push(format!("cost: {before} → {after} shard-hours a day"));
+        let hours = |h: u32| super::format::thousands(h as f64);
+        match &self.call {
+            // An on-demand stream is billed by the stream-hour and the GB, not by its shards.
+            ReshardCall::UpdateStreamMode { mode: CapacityMode::OnDemand } => lines.push(format!(
+                "cost: {} shard-hours a day → on-demand, billed per stream-hour and per GB written and read",
+                hours(before)
+            )),
+            ReshardCall::UpdateStreamMode { .. } => lines.push(format!(
+                "cost: on-demand, billed per stream-hour and per GB → {} shard-hours a day",
+                hours(after)
+            )),
+            _ if before != after => lines.push(format!("cost: {} → {} shard-hours a day", hours(before), hours(after))),
+            _ => {}
         }
         lines
     }

@@ -20,6 +20,9 @@ pub enum GateError {
     /// Read-only mode refused it; nothing was called.
     #[error("{0}")]
     ReadOnly(String),
+    /// A safety rule refused it before any call: the plan shown no longer holds.
+    #[error("{0}")]
+    Refused(String),
     /// The platform was called and failed.
     #[error("{0}")]
     Platform(#[from] PlatformError),

@@ -45,6 +45,13 @@ impl Executor {
     pub fn execute(&mut self, effect: Effect) {
         match effect {
             Effect::Change { change, detail } => self.change(change, detail),
+            Effect::Reshard(plan) => self.spawn(|platform, session| async move {
+                // An operation's events are those from just before it was asked for.
+                let started_ms = platform.now().timestamp_millis() - 1_000;
+                let result = session::reshard::apply(&session, platform.as_ref(), &plan).await;
+                let change = Change::Reshard { stream: plan.stream.clone(), call: plan.call.clone() };
+                Action::Changed { change, started_ms, result, at: platform.now() }
+            }),
             Effect::FetchSnapshot { id } => self.spawn(|platform, _| async move {
                 Action::SnapshotLoaded { id, result: platform.snapshot().await.map(Box::new), at: platform.now() }
             }),

@@ -91,7 +91,7 @@ impl From<PlatformError> for Failure {
 impl From<GateError> for Failure {
     fn from(e: GateError) -> Self {
         match e {
-            GateError::ReadOnly(reason) => Failure::Refused(reason),
+            GateError::ReadOnly(reason) | GateError::Refused(reason) => Failure::Refused(reason),
             GateError::Platform(e) => e.into(),
         }
     }

@@ -4,8 +4,9 @@
 use std::time::{Duration, Instant};
 
 use super::{Failure, Session};
-use crate::model::StreamFacts;
-use crate::platform::{Platform, PlatformError};
+use crate::model::{Applied, Change, StreamFacts};
+use crate::ops::reshard::{plan, ReshardPlan};
+use crate::platform::{GateError, Platform, PlatformError};
 
 /// How long to follow a change before giving up waiting (the change itself goes on).
 const WAIT_LIMIT: Duration = Duration::from_secs(30 * 60);
@@ -32,6 +33,36 @@ pub async fn stream_facts(
             .push(format!("{problem}: the changes of the last 24 hours are counted from the platform's trail alone")),
     }
     Ok(Some(facts))
+}
+
+/// Makes the call of the plan `shown` as it promised. The stream is read and the plan made again
+/// just before the call: a stream that changed since (another operator, another tool, a dialog
+/// left open while the stream scaled) gets no call, and the refusal says what changed. An
+/// UpdateShardCount names only a target, so 4 → 6 made on a stream at 8 would scale it down.
+/// The journal records the plan made again.
+pub async fn apply(session: &Session, platform: &dyn Platform, shown: &ReshardPlan) -> Result<Applied, GateError> {
+    let change = Change::Reshard { stream: shown.stream.clone(), call: shown.call.clone() };
+    let detail = shown.describe().join("; ");
+    session.gate.check(&change, &detail)?;
+    let now = match stream_facts(session, platform, &shown.stream).await? {
+        Some(facts) => plan(&facts, &shown.request).map_err(|refusal| refusal.text()),
+        None => Err(format!("there is no stream named {} now", shown.stream)),
+    };
+    let why = match &now {
+        Err(why) => why.clone(),
+        Ok(now)
+            if (now.open_before, now.open_after, &now.call) != (shown.open_before, shown.open_after, &shown.call) =>
+        {
+            format!("open shards: {} → {} now", now.open_before, now.open_after)
+        }
+        Ok(now) => return session.gate.apply(platform, &change, &now.describe().join("; ")).await,
+    };
+    let reason = format!(
+        "{} changed since its plan (open shards: {} → {}) was made: {why}; nothing was done — read the stream again and make a new plan",
+        shown.stream, shown.open_before, shown.open_after
+    );
+    session.gate.record(change.action(), change.target(), &detail, &format!("refused: {reason}"));
+    Err(GateError::Refused(reason))
 }
 
 /// Follows `stream` until it is ACTIVE again, telling `progress` its status on the way.

@@ -25,7 +25,7 @@ pub fn draw(fleet: &Fleet, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     frame.render_widget(Block::default().style(base(theme)), area);
     if layout::too_small(area.width, area.height) {
-        return super::too_small(theme, frame, area);
+        return super::too_small(false, theme, frame, area);
     }
     let areas = layout::areas(area);
     draw_header(fleet, theme, frame, areas.header);

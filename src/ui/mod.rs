@@ -47,7 +47,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     frame.render_widget(Block::default().style(base(theme)), area);
     if layout::too_small(area.width, area.height) {
-        return too_small(theme, frame, area);
+        return too_small(app.mode != crate::app::Mode::Normal, theme, frame, area);
     }
     let areas = layout::areas(area);
     header::draw(app, theme, frame, areas.header);
@@ -94,9 +94,11 @@ fn dialog_keys(app: &App) -> DialogKeys {
     }
 }
 
-fn too_small(theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Keys do nothing here but quit (`app::input`); an open dialog waits for a larger window.
+fn too_small(dialog_open: bool, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let waiting = if dialog_open { " (a dialog is open behind)" } else { "" };
     let text = vec![
-        Line::from("terminal too small"),
+        Line::from(format!("terminal too small{waiting}")),
         Line::from(format!(
             "{}×{} here; lakeops needs at least {}×{}",
             area.width,

@@ -13,7 +13,7 @@ pub async fn apply(platform: &dyn Platform, change: Change) -> Result<Applied, P
     match gate.apply(platform, &change, "").await {
         Ok(applied) => Ok(applied),
         Err(GateError::Platform(e)) => Err(e),
-        Err(GateError::ReadOnly(reason)) => panic!("an open gate refused: {reason}"),
+        Err(GateError::ReadOnly(reason) | GateError::Refused(reason)) => panic!("an open gate refused: {reason}"),
     }
 }
 

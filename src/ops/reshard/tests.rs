@@ -91,6 +91,35 @@ fn on_demand_streams_are_not_scaled_by_hand() {
     assert_eq!(rule(plan(&f, &ReshardRequest::ScaleTo(5))), ("provisioned mode only", false));
     let p = plan(&f, &ReshardRequest::SwitchMode(CapacityMode::Provisioned)).unwrap();
     assert_eq!(p.shard_hours_per_day, (0, 96));
+    let lines = p.describe();
+    assert_eq!(lines[0], format!("UpdateStreamMode to provisioned on {}", f.name));
+    assert!(
+        lines.contains(&"cost: on-demand, billed per stream-hour and per GB → 96 shard-hours a day".to_string()),
+        "{lines:?}"
+    );
+}
+
+/// A plan names what its call acts on, and an on-demand stream is never said to cost nothing.
+#[test]
+fn plans_name_their_shards_and_mode() {
+    let mut f = facts(320);
+    (f.account_shard_limit, f.account_open_shards) = (Some(10_000), Some(320));
+    let to = plan(&f, &ReshardRequest::SwitchMode(CapacityMode::OnDemand)).unwrap().describe();
+    assert_eq!(to[0], format!("UpdateStreamMode to on-demand on {}", f.name));
+    assert!(
+        to.contains(
+            &"cost: 7,680 shard-hours a day → on-demand, billed per stream-hour and per GB written and read"
+                .to_string()
+        ),
+        "{to:?}"
+    );
+    let scale = plan(&f, &ReshardRequest::ScaleTo(400)).unwrap().describe();
+    assert!(scale.contains(&"cost: 7,680 → 9,600 shard-hours a day".to_string()), "{scale:?}");
+    let (a, b) = (f.shards[0].id.clone(), f.shards[1].id.clone());
+    let merge = plan(&f, &ReshardRequest::MergeShards { shard: a.clone(), adjacent: b.clone() }).unwrap().describe();
+    assert_eq!(merge[0], format!("MergeShards of {a} and {b} on {}", f.name));
+    let split = plan(&f, &ReshardRequest::Split { shard: a.clone(), at: None }).unwrap().describe();
+    assert_eq!(split[0], format!("SplitShard of {a} on {}", f.name));
 }
 
 #[test]
