@@ -189,7 +189,7 @@ pub struct ReshardArgs {
     #[arg(long, value_name = "SHARD")]
     pub split: Option<String>,
     /// With --split: the new starting hash key (a decimal 128-bit integer).
-    #[arg(long, value_name = "HASH_KEY", requires = "split")]
+    #[arg(long, value_name = "HASH_KEY", requires = "split", conflicts_with_all = ["to", "merge", "mode"])]
     pub at: Option<u128>,
     /// Merge two adjacent open shards.
     #[arg(long, num_args = 2, value_names = ["SHARD", "ADJACENT"])]

@@ -118,9 +118,19 @@ impl Journal {
     /// and a warning when damaged lines in that span may hide some.
     pub fn recent_changes(&self, profile: &str, stream: &str) -> Result<(u32, u32, Option<String>), String> {
         let read = self.since(Utc::now() - chrono::Duration::hours(24))?;
+        // A sandbox started afresh (`lakeops sandbox reset`) has a fresh stream: what the journal
+        // says of the one before is not its history.
+        let reset = crate::model::Change::Sandbox(crate::model::SandboxChange::Reset);
+        let fresh_since = read
+            .entries
+            .iter()
+            .filter(|e| e.profile == profile && e.action == reset.action() && e.succeeded())
+            .map(|e| e.time)
+            .max();
         let count = |action: &str| {
             read.entries
                 .iter()
+                .filter(|e| fresh_since.is_none_or(|reset| e.time > reset))
                 .filter(|e| e.profile == profile && e.target == stream && e.action == action && e.succeeded())
                 .count() as u32
         };
@@ -199,5 +209,24 @@ mod tests {
         let since = journal.since(Utc::now() - chrono::Duration::hours(4)).unwrap();
         assert_eq!(since.entries.len(), 3, "oldest first, only the span asked for");
         assert!(since.entries.windows(2).all(|w| w[0].time <= w[1].time));
+    }
+
+    /// A sandbox reset starts the count afresh for its profile: the stream is a new one.
+    #[test]
+    fn a_sandbox_reset_starts_the_count_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path().join("journal.jsonl"));
+        for hours in [5, 4] {
+            journal.append(&entry(hours, "reshard.update-shard-count")).unwrap();
+        }
+        let refused = Entry { outcome: "refused: read-only mode".into(), ..entry(3, "sandbox.reset") };
+        journal.append(&refused).unwrap();
+        assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 2, "a refused reset reset nothing");
+        let other = Entry { profile: "staging".into(), ..entry(3, "sandbox.reset") };
+        journal.append(&other).unwrap();
+        assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 2, "another profile's sandbox");
+        journal.append(&entry(2, "sandbox.reset")).unwrap();
+        journal.append(&entry(1, "reshard.update-shard-count")).unwrap();
+        assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 1, "only the fresh stream's scaling");
     }
 }

@@ -156,6 +156,35 @@ fn quicksight_rules() -> Vec<Rule> {
     vec![gone, refreshes]
 }
 
+/// A day of refreshes is read in one page of 100, so the 33rd refresh asked for in 24 hours is
+/// refused before CreateIngestion (ten read before could never count 32).
+#[tokio::test]
+async fn the_refreshes_asked_for_in_a_day_are_all_counted() {
+    use aws_sdk_quicksight::operation::list_ingestions::ListIngestionsOutput;
+    use aws_sdk_quicksight::types::{Ingestion, IngestionRequestSource, IngestionStatus};
+    use aws_sdk_quicksight::Client;
+    let day = mock!(Client::list_ingestions).match_requests(|r| r.max_results() == Some(100)).then_output(|| {
+        let asked = (0..32).map(|i| {
+            Ingestion::builder()
+                .arn(format!("arn:aws:quicksight:us-east-1:123456789012:dataset/busy/ingestion/m-{i}"))
+                .ingestion_id(format!("m-{i}"))
+                .ingestion_status(IngestionStatus::Completed)
+                .request_source(IngestionRequestSource::Manual)
+                .created_time(ago(600 + i * 2_400))
+                .build()
+                .unwrap()
+        });
+        ListIngestionsOutput::builder().set_ingestions(Some(asked.collect())).build()
+    });
+    let client = mock_client!(aws_sdk_quicksight, RuleMode::MatchAny, [&day]);
+    let sections = "[platform.quicksight]\ndatasets = [\"busy\"]\n";
+    let (platform, _loaded) = connect(sections, MockedLayers { quicksight: Some(client), ..Default::default() }).await;
+    let snapshot = platform.snapshot().await.expect("snapshot");
+    let refused = lakeops::ops::rerun::plan(&Rerun::SpiceDataset("busy".into()), &snapshot, chrono::Utc::now())
+        .expect_err("the 33rd in a day");
+    assert!(refused.text().contains("refreshed on request 32 times in the last 24 hours"), "{}", refused.text());
+}
+
 #[tokio::test]
 async fn a_failed_spice_refresh_shows_with_its_error_and_the_rows_of_the_last_good_one() {
     let client = mock_client!(aws_sdk_quicksight, RuleMode::MatchAny, &quicksight_rules());

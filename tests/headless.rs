@@ -212,6 +212,10 @@ fn reshard_bad_input_exit_codes() {
     assert!(stderr(&out).contains("split key strictly inside the range"));
     let out = home.run(&["reshard", "clickstream-events"]);
     assert_eq!(out.status.code(), Some(2), "clap: one change is required");
+    // --at is a split's key: beside another change it was ignored, exit 0.
+    let out = home.run(&["reshard", "clickstream-events", "--to", "5", "--at", "5", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("cannot be used with '--at <HASH_KEY>'"), "{}", stderr(&out));
     let out = home.run(&["reshard", "clickstream-events", "--to", "x"]);
     assert_eq!(out.status.code(), Some(2));
     let out = home.run(&["--readonly", "reshard", "clickstream-events", "--to", "5", "--yes"]);

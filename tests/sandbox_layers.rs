@@ -344,3 +344,22 @@ async fn a_spice_refresh_asked_for_fails_while_the_cause_is_there_and_completes_
     let l = r.layer(&snapshot, Layer::Quicksight);
     assert_eq!(l.health, Health::Ok, "{}", l.reason);
 }
+
+/// QuickSight refreshes a dataset on request 32 times in 24 hours: the 33rd is refused before
+/// any call (the sandbox kept, and AWS read, too few refreshes for the count ever to reach 32).
+#[tokio::test]
+async fn the_33rd_refresh_asked_for_in_a_day_is_refused() {
+    let r = Rehearsal::new();
+    let dataset = || Rerun::SpiceDataset("clickstream-funnel".into());
+    let mut made = 0;
+    while made < 32 {
+        match r.rerun(dataset()).await {
+            Ok(_) => made += 1,
+            Err(refused) => assert!(refused.contains("\"one refresh at a time\""), "refresh {made}: {refused}"),
+        }
+        r.pass(2).await;
+    }
+    let refused = r.rerun(dataset()).await.unwrap_err();
+    assert!(refused.contains("refreshed on request 32 times in the last 24 hours; QuickSight allows 32"), "{refused}");
+    assert!(r.rerun(Rerun::SpiceDataset("clickstream-sessions".into())).await.is_ok(), "another dataset's own count");
+}

@@ -166,12 +166,17 @@ fn names_from_outside_never_reach_the_terminal_raw() {
     assert!(screen.contains("evil\u{fffd}"), "{screen}");
 }
 
+/// The read-only badge shows at every width the console draws, a long location and the
+/// freshness on the right notwithstanding (at 80 columns the freshness covered it).
 #[test]
 fn the_read_only_badge_shows() {
-    let mut app = console(100, 30);
-    app.readonly = true;
-    let screen = text(&render(&app, &theme("default"), 100, 30));
-    assert!(screen.lines().next().unwrap().contains("READ-ONLY"));
+    for width in [80, 100, 160] {
+        let mut app = console(width, 30);
+        app.readonly = true;
+        app.header.location = "eu-west-1 (account 123456789012, role platform-operators-break-glass)".into();
+        let screen = text(&render(&app, &theme("default"), width, 30));
+        assert!(screen.lines().next().unwrap().contains("READ-ONLY"), "{width}: {screen}");
+    }
 }
 
 /// The console on `:streams`, then the stream's detail loaded from the same sandbox.

@@ -11,8 +11,10 @@ use crate::model::text::sanitize;
 use crate::model::{Applied, Ingestion, SpiceDataset};
 use crate::platform::PlatformError;
 
-/// Refreshes read per dataset: an hourly dataset's last ten hours.
-const INGESTIONS_READ: i32 = 10;
+/// Refreshes read per dataset, ListIngestions' largest page: more than a day of an hourly
+/// dataset's, so that the refreshes asked for in the last 24 hours are all counted against
+/// QuickSight's 32 a day (`ops::rerun`; ten, as read before, could never reach 32).
+const INGESTIONS_READ: i32 = 100;
 
 /// The dataset `id` with its newest refreshes, newest first; `exists` false when QuickSight does
 /// not know it.

@@ -75,7 +75,8 @@ pub fn plan(change: &EmrChange, found: FoundCluster<'_>, now: DateTime<Utc>) -> 
                 ));
             };
             if !is_cancellable_step(&step.state) {
-                return Err(Refusal::safety(
+                // A step that has ended is bad input, as a Glue run or an execution that has.
+                return Err(Refusal::invalid(
                     "only a pending or running step is cancelled",
                     format!("step {} ({}) is {}", step.id, step.name, step.state),
                 ));

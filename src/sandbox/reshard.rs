@@ -121,10 +121,9 @@ impl SimState {
             s.open = false;
             s.closed_ms = Some(now);
         }
-        let width = u128::MAX / target.max(1) as u128;
-        for i in 0..target.max(1) as u128 {
-            let start = i * width;
-            let end = if i == target.max(1) as u128 - 1 { MAX_HASH_KEY } else { (i + 1) * width - 1 };
+        let count = target.max(1) as u128;
+        for i in 0..count {
+            let (start, end) = super::stream::even_range(i, count);
             let overlapping: Vec<&Shard> = parents.iter().filter(|p| p.start <= end && p.end >= start).collect();
             let backlog: f64 = overlapping.iter().map(|p| p.backlog * overlap_share(p, start, end)).sum();
             let age = overlapping.iter().map(|p| p.oldest_age_s).fold(0.0, f64::max);

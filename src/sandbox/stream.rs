@@ -14,14 +14,27 @@ const HOT_KEY_RECORDS_PER_SECOND: f64 = 850.0;
 /// A failing batch takes this long (exception, retry back-off) before the next attempt.
 const FAILED_BATCH_SECONDS: f64 = 2.5;
 
+/// Where the `i`th of `count` even ranges of the hash-key space starts: ⌊i × 2¹²⁸ / count⌋, so
+/// that the ranges of 4 shards and of 8 meet at the same keys (with `u128::MAX / count` they were
+/// a key apart, and a child of a uniform scaling took a second parent for one key).
+pub(super) fn even_start(i: u128, count: u128) -> u128 {
+    let (width, rest) = (u128::MAX / count, u128::MAX % count);
+    // 2¹²⁸ = count × width + rest + 1.
+    i * width + i * (rest + 1) / count
+}
+
+/// The `i`th of `count` even ranges of the hash-key space.
+pub(super) fn even_range(i: u128, count: u128) -> (u128, u128) {
+    let end = if i + 1 == count { MAX_HASH_KEY } else { even_start(i + 1, count) - 1 };
+    (even_start(i, count), end)
+}
+
 impl SimState {
     /// Opens `count` shards splitting the hash-key space evenly.
     pub fn create_shards(&mut self, count: u32) {
         let count = count.max(1) as u128;
-        let width = u128::MAX / count;
         for i in 0..count {
-            let start = i * width;
-            let end = if i == count - 1 { MAX_HASH_KEY } else { (i + 1) * width - 1 };
+            let (start, end) = even_range(i, count);
             let id = self.next_shard_id();
             self.stream.shards.push(Shard {
                 id,
@@ -129,5 +142,27 @@ impl SimState {
         if was_empty && lake.dlq_messages >= 1.0 {
             lake.dlq_oldest_ms = Some(self.now_ms);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn even_ranges_tile_the_keyspace_and_meet_where_their_counts_agree() {
+        for count in [1u128, 2, 3, 4, 5, 6, 8, 10, 13, 320, 10_000] {
+            let ranges: Vec<(u128, u128)> = (0..count).map(|i| even_range(i, count)).collect();
+            assert_eq!((ranges[0].0, ranges[ranges.len() - 1].1), (0, u128::MAX), "{count}");
+            assert!(ranges.windows(2).all(|w| w[0].1.checked_add(1) == Some(w[1].0)), "{count}: no gap, no overlap");
+        }
+        assert_eq!(even_start(1, 2), 1 << 127);
+        let parents = |(start, end): (u128, u128), count: u128| {
+            (0..count).filter(|&j| even_range(j, count).0 <= end && even_range(j, count).1 >= start).count()
+        };
+        // Each of 8 shards lies within one of 4; 50–62.5 % of 8 within one of 6 (50–66.7 %).
+        assert!((0..8).all(|i| parents(even_range(i, 8), 4) == 1));
+        assert_eq!(parents(even_range(4, 8), 6), 1);
+        assert_eq!(parents(even_range(5, 8), 6), 2, "62.5–75 % spans two of 6");
     }
 }

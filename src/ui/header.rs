@@ -12,8 +12,19 @@ use crate::ops::health::overall;
 pub fn draw(app: &App, theme: &crate::settings::Theme, frame: &mut Frame, area: Rect) {
     let h = &app.header;
     let sep = Span::styled(" │ ", dim(theme));
-    let mut left = vec![
-        Span::styled(" lakeops ", Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD)),
+    let mut left = vec![Span::styled(
+        " lakeops ",
+        Style::new().fg(theme.accent).bg(theme.background).add_modifier(Modifier::BOLD),
+    )];
+    // Read-only mode is said first: at 80 columns the freshness on the right covers the end of
+    // the line, and this must never be what is lost.
+    if app.readonly {
+        left.push(Span::styled(
+            " READ-ONLY ",
+            Style::new().fg(theme.badge_fg).bg(theme.badge_bg).add_modifier(Modifier::BOLD),
+        ));
+    }
+    left.extend([
         sep.clone(),
         match app.profile_color {
             Some(color) => profile_badge(&sanitize(&h.profile), Some(color), theme),
@@ -21,14 +32,7 @@ pub fn draw(app: &App, theme: &crate::settings::Theme, frame: &mut Frame, area: 
         },
         sep.clone(),
         Span::styled(format!("{} {}", h.backend, sanitize(&h.location)), base(theme)),
-    ];
-    if app.readonly {
-        left.push(Span::raw(" "));
-        left.push(Span::styled(
-            " READ-ONLY ",
-            Style::new().fg(theme.badge_fg).bg(theme.badge_bg).add_modifier(Modifier::BOLD),
-        ));
-    }
+    ]);
     let freshness = match (&app.refresh.last_success, app.is_stale()) {
         (None, _) if app.refresh.failures > 0 => Span::styled("no data: see :errors ", Style::new().fg(theme.critical)),
         (None, _) => Span::styled("reading… ", dim(theme)),
