@@ -25,9 +25,17 @@ pub async fn run(platform: &dyn Platform, args: &PeekArgs) -> Result<String, Fai
         .ok_or_else(|| Failure::Invalid(format!("no stream named {:?}", args.stream)))?;
     if let Some(shard) = &args.shard {
         if !facts.shards.iter().any(|s| &s.id == shard) {
-            let open: Vec<&str> = facts.open().map(|s| s.id.as_str()).collect();
+            // A line, not a page: a stream of 320 shards named every one.
+            const NAMED: usize = 8;
+            let open: Vec<&str> = facts.open().map(|s| s.id.as_str()).take(NAMED).collect();
+            let more = (facts.open_count() as usize).saturating_sub(NAMED);
+            let more = if more > 0 {
+                format!(" and {more} more (the console's stream view lists them all)")
+            } else {
+                String::new()
+            };
             return Err(Failure::Invalid(format!(
-                "{} has no shard {shard}; open shards: {}",
+                "{} has no shard {shard}; open shards: {}{more}",
                 facts.name,
                 open.join(", ")
             )));

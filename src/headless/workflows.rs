@@ -42,10 +42,10 @@ async fn list(platform: &dyn Platform, args: &WorkflowsArgs) -> Result<String, F
             .map(|json| json + "\n")
             .map_err(|e| Failure::Platform(format!("cannot write JSON: {e}")));
     }
-    Ok(table(&overview, now))
+    Ok(table(&overview, now, args.failed))
 }
 
-fn table(overview: &WorkflowOverview, now: DateTime<Utc>) -> String {
+fn table(overview: &WorkflowOverview, now: DateTime<Utc>, failed_only: bool) -> String {
     if overview.state_machines.is_empty() && overview.glue_workflows.is_empty() {
         return "no state machine or Glue workflow is watched: set platform.orchestration in the profile\n".into();
     }
@@ -55,7 +55,11 @@ fn table(overview: &WorkflowOverview, now: DateTime<Utc>) -> String {
     );
     for machine in &overview.state_machines {
         if machine.executions.is_empty() {
-            let why = if machine.arn.is_none() { "not found" } else { "no execution in the window" };
+            let why = match (machine.arn.is_some(), failed_only) {
+                (false, _) => "not found",
+                (true, true) => "no failed execution in the window",
+                (true, false) => "no execution in the window",
+            };
             out.push_str(&format!("{:<12}{:<26}{why}\n", "—", sanitize(&machine.name)));
         }
         for e in &machine.executions {

@@ -326,6 +326,8 @@ impl EmrChange {
         match self {
             EmrChange::AddStep { cluster_id, step } => format!("AddJobFlowSteps {:?} on {cluster_id}", step.name),
             EmrChange::CancelStep { cluster_id, step_id } => format!("CancelSteps {step_id} on {cluster_id}"),
+            // The name is EMR's, read after read-only mode refused: unknown then.
+            EmrChange::Terminate { cluster_id, name } if name.is_empty() => format!("TerminateJobFlows {cluster_id}"),
             EmrChange::Terminate { cluster_id, name } => format!("TerminateJobFlows {cluster_id} ({name})"),
         }
     }

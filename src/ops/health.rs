@@ -329,6 +329,8 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
         KeyNumber { label: "crawler".into(), text: g.crawler_state.clone(), value: None, unit: "" },
     ];
     let failed = |r: &JobRun| matches!(r.state.as_str(), "FAILED" | "TIMEOUT" | "ERROR" | "EXPIRED");
+    // A finished run is dated by its end ("SUCCEEDED 2 min ago" of a run that started an hour ago).
+    let ended = |r: &JobRun| r.started + chrono::Duration::seconds(r.duration_seconds.unwrap_or(0) as i64);
     let verdict = match run {
         Some(r) if failed(r) => (
             Health::Critical,
@@ -336,7 +338,7 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
                 "last run of {} {} {}: {}",
                 g.job,
                 r.state,
-                ago(now, r.started),
+                ago(now, ended(r)),
                 r.error.clone().unwrap_or_else(|| "no error message".into())
             ),
         ),
@@ -350,7 +352,7 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
             };
             (Health::Ok, format!("{} {} since {}{previous}", g.job, r.state, ago(now, r.started)))
         }
-        Some(r) => (Health::Ok, format!("last run of {} {} {}", g.job, r.state, ago(now, r.started))),
+        Some(r) => (Health::Ok, format!("last run of {} {} {}", g.job, r.state, ago(now, ended(r)))),
         None => (Health::Unknown, format!("{} has not run yet", g.job)),
     };
     if verdict.0 == Health::Ok && g.crawler_last_status.as_deref() == Some("FAILED") {
@@ -431,6 +433,32 @@ mod tests {
         StreamStatus::example("s")
     }
     const T: Thresholds = Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01, redshift_cpu_percent: 80.0 };
+
+    /// A finished run is dated by its end, not its start.
+    #[test]
+    fn the_last_glue_run_is_dated_by_its_end() {
+        let now = chrono::Utc::now();
+        let run = |state: &str| JobRun {
+            id: "jr_1".into(),
+            state: state.into(),
+            started: now - chrono::Duration::minutes(60),
+            duration_seconds: Some(58 * 60),
+            error: Some("boom".into()),
+        };
+        let g = |state: &str| GlueStatus {
+            job: "curate".into(),
+            last_run: Some(run(state)),
+            last_finished: None,
+            crawler: "raw".into(),
+            crawler_state: "READY".into(),
+            crawler_last_status: None,
+            crawler_last_crawl: None,
+            quality_failures: Vec::new(),
+            curated_writes: Default::default(),
+        };
+        assert_eq!(glue(&g("SUCCEEDED"), now).1, "last run of curate SUCCEEDED 2 min ago");
+        assert_eq!(glue(&g("FAILED"), now).1, "last run of curate FAILED 2 min ago: boom");
+    }
 
     #[test]
     fn healthy_stream_reads_its_load() {

@@ -68,6 +68,9 @@ pub struct ReshardPlan {
     pub split_key: Option<u128>,
     /// Records/s per shard at the observed peak, after the change.
     pub peak_load_per_shard_after: Option<f64>,
+    /// Records/s now of the shard a split acts on, or of the two a merge does (shard-level
+    /// metrics on): an average hides a hot shard.
+    pub acted_on_load: Option<f64>,
     /// Shard-hours a day, before and after (what provisioned streams are billed by).
     pub shard_hours_per_day: (u32, u32),
     /// The API call that will be made.
@@ -88,6 +91,20 @@ impl ReshardPlan {
                 super::format::thousands(load),
                 super::format::percent(load / SHARD_WRITE_RECORDS_PER_SECOND)
             ));
+        }
+        match (&self.call, self.acted_on_load) {
+            (ReshardCall::SplitShard { shard, .. }, Some(load)) => lines.push(format!(
+                "{shard} takes {} records/s now: each child about {} if its keys are spread; one hot partition key stays whole on one child (a key gets at most 1,000/s)",
+                super::format::thousands(load),
+                super::format::thousands(load / 2.0)
+            )),
+            (ReshardCall::MergeShards { .. }, Some(load)) => lines.push(format!(
+                "the merged shard takes {} records/s ({} of its 1,000/s){}",
+                super::format::thousands(load),
+                super::format::percent(load / SHARD_WRITE_RECORDS_PER_SECOND),
+                if load > SHARD_WRITE_RECORDS_PER_SECOND { ": writes over that are throttled" } else { "" }
+            )),
+            _ => {}
         }
         let (before, after) = self.shard_hours_per_day;
         let hours = |h: u32| super::format::thousands(h as f64);
@@ -168,9 +185,19 @@ pub fn plan(facts: &StreamFacts, request: &ReshardRequest) -> Result<ReshardPlan
         open_after,
         split_key,
         peak_load_per_shard_after: facts.peak_records_per_second.map(|p| p / open_after.max(1) as f64),
+        acted_on_load: acted_on_load(facts, request),
         shard_hours_per_day: (billed(open, facts.mode), billed(open_after, mode_after)),
         call,
     })
+}
+
+fn acted_on_load(facts: &StreamFacts, request: &ReshardRequest) -> Option<f64> {
+    let load = |id: &str| facts.shards.iter().find(|s| s.id == id).and_then(|s| s.incoming_per_second);
+    match request {
+        ReshardRequest::Split { shard, .. } => load(shard),
+        ReshardRequest::MergeShards { shard, adjacent } => Some(load(shard)? + load(adjacent)?),
+        ReshardRequest::ScaleTo(_) | ReshardRequest::SwitchMode(_) => None,
+    }
 }
 
 fn require_provisioned(facts: &StreamFacts, what: &str) -> Result<(), Refusal> {

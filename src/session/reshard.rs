@@ -11,6 +11,9 @@ use crate::platform::{GateError, Platform, PlatformError};
 /// How long to follow a change before giving up waiting (the change itself goes on).
 const WAIT_LIMIT: Duration = Duration::from_secs(30 * 60);
 
+/// How often following a change says the stream is still changing.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
 /// A stream's facts, its scalings and mode switches of the last 24 hours counted from the
 /// platform (CloudTrail, the sandbox's trail) or the local journal, whichever saw more; `None`
 /// when there is no such stream. A journal that cannot be read is a warning in the facts.
@@ -75,13 +78,19 @@ pub async fn follow_until_active(
     // DescribeStreamSummary is 20 TPS per account, shared with every other tool: poll gently.
     let every = session.poll_every(Duration::from_secs(5));
     let started = Instant::now();
+    // A line when the status changes, else every 10 s: a fast sandbox polls several times a second.
+    let mut said: Option<(String, Instant)> = None;
     loop {
         let facts =
             platform.stream_facts(stream).await?.ok_or_else(|| Failure::Platform(format!("{stream} disappeared")))?;
         if facts.status == "ACTIVE" {
             return Ok(facts);
         }
-        progress(format!("{stream} is {} ({} s)", facts.status, started.elapsed().as_secs()));
+        let due = said.as_ref().is_none_or(|(status, at)| *status != facts.status || at.elapsed() >= PROGRESS_EVERY);
+        if due {
+            progress(format!("{stream} is {} ({} s)", facts.status, started.elapsed().as_secs()));
+            said = Some((facts.status.clone(), Instant::now()));
+        }
         if started.elapsed() > WAIT_LIMIT {
             return Err(Failure::Platform(format!(
                 "{stream} is still {} after 30 minutes; the change goes on without us",

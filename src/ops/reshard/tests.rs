@@ -122,6 +122,32 @@ fn plans_name_their_shards_and_mode() {
     assert_eq!(split[0], format!("SplitShard of {a} on {}", f.name));
 }
 
+/// With shard-level metrics, a split says what its shard takes and a merge what the merged one
+/// will: an average over every shard hides a hot one.
+#[test]
+fn a_split_or_a_merge_says_the_load_of_its_shards() {
+    let mut f = facts(4);
+    for (shard, load) in f.shards.iter_mut().zip([1_210.0, 300.0, 420.0, 700.0]) {
+        shard.incoming_per_second = Some(load);
+    }
+    let id = |i: usize| f.shards[i].id.clone();
+    let split = plan(&f, &ReshardRequest::Split { shard: id(0), at: None }).unwrap().describe();
+    assert!(
+        split.iter().any(|l| l.starts_with(&format!("{} takes 1,210 records/s now: each child about 605", id(0)))),
+        "{split:?}"
+    );
+    let merge = plan(&f, &ReshardRequest::MergeShards { shard: id(2), adjacent: id(3) }).unwrap().describe();
+    assert!(
+        merge.contains(
+            &"the merged shard takes 1,120 records/s (112 % of its 1,000/s): writes over that are throttled"
+                .to_string()
+        ),
+        "{merge:?}"
+    );
+    let quiet = plan(&facts(4), &ReshardRequest::Split { shard: id(0), at: None }).unwrap().describe();
+    assert!(!quiet.iter().any(|l| l.contains("takes") && l.contains("now")), "no shard-level metrics: {quiet:?}");
+}
+
 #[test]
 fn split_at_the_midpoint_or_a_key_strictly_inside() {
     let f = facts(2);
