@@ -41,6 +41,30 @@ fn quitting_while_a_query_runs_cancels_it_first() {
     assert!(!app.quitting && app.mode == Mode::Normal);
 }
 
+/// A signal ends the console at once, a query running: the journal gets its end, once.
+#[test]
+fn a_query_left_running_by_a_signal_is_journaled() {
+    let mut app = open();
+    type_text(&mut app, "SELECT n FROM t");
+    f5(&mut app);
+    update(&mut app, started("q1"), 100);
+    let effects = update(&mut app, Action::Quit, 200);
+    let records: Vec<&String> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Record { outcome, .. } => Some(outcome),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        records,
+        ["unknown: lakeops ended while query q1 ran, without cancelling it: it may still be running"],
+        "{effects:?}"
+    );
+    assert!(app.quitting && effects.contains(&Effect::Quit));
+    assert!(update(&mut app, Action::Quit, 300).is_empty(), "once");
+}
+
 #[test]
 fn a_statement_that_may_change_something_is_shown_and_asked_for() {
     let mut app = open();

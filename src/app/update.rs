@@ -121,6 +121,20 @@ pub(super) fn backoff_ms(interval_ms: u64, failures: u32, error: &PlatformError)
 pub(super) fn quit(app: &mut App, effects: &mut Vec<Effect>) {
     if !app.quitting {
         app.quitting = true;
+        // A query still running (a signal ends the console at once) gets an end in the journal,
+        // as every query does: it was left to run.
+        if let Some(running) = app.athena.running.take().filter(|r| r.id.is_some()) {
+            let sql = app.athena.history.last().map_or("", String::as_str);
+            effects.push(Effect::Record {
+                action: crate::model::QUERY_ACTION,
+                target: running.workgroup,
+                detail: crate::ops::athena::one_line(sql),
+                outcome: format!(
+                    "unknown: lakeops ended while query {} ran, without cancelling it: it may still be running",
+                    running.id.unwrap_or_default()
+                ),
+            });
+        }
         effects.push(Effect::Quit);
     }
 }

@@ -385,10 +385,21 @@ fn athena(a: &AthenaStatus) -> Verdict {
     (Health::Ok, format!("workgroup {}: {} running", a.workgroup, a.running), numbers)
 }
 
+/// The trail's last hour: its writes, and among them the changes to the platform as the charts'
+/// markers count them (`markers::is_change`): an analyst's query, a scheduled job run or a log
+/// stream is a write, not a change, and is not named "the latest change".
 fn audit(a: &AuditStatus, now: DateTime<Utc>) -> Verdict {
-    let numbers = vec![num("writes (1 h)", Some(a.write_events_last_hour as f64), "events", thousands)];
-    let reason = match &a.latest_write {
+    let changes: Vec<&crate::model::AuditEvent> = a.writes.iter().filter(|e| super::markers::is_change(e)).collect();
+    let numbers = vec![
+        num("writes (1 h)", Some(a.write_events_last_hour as f64), "events", thousands),
+        num("changes (1 h)", Some(changes.len() as f64), "events", thousands),
+    ];
+    let reason = match changes.first() {
         Some(e) => format!("latest change: {} {} on {} {}", e.user, e.name, e.resource, ago(now, e.time)),
+        None if a.write_events_last_hour > 0 => format!(
+            "no changes in the last hour ({} writes ran work: queries, job runs, logs)",
+            thousands(a.write_events_last_hour as f64)
+        ),
         None => "no changes in the last hour".into(),
     };
     (Health::Ok, reason, numbers)
@@ -433,6 +444,33 @@ mod tests {
         StreamStatus::example("s")
     }
     const T: Thresholds = Thresholds { iterator_age_ms: 60_000.0, lambda_error_rate: 0.01, redshift_cpu_percent: 80.0 };
+
+    /// The latest change is a change to the platform: an analyst's query or a scheduled job run
+    /// is a write that ran work, not what changed.
+    #[test]
+    fn the_trails_latest_change_is_no_query() {
+        let now = chrono::Utc::now();
+        let event = |name: &str, user: &str, minutes: i64| crate::model::AuditEvent {
+            name: name.into(),
+            resource: "clickstream-ingest".into(),
+            ..crate::model::AuditEvent::example(user, false, now - chrono::Duration::minutes(minutes))
+        };
+        let status = |writes: Vec<crate::model::AuditEvent>| AuditStatus {
+            write_events_last_hour: writes.len() as u32,
+            latest_write: writes.first().cloned(),
+            writes,
+        };
+        let queries =
+            status(vec![event("StartQueryExecution", "analytics-bot", 1), event("StartJobRun", "glue-scheduler", 2)]);
+        let (_, reason, numbers) = audit(&queries, now);
+        assert_eq!(reason, "no changes in the last hour (2 writes ran work: queries, job runs, logs)");
+        assert_eq!(numbers[1].value, Some(0.0));
+        let mut writes = queries.writes.clone();
+        writes.push(event("UpdateFunctionCode", "ci-deployer", 14));
+        let (_, reason, numbers) = audit(&status(writes), now);
+        assert_eq!(reason, "latest change: ci-deployer UpdateFunctionCode on clickstream-ingest 14 min ago");
+        assert_eq!((numbers[0].value, numbers[1].value), (Some(3.0), Some(1.0)));
+    }
 
     /// A finished run is dated by its end, not its start.
     #[test]
