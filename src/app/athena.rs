@@ -110,7 +110,23 @@ impl View for Athena {
                     effects.push(Effect::LoadSavedQueries { workgroup });
                 }
             }
-            Command::SaveQuery => app.mode = Mode::SaveQuery { input: String::new(), error: None },
+            Command::SaveQuery => {
+                // Read-only mode refuses before a name is typed for nothing.
+                let (workgroup, database) = app.athena_target.clone().unwrap_or_default();
+                let sql = app.athena.editor.text();
+                let query = crate::model::SavedQuery {
+                    id: String::new(),
+                    name: String::new(),
+                    description: None,
+                    database,
+                    workgroup,
+                    sql,
+                };
+                match super::confirm::readonly_refusal(app, &crate::model::Change::SaveQuery(query)) {
+                    Some(refusal) => super::confirm::refuse(app, "Save the query?", refusal),
+                    None => app.mode = Mode::SaveQuery { input: String::new(), error: None },
+                }
+            }
             _ => {
                 return match app.athena.focus {
                     AthenaFocus::Editor => editor_command(app, command, effects),

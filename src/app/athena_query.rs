@@ -261,12 +261,14 @@ pub fn stopped(app: &mut App, result: Result<(), String>, effects: &mut Vec<Effe
 
 /// The export line: a path ending in .csv or .json; `confirm` writes every row of the results.
 pub fn export_key(app: &mut App, command: Option<Command>, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let default = app.athena.results.as_ref().map(|r| crate::ops::athena::default_export(&r.id)).unwrap_or_default();
     let Mode::Export { input, error } = &mut app.mode else { return };
     match edit_line(input, error, command, key) {
         LineKey::Cancel => app.mode = Mode::Normal,
         LineKey::Edited => {}
         LineKey::Submit => {
-            let path = input.trim().to_string();
+            let typed = input.trim();
+            let path = if typed.is_empty() { default } else { typed.to_string() };
             let json = match path.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()) {
                 Some(ext) if ext == "csv" => false,
                 Some(ext) if ext == "json" => true,

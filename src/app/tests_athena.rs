@@ -272,6 +272,16 @@ fn results_export_to_a_csv_or_json_path() {
     };
     assert!(effects.contains(&expected), "{effects:?}");
     assert_eq!(app.mode, Mode::Normal);
+    // Enter alone writes the query's own file in the home folder.
+    key(&mut app, KeyCode::Char('e'));
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ExportResults { path, json: false, .. } if path == "~/athena-q1.csv")),
+        "{effects:?}"
+    );
+    assert_eq!(crate::ops::athena::default_export("0000002a-00d7-4000-8000-0000000000d7"), "~/athena-0000002a.csv");
 
     // The file is there: the operator is asked, and only a yes replaces it.
     let exists = Err(export_exists("out.csv"));
@@ -343,11 +353,13 @@ fn saved_queries_are_picked_into_the_editor_and_the_editor_saved_by_name() {
         Change::SaveQuery(SavedQuery { id: String::new(), ..saved("pages again", "SELECT page_url\nFROM events") });
     assert!(changes(&effects).contains(&&expected), "{effects:?}");
 
+    // Read-only mode refuses at once (tests_athena_safety), before any name.
     app.readonly = true;
     update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), 50);
-    type_text(&mut app, "x");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    assert!(matches!(&app.mode, Mode::SaveQuery { error: Some(e), .. } if e.starts_with("read-only mode")));
+    assert!(
+        matches!(&app.mode, Mode::Confirm(d) if d.refusal.as_deref().is_some_and(|r| r.starts_with("read-only mode")))
+    );
 }
 
 #[test]

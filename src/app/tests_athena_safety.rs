@@ -124,3 +124,18 @@ fn ctrl_c_cancels_a_running_query_instead_of_quitting() {
     update(&mut app, Action::Key(ctrl_c), 400);
     assert!(app.quitting, "with nothing running, Ctrl-C quits");
 }
+
+/// Read-only mode refuses ctrl-s at once, before a name is typed for nothing.
+#[test]
+fn saving_a_query_read_only_is_refused_before_its_name() {
+    let mut app = open();
+    app.readonly = true;
+    type_text(&mut app, "SELECT 1");
+    ctrl(&mut app, 's');
+    let Mode::Confirm(dialog) = &app.mode else { panic!("refused at once, not {:?}", app.mode) };
+    assert!(dialog.refusal.as_deref().is_some_and(|r| r.starts_with("read-only mode")), "{dialog:?}");
+    app.readonly = false;
+    key(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 's');
+    assert!(matches!(app.mode, Mode::SaveQuery { .. }), "{:?}", app.mode);
+}

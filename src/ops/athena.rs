@@ -179,12 +179,15 @@ pub fn osc52(text: &str) -> String {
 /// A finished query in a line, as `lakeops query` says it and the journal ends it:
 /// `SUCCEEDED in 1.2 s · scanned 40.0 MiB · cost $0.00020`.
 pub fn summary(status: &crate::model::QueryStatus, sql: &str, rates: Rates) -> String {
+    // What was scanned is not known of a query ended before it said (a sandbox query cancelled
+    // mid-run): neither it nor its cost is said to be nothing. A query not billed costs nothing.
+    let known = status.scanned_bytes.is_some() || !is_billed(status);
     format!(
         "{} in {} · scanned {} · cost {}",
         status.state.name(),
         status.engine_ms.map(|ms| crate::ops::format::millis(ms as f64)).unwrap_or_else(|| "—".into()),
-        crate::ops::format::bytes(status.scanned_bytes.unwrap_or(0) as f64),
-        dollars(query_cost(status, sql, rates))
+        status.scanned_bytes.map(|b| crate::ops::format::bytes(b as f64)).unwrap_or_else(|| "—".into()),
+        if known { dollars(query_cost(status, sql, rates)) } else { "—".into() }
     )
 }
 
@@ -194,6 +197,14 @@ pub fn outcome(status: &crate::model::QueryStatus, summary: &str, reason: &str) 
         crate::model::QueryState::Succeeded => format!("done: {summary}"),
         state => format!("{}: {reason}", state.name()),
     }
+}
+
+/// The file an export writes when no path is typed: `~/athena-<the query id's first part>.csv`,
+/// in the home folder, so that it is found, and a name of the query's own, so that another
+/// export does not replace it.
+pub fn default_export(id: &str) -> String {
+    let short: String = id.chars().take_while(|c| *c != '-').filter(char::is_ascii_alphanumeric).take(12).collect();
+    format!("~/athena-{}.csv", if short.is_empty() { "results" } else { &short })
 }
 
 /// "$0.0049": enough digits to tell small queries apart.
@@ -343,6 +354,12 @@ mod tests {
         assert_eq!(query_cost(&status, "SELECT 1", rates), 5.0, "unless the cutoff cancelled them");
         status.state = crate::model::QueryState::Cancelled;
         assert_eq!(query_cost(&status, "SELECT 1", rates), 5.0, "cancelled ones are, for what they scanned");
+        status.scanned_bytes = None;
+        let said = summary(&status, "SELECT 1", rates);
+        assert!(said.ends_with("scanned — · cost —"), "what a cancelled query scanned is not known, not 0 B: {said}");
+        status.state = crate::model::QueryState::Failed;
+        status.reason = None;
+        assert!(summary(&status, "SELECT 1", rates).ends_with("scanned — · cost $0"), "a failure is not billed");
         assert_eq!(dollars(5.0), "$5.00");
         assert_eq!(dollars(ten_mb), "$0.00005");
     }

@@ -78,13 +78,19 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             error,
             &format!("{confirm} saves the editor's SQL in the workgroup; {cancel} cancels"),
         ),
-        Mode::Export { input, error } => typed_line(
-            theme,
-            "export results to: ",
-            input,
-            error,
-            &format!("a path ending in .csv or .json, then {confirm}; {cancel} cancels"),
-        ),
+        Mode::Export { input, error } => {
+            let default = app.athena.results.as_ref().map(|r| crate::ops::athena::default_export(&r.id));
+            let alone = default
+                .map(|d| format!(" ({confirm} alone: {})", crate::model::text::sanitize(&d)))
+                .unwrap_or_default();
+            typed_line(
+                theme,
+                "export results to: ",
+                input,
+                error,
+                &format!("a path ending in .csv or .json, then {confirm}{alone}; {cancel} cancels"),
+            )
+        }
         Mode::Help { .. } => keys_line(theme, &[(cancel.as_str(), "close help".to_string())]),
         // A refused change: enter does nothing, so only the way out is offered.
         Mode::Confirm(dialog) if dialog.effect.is_none() => keys_line(theme, &[(cancel.as_str(), "close".to_string())]),
