@@ -91,6 +91,18 @@ fn help_overlay() {
     }
 }
 
+/// At 80 columns a description longer than the help's width wraps under itself (it was cut).
+#[test]
+fn the_help_wraps_at_80_columns() {
+    let mut app = console(80, 24);
+    open_athena(&mut app);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('?'));
+    let screen = text(&render(&app, &theme("default"), 80, 24));
+    assert!(screen.contains("complete the name before the cursor (catalog"), "{screen}");
+    assert!(screen.contains("names, keywords); with none, to the results"), "the rest on the next line: {screen}");
+}
+
 #[test]
 fn error_toast() {
     let mut app = console(100, 30);
