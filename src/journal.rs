@@ -124,7 +124,7 @@ impl Journal {
         let fresh_since = read
             .entries
             .iter()
-            .filter(|e| e.profile == profile && e.action == reset.action() && e.succeeded())
+            .filter(|e| e.profile == profile && e.backend == "sandbox" && e.action == reset.action() && e.succeeded())
             .map(|e| e.time)
             .max();
         let count = |action: &str| {
@@ -219,13 +219,15 @@ mod tests {
         for hours in [5, 4] {
             journal.append(&entry(hours, "reshard.update-shard-count")).unwrap();
         }
-        let refused = Entry { outcome: "refused: read-only mode".into(), ..entry(3, "sandbox.reset") };
+        let reset = |hours| Entry { backend: "sandbox".into(), ..entry(hours, "sandbox.reset") };
+        let refused = Entry { outcome: "refused: read-only mode".into(), ..reset(3) };
         journal.append(&refused).unwrap();
         assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 2, "a refused reset reset nothing");
-        let other = Entry { profile: "staging".into(), ..entry(3, "sandbox.reset") };
-        journal.append(&other).unwrap();
+        journal.append(&Entry { profile: "staging".into(), ..reset(3) }).unwrap();
         assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 2, "another profile's sandbox");
-        journal.append(&entry(2, "sandbox.reset")).unwrap();
+        journal.append(&entry(3, "sandbox.reset")).unwrap();
+        assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 2, "not a sandbox's: a name on AWS too");
+        journal.append(&reset(2)).unwrap();
         journal.append(&entry(1, "reshard.update-shard-count")).unwrap();
         assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 1, "only the fresh stream's scaling");
     }

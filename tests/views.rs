@@ -523,6 +523,38 @@ fn athena_results_last_column_takes_the_room_left() {
     let edge = screen.lines().find(|l| l.contains("yyy")).unwrap();
     assert!(edge.trim_end_matches('│').trim_end().ends_with("y…"), "{edge}");
     assert_eq!(edge.chars().count(), 110, "{edge}");
+
+    // A last column narrower than 40 that the room left cannot hold is cut with `…` too (the
+    // border cut it, and a cut value read as a whole one).
+    let mut app = console(110, 30);
+    open_athena(&mut app);
+    let done = QueryStatus { statement_type: Some("DML".into()), ..done_status() };
+    let column = |name: &str| ResultColumn { name: name.into(), kind: "varchar".into() };
+    let page = ResultPage {
+        columns: vec![column("a"), column("b"), column("session_id")],
+        rows: vec![
+            vec![Some("a".into()), Some("b".into()), Some("session_id".into())],
+            vec![Some("a".repeat(40)), Some("b".repeat(40)), Some(format!("sess{}", "9".repeat(32)))],
+        ],
+        next_token: None,
+    };
+    ran_with_results(&mut app, "SELECT a, b, session_id FROM t", done, page);
+    let screen = text(&render(&app, &theme("default"), 110, 30));
+    let row = screen.lines().find(|l| l.contains("sess999")).unwrap();
+    assert!(row.trim_end_matches('│').trim_end().ends_with("9…"), "{row}");
+}
+
+fn done_status() -> lakeops::model::QueryStatus {
+    lakeops::model::QueryStatus {
+        id: "q1".into(),
+        state: lakeops::model::QueryState::Succeeded,
+        reason: None,
+        scanned_bytes: Some(0),
+        engine_ms: Some(1),
+        submitted: None,
+        statement_type: None,
+        error_category: None,
+    }
 }
 
 /// `:athena`'s saved-query picker over the pane, with the sandbox workgroup's starter queries.
@@ -733,11 +765,21 @@ fn athena_history_keeps_each_querys_state_whole() {
         sql,
         database: Some("clickstream".into()),
     };
-    update(&mut app, Action::WorkgroupHistoryLoaded { result: Ok(vec![past]), at: fixed_time() }, 40);
+    // A query in CJK: two cells a character, its state in the same column as the others'.
+    let cjk = PastQuery {
+        status: QueryStatus { id: "q2".into(), ..past.status.clone() },
+        sql: "SELECT '日本語' AS 名前".into(),
+        database: Some("clickstream".into()),
+    };
+    update(&mut app, Action::WorkgroupHistoryLoaded { result: Ok(vec![past, cjk]), at: fixed_time() }, 40);
     let screen = text(&render(&app, &theme("default"), 100, 30));
     let line = screen.lines().find(|l| l.contains("SELECT column_0")).unwrap_or_else(|| panic!("{screen}"));
     assert!(line.contains("…  SUCCEEDED · "), "the query is cut, its state follows: {line}");
     assert!(line.contains(" · 142.2 KiB"), "bytes scanned whole: {line}");
+    // The screen as text has a symbol a cell: a wide character's second cell is its own.
+    let other = screen.lines().find(|l| l.contains("AS 名")).unwrap_or_else(|| panic!("{screen}"));
+    let column = |l: &str| l[..l.find("SUCCEEDED").unwrap()].chars().count();
+    assert_eq!(column(other), column(line), "the states line up:\n{line}\n{other}");
 }
 
 /// `:workflows` and the overview on the sandbox after the nightly state machine failed at its

@@ -301,6 +301,10 @@ pub fn update(fleet: &mut Fleet, action: FleetAction, now_ms: u64) -> Vec<FleetE
 fn on_key(fleet: &mut Fleet, key: &KeyEvent, effects: &mut Vec<FleetEffect>) {
     let Some(command) = fleet.command(key) else { return };
     fleet.dirty = true;
+    // The "too small" screen takes no key but quit, as the console's (`app::input`).
+    if super::layout::too_small(fleet.width, fleet.height) && !matches!(command, Command::Quit | Command::Interrupt) {
+        return;
+    }
     if fleet.help && !matches!(command, Command::Quit | Command::Interrupt) {
         // Any key closes the help, as in the console.
         fleet.help = false;

@@ -134,6 +134,22 @@ fn enter_opens_the_selected_profile_and_the_fleet_waits_for_it() {
     assert_eq!(fleet.open, None);
 }
 
+/// While the terminal is too small, enter opens nothing unseen; q still quits.
+#[test]
+fn a_terminal_too_small_takes_no_key_but_quit() {
+    let mut fleet = fleet();
+    answer(&mut fleet, 0, Ok(reading(None)), 10);
+    update(&mut fleet, FleetAction::Resize { width: 60, height: 15 }, 20);
+    assert_eq!(key(&mut fleet, KeyCode::Enter, 30), Vec::new());
+    assert_eq!(fleet.open, None);
+    update(&mut fleet, FleetAction::Resize { width: 100, height: 30 }, 40);
+    assert_eq!(key(&mut fleet, KeyCode::Enter, 50), [FleetEffect::Open { row: 0 }]);
+    update(&mut fleet, FleetAction::Returned { row: 0, result: Ok(()) }, 60);
+    update(&mut fleet, FleetAction::Resize { width: 60, height: 15 }, 70);
+    key(&mut fleet, KeyCode::Char('q'), 80);
+    assert!(fleet.quitting);
+}
+
 #[test]
 fn a_profile_that_could_not_be_loaded_says_why_instead_of_opening() {
     let mut fleet = fleet();

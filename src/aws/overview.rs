@@ -361,6 +361,7 @@ impl AwsPlatform {
             id: r.id.clone(),
             state: r.state.clone(),
             started: r.started,
+            ended: r.ended,
             duration_seconds: r.duration_seconds,
             error: r.error.clone(),
         };

@@ -300,6 +300,8 @@ pub struct JobRun {
     pub id: String,
     pub state: String,
     pub started: DateTime<Utc>,
+    /// When it ended (Glue's CompletedOn); `None` while it runs.
+    pub ended: Option<DateTime<Utc>>,
     pub duration_seconds: Option<u64>,
     pub error: Option<String>,
 }

@@ -329,8 +329,11 @@ fn glue(g: &GlueStatus, now: DateTime<Utc>) -> Verdict {
         KeyNumber { label: "crawler".into(), text: g.crawler_state.clone(), value: None, unit: "" },
     ];
     let failed = |r: &JobRun| matches!(r.state.as_str(), "FAILED" | "TIMEOUT" | "ERROR" | "EXPIRED");
-    // A finished run is dated by its end ("SUCCEEDED 2 min ago" of a run that started an hour ago).
-    let ended = |r: &JobRun| r.started + chrono::Duration::seconds(r.duration_seconds.unwrap_or(0) as i64);
+    // A finished run is dated by its end ("SUCCEEDED 2 min ago" of a run that started an hour
+    // ago): Glue's CompletedOn, else its start and execution time (which leaves out its start-up).
+    let ended = |r: &JobRun| {
+        r.ended.unwrap_or_else(|| r.started + chrono::Duration::seconds(r.duration_seconds.unwrap_or(0) as i64))
+    };
     let verdict = match run {
         Some(r) if failed(r) => (
             Health::Critical,
@@ -480,6 +483,7 @@ mod tests {
             id: "jr_1".into(),
             state: state.into(),
             started: now - chrono::Duration::minutes(60),
+            ended: None,
             duration_seconds: Some(58 * 60),
             error: Some("boom".into()),
         };
@@ -496,6 +500,10 @@ mod tests {
         };
         assert_eq!(glue(&g("SUCCEEDED"), now).1, "last run of curate SUCCEEDED 2 min ago");
         assert_eq!(glue(&g("FAILED"), now).1, "last run of curate FAILED 2 min ago: boom");
+        // Glue's CompletedOn where it is read: a run that queued for an hour ran 0 s.
+        let mut queued = g("FAILED");
+        queued.last_run.as_mut().unwrap().ended = Some(now - chrono::Duration::seconds(30));
+        assert_eq!(glue(&queued, now).1, "last run of curate FAILED 30 s ago: boom");
     }
 
     #[test]

@@ -85,7 +85,11 @@ impl ReshardPlan {
         if let Some(key) = self.split_key {
             lines.push(format!("new starting hash key: {key}"));
         }
-        if let Some(load) = self.peak_load_per_shard_after {
+        // A split or a merge with its own shards' load says that instead: the average over every
+        // shard is not what its shards take.
+        let own_load = self.acted_on_load.is_some()
+            && matches!(self.call, ReshardCall::SplitShard { .. } | ReshardCall::MergeShards { .. });
+        if let Some(load) = self.peak_load_per_shard_after.filter(|_| !own_load) {
             lines.push(format!(
                 "at the observed peak each shard takes {} records/s ({} of its 1,000/s)",
                 super::format::thousands(load),

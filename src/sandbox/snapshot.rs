@@ -94,6 +94,7 @@ impl SimState {
             id: r.id.clone(),
             state: r.state.clone(),
             started: time(r.started_ms),
+            ended: r.ended_ms.map(time),
             duration_seconds: Some(((r.ended_ms.unwrap_or(self.now_ms) - r.started_ms) / 1000) as u64),
             error: r.error.clone(),
         };

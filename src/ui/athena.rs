@@ -308,10 +308,12 @@ fn draw_results(r: &Results, scroll: &str, focused: bool, theme: &Theme, frame: 
         columns.push(i);
         widths.push(width);
     }
+    // The last takes the room left, more or less than its own width: one cut short ends in `…`
+    // (the border had cut it, and `sessi` read as a whole value).
     if let Some(last) = widths.last_mut() {
         let others = used - (*last + 2);
         let room = (inner.width as usize).saturating_sub(others);
-        *last = longest.min(room).max(*last);
+        *last = longest.min(room).max(1);
     }
     let padded = |text: &str, w: usize, right: bool| fit(text, w, right) + "  ";
     let header: Vec<Span> = columns
@@ -367,8 +369,8 @@ pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect
     let first = picker.selected / visible * visible;
     // Details line up in a column after the longest (indented) label; a label too long for the
     // list is cut so that its detail (a query's state and age) stays whole.
-    let label_width = |c: &crate::app::picker::Choice| 2 * c.depth as usize + c.label.chars().count();
-    let detail_width = picker.choices.iter().map(|c| c.detail.chars().count() + 2).max().unwrap_or(0);
+    let label_width = |c: &crate::app::picker::Choice| 2 * c.depth as usize + width(&sanitize(&c.label));
+    let detail_width = picker.choices.iter().map(|c| width(&sanitize(&c.detail)) + 2).max().unwrap_or(0);
     let room = (names.width as usize).saturating_sub(detail_width.min(names.width as usize / 2)).max(12);
     let width = picker.choices.iter().map(label_width).max().unwrap_or(0).min(room);
     let lines: Vec<Line> = picker
@@ -382,7 +384,8 @@ pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect
             let style = if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
             let indent = "  ".repeat(c.depth as usize);
             let label = format!("{indent}{}", clip(&c.label, width.saturating_sub(indent.len())));
-            let mut spans = vec![Span::styled(format!("{label:<width$}"), style)];
+            // Padded by the cells it takes, so details line up after CJK labels too.
+            let mut spans = vec![Span::styled(fit(&label, width, false), style)];
             if !c.detail.is_empty() {
                 spans.push(Span::styled(
                     format!("  {}", sanitize(&c.detail)),

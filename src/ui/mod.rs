@@ -186,13 +186,13 @@ pub(crate) fn styled_lines<'a>(
 /// The part of `rect` centred with at most `width`×`height`.
 /// Outside text made safe and cut to `width` characters, `…` marking the cut.
 pub(crate) fn clip(text: &str, width: usize) -> String {
-    let clean = crate::model::text::sanitize(text);
-    if clean.chars().count() <= width {
+    use crate::model::text::{fit, sanitize, width as cells};
+    let clean = sanitize(text);
+    if cells(&clean) <= width {
         clean
     } else {
-        let mut out: String = clean.chars().take(width.saturating_sub(1)).collect();
-        out.push('…');
-        out
+        // Cut by the cells the terminal draws (a CJK character takes two), not by characters.
+        fit(&clean, width, false).trim_end_matches(' ').to_string()
     }
 }
 

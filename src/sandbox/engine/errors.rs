@@ -24,13 +24,15 @@ fn correlated(sql: &str) -> String {
 /// Whose fault a failed sandbox query is, by the error name its reason starts with, as Trino's
 /// error types sort them: the engine's own failure (GENERIC_INTERNAL_ERROR, a lake file it could
 /// not open) and running out of room (EXCEEDED_…, Trino's INSUFFICIENT_RESOURCES) are the
-/// system's; what only the sandbox engine lacks (a NOT_SUPPORTED that names the sandbox) is
+/// system's; what only the sandbox engine lacks (a NOT_SUPPORTED or FUNCTION_NOT_FOUND that names
+/// the sandbox: an Athena function it has not) is
 /// another's; every other name is the query's.
 pub fn category(reason: &str) -> ErrorCategory {
     let name = reason.split(':').next().unwrap_or_default();
     if name == "GENERIC_INTERNAL_ERROR" || name.starts_with("HIVE_") || name.starts_with("EXCEEDED_") {
         ErrorCategory::System
-    } else if name == "NOT_SUPPORTED" && reason.contains("sandbox") {
+    } else if matches!(name, "NOT_SUPPORTED" | "FUNCTION_NOT_FOUND") && reason.to_ascii_lowercase().contains("sandbox")
+    {
         ErrorCategory::Other
     } else {
         ErrorCategory::User
@@ -464,5 +466,9 @@ mod tests {
             category("NOT_SUPPORTED: DROP TABLE (the sandbox engine runs SELECT, SHOW and DESCRIBE)"),
             ErrorCategory::Other
         );
+        // An Athena function the sandbox lacks is the sandbox's gap; a name nobody has is the query's.
+        let lacking = "FUNCTION_NOT_FOUND: line 1:8: Function 'st_point' not registered. The sandbox engine (DataFusion) has no such function";
+        assert_eq!(category(lacking), ErrorCategory::Other);
+        assert_eq!(category("FUNCTION_NOT_FOUND: line 1:8: Function 'nope' not registered"), ErrorCategory::User);
     }
 }

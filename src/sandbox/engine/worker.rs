@@ -144,13 +144,15 @@ pub async fn run(program: &Path, root: &Path, job: &Job, running: impl FnOnce())
         stdin.write_all(&request).await?;
         stdin.flush().await
     };
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    // Read no further than the most lakeops keeps: a line that crosses it is cut there, and not
+    // held whole first.
+    let mut lines = tokio::io::BufReader::new(stdout.take(MOST_ANSWER_BYTES as u64 + 1)).lines();
     let mut running = Some(running);
     let (mut columns, mut rows, mut outcome) = (Vec::new(), Vec::new(), None);
     let (mut answered, mut too_large) = (0, false);
     let reading = async {
         while let Some(line) = lines.next_line().await? {
-            answered += line.len();
+            answered += line.len() + 1;
             if answered > MOST_ANSWER_BYTES {
                 (outcome, too_large) = (Some(Err(answer_too_large())), true);
                 break;
