@@ -107,18 +107,11 @@ mod tests {
         let ended = snapshot.taken_at - Duration::hours(4);
         snapshot.glue = Reading::Ready {
             data: GlueStatus {
-                job: "curate".into(),
-                last_run: None,
-                last_finished: None,
-                crawler: "raw".into(),
-                crawler_state: "READY".into(),
-                crawler_last_status: None,
-                crawler_last_crawl: None,
-                quality_failures: Vec::new(),
                 curated_writes: UpdateHistory {
                     updates: vec![DatasetUpdate { at: ended, holds_until: ended - Duration::minutes(5) }],
                     complete_since: Some(ended - Duration::hours(30)),
                 },
+                ..GlueStatus::example()
             },
         };
         snapshot

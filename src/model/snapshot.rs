@@ -324,6 +324,24 @@ pub struct GlueStatus {
     pub curated_writes: super::UpdateHistory,
 }
 
+impl GlueStatus {
+    /// Job `curate` and crawler `raw`, READY, with no run read, for tests.
+    #[cfg(test)]
+    pub fn example() -> GlueStatus {
+        GlueStatus {
+            job: "curate".into(),
+            last_run: None,
+            last_finished: None,
+            crawler: "raw".into(),
+            crawler_state: "READY".into(),
+            crawler_last_status: None,
+            crawler_last_crawl: None,
+            quality_failures: Vec::new(),
+            curated_writes: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RedshiftStatus {
     pub name: String,

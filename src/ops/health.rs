@@ -487,17 +487,7 @@ mod tests {
             duration_seconds: Some(58 * 60),
             error: Some("boom".into()),
         };
-        let g = |state: &str| GlueStatus {
-            job: "curate".into(),
-            last_run: Some(run(state)),
-            last_finished: None,
-            crawler: "raw".into(),
-            crawler_state: "READY".into(),
-            crawler_last_status: None,
-            crawler_last_crawl: None,
-            quality_failures: Vec::new(),
-            curated_writes: Default::default(),
-        };
+        let g = |state: &str| GlueStatus { last_run: Some(run(state)), ..GlueStatus::example() };
         assert_eq!(glue(&g("SUCCEEDED"), now).1, "last run of curate SUCCEEDED 2 min ago");
         assert_eq!(glue(&g("FAILED"), now).1, "last run of curate FAILED 2 min ago: boom");
         // Glue's CompletedOn where it is read: a run that queued for an hour ran 0 s.

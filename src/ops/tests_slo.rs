@@ -164,15 +164,8 @@ fn lake(last_write: DateTime<Utc>) -> LakeStatus {
 
 fn glue(writes: Vec<DatasetUpdate>, complete_since: DateTime<Utc>) -> GlueStatus {
     GlueStatus {
-        job: "curate".into(),
-        last_run: None,
-        last_finished: None,
-        crawler: "raw".into(),
-        crawler_state: "READY".into(),
-        crawler_last_status: None,
-        crawler_last_crawl: None,
-        quality_failures: Vec::new(),
         curated_writes: UpdateHistory { updates: writes, complete_since: Some(complete_since) },
+        ..GlueStatus::example()
     }
 }
 
