@@ -39,10 +39,13 @@ async fn the_sandbox_is_provisioned_from_its_profile_and_an_unchanged_profile_pl
     assert_eq!(stack.status, "CREATE_COMPLETE");
     assert!(stack.outputs.iter().any(|o| o.key == "StreamName" && o.value == "clickstream-events"));
     let nightly = stack.outputs.iter().find(|o| o.key == "NightlyStateMachineArn").expect("the nightly output");
+    // The outputs name what the sandbox runs: its account, its buckets.
     assert_eq!(
         nightly.value,
-        format!("arn:aws:states:{}:123456789012:stateMachine:clickstream-nightly", settings.aws.region)
+        format!("arn:aws:states:{}:000000000000:stateMachine:clickstream-nightly", settings.aws.region)
     );
+    let raw = stack.outputs.iter().find(|o| o.key == "RawBucket").expect("the raw bucket output");
+    assert_eq!(raw.value, s.with_model(|m| m.lake.raw_bucket.clone()).unwrap());
     let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
     assert!(!plan.has_changes() && plan.change_set.is_none(), "{:?}", plan.changes);
     assert!(s.stack("another").await.unwrap().is_none());

@@ -6,8 +6,7 @@ use super::state::SimState;
 use crate::model::*;
 use crate::settings::Settings;
 
-/// The sandbox's account, as its bucket names and ARNs carry it.
-const ACCOUNT: &str = "000000000000";
+use super::stack::SANDBOX_ACCOUNT as ACCOUNT;
 
 impl SimState {
     pub fn governance(&self, settings: &Settings) -> Governance {

@@ -20,6 +20,13 @@ const FINE_STEP_MS: i64 = 1_000;
 const COARSE_STEP_MS: i64 = 60_000;
 const FINE_STEPS_WITHIN_MS: i64 = 10 * 60_000;
 
+/// A lake bucket's name as the profile's stack names it (`<stack>-<zone>-<account>-<region>`), so
+/// that the stack's outputs and what the sandbox runs agree.
+fn lake_bucket(settings: &Settings, zone: &str) -> String {
+    let (stack, region) = (&settings.platform.stack_name, &settings.aws.region);
+    format!("{stack}-{zone}-{}-{region}", super::stack::SANDBOX_ACCOUNT)
+}
+
 impl SimState {
     /// A fresh platform as the profile describes it, at `now_ms`.
     pub fn new(settings: &Settings, now_ms: i64) -> SimState {
@@ -49,16 +56,8 @@ impl SimState {
                 error_rate: sb.lambda_error_rate,
             },
             lake: LakeState {
-                raw_bucket: p
-                    .lake
-                    .raw_bucket
-                    .clone()
-                    .unwrap_or_else(|| format!("{}-raw-000000000000-sandbox", p.stack_name)),
-                curated_bucket: p
-                    .lake
-                    .curated_bucket
-                    .clone()
-                    .unwrap_or_else(|| format!("{}-curated-000000000000-sandbox", p.stack_name)),
+                raw_bucket: p.lake.raw_bucket.clone().unwrap_or_else(|| lake_bucket(settings, "raw")),
+                curated_bucket: p.lake.curated_bucket.clone().unwrap_or_else(|| lake_bucket(settings, "curated")),
                 raw_bytes: 48.0e9,
                 raw_objects: 410_000,
                 curated_bytes: 11.0e9,

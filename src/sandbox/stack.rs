@@ -87,8 +87,9 @@ pub enum Effect {
     Deployed(Map<String, Value>, Vec<StackOutput>),
 }
 
-/// The account and region the sandbox's names and ARNs use.
-pub const SANDBOX_ACCOUNT: &str = "123456789012";
+/// The account the sandbox's names and ARNs carry, the same in its stack's outputs and in what
+/// it runs (its outputs had named buckets and ARNs of another account than those it used).
+pub const SANDBOX_ACCOUNT: &str = "000000000000";
 
 /// The properties that name a resource, in the order they are looked for.
 const NAME_PROPERTIES: &[&str] = &[

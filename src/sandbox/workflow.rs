@@ -34,7 +34,7 @@ const CRAWLER_FAILED: &str = NIGHTLY_STATES[6];
 pub struct WorkflowState {
     /// The nightly state machine's name; empty until the model first steps with orchestration on.
     pub state_machine: String,
-    /// `arn:aws:states:<region>:000000000000:`
+    /// `arn:aws:states:<region>:<the sandbox's account>:`
     pub arn_prefix: String,
     /// The day (epoch days) of the last scheduled start considered.
     pub schedule_day: i64,
@@ -79,7 +79,7 @@ impl SimState {
             return;
         }
         self.workflow.state_machine = o.state_machine.clone();
-        self.workflow.arn_prefix = format!("arn:aws:states:{}:000000000000:", settings.aws.region);
+        self.workflow.arn_prefix = format!("arn:aws:states:{}:{}:", settings.aws.region, super::stack::SANDBOX_ACCOUNT);
         let at = daily_minute(&o.schedule) * 60_000;
         let today = self.now_ms.div_euclid(DAY_MS);
         let last = if self.now_ms.rem_euclid(DAY_MS) >= at + 15 * 60_000 { today } else { today - 1 };
