@@ -1939,8 +1939,10 @@ async fn subqueries_keep_their_own_order_sample_and_names() {
         (format!("SELECT array_agg(x ORDER BY x) FROM (SELECT x FROM {five} ORDER BY x DESC LIMIT 3)"), "[3, 4, 5]"),
         (format!("SELECT array_agg(x ORDER BY x DESC) FROM (SELECT x FROM {five} ORDER BY x LIMIT 3)"), "[3, 2, 1]"),
         (format!("SELECT listagg(CAST(x AS varchar), ',') WITHIN GROUP (ORDER BY x) FROM (SELECT x FROM {five} ORDER BY x DESC LIMIT 3)"), "3,4,5"),
-        // TABLESAMPLE of a subquery samples the subquery's rows: whole groups, whole counts.
-        ("SELECT count(*) = sum(CASE WHEN c IN (SELECT count(*) FROM events GROUP BY event_type) THEN 1 ELSE 0 END) FROM (SELECT event_type, count(*) c FROM events GROUP BY event_type) TABLESAMPLE BERNOULLI (50)".into(), "true"),
+        // TABLESAMPLE of a subquery samples the subquery's rows: whole groups, whole counts. (Of
+        // five groups at 50 % none was kept one run in 32, and the sum was NULL: 90 %, and none
+        // kept is no failure.)
+        ("SELECT count(*) = coalesce(sum(CASE WHEN c IN (SELECT count(*) FROM events GROUP BY event_type) THEN 1 ELSE 0 END), 0) FROM (SELECT event_type, count(*) c FROM events GROUP BY event_type) TABLESAMPLE BERNOULLI (90)".into(), "true"),
         ("SELECT count(*) FROM (SELECT DISTINCT x FROM (VALUES 1, 1, 1, 1) t(x)) TABLESAMPLE BERNOULLI (100)".into(), "1"),
         ("SELECT count(*) BETWEEN 4000 AND 6000 FROM (SELECT * FROM UNNEST(sequence(1, 10000)) t(x)) TABLESAMPLE BERNOULLI (50)".into(), "true"),
         // A name a relation has twice is read only where it is not read by itself.
