@@ -27,6 +27,10 @@ impl Entry {
     /// back after a lost one, says so), or a followed operation ended well.
     pub fn succeeded(&self) -> bool {
         let o = self.outcome.as_str();
+        // Not known to have ended well ("unknown: lakeops ended while query … ran").
+        if o.starts_with("unknown") {
+            return false;
+        }
         if o.contains(" ended ") {
             return !["FAILED", "ROLLBACK", " failed: "].iter().any(|bad| o.contains(bad));
         }
@@ -178,6 +182,7 @@ mod tests {
             "failed: AccessDenied",
             "did not land: …",
             "unknown: …",
+            "unknown: lakeops ended while query q1 ran, without cancelling it: it may still be running",
             "FAILED: syntax error",
             "clickstream ended UPDATE_ROLLBACK_COMPLETE: Bucket failed: denied",
             "donefor",

@@ -281,7 +281,15 @@ fn results_export_to_a_csv_or_json_path() {
             .any(|e| matches!(e, Effect::ExportResults { path, json: false, .. } if path == "~/athena-q1.csv")),
         "{effects:?}"
     );
-    assert_eq!(crate::ops::athena::default_export("0000002a-00d7-4000-8000-0000000000d7"), "~/athena-0000002a.csv");
+    // The id's first and last parts: the sandbox's seed and count tell its queries apart.
+    assert_eq!(
+        crate::ops::athena::default_export("0000002a-00d7-4000-8000-0000000000d7"),
+        "~/athena-0000002a-0000000000d7.csv"
+    );
+    assert_ne!(
+        crate::ops::athena::default_export("0000002a-00d8-4000-8000-0000000000d8"),
+        crate::ops::athena::default_export("0000002a-00d7-4000-8000-0000000000d7")
+    );
 
     // The file is there: the operator is asked, and only a yes replaces it.
     let exists = Err(export_exists("out.csv"));

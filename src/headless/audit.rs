@@ -51,19 +51,15 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
             Mark::Read => String::new(),
         };
         out.push_str(&format!(
-            "{:<20}{:<26}{:<26}{:<30}{:<24}{mark}\n",
+            "{:<20}{}{}{}{}{mark}\n",
             e.time.format("%Y-%m-%d %H:%M:%S"),
-            clip(&e.user, 25),
-            clip(&e.source, 25),
-            clip(&e.name, 29),
-            clip(&e.resource, 23)
+            crate::model::text::cell(&e.user, 26),
+            crate::model::text::cell(&e.source, 26),
+            crate::model::text::cell(&e.name, 30),
+            crate::model::text::cell(&e.resource, 24)
         ));
     }
     Ok(out)
-}
-
-fn clip(text: &str, width: usize) -> String {
-    sanitize(text).chars().take(width).collect()
 }
 
 /// An event for scripts: the record parsed when it is JSON (serde_json escapes control

@@ -281,6 +281,8 @@ impl Change {
             Change::Rerun(rerun) => rerun.what(),
             Change::StartQuery(request) => format!("this statement in {}", request.workgroup),
             Change::StopQuery { id } => format!("stopping query {id}"),
+            // Read-only mode refuses before a name is typed.
+            Change::SaveQuery(query) if query.name.is_empty() => "saving a query".to_string(),
             Change::SaveQuery(query) => format!("saving the query {:?}", query.name),
             Change::PlanStack { stack, .. } => format!("planning {stack} (a change set is a write)"),
             Change::ApplyPlan { stack, .. } => format!("applying to {stack}"),

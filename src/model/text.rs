@@ -97,6 +97,18 @@ pub fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)
 }
 
+/// `text` made safe and fitted to `width` terminal cells: cut with `…`, padded with spaces (a
+/// CJK character takes two cells; padding by characters misaligned every column after it).
+pub fn padded(text: &str, width: usize) -> String {
+    fit(&sanitize(text), width, false)
+}
+
+/// A table's cell `width` wide, in the console and in a headless table: its text fitted to one
+/// cell less (a cut name ends in `…`, and read whole where it was cut), then a space.
+pub fn cell(text: &str, width: usize) -> String {
+    padded(text, width.saturating_sub(1)) + " "
+}
+
 /// `text` in `w` cells: cut with `…` when wider, padded with spaces when narrower, on the left
 /// when `right` (numbers). A wide character that would straddle the cut is left out whole.
 pub fn fit(text: &str, w: usize, right: bool) -> String {
@@ -129,8 +141,18 @@ pub fn fit(text: &str, w: usize, right: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fit, is_bidi_control, sanitize, sanitize_keeping_lines, width};
+    use super::{cell, fit, is_bidi_control, padded, sanitize, sanitize_keeping_lines, width};
     use proptest::prelude::*;
+
+    /// A cell is as wide as the terminal draws it, CJK and all, and says where it was cut.
+    #[test]
+    fn a_cell_is_measured_in_terminal_cells() {
+        assert_eq!(cell("東京", 6), "東京  ");
+        assert_eq!(cell("東京都渋谷区", 6), "東京… ");
+        assert_eq!(cell("monitoring.amazonaws.com", 10), "monitori… ");
+        assert_eq!(padded("東", 3), "東 ");
+        assert!(!cell("a\u{1b}[2Jb", 8).contains('\u{1b}'), "made safe");
+    }
 
     #[test]
     fn plain_text_passes() {

@@ -203,8 +203,13 @@ pub fn outcome(status: &crate::model::QueryStatus, summary: &str, reason: &str) 
 /// in the home folder, so that it is found, and a name of the query's own, so that another
 /// export does not replace it.
 pub fn default_export(id: &str) -> String {
-    let short: String = id.chars().take_while(|c| *c != '-').filter(char::is_ascii_alphanumeric).take(12).collect();
-    format!("~/athena-{}.csv", if short.is_empty() { "results" } else { &short })
+    // The id's first and last parts: random on Athena, the seed and a count on the sandbox.
+    let part = |p: Option<&str>| {
+        p.unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).take(12).collect::<String>()
+    };
+    let (first, last) = (part(id.split('-').next()), part(id.rsplit('-').next()));
+    let name = if first == last { first } else { format!("{first}-{last}") };
+    format!("~/athena-{}.csv", if name.is_empty() { "results".into() } else { name })
 }
 
 /// "$0.0049": enough digits to tell small queries apart.

@@ -58,14 +58,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         let selected = i == cursor.selected;
         let style = if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
-        let clip = |t: &str, w: usize| {
-            let t = sanitize(t);
-            if t.chars().count() < w {
-                format!("{t:<w$}")
-            } else {
-                format!("{}… ", t.chars().take(w - 2).collect::<String>())
-            }
-        };
+        let clip = super::cell;
         let since = alarm.since.map(|t| ago(now, t)).unwrap_or_default();
         let width = (inner.width as usize).saturating_sub(19 + 36 + 12);
         lines.push(Line::from(vec![

@@ -13,7 +13,7 @@ use crate::app::keymap::Context;
 use crate::app::picker::Picker;
 use crate::app::{App, Command, ViewId};
 use crate::model::text::{fit, sanitize, width};
-use crate::ops::athena::{dollars, query_cost, Rates};
+use crate::ops::athena::Rates;
 use crate::ops::format::{bytes, millis, thousands};
 use crate::settings::Theme;
 
@@ -219,7 +219,6 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         ));
     } else if let Some(s) = &view.last {
         let sql = view.editor.text();
-        let scanned = s.scanned_bytes.unwrap_or(0);
         let rows = view.results.as_ref().map(|r| {
             if r.pages.is_loading() && r.rows.is_empty() {
                 return " · reading rows…".to_string();
@@ -229,21 +228,10 @@ fn status_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 None => format!(" · {}", crate::ops::format::count(r.rows.len(), "row")),
             }
         });
-        lines.push(Line::styled(
-            format!(
-                "{} in {} · scanned {} · cost {}{}",
-                s.state.name(),
-                s.engine_ms.map(|ms| millis(ms as f64)).unwrap_or_else(|| "—".into()),
-                bytes(scanned as f64),
-                if !crate::ops::athena::is_billed(s) {
-                    "$0 (failed queries are not charged)".to_string()
-                } else {
-                    dollars(query_cost(s, &sql, app.athena_rates.unwrap_or(DEFAULT_RATES)))
-                },
-                rows.unwrap_or_default()
-            ),
-            base(theme),
-        ));
+        // As `lakeops query` says it (what a query cancelled before it said is not known).
+        let summary = crate::ops::athena::summary(s, &sql, app.athena_rates.unwrap_or(DEFAULT_RATES));
+        let unbilled = if crate::ops::athena::is_billed(s) { "" } else { " (failed queries are not charged)" };
+        lines.push(Line::styled(format!("{summary}{unbilled}{}", rows.unwrap_or_default()), base(theme)));
     }
     if let Some(e) = &view.error {
         lines.push(Line::styled(sanitize(e), Style::new().fg(theme.critical)));

@@ -58,7 +58,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             base(theme).fg(if e.read_only { theme.dim } else { theme.text })
         };
-        let clip = |t: &str, w: usize| format!("{:<w$}", sanitize(t).chars().take(w - 1).collect::<String>());
+        let clip = super::cell;
         let text = format!(
             "{:<10}{}{}{}{}",
             e.time.format("%H:%M:%S"),

@@ -102,10 +102,7 @@ fn row_lines(row: &FleetRow, theme: &Theme, selected: bool, width: usize) -> [Li
     first.push(Span::styled(format!("{data:<DATA_WIDTH$}"), data_style));
     let used = PROFILE_WIDTH + READONLY_WIDTH + HEALTH_WIDTH + DATA_WIDTH;
     let place = format!("{} {}", row.backend, sanitize(&row.location));
-    first.push(Span::styled(
-        format!("{:<w$}", clip(place.trim(), width.saturating_sub(used)), w = width.saturating_sub(used)),
-        plain,
-    ));
+    first.push(Span::styled(super::padded(place.trim(), width.saturating_sub(used)), plain));
 
     let room = width.saturating_sub(INDENT.len());
     let critical = plain.fg(theme.critical);
@@ -118,10 +115,7 @@ fn row_lines(row: &FleetRow, theme: &Theme, selected: bool, width: usize) -> [Li
         (None, None, None) if row.last_success.is_some() => ("every layer OK".to_string(), plain.fg(theme.ok)),
         (None, None, None) => ("reading…".to_string(), plain.fg(theme.dim)),
     };
-    let second = Line::from(vec![
-        Span::styled(INDENT, plain),
-        Span::styled(format!("{:<room$}", clip(&second.0, room)), second.1),
-    ]);
+    let second = Line::from(vec![Span::styled(INDENT, plain), Span::styled(super::padded(&second.0, room), second.1)]);
     [Line::from(first), second]
 }
 

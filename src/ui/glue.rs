@@ -116,7 +116,7 @@ fn draw_runs(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, now: DateT
             if selected && focused { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
         let (_, color) = run_mark(run, theme);
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<26}", clip(&run.id, 25)), style),
+            Span::styled(super::cell(&run.id, 26), style),
             Span::styled(format!("{:<11}", run.state), if selected && focused { style } else { style.fg(color) }),
             Span::styled(
                 format!(
@@ -185,7 +185,7 @@ fn draw_crawlers(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, now: D
             None => theme.dim,
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<19}{:<9}", clip(&c.name, 18), c.state), style),
+            Span::styled(format!("{}{:<9}", super::cell(&c.name, 19), c.state), style),
             Span::styled(
                 format!("{:<11}", c.last_status.as_deref().unwrap_or("never")),
                 if selected && focused { style } else { style.fg(status_color) },

@@ -196,6 +196,8 @@ pub(crate) fn clip(text: &str, width: usize) -> String {
     }
 }
 
+pub(crate) use crate::model::text::{cell, padded};
+
 /// A count of lines as terminal rows: a list longer than any screen (hostile data) saturates
 /// instead of wrapping or overflowing.
 pub(crate) fn rows(count: usize) -> u16 {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, clip, dim, health_color, health_mark, panel};
+use super::{base, cell, clip, dim, health_color, health_mark, panel};
 use crate::app::{layout, resources, App};
 use crate::model::text::sanitize;
 use crate::model::{Health, Layer};
@@ -18,10 +18,6 @@ use crate::settings::Theme;
 const MARK_WIDTH: usize = 9;
 
 /// A column's text: cut to leave a space before the next column, padded to its width.
-fn cell(text: &str, width: usize) -> String {
-    format!("{:<width$}", clip(text, width.saturating_sub(1)))
-}
-
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, layer: Layer) {
     let (list, detail) = resources::split(app, layer, area);
     let title = layer.title();

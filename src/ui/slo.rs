@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, clip, dim, health_color, panel};
+use super::{base, cell, dim, health_color, panel};
 use crate::app::{audit, layout, slo, App};
 use crate::model::text::sanitize;
 use crate::ops::format::ago;
@@ -21,10 +21,6 @@ const UPDATED: usize = 14;
 const LAG: usize = 13;
 const GOAL: usize = 10;
 const BAR: usize = 10;
-
-fn cell(text: &str, width: usize) -> String {
-    format!("{:<width$}", clip(text, width.saturating_sub(1)))
-}
 
 /// "✖ broken", with a symbol so colour is never the only signal.
 fn mark(state: State) -> String {

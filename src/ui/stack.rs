@@ -148,7 +148,7 @@ fn event_line(theme: &Theme, event: &StackEvent) -> Line<'static> {
     let mut spans = vec![
         Span::styled(format!("{} ", time.unwrap_or_default()), dim(theme)),
         Span::styled(format!("{:<35} ", event.status), status_style(theme, &event.status)),
-        Span::styled(format!("{:<24} ", sanitize(&event.logical_id)), base(theme)),
+        Span::styled(super::cell(&event.logical_id, 25), base(theme)),
         Span::styled(event.resource_type.clone(), dim(theme)),
     ];
     if let Some(reason) = &event.reason {
@@ -170,15 +170,23 @@ fn draw_events(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn draw_outputs(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let outputs = app.stack.summary().map(|s| s.outputs.as_slice()).unwrap_or(&[]);
     let width = outputs.iter().map(|o| o.key.len()).max().unwrap_or(0).min(24);
-    let mut lines: Vec<Line> = outputs
-        .iter()
-        .map(|o| {
-            Line::from(vec![
-                Span::styled(format!("{:width$} ", o.key), dim(theme)),
-                Span::styled(sanitize(&o.value), base(theme)),
-            ])
-        })
-        .collect();
+    let inner = area.width.saturating_sub(2) as usize;
+    // A value that does not fit beside its key goes whole on the lines below it: a bucket's name
+    // cut by the border read as another bucket's.
+    let mut lines: Vec<Line> = Vec::new();
+    for o in outputs {
+        let value = sanitize(&o.value);
+        if width + 1 + crate::model::text::width(&value) <= inner {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", super::padded(&o.key, width)), dim(theme)),
+                Span::styled(value, base(theme)),
+            ]));
+        } else {
+            lines.push(Line::styled(super::padded(&o.key, inner), dim(theme)));
+            let wrapped = crate::app::alarms::wrap(&value, inner.saturating_sub(2).max(8));
+            lines.extend(wrapped.into_iter().map(|l| Line::styled(format!("  {l}"), base(theme))));
+        }
+    }
     if lines.is_empty() {
         lines.push(Line::styled("No outputs.", dim(theme)));
     }

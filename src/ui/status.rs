@@ -80,15 +80,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
         Mode::Export { input, error } => {
             let default = app.athena.results.as_ref().map(|r| crate::ops::athena::default_export(&r.id));
-            let alone = default
-                .map(|d| format!(" ({confirm} alone: {})", crate::model::text::sanitize(&d)))
-                .unwrap_or_default();
+            // What enter alone writes first: at 80 columns the end of the hint is cut.
+            let alone = default.map(|d| format!("{confirm} alone: {} · ", crate::model::text::sanitize(&d)));
             typed_line(
                 theme,
                 "export results to: ",
                 input,
                 error,
-                &format!("a path ending in .csv or .json, then {confirm}{alone}; {cancel} cancels"),
+                &format!("{}or a path ending in .csv or .json · {cancel} cancels", alone.unwrap_or_default()),
             )
         }
         Mode::Help { .. } => keys_line(theme, &[(cancel.as_str(), "close help".to_string())]),
