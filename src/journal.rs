@@ -128,7 +128,8 @@ impl Journal {
         let fresh_since = read
             .entries
             .iter()
-            .filter(|e| e.profile == profile && e.backend == "sandbox" && e.action == reset.action() && e.succeeded())
+            .filter(|e| e.profile == profile && e.backend == crate::settings::Backend::Sandbox.as_str())
+            .filter(|e| e.action == reset.action() && e.succeeded())
             .map(|e| e.time)
             .max();
         let count = |action: &str| {

@@ -272,42 +272,4 @@ fn scroll(app: &mut App, command: Command) {
     .min(last);
 }
 
-/// `text` broken into lines of at most `width` columns: at spaces where it can, inside a word
-/// longer than a line where it must. Its lines (empty ones too) start new lines.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    for line in text.split('\n') {
-        let mut current = String::new();
-        let mut used = 0;
-        for word in line.split_inclusive(' ') {
-            let needed = columns(word.trim_end_matches(' '));
-            if used > 0 && used + needed > width {
-                out.push(current.trim_end().to_string());
-                current.clear();
-                used = 0;
-            }
-            if needed <= width {
-                current.push_str(word);
-                used += columns(word);
-                continue;
-            }
-            for c in word.chars() {
-                let w = columns(c.encode_utf8(&mut [0; 4]));
-                if used > 0 && used + w > width {
-                    out.push(std::mem::take(&mut current));
-                    used = 0;
-                }
-                current.push(c);
-                used += w;
-            }
-        }
-        out.push(current.trim_end().to_string());
-    }
-    out
-}
-
-/// The columns `s` takes on a terminal.
-fn columns(s: &str) -> usize {
-    ratatui::text::Span::raw(s).width()
-}
+pub use crate::model::text::wrap;

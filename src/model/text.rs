@@ -97,6 +97,41 @@ pub fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)
 }
 
+/// `text` broken into lines of at most `cells` columns: at spaces where it can, inside a word
+/// longer than a line where it must. Its lines (empty ones too) start new lines.
+pub fn wrap(text: &str, cells: usize) -> Vec<String> {
+    let cells = cells.max(1);
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        let mut current = String::new();
+        let mut used = 0;
+        for word in line.split_inclusive(' ') {
+            let needed = width(word.trim_end_matches(' '));
+            if used > 0 && used + needed > cells {
+                out.push(current.trim_end().to_string());
+                current.clear();
+                used = 0;
+            }
+            if needed <= cells {
+                current.push_str(word);
+                used += width(word);
+                continue;
+            }
+            for c in word.chars() {
+                let w = width(c.encode_utf8(&mut [0; 4]));
+                if used > 0 && used + w > cells {
+                    out.push(std::mem::take(&mut current));
+                    used = 0;
+                }
+                current.push(c);
+                used += w;
+            }
+        }
+        out.push(current.trim_end().to_string());
+    }
+    out
+}
+
 /// `text` made safe and fitted to `width` terminal cells: cut with `…`, padded with spaces (a
 /// CJK character takes two cells; padding by characters misaligned every column after it).
 pub fn padded(text: &str, width: usize) -> String {

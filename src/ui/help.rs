@@ -40,7 +40,7 @@ pub fn draw(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area: Re
     let mut lines: Vec<Line> = Vec::new();
     for (keys, does, refused) in rows {
         let (keys_style, does_style) = if refused { (dim(theme), dim(theme)) } else { (key_style, base(theme)) };
-        let mut wrapped = crate::app::alarms::wrap(&does, does_width).into_iter();
+        let mut wrapped = crate::model::text::wrap(&does, does_width).into_iter();
         let first = wrapped.next().unwrap_or_default();
         if keys.chars().count() >= KEYS_WIDTH {
             lines.push(Line::styled(format!(" {keys}"), keys_style));
@@ -55,7 +55,7 @@ pub fn draw(app: &App, scroll: usize, theme: &Theme, frame: &mut Frame, area: Re
     }
     lines.push(Line::raw(""));
     let names: Vec<String> = ViewId::ALL.iter().flat_map(|v| v.spec().names.iter()).map(|n| format!(":{n}")).collect();
-    let views = crate::app::alarms::wrap(&names.join(" "), width.saturating_sub(3 + 8).max(16));
+    let views = crate::model::text::wrap(&names.join(" "), width.saturating_sub(3 + 8).max(16));
     for (i, line) in views.into_iter().enumerate() {
         lines.push(Line::styled(format!("{}{line}", if i == 0 { " views: " } else { "        " }), dim(theme)));
     }

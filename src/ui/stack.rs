@@ -183,7 +183,7 @@ fn draw_outputs(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ]));
         } else {
             lines.push(Line::styled(super::padded(&o.key, inner), dim(theme)));
-            let wrapped = crate::app::alarms::wrap(&value, inner.saturating_sub(2).max(8));
+            let wrapped = crate::model::text::wrap(&value, inner.saturating_sub(2).max(8));
             lines.extend(wrapped.into_iter().map(|l| Line::styled(format!("  {l}"), base(theme))));
         }
     }
