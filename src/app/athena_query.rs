@@ -44,12 +44,7 @@ pub(super) fn run(app: &mut App, effects: &mut Vec<Effect>) {
     let request = QueryRequest { sql: sql.clone(), database, workgroup };
     if let Some(refusal) = readonly_refusal(app, &Change::StartQuery(request.clone())) {
         // Journaled as `lakeops query` journals it (the gate's words).
-        effects.push(Effect::Record {
-            action: crate::model::QUERY_ACTION,
-            target: request.workgroup.clone(),
-            detail: crate::ops::athena::one_line(&sql),
-            outcome: format!("refused: {refusal}"),
-        });
+        effects.push(query_record(request.workgroup.clone(), &sql, format!("refused: {refusal}")));
         app.athena.error = Some(refusal);
         return;
     }
@@ -176,12 +171,7 @@ pub fn polled(
     let rates = app.athena_rates.unwrap_or(crate::ops::cost::ATHENA_LIST);
     let summary = crate::ops::athena::summary(&status, &sql, rates);
     let reason = status.reason.clone().unwrap_or_else(|| "no reason given".into());
-    effects.push(Effect::Record {
-        action: crate::model::QUERY_ACTION,
-        target: running.workgroup,
-        detail: crate::ops::athena::one_line(&sql),
-        outcome: crate::ops::athena::outcome(&status, &summary, &reason),
-    });
+    effects.push(query_record(running.workgroup, &sql, crate::ops::athena::outcome(&status, &summary, &reason)));
     if status.state == QueryState::Succeeded {
         app.athena.error = None;
         let mut pages = Request::default();
@@ -247,15 +237,20 @@ pub fn stopped(app: &mut App, result: Result<(), String>, effects: &mut Vec<Effe
         // The query's end, which no poll will read now.
         if let Some(running) = app.athena.running.take() {
             let sql = app.athena.history.last().map_or("", String::as_str);
-            let detail = crate::ops::athena::one_line(sql);
-            effects.push(Effect::Record {
-                action: crate::model::QUERY_ACTION,
-                target: running.workgroup,
-                detail,
-                outcome,
-            });
+            effects.push(query_record(running.workgroup, sql, outcome));
         }
         super::update::quit(app, effects);
+    }
+}
+
+/// The journal's line of a query the console ran: its workgroup, its statement on one line, and
+/// how it ended (the gate journals its start).
+pub(super) fn query_record(workgroup: String, sql: &str, outcome: String) -> Effect {
+    Effect::Record {
+        action: crate::model::QUERY_ACTION,
+        target: workgroup,
+        detail: crate::ops::athena::one_line(sql),
+        outcome,
     }
 }
 

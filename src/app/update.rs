@@ -125,15 +125,11 @@ pub(super) fn quit(app: &mut App, effects: &mut Vec<Effect>) {
         // as every query does: it was left to run.
         if let Some(running) = app.athena.running.take().filter(|r| r.id.is_some()) {
             let sql = app.athena.history.last().map_or("", String::as_str);
-            effects.push(Effect::Record {
-                action: crate::model::QUERY_ACTION,
-                target: running.workgroup,
-                detail: crate::ops::athena::one_line(sql),
-                outcome: format!(
-                    "unknown: lakeops ended while query {} ran, without cancelling it: it may still be running",
-                    running.id.unwrap_or_default()
-                ),
-            });
+            let outcome = format!(
+                "unknown: lakeops ended while query {} ran, without cancelling it: it may still be running",
+                running.id.unwrap_or_default()
+            );
+            effects.push(super::athena_query::query_record(running.workgroup, sql, outcome));
         }
         effects.push(Effect::Quit);
     }
