@@ -10,7 +10,13 @@ use crate::local_files::{Go, LineFile};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
+    /// When lakeops acted, by this machine's clock: the journal is appended in this order.
     pub time: DateTime<Utc>,
+    /// The platform's present when lakeops acted, when it was not this machine's: the sandbox's
+    /// model time, which `--speed` runs faster and `LAKEOPS_SANDBOX_START` starts elsewhere. Its
+    /// CloudTrail and its charts are in that time; [`Entry::at`] reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_time: Option<DateTime<Utc>>,
     pub profile: String,
     pub backend: String,
     /// What was done, e.g. `sandbox.fault`, `reshard.update-shard-count`.
@@ -23,6 +29,18 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// When lakeops acted in the platform's time, which its CloudTrail and charts are in.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.platform_time.unwrap_or(self.time)
+    }
+
+    /// Whether the entry was written about the platform a session of `profile` on `backend`
+    /// sees: the same backend, and on the sandbox the same profile (each profile's sandbox is
+    /// its own platform; AWS profiles may share an account).
+    pub fn concerns(&self, profile: &str, backend: &str) -> bool {
+        self.backend == backend && (self.profile == profile || backend != crate::settings::Backend::Sandbox.as_str())
+    }
+
     /// Whether the action happened as asked: the platform made the change (its answer, or reading
     /// back after a lost one, says so), or a followed operation ended well.
     pub fn succeeded(&self) -> bool {
@@ -97,9 +115,12 @@ impl Journal {
         self.file.append(&line)
     }
 
-    /// Appends one entry stamped now.
+    /// Appends one entry stamped now, and with `platform_now`, the platform's present, when it is
+    /// not this machine's by a second or more.
+    #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
+        platform_now: DateTime<Utc>,
         profile: &str,
         backend: &str,
         action: &str,
@@ -107,8 +128,11 @@ impl Journal {
         detail: &str,
         outcome: &str,
     ) -> Result<(), String> {
+        let time = Utc::now();
+        let platform_time = ((platform_now - time).abs() >= chrono::Duration::seconds(1)).then_some(platform_now);
         self.append(&Entry {
-            time: Utc::now(),
+            time,
+            platform_time,
             profile: profile.into(),
             backend: backend.into(),
             action: action.into(),
@@ -118,36 +142,56 @@ impl Journal {
         })
     }
 
-    /// Scalings and capacity-mode switches of `stream` done under `profile` in the last 24 h,
+    /// Scalings and capacity-mode switches of `stream` done on the platform a session of
+    /// `profile` on `backend` sees ([`current`]) in the 24 h of the platform's time before `now`,
     /// and a warning when damaged lines in that span may hide some.
-    pub fn recent_changes(&self, profile: &str, stream: &str) -> Result<(u32, u32, Option<String>), String> {
-        let read = self.since(Utc::now() - chrono::Duration::hours(24))?;
-        // A sandbox started afresh (`lakeops sandbox reset`) has a fresh stream: what the journal
-        // says of the one before is not its history.
-        let reset = crate::model::Change::Sandbox(crate::model::SandboxChange::Reset);
-        let fresh_since = read
-            .entries
-            .iter()
-            .filter(|e| e.profile == profile && e.backend == crate::settings::Backend::Sandbox.as_str())
-            .filter(|e| e.action == reset.action() && e.succeeded())
-            .map(|e| e.time)
-            .max();
+    pub fn recent_changes(
+        &self,
+        profile: &str,
+        backend: &str,
+        stream: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(u32, u32, Option<String>), String> {
+        let read = self.since(now - chrono::Duration::hours(24), now)?;
+        let current = current(&read.entries, profile, backend);
         let count = |action: &str| {
-            read.entries
-                .iter()
-                .filter(|e| fresh_since.is_none_or(|reset| e.time > reset))
-                .filter(|e| e.profile == profile && e.target == stream && e.action == action && e.succeeded())
-                .count() as u32
+            current.iter().filter(|e| e.target == stream && e.action == action && e.succeeded()).count() as u32
         };
         Ok((count("reshard.update-shard-count"), count("reshard.update-stream-mode"), read.damage()))
     }
 
-    /// The entries from `since` on, oldest first, read from the end of the journal back only
-    /// that far. A journal that cannot be read is an error, not an empty journal.
-    pub fn since(&self, since: DateTime<Utc>) -> Result<Read, String> {
-        let (entries, damaged) = read_since(&self.file, since, |e: &Entry| e.time)?;
+    /// The entries from `since` to `now` in the platform's time (whose present is `now`), in the
+    /// journal's order, oldest first. A journal that cannot be read is an error, not an empty
+    /// journal.
+    ///
+    /// The journal is in this machine's order: when the platform's clock is this machine's, it is
+    /// read from the end back only as far as `since`; when it is not (a sandbox at `--speed`, or
+    /// started elsewhere), whatever this machine's time of an entry it may be in the window, so
+    /// the journal is read whole (it is capped at [`JOURNAL_CAP_BYTES`]).
+    pub fn since(&self, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<Read, String> {
+        let same_clock = (now - Utc::now()).abs() < chrono::Duration::minutes(1);
+        let back_to = if same_clock { since } else { DateTime::<Utc>::UNIX_EPOCH };
+        let (mut entries, damaged) = read_since(&self.file, back_to, |e: &Entry| e.time)?;
+        // Up to `now` (and a moment past it, as another lakeops may be appending).
+        let until = now + chrono::Duration::minutes(1);
+        entries.retain(|e| e.at() >= since && e.at() <= until);
         Ok(Read { entries, damaged })
     }
+}
+
+/// The entries about the platform a session of `profile` on `backend` sees now: those it
+/// [concerns](Entry::concerns), and on the sandbox only those after its last reset (`lakeops
+/// sandbox reset` starts a fresh platform: what came before is not its history).
+pub fn current<'a>(entries: &'a [Entry], profile: &str, backend: &str) -> Vec<&'a Entry> {
+    let reset = crate::model::Change::Sandbox(crate::model::SandboxChange::Reset);
+    let concerned: Vec<&Entry> = entries.iter().filter(|e| e.concerns(profile, backend)).collect();
+    let fresh_since = concerned
+        .iter()
+        .filter(|e| e.backend == crate::settings::Backend::Sandbox.as_str())
+        .filter(|e| e.action == reset.action() && e.succeeded())
+        .map(|e| e.at())
+        .max();
+    concerned.into_iter().filter(|e| fresh_since.is_none_or(|reset| e.at() > reset)).collect()
 }
 
 #[cfg(test)]
@@ -157,6 +201,7 @@ mod tests {
     fn entry(hours_ago: i64, action: &str) -> Entry {
         Entry {
             time: Utc::now() - chrono::Duration::hours(hours_ago),
+            platform_time: None,
             profile: "prod".into(),
             backend: "aws".into(),
             action: action.into(),
@@ -201,7 +246,7 @@ mod tests {
             journal.append(&entry(hours, "reshard.update-shard-count")).unwrap();
         }
         journal.append(&entry(2, "reshard.update-stream-mode")).unwrap();
-        assert_eq!(journal.recent_changes("prod", "events").unwrap(), (2, 1, None));
+        assert_eq!(journal.recent_changes("prod", "aws", "events", Utc::now()).unwrap(), (2, 1, None));
         // A line cut by a crash, then more entries.
         std::fs::OpenOptions::new()
             .append(true)
@@ -209,10 +254,10 @@ mod tests {
             .and_then(|mut f| std::io::Write::write_all(&mut f, b"{\"time\":\"2026-"))
             .unwrap();
         journal.append(&entry(1, "reshard.update-shard-count")).unwrap();
-        let (scalings, switches, damage) = journal.recent_changes("prod", "events").unwrap();
+        let (scalings, switches, damage) = journal.recent_changes("prod", "aws", "events", Utc::now()).unwrap();
         assert_eq!((scalings, switches), (3, 1));
         assert!(damage.unwrap().contains("1 damaged line"));
-        let since = journal.since(Utc::now() - chrono::Duration::hours(4)).unwrap();
+        let since = journal.since(Utc::now() - chrono::Duration::hours(4), Utc::now()).unwrap();
         assert_eq!(since.entries.len(), 3, "oldest first, only the span asked for");
         assert!(since.entries.windows(2).all(|w| w[0].time <= w[1].time));
     }
@@ -222,19 +267,44 @@ mod tests {
     fn a_sandbox_reset_starts_the_count_afresh() {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::new(dir.path().join("journal.jsonl"));
+        let on_sandbox = |hours, action: &str| Entry { backend: "sandbox".into(), ..entry(hours, action) };
+        let count = || journal.recent_changes("prod", "sandbox", "events", Utc::now()).unwrap().0;
         for hours in [5, 4] {
-            journal.append(&entry(hours, "reshard.update-shard-count")).unwrap();
+            journal.append(&on_sandbox(hours, "reshard.update-shard-count")).unwrap();
         }
-        let reset = |hours| Entry { backend: "sandbox".into(), ..entry(hours, "sandbox.reset") };
-        let refused = Entry { outcome: "refused: read-only mode".into(), ..reset(3) };
+        journal.append(&entry(4, "reshard.update-shard-count")).unwrap();
+        assert_eq!(count(), 2, "the AWS stream of the same name is another platform");
+        let refused = Entry { outcome: "refused: read-only mode".into(), ..on_sandbox(3, "sandbox.reset") };
         journal.append(&refused).unwrap();
-        assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 2, "a refused reset reset nothing");
-        journal.append(&Entry { profile: "staging".into(), ..reset(3) }).unwrap();
-        assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 2, "another profile's sandbox");
+        assert_eq!(count(), 2, "a refused reset reset nothing");
+        journal.append(&Entry { profile: "staging".into(), ..on_sandbox(3, "sandbox.reset") }).unwrap();
+        assert_eq!(count(), 2, "another profile's sandbox");
         journal.append(&entry(3, "sandbox.reset")).unwrap();
-        assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 2, "not a sandbox's: a name on AWS too");
-        journal.append(&reset(2)).unwrap();
-        journal.append(&entry(1, "reshard.update-shard-count")).unwrap();
-        assert_eq!(journal.recent_changes("prod", "events").unwrap().0, 1, "only the fresh stream's scaling");
+        assert_eq!(count(), 2, "not a sandbox's");
+        journal.append(&on_sandbox(2, "sandbox.reset")).unwrap();
+        journal.append(&on_sandbox(1, "reshard.update-shard-count")).unwrap();
+        assert_eq!(count(), 1, "only the fresh stream's scaling");
+        assert_eq!(journal.recent_changes("prod", "aws", "events", Utc::now()).unwrap().0, 1, "AWS's own");
+    }
+
+    /// A sandbox whose time is not this machine's (`--speed`, `LAKEOPS_SANDBOX_START`): its
+    /// entries are stamped with its time, and a window in its time finds them wherever they are
+    /// in the journal.
+    #[test]
+    fn a_window_in_the_sandboxs_time_finds_entries_stamped_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path().join("journal.jsonl"));
+        let march = DateTime::parse_from_rfc3339("2026-03-20T14:30:00Z").unwrap().to_utc();
+        journal.record(march, "lab", "sandbox", "reshard.update-shard-count", "events", "", "done").unwrap();
+        journal.record(Utc::now(), "prod", "aws", "reshard.update-shard-count", "events", "", "done").unwrap();
+        let read = journal.since(march - chrono::Duration::hours(1), march + chrono::Duration::minutes(5)).unwrap();
+        assert_eq!(read.entries.len(), 1, "{:?}", read.entries);
+        assert_eq!(read.entries[0].at(), march);
+        assert!(read.entries[0].time > march, "this machine's time kept beside it");
+        assert_eq!(journal.recent_changes("lab", "sandbox", "events", march).unwrap().0, 1);
+        // On this machine's clock, the AWS entry alone; it has no platform time of its own.
+        let read = journal.since(Utc::now() - chrono::Duration::hours(1), Utc::now()).unwrap();
+        assert_eq!(read.entries.len(), 1);
+        assert_eq!((read.entries[0].profile.as_str(), read.entries[0].platform_time), ("prod", None));
     }
 }

@@ -108,8 +108,9 @@ async fn log_events_are_read_with_errors_apart_and_raw_text_kept_for_sanitizing(
     assert_eq!(newest[0].kind, LogKind::Timeout, "the limit keeps the newest");
 
     let missing = LogQuery { function: unique("never-ran"), ..query };
-    let error = platform.function_logs(&missing).await.unwrap_err().to_string();
-    assert!(error.contains("does not exist: has the function run yet?"), "{error}");
+    let error = platform.function_logs(&missing).await.unwrap_err();
+    assert_eq!(error.code(), Some(lakeops::model::MISSING_LOG_GROUP), "the headless exit code reads it: {error}");
+    assert!(error.to_string().contains("does not exist: has the function run yet?"), "{error}");
 }
 
 mod mocked {

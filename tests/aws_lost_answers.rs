@@ -38,7 +38,10 @@ async fn fixture(platform_section: &str) -> Fixture {
 
 impl Fixture {
     fn journal(&self) -> Vec<Entry> {
-        Journal::new(self.paths.journal_file()).since(chrono::DateTime::UNIX_EPOCH).expect("journal").entries
+        Journal::new(self.paths.journal_file())
+            .since(chrono::DateTime::UNIX_EPOCH, chrono::Utc::now())
+            .expect("journal")
+            .entries
     }
 
     /// The journal's outcome of the newest entry for `action`.
@@ -160,7 +163,7 @@ const TEMPLATE: &str = r#"{"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}"
 async fn a_plan_whose_answer_is_lost_continues_with_the_change_set_it_made() {
     let stack = unique("lost-stack");
     let f = fixture("").await;
-    let session = Session::headless(&f.loaded, &f.paths);
+    let session = Session::headless(&f.loaded, &f.paths, &f.platform);
     let change = Change::PlanStack { stack: stack.clone(), template: TEMPLATE.into(), parameters: vec![] };
     fail_next("CreateChangeSet", &stack, LostAnswer::ServerError, 1);
     let before = asked("CreateChangeSet");
@@ -187,7 +190,7 @@ async fn a_plan_whose_answer_is_lost_continues_with_the_change_set_it_made() {
 
 /// Makes `change` through the session's gate.
 async fn apply(f: &Fixture, change: &Change) -> Result<lakeops::model::Applied, PlatformError> {
-    match Session::headless(&f.loaded, &f.paths).gate.apply(&f.platform, change, "lost answer").await {
+    match Session::headless(&f.loaded, &f.paths, &f.platform).gate.apply(&f.platform, change, "lost answer").await {
         Ok(applied) => Ok(applied),
         Err(GateError::Platform(e)) => Err(e),
         Err(GateError::ReadOnly(refused) | GateError::Refused(refused)) => panic!("refused: {refused}"),

@@ -77,7 +77,7 @@ async fn a_plan_made_before_the_stream_changed_is_not_made() {
     use lakeops::ops::reshard::{plan, ReshardRequest};
     use lakeops::platform::GateError;
     let f = fixture(2, false).await;
-    let session = lakeops::session::Session::headless(&f.loaded, &f.paths);
+    let session = lakeops::session::Session::headless(&f.loaded, &f.paths, &f.platform);
     let stale = plan(&f.facts().await, &ReshardRequest::ScaleTo(3)).expect("2 → 3");
     f.run(ReshardArgs { to: Some(4), ..support::reshard_args(&f.stream) }).await.expect("another operator's 2 → 4");
     let refused = lakeops::session::reshard::apply(&session, &f.platform, &stale).await.unwrap_err();
@@ -200,6 +200,7 @@ async fn the_scaling_limit_counts_the_journal() {
         journal
             .append(&lakeops::journal::Entry {
                 time: chrono::Utc::now(),
+                platform_time: None,
                 profile: f.loaded.profile.clone(),
                 backend: "aws".into(),
                 action: "reshard.update-shard-count".into(),

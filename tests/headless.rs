@@ -348,10 +348,10 @@ fn logs_print_errors_with_their_traces_and_refuse_bad_input() {
     for (args, message) in [
         (&["logs", "--since", "soon"][..], "--since: expected a duration"),
         (&["logs", "--limit", "0"][..], "--limit: expected 1 to 10000"),
-        (&["logs", "no-such-function"][..], "log group /aws/lambda/no-such-function does not exist"),
+        (&["logs", "no-such-function"][..], "log group /aws/lambda/no-such-function does not exist: has the function run yet? (is no-such-function a function of this platform? The profile's is clickstream-ingest)"),
     ] {
         let out = home.run(args);
-        assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
 }
@@ -575,9 +575,9 @@ fn ctrl_c_while_pages_are_read_stops_the_output() {
 }
 
 /// `provision` on the sandbox through the binary: the template is JSON on stdout only; an
-/// unchanged profile plans nothing; read-only refuses; delete without --yes on a non-terminal
-/// is refused (exit 3) and with --yes the sandbox explains it cannot be deleted (exit 1); drift
-/// prints JSON; every refusal is journaled.
+/// unchanged profile plans nothing; read-only refuses; delete, with --yes or without, is refused
+/// before anything is asked (exit 3), saying the sandbox's stack cannot be deleted; drift prints
+/// JSON; every refusal is journaled.
 #[test]
 fn provision_on_the_sandbox() {
     let home = Home::at(QUIET_QUARTER);
@@ -595,12 +595,18 @@ fn provision_on_the_sandbox() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("read-only mode: applying to clickstream"), "{}", stderr(&out));
 
-    let out = home.run(&["provision", "delete"]);
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains("deleting clickstream — not confirmed: stdin is not a terminal"));
-    let out = home.run(&["provision", "delete", "--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("lakeops sandbox reset"), "{}", stderr(&out));
+    for args in [&["provision", "delete"][..], &["provision", "delete", "--yes"]] {
+        let out = home.run(args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(
+                "the sandbox platform cannot be deleted (clickstream is what the sandbox runs); `lakeops sandbox reset` starts it afresh"
+            ),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!stderr(&out).contains("Type the stack name"), "refused before it asks");
+    }
 
     let out = home.run(&["provision", "drift", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -614,8 +620,8 @@ fn provision_on_the_sandbox() {
         .collect();
     assert_eq!(outcomes.len(), 4, "{outcomes:?}");
     assert!(outcomes[1].starts_with("stack.apply refused: read-only mode"), "{outcomes:?}");
-    assert!(outcomes[2].starts_with("stack.delete refused:"), "{outcomes:?}");
-    assert!(outcomes[3].starts_with("stack.delete failed:"), "{outcomes:?}");
+    assert!(outcomes[2].starts_with("stack.delete refused: the sandbox platform cannot be deleted"), "{outcomes:?}");
+    assert_eq!(outcomes[3], outcomes[2], "with --yes as without");
 }
 
 /// Ctrl-C at a terminal reaches every process of the foreground group: lakeops cancels the query,
@@ -821,4 +827,36 @@ fn audit_marks_the_changes_made_through_lakeops() {
     let line = |event: &str| text.lines().find(|l| l.contains(event)).unwrap_or_else(|| panic!("{event}: {text}"));
     assert!(line(" UpdateShardCount ").trim_end().ends_with("lakeops"), "{text}");
     assert!(line("reshard.update-shard-count").trim_end().ends_with("journal"), "{text}");
+}
+
+/// A sandbox whose time is not this machine's (`LAKEOPS_SANDBOX_START` here, `--speed` alike):
+/// lakeops' own entries are stamped with its time, so `audit --lakeops` finds them beside the
+/// sandbox's CloudTrail event of the same call; another backend's entries are not this
+/// platform's.
+#[test]
+fn the_audit_finds_lakeops_entries_in_the_sandboxs_time() {
+    let home = Home::at(QUIET_QUARTER);
+    let out = home.run(&["reshard", "clickstream-events", "--to", "6", "--yes", "--no-wait"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let entry = home.journal().into_iter().find(|e| e["action"] == "reshard.update-shard-count").unwrap();
+    assert!(entry["platform_time"].as_str().unwrap().starts_with("2026-03-20T14:15"), "{entry}");
+    // An AWS profile's entry at the same platform time is of another platform.
+    let line = serde_json::json!({
+        "time": entry["time"], "platform_time": entry["platform_time"], "profile": "sandbox", "backend": "aws",
+        "action": "glue.start-job-run", "target": "clickstream-curate", "detail": "", "outcome": "done"
+    });
+    let path = home.dir.path().join("state/lakeops/journal.jsonl");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!("{line}\n"));
+    std::fs::write(&path, text).unwrap();
+
+    let out = home.run(&["audit", "--since", "1h", "--lakeops", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mine: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let time = |event: &str| -> String {
+        let found = mine.iter().find(|e| e["event"] == event).unwrap_or_else(|| panic!("{event} in {mine:?}"));
+        found["time"].as_str().unwrap()[..16].to_string()
+    };
+    assert_eq!(time("reshard.update-shard-count"), time("UpdateShardCount"), "{mine:?}");
+    assert!(mine.iter().all(|e| e["event"] != "glue.start-job-run"), "{mine:?}");
 }

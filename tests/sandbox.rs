@@ -261,8 +261,8 @@ fn the_console_stamps_what_it_reads_with_the_model_s_time() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let action = rt.block_on(async {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let session = lakeops::session::Session::open(&loaded, &paths, Box::new(|_| {}));
         let platform: Arc<dyn lakeops::platform::Platform> = Arc::new(s);
+        let session = lakeops::session::Session::open(&loaded, &paths, platform.as_ref(), Box::new(|_| {}));
         let mut executor = Executor { platform, session: Arc::new(session), tx, live_tail: None };
         // The id the console's first refresh asks with.
         let header = lakeops::app::Header { profile: "sandbox".into(), backend: "sandbox".into(), location: "".into() };

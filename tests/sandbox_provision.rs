@@ -195,7 +195,7 @@ async fn names_taken_by_the_sandboxs_stack_are_named_before_a_plan() {
     // The built-in sandbox profile sets every name: a second stack with it collides on them.
     let mut second = support::sandbox_settings();
     second.settings.platform.stack_name = "second".into();
-    let session = lakeops::session::Session::headless(&second, &paths);
+    let session = lakeops::session::Session::headless(&second, &paths, &s);
     let change = Change::PlanStack { stack: "second".into(), template: template(&second.settings), parameters: vec![] };
     let refused = lakeops::session::stack::plan(&session, &s, &change, "").await.expect_err("names taken");
     let message = refused.to_string();

@@ -285,6 +285,15 @@ fn peek_view() {
     let id = app.peek.as_ref().unwrap().request.awaited().unwrap();
     update(&mut app, Action::PeekRead { id, cursor, result: Ok(records), at: fixed_time() }, 50);
     insta::assert_snapshot!("peek_json", with_styles(&render(&app, &theme("default"), 110, 36)));
+    // A record of an earlier day says its day; a key too long for its column is cut with `…`.
+    let first = &mut app.peek.as_mut().unwrap().records[0];
+    first.record.arrival -= chrono::Duration::days(1);
+    first.key = "a-partition-key-longer-than-its-column".into();
+    let day = first.record.arrival.format("%m-%d %H:%M:%S").to_string();
+    let screen = text(&render(&app, &theme("default"), 110, 36));
+    let row = screen.lines().find(|l| l.contains("a-partition-")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.contains(&format!("{day}  shardId-")), "{row}");
+    assert!(row.contains("a-partition-… "), "{row}");
 }
 
 /// `:audit` with a change made through lakeops (its user agent says so: marked `◆ lakeops`, its
@@ -587,7 +596,7 @@ fn athena_catalog_browser() {
 
 /// `:stack` on the sandbox: opened, it reads the stack; `p` plans a profile with more shards and
 /// a renamed stream (a replacement, in red); `a` asks; enter applies; the events come in with a
-/// progress bar; `D` asks for the name.
+/// progress bar; `D` says the sandbox's stack is not deleted, and on AWS asks for the name.
 #[test]
 fn stack_plan_apply_and_delete_prompt() {
     use lakeops::app::stack::{StackTarget, Template};
@@ -632,6 +641,11 @@ fn stack_plan_apply_and_delete_prompt() {
     load(&mut app, 3_070);
     insta::assert_snapshot!("stack_apply_in_progress", text(&render(&app, &theme("default"), 120, 36)));
 
+    press(&mut app, KeyCode::Char('D'));
+    insta::assert_snapshot!("stack_delete_on_the_sandbox", text(&render(&app, &theme("default"), 120, 36)));
+    press(&mut app, KeyCode::Esc);
+    // The prompt as it is on AWS.
+    (app.header.backend, app.header.location) = ("aws".into(), "us-east-1".into());
     press(&mut app, KeyCode::Char('D'));
     for c in "clickstrem".chars() {
         press(&mut app, KeyCode::Char(c));

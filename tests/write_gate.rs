@@ -141,7 +141,10 @@ async fn read_only_refuses_every_change_and_nothing_reaches_moto() {
         }
     }
     assert_eq!(since(before), Vec::<String>::new(), "no call reached moto");
-    let journal = Journal::new(dir.path().join("journal.jsonl")).since(chrono::DateTime::UNIX_EPOCH).unwrap().entries;
+    let journal = Journal::new(dir.path().join("journal.jsonl"))
+        .since(chrono::DateTime::UNIX_EPOCH, chrono::Utc::now())
+        .unwrap()
+        .entries;
     assert_eq!(journal.len(), changes.len(), "every refusal is journaled");
     assert!(journal.iter().all(|e| e.outcome.starts_with("refused: read-only mode")));
     for (entry, change) in journal.iter().zip(&changes) {

@@ -122,7 +122,7 @@ impl View for Athena {
                     workgroup,
                     sql,
                 };
-                match super::confirm::readonly_refusal(app, &crate::model::Change::SaveQuery(query)) {
+                match super::confirm::refusal(app, &crate::model::Change::SaveQuery(query)) {
                     Some(refusal) => super::confirm::refuse(app, "Save the query?", refusal),
                     None => app.mode = Mode::SaveQuery { input: String::new(), error: None },
                 }

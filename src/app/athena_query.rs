@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 use super::action::Effect;
 use super::athena::{AthenaFocus, Results, Running};
 use super::command::Command;
-use super::confirm::{readonly_refusal, readonly_refusal_of, ConfirmDialog, Then};
+use super::confirm::{readonly_refusal_of, refusal, ConfirmDialog, Then};
 use super::prompt::{edit_line, LineKey};
 use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
@@ -42,7 +42,7 @@ pub(super) fn run(app: &mut App, effects: &mut Vec<Effect>) {
         return;
     };
     let request = QueryRequest { sql: sql.clone(), database, workgroup };
-    if let Some(refusal) = readonly_refusal(app, &Change::StartQuery(request.clone())) {
+    if let Some(refusal) = refusal(app, &Change::StartQuery(request.clone())) {
         // Journaled as `lakeops query` journals it (the gate's words).
         effects.push(query_record(request.workgroup.clone(), &sql, format!("refused: {refusal}")));
         app.athena.error = Some(refusal);

@@ -29,17 +29,18 @@ pub enum Then {
 }
 
 /// Shows the dialog asking to make `change` (`detail`, the plan in words, is journaled with it);
-/// read-only mode turns it into the gate's refusal, explained before anything is asked.
+/// a rule of the gate turns it into the gate's refusal, explained before anything is asked.
 pub fn ask(app: &mut App, title: &str, lines: Vec<String>, change: Change, detail: String) {
-    let refusal = readonly_refusal(app, &change);
+    let refusal = refusal(app, &change);
     let effect = refusal.is_none().then_some(Effect::Change { change, detail });
     app.mode = Mode::Confirm(Box::new(ConfirmDialog { title: title.to_string(), lines, effect, refusal, then: None }));
 }
 
-/// Why read-only mode refuses `change` in this console, or `None` (the gate's own rule, said
-/// before anything is asked).
-pub fn readonly_refusal(app: &App, change: &Change) -> Option<String> {
+/// Why the gate would refuse `change` in this console (read-only mode, or what the backend
+/// cannot make), or `None`: the gate's own rules, said before anything is asked.
+pub fn refusal(app: &App, change: &Change) -> Option<String> {
     readonly_refusal_of(app.readonly, change)
+        .or_else(|| crate::ops::change::backend_refusal(&app.header.backend, change))
 }
 
 pub fn readonly_refusal_of(readonly: bool, change: &Change) -> Option<String> {

@@ -191,7 +191,7 @@ fn choose_template(app: &mut App, effects: &mut Vec<Effect>) {
         return confirm::refuse(app, "Add a step", "select a cluster or one of its steps first".into());
     };
     let probe = EmrChange::AddStep { cluster_id, step: StepSpec::empty() };
-    if let Some(refusal) = confirm::readonly_refusal(app, &Change::Emr(probe)) {
+    if let Some(refusal) = confirm::refusal(app, &Change::Emr(probe)) {
         return confirm::refuse(app, "Add a step", refusal);
     }
     let templates = &app.emr.templates;
@@ -236,7 +236,7 @@ fn terminate(app: &mut App, effects: &mut Vec<Effect>) {
 
 /// Read-only mode refuses at once; otherwise EMR is asked for the cluster as it is now.
 fn describe_then(app: &mut App, effects: &mut Vec<Effect>, change: EmrChange) {
-    if let Some(refusal) = confirm::readonly_refusal(app, &Change::Emr(change.clone())) {
+    if let Some(refusal) = confirm::refusal(app, &Change::Emr(change.clone())) {
         return confirm::refuse(app, &title(&change), refusal);
     }
     effects.push(Effect::DescribeCluster { change });

@@ -59,7 +59,7 @@ pub fn writes_read(app: &mut App, writes: &[AuditEvent], now: DateTime<Utc>) {
 /// lakeops' journal, read after a refresh: this profile's changes. A journal that cannot be read
 /// is said in `:errors` by `:audit`; here its entries are only missing.
 pub fn journal_read(app: &mut App, entries: &[Entry], now: DateTime<Utc>) {
-    let marks = markers::from_journal(entries, &app.header.profile);
+    let marks = markers::from_journal(entries, &app.header.profile, &app.header.backend);
     markers::merge(&mut app.markers.marks, marks, now);
 }
 

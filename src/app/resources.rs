@@ -69,7 +69,7 @@ fn run_now(app: &mut App, layer: Layer) {
     };
     let title = act.title();
     let change = Change::Rerun(act);
-    if let Some(refusal) = confirm::readonly_refusal(app, &change) {
+    if let Some(refusal) = confirm::refusal(app, &change) {
         return confirm::refuse(app, &title, refusal);
     }
     let Some(snapshot) = app.snapshot.as_ref() else { return };

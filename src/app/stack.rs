@@ -319,7 +319,7 @@ fn plan(app: &mut App, after: AfterPlan, effects: &mut Vec<Effect>) {
         Err(problem) => return confirm::refuse(app, "Plan", problem.clone()),
     };
     let change = Change::PlanStack { stack: target.name.clone(), template, parameters };
-    if let Some(refusal) = confirm::readonly_refusal(app, &change) {
+    if let Some(refusal) = confirm::refusal(app, &change) {
         return confirm::refuse(app, "Plan", refusal);
     }
     if app.stack.busy() {
@@ -339,7 +339,7 @@ fn discard(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(plan) = app.stack.plan.as_ref() else { return };
     if let Some(change_set) = plan.change_set.clone() {
         let change = Change::DiscardPlan { stack: plan.stack.clone(), change_set };
-        if let Some(refusal) = confirm::readonly_refusal(app, &change) {
+        if let Some(refusal) = confirm::refusal(app, &change) {
             return confirm::refuse(app, "Discard the plan", refusal);
         }
         effects.push(Effect::Change { change, detail: String::new() });
@@ -367,7 +367,7 @@ fn ask_delete(app: &mut App) {
     if name.is_empty() {
         return;
     }
-    if let Some(refusal) = confirm::readonly_refusal(app, &Change::DeleteStack { stack: name.clone() }) {
+    if let Some(refusal) = confirm::refusal(app, &Change::DeleteStack { stack: name.clone() }) {
         return confirm::refuse(app, "Delete stack", refusal);
     }
     if app.stack.found == Found::Missing {

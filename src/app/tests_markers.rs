@@ -85,6 +85,7 @@ fn each_refresh_reads_the_journal_and_this_profiles_changes_join_the_markers() {
     assert_eq!(since, Some(snapshot().taken_at - Duration::hours(24)), "{effects:?}");
     let entry = |profile: &str, action: &str| Entry {
         time: at(30),
+        platform_time: None,
         profile: profile.into(),
         backend: "sandbox".into(),
         action: action.into(),

@@ -172,6 +172,7 @@ fn no_changes_asks_nothing_and_x_discards_a_plan() {
 #[test]
 fn the_delete_prompt_names_what_the_template_keeps() {
     let mut app = stack_app();
+    app.header.backend = "aws".into();
     let template = r#"{"Resources":{"RawBucket":{"Type":"AWS::S3::Bucket","DeletionPolicy":"Retain"},"Stream":{"Type":"AWS::Kinesis::Stream"}}}"#;
     app.stack.target =
         Some(StackTarget { name: "clickstream".into(), template: Template::ready(Ok((template.into(), vec![]))) });
@@ -187,6 +188,7 @@ fn the_delete_prompt_names_what_the_template_keeps() {
 #[test]
 fn delete_needs_the_exact_name_and_ends_when_the_stack_is_gone() {
     let mut app = stack_app();
+    app.header.backend = "aws".into();
     loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
     key(&mut app, KeyCode::Char('D'));
     type_text(&mut app, "clickstrea");
@@ -200,6 +202,20 @@ fn delete_needs_the_exact_name_and_ends_when_the_stack_is_gone() {
     assert!(app.toasts.iter().any(|t| t.message == "delete finished: clickstream is gone"));
     assert!(!app.stack.busy(), "nothing left to poll");
     assert_eq!(app.stack.found, super::stack::Found::Missing);
+}
+
+#[test]
+fn the_sandbox_refuses_delete_before_asking_for_the_name() {
+    let mut app = stack_app();
+    assert_eq!(app.header.backend, "sandbox");
+    loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
+    assert!(key(&mut app, KeyCode::Char('D')).is_empty());
+    let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
+    assert_eq!(
+        dialog.refusal.as_deref(),
+        Some("the sandbox platform cannot be deleted (clickstream is what the sandbox runs); `lakeops sandbox reset` starts it afresh")
+    );
+    assert!(key(&mut app, KeyCode::Enter).is_empty(), "enter does nothing");
 }
 
 #[test]

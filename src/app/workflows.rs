@@ -236,7 +236,7 @@ fn ask_for_input(app: &mut App) {
         );
     };
     let change = WorkflowChange::Start { state_machine: machine.name.clone(), input: "{}".into() };
-    if let Some(refusal) = confirm::readonly_refusal(app, &Change::Workflow(change.clone())) {
+    if let Some(refusal) = confirm::refusal(app, &Change::Workflow(change.clone())) {
         return confirm::refuse(app, &title(&change), refusal);
     }
     app.mode = Mode::ExecutionInput { state_machine: machine.name.clone(), input: String::new(), error: None };
@@ -295,7 +295,7 @@ fn resume_glue_run(app: &mut App) -> bool {
 fn describe_then(app: &mut App, effects: &mut Vec<Effect>, change: fn(String) -> WorkflowChange) {
     let Some(execution) = selected(app).and_then(|row| row.execution().cloned()) else { return };
     let change = change(execution.arn);
-    if let Some(refusal) = confirm::readonly_refusal(app, &Change::Workflow(change.clone())) {
+    if let Some(refusal) = confirm::refusal(app, &Change::Workflow(change.clone())) {
         return confirm::refuse(app, &title(&change), refusal);
     }
     effects.push(Effect::DescribeExecution { change });

@@ -6,7 +6,7 @@ use aws_sdk_cloudwatchlogs::Client;
 use chrono::DateTime;
 
 use super::errors::{code, platform_error};
-use crate::model::{log_group, LogEvent, LogKind, LogQuery, ERROR_PATTERN};
+use crate::model::{log_group, missing_log_group, LogEvent, LogKind, LogQuery, ERROR_PATTERN, MISSING_LOG_GROUP};
 use crate::platform::PlatformError;
 
 /// Pages read per call: FilterLogEvents allows 5–25 calls a second per account; a refresh
@@ -29,10 +29,10 @@ pub async fn filter(client: &Client, query: &LogQuery) -> Result<Vec<LogEvent>, 
         }
         let page = match request.send().await {
             Ok(page) => page,
-            Err(e) if code(&e) == Some("ResourceNotFoundException") => {
-                return Err(PlatformError::failed(
+            Err(e) if code(&e) == Some(MISSING_LOG_GROUP) => {
+                return Err(PlatformError::answered(
                     "CloudWatch Logs FilterLogEvents",
-                    format!("log group {group} does not exist: has the function run yet?"),
+                    missing_log_group(&query.function),
                 ))
             }
             Err(e) => return Err(platform_error("CloudWatch Logs FilterLogEvents", e)),

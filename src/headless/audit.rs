@@ -27,7 +27,7 @@ pub fn query(args: &AuditArgs, now: chrono::DateTime<chrono::Utc>) -> Result<Aud
 }
 
 pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: &AuditArgs) -> Result<String, Failure> {
-    let session = Session::headless(loaded, paths);
+    let session = Session::headless(loaded, paths, platform);
     let query = query(args, platform.now())?;
     let audit = crate::session::audit::events(&session, platform, &query).await?;
     if let Some(problem) = &audit.journal_problem {

@@ -154,7 +154,7 @@ async fn change(
     platform: &dyn Platform,
     command: &EmrCommand,
 ) -> Result<String, Failure> {
-    let session = Session::headless(loaded, paths);
+    let session = Session::headless(loaded, paths, platform);
     let (mut change, args) = requested(loaded, command)?;
     // Read-only refuses before anything is read or asked.
     session.gate.check(&Change::Emr(change.clone()), "")?;

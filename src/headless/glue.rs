@@ -30,7 +30,7 @@ pub async fn run(
     platform: &dyn Platform,
     command: &GlueCommand,
 ) -> Result<String, Failure> {
-    let session = Session::headless(loaded, paths);
+    let session = Session::headless(loaded, paths, platform);
     let (change, args) = match change(command) {
         Ok(parsed) => parsed,
         Err(failure) => {

@@ -17,6 +17,20 @@ const TAIL_EVERY: Duration = Duration::from_secs(2);
 /// Events remembered to print each once.
 const SEEN_KEPT: usize = 2_000;
 
+/// A function named on the command line that has no log group is bad input (exit 2), said with
+/// the profile's function beside it; the profile's own function without one is the platform's
+/// state (exit 1).
+fn named_wrongly(loaded: &Loaded, args: &LogsArgs, e: crate::platform::PlatformError) -> Failure {
+    match &args.function {
+        Some(named) if e.code() == Some(crate::model::MISSING_LOG_GROUP) => Failure::Invalid(format!(
+            "{e} (is {} a function of this platform? The profile's is {})",
+            sanitize(named),
+            loaded.settings.platform.lambda.function
+        )),
+        _ => e.into(),
+    }
+}
+
 /// The read `args` ask for, counting `--since` back from `now` (the platform's present).
 pub fn query(loaded: &Loaded, args: &LogsArgs, now: chrono::DateTime<chrono::Utc>) -> Result<LogQuery, Failure> {
     let since = parse_since(&args.since).map_err(|e| Failure::Invalid(format!("--since: {e}")))?;
@@ -29,7 +43,7 @@ pub fn query(loaded: &Loaded, args: &LogsArgs, now: chrono::DateTime<chrono::Utc
 
 pub async fn run(loaded: &Loaded, platform: &dyn Platform, args: &LogsArgs) -> Result<String, Failure> {
     let mut query = query(loaded, args, platform.now())?;
-    let events = platform.function_logs(&query).await?;
+    let events = platform.function_logs(&query).await.map_err(|e| named_wrongly(loaded, args, e))?;
     if !args.follow {
         if events.is_empty() && !args.json {
             return Ok(format!("no log events since {} UTC\n", query.since.format("%Y-%m-%d %H:%M")));

@@ -28,7 +28,7 @@ pub async fn run(
     platform: &dyn Platform,
     command: &ProvisionCommand,
 ) -> Result<String, Failure> {
-    let session = Session::headless(loaded, paths);
+    let session = Session::headless(loaded, paths, platform);
     let stack = loaded.settings.platform.stack_name.clone();
     match command {
         ProvisionCommand::Template { compact } => template(loaded, *compact),

@@ -31,7 +31,7 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
     }
     // A statement that needs a yes is asked for before Ctrl-C is taken over: Ctrl-C at the
     // question ends lakeops (it was swallowed, and the next line typed was taken as the answer).
-    let args = &QueryArgs { yes: args.yes || asked(loaded, paths, args, &sql)?, ..args.clone() };
+    let args = &QueryArgs { yes: args.yes || asked(loaded, paths, platform, args, &sql)?, ..args.clone() };
     let mut interrupts = ctrl_c()?;
     let mut stdout = std::io::stdout();
     write(loaded, paths, platform, args, &sql, &mut stdout, &mut interrupts).await?;
@@ -50,12 +50,18 @@ fn request(loaded: &Loaded, args: &QueryArgs, sql: &str) -> QueryRequest {
 /// Asks for the yes a statement that may change the catalog or the data needs (unless `--yes`),
 /// shown with what it is: true once given, false when none is needed. A query that only reads
 /// runs at once; read-only mode refuses the others before anything is asked.
-fn asked(loaded: &Loaded, paths: &Paths, args: &QueryArgs, sql: &str) -> Result<bool, Failure> {
+fn asked(
+    loaded: &Loaded,
+    paths: &Paths,
+    platform: &dyn Platform,
+    args: &QueryArgs,
+    sql: &str,
+) -> Result<bool, Failure> {
     check_sql(sql).map_err(Failure::Invalid)?;
     if !crate::ops::athena::changes_something(sql) {
         return Ok(false);
     }
-    let session = Session::headless(loaded, paths);
+    let session = Session::headless(loaded, paths, platform);
     let change = Change::StartQuery(request(loaded, args, sql));
     let plan = format!("{}\n{}\n", crate::ops::athena::change_warning(sql), sanitize_keeping_lines(sql.trim()));
     let detail = crate::ops::athena::one_line(sql);
@@ -107,7 +113,7 @@ pub async fn write(
     stdout: &mut dyn Write,
     interrupts: &mut Interrupts,
 ) -> Result<(), Failure> {
-    let session = Session::headless(loaded, paths);
+    let session = Session::headless(loaded, paths, platform);
     let sql = sql.to_string();
     check_sql(&sql).map_err(Failure::Invalid)?;
     let athena = &loaded.settings.platform.athena;
@@ -116,7 +122,7 @@ pub async fn write(
     let change = Change::StartQuery(request.clone());
     // A statement that may change the catalog or the data needs a yes (`asked`, which checks
     // read-only mode first); where it was given before, the gate still checks.
-    let asked_here = !args.yes && asked(loaded, paths, args, &sql)?;
+    let asked_here = !args.yes && asked(loaded, paths, platform, args, &sql)?;
     if !asked_here {
         session.gate.check(&change, &detail)?;
     }

@@ -23,7 +23,7 @@ pub async fn run(
     // A name the profile gives no source is refused before anything is read; with no kind of
     // change known there is no action to journal it under.
     let rerun = rerun?;
-    let session = Session::headless(loaded, paths);
+    let session = Session::headless(loaded, paths, platform);
     let change = Change::Rerun(rerun.clone());
     // Read-only refuses before anything is read or asked.
     session.gate.check(&change, "")?;

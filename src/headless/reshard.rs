@@ -31,7 +31,7 @@ pub async fn run(
     platform: &dyn Platform,
     args: &ReshardArgs,
 ) -> Result<String, Failure> {
-    let session = Session::headless(loaded, paths);
+    let session = Session::headless(loaded, paths, platform);
     let stream = args.stream.as_str();
     let facts = session::reshard::stream_facts(&session, platform, stream).await?.ok_or_else(|| {
         Failure::Invalid(format!(

@@ -19,11 +19,11 @@ fn require_sandbox(loaded: &Loaded) -> Result<(), Failure> {
 
 pub async fn reset(loaded: &Loaded, paths: &Paths, yes: bool) -> Result<String, Failure> {
     require_sandbox(loaded)?;
-    let session = Session::headless(loaded, paths);
+    let platform = session::connect(loaded, paths).await?;
+    let session = Session::headless(loaded, paths, platform.as_ref());
     let change = Change::Sandbox(SandboxChange::Reset);
     let question = format!("Reset the sandbox of profile {}: its history, faults and changes are lost", loaded.profile);
     ask(&session, &change, "", "", Confirmation::Question(&question), yes)?;
-    let platform = session::connect(loaded, paths).await?;
     let applied = session.gate.apply(platform.as_ref(), &change, "").await?;
     platform.flush()?;
     Ok(match applied {
@@ -34,12 +34,12 @@ pub async fn reset(loaded: &Loaded, paths: &Paths, yes: bool) -> Result<String, 
 
 pub async fn fault(loaded: &Loaded, paths: &Paths, fault: Fault, on: bool, yes: bool) -> Result<String, Failure> {
     require_sandbox(loaded)?;
-    let session = Session::headless(loaded, paths);
+    let platform = session::connect(loaded, paths).await?;
+    let session = Session::headless(loaded, paths, platform.as_ref());
     let verb = if on { "on" } else { "off" };
     let change = Change::Sandbox(SandboxChange::Fault { fault, on });
     let question = format!("Turn the {} fault {verb} in the sandbox of profile {}", fault.name(), loaded.profile);
     ask(&session, &change, verb, "", Confirmation::Question(&question), yes)?;
-    let platform = session::connect(loaded, paths).await?;
     let applied = session.gate.apply(platform.as_ref(), &change, verb).await?;
     platform.flush()?;
     Ok(match applied {

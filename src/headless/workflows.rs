@@ -141,7 +141,7 @@ async fn change(
     platform: &dyn Platform,
     command: &WorkflowsCommand,
 ) -> Result<String, Failure> {
-    let session = Session::headless(loaded, paths);
+    let session = Session::headless(loaded, paths, platform);
     let (mut change, args) = match requested(command) {
         Ok(parsed) => parsed,
         Err(failure) => {

@@ -61,6 +61,19 @@ pub fn log_group(function: &str) -> String {
     format!("/aws/lambda/{function}")
 }
 
+/// The answer CloudWatch Logs gives, on either backend, when a function has no log group: its
+/// code (`ResourceNotFoundException`) and a message naming the group. A function gets its group
+/// when it first runs, so a function that exists may have none yet.
+pub fn missing_log_group(function: &str) -> crate::platform::ServiceError {
+    crate::platform::ServiceError::new(
+        MISSING_LOG_GROUP,
+        format!("log group {} does not exist: has the function run yet?", log_group(function)),
+    )
+}
+
+/// CloudWatch Logs' error code for a log group that does not exist.
+pub const MISSING_LOG_GROUP: &str = "ResourceNotFoundException";
+
 /// The filter pattern that asks CloudWatch Logs for errors and timeouts only.
 pub const ERROR_PATTERN: &str = "?ERROR ?Error ?Exception ?Traceback ?FATAL ?\"Task timed out\"";
 

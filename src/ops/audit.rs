@@ -94,7 +94,7 @@ pub fn mark(e: &AuditEvent) -> Mark {
 /// A journal entry as an audit event, marked as lakeops' own.
 pub fn from_journal(e: &Entry) -> AuditEvent {
     AuditEvent {
-        time: e.time,
+        time: e.at(),
         user: format!("lakeops ({})", e.profile),
         source: "lakeops".into(),
         name: e.action.clone(),
@@ -170,6 +170,7 @@ mod tests {
         let q = AuditQuery { writes_only: true, source: Some("KINESIS".into()), ..query() };
         let journal = vec![Entry {
             time: Utc::now() - Duration::minutes(1),
+            platform_time: None,
             profile: "prod".into(),
             backend: "aws".into(),
             action: "reshard.update-shard-count".into(),
@@ -266,6 +267,7 @@ mod tests {
         assert_eq!(server_filter(&q), ServerFilter::WritesOnly, "lakeops' changes are writes");
         let journal = vec![Entry {
             time: now - Duration::minutes(2),
+            platform_time: None,
             profile: "prod".into(),
             backend: "aws".into(),
             action: "glue.start-job-run".into(),

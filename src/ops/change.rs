@@ -1,7 +1,9 @@
-//! The read-only rule, written once: the write gate enforces it and the console's dialogs explain
-//! it before anything is asked for.
+//! The rules that refuse a change whatever its plan, written once: read-only mode, and what a
+//! backend cannot do at all. The write gate enforces them and the console's dialogs explain them
+//! before anything is asked for.
 
 use crate::model::Change;
+use crate::settings::Backend;
 
 /// What a user does to leave read-only mode, said with every refusal.
 pub const LEAVE_READONLY: &str = "drop --readonly or set console.readonly = false";
@@ -18,6 +20,17 @@ pub fn readonly_refusal(change: &Change) -> Option<String> {
             "read-only mode: {} is a change and read-only mode refuses every change ({LEAVE_READONLY})",
             other.what()
         )),
+    }
+}
+
+/// Why `backend` refuses `change` in any mode, or `None`: the sandbox's stack is the platform
+/// the sandbox runs, so it is never deleted (a reset starts it afresh).
+pub fn backend_refusal(backend: &str, change: &Change) -> Option<String> {
+    match change {
+        Change::DeleteStack { stack } if backend == Backend::Sandbox.as_str() => Some(format!(
+            "the sandbox platform cannot be deleted ({stack} is what the sandbox runs); `lakeops sandbox reset` starts it afresh"
+        )),
+        _ => None,
     }
 }
 
@@ -43,5 +56,13 @@ mod tests {
             delete,
             "read-only mode: deleting clickstream is a change and read-only mode refuses every change (drop --readonly or set console.readonly = false)"
         );
+    }
+
+    #[test]
+    fn only_the_sandbox_refuses_deleting_its_stack() {
+        let delete = Change::DeleteStack { stack: "clickstream".into() };
+        assert!(backend_refusal("sandbox", &delete).is_some_and(|r| r.contains("lakeops sandbox reset")));
+        assert_eq!(backend_refusal("aws", &delete), None);
+        assert_eq!(backend_refusal("sandbox", &query("DROP TABLE events")), None);
     }
 }

@@ -1,13 +1,13 @@
 //! The write gate: the one door every change to the platform goes through, from the console and
-//! from every headless command. It refuses what read-only mode forbids (the rule is
-//! `ops::change`), makes the call, and journals the outcome. A backend makes a change only when
+//! from every headless command. It refuses what read-only mode forbids and what the backend
+//! cannot make at all (the rules are `ops::change`), makes the call, and journals the outcome. A backend makes a change only when
 //! handed a [`Permit`], and only this module can make one, so a write that skips the gate does
 //! not compile.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use super::{Platform, PlatformError};
+use super::{Platform, PlatformClock, PlatformError};
 use crate::journal::Journal;
 use crate::model::{Applied, Change};
 
@@ -39,6 +39,9 @@ pub struct Gate {
     /// Queries this session started: read-only mode lets it cancel its own reads.
     started_queries: Mutex<HashSet<String>>,
     problems: ProblemSink,
+    /// The platform's present, which the journal's entries are stamped with beside this
+    /// machine's: the wall clock until [`Gate::on_platform_time`].
+    clock: PlatformClock,
 }
 
 impl Gate {
@@ -52,7 +55,13 @@ impl Gate {
             backend: backend.to_string(),
             started_queries: Mutex::default(),
             problems,
+            clock: std::sync::Arc::new(chrono::Utc::now),
         }
+    }
+
+    /// The gate, stamping the journal with `clock`'s time too ([`Platform::clock`]).
+    pub fn on_platform_time(self, clock: PlatformClock) -> Gate {
+        Gate { clock, ..self }
     }
 
     pub fn readonly(&self) -> bool {
@@ -76,15 +85,18 @@ impl Gate {
         crate::ops::change::readonly_refusal(change)
     }
 
-    /// Refuses `change` if read-only mode forbids it, journaling the refusal.
+    /// Refuses `change` if read-only mode forbids it, or the backend cannot make it at all,
+    /// journaling the refusal.
     pub fn check(&self, change: &Change, detail: &str) -> Result<(), GateError> {
-        match self.refusal(change) {
-            Some(reason) => {
-                self.record(change.action(), change.target(), detail, &format!("refused: {reason}"));
-                Err(GateError::ReadOnly(reason))
-            }
-            None => Ok(()),
-        }
+        let refused = match self.refusal(change) {
+            Some(reason) => GateError::ReadOnly(reason),
+            None => match crate::ops::change::backend_refusal(&self.backend, change) {
+                Some(reason) => GateError::Refused(reason),
+                None => return Ok(()),
+            },
+        };
+        self.record(change.action(), change.target(), detail, &format!("refused: {refused}"));
+        Err(refused)
     }
 
     /// Makes `change` if read-only mode allows it, and journals what happened; `detail` is the
@@ -108,7 +120,8 @@ impl Gate {
     /// Journals an action that ended without a call, or how a followed operation ended:
     /// `outcome` is `refused: …`, `ended: …` and the like. The one place lakeops writes its journal.
     pub fn record(&self, action: &str, target: &str, detail: &str, outcome: &str) {
-        if let Err(problem) = self.journal.record(&self.profile, &self.backend, action, target, detail, outcome) {
+        let now = (self.clock)();
+        if let Err(problem) = self.journal.record(now, &self.profile, &self.backend, action, target, detail, outcome) {
             (self.problems)(format!("the journal was not written: {problem}"));
         }
     }

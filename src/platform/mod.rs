@@ -27,6 +27,9 @@ pub struct BackendInfo {
     pub location: String,
 }
 
+/// A reading of a platform's present: [`Platform::clock`].
+pub type PlatformClock = std::sync::Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>;
+
 #[async_trait]
 pub trait Platform: Send + Sync {
     fn info(&self) -> BackendInfo;
@@ -35,6 +38,13 @@ pub trait Platform: Send + Sync {
     /// runs faster with `--speed`). Windows such as `--since 1h` count back from it.
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         chrono::Utc::now()
+    }
+
+    /// The platform's present as a clock that reads it without asking the platform: the wall
+    /// clock on AWS; the sandbox's model time as it runs in this process. The write gate stamps
+    /// the journal with it.
+    fn clock(&self) -> PlatformClock {
+        std::sync::Arc::new(chrono::Utc::now)
     }
 
     /// Everything the overview shows. Layers that cannot be read come back as

@@ -44,6 +44,7 @@ pub async fn run(
         let session = Session::open(
             loaded,
             paths,
+            platform.as_ref(),
             Box::new(move |message| {
                 let source = crate::app::ErrorSource::Journal;
                 let _ = journal_problems.send(Action::Failed { source, message, at: clock.now() });

@@ -4,6 +4,7 @@
 use super::{fresh, stack, Sandbox};
 use crate::model::{Applied, Change, Fault, GlueChange, QueryRequest, Rerun, ReshardCall, SandboxChange, SavedQuery};
 use crate::platform::{PlatformError, ServiceError};
+use crate::settings::Backend;
 
 const KINESIS: &str = "Kinesis (sandbox)";
 const GLUE: &str = "Glue (sandbox)";
@@ -45,11 +46,10 @@ impl Sandbox {
                 })?;
                 Ok(Applied::Done)
             }
-            Change::DeleteStack { stack } => Err(PlatformError::failed(
+            // The gate refuses it before it gets here; this is the sandbox's own answer.
+            Change::DeleteStack { .. } => Err(PlatformError::failed(
                 CLOUDFORMATION,
-                format!(
-                    "the sandbox platform cannot be deleted ({stack} is what the sandbox runs); `lakeops sandbox reset` starts it afresh"
-                ),
+                crate::ops::change::backend_refusal(Backend::Sandbox.as_str(), change).unwrap_or_default(),
             )),
             Change::Sandbox(SandboxChange::Fault { fault, on }) => self.fault(*fault, *on),
             Change::Sandbox(SandboxChange::Reset) => self.reset(),

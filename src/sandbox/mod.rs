@@ -315,6 +315,14 @@ impl Platform for Sandbox {
         chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
     }
 
+    /// Model time from now on at this process's speed, as [`ModelClock`] runs it.
+    fn clock(&self) -> crate::platform::PlatformClock {
+        let (wall, clock) = (self.clock.now_ms(), self.clock.clone());
+        let model = self.now().timestamp_millis();
+        let law = ModelClock { wall_ms: wall, model_ms: model, speed: self.settings.sandbox.speed };
+        Arc::new(move || chrono::DateTime::from_timestamp_millis(law.at(clock.now_ms(), model)).unwrap_or_default())
+    }
+
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {
         let settings = &self.settings;
         let mut snapshot = self.with_model(|state| state.snapshot(settings))?;
@@ -442,8 +450,7 @@ impl Platform for Sandbox {
         let found =
             self.with_model(|state| (state.lambda.function == query.function).then(|| state.function_logs(query)))?;
         found.ok_or_else(|| {
-            let group = crate::model::log_group(&query.function);
-            not_found("CloudWatch Logs (sandbox)", format!("log group {group} does not exist"))
+            PlatformError::answered("CloudWatch Logs (sandbox)", crate::model::missing_log_group(&query.function))
         })
     }
 

@@ -110,25 +110,28 @@ pub struct Session {
 }
 
 impl Session {
-    /// The session `loaded` describes; journal problems go to `problems`.
-    pub fn open(loaded: &Loaded, paths: &Paths, problems: ProblemSink) -> Session {
+    /// The session `loaded` describes, acting on `platform` (whose time the journal is stamped
+    /// with too); journal problems go to `problems`.
+    pub fn open(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, problems: ProblemSink) -> Session {
         let backend = loaded.settings.backend;
         let journal = Journal::new(paths.journal_file());
         let readonly = loaded.settings.console.readonly;
         Session {
             profile: loaded.profile.clone(),
             backend,
-            gate: Gate::new(readonly, journal, &loaded.profile, backend.as_str(), problems),
+            gate: Gate::new(readonly, journal, &loaded.profile, backend.as_str(), problems)
+                .on_platform_time(platform.clock()),
             history: QueryHistory::new(paths.query_history_file()),
             region: loaded.settings.aws.region.clone(),
         }
     }
 
     /// A session for a headless command: journal problems are warnings on stderr.
-    pub fn headless(loaded: &Loaded, paths: &Paths) -> Session {
+    pub fn headless(loaded: &Loaded, paths: &Paths, platform: &dyn Platform) -> Session {
         Session::open(
             loaded,
             paths,
+            platform,
             Box::new(|problem| crate::note!("lakeops: warning: {}", crate::model::text::sanitize(&problem))),
         )
     }

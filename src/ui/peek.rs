@@ -3,15 +3,21 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{base, dim, panel};
 use crate::app::{App, Command};
-use crate::model::text::sanitize;
+use crate::model::text::{cell, fit, sanitize};
 use crate::ops::record_view::Kind;
 use crate::settings::Theme;
+
+/// The list's columns, in terminal cells: a day and a time to the second fit in ARRIVAL; a shard
+/// id (`shardId-` and 12 digits) in SHARD; a key longer than KEY is cut with `…`.
+const ARRIVAL: usize = 16;
+const SHARD: usize = 22;
+const KEY: usize = 14;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(view) = app.peek.as_ref() else { return };
@@ -30,8 +36,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(list);
     frame.render_widget(block, list);
     let visible = inner.height.saturating_sub(1) as usize;
+    let today = crate::app::audit::reference_time(app).date_naive();
     let mut lines = vec![Line::styled(
-        format!("{:<14}{:<22}{:<14}{}", "ARRIVAL UTC", "SHARD", "KEY", "DATA"),
+        format!("{}{}{}DATA", cell("ARRIVAL UTC", ARRIVAL), cell("SHARD", SHARD), cell("KEY", KEY)),
         Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
     )];
     if view.records.is_empty() {
@@ -45,16 +52,21 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             base(theme)
         };
-        let preview_width = (inner.width as usize).saturating_sub(50);
+        // A record of an earlier day (a read from the horizon) says its day.
+        let arrival = if r.record.arrival.date_naive() == today {
+            r.record.arrival.format("%H:%M:%S%.3f")
+        } else {
+            r.record.arrival.format("%m-%d %H:%M:%S")
+        };
+        let preview_width = (inner.width as usize).saturating_sub(ARRIVAL + SHARD + KEY);
         let text = format!(
-            "{:<14}{:<22}{:<14}{}",
-            r.record.arrival.format("%H:%M:%S%.3f"),
-            r.shard,
-            r.key.chars().take(13).collect::<String>(),
-            r.preview.chars().take(preview_width).collect::<String>()
+            "{}{}{}{}",
+            cell(&arrival.to_string(), ARRIVAL),
+            cell(&r.shard, SHARD),
+            cell(&r.key, KEY),
+            fit(&r.preview, preview_width, false)
         );
-        let pad = (inner.width as usize).saturating_sub(text.chars().count());
-        lines.push(Line::from(vec![Span::styled(text, style), Span::styled(" ".repeat(pad), style)]));
+        lines.push(Line::styled(text, style));
     }
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
 
