@@ -95,6 +95,18 @@ fn status_prints_every_layer_and_json_is_only_json() {
     );
     assert!(["ok", "warn", "critical", "unknown"].contains(&json["overall"].as_str().unwrap()));
     assert!(out.stderr.is_empty());
+    // Every unit a number is in is one docs/status-json.md lists; a number that is only a word
+    // (a state) has no value and no unit.
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/status-json.md")).unwrap();
+    let listed = docs.split("Units used:").nth(1).and_then(|rest| rest.split(". ").next()).unwrap().replace('\n', " ");
+    for layer in json["layers"].as_array().unwrap() {
+        for number in layer["numbers"].as_array().unwrap() {
+            match number["unit"].as_str().unwrap() {
+                "" => assert!(number["value"].is_null(), "{number}"),
+                unit => assert!(listed.contains(&format!("`{unit}`")), "{unit} ({number}) is not in: {listed}"),
+            }
+        }
+    }
 }
 
 #[test]

@@ -252,9 +252,10 @@ fn a_shard_split_at_the_top_hash_key_draws() {
     press(&mut app, KeyCode::Enter);
     open_detail(&mut app, &sandbox);
     let screen = text(&render(&app, &theme("default"), 110, 36));
-    let row = screen.lines().find(|l| l.contains(" 0 %") && l.contains(&format!("from {last}"))).unwrap_or_else(|| {
-        panic!("the one-key child is listed with its lineage:\n{screen}");
-    });
+    let row =
+        screen.lines().find(|l| l.contains(" 0.0 %") && l.contains(&format!("from {last}"))).unwrap_or_else(|| {
+            panic!("the one-key child is listed with its lineage:\n{screen}");
+        });
     assert!(row.contains("·······················█"), "its bar is the last cell:\n{row}");
 }
 

@@ -4,7 +4,7 @@
 
 use super::athena::Results;
 use super::command::Command;
-use crate::model::text::{sanitize, sanitize_keeping_lines, width};
+use crate::model::text::{clip, sanitize_keeping_lines, width};
 
 /// How much of a value the popup shows.
 const SHOWN_BYTES: usize = 64 * 1024;
@@ -25,7 +25,7 @@ pub struct RowLine {
 /// The selected row's lines, the names padded to one width.
 pub fn lines(r: &Results) -> Vec<RowLine> {
     let Some(row) = r.rows.get(r.row) else { return Vec::new() };
-    let names: Vec<String> = r.columns.iter().map(|c| sanitize(&c.name).chars().take(NAME_CELLS).collect()).collect();
+    let names: Vec<String> = r.columns.iter().map(|c| clip(&c.name, NAME_CELLS)).collect();
     let name_cells = names.iter().map(|n| width(n)).max().unwrap_or(0);
     let pad = |name: &str| format!("{name}{}", " ".repeat(name_cells.saturating_sub(width(name))));
     let mut out = Vec::new();

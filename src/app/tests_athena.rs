@@ -204,6 +204,15 @@ fn the_open_row_shows_every_column_and_line_and_scrolls() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.athena.results.as_ref().unwrap().detail_scroll, 0, "opened again at its start");
+    // A column name longer than the names' column is cut with `…`, by the cells it takes.
+    if let Some(r) = app.athena.results.as_mut() {
+        r.columns[1].name = "a_column_name_far_longer_than_thirty_cells".into();
+        r.columns[2].name = "列".repeat(20);
+    }
+    let lines = super::athena_row::lines(app.athena.results.as_ref().unwrap());
+    let name = |at: usize| lines.iter().filter(|l| !l.name.trim().is_empty()).nth(at).unwrap().name.trim_end();
+    assert_eq!(name(1), "a_column_name_far_longer_than…");
+    assert_eq!(name(2), format!("{}…", "列".repeat(14)));
 }
 
 #[test]

@@ -144,6 +144,16 @@ pub fn cell(text: &str, width: usize) -> String {
     padded(text, width.saturating_sub(1)) + " "
 }
 
+/// Outside text made safe and cut to `cells` terminal cells, `…` marking the cut; not padded.
+pub fn clip(text: &str, cells: usize) -> String {
+    let clean = sanitize(text);
+    if width(&clean) <= cells {
+        clean
+    } else {
+        fit(&clean, cells, false).trim_end_matches(' ').to_string()
+    }
+}
+
 /// `text` in `w` cells: cut with `…` when wider, padded with spaces when narrower, on the left
 /// when `right` (numbers). A wide character that would straddle the cut is left out whole.
 pub fn fit(text: &str, w: usize, right: bool) -> String {

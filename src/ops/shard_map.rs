@@ -53,6 +53,12 @@ pub fn cells(from: f64, to: f64, width: usize) -> std::ops::Range<usize> {
 }
 
 /// The map as text for headless output.
+/// A share of the keyspace, to a tenth of a percent wherever it is shown: `12.5 %` (an eighth
+/// is not 12 % in one place and 12.5 % in another).
+pub fn share(fraction: f64) -> String {
+    format!("{} %", crate::ops::format::fixed(fraction * 100.0, 1))
+}
+
 pub fn render_text(facts: &StreamFacts) -> String {
     let mut out = format!("{:<22}{:<8}{:<17}{:<8}{}\n", "SHARD", "STATE", "HASH KEYS", "SHARE", "LINEAGE");
     for r in rows(facts) {
@@ -61,7 +67,7 @@ pub fn render_text(facts: &StreamFacts) -> String {
             r.id,
             if r.open { "open" } else { "closed" },
             format!("{:.1}–{:.1} %", r.from * 100.0, r.to * 100.0),
-            format!("{:.1} %", (r.to - r.from) * 100.0),
+            share(r.to - r.from),
             r.lineage
         ));
     }
@@ -88,6 +94,13 @@ mod tests {
 
     fn facts(shards: Vec<ShardInfo>) -> StreamFacts {
         StreamFacts::example("s", shards)
+    }
+
+    #[test]
+    fn a_share_reads_the_same_everywhere() {
+        assert_eq!(share(0.125), "12.5 %");
+        assert_eq!(share(1.0), "100.0 %");
+        assert_eq!(share(0.0), "0.0 %");
     }
 
     #[test]

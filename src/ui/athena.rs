@@ -375,8 +375,9 @@ pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect
             // Padded by the cells it takes, so details line up after CJK labels too.
             let mut spans = vec![Span::styled(fit(&label, width, false), style)];
             if !c.detail.is_empty() {
+                let room = (names.width as usize).saturating_sub(width + 2);
                 spans.push(Span::styled(
-                    format!("  {}", sanitize(&c.detail)),
+                    format!("  {}", clip(&c.detail, room)),
                     if selected { style } else { dim(theme) },
                 ));
             }
@@ -385,7 +386,8 @@ pub fn draw_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect
         .collect();
     frame.render_widget(Paragraph::new(lines), names);
     if let Some(sql_text) = picker.choices.get(picker.selected).and_then(|c| c.preview.as_deref()) {
-        let body: Vec<Line> = sql_text.lines().map(|l| Line::from(highlight(&sanitize(l), theme))).collect();
+        let room = sql.width as usize;
+        let body: Vec<Line> = sql_text.lines().map(|l| Line::from(highlight(&clip(l, room), theme))).collect();
         frame.render_widget(Paragraph::new(body).style(base(theme)), sql);
     }
 }

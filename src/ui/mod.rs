@@ -183,20 +183,7 @@ pub(crate) fn styled_lines<'a>(
         .collect()
 }
 
-/// The part of `rect` centred with at most `width`×`height`.
-/// Outside text made safe and cut to `width` characters, `…` marking the cut.
-pub(crate) fn clip(text: &str, width: usize) -> String {
-    use crate::model::text::{fit, sanitize, width as cells};
-    let clean = sanitize(text);
-    if cells(&clean) <= width {
-        clean
-    } else {
-        // Cut by the cells the terminal draws (a CJK character takes two), not by characters.
-        fit(&clean, width, false).trim_end_matches(' ').to_string()
-    }
-}
-
-pub(crate) use crate::model::text::{cell, padded};
+pub(crate) use crate::model::text::{cell, clip, padded};
 
 /// A count of lines as terminal rows: a list longer than any screen (hostile data) saturates
 /// instead of wrapping or overflowing.
@@ -204,6 +191,7 @@ pub(crate) fn rows(count: usize) -> u16 {
     u16::try_from(count).unwrap_or(u16::MAX)
 }
 
+/// The part of `rect` centred with at most `width`×`height`.
 pub(crate) fn centered(rect: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(rect.width);
     let h = height.min(rect.height);

@@ -13,7 +13,7 @@ use crate::app::stream_detail::StreamDetail;
 use crate::app::{App, Command};
 use crate::model::text::sanitize;
 use crate::model::{CapacityMode, StreamFacts, StreamPoint, StreamStatus};
-use crate::ops::format::{percent, thousands};
+use crate::ops::format::thousands;
 use crate::ops::kinesis::{Heat, SCALINGS_PER_DAY, SHARD_WRITE_BYTES_PER_SECOND, SHARD_WRITE_RECORDS_PER_SECOND};
 use crate::ops::shard_map;
 use crate::settings::Theme;
@@ -163,7 +163,7 @@ fn draw_shard_map(app: &App, detail: &StreamDetail, facts: &StreamFacts, theme: 
     let bar_width = 24usize;
     let mut lines = vec![Line::styled(
         format!(
-            "{:<22}{:<w$}  {:>6}  {:>9}  {:<5} {}",
+            "{:<22}{:<w$}  {:>7}  {:>9}  {:<5} {}",
             "SHARD",
             "HASH-KEY RANGE",
             "SHARE",
@@ -196,8 +196,8 @@ fn draw_shard_map(app: &App, detail: &StreamDetail, facts: &StreamFacts, theme: 
             Span::styled(bar, row_style.fg(theme.chart.first().copied().unwrap_or(theme.accent))),
             Span::styled(
                 format!(
-                    "  {:>6}  {:>9}  ",
-                    percent(row.to - row.from),
+                    "  {:>7}  {:>9}  ",
+                    shard_map::share(row.to - row.from),
                     rate.map(thousands).unwrap_or_else(|| "—".into())
                 ),
                 row_style,
