@@ -34,11 +34,16 @@ impl Entry {
         self.platform_time.unwrap_or(self.time)
     }
 
-    /// Whether the entry was written about the platform a session of `profile` on `backend`
-    /// sees: the same backend, and on the sandbox the same profile (each profile's sandbox is
-    /// its own platform; AWS profiles may share an account).
-    pub fn concerns(&self, profile: &str, backend: &str) -> bool {
-        self.backend == backend && (self.profile == profile || backend != crate::settings::Backend::Sandbox.as_str())
+    /// Whether the entry was written by a session of `scope`'s profile on its backend (a
+    /// sandbox's reset and the stream of the same name on AWS are other platforms).
+    pub fn concerns(&self, scope: Scope) -> bool {
+        self.backend == scope.backend && self.profile == scope.profile
+    }
+
+    /// Whether it is a sandbox's reset, done: what came before it is another platform's history.
+    fn is_reset(&self) -> bool {
+        let reset = crate::model::Change::Sandbox(crate::model::SandboxChange::Reset);
+        self.backend == crate::settings::Backend::Sandbox.as_str() && self.action == reset.action() && self.succeeded()
     }
 
     /// Whether the action happened as asked: the platform made the change (its answer, or reading
@@ -75,31 +80,31 @@ impl Read {
     }
 }
 
-/// Reads `file` newest first back to `since` (a little before, as two lakeops may append out
-/// of order by a moment) and returns what parses as `T`, oldest first.
-pub fn read_since<T: serde::de::DeserializeOwned>(
-    file: &LineFile,
-    since: DateTime<Utc>,
-    time: impl Fn(&T) -> DateTime<Utc>,
-) -> Result<(Vec<T>, usize), String> {
-    let slack = since - chrono::Duration::minutes(1);
-    let (mut found, mut damaged) = (Vec::new(), 0);
-    file.newest_first(|line| match serde_json::from_str::<T>(line) {
-        Ok(item) if time(&item) < slack => Go::Stop,
-        Ok(item) => {
-            if time(&item) >= since {
-                found.push(item);
-            }
-            Go::On
-        }
-        Err(_) => {
-            damaged += 1;
-            Go::On
-        }
-    })?;
-    found.reverse();
-    Ok((found, damaged))
+/// When lakeops acted: this machine's time and the platform's, read together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub time: DateTime<Utc>,
+    pub platform: DateTime<Utc>,
 }
+
+impl Stamp {
+    /// Now, on this machine and on the platform whose present `platform` is.
+    pub fn now(platform: DateTime<Utc>) -> Stamp {
+        Stamp { time: Utc::now(), platform }
+    }
+}
+
+/// Whose entries a read is about: a session's profile on its backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope<'a> {
+    pub profile: &'a str,
+    pub backend: &'a str,
+}
+
+/// How far before a window the journal is read: entries a little older than it may follow
+/// entries in it (two lakeops append out of order by a moment; two beside one sandbox at
+/// different `--speed`s stamp its time each as far as it last read it).
+const SLACK: chrono::Duration = chrono::Duration::hours(1);
 
 pub struct Journal {
     file: LineFile,
@@ -115,12 +120,12 @@ impl Journal {
         self.file.append(&line)
     }
 
-    /// Appends one entry stamped now, and with `platform_now`, the platform's present, when it is
-    /// not this machine's by a second or more.
+    /// Appends one entry stamped `at`: this machine's time, and the platform's when it is not
+    /// this machine's by a second or more.
     #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
-        platform_now: DateTime<Utc>,
+        at: Stamp,
         profile: &str,
         backend: &str,
         action: &str,
@@ -128,8 +133,8 @@ impl Journal {
         detail: &str,
         outcome: &str,
     ) -> Result<(), String> {
-        let time = Utc::now();
-        let platform_time = ((platform_now - time).abs() >= chrono::Duration::seconds(1)).then_some(platform_now);
+        let Stamp { time, platform } = at;
+        let platform_time = ((platform - time).abs() >= chrono::Duration::seconds(1)).then_some(platform);
         self.append(&Entry {
             time,
             platform_time,
@@ -142,56 +147,66 @@ impl Journal {
         })
     }
 
-    /// Scalings and capacity-mode switches of `stream` done on the platform a session of
-    /// `profile` on `backend` sees ([`current`]) in the 24 h of the platform's time before `now`,
-    /// and a warning when damaged lines in that span may hide some.
+    /// Scalings and capacity-mode switches of `stream` done by `scope` on the platform it sees
+    /// now ([`Journal::current`]) in the 24 h of the platform's time before `now`, and a warning
+    /// when damaged lines in that span may hide some.
     pub fn recent_changes(
         &self,
-        profile: &str,
-        backend: &str,
+        scope: Scope,
         stream: &str,
         now: DateTime<Utc>,
     ) -> Result<(u32, u32, Option<String>), String> {
-        let read = self.since(now - chrono::Duration::hours(24), now)?;
-        let current = current(&read.entries, profile, backend);
+        let read = self.current(scope, now - chrono::Duration::hours(24), now)?;
         let count = |action: &str| {
-            current.iter().filter(|e| e.target == stream && e.action == action && e.succeeded()).count() as u32
+            read.entries.iter().filter(|e| e.target == stream && e.action == action && e.succeeded()).count() as u32
         };
         Ok((count("reshard.update-shard-count"), count("reshard.update-stream-mode"), read.damage()))
     }
 
-    /// The entries from `since` to `now` in the platform's time (whose present is `now`), in the
-    /// journal's order, oldest first. A journal that cannot be read is an error, not an empty
-    /// journal.
+    /// `scope`'s entries from `since` to `now` in the platform's time (whose present is `now`),
+    /// in the journal's order, oldest first: what it did, as the audit shows it. A journal that
+    /// cannot be read is an error, not an empty journal.
+    pub fn since(&self, scope: Scope, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<Read, String> {
+        self.read(scope, since, now, false)
+    }
+
+    /// As [`Journal::since`], on the sandbox only after its last reset (`lakeops sandbox reset`
+    /// starts a fresh platform: what came before is not its history, and its times are not
+    /// comparable with the fresh one's): what the charts mark and the scalings count.
+    pub fn current(&self, scope: Scope, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<Read, String> {
+        self.read(scope, since, now, true)
+    }
+
+    /// Reads the journal from its end back to the window's start.
     ///
-    /// The journal is in this machine's order: when the platform's clock is this machine's, it is
-    /// read from the end back only as far as `since`; when it is not (a sandbox at `--speed`, or
-    /// started elsewhere), whatever this machine's time of an entry it may be in the window, so
-    /// the journal is read whole (it is capped at [`JOURNAL_CAP_BYTES`]).
-    pub fn since(&self, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<Read, String> {
+    /// The journal is in this machine's order, and a platform's time only goes on in it (a
+    /// sandbox's model time too, at any `--speed`), but for a reset. So the read stops at the
+    /// first of `scope`'s entries older than the window (with [`SLACK`]), at a reset when `fresh`,
+    /// and, when the platform's clock is this machine's, at any entry older than the window.
+    fn read(&self, scope: Scope, since: DateTime<Utc>, now: DateTime<Utc>, fresh: bool) -> Result<Read, String> {
         let same_clock = (now - Utc::now()).abs() < chrono::Duration::minutes(1);
-        let back_to = if same_clock { since } else { DateTime::<Utc>::UNIX_EPOCH };
-        let (mut entries, damaged) = read_since(&self.file, back_to, |e: &Entry| e.time)?;
-        // Up to `now` (and a moment past it, as another lakeops may be appending).
-        let until = now + chrono::Duration::minutes(1);
-        entries.retain(|e| e.at() >= since && e.at() <= until);
+        // Up to `now`, and a moment past it, as another lakeops may be appending.
+        let before = since.checked_sub_signed(SLACK).unwrap_or(since);
+        let until = now.checked_add_signed(chrono::Duration::minutes(1)).unwrap_or(now);
+        let (mut entries, mut damaged) = (Vec::new(), 0);
+        self.file.newest_first(|line| match serde_json::from_str::<Entry>(line) {
+            Err(_) => {
+                damaged += 1;
+                Go::On
+            }
+            Ok(e) if same_clock && e.time < before => Go::Stop,
+            Ok(e) if !e.concerns(scope) => Go::On,
+            Ok(e) if e.at() < before || (fresh && e.is_reset()) => Go::Stop,
+            Ok(e) => {
+                if e.at() >= since && e.at() <= until {
+                    entries.push(e);
+                }
+                Go::On
+            }
+        })?;
+        entries.reverse();
         Ok(Read { entries, damaged })
     }
-}
-
-/// The entries about the platform a session of `profile` on `backend` sees now: those it
-/// [concerns](Entry::concerns), and on the sandbox only those after its last reset (`lakeops
-/// sandbox reset` starts a fresh platform: what came before is not its history).
-pub fn current<'a>(entries: &'a [Entry], profile: &str, backend: &str) -> Vec<&'a Entry> {
-    let reset = crate::model::Change::Sandbox(crate::model::SandboxChange::Reset);
-    let concerned: Vec<&Entry> = entries.iter().filter(|e| e.concerns(profile, backend)).collect();
-    let fresh_since = concerned
-        .iter()
-        .filter(|e| e.backend == crate::settings::Backend::Sandbox.as_str())
-        .filter(|e| e.action == reset.action() && e.succeeded())
-        .map(|e| e.at())
-        .max();
-    concerned.into_iter().filter(|e| fresh_since.is_none_or(|reset| e.at() > reset)).collect()
 }
 
 #[cfg(test)]
@@ -237,6 +252,9 @@ mod tests {
         }
     }
 
+    const PROD: Scope = Scope { profile: "prod", backend: "aws" };
+    const LAB: Scope = Scope { profile: "prod", backend: "sandbox" };
+
     #[test]
     fn the_last_day_is_counted_from_the_end_and_damage_is_said() {
         let dir = tempfile::tempdir().unwrap();
@@ -246,7 +264,7 @@ mod tests {
             journal.append(&entry(hours, "reshard.update-shard-count")).unwrap();
         }
         journal.append(&entry(2, "reshard.update-stream-mode")).unwrap();
-        assert_eq!(journal.recent_changes("prod", "aws", "events", Utc::now()).unwrap(), (2, 1, None));
+        assert_eq!(journal.recent_changes(PROD, "events", Utc::now()).unwrap(), (2, 1, None));
         // A line cut by a crash, then more entries.
         std::fs::OpenOptions::new()
             .append(true)
@@ -254,10 +272,10 @@ mod tests {
             .and_then(|mut f| std::io::Write::write_all(&mut f, b"{\"time\":\"2026-"))
             .unwrap();
         journal.append(&entry(1, "reshard.update-shard-count")).unwrap();
-        let (scalings, switches, damage) = journal.recent_changes("prod", "aws", "events", Utc::now()).unwrap();
+        let (scalings, switches, damage) = journal.recent_changes(PROD, "events", Utc::now()).unwrap();
         assert_eq!((scalings, switches), (3, 1));
         assert!(damage.unwrap().contains("1 damaged line"));
-        let since = journal.since(Utc::now() - chrono::Duration::hours(4), Utc::now()).unwrap();
+        let since = journal.since(PROD, Utc::now() - chrono::Duration::hours(4), Utc::now()).unwrap();
         assert_eq!(since.entries.len(), 3, "oldest first, only the span asked for");
         assert!(since.entries.windows(2).all(|w| w[0].time <= w[1].time));
     }
@@ -268,7 +286,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::new(dir.path().join("journal.jsonl"));
         let on_sandbox = |hours, action: &str| Entry { backend: "sandbox".into(), ..entry(hours, action) };
-        let count = || journal.recent_changes("prod", "sandbox", "events", Utc::now()).unwrap().0;
+        let count = || journal.recent_changes(LAB, "events", Utc::now()).unwrap().0;
         for hours in [5, 4] {
             journal.append(&on_sandbox(hours, "reshard.update-shard-count")).unwrap();
         }
@@ -284,7 +302,12 @@ mod tests {
         journal.append(&on_sandbox(2, "sandbox.reset")).unwrap();
         journal.append(&on_sandbox(1, "reshard.update-shard-count")).unwrap();
         assert_eq!(count(), 1, "only the fresh stream's scaling");
-        assert_eq!(journal.recent_changes("prod", "aws", "events", Utc::now()).unwrap().0, 1, "AWS's own");
+        assert_eq!(journal.recent_changes(PROD, "events", Utc::now()).unwrap().0, 1, "AWS's own");
+        let staging = Scope { profile: "staging", backend: "aws" };
+        assert_eq!(journal.recent_changes(staging, "events", Utc::now()).unwrap().0, 0, "another AWS profile's");
+        // The audit still shows what was done before the reset.
+        let all = journal.since(LAB, Utc::now() - chrono::Duration::hours(6), Utc::now()).unwrap();
+        assert_eq!(all.entries.len(), 5, "two scalings, the refused reset, the reset, a scaling: {all:?}");
     }
 
     /// A sandbox whose time is not this machine's (`--speed`, `LAKEOPS_SANDBOX_START`): its
@@ -295,16 +318,45 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::new(dir.path().join("journal.jsonl"));
         let march = DateTime::parse_from_rfc3339("2026-03-20T14:30:00Z").unwrap().to_utc();
-        journal.record(march, "lab", "sandbox", "reshard.update-shard-count", "events", "", "done").unwrap();
-        journal.record(Utc::now(), "prod", "aws", "reshard.update-shard-count", "events", "", "done").unwrap();
-        let read = journal.since(march - chrono::Duration::hours(1), march + chrono::Duration::minutes(5)).unwrap();
+        journal
+            .record(Stamp::now(march), "prod", "sandbox", "reshard.update-shard-count", "events", "", "done")
+            .unwrap();
+        journal
+            .record(Stamp::now(Utc::now()), "prod", "aws", "reshard.update-shard-count", "events", "", "done")
+            .unwrap();
+        let read =
+            journal.since(LAB, march - chrono::Duration::hours(1), march + chrono::Duration::minutes(5)).unwrap();
         assert_eq!(read.entries.len(), 1, "{:?}", read.entries);
         assert_eq!(read.entries[0].at(), march);
         assert!(read.entries[0].time > march, "this machine's time kept beside it");
-        assert_eq!(journal.recent_changes("lab", "sandbox", "events", march).unwrap().0, 1);
+        assert_eq!(journal.recent_changes(LAB, "events", march).unwrap().0, 1);
         // On this machine's clock, the AWS entry alone; it has no platform time of its own.
-        let read = journal.since(Utc::now() - chrono::Duration::hours(1), Utc::now()).unwrap();
+        let read = journal.since(PROD, Utc::now() - chrono::Duration::hours(1), Utc::now()).unwrap();
         assert_eq!(read.entries.len(), 1);
         assert_eq!((read.entries[0].profile.as_str(), read.entries[0].platform_time), ("prod", None));
+    }
+
+    /// A sandbox run fast, then reset: the reset is stamped with the old model time, hours ahead
+    /// of the fresh sandbox's, and the entries before it must not count again as the fresh time
+    /// passes theirs.
+    #[test]
+    fn a_reset_ahead_of_the_fresh_sandboxs_time_still_ends_the_old_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path().join("journal.jsonl"));
+        let now = Utc::now();
+        let hours = chrono::Duration::hours;
+        let at = |ahead, action: &str| Entry {
+            backend: "sandbox".into(),
+            platform_time: Some(now + hours(ahead)),
+            ..entry(0, action)
+        };
+        journal.append(&Entry { backend: "sandbox".into(), ..entry(0, "reshard.update-shard-count") }).unwrap();
+        journal.append(&at(3, "reshard.update-shard-count")).unwrap();
+        journal.append(&at(4, "sandbox.reset")).unwrap();
+        journal.append(&Entry { backend: "sandbox".into(), ..entry(0, "glue.start-job-run") }).unwrap();
+        let current = journal.current(LAB, now - hours(1), now + hours(5)).unwrap();
+        let actions: Vec<&str> = current.entries.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["glue.start-job-run"]);
+        assert_eq!(journal.recent_changes(LAB, "events", now + hours(5)).unwrap().0, 0);
     }
 }

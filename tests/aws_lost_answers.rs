@@ -39,7 +39,11 @@ async fn fixture(platform_section: &str) -> Fixture {
 impl Fixture {
     fn journal(&self) -> Vec<Entry> {
         Journal::new(self.paths.journal_file())
-            .since(chrono::DateTime::UNIX_EPOCH, chrono::Utc::now())
+            .since(
+                lakeops::journal::Scope { profile: &self.loaded.profile, backend: "aws" },
+                chrono::DateTime::UNIX_EPOCH,
+                chrono::Utc::now(),
+            )
             .expect("journal")
             .entries
     }

@@ -366,6 +366,12 @@ fn logs_print_errors_with_their_traces_and_refuse_bad_input() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
+    // The profile's own function without a log group is the platform's state, named or not: 1.
+    for args in [&["logs"][..], &["logs", "renamed-ingest"]] {
+        let out = home.command(args).env("LAKEOPS_PLATFORM__LAMBDA__FUNCTION", "renamed-ingest").output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("/aws/lambda/renamed-ingest does not exist"), "{}", stderr(&out));
+    }
 }
 
 #[test]

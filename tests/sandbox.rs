@@ -492,3 +492,21 @@ fn peek_from_the_trim_horizon_reads_the_closed_parents_then_their_children() {
     sequences.dedup();
     assert_eq!(sequences.len(), records.len(), "no record twice");
 }
+
+/// The clock the write gate stamps the journal with reads the model's time as it is now: at the
+/// process's speed, and after another lakeops moved it on (a state read from the store), not a
+/// copy of the law it ran by when the session opened.
+#[test]
+fn the_journals_clock_reads_the_models_time() {
+    let mut loaded = support::sandbox_settings();
+    loaded.settings.sandbox.speed = 60.0;
+    let (s, clock) = sandbox(&loaded);
+    let stamp = s.clock();
+    assert_eq!(stamp(), s.now());
+    clock.advance(10_000);
+    assert_eq!(stamp(), s.now(), "ten seconds at 60×: ten minutes of model time");
+    assert_eq!((stamp() - chrono::DateTime::from_timestamp_millis(start()).unwrap()).num_minutes(), 10);
+    // Another lakeops, faster, saved the model three hours on.
+    s.with_model(|state| state.now_ms += 3 * 3_600_000).unwrap();
+    assert_eq!(stamp(), s.now());
+}

@@ -142,7 +142,11 @@ async fn read_only_refuses_every_change_and_nothing_reaches_moto() {
     }
     assert_eq!(since(before), Vec::<String>::new(), "no call reached moto");
     let journal = Journal::new(dir.path().join("journal.jsonl"))
-        .since(chrono::DateTime::UNIX_EPOCH, chrono::Utc::now())
+        .since(
+            lakeops::journal::Scope { profile: "gate", backend: "aws" },
+            chrono::DateTime::UNIX_EPOCH,
+            chrono::Utc::now(),
+        )
         .unwrap()
         .entries;
     assert_eq!(journal.len(), changes.len(), "every refusal is journaled");

@@ -56,10 +56,11 @@ pub fn writes_read(app: &mut App, writes: &[AuditEvent], now: DateTime<Utc>) {
     markers::merge(&mut app.markers.marks, markers::from_audit(writes), now);
 }
 
-/// lakeops' journal, read after a refresh: this profile's changes. A journal that cannot be read
+/// lakeops' journal, read after a refresh: this profile's changes to the platform it sees
+/// (`Journal::current`). A journal that cannot be read
 /// is said in `:errors` by `:audit`; here its entries are only missing.
 pub fn journal_read(app: &mut App, entries: &[Entry], now: DateTime<Utc>) {
-    let marks = markers::from_journal(entries, &app.header.profile, &app.header.backend);
+    let marks = markers::from_journal(entries);
     markers::merge(&mut app.markers.marks, marks, now);
 }
 

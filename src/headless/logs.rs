@@ -21,12 +21,11 @@ const SEEN_KEPT: usize = 2_000;
 /// the profile's function beside it; the profile's own function without one is the platform's
 /// state (exit 1).
 fn named_wrongly(loaded: &Loaded, args: &LogsArgs, e: crate::platform::PlatformError) -> Failure {
+    let profiles = &loaded.settings.platform.lambda.function;
     match &args.function {
-        Some(named) if e.code() == Some(crate::model::MISSING_LOG_GROUP) => Failure::Invalid(format!(
-            "{e} (is {} a function of this platform? The profile's is {})",
-            sanitize(named),
-            loaded.settings.platform.lambda.function
-        )),
+        Some(named) if named != profiles && e.code() == Some(crate::model::MISSING_LOG_GROUP) => Failure::Invalid(
+            format!("{e} (is {} a function of this platform? The profile's is {})", sanitize(named), profiles),
+        ),
         _ => e.into(),
     }
 }

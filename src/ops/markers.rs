@@ -108,16 +108,13 @@ pub fn from_audit(events: &[AuditEvent]) -> Vec<ChangeMark> {
         .collect()
 }
 
-/// The journal's changes on the platform a session of `profile` on `backend` sees (on the
-/// sandbox, since its last reset: [`crate::journal::current`]), at the platform's time. Turning a sandbox fault on or off is left out: it is
+/// The changes among the journal's entries (a session's, read by `Journal::current`), at the
+/// platform's time. Turning a sandbox fault on or off is left out: it is
 /// a rehearsal switch, not a change to the platform, and the fault's cause is in CloudTrail,
 /// where the operator practises finding it.
-pub fn from_journal(entries: &[Entry], profile: &str, backend: &str) -> Vec<ChangeMark> {
-    let events: Vec<AuditEvent> = crate::journal::current(entries, profile, backend)
-        .into_iter()
-        .filter(|e| !e.action.starts_with("sandbox."))
-        .map(crate::ops::audit::from_journal)
-        .collect();
+pub fn from_journal(entries: &[Entry]) -> Vec<ChangeMark> {
+    let events: Vec<AuditEvent> =
+        entries.iter().filter(|e| !e.action.starts_with("sandbox.")).map(crate::ops::audit::from_journal).collect();
     from_audit(&events)
 }
 
@@ -209,7 +206,7 @@ mod tests {
     }
 
     #[test]
-    fn the_journal_gives_this_profiles_changes_but_not_rehearsal_switches() {
+    fn the_journal_gives_changes_but_not_rehearsal_switches() {
         let entry = |profile: &str, action: &str, outcome: &str| Entry {
             time: at(5),
             platform_time: None,
@@ -222,11 +219,10 @@ mod tests {
         };
         let entries = [
             entry("prod", "reshard.update-shard-count", "done"),
-            entry("staging", "reshard.update-shard-count", "done"),
             entry("prod", "sandbox.fault", "done"),
             entry("prod", "glue.start-job-run", "refused: read-only"),
         ];
-        let marks = from_journal(&entries, "prod", "sandbox");
+        let marks = from_journal(&entries);
         assert_eq!(marks.len(), 1, "{marks:?}");
         assert_eq!((marks[0].origin, marks[0].what.as_str()), (Origin::Journal, "reshard.update-shard-count"));
         assert_eq!(marks[0].who, "lakeops (prod)");
@@ -237,23 +233,15 @@ mod tests {
             query("-- why ⏎ (WITH a AS (SELECT 1) SELECT * FROM a)"),
             query("DROP TABLE raw_events"),
         ];
-        let marks = from_journal(&queries, "prod", "sandbox");
+        let marks = from_journal(&queries);
         assert_eq!(marks.len(), 1, "{marks:?}");
         assert_eq!(marks[0].what, "athena.query");
         // CloudTrail's record of lakeops' query says nothing of its statement: the journal marks it.
         let started = AuditEvent { by_lakeops: true, ..write("StartQueryExecution", 6) };
         assert!(from_audit(&[started]).is_empty());
-        // At the platform's time; on the sandbox, nothing of the stream before a reset; AWS's
-        // entries are of another platform.
-        let scaled = |minute| Entry {
-            time: at(30),
-            platform_time: Some(at(minute)),
-            ..entry("prod", "reshard.update-shard-count", "done")
-        };
-        let reset = Entry { platform_time: Some(at(10)), ..entry("prod", "sandbox.reset", "done") };
-        let on_aws = Entry { backend: "aws".into(), ..entry("prod", "reshard.update-shard-count", "done") };
-        let marks = from_journal(&[scaled(8), reset, scaled(12), on_aws], "prod", "sandbox");
-        assert_eq!(marks.iter().map(|m| m.time).collect::<Vec<_>>(), vec![at(12)], "{marks:?}");
+        // At the platform's time.
+        let scaled = Entry { platform_time: Some(at(12)), ..entry("prod", "reshard.update-shard-count", "done") };
+        assert_eq!(from_journal(&[scaled])[0].time, at(12));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use super::{Platform, PlatformClock, PlatformError};
-use crate::journal::Journal;
+use crate::journal::{Journal, Stamp};
 use crate::model::{Applied, Change};
 
 /// Proof that a change passed the gate; [`Platform::apply`] takes one.
@@ -103,6 +103,9 @@ impl Gate {
     /// plan in words, kept in the journal beside the outcome.
     pub async fn apply(&self, platform: &dyn Platform, change: &Change, detail: &str) -> Result<Applied, GateError> {
         self.check(change, detail)?;
+        // Stamped as the call is made, where the platform's trail has it (at a high `--speed`,
+        // the sandbox's time runs on minutes while the call is answered).
+        let at = Stamp::now((self.clock)());
         let result = platform.apply(change, &Permit(())).await;
         let outcome = match &result {
             Ok(applied) => outcome(change, applied),
@@ -113,15 +116,19 @@ impl Gate {
                 started.insert(applied.answer());
             }
         }
-        self.record(change.action(), change.target(), detail, &outcome);
+        self.record_at(at, change.action(), change.target(), detail, &outcome);
         Ok(result?)
     }
 
     /// Journals an action that ended without a call, or how a followed operation ended:
-    /// `outcome` is `refused: …`, `ended: …` and the like. The one place lakeops writes its journal.
+    /// `outcome` is `refused: …`, `ended: …` and the like.
     pub fn record(&self, action: &str, target: &str, detail: &str, outcome: &str) {
-        let now = (self.clock)();
-        if let Err(problem) = self.journal.record(now, &self.profile, &self.backend, action, target, detail, outcome) {
+        self.record_at(Stamp::now((self.clock)()), action, target, detail, outcome)
+    }
+
+    /// The one place lakeops writes its journal: an entry of the platform's time `at`.
+    fn record_at(&self, at: Stamp, action: &str, target: &str, detail: &str, outcome: &str) {
+        if let Err(problem) = self.journal.record(at, &self.profile, &self.backend, action, target, detail, outcome) {
             (self.problems)(format!("the journal was not written: {problem}"));
         }
     }

@@ -67,7 +67,7 @@ impl Executor {
                 Action::StreamDetailLoaded { stream, id, result, at: platform.now() }
             }),
             Effect::ReadJournal { since } => self.spawn(|platform, session| async move {
-                let result = session.journal().since(since, platform.now()).map(|read| read.entries);
+                let result = session.journal().current(session.scope(), since, platform.now()).map(|read| read.entries);
                 Action::JournalRead { result, at: platform.now() }
             }),
             Effect::FetchAudit { query, id } => {

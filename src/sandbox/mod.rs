@@ -57,7 +57,8 @@ pub struct Sandbox {
     settings: Settings,
     clock: Arc<dyn Clock>,
     store: Option<Store>,
-    inner: Mutex<Inner>,
+    /// Shared with the clocks handed out ([`Platform::clock`]), which read its model time.
+    inner: Arc<Mutex<Inner>>,
     lake: Arc<lake::Lake>,
     queries: Arc<athena::Runs>,
     /// Reset: the saved state is gone and nothing is saved again by this process.
@@ -130,7 +131,7 @@ impl Sandbox {
             settings: settings.clone(),
             clock,
             store,
-            inner: Mutex::new(Inner { state, clock: model_clock }),
+            inner: Arc::new(Mutex::new(Inner { state, clock: model_clock })),
             lake: Arc::new(lake),
             queries: Arc::default(),
             forgotten: Default::default(),
@@ -315,12 +316,15 @@ impl Platform for Sandbox {
         chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
     }
 
-    /// Model time from now on at this process's speed, as [`ModelClock`] runs it.
+    /// The model's time as this process runs it now: from the state last read (another lakeops
+    /// beside it moves it on at each read), at this process's speed.
     fn clock(&self) -> crate::platform::PlatformClock {
-        let (wall, clock) = (self.clock.now_ms(), self.clock.clone());
-        let model = self.now().timestamp_millis();
-        let law = ModelClock { wall_ms: wall, model_ms: model, speed: self.settings.sandbox.speed };
-        Arc::new(move || chrono::DateTime::from_timestamp_millis(law.at(clock.now_ms(), model)).unwrap_or_default())
+        let (inner, clock) = (self.inner.clone(), self.clock.clone());
+        Arc::new(move || {
+            let wall = clock.now_ms();
+            let ms = inner.lock().map(|inner| inner.clock.at(wall, inner.state.now_ms)).unwrap_or(wall);
+            chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+        })
     }
 
     async fn snapshot(&self) -> Result<PlatformSnapshot, PlatformError> {

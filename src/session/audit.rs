@@ -14,11 +14,9 @@ pub struct Audit {
 
 pub async fn events(session: &Session, platform: &dyn Platform, query: &AuditQuery) -> Result<Audit, PlatformError> {
     let events = platform.audit_events(query).await?;
-    Ok(match session.journal().since(query.since, platform.now()) {
-        Ok(mut read) => {
+    Ok(match session.journal().since(session.scope(), query.since, platform.now()) {
+        Ok(read) => {
             let journal_problem = read.damage();
-            // Another backend's entries, or another profile's sandbox's, are of another platform.
-            read.entries.retain(|e| e.concerns(&session.profile, session.backend.as_str()));
             Audit { events: crate::ops::audit::merge(events, &read.entries, query), journal_problem }
         }
         Err(problem) => Audit { events: crate::ops::audit::merge(events, &[], query), journal_problem: Some(problem) },

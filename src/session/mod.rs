@@ -144,6 +144,11 @@ impl Session {
         self.gate.journal()
     }
 
+    /// Whose entries of the journal are this session's platform's.
+    pub fn scope(&self) -> crate::journal::Scope<'_> {
+        crate::journal::Scope { profile: &self.profile, backend: self.backend.as_str() }
+    }
+
     /// How often to ask a backend how a long operation is doing: gently on AWS, where every
     /// call counts against an API's rate, briskly on the sandbox.
     pub fn poll_every(&self, on_aws: std::time::Duration) -> std::time::Duration {

@@ -23,7 +23,7 @@ pub async fn stream_facts(
     stream: &str,
 ) -> Result<Option<StreamFacts>, PlatformError> {
     let Some(mut facts) = platform.stream_facts(stream).await? else { return Ok(None) };
-    match session.journal().recent_changes(&session.profile, session.backend.as_str(), &facts.name, platform.now()) {
+    match session.journal().recent_changes(session.scope(), &facts.name, platform.now()) {
         Ok((scalings, switches, damage)) => {
             facts.scalings_last_day = facts.scalings_last_day.max(scalings);
             facts.mode_switches_last_day = facts.mode_switches_last_day.max(switches);
