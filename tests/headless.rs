@@ -99,7 +99,11 @@ fn status_prints_every_layer_and_json_is_only_json() {
     // (a state) has no value and no unit.
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/status-json.md")).unwrap();
     let listed = docs.split("Units used:").nth(1).and_then(|rest| rest.split(". ").next()).unwrap().replace('\n', " ");
-    for layer in json["layers"].as_array().unwrap() {
+    // The sandbox profile as it is, and with EMR Serverless instead of a cluster.
+    let serverless = home.command(&["status", "--json"]).env("LAKEOPS_PLATFORM__EMR__MODE", "serverless").output();
+    let serverless: serde_json::Value = serde_json::from_slice(&serverless.unwrap().stdout).expect("JSON");
+    assert!(serverless["layers"].to_string().contains("jobs/h"), "the serverless processing layer is read");
+    for layer in json["layers"].as_array().unwrap().iter().chain(serverless["layers"].as_array().unwrap()) {
         for number in layer["numbers"].as_array().unwrap() {
             match number["unit"].as_str().unwrap() {
                 "" => assert!(number["value"].is_null(), "{number}"),
@@ -449,7 +453,7 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     assert_eq!(out.status.code(), Some(1), "run, and refused by the sandbox's engine: {}", stderr(&out));
     assert!(
         stderr(&out).contains(
-            "NOT_SUPPORTED: the sandbox engine runs SELECT, SHOW and DESCRIBE, not DROP statements (Athena runs them as written)"
+            "NOT_SUPPORTED: DROP statements are not run here: the sandbox engine runs only reads: SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE and EXPLAIN (Athena runs them as written)"
         ),
         "{}",
         stderr(&out)
@@ -460,10 +464,16 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
         "ALTER TABLE events ADD COLUMNS (referrer string)",
         "CREATE EXTERNAL TABLE t (a int) LOCATION 's3://b/p/'",
         "OPTIMIZE events REWRITE DATA USING BIN_PACK",
+        "EXPLAIN ANALYZE VERBOSE INSERT INTO events SELECT * FROM events",
+        "/* x */ explain (type distributed) create table t as select 1",
     ] {
         let out = home.run(&["query", ddl, "--yes"]);
         assert_eq!(out.status.code(), Some(1), "{ddl}: {}", stderr(&out));
-        assert!(stderr(&out).contains("NOT_SUPPORTED: the sandbox engine runs SELECT"), "{ddl}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(" statements are not run here: the sandbox engine runs only reads"),
+            "{ddl}: {}",
+            stderr(&out)
+        );
     }
     // A read the read-only parser cannot read (Trino's VALUES without parentheses) runs at once.
     let out = home.run(&["query", "SELECT * FROM (VALUES 1, 2) t(x)", "--format", "csv"]);

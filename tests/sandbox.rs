@@ -138,6 +138,21 @@ fn consumer_errors_make_the_iterator_age_climb_and_the_alarm_fire() {
     assert_eq!(verdict(&loaded, &snapshot, Layer::Lambda).0, Health::Critical);
     let alarms = snapshot.alarms.ready().unwrap();
     assert!(alarms.firing().any(|a| a.name == "clickstream-iterator-age"), "{alarms:?}");
+    // Some failing batches ran into the function's timeout: the log says so at the stack's 60 s,
+    // each with its own REPORT, and the minute's p99 is that timeout.
+    let query = lakeops::model::LogQuery {
+        function: loaded.settings.platform.lambda.function.clone(),
+        since: chrono::DateTime::from_timestamp_millis(start() + 5 * MINUTE).unwrap(),
+        errors_only: false,
+        limit: 1_000,
+    };
+    let logs = s.with_model(|m| m.function_logs(&query)).unwrap();
+    let timeout = logs.iter().find(|e| e.kind == lakeops::model::LogKind::Timeout).expect("a timeout");
+    let (id, said) = timeout.message.split_once(' ').unwrap();
+    assert_eq!(said, "Task timed out after 60.00 seconds");
+    let report = logs.iter().find(|e| e.message.starts_with(&format!("REPORT RequestId: {id} "))).unwrap();
+    assert!(report.message.contains("Duration: 60000.00 ms") && report.message.ends_with("Status: timeout"));
+    assert_eq!(snapshot.function.ready().unwrap().duration_p99_ms, Some(60_000.0));
     // Fixed: the backlog drains and the age falls.
     s.with_model(|m| m.set_fault(Fault::ConsumerErrors, false)).unwrap();
     clock.advance(30 * MINUTE);

@@ -603,7 +603,7 @@ async fn mistakes_fail_with_athena_messages_and_positions() {
     // A form the planner has no plan for is named in words, not printed as the engine's tree.
     assert_eq!(
         failure(&s, "SELECT * FROM TABLE(events)").await,
-        "NOT_SUPPORTED: line 1:21: the sandbox engine has no table function here (it runs SELECT, SHOW and DESCRIBE)"
+        "NOT_SUPPORTED: line 1:21: the sandbox engine has no table function here (the sandbox engine runs only reads: SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE and EXPLAIN)"
     );
     // A relation's name of that shape, with its columns' names after it, is a name.
     let named = rows(&s, "WITH \"$w\"(a) AS (SELECT 1) SELECT x + a FROM (VALUES 2) AS \"$t\"(x), \"$w\"").await;
@@ -723,10 +723,18 @@ async fn catalog_statements_answer_in_athena_shape() {
         "-- a comment first\nSHOW FUNCTIONS",
         "/* x */ DESCRIBE FORMATTED events",
         "SHOW COLUMNS FROM events LIKE 'c%'",
+        "DESCRIBE INPUT my_statement",
+        "desc output my_statement",
+        "DESCRIBE VIEW my_view",
     ] {
         let refused = failure(&s, sql).await;
         assert!(refused.starts_with("NOT_SUPPORTED: the sandbox answers SHOW TABLES,"), "{sql}: {refused}");
     }
+    // A WITH clause opens a query, not an INSERT: Trino's syntax error, not the engine's wording.
+    assert_eq!(
+        failure(&s, "WITH x AS (SELECT 1 AS a)\nINSERT INTO events SELECT * FROM x").await,
+        "SYNTAX_ERROR: line 2:1: mismatched input 'INSERT'. Expecting: '(', 'SELECT', 'TABLE', 'VALUES'"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

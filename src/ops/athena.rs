@@ -9,7 +9,7 @@ const MIB: f64 = 1_048_576.0;
 const TIB: f64 = 1_099_511_627_776.0;
 
 /// Statements Athena does not bill.
-const DDL: [&str; 6] = ["CREATE", "DROP", "ALTER", "MSCK", "SHOW", "DESCRIBE"];
+const DDL: [&str; 7] = ["CREATE", "DROP", "ALTER", "MSCK", "SHOW", "DESCRIBE", "DESC"];
 
 /// Prices from the profile's `[platform.athena]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,6 +94,27 @@ pub fn check_sql(sql: &str) -> Result<(), String> {
 pub fn first_keyword(sql: &str) -> String {
     let rest = past_comments(sql, true);
     rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").to_ascii_uppercase()
+}
+
+/// The first keyword of the statement `sql` runs: past an `EXPLAIN [ANALYZE] [VERBOSE]
+/// [(options)]`, the statement explained (which EXPLAIN ANALYZE runs, and the engine plans).
+pub fn statement_keyword(sql: &str) -> String {
+    let mut rest = past_comments(sql, true);
+    if !first_keyword(rest).eq_ignore_ascii_case("EXPLAIN") {
+        return first_keyword(rest);
+    }
+    rest = &rest["EXPLAIN".len()..];
+    loop {
+        rest = past_comments(rest, false);
+        let word = first_keyword(rest);
+        if word == "ANALYZE" || word == "VERBOSE" {
+            rest = &rest[word.len()..];
+        } else if let Some(options) = rest.strip_prefix('(') {
+            rest = options.split_once(')').map_or("", |(_, after)| after);
+        } else {
+            return word;
+        }
+    }
 }
 
 /// `sql` past the comments (and with `parentheses`, the opening parentheses) it starts with.
@@ -307,13 +328,23 @@ mod tests {
         assert!(check_sql("-- a comment\nSELECT 1").is_ok());
         assert!(check_sql(&"x".repeat(MAX_SQL_BYTES + 1)).unwrap_err().contains("at most 262144"));
         assert_eq!(first_keyword("-- top events\n/* note */ (SELECT 1)"), "SELECT");
+        for (sql, word) in [
+            ("EXPLAIN ANALYZE VERBOSE INSERT INTO t SELECT 1", "INSERT"),
+            ("/* x */ explain (type distributed, format text) create table t as select 1", "CREATE"),
+            ("explain -- why\n analyze msck repair table t", "MSCK"),
+            ("EXPLAIN SELECT 1", "SELECT"),
+            ("EXPLAIN (SELECT 1)", ""),
+            ("ALTER TABLE t ADD COLUMNS (x string)", "ALTER"),
+        ] {
+            assert_eq!(statement_keyword(sql), word, "{sql}");
+        }
         assert!(changes_something("drop table clickstream.events"));
         assert!(!changes_something("WITH t AS (SELECT 1) SELECT * FROM t"));
         // A read the parser here cannot read is not asked for; a statement that may run one is.
         assert!(!changes_something("SELECT * FROM (VALUES 1, 2) t(x)"));
         assert!(changes_something("EXPLAIN ANALYZE INSERT INTO t VALUES 1, 2"));
         assert!(changes_something("INSERT INTO t VALUES 1, 2") && changes_something("MSCK REPAIR TABLE t"));
-        assert!(is_ddl("SHOW TABLES") && !is_ddl("select 1"));
+        assert!(is_ddl("SHOW TABLES") && is_ddl("desc events") && !is_ddl("select 1"));
     }
 
     #[test]

@@ -36,9 +36,29 @@ pub fn strip_invisible(sql: &str) -> &str {
     sql.trim_start_matches(is_invisible)
 }
 
+/// The words Athena's statements that are not reads open with: Hive DDL (`ALTER TABLE … ADD
+/// COLUMNS`, `CREATE EXTERNAL TABLE`, `MSCK REPAIR TABLE`), DML, Iceberg's maintenance,
+/// `UNLOAD` and prepared statements. The sandbox's engine refuses them by their word.
+pub const NOT_READS: &[&str] = &[
+    "ALTER",
+    "CREATE",
+    "DROP",
+    "MSCK",
+    "INSERT",
+    "DELETE",
+    "UPDATE",
+    "MERGE",
+    "OPTIMIZE",
+    "VACUUM",
+    "UNLOAD",
+    "PREPARE",
+    "EXECUTE",
+    "DEALLOCATE",
+];
+
 /// The words a statement that only reads opens with; one that opens with another is refused by
 /// its word.
-const READING_WORDS: &[&str] = &["SELECT", "WITH", "VALUES", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "TABLE"];
+pub const READING_WORDS: &[&str] = &["SELECT", "WITH", "VALUES", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "TABLE"];
 
 /// Whether `sql`, already run, opened as a statement that only reads (EXPLAIN aside, which may
 /// ANALYZE): a label, for the journal's queries among the changes on the charts, read without
@@ -171,15 +191,13 @@ fn statement_refusal(statement: &Statement, sql: &str) -> Option<String> {
     }
 }
 
-/// The statement's opening words as the operator wrote them (`PREPARE`, `INSERT`, `ALTER TABLE`).
+/// The statement's opening word (`PREPARE`, `INSERT`), past the comments that open it.
 fn keyword(sql: &str) -> String {
-    let words: Vec<&str> = sql.split_whitespace().take(1).collect();
-    let word = words.first().copied().unwrap_or_default();
-    let word: String = word.chars().take_while(|c| c.is_ascii_alphabetic() || *c == '_').take(20).collect();
-    if word.is_empty() {
-        "this statement".into()
+    let word = super::athena::first_keyword(sql);
+    if word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        word.chars().take(20).collect()
     } else {
-        word.to_ascii_uppercase()
+        "this statement".into()
     }
 }
 

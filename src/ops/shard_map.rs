@@ -52,13 +52,18 @@ pub fn cells(from: f64, to: f64, width: usize) -> std::ops::Range<usize> {
     start..end
 }
 
-/// The map as text for headless output.
 /// A share of the keyspace, to a tenth of a percent wherever it is shown: `12.5 %` (an eighth
 /// is not 12 % in one place and 12.5 % in another).
 pub fn share(fraction: f64) -> String {
-    format!("{} %", crate::ops::format::fixed(fraction * 100.0, 1))
+    format!("{} %", tenths(fraction))
 }
 
+/// A fraction of the keyspace in percent, to a tenth: `12.5`.
+fn tenths(fraction: f64) -> crate::ops::format::Fixed {
+    crate::ops::format::fixed(fraction * 100.0, 1)
+}
+
+/// The map as text for headless output.
 pub fn render_text(facts: &StreamFacts) -> String {
     let mut out = format!("{:<22}{:<8}{:<17}{:<8}{}\n", "SHARD", "STATE", "HASH KEYS", "SHARE", "LINEAGE");
     for r in rows(facts) {
@@ -66,7 +71,7 @@ pub fn render_text(facts: &StreamFacts) -> String {
             "{:<22}{:<8}{:<17}{:<8}{}\n",
             r.id,
             if r.open { "open" } else { "closed" },
-            format!("{:.1}–{:.1} %", r.from * 100.0, r.to * 100.0),
+            format!("{}–{}", tenths(r.from), share(r.to)),
             share(r.to - r.from),
             r.lineage
         ));

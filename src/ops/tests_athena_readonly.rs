@@ -63,6 +63,8 @@ const REFUSED: &[(&str, &str)] = &[
     ("PREPARE p FROM SELECT 1", "PREPARE is not a query"),
     ("EXECUTE p", "EXECUTE is not a query"),
     ("DEALLOCATE PREPARE p", "DEALLOCATE is not a query"),
+    ("/* why */ msck repair table events", "MSCK is not a query"),
+    ("-- a note\ndrop table events", "DROP is not a query"),
     ("EXPLAIN ANALYZE SELECT 1", "EXPLAIN ANALYZE runs"),
     ("EXPLAIN ANALYZE INSERT INTO t SELECT 1", "EXPLAIN ANALYZE runs"),
     ("EXPLAIN (ANALYZE) SELECT 1", "EXPLAIN (ANALYZE) runs"),

@@ -1,8 +1,10 @@
 //! The consumer's CloudWatch Logs, written from the model's minutes: a REPORT line a minute,
-//! and the errors and timeouts that minute had, with their stack traces.
+//! and the errors and timeouts that minute had, with their stack traces (a timeout with its own
+//! REPORT, `Status: timeout`, at the function's timeout).
 
 use super::state::*;
 use crate::model::{LogEvent, LogKind, LogQuery};
+use crate::provision::template::{INGEST_MEMORY_MB, INGEST_TIMEOUT_SECONDS};
 
 const ERRORS: &[&str] = &[
     "[ERROR] KeyError: 'user_id'\nTraceback (most recent call last):\n  File \"/var/task/handler.py\", line 42, in handler\n    user = mask(record[\"user_id\"])\nKeyError: 'user_id'",
@@ -30,9 +32,10 @@ impl SimState {
         let mut events = Vec::new();
         // The minute under way too, up to the model's present: tailing sees lines as they come.
         let minutes = self.minutes.iter().chain(std::iter::once(&self.current));
+        let (memory, timeout) = (INGEST_MEMORY_MB, INGEST_TIMEOUT_SECONDS);
         for m in minutes.filter(|m| m.minute_ms + 60_000 > since) {
-            let mut push = |slot: u64, message: String| {
-                let t = m.minute_ms + (noise(m.minute_ms, slot) * 59_000.0) as i64;
+            let mut push = |slot: u64, at: i64, message: String| {
+                let t = m.minute_ms + at;
                 if t < since || t > self.now_ms {
                     return;
                 }
@@ -48,30 +51,41 @@ impl SimState {
                     kind,
                 });
             };
+            let at = |slot: u64| (noise(m.minute_ms, slot) * 59_000.0) as i64;
+            let minute = m.minute_ms / 60_000;
             if m.invocations > 0.0 {
+                // One REPORT a minute stands for its invocations: the average one.
                 let duration = m.duration_ms_sum / m.invocations;
                 push(
                     0,
+                    at(0),
                     format!(
-                        "REPORT RequestId: {:08x}-sandbox Duration: {duration:.2} ms Billed Duration: {:.0} ms Memory Size: 512 MB Max Memory Used: {:.0} MB",
-                        m.minute_ms / 60_000,
+                        "REPORT RequestId: {minute:08x}-sandbox Duration: {duration:.2} ms Billed Duration: {:.0} ms Memory Size: {memory} MB Max Memory Used: {:.0} MB",
                         duration.ceil(),
                         120.0 + 40.0 * noise(m.minute_ms, 9)
                     ),
                 );
             }
-            // Errors a minute, shown up to three; a fraction is an error with that chance.
-            let errors = m.errors.min(3.0);
+            // The batches the timeout ended, shown up to two (as many as the minute had, rounded),
+            // each with its own REPORT; the other errors up to three, a fraction an error with that
+            // chance.
+            for i in 0..(m.timeouts.round() as u64).min(2) {
+                let (slot, id) = (1 + i, format!("{minute:08x}-{i:04x}-sandbox"));
+                push(slot, at(slot), format!("{id} Task timed out after {timeout}.00 seconds"));
+                push(
+                    50 + i,
+                    at(slot) + 1,
+                    format!(
+                        "REPORT RequestId: {id} Duration: {timeout}000.00 ms Billed Duration: {timeout}000 ms Memory Size: {memory} MB Max Memory Used: {:.0} MB Status: timeout",
+                        120.0 + 40.0 * noise(m.minute_ms, 60 + i)
+                    ),
+                );
+            }
+            let errors = (m.errors - m.timeouts).clamp(0.0, 3.0);
             let shown = errors.floor() as u64 + u64::from(noise(m.minute_ms, 7) < errors.fract());
             for i in 0..shown {
                 let pick = (noise(m.minute_ms, 100 + i) * ERRORS.len() as f64) as usize;
-                // A failing batch that keeps retrying runs into the function's timeout.
-                let message = if m.duration_ms_max >= 2_000.0 && i == 0 && noise(m.minute_ms, 11) < 0.5 {
-                    format!("{:08x}-sandbox Task timed out after 30.03 seconds", m.minute_ms / 60_000 + i as i64)
-                } else {
-                    ERRORS[pick.min(ERRORS.len() - 1)].to_string()
-                };
-                push(1 + i, message);
+                push(10 + i, at(10 + i), ERRORS[pick.min(ERRORS.len() - 1)].to_string());
             }
         }
         events.sort_by_key(|e| e.time);

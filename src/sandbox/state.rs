@@ -330,6 +330,9 @@ pub struct MinuteMetrics {
     pub duration_ms_sum: f64,
     /// The slowest invocation of the minute, and the most instances running at once.
     pub duration_ms_max: f64,
+    /// Invocations the function's timeout ended (a share of the failed ones).
+    #[serde(default)]
+    pub timeouts: f64,
     pub concurrency_max: f64,
     /// Averages over the minute (sum here, divided by `samples`).
     pub redshift_cpu_sum: f64,

@@ -11,8 +11,18 @@ const HOT_HASH_KEY: u128 = u128::MAX / 3;
 /// One key maps to one hash key, so it can never exceed one shard's 1,000 records/s by itself:
 /// the fault stays under that, and isolating the key by splitting its shard fixes it.
 const HOT_KEY_RECORDS_PER_SECOND: f64 = 850.0;
-/// A failing batch takes this long (exception, retry back-off) before the next attempt.
+/// A failing batch takes this long on average (exception, retry back-off) before the next attempt:
+/// most fail at once, in [`FAST_FAILURE_SECONDS`]; the rest retry a throttled write until the
+/// function's timeout ends them ([`timed_out_share`]).
 const FAILED_BATCH_SECONDS: f64 = 2.5;
+const FAST_FAILURE_SECONDS: f64 = 0.5;
+
+/// The share of failed batches that run into the function's timeout: what makes a failed
+/// batch take [`FAILED_BATCH_SECONDS`] on average.
+fn timed_out_share() -> f64 {
+    let timeout = crate::provision::template::INGEST_TIMEOUT_SECONDS as f64;
+    (FAILED_BATCH_SECONDS - FAST_FAILURE_SECONDS) / (timeout - FAST_FAILURE_SECONDS)
+}
 
 /// Where the `i`th of `count` even ranges of the hash-key space starts: ⌊i × 2¹²⁸ / count⌋, so
 /// that the ranges of 4 shards and of 8 meet at the same keys (with `u128::MAX / count` they were
@@ -73,7 +83,8 @@ impl SimState {
             mut invocations,
             mut errors,
             mut duration_sum,
-        ) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+            mut timeouts,
+        ) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         let (mut duration_max_ms, mut busy): (f64, f64) = (0.0, 0.0);
         let retention_s = self.stream.retention_hours as f64 * 3600.0;
         for shard in self.stream.shards.iter_mut().filter(|s| s.open) {
@@ -96,10 +107,12 @@ impl SimState {
             let attempts = if processed > 0.0 { processed / ((1.0 - error_rate).max(0.01) * batch) } else { 0.0 };
             invocations += attempts;
             errors += attempts * error_rate;
+            timeouts += attempts * error_rate * timed_out_share();
             duration_sum += attempts * ((1.0 - error_rate) * duration + error_rate * FAILED_BATCH_SECONDS) * 1000.0;
             processed_total += processed;
             if attempts > 0.0 {
-                let slowest = if errors > 0.0 && error_rate > 0.0 { FAILED_BATCH_SECONDS } else { duration };
+                let slowest =
+                    if errors > 0.0 && error_rate > 0.0 { FAST_FAILURE_SECONDS.max(duration) } else { duration };
                 duration_max_ms = duration_max_ms.max(slowest * 1000.0);
                 // One instance per shard at a time (no parallelization factor): busy while processing.
                 busy += (attempts * per_attempt / dt.max(1e-9)).min(1.0);
@@ -125,7 +138,11 @@ impl SimState {
         m.invocations += invocations;
         m.errors += errors;
         m.duration_ms_sum += duration_sum;
-        m.duration_ms_max = m.duration_ms_max.max(duration_max_ms);
+        m.timeouts += timeouts;
+        // A batch the timeout ended is the minute's slowest, once one has likely run into it.
+        let timeout_ms = crate::provision::template::INGEST_TIMEOUT_SECONDS as f64 * 1000.0;
+        let slowest = if m.timeouts >= 0.5 { timeout_ms } else { duration_max_ms };
+        m.duration_ms_max = m.duration_ms_max.max(slowest);
         m.concurrency_max = m.concurrency_max.max(busy.ceil());
 
         let lake = &mut self.lake;

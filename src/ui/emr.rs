@@ -11,22 +11,13 @@ use ratatui::Frame;
 use super::{base, dim, panel};
 use crate::app::emr::{visible, Row};
 use crate::app::{audit, layout, App, Mode};
-use crate::model::text::sanitize;
+use crate::model::text::{cell, sanitize};
 use crate::model::{ClusterDetail, EmrJobRun, EmrStep};
 use crate::ops::emr::idle_cost;
 use crate::ops::format::{ago, millis};
 use crate::settings::Theme;
 
 const COLUMNS: [(&str, usize); 4] = [("STATE", 15), ("NAME", 30), ("ID", 17), ("WHEN", 14)];
-
-fn clip(t: &str, w: usize) -> String {
-    let t = sanitize(t);
-    if t.chars().count() < w {
-        format!("{t:<w$}")
-    } else {
-        format!("{}… ", t.chars().take(w.saturating_sub(2)).collect::<String>())
-    }
-}
 
 fn state_color(theme: &Theme, state: &str) -> ratatui::style::Color {
     match state {
@@ -110,13 +101,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         let color = state_color(theme, &state);
         lines.push(Line::from(vec![
-            Span::styled(clip(&state, COLUMNS[0].1), if selected { style } else { style.fg(color) }),
+            Span::styled(cell(&state, COLUMNS[0].1), if selected { style } else { style.fg(color) }),
             Span::styled(
                 format!(
                     "{}{}{}{}",
-                    clip(&name, COLUMNS[1].1),
-                    clip(&id, COLUMNS[2].1),
-                    clip(&when, COLUMNS[3].1),
+                    cell(&name, COLUMNS[1].1),
+                    cell(&id, COLUMNS[2].1),
+                    cell(&when, COLUMNS[3].1),
                     sanitize(&detail)
                 ),
                 style,

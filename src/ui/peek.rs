@@ -32,7 +32,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         app.key(Command::From),
         view.records.len()
     );
-    let block = panel(theme, title);
+    // Cut with `…` at the border: a count cut by it read as a smaller one.
+    let block = panel(theme, crate::model::text::clip(&title, list.width.saturating_sub(2) as usize));
     let inner = block.inner(list);
     frame.render_widget(block, list);
     let visible = inner.height.saturating_sub(1) as usize;

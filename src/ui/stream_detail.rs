@@ -203,7 +203,11 @@ fn draw_shard_map(app: &App, detail: &StreamDetail, facts: &StreamFacts, theme: 
                 row_style,
             ),
             Span::styled(format!("{heat:<5} "), row_style.fg(heat_color).add_modifier(Modifier::BOLD)),
-            Span::styled(sanitize(&row.lineage), row_style.fg(theme.dim)),
+            // What is left of the line: a lineage cut at the edge named other shards.
+            Span::styled(
+                crate::model::text::clip(&row.lineage, (inner.width as usize).saturating_sub(22 + bar_width + 28)),
+                row_style.fg(theme.dim),
+            ),
         ]));
     }
     if infos.iter().all(|s| s.incoming_per_second.is_none()) && lines.len() < visible + 1 {

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::{base, dim, panel};
 use crate::app::workflows::{visible, Row, LISTED_DAYS};
 use crate::app::{audit, layout, App};
-use crate::model::text::sanitize;
+use crate::model::text::{cell, sanitize};
 use crate::ops::format::ago;
 use crate::settings::Theme;
 
@@ -61,19 +61,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::styled(text, dim(theme)));
     }
-    let clip = |t: &str, w: usize| {
-        let t = sanitize(t);
-        if t.chars().count() < w {
-            format!("{t:<w$}")
-        } else {
-            format!("{}… ", t.chars().take(w.saturating_sub(2)).collect::<String>())
-        }
-    };
     let page = layout::list_rows(list).height as usize;
     for (i, row) in rows.iter().enumerate().skip(cursor.offset).take(page.max(1)) {
         let selected = i == cursor.selected;
         let style = if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
-        let machine = clip(row.workflow(), COLUMNS[1].1);
+        let machine = cell(row.workflow(), COLUMNS[1].1);
         let line = match row {
             Row::GlueIdle(w) => {
                 let why = if w.exists { "Glue workflow: no run in the window" } else { "Glue workflow not found" };
@@ -98,8 +90,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     Span::styled(
                         format!(
                             "{machine}{}{}{:<10}{}",
-                            clip(&r.id, COLUMNS[2].1),
-                            clip(&started, COLUMNS[3].1),
+                            cell(&r.id, COLUMNS[2].1),
+                            cell(&started, COLUMNS[3].1),
                             duration,
                             sanitize(&failing.join(", "))
                         ),
@@ -128,8 +120,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     Span::styled(
                         format!(
                             "{machine}{}{}{:<10}{failing}",
-                            clip(&e.name, COLUMNS[2].1),
-                            clip(&ago(now, e.started), COLUMNS[3].1),
+                            cell(&e.name, COLUMNS[2].1),
+                            cell(&ago(now, e.started), COLUMNS[3].1),
                             duration
                         ),
                         style,

@@ -13,6 +13,10 @@ pub const INGEST_CODE: &str = include_str!("ingest.py");
 pub const PII_FIELDS: &str = "user_id,data.session_id,data.location.city";
 /// Days a service's log group keeps events (the consumer's, the nightly state machine's).
 pub(super) const LOG_DAYS: u32 = 90;
+/// The consumer's timeout and memory, as the stack sets them (the sandbox's consumer runs by
+/// them: a batch that runs this long is ended, `Task timed out after 60.00 seconds`).
+pub const INGEST_TIMEOUT_SECONDS: u32 = 60;
+pub const INGEST_MEMORY_MB: u32 = 512;
 /// The most concurrent consumers a stream shard needs is one; this caps a runaway fan-out.
 const RESERVED_CONCURRENCY: u32 = 50;
 
@@ -42,8 +46,8 @@ pub fn add(b: &mut Builder) {
         "Description": "parses clickstream events, masks PII, writes the raw zone by date",
         "Runtime": "python3.12",
         "Handler": "index.handler",
-        "Timeout": 60,
-        "MemorySize": 512,
+        "Timeout": INGEST_TIMEOUT_SECONDS,
+        "MemorySize": INGEST_MEMORY_MB,
         "ReservedConcurrentExecutions": RESERVED_CONCURRENCY,
         "Role": arn("ProcessingLambdaRole"),
         "Code": {"ZipFile": INGEST_CODE},

@@ -18,6 +18,7 @@ mod watch;
 use serde_json::{json, Map, Value};
 
 pub use delivery::{DELIVERY_PREFIX, ERROR_PREFIX as DELIVERY_ERROR_PREFIX};
+pub use ingest::{INGEST_MEMORY_MB, INGEST_TIMEOUT_SECONDS};
 pub use orchestration::NIGHTLY_STATES;
 pub use processing::RELEASE as SPARK_RELEASE;
 

@@ -140,7 +140,10 @@ pub fn statement(tables: &Tables, sql: &str) -> Option<Answer> {
             (vec![text("partition")], rows)
         }),
         ["show", "create", "table", name] => named(name, None).map(|table| show_create_table(tables, table)),
-        ["describe" | "desc", "formatted" | "extended", ..] | ["show", ..] => Err(NOT_ANSWERED.into()),
+        // DESCRIBE INPUT and OUTPUT name a prepared statement, DESCRIBE VIEW a view, as Athena reads them.
+        ["describe" | "desc", "formatted" | "extended", ..]
+        | ["describe" | "desc", "input" | "output" | "view", _]
+        | ["show", ..] => Err(NOT_ANSWERED.into()),
         ["describe" | "desc", name, only @ ..] if only.len() <= 1 => named(name, None).and_then(|table| {
             let rows: Rows = columns(table)
                 .into_iter()

@@ -63,6 +63,14 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
         let code = if message.starts_with("Unknown type") { "TYPE_NOT_FOUND" } else { "SYNTAX_ERROR" };
         return format!("{code}: {}{}", self::at(line, column), message.trim());
     }
+    // `WITH … INSERT`, `WITH … DELETE`: a WITH clause opens a query, as Trino's grammar reads it.
+    if let Some(statement) = text.strip_prefix("Query ").filter(|t| t.ends_with(" not implemented yet")) {
+        let word = statement.split_whitespace().next().unwrap_or_default();
+        return format!(
+            "SYNTAX_ERROR: {}mismatched input '{word}'. Expecting: '(', 'SELECT', 'TABLE', 'VALUES'",
+            position(sql, word)
+        );
+    }
     if let Some(name) = quoted_after(text, &format!("{}'", super::sql::NOT_ATHENAS)) {
         let name = names::as_written(&name);
         return format!("FUNCTION_NOT_FOUND: {}Function '{name}' not registered", position(sql, name));
@@ -300,10 +308,10 @@ pub fn athena_message(error: &DataFusionError, sql: &str) -> String {
             .and_then(|(p, _)| p.split_once(','))
             .map(|(line, col)| at(line, col))
             .unwrap_or_default();
-        return format!("NOT_SUPPORTED: {at}the sandbox engine has no {node} here (it runs SELECT, SHOW and DESCRIBE)");
+        return format!("NOT_SUPPORTED: {at}the sandbox engine has no {node} here ({})", super::RUNS);
     }
     if text.contains("not supported") || text.contains("Unsupported") {
-        return format!("NOT_SUPPORTED: {text} (the sandbox engine runs SELECT, SHOW and DESCRIBE)");
+        return format!("NOT_SUPPORTED: {text} ({})", super::RUNS);
     }
     format!("GENERIC_USER_ERROR: {text}")
 }
@@ -462,10 +470,7 @@ mod tests {
             category("NOT_SUPPORTED: line 1:1: Lambda expression cannot contain subqueries"),
             ErrorCategory::User
         );
-        assert_eq!(
-            category("NOT_SUPPORTED: DROP TABLE (the sandbox engine runs SELECT, SHOW and DESCRIBE)"),
-            ErrorCategory::Other
-        );
+        assert_eq!(category(&super::super::not_run_here("DROP TABLE events").unwrap()), ErrorCategory::Other);
         // An Athena function the sandbox lacks is the sandbox's gap; a name nobody has is the query's.
         let lacking = "FUNCTION_NOT_FOUND: line 1:8: Function 'st_point' not registered. The sandbox engine (DataFusion) has no such function";
         assert_eq!(category(lacking), ErrorCategory::Other);

@@ -149,43 +149,25 @@ pub struct Answer {
     pub engine_ms: u64,
 }
 
-/// Runs one statement in `database`; a failure is Athena's kind of message
-/// (`SYNTAX_ERROR: line 1:8: …`, `TABLE_NOT_FOUND: …`).
-/// The words Athena's statements that are not reads open with: Hive DDL (`ALTER TABLE … ADD
-/// COLUMNS`, `CREATE EXTERNAL TABLE`, `MSCK REPAIR TABLE`), DML, Iceberg's maintenance,
-/// `UNLOAD` and prepared statements.
-const NOT_READS: &[&str] = &[
-    "ALTER",
-    "CREATE",
-    "DROP",
-    "MSCK",
-    "INSERT",
-    "DELETE",
-    "UPDATE",
-    "MERGE",
-    "OPTIMIZE",
-    "VACUUM",
-    "UNLOAD",
-    "PREPARE",
-    "EXECUTE",
-    "DEALLOCATE",
-];
+/// What the engine runs, said with each statement it does not.
+pub const RUNS: &str = "the sandbox engine runs only reads: SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE and EXPLAIN";
 
 /// Why the engine does not run `sql`, or `None`: one of Athena's statements that are not reads
-/// ([`NOT_READS`]). Said by its word before the parser reads it: Athena runs these, so a syntax
-/// error (the SQL's fault, exit 2) where the parser knows no Hive DDL would blame valid SQL, and
-/// the planner's own refusals named its internals (`CreateMemoryTable`). A word Athena knows no
-/// statement by (`SELEC`) is left to the parser's syntax error.
-fn not_run_here(sql: &str) -> Option<String> {
-    let word = crate::ops::athena::first_keyword(sql);
-    if !NOT_READS.contains(&word.as_str()) {
+/// (`athena_readonly::NOT_READS`), or an EXPLAIN of one. Said by its word before the lake is
+/// brought up or the parser reads it: Athena runs these, so a syntax error (the SQL's fault,
+/// exit 2) where the parser knows no Hive DDL would blame valid SQL, and the planner's own
+/// refusals named its internals (`CreateMemoryTable`). A word Athena knows no statement by
+/// (`SELEC`) is left to the parser's syntax error.
+pub fn not_run_here(sql: &str) -> Option<String> {
+    let word = crate::ops::athena::statement_keyword(sql);
+    if !crate::ops::athena_readonly::NOT_READS.contains(&word.as_str()) {
         return None;
     }
-    Some(format!(
-        "NOT_SUPPORTED: the sandbox engine runs SELECT, SHOW and DESCRIBE, not {word} statements (Athena runs them as written)"
-    ))
+    Some(format!("NOT_SUPPORTED: {word} statements are not run here: {RUNS} (Athena runs them as written)"))
 }
 
+/// Runs one statement in `database`; a failure is Athena's kind of message
+/// (`SYNTAX_ERROR: line 1:8: …`, `TABLE_NOT_FOUND: …`).
 pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, String> {
     if !database.eq_ignore_ascii_case(&tables.database) {
         return Err(format!(
@@ -200,9 +182,6 @@ pub async fn run(tables: &Tables, database: &str, sql: &str) -> Result<Answer, S
     let started = Instant::now();
     if let Some(answer) = catalog::statement(tables, sql) {
         return answer.map(|(columns, rows)| Answer { columns, rows, scanned_bytes: 0, engine_ms: 0 });
-    }
-    if let Some(refused) = not_run_here(sql) {
-        return Err(refused);
     }
     let files = Arc::new(counting::CountingFiles::new());
     let read = files.counter();

@@ -98,6 +98,10 @@ pub async fn execute(
     sql: &str,
     running: impl FnOnce(),
 ) -> Result<Answer, String> {
+    // A statement the engine does not run is refused before the lake is brought up for it.
+    if let Some(refused) = super::not_run_here(sql) {
+        return Err(refused);
+    }
     // A statement that names no table (`SELECT 1`) does not wait for the lake.
     if super::names_tables(sql) {
         let synced = tokio::task::block_in_place(|| lake.sync(view));
