@@ -519,6 +519,23 @@ fn a_panic_in_the_sandbox_engine_fails_the_query_quietly() {
 /// A sandbox query that would take more memory than `[sandbox] engine_memory_mib` fails as
 /// Athena fails one too large for it, and the next query runs (a CROSS JOIN of the events with
 /// themselves grew its worker past 20 GB, until the kernel killed it).
+/// An answer larger than the sandbox keeps (256 MiB of text as the worker writes it) fails as
+/// Athena fails a query too large for it, within a worker's memory limit.
+#[test]
+fn a_sandbox_answer_past_what_lakeops_keeps_fails() {
+    let home = Home::at(QUIET_QUARTER);
+    // 300 rows of a million characters: 300 MB of text.
+    let sql = "SELECT lpad('', 1000000, 'x') AS x FROM UNNEST(sequence(1, 300)) AS t(i)";
+    let out = home.run(&["query", sql, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("FAILED: EXCEEDED_LOCAL_MEMORY_LIMIT: the answer is over 256 MiB of text"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+}
+
 #[test]
 fn a_sandbox_query_past_its_memory_limit_fails_alone() {
     let home = Home::at(QUIET_QUARTER);
