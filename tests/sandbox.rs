@@ -308,25 +308,48 @@ fn splitting_the_hot_shard_stops_the_throttling() {
     s.with_model(|m| m.set_fault(Fault::HotKey, true)).unwrap();
     clock.advance(2 * MINUTE);
     assert!(snap(&s).streams.ready().unwrap()[0].write_throttled.unwrap() > 0.0);
-    // The hot key lives in the second shard (a third of the keyspace); split it twice around it.
-    let hot = s
-        .with_model(|m| {
-            m.stream_facts().open().find(|x| x.start <= u128::MAX / 3 && u128::MAX / 3 <= x.end).unwrap().id.clone()
-        })
-        .unwrap();
-    reshard(&s, lakeops::model::ReshardCall::SplitShard { shard: hot, new_starting_hash_key: u128::MAX / 3 });
+    // The hot key's hash key (MD5, as Kinesis maps it) is in the second shard; split it twice
+    // around it.
+    let key = lakeops::ops::kinesis::hash_key(lakeops::sandbox::HOT_PARTITION_KEY);
+    let holding = |m: &lakeops::sandbox::SimState| {
+        m.stream_facts().open().find(|x| x.start <= key && key <= x.end).unwrap().id.clone()
+    };
+    let hot = s.with_model(|m| holding(m)).unwrap();
+    assert_eq!(hot, "shardId-000000000001");
+    // Its records are there, with its key, beside other users' keys that hash there too.
+    let (records, _, _) = s.with_model(|m| m.peek_records(&hot, start(), 200)).unwrap();
+    let hot_records = records.iter().filter(|r| r.partition_key == lakeops::sandbox::HOT_PARTITION_KEY).count();
+    assert!(hot_records > 50, "{hot_records} of 200");
+    reshard(&s, lakeops::model::ReshardCall::SplitShard { shard: hot, new_starting_hash_key: key });
     assert_eq!(s.with_model(|m| m.stream.status.clone()).unwrap(), "UPDATING");
     clock.advance(MINUTE);
     let facts = s.with_model(|m| m.stream_facts()).unwrap();
     assert_eq!(facts.status, "ACTIVE");
     assert_eq!(facts.open_count(), 5);
-    let hot = facts.open().find(|x| x.start <= u128::MAX / 3 && u128::MAX / 3 <= x.end).unwrap().id.clone();
-    reshard(&s, lakeops::model::ReshardCall::SplitShard { shard: hot, new_starting_hash_key: u128::MAX / 3 + 1 });
+    let hot = s.with_model(|m| holding(m)).unwrap();
+    reshard(&s, lakeops::model::ReshardCall::SplitShard { shard: hot, new_starting_hash_key: key + 1 });
     clock.advance(3 * MINUTE);
     // The hot key now has a shard of its own: its 850 records/s fit in one shard.
     let stream = snap(&s).streams.ready().unwrap()[0].clone();
     assert_eq!(stream.open_shards, 6);
     assert!(stream.write_throttled.unwrap() < 1.0, "throttled {:?}", stream.write_throttled);
+}
+
+/// A peeked record's partition key hashes (MD5) into the range of the shard it was read from, as
+/// Kinesis puts it there.
+#[test]
+fn peeked_keys_hash_into_their_shard() {
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    clock.advance(MINUTE);
+    for shard in s.with_model(|m| m.stream_facts()).unwrap().open() {
+        let (records, _, _) = s.with_model(|m| m.peek_records(&shard.id, start(), 50)).unwrap();
+        assert!(!records.is_empty());
+        for r in records {
+            let key = lakeops::ops::kinesis::hash_key(&r.partition_key);
+            assert!(shard.start <= key && key <= shard.end, "{} in {}", r.partition_key, shard.id);
+        }
+    }
 }
 
 #[test]

@@ -14,6 +14,13 @@ pub const MODE_SWITCHES_PER_DAY: u32 = 2;
 /// The most shards a stream may have.
 pub const MAX_SHARDS_PER_STREAM: u32 = 10_000;
 
+/// The hash key Kinesis maps a partition key to: its MD5 digest as a 128-bit integer (the shard
+/// whose range holds it takes every record of that key).
+pub fn hash_key(partition_key: &str) -> u128 {
+    use md5::Digest;
+    u128::from_be_bytes(md5::Md5::digest(partition_key.as_bytes()).into())
+}
+
 /// A shard taking at least this share of its write capacity is hot.
 pub const HOT_SHARE: f64 = 0.85;
 /// A shard taking at most this share of its write capacity is cold (a merge candidate).
@@ -70,6 +77,12 @@ pub fn write_capacity_used(s: &StreamStatus) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partition_key_hashes_as_kinesis_hashes_it() {
+        // md5("user1") = 24c9e15e52afc47c225b757e7bee1f9d.
+        assert_eq!(hash_key("user1"), 0x24c9e15e52afc47c225b757e7bee1f9d);
+    }
 
     #[test]
     fn heat_reads_the_share_of_one_shard() {

@@ -37,6 +37,7 @@ use async_trait::async_trait;
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use state::{Fault, ModelClock, SimState};
 pub use store::Store;
+pub use stream::HOT_PARTITION_KEY;
 
 use crate::model::{
     Applied, AuditEvent, AuditQuery, Change, GlueCrawler, GlueJob, GlueOverview, LogEvent, LogQuery, PastQuery,

@@ -6,7 +6,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::rng::Rng;
-use super::state::SimState;
+use super::state::{Fault, Shard, SimState};
 use crate::model::{PeekFrom, PeekRecord, ShardInfo};
 use crate::ops::{self, peek::ShardToRead};
 use crate::platform::ServiceError;
@@ -22,6 +22,23 @@ const PLACES: &[(&str, &str)] = &[
     ("JP", "Tokyo"),
     ("BR", "São Paulo"),
 ];
+
+/// Tries at a user whose key hashes into a shard's range before one that does not is taken: a
+/// shard of a sliver of the keyspace has none among the users.
+const KEY_TRIES: usize = 4_096;
+
+/// A user whose partition key (its id) hashes into `start..=end`, as Kinesis would have put its
+/// records in that shard.
+fn key_in(rng: &mut Rng, start: u128, end: u128) -> String {
+    let mut user = String::new();
+    for _ in 0..KEY_TRIES {
+        user = format!("user{}", rng.next_u64() % 50_000);
+        if (start..=end).contains(&ops::kinesis::hash_key(&user)) {
+            break;
+        }
+    }
+    user
+}
 
 impl SimState {
     /// The shards a peek from `from` reads (as `ops::peek` chooses them from the shards a
@@ -72,14 +89,21 @@ impl SimState {
                 let next = t.min(until);
                 return (records, next, s.closed_ms.is_some() && next >= until);
             }
-            records.push(self.synthesize_record(shard, index as u64, t, k));
+            records.push(self.synthesize_record(s, index as u64, t, k));
             k += 1;
         }
     }
 
-    fn synthesize_record(&self, shard: &str, shard_index: u64, t: i64, k: i64) -> PeekRecord {
+    fn synthesize_record(&self, shard: &Shard, shard_index: u64, t: i64, k: i64) -> PeekRecord {
         let mut rng = Rng::new(self.seed ^ (shard_index << 48) ^ (k as u64).wrapping_mul(0x9e37_79b9));
-        let user = format!("user{}", rng.next_u64() % 50_000);
+        // The hot-key fault's producer writes its share of the hot shard's records with one key.
+        let hot = self.has_fault(Fault::HotKey) && (shard.start..=shard.end).contains(&super::stream::hot_hash_key());
+        let hot_share = super::stream::HOT_KEY_RECORDS_PER_SECOND / shard.offered_per_second.max(1.0);
+        let user = if hot && rng.chance(hot_share) {
+            super::stream::HOT_PARTITION_KEY.to_string()
+        } else {
+            key_in(&mut rng, shard.start, shard.end)
+        };
         let time: DateTime<Utc> = DateTime::from_timestamp_millis(t).unwrap_or_default();
         let data = if k % 40 == 7 {
             // A producer that sends a binary payload (a compressed batch, say).
@@ -112,7 +136,7 @@ impl SimState {
         };
         PeekRecord {
             arrival: time,
-            shard: shard.to_string(),
+            shard: shard.id.clone(),
             partition_key: user,
             sequence: format!("{:020}{:08}", t, shard_index),
             data,

@@ -5,12 +5,19 @@ use super::state::*;
 use crate::model::CapacityMode;
 
 use crate::ops::kinesis::{SHARD_WRITE_BYTES_PER_SECOND, SHARD_WRITE_RECORDS_PER_SECOND};
-/// The hash key the hot-key fault sends most traffic to.
-const HOT_HASH_KEY: u128 = u128::MAX / 3;
+/// The partition key a misbehaving producer sends with the hot-key fault: its hash key (MD5) is a
+/// third of the way into the keyspace, so the shard that takes it is the second of 4 or 5.
+pub const HOT_PARTITION_KEY: &str = "bot-0024";
+
+/// The hash key the hot-key fault sends its traffic to.
+pub(super) fn hot_hash_key() -> u128 {
+    crate::ops::kinesis::hash_key(HOT_PARTITION_KEY)
+}
+
 /// Records/s a misbehaving producer sends with one partition key, on top of the usual traffic.
 /// One key maps to one hash key, so it can never exceed one shard's 1,000 records/s by itself:
 /// the fault stays under that, and isolating the key by splitting its shard fixes it.
-const HOT_KEY_RECORDS_PER_SECOND: f64 = 850.0;
+pub(super) const HOT_KEY_RECORDS_PER_SECOND: f64 = 850.0;
 /// A failing batch takes this long on average (exception, retry back-off) before the next attempt:
 /// most fail at once, in [`FAST_FAILURE_SECONDS`]; the rest retry a throttled write until the
 /// function's timeout ends them ([`timed_out_share`]).
@@ -89,7 +96,7 @@ impl SimState {
         let retention_s = self.stream.retention_hours as f64 * 3600.0;
         for shard in self.stream.shards.iter_mut().filter(|s| s.open) {
             let share = (shard.end - shard.start) as f64 / u128::MAX as f64;
-            let hot_here = hot && (shard.start..=shard.end).contains(&HOT_HASH_KEY);
+            let hot_here = hot && (shard.start..=shard.end).contains(&hot_hash_key());
             let offered = rate * share + if hot_here { HOT_KEY_RECORDS_PER_SECOND } else { 0.0 };
             shard.offered_per_second = offered;
             let accepted = if on_demand { offered } else { offered.min(shard_cap) };
