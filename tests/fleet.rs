@@ -122,7 +122,7 @@ fn a_profile_of_the_list_that_cannot_be_loaded_gives_its_error_and_exit_2() {
     assert_eq!(json[1]["overall"], "unknown");
     assert_eq!(json[1]["backend"], serde_json::Value::Null);
     assert!(json[1]["error"].as_str().unwrap().contains("no profile named \"nowhere\""), "{}", json[1]);
-    assert!(stderr(&out).contains("1 of 2 profiles could not be read"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 of 2 profiles could not be loaded or read"), "{}", stderr(&out));
     assert!(stderr(&out).contains("nowhere: command line: key `--profile`"), "{}", stderr(&out));
 }
 
@@ -154,7 +154,7 @@ fn a_platform_that_cannot_be_read_is_exit_1_and_the_others_print() {
     // The sandbox profile was read all the same.
     assert!(json[0]["layers"].is_array() && json[0].get("error").is_none(), "{}", json[0]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("1 of 2 profiles could not be read"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 of 2 profiles could not be loaded or read"), "{}", stderr(&out));
     assert!(stderr(&out).contains("  down: cannot reach"), "{}", stderr(&out));
 }
 

@@ -364,6 +364,7 @@ fn logs_print_errors_with_their_traces_and_refuse_bad_input() {
     for (args, message) in [
         (&["logs", "--since", "soon"][..], "--since: expected a duration"),
         (&["logs", "--limit", "0"][..], "--limit: expected 1 to 10000"),
+        (&["logs", ""][..], "FUNCTION: expected a function's name, found nothing"),
         (&["logs", "no-such-function"][..], "log group /aws/lambda/no-such-function does not exist: has the function run yet? (is no-such-function a function of this platform? The profile's is clickstream-ingest)"),
     ] {
         let out = home.run(args);

@@ -266,3 +266,26 @@ async fn the_sandbox_stack_holds_delivery_governance_and_search() {
     let outputs = s.stack("clickstream").await.unwrap().unwrap().outputs;
     assert!(outputs.iter().all(|o| o.key != "SearchDomainEndpoint"), "{outputs:?}");
 }
+
+/// The sandbox's alarms are the ones its stack's template creates, by name: a runbook or a
+/// `:alarms` filter written against the sandbox holds on AWS.
+#[tokio::test]
+async fn the_sandboxs_alarms_are_the_templates() {
+    let (s, _clock, settings) = sandbox();
+    let template: serde_json::Value = serde_json::from_str(&template(&settings)).unwrap();
+    let mut created: Vec<String> = template["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+        .map(|r| r["Properties"]["AlarmName"].as_str().unwrap().to_string())
+        .collect();
+    let snapshot = s.snapshot().await.unwrap();
+    let mut kept: Vec<String> = snapshot.alarms.ready().unwrap().alarms.iter().map(|a| a.name.clone()).collect();
+    created.sort();
+    kept.sort();
+    // The sandbox also keeps alarms of what the stack does not create (the ingestion sources').
+    for name in &created {
+        assert!(kept.contains(name), "{name}, the template's, is not the sandbox's: {kept:?}");
+    }
+}

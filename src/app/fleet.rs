@@ -245,7 +245,15 @@ impl Fleet {
                 .into_iter()
                 .zip(context.defaults())
                 .filter(|(_, b)| SHARED.contains(&b.command))
-                .map(|(row, _)| row)
+                .map(|(mut row, b)| {
+                    // What the fleet does with them, which is less than a console does.
+                    match b.command {
+                        Command::Back => row.does = "close the help or the notice".into(),
+                        Command::Interrupt => row.does = "quit".into(),
+                        _ => {}
+                    }
+                    row
+                })
                 .collect::<Vec<_>>()
         };
         let mut rows = self.keys.rows(Context::Fleet);
@@ -299,7 +307,13 @@ pub fn update(fleet: &mut Fleet, action: FleetAction, now_ms: u64) -> Vec<FleetE
 }
 
 fn on_key(fleet: &mut Fleet, key: &KeyEvent, effects: &mut Vec<FleetEffect>) {
-    let Some(command) = fleet.command(key) else { return };
+    let Some(command) = fleet.command(key) else {
+        // Any key closes the help, one bound to nothing too (it said so and stayed open).
+        if fleet.help {
+            (fleet.help, fleet.dirty) = (false, true);
+        }
+        return;
+    };
     fleet.dirty = true;
     // The "too small" screen takes no key but quit, as the console's (`app::input`).
     if super::layout::too_small(fleet.width, fleet.height) && !matches!(command, Command::Quit | Command::Interrupt) {

@@ -175,7 +175,13 @@ fn refresh_reads_every_idle_profile_now_help_opens_and_quit_quits() {
     assert!(rows.iter().any(|r| r.keys == "q"), "{rows:?}");
     // The command line belongs to a profile's console: the fleet's help does not offer it.
     assert!(!rows.iter().any(|r| r.keys == ":"), "{rows:?}");
+    // Only what the fleet does: no filter to clear, no query to cancel.
+    assert!(rows.iter().all(|r| !r.does.contains("filter") && !r.does.contains("query")), "{rows:?}");
     key(&mut fleet, KeyCode::Char('j'), 40);
+    assert!(!fleet.help);
+    // Any key closes it, one bound to nothing too.
+    key(&mut fleet, KeyCode::Char('?'), 42);
+    key(&mut fleet, KeyCode::Char('z'), 44);
     assert!(!fleet.help);
     assert_eq!(key(&mut fleet, KeyCode::Char('q'), 50), [FleetEffect::Quit]);
     assert!(fleet.quitting);

@@ -110,7 +110,7 @@ pub fn failure(statuses: &[ProfileStatus]) -> Option<Failure> {
     }
     let lines: Vec<String> = failed.iter().map(|(s, f)| format!("  {}: {}", s.member.name(), f.message())).collect();
     let message = format!(
-        "{} of {} profiles could not be read (the others are printed):\n{}",
+        "{} of {} profiles could not be loaded or read (the others are printed):\n{}",
         failed.len(),
         statuses.len(),
         lines.join("\n")

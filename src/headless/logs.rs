@@ -14,6 +14,8 @@ use crate::settings::Loaded;
 
 /// The tail's pace: 0.5 FilterLogEvents calls a second, far below its 5–25 TPS.
 const TAIL_EVERY: Duration = Duration::from_secs(2);
+/// The most events one read returns (FilterLogEvents' own limit).
+const MOST_EVENTS: usize = 10_000;
 /// Events remembered to print each once.
 const SEEN_KEPT: usize = 2_000;
 
@@ -33,8 +35,11 @@ fn named_wrongly(loaded: &Loaded, args: &LogsArgs, e: crate::platform::PlatformE
 /// The read `args` ask for, counting `--since` back from `now` (the platform's present).
 pub fn query(loaded: &Loaded, args: &LogsArgs, now: chrono::DateTime<chrono::Utc>) -> Result<LogQuery, Failure> {
     let since = parse_since(&args.since).map_err(|e| Failure::Invalid(format!("--since: {e}")))?;
-    if !(1..=10_000).contains(&args.limit) {
-        return Err(Failure::Invalid(format!("--limit: expected 1 to 10000 events, found {}", args.limit)));
+    if !(1..=MOST_EVENTS).contains(&args.limit) {
+        return Err(Failure::Invalid(format!("--limit: expected 1 to {MOST_EVENTS} events, found {}", args.limit)));
+    }
+    if args.function.as_deref().is_some_and(|f| f.trim().is_empty()) {
+        return Err(Failure::Invalid("FUNCTION: expected a function's name, found nothing".into()));
     }
     let function = args.function.clone().unwrap_or_else(|| loaded.settings.platform.lambda.function.clone());
     Ok(LogQuery { function, since: now - since, errors_only: args.errors, limit: args.limit })
@@ -79,6 +84,9 @@ pub async fn run(loaded: &Loaded, platform: &dyn Platform, args: &LogsArgs) -> R
             crate::model::text::sanitize(&e.to_string())
         ),
     }
+    // A poll reads all it may (the newest `--limit` would drop what a busy function wrote
+    // between two polls beyond it).
+    query.limit = MOST_EVENTS;
     loop {
         if let Some(newest) = printed.lock().ok().and_then(|seen| seen.iter().map(|(t, _)| *t).max()) {
             query.since = newest;

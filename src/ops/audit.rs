@@ -124,12 +124,14 @@ pub fn parse_since(text: &str) -> Result<Duration, String> {
     let bad = || format!("expected a duration such as 15m, 1h or 2d (at most 90d), found {text:?}");
     let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
     let n: i64 = number.parse().map_err(|_| bad())?;
+    // A number too large for a duration is past the limit too (it overflowed, and panicked).
     let duration = match unit {
-        "m" | "min" => Duration::minutes(n),
-        "h" => Duration::hours(n),
-        "d" => Duration::days(n),
+        "m" | "min" => Duration::try_minutes(n),
+        "h" => Duration::try_hours(n),
+        "d" => Duration::try_days(n),
         _ => return Err(bad()),
     };
+    let duration = duration.ok_or_else(bad)?;
     if n == 0 || duration > Duration::days(90) {
         return Err(bad());
     }
@@ -288,6 +290,9 @@ mod tests {
         assert_eq!(parse_since("2d"), Ok(Duration::days(2)));
         assert!(
             parse_since("91d").is_err()
+                && parse_since("999999999999d").is_err()
+                && parse_since("9999999999999999h").is_err()
+                && parse_since("200000000000000m").is_err()
                 && parse_since("soon").is_err()
                 && parse_since("0h").is_err()
                 && parse_since("5").is_err()

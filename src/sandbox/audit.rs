@@ -1,6 +1,7 @@
 //! The sandbox's CloudTrail (every change, plus other people's activity) and its alarms.
 
 use super::state::*;
+use crate::provision::template::alarm_names::*;
 use crate::settings::AlarmSettings;
 
 const TRAIL_KEPT: usize = 2_000;
@@ -172,12 +173,12 @@ impl SimState {
 
         let verdicts = [
             (
-                format!("{stack}-iterator-age"),
+                format!("{stack}-{ITERATOR_AGE}"),
                 age_breach,
                 format!("GetRecords.IteratorAgeMilliseconds above {} ms for 3 datapoints", age_limit),
             ),
             (
-                format!("{stack}-lambda-errors"),
+                format!("{stack}-{LAMBDA_ERRORS}"),
                 error_rate > thresholds.lambda_error_rate,
                 format!(
                     "Errors/Invocations {:.1} % above {:.1} %",
@@ -186,19 +187,19 @@ impl SimState {
                 ),
             ),
             (
-                format!("{stack}-write-throttling"),
+                format!("{stack}-{WRITE_THROTTLING}"),
                 throttle_share > 0.01,
                 format!("WriteProvisionedThroughputExceeded {:.1} % of writes over 5 minutes", throttle_share * 100.0),
             ),
-            (format!("{stack}-dlq-depth"), dlq >= 1.0, format!("ApproximateNumberOfMessagesVisible {dlq} ≥ 1")),
-            (format!("{stack}-etl-failed"), etl_failed, "the last ETL run failed".to_string()),
+            (format!("{stack}-{DLQ_DEPTH}"), dlq >= 1.0, format!("ApproximateNumberOfMessagesVisible {dlq} ≥ 1")),
+            (format!("{stack}-{ETL_FAILED}"), etl_failed, "the last ETL run failed".to_string()),
             (
-                format!("{stack}-nightly-failed"),
+                format!("{stack}-{NIGHTLY_FAILED}"),
                 self.nightly_failed_recently(),
                 "ExecutionsFailed 1 > 0 over the last hour".to_string(),
             ),
             (
-                format!("{stack}-redshift-cpu"),
+                format!("{stack}-{REDSHIFT_CPU}"),
                 cpu > thresholds.redshift_cpu_percent,
                 format!(
                     "compute {cpu:.0} % of the workgroup's 128 RPU maximum, above {:.0} % for 1 datapoint",
@@ -222,12 +223,12 @@ impl SimState {
 /// The platform's alarms as the stack creates them, all OK.
 pub fn initial_alarms(stack: &str, now_ms: i64) -> Vec<AlarmState> {
     [
-        ("iterator-age", "AWS/Kinesis GetRecords.IteratorAgeMilliseconds"),
-        ("lambda-errors", "AWS/Lambda Errors"),
-        ("write-throttling", "AWS/Kinesis WriteProvisionedThroughputExceeded"),
-        ("dlq-depth", "AWS/SQS ApproximateNumberOfMessagesVisible"),
-        ("etl-failed", "Glue glue.driver.aggregate.numFailedTasks"),
-        ("redshift-cpu", "AWS/Redshift-Serverless ComputeCapacity"),
+        (ITERATOR_AGE, "AWS/Kinesis GetRecords.IteratorAgeMilliseconds"),
+        (LAMBDA_ERRORS, "AWS/Lambda Errors"),
+        (WRITE_THROTTLING, "AWS/Kinesis WriteProvisionedThroughputExceeded"),
+        (DLQ_DEPTH, "AWS/SQS ApproximateNumberOfMessagesVisible"),
+        (ETL_FAILED, "Glue glue.driver.aggregate.numFailedTasks"),
+        (REDSHIFT_CPU, "AWS/Redshift-Serverless ComputeCapacity"),
     ]
     .iter()
     .map(|(suffix, metric)| AlarmState {

@@ -53,12 +53,15 @@ impl SimState {
             };
             let at = |slot: u64| (noise(m.minute_ms, slot) * 59_000.0) as i64;
             let minute = m.minute_ms / 60_000;
+            // How far into the minute the model is (all of it, once it is over).
+            let elapsed = (self.now_ms - m.minute_ms).clamp(1, 60_000) as f64;
             if m.invocations > 0.0 {
-                // One REPORT a minute stands for its invocations: the average one.
+                // One REPORT a minute stands for its invocations: the average one, written at the
+                // minute's end, once (a follow printed each average as the minute went on).
                 let duration = m.duration_ms_sum / m.invocations;
                 push(
                     0,
-                    at(0),
+                    59_999,
                     format!(
                         "REPORT RequestId: {minute:08x}-sandbox Duration: {duration:.2} ms Billed Duration: {:.0} ms Memory Size: {memory} MB Max Memory Used: {:.0} MB",
                         duration.ceil(),
@@ -71,10 +74,14 @@ impl SimState {
             // chance.
             for i in 0..(m.timeouts.round() as u64).min(2) {
                 let (slot, id) = (1 + i, format!("{minute:08x}-{i:04x}-sandbox"));
-                push(slot, at(slot), format!("{id} Task timed out after {timeout}.00 seconds"));
+                // When the minute's count of them reached this one, at its pace so far: a line is
+                // never written at a time before it was known (a follow, reading on from the
+                // newest event it printed, would miss it).
+                let reached = (elapsed * (i as f64 + 0.5) / m.timeouts) as i64;
+                push(slot, reached, format!("{id} Task timed out after {timeout}.00 seconds"));
                 push(
                     50 + i,
-                    at(slot) + 1,
+                    reached + 1,
                     format!(
                         "REPORT RequestId: {id} Duration: {timeout}000.00 ms Billed Duration: {timeout}000 ms Memory Size: {memory} MB Max Memory Used: {:.0} MB Status: timeout",
                         120.0 + 40.0 * noise(m.minute_ms, 60 + i)

@@ -100,7 +100,8 @@ impl SimState {
         }
         // Within a quarter of an hour of the start time, tonight's execution starts live.
         self.workflow.schedule_day = if self.now_ms.rem_euclid(DAY_MS) >= at { last.max(today - 1) } else { today - 1 };
-        let alarm = format!("{}-nightly-failed", settings.platform.stack_name);
+        let alarm =
+            format!("{}-{}", settings.platform.stack_name, crate::provision::template::alarm_names::NIGHTLY_FAILED);
         if !self.alarms.iter().any(|a| a.name == alarm) {
             self.alarms.push(super::state::AlarmState {
                 name: alarm,

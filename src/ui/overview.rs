@@ -97,9 +97,10 @@ fn layer_lines(l: &LayerHealth, theme: &Theme, selected: bool, width: usize, com
         let room = width.saturating_sub(LAYER_WIDTH + HEALTH_WIDTH);
         (clip(&l.reason, room), if selected { text } else { reason_color })
     } else {
-        (numbers(l), text)
+        // Cut with `…` at the edge: a number cut by it read as another one.
+        (clip(&numbers(l), width.saturating_sub(LAYER_WIDTH + HEALTH_WIDTH)), text)
     };
-    let used = LAYER_WIDTH + HEALTH_WIDTH + numbers.chars().count();
+    let used = LAYER_WIDTH + HEALTH_WIDTH + crate::model::text::width(&numbers);
     let first = Line::from(vec![
         Span::styled(
             format!("{:<LAYER_WIDTH$}", l.layer.title()),
@@ -112,8 +113,8 @@ fn layer_lines(l: &LayerHealth, theme: &Theme, selected: bool, width: usize, com
         Span::styled(numbers, Style::new().fg(numbers_color).bg(bg)),
         Span::styled(" ".repeat(width.saturating_sub(used)), Style::new().bg(bg)),
     ]);
-    let reason = sanitize(&l.reason);
-    let used = LAYER_WIDTH + reason.chars().count();
+    let reason = clip(&l.reason, width.saturating_sub(LAYER_WIDTH));
+    let used = LAYER_WIDTH + crate::model::text::width(&reason);
     let second = Line::from(vec![
         Span::styled(" ".repeat(LAYER_WIDTH), Style::new().bg(bg)),
         Span::styled(reason, Style::new().fg(reason_color).bg(bg)),

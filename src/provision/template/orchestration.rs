@@ -108,7 +108,7 @@ pub fn add(b: &mut Builder) {
     alarm(
         b,
         "NightlyFailedAlarm",
-        "nightly-failed",
+        super::watch::alarm_names::NIGHTLY_FAILED,
         "the nightly run (crawler, then curate job) failed: its failing state and error are in the execution",
         json!({
             "Namespace": "AWS/States",

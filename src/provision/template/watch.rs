@@ -6,6 +6,19 @@ use serde_json::{json, Value};
 use super::{r, Builder};
 use crate::settings::RedshiftMode;
 
+/// The alarms' names after the stack's (`<stack>-<suffix>`), as the template creates them and
+/// the sandbox's model keeps them.
+pub mod alarm_names {
+    pub const ITERATOR_AGE: &str = "iterator-age";
+    pub const WRITE_THROTTLING: &str = "write-throttling";
+    pub const LAMBDA_ERRORS: &str = "lambda-errors";
+    pub const DLQ_DEPTH: &str = "dlq-depth";
+    pub const ETL_FAILED: &str = "etl-failed";
+    pub const REDSHIFT_CPU: &str = "redshift-cpu";
+    pub const NIGHTLY_FAILED: &str = "nightly-failed";
+}
+use alarm_names::*;
+
 pub fn add(b: &mut Builder) {
     let stack = b.stack().to_string();
     b.add(
@@ -34,7 +47,7 @@ pub fn add(b: &mut Builder) {
     alarm(
         b,
         "IteratorAgeAlarm",
-        "iterator-age",
+        ITERATOR_AGE,
         "the consumer is falling behind the stream",
         metric("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "Maximum", stream.clone()),
         (p.alarms.iterator_age_seconds * 1000) as f64,
@@ -42,7 +55,7 @@ pub fn add(b: &mut Builder) {
     alarm(
         b,
         "WriteThrottleAlarm",
-        "write-throttling",
+        WRITE_THROTTLING,
         "producers are throttled: the stream needs more shards",
         metric("AWS/Kinesis", "WriteProvisionedThroughputExceeded", "Sum", stream),
         0.0,
@@ -57,11 +70,11 @@ pub fn add(b: &mut Builder) {
                         "Period": 60, "Stat": "Sum"}},
         {"Id": "rate", "Label": "error rate", "ReturnData": true, "Expression": "IF(invocations > 0, errors / invocations, 0)"}
     ]});
-    alarm(b, "LambdaErrorAlarm", "lambda-errors", "the ingest Lambda is failing", rate, p.alarms.lambda_error_rate);
+    alarm(b, "LambdaErrorAlarm", LAMBDA_ERRORS, "the ingest Lambda is failing", rate, p.alarms.lambda_error_rate);
     alarm(
         b,
         "DeadLettersAlarm",
-        "dlq-not-empty",
+        DLQ_DEPTH,
         "records the consumer gave up on are waiting in the DLQ",
         metric(
             "AWS/SQS",
@@ -74,7 +87,7 @@ pub fn add(b: &mut Builder) {
     alarm(
         b,
         "GlueFailureAlarm",
-        "glue-job-failure",
+        ETL_FAILED,
         "the curating ETL job has failed tasks",
         metric(
             "Glue",
@@ -90,7 +103,7 @@ pub fn add(b: &mut Builder) {
         RedshiftMode::Cluster => alarm(
             b,
             "WarehouseCpuAlarm",
-            "redshift-cpu",
+            REDSHIFT_CPU,
             "Redshift CPU is high",
             metric(
                 "AWS/Redshift",
@@ -103,7 +116,7 @@ pub fn add(b: &mut Builder) {
         RedshiftMode::Serverless => alarm(
             b,
             "WarehouseCpuAlarm",
-            "redshift-capacity",
+            REDSHIFT_CPU,
             "Redshift Serverless is using far more than its base capacity",
             metric(
                 "AWS/Redshift-Serverless",
