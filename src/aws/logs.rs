@@ -22,7 +22,7 @@ pub async fn filter(client: &Client, query: &LogQuery) -> Result<Vec<LogEvent>, 
             .filter_log_events()
             .log_group_name(&group)
             .start_time(query.since.timestamp_millis())
-            .limit(query.limit.clamp(1, 10_000) as i32)
+            .limit(query.limit.clamp(1, crate::model::MOST_LOG_EVENTS) as i32)
             .set_next_token(token.clone());
         if query.errors_only {
             request = request.filter_pattern(ERROR_PATTERN);

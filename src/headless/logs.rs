@@ -7,15 +7,13 @@ use std::time::Duration;
 use super::Failure;
 use crate::cli::LogsArgs;
 use crate::model::text::sanitize;
-use crate::model::{LogEvent, LogQuery};
+use crate::model::{LogEvent, LogQuery, MOST_LOG_EVENTS as MOST_EVENTS};
 use crate::ops::audit::parse_since;
 use crate::platform::Platform;
 use crate::settings::Loaded;
 
 /// The tail's pace: 0.5 FilterLogEvents calls a second, far below its 5–25 TPS.
 const TAIL_EVERY: Duration = Duration::from_secs(2);
-/// The most events one read returns (FilterLogEvents' own limit).
-const MOST_EVENTS: usize = 10_000;
 /// Events remembered to print each once.
 const SEEN_KEPT: usize = 2_000;
 

@@ -56,6 +56,9 @@ pub struct LogQuery {
     pub limit: usize,
 }
 
+/// The most events one FilterLogEvents call returns: a read's limit on either backend.
+pub const MOST_LOG_EVENTS: usize = 10_000;
+
 /// The Lambda log group of a function.
 pub fn log_group(function: &str) -> String {
     format!("/aws/lambda/{function}")
