@@ -235,6 +235,7 @@ fn speed_runs_the_model_faster_than_the_wall_clock() {
 
 #[test]
 fn a_lakeops_beside_a_fast_console_reads_the_console_s_model_time() {
+    use lakeops::platform::Platform;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sandbox.json");
     // The console, at 600 times the wall clock, saves (as it does every 30 s and at each change).
@@ -245,8 +246,6 @@ fn a_lakeops_beside_a_fast_console_reads_the_console_s_model_time() {
     wall.advance(10_000);
     let console_time = console.with_model(|m| m.now_ms).unwrap();
     assert!(console_time >= start() + 6_000_000, "10 s at 600× is 100 minutes of model time");
-    use lakeops::platform::Platform;
-    console.flush().unwrap();
     // Five seconds later a headless command at its own speed opens the same state: it reads the
     // time the console has now, not the time of the console's last save.
     wall.advance(5_000);
@@ -254,14 +253,64 @@ fn a_lakeops_beside_a_fast_console_reads_the_console_s_model_time() {
     let headless = Sandbox::open(&plain.settings, wall.clone(), Store::new(file.clone())).unwrap();
     let headless_time = headless.with_model(|m| m.now_ms).unwrap();
     assert_eq!(headless_time, console_time + 5_000 * 600);
-    // It makes a change; the console adopts the state and keeps its own speed from there.
+    // It makes a change and saves it; the clock it saves is still the console's, so the next
+    // command reads the console's time too (it had saved its own, the wall clock's pace).
     headless.with_model(|m| m.set_fault(Fault::HotKey, true)).unwrap();
     headless.flush().unwrap();
     wall.advance(1_000);
+    let next = Sandbox::open(&plain.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    assert_eq!(next.with_model(|m| m.now_ms).unwrap(), console_time + 6_000 * 600);
+    // The console adopts the state and keeps its own speed from there.
     let after = console.with_model(|m| (m.now_ms, m.faults.clone())).unwrap();
     assert!(after.1.contains(&Fault::HotKey), "the change made beside it is adopted");
     assert!(after.0 >= headless_time + 590_000, "and model time still runs at 600×: {}", after.0 - headless_time);
     assert_eq!(console.now().timestamp_millis(), after.0, "Platform::now is the model's time");
+
+    // The console exits: from then on the saved model runs with the wall clock.
+    wall.advance(1_000);
+    let at_exit = console.now().timestamp_millis();
+    console.flush().unwrap();
+    wall.advance(10_000);
+    let later = Sandbox::open(&plain.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    assert_eq!(later.with_model(|m| m.now_ms).unwrap(), at_exit + 10_000, "10 s after the fast console ended");
+}
+
+/// A fast console that ended without saving (killed) holds the shared clock at its speed only a
+/// minute past its last save; the command that carried its clock on ends the hold when the console
+/// exits after it.
+#[test]
+fn a_fast_console_s_hold_on_the_model_s_time_ends() {
+    use lakeops::platform::Platform;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sandbox.json");
+    let mut fast = support::sandbox_settings();
+    fast.settings.sandbox.speed = 600.0;
+    let plain = support::sandbox_settings();
+    let wall = Arc::new(ManualClock::new(start()));
+    let killed = Sandbox::open(&fast.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    let saved = killed.with_model(|m| m.now_ms).unwrap();
+    drop(killed);
+    wall.advance(3_600_000);
+    let next = Sandbox::open(&plain.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    let hour_later = next.with_model(|m| m.now_ms).unwrap();
+    assert_eq!(hour_later, saved + 60_000 * 600 + (3_600_000 - 60_000), "a minute at 600×, then the wall clock's");
+
+    // A console at 600× again; a command beside it saves a change (and the console's clock).
+    let console = Sandbox::open(&fast.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    console.with_model(|_| ()).unwrap();
+    wall.advance(1_000);
+    let command = Sandbox::open(&plain.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    command.with_model(|m| m.set_fault(Fault::HotKey, true)).unwrap();
+    command.flush().unwrap();
+    // The console exits before it reads that change: it keeps the change and ends its hold.
+    wall.advance(1_000);
+    let at_exit = console.now().timestamp_millis();
+    console.flush().unwrap();
+    wall.advance(10_000);
+    let last = Sandbox::open(&plain.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    let (now, faults) = last.with_model(|m| (m.now_ms, m.faults.clone())).unwrap();
+    assert!(faults.contains(&Fault::HotKey));
+    assert_eq!(now, at_exit + 10_000);
 }
 
 #[test]

@@ -77,12 +77,44 @@ struct Inner {
     clock: ModelClock,
 }
 
+/// How long past its last save a lakeops at its own `--speed` holds the shared clock at that
+/// speed. It saves at least every 30 s while it runs and ends the hold at exit, so a lakeops that
+/// was killed leaves the model at the wall clock's pace a minute later.
+const SPEED_HELD_MS: i64 = 2 * store::SAVE_EVERY_MS;
+
 /// The model time `state` stands for at `wall_ms`: as the clock saved with it runs (another
 /// lakeops at its `--speed`), else the wall clock; never before the state's own time.
 fn present(state: &SimState, wall_ms: i64) -> i64 {
     match state.clock {
         Some(clock) => clock.at(wall_ms, state.now_ms),
         None => state.now_ms.max(wall_ms),
+    }
+}
+
+/// How model time runs in this process from `wall_ms`, the model then at `model_ms`: at the
+/// process's own speed; or, when it has none of its own (speed 1), as the clock another lakeops
+/// holds at its speed (`saved`), so a plain command or console beside a fast console reads and
+/// saves the time the fast one runs.
+fn pace(own_speed: f64, saved: Option<ModelClock>, wall_ms: i64, model_ms: i64) -> ModelClock {
+    match saved {
+        Some(held) if own_speed == 1.0 && held.held_at(wall_ms) && held.at(wall_ms, 0) >= model_ms => held,
+        _ => ModelClock { speed: own_speed, ..ModelClock::at_wall_pace(wall_ms, model_ms) },
+    }
+}
+
+impl Inner {
+    /// The clock saved with the state at `wall_ms`: this process's; held at its speed for a while
+    /// when it runs at a speed of its own.
+    fn shared_clock(&self, wall_ms: i64) -> ModelClock {
+        match self.clock {
+            clock if clock.speed == 1.0 || clock.held_until_ms.is_some() => clock,
+            clock => ModelClock { held_until_ms: Some(wall_ms.saturating_add(SPEED_HELD_MS)), ..clock },
+        }
+    }
+
+    /// Whether this process runs the model at a speed of its own (and so holds the shared clock).
+    fn holds_the_clock(&self) -> bool {
+        self.clock.speed != 1.0 && self.clock.held_until_ms.is_none()
     }
 }
 
@@ -123,7 +155,7 @@ impl Sandbox {
         // Catch up on the time lakeops was closed (bounded inside advance_to).
         let model_ms = present(&state, now);
         state.advance_to(model_ms, settings);
-        let model_clock = ModelClock { wall_ms: now, model_ms, speed: settings.sandbox.speed };
+        let model_clock = pace(settings.sandbox.speed, state.clock, now, model_ms);
         let lake = match &store {
             Some(store) => lake::Lake::at(store.lake_dir().join(format!("seed-{}", settings.sandbox.seed))),
             None => lake::Lake::temporary(),
@@ -166,14 +198,14 @@ impl Sandbox {
                 let wall = self.clock.now_ms();
                 // Model time never goes back, and this process's speed goes on from there.
                 let model_ms = present(&newer, wall).max(inner.clock.at(wall, inner.state.now_ms));
-                inner.clock = ModelClock { wall_ms: wall, model_ms, speed: self.settings.sandbox.speed };
+                inner.clock = pace(self.settings.sandbox.speed, newer.clock, wall, model_ms);
                 inner.state = newer;
             }
         }
         let wall = self.clock.now_ms();
         let target = inner.clock.at(wall, inner.state.now_ms);
         inner.state.advance_to(target, &self.settings);
-        inner.state.clock = Some(inner.clock);
+        inner.state.clock = Some(inner.shared_clock(wall));
         let out = f(&mut inner.state);
         if let Some(store) = self.saving() {
             if save_now {
@@ -463,7 +495,7 @@ impl Platform for Sandbox {
         if let Some((status, settle)) = self.queries.status(id) {
             if settle {
                 self.with_model(|state| state.settle_query(&status))?;
-                self.flush()?;
+                self.save_change()?;
             }
             return Ok(status);
         }
@@ -547,16 +579,46 @@ impl Platform for Sandbox {
 
     async fn apply(&self, change: &Change, _permit: &Permit) -> Result<Applied, PlatformError> {
         let applied = self.make(change)?;
-        self.flush()?;
+        self.save_change()?;
         Ok(applied)
     }
 
+    /// At exit: saves the model, and ends this process's hold of the shared clock at its speed
+    /// (model time runs with the wall clock while no lakeops runs it faster).
     fn flush(&self) -> Result<(), PlatformError> {
+        let Some(store) = self.saving() else { return Ok(()) };
+        let mut inner = self.model_to_save()?;
+        let _lock = store.lock()?;
+        let wall = self.clock.now_ms();
+        let holds = inner.holds_the_clock();
+        let ended = |clock: ModelClock, now_ms: i64| ModelClock::at_wall_pace(wall, clock.at(wall, now_ms));
+        // Another lakeops saved since we last read: its state holds its changes, ours only the
+        // time that passed (which the next run catches up on). Keep its, with our hold ended
+        // when it carries it on (a command beside us saves the clock we hold).
+        if store.changed_since_seen() {
+            let speed = inner.clock.speed;
+            if let Some(mut newer) = store.load_if_changed()?.filter(|_| holds) {
+                if let Some(clock) = newer.clock.filter(|c| c.held_until_ms.is_some() && c.speed == speed) {
+                    newer.clock = Some(ended(clock, newer.now_ms));
+                    store.save(&newer)?;
+                }
+            }
+            return Ok(());
+        }
+        let clock = inner.clock;
+        let now_ms = inner.state.now_ms;
+        inner.state.clock = Some(if holds { ended(clock, now_ms) } else { inner.shared_clock(wall) });
+        store.save(&inner.state)
+    }
+}
+
+impl Sandbox {
+    /// Saves a change at once, unless another lakeops saved since we last read (see
+    /// [`Platform::flush`]).
+    fn save_change(&self) -> Result<(), PlatformError> {
         let Some(store) = self.saving() else { return Ok(()) };
         let inner = self.model_to_save()?;
         let _lock = store.lock()?;
-        // Another lakeops saved since we last read: its state holds its changes, ours only the
-        // time that passed (which the next run catches up on). Keep its.
         if store.changed_since_seen() {
             return Ok(());
         }

@@ -75,13 +75,30 @@ pub struct ModelClock {
     pub wall_ms: i64,
     pub model_ms: i64,
     pub speed: f64,
+    /// Until when (wall time) `speed` holds; after it model time runs with the wall clock. A
+    /// lakeops at its own `--speed` saves its clock held a while past each save, and ends the hold
+    /// when it exits. `None`: for good (a process's own clock; a state saved before holds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_until_ms: Option<i64>,
 }
 
 impl ModelClock {
+    /// A clock at the wall clock's pace from `wall_ms`, the model then at `model_ms`.
+    pub fn at_wall_pace(wall_ms: i64, model_ms: i64) -> ModelClock {
+        ModelClock { wall_ms, model_ms, speed: 1.0, held_until_ms: None }
+    }
+
     /// Model time at `wall_ms` (never before `at_least`: the model does not run backwards).
     pub fn at(&self, wall_ms: i64, at_least: i64) -> i64 {
-        let run = ((wall_ms - self.wall_ms).max(0) as f64 * self.speed) as i64;
-        self.model_ms.saturating_add(run).max(at_least)
+        let fast_until = self.held_until_ms.map_or(wall_ms, |held| held.min(wall_ms));
+        let fast = ((fast_until - self.wall_ms).max(0) as f64 * self.speed) as i64;
+        let after = (wall_ms - fast_until.max(self.wall_ms)).max(0);
+        self.model_ms.saturating_add(fast).saturating_add(after).max(at_least)
+    }
+
+    /// Whether another lakeops holds this clock at its speed at `wall_ms`.
+    pub fn held_at(&self, wall_ms: i64) -> bool {
+        self.held_until_ms.is_some_and(|held| held > wall_ms)
     }
 }
 

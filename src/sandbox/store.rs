@@ -13,7 +13,7 @@ use crate::local_files::{self, FileLock};
 use crate::platform::PlatformError;
 
 /// Save at most this often while running; changes and exit save at once.
-const SAVE_EVERY_MS: i64 = 30_000;
+pub(super) const SAVE_EVERY_MS: i64 = 30_000;
 
 /// What loading found.
 pub enum Loaded {
