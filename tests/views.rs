@@ -136,6 +136,27 @@ fn errors_view() {
     insta::assert_snapshot!("errors_view", text(&render(&app, &theme("default"), 100, 30)));
 }
 
+/// A long error, cut with … in the list at 80 columns, read whole with enter.
+#[test]
+fn errors_view_reads_a_long_error_whole() {
+    let mut app = console(80, 24);
+    let long = "Athena StartQueryExecution failed: InvalidRequestException: line 3:17: Column 'user_identifier' \
+                cannot be resolved; the workgroup clickstream-analytics enforces its result location \
+                s3://clickstream-athena-results-000000000000-us-east-1/analysts/ and a bytes-scanned cutoff \
+                of 10 GB per query (the end of the message)";
+    report_error(&mut app, ErrorSource::Refresh, long, fixed_time());
+    for c in ":errors".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let list = text(&render(&app, &theme("default"), 80, 24));
+    assert!(list.contains("Athena StartQueryExecution failed: InvalidRequestExceptio…"), "{list}");
+    press(&mut app, KeyCode::Enter);
+    // The error's toast has gone by the time it is read.
+    update(&mut app, Action::Tick, 60_000);
+    insta::assert_snapshot!("errors_view_reading", text(&render(&app, &theme("default"), 80, 24)));
+}
+
 /// `:about` after two refreshes through the sandbox platform (which counts the metrics the AWS
 /// path would ask for) and a reshard this session made: the header's figure and the breakdown.
 #[test]

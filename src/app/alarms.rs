@@ -256,20 +256,11 @@ pub fn next_command(app: &App, alarm: &str, count: usize) -> usize {
 
 fn scroll(app: &mut App, command: Command) {
     let body = layout::areas(Rect::new(0, 0, app.width, app.height)).body;
-    let (width, height) = layout::runbook_text_size(body);
+    let (width, height) = layout::reader_text_size(body);
     let lines = reader_lines(app, width).len();
-    let page = (height as usize).saturating_sub(1).max(1);
-    let last = lines.saturating_sub(height as usize);
-    let Some(at) = app.alarms.reading.as_mut() else { return };
-    *at = match command {
-        Command::Down => *at + 1,
-        Command::Up => at.saturating_sub(1),
-        Command::PageDown => *at + page,
-        Command::PageUp => at.saturating_sub(page),
-        Command::Top => 0,
-        _ => last,
+    if let Some(at) = app.alarms.reading.as_mut() {
+        *at = layout::reader_scrolled(*at, command, lines, height as usize);
     }
-    .min(last);
 }
 
 pub use crate::model::text::wrap;

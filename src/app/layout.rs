@@ -84,8 +84,25 @@ pub fn alarm_detail_split(detail: Rect) -> (Rect, Rect) {
     (alarm, runbook)
 }
 
-/// The runbook reader over `:alarms` takes the body; its text is drawn inside the border, above
-/// one line of keys: (width, height) of the text.
-pub fn runbook_text_size(body: Rect) -> (u16, u16) {
+/// A reader open over a view's list (`:alarms`' runbook, `:errors`' whole error) takes the body;
+/// its text is drawn inside the border, above one line of keys: (width, height) of the text.
+pub fn reader_text_size(body: Rect) -> (u16, u16) {
     (body.width.saturating_sub(2), body.height.saturating_sub(3))
+}
+
+/// The first line a reader `height` lines tall shows of `lines` after `command` (a scroll key),
+/// from `at`.
+pub fn reader_scrolled(at: usize, command: super::command::Command, lines: usize, height: usize) -> usize {
+    use super::command::Command;
+    let page = height.saturating_sub(1).max(1);
+    let last = lines.saturating_sub(height);
+    match command {
+        Command::Down => at + 1,
+        Command::Up => at.saturating_sub(1),
+        Command::PageDown => at + page,
+        Command::PageUp => at.saturating_sub(page),
+        Command::Top => 0,
+        _ => last,
+    }
+    .min(last)
 }

@@ -118,6 +118,8 @@ pub enum Pane {
     Results,
     /// `:alarms`' runbook, open over the list.
     Runbook,
+    /// `:errors`' error read whole, open over the list.
+    Error,
 }
 
 impl Pane {
@@ -126,6 +128,7 @@ impl Pane {
             Pane::Editor => "editor",
             Pane::Results => "results",
             Pane::Runbook => "runbook open",
+            Pane::Error => "error open",
         }
     }
 }

@@ -140,6 +140,8 @@ pub struct App {
     pub overview: ListCursor,
     pub errors: VecDeque<ErrorRecord>,
     pub errors_cursor: ListCursor,
+    /// `:errors`' reader: the error read whole and the first line shown.
+    pub errors_reading: Option<(ErrorRecord, usize)>,
     /// `:alarms`' list (its rows come from the snapshot).
     pub alarms_cursor: ListCursor,
     /// The profile's runbooks (`[runbooks]`), read when the console opened.
@@ -209,6 +211,7 @@ impl App {
             overview: ListCursor::default(),
             errors: VecDeque::new(),
             errors_cursor: ListCursor::default(),
+            errors_reading: None,
             alarms_cursor: ListCursor::default(),
             runbooks: Default::default(),
             alarms: Default::default(),

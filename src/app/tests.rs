@@ -178,6 +178,44 @@ fn long_lists_scroll_to_keep_the_selection_visible() {
 }
 
 #[test]
+fn enter_reads_an_error_whole_and_the_list_keys_scroll_it() {
+    let mut app = app();
+    update(&mut app, Action::Resize { width: 80, height: 24 }, 0);
+    let long = "word ".repeat(400);
+    report_error(&mut app, ErrorSource::Refresh, &long, snapshot().taken_at);
+    report_error(&mut app, ErrorSource::Stack, "a short one", snapshot().taken_at);
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "errors");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    let (read, at) = app.errors_reading.clone().unwrap();
+    assert_eq!((read.message.trim(), at), (long.trim(), 0), "the selected error, the newest second");
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.errors_reading.as_ref().unwrap().1, 2, "j scrolls the error");
+    assert_eq!(app.errors_cursor.selected, 1, "and leaves the list as it is");
+    // A new error meanwhile neither moves nor changes what is read.
+    report_error(&mut app, ErrorSource::Refresh, "a third", snapshot().taken_at);
+    assert_eq!(app.errors_reading.as_ref().unwrap().0.message, read.message);
+    key(&mut app, KeyCode::Char('G'));
+    let (width, height) = layout::reader_text_size(layout::areas(ratatui::layout::Rect::new(0, 0, 80, 24)).body);
+    let last = errors::reader_lines(&read, width).len() - height as usize;
+    assert_eq!(app.errors_reading.as_ref().unwrap().1, last, "to the end, no further");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        (app.errors_reading.is_none(), app.view()),
+        (true, ViewId::Errors),
+        "esc closes the error, not the view"
+    );
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('x'));
+    assert!(app.errors.is_empty() && app.errors_reading.is_none(), "x clears the history and what was read");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.errors_reading.is_none(), "nothing to read");
+}
+
+#[test]
 fn command_line_completes_and_opens_views() {
     let mut app = app();
     key(&mut app, KeyCode::Char(':'));

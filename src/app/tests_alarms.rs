@@ -106,7 +106,7 @@ fn enter_reads_the_runbook_in_full_and_the_list_keys_scroll_it() {
     assert_eq!(app.alarms.reading, Some(2), "j scrolls the runbook");
     assert_eq!(app.alarms_cursor.selected, 0, "and leaves the alarm selected");
     key(&mut app, KeyCode::Char('G'));
-    let (width, height) = layout::runbook_text_size(layout::areas(ratatui::layout::Rect::new(0, 0, 100, 30)).body);
+    let (width, height) = layout::reader_text_size(layout::areas(ratatui::layout::Rect::new(0, 0, 100, 30)).body);
     let last = alarms::reader_lines(&app, width).len() - height as usize;
     assert_eq!(app.alarms.reading, Some(last), "to the end, no further");
     key(&mut app, KeyCode::Char('j'));

@@ -127,12 +127,40 @@ fn check_table(table: &toml::Table, prefix: &str, origin: &str, typed: bool) -> 
                 let (parent, last) = k.rsplit_once('.').unwrap_or(("", k.as_str()));
                 (parent == prefix).then_some(last)
             });
-            let hint = did_you_mean(key, siblings);
+            let hint = match did_you_mean(key, siblings) {
+                hint if hint.is_empty() => elsewhere(key),
+                hint => hint,
+            };
             let scope = if prefix.is_empty() { "at the top level".to_string() } else { format!("in [{prefix}]") };
             return Err(SettingsError::new(origin, Some(&path), format!("unknown key {scope}{hint}")));
         }
     }
     Ok(())
+}
+
+/// " (did you mean `console.readonly`?)" when `key` is a key of another table (a key written at
+/// the top level, or in the wrong table), or nothing.
+fn elsewhere(key: &str) -> String {
+    let schema = schema();
+    let found: Vec<&str> = schema
+        .leaves
+        .keys()
+        .chain(schema.tables.iter())
+        .filter(|path| path.rsplit_once('.').is_some_and(|(_, last)| last == key))
+        .map(String::as_str)
+        .collect();
+    match found.split_last() {
+        // A key of many tables (`name`) says nothing by itself.
+        _ if found.len() > 3 => String::new(),
+        None => String::new(),
+        Some((last, [])) => format!(" (did you mean `{last}`?)"),
+        Some((last, rest)) => {
+            format!(
+                " (did you mean {} or `{last}`?)",
+                rest.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+            )
+        }
+    }
 }
 
 pub(super) fn article(type_name: &str) -> String {
@@ -177,6 +205,25 @@ mod tests {
             err.to_string(),
             "p.toml: key `platform.stream.shard`: unknown key in [platform.stream] (did you mean `shards`?)"
         );
+    }
+
+    #[test]
+    fn a_key_of_another_table_is_named_with_its_table() {
+        let table: toml::Table = "readonly = true\n".parse().unwrap();
+        let err = check_known(&table, "p.toml", true).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "p.toml: key `readonly`: unknown key at the top level (did you mean `console.readonly`?)"
+        );
+        let table: toml::Table = "[platform.stream]\nspeed = 2.0\n".parse().unwrap();
+        let err = check_known(&table, "p.toml", true).unwrap_err();
+        assert!(err.to_string().ends_with("unknown key in [platform.stream] (did you mean `sandbox.speed`?)"), "{err}");
+        // A key of several tables names them all; a key of none, nothing.
+        let table: toml::Table = "name = \"x\"\n[console]\nname = 1\n".parse().unwrap();
+        let err = check_known(&table, "p.toml", true).unwrap_err().to_string();
+        assert!(err.contains("(did you mean `platform.") && err.contains(" or `"), "{err}");
+        let table: toml::Table = "[console]\nquux = 1\n".parse().unwrap();
+        assert!(check_known(&table, "p.toml", true).unwrap_err().to_string().ends_with("unknown key in [console]"));
     }
 
     #[test]

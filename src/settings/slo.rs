@@ -180,18 +180,25 @@ fn shown(value: &toml::Value) -> String {
     }
 }
 
-const DURATION_EXPECTED: &str =
-    "expected a duration such as \"10m\", \"90m\", \"26h\" or \"1h30m\" (s, m, h, d; more than zero)";
+/// The longest objective a profile may set, in days.
+const MOST_DURATION_DAYS: i64 = 366;
+
+fn duration_expected() -> String {
+    format!(
+        "expected a duration such as \"10m\", \"90m\", \"26h\" or \"1h30m\" (s, m, h, d; more than zero, at most \
+         {MOST_DURATION_DAYS}d)"
+    )
+}
 
 /// `"90m"`, `"26h"`, `"1h30m"`, `"45s"`, `"2d"` in seconds.
 fn duration(value: &toml::Value) -> Result<i64, String> {
     let toml::Value::String(text) = value else {
-        return Err(format!("{DURATION_EXPECTED}, found {}", shown(value)));
+        return Err(format!("{}, found {}", duration_expected(), shown(value)));
     };
-    parse_duration(text).ok_or_else(|| format!("{DURATION_EXPECTED}, found {text:?}"))
+    parse_duration(text).ok_or_else(|| format!("{}, found {text:?}", duration_expected()))
 }
 
-/// A duration as profiles write it, in seconds: number–unit pairs, at most a year.
+/// A duration as profiles write it, in seconds: number–unit pairs, at most [`MOST_DURATION_DAYS`].
 pub fn parse_duration(text: &str) -> Option<i64> {
     let mut total: i64 = 0;
     let mut number = String::new();
@@ -213,7 +220,7 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         total = total.checked_add(n.checked_mul(unit)?)?;
         pairs += 1;
     }
-    (number.is_empty() && pairs > 0 && total > 0 && total <= 366 * 86_400).then_some(total)
+    (number.is_empty() && pairs > 0 && total > 0 && total <= MOST_DURATION_DAYS * 86_400).then_some(total)
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, clip, dim, panel};
+use super::{base, clip, dim, panel, reader};
 use crate::app::alarms::{self, LineKind};
 use crate::app::{audit, layout, App, Command};
 use crate::model::text::sanitize;
@@ -161,24 +161,19 @@ fn draw_runbook(app: &App, alarm: &Alarm, theme: &Theme, frame: &mut Frame, area
 /// The runbook in full over the view, scrolled to `scroll`, with its keys at the foot.
 fn draw_reader(app: &App, alarm: &Alarm, scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(found) = alarms::runbook_of(&app.runbooks, alarm) else { return };
-    let (width, height) = layout::runbook_text_size(area);
-    let lines = alarms::reader_lines(app, width);
-    let height = height as usize;
-    let scroll = scroll.min(lines.len().saturating_sub(height));
-    let last = (scroll + height).min(lines.len());
+    let (width, _) = layout::reader_text_size(area);
     let accent = Style::new().fg(theme.accent).bg(theme.background);
-    let mut shown: Vec<Line> = lines[scroll..last]
-        .iter()
+    let lines = alarms::reader_lines(app, width)
+        .into_iter()
         .map(|(kind, text)| {
             let style = match kind {
                 LineKind::Heading => Style::new().fg(theme.title).bg(theme.background).add_modifier(Modifier::BOLD),
                 LineKind::Code => accent,
                 LineKind::Text => base(theme),
             };
-            Line::styled(text.clone(), style)
+            Line::styled(text, style)
         })
         .collect();
-    shown.resize(height, Line::raw(""));
     let count = found.runbook.commands.len();
     let copy = if count > 0 {
         let next = alarms::next_command(app, &alarm.name, count);
@@ -188,15 +183,8 @@ fn draw_reader(app: &App, alarm: &Alarm, scroll: usize, theme: &Theme, frame: &m
     };
     let keys =
         format!("{} closes · {} {} scroll{copy}", app.key(Command::Back), app.key(Command::Down), app.key(Command::Up));
-    shown.push(Line::styled(clip(&keys, width as usize), dim(theme)));
-    let position = if lines.len() > height {
-        format!(" — lines {}–{last} of {}", scroll + 1, lines.len())
-    } else {
-        String::new()
-    };
-    let title = format!(" Runbook for {} · {}{position} ", sanitize(&alarm.name), found.runbook.location);
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(shown).block(panel(theme, title)).style(base(theme)), area);
+    let title = format!("Runbook for {} · {}", sanitize(&alarm.name), found.runbook.location);
+    reader::draw(frame, theme, area, &title, lines, scroll, &keys);
 }
 
 fn draw_queues(data: &AlarmStatus, theme: &Theme, frame: &mut Frame, area: Rect) {

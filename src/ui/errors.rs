@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{base, dim, panel};
-use crate::app::{layout, App};
+use super::{base, clip, dim, panel, reader};
+use crate::app::{errors, layout, App, Command};
 use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -34,11 +34,21 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let (fg, bg) = if selected { (theme.highlight_fg, theme.highlight_bg) } else { (theme.text, theme.background) };
         let count = if e.count > 1 { format!(" (×{})", e.count) } else { String::new() };
         let text = format!("{:<10}{:<10}{}{count}", e.at.format("%H:%M:%S"), e.source.label(), e.message);
-        let pad = (inner.width as usize).saturating_sub(text.chars().count());
+        let text = clip(&text, inner.width as usize);
+        let pad = (inner.width as usize).saturating_sub(crate::model::text::width(&text));
         lines.push(Line::from(vec![
             Span::styled(text, Style::new().fg(fg).bg(bg)),
             Span::styled(" ".repeat(pad), Style::new().bg(bg)),
         ]));
     }
     frame.render_widget(Paragraph::new(lines).style(base(theme)), inner);
+    if let Some((error, scroll)) = &app.errors_reading {
+        let (width, _) = layout::reader_text_size(area);
+        let lines = errors::reader_lines(error, width).into_iter().enumerate();
+        let lines = lines.map(|(i, l)| Line::styled(l, if i == 0 { dim(theme) } else { base(theme) })).collect();
+        let keys =
+            format!("{} closes · {} {} scroll", app.key(Command::Back), app.key(Command::Down), app.key(Command::Up));
+        let title = format!("Error · {}", error.source.label());
+        reader::draw(frame, theme, area, &title, lines, *scroll, &keys);
+    }
 }

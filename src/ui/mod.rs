@@ -21,6 +21,7 @@ mod overview;
 mod peek;
 mod pipeline;
 mod quicksight;
+mod reader;
 mod redshift;
 mod reshard_dialog;
 mod resources;
