@@ -575,6 +575,11 @@ async fn a_lake_formation_grant_made_on_moto_shows_in_governance() {
         ("events", &vec!["internal".into()])
     );
 
+    assert!(
+        ["events", "raw_events"].iter().all(|t| governance.tables.iter().any(|k| k == t)),
+        "{:?}",
+        governance.tables
+    );
     let access = lakeops::ops::grants::explain(&governance, &analysts, &n.database, "events");
     assert!(access.can_select, "{}", access.answer);
     let denied = lakeops::ops::grants::explain(&governance, &curate, &n.database, "raw_events");
@@ -598,6 +603,13 @@ async fn a_lake_formation_grant_made_on_moto_shows_in_governance() {
         "{json}"
     );
     assert_eq!(json["readers"][0]["principal"], analysts.as_str(), "{json}");
+    let out = support::moto::run_binary(dir.path(), &file, &["grants", "nope"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a table the catalog does not have: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test]

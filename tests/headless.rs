@@ -771,6 +771,11 @@ fn show_and_grants_answer_from_the_sandbox() {
     assert_eq!(json["data"]["data"]["streams"][0]["dynamic_partitioning"], true);
     let out = home.run(&["show", "kinesis"]);
     assert_eq!(out.status.code(), Some(2), "only the added layers: {}", stderr(&out));
+    let bare = home.dir.path().join("bare.toml");
+    std::fs::write(&bare, "name = \"bare\"\nbackend = \"sandbox\"\n").unwrap();
+    let out = home.run(&["--profile", bare.to_str().unwrap(), "show", "msk"]);
+    assert_eq!(out.status.code(), Some(2), "a layer the profile does not add: {}", stderr(&out));
+    assert!(stderr(&out).contains("MSK: not part of this platform's profile"), "{}", stderr(&out));
 
     let out = home.run(&["grants", "clickstream.events", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -781,6 +786,18 @@ fn show_and_grants_answer_from_the_sandbox() {
     let out = home.run(&["grants", "raw_events", "--principal", "clickstream-analysts"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("no Lake Formation grant lets arn:aws:iam::000000000000:role/clickstream-analysts SELECT from clickstream.raw_events"), "{}", stdout(&out));
+    // Names as Glue keeps them (Athena folds case); a table or principal it cannot find is bad input.
+    let out = home.run(&["grants", "Clickstream.EVENTS", "--principal", "role/clickstream-analysts"]);
+    assert!(stdout(&out).contains("may SELECT all columns but user_id of clickstream.events"), "{}", stdout(&out));
+    let out = home.run(&["grants", "nope", "--principal", "clickstream-curate-job"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no table nope in clickstream (its tables in the Glue Data Catalog: events, raw_events)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = home.run(&["grants", "events", "--principal", " "]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = home.run(&["grants", "sales.orders"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("the profile's database clickstream, not sales"), "{}", stderr(&out));
@@ -821,6 +838,16 @@ fn sources_start_and_quicksight_refresh_are_checked_confirmed_and_journaled() {
     let out = home.run(&["--readonly", "sources", "start", "salesforce-accounts", "--yes"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("read-only mode: running the AppFlow flow salesforce-accounts"), "{}", stderr(&out));
+    // A dry run changes nothing: read-only mode shows its plan, as it does a reshard's.
+    for args in [
+        &["--readonly", "sources", "start", "salesforce-accounts", "--dry-run"][..],
+        &["--readonly", "quicksight", "refresh", "clickstream-funnel", "--dry-run"],
+        &["--readonly", "workflows", "start", "clickstream-nightly", "--dry-run"],
+    ] {
+        let out = home.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).ends_with("dry run: nothing was changed\n"), "{args:?}: {}", stdout(&out));
+    }
     let journal = home.journal();
     let outcome = |action: &str| -> Vec<String> {
         journal.iter().filter(|e| e["action"] == action).map(|e| e["outcome"].as_str().unwrap().to_string()).collect()

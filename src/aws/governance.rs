@@ -56,7 +56,7 @@ impl AwsPlatform {
                 table_tags.push(found);
             }
         }
-        let governance = Governance { database, admins, grants, tags, table_tags };
+        let governance = Governance { database, admins, grants, tags, table_tags, tables };
         self.state().layers.governance = Some((Instant::now(), governance.clone()));
         Ok(governance)
     }

@@ -54,6 +54,16 @@ pub enum Confirmation<'a> {
     TypedName(&'a str),
 }
 
+/// Read-only refuses `change` before anything is read or asked, unless `args` asks for a dry run:
+/// that changes nothing, so read-only mode shows its plan (as `reshard` and `glue` do).
+pub fn refuse_early(session: &Session, change: &Change, args: crate::cli::ChangeArgs) -> Result<(), Failure> {
+    if args.dry_run {
+        return Ok(());
+    }
+    session.gate.check(change, "")?;
+    Ok(())
+}
+
 /// The gate's read-only check of `change`, then `plan` shown and the confirmation asked unless
 /// `yes`; either refusal is journaled with `detail`.
 pub fn ask(

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::confirm::make_planned;
+use super::confirm::{make_planned, refuse_early};
 use super::{json, Failure};
 use crate::cli::{ChangeArgs, EmrArgs, EmrCommand};
 use crate::model::text::sanitize;
@@ -156,8 +156,7 @@ async fn change(
 ) -> Result<String, Failure> {
     let session = Session::headless(loaded, paths, platform);
     let (mut change, args) = requested(loaded, command)?;
-    // Read-only refuses before anything is read or asked.
-    session.gate.check(&Change::Emr(change.clone()), "")?;
+    refuse_early(&session, &Change::Emr(change.clone()), args)?;
     let found = platform.emr_cluster(change.target()).await?;
     if let (EmrChange::Terminate { name, .. }, Some(found)) = (&mut change, &found) {
         name.clone_from(&found.cluster.name);

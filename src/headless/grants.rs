@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{json, Failure};
 use crate::model::text::sanitize;
 use crate::model::{Governance, Grant};
-use crate::ops::grants::{explain, filter, readers, Reader};
+use crate::ops::grants::{catalog_table, explain, filter, readers, Reader};
 use crate::platform::Platform;
 use crate::settings::Loaded;
 
@@ -32,8 +32,12 @@ pub async fn run(
 ) -> Result<String, Failure> {
     crate::ops::grants::require_enabled(&loaded.settings).map_err(|e| Failure::Invalid(e.to_string()))?;
     let database = &loaded.settings.platform.glue.database;
+    if principal.is_some_and(|p| p.trim().is_empty()) {
+        return Err(Failure::Invalid("--principal is empty: give a role or user name, or its ARN".into()));
+    }
     let table = match table.map(|t| t.split_once('.').unwrap_or((database, t))) {
-        Some((db, _)) if db != database => {
+        // Glue keeps names in lower case and Athena folds what it is given.
+        Some((db, _)) if !db.eq_ignore_ascii_case(database) => {
             return Err(Failure::Invalid(format!(
                 "lakeops reads the grants of the profile's database {database}, not {}",
                 sanitize(db)
@@ -44,6 +48,16 @@ pub async fn run(
         None => None,
     };
     let governance = platform.governance().await?;
+    let table = match table {
+        Some(t) => Some(catalog_table(&governance, t).ok_or_else(|| {
+            let known = if governance.tables.is_empty() { "none".to_string() } else { governance.tables.join(", ") };
+            Failure::Invalid(format!(
+                "no table {} in {database} (its tables in the Glue Data Catalog: {known})",
+                sanitize(t)
+            ))
+        })?),
+        None => None,
+    };
     if let (Some(table), Some(principal)) = (table, principal) {
         let access = explain(&governance, principal, database, table);
         return if as_json {

@@ -22,8 +22,14 @@ struct Shown<'a> {
 pub async fn show(loaded: &Loaded, platform: &dyn Platform, layer: Layer, as_json: bool) -> Result<String, Failure> {
     let snapshot = platform.snapshot().await?;
     let thresholds = Thresholds::from_alarms(&loaded.settings.platform.alarms);
-    let shown = inventory(layer, &snapshot, thresholds)
-        .map_err(|reason| Failure::Platform(format!("{}: {}", layer.title(), sanitize(&reason))))?;
+    let shown = inventory(layer, &snapshot, thresholds).map_err(|reason| {
+        let said = format!("{}: {}", layer.title(), sanitize(&reason));
+        // A layer the profile does not add is the user's to turn on, not the platform failing.
+        match reason == crate::ops::health::NOT_IN_PROFILE {
+            true => Failure::Invalid(format!("{said} (docs/configuration.md says how to add it)")),
+            false => Failure::Platform(said),
+        }
+    })?;
     if as_json {
         return json(&Shown { layer, rows: &shown.rows, data: data(layer, &snapshot) });
     }
@@ -37,9 +43,8 @@ pub async fn show(loaded: &Loaded, platform: &dyn Platform, layer: Layer, as_jso
             .zip(shown.columns)
             .enumerate()
             .map(|(i, (text, (_, w)))| {
-                let text = if row.nested && i == 1 { format!("  {}", sanitize(text)) } else { sanitize(text) };
-                let kept: String = text.chars().take(w.saturating_sub(1)).collect();
-                format!("{kept:<w$}", w = *w)
+                let text = if row.nested && i == 1 { format!("  {text}") } else { text.clone() };
+                crate::model::text::cell(&text, *w)
             })
             .collect();
         out.push_str(&format!("{:<9}{cells}{}\n", row.health.label(), sanitize(&row.reason)));

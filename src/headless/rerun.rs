@@ -2,7 +2,7 @@
 //! refresh now, checked against what the services report before any call (`ops::rerun`),
 //! confirmed, journaled, refused in read-only mode.
 
-use super::confirm::make_planned;
+use super::confirm::{make_planned, refuse_early};
 use super::Failure;
 use crate::cli::ChangeArgs;
 use crate::model::{Change, Rerun};
@@ -25,8 +25,7 @@ pub async fn run(
     let rerun = rerun?;
     let session = Session::headless(loaded, paths, platform);
     let change = Change::Rerun(rerun.clone());
-    // Read-only refuses before anything is read or asked.
-    session.gate.check(&change, "")?;
+    refuse_early(&session, &change, args)?;
     let snapshot = platform.snapshot().await?;
     let lines = match plan(&rerun, &snapshot, snapshot.taken_at) {
         Ok(lines) => lines,

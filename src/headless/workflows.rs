@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::confirm::make_planned;
+use super::confirm::{make_planned, refuse_early};
 use super::Failure;
 use crate::cli::{ChangeArgs, WorkflowsArgs, WorkflowsCommand};
 use crate::model::text::sanitize;
@@ -156,8 +156,7 @@ async fn change(
             return Err(failure);
         }
     };
-    // Read-only refuses before anything is read or asked.
-    session.gate.check(&Change::Workflow(change.clone()), "")?;
+    refuse_early(&session, &Change::Workflow(change.clone()), args)?;
     let now = platform.now();
     let planned = match &change {
         WorkflowChange::Start { state_machine, .. } => {

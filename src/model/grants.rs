@@ -104,4 +104,7 @@ pub struct Governance {
     pub tags: Vec<LfTag>,
     /// Each table's LF-tags.
     pub table_tags: Vec<TableTags>,
+    /// The database's tables in the Glue Data Catalog (names as Glue keeps them: lower case).
+    #[serde(default)]
+    pub tables: Vec<String>,
 }

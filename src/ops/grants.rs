@@ -28,7 +28,73 @@ fn reads(g: &Grant) -> bool {
 pub fn names(principal: &str, grantee: &str) -> bool {
     grantee == principal
         || grantee == "IAMAllowedPrincipals"
-        || (!principal.contains(':') && grantee.rsplit(['/', ':']).next() == Some(principal))
+        || (!principal.contains(':')
+            && (grantee.rsplit(['/', ':']).next() == Some(principal)
+                || grantee.strip_suffix(principal).is_some_and(|arn| arn.ends_with(':'))))
+}
+
+/// The ARN a principal's name (`analysts`, `role/analysts`) stands for among those the grants
+/// and the administrators know; an ARN as it is; `None` for a name none of them has.
+pub fn resolve(governance: &Governance, principal: &str) -> Option<String> {
+    if principal.contains(':') {
+        return Some(principal.to_string());
+    }
+    let known = governance.grants.iter().map(|g| &g.principal).chain(&governance.admins);
+    known.filter(|p| *p != "IAMAllowedPrincipals").find(|p| names(principal, p)).cloned()
+}
+
+/// The table of the catalog `table` names: Glue keeps names in lower case, and Athena folds
+/// what it is given (`EVENTS` is `events`); `None` when the database has no such table.
+pub fn catalog_table<'a>(governance: &'a Governance, table: &str) -> Option<&'a str> {
+    let folded = table.to_lowercase();
+    governance.tables.iter().find(|t| **t == folded).map(String::as_str)
+}
+
+/// The columns a principal's reading grants let through together: Lake Formation adds them up
+/// (a table grant beside a column grant shows every column).
+#[derive(Debug, Clone, PartialEq)]
+enum Scope {
+    All,
+    Only(Vec<String>),
+    AllBut(Vec<String>),
+}
+
+impl Scope {
+    fn of(g: &Grant) -> Scope {
+        match &g.resource {
+            GrantResource::Columns { columns, excluded, .. } if excluded.is_empty() => Scope::Only(columns.clone()),
+            GrantResource::Columns { excluded, .. } => Scope::AllBut(excluded.clone()),
+            _ => Scope::All,
+        }
+    }
+
+    fn and(self, other: Scope) -> Scope {
+        let all_but = |hidden: Vec<String>| if hidden.is_empty() { Scope::All } else { Scope::AllBut(hidden) };
+        match (self, other) {
+            (Scope::All, _) | (_, Scope::All) => Scope::All,
+            (Scope::Only(mut a), Scope::Only(b)) => {
+                a.extend(b.into_iter().filter(|c| !a.contains(c)).collect::<Vec<_>>());
+                Scope::Only(a)
+            }
+            (Scope::AllBut(x), Scope::AllBut(y)) => all_but(x.into_iter().filter(|c| y.contains(c)).collect()),
+            (Scope::AllBut(x), Scope::Only(a)) | (Scope::Only(a), Scope::AllBut(x)) => {
+                all_but(x.into_iter().filter(|c| !a.contains(c)).collect())
+            }
+        }
+    }
+
+    fn words(&self) -> String {
+        match self {
+            Scope::All => "all columns".into(),
+            Scope::Only(columns) => columns.join(", "),
+            Scope::AllBut(hidden) => format!("all columns but {}", hidden.join(", ")),
+        }
+    }
+}
+
+/// The columns `grants` (each reading the table) let through together, in words.
+fn columns_of(grants: &[&Grant]) -> String {
+    grants.iter().map(|g| Scope::of(g)).reduce(Scope::and).map(|s| s.words()).unwrap_or_default()
 }
 
 /// Whether an LF-tag expression (`key=v1|v2 AND key2=v3`) matches a table's tags.
@@ -54,15 +120,6 @@ pub fn covers(g: &Grant, database: &str, table: &str, governance: &Governance) -
     }
 }
 
-/// Which columns a reading grant lets through, in words.
-pub fn column_scope(g: &Grant) -> String {
-    match &g.resource {
-        GrantResource::Columns { columns, excluded, .. } if excluded.is_empty() => columns.join(", "),
-        GrantResource::Columns { excluded, .. } => format!("all columns but {}", excluded.join(", ")),
-        _ => "all columns".into(),
-    }
-}
-
 /// Who may read `table`: each principal with the grant that lets it and the columns it sees.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reader {
@@ -72,13 +129,29 @@ pub struct Reader {
     pub through: String,
 }
 
+/// Who may read `table`, one line a principal: the columns its grants let through together.
 pub fn readers(governance: &Governance, table: &str) -> Vec<Reader> {
     let db = &governance.database;
-    governance
-        .grants
-        .iter()
-        .filter(|g| reads(g) && covers(g, db, table, governance))
-        .map(|g| Reader { principal: g.principal.clone(), columns: column_scope(g), through: route(&g.resource) })
+    let reading: Vec<&Grant> =
+        governance.grants.iter().filter(|g| reads(g) && covers(g, db, table, governance)).collect();
+    let mut principals: Vec<&str> = Vec::new();
+    for g in &reading {
+        if !principals.contains(&g.principal.as_str()) {
+            principals.push(&g.principal);
+        }
+    }
+    principals
+        .into_iter()
+        .map(|principal| {
+            let own: Vec<&Grant> = reading.iter().copied().filter(|g| g.principal == principal).collect();
+            let mut through: Vec<String> = Vec::new();
+            for route in own.iter().map(|g| route(&g.resource)) {
+                if !through.contains(&route) {
+                    through.push(route);
+                }
+            }
+            Reader { principal: principal.to_string(), columns: columns_of(&own), through: through.join(" and ") }
+        })
         .collect()
 }
 
@@ -110,14 +183,8 @@ pub struct Access {
 /// The grants that apply to `principal` on `database.table`, and the answer in words.
 pub fn explain(governance: &Governance, principal: &str, database: &str, table: &str) -> Access {
     // A role or user name stands for the ARN a grant or the admins know it by.
-    let principal = if principal.contains(':') {
-        principal.to_string()
-    } else {
-        let known = governance.grants.iter().map(|g| &g.principal).chain(&governance.admins);
-        let arn = known.filter(|p| *p != "IAMAllowedPrincipals").find(|p| names(principal, p));
-        arn.cloned().unwrap_or_else(|| principal.to_string())
-    };
-    let principal = principal.as_str();
+    let resolved = resolve(governance, principal);
+    let principal = resolved.as_deref().unwrap_or(principal);
     let applying: Vec<Grant> = governance
         .grants
         .iter()
@@ -130,16 +197,24 @@ pub fn explain(governance: &Governance, principal: &str, database: &str, table: 
         .collect();
     let reading: Vec<&Grant> = applying.iter().filter(|g| reads(g) && covers(g, database, table, governance)).collect();
     let can_select = !reading.is_empty();
-    let answer = if let Some(g) = reading.first() {
-        let iam = if g.principal == "IAMAllowedPrincipals" {
+    let answer = if !reading.is_empty() {
+        let iam = if reading.iter().any(|g| g.principal == "IAMAllowedPrincipals") {
             " to IAMAllowedPrincipals (Lake Formation leaves this table to IAM policies)"
         } else {
             ""
         };
+        let on: Vec<String> = reading.iter().map(|g| g.resource.describe()).collect();
+        let grant = if on.len() == 1 { "the grant" } else { "the grants" };
         format!(
-            "{principal} may SELECT {} of {database}.{table} through the grant on {}{iam}",
-            column_scope(g),
-            g.resource.describe()
+            "{principal} may SELECT {} of {database}.{table} through {grant} on {}{iam}",
+            columns_of(&reading),
+            on.join(" and ")
+        )
+    } else if resolved.is_none() {
+        format!(
+            "no grant or data-lake administrator names a principal called {principal}, so no Lake Formation grant lets \
+             it SELECT from {database}.{table}; ask again with its ARN (arn:aws:iam::ACCOUNT:role/{principal} or \
+             …:user/{principal}): grants name principals by ARN"
         )
     } else {
         let admin = governance.admins.iter().any(|a| names(principal, a));

@@ -41,6 +41,7 @@ fn governance() -> Governance {
         ],
         tags: vec![],
         table_tags: vec![tags("events", "internal"), tags("raw_events", "pii")],
+        tables: vec!["events".into(), "raw_events".into()],
     }
 }
 
@@ -107,4 +108,54 @@ fn a_name_matches_the_last_part_of_an_arn_only() {
     assert!(!names("arn:aws:iam::123456789012:role/other", ANALYSTS));
     assert_eq!(filter(&governance(), Some("etl"), Some("raw_events")).len(), 1);
     assert_eq!(filter(&governance(), None, None).len(), 4);
+}
+
+#[test]
+fn grants_add_up_as_lake_formation_adds_them() {
+    let mut g = governance();
+    let columns = |columns: &[&str], excluded: &[&str]| GrantResource::Columns {
+        database: "lake".into(),
+        table: "events".into(),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        excluded: excluded.iter().map(|c| c.to_string()).collect(),
+    };
+    // Beside the grant of all columns but user_id: one of all but user_id and ip shows no more.
+    g.grants.push(grant(ANALYSTS, columns(&[], &["user_id", "ip"]), &["SELECT"]));
+    assert_eq!(readers(&g, "events")[0].columns, "all columns but user_id");
+    // One that names user_id lets it through too: every column.
+    g.grants.push(grant(ANALYSTS, columns(&["user_id"], &[]), &["SELECT"]));
+    let access = explain(&g, "analysts", "lake", "events");
+    assert!(
+        access.answer.starts_with(&format!("{ANALYSTS} may SELECT all columns of lake.events through the grants on")),
+        "{}",
+        access.answer
+    );
+    let readers = readers(&g, "events");
+    assert_eq!(readers.iter().filter(|r| r.principal == ANALYSTS).count(), 1, "one line a principal: {readers:?}");
+    assert_eq!((readers[0].columns.as_str(), readers[0].through.as_str()), ("all columns", "a column grant"));
+    g.grants.push(grant(ANALYSTS, GrantResource::AllTables { database: "lake".into() }, &["SELECT"]));
+    assert_eq!(super::readers(&g, "events")[0].through, "a column grant and every table of lake");
+}
+
+#[test]
+fn a_principal_no_grant_names_is_asked_for_by_its_arn() {
+    let g = governance();
+    assert_eq!(resolve(&g, "role/analysts").as_deref(), Some(ANALYSTS));
+    assert_eq!(resolve(&g, "le/analysts"), None, "a part of the ARN's name is not its name");
+    let access = explain(&g, "nobody", "lake", "events");
+    assert!(!access.can_select);
+    assert!(access.answer.contains("ask again with its ARN"), "{}", access.answer);
+    assert!(
+        !access.answer.contains("grant-permissions"),
+        "no command for a principal it cannot name: {}",
+        access.answer
+    );
+}
+
+#[test]
+fn tables_are_the_catalog_s_in_any_case() {
+    let g = governance();
+    assert_eq!(catalog_table(&g, "EVENTS"), Some("events"));
+    assert_eq!(catalog_table(&g, "Raw_Events"), Some("raw_events"));
+    assert_eq!(catalog_table(&g, "nope"), None);
 }

@@ -59,6 +59,7 @@ impl SimState {
         Governance {
             database,
             admins: vec![role(&format!("{stack}-data-admin"))],
+            tables: super::engine::LakeTable::ALL.map(|t| t.name().to_string()).to_vec(),
             grants,
             tags: vec![tag("classification", &["public", "internal", "pii"]), tag("domain", &["clickstream"])],
             table_tags: vec![
