@@ -305,13 +305,15 @@ pub struct AuditArgs {
     /// How far back: 15m, 1h, 2d (CloudTrail keeps 90 days).
     #[arg(long, value_name = "DURATION", default_value = "1h")]
     pub since: String,
-    /// Only events by this user or role (part of the name is enough).
+    /// Only events by this user or role session, its whole name as CloudTrail records it
+    /// (alice.ops; CloudTrail's lookup matches whole names, case and all).
     #[arg(long, value_name = "USER")]
     pub user: Option<String>,
-    /// Only events from this source, e.g. kinesis.amazonaws.com.
+    /// Only events from this source, its whole name: kinesis.amazonaws.com (lakeops: the
+    /// journal's).
     #[arg(long, value_name = "SOURCE")]
     pub source: Option<String>,
-    /// Only events on this resource.
+    /// Only events on this resource, its whole name (a stream, a function, a job, an ARN).
     #[arg(long, value_name = "RESOURCE")]
     pub resource: Option<String>,
     /// Only changes (write events).

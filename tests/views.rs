@@ -347,6 +347,35 @@ fn audit_view() {
     insta::assert_snapshot!("audit", with_styles(&render(&app, &theme("default"), 110, 36)));
 }
 
+/// `:audit` at 80 columns: lakeops' journal lines, one refused, keep their mark and resource (the
+/// source column gives way), and the journal's line is the selected one's record.
+#[test]
+fn audit_view_at_80_columns_keeps_the_mark() {
+    use lakeops::journal::Entry;
+    let (mut app, _sandbox) = console_and_sandbox(80, 24);
+    let entry = |minutes: i64, detail: &str, outcome: &str| Entry {
+        time: fixed_time() - chrono::Duration::minutes(minutes),
+        platform_time: None,
+        profile: "sandbox".into(),
+        backend: "sandbox".into(),
+        action: "sandbox.fault".into(),
+        target: "dms-stopped".into(),
+        detail: detail.into(),
+        outcome: outcome.into(),
+    };
+    let events = vec![
+        lakeops::ops::audit::from_journal(&entry(1, "off", "refused: read-only mode (--readonly)")),
+        lakeops::ops::audit::from_journal(&entry(5, "on", "done")),
+    ];
+    for c in ":audit".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let id = app.audit.request.awaited().unwrap();
+    update(&mut app, Action::AuditLoaded { id, result: Ok(events), at: fixed_time() }, 40);
+    insta::assert_snapshot!("audit_80_columns", text(&render(&app, &theme("default"), 80, 24)));
+}
+
 /// `:glue` on the seeded sandbox with one failed run whose error holds escape sequences.
 #[test]
 fn glue_view() {

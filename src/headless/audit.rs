@@ -12,6 +12,11 @@ use crate::settings::{Loaded, Paths};
 /// The lookup `args` ask for, counting `--since` back from `now` (the platform's present).
 pub fn query(args: &AuditArgs, now: chrono::DateTime<chrono::Utc>) -> Result<AuditQuery, Failure> {
     let since = parse_since(&args.since).map_err(|e| Failure::Invalid(format!("--since: {e}")))?;
+    for (flag, value) in [("--user", &args.user), ("--source", &args.source), ("--resource", &args.resource)] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(Failure::Invalid(format!("{flag} is empty: give the whole name to look up")));
+        }
+    }
     if !(1..=1000).contains(&args.limit) {
         return Err(Failure::Invalid(format!("--limit: expected 1 to 1000 events, found {}", args.limit)));
     }
@@ -45,7 +50,7 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
     for e in &events {
         let mark = match mark(e) {
             Mark::Error(code) => format!("error {}", sanitize(&code)),
-            Mark::Journal => "journal".into(),
+            Mark::Journal => journal_mark(e),
             Mark::Lakeops => "lakeops".into(),
             Mark::Write => "write".into(),
             Mark::Read => String::new(),
@@ -60,6 +65,21 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
         ));
     }
     Ok(out)
+}
+
+/// A journal line's mark: `journal`, what was asked when it says more than its name (a fault
+/// `on` or `off`, a run's arguments) and what came of it when more than `done`.
+fn journal_mark(e: &AuditEvent) -> String {
+    let entry: Option<crate::journal::Entry> = e.event_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+    let mut mark = String::from("journal");
+    if let Some(entry) = entry {
+        for said in [entry.detail.as_str(), entry.outcome.as_str()] {
+            if !said.is_empty() && said != "done" {
+                mark.push_str(&format!(" · {}", crate::model::text::clip(said, 60)));
+            }
+        }
+    }
+    mark
 }
 
 /// An event for scripts: the record parsed when it is JSON (serde_json escapes control

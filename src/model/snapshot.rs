@@ -397,7 +397,8 @@ pub struct AuditEvent {
     pub read_only: bool,
     /// The call's error code, when it failed (or the journal's outcome when it was refused).
     pub error_code: Option<String>,
-    /// The whole CloudTrail record, as CloudTrail wrote it.
+    /// The record behind it: CloudTrail's, whole, as CloudTrail wrote it; or lakeops' journal
+    /// line (its detail and outcome with it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_json: Option<String>,
     /// From lakeops' own journal rather than CloudTrail.

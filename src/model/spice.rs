@@ -42,7 +42,13 @@ pub struct SpiceDataset {
 
 impl SpiceDataset {
     pub fn last_success(&self) -> Option<DateTime<Utc>> {
-        self.ingestions.iter().filter(|i| i.status == "COMPLETED").filter_map(|i| i.created).max()
+        self.last_completed().and_then(|i| i.created)
+    }
+
+    /// The newest refresh that completed: what the dashboards serve while a newer one runs, or
+    /// after one failed.
+    pub fn last_completed(&self) -> Option<&Ingestion> {
+        self.ingestions.iter().filter(|i| i.status == "COMPLETED").max_by_key(|i| i.created)
     }
 }
 

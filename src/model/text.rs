@@ -28,8 +28,14 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
+/// Whether `text` reads on a terminal as it is written: no control character, no bidi control
+/// (what [`sanitize`] would change). A name in a profile must be (it is printed, and fed back).
+pub fn shows_as_written(text: &str) -> bool {
+    !text.chars().any(|c| c.is_control() || is_bidi_control(c))
+}
+
 fn clean(input: &str, keep_lines: bool) -> String {
-    if !input.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+    if shows_as_written(input) {
         return input.to_string();
     }
     let mut out = String::with_capacity(input.len());

@@ -56,16 +56,19 @@ pub fn server_filter(q: &AuditQuery) -> ServerFilter {
     }
 }
 
-fn contains(field: &str, wanted: &Option<String>) -> bool {
-    wanted.as_ref().is_none_or(|w| field.to_lowercase().contains(&w.to_lowercase()))
+/// Whether `field` is the value asked for: the whole value, case and all, as CloudTrail's
+/// LookupEvents matches its lookup attributes (the one attribute it filters by is matched there,
+/// the rest here, alike; the sandbox does the same).
+fn is(field: &str, wanted: &Option<String>) -> bool {
+    wanted.as_ref().is_none_or(|w| field == w)
 }
 
 /// Whether an event passes every filter of the query.
 pub fn matches(e: &AuditEvent, q: &AuditQuery) -> bool {
     e.time >= q.since
-        && contains(&e.user, &q.user)
-        && contains(&e.source, &q.source)
-        && contains(&e.resource, &q.resource)
+        && is(&e.user, &q.user)
+        && is(&e.source, &q.source)
+        && is(&e.resource, &q.resource)
         && (!q.writes_only || !e.read_only)
         && (!q.lakeops_only || lakeops_change(e))
 }
@@ -104,7 +107,8 @@ pub fn from_journal(e: &Entry) -> AuditEvent {
         read_only: (e.action == QUERY_ACTION && super::athena_readonly::opens_as_a_read(&e.detail))
             || e.action == STOP_QUERY_ACTION,
         error_code: (!e.succeeded()).then(|| e.outcome.clone()),
-        event_json: None,
+        // The journal's line is its record: what was asked (detail) and what came of it.
+        event_json: serde_json::to_string(e).ok(),
         from_journal: true,
         by_lakeops: true,
     }
@@ -169,7 +173,7 @@ mod tests {
 
     #[test]
     fn the_rest_is_filtered_here_and_the_journal_merged_in() {
-        let q = AuditQuery { writes_only: true, source: Some("KINESIS".into()), ..query() };
+        let q = AuditQuery { writes_only: true, source: Some("kinesis.amazonaws.com".into()), ..query() };
         let journal = vec![Entry {
             time: Utc::now() - Duration::minutes(1),
             platform_time: None,

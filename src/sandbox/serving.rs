@@ -38,7 +38,7 @@ impl SimState {
         Some(SearchDomain {
             name: domain.clone(),
             exists: true,
-            engine_version: Some("OpenSearch_2.13".into()),
+            engine_version: Some(crate::provision::template::SEARCH_ENGINE.into()),
             processing: red.is_some_and(|since| now - since < PROCESSING_MS),
             upgrading: false,
             instances: Some(format!("r6g.large.search × {nodes}")),

@@ -2,6 +2,7 @@
 
 use super::model::Settings;
 use super::naming::first_bad;
+use crate::model::text::shows_as_written;
 
 /// The first impossible value, as (key, what is expected). `derived` are the name keys the
 /// profile left to the stack name (checked before provisioning, not here).
@@ -191,8 +192,8 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
     list(
         "platform.msk.consumer_groups",
         &msk.consumer_groups,
-        |g| (1..=255).contains(&g.len()) && !g.contains(char::is_control),
-        "consumer group names (1 to 255 characters)",
+        |g| (1..=255).contains(&g.len()) && shows_as_written(g),
+        "consumer group names (1 to 255 characters, no control or bidi characters)",
     )?;
     let src = &p.sources;
     list(
@@ -204,8 +205,8 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
     list(
         "platform.sources.datasync_tasks",
         &src.datasync_tasks,
-        |n| (1..=256).contains(&n.len()) && !n.contains(char::is_control),
-        "DataSync task names or ARNs (1 to 256 characters)",
+        |n| (1..=256).contains(&n.len()) && shows_as_written(n),
+        "DataSync task names or ARNs (1 to 256 characters, no control or bidi characters)",
     )?;
     list(
         "platform.sources.appflow_flows",
@@ -223,8 +224,8 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
     list(
         "platform.quicksight.datasets",
         &p.quicksight.datasets,
-        |n| (1..=2048).contains(&n.len()) && !n.contains(char::is_whitespace),
-        "QuickSight dataset ids",
+        |n| (1..=2048).contains(&n.len()) && !n.contains(char::is_whitespace) && shows_as_written(n),
+        "QuickSight dataset ids (no spaces, control or bidi characters)",
     )?;
     range(
         "platform.quicksight.refresh_within_hours",

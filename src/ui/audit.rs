@@ -36,8 +36,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = panel(theme, title);
     let inner = block.inner(list);
     frame.render_widget(block, list);
+    let widths = columns(inner.width as usize);
+    let row = |time: &str, cells: [&str; 4]| -> String {
+        let cells = cells.iter().zip(widths).map(|(text, w)| if w == 0 { String::new() } else { super::cell(text, w) });
+        format!("{time:<10}{}", cells.collect::<String>())
+    };
     let mut lines = vec![Line::styled(
-        format!("{:<10}{:<20}{:<22}{:<26}{:<20}{}", "TIME UTC", "USER", "SOURCE", "EVENT", "RESOURCE", ""),
+        row("TIME UTC", ["USER", "SOURCE", "EVENT", "RESOURCE"]),
         Style::new().fg(theme.dim).add_modifier(Modifier::BOLD),
     )];
     if rows.is_empty() {
@@ -58,16 +63,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             base(theme).fg(if e.read_only { theme.dim } else { theme.text })
         };
-        let clip = super::cell;
-        let text = format!(
-            "{:<10}{}{}{}{}",
-            e.time.format("%H:%M:%S"),
-            clip(&e.user, 20),
-            clip(&e.source, 22),
-            clip(&e.name, 26),
-            clip(&e.resource, 20)
-        );
-        let pad = (inner.width as usize).saturating_sub(text.chars().count() + mark.chars().count());
+        let text = row(&e.time.format("%H:%M:%S").to_string(), [&e.user, &e.source, &e.name, &e.resource]);
+        let mark = crate::model::text::clip(&mark, widths[4]);
+        let width = crate::model::text::width;
+        let pad = (inner.width as usize).saturating_sub(width(&text) + width(&mark));
         lines.push(Line::from(vec![
             Span::styled(text, style),
             Span::styled(mark, style.fg(if selected { theme.highlight_fg } else { color })),
@@ -80,12 +79,61 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(panel(theme, " event "), detail);
         return;
     };
-    let title = format!(" {} by {} ", sanitize(&event.name), sanitize(&event.user));
-    let body: Vec<Line> = match &event.event_json {
-        Some(json) => super::record_lines(json.as_bytes(), |kind| style_of(kind, theme)),
-        None => vec![Line::styled("from lakeops' journal: no CloudTrail record", dim(theme))],
+    let from = if event.from_journal { " — lakeops' journal" } else { "" };
+    let title = format!(" {} by {}{from} ", sanitize(&event.name), sanitize(&event.user));
+    let entry = event.event_json.as_deref().filter(|_| event.from_journal);
+    let entry = entry.and_then(|json| serde_json::from_str::<crate::journal::Entry>(json).ok());
+    let body: Vec<Line> = match (&entry, &event.event_json) {
+        (Some(entry), _) => journal_lines(entry, theme),
+        (None, Some(json)) => super::record_lines(json.as_bytes(), |kind| style_of(kind, theme)),
+        (None, None) => vec![Line::styled("no record", dim(theme))],
     };
-    frame.render_widget(Paragraph::new(body).block(panel(theme, title)).style(base(theme)), detail);
+    let paragraph = Paragraph::new(body).block(panel(theme, title)).style(base(theme));
+    let paragraph = if entry.is_some() { paragraph.wrap(ratatui::widgets::Wrap { trim: false }) } else { paragraph };
+    frame.render_widget(paragraph, detail);
+}
+
+/// A journal line, what matters first: what was asked and what came of it.
+fn journal_lines(entry: &crate::journal::Entry, theme: &Theme) -> Vec<Line<'static>> {
+    let field = |name: &str, value: &str, style: Style| {
+        Line::from(vec![Span::styled(format!("{name:<12}"), dim(theme)), Span::styled(sanitize(value), style)])
+    };
+    let outcome = if entry.succeeded() { base(theme) } else { base(theme).fg(theme.critical) };
+    let mut lines = vec![
+        field("what", &format!("{} {}", entry.action, entry.target), base(theme)),
+        field("asked", if entry.detail.is_empty() { "—" } else { &entry.detail }, base(theme)),
+        field("came of it", &entry.outcome, outcome),
+        field("profile", &format!("{} on {}", entry.profile, entry.backend), dim(theme)),
+    ];
+    let at = entry.time.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    let at = match entry.platform_time {
+        Some(platform) => format!("{at} (the platform's time {})", platform.format("%Y-%m-%d %H:%M:%S")),
+        None => at,
+    };
+    lines.push(field("when", &at, dim(theme)));
+    lines
+}
+
+/// The list's columns in `width` cells: USER, SOURCE, EVENT, RESOURCE, and the mark's room after
+/// them. A narrow list narrows SOURCE first (the event names its service; under 8 cells it is
+/// left out), then USER, RESOURCE and EVENT, and always leaves the mark room: a refused action
+/// never reads as a done one.
+pub fn columns(width: usize) -> [usize; 5] {
+    const TIME: usize = 10;
+    const MARK: usize = 14;
+    let mut cells = [20, 22, 26, 20];
+    let least = [12, 0, 16, 12];
+    let mut short = (TIME + cells.iter().sum::<usize>() + MARK).saturating_sub(width);
+    for i in [1, 0, 3, 2] {
+        let given = short.min(cells[i] - least[i]);
+        cells[i] -= given;
+        short -= given;
+    }
+    if cells[1] < 8 {
+        cells[1] = 0;
+    }
+    let mark = width.saturating_sub(TIME + cells.iter().sum::<usize>());
+    [cells[0], cells[1], cells[2], cells[3], mark]
 }
 
 fn style_of(kind: Kind, theme: &Theme) -> Style {

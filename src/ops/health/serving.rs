@@ -88,7 +88,9 @@ pub fn domain_verdict(d: &SearchDomain) -> (Health, String) {
 
 pub(super) fn quicksight(q: &QuicksightStatus, now: DateTime<Utc>) -> Verdict {
     let failed = q.datasets.iter().filter(|d| d.ingestions.first().is_some_and(Ingestion::is_failed)).count();
-    let rows: i64 = q.datasets.iter().filter_map(|d| d.ingestions.first()).filter_map(|i| i.rows_ingested).sum();
+    // The rows the dashboards serve: each dataset's last completed refresh's, not a running or
+    // failed one's (0 while a refresh runs read as empty dashboards).
+    let rows: i64 = q.datasets.iter().filter_map(SpiceDataset::last_completed).filter_map(|i| i.rows_ingested).sum();
     let numbers = vec![
         num("datasets", Some(q.datasets.len() as f64), "datasets", thousands),
         num("failed", Some(failed as f64), "datasets", thousands),
@@ -138,5 +140,48 @@ pub fn dataset_verdict(d: &SpiceDataset, within_hours: u64, now: DateTime<Utc>) 
             (Health::Ok, format!("dataset {}: first refresh running", d.id))
         }
         None => (Health::Warn, format!("dataset {}: never refreshed", d.id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ingestion(status: &str, minutes_ago: i64, rows: Option<i64>, now: DateTime<Utc>) -> Ingestion {
+        Ingestion {
+            id: format!("{status}-{minutes_ago}"),
+            status: status.into(),
+            created: Some(now - chrono::Duration::minutes(minutes_ago)),
+            seconds: None,
+            rows_ingested: rows,
+            rows_dropped: None,
+            error_type: None,
+            error_message: None,
+            manual: true,
+        }
+    }
+
+    /// The rows the dashboards serve are the last completed refresh's, while a newer one runs or
+    /// after one failed.
+    #[test]
+    fn rows_are_the_last_completed_refresh_s() {
+        let now = Utc::now();
+        let dataset = |id: &str, ingestions| SpiceDataset { id: id.into(), exists: true, ingestions };
+        let status = QuicksightStatus {
+            datasets: vec![
+                dataset(
+                    "sessions",
+                    vec![ingestion("RUNNING", 1, None, now), ingestion("COMPLETED", 60, Some(1_000), now)],
+                ),
+                dataset(
+                    "funnel",
+                    vec![ingestion("FAILED", 2, Some(0), now), ingestion("COMPLETED", 90, Some(500), now)],
+                ),
+            ],
+            refresh_within_hours: 24,
+        };
+        let (_, _, numbers) = quicksight(&status, now);
+        let rows = numbers.iter().find(|n| n.label == "rows").unwrap();
+        assert_eq!(rows.value, Some(1_500.0));
     }
 }

@@ -21,6 +21,7 @@ pub use delivery::{DELIVERY_PREFIX, ERROR_PREFIX as DELIVERY_ERROR_PREFIX};
 pub use ingest::{INGEST_MEMORY_MB, INGEST_TIMEOUT_SECONDS};
 pub use orchestration::NIGHTLY_STATES;
 pub use processing::RELEASE as SPARK_RELEASE;
+pub use search::ENGINE as SEARCH_ENGINE;
 pub use watch::alarm_names;
 
 use crate::settings::Settings;
