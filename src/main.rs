@@ -278,7 +278,7 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
             }
             Some(Command::Quicksight { action: QuicksightCommand::Refresh { dataset, change } }) => {
                 let platform = headless::connect(&loaded, paths).await?;
-                let rerun = Ok(lakeops::model::Rerun::SpiceDataset(dataset));
+                let rerun = lakeops::ops::rerun::dataset_named(&loaded.settings.platform.quicksight.datasets, &dataset);
                 let result = headless::rerun::run(&loaded, paths, platform.as_ref(), rerun, change).await;
                 platform.flush()?;
                 result

@@ -849,6 +849,10 @@ fn sources_start_and_quicksight_refresh_are_checked_confirmed_and_journaled() {
     assert!(stderr(&out).contains("nope is not one of the profile's sources"), "{}", stderr(&out));
     let out = home.run(&["quicksight", "refresh", "nope", "--yes"]);
     assert_eq!(out.status.code(), Some(2));
+    // Read-only mode or not, a name the profile does not have is bad input, said before anything.
+    let out = home.run(&["--readonly", "quicksight", "refresh", "nope", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nope is not one of the profile's datasets ([platform.quicksight] datasets: clickstream-sessions, clickstream-funnel)"), "{}", stderr(&out));
     let out = home.run(&["--readonly", "sources", "start", "salesforce-accounts", "--yes"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("read-only mode: running the AppFlow flow salesforce-accounts"), "{}", stderr(&out));

@@ -122,9 +122,8 @@ impl View for Athena {
                     workgroup,
                     sql,
                 };
-                match super::confirm::refusal(app, &crate::model::Change::SaveQuery(query)) {
-                    Some(refusal) => super::confirm::refuse(app, "Save the query?", refusal),
-                    None => app.mode = Mode::SaveQuery { input: String::new(), error: None },
+                if !super::confirm::refused(app, "Save the query?", &crate::model::Change::SaveQuery(query)) {
+                    app.mode = Mode::SaveQuery { input: String::new(), error: None };
                 }
             }
             _ => {

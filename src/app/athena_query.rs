@@ -70,6 +70,7 @@ pub(super) fn run(app: &mut App, effects: &mut Vec<Effect>) {
             effect: Some(effect),
             refusal: None,
             then: Some(Then::QueryStarted),
+            journal: None,
         };
         app.mode = Mode::Confirm(Box::new(dialog));
         return;
@@ -308,6 +309,7 @@ pub fn confirm_replace(app: &mut App, id: &str, path: String, json: bool) {
         effect,
         refusal: None,
         then: None,
+        journal: None,
     }));
 }
 

@@ -15,6 +15,9 @@ pub struct ConfirmDialog {
     pub refusal: Option<String>,
     /// What the console itself does once the effect is on its way.
     pub then: Option<Then>,
+    /// A refusal of the gate's rules, journaled as the headless commands journal it: written once,
+    /// as the dialog opens (`update`'s housekeeping takes it).
+    pub journal: Option<Effect>,
 }
 
 /// What the console does after a confirmed effect, besides running it.
@@ -32,8 +35,41 @@ pub enum Then {
 /// a rule of the gate turns it into the gate's refusal, explained before anything is asked.
 pub fn ask(app: &mut App, title: &str, lines: Vec<String>, change: Change, detail: String) {
     let refusal = refusal(app, &change);
+    let journal = refusal.as_ref().map(|refusal| refusal_record(&change, detail.clone(), refusal));
     let effect = refusal.is_none().then_some(Effect::Change { change, detail });
-    app.mode = Mode::Confirm(Box::new(ConfirmDialog { title: title.to_string(), lines, effect, refusal, then: None }));
+    let dialog = ConfirmDialog { title: title.to_string(), lines, effect, refusal, then: None, journal };
+    app.mode = Mode::Confirm(Box::new(dialog));
+}
+
+/// When the gate's rules refuse `change` in this console (read-only mode, what the backend cannot
+/// make): shows why in a dialog titled `title`, journals the refusal as the headless command
+/// journals it, and says so (`true`); nothing is asked.
+pub fn refused(app: &mut App, title: &str, change: &Change) -> bool {
+    let Some(refusal) = refusal(app, change) else { return false };
+    let journal = refusal_record(change, String::new(), &refusal);
+    refuse(app, title, refusal);
+    if let Mode::Confirm(dialog) = &mut app.mode {
+        dialog.journal = Some(journal);
+    }
+    true
+}
+
+/// The journal's line of the gate's `refusal` of `change`.
+pub fn refusal_record(change: &Change, detail: String, refusal: &str) -> Effect {
+    Effect::Record {
+        action: change.action(),
+        target: change.target().to_string(),
+        detail,
+        outcome: format!("refused: {refusal}"),
+    }
+}
+
+/// The journal line of a refusal just shown, once.
+pub fn take_journal(app: &mut App) -> Option<Effect> {
+    match &mut app.mode {
+        Mode::Confirm(dialog) => dialog.journal.take(),
+        _ => None,
+    }
 }
 
 /// Why the gate would refuse `change` in this console (read-only mode, or what the backend
@@ -59,6 +95,7 @@ pub fn refuse(app: &mut App, title: &str, refusal: String) {
         effect: None,
         refusal: Some(refusal),
         then: None,
+        journal: None,
     }));
 }
 

@@ -191,8 +191,8 @@ fn choose_template(app: &mut App, effects: &mut Vec<Effect>) {
         return confirm::refuse(app, "Add a step", "select a cluster or one of its steps first".into());
     };
     let probe = EmrChange::AddStep { cluster_id, step: StepSpec::empty() };
-    if let Some(refusal) = confirm::refusal(app, &Change::Emr(probe)) {
-        return confirm::refuse(app, "Add a step", refusal);
+    if confirm::refused(app, "Add a step", &Change::Emr(probe)) {
+        return;
     }
     let templates = &app.emr.templates;
     match templates.len() {
@@ -236,8 +236,8 @@ fn terminate(app: &mut App, effects: &mut Vec<Effect>) {
 
 /// Read-only mode refuses at once; otherwise EMR is asked for the cluster as it is now.
 fn describe_then(app: &mut App, effects: &mut Vec<Effect>, change: EmrChange) {
-    if let Some(refusal) = confirm::refusal(app, &Change::Emr(change.clone())) {
-        return confirm::refuse(app, &title(&change), refusal);
+    if confirm::refused(app, &title(&change), &Change::Emr(change.clone())) {
+        return;
     }
     effects.push(Effect::DescribeCluster { change });
 }

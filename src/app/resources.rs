@@ -69,8 +69,8 @@ fn run_now(app: &mut App, layer: Layer) {
     };
     let title = act.title();
     let change = Change::Rerun(act);
-    if let Some(refusal) = confirm::refusal(app, &change) {
-        return confirm::refuse(app, &title, refusal);
+    if confirm::refused(app, &title, &change) {
+        return;
     }
     let Some(snapshot) = app.snapshot.as_ref() else { return };
     let Change::Rerun(act) = &change else { return };

@@ -319,8 +319,8 @@ fn plan(app: &mut App, after: AfterPlan, effects: &mut Vec<Effect>) {
         Err(problem) => return confirm::refuse(app, "Plan", problem.clone()),
     };
     let change = Change::PlanStack { stack: target.name.clone(), template, parameters };
-    if let Some(refusal) = confirm::refusal(app, &change) {
-        return confirm::refuse(app, "Plan", refusal);
+    if confirm::refused(app, "Plan", &change) {
+        return;
     }
     if app.stack.busy() {
         return toast(app, ToastLevel::Error, format!("{} is changing: plan once it settles", target.name));
@@ -339,8 +339,8 @@ fn discard(app: &mut App, effects: &mut Vec<Effect>) {
     let Some(plan) = app.stack.plan.as_ref() else { return };
     if let Some(change_set) = plan.change_set.clone() {
         let change = Change::DiscardPlan { stack: plan.stack.clone(), change_set };
-        if let Some(refusal) = confirm::refusal(app, &change) {
-            return confirm::refuse(app, "Discard the plan", refusal);
+        if confirm::refused(app, "Discard the plan", &change) {
+            return;
         }
         effects.push(Effect::Change { change, detail: String::new() });
     }
@@ -367,8 +367,8 @@ fn ask_delete(app: &mut App) {
     if name.is_empty() {
         return;
     }
-    if let Some(refusal) = confirm::refusal(app, &Change::DeleteStack { stack: name.clone() }) {
-        return confirm::refuse(app, "Delete stack", refusal);
+    if confirm::refused(app, "Delete stack", &Change::DeleteStack { stack: name.clone() }) {
+        return;
     }
     if app.stack.found == Found::Missing {
         return toast(app, ToastLevel::Error, format!("there is no stack {name} to delete"));

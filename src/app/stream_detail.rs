@@ -321,15 +321,25 @@ fn check(dialog: &mut ReshardDialog, facts: &StreamFacts, readonly: bool) {
 
 /// The reshard dialog: `confirm` makes the checked plan, `back` closes; digits type the target.
 pub fn dialog_command(app: &mut App, command: Command, effects: &mut Vec<Effect>) {
+    let readonly = app.readonly;
+    let facts = app.detail.as_ref().and_then(|d| d.facts.clone());
     let Mode::Reshard(dialog) = &mut app.mode else { return };
     match command {
         Command::Back => app.mode = Mode::Normal,
-        Command::Confirm => {
-            if let Ok(plan) = &dialog.outcome {
+        Command::Confirm => match &dialog.outcome {
+            Ok(plan) => {
                 effects.push(Effect::Reshard(Box::new(plan.clone())));
                 app.mode = Mode::Normal;
             }
-        }
+            // A plan read-only mode refused is journaled as the headless command journals it.
+            Err(refusal) => {
+                let planned = facts.as_ref().zip(dialog.request.as_ref()).and_then(|(f, r)| plan(f, r).ok());
+                if let Some(p) = planned.filter(|_| readonly) {
+                    let change = Change::Reshard { stream: dialog.stream.clone(), call: p.call.clone() };
+                    effects.push(confirm::refusal_record(&change, p.describe().join("; "), refusal));
+                }
+            }
+        },
         _ => {}
     }
 }

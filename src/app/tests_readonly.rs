@@ -147,5 +147,14 @@ fn every_changing_key_is_refused_read_only_and_says_so() {
         let refusal = refusal
             .unwrap_or_else(|| panic!("{view:?} {command:?} ({chord}): read-only mode was not said: {:?}", app.mode));
         assert!(refusal.contains("drop --readonly"), "{refusal}");
+        // Journaled once, as the headless commands journal it.
+        let journaled: Vec<&String> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Record { outcome, .. } if outcome.starts_with("refused: read-only mode") => Some(outcome),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(journaled.len(), 1, "{view:?} {command:?} ({chord}): the refusal journaled once: {effects:?}");
     }
 }

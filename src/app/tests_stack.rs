@@ -209,7 +209,11 @@ fn the_sandbox_refuses_delete_before_asking_for_the_name() {
     let mut app = stack_app();
     assert_eq!(app.header.backend, "sandbox");
     loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
-    assert!(key(&mut app, KeyCode::Char('D')).is_empty());
+    let effects = key(&mut app, KeyCode::Char('D'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Record { action: "stack.delete", outcome, .. }] if outcome.starts_with("refused: the sandbox platform cannot be deleted")),
+        "only the refusal, journaled: {effects:?}"
+    );
     let Mode::Confirm(dialog) = &app.mode else { panic!("{:?}", app.mode) };
     assert_eq!(
         dialog.refusal.as_deref(),
@@ -226,7 +230,10 @@ fn read_only_refuses_plan_apply_and_delete_with_no_effect() {
     for k in ['p', 'a', 'D'] {
         app.mode = Mode::Normal;
         let effects = key(&mut app, KeyCode::Char(k));
-        assert!(effects.is_empty(), "{k}: {effects:?}");
+        assert!(
+            matches!(effects.as_slice(), [Effect::Record { outcome, .. }] if outcome.starts_with("refused: read-only mode:")),
+            "{k}: only the refusal, journaled: {effects:?}"
+        );
         let Mode::Confirm(dialog) = &app.mode else { panic!("{k}: {:?}", app.mode) };
         assert!(dialog.refusal.as_deref().is_some_and(|r| r.starts_with("read-only mode:")), "{k}: {dialog:?}");
         assert!(key(&mut app, KeyCode::Enter).is_empty());

@@ -163,7 +163,11 @@ pub(super) mod streams {
         key(&mut app, KeyCode::Char('x'));
         let Mode::Reshard(dialog) = &app.mode else { panic!() };
         assert!(dialog.outcome.as_ref().unwrap_err().starts_with("read-only mode"));
-        assert_eq!(key(&mut app, KeyCode::Enter), vec![]);
+        let effects = key(&mut app, KeyCode::Enter);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Record { action: "reshard.split-shard", outcome, .. }] if outcome.starts_with("refused: read-only mode")),
+            "no change, the refusal journaled: {effects:?}"
+        );
         key(&mut app, KeyCode::Esc);
         assert_eq!(app.mode, Mode::Normal);
     }

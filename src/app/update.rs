@@ -57,6 +57,7 @@ fn housekeeping(app: &mut App, effects: &mut Vec<Effect>) {
     for view in ViewId::ALL {
         view.view().housekeeping(app, effects);
     }
+    effects.extend(super::confirm::take_journal(app));
     if expire_toasts(app) {
         app.dirty = true;
     }
@@ -160,8 +161,14 @@ fn ask_quit(app: &mut App, effects: &mut Vec<Effect>) {
         lines.push("The SQL in :athena's editor was never run and is not kept: quitting loses it.".to_string());
     }
     let title = if effect.is_some() { "Cancel the running query and quit?" } else { "Quit?" };
-    app.mode =
-        Mode::Confirm(Box::new(ConfirmDialog { title: title.into(), lines, effect, refusal: None, then: Some(then) }));
+    app.mode = Mode::Confirm(Box::new(ConfirmDialog {
+        title: title.into(),
+        lines,
+        effect,
+        refusal: None,
+        then: Some(then),
+        journal: None,
+    }));
 }
 
 /// The console's own meaning of a command, after the view and its list had theirs.

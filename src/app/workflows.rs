@@ -235,11 +235,12 @@ fn ask_for_input(app: &mut App) {
             "a Glue workflow is started by its triggers; i starts a state machine".into(),
         );
     };
-    let change = WorkflowChange::Start { state_machine: machine.name.clone(), input: "{}".into() };
-    if let Some(refusal) = confirm::refusal(app, &Change::Workflow(change.clone())) {
-        return confirm::refuse(app, &title(&change), refusal);
+    let state_machine = machine.name.clone();
+    let change = WorkflowChange::Start { state_machine: state_machine.clone(), input: "{}".into() };
+    if confirm::refused(app, &title(&change), &Change::Workflow(change.clone())) {
+        return;
     }
-    app.mode = Mode::ExecutionInput { state_machine: machine.name.clone(), input: String::new(), error: None };
+    app.mode = Mode::ExecutionInput { state_machine, input: String::new(), error: None };
 }
 
 /// The input file's path, typed; enter reads it (off the UI thread).
@@ -295,8 +296,8 @@ fn resume_glue_run(app: &mut App) -> bool {
 fn describe_then(app: &mut App, effects: &mut Vec<Effect>, change: fn(String) -> WorkflowChange) {
     let Some(execution) = selected(app).and_then(|row| row.execution().cloned()) else { return };
     let change = change(execution.arn);
-    if let Some(refusal) = confirm::refusal(app, &Change::Workflow(change.clone())) {
-        return confirm::refuse(app, &title(&change), refusal);
+    if confirm::refused(app, &title(&change), &Change::Workflow(change.clone())) {
+        return;
     }
     effects.push(Effect::DescribeExecution { change });
 }

@@ -20,6 +20,15 @@ impl SourceKind {
             SourceKind::AppFlow => "AppFlow",
         }
     }
+
+    /// What a profile names: "a DMS task", "a DataSync task", "an AppFlow flow".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            SourceKind::Dms => "a DMS task",
+            SourceKind::DataSync => "a DataSync task",
+            SourceKind::AppFlow => "an AppFlow flow",
+        }
+    }
 }
 
 /// A source's newest run: a DataSync task execution, an AppFlow flow run, or a DMS task's

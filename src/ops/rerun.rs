@@ -36,11 +36,24 @@ pub fn source_named(sources: &SourcesSettings, name: &str) -> Result<Rerun, Refu
         several => Err(Refusal::invalid(
             "a source of the profile",
             format!(
-                "{name} is named as a {} source in the profile; rename one",
-                several.iter().map(|k| k.label()).collect::<Vec<_>>().join(" and a ")
+                "{name} is named as {} in the profile; rename one",
+                several.iter().map(|k| k.with_article()).collect::<Vec<_>>().join(" and as ")
             ),
         )),
     }
+}
+
+/// The SPICE refresh `name` asks for: one of the profile's datasets (`[platform.quicksight]
+/// datasets`), checked before anything is read or the read-only gate asked.
+pub fn dataset_named(datasets: &[String], name: &str) -> Result<Rerun, Refusal> {
+    if datasets.iter().any(|d| d == name) {
+        return Ok(Rerun::SpiceDataset(name.to_string()));
+    }
+    let known = if datasets.is_empty() { "it names none".to_string() } else { datasets.join(", ") };
+    Err(Refusal::invalid(
+        "a dataset of the profile",
+        format!("{name} is not one of the profile's datasets ([platform.quicksight] datasets: {known})"),
+    ))
 }
 
 /// Checks `rerun` against the snapshot taken at `now` and returns the plan in words.

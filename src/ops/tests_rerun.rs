@@ -149,5 +149,5 @@ fn a_name_on_the_command_line_is_the_profiles_source_of_its_kind() {
         "{unknown}"
     );
     let both = source_named(&sources, "both").unwrap_err().text();
-    assert!(both.contains("named as a DMS and a DataSync source"), "{both}");
+    assert!(both.contains("named as a DMS task and as a DataSync task"), "{both}");
 }

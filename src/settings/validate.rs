@@ -214,6 +214,25 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
         |n| (1..=256).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
         "AppFlow flow names (1 to 256 letters, digits, '-', '_' or '.')",
     )?;
+    // `lakeops sources start NAME` names one source: a name is one kind's.
+    let mut named: Vec<(&str, &str)> = Vec::new();
+    use crate::model::SourceKind;
+    let kinds = [
+        (SourceKind::Dms.with_article(), &src.dms_tasks),
+        (SourceKind::DataSync.with_article(), &src.datasync_tasks),
+        (SourceKind::AppFlow.with_article(), &src.appflow_flows),
+    ];
+    for (kind, names) in kinds {
+        for name in names.iter() {
+            if let Some((other, _)) = named.iter().find(|(_, n)| *n == name.as_str()) {
+                return Err((
+                    "platform.sources",
+                    format!("{name:?} is named as {other} and as {kind}: each source needs a name of its own"),
+                ));
+            }
+            named.push((kind, name));
+        }
+    }
     range(
         "platform.sources.expect_within_minutes",
         src.expect_within_minutes as f64,
