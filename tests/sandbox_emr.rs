@@ -186,3 +186,41 @@ async fn a_serverless_application_runs_the_hourly_job_and_spark_oom_fails_it() {
     pass(&s, &clock, 30).await;
     assert_eq!(s.emr().await.unwrap().applications[0].state, "STOPPED");
 }
+
+/// A cluster that took a step after its terminate was planned (another operator, the hourly
+/// schedule) is read again when the terminate is confirmed, and refused: EMR would terminate it,
+/// the step with it.
+#[tokio::test]
+async fn a_terminate_confirmed_after_the_cluster_took_a_step_is_refused() {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
+    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
+    let (_dir, paths) = support::temp_paths();
+    let session = lakeops::session::Session::headless(&loaded, &paths, &s);
+    let id = s.emr().await.unwrap().clusters[0].cluster.id.clone();
+    let terminate = EmrChange::Terminate { cluster_id: id.clone(), name: "clickstream-spark".into() };
+    let detail = s.emr_cluster(&id).await.unwrap().unwrap();
+    plan(&terminate, found(&detail), start()).expect("idle when the plan is shown");
+    // Meanwhile a step is added.
+    let step = loaded.settings.platform.emr.steps["compact"].clone();
+    session.gate.apply(&s, &Change::Emr(EmrChange::AddStep { cluster_id: id.clone(), step }), "").await.unwrap();
+    let change = Change::Emr(terminate);
+    let refused = lakeops::session::change::apply(&session, &s, &change, "idle for 5 s").await.unwrap_err();
+    assert!(matches!(refused, lakeops::platform::GateError::Refused(_)), "{refused:?}");
+    assert!(refused.to_string().contains("changed since its plan was shown"), "{refused}");
+    assert!(refused.to_string().contains("only an idle cluster is terminated"), "{refused}");
+    assert_eq!(s.emr().await.unwrap().clusters.len(), 1, "the cluster still runs");
+    let journal = std::fs::read_to_string(paths.journal_file()).unwrap();
+    assert!(journal.contains("\"outcome\":\"refused: ") && journal.contains("emr.terminate-cluster"), "{journal}");
+    // Terminated anyway (EMR does not refuse it): its live steps end with it.
+    session.gate.apply(&s, &change, "").await.expect("EMR terminates a busy cluster");
+    let detail = s.emr_cluster(&id).await.unwrap().expect("a terminated cluster is still described");
+    let live: Vec<&str> = detail
+        .steps
+        .iter()
+        .filter(|s| matches!(s.state.as_str(), "PENDING" | "RUNNING"))
+        .map(|s| s.id.as_str())
+        .collect();
+    assert!(live.is_empty(), "steps left running on a terminated cluster: {live:?}");
+    assert!(detail.steps.iter().any(|s| s.state == "CANCELLED" && s.ended.is_some()));
+}

@@ -115,7 +115,7 @@ pub async fn make_planned(
         None => Confirmation::Question(&question),
     };
     ask(session, change, &detail, &out, confirmation, args.yes)?;
-    let applied = session.gate.apply(platform, change, &detail).await?;
+    let applied = crate::session::change::apply(session, platform, change, &detail).await?;
     out.push_str(&crate::model::text::sanitize(&applied.answer()));
     out.push('\n');
     if let Some(confirmation) = applied.confirmation() {

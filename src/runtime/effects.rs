@@ -197,7 +197,7 @@ impl Executor {
                     session::query::start(&session, platform.as_ref(), request, &mut problem).await.map(Applied::Answer)
                 }
                 Change::PlanStack { .. } => session::stack::plan(&session, platform.as_ref(), &change, &detail).await,
-                _ => session.gate.apply(platform.as_ref(), &change, &detail).await,
+                _ => session::change::apply(&session, platform.as_ref(), &change, &detail).await,
             };
             Action::Changed { change, started_ms, result, at: platform.now() }
         })

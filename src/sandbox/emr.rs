@@ -331,6 +331,12 @@ impl SimState {
                 Ok(format!("step {step_id} cancelled"))
             }
             EmrChange::Terminate { .. } => {
+                // The cluster's live steps end with it.
+                let now = self.now_ms;
+                for step in self.emr.steps.iter_mut().filter(|s| is_cancellable_step(&s.state)) {
+                    step.state = "CANCELLED".into();
+                    step.ended_ms = Some(now);
+                }
                 self.emr.state = "TERMINATED".into();
                 self.emr.state_reason = Some("Terminated by user request".into());
                 self.record(user, EMR, "TerminateJobFlows", &cluster, false);

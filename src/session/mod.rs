@@ -6,6 +6,7 @@
 //! effects through the same functions.
 
 pub mod audit;
+pub mod change;
 pub mod fleet;
 pub mod glue;
 pub mod output;
