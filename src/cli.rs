@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod layers;
 pub use layers::{
-    EmrArgs, EmrCommand, GlueCommand, ProvisionCommand, QuicksightCommand, SourcesCommand, WorkflowsArgs,
+    EmrArgs, EmrCommand, GlueArgs, GlueCommand, ProvisionCommand, QuicksightCommand, SourcesCommand, WorkflowsArgs,
     WorkflowsCommand,
 };
 
@@ -95,11 +95,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// A Lambda function's CloudWatch Logs (the profile's consumer by default); --follow tails.
     Logs(LogsArgs),
-    /// Glue: start a job run, stop a run, start a crawler (checked, confirmed, journaled).
-    Glue {
-        #[command(subcommand)]
-        action: GlueCommand,
-    },
+    /// Glue: the profile's jobs with their newest runs (ids to stop) and crawlers; start a job
+    /// run, stop a run, start a crawler (checked, confirmed, journaled).
+    Glue(GlueArgs),
     /// Step Functions: the watched state machines' executions, newest first; start, stop or
     /// redrive one (checked, confirmed, journaled).
     Workflows(WorkflowsArgs),

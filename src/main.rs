@@ -243,9 +243,12 @@ fn run(cli: Cli, paths: &Paths, log_problem: Option<String>) -> Result<String, F
                 platform.flush()?;
                 result
             }
-            Some(Command::Glue { action }) => {
+            Some(Command::Glue(args)) => {
                 let platform = headless::connect(&loaded, paths).await?;
-                let result = headless::glue::run(&loaded, paths, platform.as_ref(), &action).await;
+                let result = match &args.action {
+                    Some(action) => headless::glue::run(&loaded, paths, platform.as_ref(), action).await,
+                    None => headless::glue::list(platform.as_ref(), args.json).await,
+                };
                 platform.flush()?;
                 result
             }

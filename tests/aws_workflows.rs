@@ -103,6 +103,9 @@ async fn an_aborted_execution_is_listed_as_failed_and_the_layer_shows_in_status(
     // The newest execution is the aborted one: a warning naming it.
     assert_eq!(orchestration.health, Health::Warn, "{}", orchestration.reason);
     assert!(orchestration.reason.contains("ABORTED"), "{}", orchestration.reason);
+    // Running counts the executions running: the older one, behind the aborted newest.
+    let running = orchestration.numbers.iter().find(|n| n.label == "running").and_then(|n| n.value);
+    assert_eq!(running, Some(1.0), "{:?}", orchestration.numbers);
     assert_eq!(f.platform.mutations(), 0);
 }
 

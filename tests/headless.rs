@@ -311,6 +311,15 @@ fn glue_run_stop_and_crawl_are_checked_confirmed_and_journaled() {
     assert!(stdout(&out).contains("argument --day = 2026-11-21"), "{}", stdout(&out));
     let run_id =
         stdout(&out).lines().find_map(|l| l.strip_prefix("run ")?.strip_suffix(" started")).unwrap().to_string();
+    // `lakeops glue` lists it, with the id `glue stop` takes.
+    let out = home.run(&["glue"]);
+    let listed = stdout(&out);
+    assert!(listed.starts_with("job clickstream-curate · at most 1 at once"), "{listed}");
+    assert!(listed.lines().any(|l| l.trim_start().starts_with("STARTING") && l.ends_with(&run_id)), "{listed}");
+    assert!(listed.contains("crawler clickstream-raw · "), "{listed}");
+    let out = home.run(&["glue", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["jobs"][0]["runs"][0]["id"], run_id.as_str(), "{json}");
     // The job allows one run at a time: a second is refused by the rule, before any call.
     let out = home.run(&["glue", "run", "clickstream-curate", "--yes"]);
     assert_eq!(out.status.code(), Some(3));

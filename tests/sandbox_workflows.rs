@@ -120,3 +120,28 @@ async fn a_profile_without_orchestration_shows_no_such_layer() {
     assert!(layers.iter().all(|l| l.layer != Layer::Orchestration && l.layer != Layer::Processing));
     assert!(s.workflows(start(), false).await.unwrap().state_machines.is_empty());
 }
+
+/// The overview counts the executions running, not the state machines whose newest runs: an
+/// older execution still running beside a newer one stopped is one running.
+#[tokio::test]
+async fn running_counts_executions_not_the_newest_alone() {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
+    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let gate = Gate::new(false, Journal::new(dir.path().join("journal.jsonl")), "sandbox", "sandbox", Box::new(|_| {}));
+    let start_one =
+        Change::Workflow(WorkflowChange::Start { state_machine: "clickstream-nightly".into(), input: "{}".into() });
+    gate.apply(&s, &start_one, "").await.expect("started");
+    clock.advance(1_000);
+    let newer = gate.apply(&s, &start_one, "").await.expect("started").answer();
+    let arn = newer.trim_start_matches("execution ").trim_end_matches(" started").to_string();
+    gate.apply(&s, &Change::Workflow(WorkflowChange::Stop { execution: arn }), "").await.expect("stopped");
+    let snapshot = snapshot(&s).await;
+    let running = |snapshot: &PlatformSnapshot| {
+        let layers = assess(snapshot, Thresholds::from_alarms(&loaded.settings.platform.alarms));
+        let l = layers.into_iter().find(|l| l.layer == Layer::Orchestration).unwrap();
+        l.numbers.into_iter().find(|n| n.label == "running").and_then(|n| n.value)
+    };
+    assert_eq!(running(&snapshot), Some(1.0), "the older execution runs on");
+}

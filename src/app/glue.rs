@@ -11,7 +11,7 @@ use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::{App, Mode};
 use crate::model::{Change, GlueChange, GlueCrawler, GlueJob, GlueOverview, GlueRunDetail, Layer};
-use crate::ops::glue::{parse_argument, plan};
+use crate::ops::glue::{parse_arguments, plan};
 use crate::platform::PlatformError;
 
 pub const VIEW: &dyn View = &Glue;
@@ -193,7 +193,7 @@ pub fn arguments_key(app: &mut App, command: Option<Command>, key: crossterm::ev
         LineKey::Cancel => app.mode = Mode::Normal,
         LineKey::Edited => {}
         LineKey::Submit => {
-            let parsed: Result<Vec<_>, _> = input.split_whitespace().map(parse_argument).collect();
+            let parsed = parse_arguments(input.split_whitespace());
             match parsed {
                 Ok(arguments) => {
                     app.mode = Mode::Normal;

@@ -124,7 +124,8 @@ struct State {
     /// The region's state machines (name, ARN), reused for `DISCOVERY_TTL`.
     state_machines: Option<(Instant, Vec<(String, String)>)>,
     /// Each watched state machine's newest execution, reused for `workflows::LATEST_TTL`.
-    latest_executions: std::collections::HashMap<String, (Instant, Option<Execution>)>,
+    /// Each state machine's newest execution and how many run now, read at that instant.
+    latest_executions: std::collections::HashMap<String, (Instant, (Option<Execution>, u32))>,
     /// Each watched Glue workflow with its newest run, reused for `workflows::LATEST_TTL`.
     latest_glue_runs: std::collections::HashMap<String, (Instant, GlueWorkflow)>,
     /// The clusters or applications of the profile's EMR name, reused for `DISCOVERY_TTL`.

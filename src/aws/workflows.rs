@@ -66,12 +66,14 @@ impl AwsPlatform {
                     aborted: None,
                     throttled: None,
                     latest: None,
+                    running: 0,
                     exists: false,
                 });
                 continue;
             };
             let keys = StateMachineKeys::new(arn);
             let hour = |k: &SeriesKey| store.sum_since(k, now_s, COUNTED_MINUTES);
+            let (latest, running) = self.latest_execution(name, arn).await?;
             state_machines.push(StateMachineHealth {
                 name: name.clone(),
                 started: hour(&keys.started),
@@ -79,7 +81,8 @@ impl AwsPlatform {
                 timed_out: hour(&keys.timed_out),
                 aborted: hour(&keys.aborted),
                 throttled: hour(&keys.throttled),
-                latest: self.latest_execution(name, arn).await?,
+                latest,
+                running,
                 exists: true,
             });
         }
@@ -106,16 +109,17 @@ impl AwsPlatform {
         Ok(GlueWorkflow { name: name.to_string(), exists: found.is_some(), runs: found.unwrap_or_default() })
     }
 
-    async fn latest_execution(&self, name: &str, arn: &str) -> Result<Option<Execution>, PlatformError> {
+    /// The state machine's newest execution, and how many of its newest run now (one
+    /// ListExecutions answers both).
+    async fn latest_execution(&self, name: &str, arn: &str) -> Result<(Option<Execution>, u32), PlatformError> {
         let cached = self.state().latest_executions.get(name).cloned();
         if let Some((_, latest)) = cached.filter(|(at, _)| at.elapsed() < LATEST_TTL) {
             return Ok(latest);
         }
-        let newest = self
-            .call("ListExecutions", sfn::executions(&self.sfn, name, arn, DateTime::<Utc>::MIN_UTC, false))
-            .await?
-            .into_iter()
-            .next();
+        let newest =
+            self.call("ListExecutions", sfn::executions(&self.sfn, name, arn, DateTime::<Utc>::MIN_UTC, false)).await?;
+        let running = newest.iter().filter(|e| e.status == "RUNNING").count() as u32;
+        let newest = newest.into_iter().next();
         let latest = match newest {
             Some(mut e) if e.is_failed() => {
                 e.failure = self.call("GetExecutionHistory", sfn::failure(&self.sfn, &e.arn)).await?;
@@ -123,8 +127,8 @@ impl AwsPlatform {
             }
             other => other,
         };
-        self.state().latest_executions.insert(name.to_string(), (Instant::now(), latest.clone()));
-        Ok(latest)
+        self.state().latest_executions.insert(name.to_string(), (Instant::now(), (latest.clone(), running)));
+        Ok((latest, running))
     }
 
     /// The watched state machines with their executions since `since`.

@@ -5,6 +5,16 @@ use clap::{Args, Subcommand};
 
 use super::ChangeArgs;
 
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct GlueArgs {
+    #[command(subcommand)]
+    pub action: Option<GlueCommand>,
+    /// One JSON document: the jobs with their newest runs, and the crawlers.
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Clone, Subcommand)]
 pub enum GlueCommand {
     /// Start a run of JOB (refused while the job is at its max concurrent runs).

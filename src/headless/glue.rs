@@ -1,20 +1,87 @@
+//! `lakeops glue [--json]`: the profile's jobs with their newest runs and its crawlers.
 //! `lakeops glue (run JOB [--arg K=V]… [--wait] | stop JOB RUN_ID | crawl CRAWLER)`: checked
 //! against what Glue reports before any call, confirmed, journaled, refused in read-only mode.
 
 use super::confirm::make_planned;
 use super::Failure;
 use crate::cli::{ChangeArgs, GlueCommand};
-use crate::model::{Change, GlueChange};
-use crate::ops::glue::{parse_argument, plan};
+use chrono::{DateTime, Utc};
+
+use crate::model::text::{cell, clip, sanitize};
+use crate::model::{Change, GlueChange, GlueOverview};
+use crate::ops::format::{ago, millis};
+use crate::ops::glue::{parse_arguments, plan};
 use crate::platform::Platform;
 use crate::session::{self, Session};
 use crate::settings::{Loaded, Paths};
+
+/// The jobs with their newest runs (the ids `glue stop` takes), then the crawlers.
+pub async fn list(platform: &dyn Platform, as_json: bool) -> Result<String, Failure> {
+    let overview = platform.glue_overview().await?;
+    for warning in &overview.warnings {
+        crate::note!("warning: {}", sanitize(warning));
+    }
+    if as_json {
+        return super::json(&serde_json::json!({ "jobs": overview.jobs, "crawlers": overview.crawlers }));
+    }
+    Ok(table(&overview, platform.now()))
+}
+
+/// Runs listed a job in the text (`--json` has every run read).
+const RUNS_SHOWN: usize = 10;
+
+fn table(overview: &GlueOverview, now: DateTime<Utc>) -> String {
+    let mut out = String::new();
+    if overview.jobs.is_empty() && overview.crawlers.is_empty() {
+        return "no Glue job or crawler is watched or found: see platform.glue in the profile\n".into();
+    }
+    for job in &overview.jobs {
+        let extra: Vec<String> = [job.capacity.as_deref().map(sanitize), job.schedule.as_deref().map(sanitize)]
+            .into_iter()
+            .flatten()
+            .collect();
+        let extra = if extra.is_empty() { String::new() } else { format!(" · {}", extra.join(" · ")) };
+        out.push_str(&format!("job {} · at most {} at once{extra}\n", sanitize(&job.name), job.max_concurrent_runs));
+        if job.runs.is_empty() {
+            out.push_str("  no runs\n");
+        }
+        for run in job.runs.iter().take(RUNS_SHOWN) {
+            // How long it took, once it has ended.
+            let took = run.ended.and(run.duration_seconds).map(|s| millis(s as f64 * 1000.0));
+            let took = took.unwrap_or_else(|| "—".into());
+            // The id whole, last: `glue stop` takes it (Glue's are 67 characters).
+            out.push_str(&format!(
+                "  {}{}{}{}\n",
+                cell(&run.state, 10),
+                cell(&format!("started {}", ago(now, run.started)), 22),
+                cell(&took, 9),
+                sanitize(&run.id)
+            ));
+            if let Some(error) = &run.error {
+                out.push_str(&format!("    {}\n", clip(error, 120)));
+            }
+        }
+        if job.runs.len() > RUNS_SHOWN {
+            out.push_str(&format!("  … {} older (--json lists them)\n", job.runs.len() - RUNS_SHOWN));
+        }
+    }
+    for c in &overview.crawlers {
+        let last = match (&c.last_status, c.last_crawl) {
+            (Some(status), Some(at)) => format!(" · last crawl {} {}", sanitize(status), ago(now, at)),
+            (Some(status), None) => format!(" · last crawl {}", sanitize(status)),
+            _ => " · never crawled".into(),
+        };
+        let error = c.last_error.as_deref().map(|e| format!(": {}", clip(e, 100))).unwrap_or_default();
+        out.push_str(&format!("crawler {} · {}{last}{error}\n", sanitize(&c.name), sanitize(&c.state)));
+    }
+    out
+}
 
 /// The change a command asks for, its arguments checked.
 pub fn change(command: &GlueCommand) -> Result<(GlueChange, ChangeArgs), Failure> {
     Ok(match command {
         GlueCommand::Run { job, arguments, change, .. } => {
-            let arguments = arguments.iter().map(|a| parse_argument(a)).collect::<Result<Vec<_>, _>>()?;
+            let arguments = parse_arguments(arguments.iter().map(String::as_str))?;
             (GlueChange::StartJobRun { job: job.clone(), arguments }, *change)
         }
         GlueCommand::Stop { job, run_id, change } => {

@@ -157,6 +157,10 @@ pub struct StateMachineHealth {
     pub throttled: Option<f64>,
     /// Its newest execution, when there is one.
     pub latest: Option<Execution>,
+    /// Its executions RUNNING now, among the newest read (a newer one that ended does not hide an
+    /// older one still running).
+    #[serde(default)]
+    pub running: u32,
     /// False when no such state machine exists.
     pub exists: bool,
 }

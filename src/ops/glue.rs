@@ -29,6 +29,23 @@ pub fn parse_argument(text: &str) -> Result<(String, String), Refusal> {
     Ok((key, value.to_string()))
 }
 
+/// A run's arguments, each `KEY=VALUE` (see [`parse_argument`]): a key given twice is refused,
+/// since Glue takes one value an argument (the AWS call keeps one of them).
+pub fn parse_arguments<'a>(texts: impl IntoIterator<Item = &'a str>) -> Result<Vec<(String, String)>, Refusal> {
+    let mut parsed: Vec<(String, String)> = Vec::new();
+    for text in texts {
+        let (key, value) = parse_argument(text)?;
+        if let Some((_, first)) = parsed.iter().find(|(k, _)| *k == key) {
+            return Err(Refusal::invalid(
+                "job arguments",
+                format!("{key} is given twice ({first:?} and {value:?}): a run takes one value an argument"),
+            ));
+        }
+        parsed.push((key, value));
+    }
+    Ok(parsed)
+}
+
 /// Checks `change` against the job or crawler Glue reported (`None`: it does not exist) and
 /// returns the plan in words.
 pub fn plan(change: &GlueChange, job: Option<&GlueJob>, crawler: Option<&GlueCrawler>) -> Result<Vec<String>, Refusal> {
@@ -139,6 +156,9 @@ mod tests {
         assert!(parse_argument("day").unwrap_err().text().contains("is not KEY=VALUE"));
         assert!(parse_argument("--=x").unwrap_err().text().contains("not an argument name"));
         assert!(parse_argument("JOB_NAME=x").unwrap_err().text().contains("reserved by Glue"));
+        let twice = parse_arguments(["day=1", "--day=2"]).unwrap_err().text();
+        assert!(twice.contains("--day is given twice (\"1\" and \"2\")"), "{twice}");
+        assert_eq!(parse_arguments(["day=1", "hour=2"]).unwrap().len(), 2);
     }
 
     #[test]

@@ -240,7 +240,7 @@ fn orchestration(o: &OrchestrationStatus, now: DateTime<Utc>) -> Verdict {
     let sum = |f: fn(&StateMachineHealth) -> Option<f64>| {
         o.state_machines.iter().filter_map(f).fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
     };
-    let running = o.state_machines.iter().filter(|m| m.latest.as_ref().is_some_and(|e| e.status == "RUNNING")).count();
+    let running: u32 = o.state_machines.iter().map(|m| m.running).sum();
     let numbers = vec![
         num("started", sum(|m| m.started), "executions/h", thousands),
         num("failed", sum(|m| Some(m.failed? + m.timed_out.unwrap_or(0.0))), "executions/h", thousands),

@@ -294,6 +294,11 @@ impl SimState {
                     aborted: if ours { count(Some("ABORTED")) } else { None },
                     throttled: if ours { Some(0.0) } else { None },
                     latest: if ours { self.workflow.executions.back().map(|e| self.to_model(e)) } else { None },
+                    running: if ours {
+                        self.workflow.executions.iter().filter(|e| e.status == "RUNNING").count() as u32
+                    } else {
+                        0
+                    },
                     exists: ours,
                     name,
                 }
