@@ -299,6 +299,23 @@ fn audit_lists_changes_with_the_journal_merged_in() {
     assert!(stderr(&out).contains("at most 90d"));
 }
 
+/// `glue run --wait` follows the run to its end; a run that fails exits 1 with how it ended on
+/// stderr, and the plan and the run's id stay on stdout, as when it succeeds.
+#[test]
+fn glue_run_wait_keeps_the_run_id_on_stdout_when_the_run_fails() {
+    let home = Home::new();
+    assert!(home.run(&["sandbox", "fault", "etl-failure", "--yes"]).status.success());
+    let out = home.run(&["--speed", "600", "glue", "run", "clickstream-curate", "--yes", "--wait"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("plan:\n") && text.lines().any(|l| l.starts_with("run jr_") && l.ends_with(" started")),
+        "{text}"
+    );
+    assert!(stderr(&out).contains("ended FAILED"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("plan:"), "the plan is not repeated as the error: {}", stderr(&out));
+}
+
 #[test]
 fn glue_run_stop_and_crawl_are_checked_confirmed_and_journaled() {
     let home = Home::at(QUIET_QUARTER);

@@ -224,3 +224,34 @@ async fn a_terminate_confirmed_after_the_cluster_took_a_step_is_refused() {
     assert!(live.is_empty(), "steps left running on a terminated cluster: {live:?}");
     assert!(detail.steps.iter().any(|s| s.state == "CANCELLED" && s.ended.is_some()));
 }
+
+/// A failed step does what it asked EMR to do on failure: CANCEL_AND_WAIT cancels the steps
+/// waiting behind it; TERMINATE_CLUSTER ends the cluster with them.
+#[tokio::test]
+async fn a_failed_step_s_action_on_failure_is_what_emr_does() {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
+    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let gate = gate(&dir);
+    let id = s.emr().await.unwrap().clusters[0].cluster.id.clone();
+    s.with_model(|m| m.set_fault(Fault::SparkOom, true)).unwrap();
+    let steps = &loaded.settings.platform.emr.steps;
+    assert_eq!(steps["backfill"].action_on_failure, "CANCEL_AND_WAIT");
+    for name in ["backfill", "compact"] {
+        let add = EmrChange::AddStep { cluster_id: id.clone(), step: steps[name].clone() };
+        gate.apply(&s, &Change::Emr(add), "").await.unwrap();
+    }
+    pass(&s, &clock, 10).await;
+    let detail = s.emr_cluster(&id).await.unwrap().unwrap();
+    let states: Vec<(&str, &str)> = detail.steps.iter().take(2).map(|s| (s.name.as_str(), s.state.as_str())).collect();
+    assert_eq!(states, [("compact-curated", "CANCELLED"), ("backfill-sessions", "FAILED")], "{:?}", detail.steps);
+
+    let mut ending = steps["compact"].clone();
+    ending.action_on_failure = "TERMINATE_CLUSTER".into();
+    gate.apply(&s, &Change::Emr(EmrChange::AddStep { cluster_id: id.clone(), step: ending }), "").await.unwrap();
+    pass(&s, &clock, 10).await;
+    let detail = s.emr_cluster(&id).await.unwrap().unwrap();
+    assert_eq!(detail.cluster.state, "TERMINATED_WITH_ERRORS", "{:?}", detail.cluster);
+    assert!(s.emr().await.unwrap().clusters.is_empty(), "no live cluster");
+}

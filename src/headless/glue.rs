@@ -129,10 +129,19 @@ pub async fn run(
     {
         let mut progress = |line: String| crate::note!("{}", crate::model::text::sanitize(&line));
         let run = session::glue::follow_run(&session, platform, job, run_id, &mut progress).await?;
-        out.push_str(&format!("{}\n", session::glue::describe_end(&run)));
+        let end = session::glue::describe_end(&run);
         if run.state != "SUCCEEDED" {
-            return Err(Failure::Platform(out.trim_end().to_string()));
+            // The plan and the run's id stay on stdout, as when it succeeds (a script reads the id
+            // there); how it ended is the failure, on stderr.
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Failure::Platform(format!("cannot write to stdout: {e}")))?;
+            return Err(Failure::Platform(end));
         }
+        out.push_str(&format!("{end}\n"));
     }
     Ok(out)
 }

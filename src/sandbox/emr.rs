@@ -146,10 +146,25 @@ impl SimState {
         }
         let now = self.now_ms;
         let oom = self.has_fault(Fault::SparkOom);
+        let mut failed: Option<String> = None;
         if let Some(step) = self.emr.steps.iter_mut().find(|s| s.state == "RUNNING") {
             if now >= step.ends_ms {
                 step.state = if step.fails { "FAILED" } else { "COMPLETED" }.into();
                 step.ended_ms = Some(step.ends_ms);
+                failed = step.fails.then(|| step.spec.action_on_failure.clone());
+            }
+        }
+        // What EMR does when a step fails, as the step asked (ActionOnFailure): go on, cancel the
+        // steps waiting behind it, or end the cluster with them.
+        if let Some(action) = failed.filter(|a| a != "CONTINUE") {
+            for step in self.emr.steps.iter_mut().filter(|s| s.state == "PENDING") {
+                step.state = "CANCELLED".into();
+                step.ended_ms = Some(now);
+            }
+            if matches!(action.as_str(), "TERMINATE_CLUSTER" | "TERMINATE_JOB_FLOW") {
+                self.emr.state = "TERMINATED_WITH_ERRORS".into();
+                self.emr.state_reason = Some("Shut down as step failed".into());
+                return;
             }
         }
         if !self.emr.steps.iter().any(|s| s.state == "RUNNING") {
