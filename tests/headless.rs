@@ -303,7 +303,7 @@ fn audit_lists_changes_with_the_journal_merged_in() {
 /// stderr, and the plan and the run's id stay on stdout, as when it succeeds.
 #[test]
 fn glue_run_wait_keeps_the_run_id_on_stdout_when_the_run_fails() {
-    let home = Home::new();
+    let home = Home::at(QUIET_QUARTER);
     assert!(home.run(&["sandbox", "fault", "etl-failure", "--yes"]).status.success());
     let out = home.run(&["--speed", "600", "glue", "run", "clickstream-curate", "--yes", "--wait"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));

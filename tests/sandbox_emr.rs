@@ -236,6 +236,9 @@ async fn a_failed_step_s_action_on_failure_is_what_emr_does() {
     let gate = gate(&dir);
     let id = s.emr().await.unwrap().clusters[0].cluster.id.clone();
     s.with_model(|m| m.set_fault(Fault::SparkOom, true)).unwrap();
+    // The fault's cause shows: the core group moved to smaller instances.
+    let groups = s.emr_cluster(&id).await.unwrap().unwrap().cluster.instance_groups;
+    assert!(groups.iter().any(|g| g.role == "CORE" && g.instance_type == "r5.xlarge"), "{groups:?}");
     let steps = &loaded.settings.platform.emr.steps;
     assert_eq!(steps["backfill"].action_on_failure, "CANCEL_AND_WAIT");
     for name in ["backfill", "compact"] {

@@ -54,6 +54,9 @@ async fn workflow_failure_fails_the_job_step_and_a_redrive_succeeds_once_it_is_o
     assert!(machine.executions.iter().all(|e| e.status == "SUCCEEDED"));
     assert_eq!(orchestration(&loaded, &snapshot(&s).await).0, Health::Ok);
 
+    // Quarter past: the hour's scheduled run of the job has ended (a run going would fail the
+    // job step with ConcurrentRunsExceeded, `the_job_step_fails_when_…`).
+    pass(&s, &clock, 15).await;
     s.with_model(|m| m.set_fault(Fault::WorkflowFailure, true)).unwrap();
     let start_one = Change::Workflow(WorkflowChange::Start { state_machine: machine.name.clone(), input: "{}".into() });
     let started = gate.apply(&s, &start_one, "").await.expect("started").answer();
@@ -144,4 +147,28 @@ async fn running_counts_executions_not_the_newest_alone() {
         l.numbers.into_iter().find(|n| n.label == "running").and_then(|n| n.value)
     };
     assert_eq!(running(&snapshot), Some(1.0), "the older execution runs on");
+}
+
+/// The nightly execution's job step meets the curate job's max concurrent runs (1) as
+/// `glue:startJobRun.sync` does on AWS: a run already going fails the execution at that state.
+#[tokio::test]
+async fn the_job_step_fails_when_the_job_is_at_its_max_concurrent_runs() {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
+    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let gate = Gate::new(false, Journal::new(dir.path().join("journal.jsonl")), "sandbox", "sandbox", Box::new(|_| {}));
+    let run = lakeops::model::GlueChange::StartJobRun { job: "clickstream-curate".into(), arguments: Vec::new() };
+    gate.apply(&s, &Change::Glue(run), "").await.expect("a manual run");
+    let start_one =
+        Change::Workflow(WorkflowChange::Start { state_machine: "clickstream-nightly".into(), input: "{}".into() });
+    let started = gate.apply(&s, &start_one, "").await.expect("started").answer();
+    let arn = started.trim_start_matches("execution ").trim_end_matches(" started").to_string();
+    pass(&s, &clock, 3).await;
+    let detail = s.execution(&arn).await.unwrap().expect("the execution");
+    assert_eq!(detail.execution.status, "FAILED", "{detail:?}");
+    let failure = detail.execution.failure.clone().expect("why");
+    assert_eq!(failure.error, "Glue.ConcurrentRunsExceededException", "{failure:?}");
+    let glue = s.glue_job("clickstream-curate").await.unwrap().unwrap();
+    assert_eq!(glue.active_runs().count(), 1, "no second run was started");
 }

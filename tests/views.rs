@@ -136,6 +136,19 @@ fn errors_view() {
     insta::assert_snapshot!("errors_view", text(&render(&app, &theme("default"), 100, 30)));
 }
 
+/// At 80 columns a long location is cut with … before the health on the right, which drew over
+/// it ("sandbo▲ WARN").
+#[test]
+fn the_header_cuts_the_location_before_the_health() {
+    let mut app = console(80, 24);
+    app.readonly = true;
+    app.header.location = "seed 42, speed 600×, a location long enough to meet the health".into();
+    let screen = text(&render(&app, &theme("default"), 80, 24));
+    let header = screen.lines().find(|l| l.contains(" lakeops ")).expect("the header line");
+    assert!(header.contains("READ-ONLY") && header.contains("│ sandbox seed"), "{header}");
+    assert!(header.contains("… ● OK data 14:00:00 UTC"), "{header}");
+}
+
 /// A long error, cut with … in the list at 80 columns, read whole with enter.
 #[test]
 fn errors_view_reads_a_long_error_whole() {

@@ -75,6 +75,12 @@ impl View for Emr {
     fn refreshed(&self, app: &mut App, effects: &mut Vec<Effect>) {
         fetch(app, effects);
     }
+
+    fn shown_again(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        if app.emr.request.older_than(app.now_ms, app.refresh_interval_ms) {
+            fetch(app, effects);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -67,6 +67,12 @@ impl View for Glue {
     fn refreshed(&self, app: &mut App, effects: &mut Vec<Effect>) {
         fetch(app, effects);
     }
+
+    fn shown_again(&self, app: &mut App, effects: &mut Vec<Effect>) {
+        if app.glue.request.older_than(app.now_ms, app.refresh_interval_ms) {
+            fetch(app, effects);
+        }
+    }
 }
 
 /// The pane keys go to; tab moves on.

@@ -229,4 +229,8 @@ pub trait View: Sync {
 
     /// A fresh snapshot arrived while the view is on screen: it reads what it shows again.
     fn refreshed(&self, _app: &mut App, _effects: &mut Vec<Effect>) {}
+
+    /// The view came back on screen (opened again, or gone back to): what it read before is as
+    /// old as its last answer, which it reads again when older than a refresh.
+    fn shown_again(&self, _app: &mut App, _effects: &mut Vec<Effect>) {}
 }

@@ -97,6 +97,16 @@ impl Request {
         self.last.is_some()
     }
 
+    /// Whether the last answer came more than `age_ms` before `now_ms` (and none is awaited):
+    /// what a view shows again after a while off screen is read again.
+    pub fn older_than(&self, now_ms: u64, age_ms: u64) -> bool {
+        let at = match &self.last {
+            Some(Answer::Loaded { at_ms } | Answer::Failed { at_ms, .. }) => *at_ms,
+            None => return false,
+        };
+        self.pending.is_none() && now_ms.saturating_sub(at) > age_ms
+    }
+
     /// The state to show: loading wins over the last answer.
     pub fn state(&self) -> RequestState {
         match (&self.pending, &self.last) {
@@ -127,5 +137,8 @@ mod tests {
         assert_eq!(r.state(), RequestState::Failed { at_ms: 40, error: "denied".into() });
         assert!(r.answered() && !r.is_loading());
         assert!(!r.answer(second, 50, Ok(())), "an answer counts once");
+        assert!(!r.older_than(1_040, 1_000) && r.older_than(1_041, 1_000));
+        r.start(1_041);
+        assert!(!r.older_than(5_000, 1_000), "an answer is awaited");
     }
 }

@@ -134,6 +134,8 @@ pub struct App {
     pub peek_budget_bytes: usize,
     /// The view history; the last one is on screen.
     pub views: Vec<ViewId>,
+    /// The view on screen when the last action ended: another one now has come on screen.
+    pub on_screen: Option<ViewId>,
     pub mode: Mode,
     pub snapshot: Option<PlatformSnapshot>,
     pub layers: Vec<LayerHealth>,
@@ -205,6 +207,7 @@ impl App {
             refresh_interval_ms,
             peek_budget_bytes: super::peek::budget_bytes(super::peek::DEFAULT_MEMORY_MIB),
             views: vec![ViewId::Overview],
+            on_screen: None,
             mode: Mode::Normal,
             snapshot: None,
             layers: Vec::new(),

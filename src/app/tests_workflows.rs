@@ -191,3 +191,24 @@ fn i_reads_the_input_file_then_asks_or_refuses_input_that_is_not_json() {
     let Mode::Confirm(dialog) = &app.mode else { panic!("a dialog: {:?}", app.mode) };
     assert_eq!(dialog.refusal.as_deref(), Some("/tmp/in.json: No such file or directory (os error 2)"));
 }
+
+/// A view shown again after more than a refresh off screen reads again at once (it showed
+/// executions that had ended as RUNNING until the next refresh); sooner, what it has stands.
+#[test]
+fn shown_again_after_a_refresh_off_screen_it_reads_again() {
+    let mut app = opened(&["RUNNING"]);
+    let fetches = |effects: &[Effect]| effects.iter().filter(|e| matches!(e, Effect::FetchWorkflows { .. })).count();
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view(), ViewId::Overview);
+    let back_soon = {
+        type_text(&mut app, ":workflows");
+        let effects = update(&mut app, Action::Key(KeyCode::Enter.into()), 20);
+        fetches(&effects)
+    };
+    assert_eq!(back_soon, 0, "within a refresh: no read");
+    key(&mut app, KeyCode::Esc);
+    type_text(&mut app, ":workflows");
+    let later = app.refresh_interval_ms + 100;
+    let effects = update(&mut app, Action::Key(KeyCode::Enter.into()), later);
+    assert_eq!(fetches(&effects), 1, "off screen for more than a refresh: read again");
+}

@@ -54,6 +54,10 @@ pub fn update(app: &mut App, action: Action, now_ms: u64) -> Vec<Effect> {
 
 /// After every action: each view starts what is due, toasts expire, the refresh comes round.
 fn housekeeping(app: &mut App, effects: &mut Vec<Effect>) {
+    let shown = app.view();
+    if app.on_screen.replace(shown).is_some_and(|before| before != shown) {
+        shown.view().shown_again(app, effects);
+    }
     for view in ViewId::ALL {
         view.view().housekeeping(app, effects);
     }

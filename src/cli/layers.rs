@@ -174,6 +174,7 @@ pub enum EmrCommand {
         /// FAILED and INTERRUPTED steps only.
         #[arg(long)]
         failed: bool,
+        /// The steps as JSON, each failed one with its reason and log file.
         #[arg(long)]
         json: bool,
     },

@@ -61,7 +61,7 @@ pub async fn run(loaded: &Loaded, paths: &Paths, platform: &dyn Platform, args: 
             crate::model::text::cell(&e.user, 26),
             crate::model::text::cell(&e.source, 26),
             crate::model::text::cell(&e.name, 30),
-            crate::model::text::cell(&e.resource, 24)
+            crate::ops::audit::resource_cell(&e.resource, 24)
         ));
     }
     Ok(out)

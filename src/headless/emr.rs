@@ -37,7 +37,9 @@ async fn list(loaded: &Loaded, platform: &dyn Platform, as_json: bool) -> Result
 
 fn table(overview: &EmrOverview, cost: f64, now: DateTime<Utc>) -> String {
     if overview.clusters.is_empty() && overview.applications.is_empty() {
-        return "no EMR cluster or application is watched or found: see platform.emr in the profile\n".into();
+        return "no live EMR cluster or application of the profile's name (platform.emr): a terminated one is not \
+                listed; `lakeops audit --source elasticmapreduce.amazonaws.com` shows who ended it\n"
+            .into();
     }
     let mut out = String::new();
     for detail in &overview.clusters {

@@ -150,6 +150,28 @@ pub fn cell(text: &str, width: usize) -> String {
     padded(text, width.saturating_sub(1)) + " "
 }
 
+/// A cell as [`cell`] does it, for a name whose end tells it from the others (an ARN:
+/// `arn:aws:states:…:execution:nightly:run-7`): cut at its head, `…` then its end.
+pub fn cell_keeping_end(text: &str, width: usize) -> String {
+    let clean = sanitize(text);
+    let room = width.saturating_sub(1);
+    if self::width(&clean) <= room {
+        return fit(&clean, room, false) + " ";
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in clean.chars().rev() {
+        let cells = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cells > room {
+            break;
+        }
+        kept.push(c);
+        used += cells;
+    }
+    let end: String = kept.into_iter().rev().collect();
+    fit(&format!("…{end}"), room, false) + " "
+}
+
 /// Outside text made safe and cut to `cells` terminal cells, `…` marking the cut; not padded.
 pub fn clip(text: &str, cells: usize) -> String {
     let clean = sanitize(text);
@@ -192,7 +214,7 @@ pub fn fit(text: &str, w: usize, right: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{cell, fit, is_bidi_control, padded, sanitize, sanitize_keeping_lines, width};
+    use super::{cell, cell_keeping_end, fit, is_bidi_control, padded, sanitize, sanitize_keeping_lines, width};
     use proptest::prelude::*;
 
     /// A cell is as wide as the terminal draws it, CJK and all, and says where it was cut.
@@ -203,6 +225,10 @@ mod tests {
         assert_eq!(cell("monitoring.amazonaws.com", 10), "monitori… ");
         assert_eq!(padded("東", 3), "東 ");
         assert!(!cell("a\u{1b}[2Jb", 8).contains('\u{1b}'), "made safe");
+        let arn = "arn:aws:states:us-east-1:123456789012:execution:nightly:run-7";
+        assert_eq!(cell_keeping_end(arn, 24), "…xecution:nightly:run-7 ");
+        assert_eq!(cell_keeping_end("short", 8), "short   ");
+        assert_eq!(width(&cell_keeping_end("東京都渋谷区", 6)), 6);
     }
 
     #[test]

@@ -94,6 +94,16 @@ pub fn mark(e: &AuditEvent) -> Mark {
     }
 }
 
+/// An event's RESOURCE cell in a table: an ARN keeps its end (an execution's name, a role's),
+/// where ARNs differ.
+pub fn resource_cell(resource: &str, width: usize) -> String {
+    if resource.starts_with("arn:") {
+        crate::model::text::cell_keeping_end(resource, width)
+    } else {
+        crate::model::text::cell(resource, width)
+    }
+}
+
 /// A journal entry as an audit event, marked as lakeops' own.
 pub fn from_journal(e: &Entry) -> AuditEvent {
     AuditEvent {

@@ -169,7 +169,11 @@ impl Runbooks {
     /// What `lakeops runbook NAME` finds without reading the platform: the runbook under NAME (an
     /// alarm, a fault or a layer), else under NAME without `<stack>-`.
     pub fn for_name(&self, name: &str) -> Option<Found<'_>> {
-        self.for_alarm(name, None)
+        self.for_alarm(name, None).or_else(|| {
+            // A layer as the overview and `status` name it (`emr`: the processing layer).
+            let layer = Layer::ALL.into_iter().find(|l| l.title().eq_ignore_ascii_case(name))?;
+            self.for_layer(layer)
+        })
     }
 }
 
@@ -292,6 +296,10 @@ mod tests {
         assert_eq!(books.for_name("kinesis").unwrap().by, Match::Name);
         assert_eq!(books.for_name("clickstream-lambda-errors").unwrap().by, Match::WithoutStack);
         assert!(books.for_name("nothing").is_none());
+        let mut all = runbooks().all().to_vec();
+        all.push(Runbook::url("processing", "https://wiki.example.com/emr"));
+        let with_emr = Runbooks::new("clickstream", all);
+        assert_eq!(with_emr.for_name("EMR").map(|f| f.runbook.key.as_str()), Some("processing"), "the overview's name");
         let keys: Vec<String> = books
             .candidates("clickstream-write-throttling", Some(Layer::Kinesis))
             .into_iter()

@@ -220,7 +220,14 @@ impl SimState {
             applications: vec!["Spark".into(), "Hadoop".into(), "Hive".into()],
             instance_groups: vec![
                 group("ig-MASTER01", "Primary", "MASTER", "m5.xlarge", 1),
-                group("ig-CORE0001", "Core", "CORE", "r5.2xlarge", 2),
+                // `spark-oom`'s cause: the core group moved to smaller instances (ModifyInstanceGroups).
+                group(
+                    "ig-CORE0001",
+                    "Core",
+                    "CORE",
+                    if self.has_fault(Fault::SparkOom) { "r5.xlarge" } else { "r5.2xlarge" },
+                    2,
+                ),
             ],
             created: Some(time(e.created_ms)),
             ready: Some(time(e.ready_ms)),

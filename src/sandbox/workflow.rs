@@ -185,6 +185,25 @@ impl SimState {
     fn job_step(&mut self, i: usize) {
         let now = self.now_ms;
         let Some(run_id) = self.workflow.executions[i].job_run.clone() else {
+            // StartJobRun at the job's max concurrent runs (1) fails the task, as
+            // `glue:startJobRun.sync` fails it on AWS: the collision a schedule beside a manual run
+            // meets.
+            if self.glue.active_runs() >= 1 {
+                let holding: Vec<String> = self
+                    .glue
+                    .runs
+                    .iter()
+                    .filter(|r| crate::model::is_active_state(&r.state))
+                    .map(|r| r.id.clone())
+                    .collect();
+                let cause = format!(
+                    "Concurrent runs exceeded for {}: {} of its 1 allowed running ({})",
+                    self.glue.job,
+                    holding.len(),
+                    holding.join(", ")
+                );
+                return self.fail_execution(i, "Glue.ConcurrentRunsExceededException", cause);
+            }
             let name = self.workflow.executions[i].name.clone();
             let id = self.start_job_run(STATES, vec![("--execution".into(), name)]);
             if self.has_fault(Fault::WorkflowFailure) {

@@ -38,7 +38,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, list);
     let widths = columns(inner.width as usize);
     let row = |time: &str, cells: [&str; 4]| -> String {
-        let cells = cells.iter().zip(widths).map(|(text, w)| if w == 0 { String::new() } else { super::cell(text, w) });
+        let cells = cells.iter().zip(widths).enumerate().map(|(i, (text, w))| match (w, i) {
+            (0, _) => String::new(),
+            (_, 3) => crate::ops::audit::resource_cell(text, w),
+            _ => super::cell(text, w),
+        });
         format!("{time:<10}{}", cells.collect::<String>())
     };
     let mut lines = vec![Line::styled(

@@ -59,11 +59,19 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = panel(theme, format!(" EMR — {what}, {failed} failed{filter} "));
     let inner = block.inner(list);
     frame.render_widget(block, list);
-    let header: String = COLUMNS.iter().map(|(name, w)| format!("{name:<w$}")).collect::<String>() + "DETAIL";
+    // NAME gives way first, so DETAIL (a step's reason, how long a cluster idled) keeps room to
+    // read; what does not fit is cut with ….
+    let detail_least = 24;
+    let others: usize = COLUMNS.iter().map(|(_, w)| w).sum::<usize>() - COLUMNS[1].1;
+    let name_width = (inner.width as usize).saturating_sub(others + detail_least).clamp(14, COLUMNS[1].1);
+    let detail_width = (inner.width as usize).saturating_sub(others + name_width);
+    let widths = [COLUMNS[0].1, name_width, COLUMNS[2].1, COLUMNS[3].1];
+    let header: String =
+        COLUMNS.iter().zip(widths).map(|((name, _), w)| format!("{name:<w$}")).collect::<String>() + "DETAIL";
     let mut lines = vec![Line::styled(header, Style::new().fg(theme.dim).add_modifier(Modifier::BOLD))];
     if rows.is_empty() {
         let text = if data.clusters.is_empty() && data.applications.is_empty() {
-            "No live cluster or application of the profile's name: see :errors, or set platform.emr in the profile."
+            "No live cluster or application of the profile's name (platform.emr): a terminated one is not listed; :audit shows who ended it."
         } else {
             "Nothing matches the filter."
         };
@@ -105,10 +113,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled(
                 format!(
                     "{}{}{}{}",
-                    cell(&name, COLUMNS[1].1),
+                    cell(&name, name_width),
                     cell(&id, COLUMNS[2].1),
                     cell(&when, COLUMNS[3].1),
-                    sanitize(&detail)
+                    crate::model::text::clip(&detail, detail_width)
                 ),
                 style,
             ),

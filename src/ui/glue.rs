@@ -300,19 +300,30 @@ fn quality(t: &crate::model::CatalogTable) -> String {
     }
 }
 
-/// The job's newest runs, oldest first, with the changes made between them (`┊`, the one named
-/// under the charts in its own colour): at most [`TIMELINE`] glyphs, the newest.
+/// The job's newest runs, oldest first, with one `┊` where changes were made between two of
+/// them (or since the newest; the one named under the charts in its own colour): the runs are
+/// never crowded out by changes, however many (a busy day's EMR and Step Functions calls hid
+/// all but the newest runs).
 fn timeline(app: &App, job: &GlueJob, now: DateTime<Utc>, theme: &Theme) -> Vec<(&'static str, Color)> {
-    let runs: Vec<&GlueRunDetail> = job.runs.iter().take(TIMELINE).rev().collect();
+    let runs: Vec<&GlueRunDetail> = job.runs.iter().take(TIMELINE / 2).rev().collect();
     let named = app.markers.named();
-    let since = runs.first().map(|r| r.started);
-    let changes = app.markers.marks.iter().filter(|m| since.is_some_and(|s| m.time > s) && m.time <= now);
-    let mut items: Vec<(DateTime<Utc>, (&'static str, Color))> =
-        runs.iter().map(|r| (r.started, run_mark(r, theme))).collect();
-    items.extend(changes.map(|m| (m.time, ("┊", markers::color(theme, Some(m) == named)))));
-    items.sort_by_key(|(time, _)| *time);
-    let skip = items.len().saturating_sub(TIMELINE);
-    items.into_iter().skip(skip).map(|(_, glyph)| glyph).collect()
+    let gap = |from: DateTime<Utc>, to: DateTime<Utc>| {
+        let mut between = app.markers.marks.iter().filter(|m| m.time > from && m.time <= to).peekable();
+        between.peek()?;
+        let is_named = between.any(|m| Some(m) == named);
+        Some(("┊", markers::color(theme, is_named)))
+    };
+    let mut glyphs = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
+        if let Some(before) = i.checked_sub(1).map(|p| runs[p]) {
+            glyphs.extend(gap(before.started, run.started));
+        }
+        glyphs.push(run_mark(run, theme));
+    }
+    if let Some(newest) = runs.last() {
+        glyphs.extend(gap(newest.started, now));
+    }
+    glyphs
 }
 
 /// Glyphs in a job's timeline.

@@ -31,8 +31,8 @@ pub fn draw(app: &App, theme: &crate::settings::Theme, frame: &mut Frame, area: 
             None => Span::styled(format!("profile {}", sanitize(&h.profile)), base(theme)),
         },
         sep.clone(),
-        Span::styled(format!("{} {}", h.backend, sanitize(&h.location)), base(theme)),
     ]);
+    let location = format!("{} {}", h.backend, sanitize(&h.location));
     let freshness = match (&app.refresh.last_success, app.is_stale()) {
         (None, _) if app.refresh.failures > 0 => Span::styled("no data: see :errors ", Style::new().fg(theme.critical)),
         (None, _) => Span::styled("reading… ", dim(theme)),
@@ -54,6 +54,10 @@ pub fn draw(app: &App, theme: &crate::settings::Theme, frame: &mut Frame, area: 
     }
     right.push(freshness);
     let right_width: usize = right.iter().map(|s| s.width()).sum();
+    // Where the backend is, cut with … before the health on the right (which drew over it).
+    let used: usize = left.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used + right_width + 1);
+    left.push(Span::styled(crate::model::text::clip(&location, room), base(theme)));
     frame.render_widget(Paragraph::new(Line::from(left)).style(base(theme)), area);
     let width = (right_width as u16).min(area.width);
     let rect = Rect { x: area.right() - width, width, ..area };
