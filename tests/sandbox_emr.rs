@@ -43,6 +43,14 @@ fn found(d: &lakeops::model::ClusterDetail) -> FoundCluster<'_> {
     FoundCluster { cluster: Some(&d.cluster), steps: &d.steps, cost_per_hour: 1.46 }
 }
 
+/// The sandbox at [`start`] on a clock the test moves, and a directory for its journal.
+fn lab() -> (lakeops::settings::Loaded, Arc<ManualClock>, Sandbox, tempfile::TempDir) {
+    let loaded = support::sandbox_settings();
+    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
+    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
+    (loaded, clock, s, tempfile::tempdir().unwrap())
+}
+
 fn gate(dir: &tempfile::TempDir) -> Gate {
     Gate::new(false, Journal::new(dir.path().join("journal.jsonl")), "sandbox", "sandbox", Box::new(|_| {}))
 }
@@ -104,10 +112,7 @@ async fn spark_oom_fails_the_hourly_step_and_a_step_from_a_template_completes_on
 
 #[tokio::test]
 async fn a_pending_step_is_cancelled_and_an_idle_cluster_terminated_by_the_rules() {
-    let loaded = support::sandbox_settings();
-    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
-    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
-    let dir = tempfile::tempdir().unwrap();
+    let (loaded, clock, s, dir) = lab();
     let gate = gate(&dir);
     let id = s.emr().await.unwrap().clusters[0].cluster.id.clone();
     let step = loaded.settings.platform.emr.steps["compact"].clone();
@@ -229,10 +234,7 @@ async fn a_terminate_confirmed_after_the_cluster_took_a_step_is_refused() {
 /// waiting behind it; TERMINATE_CLUSTER ends the cluster with them.
 #[tokio::test]
 async fn a_failed_step_s_action_on_failure_is_what_emr_does() {
-    let loaded = support::sandbox_settings();
-    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
-    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
-    let dir = tempfile::tempdir().unwrap();
+    let (loaded, clock, s, dir) = lab();
     let gate = gate(&dir);
     let id = s.emr().await.unwrap().clusters[0].cluster.id.clone();
     s.with_model(|m| m.set_fault(Fault::SparkOom, true)).unwrap();
