@@ -597,3 +597,41 @@ fn the_journals_clock_reads_the_models_time() {
     s.with_model(|state| state.now_ms += 3 * 3_600_000).unwrap();
     assert_eq!(stamp(), s.now());
 }
+
+/// A lakeops at a slower speed of its own beside a fast console neither slows the shared clock
+/// down nor ends the console's hold when it exits; a plain one does not follow a slower clock.
+#[test]
+fn a_slower_lakeops_leaves_a_faster_one_s_clock_as_it_is() {
+    use lakeops::platform::Platform;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sandbox.json");
+    let at = |speed: f64| {
+        let mut loaded = support::sandbox_settings();
+        loaded.settings.sandbox.speed = speed;
+        loaded
+    };
+    let wall = Arc::new(ManualClock::new(start()));
+    let console = Sandbox::open(&at(600.0).settings, wall.clone(), Store::new(file.clone())).unwrap();
+    console.with_model(|_| ()).unwrap();
+    wall.advance(1_000);
+    let console_time = console.now().timestamp_millis();
+    // A command at 60× runs a moment, saves a change and exits.
+    let command = Sandbox::open(&at(60.0).settings, wall.clone(), Store::new(file.clone())).unwrap();
+    command.with_model(|m| m.set_fault(Fault::HotKey, true)).unwrap();
+    command.flush().unwrap();
+    wall.advance(2_000);
+    let plain = Sandbox::open(&at(1.0).settings, wall.clone(), Store::new(file.clone())).unwrap();
+    assert_eq!(plain.with_model(|m| m.now_ms).unwrap(), console_time + 2_000 * 600, "still the console's 600×");
+
+    // A console at a tenth of the wall clock: a plain command reads its time, then goes on at
+    // the wall clock's pace, not the slower one's.
+    let slow_file = dir.path().join("slow.json");
+    let slow = Sandbox::open(&at(0.1).settings, wall.clone(), Store::new(slow_file.clone())).unwrap();
+    slow.with_model(|_| ()).unwrap();
+    let from = slow.now().timestamp_millis();
+    wall.advance(10_000);
+    let plain = Sandbox::open(&at(1.0).settings, wall.clone(), Store::new(slow_file)).unwrap();
+    assert_eq!(plain.with_model(|m| m.now_ms).unwrap(), from + 1_000, "the slow console's time now");
+    wall.advance(10_000);
+    assert_eq!(plain.with_model(|m| m.now_ms).unwrap(), from + 11_000, "then at its own pace");
+}

@@ -151,6 +151,8 @@ pub struct ReshardDialog {
     pub suggestion: Option<String>,
     /// The stream's open shards when the dialog opened: a read that finds others closes it.
     pub open: u32,
+    /// Read-only mode's refusal is journaled: once a dialog, however often enter is pressed.
+    pub journaled: bool,
 }
 
 /// Opens `stream` in detail and reads it.
@@ -300,6 +302,7 @@ fn open_dialog(app: &mut App, kind: DialogKind) {
         outcome: Err(String::new()),
         suggestion,
         open: facts.open_count(),
+        journaled: false,
     };
     check(&mut dialog, facts, app.readonly);
     app.mode = Mode::Reshard(Box::new(dialog));
@@ -334,9 +337,10 @@ pub fn dialog_command(app: &mut App, command: Command, effects: &mut Vec<Effect>
             // A plan read-only mode refused is journaled as the headless command journals it.
             Err(refusal) => {
                 let planned = facts.as_ref().zip(dialog.request.as_ref()).and_then(|(f, r)| plan(f, r).ok());
-                if let Some(p) = planned.filter(|_| readonly) {
+                if let Some(p) = planned.filter(|_| readonly && !dialog.journaled) {
                     let change = Change::Reshard { stream: dialog.stream.clone(), call: p.call.clone() };
                     effects.push(confirm::refusal_record(&change, p.describe().join("; "), refusal));
+                    dialog.journaled = true;
                 }
             }
         },

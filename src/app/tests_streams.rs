@@ -168,6 +168,7 @@ pub(super) mod streams {
             matches!(effects.as_slice(), [Effect::Record { action: "reshard.split-shard", outcome, .. }] if outcome.starts_with("refused: read-only mode")),
             "no change, the refusal journaled: {effects:?}"
         );
+        assert_eq!(key(&mut app, KeyCode::Enter), vec![], "journaled once a dialog");
         key(&mut app, KeyCode::Esc);
         assert_eq!(app.mode, Mode::Normal);
     }

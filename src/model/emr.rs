@@ -324,6 +324,10 @@ impl EmrChange {
     /// The change in a few words.
     pub fn what(&self) -> String {
         match self {
+            // No template chosen yet (read-only mode refused before the choice).
+            EmrChange::AddStep { cluster_id, step } if step.name.is_empty() => {
+                format!("AddJobFlowSteps on {cluster_id}")
+            }
             EmrChange::AddStep { cluster_id, step } => format!("AddJobFlowSteps {:?} on {cluster_id}", step.name),
             EmrChange::CancelStep { cluster_id, step_id } => format!("CancelSteps {step_id} on {cluster_id}"),
             // The name is EMR's, read after read-only mode refused: unknown then.

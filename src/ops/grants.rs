@@ -211,10 +211,11 @@ pub fn explain(governance: &Governance, principal: &str, database: &str, table: 
             on.join(" and ")
         )
     } else if resolved.is_none() {
+        let name = principal.strip_prefix("role/").or_else(|| principal.strip_prefix("user/")).unwrap_or(principal);
         format!(
             "no grant or data-lake administrator names a principal called {principal}, so no Lake Formation grant lets \
-             it SELECT from {database}.{table}; ask again with its ARN (arn:aws:iam::ACCOUNT:role/{principal} or \
-             …:user/{principal}): grants name principals by ARN"
+             it SELECT from {database}.{table}; ask again with its ARN (arn:aws:iam::ACCOUNT:role/{name} or \
+             …:user/{name}): grants name principals by ARN"
         )
     } else {
         let admin = governance.admins.iter().any(|a| names(principal, a));

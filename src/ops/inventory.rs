@@ -332,7 +332,8 @@ fn quicksight(q: &QuicksightStatus, now: DateTime<Utc>) -> Inventory {
                     or_dash(last.map(|i| i.status.clone()).or_else(|| (!d.exists).then(|| "NOT FOUND".into()))),
                     d.id.clone(),
                     when(now, d.last_success()),
-                    or_dash(last.and_then(|i| i.rows_ingested).map(|r| thousands(r as f64))),
+                    // What the dashboards serve: the last completed refresh's rows, as the overview.
+                    or_dash(d.last_completed().and_then(|i| i.rows_ingested).map(|r| thousands(r as f64))),
                 ],
             )
             .named(&d.id)

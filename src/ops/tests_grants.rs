@@ -150,6 +150,8 @@ fn a_principal_no_grant_names_is_asked_for_by_its_arn() {
         "no command for a principal it cannot name: {}",
         access.answer
     );
+    let access = explain(&g, "role/bob", "lake", "events");
+    assert!(access.answer.contains("(arn:aws:iam::ACCOUNT:role/bob or …:user/bob)"), "{}", access.answer);
 }
 
 #[test]

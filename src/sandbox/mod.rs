@@ -75,6 +75,9 @@ struct Inner {
     /// How model time runs in this process: from the shared time at opening (or reloading), at
     /// this process's speed. Saved with the state, so lakeops beside it read the same time.
     clock: ModelClock,
+    /// The clock last read from the state file: another lakeops's, held at its speed while it
+    /// runs. A faster one than ours is what we save, so a slower lakeops never slows it down.
+    seen: Option<ModelClock>,
 }
 
 /// How long past its last save a lakeops at its own `--speed` holds the shared clock at that
@@ -97,7 +100,14 @@ fn present(state: &SimState, wall_ms: i64) -> i64 {
 /// saves the time the fast one runs.
 fn pace(own_speed: f64, saved: Option<ModelClock>, wall_ms: i64, model_ms: i64) -> ModelClock {
     match saved {
-        Some(held) if own_speed == 1.0 && held.held_at(wall_ms) && held.at(wall_ms, 0) >= model_ms => held,
+        Some(held)
+            if own_speed == 1.0
+                && held.speed > own_speed
+                && held.held_at(wall_ms)
+                && held.at(wall_ms, 0) >= model_ms =>
+        {
+            held
+        }
         _ => ModelClock { speed: own_speed, ..ModelClock::at_wall_pace(wall_ms, model_ms) },
     }
 }
@@ -106,9 +116,14 @@ impl Inner {
     /// The clock saved with the state at `wall_ms`: this process's; held at its speed for a while
     /// when it runs at a speed of its own.
     fn shared_clock(&self, wall_ms: i64) -> ModelClock {
-        match self.clock {
+        let own = match self.clock {
             clock if clock.speed == 1.0 || clock.held_until_ms.is_some() => clock,
             clock => ModelClock { held_until_ms: Some(wall_ms.saturating_add(SPEED_HELD_MS)), ..clock },
+        };
+        // Another lakeops holds a faster clock: it stays the shared one.
+        match self.seen.filter(|other| other.held_at(wall_ms) && other.speed > own.speed) {
+            Some(faster) => faster,
+            None => own,
         }
     }
 
@@ -164,7 +179,7 @@ impl Sandbox {
             settings: settings.clone(),
             clock,
             store,
-            inner: Arc::new(Mutex::new(Inner { state, clock: model_clock })),
+            inner: Arc::new(Mutex::new(Inner { seen: state.clock, state, clock: model_clock })),
             lake: Arc::new(lake),
             queries: Arc::default(),
             forgotten: Default::default(),
@@ -196,9 +211,15 @@ impl Sandbox {
         if let Some(store) = &self.store {
             if let Some(newer) = store.load_if_changed()? {
                 let wall = self.clock.now_ms();
-                // Model time never goes back, and this process's speed goes on from there.
-                let model_ms = present(&newer, wall).max(inner.clock.at(wall, inner.state.now_ms));
+                // Model time never goes back, and this process's speed goes on from there. A
+                // clock followed is the file's to say (its lakeops may have ended its hold).
+                let ours = match inner.clock.held_until_ms {
+                    Some(_) => inner.state.now_ms,
+                    None => inner.clock.at(wall, inner.state.now_ms),
+                };
+                let model_ms = present(&newer, wall).max(ours);
                 inner.clock = pace(self.settings.sandbox.speed, newer.clock, wall, model_ms);
+                inner.seen = newer.clock;
                 inner.state = newer;
             }
         }
@@ -607,7 +628,10 @@ impl Platform for Sandbox {
         }
         let clock = inner.clock;
         let now_ms = inner.state.now_ms;
-        inner.state.clock = Some(if holds { ended(clock, now_ms) } else { inner.shared_clock(wall) });
+        let shared = inner.shared_clock(wall);
+        // Our hold ends; a faster one another lakeops holds stays.
+        let ours = holds && shared.speed == clock.speed;
+        inner.state.clock = Some(if ours { ended(clock, now_ms) } else { shared });
         store.save(&inner.state)
     }
 }

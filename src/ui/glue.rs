@@ -61,7 +61,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ),
             style,
         )];
-        let timeline = timeline(app, job, now, theme);
+        // What fits of the timeline before the pane's edge, its newest end (the run LAST RUN
+        // names): a narrow pane cuts its oldest runs, never its newest.
+        let room = (jobs.width as usize).saturating_sub(2 + 28 + 11 + 13 + 10 + 10).min(27);
+        let mut timeline = timeline(app, job, now, theme);
+        timeline.drain(..timeline.len().saturating_sub(room));
         let used = timeline.len();
         spans.extend(timeline.into_iter().map(|(glyph, color)| Span::styled(glyph, style.fg(color))));
         spans.push(Span::styled(" ".repeat(27usize.saturating_sub(used)), style));
