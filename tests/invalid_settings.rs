@@ -62,6 +62,23 @@ fn missing_profile_file() {
     );
 }
 
+/// A profile is named by its file: a name that reads as another (`prod` and a zero-width space, or
+/// an escape sequence) cannot pass for it in the fleet or a prompt.
+#[test]
+fn a_profile_file_named_to_pass_for_another_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, shown) in [("prod\u{200b}", "prod\\u{200b}"), ("pr\u{1b}[31mod", "pr\\u{1b}[31mod")] {
+        let path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, "backend = \"sandbox\"\n").unwrap();
+        let out = lakeops(&["--profile", path.to_str().unwrap(), "status"], &[]);
+        let expected = format!(
+            "lakeops: {}: expected a profile name with no control, bidi or invisible characters, found \"{shown}\": rename the file",
+            lakeops::model::text::sanitize(&path.display().to_string())
+        );
+        assert_refused(&out, &expected);
+    }
+}
+
 #[test]
 fn unknown_theme_flag() {
     let out = lakeops(&["--theme", "hight-contrast", "status"], &[]);

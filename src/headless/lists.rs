@@ -23,11 +23,15 @@ pub fn themes(paths: &Paths) -> String {
 }
 
 fn table(first: &str, rows: impl Iterator<Item = (String, String)>) -> String {
-    let rows: Vec<(String, String)> = rows.collect();
-    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(first.len()) + 2;
+    use crate::model::text::{shows_as_written, width};
+    // A name that would not read as written (a file named `prod` and a zero-width space) is quoted
+    // with its characters escaped, as loading it says it: it cannot pass for another.
+    let shown = |name: String| if shows_as_written(&name) { name } else { format!("{name:?}") };
+    let rows: Vec<(String, String)> = rows.map(|(n, l)| (shown(n), shown(l))).collect();
+    let width = rows.iter().map(|(n, _)| width(n)).max().unwrap_or(0).max(first.len()) + 2;
     let mut out = format!("{first:<width$}WHERE\n");
     for (name, location) in rows {
-        out.push_str(&format!("{name:<width$}{location}\n"));
+        out.push_str(&format!("{}{location}\n", crate::model::text::padded(&name, width)));
     }
     out
 }

@@ -16,11 +16,7 @@ pub const MANUAL_REFRESHES_PER_DAY: usize = 32;
 
 /// The source the profile names `name`, as `lakeops sources start NAME` means it.
 pub fn source_named(sources: &SourcesSettings, name: &str) -> Result<Rerun, Refusal> {
-    let kinds = [
-        (SourceKind::Dms, &sources.dms_tasks),
-        (SourceKind::DataSync, &sources.datasync_tasks),
-        (SourceKind::AppFlow, &sources.appflow_flows),
-    ];
+    let kinds = sources.named();
     let found: Vec<SourceKind> =
         kinds.iter().filter(|(_, names)| names.iter().any(|n| n == name)).map(|(k, _)| *k).collect();
     match found.as_slice() {

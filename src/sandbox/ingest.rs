@@ -80,9 +80,12 @@ impl SimState {
         if !s.any() {
             return None;
         }
-        let mut sources: Vec<IngestSource> = s.dms_tasks.iter().map(|t| self.dms_task(t)).collect();
-        sources.extend(s.datasync_tasks.iter().map(|t| self.scheduled_source(SourceKind::DataSync, t)));
-        sources.extend(s.appflow_flows.iter().map(|f| self.scheduled_source(SourceKind::AppFlow, f)));
+        let sources: Vec<IngestSource> = s
+            .named()
+            .into_iter()
+            .flat_map(|(kind, names)| names.iter().map(move |n| (kind, n)))
+            .map(|(kind, n)| if kind == SourceKind::Dms { self.dms_task(n) } else { self.scheduled_source(kind, n) })
+            .collect();
         Some(SourcesStatus { sources, expect_within_minutes: s.expect_within_minutes })
     }
 

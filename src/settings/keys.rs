@@ -149,6 +149,10 @@ fn elsewhere(key: &str) -> String {
         .filter(|path| path.rsplit_once('.').is_some_and(|(_, last)| last == key))
         .map(String::as_str)
         .collect();
+    // A top-level key written under a table: TOML puts every key after `[aws]` in [aws].
+    if found.is_empty() && schema.leaves.contains_key(key) {
+        return format!(" (did you mean the top-level `{key}`? top-level keys go above the first [table])");
+    }
     match found.split_last() {
         // A key of many tables (`name`) says nothing by itself.
         _ if found.len() > 3 => String::new(),
@@ -222,6 +226,13 @@ mod tests {
         let table: toml::Table = "name = \"x\"\n[console]\nname = 1\n".parse().unwrap();
         let err = check_known(&table, "p.toml", true).unwrap_err().to_string();
         assert!(err.contains("(did you mean `platform.") && err.contains(" or `"), "{err}");
+        let table: toml::Table = "[aws]\nregion = \"eu-west-1\"\nbackend = \"aws\"\n".parse().unwrap();
+        assert!(
+            check_known(&table, "p.toml", true).unwrap_err().to_string().ends_with(
+                "unknown key in [aws] (did you mean the top-level `backend`? top-level keys go above the first [table])"
+            ),
+            "a top-level key below a table header is named as one"
+        );
         let table: toml::Table = "[console]\nquux = 1\n".parse().unwrap();
         assert!(check_known(&table, "p.toml", true).unwrap_err().to_string().ends_with("unknown key in [console]"));
     }

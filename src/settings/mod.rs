@@ -90,6 +90,14 @@ pub fn load(overrides: &Overrides, paths: &Paths, env: &[(String, String)]) -> R
 
     let profile_name = overrides.profile.clone().unwrap_or_else(|| "sandbox".to_string());
     let source = profile::resolve(&profile_name, paths)?;
+    // A name that reads as another (`prod` and a zero-width space) would pass for it in the fleet.
+    if !crate::model::text::shows_as_written(&source.name) {
+        let message = format!(
+            "expected a profile name with no control, bidi or invisible characters, found {:?}: rename the file",
+            source.name
+        );
+        return Err(SettingsError::new(source.origin, None, message));
+    }
     layers.push(parse_layer(&source.origin, &source.text, source.dir.as_deref())?);
 
     let env_layer = env_layer(env)?;

@@ -292,8 +292,19 @@ pub struct SourcesSettings {
 }
 
 impl SourcesSettings {
+    /// Each kind of source with the names the profile gives it: the one list the profile's checks,
+    /// `lakeops sources start NAME` and the readers go through.
+    pub fn named(&self) -> [(crate::model::SourceKind, &[String]); 3] {
+        use crate::model::SourceKind;
+        [
+            (SourceKind::Dms, &self.dms_tasks),
+            (SourceKind::DataSync, &self.datasync_tasks),
+            (SourceKind::AppFlow, &self.appflow_flows),
+        ]
+    }
+
     pub fn any(&self) -> bool {
-        !(self.dms_tasks.is_empty() && self.datasync_tasks.is_empty() && self.appflow_flows.is_empty())
+        self.named().iter().any(|(_, names)| !names.is_empty())
     }
 }
 

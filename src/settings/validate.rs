@@ -8,6 +8,9 @@ use crate::model::text::shows_as_written;
 /// profile left to the stack name (checked before provisioning, not here).
 pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, String)> {
     check("name", !s.name.trim().is_empty(), || "expected a non-empty profile name".into())?;
+    check("name", shows_as_written(&s.name), || {
+        format!("expected a name with no control, bidi or invisible characters, found {:?}", s.name)
+    })?;
     check("aws.region", is_region(&s.aws.region), || {
         format!("expected an AWS region such as eu-west-1, found {:?}", s.aws.region)
     })?;
@@ -101,10 +104,18 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
             format!("expected state machine names (1 to 80 letters, digits, '-' or '_'), found {bad:?}"),
         ));
     }
-    if let Some(bad) = orchestration.glue_workflows.iter().find(|n| !(1..=255).contains(&n.len())) {
+    if let Some(bad) =
+        orchestration.glue_workflows.iter().find(|n| !((1..=255).contains(&n.len()) && shows_as_written(n)))
+    {
         return Err((
             "platform.orchestration.glue_workflows",
-            format!("expected Glue workflow names (1 to 255 characters), found {bad:?}"),
+            format!("expected Glue workflow names (1 to 255 characters, no control, bidi or invisible characters), found {bad:?}"),
+        ));
+    }
+    if let Some(bad) = s.platform.alarms.names.iter().find(|n| !((1..=255).contains(&n.len()) && shows_as_written(n))) {
+        return Err((
+            "platform.alarms.names",
+            format!("expected CloudWatch alarm names (1 to 255 characters, no control, bidi or invisible characters), found {bad:?}"),
         ));
     }
     let emr = &s.platform.emr;
@@ -125,9 +136,13 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
             return Err(("platform.emr.steps", format!("template {template:?}: {problem}")));
         }
     }
+    listed_once(&s.platform)?;
     services(&s.platform)?;
     check("platform.network.cidr", is_cidr(&s.platform.network.cidr), || {
-        format!("expected an IPv4 CIDR block from /16 to /28 such as 10.20.0.0/16, found {:?}", s.platform.network.cidr)
+        format!(
+            "expected an IPv4 CIDR block from /16 to /28 written as its network address, such as 10.20.0.0/16, found {:?}",
+            s.platform.network.cidr
+        )
     })?;
     range("console.refresh_seconds", s.console.refresh_seconds as f64, 1.0, 3_600.0, "seconds")?;
     range("console.peek_memory_mib", s.console.peek_memory_mib as f64, 1.0, 16_384.0, "MiB")?;
@@ -193,7 +208,7 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
         "platform.msk.consumer_groups",
         &msk.consumer_groups,
         |g| (1..=255).contains(&g.len()) && shows_as_written(g),
-        "consumer group names (1 to 255 characters, no control or bidi characters)",
+        "consumer group names (1 to 255 characters, no control, bidi or invisible characters)",
     )?;
     let src = &p.sources;
     list(
@@ -206,7 +221,7 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
         "platform.sources.datasync_tasks",
         &src.datasync_tasks,
         |n| (1..=256).contains(&n.len()) && shows_as_written(n),
-        "DataSync task names or ARNs (1 to 256 characters, no control or bidi characters)",
+        "DataSync task names or ARNs (1 to 256 characters, no control, bidi or invisible characters)",
     )?;
     list(
         "platform.sources.appflow_flows",
@@ -216,13 +231,8 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
     )?;
     // `lakeops sources start NAME` names one source: a name is one kind's.
     let mut named: Vec<(&str, &str)> = Vec::new();
-    use crate::model::SourceKind;
-    let kinds = [
-        (SourceKind::Dms.with_article(), &src.dms_tasks),
-        (SourceKind::DataSync.with_article(), &src.datasync_tasks),
-        (SourceKind::AppFlow.with_article(), &src.appflow_flows),
-    ];
-    for (kind, names) in kinds {
+    for (kind, names) in src.named() {
+        let kind = kind.with_article();
         for name in names.iter() {
             if let Some((other, _)) = named.iter().find(|(_, n)| *n == name.as_str()) {
                 return Err((
@@ -244,7 +254,7 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
         "platform.quicksight.datasets",
         &p.quicksight.datasets,
         |n| (1..=2048).contains(&n.len()) && !n.contains(char::is_whitespace) && shows_as_written(n),
-        "QuickSight dataset ids (no spaces, control or bidi characters)",
+        "QuickSight dataset ids (no spaces, control, bidi or invisible characters)",
     )?;
     range(
         "platform.quicksight.refresh_within_hours",
@@ -253,6 +263,28 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
         744.0,
         "hours (at most 31 days)",
     )?;
+    Ok(())
+}
+
+/// A name listed twice in one list is a slip (a copy meant to be edited, most often): it would show
+/// twice, and the change meant may be missing. Each list of names the profile keeps, once.
+fn listed_once(p: &super::model::PlatformSettings) -> Result<(), (&'static str, String)> {
+    let lists: [(&'static str, &[String]); 9] = [
+        ("platform.alarms.names", &p.alarms.names),
+        ("platform.orchestration.state_machines", &p.orchestration.state_machines),
+        ("platform.orchestration.glue_workflows", &p.orchestration.glue_workflows),
+        ("platform.firehose.delivery_streams", &p.firehose.delivery_streams),
+        ("platform.msk.consumer_groups", &p.msk.consumer_groups),
+        ("platform.sources.dms_tasks", &p.sources.dms_tasks),
+        ("platform.sources.datasync_tasks", &p.sources.datasync_tasks),
+        ("platform.sources.appflow_flows", &p.sources.appflow_flows),
+        ("platform.quicksight.datasets", &p.quicksight.datasets),
+    ];
+    for (key, names) in lists {
+        if let Some((_, twice)) = names.iter().enumerate().find(|(i, n)| names[..*i].contains(n)) {
+            return Err((key, format!("{twice:?} is listed twice: list each name once")));
+        }
+    }
     Ok(())
 }
 
@@ -308,10 +340,11 @@ fn is_schedule(s: &str) -> bool {
     (s.starts_with("cron(") || s.starts_with("rate(")) && s.ends_with(')')
 }
 
+/// An IPv4 network from /16 to /28, written as its network address (EC2 refuses `10.0.0.1/16`).
 fn is_cidr(c: &str) -> bool {
     let Some((ip, bits)) = c.split_once('/') else { return false };
-    let octets_ok = ip.split('.').count() == 4 && ip.split('.').all(|o| o.parse::<u8>().is_ok());
-    octets_ok && bits.parse::<u8>().is_ok_and(|b| (16..=28).contains(&b))
+    let (Ok(ip), Ok(bits)) = (ip.parse::<std::net::Ipv4Addr>(), bits.parse::<u32>()) else { return false };
+    (16..=28).contains(&bits) && u32::from(ip) & (u32::MAX >> bits) == 0
 }
 
 #[cfg(test)]
@@ -322,6 +355,7 @@ mod tests {
     fn shapes() {
         assert!(is_region("eu-west-1") && is_region("us-gov-west-1") && !is_region("europe"));
         assert!(is_cidr("10.20.0.0/16") && !is_cidr("10.20.0.0/8") && !is_cidr("10.300.0.0/16"));
+        assert!(is_cidr("10.20.16.0/20") && !is_cidr("10.0.0.1/16") && !is_cidr("10.20.16.0/16"), "no host bits");
         assert!(is_http_url("http://127.0.0.1:4566") && !is_http_url("localhost:4566"));
         assert!(is_schedule("rate(1 hour)") && !is_schedule("hourly"));
         assert!(is_bucket_name("clickstream-raw-123456789012-eu-west-1"));
