@@ -106,6 +106,9 @@ pub struct Scope<'a> {
 /// different `--speed`s stamp its time each as far as it last read it).
 const SLACK: chrono::Duration = chrono::Duration::hours(1);
 
+/// The longest word a journal line records whole: an ARN (at most 2,048 characters) fits.
+pub const RECORDED_WORD_CHARS: usize = 2_048;
+
 pub struct Journal {
     file: LineFile,
 }
@@ -115,8 +118,18 @@ impl Journal {
         Journal { file: LineFile::new(path, JOURNAL_CAP_BYTES, "the journal") }
     }
 
+    /// Appends `entry`, each word of its text at most [`RECORDED_WORD_CHARS`] characters: a name
+    /// pasted by mistake is recorded recognisably, in a line the audit can show.
     pub fn append(&self, entry: &Entry) -> Result<(), String> {
-        let line = serde_json::to_string(entry).map_err(|e| e.to_string())?;
+        let cut = |text: &str| crate::model::text::long_words_cut(text, RECORDED_WORD_CHARS).into_owned();
+        let entry = Entry {
+            target: cut(&entry.target),
+            detail: cut(&entry.detail),
+            outcome: cut(&entry.outcome),
+            action: cut(&entry.action),
+            ..entry.clone()
+        };
+        let line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
         self.file.append(&line)
     }
 
@@ -250,6 +263,26 @@ mod tests {
         ] {
             assert!(!with(not), "{not}");
         }
+    }
+
+    /// A name pasted by mistake is recorded in a line the audit can show, still recognisable.
+    #[test]
+    fn a_word_too_long_is_recorded_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let journal = Journal::new(path.clone());
+        let pasted = format!("run-{}", "x".repeat(100_000));
+        let arn = format!("arn:aws:states:eu-west-1:123456789012:execution:{}", "n".repeat(1_900));
+        journal.append(&Entry { target: pasted.clone(), detail: arn.clone(), ..entry(0, "workflows.stop") }).unwrap();
+        let line = std::fs::read_to_string(&path).unwrap();
+        assert!(line.len() < 6_000, "{} bytes", line.len());
+        let read: Entry = serde_json::from_str(line.trim_end()).unwrap();
+        assert!(
+            read.target.starts_with("run-xx") && read.target.ends_with("xx (100004 characters)"),
+            "{}",
+            read.target
+        );
+        assert_eq!(read.detail, arn, "an ARN is recorded whole");
     }
 
     const PROD: Scope = Scope { profile: "prod", backend: "aws" };

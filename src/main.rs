@@ -60,9 +60,7 @@ fn main() -> ExitCode {
             if let Some(out) = failure.output() {
                 let _ = write_out(&sanitize_keeping_lines(out));
             }
-            tracing::warn!("exit {}: {}", failure.exit_code(), failure.message());
-            lakeops::note!("lakeops: {}", sanitize_keeping_lines(failure.message()));
-            ExitCode::from(failure.exit_code())
+            failed(&failure)
         }
     }
 }
@@ -127,10 +125,15 @@ fn fleet(cli: &Cli, paths: &Paths, log_problem: Option<String>) -> Result<ExitCo
     Ok(failure.map_or(written, |f| failed(&f)))
 }
 
+/// The longest word an error says whole: an ARN, a path and a long name fit.
+const SAID_WORD_CHARS: usize = 300;
+
 /// Says how the command failed, on stderr, and the exit code that says it.
 fn failed(failure: &Failure) -> ExitCode {
-    tracing::warn!("exit {}: {}", failure.exit_code(), failure.message());
-    lakeops::note!("lakeops: {}", sanitize_keeping_lines(failure.message()));
+    // A name pasted by mistake (a whole file) is said in a line, not a screenful.
+    let message = lakeops::model::text::long_words_cut(failure.message(), SAID_WORD_CHARS);
+    tracing::warn!("exit {}: {message}", failure.exit_code());
+    lakeops::note!("lakeops: {}", sanitize_keeping_lines(&message));
     ExitCode::from(failure.exit_code())
 }
 

@@ -29,13 +29,24 @@ pub fn is_bidi_control(c: char) -> bool {
 }
 
 /// Whether `text` reads on a terminal as it is written: no control character, no bidi control
-/// (what [`sanitize`] would change). A name in a profile must be (it is printed, and fed back).
+/// (what [`sanitize`] would change), no invisible character. A name in a profile must be (it is
+/// printed, and fed back).
 pub fn shows_as_written(text: &str) -> bool {
-    !text.chars().any(|c| c.is_control() || is_bidi_control(c))
+    !text.chars().any(|c| changed_by_sanitize(c) || is_invisible(c))
+}
+
+/// Characters a terminal draws as nothing (zero-width spaces and joiners, the word joiner, the
+/// byte-order mark, the soft hyphen): a name with one reads as another name without it.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+}
+
+fn changed_by_sanitize(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
 }
 
 fn clean(input: &str, keep_lines: bool) -> String {
-    if shows_as_written(input) {
+    if !input.chars().any(changed_by_sanitize) {
         return input.to_string();
     }
     let mut out = String::with_capacity(input.len());
@@ -212,10 +223,67 @@ pub fn fit(text: &str, w: usize, right: bool) -> String {
     }
 }
 
+/// `text` with each run of more than `most` characters without a space cut in its middle:
+/// `head…tail (N characters)`. A name pasted by mistake (a whole file, a base64 blob) is then said
+/// on stderr and recorded in the journal in a line, not a screenful, and still recognised.
+pub fn long_words_cut(text: &str, most: usize) -> std::borrow::Cow<'_, str> {
+    let long = |word: &str| word.len() > most && word.chars().count() > most;
+    if !text.split_whitespace().any(long) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let keep = most.max(2) / 2;
+    let mut out = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (word, after) = rest.split_at(rest.find(char::is_whitespace).unwrap_or(rest.len()));
+        if long(word) {
+            let n = word.chars().count();
+            out.extend(word.chars().take(keep));
+            out.push('…');
+            out.extend(word.chars().skip(n - keep));
+            out.push_str(&format!(" ({n} characters)"));
+        } else {
+            out.push_str(word);
+        }
+        let (space, next) = after.split_at(after.find(|c: char| !c.is_whitespace()).unwrap_or(after.len()));
+        out.push_str(space);
+        rest = next;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{cell, cell_keeping_end, fit, is_bidi_control, padded, sanitize, sanitize_keeping_lines, width};
+    use super::{
+        cell, cell_keeping_end, fit, is_bidi_control, long_words_cut, padded, sanitize, sanitize_keeping_lines, width,
+    };
     use proptest::prelude::*;
+
+    #[test]
+    fn a_word_too_long_to_read_is_cut_in_its_middle() {
+        let name = format!("{}z", "a".repeat(99_999));
+        assert_eq!(
+            long_words_cut(&format!("no execution \"{name}\" here"), 10),
+            "no execution \"aaaa…aaaz\" (100002 characters) here"
+        );
+        assert_eq!(long_words_cut("short  words\nstay", 8), "short  words\nstay");
+        assert!(matches!(long_words_cut("short", 8), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(long_words_cut("東京都渋谷区東京都", 4), "東京…京都 (9 characters)");
+    }
+
+    proptest! {
+        /// What is cut keeps every space and line as they were, and no word longer than asked.
+        #[test]
+        fn cut_words_are_short_and_the_spaces_stay(text in "[a-z \n東]{0,300}", most in 1usize..40) {
+            let cut = long_words_cut(&text, most);
+            let spaces = |t: &str| t.chars().filter(|c| c.is_whitespace()).count();
+            let added = text.split_whitespace().filter(|w| w.chars().count() > most).count();
+            prop_assert_eq!(spaces(&cut), spaces(&text) + 2 * added, "two for each count said");
+            for word in cut.split_whitespace().filter(|w| !w.starts_with('(') && *w != "characters)") {
+                prop_assert!(word.chars().count() <= most.max(2) + 1, "{word:?}");
+            }
+        }
+    }
 
     /// A cell is as wide as the terminal draws it, CJK and all, and says where it was cut.
     #[test]
