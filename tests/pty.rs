@@ -134,10 +134,13 @@ fn a_panic_in_a_background_task_ends_the_console_cleanly() {
     // Not half alive: the terminal restored, the message said, the log written, exit 101.
     let mut console = Console::open(&[("LAKEOPS_DEBUG_PANIC", "task")]);
     console.wait_for("CloudTrail");
-    // The sandbox saves as it is first read; without that save, what is there at the end is the
-    // panic hook's, the one a build that aborts on panic (the published binary) makes too.
+    // The sandbox saves as it is first read, then every 30 s: a save in the seconds after that
+    // first one is the panic hook's, the one a build that aborts on panic (the published binary)
+    // makes too. Each save replaces the file (a new inode). (Deleting the file would read as a
+    // `sandbox reset` beside the console, which nothing saves over.)
+    use std::os::unix::fs::MetadataExt;
     let saved = console.state_dir.join("sandbox/sandbox.json");
-    std::fs::remove_file(&saved).expect("saved as first read");
+    let first = std::fs::metadata(&saved).expect("saved as first read").ino();
     console.send("?");
     let status = console.wait_exit();
     assert_eq!(status.exit_code(), 101, "{status:?}");
@@ -146,7 +149,7 @@ fn a_panic_in_a_background_task_ends_the_console_cleanly() {
     assert!(screen.contains("a background task panicked") && screen.contains("on purpose"), "{screen}");
     let log = std::fs::read_to_string(console.state_dir.join("lakeops.log")).expect("log file");
     assert!(log.contains("panic: ") && log.contains("a background task panics on purpose"), "{log}");
-    assert!(saved.is_file(), "the panic hook saved the sandbox");
+    assert_ne!(std::fs::metadata(&saved).unwrap().ino(), first, "the panic hook saved the sandbox");
 }
 
 /// A fault in the sandbox's engine (a panic inside DataFusion on input nobody foresaw) fails the

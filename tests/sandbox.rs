@@ -635,3 +635,37 @@ fn a_slower_lakeops_leaves_a_faster_one_s_clock_as_it_is() {
     wall.advance(10_000);
     assert_eq!(plain.with_model(|m| m.now_ms).unwrap(), from + 11_000, "then at its own pace");
 }
+
+/// `lakeops sandbox reset` beside a running console: the console starts afresh with it, and its
+/// next save (or its save at exit) does not bring the old model back.
+#[test]
+fn a_reset_beside_a_console_is_not_undone_by_the_console() {
+    use lakeops::journal::Journal;
+    use lakeops::model::{Change, SandboxChange};
+    use lakeops::platform::Gate;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sandbox.json");
+    let loaded = support::sandbox_settings();
+    let wall = Arc::new(ManualClock::new(start()));
+    let console = Sandbox::open(&loaded.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    console.with_model(|m| m.set_fault(Fault::HotKey, true)).unwrap();
+    console.flush().unwrap();
+    wall.advance(1_000);
+    let command = Sandbox::open(&loaded.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    assert!(command.with_model(|m| m.faults.contains(&Fault::HotKey)).unwrap());
+    let gate = Gate::new(false, Journal::new(dir.path().join("journal.jsonl")), "sandbox", "sandbox", Box::new(|_| {}));
+    let reset = Change::Sandbox(SandboxChange::Reset);
+    futures::executor::block_on(gate.apply(&command, &reset, "reset")).unwrap();
+    command.flush().unwrap();
+    assert!(!file.exists(), "the reset removed the saved state");
+
+    // The console's exit save, before it read again, leaves the reset alone.
+    console.flush().unwrap();
+    assert!(!file.exists(), "the console's save at exit did not bring the old model back");
+    // Its next read starts afresh, and what it saves is the fresh model.
+    wall.advance(31_000); // a save is due
+    assert!(console.with_model(|m| m.faults.is_empty()).unwrap(), "the console's model is the fresh one");
+    console.flush().unwrap();
+    let next = Sandbox::open(&loaded.settings, wall.clone(), Store::new(file.clone())).unwrap();
+    assert!(next.with_model(|m| m.faults.is_empty()).unwrap(), "the fault turned on before the reset stays off");
+}

@@ -27,7 +27,7 @@ pub async fn reset(loaded: &Loaded, paths: &Paths, yes: bool) -> Result<String, 
     let applied = session.gate.apply(platform.as_ref(), &change, "").await?;
     platform.flush()?;
     Ok(match applied {
-        Applied::Done => format!("Sandbox of profile {} reset; the next lakeops starts it afresh.", loaded.profile),
+        Applied::Done => format!("Sandbox of profile {} reset; the next lakeops, and a console open on it at its next refresh, start it afresh.", loaded.profile),
         other => format!("Sandbox of profile {} {}.", loaded.profile, other.answer()),
     })
 }

@@ -34,7 +34,7 @@ mod workflow;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use pace::{pace, present};
+use pace::{fresh, pace, present};
 
 pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use state::{Fault, ModelClock, SimState};
@@ -51,8 +51,6 @@ use crate::model::{ClusterDetail, EmrOverview, EmrStep, ExecutionDetail, Governa
 use crate::platform::{BackendInfo, Permit, Platform, PlatformError, ServiceError};
 use crate::settings::Settings;
 
-/// How much simulated history a fresh sandbox starts with, so the first screen has charts.
-const FRESH_HISTORY_MS: i64 = 3 * 3_600_000;
 /// How long the panic hook waits for another thread to finish changing the model before it saves.
 const CRASH_SAVE_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 
@@ -114,12 +112,8 @@ impl Sandbox {
         Ok(sandbox)
     }
 
-    fn with_state(settings: &Settings, clock: Arc<dyn Clock>, store: Option<Store>, mut state: SimState) -> Sandbox {
-        let now = clock.now_ms();
-        // Catch up on the time lakeops was closed (bounded inside advance_to).
-        let model_ms = present(&state, now);
-        state.advance_to(model_ms, settings);
-        let model_clock = pace(settings.sandbox.speed, state.clock, now, model_ms);
+    fn with_state(settings: &Settings, clock: Arc<dyn Clock>, store: Option<Store>, state: SimState) -> Sandbox {
+        let inner = Inner::running(settings, state, clock.now_ms());
         let lake = match &store {
             Some(store) => lake::Lake::at(store.lake_dir().join(format!("seed-{}", settings.sandbox.seed))),
             None => lake::Lake::temporary(),
@@ -128,7 +122,7 @@ impl Sandbox {
             settings: settings.clone(),
             clock,
             store,
-            inner: Arc::new(Mutex::new(Inner { seen: state.clock, state, clock: model_clock })),
+            inner: Arc::new(Mutex::new(inner)),
             lake: Arc::new(lake),
             queries: Arc::default(),
             forgotten: Default::default(),
@@ -157,6 +151,13 @@ impl Sandbox {
             Some(store) => Some(store.lock()?),
             None => None,
         };
+        if let Some(store) = self.saving().filter(|s| s.reset_since_seen()) {
+            // `lakeops sandbox reset` beside us: start afresh as the next lakeops would.
+            let wall = self.clock.now_ms();
+            *inner = Inner::running(&self.settings, fresh(&self.settings, wall), wall);
+            store.forget_seen();
+            self.lake.forget_synced();
+        }
         if let Some(store) = &self.store {
             if let Some(newer) = store.load_if_changed()? {
                 let wall = self.clock.now_ms();
@@ -218,15 +219,6 @@ impl Sandbox {
     fn saving(&self) -> Option<&Store> {
         self.store.as_ref().filter(|_| !self.forgotten.load(std::sync::atomic::Ordering::SeqCst))
     }
-}
-
-/// A new model, its history simulated up to `now_ms` without chance troubles: a fresh sandbox
-/// opens healthy whatever the hour, and its background troubles (a failed ETL run, a failed crawl,
-/// another user's failed query) begin once it runs. Faults the operator turns on are not chance.
-fn fresh(settings: &Settings, now_ms: i64) -> SimState {
-    let mut state = SimState::new(settings, now_ms - FRESH_HISTORY_MS);
-    state.calm_until_ms = now_ms;
-    state
 }
 
 impl Sandbox {
@@ -559,6 +551,9 @@ impl Platform for Sandbox {
         let Some(store) = self.saving() else { return Ok(()) };
         let mut inner = self.model_to_save()?;
         let _lock = store.lock()?;
+        if store.reset_since_seen() {
+            return Ok(());
+        }
         let wall = self.clock.now_ms();
         let holds = inner.holds_the_clock();
         let ended = |clock: ModelClock, now_ms: i64| ModelClock::at_wall_pace(wall, clock.at(wall, now_ms));
@@ -592,7 +587,7 @@ impl Sandbox {
         let Some(store) = self.saving() else { return Ok(()) };
         let inner = self.model_to_save()?;
         let _lock = store.lock()?;
-        if store.changed_since_seen() {
+        if store.changed_since_seen() || store.reset_since_seen() {
             return Ok(());
         }
         store.save(&inner.state)

@@ -86,6 +86,20 @@ impl Store {
         current.is_some() && current != known
     }
 
+    /// Whether the file this process read or wrote is gone: another lakeops reset the sandbox (or
+    /// someone deleted it). Our model is then the old one, not to be saved over the reset.
+    pub fn reset_since_seen(&self) -> bool {
+        let known = self.seen.lock().ok().and_then(|s| s.modified);
+        known.is_some() && !self.path.exists()
+    }
+
+    /// After adopting a reset: nothing of ours is on disk any more.
+    pub fn forget_seen(&self) {
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Seen::default();
+        }
+    }
+
     /// The saved state, if another process wrote it since we last looked (call with the lock held).
     pub fn load_if_changed(&self) -> Result<Option<SimState>, PlatformError> {
         if !self.changed_since_seen() {

@@ -59,6 +59,13 @@ impl Lake {
         Lake { root, temporary: true, synced: Mutex::new(None) }
     }
 
+    /// Another lakeops reset the sandbox and deleted the lake: the next sync writes it again.
+    pub fn forget_synced(&self) {
+        if let Ok(mut synced) = self.synced.lock() {
+            *synced = None;
+        }
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
