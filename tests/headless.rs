@@ -677,6 +677,28 @@ fn ctrl_c_while_pages_are_read_stops_the_output() {
     assert!(lines < total, "{lines} of {total} rows ({written} bytes) were written before it stopped");
 }
 
+/// A template over CloudFormation's inline limit is still printed (to deploy from a bucket), with
+/// the warning on stderr; a plan of it is refused before any call.
+#[test]
+fn a_template_over_the_inline_limit_is_printed_and_not_planned() {
+    let home = Home::new();
+    let every_layer = std::fs::read_to_string(support::repo_file("profiles/sandbox.toml")).unwrap();
+    let cluster = every_layer
+        .replace("mode = \"serverless\"\nname = \"clickstream\"", "mode = \"cluster\"\nname = \"clickstream\"");
+    assert_ne!(cluster, every_layer, "the sandbox profile's warehouse is serverless");
+    let path = home.dir.path().join("big.toml");
+    std::fs::write(&path, cluster).unwrap();
+    let profile = path.to_str().unwrap();
+    let out = home.run(&["--profile", profile, "provision", "template", "--compact"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("the template is JSON");
+    assert!(printed["Resources"]["Warehouse"].is_object() || printed["Resources"].as_object().unwrap().len() > 80);
+    assert!(stderr(&out).contains("lakeops: warning: the template is "), "{}", stderr(&out));
+    let out = home.run(&["--profile", profile, "provision", "plan"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("over CloudFormation's inline limit"), "{}", stderr(&out));
+}
+
 /// `provision` on the sandbox through the binary: the template is JSON on stdout only; an
 /// unchanged profile plans nothing; read-only refuses; delete, with --yes or without, is refused
 /// before anything is asked (exit 3), saying the sandbox's stack cannot be deleted; drift prints
@@ -692,7 +714,9 @@ fn provision_on_the_sandbox() {
 
     let out = home.run(&["provision", "plan"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("no changes: clickstream already matches the profile"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("no changes: the stack clickstream already matches the profile"), "{}", stdout(&out));
+    let out = home.run(&["provision", "apply", "--yes"]);
+    assert!(out.status.success() && stdout(&out).contains("no changes"), "{}", stderr(&out));
 
     let out = home.run(&["--readonly", "provision", "apply", "--yes"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
@@ -714,6 +738,17 @@ fn provision_on_the_sandbox() {
     let out = home.run(&["provision", "drift", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(), serde_json::json!([]));
+    // Resharded outside the stack: drift is a verdict, the document and exit 1.
+    assert!(home.run(&["reshard", "clickstream-events", "--to", "5", "--yes"]).status.success());
+    let out = home.run(&["provision", "drift", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let drifted: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the drift is JSON on stdout");
+    assert_eq!(drifted[0]["logical_id"], "Stream");
+    assert!(
+        stderr(&out).contains("clickstream: 1 resource(s) drifted from what the stack deployed"),
+        "{}",
+        stderr(&out)
+    );
 
     let outcomes: Vec<String> = home
         .journal()
@@ -721,10 +756,11 @@ fn provision_on_the_sandbox() {
         .filter(|e| e["action"].as_str().is_some_and(|a| a.starts_with("stack.")))
         .map(|e| format!("{} {}", e["action"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
         .collect();
-    assert_eq!(outcomes.len(), 4, "{outcomes:?}");
-    assert!(outcomes[1].starts_with("stack.apply refused: read-only mode"), "{outcomes:?}");
-    assert!(outcomes[2].starts_with("stack.delete refused: the sandbox platform cannot be deleted"), "{outcomes:?}");
-    assert_eq!(outcomes[3], outcomes[2], "with --yes as without");
+    assert_eq!(outcomes.len(), 6, "{outcomes:?}");
+    assert_eq!(outcomes[2], "stack.apply done: no changes to apply", "an apply with nothing to do says so");
+    assert!(outcomes[3].starts_with("stack.apply refused: read-only mode"), "{outcomes:?}");
+    assert!(outcomes[4].starts_with("stack.delete refused: the sandbox platform cannot be deleted"), "{outcomes:?}");
+    assert_eq!(outcomes[5], outcomes[4], "with --yes as without");
 }
 
 /// Ctrl-C at a terminal reaches every process of the foreground group: lakeops cancels the query,

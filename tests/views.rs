@@ -751,8 +751,15 @@ fn stack_failure_with_rollback() {
             Some("The following resource(s) failed to update: [Stream].")),
     ];
     events.reverse();
-    app.stack.operation =
-        Some(Operation { kind: "apply", since_ms: at, expected: 3, started_at_ms: 0, reported: false });
+    app.stack.operation = Some(Operation {
+        kind: "apply",
+        action: "stack.apply",
+        detail: String::new(),
+        since_ms: at,
+        expected: 3,
+        started_at_ms: 0,
+        reported: false,
+    });
     let summary = StackSummary {
         name: "clickstream".into(),
         status: "UPDATE_ROLLBACK_IN_PROGRESS".into(),

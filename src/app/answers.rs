@@ -31,7 +31,7 @@ pub fn answered(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::ClusterDescribed { change, result, at } => {
             emr::described(app, change, result.map(|found| found.map(|d| *d)), at)
         }
-        Action::StackLoaded { id, result, at } => stack::loaded(app, id, result, at),
+        Action::StackLoaded { id, result, at } => stack::loaded(app, id, result, at, effects),
         Action::JournalRead { result: Ok(entries), at } => super::markers::journal_read(app, &entries, at),
         // A journal that cannot be read is said in :errors by :audit; here its changes are missing.
         Action::JournalRead { result: Err(_), .. } => {}

@@ -75,11 +75,11 @@ pub fn changed(
             }
         }
         Change::ApplyPlan { .. } => match result {
-            Ok(_) => stack::started(app, "apply", started_ms, effects),
+            Ok(_) => stack::started(app, &change, started_ms, effects),
             Err(e) => report_error(app, ErrorSource::Apply, &e, at),
         },
         Change::DeleteStack { .. } => match result {
-            Ok(_) => stack::started(app, "delete", started_ms, effects),
+            Ok(_) => stack::started(app, &change, started_ms, effects),
             Err(e) => report_error(app, ErrorSource::Delete, &e, at),
         },
         Change::Sandbox(_) => {

@@ -142,6 +142,9 @@ impl fmt::Debug for Template {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     pub kind: &'static str,
+    /// The journal's action and detail for it: its end is journaled as `lakeops provision` does.
+    pub action: &'static str,
+    pub detail: String,
     /// The platform's time just before it started: its events are those from then on.
     pub since_ms: i64,
     pub expected: usize,
@@ -236,6 +239,7 @@ pub fn loaded(
     id: RequestId,
     result: Result<(Option<StackSummary>, Vec<StackEvent>), PlatformError>,
     at: chrono::DateTime<chrono::Utc>,
+    effects: &mut Vec<Effect>,
 ) {
     let now = app.now_ms;
     if !app.stack.request.accept(id, now, &result) {
@@ -244,17 +248,20 @@ pub fn loaded(
     match result {
         Ok((summary, events)) => {
             super::markers::stack_read(app, &events, at);
-            read(app, summary, events)
+            read(app, summary, events, effects)
         }
         Err(e) => report_error(app, ErrorSource::Stack, &e.to_string(), at),
     }
 }
 
-fn read(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEvent>) {
+fn read(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEvent>, effects: &mut Vec<Effect>) {
     let view = &mut app.stack;
     if summary.is_none() && view.operation.as_ref().is_some_and(|op| !op.reported) {
         // The stack is gone (CloudFormation no longer lists a deleted stack's events by name).
-        view.operation = None;
+        if let Some(op) = view.operation.take() {
+            let name = view.name().to_string();
+            effects.push(ended_record(&op, &name, &format!("{name} ended DELETE_COMPLETE")));
+        }
         view.found = Found::Missing;
         view.events = events;
         view.reread();
@@ -268,9 +275,11 @@ fn read(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEvent>) {
     view.scroll = view.scroll.min(view.events.len().saturating_sub(1));
     view.reread();
     let Some(progress) = view.progress().cloned() else { return };
+    let name = view.name().to_string();
     let Some(op) = view.operation.as_mut().filter(|op| !op.reported && progress.finished()) else { return };
     op.reported = true;
     let kind = op.kind;
+    effects.push(ended_record(op, &name, &crate::session::stack::end_of(&name, &progress)));
     let status = progress.stack_status.clone().unwrap_or_default();
     let (level, message) = match (&progress.failure, progress.succeeded()) {
         (_, true) => (ToastLevel::Info, format!("{kind} finished: {} {status}", app.stack.name())),
@@ -284,6 +293,11 @@ fn read(app: &mut App, summary: Option<StackSummary>, events: Vec<StackEvent>) {
     app.refresh.due_at_ms = app.now_ms;
 }
 
+/// The journal line of how `op` on `stack` ended, as `lakeops provision apply|delete` writes it.
+fn ended_record(op: &Operation, stack: &str, outcome: &str) -> Effect {
+    Effect::Record { action: op.action, target: stack.to_string(), detail: op.detail.clone(), outcome: outcome.into() }
+}
+
 /// A plan came back from the gate (or why not).
 pub fn planned(app: &mut App, result: Result<Option<StackPlan>, String>, at: chrono::DateTime<chrono::Utc>) {
     app.stack.planning.forget();
@@ -294,7 +308,7 @@ pub fn planned(app: &mut App, result: Result<Option<StackPlan>, String>, at: chr
         Err(e) => return report_error(app, ErrorSource::Plan, &e, at),
     };
     if !plan.has_changes() {
-        toast(app, ToastLevel::Info, format!("no changes: {} already matches the profile", plan.stack));
+        toast(app, ToastLevel::Info, crate::provision::no_changes(&plan.stack));
     }
     app.stack.plan = Some(plan);
     if after == AfterPlan::Apply {
@@ -303,10 +317,18 @@ pub fn planned(app: &mut App, result: Result<Option<StackPlan>, String>, at: chr
 }
 
 /// An apply (of the plan shown: its changes are what the progress counts) or a delete started.
-pub fn started(app: &mut App, kind: &'static str, since_ms: i64, effects: &mut Vec<Effect>) {
-    let expected = if kind == "apply" { app.stack.plan.as_ref().map(|p| p.changes.len()).unwrap_or(0) } else { 0 };
+pub fn started(app: &mut App, change: &Change, since_ms: i64, effects: &mut Vec<Effect>) {
+    let (kind, expected, detail) = match change {
+        Change::ApplyPlan { .. } => {
+            let plan = app.stack.plan.as_ref();
+            ("apply", plan.map(|p| p.changes.len()).unwrap_or(0), plan.map(summary).unwrap_or_default())
+        }
+        _ => ("delete", 0, app.stack.summary().map(|s| s.status.clone()).unwrap_or_default()),
+    };
     app.stack.plan = None;
-    app.stack.operation = Some(Operation { kind, since_ms, expected, started_at_ms: app.now_ms, reported: false });
+    let action = change.action();
+    let started_at_ms = app.now_ms;
+    app.stack.operation = Some(Operation { kind, action, detail, since_ms, expected, started_at_ms, reported: false });
     app.stack.reread();
     app.stack.request.forget();
     fetch(app, effects);

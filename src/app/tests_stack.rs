@@ -132,7 +132,7 @@ fn a_applies_after_planning_and_the_operation_is_followed_until_it_ends() {
     assert!(update(&mut app, Action::Tick, 1_000).iter().all(|e| !matches!(e, Effect::FetchStack { .. })));
     let effects = update(&mut app, Action::Tick, 3_300);
     assert!(fetches_stack(&effects), "{effects:?}");
-    loaded(
+    let effects = loaded(
         &mut app,
         Some("UPDATE_COMPLETE"),
         vec![
@@ -144,6 +144,13 @@ fn a_applies_after_planning_and_the_operation_is_followed_until_it_ends() {
         3_400,
     );
     assert!(app.toasts.iter().any(|t| t.message == "apply finished: clickstream UPDATE_COMPLETE"));
+    let records: Vec<_> = effects.iter().filter(|e| matches!(e, Effect::Record { .. })).collect();
+    assert!(
+        matches!(records[..], [Effect::Record { action: "stack.apply", target, detail, outcome }]
+            if target == "clickstream" && detail == "0 to add, 1 to change, 0 to remove"
+                && outcome == "clickstream ended UPDATE_COMPLETE (1 of 1 resources)"),
+        "how it ended is journaled once, as `lakeops provision apply` journals it: {records:?}"
+    );
     assert_eq!(app.refresh.due_at_ms, 3_400, "the overview reads what the stack made at once");
     assert!(!app.stack.busy());
 }
@@ -198,8 +205,13 @@ fn delete_needs_the_exact_name_and_ends_when_the_stack_is_gone() {
     let effects = key(&mut app, KeyCode::Enter);
     assert_eq!(changes(&effects), vec![&Change::DeleteStack { stack: "clickstream".into() }]);
     update(&mut app, answered(Change::DeleteStack { stack: "clickstream".into() }, Ok(Applied::Done)), 200);
-    loaded(&mut app, None, vec![], 300);
+    let effects = loaded(&mut app, None, vec![], 300);
     assert!(app.toasts.iter().any(|t| t.message == "delete finished: clickstream is gone"));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Record { action: "stack.delete", detail, outcome, .. }]
+            if detail == "CREATE_COMPLETE" && outcome == "clickstream ended DELETE_COMPLETE"),
+        "{effects:?}"
+    );
     assert!(!app.stack.busy(), "nothing left to poll");
     assert_eq!(app.stack.found, super::stack::Found::Missing);
 }

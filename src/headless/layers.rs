@@ -34,19 +34,10 @@ pub async fn show(loaded: &Loaded, platform: &dyn Platform, layer: Layer, as_jso
         return json(&Shown { layer, rows: &shown.rows, data: data(layer, &snapshot) });
     }
     let mut out = String::new();
-    let header: String = shown.columns.iter().map(|(name, w)| format!("{name:<w$}")).collect();
-    out.push_str(&format!("{:<9}{header}REASON\n", "HEALTH"));
+    let widths = shown.widths(usize::MAX);
+    out.push_str(&format!("{:<9}{}REASON\n", "HEALTH", shown.header(&widths)));
     for row in &shown.rows {
-        let cells: String = row
-            .cells
-            .iter()
-            .zip(shown.columns)
-            .enumerate()
-            .map(|(i, (text, (_, w)))| {
-                let text = if row.nested && i == 1 { format!("  {text}") } else { text.clone() };
-                crate::model::text::cell(&text, *w)
-            })
-            .collect();
+        let cells = shown.cells(row, &widths);
         out.push_str(&format!("{:<9}{cells}{}\n", row.health.label(), sanitize(&row.reason)));
         for (label, text) in &row.detail {
             out.push_str(&format!("{:9}  {label}: {}\n", "", sanitize(text)));

@@ -12,13 +12,17 @@ use crate::session::{self, Session};
 use crate::settings::{Loaded, Paths};
 
 pub fn template(loaded: &Loaded, compact: bool) -> Result<String, Failure> {
-    let template = session::stack::template(loaded)?;
+    let template = session::stack::rendered(loaded)?;
     crate::note!(
         "{} resources, {} bytes as sent (inline limit {})",
         template.resources().len(),
         template.compact().len(),
         provision::INLINE_TEMPLATE_LIMIT
     );
+    // Printed all the same: it is what to deploy from a bucket.
+    if let Err(too_big) = template.check_size() {
+        crate::note!("lakeops: warning: {too_big}");
+    }
     Ok(if compact { template.compact() } else { template.pretty() } + "\n")
 }
 
@@ -84,6 +88,8 @@ async fn apply(
     let plan = plan(session, loaded, platform, stack, Some(&intent)).await?;
     let text = plan_text(&plan);
     let Some(change_set) = plan.change_set.clone() else {
+        // Nothing to apply: the journal says the apply asked for ended there.
+        session.gate.record(intent.action(), stack, &summary(&plan), "done: no changes to apply");
         return Ok(text);
     };
     if !yes {
@@ -184,11 +190,19 @@ async fn drift(platform: &dyn Platform, stack: &str, json: bool) -> Result<Strin
         return Err(Failure::Invalid(format!("there is no stack {stack}")));
     }
     let drifted = platform.stack_drift(stack).await?;
-    if json {
-        return Ok(serde_json::to_string_pretty(&drifted).unwrap_or_default() + "\n");
-    }
     if drifted.is_empty() {
-        return Ok(format!("{stack}: no drift: every resource is as the stack deployed it\n"));
+        return Ok(match json {
+            true => "[]\n".into(),
+            false => format!("{stack}: no drift: every resource is as the stack deployed it\n"),
+        });
+    }
+    // A verdict for scripts, as `lakeops slo` gives one: the document, then exit 1.
+    let message = format!("{stack}: {} resource(s) drifted from what the stack deployed", drifted.len());
+    if json {
+        return Err(Failure::Verdict {
+            output: serde_json::to_string_pretty(&drifted).unwrap_or_default() + "\n",
+            message,
+        });
     }
     let mut out = format!("{stack}: {} resource(s) drifted\n", drifted.len());
     for d in &drifted {
@@ -203,5 +217,5 @@ async fn drift(platform: &dyn Platform, stack: &str, json: bool) -> Result<Strin
             ));
         }
     }
-    Ok(out)
+    Err(Failure::Verdict { output: out, message })
 }

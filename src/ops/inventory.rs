@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::format::{ago, bytes, millis, percent, thousands};
 use super::health::{self, Thresholds};
+use crate::model::text::{self, width};
 use crate::model::*;
 
 /// One layer's rows, or why there are none.
@@ -17,6 +18,9 @@ pub struct Inventory {
     /// The column headers with their widths (the reason follows the last one).
     #[serde(skip)]
     pub columns: &'static [(&'static str, usize)],
+    /// The column that names the row: a nested row's is indented under its parent's.
+    #[serde(skip)]
+    pub name_column: usize,
     pub rows: Vec<InventoryRow>,
 }
 
@@ -35,6 +39,67 @@ pub struct InventoryRow {
     /// dataset (`ops::rerun` checks it).
     #[serde(skip)]
     pub act: Option<Rerun>,
+}
+
+/// The room the reason keeps in a narrow console before the columns give way to it.
+const REASON_LEAST: usize = 24;
+/// How far the name column is cut before other columns are left out, and at the most.
+const NAME_FIRST: usize = 24;
+const NAME_LEAST: usize = 12;
+/// A nested row's indent in the name column.
+const INDENT: &str = "  ";
+
+impl Inventory {
+    /// Each column's width in `room` cells (what the health mark leaves): as declared while the
+    /// reason keeps [`REASON_LEAST`] cells after them (headless gives all the room there is).
+    /// Short of that, each column narrows to its widest text; the name is cut to [`NAME_FIRST`];
+    /// the columns right of the name are left out (0 wide), the last first; then the name is cut
+    /// to [`NAME_LEAST`]. A reason says why a row is not OK: it is the last to go.
+    pub fn widths(&self, room: usize) -> Vec<usize> {
+        let mut widths: Vec<usize> = self.columns.iter().map(|(_, w)| *w).collect();
+        let short = |w: &[usize]| (w.iter().sum::<usize>() + REASON_LEAST).saturating_sub(room);
+        if short(&widths) == 0 {
+            return widths;
+        }
+        for (c, w) in widths.iter_mut().enumerate() {
+            let texts = self.rows.iter().map(|r| width(&self.text(r, c)));
+            *w = (*w).min(texts.chain([width(self.columns[c].0)]).max().unwrap_or(0) + 1);
+        }
+        let cut_name = |widths: &mut Vec<usize>, least: usize| {
+            let excess = short(widths);
+            if let Some(name) = widths.get_mut(self.name_column) {
+                *name -= excess.min(name.saturating_sub(least));
+            }
+        };
+        cut_name(&mut widths, NAME_FIRST);
+        for c in (self.name_column + 1..widths.len()).rev() {
+            if short(&widths) > 0 {
+                widths[c] = 0;
+            }
+        }
+        cut_name(&mut widths, NAME_LEAST);
+        widths
+    }
+
+    /// The header of the columns `widths` shows (0: left out).
+    pub fn header(&self, widths: &[usize]) -> String {
+        self.columns.iter().zip(widths).filter(|(_, w)| **w > 0).map(|((name, _), w)| text::cell(name, *w)).collect()
+    }
+
+    /// `row`'s cells in `widths` (0: left out), each cut to leave a space before the next.
+    pub fn cells(&self, row: &InventoryRow, widths: &[usize]) -> String {
+        widths.iter().enumerate().filter(|(_, w)| **w > 0).map(|(c, w)| text::cell(&self.text(row, c), *w)).collect()
+    }
+
+    /// The text of `row`'s column `c`: the name indented under its parent's.
+    fn text(&self, row: &InventoryRow, c: usize) -> String {
+        let text = row.cells.get(c).map(String::as_str).unwrap_or_default();
+        if row.nested && c == self.name_column {
+            format!("{INDENT}{text}")
+        } else {
+            text.to_string()
+        }
+    }
 }
 
 impl InventoryRow {
@@ -103,7 +168,7 @@ fn when(now: DateTime<Utc>, t: Option<DateTime<Utc>>) -> String {
 
 fn kafka(k: &KafkaStatus, t: Thresholds) -> Inventory {
     const COLUMNS: &[(&str, usize)] =
-        &[("STATE", 10), ("CLUSTER · TOPIC · GROUP", 40), ("TIME LAG", 10), ("MESSAGES", 10)];
+        &[("STATE", 10), ("CLUSTER · TOPIC · GROUP", 48), ("TIME LAG", 10), ("MESSAGES", 10)];
     let (health, reason, _) = health::kafka_verdict(k, t);
     let cluster = InventoryRow::new(
         health,
@@ -151,7 +216,7 @@ fn kafka(k: &KafkaStatus, t: Thresholds) -> Inventory {
             .with("estimated time lag", ms.map(millis)),
         );
     }
-    Inventory { layer: Layer::Msk, columns: COLUMNS, rows }
+    Inventory { layer: Layer::Msk, columns: COLUMNS, name_column: 1, rows }
 }
 
 fn sources(s: &SourcesStatus, now: DateTime<Utc>, t: Thresholds) -> Inventory {
@@ -188,7 +253,7 @@ fn sources(s: &SourcesStatus, now: DateTime<Utc>, t: Thresholds) -> Inventory {
             )
         })
         .collect();
-    Inventory { layer: Layer::Sources, columns: COLUMNS, rows }
+    Inventory { layer: Layer::Sources, columns: COLUMNS, name_column: 1, rows }
 }
 
 fn firehose(f: &FirehoseStatus) -> Inventory {
@@ -220,11 +285,11 @@ fn firehose(f: &FirehoseStatus) -> Inventory {
                 .with("throttled (1 min)", s.throttled.map(thousands))
         })
         .collect();
-    Inventory { layer: Layer::Firehose, columns: COLUMNS, rows }
+    Inventory { layer: Layer::Firehose, columns: COLUMNS, name_column: 1, rows }
 }
 
 fn opensearch(d: &SearchDomain) -> Inventory {
-    const COLUMNS: &[(&str, usize)] = &[("CHECK", 20), ("VALUE", 16)];
+    const COLUMNS: &[(&str, usize)] = &[("CHECK", 24), ("VALUE", 16)];
     let (health, reason) = health::domain_verdict(d);
     let flag = |on: bool| if on { "yes" } else { "no" }.to_string();
     let domain = |row: InventoryRow| {
@@ -312,7 +377,7 @@ fn opensearch(d: &SearchDomain) -> Inventory {
             "automated snapshots",
         ),
     ];
-    Inventory { layer: Layer::Opensearch, columns: COLUMNS, rows }
+    Inventory { layer: Layer::Opensearch, columns: COLUMNS, name_column: 0, rows }
 }
 
 /// Refreshes listed under each dataset.
@@ -375,5 +440,45 @@ fn quicksight(q: &QuicksightStatus, now: DateTime<Utc>) -> Inventory {
             );
         }
     }
-    Inventory { layer: Layer::Quicksight, columns: COLUMNS, rows }
+    Inventory { layer: Layer::Quicksight, columns: COLUMNS, name_column: 1, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str], nested: bool) -> InventoryRow {
+        let row = InventoryRow::new(Health::Ok, "why".into(), cells.iter().map(|c| c.to_string()).collect());
+        if nested {
+            row.nested()
+        } else {
+            row
+        }
+    }
+
+    /// A narrow console keeps the reason readable: the columns narrow to their text, the name is
+    /// cut, the columns after it go, the last first, and the name is cut again; wide, all stay.
+    #[test]
+    fn columns_give_way_to_the_reason_in_a_narrow_console() {
+        const COLUMNS: &[(&str, usize)] = &[("STATE", 10), ("NAME", 48), ("LAG", 10), ("MESSAGES", 10)];
+        let inventory = Inventory {
+            layer: Layer::Msk,
+            columns: COLUMNS,
+            name_column: 1,
+            rows: vec![
+                row(&["ACTIVE", "clickstream-kafka", "", ""], false),
+                row(&["", "clickstream.events · clickstream-sessionizer", "27 min", "3,226,688"], true),
+            ],
+        };
+        assert_eq!(inventory.widths(usize::MAX), [10, 48, 10, 10], "headless: as declared");
+        assert_eq!(inventory.widths(111), [10, 48, 10, 10], "the reason has its 24 cells");
+        assert_eq!(inventory.widths(100), [7, 47, 7, 10], "fitted to the text");
+        assert_eq!(inventory.widths(90), [7, 42, 7, 10], "then the name cut");
+        assert_eq!(inventory.widths(69), [7, 24, 7, 0], "then the last column goes");
+        assert_eq!(inventory.widths(50), [7, 19, 0, 0]);
+        assert_eq!(inventory.widths(30), [7, 12, 0, 0], "the name keeps 12 cells; the reason what is left");
+        let header = inventory.header(&[7, 24, 7, 0]);
+        assert_eq!(header, "STATE  NAME                    LAG    ");
+        assert_eq!(inventory.cells(&inventory.rows[1], &[7, 24, 7, 0]), "         clickstream.events ·… 27 min ");
+    }
 }

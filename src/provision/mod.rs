@@ -10,5 +10,5 @@ pub mod template;
 pub use check::check;
 pub use keep::{kept_on_delete, kept_text};
 pub use names::named_resources;
-pub use plan::{diff_lines, summary, DiffLine, Progress};
+pub use plan::{diff_lines, no_changes, summary, DiffLine, Progress};
 pub use template::{render, Template, INLINE_TEMPLATE_LIMIT};

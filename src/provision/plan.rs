@@ -20,7 +20,7 @@ impl DiffLine {
 /// The plan as a diff: adds, then modifies (replacements called out with their cause), then removes.
 pub fn diff_lines(plan: &StackPlan) -> Vec<DiffLine> {
     if !plan.has_changes() {
-        return vec![DiffLine { mark: '=', text: format!("no changes: {} already matches the profile", plan.stack) }];
+        return vec![DiffLine { mark: '=', text: no_changes(&plan.stack) }];
     }
     let mut changes: Vec<_> = plan.changes.iter().collect();
     changes.sort_by_key(|c| (order(c.action), c.logical_id.clone()));
@@ -64,6 +64,12 @@ fn order(action: ChangeAction) -> u8 {
 }
 
 /// A one-line count of a plan: "3 to add, 1 to change (1 replaced), 0 to remove".
+/// A plan with no change: the stack's template is the profile's. Its resources may still have been
+/// changed outside it (a reshard), which only drift detection sees.
+pub fn no_changes(stack: &str) -> String {
+    format!("no changes: the stack {stack} already matches the profile; drift finds changes made outside it")
+}
+
 pub fn summary(plan: &StackPlan) -> String {
     let count = |a: ChangeAction| plan.changes.iter().filter(|c| c.action == a).count();
     let replaced = plan.changes.iter().filter(|c| c.replacement != Replacement::No).count();
@@ -184,7 +190,10 @@ mod tests {
     #[test]
     fn no_changes_is_said_plainly() {
         let plan = StackPlan { stack: "clickstream".into(), change_set: None, creates: false, changes: vec![] };
-        assert_eq!(diff_lines(&plan)[0].text, "no changes: clickstream already matches the profile");
+        assert_eq!(
+            diff_lines(&plan)[0].text,
+            "no changes: the stack clickstream already matches the profile; drift finds changes made outside it"
+        );
     }
 
     fn event(at_ms: i64, id: &str, status: &str, reason: Option<&str>) -> StackEvent {

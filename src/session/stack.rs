@@ -16,11 +16,17 @@ const FOLLOW_LIMIT: Duration = Duration::from_secs(3 * 3600);
 
 /// The template the profile makes, after the checks CloudFormation would otherwise fail on.
 pub fn template(loaded: &Loaded) -> Result<Template, Failure> {
-    provision::check(&loaded.settings)
-        .map_err(|(key, message)| Failure::Invalid(format!("{}: key `{key}`: {message}", loaded.profile_origin)))?;
-    let template = provision::render(&loaded.settings);
+    let template = rendered(loaded)?;
     template.check_size().map_err(Failure::Invalid)?;
     Ok(template)
+}
+
+/// The template the profile makes, its names checked; its size is for a plan to refuse (one over
+/// the inline limit is still printed, to deploy from a bucket).
+pub fn rendered(loaded: &Loaded) -> Result<Template, Failure> {
+    provision::check(&loaded.settings)
+        .map_err(|(key, message)| Failure::Invalid(format!("{}: key `{key}`: {message}", loaded.profile_origin)))?;
+    Ok(provision::render(&loaded.settings))
 }
 
 /// The code of a plan refused because a name the template creates is taken outside the stack.

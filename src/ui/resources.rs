@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, cell, clip, dim, health_color, health_mark, panel};
+use super::{base, clip, dim, health_color, health_mark, panel};
 use crate::app::{layout, resources, App};
 use crate::model::text::sanitize;
 use crate::model::{Health, Layer};
@@ -36,15 +36,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, layer: Laye
     let block = panel(theme, format!(" {title} — {} row(s), {troubled} not OK{filter} ", inventory.rows.len()));
     let inner = block.inner(list);
     frame.render_widget(block, list);
-    let header = format!("{:<MARK_WIDTH$}", "HEALTH")
-        + &inventory.columns.iter().map(|(name, w)| format!("{name:<w$}")).collect::<String>()
-        + "REASON";
+    let widths = inventory.widths((inner.width as usize).saturating_sub(MARK_WIDTH));
+    let header = format!("{:<MARK_WIDTH$}{}REASON", "HEALTH", inventory.header(&widths));
     let mut lines = vec![Line::styled(header, Style::new().fg(theme.dim).add_modifier(Modifier::BOLD))];
     if inventory.rows.is_empty() {
         lines.push(Line::styled("Nothing matches the filter.", dim(theme)));
     }
     let page = layout::list_rows(list).height as usize;
-    let used: usize = MARK_WIDTH + inventory.columns.iter().map(|(_, w)| w).sum::<usize>();
+    let used: usize = MARK_WIDTH + widths.iter().sum::<usize>();
     let room = (inner.width as usize).saturating_sub(used).max(2);
     for (i, row) in inventory.rows.iter().enumerate().skip(cursor.offset).take(page.max(1)) {
         let selected = i == cursor.selected;
@@ -53,16 +52,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, layer: Laye
             format!("{:<MARK_WIDTH$}", health_mark(row.health)),
             if selected { style } else { style.fg(health_color(theme, row.health)) },
         );
-        let cells: String = row
-            .cells
-            .iter()
-            .zip(inventory.columns)
-            .enumerate()
-            .map(|(c, (text, (_, w)))| {
-                let text = if row.nested && c == 1 { format!("  {text}") } else { text.clone() };
-                cell(&text, *w)
-            })
-            .collect();
+        let cells = inventory.cells(row, &widths);
         let reason_style =
             if selected || row.health == Health::Ok { style } else { style.fg(health_color(theme, row.health)) };
         lines.push(Line::from(vec![
