@@ -211,6 +211,7 @@ fn big_platform(c: &mut Criterion) {
         account_shard_limit: Some(20_000),
         account_open_shards: Some(2_000),
         peak_records_per_second: Some(900_000.0),
+        peak_demand_per_second: Some(900_000.0),
         enhanced_monitoring: true,
         encryption: Some("KMS alias/clickstream".into()),
         consumers: vec![],

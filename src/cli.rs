@@ -284,10 +284,11 @@ pub struct PeekArgs {
     /// Where to start: latest, trim-horizon, or a time such as 2026-03-20T10:00:00Z.
     #[arg(long, value_name = "WHERE", default_value = "latest")]
     pub from: String,
-    /// At most this many records (1–10000).
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub limit: usize,
-    /// Keep reading and print records as they arrive (stop with Ctrl-C).
+    /// At most this many records (1–10000): 10 by default; with --follow, as many as arrive
+    /// until Ctrl-C unless given.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Keep reading and print records as they arrive (stop with Ctrl-C, or after --limit).
     #[arg(long)]
     pub follow: bool,
     /// Without --follow: stop waiting for records after this many seconds.

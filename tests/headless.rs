@@ -433,6 +433,10 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     let out = home.run(&["query", ""]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("there is no SQL to run"), "{}", stderr(&out));
+    // A typo is bad input before anything is asked: not "this statement may change the data".
+    let out = home.run(&["query", "SELEC 1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "lakeops: SELEC is not a statement Athena runs (did you mean `SELECT`?)\n");
 
     let sql = "SELECT event_type, count(*) AS n FROM events WHERE day = '19' GROUP BY 1 ORDER BY 1";
     let out = home.run(&["query", sql, "--format", "csv"]);
@@ -954,6 +958,24 @@ fn a_reader_that_stops_early_ends_the_output_without_a_panic() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    // peek writes as it reads: `peek --follow | head -1` ends it quietly, as `head` means.
+    use std::io::BufRead;
+    let mut child = home
+        .command(&["peek", "clickstream-events", "--follow", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with('{'), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "no 'cannot write: Broken pipe'");
+    // --follow stops after --limit when it is given.
+    let out = home.run(&["peek", "clickstream-events", "--follow", "--json", "--limit", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 3, "{}", stdout(&out));
 }
 
 /// The changes made through lakeops are marked as lakeops': in the sandbox's CloudTrail (the

@@ -13,7 +13,7 @@ use super::report::{report_error, ErrorSource};
 use super::request::{Request, RequestId};
 use super::state::{App, Mode};
 use crate::model::{Change, QueryRequest, QueryState, QueryStatus, ResultPage};
-use crate::ops::athena::{check_sql, drop_header, poll_delay_ms};
+use crate::ops::athena::{check_sql, check_statement, drop_header, poll_delay_ms};
 use crate::platform::PlatformError;
 
 /// Says `message` in the pane and, as a failure, in the error history.
@@ -33,7 +33,7 @@ pub(super) fn run(app: &mut App, effects: &mut Vec<Effect>) {
         return;
     }
     let sql = app.athena.editor.text();
-    if let Err(e) = check_sql(&sql) {
+    if let Err(e) = check_statement(&sql) {
         app.athena.error = Some(e);
         return;
     }

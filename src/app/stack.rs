@@ -341,7 +341,15 @@ fn plan(app: &mut App, after: AfterPlan, effects: &mut Vec<Effect>) {
         Err(problem) => return confirm::refuse(app, "Plan", problem.clone()),
     };
     let change = Change::PlanStack { stack: target.name.clone(), template, parameters };
-    if confirm::refused(app, "Plan", &change) {
+    // `a` is refused as the apply it is for, as `lakeops provision apply` is (and journaled so).
+    let refused = match after {
+        AfterPlan::Apply => {
+            let apply = Change::ApplyPlan { stack: target.name.clone(), change_set: String::new() };
+            confirm::refused(app, "Apply", &apply)
+        }
+        _ => confirm::refused(app, "Plan", &change),
+    };
+    if refused {
         return;
     }
     if app.stack.busy() {

@@ -14,7 +14,7 @@ use super::request::{Request, RequestId};
 use super::state::{App, Mode, ToastLevel};
 use super::update::open_view;
 use crate::model::{CapacityMode, Change, StreamFacts, StreamSeries};
-use crate::ops::reshard::{plan, suggested_shards, Refusal, ReshardPlan, ReshardRequest};
+use crate::ops::reshard::{plan, suggested, Refusal, ReshardPlan, ReshardRequest};
 use crate::platform::PlatformError;
 
 pub const VIEW: &dyn View = &Detail;
@@ -267,11 +267,15 @@ fn open_dialog(app: &mut App, kind: DialogKind) {
     };
     let selected: Vec<&crate::model::ShardInfo> = facts.open().collect();
     let shard = selected.get(detail.shards.selected).copied();
-    let suggestion = facts.peak_records_per_second.map(crate::ops::reshard::suggestion);
+    let suggestion = crate::ops::reshard::suggestion(facts);
     let input = match kind {
         DialogKind::Scale => {
-            let suggested = facts.peak_records_per_second.map(suggested_shards).unwrap_or(facts.open_count() + 1);
-            let target = if suggested == facts.open_count() { suggested + 1 } else { suggested };
+            let open = facts.open_count();
+            let suggested = suggested(facts).unwrap_or(open + 1);
+            // Never fewer shards offered while writes were being throttled: enter out of habit
+            // must not shrink a stream in the middle of its incident.
+            let throttled = crate::ops::reshard::throttled_at_peak(facts).is_some();
+            let target = if suggested == open || (throttled && suggested < open) { open + 1 } else { suggested };
             target.to_string()
         }
         _ => String::new(),

@@ -239,12 +239,12 @@ fn read_only_refuses_plan_apply_and_delete_with_no_effect() {
     let mut app = stack_app();
     app.readonly = true;
     loaded(&mut app, Some("CREATE_COMPLETE"), vec![], 100);
-    for k in ['p', 'a', 'D'] {
+    for (k, journaled) in [('p', "stack.plan"), ('a', "stack.apply"), ('D', "stack.delete")] {
         app.mode = Mode::Normal;
         let effects = key(&mut app, KeyCode::Char(k));
         assert!(
-            matches!(effects.as_slice(), [Effect::Record { outcome, .. }] if outcome.starts_with("refused: read-only mode:")),
-            "{k}: only the refusal, journaled: {effects:?}"
+            matches!(effects.as_slice(), [Effect::Record { outcome, action, .. }] if outcome.starts_with("refused: read-only mode:") && *action == journaled),
+            "{k}: only the refusal, journaled as {journaled}: {effects:?}"
         );
         let Mode::Confirm(dialog) = &app.mode else { panic!("{k}: {:?}", app.mode) };
         assert!(dialog.refusal.as_deref().is_some_and(|r| r.starts_with("read-only mode:")), "{k}: {dialog:?}");

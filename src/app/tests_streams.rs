@@ -47,6 +47,7 @@ pub(super) mod streams {
             account_shard_limit: Some(500),
             account_open_shards: Some(2),
             peak_records_per_second: Some(readonly_peak),
+            peak_demand_per_second: Some(readonly_peak),
             enhanced_monitoring: false,
             encryption: None,
             consumers: vec![],
@@ -65,7 +66,11 @@ pub(super) mod streams {
     }
 
     fn loaded_detail(app: &mut App) {
-        let result = Ok(Box::new((facts(3_400.0), StreamSeries { period_seconds: 60, points: vec![] })));
+        loaded_facts(app, facts(3_400.0));
+    }
+
+    fn loaded_facts(app: &mut App, facts: StreamFacts) {
+        let result = Ok(Box::new((facts, StreamSeries { period_seconds: 60, points: vec![] })));
         let id = awaited(&app.detail.as_ref().unwrap().request);
         let at = snapshot().taken_at;
         update(app, Action::StreamDetailLoaded { stream: "orders".into(), id, result, at }, 200);
@@ -97,6 +102,42 @@ pub(super) mod streams {
         let effects = key(&mut app, KeyCode::Char('w'));
         assert_eq!(app.detail.as_ref().unwrap().window, ChartWindow::H3);
         assert!(matches!(&effects[..], [Effect::FetchStreamDetail { stream, minutes: 180, .. }] if stream == "orders"));
+    }
+
+    /// While writes were throttled the dialog never offers fewer shards, whatever the written peak
+    /// (capped by the shards there are) suggests: enter out of habit must not shrink the stream.
+    #[test]
+    fn the_scale_dialog_offers_no_scale_down_while_writes_were_throttled() {
+        let mut app = with_streams();
+        open_orders(&mut app);
+        // 2 shards that wrote at most 700/s: sized on that, 1 shard would do.
+        let quiet =
+            StreamFacts { peak_records_per_second: Some(700.0), peak_demand_per_second: Some(700.0), ..facts(0.0) };
+        loaded_facts(&mut app, quiet.clone());
+        key(&mut app, KeyCode::Char('u'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!("dialog expected") };
+        assert_eq!(dialog.input, "1", "a stream with room to spare may shrink");
+        key(&mut app, KeyCode::Esc);
+        // The same written peak at capacity with a hot shard throttled: not fewer.
+        // (4 open shards: sized on its peak demand it would still shrink to 2.)
+        let quarter = u128::MAX / 4;
+        let shards = (0..4u128)
+            .map(|i| ShardInfo {
+                id: format!("shardId-{i:012}"),
+                start: i * quarter,
+                end: if i == 3 { u128::MAX } else { (i + 1) * quarter - 1 },
+                ..quiet.shards[0].clone()
+            })
+            .collect();
+        let throttled = StreamFacts { peak_demand_per_second: Some(760.0), shards, ..quiet };
+        app.detail.as_mut().unwrap().facts = Some(throttled);
+        key(&mut app, KeyCode::Char('u'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!("dialog expected") };
+        assert_eq!(dialog.input, "5", "one more than the 4 open");
+        assert_eq!(
+            dialog.suggestion.as_deref(),
+            Some("peak demand 760 records/s (700 written, 60 throttled) needs 2 shards at 70 % headroom")
+        );
     }
 
     #[test]

@@ -46,13 +46,23 @@ where
                     "no AWS credentials found: set AWS_PROFILE or aws.profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
                 );
             }
-            // The first part says what failed; the debug dump after it is for the log.
+            // The chain says what failed, to its cause (`tcp connect error: Connection refused`); the
+            // debug dump after it is for the log.
             tracing::warn!("{service}: {full}");
-            let short = full.split(" (").next().unwrap_or(&full);
-            PlatformError::unreachable(service, sanitize(short))
+            PlatformError::unreachable(service, sanitize(&unreachable_cause(&full)))
         }
         _ => PlatformError::failed(service, sanitize(&DisplayErrorContext(&err).to_string())),
     }
+}
+
+/// A dispatch or timeout failure's chain of causes in words, without the SDK's debug dump or the OS
+/// error number: `dispatch failure: io error: client error (Connect): tcp connect error: Connection
+/// refused`.
+fn unreachable_cause(full: &str) -> String {
+    let dump = [" (DispatchFailure(", " (TimeoutError("].iter().filter_map(|d| full.find(d)).min();
+    let said = &full[..dump.unwrap_or(full.len())];
+    let said = said.rfind(" (os error").map_or(said, |at| &said[..at]);
+    said.trim_end().to_string()
 }
 
 /// The service's error code, when the service answered.
@@ -70,5 +80,20 @@ pub fn not_served<E: ProvideErrorMetadata>(err: &SdkError<E, aws_smithy_runtime_
         SdkError::ServiceError(e) => e.err().code().is_none(),
         SdkError::ResponseError(e) => !e.raw().status().is_success(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// What a refused connection says: its cause, not only "client error".
+    #[test]
+    fn an_unreachable_endpoint_says_why() {
+        let full = "dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111) (DispatchFailure(DispatchFailure { source: ConnectorError { kind: Io } }))";
+        assert_eq!(
+            super::unreachable_cause(full),
+            "dispatch failure: io error: client error (Connect): tcp connect error: Connection refused"
+        );
+        assert_eq!(super::unreachable_cause("timeout (TimeoutError(x))"), "timeout");
+        assert_eq!(super::unreachable_cause("no dump at all"), "no dump at all");
     }
 }

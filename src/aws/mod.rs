@@ -354,8 +354,16 @@ impl Platform for AwsPlatform {
         if extras.enhanced_monitoring {
             self.shard_rates(stream, &mut shards, now_s).await?;
         }
-        let records = StreamKeys::new(stream).incoming_records;
-        let peak = self.state().metrics.history(&records, now_s, 180).into_iter().map(|v| v / 60.0).reduce(f64::max);
+        let keys = StreamKeys::new(stream);
+        let (written, throttled) = {
+            let state = self.state();
+            (
+                state.metrics.history(&keys.incoming_records, now_s, 180),
+                state.metrics.history(&keys.write_throttled, now_s, 180),
+            )
+        };
+        let peak = written.iter().map(|v| v / 60.0).reduce(f64::max);
+        let demand = crate::ops::reshard::peak_demand(&written, &throttled);
         let mut warnings = Vec::new();
         let (scalings, switches) = match self.recent_changes(stream, now_s).await {
             Ok(counted) => {
@@ -384,6 +392,7 @@ impl Platform for AwsPlatform {
             account_shard_limit: Some(limit),
             account_open_shards: Some(open),
             peak_records_per_second: peak.filter(|p| *p > 0.0),
+            peak_demand_per_second: demand.filter(|p| *p > 0.0),
             enhanced_monitoring: extras.enhanced_monitoring,
             encryption: extras.encryption,
             consumers,

@@ -14,11 +14,16 @@ use crate::platform::Platform;
 
 /// Checks the arguments, then reads; returns what to print (nothing more when following,
 /// which prints as it goes).
+/// Records printed without --limit (and without --follow).
+const DEFAULT_LIMIT: usize = 10;
+
 pub async fn run(platform: &dyn Platform, args: &PeekArgs) -> Result<String, Failure> {
     let from = PeekFrom::parse(&args.from).map_err(|e| Failure::Invalid(format!("--from: {e}")))?;
-    if !(1..=10_000).contains(&args.limit) {
-        return Err(Failure::Invalid(format!("--limit: expected 1 to 10000 records, found {}", args.limit)));
+    if let Some(limit) = args.limit.filter(|n| !(1..=10_000).contains(n)) {
+        return Err(Failure::Invalid(format!("--limit: expected 1 to 10000 records, found {limit}")));
     }
+    // Without --follow, 10 records unless told; with it, every record until Ctrl-C unless told.
+    let limit = args.limit.unwrap_or(if args.follow { usize::MAX } else { DEFAULT_LIMIT });
     let facts = platform
         .stream_facts(&args.stream)
         .await?
@@ -45,14 +50,17 @@ pub async fn run(platform: &dyn Platform, args: &PeekArgs) -> Result<String, Fai
     // Records are printed as they are read, never all held: 10,000 records of 1 MiB would be
     // 10 GiB. JSON is one array, written element by element.
     let mut out = std::io::BufWriter::new(std::io::stdout());
-    let write = |out: &mut std::io::BufWriter<std::io::Stdout>, text: &str| {
-        out.write_all(text.as_bytes()).map_err(|e| Failure::Platform(format!("cannot write: {e}")))
+    // A reader that stopped early (`| head`) has what it wanted: lakeops stops quietly, exit 0.
+    let write = |out: &mut std::io::BufWriter<std::io::Stdout>, text: &str| match out.write_all(text.as_bytes()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(Failure::Platform(format!("cannot write: {e}"))),
     };
     let array = args.json && !args.follow;
     let mut printed = 0usize;
     let started = Instant::now();
     loop {
-        let want = if args.follow { 10_000 } else { args.limit - printed };
+        let want = (limit - printed).min(10_000);
         let batch = platform.read_peek(&mut cursor, want).await?;
         for r in &batch {
             let text = match (args.json, array) {
@@ -63,13 +71,20 @@ pub async fn run(platform: &dyn Platform, args: &PeekArgs) -> Result<String, Fai
                 (true, false) => format!("{}\n", to_json(r)),
                 (false, _) => to_text(r),
             };
-            write(&mut out, &text)?;
+            if !write(&mut out, &text)? {
+                return Ok(String::new());
+            }
             printed += 1;
         }
-        let _ = out.flush();
+        if out.flush().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+            return Ok(String::new());
+        }
+        if printed >= limit {
+            break;
+        }
         if !args.follow {
             let exhausted = cursor.shards.iter().all(|s| s.finished);
-            if printed >= args.limit || exhausted || started.elapsed() >= Duration::from_secs(args.wait) {
+            if exhausted || started.elapsed() >= Duration::from_secs(args.wait) {
                 break;
             }
         }
@@ -82,6 +97,13 @@ pub async fn run(platform: &dyn Platform, args: &PeekArgs) -> Result<String, Fai
         return Ok(String::new());
     }
     let _ = out.flush();
+    let closed = args.shard.as_ref().filter(|id| facts.shards.iter().any(|s| &s.id == *id && !s.open));
+    if let (0, Some(shard)) = (printed, closed) {
+        return Ok(format!(
+            "no records on {shard} from {}: it is closed (resharded) and takes no new records; --from trim-horizon reads what it holds\n",
+            from.label()
+        ));
+    }
     if printed == 0 {
         return Ok(format!(
             "no records on {} from {} within {} s (try --from trim-horizon or a longer --wait)\n",

@@ -105,7 +105,16 @@ async fn apply(
     }
     let since_ms = platform.now().timestamp_millis() - 1_000;
     session.gate.apply(platform, &change, &summary(&plan)).await?;
+    // With --yes nothing was shown before: the plan goes out now, before the events it causes
+    // (a CI log reads what was to change, then what changed).
     let mut out = text;
+    if yes {
+        use std::io::Write;
+        let mut stdout = std::io::stdout();
+        let _ =
+            stdout.write_all(crate::model::text::sanitize_keeping_lines(&out).as_bytes()).and_then(|_| stdout.flush());
+        out.clear();
+    }
     if no_wait {
         out.push_str(&format!("{stack}: change set executing; follow it with `lakeops` (:stack)\n"));
         return Ok(out);

@@ -57,7 +57,7 @@ fn asked(
     args: &QueryArgs,
     sql: &str,
 ) -> Result<bool, Failure> {
-    check_sql(sql).map_err(Failure::Invalid)?;
+    crate::ops::athena::check_statement(sql).map_err(Failure::Invalid)?;
     if !crate::ops::athena::changes_something(sql) {
         return Ok(false);
     }

@@ -83,8 +83,8 @@ fn render_plan(plan: &ReshardPlan, facts: &StreamFacts) -> String {
     for line in plan.describe() {
         out.push_str(&format!("  {line}\n"));
     }
-    if let (ReshardCall::UpdateShardCount { .. }, Some(peak)) = (&plan.call, facts.peak_records_per_second) {
-        out.push_str(&format!("  suggestion: {}\n", suggestion(peak)));
+    if let (ReshardCall::UpdateShardCount { .. }, Some(suggestion)) = (&plan.call, suggestion(facts)) {
+        out.push_str(&format!("  suggestion: {suggestion}\n"));
     }
     out
 }

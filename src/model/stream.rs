@@ -50,8 +50,12 @@ pub struct StreamFacts {
     /// The account's shard quota and how many shards are open in the account (DescribeLimits).
     pub account_shard_limit: Option<u32>,
     pub account_open_shards: Option<u32>,
-    /// The highest records/s observed recently, for the suggestion and the resulting load.
+    /// The highest records/s written in a minute of the last 3 hours (IncomingRecords).
     pub peak_records_per_second: Option<f64>,
+    /// The highest records/s producers offered in a minute of those hours: written plus throttled
+    /// (WriteProvisionedThroughputExceeded). Above the written peak when the stream was at
+    /// capacity, which caps what it writes; an upper bound (a retried write is refused each time).
+    pub peak_demand_per_second: Option<f64>,
     /// Shard-level (enhanced) metrics are on: per-shard rates are known, and billed.
     pub enhanced_monitoring: bool,
     /// "KMS alias/clickstream", or `None` when records are not encrypted at rest.
@@ -83,6 +87,7 @@ impl StreamFacts {
             account_shard_limit: None,
             account_open_shards: None,
             peak_records_per_second: None,
+            peak_demand_per_second: None,
             enhanced_monitoring: false,
             encryption: None,
             consumers: vec![],

@@ -89,6 +89,29 @@ pub fn check_sql(sql: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// What lakeops checks before it asks anything of a statement it is to run (the console's F5,
+/// `lakeops query`): Athena's own checks ([`check_sql`]), and a first word no statement opens
+/// with, a typo (`SELEC 1`): bad input, not a statement that may change the data and asks for a
+/// yes.
+pub fn check_statement(sql: &str) -> Result<(), String> {
+    check_sql(sql)?;
+    let word = first_keyword(sql);
+    let known =
+        super::athena_readonly::READING_WORDS.iter().chain(super::athena_readonly::NOT_READS).chain(OTHER_STATEMENTS);
+    if !word.is_empty() && !known.clone().any(|k| *k == word) {
+        let hint = crate::settings::did_you_mean(&word, known.copied());
+        return Err(format!("{word} is not a statement Athena runs{hint}"));
+    }
+    Ok(())
+}
+
+/// The statements Athena (Trino) opens with that neither only read nor are refused by their word
+/// in read-only mode (`athena_readonly`): known words, so a typo is told from them.
+const OTHER_STATEMENTS: &[&str] = &[
+    "USE", "SET", "RESET", "CALL", "GRANT", "REVOKE", "COMMENT", "REFRESH", "ANALYZE", "START", "COMMIT", "ROLLBACK",
+    "TRUNCATE", "DENY",
+];
+
 /// The statement's first keyword, upper-cased, past comments and parentheses (as written, or as
 /// the journal keeps it, `one_line`).
 pub fn first_keyword(sql: &str) -> String {
@@ -326,6 +349,20 @@ mod tests {
         assert_eq!(check_sql("  \n"), Err("there is no SQL to run".into()));
         assert_eq!(check_sql("-- only a comment\n/* and */ ;"), Err("there is no SQL to run".into()));
         assert!(check_sql("-- a comment\nSELECT 1").is_ok());
+        // A typo in the first word is bad input, not a statement that may change the data; Athena
+        // itself answers it with a SYNTAX_ERROR (the sandbox too).
+        assert!(check_sql("SELEC 1").is_ok());
+        assert_eq!(
+            check_statement("SELEC 1"),
+            Err("SELEC is not a statement Athena runs (did you mean `SELECT`?)".into())
+        );
+        assert_eq!(check_statement("frobnicate"), Err("FROBNICATE is not a statement Athena runs".into()));
+        assert_eq!(check_statement(" "), Err("there is no SQL to run".into()));
+        for ok in
+            ["(select 1)", "with a as (select 1) select * from a", "DROP TABLE t", "msck repair table t", "show tables"]
+        {
+            assert!(check_statement(ok).is_ok(), "{ok}");
+        }
         assert!(check_sql(&"x".repeat(MAX_SQL_BYTES + 1)).unwrap_err().contains("at most 262144"));
         assert_eq!(first_keyword("-- top events\n/* note */ (SELECT 1)"), "SELECT");
         for (sql, word) in [

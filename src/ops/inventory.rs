@@ -192,7 +192,7 @@ fn kafka(k: &KafkaStatus, t: Thresholds) -> Inventory {
             None => Health::Unknown,
         };
         let reason = format!(
-            "{} behind, most on one partition {}",
+            "{} behind, at most {} on one partition",
             or_dash(ms.map(millis)),
             or_dash(l.max_offset_lag.map(thousands))
         );
@@ -338,7 +338,13 @@ fn opensearch(d: &SearchDomain) -> Inventory {
             "cluster status",
             or_dash(d.color.map(|c| c.name().into())),
             color,
-            "red: a primary shard unassigned; yellow: a replica",
+            // What the colour means now, not a legend of every colour.
+            match d.color {
+                Some(ClusterColor::Red) => "a primary shard is unassigned: some data cannot be searched or written",
+                Some(ClusterColor::Yellow) => "a replica shard is unassigned: one node lost loses data",
+                Some(_) => "every shard assigned",
+                None => "not reported",
+            },
         ),
         check(
             "JVM memory pressure",

@@ -66,8 +66,13 @@ pub struct ReshardPlan {
     pub open_after: u32,
     /// For a split: the new starting hash key.
     pub split_key: Option<u128>,
-    /// Records/s per shard at the observed peak, after the change.
+    /// Records/s per shard at the peak demand, after the change, when the shards share it evenly
+    /// (a uniform scaling; a switch back to provisioned).
     pub peak_load_per_shard_after: Option<f64>,
+    /// Records/s throttled at the peak: the stream was at capacity.
+    pub throttled_at_peak: Option<f64>,
+    /// The busiest open shard and its records/s now (shard-level metrics on).
+    pub busiest: Option<(String, f64)>,
     /// Records/s now of the shard a split acts on, or of the two a merge does (shard-level
     /// metrics on): an average hides a hot shard.
     pub acted_on_load: Option<f64>,
@@ -85,22 +90,45 @@ impl ReshardPlan {
         if let Some(key) = self.split_key {
             lines.push(format!("new starting hash key: {key}"));
         }
-        // A split or a merge with its own shards' load says that instead: the average over every
-        // shard is not what its shards take.
-        let own_load = self.acted_on_load.is_some()
-            && matches!(self.call, ReshardCall::SplitShard { .. } | ReshardCall::MergeShards { .. });
-        if let Some(load) = self.peak_load_per_shard_after.filter(|_| !own_load) {
+        let rate = |r: f64| super::format::thousands(r);
+        if let Some(load) = self.peak_load_per_shard_after {
             lines.push(format!(
-                "at the observed peak each shard takes {} records/s ({} of its 1,000/s)",
-                super::format::thousands(load),
+                "at the peak demand each shard takes {} records/s ({} of its 1,000/s) if the keys are spread",
+                rate(load),
                 super::format::percent(load / SHARD_WRITE_RECORDS_PER_SECOND)
             ));
         }
+        if let Some(throttled) = self.throttled_at_peak.filter(|_| self.open_after < self.open_before) {
+            lines.push(format!(
+                "⚠ writes were throttled at the peak ({} records/s): fewer shards throttle more",
+                rate(throttled)
+            ));
+        }
+        let switching_back = matches!(self.call, ReshardCall::UpdateStreamMode { mode: CapacityMode::Provisioned });
+        if let Some((shard, load)) =
+            self.busiest.as_ref().filter(|(_, l)| switching_back && *l > SHARD_WRITE_RECORDS_PER_SECOND)
+        {
+            lines.push(format!(
+                "⚠ {shard} takes {} records/s now, over a shard's 1,000/s: it throttles once provisioned",
+                rate(*load)
+            ));
+        }
         match (&self.call, self.acted_on_load) {
+            // The stream's average says nothing of one shard.
+            (ReshardCall::SplitShard { shard, .. } | ReshardCall::MergeShards { shard, .. }, None) => {
+                lines.push(format!(
+                "what {shard} takes is not known: shard-level metrics are off (the stream view's `e` turns them on)"
+            ))
+            }
             (ReshardCall::SplitShard { shard, .. }, Some(load)) => lines.push(format!(
-                "{shard} takes {} records/s now: each child about {} if its keys are spread; one hot partition key stays whole on one child (a key gets at most 1,000/s)",
-                super::format::thousands(load),
-                super::format::thousands(load / 2.0)
+                "{shard} takes {} records/s now: each child about {} if its keys are spread{}",
+                rate(load),
+                rate(load / 2.0),
+                if load > SHARD_WRITE_RECORDS_PER_SECOND * HEADROOM {
+                    "; one hot partition key stays whole on one child (a key gets at most 1,000/s)"
+                } else {
+                    ""
+                }
             )),
             (ReshardCall::MergeShards { .. }, Some(load)) => lines.push(format!(
                 "the merged shard takes {} records/s ({} of its 1,000/s){}",
@@ -134,14 +162,47 @@ pub fn suggested_shards(peak: f64) -> u32 {
     ((peak / (SHARD_WRITE_RECORDS_PER_SECOND * HEADROOM)).ceil() as u32).max(1)
 }
 
-/// "peak 3,400 records/s needs 5 shards at 70 % headroom"
-pub fn suggestion(peak: f64) -> String {
-    format!(
-        "peak {} records/s needs {} shards at {} headroom",
-        super::format::thousands(peak),
-        suggested_shards(peak),
-        super::format::percent(HEADROOM)
-    )
+/// The most records/s offered in a minute: `written[i] + throttled[i]` (per-minute sums, aligned).
+pub fn peak_demand(written: &[f64], throttled: &[f64]) -> Option<f64> {
+    let offered = written.iter().zip(throttled.iter().chain(std::iter::repeat(&0.0))).map(|(w, t)| (w + t) / 60.0);
+    offered.reduce(f64::max)
+}
+
+/// The peak to size for: what producers offered (written and throttled), else what was written.
+fn sizing_peak(facts: &StreamFacts) -> Option<f64> {
+    match (facts.peak_demand_per_second, facts.peak_records_per_second) {
+        (Some(demand), Some(written)) => Some(demand.max(written)),
+        (demand, written) => demand.or(written),
+    }
+}
+
+/// Records/s throttled at the peak, when producers offered more than the stream wrote.
+pub fn throttled_at_peak(facts: &StreamFacts) -> Option<f64> {
+    let throttled = facts.peak_demand_per_second? - facts.peak_records_per_second.unwrap_or(0.0);
+    (throttled >= 1.0).then_some(throttled)
+}
+
+/// The shard count to suggest, from the peak demand.
+pub fn suggested(facts: &StreamFacts) -> Option<u32> {
+    sizing_peak(facts).map(suggested_shards)
+}
+
+/// "peak 3,400 records/s needs 5 shards at 70 % headroom", or, when the stream was at capacity,
+/// "peak demand 4,450 records/s (4,000 written, 450 throttled) needs 7 shards …": the written
+/// peak alone is capped by the shards there are.
+pub fn suggestion(facts: &StreamFacts) -> Option<String> {
+    let peak = sizing_peak(facts)?;
+    let thousands = super::format::thousands;
+    let said = match throttled_at_peak(facts) {
+        Some(t) => format!(
+            "peak demand {} records/s ({} written, {} throttled)",
+            thousands(peak),
+            thousands(peak - t),
+            thousands(t)
+        ),
+        None => format!("peak {} records/s", thousands(peak)),
+    };
+    Some(format!("{said} needs {} shards at {} headroom", suggested_shards(peak), super::format::percent(HEADROOM)))
 }
 
 /// Checks `request` against every rule; the plan, or the first rule it breaks.
@@ -188,7 +249,17 @@ pub fn plan(facts: &StreamFacts, request: &ReshardRequest) -> Result<ReshardPlan
         open_before: open,
         open_after,
         split_key,
-        peak_load_per_shard_after: facts.peak_records_per_second.map(|p| p / open_after.max(1) as f64),
+        peak_load_per_shard_after: match request {
+            ReshardRequest::ScaleTo(_) | ReshardRequest::SwitchMode(CapacityMode::Provisioned) => {
+                sizing_peak(facts).map(|p| p / open_after.max(1) as f64)
+            }
+            _ => None,
+        },
+        throttled_at_peak: throttled_at_peak(facts),
+        busiest: facts
+            .open()
+            .filter_map(|s| Some((s.id.clone(), s.incoming_per_second?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1)),
         acted_on_load: acted_on_load(facts, request),
         shard_hours_per_day: (billed(open, facts.mode), billed(open_after, mode_after)),
         call,

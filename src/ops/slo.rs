@@ -259,8 +259,15 @@ pub fn judge_all(slo: &Slo, snapshot: &PlatformSnapshot, database: &str, layers:
         let failing = layers.iter().find(|l| l.layer == feed && l.health == Health::Critical).map(|l| l.layer);
         // The nearest failing layer upstream: the one to fix first.
         let upstream = hit.iter().filter(|i| i.layer == feed).min_by_key(|i| i.path.len()).map(|i| i.caused_by);
+        // The raw zone and a SPICE dataset measure their newest update (an object landed, a
+        // refresh done), which a failure upstream does not stop (a consumer failing a third of its
+        // batches, a failing curate job): at risk from one only once they fall behind, half-way
+        // to the objective. The curated table measures how late its data is, which one makes late.
+        let lag = o.lag.as_ref().and_then(Lag::exact);
+        let behind = lag.is_some_and(|lag| lag * 2 >= o.objective_seconds);
+        let upstream = upstream.filter(|_| o.kind == "curated" || behind);
         let Some(cause) = failing.or(upstream) else { continue };
-        let when = match o.lag.as_ref().and_then(Lag::exact) {
+        let when = match lag {
             Some(lag) => format!("{} behind in {}", seconds(o.objective_seconds), seconds(o.objective_seconds - lag)),
             None => format!("{} behind", seconds(o.objective_seconds)),
         };

@@ -40,10 +40,11 @@ pub fn diff_lines(plan: &StackPlan) -> Vec<DiffLine> {
                 (ChangeAction::Modify, replacement) => {
                     let cause = if c.replacing.is_empty() { &c.properties } else { &c.replacing };
                     let how = if replacement == Replacement::Yes { "REPLACED" } else { "may be REPLACED" };
+                    let lost = if holds_data(&c.resource_type) { "; the data in the old one is lost" } else { "" };
                     DiffLine {
                         mark: '!',
                         text: format!(
-                            "{} {} {how} (new physical resource; data in it is lost) because of {}",
+                            "{} {} {how} (a new physical resource{lost}) because of {}",
                             c.logical_id,
                             c.resource_type,
                             if cause.is_empty() { "a property change".to_string() } else { cause.join(", ") }
@@ -53,6 +54,23 @@ pub fn diff_lines(plan: &StackPlan) -> Vec<DiffLine> {
             }
         })
         .collect()
+}
+
+/// Whether a resource of `resource_type` holds data its replacement does not carry over (a network,
+/// a role or a function holds none; a workgroup's history stays with the workgroup kept).
+fn holds_data(resource_type: &str) -> bool {
+    matches!(
+        resource_type,
+        "AWS::Kinesis::Stream"
+            | "AWS::S3::Bucket"
+            | "AWS::Redshift::Cluster"
+            | "AWS::RedshiftServerless::Namespace"
+            | "AWS::OpenSearchService::Domain"
+            | "AWS::MSK::Cluster"
+            | "AWS::SQS::Queue"
+            | "AWS::Logs::LogGroup"
+            | "AWS::KMS::Key"
+    )
 }
 
 fn order(action: ChangeAction) -> u8 {

@@ -38,6 +38,9 @@ impl SimState {
             .iter()
             .map(|m| m.incoming_records / 60.0)
             .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))));
+        let (written, throttled): (Vec<f64>, Vec<f64>) =
+            self.minutes.iter().map(|m| (m.incoming_records, m.write_throttled)).unzip();
+        let demand = crate::ops::reshard::peak_demand(&written, &throttled);
         StreamFacts {
             name: self.stream.name.clone(),
             status: self.stream.status.clone(),
@@ -48,6 +51,7 @@ impl SimState {
             account_shard_limit: Some(SANDBOX_SHARD_LIMIT),
             account_open_shards: Some(self.stream.open_shards().count() as u32),
             peak_records_per_second: peak,
+            peak_demand_per_second: demand,
             enhanced_monitoring: self.stream.enhanced_monitoring,
             encryption: Some(format!("KMS alias/{}", self.lake.raw_bucket.split('-').next().unwrap_or("platform"))),
             consumers: Vec::new(),

@@ -37,7 +37,13 @@ pub fn kafka(k: &KafkaStatus, t: Thresholds) -> Verdict {
         return (Health::Critical, format!("cluster {} is FAILED", k.cluster), numbers);
     }
     let behind = |l: &ConsumerLag| l.time_lag_seconds.map(|s| s * 1000.0);
-    let lagging = k.lags.iter().filter_map(|l| Some((l, behind(l)?))).max_by(|a, b| a.1.total_cmp(&b.1));
+    // The most behind in time; of two as far behind, the one with more messages to read.
+    let messages = |l: &ConsumerLag| l.sum_offset_lag.unwrap_or(0.0);
+    let lagging = k
+        .lags
+        .iter()
+        .filter_map(|l| Some((l, behind(l)?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(messages(a.0).total_cmp(&messages(b.0))));
     if let Some((l, ms)) = lagging.filter(|(_, ms)| *ms > t.iterator_age_ms) {
         let reason = format!("group {} is {} behind on {}: consumer falling behind", l.group, millis(ms), l.topic);
         return (Health::Critical, reason, numbers);
@@ -52,7 +58,13 @@ pub fn kafka(k: &KafkaStatus, t: Thresholds) -> Verdict {
         return (Health::Warn, format!("broker data disk {} full", percent(d / 100.0)), numbers);
     }
     if let Some((l, ms)) = lagging.filter(|(_, ms)| *ms > t.iterator_age_ms / 2.0) {
-        let reason = format!("group {} is {} behind on {}, half-way to the alarm line", l.group, millis(ms), l.topic);
+        let reason = format!(
+            "group {} is {} behind on {}, half-way to the alarm line ({})",
+            l.group,
+            millis(ms),
+            l.topic,
+            millis(t.iterator_age_ms)
+        );
         return (Health::Warn, reason, numbers);
     }
     // A group reports when any of its topics has a lag datapoint (a metric ListMetrics still
@@ -188,8 +200,15 @@ pub fn delivery_verdict(s: &DeliveryStream) -> (Health, String) {
         );
     }
     if let Some(ok) = s.success.filter(|v| *v < 1.0) {
-        let to = s.error_prefix.as_deref().map(|p| format!("; failed records go to {p}")).unwrap_or_default();
-        return (Health::Warn, format!("{}: {} of deliveries to S3 succeeded{to}", s.name, percent(ok)));
+        // The cause first; the error prefix is said only when records can be written there (an
+        // access denied on the bucket denies its error prefix too).
+        let error = s.last_error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+        let denied = s.last_error.as_deref().is_some_and(|e| e.contains("AccessDenied"));
+        let to = match (&s.error_prefix, denied) {
+            (Some(p), false) => format!("; failed records go to {p}"),
+            _ => String::new(),
+        };
+        return (Health::Warn, format!("{}: {} of deliveries to S3 succeeded{error}{to}", s.name, percent(ok)));
     }
     if let Some(n) = s.throttled.filter(|n| *n > 0.0) {
         return (Health::Warn, format!("{}: {} records throttled in the last minute", s.name, thousands(n)));

@@ -27,6 +27,7 @@ fn facts(n: u32) -> StreamFacts {
         account_shard_limit: Some(200),
         account_open_shards: Some(10),
         peak_records_per_second: Some(3_400.0),
+        peak_demand_per_second: Some(3_400.0),
         enhanced_monitoring: false,
         encryption: None,
         consumers: vec![],
@@ -44,7 +45,16 @@ fn rule(r: Result<ReshardPlan, Refusal>) -> (&'static str, bool) {
 #[test]
 fn suggestion_plans_for_headroom() {
     assert_eq!(suggested_shards(3_400.0), 5);
-    assert_eq!(suggestion(3_400.0), "peak 3,400 records/s needs 5 shards at 70 % headroom");
+    assert_eq!(suggestion(&facts(4)).unwrap(), "peak 3,400 records/s needs 5 shards at 70 % headroom");
+    // At capacity, the written peak is capped by the shards: what was throttled counts too.
+    let capped =
+        StreamFacts { peak_records_per_second: Some(4_000.0), peak_demand_per_second: Some(4_450.0), ..facts(4) };
+    assert_eq!(
+        suggestion(&capped).unwrap(),
+        "peak demand 4,450 records/s (4,000 written, 450 throttled) needs 7 shards at 70 % headroom"
+    );
+    assert_eq!(suggested(&capped), Some(7));
+    assert_eq!(peak_demand(&[240_000.0, 239_000.0], &[0.0, 27_000.0]), Some(4_433.333333333333));
     assert_eq!(suggested_shards(0.0), 1);
 }
 
@@ -54,10 +64,12 @@ fn uniform_scaling_within_half_and_double() {
     assert_eq!((p.open_before, p.open_after), (4, 5));
     assert_eq!(p.peak_load_per_shard_after, Some(680.0));
     assert_eq!(p.shard_hours_per_day, (96, 120));
-    assert!(p
-        .describe()
-        .iter()
-        .any(|l| l == "at the observed peak each shard takes 680 records/s (68 % of its 1,000/s)"));
+    assert!(
+        p.describe()
+            .iter()
+            .any(|l| l
+                == "at the peak demand each shard takes 680 records/s (68 % of its 1,000/s) if the keys are spread")
+    );
     assert!(plan(&facts(4), &ReshardRequest::ScaleTo(2)).is_ok());
     assert!(plan(&facts(4), &ReshardRequest::ScaleTo(8)).is_ok());
     assert_eq!(rule(plan(&facts(4), &ReshardRequest::ScaleTo(9))), ("target between half and double", false));
@@ -144,8 +156,47 @@ fn a_split_or_a_merge_says_the_load_of_its_shards() {
         ),
         "{merge:?}"
     );
+    assert!(split
+        .iter()
+        .any(|l| l.ends_with("one hot partition key stays whole on one child (a key gets at most 1,000/s)")));
+    let cold = plan(&f, &ReshardRequest::Split { shard: id(1), at: None }).unwrap().describe();
+    assert!(!cold.iter().any(|l| l.contains("hot partition key")), "a cold shard has no hot key to warn of: {cold:?}");
+    // Without shard-level metrics a split or a merge says it does not know, not the stream's
+    // average (which hides the hot shard a split is for).
     let quiet = plan(&facts(4), &ReshardRequest::Split { shard: id(0), at: None }).unwrap().describe();
-    assert!(!quiet.iter().any(|l| l.contains("takes") && l.contains("now")), "no shard-level metrics: {quiet:?}");
+    assert!(!quiet.iter().any(|l| l.contains("each shard takes")), "no average: {quiet:?}");
+    assert!(
+        quiet.contains(&format!(
+            "what {} takes is not known: shard-level metrics are off (the stream view's `e` turns them on)",
+            id(0)
+        )),
+        "{quiet:?}"
+    );
+}
+
+/// At capacity: a scale-down says the writes were throttled; a switch back to provisioned names
+/// the shard over a shard's capacity.
+#[test]
+fn a_plan_warns_of_throttling_to_come() {
+    let mut f =
+        StreamFacts { peak_records_per_second: Some(4_000.0), peak_demand_per_second: Some(4_450.0), ..facts(4) };
+    let down = plan(&f, &ReshardRequest::ScaleTo(3)).unwrap().describe();
+    assert!(
+        down.contains(&"⚠ writes were throttled at the peak (450 records/s): fewer shards throttle more".to_string()),
+        "{down:?}"
+    );
+    let up = plan(&f, &ReshardRequest::ScaleTo(7)).unwrap().describe();
+    assert!(!up.iter().any(|l| l.starts_with('⚠')), "{up:?}");
+    f.mode = CapacityMode::OnDemand;
+    f.shards[2].incoming_per_second = Some(1_074.0);
+    let back = plan(&f, &ReshardRequest::SwitchMode(CapacityMode::Provisioned)).unwrap().describe();
+    assert!(
+        back.contains(&format!(
+            "⚠ {} takes 1,074 records/s now, over a shard's 1,000/s: it throttles once provisioned",
+            f.shards[2].id
+        )),
+        "{back:?}"
+    );
 }
 
 #[test]
