@@ -212,6 +212,7 @@ fn big_platform(c: &mut Criterion) {
         account_open_shards: Some(2_000),
         peak_records_per_second: Some(900_000.0),
         peak_demand_per_second: Some(900_000.0),
+        most_throttled_per_second: None,
         enhanced_monitoring: true,
         encryption: Some("KMS alias/clickstream".into()),
         consumers: vec![],

@@ -293,7 +293,9 @@ fn the_fleet_view_names_each_rows_state() {
     assert!(line("lab").contains("no data"), "{text}");
     assert!(text.contains("last read failed: cannot reach Kinesis"), "{text}");
     assert!(line("qa").contains("not loaded"), "{text}");
-    assert!(text.contains("cannot load: /home/op/qa.toml"), "{text}");
+    // The row is the profile: its file's path goes, the key and the value found stay.
+    assert!(text.contains("cannot load: key `console.color`: expected"), "{text}");
+    assert!(text.contains("found \"purple\""), "{text}");
     // The worst layer of the failing profile, named with its reason.
     let worst = fleet.rows[0].worst().expect("consumer errors fail a layer");
     assert!(text.contains(&format!("{}: ", worst.layer.title())), "{text}");

@@ -236,6 +236,16 @@ fn reshard_bad_input_exit_codes() {
     assert_eq!(out.status.code(), Some(2));
     let out = home.run(&["--readonly", "reshard", "clickstream-events", "--to", "5", "--yes"]);
     assert_eq!(out.status.code(), Some(3));
+    // A refusal is journaled with what was asked; a dry run's is not (it only asked for a plan).
+    let out = home.run(&["reshard", "clickstream-events", "--to", "20", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(2));
+    let refused: Vec<String> = home
+        .journal()
+        .iter()
+        .filter(|e| e["action"] == "reshard.update-shard-count" && e["detail"] == "to 20 shards")
+        .map(|e| e["outcome"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(refused.len(), 1, "the --yes one, not the --dry-run one: {refused:?}");
 }
 
 #[test]
@@ -695,8 +705,8 @@ fn a_template_over_the_inline_limit_is_printed_and_not_planned() {
     let profile = path.to_str().unwrap();
     let out = home.run(&["--profile", profile, "provision", "template", "--compact"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let printed = serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("the template is JSON");
-    assert!(printed["Resources"]["Warehouse"].is_object() || printed["Resources"].as_object().unwrap().len() > 80);
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("the template is JSON");
+    assert!(out.stdout.len() > 51_200, "the whole template, over the limit: {} bytes", out.stdout.len());
     assert!(stderr(&out).contains("lakeops: warning: the template is "), "{}", stderr(&out));
     let out = home.run(&["--profile", profile, "provision", "plan"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -976,6 +986,11 @@ fn a_reader_that_stops_early_ends_the_output_without_a_panic() {
     let out = home.run(&["peek", "clickstream-events", "--follow", "--json", "--limit", "3"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out).lines().count(), 3, "{}", stdout(&out));
+    // A closed shard followed from latest: nothing will come, and it says so at once.
+    assert!(home.run(&["reshard", "clickstream-events", "--to", "5", "--yes"]).status.success());
+    let out = home.run(&["peek", "clickstream-events", "--shard", "shardId-000000000000", "--follow"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("it is closed (resharded) and takes no new records"), "{}", stdout(&out));
 }
 
 /// The changes made through lakeops are marked as lakeops': in the sandbox's CloudTrail (the

@@ -173,7 +173,7 @@ async fn kafka_lag_grows_past_the_alarm_line_naming_the_group_and_topic() {
     let snapshot = r.pass(1).await;
     let l = r.layer(&snapshot, Layer::Msk);
     assert_eq!(l.health, Health::Warn, "a minute in, 36 s behind: {}", l.reason);
-    assert!(l.reason.ends_with("half-way to the alarm line"), "{}", l.reason);
+    assert!(l.reason.ends_with("half-way to the alarm line (1 min)"), "{}", l.reason);
     let snapshot = r.pass(3).await;
     let l = r.layer(&snapshot, Layer::Msk);
     assert_eq!(l.health, Health::Critical, "{}", l.reason);

@@ -274,7 +274,7 @@ fn open_dialog(app: &mut App, kind: DialogKind) {
             let suggested = suggested(facts).unwrap_or(open + 1);
             // Never fewer shards offered while writes were being throttled: enter out of habit
             // must not shrink a stream in the middle of its incident.
-            let throttled = crate::ops::reshard::throttled_at_peak(facts).is_some();
+            let throttled = crate::ops::reshard::throttled(facts).is_some();
             let target = if suggested == open || (throttled && suggested < open) { open + 1 } else { suggested };
             target.to_string()
         }

@@ -48,6 +48,7 @@ pub(super) mod streams {
             account_open_shards: Some(2),
             peak_records_per_second: Some(readonly_peak),
             peak_demand_per_second: Some(readonly_peak),
+            most_throttled_per_second: None,
             enhanced_monitoring: false,
             encryption: None,
             consumers: vec![],
@@ -118,7 +119,7 @@ pub(super) mod streams {
         let Mode::Reshard(dialog) = &app.mode else { panic!("dialog expected") };
         assert_eq!(dialog.input, "1", "a stream with room to spare may shrink");
         key(&mut app, KeyCode::Esc);
-        // The same written peak at capacity with a hot shard throttled: not fewer.
+        // Writes throttled (here at the peak): not fewer.
         // (4 open shards: sized on its peak demand it would still shrink to 2.)
         let quarter = u128::MAX / 4;
         let shards = (0..4u128)

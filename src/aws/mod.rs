@@ -393,6 +393,7 @@ impl Platform for AwsPlatform {
             account_open_shards: Some(open),
             peak_records_per_second: peak.filter(|p| *p > 0.0),
             peak_demand_per_second: demand.filter(|p| *p > 0.0),
+            most_throttled_per_second: throttled.iter().map(|t| t / 60.0).reduce(f64::max),
             enhanced_monitoring: extras.enhanced_monitoring,
             encryption: extras.encryption,
             consumers,

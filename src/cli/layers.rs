@@ -147,7 +147,8 @@ pub enum ProvisionCommand {
         #[arg(long)]
         no_wait: bool,
     },
-    /// Detect drift: resources whose configuration is no longer what the stack deployed.
+    /// Detect drift: resources whose configuration is no longer what the stack deployed (exit 1
+    /// when one is, after the list).
     Drift {
         /// Print the drifted resources as JSON on stdout.
         #[arg(long)]

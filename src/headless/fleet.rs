@@ -91,7 +91,7 @@ pub fn to_text(statuses: &[ProfileStatus]) -> String {
             Ok(report) => status::to_text(report),
             Err(failure) => format!(
                 "lakeops status — profile {}: not read\n\nerror: {}\n\noverall: {}\n",
-                sanitize(s.member.name()),
+                crate::model::text::shown_name(s.member.name()),
                 sanitize(failure.message()),
                 Health::Unknown.label()
             ),
@@ -108,7 +108,8 @@ pub fn failure(statuses: &[ProfileStatus]) -> Option<Failure> {
     if failed.is_empty() {
         return None;
     }
-    let lines: Vec<String> = failed.iter().map(|(s, f)| format!("  {}: {}", s.member.name(), f.message())).collect();
+    let name = |s: &ProfileStatus| crate::model::text::shown_name(s.member.name());
+    let lines: Vec<String> = failed.iter().map(|(s, f)| format!("  {}: {}", name(s), f.message())).collect();
     let message = format!(
         "{} of {} profiles could not be loaded or read (the others are printed):\n{}",
         failed.len(),

@@ -23,11 +23,10 @@ pub fn themes(paths: &Paths) -> String {
 }
 
 fn table(first: &str, rows: impl Iterator<Item = (String, String)>) -> String {
-    use crate::model::text::{shows_as_written, width};
+    use crate::model::text::{shown_name, width};
     // A name that would not read as written (a file named `prod` and a zero-width space) is quoted
     // with its characters escaped, as loading it says it: it cannot pass for another.
-    let shown = |name: String| if shows_as_written(&name) { name } else { format!("{name:?}") };
-    let rows: Vec<(String, String)> = rows.map(|(n, l)| (shown(n), shown(l))).collect();
+    let rows: Vec<(String, String)> = rows.map(|(n, l)| (shown_name(&n), shown_name(&l))).collect();
     let width = rows.iter().map(|(n, _)| width(n)).max().unwrap_or(0).max(first.len()) + 2;
     let mut out = format!("{first:<width$}WHERE\n");
     for (name, location) in rows {

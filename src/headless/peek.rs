@@ -79,30 +79,33 @@ pub async fn run(platform: &dyn Platform, args: &PeekArgs) -> Result<String, Fai
         if out.flush().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
             return Ok(String::new());
         }
-        if printed >= limit {
+        // Every shard read to its end (a closed shard followed): nothing more will come.
+        let exhausted = cursor.shards.iter().all(|s| s.finished);
+        if printed >= limit || exhausted || (!args.follow && started.elapsed() >= Duration::from_secs(args.wait)) {
             break;
-        }
-        if !args.follow {
-            let exhausted = cursor.shards.iter().all(|s| s.finished);
-            if exhausted || started.elapsed() >= Duration::from_secs(args.wait) {
-                break;
-            }
         }
         // Each shard is read at most once a second.
         tokio::time::sleep(Duration::from_millis(1_000)).await;
     }
+    let closed = args.shard.as_ref().filter(|id| facts.shards.iter().any(|s| &s.id == *id && !s.open));
+    let closed = closed.filter(|_| printed == 0).map(|shard| {
+        format!(
+            "no records on {shard} from {}: it is closed (resharded) and takes no new records; --from trim-horizon reads what it holds",
+            from.label()
+        )
+    });
     if array {
         write(&mut out, if printed == 0 { "[]\n" } else { "\n]\n" })?;
         let _ = out.flush();
+        // The JSON is the document; why it is empty goes to stderr.
+        if let Some(closed) = closed {
+            crate::note!("lakeops: {closed}");
+        }
         return Ok(String::new());
     }
     let _ = out.flush();
-    let closed = args.shard.as_ref().filter(|id| facts.shards.iter().any(|s| &s.id == *id && !s.open));
-    if let (0, Some(shard)) = (printed, closed) {
-        return Ok(format!(
-            "no records on {shard} from {}: it is closed (resharded) and takes no new records; --from trim-horizon reads what it holds\n",
-            from.label()
-        ));
+    if let Some(closed) = closed {
+        return Ok(format!("{closed}\n"));
     }
     if printed == 0 {
         return Ok(format!(

@@ -92,9 +92,9 @@ async fn apply(
         session.gate.record(intent.action(), stack, &summary(&plan), "done: no changes to apply");
         return Ok(text);
     };
-    if !yes {
-        crate::note_inline!("{text}");
-    }
+    // Shown before anything is done, with --yes too: a CI log reads what was to change before the
+    // events of what changed (stdout has the plan again, with how it ended).
+    crate::note_inline!("{}", crate::model::text::sanitize_keeping_lines(&text));
     let question = format!("apply this plan to {stack} ({})?", summary(&plan));
     let change = Change::ApplyPlan { stack: stack.to_string(), change_set: change_set.clone() };
     if let Err(failure) = confirm(&question, yes) {
@@ -105,16 +105,7 @@ async fn apply(
     }
     let since_ms = platform.now().timestamp_millis() - 1_000;
     session.gate.apply(platform, &change, &summary(&plan)).await?;
-    // With --yes nothing was shown before: the plan goes out now, before the events it causes
-    // (a CI log reads what was to change, then what changed).
     let mut out = text;
-    if yes {
-        use std::io::Write;
-        let mut stdout = std::io::stdout();
-        let _ =
-            stdout.write_all(crate::model::text::sanitize_keeping_lines(&out).as_bytes()).and_then(|_| stdout.flush());
-        out.clear();
-    }
     if no_wait {
         out.push_str(&format!("{stack}: change set executing; follow it with `lakeops` (:stack)\n"));
         return Ok(out);

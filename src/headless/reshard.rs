@@ -47,8 +47,11 @@ pub async fn run(
     let plan = match plan(&facts, &request) {
         Ok(plan) => plan,
         Err(refusal) => {
-            let outcome = format!("refused: {}", refusal.text());
-            session.gate.record(&request.action(), stream, "", &outcome);
+            // A dry run only asked for a plan: nothing was refused that lakeops was to do.
+            if !args.dry_run {
+                let outcome = format!("refused: {}", refusal.text());
+                session.gate.record(&request.action(), stream, &request.asked(), &outcome);
+            }
             return Err(refusal.into());
         }
     };

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Failure;
-use crate::model::text::sanitize;
+use crate::model::text::{padded, sanitize, width};
 use crate::ops::format::ago;
 use crate::ops::slo::{judge_all, seconds, Objective, State};
 use crate::platform::Platform;
@@ -65,16 +65,6 @@ pub async fn run(loaded: &Loaded, platform: &dyn Platform, json: bool) -> Result
     }
 }
 
-/// Outside text made safe and cut to leave a space before the next column.
-fn cell(text: &str, width: usize) -> String {
-    let clean = sanitize(text);
-    if clean.chars().count() < width {
-        clean
-    } else {
-        clean.chars().take(width - 2).collect::<String>() + "…"
-    }
-}
-
 pub fn to_text(report: &SloReport) -> String {
     let now = report.taken_at.unwrap_or_default();
     let mut out = format!(
@@ -85,18 +75,26 @@ pub fn to_text(report: &SloReport) -> String {
         report.window_hours.unwrap_or_default(),
         report.target.unwrap_or_default() * 100.0
     );
+    // Written for scripts and files: every dataset whole, the column as wide as the widest.
+    let dataset = |o: &Objective| sanitize(&o.dataset);
+    let wide = report.objectives.iter().map(|o| width(&dataset(o))).max().unwrap_or(0).max("DATASET".len()) + 2;
     out.push_str(&format!(
-        "{:<9}{:<36}{:<14}{:<14}{:<11}{}\n",
-        "STATE", "DATASET", "LAST UPDATE", "LAG", "OBJECTIVE", "BUDGET LEFT"
+        "{:<9}{}{:<14}{:<14}{:<11}{}\n",
+        "STATE",
+        padded("DATASET", wide),
+        "LAST UPDATE",
+        "LAG",
+        "OBJECTIVE",
+        "BUDGET LEFT"
     ));
     for o in &report.objectives {
         let updated = o.last_update.map(|t| ago(now, t)).unwrap_or_else(|| "—".into());
         let lag = o.lag.map(|l| l.text()).unwrap_or_else(|| "—".into());
         let budget = o.budget.as_ref().map(|b| b.text()).unwrap_or_else(|| "—".into());
         out.push_str(&format!(
-            "{:<9}{:<36}{:<14}{:<14}{:<11}{}\n",
+            "{:<9}{}{:<14}{:<14}{:<11}{}\n",
             o.state.label(),
-            cell(&o.dataset, 36),
+            padded(&dataset(o), wide),
             updated,
             lag,
             format!("≤ {}", seconds(o.objective_seconds)),

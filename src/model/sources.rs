@@ -22,6 +22,15 @@ impl SourceKind {
     }
 
     /// What a profile names: "a DMS task", "a DataSync task", "an AppFlow flow".
+    /// The profile's key that lists sources of this kind.
+    pub fn key(self) -> &'static str {
+        match self {
+            SourceKind::Dms => "platform.sources.dms_tasks",
+            SourceKind::DataSync => "platform.sources.datasync_tasks",
+            SourceKind::AppFlow => "platform.sources.appflow_flows",
+        }
+    }
+
     pub fn with_article(self) -> &'static str {
         match self {
             SourceKind::Dms => "a DMS task",

@@ -56,6 +56,9 @@ pub struct StreamFacts {
     /// (WriteProvisionedThroughputExceeded). Above the written peak when the stream was at
     /// capacity, which caps what it writes; an upper bound (a retried write is refused each time).
     pub peak_demand_per_second: Option<f64>,
+    /// The most records/s throttled in a minute of those hours, in any minute (a hot shard
+    /// throttles while the stream as a whole has room).
+    pub most_throttled_per_second: Option<f64>,
     /// Shard-level (enhanced) metrics are on: per-shard rates are known, and billed.
     pub enhanced_monitoring: bool,
     /// "KMS alias/clickstream", or `None` when records are not encrypted at rest.
@@ -88,6 +91,7 @@ impl StreamFacts {
             account_open_shards: None,
             peak_records_per_second: None,
             peak_demand_per_second: None,
+            most_throttled_per_second: None,
             enhanced_monitoring: false,
             encryption: None,
             consumers: vec![],

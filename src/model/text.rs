@@ -35,6 +35,16 @@ pub fn shows_as_written(text: &str) -> bool {
     !text.chars().any(|c| changed_by_sanitize(c) || is_invisible(c))
 }
 
+/// A name as lakeops prints it: as written, or quoted with its characters escaped when it would not
+/// read as written (`"prod\u{200b}"`), so it can never pass for another name.
+pub fn shown_name(name: &str) -> String {
+    if shows_as_written(name) {
+        name.to_string()
+    } else {
+        format!("{name:?}")
+    }
+}
+
 /// Characters a terminal draws as nothing (zero-width spaces and joiners, the word joiner, the
 /// byte-order mark, the soft hyphen): a name with one reads as another name without it.
 pub fn is_invisible(c: char) -> bool {
@@ -183,6 +193,18 @@ pub fn cell_keeping_end(text: &str, width: usize) -> String {
     fit(&format!("…{end}"), room, false) + " "
 }
 
+/// As [`clip`], for a message whose end matters as much as its start (`key `x`: expected …, found
+/// "90 m"`): cut in its middle, two fifths of the room before the `…` and the rest after it.
+pub fn clip_middle(text: &str, cells: usize) -> String {
+    let clean = sanitize(text);
+    if width(&clean) <= cells || cells < 8 {
+        return clip(&clean, cells);
+    }
+    let head = fit(&clean, cells * 2 / 5, false).trim_end_matches(['…', ' ']).to_string();
+    let tail = cell_keeping_end(&clean, cells - width(&head) + 1);
+    format!("{head}{}", tail.trim_end_matches(' '))
+}
+
 /// Outside text made safe and cut to `cells` terminal cells, `…` marking the cut; not padded.
 pub fn clip(text: &str, cells: usize) -> String {
     let clean = sanitize(text);
@@ -237,10 +259,19 @@ pub fn long_words_cut(text: &str, most: usize) -> std::borrow::Cow<'_, str> {
     while !rest.is_empty() {
         let (word, after) = rest.split_at(rest.find(char::is_whitespace).unwrap_or(rest.len()));
         if long(word) {
-            let n = word.chars().count();
-            out.extend(word.chars().take(keep));
+            // The quotes or brackets around a name stay outside the cut and its count.
+            let marks = |c: char| "\"'`()[]{}<>,.;:".contains(c);
+            let core = word.trim_start_matches(marks);
+            let before = &word[..word.len() - core.len()];
+            let core = core.trim_end_matches(marks);
+            let after = &word[before.len() + core.len()..];
+            let n = core.chars().count();
+            let keep = keep.min(n / 2);
+            out.push_str(before);
+            out.extend(core.chars().take(keep));
             out.push('…');
-            out.extend(word.chars().skip(n - keep));
+            out.extend(core.chars().skip(n - keep));
+            out.push_str(after);
             out.push_str(&format!(" ({n} characters)"));
         } else {
             out.push_str(word);
@@ -264,7 +295,7 @@ mod tests {
         let name = format!("{}z", "a".repeat(99_999));
         assert_eq!(
             long_words_cut(&format!("no execution \"{name}\" here"), 10),
-            "no execution \"aaaa…aaaz\" (100002 characters) here"
+            "no execution \"aaaaa…aaaaz\" (100000 characters) here"
         );
         assert_eq!(long_words_cut("short  words\nstay", 8), "short  words\nstay");
         assert!(matches!(long_words_cut("short", 8), std::borrow::Cow::Borrowed(_)));
@@ -283,6 +314,15 @@ mod tests {
                 prop_assert!(word.chars().count() <= most.max(2) + 1, "{word:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_message_cut_in_its_middle_keeps_both_ends() {
+        let message = "key `slo.objectives.curated`: expected a duration such as 90m or 2h, found \"90 minutes\"";
+        let cut = super::clip_middle(message, 40);
+        assert_eq!(width(&cut), 40, "{cut}");
+        assert!(cut.starts_with("key `slo.object…") && cut.ends_with("found \"90 minutes\""), "{cut}");
+        assert_eq!(super::clip_middle("short", 40), "short");
     }
 
     /// A cell is as wide as the terminal draws it, CJK and all, and says where it was cut.

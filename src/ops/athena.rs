@@ -98,11 +98,16 @@ pub fn check_statement(sql: &str) -> Result<(), String> {
     let word = first_keyword(sql);
     let known =
         super::athena_readonly::READING_WORDS.iter().chain(super::athena_readonly::NOT_READS).chain(OTHER_STATEMENTS);
-    if !word.is_empty() && !known.clone().any(|k| *k == word) {
-        let hint = crate::settings::did_you_mean(&word, known.copied());
-        return Err(format!("{word} is not a statement Athena runs{hint}"));
+    if known.clone().any(|k| *k == word) {
+        return Ok(());
     }
-    Ok(())
+    // The word as typed (`selec`, `é`): past comments and parentheses, up to a space or a symbol.
+    let typed: String = past_comments(sql, true).chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    if typed.is_empty() {
+        return Ok(()); // a symbol first (`;`, a quote): Athena's to answer
+    }
+    let hint = crate::settings::did_you_mean(&word, known.copied());
+    Err(format!("{typed} is not a statement Athena runs{hint}"))
 }
 
 /// The statements Athena (Trino) opens with that neither only read nor are refused by their word
@@ -356,7 +361,12 @@ mod tests {
             check_statement("SELEC 1"),
             Err("SELEC is not a statement Athena runs (did you mean `SELECT`?)".into())
         );
-        assert_eq!(check_statement("frobnicate"), Err("FROBNICATE is not a statement Athena runs".into()));
+        assert_eq!(check_statement("frobnicate"), Err("frobnicate is not a statement Athena runs".into()));
+        assert_eq!(
+            check_statement("selec 1"),
+            Err("selec is not a statement Athena runs (did you mean `SELECT`?)".into())
+        );
+        assert_eq!(check_statement("é 1"), Err("é is not a statement Athena runs".into()));
         assert_eq!(check_statement(" "), Err("there is no SQL to run".into()));
         for ok in
             ["(select 1)", "with a as (select 1) select * from a", "DROP TABLE t", "msck repair table t", "show tables"]

@@ -12,7 +12,9 @@ mod warehouse;
 pub use ingestion::kafka as kafka_verdict;
 pub use ingestion::{delivery_verdict, is_failed_run, source_verdict, FIREHOSE_STALE_SECONDS, KAFKA_DISK_WARN_PERCENT};
 pub use processing::{application_verdict, cluster_verdict, HDFS_WARN_PERCENT};
-pub use serving::{dataset_verdict, domain_verdict, JVM_CRITICAL_PERCENT, JVM_WARN_PERCENT, SEARCH_CPU_WARN_PERCENT};
+pub use serving::{
+    color_meaning, dataset_verdict, domain_verdict, JVM_CRITICAL_PERCENT, JVM_WARN_PERCENT, SEARCH_CPU_WARN_PERCENT,
+};
 pub use warehouse::{serverless_alarm_rpu, REDSHIFT_DISK_WARN_PERCENT, SERVERLESS_BASE_RPU};
 
 /// The reason of a layer the overview shows that the profile leaves out.

@@ -339,12 +339,7 @@ fn opensearch(d: &SearchDomain) -> Inventory {
             or_dash(d.color.map(|c| c.name().into())),
             color,
             // What the colour means now, not a legend of every colour.
-            match d.color {
-                Some(ClusterColor::Red) => "a primary shard is unassigned: some data cannot be searched or written",
-                Some(ClusterColor::Yellow) => "a replica shard is unassigned: one node lost loses data",
-                Some(_) => "every shard assigned",
-                None => "not reported",
-            },
+            health::color_meaning(d.color),
         ),
         check(
             "JVM memory pressure",

@@ -25,6 +25,17 @@ pub enum ReshardRequest {
 }
 
 impl ReshardRequest {
+    /// What was asked, in words, for the journal's line of a refusal: `to 0 shards`.
+    pub fn asked(&self) -> String {
+        match self {
+            ReshardRequest::ScaleTo(target) => format!("to {target} shards"),
+            ReshardRequest::Split { shard, at: Some(key) } => format!("split {shard} at hash key {key}"),
+            ReshardRequest::Split { shard, at: None } => format!("split {shard} at its midpoint"),
+            ReshardRequest::MergeShards { shard, adjacent } => format!("merge {shard} with {adjacent}"),
+            ReshardRequest::SwitchMode(mode) => format!("switch to {}", mode.name()),
+        }
+    }
+
     /// The journal's name for the call this request makes (a refused request is journaled under it).
     pub fn action(&self) -> String {
         let call = match self {
@@ -69,8 +80,8 @@ pub struct ReshardPlan {
     /// Records/s per shard at the peak demand, after the change, when the shards share it evenly
     /// (a uniform scaling; a switch back to provisioned).
     pub peak_load_per_shard_after: Option<f64>,
-    /// Records/s throttled at the peak: the stream was at capacity.
-    pub throttled_at_peak: Option<f64>,
+    /// The most records/s throttled in a minute of the last 3 hours, when any were.
+    pub throttled: Option<f64>,
     /// The busiest open shard and its records/s now (shard-level metrics on).
     pub busiest: Option<(String, f64)>,
     /// Records/s now of the shard a split acts on, or of the two a merge does (shard-level
@@ -98,9 +109,9 @@ impl ReshardPlan {
                 super::format::percent(load / SHARD_WRITE_RECORDS_PER_SECOND)
             ));
         }
-        if let Some(throttled) = self.throttled_at_peak.filter(|_| self.open_after < self.open_before) {
+        if let Some(throttled) = self.throttled.filter(|_| self.open_after < self.open_before) {
             lines.push(format!(
-                "⚠ writes were throttled at the peak ({} records/s): fewer shards throttle more",
+                "⚠ writes were throttled in the last 3 h (up to {} records/s): fewer shards throttle more",
                 rate(throttled)
             ));
         }
@@ -115,11 +126,12 @@ impl ReshardPlan {
         }
         match (&self.call, self.acted_on_load) {
             // The stream's average says nothing of one shard.
-            (ReshardCall::SplitShard { shard, .. } | ReshardCall::MergeShards { shard, .. }, None) => {
-                lines.push(format!(
+            (ReshardCall::SplitShard { shard, .. }, None) => lines.push(format!(
                 "what {shard} takes is not known: shard-level metrics are off (the stream view's `e` turns them on)"
-            ))
-            }
+            )),
+            (ReshardCall::MergeShards { shard, adjacent }, None) => lines.push(format!(
+                "what {shard} and {adjacent} take is not known: shard-level metrics are off (the stream view's `e` turns them on)"
+            )),
             (ReshardCall::SplitShard { shard, .. }, Some(load)) => lines.push(format!(
                 "{shard} takes {} records/s now: each child about {} if its keys are spread{}",
                 rate(load),
@@ -177,9 +189,16 @@ fn sizing_peak(facts: &StreamFacts) -> Option<f64> {
 }
 
 /// Records/s throttled at the peak, when producers offered more than the stream wrote.
-pub fn throttled_at_peak(facts: &StreamFacts) -> Option<f64> {
+fn throttled_at_peak(facts: &StreamFacts) -> Option<f64> {
     let throttled = facts.peak_demand_per_second? - facts.peak_records_per_second.unwrap_or(0.0);
     (throttled >= 1.0).then_some(throttled)
+}
+
+/// The most records/s throttled in a minute of the last 3 hours, when any were: at the peak, or in
+/// a quieter minute on a hot shard. Fewer shards would throttle more.
+pub fn throttled(facts: &StreamFacts) -> Option<f64> {
+    let most = facts.most_throttled_per_second.into_iter().chain(throttled_at_peak(facts)).reduce(f64::max)?;
+    (most > 0.0).then_some(most)
 }
 
 /// The shard count to suggest, from the peak demand.
@@ -255,7 +274,7 @@ pub fn plan(facts: &StreamFacts, request: &ReshardRequest) -> Result<ReshardPlan
             }
             _ => None,
         },
-        throttled_at_peak: throttled_at_peak(facts),
+        throttled: throttled(facts),
         busiest: facts
             .open()
             .filter_map(|s| Some((s.id.clone(), s.incoming_per_second?)))
@@ -279,7 +298,7 @@ fn require_provisioned(facts: &StreamFacts, what: &str) -> Result<(), Refusal> {
     if facts.mode == CapacityMode::OnDemand {
         return Err(Refusal::invalid(
             "provisioned mode only",
-            format!("{what} works on provisioned streams; {} is on-demand and scales by itself (switch with --mode provisioned first)", facts.name),
+            format!("{what} works on provisioned streams; {} is on-demand and scales by itself (switch it to provisioned first)", facts.name),
         ));
     }
     Ok(())

@@ -266,7 +266,10 @@ pub fn judge_all(slo: &Slo, snapshot: &PlatformSnapshot, database: &str, layers:
         let lag = o.lag.as_ref().and_then(Lag::exact);
         let behind = lag.is_some_and(|lag| lag * 2 >= o.objective_seconds);
         let upstream = upstream.filter(|_| o.kind == "curated" || behind);
-        let Some(cause) = failing.or(upstream) else { continue };
+        // Its own layer in trouble too (a SPICE dataset whose refreshes fail, WARN): that one is
+        // named, the nearest to fix.
+        let own_trouble = layers.iter().find(|l| l.layer == feed && l.health >= Health::Warn).map(|l| l.layer);
+        let Some(cause) = failing.or(upstream.and(own_trouble).or(upstream)) else { continue };
         let when = match lag {
             Some(lag) => format!("{} behind in {}", seconds(o.objective_seconds), seconds(o.objective_seconds - lag)),
             None => format!("{} behind", seconds(o.objective_seconds)),

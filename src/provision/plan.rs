@@ -69,6 +69,10 @@ fn holds_data(resource_type: &str) -> bool {
             | "AWS::MSK::Cluster"
             | "AWS::SQS::Queue"
             | "AWS::Logs::LogGroup"
+            | "AWS::Logs::LogStream"
+            | "AWS::KinesisFirehose::DeliveryStream"
+            | "AWS::Glue::Database"
+            | "AWS::Glue::Table"
             | "AWS::KMS::Key"
     )
 }

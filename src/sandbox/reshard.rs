@@ -52,6 +52,7 @@ impl SimState {
             account_open_shards: Some(self.stream.open_shards().count() as u32),
             peak_records_per_second: peak,
             peak_demand_per_second: demand,
+            most_throttled_per_second: throttled.iter().map(|t| t / 60.0).reduce(f64::max),
             enhanced_monitoring: self.stream.enhanced_monitoring,
             encryption: Some(format!("KMS alias/{}", self.lake.raw_bucket.split('-').next().unwrap_or("platform"))),
             consumers: Vec::new(),

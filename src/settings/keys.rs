@@ -149,8 +149,9 @@ fn elsewhere(key: &str) -> String {
         .filter(|path| path.rsplit_once('.').is_some_and(|(_, last)| last == key))
         .map(String::as_str)
         .collect();
-    // A top-level key written under a table: TOML puts every key after `[aws]` in [aws].
-    if found.is_empty() && schema.leaves.contains_key(key) {
+    // A top-level key written under a table (TOML puts every key after `[aws]` in [aws]): the
+    // common slip, named first even when tables have a key of that name too (`name`).
+    if schema.leaves.contains_key(key) {
         return format!(" (did you mean the top-level `{key}`? top-level keys go above the first [table])");
     }
     match found.split_last() {
@@ -223,9 +224,22 @@ mod tests {
         let err = check_known(&table, "p.toml", true).unwrap_err();
         assert!(err.to_string().ends_with("unknown key in [platform.stream] (did you mean `sandbox.speed`?)"), "{err}");
         // A key of several tables names them all; a key of none, nothing.
-        let table: toml::Table = "name = \"x\"\n[console]\nname = 1\n".parse().unwrap();
+        let table: toml::Table = "[console]\nmode = 1\n".parse().unwrap();
         let err = check_known(&table, "p.toml", true).unwrap_err().to_string();
         assert!(err.contains("(did you mean `platform.") && err.contains(" or `"), "{err}");
+        let table: toml::Table = "[console]\nstream_name = 1\n".parse().unwrap();
+        let err = check_known(&table, "p.toml", true).unwrap_err().to_string();
+        assert!(!err.contains("did you mean"), "{err}");
+        let table: toml::Table = "[platform.lake]\nbatch_size = 1\n".parse().unwrap();
+        let err = check_known(&table, "p.toml", true).unwrap_err().to_string();
+        assert!(err.ends_with("(did you mean `platform.lambda.batch_size`?)"), "{err}");
+        // A top-level key is named as one first: `name` under [console] is the profile's name.
+        let table: toml::Table = "name = \"x\"\n[console]\nname = 1\n".parse().unwrap();
+        let err = check_known(&table, "p.toml", true).unwrap_err().to_string();
+        assert!(
+            err.ends_with("(did you mean the top-level `name`? top-level keys go above the first [table])"),
+            "{err}"
+        );
         let table: toml::Table = "[aws]\nregion = \"eu-west-1\"\nbackend = \"aws\"\n".parse().unwrap();
         assert!(
             check_known(&table, "p.toml", true).unwrap_err().to_string().ends_with(

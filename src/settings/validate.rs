@@ -3,6 +3,7 @@
 use super::model::Settings;
 use super::naming::first_bad;
 use crate::model::text::shows_as_written;
+use crate::model::SourceKind;
 
 /// The first impossible value, as (key, what is expected). `derived` are the name keys the
 /// profile left to the stack name (checked before provisioning, not here).
@@ -211,24 +212,23 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
         "consumer group names (1 to 255 characters, no control, bidi or invisible characters)",
     )?;
     let src = &p.sources;
-    list(
-        "platform.sources.dms_tasks",
-        &src.dms_tasks,
-        |n| (1..=255).contains(&n.len()) && n.starts_with(|c: char| c.is_ascii_alphabetic()) && !n.ends_with('-') && !n.contains("--") && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
-        "DMS replication task identifiers (1 to 255 letters, digits and hyphens, starting with a letter, no two hyphens in a row)",
-    )?;
-    list(
-        "platform.sources.datasync_tasks",
-        &src.datasync_tasks,
-        |n| (1..=256).contains(&n.len()) && shows_as_written(n),
-        "DataSync task names or ARNs (1 to 256 characters, no control, bidi or invisible characters)",
-    )?;
-    list(
-        "platform.sources.appflow_flows",
-        &src.appflow_flows,
-        |n| (1..=256).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
-        "AppFlow flow names (1 to 256 letters, digits, '-', '_' or '.')",
-    )?;
+    for (kind, names) in src.named() {
+        let (ok, rule): (fn(&str) -> bool, &str) = match kind {
+            SourceKind::Dms => (
+                |n| (1..=255).contains(&n.len()) && n.starts_with(|c: char| c.is_ascii_alphabetic()) && !n.ends_with('-') && !n.contains("--") && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "DMS replication task identifiers (1 to 255 letters, digits and hyphens, starting with a letter, no two hyphens in a row)",
+            ),
+            SourceKind::DataSync => (
+                |n| (1..=256).contains(&n.len()) && shows_as_written(n),
+                "DataSync task names or ARNs (1 to 256 characters, no control, bidi or invisible characters)",
+            ),
+            SourceKind::AppFlow => (
+                |n| (1..=256).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+                "AppFlow flow names (1 to 256 letters, digits, '-', '_' or '.')",
+            ),
+        };
+        list(kind.key(), names, ok, rule)?;
+    }
     // `lakeops sources start NAME` names one source: a name is one kind's.
     let mut named: Vec<(&str, &str)> = Vec::new();
     for (kind, names) in src.named() {
@@ -269,18 +269,16 @@ fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, Str
 /// A name listed twice in one list is a slip (a copy meant to be edited, most often): it would show
 /// twice, and the change meant may be missing. Each list of names the profile keeps, once.
 fn listed_once(p: &super::model::PlatformSettings) -> Result<(), (&'static str, String)> {
-    let lists: [(&'static str, &[String]); 9] = [
+    let lists: [(&'static str, &[String]); 6] = [
         ("platform.alarms.names", &p.alarms.names),
         ("platform.orchestration.state_machines", &p.orchestration.state_machines),
         ("platform.orchestration.glue_workflows", &p.orchestration.glue_workflows),
         ("platform.firehose.delivery_streams", &p.firehose.delivery_streams),
         ("platform.msk.consumer_groups", &p.msk.consumer_groups),
-        ("platform.sources.dms_tasks", &p.sources.dms_tasks),
-        ("platform.sources.datasync_tasks", &p.sources.datasync_tasks),
-        ("platform.sources.appflow_flows", &p.sources.appflow_flows),
         ("platform.quicksight.datasets", &p.quicksight.datasets),
     ];
-    for (key, names) in lists {
+    let sources = p.sources.named().map(|(kind, names)| (kind.key(), names));
+    for (key, names) in lists.into_iter().chain(sources) {
         if let Some((_, twice)) = names.iter().enumerate().find(|(i, n)| names[..*i].contains(n)) {
             return Err((key, format!("{twice:?} is listed twice: list each name once")));
         }

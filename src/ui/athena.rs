@@ -47,7 +47,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 app.keys.chords(Context::View(ViewId::Athena), Command::Run).iter().map(|c| c.to_string()).collect();
             let hint = format!(
                 "Write SQL above and run it with {}. {} completes names, {} browses the catalog, {} lists the \
-                 history, {} moves to the results; {} lists every key.",
+                 history, {} moves to the results, where {} lists every key.",
                 run.join(" or "),
                 k(Command::Complete),
                 k(Command::Catalog),

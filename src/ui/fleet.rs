@@ -84,7 +84,8 @@ fn row_lines(row: &FleetRow, theme: &Theme, selected: bool, width: usize) -> [Li
     let plain = if selected { Style::new().fg(theme.highlight_fg).bg(theme.highlight_bg) } else { base(theme) };
     let health = row.health();
     let mut first = Vec::new();
-    let badge = profile_badge(&clip(&row.profile, PROFILE_WIDTH - 3), row.color, theme);
+    let badge =
+        profile_badge(&clip(&crate::model::text::shown_name(&row.profile), PROFILE_WIDTH - 3), row.color, theme);
     let pad = PROFILE_WIDTH.saturating_sub(badge.width());
     first.push(badge);
     first.push(Span::styled(" ".repeat(pad), plain));
@@ -107,7 +108,13 @@ fn row_lines(row: &FleetRow, theme: &Theme, selected: bool, width: usize) -> [Li
     let room = width.saturating_sub(INDENT.len());
     let critical = plain.fg(theme.critical);
     let second = match (row.unloadable_because(), &row.error, row.worst()) {
-        (Some(error), _, _) => ("cannot load: ".to_string() + error, critical),
+        // The row is the profile: its file's path goes; the key and the value found stay.
+        (Some(error), _, _) => {
+            let said =
+                error.split_once(": key `").map_or_else(|| error.to_string(), |(_, rest)| format!("key `{rest}"));
+            let said = crate::model::text::clip_middle(&("cannot load: ".to_string() + &said), room);
+            (said, critical)
+        }
         (None, Some(error), _) => ("last read failed: ".to_string() + error, critical),
         (None, None, Some(layer)) => {
             (format!("{}: {}", layer.layer.title(), layer.reason), plain.fg(health_color(theme, layer.health)))

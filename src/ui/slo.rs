@@ -14,10 +14,11 @@ use crate::ops::format::ago;
 use crate::ops::slo::{seconds, Budget, Objective, State};
 use crate::settings::Theme;
 
-/// Columns: state, dataset, last update, lag, objective, budget bar.
+/// Columns: state, dataset, last update, lag, objective, budget bar. The dataset takes what the
+/// others leave, as wide as its widest and at least [`DATASET_LEAST`].
 const STATE: usize = 11;
-const DATASET: usize = 36;
-const UPDATED: usize = 14;
+const DATASET_LEAST: usize = 14;
+const UPDATED: usize = 12;
 const LAG: usize = 13;
 const GOAL: usize = 10;
 const BAR: usize = 10;
@@ -79,9 +80,18 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
     let inner = block.inner(list);
     frame.render_widget(block, list);
+    // The budget's bar and its words ("██████████ ≤ 100 %") keep their room.
+    let others = STATE + UPDATED + LAG + GOAL + BAR + " ≤ 100 %".len();
+    let widest = rows.iter().map(|o| crate::model::text::width(&o.dataset) + 1).max().unwrap_or(0);
+    let dataset = (inner.width as usize).saturating_sub(others).min(widest).max(DATASET_LEAST);
     let header = format!(
-        "{:<STATE$}{:<DATASET$}{:<UPDATED$}{:<LAG$}{:<GOAL$}{}",
-        "STATE", "DATASET", "LAST UPDATE", "LAG", "OBJECTIVE", "BUDGET LEFT"
+        "{:<STATE$}{}{:<UPDATED$}{:<LAG$}{:<GOAL$}{}",
+        "STATE",
+        cell("DATASET", dataset),
+        "LAST UPDATE",
+        "LAG",
+        "OBJECTIVE",
+        "BUDGET LEFT"
     );
     let mut lines = vec![Line::styled(header, Style::new().fg(theme.dim).add_modifier(Modifier::BOLD))];
     if rows.is_empty() {
@@ -94,7 +104,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let color = health_color(theme, o.state.health());
         let updated = o.last_update.map(|t| ago(now, t)).unwrap_or_else(|| "—".into());
         let lag = o.lag.map(|l| l.text()).unwrap_or_else(|| "—".into());
-        let cells = cell(&o.dataset, DATASET)
+        let cells = cell(&o.dataset, dataset)
             + &cell(&updated, UPDATED)
             + &cell(&lag, LAG)
             + &cell(&format!("≤ {}", seconds(o.objective_seconds)), GOAL);

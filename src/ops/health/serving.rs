@@ -30,6 +30,16 @@ pub(super) fn opensearch(d: &SearchDomain) -> Verdict {
     (health, reason, numbers)
 }
 
+/// What a cluster status colour means now, in words: the domain's reason and its status row say it.
+pub fn color_meaning(color: Option<ClusterColor>) -> &'static str {
+    match color {
+        Some(ClusterColor::Red) => "a primary shard is unassigned, some data is unsearchable",
+        Some(ClusterColor::Yellow) => "replica shards unassigned: losing a node may lose data",
+        Some(ClusterColor::Green) => "every shard assigned",
+        None => "not reported",
+    }
+}
+
 /// The domain's health and the reason in words.
 pub fn domain_verdict(d: &SearchDomain) -> (Health, String) {
     let name = &d.name;
@@ -37,7 +47,7 @@ pub fn domain_verdict(d: &SearchDomain) -> (Health, String) {
         return (Health::Warn, format!("OpenSearch domain {name} not found"));
     }
     if d.color == Some(ClusterColor::Red) {
-        return (Health::Critical, format!("{name} is red: a primary shard is unassigned, some data is unsearchable"));
+        return (Health::Critical, format!("{name} is red: {}", color_meaning(d.color)));
     }
     if d.writes_blocked {
         return (
@@ -59,7 +69,7 @@ pub fn domain_verdict(d: &SearchDomain) -> (Health, String) {
         return (Health::Warn, format!("{name}: a node has {} of its storage free", percent(share)));
     }
     if d.color == Some(ClusterColor::Yellow) {
-        return (Health::Warn, format!("{name} is yellow: replica shards unassigned"));
+        return (Health::Warn, format!("{name} is yellow: {}", color_meaning(d.color)));
     }
     if let Some(j) = d.jvm_memory_pressure.filter(|j| *j > JVM_WARN_PERCENT) {
         return (Health::Warn, format!("{name}: JVM memory pressure {} %", fixed(j, 0)));

@@ -28,6 +28,7 @@ fn facts(n: u32) -> StreamFacts {
         account_open_shards: Some(10),
         peak_records_per_second: Some(3_400.0),
         peak_demand_per_second: Some(3_400.0),
+        most_throttled_per_second: None,
         enhanced_monitoring: false,
         encryption: None,
         consumers: vec![],
@@ -182,11 +183,20 @@ fn a_plan_warns_of_throttling_to_come() {
         StreamFacts { peak_records_per_second: Some(4_000.0), peak_demand_per_second: Some(4_450.0), ..facts(4) };
     let down = plan(&f, &ReshardRequest::ScaleTo(3)).unwrap().describe();
     assert!(
-        down.contains(&"⚠ writes were throttled at the peak (450 records/s): fewer shards throttle more".to_string()),
+        down.contains(
+            &"⚠ writes were throttled in the last 3 h (up to 450 records/s): fewer shards throttle more".to_string()
+        ),
         "{down:?}"
     );
     let up = plan(&f, &ReshardRequest::ScaleTo(7)).unwrap().describe();
     assert!(!up.iter().any(|l| l.starts_with('⚠')), "{up:?}");
+    // A hot shard throttled in a quieter minute than the peak: still no scale-down unwarned.
+    let hot = StreamFacts { most_throttled_per_second: Some(11.0), ..facts(10) };
+    let down = plan(&hot, &ReshardRequest::ScaleTo(8)).unwrap().describe();
+    assert!(
+        down.iter().any(|l| l.starts_with("⚠ writes were throttled in the last 3 h (up to 11 records/s)")),
+        "{down:?}"
+    );
     f.mode = CapacityMode::OnDemand;
     f.shards[2].incoming_per_second = Some(1_074.0);
     let back = plan(&f, &ReshardRequest::SwitchMode(CapacityMode::Provisioned)).unwrap().describe();
