@@ -443,6 +443,10 @@ fn query_runs_on_the_sandbox_lake_and_checks_its_input() {
     let out = home.run(&["query", ""]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("there is no SQL to run"), "{}", stderr(&out));
+    // A workgroup that does not exist is bad input, as Athena's InvalidRequestException says.
+    let out = home.run(&["query", "SELECT 1", "--workgroup", "nosuchwg"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nosuchwg"), "{}", stderr(&out));
     // A typo is bad input before anything is asked: not "this statement may change the data".
     let out = home.run(&["query", "SELEC 1"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

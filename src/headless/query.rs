@@ -135,7 +135,15 @@ pub async fn write(
     let id = session::query::start(&session, platform, &request, &mut |problem| {
         crate::note!("lakeops: {}", sanitize(&problem))
     })
-    .await?;
+    .await
+    .map_err(|e| match e {
+        // Athena refused the request itself (a workgroup or database that does not exist): the
+        // input is wrong, not the platform.
+        crate::platform::GateError::Platform(p) if p.code() == Some("InvalidRequestException") => {
+            Failure::Invalid(p.to_string())
+        }
+        other => other.into(),
+    })?;
     crate::note!("query {} in {} on {}", sanitize(&id), sanitize(&request.workgroup), sanitize(&request.database));
     let status =
         session::query::follow(&session, platform, &id, &mut |line| crate::note!("{}", sanitize(&line)), interrupts)
