@@ -640,9 +640,7 @@ fn a_slower_lakeops_leaves_a_faster_one_s_clock_as_it_is() {
 /// next save (or its save at exit) does not bring the old model back.
 #[test]
 fn a_reset_beside_a_console_is_not_undone_by_the_console() {
-    use lakeops::journal::Journal;
     use lakeops::model::{Change, SandboxChange};
-    use lakeops::platform::Gate;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sandbox.json");
     let loaded = support::sandbox_settings();
@@ -653,7 +651,7 @@ fn a_reset_beside_a_console_is_not_undone_by_the_console() {
     wall.advance(1_000);
     let command = Sandbox::open(&loaded.settings, wall.clone(), Store::new(file.clone())).unwrap();
     assert!(command.with_model(|m| m.faults.contains(&Fault::HotKey)).unwrap());
-    let gate = Gate::new(false, Journal::new(dir.path().join("journal.jsonl")), "sandbox", "sandbox", Box::new(|_| {}));
+    let gate = support::sandbox_gate(dir.path());
     let reset = Change::Sandbox(SandboxChange::Reset);
     futures::executor::block_on(gate.apply(&command, &reset, "reset")).unwrap();
     command.flush().unwrap();

@@ -8,7 +8,6 @@ mod support;
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use lakeops::journal::Journal;
 use lakeops::model::{Change, EmrChange, EmrMode, Health, Layer, PlatformSnapshot};
 use lakeops::ops::emr::{plan, FoundCluster};
 use lakeops::ops::health::{assess, Thresholds};
@@ -45,22 +44,16 @@ fn found(d: &lakeops::model::ClusterDetail) -> FoundCluster<'_> {
 
 /// The sandbox at [`start`] on a clock the test moves, and a directory for its journal.
 fn lab() -> (lakeops::settings::Loaded, Arc<ManualClock>, Sandbox, tempfile::TempDir) {
-    let loaded = support::sandbox_settings();
-    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
-    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
-    (loaded, clock, s, tempfile::tempdir().unwrap())
+    support::sandbox_lab(start())
 }
 
 fn gate(dir: &tempfile::TempDir) -> Gate {
-    Gate::new(false, Journal::new(dir.path().join("journal.jsonl")), "sandbox", "sandbox", Box::new(|_| {}))
+    support::sandbox_gate(dir.path())
 }
 
 #[tokio::test]
 async fn spark_oom_fails_the_hourly_step_and_a_step_from_a_template_completes_once_it_is_off() {
-    let loaded = support::sandbox_settings();
-    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
-    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
-    let dir = tempfile::tempdir().unwrap();
+    let (loaded, clock, s, dir) = lab();
     let gate = gate(&dir);
 
     let overview = s.emr().await.unwrap();

@@ -7,10 +7,9 @@ mod support;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use lakeops::journal::Journal;
 use lakeops::model::{Change, Health, Layer, PlatformSnapshot, WorkflowChange};
 use lakeops::ops::health::{assess, Thresholds};
-use lakeops::platform::{Gate, Platform};
+use lakeops::platform::Platform;
 use lakeops::sandbox::{Fault, ManualClock, Sandbox};
 
 const MINUTE: i64 = 60_000;
@@ -39,11 +38,8 @@ async fn pass(s: &Sandbox, clock: &ManualClock, minutes: i64) {
 
 #[tokio::test]
 async fn workflow_failure_fails_the_job_step_and_a_redrive_succeeds_once_it_is_off() {
-    let loaded = support::sandbox_settings();
-    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
-    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
-    let dir = tempfile::tempdir().unwrap();
-    let gate = Gate::new(false, Journal::new(dir.path().join("journal.jsonl")), "sandbox", "sandbox", Box::new(|_| {}));
+    let (loaded, clock, s, dir) = support::sandbox_lab(start());
+    let gate = support::sandbox_gate(dir.path());
 
     // The last three nights ran.
     let listed = s.workflows(start() - Duration::days(7), false).await.unwrap();
@@ -128,11 +124,8 @@ async fn a_profile_without_orchestration_shows_no_such_layer() {
 /// older execution still running beside a newer one stopped is one running.
 #[tokio::test]
 async fn running_counts_executions_not_the_newest_alone() {
-    let loaded = support::sandbox_settings();
-    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
-    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
-    let dir = tempfile::tempdir().unwrap();
-    let gate = Gate::new(false, Journal::new(dir.path().join("journal.jsonl")), "sandbox", "sandbox", Box::new(|_| {}));
+    let (loaded, clock, s, dir) = support::sandbox_lab(start());
+    let gate = support::sandbox_gate(dir.path());
     let start_one =
         Change::Workflow(WorkflowChange::Start { state_machine: "clickstream-nightly".into(), input: "{}".into() });
     gate.apply(&s, &start_one, "").await.expect("started");
@@ -153,11 +146,8 @@ async fn running_counts_executions_not_the_newest_alone() {
 /// `glue:startJobRun.sync` does on AWS: a run already going fails the execution at that state.
 #[tokio::test]
 async fn the_job_step_fails_when_the_job_is_at_its_max_concurrent_runs() {
-    let loaded = support::sandbox_settings();
-    let clock = Arc::new(ManualClock::new(start().timestamp_millis()));
-    let s = Sandbox::in_memory(&loaded.settings, clock.clone());
-    let dir = tempfile::tempdir().unwrap();
-    let gate = Gate::new(false, Journal::new(dir.path().join("journal.jsonl")), "sandbox", "sandbox", Box::new(|_| {}));
+    let (_loaded, clock, s, dir) = support::sandbox_lab(start());
+    let gate = support::sandbox_gate(dir.path());
     let run = lakeops::model::GlueChange::StartJobRun { job: "clickstream-curate".into(), arguments: Vec::new() };
     gate.apply(&s, &Change::Glue(run), "").await.expect("a manual run");
     let start_one =

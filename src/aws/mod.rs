@@ -362,8 +362,7 @@ impl Platform for AwsPlatform {
                 state.metrics.history(&keys.write_throttled, now_s, 180),
             )
         };
-        let peak = written.iter().map(|v| v / 60.0).reduce(f64::max);
-        let demand = crate::ops::reshard::peak_demand(&written, &throttled);
+        let peaks = crate::ops::reshard::write_peaks(&written, &throttled);
         let mut warnings = Vec::new();
         let (scalings, switches) = match self.recent_changes(stream, now_s).await {
             Ok(counted) => {
@@ -391,9 +390,9 @@ impl Platform for AwsPlatform {
             mode_switches_last_day: switches,
             account_shard_limit: Some(limit),
             account_open_shards: Some(open),
-            peak_records_per_second: peak.filter(|p| *p > 0.0),
-            peak_demand_per_second: demand.filter(|p| *p > 0.0),
-            most_throttled_per_second: throttled.iter().map(|t| t / 60.0).reduce(f64::max),
+            peak_records_per_second: peaks.written.filter(|p| *p > 0.0),
+            peak_demand_per_second: peaks.demand.filter(|p| *p > 0.0),
+            most_throttled_per_second: peaks.throttled,
             enhanced_monitoring: extras.enhanced_monitoring,
             encryption: extras.encryption,
             consumers,

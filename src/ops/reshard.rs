@@ -174,6 +174,21 @@ pub fn suggested_shards(peak: f64) -> u32 {
     ((peak / (SHARD_WRITE_RECORDS_PER_SECOND * HEADROOM)).ceil() as u32).max(1)
 }
 
+/// What a stream's per-minute sums of the last hours say of its writes, in records/s: the most
+/// written in a minute, the most offered (written and throttled), the most throttled. Both
+/// backends fill [`StreamFacts`] with it.
+pub struct WritePeaks {
+    pub written: Option<f64>,
+    pub demand: Option<f64>,
+    pub throttled: Option<f64>,
+}
+
+/// [`WritePeaks`] of `written` and `throttled`, per-minute sums aligned minute by minute.
+pub fn write_peaks(written: &[f64], throttled: &[f64]) -> WritePeaks {
+    let most = |sums: &[f64]| sums.iter().map(|v| v / 60.0).reduce(f64::max);
+    WritePeaks { written: most(written), demand: peak_demand(written, throttled), throttled: most(throttled) }
+}
+
 /// The most records/s offered in a minute: `written[i] + throttled[i]` (per-minute sums, aligned).
 pub fn peak_demand(written: &[f64], throttled: &[f64]) -> Option<f64> {
     let offered = written.iter().zip(throttled.iter().chain(std::iter::repeat(&0.0))).map(|(w, t)| (w + t) / 60.0);

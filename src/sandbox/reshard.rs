@@ -33,14 +33,9 @@ impl SimState {
             .map(|s| s.info((s.open && self.stream.enhanced_monitoring).then_some(s.offered_per_second)))
             .collect();
         shards.sort_by_key(|s| (!s.open, s.start));
-        let peak = self
-            .minutes
-            .iter()
-            .map(|m| m.incoming_records / 60.0)
-            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))));
         let (written, throttled): (Vec<f64>, Vec<f64>) =
             self.minutes.iter().map(|m| (m.incoming_records, m.write_throttled)).unzip();
-        let demand = crate::ops::reshard::peak_demand(&written, &throttled);
+        let peaks = crate::ops::reshard::write_peaks(&written, &throttled);
         StreamFacts {
             name: self.stream.name.clone(),
             status: self.stream.status.clone(),
@@ -50,9 +45,9 @@ impl SimState {
             mode_switches_last_day: count("UpdateStreamMode"),
             account_shard_limit: Some(SANDBOX_SHARD_LIMIT),
             account_open_shards: Some(self.stream.open_shards().count() as u32),
-            peak_records_per_second: peak,
-            peak_demand_per_second: demand,
-            most_throttled_per_second: throttled.iter().map(|t| t / 60.0).reduce(f64::max),
+            peak_records_per_second: peaks.written,
+            peak_demand_per_second: peaks.demand,
+            most_throttled_per_second: peaks.throttled,
             enhanced_monitoring: self.stream.enhanced_monitoring,
             encryption: Some(format!("KMS alias/{}", self.lake.raw_bucket.split('-').next().unwrap_or("platform"))),
             consumers: Vec::new(),

@@ -105,20 +105,18 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
             format!("expected state machine names (1 to 80 letters, digits, '-' or '_'), found {bad:?}"),
         ));
     }
-    if let Some(bad) =
-        orchestration.glue_workflows.iter().find(|n| !((1..=255).contains(&n.len()) && shows_as_written(n)))
-    {
-        return Err((
-            "platform.orchestration.glue_workflows",
-            format!("expected Glue workflow names (1 to 255 characters, no control, bidi or invisible characters), found {bad:?}"),
-        ));
-    }
-    if let Some(bad) = s.platform.alarms.names.iter().find(|n| !((1..=255).contains(&n.len()) && shows_as_written(n))) {
-        return Err((
-            "platform.alarms.names",
-            format!("expected CloudWatch alarm names (1 to 255 characters, no control, bidi or invisible characters), found {bad:?}"),
-        ));
-    }
+    list(
+        "platform.orchestration.glue_workflows",
+        &orchestration.glue_workflows,
+        |n| (1..=255).contains(&n.len()) && shows_as_written(n),
+        "Glue workflow names (1 to 255 characters, no control, bidi or invisible characters)",
+    )?;
+    list(
+        "platform.alarms.names",
+        &s.platform.alarms.names,
+        |n| (1..=255).contains(&n.len()) && shows_as_written(n),
+        "CloudWatch alarm names (1 to 255 characters, no control, bidi or invisible characters)",
+    )?;
     let emr = &s.platform.emr;
     range("platform.emr.cost_per_hour", emr.cost_per_hour, 0.0, 100_000.0, "USD an hour")?;
     range("platform.emr.idle_warn_minutes", emr.idle_warn_minutes as f64, 1.0, 10_080.0, "minutes")?;
@@ -174,11 +172,6 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
 /// The layers a profile adds: each name as its service allows it, each expectation possible.
 fn services(p: &super::model::PlatformSettings) -> Result<(), (&'static str, String)> {
     use super::naming::{is_delivery_stream_name, is_domain_name, is_kafka_cluster_name};
-    let list =
-        |key: &'static str, names: &[String], ok: fn(&str) -> bool, rule: &str| match names.iter().find(|n| !ok(n)) {
-            Some(bad) => Err((key, format!("expected {rule}, found {bad:?}"))),
-            None => Ok(()),
-        };
     list(
         "platform.firehose.delivery_streams",
         &p.firehose.delivery_streams,
@@ -284,6 +277,14 @@ fn listed_once(p: &super::model::PlatformSettings) -> Result<(), (&'static str, 
         }
     }
     Ok(())
+}
+
+/// The first of `names` its service would not take, as `expected {rule}, found …`.
+fn list(key: &'static str, names: &[String], ok: fn(&str) -> bool, rule: &str) -> Result<(), (&'static str, String)> {
+    match names.iter().find(|n| !ok(n)) {
+        Some(bad) => Err((key, format!("expected {rule}, found {bad:?}"))),
+        None => Ok(()),
+    }
 }
 
 fn check(key: &'static str, ok: bool, message: impl FnOnce() -> String) -> Result<(), (&'static str, String)> {

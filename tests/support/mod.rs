@@ -26,6 +26,23 @@ pub fn load_profile(dir: &Path, paths: &Paths, text: &str) -> Loaded {
     settings::load(&overrides, paths, &[]).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A sandbox test's bench: the built-in sandbox profile in memory at `start` on a clock the test
+/// moves, and a directory for its journal.
+pub fn sandbox_lab(
+    start: chrono::DateTime<chrono::Utc>,
+) -> (Loaded, std::sync::Arc<lakeops::sandbox::ManualClock>, lakeops::sandbox::Sandbox, tempfile::TempDir) {
+    let loaded = sandbox_settings();
+    let clock = std::sync::Arc::new(lakeops::sandbox::ManualClock::new(start.timestamp_millis()));
+    let s = lakeops::sandbox::Sandbox::in_memory(&loaded.settings, clock.clone());
+    (loaded, clock, s, tempfile::tempdir().expect("temp dir"))
+}
+
+/// The write gate a sandbox test applies changes through, journaling into `dir`.
+pub fn sandbox_gate(dir: &Path) -> lakeops::platform::Gate {
+    let journal = lakeops::journal::Journal::new(dir.join("journal.jsonl"));
+    lakeops::platform::Gate::new(false, journal, "sandbox", "sandbox", Box::new(|_| {}))
+}
+
 /// The built-in sandbox profile's settings.
 pub fn sandbox_settings() -> Loaded {
     let (_dir, paths) = temp_paths();
