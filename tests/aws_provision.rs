@@ -53,12 +53,11 @@ impl Fixture {
         ))
     }
 
-    /// The platform with the network and Firehose into the raw zone, Lake Formation and an
-    /// OpenSearch domain, without Redshift (a cluster beside them would not fit CloudFormation's
-    /// inline limit).
+    /// The platform with the network, a Redshift cluster, Firehose into the raw zone, Lake
+    /// Formation and an OpenSearch domain: a template over CloudFormation's inline limit.
     fn governed_profile(&self) -> Loaded {
         self.load(&format!(
-            "[platform.stream]\nname = \"{}\"\nshards = 1\n[platform.redshift]\nmode = \"off\"\n\
+            "[platform.stream]\nname = \"{}\"\nshards = 1\n[platform.redshift]\nmode = \"cluster\"\n\
              [platform.firehose]\ncreate = true\n[platform.lakeformation]\nenabled = true\n\
              [platform.opensearch]\ndomain = \"{}\"\ncreate = true\n[platform.network]\nenabled = true\n",
             self.stream,
@@ -194,10 +193,22 @@ fn nightly_state_machine_runs_the_stacks_crawler_and_job(f: &Fixture) {
 async fn apply_makes_delivery_governance_and_search_as_far_as_moto_models_them() {
     let f = fixture();
     let loaded = f.governed_profile();
+    let template = lakeops::session::stack::template(&loaded).expect("template").compact();
+    assert!(template.len() > lakeops::provision::INLINE_TEMPLATE_LIMIT, "{} bytes", template.len());
     let platform = f.platform(&loaded).await;
     let out = f.run(&loaded, &platform, APPLY).await.unwrap_or_else(|e| panic!("apply: {}", e.message()));
     assert!(out.contains(&format!("{} ended CREATE_COMPLETE", f.stack)), "{out}");
     assert_eq!(open_shards(&f.stream).await, Some(1));
+
+    // Over the inline limit, the template went to lakeops' bucket of the account and Region (made
+    // there), and CloudFormation read it from there: moto created the stack from that object.
+    let key = lakeops::provision::staging::key(&f.stack, &template);
+    let bucket = "lakeops-templates-123456789012-us-east-1";
+    assert!(out.contains(&format!("put in s3://{bucket}/{key} for CloudFormation to read")), "{out}");
+    let staged = moto_get("s3", &format!("/{bucket}/{key}"));
+    assert!(staged.starts_with("HTTP/1.1 200") && staged.ends_with(&template), "{}", &staged[..staged.len().min(300)]);
+    let journal = std::fs::read_to_string(f.paths.journal_file()).expect("journal");
+    assert!(journal.contains("stack.apply"), "{journal}");
 
     for role in ["delivery", "lake-access", "search-admin"] {
         let name = format!("{}-{role}", f.stack);
@@ -334,4 +345,39 @@ async fn names_taken_outside_the_stack_are_named_before_any_change_set() {
     assert!(!message.contains("AWS::Kinesis::Stream"), "the stream's name is free: {message}");
     assert_eq!(platform.mutations(), 0, "no change set was made");
     assert!(platform.stack(&f.stack).await.expect("DescribeStacks").is_none());
+}
+
+/// A profile's own bucket for templates over the inline limit: one that does not exist is said
+/// plainly and no change set is made (lakeops makes only its own bucket); one that exists takes the
+/// template and the plan reads it from there.
+#[tokio::test]
+async fn a_template_bucket_of_the_profile_is_used_and_never_made() {
+    let f = fixture();
+    let bucket = unique("tmpl").replace('_', "-").to_ascii_lowercase();
+    let profile = |bucket: &str| {
+        let mut loaded = f.governed_profile();
+        loaded.settings.aws.template_bucket = Some(bucket.to_string());
+        loaded
+    };
+    let missing = profile(&bucket);
+    let platform = f.platform(&missing).await;
+    let err = f.run(&missing, &platform, ProvisionCommand::Plan { json: false }).await.expect_err("no bucket");
+    assert!(
+        err.message().contains(&format!("the bucket {bucket} (aws.template_bucket) does not exist")),
+        "{}",
+        err.message()
+    );
+    assert!(platform.stack(&f.stack).await.expect("DescribeStacks").is_none(), "no change set was made");
+    assert!(
+        moto_get("s3", &format!("/{bucket}")).starts_with("HTTP/1.1 404"),
+        "lakeops made no bucket of the profile's"
+    );
+
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk_config().await).force_path_style(true).build(),
+    );
+    s3.create_bucket().bucket(&bucket).send().await.expect("CreateBucket");
+    let out = f.run(&missing, &platform, ProvisionCommand::Plan { json: false }).await.expect("plan");
+    assert!(out.contains(&format!("put in s3://{bucket}/{}/", f.stack)), "{out}");
+    assert!(out.contains("+ Stream AWS::Kinesis::Stream"), "the plan was computed from the object: {out}");
 }

@@ -71,7 +71,11 @@ async fn a_change_set_reads_as_a_diff_with_the_property_that_forces_a_replacemen
             .build()
     });
     let client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&existing, &create, &described]);
-    let plan = stack::plan(&client, "clickstream", "{}", &[], 0).await.expect("plan").into_plan().expect("a plan");
+    let plan = stack::plan(&client, "clickstream", &stack::Source::Body("{}"), &[], 0)
+        .await
+        .expect("plan")
+        .into_plan()
+        .expect("a plan");
     assert_eq!(plan.change_set.as_deref(), Some("cs-arn"));
     assert!(!plan.creates);
     let stream = plan.changes.iter().find(|c| c.logical_id == "Stream").unwrap();
@@ -81,6 +85,61 @@ async fn a_change_set_reads_as_a_diff_with_the_property_that_forces_a_replacemen
     let lines = diff_lines(&plan);
     assert_eq!(lines[0].text, "AlarmTopic AWS::SNS::Topic");
     assert!(lines[1].replaces() && lines[1].text.ends_with("because of Name"), "{lines:?}");
+}
+
+/// A property's values before and after, which CloudFormation gives when DescribeChangeSet asks
+/// for them (`IncludePropertyValues`), read into the plan line (`ShardCount 4 → 8`); a property
+/// listed twice (evaluated statically, then dynamically) is said once. A staged template goes as
+/// `TemplateURL`, never as a body, and the plan says where it is.
+#[tokio::test]
+async fn a_change_set_with_property_values_says_them_and_a_staged_template_goes_by_url() {
+    let existing = mock!(Client::describe_stacks).then_output(|| stacks(StackStatus::UpdateComplete, None));
+    let url = "https://lakeops-templates-1-us-east-1.s3.us-east-1.amazonaws.com/clickstream/k.json";
+    let create = mock!(Client::create_change_set)
+        .match_requests(move |r| r.template_url() == Some(url) && r.template_body().is_none())
+        .then_output(|| CreateChangeSetOutput::builder().id("cs-arn").build());
+    let valued = |before: &str, after: &str| {
+        ResourceChangeDetail::builder()
+            .target(
+                ResourceTargetDefinition::builder()
+                    .attribute(ResourceAttribute::Properties)
+                    .name("ShardCount")
+                    .path("/Properties/ShardCount")
+                    .requires_recreation(RequiresRecreation::Never)
+                    .before_value(before)
+                    .after_value(after)
+                    .build(),
+            )
+            .build()
+    };
+    let described = mock!(Client::describe_change_set)
+        .match_requests(|r| r.include_property_values() == Some(true))
+        .then_output(move || {
+            let stream = ResourceChange::builder()
+                .action(ChangeAction::Modify)
+                .logical_resource_id("Stream")
+                .resource_type("AWS::Kinesis::Stream")
+                .replacement(Replacement::False)
+                .details(valued("4", "8"))
+                .details(valued("4", "{{resolve:ssm:shards}}"))
+                .build();
+            DescribeChangeSetOutput::builder()
+                .status(ChangeSetStatus::CreateComplete)
+                .changes(Change::builder().r#type(ChangeType::Resource).resource_change(stream).build())
+                .build()
+        });
+    let client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&existing, &create, &described]);
+    let staged =
+        model::StagedTemplate { uri: "s3://lakeops-templates-1-us-east-1/clickstream/k.json".into(), bytes: 60_000 };
+    let source = stack::Source::Staged { url: url.into(), staged: staged.clone() };
+    let plan = stack::plan(&client, "clickstream", &source, &[], 0).await.expect("plan").into_plan().expect("a plan");
+    assert_eq!((create.num_calls(), described.num_calls()), (1, 1), "asked by URL, with the values");
+    let stream = &plan.changes[0];
+    assert_eq!(stream.values.len(), 1, "{:?}", stream.values);
+    assert_eq!(plan.staged, Some(staged));
+    let lines = diff_lines(&plan);
+    assert_eq!(lines[0].text, "Stream AWS::Kinesis::Stream (ShardCount 4 → 8)");
+    assert!(lines[1].text.contains("it was put in s3://lakeops-templates-1-us-east-1/clickstream/k.json"), "{lines:?}");
 }
 
 #[tokio::test]
@@ -95,7 +154,11 @@ async fn cloudformations_no_changes_failure_is_a_plan_without_changes_and_its_ch
     });
     let deleted = mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build());
     let client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&existing, &create, &failed, &deleted]);
-    let plan = stack::plan(&client, "clickstream", "{}", &[], 0).await.expect("plan").into_plan().expect("a plan");
+    let plan = stack::plan(&client, "clickstream", &stack::Source::Body("{}"), &[], 0)
+        .await
+        .expect("plan")
+        .into_plan()
+        .expect("a plan");
     assert!(!plan.has_changes() && plan.change_set.is_none());
     assert_eq!(deleted.num_calls(), 1, "the failed change set is deleted");
 }
@@ -107,7 +170,7 @@ async fn a_stack_whose_creation_failed_is_explained_before_any_change_set() {
     });
     let create = mock!(Client::create_change_set).then_output(|| CreateChangeSetOutput::builder().id("x").build());
     let client = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&existing, &create]);
-    let err = stack::plan(&client, "clickstream", "{}", &[], 0).await.unwrap_err().to_string();
+    let err = stack::plan(&client, "clickstream", &stack::Source::Body("{}"), &[], 0).await.unwrap_err().to_string();
     assert!(
         err.contains("ROLLBACK_COMPLETE") && err.contains("[RawBucket]") && err.contains("provision delete"),
         "{err}"

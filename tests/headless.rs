@@ -695,10 +695,10 @@ fn ctrl_c_while_pages_are_read_stops_the_output() {
     assert!(lines < total, "{lines} of {total} rows ({written} bytes) were written before it stopped");
 }
 
-/// A template over CloudFormation's inline limit is still printed (to deploy from a bucket), with
-/// the warning on stderr; a plan of it is refused before any call.
+/// A template over CloudFormation's inline limit is printed whole, the note on stderr saying a plan
+/// puts it in S3; the plan says where it was put.
 #[test]
-fn a_template_over_the_inline_limit_is_printed_and_not_planned() {
+fn a_template_over_the_inline_limit_is_printed_and_planned_through_s3() {
     let home = Home::new();
     let every_layer = std::fs::read_to_string(support::repo_file("profiles/sandbox.toml")).unwrap();
     let cluster = every_layer
@@ -711,10 +711,13 @@ fn a_template_over_the_inline_limit_is_printed_and_not_planned() {
     assert!(out.status.success(), "{}", stderr(&out));
     serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("the template is JSON");
     assert!(out.stdout.len() > 51_200, "the whole template, over the limit: {} bytes", out.stdout.len());
-    assert!(stderr(&out).contains("lakeops: warning: the template is "), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(inline limit 51200: over it, a plan puts it in S3 first)"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
     let out = home.run(&["--profile", profile, "provision", "plan"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("over CloudFormation's inline limit"), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = "is over CloudFormation's inline limit of 51,200: it was put in \
+                s3://lakeops-templates-000000000000-us-east-1/clickstream/";
+    assert!(stdout(&out).contains(said), "{}", stdout(&out));
 }
 
 /// `provision` on the sandbox through the binary: the template is JSON on stdout only; an
@@ -779,6 +782,27 @@ fn provision_on_the_sandbox() {
     assert!(outcomes[3].starts_with("stack.apply refused: read-only mode"), "{outcomes:?}");
     assert!(outcomes[4].starts_with("stack.delete refused: the sandbox platform cannot be deleted"), "{outcomes:?}");
     assert_eq!(outcomes[5], outcomes[4], "with --yes as without");
+}
+
+/// A shard count the resharding rules refuse (more than double the open shards) is a warning at
+/// the head of the plan, before any apply: the stack's update would fail on it and roll back.
+/// Double is no warning, and the plan says the count before and after.
+#[test]
+fn a_plan_warns_of_a_shard_count_kinesis_would_refuse() {
+    let home = Home::at(QUIET_QUARTER);
+    assert!(home.run(&["provision", "plan"]).status.success(), "the sandbox's stack, as the profile made it");
+    let plan = |shards: &str| {
+        home.command(&["provision", "plan"]).env("LAKEOPS_PLATFORM__STREAM__SHARDS", shards).output().unwrap()
+    };
+    let out = plan("20");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let warned = "\n  ⚠ Stream ShardCount 4 → 20: Kinesis would refuse it (refused by the rule \"target between half and double\"";
+    assert!(stdout(&out).contains(warned), "{}", stdout(&out));
+    assert!(stdout(&out).contains("the update would fail and roll back"), "{}", stdout(&out));
+    let out = plan("8");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("~ Stream AWS::Kinesis::Stream (ShardCount 4 → 8)"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains('⚠'), "{}", stdout(&out));
 }
 
 /// Ctrl-C at a terminal reaches every process of the foreground group: lakeops cancels the query,

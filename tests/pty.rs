@@ -294,7 +294,7 @@ fn a_plan_is_applied_from_the_stack_view() {
     console.send("a");
     let screen = console.wait_for("Apply to clickstream");
     assert!(screen.contains("0 to add, 1 to change, 0 to remove"), "{screen}");
-    assert!(screen.contains("~ Stream AWS::Kinesis::Stream (ShardCount)"), "{screen}");
+    assert!(screen.contains("~ Stream AWS::Kinesis::Stream (ShardCount 4 → 6)"), "{screen}");
     console.send("\r");
     console.wait_within("apply finished: clickstream UPDATE_COMPLETE", 60);
     console.send("q");

@@ -51,6 +51,30 @@ async fn the_sandbox_is_provisioned_from_its_profile_and_an_unchanged_profile_pl
     assert!(s.stack("another").await.unwrap().is_none());
 }
 
+/// A Redshift cluster beside every layer makes a template over CloudFormation's inline limit: the
+/// plan says where it was put for CloudFormation to read, as the AWS backend puts it.
+#[tokio::test]
+async fn a_template_over_the_inline_limit_is_planned_and_says_where_it_was_put() {
+    let (s, _clock, mut settings) = sandbox();
+    settings.platform.redshift.mode = lakeops::settings::RedshiftMode::Cluster;
+    let body = template(&settings);
+    assert!(body.len() > lakeops::provision::INLINE_TEMPLATE_LIMIT, "{} bytes", body.len());
+    let plan = support::writes::plan_stack(&s, "clickstream", &body, &[]).await.unwrap();
+    assert!(plan.changes.iter().any(|c| c.resource_type == "AWS::Redshift::Cluster"), "{:?}", plan.changes);
+    let staged = plan.staged.expect("staged");
+    let key = lakeops::provision::staging::key("clickstream", &body);
+    assert_eq!(staged.uri, format!("s3://lakeops-templates-000000000000-{}/{key}", settings.aws.region));
+    assert_eq!(staged.bytes, body.len());
+
+    settings.aws.template_bucket = Some("acme-cfn".into());
+    let s = Sandbox::in_memory(&settings, Arc::new(ManualClock::new(start())));
+    let plan = support::writes::plan_stack(&s, "clickstream", &body, &[]).await.unwrap();
+    assert_eq!(plan.staged.map(|t| t.uri), Some(format!("s3://acme-cfn/{key}")));
+    let small = template(&support::sandbox_settings().settings);
+    let plan = support::writes::plan_stack(&s, "clickstream", &small, &[]).await.unwrap();
+    assert_eq!(plan.staged, None, "a template inside the limit goes inline");
+}
+
 #[tokio::test]
 async fn more_shards_in_the_profile_plan_a_modify_that_reshards_the_stream_when_applied() {
     let (s, clock, mut settings) = sandbox();
@@ -60,6 +84,7 @@ async fn more_shards_in_the_profile_plan_a_modify_that_reshards_the_stream_when_
     let change = &plan.changes[0];
     assert_eq!((change.action, change.logical_id.as_str()), (ChangeAction::Modify, "Stream"));
     assert_eq!((change.replacement, change.properties.as_slice()), (Replacement::No, &["ShardCount".to_string()][..]));
+    assert_eq!(lakeops::provision::diff_lines(&plan)[0].text, "Stream AWS::Kinesis::Stream (ShardCount 4 → 8)");
 
     let since = s.now().timestamp_millis();
     support::writes::apply_plan(&s, "clickstream", plan.change_set.as_deref().unwrap()).await.unwrap();
@@ -102,7 +127,9 @@ async fn a_renamed_stream_is_a_replacement_and_network_off_removes_the_vpc() {
     assert_eq!(stream.replacing, ["Name"]);
     assert!(plan.changes.iter().any(|c| c.logical_id == "Vpc" && c.action == ChangeAction::Remove));
     let lines = lakeops::provision::diff_lines(&plan);
-    assert!(lines.iter().any(|l| l.replaces() && l.text.starts_with("Stream ") && l.text.ends_with("because of Name")));
+    assert!(lines.iter().any(|l| l.replaces()
+        && l.text.starts_with("Stream ")
+        && l.text.ends_with("because of Name clickstream-events → clickstream-v2")));
     // Discarded, it cannot be applied.
     let change_set = plan.change_set.unwrap();
     support::writes::discard_plan(&s, "clickstream", &change_set).await.unwrap();

@@ -719,6 +719,36 @@ fn stack_plan_apply_and_delete_prompt() {
     insta::assert_snapshot!("stack_delete_prompt", text(&render(&app, &theme("default"), 120, 36)));
 }
 
+/// A template over the inline limit (a Redshift cluster beside every layer): the plan's last line
+/// says where it was put, wrapped whole at 80 columns (the pane is as tall as its wrapped lines).
+#[test]
+fn stack_plan_of_a_staged_template_wraps_whole() {
+    use lakeops::app::stack::{StackTarget, Template};
+    let (mut app, sandbox) = console_and_sandbox(80, 30);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut settings = support::sandbox_settings().settings;
+    settings.platform.redshift.mode = lakeops::settings::RedshiftMode::Cluster;
+    let template = lakeops::provision::render(&settings).compact();
+    assert!(template.len() > lakeops::provision::INLINE_TEMPLATE_LIMIT);
+    app.stack.target =
+        Some(StackTarget { name: "clickstream".into(), template: Template::ready(Ok((template, vec![]))) });
+    for c in ":stack".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    update(&mut app, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), 20);
+    let summary = rt.block_on(sandbox.stack("clickstream")).unwrap();
+    let events = rt.block_on(sandbox.stack_events("clickstream")).unwrap();
+    let id = app.stack.request.awaited().unwrap();
+    update(&mut app, Action::StackLoaded { id, result: Ok((summary, events)), at: fixed_time() }, 30);
+    let effects = update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)), 40);
+    let planned = make(&rt, &sandbox, &effects[0]);
+    update(&mut app, planned, 50);
+    let screen = text(&render(&app, &theme("default"), 80, 30));
+    assert!(screen.contains("s3://lakeops-templates-000000000000-us-east-1/clickstream/"), "{screen}");
+    assert!(screen.contains("n for CloudFormation to read"), "the note's end is on screen: {screen}");
+    insta::assert_snapshot!("stack_plan_staged_80", screen);
+}
+
 /// A failed update: the failing resource's reason in red, and the rollback as it happens.
 #[test]
 fn stack_failure_with_rollback() {

@@ -83,11 +83,11 @@ fn planned(result: Result<StackPlan, PlatformError>) -> Action {
 }
 
 pub(super) fn plan(change_set: Option<&str>) -> StackPlan {
-    StackPlan {
-        stack: "clickstream".into(),
-        change_set: change_set.map(String::from),
-        creates: false,
-        changes: change_set
+    StackPlan::new(
+        "clickstream",
+        change_set.map(String::from),
+        false,
+        change_set
             .map(|_| StackChange {
                 action: ChangeAction::Modify,
                 logical_id: "Stream".into(),
@@ -95,10 +95,11 @@ pub(super) fn plan(change_set: Option<&str>) -> StackPlan {
                 replacement: Replacement::No,
                 properties: vec!["ShardCount".into()],
                 replacing: vec![],
+                values: vec![],
             })
             .into_iter()
             .collect(),
-    }
+    )
 }
 
 #[test]

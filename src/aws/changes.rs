@@ -1,7 +1,7 @@
 //! The changes the AWS backend makes, each through its service's SDK call; the write gate has
 //! checked and journaled them before they get here.
 
-use super::{athena, glue, kinesis, stack, AwsPlatform};
+use super::{athena, glue, kinesis, stack, staging, AwsPlatform};
 use crate::model::{Applied, Change, SandboxChange};
 use crate::platform::PlatformError;
 
@@ -33,8 +33,9 @@ impl AwsPlatform {
             Change::StopQuery { id } => athena::stop(&self.athena, id).await,
             Change::SaveQuery(query) => athena::save_query(&self.athena, query).await,
             Change::PlanStack { stack: name, template, parameters } => {
+                let source = self.template_source(name, template).await?;
                 let now_ms = chrono::Utc::now().timestamp_millis();
-                let plan = stack::plan(&self.cloudformation, name, template, parameters, now_ms);
+                let plan = stack::plan(&self.cloudformation, name, &source, parameters, now_ms);
                 self.call("CreateChangeSet", plan).await
             }
             Change::ApplyPlan { stack: name, change_set } => {
@@ -51,5 +52,26 @@ impl AwsPlatform {
                 "this profile uses the aws backend; sandbox commands work on sandbox profiles only",
             )),
         }
+    }
+}
+
+impl AwsPlatform {
+    /// The template as CloudFormation takes it: inline, or over the inline limit put in S3 first
+    /// (the profile's `aws.template_bucket`, else lakeops' bucket of the account and Region).
+    async fn template_source<'a>(&self, stack: &str, template: &'a str) -> Result<stack::Source<'a>, PlatformError> {
+        if !crate::provision::staging::staged(template.len()) {
+            return Ok(stack::Source::Body(template));
+        }
+        let region = &self.settings.aws.region;
+        let bucket = match &self.settings.aws.template_bucket {
+            Some(name) => staging::Bucket { name: name.clone(), ours: false },
+            None => {
+                let account = self.account().await?;
+                staging::Bucket { name: crate::provision::staging::default_bucket(&account, region), ours: true }
+            }
+        };
+        let (staged, url) =
+            self.call("PutObject", staging::put(&self.layers.s3, &bucket, region, stack, template)).await?;
+        Ok(stack::Source::Staged { url, staged })
     }
 }

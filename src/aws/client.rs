@@ -75,7 +75,8 @@ macro_rules! counted {
 pub(crate) use counted;
 
 /// The clients of the governance, serving and ingestion layers (Lake Formation, Firehose,
-/// OpenSearch, MSK, DMS, DataSync, AppFlow, QuickSight) and STS for the account id.
+/// OpenSearch, MSK, DMS, DataSync, AppFlow, QuickSight), STS for the account id and S3 for a
+/// template over CloudFormation's inline limit.
 pub struct LayerClients {
     pub lakeformation: aws_sdk_lakeformation::Client,
     pub firehose: aws_sdk_firehose::Client,
@@ -86,6 +87,7 @@ pub struct LayerClients {
     pub appflow: aws_sdk_appflow::Client,
     pub quicksight: aws_sdk_quicksight::Client,
     pub sts: aws_sdk_sts::Client,
+    pub s3: aws_sdk_s3::Client,
 }
 
 impl LayerClients {
@@ -100,8 +102,16 @@ impl LayerClients {
             appflow: counted!(aws_sdk_appflow, config, retries),
             quicksight: counted!(aws_sdk_quicksight, config, retries),
             sts: counted!(aws_sdk_sts, config, retries),
+            s3: s3_client(config, retries),
         }
     }
+}
+
+/// The S3 client. With an endpoint override (LocalStack, moto) the bucket goes in the path:
+/// `bucket.127.0.0.1` would not resolve.
+fn s3_client(config: &SdkConfig, retries: &RetriesCounted) -> aws_sdk_s3::Client {
+    let builder = aws_sdk_s3::config::Builder::from(config).interceptor(retries.clone());
+    aws_sdk_s3::Client::from_conf(builder.force_path_style(config.endpoint_url().is_some()).build())
 }
 
 /// The CloudWatch Logs client. With an endpoint override (LocalStack, moto), StartLiveTail's
@@ -145,6 +155,7 @@ mod tests {
             region: "eu-west-1".into(),
             profile: None,
             endpoint_url: Some("http://127.0.0.1:9".into()),
+            template_bucket: None,
             max_attempts: 1,
             initial_backoff_ms: 10,
             connect_timeout_ms: 100,

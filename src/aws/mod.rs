@@ -38,6 +38,7 @@ mod sfn;
 mod sources;
 mod sqs;
 pub mod stack;
+mod staging;
 mod sts;
 mod workflows;
 

@@ -12,8 +12,8 @@ use aws_sdk_cloudformation::Client;
 use super::errors::{code, platform_error};
 use super::landed::{self, Failed, ReadBack};
 use crate::model::{
-    Applied, ChangeAction, DriftedResource, PropertyDrift, Replacement, StackChange, StackEvent, StackOutput,
-    StackPlan, StackSummary,
+    Applied, ChangeAction, DriftedResource, PropertyDrift, PropertyValues, Replacement, StackChange, StackEvent,
+    StackOutput, StackPlan, StackSummary, StagedTemplate,
 };
 use crate::platform::PlatformError;
 
@@ -54,13 +54,20 @@ pub async fn summary(client: &Client, name: &str) -> Result<Option<StackSummary>
     }))
 }
 
+/// How CloudFormation is given the template: in the request, or read from S3 where lakeops put
+/// it (over the inline limit, `staging`).
+pub enum Source<'a> {
+    Body(&'a str),
+    Staged { url: String, staged: StagedTemplate },
+}
+
 /// Creates a change set and waits until it is computed; a change set with nothing in it is
 /// deleted and reported as a plan without changes. CreateChangeSet is sent once (see `landed`):
 /// when its answer is lost, the change set is looked up by its name.
 pub async fn plan(
     client: &Client,
     name: &str,
-    template: &str,
+    template: &Source<'_>,
     parameters: &[(String, String)],
     now_ms: i64,
 ) -> Result<Applied, PlatformError> {
@@ -90,9 +97,12 @@ pub async fn plan(
         .stack_name(name)
         .change_set_name(&change_set_name)
         .description("planned by lakeops")
-        .template_body(template)
         .capabilities(Capability::CapabilityNamedIam)
         .change_set_type(if creates { ChangeSetType::Create } else { ChangeSetType::Update });
+    request = match template {
+        Source::Body(body) => request.template_body(*body),
+        Source::Staged { url, .. } => request.template_url(url),
+    };
     for (key, value) in parameters {
         request = request.parameters(Parameter::builder().parameter_key(key).parameter_value(value).build());
     }
@@ -109,7 +119,10 @@ pub async fn plan(
             (settled.made.clone(), Some(settled))
         }
     };
-    let plan = computed(client, name, &id, creates).await?;
+    let mut plan = computed(client, name, &id, creates).await?;
+    if let Source::Staged { staged, .. } = template {
+        plan.staged = Some(staged.clone());
+    }
     Ok(match settled {
         Some(settled) => settled.applied(Applied::Plan(Box::new(plan))),
         None => Applied::Plan(Box::new(plan)),
@@ -144,6 +157,7 @@ async fn computed(client: &Client, name: &str, id: &str, creates: bool) -> Resul
                 .describe_change_set()
                 .stack_name(name)
                 .change_set_name(id)
+                .include_property_values(true)
                 .set_next_token(token.clone())
                 .send()
                 .await
@@ -158,15 +172,15 @@ async fn computed(client: &Client, name: &str, id: &str, creates: bool) -> Resul
             Some(ChangeSetStatus::CreateComplete) => {
                 if changes.is_empty() {
                     discard(client, name, id).await?;
-                    return Ok(StackPlan { stack: name.into(), change_set: None, creates, changes });
+                    return Ok(StackPlan::new(name, None, creates, changes));
                 }
-                return Ok(StackPlan { stack: name.into(), change_set: Some(id.to_string()), creates, changes });
+                return Ok(StackPlan::new(name, Some(id.to_string()), creates, changes));
             }
             Some(ChangeSetStatus::Failed) => {
                 let reason = reason.unwrap_or_default();
                 discard(client, name, id).await?;
                 if reason.contains("didn't contain changes") || reason.contains("No updates") {
-                    return Ok(StackPlan { stack: name.into(), change_set: None, creates, changes: Vec::new() });
+                    return Ok(StackPlan::new(name, None, creates, Vec::new()));
                 }
                 return Err(failed("CreateChangeSet", format!("the change set failed: {reason}")));
             }
@@ -194,12 +208,20 @@ fn read_change(c: &aws_sdk_cloudformation::types::ResourceChange) -> StackChange
     };
     let mut properties = Vec::new();
     let mut replacing = Vec::new();
+    let mut values: Vec<PropertyValues> = Vec::new();
     for detail in c.details() {
         let Some(target) = detail.target() else { continue };
         let name = target
             .name()
             .map(String::from)
             .unwrap_or_else(|| target.attribute().map(|a| a.as_str().to_string()).unwrap_or_default());
+        // A property can be listed more than once (evaluated statically, then dynamically): the
+        // first detail that carries both values gives them.
+        if let (Some(before), Some(after)) = (target.before_value(), target.after_value()) {
+            if !name.is_empty() && !values.iter().any(|v| v.property == name) {
+                values.push(PropertyValues { property: name.clone(), before: before.into(), after: after.into() });
+            }
+        }
         if name.is_empty() || properties.contains(&name) {
             continue;
         }
@@ -217,6 +239,7 @@ fn read_change(c: &aws_sdk_cloudformation::types::ResourceChange) -> StackChange
         replacement,
         properties,
         replacing,
+        values,
     }
 }
 

@@ -13,13 +13,14 @@ use crate::settings::{Loaded, Paths};
 
 pub fn template(loaded: &Loaded, compact: bool) -> Result<String, Failure> {
     let template = session::stack::rendered(loaded)?;
+    let bytes = template.compact().len();
+    let over = if provision::staging::staged(bytes) { ": over it, a plan puts it in S3 first" } else { "" };
     crate::note!(
-        "{} resources, {} bytes as sent (inline limit {})",
+        "{} resources, {bytes} bytes as sent (inline limit {}{over})",
         template.resources().len(),
-        template.compact().len(),
         provision::INLINE_TEMPLATE_LIMIT
     );
-    // Printed all the same: it is what to deploy from a bucket.
+    // Printed all the same: it is what the profile makes.
     if let Err(too_big) = template.check_size() {
         crate::note!("lakeops: warning: {too_big}");
     }

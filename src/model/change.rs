@@ -208,6 +208,15 @@ impl Applied {
         }
     }
 
+    /// The plan, when the change was a plan, to add what was found after it was made.
+    pub fn plan_mut(&mut self) -> Option<&mut StackPlan> {
+        match self {
+            Applied::Plan(plan) => Some(plan),
+            Applied::Landed { applied, .. } => applied.plan_mut(),
+            _ => None,
+        }
+    }
+
     /// The plan, when the change was a plan.
     pub fn into_plan(self) -> Option<StackPlan> {
         match self {

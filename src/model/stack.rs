@@ -30,6 +30,25 @@ pub struct StackChange {
     pub properties: Vec<String>,
     /// Of `properties`, those that cause the replacement.
     pub replacing: Vec<String>,
+    /// Of `properties`, those whose values before and after are known (CloudFormation's
+    /// `IncludePropertyValues`; the sandbox's diff of its templates).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<PropertyValues>,
+}
+
+/// A property's value before and after a change, as CloudFormation writes it (JSON for an object).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropertyValues {
+    pub property: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl StackChange {
+    /// Whether the change makes a new physical resource (a rule of the old one does not apply).
+    pub fn replaces(&self) -> bool {
+        self.replacement != Replacement::No
+    }
 }
 
 /// A change set, read: what applying it would do.
@@ -41,9 +60,28 @@ pub struct StackPlan {
     /// Creating the stack (it does not exist yet) rather than updating it.
     pub creates: bool,
     pub changes: Vec<StackChange>,
+    /// Where the template was put for CloudFormation to read, when it is over the inline limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staged: Option<StagedTemplate>,
+    /// What applying it would run into, found before (a shard count Kinesis would refuse).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// A template put in S3 for CloudFormation to read (`provision::staging`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StagedTemplate {
+    /// `s3://bucket/key`.
+    pub uri: String,
+    pub bytes: usize,
 }
 
 impl StackPlan {
+    /// A plan of `changes`, with nothing staged or warned of yet.
+    pub fn new(stack: &str, change_set: Option<String>, creates: bool, changes: Vec<StackChange>) -> StackPlan {
+        StackPlan { stack: stack.to_string(), change_set, creates, changes, staged: None, warnings: Vec::new() }
+    }
+
     pub fn has_changes(&self) -> bool {
         !self.changes.is_empty()
     }

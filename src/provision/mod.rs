@@ -5,10 +5,12 @@ pub mod check;
 pub mod keep;
 pub mod names;
 pub mod plan;
+pub mod staging;
 pub mod template;
 
 pub use check::check;
 pub use keep::{kept_on_delete, kept_text};
 pub use names::named_resources;
 pub use plan::{diff_lines, no_changes, summary, DiffLine, Progress};
-pub use template::{render, Template, INLINE_TEMPLATE_LIMIT};
+pub use staging::INLINE_TEMPLATE_LIMIT;
+pub use template::{render, Template};

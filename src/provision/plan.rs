@@ -1,12 +1,12 @@
 //! Reading a change set and a stream of stack events: the diff an operator reads before
 //! applying, and the progress while it applies. Pure; the views and `lakeops provision` share it.
 
-use crate::model::{is_failure, ChangeAction, Replacement, StackEvent, StackPlan};
+use crate::model::{is_failure, ChangeAction, Replacement, StackChange, StackEvent, StackPlan};
 
 /// One line of a plan, as shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffLine {
-    /// `+` add, `~` modify, `-` remove, `!` replace.
+    /// `+` add, `~` modify, `-` remove, `!` replace, `=` no change, `⚠` a warning, `·` a note.
     pub mark: char,
     pub text: String,
 }
@@ -17,8 +17,23 @@ impl DiffLine {
     }
 }
 
-/// The plan as a diff: adds, then modifies (replacements called out with their cause), then removes.
+/// The plan as a diff: first what applying it would run into (`⚠`: never cut from a dialog's
+/// first lines), then adds, modifies (replacements called out with their cause) and removes;
+/// then, for a template over the inline limit, where it was put (`·`).
+/// Names, types and values come from AWS: every line is shown without control characters.
 pub fn diff_lines(plan: &StackPlan) -> Vec<DiffLine> {
+    let mut lines: Vec<DiffLine> = plan.warnings.iter().map(|w| DiffLine { mark: '⚠', text: w.clone() }).collect();
+    lines.extend(changed_lines(plan));
+    if let Some(staged) = &plan.staged {
+        lines.push(DiffLine { mark: '·', text: super::staging::said(staged.bytes, &staged.uri) });
+    }
+    for line in &mut lines {
+        line.text = crate::model::text::sanitize(&line.text);
+    }
+    lines
+}
+
+fn changed_lines(plan: &StackPlan) -> Vec<DiffLine> {
     if !plan.has_changes() {
         return vec![DiffLine { mark: '=', text: no_changes(&plan.stack) }];
     }
@@ -27,8 +42,12 @@ pub fn diff_lines(plan: &StackPlan) -> Vec<DiffLine> {
     changes
         .into_iter()
         .map(|c| {
-            let properties =
-                if c.properties.is_empty() { String::new() } else { format!(" ({})", c.properties.join(", ")) };
+            let properties = if c.properties.is_empty() {
+                String::new()
+            } else {
+                let said: Vec<String> = c.properties.iter().map(|p| property_said(c, p)).collect();
+                format!(" ({})", said.join(", "))
+            };
             match (c.action, c.replacement) {
                 (ChangeAction::Add, _) => DiffLine { mark: '+', text: format!("{} {}", c.logical_id, c.resource_type) },
                 (ChangeAction::Remove, _) => {
@@ -47,13 +66,32 @@ pub fn diff_lines(plan: &StackPlan) -> Vec<DiffLine> {
                             "{} {} {how} (a new physical resource{lost}) because of {}",
                             c.logical_id,
                             c.resource_type,
-                            if cause.is_empty() { "a property change".to_string() } else { cause.join(", ") }
+                            if cause.is_empty() {
+                                "a property change".to_string()
+                            } else {
+                                cause.iter().map(|p| property_said(c, p)).collect::<Vec<_>>().join(", ")
+                            }
                         ),
                     }
                 }
             }
         })
         .collect()
+}
+
+/// The longest value a plan line shows before → after; a longer one (a policy, a definition) is
+/// left to its property's name (`plan --json` has it whole).
+const SHOWN_VALUE_CHARS: usize = 40;
+
+/// A changed property as a plan line says it: `ShardCount 4 → 8` when both values are known and
+/// short (and on one line), its name otherwise.
+fn property_said(change: &StackChange, property: &str) -> String {
+    let shown = |v: &str| (v.chars().count() <= SHOWN_VALUE_CHARS && !v.contains('\n')).then(|| v.to_string());
+    let values = change.values.iter().find(|v| v.property == property);
+    match values.and_then(|v| Some((shown(&v.before)?, shown(&v.after)?))) {
+        Some((before, after)) => format!("{property} {before} → {after}"),
+        None => property.to_string(),
+    }
 }
 
 /// Whether a resource of `resource_type` holds data its replacement does not carry over (a network,
@@ -167,7 +205,6 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::StackChange;
 
     fn change(action: ChangeAction, id: &str, replacement: Replacement, props: &[&str]) -> StackChange {
         StackChange {
@@ -181,22 +218,41 @@ mod tests {
             } else {
                 vec![]
             },
+            values: vec![],
         }
     }
 
     #[test]
+    fn known_short_values_are_said_before_and_after_and_sanitized() {
+        let value = |property: &str, before: &str, after: &str| crate::model::PropertyValues {
+            property: property.into(),
+            before: before.into(),
+            after: after.into(),
+        };
+        let mut c = change(ChangeAction::Modify, "Stream", Replacement::No, &["ShardCount", "Policy", "Name"]);
+        c.values = vec![
+            value("ShardCount", "4", "8"),
+            value("Policy", "{}", &format!("{{\"Statement\":\"{}\"}}", "x".repeat(40))),
+            value("Name", "old\u{1b}[31m", "new"),
+        ];
+        let plan = StackPlan::new("s", None, false, vec![c]);
+        let text = &diff_lines(&plan)[0].text;
+        assert_eq!(text, "Stream AWS::Kinesis::Stream (ShardCount 4 → 8, Policy, Name old\u{fffd} → new)");
+    }
+
+    #[test]
     fn a_plan_reads_as_a_diff_with_replacements_called_out() {
-        let plan = StackPlan {
-            stack: "clickstream".into(),
-            change_set: Some("cs".into()),
-            creates: false,
-            changes: vec![
+        let plan = StackPlan::new(
+            "clickstream",
+            Some("cs".into()),
+            false,
+            vec![
                 change(ChangeAction::Remove, "Old", Replacement::No, &[]),
                 change(ChangeAction::Modify, "Stream", Replacement::No, &["ShardCount"]),
                 change(ChangeAction::Modify, "Vpc", Replacement::Yes, &["CidrBlock"]),
                 change(ChangeAction::Add, "New", Replacement::No, &[]),
             ],
-        };
+        );
         let lines = diff_lines(&plan);
         let marks: String = lines.iter().map(|l| l.mark).collect();
         assert_eq!(marks, "+~!-");
@@ -210,8 +266,22 @@ mod tests {
     }
 
     #[test]
+    fn a_staged_template_is_said_after_the_diff() {
+        let mut plan = StackPlan::new("clickstream", None, false, vec![]);
+        plan.staged = Some(crate::model::StagedTemplate { uri: "s3://b/clickstream/k.json".into(), bytes: 51_212 });
+        plan.changes.push(change(ChangeAction::Add, "New", Replacement::No, &[]));
+        let lines = diff_lines(&plan);
+        assert_eq!(lines.iter().map(|l| l.mark).collect::<String>(), "+·");
+        assert_eq!(
+            lines[1].text,
+            "the template (51,212 bytes) is over CloudFormation's inline limit of 51,200: it was put in \
+             s3://b/clickstream/k.json for CloudFormation to read"
+        );
+    }
+
+    #[test]
     fn no_changes_is_said_plainly() {
-        let plan = StackPlan { stack: "clickstream".into(), change_set: None, creates: false, changes: vec![] };
+        let plan = StackPlan::new("clickstream", None, false, vec![]);
         assert_eq!(
             diff_lines(&plan)[0].text,
             "no changes: the stack clickstream already matches the profile; drift finds changes made outside it"

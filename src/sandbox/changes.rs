@@ -2,7 +2,9 @@
 //! their codes); the write gate has checked and journaled them before they get here.
 
 use super::{fresh, stack, Sandbox};
-use crate::model::{Applied, Change, Fault, GlueChange, QueryRequest, Rerun, ReshardCall, SandboxChange, SavedQuery};
+use crate::model::{
+    Applied, Change, Fault, GlueChange, QueryRequest, Rerun, ReshardCall, SandboxChange, SavedQuery, StagedTemplate,
+};
 use crate::platform::{PlatformError, ServiceError};
 use crate::settings::Backend;
 
@@ -130,6 +132,7 @@ impl Sandbox {
         })?;
         let resources = wanted["Resources"].as_object().cloned().unwrap_or_default();
         let outputs = stack::resolve_outputs(&wanted, &self.settings.aws.region);
+        let staged = self.staged(name, template);
         let plan = self.changing_stack(name, |found, _| {
             let found = found.ok_or_else(|| {
                 PlatformError::failed(CLOUDFORMATION, format!("the sandbox runs one stack, and {name} is not it"))
@@ -140,10 +143,26 @@ impl Sandbox {
                     format!("{name} is {}: wait until it settles, then plan again", found.status),
                 ));
             }
-            let plan = stack::diff(name, Some(&found.resources), &resources);
+            let mut plan = stack::diff(name, Some(&found.resources), &resources);
+            plan.staged = staged.clone();
             Ok(found.keep(plan, resources, outputs))
         })?;
         Ok(Applied::Plan(Box::new(plan)))
+    }
+
+    /// Where the AWS backend would put a template over the inline limit (`provision::staging`):
+    /// the sandbox's CloudFormation reads it all the same, and the plan says where it went.
+    fn staged(&self, name: &str, template: &str) -> Option<StagedTemplate> {
+        use crate::provision::staging;
+        if !staging::staged(template.len()) {
+            return None;
+        }
+        let region = &self.settings.aws.region;
+        let bucket = match &self.settings.aws.template_bucket {
+            Some(bucket) => bucket.clone(),
+            None => staging::default_bucket(stack::SANDBOX_ACCOUNT, region),
+        };
+        Some(StagedTemplate { uri: format!("s3://{bucket}/{}", staging::key(name, template)), bytes: template.len() })
     }
 
     fn apply_plan(&self, name: &str, change_set: &str) -> Result<Applied, PlatformError> {

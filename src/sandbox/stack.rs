@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 
 use super::state::SimState;
 use crate::model::{
-    CapacityMode, ChangeAction, DriftedResource, PropertyDrift, Replacement, ReshardCall, StackChange, StackEvent,
-    StackOutput, StackPlan, StackSummary,
+    CapacityMode, ChangeAction, DriftedResource, PropertyDrift, PropertyValues, Replacement, ReshardCall, StackChange,
+    StackEvent, StackOutput, StackPlan, StackSummary,
 };
 use crate::platform::ServiceError;
 
@@ -227,7 +227,8 @@ pub fn diff(stack: &str, deployed: Option<&Map<String, Value>>, wanted: &Map<Str
                     .filter(|p| REPLACING.iter().any(|(t, name)| *t == kind && name == p))
                     .cloned()
                     .collect();
-                changes.push(change(ChangeAction::Modify, id, &kind, properties, replacing));
+                let values = property_values(before, new, &properties);
+                changes.push(StackChange { values, ..change(ChangeAction::Modify, id, &kind, properties, replacing) });
             }
         }
     }
@@ -237,7 +238,7 @@ pub fn diff(stack: &str, deployed: Option<&Map<String, Value>>, wanted: &Map<Str
             changes.push(change(ChangeAction::Remove, id, kind, Vec::new(), Vec::new()));
         }
     }
-    StackPlan { stack: stack.to_string(), change_set: None, creates: deployed.is_none(), changes }
+    StackPlan::new(stack, None, deployed.is_none(), changes)
 }
 
 fn change(
@@ -255,7 +256,28 @@ fn change(
         replacement: if replacing.is_empty() { Replacement::No } else { Replacement::Yes },
         properties,
         replacing,
+        values: Vec::new(),
     }
+}
+
+/// The values before and after of the changed `properties` that are plain values on both sides
+/// (a number, a string, a boolean), written as CloudFormation writes them; an object (a reference,
+/// a policy) is left to its name, as the sandbox does not resolve it.
+fn property_values(old: &Value, new: &Value, properties: &[String]) -> Vec<PropertyValues> {
+    let plain = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    properties
+        .iter()
+        .filter_map(|property| {
+            let before = plain(&old["Properties"][property])?;
+            let after = plain(&new["Properties"][property])?;
+            Some(PropertyValues { property: property.clone(), before, after })
+        })
+        .collect()
 }
 
 impl SandboxStack {

@@ -22,7 +22,7 @@ pub fn template(loaded: &Loaded) -> Result<Template, Failure> {
 }
 
 /// The template the profile makes, its names checked; its size is for a plan to refuse (one over
-/// the inline limit is still printed, to deploy from a bucket).
+/// CloudFormation's limit is still printed).
 pub fn rendered(loaded: &Loaded) -> Result<Template, Failure> {
     provision::check(&loaded.settings)
         .map_err(|(key, message)| Failure::Invalid(format!("{}: key `{key}`: {message}", loaded.profile_origin)))?;
@@ -36,25 +36,59 @@ pub const NAME_TAKEN: &str = "NameTaken";
 /// up, and a name taken outside the stack refuses the plan with the resource and the name (a
 /// change set would otherwise fail at ExecuteChangeSet with "already exists" and no word of
 /// which). Read-only mode refuses first, without a call. Any other change goes to the gate.
+/// After it is made, a shard count the resharding rules would refuse is a warning of the plan.
 pub async fn plan(
     session: &Session,
     platform: &dyn Platform,
     change: &Change,
     detail: &str,
 ) -> Result<Applied, GateError> {
-    if let Change::PlanStack { stack, template, .. } = change {
-        session.gate.check(change, detail)?;
-        let body: serde_json::Value = serde_json::from_str(template)
-            .map_err(|e| PlatformError::failed("lakeops", format!("the template is not JSON: {e}")))?;
-        let wanted = provision::named_resources(&body, None, &session.region);
-        let taken = platform.taken_names(stack, &wanted).await?;
-        if !taken.is_empty() {
-            let message = taken_text(stack, &taken);
-            session.gate.record(change.action(), stack, detail, &format!("refused: {message}"));
-            return Err(PlatformError::answered("CloudFormation", ServiceError::new(NAME_TAKEN, message)).into());
-        }
+    let Change::PlanStack { stack, template, .. } = change else {
+        return session.gate.apply(platform, change, detail).await;
+    };
+    session.gate.check(change, detail)?;
+    let body: serde_json::Value = serde_json::from_str(template)
+        .map_err(|e| PlatformError::failed("lakeops", format!("the template is not JSON: {e}")))?;
+    let wanted = provision::named_resources(&body, None, &session.region);
+    let taken = platform.taken_names(stack, &wanted).await?;
+    if !taken.is_empty() {
+        let message = taken_text(stack, &taken);
+        session.gate.record(change.action(), stack, detail, &format!("refused: {message}"));
+        return Err(PlatformError::answered("CloudFormation", ServiceError::new(NAME_TAKEN, message)).into());
     }
-    session.gate.apply(platform, change, detail).await
+    let mut applied = session.gate.apply(platform, change, detail).await?;
+    if let Some(plan) = applied.plan_mut() {
+        let warning = reshard_warning(session, platform, &body, plan).await;
+        plan.warnings.extend(warning);
+    }
+    Ok(applied)
+}
+
+/// A stream's new shard count checked against the resharding rules (CloudFormation updates it
+/// with UpdateShardCount, which has the same limits): what Kinesis would refuse, the update would
+/// fail on and roll back.
+async fn reshard_warning(
+    session: &Session,
+    platform: &dyn Platform,
+    template: &serde_json::Value,
+    plan: &crate::model::StackPlan,
+) -> Option<String> {
+    let change = plan.changes.iter().find(|c| c.resource_type == "AWS::Kinesis::Stream" && !c.replaces())?;
+    let values = change.values.iter().find(|v| v.property == "ShardCount")?;
+    let target: u32 = values.after.trim().parse().ok()?;
+    let stream = template["Resources"][&change.logical_id]["Properties"]["Name"].as_str()?;
+    let facts = match super::reshard::stream_facts(session, platform, stream).await {
+        Ok(facts) => facts?,
+        Err(e) => return Some(format!("{stream}'s shard count {target} was not checked: {e}")),
+    };
+    let refusal = crate::ops::reshard::plan(&facts, &crate::ops::reshard::ReshardRequest::ScaleTo(target)).err()?;
+    Some(format!(
+        "{} {} {} → {target}: Kinesis would refuse it ({}); the update would fail and roll back",
+        change.logical_id,
+        values.property,
+        values.before,
+        refusal.text()
+    ))
 }
 
 fn taken_text(stack: &str, taken: &[NamedResource]) -> String {

@@ -11,6 +11,7 @@ use super::error::{did_you_mean, SettingsError};
 const OPTIONAL_KEYS: &[&str] = &[
     "aws.profile",
     "aws.endpoint_url",
+    "aws.template_bucket",
     "platform.lake.raw_bucket",
     "platform.lake.curated_bucket",
     "platform.glue.script_location",

@@ -35,6 +35,9 @@ pub struct AwsSettings {
     pub region: String,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Where a template over CloudFormation's inline limit is put (`provision::staging`); unset,
+    /// lakeops' own bucket of the account and Region.
+    pub template_bucket: Option<String>,
     pub max_attempts: u32,
     pub initial_backoff_ms: u64,
     pub connect_timeout_ms: u64,

@@ -20,6 +20,9 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
             format!("expected an http:// or https:// URL such as http://127.0.0.1:4566, found {url:?}")
         })?;
     }
+    if let Some(bucket) = &s.aws.template_bucket {
+        check("aws.template_bucket", is_bucket_name(bucket), || bucket_expected(bucket))?;
+    }
     if let Some(profile) = &s.aws.profile {
         check("aws.profile", !profile.trim().is_empty(), || {
             "expected a named AWS profile, found an empty string".into()
@@ -54,9 +57,7 @@ pub fn validate(s: &Settings, derived: &[&str]) -> Result<(), (&'static str, Str
         ("platform.lake.curated_bucket", &s.platform.lake.curated_bucket),
     ] {
         if let Some(bucket) = bucket {
-            check(key, is_bucket_name(bucket), || {
-                format!("expected an S3 bucket name: 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, found {bucket:?}")
-            })?;
+            check(key, is_bucket_name(bucket), || bucket_expected(bucket))?;
         }
     }
     if let Some(location) = &s.platform.glue.script_location {
@@ -328,6 +329,13 @@ fn is_stack_name(n: &str) -> bool {
 }
 
 /// S3's rule for a bucket name (the virtual-host-safe subset: no dots).
+fn bucket_expected(bucket: &str) -> String {
+    format!(
+        "expected an S3 bucket name: 3 to 63 lowercase letters, digits and hyphens, starting and ending with a \
+         letter or digit, found {bucket:?}"
+    )
+}
+
 pub fn is_bucket_name(n: &str) -> bool {
     (3..=63).contains(&n.len())
         && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

@@ -17,14 +17,17 @@ use crate::settings::Theme;
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let view = &app.stack;
+    // The plan's lines wrap (a replacement's cause, a staged template's S3 URI): its pane is as tall
+    // as they are wrapped, up to half the view.
+    let plan = plan_paragraph(app, theme);
     let plan_height =
-        view.plan.as_ref().map(|p| rows(diff_lines(p).len()).saturating_add(2).min(area.height / 2)).unwrap_or(0);
+        plan.as_ref().map(|p| rows(p.line_count(area.width.saturating_sub(2))).min(area.height / 2)).unwrap_or(0);
     let drift_height = view
         .drift
         .as_ref()
         .map(|d| rows(d.iter().map(|r| 1 + r.properties.len()).sum::<usize>().max(1)).saturating_add(2).min(10))
         .unwrap_or(0);
-    let [head, plan, body, drift] = Layout::vertical([
+    let [head, plan_area, body, drift] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(plan_height),
         Constraint::Fill(1),
@@ -32,8 +35,8 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
     draw_head(app, theme, frame, head);
-    if plan_height > 0 {
-        draw_plan(app, theme, frame, plan);
+    if let Some(paragraph) = plan.filter(|_| plan_height > 0) {
+        frame.render_widget(paragraph, plan_area);
     }
     let [events, outputs] = Layout::horizontal([Constraint::Percentage(62), Constraint::Fill(1)]).areas(body);
     draw_events(app, theme, frame, events);
@@ -118,8 +121,9 @@ fn draw_head(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).style(base(theme)), area);
 }
 
-fn draw_plan(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(plan) = &app.stack.plan else { return };
+/// The plan as a diff in its panel, wrapped; `None` without a plan.
+fn plan_paragraph<'a>(app: &App, theme: &'a Theme) -> Option<Paragraph<'a>> {
+    let plan = app.stack.plan.as_ref()?;
     let lines: Vec<Line> = diff_lines(plan)
         .into_iter()
         .map(|line| {
@@ -127,7 +131,7 @@ fn draw_plan(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 '+' => Style::new().fg(theme.ok),
                 '~' => Style::new().fg(theme.warn),
                 '-' => Style::new().fg(theme.critical),
-                '!' => Style::new().fg(theme.critical).add_modifier(Modifier::BOLD),
+                '!' | '⚠' => Style::new().fg(theme.critical).add_modifier(Modifier::BOLD),
                 _ => Style::new().fg(theme.text),
             };
             Line::styled(format!("{} {}", line.mark, line.text), style.bg(theme.background))
@@ -140,7 +144,7 @@ fn draw_plan(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         " Plan ".to_string()
     };
-    frame.render_widget(Paragraph::new(lines).block(panel(theme, title)).wrap(Wrap { trim: false }), area);
+    Some(Paragraph::new(lines).block(panel(theme, title)).wrap(Wrap { trim: false }))
 }
 
 fn event_line(theme: &Theme, event: &StackEvent) -> Line<'static> {

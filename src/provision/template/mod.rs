@@ -24,13 +24,11 @@ pub use processing::RELEASE as SPARK_RELEASE;
 pub use search::ENGINE as SEARCH_ENGINE;
 pub use watch::alarm_names;
 
+use super::staging::STAGED_TEMPLATE_LIMIT;
 use crate::settings::Settings;
 
 /// Where the Glue job writes in the curated bucket, and the only prefix its role may write.
 pub const CURATED_PREFIX: &str = "events/";
-
-/// CloudFormation's limit for a template passed inline (AWS-FACTS.md).
-pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
 
 /// A generated template and what it was made of.
 #[derive(Debug, Clone)]
@@ -56,14 +54,15 @@ impl Template {
         self.body["Resources"].as_object().unwrap_or_else(|| EMPTY.get_or_init(Map::new))
     }
 
-    /// Refuses a body CloudFormation would not take inline, saying what to do instead.
+    /// Refuses a body CloudFormation would not take even from S3 (one over the inline limit is
+    /// staged there: `staging`), saying what to do instead.
     pub fn check_size(&self) -> Result<(), String> {
         let size = self.compact().len();
-        if size > INLINE_TEMPLATE_LIMIT {
+        if size > STAGED_TEMPLATE_LIMIT {
             return Err(format!(
-                "the template is {size} bytes, over CloudFormation's inline limit of {INLINE_TEMPLATE_LIMIT} bytes; \
-                 lakeops does not upload templates to S3 yet: turn off what you do not need (platform.network.enabled, \
-                 platform.redshift.mode = \"off\") or deploy `lakeops provision template` yourself from a bucket"
+                "the template is {size} bytes, over CloudFormation's limit of {STAGED_TEMPLATE_LIMIT} bytes for a \
+                 template read from S3; turn off what you do not need (platform.network.enabled, \
+                 platform.redshift.mode = \"off\")"
             ));
         }
         Ok(())

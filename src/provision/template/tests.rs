@@ -1,6 +1,7 @@
 use serde_json::Value;
 
 use super::*;
+use crate::provision::INLINE_TEMPLATE_LIMIT;
 use crate::settings::{load, Overrides, Paths, RedshiftMode, StreamMode};
 
 pub(super) fn settings(edit: impl FnOnce(&mut Settings)) -> Settings {
@@ -274,8 +275,10 @@ fn the_inline_code_fits_and_the_size_limit_is_named() {
     assert!(ingest::INGEST_CODE.len() <= 4096);
     let mut t = render(&settings(|_| {}));
     t.body["Description"] = Value::String("x".repeat(INLINE_TEMPLATE_LIMIT));
+    assert_eq!(t.check_size(), Ok(()), "over the inline limit, it is staged in S3");
+    t.body["Description"] = Value::String("x".repeat(crate::provision::staging::STAGED_TEMPLATE_LIMIT));
     let err = t.check_size().unwrap_err();
-    assert!(err.contains("51200 bytes") && err.contains("over CloudFormation's inline limit"), "{err}");
+    assert!(err.contains("1048576 bytes for a template read from S3"), "{err}");
 }
 
 #[test]
