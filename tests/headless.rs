@@ -711,7 +711,7 @@ fn a_template_over_the_inline_limit_is_printed_and_planned_through_s3() {
     assert!(out.status.success(), "{}", stderr(&out));
     serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("the template is JSON");
     assert!(out.stdout.len() > 51_200, "the whole template, over the limit: {} bytes", out.stdout.len());
-    assert!(stderr(&out).contains("(inline limit 51200: over it, a plan puts it in S3 first)"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(inline limit 51,200: over it, a plan puts it in S3 first)"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
     let out = home.run(&["--profile", profile, "provision", "plan"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -731,7 +731,7 @@ fn provision_on_the_sandbox() {
     assert!(out.status.success(), "{}", stderr(&out));
     let template: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the template is JSON");
     assert_eq!(template["Resources"]["Stream"]["Properties"]["Name"], "clickstream-events");
-    assert!(stderr(&out).contains("bytes as sent (inline limit 51200)"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bytes as sent (inline limit 51,200)"), "{}", stderr(&out));
 
     let out = home.run(&["provision", "plan"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -796,13 +796,24 @@ fn a_plan_warns_of_a_shard_count_kinesis_would_refuse() {
     };
     let out = plan("20");
     assert!(out.status.success(), "{}", stderr(&out));
-    let warned = "\n  ⚠ Stream ShardCount 4 → 20: Kinesis would refuse it (refused by the rule \"target between half and double\"";
+    let warned =
+        "\n  ⚠ Stream ShardCount 4 → 20: Kinesis would refuse it: from 4 open shards UpdateShardCount can go to \
+                  2–8, not 20; scale in steps (the rule \"target between half and double\")";
     assert!(stdout(&out).contains(warned), "{}", stdout(&out));
     assert!(stdout(&out).contains("the update would fail and roll back"), "{}", stdout(&out));
     let out = plan("8");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("~ Stream AWS::Kinesis::Stream (ShardCount 4 → 8)"), "{}", stdout(&out));
     assert!(!stdout(&out).contains('⚠'), "{}", stdout(&out));
+    // Resharded to 6 outside the stack: a profile of 6 records what the stream has (no warning),
+    // and 13 is checked against the 6 the stream has, not the 4 the stack remembers.
+    assert!(home.run(&["reshard", "clickstream-events", "--to", "6", "--yes"]).status.success());
+    let out = plan("6");
+    assert!(stdout(&out).contains("(ShardCount 4 → 6)") && !stdout(&out).contains('⚠'), "{}", stdout(&out));
+    let out = plan("12");
+    assert!(!stdout(&out).contains('⚠'), "{}", stdout(&out));
+    let out = plan("13");
+    assert!(stdout(&out).contains("from 6 open shards UpdateShardCount can go to 3–12, not 13"), "{}", stdout(&out));
 }
 
 /// Ctrl-C at a terminal reaches every process of the foreground group: lakeops cancels the query,
@@ -975,7 +986,7 @@ fn sources_start_and_quicksight_refresh_are_checked_confirmed_and_journaled() {
         journal.iter().filter(|e| e["action"] == action).map(|e| e["outcome"].as_str().unwrap().to_string()).collect()
     };
     let dms = outcome("dms.resume-task");
-    assert!(dms[0].starts_with("refused: refused by the rule \"only a stopped or failed task resumes\""), "{dms:?}");
+    assert!(dms[0].starts_with("refused: the rule \"only a stopped or failed task resumes\""), "{dms:?}");
     assert!(dms.iter().any(|o| o == "done: task orders-cdc is starting"), "{dms:?}");
     assert!(outcome("datasync.start-task")[0].starts_with("done: execution exec-"));
     assert!(outcome("quicksight.refresh-dataset")[0].starts_with("done: refresh lakeops-"));

@@ -401,6 +401,31 @@ fn peeked_keys_hash_into_their_shard() {
     }
 }
 
+/// Two reads of one sequence number read the same record, though the shard's rate, which spaces
+/// its records, changed between them.
+#[test]
+fn a_sequence_number_reads_the_same_record_whatever_the_rate() {
+    let loaded = support::sandbox_settings();
+    let (s, clock) = sandbox(&loaded);
+    clock.advance(MINUTE);
+    let shard = "shardId-000000000000";
+    let set_rate = |rate: f64| {
+        s.with_model(|m| m.stream.shards.iter_mut().find(|x| x.id == shard).unwrap().offered_per_second = rate).unwrap()
+    };
+    set_rate(100.0);
+    let (first, _, _) = s.with_model(|m| m.peek_records(shard, start(), 40)).unwrap();
+    set_rate(50.0);
+    let (second, _, _) = s.with_model(|m| m.peek_records(shard, start(), 20)).unwrap();
+    let mut read_twice = 0;
+    for record in &second {
+        if let Some(earlier) = first.iter().find(|f| f.sequence == record.sequence) {
+            assert_eq!((&earlier.partition_key, &earlier.data), (&record.partition_key, &record.data));
+            read_twice += 1;
+        }
+    }
+    assert!(read_twice >= 10, "{read_twice} sequence numbers read twice");
+}
+
 #[test]
 fn scaling_up_absorbs_a_traffic_spike() {
     let loaded = support::sandbox_settings();

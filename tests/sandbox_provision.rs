@@ -137,6 +137,59 @@ async fn a_renamed_stream_is_a_replacement_and_network_off_removes_the_vpc() {
     assert!(err.to_string().contains("does not exist"), "{err}");
 }
 
+/// A new VPC block replaces the VPC and its subnets, and the plan lists what references them as
+/// CloudFormation does: a security group's, a route table's, an endpoint's `VpcId` may replace it
+/// (conditionally: the new id is known only when applied), and so may what references those in
+/// turn (a route table's associations); a function's subnets change in place.
+#[tokio::test]
+async fn a_new_vpc_block_reaches_what_references_the_vpc() {
+    let (s, _clock, mut settings) = sandbox();
+    settings.platform.network.cidr = "10.30.0.0/16".into();
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
+    let find = |id: &str| {
+        plan.changes.iter().find(|c| c.logical_id == id).unwrap_or_else(|| panic!("{id} in {:?}", plan.changes))
+    };
+    assert_eq!(find("Vpc").replacement, Replacement::Yes);
+    assert_eq!(find("PrivateSubnetA").replacement, Replacement::Yes);
+    for id in
+        ["ConsumerSecurityGroup", "PublicRouteTable", "LakeEndpoint", "FlowLog", "NatGateway", "PrivateSubnetARoutes"]
+    {
+        assert_eq!(find(id).replacement, Replacement::Conditional, "{id}: {:?}", find(id));
+    }
+    let function = find("IngestFunction");
+    assert_eq!(
+        (function.replacement, function.properties.as_slice()),
+        (Replacement::No, &["VpcConfig".to_string()][..])
+    );
+    let lines = lakeops::provision::diff_lines(&plan);
+    let said =
+        "ConsumerSecurityGroup AWS::EC2::SecurityGroup may be REPLACED (a new physical resource) because of VpcId";
+    assert!(lines.iter().any(|l| l.text == said), "{lines:#?}");
+}
+
+/// CloudFormation refuses a template that changes a resource's type under the same logical id;
+/// so does the sandbox, naming it. The warehouse's modes have logical ids of their own: a switch
+/// removes one and adds the other.
+#[tokio::test]
+async fn a_new_type_under_an_old_logical_id_is_refused_as_cloudformation_refuses_it() {
+    let (s, _clock, mut settings) = sandbox();
+    let mut body: serde_json::Value = serde_json::from_str(&template(&settings)).unwrap();
+    body["Resources"]["DeadLetterQueue"]["Type"] = "AWS::SNS::Topic".into();
+    let err = support::writes::plan_stack(&s, "clickstream", &body.to_string(), &[]).await.unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "Update of resource type is not permitted. The new template modifies resource type of the following \
+             resources: [DeadLetterQueue]"
+        ),
+        "{err}"
+    );
+    settings.platform.redshift.mode = lakeops::settings::RedshiftMode::Cluster;
+    let plan = support::writes::plan_stack(&s, "clickstream", &template(&settings), &[]).await.unwrap();
+    let action = |id: &str| plan.changes.iter().find(|c| c.logical_id == id).map(|c| c.action);
+    assert_eq!(action("Warehouse"), Some(ChangeAction::Remove), "{:?}", plan.changes);
+    assert_eq!(action("WarehouseCluster"), Some(ChangeAction::Add), "{:?}", plan.changes);
+}
+
 #[tokio::test]
 async fn a_stream_resharded_outside_the_stack_shows_as_drift_and_delete_is_refused() {
     let (s, clock, _settings) = sandbox();

@@ -54,6 +54,21 @@ pub fn refused(app: &mut App, title: &str, change: &Change) -> bool {
     true
 }
 
+/// When a rule refuses `change` (a resharding limit, a run already running): shows why in a
+/// dialog titled `title` and journals the refusal as the headless command journals it.
+pub fn refuse_change(app: &mut App, title: &str, change: &Change, refusal: &crate::ops::refusal::Refusal) {
+    let journal = Effect::Record {
+        action: change.action(),
+        target: change.target().to_string(),
+        detail: String::new(),
+        outcome: refusal.outcome(),
+    };
+    refuse(app, title, refusal.text());
+    if let Mode::Confirm(dialog) = &mut app.mode {
+        dialog.journal = Some(journal);
+    }
+}
+
 /// The journal's line of the gate's `refusal` of `change`.
 pub fn refusal_record(change: &Change, detail: String, refusal: &str) -> Effect {
     Effect::Record {

@@ -276,7 +276,7 @@ pub fn described(
         cost_per_hour: cost,
     };
     match (plan(&change, checked, at), change) {
-        (Err(refusal), _) => confirm::refuse(app, &title, refusal.text()),
+        (Err(refusal), change) => confirm::refuse_change(app, &title, &Change::Emr(change), &refusal),
         (Ok(lines), EmrChange::Terminate { cluster_id, name }) => {
             app.emr.terminate_plan = lines;
             app.mode = Mode::TerminateCluster { cluster_id, name, input: String::new(), error: None };

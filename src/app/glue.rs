@@ -241,6 +241,6 @@ fn ask(app: &mut App, title: &str, change: GlueChange, job: Option<&GlueJob>, cr
             let detail = lines.join("; ");
             confirm::ask(app, title, lines, Change::Glue(change), detail);
         }
-        Err(refusal) => confirm::refuse(app, title, refusal.text()),
+        Err(refusal) => confirm::refuse_change(app, title, &Change::Glue(change), &refusal),
     }
 }

@@ -79,7 +79,7 @@ fn run_now(app: &mut App, layer: Layer) {
             let detail = lines.join("; ");
             confirm::ask(app, &title, lines, change, detail);
         }
-        Err(refusal) => confirm::refuse(app, &title, refusal.text()),
+        Err(refusal) => confirm::refuse_change(app, &title, &change, &refusal),
     }
 }
 

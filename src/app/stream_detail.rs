@@ -151,7 +151,7 @@ pub struct ReshardDialog {
     pub suggestion: Option<String>,
     /// The stream's open shards when the dialog opened: a read that finds others closes it.
     pub open: u32,
-    /// Read-only mode's refusal is journaled: once a dialog, however often enter is pressed.
+    /// A refused plan is journaled once a dialog, however often enter is pressed.
     pub journaled: bool,
 }
 
@@ -338,14 +338,27 @@ pub fn dialog_command(app: &mut App, command: Command, effects: &mut Vec<Effect>
                 effects.push(Effect::Reshard(Box::new(plan.clone())));
                 app.mode = Mode::Normal;
             }
-            // A plan read-only mode refused is journaled as the headless command journals it.
+            // A refused plan is journaled once, as the headless command journals it: read-only
+            // mode's refusal with the plan, a rule's with what was asked.
             Err(refusal) => {
-                let planned = facts.as_ref().zip(dialog.request.as_ref()).and_then(|(f, r)| plan(f, r).ok());
-                if let Some(p) = planned.filter(|_| readonly && !dialog.journaled) {
-                    let change = Change::Reshard { stream: dialog.stream.clone(), call: p.call.clone() };
-                    effects.push(confirm::refusal_record(&change, p.describe().join("; "), refusal));
-                    dialog.journaled = true;
+                let Some((facts, request)) = facts.as_ref().zip(dialog.request.as_ref()) else { return };
+                if dialog.journaled {
+                    return;
                 }
+                match plan(facts, request) {
+                    Ok(p) if readonly => {
+                        let change = Change::Reshard { stream: dialog.stream.clone(), call: p.call.clone() };
+                        effects.push(confirm::refusal_record(&change, p.describe().join("; "), refusal));
+                    }
+                    Ok(_) => return,
+                    Err(rule) => effects.push(Effect::Record {
+                        action: request.action(),
+                        target: dialog.stream.clone(),
+                        detail: request.asked(),
+                        outcome: rule.outcome(),
+                    }),
+                }
+                dialog.journaled = true;
             }
         },
         _ => {}

@@ -196,6 +196,27 @@ pub(super) mod streams {
         assert!(toast.contains("orders changed while the reshard dialog was open: 3 open shards now"), "{toast}");
     }
 
+    /// Enter on a plan a rule refuses changes nothing and journals the refusal once, with what
+    /// was asked, as `lakeops reshard` journals it.
+    #[test]
+    fn a_plan_a_rule_refuses_is_journaled_once_with_what_was_asked() {
+        let mut app = with_streams();
+        open_orders(&mut app);
+        loaded_detail(&mut app);
+        key(&mut app, KeyCode::Char('u'));
+        let Mode::Reshard(dialog) = &app.mode else { panic!("dialog expected") };
+        assert!(dialog.outcome.as_ref().unwrap_err().contains("target between half and double"));
+        let effects = key(&mut app, KeyCode::Enter);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Record { action: "reshard.update-shard-count", target, detail, outcome }]
+                if target == "orders" && detail == "to 5 shards"
+                    && outcome.starts_with("refused: the rule \"target between half and double\": from 2 open shards")),
+            "no change, the refusal journaled: {effects:?}"
+        );
+        assert_eq!(key(&mut app, KeyCode::Enter), vec![], "journaled once a dialog");
+        assert!(matches!(app.mode, Mode::Reshard(_)), "the dialog stays, to type another target");
+    }
+
     #[test]
     fn a_refused_plan_cannot_be_confirmed_and_read_only_refuses_all() {
         let mut app = with_streams();

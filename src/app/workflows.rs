@@ -345,6 +345,6 @@ fn ask(
             let detail = lines.join("; ");
             confirm::ask(app, &title, lines, Change::Workflow(change), detail);
         }
-        Err(refusal) => confirm::refuse(app, &title, refusal.text()),
+        Err(refusal) => confirm::refuse_change(app, &title, &Change::Workflow(change), &refusal),
     }
 }

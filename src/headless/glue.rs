@@ -118,7 +118,7 @@ pub async fn run(
     let lines = match plan(&change, job.as_ref(), crawler.as_ref()) {
         Ok(lines) => lines,
         Err(refusal) => {
-            session.gate.record(change.action(), change.target(), "", &format!("refused: {}", refusal.text()));
+            session.gate.record(change.action(), change.target(), "", &refusal.outcome());
             return Err(refusal.into());
         }
     };

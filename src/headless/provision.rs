@@ -15,10 +15,12 @@ pub fn template(loaded: &Loaded, compact: bool) -> Result<String, Failure> {
     let template = session::stack::rendered(loaded)?;
     let bytes = template.compact().len();
     let over = if provision::staging::staged(bytes) { ": over it, a plan puts it in S3 first" } else { "" };
+    let thousands = |n: usize| crate::ops::format::thousands(n as f64);
     crate::note!(
-        "{} resources, {bytes} bytes as sent (inline limit {}{over})",
+        "{} resources, {} bytes as sent (inline limit {}{over})",
         template.resources().len(),
-        provision::INLINE_TEMPLATE_LIMIT
+        thousands(bytes),
+        thousands(provision::INLINE_TEMPLATE_LIMIT)
     );
     // Printed all the same: it is what the profile makes.
     if let Err(too_big) = template.check_size() {
@@ -96,7 +98,12 @@ async fn apply(
     // Shown before anything is done, with --yes too: a CI log reads what was to change before the
     // events of what changed (stdout has the plan again, with how it ended).
     crate::note_inline!("{}", crate::model::text::sanitize_keeping_lines(&text));
-    let question = format!("apply this plan to {stack} ({})?", summary(&plan));
+    let warned = match plan.warnings.len() {
+        0 => String::new(),
+        1 => ", despite its warning".to_string(),
+        n => format!(", despite its {n} warnings"),
+    };
+    let question = format!("apply this plan to {stack} ({}){warned}?", summary(&plan));
     let change = Change::ApplyPlan { stack: stack.to_string(), change_set: change_set.clone() };
     if let Err(failure) = confirm(&question, yes) {
         let discard = Change::DiscardPlan { stack: stack.to_string(), change_set };

@@ -30,7 +30,7 @@ pub async fn run(
     let lines = match plan(&rerun, &snapshot, snapshot.taken_at) {
         Ok(lines) => lines,
         Err(refusal) => {
-            session.gate.record(rerun.action(), rerun.target(), "", &format!("refused: {}", refusal.text()));
+            session.gate.record(rerun.action(), rerun.target(), "", &refusal.outcome());
             return Err(refusal.into());
         }
     };

@@ -49,8 +49,7 @@ pub async fn run(
         Err(refusal) => {
             // A dry run only asked for a plan: nothing was refused that lakeops was to do.
             if !args.dry_run {
-                let outcome = format!("refused: {}", refusal.text());
-                session.gate.record(&request.action(), stream, &request.asked(), &outcome);
+                session.gate.record(request.action(), stream, &request.asked(), &refusal.outcome());
             }
             return Err(refusal.into());
         }

@@ -181,7 +181,7 @@ async fn change(
     let lines = match planned {
         Ok(lines) => lines,
         Err(refusal) => {
-            session.gate.record(change.action(), change.target(), "", &format!("refused: {}", refusal.text()));
+            session.gate.record(change.action(), change.target(), "", &refusal.outcome());
             return Err(refusal.into());
         }
     };

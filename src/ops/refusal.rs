@@ -16,10 +16,33 @@ impl Refusal {
     }
 
     pub fn text(&self) -> String {
+        let (rule, message) = self.parts();
+        format!("refused by the rule \"{rule}\": {message}")
+    }
+
+    /// The journal's outcome of a change this refused: `refused: the rule "…": …` (the
+    /// outcome names the verdict once).
+    pub fn outcome(&self) -> String {
+        let (rule, message) = self.parts();
+        format!("refused: the rule \"{rule}\": {message}")
+    }
+
+    /// The rule's name and what it says of this request.
+    pub fn parts(&self) -> (&'static str, &str) {
         match self {
-            Refusal::Invalid { rule, message } | Refusal::Safety { rule, message } => {
-                format!("refused by the rule \"{rule}\": {message}")
-            }
+            Refusal::Invalid { rule, message } | Refusal::Safety { rule, message } => (rule, message),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_journal_says_refused_once() {
+        let refusal = Refusal::invalid("a change", "clickstream-events already has 4 open shards".into());
+        assert_eq!(refusal.text(), "refused by the rule \"a change\": clickstream-events already has 4 open shards");
+        assert_eq!(refusal.outcome(), "refused: the rule \"a change\": clickstream-events already has 4 open shards");
     }
 }

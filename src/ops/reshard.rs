@@ -37,7 +37,7 @@ impl ReshardRequest {
     }
 
     /// The journal's name for the call this request makes (a refused request is journaled under it).
-    pub fn action(&self) -> String {
+    pub fn action(&self) -> &'static str {
         let call = match self {
             ReshardRequest::ScaleTo(target) => ReshardCall::UpdateShardCount { target: *target },
             ReshardRequest::Split { shard, at } => {
@@ -48,7 +48,7 @@ impl ReshardRequest {
             }
             ReshardRequest::SwitchMode(mode) => ReshardCall::UpdateStreamMode { mode: *mode },
         };
-        call.action().to_string()
+        call.action()
     }
 }
 

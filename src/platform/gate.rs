@@ -140,10 +140,13 @@ fn outcome(change: &Change, applied: &Applied) -> String {
     match applied {
         Applied::Answer(answer) if matches!(change, Change::StartQuery(_)) => format!("started: {answer}"),
         Applied::Answer(answer) => format!("done: {answer}"),
-        Applied::Plan(plan) => match &plan.change_set {
-            Some(id) => format!("done: change set {id}"),
-            None => "done: no changes".to_string(),
-        },
+        Applied::Plan(plan) => {
+            let staged = plan.staged.as_ref().map(|t| format!("; the template is in {}", t.uri)).unwrap_or_default();
+            match &plan.change_set {
+                Some(id) => format!("done: change set {id}{staged}"),
+                None => format!("done: no changes{staged}"),
+            }
+        }
         Applied::Done => "done".to_string(),
         Applied::Landed { applied, seen, lost } => {
             let done = outcome(change, applied);

@@ -68,6 +68,9 @@ mod tests {
             ]
         );
         let cluster = kept_on_delete(&body(RedshiftMode::Cluster));
-        assert!(cluster.contains(&"a final snapshot of Warehouse (Redshift cluster)".to_string()), "{cluster:?}");
+        assert!(
+            cluster.contains(&"a final snapshot of WarehouseCluster (Redshift cluster)".to_string()),
+            "{cluster:?}"
+        );
     }
 }

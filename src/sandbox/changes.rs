@@ -143,6 +143,20 @@ impl Sandbox {
                     format!("{name} is {}: wait until it settles, then plan again", found.status),
                 ));
             }
+            let retyped = stack::retyped(&found.resources, &resources);
+            if !retyped.is_empty() {
+                return Err(PlatformError::answered(
+                    CLOUDFORMATION,
+                    ServiceError::new(
+                        "ValidationError",
+                        format!(
+                            "Update of resource type is not permitted. The new template modifies resource type of \
+                             the following resources: [{}]",
+                            retyped.join(", ")
+                        ),
+                    ),
+                ));
+            }
             let mut plan = stack::diff(name, Some(&found.resources), &resources);
             plan.staged = staged.clone();
             Ok(found.keep(plan, resources, outputs))

@@ -89,13 +89,17 @@ impl SimState {
                 let next = t.min(until);
                 return (records, next, s.closed_ms.is_some() && next >= until);
             }
-            records.push(self.synthesize_record(s, index as u64, t, k));
+            records.push(self.synthesize_record(s, index as u64, t));
             k += 1;
         }
     }
 
-    fn synthesize_record(&self, shard: &Shard, shard_index: u64, t: i64, k: i64) -> PeekRecord {
-        let mut rng = Rng::new(self.seed ^ (shard_index << 48) ^ (k as u64).wrapping_mul(0x9e37_79b9));
+    /// The record of `shard` arriving at `t`: drawn from the seed, the shard and the time alone
+    /// (its sequence number's parts), so two reads of one sequence number read the same record
+    /// whatever the shard's rate, which spaces the records, has become since.
+    fn synthesize_record(&self, shard: &Shard, shard_index: u64, t: i64) -> PeekRecord {
+        let mut rng = Rng::new(self.seed ^ (shard_index << 48) ^ (t as u64).wrapping_mul(0x9e37_79b9));
+        let kind = rng.next_u64();
         // The hot-key fault's producer writes its share of the hot shard's records with one key.
         let hot = self.has_fault(Fault::HotKey) && (shard.start..=shard.end).contains(&super::stream::hot_hash_key());
         let hot_share = super::stream::HOT_KEY_RECORDS_PER_SECOND / shard.offered_per_second.max(1.0);
@@ -105,7 +109,7 @@ impl SimState {
             key_in(&mut rng, shard.start, shard.end)
         };
         let time: DateTime<Utc> = DateTime::from_timestamp_millis(t).unwrap_or_default();
-        let data = if k % 40 == 7 {
+        let data = if kind % 40 == 7 {
             // A producer that sends a binary payload (a compressed batch, say).
             let mut bytes = vec![0x1f, 0x8b, 0x08, 0x00];
             bytes.extend((0..28).map(|_| (rng.next_u64() & 0xff) as u8));
@@ -114,7 +118,7 @@ impl SimState {
             let product = rng.next_u64() % 900 + 100;
             let (country, city) = *rng.pick(PLACES);
             let mut url = format!("https://example.com/products/prod{product}");
-            if k % 150 == 11 {
+            if kind % 150 == 11 {
                 // Text from outside may carry escape sequences; they must never reach a terminal raw.
                 url.push_str("\u{1b}]0;pwned\u{7}");
             }

@@ -26,6 +26,16 @@ const REPLACING: &[(&str, &str)] = &[
     ("AWS::EC2::Subnet", "CidrBlock"),
     ("AWS::EC2::Subnet", "AvailabilityZone"),
     ("AWS::EC2::Subnet", "VpcId"),
+    ("AWS::EC2::SecurityGroup", "VpcId"),
+    ("AWS::EC2::RouteTable", "VpcId"),
+    ("AWS::EC2::SubnetRouteTableAssociation", "SubnetId"),
+    ("AWS::EC2::SubnetRouteTableAssociation", "RouteTableId"),
+    ("AWS::EC2::NatGateway", "SubnetId"),
+    ("AWS::EC2::Route", "RouteTableId"),
+    ("AWS::Lambda::EventSourceMapping", "EventSourceArn"),
+    ("AWS::KinesisFirehose::DeliveryStream", "KinesisStreamSourceConfiguration"),
+    ("AWS::EC2::VPCEndpoint", "VpcId"),
+    ("AWS::EC2::FlowLog", "ResourceId"),
     ("AWS::SQS::Queue", "QueueName"),
     ("AWS::Lambda::Function", "FunctionName"),
     ("AWS::Logs::LogGroup", "LogGroupName"),
@@ -205,6 +215,16 @@ fn changed_properties(old: &Value, new: &Value) -> Vec<String> {
     names
 }
 
+/// The resources whose type `wanted` changes: CloudFormation refuses such a template (a new type
+/// needs a logical id of its own).
+pub fn retyped(deployed: &Map<String, Value>, wanted: &Map<String, Value>) -> Vec<String> {
+    wanted
+        .iter()
+        .filter(|(id, new)| deployed.get(*id).is_some_and(|old| old["Type"] != new["Type"]))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
 /// Template resources as CloudFormation would diff them.
 pub fn diff(stack: &str, deployed: Option<&Map<String, Value>>, wanted: &Map<String, Value>) -> StackPlan {
     let empty = Map::new();
@@ -238,7 +258,63 @@ pub fn diff(stack: &str, deployed: Option<&Map<String, Value>>, wanted: &Map<Str
             changes.push(change(ChangeAction::Remove, id, kind, Vec::new(), Vec::new()));
         }
     }
+    follow_references(&mut changes, old, wanted);
     StackPlan::new(stack, None, deployed.is_none(), changes)
+}
+
+/// What a replacement reaches through references, as CloudFormation computes it: a property that
+/// names a replaced resource (`Ref`, `Fn::GetAtt`) changes with it, and where that property
+/// replaces its own resource (a security group's `VpcId`), that resource may be replaced too
+/// (`Conditional`: the new physical id is known only when applied), and so on.
+fn follow_references(changes: &mut Vec<StackChange>, old: &Map<String, Value>, wanted: &Map<String, Value>) {
+    let mut replaced: Vec<String> = changes.iter().filter(|c| c.replaces()).map(|c| c.logical_id.clone()).collect();
+    let mut next = 0;
+    while next < replaced.len() {
+        let target = replaced[next].clone();
+        next += 1;
+        for (id, resource) in wanted.iter().filter(|(id, _)| old.contains_key(*id)) {
+            let kind = resource["Type"].as_str().unwrap_or_default();
+            let empty = Map::new();
+            let properties = resource["Properties"].as_object().unwrap_or(&empty);
+            for property in properties.iter().filter(|(_, v)| references(v, &target)).map(|(p, _)| p) {
+                let at = match changes.iter().position(|c| &c.logical_id == id) {
+                    Some(at) => at,
+                    None => {
+                        changes.push(change(ChangeAction::Modify, id, kind, Vec::new(), Vec::new()));
+                        changes.len() - 1
+                    }
+                };
+                let c = &mut changes[at];
+                if !c.properties.contains(property) {
+                    c.properties.push(property.clone());
+                }
+                let replacing = REPLACING.iter().any(|(t, name)| *t == kind && name == property);
+                if replacing && !c.replacing.contains(property) {
+                    c.replacing.push(property.clone());
+                    if c.replacement == Replacement::No {
+                        c.replacement = Replacement::Conditional;
+                        replaced.push(id.clone());
+                    }
+                }
+                let replacing = &c.replacing;
+                c.properties.sort_by_key(|p| !replacing.contains(p));
+            }
+        }
+    }
+}
+
+/// Whether `value` names the resource `id` (`Ref`, `Fn::GetAtt` in either form).
+fn references(value: &Value, id: &str) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(key, inner)| match (key.as_str(), inner) {
+            ("Ref", Value::String(name)) => name == id,
+            ("Fn::GetAtt", Value::Array(parts)) => parts.first().and_then(Value::as_str) == Some(id),
+            ("Fn::GetAtt", Value::String(path)) => path.split('.').next() == Some(id),
+            _ => references(inner, id),
+        }),
+        Value::Array(items) => items.iter().any(|item| references(item, id)),
+        _ => false,
+    }
 }
 
 fn change(
@@ -473,7 +549,7 @@ impl SimState {
             let p = &resources.get(id)?["Properties"];
             p[key].as_str().or_else(|| p["DatabaseInput"][key].as_str()).map(String::from)
         };
-        let warehouse = name("Warehouse", "WorkgroupName").or_else(|| name("Warehouse", "ClusterIdentifier"));
+        let warehouse = name("Warehouse", "WorkgroupName").or_else(|| name("WarehouseCluster", "ClusterIdentifier"));
         let renames = [
             (name("Stream", "Name"), &mut self.stream.name),
             (name("IngestFunction", "FunctionName"), &mut self.lambda.function),

@@ -81,13 +81,17 @@ async fn reshard_warning(
         Ok(facts) => facts?,
         Err(e) => return Some(format!("{stream}'s shard count {target} was not checked: {e}")),
     };
+    // The stream as it is may differ from what the stack deployed (drift): a target it already has,
+    // or a stream switched to on-demand outside the stack, is no count Kinesis refuses.
+    if facts.mode != crate::model::CapacityMode::Provisioned || facts.open_count() == target {
+        return None;
+    }
     let refusal = crate::ops::reshard::plan(&facts, &crate::ops::reshard::ReshardRequest::ScaleTo(target)).err()?;
+    let (rule, why) = refusal.parts();
     Some(format!(
-        "{} {} {} → {target}: Kinesis would refuse it ({}); the update would fail and roll back",
-        change.logical_id,
-        values.property,
-        values.before,
-        refusal.text()
+        "{} {} {} → {target}: Kinesis would refuse it: {why} (the rule \"{rule}\"); the update would fail and \
+         roll back",
+        change.logical_id, values.property, values.before
     ))
 }
 

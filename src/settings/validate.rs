@@ -332,15 +332,22 @@ fn is_stack_name(n: &str) -> bool {
 fn bucket_expected(bucket: &str) -> String {
     format!(
         "expected an S3 bucket name: 3 to 63 lowercase letters, digits and hyphens, starting and ending with a \
-         letter or digit, found {bucket:?}"
+         letter or digit, not beginning with xn-- or sthree- nor ending in -s3alias, found {bucket:?}"
     )
 }
+
+/// S3's reserved beginnings and endings of a bucket name (access points, Object Lambda,
+/// directory buckets, Multi-Region Access Points).
+const RESERVED_BUCKET_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
+const RESERVED_BUCKET_SUFFIXES: &[&str] = &["-s3alias", "--ol-s3", "--x-s3", ".mrap"];
 
 pub fn is_bucket_name(n: &str) -> bool {
     (3..=63).contains(&n.len())
         && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && n.starts_with(|c: char| c.is_ascii_alphanumeric())
         && n.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && !RESERVED_BUCKET_PREFIXES.iter().any(|p| n.starts_with(p))
+        && !RESERVED_BUCKET_SUFFIXES.iter().any(|s| n.ends_with(s))
 }
 
 fn is_schedule(s: &str) -> bool {

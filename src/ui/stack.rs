@@ -18,17 +18,18 @@ use crate::settings::Theme;
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let view = &app.stack;
     // The plan's lines wrap (a replacement's cause, a staged template's S3 URI): its pane is as tall
-    // as they are wrapped, up to half the view.
-    let plan = plan_paragraph(app, theme);
-    let plan_height =
-        plan.as_ref().map(|p| rows(p.line_count(area.width.saturating_sub(2))).min(area.height / 2)).unwrap_or(0);
+    // as they are wrapped, leaving the events a few rows; what does not fit is counted in its
+    // last line, never cut unsaid.
+    let most = area.height.saturating_sub(HEAD_ROWS + EVENT_ROWS_KEPT).max(4);
+    let plan = plan_paragraph(app, theme, area.width.saturating_sub(2), most.saturating_sub(2));
+    let plan_height = plan.as_ref().map(|p| rows(p.line_count(area.width.saturating_sub(2))).min(most)).unwrap_or(0);
     let drift_height = view
         .drift
         .as_ref()
         .map(|d| rows(d.iter().map(|r| 1 + r.properties.len()).sum::<usize>().max(1)).saturating_add(2).min(10))
         .unwrap_or(0);
     let [head, plan_area, body, drift] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(HEAD_ROWS),
         Constraint::Length(plan_height),
         Constraint::Fill(1),
         Constraint::Length(drift_height),
@@ -121,10 +122,16 @@ fn draw_head(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).style(base(theme)), area);
 }
 
-/// The plan as a diff in its panel, wrapped; `None` without a plan.
-fn plan_paragraph<'a>(app: &App, theme: &'a Theme) -> Option<Paragraph<'a>> {
+/// The rows of the view's head, and the rows of events a plan leaves at least.
+const HEAD_ROWS: u16 = 3;
+const EVENT_ROWS_KEPT: u16 = 6;
+
+/// The plan as a diff in its panel, wrapped to `width` in at most `most_rows` rows: the lines
+/// that do not fit are counted in a last line (`a` shows the whole plan before it applies);
+/// `None` without a plan.
+fn plan_paragraph<'a>(app: &App, theme: &'a Theme, width: u16, most_rows: u16) -> Option<Paragraph<'a>> {
     let plan = app.stack.plan.as_ref()?;
-    let lines: Vec<Line> = diff_lines(plan)
+    let mut lines: Vec<Line> = diff_lines(plan)
         .into_iter()
         .map(|line| {
             let style = match line.mark {
@@ -137,6 +144,22 @@ fn plan_paragraph<'a>(app: &App, theme: &'a Theme) -> Option<Paragraph<'a>> {
             Line::styled(format!("{} {}", line.mark, line.text), style.bg(theme.background))
         })
         .collect();
+    let wrapped = |line: &Line| rows(Paragraph::new(line.clone()).wrap(Wrap { trim: false }).line_count(width.max(1)));
+    if lines.iter().map(wrapped).sum::<u16>() > most_rows {
+        let mut used = 1; // the count's own line
+        let shown = lines.iter().take_while(|l| {
+            used += wrapped(l);
+            used <= most_rows
+        });
+        let shown = shown.count();
+        let hidden = lines.len() - shown;
+        lines.truncate(shown);
+        let apply = app.key(Command::Apply);
+        lines.push(Line::styled(
+            format!("… {hidden} more lines: {apply} shows the whole plan before it applies"),
+            dim(theme),
+        ));
+    }
     let creates = if plan.creates { " (new stack)" } else { "" };
     let title = if plan.has_changes() {
         let (apply, discard) = (app.key(Command::Apply), app.key(Command::Discard));

@@ -211,8 +211,8 @@ fn redshift_modes() {
     );
     assert_references_resolve(&off);
     let cluster = render(&settings(|s| s.platform.redshift.mode = RedshiftMode::Cluster));
-    let p = &cluster.resources()["Warehouse"]["Properties"];
-    assert_eq!(cluster.resources()["Warehouse"]["Type"], "AWS::Redshift::Cluster");
+    let p = &cluster.resources()["WarehouseCluster"]["Properties"];
+    assert_eq!(cluster.resources()["WarehouseCluster"]["Type"], "AWS::Redshift::Cluster");
     assert_eq!(p["ManageMasterPassword"], true);
     assert_eq!(p["Encrypted"], true);
     assert_eq!(p["PubliclyAccessible"], false);

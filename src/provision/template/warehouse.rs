@@ -77,8 +77,10 @@ fn cluster(b: &mut Builder, name: &str) {
             ],
         }}),
     );
+    // A logical id of its own: CloudFormation refuses to change a resource's type in place, so a
+    // switch between serverless and a cluster is a remove and an add.
     b.add(
-        "Warehouse",
+        "WarehouseCluster",
         json!({"Type": "AWS::Redshift::Cluster", "DeletionPolicy": "Snapshot", "UpdateReplacePolicy": "Snapshot",
         "Properties": {
             "ClusterIdentifier": name,
@@ -104,5 +106,5 @@ fn cluster(b: &mut Builder, name: &str) {
             "Tags": b.tags("warehouse"),
         }}),
     );
-    b.output("RedshiftCluster", r("Warehouse"));
+    b.output("RedshiftCluster", r("WarehouseCluster"));
 }
