@@ -747,6 +747,10 @@ fn stack_plan_of_a_staged_template_wraps_whole() {
     assert!(screen.contains("s3://lakeops-templates-000000000000-us-east-1/clickstream/"), "{screen}");
     assert!(screen.contains("n for CloudFormation to read"), "the note's end is on screen: {screen}");
     insta::assert_snapshot!("stack_plan_staged_80", screen);
+    // Too short for the whole plan: what does not fit is counted, never cut unsaid.
+    let screen = text(&render(&app, &theme("default"), 80, 24));
+    assert!(screen.contains("│… 1 more line (`lakeops provision plan` prints the whole plan)"), "{screen}");
+    assert!(screen.contains("- WarehouseNamespace") || screen.contains("- Warehouse "), "{screen}");
 }
 
 /// A failed update: the failing resource's reason in red, and the rollback as it happens.

@@ -381,9 +381,10 @@ fn ask_apply(app: &mut App) {
     let Some(plan) = app.stack.plan.clone() else { return };
     let Some(change_set) = plan.change_set.clone() else { return };
     let mut lines = vec![format!("{}: {}", plan.stack, summary(&plan)), String::new()];
-    lines.extend(diff_lines(&plan).into_iter().take(12).map(|l| format!("{} {}", l.mark, l.text)));
-    if plan.changes.len() > 12 {
-        lines.push(format!("… and {} more (see :stack)", plan.changes.len() - 12));
+    let diff = diff_lines(&plan);
+    lines.extend(diff.iter().take(12).map(|l| format!("{} {}", l.mark, l.text)));
+    if diff.len() > 12 {
+        lines.push(format!("… and {} more lines (`lakeops provision plan` prints them all)", diff.len() - 12));
     }
     lines.push(String::new());
     let confirm_key = app.keys.label(ViewId::Stack, Command::Confirm);

@@ -127,8 +127,8 @@ const HEAD_ROWS: u16 = 3;
 const EVENT_ROWS_KEPT: u16 = 6;
 
 /// The plan as a diff in its panel, wrapped to `width` in at most `most_rows` rows: the lines
-/// that do not fit are counted in a last line (`a` shows the whole plan before it applies);
-/// `None` without a plan.
+/// that do not fit are counted in a last line, which says where the whole plan is; `None`
+/// without a plan.
 fn plan_paragraph<'a>(app: &App, theme: &'a Theme, width: u16, most_rows: u16) -> Option<Paragraph<'a>> {
     let plan = app.stack.plan.as_ref()?;
     let mut lines: Vec<Line> = diff_lines(plan)
@@ -146,7 +146,11 @@ fn plan_paragraph<'a>(app: &App, theme: &'a Theme, width: u16, most_rows: u16) -
         .collect();
     let wrapped = |line: &Line| rows(Paragraph::new(line.clone()).wrap(Wrap { trim: false }).line_count(width.max(1)));
     if lines.iter().map(wrapped).sum::<u16>() > most_rows {
-        let mut used = 1; // the count's own line
+        let count = |hidden: usize| {
+            let noun = if hidden == 1 { "line" } else { "lines" };
+            Line::styled(format!("… {hidden} more {noun} (`lakeops provision plan` prints the whole plan)"), dim(theme))
+        };
+        let mut used = wrapped(&count(lines.len())); // the count's own rows
         let shown = lines.iter().take_while(|l| {
             used += wrapped(l);
             used <= most_rows
@@ -154,11 +158,7 @@ fn plan_paragraph<'a>(app: &App, theme: &'a Theme, width: u16, most_rows: u16) -
         let shown = shown.count();
         let hidden = lines.len() - shown;
         lines.truncate(shown);
-        let apply = app.key(Command::Apply);
-        lines.push(Line::styled(
-            format!("… {hidden} more lines: {apply} shows the whole plan before it applies"),
-            dim(theme),
-        ));
+        lines.push(count(hidden));
     }
     let creates = if plan.creates { " (new stack)" } else { "" };
     let title = if plan.has_changes() {
