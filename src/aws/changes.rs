@@ -4,6 +4,7 @@
 use super::{athena, glue, kinesis, stack, staging, AwsPlatform};
 use crate::model::{Applied, Change, SandboxChange};
 use crate::platform::PlatformError;
+use crate::provision::staging::Bucket;
 
 impl AwsPlatform {
     pub(super) async fn make(&self, change: &Change) -> Result<Applied, PlatformError> {
@@ -63,12 +64,9 @@ impl AwsPlatform {
             return Ok(stack::Source::Body(template));
         }
         let region = &self.settings.aws.region;
-        let bucket = match &self.settings.aws.template_bucket {
-            Some(name) => staging::Bucket { name: name.clone(), ours: false },
-            None => {
-                let account = self.account().await?;
-                staging::Bucket { name: crate::provision::staging::default_bucket(&account, region), ours: true }
-            }
+        let bucket = match Bucket::of_profile(&self.settings.aws.template_bucket) {
+            Some(named) => named,
+            None => Bucket::lakeops(&self.account().await?, region),
         };
         let (staged, url) =
             self.call("PutObject", staging::put(&self.layers.s3, &bucket, region, stack, template)).await?;

@@ -10,14 +10,7 @@ use aws_sdk_s3::Client;
 use super::errors::{code, platform_error};
 use crate::model::StagedTemplate;
 use crate::platform::PlatformError;
-use crate::provision::staging;
-
-/// The bucket a template is put in, and whether lakeops may make it.
-pub struct Bucket {
-    pub name: String,
-    /// lakeops' own bucket (no `aws.template_bucket`): made when missing.
-    pub ours: bool,
-}
+use crate::provision::staging::{self, Bucket};
 
 /// Puts `template` in `bucket` for stack `stack`: what the plan says of it, and the URL
 /// CloudFormation reads it from.
@@ -28,7 +21,7 @@ pub async fn put(
     stack: &str,
     template: &str,
 ) -> Result<(StagedTemplate, String), PlatformError> {
-    let key = staging::key(stack, template);
+    let (key, staged) = bucket.object(stack, template);
     match put_object(client, &bucket.name, &key, template).await {
         Err(e) if e.code() == Some("NoSuchBucket") && bucket.ours => {
             create_bucket(client, &bucket.name, region).await?;
@@ -46,7 +39,6 @@ pub async fn put(
         }
         other => other?,
     }
-    let staged = StagedTemplate { uri: format!("s3://{}/{key}", bucket.name), bytes: template.len() };
     Ok((staged, staging::url(&bucket.name, region, &key)))
 }
 

@@ -15,10 +15,32 @@ pub fn staged(bytes: usize) -> bool {
     bytes > INLINE_TEMPLATE_LIMIT
 }
 
-/// The bucket lakeops stages templates in when the profile names none (`aws.template_bucket`):
-/// one a Region and account, as CloudFormation's console keeps its own `cf-templates-…` bucket.
-pub fn default_bucket(account: &str, region: &str) -> String {
-    format!("lakeops-templates-{account}-{region}")
+/// The bucket a template is put in, and whether lakeops may make it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    pub name: String,
+    /// lakeops' own bucket (no `aws.template_bucket`): made when missing.
+    pub ours: bool,
+}
+
+impl Bucket {
+    /// The profile's `aws.template_bucket`, if it names one (never made by lakeops).
+    pub fn of_profile(named: &Option<String>) -> Option<Bucket> {
+        named.as_ref().map(|name| Bucket { name: name.clone(), ours: false })
+    }
+
+    /// The bucket lakeops stages templates in when the profile names none: one a Region and
+    /// account, as CloudFormation's console keeps its own `cf-templates-…` bucket.
+    pub fn lakeops(account: &str, region: &str) -> Bucket {
+        Bucket { name: format!("lakeops-templates-{account}-{region}"), ours: true }
+    }
+
+    /// The object `template` of `stack` is put in here, and what a plan says of it.
+    pub fn object(&self, stack: &str, template: &str) -> (String, crate::model::StagedTemplate) {
+        let key = key(stack, template);
+        let staged = crate::model::StagedTemplate { uri: format!("s3://{}/{key}", self.name), bytes: template.len() };
+        (key, staged)
+    }
 }
 
 /// The object a template is put in: under its stack, named by its content, so that planning the
@@ -72,6 +94,6 @@ mod tests {
         assert_eq!(url("b", "eu-west-1", "s/k.json"), "https://b.s3.eu-west-1.amazonaws.com/s/k.json");
         assert_eq!(url("a.b", "eu-west-1", "k"), "https://s3.eu-west-1.amazonaws.com/a.b/k");
         assert_eq!(url("b", "cn-north-1", "k"), "https://b.s3.cn-north-1.amazonaws.com.cn/k");
-        assert_eq!(default_bucket("123456789012", "us-east-1"), "lakeops-templates-123456789012-us-east-1");
+        assert_eq!(Bucket::lakeops("123456789012", "us-east-1").name, "lakeops-templates-123456789012-us-east-1");
     }
 }

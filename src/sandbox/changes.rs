@@ -171,12 +171,9 @@ impl Sandbox {
         if !staging::staged(template.len()) {
             return None;
         }
-        let region = &self.settings.aws.region;
-        let bucket = match &self.settings.aws.template_bucket {
-            Some(bucket) => bucket.clone(),
-            None => staging::default_bucket(stack::SANDBOX_ACCOUNT, region),
-        };
-        Some(StagedTemplate { uri: format!("s3://{bucket}/{}", staging::key(name, template)), bytes: template.len() })
+        let bucket = staging::Bucket::of_profile(&self.settings.aws.template_bucket)
+            .unwrap_or_else(|| staging::Bucket::lakeops(stack::SANDBOX_ACCOUNT, &self.settings.aws.region));
+        Some(bucket.object(name, template).1)
     }
 
     fn apply_plan(&self, name: &str, change_set: &str) -> Result<Applied, PlatformError> {
