@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::local_files::{Go, LineFile};
+use crate::model::LastDay;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
@@ -168,12 +169,13 @@ impl Journal {
         scope: Scope,
         stream: &str,
         now: DateTime<Utc>,
-    ) -> Result<(u32, u32, Option<String>), String> {
+    ) -> Result<(LastDay, LastDay, Option<String>), String> {
         let read = self.current(scope, now - chrono::Duration::hours(24), now)?;
-        let count = |action: &str| {
-            read.entries.iter().filter(|e| e.target == stream && e.action == action && e.succeeded()).count() as u32
+        let last_day = |action: &str| {
+            let done = read.entries.iter().filter(|e| e.target == stream && e.action == action && e.succeeded());
+            LastDay::new(now.timestamp(), done.map(|e| e.at().timestamp()))
         };
-        Ok((count("reshard.update-shard-count"), count("reshard.update-stream-mode"), read.damage()))
+        Ok((last_day("reshard.update-shard-count"), last_day("reshard.update-stream-mode"), read.damage()))
     }
 
     /// `scope`'s entries from `since` to `now` in the platform's time (whose present is `now`),
@@ -297,7 +299,12 @@ mod tests {
             journal.append(&entry(hours, "reshard.update-shard-count")).unwrap();
         }
         journal.append(&entry(2, "reshard.update-stream-mode")).unwrap();
-        assert_eq!(journal.recent_changes(PROD, "events", Utc::now()).unwrap(), (2, 1, None));
+        let (scalings, switches, damage) = journal.recent_changes(PROD, "events", Utc::now()).unwrap();
+        assert_eq!((scalings.count(), switches.count(), damage), (2, 1, None));
+        // The oldest of the two is 20 hours old: the count falls under 2 in 4 hours.
+        let four_hours = (Utc::now() + chrono::Duration::hours(4)).timestamp();
+        assert!((scalings.under_limit_at(2).unwrap() - four_hours).abs() <= 2, "{scalings:?}");
+        assert_eq!(scalings.under_limit_at(3), None);
         // A line cut by a crash, then more entries.
         std::fs::OpenOptions::new()
             .append(true)
@@ -306,7 +313,7 @@ mod tests {
             .unwrap();
         journal.append(&entry(1, "reshard.update-shard-count")).unwrap();
         let (scalings, switches, damage) = journal.recent_changes(PROD, "events", Utc::now()).unwrap();
-        assert_eq!((scalings, switches), (3, 1));
+        assert_eq!((scalings.count(), switches.count()), (3, 1));
         assert!(damage.unwrap().contains("1 damaged line"));
         let since = journal.since(PROD, Utc::now() - chrono::Duration::hours(4), Utc::now()).unwrap();
         assert_eq!(since.entries.len(), 3, "oldest first, only the span asked for");
@@ -319,7 +326,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::new(dir.path().join("journal.jsonl"));
         let on_sandbox = |hours, action: &str| Entry { backend: "sandbox".into(), ..entry(hours, action) };
-        let count = || journal.recent_changes(LAB, "events", Utc::now()).unwrap().0;
+        let count = || journal.recent_changes(LAB, "events", Utc::now()).unwrap().0.count();
         for hours in [5, 4] {
             journal.append(&on_sandbox(hours, "reshard.update-shard-count")).unwrap();
         }
@@ -335,9 +342,13 @@ mod tests {
         journal.append(&on_sandbox(2, "sandbox.reset")).unwrap();
         journal.append(&on_sandbox(1, "reshard.update-shard-count")).unwrap();
         assert_eq!(count(), 1, "only the fresh stream's scaling");
-        assert_eq!(journal.recent_changes(PROD, "events", Utc::now()).unwrap().0, 1, "AWS's own");
+        assert_eq!(journal.recent_changes(PROD, "events", Utc::now()).unwrap().0.count(), 1, "AWS's own");
         let staging = Scope { profile: "staging", backend: "aws" };
-        assert_eq!(journal.recent_changes(staging, "events", Utc::now()).unwrap().0, 0, "another AWS profile's");
+        assert_eq!(
+            journal.recent_changes(staging, "events", Utc::now()).unwrap().0.count(),
+            0,
+            "another AWS profile's"
+        );
         // The audit still shows what was done before the reset.
         let all = journal.since(LAB, Utc::now() - chrono::Duration::hours(6), Utc::now()).unwrap();
         assert_eq!(all.entries.len(), 5, "two scalings, the refused reset, the reset, a scaling: {all:?}");
@@ -362,7 +373,7 @@ mod tests {
         assert_eq!(read.entries.len(), 1, "{:?}", read.entries);
         assert_eq!(read.entries[0].at(), march);
         assert!(read.entries[0].time > march, "this machine's time kept beside it");
-        assert_eq!(journal.recent_changes(LAB, "events", march).unwrap().0, 1);
+        assert_eq!(journal.recent_changes(LAB, "events", march).unwrap().0.count(), 1);
         // On this machine's clock, the AWS entry alone; it has no platform time of its own.
         let read = journal.since(PROD, Utc::now() - chrono::Duration::hours(1), Utc::now()).unwrap();
         assert_eq!(read.entries.len(), 1);
@@ -390,6 +401,6 @@ mod tests {
         let current = journal.current(LAB, now - hours(1), now + hours(5)).unwrap();
         let actions: Vec<&str> = current.entries.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(actions, ["glue.start-job-run"]);
-        assert_eq!(journal.recent_changes(LAB, "events", now + hours(5)).unwrap().0, 0);
+        assert_eq!(journal.recent_changes(LAB, "events", now + hours(5)).unwrap().0.count(), 0);
     }
 }

@@ -13,12 +13,16 @@ use aws_smithy_types::DateTime;
 use lakeops::aws::cloudtrail::{recent_changes, MAX_PAGES, RECENT_CHANGES_TTL};
 
 fn event(name: &str, user: &str) -> Event {
+    event_at(name, user, 1_773_993_600)
+}
+
+fn event_at(name: &str, user: &str, secs: i64) -> Event {
     Event::builder()
         .event_name(name)
         .event_source("kinesis.amazonaws.com")
         .username(user)
         .read_only("false")
-        .event_time(DateTime::from_secs(1_773_993_600))
+        .event_time(DateTime::from_secs(secs))
         .resources(Resource::builder().resource_type("AWS::Kinesis::Stream").resource_name("orders").build())
         .build()
 }
@@ -46,7 +50,11 @@ async fn counts_scalings_and_mode_switches_across_pages() {
         .then_output(|| LookupEventsOutput::builder().events(event("UpdateShardCount", "lakeops-operator")).build());
     let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&first, &second]);
     let counted = recent_changes(&client, "orders", 1_773_907_200).await.expect("lookup");
-    assert_eq!((counted.scalings, counted.switches, counted.capped), (2, 1, false));
+    assert_eq!((counted.scalings.count(), counted.switches.count(), counted.capped), (2, 1, false));
+    // Each call's time is read: two scalings made at 1_773_993_600 let a third limit of 2 pass a
+    // day after them.
+    assert_eq!(counted.scalings.under_limit_at(2), Some(1_773_993_600 + 86_400));
+    assert_eq!(counted.switches.under_limit_at(2), None);
     assert_eq!(first.num_calls(), 1);
     assert_eq!(second.num_calls(), 1);
 }
@@ -70,10 +78,12 @@ async fn a_refusal_is_a_clear_error() {
 }
 
 /// A page of read events on the stream that says there is more: a busy stream's 24 hours.
+/// A page of events made just now: in the last day of the platform's present and of the counts'.
 fn busy_page() -> LookupEventsOutput {
+    let now = chrono::Utc::now().timestamp();
     LookupEventsOutput::builder()
-        .events(event("DescribeStreamSummary", "lakeops-operator"))
-        .events(event("UpdateShardCount", "alice.ops"))
+        .events(event_at("DescribeStreamSummary", "lakeops-operator", now))
+        .events(event_at("UpdateShardCount", "alice.ops", now))
         .next_token("more")
         .build()
 }
@@ -85,7 +95,7 @@ async fn a_busy_stream_is_counted_from_at_most_max_pages_pages() {
     let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, [&pages]);
     let counted = recent_changes(&client, "orders", 1_773_907_200).await.expect("lookup");
     assert_eq!(pages.num_calls(), MAX_PAGES, "pages read");
-    assert_eq!((counted.scalings, counted.capped), (MAX_PAGES as u32, true));
+    assert_eq!((counted.scalings.count(), counted.capped), (MAX_PAGES as u32, true));
 }
 
 /// The stream detail's refresh and the reshard wait both ask for a stream's facts every few
@@ -113,7 +123,7 @@ async fn stream_facts_reuse_one_capped_lookup_within_its_ttl() {
         .with_cloudtrail(client);
     for _ in 0..3 {
         let facts = platform.stream_facts(&stream).await.expect("facts").expect("the stream exists");
-        assert_eq!(facts.scalings_last_day, MAX_PAGES as u32);
+        assert_eq!(facts.scalings_last_day.count(), MAX_PAGES as u32);
         assert!(
             facts.warnings.iter().any(|w| w.contains("more than 500 events") && w.contains("local journal")),
             "{:?}",

@@ -196,10 +196,11 @@ async fn read_only_makes_zero_mutating_calls() {
 async fn the_scaling_limit_counts_the_journal() {
     let f = fixture(2, false).await;
     let journal = lakeops::journal::Journal::new(f.paths.journal_file());
-    for _ in 0..10 {
+    let first = chrono::Utc::now() - chrono::Duration::hours(20);
+    for made in 0..10 {
         journal
             .append(&lakeops::journal::Entry {
-                time: chrono::Utc::now(),
+                time: first + chrono::Duration::minutes(made),
                 platform_time: None,
                 profile: f.loaded.profile.clone(),
                 backend: "aws".into(),
@@ -213,6 +214,13 @@ async fn the_scaling_limit_counts_the_journal() {
     let err = f.run(ReshardArgs { to: Some(3), ..support::reshard_args(&f.stream) }).await.unwrap_err();
     assert_eq!(err.exit_code(), 3);
     assert!(err.message().contains("10 scalings per rolling 24 h"), "{}", err.message());
+    // The oldest was made 20 hours ago: the next scaling is allowed when it turns a day old.
+    let allowed = (first + chrono::Duration::hours(24)).format("%Y-%m-%d %H:%M UTC").to_string();
+    assert!(
+        err.message().contains(&format!("the next scaling is allowed at {allowed} (in 4.0 h)")),
+        "{}",
+        err.message()
+    );
     assert_eq!(f.mutations(), 0);
 }
 

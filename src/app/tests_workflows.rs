@@ -111,9 +111,10 @@ fn a_redrive_is_asked_after_step_functions_describes_the_execution_and_a_stop_of
     assert!(effects.iter().any(|e| matches!(e, Effect::FetchWorkflows { .. })), "{effects:?}");
 }
 
-#[test]
-fn r_on_a_glue_workflow_run_asks_to_resume_its_failed_nodes() {
-    use crate::model::{FailedNode, GlueWorkflow, GlueWorkflowRun};
+/// `:workflows` with the Glue workflow `flow` and its run `wr_1` selected, which ended with
+/// `failed_nodes`.
+fn on_a_glue_run(failed_nodes: Vec<crate::model::FailedNode>) -> App {
+    use crate::model::{GlueWorkflow, GlueWorkflowRun};
     let mut app = app();
     type_text(&mut app, ":workflows");
     key(&mut app, KeyCode::Enter);
@@ -128,21 +129,27 @@ fn r_on_a_glue_workflow_run_asks_to_resume_its_failed_nodes() {
             completed: Some(at() - Duration::minutes(40)),
             total_actions: 2,
             succeeded_actions: 1,
-            failed_actions: 1,
+            failed_actions: failed_nodes.len() as u32,
             error: None,
-            failed_nodes: vec![FailedNode {
-                kind: "CRAWLER".into(),
-                name: "raw".into(),
-                node_id: "wnode_2".into(),
-                state: "FAILED".into(),
-                error: None,
-            }],
+            failed_nodes,
         }],
     });
     let id = awaited(&app.workflows.request);
     update(&mut app, Action::WorkflowsLoaded { id, result: Ok(Box::new(data)), at: at() }, 10);
     // The state machine without executions first, then the run.
     key(&mut app, KeyCode::Char('j'));
+    app
+}
+
+#[test]
+fn r_on_a_glue_workflow_run_asks_to_resume_its_failed_nodes() {
+    let mut app = on_a_glue_run(vec![crate::model::FailedNode {
+        kind: "CRAWLER".into(),
+        name: "raw".into(),
+        node_id: "wnode_2".into(),
+        state: "FAILED".into(),
+        error: None,
+    }]);
     let effects = key(&mut app, KeyCode::Char('R'));
     assert!(effects.is_empty(), "checked against the run as read: {effects:?}");
     let Mode::Confirm(dialog) = &app.mode else { panic!("a dialog: {:?}", app.mode) };
@@ -160,6 +167,24 @@ fn r_on_a_glue_workflow_run_asks_to_resume_its_failed_nodes() {
     // `s` on a Glue run says what starts it instead.
     let effects = key(&mut app, KeyCode::Char('s'));
     assert!(changes(&effects).is_empty());
+}
+
+/// A run with nothing to resume is refused, and the refusal journaled as `lakeops workflows
+/// resume` journals it.
+#[test]
+fn r_on_a_glue_run_with_nothing_to_resume_is_refused_and_journaled() {
+    let mut app = on_a_glue_run(Vec::new());
+    let effects = key(&mut app, KeyCode::Char('R'));
+    let Mode::Confirm(dialog) = &app.mode else { panic!("a dialog: {:?}", app.mode) };
+    assert!(dialog.refusal.as_deref().unwrap().contains("there is nothing to resume"), "{dialog:?}");
+    let Some(Effect::Record { action, target, outcome, .. }) =
+        effects.iter().find(|e| matches!(e, Effect::Record { .. }))
+    else {
+        panic!("journaled: {effects:?}")
+    };
+    let asked = WorkflowChange::ResumeGlueRun { workflow: "flow".into(), run_id: "wr_1".into(), nodes: Vec::new() };
+    assert_eq!((*action, target.as_str()), (asked.action(), asked.target()));
+    assert!(outcome.starts_with("refused: the rule"), "{outcome}");
 }
 
 #[test]

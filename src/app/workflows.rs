@@ -291,7 +291,11 @@ fn resume_glue_run(app: &mut App) -> bool {
             let detail = lines.join("; ");
             confirm::ask(app, &title, lines, Change::Workflow(change), detail);
         }
-        Err(refusal) => confirm::refuse(app, &title, refusal.text()),
+        Err(refusal) => {
+            // Journaled as `lakeops workflows resume` journals it: the run asked for, no nodes.
+            let asked = WorkflowChange::ResumeGlueRun { workflow: workflow.name.clone(), run_id, nodes: Vec::new() };
+            confirm::refuse_change(app, &title, &Change::Workflow(asked), &refusal);
+        }
     }
     true
 }

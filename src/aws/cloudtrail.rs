@@ -9,7 +9,7 @@ use aws_smithy_types::DateTime;
 
 use super::errors::platform_error;
 use crate::model::text::sanitize;
-use crate::model::{AuditEvent, AuditQuery};
+use crate::model::{AuditEvent, AuditQuery, LastDay, DAY_SECONDS};
 use crate::ops::audit::{made_by_lakeops, matches, server_filter, ServerFilter};
 use crate::platform::PlatformError;
 
@@ -25,10 +25,10 @@ pub const MAX_PAGES: usize = 10;
 pub const RECENT_CHANGES_TTL: Duration = Duration::from_secs(60);
 
 /// A stream's UpdateShardCount and UpdateStreamMode calls found in CloudTrail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecentChanges {
-    pub scalings: u32,
-    pub switches: u32,
+    pub scalings: LastDay,
+    pub switches: LastDay,
     /// CloudTrail had more than `MAX_PAGES` pages: the counts cover the newest events only.
     pub capped: bool,
 }
@@ -42,7 +42,13 @@ pub async fn recent_changes(client: &Client, stream: &str, since_s: i64) -> Resu
         .attribute_value(stream)
         .build()
         .map_err(|e| PlatformError::failed("CloudTrail LookupEvents", e.to_string()))?;
-    let mut counted = RecentChanges { scalings: 0, switches: 0, capped: false };
+    let now = since_s + DAY_SECONDS;
+    let (mut scalings, mut switches) = (Vec::new(), Vec::new());
+    let counted = |scalings, switches, capped| RecentChanges {
+        scalings: LastDay::new(now, scalings),
+        switches: LastDay::new(now, switches),
+        capped,
+    };
     let mut token: Option<String> = None;
     for page_number in 0..MAX_PAGES {
         if page_number > 0 {
@@ -58,19 +64,20 @@ pub async fn recent_changes(client: &Client, stream: &str, since_s: i64) -> Resu
         }
         let page = request.send().await.map_err(|e| platform_error("CloudTrail LookupEvents", e))?;
         for event in page.events() {
+            // An event without a time counts as made now: the longest wait it could mean.
+            let at = event.event_time().map_or(now, |t| t.secs());
             match event.event_name() {
-                Some("UpdateShardCount") => counted.scalings += 1,
-                Some("UpdateStreamMode") => counted.switches += 1,
+                Some("UpdateShardCount") => scalings.push(at),
+                Some("UpdateStreamMode") => switches.push(at),
                 _ => {}
             }
         }
         token = page.next_token().map(str::to_string);
         if token.is_none() {
-            return Ok(counted);
+            return Ok(counted(scalings, switches, false));
         }
     }
-    counted.capped = true;
-    Ok(counted)
+    Ok(counted(scalings, switches, true))
 }
 
 /// Events matching `query`: one attribute filtered by CloudTrail, the rest here.

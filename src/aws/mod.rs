@@ -292,13 +292,13 @@ impl AwsPlatform {
     /// `RECENT_CHANGES_TTL` (CloudTrail delivers an event minutes after the call; lakeops's own
     /// changes are counted from its journal at once).
     async fn recent_changes(&self, stream: &str, now_s: i64) -> Result<cloudtrail::RecentChanges, PlatformError> {
-        let cached = self.state().recent_changes.get(stream).copied();
+        let cached = self.state().recent_changes.get(stream).cloned();
         if let Some((_, counted)) = cached.filter(|(at, _)| at.elapsed() < cloudtrail::RECENT_CHANGES_TTL) {
             return Ok(counted);
         }
-        let since = now_s - 86_400;
+        let since = now_s - crate::model::DAY_SECONDS;
         let counted = self.call("LookupEvents", cloudtrail::recent_changes(&self.cloudtrail, stream, since)).await?;
-        self.state().recent_changes.insert(stream.to_string(), (Instant::now(), counted));
+        self.state().recent_changes.insert(stream.to_string(), (Instant::now(), counted.clone()));
         Ok(counted)
     }
 
@@ -378,7 +378,7 @@ impl Platform for AwsPlatform {
             }
             Err(e) => {
                 warnings.push(format!("{e}: scalings in the last 24 h are counted from the local journal only"));
-                (0, 0)
+                (LastDay::default(), LastDay::default())
             }
         };
         Ok(Some(StreamFacts {

@@ -45,8 +45,9 @@ pub struct StreamFacts {
     /// Open shards by starting hash key, then recently closed ones.
     pub shards: Vec<ShardInfo>,
     /// UpdateShardCount calls for this stream in the last 24 h.
-    pub scalings_last_day: u32,
-    pub mode_switches_last_day: u32,
+    pub scalings_last_day: LastDay,
+    /// UpdateStreamMode calls for this stream in the last 24 h.
+    pub mode_switches_last_day: LastDay,
     /// The account's shard quota and how many shards are open in the account (DescribeLimits).
     pub account_shard_limit: Option<u32>,
     pub account_open_shards: Option<u32>,
@@ -85,8 +86,8 @@ impl StreamFacts {
             status: "ACTIVE".into(),
             mode: CapacityMode::Provisioned,
             shards,
-            scalings_last_day: 0,
-            mode_switches_last_day: 0,
+            scalings_last_day: LastDay::default(),
+            mode_switches_last_day: LastDay::default(),
             account_shard_limit: None,
             account_open_shards: None,
             peak_records_per_second: None,
@@ -105,6 +106,60 @@ impl StreamFacts {
 
     pub fn open_count(&self) -> u32 {
         self.open().count() as u32
+    }
+}
+
+/// A day in seconds: the window of Kinesis's limits on scalings and mode switches.
+pub const DAY_SECONDS: i64 = 86_400;
+
+/// When the calls of one kind on a stream were made in the 24 hours up to `now` (epoch seconds),
+/// oldest first: how many there were, and when the oldest drop out of the window. Written in JSON
+/// as the count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LastDay {
+    now: i64,
+    at: Vec<i64>,
+}
+
+impl LastDay {
+    /// The times of `at` in the 24 hours up to `now`; a time after `now` (another clock a moment
+    /// ahead) counts as `now`.
+    pub fn new(now: i64, at: impl IntoIterator<Item = i64>) -> LastDay {
+        let mut at: Vec<i64> = at.into_iter().filter(|t| *t > now - DAY_SECONDS).map(|t| t.min(now)).collect();
+        at.sort_unstable();
+        LastDay { now, at }
+    }
+
+    pub fn count(&self) -> u32 {
+        self.at.len() as u32
+    }
+
+    /// The present the window ends at.
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// When the count falls under `limit` again, as the oldest calls turn a day old; `None` when
+    /// it is under the limit already.
+    pub fn under_limit_at(&self, limit: u32) -> Option<i64> {
+        let over = (self.at.len() + 1).checked_sub(limit as usize)?;
+        (over > 0).then(|| self.at[over - 1] + DAY_SECONDS)
+    }
+
+    /// The fuller of two readings of the same calls (CloudTrail and the local journal each may
+    /// miss some the other saw): the one that counted more.
+    pub fn fuller(self, other: LastDay) -> LastDay {
+        if other.at.len() > self.at.len() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl Serialize for LastDay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(self.count())
     }
 }
 

@@ -15,6 +15,8 @@ use datafusion::sql::sqlparser::dialect::GenericDialect;
 use datafusion::sql::sqlparser::parser::Parser;
 use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
 
+use super::athena_values::rows_in_parentheses;
+
 /// What read-only mode runs, said with every refusal.
 pub const READS: &str =
     "read-only mode runs only SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE and EXPLAIN without ANALYZE";
@@ -84,10 +86,12 @@ pub fn refusal(sql: &str) -> Option<String> {
 
 fn classify(sql: &str) -> Option<String> {
     let dialect = GenericDialect {};
-    let tokens = match Tokenizer::new(&dialect, sql).tokenize() {
-        Ok(tokens) => tokens,
+    // Trino's `VALUES 1, 2` read as the sandbox's engine reads it: `VALUES (1), (2)`.
+    let tokens = match Tokenizer::new(&dialect, sql).tokenize_with_location() {
+        Ok(tokens) => rows_in_parentheses(tokens),
         Err(e) => return Some(unreadable(&e.to_string())),
     };
+    let tokens: Vec<Token> = tokens.into_iter().map(|t| t.token).collect();
     if tokens.iter().any(nested_comment) {
         return Some(
             "a block comment holds `/*`: Athena ends a comment at the first `*/` and could read another statement than the one shown".into(),

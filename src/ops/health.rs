@@ -186,6 +186,7 @@ fn lambda(f: &FunctionStatus, t: Thresholds) -> Verdict {
         num("invocations", f.invocations_per_minute, "per minute", |v| format!("{}/min", thousands(v))),
         num("errors", f.error_rate(), "fraction", percent),
         num("duration", f.duration_ms, "ms", millis),
+        num("p99", f.duration_p99_ms, "ms", millis),
         num("throttles", f.throttles_per_minute, "per minute", thousands),
     ];
     let verdict = if let Some(rate) = f.error_rate().filter(|r| *r > t.lambda_error_rate) {
@@ -552,8 +553,11 @@ mod tests {
             concurrency: Some(4.0),
             history: Default::default(),
         };
-        let (h, reason, _) = lambda(&f, T);
+        let (h, reason, numbers) = lambda(&f, T);
         assert_eq!(h, Health::Critical);
         assert_eq!(reason, "error rate 5.0 % is over the 1.0 % threshold");
+        // The tail beside the average, as `status --json` carries it.
+        let p99 = numbers.iter().find(|n| n.label == "p99").expect("a p99 number");
+        assert_eq!((p99.text.as_str(), p99.value, p99.unit), ("900 ms", Some(900.0), "ms"));
     }
 }

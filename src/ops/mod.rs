@@ -2,6 +2,7 @@
 
 pub mod athena;
 pub mod athena_readonly;
+pub mod athena_values;
 pub mod audit;
 pub mod change;
 pub mod cost;

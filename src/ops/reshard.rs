@@ -2,7 +2,7 @@
 //! a refusal names the rule it applies.
 
 pub use super::refusal::Refusal;
-use crate::model::{CapacityMode, ReshardCall, ShardInfo, StreamFacts};
+use crate::model::{CapacityMode, LastDay, ReshardCall, ShardInfo, StreamFacts};
 
 use super::kinesis::{MAX_SHARDS_PER_STREAM, MODE_SWITCHES_PER_DAY, SCALINGS_PER_DAY, SHARD_WRITE_RECORDS_PER_SECOND};
 /// The share of a shard's capacity the suggestion plans to use at peak.
@@ -338,12 +338,14 @@ fn check_scale(facts: &StreamFacts, open: u32, target: u32) -> Result<u32, Refus
     if target > MAX_SHARDS_PER_STREAM {
         return Err(Refusal::invalid("10,000 shards per stream", format!("{target} is over the per-stream maximum")));
     }
-    if facts.scalings_last_day >= SCALINGS_PER_DAY {
+    if let Some(at) = facts.scalings_last_day.under_limit_at(SCALINGS_PER_DAY) {
         return Err(Refusal::safety(
             "10 scalings per rolling 24 h",
             format!(
-                "{} was scaled {} times in the last 24 hours; AWS allows {SCALINGS_PER_DAY}",
-                facts.name, facts.scalings_last_day
+                "{} was scaled {} times in the last 24 hours; AWS allows {SCALINGS_PER_DAY}: the next scaling {}",
+                facts.name,
+                facts.scalings_last_day.count(),
+                allowed_at(&facts.scalings_last_day, at)
             ),
         ));
     }
@@ -392,16 +394,28 @@ fn check_switch(facts: &StreamFacts, mode: CapacityMode) -> Result<(), Refusal> 
     if facts.mode == mode {
         return Err(Refusal::invalid("a change", format!("{} is already {}", facts.name, mode.name())));
     }
-    if facts.mode_switches_last_day >= MODE_SWITCHES_PER_DAY {
+    if let Some(at) = facts.mode_switches_last_day.under_limit_at(MODE_SWITCHES_PER_DAY) {
         return Err(Refusal::safety(
             "2 mode switches per 24 h",
             format!(
-                "{} switched capacity mode {} times in the last 24 hours",
-                facts.name, facts.mode_switches_last_day
+                "{} switched capacity mode {} times in the last 24 hours: the next switch {}",
+                facts.name,
+                facts.mode_switches_last_day.count(),
+                allowed_at(&facts.mode_switches_last_day, at)
             ),
         ));
     }
     Ok(())
+}
+
+/// "is allowed at 14:32 UTC (in 3.2 h), when the oldest of them is a day old": an on-call
+/// operator's next question after a refusal by a daily limit.
+fn allowed_at(day: &LastDay, at: i64) -> String {
+    let when = chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| format!("{at} (epoch seconds)"));
+    let wait = super::format::millis((at - day.now()) as f64 * 1_000.0);
+    format!("is allowed at {when} (in {wait}), when the oldest of them is a day old")
 }
 
 fn check_account_limit(facts: &StreamFacts, added: u32) -> Result<(), Refusal> {

@@ -2,7 +2,7 @@
 //! parents close, children open with their lineage, and the backlog moves with the keys.
 
 use super::state::*;
-use crate::model::{ReshardCall, ShardInfo, StreamFacts};
+use crate::model::{LastDay, ReshardCall, ShardInfo, StreamFacts};
 use crate::platform::ServiceError;
 
 /// Model seconds a change keeps the stream UPDATING.
@@ -19,12 +19,10 @@ pub const SANDBOX_SHARD_LIMIT: u32 = 500;
 
 impl SimState {
     pub fn stream_facts(&self) -> StreamFacts {
-        let day_ago = self.now_ms - 86_400_000;
-        let count = |name: &str| {
-            self.trail
-                .iter()
-                .filter(|e| e.time_ms >= day_ago && e.name == name && e.resource == self.stream.name)
-                .count() as u32
+        let now = self.now_ms.div_euclid(1_000);
+        let last_day = |name: &str| {
+            let calls = self.trail.iter().filter(|e| e.name == name && e.resource == self.stream.name);
+            LastDay::new(now, calls.map(|e| e.time_ms.div_euclid(1_000)))
         };
         let mut shards: Vec<ShardInfo> = self
             .stream
@@ -41,8 +39,8 @@ impl SimState {
             status: self.stream.status.clone(),
             mode: self.stream.mode,
             shards,
-            scalings_last_day: count("UpdateShardCount"),
-            mode_switches_last_day: count("UpdateStreamMode"),
+            scalings_last_day: last_day("UpdateShardCount"),
+            mode_switches_last_day: last_day("UpdateStreamMode"),
             account_shard_limit: Some(SANDBOX_SHARD_LIMIT),
             account_open_shards: Some(self.stream.open_shards().count() as u32),
             peak_records_per_second: peaks.written,

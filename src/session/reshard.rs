@@ -25,8 +25,8 @@ pub async fn stream_facts(
     let Some(mut facts) = platform.stream_facts(stream).await? else { return Ok(None) };
     match session.journal().recent_changes(session.scope(), &facts.name, platform.now()) {
         Ok((scalings, switches, damage)) => {
-            facts.scalings_last_day = facts.scalings_last_day.max(scalings);
-            facts.mode_switches_last_day = facts.mode_switches_last_day.max(switches);
+            facts.scalings_last_day = facts.scalings_last_day.fuller(scalings);
+            facts.mode_switches_last_day = facts.mode_switches_last_day.fuller(switches);
             if let Some(damage) = damage {
                 facts.warnings.push(format!("{damage}: the count of the last 24 hours may be short"));
             }

@@ -89,6 +89,16 @@ pub fn check_known(table: &toml::Table, origin: &str, typed: bool) -> Result<(),
     check_table(table, "", origin, typed)
 }
 
+/// Refuses an environment variable's text for an integer setting unless it is a whole number:
+/// the config crate would round `2.5` to 3 and read `yes` as 1 (a TOML layer's types are checked
+/// by [`check_known`]).
+pub fn check_text(key: &str, text: &str, origin: &str) -> Result<(), SettingsError> {
+    if schema().leaves.get(key) == Some(&"integer") && text.parse::<i64>().is_err() {
+        return Err(SettingsError::new(origin, Some(key), format!("expected a whole number, found {text:?}")));
+    }
+    Ok(())
+}
+
 fn check_table(table: &toml::Table, prefix: &str, origin: &str, typed: bool) -> Result<(), SettingsError> {
     let schema = schema();
     for (key, value) in table {

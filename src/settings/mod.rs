@@ -228,8 +228,11 @@ fn env_layer(env: &[(String, String)]) -> Result<Layer, SettingsError> {
             ));
         }
         insert_dotted(&mut table, &key, toml::Value::String(value.clone()));
-        // Environment values are text; the config crate parses them, so only keys are checked here.
-        keys::check_known(&table, &format!("environment variable {name}"), false)?;
+        // Environment values are text; the config crate parses them, so only keys are checked
+        // here, and that an integer's text is one.
+        let origin = format!("environment variable {name}");
+        keys::check_known(&table, &origin, false)?;
+        keys::check_text(&key, value, &origin)?;
     }
     Ok(Layer { origin: "environment".into(), table, keys: Vec::new(), runbooks: Vec::new(), slo: None })
 }
@@ -286,7 +289,7 @@ fn config_error(e: ConfigError, layers: &[Layer]) -> SettingsError {
     match e {
         ConfigError::Type { unexpected, expected, key, .. } => {
             let key = key.unwrap_or_default();
-            SettingsError::new(origin_of(&key, layers), Some(&key), format!("expected {expected}, found {unexpected}"))
+            SettingsError::new(origin_of(&key, layers), Some(&key), wrong_type(expected, &unexpected.to_string()))
         }
         ConfigError::At { error, key, .. } => {
             let key = key.unwrap_or_default();
@@ -299,6 +302,24 @@ fn config_error(e: ConfigError, layers: &[Layer]) -> SettingsError {
         ConfigError::NotFound(key) => SettingsError::new(origin_of(&key, layers), Some(&key), "missing"),
         other => SettingsError::new("settings", None, humanize(&other.to_string())),
     }
+}
+
+/// A value of the wrong type in a reader's words: config says "expected an unsigned 64 bit or
+/// less integer, found 64-bit integer `-1`", lakeops "expected a whole number, 0 or more, found -1".
+fn wrong_type(expected: &str, found: &str) -> String {
+    let expected = match expected {
+        e if e.contains("unsigned") => "a whole number, 0 or more",
+        e if e.contains("integer") => "a whole number",
+        "a floating point" => "a number",
+        "a boolean" => "true or false",
+        other => other,
+    };
+    let value = ["64-bit integer `", "128-bit integer `", "64-bit unsigned integer `", "128-bit unsigned integer `"]
+        .iter()
+        .chain(&["floating point `", "boolean `"])
+        .find_map(|prefix| found.strip_prefix(prefix).and_then(|v| v.strip_suffix('`')))
+        .or_else(|| found.strip_prefix("string "));
+    format!("expected {expected}, found {}", value.unwrap_or(found))
 }
 
 /// serde's "unknown variant `x`, expected `a` or `b`" reads fine; tidy the rest.
@@ -345,6 +366,26 @@ mod tests {
         let err = env_layer(&env).err().expect("refused");
         assert_eq!(err.origin, "environment variable LAKEOPS_KEYS__QUIT");
         assert!(err.to_string().contains("not in the environment"), "{err}");
+    }
+
+    /// A value of the wrong type is said in a reader's words, not config's.
+    #[test]
+    fn a_wrong_type_is_said_plainly() {
+        let (_d, paths) = paths();
+        let said = |name: &str, value: &str| {
+            let env = vec![(name.to_string(), value.to_string())];
+            load(&Overrides::default(), &paths, &env).unwrap_err().to_string()
+        };
+        let shards = said("LAKEOPS_PLATFORM__STREAM__SHARDS", "-1");
+        assert!(shards.ends_with("expected a whole number, 0 or more, found -1"), "{shards}");
+        // config would round 2.5 to 3 shards, and read `yes` as 1.
+        for text in ["2.5", "yes", "four", " 3"] {
+            let shards = said("LAKEOPS_PLATFORM__STREAM__SHARDS", text);
+            assert!(shards.ends_with(&format!("expected a whole number, found {text:?}")), "{shards}");
+        }
+        assert!(said("LAKEOPS_CONSOLE__REFRESH_SECONDS", "2.5").contains("LAKEOPS_CONSOLE__REFRESH_SECONDS"));
+        let readonly = said("LAKEOPS_CONSOLE__READONLY", "maybe");
+        assert!(readonly.ends_with("expected true or false, found \"maybe\""), "{readonly}");
     }
 
     #[test]

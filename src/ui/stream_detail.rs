@@ -74,7 +74,7 @@ fn info_lines(app: &App, facts: &StreamFacts, status: Option<&StreamStatus>, the
                     " · {} · {} open shards · scalings in 24 h {}/{SCALINGS_PER_DAY}{quota}{peak}",
                     facts.mode.name(),
                     facts.open_count(),
-                    facts.scalings_last_day
+                    facts.scalings_last_day.count()
                 ),
                 base(theme),
             ),

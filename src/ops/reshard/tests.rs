@@ -22,8 +22,8 @@ fn facts(n: u32) -> StreamFacts {
         status: "ACTIVE".into(),
         mode: CapacityMode::Provisioned,
         shards: shards(n),
-        scalings_last_day: 0,
-        mode_switches_last_day: 0,
+        scalings_last_day: Default::default(),
+        mode_switches_last_day: Default::default(),
         account_shard_limit: Some(200),
         account_open_shards: Some(10),
         peak_records_per_second: Some(3_400.0),
@@ -35,6 +35,9 @@ fn facts(n: u32) -> StreamFacts {
         warnings: vec![],
     }
 }
+
+/// 2026-03-20 14:30 UTC.
+const NOW: i64 = 1_774_017_000;
 
 fn rule(r: Result<ReshardPlan, Refusal>) -> (&'static str, bool) {
     match r.unwrap_err() {
@@ -84,7 +87,7 @@ fn uniform_scaling_within_half_and_double() {
 #[test]
 fn safety_rules_are_safety_refusals() {
     let mut f = facts(4);
-    f.scalings_last_day = 10;
+    f.scalings_last_day = LastDay::new(NOW, (0..10).map(|i| NOW - 80_000 + i * 600));
     assert_eq!(rule(plan(&f, &ReshardRequest::ScaleTo(5))), ("10 scalings per rolling 24 h", true));
     let mut f = facts(4);
     f.status = "UPDATING".into();
@@ -93,8 +96,33 @@ fn safety_rules_are_safety_refusals() {
     f.account_open_shards = Some(198);
     assert_eq!(rule(plan(&f, &ReshardRequest::ScaleTo(8))), ("account shard quota", true));
     let mut f = facts(4);
-    f.mode_switches_last_day = 2;
+    f.mode_switches_last_day = LastDay::new(NOW, [NOW - 3_600, NOW - 60]);
     assert_eq!(rule(plan(&f, &ReshardRequest::SwitchMode(CapacityMode::OnDemand))), ("2 mode switches per 24 h", true));
+}
+
+/// A refusal by a daily limit says when the next change is allowed: when enough of the oldest
+/// calls turn a day old to leave the count under the limit.
+#[test]
+fn a_daily_limit_says_when_the_next_change_is_allowed() {
+    let mut f = facts(4);
+    // Eleven scalings (CloudTrail saw one more than the limit): the second oldest, 22 hours ago,
+    // must leave the window too.
+    f.scalings_last_day = LastDay::new(NOW, (0..11).map(|i| NOW - 82_800 + i * 3_600));
+    let text = plan(&f, &ReshardRequest::ScaleTo(5)).unwrap_err().text();
+    assert!(
+        text.contains(
+            "events was scaled 11 times in the last 24 hours; AWS allows 10: the next scaling is allowed at \
+             2026-03-20 16:30 UTC (in 2.0 h), when the oldest of them is a day old"
+        ),
+        "{text}"
+    );
+    // Nine, one older than a day: allowed.
+    f.scalings_last_day = LastDay::new(NOW, (0..10).map(|i| NOW - 88_000 + i * 3_600));
+    assert_eq!(f.scalings_last_day.count(), 9);
+    assert!(plan(&f, &ReshardRequest::ScaleTo(5)).is_ok());
+    f.mode_switches_last_day = LastDay::new(NOW, [NOW - 86_000, NOW - 60]);
+    let text = plan(&f, &ReshardRequest::SwitchMode(CapacityMode::OnDemand)).unwrap_err().text();
+    assert!(text.contains("the next switch is allowed at 2026-03-20 14:36 UTC (in 7 min)"), "{text}");
 }
 
 #[test]
