@@ -215,7 +215,7 @@ async fn the_scaling_limit_counts_the_journal() {
     assert_eq!(err.exit_code(), 3);
     assert!(err.message().contains("10 scalings per rolling 24 h"), "{}", err.message());
     // The oldest was made 20 hours ago: the next scaling is allowed when it turns a day old.
-    let allowed = (first + chrono::Duration::hours(24)).format("%Y-%m-%d %H:%M UTC").to_string();
+    let allowed = (first + chrono::Duration::hours(24)).format("%Y-%m-%d %H:%M:%S UTC").to_string();
     assert!(
         err.message().contains(&format!("the next scaling is allowed at {allowed} (in 4.0 h)")),
         "{}",

@@ -134,7 +134,7 @@ fn a_bad_user_config_names_its_file() {
         .output()
         .unwrap();
     let file = config.join("config.toml").display().to_string();
-    assert_refused(&out, &format!("lakeops: {file}: key `console.readonly`: expected a boolean, found a string"));
+    assert_refused(&out, &format!("lakeops: {file}: key `console.readonly`: expected true or false, found \"yes\""));
 }
 
 /// What CloudFormation would reject is refused before any call: the profile points at an AWS

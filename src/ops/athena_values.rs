@@ -15,9 +15,17 @@ pub fn rows_in_parentheses(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         Token::Word(w) => w.keyword,
         _ => Keyword::NoKeyword,
     };
+    // Each list is read to its end: a statement of thousands of lists nested in each other would
+    // be read over and over. Past this many it is left as written (a list without parentheses in
+    // it then does not parse, and read-only mode refuses what it cannot read).
+    if tokens.iter().filter(|t| keyword(t) == Keyword::VALUES).count() > MOST_LISTS {
+        return tokens;
+    }
     // Where to put `(` and `)`: before the token at each place.
     let mut inserts: Vec<(usize, Token)> = Vec::new();
-    let mut previous = None;
+    // The last two significant tokens before this one (kept, not searched for again: a statement
+    // of thousands of nested lists would otherwise be read over and over).
+    let (mut before_previous, mut previous): (Option<Token>, Option<Token>) = (None, None);
     for i in 0..tokens.len() {
         if !significant(&tokens[i]) {
             continue;
@@ -26,23 +34,18 @@ pub fn rows_in_parentheses(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         // a column).
         let starts_list = match &previous {
             None | Some(Token::LParen) => true,
-            Some(Token::Word(w)) => LIST_AFTER.contains(&w.keyword),
+            Some(Token::Word(w)) => LIST_AFTER.contains(&w.keyword) || EXPLAINED.contains(&w.keyword),
             Some(_) => false,
         };
         let after_parenthesis = matches!(previous, Some(Token::LParen));
-        previous = Some(tokens[i].token.clone());
+        let opener = std::mem::replace(&mut before_previous, previous.replace(tokens[i].token.clone()));
         if keyword(&tokens[i]) != Keyword::VALUES || !starts_list {
             continue;
         }
         // `x = ANY (VALUES …)` (`ALL`, `SOME`, `IN`): the parser reads a query there only when
         // it starts with SELECT or WITH, so the list becomes `(SELECT * FROM (VALUES …))`.
         let quantified = after_parenthesis
-            && tokens[..i]
-                .iter()
-                .rev()
-                .filter(|t| significant(t))
-                .nth(1)
-                .is_some_and(|t| matches!(keyword(t), Keyword::ANY | Keyword::ALL | Keyword::SOME | Keyword::IN));
+            && matches!(&opener, Some(Token::Word(w)) if matches!(w.keyword, Keyword::ANY | Keyword::ALL | Keyword::SOME | Keyword::IN));
         let mut list = Vec::new();
         let mut at = i + 1;
         let is_list = loop {
@@ -116,6 +119,12 @@ pub fn rows_in_parentheses(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     out.extend(pending.map(|(_, t)| TokenWithSpan::wrap(t)));
     out
 }
+
+/// The most `VALUES` lists a statement's rows are put in parentheses in.
+const MOST_LISTS: usize = 1_000;
+
+/// The words after which a statement is explained (`EXPLAIN VALUES 1, 2`): a list starts there too.
+pub const EXPLAINED: &[Keyword] = &[Keyword::EXPLAIN, Keyword::ANALYZE];
 
 /// The words after which `VALUES` starts a list of rows (as after a parenthesis, or first).
 pub const LIST_AFTER: &[Keyword] =

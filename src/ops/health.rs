@@ -186,8 +186,9 @@ fn lambda(f: &FunctionStatus, t: Thresholds) -> Verdict {
         num("invocations", f.invocations_per_minute, "per minute", |v| format!("{}/min", thousands(v))),
         num("errors", f.error_rate(), "fraction", percent),
         num("duration", f.duration_ms, "ms", millis),
-        num("p99", f.duration_p99_ms, "ms", millis),
         num("throttles", f.throttles_per_minute, "per minute", thousands),
+        // Last: an 80-column line cuts the tail before the throttles.
+        num("p99", f.duration_p99_ms, "ms", millis),
     ];
     let verdict = if let Some(rate) = f.error_rate().filter(|r| *r > t.lambda_error_rate) {
         (

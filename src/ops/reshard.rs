@@ -398,7 +398,7 @@ fn check_switch(facts: &StreamFacts, mode: CapacityMode) -> Result<(), Refusal> 
         return Err(Refusal::safety(
             "2 mode switches per 24 h",
             format!(
-                "{} switched capacity mode {} times in the last 24 hours: the next switch {}",
+                "{} switched capacity mode {} times in the last 24 hours; AWS allows {MODE_SWITCHES_PER_DAY}: the next switch {}",
                 facts.name,
                 facts.mode_switches_last_day.count(),
                 allowed_at(&facts.mode_switches_last_day, at)
@@ -408,11 +408,11 @@ fn check_switch(facts: &StreamFacts, mode: CapacityMode) -> Result<(), Refusal> 
     Ok(())
 }
 
-/// "is allowed at 14:32 UTC (in 3.2 h), when the oldest of them is a day old": an on-call
+/// "is allowed at 2026-03-20 14:32:05 UTC (in 3.2 h), when the oldest of them is a day old": an on-call
 /// operator's next question after a refusal by a daily limit.
 fn allowed_at(day: &LastDay, at: i64) -> String {
     let when = chrono::DateTime::from_timestamp(at, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
         .unwrap_or_else(|| format!("{at} (epoch seconds)"));
     let wait = super::format::millis((at - day.now()) as f64 * 1_000.0);
     format!("is allowed at {when} (in {wait}), when the oldest of them is a day old")

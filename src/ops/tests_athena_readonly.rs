@@ -16,6 +16,7 @@ const READS: &[&str] = &[
     "VALUES 1 + 2, (3)",
     "SELECT * FROM (VALUES 1, 2) AS t(x)",
     "SELECT 1 UNION ALL VALUES 2",
+    "EXPLAIN VALUES 1, 2",
     "TABLE events",
     "TABLE clickstream.events; -- all of it",
     "SHOW TABLES",

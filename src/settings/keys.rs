@@ -89,15 +89,23 @@ pub fn check_known(table: &toml::Table, origin: &str, typed: bool) -> Result<(),
     check_table(table, "", origin, typed)
 }
 
-/// Refuses an environment variable's text for an integer setting unless it is a whole number:
-/// the config crate would round `2.5` to 3 and read `yes` as 1 (a TOML layer's types are checked
-/// by [`check_known`]).
+/// Refuses an environment variable's text for an integer setting unless it is a whole number, and
+/// for a switch unless it is one of [`SWITCH_WORDS`]: the config crate would round `2.5` to 3, read
+/// `yes` as 1 shard and `2` as true (a TOML layer's types are checked by [`check_known`]).
 pub fn check_text(key: &str, text: &str, origin: &str) -> Result<(), SettingsError> {
-    if schema().leaves.get(key) == Some(&"integer") && text.parse::<i64>().is_err() {
-        return Err(SettingsError::new(origin, Some(key), format!("expected a whole number, found {text:?}")));
-    }
-    Ok(())
+    let refused = match schema().leaves.get(key).copied() {
+        // Whole numbers of any size: the setting's own range is said when it is read.
+        Some("integer") if text.parse::<i128>().is_err() => "a whole number".to_string(),
+        Some("boolean") if !SWITCH_WORDS.iter().any(|w| w.eq_ignore_ascii_case(text)) => {
+            format!("true or false ({})", SWITCH_WORDS.join(", "))
+        }
+        _ => return Ok(()),
+    };
+    Err(SettingsError::new(origin, Some(key), format!("expected {refused}, found {text:?}")))
 }
+
+/// What an environment variable may say for a switch, as the config crate reads them.
+pub const SWITCH_WORDS: &[&str] = &["true", "false", "yes", "no", "on", "off", "1", "0"];
 
 fn check_table(table: &toml::Table, prefix: &str, origin: &str, typed: bool) -> Result<(), SettingsError> {
     let schema = schema();
@@ -130,7 +138,7 @@ fn check_table(table: &toml::Table, prefix: &str, origin: &str, typed: bool) -> 
                 return Err(SettingsError::new(
                     origin,
                     Some(&path),
-                    format!("expected {}, found {}", article(expected), article(found)),
+                    format!("expected {}, found {}", wanted(expected), shown(value)),
                 ));
             }
         } else {
@@ -176,6 +184,23 @@ fn elsewhere(key: &str) -> String {
                 rest.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
             )
         }
+    }
+}
+
+/// What a setting of TOML type `type_name` takes, in a reader's words.
+fn wanted(type_name: &str) -> String {
+    match type_name {
+        "integer" => "a whole number".into(),
+        "boolean" => "true or false".into(),
+        other => article(other),
+    }
+}
+
+/// A value as written (`2.5`, `"yes"`), or what it is when it is more than one (`an array`).
+fn shown(value: &toml::Value) -> String {
+    match value {
+        toml::Value::Array(_) | toml::Value::Table(_) => article(value.type_str()),
+        scalar => scalar.to_string(),
     }
 }
 
@@ -266,7 +291,10 @@ mod tests {
     fn wrong_types_are_refused_in_files() {
         let table: toml::Table = "[console]\nreadonly = \"yes\"\n".parse().unwrap();
         let err = check_known(&table, "c.toml", true).unwrap_err();
-        assert_eq!(err.to_string(), "c.toml: key `console.readonly`: expected a boolean, found a string");
+        assert_eq!(err.to_string(), "c.toml: key `console.readonly`: expected true or false, found \"yes\"");
+        let table: toml::Table = "[platform.stream]\nshards = 2.5\n".parse().unwrap();
+        let err = check_known(&table, "c.toml", true).unwrap_err();
+        assert_eq!(err.to_string(), "c.toml: key `platform.stream.shards`: expected a whole number, found 2.5");
         let table: toml::Table = "[sandbox]\nspeed = 2\n".parse().unwrap();
         assert!(check_known(&table, "c.toml", true).is_ok(), "an integer is a fine float");
     }

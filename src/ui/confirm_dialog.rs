@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, centered, dim, panel};
+use super::{base, dim, panel};
 use crate::app::confirm::{ConfirmDialog, Then};
 use crate::model::text::sanitize;
 use crate::settings::Theme;
@@ -31,23 +31,9 @@ pub fn draw(dialog: &ConfirmDialog, keys: &super::DialogKeys, theme: &Theme, fra
             lines.push(Line::styled(choices, Style::new().fg(theme.warn).add_modifier(Modifier::BOLD)))
         }
     }
-    // Long lines wrap: count the rows they take (one more for word breaks) so nothing is cut.
-    let inner = 86usize.min(area.width as usize).saturating_sub(2).max(1);
-    let rows: usize = lines
-        .iter()
-        .map(|l| {
-            let width = l.width();
-            if width > inner {
-                width.div_ceil(inner) + 1
-            } else {
-                1
-            }
-        })
-        .sum();
-    let rect = centered(area, 86, super::rows(rows).saturating_add(2));
+    let paragraph =
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(theme, dialog.title.clone())).style(base(theme));
+    let rect = super::dialog_area(area, 86, &paragraph, 0);
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(theme, dialog.title.clone())).style(base(theme)),
-        rect,
-    );
+    frame.render_widget(paragraph, rect);
 }

@@ -193,6 +193,13 @@ pub(crate) fn rows(count: usize) -> u16 {
 }
 
 /// The part of `rect` centred with at most `width`×`height`.
+/// A dialog for `paragraph` (with its block): `width` wide or the area's width, as tall as its
+/// lines wrap there and `extra` rows more, centred; a long line is never cut.
+pub(crate) fn dialog_area(area: Rect, width: u16, paragraph: &ratatui::widgets::Paragraph, extra: u16) -> Rect {
+    let inner = width.min(area.width).saturating_sub(2).max(1);
+    centered(area, width, rows(paragraph.line_count(inner)).saturating_add(extra))
+}
+
 pub(crate) fn centered(rect: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(rect.width);
     let h = height.min(rect.height);

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{base, centered, dim, panel, rows};
+use super::{base, dialog_area, dim, panel};
 use crate::app::stream_detail::{DialogKind, ReshardDialog};
 use crate::model::text::sanitize;
 use crate::settings::Theme;
@@ -43,10 +43,8 @@ pub fn draw(dialog: &ReshardDialog, keys: &super::DialogKeys, theme: &Theme, fra
             lines.push(Line::styled(keys.cancel.clone(), dim(theme)));
         }
     }
-    let rect = centered(area, 78, rows(lines.len()).saturating_add(4));
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(theme, title)).style(base(theme));
+    let rect = dialog_area(area, 78, &paragraph, 2);
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(panel(theme, title)).style(base(theme)),
-        rect,
-    );
+    frame.render_widget(paragraph, rect);
 }

@@ -112,7 +112,7 @@ fn a_daily_limit_says_when_the_next_change_is_allowed() {
     assert!(
         text.contains(
             "events was scaled 11 times in the last 24 hours; AWS allows 10: the next scaling is allowed at \
-             2026-03-20 16:30 UTC (in 2.0 h), when the oldest of them is a day old"
+             2026-03-20 16:30:00 UTC (in 2.0 h), when the oldest of them is a day old"
         ),
         "{text}"
     );
@@ -122,7 +122,7 @@ fn a_daily_limit_says_when_the_next_change_is_allowed() {
     assert!(plan(&f, &ReshardRequest::ScaleTo(5)).is_ok());
     f.mode_switches_last_day = LastDay::new(NOW, [NOW - 86_000, NOW - 60]);
     let text = plan(&f, &ReshardRequest::SwitchMode(CapacityMode::OnDemand)).unwrap_err().text();
-    assert!(text.contains("the next switch is allowed at 2026-03-20 14:36 UTC (in 7 min)"), "{text}");
+    assert!(text.contains("AWS allows 2: the next switch is allowed at 2026-03-20 14:36:40 UTC (in 7 min)"), "{text}");
 }
 
 #[test]

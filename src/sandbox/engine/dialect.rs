@@ -19,7 +19,7 @@ use datafusion::logical_expr::sqlparser::tokenizer::{Token, TokenWithSpan, Token
 use super::cast::{CAST_TO, TRY_CAST_TO};
 use super::sql::{call, text_literal};
 use super::types;
-use crate::ops::athena_values::{rows_in_parentheses, LIST_AFTER};
+use crate::ops::athena_values::{rows_in_parentheses, EXPLAINED, LIST_AFTER};
 
 /// DataFusion's generic dialect, with Trino's lambdas.
 #[derive(Debug, Default)]
@@ -248,9 +248,6 @@ fn tables_as_selects(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     }
     out
 }
-
-/// The words after which a query starts as what `EXPLAIN [ANALYZE]` explains.
-const EXPLAINED: &[Keyword] = &[Keyword::EXPLAIN, Keyword::ANALYZE];
 
 /// The words that may follow the name of `TABLE t` (`tables_as_selects`).
 const ENDS_TABLE_QUERY: &[Keyword] = &[
