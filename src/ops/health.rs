@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::format::{ago, bytes, millis, percent, rate, thousands};
+use super::format::{ago, bytes, count, millis, percent, rate, thousands};
 use crate::model::*;
 
 mod ingestion;
@@ -223,7 +223,7 @@ fn lake(l: &LakeStatus, now: DateTime<Utc>) -> Verdict {
     ];
     let stale = l.last_raw_write.map(|t| (now - t).num_minutes()).filter(|m| *m >= 10);
     let verdict = if l.dlq_messages > 0 {
-        (Health::Warn, format!("{} messages in the dead-letter queue", thousands(l.dlq_messages as f64)))
+        (Health::Warn, format!("{} in the dead-letter queue", count(l.dlq_messages as usize, "message")))
     } else if let Some(minutes) = stale {
         (Health::Warn, format!("no raw-zone writes for {minutes} min"))
     } else {
@@ -429,7 +429,7 @@ fn alarms(a: &AlarmStatus) -> Verdict {
     if let Some(waiting) = dlq.and_then(|d| d.visible).filter(|v| *v > 0) {
         let age = dlq.and_then(|d| d.oldest_age_seconds).map(|s| format!(", oldest {}", millis(s * 1000.0)));
         let reason =
-            format!("{} messages in the dead-letter queue{}", thousands(waiting as f64), age.unwrap_or_default());
+            format!("{} in the dead-letter queue{}", count(waiting as usize, "message"), age.unwrap_or_default());
         return (Health::Warn, reason, numbers);
     }
     if a.total == 0 {
@@ -539,6 +539,24 @@ mod tests {
             reason,
             "4,738 writes throttled in the last minute while the stream uses 42 % of its write capacity: a hot shard? see :streams, split it"
         );
+    }
+
+    /// One message is a message: the dead-letter line counts as other lines do.
+    #[test]
+    fn the_dead_letter_queue_is_counted_in_words() {
+        let now = Utc::now();
+        let lake = |dlq_messages| LakeStatus {
+            raw_bucket: "raw".into(),
+            curated_bucket: "curated".into(),
+            raw_bytes: 1,
+            raw_objects: 1,
+            curated_bytes: 1,
+            curated_objects: 1,
+            last_raw_write: Some(now),
+            dlq_messages,
+        };
+        assert_eq!(super::lake(&lake(1), now).1, "1 message in the dead-letter queue");
+        assert_eq!(super::lake(&lake(1_200), now).1, "1,200 messages in the dead-letter queue");
     }
 
     #[test]
