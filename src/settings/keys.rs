@@ -95,9 +95,9 @@ pub fn check_known(table: &toml::Table, origin: &str, typed: bool) -> Result<(),
 pub fn check_text(key: &str, text: &str, origin: &str) -> Result<(), SettingsError> {
     let refused = match schema().leaves.get(key).copied() {
         // Whole numbers of any size: the setting's own range is said when it is read.
-        Some("integer") if text.parse::<i128>().is_err() => "a whole number".to_string(),
+        Some("integer") if text.parse::<i128>().is_err() => wanted("integer"),
         Some("boolean") if !SWITCH_WORDS.iter().any(|w| w.eq_ignore_ascii_case(text)) => {
-            format!("true or false ({})", SWITCH_WORDS.join(", "))
+            format!("{} ({})", wanted("boolean"), SWITCH_WORDS.join(", "))
         }
         _ => return Ok(()),
     };
@@ -188,7 +188,7 @@ fn elsewhere(key: &str) -> String {
 }
 
 /// What a setting of TOML type `type_name` takes, in a reader's words.
-fn wanted(type_name: &str) -> String {
+pub(super) fn wanted(type_name: &str) -> String {
     match type_name {
         "integer" => "a whole number".into(),
         "boolean" => "true or false".into(),

@@ -308,11 +308,11 @@ fn config_error(e: ConfigError, layers: &[Layer]) -> SettingsError {
 /// less integer, found 64-bit integer `-1`", lakeops "expected a whole number, 0 or more, found -1".
 fn wrong_type(expected: &str, found: &str) -> String {
     let expected = match expected {
-        e if e.contains("unsigned") => "a whole number, 0 or more",
-        e if e.contains("integer") => "a whole number",
-        "a floating point" => "a number",
-        "a boolean" => "true or false",
-        other => other,
+        e if e.contains("unsigned") => format!("{}, 0 or more", keys::wanted("integer")),
+        e if e.contains("integer") => keys::wanted("integer"),
+        "a floating point" => keys::wanted("float"),
+        "a boolean" => keys::wanted("boolean"),
+        other => other.to_string(),
     };
     let value = ["64-bit integer `", "128-bit integer `", "64-bit unsigned integer `", "128-bit unsigned integer `"]
         .iter()
